@@ -1,0 +1,118 @@
+import { cdk, javascript } from 'projen';
+
+// shipshape: production-grade Kubernetes (cdk8s) and EKS (cdktf) constructs.
+// This file drives the project: edit it, then run `npx projen` to regenerate the managed files.
+const project = new cdk.JsiiProject({
+  name: 'shipshape',
+  packageName: 'shipshape',
+  description: 'Production-grade Kubernetes and EKS constructs for cdk8s and cdktf, with a policy engine that checks every synth.',
+  author: 'shipshape',
+  authorAddress: 'team@shipshape.dev',
+  repositoryUrl: 'https://example.invalid/shipshape.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // TypeScript 7 (the registry's latest) is not supported by jsii or ts-node: pin 5.x.
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+  minNodeVersion: '20.0.0',
+
+  srcdir: 'lib',
+  testdir: 'test',
+  libdir: 'out',
+  artifactsDirectory: 'pkg',
+
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: true,
+  docgenFilePath: 'API.md',
+  sampleCode: false,
+  licensed: true,
+
+  peerDeps: [
+    'constructs@^10.4.2',
+    'cdk8s@^2.70.0',
+    'cdk8s-plus-27@^2.9.5',
+    'cdktf@^0.21.0',
+    '@cdktf/provider-aws@20.1.0',
+  ],
+  bundledDeps: ['js-yaml@4.1.0'],
+  devDeps: [
+    '@types/js-yaml@4.0.9',
+    'ajv@8.17.1',
+    'cdk8s-cli@2.207.60',
+    'yaml@2.9.1',
+  ],
+  bin: { shipshape: 'bin/shipshape.js' },
+
+  jestOptions: {
+    // Snapshots are never rewritten by a test run (CI or local): update them deliberately with `npx jest -u`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testEnvironment: 'node',
+      collectCoverage: false,
+      testTimeout: 120_000,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    exclude: ['../examples/**/dist', '../examples/**/cdktf.out', '../examples/**/.gen'],
+  },
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench', 'scripts'],
+  },
+  gitignore: [
+    '/dist/',
+    'examples/*/dist/',
+    'examples/*/cdktf.out/',
+    'cdktf.out/',
+    '.terraform/',
+    '.terraform.lock.hcl',
+    '/bench-results/',
+  ],
+});
+
+// The provider barrel costs seconds and hundreds of MB at load: only deep imports are allowed.
+project.eslint?.addRules({
+  'no-restricted-imports': ['error', {
+    paths: [{
+      name: '@cdktf/provider-aws',
+      message: 'Import provider classes by deep path (@cdktf/provider-aws/lib/<resource>): the barrel takes seconds and hundreds of MB to load.',
+    }],
+  }],
+});
+
+// The compiled library lives in out/ (lib/ holds the TypeScript sources).
+project.package.addField('main', 'out/index.js');
+project.npmignore?.exclude('/dist/', '/examples/', '/bench/', '/scripts/', '/.ci/');
+project.npmignore?.include('/bin/');
+
+// `npm run synth`: synthesize every example into dist/<example>/.
+project.addTask('synth', {
+  description: 'Synthesize every example into dist/',
+  exec: 'ts-node --transpile-only scripts/synth-examples.ts',
+});
+
+// `npm run bench`: benchmark figures (not a timed test).
+project.addTask('bench', {
+  description: 'Benchmark synthesis against raw cdk8s (prints time, memory, ratios, growth exponents)',
+  exec: 'node --expose-gc -r ts-node/register/transpile-only bench/bench.ts',
+});
+
+project.addTask('typecheck', {
+  description: 'Type-check tests, examples, bench and scripts',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+
+// `npm test`: compile with jsii (type checks lib/ and enforces jsii rules), regenerate API.md,
+// type-check the rest, then jest and eslint.
+project.testTask.prependSpawn(project.tasks.tryFind('typecheck')!);
+project.testTask.prependSpawn(project.tasks.tryFind('docgen')!);
+project.testTask.prependSpawn(project.compileTask);
+
+project.synth();

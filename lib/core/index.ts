@@ -1,0 +1,6 @@
+export { Errors, ValidationErrorDetails } from './errors';
+export * from './names';
+export * from './quantity';
+export * from './image';
+export * from './profile';
+export * from './labels';

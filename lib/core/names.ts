@@ -1,0 +1,97 @@
+import { IConstruct } from 'constructs';
+import { fail } from './errors';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Kubernetes naming rules (RFC 1123 labels and subdomains, label values, port names).
+ */
+export class Names {
+  /**
+   * Turns a construct id into a kebab-case name (`OrdersApi` -> `orders-api`).
+   */
+  public static kebab(id: string): string {
+    return id
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+      .replace(/[^A-Za-z0-9.-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase();
+  }
+
+  /**
+   * Validates an RFC 1123 DNS label (Service, Namespace and most object names): lowercase
+   * alphanumerics and '-', starting and ending with an alphanumeric, at most `maxLength` characters.
+   *
+   * @param scope the construct the name belongs to (named in the error)
+   * @param prop the prop that holds the name (named in the error)
+   * @param value the name
+   * @param maxLength the longest name allowed (63 for labels, less where a suffix is added)
+   * @returns the name, unchanged
+   */
+  public static dnsLabel(scope: IConstruct, prop: string, value: string, maxLength?: number): string {
+    const max = maxLength ?? 63;
+    if (value.length === 0 || value.length > max || !DNS_LABEL.test(value)) {
+      fail(scope, prop, value,
+        `must be an RFC 1123 DNS label: 1-${max} characters of a-z, 0-9 and '-', starting and ending with a letter or digit`,
+        `use a name such as ${JSON.stringify(Names.suggest(value, max))}`);
+    }
+    return value;
+  }
+
+  /**
+   * Validates an RFC 1123 DNS subdomain (ConfigMap, Secret and most other object names):
+   * dot-separated DNS labels, at most 253 characters.
+   *
+   * @returns the name, unchanged
+   */
+  public static dnsSubdomain(scope: IConstruct, prop: string, value: string): string {
+    if (value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+      fail(scope, prop, value,
+        "must be an RFC 1123 DNS subdomain: 1-253 characters of a-z, 0-9, '-' and '.', each dot-separated part starting and ending with a letter or digit",
+        `use a name such as ${JSON.stringify(Names.suggest(value, 253))}`);
+    }
+    return value;
+  }
+
+  /**
+   * Validates a label value: at most 63 characters of alphanumerics, '-', '_' and '.',
+   * starting and ending with an alphanumeric (or empty).
+   *
+   * @returns the value, unchanged
+   */
+  public static labelValue(scope: IConstruct, prop: string, value: string): string {
+    if (value.length > 63 || !LABEL_VALUE.test(value)) {
+      fail(scope, prop, value,
+        "must be a label value: at most 63 characters of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with a letter or digit",
+        'shorten it or replace the other characters with "-"');
+    }
+    return value;
+  }
+
+  /**
+   * Validates a port name (IANA_SVC_NAME): 1-15 characters of a-z, 0-9 and '-', with at least one letter.
+   *
+   * @returns the name, unchanged
+   */
+  public static portName(scope: IConstruct, prop: string, value: string): string {
+    if (value.length === 0 || value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
+      fail(scope, prop, value,
+        "must be an IANA service name: 1-15 characters of a-z, 0-9 and '-', with at least one letter and no '--'",
+        'use a short name such as "http", "grpc" or "metrics"');
+    }
+    return value;
+  }
+
+  /** A best-effort valid name derived from a bad one, for error messages. */
+  private static suggest(value: string, max: number): string {
+    const s = Names.kebab(value).replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, max).replace(/-$/, '');
+    return s || 'my-service';
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,2 @@
+export * from './core';
+export * as k8s from './k8s';
