@@ -1,0 +1,216 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import {
+  K8S_VERSIONS, SCHEMAS_DIR, crdSchemaPath, expectValid, parseYamlFiles, strictify, synthYaml, tempDir, validateManifest,
+} from './schema';
+
+function deployment(): any {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web' } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'web' } },
+        spec: {
+          containers: [{
+            name: 'web',
+            image: 'nginx:1.27',
+            ports: [{ containerPort: 8080, name: 'http' }],
+            resources: { requests: { cpu: '100m', memory: 128974848 }, limits: { memory: '256Mi' } },
+            readinessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+            livenessProbe: { tcpSocket: { port: 8080 } },
+          }],
+        },
+      },
+    },
+  };
+}
+
+function certificate(): any {
+  return {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'web-tls', namespace: 'shop' },
+    spec: {
+      secretName: 'web-tls',
+      dnsNames: ['web.example.com'],
+      issuerRef: { name: 'letsencrypt', kind: 'ClusterIssuer' },
+    },
+  };
+}
+
+test('the shared schema folder exists', () => {
+  expect(fs.existsSync(path.join(SCHEMAS_DIR, 'kubernetes'))).toBe(true);
+  expect(fs.existsSync(path.join(SCHEMAS_DIR, 'crds'))).toBe(true);
+  expect(K8S_VERSIONS).toEqual(['v1.27.0', 'v1.36.0']);
+});
+
+describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
+  test('accepts a valid Deployment (IntOrString and Quantity as strings and numbers)', () => {
+    expect(validateManifest(deployment(), version)).toEqual([]);
+  });
+
+  test('rejects an unknown field, with its JSON path', () => {
+    const d = deployment();
+    d.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
+    expect(validateManifest(d, version)).toEqual([
+      `apps/v1 Deployment web [${version}] /spec/template/spec/containers/0: unknown field "imagePullPolicyy"`,
+    ]);
+  });
+
+  test('rejects an unknown field in metadata', () => {
+    const d = deployment();
+    d.metadata.label = { a: 'b' };
+    expect(validateManifest(d, version)).toEqual([`apps/v1 Deployment web [${version}] /metadata: unknown field "label"`]);
+  });
+
+  test('rejects a wrong type', () => {
+    const d = deployment();
+    d.spec.replicas = 'two';
+    expect(validateManifest(d, version)).toEqual([`apps/v1 Deployment web [${version}] /spec/replicas: must be integer`]);
+  });
+
+  test('rejects a wrong type for an IntOrString', () => {
+    const d = deployment();
+    d.spec.strategy.rollingUpdate.maxSurge = true;
+    expect(validateManifest(d, version)).toEqual([
+      `apps/v1 Deployment web [${version}] /spec/strategy/rollingUpdate/maxSurge: must be string,number`,
+    ]);
+  });
+
+  test('rejects an unknown kind', () => {
+    const problems = validateManifest({ apiVersion: 'apps/v1', kind: 'Deploymint', metadata: { name: 'x' } }, version);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('no schema for apiVersion "apps/v1" kind "Deploymint"');
+  });
+
+  test('rejects a non-GA apiVersion of a known kind', () => {
+    const problems = validateManifest({ apiVersion: 'extensions/v1beta1', kind: 'Deployment', metadata: { name: 'x' } }, version);
+    expect(problems[0]).toContain('no schema for apiVersion "extensions/v1beta1"');
+  });
+
+  test('validates a custom resource against its CRD schema (cert-manager Certificate)', () => {
+    expect(validateManifest(certificate(), version)).toEqual([]);
+    const bad = certificate();
+    bad.spec.dnsName = ['typo'];
+    bad.spec.duration = 90;
+    bad.metadata.labelz = {};
+    expect(validateManifest(bad, version)).toEqual([
+      `cert-manager.io/v1 Certificate shop/web-tls [${version}] /spec: unknown field "dnsName"`,
+      `cert-manager.io/v1 Certificate shop/web-tls [${version}] /spec/duration: must be string`,
+      `cert-manager.io/v1 Certificate shop/web-tls [${version}] /metadata: unknown field "labelz"`,
+    ]);
+  });
+
+  test('an unknown custom resource kind is an error naming the missing CRD schema', () => {
+    const problems = validateManifest({ apiVersion: 'cert-manager.io/v1', kind: 'Certificat', metadata: { name: 'x' } }, version);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(crdSchemaPath('cert-manager.io/v1', 'Certificat')!);
+  });
+});
+
+test('a Service accepts targetPort as a name or a number; a Namespace is valid', () => {
+  const svc = (targetPort: any) => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 's' },
+    spec: { selector: { a: 'b' }, ports: [{ port: 80, targetPort }] },
+  });
+  expect(() => expectValid([svc('http'), svc(8080), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }])).not.toThrow();
+});
+
+test('expectValid lists every problem for both versions', () => {
+  const d = deployment();
+  d.spec.replicas = 'two';
+  const c = certificate();
+  c.spec.bogus = 1;
+  expect(() => expectValid([d, c])).toThrow([
+    '4 schema problem(s) in 2 document(s):',
+    '  apps/v1 Deployment web [v1.27.0] /spec/replicas: must be integer',
+    '  cert-manager.io/v1 Certificate shop/web-tls [v1.27.0] /spec: unknown field "bogus"',
+    '  apps/v1 Deployment web [v1.36.0] /spec/replicas: must be integer',
+    '  cert-manager.io/v1 Certificate shop/web-tls [v1.36.0] /spec: unknown field "bogus"',
+  ].join('\n'));
+});
+
+test('expectValid refuses an empty list (a validation of nothing cannot pass)', () => {
+  expect(() => expectValid([])).toThrow('no documents');
+});
+
+test('a kind only in the newer release is rejected for the older one', () => {
+  // flowcontrol.apiserver.k8s.io/v1 is GA in 1.29: absent from 1.27
+  const doc = { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: 'f' }, spec: { priorityLevelConfiguration: { name: 'p' } } };
+  expect(validateManifest(doc, 'v1.36.0')).toEqual([]);
+  expect(validateManifest(doc, 'v1.27.0')[0]).toContain('no schema');
+});
+
+test('strictify leaves preserve-unknown-fields objects and combinator branches open', () => {
+  const s: any = {
+    type: 'object',
+    properties: {
+      open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { a: { type: 'string' } } },
+      closed: { type: 'object', properties: { b: { type: 'string' } } },
+      either: { anyOf: [{ properties: { c: {} } }] },
+      port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+    },
+  };
+  strictify(s);
+  expect(s.additionalProperties).toBe(false);
+  expect(s.properties.open.additionalProperties).toBeUndefined();
+  expect(s.properties.closed.additionalProperties).toBe(false);
+  expect(s.properties.either.anyOf[0].additionalProperties).toBeUndefined();
+  expect(s.properties.port).toEqual({ 'x-kubernetes-int-or-string': true, 'type': ['string', 'number'] });
+});
+
+test('a missing schema folder is a clear error naming the path', () => {
+  const dir = tempDir();
+  try {
+    const script = [
+      'const path = require("path");',
+      `const s = require(${JSON.stringify(path.join(__dirname, 'schema.ts'))});`,
+      'try { s.validateManifest({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }, "v1.27.0"); console.log("NO ERROR"); }',
+      'catch (e) { console.log(e.message); }',
+    ].join('\n');
+    // run with the module copied next to a folder without shared/: __dirname-relative resolution finds nothing
+    const copy = path.join(dir, 'a', 'b', 'c');
+    fs.mkdirSync(copy, { recursive: true });
+    fs.copyFileSync(path.join(__dirname, 'schema.ts'), path.join(copy, 'schema.ts'));
+    fs.writeFileSync(path.join(copy, 'run.js'), script.replace(JSON.stringify(path.join(__dirname, 'schema.ts')), '"./schema.ts"'));
+    const { execFileSync } = require('child_process');
+    const out: string = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'run.js'], {
+      cwd: copy,
+      env: {
+        ...process.env,
+        NODE_PATH: path.resolve(__dirname, '../../node_modules'),
+        TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: 'commonjs', moduleResolution: 'node', esModuleInterop: true }),
+      },
+      encoding: 'utf-8',
+    });
+    expect(out).toContain(`Schema folder missing: ${path.join(dir, 'shared', 'schemas', 'kubernetes')}`);
+    expect(out).not.toContain('NO ERROR');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('synthYaml and parseYamlFiles read what cdk8s writes', () => {
+  const outdir = tempDir();
+  try {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'web');
+    new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    new ApiObject(chart, 'dep', deployment());
+    const docs = synthYaml(app);
+    expect(docs.map(d => d.kind)).toEqual(['Namespace', 'Deployment']);
+    expectValid(docs);
+    app.synth();
+    const files = parseYamlFiles(outdir);
+    expect(files.map(f => f.file)).toEqual(['web.k8s.yaml']);
+    expect(files[0].docs).toEqual(docs);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
