@@ -1,0 +1,132 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+import { Suppression } from './finding';
+import { KubernetesPack } from './k8s/kubernetes-pack';
+import { IRulePack } from './rule';
+import { runOverObjects } from './runner';
+
+/** Minimum length of a suppression reason. */
+const MIN_REASON = 10;
+
+/**
+ * How the policy check runs on a synth.
+ */
+export interface PolicyOptions {
+  /**
+   * The rule packs to run.
+   * @default - [new KubernetesPack()]
+   */
+  readonly packs?: IRulePack[];
+  /**
+   * Write `policy-report.json` and `policy-report.sarif` next to the output.
+   * @default true
+   */
+  readonly writeReports?: boolean;
+  /**
+   * Where to write the reports.
+   * @default - the app's output directory
+   */
+  readonly reportDir?: string;
+}
+
+const SUPPRESSIONS = new WeakMap<IConstruct, Suppression[]>();
+const OPTIONS = new WeakMap<IConstruct, PolicyOptions>();
+
+/**
+ * Entry points of the policy engine on a construct tree: suppress a rule, attach the check to an app or
+ * chart, configure the packs `k8s.App` runs.
+ */
+export class Policy {
+  /**
+   * Suppresses rule `ruleId` for every object under `scope`, with a reason that appears in every report.
+   * A suppression that matches no finding is itself reported, so stale ones do not rot.
+   * @param scope the construct whose objects the suppression covers (an object, a construct, a chart, the app)
+   * @param ruleId the rule id, for example `SS-K8S-012`
+   * @param reason why the rule does not apply here, at least 10 characters
+   */
+  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
+    if (typeof ruleId !== 'string' || ruleId.trim() === '') {
+      fail(scope, 'ruleId', ruleId, 'must name a rule, for example SS-K8S-012', 'pass the id shown in the policy report');
+    }
+    if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
+      fail(scope, 'reason', reason, `must be at least ${MIN_REASON} characters`, 'say why the rule does not apply here, so a reviewer can judge it');
+    }
+    const root = scope.node.root;
+    let list = SUPPRESSIONS.get(root);
+    if (!list) {
+      list = [];
+      SUPPRESSIONS.set(root, list);
+    }
+    list.push({ ruleId: ruleId.trim(), reason: reason.trim(), path: scope.node.path });
+  }
+
+  /**
+   * The suppressions registered anywhere in the construct tree of `scope`.
+   */
+  public static suppressionsOf(scope: IConstruct): Suppression[] {
+    return [...(SUPPRESSIONS.get(scope.node.root) ?? [])];
+  }
+
+  /**
+   * Sets the packs and report options the policy check uses for the tree of `scope` (used by `k8s.App`
+   * and by `Policy.attach`).
+   */
+  public static configure(scope: IConstruct, options: PolicyOptions): void {
+    OPTIONS.set(scope.node.root, options);
+  }
+
+  /**
+   * Adds the policy check to a plain cdk8s `App` or to one `Chart`: it runs as a node validation, before
+   * any file is written. Errors fail the synth; warnings are printed on stderr.
+   * Not needed on `k8s.App`, which runs the check itself.
+   * @param scope a cdk8s App or Chart
+   * @param options packs and reports
+   */
+  public static attach(scope: IConstruct, options: PolicyOptions = {}): void {
+    const isApp = scope instanceof App;
+    if (!isApp && !(scope instanceof Chart)) {
+      fail(scope, 'scope', scope.node.path || '<root>', 'must be a cdk8s App or Chart', 'attach the policy to your App or to a Chart');
+    }
+    scope.node.addValidation({
+      validate: () => {
+        const charts: Chart[] = isApp ? (scope as App).charts : [scope as Chart];
+        const objects = [];
+        for (const chart of charts) {
+          for (const c of chart.node.findAll()) {
+            if (!(c instanceof ApiObject) || Chart.of(c) !== chart) continue;
+            objects.push({ manifest: c.toJson(), path: c.node.path, chart: chart.node.path });
+          }
+        }
+        const app = App.of(scope);
+        const writeReports = options.writeReports ?? true;
+        const dir = writeReports ? (options.reportDir ?? (app instanceof App ? app.outdir : undefined)) : undefined;
+        const prefix = isApp ? '' : `${scope.node.id}.`;
+        try {
+          runOverObjects(scope, objects, options.packs ?? Policy._packsFor(scope), dir, prefix);
+        } catch (e: any) {
+          return [e.message];
+        }
+        return [];
+      },
+    });
+  }
+
+  /**
+   * The packs configured for the tree of `scope`.
+   * @internal
+   */
+  public static _packsFor(scope: IConstruct): IRulePack[] {
+    return OPTIONS.get(scope.node.root)?.packs ?? [new KubernetesPack()];
+  }
+
+  /**
+   * The options configured for the tree of `scope`.
+   * @internal
+   */
+  public static _optionsFor(scope: IConstruct): PolicyOptions {
+    return OPTIONS.get(scope.node.root) ?? {};
+  }
+
+  private constructor() {}
+}
