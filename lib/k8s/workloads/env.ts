@@ -1,0 +1,88 @@
+/**
+ * The value of an environment variable: a literal, a ConfigMap key, a Secret key, or a pod field.
+ */
+export class EnvValue {
+  /**
+   * A literal value. shipshape refuses literals under names that look like secrets
+   * (`*secret*`, `*password*`, `*token*`, ...): mount those from a Secret instead.
+   */
+  public static fromValue(value: string): EnvValue {
+    return new EnvValue({ value });
+  }
+
+  /**
+   * A key of a ConfigMap in the same namespace.
+   * @param configMapName the ConfigMap's name (for a cdk8s-plus ConfigMap, pass its `.name`)
+   * @param key the key to read
+   */
+  public static fromConfigMapKey(configMapName: string, key: string): EnvValue {
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key } } });
+  }
+
+  /**
+   * A key of a Secret, as an environment variable. Secrets in environment variables leak into crash
+   * dumps, child processes and logs: prefer `secretMounts` (files). This produces a policy finding
+   * (K8S-IDN-05) that must be suppressed with a reason.
+   * @param secretName the Secret's name
+   * @param key the key to read
+   */
+  public static fromSecretKey(secretName: string, key: string): EnvValue {
+    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key } } });
+  }
+
+  /**
+   * A field of the pod, for example `metadata.name` or `status.podIP`.
+   */
+  public static fromFieldPath(fieldPath: string): EnvValue {
+    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
+  }
+
+  private readonly spec: any;
+
+  private constructor(spec: any) {
+    this.spec = spec;
+  }
+
+  /** The literal value, if this is a literal. */
+  public get value(): string | undefined {
+    return this.spec.value;
+  }
+
+  /**
+   * The Kubernetes EnvVar for `name`.
+   * @internal
+   */
+  public _render(name: string): any {
+    return { name, ...this.spec };
+  }
+}
+
+/**
+ * A Secret mounted as read-only files.
+ */
+export interface SecretMount {
+  /** The Secret's name (in the workload's namespace). */
+  readonly secretName: string;
+  /** The directory the Secret's keys appear in, one file per key. */
+  readonly mountPath: string;
+}
+
+/**
+ * A ConfigMap mounted as read-only files.
+ */
+export interface ConfigMapMount {
+  /** The ConfigMap's name (in the workload's namespace). */
+  readonly configMapName: string;
+  /** The directory the ConfigMap's keys appear in, one file per key. */
+  readonly mountPath: string;
+}
+
+/**
+ * An extra named container port.
+ */
+export interface ContainerPort {
+  /** The port name (IANA service name, at most 15 characters), for example `metrics`. */
+  readonly name: string;
+  /** The port number, 1024-65535. */
+  readonly port: number;
+}

@@ -1,0 +1,135 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+
+/**
+ * Timing options shared by every probe kind.
+ */
+export interface ProbeOptions {
+  /**
+   * The container port the probe targets (HTTP and TCP probes).
+   * @default - the workload's main container port
+   */
+  readonly port?: number;
+  /**
+   * Seconds after the container starts before the first probe.
+   * @default 0 (use a startup probe for slow starters instead of a long delay)
+   */
+  readonly initialDelaySeconds?: number;
+  /**
+   * Seconds between probes.
+   * @default 10
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Seconds after which a probe times out.
+   * @default 2
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Consecutive failures before the probe counts as failed.
+   * @default 3 (30 for startup probes, allowing about 5 minutes to start)
+   */
+  readonly failureThreshold?: number;
+}
+
+/**
+ * A readiness, liveness or startup probe: HTTP GET, TCP socket or a command.
+ */
+export class Probe {
+  /**
+   * An HTTP GET probe on `path` (must start with `/`), on the named main port unless `options.port` says otherwise.
+   */
+  public static http(path: string, options?: ProbeOptions): Probe {
+    return new Probe('http', path, undefined, options ?? {});
+  }
+
+  /**
+   * A TCP connect probe on the main port (or `options.port`).
+   */
+  public static tcp(options?: ProbeOptions): Probe {
+    return new Probe('tcp', undefined, undefined, options ?? {});
+  }
+
+  /**
+   * A probe that runs `command` in the container; exit status 0 is healthy.
+   */
+  public static exec(command: string[], options?: ProbeOptions): Probe {
+    return new Probe('exec', undefined, command, options ?? {});
+  }
+
+  /** `http`, `tcp` or `exec`. */
+  public readonly kind: string;
+  /** The HTTP path, for HTTP probes. */
+  public readonly path?: string;
+  /** The command, for exec probes. */
+  public readonly command?: string[];
+  /** The timing options. */
+  public readonly options: ProbeOptions;
+
+  private constructor(kind: string, path: string | undefined, command: string[] | undefined, options: ProbeOptions) {
+    this.kind = kind;
+    this.path = path;
+    this.command = command;
+    this.options = options;
+  }
+
+  /**
+   * Validates the probe and renders it as a Kubernetes Probe object.
+   * A probe on the main port is rendered against the port's name (so the port is declared, RULES.md K8S-PRB-04).
+   * @internal
+   */
+  public _render(scope: IConstruct, prop: string, mainPort: number | undefined, mainPortName: string | undefined,
+    declaredPorts: number[], isStartup: boolean): any {
+    const o = this.options;
+    for (const [k, v] of Object.entries({ initialDelaySeconds: o.initialDelaySeconds, periodSeconds: o.periodSeconds, timeoutSeconds: o.timeoutSeconds, failureThreshold: o.failureThreshold })) {
+      if (v !== undefined && (!Number.isInteger(v) || v < (k === 'initialDelaySeconds' ? 0 : 1))) {
+        fail(scope, `${prop}.${k}`, v, `must be a whole number of at least ${k === 'initialDelaySeconds' ? 0 : 1}`, `set ${k} to a positive whole number`);
+      }
+    }
+    const timing: any = {
+      initialDelaySeconds: o.initialDelaySeconds,
+      periodSeconds: o.periodSeconds ?? 10,
+      timeoutSeconds: o.timeoutSeconds ?? 2,
+      failureThreshold: o.failureThreshold ?? (isStartup ? 30 : 3),
+    };
+    if (timing.initialDelaySeconds === undefined) delete timing.initialDelaySeconds;
+    let port: number | string | undefined;
+    if (this.kind !== 'exec') {
+      const p = o.port ?? mainPort;
+      if (p === undefined) {
+        fail(scope, `${prop}.port`, p, 'is required: this workload has no main port to probe', 'pass { port } in the probe options or use Probe.exec(...)');
+      }
+      if (!declaredPorts.includes(p)) {
+        fail(scope, `${prop}.port`, p, `is not a port the container declares (${declaredPorts.join(', ') || 'none'}) (K8S-PRB-04)`,
+          'probe a declared container port, or declare the port first');
+      }
+      port = p === mainPort && mainPortName ? mainPortName : p;
+    }
+    switch (this.kind) {
+      case 'http':
+        if (!this.path || !this.path.startsWith('/')) {
+          fail(scope, `${prop}.path`, this.path, "must start with '/'", `write it as ${JSON.stringify('/' + (this.path ?? '').replace(/^\/*/, ''))}`);
+        }
+        return { httpGet: { path: this.path, port }, ...timing };
+      case 'tcp':
+        return { tcpSocket: { port }, ...timing };
+      default:
+        if (!this.command || this.command.length === 0) {
+          fail(scope, `${prop}.command`, this.command, 'must be a non-empty command', 'pass the command and its arguments, for example ["/bin/healthcheck"]');
+        }
+        return { exec: { command: [...this.command] }, ...timing };
+    }
+  }
+
+  /**
+   * A key identifying what the probe checks (for the readiness/liveness distinctness check).
+   * @internal
+   */
+  public _identity(mainPort: number | undefined): string {
+    switch (this.kind) {
+      case 'http': return `http ${this.options.port ?? mainPort} ${this.path}`;
+      case 'tcp': return `tcp ${this.options.port ?? mainPort}`;
+      default: return `exec ${JSON.stringify(this.command)}`;
+    }
+  }
+}

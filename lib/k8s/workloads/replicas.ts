@@ -1,0 +1,56 @@
+/**
+ * Autoscaling bounds and target.
+ */
+export interface AutoscaleOptions {
+  /**
+   * Fewest replicas. At least 2 outside development (RULES.md K8S-HA-09).
+   * @default - from the environment profile (production 3, staging 2)
+   */
+  readonly min?: number;
+  /**
+   * Most replicas; more than `min`.
+   * @default - from the environment profile (production 10, staging 4)
+   */
+  readonly max?: number;
+  /**
+   * Target average CPU utilization, in percent of the CPU request.
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
+}
+
+/**
+ * How many replicas a workload runs: a fixed count or an autoscaled range.
+ */
+export class Replicas {
+  /**
+   * Exactly `count` replicas, no autoscaler.
+   */
+  public static fixed(count: number): Replicas {
+    return new Replicas(false, count, count, undefined);
+  }
+
+  /**
+   * A HorizontalPodAutoscaler between `min` and `max` on CPU utilization.
+   * The Deployment then has no `replicas` field (the autoscaler owns it).
+   */
+  public static autoscale(options?: AutoscaleOptions): Replicas {
+    return new Replicas(true, options?.min, options?.max, options?.targetCpuUtilization);
+  }
+
+  /** Whether an autoscaler manages the count. */
+  public readonly autoscaled: boolean;
+  /** The fixed count, or the autoscaler's minimum. */
+  public readonly min?: number;
+  /** The fixed count, or the autoscaler's maximum. */
+  public readonly max?: number;
+  /** The CPU utilization target, in percent, when autoscaled. */
+  public readonly targetCpuUtilization?: number;
+
+  private constructor(autoscaled: boolean, min: number | undefined, max: number | undefined, target: number | undefined) {
+    this.autoscaled = autoscaled;
+    this.min = min;
+    this.max = max;
+    this.targetCpuUtilization = target;
+  }
+}

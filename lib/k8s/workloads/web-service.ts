@@ -1,0 +1,307 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { EnvironmentProfile, Profiles } from '../../core/profile';
+import { ContainerPort } from './env';
+import { Probe } from './probe';
+import { Replicas } from './replicas';
+import { IWorkload, Workload, WorkloadProps } from './workload';
+
+/**
+ * Properties of a WebService.
+ */
+export interface WebServiceProps extends WorkloadProps {
+  /**
+   * The port the application listens on (1024-65535: no privileged ports, no added capabilities).
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The name of the application port (IANA service name).
+   * @default "http"
+   */
+  readonly portName?: string;
+  /**
+   * The port the Service exposes inside the cluster.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /**
+   * More named container ports (for example `metrics`), exposed on the Service too.
+   * @default - none
+   */
+  readonly extraPorts?: ContainerPort[];
+  /**
+   * Replica count or autoscaling range.
+   * @default - from the profile: production autoscales 3-10, staging 2-4, development runs 1 fixed replica
+   */
+  readonly replicas?: Replicas;
+  /**
+   * Readiness probe: is the pod ready for traffic?
+   * @default Probe.http('/readyz')
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe: should the container be restarted? Must differ from the readiness probe.
+   * @default Probe.http('/livez')
+   */
+  readonly liveness?: Probe;
+  /**
+   * Startup probe for slow starters (liveness and readiness wait until it passes).
+   * @default - no startup probe
+   */
+  readonly startup?: Probe;
+  /**
+   * Seconds the container waits in a preStop hook before SIGTERM, so endpoints and load balancers stop
+   * sending traffic first. 0 disables the hook. The hook runs `sleep`, which the image must provide.
+   * @default 5
+   */
+  readonly preStopDelaySeconds?: number;
+  /**
+   * Seconds Kubernetes waits after SIGTERM before killing the pod; must exceed `preStopDelaySeconds`.
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Create a PodDisruptionBudget (maxUnavailable 1).
+   * @default - true in production and staging, false in development
+   */
+  readonly disruptionBudget?: boolean;
+  /**
+   * Spread pods across zones (topology spread) and hosts (anti-affinity).
+   * @default - true in production and staging, false in development
+   */
+  readonly spread?: boolean;
+}
+
+/**
+ * A web service as seen by other constructs (ingress, routes, meshes).
+ */
+export interface IWebService extends IWorkload {
+  /** The Service's port. */
+  readonly servicePort: number;
+  /** The application's container port. */
+  readonly port: number;
+  /** The application port's name. */
+  readonly portName: string;
+}
+
+/**
+ * A stateless HTTP service, production-grade by default: Deployment, Service, ServiceAccount (no token),
+ * PodDisruptionBudget, HorizontalPodAutoscaler (when autoscaled) and a NetworkPolicy, with the hardened pod
+ * of RULES.md A.1-A.8.
+ *
+ * @example
+ * new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+ */
+export class WebService extends Workload implements IWebService {
+  public readonly port: number;
+  public readonly portName: string;
+  public readonly servicePort: number;
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+  /** The Service (ClusterIP). */
+  public readonly service: ApiObject;
+  /**
+   * The PodDisruptionBudget.
+   * @default - undefined when no PDB is created (development)
+   */
+  public readonly pdb?: ApiObject;
+  /**
+   * The HorizontalPodAutoscaler.
+   * @default - undefined when the replica count is fixed
+   */
+  public readonly hpa?: ApiObject;
+  /** The replica settings in force (after profile defaults). */
+  public readonly replicas: Replicas;
+
+  private readonly extraPorts: ContainerPort[];
+  private readonly preStop: number;
+  private readonly grace: number;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id, props, 'web');
+    const defaults = Profiles.availability(this.profile);
+
+    this.port = WebService.checkPort(this, 'port', props.port ?? 8080);
+    this.portName = Names.portName(this, 'portName', props.portName ?? 'http');
+    this.servicePort = props.servicePort ?? 80;
+    if (!Number.isInteger(this.servicePort) || this.servicePort < 1 || this.servicePort > 65535) {
+      fail(this, 'servicePort', this.servicePort, 'must be a whole number from 1 to 65535', 'use 80 or the port your callers expect');
+    }
+    this.extraPorts = (props.extraPorts ?? []).map((ep, i) => ({
+      name: Names.portName(this, `extraPorts[${i}].name`, ep.name),
+      port: WebService.checkPort(this, `extraPorts[${i}].port`, ep.port),
+    }));
+    const seenNumbers = new Map<number, string>([[this.port, 'port']]);
+    const seenNames = new Map<string, string>([[this.portName, 'portName']]);
+    this.extraPorts.forEach((ep, i) => {
+      if (seenNumbers.has(ep.port)) {
+        fail(this, `extraPorts[${i}].port`, ep.port, `clashes with ${seenNumbers.get(ep.port)}, which uses the same number`, 'give every port its own number');
+      }
+      if (seenNames.has(ep.name)) {
+        fail(this, `extraPorts[${i}].name`, ep.name, `clashes with ${seenNames.get(ep.name)}, which uses the same name`, 'give every port its own name');
+      }
+      seenNumbers.set(ep.port, `extraPorts[${i}]`);
+      seenNames.set(ep.name, `extraPorts[${i}]`);
+    });
+
+    this.replicas = WebService.resolveReplicas(this, props.replicas, this.profile);
+    this.preStop = props.preStopDelaySeconds ?? 5;
+    this.grace = props.terminationGracePeriodSeconds ?? 30;
+    if (!Number.isInteger(this.preStop) || this.preStop < 0) {
+      fail(this, 'preStopDelaySeconds', this.preStop, 'must be a whole number of seconds, 0 or more', 'use for example 5');
+    }
+    if (!Number.isInteger(this.grace) || this.grace <= this.preStop) {
+      fail(this, 'terminationGracePeriodSeconds', this.grace, `must be a whole number larger than preStopDelaySeconds (${this.preStop}), or the pod is killed while draining`,
+        `raise it to at least ${this.preStop + 10}`);
+    }
+    // Validate probes eagerly so bad input fails at construction, not at synth.
+    const probes = this.renderProbes();
+    const resources = this._renderResources();
+
+    const spread = props.spread ?? defaults.spread;
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: this._metadata({
+        annotations: this.replicas.autoscaled
+          // An HPA owns the count, so `replicas` is omitted (K8S-HA-02); Polaris' replicas check is told why (RULES.md A.11.2).
+          ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' }
+          : this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined,
+      }),
+      spec: Lazy.any({
+        produce: () => ({
+          replicas: this.replicas.autoscaled ? undefined : this.replicas.min,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: { ...this.selectorLabels } },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+          template: this._renderPodTemplate({
+            terminationGracePeriodSeconds: this.grace,
+            spread,
+            extraPodSpec: undefined,
+          }),
+        }),
+      }),
+    });
+    void resources;
+    void probes;
+
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: this._metadata(),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.selectorLabels },
+        ports: [
+          { name: this.portName, port: this.servicePort, targetPort: this.portName, protocol: 'TCP' },
+          ...this.extraPorts.map(ep => ({ name: ep.name, port: ep.port, targetPort: ep.name, protocol: 'TCP' })),
+        ],
+      },
+    });
+
+    const pdb = props.disruptionBudget ?? defaults.disruptionBudget;
+    if (pdb) {
+      this.pdb = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: this._metadata(),
+        spec: {
+          maxUnavailable: 1,
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+          selector: { matchLabels: { ...this.selectorLabels } },
+        },
+      });
+    }
+
+    if (this.replicas.autoscaled) {
+      this.hpa = new ApiObject(this, 'HorizontalPodAutoscaler', {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: this._metadata(),
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: this.replicas.min,
+          maxReplicas: this.replicas.max,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: this.replicas.targetCpuUtilization } } }],
+        },
+      });
+    }
+
+    if (this.profile === EnvironmentProfile.DEVELOPMENT) {
+      this.node.addMetadata('shipshape:info', `development profile: ${this.replicas.min} replica(s)${pdb ? '' : ', no PodDisruptionBudget'}${this.hpa ? '' : ', no autoscaler'}: not for production traffic`);
+    }
+  }
+
+  public get containerPorts(): number[] {
+    return [this.port, ...this.extraPorts.map(p => p.port)];
+  }
+
+  /** @internal */
+  protected _mainPorts(): ContainerPort[] {
+    return [{ name: this.portName, port: this.port }, ...this.extraPorts];
+  }
+
+  /** @internal */
+  protected _mainContainerExtras(): any {
+    return {
+      ...this.renderProbes(),
+      lifecycle: this.preStop > 0 ? { preStop: { exec: { command: ['sleep', String(this.preStop)] } } } : undefined,
+    };
+  }
+
+  private renderProbes(): any {
+    const props = this._props as WebServiceProps;
+    const readiness = props.readiness ?? Probe.http('/readyz');
+    const liveness = props.liveness ?? Probe.http('/livez');
+    if (readiness._identity(this.port) === liveness._identity(this.port)) {
+      fail(this, 'liveness', liveness._identity(this.port),
+        'is the same check as the readiness probe: a slow dependency would then restart healthy pods (K8S-PRB-03)',
+        "probe different endpoints, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
+    }
+    const ports = this.containerPorts;
+    return {
+      readinessProbe: readiness._render(this, 'readiness', this.port, this.portName, ports, false),
+      livenessProbe: liveness._render(this, 'liveness', this.port, this.portName, ports, false),
+      startupProbe: props.startup ? props.startup._render(this, 'startup', this.port, this.portName, ports, true) : undefined,
+    };
+  }
+
+  private static checkPort(scope: Construct, prop: string, port: number): number {
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+      fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21)',
+        'listen on a port such as 8080 (the Service can still expose port 80)');
+    }
+    return port;
+  }
+
+  private static resolveReplicas(scope: Construct, given: Replicas | undefined, profile: EnvironmentProfile): Replicas {
+    const d = Profiles.availability(profile);
+    const r = given ?? (d.autoscale ? Replicas.autoscale() : Replicas.fixed(d.minReplicas));
+    if (!r.autoscaled) {
+      const n = r.min!;
+      if (!Number.isInteger(n) || n < 1) {
+        fail(scope, 'replicas', n, 'must be a whole number of at least 1', 'use Replicas.fixed(2) or more (at least 2 outside development)');
+      }
+      return r;
+    }
+    const min = r.min ?? d.minReplicas;
+    const max = r.max ?? Math.max(d.maxReplicas, min + 1);
+    const target = r.targetCpuUtilization ?? 70;
+    if (!Number.isInteger(min) || min < 1) {
+      fail(scope, 'replicas.min', min, 'must be a whole number of at least 1', 'use 2 or more so one pod can fail (K8S-HA-09)');
+    }
+    if (!Number.isInteger(max) || min > max) {
+      fail(scope, 'replicas.min', min, `must be <= replicas.max (${max})`, 'lower min or raise max');
+    }
+    if (min === max) {
+      fail(scope, 'replicas.max', max, `must be more than replicas.min (${min}) for the autoscaler to have room (K8S-HA-09)`, 'raise max, or use Replicas.fixed(n) for a fixed count');
+    }
+    if (!Number.isInteger(target) || target < 1 || target > 100) {
+      fail(scope, 'replicas.targetCpuUtilization', target, 'must be a whole percentage from 1 to 100', 'use for example 70');
+    }
+    return Replicas.autoscale({ min, max, targetCpuUtilization: target });
+  }
+}

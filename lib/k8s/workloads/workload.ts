@@ -1,0 +1,627 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+import { ImageRef } from '../../core/image';
+import { RecommendedLabels } from '../../core/labels';
+import { Names } from '../../core/names';
+import { EnvironmentProfile } from '../../core/profile';
+import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
+import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
+
+/**
+ * Resource requests and limits for the main container.
+ *
+ * Memory: the limit equals the request (guaranteed memory, no OOM surprises under node pressure).
+ * CPU: a limit is set by default because kube-score, Polaris, Checkov and Trivy require one; the AWS EKS
+ * best-practices guide recommends none (throttling can hurt latency). Set `cpuLimit` to `"none"`
+ * to remove it, knowing the policy pack then reports K8S-RES-04 for you to suppress with a reason.
+ */
+export interface ResourceRequirements {
+  /**
+   * CPU request (`"250m"`, `"0.5"`, `"2"`).
+   * @default "250m"
+   */
+  readonly cpu?: string;
+  /**
+   * CPU limit, or `"none"` for no CPU limit (see the trade-off above).
+   * @default "1"
+   */
+  readonly cpuLimit?: string;
+  /**
+   * Memory request, which is also the memory limit unless `memoryLimit` is set (`"512Mi"`, `"1Gi"`).
+   * @default "256Mi"
+   */
+  readonly memory?: string;
+  /**
+   * Memory limit, at least the request.
+   * @default - equal to `memory`
+   */
+  readonly memoryLimit?: string;
+  /**
+   * Ephemeral-storage request (container writable layer, logs, emptyDir volumes).
+   * @default "256Mi"
+   */
+  readonly ephemeralStorage?: string;
+  /**
+   * Ephemeral-storage limit, at least the request.
+   * @default "1Gi"
+   */
+  readonly ephemeralStorageLimit?: string;
+}
+
+/**
+ * Pod and container security settings. The defaults satisfy Pod Security "restricted" and RULES.md A.1.
+ */
+export interface SecurityOptions {
+  /**
+   * The user id the containers run as (10001 or more satisfies every checker, RULES.md A.11.3).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * The group id the containers run as.
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * The group that owns mounted volumes.
+   * @default 10001
+   */
+  readonly fsGroup?: number;
+  /**
+   * Mount the root filesystem read-only. Writable paths come from `writablePaths` (emptyDir volumes).
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Directories that get a writable emptyDir volume.
+   * @default ["/tmp"]
+   */
+  readonly writablePaths?: string[];
+}
+
+/**
+ * Properties shared by every shipshape workload (WebService, Worker, StatefulService, jobs, node agents).
+ */
+export interface WorkloadProps {
+  /**
+   * The object name (`metadata.name`) of everything this workload creates: an RFC 1123 label.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * The namespace. Must not be empty: objects without a namespace land in `default` (RULES.md K8S-META-01).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The container image, `[registry/]repository:tag[@sha256:digest]`. `latest` and tag-less images are refused.
+   */
+  readonly image: string;
+  /**
+   * Accept a `latest` or tag-less image (never in production: roll-outs become unrepeatable).
+   * @default false
+   */
+  readonly allowLatestImage?: boolean;
+  /**
+   * The image pull policy. `Always` re-checks the registry on every start (RULES.md K8S-IMG-03).
+   * @default ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * The container entrypoint.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * The container arguments.
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables. Literal values under names that look like secrets are refused.
+   * @default - none
+   */
+  readonly env?: { [name: string]: EnvValue };
+  /**
+   * ConfigMaps whose keys all become environment variables.
+   * @default - none
+   */
+  readonly envFromConfigMaps?: string[];
+  /**
+   * Secrets mounted as read-only files (the safe way to pass secrets, RULES.md K8S-IDN-05).
+   * @default - none
+   */
+  readonly secretMounts?: SecretMount[];
+  /**
+   * ConfigMaps mounted as read-only files.
+   * @default - none
+   */
+  readonly configMapMounts?: ConfigMapMount[];
+  /**
+   * Resource requests and limits.
+   * @default - cpu 250m (limit 1), memory 256Mi (limit 256Mi), ephemeral-storage 256Mi (limit 1Gi)
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * Security settings.
+   * @default - non-root user and group 10001, read-only root filesystem with a writable /tmp
+   */
+  readonly security?: SecurityOptions;
+  /**
+   * Mount a Kubernetes API token into the pods. Only for workloads that call the Kubernetes API.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * Annotations for the workload's ServiceAccount, for example the IAM role annotation for IRSA.
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { [key: string]: string };
+  /**
+   * The pods' PriorityClass. The class must exist in the cluster (RULES.md K8S-RES-07).
+   * @default - none (the cluster default priority)
+   */
+  readonly priorityClassName?: string;
+  /**
+   * The environment profile, which sets availability defaults.
+   * @default EnvironmentProfile.PRODUCTION
+   */
+  readonly profile?: EnvironmentProfile;
+  /**
+   * `app.kubernetes.io/part-of`: the larger application this workload belongs to.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+  /**
+   * `app.kubernetes.io/version`.
+   * @default - the image tag
+   */
+  readonly version?: string;
+  /**
+   * Extra labels for every object (never used in selectors).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Extra annotations for the pod template.
+   * @default - none
+   */
+  readonly podAnnotations?: { [key: string]: string };
+}
+
+/**
+ * When the kubelet pulls the image.
+ */
+export enum ImagePullPolicy {
+  /** Check the registry on every container start. */
+  ALWAYS = 'Always',
+  /** Pull only when the image is not on the node (safe with digests). */
+  IF_NOT_PRESENT = 'IfNotPresent',
+  /** Never pull. */
+  NEVER = 'Never',
+}
+
+/**
+ * A shipshape workload: its name, namespace, pod labels and ports, for other constructs to wire to it.
+ */
+export interface IWorkload extends IConstruct, INetworkPeer {
+  /** The object name. */
+  readonly name: string;
+  /** The namespace. */
+  readonly namespace: string;
+  /** The labels selecting this workload's pods (a stable subset of the pod labels). */
+  readonly selectorLabels: { [key: string]: string };
+  /** The container ports the pods listen on. */
+  readonly containerPorts: number[];
+}
+
+const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential|aws_secret_access_key|google_application_credentials|azure_.+key|oci_cli_key_content/i;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * A container the workload's pod runs besides its main container (sidecars, init tasks).
+ * Raw Kubernetes container JSON, already hardened by whoever built it.
+ * @internal
+ */
+export interface ExtraContainer {
+  readonly container: any;
+  readonly init: boolean;
+  readonly volumes: any[];
+}
+
+/**
+ * The base of every shipshape workload: the one implementation of the hardened pod, the ServiceAccount,
+ * the recommended labels and the NetworkPolicy. Subclasses add the controller (Deployment, StatefulSet...).
+ */
+export abstract class Workload extends Construct implements IWorkload {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly selectorLabels: { [key: string]: string };
+  /** Every label on this workload's objects (recommended labels plus `labels`). */
+  public readonly labels: { [key: string]: string };
+  /** The environment profile in force. */
+  public readonly profile: EnvironmentProfile;
+  /** The parsed image reference. */
+  public readonly image: ImageRef;
+  /** The ServiceAccount the pods run as. */
+  public readonly serviceAccount: ApiObject;
+  /**
+   * The NetworkPolicy selecting the pods (ingress from declared callers, egress to DNS and declared destinations).
+   */
+  public readonly networkPolicy: ApiObject;
+
+  /** @internal */
+  protected readonly _props: WorkloadProps;
+  /** @internal */
+  protected readonly _ingress: NetworkConnection[] = [];
+  /** @internal */
+  protected readonly _egress: NetworkConnection[] = [];
+  /** @internal */
+  protected readonly _extraContainers: ExtraContainer[] = [];
+  /** @internal */
+  protected readonly _podAnnotations: { [key: string]: string } = {};
+  /** @internal */
+  protected readonly _podLabels: { [key: string]: string } = {};
+
+  protected constructor(scope: Construct, id: string, props: WorkloadProps, component: string) {
+    super(scope, id);
+    this._props = props;
+    this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
+    const ns = props.namespace ?? Chart.of(this).namespace;
+    if (!ns) {
+      fail(this, 'namespace', ns, 'is not set on the workload nor on its chart, so the objects would land in "default" (K8S-META-01)',
+        "set `namespace` on the Chart (new Chart(app, 'shop', { namespace: 'shop' })) or on the workload");
+    }
+    this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
+    this.profile = props.profile ?? EnvironmentProfile.PRODUCTION;
+    this.image = ImageRef.parse(props.image, { allowLatest: props.allowLatestImage }, this, 'image');
+    const version = props.version ?? this.image.tag;
+    const labelOptions = { name: this.name, instance: this.name, version: version && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version) ? version : undefined, component, partOf: props.partOf };
+    if (props.partOf) Names.labelValue(this, 'partOf', props.partOf);
+    if (props.version) Names.labelValue(this, 'version', props.version);
+    for (const [k, v] of Object.entries(props.labels ?? {})) Names.labelValue(this, `labels.${k}`, v);
+    this.labels = { ...(props.labels ?? {}), ...RecommendedLabels.of(labelOptions) };
+    this.selectorLabels = RecommendedLabels.selector(labelOptions);
+
+    this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: this._metadata({ annotations: props.serviceAccountAnnotations }),
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+    } as any);
+
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: this._metadata(),
+      spec: Lazy.any({ produce: () => this._renderNetworkPolicySpec() }),
+    });
+  }
+
+  /** The container ports the pods listen on. */
+  public abstract get containerPorts(): number[];
+
+  /**
+   * This workload as a network peer: its pods, in its namespace, on its container ports.
+   */
+  public toNetworkPeer(): NetworkPeerConfig {
+    return {
+      description: `${this.constructor.name} ${this.namespace}/${this.name}`,
+      namespace: this.namespace,
+      podLabels: { ...this.selectorLabels },
+      ports: [...this.containerPorts],
+    };
+  }
+
+  /**
+   * Allows `peer` to connect to this workload's ports (all declared ports unless `ports` narrows them).
+   * When `peer` is another shipshape workload, its egress to this workload is allowed too: one declaration, both sides.
+   */
+  public allowFrom(peer: INetworkPeer, ports?: number[]): void {
+    const own = this.containerPorts;
+    for (const p of ports ?? []) {
+      if (!own.includes(p)) {
+        fail(this, 'allowFrom.ports', p, `is not a port this workload listens on (${own.join(', ') || 'none'})`, 'name one of its container ports, or omit ports to allow all of them');
+      }
+    }
+    this._ingress.push({ peer, ports: [...(ports ?? [])] });
+    if (peer instanceof Workload && peer !== this) {
+      peer._egress.push({ peer: this, ports: [...(ports ?? own)] });
+    }
+  }
+
+  /**
+   * Allows this workload to connect to `peer` (on `ports`, or the peer's own ports, or any port).
+   * When `peer` is another shipshape workload, its ingress from this workload is allowed too.
+   */
+  public allowTo(peer: INetworkPeer, ports?: number[]): void {
+    const cfg = peer.toNetworkPeer();
+    this._egress.push({ peer, ports: [...(ports ?? cfg.ports ?? [])] });
+    if (peer instanceof Workload && peer !== this) {
+      peer._ingress.push({ peer: this, ports: [...(ports ?? [])] });
+    }
+  }
+
+  /** The callers declared with `allowFrom` (and by other workloads' `allowTo`). */
+  public get ingressConnections(): NetworkConnection[] {
+    return [...this._ingress];
+  }
+
+  /** The destinations declared with `allowTo` (and by other workloads' `allowFrom`). */
+  public get egressConnections(): NetworkConnection[] {
+    return [...this._egress];
+  }
+
+  /**
+   * Adds an annotation to the pod template (for example a mesh or scraping annotation).
+   */
+  public addPodAnnotation(key: string, value: string): void {
+    this._podAnnotations[key] = value;
+  }
+
+  /**
+   * Adds a label to the pod template (not to selectors).
+   */
+  public addPodLabel(key: string, value: string): void {
+    Names.labelValue(this, `podLabels.${key}`, value);
+    this._podLabels[key] = value;
+  }
+
+  /**
+   * Adds a container to the pod (sidecars and init tasks). The container JSON must already be hardened.
+   * @internal
+   */
+  public _addExtraContainer(extra: ExtraContainer): void {
+    this._extraContainers.push(extra);
+  }
+
+  /**
+   * Standard metadata for an object of this workload.
+   * @internal
+   */
+  protected _metadata(extra?: { name?: string; annotations?: { [key: string]: string } }): any {
+    const m: any = { name: extra?.name ?? this.name, namespace: this.namespace, labels: { ...this.labels } };
+    if (extra?.annotations && Object.keys(extra.annotations).length) m.annotations = { ...extra.annotations };
+    return m;
+  }
+
+  /**
+   * Named ports of the main container: `[{ name, containerPort }]`.
+   * @internal
+   */
+  protected abstract _mainPorts(): ContainerPort[];
+
+  /**
+   * The main container's probes, lifecycle and other per-kind fields.
+   * @internal
+   */
+  protected _mainContainerExtras(): any {
+    return {};
+  }
+
+  /**
+   * The hardened pod template (metadata and spec) shared by every workload kind.
+   * @internal
+   */
+  protected _renderPodTemplate(options: { terminationGracePeriodSeconds?: number; restartPolicy?: string; spread?: boolean; extraPodSpec?: any; extraVolumes?: any[]; extraMounts?: any[] } = {}): any {
+    const p = this._props;
+    const sec = p.security ?? {};
+    const uid = this._id('security.runAsUser', sec.runAsUser ?? 10001);
+    const gid = this._id('security.runAsGroup', sec.runAsGroup ?? 10001);
+    const fsGroup = this._id('security.fsGroup', sec.fsGroup ?? 10001);
+    const readOnly = sec.readOnlyRootFilesystem ?? true;
+    const writable = sec.writablePaths ?? ['/tmp'];
+
+    const volumes: any[] = [];
+    const mounts: any[] = [];
+    const mountPaths = new Set<string>();
+    const addMount = (prop: string, path: string) => {
+      if (!path.startsWith('/')) fail(this, prop, path, 'must be an absolute path', `write it as ${JSON.stringify('/' + path)}`);
+      if (mountPaths.has(path)) fail(this, prop, path, 'is mounted twice', 'give each volume its own mount path');
+      mountPaths.add(path);
+    };
+    writable.forEach((path, i) => {
+      addMount(`security.writablePaths[${i}]`, path);
+      const name = i === 0 && path === '/tmp' ? 'tmp' : `writable-${i}`;
+      volumes.push({ name, emptyDir: { sizeLimit: '128Mi' } });
+      mounts.push({ name, mountPath: path });
+    });
+    (p.secretMounts ?? []).forEach((s, i) => {
+      addMount(`secretMounts[${i}].mountPath`, s.mountPath);
+      Names.dnsSubdomain(this, `secretMounts[${i}].secretName`, s.secretName);
+      const name = `secret-${i}`;
+      volumes.push({ name, secret: { secretName: s.secretName, defaultMode: 0o440 } });
+      mounts.push({ name, mountPath: s.mountPath, readOnly: true });
+    });
+    (p.configMapMounts ?? []).forEach((c, i) => {
+      addMount(`configMapMounts[${i}].mountPath`, c.mountPath);
+      Names.dnsSubdomain(this, `configMapMounts[${i}].configMapName`, c.configMapName);
+      const name = `config-${i}`;
+      volumes.push({ name, configMap: { name: c.configMapName } });
+      mounts.push({ name, mountPath: c.mountPath, readOnly: true });
+    });
+    for (const m of options.extraMounts ?? []) {
+      addMount('volumeMounts', m.mountPath);
+      mounts.push(m);
+    }
+    volumes.push(...(options.extraVolumes ?? []));
+
+    const env: any[] = [];
+    for (const [name, value] of Object.entries(p.env ?? {})) {
+      if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
+        fail(this, `env.${name}`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
+      }
+      const literal = value.value;
+      if (literal !== undefined && literal !== '' && (SECRET_NAME.test(name) || PRIVATE_KEY.test(literal))) {
+        fail(this, `env.${name}`, '<redacted>', 'looks like a plaintext secret, which would be readable by anyone who can read the manifest (K8S-IDN-06)',
+          `store it in a Secret and mount it with secretMounts: [{ secretName: '...', mountPath: '/var/run/secrets/${this.name}' }]`);
+      }
+      env.push(value._render(name));
+    }
+
+    const container: any = {
+      name: 'app',
+      image: this.image.toString(),
+      imagePullPolicy: p.imagePullPolicy ?? ImagePullPolicy.ALWAYS,
+      command: p.command ? [...p.command] : undefined,
+      args: p.args ? [...p.args] : undefined,
+      ports: this._mainPorts().map(cp => ({ name: cp.name, containerPort: cp.port, protocol: 'TCP' })),
+      env: env.length ? env : undefined,
+      envFrom: p.envFromConfigMaps?.length ? p.envFromConfigMaps.map(n => ({ configMapRef: { name: n } })) : undefined,
+      resources: this._renderResources(),
+      securityContext: Workload._containerSecurityContext(uid, gid, readOnly),
+      volumeMounts: mounts,
+      ...this._mainContainerExtras(),
+    };
+    if (!container.ports.length) delete container.ports;
+
+    const containers = [container];
+    const initContainers: any[] = [];
+    for (const extra of this._extraContainers) {
+      (extra.init ? initContainers : containers).push(extra.container);
+      volumes.push(...extra.volumes);
+    }
+
+    const podSpec: any = {
+      serviceAccountName: this.name,
+      automountServiceAccountToken: p.automountServiceAccountToken ?? false,
+      enableServiceLinks: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: gid,
+        fsGroup,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      priorityClassName: p.priorityClassName,
+      terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
+      restartPolicy: options.restartPolicy,
+      initContainers: initContainers.length ? initContainers : undefined,
+      containers,
+      volumes,
+      ...(options.spread ? this._spread() : {}),
+      ...(options.extraPodSpec ?? {}),
+    };
+    const annotations = { ...(p.podAnnotations ?? {}), ...this._podAnnotations };
+    return {
+      metadata: {
+        labels: { ...this.labels, ...this._podLabels },
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      },
+      spec: podSpec,
+    };
+  }
+
+  /**
+   * The hardened container securityContext (RULES.md A.1 after the A.11 resolutions).
+   * @internal
+   */
+  public static _containerSecurityContext(uid: number, gid: number, readOnlyRootFilesystem: boolean): any {
+    return {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem,
+      runAsNonRoot: true,
+      runAsUser: uid,
+      runAsGroup: gid,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+  }
+
+  /**
+   * The main container's resources, validated.
+   * @internal
+   */
+  protected _renderResources(): any {
+    const r = this._props.resources ?? {};
+    const cpu = CpuQuantity.parse(r.cpu ?? '250m', this, 'resources.cpu');
+    const cpuLimitText = r.cpuLimit ?? '1';
+    const cpuLimit = cpuLimitText === 'none' ? undefined : CpuQuantity.parse(cpuLimitText, this, 'resources.cpuLimit');
+    const mem = MemoryQuantity.parse(r.memory ?? '256Mi', this, 'resources.memory');
+    const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, this, 'resources.memoryLimit') : mem;
+    const eph = MemoryQuantity.parse(r.ephemeralStorage ?? '256Mi', this, 'resources.ephemeralStorage');
+    const ephLimit = MemoryQuantity.parse(r.ephemeralStorageLimit ?? '1Gi', this, 'resources.ephemeralStorageLimit');
+    const positive = (q: { compare(o: any): number }, zero: any, prop: string, value: string) => {
+      if (q.compare(zero) <= 0) fail(this, prop, value, 'must be more than zero', 'request a positive amount');
+    };
+    positive(cpu, CpuQuantity.millis(0), 'resources.cpu', cpu.toString());
+    positive(mem, MemoryQuantity.parse('0'), 'resources.memory', mem.toString());
+    if (cpuLimit && cpu.compare(cpuLimit) > 0) {
+      fail(this, 'resources.cpu', cpu.toString(), `must be <= resources.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
+    }
+    if (mem.compare(memLimit) > 0) {
+      fail(this, 'resources.memory', mem.toString(), `must be <= resources.memoryLimit (${memLimit})`, 'lower the request or raise the limit');
+    }
+    if (eph.compare(ephLimit) > 0) {
+      fail(this, 'resources.ephemeralStorage', eph.toString(), `must be <= resources.ephemeralStorageLimit (${ephLimit})`, 'lower the request or raise the limit');
+    }
+    const limits: any = { 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() };
+    if (cpuLimit) limits.cpu = cpuLimit.toString();
+    return {
+      requests: { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() },
+      limits,
+    };
+  }
+
+  /**
+   * Zone topology spread plus host anti-affinity (RULES.md K8S-HA-03, K8S-HA-04, A.11.8).
+   * @internal
+   */
+  protected _spread(): any {
+    return {
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...this.selectorLabels } } },
+      ],
+      affinity: {
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...this.selectorLabels } } } },
+          ],
+        },
+      },
+    };
+  }
+
+  /** @internal */
+  protected _renderNetworkPolicySpec(): any {
+    const ownPorts = this.containerPorts;
+    const ingress = this._ingress.map(c => {
+      const cfg = c.peer.toNetworkPeer();
+      const ports = c.ports.length ? c.ports : ownPorts;
+      return {
+        from: [renderPeer(cfg, this.namespace)],
+        ...(ports.length ? { ports: ports.map(port => ({ port, protocol: 'TCP' })) } : {}),
+      };
+    });
+    const egress: any[] = [{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    }];
+    for (const c of this._egress) {
+      const cfg = c.peer.toNetworkPeer();
+      egress.push({
+        to: [renderPeer(cfg, this.namespace)],
+        ...(c.ports.length ? { ports: c.ports.map(port => ({ port, protocol: 'TCP' })) } : {}),
+      });
+    }
+    return {
+      podSelector: { matchLabels: { ...this.selectorLabels } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress,
+      egress,
+    };
+  }
+
+  private _id(prop: string, v: number): number {
+    if (!Number.isInteger(v) || v < 1) {
+      fail(this, prop, v, 'must be a positive whole number (0 is root)', 'use 10001 or more');
+    }
+    if (v < 10000) {
+      fail(this, prop, v, 'must be 10000 or more: low ids can collide with host users (K8S-SEC-05)', 'use 10001 or more');
+    }
+    return v;
+  }
+}
