@@ -157,11 +157,10 @@ export class WebService extends Workload implements IWebService {
       fail(this, 'terminationGracePeriodSeconds', this.grace, `must be a whole number larger than preStopDelaySeconds (${this.preStop}), or the pod is killed while draining`,
         `raise it to at least ${this.preStop + 10}`);
     }
-    // Validate probes eagerly so bad input fails at construction, not at synth.
-    const probes = this.renderProbes();
-    const resources = this._renderResources();
-
     const spread = props.spread ?? defaults.spread;
+    // Render the pod once now so bad input (probes, env, mounts, ids, resources) fails at construction, not at synth.
+    this._renderPodTemplate({ terminationGracePeriodSeconds: this.grace, spread });
+
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -180,13 +179,10 @@ export class WebService extends Workload implements IWebService {
           template: this._renderPodTemplate({
             terminationGracePeriodSeconds: this.grace,
             spread,
-            extraPodSpec: undefined,
           }),
         }),
       }),
     });
-    void resources;
-    void probes;
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',

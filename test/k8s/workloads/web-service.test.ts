@@ -1,0 +1,356 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { EnvironmentProfile, Errors } from '../../../lib/core';
+import { EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
+import { expectValid } from '../../util/schema';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+
+function chart(namespace: string | null = 'shop'): Chart {
+  return new Chart(Testing.app(), 'shop', { namespace: namespace ?? undefined });
+}
+
+function build(props: Partial<WebServiceProps> = {}, id = 'api'): { objs: any[]; ws: WebService; chart: Chart } {
+  const c = chart();
+  const ws = new WebService(c, id, { image: IMAGE, ...props });
+  return { objs: c.toJson(), ws, chart: c };
+}
+
+const kind = (objs: any[], k: string) => objs.find(o => o.kind === k);
+const pod = (objs: any[]) => kind(objs, 'Deployment').spec.template.spec;
+const main = (objs: any[]) => pod(objs).containers[0];
+
+function expectError(fn: () => unknown, message: string | RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(Error);
+  expect(Errors.isValidationError(caught)).toBe(true);
+  expect((caught as Error).message).toMatch(message);
+}
+
+describe('WebService defaults', () => {
+  const { objs } = build();
+
+  test('creates ServiceAccount, NetworkPolicy, Deployment, Service, PDB and HPA in the chart namespace with stable names', () => {
+    expect(objs.map(o => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    for (const o of objs) {
+      expect(o.metadata.name).toBe('api');
+      expect(o.metadata.namespace).toBe('shop');
+    }
+  });
+
+  test('every object carries the recommended labels', () => {
+    for (const o of objs) {
+      expect(o.metadata.labels).toEqual({
+        'app.kubernetes.io/name': 'api',
+        'app.kubernetes.io/instance': 'api',
+        'app.kubernetes.io/version': '1.4.2',
+        'app.kubernetes.io/component': 'web',
+        'app.kubernetes.io/managed-by': 'shipshape',
+      });
+    }
+  });
+
+  test('output validates strictly against Kubernetes 1.27 and 1.36', () => {
+    expectValid(objs);
+  });
+
+  test('ServiceAccount does not automount a token, and neither does the pod', () => {
+    expect(kind(objs, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(pod(objs).automountServiceAccountToken).toBe(false);
+    expect(pod(objs).serviceAccountName).toBe('api');
+  });
+
+  test('pod securityContext: non-root 10001, fsGroup, seccomp RuntimeDefault', () => {
+    expect(pod(objs).securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('container securityContext: no escalation, not privileged, read-only root, drop ALL, seccomp', () => {
+    expect(main(objs).securityContext).toEqual({
+      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+      runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('a writable emptyDir is mounted at /tmp', () => {
+    expect(main(objs).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod(objs).volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '128Mi' } }]);
+  });
+
+  test('requests cpu, memory and ephemeral-storage; limits memory (= request), ephemeral-storage and cpu', () => {
+    expect(main(objs).resources).toEqual({
+      requests: { 'cpu': '250m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+      limits: { 'cpu': '1', 'memory': '256Mi', 'ephemeral-storage': '1Gi' },
+    });
+  });
+
+  test('named container port 8080, no hostPort', () => {
+    expect(main(objs).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+  });
+
+  test('readiness on /readyz and liveness on /livez, on the named port; no startup probe', () => {
+    expect(main(objs).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(main(objs).livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(main(objs).startupProbe).toBeUndefined();
+  });
+
+  test('image pull policy Always', () => {
+    expect(main(objs).imagePullPolicy).toBe('Always');
+    expect(main(objs).image).toBe(IMAGE);
+  });
+
+  test('zero-downtime rollout: maxUnavailable 0, maxSurge 25%, preStop sleep 5 < grace 30', () => {
+    const spec = kind(objs, 'Deployment').spec;
+    expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+    expect(main(objs).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(pod(objs).terminationGracePeriodSeconds).toBe(30);
+  });
+
+  test('production autoscales 3-10 on CPU 70%, and the Deployment omits replicas', () => {
+    const hpa = kind(objs, 'HorizontalPodAutoscaler').spec;
+    expect(hpa.minReplicas).toBe(3);
+    expect(hpa.maxReplicas).toBe(10);
+    expect(hpa.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' });
+    expect(hpa.metrics[0].resource.target.averageUtilization).toBe(70);
+    const dep = kind(objs, 'Deployment');
+    expect(dep.spec.replicas).toBeUndefined();
+    expect(dep.metadata.annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
+  });
+
+  test('PDB: maxUnavailable 1, AlwaysAllow, selecting the pods', () => {
+    expect(kind(objs, 'PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
+    });
+  });
+
+  test('spread across zones and hosts', () => {
+    expect(pod(objs).topologySpreadConstraints[0]).toMatchObject({ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' });
+    expect(pod(objs).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+  });
+
+  test('Service: ClusterIP port 80 to the named port, selecting the pods', () => {
+    expect(kind(objs, 'Service').spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    });
+  });
+
+  test('selectors match the pod template labels', () => {
+    const dep = kind(objs, 'Deployment');
+    for (const [k, v] of Object.entries(dep.spec.selector.matchLabels)) {
+      expect(dep.spec.template.metadata.labels[k]).toBe(v);
+    }
+  });
+
+  test('NetworkPolicy: selects the pods, Ingress and Egress, no callers, DNS egress only', () => {
+    const np = kind(objs, 'NetworkPolicy').spec;
+    expect(np.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } });
+    expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.ingress).toEqual([]);
+    expect(np.egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    }]);
+  });
+
+  test('service links off', () => {
+    expect(pod(objs).enableServiceLinks).toBe(false);
+  });
+
+  test('name defaults to the construct id in kebab case', () => {
+    expect(build({}, 'OrdersApi').ws.name).toBe('orders-api');
+  });
+
+  test('escape hatches expose every object', () => {
+    const { ws } = build();
+    expect(ws.deployment.kind).toBe('Deployment');
+    expect(ws.service.kind).toBe('Service');
+    expect(ws.pdb!.kind).toBe('PodDisruptionBudget');
+    expect(ws.hpa!.kind).toBe('HorizontalPodAutoscaler');
+    expect(ws.networkPolicy.kind).toBe('NetworkPolicy');
+    expect(ws.serviceAccount.kind).toBe('ServiceAccount');
+  });
+});
+
+describe('WebService profiles and overrides', () => {
+  test('development: 1 fixed replica, no PDB, no HPA, no spread, and says so', () => {
+    const { objs, ws } = build({ profile: EnvironmentProfile.DEVELOPMENT });
+    expect(objs.map(o => o.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+    const dep = kind(objs, 'Deployment');
+    expect(dep.spec.replicas).toBe(1);
+    expect(dep.metadata.annotations).toEqual({ 'shipshape.io/profile': 'development' });
+    expect(dep.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    expect(ws.node.metadata.find(m => m.type === 'shipshape:info')?.data).toMatch(/development profile: 1 replica\(s\), no PodDisruptionBudget, no autoscaler/);
+    expectValid(objs);
+  });
+
+  test('staging autoscales 2-4', () => {
+    const hpa = kind(build({ profile: EnvironmentProfile.STAGING }).objs, 'HorizontalPodAutoscaler').spec;
+    expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([2, 4]);
+  });
+
+  test('fixed replicas: replicas set, no HPA, no exemption annotation', () => {
+    const { objs } = build({ replicas: Replicas.fixed(4) });
+    const dep = kind(objs, 'Deployment');
+    expect(dep.spec.replicas).toBe(4);
+    expect(dep.metadata.annotations).toBeUndefined();
+    expect(kind(objs, 'HorizontalPodAutoscaler')).toBeUndefined();
+  });
+
+  test('custom autoscale range and target', () => {
+    const hpa = kind(build({ replicas: Replicas.autoscale({ min: 2, max: 5, targetCpuUtilization: 60 }) }).objs, 'HorizontalPodAutoscaler').spec;
+    expect([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization]).toEqual([2, 5, 60]);
+  });
+
+  test('cpu limit can be removed', () => {
+    const r = main(build({ resources: { cpuLimit: 'none' } }).objs).resources;
+    expect(r.limits.cpu).toBeUndefined();
+    expect(r.limits.memory).toBe('256Mi');
+  });
+
+  test('custom probes: tcp readiness, exec liveness, http startup', () => {
+    const c = main(build({ readiness: Probe.tcp(), liveness: Probe.exec(['/bin/check']), startup: Probe.http('/startz', { failureThreshold: 60 }) }).objs);
+    expect(c.readinessProbe.tcpSocket).toEqual({ port: 'http' });
+    expect(c.livenessProbe.exec).toEqual({ command: ['/bin/check'] });
+    expect(c.startupProbe).toMatchObject({ httpGet: { path: '/startz', port: 'http' }, failureThreshold: 60 });
+  });
+
+  test('env from literals, ConfigMaps and Secret keys; secrets mounted as files', () => {
+    const c = main(build({
+      env: { LOG_LEVEL: EnvValue.fromValue('info'), REGION: EnvValue.fromConfigMapKey('settings', 'region'), DB_PASSWORD: EnvValue.fromSecretKey('db', 'password') },
+      envFromConfigMaps: ['common'],
+      secretMounts: [{ secretName: 'db', mountPath: '/var/run/secrets/db' }],
+    }).objs);
+    expect(c.env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'REGION', valueFrom: { configMapKeyRef: { name: 'settings', key: 'region' } } },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+    ]);
+    expect(c.envFrom).toEqual([{ configMapRef: { name: 'common' } }]);
+    expect(c.volumeMounts).toContainEqual({ name: 'secret-0', mountPath: '/var/run/secrets/db', readOnly: true });
+  });
+
+  test('allowFrom another WebService opens ingress here and egress there', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { image: IMAGE });
+    const web = new WebService(c, 'web', { image: IMAGE, port: 3000 });
+    api.allowFrom(web);
+    const objs = c.toJson();
+    const np = (name: string) => objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === name).spec;
+    expect(np('api').ingress).toEqual([{ from: [{ podSelector: { matchLabels: web.selectorLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(np('web').egress[1]).toEqual({ to: [{ podSelector: { matchLabels: api.selectorLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] });
+  });
+
+  test('allowFrom a namespace and allowTo a CIDR', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { image: IMAGE });
+    api.allowFrom(NetworkPeer.namespace('monitoring'));
+    api.allowTo(NetworkPeer.cidr('10.20.0.0/16', { ports: [5432] }));
+    const np = c.toJson().find(o => o.kind === 'NetworkPolicy').spec;
+    expect(np.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+    expect(np.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+  });
+
+  test('namespace can be set on the workload when the chart has none', () => {
+    const c = chart(null);
+    new WebService(c, 'api', { image: IMAGE, namespace: 'payments' });
+    expect(c.toJson().every(o => o.metadata.namespace === 'payments')).toBe(true);
+  });
+});
+
+describe('WebService validation errors', () => {
+  const make = (props: Partial<WebServiceProps>, c: Chart = chart()) => () => new WebService(c, 'api', { image: IMAGE, ...props });
+
+  test('invalid name', () => {
+    expectError(make({ name: 'Orders_API' }), 'shop/api: name ("Orders_API") must be an RFC 1123 DNS label: 1-63 characters of a-z, 0-9 and \'-\', starting and ending with a letter or digit; use a name such as "orders-api"');
+  });
+  test('missing namespace', () => {
+    expectError(make({}, chart(null)), /shop\/api: namespace \(undefined\) is not set on the workload nor on its chart.*set `namespace` on the Chart/);
+  });
+  test('privileged port', () => {
+    expectError(make({ port: 80 }), 'shop/api: port (80) must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21); listen on a port such as 8080 (the Service can still expose port 80)');
+  });
+  test('port above 65535', () => {
+    expectError(make({ port: 70000 }), /port \(70000\) must be a whole number from 1024 to 65535/);
+  });
+  test('port number clash', () => {
+    expectError(make({ extraPorts: [{ name: 'metrics', port: 8080 }] }), 'shop/api: extraPorts[0].port (8080) clashes with port, which uses the same number; give every port its own number');
+  });
+  test('port name clash', () => {
+    expectError(make({ extraPorts: [{ name: 'http', port: 9090 }] }), 'shop/api: extraPorts[0].name ("http") clashes with portName, which uses the same name; give every port its own name');
+  });
+  test('invalid port name', () => {
+    expectError(make({ portName: 'http-port-for-the-api' }), /portName \("http-port-for-the-api"\) must be an IANA service name/);
+  });
+  test('min > max replicas', () => {
+    expectError(make({ replicas: Replicas.autoscale({ min: 5, max: 3 }) }), 'shop/api: replicas.min (5) must be <= replicas.max (3); lower min or raise max');
+  });
+  test('min == max replicas', () => {
+    expectError(make({ replicas: Replicas.autoscale({ min: 3, max: 3 }) }), /replicas.max \(3\) must be more than replicas.min \(3\)/);
+  });
+  test('zero fixed replicas', () => {
+    expectError(make({ replicas: Replicas.fixed(0) }), /replicas \(0\) must be a whole number of at least 1/);
+  });
+  test('cpu request above limit', () => {
+    expectError(make({ resources: { cpu: '2', cpuLimit: '1' } }), 'shop/api: resources.cpu ("2") must be <= resources.cpuLimit (1); lower the request or raise the limit');
+  });
+  test('memory request above limit', () => {
+    expectError(make({ resources: { memory: '1Gi', memoryLimit: '512Mi' } }), /resources.memory \("1Gi"\) must be <= resources.memoryLimit \(512Mi\)/);
+  });
+  test('ephemeral-storage request above limit', () => {
+    expectError(make({ resources: { ephemeralStorage: '2Gi' } }), /resources.ephemeralStorage \("2Gi"\) must be <= resources.ephemeralStorageLimit \(1Gi\)/);
+  });
+  test('unparseable quantity', () => {
+    expectError(make({ resources: { memory: '12XB' } }), 'shop/api: resources.memory ("12XB") is not a byte quantity: use a non-negative number with a suffix such as Mi or Gi ("512Mi", "1Gi"); write it like "512Mi" (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)');
+  });
+  test('negative cpu', () => {
+    expectError(make({ resources: { cpu: '-1' } }), /resources.cpu \("-1"\) is not a CPU quantity/);
+  });
+  test('latest image', () => {
+    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (K8S-IMG-01); pin a version tag (and ideally a digest), or set allowLatest: true for a throw-away environment');
+  });
+  test('tag-less image', () => {
+    expectError(make({ image: 'nginx' }), /image \("nginx"\) has no tag and no digest/);
+  });
+  test('probe path without a leading slash', () => {
+    expectError(make({ readiness: Probe.http('readyz') }), 'shop/api: readiness.path ("readyz") must start with \'/\'; write it as "/readyz"');
+  });
+  test('identical readiness and liveness probes', () => {
+    expectError(make({ readiness: Probe.http('/healthz'), liveness: Probe.http('/healthz') }), /liveness \("http 8080 \/healthz"\) is the same check as the readiness probe.*K8S-PRB-03/);
+  });
+  test('probe on an undeclared port', () => {
+    expectError(make({ readiness: Probe.tcp({ port: 9999 }) }), /readiness.port \(9999\) is not a port the container declares \(8080\)/);
+  });
+  test('grace period not above the preStop delay', () => {
+    expectError(make({ preStopDelaySeconds: 30, terminationGracePeriodSeconds: 30 }), 'shop/api: terminationGracePeriodSeconds (30) must be a whole number larger than preStopDelaySeconds (30), or the pod is killed while draining; raise it to at least 40');
+  });
+  test('plaintext secret in env', () => {
+    expectError(make({ env: { DB_PASSWORD: EnvValue.fromValue('hunter2') } }), /env.DB_PASSWORD \("<redacted>"\) looks like a plaintext secret.*secretMounts/);
+  });
+  test('root or low user id', () => {
+    expectError(make({ security: { runAsUser: 0 } }), /security.runAsUser \(0\) must be a positive whole number \(0 is root\)/);
+    expectError(make({ security: { runAsUser: 1000 } }), /security.runAsUser \(1000\) must be 10000 or more/);
+  });
+  test('colliding mounts', () => {
+    expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/tmp") is mounted twice; give each volume its own mount path');
+  });
+  test('allowFrom on a port the service does not listen on', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { image: IMAGE });
+    expectError(() => api.allowFrom(NetworkPeer.namespace('x'), [9999]), /allowFrom.ports \(9999\) is not a port this workload listens on \(8080\)/);
+  });
+});
+
+test('a WebService works in a plain cdk8s App', () => {
+  const app = new App({ outdir: require('os').tmpdir() });
+  const c = new Chart(app, 'plain', { namespace: 'plain' });
+  new WebService(c, 'api', { image: IMAGE });
+  expect(() => app.synthYaml()).not.toThrow();
+});
