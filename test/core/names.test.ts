@@ -1,0 +1,39 @@
+import { Testing, Chart } from 'cdk8s';
+import { EnvironmentProfile, Names, Profiles, RecommendedLabels } from '../../lib/core';
+
+const scope = () => new Chart(Testing.app(), 'c');
+
+describe('Names', () => {
+  test.each([['OrdersApi', 'orders-api'], ['orders_api', 'orders-api'], ['HTTPServer', 'http-server'], ['api', 'api']])('kebab(%s)', (id, name) => {
+    expect(Names.kebab(id)).toBe(name);
+  });
+  test('dnsLabel accepts a valid label and refuses too long or invalid ones', () => {
+    expect(Names.dnsLabel(scope(), 'name', 'orders-api')).toBe('orders-api');
+    expect(() => Names.dnsLabel(scope(), 'name', 'a'.repeat(64))).toThrow(/c: name \("a{64}"\) must be an RFC 1123 DNS label: 1-63 characters/);
+    expect(() => Names.dnsLabel(scope(), 'name', '-x')).toThrow(/use a name such as "x"/);
+    expect(() => Names.dnsLabel(scope(), 'name', 'abc', 2)).toThrow(/1-2 characters/);
+  });
+  test('dnsSubdomain allows dots', () => {
+    expect(Names.dnsSubdomain(scope(), 'name', 'db.credentials')).toBe('db.credentials');
+    expect(() => Names.dnsSubdomain(scope(), 'name', 'db..x')).toThrow(/must be an RFC 1123 DNS subdomain/);
+  });
+  test('labelValue', () => {
+    expect(Names.labelValue(scope(), 'v', 'v1.2_3')).toBe('v1.2_3');
+    expect(() => Names.labelValue(scope(), 'v', 'a b')).toThrow(/must be a label value/);
+  });
+  test('portName', () => {
+    expect(Names.portName(scope(), 'p', 'http')).toBe('http');
+    expect(() => Names.portName(scope(), 'p', '8080')).toThrow(/at least one letter/);
+  });
+});
+
+describe('RecommendedLabels and Profiles', () => {
+  test('recommended labels always include managed-by shipshape', () => {
+    expect(RecommendedLabels.of({ name: 'a', instance: 'a' })).toEqual({ 'app.kubernetes.io/name': 'a', 'app.kubernetes.io/instance': 'a', 'app.kubernetes.io/managed-by': 'shipshape' });
+    expect(RecommendedLabels.selector({ name: 'a', instance: 'b', version: '1' })).toEqual({ 'app.kubernetes.io/name': 'a', 'app.kubernetes.io/instance': 'b' });
+  });
+  test('profiles set availability defaults', () => {
+    expect(Profiles.availability(EnvironmentProfile.PRODUCTION)).toEqual({ minReplicas: 3, maxReplicas: 10, autoscale: true, disruptionBudget: true, spread: true });
+    expect(Profiles.availability(EnvironmentProfile.DEVELOPMENT).autoscale).toBe(false);
+  });
+});
