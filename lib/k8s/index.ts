@@ -1,2 +1,3 @@
 export * from './workloads';
 export * from './networking';
+export * from './app';

@@ -1,0 +1,337 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { _runPolicy, SynthesizedObject } from '../policy/run';
+import { _toYamlStream } from './yaml';
+
+/**
+ * Properties of a shipshape `App`.
+ */
+export interface AppProps extends Cdk8sAppProps {
+  /**
+   * Run the policy packs over every synthesized object on `synth()` / `synthYaml()`.
+   *
+   * Errors fail the synth before any manifest file is written; warnings are printed.
+   * Turn it off only when the policy runs elsewhere (for example on the written YAML in CI).
+   *
+   * @default true
+   */
+  readonly policy?: boolean;
+}
+
+/**
+ * A cdk8s `App` that synthesizes in time linear in the number of objects, runs the policy packs
+ * and writes deterministic YAML with a fast emitter.
+ *
+ * The stock cdk8s `App` renders each chart through an app-wide pass (dependency resolution and
+ * validation of the whole app), so an app with one chart per service synthesizes in O(N²).
+ * This App resolves dependencies once, validates once, renders every object once, runs the policy
+ * over all objects, and only then writes files. Everything else is as cdk8s does it: chart and
+ * ApiObject dependencies order the output, `node.addValidation` validations run, and every
+ * `yamlOutputType` writes the same file names as the stock App.
+ */
+export class App extends Cdk8sApp {
+  /**
+   * Whether the policy packs run on synth.
+   */
+  public readonly policy: boolean;
+
+  constructor(props: AppProps = {}) {
+    super(props);
+    this.policy = props.policy ?? true;
+  }
+
+  /**
+   * Synthesizes all manifests to the output directory.
+   *
+   * Validations run once, the policy runs over every object (unless `policy: false`), and no manifest
+   * file is written when either fails.
+   */
+  public synth(): void {
+    fs.mkdirSync(this.outdir, { recursive: true });
+    const all = this.node.findAll();
+    // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
+    validateOnce(all);
+    const hasDependantCharts = resolveDependenciesOnce(all);
+    const charts = appCharts(this);
+    const rendered = charts.map(renderChart);
+
+    if (this.policy) {
+      _runPolicy(this, policyObjects(rendered), this.outdir);
+    }
+
+    const ext = this.outputFileExtension;
+    const save = (file: string, docs: any[]) => fs.writeFileSync(file, _toYamlStream(docs), { encoding: 'utf8' });
+
+    switch (this.yamlOutputType) {
+      case YamlOutputType.FILE_PER_APP: {
+        if (charts.length > 0) {
+          save(path.join(this.outdir, `app${ext}`), rendered.flatMap(r => r.manifests));
+        }
+        break;
+      }
+      case YamlOutputType.FILE_PER_CHART: {
+        const namer = chartNamer(hasDependantCharts);
+        for (const r of rendered) {
+          save(path.join(this.outdir, namer(r.chart) + ext), r.manifests);
+        }
+        break;
+      }
+      case YamlOutputType.FILE_PER_RESOURCE: {
+        for (const r of rendered) {
+          for (const manifest of r.manifests) {
+            if (manifest === undefined) continue;
+            save(path.join(this.outdir, resourceFileName(manifest.kind, manifest.metadata.name) + ext), [manifest]);
+          }
+        }
+        break;
+      }
+      case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: {
+        const namer = chartNamer(hasDependantCharts);
+        for (const r of rendered) {
+          const dir = path.join(this.outdir, namer(r.chart));
+          fs.mkdirSync(dir, { recursive: true });
+          // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
+          r.apiObjects.forEach((obj, i) => {
+            save(path.join(dir, resourceFileName(obj.kind, obj.metadata.name) + ext), [r.manifestOf(obj, i)]);
+          });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+
+    if ((this as any).recordConstructMetadata) {
+      const resources: { [name: string]: { path: string } } = {};
+      for (const r of rendered) {
+        for (const obj of r.apiObjects) resources[obj.name] = { path: obj.node.path };
+      }
+      fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
+    }
+  }
+
+  /**
+   * Synthesizes the app into a YAML string (all objects of all charts, in chart order).
+   *
+   * Runs validations once and the policy (unless `policy: false`; no report files are written).
+   */
+  public synthYaml(): string {
+    const all = this.node.findAll();
+    // same order of steps as cdk8s App.synthYaml(): resolve dependencies, then validate
+    resolveDependenciesOnce(all);
+    validateOnce(all);
+    const rendered = appCharts(this).map(renderChart);
+    if (this.policy) {
+      _runPolicy(this, policyObjects(rendered));
+    }
+    return _toYamlStream(rendered.flatMap(r => r.manifests));
+  }
+}
+
+/** One chart's objects, rendered once. */
+interface RenderedChart {
+  readonly chart: Chart;
+  /** The ApiObjects whose closest chart is this one, in dependency order. */
+  readonly apiObjects: ApiObject[];
+  /** What cdk8s writes for the chart (`chart.toJson()` output). */
+  readonly manifests: any[];
+  /** The construct path of each manifest. */
+  readonly paths: string[];
+  /** The manifest of an ApiObject (its own rendering when the chart overrides toJson). */
+  manifestOf(obj: ApiObject, index: number): any;
+}
+
+function isApiObject(x: IConstruct): x is ApiObject {
+  return ApiObject.isApiObject(x);
+}
+
+function isChart(x: IConstruct): x is Chart {
+  return Chart.isChart(x);
+}
+
+/** The ApiObjects of a chart in dependency order (cdk8s' chartToKube, with a memoized topological sort). */
+function chartApiObjects(chart: Chart): ApiObject[] {
+  return topology(chart).filter((x): x is ApiObject => isApiObject(x) && Chart.of(x) === chart);
+}
+
+/** The app's charts in dependency order (what cdk8s' `App.charts` returns). */
+function appCharts(app: IConstruct): Chart[] {
+  return topology(app).filter(isChart);
+}
+
+function renderChart(chart: Chart): RenderedChart {
+  const apiObjects = chartApiObjects(chart);
+  if (chart.toJson !== Chart.prototype.toJson) {
+    // a chart that renders itself: honour it (cdk8s calls chart.toJson() in most output modes)
+    const manifests = chart.toJson();
+    return {
+      chart,
+      apiObjects,
+      manifests,
+      paths: manifests.map(() => chart.node.path),
+      manifestOf: (obj) => obj.toJson(),
+    };
+  }
+  const manifests = apiObjects.map(o => o.toJson());
+  return {
+    chart,
+    apiObjects,
+    manifests,
+    paths: apiObjects.map(o => o.node.path),
+    manifestOf: (_obj, i) => manifests[i],
+  };
+}
+
+function policyObjects(rendered: RenderedChart[]): SynthesizedObject[] {
+  const out: SynthesizedObject[] = [];
+  for (const r of rendered) {
+    const chartPath = r.chart.node.path;
+    r.manifests.forEach((manifest, i) => {
+      if (manifest !== undefined) out.push({ manifest, path: r.paths[i], chart: chartPath });
+    });
+  }
+  return out;
+}
+
+/**
+ * Topological order of the constructs under `root` (dependencies first), the order cdk8s'
+ * `DependencyGraph.topology()` gives, computed with a visited set (linear in vertices + edges).
+ * Dependencies outside `root` are ignored, as cdk8s does.
+ */
+function topology(root: IConstruct): IConstruct[] {
+  const nodes = root.node.findAll();
+  const inScope = new Set<IConstruct>(nodes);
+  const outbound = new Map<IConstruct, IConstruct[]>();
+  const hasInbound = new Set<IConstruct>();
+  for (const n of nodes) {
+    const deps: IConstruct[] = [];
+    for (const d of n.node.dependencies) {
+      if (!inScope.has(d)) continue;
+      if (!deps.includes(d)) deps.push(d);
+      hasInbound.add(d);
+    }
+    outbound.set(n, deps);
+  }
+  const order: IConstruct[] = [];
+  const done = new Set<IConstruct>();
+  const onPath = new Set<IConstruct>();
+  const visit = (n: IConstruct) => {
+    if (done.has(n)) return;
+    if (onPath.has(n)) throw new Error(`Dependency cycle detected at ${n.node.path}`);
+    onPath.add(n);
+    for (const c of outbound.get(n)!) visit(c);
+    onPath.delete(n);
+    done.add(n);
+    order.push(n);
+  };
+  // roots in the order cdk8s finds them (it keys vertices by path in a plain object: Object.values order)
+  const byPath: { [path: string]: IConstruct } = {};
+  for (const n of nodes) byPath[n.node.path] = n;
+  for (const n of Object.values(byPath)) {
+    if (!hasInbound.has(n)) visit(n);
+  }
+  // every vertex on a cycle has an inbound edge: cdk8s refuses cycles
+  if (order.length !== nodes.length) {
+    const stuck = nodes.find(n => !done.has(n))!;
+    throw new Error(`Dependency cycle detected at ${stuck.node.path}`);
+  }
+  return order;
+}
+
+/** cdk8s' app validation, over a precomputed list of constructs. */
+function validateOnce(all: IConstruct[]): void {
+  const errors: string[] = [];
+  for (const child of all) {
+    for (const error of child.node.validate()) {
+      errors.push(`[${child.node.path}] ${error}`);
+    }
+  }
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+}
+
+/**
+ * cdk8s' dependency resolution (nested charts, chart-to-chart and ApiObject-to-ApiObject dependencies
+ * from construct dependencies), done once, with the ApiObjects under each construct computed once.
+ * @returns whether any chart depends on another chart (file names then get an index prefix)
+ */
+function resolveDependenciesOnce(all: IConstruct[]): boolean {
+  let hasDependantCharts = false;
+
+  for (const parent of all) {
+    if (!isChart(parent)) continue;
+    for (const child of parent.node.children) {
+      if (isChart(child)) {
+        parent.node.addDependency(child);
+        hasDependantCharts = true;
+      }
+    }
+  }
+
+  const edges = () => {
+    const deps: Array<{ source: IConstruct; target: IConstruct }> = [];
+    for (const child of all) {
+      for (const dep of child.node.dependencies) deps.push({ source: child, target: dep });
+    }
+    return deps;
+  };
+
+  for (const dep of edges()) {
+    const sourceChart = Chart.of(dep.source);
+    const targetChart = Chart.of(dep.target);
+    if (sourceChart !== targetChart) {
+      sourceChart.node.addDependency(targetChart);
+      hasDependantCharts = true;
+    }
+  }
+
+  // ApiObjects under a construct whose closest chart is the construct's chart (cached per construct)
+  const subtreeCache = new Map<IConstruct, IConstruct[]>();
+  const findAll = (c: IConstruct) => {
+    let r = subtreeCache.get(c);
+    if (!r) {
+      r = c.node.findAll();
+      subtreeCache.set(c, r);
+    }
+    return r;
+  };
+  const objectsCache = new Map<IConstruct, ApiObject[]>();
+  const apiObjectsOf = (c: IConstruct) => {
+    let r = objectsCache.get(c);
+    if (!r) {
+      const chart = Chart.of(c);
+      r = findAll(c).filter((x): x is ApiObject => isApiObject(x) && Chart.of(x) === chart);
+      objectsCache.set(c, r);
+    }
+    return r;
+  };
+
+  for (const dep of edges()) {
+    const targets = apiObjectsOf(dep.target);
+    const sources = apiObjectsOf(dep.source);
+    for (const target of targets) {
+      for (const source of sources) {
+        if (target !== source) source.node.addDependency(target);
+      }
+    }
+  }
+
+  return hasDependantCharts;
+}
+
+/** cdk8s' chart file/folder names: the chart's DNS label, with a 4-digit index when charts depend on charts. */
+function chartNamer(indexed: boolean): (chart: Chart) => string {
+  let index = 0;
+  return (chart: Chart) => {
+    const name = Names.toDnsLabel(chart);
+    if (!indexed) return name;
+    return `${(index++).toString().padStart(4, '0')}-${name}`;
+  };
+}
+
+function resourceFileName(kind: string, name: string | undefined): string {
+  return `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+}
