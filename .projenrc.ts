@@ -46,7 +46,6 @@ const project = new cdk.JsiiProject({
     'cdk8s-cli@2.207.60',
     'yaml@2.9.1',
   ],
-  bin: { shipshape: 'bin/shipshape.js' },
 
   jestOptions: {
     // Snapshots are never rewritten by a test run (CI or local): update them deliberately with `npx jest -u`.
@@ -74,6 +73,7 @@ const project = new cdk.JsiiProject({
     '.terraform/',
     '.terraform.lock.hcl',
     '/bench-results/',
+    '/pkg/',
   ],
 });
 
