@@ -4,3 +4,4 @@ export * from './quantity';
 export * from './image';
 export * from './profile';
 export * from './labels';
+export * from './cluster-profile';

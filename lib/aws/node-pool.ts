@@ -1,0 +1,340 @@
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Construct } from 'constructs';
+import { AwsContext, policyJson } from './private/aws-context';
+import type { IEksCluster } from './eks-cluster';
+import { fail } from '../core/errors';
+import { Names } from '../core/names';
+import { EnvironmentProfile } from '../core/profile';
+import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
+
+/**
+ * The AMI family of a node pool: container-optimised operating systems only.
+ */
+export enum NodeAmiType {
+  /** Amazon Linux 2023, x86_64. */
+  AL2023_X86_64_STANDARD = 'AL2023_x86_64_STANDARD',
+  /** Amazon Linux 2023, arm64 (Graviton). */
+  AL2023_ARM_64_STANDARD = 'AL2023_ARM_64_STANDARD',
+  /** Bottlerocket, x86_64. */
+  BOTTLEROCKET_X86_64 = 'BOTTLEROCKET_x86_64',
+  /** Bottlerocket, arm64 (Graviton). */
+  BOTTLEROCKET_ARM_64 = 'BOTTLEROCKET_ARM_64',
+}
+
+/**
+ * On-demand or spot capacity, with the instance types to use.
+ */
+export class NodeCapacity {
+  /**
+   * On-demand instances.
+   * @param instanceTypes one or more instance types, for example `['m6i.large']`
+   */
+  public static onDemand(instanceTypes: string[]): NodeCapacity {
+    return new NodeCapacity('ON_DEMAND', instanceTypes);
+  }
+
+  /**
+   * Spot instances. Give several instance types of similar size (at least 2) so that an
+   * interruption in one spot pool does not empty the node pool.
+   */
+  public static spot(instanceTypes: string[]): NodeCapacity {
+    return new NodeCapacity('SPOT', instanceTypes);
+  }
+
+  /** `ON_DEMAND` or `SPOT`. */
+  public readonly capacityType: string;
+  /** The instance types. */
+  public readonly instanceTypes: string[];
+
+  private constructor(capacityType: string, instanceTypes: string[]) {
+    this.capacityType = capacityType;
+    this.instanceTypes = instanceTypes;
+  }
+}
+
+/**
+ * How a taint treats pods that do not tolerate it.
+ */
+export enum TaintEffect {
+  /** Pods without a toleration are not scheduled. */
+  NO_SCHEDULE = 'NO_SCHEDULE',
+  /** The scheduler avoids the node for pods without a toleration. */
+  PREFER_NO_SCHEDULE = 'PREFER_NO_SCHEDULE',
+  /** Pods without a toleration are evicted. */
+  NO_EXECUTE = 'NO_EXECUTE',
+}
+
+/**
+ * A Kubernetes taint on every node of a pool.
+ */
+export interface NodeTaint {
+  /** The taint key. */
+  readonly key: string;
+  /**
+   * The taint value.
+   * @default - no value
+   */
+  readonly value?: string;
+  /** The effect. */
+  readonly effect: TaintEffect;
+}
+
+/**
+ * Options of `EksCluster.addNodePool()`.
+ */
+export interface NodePoolOptions {
+  /**
+   * Capacity type and instance types.
+   * @default NodeCapacity.onDemand(['m6i.large'])
+   */
+  readonly capacity?: NodeCapacity;
+  /**
+   * The AMI family.
+   * @default NodeAmiType.AL2023_X86_64_STANDARD
+   */
+  readonly amiType?: NodeAmiType;
+  /**
+   * Minimum node count (at least 2 in production and staging, so the pool spans zones).
+   * @default - the number of zones in production and staging, 1 in development
+   */
+  readonly minSize?: number;
+  /**
+   * Maximum node count.
+   * @default - 3 x minSize
+   */
+  readonly maxSize?: number;
+  /**
+   * Initial node count (later changes by an autoscaler are ignored by Terraform).
+   * @default - minSize
+   */
+  readonly desiredSize?: number;
+  /**
+   * Kubernetes labels of the nodes.
+   * @default - only `shipshape.dev/node-pool: <name>`
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Kubernetes taints of the nodes.
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+  /**
+   * Root (AL2023) or data (Bottlerocket) volume size in GiB; encrypted gp3.
+   * @default 50
+   */
+  readonly diskSizeGiB?: number;
+  /**
+   * Share of nodes replaced at once during updates, in percent.
+   * @default 33
+   */
+  readonly maxUnavailablePercentage?: number;
+  /**
+   * The node group name.
+   * @default - `<cluster name>-<id in kebab case>`
+   */
+  readonly name?: string;
+}
+
+/**
+ * Properties of a `NodePool`.
+ */
+export interface NodePoolProps extends NodePoolOptions {
+  /** The cluster the pool joins. */
+  readonly cluster: IEksCluster;
+}
+
+/** The label every node carries with its pool name. */
+const POOL_LABEL = 'shipshape.dev/node-pool';
+
+/**
+ * A managed node group with a hardened launch template: IMDSv2 required with hop limit 1,
+ * encrypted gp3 volumes, no public IP, no SSH, private subnets in every zone, and a
+ * least-privilege node role (worker, ECR read-only, SSM; the CNI permissions live on the
+ * vpc-cni identity, not on the node).
+ */
+export class NodePool extends Construct {
+  /** The node group name. */
+  public readonly name: string;
+  /** The capacity. */
+  public readonly capacity: NodeCapacity;
+  /** The AMI family. */
+  public readonly amiType: NodeAmiType;
+  /** Minimum nodes. */
+  public readonly minSize: number;
+  /** Maximum nodes. */
+  public readonly maxSize: number;
+  /** Initial nodes. */
+  public readonly desiredSize: number;
+  /** Kubernetes labels of the nodes. */
+  public readonly labels: { [key: string]: string };
+  /** Kubernetes taints of the nodes. */
+  public readonly taints: NodeTaint[];
+  /** Escape hatch: the managed node group. */
+  public readonly resource: EksNodeGroup;
+  /** Escape hatch: the launch template. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** Escape hatch: the node IAM role. */
+  public readonly role: IamRole;
+  private readonly zones: string[];
+
+  constructor(scope: Construct, id: string, props: NodePoolProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const env = cluster.environment;
+    this.name = props.name ?? `${cluster.clusterName}-${Names.kebab(id)}`;
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/.test(this.name)) {
+      fail(this, 'name', this.name, 'must be 1-63 letters, digits, - or _, starting with a letter or digit', 'pass a shorter name');
+    }
+    this.capacity = props.capacity ?? NodeCapacity.onDemand(['m6i.large']);
+    const types = this.capacity.instanceTypes;
+    if (!Array.isArray(types) || types.length === 0) {
+      fail(this, 'capacity.instanceTypes', types, 'must list at least one instance type', "list instance types, for example ['m6i.large']");
+    }
+    for (const t of types) {
+      if (!/^[a-z0-9-]+\.[a-z0-9]+$/.test(t)) {
+        fail(this, 'capacity.instanceTypes', t, 'must be an EC2 instance type such as m6i.large', 'fix the instance type name');
+      }
+    }
+    if (this.capacity.capacityType === 'SPOT' && types.length < 2) {
+      fail(this, 'capacity.instanceTypes', types,
+        'must list at least 2 instance types for spot capacity (one spot pool can be reclaimed all at once)',
+        "add similar types, for example NodeCapacity.spot(['m6i.large', 'm6a.large', 'm5.large'])");
+    }
+    this.amiType = props.amiType ?? NodeAmiType.AL2023_X86_64_STANDARD;
+    if (!Object.values(NodeAmiType).includes(this.amiType)) {
+      fail(this, 'amiType', this.amiType, `must be one of ${Object.values(NodeAmiType).join(', ')}`, 'use an AL2023 or Bottlerocket AMI type');
+    }
+
+    const dev = env === EnvironmentProfile.DEVELOPMENT;
+    this.zones = [...cluster.network.availabilityZones];
+    this.minSize = props.minSize ?? (dev ? 1 : Math.max(2, this.zones.length));
+    this.maxSize = props.maxSize ?? Math.max(3 * this.minSize, 1);
+    this.desiredSize = props.desiredSize ?? this.minSize;
+    for (const [prop, v] of [['minSize', this.minSize], ['maxSize', this.maxSize], ['desiredSize', this.desiredSize]] as Array<[string, number]>) {
+      if (!Number.isInteger(v) || v < 0) fail(this, prop, v, 'must be a whole number >= 0', `set ${prop} to a whole number`);
+    }
+    if (this.maxSize < 1) fail(this, 'maxSize', this.maxSize, 'must be >= 1', 'raise maxSize');
+    if (this.minSize > this.maxSize) {
+      fail(this, 'minSize', this.minSize, `must be <= maxSize (${this.maxSize})`, 'lower minSize or raise maxSize');
+    }
+    if (this.desiredSize < this.minSize || this.desiredSize > this.maxSize) {
+      fail(this, 'desiredSize', this.desiredSize, `must be between minSize (${this.minSize}) and maxSize (${this.maxSize})`, 'set desiredSize inside the range');
+    }
+    if (!dev && this.minSize < 2) {
+      fail(this, 'minSize', this.minSize, `must be >= 2 in ${env} so that nodes span at least two zones`,
+        'set minSize to 2 or more (or use EnvironmentProfile.DEVELOPMENT for a single-node pool)');
+    }
+    const disk = props.diskSizeGiB ?? 50;
+    if (!Number.isInteger(disk) || disk < 20 || disk > 16384) {
+      fail(this, 'diskSizeGiB', disk, 'must be a whole number of GiB between 20 and 16384', 'set diskSizeGiB to 50 or more');
+    }
+    const maxUnavailable = props.maxUnavailablePercentage ?? 33;
+    if (!Number.isInteger(maxUnavailable) || maxUnavailable < 1 || maxUnavailable > 100) {
+      fail(this, 'maxUnavailablePercentage', maxUnavailable, 'must be a whole number between 1 and 100', 'use 33');
+    }
+    this.labels = { ...(props.labels ?? {}), [POOL_LABEL]: this.name };
+    for (const [k, v] of Object.entries(this.labels)) {
+      if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
+        fail(this, 'labels', k, 'must be a Kubernetes label key ([prefix/]name)', 'fix the label key');
+      }
+      Names.labelValue(this, `labels.${k}`, v);
+    }
+    this.taints = [...(props.taints ?? [])];
+    for (const t of this.taints) {
+      if (!Object.values(TaintEffect).includes(t.effect)) {
+        fail(this, 'taints.effect', t.effect, `must be one of ${Object.values(TaintEffect).join(', ')}`, 'use TaintEffect.NO_SCHEDULE');
+      }
+    }
+
+    const ctx = AwsContext.of(this);
+    const tags = cluster.resourceTags;
+    this.role = new IamRole(this, 'role', {
+      name: `${this.name}-node`.slice(0, 64),
+      description: `Nodes of ${this.name}`,
+      assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+      tags,
+    });
+    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'].map((p) =>
+      new IamRolePolicyAttachment(this, p, { role: this.role.name, policyArn: `arn:${ctx.partition}:iam::aws:policy/${p}` }));
+
+    const bottlerocket = this.amiType.startsWith('BOTTLEROCKET');
+    const ebs = (size: number) => ({
+      volumeSize: size,
+      volumeType: 'gp3',
+      encrypted: 'true',
+      kmsKeyId: cluster.encryptionKeyArn,
+      deleteOnTermination: 'true',
+    });
+    const volumes = bottlerocket
+      ? [{ deviceName: '/dev/xvda', ebs: ebs(4) }, { deviceName: '/dev/xvdb', ebs: ebs(disk) }]
+      : [{ deviceName: '/dev/xvda', ebs: ebs(disk) }];
+    this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
+      name: this.name,
+      description: `Hardened launch template of node pool ${this.name}`,
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: 'disabled',
+      },
+      blockDeviceMappings: volumes,
+      networkInterfaces: [{
+        deviceIndex: 0,
+        associatePublicIpAddress: 'false',
+        deleteOnTermination: 'true',
+        securityGroups: [cluster.clusterSecurityGroupId],
+      }],
+      monitoring: { enabled: true },
+      tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({
+        resourceType,
+        tags: { ...tags, Name: this.name },
+      })),
+      tags,
+    });
+
+    this.resource = new EksNodeGroup(this, 'node-group', {
+      clusterName: cluster.clusterNameRef,
+      nodeGroupName: this.name,
+      nodeRoleArn: this.role.arn,
+      subnetIds: cluster.network.privateSubnetIds,
+      version: cluster.kubernetesVersion,
+      amiType: this.amiType,
+      capacityType: this.capacity.capacityType,
+      instanceTypes: [...types],
+      scalingConfig: { minSize: this.minSize, maxSize: this.maxSize, desiredSize: this.desiredSize },
+      updateConfig: { maxUnavailablePercentage: maxUnavailable },
+      launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      labels: this.labels,
+      taint: this.taints.length > 0
+        ? this.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect }))
+        : undefined,
+      tags,
+      dependsOn: attachments,
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+    });
+  }
+
+  /**
+   * The pool as a plain value for the cluster profile.
+   * @internal
+   */
+  public _toProfile(): NodePoolProfile {
+    const effects: { [e: string]: string } = { NO_SCHEDULE: 'NoSchedule', PREFER_NO_SCHEDULE: 'PreferNoSchedule', NO_EXECUTE: 'NoExecute' };
+    const taints: TaintProfile[] = this.taints.map((t) => ({ key: t.key, value: t.value, effect: effects[t.effect] }));
+    return {
+      name: this.name,
+      labels: { ...this.labels },
+      taints,
+      capacityType: this.capacity.capacityType,
+      instanceTypes: [...this.capacity.instanceTypes],
+      architecture: this.amiType.includes('ARM_64') ? 'arm64' : 'amd64',
+      zones: [...this.zones],
+      minSize: this.minSize,
+      maxSize: this.maxSize,
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { AwsContext, policyJson } from './aws-context';
+
+/** CloudWatch Logs retention values (days). @internal */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/**
+ * A KMS key policy: the account administers the key (IAM decides), CloudWatch Logs in `region`
+ * may use it for log groups of the account.
+ * @internal
+ */
+export function logKeyPolicy(ctx: AwsContext, region: string, extra: any[] = []): string {
+  return policyJson([
+    {
+      Sid: 'AccountAdministers',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'CloudWatchLogs',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${ctx.partition}:logs:${region}:${ctx.accountId}:log-group:*` } },
+    },
+    ...extra,
+  ]);
+}

@@ -1,0 +1,118 @@
+import { EnvironmentProfile } from './profile';
+
+/**
+ * A taint on a node pool, in Kubernetes spelling (`NoSchedule`, `PreferNoSchedule`, `NoExecute`).
+ */
+export interface TaintProfile {
+  /** The taint key. */
+  readonly key: string;
+  /**
+   * The taint value.
+   * @default - no value
+   */
+  readonly value?: string;
+  /** The effect, in Kubernetes spelling: `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
+  readonly effect: string;
+}
+
+/**
+ * What a workload needs to know about one node pool to be scheduled onto it (or kept off it).
+ */
+export interface NodePoolProfile {
+  /** The node pool's name (the managed node group name). */
+  readonly name: string;
+  /** The Kubernetes labels every node of the pool carries (use them in nodeSelector / affinity). */
+  readonly labels: { [key: string]: string };
+  /** The taints every node of the pool carries (pods need matching tolerations). */
+  readonly taints: TaintProfile[];
+  /** `ON_DEMAND` or `SPOT`. */
+  readonly capacityType: string;
+  /** The EC2 instance types the pool may use. */
+  readonly instanceTypes: string[];
+  /** CPU architecture of the nodes: `amd64` or `arm64` (the `kubernetes.io/arch` label value). */
+  readonly architecture: string;
+  /** The availability zones the pool spans. */
+  readonly zones: string[];
+  /** Minimum node count. */
+  readonly minSize: number;
+  /** Maximum node count. */
+  readonly maxSize: number;
+}
+
+/**
+ * A storage class the cluster offers (to be created on the Kubernetes side).
+ */
+export interface StorageClassProfile {
+  /** The StorageClass name. */
+  readonly name: string;
+  /** The CSI provisioner, for example `ebs.csi.aws.com`. */
+  readonly provisioner: string;
+  /** Whether it should be the cluster's default StorageClass. */
+  readonly isDefault: boolean;
+  /** StorageClass parameters (for example `type: gp3`, `encrypted: "true"`). */
+  readonly parameters: { [key: string]: string };
+  /** `WaitForFirstConsumer` (zonal volumes) or `Immediate`. */
+  readonly volumeBindingMode: string;
+  /** Whether volumes can be expanded. */
+  readonly allowVolumeExpansion: boolean;
+  /** `Delete` or `Retain`. */
+  readonly reclaimPolicy: string;
+}
+
+/**
+ * An IAM identity bound to one Kubernetes ServiceAccount.
+ */
+export interface WorkloadIdentityProfile {
+  /** The ServiceAccount's namespace. */
+  readonly namespace: string;
+  /** The ServiceAccount's name. */
+  readonly serviceAccount: string;
+  /** The IAM role name (plain). */
+  readonly roleName: string;
+  /** `irsa` (the ServiceAccount needs the annotation) or `pod-identity` (no annotation needed). */
+  readonly mechanism: string;
+  /**
+   * The annotations the ServiceAccount needs (`eks.amazonaws.com/role-arn` for IRSA).
+   * Plain when the cluster knows its account id; otherwise empty (the ARN is only known
+   * after apply: read it from the Terraform outputs).
+   */
+  readonly serviceAccountAnnotations: { [key: string]: string };
+}
+
+/**
+ * What workloads need to know about a cluster, as plain values (no Terraform tokens), so the
+ * Kubernetes side (cdk8s) can consume it: zones, node pools with their labels and taints,
+ * storage classes, region, OIDC issuer, workload identities.
+ */
+export interface ClusterProfile {
+  /** The EKS cluster name. */
+  readonly clusterName: string;
+  /** The Kubernetes minor version, for example `1.33`. */
+  readonly kubernetesVersion: string;
+  /** The environment the cluster serves. */
+  readonly environment: EnvironmentProfile;
+  /** The AWS region, for example `eu-west-1`. */
+  readonly region: string;
+  /**
+   * The AWS account id.
+   * @default - unknown until apply
+   */
+  readonly account?: string;
+  /** The availability zones the cluster's nodes span (`topology.kubernetes.io/zone` values). */
+  readonly zones: string[];
+  /** The node pools. */
+  readonly nodePools: NodePoolProfile[];
+  /** The storage classes the cluster's CSI drivers support. */
+  readonly storageClasses: StorageClassProfile[];
+  /** Whether NetworkPolicy objects are enforced (VPC CNI network policy agent). */
+  readonly networkPolicyEnforced: boolean;
+  /**
+   * The OIDC issuer URL, when known as a plain value.
+   * @default - known only after apply: read the Terraform output named by `oidcIssuerOutput`
+   */
+  readonly oidcIssuer?: string;
+  /** Name of the Terraform output that carries the OIDC issuer URL. */
+  readonly oidcIssuerOutput: string;
+  /** The workload identities (IAM roles bound to ServiceAccounts). */
+  readonly workloadIdentities: WorkloadIdentityProfile[];
+}
