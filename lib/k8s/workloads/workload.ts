@@ -7,6 +7,8 @@ import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
+import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
+import { KubernetesTarget } from '../target';
 import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
 
 /**
@@ -264,6 +266,8 @@ export abstract class Workload extends Construct implements IWorkload {
   protected readonly _podAnnotations: { [key: string]: string } = {};
   /** @internal */
   protected readonly _podLabels: { [key: string]: string } = {};
+  /** @internal */
+  protected readonly _sidecars: Array<{ sidecar: ISidecar; binding: SidecarBinding }> = [];
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, component: string) {
     super(scope, id);
@@ -320,6 +324,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * When `peer` is another shipshape workload, its egress to this workload is allowed too: one declaration, both sides.
    */
   public allowFrom(peer: INetworkPeer, ports?: number[]): void {
+    this._checkIngressAccepted(this, 'allowFrom');
     const own = this.containerPorts;
     for (const p of ports ?? []) {
       if (!own.includes(p)) {
@@ -338,9 +343,26 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public allowTo(peer: INetworkPeer, ports?: number[]): void {
     const cfg = peer.toNetworkPeer();
+    if (peer instanceof Workload && peer !== this) peer._checkIngressAccepted(this, 'allowTo');
     this._egress.push({ peer, ports: [...(ports ?? cfg.ports ?? [])] });
     if (peer instanceof Workload && peer !== this) {
       peer._ingress.push({ peer: this, ports: [...(ports ?? [])] });
+    }
+  }
+
+  /**
+   * Why this workload accepts no inbound connections (Worker, jobs), or undefined when it accepts declared callers.
+   * @internal
+   */
+  protected _ingressRefusal(): string | undefined {
+    return undefined;
+  }
+
+  /** @internal */
+  private _checkIngressAccepted(caller: Workload, prop: string): void {
+    const why = this._ingressRefusal();
+    if (why !== undefined) {
+      fail(caller, prop, this.node.path, why, 'remove the connection, or model the receiving side as a WebService or StatefulService');
     }
   }
 
@@ -375,6 +397,52 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _addExtraContainer(extra: ExtraContainer): void {
     this._extraContainers.push(extra);
+  }
+
+  /**
+   * Adds a sidecar (log shipper, metrics adapter, ambassador proxy, init tasks) to the pod. The sidecar is
+   * validated now; its long-running containers become native sidecars (init containers with
+   * `restartPolicy: Always`) when the chart targets Kubernetes 1.29 or newer (`KubernetesTarget`), and
+   * regular containers otherwise. Its network needs are added to the NetworkPolicy.
+   */
+  public addSidecar(sidecar: ISidecar): void {
+    const binding = sidecar.bind(this);
+    const taken = new Set<string>(['app']);
+    const volumes = new Set<string>(['tmp']);
+    const ports = new Set<number>(this.containerPorts);
+    for (const s of this._sidecars) {
+      for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
+        taken.add(c.name);
+        for (const p of c.ports ?? []) ports.add(p.containerPort);
+      }
+      for (const v of s.binding.volumes ?? []) volumes.add(v.name);
+    }
+    for (const c of [...(binding.containers ?? []), ...(binding.initContainers ?? [])]) {
+      if (taken.has(c.name)) {
+        fail(this, `sidecars.${sidecar.name}.name`, c.name, 'is already the name of a container in this pod', 'give each sidecar its own name');
+      }
+      taken.add(c.name);
+      for (const p of c.ports ?? []) {
+        if (ports.has(p.containerPort)) {
+          fail(this, `sidecars.${sidecar.name}.port`, p.containerPort, 'is already a port of the pod (containers share one network namespace)', 'pick a port no other container listens on');
+        }
+        ports.add(p.containerPort);
+      }
+    }
+    for (const v of binding.volumes ?? []) {
+      if (volumes.has(v.name)) {
+        fail(this, `sidecars.${sidecar.name}.volumes`, v.name, 'is already the name of a volume in this pod', 'give the sidecar another name');
+      }
+      volumes.add(v.name);
+    }
+    this._sidecars.push({ sidecar, binding });
+    for (const c of binding.ingress ?? []) this._ingress.push({ peer: c.peer, ports: [...c.ports] });
+    for (const c of binding.egress ?? []) this._egress.push({ peer: c.peer, ports: [...c.ports] });
+  }
+
+  /** The sidecars added with `addSidecar`, in order. */
+  public get sidecars(): ISidecar[] {
+    return this._sidecars.map(s => s.sidecar);
   }
 
   /**
@@ -446,6 +514,12 @@ export abstract class Workload extends Construct implements IWorkload {
       addMount('volumeMounts', m.mountPath);
       mounts.push(m);
     }
+    for (const s of this._sidecars) {
+      for (const m of s.binding.appVolumeMounts ?? []) {
+        addMount(`sidecars.${s.sidecar.name}.volumeMounts`, m.mountPath);
+        mounts.push({ ...m });
+      }
+    }
     volumes.push(...(options.extraVolumes ?? []));
 
     const env: any[] = [];
@@ -482,6 +556,20 @@ export abstract class Workload extends Construct implements IWorkload {
     for (const extra of this._extraContainers) {
       (extra.init ? initContainers : containers).push(extra.container);
       volumes.push(...extra.volumes);
+    }
+    if (this._sidecars.length) {
+      // Native sidecars (1.29+) start first, in order, then init tasks run; on older targets sidecars are plain containers.
+      const native = KubernetesTarget.of(this).supportsNativeSidecars;
+      for (const s of this._sidecars) {
+        for (const c of s.binding.containers ?? []) {
+          if (native) initContainers.push({ ...c, restartPolicy: 'Always' });
+          else containers.push({ ...c });
+        }
+      }
+      for (const s of this._sidecars) {
+        initContainers.push(...(s.binding.initContainers ?? []).map(c => ({ ...c })));
+        volumes.push(...(s.binding.volumes ?? []));
+      }
     }
 
     const podSpec: any = {

@@ -1,0 +1,100 @@
+// Internal validation and rendering helpers shared by the workload kinds. Not re-exported by the barrel.
+import { IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { ContainerPort } from './env';
+import { Probe } from './probe';
+
+/** Validates an IANA time zone name (`Europe/Berlin`, `UTC`). */
+export function checkTimeZone(scope: IConstruct, prop: string, tz: string): string {
+  let ok = typeof tz === 'string' && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz) && tz !== 'Local';
+  if (ok) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    fail(scope, prop, tz, 'is not an IANA time zone name', "use a name such as 'UTC' or 'Europe/Berlin'");
+  }
+  return tz;
+}
+
+/** Validates a whole number with a minimum (and optional maximum). */
+export function checkWhole(scope: IConstruct, prop: string, v: number, min: number, fix: string, max?: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || (max !== undefined && v > max)) {
+    fail(scope, prop, v, max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`, fix);
+  }
+  return v;
+}
+
+/** Validates an unprivileged container port (1024-65535). */
+export function checkPort(scope: IConstruct, prop: string, port: number): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1024 || port > 65535) {
+    fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21)',
+      'listen on a port such as 8080 (a Service can still expose a lower port)');
+  }
+  return port;
+}
+
+/**
+ * Validates a list of named ports against ports already taken (`taken` maps number and name to the prop that holds
+ * them) and returns the validated list.
+ */
+export function checkPorts(scope: IConstruct, prop: string, ports: ContainerPort[], taken: Array<{ name: string; port: number; prop: string }>): ContainerPort[] {
+  const seen = [...taken];
+  return ports.map((p, i) => {
+    const name = Names.portName(scope, `${prop}[${i}].name`, p.name);
+    const port = checkPort(scope, `${prop}[${i}].port`, p.port);
+    const sameNumber = seen.find(s => s.port === port);
+    if (sameNumber) fail(scope, `${prop}[${i}].port`, port, `clashes with ${sameNumber.prop}, which uses the same number`, 'give every port its own number');
+    const sameName = seen.find(s => s.name === name);
+    if (sameName) fail(scope, `${prop}[${i}].name`, name, `clashes with ${sameName.prop}, which uses the same name`, 'give every port its own name');
+    seen.push({ name, port, prop: `${prop}[${i}]` });
+    return { name, port };
+  });
+}
+
+/** Readiness, liveness and startup probes of a long-running main container. */
+export interface ProbeSet {
+  readonly readiness?: Probe;
+  readonly liveness?: Probe;
+  readonly startup?: Probe;
+}
+
+/**
+ * Validates and renders readiness/liveness/startup probes (defaults: HTTP `/readyz` and `/livez` on the main port).
+ * Readiness and liveness must check different things (K8S-PRB-03).
+ */
+export function renderProbes(scope: IConstruct, probes: ProbeSet, mainPort: number | undefined, mainPortName: string | undefined, ports: number[]): any {
+  const readiness = probes.readiness ?? Probe.http('/readyz');
+  const liveness = probes.liveness ?? Probe.http('/livez');
+  if (readiness._identity(mainPort) === liveness._identity(mainPort)) {
+    fail(scope, 'liveness', liveness._identity(mainPort),
+      'is the same check as the readiness probe: a slow dependency would then restart healthy pods (K8S-PRB-03)',
+      "probe different things, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
+  }
+  return {
+    readinessProbe: readiness._render(scope, 'readiness', mainPort, mainPortName, ports, false),
+    livenessProbe: liveness._render(scope, 'liveness', mainPort, mainPortName, ports, false),
+    startupProbe: probes.startup ? probes.startup._render(scope, 'startup', mainPort, mainPortName, ports, true) : undefined,
+  };
+}
+
+/** Validates a Go duration (`720h`, `90m`, `1h30m`), as Velero reads TTLs; returns it. */
+export function checkDuration(scope: IConstruct, prop: string, d: string): string {
+  const m = typeof d === 'string' ? /^(\d+(\.\d+)?(h|m|s|ms))+$/.exec(d) : null;
+  if (!m || !/[1-9]/.test(d)) {
+    fail(scope, prop, d, 'is not a positive duration', "write it in hours, minutes and seconds, for example '720h' (30 days) or '168h'");
+  }
+  return d;
+}
+
+/** Fails when the reason given for an exception is too short to review. */
+export function checkReason(scope: IConstruct, prop: string, reason: string): string {
+  if (typeof reason !== 'string' || reason.trim().length < 10) {
+    fail(scope, prop, reason, 'must say why, in at least 10 characters', 'state what the agent needs this access for, so a reviewer can judge it');
+  }
+  return reason.trim();
+}

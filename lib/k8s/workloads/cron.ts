@@ -1,0 +1,91 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+
+const FIELDS: Array<{ name: string; min: number; max: number; names?: string[]; question?: boolean }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31, question: true },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], question: true },
+];
+
+const DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/**
+ * When a scheduled task runs: a standard 5-field cron expression (minute, hour, day of month, month, day of week),
+ * as Kubernetes CronJobs and Velero schedules read it. The time zone is a separate setting (`timeZone`).
+ *
+ * @example
+ * Schedule.cron('0 3 * * *') // every day at 03:00
+ */
+export class Schedule {
+  /**
+   * A 5-field cron expression, for example `'0 3 * * *'` (03:00 daily) or `'*\/15 * * * 1-5'` (every 15 minutes on
+   * weekdays). Month and weekday names (`JAN`, `MON`) and the descriptors `@hourly`, `@daily`, `@weekly`, `@monthly`,
+   * `@yearly` are accepted. Validated by the construct that uses it, so errors name that construct.
+   */
+  public static cron(expression: string): Schedule {
+    return new Schedule(expression);
+  }
+
+  /** The cron expression, as given (trimmed). */
+  public readonly expression: string;
+
+  private constructor(expression: string) {
+    this.expression = typeof expression === 'string' ? expression.trim() : expression;
+  }
+
+  /**
+   * Validates the expression and returns it; errors name `scope` and `prop`.
+   * @internal
+   */
+  public _validate(scope: IConstruct, prop: string): string {
+    const e = this.expression;
+    if (typeof e !== 'string' || e === '') {
+      fail(scope, prop, e, 'is not a cron expression', "use 5 fields: minute hour day-of-month month day-of-week, for example '0 3 * * *'");
+    }
+    if (/^(CRON_)?TZ=/.test(e)) {
+      fail(scope, prop, e, 'sets a time zone inside the expression, which Kubernetes refuses', 'remove the TZ= prefix and set the timeZone prop instead');
+    }
+    if (e.startsWith('@')) {
+      if (!DESCRIPTORS.includes(e)) {
+        fail(scope, prop, e, `is not a supported descriptor (${DESCRIPTORS.join(', ')})`, "use one of them or a 5-field expression such as '0 3 * * *'");
+      }
+      return e;
+    }
+    const parts = e.split(/\s+/);
+    if (parts.length !== 5) {
+      fail(scope, prop, e, `has ${parts.length} field(s); a cron expression has exactly 5 (minute hour day-of-month month day-of-week)`,
+        "write it like '0 3 * * *' (no seconds field, no year field)");
+    }
+    parts.forEach((part, i) => Schedule.checkField(scope, prop, e, part, FIELDS[i]));
+    return e;
+  }
+
+  private static checkField(scope: IConstruct, prop: string, expr: string, text: string, f: typeof FIELDS[number]): void {
+    const bad = (why: string): never => fail(scope, prop, expr, `has an invalid ${f.name} field "${text}": ${why}`,
+      `use a value from ${f.min} to ${f.max}${f.names ? ` or a name (${f.names[0]}-${f.names[f.names.length - 1]})` : ''}, '*', a range 'a-b', a list 'a,b' or a step '*/n'`);
+    const value = (v: string): number => {
+      const upper = v.toUpperCase();
+      if (f.names && f.names.includes(upper)) return f.min + f.names.indexOf(upper);
+      if (!/^\d+$/.test(v)) return bad(`"${v}" is not a number`);
+      const n = Number(v);
+      if (n < f.min || n > f.max) return bad(`${n} is outside ${f.min}-${f.max}`);
+      return n;
+    };
+    for (const item of text.split(',')) {
+      if (item === '') bad('empty list item');
+      const [range, step, extra] = item.split('/');
+      if (extra !== undefined) bad('more than one "/"');
+      if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) bad(`step "${step}" must be a whole number of at least 1`);
+      if (range === '*' || (range === '?' && f.question)) continue;
+      const bounds = range.split('-');
+      if (bounds.length > 2) bad(`"${range}" is not a range`);
+      const lo = value(bounds[0]);
+      if (bounds.length === 2) {
+        const hi = value(bounds[1]);
+        if (lo > hi) bad(`range ${bounds[0]}-${bounds[1]} runs backwards`);
+      }
+    }
+  }
+}

@@ -1,0 +1,389 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { EnvironmentProfile, Profiles } from '../../core/profile';
+import { MemoryQuantity } from '../../core/quantity';
+import { checkDuration, checkPort, checkPorts, checkTimeZone, checkWhole, renderProbes } from './checks';
+import { ContainerPort } from './env';
+import { Probe } from './probe';
+import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, VolumeClaim } from './storage';
+import { IWorkload, Workload, WorkloadProps } from './workload';
+
+/**
+ * Properties of a StatefulService.
+ */
+export interface StatefulServiceProps extends WorkloadProps {
+  /**
+   * The port clients connect to (1024-65535).
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The name of the client port (IANA service name).
+   * @default "client"
+   */
+  readonly portName?: string;
+  /**
+   * The port the client Service exposes.
+   * @default - the same as `port`
+   */
+  readonly servicePort?: number;
+  /**
+   * Ports the replicas use among themselves (replication, gossip, consensus). They are published on the headless
+   * Service only, and only the replicas themselves may reach them.
+   * @default - none
+   */
+  readonly peerPorts?: ContainerPort[];
+  /**
+   * The number of replicas.
+   * @default - 3 in production and staging, 1 in development
+   */
+  readonly replicas?: number;
+  /**
+   * The replicas form a quorum (etcd, ZooKeeper, Raft-based stores): an even replica count is then an error,
+   * because it tolerates no more failures than the odd count below it. When unset, an even count (2 or more)
+   * produces a warning; `false` silences it.
+   * @default - not declared (even counts warn)
+   */
+  readonly quorum?: boolean;
+  /**
+   * Persistent volumes, one set per replica (`volumeClaimTemplates`).
+   * @default - no persistent volumes
+   */
+  readonly volumes?: VolumeClaim[];
+  /**
+   * What happens to the volume claims when the StatefulSet is deleted.
+   * @default ClaimRetention.RETAIN
+   */
+  readonly claimsWhenDeleted?: ClaimRetention;
+  /**
+   * What happens to the volume claims of removed replicas when the StatefulSet scales down.
+   * @default ClaimRetention.RETAIN
+   */
+  readonly claimsWhenScaled?: ClaimRetention;
+  /**
+   * Start and stop replicas one at a time in order, or all at once.
+   * @default PodManagementPolicy.ORDERED_READY
+   */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /**
+   * Rolling-update partition: only replicas with an ordinal at or above it are updated. Set it to `replicas - 1`
+   * to canary a new version on the last replica only, then lower it to 0.
+   * @default 0
+   */
+  readonly partition?: number;
+  /**
+   * Seconds a new replica must be ready before it counts as available (and the roll-out moves on).
+   * @default 10
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * Publish not-ready replicas on the headless Service, so that peers can find each other while they start
+   * (needed by most clustered stores to form a cluster). The client Service only ever routes to ready replicas.
+   * @default true
+   */
+  readonly publishNotReadyAddresses?: boolean;
+  /**
+   * Readiness probe.
+   * @default Probe.http('/readyz') on the client port
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe; must differ from the readiness probe.
+   * @default Probe.http('/livez') on the client port
+   */
+  readonly liveness?: Probe;
+  /**
+   * Startup probe for slow starters (recovery after a crash can take long).
+   * @default - no startup probe
+   */
+  readonly startup?: Probe;
+  /**
+   * Seconds Kubernetes waits after SIGTERM before killing a replica (time to flush and leave the cluster).
+   * @default 60
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Create a PodDisruptionBudget (maxUnavailable 1).
+   * @default - true in production and staging, false in development
+   */
+  readonly disruptionBudget?: boolean;
+  /**
+   * Place one replica per host (required anti-affinity) and spread replicas across zones (topology spread).
+   * @default - true in production and staging, false in development
+   */
+  readonly spread?: boolean;
+  /**
+   * A Velero backup schedule for the workload's objects and volumes.
+   * @default - no backup schedule
+   */
+  readonly backup?: BackupOptions;
+}
+
+/**
+ * A stateful service as seen by other constructs.
+ */
+export interface IStatefulService extends IWorkload {
+  /** The client port. */
+  readonly port: number;
+  /** The client Service's port. */
+  readonly servicePort: number;
+  /** The headless Service's name (replica `i` is reachable at `<name>-<i>.<headless>.<namespace>.svc`). */
+  readonly headlessServiceName: string;
+}
+
+/**
+ * A replicated stateful service (a database, a queue, a consensus store), production-grade by default:
+ * StatefulSet with per-replica volumes, headless Service for peer discovery, client Service, ServiceAccount (no token),
+ * PodDisruptionBudget (maxUnavailable 1), NetworkPolicy (replicas may talk to each other; clients are declared with
+ * `allowFrom`), one replica per host and spread across zones, and an optional Velero backup schedule.
+ *
+ * @example
+ * new k8s.StatefulService(chart, 'db', {
+ *   image: 'postgres:16.4',
+ *   port: 5432,
+ *   volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/postgresql/data' }],
+ *   backup: { schedule: k8s.Schedule.cron('0 2 * * *') },
+ * });
+ */
+export class StatefulService extends Workload implements IStatefulService {
+  public readonly port: number;
+  public readonly portName: string;
+  public readonly servicePort: number;
+  public readonly headlessServiceName: string;
+  /** The replica count. */
+  public readonly replicas: number;
+  /** The StatefulSet. */
+  public readonly statefulSet: ApiObject;
+  /** The headless Service (`clusterIP: None`) the StatefulSet's pods get their DNS names from. */
+  public readonly headlessService: ApiObject;
+  /** The client Service (ClusterIP, ready replicas only). */
+  public readonly service: ApiObject;
+  /**
+   * The PodDisruptionBudget.
+   * @default - undefined when no PDB is created (development)
+   */
+  public readonly pdb?: ApiObject;
+  /**
+   * The Velero Schedule.
+   * @default - undefined when no backup is configured
+   */
+  public readonly backupSchedule?: ApiObject;
+
+  private readonly peerPorts: ContainerPort[];
+  private readonly claims: VolumeClaim[];
+
+  constructor(scope: Construct, id: string, props: StatefulServiceProps) {
+    super(scope, id, props, 'database');
+    const defaults = Profiles.availability(this.profile);
+
+    this.port = checkPort(this, 'port', props.port ?? 8080);
+    this.portName = Names.portName(this, 'portName', props.portName ?? 'client');
+    this.servicePort = checkWhole(this, 'servicePort', props.servicePort ?? this.port, 1, 'use the port your clients expect', 65535);
+    this.peerPorts = checkPorts(this, 'peerPorts', props.peerPorts ?? [], [{ name: this.portName, port: this.port, prop: 'port' }]);
+    this.headlessServiceName = `${this.name}-headless`;
+    if (this.headlessServiceName.length > 63) {
+      fail(this, 'name', this.name, `is too long: the headless Service "${this.headlessServiceName}" would exceed 63 characters`, 'use a name of at most 54 characters');
+    }
+
+    // Replicas and quorum.
+    this.replicas = checkWhole(this, 'replicas', props.replicas ?? (this.profile === EnvironmentProfile.DEVELOPMENT ? 1 : 3), 1, 'use 3 (or another odd number) replicas');
+    if (this.replicas % 2 === 0) {
+      if (props.quorum === true) {
+        fail(this, 'replicas', this.replicas, 'must be odd for a quorum system: an even count tolerates no more failures than one replica fewer',
+          `use ${this.replicas + 1} or ${this.replicas - 1} replicas`);
+      }
+      if (props.quorum === undefined) {
+        this.node.addMetadata('shipshape:warning', `replicas (${this.replicas}) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this`);
+      }
+    }
+
+    // Update behaviour.
+    const partition = checkWhole(this, 'partition', props.partition ?? 0, 0, `use 0 to update every replica, or up to ${this.replicas - 1} to canary the last one`);
+    if (partition > this.replicas - 1 && partition !== 0) {
+      fail(this, 'partition', partition, `must be at most replicas - 1 (${this.replicas - 1}), or the update reaches no replica`, `use ${this.replicas - 1} to canary the last replica`);
+    }
+    const minReady = checkWhole(this, 'minReadySeconds', props.minReadySeconds ?? 10, 0, 'use a whole number of seconds, for example 10');
+    const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 'use for example 60');
+
+    // Storage.
+    this.claims = this.checkClaims(props.volumes ?? []);
+
+    const spread = props.spread ?? defaults.spread;
+    const podTemplate = () => this._renderPodTemplate({
+      terminationGracePeriodSeconds: grace,
+      extraPodSpec: spread ? this.spreadSpec() : undefined,
+      extraMounts: this.claims.map(c => ({ name: c.name, mountPath: c.mountPath })),
+    });
+    // Validate the pod (resources, mounts, env, probes) now, so bad input fails at construction.
+    podTemplate();
+
+    this.statefulSet = new ApiObject(this, 'StatefulSet', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: this._metadata(),
+      spec: Lazy.any({
+        produce: () => ({
+          serviceName: this.headlessServiceName,
+          replicas: this.replicas,
+          podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
+          minReadySeconds: minReady,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: { ...this.selectorLabels } },
+          persistentVolumeClaimRetentionPolicy: {
+            whenDeleted: props.claimsWhenDeleted ?? ClaimRetention.RETAIN,
+            whenScaled: props.claimsWhenScaled ?? ClaimRetention.RETAIN,
+          },
+          template: podTemplate(),
+          volumeClaimTemplates: this.claims.length ? this.claims.map(c => ({
+            apiVersion: 'v1',
+            kind: 'PersistentVolumeClaim',
+            metadata: { name: c.name, labels: { ...this.labels } },
+            spec: {
+              accessModes: [c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE],
+              ...(c.storageClassName ? { storageClassName: c.storageClassName } : {}),
+              resources: { requests: { storage: c.size } },
+            },
+          })) : undefined,
+        }),
+      }),
+    });
+
+    const allPorts = [{ name: this.portName, port: this.port }, ...this.peerPorts];
+    this.headlessService = new ApiObject(this, 'HeadlessService', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: this._metadata({ name: this.headlessServiceName }),
+      spec: {
+        clusterIP: 'None',
+        publishNotReadyAddresses: props.publishNotReadyAddresses ?? true,
+        selector: { ...this.selectorLabels },
+        ports: allPorts.map(p => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' })),
+      },
+    });
+
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: this._metadata(),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.selectorLabels },
+        ports: [{ name: this.portName, port: this.servicePort, targetPort: this.portName, protocol: 'TCP' }],
+      },
+    });
+
+    if (props.disruptionBudget ?? defaults.disruptionBudget) {
+      this.pdb = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: this._metadata(),
+        spec: {
+          maxUnavailable: 1,
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+          selector: { matchLabels: { ...this.selectorLabels } },
+        },
+      });
+    }
+
+    // Replicas talk to each other on every port (replication, consensus, discovery).
+    this.allowFrom(this);
+    this.allowTo(this);
+
+    if (props.backup) {
+      this.backupSchedule = this.renderBackup(props.backup);
+    }
+  }
+
+  public get containerPorts(): number[] {
+    return [this.port, ...this.peerPorts.map(p => p.port)];
+  }
+
+  /** @internal */
+  protected _mainPorts(): ContainerPort[] {
+    return [{ name: this.portName, port: this.port }, ...this.peerPorts];
+  }
+
+  /** @internal */
+  protected _mainContainerExtras(): any {
+    const p = this._props as StatefulServiceProps;
+    return renderProbes(this, p, this.port, this.portName, this.containerPorts);
+  }
+
+  private spreadSpec(): any {
+    const selector = { matchLabels: { ...this.selectorLabels } };
+    return {
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      ],
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: selector }],
+        },
+      },
+    };
+  }
+
+  private checkClaims(claims: VolumeClaim[]): VolumeClaim[] {
+    const names = new Map<string, number>();
+    const paths: Array<{ path: string; i: number }> = [];
+    return claims.map((c, i) => {
+      const name = Names.dnsLabel(this, `volumes[${i}].name`, c.name, 63);
+      if (names.has(name)) {
+        fail(this, `volumes[${i}].name`, name, `is already used by volumes[${names.get(name)}]`, 'give every volume its own name');
+      }
+      if (['tmp', 'writable-0'].includes(name) || /^(writable|secret|config|host)-\d+$/.test(name)) {
+        fail(this, `volumes[${i}].name`, name, 'is reserved for the pod\'s own volumes', 'use a name such as "data" or "wal"');
+      }
+      names.set(name, i);
+      const size = MemoryQuantity.parse(c.size, this, `volumes[${i}].size`);
+      if (size.bytes <= 0) fail(this, `volumes[${i}].size`, c.size, 'must be more than zero', 'request a size such as "10Gi"');
+      const mountPath = c.mountPath;
+      if (typeof mountPath !== 'string' || !mountPath.startsWith('/')) {
+        fail(this, `volumes[${i}].mountPath`, mountPath, 'must be an absolute path', `write it as ${JSON.stringify('/' + (mountPath ?? ''))}`);
+      }
+      const clean = mountPath.replace(/\/+$/, '') || '/';
+      for (const other of paths) {
+        const nested = clean === other.path || clean.startsWith(other.path + '/') || other.path.startsWith(clean + '/');
+        if (nested) {
+          fail(this, `volumes[${i}].mountPath`, mountPath, `collides with volumes[${other.i}].mountPath (${other.path}): one would hide the other`,
+            'mount each volume at its own, non-nested directory');
+        }
+      }
+      paths.push({ path: clean, i });
+      if (c.storageClassName !== undefined) Names.dnsSubdomain(this, `volumes[${i}].storageClassName`, c.storageClassName);
+      if (c.accessMode !== undefined && !Object.values(VolumeAccessMode).includes(c.accessMode)) {
+        fail(this, `volumes[${i}].accessMode`, c.accessMode, `is not an access mode (${Object.values(VolumeAccessMode).join(', ')})`, 'use VolumeAccessMode.READ_WRITE_ONCE');
+      }
+      return { ...c, name, size: size.toString(), mountPath: clean };
+    });
+  }
+
+  private renderBackup(b: BackupOptions): ApiObject {
+    const cron = b.schedule._validate(this, 'backup.schedule');
+    const tz = b.timeZone !== undefined ? checkTimeZone(this, 'backup.timeZone', b.timeZone) : undefined;
+    const ttl = checkDuration(this, 'backup.ttl', b.ttl ?? '720h');
+    const ns = Names.dnsLabel(this, 'backup.veleroNamespace', b.veleroNamespace ?? 'velero', 63);
+    if (b.storageLocation !== undefined) Names.dnsSubdomain(this, 'backup.storageLocation', b.storageLocation);
+    const name = `${this.namespace}-${this.name}`.slice(0, 63).replace(/-+$/, '');
+    const template: any = {
+      includedNamespaces: [this.namespace],
+      labelSelector: { matchLabels: { ...this.selectorLabels } },
+      ttl,
+      snapshotVolumes: b.snapshotVolumes ?? true,
+    };
+    if (b.storageLocation) template.storageLocation = b.storageLocation;
+    if (b.fileSystemBackup) template.defaultVolumesToFsBackup = true;
+    return new ApiObject(this, 'BackupSchedule', {
+      apiVersion: 'velero.io/v1',
+      kind: 'Schedule',
+      metadata: { name, namespace: ns, labels: { ...this.labels } },
+      spec: {
+        schedule: tz ? `CRON_TZ=${tz} ${cron}` : cron,
+        template,
+      },
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { Schedule } from './cron';
+
+/**
+ * How a persistent volume may be mounted.
+ */
+export enum VolumeAccessMode {
+  /** Read-write by the pods of one node (block storage such as EBS). */
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Read-write by one pod only. */
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+  /** Read-only by many nodes. */
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  /** Read-write by many nodes (shared file storage such as EFS). */
+  READ_WRITE_MANY = 'ReadWriteMany',
+}
+
+/**
+ * A persistent volume each replica of a StatefulService gets (a `volumeClaimTemplates` entry).
+ */
+export interface VolumeClaim {
+  /**
+   * The claim name (an RFC 1123 label, unique within the workload), for example `data` or `wal`.
+   * Each replica's claim is called `<name>-<workload>-<ordinal>`.
+   */
+  readonly name: string;
+  /**
+   * The requested size, a Kubernetes byte quantity (`"20Gi"`, `"500Mi"`).
+   */
+  readonly size: string;
+  /**
+   * Where the volume is mounted in the main container (an absolute path, not shared with another mount).
+   */
+  readonly mountPath: string;
+  /**
+   * The StorageClass (for example `gp3`). Prefer a class with `volumeBindingMode: WaitForFirstConsumer`, so each
+   * volume is created in the zone its pod is scheduled to.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * The access mode.
+   * @default VolumeAccessMode.READ_WRITE_ONCE
+   */
+  readonly accessMode?: VolumeAccessMode;
+}
+
+/**
+ * What happens to a StatefulSet's volume claims (`persistentVolumeClaimRetentionPolicy`).
+ */
+export enum ClaimRetention {
+  /** Keep the claims (and the data). */
+  RETAIN = 'Retain',
+  /** Delete the claims (and, with a `Delete` reclaim policy, the data). */
+  DELETE = 'Delete',
+}
+
+/**
+ * How a StatefulSet creates and deletes its pods.
+ */
+export enum PodManagementPolicy {
+  /** One pod at a time, in ordinal order, each ready before the next (what most clustered stores expect). */
+  ORDERED_READY = 'OrderedReady',
+  /** All pods at once (faster; for stores whose members do not depend on start order). */
+  PARALLEL = 'Parallel',
+}
+
+/**
+ * A nightly (or other) Velero backup of a workload: a `velero.io/v1` `Schedule` that backs up the workload's
+ * namespace, restricted to the workload's objects and volume claims by label.
+ */
+export interface BackupOptions {
+  /**
+   * When backups run.
+   */
+  readonly schedule: Schedule;
+  /**
+   * The time zone of `schedule` (IANA name), rendered as a `CRON_TZ=` prefix.
+   * @default - the Velero server's time zone (UTC in the official image)
+   */
+  readonly timeZone?: string;
+  /**
+   * How long each backup is kept, as a Go duration (`"720h"` = 30 days).
+   * @default "720h"
+   */
+  readonly ttl?: string;
+  /**
+   * The namespace Velero runs in; the Schedule object is created there.
+   * @default "velero"
+   */
+  readonly veleroNamespace?: string;
+  /**
+   * The BackupStorageLocation to write to.
+   * @default - Velero's default location
+   */
+  readonly storageLocation?: string;
+  /**
+   * Take volume snapshots of the persistent volumes.
+   * @default true
+   */
+  readonly snapshotVolumes?: boolean;
+  /**
+   * Back up volume contents with Velero's file-system backup (Kopia) instead of snapshots.
+   * @default false
+   */
+  readonly fileSystemBackup?: boolean;
+}
