@@ -1,25 +1,203 @@
 import { IRule, IRulePack } from '../rule';
+import { noPrivilegedContainers } from './rules/no-privileged-containers';
+import { noPrivilegeEscalation } from './rules/no-privilege-escalation';
+import { readOnlyRootFilesystem } from './rules/read-only-root-filesystem';
+import { runAsNonRoot } from './rules/run-as-non-root';
+import { highUidGid } from './rules/high-uid-gid';
+import { noRootGroup } from './rules/no-root-group';
+import { dropAllCapabilities } from './rules/drop-all-capabilities';
+import { addNoCapabilities } from './rules/add-no-capabilities';
+import { seccompRuntimeDefault } from './rules/seccomp-runtime-default';
+import { noHostNamespaces } from './rules/no-host-namespaces';
+import { noHostPathVolumes } from './rules/no-host-path-volumes';
+import { noHostPort } from './rules/no-host-port';
+import { coreVolumeTypesOnly } from './rules/core-volume-types-only';
+import { defaultProcMount } from './rules/default-proc-mount';
+import { safeSysctls } from './rules/safe-sysctls';
+import { selinuxNotCustomised } from './rules/selinux-not-customised';
+import { apparmorNotUnconfined } from './rules/apparmor-not-unconfined';
+import { noWindowsHostProcess } from './rules/no-windows-host-process';
+import { noHostInProbes } from './rules/no-host-in-probes';
+import { securityContextBothLevels } from './rules/security-context-both-levels';
+import { noPrivilegedPorts } from './rules/no-privileged-ports';
+import { noSshPort } from './rules/no-ssh-port';
+import { cpuRequest } from './rules/cpu-request';
+import { memoryRequest } from './rules/memory-request';
+import { memoryLimit } from './rules/memory-limit';
+import { cpuLimit } from './rules/cpu-limit';
+import { ephemeralStorage } from './rules/ephemeral-storage';
+import { priorityClass } from './rules/priority-class';
+import { imageTag } from './rules/image-tag';
+import { imageDigest } from './rules/image-digest';
+import { imagePullPolicyAlways } from './rules/image-pull-policy-always';
+import { trustedRegistry } from './rules/trusted-registry';
+import { readinessProbe } from './rules/readiness-probe';
+import { livenessProbe } from './rules/liveness-probe';
+import { distinctProbes } from './rules/distinct-probes';
+import { probePortDeclared } from './rules/probe-port-declared';
+import { minimumReplicas } from './rules/minimum-replicas';
+import { noReplicasWithHpa } from './rules/no-replicas-with-hpa';
+import { hostAntiAffinity } from './rules/host-anti-affinity';
+import { topologySpread } from './rules/topology-spread';
+import { pdbExists } from './rules/pdb-exists';
+import { pdbAllowsDisruption } from './rules/pdb-allows-disruption';
+import { pdbEvictionPolicy } from './rules/pdb-eviction-policy';
+import { pdbFitsHpa } from './rules/pdb-fits-hpa';
+import { hpaBounds } from './rules/hpa-bounds';
+import { hpaTargetExists } from './rules/hpa-target-exists';
+import { rollingUpdate } from './rules/rolling-update';
+import { networkPolicyCoverage } from './rules/network-policy-coverage';
+import { networkPolicySelectsPods } from './rules/network-policy-selects-pods';
+import { serviceSelectsPods } from './rules/service-selects-pods';
+import { noNodePort } from './rules/no-node-port';
+import { noExternalIps } from './rules/no-external-ips';
+import { validPorts } from './rules/valid-ports';
+import { ingressBackendsExist } from './rules/ingress-backends-exist';
+import { ingressTls } from './rules/ingress-tls';
+import { statefulsetHeadlessService } from './rules/statefulset-headless-service';
+import { noAutomountToken } from './rules/no-automount-token';
+import { dedicatedServiceAccount } from './rules/dedicated-service-account';
+import { defaultServiceAccountNoAutomount } from './rules/default-service-account-no-automount';
+import { noDeprecatedServiceAccountField } from './rules/no-deprecated-service-account-field';
+import { secretsAsFiles } from './rules/secrets-as-files';
+import { noLiteralSecretsInEnv } from './rules/no-literal-secrets-in-env';
+import { noSecretsInConfigMaps } from './rules/no-secrets-in-config-maps';
+import { noDuplicateEnv } from './rules/no-duplicate-env';
+import { explicitNamespace } from './rules/explicit-namespace';
+import { selectorMatchesTemplate } from './rules/selector-matches-template';
+import { instanceLabel } from './rules/instance-label';
+import { validLabelValues } from './rules/valid-label-values';
+import { stableApiVersions } from './rules/stable-api-versions';
+import { cronjobDeadline } from './rules/cronjob-deadline';
+import { cronjobRestartPolicy } from './rules/cronjob-restart-policy';
+import { jobTtl } from './rules/job-ttl';
+import { namespacePodSecurity } from './rules/namespace-pod-security';
+import { namespaceDefaultDeny } from './rules/namespace-default-deny';
+import { resourceQuotaComplete } from './rules/resource-quota-complete';
+import { limitRangeComplete } from './rules/limit-range-complete';
+import { rbacNoWildcards } from './rules/rbac-no-wildcards';
+import { rbacNoClusterAdminBinding } from './rules/rbac-no-cluster-admin-binding';
+import { rbacNoExecAttach } from './rules/rbac-no-exec-attach';
+import { rbacNoSecretRead } from './rules/rbac-no-secret-read';
+import { rbacNoPodCreate } from './rules/rbac-no-pod-create';
+import { rbacNoEscalationVerbs } from './rules/rbac-no-escalation-verbs';
+import { rbacNoDefaultServiceAccountSubject } from './rules/rbac-no-default-service-account-subject';
+import { rbacNoAdmissionOrCsrRights } from './rules/rbac-no-admission-or-csr-rights';
 
 /**
  * Options of the Kubernetes pack.
  */
 export interface KubernetesPackProps {
   /**
-   * Rule ids to leave out of the pack.
+   * Rule ids to leave out of the pack (prefer `Policy.suppress` with a reason: exclusions are not reported).
    * @default - every rule runs
    */
   readonly exclude?: string[];
+  /**
+   * Registry hosts images may come from (rule SS-K8S-032); `*` matches within one host label run.
+   * @default - Amazon ECR, Azure ACR, Google GCR and Artifact Registry hosts
+   */
+  readonly trustedRegistries?: string[];
 }
 
 /**
- * The Kubernetes best-practice rules (RULES.md A.1–A.10b), ids `SS-K8S-NNN`.
+ * The Kubernetes best-practice rules: RULES.md A.1–A.10 and A.10b, ids `SS-K8S-001` … `SS-K8S-084`
+ * (see lib/policy/README.md for the mapping to the catalog and its upstream sources).
  */
 export class KubernetesPack implements IRulePack {
+  /** The pack's name: `kubernetes`. */
   public readonly name = 'kubernetes';
+  /** The pack's rules, in id order. */
   public readonly rules: IRule[];
 
   constructor(props: KubernetesPackProps = {}) {
     const exclude = new Set(props.exclude ?? []);
-    this.rules = [].filter((r: IRule) => !exclude.has(r.id));
+    const all: IRule[] = [
+      noPrivilegedContainers,
+      noPrivilegeEscalation,
+      readOnlyRootFilesystem,
+      runAsNonRoot,
+      highUidGid,
+      noRootGroup,
+      dropAllCapabilities,
+      addNoCapabilities,
+      seccompRuntimeDefault,
+      noHostNamespaces,
+      noHostPathVolumes,
+      noHostPort,
+      coreVolumeTypesOnly,
+      defaultProcMount,
+      safeSysctls,
+      selinuxNotCustomised,
+      apparmorNotUnconfined,
+      noWindowsHostProcess,
+      noHostInProbes,
+      securityContextBothLevels,
+      noPrivilegedPorts,
+      noSshPort,
+      cpuRequest,
+      memoryRequest,
+      memoryLimit,
+      cpuLimit,
+      ephemeralStorage,
+      priorityClass,
+      imageTag,
+      imageDigest,
+      imagePullPolicyAlways,
+      trustedRegistry(props.trustedRegistries),
+      readinessProbe,
+      livenessProbe,
+      distinctProbes,
+      probePortDeclared,
+      minimumReplicas,
+      noReplicasWithHpa,
+      hostAntiAffinity,
+      topologySpread,
+      pdbExists,
+      pdbAllowsDisruption,
+      pdbEvictionPolicy,
+      pdbFitsHpa,
+      hpaBounds,
+      hpaTargetExists,
+      rollingUpdate,
+      networkPolicyCoverage,
+      networkPolicySelectsPods,
+      serviceSelectsPods,
+      noNodePort,
+      noExternalIps,
+      validPorts,
+      ingressBackendsExist,
+      ingressTls,
+      statefulsetHeadlessService,
+      noAutomountToken,
+      dedicatedServiceAccount,
+      defaultServiceAccountNoAutomount,
+      noDeprecatedServiceAccountField,
+      secretsAsFiles,
+      noLiteralSecretsInEnv,
+      noSecretsInConfigMaps,
+      noDuplicateEnv,
+      explicitNamespace,
+      selectorMatchesTemplate,
+      instanceLabel,
+      validLabelValues,
+      stableApiVersions,
+      cronjobDeadline,
+      cronjobRestartPolicy,
+      jobTtl,
+      namespacePodSecurity,
+      namespaceDefaultDeny,
+      resourceQuotaComplete,
+      limitRangeComplete,
+      rbacNoWildcards,
+      rbacNoClusterAdminBinding,
+      rbacNoExecAttach,
+      rbacNoSecretRead,
+      rbacNoPodCreate,
+      rbacNoEscalationVerbs,
+      rbacNoDefaultServiceAccountSubject,
+      rbacNoAdmissionOrCsrRights,
+    ];
+    this.rules = all.filter(r => !exclude.has(r.id));
   }
 }

@@ -1,0 +1,55 @@
+// Internal helpers to define Kubernetes rules. Not re-exported by the barrel.
+import { DocumentIndex } from '../document-index';
+import { IRule, PolicyDocument, RuleResult, Severity, Violation } from '../rule';
+
+/** What a Kubernetes rule file declares. */
+export interface K8sRuleSpec {
+  /** Stable id, SS-K8S-NNN. */
+  readonly id: string;
+  /** RULES.md catalog ids this rule implements. */
+  readonly catalog: string[];
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fix: string;
+  /** Kinds to look at (default: every kind). */
+  readonly kinds?: string[];
+  /**
+   * Returns the violations (empty = compliant) or `undefined` (not applicable).
+   */
+  readonly check: (doc: PolicyDocument, index: DocumentIndex) => Violation[] | undefined;
+}
+
+/** A Kubernetes rule built from a spec. */
+export class K8sRule implements IRule {
+  public readonly id: string;
+  public readonly severity: Severity;
+  public readonly message: string;
+  public readonly fix: string;
+  public readonly kinds?: string[];
+  public readonly catalog: string[];
+  private readonly fn: K8sRuleSpec['check'];
+
+  constructor(spec: K8sRuleSpec) {
+    this.id = spec.id;
+    this.severity = spec.severity;
+    this.message = spec.message;
+    this.fix = spec.fix;
+    this.kinds = spec.kinds;
+    this.catalog = spec.catalog;
+    this.fn = spec.check;
+  }
+
+  public evaluate(document: PolicyDocument, index: DocumentIndex): RuleResult {
+    const v = this.fn(document, index);
+    if (v === undefined) return RuleResult.notApplicable();
+    return RuleResult.nonCompliant(v);
+  }
+}
+
+/** Defines a Kubernetes rule. */
+export function k8sRule(spec: K8sRuleSpec): K8sRule {
+  return new K8sRule(spec);
+}
+
+export const ERROR = Severity.ERROR;
+export const WARNING = Severity.WARNING;

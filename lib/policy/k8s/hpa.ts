@@ -1,0 +1,38 @@
+// Internal: HPA lookups shared by the availability rules.
+import { DocumentIndex } from '../document-index';
+import { PolicyDocument } from '../rule';
+import { o } from './pod';
+
+const SEP = '\u0000';
+
+/** HPAs by the workload they target (namespace, kind, name). */
+function hpaMap(index: DocumentIndex): Map<string, PolicyDocument[]> {
+  return index._memo('k8s.hpa', i => {
+    const m = new Map<string, PolicyDocument[]>();
+    for (const h of i.ofKind('HorizontalPodAutoscaler')) {
+      const ref = o(o(h.manifest.spec).scaleTargetRef);
+      if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
+      const key = (h.namespace ?? '') + SEP + ref.kind + SEP + ref.name;
+      const list = m.get(key);
+      if (list) list.push(h); else m.set(key, [h]);
+    }
+    return m;
+  });
+}
+
+/** The HPAs targeting a workload document. */
+export function hpasTargeting(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
+  if (doc.name === undefined) return [];
+  return hpaMap(index).get((doc.namespace ?? '') + SEP + doc.kind + SEP + doc.name) ?? [];
+}
+
+/** The replica count a workload runs with at least: HPA minReplicas when autoscaled, else spec.replicas (default 1). */
+export function effectiveReplicas(index: DocumentIndex, doc: PolicyDocument): number {
+  const hpas = hpasTargeting(index, doc);
+  if (hpas.length > 0) {
+    const min = o(hpas[0].manifest.spec).minReplicas;
+    return typeof min === 'number' ? min : 1;
+  }
+  const r = o(doc.manifest.spec).replicas;
+  return typeof r === 'number' ? r : 1;
+}

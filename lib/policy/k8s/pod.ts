@@ -1,0 +1,101 @@
+// Internal helpers to reach pod specs, templates and containers. Not re-exported by the barrel.
+
+/** Kinds whose pod template lives at spec.template. */
+export const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+/** Every kind that carries a pod spec. */
+export const POD_KINDS = [...TEMPLATE_KINDS, 'CronJob', 'Pod'];
+/** Long-running pod-bearing kinds (not Job/CronJob). */
+export const SERVING_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'];
+
+/** A pod spec and where it is. */
+export interface PodRef {
+  /** The pod spec (may be an empty object when absent). */
+  readonly spec: any;
+  /** JSON path of the pod spec. */
+  readonly path: string;
+  /** The pod template metadata (or the Pod's metadata). */
+  readonly meta: any;
+  /** JSON path of the template metadata. */
+  readonly metaPath: string;
+}
+
+const EMPTY = Object.freeze({}) as any;
+
+export function isObj(x: any): boolean {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+function obj(x: any): any {
+  return isObj(x) ? x : EMPTY;
+}
+
+/** The pod spec of a pod-bearing object, or undefined. */
+export function podOf(manifest: any): PodRef | undefined {
+  const kind = manifest.kind;
+  if (kind === 'Pod') {
+    return { spec: obj(manifest.spec), path: 'spec', meta: obj(manifest.metadata), metaPath: 'metadata' };
+  }
+  if (kind === 'CronJob') {
+    const t = obj(obj(obj(obj(manifest.spec).jobTemplate).spec).template);
+    return { spec: obj(t.spec), path: 'spec.jobTemplate.spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.jobTemplate.spec.template.metadata' };
+  }
+  if (TEMPLATE_KINDS.includes(kind)) {
+    const t = obj(obj(manifest.spec).template);
+    return { spec: obj(t.spec), path: 'spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.template.metadata' };
+  }
+  return undefined;
+}
+
+/** A container and its JSON path. */
+export interface ContainerRef {
+  readonly c: any;
+  readonly path: string;
+  /** True for `containers[]` (main), false for init/ephemeral. */
+  readonly main: boolean;
+}
+
+/**
+ * Containers of a pod spec: `containers[]` and `initContainers[]` (and `ephemeralContainers[]` when `ephemeral`).
+ */
+export function containersOf(pod: PodRef, ephemeral = false): ContainerRef[] {
+  const out: ContainerRef[] = [];
+  add(out, pod, 'containers', true);
+  add(out, pod, 'initContainers', false);
+  if (ephemeral) add(out, pod, 'ephemeralContainers', false);
+  return out;
+}
+
+/** Main containers only. */
+export function mainContainersOf(pod: PodRef): ContainerRef[] {
+  const out: ContainerRef[] = [];
+  add(out, pod, 'containers', true);
+  return out;
+}
+
+function add(out: ContainerRef[], pod: PodRef, field: string, main: boolean) {
+  const list = pod.spec[field];
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) {
+    out.push({ c: obj(list[i]), path: `${pod.path}.${field}[${i}]`, main });
+  }
+}
+
+/** `x.securityContext` or an empty object. */
+export function sc(x: any): any {
+  return obj(x.securityContext);
+}
+
+/** Safe object access. */
+export function o(x: any): any {
+  return obj(x);
+}
+
+/** Safe array access. */
+export function arr(x: any): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
+/** The labels of an object's metadata as a string map. */
+export function labelsOf(meta: any): { [k: string]: string } {
+  return obj(obj(meta).labels);
+}

@@ -1,0 +1,33 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+
+const PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
+/** SS-K8S-017 — RULES K8S-SEC-17. */
+export const apparmorNotUnconfined = k8sRule({
+  id: 'SS-K8S-017',
+  catalog: ['K8S-SEC-17'],
+  severity: ERROR,
+  message: 'AppArmor profile is unconfined',
+  fix: 'use appArmorProfile.type RuntimeDefault or Localhost (annotation runtime/default or localhost/<name>)',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    const ok = (t: any) => t === undefined || t === 'RuntimeDefault' || t === 'Localhost';
+    if (!ok(o(sc(pod.spec).appArmorProfile).type)) out.push({ jsonPath: `${pod.path}.securityContext.appArmorProfile.type` });
+    for (const r of containersOf(pod, true)) {
+      if (!ok(o(sc(r.c).appArmorProfile).type)) out.push({ jsonPath: `${r.path}.securityContext.appArmorProfile.type` });
+    }
+    const ann = o(pod.meta.annotations);
+    for (const k of Object.keys(ann)) {
+      if (!k.startsWith(PREFIX)) continue;
+      const v = String(ann[k]);
+      if (v !== 'runtime/default' && !v.startsWith('localhost/')) {
+        out.push({ jsonPath: `${pod.metaPath}.annotations["${k}"]` });
+      }
+    }
+    return out;
+  },
+});

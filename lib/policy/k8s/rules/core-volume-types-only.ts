@@ -1,0 +1,26 @@
+import { ERROR, k8sRule } from '../define';
+import { arr, o, podOf, POD_KINDS } from '../pod';
+
+const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
+
+/** SS-K8S-013 — RULES K8S-SEC-13. */
+export const coreVolumeTypesOnly = k8sRule({
+  id: 'SS-K8S-013',
+  catalog: ['K8S-SEC-13'],
+  severity: ERROR,
+  message: 'Pod uses a volume type outside the restricted set',
+  fix: 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out = [];
+    const vols = arr(pod.spec.volumes);
+    for (let i = 0; i < vols.length; i++) {
+      for (const k of Object.keys(o(vols[i]))) {
+        if (k === 'name' || ALLOWED.has(k)) continue;
+        out.push({ jsonPath: `${pod.path}.volumes[${i}].${k}`, message: `Pod uses a ${k} volume, outside the restricted set` });
+      }
+    }
+    return out;
+  },
+});

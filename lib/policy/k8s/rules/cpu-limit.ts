@@ -1,0 +1,18 @@
+import { k8sRule, WARNING } from '../define';
+import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { nonZeroQuantity } from '../quantity';
+
+/** SS-K8S-026 — RULES K8S-RES-04. */
+export const cpuLimit = k8sRule({
+  id: 'SS-K8S-026',
+  catalog: ['K8S-RES-04'],
+  severity: WARNING,
+  message: 'Container has no CPU limit',
+  fix: 'set resources.limits.cpu (shipshape sets one by default; opt-outs should suppress this rule with the reason)',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits)['cpu']))
+      .map(r => ({ jsonPath: `${r.path}.resources.limitscpu-limit0` }));
+  },
+});

@@ -1,0 +1,13 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-070 — RULES K8S-JOB-01. */
+export const cronjobDeadline = k8sRule({
+  id: 'SS-K8S-070',
+  catalog: ['K8S-JOB-01'],
+  severity: WARNING,
+  message: 'CronJob has no startingDeadlineSeconds',
+  fix: 'set spec.startingDeadlineSeconds so missed runs do not pile up',
+  kinds: ['CronJob'],
+  check: (doc) => (typeof o(doc.manifest.spec).startingDeadlineSeconds === 'number' ? [] : [{ jsonPath: 'spec.startingDeadlineSeconds' }]),
+});

@@ -1,0 +1,17 @@
+import { ERROR, k8sRule } from '../define';
+import { podOf } from '../pod';
+
+/** SS-K8S-071 — RULES K8S-JOB-02. */
+export const cronjobRestartPolicy = k8sRule({
+  id: 'SS-K8S-071',
+  catalog: ['K8S-JOB-02'],
+  severity: ERROR,
+  message: 'CronJob pods need restartPolicy Never or OnFailure',
+  fix: 'set spec.jobTemplate.spec.template.spec.restartPolicy to Never or OnFailure',
+  kinds: ['CronJob'],
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const p = pod.spec.restartPolicy;
+    return p === 'Never' || p === 'OnFailure' ? [] : [{ jsonPath: `${pod.path}.restartPolicy` }];
+  },
+});

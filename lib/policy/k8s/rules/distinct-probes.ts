@@ -1,0 +1,27 @@
+import { ERROR, k8sRule } from '../define';
+import { containersOf, isObj, o, podOf, POD_KINDS } from '../pod';
+
+function same(a: any, b: any): boolean {
+  if (isObj(a.httpGet) && isObj(b.httpGet)) {
+    return (a.httpGet.path ?? '/') === (b.httpGet.path ?? '/') && String(a.httpGet.port) === String(b.httpGet.port);
+  }
+  if (isObj(a.tcpSocket) && isObj(b.tcpSocket)) return String(a.tcpSocket.port) === String(b.tcpSocket.port);
+  if (isObj(a.exec) && isObj(b.exec)) return JSON.stringify(a.exec.command ?? []) === JSON.stringify(b.exec.command ?? []);
+  if (isObj(a.grpc) && isObj(b.grpc)) return String(a.grpc.port) === String(b.grpc.port) && (a.grpc.service ?? '') === (b.grpc.service ?? '');
+  return false;
+}
+
+/** SS-K8S-035 — RULES K8S-PRB-03 (A.11.9: distinct endpoints). */
+export const distinctProbes = k8sRule({
+  id: 'SS-K8S-035',
+  catalog: ['K8S-PRB-03'],
+  severity: ERROR,
+  message: 'Readiness and liveness probes are identical',
+  fix: 'point the probes at different endpoints (e.g. /readyz and /livez): a failing dependency must not restart the pod',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    return containersOf(pod).filter(r => isObj(r.c.readinessProbe) && isObj(r.c.livenessProbe) && same(o(r.c.readinessProbe), o(r.c.livenessProbe)))
+      .map(r => ({ jsonPath: `${r.path}.livenessProbe` }));
+  },
+});

@@ -1,0 +1,24 @@
+import { Violation } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { nonZeroQuantity } from '../quantity';
+
+/** SS-K8S-027 — RULES K8S-RES-05. */
+export const ephemeralStorage = k8sRule({
+  id: 'SS-K8S-027',
+  catalog: ['K8S-RES-05'],
+  severity: WARNING,
+  message: 'Container has no ephemeral-storage request or limit',
+  fix: 'set resources.requests and resources.limits for ephemeral-storage (e.g. 1Gi)',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    for (const r of containersOf(pod)) {
+      const res = o(r.c.resources);
+      if (!nonZeroQuantity(o(res.requests)['ephemeral-storage'])) out.push({ jsonPath: `${r.path}.resources.requests["ephemeral-storage"]` });
+      if (!nonZeroQuantity(o(res.limits)['ephemeral-storage'])) out.push({ jsonPath: `${r.path}.resources.limits["ephemeral-storage"]` });
+    }
+    return out;
+  },
+});

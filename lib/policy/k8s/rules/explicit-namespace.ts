@@ -1,0 +1,26 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+/** Kinds that are not namespaced (they need no metadata.namespace). */
+export const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'PriorityClass', 'IngressClass', 'RuntimeClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'GatewayClass', 'ClusterIssuer', 'ComponentStatus',
+]);
+
+/** SS-K8S-065 — RULES K8S-META-01. */
+export const explicitNamespace = k8sRule({
+  id: 'SS-K8S-065',
+  catalog: ['K8S-META-01'],
+  severity: WARNING,
+  message: 'Object has no explicit namespace, or uses default or kube-system',
+  fix: 'set metadata.namespace to the team namespace',
+  check: (doc) => {
+    if (typeof doc.manifest?.apiVersion !== 'string' || CLUSTER_SCOPED.has(doc.kind)) return undefined;
+    const ns = o(doc.manifest.metadata).namespace;
+    if (typeof ns !== 'string' || ns === '') return [{ jsonPath: 'metadata.namespace', message: 'Object has no explicit namespace' }];
+    if (ns === 'default' || ns === 'kube-system') return [{ jsonPath: 'metadata.namespace', message: `Object is in the ${ns} namespace` }];
+    return [];
+  },
+});

@@ -1,0 +1,32 @@
+import { Violation } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+
+const MIN = 10001;
+
+/** SS-K8S-005 — RULES K8S-SEC-05 (A.11.3: 10001 or more at pod and container level). */
+export const highUidGid = k8sRule({
+  id: 'SS-K8S-005',
+  catalog: ['K8S-SEC-05'],
+  severity: WARNING,
+  message: 'Container user or group id is below 10001 or not set at container level',
+  fix: 'set runAsUser and runAsGroup to 10001 or more on the pod securityContext and on every container securityContext',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const psc = sc(pod.spec);
+    const out: Violation[] = [];
+    for (const f of ['runAsUser', 'runAsGroup']) {
+      if (psc[f] !== undefined && !(typeof psc[f] === 'number' && psc[f] >= MIN)) {
+        out.push({ jsonPath: `${pod.path}.securityContext.${f}` });
+      }
+    }
+    for (const r of containersOf(pod)) {
+      const csc = sc(r.c);
+      for (const f of ['runAsUser', 'runAsGroup']) {
+        if (!(typeof csc[f] === 'number' && csc[f] >= MIN)) out.push({ jsonPath: `${r.path}.securityContext.${f}` });
+      }
+    }
+    return out;
+  },
+});

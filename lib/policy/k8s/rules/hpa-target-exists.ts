@@ -1,0 +1,21 @@
+import { ERROR, k8sRule } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-046 — RULES K8S-HA-10. */
+export const hpaTargetExists = k8sRule({
+  id: 'SS-K8S-046',
+  catalog: ['K8S-HA-10'],
+  severity: ERROR,
+  message: 'HPA targets an object that is not in the output',
+  fix: 'point scaleTargetRef (apiVersion, kind, name) at a workload in the same namespace',
+  kinds: ['HorizontalPodAutoscaler'],
+  check: (doc, index) => {
+    const ref = o(o(doc.manifest.spec).scaleTargetRef);
+    if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') return [{ jsonPath: 'spec.scaleTargetRef' }];
+    const target = index.find(ref.kind, ref.name, doc.namespace);
+    if (!target || (ref.apiVersion !== undefined && target.manifest.apiVersion !== ref.apiVersion)) {
+      return [{ jsonPath: 'spec.scaleTargetRef', message: `HPA targets ${ref.kind} ${ref.name}, which is not in the output` }];
+    }
+    return [];
+  },
+});

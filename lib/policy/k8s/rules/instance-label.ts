@@ -1,0 +1,18 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+const KEY = 'app.kubernetes.io/instance';
+
+/** SS-K8S-067 — RULES K8S-META-03. */
+export const instanceLabel = k8sRule({
+  id: 'SS-K8S-067',
+  catalog: ['K8S-META-03'],
+  severity: WARNING,
+  message: 'Label app.kubernetes.io/instance does not equal metadata.name',
+  fix: 'set metadata.labels["app.kubernetes.io/instance"] to metadata.name',
+  kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'],
+  check: (doc) => {
+    const labels = o(o(doc.manifest.metadata).labels);
+    return labels[KEY] === doc.name ? [] : [{ jsonPath: `metadata.labels["${KEY}"]` }];
+  },
+});

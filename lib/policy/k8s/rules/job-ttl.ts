@@ -1,0 +1,17 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-072 — RULES K8S-JOB-03. */
+export const jobTtl = k8sRule({
+  id: 'SS-K8S-072',
+  catalog: ['K8S-JOB-03'],
+  severity: WARNING,
+  message: 'Job TTL is missing (standalone Job) or set (CronJob template)',
+  fix: 'set spec.ttlSecondsAfterFinished on a standalone Job; leave it out of a CronJob jobTemplate (history limits clean up)',
+  kinds: ['Job', 'CronJob'],
+  check: (doc) => {
+    const spec = o(doc.manifest.spec);
+    if (doc.kind === 'Job') return typeof spec.ttlSecondsAfterFinished === 'number' ? [] : [{ jsonPath: 'spec.ttlSecondsAfterFinished' }];
+    return o(o(spec.jobTemplate).spec).ttlSecondsAfterFinished !== undefined ? [{ jsonPath: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' }] : [];
+  },
+});

@@ -1,0 +1,18 @@
+import { k8sRule, WARNING } from '../define';
+import { hpasTargeting } from '../hpa';
+import { o } from '../pod';
+
+/** SS-K8S-037 — RULES K8S-HA-01 (A.11.2: skipped for HPA targets, which SS-K8S-038 covers). */
+export const minimumReplicas = k8sRule({
+  id: 'SS-K8S-037',
+  catalog: ['K8S-HA-01'],
+  severity: WARNING,
+  message: 'Deployment runs fewer than 2 replicas',
+  fix: 'set spec.replicas to 2 or more, or autoscale with an HPA whose minReplicas is 2 or more',
+  kinds: ['Deployment'],
+  check: (doc, index) => {
+    if (hpasTargeting(index, doc).length > 0) return undefined;
+    const r = o(doc.manifest.spec).replicas;
+    return typeof r === 'number' && r >= 2 ? [] : [{ jsonPath: 'spec.replicas' }];
+  },
+});

@@ -1,0 +1,22 @@
+import { Violation } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-073 — RULES K8S-NS-01. */
+export const namespacePodSecurity = k8sRule({
+  id: 'SS-K8S-073',
+  catalog: ['K8S-NS-01'],
+  severity: WARNING,
+  message: 'Namespace does not enforce, audit and warn the restricted Pod Security level',
+  fix: 'label the Namespace pod-security.kubernetes.io/enforce, /audit and /warn with restricted',
+  kinds: ['Namespace'],
+  check: (doc) => {
+    const labels = o(o(doc.manifest.metadata).labels);
+    const out: Violation[] = [];
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      const k = `pod-security.kubernetes.io/${mode}`;
+      if (labels[k] !== 'restricted') out.push({ jsonPath: `metadata.labels["${k}"]` });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,30 @@
+import { PolicyDocument } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { arr, labelsOf, o, podOf, POD_KINDS } from '../pod';
+import { K8sIndex } from '../selectors';
+
+const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
+
+/** SS-K8S-048 — RULES K8S-NET-01 (A.11.7 shape: matchLabels on the pod labels, both types, rules in both directions). */
+export const networkPolicyCoverage = k8sRule({
+  id: 'SS-K8S-048',
+  catalog: ['K8S-NET-01'],
+  severity: WARNING,
+  message: 'No NetworkPolicy with ingress and egress rules selects these pods by their labels',
+  fix: 'add a NetworkPolicy with podSelector.matchLabels on the pod labels, policyTypes [Ingress, Egress], and at least one ingress and one egress rule',
+  kinds: POD_KINDS,
+  check: (doc, index) => {
+    const pod = podOf(doc.manifest)!;
+    const labels = labelsOf(pod.meta);
+    const pols = K8sIndex.of(index).selecting('NetworkPolicy', 'spec.podSelector', podSelector, doc.namespace ?? '', labels);
+    if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];
+    const ok = pols.some(p => {
+      const spec = o(p.manifest.spec);
+      const ml = o(o(spec.podSelector).matchLabels);
+      const types = arr(spec.policyTypes);
+      return Object.keys(ml).some(k => labels[k] === ml[k]) && types.includes('Ingress') && types.includes('Egress') &&
+        arr(spec.ingress).length > 0 && arr(spec.egress).length > 0;
+    });
+    return ok ? [] : [{ jsonPath: `${pod.metaPath}.labels` }];
+  },
+});

@@ -1,0 +1,27 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+
+/** SS-K8S-064 — RULES K8S-IDN-08. */
+export const noDuplicateEnv = k8sRule({
+  id: 'SS-K8S-064',
+  catalog: ['K8S-IDN-08'],
+  severity: ERROR,
+  message: 'Environment variable is defined twice in a container',
+  fix: 'keep one definition per variable name',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    for (const r of containersOf(pod, true)) {
+      const seen = new Set<string>();
+      arr(r.c.env).forEach((e, i) => {
+        const n = o(e).name;
+        if (typeof n !== 'string') return;
+        if (seen.has(n)) out.push({ jsonPath: `${r.path}.env[${i}].name`, message: `Environment variable ${n} is defined twice` });
+        seen.add(n);
+      });
+    }
+    return out;
+  },
+});

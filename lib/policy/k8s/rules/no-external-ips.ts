@@ -1,0 +1,13 @@
+import { ERROR, k8sRule } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-052 — RULES K8S-NET-05. */
+export const noExternalIps = k8sRule({
+  id: 'SS-K8S-052',
+  catalog: ['K8S-NET-05'],
+  severity: ERROR,
+  message: 'Service sets externalIPs',
+  fix: 'remove spec.externalIPs; expose the Service through a load balancer or an Ingress',
+  kinds: ['Service'],
+  check: (doc) => (o(doc.manifest.spec).externalIPs !== undefined ? [{ jsonPath: 'spec.externalIPs' }] : []),
+});

@@ -1,0 +1,30 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { containersOf, o, podOf, POD_KINDS } from '../pod';
+
+/** SS-K8S-019 — RULES K8S-SEC-19. */
+export const noHostInProbes = k8sRule({
+  id: 'SS-K8S-019',
+  catalog: ['K8S-SEC-19'],
+  severity: ERROR,
+  message: 'Probe or lifecycle hook targets another host',
+  fix: 'remove the host field; probes and hooks must target the pod itself',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    for (const r of containersOf(pod, true)) {
+      const handlers: [any, string][] = [
+        [r.c.livenessProbe, 'livenessProbe'], [r.c.readinessProbe, 'readinessProbe'], [r.c.startupProbe, 'startupProbe'],
+        [o(r.c.lifecycle).postStart, 'lifecycle.postStart'], [o(r.c.lifecycle).preStop, 'lifecycle.preStop'],
+      ];
+      for (const [h, p] of handlers) {
+        for (const kind of ['httpGet', 'tcpSocket']) {
+          const host = o(o(h)[kind]).host;
+          if (host !== undefined && host !== '') out.push({ jsonPath: `${r.path}.${p}.${kind}.host` });
+        }
+      }
+    }
+    return out;
+  },
+});

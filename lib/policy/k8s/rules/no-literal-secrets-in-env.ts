@@ -1,0 +1,28 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { privateKeyValue, secretName } from '../secrets';
+
+/** SS-K8S-062 — RULES K8S-IDN-06. */
+export const noLiteralSecretsInEnv = k8sRule({
+  id: 'SS-K8S-062',
+  catalog: ['K8S-IDN-06'],
+  severity: ERROR,
+  message: 'Environment variable holds a literal secret',
+  fix: 'reference an existing Secret (mounted as a file) or an external secret store instead of a literal value',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    for (const r of containersOf(pod, true)) {
+      arr(r.c.env).forEach((e0, i) => {
+        const e = o(e0);
+        if (e.value === undefined || e.value === '') return;
+        if ((typeof e.name === 'string' && secretName(e.name)) || privateKeyValue(e.value)) {
+          out.push({ jsonPath: `${r.path}.env[${i}].value`, message: `Environment variable ${e.name} holds a literal secret` });
+        }
+      });
+    }
+    return out;
+  },
+});

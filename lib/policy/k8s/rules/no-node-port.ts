@@ -1,0 +1,13 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-051 — RULES K8S-NET-04. */
+export const noNodePort = k8sRule({
+  id: 'SS-K8S-051',
+  catalog: ['K8S-NET-04'],
+  severity: WARNING,
+  message: 'Service is of type NodePort',
+  fix: 'use a ClusterIP Service behind an Ingress or Gateway (or a LoadBalancer)',
+  kinds: ['Service'],
+  check: (doc) => (o(doc.manifest.spec).type === 'NodePort' ? [{ jsonPath: 'spec.type' }] : []),
+});

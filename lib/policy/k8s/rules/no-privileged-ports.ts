@@ -1,0 +1,24 @@
+import { k8sRule, WARNING } from '../define';
+import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+
+/** SS-K8S-021 — RULES K8S-SEC-21. */
+export const noPrivilegedPorts = k8sRule({
+  id: 'SS-K8S-021',
+  catalog: ['K8S-SEC-21'],
+  severity: WARNING,
+  message: 'Container listens on a privileged port (below 1024)',
+  fix: 'listen on a port of 1024 or more and map it in the Service (port 80 -> targetPort 8080)',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out = [];
+    for (const r of containersOf(pod)) {
+      const ports = arr(r.c.ports);
+      for (let i = 0; i < ports.length; i++) {
+        const p = o(ports[i]).containerPort;
+        if (typeof p === 'number' && p < 1024) out.push({ jsonPath: `${r.path}.ports[${i}].containerPort`, message: `Container listens on privileged port ${p}` });
+      }
+    }
+    return out;
+  },
+});

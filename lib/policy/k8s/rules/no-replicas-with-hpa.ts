@@ -1,0 +1,17 @@
+import { ERROR, k8sRule } from '../define';
+import { hpasTargeting } from '../hpa';
+import { o } from '../pod';
+
+/** SS-K8S-038 — RULES K8S-HA-02 (A.11.2). */
+export const noReplicasWithHpa = k8sRule({
+  id: 'SS-K8S-038',
+  catalog: ['K8S-HA-02'],
+  severity: ERROR,
+  message: 'Workload targeted by an HPA sets spec.replicas',
+  fix: 'remove spec.replicas: every apply would reset the HPA\'s choice',
+  kinds: ['Deployment', 'StatefulSet'],
+  check: (doc, index) => {
+    if (hpasTargeting(index, doc).length === 0) return undefined;
+    return o(doc.manifest.spec).replicas !== undefined ? [{ jsonPath: 'spec.replicas' }] : [];
+  },
+});

@@ -1,0 +1,27 @@
+import { Violation } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { arr, containersOf, podOf, POD_KINDS, sc } from '../pod';
+
+/** SS-K8S-006 — RULES K8S-SEC-06. */
+export const noRootGroup = k8sRule({
+  id: 'SS-K8S-006',
+  catalog: ['K8S-SEC-06'],
+  severity: WARNING,
+  message: 'Pod or container uses group id 0 (root group)',
+  fix: 'set runAsGroup, fsGroup and supplementalGroups to non-zero ids (10001 or more)',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const psc = sc(pod.spec);
+    const out: Violation[] = [];
+    if (psc.runAsGroup === 0) out.push({ jsonPath: `${pod.path}.securityContext.runAsGroup` });
+    if (psc.fsGroup === 0) out.push({ jsonPath: `${pod.path}.securityContext.fsGroup` });
+    arr(psc.supplementalGroups).forEach((g, i) => {
+      if (g === 0) out.push({ jsonPath: `${pod.path}.securityContext.supplementalGroups[${i}]` });
+    });
+    for (const r of containersOf(pod, true)) {
+      if (sc(r.c).runAsGroup === 0) out.push({ jsonPath: `${r.path}.securityContext.runAsGroup` });
+    }
+    return out;
+  },
+});

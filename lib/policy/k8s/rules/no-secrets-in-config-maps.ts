@@ -1,0 +1,22 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { o } from '../pod';
+import { privateKeyValue, secretName } from '../secrets';
+
+/** SS-K8S-063 — RULES K8S-IDN-07. */
+export const noSecretsInConfigMaps = k8sRule({
+  id: 'SS-K8S-063',
+  catalog: ['K8S-IDN-07'],
+  severity: ERROR,
+  message: 'ConfigMap holds something that looks like a secret',
+  fix: 'move the value to a Secret or an external secret store',
+  kinds: ['ConfigMap'],
+  check: (doc) => {
+    const data = o(doc.manifest.data);
+    const out: Violation[] = [];
+    for (const k of Object.keys(data)) {
+      if (secretName(k) || privateKeyValue(data[k])) out.push({ jsonPath: `data["${k}"]`, message: `ConfigMap key ${k} looks like a secret` });
+    }
+    return out;
+  },
+});

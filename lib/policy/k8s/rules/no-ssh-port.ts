@@ -1,0 +1,24 @@
+import { k8sRule, WARNING } from '../define';
+import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+
+/** SS-K8S-022 — RULES K8S-SEC-22. */
+export const noSshPort = k8sRule({
+  id: 'SS-K8S-022',
+  catalog: ['K8S-SEC-22'],
+  severity: WARNING,
+  message: 'Container exposes the SSH port 22',
+  fix: 'do not run SSH in containers; use kubectl exec or debug containers',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out = [];
+    for (const r of containersOf(pod)) {
+      const ports = arr(r.c.ports);
+      for (let i = 0; i < ports.length; i++) {
+        const p = o(ports[i]);
+        if (p.containerPort === 22 && (p.protocol ?? 'TCP') === 'TCP') out.push({ jsonPath: `${r.path}.ports[${i}].containerPort` });
+      }
+    }
+    return out;
+  },
+});

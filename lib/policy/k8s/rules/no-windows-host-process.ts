@@ -1,0 +1,22 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+
+/** SS-K8S-018 — RULES K8S-SEC-18. */
+export const noWindowsHostProcess = k8sRule({
+  id: 'SS-K8S-018',
+  catalog: ['K8S-SEC-18'],
+  severity: ERROR,
+  message: 'Windows hostProcess container',
+  fix: 'remove securityContext.windowsOptions.hostProcess',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    if (o(sc(pod.spec).windowsOptions).hostProcess === true) out.push({ jsonPath: `${pod.path}.securityContext.windowsOptions.hostProcess` });
+    for (const r of containersOf(pod, true)) {
+      if (o(sc(r.c).windowsOptions).hostProcess === true) out.push({ jsonPath: `${r.path}.securityContext.windowsOptions.hostProcess` });
+    }
+    return out;
+  },
+});

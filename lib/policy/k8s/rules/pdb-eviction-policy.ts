@@ -1,0 +1,16 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+/** SS-K8S-043 — RULES K8S-HA-07. */
+export const pdbEvictionPolicy = k8sRule({
+  id: 'SS-K8S-043',
+  catalog: ['K8S-HA-07'],
+  severity: WARNING,
+  message: 'PodDisruptionBudget does not set unhealthyPodEvictionPolicy',
+  fix: 'set spec.unhealthyPodEvictionPolicy: AlwaysAllow (or IfHealthyBudget)',
+  kinds: ['PodDisruptionBudget'],
+  check: (doc) => {
+    const p = o(doc.manifest.spec).unhealthyPodEvictionPolicy;
+    return p === 'IfHealthyBudget' || p === 'AlwaysAllow' ? [] : [{ jsonPath: 'spec.unhealthyPodEvictionPolicy' }];
+  },
+});

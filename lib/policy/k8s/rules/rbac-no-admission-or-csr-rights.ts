@@ -1,0 +1,24 @@
+import { Violation } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { grants, ROLE_KINDS, roleRules } from '../rbac';
+
+/** SS-K8S-084 — RULES K8S-RBAC-08. */
+export const rbacNoAdmissionOrCsrRights = k8sRule({
+  id: 'SS-K8S-084',
+  catalog: ['K8S-RBAC-08'],
+  severity: WARNING,
+  message: 'Role can change admission webhooks or approve certificate requests',
+  fix: 'remove write verbs on *webhookconfigurations and update/approve on certificatesigningrequests/approval and signers',
+  kinds: ROLE_KINDS,
+  check: (doc) => {
+    const out: Violation[] = [];
+    for (const r of roleRules(doc.manifest)) {
+      const webhook = grants(r.resources, ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations']) &&
+        grants(r.verbs, ['create', 'update', 'patch', 'delete']);
+      const csr = (grants(r.resources, ['certificatesigningrequests/approval']) && grants(r.verbs, ['update', 'patch'])) ||
+        (grants(r.resources, ['signers']) && grants(r.verbs, ['approve']));
+      if (webhook || csr) out.push({ jsonPath: r.path });
+    }
+    return out;
+  },
+});

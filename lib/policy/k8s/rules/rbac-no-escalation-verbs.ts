@@ -1,0 +1,23 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { ROLE_KINDS, roleRules } from '../rbac';
+
+const VERBS = ['bind', 'escalate', 'impersonate'];
+
+/** SS-K8S-082 — RULES K8S-RBAC-06. */
+export const rbacNoEscalationVerbs = k8sRule({
+  id: 'SS-K8S-082',
+  catalog: ['K8S-RBAC-06'],
+  severity: ERROR,
+  message: 'Role grants bind, escalate or impersonate',
+  fix: 'remove the bind, escalate and impersonate verbs',
+  kinds: ROLE_KINDS,
+  check: (doc) => {
+    const out: Violation[] = [];
+    for (const r of roleRules(doc.manifest)) {
+      const v = r.verbs.filter(x => VERBS.includes(x));
+      if (v.length > 0) out.push({ jsonPath: `${r.path}.verbs`, message: `Role grants ${v.join(', ')}` });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,22 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { ROLE_KINDS, roleRules } from '../rbac';
+
+/** SS-K8S-077 — RULES K8S-RBAC-01. */
+export const rbacNoWildcards = k8sRule({
+  id: 'SS-K8S-077',
+  catalog: ['K8S-RBAC-01'],
+  severity: ERROR,
+  message: 'Role rule uses a wildcard',
+  fix: 'list the apiGroups, resources and verbs the workload needs instead of *',
+  kinds: ROLE_KINDS,
+  check: (doc) => {
+    const out: Violation[] = [];
+    for (const r of roleRules(doc.manifest)) {
+      for (const f of ['apiGroups', 'resources', 'verbs'] as const) {
+        if (r[f].includes('*')) out.push({ jsonPath: `${r.path}.${f}`, message: `Role rule has * in ${f}` });
+      }
+    }
+    return out;
+  },
+});

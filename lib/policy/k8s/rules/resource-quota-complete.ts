@@ -1,0 +1,18 @@
+import { k8sRule, WARNING } from '../define';
+import { o } from '../pod';
+
+const KEYS = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
+
+/** SS-K8S-075 — RULES K8S-NS-03. */
+export const resourceQuotaComplete = k8sRule({
+  id: 'SS-K8S-075',
+  catalog: ['K8S-NS-03'],
+  severity: WARNING,
+  message: 'ResourceQuota does not cap CPU and memory requests and limits',
+  fix: 'set spec.hard requests.cpu, requests.memory, limits.cpu and limits.memory',
+  kinds: ['ResourceQuota'],
+  check: (doc) => {
+    const hard = o(o(doc.manifest.spec).hard);
+    return KEYS.filter(k => hard[k] === undefined).map(k => ({ jsonPath: `spec.hard["${k}"]` }));
+  },
+});

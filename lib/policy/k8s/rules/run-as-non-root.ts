@@ -1,0 +1,31 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+
+/** SS-K8S-004 — RULES K8S-SEC-04. */
+export const runAsNonRoot = k8sRule({
+  id: 'SS-K8S-004',
+  catalog: ['K8S-SEC-04'],
+  severity: ERROR,
+  message: 'Container may run as root',
+  fix: 'set securityContext.runAsNonRoot: true on the pod (no container overriding it) and never runAsUser: 0',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const psc = sc(pod.spec);
+    const out: Violation[] = [];
+    if (psc.runAsUser === 0) out.push({ jsonPath: `${pod.path}.securityContext.runAsUser`, message: 'Pod runs as user 0 (root)' });
+    for (const r of containersOf(pod, true)) {
+      const csc = sc(r.c);
+      if (csc.runAsUser === 0) {
+        out.push({ jsonPath: `${r.path}.securityContext.runAsUser`, message: 'Container runs as user 0 (root)' });
+        continue;
+      }
+      const nonRoot = csc.runAsNonRoot ?? psc.runAsNonRoot;
+      if (nonRoot !== true) {
+        out.push({ jsonPath: `${r.path}.securityContext.runAsNonRoot` });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,26 @@
+import { Violation } from '../../rule';
+import { k8sRule, WARNING } from '../define';
+import { arr, containersOf, isObj, o, podOf, POD_KINDS } from '../pod';
+
+/** SS-K8S-061 — RULES K8S-IDN-05. */
+export const secretsAsFiles = k8sRule({
+  id: 'SS-K8S-061',
+  catalog: ['K8S-IDN-05'],
+  severity: WARNING,
+  message: 'Container reads a Secret through environment variables',
+  fix: 'mount the Secret as a volume (secret or projected) and read the file',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    for (const r of containersOf(pod)) {
+      arr(r.c.env).forEach((e, i) => {
+        if (isObj(o(o(e).valueFrom).secretKeyRef)) out.push({ jsonPath: `${r.path}.env[${i}].valueFrom.secretKeyRef` });
+      });
+      arr(r.c.envFrom).forEach((e, i) => {
+        if (isObj(o(e).secretRef)) out.push({ jsonPath: `${r.path}.envFrom[${i}].secretRef` });
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,29 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+
+const TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+
+function checkOpts(opts: any, base: string, out: Violation[]) {
+  const s = o(opts);
+  if (s.type !== undefined && !TYPES.has(s.type)) out.push({ jsonPath: `${base}.seLinuxOptions.type` });
+  if (s.user !== undefined && s.user !== '') out.push({ jsonPath: `${base}.seLinuxOptions.user` });
+  if (s.role !== undefined && s.role !== '') out.push({ jsonPath: `${base}.seLinuxOptions.role` });
+}
+
+/** SS-K8S-016 — RULES K8S-SEC-16. */
+export const selinuxNotCustomised = k8sRule({
+  id: 'SS-K8S-016',
+  catalog: ['K8S-SEC-16'],
+  severity: ERROR,
+  message: 'SELinux options set a custom type, user or role',
+  fix: 'remove seLinuxOptions.user and .role; use a container_* type or none',
+  kinds: POD_KINDS,
+  check: (doc) => {
+    const pod = podOf(doc.manifest)!;
+    const out: Violation[] = [];
+    checkOpts(sc(pod.spec).seLinuxOptions, `${pod.path}.securityContext`, out);
+    for (const r of containersOf(pod, true)) checkOpts(sc(r.c).seLinuxOptions, `${r.path}.securityContext`, out);
+    return out;
+  },
+});

@@ -1,0 +1,20 @@
+import { ERROR, k8sRule } from '../define';
+import { isObj, o } from '../pod';
+import { K8sIndex } from '../selectors';
+
+/** SS-K8S-050 — RULES K8S-NET-03. */
+export const serviceSelectsPods = k8sRule({
+  id: 'SS-K8S-050',
+  catalog: ['K8S-NET-03'],
+  severity: ERROR,
+  message: 'Service selects no pod in the output',
+  fix: 'fix spec.selector so it matches the pod template labels of a workload in the same namespace',
+  kinds: ['Service'],
+  check: (doc, index) => {
+    const spec = o(doc.manifest.spec);
+    if (spec.type === 'ExternalName') return undefined;
+    if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) return undefined; // endpoints managed by hand
+    const found = K8sIndex.of(index).templatesSelectedByMap(doc.namespace ?? '', spec.selector);
+    return found.length > 0 ? [] : [{ jsonPath: 'spec.selector' }];
+  },
+});

@@ -1,0 +1,23 @@
+import { ERROR, k8sRule } from '../define';
+import { isObj, labelsOf, o, podOf } from '../pod';
+import { selectorMatches } from '../selectors';
+
+/** SS-K8S-056 — RULES K8S-NET-09. */
+export const statefulsetHeadlessService = k8sRule({
+  id: 'SS-K8S-056',
+  catalog: ['K8S-NET-09'],
+  severity: ERROR,
+  message: 'StatefulSet serviceName is not a headless Service selecting its pods',
+  fix: 'set spec.serviceName to a Service in the same namespace with clusterIP: None and a selector on the pod labels',
+  kinds: ['StatefulSet'],
+  check: (doc, index) => {
+    const name = o(doc.manifest.spec).serviceName;
+    if (typeof name !== 'string' || name === '') return [{ jsonPath: 'spec.serviceName' }];
+    const svc = index.find('Service', name, doc.namespace);
+    const pod = podOf(doc.manifest)!;
+    const sspec = o(svc?.manifest.spec);
+    const ok = svc !== undefined && sspec.clusterIP === 'None' && isObj(sspec.selector) &&
+      selectorMatches({ matchLabels: sspec.selector }, labelsOf(pod.meta));
+    return ok ? [] : [{ jsonPath: 'spec.serviceName', message: `Service ${name} is missing, not headless, or does not select the pods` }];
+  },
+});

@@ -1,0 +1,32 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { o, podOf } from '../pod';
+
+const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function checkLabels(labels: any, base: string, out: Violation[]) {
+  const l = o(labels);
+  for (const k of Object.keys(l)) {
+    const v = l[k];
+    if (typeof v !== 'string' || v.length > 63 || !VALUE.test(v)) {
+      out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}` });
+    }
+  }
+}
+
+/** SS-K8S-068 — RULES K8S-META-04. */
+export const validLabelValues = k8sRule({
+  id: 'SS-K8S-068',
+  catalog: ['K8S-META-04'],
+  severity: ERROR,
+  message: 'Label value is not valid',
+  fix: 'use at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric',
+  check: (doc) => {
+    if (typeof doc.manifest?.apiVersion !== 'string') return undefined;
+    const out: Violation[] = [];
+    checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
+    const pod = podOf(doc.manifest);
+    if (pod && pod.metaPath !== 'metadata') checkLabels(pod.meta.labels, `${pod.metaPath}.labels`, out);
+    return out;
+  },
+});

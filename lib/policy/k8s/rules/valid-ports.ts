@@ -1,0 +1,48 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule } from '../define';
+import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+
+const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+
+/** True when a port name is a valid IANA_SVC_NAME (at most 15 characters). */
+export function validPortName(n: string): boolean {
+  return n.length <= 15 && IANA.test(n);
+}
+
+/** SS-K8S-053 — RULES K8S-NET-06. */
+export const validPorts = k8sRule({
+  id: 'SS-K8S-053',
+  catalog: ['K8S-NET-06'],
+  severity: ERROR,
+  message: 'Invalid or duplicate port name, or invalid target port',
+  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name or 1..65535',
+  kinds: [...POD_KINDS, 'Service'],
+  check: (doc) => {
+    const out: Violation[] = [];
+    if (doc.kind === 'Service') {
+      arr(o(doc.manifest.spec).ports).forEach((p0, i) => {
+        const t = o(p0).targetPort;
+        if (t === undefined) return;
+        const ok = typeof t === 'number' ? Number.isInteger(t) && t >= 1 && t <= 65535
+          : typeof t === 'string' ? (/^\d+$/.test(t) ? Number(t) >= 1 && Number(t) <= 65535 : validPortName(t)) : false;
+        if (!ok) out.push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${JSON.stringify(t)} is not a valid port name or number` });
+      });
+      return out;
+    }
+    const pod = podOf(doc.manifest)!;
+    for (const r of containersOf(pod)) {
+      const seen = new Set<string>();
+      arr(r.c.ports).forEach((p0, i) => {
+        const n = o(p0).name;
+        if (n === undefined) return;
+        if (typeof n !== 'string' || !validPortName(n)) {
+          out.push({ jsonPath: `${r.path}.ports[${i}].name`, message: `Port name ${JSON.stringify(n)} is not a valid IANA service name` });
+        } else if (seen.has(n)) {
+          out.push({ jsonPath: `${r.path}.ports[${i}].name`, message: `Port name ${n} is used twice in the container` });
+        }
+        if (typeof n === 'string') seen.add(n);
+      });
+    }
+    return out;
+  },
+});

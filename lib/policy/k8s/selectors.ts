@@ -1,0 +1,154 @@
+// Internal: label indexes over one output, built once and shared by the cross-object rules.
+// Not re-exported by the barrel. Lookups go through postings keyed by namespace and one label pair,
+// so no rule scans all pairs of objects.
+import { DocumentIndex } from '../document-index';
+import { PolicyDocument } from '../rule';
+import { isObj, labelsOf, o, PodRef, podOf, POD_KINDS } from './pod';
+
+/** A pod template found in the output. */
+export interface PodTemplate {
+  readonly doc: PolicyDocument;
+  readonly pod: PodRef;
+  readonly labels: { [k: string]: string };
+  readonly ns: string;
+}
+
+/** A label selector in its Kubernetes shape. */
+export interface Selector {
+  readonly matchLabels?: { [k: string]: string };
+  readonly matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/** True when `selector` (LabelSelector shape) selects `labels`. An empty selector selects everything. */
+export function selectorMatches(selector: Selector, labels: { [k: string]: string }): boolean {
+  const ml = o(selector.matchLabels);
+  for (const k in ml) {
+    if (labels[k] !== ml[k]) return false;
+  }
+  const me = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  for (const e of me) {
+    if (!isObj(e)) return false;
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values = Array.isArray(e.values) ? e.values : [];
+    switch (e.operator) {
+      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** True when a selector is empty (selects every pod of the namespace). */
+export function selectorIsEmpty(selector: Selector): boolean {
+  return Object.keys(o(selector.matchLabels)).length === 0 &&
+    !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
+}
+
+const SEP = '\u0000';
+
+/** Label indexes of one output. */
+export class K8sIndex {
+  public static of(index: DocumentIndex): K8sIndex {
+    return index._memo('k8s.labels', i => new K8sIndex(i));
+  }
+
+  public readonly templates: PodTemplate[] = [];
+  private readonly byPair = new Map<string, PodTemplate[]>();
+  private readonly byNs = new Map<string, PodTemplate[]>();
+  private readonly selectorIndexes = new Map<string, SelectorIndex>();
+
+  private constructor(private readonly index: DocumentIndex) {
+    for (const kind of POD_KINDS) {
+      for (const doc of index.ofKind(kind)) {
+        const pod = podOf(doc.manifest);
+        if (!pod) continue;
+        const t: PodTemplate = { doc, pod, labels: labelsOf(pod.meta), ns: doc.namespace ?? '' };
+        this.templates.push(t);
+        push(this.byNs, t.ns, t);
+        for (const k in t.labels) push(this.byPair, t.ns + SEP + k + '=' + t.labels[k], t);
+      }
+    }
+  }
+
+  /** How many templates in `ns` carry the pair. */
+  public pairCount(ns: string, k: string, v: string): number {
+    return this.byPair.get(ns + SEP + k + '=' + v)?.length ?? 0;
+  }
+
+  /** The pod templates in `ns` that `selector` selects (LabelSelector shape). */
+  public templatesSelectedBy(ns: string, selector: Selector): PodTemplate[] {
+    const ml = o(selector.matchLabels);
+    let best: PodTemplate[] | undefined;
+    for (const k in ml) {
+      const list = this.byPair.get(ns + SEP + k + '=' + ml[k]);
+      if (!list) return [];
+      if (!best || list.length < best.length) best = list;
+    }
+    const cands = best ?? this.byNs.get(ns) ?? [];
+    return cands.filter(t => selectorMatches(selector, t.labels));
+  }
+
+  /** The pod templates in `ns` a Service-style plain selector (`{k: v}`) selects. */
+  public templatesSelectedByMap(ns: string, selector: { [k: string]: string }): PodTemplate[] {
+    return this.templatesSelectedBy(ns, { matchLabels: selector });
+  }
+
+  /**
+   * The documents of `kind` whose selector (read by `get`) selects `labels` in `ns`.
+   * @param key a name for the getter (cache key)
+   */
+  public selecting(kind: string, key: string, get: (d: PolicyDocument) => Selector | undefined, ns: string, labels: { [k: string]: string }): PolicyDocument[] {
+    const cacheKey = kind + SEP + key;
+    let si = this.selectorIndexes.get(cacheKey);
+    if (!si) {
+      si = new SelectorIndex(this, this.index.ofKind(kind), get);
+      this.selectorIndexes.set(cacheKey, si);
+    }
+    return si.query(ns, labels);
+  }
+}
+
+/** Documents holding a selector, each filed under its rarest matchLabels pair. */
+class SelectorIndex {
+  private readonly byPair = new Map<string, { doc: PolicyDocument; sel: Selector }[]>();
+  private readonly wide = new Map<string, { doc: PolicyDocument; sel: Selector }[]>();
+
+  constructor(k: K8sIndex, docs: PolicyDocument[], get: (d: PolicyDocument) => Selector | undefined) {
+    for (const doc of docs) {
+      const sel = get(doc);
+      if (!sel || !isObj(sel)) continue;
+      const ns = doc.namespace ?? '';
+      const ml = o(sel.matchLabels);
+      let bestKey: string | undefined;
+      let bestCount = Infinity;
+      for (const key in ml) {
+        const c = k.pairCount(ns, key, String(ml[key]));
+        if (c < bestCount) {
+          bestCount = c;
+          bestKey = ns + SEP + key + '=' + ml[key];
+        }
+      }
+      if (bestKey !== undefined) push(this.byPair, bestKey, { doc, sel });
+      else push(this.wide, ns, { doc, sel });
+    }
+  }
+
+  public query(ns: string, labels: { [k: string]: string }): PolicyDocument[] {
+    const out: PolicyDocument[] = [];
+    for (const e of this.wide.get(ns) ?? []) if (selectorMatches(e.sel, labels)) out.push(e.doc);
+    for (const k in labels) {
+      const list = this.byPair.get(ns + SEP + k + '=' + labels[k]);
+      if (!list) continue;
+      for (const e of list) if (selectorMatches(e.sel, labels)) out.push(e.doc);
+    }
+    return out;
+  }
+}
+
+function push<V>(m: Map<string, V[]>, k: string, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v); else m.set(k, [v]);
+}
