@@ -1,1 +1,1 @@
-export { INetworkPeer, NetworkPeer, NetworkPeerConfig, NetworkPeerOptions, NetworkConnection } from './network-peer';
+export * from './network-peer';
