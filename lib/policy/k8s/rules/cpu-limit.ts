@@ -13,6 +13,6 @@ export const cpuLimit = k8sRule({
   check: (doc) => {
     const pod = podOf(doc.manifest)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits)['cpu']))
-      .map(r => ({ jsonPath: `${r.path}.resources.limitscpu-limit0` }));
+      .map(r => ({ jsonPath: `${r.path}.resources.limits.cpu` }));
   },
 });

@@ -13,6 +13,6 @@ export const cpuRequest = k8sRule({
   check: (doc) => {
     const pod = podOf(doc.manifest)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests)['cpu']))
-      .map(r => ({ jsonPath: `${r.path}.resources.requestscpu-request0` }));
+      .map(r => ({ jsonPath: `${r.path}.resources.requests.cpu` }));
   },
 });

@@ -13,6 +13,6 @@ export const memoryLimit = k8sRule({
   check: (doc) => {
     const pod = podOf(doc.manifest)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits)['memory']))
-      .map(r => ({ jsonPath: `${r.path}.resources.limitsmemory-limit0` }));
+      .map(r => ({ jsonPath: `${r.path}.resources.limits.memory` }));
   },
 });

@@ -13,6 +13,6 @@ export const memoryRequest = k8sRule({
   check: (doc) => {
     const pod = podOf(doc.manifest)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests)['memory']))
-      .map(r => ({ jsonPath: `${r.path}.resources.requestsmemory-request0` }));
+      .map(r => ({ jsonPath: `${r.path}.resources.requests.memory` }));
   },
 });

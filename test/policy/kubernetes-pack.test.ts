@@ -1,0 +1,162 @@
+import { DocumentIndex, KubernetesPack, PolicyEngine, RuleStatus, Severity } from '../../lib/policy';
+import { k8sDocument } from '../../lib/policy/runner';
+import { find, goodManifests, NS, pod, selector } from './fixtures/good';
+
+const pack = new KubernetesPack();
+const C0 = 'spec.template.spec.containers[0]';
+const P = 'spec.template.spec';
+
+function docs(ms: any[]) {
+  return ms.map((m, i) => k8sDocument(m, `app/chart/${m.kind}-${m.metadata?.name ?? i}`));
+}
+
+function rule(id: string) {
+  const r = pack.rules.find(x => x.id === id);
+  if (!r) throw new Error(`no rule ${id}`);
+  return r;
+}
+
+function checkOne(id: string, ms: any[]) {
+  return new PolicyEngine({ packs: [{ name: 'one', rules: [rule(id)] }] }).check(docs(ms));
+}
+
+const web = (ms: any[]) => find(ms, 'Deployment', 'web');
+const c0 = (ms: any[]) => pod(web(ms)).containers[0];
+const role = (ms: any[]) => find(ms, 'Role', 'api');
+
+interface Case {
+  /** Breaks the rule in a copy of the good output. */
+  readonly breakIt: (ms: any[]) => void;
+  /** Kind and name of the object the finding is on. */
+  readonly on: [string, string];
+  /** Expected JSON path of the finding. */
+  readonly at: string;
+}
+
+const CASES: { [id: string]: Case } = {
+  'SS-K8S-001': { breakIt: ms => { c0(ms).securityContext.privileged = true; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.privileged` },
+  'SS-K8S-002': { breakIt: ms => { delete c0(ms).securityContext.allowPrivilegeEscalation; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.allowPrivilegeEscalation` },
+  'SS-K8S-003': { breakIt: ms => { c0(ms).securityContext.readOnlyRootFilesystem = false; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.readOnlyRootFilesystem` },
+  'SS-K8S-004': { breakIt: ms => { delete pod(web(ms)).securityContext.runAsNonRoot; delete c0(ms).securityContext.runAsNonRoot; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.runAsNonRoot` },
+  'SS-K8S-005': { breakIt: ms => { c0(ms).securityContext.runAsUser = 1000; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.runAsUser` },
+  'SS-K8S-006': { breakIt: ms => { pod(web(ms)).securityContext.fsGroup = 0; }, on: ['Deployment', 'web'], at: `${P}.securityContext.fsGroup` },
+  'SS-K8S-007': { breakIt: ms => { c0(ms).securityContext.capabilities.drop = ['NET_RAW']; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.capabilities.drop` },
+  'SS-K8S-008': { breakIt: ms => { c0(ms).securityContext.capabilities.add = ['NET_BIND_SERVICE']; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.capabilities.add` },
+  'SS-K8S-009': { breakIt: ms => { pod(web(ms)).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'x.json' }; }, on: ['Deployment', 'web'], at: `${P}.securityContext.seccompProfile.type` },
+  'SS-K8S-010': { breakIt: ms => { pod(web(ms)).hostNetwork = true; }, on: ['Deployment', 'web'], at: `${P}.hostNetwork` },
+  'SS-K8S-011': { breakIt: ms => { pod(web(ms)).volumes.push({ name: 'h', hostPath: { path: '/var' } }); }, on: ['Deployment', 'web'], at: `${P}.volumes[1].hostPath` },
+  'SS-K8S-012': { breakIt: ms => { c0(ms).ports[0].hostPort = 0; }, on: ['Deployment', 'web'], at: `${C0}.ports[0].hostPort` },
+  'SS-K8S-013': { breakIt: ms => { pod(web(ms)).volumes.push({ name: 'n', nfs: { server: 'nfs', path: '/' } }); }, on: ['Deployment', 'web'], at: `${P}.volumes[1].nfs` },
+  'SS-K8S-014': { breakIt: ms => { c0(ms).securityContext.procMount = 'Unmasked'; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.procMount` },
+  'SS-K8S-015': { breakIt: ms => { pod(web(ms)).securityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }]; }, on: ['Deployment', 'web'], at: `${P}.securityContext.sysctls[0].name` },
+  'SS-K8S-016': { breakIt: ms => { pod(web(ms)).securityContext.seLinuxOptions = { user: 'system_u' }; }, on: ['Deployment', 'web'], at: `${P}.securityContext.seLinuxOptions.user` },
+  'SS-K8S-017': { breakIt: ms => { c0(ms).securityContext.appArmorProfile = { type: 'Unconfined' }; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.appArmorProfile.type` },
+  'SS-K8S-018': { breakIt: ms => { c0(ms).securityContext.windowsOptions = { hostProcess: true }; }, on: ['Deployment', 'web'], at: `${C0}.securityContext.windowsOptions.hostProcess` },
+  'SS-K8S-019': { breakIt: ms => { c0(ms).livenessProbe.httpGet.host = '10.0.0.1'; }, on: ['Deployment', 'web'], at: `${C0}.livenessProbe.httpGet.host` },
+  'SS-K8S-020': { breakIt: ms => { delete pod(web(ms)).securityContext; }, on: ['Deployment', 'web'], at: `${P}.securityContext` },
+  'SS-K8S-021': { breakIt: ms => { c0(ms).ports[0].containerPort = 80; }, on: ['Deployment', 'web'], at: `${C0}.ports[0].containerPort` },
+  'SS-K8S-022': { breakIt: ms => { c0(ms).ports.push({ name: 'ssh', containerPort: 22 }); }, on: ['Deployment', 'web'], at: `${C0}.ports[1].containerPort` },
+  'SS-K8S-023': { breakIt: ms => { delete c0(ms).resources.requests.cpu; }, on: ['Deployment', 'web'], at: `${C0}.resources.requests.cpu` },
+  'SS-K8S-024': { breakIt: ms => { c0(ms).resources.requests.memory = '0'; }, on: ['Deployment', 'web'], at: `${C0}.resources.requests.memory` },
+  'SS-K8S-025': { breakIt: ms => { delete c0(ms).resources.limits.memory; }, on: ['Deployment', 'web'], at: `${C0}.resources.limits.memory` },
+  'SS-K8S-026': { breakIt: ms => { delete c0(ms).resources.limits.cpu; }, on: ['Deployment', 'web'], at: `${C0}.resources.limits.cpu` },
+  'SS-K8S-027': { breakIt: ms => { delete c0(ms).resources.requests['ephemeral-storage']; }, on: ['Deployment', 'web'], at: `${C0}.resources.requests["ephemeral-storage"]` },
+  'SS-K8S-028': { breakIt: ms => { delete pod(web(ms)).priorityClassName; }, on: ['Deployment', 'web'], at: `${P}.priorityClassName` },
+  'SS-K8S-029': { breakIt: ms => { c0(ms).image = 'nginx:latest'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
+  'SS-K8S-030': { breakIt: ms => { c0(ms).image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2.3'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
+  'SS-K8S-031': { breakIt: ms => { c0(ms).imagePullPolicy = 'IfNotPresent'; }, on: ['Deployment', 'web'], at: `${C0}.imagePullPolicy` },
+  'SS-K8S-032': { breakIt: ms => { c0(ms).image = 'docker.io/library/nginx:1.25'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
+  'SS-K8S-033': { breakIt: ms => { delete c0(ms).readinessProbe; }, on: ['Deployment', 'web'], at: `${C0}.readinessProbe` },
+  'SS-K8S-034': { breakIt: ms => { delete c0(ms).livenessProbe; }, on: ['Deployment', 'web'], at: `${C0}.livenessProbe` },
+  'SS-K8S-035': { breakIt: ms => { c0(ms).livenessProbe = { httpGet: { path: '/readyz', port: 'http' } }; }, on: ['Deployment', 'web'], at: `${C0}.livenessProbe` },
+  'SS-K8S-036': { breakIt: ms => { c0(ms).readinessProbe.httpGet.port = 'metrics'; }, on: ['Deployment', 'web'], at: `${C0}.readinessProbe.httpGet.port` },
+  'SS-K8S-037': { breakIt: ms => { web(ms).spec.replicas = 1; }, on: ['Deployment', 'web'], at: 'spec.replicas' },
+  'SS-K8S-038': { breakIt: ms => { find(ms, 'Deployment', 'api').spec.replicas = 2; }, on: ['Deployment', 'api'], at: 'spec.replicas' },
+  'SS-K8S-039': { breakIt: ms => { delete pod(web(ms)).affinity; }, on: ['Deployment', 'web'], at: `${P}.affinity.podAntiAffinity` },
+  'SS-K8S-040': { breakIt: ms => { pod(web(ms)).topologySpreadConstraints[0].whenUnsatisfiable = 'Sometimes'; }, on: ['Deployment', 'web'], at: `${P}.topologySpreadConstraints[0].whenUnsatisfiable` },
+  'SS-K8S-041': { breakIt: ms => { ms.splice(ms.indexOf(find(ms, 'PodDisruptionBudget', 'web')), 1); }, on: ['Deployment', 'web'], at: 'spec.template.metadata.labels' },
+  'SS-K8S-042': { breakIt: ms => { find(ms, 'PodDisruptionBudget', 'web').spec.maxUnavailable = '0%'; }, on: ['PodDisruptionBudget', 'web'], at: 'spec.maxUnavailable' },
+  'SS-K8S-043': { breakIt: ms => { delete find(ms, 'PodDisruptionBudget', 'web').spec.unhealthyPodEvictionPolicy; }, on: ['PodDisruptionBudget', 'web'], at: 'spec.unhealthyPodEvictionPolicy' },
+  'SS-K8S-044': { breakIt: ms => { const s = find(ms, 'PodDisruptionBudget', 'api').spec; delete s.maxUnavailable; s.minAvailable = 3; }, on: ['HorizontalPodAutoscaler', 'api'], at: 'spec.minReplicas' },
+  'SS-K8S-045': { breakIt: ms => { find(ms, 'HorizontalPodAutoscaler', 'api').spec.minReplicas = 1; }, on: ['HorizontalPodAutoscaler', 'api'], at: 'spec.minReplicas' },
+  'SS-K8S-046': { breakIt: ms => { find(ms, 'HorizontalPodAutoscaler', 'api').spec.scaleTargetRef.name = 'ghost'; }, on: ['HorizontalPodAutoscaler', 'api'], at: 'spec.scaleTargetRef' },
+  'SS-K8S-047': { breakIt: ms => { web(ms).spec.strategy = { type: 'Recreate' }; }, on: ['Deployment', 'web'], at: 'spec.strategy.type' },
+  'SS-K8S-048': { breakIt: ms => { find(ms, 'NetworkPolicy', 'web').spec.egress = []; }, on: ['Deployment', 'web'], at: 'spec.template.metadata.labels' },
+  'SS-K8S-049': { breakIt: ms => { find(ms, 'NetworkPolicy', 'web').spec.podSelector = { matchLabels: selector('ghost') }; }, on: ['NetworkPolicy', 'web'], at: 'spec.podSelector' },
+  'SS-K8S-050': { breakIt: ms => { find(ms, 'Service', 'web').spec.selector = selector('ghost'); }, on: ['Service', 'web'], at: 'spec.selector' },
+  'SS-K8S-051': { breakIt: ms => { find(ms, 'Service', 'web').spec.type = 'NodePort'; }, on: ['Service', 'web'], at: 'spec.type' },
+  'SS-K8S-052': { breakIt: ms => { find(ms, 'Service', 'web').spec.externalIPs = ['203.0.113.7']; }, on: ['Service', 'web'], at: 'spec.externalIPs' },
+  'SS-K8S-053': { breakIt: ms => { find(ms, 'Service', 'web').spec.ports[0].targetPort = 'Http_Port'; }, on: ['Service', 'web'], at: 'spec.ports[0].targetPort' },
+  'SS-K8S-054': { breakIt: ms => { find(ms, 'Ingress', 'web').spec.rules[0].http.paths[0].backend.service.name = 'ghost'; }, on: ['Ingress', 'web'], at: 'spec.rules[0].http.paths[0].backend.service.name' },
+  'SS-K8S-055': { breakIt: ms => { delete find(ms, 'Ingress', 'web').spec.tls; }, on: ['Ingress', 'web'], at: 'spec.tls' },
+  'SS-K8S-056': { breakIt: ms => { delete find(ms, 'Service', 'db-headless').spec.clusterIP; }, on: ['StatefulSet', 'db'], at: 'spec.serviceName' },
+  'SS-K8S-057': { breakIt: ms => { delete pod(web(ms)).automountServiceAccountToken; delete find(ms, 'ServiceAccount', 'web').automountServiceAccountToken; }, on: ['Deployment', 'web'], at: `${P}.automountServiceAccountToken` },
+  'SS-K8S-058': { breakIt: ms => { pod(web(ms)).serviceAccountName = 'ghost'; }, on: ['Deployment', 'web'], at: `${P}.serviceAccountName` },
+  'SS-K8S-059': { breakIt: ms => { delete find(ms, 'ServiceAccount', 'default').automountServiceAccountToken; }, on: ['ServiceAccount', 'default'], at: 'automountServiceAccountToken' },
+  'SS-K8S-060': { breakIt: ms => { pod(web(ms)).serviceAccount = 'web'; }, on: ['Deployment', 'web'], at: `${P}.serviceAccount` },
+  'SS-K8S-061': { breakIt: ms => { c0(ms).env.push({ name: 'DB_PASS', valueFrom: { secretKeyRef: { name: 'db', key: 'pass' } } }); }, on: ['Deployment', 'web'], at: `${C0}.env[1].valueFrom.secretKeyRef` },
+  'SS-K8S-062': { breakIt: ms => { c0(ms).env.push({ name: 'DB_PASSWORD', value: 'hunter2' }); }, on: ['Deployment', 'web'], at: `${C0}.env[1].value` },
+  'SS-K8S-063': { breakIt: ms => { find(ms, 'ConfigMap', 'web').data['db-password'] = 'hunter2'; }, on: ['ConfigMap', 'web'], at: 'data["db-password"]' },
+  'SS-K8S-064': { breakIt: ms => { c0(ms).env.push({ name: 'LOG_LEVEL', value: 'debug' }); }, on: ['Deployment', 'web'], at: `${C0}.env[1].name` },
+  'SS-K8S-065': { breakIt: ms => { web(ms).metadata.namespace = 'default'; }, on: ['Deployment', 'web'], at: 'metadata.namespace' },
+  'SS-K8S-066': { breakIt: ms => { web(ms).spec.selector.matchLabels['app.kubernetes.io/name'] = 'other'; }, on: ['Deployment', 'web'], at: 'spec.selector' },
+  'SS-K8S-067': { breakIt: ms => { web(ms).metadata.labels['app.kubernetes.io/instance'] = 'web-1'; }, on: ['Deployment', 'web'], at: 'metadata.labels["app.kubernetes.io/instance"]' },
+  'SS-K8S-068': { breakIt: ms => { web(ms).metadata.labels.team = 'checkout team'; }, on: ['Deployment', 'web'], at: 'metadata.labels["team"]' },
+  'SS-K8S-069': { breakIt: ms => { web(ms).apiVersion = 'extensions/v1beta1'; }, on: ['Deployment', 'web'], at: 'apiVersion' },
+  'SS-K8S-070': { breakIt: ms => { delete find(ms, 'CronJob', 'report').spec.startingDeadlineSeconds; }, on: ['CronJob', 'report'], at: 'spec.startingDeadlineSeconds' },
+  'SS-K8S-071': { breakIt: ms => { pod(find(ms, 'CronJob', 'report')).restartPolicy = 'Always'; }, on: ['CronJob', 'report'], at: 'spec.jobTemplate.spec.template.spec.restartPolicy' },
+  'SS-K8S-072': { breakIt: ms => { delete find(ms, 'Job', 'migrate').spec.ttlSecondsAfterFinished; }, on: ['Job', 'migrate'], at: 'spec.ttlSecondsAfterFinished' },
+  'SS-K8S-073': { breakIt: ms => { find(ms, 'Namespace', NS).metadata.labels['pod-security.kubernetes.io/warn'] = 'baseline'; }, on: ['Namespace', NS], at: 'metadata.labels["pod-security.kubernetes.io/warn"]' },
+  'SS-K8S-074': { breakIt: ms => { ms.splice(ms.indexOf(find(ms, 'NetworkPolicy', 'default-deny')), 1); }, on: ['Namespace', NS], at: 'metadata.name' },
+  'SS-K8S-075': { breakIt: ms => { delete find(ms, 'ResourceQuota').spec.hard['limits.cpu']; }, on: ['ResourceQuota', 'quota'], at: 'spec.hard["limits.cpu"]' },
+  'SS-K8S-076': { breakIt: ms => { delete find(ms, 'LimitRange').spec.limits[0].defaultRequest; }, on: ['LimitRange', 'limits'], at: 'spec.limits[0].defaultRequest' },
+  'SS-K8S-077': { breakIt: ms => { role(ms).rules[0].verbs = ['*']; }, on: ['Role', 'api'], at: 'rules[0].verbs' },
+  'SS-K8S-078': { breakIt: ms => { find(ms, 'RoleBinding', 'api').roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }; }, on: ['RoleBinding', 'api'], at: 'roleRef.name' },
+  'SS-K8S-079': { breakIt: ms => { role(ms).rules.push({ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }); }, on: ['Role', 'api'], at: 'rules[1]' },
+  'SS-K8S-080': { breakIt: ms => { role(ms).rules[0].resources = ['secrets']; }, on: ['Role', 'api'], at: 'rules[0]' },
+  'SS-K8S-081': { breakIt: ms => { role(ms).rules.push({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }); }, on: ['Role', 'api'], at: 'rules[1]' },
+  'SS-K8S-082': { breakIt: ms => { role(ms).rules.push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['escalate'] }); }, on: ['Role', 'api'], at: 'rules[1].verbs' },
+  'SS-K8S-083': { breakIt: ms => { find(ms, 'RoleBinding', 'api').subjects[0].name = 'default'; }, on: ['RoleBinding', 'api'], at: 'subjects[0].name' },
+  'SS-K8S-084': { breakIt: ms => { role(ms).rules.push({ apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] }); }, on: ['Role', 'api'], at: 'rules[1]' },
+};
+
+test('every rule of the pack has a case, ids are unique and stable', () => {
+  const ids = pack.rules.map(r => r.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.sort()).toEqual(Object.keys(CASES).sort());
+  for (const r of pack.rules) {
+    expect(r.id).toMatch(/^SS-K8S-\d{3}$/);
+    expect([Severity.ERROR, Severity.WARNING]).toContain(r.severity);
+    expect(r.message.length).toBeGreaterThan(10);
+    expect(r.fix.length).toBeGreaterThan(10);
+  }
+});
+
+test('the good output has no finding from the whole pack', () => {
+  const report = new PolicyEngine({ packs: [pack] }).check(docs(goodManifests()));
+  expect(report.findings.map(f => `${f.ruleId} ${f.kind}/${f.name} ${f.jsonPath}: ${f.message}`)).toEqual([]);
+});
+
+describe.each(Object.keys(CASES).sort())('%s', (id) => {
+  test('compliant', () => {
+    const ms = goodManifests();
+    const ds = docs(ms);
+    const index = new DocumentIndex(ds);
+    const r = rule(id);
+    const statuses = ds.filter(d => r.kinds === undefined || r.kinds.includes(d.kind)).map(d => r.evaluate(d, index).status);
+    // the rule really looked at something, and found it compliant
+    expect(statuses).toContain(RuleStatus.COMPLIANT);
+    expect(statuses).not.toContain(RuleStatus.NON_COMPLIANT);
+  });
+
+  test('non-compliant', () => {
+    const c = CASES[id];
+    const ms = goodManifests();
+    c.breakIt(ms);
+    const report = checkOne(id, ms);
+    const hits = report.findings.filter(f => f.ruleId === id);
+    expect(hits.map(f => `${f.kind}/${f.name} ${f.jsonPath}`)).toContain(`${c.on[0]}/${c.on[1]} ${c.at}`);
+    expect(hits[0].severity).toBe(rule(id).severity);
+    expect(hits[0].fix).toBe(rule(id).fix);
+  });
+});
