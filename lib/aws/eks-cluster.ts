@@ -9,7 +9,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { ITerraformDependable, TerraformOutput } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformLocal, TerraformOutput } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { CostTags } from './cost-tags';
 import { AddonVersions, KubernetesVersion } from './kubernetes-version';
@@ -51,6 +51,8 @@ export interface IEksCluster extends IConstruct {
   readonly oidcProviderArn: string;
   /** The cluster's OIDC issuer URL (token). */
   readonly oidcIssuer: string;
+  /** The OIDC issuer without `https://` (token: a Terraform local), the prefix of IRSA condition keys. */
+  readonly oidcIssuerHost: string;
   /** ARN of the customer-managed KMS key (secrets, control-plane logs, node volumes) (token). */
   readonly encryptionKeyArn: string;
   /** The EKS-managed cluster security group id (token). */
@@ -129,6 +131,7 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly account?: string;
   public readonly oidcProviderArn: string;
   public readonly oidcIssuer: string;
+  public readonly oidcIssuerHost: string;
   public readonly encryptionKeyArn: string;
   public readonly clusterSecurityGroupId: string;
   public readonly resourceTags: { [key: string]: string };
@@ -279,6 +282,9 @@ export class EksCluster extends Construct implements IEksCluster {
     this.clusterNameRef = this.resource.name;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
     this.oidcIssuer = this.resource.identity.get(0).oidc.get(0).issuer;
+
+    // A local keeps the IRSA trust policies plain JSON text (no quoted function arguments inside).
+    this.oidcIssuerHost = new TerraformLocal(this, 'oidc-issuer-host', Fn.replace(this.oidcIssuer, 'https://', '')).asString;
 
     this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc', {
       url: this.oidcIssuer,

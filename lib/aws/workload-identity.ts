@@ -2,7 +2,6 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { PolicyStatement } from './policy-statement';
 import { partitionOf, policyJson } from './private/aws-context';
@@ -96,7 +95,7 @@ export class WorkloadIdentity extends Construct {
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {
       fail(this, 'roleName', this.roleName, 'must be 1-64 characters of letters, digits and +=,.@_-', 'pass a shorter roleName');
     }
-    const issuerHost = Fn.replace(b.oidcIssuer, 'https://', '');
+    const issuerHost = b.oidcIssuerHost;
     const statements = renderStatements(this, 'statements', props.statements ?? []);
 
     const trust = this.mechanism === IdentityMechanism.IRSA

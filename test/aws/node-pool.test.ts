@@ -1,0 +1,116 @@
+import * as aws from '../../lib/aws';
+import { EnvironmentProfile } from '../../lib/core';
+import { cluster, errorOf, newStack, resourceAt, synth } from './util';
+
+describe('aws.NodePool defaults', () => {
+  const stack = newStack();
+  const c = cluster(stack);
+  const pool = c.addNodePool('general');
+  const json = synth(stack);
+  const ng = resourceAt(json, 'aws_eks_node_group', 'prod_general_node-group');
+  const lt = resourceAt(json, 'aws_launch_template', 'prod_general_launch-template');
+
+  test('on-demand m6i.large, AL2023, cluster version', () => {
+    expect(ng.capacity_type).toBe('ON_DEMAND');
+    expect(ng.instance_types).toEqual(['m6i.large']);
+    expect(ng.ami_type).toBe('AL2023_x86_64_STANDARD');
+    expect(ng.version).toBe('1.33');
+  });
+
+  test('min = zones (3), max = 3 x min, desired = min, desired ignored after creation', () => {
+    expect(ng.scaling_config).toEqual({ min_size: 3, max_size: 9, desired_size: 3 });
+    expect(ng.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
+    expect(ng.update_config).toEqual({ max_unavailable_percentage: 33 });
+  });
+
+  test('private subnets in every zone, no SSH', () => {
+    expect(ng.subnet_ids).toHaveLength(3);
+    for (const s of ng.subnet_ids) expect(s).toContain('aws_subnet.net_private-');
+    expect(ng.remote_access).toBeUndefined();
+  });
+
+  test('launch template: IMDSv2 required, hop limit 1, encrypted gp3, no public IP, no key pair, no user data', () => {
+    expect(lt.metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1, instance_metadata_tags: 'disabled' });
+    expect(lt.block_device_mappings).toHaveLength(1);
+    expect(lt.block_device_mappings[0].ebs).toMatchObject({ encrypted: 'true', volume_type: 'gp3', volume_size: 50 });
+    expect(lt.block_device_mappings[0].ebs.kms_key_id).toContain('aws_kms_key.prod_key');
+    expect(lt.network_interfaces[0].associate_public_ip_address).toBe('false');
+    expect(lt.key_name).toBeUndefined();
+    expect(lt.user_data).toBeUndefined();
+    expect(ng.launch_template.id).toContain('aws_launch_template.prod_general_launch-template');
+  });
+
+  test('least-privilege node role: worker, ECR read-only, SSM; no CNI policy', () => {
+    const attached = Object.values(json.resource.aws_iam_role_policy_attachment)
+      .filter((a: any) => a.role.includes('prod_general_role'))
+      .map((a: any) => a.policy_arn.split('/').pop())
+      .sort();
+    expect(attached).toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonSSMManagedInstanceCore']);
+  });
+
+  test('pool label on every node; nodes wait for vpc-cni, coredns waits for nodes', () => {
+    expect(ng.labels).toEqual({ 'shipshape.dev/node-pool': 'prod-general' });
+    expect(pool.labels).toEqual({ 'shipshape.dev/node-pool': 'prod-general' });
+    expect(ng.depends_on.some((d: string) => d.startsWith('aws_eks_addon.prod_addon-vpc-cni'))).toBe(true);
+    const coredns = resourceAt(json, 'aws_eks_addon', 'prod_addon-coredns');
+    expect(coredns.depends_on.some((d: string) => d.startsWith('aws_eks_node_group.prod_general_node-group'))).toBe(true);
+  });
+});
+
+describe('aws.NodePool options', () => {
+  test('spot with several instance types, Bottlerocket data volume, labels and taints', () => {
+    const stack = newStack();
+    const c = cluster(stack);
+    c.addNodePool('spot', {
+      capacity: aws.NodeCapacity.spot(['m6i.large', 'm6a.large']),
+      amiType: aws.NodeAmiType.BOTTLEROCKET_ARM_64,
+      labels: { role: 'batch' },
+      taints: [{ key: 'spot', value: 'true', effect: aws.TaintEffect.NO_EXECUTE }],
+      minSize: 2, maxSize: 10,
+    });
+    const json = synth(stack);
+    const ng = resourceAt(json, 'aws_eks_node_group', 'prod_spot_node-group');
+    expect(ng.capacity_type).toBe('SPOT');
+    expect(ng.ami_type).toBe('BOTTLEROCKET_ARM_64');
+    expect(ng.taint).toEqual([{ key: 'spot', value: 'true', effect: 'NO_EXECUTE' }]);
+    expect(ng.labels.role).toBe('batch');
+    const lt = resourceAt(json, 'aws_launch_template', 'prod_spot_launch-template');
+    expect(lt.block_device_mappings.map((b: any) => b.device_name)).toEqual(['/dev/xvda', '/dev/xvdb']);
+    expect(c.profile.nodePools[0].architecture).toBe('arm64');
+    expect(c.profile.nodePools[0].taints).toEqual([{ key: 'spot', value: 'true', effect: 'NoExecute' }]);
+  });
+
+  test('development allows a single node by default', () => {
+    const stack = newStack();
+    const c = cluster(stack, {}, EnvironmentProfile.DEVELOPMENT);
+    const pool = c.addNodePool('dev');
+    expect([pool.minSize, pool.maxSize, pool.desiredSize]).toEqual([1, 3, 1]);
+  });
+});
+
+describe('aws.NodePool errors', () => {
+  test('min > max', () => {
+    const msg = errorOf(() => cluster(newStack()).addNodePool('p', { minSize: 5, maxSize: 3 }));
+    expect(msg).toBe('test/prod/p: minSize (5) must be <= maxSize (3); lower minSize or raise maxSize');
+  });
+
+  test('spot with one instance type', () => {
+    const msg = errorOf(() => cluster(newStack()).addNodePool('p', { capacity: aws.NodeCapacity.spot(['m6i.large']) }));
+    expect(msg).toBe("test/prod/p: capacity.instanceTypes ([\"m6i.large\"]) must list at least 2 instance types for spot capacity (one spot pool can be reclaimed all at once); add similar types, for example NodeCapacity.spot(['m6i.large', 'm6a.large', 'm5.large'])");
+  });
+
+  test('fewer than 2 nodes in production', () => {
+    const msg = errorOf(() => cluster(newStack()).addNodePool('p', { minSize: 1 }));
+    expect(msg).toBe('test/prod/p: minSize (1) must be >= 2 in production so that nodes span at least two zones; set minSize to 2 or more (or use EnvironmentProfile.DEVELOPMENT for a single-node pool)');
+  });
+
+  test('desired outside min..max', () => {
+    const msg = errorOf(() => cluster(newStack()).addNodePool('p', { minSize: 2, maxSize: 4, desiredSize: 5 }));
+    expect(msg).toBe('test/prod/p: desiredSize (5) must be between minSize (2) and maxSize (4); set desiredSize inside the range');
+  });
+
+  test('bad instance type', () => {
+    const msg = errorOf(() => cluster(newStack()).addNodePool('p', { capacity: aws.NodeCapacity.onDemand(['large']) }));
+    expect(msg).toBe('test/prod/p: capacity.instanceTypes ("large") must be an EC2 instance type such as m6i.large; fix the instance type name');
+  });
+});
