@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { EnvironmentProfile, Errors } from '../../../lib/core';
 import { EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
-import { expectValid } from '../../util/schema';
+import { expectValid, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 
@@ -72,8 +72,14 @@ describe('WebService defaults', () => {
 
   test('container securityContext: no escalation, not privileged, read-only root, drop ALL, seccomp', () => {
     expect(main(objs).securityContext).toEqual({
-      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-      runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
@@ -124,7 +130,8 @@ describe('WebService defaults', () => {
 
   test('PDB: maxUnavailable 1, AlwaysAllow, selecting the pods', () => {
     expect(kind(objs, 'PodDisruptionBudget').spec).toEqual({
-      maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
     });
   });
@@ -349,7 +356,7 @@ describe('WebService validation errors', () => {
 });
 
 test('a WebService works in a plain cdk8s App', () => {
-  const app = new App({ outdir: require('os').tmpdir() });
+  const app = new App({ outdir: tempDir() });
   const c = new Chart(app, 'plain', { namespace: 'plain' });
   new WebService(c, 'api', { image: IMAGE });
   expect(() => app.synthYaml()).not.toThrow();
