@@ -157,5 +157,6 @@ function findingFor(doc: PolicyDocument, rule: { ruleId?: string; id?: string; s
   if (doc.namespace !== undefined) f.namespace = doc.namespace;
   if (doc.file !== undefined) f.file = doc.file;
   if (doc.index !== undefined) f.index = doc.index;
+  if (doc.line !== undefined) f.line = doc.line;
   return f as Finding;
 }

@@ -55,6 +55,11 @@ export interface Finding {
    */
   readonly index?: number;
   /**
+   * The 1-based line of the file where the document starts.
+   * @default - not read from a file
+   */
+  readonly line?: number;
+  /**
    * The suppression that silences this finding.
    * @default - not suppressed
    */

@@ -130,6 +130,7 @@ export class PolicyReport {
         if (f.namespace !== undefined) o.namespace = f.namespace;
         if (f.file !== undefined) o.file = f.file;
         if (f.index !== undefined) o.index = f.index;
+        if (f.line !== undefined) o.line = f.line;
         o.message = f.message;
         o.fix = f.fix;
         if (f.suppression) o.suppressed = { reason: f.suppression.reason, scope: f.suppression.path };
@@ -151,6 +152,7 @@ export class PolicyReport {
       const location: any = { logicalLocations: [logical] };
       if (f.file !== undefined) {
         location.physicalLocation = { artifactLocation: { uri: toUri(f.file) } };
+        if (f.line !== undefined) location.physicalLocation.region = { startLine: f.line };
       }
       const r: any = {
         ruleId: f.ruleId,
@@ -220,7 +222,12 @@ function plural(n: number, word: string): string {
 }
 
 function where(f: Finding): string {
-  if (f.file !== undefined) return `${f.file}${f.index !== undefined ? ` [document ${f.index}]` : ''}`;
+  if (f.file !== undefined) {
+    const parts: string[] = [];
+    if (f.index !== undefined) parts.push(`document ${f.index}`);
+    if (f.line !== undefined) parts.push(`line ${f.line}`);
+    return parts.length > 0 ? `${f.file} [${parts.join(', ')}]` : f.file;
+  }
   return f.path;
 }
 

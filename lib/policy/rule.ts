@@ -47,6 +47,11 @@ export interface PolicyDocument {
    * @default - not read from a file
    */
   readonly index?: number;
+  /**
+   * The 1-based line of the file where the document starts.
+   * @default - not read from a file
+   */
+  readonly line?: number;
 }
 
 /**
