@@ -1,3 +1,6 @@
 export * from './workloads';
 export * from './networking';
 export * from './app';
+export * from './target';
+export * as mesh from './mesh';
+export * as sidecars from './sidecars';

@@ -1,1 +1,3 @@
 export * from './network-peer';
+export * from './http-ingress';
+export * from './http-route';

@@ -1,0 +1,3 @@
+export * from './mesh';
+export * from './istio-mesh';
+export * from './linkerd-mesh';

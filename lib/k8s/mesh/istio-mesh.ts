@@ -1,0 +1,199 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { NetworkPeer } from '../networking/network-peer';
+import { Workload } from '../workloads/workload';
+import { CircuitBreakerOptions, IMesh, Mesh, MeshEnrolOptions } from './mesh';
+
+/**
+ * How Istio learns which pods get a proxy.
+ */
+export enum IstioInjection {
+  /** The pod label `sidecar.istio.io/inject: "true"` on each enrolled workload. */
+  POD_LABEL = 'pod-label',
+  /** The namespace label `istio-injection: enabled` (set `IstioMesh.namespaceLabels` on the Namespace). */
+  NAMESPACE_LABEL = 'namespace-label',
+}
+
+/**
+ * Properties of an IstioMesh.
+ */
+export interface IstioMeshProps {
+  /**
+   * How proxies are injected.
+   * @default IstioInjection.POD_LABEL
+   */
+  readonly injection?: IstioInjection;
+  /**
+   * The namespace of istiod.
+   * @default "istio-system"
+   */
+  readonly controlPlaneNamespace?: string;
+  /**
+   * The mesh trust domain (SPIFFE principals are `<trustDomain>/ns/<namespace>/sa/<service account>`).
+   * @default "cluster.local"
+   */
+  readonly trustDomain?: string;
+  /**
+   * Start the app only after the proxy is ready, so its first outbound calls do not fail.
+   * @default true
+   */
+  readonly holdApplicationUntilProxyStarts?: boolean;
+  /**
+   * The cluster DNS domain, for service hostnames.
+   * @default "cluster.local"
+   */
+  readonly clusterDomain?: string;
+}
+
+/**
+ * Istio: sidecar injection with proxy resources, STRICT mTLS (PeerAuthentication), an AuthorizationPolicy
+ * derived from the workload's `allowFrom(...)` callers, and for web services a DestinationRule (ISTIO_MUTUAL,
+ * connection pool, outlier detection) and a VirtualService (timeout, retries on idempotent methods).
+ *
+ * Runs under the restricted Pod Security profile only with the Istio CNI plugin (no privileged istio-init
+ * container); the injected proxy runs as a non-root user (1337).
+ */
+export class IstioMesh extends Construct implements IMesh {
+  public readonly meshName = 'istio';
+  /** The injection mode. */
+  public readonly injection: IstioInjection;
+  /** Labels the platform puts on a Namespace to enable injection there. */
+  public readonly namespaceLabels: { [key: string]: string };
+  private readonly props: IstioMeshProps;
+  private readonly trustDomain: string;
+  private readonly enrolled = new Set<Workload>();
+
+  constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.injection = props.injection ?? IstioInjection.POD_LABEL;
+    this.namespaceLabels = { 'istio-injection': 'enabled' };
+    this.trustDomain = Names.dnsSubdomain(this, 'trustDomain', props.trustDomain ?? 'cluster.local');
+    Names.dnsLabel(this, 'controlPlaneNamespace', props.controlPlaneNamespace ?? 'istio-system');
+    Names.dnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    Mesh._register(this);
+  }
+
+  public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
+    if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
+    this.enrolled.add(workload);
+    const proxy = Mesh._proxyResources(workload, options.proxyResources);
+    const traffic = Mesh._traffic(workload, options);
+    const cb = IstioMesh.circuitBreaker(workload, options.circuitBreaker ?? {});
+
+    if (this.injection === IstioInjection.POD_LABEL) workload.addPodLabel('sidecar.istio.io/inject', 'true');
+    workload.addPodAnnotation('sidecar.istio.io/proxyCPU', proxy.cpu);
+    workload.addPodAnnotation('sidecar.istio.io/proxyCPULimit', proxy.cpuLimit);
+    workload.addPodAnnotation('sidecar.istio.io/proxyMemory', proxy.memory);
+    workload.addPodAnnotation('sidecar.istio.io/proxyMemoryLimit', proxy.memoryLimit);
+    // kubelet probes go through the agent (port 15020), so they keep working under STRICT mTLS.
+    workload.addPodAnnotation('sidecar.istio.io/rewriteAppHTTPProbers', 'true');
+    if (this.props.holdApplicationUntilProxyStarts ?? true) {
+      workload.addPodAnnotation('proxy.istio.io/config', '{"holdApplicationUntilProxyStarts":true}');
+    }
+    // The proxy fetches configuration and certificates from istiod (xDS and CA on 15012).
+    workload.allowTo(NetworkPeer.pods(this.props.controlPlaneNamespace ?? 'istio-system', { app: 'istiod' }, { ports: [15012] }));
+
+    const scope = new Construct(workload, 'Istio');
+    const meta = (name: string) => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
+    const selector = { matchLabels: { ...workload.selectorLabels } };
+
+    new ApiObject(scope, 'PeerAuthentication', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: meta(workload.name),
+      spec: { selector, mtls: { mode: 'STRICT' } },
+    });
+
+    new ApiObject(scope, 'AuthorizationPolicy', {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: meta(workload.name),
+      spec: Lazy.any({ produce: () => ({ selector, action: 'ALLOW', rules: this.rules(workload) }) }),
+    });
+    workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', workload.ingressConnections) });
+
+    const web = workload as any;
+    if (typeof web.servicePort !== 'number') return;
+    const host = `${workload.name}.${workload.namespace}.svc.${this.props.clusterDomain ?? 'cluster.local'}`;
+    new ApiObject(scope, 'DestinationRule', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: meta(workload.name),
+      spec: {
+        host,
+        trafficPolicy: {
+          tls: { mode: 'ISTIO_MUTUAL' },
+          connectionPool: {
+            tcp: { maxConnections: cb.maxConnections, connectTimeout: '5s' },
+            http: { http1MaxPendingRequests: cb.maxPendingRequests, maxRetries: Math.max(traffic.attempts, 1) * 10 },
+          },
+          outlierDetection: {
+            consecutive5xxErrors: cb.consecutive5xxErrors,
+            interval: Mesh._duration(cb.intervalMs),
+            baseEjectionTime: Mesh._duration(cb.baseEjectionMs),
+            maxEjectionPercent: cb.maxEjectionPercent,
+          },
+        },
+      },
+    });
+    const route = [{ destination: { host, port: { number: web.servicePort } } }];
+    const timeout = Mesh._duration(traffic.timeoutMs);
+    const retryOn = 'connect-failure,refused-stream,unavailable,cancelled,5xx';
+    const retries = traffic.attempts > 0
+      ? { attempts: traffic.attempts, perTryTimeout: Mesh._duration(traffic.perTryMs), retryOn }
+      : { attempts: 0 };
+    const http = traffic.nonIdempotent || traffic.attempts === 0
+      ? [{ name: 'default', route, timeout, retries }]
+      : [
+        { name: 'idempotent', match: [{ method: { regex: `^(${Mesh._IDEMPOTENT_METHODS.join('|')})$` } }], route, timeout, retries },
+        // Non-idempotent methods (POST, PATCH...) are never retried: a retry could apply them twice.
+        { name: 'default', route, timeout, retries: { attempts: 0 } },
+      ];
+    new ApiObject(scope, 'VirtualService', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: meta(workload.name),
+      spec: { hosts: [host], http },
+    });
+  }
+
+  private rules(workload: Workload): any[] {
+    const own = workload.containerPorts;
+    return workload.ingressConnections.map(c => {
+      const cfg = c.peer.toNetworkPeer();
+      const source: any = {};
+      if (c.peer instanceof Workload) {
+        source.principals = [`${this.trustDomain}/ns/${c.peer.namespace}/sa/${c.peer.name}`];
+      } else if (cfg.cidr) {
+        source.ipBlocks = [cfg.cidr];
+      } else {
+        source.namespaces = [cfg.namespace ?? workload.namespace];
+      }
+      const ports = c.ports.length ? c.ports : own;
+      return { from: [{ source }], ...(ports.length ? { to: [{ operation: { ports: ports.map(String) } }] } : {}) };
+    });
+  }
+
+  private static circuitBreaker(scope: Construct, o: CircuitBreakerOptions) {
+    const whole = (prop: string, v: number, min: number, max: number) => {
+      if (!Number.isInteger(v) || v < min || v > max) fail(scope, `circuitBreaker.${prop}`, v, `must be a whole number from ${min} to ${max}`, `use a value from ${min} to ${max}`);
+      return v;
+    };
+    const ms = (prop: string, d: Duration) => {
+      const v = d.toMilliseconds();
+      if (!Number.isInteger(v) || v < 1) fail(scope, `circuitBreaker.${prop}`, `${v}ms`, 'must be at least 1 ms', 'use for example Duration.seconds(10)');
+      return v;
+    };
+    return {
+      maxConnections: whole('maxConnections', o.maxConnections ?? 100, 1, 1000000),
+      maxPendingRequests: whole('maxPendingRequests', o.maxPendingRequests ?? 100, 1, 1000000),
+      consecutive5xxErrors: whole('consecutive5xxErrors', o.consecutive5xxErrors ?? 5, 1, 1000),
+      intervalMs: ms('interval', o.interval ?? Duration.seconds(10)),
+      baseEjectionMs: ms('baseEjectionTime', o.baseEjectionTime ?? Duration.seconds(30)),
+      maxEjectionPercent: whole('maxEjectionPercent', o.maxEjectionPercent ?? 50, 1, 100),
+    };
+  }
+}

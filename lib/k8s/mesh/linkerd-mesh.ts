@@ -1,0 +1,159 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { NetworkPeer } from '../networking/network-peer';
+import { Workload } from '../workloads/workload';
+import { IMesh, Mesh, MeshEnrolOptions } from './mesh';
+
+/**
+ * The protocol Linkerd expects on a workload's port.
+ */
+export enum LinkerdProtocol {
+  /** Detect the protocol (a short delay on the first bytes of each connection). */
+  UNKNOWN = 'unknown',
+  /** HTTP/1.1. */
+  HTTP_1 = 'HTTP/1',
+  /** HTTP/2 (h2c). */
+  HTTP_2 = 'HTTP/2',
+  /** gRPC. */
+  GRPC = 'gRPC',
+}
+
+/**
+ * Properties of a LinkerdMesh.
+ */
+export interface LinkerdMeshProps {
+  /**
+   * The namespace of the Linkerd control plane.
+   * @default "linkerd"
+   */
+  readonly controlPlaneNamespace?: string;
+  /**
+   * The protocol of the web services' ports (the `Server` objects).
+   * @default LinkerdProtocol.HTTP_1
+   */
+  readonly protocol?: LinkerdProtocol;
+}
+
+/**
+ * Linkerd: the injection annotation with proxy resources, a `Server` on the service port with an
+ * `AuthorizationPolicy` and `MeshTLSAuthentication` derived from the workload's `allowFrom(...)` callers, and
+ * for web services `HTTPRoute`s (policy.linkerd.io/v1beta3) attached to the Service carrying timeouts and
+ * retries (idempotent methods only unless told).
+ *
+ * Runs under the restricted Pod Security profile only with the linkerd-cni plugin; the injected proxy runs
+ * as a non-root user (2102) and the app waits for it (`proxy-await`).
+ */
+export class LinkerdMesh extends Construct implements IMesh {
+  public readonly meshName = 'linkerd';
+  private readonly props: LinkerdMeshProps;
+  private readonly enrolled = new Set<Workload>();
+
+  constructor(scope: Construct, id: string, props: LinkerdMeshProps = {}) {
+    super(scope, id);
+    this.props = props;
+    Names.dnsLabel(this, 'controlPlaneNamespace', props.controlPlaneNamespace ?? 'linkerd');
+    Mesh._register(this);
+  }
+
+  public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
+    if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
+    this.enrolled.add(workload);
+    const proxy = Mesh._proxyResources(workload, options.proxyResources);
+    const traffic = Mesh._traffic(workload, options);
+
+    workload.addPodAnnotation('linkerd.io/inject', 'enabled');
+    workload.addPodAnnotation('config.linkerd.io/proxy-cpu-request', proxy.cpu);
+    workload.addPodAnnotation('config.linkerd.io/proxy-cpu-limit', proxy.cpuLimit);
+    workload.addPodAnnotation('config.linkerd.io/proxy-memory-request', proxy.memory);
+    workload.addPodAnnotation('config.linkerd.io/proxy-memory-limit', proxy.memoryLimit);
+    // The app container starts only once the proxy is ready.
+    workload.addPodAnnotation('config.linkerd.io/proxy-await', 'enabled');
+    // identity (8080), destination (8086) and policy (8090) controllers.
+    workload.allowTo(NetworkPeer.namespace(this.props.controlPlaneNamespace ?? 'linkerd', { ports: [8080, 8086, 8090] }));
+    workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Linkerd', workload.ingressConnections) });
+
+    const web = workload as any;
+    if (typeof web.servicePort !== 'number') return;
+    const scope = new Construct(workload, 'Linkerd');
+    const meta = (name: string, annotations?: { [k: string]: string }) => ({
+      name, namespace: workload.namespace, labels: { ...workload.labels }, ...(annotations ? { annotations } : {}),
+    });
+
+    new ApiObject(scope, 'Server', {
+      apiVersion: 'policy.linkerd.io/v1beta3',
+      kind: 'Server',
+      metadata: meta(workload.name),
+      spec: {
+        podSelector: { matchLabels: { ...workload.selectorLabels } },
+        port: web.portName,
+        proxyProtocol: this.props.protocol ?? LinkerdProtocol.HTTP_1,
+        accessPolicy: 'deny',
+      },
+    });
+    new ApiObject(scope, 'MeshTLSAuthentication', {
+      apiVersion: 'policy.linkerd.io/v1alpha1',
+      kind: 'MeshTLSAuthentication',
+      metadata: meta(workload.name),
+      spec: Lazy.any({ produce: () => this.authentication(workload) }),
+    });
+    new ApiObject(scope, 'AuthorizationPolicy', {
+      apiVersion: 'policy.linkerd.io/v1alpha1',
+      kind: 'AuthorizationPolicy',
+      metadata: meta(workload.name),
+      spec: {
+        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: workload.name },
+        requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: workload.name }],
+      },
+    });
+
+    const parentRefs = [{ group: 'core', kind: 'Service', name: workload.name, port: web.servicePort }];
+    const timeout = Mesh._duration(traffic.timeoutMs);
+    const retryAnnotations = traffic.attempts > 0 ? {
+      'retry.linkerd.io/http': '5xx',
+      'retry.linkerd.io/limit': String(traffic.attempts),
+      'retry.linkerd.io/timeout': Mesh._duration(traffic.perTryMs),
+    } : undefined;
+    const catchAll = { path: { type: 'PathPrefix', value: '/' } };
+    if (retryAnnotations && !traffic.nonIdempotent) {
+      new ApiObject(scope, 'RetryRoute', {
+        apiVersion: 'policy.linkerd.io/v1beta3',
+        kind: 'HTTPRoute',
+        metadata: meta(`${workload.name}-idempotent`.slice(0, 63), retryAnnotations),
+        spec: {
+          parentRefs,
+          rules: [{ matches: Mesh._IDEMPOTENT_METHODS.map(method => ({ ...catchAll, method })), timeouts: { request: timeout } }],
+        },
+      });
+    }
+    new ApiObject(scope, 'HTTPRoute', {
+      apiVersion: 'policy.linkerd.io/v1beta3',
+      kind: 'HTTPRoute',
+      metadata: meta(workload.name, traffic.nonIdempotent ? retryAnnotations : undefined),
+      spec: { parentRefs, rules: [{ matches: [catchAll], timeouts: { request: timeout } }] },
+    });
+  }
+
+  private authentication(workload: Workload): any {
+    const refs: any[] = [];
+    const seen = new Set<string>();
+    const own = [(workload as any).port as number];
+    for (const c of workload.ingressConnections) {
+      if (c.ports.length && !c.ports.some(p => own.includes(p))) continue;
+      const cfg = c.peer.toNetworkPeer();
+      if (cfg.cidr) continue;
+      const ref = c.peer instanceof Workload
+        ? { kind: 'ServiceAccount', name: c.peer.name, namespace: c.peer.namespace }
+        : { kind: 'Namespace', name: cfg.namespace ?? workload.namespace };
+      const key = JSON.stringify(ref);
+      if (!seen.has(key)) {
+        seen.add(key);
+        refs.push(ref);
+      }
+    }
+    // No caller declared: only the workload's own identity is authenticated, so no one else gets in.
+    if (refs.length === 0) refs.push({ kind: 'ServiceAccount', name: workload.name, namespace: workload.namespace });
+    return { identityRefs: refs };
+  }
+}

@@ -1,0 +1,207 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { NetworkConnection } from '../networking/network-peer';
+import type { Workload } from '../workloads/workload';
+
+const MESH = Symbol.for('shipshape.k8s.Mesh');
+
+/**
+ * Resources of the injected mesh proxy.
+ */
+export interface ProxyResources {
+  /**
+   * CPU request of the proxy.
+   * @default "100m"
+   */
+  readonly cpu?: string;
+  /**
+   * CPU limit of the proxy.
+   * @default "1"
+   */
+  readonly cpuLimit?: string;
+  /**
+   * Memory request of the proxy (also its limit unless `memoryLimit` is set).
+   * @default "128Mi"
+   */
+  readonly memory?: string;
+  /**
+   * Memory limit of the proxy.
+   * @default - equal to `memory`
+   */
+  readonly memoryLimit?: string;
+}
+
+/**
+ * Retries made by the calling proxies.
+ */
+export interface MeshRetryOptions {
+  /**
+   * Retries after the first attempt; 0 turns retries off.
+   * @default 2
+   */
+  readonly attempts?: number;
+  /**
+   * Timeout of each attempt.
+   * @default Duration.seconds(2)
+   */
+  readonly perTryTimeout?: Duration;
+  /**
+   * Retry non-idempotent methods (POST, PATCH) too. Only safe when the service deduplicates requests.
+   * @default false (only GET, HEAD, OPTIONS, PUT and DELETE are retried)
+   */
+  readonly retryNonIdempotent?: boolean;
+}
+
+/**
+ * Connection-pool limits and outlier detection (Istio DestinationRule; Linkerd has no equivalent knobs).
+ */
+export interface CircuitBreakerOptions {
+  /**
+   * Most TCP connections to the service, per calling proxy.
+   * @default 100
+   */
+  readonly maxConnections?: number;
+  /**
+   * Most requests waiting for a connection.
+   * @default 100
+   */
+  readonly maxPendingRequests?: number;
+  /**
+   * Consecutive 5xx responses that eject a pod from the load-balancing pool.
+   * @default 5
+   */
+  readonly consecutive5xxErrors?: number;
+  /**
+   * How often ejection is evaluated.
+   * @default Duration.seconds(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * How long an ejected pod stays out (multiplied by the number of ejections).
+   * @default Duration.seconds(30)
+   */
+  readonly baseEjectionTime?: Duration;
+  /**
+   * Most of the pool that may be ejected, in percent.
+   * @default 50
+   */
+  readonly maxEjectionPercent?: number;
+}
+
+/**
+ * How a workload joins the mesh.
+ */
+export interface MeshEnrolOptions {
+  /**
+   * Proxy resources.
+   * @default - cpu 100m (limit 1), memory 128Mi (limit 128Mi)
+   */
+  readonly proxyResources?: ProxyResources;
+  /**
+   * Timeout of a whole request to the service, retries included (web services only).
+   * @default Duration.seconds(15)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retries (web services only).
+   * @default - 2 attempts, 2 s each, idempotent methods only
+   */
+  readonly retries?: MeshRetryOptions;
+  /**
+   * Circuit breaking (Istio only; ignored by Linkerd, which balances on latency instead).
+   * @default - 100 connections, 100 pending requests, eject after 5 consecutive 5xx for 30 s, at most 50 %
+   */
+  readonly circuitBreaker?: CircuitBreakerOptions;
+}
+
+/**
+ * A service mesh that workloads can join: the proxy is injected, traffic is mutually authenticated,
+ * and who may call whom comes from the same `allowFrom(...)` declarations that produce the NetworkPolicy.
+ * One mesh per chart or app.
+ */
+export interface IMesh extends IConstruct {
+  /** `istio` or `linkerd`. */
+  readonly meshName: string;
+  /**
+   * Enrols a workload: proxy injection, mTLS, authorization from its declared callers, and (for web services)
+   * retries and timeouts.
+   */
+  enrol(workload: Workload, options?: MeshEnrolOptions): void;
+}
+
+/**
+ * The mesh chosen for a chart or an app.
+ */
+export class Mesh {
+  /** The HTTP methods retried by default. @internal */
+  public static readonly _IDEMPOTENT_METHODS: string[] = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
+
+  /**
+   * The mesh registered on `scope` or its nearest parent that has one.
+   * @default - undefined when no mesh is registered
+   */
+  public static of(scope: IConstruct): IMesh | undefined {
+    for (const c of [...scope.node.scopes].reverse()) {
+      const m = (c as any)[MESH];
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  /** Registers `mesh` on its parent (the chart or app); a second mesh there or above is an error. @internal */
+  public static _register(mesh: IMesh): void {
+    const parent = mesh.node.scope!;
+    const existing = Mesh.of(parent);
+    if (existing) {
+      fail(mesh, 'mesh', mesh.meshName, `cannot join ${existing.node.path}, which already uses ${existing.meshName}: one mesh per chart or app`,
+        'create one mesh per chart (or one for the app) and enrol every workload in it');
+    }
+    (parent as any)[MESH] = mesh;
+  }
+
+  /** Validated proxy resources. @internal */
+  public static _proxyResources(scope: IConstruct, r: ProxyResources = {}): { cpu: string; cpuLimit: string; memory: string; memoryLimit: string } {
+    const cpu = CpuQuantity.parse(r.cpu ?? '100m', scope, 'proxyResources.cpu');
+    const cpuLimit = CpuQuantity.parse(r.cpuLimit ?? '1', scope, 'proxyResources.cpuLimit');
+    const mem = MemoryQuantity.parse(r.memory ?? '128Mi', scope, 'proxyResources.memory');
+    const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, scope, 'proxyResources.memoryLimit') : mem;
+    if (cpu.compare(cpuLimit) > 0) fail(scope, 'proxyResources.cpu', cpu.toString(), `must be <= proxyResources.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
+    if (mem.compare(memLimit) > 0) fail(scope, 'proxyResources.memory', mem.toString(), `must be <= proxyResources.memoryLimit (${memLimit})`, 'lower the request or raise the limit');
+    return { cpu: cpu.toString(), cpuLimit: cpuLimit.toString(), memory: mem.toString(), memoryLimit: memLimit.toString() };
+  }
+
+  /** Validated retries and timeout. @internal */
+  public static _traffic(scope: IConstruct, o: MeshEnrolOptions): { timeoutMs: number; attempts: number; perTryMs: number; nonIdempotent: boolean } {
+    const timeoutMs = (o.timeout ?? Duration.seconds(15)).toMilliseconds();
+    const attempts = o.retries?.attempts ?? 2;
+    const perTryMs = (o.retries?.perTryTimeout ?? Duration.seconds(2)).toMilliseconds();
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) fail(scope, 'timeout', `${timeoutMs}ms`, 'must be at least 1 ms', 'use for example Duration.seconds(15)');
+    if (!Number.isInteger(attempts) || attempts < 0 || attempts > 10) fail(scope, 'retries.attempts', attempts, 'must be a whole number from 0 to 10', 'use 2, or 0 to turn retries off');
+    if (!Number.isInteger(perTryMs) || perTryMs < 1) fail(scope, 'retries.perTryTimeout', `${perTryMs}ms`, 'must be at least 1 ms', 'use for example Duration.seconds(2)');
+    if (attempts > 0 && perTryMs > timeoutMs) {
+      fail(scope, 'retries.perTryTimeout', `${perTryMs}ms`, `must be at most timeout (${timeoutMs}ms), or no retry could ever happen`, 'lower perTryTimeout or raise timeout');
+    }
+    return { timeoutMs, attempts, perTryMs, nonIdempotent: o.retries?.retryNonIdempotent ?? false };
+  }
+
+  /** A duration as `<n>s` or `<n>ms`. @internal */
+  public static _duration(ms: number): string {
+    return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  }
+
+  /** Fails at synth when a caller is an IP range (unmeshed traffic, refused under strict mTLS). @internal */
+  public static _meshedCallers(workload: Workload, mesh: string, connections: NetworkConnection[]): string[] {
+    const errors: string[] = [];
+    for (const c of connections) {
+      const cfg = c.peer.toNetworkPeer();
+      if (cfg.cidr) {
+        errors.push(`${workload.node.path}: allowFrom (${cfg.description}) is an IP range, whose traffic carries no mesh identity and is refused by ${mesh}'s mutual TLS; route it through a meshed ingress or gateway and allow that instead`);
+      }
+    }
+    return errors;
+  }
+
+  private constructor() {}
+}

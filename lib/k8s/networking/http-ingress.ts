@@ -1,0 +1,416 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TrafficChecks } from './hostnames';
+import { INetworkPeer, NetworkPeer } from './network-peer';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import type { IWebService } from '../workloads/web-service';
+
+/**
+ * How an Ingress path is matched.
+ */
+export enum IngressPathType {
+  /** Matches the path and everything below it, by path segment. */
+  PREFIX = 'Prefix',
+  /** Matches the exact path only. */
+  EXACT = 'Exact',
+  /** Left to the ingress controller. */
+  IMPLEMENTATION_SPECIFIC = 'ImplementationSpecific',
+}
+
+/**
+ * One path of an ingress host, routed to a WebService.
+ */
+export interface IngressPath {
+  /**
+   * The URL path, starting with `/`.
+   * @default "/"
+   */
+  readonly path?: string;
+  /**
+   * How the path is matched.
+   * @default IngressPathType.PREFIX
+   */
+  readonly pathType?: IngressPathType;
+  /** The WebService that serves the path (must be in the ingress's namespace). */
+  readonly backend: IWebService;
+  /**
+   * The Service port (checked against the ports the WebService's Service exposes).
+   * @default - the backend's service port
+   */
+  readonly port?: number;
+}
+
+/**
+ * A host and its paths.
+ */
+export interface IngressRule {
+  /** The DNS name (`shop.example.com`, or a wildcard `*.example.com`). */
+  readonly host: string;
+  /** The paths of the host. */
+  readonly paths: IngressPath[];
+}
+
+/**
+ * The kind of cert-manager issuer.
+ */
+export enum CertManagerIssuerKind {
+  /** A cluster-wide `ClusterIssuer`. */
+  CLUSTER_ISSUER = 'ClusterIssuer',
+  /** A namespaced `Issuer` (in the ingress's namespace). */
+  ISSUER = 'Issuer',
+}
+
+/**
+ * Options for certificates issued by cert-manager.
+ */
+export interface CertManagerTlsOptions {
+  /** The issuer's name, for example `letsencrypt-prod`. */
+  readonly issuer: string;
+  /**
+   * The issuer's kind.
+   * @default CertManagerIssuerKind.CLUSTER_ISSUER
+   */
+  readonly issuerKind?: CertManagerIssuerKind;
+  /**
+   * The Secret cert-manager writes the certificate to.
+   * @default - "<ingress name>-tls"
+   */
+  readonly secretName?: string;
+  /**
+   * Emit an explicit cert-manager `Certificate` instead of the issuer annotation (ingress-shim).
+   * @default false
+   */
+  readonly createCertificate?: boolean;
+}
+
+/**
+ * Where the ingress's TLS certificate comes from.
+ */
+export class IngressTls {
+  /**
+   * An existing Secret of type `kubernetes.io/tls` in the ingress's namespace.
+   */
+  public static secret(secretName: string): IngressTls {
+    return new IngressTls('secret', secretName, undefined, undefined);
+  }
+
+  /**
+   * A certificate issued by cert-manager for every host of the ingress.
+   */
+  public static certManager(options: CertManagerTlsOptions): IngressTls {
+    return new IngressTls('cert-manager', options.secretName, options, undefined);
+  }
+
+  /**
+   * An AWS Certificate Manager certificate, terminated at the ALB (AWS Load Balancer Controller only).
+   */
+  public static acm(certificateArn: string): IngressTls {
+    return new IngressTls('acm', undefined, undefined, certificateArn);
+  }
+
+  /** `secret`, `cert-manager` or `acm`. */
+  public readonly kind: string;
+  /**
+   * The Secret holding the certificate.
+   * @default - none (ACM), or "<ingress name>-tls" (cert-manager)
+   */
+  public readonly secretName?: string;
+  /**
+   * The cert-manager options.
+   * @default - not a cert-manager certificate
+   */
+  public readonly certManagerOptions?: CertManagerTlsOptions;
+  /**
+   * The ACM certificate ARN.
+   * @default - not an ACM certificate
+   */
+  public readonly certificateArn?: string;
+
+  private constructor(kind: string, secretName: string | undefined, cm: CertManagerTlsOptions | undefined, arn: string | undefined) {
+    this.kind = kind;
+    this.secretName = secretName;
+    this.certManagerOptions = cm;
+    this.certificateArn = arn;
+  }
+}
+
+/**
+ * The ALB scheme.
+ */
+export enum AlbScheme {
+  /** Reachable inside the VPC only. */
+  INTERNAL = 'internal',
+  /** Reachable from the internet. */
+  INTERNET_FACING = 'internet-facing',
+}
+
+/**
+ * How the ALB reaches the pods.
+ */
+export enum AlbTargetType {
+  /** Straight to pod IPs (no NodePort, no extra hop). */
+  IP = 'ip',
+  /** Through a NodePort on every node (needs a NodePort Service, RULES.md K8S-NET-04). */
+  INSTANCE = 'instance',
+}
+
+/**
+ * AWS Load Balancer Controller settings (an ALB per ingress or ingress group).
+ */
+export interface AwsLoadBalancerOptions {
+  /**
+   * The VPC CIDR the ALB's addresses come from: the NetworkPolicy lets it reach the backends.
+   */
+  readonly vpcCidr: string;
+  /**
+   * Internal or internet-facing.
+   * @default AlbScheme.INTERNAL
+   */
+  readonly scheme?: AlbScheme;
+  /**
+   * Target type. Only `ip` works with ClusterIP Services.
+   * @default AlbTargetType.IP
+   */
+  readonly targetType?: AlbTargetType;
+  /**
+   * Redirect HTTP to HTTPS at the ALB.
+   * @default true (when TLS is on)
+   */
+  readonly sslRedirect?: boolean;
+  /**
+   * The ALB TLS policy.
+   * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+   */
+  readonly sslPolicy?: string;
+  /**
+   * Share one ALB between the ingresses of a group.
+   * @default - one ALB for this ingress
+   */
+  readonly groupName?: string;
+}
+
+/**
+ * Properties of an HttpIngress.
+ */
+export interface HttpIngressProps {
+  /**
+   * The Ingress name.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * The namespace (the backends must be in it).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Hosts and their paths (more can be added with `addPath`).
+   * @default - none
+   */
+  readonly rules?: IngressRule[];
+  /**
+   * The certificate. Required unless `plainHttp` is true.
+   * @default - none, which is an error unless `plainHttp: true`
+   */
+  readonly tls?: IngressTls;
+  /**
+   * Serve plain HTTP without TLS. An explicit opt-out (RULES.md K8S-NET-08).
+   * @default false
+   */
+  readonly plainHttp?: boolean;
+  /**
+   * The IngressClass.
+   * @default - "alb" when `aws` is set, else "nginx"
+   */
+  readonly ingressClassName?: string;
+  /**
+   * AWS Load Balancer Controller settings.
+   * @default - no ALB annotations
+   */
+  readonly aws?: AwsLoadBalancerOptions;
+  /**
+   * Who forwards the traffic to the backends: each backend's NetworkPolicy admits it on the routed port.
+   * @default - the ALB's VPC CIDR when `aws` is set, else the ingress-nginx controller pods (namespace `ingress-nginx`, label `app.kubernetes.io/name: ingress-nginx`)
+   */
+  readonly controller?: INetworkPeer;
+  /**
+   * Extra annotations (controller-specific settings).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+interface Route { host: string; path: string; pathType: IngressPathType; backend: IWebService; servicePort: number }
+
+/**
+ * An HTTP(S) entry point: a `networking.k8s.io/v1` Ingress whose paths route to WebServices, TLS by default
+ * (an existing Secret, cert-manager or ACM), with the NetworkPolicy rule on every backend that lets the
+ * ingress controller reach it.
+ *
+ * @example
+ * new k8s.HttpIngress(chart, 'web', {
+ *   rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }],
+ *   tls: k8s.IngressTls.certManager({ issuer: 'letsencrypt-prod' }),
+ * });
+ */
+export class HttpIngress extends Construct {
+  /** The Ingress name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The IngressClass. */
+  public readonly ingressClassName: string;
+  /** The Ingress object. */
+  public readonly ingress: ApiObject;
+  /**
+   * The cert-manager Certificate.
+   * @default - undefined unless `IngressTls.certManager({ createCertificate: true })`
+   */
+  public readonly certificate?: ApiObject;
+  /** The peer admitted to each backend. */
+  public readonly controller: INetworkPeer;
+
+  private readonly routes: Route[] = [];
+  private readonly admitted = new Set<string>();
+  private readonly tls?: IngressTls;
+
+  constructor(scope: Construct, id: string, props: HttpIngressProps) {
+    super(scope, id);
+    this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
+    const ns = props.namespace ?? Chart.of(this).namespace;
+    if (!ns) {
+      fail(this, 'namespace', ns, 'is not set on the ingress nor on its chart, so it would land in "default" (K8S-META-01)', 'set `namespace` on the Chart or on the ingress');
+    }
+    this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
+    this.tls = props.tls;
+    if (!props.tls && !props.plainHttp) {
+      fail(this, 'tls', undefined, 'is required: an ingress without TLS serves plain HTTP (K8S-NET-08)',
+        "set tls: IngressTls.secret('shop-tls') or IngressTls.certManager({ issuer: 'letsencrypt-prod' }), or opt out explicitly with plainHttp: true");
+    }
+    if (props.tls && props.plainHttp) {
+      fail(this, 'plainHttp', true, 'contradicts tls, which is set', 'remove plainHttp or tls');
+    }
+    if (props.tls?.kind === 'acm' && !props.aws) {
+      fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)', 'set aws: { vpcCidr: ... } or use IngressTls.secret / IngressTls.certManager');
+    }
+    if (props.tls?.kind === 'acm' && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.tls.certificateArn ?? '')) {
+      fail(this, 'tls.certificateArn', props.tls.certificateArn, 'must be an ACM certificate ARN', 'use arn:aws:acm:<region>:<account>:certificate/<id>');
+    }
+    const secretName = props.tls?.kind === 'cert-manager' ? (props.tls.secretName ?? `${this.name}-tls`) : props.tls?.secretName;
+    if (secretName !== undefined) Names.dnsSubdomain(this, 'tls.secretName', secretName);
+    this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? (props.aws ? 'alb' : 'nginx'));
+
+    const annotations: { [key: string]: string } = { ...(props.annotations ?? {}) };
+    const cm = props.tls?.certManagerOptions;
+    if (cm) {
+      Names.dnsSubdomain(this, 'tls.issuer', cm.issuer);
+      const kind = cm.issuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER;
+      if (cm.createCertificate) {
+        this.certificate = new ApiObject(this, 'Certificate', {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: this.name, namespace: this.namespace },
+          spec: Lazy.any({
+            produce: () => ({
+              secretName,
+              dnsNames: this.hosts(),
+              issuerRef: { name: cm.issuer, kind, group: 'cert-manager.io' },
+              privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+            }),
+          }),
+        });
+      } else {
+        annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
+      }
+    }
+    if (props.aws) {
+      const a = props.aws;
+      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(a.vpcCidr ?? '')) {
+        fail(this, 'aws.vpcCidr', a.vpcCidr, 'must be an IPv4 CIDR', 'use the VPC CIDR, for example "10.0.0.0/16"');
+      }
+      const tlsOn = !!props.tls;
+      annotations['alb.ingress.kubernetes.io/scheme'] = a.scheme ?? AlbScheme.INTERNAL;
+      annotations['alb.ingress.kubernetes.io/target-type'] = a.targetType ?? AlbTargetType.IP;
+      annotations['alb.ingress.kubernetes.io/listen-ports'] = tlsOn ? '[{"HTTP": 80}, {"HTTPS": 443}]' : '[{"HTTP": 80}]';
+      if (tlsOn) {
+        annotations['alb.ingress.kubernetes.io/ssl-policy'] = a.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+        if (a.sslRedirect ?? true) annotations['alb.ingress.kubernetes.io/ssl-redirect'] = '443';
+      } else if (a.sslRedirect) {
+        fail(this, 'aws.sslRedirect', true, 'needs TLS: there is no HTTPS listener to redirect to', 'set tls, or drop sslRedirect');
+      }
+      if (props.tls?.kind === 'acm') annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn!;
+      if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
+    }
+    this.controller = props.controller ?? (props.aws
+      ? NetworkPeer.cidr(props.aws.vpcCidr)
+      : NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
+
+    this.ingress = new ApiObject(this, 'Ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': 'shipshape' },
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      },
+      spec: Lazy.any({ produce: () => this.renderSpec(secretName) }),
+    });
+
+    (props.rules ?? []).forEach((r, i) => {
+      if (!r.paths || r.paths.length === 0) fail(this, `rules[${i}].paths`, [], 'must hold at least one path', 'add { backend: service }');
+      r.paths.forEach((p, j) => this.add(`rules[${i}].paths[${j}]`, r.host, p, `rules[${i}].host`));
+    });
+    this.node.addValidation({ validate: () => this.routes.length ? [] : [`${this.node.path}: rules ([]) must route at least one host and path; add rules or call addPath`] });
+  }
+
+  /**
+   * Routes `path` of `host` to a WebService.
+   */
+  public addPath(host: string, path: IngressPath): void {
+    this.add(`addPath(${JSON.stringify(host)})`, host, path, 'host');
+  }
+
+  /** The hosts, in the order they were added. */
+  public hosts(): string[] {
+    return [...new Set(this.routes.map(r => r.host))];
+  }
+
+  private add(prop: string, host: string, p: IngressPath, hostProp: string): void {
+    TrafficChecks.hostname(this, hostProp, host);
+    const path = p.path ?? '/';
+    if (!path.startsWith('/')) fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
+    const pathType = p.pathType ?? IngressPathType.PREFIX;
+    const dup = this.routes.find(r => r.host === host && r.path === path);
+    if (dup) {
+      fail(this, `${prop}.path`, `${host}${path}`, `is already routed (to ${dup.backend.name}): each host and path may appear once`, 'remove one of the two paths, or change its host or path');
+    }
+    const { servicePort, targetPort } = TrafficChecks.backend(this, prop, p.backend, this.namespace, p.port);
+    this.routes.push({ host, path, pathType, backend: p.backend, servicePort });
+    const key = `${p.backend.node.path}|${targetPort}`;
+    if (!this.admitted.has(key)) {
+      this.admitted.add(key);
+      const backend = p.backend as any;
+      if (typeof backend.allowFrom === 'function') backend.allowFrom(this.controller, [targetPort]);
+    }
+  }
+
+  private renderSpec(secretName: string | undefined): any {
+    const rules = this.hosts().map(host => ({
+      host,
+      http: {
+        paths: this.routes.filter(r => r.host === host).map(r => ({
+          path: r.path,
+          pathType: r.pathType,
+          backend: { service: { name: r.backend.name, port: { number: r.servicePort } } },
+        })),
+      },
+    }));
+    const spec: any = { ingressClassName: this.ingressClassName, rules };
+    if (this.tls) {
+      spec.tls = [{ hosts: this.hosts(), ...(secretName ? { secretName } : {}) }];
+    }
+    return spec;
+  }
+}

@@ -1,0 +1,291 @@
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TrafficChecks } from './hostnames';
+import { INetworkPeer, NetworkPeer } from './network-peer';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import type { IWebService } from '../workloads/web-service';
+
+/**
+ * The Gateway a route attaches to.
+ */
+export interface GatewayReference {
+  /** The Gateway's name. */
+  readonly name: string;
+  /**
+   * The Gateway's namespace.
+   * @default - the route's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The listener to attach to (for example the HTTPS listener).
+   * @default - every listener that accepts the route
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * How an HTTPRoute path is matched.
+ */
+export enum HttpRoutePathType {
+  /** Matches the path and everything below it, by path segment. */
+  PATH_PREFIX = 'PathPrefix',
+  /** Matches the exact path only. */
+  EXACT = 'Exact',
+  /** A regular expression (implementation-specific dialect). */
+  REGULAR_EXPRESSION = 'RegularExpression',
+}
+
+/**
+ * HTTP methods for route matches.
+ */
+export enum HttpMethod {
+  /** GET */
+  GET = 'GET',
+  /** HEAD */
+  HEAD = 'HEAD',
+  /** POST */
+  POST = 'POST',
+  /** PUT */
+  PUT = 'PUT',
+  /** DELETE */
+  DELETE = 'DELETE',
+  /** OPTIONS */
+  OPTIONS = 'OPTIONS',
+  /** PATCH */
+  PATCH = 'PATCH',
+}
+
+/**
+ * A request match: path, headers and method (all must match).
+ */
+export interface HttpRouteMatch {
+  /**
+   * The path.
+   * @default "/"
+   */
+  readonly path?: string;
+  /**
+   * How the path is matched.
+   * @default HttpRoutePathType.PATH_PREFIX
+   */
+  readonly pathType?: HttpRoutePathType;
+  /**
+   * Headers that must have exactly these values.
+   * @default - no header match
+   */
+  readonly headers?: { [name: string]: string };
+  /**
+   * The HTTP method.
+   * @default - any method
+   */
+  readonly method?: HttpMethod;
+}
+
+/**
+ * A weighted backend of a rule.
+ */
+export interface HttpRouteBackend {
+  /** The WebService (in the route's namespace). */
+  readonly service: IWebService;
+  /**
+   * Relative weight (0-1000000): for a canary, for example 90 and 10.
+   * @default 1
+   */
+  readonly weight?: number;
+  /**
+   * The Service port.
+   * @default - the backend's service port
+   */
+  readonly port?: number;
+}
+
+/**
+ * One rule: matches, backends and timeouts.
+ */
+export interface HttpRouteRule {
+  /**
+   * The requests this rule takes (any of them).
+   * @default - every request (path prefix "/")
+   */
+  readonly matches?: HttpRouteMatch[];
+  /** The backends, with weights. */
+  readonly backends: HttpRouteBackend[];
+  /**
+   * Timeout of the whole request as the client sees it (retries included).
+   * @default - the gateway's default (often none)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Timeout of each request to a backend; at most `timeout`.
+   * @default - the gateway's default
+   */
+  readonly backendTimeout?: Duration;
+}
+
+/**
+ * Properties of an HttpRoute.
+ */
+export interface HttpRouteProps {
+  /**
+   * The HTTPRoute name.
+   * @default - the construct id in kebab case
+   */
+  readonly name?: string;
+  /**
+   * The namespace (the backends must be in it).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** The parent Gateway. TLS is the Gateway listener's job: attach to an HTTPS listener with `sectionName`. */
+  readonly gateway: GatewayReference;
+  /**
+   * Hostnames the route serves.
+   * @default - every hostname of the Gateway listener
+   */
+  readonly hostnames?: string[];
+  /**
+   * The rules (more can be added with `addRule`).
+   * @default - none
+   */
+  readonly rules?: HttpRouteRule[];
+  /**
+   * The gateway's data-plane pods, admitted to each backend by its NetworkPolicy.
+   * @default - pods labelled `gateway.networking.k8s.io/gateway-name: <gateway>` in the gateway's namespace
+   */
+  readonly gatewayPeer?: INetworkPeer;
+}
+
+/**
+ * A Gateway API v1 `HTTPRoute`: hostnames, matches on path, headers and method, weighted backends for
+ * canaries and timeouts, routed to WebServices, with the NetworkPolicy rule that lets the gateway reach them.
+ */
+export class HttpRoute extends Construct {
+  /** The route name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The HTTPRoute object. */
+  public readonly route: ApiObject;
+  /** The peer admitted to each backend. */
+  public readonly gatewayPeer: INetworkPeer;
+
+  private readonly rules: any[] = [];
+  private readonly matchKeys = new Map<string, number>();
+  private readonly admitted = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: HttpRouteProps) {
+    super(scope, id);
+    this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
+    const ns = props.namespace ?? Chart.of(this).namespace;
+    if (!ns) {
+      fail(this, 'namespace', ns, 'is not set on the route nor on its chart, so it would land in "default" (K8S-META-01)', 'set `namespace` on the Chart or on the route');
+    }
+    this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
+    Names.dnsSubdomain(this, 'gateway.name', props.gateway?.name ?? '');
+    const gwNamespace = Names.dnsLabel(this, 'gateway.namespace', props.gateway.namespace ?? this.namespace, 63);
+    if (props.gateway.sectionName !== undefined) Names.dnsSubdomain(this, 'gateway.sectionName', props.gateway.sectionName);
+    const hostnames = (props.hostnames ?? []).map((h, i) => TrafficChecks.hostname(this, `hostnames[${i}]`, h));
+    const dupHost = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
+    if (dupHost) fail(this, 'hostnames', dupHost, 'appears twice', 'list each hostname once');
+    if (hostnames.length > 16) fail(this, 'hostnames', hostnames.length, 'must hold at most 16 hostnames (Gateway API limit)', 'split the route');
+    this.gatewayPeer = props.gatewayPeer ?? NetworkPeer.pods(gwNamespace, { 'gateway.networking.k8s.io/gateway-name': props.gateway.name });
+
+    const parentRef: any = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.name };
+    if (props.gateway.namespace) parentRef.namespace = gwNamespace;
+    if (props.gateway.sectionName) parentRef.sectionName = props.gateway.sectionName;
+
+    this.route = new ApiObject(this, 'HTTPRoute', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/managed-by': 'shipshape' },
+      },
+      spec: Lazy.any({
+        produce: () => ({
+          parentRefs: [parentRef],
+          ...(hostnames.length ? { hostnames } : {}),
+          rules: this.rules,
+        }),
+      }),
+    });
+    (props.rules ?? []).forEach((r, i) => this.add(`rules[${i}]`, r));
+    this.node.addValidation({ validate: () => this.rules.length ? [] : [`${this.node.path}: rules ([]) must hold at least one rule; add rules or call addRule`] });
+  }
+
+  /**
+   * Adds a rule.
+   */
+  public addRule(rule: HttpRouteRule): void {
+    this.add(`rules[${this.rules.length}]`, rule);
+  }
+
+  private add(prop: string, rule: HttpRouteRule): void {
+    if (this.rules.length >= 16) fail(this, prop, this.rules.length + 1, 'exceeds the 16 rules an HTTPRoute may hold (Gateway API limit)', 'split the routes over several HttpRoutes');
+    const matches = (rule.matches && rule.matches.length ? rule.matches : [{}]).map((m, j) => this.match(`${prop}.matches[${j}]`, m));
+    matches.forEach((m, j) => {
+      const key = JSON.stringify(m);
+      const prev = this.matchKeys.get(key);
+      if (prev !== undefined) {
+        fail(this, `${prop}.matches[${j}]`, m, `duplicates a match of rules[${prev}]: the same requests would be routed twice`, 'remove one of the matches or make them differ (path, headers or method)');
+      }
+    });
+    matches.forEach(m => this.matchKeys.set(JSON.stringify(m), this.rules.length));
+    if (!rule.backends || rule.backends.length === 0) fail(this, `${prop}.backends`, [], 'must hold at least one backend', 'add { service: api }');
+    if (rule.backends.length > 16) fail(this, `${prop}.backends`, rule.backends.length, 'must hold at most 16 backends (Gateway API limit)', 'remove backends');
+    let total = 0;
+    const backendRefs = rule.backends.map((b, j) => {
+      const bp = `${prop}.backends[${j}]`;
+      const { servicePort, targetPort } = TrafficChecks.backend(this, bp, b.service, this.namespace, b.port);
+      const weight = b.weight ?? 1;
+      if (!Number.isInteger(weight) || weight < 0 || weight > 1000000) {
+        fail(this, `${bp}.weight`, weight, 'must be a whole number from 0 to 1000000', 'use relative weights such as 90 and 10');
+      }
+      total += weight;
+      const key = `${b.service.node.path}|${targetPort}`;
+      if (!this.admitted.has(key)) {
+        this.admitted.add(key);
+        const svc = b.service as any;
+        if (typeof svc.allowFrom === 'function') svc.allowFrom(this.gatewayPeer, [targetPort]);
+      }
+      return { group: '', kind: 'Service', name: b.service.name, port: servicePort, weight };
+    });
+    if (total === 0) fail(this, `${prop}.backends`, rule.backends.map(b => b.weight ?? 1), 'have weights summing to 0, so every request would fail', 'give at least one backend a positive weight');
+    const timeouts: any = {};
+    if (rule.timeout) timeouts.request = HttpRoute._duration(this, `${prop}.timeout`, rule.timeout);
+    if (rule.backendTimeout) timeouts.backendRequest = HttpRoute._duration(this, `${prop}.backendTimeout`, rule.backendTimeout);
+    if (rule.timeout && rule.backendTimeout && rule.backendTimeout.toMilliseconds() > rule.timeout.toMilliseconds()) {
+      fail(this, `${prop}.backendTimeout`, timeouts.backendRequest, `must be at most timeout (${timeouts.request})`, 'lower backendTimeout or raise timeout');
+    }
+    this.rules.push({ matches, backendRefs, ...(Object.keys(timeouts).length ? { timeouts } : {}) });
+  }
+
+  private match(prop: string, m: HttpRouteMatch): any {
+    const path = m.path ?? '/';
+    const type = m.pathType ?? HttpRoutePathType.PATH_PREFIX;
+    if (type !== HttpRoutePathType.REGULAR_EXPRESSION && !path.startsWith('/')) {
+      fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
+    }
+    const out: any = { path: { type, value: path } };
+    const headers = Object.entries(m.headers ?? {});
+    for (const [name] of headers) {
+      if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/.test(name)) {
+        fail(this, `${prop}.headers`, name, 'is not a valid HTTP header name', 'use letters, digits and "-"');
+      }
+    }
+    if (headers.length) out.headers = headers.map(([name, value]) => ({ type: 'Exact', name, value }));
+    if (m.method) out.method = m.method;
+    return out;
+  }
+
+  /** Renders a Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`). @internal */
+  public static _duration(scope: Construct, prop: string, d: Duration): string {
+    const ms = d.toMilliseconds();
+    if (!Number.isInteger(ms) || ms < 1) fail(scope, prop, `${ms}ms`, 'must be a whole number of milliseconds, at least 1', 'use for example Duration.seconds(10)');
+    if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
+    if (ms <= 99999) return `${ms}ms`;
+    fail(scope, prop, `${ms}ms`, 'is not expressible as a Gateway API duration (whole seconds up to 99999s, or up to 99999ms)', 'round it to whole seconds');
+  }
+}

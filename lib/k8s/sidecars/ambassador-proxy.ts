@@ -1,0 +1,99 @@
+import { Names } from '../../core/names';
+import { INetworkPeer } from '../networking/network-peer';
+import { Probe } from '../workloads/probe';
+import type { IWorkload } from '../workloads/workload';
+import { SidecarContainers } from './builder';
+import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
+
+/**
+ * Properties of an AmbassadorProxy.
+ */
+export interface AmbassadorProxyProps extends SidecarOptions {
+  /**
+   * The proxy image, for example `gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0` or a PgBouncer/Envoy image.
+   */
+  readonly image: string;
+  /**
+   * The proxy's arguments (upstream address, listen address).
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables (literal, non-secret values only).
+   * @default - none
+   */
+  readonly env?: { [key: string]: string };
+  /**
+   * The port the proxy listens on; the app connects to `localhost:<listenPort>`.
+   */
+  readonly listenPort: number;
+  /**
+   * The name of the listen port.
+   * @default "proxy"
+   */
+  readonly portName?: string;
+  /**
+   * What the proxy connects to (egress rule), for example `NetworkPeer.cidr('10.0.32.0/20', { ports: [5432] })`.
+   */
+  readonly upstream: INetworkPeer;
+  /**
+   * The upstream's ports.
+   * @default - the ports of `upstream`, or every port
+   */
+  readonly upstreamPorts?: number[];
+  /**
+   * Readiness probe.
+   * @default Probe.tcp() on the listen port
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe (must differ from readiness to be useful).
+   * @default - no liveness probe (a TCP check would equal the readiness probe)
+   */
+  readonly liveness?: Probe;
+}
+
+/**
+ * An ambassador: a local proxy the app talks to on localhost (for example a database proxy that handles TLS
+ * and IAM authentication), with the egress rule to its upstream.
+ */
+export class AmbassadorProxy implements ISidecar {
+  public readonly name: string;
+  /** The port the app connects to on localhost. */
+  public readonly listenPort: number;
+  private readonly props: AmbassadorProxyProps;
+
+  constructor(props: AmbassadorProxyProps) {
+    this.props = props;
+    this.name = props.name ?? 'ambassador';
+    this.listenPort = props.listenPort;
+  }
+
+  public bind(workload: IWorkload): SidecarBinding {
+    const p = this.props;
+    const prop = `sidecars.${this.name}`;
+    SidecarContainers.name(workload, `${prop}.name`, this.name);
+    const port = SidecarContainers.port(workload, `${prop}.listenPort`, p.listenPort);
+    if (workload.containerPorts.includes(port)) {
+      SidecarContainers.clash(workload, `${prop}.listenPort`, port);
+    }
+    const tmp = SidecarContainers.tmp(this.name);
+    const container = SidecarContainers.build(workload, {
+      name: this.name,
+      image: p.image,
+      args: p.args,
+      env: p.env,
+      ports: [{ name: Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy'), port }],
+      readiness: p.readiness ?? Probe.tcp(),
+      liveness: p.liveness,
+      mounts: [tmp.mount],
+      options: p,
+      prop,
+    });
+    return {
+      containers: [container],
+      volumes: [tmp.volume],
+      egress: [{ peer: p.upstream, ports: [...(p.upstreamPorts ?? p.upstream.toNetworkPeer().ports ?? [])] }],
+    };
+  }
+}

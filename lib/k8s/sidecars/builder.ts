@@ -1,0 +1,136 @@
+import { Construct, IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+import { ImageRef } from '../../core/image';
+import { Names } from '../../core/names';
+import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { Probe } from '../workloads/probe';
+import type { IWorkload } from '../workloads/workload';
+import { SidecarOptions, SidecarResources } from './sidecar';
+
+const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential/i;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** @internal */
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { [key: string]: string };
+  readonly ports?: Array<{ name: string; port: number }>;
+  readonly readiness?: Probe;
+  readonly liveness?: Probe;
+  readonly mounts?: any[];
+  readonly options: SidecarOptions;
+  readonly prop: string;
+}
+
+/**
+ * Builds hardened sidecar containers (RULES.md A.1-A.4). Not exported from the barrel.
+ * @internal
+ */
+export class SidecarContainers {
+  /** Validates a sidecar/container name. */
+  public static name(scope: IConstruct, prop: string, value: string): string {
+    return Names.dnsLabel(scope, prop, value, 63);
+  }
+
+  /** Validates a port number (1024-65535, no privileged ports). */
+  public static port(scope: IConstruct, prop: string, port: number): number {
+    if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+      fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21)', 'use a port such as 9102');
+    }
+    return port;
+  }
+
+  /** Fails because a sidecar port is already used in the pod. */
+  public static clash(scope: IConstruct, prop: string, port: number): never {
+    return fail(scope, prop, port, 'is already a port of the pod (containers share one network namespace)', 'pick a port no other container listens on');
+  }
+
+  /** Validates an absolute path. */
+  public static path(scope: IConstruct, prop: string, value: string): string {
+    if (!value.startsWith('/')) fail(scope, prop, value, 'must be an absolute path', `write it as ${JSON.stringify('/' + value)}`);
+    return value;
+  }
+
+  /** A hardened container (validated). `scope` is the workload. */
+  public static build(scope: IConstruct, spec: ContainerSpec): any {
+    const o = spec.options;
+    const uid = SidecarContainers.id(scope, `${spec.prop}.runAsUser`, o.runAsUser ?? 10001);
+    const gid = SidecarContainers.id(scope, `${spec.prop}.runAsGroup`, o.runAsGroup ?? 10001);
+    const image = ImageRef.parse(spec.image, {}, scope, `${spec.prop}.image`);
+    const ports = spec.ports ?? [];
+    const declared = ports.map(p => p.port);
+    const main = ports[0];
+    const env = Object.entries(spec.env ?? {}).map(([name, value]) => {
+      if (SECRET_NAME.test(name) || PRIVATE_KEY.test(value)) {
+        fail(scope, `${spec.prop}.env.${name}`, '<redacted>', 'looks like a plaintext secret, which anyone who can read the manifest could read (K8S-IDN-06)',
+          'store it in a Secret and have the container read it from a mounted file');
+      }
+      return { name, value };
+    });
+    const c: any = {
+      name: spec.name,
+      image: image.toString(),
+      imagePullPolicy: 'Always',
+      command: spec.command ? [...spec.command] : undefined,
+      args: spec.args ? [...spec.args] : undefined,
+      ports: ports.length ? ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
+      env: env.length ? env : undefined,
+      resources: SidecarContainers.resources(scope, `${spec.prop}.resources`, o.resources ?? {}),
+      readinessProbe: spec.readiness?._render(scope, `${spec.prop}.readiness`, main?.port, main?.name, declared, false),
+      livenessProbe: spec.liveness?._render(scope, `${spec.prop}.liveness`, main?.port, main?.name, declared, false),
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: gid,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      volumeMounts: spec.mounts && spec.mounts.length ? spec.mounts : undefined,
+    };
+    for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
+    return c;
+  }
+
+  /** Validated resources. */
+  public static resources(scope: IConstruct, prop: string, r: SidecarResources): any {
+    const cpu = CpuQuantity.parse(r.cpu ?? '50m', scope, `${prop}.cpu`);
+    const cpuLimit = CpuQuantity.parse(r.cpuLimit ?? '200m', scope, `${prop}.cpuLimit`);
+    const mem = MemoryQuantity.parse(r.memory ?? '64Mi', scope, `${prop}.memory`);
+    const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, scope, `${prop}.memoryLimit`) : mem;
+    const eph = MemoryQuantity.parse(r.ephemeralStorage ?? '64Mi', scope, `${prop}.ephemeralStorage`);
+    const ephLimit = MemoryQuantity.parse(r.ephemeralStorageLimit ?? '256Mi', scope, `${prop}.ephemeralStorageLimit`);
+    if (cpu.compare(cpuLimit) > 0) fail(scope, `${prop}.cpu`, cpu.toString(), `must be <= ${prop}.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
+    if (mem.compare(memLimit) > 0) fail(scope, `${prop}.memory`, mem.toString(), `must be <= ${prop}.memoryLimit (${memLimit})`, 'lower the request or raise the limit');
+    if (eph.compare(ephLimit) > 0) fail(scope, `${prop}.ephemeralStorage`, eph.toString(), `must be <= ${prop}.ephemeralStorageLimit (${ephLimit})`, 'lower the request or raise the limit');
+    return {
+      requests: { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() },
+      limits: { 'cpu': cpuLimit.toString(), 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() },
+    };
+  }
+
+  /** A writable /tmp for a sidecar: the volume and its mount. */
+  public static tmp(containerName: string): { volume: any; mount: any } {
+    const name = `${containerName}-tmp`.slice(0, 63);
+    return { volume: { name, emptyDir: { sizeLimit: '64Mi' } }, mount: { name, mountPath: '/tmp' } };
+  }
+
+  /** The construct scope for objects a sidecar creates next to the workload. */
+  public static scope(workload: IWorkload): Construct {
+    return workload as unknown as Construct;
+  }
+
+  private static id(scope: IConstruct, prop: string, v: number): number {
+    if (!Number.isInteger(v) || v < 10000) {
+      fail(scope, prop, v, 'must be a whole number of at least 10000: 0 is root and low ids can collide with host users (K8S-SEC-05)', 'use 10001 or more');
+    }
+    return v;
+  }
+
+  private constructor() {}
+}

@@ -1,0 +1,124 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
+import { Probe } from '../workloads/probe';
+import type { IWorkload } from '../workloads/workload';
+import { SidecarContainers } from './builder';
+import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
+
+/**
+ * Properties of a MetricsAdapter.
+ */
+export interface MetricsAdapterProps extends SidecarOptions {
+  /**
+   * The exporter image, for example `prom/statsd-exporter:v0.28.0`.
+   */
+  readonly image: string;
+  /**
+   * Arguments of the exporter (for example where to read the app's metrics).
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * The port the exporter serves Prometheus metrics on.
+   * @default 9102
+   */
+  readonly port?: number;
+  /**
+   * The name of the metrics port.
+   * @default "metrics"
+   */
+  readonly portName?: string;
+  /**
+   * The HTTP path of the metrics.
+   * @default "/metrics"
+   */
+  readonly path?: string;
+  /**
+   * Readiness probe of the exporter.
+   * @default Probe.http(path) on the metrics port
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe of the exporter (must differ from readiness).
+   * @default Probe.tcp() on the metrics port
+   */
+  readonly liveness?: Probe;
+  /**
+   * Emit a prometheus-operator `PodMonitor` that scrapes the exporter.
+   * (A `ServiceMonitor` would need the port on the workload's Service; a PodMonitor scrapes the pods directly.)
+   * @default false
+   */
+  readonly podMonitor?: boolean;
+  /**
+   * Scrape interval of the PodMonitor.
+   * @default Duration.seconds(30)
+   */
+  readonly scrapeInterval?: Duration;
+  /**
+   * The Prometheus pods allowed to scrape the metrics port (NetworkPolicy ingress rule).
+   * @default - pods labelled `app.kubernetes.io/name: prometheus` in namespace `monitoring`
+   */
+  readonly scraper?: INetworkPeer;
+}
+
+/**
+ * A metrics adapter: an exporter beside the app that translates its metrics into Prometheus format,
+ * with an optional prometheus-operator PodMonitor and the NetworkPolicy rule that lets Prometheus scrape it.
+ */
+export class MetricsAdapter implements ISidecar {
+  public readonly name: string;
+  /**
+   * The PodMonitor, once bound with `podMonitor: true`.
+   * @default - undefined until bound, or when no PodMonitor is emitted
+   */
+  public podMonitor?: ApiObject;
+  private readonly props: MetricsAdapterProps;
+
+  constructor(props: MetricsAdapterProps) {
+    this.props = props;
+    this.name = props.name ?? 'metrics-adapter';
+  }
+
+  public bind(workload: IWorkload): SidecarBinding {
+    const p = this.props;
+    const prop = `sidecars.${this.name}`;
+    SidecarContainers.name(workload, `${prop}.name`, this.name);
+    const port = SidecarContainers.port(workload, `${prop}.port`, p.port ?? 9102);
+    const portName = Names.portName(workload, `${prop}.portName`, p.portName ?? 'metrics');
+    const path = p.path ?? '/metrics';
+    if (!path.startsWith('/')) fail(workload, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
+    const tmp = SidecarContainers.tmp(this.name);
+    const container = SidecarContainers.build(workload, {
+      name: this.name,
+      image: p.image,
+      args: p.args,
+      ports: [{ name: portName, port }],
+      readiness: p.readiness ?? Probe.http(path),
+      liveness: p.liveness ?? Probe.tcp(),
+      mounts: [tmp.mount],
+      options: p,
+      prop,
+    });
+    const interval = p.scrapeInterval ?? Duration.seconds(30);
+    if (p.podMonitor) {
+      if (this.podMonitor) fail(workload, `${prop}`, this.name, 'is already bound to a workload', 'create one MetricsAdapter per workload');
+      this.podMonitor = new ApiObject(SidecarContainers.scope(workload), `${this.name}-PodMonitor`, {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PodMonitor',
+        metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.selectorLabels } },
+        spec: {
+          selector: { matchLabels: { ...workload.selectorLabels } },
+          podMetricsEndpoints: [{ port: portName, path, interval: `${interval.toSeconds()}s` }],
+        },
+      });
+    }
+    const scraper = p.scraper ?? NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    return {
+      containers: [container],
+      volumes: [tmp.volume],
+      ingress: [{ peer: scraper, ports: [port] }],
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { IConstruct } from 'constructs';
+import { fail } from '../core/errors';
+
+const TARGET = Symbol.for('shipshape.k8s.KubernetesTarget');
+
+/**
+ * A Kubernetes minor version that shipshape can target.
+ */
+export class KubernetesVersion {
+  /** Kubernetes 1.27 (the cdk8s-plus-27 line; the oldest target). */
+  public static readonly V1_27 = new KubernetesVersion(1, 27);
+  /** Kubernetes 1.28. */
+  public static readonly V1_28 = new KubernetesVersion(1, 28);
+  /** Kubernetes 1.29 (native sidecar containers on by default). */
+  public static readonly V1_29 = new KubernetesVersion(1, 29);
+  /** Kubernetes 1.30. */
+  public static readonly V1_30 = new KubernetesVersion(1, 30);
+  /** Kubernetes 1.31. */
+  public static readonly V1_31 = new KubernetesVersion(1, 31);
+  /** Kubernetes 1.32. */
+  public static readonly V1_32 = new KubernetesVersion(1, 32);
+  /** Kubernetes 1.33. */
+  public static readonly V1_33 = new KubernetesVersion(1, 33);
+  /** Kubernetes 1.34. */
+  public static readonly V1_34 = new KubernetesVersion(1, 34);
+  /** Kubernetes 1.35. */
+  public static readonly V1_35 = new KubernetesVersion(1, 35);
+  /** Kubernetes 1.36. */
+  public static readonly V1_36 = new KubernetesVersion(1, 36);
+
+  /**
+   * Any `1.N` version from 1.27 on, for example `KubernetesVersion.of('1.30')`.
+   */
+  public static of(version: string): KubernetesVersion {
+    const m = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
+    if (!m || Number(m[1]) < 27) {
+      fail('KubernetesVersion', 'version', version, 'must be a Kubernetes version "1.N" with N >= 27', 'use for example "1.27" or "1.30"');
+    }
+    return new KubernetesVersion(1, Number(m[1]));
+  }
+
+  /** The major version (1). */
+  public readonly major: number;
+  /** The minor version (27 for 1.27). */
+  public readonly minor: number;
+
+  private constructor(major: number, minor: number) {
+    this.major = major;
+    this.minor = minor;
+  }
+
+  /** True when this version is `other` or newer. */
+  public isAtLeast(other: KubernetesVersion): boolean {
+    return this.major > other.major || (this.major === other.major && this.minor >= other.minor);
+  }
+
+  /**
+   * True when init containers with `restartPolicy: Always` (native sidecars) are available: beta and on by
+   * default from 1.29.
+   */
+  public get supportsNativeSidecars(): boolean {
+    return this.isAtLeast(KubernetesVersion.V1_29);
+  }
+
+  /** `"1.27"`. */
+  public toString(): string {
+    return `${this.major}.${this.minor}`;
+  }
+}
+
+/**
+ * The Kubernetes version a chart (or an app) targets. Constructs that can emit newer API fields read it
+ * with `KubernetesTarget.of(this)`; the output then validates against that version's schema.
+ *
+ * @example
+ * KubernetesTarget.set(chart, KubernetesVersion.V1_30);
+ */
+export class KubernetesTarget {
+  /** The version used when no target is set. */
+  public static readonly DEFAULT = KubernetesVersion.V1_27;
+
+  /**
+   * Sets the target of `scope` (a chart or an app) and of everything inside it.
+   * Set it right after creating the chart: constructs read it when they synthesize.
+   */
+  public static set(scope: IConstruct, version: KubernetesVersion): void {
+    (scope as any)[TARGET] = version;
+  }
+
+  /**
+   * The target version in force for `scope`: the nearest one set on it or its parents.
+   * @default KubernetesVersion.V1_27 when no target is set anywhere
+   */
+  public static of(scope: IConstruct): KubernetesVersion {
+    for (const c of [...scope.node.scopes].reverse()) {
+      const v = (c as any)[TARGET];
+      if (v instanceof KubernetesVersion) return v;
+    }
+    return KubernetesTarget.DEFAULT;
+  }
+
+  private constructor() {}
+}
