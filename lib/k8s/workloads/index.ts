@@ -6,3 +6,7 @@ export * from './web-service';
 export * from './cron';
 export * from './storage';
 export * from './stateful-service';
+export * from './worker';
+export * from './job';
+export * from './scheduled-job';
+export * from './node-agent';

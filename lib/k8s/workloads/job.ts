@@ -1,0 +1,124 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+import { checkWhole } from './checks';
+import { ContainerPort } from './env';
+import { Workload, WorkloadProps } from './workload';
+
+/**
+ * What the kubelet does when a job's container fails.
+ */
+export enum JobRestartPolicy {
+  /** Start a new pod for each retry (failed pods stay around for their logs). */
+  NEVER = 'Never',
+  /** Restart the container in the same pod. */
+  ON_FAILURE = 'OnFailure',
+}
+
+/**
+ * Properties shared by Job and ScheduledJob.
+ */
+export interface JobRunProps extends WorkloadProps {
+  /**
+   * Retries before the job counts as failed.
+   * @default 3
+   */
+  readonly backoffLimit?: number;
+  /**
+   * Seconds a run may take in total (retries included) before it is stopped and marked failed.
+   * @default 3600
+   */
+  readonly activeDeadlineSeconds?: number;
+  /**
+   * What happens when the container fails.
+   * @default JobRestartPolicy.NEVER
+   */
+  readonly restartPolicy?: JobRestartPolicy;
+  /**
+   * Seconds the container gets after SIGTERM (for example when the deadline passes) before it is killed.
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/**
+ * Properties of a Job.
+ */
+export interface JobProps extends JobRunProps {
+  /**
+   * Seconds after the job finishes (success or failure) before Kubernetes deletes it and its pods (RULES.md K8S-JOB-03).
+   * @default 86400 (one day, time to read the logs)
+   */
+  readonly ttlSecondsAfterFinished?: number;
+  /**
+   * Annotations on the Job object, for example a GitOps hook (`argocd.argoproj.io/hook: PreSync`) so a migration
+   * runs before each release.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * A one-off task run to completion, for example a database migration before a release: a `batch/v1` Job with a
+ * retry limit, a deadline and a time-to-live after it finishes, plus the hardened pod, its own ServiceAccount and a
+ * NetworkPolicy (no inbound connections; egress to DNS and the destinations declared with `allowTo`).
+ *
+ * A Job's pod template cannot change once created: give each release's job its own name (for example with the
+ * version in it) or let a GitOps hook delete it first.
+ *
+ * @example
+ * const migrate = new k8s.Job(chart, 'migrate-1-4-2', { image: 'ghcr.io/acme/api:1.4.2', args: ['migrate'] });
+ * migrate.allowTo(db);
+ */
+export class Job extends Workload {
+  /** The Job. */
+  public readonly job: ApiObject;
+
+  constructor(scope: Construct, id: string, props: JobProps) {
+    super(scope, id, props, 'job');
+    const run = Job._runSpec(this, props);
+    const ttl = checkWhole(this, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished ?? 86400, 0, 'use for example 86400 (one day)');
+    const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: run.grace, restartPolicy: run.restartPolicy });
+    template();
+    this.job = new ApiObject(this, 'Job', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: this._metadata({ annotations: props.annotations }),
+      spec: Lazy.any({ produce: () => ({ ...run.spec, ttlSecondsAfterFinished: ttl, template: template() }) }),
+    });
+  }
+
+  /**
+   * Validates the run settings and returns the Job spec fields they set (without the template).
+   * @internal
+   */
+  public static _runSpec(scope: IConstruct, props: JobRunProps): { spec: any; restartPolicy: string; grace: number } {
+    const restartPolicy = props.restartPolicy ?? JobRestartPolicy.NEVER;
+    if (!Object.values(JobRestartPolicy).includes(restartPolicy)) {
+      fail(scope, 'restartPolicy', restartPolicy, 'must be Never or OnFailure (a job pod must end, RULES.md K8S-JOB-02)', 'use JobRestartPolicy.NEVER');
+    }
+    return {
+      spec: {
+        backoffLimit: checkWhole(scope, 'backoffLimit', props.backoffLimit ?? 3, 0, 'use for example 3'),
+        activeDeadlineSeconds: checkWhole(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds ?? 3600, 1, 'give the longest a run may take, for example 3600'),
+      },
+      restartPolicy,
+      grace: checkWhole(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1, 'use for example 30'),
+    };
+  }
+
+  /** A job listens on no port. */
+  public get containerPorts(): number[] {
+    return [];
+  }
+
+  /** @internal */
+  protected _mainPorts(): ContainerPort[] {
+    return [];
+  }
+
+  /** @internal */
+  protected _ingressRefusal(): string | undefined {
+    return 'is a Job, which accepts no inbound connections';
+  }
+}

@@ -1,0 +1,387 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { EnvironmentProfile, Profiles } from '../../core/profile';
+import { checkPort, checkWhole, renderProbes } from './checks';
+import { ContainerPort } from './env';
+import { Probe } from './probe';
+import { Workload, WorkloadProps } from './workload';
+
+/**
+ * Replica bounds of an autoscaled worker.
+ */
+export interface WorkerScalingRange {
+  /**
+   * Fewest replicas.
+   * @default - from the environment profile (production 3, staging 2)
+   */
+  readonly min?: number;
+  /**
+   * Most replicas; more than `min`.
+   * @default - from the environment profile (production 10, staging 4)
+   */
+  readonly max?: number;
+}
+
+/**
+ * Options of CPU autoscaling.
+ */
+export interface CpuScalingOptions extends WorkerScalingRange {
+  /**
+   * Target average CPU utilization, in percent of the CPU request.
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
+}
+
+/**
+ * Options of autoscaling on an external metric (for example a queue's depth from a metrics adapter).
+ */
+export interface ExternalMetricScalingOptions extends WorkerScalingRange {
+  /** The external metric's name, as the metrics adapter serves it (for example `sqs_messages_visible`). */
+  readonly metricName: string;
+  /**
+   * Labels selecting the metric series (for example `{ queue: 'orders' }`).
+   * @default - no selector
+   */
+  readonly metricSelector?: { [key: string]: string };
+  /** The target value per replica, a Kubernetes quantity (`"30"`, `"500m"`). */
+  readonly targetAverageValue: string;
+}
+
+/**
+ * A KEDA scaler (`ScaledObject.spec.triggers[]` entry).
+ */
+export interface KedaTrigger {
+  /** The scaler type, for example `aws-sqs-queue`, `rabbitmq`, `kafka`, `prometheus`. */
+  readonly type: string;
+  /** The scaler's settings (see the KEDA scaler's documentation). */
+  readonly metadata: { [key: string]: string };
+  /**
+   * The TriggerAuthentication (in the workload's namespace) holding the scaler's credentials.
+   * @default - no authentication reference
+   */
+  readonly authenticationRef?: string;
+  /**
+   * A name for the trigger.
+   * @default - unnamed
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of KEDA autoscaling.
+ */
+export interface KedaScalingOptions {
+  /** The scalers (at least one). */
+  readonly triggers: KedaTrigger[];
+  /**
+   * Fewest replicas; 0 lets KEDA scale the worker to zero when the queue is empty.
+   * @default - from the environment profile (production 3, staging 2)
+   */
+  readonly min?: number;
+  /**
+   * Most replicas; more than `min`.
+   * @default - from the environment profile (production 10, staging 4)
+   */
+  readonly max?: number;
+  /**
+   * Seconds between checks of the triggers.
+   * @default 30
+   */
+  readonly pollingIntervalSeconds?: number;
+  /**
+   * Seconds after the last active trigger before scaling to zero (only when `min` is 0).
+   * @default 300
+   */
+  readonly cooldownPeriodSeconds?: number;
+}
+
+/**
+ * How many replicas a Worker runs: fixed, autoscaled on CPU (the default), on an external metric, or by KEDA.
+ */
+export class WorkerScaling {
+  /**
+   * Exactly `replicas` replicas, no autoscaler.
+   */
+  public static fixed(replicas: number): WorkerScaling {
+    return new WorkerScaling('fixed', { min: replicas, max: replicas });
+  }
+
+  /**
+   * A HorizontalPodAutoscaler on CPU utilization.
+   */
+  public static cpu(options: CpuScalingOptions = {}): WorkerScaling {
+    return new WorkerScaling('cpu', options);
+  }
+
+  /**
+   * A HorizontalPodAutoscaler on an external metric (needs an external-metrics adapter in the cluster).
+   */
+  public static externalMetric(options: ExternalMetricScalingOptions): WorkerScaling {
+    return new WorkerScaling('external', options);
+  }
+
+  /**
+   * A KEDA `ScaledObject` (KEDA must be installed; it creates and owns the HorizontalPodAutoscaler).
+   */
+  public static keda(options: KedaScalingOptions): WorkerScaling {
+    return new WorkerScaling('keda', options);
+  }
+
+  /** `fixed`, `cpu`, `external` or `keda`. */
+  public readonly kind: string;
+  /** @internal */
+  public readonly _options: any;
+
+  private constructor(kind: string, options: any) {
+    this.kind = kind;
+    this._options = options;
+  }
+}
+
+/**
+ * Properties of a Worker.
+ */
+export interface WorkerProps extends WorkloadProps {
+  /**
+   * Replica count and autoscaling.
+   * @default - WorkerScaling.cpu() with the profile's range (production 3-10, staging 2-4); development runs 1 fixed replica
+   */
+  readonly scaling?: WorkerScaling;
+  /**
+   * Seconds the worker gets after SIGTERM to finish the message in hand before it is killed. Make it longer than
+   * the slowest message takes to process.
+   * @default 60
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * The port of the worker's health endpoints (probes only: no Service, and the NetworkPolicy admits no callers).
+   * @default 8080
+   */
+  readonly healthPort?: number;
+  /**
+   * The health port's name.
+   * @default "health"
+   */
+  readonly healthPortName?: string;
+  /**
+   * Readiness probe.
+   * @default Probe.http('/readyz') on the health port
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe; must differ from the readiness probe.
+   * @default Probe.http('/livez') on the health port
+   */
+  readonly liveness?: Probe;
+  /**
+   * Startup probe for slow starters.
+   * @default - no startup probe
+   */
+  readonly startup?: Probe;
+  /**
+   * Create a PodDisruptionBudget (maxUnavailable 1).
+   * @default - true in production and staging, false in development
+   */
+  readonly disruptionBudget?: boolean;
+  /**
+   * Spread pods across zones (topology spread) and hosts (anti-affinity).
+   * @default - true in production and staging, false in development
+   */
+  readonly spread?: boolean;
+}
+
+/**
+ * A queue consumer: a Deployment with no Service and no inbound traffic at all (its NetworkPolicy admits nothing),
+ * egress only to DNS and the destinations declared with `allowTo`. Autoscaled on CPU by default, or on an external
+ * metric, or by a KEDA ScaledObject. Hardened pod, own ServiceAccount, PodDisruptionBudget, spread, and a
+ * configurable grace period so the message in hand is finished on shutdown.
+ *
+ * @example
+ * const worker = new k8s.Worker(chart, 'mailer', { image: 'ghcr.io/acme/mailer:2.0.1' });
+ * worker.allowTo(k8s.NetworkPeer.cidr('10.0.0.0/16', { ports: [5672] }));
+ */
+export class Worker extends Workload {
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+  /**
+   * The PodDisruptionBudget.
+   * @default - undefined when no PDB is created (development)
+   */
+  public readonly pdb?: ApiObject;
+  /**
+   * The HorizontalPodAutoscaler (CPU or external metric).
+   * @default - undefined with fixed or KEDA scaling
+   */
+  public readonly hpa?: ApiObject;
+  /**
+   * The KEDA ScaledObject.
+   * @default - undefined unless scaling is WorkerScaling.keda(...)
+   */
+  public readonly scaledObject?: ApiObject;
+  /** The scaling kind in force: `fixed`, `cpu`, `external` or `keda`. */
+  public readonly scalingKind: string;
+  /** The fewest replicas (the fixed count when not autoscaled). */
+  public readonly minReplicas: number;
+  /** The most replicas (the fixed count when not autoscaled). */
+  public readonly maxReplicas: number;
+  /** The health port. */
+  public readonly healthPort: number;
+  /** The health port's name. */
+  public readonly healthPortName: string;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id, props, 'worker');
+    const defaults = Profiles.availability(this.profile);
+    this.healthPort = checkPort(this, 'healthPort', props.healthPort ?? 8080);
+    this.healthPortName = Names.portName(this, 'healthPortName', props.healthPortName ?? 'health');
+    const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 'use the longest time one message takes, for example 60');
+
+    const scaling = props.scaling ?? (defaults.autoscale ? WorkerScaling.cpu() : WorkerScaling.fixed(defaults.minReplicas));
+    this.scalingKind = scaling.kind;
+    const o = scaling._options;
+    if (scaling.kind === 'fixed') {
+      this.minReplicas = this.maxReplicas = checkWhole(this, 'scaling', o.min, 1, 'use WorkerScaling.fixed(2) or more (at least 2 outside development)');
+    } else {
+      const keda = scaling.kind === 'keda';
+      this.minReplicas = o.min ?? defaults.minReplicas;
+      this.maxReplicas = o.max ?? Math.max(defaults.maxReplicas, this.minReplicas + 1);
+      checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more' : 'use 2 or more so one pod can fail (K8S-HA-09)');
+      if (!Number.isInteger(this.maxReplicas) || this.maxReplicas <= this.minReplicas) {
+        fail(this, 'scaling.max', this.maxReplicas, `must be a whole number more than scaling.min (${this.minReplicas}) for the autoscaler to have room`,
+          'raise max, or use WorkerScaling.fixed(n) for a fixed count');
+      }
+    }
+
+    const probes = () => renderProbes(this, props, this.healthPort, this.healthPortName, this.containerPorts);
+    probes();
+    const spread = props.spread ?? defaults.spread;
+    const podTemplate = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, spread });
+    podTemplate();
+
+    const autoscaled = scaling.kind !== 'fixed';
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: this._metadata({
+        annotations: autoscaled
+          // The autoscaler owns the count, so `replicas` is omitted (K8S-HA-02); Polaris is told why (RULES.md A.11.2).
+          ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' }
+          : this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined,
+      }),
+      spec: Lazy.any({
+        produce: () => ({
+          replicas: autoscaled ? undefined : this.minReplicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: { ...this.selectorLabels } },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+          template: podTemplate(),
+        }),
+      }),
+    });
+
+    if (props.disruptionBudget ?? defaults.disruptionBudget) {
+      this.pdb = new ApiObject(this, 'PodDisruptionBudget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: this._metadata(),
+        spec: {
+          maxUnavailable: 1,
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+          selector: { matchLabels: { ...this.selectorLabels } },
+        },
+      });
+    }
+
+    const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
+    if (scaling.kind === 'cpu') {
+      const util = checkWhole(this, 'scaling.targetCpuUtilization', o.targetCpuUtilization ?? 70, 1, 'use a percentage such as 70', 100);
+      this.hpa = this.renderHpa(target, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: util } } }]);
+    } else if (scaling.kind === 'external') {
+      if (typeof o.metricName !== 'string' || !/^[A-Za-z_:][A-Za-z0-9_:.\-]*$/.test(o.metricName)) {
+        fail(this, 'scaling.metricName', o.metricName, 'is not a metric name', 'use the name the metrics adapter serves, for example "sqs_messages_visible"');
+      }
+      const value = o.targetAverageValue;
+      if (typeof value !== 'string' || !/^(\d+(\.\d+)?|\.\d+)(m|k|M|G|Ki|Mi|Gi)?$/.test(value) || Number.parseFloat(value) <= 0) {
+        fail(this, 'scaling.targetAverageValue', value, 'is not a positive quantity', 'give the per-replica target, for example "30" messages');
+      }
+      for (const [k, v] of Object.entries(o.metricSelector ?? {})) Names.labelValue(this, `scaling.metricSelector.${k}`, v as string);
+      const metric: any = { name: o.metricName };
+      if (o.metricSelector && Object.keys(o.metricSelector).length) metric.selector = { matchLabels: { ...o.metricSelector } };
+      this.hpa = this.renderHpa(target, [{ type: 'External', external: { metric, target: { type: 'AverageValue', averageValue: value } } }]);
+    } else if (scaling.kind === 'keda') {
+      this.scaledObject = this.renderKeda(o as KedaScalingOptions);
+    }
+
+    if (this.profile === EnvironmentProfile.DEVELOPMENT) {
+      this.node.addMetadata('shipshape:info', `development profile: ${this.minReplicas} replica(s): not for production load`);
+    }
+  }
+
+  /** The health port (for probes; no caller may connect). */
+  public get containerPorts(): number[] {
+    return [this.healthPort];
+  }
+
+  /** @internal */
+  protected _mainPorts(): ContainerPort[] {
+    return [{ name: this.healthPortName, port: this.healthPort }];
+  }
+
+  /** @internal */
+  protected _mainContainerExtras(): any {
+    return renderProbes(this, this._props as WorkerProps, this.healthPort, this.healthPortName, this.containerPorts);
+  }
+
+  /** @internal */
+  protected _ingressRefusal(): string | undefined {
+    return 'is a Worker, which accepts no inbound connections (it pulls work from a queue; its NetworkPolicy admits nothing)';
+  }
+
+  private renderHpa(target: any, metrics: any[]): ApiObject {
+    return new ApiObject(this, 'HorizontalPodAutoscaler', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: this._metadata(),
+      spec: { scaleTargetRef: target, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, metrics },
+    });
+  }
+
+  private renderKeda(o: KedaScalingOptions): ApiObject {
+    if (!Array.isArray(o.triggers) || o.triggers.length === 0) {
+      fail(this, 'scaling.triggers', o.triggers, 'must name at least one KEDA scaler', "pass for example { type: 'aws-sqs-queue', metadata: { queueURL: '...', queueLength: '30', awsRegion: 'eu-west-1' } }");
+    }
+    const triggers = o.triggers.map((t, i) => {
+      if (typeof t.type !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(t.type)) {
+        fail(this, `scaling.triggers[${i}].type`, t.type, 'is not a KEDA scaler type', "use the scaler's type, for example 'aws-sqs-queue', 'rabbitmq' or 'kafka'");
+      }
+      if (!t.metadata || typeof t.metadata !== 'object' || Object.keys(t.metadata).length === 0) {
+        fail(this, `scaling.triggers[${i}].metadata`, t.metadata, 'must hold the scaler settings', "see the scaler's KEDA documentation, for example { queueLength: '30' }");
+      }
+      for (const [k, v] of Object.entries(t.metadata)) {
+        if (typeof v !== 'string') fail(this, `scaling.triggers[${i}].metadata.${k}`, v, 'must be a string (KEDA reads every setting as text)', `write it as ${JSON.stringify(String(v))}`);
+      }
+      const r: any = { type: t.type, metadata: { ...t.metadata } };
+      if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);
+      if (t.authenticationRef !== undefined) r.authenticationRef = { name: Names.dnsSubdomain(this, `scaling.triggers[${i}].authenticationRef`, t.authenticationRef) };
+      return r;
+    });
+    const polling = checkWhole(this, 'scaling.pollingIntervalSeconds', o.pollingIntervalSeconds ?? 30, 1, 'use for example 30');
+    const cooldown = checkWhole(this, 'scaling.cooldownPeriodSeconds', o.cooldownPeriodSeconds ?? 300, 0, 'use for example 300');
+    return new ApiObject(this, 'ScaledObject', {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: this._metadata(),
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicaCount: this.minReplicas,
+        maxReplicaCount: this.maxReplicas,
+        pollingInterval: polling,
+        cooldownPeriod: cooldown,
+        triggers,
+      },
+    });
+  }
+}
