@@ -31,6 +31,33 @@ export interface PolicyOptions {
 }
 
 const SUPPRESSIONS = new WeakMap<IConstruct, Suppression[]>();
+/** Per app: whether a synth is running, and which attached checks already ran in it. */
+const SYNTH_STATE = new WeakMap<App, { active: number; done: Set<object> }>();
+
+/**
+ * cdk8s re-runs every node validation once per chart (Chart.toJson validates the whole app), so the
+ * check remembers that it already ran during the current `synth()` / `synthYaml()` and runs once.
+ */
+function trackSynth(app: App): { active: number; done: Set<object> } {
+  let state = SYNTH_STATE.get(app);
+  if (state) return state;
+  const st = { active: 0, done: new Set<object>() };
+  SYNTH_STATE.set(app, st);
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const original = (app as any)[method];
+    (app as any)[method] = function (this: App, ...args: any[]) {
+      if (st.active === 0) st.done.clear();
+      st.active++;
+      try {
+        return original.apply(this, args);
+      } finally {
+        st.active--;
+        if (st.active === 0) st.done.clear();
+      }
+    };
+  }
+  return st;
+}
 const OPTIONS = new WeakMap<IConstruct, PolicyOptions>();
 
 /**
@@ -88,8 +115,15 @@ export class Policy {
     if (!isApp && !(scope instanceof Chart)) {
       fail(scope, 'scope', scope.node.path || '<root>', 'must be a cdk8s App or Chart', 'attach the policy to your App or to a Chart');
     }
+    const owner = App.of(scope);
+    const state = owner instanceof App ? trackSynth(owner) : undefined;
+    const token = {};
     scope.node.addValidation({
       validate: () => {
+        if (state && state.active > 0) {
+          if (state.done.has(token)) return [];
+          state.done.add(token);
+        }
         const charts: Chart[] = isApp ? (scope as App).charts : [scope as Chart];
         const objects = [];
         for (const chart of charts) {

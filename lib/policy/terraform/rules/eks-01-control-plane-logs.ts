@@ -1,0 +1,18 @@
+import { at, ERROR, list, tfRule } from '../define';
+
+const TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+/** EKS-01: all five control-plane log types are enabled. */
+export const EKS_01 = tfRule({
+  id: 'SS-EKS-001',
+  catalog: ['EKS-01'],
+  severity: ERROR,
+  kinds: ['aws_eks_cluster'],
+  message: 'Not every control-plane log type is enabled',
+  fix: 'set enabled_cluster_log_types to ["api", "audit", "authenticator", "controllerManager", "scheduler"]',
+  check: (doc) => {
+    const enabled = list(doc.manifest.enabled_cluster_log_types);
+    return TYPES.filter((t) => !enabled.includes(t))
+      .map((t) => at('enabled_cluster_log_types', `control-plane log type "${t}" is not enabled`));
+  },
+});

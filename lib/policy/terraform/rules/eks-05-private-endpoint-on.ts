@@ -1,0 +1,15 @@
+import { at, block, ERROR, isTrue, tfRule } from '../define';
+
+/** EKS-05: the private API endpoint is on. */
+export const EKS_05 = tfRule({
+  id: 'SS-EKS-005',
+  catalog: ['EKS-05'],
+  severity: ERROR,
+  kinds: ['aws_eks_cluster'],
+  message: 'The private API endpoint is off (the provider default is off)',
+  fix: 'set vpc_config.endpoint_private_access = true',
+  check: (doc) => {
+    const vpc = block(doc.manifest.vpc_config);
+    return isTrue(vpc?.endpoint_private_access) ? [] : [at('vpc_config.endpoint_private_access')];
+  },
+});

@@ -1,0 +1,18 @@
+import { at, block, ERROR, isFalse, list, tfRule } from '../define';
+
+/** EKS-06: a public endpoint, if on, is limited to listed CIDRs, never 0.0.0.0/0. */
+export const EKS_06 = tfRule({
+  id: 'SS-EKS-006',
+  catalog: ['EKS-06'],
+  severity: ERROR,
+  kinds: ['aws_eks_cluster'],
+  message: 'The public API endpoint is open to 0.0.0.0/0',
+  fix: 'turn the public endpoint off, or set vpc_config.public_access_cidrs to your own ranges (never 0.0.0.0/0)',
+  check: (doc) => {
+    const vpc = block(doc.manifest.vpc_config);
+    if (isFalse(vpc?.endpoint_public_access)) return undefined;
+    const cidrs = list(vpc?.public_access_cidrs);
+    if (cidrs.length === 0) return [at('vpc_config.public_access_cidrs', 'public_access_cidrs is unset, so it defaults to 0.0.0.0/0')];
+    return cidrs.includes('0.0.0.0/0') ? [at('vpc_config.public_access_cidrs')] : [];
+  },
+});

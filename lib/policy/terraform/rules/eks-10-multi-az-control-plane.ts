@@ -1,0 +1,17 @@
+import { at, block, ERROR, list, subnetZones, tfRule } from '../define';
+
+/** EKS-10: control-plane subnets span at least two availability zones. */
+export const EKS_10 = tfRule({
+  id: 'SS-EKS-010',
+  catalog: ['EKS-10'],
+  severity: ERROR,
+  kinds: ['aws_eks_cluster'],
+  message: 'The control-plane subnets do not span at least two availability zones',
+  fix: 'list subnets of at least two availability zones in vpc_config.subnet_ids',
+  check: (doc, index) => {
+    const ids = list(block(doc.manifest.vpc_config)?.subnet_ids);
+    if (ids.length < 2) return [at('vpc_config.subnet_ids', 'fewer than two subnets')];
+    const { zones, unknown } = subnetZones(ids, index);
+    return unknown === 0 && zones.size < 2 ? [at('vpc_config.subnet_ids', `all subnets are in ${[...zones].join(', ')}`)] : [];
+  },
+});

@@ -1,0 +1,20 @@
+import { at, block, ERROR, tfRule } from '../define';
+import { Violation } from '../../rule';
+
+/** EKS-12: IMDSv2 is required on nodes. */
+export const EKS_12 = tfRule({
+  id: 'SS-EKS-012',
+  catalog: ['EKS-12'],
+  severity: ERROR,
+  kinds: ['aws_launch_template'],
+  message: 'IMDSv2 is not required on the instances',
+  fix: 'set metadata_options { http_endpoint = "enabled", http_tokens = "required" }',
+  check: (doc) => {
+    const md = block(doc.manifest.metadata_options);
+    if (!md) return [at('metadata_options', 'metadata_options is missing')];
+    const v: Violation[] = [];
+    if (md.http_tokens !== 'required') v.push(at('metadata_options.http_tokens'));
+    if (md.http_endpoint === 'disabled') v.push(at('metadata_options.http_endpoint', 'disabling IMDS breaks node bootstrap; require IMDSv2 instead'));
+    return v;
+  },
+});

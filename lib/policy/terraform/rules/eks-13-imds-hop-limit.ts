@@ -1,0 +1,16 @@
+import { at, block, tfRule, WARNING } from '../define';
+
+/** EKS-13: the IMDS hop limit is 1, so pods cannot reach the node's credentials. */
+export const EKS_13 = tfRule({
+  id: 'SS-EKS-013',
+  catalog: ['EKS-13'],
+  severity: WARNING,
+  kinds: ['aws_launch_template'],
+  message: 'The IMDS hop limit is not 1: pods can reach the node role credentials',
+  fix: 'set metadata_options.http_put_response_hop_limit = 1 and give pods IRSA or Pod Identity roles',
+  check: (doc) => {
+    const md = block(doc.manifest.metadata_options);
+    if (!md) return undefined;
+    return Number(md.http_put_response_hop_limit) === 1 ? [] : [at('metadata_options.http_put_response_hop_limit')];
+  },
+});

@@ -1,0 +1,24 @@
+import { at, block, blocks, ERROR, isTrue, tfRule } from '../define';
+import { Violation } from '../../rule';
+
+/** EKS-16: node volumes are encrypted with a KMS key. */
+export const EKS_16 = tfRule({
+  id: 'SS-EKS-016',
+  catalog: ['EKS-16'],
+  severity: ERROR,
+  kinds: ['aws_launch_template'],
+  message: 'Node volumes are not encrypted with a KMS key',
+  fix: 'add block_device_mappings with ebs { encrypted = "true", kms_key_id = aws_kms_key.<key>.arn }',
+  check: (doc) => {
+    const maps = blocks(doc.manifest.block_device_mappings);
+    if (maps.length === 0) return [at('block_device_mappings', 'no block_device_mappings: volume encryption depends on account defaults')];
+    const v: Violation[] = [];
+    maps.forEach((bd: any, i: number) => {
+      const ebs = block(bd.ebs);
+      if (!ebs) return;
+      if (!isTrue(ebs.encrypted)) v.push(at(`block_device_mappings[${i}].ebs.encrypted`));
+      if (!ebs.kms_key_id) v.push(at(`block_device_mappings[${i}].ebs.kms_key_id`, 'no kms_key_id: the volume uses the AWS-managed key'));
+    });
+    return v;
+  },
+});

@@ -1,0 +1,21 @@
+import { at, block, list, subnetZones, tfRule, WARNING } from '../define';
+import { Violation } from '../../rule';
+
+/** EKS-18: node groups span two or more zones with at least two nodes. */
+export const EKS_18 = tfRule({
+  id: 'SS-EKS-018',
+  catalog: ['EKS-18'],
+  severity: WARNING,
+  kinds: ['aws_eks_node_group'],
+  message: 'The node group does not spread at least two nodes over at least two availability zones',
+  fix: 'give the node group subnets in two or more zones and scaling_config.min_size >= 2',
+  check: (doc, index) => {
+    const v: Violation[] = [];
+    const ids = list(doc.manifest.subnet_ids);
+    const { zones, unknown } = subnetZones(ids, index);
+    if (ids.length < 2 || (unknown === 0 && zones.size < 2)) v.push(at('subnet_ids', 'the subnets are in a single zone'));
+    const min = Number(block(doc.manifest.scaling_config)?.min_size);
+    if (!(min >= 2)) v.push(at('scaling_config.min_size', `min_size is ${Number.isNaN(min) ? 'unset' : min}`));
+    return v;
+  },
+});

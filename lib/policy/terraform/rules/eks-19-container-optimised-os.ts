@@ -1,0 +1,15 @@
+import { at, tfRule, WARNING } from '../define';
+
+/** EKS-19: nodes run a container-optimised OS (AL2023 or Bottlerocket). */
+export const EKS_19 = tfRule({
+  id: 'SS-EKS-019',
+  catalog: ['EKS-19'],
+  severity: WARNING,
+  kinds: ['aws_eks_node_group'],
+  message: 'The node group does not use a container-optimised OS',
+  fix: 'set ami_type to an AL2023_* or BOTTLEROCKET_* type',
+  check: (doc) => {
+    const t = doc.manifest.ami_type;
+    return typeof t === 'string' && (t.startsWith('AL2023_') || t.startsWith('BOTTLEROCKET_')) ? [] : [at('ami_type', `ami_type is ${t ?? 'unset'}`)];
+  },
+});

@@ -1,0 +1,27 @@
+import { at, ERROR, list, refersTo, resolveRef, tfRule } from '../define';
+import { Violation } from '../../rule';
+
+const REQUIRED = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'];
+const FORBIDDEN = ['AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess', 'AdministratorAccess', 'PowerUserAccess'];
+
+/** EKS-20: node roles hold worker, ECR read-only and SSM policies; the CNI policy lives on the vpc-cni identity. */
+export const EKS_20 = tfRule({
+  id: 'SS-EKS-020',
+  catalog: ['EKS-20'],
+  severity: ERROR,
+  kinds: ['aws_eks_node_group'],
+  message: 'The node role is not least-privilege',
+  fix: 'attach only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly and AmazonSSMManagedInstanceCore to the node role; put AmazonEKS_CNI_Policy on the vpc-cni IRSA or Pod Identity role',
+  check: (doc, index) => {
+    const role = resolveRef(doc.manifest.node_role_arn, index, 'aws_iam_role');
+    if (!role) return undefined;
+    const attached = [
+      ...list(role.manifest.managed_policy_arns),
+      ...index.ofKind('aws_iam_role_policy_attachment').filter((a) => refersTo(a.manifest.role, role, 'name')).map((a) => a.manifest.policy_arn),
+    ].map((arn: any) => String(arn).split('/').pop() as string);
+    const v: Violation[] = [];
+    for (const p of REQUIRED) if (!attached.includes(p)) v.push(at('node_role_arn', `node role ${role.name} lacks ${p}`));
+    for (const p of FORBIDDEN) if (attached.includes(p)) v.push(at('node_role_arn', `node role ${role.name} has ${p}`));
+    return v;
+  },
+});

@@ -1,0 +1,246 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Errors } from '../../lib/core';
+import {
+  DocumentIndex, IRule, KubernetesPack, Policy, PolicyDocument, PolicyEngine, PolicyReport, RuleResult, Severity,
+} from '../../lib/policy';
+import { _runPolicy } from '../../lib/policy/run';
+import { find, goodManifests, pod } from './fixtures/good';
+
+function outdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-policy-'));
+}
+
+/** An app with one chart holding the compliant output as raw ApiObjects (ids = kind-name). */
+function goodApp(mutate?: (ms: any[]) => void) {
+  const app = new App({ outdir: outdir() });
+  const chart = new Chart(app, 'shop');
+  const ms = goodManifests();
+  mutate?.(ms);
+  for (const m of ms) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
+  return { app, chart };
+}
+
+const breakWebPrivileged = (ms: any[]) => { pod(find(ms, 'Deployment', 'web')).containers[0].securityContext.privileged = true; };
+
+let stderr: string;
+beforeEach(() => {
+  stderr = '';
+  jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('Policy.suppress', () => {
+  test('a reason shorter than 10 characters fails with a clear message', () => {
+    const { chart } = goodApp();
+    const web = chart.node.findChild('Deployment-web');
+    let err: any;
+    try { Policy.suppress(web, 'SS-K8S-001', 'because'); } catch (e) { err = e; }
+    expect(Errors.isValidationError(err)).toBe(true);
+    expect(err.message).toBe('shop/Deployment-web: reason ("because") must be at least 10 characters; say why the rule does not apply here, so a reviewer can judge it');
+  });
+
+  test('an empty rule id fails', () => {
+    const { chart } = goodApp();
+    expect(() => Policy.suppress(chart, ' ', 'a good enough reason')).toThrow('shop: ruleId (" ") must name a rule, for example SS-K8S-012; pass the id shown in the policy report');
+  });
+
+  test('is recorded with the construct path', () => {
+    const { app, chart } = goodApp();
+    Policy.suppress(chart, 'SS-K8S-001', 'debug agent needs it');
+    expect(Policy.suppressionsOf(app)).toEqual([{ ruleId: 'SS-K8S-001', reason: 'debug agent needs it', path: 'shop' }]);
+  });
+});
+
+describe('Policy.attach on a plain cdk8s App', () => {
+  test('a compliant app synthesizes, prints nothing and writes empty reports', () => {
+    const { app } = goodApp();
+    Policy.attach(app);
+    app.synth();
+    expect(fs.existsSync(path.join(app.outdir, 'shop.k8s.yaml'))).toBe(true);
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.json'), 'utf-8'));
+    expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
+    expect(json.findings).toEqual([]);
+    expect(stderr).toBe('');
+  });
+
+  test('an error fails the synth before any manifest is written', () => {
+    const { app } = goodApp(breakWebPrivileged);
+    Policy.attach(app);
+    expect(() => app.synth()).toThrow(/SS-K8S-001 at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged: Container runs privileged/);
+    expect(fs.readdirSync(app.outdir).filter(f => f.endsWith('.yaml'))).toEqual([]);
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.json'), 'utf-8'));
+    expect(json.findings[0]).toMatchObject({ ruleId: 'SS-K8S-001', path: 'shop/Deployment-web', kind: 'Deployment', name: 'web', severity: 'error' });
+    expect(stderr).toContain('shop/Deployment-web (Deployment web)');
+  });
+
+  test('a suppression on the object lets the synth pass and shows in the summary and reports', () => {
+    const { app, chart } = goodApp(breakWebPrivileged);
+    Policy.attach(app);
+    Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'node debugger needs host access');
+    app.synth();
+    expect(stderr).toContain('SUPPRESSED SS-K8S-001');
+    expect(stderr).toContain('reason: node debugger needs host access');
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.json'), 'utf-8'));
+    expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 1 });
+    expect(json.findings[0].suppressed).toEqual({ reason: 'node debugger needs host access', scope: 'shop/Deployment-web' });
+    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.sarif'), 'utf-8'));
+    expect(sarif.runs[0].results[0].suppressions).toEqual([{ kind: 'external', justification: 'node debugger needs host access' }]);
+  });
+
+  test('a suppression on a parent construct covers the objects under it, not siblings with the same prefix', () => {
+    const app = new App({ outdir: outdir() });
+    const chart = new Chart(app, 'shop');
+    const ms = goodManifests();
+    breakWebPrivileged(ms);
+    const group = new Construct(chart, 'web');
+    const sibling = new Construct(chart, 'web2');
+    for (const m of ms) new ApiObject(m.metadata.name === 'web' ? group : sibling, `${m.kind}-${m.metadata.name}`, m);
+    Policy.suppress(sibling, 'SS-K8S-001', 'does not cover shop/web objects');
+    Policy.attach(app);
+    expect(() => app.synth()).toThrow(/SS-K8S-001/);
+    Policy.suppress(group, 'SS-K8S-001', 'covers every object under shop/web');
+    app.synth();
+  });
+
+  test('a stale suppression is reported as a warning', () => {
+    const { app, chart } = goodApp();
+    Policy.suppress(chart, 'SS-K8S-010', 'left over from the old chart');
+    Policy.attach(app);
+    app.synth();
+    expect(stderr).toContain('WARNING SS-POLICY-001: suppression of SS-K8S-010 matches no finding (reason: left over from the old chart)');
+  });
+
+  test('warnings print once per synth and do not fail it', () => {
+    const { app } = goodApp(ms => { delete find(ms, 'Ingress', 'web').spec.tls; });
+    Policy.attach(app);
+    app.synth();
+    expect(stderr.match(/SS-K8S-055/g)).toHaveLength(1);
+    expect(stderr.startsWith('shipshape policy: 0 errors, 1 warning, 0 suppressed')).toBe(true);
+  });
+
+  test('reports are byte-identical across synths', () => {
+    const a = goodApp(breakWebPrivileged);
+    const b = goodApp(breakWebPrivileged);
+    for (const x of [a, b]) {
+      Policy.attach(x.app);
+      expect(() => x.app.synth()).toThrow();
+    }
+    for (const f of ['policy-report.json', 'policy-report.sarif']) {
+      expect(fs.readFileSync(path.join(a.app.outdir, f))).toEqual(fs.readFileSync(path.join(b.app.outdir, f)));
+    }
+  });
+
+  test('writeReports: false writes no report', () => {
+    const { app } = goodApp();
+    Policy.attach(app, { writeReports: false });
+    app.synth();
+    expect(fs.existsSync(path.join(app.outdir, 'policy-report.json'))).toBe(false);
+  });
+});
+
+describe('Policy.attach on one Chart', () => {
+  test('checks only that chart and names its reports after it', () => {
+    const app = new App({ outdir: outdir() });
+    const checked = new Chart(app, 'checked');
+    const other = new Chart(app, 'other');
+    const ms = goodManifests();
+    for (const m of ms) new ApiObject(checked, `${m.kind}-${m.metadata.name}`, m);
+    new ApiObject(other, 'bad', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', namespace: 'shop' }, spec: { externalIPs: ['1.2.3.4'] } });
+    Policy.attach(checked);
+    app.synth();
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'checked.policy-report.json'), 'utf-8'));
+    expect(json.findings).toEqual([]);
+    Policy.attach(other);
+    expect(() => app.synth()).toThrow(/SS-K8S-052/);
+  });
+
+  test('refuses a scope that is neither an App nor a Chart', () => {
+    const { chart } = goodApp();
+    expect(() => Policy.attach(new Construct(chart, 'plain'))).toThrow('shop/plain: scope ("shop/plain") must be a cdk8s App or Chart; attach the policy to your App or to a Chart');
+  });
+});
+
+describe('_runPolicy (the k8s.App hook)', () => {
+  const objects = (ms: any[]) => ms.map(m => ({ manifest: m, path: `shop/${m.kind}-${m.metadata.name}`, chart: 'shop' }));
+
+  test('throws the error summary and writes the reports into outdir', () => {
+    const app = new App({ outdir: outdir() });
+    const ms = goodManifests();
+    breakWebPrivileged(ms);
+    const dir = outdir();
+    expect(() => _runPolicy(app, objects(ms), dir)).toThrow(/^shipshape policy: 1 error, 0 warnings, 0 suppressed\n\nshop\/Deployment-web \(Deployment web\)\n {2}ERROR SS-K8S-001/);
+    expect(fs.existsSync(path.join(dir, 'policy-report.json'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'policy-report.sarif'))).toBe(true);
+  });
+
+  test('passes a compliant output silently', () => {
+    const app = new App({ outdir: outdir() });
+    _runPolicy(app, objects(goodManifests()));
+    expect(stderr).toBe('');
+  });
+
+  test('uses the packs set with Policy.configure', () => {
+    const app = new App({ outdir: outdir() });
+    const ms = goodManifests();
+    breakWebPrivileged(ms);
+    Policy.configure(app, { packs: [new KubernetesPack({ exclude: ['SS-K8S-001'] })] });
+    _runPolicy(app, objects(ms));
+  });
+});
+
+describe('engine', () => {
+  class NoTeamLabel implements IRule {
+    public readonly id = 'ACME-001';
+    public readonly severity = Severity.ERROR;
+    public readonly message = 'Object has no team label';
+    public readonly fix = 'add metadata.labels.team';
+    public readonly kinds = ['Deployment'];
+    public evaluate(doc: PolicyDocument, _index: DocumentIndex): RuleResult {
+      return doc.manifest.metadata?.labels?.team ? RuleResult.compliant() : RuleResult.violation('metadata.labels.team');
+    }
+  }
+
+  const docOf = (m: any, p: string): PolicyDocument => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, manifest: m, path: p });
+
+  test('users can write their own rules and packs', () => {
+    const report = new PolicyEngine({ packs: [{ name: 'acme', rules: [new NoTeamLabel()] }] })
+      .check(goodManifests().map((m, i) => docOf(m, `d${i}`)));
+    expect(report.errors.map(f => `${f.ruleId} ${f.name} ${f.jsonPath}`)).toEqual(['ACME-001 web metadata.labels.team', 'ACME-001 api metadata.labels.team']);
+    expect(report.toSarif().runs[0].tool.driver.rules).toEqual([expect.objectContaining({ id: 'ACME-001', properties: { pack: 'acme' } })]);
+  });
+
+  test('a rule that throws becomes an error finding, not a crash', () => {
+    const boom: IRule = {
+      id: 'BOOM', severity: Severity.WARNING, message: 'never', fix: 'never',
+      evaluate: () => { throw new Error('cannot read x'); },
+    };
+    const report = new PolicyEngine({ packs: [{ name: 'b', rules: [boom] }] }).check([docOf(goodManifests()[0], 'ns')]);
+    expect(report.errors.map(f => `${f.ruleId}: ${f.message}`)).toEqual(['SS-POLICY-002: rule BOOM could not check this document: cannot read x']);
+  });
+
+  test('duplicate rule ids are refused', () => {
+    expect(() => new PolicyEngine({ packs: [new KubernetesPack(), new KubernetesPack()] })).toThrow('policy: rule id SS-K8S-001 appears twice (pack kubernetes); every rule needs a unique id');
+  });
+
+  test('the most specific suppression wins', () => {
+    const ms = goodManifests();
+    breakWebPrivileged(ms);
+    const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(ms.map((m, i) => docOf(m, `app/${i}`)), {
+      suppressions: [
+        { ruleId: 'SS-K8S-001', reason: 'whole app reason', path: '' },
+        { ruleId: 'SS-K8S-001', reason: 'specific reason here', path: `app/${ms.indexOf(find(ms, 'Deployment', 'web'))}` },
+      ],
+    });
+    expect(report.suppressed.map(f => f.suppression!.reason)).toEqual(['specific reason here']);
+    expect(report.warnings.map(f => f.ruleId)).toEqual(['SS-POLICY-001']);
+  });
+
+  test('report file names are exposed', () => {
+    expect(PolicyReport.JSON_FILE_NAME).toBe('policy-report.json');
+    expect(PolicyReport.SARIF_FILE_NAME).toBe('policy-report.sarif');
+  });
+});
