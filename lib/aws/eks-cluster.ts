@@ -19,6 +19,7 @@ import { AwsContext, dependsOnRef, policyJson } from './private/aws-context';
 import { parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { renderCostTags } from './private/tags';
+import { TerraformPolicy } from './terraform-policy';
 import { NodePool, NodePoolOptions } from './node-pool';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { ClusterProfile, StorageClassProfile } from '../core/cluster-profile';
@@ -162,6 +163,7 @@ export class EksCluster extends Construct implements IEksCluster {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
+    TerraformPolicy._ensure(this);
     if (!props.network) fail(this, 'network', props.network, 'is required', 'pass a Network');
     this.network = props.network;
     this.region = props.network.region;

@@ -5,3 +5,5 @@ export * from './eks-cluster';
 export * from './node-pool';
 export * from './workload-identity';
 export * from './policy-statement';
+export * from './terraform-policy';
+export * from '../policy/terraform/terraform-pack';

@@ -18,6 +18,7 @@ import { AwsContext, policyJson } from './private/aws-context';
 import { cidrContains, cidrOverlaps, parseCidr, ParsedCidr, planSubnets } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { renderCostTags } from './private/tags';
+import { TerraformPolicy } from './terraform-policy';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
@@ -132,6 +133,7 @@ export class Network extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    TerraformPolicy._ensure(this);
     const tags = renderCostTags(this, 'tags', props.tags);
     this.costTags = props.tags;
     this.environment = props.environment ?? EnvironmentProfile.PRODUCTION;

@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { PolicyEngine } from '../policy/engine';
+import { covers } from '../policy/internal';
+import { Policy } from '../policy/policy';
+import { PolicyReport } from '../policy/report';
+import { IRulePack } from '../policy/rule';
+import { TerraformDocuments, TerraformPack } from '../policy/terraform/terraform-pack';
+
+/**
+ * How the Terraform policy check runs on a stack's synth.
+ */
+export interface TerraformPolicyOptions {
+  /**
+   * The rule packs to run.
+   * @default - [new TerraformPack()]
+   */
+  readonly packs?: IRulePack[];
+  /**
+   * Write `policy-report.json` and `policy-report.sarif` next to the stack's `cdk.tf.json`.
+   * @default true
+   */
+  readonly writeReports?: boolean;
+  /**
+   * Where to write the reports.
+   * @default - the stack's output directory (`<outdir>/stacks/<stack>`)
+   */
+  readonly reportDir?: string;
+}
+
+const ATTACHED = new WeakMap<TerraformStack, { options: TerraformPolicyOptions; report?: PolicyReport }>();
+
+/**
+ * Runs the Terraform policy pack on every synth of a cdktf stack, as a stack validation: it runs
+ * before the stack's `cdk.tf.json` is written; error findings fail the synth (no file is written),
+ * warnings are printed on stderr; reports (JSON, SARIF) are written next to the output.
+ * Suppress a rule for a construct with `policy.Policy.suppress(scope, 'SS-EKS-004', reason)`.
+ *
+ * shipshape's AWS constructs attach it to their stack automatically; call `attach` to change the
+ * options or to check a stack that has no shipshape construct.
+ */
+export class TerraformPolicy {
+  /**
+   * Attaches the check to `stack` (once; a second call replaces the options).
+   */
+  public static attach(stack: TerraformStack, options: TerraformPolicyOptions = {}): void {
+    const existing = ATTACHED.get(stack);
+    if (existing) {
+      ATTACHED.set(stack, { options });
+      return;
+    }
+    ATTACHED.set(stack, { options });
+    stack.node.addValidation({ validate: () => TerraformPolicy.run(stack) });
+  }
+
+  /**
+   * The report of the last check of `stack`.
+   * @returns undefined when the stack has not been synthesized with the check attached
+   */
+  public static lastReport(stack: TerraformStack): PolicyReport | undefined {
+    return ATTACHED.get(stack)?.report;
+  }
+
+  /**
+   * Attaches the check with default options to the stack of `scope` unless one is attached.
+   * @internal
+   */
+  public static _ensure(scope: IConstruct): void {
+    const stack = TerraformStack.of(scope);
+    if (!ATTACHED.has(stack)) TerraformPolicy.attach(stack);
+  }
+
+  private static run(stack: TerraformStack): string[] {
+    const state = ATTACHED.get(stack)!;
+    const options = state.options;
+    const json = stack.toTerraform();
+    const docs = TerraformDocuments.fromJson(json, stack.node.path);
+    const engine = new PolicyEngine({ packs: options.packs ?? [new TerraformPack()] });
+    const scopePath = stack.node.path;
+    const report = engine._check(docs, Policy.suppressionsOf(stack), [],
+      (s) => covers(scopePath, s.path) || covers(s.path, scopePath));
+    state.report = report;
+    if (options.writeReports ?? true) {
+      const dir = options.reportDir ?? path.join(App.of(stack).outdir, 'stacks', stack.node.id);
+      fs.mkdirSync(dir, { recursive: true });
+      report.writeFiles(dir);
+    }
+    if (report.findings.length > 0) process.stderr.write(report.summary());
+    return report.hasErrors ? [report.summary(true)] : [];
+  }
+
+  private constructor() {}
+}
