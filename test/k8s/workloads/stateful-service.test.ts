@@ -1,0 +1,299 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { EnvironmentProfile, Errors } from '../../../lib/core';
+import {
+  ClaimRetention, NetworkPeer, PodManagementPolicy, Probe, Schedule, StatefulService, StatefulServiceProps, VolumeAccessMode,
+} from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
+
+const IMAGE = 'ghcr.io/acme/store:2.1.0';
+
+function build(props: Partial<StatefulServiceProps> = {}, id = 'db'): { objs: any[]; ss: StatefulService } {
+  const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const ss = new StatefulService(c, id, { image: IMAGE, ...props });
+  return { objs: c.toJson(), ss };
+}
+
+const find = (objs: any[], kind: string, name?: string) => objs.find(o => o.kind === kind && (name === undefined || o.metadata.name === name));
+const sts = (objs: any[]) => find(objs, 'StatefulSet').spec;
+const pod = (objs: any[]) => sts(objs).template.spec;
+const main = (objs: any[]) => pod(objs).containers[0];
+
+function expectError(fn: () => unknown, message: string | RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(Error);
+  expect(Errors.isValidationError(caught)).toBe(true);
+  expect((caught as Error).message).toMatch(message);
+}
+
+function policyErrors(objs: any[]): string[] {
+  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
+    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
+  })));
+  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
+}
+
+describe('StatefulService defaults', () => {
+  const { objs, ss } = build();
+
+  test('creates ServiceAccount, NetworkPolicy, StatefulSet, headless and client Services and a PDB, no backup', () => {
+    expect(objs.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'NetworkPolicy/db', 'PodDisruptionBudget/db', 'Service/db', 'Service/db-headless', 'ServiceAccount/db', 'StatefulSet/db',
+    ]);
+    expect(ss.backupSchedule).toBeUndefined();
+    for (const o of objs) expect(o.metadata.namespace).toBe('shop');
+    expect(find(objs, 'StatefulSet').metadata.labels['app.kubernetes.io/component']).toBe('database');
+  });
+
+  test('3 replicas, OrderedReady, RollingUpdate partition 0, minReadySeconds 10, claims retained, grace 60 s', () => {
+    const s = sts(objs);
+    expect(s.replicas).toBe(3);
+    expect(ss.replicas).toBe(3);
+    expect(s.serviceName).toBe('db-headless');
+    expect(s.podManagementPolicy).toBe('OrderedReady');
+    expect(s.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+    expect(s.minReadySeconds).toBe(10);
+    expect(s.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(s.volumeClaimTemplates).toBeUndefined();
+    expect(s.selector.matchLabels).toEqual(ss.selectorLabels);
+    expect(pod(objs).terminationGracePeriodSeconds).toBe(60);
+  });
+
+  test('one replica per host (required anti-affinity) and a zone spread', () => {
+    const p = pod(objs);
+    expect(p.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: ss.selectorLabels } },
+    ]);
+    expect(p.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: ss.selectorLabels } },
+    ]);
+  });
+
+  test('client port 8080 named "client", probes /readyz and /livez on it', () => {
+    const c = main(objs);
+    expect(c.ports).toEqual([{ name: 'client', containerPort: 8080, protocol: 'TCP' }]);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'client' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'client' });
+    expect(c.startupProbe).toBeUndefined();
+    expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
+  test('headless Service: clusterIP None, publishes not-ready addresses; client Service on the same port', () => {
+    const h = find(objs, 'Service', 'db-headless').spec;
+    expect(h.clusterIP).toBe('None');
+    expect(h.publishNotReadyAddresses).toBe(true);
+    expect(h.ports).toEqual([{ name: 'client', port: 8080, targetPort: 'client', protocol: 'TCP' }]);
+    const s = find(objs, 'Service', 'db').spec;
+    expect(s.type).toBe('ClusterIP');
+    expect(s.clusterIP).toBeUndefined();
+    expect(s.ports).toEqual([{ name: 'client', port: 8080, targetPort: 'client', protocol: 'TCP' }]);
+    expect(ss.headlessServiceName).toBe('db-headless');
+  });
+
+  test('PDB maxUnavailable 1', () => {
+    expect(find(objs, 'PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: ss.selectorLabels },
+    });
+  });
+
+  test('NetworkPolicy lets the replicas talk to each other on every port', () => {
+    const np = find(objs, 'NetworkPolicy').spec;
+    expect(np.ingress).toEqual([{ from: [{ podSelector: { matchLabels: ss.selectorLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(np.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: ss.selectorLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] });
+  });
+
+  test('an odd replica count gives no warning', () => {
+    expect(ss.node.metadata.filter(m => m.type === 'shipshape:warning')).toEqual([]);
+  });
+
+  test('validates strictly against Kubernetes 1.27 and 1.36 and passes the policy pack without error', () => {
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('development profile: 1 replica, no PDB, no spread', () => {
+    const dev = build({ profile: EnvironmentProfile.DEVELOPMENT });
+    expect(sts(dev.objs).replicas).toBe(1);
+    expect(find(dev.objs, 'PodDisruptionBudget')).toBeUndefined();
+    expect(dev.ss.pdb).toBeUndefined();
+    expect(pod(dev.objs).affinity).toBeUndefined();
+    expect(pod(dev.objs).topologySpreadConstraints).toBeUndefined();
+  });
+});
+
+describe('StatefulService options', () => {
+  const full: Partial<StatefulServiceProps> = {
+    port: 5432,
+    portName: 'postgres',
+    servicePort: 15432,
+    peerPorts: [{ name: 'repl', port: 7000 }],
+    replicas: 5,
+    podManagementPolicy: PodManagementPolicy.PARALLEL,
+    partition: 4,
+    minReadySeconds: 30,
+    claimsWhenDeleted: ClaimRetention.DELETE,
+    claimsWhenScaled: ClaimRetention.DELETE,
+    publishNotReadyAddresses: false,
+    readiness: Probe.exec(['pg_isready']),
+    liveness: Probe.tcp(),
+    startup: Probe.tcp({ failureThreshold: 60 }),
+    volumes: [
+      { name: 'data', size: '20Gi', mountPath: '/var/lib/postgresql/data', storageClassName: 'gp3' },
+      { name: 'wal', size: '10240Mi', mountPath: '/var/lib/postgresql/wal/', accessMode: VolumeAccessMode.READ_WRITE_ONCE_POD },
+    ],
+    backup: { schedule: Schedule.cron('0 2 * * *'), timeZone: 'Europe/Berlin', ttl: '168h', veleroNamespace: 'backup', storageLocation: 'primary', snapshotVolumes: false, fileSystemBackup: true },
+  };
+  const { objs, ss } = build(full);
+
+  test('volumes become volumeClaimTemplates (RWO by default, sizes normalised) mounted in the main container', () => {
+    expect(sts(objs).volumeClaimTemplates).toEqual([
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', labels: ss.labels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '20Gi' } } } },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'wal', labels: ss.labels }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '10Gi' } } } },
+    ]);
+    expect(main(objs).volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'data', mountPath: '/var/lib/postgresql/data' },
+      { name: 'wal', mountPath: '/var/lib/postgresql/wal' },
+    ]));
+  });
+
+  test('identity, order and update settings', () => {
+    const s = sts(objs);
+    expect(s.replicas).toBe(5);
+    expect(s.podManagementPolicy).toBe('Parallel');
+    expect(s.updateStrategy.rollingUpdate.partition).toBe(4);
+    expect(s.minReadySeconds).toBe(30);
+    expect(s.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Delete' });
+  });
+
+  test('peer ports on the headless Service only; client Service on servicePort', () => {
+    const h = find(objs, 'Service', 'db-headless').spec;
+    expect(h.publishNotReadyAddresses).toBe(false);
+    expect(h.ports.map((p: any) => `${p.name}:${p.port}`)).toEqual(['postgres:5432', 'repl:7000']);
+    expect(find(objs, 'Service', 'db').spec.ports).toEqual([{ name: 'postgres', port: 15432, targetPort: 'postgres', protocol: 'TCP' }]);
+    expect(ss.containerPorts).toEqual([5432, 7000]);
+    expect(find(objs, 'NetworkPolicy').spec.ingress[0].ports).toEqual([{ port: 5432, protocol: 'TCP' }, { port: 7000, protocol: 'TCP' }]);
+  });
+
+  test('Velero Schedule in the Velero namespace, scoped to the workload namespace and labels', () => {
+    const s = find(objs, 'Schedule');
+    expect(s.apiVersion).toBe('velero.io/v1');
+    expect(s.metadata.name).toBe('shop-db');
+    expect(s.metadata.namespace).toBe('backup');
+    expect(s.spec).toEqual({
+      schedule: 'CRON_TZ=Europe/Berlin 0 2 * * *',
+      template: {
+        includedNamespaces: ['shop'],
+        labelSelector: { matchLabels: ss.selectorLabels },
+        ttl: '168h',
+        snapshotVolumes: false,
+        storageLocation: 'primary',
+        defaultVolumesToFsBackup: true,
+      },
+    });
+  });
+
+  test('backup defaults: namespace velero, TTL 720h, volume snapshots, no time zone', () => {
+    const b = build({ backup: { schedule: Schedule.cron('@daily') } });
+    const s = find(b.objs, 'Schedule');
+    expect(s.metadata.namespace).toBe('velero');
+    expect(s.spec).toEqual({
+      schedule: '@daily',
+      template: { includedNamespaces: ['shop'], labelSelector: { matchLabels: b.ss.selectorLabels }, ttl: '720h', snapshotVolumes: true },
+    });
+  });
+
+  test('everything validates (Velero Schedule against its CRD) and passes the policy pack without error', () => {
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('allowFrom adds declared clients next to the peers', () => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const db = new StatefulService(c, 'db', { image: IMAGE, port: 5432 });
+    db.allowFrom(NetworkPeer.namespace('api'));
+    const np = c.toJson().find(o => o.kind === 'NetworkPolicy').spec;
+    expect(np.ingress).toHaveLength(2);
+    expect(np.ingress[1].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api' } } }]);
+  });
+
+  test('an even replica count warns, unless quorum is false', () => {
+    const warned = build({ replicas: 2 }).ss;
+    expect(warned.node.metadata.filter(m => m.type === 'shipshape:warning').map(m => m.data)).toEqual([
+      'replicas (2) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this',
+    ]);
+    expect(build({ replicas: 2, quorum: false }).ss.node.metadata.filter(m => m.type === 'shipshape:warning')).toEqual([]);
+  });
+});
+
+describe('StatefulService validation', () => {
+  test.each<[string, Partial<StatefulServiceProps>, string]>([
+    ['even replicas with quorum', { replicas: 4, quorum: true }, 'shop/db: replicas (4) must be odd for a quorum system: an even count tolerates no more failures than one replica fewer; use 5 or 3 replicas'],
+    ['zero replicas', { replicas: 0 }, 'shop/db: replicas (0) must be a whole number of at least 1; use 3 (or another odd number) replicas'],
+    ['partition beyond the last replica', { partition: 3 }, 'shop/db: partition (3) must be at most replicas - 1 (2), or the update reaches no replica; use 2 to canary the last replica'],
+    ['negative partition', { partition: -1 }, 'shop/db: partition (-1) must be a whole number of at least 0'],
+    ['negative minReadySeconds', { minReadySeconds: -5 }, 'shop/db: minReadySeconds (-5) must be a whole number of at least 0; use a whole number of seconds, for example 10'],
+    ['zero grace period', { terminationGracePeriodSeconds: 0 }, 'shop/db: terminationGracePeriodSeconds (0) must be a whole number of at least 1; use for example 60'],
+    ['privileged port', { port: 80 }, 'shop/db: port (80) must be a whole number from 1024 to 65535'],
+    ['service port out of range', { servicePort: 70000 }, 'shop/db: servicePort (70000) must be a whole number from 1 to 65535; use the port your clients expect'],
+    ['peer port clashing by number', { peerPorts: [{ name: 'peer', port: 8080 }] }, 'shop/db: peerPorts[0].port (8080) clashes with port, which uses the same number; give every port its own number'],
+    ['peer port clashing by name', { peerPorts: [{ name: 'client', port: 7000 }] }, 'shop/db: peerPorts[0].name ("client") clashes with port, which uses the same name; give every port its own name'],
+    ['volume size that does not parse', { volumes: [{ name: 'data', size: 'ten gigs', mountPath: '/data' }] }, 'shop/db: volumes[0].size ("ten gigs") is not a byte quantity'],
+    ['zero volume size', { volumes: [{ name: 'data', size: '0Gi', mountPath: '/data' }] }, 'shop/db: volumes[0].size ("0Gi") must be more than zero; request a size such as "10Gi"'],
+    ['relative mount path', { volumes: [{ name: 'data', size: '1Gi', mountPath: 'data' }] }, 'shop/db: volumes[0].mountPath ("data") must be an absolute path; write it as "/data"'],
+    ['two volumes on one path', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }, { name: 'wal', size: '1Gi', mountPath: '/data/' }] },
+      'shop/db: volumes[1].mountPath ("/data/") collides with volumes[0].mountPath (/data): one would hide the other; mount each volume at its own, non-nested directory'],
+    ['nested volume mounts', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }, { name: 'wal', size: '1Gi', mountPath: '/data/wal' }] },
+      'shop/db: volumes[1].mountPath ("/data/wal") collides with volumes[0].mountPath (/data): one would hide the other'],
+    ['volume mount on a secret mount', { secretMounts: [{ secretName: 'creds', mountPath: '/data' }], volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }] },
+      'shop/db: volumeMounts ("/data") is mounted twice; give each volume its own mount path'],
+    ['volume mount on /tmp', { volumes: [{ name: 'scratch', size: '1Gi', mountPath: '/tmp' }] }, 'shop/db: volumeMounts ("/tmp") is mounted twice'],
+    ['duplicate volume name', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/a' }, { name: 'data', size: '1Gi', mountPath: '/b' }] },
+      'shop/db: volumes[1].name ("data") is already used by volumes[0]; give every volume its own name'],
+    ['reserved volume name', { volumes: [{ name: 'tmp', size: '1Gi', mountPath: '/a' }] }, 'shop/db: volumes[0].name ("tmp") is reserved for the pod\'s own volumes'],
+    ['invalid volume name', { volumes: [{ name: 'Data_1', size: '1Gi', mountPath: '/a' }] }, 'shop/db: volumes[0].name ("Data_1")'],
+    ['invalid storage class', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/a', storageClassName: 'GP3!' }] }, 'shop/db: volumes[0].storageClassName ("GP3!")'],
+    ['identical probes', { readiness: Probe.tcp(), liveness: Probe.tcp() }, 'shop/db: liveness ("tcp 8080") is the same check as the readiness probe'],
+    ['backup schedule with six fields', { backup: { schedule: Schedule.cron('0 0 2 * * *') } }, "shop/db: backup.schedule (\"0 0 2 * * *\") has 6 field(s); a cron expression has exactly 5 (minute hour day-of-month month day-of-week); write it like '0 3 * * *' (no seconds field, no year field)"],
+    ['backup time zone unknown', { backup: { schedule: Schedule.cron('0 2 * * *'), timeZone: 'Mars/Olympus' } }, "shop/db: backup.timeZone (\"Mars/Olympus\") is not an IANA time zone name; use a name such as 'UTC' or 'Europe/Berlin'"],
+    ['backup TTL in days', { backup: { schedule: Schedule.cron('0 2 * * *'), ttl: '30d' } }, "shop/db: backup.ttl (\"30d\") is not a positive duration; write it in hours, minutes and seconds, for example '720h' (30 days) or '168h'"],
+    ['backup TTL zero', { backup: { schedule: Schedule.cron('0 2 * * *'), ttl: '0h' } }, 'shop/db: backup.ttl ("0h") is not a positive duration'],
+    ['backup namespace invalid', { backup: { schedule: Schedule.cron('0 2 * * *'), veleroNamespace: 'Velero' } }, 'shop/db: backup.veleroNamespace ("Velero")'],
+  ])('%s', (_name, props, message) => {
+    expectError(() => build(props), message.startsWith('shop/db') ? new RegExp('^' + message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+  });
+
+  test('name too long for the headless Service', () => {
+    expectError(() => build({}, 'a'.repeat(60)), `shop/${'a'.repeat(60)}: name ("${'a'.repeat(60)}") is too long: the headless Service "${'a'.repeat(60)}-headless" would exceed 63 characters; use a name of at most 54 characters`);
+  });
+});
+
+describe('examples/stateful-service', () => {
+  test('synthesizes with k8s.App: valid for 1.27 and 1.36 (Velero CRD included), policy without error', () => {
+    const outdir = tempDir();
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      jest.isolateModules(() => require('../../../examples/stateful-service/main'));
+      const files = parseYamlFiles(outdir);
+      expect(files.map(f => f.file)).toEqual(['store.k8s.yaml']);
+      const docs = files[0].docs;
+      expect(docs.map(d => d.kind).sort()).toEqual(['NetworkPolicy', 'PodDisruptionBudget', 'Schedule', 'Service', 'Service', 'ServiceAccount', 'StatefulSet']);
+      expectValid(docs);
+      const sts0 = docs.find(d => d.kind === 'StatefulSet');
+      expect(sts0.spec.volumeClaimTemplates.map((v: any) => v.metadata.name)).toEqual(['data', 'wal']);
+      expect(sts0.spec.replicas).toBe(3);
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+      expect(report.summary.errors).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
