@@ -1,0 +1,199 @@
+import { Chart } from 'cdk8s';
+import {
+  AlbScheme, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, WebService,
+} from '../../../lib/k8s';
+import { expectValid } from '../../util/schema';
+import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+
+function setup(props: Partial<HttpIngressProps> = {}): { chart: Chart; api: WebService; ing: HttpIngress; objs: any[] } {
+  const chart = testChart();
+  const api = new WebService(chart, 'api', { image: IMAGE });
+  const ing = new HttpIngress(chart, 'web', {
+    rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }],
+    tls: IngressTls.secret('shop-tls'),
+    ...props,
+  });
+  return { chart, api, ing, objs: chart.toJson() };
+}
+
+describe('HttpIngress defaults', () => {
+  const { objs } = setup();
+  const ingress = one(objs, 'Ingress');
+
+  test('routes the host to the backend Service port with a Prefix path "/"', () => {
+    expect(ingress.spec.rules).toEqual([{
+      host: 'shop.example.com',
+      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] },
+    }]);
+  });
+
+  test('TLS covers every host with the given Secret', () => {
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'shop-tls' }]);
+  });
+
+  test('ingress class defaults to nginx', () => {
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+  });
+
+  test('name and namespace come from the id and the chart', () => {
+    expect(ingress.metadata.name).toBe('web');
+    expect(ingress.metadata.namespace).toBe('shop');
+  });
+
+  test("the backend's NetworkPolicy admits the ingress-nginx controller on the container port", () => {
+    const np = one(objs, 'NetworkPolicy', 'api');
+    expect(np.spec.ingress).toContainEqual({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    });
+  });
+
+  test('validates strictly (1.27 and 1.36) and passes the policy pack', () => {
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+});
+
+describe('HttpIngress options', () => {
+  test('cert-manager: cluster-issuer annotation and a "<name>-tls" secret by default', () => {
+    const ingress = one(setup({ tls: IngressTls.certManager({ issuer: 'letsencrypt-prod' }) }).objs, 'Ingress');
+    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'web-tls' }]);
+  });
+
+  test('cert-manager: namespaced issuer annotation', () => {
+    const ingress = one(setup({ tls: IngressTls.certManager({ issuer: 'ca', issuerKind: CertManagerIssuerKind.ISSUER }) }).objs, 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'ca' });
+  });
+
+  test('cert-manager: createCertificate emits a Certificate for every host, valid against its CRD', () => {
+    const { objs } = setup({ tls: IngressTls.certManager({ issuer: 'letsencrypt-prod', createCertificate: true, secretName: 'shop-cert' }) });
+    const cert = one(objs, 'Certificate');
+    expect(cert.spec).toMatchObject({ secretName: 'shop-cert', dnsNames: ['shop.example.com'], issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' } });
+    expect(one(objs, 'Ingress').metadata.annotations).toBeUndefined();
+    expectValid(objs);
+  });
+
+  test('hosts added later with addPath are covered by TLS and routed', () => {
+    const { chart, api, ing } = setup();
+    ing.addPath('admin.example.com', { path: '/admin', pathType: IngressPathType.EXACT, backend: api });
+    const ingress = one(chart.toJson(), 'Ingress');
+    expect(ingress.spec.tls[0].hosts).toEqual(['shop.example.com', 'admin.example.com']);
+    expect(ingress.spec.rules[1].http.paths[0]).toMatchObject({ path: '/admin', pathType: 'Exact' });
+  });
+
+  test('AWS: ALB annotations (internal, ip targets, HTTPS listener, redirect, TLS policy, ACM) and VPC CIDR admitted', () => {
+    const { objs } = setup({
+      tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/abc-123'),
+      aws: { vpcCidr: '10.0.0.0/16' },
+    });
+    const ingress = one(objs, 'Ingress');
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.metadata.annotations).toEqual({
+      'alb.ingress.kubernetes.io/scheme': 'internal',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
+      'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-123',
+    });
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'] }]);
+    expect(one(objs, 'NetworkPolicy', 'api').spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 8080, protocol: 'TCP' }] });
+    expectValid(objs);
+  });
+
+  test('AWS: internet-facing scheme and an ingress group', () => {
+    const ingress = one(setup({ aws: { vpcCidr: '10.0.0.0/16', scheme: AlbScheme.INTERNET_FACING, groupName: 'public' } }).objs, 'Ingress');
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internet-facing');
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/group.name']).toBe('public');
+  });
+
+  test('plainHttp: true is the explicit opt-out: no tls section', () => {
+    const ingress = one(setup({ tls: undefined, plainHttp: true }).objs, 'Ingress');
+    expect(ingress.spec.tls).toBeUndefined();
+  });
+
+  test('a custom controller peer is admitted instead', () => {
+    const { objs } = setup({ controller: NetworkPeer.ingressController('traefik', { 'app.kubernetes.io/name': 'traefik' }) });
+    const np = one(objs, 'NetworkPolicy', 'api');
+    expect(JSON.stringify(np.spec.ingress)).toContain('traefik');
+    expect(JSON.stringify(np.spec.ingress)).not.toContain('ingress-nginx');
+  });
+
+  test('a backend routed twice gets one NetworkPolicy rule', () => {
+    const { chart, api, ing } = setup();
+    ing.addPath('shop.example.com', { path: '/v2', backend: api });
+    expect(one(chart.toJson(), 'NetworkPolicy', 'api').spec.ingress).toHaveLength(1);
+  });
+});
+
+describe('HttpIngress errors', () => {
+  test('plain HTTP without the explicit opt-out', () => {
+    expectError(() => setup({ tls: undefined }), /shop\/web: tls \(undefined\) is required: an ingress without TLS serves plain HTTP \(K8S-NET-08\); .*plainHttp: true/);
+  });
+
+  test('tls and plainHttp together', () => {
+    expectError(() => setup({ plainHttp: true }), /plainHttp \(true\) contradicts tls/);
+  });
+
+  test('duplicate host and path', () => {
+    const { api, ing } = setup();
+    expectError(() => ing.addPath('shop.example.com', { path: '/', backend: api }), /path \("shop\.example\.com\/"\) is already routed \(to api\)/);
+  });
+
+  test('a port the backend Service does not expose', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    expectError(() => new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: 'a.example.com', paths: [{ backend: api, port: 8443 }] }] }),
+      /rules\[0\]\.paths\[0\]\.port \(8443\) is not a port of Service shop\/api \(80\)/);
+  });
+
+  test('a hostname that is not a DNS name', () => {
+    const s = setup();
+    expectError(() => s.ing.addPath('Shop_Example.com', { backend: s.api }), /host \("Shop_Example\.com"\) must be a DNS name/);
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    expectError(() => new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: '10.0.0.1', paths: [{ backend: api }] }] }), /rules\[0\]\.host \("10\.0\.0\.1"\) must be a DNS name/);
+  });
+
+  test('a backend in another namespace', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE, namespace: 'billing' });
+    expectError(() => new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: 'a.example.com', paths: [{ backend: api }] }] }),
+      /backend \("shop\/api"\) is in namespace "billing", not "shop"/);
+  });
+
+  test('a path without a leading slash', () => {
+    const { api, ing } = setup();
+    expectError(() => ing.addPath('shop.example.com', { path: 'v2', backend: api }), /path \("v2"\) must start with '\/'/);
+  });
+
+  test('an ACM certificate without the AWS controller', () => {
+    expectError(() => setup({ tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/x') }), /tls \("acm"\) needs the AWS Load Balancer Controller/);
+  });
+
+  test('a malformed ACM ARN', () => {
+    expectError(() => setup({ tls: IngressTls.acm('cert-1'), aws: { vpcCidr: '10.0.0.0/16' } }), /tls\.certificateArn \("cert-1"\) must be an ACM certificate ARN/);
+  });
+
+  test('a VPC CIDR that is not a CIDR', () => {
+    expectError(() => setup({ aws: { vpcCidr: '10.0.0.0' } }), /aws\.vpcCidr \("10\.0\.0\.0"\) must be an IPv4 CIDR/);
+  });
+
+  test('SSL redirect without TLS', () => {
+    expectError(() => setup({ tls: undefined, plainHttp: true, aws: { vpcCidr: '10.0.0.0/16', sslRedirect: true } }), /aws\.sslRedirect \(true\) needs TLS/);
+  });
+
+  test('no namespace on the ingress nor the chart', () => {
+    const chart = testChart(null);
+    expectError(() => new HttpIngress(chart, 'web', { plainHttp: true }), /namespace \(undefined\) is not set/);
+  });
+
+  test('an ingress with no rule fails at synth', () => {
+    const chart = testChart();
+    new HttpIngress(chart, 'web', { plainHttp: true });
+    expect(validationErrors(chart)).toEqual(['shop/web: rules ([]) must route at least one host and path; add rules or call addPath']);
+  });
+});
