@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { App, TerraformStack } from 'cdktf';
+import * as aws from '../../lib/aws';
+import { Policy } from '../../lib/policy/policy';
+import { TAGS } from './util';
+
+function setup() {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'));
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'infra');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  const network = new aws.Network(stack, 'net', { region: 'eu-west-1', tags: TAGS });
+  const cluster = new aws.EksCluster(stack, 'prod', { network, version: aws.KubernetesVersion.V1_33 });
+  cluster.addNodePool('system');
+  const stackDir = path.join(outdir, 'stacks', 'infra');
+  return { app, stack, cluster, stackDir };
+}
+
+describe('aws.TerraformPolicy', () => {
+  let stderr: jest.SpyInstance;
+  beforeEach(() => { stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true); });
+  afterEach(() => stderr.mockRestore());
+
+  test('attached automatically: a clean stack synthesizes and writes JSON and SARIF reports', () => {
+    const { app, stack, stackDir } = setup();
+    app.synth();
+    expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(true);
+    const report = JSON.parse(fs.readFileSync(path.join(stackDir, 'policy-report.json'), 'utf8'));
+    expect(report.summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
+    expect(fs.existsSync(path.join(stackDir, 'policy-report.sarif'))).toBe(true);
+    expect(aws.TerraformPolicy.lastReport(stack)!.findings).toEqual([]);
+  });
+
+  test('an error finding fails the synth and no cdk.tf.json is written', () => {
+    const { app, cluster, stackDir } = setup();
+    cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
+    cluster.resource.addOverride('vpc_config.public_access_cidrs', ['0.0.0.0/0']);
+    expect(() => app.synth()).toThrow(/infra\/prod\/cluster[\s\S]*ERROR SS-EKS-004 at vpc_config.endpoint_public_access[\s\S]*SS-EKS-006/);
+    expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(false);
+  });
+
+  test('a suppression with a reason silences the finding and shows in the report', () => {
+    const { app, stack, cluster, stackDir } = setup();
+    cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
+    cluster.resource.addOverride('vpc_config.public_access_cidrs', ['203.0.113.0/24']);
+    Policy.suppress(cluster, 'SS-EKS-004', 'CI runners outside the VPC reach the API from 203.0.113.0/24');
+    app.synth();
+    expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(true);
+    const suppressed = aws.TerraformPolicy.lastReport(stack)!.suppressed;
+    expect(suppressed.map((f) => [f.ruleId, f.suppression!.reason])).toEqual([
+      ['SS-EKS-004', 'CI runners outside the VPC reach the API from 203.0.113.0/24'],
+    ]);
+  });
+
+  test('warnings are printed and do not fail the synth', () => {
+    const { app, stack, cluster } = setup();
+    cluster.resource.addOverride('version', '1.24');
+    app.synth();
+    expect(aws.TerraformPolicy.lastReport(stack)!.warnings.map((f) => f.ruleId)).toEqual(['SS-EKS-007']);
+    expect(stderr).toHaveBeenCalled();
+  });
+
+  test('attach() changes the options (no report files)', () => {
+    const { app, stack, stackDir } = setup();
+    aws.TerraformPolicy.attach(stack, { writeReports: false });
+    app.synth();
+    expect(fs.existsSync(path.join(stackDir, 'policy-report.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,172 @@
+import { App } from 'cdktf';
+import { EksClusterStack } from '../../../examples/eks-cluster/main';
+import { TerraformDocuments, TerraformPack } from '../../../lib/aws';
+import { PolicyEngine } from '../../../lib/policy/engine';
+import { Finding } from '../../../lib/policy/finding';
+
+/** The example's Terraform JSON: a configuration that follows every rule. */
+function exampleJson(): any {
+  const app = new App({ outdir: '/tmp/shipshape-tf-pack-test', skipValidation: true });
+  const stack = new EksClusterStack(app, 'eks-cluster');
+  return JSON.parse(JSON.stringify(stack.toTerraform()));
+}
+
+const BASE = exampleJson();
+const engine = new PolicyEngine({ packs: [new TerraformPack()] });
+
+function check(json: any): Finding[] {
+  return engine.check(TerraformDocuments.fromJson(json, 'stack')).findings;
+}
+
+/** The one resource of `type` whose construct path ends with `suffix`. */
+function res(json: any, type: string, suffix: string): any {
+  const found = Object.values(json.resource[type] ?? {}).filter((r: any) => r['//'].metadata.path.endsWith(suffix));
+  if (found.length !== 1) throw new Error(`${type} *${suffix}: ${found.length} found`);
+  return found[0];
+}
+
+const mutated = (fn: (j: any) => void) => {
+  const j = JSON.parse(JSON.stringify(BASE));
+  fn(j);
+  return j;
+};
+
+const CLUSTER = 'shop-prod/cluster';
+
+/** One non-compliant change per rule. */
+const CASES: Array<[string, string, (j: any) => void]> = [
+  ['SS-EKS-001', 'audit logs off', (j) => { res(j, 'aws_eks_cluster', CLUSTER).enabled_cluster_log_types = ['api', 'authenticator']; }],
+  ['SS-EKS-002', 'no secrets encryption', (j) => { delete res(j, 'aws_eks_cluster', CLUSTER).encryption_config; }],
+  ['SS-EKS-003', 'key without rotation', (j) => { res(j, 'aws_kms_key', 'shop-prod/key').enable_key_rotation = false; }],
+  ['SS-EKS-004', 'public endpoint left at the provider default', (j) => { delete res(j, 'aws_eks_cluster', CLUSTER).vpc_config.endpoint_public_access; }],
+  ['SS-EKS-005', 'private endpoint off', (j) => { res(j, 'aws_eks_cluster', CLUSTER).vpc_config.endpoint_private_access = false; }],
+  ['SS-EKS-006', 'public endpoint open to the internet', (j) => {
+    const vpc = res(j, 'aws_eks_cluster', CLUSTER).vpc_config;
+    vpc.endpoint_public_access = true;
+    vpc.public_access_cidrs = ['0.0.0.0/0'];
+  }],
+  ['SS-EKS-007', 'unsupported version', (j) => { res(j, 'aws_eks_cluster', CLUSTER).version = '1.24'; }],
+  ['SS-EKS-008', 'creator gets implicit admin', (j) => { res(j, 'aws_eks_cluster', CLUSTER).access_config.bootstrap_cluster_creator_admin_permissions = true; }],
+  ['SS-EKS-009', 'cluster role trusted by EC2 too', (j) => {
+    const role = res(j, 'aws_iam_role', 'shop-prod/role');
+    const p = JSON.parse(role.assume_role_policy);
+    p.Statement[0].Principal.Service = ['eks.amazonaws.com', 'ec2.amazonaws.com'];
+    role.assume_role_policy = JSON.stringify(p);
+  }],
+  ['SS-EKS-010', 'control plane in one zone', (j) => {
+    const vpc = res(j, 'aws_eks_cluster', CLUSTER).vpc_config;
+    vpc.subnet_ids = [vpc.subnet_ids[0]];
+  }],
+  ['SS-EKS-011', 'log group kept 90 days', (j) => { res(j, 'aws_cloudwatch_log_group', 'shop-prod/log-group').retention_in_days = 90; }],
+  ['SS-EKS-012', 'IMDSv1 allowed', (j) => { res(j, 'aws_launch_template', 'system/launch-template').metadata_options.http_tokens = 'optional'; }],
+  ['SS-EKS-013', 'hop limit 2', (j) => { res(j, 'aws_launch_template', 'system/launch-template').metadata_options.http_put_response_hop_limit = 2; }],
+  ['SS-EKS-014', 'SSH without source groups', (j) => { res(j, 'aws_eks_node_group', 'system/node-group').remote_access = { ec2_ssh_key: 'ops' }; }],
+  ['SS-EKS-015', 'public IP on nodes', (j) => { res(j, 'aws_launch_template', 'system/launch-template').network_interfaces[0].associate_public_ip_address = 'true'; }],
+  ['SS-EKS-016', 'unencrypted root volume', (j) => { res(j, 'aws_launch_template', 'system/launch-template').block_device_mappings[0].ebs.encrypted = 'false'; }],
+  ['SS-EKS-017', 'access key in user data', (j) => {
+    res(j, 'aws_launch_template', 'system/launch-template').user_data = Buffer.from('#!/bin/sh\nexport AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP\n').toString('base64');
+  }],
+  ['SS-EKS-018', 'single-node pool', (j) => { res(j, 'aws_eks_node_group', 'system/node-group').scaling_config.min_size = 1; }],
+  ['SS-EKS-019', 'Amazon Linux 2', (j) => { res(j, 'aws_eks_node_group', 'system/node-group').ami_type = 'AL2_x86_64'; }],
+  ['SS-EKS-020', 'CNI policy on the node role', (j) => {
+    j.resource.aws_iam_role_policy_attachment.extra_cni = {
+      '//': { metadata: { path: 'eks-cluster/shop-prod/system/cni' } },
+      'role': res(j, 'aws_iam_role_policy_attachment', 'system/AmazonEKSWorkerNodePolicy').role,
+      'policy_arn': 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+    };
+  }],
+  ['SS-EKS-021', 'IRSA role without a sub condition', (j) => {
+    const role = res(j, 'aws_iam_role', 'orders-api/role');
+    const p = JSON.parse(role.assume_role_policy);
+    const eq = p.Statement[0].Condition.StringEquals;
+    for (const k of Object.keys(eq)) if (k.endsWith(':sub')) delete eq[k];
+    role.assume_role_policy = JSON.stringify(p);
+  }],
+  ['SS-EKS-022', 'vpc-cni without network policy', (j) => { delete res(j, 'aws_eks_addon', 'shop-prod/addon-vpc-cni').configuration_values; }],
+];
+
+describe('Terraform pack', () => {
+  test('has 22 rules with unique ids SS-EKS-001..022', () => {
+    const ids = new TerraformPack().rules.map((r) => r.id);
+    expect(ids).toEqual(Array.from({ length: 22 }, (_, i) => `SS-EKS-${String(i + 1).padStart(3, '0')}`));
+  });
+
+  test('the example follows every rule', () => {
+    expect(check(BASE)).toEqual([]);
+  });
+
+  describe.each(CASES)('%s', (ruleId, what, mutate) => {
+    test('compliant: the example has no finding', () => {
+      expect(check(BASE).filter((f) => f.ruleId === ruleId)).toEqual([]);
+    });
+    test(`non-compliant: ${what}`, () => {
+      const findings = check(mutated(mutate));
+      expect(findings.filter((f) => f.ruleId === ruleId).length).toBeGreaterThan(0);
+      // the change breaks this rule, and only rules that are about the same thing
+      expect(findings.every((f) => f.path.startsWith('eks-cluster/'))).toBe(true);
+    });
+  });
+});
+
+describe('Terraform pack: more non-compliant shapes', () => {
+  test('EKS-01: one finding per missing log type', () => {
+    const f = check(mutated((j) => { res(j, 'aws_eks_cluster', CLUSTER).enabled_cluster_log_types = ['api']; })).filter((x) => x.ruleId === 'SS-EKS-001');
+    expect(f.map((x) => x.message)).toEqual([
+      'control-plane log type "audit" is not enabled', 'control-plane log type "authenticator" is not enabled',
+      'control-plane log type "controllerManager" is not enabled', 'control-plane log type "scheduler" is not enabled',
+    ]);
+  });
+
+  test('EKS-03: key policy with a "*" principal', () => {
+    const f = check(mutated((j) => {
+      const key = res(j, 'aws_kms_key', 'shop-prod/key');
+      const p = JSON.parse(key.policy);
+      p.Statement[0].Principal = { AWS: '*' };
+      key.policy = JSON.stringify(p);
+    }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-003').map((x) => x.jsonPath)).toEqual(['policy.Statement[0].Principal']);
+  });
+
+  test('EKS-06: public endpoint with no CIDR list defaults to 0.0.0.0/0', () => {
+    const f = check(mutated((j) => { res(j, 'aws_eks_cluster', CLUSTER).vpc_config.endpoint_public_access = true; }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-006').map((x) => x.message)).toEqual(['public_access_cidrs is unset, so it defaults to 0.0.0.0/0']);
+  });
+
+  test('EKS-11: cluster that does not depend on its log group', () => {
+    const f = check(mutated((j) => { res(j, 'aws_eks_cluster', CLUSTER).depends_on = []; }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-011')).toHaveLength(1);
+  });
+
+  test('EKS-14: security group with SSH open to the internet', () => {
+    const f = check({ resource: { aws_security_group: { ssh: { ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }] } } } });
+    expect(f.map((x) => x.ruleId)).toEqual(['SS-EKS-014']);
+  });
+
+  test('EKS-21: wildcard ServiceAccount with StringLike', () => {
+    const f = check(mutated((j) => {
+      const role = res(j, 'aws_iam_role', 'orders-api/role');
+      const p = JSON.parse(role.assume_role_policy);
+      const eq = p.Statement[0].Condition.StringEquals;
+      const sub = Object.keys(eq).find((k) => k.endsWith(':sub'))!;
+      p.Statement[0].Condition.StringLike = { [sub]: 'system:serviceaccount:shop:*' };
+      delete eq[sub];
+      role.assume_role_policy = JSON.stringify(p);
+    })).filter((x) => x.ruleId === 'SS-EKS-021');
+    expect(f.length).toBe(2);
+  });
+
+  test('EKS-22: missing coredns add-on', () => {
+    const f = check(mutated((j) => {
+      for (const [k, v] of Object.entries<any>(j.resource.aws_eks_addon)) if (v.addon_name === 'coredns') delete j.resource.aws_eks_addon[k];
+    }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-022').map((x) => x.message)).toEqual(['no managed add-on coredns']);
+  });
+
+  test('checks Terraform JSON that shipshape did not write', () => {
+    const f = check({ resource: { aws_eks_cluster: { legacy: { name: 'legacy', role_arn: 'arn:aws:iam::123456789012:role/x', vpc_config: { subnet_ids: ['subnet-1', 'subnet-2'] } } } } });
+    expect(new Set(f.map((x) => x.ruleId))).toEqual(new Set([
+      'SS-EKS-001', 'SS-EKS-002', 'SS-EKS-004', 'SS-EKS-005', 'SS-EKS-006', 'SS-EKS-007', 'SS-EKS-008', 'SS-EKS-009', 'SS-EKS-011', 'SS-EKS-022',
+    ]));
+    expect(f[0].path).toBe('stack/aws_eks_cluster.legacy');
+  });
+});
