@@ -1,0 +1,226 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { EnvironmentProfile, Errors } from '../../../lib/core';
+import { NetworkPeer, Probe, WebService, Worker, WorkerProps, WorkerScaling } from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
+
+const IMAGE = 'ghcr.io/acme/mailer:2.0.1';
+
+function build(props: Partial<WorkerProps> = {}, id = 'mailer'): { objs: any[]; w: Worker; chart: Chart } {
+  const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const w = new Worker(c, id, { image: IMAGE, ...props });
+  return { objs: c.toJson(), w, chart: c };
+}
+
+const find = (objs: any[], kind: string) => objs.find(o => o.kind === kind);
+const pod = (objs: any[]) => find(objs, 'Deployment').spec.template.spec;
+const main = (objs: any[]) => pod(objs).containers[0];
+
+function expectError(fn: () => unknown, message: string): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(Error);
+  expect(Errors.isValidationError(caught)).toBe(true);
+  expect((caught as Error).message).toContain(message);
+}
+
+function policyErrors(objs: any[]): string[] {
+  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
+    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
+  })));
+  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
+}
+
+describe('Worker defaults', () => {
+  const { objs, w } = build();
+
+  test('creates ServiceAccount, NetworkPolicy, Deployment, PDB and a CPU HPA; no Service', () => {
+    expect(objs.map(o => o.kind).sort()).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'ServiceAccount']);
+    expect(find(objs, 'Deployment').metadata.labels['app.kubernetes.io/component']).toBe('worker');
+    expect(w.scalingKind).toBe('cpu');
+  });
+
+  test('autoscaled on CPU 3-10 at 70 %, the Deployment has no replicas and carries the Polaris exemption', () => {
+    expect(find(objs, 'HorizontalPodAutoscaler').spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'mailer' },
+      minReplicas: 3,
+      maxReplicas: 10,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    });
+    const d = find(objs, 'Deployment');
+    expect(d.spec.replicas).toBeUndefined();
+    expect(d.metadata.annotations).toEqual({ 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' });
+    expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+  });
+
+  test('60 s grace period for the message in hand', () => {
+    expect(pod(objs).terminationGracePeriodSeconds).toBe(60);
+  });
+
+  test('health port 8080 named "health" with /readyz and /livez probes', () => {
+    expect(main(objs).ports).toEqual([{ name: 'health', containerPort: 8080, protocol: 'TCP' }]);
+    expect(main(objs).readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    expect(main(objs).livenessProbe.httpGet).toEqual({ path: '/livez', port: 'health' });
+  });
+
+  test('NetworkPolicy admits nothing in; egress to DNS only until destinations are declared', () => {
+    const np = find(objs, 'NetworkPolicy').spec;
+    expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.ingress).toEqual([]);
+    expect(np.egress).toHaveLength(1);
+    expect(np.egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
+  });
+
+  test('PDB and spread', () => {
+    expect(find(objs, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(pod(objs).topologySpreadConstraints).toHaveLength(1);
+    expect(pod(objs).affinity.podAntiAffinity).toBeDefined();
+  });
+
+  test('validates strictly against Kubernetes 1.27 and 1.36 and passes the policy pack without error', () => {
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('development profile: 1 fixed replica, no HPA, no PDB, no spread', () => {
+    const dev = build({ profile: EnvironmentProfile.DEVELOPMENT });
+    expect(dev.objs.map(o => o.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'ServiceAccount']);
+    expect(find(dev.objs, 'Deployment').spec.replicas).toBe(1);
+    expect(pod(dev.objs).affinity).toBeUndefined();
+    expect(dev.w.scalingKind).toBe('fixed');
+  });
+});
+
+describe('Worker options', () => {
+  test('egress to declared destinations', () => {
+    const { chart, w } = build();
+    w.allowTo(NetworkPeer.cidr('10.0.0.0/16', { ports: [5672] }));
+    const np = chart.toJson().find(o => o.kind === 'NetworkPolicy').spec;
+    expect(np.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 5672, protocol: 'TCP' }] });
+    expect(np.ingress).toEqual([]);
+  });
+
+  test('fixed scaling: replicas set, no HPA', () => {
+    const { objs, w } = build({ scaling: WorkerScaling.fixed(4) });
+    expect(find(objs, 'Deployment').spec.replicas).toBe(4);
+    expect(find(objs, 'Deployment').metadata.annotations).toBeUndefined();
+    expect(find(objs, 'HorizontalPodAutoscaler')).toBeUndefined();
+    expect([w.minReplicas, w.maxReplicas]).toEqual([4, 4]);
+  });
+
+  test('CPU scaling with explicit range and target', () => {
+    const { objs } = build({ scaling: WorkerScaling.cpu({ min: 2, max: 6, targetCpuUtilization: 50 }) });
+    const hpa = find(objs, 'HorizontalPodAutoscaler').spec;
+    expect([hpa.minReplicas, hpa.maxReplicas, hpa.metrics[0].resource.target.averageUtilization]).toEqual([2, 6, 50]);
+  });
+
+  test('external metric scaling', () => {
+    const { objs } = build({ scaling: WorkerScaling.externalMetric({ metricName: 'sqs_messages_visible', metricSelector: { queue: 'orders' }, targetAverageValue: '30', min: 2, max: 8 }) });
+    expect(find(objs, 'HorizontalPodAutoscaler').spec.metrics).toEqual([{
+      type: 'External',
+      external: { metric: { name: 'sqs_messages_visible', selector: { matchLabels: { queue: 'orders' } } }, target: { type: 'AverageValue', averageValue: '30' } },
+    }]);
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('KEDA scaling: a ScaledObject (defaults: profile range, polling 30 s, cooldown 300 s), no HPA, no replicas', () => {
+    const { objs, w } = build({
+      scaling: WorkerScaling.keda({
+        triggers: [{ type: 'aws-sqs-queue', name: 'orders', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }],
+      }),
+    });
+    expect(find(objs, 'HorizontalPodAutoscaler')).toBeUndefined();
+    expect(find(objs, 'Deployment').spec.replicas).toBeUndefined();
+    expect(w.scaledObject).toBeDefined();
+    const so = find(objs, 'ScaledObject');
+    expect(so.apiVersion).toBe('keda.sh/v1alpha1');
+    expect(so.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'mailer' },
+      minReplicaCount: 3,
+      maxReplicaCount: 10,
+      pollingInterval: 30,
+      cooldownPeriod: 300,
+      triggers: [{ type: 'aws-sqs-queue', name: 'orders', authenticationRef: { name: 'sqs-auth' }, metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }],
+    });
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('KEDA may scale to zero', () => {
+    const { objs } = build({ scaling: WorkerScaling.keda({ min: 0, max: 5, pollingIntervalSeconds: 10, cooldownPeriodSeconds: 60, triggers: [{ type: 'rabbitmq', metadata: { queueName: 'q', value: '10' } }] }) });
+    const so = find(objs, 'ScaledObject').spec;
+    expect([so.minReplicaCount, so.maxReplicaCount, so.pollingInterval, so.cooldownPeriod]).toEqual([0, 5, 10, 60]);
+  });
+
+  test('grace period and probes are configurable', () => {
+    const { objs } = build({ terminationGracePeriodSeconds: 300, healthPort: 9000, healthPortName: 'probe', liveness: Probe.exec(['/bin/alive']) });
+    expect(pod(objs).terminationGracePeriodSeconds).toBe(300);
+    expect(main(objs).ports).toEqual([{ name: 'probe', containerPort: 9000, protocol: 'TCP' }]);
+    expect(main(objs).livenessProbe.exec).toEqual({ command: ['/bin/alive'] });
+  });
+});
+
+describe('Worker validation', () => {
+  test.each<[string, Partial<WorkerProps>, string]>([
+    ['fixed zero replicas', { scaling: WorkerScaling.fixed(0) }, 'shop/mailer: scaling (0) must be a whole number of at least 1; use WorkerScaling.fixed(2) or more (at least 2 outside development)'],
+    ['CPU min zero', { scaling: WorkerScaling.cpu({ min: 0, max: 3 }) }, 'shop/mailer: scaling.min (0) must be a whole number of at least 1; use 2 or more so one pod can fail (K8S-HA-09)'],
+    ['max not above min', { scaling: WorkerScaling.cpu({ min: 4, max: 4 }) }, 'shop/mailer: scaling.max (4) must be a whole number more than scaling.min (4) for the autoscaler to have room; raise max, or use WorkerScaling.fixed(n) for a fixed count'],
+    ['CPU target above 100', { scaling: WorkerScaling.cpu({ targetCpuUtilization: 150 }) }, 'shop/mailer: scaling.targetCpuUtilization (150) must be a whole number from 1 to 100; use a percentage such as 70'],
+    ['external metric without a name', { scaling: WorkerScaling.externalMetric({ metricName: 'bad name', targetAverageValue: '5' }) }, 'shop/mailer: scaling.metricName ("bad name") is not a metric name'],
+    ['external metric target not a quantity', { scaling: WorkerScaling.externalMetric({ metricName: 'depth', targetAverageValue: 'many' }) }, 'shop/mailer: scaling.targetAverageValue ("many") is not a positive quantity'],
+    ['external metric target zero', { scaling: WorkerScaling.externalMetric({ metricName: 'depth', targetAverageValue: '0' }) }, 'shop/mailer: scaling.targetAverageValue ("0") is not a positive quantity'],
+    ['KEDA min negative', { scaling: WorkerScaling.keda({ min: -1, triggers: [{ type: 'cron', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.min (-1) must be a whole number of at least 0; use 0 (scale to zero) or more'],
+    ['KEDA without triggers', { scaling: WorkerScaling.keda({ triggers: [] }) }, 'shop/mailer: scaling.triggers ([]) must name at least one KEDA scaler'],
+    ['KEDA trigger type invalid', { scaling: WorkerScaling.keda({ triggers: [{ type: 'AWS SQS', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.triggers[0].type ("AWS SQS") is not a KEDA scaler type'],
+    ['KEDA trigger without metadata', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: {} }] }) }, 'shop/mailer: scaling.triggers[0].metadata ({}) must hold the scaler settings'],
+    ['KEDA metadata not a string', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { value: 10 as any } }] }) }, 'shop/mailer: scaling.triggers[0].metadata.value (10) must be a string (KEDA reads every setting as text); write it as "10"'],
+    ['KEDA polling zero', { scaling: WorkerScaling.keda({ pollingIntervalSeconds: 0, triggers: [{ type: 'rabbitmq', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.pollingIntervalSeconds (0) must be a whole number of at least 1'],
+    ['grace period zero', { terminationGracePeriodSeconds: 0 }, 'shop/mailer: terminationGracePeriodSeconds (0) must be a whole number of at least 1; use the longest time one message takes, for example 60'],
+    ['privileged health port', { healthPort: 80 }, 'shop/mailer: healthPort (80) must be a whole number from 1024 to 65535'],
+    ['identical probes', { readiness: Probe.http('/health'), liveness: Probe.http('/health') }, 'shop/mailer: liveness ("http 8080 /health") is the same check as the readiness probe'],
+  ])('%s', (_name, props, message) => {
+    expectError(() => build(props), message);
+  });
+
+  test('allowFrom on a Worker is refused', () => {
+    const { w } = build();
+    expectError(() => w.allowFrom(NetworkPeer.namespace('api')),
+      'shop/mailer: allowFrom ("shop/mailer") is a Worker, which accepts no inbound connections (it pulls work from a queue; its NetworkPolicy admits nothing); remove the connection, or model the receiving side as a WebService or StatefulService');
+  });
+
+  test('another workload\'s allowTo a Worker is refused too', () => {
+    const { chart, w } = build();
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    expectError(() => api.allowTo(w), 'shop/api: allowTo ("shop/mailer") is a Worker, which accepts no inbound connections');
+  });
+});
+
+describe('examples/worker-and-jobs', () => {
+  test('synthesizes with k8s.App: valid for 1.27 and 1.36 (KEDA CRD included), policy without error', () => {
+    const outdir = tempDir();
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      jest.isolateModules(() => require('../../../examples/worker-and-jobs/main'));
+      const files = parseYamlFiles(outdir);
+      expect(files.map(f => f.file)).toEqual(['orders.k8s.yaml']);
+      const docs = files[0].docs;
+      const kinds = docs.map(d => d.kind);
+      for (const k of ['ScaledObject', 'HorizontalPodAutoscaler', 'CronJob', 'Job']) expect(kinds).toContain(k);
+      expect(kinds).not.toContain('Service');
+      expectValid(docs);
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+      expect(report.summary.errors).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
