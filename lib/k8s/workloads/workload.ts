@@ -435,6 +435,19 @@ export abstract class Workload extends Construct implements IWorkload {
       }
       volumes.add(v.name);
     }
+    const p = this._props;
+    const paths = new Set<string>([
+      ...(p.security?.writablePaths ?? ['/tmp']),
+      ...(p.secretMounts ?? []).map(m => m.mountPath),
+      ...(p.configMapMounts ?? []).map(m => m.mountPath),
+      ...this._sidecars.flatMap(s => (s.binding.appVolumeMounts ?? []).map(m => m.mountPath)),
+    ]);
+    for (const m of binding.appVolumeMounts ?? []) {
+      if (paths.has(m.mountPath)) {
+        fail(this, `sidecars.${sidecar.name}.volumeMounts`, m.mountPath, 'is already a mount path of the app container', 'mount the sidecar volume at another path');
+      }
+      paths.add(m.mountPath);
+    }
     this._sidecars.push({ sidecar, binding });
     for (const c of binding.ingress ?? []) this._ingress.push({ peer: c.peer, ports: [...c.ports] });
     for (const c of binding.egress ?? []) this._egress.push({ peer: c.peer, ports: [...c.ports] });

@@ -1,0 +1,195 @@
+import { Chart } from 'cdk8s';
+import { KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, WebService } from '../../../lib/k8s';
+import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
+import { expectValid } from '../../util/schema';
+import { expectError, one, policyErrors, testChart } from '../networking/traffic-util';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+const pod = (objs: any[]) => one(objs, 'Deployment').spec.template.spec;
+
+function allFour(chart: Chart): WebService {
+  const api = new WebService(chart, 'api', { image: IMAGE });
+  api.addSidecar(new LogShipper({ configMapName: 'fluent-bit-config', destination: NetworkPeer.namespace('logging', { ports: [24224] }) }));
+  api.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true }));
+  api.addSidecar(new AmbassadorProxy({ image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', listenPort: 5432, upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }) }));
+  api.addSidecar(new InitTasks({
+    tasks: [
+      InitTask.waitFor('wait-for-db', { host: 'db.shop.svc.cluster.local', port: 5432, peer: NetworkPeer.pods('shop', { app: 'db' }) }),
+      InitTask.run('migrate', { image: 'ghcr.io/acme/api-migrate:1.4.2', args: ['up'] }),
+      InitTask.renderConfig('render-config', { image: 'ghcr.io/acme/confd:0.16.0', outputPath: '/etc/app' }),
+    ],
+  }));
+  return api;
+}
+
+describe('sidecars on Kubernetes 1.27 (default target): regular containers', () => {
+  const chart = testChart();
+  allFour(chart);
+  const objs = chart.toJson();
+  const spec = pod(objs);
+
+  test('long-running sidecars are regular containers after the app; init tasks run in order', () => {
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['app', 'log-shipper', 'metrics-adapter', 'ambassador']);
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['wait-for-db', 'migrate', 'render-config']);
+    expect(spec.initContainers.every((c: any) => c.restartPolicy === undefined)).toBe(true);
+  });
+
+  test('every sidecar is hardened like the main container, with resources', () => {
+    for (const c of [...spec.containers, ...spec.initContainers]) {
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
+        runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits.memory).toBeDefined();
+      expect(c.imagePullPolicy).toBe('Always');
+    }
+  });
+
+  test('default sidecar resources: 50m/200m cpu, 64Mi memory, 64Mi/256Mi ephemeral storage', () => {
+    expect(spec.containers[1].resources).toEqual({
+      requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
+      limits: { 'cpu': '200m', 'memory': '64Mi', 'ephemeral-storage': '256Mi' },
+    });
+  });
+
+  test('log shipper: default Fluent Bit image, shared emptyDir read-only in the shipper and writable in the app, distinct probes', () => {
+    const shipper = spec.containers[1];
+    expect(shipper.image).toBe('cr.fluentbit.io/fluent/fluent-bit:3.1.9');
+    expect(shipper.volumeMounts).toContainEqual({ name: 'log-shipper-logs', mountPath: '/var/log/app', readOnly: true });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'log-shipper-logs', mountPath: '/var/log/app' });
+    expect(spec.volumes).toContainEqual({ name: 'log-shipper-logs', emptyDir: { sizeLimit: '256Mi' } });
+    expect(shipper.readinessProbe.httpGet).toEqual({ path: '/api/v1/uptime', port: 'log-http' });
+    expect(shipper.livenessProbe.httpGet).toEqual({ path: '/api/v1/health', port: 'log-http' });
+    expect(shipper.volumeMounts).toContainEqual({ name: 'log-shipper-config', mountPath: '/fluent-bit/etc', readOnly: true });
+  });
+
+  test('metrics adapter: port 9102 named metrics, PodMonitor, NetworkPolicy admits Prometheus', () => {
+    const exporter = spec.containers[2];
+    expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9102, protocol: 'TCP' }]);
+    expect(one(objs, 'PodMonitor').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
+    });
+    expect(one(objs, 'NetworkPolicy').spec.ingress).toContainEqual({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ port: 9102, protocol: 'TCP' }],
+    });
+  });
+
+  test('ambassador: listens on the local port with a TCP readiness probe; egress to its upstream', () => {
+    const amb = spec.containers[3];
+    expect(amb.ports).toEqual([{ name: 'proxy', containerPort: 5432, protocol: 'TCP' }]);
+    expect(amb.readinessProbe.tcpSocket).toEqual({ port: 'proxy' });
+    expect(one(objs, 'NetworkPolicy').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.32.0/20' } }], ports: [{ port: 3307, protocol: 'TCP' }] });
+  });
+
+  test('init tasks: wait-for uses busybox and nc with an egress rule; render-config shares its output read-only with the app', () => {
+    const [wait, , render] = spec.initContainers;
+    expect(wait.image).toBe('busybox:1.36.1');
+    expect(wait.command[2]).toContain('nc -z -w 2 db.shop.svc.cluster.local 5432');
+    expect(one(objs, 'NetworkPolicy').spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+    expect(render.volumeMounts).toContainEqual({ name: 'render-config-out', mountPath: '/etc/app' });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'render-config-out', mountPath: '/etc/app', readOnly: true });
+  });
+
+  test('validates strictly against 1.27 and 1.36 (PodMonitor against its CRD) and passes the policy pack', () => {
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+});
+
+describe('native sidecars on Kubernetes 1.29+', () => {
+  const chart = testChart();
+  KubernetesTarget.set(chart, KubernetesVersion.V1_30);
+  allFour(chart);
+  const objs = chart.toJson();
+  const spec = pod(objs);
+
+  test('long-running sidecars become init containers with restartPolicy Always, before the init tasks', () => {
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(spec.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([
+      ['log-shipper', 'Always'], ['metrics-adapter', 'Always'], ['ambassador', 'Always'],
+      ['wait-for-db', undefined], ['migrate', undefined], ['render-config', undefined],
+    ]);
+  });
+
+  test('validates strictly against Kubernetes 1.36 and passes the policy pack', () => {
+    expectValid(objs, ['v1.36.0']);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('the target is read from the nearest scope; the default is 1.27', () => {
+    expect(KubernetesTarget.of(chart).toString()).toBe('1.30');
+    expect(KubernetesTarget.of(testChart())).toBe(KubernetesVersion.V1_27);
+    expect(KubernetesVersion.of('1.31').supportsNativeSidecars).toBe(true);
+    expect(KubernetesVersion.V1_28.supportsNativeSidecars).toBe(false);
+  });
+});
+
+describe('sidecar errors', () => {
+  const api = () => new WebService(testChart(), 'api', { image: IMAGE });
+
+  test('a sidecar port already used in the pod', () => {
+    expectError(() => api().addSidecar(new AmbassadorProxy({ image: 'envoyproxy/envoy:v1.31.2', listenPort: 8080, upstream: NetworkPeer.cidr('10.0.0.0/8') })),
+      /sidecars\.ambassador\.listenPort \(8080\) is already a port of the pod/);
+  });
+
+  test('two sidecars with the same name', () => {
+    const w = api();
+    w.addSidecar(new LogShipper());
+    expectError(() => w.addSidecar(new LogShipper()), /sidecars\.log-shipper\.name \("log-shipper"\) is already the name of a container in this pod/);
+  });
+
+  test('a privileged port', () => {
+    expectError(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', port: 80 })), /sidecars\.metrics-adapter\.port \(80\) must be a whole number from 1024 to 65535/);
+  });
+
+  test('a latest image', () => {
+    expectError(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:latest' })), /sidecars\.metrics-adapter\.image/);
+  });
+
+  test('a low user id', () => {
+    expectError(() => api().addSidecar(new LogShipper({ runAsUser: 0 })), /sidecars\.log-shipper\.runAsUser \(0\) must be a whole number of at least 10000/);
+  });
+
+  test('a request above its limit', () => {
+    expectError(() => api().addSidecar(new LogShipper({ resources: { cpu: '500m', cpuLimit: '200m' } })), /sidecars\.log-shipper\.resources\.cpu \("500m"\) must be <= sidecars\.log-shipper\.resources\.cpuLimit/);
+  });
+
+  test('a relative log directory', () => {
+    expectError(() => api().addSidecar(new LogShipper({ logDirectory: 'var/log' })), /sidecars\.log-shipper\.logDirectory \("var\/log"\) must be an absolute path/);
+  });
+
+  test('a log directory the app already mounts', () => {
+    const w = api();
+    expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/tmp' })), /sidecars\.log-shipper\.volumeMounts \("\/tmp"\) is already a mount path of the app container/);
+  });
+
+  test('a secret-looking literal env value', () => {
+    expectError(() => api().addSidecar(new AmbassadorProxy({ image: 'envoyproxy/envoy:v1.31.2', listenPort: 15432, upstream: NetworkPeer.cidr('10.0.0.0/8'), env: { DB_PASSWORD: 'hunter2' } })),
+      /sidecars\.ambassador\.env\.DB_PASSWORD \("<redacted>"\) looks like a plaintext secret/);
+  });
+
+  test('identical readiness and liveness probes are accepted only as given (distinct defaults)', () => {
+    const w = api();
+    w.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', liveness: Probe.http('/metrics', { port: 9102 }) }));
+    expect(pod((w.node.scope as Chart).toJson()).containers[1].livenessProbe.httpGet.path).toBe('/metrics');
+  });
+
+  test('init tasks: an empty list', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [] })), /sidecars\.init\.tasks \(\[\]\) must hold at least one task/);
+  });
+
+  test('init tasks: a bad host', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'http://db', port: 5432 })] })), /sidecars\.init\.tasks\[0\]\.host \("http:\/\/db"\) must be a DNS name/);
+  });
+
+  test('init tasks: a bad port', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 70000 })] })), /sidecars\.init\.tasks\[0\]\.port \(70000\) must be a whole number from 1 to 65535/);
+  });
+
+  test('a Kubernetes version before 1.27', () => {
+    expectError(() => KubernetesVersion.of('1.25'), /KubernetesVersion: version \("1\.25"\) must be a Kubernetes version "1\.N" with N >= 27/);
+  });
+});
