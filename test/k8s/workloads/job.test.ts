@@ -1,0 +1,116 @@
+import { Chart, Testing } from 'cdk8s';
+import { Errors } from '../../../lib/core';
+import { Job, JobProps, JobRestartPolicy, NetworkPeer, StatefulService } from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectValid } from '../../util/schema';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+
+function build(props: Partial<JobProps> = {}, id = 'migrate'): { objs: any[]; job: Job; chart: Chart } {
+  const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const job = new Job(c, id, { image: IMAGE, ...props });
+  return { objs: c.toJson(), job, chart: c };
+}
+
+const find = (objs: any[], kind: string) => objs.find(o => o.kind === kind);
+
+function expectError(fn: () => unknown, message: string): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(Error);
+  expect(Errors.isValidationError(caught)).toBe(true);
+  expect((caught as Error).message).toContain(message);
+}
+
+function policyErrors(objs: any[]): string[] {
+  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
+    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
+  })));
+  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
+}
+
+describe('Job defaults', () => {
+  const { objs } = build();
+
+  test('creates ServiceAccount, NetworkPolicy and a batch/v1 Job; no Service, PDB or autoscaler', () => {
+    expect(objs.map(o => o.kind).sort()).toEqual(['Job', 'NetworkPolicy', 'ServiceAccount']);
+    const j = find(objs, 'Job');
+    expect(j.apiVersion).toBe('batch/v1');
+    expect(j.metadata.labels['app.kubernetes.io/component']).toBe('job');
+    expect(j.metadata.annotations).toBeUndefined();
+  });
+
+  test('backoffLimit 3, activeDeadlineSeconds 3600, ttlSecondsAfterFinished 86400', () => {
+    const s = find(objs, 'Job').spec;
+    expect([s.backoffLimit, s.activeDeadlineSeconds, s.ttlSecondsAfterFinished]).toEqual([3, 3600, 86400]);
+  });
+
+  test('restartPolicy Never, grace 30 s, hardened pod without ports, probes or spread', () => {
+    const p = find(objs, 'Job').spec.template.spec;
+    expect(p.restartPolicy).toBe('Never');
+    expect(p.terminationGracePeriodSeconds).toBe(30);
+    expect(p.automountServiceAccountToken).toBe(false);
+    expect(p.securityContext.runAsNonRoot).toBe(true);
+    expect(p.containers[0].ports).toBeUndefined();
+    expect(p.containers[0].readinessProbe).toBeUndefined();
+    expect(p.affinity).toBeUndefined();
+  });
+
+  test('NetworkPolicy admits nothing in', () => {
+    expect(find(objs, 'NetworkPolicy').spec.ingress).toEqual([]);
+  });
+
+  test('validates strictly against Kubernetes 1.27 and 1.36 and passes the policy pack without error', () => {
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+});
+
+describe('Job options', () => {
+  test('retry, deadline, TTL, restart policy and annotations are configurable', () => {
+    const { objs } = build({
+      backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 0, restartPolicy: JobRestartPolicy.ON_FAILURE,
+      terminationGracePeriodSeconds: 10, annotations: { 'argocd.argoproj.io/hook': 'PreSync' },
+    });
+    const j = find(objs, 'Job');
+    expect([j.spec.backoffLimit, j.spec.activeDeadlineSeconds, j.spec.ttlSecondsAfterFinished]).toEqual([0, 600, 0]);
+    expect(j.spec.template.spec.restartPolicy).toBe('OnFailure');
+    expect(j.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
+    expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PreSync' });
+    expectValid(objs);
+  });
+
+  test('allowTo a StatefulService opens egress here and ingress there', () => {
+    const { chart, job } = build();
+    const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    job.allowTo(db);
+    const objs = chart.toJson();
+    const nps = objs.filter(o => o.kind === 'NetworkPolicy');
+    const jobNp = nps.find(n => n.metadata.name === 'migrate').spec;
+    const dbNp = nps.find(n => n.metadata.name === 'db').spec;
+    expect(jobNp.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: db.selectorLabels } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+    expect(dbNp.ingress.map((r: any) => r.from[0].podSelector.matchLabels)).toContainEqual(job.selectorLabels);
+  });
+});
+
+describe('Job validation', () => {
+  test.each<[string, Partial<JobProps>, string]>([
+    ['negative backoffLimit', { backoffLimit: -1 }, 'shop/migrate: backoffLimit (-1) must be a whole number of at least 0; use for example 3'],
+    ['zero deadline', { activeDeadlineSeconds: 0 }, 'shop/migrate: activeDeadlineSeconds (0) must be a whole number of at least 1; give the longest a run may take, for example 3600'],
+    ['fractional TTL', { ttlSecondsAfterFinished: 1.5 }, 'shop/migrate: ttlSecondsAfterFinished (1.5) must be a whole number of at least 0; use for example 86400 (one day)'],
+    ['restart policy Always', { restartPolicy: 'Always' as any }, 'shop/migrate: restartPolicy ("Always") must be Never or OnFailure (a job pod must end, RULES.md K8S-JOB-02); use JobRestartPolicy.NEVER'],
+    ['zero grace period', { terminationGracePeriodSeconds: 0 }, 'shop/migrate: terminationGracePeriodSeconds (0) must be a whole number of at least 1; use for example 30'],
+    ['latest image', { image: 'ghcr.io/acme/api:latest' }, 'shop/migrate: image'],
+  ])('%s', (_name, props, message) => {
+    expectError(() => build(props), message);
+  });
+
+  test('allowFrom on a Job is refused', () => {
+    const { job } = build();
+    expectError(() => job.allowFrom(NetworkPeer.namespace('x')), 'shop/migrate: allowFrom ("shop/migrate") is a Job, which accepts no inbound connections');
+  });
+});
