@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { Errors } from '../../../lib/core';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { K8S_VERSIONS, validateAll } from '../../util/schema';
 
 /** A chart in namespace `shop` of a fresh test app. */
 export function testChart(namespace: string | null = 'shop'): Chart {
@@ -37,4 +38,15 @@ export function policyErrors(objs: any[]): string[] {
   const docs = objs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace }));
   const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs);
   return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.path} ${f.jsonPath}: ${f.message}`);
+}
+
+/**
+ * `expectValid` for outputs with custom resources whose CRD schema (Istio, some Linkerd kinds) lists only
+ * `spec`/`status` at the top: the shared validator then reports the top-level `apiVersion`, `kind` and
+ * `metadata` as unknown fields. Only those three root-level reports are dropped (metadata is still checked
+ * against ObjectMeta by the validator); every other problem fails the test.
+ */
+export function expectValidWithCrds(objs: any[], versions: readonly string[] = K8S_VERSIONS): void {
+  const problems = validateAll(objs, versions).filter(p => !/ \/: unknown field "(apiVersion|kind|metadata)"$/.test(p));
+  if (problems.length > 0) throw new Error(`${problems.length} schema problem(s):\n  ${problems.join('\n  ')}`);
 }

@@ -1,0 +1,262 @@
+import { Chart, Duration } from 'cdk8s';
+import { NetworkPeer, WebService } from '../../../lib/k8s';
+import { IstioInjection, IstioMesh, LinkerdMesh, LinkerdProtocol, Mesh } from '../../../lib/k8s/mesh';
+import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
+
+function pair(chart: Chart): { web: WebService; api: WebService } {
+  const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+  const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:2.0.1' });
+  api.allowFrom(web);
+  return { web, api };
+}
+const tmeta = (objs: any[], name: string) => one(objs, 'Deployment', name).spec.template.metadata;
+
+describe('IstioMesh defaults', () => {
+  const chart = testChart();
+  const mesh = new IstioMesh(chart, 'mesh');
+  const { web, api } = pair(chart);
+  mesh.enrol(web);
+  mesh.enrol(api);
+  const objs = chart.toJson();
+
+  test('pod-label injection, proxy resources, probe rewrite and holdApplicationUntilProxyStarts', () => {
+    const m = tmeta(objs, 'api');
+    expect(m.labels['sidecar.istio.io/inject']).toBe('true');
+    expect(m.annotations).toEqual({
+      'sidecar.istio.io/proxyCPU': '100m',
+      'sidecar.istio.io/proxyCPULimit': '1',
+      'sidecar.istio.io/proxyMemory': '128Mi',
+      'sidecar.istio.io/proxyMemoryLimit': '128Mi',
+      'sidecar.istio.io/rewriteAppHTTPProbers': 'true',
+      'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}',
+    });
+  });
+
+  test('STRICT mTLS for the workload', () => {
+    expect(one(objs, 'PeerAuthentication', 'api').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
+      mtls: { mode: 'STRICT' },
+    });
+  });
+
+  test('AuthorizationPolicy from the same allowFrom that makes the NetworkPolicy', () => {
+    expect(one(objs, 'AuthorizationPolicy', 'api').spec.rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] },
+    ]);
+    expect(one(objs, 'NetworkPolicy', 'api').spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } } }]);
+    // no caller declared: an ALLOW policy without rules lets no one in
+    expect(one(objs, 'AuthorizationPolicy', 'web').spec).toMatchObject({ action: 'ALLOW', rules: [] });
+  });
+
+  test('DestinationRule: ISTIO_MUTUAL, connection pool, outlier detection', () => {
+    expect(one(objs, 'DestinationRule', 'api').spec).toEqual({
+      host: 'api.shop.svc.cluster.local',
+      trafficPolicy: {
+        tls: { mode: 'ISTIO_MUTUAL' },
+        connectionPool: { tcp: { maxConnections: 100, connectTimeout: '5s' }, http: { http1MaxPendingRequests: 100, maxRetries: 20 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+      },
+    });
+  });
+
+  test('VirtualService: 15 s timeout, 2 retries on idempotent methods only', () => {
+    const http = one(objs, 'VirtualService', 'api').spec.http;
+    expect(http[0]).toMatchObject({
+      name: 'idempotent',
+      match: [{ method: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } }],
+      timeout: '15s',
+      retries: { attempts: 2, perTryTimeout: '2s', retryOn: 'connect-failure,refused-stream,unavailable,cancelled,5xx' },
+    });
+    expect(http[1]).toMatchObject({ name: 'default', timeout: '15s', retries: { attempts: 0 } });
+    expect(http[1].match).toBeUndefined();
+  });
+
+  test('NetworkPolicy admits the proxy to istiod (15012)', () => {
+    expect(one(objs, 'NetworkPolicy', 'api').spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { app: 'istiod' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }],
+      ports: [{ port: 15012, protocol: 'TCP' }],
+    });
+  });
+
+  test('validates strictly (core and Istio CRDs) and passes the policy pack', () => {
+    expectValidWithCrds(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('Mesh.of finds the chart mesh', () => {
+    expect(Mesh.of(api)).toBe(mesh);
+  });
+});
+
+describe('IstioMesh options', () => {
+  test('namespace-label injection adds no pod label and exposes the namespace label', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
+    const { api } = pair(chart);
+    mesh.enrol(api);
+    expect(tmeta(chart.toJson(), 'api').labels['sidecar.istio.io/inject']).toBeUndefined();
+    expect(mesh.namespaceLabels).toEqual({ 'istio-injection': 'enabled' });
+  });
+
+  test('retryNonIdempotent: one route retrying every method; custom timeout, proxy resources and circuit breaker', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh', { holdApplicationUntilProxyStarts: false });
+    const { api } = pair(chart);
+    mesh.enrol(api, {
+      timeout: Duration.seconds(5),
+      retries: { attempts: 3, perTryTimeout: Duration.millis(500), retryNonIdempotent: true },
+      proxyResources: { cpu: '50m', memory: '64Mi' },
+      circuitBreaker: { maxConnections: 10, consecutive5xxErrors: 3 },
+    });
+    const objs = chart.toJson();
+    const http = one(objs, 'VirtualService', 'api').spec.http;
+    expect(http).toHaveLength(1);
+    expect(http[0]).toMatchObject({ timeout: '5s', retries: { attempts: 3, perTryTimeout: '500ms' } });
+    expect(tmeta(objs, 'api').annotations['proxy.istio.io/config']).toBeUndefined();
+    expect(tmeta(objs, 'api').annotations['sidecar.istio.io/proxyCPU']).toBe('50m');
+    expect(one(objs, 'DestinationRule', 'api').spec.trafficPolicy.connectionPool.tcp.maxConnections).toBe(10);
+    expectValidWithCrds(objs);
+  });
+
+  test('namespace callers become source namespaces', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const { api } = pair(chart);
+    api.allowFrom(NetworkPeer.namespace('frontend'));
+    mesh.enrol(api);
+    expect(one(chart.toJson(), 'AuthorizationPolicy', 'api').spec.rules[1]).toEqual({ from: [{ source: { namespaces: ['frontend'] } }], to: [{ operation: { ports: ['8080'] } }] });
+  });
+});
+
+describe('LinkerdMesh defaults', () => {
+  const chart = testChart();
+  const mesh = new LinkerdMesh(chart, 'mesh');
+  const { web, api } = pair(chart);
+  mesh.enrol(web);
+  mesh.enrol(api);
+  const objs = chart.toJson();
+
+  test('injection annotation, proxy resources and proxy-await', () => {
+    expect(tmeta(objs, 'api').annotations).toEqual({
+      'linkerd.io/inject': 'enabled',
+      'config.linkerd.io/proxy-cpu-request': '100m',
+      'config.linkerd.io/proxy-cpu-limit': '1',
+      'config.linkerd.io/proxy-memory-request': '128Mi',
+      'config.linkerd.io/proxy-memory-limit': '128Mi',
+      'config.linkerd.io/proxy-await': 'enabled',
+    });
+  });
+
+  test('Server on the named service port, HTTP/1, deny by default', () => {
+    expect(one(objs, 'Server', 'api').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
+      port: 'http', proxyProtocol: 'HTTP/1', accessPolicy: 'deny',
+    });
+  });
+
+  test('MeshTLSAuthentication and AuthorizationPolicy from allowFrom', () => {
+    expect(one(objs, 'MeshTLSAuthentication', 'api').spec).toEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }] });
+    expect(one(objs, 'AuthorizationPolicy', 'api').spec).toEqual({
+      targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api' },
+      requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'api' }],
+    });
+    // no caller: only the workload's own identity
+    expect(one(objs, 'MeshTLSAuthentication', 'web').spec).toEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop' }] });
+  });
+
+  test('HTTPRoutes on the Service: retries on idempotent methods only, a 15 s timeout on every route', () => {
+    const retry = one(objs, 'HTTPRoute', 'api-idempotent');
+    expect(retry.metadata.annotations).toEqual({ 'retry.linkerd.io/http': '5xx', 'retry.linkerd.io/limit': '2', 'retry.linkerd.io/timeout': '2s' });
+    expect(retry.spec.parentRefs).toEqual([{ group: 'core', kind: 'Service', name: 'api', port: 80 }]);
+    expect(retry.spec.rules[0].matches.map((m: any) => m.method)).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+    const all = one(objs, 'HTTPRoute', 'api');
+    expect(all.metadata.annotations).toBeUndefined();
+    expect(all.spec.rules).toEqual([{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], timeouts: { request: '15s' } }]);
+  });
+
+  test('NetworkPolicy admits the proxy to the Linkerd control plane', () => {
+    expect(one(objs, 'NetworkPolicy', 'api').spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'linkerd' } } }],
+      ports: [8080, 8086, 8090].map(port => ({ port, protocol: 'TCP' })),
+    });
+  });
+
+  test('validates strictly (core and Linkerd CRDs) and passes the policy pack', () => {
+    expectValidWithCrds(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+});
+
+describe('LinkerdMesh options', () => {
+  test('retries off: no retry route; protocol HTTP/2; namespace callers', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh', { protocol: LinkerdProtocol.HTTP_2 });
+    const { api } = pair(chart);
+    api.allowFrom(NetworkPeer.namespace('frontend'));
+    mesh.enrol(api, { retries: { attempts: 0 } });
+    const objs = chart.toJson();
+    expect(objs.filter(o => o.kind === 'HTTPRoute').map(o => o.metadata.name)).toEqual(['api']);
+    expect(one(objs, 'Server').spec.proxyProtocol).toBe('HTTP/2');
+    expect(one(objs, 'MeshTLSAuthentication').spec.identityRefs).toContainEqual({ kind: 'Namespace', name: 'frontend' });
+    expectValidWithCrds(objs);
+  });
+
+  test('retryNonIdempotent: the retry annotations go on the catch-all route', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const { api } = pair(chart);
+    mesh.enrol(api, { retries: { retryNonIdempotent: true } });
+    const objs = chart.toJson();
+    expect(objs.filter(o => o.kind === 'HTTPRoute')).toHaveLength(1);
+    expect(one(objs, 'HTTPRoute').metadata.annotations['retry.linkerd.io/limit']).toBe('2');
+  });
+});
+
+describe('mesh errors', () => {
+  test('a second mesh in the same chart', () => {
+    const chart = testChart();
+    new IstioMesh(chart, 'istio');
+    expectError(() => new LinkerdMesh(chart, 'linkerd'), /shop\/linkerd: mesh \("linkerd"\) cannot join shop\/istio, which already uses istio: one mesh per chart or app/);
+  });
+
+  test('enrolling a workload twice', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const { api } = pair(chart);
+    mesh.enrol(api);
+    expectError(() => mesh.enrol(api), /enrol \("shop\/api"\) is already enrolled in this mesh/);
+  });
+
+  test('a per-try timeout longer than the request timeout', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(api, { timeout: Duration.seconds(1), retries: { perTryTimeout: Duration.seconds(2) } }),
+      /retries\.perTryTimeout \("2000ms"\) must be at most timeout \(1000ms\)/);
+  });
+
+  test('retry attempts out of range', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new LinkerdMesh(chart, 'mesh').enrol(api, { retries: { attempts: 50 } }), /retries\.attempts \(50\) must be a whole number from 0 to 10/);
+  });
+
+  test('proxy memory request above its limit', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(api, { proxyResources: { memory: '1Gi', memoryLimit: '512Mi' } }), /proxyResources\.memory \("1Gi"\) must be <= proxyResources\.memoryLimit/);
+  });
+
+  test('circuit breaker out of range', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(api, { circuitBreaker: { maxEjectionPercent: 150 } }), /circuitBreaker\.maxEjectionPercent \(150\) must be a whole number from 1 to 100/);
+  });
+
+  test('an IP-range caller of a meshed workload fails at synth', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    new IstioMesh(chart, 'mesh').enrol(api);
+    api.allowFrom(NetworkPeer.cidr('10.0.0.0/16'));
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(/^shop\/api: allowFrom \(CIDR 10\.0\.0\.0\/16\) is an IP range, whose traffic carries no mesh identity and is refused by Istio's mutual TLS/)]);
+  });
+});
