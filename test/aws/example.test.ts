@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { App } from 'cdktf';
-import { terraformValidate } from './terraform-validate';
+import { assertTerraformAvailable, terraformValidate } from './terraform-validate';
 import { EksClusterStack } from '../../examples/eks-cluster/main';
 
 function synthExample(): { dir: string; json: any } {
@@ -23,6 +24,11 @@ describe('examples/eks-cluster', () => {
     expect(result.valid).toBe(true);
   });
 
+  test('a missing provider mirror is a failure that names what is missing', () => {
+    expect(() => assertTerraformAvailable('/nonexistent/tf-plugins')).toThrow(
+      'hashicorp/aws 5.100.0 provider missing from the filesystem mirror: expected a terraform-provider-aws binary in /nonexistent/tf-plugins/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64');
+  });
+
   test('has the resources of a production cluster', () => {
     const r = json.resource;
     expect(Object.keys(r.aws_eks_cluster)).toHaveLength(1);
@@ -35,5 +41,31 @@ describe('examples/eks-cluster', () => {
   test('is deterministic', () => {
     const again = synthExample();
     expect(again.json).toEqual(json);
+  });
+});
+
+describe('examples/eks-cluster: tags and policy', () => {
+  const { dir, json } = synthExample();
+
+  test('every taggable resource carries the cost-attribution tags (per the hashicorp/aws 5.100.0 schema)', () => {
+    const schemaFile = '/work/shared/schemas/terraform/aws-5.100.0.schema.json.gz';
+    if (!fs.existsSync(schemaFile)) throw new Error(`provider schema missing: ${schemaFile}`);
+    const schema = JSON.parse(zlib.gunzipSync(fs.readFileSync(schemaFile)).toString('utf8'));
+    const resourceSchemas = schema.provider_schemas['registry.terraform.io/hashicorp/aws'].resource_schemas;
+    let checked = 0;
+    for (const [type, byName] of Object.entries<any>(json.resource)) {
+      const attrs = resourceSchemas[type]?.block?.attributes ?? {};
+      if (!attrs.tags || !(attrs.tags.optional || attrs.tags.required)) continue;
+      for (const [name, body] of Object.entries<any>(byName)) {
+        expect({ type, name, tags: body.tags }).toMatchObject({ tags: { 'team': 'platform', 'environment': 'production', 'cost-centre': 'cc-4021' } });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  test('passes the Terraform policy pack with no finding', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'policy-report.json'), 'utf8'));
+    expect(report.summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
   });
 });

@@ -5,20 +5,21 @@ import * as path from 'path';
 
 /** Where the machine image keeps the hashicorp/aws provider binary. */
 export const PLUGIN_MIRROR = '/opt/tf-plugins';
-const PROVIDER_DIR = path.join(PLUGIN_MIRROR, 'registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64');
+const PROVIDER_SUBDIR = 'registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64';
 
 /**
  * Throws a clear error when terraform or the provider mirror is missing (a test failure, never a skip).
  */
-export function assertTerraformAvailable(): string {
+export function assertTerraformAvailable(mirror: string = PLUGIN_MIRROR): string {
+  const providerDir = path.join(mirror, PROVIDER_SUBDIR);
   let version: string;
   try {
     version = execFileSync('terraform', ['version', '-json'], { encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
   } catch (e) {
     throw new Error(`terraform CLI not found on PATH: install Terraform >= 1.5 to run terraform validate (${(e as Error).message})`);
   }
-  if (!fs.existsSync(PROVIDER_DIR) || fs.readdirSync(PROVIDER_DIR).filter((f) => f.startsWith('terraform-provider-aws')).length === 0) {
-    throw new Error(`hashicorp/aws 5.100.0 provider missing from the filesystem mirror: expected a terraform-provider-aws binary in ${PROVIDER_DIR}`);
+  if (!fs.existsSync(providerDir) || fs.readdirSync(providerDir).filter((f) => f.startsWith('terraform-provider-aws')).length === 0) {
+    throw new Error(`hashicorp/aws 5.100.0 provider missing from the filesystem mirror: expected a terraform-provider-aws binary in ${providerDir}`);
   }
   return JSON.parse(version).terraform_version;
 }
