@@ -72,7 +72,7 @@ export interface JobProps extends JobRunProps {
  */
 export class Job extends Workload {
   /** The Job. */
-  public readonly job: ApiObject;
+  public readonly batchJob: ApiObject;
 
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, props, 'job');
@@ -80,7 +80,7 @@ export class Job extends Workload {
     const ttl = checkWhole(this, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished ?? 86400, 0, 'use for example 86400 (one day)');
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: run.grace, restartPolicy: run.restartPolicy });
     template();
-    this.job = new ApiObject(this, 'Job', {
+    this.batchJob = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: this._metadata({ annotations: props.annotations }),

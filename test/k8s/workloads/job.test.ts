@@ -34,7 +34,12 @@ function policyErrors(objs: any[]): string[] {
 }
 
 describe('Job defaults', () => {
-  const { objs } = build();
+  const { objs, job } = build();
+
+  test('exposes the Job object as batchJob (escape hatch)', () => {
+    expect(job.batchJob.kind).toBe('Job');
+    expect(job.containerPorts).toEqual([]);
+  });
 
   test('creates ServiceAccount, NetworkPolicy and a batch/v1 Job; no Service, PDB or autoscaler', () => {
     expect(objs.map(o => o.kind).sort()).toEqual(['Job', 'NetworkPolicy', 'ServiceAccount']);
