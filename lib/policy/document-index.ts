@@ -10,8 +10,10 @@ const EMPTY: PolicyDocument[] = [];
 export class DocumentIndex {
   private readonly _documents: PolicyDocument[];
   private readonly byKind = new Map<string, PolicyDocument[]>();
-  private readonly byKindNs = new Map<string, PolicyDocument[]>();
-  private readonly byKindNsName = new Map<string, PolicyDocument>();
+  /** kind -> namespace ('' when none) -> documents */
+  private readonly byKindNs = new Map<string, Map<string, PolicyDocument[]>>();
+  /** kind -> namespace -> name -> first document */
+  private readonly byKindNsName = new Map<string, Map<string, Map<string, PolicyDocument>>>();
   private readonly memo = new Map<string, any>();
 
   /**
@@ -22,10 +24,24 @@ export class DocumentIndex {
     for (const d of documents) {
       push(this.byKind, d.kind, d);
       const ns = d.namespace ?? '';
-      push(this.byKindNs, `${d.kind}\u0000${ns}`, d);
+      let nsMap = this.byKindNs.get(d.kind);
+      if (!nsMap) {
+        nsMap = new Map();
+        this.byKindNs.set(d.kind, nsMap);
+      }
+      push(nsMap, ns, d);
       if (d.name !== undefined) {
-        const key = `${d.kind}\u0000${ns}\u0000${d.name}`;
-        if (!this.byKindNsName.has(key)) this.byKindNsName.set(key, d);
+        let names = this.byKindNsName.get(d.kind);
+        if (!names) {
+          names = new Map();
+          this.byKindNsName.set(d.kind, names);
+        }
+        let byName = names.get(ns);
+        if (!byName) {
+          byName = new Map();
+          names.set(ns, byName);
+        }
+        if (!byName.has(d.name)) byName.set(d.name, d);
       }
     }
   }
@@ -46,7 +62,7 @@ export class DocumentIndex {
    * @param namespace the namespace (default: documents without a namespace)
    */
   public inNamespace(kind: string, namespace?: string): PolicyDocument[] {
-    return this.byKindNs.get(`${kind}\u0000${namespace ?? ''}`) ?? EMPTY;
+    return this.byKindNs.get(kind)?.get(namespace ?? '') ?? EMPTY;
   }
 
   /**
@@ -56,7 +72,7 @@ export class DocumentIndex {
    * @param namespace the namespace (default: documents without a namespace)
    */
   public find(kind: string, name: string, namespace?: string): PolicyDocument | undefined {
-    return this.byKindNsName.get(`${kind}\u0000${namespace ?? ''}\u0000${name}`);
+    return this.byKindNsName.get(kind)?.get(namespace ?? '')?.get(name);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { PolicyDocument } from '../rule';
+
 // Internal helpers to reach pod specs, templates and containers. Not re-exported by the barrel.
 
 /** Kinds whose pod template lives at spec.template. */
@@ -17,6 +19,10 @@ export interface PodRef {
   readonly meta: any;
   /** JSON path of the template metadata. */
   readonly metaPath: string;
+  /** Cached container lists. */
+  containers?: ContainerRef[];
+  containersEph?: ContainerRef[];
+  mains?: ContainerRef[];
 }
 
 const EMPTY = Object.freeze({}) as any;
@@ -27,6 +33,21 @@ export function isObj(x: any): boolean {
 
 function obj(x: any): any {
   return isObj(x) ? x : EMPTY;
+}
+
+const CACHE = new WeakMap<object, PodRef | null>();
+
+/**
+ * The pod spec of a pod-bearing document, or undefined; computed once per document (documents are
+ * immutable during a check, and built afresh for every check).
+ */
+export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
+  let p = CACHE.get(doc);
+  if (p === undefined) {
+    p = podOf(doc.manifest) ?? null;
+    CACHE.set(doc, p);
+  }
+  return p ?? undefined;
 }
 
 /** The pod spec of a pod-bearing object, or undefined. */
@@ -58,17 +79,22 @@ export interface ContainerRef {
  * Containers of a pod spec: `containers[]` and `initContainers[]` (and `ephemeralContainers[]` when `ephemeral`).
  */
 export function containersOf(pod: PodRef, ephemeral = false): ContainerRef[] {
+  const cached = ephemeral ? pod.containersEph : pod.containers;
+  if (cached) return cached;
   const out: ContainerRef[] = [];
   add(out, pod, 'containers', true);
   add(out, pod, 'initContainers', false);
   if (ephemeral) add(out, pod, 'ephemeralContainers', false);
+  if (ephemeral) pod.containersEph = out; else pod.containers = out;
   return out;
 }
 
 /** Main containers only. */
 export function mainContainersOf(pod: PodRef): ContainerRef[] {
+  if (pod.mains) return pod.mains;
   const out: ContainerRef[] = [];
   add(out, pod, 'containers', true);
+  pod.mains = out;
   return out;
 }
 

@@ -3,7 +3,7 @@
 // so no rule scans all pairs of objects.
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument } from '../rule';
-import { isObj, labelsOf, o, PodRef, podOf, POD_KINDS } from './pod';
+import { isObj, labelsOf, o, PodRef, podOfDoc, POD_KINDS } from './pod';
 
 /** A pod template found in the output. */
 export interface PodTemplate {
@@ -49,6 +49,35 @@ export function selectorIsEmpty(selector: Selector): boolean {
 
 const SEP = '\u0000';
 
+/** namespace -> label key -> label value -> items */
+class PairMap<V> {
+  private readonly m = new Map<string, Map<string, Map<string, V[]>>>();
+
+  public add(ns: string, k: string, v: string, item: V) {
+    let keys = this.m.get(ns);
+    if (!keys) {
+      keys = new Map();
+      this.m.set(ns, keys);
+    }
+    let values = keys.get(k);
+    if (!values) {
+      values = new Map();
+      keys.set(k, values);
+    }
+    const list = values.get(v);
+    if (list) list.push(item); else values.set(v, [item]);
+  }
+
+  public get(ns: string, k: string, v: string): V[] | undefined {
+    return this.m.get(ns)?.get(k)?.get(v);
+  }
+
+  /** The namespace's key map, for repeated lookups. */
+  public ns(ns: string): Map<string, Map<string, V[]>> | undefined {
+    return this.m.get(ns);
+  }
+}
+
 /** Label indexes of one output. */
 export class K8sIndex {
   public static of(index: DocumentIndex): K8sIndex {
@@ -56,26 +85,26 @@ export class K8sIndex {
   }
 
   public readonly templates: PodTemplate[] = [];
-  private readonly byPair = new Map<string, PodTemplate[]>();
+  private readonly byPair = new PairMap<PodTemplate>();
   private readonly byNs = new Map<string, PodTemplate[]>();
   private readonly selectorIndexes = new Map<string, SelectorIndex>();
 
   private constructor(private readonly index: DocumentIndex) {
     for (const kind of POD_KINDS) {
       for (const doc of index.ofKind(kind)) {
-        const pod = podOf(doc.manifest);
+        const pod = podOfDoc(doc);
         if (!pod) continue;
         const t: PodTemplate = { doc, pod, labels: labelsOf(pod.meta), ns: doc.namespace ?? '' };
         this.templates.push(t);
         push(this.byNs, t.ns, t);
-        for (const k in t.labels) push(this.byPair, t.ns + SEP + k + '=' + t.labels[k], t);
+        for (const k in t.labels) this.byPair.add(t.ns, k, String(t.labels[k]), t);
       }
     }
   }
 
   /** How many templates in `ns` carry the pair. */
   public pairCount(ns: string, k: string, v: string): number {
-    return this.byPair.get(ns + SEP + k + '=' + v)?.length ?? 0;
+    return this.byPair.get(ns, k, v)?.length ?? 0;
   }
 
   /** The pod templates in `ns` that `selector` selects (LabelSelector shape). */
@@ -83,7 +112,7 @@ export class K8sIndex {
     const ml = o(selector.matchLabels);
     let best: PodTemplate[] | undefined;
     for (const k in ml) {
-      const list = this.byPair.get(ns + SEP + k + '=' + ml[k]);
+      const list = this.byPair.get(ns, k, String(ml[k]));
       if (!list) return [];
       if (!best || list.length < best.length) best = list;
     }
@@ -113,7 +142,7 @@ export class K8sIndex {
 
 /** Documents holding a selector, each filed under its rarest matchLabels pair. */
 class SelectorIndex {
-  private readonly byPair = new Map<string, { doc: PolicyDocument; sel: Selector }[]>();
+  private readonly byPair = new PairMap<{ doc: PolicyDocument; sel: Selector }>();
   private readonly wide = new Map<string, { doc: PolicyDocument; sel: Selector }[]>();
 
   constructor(k: K8sIndex, docs: PolicyDocument[], get: (d: PolicyDocument) => Selector | undefined) {
@@ -128,10 +157,10 @@ class SelectorIndex {
         const c = k.pairCount(ns, key, String(ml[key]));
         if (c < bestCount) {
           bestCount = c;
-          bestKey = ns + SEP + key + '=' + ml[key];
+          bestKey = key;
         }
       }
-      if (bestKey !== undefined) push(this.byPair, bestKey, { doc, sel });
+      if (bestKey !== undefined) this.byPair.add(ns, bestKey, String(ml[bestKey]), { doc, sel });
       else push(this.wide, ns, { doc, sel });
     }
   }
@@ -139,8 +168,10 @@ class SelectorIndex {
   public query(ns: string, labels: { [k: string]: string }): PolicyDocument[] {
     const out: PolicyDocument[] = [];
     for (const e of this.wide.get(ns) ?? []) if (selectorMatches(e.sel, labels)) out.push(e.doc);
+    const keys = this.byPair.ns(ns);
+    if (!keys) return out;
     for (const k in labels) {
-      const list = this.byPair.get(ns + SEP + k + '=' + labels[k]);
+      const list = keys.get(k)?.get(String(labels[k]));
       if (!list) continue;
       for (const e of list) if (selectorMatches(e.sel, labels)) out.push(e.doc);
     }

@@ -32,7 +32,7 @@ const RULES: IRule[] = [
  * (rule ids SS-EKS-001 … SS-EKS-022).
  */
 export class TerraformPack implements IRulePack {
-  public readonly name = 'terraform';
+  public readonly name: string = 'terraform';
   public readonly rules: IRule[] = [...RULES];
 }
 

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 const PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
@@ -13,7 +13,7 @@ export const apparmorNotUnconfined = k8sRule({
   fix: 'use appArmorProfile.type RuntimeDefault or Localhost (annotation runtime/default or localhost/<name>)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     const ok = (t: any) => t === undefined || t === 'RuntimeDefault' || t === 'Localhost';
     if (!ok(o(sc(pod.spec).appArmorProfile).type)) out.push({ jsonPath: `${pod.path}.securityContext.appArmorProfile.type` });

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { arr, o, podOf, POD_KINDS } from '../pod';
+import { arr, o, podOfDoc, POD_KINDS } from '../pod';
 
 const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 
@@ -12,7 +12,7 @@ export const coreVolumeTypesOnly = k8sRule({
   fix: 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out = [];
     const vols = arr(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {

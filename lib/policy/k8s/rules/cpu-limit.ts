@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
 
 /** SS-K8S-026 — RULES K8S-RES-04. */
@@ -11,7 +11,7 @@ export const cpuLimit = k8sRule({
   fix: 'set resources.limits.cpu (shipshape sets one by default; opt-outs should suppress this rule with the reason)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits)['cpu']))
       .map(r => ({ jsonPath: `${r.path}.resources.limits.cpu` }));
   },

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
 
 /** SS-K8S-023 — RULES K8S-RES-01. */
@@ -11,7 +11,7 @@ export const cpuRequest = k8sRule({
   fix: 'set resources.requests.cpu on every container (e.g. 100m)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests)['cpu']))
       .map(r => ({ jsonPath: `${r.path}.resources.requests.cpu` }));
   },

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { podOf } from '../pod';
+import { podOfDoc } from '../pod';
 
 /** SS-K8S-071 — RULES K8S-JOB-02. */
 export const cronjobRestartPolicy = k8sRule({
@@ -10,7 +10,7 @@ export const cronjobRestartPolicy = k8sRule({
   fix: 'set spec.jobTemplate.spec.template.spec.restartPolicy to Never or OnFailure',
   kinds: ['CronJob'],
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const p = pod.spec.restartPolicy;
     return p === 'Never' || p === 'OnFailure' ? [] : [{ jsonPath: `${pod.path}.restartPolicy` }];
   },

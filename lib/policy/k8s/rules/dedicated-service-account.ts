@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { podOf, POD_KINDS } from '../pod';
+import { podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-058 — RULES K8S-IDN-02. */
 export const dedicatedServiceAccount = k8sRule({
@@ -10,7 +10,7 @@ export const dedicatedServiceAccount = k8sRule({
   fix: 'set serviceAccountName to a ServiceAccount (not default) emitted in the same namespace',
   kinds: POD_KINDS,
   check: (doc, index) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const n = pod.spec.serviceAccountName;
     if (typeof n !== 'string' || n === '' || n === 'default') {
       return [{ jsonPath: `${pod.path}.serviceAccountName`, message: 'Pod runs as the default ServiceAccount' }];

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, isObj, o, podOf, POD_KINDS } from '../pod';
+import { containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
 
 function same(a: any, b: any): boolean {
   if (isObj(a.httpGet) && isObj(b.httpGet)) {
@@ -20,7 +20,7 @@ export const distinctProbes = k8sRule({
   fix: 'point the probes at different endpoints (e.g. /readyz and /livez): a failing dependency must not restart the pod',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod).filter(r => isObj(r.c.readinessProbe) && isObj(r.c.livenessProbe) && same(o(r.c.readinessProbe), o(r.c.livenessProbe)))
       .map(r => ({ jsonPath: `${r.path}.livenessProbe` }));
   },

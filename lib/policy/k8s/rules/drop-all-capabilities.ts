@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-007 — RULES K8S-SEC-07. */
 export const dropAllCapabilities = k8sRule({
@@ -10,7 +10,7 @@ export const dropAllCapabilities = k8sRule({
   fix: 'set securityContext.capabilities.drop: [ALL] on every container',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod, true).filter(r => !arr(o(sc(r.c).capabilities).drop).includes('ALL'))
       .map(r => ({ jsonPath: `${r.path}.securityContext.capabilities.drop` }));
   },

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
 
 /** SS-K8S-027 — RULES K8S-RES-05. */
@@ -12,7 +12,7 @@ export const ephemeralStorage = k8sRule({
   fix: 'set resources.requests and resources.limits for ephemeral-storage (e.g. 1Gi)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     for (const r of containersOf(pod)) {
       const res = o(r.c.resources);

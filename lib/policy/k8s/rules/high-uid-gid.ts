@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
 const MIN = 10001;
 
@@ -13,7 +13,7 @@ export const highUidGid = k8sRule({
   fix: 'set runAsUser and runAsGroup to 10001 or more on the pod securityContext and on every container securityContext',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     for (const f of ['runAsUser', 'runAsGroup']) {

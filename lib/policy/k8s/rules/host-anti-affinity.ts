@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { arr, labelsOf, o, podOf } from '../pod';
+import { arr, labelsOf, o, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
 const HOST = 'kubernetes.io/hostname';
@@ -15,7 +15,7 @@ export const hostAntiAffinity = k8sRule({
   check: (doc) => {
     const r = o(doc.manifest.spec).replicas;
     if (typeof r === 'number' && r < 2) return undefined;
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const labels = labelsOf(pod.meta);
     const anti = o(o(pod.spec.affinity).podAntiAffinity);
     const terms = [

@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { containersOf, podOf, POD_KINDS } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-030 — RULES K8S-IMG-02. */
 export const imageDigest = k8sRule({
@@ -10,7 +10,7 @@ export const imageDigest = k8sRule({
   fix: 'reference the image as repo:1.2.3@sha256:<digest>',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod, true).filter(r => !(typeof r.c.image === 'string' && r.c.image.includes('@sha256:')))
       .map(r => ({ jsonPath: `${r.path}.image` }));
   },

@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { containersOf, podOf, POD_KINDS } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-031 — RULES K8S-IMG-03. */
 export const imagePullPolicyAlways = k8sRule({
@@ -10,7 +10,7 @@ export const imagePullPolicyAlways = k8sRule({
   fix: 'set imagePullPolicy: Always on every container',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod).filter(r => r.c.imagePullPolicy !== 'Always')
       .map(r => ({ jsonPath: `${r.path}.imagePullPolicy` }));
   },

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, podOf, POD_KINDS } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS } from '../pod';
 
 /** True when an image reference names a tag other than latest, or a digest. */
 export function hasFixedTag(image: any): boolean {
@@ -22,7 +22,7 @@ export const imageTag = k8sRule({
   fix: 'pin the image to a version tag (repo:1.2.3) or a digest (repo:1.2.3@sha256:...)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod, true).filter(r => !hasFixedTag(r.c.image))
       .map(r => ({ jsonPath: `${r.path}.image`, message: `Image ${JSON.stringify(r.c.image ?? null)} has no tag, or the tag is latest` }));
   },

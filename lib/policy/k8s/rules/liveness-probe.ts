@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { isObj, mainContainersOf, podOf, SERVING_KINDS } from '../pod';
+import { isObj, mainContainersOf, podOfDoc, SERVING_KINDS } from '../pod';
 
 /** SS-K8S-034 — RULES K8S-PRB-02. */
 export const livenessProbe = k8sRule({
@@ -10,7 +10,7 @@ export const livenessProbe = k8sRule({
   fix: 'add a livenessProbe on an endpoint distinct from the readiness one (e.g. /livez)',
   kinds: SERVING_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return mainContainersOf(pod).filter(r => !isObj(r.c.livenessProbe)).map(r => ({ jsonPath: `${r.path}.livenessProbe` }));
   },
 });

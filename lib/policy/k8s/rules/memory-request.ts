@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
 
 /** SS-K8S-024 — RULES K8S-RES-02. */
@@ -11,7 +11,7 @@ export const memoryRequest = k8sRule({
   fix: 'set resources.requests.memory on every container (e.g. 256Mi)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests)['memory']))
       .map(r => ({ jsonPath: `${r.path}.resources.requests.memory` }));
   },

@@ -1,6 +1,6 @@
 import { PolicyDocument } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { arr, labelsOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, labelsOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { K8sIndex } from '../selectors';
 
 const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
@@ -14,7 +14,7 @@ export const networkPolicyCoverage = k8sRule({
   fix: 'add a NetworkPolicy with podSelector.matchLabels on the pod labels, policyTypes [Ingress, Egress], and at least one ingress and one egress rule',
   kinds: POD_KINDS,
   check: (doc, index) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const labels = labelsOf(pod.meta);
     const pols = K8sIndex.of(index).selecting('NetworkPolicy', 'spec.podSelector', podSelector, doc.namespace ?? '', labels);
     if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];

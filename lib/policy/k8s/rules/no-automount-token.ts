@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { o, podOf, POD_KINDS } from '../pod';
+import { o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-057 — RULES K8S-IDN-01. */
 export const noAutomountToken = k8sRule({
@@ -10,7 +10,7 @@ export const noAutomountToken = k8sRule({
   fix: 'set automountServiceAccountToken: false on the pod (suppress with a reason when it calls the Kubernetes API)',
   kinds: POD_KINDS,
   check: (doc, index) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     if (pod.spec.automountServiceAccountToken === false) return [];
     if (pod.spec.automountServiceAccountToken === undefined && typeof pod.spec.serviceAccountName === 'string') {
       const sa = index.find('ServiceAccount', pod.spec.serviceAccountName, doc.namespace);

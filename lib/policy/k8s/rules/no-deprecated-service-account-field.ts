@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { podOf, POD_KINDS } from '../pod';
+import { podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-060 — RULES K8S-IDN-04. */
 export const noDeprecatedServiceAccountField = k8sRule({
@@ -10,7 +10,7 @@ export const noDeprecatedServiceAccountField = k8sRule({
   fix: 'use serviceAccountName instead of serviceAccount',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return pod.spec.serviceAccount !== undefined ? [{ jsonPath: `${pod.path}.serviceAccount` }] : [];
   },
 });

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-064 — RULES K8S-IDN-08. */
 export const noDuplicateEnv = k8sRule({
@@ -11,7 +11,7 @@ export const noDuplicateEnv = k8sRule({
   fix: 'keep one definition per variable name',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     for (const r of containersOf(pod, true)) {
       const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-019 — RULES K8S-SEC-19. */
 export const noHostInProbes = k8sRule({
@@ -11,7 +11,7 @@ export const noHostInProbes = k8sRule({
   fix: 'remove the host field; probes and hooks must target the pod itself',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     for (const r of containersOf(pod, true)) {
       const handlers: [any, string][] = [

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { podOf, POD_KINDS } from '../pod';
+import { podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-010 — RULES K8S-SEC-10. */
 export const noHostNamespaces = k8sRule({
@@ -10,7 +10,7 @@ export const noHostNamespaces = k8sRule({
   fix: 'remove hostNetwork, hostPID and hostIPC (or set them to false)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return ['hostNetwork', 'hostPID', 'hostIPC'].filter(f => pod.spec[f] === true)
       .map(f => ({ jsonPath: `${pod.path}.${f}`, message: `Pod sets ${f}: true` }));
   },

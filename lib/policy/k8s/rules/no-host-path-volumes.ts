@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { arr, o, podOf, POD_KINDS } from '../pod';
+import { arr, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-011 — RULES K8S-SEC-11. */
 export const noHostPathVolumes = k8sRule({
@@ -10,7 +10,7 @@ export const noHostPathVolumes = k8sRule({
   fix: 'use an emptyDir, configMap, secret or persistentVolumeClaim volume instead of hostPath',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out = [];
     const vols = arr(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {

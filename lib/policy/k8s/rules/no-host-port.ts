@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-012 — RULES K8S-SEC-12 (A.11.6: the key must be absent, even 0 fails). */
 export const noHostPort = k8sRule({
@@ -10,7 +10,7 @@ export const noHostPort = k8sRule({
   fix: 'remove the hostPort key; expose the port through a Service',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out = [];
     for (const r of containersOf(pod, true)) {
       const ports = arr(r.c.ports);

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { privateKeyValue, secretName } from '../secrets';
 
 /** SS-K8S-062 — RULES K8S-IDN-06. */
@@ -12,7 +12,7 @@ export const noLiteralSecretsInEnv = k8sRule({
   fix: 'reference an existing Secret (mounted as a file) or an external secret store instead of a literal value',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     for (const r of containersOf(pod, true)) {
       arr(r.c.env).forEach((e0, i) => {

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-002 — RULES K8S-SEC-02. */
 export const noPrivilegeEscalation = k8sRule({
@@ -10,7 +10,7 @@ export const noPrivilegeEscalation = k8sRule({
   fix: 'set securityContext.allowPrivilegeEscalation: false on every container',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod, true).filter(r => sc(r.c).allowPrivilegeEscalation !== false)
       .map(r => ({ jsonPath: `${r.path}.securityContext.allowPrivilegeEscalation` }));
   },

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-001 — RULES K8S-SEC-01. */
 export const noPrivilegedContainers = k8sRule({
@@ -10,7 +10,7 @@ export const noPrivilegedContainers = k8sRule({
   fix: 'remove securityContext.privileged (or set it to false)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod, true).filter(r => sc(r.c).privileged === true)
       .map(r => ({ jsonPath: `${r.path}.securityContext.privileged` }));
   },

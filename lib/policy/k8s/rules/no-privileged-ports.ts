@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-021 — RULES K8S-SEC-21. */
 export const noPrivilegedPorts = k8sRule({
@@ -10,7 +10,7 @@ export const noPrivilegedPorts = k8sRule({
   fix: 'listen on a port of 1024 or more and map it in the Service (port 80 -> targetPort 8080)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out = [];
     for (const r of containersOf(pod)) {
       const ports = arr(r.c.ports);

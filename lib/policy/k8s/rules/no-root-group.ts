@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, podOf, POD_KINDS, sc } from '../pod';
+import { arr, containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-006 — RULES K8S-SEC-06. */
 export const noRootGroup = k8sRule({
@@ -11,7 +11,7 @@ export const noRootGroup = k8sRule({
   fix: 'set runAsGroup, fsGroup and supplementalGroups to non-zero ids (10001 or more)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     if (psc.runAsGroup === 0) out.push({ jsonPath: `${pod.path}.securityContext.runAsGroup` });

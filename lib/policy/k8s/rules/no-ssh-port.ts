@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-022 — RULES K8S-SEC-22. */
 export const noSshPort = k8sRule({
@@ -10,7 +10,7 @@ export const noSshPort = k8sRule({
   fix: 'do not run SSH in containers; use kubectl exec or debug containers',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out = [];
     for (const r of containersOf(pod)) {
       const ports = arr(r.c.ports);

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-018 — RULES K8S-SEC-18. */
 export const noWindowsHostProcess = k8sRule({
@@ -11,7 +11,7 @@ export const noWindowsHostProcess = k8sRule({
   fix: 'remove securityContext.windowsOptions.hostProcess',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     if (o(sc(pod.spec).windowsOptions).hostProcess === true) out.push({ jsonPath: `${pod.path}.securityContext.windowsOptions.hostProcess` });
     for (const r of containersOf(pod, true)) {

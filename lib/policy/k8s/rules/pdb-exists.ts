@@ -1,7 +1,7 @@
 import { PolicyDocument } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
-import { labelsOf, o, podOf } from '../pod';
+import { labelsOf, o, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
 
 const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
@@ -16,7 +16,7 @@ export const pdbExists = k8sRule({
   kinds: ['Deployment', 'StatefulSet'],
   check: (doc, index) => {
     if (effectiveReplicas(index, doc) < 2) return undefined;
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const labels = labelsOf(pod.meta);
     const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', 'spec.selector', pdbSelector, doc.namespace ?? '', labels);
     const ok = pdbs.some(p => {

@@ -1,6 +1,6 @@
 import { PolicyDocument } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { labelsOf, o, podOf } from '../pod';
+import { labelsOf, o, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
 
 const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
@@ -18,7 +18,7 @@ export const pdbFitsHpa = k8sRule({
     const ref = o(spec.scaleTargetRef);
     if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
     const target = index.find(ref.kind, ref.name, doc.namespace);
-    const pod = target && podOf(target.manifest);
+    const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
     const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', 'spec.selector', pdbSelector, doc.namespace ?? '', labelsOf(pod.meta));

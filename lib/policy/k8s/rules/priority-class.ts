@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { podOf, POD_KINDS } from '../pod';
+import { podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-028 — RULES K8S-RES-07. */
 export const priorityClass = k8sRule({
@@ -10,7 +10,7 @@ export const priorityClass = k8sRule({
   fix: 'set priorityClassName so the scheduler knows what to evict first',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const p = pod.spec.priorityClassName;
     return typeof p === 'string' && p !== '' ? [] : [{ jsonPath: `${pod.path}.priorityClassName` }];
   },

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-036 — RULES K8S-PRB-04. */
 export const probePortDeclared = k8sRule({
@@ -11,7 +11,7 @@ export const probePortDeclared = k8sRule({
   fix: 'declare the port in the container ports (with a name) and probe it by that name',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     for (const r of containersOf(pod)) {
       const numbers = new Set<number>();

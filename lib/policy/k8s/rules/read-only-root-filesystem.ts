@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-003 — RULES K8S-SEC-03. */
 export const readOnlyRootFilesystem = k8sRule({
@@ -10,7 +10,7 @@ export const readOnlyRootFilesystem = k8sRule({
   fix: 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes (e.g. /tmp)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return containersOf(pod).filter(r => sc(r.c).readOnlyRootFilesystem !== true)
       .map(r => ({ jsonPath: `${r.path}.securityContext.readOnlyRootFilesystem` }));
   },

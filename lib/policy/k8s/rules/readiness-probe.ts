@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { isObj, mainContainersOf, podOf, SERVING_KINDS } from '../pod';
+import { isObj, mainContainersOf, podOfDoc, SERVING_KINDS } from '../pod';
 
 /** SS-K8S-033 — RULES K8S-PRB-01. */
 export const readinessProbe = k8sRule({
@@ -10,7 +10,7 @@ export const readinessProbe = k8sRule({
   fix: 'add a readinessProbe (e.g. httpGet /readyz on the named port)',
   kinds: SERVING_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     return mainContainersOf(pod).filter(r => !isObj(r.c.readinessProbe)).map(r => ({ jsonPath: `${r.path}.readinessProbe` }));
   },
 });

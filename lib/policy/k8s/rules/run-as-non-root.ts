@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-004 — RULES K8S-SEC-04. */
 export const runAsNonRoot = k8sRule({
@@ -11,7 +11,7 @@ export const runAsNonRoot = k8sRule({
   fix: 'set securityContext.runAsNonRoot: true on the pod (no container overriding it) and never runAsUser: 0',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     if (psc.runAsUser === 0) out.push({ jsonPath: `${pod.path}.securityContext.runAsUser`, message: 'Pod runs as user 0 (root)' });

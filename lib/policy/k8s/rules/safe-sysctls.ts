@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { arr, o, podOf, POD_KINDS, sc } from '../pod';
+import { arr, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 // The Pod Security Admission safe set across 1.27 .. current.
 const SAFE = new Set([
@@ -20,7 +20,7 @@ export const safeSysctls = k8sRule({
   fix: 'remove securityContext.sysctls (kube-linter refuses even the safe net.* ones)',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out = [];
     const list = arr(sc(pod.spec).sysctls);
     for (let i = 0; i < list.length; i++) {

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-009 — RULES K8S-SEC-09 (A.11.4: RuntimeDefault, Localhost is not accepted). */
 export const seccompRuntimeDefault = k8sRule({
@@ -11,7 +11,7 @@ export const seccompRuntimeDefault = k8sRule({
   fix: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod, and no container overriding it',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const podType = o(sc(pod.spec).seccompProfile).type;
     const out: Violation[] = [];
     if (podType !== undefined && podType !== 'RuntimeDefault') {

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, isObj, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-061 — RULES K8S-IDN-05. */
 export const secretsAsFiles = k8sRule({
@@ -11,7 +11,7 @@ export const secretsAsFiles = k8sRule({
   fix: 'mount the Secret as a volume (secret or projected) and read the file',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     for (const r of containersOf(pod)) {
       arr(r.c.env).forEach((e, i) => {

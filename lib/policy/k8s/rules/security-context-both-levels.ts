@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, isObj, podOf, POD_KINDS } from '../pod';
+import { containersOf, isObj, podOfDoc, POD_KINDS } from '../pod';
 
 const nonEmpty = (x: any) => isObj(x) && Object.keys(x).length > 0;
 
@@ -13,7 +13,7 @@ export const securityContextBothLevels = k8sRule({
   fix: 'set a non-empty securityContext on the pod and on every container',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     if (!nonEmpty(pod.spec.securityContext)) out.push({ jsonPath: `${pod.path}.securityContext` });
     for (const r of containersOf(pod)) {

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { isObj, labelsOf, o, podOf } from '../pod';
+import { isObj, labelsOf, o, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
 /** SS-K8S-066 — RULES K8S-META-02. */
@@ -13,7 +13,7 @@ export const selectorMatchesTemplate = k8sRule({
   check: (doc) => {
     const sel = o(doc.manifest.spec).selector;
     if (doc.kind === 'Job' && sel === undefined) return undefined;
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     if (!isObj(sel)) return [{ jsonPath: 'spec.selector', message: 'spec.selector is missing' }];
     const empty = Object.keys(o(sel.matchLabels)).length === 0 && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0);
     return !empty && selectorMatches(sel, labelsOf(pod.meta)) ? [] : [{ jsonPath: 'spec.selector' }];

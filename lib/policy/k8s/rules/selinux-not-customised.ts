@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOf, POD_KINDS, sc } from '../pod';
+import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 const TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 
@@ -20,7 +20,7 @@ export const selinuxNotCustomised = k8sRule({
   fix: 'remove seLinuxOptions.user and .role; use a container_* type or none',
   kinds: POD_KINDS,
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const out: Violation[] = [];
     checkOpts(sc(pod.spec).seLinuxOptions, `${pod.path}.securityContext`, out);
     for (const r of containersOf(pod, true)) checkOpts(sc(r.c).seLinuxOptions, `${r.path}.securityContext`, out);

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule } from '../define';
-import { isObj, labelsOf, o, podOf } from '../pod';
+import { isObj, labelsOf, o, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
 /** SS-K8S-056 — RULES K8S-NET-09. */
@@ -14,7 +14,7 @@ export const statefulsetHeadlessService = k8sRule({
     const name = o(doc.manifest.spec).serviceName;
     if (typeof name !== 'string' || name === '') return [{ jsonPath: 'spec.serviceName' }];
     const svc = index.find('Service', name, doc.namespace);
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const sspec = o(svc?.manifest.spec);
     const ok = svc !== undefined && sspec.clusterIP === 'None' && isObj(sspec.selector) &&
       selectorMatches({ matchLabels: sspec.selector }, labelsOf(pod.meta));

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { arr, isObj, o, podOf } from '../pod';
+import { arr, isObj, o, podOfDoc } from '../pod';
 
 /** SS-K8S-040 — RULES K8S-HA-04. */
 export const topologySpread = k8sRule({
@@ -11,7 +11,7 @@ export const topologySpread = k8sRule({
   fix: 'spread across zones: topologyKey topology.kubernetes.io/zone, maxSkew 1, whenUnsatisfiable ScheduleAnyway, labelSelector on the pod labels',
   kinds: ['Deployment', 'StatefulSet', 'ReplicaSet'],
   check: (doc) => {
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     const list = arr(pod.spec.topologySpreadConstraints);
     if (list.length === 0) return [{ jsonPath: `${pod.path}.topologySpreadConstraints` }];
     const out: Violation[] = [];

@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { containersOf, podOf, POD_KINDS } from '../pod';
+import { containersOf, podOfDoc, POD_KINDS } from '../pod';
 
 /**
  * The default trusted registries (Trivy KSV-0125's built-in list in spirit: the managed registries of
@@ -31,7 +31,7 @@ export function trustedRegistry(registries: string[] = DEFAULT_TRUSTED_REGISTRIE
     fix: 'pull from a trusted registry (configure KubernetesPack trustedRegistries), e.g. a mirror in ECR',
     kinds: POD_KINDS,
     check: (doc) => {
-      const pod = podOf(doc.manifest)!;
+      const pod = podOfDoc(doc)!;
       return containersOf(pod, true).filter(r => {
         if (typeof r.c.image !== 'string') return false;
         const host = hostOf(r.c.image);

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { o, podOf } from '../pod';
+import { o, podOfDoc } from '../pod';
 
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -25,7 +25,7 @@ export const validLabelValues = k8sRule({
     if (typeof doc.manifest?.apiVersion !== 'string') return undefined;
     const out: Violation[] = [];
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
-    const pod = podOf(doc.manifest);
+    const pod = podOfDoc(doc);
     if (pod && pod.metaPath !== 'metadata') checkLabels(pod.meta.labels, `${pod.metaPath}.labels`, out);
     return out;
   },

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOf, POD_KINDS } from '../pod';
+import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
@@ -29,7 +29,7 @@ export const validPorts = k8sRule({
       });
       return out;
     }
-    const pod = podOf(doc.manifest)!;
+    const pod = podOfDoc(doc)!;
     for (const r of containersOf(pod)) {
       const seen = new Set<string>();
       arr(r.c.ports).forEach((p0, i) => {
