@@ -1,7 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { Errors } from '../../../lib/core';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
-import { K8S_VERSIONS, validateAll } from '../../util/schema';
+import { K8S_VERSIONS, parseYamlFiles, tempDir, validateAll } from '../../util/schema';
 
 /** A chart in namespace `shop` of a fresh test app. */
 export function testChart(namespace: string | null = 'shop'): Chart {
@@ -49,4 +51,23 @@ export function policyErrors(objs: any[]): string[] {
 export function expectValidWithCrds(objs: any[], versions: readonly string[] = K8S_VERSIONS): void {
   const problems = validateAll(objs, versions).filter(p => !/ \/: unknown field "(apiVersion|kind|metadata)"$/.test(p));
   if (problems.length > 0) throw new Error(`${problems.length} schema problem(s):\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * Runs an example's main.ts with CDK8S_OUTDIR set to a temporary folder; returns the parsed files and the
+ * policy report, then removes the folder.
+ */
+export function synthExample(name: string): { files: Array<{ file: string; docs: any[] }>; report: any } {
+  const outdir = tempDir();
+  const before = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => require(path.join(__dirname, '../../../examples', name, 'main')));
+    const files = parseYamlFiles(outdir);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+    return { files, report };
+  } finally {
+    if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
