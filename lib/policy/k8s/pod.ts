@@ -36,16 +36,24 @@ function obj(x: any): any {
 }
 
 const CACHE = new WeakMap<object, PodRef | null>();
+const POD = Symbol('shipshape.policy.pod');
 
 /**
  * The pod spec of a pod-bearing document, or undefined; computed once per document (documents are
  * immutable during a check, and built afresh for every check).
  */
 export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
-  let p = CACHE.get(doc);
+  const d = doc as any;
+  let p: PodRef | null | undefined = d[POD];
+  if (p !== undefined) return p ?? undefined;
+  p = CACHE.get(doc);
   if (p === undefined) {
     p = podOf(doc.manifest) ?? null;
-    CACHE.set(doc, p);
+    if (Object.isExtensible(doc)) {
+      Object.defineProperty(doc, POD, { value: p, enumerable: false });
+    } else {
+      CACHE.set(doc, p);
+    }
   }
   return p ?? undefined;
 }

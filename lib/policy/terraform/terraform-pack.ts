@@ -1,3 +1,4 @@
+import { IRule, IRulePack, PolicyDocument } from '../rule';
 import { EKS_01 } from './rules/eks-01-control-plane-logs';
 import { EKS_02 } from './rules/eks-02-secrets-encryption';
 import { EKS_03 } from './rules/eks-03-kms-key-hygiene';
@@ -20,7 +21,6 @@ import { EKS_19 } from './rules/eks-19-container-optimised-os';
 import { EKS_20 } from './rules/eks-20-least-privilege-node-role';
 import { EKS_21 } from './rules/eks-21-workload-identity-scope';
 import { EKS_22 } from './rules/eks-22-managed-addons';
-import { IRule, IRulePack, PolicyDocument } from '../rule';
 
 const RULES: IRule[] = [
   EKS_01, EKS_02, EKS_03, EKS_04, EKS_05, EKS_06, EKS_07, EKS_08, EKS_09, EKS_10, EKS_11,

@@ -1,5 +1,5 @@
-import { at, block, ERROR, list, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, block, ERROR, list, tfRule } from '../define';
 
 /** EKS-02: Kubernetes secrets are envelope-encrypted with a customer-managed KMS key. */
 export const EKS_02 = tfRule({

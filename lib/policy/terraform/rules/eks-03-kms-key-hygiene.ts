@@ -1,5 +1,5 @@
-import { at, ERROR, isFalse, isTrue, list, parsePolicyText, statements, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, ERROR, isFalse, isTrue, list, parsePolicyText, statements, tfRule } from '../define';
 
 /** EKS-03: customer-managed keys rotate, are enabled and trust no `*` principal. */
 export const EKS_03 = tfRule({

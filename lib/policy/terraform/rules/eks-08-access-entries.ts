@@ -1,5 +1,5 @@
-import { at, block, ERROR, isFalse, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, block, ERROR, isFalse, tfRule } from '../define';
 
 /** EKS-08: access entries (authentication mode API) and no implicit cluster-creator admin. */
 export const EKS_08 = tfRule({

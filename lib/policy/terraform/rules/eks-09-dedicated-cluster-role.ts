@@ -1,5 +1,5 @@
-import { at, ERROR, list, parsePolicyText, refersTo, resolveRef, statements, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, ERROR, list, parsePolicyText, refersTo, resolveRef, statements, tfRule } from '../define';
 
 /** EKS-09: the cluster role is a dedicated role trusted by eks.amazonaws.com only. */
 export const EKS_09 = tfRule({

@@ -1,5 +1,5 @@
-import { at, ERROR, list, parseRef, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, ERROR, list, parseRef, tfRule } from '../define';
 
 /** EKS-11: a pre-created control-plane log group, retained 365+ days and KMS-encrypted, that the cluster depends on. */
 export const EKS_11 = tfRule({

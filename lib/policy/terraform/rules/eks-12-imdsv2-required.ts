@@ -1,5 +1,5 @@
-import { at, block, ERROR, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, block, ERROR, tfRule } from '../define';
 
 /** EKS-12: IMDSv2 is required on nodes. */
 export const EKS_12 = tfRule({

@@ -1,5 +1,5 @@
-import { at, block, blocks, ERROR, isTrue, resolveRef, subnetZones, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, block, blocks, ERROR, isTrue, resolveRef, subnetZones, tfRule } from '../define';
 
 /** EKS-15: nodes run in private subnets without public IPs. */
 export const EKS_15 = tfRule({

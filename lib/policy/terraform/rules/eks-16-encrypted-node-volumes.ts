@@ -1,5 +1,5 @@
-import { at, block, blocks, ERROR, isTrue, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, block, blocks, ERROR, isTrue, tfRule } from '../define';
 
 /** EKS-16: node volumes are encrypted with a KMS key. */
 export const EKS_16 = tfRule({

@@ -1,5 +1,5 @@
-import { at, block, list, subnetZones, tfRule, WARNING } from '../define';
 import { Violation } from '../../rule';
+import { at, block, list, subnetZones, tfRule, WARNING } from '../define';
 
 /** EKS-18: node groups span two or more zones with at least two nodes. */
 export const EKS_18 = tfRule({

@@ -1,5 +1,5 @@
-import { at, ERROR, list, refersTo, resolveRef, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, ERROR, list, refersTo, resolveRef, tfRule } from '../define';
 
 const REQUIRED = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'];
 const FORBIDDEN = ['AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess', 'AdministratorAccess', 'PowerUserAccess'];

@@ -1,5 +1,5 @@
-import { at, ERROR, list, parsePolicyText, refersTo, statements, tfRule } from '../define';
 import { Violation } from '../../rule';
+import { at, ERROR, list, parsePolicyText, refersTo, statements, tfRule } from '../define';
 
 const SA = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
