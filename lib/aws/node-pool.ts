@@ -3,12 +3,12 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
-import { AwsContext, policyJson } from './private/aws-context';
 import type { IEksCluster } from './eks-cluster';
+import { AwsContext, policyJson } from './private/aws-context';
+import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
-import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 
 /**
  * The AMI family of a node pool: container-optimised operating systems only.

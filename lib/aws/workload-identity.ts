@@ -3,13 +3,13 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
 import { partitionOf, policyJson } from './private/aws-context';
 import { renderStatements } from './private/statements';
+import { WorkloadIdentityProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
-import { WorkloadIdentityProfile } from '../core/cluster-profile';
-import type { IEksCluster } from './eks-cluster';
 
 /**
  * How a pod gets its IAM role.

@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
+import { cluster, errorOf, network, newStack, resourceAt, resources, synth } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
-import { cluster, errorOf, network, newStack, resourceAt, resources, synth } from './util';
 
 describe('aws.EksCluster defaults', () => {
   const stack = newStack();
@@ -128,7 +128,10 @@ describe('aws.EksCluster options', () => {
     expect(p.storageClasses[0]).toMatchObject({ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true });
     expect(p.oidcIssuerOutput).toBe('prod_oidc_issuer');
     expect(p.workloadIdentities).toEqual([{
-      namespace: 'shop', serviceAccount: 'orders', roleName: 'prod-orders', mechanism: 'irsa',
+      namespace: 'shop',
+      serviceAccount: 'orders',
+      roleName: 'prod-orders',
+      mechanism: 'irsa',
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/prod-orders' },
     }]);
   });

@@ -1,6 +1,6 @@
-import { Errors, EnvironmentProfile } from '../../lib/core';
 import { errorOf, network, newStack, resourceAt, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
+import { Errors, EnvironmentProfile } from '../../lib/core';
 
 describe('aws.Network defaults', () => {
   const stack = newStack();

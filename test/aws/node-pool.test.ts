@@ -1,6 +1,6 @@
+import { cluster, errorOf, newStack, resourceAt, synth } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
-import { cluster, errorOf, newStack, resourceAt, synth } from './util';
 
 describe('aws.NodePool defaults', () => {
   const stack = newStack();
@@ -66,7 +66,8 @@ describe('aws.NodePool options', () => {
       amiType: aws.NodeAmiType.BOTTLEROCKET_ARM_64,
       labels: { role: 'batch' },
       taints: [{ key: 'spot', value: 'true', effect: aws.TaintEffect.NO_EXECUTE }],
-      minSize: 2, maxSize: 10,
+      minSize: 2,
+      maxSize: 10,
     });
     const json = synth(stack);
     const ng = resourceAt(json, 'aws_eks_node_group', 'prod_spot_node-group');

@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack } from 'cdktf';
+import { TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { Policy } from '../../lib/policy/policy';
-import { TAGS } from './util';
 
 function setup() {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'));

@@ -37,7 +37,7 @@ export function terraformValidate(stackDir: string): { valid: boolean; error_cou
     const cliConfig = path.join(work, 'terraformrc');
     fs.writeFileSync(cliConfig, [
       'provider_installation {',
-      `  filesystem_mirror {`,
+      '  filesystem_mirror {',
       `    path    = "${PLUGIN_MIRROR}"`,
       '    include = ["registry.terraform.io/hashicorp/aws"]',
       '  }',

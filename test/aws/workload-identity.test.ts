@@ -1,5 +1,5 @@
-import * as aws from '../../lib/aws';
 import { cluster, errorOf, newStack, resourceAt, resources, synth } from './util';
+import * as aws from '../../lib/aws';
 
 describe('aws.WorkloadIdentity', () => {
   test('IRSA: one role, trust scoped to exactly one ServiceAccount (sub and aud), typed statements', () => {
@@ -24,7 +24,9 @@ describe('aws.WorkloadIdentity', () => {
     expect(cond[aud]).toBe('sts.amazonaws.com');
     const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', 'prod_orders_policy').policy);
     expect(policy.Statement).toEqual([{
-      Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: ['arn:aws:sqs:eu-west-1:123456789012:orders'],
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: ['arn:aws:sqs:eu-west-1:123456789012:orders'],
       Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } },
     }]);
     expect(Object.keys(id.serviceAccountAnnotations)).toEqual(['eks.amazonaws.com/role-arn']);
