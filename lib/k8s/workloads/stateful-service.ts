@@ -195,7 +195,10 @@ export class StatefulService extends Workload implements IStatefulService {
           `use ${this.replicas + 1} or ${this.replicas - 1} replicas`);
       }
       if (props.quorum === undefined) {
-        this.node.addMetadata('shipshape:warning', `replicas (${this.replicas}) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this`);
+        const warning = `replicas (${this.replicas}) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this`;
+        // Recorded on the construct (for tools and tests) and printed, so the user sees it on synth.
+        this.node.addMetadata('shipshape:warning', warning);
+        process.stderr.write(`shipshape warning: ${this.node.path}: ${warning}\n`);
       }
     }
 

@@ -63,7 +63,6 @@ describe('NodeAgent defaults', () => {
       allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
       runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(p.metadata).toBeUndefined();
     expect(ds(objs).spec.template.metadata.annotations).toBeUndefined();
   });
 

@@ -223,9 +223,19 @@ describe('StatefulService options', () => {
     expect(np.ingress[1].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api' } } }]);
   });
 
-  test('an even replica count warns, unless quorum is false', () => {
-    const warned = build({ replicas: 2 }).ss;
-    expect(warned.node.metadata.filter(m => m.type === 'shipshape:warning').map(m => m.data)).toEqual([
+  test('an even replica count warns (construct metadata and stderr), unless quorum is false', () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let warned: StatefulService | undefined;
+    try {
+      warned = build({ replicas: 2 }).ss;
+      expect(stderr).toHaveBeenCalledWith('shipshape warning: shop/db: replicas (2) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this\n');
+      stderr.mockClear();
+      build({ replicas: 2, quorum: false });
+      expect(stderr).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(warned!.node.metadata.filter(m => m.type === 'shipshape:warning').map(m => m.data)).toEqual([
       'replicas (2) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this',
     ]);
     expect(build({ replicas: 2, quorum: false }).ss.node.metadata.filter(m => m.type === 'shipshape:warning')).toEqual([]);
