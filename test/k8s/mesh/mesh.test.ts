@@ -260,3 +260,44 @@ describe('mesh errors', () => {
     expect(validationErrors(chart)).toEqual([expect.stringMatching(/^shop\/api: allowFrom \(CIDR 10\.0\.0\.0\/16\) is an IP range, whose traffic carries no mesh identity and is refused by Istio's mutual TLS/)]);
   });
 });
+
+describe('mesh errors (more)', () => {
+  test('an invalid trust domain', () => {
+    expectError(() => new IstioMesh(testChart(), 'mesh', { trustDomain: 'Cluster Local' }), /trustDomain \("Cluster Local"\) must be an RFC 1123 DNS subdomain/);
+  });
+
+  test('an invalid control-plane namespace (Istio)', () => {
+    expectError(() => new IstioMesh(testChart(), 'mesh', { controlPlaneNamespace: 'Istio_System' }), /controlPlaneNamespace \("Istio_System"\) must be an RFC 1123 DNS label/);
+  });
+
+  test('an invalid control-plane namespace (Linkerd)', () => {
+    expectError(() => new LinkerdMesh(testChart(), 'mesh', { controlPlaneNamespace: 'Linkerd' }), /controlPlaneNamespace \("Linkerd"\) must be an RFC 1123 DNS label/);
+  });
+
+  test('a zero timeout', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new LinkerdMesh(chart, 'mesh').enrol(api, { timeout: Duration.millis(0) }), /timeout \("0ms"\) must be at least 1 ms/);
+  });
+
+  test('a zero outlier-detection interval', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(api, { circuitBreaker: { interval: Duration.millis(0) } }), /circuitBreaker\.interval \("0ms"\) must be at least 1 ms/);
+  });
+
+  test('an IP-range caller under Linkerd fails at synth', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    new LinkerdMesh(chart, 'mesh').enrol(api);
+    api.allowFrom(NetworkPeer.cidr('10.0.0.0/16'));
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(/refused by Linkerd's mutual TLS/)]);
+  });
+
+  test('a mesh registered on the app covers its charts', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart.node.scope as any, 'mesh');
+    expect(Mesh.of(chart)).toBe(mesh);
+    expectError(() => new LinkerdMesh(chart, 'linkerd'), /one mesh per chart or app/);
+  });
+});

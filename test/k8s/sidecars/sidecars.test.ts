@@ -193,3 +193,76 @@ describe('sidecar errors', () => {
     expectError(() => KubernetesVersion.of('1.25'), /KubernetesVersion: version \("1\.25"\) must be a Kubernetes version "1\.N" with N >= 27/);
   });
 });
+
+describe('sidecar errors (more)', () => {
+  const api = () => new WebService(testChart(), 'api', { image: IMAGE });
+
+  test('an invalid sidecar name', () => {
+    expectError(() => api().addSidecar(new LogShipper({ name: 'Log_Shipper' })), /sidecars\.Log_Shipper\.name \("Log_Shipper"\) must be an RFC 1123 DNS label/);
+  });
+
+  test('two sidecars on the same port', () => {
+    const w = api();
+    w.addSidecar(new LogShipper());
+    expectError(() => w.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', port: 2020 })), /sidecars\.metrics-adapter\.port \(2020\) is already a port of the pod/);
+  });
+
+  test('a metrics path without a leading slash', () => {
+    expectError(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', path: 'metrics' })), /sidecars\.metrics-adapter\.path \("metrics"\) must start with '\/'/);
+  });
+
+  test('a MetricsAdapter with a PodMonitor bound to two workloads', () => {
+    const adapter = new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true });
+    api().addSidecar(adapter);
+    expectError(() => api().addSidecar(adapter), /sidecars\.metrics-adapter \("metrics-adapter"\) is already bound to a workload/);
+  });
+
+  test('an invalid ambassador port name', () => {
+    expectError(() => api().addSidecar(new AmbassadorProxy({ image: 'envoyproxy/envoy:v1.31.2', listenPort: 15432, portName: 'database-proxy-port', upstream: NetworkPeer.cidr('10.0.0.0/8') })),
+      /sidecars\.ambassador\.portName \("database-proxy-port"\) must be an IANA service name/);
+  });
+
+  test('init tasks: a bad wait interval', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432, intervalSeconds: 0 })] })), /sidecars\.init\.tasks\[0\]\.intervalSeconds \(0\) must be a whole number of at least 1/);
+  });
+
+  test('init tasks: a relative output path', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.renderConfig('render', { image: 'ghcr.io/acme/confd:0.16.0', outputPath: 'etc/app' })] })), /sidecars\.init\.tasks\[0\]\.outputPath \("etc\/app"\) must be an absolute path/);
+  });
+
+  test('init tasks: a duplicate task name', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: 'ghcr.io/acme/m:1.0.0' }), InitTask.run('migrate', { image: 'ghcr.io/acme/m:1.0.0' })] })),
+      /is already the name of a (container|volume) in this pod/);
+  });
+});
+
+describe('sidecar defaults (more)', () => {
+  const chart = testChart();
+  const w = new WebService(chart, 'api', { image: IMAGE });
+  w.addSidecar(new LogShipper());
+  w.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0' }));
+  w.addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432 })] }));
+  const objs = chart.toJson();
+  const spec = pod(objs);
+
+  test('log shipper: monitoring port 2020, no config volume unless configMapName is set, writable /tmp', () => {
+    expect(spec.containers[1].ports).toEqual([{ name: 'log-http', containerPort: 2020, protocol: 'TCP' }]);
+    expect(spec.volumes.map((v: any) => v.name)).not.toContain('log-shipper-config');
+    expect(spec.containers[1].volumeMounts).toContainEqual({ name: 'log-shipper-tmp', mountPath: '/tmp' });
+  });
+
+  test('metrics adapter: liveness TCP and readiness HTTP on the metrics port; no PodMonitor by default', () => {
+    expect(spec.containers[2].livenessProbe.tcpSocket).toEqual({ port: 'metrics' });
+    expect(spec.containers[2].readinessProbe.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+    expect(objs.map(o => o.kind)).not.toContain('PodMonitor');
+  });
+
+  test('wait-for: retries every 2 s and adds no egress rule without a peer', () => {
+    expect(spec.initContainers[0].command[2]).toBe('until nc -z -w 2 db 5432; do echo waiting for db:5432; sleep 2; done');
+    expect(JSON.stringify(one(objs, 'NetworkPolicy').spec.egress)).not.toContain('5432');
+  });
+
+  test('sidecars are listed on the workload in order', () => {
+    expect(w.sidecars.map(s => s.name)).toEqual(['log-shipper', 'metrics-adapter', 'init']);
+  });
+});
