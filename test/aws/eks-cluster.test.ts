@@ -2,6 +2,7 @@ import { Token } from 'cdktf';
 import { cluster, errorOf, network, newStack, resourceAt, resources, synth } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
+import { Policy } from '../../lib/policy/policy';
 
 describe('aws.EksCluster defaults', () => {
   const stack = newStack();
@@ -91,6 +92,11 @@ describe('aws.EksCluster options', () => {
     expect(eks.vpc_config.endpoint_public_access).toBe(true);
     expect(eks.vpc_config.public_access_cidrs).toEqual(['203.0.113.0/24']);
     expect(eks.vpc_config.endpoint_private_access).toBe(true);
+    expect(Policy.suppressionsOf(stack)).toEqual([{
+      ruleId: 'SS-EKS-004',
+      path: 'test/prod/cluster',
+      reason: 'public API endpoint requested explicitly with publicAccessCidrs (203.0.113.0/24); the private endpoint stays on',
+    }]);
   });
 
   test('admins get an access entry and the cluster-admin access policy', () => {
