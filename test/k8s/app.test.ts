@@ -1,0 +1,313 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App as StockApp, AppProps as StockAppProps, Chart, YamlOutputType } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s, policy } from '../../lib';
+import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
+
+const dirs: string[] = [];
+function outdir(): string {
+  const d = tempDir('shipshape-app-test-');
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function configMap(scope: Construct, id: string, name: string, data: Record<string, string> = {}): ApiObject {
+  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data } as any);
+}
+
+/**
+ * A tree with nested charts, a chart-to-chart dependency through construct dependencies, ApiObject
+ * dependencies inside a chart and a construct-group dependency. The same tree is built in both apps.
+ */
+function buildTree(app: StockApp): void {
+  const base = new Chart(app, 'base', { namespace: 'platform' });
+  const settings = configMap(base, 'settings', 'settings', { mode: 'yes', at: '12:30' });
+
+  const web = new Chart(app, 'web', { namespace: 'shop' });
+  const first = configMap(web, 'first', 'first');
+  const second = configMap(web, 'second', 'second');
+  first.addDependency(second); // second must come before first
+  const groupA = new Construct(web, 'group-a');
+  configMap(groupA, 'a1', 'a1');
+  configMap(groupA, 'a2', 'a2');
+  const groupB = new Construct(web, 'group-b');
+  configMap(groupB, 'b1', 'b1');
+  groupA.node.addDependency(groupB); // b1 before a1 and a2
+  first.addDependency(settings); // web depends on base (a chart dependency)
+
+  const nested = new Chart(web, 'nested', { namespace: 'shop' });
+  configMap(nested, 'inner', 'inner', { text: 'line one\nline two\n' });
+
+  const lonely = new Chart(app, 'lonely');
+  configMap(lonely, 'alone', 'alone');
+}
+
+function stockApp(props: StockAppProps): StockApp {
+  const app = new StockApp(props);
+  buildTree(app);
+  return app;
+}
+
+function shipshapeApp(props: k8s.AppProps): k8s.App {
+  const app = new k8s.App(props);
+  buildTree(app);
+  return app;
+}
+
+/** Every file under a folder, relative, sorted. */
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(path.relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const names = (docs: any[]) => docs.map(d => d.metadata.name);
+
+describe('output order', () => {
+  test('chart dependencies order the charts; ApiObject and construct dependencies order objects in a chart', () => {
+    const docs = parseYamlDocuments(shipshapeApp({ policy: false }).synthYaml());
+    const order = names(docs);
+    // base (a dependency of web) before web; nested (a child chart, a dependency of its parent) before web
+    expect(order.indexOf('settings')).toBeLessThan(order.indexOf('first'));
+    expect(order.indexOf('inner')).toBeLessThan(order.indexOf('first'));
+    // ApiObject dependency: second before first
+    expect(order.indexOf('second')).toBeLessThan(order.indexOf('first'));
+    // construct dependency: group-b's objects before group-a's
+    expect(order.indexOf('b1')).toBeLessThan(order.indexOf('a1'));
+    expect(order.indexOf('b1')).toBeLessThan(order.indexOf('a2'));
+    expect(order).toEqual(parseYamlDocuments(stockApp({}).synthYaml()).map(d => d.metadata.name));
+  });
+
+  test('synthYaml gives the same objects in the same order as the stock App', () => {
+    expect(parseYamlDocuments(shipshapeApp({ policy: false }).synthYaml())).toEqual(parseYamlDocuments(stockApp({}).synthYaml()));
+  });
+
+  test('a dependency cycle is refused', () => {
+    const app = new k8s.App({ outdir: outdir(), policy: false });
+    const chart = new Chart(app, 'c');
+    const a = configMap(chart, 'a', 'a');
+    const b = configMap(chart, 'b', 'b');
+    a.addDependency(b);
+    b.addDependency(a);
+    expect(() => app.synth()).toThrow(/Dependency cycle/);
+  });
+});
+
+describe.each([
+  ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART],
+  ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
+  ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+  ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+])('yamlOutputType %s', (_name, yamlOutputType) => {
+  test('writes the same files as the stock App, with the same objects in the same order', () => {
+    const stockDir = outdir();
+    const ourDir = outdir();
+    stockApp({ outdir: stockDir, yamlOutputType, recordConstructMetadata: true }).synth();
+    shipshapeApp({ outdir: ourDir, yamlOutputType, recordConstructMetadata: true, policy: false }).synth();
+    const stockFiles = files(stockDir);
+    expect(stockFiles.length).toBeGreaterThan(0);
+    expect(files(ourDir)).toEqual(stockFiles);
+    expect(parseYamlFiles(ourDir)).toEqual(parseYamlFiles(stockDir));
+    expect(JSON.parse(fs.readFileSync(path.join(ourDir, 'construct-metadata.json'), 'utf-8')))
+      .toEqual(JSON.parse(fs.readFileSync(path.join(stockDir, 'construct-metadata.json'), 'utf-8')));
+  });
+});
+
+test('file names without chart dependencies have no index prefix, as in the stock App', () => {
+  const build = (app: StockApp) => {
+    configMap(new Chart(app, 'one'), 'x', 'x');
+    configMap(new Chart(app, 'two'), 'y', 'y');
+  };
+  const stockDir = outdir();
+  const ourDir = outdir();
+  const stock = new StockApp({ outdir: stockDir });
+  build(stock);
+  stock.synth();
+  const ours = new k8s.App({ outdir: ourDir, policy: false });
+  build(ours);
+  ours.synth();
+  expect(files(ourDir)).toEqual(['one.k8s.yaml', 'two.k8s.yaml']);
+  expect(files(stockDir)).toEqual(files(ourDir));
+});
+
+test('an output file extension and an empty app behave as in the stock App', () => {
+  const stockDir = outdir();
+  const ourDir = outdir();
+  new StockApp({ outdir: stockDir, yamlOutputType: YamlOutputType.FILE_PER_APP }).synth();
+  new k8s.App({ outdir: ourDir, yamlOutputType: YamlOutputType.FILE_PER_APP, policy: false }).synth();
+  expect(files(ourDir)).toEqual(files(stockDir));
+
+  const a = outdir();
+  const app = new k8s.App({ outdir: a, outputFileExtension: '.yml', policy: false });
+  configMap(new Chart(app, 'c'), 'x', 'x');
+  app.synth();
+  expect(files(a)).toEqual(['c.yml']);
+});
+
+describe('validation', () => {
+  function counted(app: StockApp): { calls: number } {
+    const counter = { calls: 0 };
+    for (const chart of app.node.findAll().filter(c => Chart.isChart(c))) {
+      chart.node.addValidation({ validate: () => { counter.calls++; return []; } });
+    }
+    return counter;
+  }
+
+  test('node validations run exactly once per synth (the stock App runs them once per chart again)', () => {
+    const ours = shipshapeApp({ outdir: outdir(), policy: false });
+    const oursCount = counted(ours);
+    ours.synth();
+    const charts = ours.node.findAll().filter(c => Chart.isChart(c)).length;
+    expect(charts).toBe(4);
+    expect(oursCount.calls).toBe(charts); // one validation per chart node, each run once
+
+    const stock = stockApp({ outdir: outdir() });
+    const stockCount = counted(stock);
+    stock.synth();
+    expect(stockCount.calls).toBeGreaterThan(charts * 2); // app-wide pass again for every chart
+
+    const yamlApp = shipshapeApp({ policy: false });
+    const yamlCount = counted(yamlApp);
+    yamlApp.synthYaml();
+    expect(yamlCount.calls).toBe(charts);
+  });
+
+  test('a failing validation fails the synth with the stock message and writes no file', () => {
+    const dir = path.join(outdir(), 'out');
+    const app = shipshapeApp({ outdir: dir, policy: false });
+    app.node.findChild('web').node.addValidation({ validate: () => ['web is not ready'] });
+    expect(() => app.synth()).toThrow('Validation failed with the following errors:\n  [web] web is not ready');
+    expect(fs.existsSync(dir) ? files(dir) : []).toEqual([]);
+  });
+});
+
+describe('policy', () => {
+  /** A pack with one rule that records what it sees and fails objects named "bad". */
+  function recordingPack(seen: Array<{ name: string; path: string }>): policy.IRulePack {
+    return {
+      name: 'test-pack',
+      rules: [{
+        id: 'TEST-001',
+        severity: policy.Severity.ERROR,
+        message: 'objects named bad are refused',
+        fix: 'rename the object',
+        evaluate: (doc: policy.PolicyDocument) => {
+          seen.push({ name: doc.manifest.metadata.name, path: doc.path });
+          return doc.manifest.metadata.name === 'bad'
+            ? policy.RuleResult.violation('metadata.name', 'bad name')
+            : policy.RuleResult.compliant();
+        },
+      }],
+    };
+  }
+
+  test('the policy sees every object once, with its construct path, before files are written', () => {
+    const dir = outdir();
+    const app = shipshapeApp({ outdir: dir });
+    const seen: Array<{ name: string; path: string }> = [];
+    policy.Policy.configure(app, { packs: [recordingPack(seen)], writeReports: false });
+    app.synth();
+    expect(seen.map(s => s.name).sort()).toEqual(['a1', 'a2', 'alone', 'b1', 'first', 'inner', 'second', 'settings']);
+    expect(seen.find(s => s.name === 'a1')!.path).toEqual('web/group-a/a1');
+    expect(seen.find(s => s.name === 'inner')!.path).toEqual('web/nested/inner');
+    expect(files(dir)).toEqual(['0000-web-nested-c8d7ac44.k8s.yaml', '0001-base.k8s.yaml', '0002-web.k8s.yaml', '0003-lonely.k8s.yaml']);
+  });
+
+  test('policy: false skips the policy', () => {
+    const app = shipshapeApp({ outdir: outdir(), policy: false });
+    const seen: Array<{ name: string; path: string }> = [];
+    policy.Policy.configure(app, { packs: [recordingPack(seen)], writeReports: false });
+    configMap(app.node.findChild('lonely') as Chart, 'bad', 'bad');
+    expect(app.policy).toBe(false);
+    app.synth();
+    expect(seen).toEqual([]);
+  });
+
+  test('the policy is on by default', () => {
+    expect(new k8s.App().policy).toBe(true);
+  });
+
+  test('a policy error fails the synth and writes no manifest', () => {
+    const dir = outdir();
+    const app = shipshapeApp({ outdir: dir });
+    policy.Policy.configure(app, { packs: [recordingPack([])], writeReports: false });
+    configMap(app.node.findChild('lonely') as Chart, 'bad', 'bad');
+    expect(() => app.synth()).toThrow(/TEST-001/);
+    expect(files(dir).filter(f => f.endsWith('.yaml'))).toEqual([]);
+  });
+
+  test('a policy error fails synthYaml too', () => {
+    const app = shipshapeApp({});
+    policy.Policy.configure(app, { packs: [recordingPack([])], writeReports: false });
+    configMap(app.node.findChild('lonely') as Chart, 'bad', 'bad');
+    expect(() => app.synthYaml()).toThrow(/TEST-001/);
+  });
+
+  test('the default Kubernetes pack refuses a raw Deployment that breaks its rules, and no file is written', () => {
+    const dir = outdir();
+    const app = new k8s.App({ outdir: dir });
+    new ApiObject(new Chart(app, 'raw', { namespace: 'shop' }), 'dep', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:latest' }] } },
+      },
+    } as any);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => app.synth()).toThrow();
+    } finally {
+      err.mockRestore();
+    }
+    expect(files(dir).filter(f => f.endsWith('.yaml'))).toEqual([]);
+  });
+
+  test('a WebService in a k8s.App synthesizes with the default policy, and its YAML is schema-valid', () => {
+    const dir = outdir();
+    const app = new k8s.App({ outdir: dir });
+    new k8s.WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+    } finally {
+      err.mockRestore();
+    }
+    const parsed = parseYamlFiles(dir);
+    expect(parsed.map(f => f.file)).toEqual(['shop.k8s.yaml']);
+    const docs = parsed[0].docs;
+    expect(docs.map(d => d.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service']));
+    expectValid(docs);
+  });
+});
+
+test('output is deterministic: two synths of the same program write the same bytes', () => {
+  const a = outdir();
+  const b = outdir();
+  shipshapeApp({ outdir: a, policy: false }).synth();
+  shipshapeApp({ outdir: b, policy: false }).synth();
+  const read = (d: string) => files(d).map(f => [f, fs.readFileSync(path.join(d, f), 'utf-8')]);
+  expect(read(a)).toEqual(read(b));
+});
+
+test('the written YAML quotes YAML 1.1 hazards and keeps multi-line strings as block scalars', () => {
+  const dir = outdir();
+  shipshapeApp({ outdir: dir, policy: false }).synth();
+  const base = fs.readFileSync(path.join(dir, '0001-base.k8s.yaml'), 'utf-8');
+  expect(base).toContain("  at: '12:30'\n");
+  expect(base).toContain("  mode: 'yes'\n");
+  const nested = '0000-web-nested-c8d7ac44.k8s.yaml';
+  expect(fs.readFileSync(path.join(dir, nested), 'utf-8')).toContain('  text: |\n    line one\n    line two\n');
+});
