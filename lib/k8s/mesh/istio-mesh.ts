@@ -1,10 +1,10 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CircuitBreakerOptions, IMesh, Mesh, MeshEnrolOptions } from './mesh';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { NetworkPeer } from '../networking/network-peer';
 import { Workload } from '../workloads/workload';
-import { CircuitBreakerOptions, IMesh, Mesh, MeshEnrolOptions } from './mesh';
 
 /**
  * How Istio learns which pods get a proxy.

@@ -1,10 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IMesh, Mesh, MeshEnrolOptions } from './mesh';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { NetworkPeer } from '../networking/network-peer';
 import { Workload } from '../workloads/workload';
-import { IMesh, Mesh, MeshEnrolOptions } from './mesh';
 
 /**
  * The protocol Linkerd expects on a workload's port.

@@ -1,9 +1,9 @@
+import { SidecarContainers } from './builder';
+import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 import { Names } from '../../core/names';
 import { INetworkPeer } from '../networking/network-peer';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
-import { SidecarContainers } from './builder';
-import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 
 /**
  * Properties of an AmbassadorProxy.

@@ -1,11 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
+import { SidecarOptions, SidecarResources } from './sidecar';
 import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
 import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
-import { SidecarOptions, SidecarResources } from './sidecar';
 
 const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential/i;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;

@@ -1,8 +1,8 @@
+import { SidecarContainers } from './builder';
+import { ISidecar, SidecarBinding, SidecarResources } from './sidecar';
 import { fail } from '../../core/errors';
 import { INetworkPeer } from '../networking/network-peer';
 import type { IWorkload } from '../workloads/workload';
-import { SidecarContainers } from './builder';
-import { ISidecar, SidecarBinding, SidecarResources } from './sidecar';
 
 /**
  * Options every init task accepts.

@@ -1,11 +1,11 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { SidecarContainers } from './builder';
+import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
-import { SidecarContainers } from './builder';
-import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 
 /**
  * Properties of a MetricsAdapter.

@@ -150,7 +150,9 @@ describe('LinkerdMesh defaults', () => {
   test('Server on the named service port, HTTP/1, deny by default', () => {
     expect(one(objs, 'Server', 'api').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
-      port: 'http', proxyProtocol: 'HTTP/1', accessPolicy: 'deny',
+      port: 'http',
+      proxyProtocol: 'HTTP/1',
+      accessPolicy: 'deny',
     });
   });
 

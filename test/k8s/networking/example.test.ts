@@ -1,5 +1,5 @@
-import { expectValid } from '../../util/schema';
 import { synthExample } from './traffic-util';
+import { expectValid } from '../../util/schema';
 
 describe('examples/ingress-and-routes', () => {
   test('synthesizes with k8s.App: Ingress (cert-manager TLS) and HTTPRoute (canary), valid for 1.27 and 1.36, no policy error', () => {

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
+import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
 import {
   AlbScheme, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
 import { expectValid } from '../../util/schema';
-import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 

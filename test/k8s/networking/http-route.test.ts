@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
+import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
 import { HttpMethod, HttpRoute, HttpRoutePathType, HttpRouteProps, WebService } from '../../../lib/k8s';
 import { expectValid } from '../../util/schema';
-import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { HttpIngress, HttpRoute, IngressTls, WebService } from '../../../lib/k8s';
 import { expectError, testChart } from './traffic-util';
+import { HttpIngress, HttpRoute, IngressTls, WebService } from '../../../lib/k8s';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 function backend() {

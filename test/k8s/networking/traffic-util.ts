@@ -62,6 +62,7 @@ export function synthExample(name: string): { files: Array<{ file: string; docs:
   const before = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = outdir;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     jest.isolateModules(() => require(path.join(__dirname, '../../../examples', name, 'main')));
     const files = parseYamlFiles(outdir);
     const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));

@@ -37,8 +37,14 @@ describe('sidecars on Kubernetes 1.27 (default target): regular containers', () 
   test('every sidecar is hardened like the main container, with resources', () => {
     for (const c of [...spec.containers, ...spec.initContainers]) {
       expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
-        runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       });
       expect(c.resources.requests).toBeDefined();
       expect(c.resources.limits.memory).toBeDefined();
