@@ -18,8 +18,9 @@ export interface GatewayReference {
    */
   readonly namespace?: string;
   /**
-   * The listener to attach to (for example the HTTPS listener).
-   * @default - every listener that accepts the route
+   * The listener to attach to: the Gateway's HTTPS listener. Required unless the route sets `plainHttp: true`,
+   * because a route without it attaches to every listener, plain-HTTP ones included.
+   * @default - none, which is an error unless `plainHttp: true` (then every listener that accepts the route)
    */
   readonly sectionName?: string;
 }
@@ -150,6 +151,11 @@ export interface HttpRouteProps {
    */
   readonly rules?: HttpRouteRule[];
   /**
+   * Allow the route to attach without naming a (TLS) listener: an explicit opt-out of HTTPS (RULES.md K8S-NET-08).
+   * @default false
+   */
+  readonly plainHttp?: boolean;
+  /**
    * The gateway's data-plane pods, admitted to each backend by its NetworkPolicy.
    * @default - pods labelled `gateway.networking.k8s.io/gateway-name: <gateway>` in the gateway's namespace
    */
@@ -185,6 +191,10 @@ export class HttpRoute extends Construct {
     Names.dnsSubdomain(this, 'gateway.name', props.gateway?.name ?? '');
     const gwNamespace = Names.dnsLabel(this, 'gateway.namespace', props.gateway.namespace ?? this.namespace, 63);
     if (props.gateway.sectionName !== undefined) Names.dnsSubdomain(this, 'gateway.sectionName', props.gateway.sectionName);
+    if (props.gateway.sectionName === undefined && !props.plainHttp) {
+      fail(this, 'gateway.sectionName', undefined, 'is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included (K8S-NET-08)',
+        "name the Gateway's HTTPS listener (gateway: { name, sectionName: 'https' }), or opt out explicitly with plainHttp: true");
+    }
     const hostnames = (props.hostnames ?? []).map((h, i) => TrafficChecks.hostname(this, `hostnames[${i}]`, h));
     const dupHost = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dupHost) fail(this, 'hostnames', dupHost, 'appears twice', 'list each hostname once');

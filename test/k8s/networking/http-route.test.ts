@@ -47,8 +47,8 @@ describe('HttpRoute defaults', () => {
     expect(policyErrors(objs)).toEqual([]);
   });
 
-  test('gateway namespace defaults to the route namespace (no namespace in parentRef)', () => {
-    const { objs: o } = setup({ gateway: { name: 'public' } });
+  test('gateway namespace defaults to the route namespace (no namespace in parentRef); plainHttp attaches to every listener', () => {
+    const { objs: o } = setup({ gateway: { name: 'public' }, plainHttp: true });
     expect(one(o, 'HTTPRoute').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' }]);
     expect(JSON.stringify(one(o, 'NetworkPolicy', 'api').spec.ingress)).toContain('"gateway.networking.k8s.io/gateway-name":"public"');
   });
@@ -83,6 +83,10 @@ describe('HttpRoute options', () => {
 });
 
 describe('HttpRoute errors', () => {
+  test('plain HTTP without the explicit opt-out: no listener named', () => {
+    expectError(() => setup({ gateway: { name: 'public' } }), /shop\/shop: gateway\.sectionName \(undefined\) is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included \(K8S-NET-08\); .*plainHttp: true/);
+  });
+
   test('a hostname that is not a DNS name', () => {
     expectError(() => setup({ hostnames: ['https://shop.example.com'] }), /shop\/shop: hostnames\[0\] \("https:\/\/shop\.example\.com"\) must be a DNS name/);
   });
@@ -130,12 +134,12 @@ describe('HttpRoute errors', () => {
   test('a backend in another namespace', () => {
     const chart = testChart();
     const api = new WebService(chart, 'api', { image: IMAGE, namespace: 'billing' });
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw' }, rules: [{ backends: [{ service: api }] }] }), /backend \("shop\/api"\) is in namespace "billing", not "shop"/);
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: api }] }] }), /backend \("shop\/api"\) is in namespace "billing", not "shop"/);
   });
 
   test('a route with no rule fails at synth', () => {
     const chart = testChart();
-    new HttpRoute(chart, 'r', { gateway: { name: 'gw' } });
+    new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' } });
     expect(validationErrors(chart)).toEqual(['shop/r: rules ([]) must hold at least one rule; add rules or call addRule']);
   });
 });

@@ -38,32 +38,32 @@ describe('HttpIngress: more validation errors', () => {
 describe('HttpRoute: more validation errors', () => {
   test('more than 16 rules', () => {
     const { chart, api } = backend();
-    const route = new HttpRoute(chart, 'r', { gateway: { name: 'gw' } });
+    const route = new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' } });
     for (let i = 0; i < 16; i++) route.addRule({ matches: [{ path: `/p${i}` }], backends: [{ service: api }] });
     expectError(() => route.addRule({ matches: [{ path: '/p16' }], backends: [{ service: api }] }), /rules\[16\] \(17\) exceeds the 16 rules an HTTPRoute may hold/);
   });
 
   test('an invalid header name', () => {
     const { chart, api } = backend();
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw' }, rules: [{ matches: [{ headers: { 'x canary': '1' } }], backends: [{ service: api }] }] }),
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ matches: [{ headers: { 'x canary': '1' } }], backends: [{ service: api }] }] }),
       /rules\[0\]\.matches\[0\]\.headers \("x canary"\) is not a valid HTTP header name/);
   });
 
   test('a timeout below one millisecond', () => {
     const { chart, api } = backend();
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw' }, rules: [{ backends: [{ service: api }], timeout: Duration.millis(0) }] }),
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: api }], timeout: Duration.millis(0) }] }),
       /rules\[0\]\.timeout \("0ms"\) must be a whole number of milliseconds, at least 1/);
   });
 
   test('a timeout that Gateway API cannot express', () => {
     const { chart, api } = backend();
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw' }, rules: [{ backends: [{ service: api }], timeout: Duration.millis(100500) }] }),
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: api }], timeout: Duration.millis(100500) }] }),
       /rules\[0\]\.timeout \("100500ms"\) is not expressible as a Gateway API duration/);
   });
 
   test('an invalid gateway name', () => {
     const { chart } = backend();
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'Public GW' } }), /gateway\.name \("Public GW"\) must be an RFC 1123 DNS subdomain/);
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'Public GW', sectionName: 'https' } }), /gateway\.name \("Public GW"\) must be an RFC 1123 DNS subdomain/);
   });
 
   test('an invalid listener name', () => {
@@ -73,12 +73,12 @@ describe('HttpRoute: more validation errors', () => {
 
   test('more than 16 hostnames', () => {
     const { chart } = backend();
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw' }, hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) }), /hostnames \(17\) must hold at most 16 hostnames/);
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) }), /hostnames \(17\) must hold at most 16 hostnames/);
   });
 
   test('durations render as seconds when whole, else milliseconds', () => {
     const { chart, api } = backend();
-    new HttpRoute(chart, 'r', { gateway: { name: 'gw' }, rules: [{ backends: [{ service: api }], timeout: Duration.minutes(2), backendTimeout: Duration.millis(1500) }] });
+    new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: api }], timeout: Duration.minutes(2), backendTimeout: Duration.millis(1500) }] });
     const route = chart.toJson().find(o => o.kind === 'HTTPRoute');
     expect(route.spec.rules[0].timeouts).toEqual({ request: '120s', backendRequest: '1500ms' });
   });
