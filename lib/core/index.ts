@@ -1,4 +1,4 @@
-export { Errors, ValidationErrorDetails } from './errors';
+export * from './error-guards';
 export * from './names';
 export * from './quantity';
 export * from './image';
