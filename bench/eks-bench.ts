@@ -19,7 +19,7 @@ const BUDGET_MB = 150;
 
 interface Sample { readonly ms: number; readonly rssMb: number }
 
-/** Transpiles lib/**.ts and the example's main.ts into WORK/js (same layout), without type checking. */
+/** Transpiles lib/**.ts and the example's .ts files into WORK/js (same layout), without type checking. */
 function transpile(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('typescript');
@@ -34,7 +34,7 @@ function transpile(): string {
     }
   };
   walk(path.join(ROOT, 'lib'));
-  files.push(path.join(EXAMPLE, 'main.ts'));
+  for (const f of fs.readdirSync(EXAMPLE)) if (f.endsWith('.ts')) files.push(path.join(EXAMPLE, f));
   for (const f of files) {
     const out = ts.transpileModule(fs.readFileSync(f, 'utf8'), {
       fileName: f,

@@ -1,10 +1,11 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { App } from 'cdktf';
 import { assertTerraformAvailable, terraformValidate } from './terraform-validate';
-import { EksClusterStack } from '../../examples/eks-cluster/main';
+import { EksClusterStack } from '../../examples/eks-cluster/stack';
 
 function synthExample(): { dir: string; json: any } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-eks-example-'));
@@ -41,6 +42,21 @@ describe('examples/eks-cluster', () => {
   test('is deterministic', () => {
     const again = synthExample();
     expect(again.json).toEqual(json);
+  });
+});
+
+describe('examples/eks-cluster/main.ts', () => {
+  test('runs as a program and honours CDKTF_OUTDIR', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-eks-main-'));
+    const exampleDir = path.join(__dirname, '..', '..', 'examples', 'eks-cluster');
+    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], {
+      cwd: exampleDir,
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      stdio: 'pipe',
+    });
+    const written = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'eks-cluster', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(written.resource.aws_eks_cluster)).toHaveLength(1);
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'eks-cluster', 'policy-report.sarif'))).toBe(true);
   });
 });
 

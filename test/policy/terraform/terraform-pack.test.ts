@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { EksClusterStack } from '../../../examples/eks-cluster/main';
+import { EksClusterStack } from '../../../examples/eks-cluster/stack';
 import { TerraformDocuments, TerraformPack } from '../../../lib/aws';
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { Finding } from '../../../lib/policy/finding';
