@@ -1,10 +1,10 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
 import { Suppression } from './finding';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { IRulePack } from './rule';
 import { runOverObjects } from './runner';
+import { fail } from '../core/errors';
 
 /** Minimum length of a suppression reason. */
 const MIN_REASON = 10;

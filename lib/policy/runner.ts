@@ -1,4 +1,5 @@
 // Internal: runs packs over synthesized objects (k8s.App and Policy.attach). Not re-exported by the barrel.
+import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './engine';
@@ -52,7 +53,6 @@ function writeReport(report: PolicyReport, dir: string, prefix: string) {
     report.writeFiles(dir);
     return;
   }
-  const fs = require('fs');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, prefix + PolicyReport.JSON_FILE_NAME), JSON.stringify(report.toJson(), undefined, 2) + '\n');
   fs.writeFileSync(path.join(dir, prefix + PolicyReport.SARIF_FILE_NAME), JSON.stringify(report.toSarif(), undefined, 2) + '\n');

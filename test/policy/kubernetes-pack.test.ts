@@ -1,6 +1,6 @@
+import { find, goodManifests, NS, pod, selector } from './fixtures/good';
 import { DocumentIndex, KubernetesPack, PolicyEngine, RuleStatus, Severity } from '../../lib/policy';
 import { k8sDocument } from '../../lib/policy/runner';
-import { find, goodManifests, NS, pod, selector } from './fixtures/good';
 
 const pack = new KubernetesPack();
 const C0 = 'spec.template.spec.containers[0]';

@@ -3,12 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { find, goodManifests, pod } from './fixtures/good';
 import { Errors } from '../../lib/core';
 import {
   DocumentIndex, IRule, KubernetesPack, Policy, PolicyDocument, PolicyEngine, PolicyReport, RuleResult, Severity,
 } from '../../lib/policy';
 import { _runPolicy } from '../../lib/policy/run';
-import { find, goodManifests, pod } from './fixtures/good';
 
 function outdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-policy-'));
@@ -215,7 +215,10 @@ describe('engine', () => {
 
   test('a rule that throws becomes an error finding, not a crash', () => {
     const boom: IRule = {
-      id: 'BOOM', severity: Severity.WARNING, message: 'never', fix: 'never',
+      id: 'BOOM',
+      severity: Severity.WARNING,
+      message: 'never',
+      fix: 'never',
       evaluate: () => { throw new Error('cannot read x'); },
     };
     const report = new PolicyEngine({ packs: [{ name: 'b', rules: [boom] }] }).check([docOf(goodManifests()[0], 'ns')]);

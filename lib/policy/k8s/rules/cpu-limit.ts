@@ -12,7 +12,7 @@ export const cpuLimit = k8sRule({
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits)['cpu']))
+    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits).cpu))
       .map(r => ({ jsonPath: `${r.path}.resources.limits.cpu` }));
   },
 });

@@ -12,7 +12,7 @@ export const cpuRequest = k8sRule({
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests)['cpu']))
+    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests).cpu))
       .map(r => ({ jsonPath: `${r.path}.resources.requests.cpu` }));
   },
 });

@@ -12,7 +12,7 @@ export const memoryLimit = k8sRule({
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits)['memory']))
+    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits).memory))
       .map(r => ({ jsonPath: `${r.path}.resources.limits.memory` }));
   },
 });

@@ -12,7 +12,7 @@ export const memoryRequest = k8sRule({
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests)['memory']))
+    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests).memory))
       .map(r => ({ jsonPath: `${r.path}.resources.requests.memory` }));
   },
 });
