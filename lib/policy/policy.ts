@@ -124,6 +124,8 @@ export class Policy {
           if (state.done.has(token)) return [];
           state.done.add(token);
         }
+        // a shipshape k8s.App with its policy on runs the check itself over the same objects
+        if (isApp && (scope as any).policy === true && typeof (scope as any).synth === 'function' && scope.constructor !== App) return [];
         const charts: Chart[] = isApp ? (scope as App).charts : [scope as Chart];
         const objects = [];
         for (const chart of charts) {

@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import { App } from '../../lib/k8s/app';
+import { Policy } from '../../lib/policy';
+import { find, goodManifests, pod } from './fixtures/good';
+
+let stderr: string;
+beforeEach(() => {
+  stderr = '';
+  jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+});
+afterEach(() => jest.restoreAllMocks());
+
+function app(mutate?: (ms: any[]) => void) {
+  const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-k8sapp-')) });
+  const chart = new Chart(a, 'shop');
+  const ms = goodManifests();
+  mutate?.(ms);
+  for (const m of ms) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
+  return { app: a, chart };
+}
+
+const privileged = (ms: any[]) => { pod(find(ms, 'Deployment', 'web')).containers[0].securityContext.privileged = true; };
+const noTls = (ms: any[]) => { delete find(ms, 'Ingress', 'web').spec.tls; };
+
+test('k8s.App fails the synth on an error finding and writes no manifest, only the reports', () => {
+  const { app: a } = app(privileged);
+  expect(() => a.synth()).toThrow(/ERROR SS-K8S-001/);
+  expect(fs.readdirSync(a.outdir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
+});
+
+test('k8s.App honours Policy.suppress on a construct', () => {
+  const { app: a, chart } = app(privileged);
+  Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'hardware agent needs device access');
+  a.synth();
+  expect(fs.existsSync(path.join(a.outdir, 'shop.k8s.yaml'))).toBe(true);
+  expect(stderr).toContain('reason: hardware agent needs device access');
+});
+
+test('k8s.App prints warnings once even when the policy is also attached', () => {
+  const { app: a } = app(noTls);
+  Policy.attach(a);
+  a.synth();
+  expect(stderr.match(/SS-K8S-055/g)).toHaveLength(1);
+});
