@@ -169,4 +169,69 @@ describe('Terraform pack: more non-compliant shapes', () => {
     ]));
     expect(f[0].path).toBe('stack/aws_eks_cluster.legacy');
   });
+  test('EKS-09: cluster role reused as a node role', () => {
+    const f = check(mutated((j) => {
+      res(j, 'aws_eks_node_group', 'system/node-group').node_role_arn = res(j, 'aws_eks_cluster', CLUSTER).role_arn;
+    })).filter((x) => x.ruleId === 'SS-EKS-009');
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/is also a node role$/)]);
+  });
+
+  test('EKS-12: launch template without metadata_options; EKS-13 then does not apply', () => {
+    const f = check(mutated((j) => { delete res(j, 'aws_launch_template', 'system/launch-template').metadata_options; }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-012').map((x) => x.message)).toEqual(['metadata_options is missing']);
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-013')).toEqual([]);
+  });
+
+  test('EKS-14: security group rule and VPC ingress rule opening SSH', () => {
+    const f = check({
+      resource: {
+        aws_security_group_rule: { ssh: { type: 'ingress', from_port: 0, to_port: 65535, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] } },
+        aws_vpc_security_group_ingress_rule: { ssh: { from_port: 22, to_port: 22, ip_protocol: 'tcp', cidr_ipv4: '0.0.0.0/0' } },
+      },
+    });
+    expect(f.map((x) => x.ruleId)).toEqual(['SS-EKS-014', 'SS-EKS-014']);
+  });
+
+  test('EKS-15: node group in a subnet that maps public IPs', () => {
+    const f = check(mutated((j) => { res(j, 'aws_subnet', 'network/private-eu-west-1a').map_public_ip_on_launch = true; }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-015').length).toBe(2);
+  });
+
+  test('EKS-16: launch template without block device mappings', () => {
+    const f = check(mutated((j) => { delete res(j, 'aws_launch_template', 'system/launch-template').block_device_mappings; }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-016').map((x) => x.jsonPath)).toEqual(['block_device_mappings']);
+  });
+
+  test('EKS-19: ami_type unset', () => {
+    const f = check(mutated((j) => { delete res(j, 'aws_eks_node_group', 'system/node-group').ami_type; }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-019').map((x) => x.message)).toEqual(['ami_type is unset']);
+  });
+
+  test('EKS-21: one Pod Identity role shared by two ServiceAccounts', () => {
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] });
+    const f = check({
+      resource: {
+        aws_iam_role: { shared: { assume_role_policy: trust } },
+        aws_eks_pod_identity_association: {
+          a: { cluster_name: 'c', namespace: 'a', service_account: 'a', role_arn: '${aws_iam_role.shared.arn}' },
+          b: { cluster_name: 'c', namespace: 'b', service_account: 'b', role_arn: '${aws_iam_role.shared.arn}' },
+        },
+      },
+    });
+    expect(f.map((x) => [x.ruleId, x.message])).toEqual([['SS-EKS-021', 'the role serves 2 ServiceAccounts; use one role per application']]);
+  });
+
+  test('EKS-22: vpc-cni without its own identity, and Pod Identity used without the agent', () => {
+    const f = check(mutated((j) => {
+      delete res(j, 'aws_eks_addon', 'shop-prod/addon-vpc-cni').service_account_role_arn;
+      for (const [k, v] of Object.entries<any>(j.resource.aws_eks_addon)) if (v.addon_name === 'eks-pod-identity-agent') delete j.resource.aws_eks_addon[k];
+      j.resource.aws_eks_pod_identity_association = {
+        x: { cluster_name: res(j, 'aws_eks_addon', 'shop-prod/addon-vpc-cni').cluster_name, namespace: 'a', service_account: 'a', role_arn: 'arn:aws:iam::123456789012:role/a' },
+      };
+    })).filter((x) => x.ruleId === 'SS-EKS-022');
+    expect(f.map((x) => x.message)).toEqual([
+      'no managed add-on eks-pod-identity-agent',
+      expect.stringMatching(/\(vpc-cni\) has no identity of its own/),
+    ]);
+  });
 });
