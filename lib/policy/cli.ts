@@ -31,7 +31,12 @@ interface Out {
  * Runs the command line. Returns the exit code.
  * @internal
  */
-export async function main(argv: string[], io: Out = { out: s => process.stdout.write(s), err: s => process.stderr.write(s) }): Promise<number> {
+export async function main(argv: string[], io?: Out): Promise<number> {
+  if (!io) {
+    // `shipshape check ... | head` closes the pipe early: stop writing instead of crashing
+    process.stdout.on('error', (e: any) => { if (e?.code !== 'EPIPE') throw e; });
+    io = { out: s => process.stdout.write(s), err: s => process.stderr.write(s) };
+  }
   const args = [...argv];
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
     io.out(USAGE);
