@@ -107,6 +107,24 @@ describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
     ]);
   });
 
+  test('a CRD schema that describes spec only still accepts apiVersion, kind and metadata (Istio PeerAuthentication)', () => {
+    const pa: any = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: 'shop', labels: { a: 'b' } },
+      spec: { mtls: { mode: 'STRICT' } },
+    };
+    expect(validateManifest(pa, version)).toEqual([]);
+    pa.spec.mtls.mode = 'STRICTEST';
+    pa.spec.portLevelMtls = 'nope';
+    pa.extra = true;
+    expect(validateManifest(pa, version)).toEqual([
+      `security.istio.io/v1 PeerAuthentication shop/default [${version}] /: unknown field "extra"`,
+      `security.istio.io/v1 PeerAuthentication shop/default [${version}] /spec/mtls/mode: must be equal to one of the allowed values: ["UNSET","DISABLE","PERMISSIVE","STRICT"]`,
+      `security.istio.io/v1 PeerAuthentication shop/default [${version}] /spec/portLevelMtls: must be object`,
+    ]);
+  });
+
   test('an unknown custom resource kind is an error naming the missing CRD schema', () => {
     const problems = validateManifest({ apiVersion: 'cert-manager.io/v1', kind: 'Certificat', metadata: { name: 'x' } }, version);
     expect(problems).toHaveLength(1);

@@ -171,6 +171,14 @@ function crd(apiVersion: string, kind: string): ValidateFunction | undefined {
   let fn: ValidateFunction | null = null;
   if (fs.existsSync(file)) {
     const schema = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    // many CRD schemas describe spec/status only: every object also has apiVersion, kind and metadata
+    // (metadata is checked against ObjectMeta separately)
+    schema.properties = {
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object' },
+      ...schema.properties,
+    };
     strictify(schema);
     crdAjv = crdAjv ?? newAjv();
     fn = crdAjv.compile(schema);

@@ -1,0 +1,77 @@
+/**
+ * Every cdk8s example under examples/ (discovered, so new examples are covered) is synthesized the way
+ * `npm run synth` does it (a child process running its main.ts with CDK8S_OUTDIR set), and:
+ * - the synth exits 0 (so k8s.App's policy check found no error) and writes at least one object;
+ * - every document is valid against the official Kubernetes schema of 1.27 and of a current release,
+ *   strictly (unknown fields are errors), and custom resources against their CRD schemas;
+ * - every written YAML file parses back, as YAML 1.2 and as YAML 1.1, to exactly the objects it was
+ *   written from (captured in the child by test/util/capture-yaml.js).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
+import * as YAML from 'yaml';
+import { discoverExamples, listFiles, synthExample } from '../scripts/synth-examples';
+import { expectValid, tempDir } from './util/schema';
+
+const examples = discoverExamples().filter(e => e.kind === 'cdk8s');
+
+test('there are cdk8s examples to check', () => {
+  expect(examples.map(e => e.name)).toContain('web-service');
+});
+
+function parseAll(text: string, version: '1.1' | '1.2'): any[] {
+  return YAML.parseAllDocuments(text, { version }).map(d => {
+    if (d.errors.length > 0) throw new Error(`YAML ${version} parse error: ${d.errors[0].message}`);
+    return d.toJS();
+  }).filter(d => d !== null && d !== undefined);
+}
+
+describe.each(examples.map(e => [e.name, e] as const))('example %s', (_name, example) => {
+  const outdir = tempDir(`shipshape-example-${example.name}-`);
+  const capture = path.join(outdir, '..', `${path.basename(outdir)}.capture.json`);
+  let result: ReturnType<typeof synthExample> | undefined;
+  let yamlFiles: string[] = [];
+
+  beforeAll(() => {
+    result = synthExample(example, outdir, [path.join(__dirname, 'util', 'capture-yaml.js')], { SHIPSHAPE_CAPTURE_YAML: capture });
+    yamlFiles = listFiles(outdir).filter(f => /\.ya?ml$/.test(f));
+  }, 120_000);
+
+  afterAll(() => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(capture, { force: true });
+  });
+
+  test('synthesizes with exit 0 (the policy found no error) and writes objects', () => {
+    if (result!.status !== 0) {
+      throw new Error(`${example.name}: synth exited ${result!.status}\n${result!.stderr}`);
+    }
+    expect(yamlFiles.length).toBeGreaterThan(0);
+    const docs = yamlFiles.flatMap(f => parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'));
+    expect(docs.length).toBeGreaterThan(0);
+  });
+
+  test('every object is valid for Kubernetes 1.27 and 1.36 (strict), custom resources for their CRDs', () => {
+    expect(result!.status).toBe(0);
+    const docs = yamlFiles.flatMap(f => parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'));
+    expectValid(docs);
+  });
+
+  test('every YAML file parses back (YAML 1.2 and 1.1) to the objects it was written from', () => {
+    expect(result!.status).toBe(0);
+    const records: Array<{ text: string; docs: any[] }> = JSON.parse(fs.readFileSync(capture, 'utf-8'));
+    expect(yamlFiles.length).toBeGreaterThan(0);
+    for (const f of yamlFiles) {
+      const text = fs.readFileSync(path.join(outdir, f), 'utf-8');
+      const record = records.find(r => r.text === text);
+      if (!record) throw new Error(`${f}: not written by k8s.App's YAML writer (no captured stream with these bytes)`);
+      for (const version of ['1.2', '1.1'] as const) {
+        const back = parseAll(text, version);
+        if (!isDeepStrictEqual(back, record.docs)) {
+          expect({ file: f, version, docs: back }).toEqual({ file: f, version, docs: record.docs });
+        }
+      }
+    }
+  });
+});
