@@ -122,6 +122,13 @@ const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'schedu
  * types into a pre-created encrypted log group, access entries (API mode, no implicit creator
  * admin), an IAM OIDC provider, and managed add-ons (vpc-cni with network policy, coredns,
  * kube-proxy, aws-ebs-csi-driver, eks-pod-identity-agent) at pinned versions.
+ *
+ * The Terraform policy pack (`TerraformPack`, RULES.md EKS-01 … EKS-22) is attached to the stack
+ * and runs on every synth.
+ *
+ * Before the first apply: node volumes are encrypted with the cluster key through the Auto Scaling
+ * service-linked role, which must exist in the account
+ * (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
  */
 export class EksCluster extends Construct implements IEksCluster {
   public readonly clusterName: string;
