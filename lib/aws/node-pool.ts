@@ -9,6 +9,7 @@ import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
+import { Policy } from '../policy/policy';
 
 /**
  * The AMI family of a node pool: container-optimised operating systems only.
@@ -316,6 +317,10 @@ export class NodePool extends Construct {
       dependsOn: attachments,
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
     });
+    if (dev && this.minSize < 2) {
+      // Explicit choice of the development profile: record the opt-out of SS-EKS-018 in the reports.
+      Policy.suppress(this.resource, 'SS-EKS-018', `development environment: node pool ${this.name} may run a single node (minSize ${this.minSize})`);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { cluster, errorOf, newStack, resourceAt, synth } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
+import { Policy } from '../../lib/policy/policy';
 
 describe('aws.NodePool defaults', () => {
   const stack = newStack();
@@ -86,6 +87,7 @@ describe('aws.NodePool options', () => {
     const c = cluster(stack, {}, EnvironmentProfile.DEVELOPMENT);
     const pool = c.addNodePool('dev');
     expect([pool.minSize, pool.maxSize, pool.desiredSize]).toEqual([1, 3, 1]);
+    expect(Policy.suppressionsOf(stack)).toEqual([{ ruleId: 'SS-EKS-018', path: 'test/prod/dev/node-group', reason: 'development environment: node pool prod-dev may run a single node (minSize 1)' }]);
   });
 });
 
