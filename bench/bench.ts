@@ -10,7 +10,7 @@
  * Every case runs in a fresh child process (peak RSS is per case, from process.resourceUsage().maxRSS)
  * and synthesizes into a temporary folder that is removed afterwards.
  *
- * Env: BENCH_N=100,1000 shortens the list of N (default 100,1000,3000).
+ * Env: BENCH_N=100,1000 shortens the list of N (default 100,1000,3000); BENCH_LAYOUTS=one-chart runs one layout.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -154,7 +154,7 @@ function transpile(root: string): string {
 function runCase(side: Side, layout: Layout, n: number, templatesFile: string, benchJs: string): Result {
   // stderr is captured: the policy prints its warnings there (thousands of lines at N=3000)
   const r = spawnSync(process.execPath, [
-    '--expose-gc', '--max-old-space-size=8192', benchJs, '--child', side, layout, String(n), templatesFile,
+    '--expose-gc', benchJs, '--child', side, layout, String(n), templatesFile,
   ], { cwd: path.resolve(__dirname, '..'), encoding: 'utf-8', maxBuffer: 1024 * 1024 * 1024 });
   const line = (r.stdout ?? '').split('\n').find(l => l.startsWith('BENCH_RESULT '));
   if (r.status !== 0 || !line) {
@@ -173,7 +173,7 @@ function pad(s: string, w: number): string {
 
 async function main(): Promise<void> {
   const ns = (process.env.BENCH_N ?? '100,1000,3000').split(',').map(s => Number(s.trim())).filter(x => x > 0);
-  const layouts: Layout[] = ['one-chart', 'chart-per-service'];
+  const layouts = (process.env.BENCH_LAYOUTS ?? 'one-chart,chart-per-service').split(',') as Layout[];
   const sides: Side[] = ['raw', 'shipshape'];
 
   const tplDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-'));
@@ -247,7 +247,8 @@ async function main(): Promise<void> {
   const eks = path.join(__dirname, 'eks-bench.ts');
   if (fs.existsSync(eks)) {
     console.log('');
-    const mod = await import(eks);
+    // require, not import(): ts-node registers .ts for require only
+    const mod = require(eks);
     await mod.runEksBench();
   } else {
     console.log('\n(bench/eks-bench.ts not present: EKS benchmark skipped)');

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { _runPolicy, SynthesizedObject } from '../policy/run';
-import { _toYamlStream } from './yaml';
+import { _toYamlStream, _writeYamlFile } from './yaml';
 
 /**
  * Properties of a shipshape `App`.
@@ -62,7 +62,7 @@ export class App extends Cdk8sApp {
     }
 
     const ext = this.outputFileExtension;
-    const save = (file: string, docs: any[]) => fs.writeFileSync(file, _toYamlStream(docs), { encoding: 'utf8' });
+    const save = (file: string, docs: any[]) => _writeYamlFile(file, docs);
 
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP: {

@@ -20,6 +20,7 @@
  *
  * This file is internal: it is not re-exported from the k8s barrel.
  */
+import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 
 /**
@@ -307,6 +308,29 @@ export function _toYaml(doc: any): string {
     }
   }
   return _toYamlWithJsYaml(doc);
+}
+
+/**
+ * Writes a multi-document YAML file (the bytes `_toYamlStream(docs)` returns) without building the whole
+ * text in memory: documents are rendered one at a time and written in chunks of about 1 MB.
+ * @internal
+ */
+export function _writeYamlFile(file: string, docs: any[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let buf = '';
+    for (let i = 0; i < docs.length; i++) {
+      if (i > 0) buf += '---\n';
+      buf += docs[i] === undefined ? '\n' : _toYaml(docs[i]);
+      if (buf.length >= 1 << 20) {
+        fs.writeSync(fd, buf, null, 'utf8');
+        buf = '';
+      }
+    }
+    if (buf.length > 0) fs.writeSync(fd, buf, null, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
