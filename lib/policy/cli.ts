@@ -212,7 +212,7 @@ function addValue(file: string, index: number, line: number, value: any, docPath
     items.forEach((item: any, j: number) => addValue(file, index, line, item, `${docPath}.items[${j}]`, res));
     return;
   }
-  const doc = { ...k8sDocument(value, docPath, file, index), line };
+  const doc = k8sDocument(value, docPath, file, index, line);
   res.documents.push(doc);
   const ann = value.metadata && typeof value.metadata === 'object' && value.metadata.annotations && typeof value.metadata.annotations === 'object'
     ? value.metadata.annotations : {};

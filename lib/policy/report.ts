@@ -72,17 +72,26 @@ export class PolicyReport {
   /**
    * The human summary: counts, then the findings grouped by construct path (or file and document),
    * each with its rule, place, message and fix. Suppressed findings are listed with their reason.
+   *
+   * When more than `maxListed` findings would be listed, the summary stays short instead: one entry per
+   * rule (and suppression reason) with its count, message, fix and the first three places; the JSON and
+   * SARIF reports keep every finding.
    * @param errorsOnly list only unsuppressed errors
+   * @param maxListed how many findings to list one by one before condensing (default 50)
    */
-  public summary(errorsOnly?: boolean): string {
+  public summary(errorsOnly?: boolean, maxListed?: number): string {
     const errors = this.errors.length;
     const warnings = this.warnings.length;
     const suppressed = this.suppressed.length;
     const lines: string[] = [];
     lines.push(`shipshape policy: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${suppressed} suppressed`);
+    const listed = errorsOnly ? this.findings.filter(f => !f.suppression && f.severity === Severity.ERROR) : this.findings;
+    if (listed.length > (maxListed ?? 50)) {
+      condensed(listed, lines);
+      return lines.join('\n') + '\n';
+    }
     const groups = new Map<string, Finding[]>();
-    for (const f of this.findings) {
-      if (errorsOnly && (f.suppression || f.severity !== Severity.ERROR)) continue;
+    for (const f of listed) {
       const key = where(f);
       const list = groups.get(key);
       if (list) list.push(f); else groups.set(key, [f]);
@@ -132,7 +141,6 @@ export class PolicyReport {
         if (f.index !== undefined) o.index = f.index;
         if (f.line !== undefined) o.line = f.line;
         o.message = f.message;
-        o.fix = f.fix;
         if (f.suppression) o.suppressed = { reason: f.suppression.reason, scope: f.suppression.path };
         return o;
       }),
@@ -158,7 +166,7 @@ export class PolicyReport {
         ruleId: f.ruleId,
         ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
         level: f.severity === Severity.ERROR ? 'error' : 'warning',
-        message: { text: `${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}. Fix: ${f.fix}` },
+        message: { text: `${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}` },
         locations: [location],
         properties: {
           kind: f.kind,
@@ -214,6 +222,26 @@ export class PolicyReport {
       out.push(e ? (e as RuleInfo) : { id: f.ruleId, severity: f.severity, message: f.message, fix: f.fix, pack: 'unknown' });
     }
     return out;
+  }
+}
+
+/** One entry per rule (and suppression reason): count, message, fix, first places. */
+function condensed(findings: Finding[], lines: string[]) {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.suppression ? 'suppressed' : f.severity}\u0000${f.ruleId}\u0000${f.suppression?.reason ?? ''}`;
+    const list = groups.get(key);
+    if (list) list.push(f); else groups.set(key, [f]);
+  }
+  lines.push(`(${findings.length} findings, condensed by rule; every finding is in ${JSON_FILE} and ${SARIF_FILE})`);
+  for (const list of groups.values()) {
+    const f = list[0];
+    const label = (f.suppression ? 'suppressed' : f.severity).toUpperCase();
+    lines.push('');
+    lines.push(`  ${label} ${f.ruleId} x${list.length}: ${f.message}`);
+    lines.push(f.suppression ? `    reason: ${f.suppression.reason}` : `    fix: ${f.fix}`);
+    const shown = list.slice(0, 3).map(x => `${where(x)}${x.jsonPath ? ' at ' + x.jsonPath : ''}`);
+    lines.push(`    in: ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}`);
   }
 }
 

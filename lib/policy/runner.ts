@@ -4,6 +4,7 @@ import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { PolicyEngine } from './engine';
 import { covers } from './internal';
+import { K8sDoc } from './k8s/pod';
 import { Policy } from './policy';
 import { PolicyReport } from './report';
 import { IRulePack, PolicyDocument } from './rule';
@@ -16,14 +17,14 @@ export interface ObjectInput {
 }
 
 /** Converts a Kubernetes manifest at a construct path into a policy document. */
-export function k8sDocument(manifest: any, docPath: string, file?: string, index?: number): PolicyDocument {
+export function k8sDocument(manifest: any, docPath: string, file?: string, index?: number, line?: number): PolicyDocument {
   const meta = manifest && typeof manifest.metadata === 'object' && manifest.metadata ? manifest.metadata : {};
-  const d: any = { kind: String(manifest?.kind ?? ''), manifest, path: docPath };
-  if (typeof meta.name === 'string') d.name = meta.name;
-  if (typeof meta.namespace === 'string') d.namespace = meta.namespace;
-  if (file !== undefined) d.file = file;
-  if (index !== undefined) d.index = index;
-  return d as PolicyDocument;
+  return new K8sDoc(
+    String(manifest?.kind ?? ''), manifest, docPath,
+    typeof meta.name === 'string' ? meta.name : undefined,
+    typeof meta.namespace === 'string' ? meta.namespace : undefined,
+    file, index, line,
+  );
 }
 
 /**

@@ -36,24 +36,43 @@ function obj(x: any): any {
 }
 
 const CACHE = new WeakMap<object, PodRef | null>();
-const POD = Symbol('shipshape.policy.pod');
+
+/**
+ * A Kubernetes document with a fixed shape and a slot for its pod spec, so rules reach the pod spec
+ * without a map lookup. Built by `k8sDocument`.
+ */
+export class K8sDoc implements PolicyDocument {
+  /** @internal */
+  public _pod: PodRef | null | undefined = undefined;
+  constructor(
+    public readonly kind: string,
+    public readonly manifest: any,
+    public readonly path: string,
+    public readonly name: string | undefined,
+    public readonly namespace: string | undefined,
+    public readonly file: string | undefined,
+    public readonly index: number | undefined,
+    public readonly line: number | undefined,
+  ) {}
+}
 
 /**
  * The pod spec of a pod-bearing document, or undefined; computed once per document (documents are
  * immutable during a check, and built afresh for every check).
  */
 export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
-  const d = doc as any;
-  let p: PodRef | null | undefined = d[POD];
-  if (p !== undefined) return p ?? undefined;
-  p = CACHE.get(doc);
+  if (doc instanceof K8sDoc) {
+    let q = doc._pod;
+    if (q === undefined) {
+      q = podOf(doc.manifest) ?? null;
+      doc._pod = q;
+    }
+    return q ?? undefined;
+  }
+  let p = CACHE.get(doc);
   if (p === undefined) {
     p = podOf(doc.manifest) ?? null;
-    if (Object.isExtensible(doc)) {
-      Object.defineProperty(doc, POD, { value: p, enumerable: false });
-    } else {
-      CACHE.set(doc, p);
-    }
+    CACHE.set(doc, p);
   }
   return p ?? undefined;
 }

@@ -3,12 +3,25 @@ import { ERROR, k8sRule } from '../define';
 import { o, podOfDoc } from '../pod';
 
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+// label values repeat a lot across an output (managed-by, part-of, version): remember the verdicts
+const SEEN = new Map<string, boolean>();
+
+function validValue(v: any): boolean {
+  if (typeof v !== 'string') return false;
+  let ok = SEEN.get(v);
+  if (ok === undefined) {
+    ok = v.length <= 63 && VALUE.test(v);
+    if (SEEN.size > 100000) SEEN.clear();
+    SEEN.set(v, ok);
+  }
+  return ok;
+}
 
 function checkLabels(labels: any, base: string, out: Violation[]) {
   const l = o(labels);
   for (const k of Object.keys(l)) {
     const v = l[k];
-    if (typeof v !== 'string' || v.length > 63 || !VALUE.test(v)) {
+    if (!validValue(v)) {
       out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}` });
     }
   }
