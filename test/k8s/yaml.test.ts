@@ -1,7 +1,10 @@
 import { isDeepStrictEqual } from 'util';
 import { Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
-import { _isYamlHazard, _toYaml, _toYamlStream, _toYamlWithJsYaml } from '../../lib/k8s/yaml';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { _isYamlHazard, _toYaml, _toYamlStream, _toYamlWithJsYaml, _writeYamlFile } from '../../lib/k8s/yaml';
 
 /** Parses a YAML stream with the `yaml` package as YAML 1.2 (default) or 1.1; a parse error fails. */
 function parse(text: string, version: '1.1' | '1.2'): any[] {
@@ -207,6 +210,21 @@ describe('style', () => {
     expect(_toYamlStream(docs)).toEqual('a: 1\n---\n\n---\nb:\n  - 1\n  - 2\n');
     expect(parse(_toYamlStream(docs), '1.2')).toEqual(parse(Yaml.stringify(...docs), '1.2'));
     expect(_toYamlStream([])).toEqual('');
+  });
+
+  test('a file written document by document holds the bytes of the stream (across 1 MB chunks)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-yaml-'));
+    try {
+      const docs = Array.from({ length: 3000 }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { text: 'x'.repeat(500), on: 'on' } }));
+      docs.splice(10, 0, undefined as any);
+      const file = path.join(dir, 'out.yaml');
+      _writeYamlFile(file, docs);
+      expect(fs.readFileSync(file, 'utf-8')).toEqual(_toYamlStream(docs));
+      _writeYamlFile(file, []);
+      expect(fs.readFileSync(file, 'utf-8')).toEqual('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('undefined values are written as null, as cdk8s writes them', () => {
