@@ -12,6 +12,7 @@
  *
  * Env: BENCH_N=100,1000 shortens the list of N (default 100,1000,3000); BENCH_LAYOUTS=one-chart runs one layout.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- modules are loaded inside the measured child on purpose (before the clock starts, only those the case needs) */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -93,7 +94,11 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
     let objects = 0;
     for (const chart of app.charts) objects += chart.node.findAll().filter((c: any) => cdk8s.ApiObject.isApiObject(c)).length;
     const result: Result = {
-      side, layout, n, objects, files,
+      side,
+      layout,
+      n,
+      objects,
+      files,
       buildMs: Number(t1 - t0) / 1e6,
       synthMs: Number(t2 - t1) / 1e6,
       rssMb: process.resourceUsage().maxRSS / 1024,

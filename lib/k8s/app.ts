@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { _runPolicy, SynthesizedObject } from '../policy/run';
 import { _toYamlStream, _writeYamlFile } from './yaml';
+import { _runPolicy, SynthesizedObject } from '../policy/run';
 
 /**
  * Properties of a shipshape `App`.

@@ -322,7 +322,7 @@ export function _writeYamlFile(file: string, docs: any[]): void {
     for (let i = 0; i < docs.length; i++) {
       if (i > 0) buf += '---\n';
       buf += docs[i] === undefined ? '\n' : _toYaml(docs[i]);
-      if (buf.length >= 1 << 20) {
+      if (buf.length >= 1_048_576) {
         fs.writeSync(fd, buf, null, 'utf8');
         buf = '';
       }

@@ -1,9 +1,9 @@
-import { isDeepStrictEqual } from 'util';
-import { Yaml } from 'cdk8s';
-import * as YAML from 'yaml';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
+import { Yaml } from 'cdk8s';
+import * as YAML from 'yaml';
 import { _isYamlHazard, _toYaml, _toYamlStream, _toYamlWithJsYaml, _writeYamlFile } from '../../lib/k8s/yaml';
 
 /** Parses a YAML stream with the `yaml` package as YAML 1.2 (default) or 1.1; a parse error fails. */
@@ -52,6 +52,7 @@ const TRICKY = [
   '#!/bin/sh\nset -eu\necho "$HOME"\n', '- item\n- item\n', '---\nkind: X\n', '...\n', 'x'.repeat(300), 'long '.repeat(100),
 ];
 
+/* eslint-disable no-bitwise -- a 32-bit integer PRNG */
 /** A deterministic pseudo-random generator (mulberry32), so the corpus is the same on every run. */
 function random(seed: number): () => number {
   let a = seed;
@@ -62,6 +63,7 @@ function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 
 /** Short strings from an alphabet rich in YAML indicators, number and boolean pieces, whitespace and unicode. */
 function generated(count: number, seed: number): string[] {
@@ -109,12 +111,12 @@ describe('the YAML writer round-trips tricky strings (yaml package, YAML 1.2 and
 
   test('numbers, booleans, null, empty containers and nesting', () => {
     const doc = {
-      ints: [0, 1, -1, 42, 65535, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e21, 1e300],
-      floats: [0.5, -0.25, 1.5e-7, 3.14159, 1e-300],
-      specials: [Infinity, -Infinity, NaN, -0],
-      flags: [true, false, null],
-      empty: { map: {}, list: [], inList: [{}, [], [[]], [{}]] },
-      nested: [[['a', 'b'], 'c'], [{ x: [1, [2, { y: 'z' }]] }]],
+      'ints': [0, 1, -1, 42, 65535, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e21, 1e300],
+      'floats': [0.5, -0.25, 1.5e-7, 3.14159, 1e-300],
+      'specials': [Infinity, -Infinity, NaN, -0],
+      'flags': [true, false, null],
+      'empty': { map: {}, list: [], inList: [{}, [], [[]], [{}]] },
+      'nested': [[['a', 'b'], 'c'], [{ x: [1, [2, { y: 'z' }]] }]],
       'quoted-key: yes': { 'on': 'off', '1': 1, '': 'empty key' },
     };
     expect(roundTripProblems([doc], _toYaml)).toEqual([]);
@@ -124,7 +126,7 @@ describe('the YAML writer round-trips tricky strings (yaml package, YAML 1.2 and
     const docs = documents(TRICKY);
     const text = _toYamlStream(docs);
     const file = Yaml.tmp([]); // a temp file path in a fresh folder
-    require('fs').writeFileSync(file, text);
+    fs.writeFileSync(file, text);
     expect(Yaml.load(file)).toEqual(docs);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
@@ -134,7 +135,9 @@ describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
 
 test('a Service accepts targetPort as a name or a number; a Namespace is valid', () => {
   const svc = (targetPort: any) => ({
-    apiVersion: 'v1', kind: 'Service', metadata: { name: 's' },
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 's' },
     spec: { selector: { a: 'b' }, ports: [{ port: 80, targetPort }] },
   });
   expect(() => expectValid([svc('http'), svc(8080), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }])).not.toThrow();
@@ -169,10 +172,10 @@ test('strictify leaves preserve-unknown-fields objects and combinator branches o
   const s: any = {
     type: 'object',
     properties: {
-      open: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { a: { type: 'string' } } },
+      open: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true, 'properties': { a: { type: 'string' } } },
       closed: { type: 'object', properties: { b: { type: 'string' } } },
       either: { anyOf: [{ properties: { c: {} } }] },
-      port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+      port: { 'x-kubernetes-int-or-string': true, 'anyOf': [{ type: 'integer' }, { type: 'string' }] },
     },
   };
   strictify(s);
@@ -197,7 +200,6 @@ test('a missing schema folder is a clear error naming the path', () => {
     fs.mkdirSync(copy, { recursive: true });
     fs.copyFileSync(path.join(__dirname, 'schema.ts'), path.join(copy, 'schema.ts'));
     fs.writeFileSync(path.join(copy, 'run.js'), script.replace(JSON.stringify(path.join(__dirname, 'schema.ts')), '"./schema.ts"'));
-    const { execFileSync } = require('child_process');
     const out: string = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'run.js'], {
       cwd: copy,
       env: {
