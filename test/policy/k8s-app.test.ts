@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
+import { find, goodManifests, pod } from './fixtures/good';
 import { App } from '../../lib/k8s/app';
 import { Policy } from '../../lib/policy';
-import { find, goodManifests, pod } from './fixtures/good';
 
 let stderr: string;
 beforeEach(() => {

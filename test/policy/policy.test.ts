@@ -247,3 +247,34 @@ describe('engine', () => {
     expect(PolicyReport.SARIF_FILE_NAME).toBe('policy-report.sarif');
   });
 });
+
+describe('summary', () => {
+  const many = (n: number) => {
+    const ms: any[] = [];
+    for (let i = 0; i < n; i++) {
+      ms.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: 'shop' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } });
+    }
+    const rule = new KubernetesPack().rules.find(r => r.id === 'SS-K8S-051')!;
+    return new PolicyEngine({ packs: [{ name: 'k', rules: [rule] }] })
+      .check(ms.map((m, i) => ({ kind: m.kind, name: m.metadata.name, namespace: 'shop', manifest: m, path: `app/s${i}` })));
+  };
+
+  test('lists every finding up to 50', () => {
+    const s = many(50).summary();
+    expect(s.match(/WARNING SS-K8S-051/g)).toHaveLength(50);
+    expect(s).toContain('app/s49 (Service s49)');
+  });
+
+  test('condenses by rule above 50 findings, keeping counts, fix and first places', () => {
+    const s = many(51).summary();
+    expect(s).toBe([
+      'shipshape policy: 0 errors, 51 warnings, 0 suppressed',
+      '(51 findings, condensed by rule; every finding is in policy-report.json and policy-report.sarif)',
+      '',
+      '  WARNING SS-K8S-051 x51: Service is of type NodePort',
+      '    fix: use a ClusterIP Service behind an Ingress or Gateway (or a LoadBalancer)',
+      '    in: app/s0 at spec.type; app/s1 at spec.type; app/s2 at spec.type; and 48 more',
+      '',
+    ].join('\n'));
+  });
+});

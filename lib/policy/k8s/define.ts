@@ -19,6 +19,9 @@ export interface K8sRuleSpec {
   readonly check: (doc: PolicyDocument, index: DocumentIndex) => Violation[] | undefined;
 }
 
+const COMPLIANT = RuleResult.compliant();
+const NOT_APPLICABLE = RuleResult.notApplicable();
+
 /** A Kubernetes rule built from a spec. */
 export class K8sRule implements IRule {
   public readonly id: string;
@@ -27,7 +30,8 @@ export class K8sRule implements IRule {
   public readonly fix: string;
   public readonly kinds?: string[];
   public readonly catalog: string[];
-  private readonly fn: K8sRuleSpec['check'];
+  /** Checks one document (one closure per rule, so each rule's call site stays monomorphic). */
+  public readonly evaluate: (document: PolicyDocument, index: DocumentIndex) => RuleResult;
 
   constructor(spec: K8sRuleSpec) {
     this.id = spec.id;
@@ -36,13 +40,12 @@ export class K8sRule implements IRule {
     this.fix = spec.fix;
     this.kinds = spec.kinds;
     this.catalog = spec.catalog;
-    this.fn = spec.check;
-  }
-
-  public evaluate(document: PolicyDocument, index: DocumentIndex): RuleResult {
-    const v = this.fn(document, index);
-    if (v === undefined) return RuleResult.notApplicable();
-    return RuleResult.nonCompliant(v);
+    const fn = spec.check;
+    this.evaluate = (document, index) => {
+      const v = fn(document, index);
+      if (v === undefined) return NOT_APPLICABLE;
+      return v.length === 0 ? COMPLIANT : RuleResult.nonCompliant(v);
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- perf scripts load modules after setup, on purpose */
 // Synth time of k8s.App with the policy on vs off, same objects (N services x 6 objects, one chart),
 // interleaved runs, best of R each. Run: npx ts-node --transpile-only test/policy/perf/synth-overhead.ts [N] [R]
 import * as fs from 'fs';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- perf scripts load modules after setup, on purpose */
 // Cold, single synth of N default WebServices in k8s.App (as `cdk8s synth` runs it), policy on or off.
 // Prints construct-building time, synth time and the policy step's share.
 // Run: npx ts-node --transpile-only test/policy/perf/web-service-synth.ts [N] [on|off]
@@ -14,11 +15,13 @@ let policyMs = 0;
 const run = require('../../../lib/policy/run');
 const original = run._runPolicy;
 run._runPolicy = (...args: any[]) => {
+  if (process.env.MARK) console.log('--- policy start');
   const t = process.hrtime.bigint();
   try {
     return original(...args);
   } finally {
     policyMs += Number(process.hrtime.bigint() - t) / 1e6;
+    if (process.env.MARK) console.log('--- policy end');
   }
 };
 
