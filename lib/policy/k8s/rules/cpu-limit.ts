@@ -1,6 +1,8 @@
-import { k8sRule, WARNING } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ALL, containerCheck, k8sRule, WARNING } from '../define';
+import { POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
+
+const bad = (c: any) => !nonZeroQuantity(c.resources?.limits?.cpu);
 
 /** SS-K8S-026 — RULES K8S-RES-04. */
 export const cpuLimit = k8sRule({
@@ -10,9 +12,5 @@ export const cpuLimit = k8sRule({
   message: 'Container has no CPU limit',
   fix: 'set resources.limits.cpu (shipshape sets one by default; opt-outs should suppress this rule with the reason)',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits).cpu))
-      .map(r => ({ jsonPath: `${r.path}.resources.limits.cpu` }));
-  },
+  check: (doc) => containerCheck(doc, ALL, bad, '.resources.limits.cpu'),
 });

@@ -1,6 +1,8 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ALL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
+
+const bad = (c: any) => !nonZeroQuantity(c.resources?.requests?.cpu);
 
 /** SS-K8S-023 — RULES K8S-RES-01. */
 export const cpuRequest = k8sRule({
@@ -10,9 +12,5 @@ export const cpuRequest = k8sRule({
   message: 'Container has no CPU request',
   fix: 'set resources.requests.cpu on every container (e.g. 100m)',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests).cpu))
-      .map(r => ({ jsonPath: `${r.path}.resources.requests.cpu` }));
-  },
+  check: (doc) => containerCheck(doc, ALL, bad, '.resources.requests.cpu'),
 });

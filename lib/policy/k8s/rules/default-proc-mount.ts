@@ -1,5 +1,7 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ALL_EPHEMERAL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => { const p = c.securityContext?.procMount; return p !== undefined && p !== 'Default'; };
 
 /** SS-K8S-014 — RULES K8S-SEC-14. */
 export const defaultProcMount = k8sRule({
@@ -9,9 +11,5 @@ export const defaultProcMount = k8sRule({
   message: 'Container uses a non-default procMount',
   fix: 'remove securityContext.procMount (or set it to Default)',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod, true).filter(r => { const p = sc(r.c).procMount; return p !== undefined && p !== 'Default'; })
-      .map(r => ({ jsonPath: `${r.path}.securityContext.procMount` }));
-  },
+  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.procMount'),
 });

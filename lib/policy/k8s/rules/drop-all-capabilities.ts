@@ -1,5 +1,7 @@
-import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ALL_EPHEMERAL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => { const d = c.securityContext?.capabilities?.drop; return !(Array.isArray(d) && d.includes('ALL')); };
 
 /** SS-K8S-007 — RULES K8S-SEC-07. */
 export const dropAllCapabilities = k8sRule({
@@ -9,9 +11,5 @@ export const dropAllCapabilities = k8sRule({
   message: 'Container does not drop ALL capabilities',
   fix: 'set securityContext.capabilities.drop: [ALL] on every container',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod, true).filter(r => !arr(o(sc(r.c).capabilities).drop).includes('ALL'))
-      .map(r => ({ jsonPath: `${r.path}.securityContext.capabilities.drop` }));
-  },
+  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.capabilities.drop'),
 });

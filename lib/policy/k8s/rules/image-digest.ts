@@ -1,5 +1,7 @@
-import { k8sRule, WARNING } from '../define';
-import { containersOf, podOfDoc, POD_KINDS } from '../pod';
+import { ALL_EPHEMERAL, containerCheck, k8sRule, WARNING } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => !(typeof c.image === 'string' && c.image.includes('@sha256:'));
 
 /** SS-K8S-030 — RULES K8S-IMG-02. */
 export const imageDigest = k8sRule({
@@ -9,9 +11,5 @@ export const imageDigest = k8sRule({
   message: 'Image is not pinned by digest',
   fix: 'reference the image as repo:1.2.3@sha256:<digest>',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod, true).filter(r => !(typeof r.c.image === 'string' && r.c.image.includes('@sha256:')))
-      .map(r => ({ jsonPath: `${r.path}.image` }));
-  },
+  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.image'),
 });

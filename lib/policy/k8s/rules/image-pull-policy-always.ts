@@ -1,5 +1,7 @@
-import { k8sRule, WARNING } from '../define';
-import { containersOf, podOfDoc, POD_KINDS } from '../pod';
+import { ALL, containerCheck, k8sRule, WARNING } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => c.imagePullPolicy !== 'Always';
 
 /** SS-K8S-031 — RULES K8S-IMG-03. */
 export const imagePullPolicyAlways = k8sRule({
@@ -9,9 +11,5 @@ export const imagePullPolicyAlways = k8sRule({
   message: 'imagePullPolicy is not Always',
   fix: 'set imagePullPolicy: Always on every container',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => r.c.imagePullPolicy !== 'Always')
-      .map(r => ({ jsonPath: `${r.path}.imagePullPolicy` }));
-  },
+  check: (doc) => containerCheck(doc, ALL, bad, '.imagePullPolicy'),
 });

@@ -1,5 +1,7 @@
-import { k8sRule, WARNING } from '../define';
-import { isObj, mainContainersOf, podOfDoc, SERVING_KINDS } from '../pod';
+import { containerCheck, k8sRule, MAIN, WARNING } from '../define';
+import { isObj, SERVING_KINDS } from '../pod';
+
+const bad = (c: any) => !isObj(c.livenessProbe);
 
 /** SS-K8S-034 — RULES K8S-PRB-02. */
 export const livenessProbe = k8sRule({
@@ -9,8 +11,5 @@ export const livenessProbe = k8sRule({
   message: 'Container has no liveness probe',
   fix: 'add a livenessProbe on an endpoint distinct from the readiness one (e.g. /livez)',
   kinds: SERVING_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return mainContainersOf(pod).filter(r => !isObj(r.c.livenessProbe)).map(r => ({ jsonPath: `${r.path}.livenessProbe` }));
-  },
+  check: (doc) => containerCheck(doc, MAIN, bad, '.livenessProbe'),
 });

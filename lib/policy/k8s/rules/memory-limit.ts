@@ -1,6 +1,8 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ALL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
+
+const bad = (c: any) => !nonZeroQuantity(c.resources?.limits?.memory);
 
 /** SS-K8S-025 — RULES K8S-RES-03. */
 export const memoryLimit = k8sRule({
@@ -10,9 +12,5 @@ export const memoryLimit = k8sRule({
   message: 'Container has no memory limit',
   fix: 'set resources.limits.memory on every container, equal to the memory request',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).limits).memory))
-      .map(r => ({ jsonPath: `${r.path}.resources.limits.memory` }));
-  },
+  check: (doc) => containerCheck(doc, ALL, bad, '.resources.limits.memory'),
 });

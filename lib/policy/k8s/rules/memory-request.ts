@@ -1,6 +1,8 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ALL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
+
+const bad = (c: any) => !nonZeroQuantity(c.resources?.requests?.memory);
 
 /** SS-K8S-024 — RULES K8S-RES-02. */
 export const memoryRequest = k8sRule({
@@ -10,9 +12,5 @@ export const memoryRequest = k8sRule({
   message: 'Container has no memory request',
   fix: 'set resources.requests.memory on every container (e.g. 256Mi)',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => !nonZeroQuantity(o(o(r.c.resources).requests).memory))
-      .map(r => ({ jsonPath: `${r.path}.resources.requests.memory` }));
-  },
+  check: (doc) => containerCheck(doc, ALL, bad, '.resources.requests.memory'),
 });

@@ -1,5 +1,7 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ALL_EPHEMERAL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => c.securityContext?.allowPrivilegeEscalation !== false;
 
 /** SS-K8S-002 — RULES K8S-SEC-02. */
 export const noPrivilegeEscalation = k8sRule({
@@ -9,9 +11,5 @@ export const noPrivilegeEscalation = k8sRule({
   message: 'Container does not explicitly set allowPrivilegeEscalation: false',
   fix: 'set securityContext.allowPrivilegeEscalation: false on every container',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod, true).filter(r => sc(r.c).allowPrivilegeEscalation !== false)
-      .map(r => ({ jsonPath: `${r.path}.securityContext.allowPrivilegeEscalation` }));
-  },
+  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.allowPrivilegeEscalation'),
 });

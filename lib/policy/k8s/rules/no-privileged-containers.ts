@@ -1,5 +1,7 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ALL_EPHEMERAL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => c.securityContext?.privileged === true;
 
 /** SS-K8S-001 — RULES K8S-SEC-01. */
 export const noPrivilegedContainers = k8sRule({
@@ -9,9 +11,5 @@ export const noPrivilegedContainers = k8sRule({
   message: 'Container runs privileged',
   fix: 'remove securityContext.privileged (or set it to false)',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod, true).filter(r => sc(r.c).privileged === true)
-      .map(r => ({ jsonPath: `${r.path}.securityContext.privileged` }));
-  },
+  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.privileged'),
 });

@@ -1,5 +1,7 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ALL, containerCheck, ERROR, k8sRule } from '../define';
+import { POD_KINDS } from '../pod';
+
+const bad = (c: any) => c.securityContext?.readOnlyRootFilesystem !== true;
 
 /** SS-K8S-003 — RULES K8S-SEC-03. */
 export const readOnlyRootFilesystem = k8sRule({
@@ -9,9 +11,5 @@ export const readOnlyRootFilesystem = k8sRule({
   message: 'Container root filesystem is writable',
   fix: 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes (e.g. /tmp)',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return containersOf(pod).filter(r => sc(r.c).readOnlyRootFilesystem !== true)
-      .map(r => ({ jsonPath: `${r.path}.securityContext.readOnlyRootFilesystem` }));
-  },
+  check: (doc) => containerCheck(doc, ALL, bad, '.securityContext.readOnlyRootFilesystem'),
 });

@@ -1,5 +1,7 @@
-import { ERROR, k8sRule } from '../define';
-import { isObj, mainContainersOf, podOfDoc, SERVING_KINDS } from '../pod';
+import { containerCheck, ERROR, k8sRule, MAIN } from '../define';
+import { isObj, SERVING_KINDS } from '../pod';
+
+const bad = (c: any) => !isObj(c.readinessProbe);
 
 /** SS-K8S-033 — RULES K8S-PRB-01. */
 export const readinessProbe = k8sRule({
@@ -9,8 +11,5 @@ export const readinessProbe = k8sRule({
   message: 'Container has no readiness probe',
   fix: 'add a readinessProbe (e.g. httpGet /readyz on the named port)',
   kinds: SERVING_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
-    return mainContainersOf(pod).filter(r => !isObj(r.c.readinessProbe)).map(r => ({ jsonPath: `${r.path}.readinessProbe` }));
-  },
+  check: (doc) => containerCheck(doc, MAIN, bad, '.readinessProbe'),
 });
