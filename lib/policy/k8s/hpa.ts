@@ -5,16 +5,23 @@ import { o } from './pod';
 
 const SEP = '\u0000';
 
-/** HPAs by the workload they target (namespace, kind, name). */
-function hpaMap(index: DocumentIndex): Map<string, PolicyDocument[]> {
+const NO_HPA: PolicyDocument[] = [];
+
+/** HPAs by the workload they target: name -> kind + namespace key -> HPAs. */
+function hpaMap(index: DocumentIndex): Map<string, Map<string, PolicyDocument[]>> {
   return index._memo('k8s.hpa', i => {
-    const m = new Map<string, PolicyDocument[]>();
+    const m = new Map<string, Map<string, PolicyDocument[]>>();
     for (const h of i.ofKind('HorizontalPodAutoscaler')) {
       const ref = o(o(h.manifest.spec).scaleTargetRef);
       if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
-      const key = (h.namespace ?? '') + SEP + ref.kind + SEP + ref.name;
-      const list = m.get(key);
-      if (list) list.push(h); else m.set(key, [h]);
+      let byName = m.get(ref.name);
+      if (!byName) {
+        byName = new Map();
+        m.set(ref.name, byName);
+      }
+      const key = ref.kind + SEP + (h.namespace ?? '');
+      const list = byName.get(key);
+      if (list) list.push(h); else byName.set(key, [h]);
     }
     return m;
   });
@@ -22,8 +29,10 @@ function hpaMap(index: DocumentIndex): Map<string, PolicyDocument[]> {
 
 /** The HPAs targeting a workload document. */
 export function hpasTargeting(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
-  if (doc.name === undefined) return [];
-  return hpaMap(index).get((doc.namespace ?? '') + SEP + doc.kind + SEP + doc.name) ?? [];
+  if (doc.name === undefined) return NO_HPA;
+  const byName = hpaMap(index).get(doc.name);
+  if (!byName) return NO_HPA;
+  return byName.get(doc.kind + SEP + (doc.namespace ?? '')) ?? NO_HPA;
 }
 
 /** The replica count a workload runs with at least: HPA minReplicas when autoscaled, else spec.replicas (default 1). */

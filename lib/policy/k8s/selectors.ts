@@ -47,7 +47,6 @@ export function selectorIsEmpty(selector: Selector): boolean {
     !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
 }
 
-const SEP = '\u0000';
 
 /** namespace -> label key -> label value -> items */
 class PairMap<V> {
@@ -87,7 +86,7 @@ export class K8sIndex {
   public readonly templates: PodTemplate[] = [];
   private readonly byPair = new PairMap<PodTemplate>();
   private readonly byNs = new Map<string, PodTemplate[]>();
-  private readonly selectorIndexes = new Map<string, SelectorIndex>();
+  private readonly selectorIndexes = new Map<Function, Map<string, SelectorIndex>>();
 
   private constructor(private readonly index: DocumentIndex) {
     for (const kind of POD_KINDS) {
@@ -120,21 +119,41 @@ export class K8sIndex {
     return cands.filter(t => selectorMatches(selector, t.labels));
   }
 
+  /** True when `selector` (LabelSelector shape) selects at least one pod template in `ns`. */
+  public anyTemplateSelectedBy(ns: string, selector: Selector): boolean {
+    const ml = o(selector.matchLabels);
+    let best: PodTemplate[] | undefined;
+    for (const k in ml) {
+      const v = ml[k];
+      const list = this.byPair.get(ns, k, typeof v === 'string' ? v : String(v));
+      if (!list) return false;
+      if (!best || list.length < best.length) best = list;
+    }
+    const cands = best ?? this.byNs.get(ns);
+    if (!cands) return false;
+    for (let i = 0; i < cands.length; i++) if (selectorMatches(selector, cands[i].labels)) return true;
+    return false;
+  }
+
   /** The pod templates in `ns` a Service-style plain selector (`{k: v}`) selects. */
   public templatesSelectedByMap(ns: string, selector: { [k: string]: string }): PodTemplate[] {
     return this.templatesSelectedBy(ns, { matchLabels: selector });
   }
 
   /**
-   * The documents of `kind` whose selector (read by `get`) selects `labels` in `ns`.
-   * @param key a name for the getter (cache key)
+   * The documents of `kind` whose selector (read by `get`, a module-level function: it keys the cache)
+   * selects `labels` in `ns`.
    */
-  public selecting(kind: string, key: string, get: (d: PolicyDocument) => Selector | undefined, ns: string, labels: { [k: string]: string }): PolicyDocument[] {
-    const cacheKey = kind + SEP + key;
-    let si = this.selectorIndexes.get(cacheKey);
+  public selecting(kind: string, get: (d: PolicyDocument) => Selector | undefined, ns: string, labels: { [k: string]: string }): PolicyDocument[] {
+    let byKind = this.selectorIndexes.get(get);
+    if (!byKind) {
+      byKind = new Map();
+      this.selectorIndexes.set(get, byKind);
+    }
+    let si = byKind.get(kind);
     if (!si) {
       si = new SelectorIndex(this, this.index.ofKind(kind), get);
-      this.selectorIndexes.set(cacheKey, si);
+      byKind.set(kind, si);
     }
     return si.query(ns, labels);
   }
@@ -167,11 +186,15 @@ class SelectorIndex {
 
   public query(ns: string, labels: { [k: string]: string }): PolicyDocument[] {
     const out: PolicyDocument[] = [];
-    for (const e of this.wide.get(ns) ?? []) if (selectorMatches(e.sel, labels)) out.push(e.doc);
+    const wide = this.wide.get(ns);
+    if (wide) for (const e of wide) if (selectorMatches(e.sel, labels)) out.push(e.doc);
     const keys = this.byPair.ns(ns);
     if (!keys) return out;
     for (const k in labels) {
-      const list = keys.get(k)?.get(String(labels[k]));
+      const values = keys.get(k);
+      if (!values) continue;
+      const v = labels[k];
+      const list = values.get(typeof v === 'string' ? v : String(v));
       if (!list) continue;
       for (const e of list) if (selectorMatches(e.sel, labels)) out.push(e.doc);
     }

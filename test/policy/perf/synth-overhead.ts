@@ -56,13 +56,16 @@ if (process.argv[4] === 'cold') {
 }
 synth(true); synth(false); // warm up
 const on: number[] = [];
+const steps: number[] = [];
 const off: number[] = [];
 for (let r = 0; r < R; r++) {
   off.push(synth(false));
+  policyMs = 0;
   on.push(synth(true));
+  steps.push(policyMs);
 }
 const diffs = on.map((x, i) => x - off[i]).sort((a, b) => a - b);
 const medianDiff = diffs[Math.floor(diffs.length / 2)];
 const bestOn = Math.min(...on);
 const bestOff = Math.min(...off);
-console.log(`objects=${N * 6 + 3} synth_off_ms=${bestOff.toFixed(0)} synth_on_ms=${bestOn.toFixed(0)} overhead(best vs best)=${(100 * (bestOn - bestOff) / bestOff).toFixed(1)}% median_paired_diff_ms=${medianDiff.toFixed(0)} off=[${off.map(x => x.toFixed(0))}] on=[${on.map(x => x.toFixed(0))}]`);
+console.log(`objects=${N * 6 + 3} synth_off_ms=${bestOff.toFixed(0)} synth_on_ms=${bestOn.toFixed(0)} overhead(best vs best)=${(100 * (bestOn - bestOff) / bestOff).toFixed(1)}% median_paired_diff_ms=${medianDiff.toFixed(0)} policy_step=[${steps.map(x => x.toFixed(0))}] off=[${off.map(x => x.toFixed(0))}] on=[${on.map(x => x.toFixed(0))}]`);

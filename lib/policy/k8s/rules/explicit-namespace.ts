@@ -1,5 +1,4 @@
 import { k8sRule, WARNING } from '../define';
-import { o } from '../pod';
 
 /** Kinds that are not namespaced (they need no metadata.namespace). */
 export const CLUSTER_SCOPED = new Set([
@@ -18,7 +17,7 @@ export const explicitNamespace = k8sRule({
   fix: 'set metadata.namespace to the team namespace',
   check: (doc) => {
     if (typeof doc.manifest?.apiVersion !== 'string' || CLUSTER_SCOPED.has(doc.kind)) return undefined;
-    const ns = o(doc.manifest.metadata).namespace;
+    const ns = doc.namespace;
     if (typeof ns !== 'string' || ns === '') return [{ jsonPath: 'metadata.namespace', message: 'Object has no explicit namespace' }];
     if (ns === 'default' || ns === 'kube-system') return [{ jsonPath: 'metadata.namespace', message: `Object is in the ${ns} namespace` }];
     return [];

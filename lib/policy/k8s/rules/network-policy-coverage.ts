@@ -1,5 +1,5 @@
 import { PolicyDocument } from '../../rule';
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { arr, labelsOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { K8sIndex } from '../selectors';
 
@@ -16,15 +16,15 @@ export const networkPolicyCoverage = k8sRule({
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
     const labels = labelsOf(pod.meta);
-    const pols = K8sIndex.of(index).selecting('NetworkPolicy', 'spec.podSelector', podSelector, doc.namespace ?? '', labels);
+    const pols = K8sIndex.of(index).selecting('NetworkPolicy', podSelector, doc.namespace ?? '', labels);
     if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];
-    const ok = pols.some(p => {
+    for (const p of pols) {
       const spec = o(p.manifest.spec);
-      const ml = o(o(spec.podSelector).matchLabels);
       const types = arr(spec.policyTypes);
-      return Object.keys(ml).some(k => labels[k] === ml[k]) && types.includes('Ingress') && types.includes('Egress') &&
-        arr(spec.ingress).length > 0 && arr(spec.egress).length > 0;
-    });
-    return ok ? [] : [{ jsonPath: `${pod.metaPath}.labels` }];
+      if (!(types.includes('Ingress') && types.includes('Egress') && arr(spec.ingress).length > 0 && arr(spec.egress).length > 0)) continue;
+      const ml = o(o(spec.podSelector).matchLabels);
+      for (const k in ml) if (labels[k] === ml[k]) return NONE;
+    }
+    return [{ jsonPath: `${pod.metaPath}.labels` }];
   },
 });

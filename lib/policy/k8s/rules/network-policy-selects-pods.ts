@@ -13,7 +13,6 @@ export const networkPolicySelectsPods = k8sRule({
   check: (doc, index) => {
     const sel = o(o(doc.manifest.spec).podSelector);
     if (selectorIsEmpty(sel)) return []; // a namespace-wide policy (default deny) is meaningful on its own
-    const found = K8sIndex.of(index).templatesSelectedBy(doc.namespace ?? '', sel);
-    return found.length > 0 ? [] : [{ jsonPath: 'spec.podSelector' }];
+    return K8sIndex.of(index).anyTemplateSelectedBy(doc.namespace ?? '', sel) ? [] : [{ jsonPath: 'spec.podSelector' }];
   },
 });

@@ -1,5 +1,5 @@
 import { PolicyDocument } from '../../rule';
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
 import { labelsOf, o, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
@@ -18,11 +18,12 @@ export const pdbExists = k8sRule({
     if (effectiveReplicas(index, doc) < 2) return undefined;
     const pod = podOfDoc(doc)!;
     const labels = labelsOf(pod.meta);
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', 'spec.selector', pdbSelector, doc.namespace ?? '', labels);
-    const ok = pdbs.some(p => {
+    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', labels);
+    for (const p of pdbs) {
+      if (p.manifest.apiVersion !== 'policy/v1') continue;
       const ml = o(o(pdbSelector(p)).matchLabels);
-      return Object.keys(ml).some(k => labels[k] === ml[k]) && p.manifest.apiVersion === 'policy/v1';
-    });
-    return ok ? [] : [{ jsonPath: `${pod.metaPath}.labels` }];
+      for (const k in ml) if (labels[k] === ml[k]) return NONE;
+    }
+    return [{ jsonPath: `${pod.metaPath}.labels` }];
   },
 });

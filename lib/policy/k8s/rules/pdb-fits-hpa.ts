@@ -21,7 +21,7 @@ export const pdbFitsHpa = k8sRule({
     const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', 'spec.selector', pdbSelector, doc.namespace ?? '', labelsOf(pod.meta));
+    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', labelsOf(pod.meta));
     for (const p of pdbs) {
       const ma = o(p.manifest.spec).minAvailable;
       if (typeof ma === 'number' && ma > min) {

@@ -14,7 +14,6 @@ export const serviceSelectsPods = k8sRule({
     const spec = o(doc.manifest.spec);
     if (spec.type === 'ExternalName') return undefined;
     if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) return undefined; // endpoints managed by hand
-    const found = K8sIndex.of(index).templatesSelectedByMap(doc.namespace ?? '', spec.selector);
-    return found.length > 0 ? [] : [{ jsonPath: 'spec.selector' }];
+    return K8sIndex.of(index).anyTemplateSelectedBy(doc.namespace ?? '', { matchLabels: spec.selector }) ? [] : [{ jsonPath: 'spec.selector' }];
   },
 });

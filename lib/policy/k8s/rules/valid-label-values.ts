@@ -1,6 +1,8 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { o, podOfDoc } from '../pod';
+import { o, POD_KINDS, podOfDoc } from '../pod';
+
+const POD_KIND_SET = new Set(POD_KINDS);
 
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 // label values repeat a lot across an output (managed-by, part-of, version): remember the verdicts
@@ -38,7 +40,7 @@ export const validLabelValues = k8sRule({
     if (typeof doc.manifest?.apiVersion !== 'string') return undefined;
     const out: Violation[] = [];
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
-    const pod = podOfDoc(doc);
+    const pod = POD_KIND_SET.has(doc.kind) ? podOfDoc(doc) : undefined;
     if (pod && pod.metaPath !== 'metadata') checkLabels(pod.meta.labels, `${pod.metaPath}.labels`, out);
     return out;
   },
