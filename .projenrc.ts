@@ -48,6 +48,9 @@ const project = new cdk.JsiiProject({
   ],
 
   jestOptions: {
+    // npm 11 leaves the other platforms' optional bindings of unrs-resolver (used by jest 30 and
+    // eslint-import-resolver-typescript 4) out of the lock file, then refuses `npm ci`: stay on releases without it.
+    jestVersion: '29.7.0',
     // Snapshots are never rewritten by a test run (CI or local): update them deliberately with `npx jest -u`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -76,6 +79,12 @@ const project = new cdk.JsiiProject({
     '/pkg/',
   ],
 });
+
+// See jestVersion above: the 3.6 line of the resolver does not depend on unrs-resolver.
+for (const [name, version] of [['eslint-import-resolver-typescript', '3.6.3'], ['ts-jest', '29.4.5'], ['@types/jest', '29.5.14'], ['jest-util', '29.7.0']]) {
+  project.deps.removeDependency(name);
+  project.addDevDeps(`${name}@${version}`);
+}
 
 // The provider barrel costs seconds and hundreds of MB at load: only deep imports are allowed.
 project.eslint?.addRules({
