@@ -5,7 +5,14 @@ import { K8sIndex } from '../selectors';
 
 const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
 
-/** SS-K8S-048 — RULES K8S-NET-01 (A.11.7 shape: matchLabels on the pod labels, both types, rules in both directions). */
+/**
+ * SS-K8S-048 — RULES K8S-NET-01 (A.11.7 shape: matchLabels on the pod labels, both types, rules in both directions).
+ * Pods that declare no container port listen for nothing, so for them an empty ingress list (deny all) is the
+ * intended policy and only the egress side must have rules.
+ */
+const listensOnAPort = (pod: { spec: any }) =>
+  [...arr(pod.spec.containers), ...arr(pod.spec.initContainers)].some((c: any) => arr(o(c).ports).length > 0);
+
 export const networkPolicyCoverage = k8sRule({
   id: 'SS-K8S-048',
   catalog: ['K8S-NET-01'],
@@ -18,12 +25,21 @@ export const networkPolicyCoverage = k8sRule({
     const labels = labelsOf(pod.meta);
     const pols = K8sIndex.of(index).selecting('NetworkPolicy', podSelector, doc.namespace ?? '', labels);
     if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];
+    const needsIngressRules = listensOnAPort(pod);
+    let emptyIngress = false;
     for (const p of pols) {
       const spec = o(p.manifest.spec);
       const types = arr(spec.policyTypes);
-      if (!(types.includes('Ingress') && types.includes('Egress') && arr(spec.ingress).length > 0 && arr(spec.egress).length > 0)) continue;
+      if (!(types.includes('Ingress') && types.includes('Egress') && arr(spec.egress).length > 0)) continue;
+      if (needsIngressRules && arr(spec.ingress).length === 0) {
+        emptyIngress = true;
+        continue;
+      }
       const ml = o(o(spec.podSelector).matchLabels);
       for (const k in ml) if (labels[k] === ml[k]) return NONE;
+    }
+    if (emptyIngress) {
+      return [{ jsonPath: `${pod.metaPath}.labels`, message: 'The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port: nothing can reach them' }];
     }
     return [{ jsonPath: `${pod.metaPath}.labels` }];
   },
