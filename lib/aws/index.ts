@@ -6,4 +6,3 @@ export * from './node-pool';
 export * from './workload-identity';
 export * from './policy-statement';
 export * from './terraform-policy';
-export * from '../policy/terraform/terraform-pack';

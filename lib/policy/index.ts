@@ -5,3 +5,4 @@ export * from './engine';
 export * from './report';
 export * from './policy';
 export * from './k8s/kubernetes-pack';
+export * from './terraform/terraform-pack';

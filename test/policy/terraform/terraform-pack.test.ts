@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { EksClusterStack } from '../../../examples/eks-cluster/stack';
-import { TerraformDocuments, TerraformPack } from '../../../lib/aws';
+import { TerraformDocuments, TerraformPack } from '../../../lib/policy';
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { Finding } from '../../../lib/policy/finding';
 
