@@ -279,16 +279,7 @@ export class StatefulService extends Workload implements IStatefulService {
     });
 
     if (props.disruptionBudget ?? defaults.disruptionBudget) {
-      this.pdb = new ApiObject(this, 'PodDisruptionBudget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: this._metadata(),
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-          selector: { matchLabels: { ...this.selectorLabels } },
-        },
-      });
+      this.pdb = this._createDisruptionBudget();
     }
 
     // Replicas talk to each other on every port (replication, consensus, discovery).

@@ -200,16 +200,7 @@ export class WebService extends Workload implements IWebService {
 
     const pdb = props.disruptionBudget ?? defaults.disruptionBudget;
     if (pdb) {
-      this.pdb = new ApiObject(this, 'PodDisruptionBudget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: this._metadata(),
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-          selector: { matchLabels: { ...this.selectorLabels } },
-        },
-      });
+      this.pdb = this._createDisruptionBudget();
     }
 
     if (this.replicas.autoscaled) {

@@ -283,16 +283,7 @@ export class Worker extends Workload {
     });
 
     if (props.disruptionBudget ?? defaults.disruptionBudget) {
-      this.pdb = new ApiObject(this, 'PodDisruptionBudget', {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata: this._metadata(),
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-          selector: { matchLabels: { ...this.selectorLabels } },
-        },
-      });
+      this.pdb = this._createDisruptionBudget();
     }
 
     const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };

@@ -686,6 +686,24 @@ export abstract class Workload extends Construct implements IWorkload {
     };
   }
 
+  /**
+   * The PodDisruptionBudget every replicated workload gets: one pod may be disrupted at a time, and unhealthy
+   * pods may always be evicted so a broken roll-out cannot block node drains (RULES.md K8S-HA-05..07).
+   * @internal
+   */
+  protected _createDisruptionBudget(): ApiObject {
+    return new ApiObject(this, 'PodDisruptionBudget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: this._metadata(),
+      spec: {
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        selector: { matchLabels: { ...this.selectorLabels } },
+      },
+    });
+  }
+
   /** @internal */
   protected _renderNetworkPolicySpec(): any {
     const ownPorts = this.containerPorts;
