@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Errors } from '../../../lib/core';
-import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { K8S_VERSIONS, parseYamlFiles, tempDir, validateAll } from '../../util/schema';
+
+export { expectError, policyErrors } from '../../util/k8s';
 
 /** A chart in namespace `shop` of a fresh test app. */
 export function testChart(namespace: string | null = 'shop'): Chart {
@@ -21,26 +21,6 @@ export const one = (objs: any[], kind: string, name?: string) => {
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ' ' + name : ''}, found ${found.length}`);
   return found[0];
 };
-
-/** Asserts that `fn` throws a shipshape validation error whose message matches `message`. */
-export function expectError(fn: () => unknown, message: string | RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toMatch(message);
-}
-
-/** The error findings of the default Kubernetes pack over `objs`, as `<rule> <kind>/<name>: <message>`. */
-export function policyErrors(objs: any[]): string[] {
-  const docs = objs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace }));
-  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs);
-  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.path} ${f.jsonPath}: ${f.message}`);
-}
 
 /**
  * `expectValid` for outputs with custom resources whose CRD schema (Istio, some Linkerd kinds) lists only

@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { Errors } from '../../../lib/core';
 import { Job, JobProps, JobRestartPolicy, NetworkPeer, StatefulService } from '../../../lib/k8s';
-import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -13,25 +12,6 @@ function build(props: Partial<JobProps> = {}, id = 'migrate'): { objs: any[]; jo
 }
 
 const find = (objs: any[], kind: string) => objs.find(o => o.kind === kind);
-
-function expectError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toContain(message);
-}
-
-function policyErrors(objs: any[]): string[] {
-  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
-    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
-  })));
-  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
-}
 
 describe('Job defaults', () => {
   const { objs, job } = build();
@@ -78,8 +58,12 @@ describe('Job defaults', () => {
 describe('Job options', () => {
   test('retry, deadline, TTL, restart policy and annotations are configurable', () => {
     const { objs } = build({
-      backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 0, restartPolicy: JobRestartPolicy.ON_FAILURE,
-      terminationGracePeriodSeconds: 10, annotations: { 'argocd.argoproj.io/hook': 'PreSync' },
+      backoffLimit: 0,
+      activeDeadlineSeconds: 600,
+      ttlSecondsAfterFinished: 0,
+      restartPolicy: JobRestartPolicy.ON_FAILURE,
+      terminationGracePeriodSeconds: 10,
+      annotations: { 'argocd.argoproj.io/hook': 'PreSync' },
     });
     const j = find(objs, 'Job');
     expect([j.spec.backoffLimit, j.spec.activeDeadlineSeconds, j.spec.ttlSecondsAfterFinished]).toEqual([0, 600, 0]);

@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { Errors } from '../../../lib/core';
 import { ConcurrencyPolicy, JobRestartPolicy, NetworkPeer, Schedule, ScheduledJob, ScheduledJobProps } from '../../../lib/k8s';
-import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/report:3.1.0';
@@ -13,25 +12,6 @@ function build(props: Partial<ScheduledJobProps> = {}, id = 'report'): { objs: a
 }
 
 const cron = (objs: any[]) => objs.find(o => o.kind === 'CronJob');
-
-function expectError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toContain(message);
-}
-
-function policyErrors(objs: any[]): string[] {
-  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
-    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
-  })));
-  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
-}
 
 describe('ScheduledJob defaults', () => {
   const { objs, sj } = build();
@@ -73,9 +53,15 @@ describe('ScheduledJob defaults', () => {
 describe('ScheduledJob options', () => {
   test('time zone, concurrency, deadlines, history, restart policy and suspend', () => {
     const { objs } = build({
-      timeZone: 'Europe/Berlin', concurrencyPolicy: ConcurrencyPolicy.REPLACE, startingDeadlineSeconds: 60,
-      successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 5, restartPolicy: JobRestartPolicy.ON_FAILURE,
-      backoffLimit: 1, activeDeadlineSeconds: 900, suspend: true,
+      timeZone: 'Europe/Berlin',
+      concurrencyPolicy: ConcurrencyPolicy.REPLACE,
+      startingDeadlineSeconds: 60,
+      successfulJobsHistoryLimit: 1,
+      failedJobsHistoryLimit: 5,
+      restartPolicy: JobRestartPolicy.ON_FAILURE,
+      backoffLimit: 1,
+      activeDeadlineSeconds: 900,
+      suspend: true,
     });
     const s = cron(objs).spec;
     expect([s.timeZone, s.concurrencyPolicy, s.startingDeadlineSeconds, s.successfulJobsHistoryLimit, s.failedJobsHistoryLimit, s.suspend])

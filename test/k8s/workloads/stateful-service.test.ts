@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { EnvironmentProfile, Errors } from '../../../lib/core';
+import { EnvironmentProfile } from '../../../lib/core';
 import {
   ClaimRetention, NetworkPeer, PodManagementPolicy, Probe, Schedule, StatefulService, StatefulServiceProps, VolumeAccessMode,
 } from '../../../lib/k8s';
-import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/store:2.1.0';
@@ -20,25 +20,6 @@ const find = (objs: any[], kind: string, name?: string) => objs.find(o => o.kind
 const sts = (objs: any[]) => find(objs, 'StatefulSet').spec;
 const pod = (objs: any[]) => sts(objs).template.spec;
 const main = (objs: any[]) => pod(objs).containers[0];
-
-function expectError(fn: () => unknown, message: string | RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toMatch(message);
-}
-
-function policyErrors(objs: any[]): string[] {
-  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
-    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
-  })));
-  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
-}
 
 describe('StatefulService defaults', () => {
   const { objs, ss } = build();

@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { EnvironmentProfile, Errors } from '../../../lib/core';
+import { EnvironmentProfile } from '../../../lib/core';
 import { EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
+import { expectError } from '../../util/k8s';
 import { expectValid, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -18,18 +19,6 @@ function build(props: Partial<WebServiceProps> = {}, id = 'api'): { objs: any[];
 const kind = (objs: any[], k: string) => objs.find(o => o.kind === k);
 const pod = (objs: any[]) => kind(objs, 'Deployment').spec.template.spec;
 const main = (objs: any[]) => pod(objs).containers[0];
-
-function expectError(fn: () => unknown, message: string | RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toMatch(message);
-}
 
 describe('WebService defaults', () => {
   const { objs } = build();

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { EnvironmentProfile, Errors } from '../../../lib/core';
+import { EnvironmentProfile } from '../../../lib/core';
 import { NetworkPeer, Probe, WebService, Worker, WorkerProps, WorkerScaling } from '../../../lib/k8s';
-import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/mailer:2.0.1';
@@ -17,25 +17,6 @@ function build(props: Partial<WorkerProps> = {}, id = 'mailer'): { objs: any[]; 
 const find = (objs: any[], kind: string) => objs.find(o => o.kind === kind);
 const pod = (objs: any[]) => find(objs, 'Deployment').spec.template.spec;
 const main = (objs: any[]) => pod(objs).containers[0];
-
-function expectError(fn: () => unknown, message: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toContain(message);
-}
-
-function policyErrors(objs: any[]): string[] {
-  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(objs.map((m, i) => ({
-    kind: m.kind, manifest: m, path: `doc${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace,
-  })));
-  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`);
-}
 
 describe('Worker defaults', () => {
   const { objs, w } = build();

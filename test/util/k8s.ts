@@ -1,0 +1,24 @@
+import { Errors } from '../../lib/core';
+import { KubernetesPack, PolicyEngine } from '../../lib/policy';
+
+// Assertions shared by the construct tests.
+
+/** Asserts that `fn` throws a shipshape validation error whose message matches `message`. */
+export function expectError(fn: () => unknown, message: string | RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(Error);
+  expect(Errors.isValidationError(caught)).toBe(true);
+  expect((caught as Error).message).toMatch(message);
+}
+
+/** The error findings of the default Kubernetes pack over `objs`, as `<rule> <kind>/<name>: <message>`. */
+export function policyErrors(objs: any[]): string[] {
+  const docs = objs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace }));
+  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs);
+  return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.path} ${f.jsonPath}: ${f.message}`);
+}
