@@ -5,7 +5,6 @@ export { Errors } from './error-guards';
 export type { ValidationErrorDetails } from './error-guards';
 
 
-
 /**
  * The error shipshape throws for bad input. Internal: use `isValidationError()` to detect it.
  *

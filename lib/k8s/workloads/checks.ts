@@ -1,9 +1,9 @@
 // Internal validation and rendering helpers shared by the workload kinds. Not re-exported by the barrel.
 import { IConstruct } from 'constructs';
-import { fail } from '../../core/errors';
-import { Names } from '../../core/names';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
 
 /** Validates an IANA time zone name (`Europe/Berlin`, `UTC`). */
 export function checkTimeZone(scope: IConstruct, prop: string, tz: string): string {

@@ -1,9 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { fail } from '../../core/errors';
 import { checkWhole } from './checks';
 import { ContainerPort } from './env';
 import { Workload, WorkloadProps } from './workload';
+import { fail } from '../../core/errors';
 
 /**
  * What the kubelet does when a job's container fails.

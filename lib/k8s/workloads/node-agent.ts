@@ -1,11 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
-import { Names } from '../../core/names';
 import { checkPorts, checkReason, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
 
 /** The annotation that records why a NodeAgent has host access. */
 const HOST_ACCESS_ANNOTATION = 'shipshape.io/host-access-reason';

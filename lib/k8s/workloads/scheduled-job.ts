@@ -1,11 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
 import { checkTimeZone, checkWhole } from './checks';
 import { Schedule } from './cron';
 import { ContainerPort } from './env';
 import { Job, JobRunProps } from './job';
 import { Workload } from './workload';
+import { fail } from '../../core/errors';
 
 /**
  * What a CronJob does when a run is due while the previous one is still going.

@@ -1,14 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
-import { Names } from '../../core/names';
-import { EnvironmentProfile, Profiles } from '../../core/profile';
-import { MemoryQuantity } from '../../core/quantity';
 import { checkDuration, checkPort, checkPorts, checkTimeZone, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, VolumeClaim } from './storage';
 import { IWorkload, Workload, WorkloadProps } from './workload';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { EnvironmentProfile, Profiles } from '../../core/profile';
+import { MemoryQuantity } from '../../core/quantity';
 
 /**
  * Properties of a StatefulService.

@@ -1,12 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail } from '../../core/errors';
-import { Names } from '../../core/names';
-import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { checkPort, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
+import { fail } from '../../core/errors';
+import { Names } from '../../core/names';
+import { EnvironmentProfile, Profiles } from '../../core/profile';
 
 /**
  * Replica bounds of an autoscaled worker.

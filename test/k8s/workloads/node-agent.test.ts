@@ -191,6 +191,7 @@ describe('examples/node-agent', () => {
     const before = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the example runs on import, like a cdk8s app
       jest.isolateModules(() => require('../../../examples/node-agent/main'));
       const files = parseYamlFiles(outdir);
       expect(files.map(f => f.file)).toEqual(['node-agents.k8s.yaml']);

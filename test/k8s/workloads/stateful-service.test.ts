@@ -271,6 +271,7 @@ describe('examples/stateful-service', () => {
     const before = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the example runs on import, like a cdk8s app
       jest.isolateModules(() => require('../../../examples/stateful-service/main'));
       const files = parseYamlFiles(outdir);
       expect(files.map(f => f.file)).toEqual(['store.k8s.yaml']);

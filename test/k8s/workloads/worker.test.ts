@@ -189,6 +189,7 @@ describe('examples/worker-and-jobs', () => {
     const before = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the example runs on import, like a cdk8s app
       jest.isolateModules(() => require('../../../examples/worker-and-jobs/main'));
       const files = parseYamlFiles(outdir);
       expect(files.map(f => f.file)).toEqual(['orders.k8s.yaml']);
