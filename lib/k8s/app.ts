@@ -202,17 +202,20 @@ function policyObjects(rendered: RenderedChart[]): SynthesizedObject[] {
  */
 function topology(root: IConstruct): IConstruct[] {
   const nodes = root.node.findAll();
-  const inScope = new Set<IConstruct>(nodes);
   const outbound = new Map<IConstruct, IConstruct[]>();
   const hasInbound = new Set<IConstruct>();
+  let inScope: Set<IConstruct> | undefined;
   for (const n of nodes) {
-    const deps: IConstruct[] = [];
-    for (const d of n.node.dependencies) {
+    const deps = n.node.dependencies;
+    if (deps.length === 0) continue;
+    inScope = inScope ?? new Set<IConstruct>(nodes);
+    const list: IConstruct[] = [];
+    for (const d of deps) {
       if (!inScope.has(d)) continue;
-      if (!deps.includes(d)) deps.push(d);
+      if (!list.includes(d)) list.push(d);
       hasInbound.add(d);
     }
-    outbound.set(n, deps);
+    if (list.length > 0) outbound.set(n, list);
   }
   const order: IConstruct[] = [];
   const done = new Set<IConstruct>();
@@ -220,24 +223,45 @@ function topology(root: IConstruct): IConstruct[] {
   const visit = (n: IConstruct) => {
     if (done.has(n)) return;
     if (onPath.has(n)) throw new Error(`Dependency cycle detected at ${n.node.path}`);
-    onPath.add(n);
-    for (const c of outbound.get(n)!) visit(c);
-    onPath.delete(n);
+    const deps = outbound.get(n);
+    if (deps) {
+      onPath.add(n);
+      for (const c of deps) visit(c);
+      onPath.delete(n);
+    }
     done.add(n);
     order.push(n);
   };
-  // roots in the order cdk8s finds them (it keys vertices by path in a plain object: Object.values order)
-  const byPath: { [path: string]: IConstruct } = {};
-  for (const n of nodes) byPath[n.node.path] = n;
-  for (const n of Object.values(byPath)) {
-    if (!hasInbound.has(n)) visit(n);
-  }
+  for (const n of rootsInCdk8sOrder(nodes, hasInbound)) visit(n);
   // every vertex on a cycle has an inbound edge: cdk8s refuses cycles
   if (order.length !== nodes.length) {
     const stuck = nodes.find(n => !done.has(n))!;
     throw new Error(`Dependency cycle detected at ${stuck.node.path}`);
   }
   return order;
+}
+
+/**
+ * The vertices without inbound edges, in the order cdk8s visits them: it keys vertices by construct path
+ * in a plain object, so `Object.values` yields array-index-like keys first (ascending), then the others in
+ * insertion (pre-order) order. Only a direct child of the root of the tree has a path without "/", so only
+ * such a construct with an id like "0" or "42" can have an index-like path.
+ */
+function rootsInCdk8sOrder(nodes: IConstruct[], hasInbound: Set<IConstruct>): IConstruct[] {
+  const indexed: Array<{ n: IConstruct; i: number }> = [];
+  const rest: IConstruct[] = [];
+  for (const n of nodes) {
+    if (hasInbound.has(n)) continue;
+    const scope = n.node.scope;
+    const id = n.node.id;
+    if (scope && !scope.node.scope && /^(?:0|[1-9][0-9]*)$/.test(id) && Number(id) < 4294967295) {
+      indexed.push({ n, i: Number(id) });
+    } else {
+      rest.push(n);
+    }
+  }
+  if (indexed.length === 0) return rest;
+  return [...indexed.sort((a, b) => a.i - b.i).map(x => x.n), ...rest];
 }
 
 /** cdk8s' app validation, over a precomputed list of constructs. */

@@ -141,6 +141,27 @@ test('file names without chart dependencies have no index prefix, as in the stoc
   expect(files(stockDir)).toEqual(files(ourDir));
 });
 
+test('charts with numeric ids come out in the order the stock App gives them', () => {
+  const build = (app: StockApp) => {
+    for (const id of ['b', '10', 'a', '2', '007']) configMap(new Chart(app, id), 'x', `cm-${id}`);
+    configMap(app.node.findChild('a') as Chart, 'dep', 'cm-a-dep').addDependency(app.node.findChild('10').node.findChild('x'));
+  };
+  const stockDir = outdir();
+  const ourDir = outdir();
+  const stock = new StockApp({ outdir: stockDir });
+  build(stock);
+  const ours = new k8s.App({ outdir: ourDir, policy: false });
+  build(ours);
+  const order = names(parseYamlDocuments(ours.synthYaml()));
+  expect(order).toEqual(names(parseYamlDocuments(stock.synthYaml())));
+  // index-like ids first (as cdk8s' Object.values gives them; '007' is not index-like); chart 10 comes with its dependant a
+  expect(order).toEqual(['cm-2', 'cm-b', 'cm-10', 'cm-a', 'cm-a-dep', 'cm-007']);
+  stock.synth();
+  ours.synth();
+  expect(files(ourDir)).toEqual(files(stockDir));
+  expect(parseYamlFiles(ourDir)).toEqual(parseYamlFiles(stockDir));
+});
+
 test('an output file extension and an empty app behave as in the stock App', () => {
   const stockDir = outdir();
   const ourDir = outdir();
