@@ -1,11 +1,20 @@
 /**
  * `npm run bench`: synthesis speed and memory of shipshape against raw cdk8s.
  *
- * Cases: two layouts (all services in one chart; one chart per service) x N services x two sides:
+ * Cases: two layouts x N services x two sides:
+ * - layouts: all services in one chart (a construct per service, with the service's name as id); one chart
+ *   per service (chart id = service name; inside it, fixed construct ids: the raw ApiObjects sit directly
+ *   in the chart, the WebService has id "service" and `name` set);
  * - raw: cdk8s `ApiObject`s in the stock cdk8s `App` (what a team writing plain cdk8s gets);
  * - shipshape: `k8s.WebService` in `k8s.App`, policy on.
  * Both sides produce the same objects: the raw side is built from the manifests of one synthesized
  * WebService, used as JSON templates with the names substituted per index.
+ *
+ * A third layout, shipshape only, shows a V8 pitfall: one chart per service where each chart's child has a
+ * different id (`new WebService(chart, name)`). Every construct stores its children in a `{}` object keyed by
+ * id, so thousands of charts whose first child ids all differ give V8's empty-object map thousands of
+ * transitions; past its limit (about 1,500) objects built from `{}` (every object cdk8s' `toJson()` renders)
+ * stop sharing hidden classes, and rendering gets ~3x slower and hungrier. Fixed child ids avoid it.
  *
  * Every case runs in a fresh child process (peak RSS is per case, from process.resourceUsage().maxRSS)
  * and synthesizes into a temporary folder that is removed afterwards.
@@ -19,7 +28,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 type Side = 'raw' | 'shipshape';
-type Layout = 'one-chart' | 'chart-per-service';
+type Layout = 'one-chart' | 'chart-per-service' | 'chart-per-service-unique-ids';
 
 interface Result {
   readonly side: Side;
@@ -55,20 +64,23 @@ function countFiles(dir: string): number {
 // child: one measurement
 
 /**
- * Where the cases synthesize: a temporary folder under bench-results/ (git-ignored), removed after each case.
- * Not os.tmpdir(): on the build machine, creating files in /tmp is ~25x slower than in the repository's
- * file system (3,000 files: ~2 s against ~0.08 s), which would measure the machine, not the synth.
- * Both sides synthesize into the same place.
+ * Where the cases synthesize: a temporary folder, removed after each case. Both sides write to the same place.
+ * On Linux /dev/shm (tmpfs) is used when writable, so that the figures measure synthesis, not the disk: on the
+ * build machine, creating 3,000 small files on disk took from 0.08 s to 2 s depending on other activity.
+ * BENCH_TMPDIR overrides the choice.
  */
 function workDir(): string {
-  // the parent names it (a child runs from a transpiled copy elsewhere)
-  const dir = process.env.SHIPSHAPE_BENCH_WORK ?? path.resolve(__dirname, '..', 'bench-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
+  if (process.env.BENCH_TMPDIR) return process.env.BENCH_TMPDIR;
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
 }
 
 function child(side: Side, layout: Layout, n: number, templatesFile: string): void {
-  const outdir = fs.mkdtempSync(path.join(workDir(), `.synth-${side}-`));
+  const outdir = fs.mkdtempSync(path.join(workDir(), `shipshape-bench-${side}-`));
   try {
     // load the libraries before the clock starts (module load is not synthesis)
     const cdk8s = require('cdk8s');
@@ -95,8 +107,13 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
       const one = layout === 'one-chart' ? new cdk8s.Chart(app, 'services', { namespace: NAMESPACE }) : undefined;
       for (let i = 0; i < n; i++) {
         const name = serviceName(i);
-        const chart = one ?? new cdk8s.Chart(app, name, { namespace: NAMESPACE });
-        new lib.k8s.WebService(chart, name, { image: IMAGE });
+        if (one) {
+          new lib.k8s.WebService(one, name, { image: IMAGE });
+        } else {
+          const chart = new cdk8s.Chart(app, name, { namespace: NAMESPACE });
+          if (layout === 'chart-per-service') new lib.k8s.WebService(chart, 'service', { name, image: IMAGE });
+          else new lib.k8s.WebService(chart, name, { image: IMAGE });
+        }
       }
     }
     const t1 = process.hrtime.bigint();
@@ -175,7 +192,6 @@ function runCase(side: Side, layout: Layout, n: number, templatesFile: string, b
     '--expose-gc', benchJs, '--child', side, layout, String(n), templatesFile,
   ], {
     cwd: path.resolve(__dirname, '..'),
-    env: { ...process.env, SHIPSHAPE_BENCH_WORK: path.resolve(__dirname, '..', 'bench-results') },
     encoding: 'utf-8',
     maxBuffer: 1024 * 1024 * 1024,
   });
@@ -196,7 +212,9 @@ function pad(s: string, w: number): string {
 
 async function main(): Promise<void> {
   const ns = (process.env.BENCH_N ?? '100,1000,3000').split(',').map(s => Number(s.trim())).filter(x => x > 0);
-  const layouts = (process.env.BENCH_LAYOUTS ?? 'one-chart,chart-per-service').split(',') as Layout[];
+  const layouts = (process.env.BENCH_LAYOUTS ?? 'one-chart,chart-per-service,chart-per-service-unique-ids').split(',') as Layout[];
+  // the unique-ids layout illustrates a V8 pitfall on the shipshape side only (the raw side's is the same tree shape)
+  const sidesOf = (layout: Layout): Side[] => (layout === 'chart-per-service-unique-ids' ? ['shipshape'] : sides);
   const sides: Side[] = ['raw', 'shipshape'];
 
   const tplDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-'));
@@ -215,14 +233,14 @@ async function main(): Promise<void> {
 
   console.log(`shipshape bench: ${os.cpus().length} CPU(s), node ${process.version}`);
   console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on`);
-  console.log('each case in a fresh node process running transpiled JavaScript (no ts-node); synth into a temp folder under bench-results/');
+  console.log(`each case in a fresh node process running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}`);
   console.log('times in seconds, RSS in MB; ratio = total time (or RSS) / raw one-chart at the same N\n');
 
   const results: Result[] = [];
   try {
     for (const n of ns) {
       for (const layout of layouts) {
-        for (const side of sides) {
+        for (const side of sidesOf(layout)) {
           const r = runCase(side, layout, n, templatesFile, benchJs);
           results.push(r);
           process.stderr.write(`  done ${side} ${layout} N=${n}: ${fmt(r.buildMs + r.synthMs)} s\n`);
@@ -241,7 +259,7 @@ async function main(): Promise<void> {
 
   const find = (side: Side, layout: Layout, n: number) => results.find(r => r.side === side && r.layout === layout && r.n === n);
   const header = ['side', 'layout', 'N', 'objects', 'files', 'build', 'synth', 'total', 'peak RSS', 'time ratio', 'RSS ratio'];
-  const widths = [10, 18, 5, 8, 6, 7, 7, 7, 9, 11, 10];
+  const widths = [10, 28, 5, 8, 6, 7, 7, 7, 9, 11, 10];
   const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join(' ');
   console.log(row(header));
   for (const r of results) {
@@ -258,11 +276,11 @@ async function main(): Promise<void> {
   if (ns.includes(1000) && ns.includes(3000)) {
     console.log('\ngrowth exponent of total time from N=1000 to N=3000 (1.00 = linear, 2.00 = quadratic):');
     for (const layout of layouts) {
-      for (const side of sides) {
+      for (const side of sidesOf(layout)) {
         const a = find(side, layout, 1000)!;
         const b = find(side, layout, 3000)!;
         const k = Math.log((b.buildMs + b.synthMs) / (a.buildMs + a.synthMs)) / Math.log(3);
-        console.log(`  ${side.padEnd(10)} ${layout.padEnd(18)} ${k.toFixed(2)}`);
+        console.log(`  ${side.padEnd(10)} ${layout.padEnd(28)} ${k.toFixed(2)}`);
       }
     }
   }
