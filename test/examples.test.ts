@@ -28,19 +28,22 @@ function parseAll(text: string, version: '1.1' | '1.2'): any[] {
 }
 
 describe.each(examples.map(e => [e.name, e] as const))('example %s', (_name, example) => {
-  const outdir = tempDir(`shipshape-example-${example.name}-`);
-  const capture = path.join(outdir, '..', `${path.basename(outdir)}.capture.json`);
+  let work = '';
+  let outdir = '';
+  let capture = '';
   let result: ReturnType<typeof synthExample> | undefined;
   let yamlFiles: string[] = [];
 
   beforeAll(() => {
+    work = tempDir(`shipshape-example-${example.name}-`);
+    outdir = path.join(work, 'dist');
+    capture = path.join(work, 'capture.json');
     result = synthExample(example, outdir, [path.join(__dirname, 'util', 'capture-yaml.js')], { SHIPSHAPE_CAPTURE_YAML: capture });
     yamlFiles = listFiles(outdir).filter(f => /\.ya?ml$/.test(f));
   }, 120_000);
 
   afterAll(() => {
-    fs.rmSync(outdir, { recursive: true, force: true });
-    fs.rmSync(capture, { force: true });
+    if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
   test('synthesizes with exit 0 (the policy found no error) and writes objects', () => {

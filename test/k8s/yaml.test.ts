@@ -126,8 +126,12 @@ describe('the YAML writer round-trips tricky strings (yaml package, YAML 1.2 and
     const docs = documents(TRICKY);
     const text = _toYamlStream(docs);
     const file = Yaml.tmp([]); // a temp file path in a fresh folder
-    fs.writeFileSync(file, text);
-    expect(Yaml.load(file)).toEqual(docs);
+    try {
+      fs.writeFileSync(file, text);
+      expect(Yaml.load(file)).toEqual(docs);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 });
 
