@@ -12,13 +12,29 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
 import { discoverExamples, listFiles, synthExample } from '../scripts/synth-examples';
-import { expectValid, tempDir } from './util/schema';
+import { expectValid, K8S_VERSIONS, tempDir } from './util/schema';
 
 const examples = discoverExamples().filter(e => e.kind === 'cdk8s');
 
 test('there are cdk8s examples to check', () => {
   expect(examples.map(e => e.name)).toContain('web-service');
 });
+
+/**
+ * The schema versions a file is validated against: every version in K8S_VERSIONS, except that an example can
+ * declare, in its example.json, that a file targets a newer Kubernetes (for example native sidecars, 1.29+);
+ * such a file is validated only against the schema versions at or above its minimum.
+ */
+function versionsFor(exampleDir: string, file: string): readonly string[] {
+  const config = path.join(exampleDir, 'example.json');
+  if (!fs.existsSync(config)) return K8S_VERSIONS;
+  const minimum: string | undefined = JSON.parse(fs.readFileSync(config, 'utf-8')).minimumKubernetesVersion?.[file];
+  if (!minimum) return K8S_VERSIONS;
+  const minor = (v: string) => Number(v.replace(/^v/, '').split('.')[1]);
+  const versions = K8S_VERSIONS.filter(v => minor(v) >= minor(minimum));
+  if (versions.length === 0) throw new Error(`${file}: no schema at or above Kubernetes ${minimum}`);
+  return versions;
+}
 
 function parseAll(text: string, version: '1.1' | '1.2'): any[] {
   return YAML.parseAllDocuments(text, { version }).map(d => {
@@ -57,8 +73,9 @@ describe.each(examples.map(e => [e.name, e] as const))('example %s', (_name, exa
 
   test('every object is valid for Kubernetes 1.27 and 1.36 (strict), custom resources for their CRDs', () => {
     expect(result!.status).toBe(0);
-    const docs = yamlFiles.flatMap(f => parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'));
-    expectValid(docs);
+    for (const f of yamlFiles) {
+      expectValid(parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'), versionsFor(example.dir, f));
+    }
   });
 
   test('every YAML file parses back (YAML 1.2 and 1.1) to the objects it was written from', () => {
