@@ -27,7 +27,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-type Side = 'raw' | 'shipshape';
+/** `shipshape-nopolicy` is shipshape with `policy: false`, run in the one-chart layout to measure what the check adds. */
+type Side = 'raw' | 'shipshape' | 'shipshape-nopolicy';
 type Layout = 'one-chart' | 'chart-per-service' | 'chart-per-service-unique-ids';
 
 interface Result {
@@ -84,7 +85,7 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
   try {
     // load the libraries before the clock starts (module load is not synthesis)
     const cdk8s = require('cdk8s');
-    const lib = side === 'shipshape' ? require('../lib') : undefined;
+    const lib = side !== 'raw' ? require('../lib') : undefined;
     const templates: string[] = side === 'raw' ? JSON.parse(fs.readFileSync(templatesFile, 'utf-8')) : [];
     (global as any).gc?.();
 
@@ -103,7 +104,7 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
         });
       }
     } else {
-      app = new lib.k8s.App({ outdir, policy: true });
+      app = new lib.k8s.App({ outdir, policy: side === 'shipshape' });
       const one = layout === 'one-chart' ? new cdk8s.Chart(app, 'services', { namespace: NAMESPACE }) : undefined;
       for (let i = 0; i < n; i++) {
         const name = serviceName(i);
@@ -214,8 +215,8 @@ async function main(): Promise<void> {
   const ns = (process.env.BENCH_N ?? '100,1000,3000').split(',').map(s => Number(s.trim())).filter(x => x > 0);
   const layouts = (process.env.BENCH_LAYOUTS ?? 'one-chart,chart-per-service,chart-per-service-unique-ids').split(',') as Layout[];
   // the unique-ids layout illustrates a V8 pitfall on the shipshape side only (the raw side's is the same tree shape)
-  const sidesOf = (layout: Layout): Side[] => (layout === 'chart-per-service-unique-ids' ? ['shipshape'] : sides);
-  const sides: Side[] = ['raw', 'shipshape'];
+  const sidesOf = (layout: Layout): Side[] => (layout === 'chart-per-service-unique-ids' ? ['shipshape']
+    : layout === 'one-chart' ? ['raw', 'shipshape', 'shipshape-nopolicy'] : ['raw', 'shipshape']);
 
   const tplDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-'));
   const templatesFile = path.join(tplDir, 'templates.json');
@@ -259,7 +260,7 @@ async function main(): Promise<void> {
 
   const find = (side: Side, layout: Layout, n: number) => results.find(r => r.side === side && r.layout === layout && r.n === n);
   const header = ['side', 'layout', 'N', 'objects', 'files', 'build', 'synth', 'total', 'peak RSS', 'time ratio', 'RSS ratio'];
-  const widths = [10, 28, 5, 8, 6, 7, 7, 7, 9, 11, 10];
+  const widths = [18, 28, 5, 8, 6, 7, 7, 7, 9, 11, 10];
   const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join(' ');
   console.log(row(header));
   for (const r of results) {
@@ -273,6 +274,15 @@ async function main(): Promise<void> {
     ]));
   }
 
+  console.log('\npolicy check overhead, one chart (synth with policy / synth with policy: false - 1):');
+  for (const n of ns) {
+    const on = find('shipshape', 'one-chart', n);
+    const off = find('shipshape-nopolicy', 'one-chart', n);
+    if (on && off) {
+      console.log(`  N=${String(n).padEnd(5)} +${fmt(on.synthMs - off.synthMs)} s  (${(((on.synthMs / off.synthMs) - 1) * 100).toFixed(0)} % of synth, ${((((on.buildMs + on.synthMs) / (off.buildMs + off.synthMs)) - 1) * 100).toFixed(0)} % of build + synth)`);
+    }
+  }
+
   if (ns.includes(1000) && ns.includes(3000)) {
     console.log('\ngrowth exponent of total time from N=1000 to N=3000 (1.00 = linear, 2.00 = quadratic):');
     for (const layout of layouts) {
@@ -280,7 +290,7 @@ async function main(): Promise<void> {
         const a = find(side, layout, 1000)!;
         const b = find(side, layout, 3000)!;
         const k = Math.log((b.buildMs + b.synthMs) / (a.buildMs + a.synthMs)) / Math.log(3);
-        console.log(`  ${side.padEnd(10)} ${layout.padEnd(28)} ${k.toFixed(2)}`);
+        console.log(`  ${side.padEnd(18)} ${layout.padEnd(28)} ${k.toFixed(2)}`);
       }
     }
   }
