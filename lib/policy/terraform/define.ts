@@ -1,48 +1,15 @@
 // Internal helpers to define Terraform rules over synthesized Terraform JSON. Not re-exported by the barrel.
 import { DocumentIndex } from '../document-index';
-import { IRule, PolicyDocument, RuleResult, Severity, Violation } from '../rule';
+import { PolicyDocument, Severity, Violation } from '../rule';
+import { RuleSpec, SpecRule } from '../spec-rule';
 
-/** What a Terraform rule file declares. */
-export interface TfRuleSpec {
-  /** Stable id, SS-EKS-NNN. */
-  readonly id: string;
-  /** RULES.md catalog ids this rule implements (EKS-01 ...). */
-  readonly catalog: string[];
-  readonly severity: Severity;
-  readonly message: string;
-  readonly fix: string;
-  /** Terraform resource types the rule looks at. */
+/** What a Terraform rule file declares: `kinds` are the Terraform resource types the rule looks at. */
+export interface TfRuleSpec extends RuleSpec {
   readonly kinds: string[];
-  /** Returns the violations (empty = compliant) or `undefined` (not applicable). */
-  readonly check: (doc: PolicyDocument, index: DocumentIndex) => Violation[] | undefined;
 }
 
-/** A Terraform rule built from a spec. */
-export class TfRule implements IRule {
-  public readonly id: string;
-  public readonly severity: Severity;
-  public readonly message: string;
-  public readonly fix: string;
-  public readonly kinds?: string[];
-  public readonly catalog: string[];
-  private readonly fn: TfRuleSpec['check'];
-
-  constructor(spec: TfRuleSpec) {
-    this.id = spec.id;
-    this.severity = spec.severity;
-    this.message = spec.message;
-    this.fix = spec.fix;
-    this.kinds = spec.kinds;
-    this.catalog = spec.catalog;
-    this.fn = spec.check;
-  }
-
-  public evaluate(document: PolicyDocument, index: DocumentIndex): RuleResult {
-    const v = this.fn(document, index);
-    if (v === undefined) return RuleResult.notApplicable();
-    return RuleResult.nonCompliant(v);
-  }
-}
+/** A Terraform rule. */
+export class TfRule extends SpecRule {}
 
 /** Defines a Terraform rule. */
 export function tfRule(spec: TfRuleSpec): TfRule {
