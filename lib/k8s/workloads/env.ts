@@ -1,3 +1,5 @@
+import * as kplus from 'cdk8s-plus-27';
+
 /**
  * The value of an environment variable: a literal, a ConfigMap key, a Secret key, or a pod field.
  */
@@ -17,6 +19,24 @@ export class EnvValue {
    */
   public static fromConfigMapKey(configMapName: string, key: string): EnvValue {
     return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key } } });
+  }
+
+  /**
+   * A key of a cdk8s-plus ConfigMap (for example one built with `new kplus.ConfigMap(chart, 'settings', { data })`).
+   * @param configMap the ConfigMap
+   * @param key the key to read
+   */
+  public static fromConfigMap(configMap: kplus.IConfigMap, key: string): EnvValue {
+    return EnvValue.fromConfigMapKey(configMap.name, key);
+  }
+
+  /**
+   * A key of a cdk8s-plus Secret, as an environment variable (see `fromSecretKey` for why files are preferred).
+   * @param secret the Secret
+   * @param key the key to read
+   */
+  public static fromSecret(secret: kplus.ISecret, key: string): EnvValue {
+    return EnvValue.fromSecretKey(secret.name, key);
   }
 
   /**

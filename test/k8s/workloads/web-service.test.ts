@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { EnvironmentProfile } from '../../../lib/core';
 import { EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
 import { expectError } from '../../util/k8s';
@@ -231,6 +232,18 @@ describe('WebService profiles and overrides', () => {
     ]);
     expect(c.envFrom).toEqual([{ configMapRef: { name: 'common' } }]);
     expect(c.volumeMounts).toContainEqual({ name: 'secret-0', mountPath: '/var/run/secrets/db', readOnly: true });
+  });
+
+  test('env from cdk8s-plus ConfigMap and Secret constructs', () => {
+    const c = chart();
+    const settings = new kplus.ConfigMap(c, 'settings', { metadata: { name: 'settings' }, data: { region: 'eu-west-1' } });
+    const db = kplus.Secret.fromSecretName(c, 'db', 'db-credentials');
+    new WebService(c, 'api', { image: IMAGE, env: { REGION: EnvValue.fromConfigMap(settings, 'region'), DB_USER: EnvValue.fromSecret(db, 'user') } });
+    const env = c.toJson().find(o => o.kind === 'Deployment').spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'REGION', valueFrom: { configMapKeyRef: { name: 'settings', key: 'region' } } },
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'user' } } },
+    ]);
   });
 
   test('allowFrom another WebService opens ingress here and egress there', () => {
