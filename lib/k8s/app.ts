@@ -53,6 +53,7 @@ export class App extends Cdk8sApp {
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
+    printNotes(all);
     const hasDependantCharts = resolveDependenciesOnce(all);
     const charts = appCharts(this);
     const rendered = charts.map(renderChart);
@@ -265,6 +266,23 @@ function rootsInCdk8sOrder(nodes: IConstruct[], hasInbound: Set<IConstruct>): IC
 }
 
 /** cdk8s' app validation, over a precomputed list of constructs. */
+/**
+ * Prints the notes constructs recorded for the person running the synth (`shipshape:info` metadata, for
+ * example "development profile: 1 replica, no PodDisruptionBudget"), once per synth, on stderr.
+ */
+function printNotes(all: IConstruct[]): void {
+  let out = '';
+  for (const c of all) {
+    for (const m of c.node.metadata) {
+      if (m.type === NOTE_METADATA) out += `shipshape note: ${c.node.path}: ${m.data}\n`;
+    }
+  }
+  if (out) process.stderr.write(out);
+}
+
+/** The construct metadata type whose entries `k8s.App` prints on synth. */
+const NOTE_METADATA = 'shipshape:info';
+
 function validateOnce(all: IConstruct[]): void {
   const errors: string[] = [];
   for (const child of all) {

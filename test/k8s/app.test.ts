@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as StockApp, AppProps as StockAppProps, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s, policy } from '../../lib';
+import { EnvironmentProfile, k8s, policy } from '../../lib';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
 const dirs: string[] = [];
@@ -331,4 +331,21 @@ test('the written YAML quotes YAML 1.1 hazards and keeps multi-line strings as b
   expect(base).toContain("  mode: 'yes'\n");
   const nested = '0000-web-nested-c8d7ac44.k8s.yaml';
   expect(fs.readFileSync(path.join(dir, nested), 'utf-8')).toContain('  text: |\n    line one\n    line two\n');
+});
+
+describe('notes for the person running the synth', () => {
+  test('synth prints shipshape:info metadata once, e.g. what the development profile leaves out', () => {
+    const outdir = tempDir('shipshape-notes-');
+    const app = new k8s.App({ outdir, policy: false });
+    new k8s.WebService(new Chart(app, 'dev', { namespace: 'dev' }), 'api', { image: 'ghcr.io/acme/api:1.0.0', profile: EnvironmentProfile.DEVELOPMENT });
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      const printed = spy.mock.calls.map(c => String(c[0])).join('');
+      expect(printed).toBe('shipshape note: dev/api: development profile: 1 replica(s), no PodDisruptionBudget, no autoscaler: not for production traffic\n');
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });
