@@ -335,8 +335,8 @@ test('the written YAML quotes YAML 1.1 hazards and keeps multi-line strings as b
 
 describe('notes for the person running the synth', () => {
   test('synth prints shipshape:info metadata once, e.g. what the development profile leaves out', () => {
-    const outdir = tempDir('shipshape-notes-');
-    const app = new k8s.App({ outdir, policy: false });
+    const notesDir = tempDir('shipshape-notes-');
+    const app = new k8s.App({ outdir: notesDir, policy: false });
     new k8s.WebService(new Chart(app, 'dev', { namespace: 'dev' }), 'api', { image: 'ghcr.io/acme/api:1.0.0', profile: EnvironmentProfile.DEVELOPMENT });
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -345,7 +345,7 @@ describe('notes for the person running the synth', () => {
       expect(printed).toBe('shipshape note: dev/api: development profile: 1 replica(s), no PodDisruptionBudget, no autoscaler: not for production traffic\n');
     } finally {
       spy.mockRestore();
-      fs.rmSync(outdir, { recursive: true, force: true });
+      fs.rmSync(notesDir, { recursive: true, force: true });
     }
   });
 });
