@@ -2,8 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { duplicateFileProblems, PlannedFile, STATE_DIR, writeOwnedOutput } from './output-folder';
 import { _toYamlStream, _writeYamlFile } from './yaml';
-import { _runPolicy, SynthesizedObject } from '../policy/run';
+import { assertOutput, outputProblems, throwProblems } from '../policy/output-check';
+import { PolicyReport } from '../policy/report';
+import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
 
 /**
  * Properties of a shipshape `App`.
@@ -30,6 +33,19 @@ export interface AppProps extends Cdk8sAppProps {
  * over all objects, and only then writes files. Everything else is as cdk8s does it: chart and
  * ApiObject dependencies order the output, `node.addValidation` validations run, and every
  * `yamlOutputType` writes the same file names as the stock App.
+ *
+ * Before anything is written, the output is checked as a whole: one object per kind, namespace and name across
+ * all charts (the error names both construct paths), one route per host and path, one file per output path,
+ * and no unresolved token (cdktf, AWS CDK) in any field. Then the policy packs run.
+ *
+ * The App owns its output directory: files are written to a staging folder and moved in only when every check
+ * passed; files an earlier synth of this app wrote and this one does not (a renamed chart's) are removed, and
+ * files it never wrote are left alone. The record of written files and the policy reports live in
+ * `<outdir>/.shipshape/` (`output.json`, `policy-report.json`, `policy-report.sarif`), out of the way of
+ * `kubectl apply -f <outdir>`. A failed synth leaves the previous output untouched and writes its reports as
+ * `policy-report.failed.json` / `.sarif`. A suppression made with `Policy.suppress` is written onto each object
+ * it applies to as the annotation `suppress.shipshape.io/<rule id>: <reason>`, so `shipshape check <outdir>`
+ * reports what synth reported.
  */
 export class App extends Cdk8sApp {
   /**
@@ -45,11 +61,10 @@ export class App extends Cdk8sApp {
   /**
    * Synthesizes all manifests to the output directory.
    *
-   * Validations run once, the policy runs over every object (unless `policy: false`), and no manifest
-   * file is written when either fails.
+   * Validations run once, the whole-output checks and the policy run over every object (unless
+   * `policy: false`), and no manifest file is written when any of them fails.
    */
   public synth(): void {
-    fs.mkdirSync(this.outdir, { recursive: true });
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
@@ -57,45 +72,70 @@ export class App extends Cdk8sApp {
     const hasDependantCharts = resolveDependenciesOnce(all);
     const charts = appCharts(this);
     const rendered = charts.map(renderChart);
+    const objects = policyObjects(rendered);
+    const files = this.planFiles(rendered, hasDependantCharts);
 
+    // the output as a whole: nothing is written when it does not hold together
+    const problems = [...outputProblems(objects), ...duplicateFileProblems(files)];
+    if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
+
+    const stateDir = path.join(this.outdir, STATE_DIR);
+    let report: PolicyReport | undefined;
     if (this.policy) {
-      _runPolicy(this, policyObjects(rendered), this.outdir);
+      report = _checkPolicy(this, objects);
+      if (report.hasErrors) {
+        const written = _writePolicyReports(this, report, stateDir, true);
+        const where = written.length ? `; reports of this failed run: ${written.map(f => path.relative(process.cwd(), f) || f).join(', ')}` : '';
+        throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, the previous output in ${this.outdir} is untouched${where}`);
+      }
+      _carrySuppressions(this, report, objects);
     }
 
-    const ext = this.outputFileExtension;
-    const save = (file: string, docs: any[]) => _writeYamlFile(file, docs);
+    const change = writeOwnedOutput(this.outdir, files);
+    if (report) _writePolicyReports(this, report, stateDir, false);
+    if (change.foreign.length > 0) {
+      process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
+        + '(kubectl apply -f on the folder would apply them too); remove them if they are left over from an older synth\n');
+    }
+  }
 
+  /** Every file this synth writes, relative to the output directory, in the layout `yamlOutputType` asks for. */
+  private planFiles(rendered: RenderedChart[], hasDependantCharts: boolean): PlannedFile[] {
+    const ext = this.outputFileExtension;
+    const files: PlannedFile[] = [];
+    const yamlFile = (rel: string, docs: any[], source: string) => {
+      files.push({ rel, source, write: (file: string) => _writeYamlFile(file, docs) });
+    };
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP: {
-        if (charts.length > 0) {
-          save(path.join(this.outdir, `app${ext}`), rendered.flatMap(r => r.manifests));
+        if (rendered.length > 0) {
+          yamlFile(`app${ext}`, rendered.flatMap(r => r.manifests), this.node.path || '<app>');
         }
         break;
       }
       case YamlOutputType.FILE_PER_CHART: {
         const namer = chartNamer(hasDependantCharts);
         for (const r of rendered) {
-          save(path.join(this.outdir, namer(r.chart) + ext), r.manifests);
+          yamlFile(namer(r.chart) + ext, r.manifests, r.chart.node.path);
         }
         break;
       }
       case YamlOutputType.FILE_PER_RESOURCE: {
         for (const r of rendered) {
-          for (const manifest of r.manifests) {
-            if (manifest === undefined) continue;
-            save(path.join(this.outdir, resourceFileName(manifest.kind, manifest.metadata.name) + ext), [manifest]);
-          }
+          r.manifests.forEach((manifest, i) => {
+            if (manifest === undefined) return;
+            yamlFile(resourceFileName(manifest.kind, manifest.metadata.name) + ext, [manifest], r.paths[i]);
+          });
         }
         break;
       }
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: {
         const namer = chartNamer(hasDependantCharts);
         for (const r of rendered) {
-          const dir = path.join(this.outdir, namer(r.chart));
-          fs.mkdirSync(dir, { recursive: true });
+          const dir = namer(r.chart);
           // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
           r.apiObjects.forEach((obj, i) => {
-            save(path.join(dir, resourceFileName(obj.kind, obj.metadata.name) + ext), [r.manifestOf(obj, i)]);
+            yamlFile(`${dir}/${resourceFileName(obj.kind, obj.metadata.name)}${ext}`, [r.manifestOf(obj, i)], obj.node.path);
           });
         }
         break;
@@ -109,14 +149,17 @@ export class App extends Cdk8sApp {
       for (const r of rendered) {
         for (const obj of r.apiObjects) resources[obj.name] = { path: obj.node.path };
       }
-      fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
+      const text = JSON.stringify({ version: '1.0.0', resources });
+      files.push({ rel: 'construct-metadata.json', source: this.node.path || '<app>', write: (file: string) => fs.writeFileSync(file, text) });
     }
+    return files;
   }
 
   /**
    * Synthesizes the app into a YAML string (all objects of all charts, in chart order).
    *
-   * Runs validations once and the policy (unless `policy: false`; no report files are written).
+   * Runs validations once, the whole-output checks, and the policy (unless `policy: false`; no report files
+   * are written).
    */
   public synthYaml(): string {
     const all = this.node.findAll();
@@ -124,8 +167,12 @@ export class App extends Cdk8sApp {
     resolveDependenciesOnce(all);
     validateOnce(all);
     const rendered = appCharts(this).map(renderChart);
+    const objects = policyObjects(rendered);
+    assertOutput(objects);
     if (this.policy) {
-      _runPolicy(this, policyObjects(rendered));
+      const report = _checkPolicy(this, objects);
+      if (report.hasErrors) throw new Error(report.summary(true));
+      _carrySuppressions(this, report, objects);
     }
     return _toYamlStream(rendered.flatMap(r => r.manifests));
   }

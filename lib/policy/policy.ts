@@ -1,9 +1,12 @@
+import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Suppression } from './finding';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { IRulePack } from './rule';
-import { runOverObjects } from './runner';
+import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
+import { outputProblems } from './output-check';
+import { carryCodeSuppressions, runOverObjects } from './runner';
 import { fail } from '../core/errors';
 
 /** Minimum length of a suppression reason. */
@@ -19,13 +22,14 @@ export interface PolicyOptions {
    */
   readonly packs?: IRulePack[];
   /**
-   * Write `policy-report.json` and `policy-report.sarif` next to the output.
+   * Write `policy-report.json` and `policy-report.sarif` (into `<outdir>/.shipshape/`, out of the way of
+   * `kubectl apply -f <outdir>`, unless `reportDir` says otherwise).
    * @default true
    */
   readonly writeReports?: boolean;
   /**
    * Where to write the reports.
-   * @default - the app's output directory
+   * @default - `<outdir>/.shipshape/` of the app
    */
   readonly reportDir?: string;
 }
@@ -128,18 +132,34 @@ export class Policy {
         if (isApp && (scope as any).policy === true && typeof (scope as any).synth === 'function' && scope.constructor !== App) return [];
         const charts: Chart[] = isApp ? (scope as App).charts : [scope as Chart];
         const objects = [];
+        const apiObjects: ApiObject[] = [];
         for (const chart of charts) {
           for (const c of chart.node.findAll()) {
-            if (!(c instanceof ApiObject) || Chart.of(c) !== chart) continue;
-            objects.push({ manifest: c.toJson(), path: c.node.path, chart: chart.node.path });
+            if (!ApiObject.isApiObject(c) || Chart.of(c) !== chart) continue;
+            const obj = c as ApiObject;
+            apiObjects.push(obj);
+            objects.push({ manifest: obj.toJson(), path: obj.node.path, chart: chart.node.path });
           }
+        }
+        const problems = outputProblems(objects);
+        if (problems.length > 0) {
+          return [`the ${isApp ? 'app' : `chart ${scope.node.path}`}'s output is inconsistent as a whole:\n  ${problems.join('\n  ')}`];
         }
         const app = App.of(scope);
         const writeReports = options.writeReports ?? true;
-        const dir = writeReports ? (options.reportDir ?? (app instanceof App ? app.outdir : undefined)) : undefined;
+        const dir = writeReports ? (options.reportDir ?? (app instanceof App ? path.join(app.outdir, '.shipshape') : undefined)) : undefined;
         const prefix = isApp ? '' : `${scope.node.id}.`;
         try {
-          runOverObjects(scope, objects, options.packs ?? Policy._packsFor(scope), dir, prefix);
+          const report = runOverObjects(scope, objects, options.packs ?? Policy._packsFor(scope), dir, prefix);
+          // suppressions travel with the objects: cdk8s renders them again after the validations
+          const before = objects.map(o => new Set(Object.keys(o.manifest?.metadata?.annotations ?? {})));
+          carryCodeSuppressions(scope, report, objects);
+          objects.forEach((o, i) => {
+            const ann = o.manifest?.metadata?.annotations ?? {};
+            for (const key of Object.keys(ann)) {
+              if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX) && !before[i].has(key)) apiObjects[i].metadata.addAnnotation(key, ann[key]);
+            }
+          });
         } catch (e: any) {
           return [e.message];
         }

@@ -2,12 +2,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
+import { annotationSuppressions, carrySuppressions } from './annotations';
 import { PolicyEngine } from './engine';
-import { covers } from './internal';
+import { Finding, Suppression } from './finding';
+import { BAD_INPUT_RULE_ID, covers } from './internal';
 import { K8sDoc } from './k8s/pod';
 import { Policy } from './policy';
 import { PolicyReport } from './report';
-import { IRulePack, PolicyDocument } from './rule';
+import { IRulePack, PolicyDocument, Severity } from './rule';
 
 /** The shape `_runPolicy` receives. */
 export interface ObjectInput {
@@ -28,15 +30,53 @@ export function k8sDocument(manifest: any, docPath: string, file?: string, index
 }
 
 /**
+ * Checks `objects` with `packs`: the suppressions registered in code under `scope`, plus those the objects
+ * carry as `suppress.shipshape.io/<rule>` annotations. No side effect: nothing printed, written or thrown.
+ */
+export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: IRulePack[]): PolicyReport {
+  const engine = new PolicyEngine({ packs });
+  const docs: PolicyDocument[] = [];
+  const suppressions: Suppression[] = [...Policy.suppressionsOf(scope)];
+  const bad: Finding[] = [];
+  for (const o of objects) {
+    const doc = k8sDocument(o.manifest, o.path);
+    docs.push(doc);
+    const carried = annotationSuppressions(o.manifest, o.path);
+    suppressions.push(...carried.suppressions);
+    for (const b of carried.bad) {
+      bad.push({
+        ruleId: BAD_INPUT_RULE_ID,
+        severity: Severity.ERROR,
+        message: `annotation ${b.key} needs a reason of at least 10 characters (got ${JSON.stringify(b.value)})`,
+        fix: 'say in the annotation value why the rule does not apply to this object',
+        path: o.path,
+        jsonPath: `metadata.annotations["${b.key}"]`,
+        kind: doc.kind,
+        ...(doc.name !== undefined ? { name: doc.name } : {}),
+        ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
+      });
+    }
+  }
+  const scopePath = scope.node.path;
+  return engine._check(docs, suppressions, bad, s => covers(scopePath, s.path) || covers(s.path, scopePath));
+}
+
+/**
+ * Writes each suppression registered in code under `scope` onto the objects it applies to, as an annotation,
+ * so the synthesized YAML carries it (see annotations.ts).
+ */
+export function carryCodeSuppressions(scope: IConstruct, report: PolicyReport, objects: ObjectInput[]): void {
+  const scopePath = scope.node.path;
+  const code = Policy.suppressionsOf(scope).filter(s => covers(scopePath, s.path) || covers(s.path, scopePath));
+  if (code.length > 0) carrySuppressions(report.findings, code, objects);
+}
+
+/**
  * Checks `objects`, prints the summary on stderr when there is something to say, writes the reports into
  * `dir` (when given) and throws when an error remains.
  */
 export function runOverObjects(scope: IConstruct, objects: ObjectInput[], packs: IRulePack[], dir: string | undefined, filePrefix = ''): PolicyReport {
-  const engine = new PolicyEngine({ packs });
-  const docs = objects.map(o => k8sDocument(o.manifest, o.path));
-  const scopePath = scope.node.path;
-  const report = engine._check(docs, Policy.suppressionsOf(scope), [],
-    s => covers(scopePath, s.path) || covers(s.path, scopePath));
+  const report = checkObjects(scope, objects, packs);
   if (dir !== undefined) {
     writeReport(report, dir, filePrefix);
   }
@@ -49,12 +89,12 @@ export function runOverObjects(scope: IConstruct, objects: ObjectInput[], packs:
   return report;
 }
 
-function writeReport(report: PolicyReport, dir: string, prefix: string) {
-  if (prefix === '') {
-    report.writeFiles(dir);
-    return;
-  }
+/** Writes `<prefix>policy-report.json` and `<prefix>policy-report.sarif` into `dir`. */
+export function writeReport(report: PolicyReport, dir: string, prefix = '', suffix = ''): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, prefix + PolicyReport.JSON_FILE_NAME), JSON.stringify(report.toJson(), undefined, 2) + '\n');
-  fs.writeFileSync(path.join(dir, prefix + PolicyReport.SARIF_FILE_NAME), JSON.stringify(report.toSarif(), undefined, 2) + '\n');
+  const json = path.join(dir, prefix + PolicyReport.JSON_FILE_NAME.replace(/\.json$/, `${suffix}.json`));
+  const sarif = path.join(dir, prefix + PolicyReport.SARIF_FILE_NAME.replace(/\.sarif$/, `${suffix}.sarif`));
+  fs.writeFileSync(json, JSON.stringify(report.toJson(), undefined, 2) + '\n');
+  fs.writeFileSync(sarif, JSON.stringify(report.toSarif(), undefined, 2) + '\n');
+  return [json, sarif];
 }

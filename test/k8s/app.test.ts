@@ -58,12 +58,13 @@ function shipshapeApp(props: k8s.AppProps): k8s.App {
   return app;
 }
 
-/** Every file under a folder, relative, sorted. */
+/** Every file under a folder, relative, sorted (shipshape's own .shipshape/ state folder aside). */
 function files(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
+      if (e.isDirectory() && e.name === '.shipshape' && d === dir) continue;
       if (e.isDirectory()) walk(p);
       else out.push(path.relative(dir, p));
     }

@@ -61,7 +61,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
     Policy.attach(app);
     app.synth();
     expect(fs.existsSync(path.join(app.outdir, 'shop.k8s.yaml'))).toBe(true);
-    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.json'), 'utf-8'));
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
     expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 0 });
     expect(json.findings).toEqual([]);
     expect(stderr).toBe('');
@@ -72,7 +72,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
     Policy.attach(app);
     expect(() => app.synth()).toThrow(/SS-K8S-001 at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged: Container runs privileged/);
     expect(fs.readdirSync(app.outdir).filter(f => f.endsWith('.yaml'))).toEqual([]);
-    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.json'), 'utf-8'));
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
     expect(json.findings[0]).toMatchObject({ ruleId: 'SS-K8S-001', path: 'shop/Deployment-web', kind: 'Deployment', name: 'web', severity: 'error' });
     expect(stderr).toContain('shop/Deployment-web (Deployment web)');
   });
@@ -84,10 +84,10 @@ describe('Policy.attach on a plain cdk8s App', () => {
     app.synth();
     expect(stderr).toContain('SUPPRESSED SS-K8S-001');
     expect(stderr).toContain('reason: node debugger needs host access');
-    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.json'), 'utf-8'));
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
     expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 1 });
     expect(json.findings[0].suppressed).toEqual({ reason: 'node debugger needs host access', scope: 'shop/Deployment-web' });
-    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, 'policy-report.sarif'), 'utf-8'));
+    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
     expect(sarif.runs[0].results[0].suppressions).toEqual([{ kind: 'external', justification: 'node debugger needs host access' }]);
   });
 
@@ -130,7 +130,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
       expect(() => x.app.synth()).toThrow();
     }
     for (const f of ['policy-report.json', 'policy-report.sarif']) {
-      expect(fs.readFileSync(path.join(a.app.outdir, f))).toEqual(fs.readFileSync(path.join(b.app.outdir, f)));
+      expect(fs.readFileSync(path.join(a.app.outdir, '.shipshape', f))).toEqual(fs.readFileSync(path.join(b.app.outdir, '.shipshape', f)));
     }
   });
 
@@ -138,7 +138,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
     const { app } = goodApp();
     Policy.attach(app, { writeReports: false });
     app.synth();
-    expect(fs.existsSync(path.join(app.outdir, 'policy-report.json'))).toBe(false);
+    expect(fs.existsSync(path.join(app.outdir, '.shipshape', 'policy-report.json'))).toBe(false);
   });
 });
 
@@ -152,7 +152,7 @@ describe('Policy.attach on one Chart', () => {
     new ApiObject(other, 'bad', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', namespace: 'shop' }, spec: { externalIPs: ['1.2.3.4'] } });
     Policy.attach(checked);
     app.synth();
-    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, 'checked.policy-report.json'), 'utf-8'));
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'checked.policy-report.json'), 'utf-8'));
     expect(json.findings).toEqual([]);
     Policy.attach(other);
     expect(() => app.synth()).toThrow(/SS-K8S-052/);

@@ -45,7 +45,7 @@ export function synthExample(name: string): { files: Array<{ file: string; docs:
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     jest.isolateModules(() => require(path.join(__dirname, '../../../examples', name, 'main')));
     const files = parseYamlFiles(outdir);
-    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
     return { files, report };
   } finally {
     if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;

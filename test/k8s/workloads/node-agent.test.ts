@@ -198,7 +198,7 @@ describe('examples/node-agent', () => {
       const docs = files[0].docs;
       expect(docs.filter(d => d.kind === 'DaemonSet').map(d => d.metadata.name)).toEqual(['node-exporter', 'log-collector']);
       expectValid(docs);
-      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
       expect(report.summary.errors).toBe(0);
       expect(report.summary.suppressed).toBe(8);
       const suppressed = report.findings.filter((f: any) => f.suppressed).map((f: any) => f.ruleId);

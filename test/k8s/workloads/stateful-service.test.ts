@@ -281,7 +281,7 @@ describe('examples/stateful-service', () => {
       const sts0 = docs.find(d => d.kind === 'StatefulSet');
       expect(sts0.spec.volumeClaimTemplates.map((v: any) => v.metadata.name)).toEqual(['data', 'wal']);
       expect(sts0.spec.replicas).toBe(3);
-      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
       expect(report.summary.errors).toBe(0);
     } finally {
       if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;

@@ -198,7 +198,7 @@ describe('examples/worker-and-jobs', () => {
       for (const k of ['ScaledObject', 'HorizontalPodAutoscaler', 'CronJob', 'Job']) expect(kinds).toContain(k);
       expect(kinds).not.toContain('Service');
       expectValid(docs);
-      const report = JSON.parse(fs.readFileSync(path.join(outdir, 'policy-report.json'), 'utf-8'));
+      const report = JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
       expect(report.summary.errors).toBe(0);
     } finally {
       if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;

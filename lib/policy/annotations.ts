@@ -1,0 +1,89 @@
+// Internal: suppressions carried by the objects themselves, as annotations. Not re-exported by the barrel.
+//
+// A suppression made in code (`Policy.suppress`) is written onto every object whose finding it silenced, as
+// `suppress.shipshape.io/<rule id>: "<reason>"`, so that `shipshape check` on the synthesized YAML gives exactly
+// the findings synth gave. The same annotation, written by hand on an object, suppresses the rule on that object
+// at synth and in the CLI alike.
+import { Finding, Suppression } from './finding';
+import { covers } from './internal';
+
+/** Annotation prefix that suppresses a rule on one object: `suppress.shipshape.io/SS-K8S-012: "<reason>"`. */
+export const SUPPRESS_ANNOTATION_PREFIX = 'suppress.shipshape.io/';
+/** Minimum length of a suppression reason. */
+export const MIN_REASON = 10;
+
+/** The annotations map of a manifest, or undefined. */
+function annotationsOf(manifest: any): { [key: string]: unknown } | undefined {
+  const meta = manifest && typeof manifest === 'object' ? manifest.metadata : undefined;
+  const ann = meta && typeof meta === 'object' ? meta.annotations : undefined;
+  return ann && typeof ann === 'object' && !Array.isArray(ann) ? ann : undefined;
+}
+
+/**
+ * The suppressions an object carries in `suppress.shipshape.io/<rule id>` annotations, scoped to `docPath`.
+ * Annotations whose reason is shorter than `MIN_REASON` are returned in `bad` (key and value).
+ */
+export function annotationSuppressions(manifest: any, docPath: string): { suppressions: Suppression[]; bad: Array<{ key: string; value: unknown }> } {
+  const ann = annotationsOf(manifest);
+  const suppressions: Suppression[] = [];
+  const bad: Array<{ key: string; value: unknown }> = [];
+  if (!ann) return { suppressions, bad };
+  for (const key of Object.keys(ann)) {
+    if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
+    const value = ann[key];
+    const reason = typeof value === 'string' ? value.trim() : '';
+    if (reason.length < MIN_REASON) {
+      bad.push({ key, value });
+      continue;
+    }
+    suppressions.push({ ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason, path: docPath });
+  }
+  return { suppressions, bad };
+}
+
+/** An object as the synth handed it to the policy check. */
+export interface CarriedObject {
+  readonly manifest: any;
+  readonly path: string;
+}
+
+/**
+ * Writes each code suppression onto the objects it applies to (`suppress.shipshape.io/<rule id>: <reason>`):
+ * every object with a finding it silenced, and, for a suppression that silenced nothing (reported as stale),
+ * the first object it covers, so the CLI reports the same stale suppression. Manifests are changed in place.
+ */
+export function carrySuppressions(findings: readonly Finding[], codeSuppressions: readonly Suppression[], objects: readonly CarriedObject[]): void {
+  const byPath = new Map<string, CarriedObject[]>();
+  for (const o of objects) {
+    const list = byPath.get(o.path);
+    if (list) list.push(o); else byPath.set(o.path, [o]);
+  }
+  const code = new Set(codeSuppressions);
+  const used = new Set<Suppression>();
+  for (const f of findings) {
+    const s = f.suppression;
+    if (!s || !code.has(s)) continue;
+    used.add(s);
+    const target = (byPath.get(f.path) ?? []).find(o => sameObject(o.manifest, f));
+    if (target) annotate(target.manifest, s);
+  }
+  for (const s of codeSuppressions) {
+    if (used.has(s)) continue;
+    const first = objects.find(o => o.manifest && covers(s.path, o.path));
+    if (first) annotate(first.manifest, s);
+  }
+}
+
+function sameObject(manifest: any, f: Finding): boolean {
+  if (!manifest || typeof manifest !== 'object') return false;
+  const meta = manifest.metadata ?? {};
+  return String(manifest.kind ?? '') === f.kind && meta.name === f.name && meta.namespace === f.namespace;
+}
+
+function annotate(manifest: any, s: Suppression): void {
+  if (!manifest || typeof manifest !== 'object') return;
+  const meta = manifest.metadata && typeof manifest.metadata === 'object' ? manifest.metadata : (manifest.metadata = {});
+  const ann = meta.annotations && typeof meta.annotations === 'object' ? meta.annotations : (meta.annotations = {});
+  const key = SUPPRESS_ANNOTATION_PREFIX + s.ruleId;
+  if (ann[key] === undefined) ann[key] = s.reason;
+}

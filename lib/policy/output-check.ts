@@ -1,0 +1,221 @@
+// Internal: the app-wide output pass (whole-output integrity). Not re-exported by the barrel.
+//
+// Runs once per synth over every rendered object, after every chart is built and before anything is
+// written, and refuses output that `kubectl apply -f dist/` or Argo CD would silently mangle:
+// - two objects with the same group/kind/namespace/name (apply keeps the last one written);
+// - two Ingresses (or HTTPRoutes on one Gateway) routing the same host and path;
+// - two objects written to the same file;
+// - an unresolved token (cdktf, AWS CDK) anywhere in a manifest: Terraform values are only known at apply.
+import { SHIPSHAPE_ERROR } from '../core/error-guards';
+
+/** One rendered object and the construct path that wrote it. */
+export interface OutputObject {
+  readonly manifest: any;
+  readonly path: string;
+}
+
+/**
+ * Kinds that are not namespaced (their metadata.namespace, if any, is ignored by the API server).
+ * Custom resources outside this list are assumed namespaced unless they carry no namespace.
+ */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'IngressClass', 'RuntimeClass',
+  'CustomResourceDefinition', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'FlowSchema',
+  'PriorityLevelConfiguration', 'GatewayClass', 'ClusterIssuer', 'NodePool', 'EC2NodeClass', 'NodeClass',
+  'NodeClaim', 'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterTriggerAuthentication',
+]);
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> core). */
+function groupOf(apiVersion: unknown): string {
+  if (typeof apiVersion !== 'string') return '';
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** `Deployment shop/api`, `Namespace shop`, `ServiceAccount api` (no namespace). */
+export function describeObject(manifest: any): string {
+  const kind = String(manifest?.kind ?? '<no kind>');
+  const name = manifest?.metadata?.name;
+  const ns = manifest?.metadata?.namespace;
+  const n = typeof name === 'string' ? name : '<no name>';
+  return CLUSTER_SCOPED.has(kind) || typeof ns !== 'string' ? `${kind} ${n}` : `${kind} ${ns}/${n}`;
+}
+
+function identityOf(manifest: any): string | undefined {
+  const meta = manifest?.metadata;
+  if (!meta || typeof meta.name !== 'string') return undefined; // generateName objects never collide
+  const kind = String(manifest.kind ?? '');
+  const ns = CLUSTER_SCOPED.has(kind) ? '' : (typeof meta.namespace === 'string' ? meta.namespace : '');
+  return `${groupOf(manifest.apiVersion)}\u0000${kind}\u0000${ns}\u0000${meta.name}`;
+}
+
+/**
+ * Every problem of the output as a whole, one message each, in the shape
+ * `<construct path>: <field> (<value>) <what is wrong>; <fix>`.
+ */
+export function outputProblems(objects: readonly OutputObject[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, OutputObject>();
+  for (const o of objects) {
+    if (o.manifest === undefined || o.manifest === null) continue;
+    const id = identityOf(o.manifest);
+    if (id !== undefined) {
+      const first = seen.get(id);
+      if (first) {
+        problems.push(`${o.path}: metadata.name (${JSON.stringify(o.manifest.metadata.name)}) must be unique per kind and namespace, `
+          + `but ${first.path} also writes ${describeObject(o.manifest)} (kubectl apply and Argo CD would keep only one of them); `
+          + 'give one of them another name (the `name` prop of a shipshape construct, or metadata.name of a plain ApiObject)');
+      } else {
+        seen.set(id, o);
+      }
+    }
+    tokenProblems(o, problems);
+  }
+  routeProblems(objects, problems);
+  return problems;
+}
+
+/**
+ * Throws one error listing every problem of the output (an `Errors.isValidationError` error), or returns.
+ * @param what what was being synthesized, for the first line (`app`, `chart shop`)
+ */
+export function assertOutput(objects: readonly OutputObject[], what = 'app'): void {
+  const problems = outputProblems(objects);
+  if (problems.length === 0) return;
+  throwProblems(problems, `the ${what}'s output is inconsistent as a whole`);
+}
+
+/** Throws a shipshape validation error listing `problems` under `heading`; nothing is written. */
+export function throwProblems(problems: string[], heading: string): never {
+  const e = new Error(`${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n  ${problems.join('\n  ')}`);
+  Object.defineProperty(e, SHIPSHAPE_ERROR, { value: true });
+  throw e;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Unresolved tokens
+
+const TOKEN_STRING = /\$\{TfToken\[|#\{TfToken\[|&\{TfToken\[|\$\{Token\[/;
+
+/** True when `n` is a cdktf / AWS CDK number token (a NaN-adjacent double with a marker in its top 16 bits). */
+export function isNumberToken(n: number): boolean {
+  if (n >= -1e280 || !Number.isFinite(n)) return false;
+  const buf = new Float64Array([n]);
+  const top = new Uint32Array(buf.buffer)[1] >>> 16;
+  return top === 0xfdff || top === 0xfbff;
+}
+
+function tokenKind(s: string): string {
+  return s.includes('TfToken[') ? 'Terraform (cdktf)' : 'CDK';
+}
+
+function tokenProblems(o: OutputObject, out: string[]): void {
+  const where = describeObject(o.manifest);
+  const fix = 'Kubernetes YAML is written at synth, Terraform values exist only after apply: pass a literal known at synth '
+    + '(for an IAM role ARN, give the cluster its account id, or use EKS Pod Identity, which needs no annotation), '
+    + 'or read the value from the Terraform outputs after apply and pass it in';
+  const visit = (v: any, field: string, depth: number) => {
+    if (depth > 200) return;
+    if (typeof v === 'string') {
+      if (TOKEN_STRING.test(v)) {
+        out.push(`${o.path}: ${field || '<document>'} (${JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v)}) of ${where} is an unresolved ${tokenKind(v)} token; ${fix}`);
+      }
+      return;
+    }
+    if (typeof v === 'number') {
+      if (isNumberToken(v)) out.push(`${o.path}: ${field || '<document>'} (${v}) of ${where} is an unresolved number token; ${fix}`);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) visit(v[i], `${field}[${i}]`, depth + 1);
+      return;
+    }
+    for (const k of Object.keys(v)) {
+      const sub = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (field ? `${field}.${k}` : k) : `${field}[${JSON.stringify(k)}]`;
+      if (TOKEN_STRING.test(k)) {
+        out.push(`${o.path}: ${sub} (a key) of ${where} is an unresolved ${tokenKind(k)} token; ${fix}`);
+      }
+      visit(v[k], sub, depth + 1);
+    }
+  };
+  visit(o.manifest, '', 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Routes: one host + path, one backend
+
+interface RouteClaim {
+  readonly key: string;
+  readonly path: string;
+  readonly where: string;
+  readonly field: string;
+  readonly describe: string;
+}
+
+function routeProblems(objects: readonly OutputObject[], out: string[]): void {
+  const claims = new Map<string, RouteClaim>();
+  const claim = (c: RouteClaim) => {
+    const first = claims.get(c.key);
+    if (!first) {
+      claims.set(c.key, c);
+      return;
+    }
+    if (first.where === c.where && first.field === c.field) return;
+    out.push(`${c.path}: ${c.field} (${c.describe}) is also routed by ${first.path} (${first.where}, ${first.field}); `
+      + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one');
+  };
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!m || typeof m !== 'object') continue;
+    if (m.kind === 'Ingress') {
+      const spec = m.spec ?? {};
+      const cls = spec.ingressClassName ?? m.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '<default class>';
+      const rules = Array.isArray(spec.rules) ? spec.rules : [];
+      rules.forEach((r: any, i: number) => {
+        const host = typeof r?.host === 'string' ? r.host : '*';
+        const paths = Array.isArray(r?.http?.paths) ? r.http.paths : [];
+        paths.forEach((p: any, j: number) => {
+          const pth = typeof p?.path === 'string' ? p.path : '/';
+          const type = typeof p?.pathType === 'string' ? p.pathType : 'ImplementationSpecific';
+          claim({
+            key: `ingress\u0000${cls}\u0000${host}\u0000${type}\u0000${pth}`,
+            path: o.path,
+            where: describeObject(m),
+            field: `spec.rules[${i}].http.paths[${j}]`,
+            describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(pth)} (${type}), ingress class ${JSON.stringify(cls)}`,
+          });
+        });
+      });
+    } else if (m.kind === 'HTTPRoute' && groupOf(m.apiVersion) === 'gateway.networking.k8s.io') {
+      const spec = m.spec ?? {};
+      const ns = m.metadata?.namespace ?? '';
+      const parents: string[] = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).map((p: any) =>
+        `${p?.namespace ?? ns}/${p?.name}/${p?.sectionName ?? ''}`);
+      const hosts: string[] = Array.isArray(spec.hostnames) && spec.hostnames.length ? spec.hostnames : ['*'];
+      const rules = Array.isArray(spec.rules) ? spec.rules : [];
+      rules.forEach((r: any, i: number) => {
+        const matches = Array.isArray(r?.matches) && r.matches.length ? r.matches : [{}];
+        matches.forEach((mt: any, j: number) => {
+          // only plain path matches are compared: header, query and method matches make routes distinct
+          if (mt?.headers?.length || mt?.queryParams?.length || mt?.method) return;
+          const type = mt?.path?.type ?? 'PathPrefix';
+          const value = mt?.path?.value ?? '/';
+          for (const parent of parents) {
+            for (const host of hosts) {
+              claim({
+                key: `route\u0000${parent}\u0000${host}\u0000${type}\u0000${value}`,
+                path: o.path,
+                where: describeObject(m),
+                field: `spec.rules[${i}].matches[${j}]`,
+                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type}), gateway ${parent.replace(/\/$/, '')}`,
+              });
+            }
+          }
+        });
+      });
+    }
+  }
+}
