@@ -6,6 +6,9 @@ const project = new cdk.JsiiProject({
   name: 'shipshape',
   packageName: 'shipshape',
   description: 'Production-grade Kubernetes and EKS constructs for cdk8s and cdktf, with a policy engine that checks every synth.',
+  // Construct Hub lists jsii packages by these keywords; `experimental` until 1.0 (the API may still change).
+  keywords: ['cdk8s', 'cdktf', 'kubernetes', 'k8s', 'eks', 'aws', 'terraform', 'constructs', 'jsii', 'policy-as-code', 'platform-engineering'],
+  stability: 'experimental',
   author: 'shipshape',
   authorAddress: 'team@shipshape.dev',
   repositoryUrl: 'https://example.invalid/shipshape.git',
@@ -29,6 +32,12 @@ const project = new cdk.JsiiProject({
   pullRequestTemplate: false,
   docgen: true,
   docgenFilePath: 'API.md',
+
+  // jsii bindings: `npm run bindings` generates their code offline (CI runs it); nothing is published from here.
+  publishToPypi: { distName: 'shipshape', module: 'shipshape' },
+  publishToMaven: { javaPackage: 'dev.shipshape', mavenGroupId: 'dev.shipshape', mavenArtifactId: 'shipshape' },
+  publishToNuget: { dotNetNamespace: 'Shipshape', packageId: 'Shipshape' },
+  publishToGo: { moduleName: 'github.com/shipshape-dev/shipshape-go' },
   sampleCode: false,
   licensed: true,
 
@@ -44,6 +53,11 @@ const project = new cdk.JsiiProject({
     '@types/js-yaml@4.0.9',
     'ajv@8.17.1',
     'cdk8s-cli@2.207.60',
+    // `npx cdktf synth` in the examples with a cdktf.json (pure JavaScript, no binary downloaded at install).
+    'cdktf-cli@0.21.0',
+    // Kubernetes 1.30 object types generated from the official OpenAPI spec: test/util/schema.ts builds strict
+    // JSON schemas of the built-in kinds from them, so schema tests run on a clone without ../shared/schemas.
+    'kubernetes-types@1.30.0',
     'yaml@2.9.1',
   ],
 
@@ -54,6 +68,8 @@ const project = new cdk.JsiiProject({
     // Snapshots are never rewritten by a test run (CI or local): update them deliberately with `npx jest -u`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
+      // Prints once per run which schema cross-checks are available (../shared/schemas is optional).
+      globalSetup: '<rootDir>/test/util/global-setup.ts',
       testEnvironment: 'node',
       collectCoverage: false,
       testTimeout: 120_000,
@@ -102,6 +118,13 @@ project.eslint?.addRules({
 
 // The compiled library lives in out/ (lib/ holds the TypeScript sources).
 project.package.addField('main', 'out/index.js');
+
+// Kubernetes-only users install neither cdktf nor the 360 MB AWS provider: both are optional peers, and the
+// compiled index loads the `aws` submodule on first use (scripts/lazy-aws-index.ts, run after jsii below).
+project.package.addField('peerDependenciesMeta', {
+  'cdktf': { optional: true },
+  '@cdktf/provider-aws': { optional: true },
+});
 project.npmignore?.exclude('/dist/', '/examples/', '/bench/', '/scripts/', '/.ci/');
 project.npmignore?.include('/bin/');
 
@@ -115,6 +138,22 @@ project.addTask('synth', {
 project.addTask('bench', {
   description: 'Benchmark synthesis against raw cdk8s (prints time, memory, ratios, growth exponents)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only bench/bench.ts',
+});
+
+// jsii compiles lib/index.ts's `export * as aws from './aws'` into an eager require: make it a lazy getter.
+project.compileTask.exec('ts-node --transpile-only scripts/lazy-aws-index.ts out/index.js');
+
+// `npm run bindings`: the Python, Java, .NET and Go bindings' code, generated offline into pkg/bindings (git-ignored),
+// so an API that does not bind fails CI. Needs a compiled out/ and .jsii (`npx projen compile`).
+project.addTask('bindings', {
+  description: 'Generate the jsii bindings (Python, Java, .NET, Go) without compiling them, into pkg/bindings',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir pkg/bindings --no-npmignore --force',
+});
+
+// `npm run check-package`: `npm pack`, then a Kubernetes-only project (no cdktf, no provider) installs the tarball and synthesizes.
+project.addTask('check-package', {
+  description: 'Pack the library and synthesize a Kubernetes-only project from the tarball, without cdktf installed',
+  exec: 'ts-node --transpile-only scripts/check-package.ts',
 });
 
 project.addTask('typecheck', {

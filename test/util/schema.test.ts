@@ -3,8 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import {
-  K8S_VERSIONS, SCHEMAS_DIR, crdSchemaPath, expectValid, parseYamlFiles, strictify, synthYaml, tempDir, validateManifest,
+  BUILTIN_K8S_VERSION, K8S_VERSIONS, SCHEMAS_DIR, SHARED_K8S_VERSIONS, SHARED_SCHEMAS, crdSchemaPath, expectValid, hasSchemaVersion,
+  parseYamlFiles, schemaCoverage, strictify, synthYaml, tempDir, validateManifest,
 } from './schema';
+
+/** Tests of the ../shared/schemas cross-check: skipped (and reported as skipped) in a clone without it. */
+const sharedTest = SHARED_SCHEMAS ? test : test.skip;
+
+/** The type name the schema reports for an integer field (kubernetes-types declares integers as `number`). */
+const integer = (version: string) => (version === BUILTIN_K8S_VERSION ? 'number' : 'integer');
 
 function deployment(): any {
   return {
@@ -45,13 +52,21 @@ function certificate(): any {
   };
 }
 
-test('the shared schema folder exists', () => {
-  expect(fs.existsSync(path.join(SCHEMAS_DIR, 'kubernetes'))).toBe(true);
-  expect(fs.existsSync(path.join(SCHEMAS_DIR, 'crds'))).toBe(true);
-  expect(K8S_VERSIONS).toEqual(['v1.27.0', 'v1.36.0']);
+test('the versions validated are 1.27 and 1.36 with ../shared/schemas, else the built-in release', () => {
+  expect(SHARED_K8S_VERSIONS).toEqual(['v1.27.0', 'v1.36.0']);
+  expect(BUILTIN_K8S_VERSION).toBe('v1.30.0');
+  expect(hasSchemaVersion(BUILTIN_K8S_VERSION)).toBe(true);
+  if (SHARED_SCHEMAS) {
+    expect(K8S_VERSIONS).toEqual(SHARED_K8S_VERSIONS);
+    expect(fs.existsSync(path.join(SCHEMAS_DIR, 'crds'))).toBe(true);
+    expect(schemaCoverage()).toContain('custom resources against their CRD schemas');
+  } else {
+    expect(K8S_VERSIONS).toEqual([BUILTIN_K8S_VERSION]);
+    expect(schemaCoverage()).toContain('custom resources are NOT validated');
+  }
 });
 
-describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
+describe.each([...new Set([...K8S_VERSIONS, BUILTIN_K8S_VERSION])])('Kubernetes %s', (version) => {
   test('accepts a valid Deployment (IntOrString and Quantity as strings and numbers)', () => {
     expect(validateManifest(deployment(), version)).toEqual([]);
   });
@@ -73,7 +88,15 @@ describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
   test('rejects a wrong type', () => {
     const d = deployment();
     d.spec.replicas = 'two';
-    expect(validateManifest(d, version)).toEqual([`apps/v1 Deployment web [${version}] /spec/replicas: must be integer`]);
+    expect(validateManifest(d, version)).toEqual([`apps/v1 Deployment web [${version}] /spec/replicas: must be ${integer(version)}`]);
+  });
+
+  test('rejects a missing required field', () => {
+    const d = deployment();
+    delete d.spec.template.spec.containers[0].name;
+    expect(validateManifest(d, version)).toEqual([
+      `apps/v1 Deployment web [${version}] /spec/template/spec/containers/0: must have required property 'name'`,
+    ]);
   });
 
   test('rejects a wrong type for an IntOrString', () => {
@@ -95,7 +118,7 @@ describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
     expect(problems[0]).toContain('no schema for apiVersion "extensions/v1beta1"');
   });
 
-  test('validates a custom resource against its CRD schema (cert-manager Certificate)', () => {
+  sharedTest('validates a custom resource against its CRD schema (cert-manager Certificate)', () => {
     expect(validateManifest(certificate(), version)).toEqual([]);
     const bad = certificate();
     bad.spec.dnsName = ['typo'];
@@ -108,7 +131,7 @@ describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
     ]);
   });
 
-  test('a CRD schema that describes spec only still accepts apiVersion, kind and metadata (Istio PeerAuthentication)', () => {
+  sharedTest('a CRD schema that describes spec only still accepts apiVersion, kind and metadata (Istio PeerAuthentication)', () => {
     const pa: any = {
       apiVersion: 'security.istio.io/v1',
       kind: 'PeerAuthentication',
@@ -126,7 +149,7 @@ describe.each(K8S_VERSIONS)('Kubernetes %s', (version) => {
     ]);
   });
 
-  test('an unknown custom resource kind is an error naming the missing CRD schema', () => {
+  sharedTest('an unknown custom resource kind is an error naming the missing CRD schema', () => {
     const problems = validateManifest({ apiVersion: 'cert-manager.io/v1', kind: 'Certificat', metadata: { name: 'x' } }, version);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(crdSchemaPath('cert-manager.io/v1', 'Certificat')!);
@@ -143,7 +166,7 @@ test('a Service accepts targetPort as a name or a number; a Namespace is valid',
   expect(() => expectValid([svc('http'), svc(8080), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }])).not.toThrow();
 });
 
-test('expectValid lists every problem for both versions', () => {
+sharedTest('expectValid lists every problem for both versions', () => {
   const d = deployment();
   d.spec.replicas = 'two';
   const c = certificate();
@@ -157,11 +180,24 @@ test('expectValid lists every problem for both versions', () => {
   ].join('\n'));
 });
 
+test('the built-in schema lists every problem, in every document', () => {
+  const d = deployment();
+  d.spec.replicas = 'two';
+  d.spec.template.spec.containers[0].securityContext = { runAsNonroot: true };
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: false }] } };
+  expect(() => expectValid([d, svc], [BUILTIN_K8S_VERSION])).toThrow([
+    '3 schema problem(s) in 2 document(s):',
+    '  apps/v1 Deployment web [v1.30.0] /spec/replicas: must be number',
+    '  apps/v1 Deployment web [v1.30.0] /spec/template/spec/containers/0/securityContext: unknown field "runAsNonroot"',
+    '  v1 Service s [v1.30.0] /spec/ports/0/targetPort: must be string,number',
+  ].join('\n'));
+});
+
 test('expectValid refuses an empty list (a validation of nothing cannot pass)', () => {
   expect(() => expectValid([])).toThrow('no documents');
 });
 
-test('a kind only in the newer release is rejected for the older one', () => {
+sharedTest('a kind only in the newer release is rejected for the older one', () => {
   // flowcontrol.apiserver.k8s.io/v1 is GA in 1.29: absent from 1.27
   const doc = { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: 'f' }, spec: { priorityLevelConfiguration: { name: 'p' } } };
   expect(validateManifest(doc, 'v1.36.0')).toEqual([]);
@@ -186,21 +222,28 @@ test('strictify leaves preserve-unknown-fields objects and combinator branches o
   expect(s.properties.port).toEqual({ 'x-kubernetes-int-or-string': true, 'type': ['string', 'number'] });
 });
 
-test('a missing schema folder is a clear error naming the path', () => {
+test('without ../shared/schemas: built-in kinds are validated against the built-in release, custom resources are not, a shared version is a clear error', () => {
   const dir = tempDir();
   try {
     const script = [
-      'const path = require("path");',
-      `const s = require(${JSON.stringify(path.join(__dirname, 'schema.ts'))});`,
-      'try { s.validateManifest({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }, "v1.27.0"); console.log("NO ERROR"); }',
-      'catch (e) { console.log(e.message); }',
+      'const s = require("./schema.ts");',
+      'const out = { versions: s.K8S_VERSIONS, coverage: s.schemaCoverage() };',
+      `const dep = ${JSON.stringify(deployment())};`,
+      'out.valid = s.validateManifest(dep, "v1.30.0");',
+      'dep.spec.template.spec.containers[0].imagePullPolicyy = "Always";',
+      'out.invalid = s.validateManifest(dep, "v1.30.0");',
+      `out.customResource = s.validateManifest(${JSON.stringify(certificate())}, "v1.30.0");`,
+      'out.unknownBuiltIn = s.validateManifest({ apiVersion: "apps/v1", kind: "Deploymint", metadata: { name: "x" } }, "v1.30.0");',
+      'try { s.validateManifest({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } }, "v1.27.0"); out.shared = "NO ERROR"; }',
+      'catch (e) { out.shared = e.message; }',
+      'console.log(JSON.stringify(out));',
     ].join('\n');
-    // run with the module copied next to a folder without shared/: __dirname-relative resolution finds nothing
+    // the module copied next to a folder without shared/: __dirname-relative resolution finds nothing
     const copy = path.join(dir, 'a', 'b', 'c');
     fs.mkdirSync(copy, { recursive: true });
-    fs.copyFileSync(path.join(__dirname, 'schema.ts'), path.join(copy, 'schema.ts'));
-    fs.writeFileSync(path.join(copy, 'run.js'), script.replace(JSON.stringify(path.join(__dirname, 'schema.ts')), '"./schema.ts"'));
-    const out: string = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'run.js'], {
+    for (const f of ['schema.ts', 'kubernetes-types-schema.ts']) fs.copyFileSync(path.join(__dirname, f), path.join(copy, f));
+    fs.writeFileSync(path.join(copy, 'run.js'), script);
+    const out = JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'run.js'], {
       cwd: copy,
       env: {
         ...process.env,
@@ -208,9 +251,17 @@ test('a missing schema folder is a clear error naming the path', () => {
         TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: 'commonjs', moduleResolution: 'node', esModuleInterop: true }),
       },
       encoding: 'utf-8',
-    });
-    expect(out).toContain(`Schema folder missing: ${path.join(dir, 'shared', 'schemas', 'kubernetes')}`);
-    expect(out).not.toContain('NO ERROR');
+    }));
+    const missing = path.join(dir, 'shared', 'schemas');
+    expect(out.versions).toEqual(['v1.30.0']);
+    expect(out.coverage).toBe(`schemas: ${missing} not found: built-in kinds are validated strictly against Kubernetes v1.30.0 (kubernetes-types) only; ` +
+      'custom resources are NOT validated, and the v1.27.0/v1.36.0 and CRD/provider-schema tests are skipped (clone with shared/ beside the repository for the full cross-check)');
+    expect(out.valid).toEqual([]);
+    expect(out.invalid).toEqual(['apps/v1 Deployment web [v1.30.0] /spec/template/spec/containers/0: unknown field "imagePullPolicyy"']);
+    expect(out.customResource).toEqual([]);
+    expect(out.unknownBuiltIn).toEqual(['apps/v1 Deploymint x [v1.30.0]: no schema for apiVersion "apps/v1" kind "Deploymint" (not in Kubernetes v1.30.0)']);
+    expect(out.shared).toContain(`Schema folder missing: ${path.join(missing, 'kubernetes')} (Kubernetes v1.27.0 OpenAPI definitions)`);
+    expect(out.shared).toContain('only the built-in Kubernetes v1.30.0 schema is available');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

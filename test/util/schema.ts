@@ -1,15 +1,20 @@
 /**
  * Strict schema validation of synthesized Kubernetes manifests, for tests.
  *
- * - Core kinds are validated against the official Kubernetes OpenAPI definitions
- *   (../shared/schemas/kubernetes/<version>.json), looked up by apiVersion + kind through
- *   `x-kubernetes-group-version-kind`.
- * - Custom resources are validated against ../shared/schemas/crds/<group>/<kind>_<version>.json
- *   (spec/status; their metadata is checked against the Kubernetes ObjectMeta definition).
+ * Two sources, so that the tests pass on any clone:
+ * - Built in (always there): the built-in kinds of Kubernetes 1.30, from the `kubernetes-types` package (generated
+ *   from the official OpenAPI spec), turned into strict schemas by ./kubernetes-types-schema.ts.
+ * - ../shared/schemas, when the repository is cloned with shared/ beside it (CI always is): the official
+ *   Kubernetes OpenAPI definitions of 1.27 and 1.36 (../shared/schemas/kubernetes/<version>.json, looked up by
+ *   apiVersion + kind through `x-kubernetes-group-version-kind`) and the CRD schemas of custom resources
+ *   (../shared/schemas/crds/<group>/<kind>_<version>.json; their metadata is checked against ObjectMeta).
+ *   `K8S_VERSIONS` is then 1.27 and 1.36; without it, the built-in 1.30 only, custom resources are not
+ *   validated, and jest's global setup (./global-setup.ts) says so in one line at the start of the run.
+ *
  * - Strict like kubeconform -strict: every object schema with `properties` and no
  *   `additionalProperties` gets `additionalProperties: false`, except where
  *   `x-kubernetes-preserve-unknown-fields` is set. IntOrString and Quantity accept strings and numbers.
- * - A kind with no schema is an error. A missing schema folder throws an error naming the path.
+ * - A kind with no schema is an error (a custom resource is one only when the CRD schemas are there).
  * - Schemas are loaded once per process and compiled lazily, once per kind.
  */
 import * as fs from 'fs';
@@ -18,12 +23,44 @@ import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
+import { kubernetesTypesVersion, loadKubernetesTypesSchema, OBJECT_META } from './kubernetes-types-schema';
 
-/** The shared schema folder: the repository is cloned with `shared/` beside it. */
+/** The shared schema folder, when the repository is cloned with `shared/` beside it. */
 export const SCHEMAS_DIR = path.resolve(__dirname, '../../../shared/schemas');
 
-/** Kubernetes releases every manifest must be valid for (1.27 and a current release). */
-export const K8S_VERSIONS: readonly string[] = ['v1.27.0', 'v1.36.0'];
+/** Whether ../shared/schemas is there: Kubernetes 1.27 and 1.36 definitions, CRD schemas, the AWS provider schema. */
+export const SHARED_SCHEMAS = fs.existsSync(path.join(SCHEMAS_DIR, 'kubernetes'));
+
+/** The Kubernetes releases of the shared cross-check. */
+export const SHARED_K8S_VERSIONS: readonly string[] = ['v1.27.0', 'v1.36.0'];
+
+/** The Kubernetes release of the built-in schemas (kubernetes-types), always available. */
+export const BUILTIN_K8S_VERSION = kubernetesTypesVersion();
+
+/**
+ * Kubernetes releases every manifest is validated against: 1.27 and a current release from ../shared/schemas
+ * when it is there, else the built-in release.
+ */
+export const K8S_VERSIONS: readonly string[] = SHARED_SCHEMAS ? SHARED_K8S_VERSIONS : [BUILTIN_K8S_VERSION];
+
+/** The newest Kubernetes release validated in this clone: 1.36 with ../shared/schemas, else the built-in release. */
+export const CURRENT_K8S_VERSION: string = K8S_VERSIONS[K8S_VERSIONS.length - 1];
+
+/** Whether manifests can be validated for `version` in this clone. */
+export function hasSchemaVersion(version: string): boolean {
+  return version === BUILTIN_K8S_VERSION || (SHARED_SCHEMAS && fs.existsSync(path.join(SCHEMAS_DIR, 'kubernetes', `${version}.json`)));
+}
+
+/** One line on what the schema tests check in this clone (printed once per run by ./global-setup.ts). */
+export function schemaCoverage(): string {
+  if (SHARED_SCHEMAS) {
+    return `schemas: built-in kinds strict against Kubernetes ${SHARED_K8S_VERSIONS.join(' and ')}, custom resources against ` +
+      `their CRD schemas, Terraform tags against the hashicorp/aws provider schema (${SCHEMAS_DIR})`;
+  }
+  return `schemas: ${SCHEMAS_DIR} not found: built-in kinds are validated strictly against Kubernetes ${BUILTIN_K8S_VERSION} ` +
+    `(kubernetes-types) only; custom resources are NOT validated, and the ${SHARED_K8S_VERSIONS.join('/')} and ` +
+    'CRD/provider-schema tests are skipped (clone with shared/ beside the repository for the full cross-check)';
+}
 
 const COMBINATORS = ['allOf', 'anyOf', 'oneOf'];
 
@@ -79,8 +116,9 @@ function newAjv(): Ajv {
 function requireDir(p: string, what: string): string {
   if (!fs.existsSync(p)) {
     throw new Error(
-      `Schema folder missing: ${p} (${what}). The repository must be cloned with shared/schemas beside it ` +
-      '(see shared/schemas/README.md); schema validation cannot run without it.',
+      `Schema folder missing: ${p} (${what}). Clone the repository with shared/schemas beside it ` +
+      `(see shared/schemas/README.md); without it only the built-in Kubernetes ${BUILTIN_K8S_VERSION} schema is available ` +
+      '(use K8S_VERSIONS, or hasSchemaVersion(), to choose versions).',
     );
   }
   return p;
@@ -92,31 +130,55 @@ function gvkKey(apiVersion: string, kind: string): string {
 }
 
 class KubernetesSchema {
-  private readonly ajv = newAjv();
-  private readonly index = new Map<string, string>();
-  private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly id: string;
-
-  constructor(public readonly version: string, file: string) {
+  /** The schemas of the Kubernetes OpenAPI definitions of ../shared/schemas/kubernetes/<version>.json. */
+  public static fromSharedFile(version: string, file: string): KubernetesSchema {
     const doc = JSON.parse(fs.readFileSync(file, 'utf-8'));
     const defs = doc.definitions as Record<string, any>;
+    const index = new Map<string, string>();
     for (const [name, def] of Object.entries(defs)) {
       for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
         const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
         // the first definition wins (a kind is listed once per group/version in the OpenAPI spec)
-        if (!this.index.has(gvkKey(apiVersion, gvk.kind))) this.index.set(gvkKey(apiVersion, gvk.kind), name);
+        if (!index.has(gvkKey(apiVersion, gvk.kind))) index.set(gvkKey(apiVersion, gvk.kind), name);
       }
     }
     // IntOrString and Quantity: strings and numbers (one clear error instead of a oneOf cascade)
     defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] = { type: ['string', 'number'] };
     defs['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { type: ['string', 'number'] };
     strictify(doc);
+    return new KubernetesSchema(version, defs, index, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+  }
+
+  /** The built-in schemas (kubernetes-types; already strict). */
+  public static builtIn(): KubernetesSchema {
+    const s = loadKubernetesTypesSchema();
+    return new KubernetesSchema(s.version, s.definitions, new Map(Object.entries(s.kinds)), OBJECT_META);
+  }
+
+  private readonly ajv = newAjv();
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly id: string;
+  /** The API groups of the built-in kinds. */
+  private readonly groups: Set<string>;
+
+  private constructor(public readonly version: string, defs: Record<string, any>, private readonly index: Map<string, string>,
+    public readonly objectMeta: string) {
+    this.groups = new Set([...index.keys()].filter(k => k.includes('/')).map(k => k.slice(0, k.indexOf('/'))));
     this.id = `https://schemas.shipshape.invalid/kubernetes/${version}.json`;
     this.ajv.addSchema({ $id: this.id, definitions: defs });
   }
 
   public has(apiVersion: string, kind: string): boolean {
     return this.index.has(gvkKey(apiVersion, kind));
+  }
+
+  /**
+   * Whether `apiVersion` belongs to one of Kubernetes' own API groups (the core group, a group of the built-in
+   * kinds, or the retired `extensions`), as opposed to a custom resource's group.
+   */
+  public isBuiltInApiVersion(apiVersion: string): boolean {
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    return group === '' || group === 'extensions' || this.groups.has(group);
   }
 
   /** Compiles (once) the validator of a definition, by apiVersion+kind or by definition name. */
@@ -142,15 +204,23 @@ let crdAjv: Ajv | undefined;
 function kubernetes(version: string): KubernetesSchema {
   let s = kubernetesCache.get(version);
   if (!s) {
-    const dir = requireDir(path.join(SCHEMAS_DIR, 'kubernetes'), 'Kubernetes OpenAPI definitions');
-    const file = path.join(dir, `${version}.json`);
-    if (!fs.existsSync(file)) {
-      throw new Error(`Schema file missing: ${file} (Kubernetes ${version} definitions); see shared/schemas/README.md.`);
+    if (version === BUILTIN_K8S_VERSION && !hasSharedVersion(version)) {
+      s = KubernetesSchema.builtIn();
+    } else {
+      const dir = requireDir(path.join(SCHEMAS_DIR, 'kubernetes'), `Kubernetes ${version} OpenAPI definitions`);
+      const file = path.join(dir, `${version}.json`);
+      if (!fs.existsSync(file)) {
+        throw new Error(`Schema file missing: ${file} (Kubernetes ${version} definitions); see shared/schemas/README.md.`);
+      }
+      s = KubernetesSchema.fromSharedFile(version, file);
     }
-    s = new KubernetesSchema(version, file);
     kubernetesCache.set(version, s);
   }
   return s;
+}
+
+function hasSharedVersion(version: string): boolean {
+  return SHARED_SCHEMAS && fs.existsSync(path.join(SCHEMAS_DIR, 'kubernetes', `${version}.json`));
 }
 
 /** The path of the CRD schema of a custom resource type (it may not exist). */
@@ -226,19 +296,23 @@ export function validateManifest(doc: any, version: string): string[] {
     core(doc);
     return formatErrors(`${label} `, core.errors);
   }
-  const custom = crd(doc.apiVersion, doc.kind);
+  if (!SHARED_SCHEMAS && !k8s.isBuiltInApiVersion(doc.apiVersion)) {
+    // a custom resource, and no CRD schemas in this clone: not validated (global-setup.ts says so once per run)
+    return [];
+  }
+  const custom = SHARED_SCHEMAS ? crd(doc.apiVersion, doc.kind) : undefined;
   if (custom) {
     custom(doc);
     const errors = formatErrors(`${label} `, custom.errors);
     // the CRD schema leaves metadata open: check it against the Kubernetes ObjectMeta definition
     if (doc.metadata !== undefined) {
-      const meta = k8s.definition('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+      const meta = k8s.definition(k8s.objectMeta);
       meta(doc.metadata);
       errors.push(...formatErrors(`${label} `, meta.errors, '/metadata'));
     }
     return errors;
   }
-  const file = crdSchemaPath(doc.apiVersion, doc.kind);
+  const file = SHARED_SCHEMAS ? crdSchemaPath(doc.apiVersion, doc.kind) : undefined;
   return [`${label}: no schema for apiVersion "${doc.apiVersion}" kind "${doc.kind}" (not in Kubernetes ${version}` +
     (file ? `, no CRD schema at ${file}` : '') + ')'];
 }

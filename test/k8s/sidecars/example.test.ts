@@ -1,4 +1,4 @@
-import { expectValid, validateAll } from '../../util/schema';
+import { CURRENT_K8S_VERSION, expectValid, hasSchemaVersion, validateAll } from '../../util/schema';
 import { synthExample } from '../networking/traffic-util';
 
 describe('examples/sidecars', () => {
@@ -13,9 +13,14 @@ describe('examples/sidecars', () => {
     expect(pod(next).initContainers.filter((c: any) => c.restartPolicy === 'Always').map((c: any) => c.name)).toEqual(['log-shipper', 'metrics-adapter', 'ambassador']);
     expect(classic.map(d => d.kind)).toContain('PodMonitor');
     expectValid(classic);
-    expectValid(next, ['v1.36.0']);
-    // ...and only there: 1.27 has no restartPolicy on containers, which is why the target is a chart setting
-    expect(validateAll(next, ['v1.27.0'])).toContainEqual(expect.stringMatching(/initContainers\/0: unknown field "restartPolicy"/));
+    expectValid(next, [CURRENT_K8S_VERSION]);
     expect(report.summary.errors).toBe(0);
+  });
+
+  // needs the 1.27 schema of ../shared/schemas (skipped without it; the run's first line says so)
+  (hasSchemaVersion('v1.27.0') ? test : test.skip)('the 1.30 chart is not valid for 1.27, which is why the target is a chart setting', () => {
+    const next = synthExample('sidecars').files[0].docs;
+    // 1.27 has no restartPolicy on containers
+    expect(validateAll(next, ['v1.27.0'])).toContainEqual(expect.stringMatching(/initContainers\/0: unknown field "restartPolicy"/));
   });
 });

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, WebService } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
-import { expectValid } from '../../util/schema';
+import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
 import { expectError, one, policyErrors, testChart } from '../networking/traffic-util';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -121,7 +121,7 @@ describe('native sidecars on Kubernetes 1.29+', () => {
   });
 
   test('validates strictly against Kubernetes 1.36 and passes the policy pack', () => {
-    expectValid(objs, ['v1.36.0']);
+    expectValid(objs, [CURRENT_K8S_VERSION]);
     expect(policyErrors(objs)).toEqual([]);
   });
 
