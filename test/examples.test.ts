@@ -11,8 +11,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import * as YAML from 'yaml';
+import { main as shipshapeCli } from '../lib/policy/cli';
 import { discoverExamples, listFiles, synthExample } from '../scripts/synth-examples';
 import { expectValid, K8S_VERSIONS, tempDir } from './util/schema';
+import { comparableFindings, wholeOutputProblems } from './util/whole-output';
 
 const examples = discoverExamples().filter(e => e.kind === 'cdk8s');
 
@@ -93,5 +95,22 @@ describe.each(examples.map(e => [e.name, e] as const))('example %s', (_name, exa
         }
       }
     }
+  });
+
+  test('the output holds as a whole: one object per kind/namespace/name, no unresolved token, references resolve', () => {
+    expect(result!.status).toBe(0);
+    const docs = yamlFiles.flatMap(f => parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'));
+    expect(wholeOutputProblems(docs)).toEqual([]);
+  });
+
+  test('`shipshape check` on the output exits 0 with exactly the findings synth reported', async () => {
+    expect(result!.status).toBe(0);
+    const synthReport = JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    const cliJson = path.join(work, 'cli-report.json');
+    const out: string[] = [];
+    const code = await shipshapeCli(['check', outdir, '--json', cliJson], { out: s => out.push(s), err: s => out.push(s) });
+    expect({ code, out: code === 0 ? '' : out.join('') }).toEqual({ code: 0, out: '' });
+    const cliReport = JSON.parse(fs.readFileSync(cliJson, 'utf-8'));
+    expect(comparableFindings(cliReport.findings)).toEqual(comparableFindings(synthReport.findings));
   });
 });

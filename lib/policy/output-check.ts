@@ -102,8 +102,9 @@ const TOKEN_STRING = /\$\{TfToken\[|#\{TfToken\[|&\{TfToken\[|\$\{Token\[/;
 /** True when `n` is a cdktf / AWS CDK number token (a NaN-adjacent double with a marker in its top 16 bits). */
 export function isNumberToken(n: number): boolean {
   if (n >= -1e280 || !Number.isFinite(n)) return false;
-  const buf = new Float64Array([n]);
-  const top = new Uint32Array(buf.buffer)[1] >>> 16;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, n);
+  const top = view.getUint16(0); // sign and exponent bits (big-endian view)
   return top === 0xfdff || top === 0xfbff;
 }
 

@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { Suppression } from './finding';
 import { KubernetesPack } from './k8s/kubernetes-pack';
-import { IRulePack } from './rule';
-import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { outputProblems } from './output-check';
+import { IRulePack } from './rule';
 import { carryCodeSuppressions, runOverObjects } from './runner';
 import { fail } from '../core/errors';
 

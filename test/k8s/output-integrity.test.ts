@@ -1,0 +1,297 @@
+/**
+ * The output as a whole (what `kubectl apply -f dist/` and Argo CD see): collisions across charts, routes,
+ * unresolved tokens, the owned output folder (no stale file, failed synth leaves the previous output), and
+ * suppressions that travel with the objects.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { Errors } from '../../lib/core';
+import { App, HttpIngress, IngressTls, Job, NetworkPeer, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
+import { writeOwnedOutput } from '../../lib/k8s/output-folder';
+import { Policy } from '../../lib/policy';
+import { main as shipshapeCli } from '../../lib/policy/cli';
+import { isNumberToken } from '../../lib/policy/output-check';
+import { comparableFindings } from '../util/whole-output';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+
+function outdir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-output-'));
+  dirs.push(d);
+  return d;
+}
+
+/** Every file under `dir`, relative, sorted (the .shipshape state folder included). */
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p); else out.push(path.relative(dir, p));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out.sort();
+}
+
+/** Runs `fn`, expects a shipshape validation error, returns its message. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e: any) {
+    expect(Errors.isValidationError(e)).toBe(true);
+    return e.message;
+  }
+  throw new Error('expected an error');
+}
+
+function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+function web(chart: Chart, id: string, props: { name?: string } = {}): WebService {
+  const w = new WebService(chart, id, { image: IMAGE, ...props });
+  w.allowFrom(NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
+  return w;
+}
+
+describe('collisions: one object per kind, namespace and name across the whole app', () => {
+  test('two charts with one object name fail synth, name both construct paths, and write nothing', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    web(new Chart(app, 'team-a', { namespace: 'shop' }), 'api');
+    web(new Chart(app, 'team-b', { namespace: 'shop' }), 'api');
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toContain('nothing was written');
+    expect(msg).toContain('team-b/api/Deployment: metadata.name ("api") must be unique per kind and namespace, but team-a/api/Deployment also writes Deployment shop/api');
+    expect(msg).toContain('team-b/api/ServiceAccount');
+    expect(msg).toContain('give one of them another name');
+    expect(files(dir)).toEqual([]);
+  });
+
+  test('the same name in two namespaces is fine', () => {
+    const app = new App({ outdir: outdir() });
+    web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
+    web(new Chart(app, 'b', { namespace: 'shop-staging' }), 'api');
+    expect(() => quietly(() => app.synth())).not.toThrow();
+  });
+
+  test('a Job and a ScheduledJob of one name collide on their ServiceAccount and NetworkPolicy without the user naming anything twice', () => {
+    const app = new App({ outdir: outdir() });
+    const chart = new Chart(app, 'batch', { namespace: 'jobs' });
+    new Job(chart, 'report', { image: IMAGE });
+    new ScheduledJob(new Construct(chart, 'nightly'), 'report', { image: IMAGE, schedule: Schedule.cron('0 3 * * *') });
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toContain('batch/nightly/report/ServiceAccount: metadata.name ("report") must be unique per kind and namespace, but batch/report/ServiceAccount also writes ServiceAccount jobs/report');
+    expect(msg).toContain('batch/nightly/report/NetworkPolicy');
+  });
+
+  test('a plain cdk8s object beside a shipshape construct of the same name is noticed', () => {
+    const app = new App({ outdir: outdir() });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    web(chart, 'api');
+    new ApiObject(chart, 'legacy-sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/legacy-sa: metadata.name ("api") must be unique per kind and namespace, but shop/api/ServiceAccount also writes ServiceAccount shop/api');
+  });
+
+  test('cluster-scoped objects collide whatever namespace they are written with', () => {
+    const app = new App({ outdir: outdir(), policy: false });
+    new ApiObject(new Chart(app, 'a', { namespace: 'x' }), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    new ApiObject(new Chart(app, 'b', { namespace: 'y' }), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    expect(errorOf(() => app.synth())).toContain('b/ns: metadata.name ("shop") must be unique per kind and namespace, but a/ns also writes Namespace shop');
+  });
+
+  test('the same host and path routed by two Ingresses in different charts fail synth', () => {
+    const app = new App({ outdir: outdir() });
+    const tls = IngressTls.secret('shop-tls');
+    const a = new Chart(app, 'a', { namespace: 'shop' });
+    const b = new Chart(app, 'b', { namespace: 'shop-v2' });
+    new HttpIngress(a, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: web(a, 'api') }] }], tls, ingressClassName: 'nginx' });
+    new HttpIngress(b, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: web(b, 'api') }] }], tls, ingressClassName: 'nginx' });
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toMatch(/b\/www\/Ingress: spec\.rules\[0\]\.http\.paths\[0\] \(host "shop\.example\.com", path "\/" \(Prefix\), ingress class "nginx"\) is also routed by a\/www\/Ingress \(Ingress shop\/www/);
+    expect(msg).toContain('give each route its own host or path');
+  });
+
+  test('one object name in FILE_PER_RESOURCE layout across namespaces would overwrite a file: refused', () => {
+    const app = new App({ outdir: outdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
+    web(new Chart(app, 'b', { namespace: 'shop-staging' }), 'api');
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('b/api/Deployment: output file ("Deployment.api.k8s.yaml") is also written by a/api/Deployment');
+  });
+});
+
+describe('unresolved tokens never reach the YAML', () => {
+  test('a Terraform token in an annotation fails synth naming the object, the field and how to supply a literal', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const arn = Token.asString({ resolve: () => 'arn:aws:iam::123456789012:role/x' });
+    new WebService(chart, 'api', { image: IMAGE, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': arn } });
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toMatch(/shop\/api\/ServiceAccount: metadata\.annotations\["eks\.amazonaws\.com\/role-arn"\] \("\$\{TfToken\[TOKEN\.\d+\]\}"\) of ServiceAccount shop\/api is an unresolved Terraform \(cdktf\) token; /);
+    expect(msg).toContain('pass a literal known at synth (for an IAM role ARN, give the cluster its account id, or use EKS Pod Identity');
+    expect(files(dir)).toEqual([]);
+  });
+
+  test('number and list tokens are caught too, and synthYaml refuses them as well', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const n = Token.asNumber({ resolve: () => 3 });
+    expect(isNumberToken(n)).toBe(true);
+    expect(isNumberToken(-1e300)).toBe(false);
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { port: n as any, hosts: Token.asList({ resolve: () => [] })[0] } });
+    const msg = errorOf(() => quietly(() => app.synthYaml()));
+    expect(msg).toMatch(/shop\/cm: data\.port \(-[0-9.e+]+\) of ConfigMap shop\/cm is an unresolved number token/);
+    expect(msg).toMatch(/shop\/cm: data\.hosts \("#\{TfToken\[TOKEN\.\d+\]\}"\) of ConfigMap shop\/cm is an unresolved Terraform \(cdktf\) token/);
+  });
+});
+
+describe('the app owns its output folder', () => {
+  function build(dir: string, chartId: string, extra?: (c: Chart) => void): App {
+    const app = new App({ outdir: dir });
+    const chart = new Chart(app, chartId, { namespace: 'shop' });
+    web(chart, 'api');
+    extra?.(chart);
+    return app;
+  }
+
+  test('renaming a chart leaves no stale file; the record lists what was written', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop-v1').synth());
+    expect(fs.existsSync(path.join(dir, 'shop-v1.k8s.yaml'))).toBe(true);
+    quietly(() => build(dir, 'shop-v2').synth());
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop-v2.k8s.yaml']);
+    const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
+    expect(record).toEqual({ format: 'shipshape-output/v1', files: ['shop-v2.k8s.yaml'] });
+  });
+
+  test('a file the app did not write is never deleted, and a manifest-like one is pointed out', () => {
+    const dir = outdir();
+    fs.writeFileSync(path.join(dir, 'hand-written.yaml'), 'kind: ConfigMap\n');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine\n');
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      build(dir, 'shop').synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['hand-written.yaml', 'notes.txt', 'shop.k8s.yaml']);
+    expect(stderr).toContain(`shipshape: ${dir} also holds hand-written.yaml, which this app did not write`);
+  });
+
+  test('reports live in .shipshape/, out of the way of kubectl apply -f on the folder', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop').synth());
+    expect(files(dir)).toEqual(['.shipshape/output.json', '.shipshape/policy-report.json', '.shipshape/policy-report.sarif', 'shop.k8s.yaml']);
+  });
+
+  test('a synth that fails its policy check leaves the previous output untouched, says so, and writes its reports as failed', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop').synth());
+    const before = fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8');
+    const bad = build(dir, 'shop', c => new ApiObject(c, 'priv', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'priv' },
+      spec: { containers: [{ name: 'x', image: IMAGE, securityContext: { privileged: true } }] },
+    }));
+    let msg = '';
+    quietly(() => {
+      try {
+        bad.synth();
+      } catch (e: any) {
+        msg = e.message;
+      }
+    });
+    expect(msg).toContain('ERROR SS-K8S-001');
+    expect(msg).toContain(`synth failed: no manifest was written, the previous output in ${dir} is untouched; reports of this failed run: `);
+    expect(msg).toContain('.shipshape/policy-report.failed.json');
+    expect(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8')).toBe(before);
+    expect(files(dir)).toContain('.shipshape/policy-report.failed.json');
+    // the next good synth clears the failed reports
+    quietly(() => build(dir, 'shop').synth());
+    expect(files(dir)).not.toContain('.shipshape/policy-report.failed.json');
+  });
+
+  test('a write that fails half-way leaves the previous files and the record as they were', () => {
+    const dir = outdir();
+    writeOwnedOutput(dir, [{ rel: 'a.yaml', source: 'x', write: f => fs.writeFileSync(f, 'old-a') }]);
+    expect(() => writeOwnedOutput(dir, [
+      { rel: 'a.yaml', source: 'x', write: f => fs.writeFileSync(f, 'new-a') },
+      { rel: 'b.yaml', source: 'y', write: () => { throw new Error('disk full'); } },
+    ])).toThrow('disk full');
+    expect(fs.readFileSync(path.join(dir, 'a.yaml'), 'utf-8')).toBe('old-a');
+    expect(files(dir)).toEqual(['.shipshape/output.json', 'a.yaml']);
+  });
+
+  test('a tampered record never makes the app delete outside its folder', () => {
+    const dir = outdir();
+    const outside = path.join(path.dirname(dir), `${path.basename(dir)}-victim.yaml`);
+    fs.writeFileSync(outside, 'keep');
+    dirs.push(outside);
+    fs.mkdirSync(path.join(dir, '.shipshape'));
+    fs.writeFileSync(path.join(dir, '.shipshape', 'output.json'), JSON.stringify({ format: 'shipshape-output/v1', files: [`../${path.basename(outside)}`, '/etc/hostname'] }));
+    quietly(() => build(dir, 'shop').synth());
+    expect(fs.readFileSync(outside, 'utf-8')).toBe('keep');
+  });
+});
+
+describe('suppressions travel with the objects', () => {
+  function agentApp(dir: string): App {
+    const app = new App({ outdir: dir });
+    const chart = new Chart(app, 'ops', { namespace: 'ops' });
+    const api = web(chart, 'api');
+    api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    Policy.suppress(api.deployment, 'SS-K8S-010', 'the api answers on the node network for the load test');
+    return app;
+  }
+
+  test('each suppressed object carries suppress.shipshape.io/<rule>: <reason>', () => {
+    const dir = outdir();
+    quietly(() => agentApp(dir).synth());
+    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'ops.k8s.yaml'), 'utf-8')).map(d => d.toJS());
+    const deployment = docs.find(d => d.kind === 'Deployment');
+    expect(deployment.metadata.annotations['suppress.shipshape.io/SS-K8S-010']).toBe('the api answers on the node network for the load test');
+    expect(docs.filter(d => d.kind !== 'Deployment').every(d => !JSON.stringify(d).includes('suppress.shipshape.io'))).toBe(true);
+  });
+
+  test('`shipshape check` on the output exits 0 with the same findings as synth, suppressed ones included', async () => {
+    const dir = outdir();
+    quietly(() => agentApp(dir).synth());
+    const json = path.join(dir, '..', `${path.basename(dir)}-cli.json`);
+    dirs.push(json);
+    const code = await shipshapeCli(['check', dir, '--json', json], { out: () => undefined, err: () => undefined });
+    expect(code).toBe(0);
+    const synth = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    const cli = JSON.parse(fs.readFileSync(json, 'utf-8'));
+    expect(synth.findings.some((f: any) => f.suppressed)).toBe(true);
+    expect(comparableFindings(cli.findings)).toEqual(comparableFindings(synth.findings));
+  });
+
+  test('a suppression annotation written by hand on an object suppresses the rule at synth', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const chart = new Chart(app, 'ops', { namespace: 'ops' });
+    const api = web(chart, 'api');
+    api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    api.deployment.metadata.addAnnotation('suppress.shipshape.io/SS-K8S-010', 'the api answers on the node network');
+    quietly(() => app.synth());
+    const report = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    const f = report.findings.find((x: any) => x.ruleId === 'SS-K8S-010');
+    expect(f.suppressed).toEqual({ reason: 'the api answers on the node network', scope: 'ops/api/Deployment' });
+  });
+});
