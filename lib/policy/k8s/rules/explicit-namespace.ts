@@ -6,6 +6,7 @@ export const CLUSTER_SCOPED = new Set([
   'PriorityClass', 'IngressClass', 'RuntimeClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'CSIDriver', 'CSINode', 'VolumeAttachment',
   'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'GatewayClass', 'ClusterIssuer', 'ComponentStatus',
+  'NodePool', 'NodeClaim', 'EC2NodeClass', 'NodeClass',
 ]);
 
 /** SS-K8S-065 — RULES K8S-META-01. */
