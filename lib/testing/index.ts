@@ -1,0 +1,2 @@
+export { Match, Matcher, MatchResult } from './match';
+export * from './template';

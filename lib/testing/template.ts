@@ -1,0 +1,278 @@
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Match, MatchResult, matchLike } from './match';
+import { fail } from '../core/errors';
+import { Finding } from '../policy/finding';
+import { Policy } from '../policy/policy';
+import { PolicyReport } from '../policy/report';
+import { Severity } from '../policy/rule';
+import { checkObjects, ObjectInput } from '../policy/runner';
+
+/**
+ * Which findings a `Template` findings assertion looks at. Every field that is set must match.
+ */
+export interface FindingFilter {
+  /**
+   * The rule id (`SS-K8S-012`).
+   * @default - any rule
+   */
+  readonly ruleId?: string;
+  /**
+   * The severity.
+   * @default - errors and warnings
+   */
+  readonly severity?: Severity;
+  /**
+   * The object's kind (`Deployment`).
+   * @default - any kind
+   */
+  readonly kind?: string;
+  /**
+   * The object's `metadata.name`.
+   * @default - any name
+   */
+  readonly name?: string;
+  /**
+   * The object's `metadata.namespace`.
+   * @default - any namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The construct path of the object, or of one of its parents (`shop/api` matches `shop/api/deployment`).
+   * @default - anywhere
+   */
+  readonly path?: string;
+  /**
+   * Also look at findings that a suppression silences.
+   * @default false
+   */
+  readonly includeSuppressed?: boolean;
+}
+
+/**
+ * How a `Template` is made.
+ */
+export interface TemplateOptions {
+  /**
+   * Run the policy packs over the objects (the packs configured with `Policy.configure` on the app, by default the
+   * Kubernetes pack). Unlike a synth, findings never throw: assert them with `hasNoFindings` / `hasFinding`.
+   *
+   * @default true
+   */
+  readonly policy?: boolean;
+}
+
+/**
+ * The synthesized Kubernetes objects of a cdk8s chart or app, and the policy findings on them, with assertions
+ * for tests of your own constructs (modelled on the AWS CDK `assertions` module).
+ *
+ * Nothing is written to disk, and a finding never makes `fromChart` / `fromApp` throw. Objects are listed in the
+ * order cdk8s writes them (charts, then objects, in dependency order).
+ *
+ * @example
+ * const chart = new Chart(new App(), 'test');
+ * new MyTeamService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+ * const template = testing.Template.fromChart(chart);
+ * template.resourceCountIs('Deployment', 1);
+ * template.hasResourceProperties('Deployment', { spec: { replicas: 3 } });
+ * template.hasNoFindings();
+ */
+export class Template {
+  /** The objects of one chart; the policy runs over them alone. */
+  public static fromChart(chart: Chart, options: TemplateOptions = {}): Template {
+    return new Template(chart.node.root, [chart], options);
+  }
+
+  /** The objects of every chart of an app (a shipshape `k8s.App` or a plain cdk8s `App`). */
+  public static fromApp(app: App, options: TemplateOptions = {}): Template {
+    return new Template(app, topology(app).filter((c): c is Chart => Chart.isChart(c)), options);
+  }
+
+  /** The synthesized objects (what `cdk8s synth` writes), in output order. */
+  public readonly manifests: { [key: string]: any }[];
+
+  /**
+   * The policy report (every finding, suppressed ones included, and the rules that ran).
+   * @default - undefined when the template was made with `policy: false`
+   */
+  public readonly report?: PolicyReport;
+
+  private readonly paths: string[];
+
+  private constructor(root: IConstruct, charts: Chart[], options: TemplateOptions) {
+    const objects: ObjectInput[] = [];
+    for (const chart of charts) objects.push(...render(chart));
+    this.manifests = objects.map(o => o.manifest);
+    this.paths = objects.map(o => o.path);
+    if (options.policy ?? true) {
+      this.report = checkObjects(root, objects, Policy._packsFor(root));
+    }
+  }
+
+  /** The findings that no suppression silences (errors and warnings). */
+  public get findings(): Finding[] {
+    return this.report ? this.report.findings.filter(f => f.suppression === undefined) : [];
+  }
+
+  /** Asserts that there are exactly `count` objects of `kind`. */
+  public resourceCountIs(kind: string, count: number): void {
+    const n = this.ofKind(kind).length;
+    if (n !== count) {
+      fail('Template', 'resourceCountIs', kind, `expected ${count} ${kind} object(s), found ${n}`, `the objects are: ${this.inventory()}`);
+    }
+  }
+
+  /** Asserts that exactly `count` objects of `kind` match `props` (a partial pattern, see `Match`). */
+  public resourcePropertiesCountIs(kind: string, props: { [key: string]: any }, count: number): void {
+    const n = this.findResources(kind, props).length;
+    if (n !== count) {
+      fail('Template', 'resourcePropertiesCountIs', kind, `expected ${count} ${kind} object(s) matching the pattern, found ${n}`,
+        `the objects are: ${this.inventory()}`);
+    }
+  }
+
+  /**
+   * Asserts that at least one object of `kind` matches `props`, a partial pattern of the whole manifest
+   * (`{ metadata: { name: 'api' }, spec: { replicas: 3 } }`): plain objects match when they have at least the keys
+   * given, at every depth; use `Match` for arrays and looser comparisons. The error names the closest object and
+   * where it differs.
+   */
+  public hasResourceProperties(kind: string, props: { [key: string]: any }): void {
+    const candidates = this.ofKind(kind);
+    if (candidates.length === 0) {
+      fail('Template', 'hasResourceProperties', kind, `expected a ${kind} object, found none`, `the objects are: ${this.inventory()}`);
+    }
+    let closest: { index: number; result: MatchResult } | undefined;
+    for (const i of candidates) {
+      const result = matchLike(Match.objectLike(props), this.manifests[i]);
+      if (!result.hasFailed()) return;
+      if (!closest || result.failures.length < closest.result.failures.length) closest = { index: i, result };
+    }
+    fail('Template', 'hasResourceProperties', kind,
+      `expected a ${kind} object matching the pattern; none of the ${candidates.length} does`,
+      `the closest is ${this.describe(closest!.index)}: ${closest!.result.failures.map(stripDot).join('; ')}`);
+  }
+
+  /** Asserts that every object of `kind` (at least one) matches `props` (a partial pattern, see `hasResourceProperties`). */
+  public allResourcesProperties(kind: string, props: { [key: string]: any }): void {
+    const candidates = this.ofKind(kind);
+    if (candidates.length === 0) {
+      fail('Template', 'allResourcesProperties', kind, `expected ${kind} objects, found none`, `the objects are: ${this.inventory()}`);
+    }
+    for (const i of candidates) {
+      const result = matchLike(Match.objectLike(props), this.manifests[i]);
+      if (result.hasFailed()) {
+        fail('Template', 'allResourcesProperties', kind, `expected every ${kind} object to match the pattern`,
+          `${this.describe(i)} does not: ${result.failures.map(stripDot).join('; ')}`);
+      }
+    }
+  }
+
+  /**
+   * The objects of `kind` that match `props` (a partial pattern, see `hasResourceProperties`), in output order.
+   * @param props the pattern; default: every object of the kind
+   */
+  public findResources(kind: string, props: { [key: string]: any } = {}): { [key: string]: any }[] {
+    return this.ofKind(kind)
+      .filter(i => !matchLike(Match.objectLike(props), this.manifests[i]).hasFailed())
+      .map(i => this.manifests[i]);
+  }
+
+  /**
+   * The findings that `filter` selects (by default: every finding no suppression silences).
+   */
+  public findFindings(filter: FindingFilter = {}): Finding[] {
+    const all = this.requireReport('findFindings').findings;
+    return all.filter(f => selects(filter, f));
+  }
+
+  /**
+   * Asserts that the policy found nothing that `filter` selects (by default: no unsuppressed error or warning).
+   */
+  public hasNoFindings(filter: FindingFilter = {}): void {
+    const found = this.findFindings(filter);
+    if (found.length > 0) {
+      fail('Template', 'hasNoFindings', describeFilter(filter), `expected no finding, found ${found.length}`,
+        `fix or suppress (Policy.suppress) each: ${found.map(showFinding).join('; ')}`);
+    }
+  }
+
+  /**
+   * Asserts that rule `ruleId` reported at least one finding that `filter` selects (for example the object's
+   * `kind` and `name`).
+   */
+  public hasFinding(ruleId: string, filter: FindingFilter = {}): void {
+    const wanted = { ...filter, ruleId };
+    if (this.findFindings(wanted).length === 0) {
+      const all = this.requireReport('hasFinding').findings;
+      fail('Template', 'hasFinding', describeFilter(wanted), 'expected a finding, found none',
+        all.length === 0 ? 'the policy found nothing' : `the findings are: ${all.map(showFinding).join('; ')}`);
+    }
+  }
+
+  private ofKind(kind: string): number[] {
+    const out: number[] = [];
+    this.manifests.forEach((m, i) => {
+      if (m?.kind === kind) out.push(i);
+    });
+    return out;
+  }
+
+  private describe(i: number): string {
+    const m = this.manifests[i] ?? {};
+    const ns = m.metadata?.namespace ? `${m.metadata.namespace}/` : '';
+    return `${m.kind} ${ns}${m.metadata?.name ?? '<unnamed>'} (${this.paths[i]})`;
+  }
+
+  private inventory(): string {
+    if (this.manifests.length === 0) return 'none';
+    return this.manifests.map((_, i) => this.describe(i)).join(', ');
+  }
+
+  private requireReport(method: string): PolicyReport {
+    if (!this.report) {
+      fail('Template', method, 'policy: false', 'needs the policy findings', 'make the template with the policy on (the default)');
+    }
+    return this.report;
+  }
+}
+
+function selects(filter: FindingFilter, f: Finding): boolean {
+  if (!filter.includeSuppressed && f.suppression !== undefined) return false;
+  if (filter.ruleId !== undefined && f.ruleId !== filter.ruleId) return false;
+  if (filter.severity !== undefined && f.severity !== filter.severity) return false;
+  if (filter.kind !== undefined && f.kind !== filter.kind) return false;
+  if (filter.name !== undefined && f.name !== filter.name) return false;
+  if (filter.namespace !== undefined && f.namespace !== filter.namespace) return false;
+  if (filter.path !== undefined && f.path !== filter.path && !f.path.startsWith(`${filter.path}/`)) return false;
+  return true;
+}
+
+function describeFilter(filter: FindingFilter): string {
+  const parts = Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+  return parts.length > 0 ? parts.join(' ') : 'any finding';
+}
+
+function showFinding(f: Finding): string {
+  const ns = f.namespace ? `${f.namespace}/` : '';
+  return `${f.ruleId} (${f.severity}) ${f.kind} ${ns}${f.name ?? '<unnamed>'} at ${f.path}: ${f.message}`;
+}
+
+const stripDot = (s: string) => (s.startsWith('.') ? s.slice(1) : s);
+
+/** Constructs under `root` in dependency order (what cdk8s uses to order charts and objects). */
+function topology(root: IConstruct): IConstruct[] {
+  return new DependencyGraph(root.node).topology();
+}
+
+/** A chart's objects as cdk8s writes them, with the construct path of each. */
+function render(chart: Chart): ObjectInput[] {
+  const chartPath = chart.node.path;
+  if (chart.toJson !== Chart.prototype.toJson) {
+    // a chart that renders itself: its objects carry the chart's path
+    return chart.toJson().map((manifest: any) => ({ manifest, path: chartPath, chart: chartPath }));
+  }
+  return topology(chart)
+    .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart)
+    .map(o => ({ manifest: o.toJson(), path: o.node.path, chart: chartPath }));
+}
