@@ -1,2 +1,2 @@
-export { Match, Matcher, MatchResult } from './match';
+export * from './match';
 export * from './template';

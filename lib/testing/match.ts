@@ -165,7 +165,7 @@ function matchInto(pattern: unknown, actual: unknown, partial: boolean, result: 
 }
 
 /** Matches `actual` against `pattern` (a plain value or a `Matcher`); plain objects match partially. */
-export function matchLike(pattern: unknown, actual: unknown): MatchResult {
+function matchLike(pattern: unknown, actual: unknown): MatchResult {
   const result = new MatchResult();
   matchInto(pattern, actual, true, result);
   return result;

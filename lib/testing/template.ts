@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Match, MatchResult, matchLike } from './match';
+import { Match, MatchResult } from './match';
 import { fail } from '../core/errors';
 import { Finding } from '../policy/finding';
 import { Policy } from '../policy/policy';
@@ -9,14 +9,9 @@ import { Severity } from '../policy/rule';
 import { checkObjects, ObjectInput } from '../policy/runner';
 
 /**
- * Which findings a `Template` findings assertion looks at. Every field that is set must match.
+ * Which findings of a rule `Template.hasFinding` looks for. Every field that is set must match.
  */
-export interface FindingFilter {
-  /**
-   * The rule id (`SS-K8S-012`).
-   * @default - any rule
-   */
-  readonly ruleId?: string;
+export interface FindingOptions {
   /**
    * The severity.
    * @default - errors and warnings
@@ -47,6 +42,17 @@ export interface FindingFilter {
    * @default false
    */
   readonly includeSuppressed?: boolean;
+}
+
+/**
+ * Which findings a `Template` findings assertion looks at. Every field that is set must match.
+ */
+export interface FindingFilter extends FindingOptions {
+  /**
+   * The rule id (`SS-K8S-012`).
+   * @default - any rule
+   */
+  readonly ruleId?: string;
 }
 
 /**
@@ -144,7 +150,7 @@ export class Template {
     }
     let closest: { index: number; result: MatchResult } | undefined;
     for (const i of candidates) {
-      const result = matchLike(Match.objectLike(props), this.manifests[i]);
+      const result = Match.objectLike(props).test(this.manifests[i]);
       if (!result.hasFailed()) return;
       if (!closest || result.failures.length < closest.result.failures.length) closest = { index: i, result };
     }
@@ -160,7 +166,7 @@ export class Template {
       fail('Template', 'allResourcesProperties', kind, `expected ${kind} objects, found none`, `the objects are: ${this.inventory()}`);
     }
     for (const i of candidates) {
-      const result = matchLike(Match.objectLike(props), this.manifests[i]);
+      const result = Match.objectLike(props).test(this.manifests[i]);
       if (result.hasFailed()) {
         fail('Template', 'allResourcesProperties', kind, `expected every ${kind} object to match the pattern`,
           `${this.describe(i)} does not: ${result.failures.map(stripDot).join('; ')}`);
@@ -174,7 +180,7 @@ export class Template {
    */
   public findResources(kind: string, props: { [key: string]: any } = {}): { [key: string]: any }[] {
     return this.ofKind(kind)
-      .filter(i => !matchLike(Match.objectLike(props), this.manifests[i]).hasFailed())
+      .filter(i => !Match.objectLike(props).test(this.manifests[i]).hasFailed())
       .map(i => this.manifests[i]);
   }
 
@@ -201,8 +207,8 @@ export class Template {
    * Asserts that rule `ruleId` reported at least one finding that `filter` selects (for example the object's
    * `kind` and `name`).
    */
-  public hasFinding(ruleId: string, filter: FindingFilter = {}): void {
-    const wanted = { ...filter, ruleId };
+  public hasFinding(ruleId: string, options: FindingOptions = {}): void {
+    const wanted: FindingFilter = { ...options, ruleId };
     if (this.findFindings(wanted).length === 0) {
       const all = this.requireReport('hasFinding').findings;
       fail('Template', 'hasFinding', describeFilter(wanted), 'expected a finding, found none',
