@@ -1,3 +1,4 @@
+import type { HelmReleaseProfile, KarpenterNodePoolProfile, KarpenterProfile } from './karpenter-profile';
 import { EnvironmentProfile } from './profile';
 
 /**
@@ -60,6 +61,34 @@ export interface StorageClassProfile {
 }
 
 /**
+ * An ingress class the cluster offers (an IngressClass object on the Kubernetes side) and the controller that
+ * serves it.
+ */
+export interface IngressClassProfile {
+  /** The IngressClass name, for example `alb`. */
+  readonly name: string;
+  /** The controller name in `spec.controller`, for example `ingress.k8s.aws/alb` or `eks.amazonaws.com/alb`. */
+  readonly controller: string;
+  /** Whether it is the cluster's default IngressClass (used by Ingresses that name none). */
+  readonly isDefault: boolean;
+  /**
+   * The Helm release that installs the controller, when the cluster does not run it itself.
+   * @default - the controller is built into the cluster (EKS Auto Mode) or installed elsewhere
+   */
+  readonly controllerRelease?: HelmReleaseProfile;
+  /**
+   * The namespace the controller's pods run in (for NetworkPolicy peers).
+   * @default - kube-system
+   */
+  readonly controllerNamespace?: string;
+  /**
+   * Labels of the controller's pods (for NetworkPolicy peers).
+   * @default - { "app.kubernetes.io/name": <name> }
+   */
+  readonly controllerPodLabels?: { [key: string]: string };
+}
+
+/**
  * An IAM identity bound to one Kubernetes ServiceAccount.
  */
 export interface WorkloadIdentityProfile {
@@ -115,4 +144,31 @@ export interface ClusterProfile {
   readonly oidcIssuerOutput: string;
   /** The workload identities (IAM roles bound to ServiceAccounts). */
   readonly workloadIdentities: WorkloadIdentityProfile[];
+  /**
+   * Karpenter on the cluster: controller release, node class and node pools.
+   * @default - Karpenter is not installed
+   */
+  readonly karpenter?: KarpenterProfile;
+  /**
+   * Whether EKS Auto Mode runs the cluster's compute, block storage and load balancing.
+   * @default false
+   */
+  readonly autoMode?: boolean;
+  /**
+   * NodePools for EKS Auto Mode beside its built-in ones (karpenter.sh NodePools on the
+   * eks.amazonaws.com `default` NodeClass).
+   * @default - none
+   */
+  readonly autoModeNodePools?: KarpenterNodePoolProfile[];
+  /**
+   * The ingress classes the cluster offers.
+   * @default - none known: Ingresses name their class themselves
+   */
+  readonly ingressClasses?: IngressClassProfile[];
+  /**
+   * Helm releases the cluster needs besides its managed add-ons (controllers whose IAM identity the cluster
+   * created), for a GitOps tool or `helm upgrade --install` to install.
+   * @default - none
+   */
+  readonly helmReleases?: HelmReleaseProfile[];
 }

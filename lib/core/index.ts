@@ -5,3 +5,6 @@ export * from './image';
 export * from './profile';
 export * from './labels';
 export * from './cluster-profile';
+export * from './karpenter-profile';
+export * from './validators';
+export * from './instance-types';

@@ -2,9 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ClusterProfile } from '../core/cluster-profile';
+import { clusterProblems, SYSTEM_NAMESPACES } from './cluster-check';
+import { ClusterContext } from './cluster-context';
+import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { duplicateFileProblems, PlannedFile, STATE_DIR, writeOwnedOutput } from './output-folder';
+import { KubernetesTarget, KubernetesVersion } from './target';
+import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile } from './yaml';
-import { assertOutput, outputProblems, throwProblems } from '../policy/output-check';
+import { outputProblems, throwProblems } from '../policy/output-check';
 import { PolicyReport } from '../policy/report';
 import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
 
@@ -21,6 +27,21 @@ export interface AppProps extends Cdk8sAppProps {
    * @default true
    */
   readonly policy?: boolean;
+  /**
+   * The cluster the app is for (`aws.EksCluster.profile`, or a profile written for a cluster shipshape did not
+   * create). Its facts reach the workloads: the Kubernetes version becomes the app's `KubernetesTarget`, stateful
+   * workloads default to its default StorageClass, and synth refuses a pod no node pool can take (taints,
+   * selectors, affinity, requests against the largest instance type), a claim or Ingress naming a class the
+   * cluster lacks, and an object in a namespace that does not exist.
+   * @default - no cluster: none of these checks
+   */
+  readonly cluster?: ClusterProfile;
+  /**
+   * With a `cluster`: add a `ClusterResources` chart holding the cluster's StorageClasses and IngressClasses and a
+   * Namespace (with Pod Security labels) for every namespace the app uses, which every other chart depends on.
+   * @default true
+   */
+  readonly clusterResources?: boolean;
 }
 
 /**
@@ -53,9 +74,56 @@ export class App extends Cdk8sApp {
    */
   public readonly policy: boolean;
 
+  /**
+   * The cluster the app is for.
+   * @default - none
+   */
+  public readonly cluster?: ClusterProfile;
+  private readonly clusterResources: boolean;
+
   constructor(props: AppProps = {}) {
     super(props);
     this.policy = props.policy ?? true;
+    this.cluster = props.cluster;
+    this.clusterResources = props.clusterResources ?? true;
+    if (props.cluster) {
+      ClusterContext.set(this, props.cluster);
+      KubernetesTarget.set(this, KubernetesVersion.of(props.cluster.kubernetesVersion));
+    }
+  }
+
+  /**
+   * With a cluster: the ClusterResources chart, holding a Namespace for every namespace the app's objects use
+   * (enforcing the least strict Pod Security level a workload there needs), and every other chart depending on it.
+   */
+  private prepareCluster(): void {
+    const cluster = this.cluster;
+    if (!cluster || !this.clusterResources) return;
+    let resources = this.node.tryFindChild(ClusterResources.ID) as ClusterResources | undefined;
+    if (!resources) resources = new ClusterResources(this, ClusterResources.ID, { cluster });
+    const defined = new Set<string>(SYSTEM_NAMESPACES);
+    const used = new Set<string>();
+    const needs = new Map<string, { level: string; reason: string }>();
+    for (const c of this.node.findAll()) {
+      if (Chart.of(c) === resources) continue;
+      if (ApiObject.isApiObject(c)) {
+        const obj = c as ApiObject;
+        if (obj.kind === 'Namespace' && obj.metadata.name) defined.add(obj.metadata.name);
+        else if (obj.metadata.namespace) used.add(obj.metadata.namespace);
+      } else if (Workload.isWorkload(c)) {
+        const w = c as Workload;
+        const need = w._podSecurityNeed();
+        if (need && !needs.has(w.namespace)) needs.set(w.namespace, need);
+      }
+    }
+    for (const ns of [...used].sort()) {
+      if (defined.has(ns)) continue;
+      const need = needs.get(ns);
+      resources.addNamespace(ns, need ? { enforce: need.level as PodSecurityLevel, reason: need.reason } : {});
+    }
+    for (const chart of this.node.children) {
+      if (Chart.isChart(chart) && chart !== resources && !chart.node.dependencies.includes(resources)) chart.node.addDependency(resources);
+    }
   }
 
   /**
@@ -65,6 +133,7 @@ export class App extends Cdk8sApp {
    * `policy: false`), and no manifest file is written when any of them fails.
    */
   public synth(): void {
+    this.prepareCluster();
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
@@ -76,7 +145,7 @@ export class App extends Cdk8sApp {
     const files = this.planFiles(rendered, hasDependantCharts);
 
     // the output as a whole: nothing is written when it does not hold together
-    const problems = [...outputProblems(objects), ...duplicateFileProblems(files)];
+    const problems = [...outputProblems(objects), ...duplicateFileProblems(files), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
     const stateDir = path.join(this.outdir, STATE_DIR);
@@ -162,13 +231,15 @@ export class App extends Cdk8sApp {
    * are written).
    */
   public synthYaml(): string {
+    this.prepareCluster();
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synthYaml(): resolve dependencies, then validate
     resolveDependenciesOnce(all);
     validateOnce(all);
     const rendered = appCharts(this).map(renderChart);
     const objects = policyObjects(rendered);
-    assertOutput(objects);
+    const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
+    if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
     if (this.policy) {
       const report = _checkPolicy(this, objects);
       if (report.hasErrors) throw new Error(report.summary(true));

@@ -2,6 +2,7 @@ export * from './env';
 export * from './probe';
 export * from './replicas';
 export * from './workload';
+export * from './placement';
 export * from './web-service';
 export * from './cron';
 export * from './storage';

@@ -6,9 +6,15 @@ import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
+import { Validators } from '../../core/validators';
+import { covers } from '../../policy/internal';
+import { Policy } from '../../policy/policy';
 
 /** The annotation that records why a NodeAgent has host access. */
 const HOST_ACCESS_ANNOTATION = 'shipshape.io/host-access-reason';
+const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
+/** The policy rules a hostPath volume breaks (RULES.md K8S-SEC-11 and the restricted volume types). */
+const HOST_PATH_RULES = ['SS-K8S-011', 'SS-K8S-013'];
 
 /**
  * What a hostPath must be on the node (checked by the kubelet before mounting).
@@ -89,6 +95,11 @@ export class HostAccess {
     return new HostAccess('capability', reason, { name });
   }
 
+  /** True when `x` is a HostAccess, also one made by another copy of the shipshape library. */
+  public static isHostAccess(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[HOST_ACCESS] === true;
+  }
+
   /** `hostPath`, `hostNetwork`, `hostPID` or `capability`. */
   public readonly kind: string;
   /** Why the access is needed. */
@@ -97,6 +108,7 @@ export class HostAccess {
   public readonly _options: any;
 
   private constructor(kind: string, reason: string, options: any) {
+    Object.defineProperty(this, HOST_ACCESS, { value: true });
     this.kind = kind;
     this.reason = reason;
     this._options = options;
@@ -149,8 +161,8 @@ export interface NodeAgentProps extends WorkloadProps {
    */
   readonly startup?: Probe;
   /**
-   * Tolerate every taint, so the agent runs on every node (control-plane and dedicated nodes included).
-   * @default false
+   * Tolerate every taint, so the agent runs on every node of every pool (dedicated and spot pools included).
+   * @default - true, unless `tolerations` or `placement` say where the agent runs
    */
   readonly tolerateAllTaints?: boolean;
   /**
@@ -203,6 +215,15 @@ export class NodeAgent extends Workload {
   private readonly ports: ContainerPort[];
   private readonly capabilities: string[] = [];
 
+  /**
+   * Host access needs the namespace to enforce Pod Security `privileged`.
+   * @internal
+   */
+  public _podSecurityNeed(): { level: string; reason: string } | undefined {
+    if (this.hostAccess.length === 0) return undefined;
+    return { level: 'privileged', reason: `node agent ${this.name}: ${this.hostAccess.map(h => h.reason).join('; ')}` };
+  }
+
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     super(scope, id, props, 'node-agent');
     this.ports = checkPorts(this, 'ports', props.ports ?? [], []);
@@ -222,7 +243,7 @@ export class NodeAgent extends Workload {
     const seen = new Set<string>();
     this.hostAccess.forEach((h, i) => {
       const prop = `hostAccess[${i}]`;
-      if (!(h instanceof HostAccess)) fail(this, prop, h, 'must be a HostAccess', "use HostAccess.hostPath({...}), HostAccess.hostNetwork('why') ...");
+      if (!HostAccess.isHostAccess(h)) fail(this, prop, h, 'must be a HostAccess', "use HostAccess.hostPath({...}), HostAccess.hostNetwork('why') ...");
       const reason = checkReason(this, `${prop}.reason`, h.reason);
       switch (h.kind) {
         case 'hostPath': {
@@ -266,14 +287,15 @@ export class NodeAgent extends Workload {
     }
 
     const tolerations: any[] = [];
-    if (props.tolerateAllTaints) tolerations.push({ operator: 'Exists' });
+    // a node agent belongs on every node: tolerate every taint unless told where to run
+    if (props.tolerateAllTaints ?? (props.tolerations === undefined && props.placement === undefined)) tolerations.push({ operator: 'Exists' });
     (props.tolerations ?? []).forEach((t, i) => {
-      if (t.effect !== undefined && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
-        fail(this, `tolerations[${i}].effect`, t.effect, 'must be NoSchedule, PreferNoSchedule or NoExecute', 'use one of them, or leave it out for every effect');
-      }
+      if (t.effect !== undefined) Validators.taintEffect(this, `tolerations[${i}].effect`, t.effect);
       if (t.key === undefined && t.value !== undefined) {
         fail(this, `tolerations[${i}].value`, t.value, 'needs a key', 'set key too, or leave value out to match any value');
       }
+      if (t.key !== undefined) Validators.taintKey(this, `tolerations[${i}].key`, t.key);
+      if (t.value !== undefined) Names.labelValue(this, `tolerations[${i}].value`, t.value);
       const r: any = {};
       if (t.key !== undefined) r.key = t.key;
       r.operator = t.value !== undefined ? 'Equal' : 'Exists';
@@ -281,12 +303,13 @@ export class NodeAgent extends Workload {
       if (t.effect !== undefined) r.effect = t.effect;
       tolerations.push(r);
     });
-    for (const [k, v] of Object.entries(props.nodeSelector ?? {})) Names.labelValue(this, `nodeSelector.${k}`, v);
+    Validators.labels(this, 'nodeSelector', props.nodeSelector ?? {});
 
     const extraPodSpec: any = { ...podExtra };
     if (tolerations.length) extraPodSpec.tolerations = tolerations;
     if (props.nodeSelector && Object.keys(props.nodeSelector).length) extraPodSpec.nodeSelector = { ...props.nodeSelector };
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts });
+    this.node.addValidation({ validate: () => this._hostPathRefusals() });
     template();
 
     this.daemonSet = new ApiObject(this, 'DaemonSet', {
@@ -306,6 +329,28 @@ export class NodeAgent extends Workload {
 
   public get containerPorts(): number[] {
     return this.ports.map(p => p.port);
+  }
+
+  /**
+   * At synth under a `k8s.App` that runs the policy: a hostPath the policy would refuse, named with its path
+   * and the exact call that accepts it (the refusal of the rules alone names neither).
+   * @internal
+   */
+  private _hostPathRefusals(): string[] {
+    const paths = this.hostAccess.map((h, i) => ({ h, i })).filter(x => x.h.kind === 'hostPath');
+    if (paths.length === 0 || (this.node.root as any).policy !== true) return [];
+    const ds = this.daemonSet.node.path;
+    const suppressions = Policy.suppressionsOf(this);
+    const running = Policy._packsFor(this).flatMap(p => p.rules.map(r => r.id));
+    const open = HOST_PATH_RULES.filter(id => running.includes(id) && !suppressions.some(s => s.ruleId === id && covers(s.path, ds)));
+    if (open.length === 0) return [];
+    return paths.map(({ h, i }) => {
+      const o = h._options as HostPathOptions;
+      const reason = JSON.stringify(h.reason);
+      const calls = open.map(id => `policy.Policy.suppress(agent, '${id}', ${reason})`).join(' and ');
+      return `${this.node.path}: hostAccess[${i}].path (${JSON.stringify(o.path)}) mounts a directory of the node, which the policy refuses (${open.join(', ')}) `
+        + `unless it is accepted with a reason; if the agent needs ${o.path}, accept it with ${calls} (agent being the NodeAgent ${this.node.path})`;
+    });
   }
 
   /** @internal */

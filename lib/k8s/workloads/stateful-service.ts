@@ -7,6 +7,7 @@ import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, V
 import { IWorkload, Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
+import { ClusterContext } from '../cluster-context';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { MemoryQuantity } from '../../core/quantity';
 
@@ -214,6 +215,8 @@ export class StatefulService extends Workload implements IStatefulService {
     this.claims = this.checkClaims(props.volumes ?? []);
 
     const spread = props.spread ?? defaults.spread;
+    // with a known cluster, claims that name no class get the cluster's default class by name
+    const defaultClass = ClusterContext.of(this)?.storageClasses?.find(sc => sc.isDefault)?.name;
     const podTemplate = () => this._renderPodTemplate({
       terminationGracePeriodSeconds: grace,
       extraPodSpec: spread ? this.spreadSpec() : undefined,
@@ -246,7 +249,7 @@ export class StatefulService extends Workload implements IStatefulService {
             metadata: { name: c.name, labels: { ...this.labels } },
             spec: {
               accessModes: [c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE],
-              ...(c.storageClassName ? { storageClassName: c.storageClassName } : {}),
+              ...(c.storageClassName ?? defaultClass ? { storageClassName: c.storageClassName ?? defaultClass } : {}),
               resources: { requests: { storage: c.size } },
             },
           })) : undefined,

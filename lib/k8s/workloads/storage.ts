@@ -34,7 +34,7 @@ export interface VolumeClaim {
   /**
    * The StorageClass (for example `gp3`). Prefer a class with `volumeBindingMode: WaitForFirstConsumer`, so each
    * volume is created in the zone its pod is scheduled to.
-   * @default - the cluster's default StorageClass
+   * @default - the cluster's default StorageClass (named explicitly when the app knows its cluster, `App({ cluster })`)
    */
   readonly storageClassName?: string;
   /**

@@ -1,15 +1,19 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { WorkloadIdentityProfile } from '../../core/cluster-profile';
 import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
-import { INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
+import { Validators } from '../../core/validators';
+import { checkPeerConfig, INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
+import { ClusterContext } from '../cluster-context';
 import { KubernetesTarget } from '../target';
 import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
+import { Placement } from './placement';
 
 /**
  * Resource requests and limits for the main container.
@@ -191,6 +195,30 @@ export interface WorkloadProps {
    * @default - none
    */
   readonly podAnnotations?: { [key: string]: string };
+  /**
+   * Where the pods run: a node pool (or several) of the cluster, referred to by its profile. The node selector
+   * (or node affinity) and exactly the tolerations the pools' taints need are derived from it.
+   * @default - Placement.untaintedNodes(): the nodes without taints (node agents: every node)
+   */
+  readonly placement?: Placement;
+  /**
+   * The CPU architectures the image is built for (`amd64`, `arm64`). With one architecture, the pods get a
+   * `kubernetes.io/arch` node selector; a placement on pools of only other architectures is refused.
+   * @default - not declared: no architecture selector and no check
+   */
+  readonly imageArchitectures?: string[];
+  /**
+   * The name of the ServiceAccount the workload creates and its pods run as.
+   * @default - the identity's ServiceAccount when `identity` is set, else the workload's `name`
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The AWS IAM identity of the pods: the profile `aws.WorkloadIdentity.profile` gives (a handle from the AWS
+   * side, never a string). The ServiceAccount takes the identity's name and, for IRSA, its role annotation; the
+   * NetworkPolicy lets the pods reach the AWS APIs (HTTPS) and, for EKS Pod Identity, the node's Pod Identity agent.
+   * @default - no AWS identity
+   */
+  readonly identity?: WorkloadIdentityProfile;
 }
 
 /**
@@ -219,8 +247,9 @@ export interface IWorkload extends IConstruct, INetworkPeer {
   readonly containerPorts: number[];
 }
 
-const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential|aws_secret_access_key|google_application_credentials|azure_.+key|oci_cli_key_content/i;
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const WORKLOAD = Symbol.for('shipshape.Workload');
+/** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
+const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /**
  * A container the workload's pod runs besides its main container (sidecars, init tasks).
@@ -238,6 +267,14 @@ export interface ExtraContainer {
  * the recommended labels and the NetworkPolicy. Subclasses add the controller (Deployment, StatefulSet...).
  */
 export abstract class Workload extends Construct implements IWorkload {
+  /**
+   * True when `x` is a shipshape workload, also one made by another copy of the shipshape library
+   * (a team's construct library may bring its own).
+   */
+  public static isWorkload(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[WORKLOAD] === true;
+  }
+
   public readonly name: string;
   public readonly namespace: string;
   public readonly selectorLabels: { [key: string]: string };
@@ -249,6 +286,8 @@ export abstract class Workload extends Construct implements IWorkload {
   public readonly image: ImageRef;
   /** The ServiceAccount the pods run as. */
   public readonly serviceAccount: ApiObject;
+  /** The name of the ServiceAccount the pods run as. */
+  public readonly serviceAccountName: string;
   /**
    * The NetworkPolicy selecting the pods (ingress from declared callers, egress to DNS and declared destinations).
    */
@@ -271,6 +310,7 @@ export abstract class Workload extends Construct implements IWorkload {
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, component: string) {
     super(scope, id);
+    Object.defineProperty(this, WORKLOAD, { value: true });
     this._props = props;
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
     const ns = props.namespace ?? Chart.of(this).namespace;
@@ -280,21 +320,30 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
     this.profile = props.profile ?? EnvironmentProfile.PRODUCTION;
-    this.image = ImageRef.parse(props.image, { allowLatest: props.allowLatestImage }, this, 'image');
+    this.image = ImageRef.parse(props.image, { allowLatest: props.allowLatestImage, allowLatestProp: 'allowLatestImage' }, this, 'image');
     const version = props.version ?? this.image.tag;
     const labelOptions = { name: this.name, instance: this.name, version: version && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version) ? version : undefined, component, partOf: props.partOf };
     if (props.partOf) Names.labelValue(this, 'partOf', props.partOf);
     if (props.version) Names.labelValue(this, 'version', props.version);
-    for (const [k, v] of Object.entries(props.labels ?? {})) Names.labelValue(this, `labels.${k}`, v);
+    Validators.labels(this, 'labels', props.labels ?? {});
+    Validators.annotations(this, 'podAnnotations', props.podAnnotations ?? {});
+    Validators.annotations(this, 'serviceAccountAnnotations', props.serviceAccountAnnotations ?? {});
     this.labels = { ...(props.labels ?? {}), ...RecommendedLabels.of(labelOptions) };
     this.selectorLabels = RecommendedLabels.selector(labelOptions);
 
+    const identity = props.identity;
+    this.serviceAccountName = this._serviceAccountNameOf(props);
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: this._metadata({ annotations: props.serviceAccountAnnotations }),
+      metadata: this._metadata({
+        name: this.serviceAccountName,
+        annotations: { ...(identity?.serviceAccountAnnotations ?? {}), ...(props.serviceAccountAnnotations ?? {}) },
+      }),
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
     } as any);
+
+    this.node.addValidation({ validate: () => this._clusterProblems() });
 
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -331,10 +380,10 @@ export abstract class Workload extends Construct implements IWorkload {
         fail(this, 'allowFrom.ports', p, `is not a port this workload listens on (${own.join(', ') || 'none'})`, 'name one of its container ports, or omit ports to allow all of them');
       }
     }
+    const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
+    if (!other) checkPeerConfig(this, 'allowFrom', peer.toNetworkPeer());
     this._ingress.push({ peer, ports: [...(ports ?? [])] });
-    if (peer instanceof Workload && peer !== this) {
-      peer._egress.push({ peer: this, ports: [...(ports ?? own)] });
-    }
+    other?._egress.push({ peer: this, ports: [...(ports ?? own)] });
   }
 
   /**
@@ -343,11 +392,10 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public allowTo(peer: INetworkPeer, ports?: number[]): void {
     const cfg = peer.toNetworkPeer();
-    if (peer instanceof Workload && peer !== this) peer._checkIngressAccepted(this, 'allowTo');
+    const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
+    if (other) other._checkIngressAccepted(this, 'allowTo'); else checkPeerConfig(this, 'allowTo', cfg);
     this._egress.push({ peer, ports: [...(ports ?? cfg.ports ?? [])] });
-    if (peer instanceof Workload && peer !== this) {
-      peer._ingress.push({ peer: this, ports: [...(ports ?? [])] });
-    }
+    other?._ingress.push({ peer: this, ports: [...(ports ?? [])] });
   }
 
   /**
@@ -380,6 +428,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * Adds an annotation to the pod template (for example a mesh or scraping annotation).
    */
   public addPodAnnotation(key: string, value: string): void {
+    Validators.annotationKey(this, 'podAnnotations', key);
     this._podAnnotations[key] = value;
   }
 
@@ -387,6 +436,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * Adds a label to the pod template (not to selectors).
    */
   public addPodLabel(key: string, value: string): void {
+    Validators.labelKey(this, 'podLabels', key);
     Names.labelValue(this, `podLabels.${key}`, value);
     this._podLabels[key] = value;
   }
@@ -456,6 +506,79 @@ export abstract class Workload extends Construct implements IWorkload {
   /** The sidecars added with `addSidecar`, in order. */
   public get sidecars(): ISidecar[] {
     return this._sidecars.map(s => s.sidecar);
+  }
+
+  /**
+   * The ServiceAccount name: the prop, else the identity's, else the workload's name; checked against the identity.
+   * @internal
+   */
+  private _serviceAccountNameOf(props: WorkloadProps): string {
+    const identity = props.identity;
+    if (props.serviceAccountName !== undefined) Names.dnsSubdomain(this, 'serviceAccountName', props.serviceAccountName);
+    if (!identity) return props.serviceAccountName ?? this.name;
+    if (identity.namespace !== this.namespace) {
+      fail(this, 'identity.namespace', identity.namespace, `must be the workload's namespace (${this.namespace}): the IAM role trusts exactly system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
+        `create the identity for namespace ${JSON.stringify(this.namespace)} (aws.EksCluster.addWorkloadIdentity), or move the workload`);
+    }
+    if (props.serviceAccountName !== undefined && props.serviceAccountName !== identity.serviceAccount) {
+      fail(this, 'serviceAccountName', props.serviceAccountName, `must be the identity's ServiceAccount (${identity.serviceAccount}): the IAM role trusts only that name`,
+        'leave serviceAccountName out (the identity names the ServiceAccount), or create the identity for this name');
+    }
+    if (identity.mechanism === 'irsa' && !identity.serviceAccountAnnotations?.['eks.amazonaws.com/role-arn']) {
+      fail(this, 'identity', identity.roleName, 'uses IRSA, whose ServiceAccount annotation needs the role ARN as a literal, but the ARN is only known after apply because the cluster was given no account id',
+        'give aws.EksCluster its `account` (the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
+    }
+    return identity.serviceAccount;
+  }
+
+  /**
+   * The Pod Security level the workload's namespace must enforce for its pods to be admitted, and why, when it is
+   * less strict than `restricted` (node agents with host access).
+   * @internal
+   */
+  public _podSecurityNeed(): { level: string; reason: string } | undefined {
+    return undefined;
+  }
+
+  /**
+   * The fewest replicas the workload runs (fixed count or autoscaling minimum), when it has replicas.
+   * @internal
+   */
+  protected _minReplicaCount(): number | undefined {
+    const self = this as any;
+    if (typeof self.minReplicas === 'number') return self.minReplicas;
+    if (typeof self.replicas === 'number') return self.replicas;
+    if (self.replicas && typeof self.replicas.min === 'number') return self.replicas.min;
+    return undefined;
+  }
+
+  /** What the workload's cluster (when the app knows it) says about the workload. */
+  private _clusterProblems(): string[] {
+    const cluster = ClusterContext.of(this);
+    if (!cluster || this.profile !== EnvironmentProfile.PRODUCTION) return [];
+    const zones = cluster.zones?.length ?? 0;
+    const min = this._minReplicaCount();
+    if (zones > 1 && min !== undefined && min < zones) {
+      return [`${this.node.path}: replicas.min (${min}) must be at least the number of zones of cluster ${cluster.clusterName} (${zones}) in production, `
+        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise the replicas to ${zones} or more`];
+    }
+    return [];
+  }
+
+  /**
+   * Where the pods run when the workload says nothing (node agents: every node).
+   * @internal
+   */
+  protected _defaultPlacement(): Placement {
+    return Placement.untaintedNodes();
+  }
+
+  /**
+   * The placement in force.
+   * @internal
+   */
+  protected _placement(): Placement {
+    return this._props.placement ?? this._defaultPlacement();
   }
 
   /**
@@ -537,15 +660,13 @@ export abstract class Workload extends Construct implements IWorkload {
 
     const env: any[] = [];
     for (const [name, value] of Object.entries(p.env ?? {})) {
-      if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
-        fail(this, `env.${name}`, name, 'is not a valid environment variable name', 'use letters, digits, "_", "-" and ".", not starting with a digit');
-      }
-      const literal = value.value;
-      if (literal !== undefined && literal !== '' && (SECRET_NAME.test(name) || PRIVATE_KEY.test(literal))) {
-        fail(this, `env.${name}`, '<redacted>', 'looks like a plaintext secret, which would be readable by anyone who can read the manifest (K8S-IDN-06)',
+      Validators.envVarName(this, `env.${name}`, name);
+      const secret = value.value !== undefined ? Validators.plaintextSecret(name, value.value) : undefined;
+      if (secret) {
+        fail(this, `env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which would be readable by anyone who can read the manifest (K8S-IDN-06)`,
           `store it in a Secret and mount it with secretMounts: [{ secretName: '...', mountPath: '/var/run/secrets/${this.name}' }]`);
       }
-      env.push(value._render(name));
+      env.push(value._render(name, this, `env.${name}`));
     }
 
     const container: any = {
@@ -586,7 +707,7 @@ export abstract class Workload extends Construct implements IWorkload {
     }
 
     const podSpec: any = {
-      serviceAccountName: this.name,
+      serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: p.automountServiceAccountToken ?? false,
       enableServiceLinks: false,
       securityContext: {
@@ -605,6 +726,10 @@ export abstract class Workload extends Construct implements IWorkload {
       ...(options.spread ? this._spread() : {}),
       ...(options.extraPodSpec ?? {}),
     };
+    const placed = this._placement()._render(this, p.imageArchitectures);
+    if (placed.nodeSelector) podSpec.nodeSelector = { ...placed.nodeSelector, ...(podSpec.nodeSelector ?? {}) };
+    if (placed.nodeAffinity) podSpec.affinity = { nodeAffinity: placed.nodeAffinity, ...(podSpec.affinity ?? {}) };
+    if (placed.tolerations) podSpec.tolerations = [...placed.tolerations, ...(podSpec.tolerations ?? [])];
     const annotations = { ...(p.podAnnotations ?? {}), ...this._podAnnotations };
     return {
       metadata: {
@@ -719,6 +844,14 @@ export abstract class Workload extends Construct implements IWorkload {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
     }];
+    const identity = this._props.identity;
+    if (identity) {
+      // an AWS identity is only useful if its SDK can reach the credentials and the AWS APIs
+      if (identity.mechanism === 'pod-identity') {
+        egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ port: 80, protocol: 'TCP' }] });
+      }
+      egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    }
     for (const c of this._egress) {
       const cfg = c.peer.toNetworkPeer();
       egress.push({

@@ -32,9 +32,9 @@ describe('NodeAgent defaults', () => {
     expect(pod(objs).terminationGracePeriodSeconds).toBe(30);
   });
 
-  test('no tolerations, no node selector, no host access: the hardened pod', () => {
+  test('tolerates every taint (runs on every pool), no node selector, no host access: the hardened pod', () => {
     const p = pod(objs);
-    expect(p.tolerations).toBeUndefined();
+    expect(p.tolerations).toEqual([{ operator: 'Exists' }]);
     expect(p.nodeSelector).toBeUndefined();
     expect(p.hostNetwork).toBeUndefined();
     expect(p.hostPID).toBeUndefined();

@@ -1,0 +1,109 @@
+/**
+ * What a node of one EC2 instance type offers to pods: its allocatable CPU and memory as the EKS-optimized
+ * AMIs compute them, and its pod limit.
+ */
+export interface NodeAllocatable {
+  /** The instance type, for example `m7i.large`. */
+  readonly instanceType: string;
+  /** vCPUs of the instance. */
+  readonly vcpus: number;
+  /** Memory of the instance as sold, in MiB. */
+  readonly memoryMiB: number;
+  /** CPU pods can request on one node, in millicores (capacity minus kube-reserved). */
+  readonly cpuMillis: number;
+  /** Memory pods can request on one node, in MiB (capacity minus kube-reserved and the eviction threshold). */
+  readonly allocatableMemoryMiB: number;
+  /** Pods per node with the VPC CNI's default IP allocation (no prefix delegation). */
+  readonly maxPods: number;
+  /** `amd64` or `arm64`. */
+  readonly architecture: string;
+}
+
+/** vCPUs, then pods per node (VPC CNI, no prefix delegation), per size of the general-purpose families. */
+const SIZES: { [size: string]: [number, number] } = {
+  'medium': [1, 8],
+  'large': [2, 29],
+  'xlarge': [4, 58],
+  '2xlarge': [8, 58],
+  '4xlarge': [16, 234],
+  '8xlarge': [32, 234],
+  '12xlarge': [48, 234],
+  '16xlarge': [64, 737],
+  '24xlarge': [96, 737],
+  '32xlarge': [128, 737],
+  '48xlarge': [192, 737],
+};
+
+/** GiB of memory per vCPU by family letter. */
+const MEMORY_PER_VCPU: { [letter: string]: number } = { m: 4, c: 2, r: 8 };
+
+/** Burstable types: vCPUs, GiB, pods per node. */
+const BURSTABLE: { [size: string]: [number, number, number] } = {
+  'nano': [2, 0.5, 4],
+  'micro': [2, 1, 4],
+  'small': [2, 2, 11],
+  'medium': [2, 4, 17],
+  'large': [2, 8, 35],
+  'xlarge': [4, 16, 58],
+  '2xlarge': [8, 32, 58],
+};
+
+/** Share of the memory sold that the kernel reports to the kubelet as capacity (measured on EKS nodes). */
+const MEMORY_CAPACITY_SHARE = 0.946;
+
+/**
+ * EC2 instance types and the node resources EKS leaves for pods.
+ *
+ * Known types: the general-purpose (m), compute (c) and memory (r) families from the 5th generation on, Intel,
+ * AMD and Graviton (`m5`, `m6i`, `m7g`, `c7i`, `r6a`, …) in sizes `medium` to `48xlarge`, and the burstable
+ * `t3`, `t3a`, `t4g`. Allocatable follows the EKS-optimized AMIs' kubelet settings: kube-reserved CPU of 6 % of
+ * the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of the rest; kube-reserved memory of
+ * 255 MiB + 11 MiB per pod the node can hold; an eviction threshold of 100 MiB; and a memory capacity of about
+ * 94.6 % of the memory sold. Real nodes may offer slightly more or less (DaemonSets also take their share).
+ */
+export class InstanceTypes {
+  /**
+   * What a node of `instanceType` offers to pods, or undefined when the type is not in the table.
+   */
+  public static allocatable(instanceType: string): NodeAllocatable | undefined {
+    const m = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9]+)$/.exec(instanceType);
+    if (!m) return undefined;
+    const [, letters, gen, suffix, size] = m;
+    const graviton = suffix.includes('g');
+    let vcpus: number;
+    let memGiB: number;
+    let maxPods: number;
+    if (letters === 't' && ['3', '4'].includes(gen) && BURSTABLE[size] && ['', 'a', 'g'].includes(suffix) && !(gen === '4' && suffix !== 'g')) {
+      [vcpus, memGiB, maxPods] = BURSTABLE[size];
+    } else if (MEMORY_PER_VCPU[letters] !== undefined && Number(gen) >= 5 && SIZES[size] && /^(a|i|g|gd|d|id|ad|n|in)?$/.test(suffix)) {
+      [vcpus, maxPods] = SIZES[size];
+      memGiB = vcpus * MEMORY_PER_VCPU[letters];
+      if (size === 'medium' && !graviton) return undefined; // Intel/AMD m, c, r start at large
+    } else {
+      return undefined;
+    }
+    const memoryMiB = Math.round(memGiB * 1024);
+    const reservedCpu = InstanceTypes.reservedCpuMillis(vcpus);
+    const reservedMem = 255 + 11 * maxPods;
+    return {
+      instanceType,
+      vcpus,
+      memoryMiB,
+      cpuMillis: Math.floor(vcpus * 1000 - reservedCpu),
+      allocatableMemoryMiB: Math.max(0, Math.floor(memoryMiB * MEMORY_CAPACITY_SHARE) - reservedMem - 100),
+      maxPods,
+      architecture: graviton ? 'arm64' : 'amd64',
+    };
+  }
+
+  /** kube-reserved CPU of the EKS-optimized AMIs for a node of `vcpus` cores, in millicores. */
+  private static reservedCpuMillis(vcpus: number): number {
+    let r = 0;
+    for (let core = 1; core <= vcpus; core++) {
+      r += core === 1 ? 60 : core === 2 ? 10 : core <= 4 ? 5 : 2.5;
+    }
+    return r;
+  }
+
+  private constructor() {}
+}

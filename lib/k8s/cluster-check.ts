@@ -1,0 +1,255 @@
+// Internal: does the app's output run on its cluster? Checked by k8s.App over the rendered objects when it knows the
+// cluster (`App({ cluster })`). Not re-exported by the barrel.
+//
+// - every pod template can be scheduled on some node pool: the pool's NoSchedule/NoExecute taints are tolerated,
+//   the node selector and required node affinity match the pool's node labels, and the pod's requests fit the
+//   allocatable resources of the pool's largest instance type;
+// - every volume claim names a StorageClass the cluster or the output defines (or, naming none, a default exists);
+// - every Ingress names an IngressClass the cluster or the output defines (or, naming none, a default exists);
+// - every namespace an object uses exists (in the output, or is one of the cluster's own).
+import { ClusterProfile, NodePoolProfile, TaintProfile } from '../core/cluster-profile';
+import { InstanceTypes, NodeAllocatable } from '../core/instance-types';
+import { CpuQuantity, MemoryQuantity } from '../core/quantity';
+
+/** An object of the output and the construct path that wrote it. */
+export interface RenderedObject {
+  readonly manifest: any;
+  readonly path: string;
+}
+
+/** Namespaces every cluster has. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** A pool as the scheduler sees it: node labels (with the values each may take), taints, instance types. */
+interface SchedPool {
+  readonly name: string;
+  readonly labels: Map<string, string[]>;
+  readonly taints: TaintProfile[];
+  readonly instanceTypes: string[];
+}
+
+function poolsOf(cluster: ClusterProfile): SchedPool[] {
+  const pools: SchedPool[] = [];
+  const mng = (p: NodePoolProfile): SchedPool => {
+    const labels = new Map<string, string[]>();
+    for (const [k, v] of Object.entries(p.labels ?? {})) labels.set(k, [v]);
+    labels.set('kubernetes.io/arch', [p.architecture]);
+    labels.set('kubernetes.io/os', ['linux']);
+    labels.set('eks.amazonaws.com/nodegroup', [p.name]);
+    labels.set('eks.amazonaws.com/capacityType', [p.capacityType]);
+    labels.set('node.kubernetes.io/instance-type', [...p.instanceTypes]);
+    labels.set('topology.kubernetes.io/zone', [...p.zones]);
+    return { name: p.name, labels, taints: p.taints ?? [], instanceTypes: [...p.instanceTypes] };
+  };
+  pools.push(...(cluster.nodePools ?? []).map(mng));
+  for (const k of cluster.karpenter?.nodePools ?? []) {
+    const labels = new Map<string, string[]>();
+    for (const [key, v] of Object.entries(k.labels ?? {})) labels.set(key, [v]);
+    labels.set('kubernetes.io/arch', [...k.architectures]);
+    labels.set('kubernetes.io/os', ['linux']);
+    labels.set('karpenter.sh/nodepool', [k.name]);
+    labels.set('karpenter.sh/capacity-type', [...k.capacityTypes]);
+    labels.set('topology.kubernetes.io/zone', [...k.zones]);
+    if (k.instanceTypes?.length) labels.set('node.kubernetes.io/instance-type', [...k.instanceTypes]);
+    pools.push({ name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [] });
+  }
+  return pools;
+}
+
+function podSpecOf(m: any): { spec: any; field: string } | undefined {
+  switch (m?.kind) {
+    case 'Pod': return m.spec ? { spec: m.spec, field: 'spec' } : undefined;
+    case 'CronJob': {
+      const spec = m.spec?.jobTemplate?.spec?.template?.spec;
+      return spec ? { spec, field: 'spec.jobTemplate.spec.template.spec' } : undefined;
+    }
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': {
+      const spec = m.spec?.template?.spec;
+      return spec ? { spec, field: 'spec.template.spec' } : undefined;
+    }
+    default: return undefined;
+  }
+}
+
+function blocking(t: TaintProfile): boolean {
+  return t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+}
+
+function tolerates(tolerations: any[], t: TaintProfile): boolean {
+  return tolerations.some(tol => {
+    if (!tol || typeof tol !== 'object') return false;
+    if (tol.effect && tol.effect !== t.effect) return false;
+    if (tol.key === undefined || tol.key === '') return tol.operator === 'Exists';
+    if (tol.key !== t.key) return false;
+    if (tol.operator === 'Exists') return true;
+    return (tol.value ?? '') === (t.value ?? '');
+  });
+}
+
+function exprMatches(labels: Map<string, string[]>, e: any): boolean {
+  const values: string[] | undefined = labels.get(e?.key);
+  const wanted: string[] = Array.isArray(e?.values) ? e.values : [];
+  switch (e?.operator) {
+    case 'In': return values !== undefined && values.some(v => wanted.includes(v));
+    case 'NotIn': return values === undefined || values.some(v => !wanted.includes(v));
+    case 'Exists': return values !== undefined;
+    case 'DoesNotExist': return values === undefined;
+    case 'Gt': case 'Lt': {
+      if (!values) return false;
+      const n = Number(wanted[0]);
+      return values.some(v => (e.operator === 'Gt' ? Number(v) > n : Number(v) < n));
+    }
+    default: return false;
+  }
+}
+
+/** Why `pool` cannot take the pod, or undefined when it can. */
+function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: number }): string | undefined {
+  const tolerations = Array.isArray(pod.tolerations) ? pod.tolerations : [];
+  const untolerated = pool.taints.filter(t => blocking(t) && !tolerates(tolerations, t));
+  if (untolerated.length) {
+    return `taint ${untolerated.map(t => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')} not tolerated`;
+  }
+  for (const [k, v] of Object.entries(pod.nodeSelector ?? {})) {
+    const have = pool.labels.get(k);
+    if (!have || !have.includes(String(v))) return `node selector ${k}=${v} does not match (${have ? `${k} is ${have.join('|')}` : `no label ${k}`})`;
+  }
+  const terms = pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (Array.isArray(terms) && terms.length > 0) {
+    const ok = terms.some((term: any) => (term?.matchExpressions ?? []).every((e: any) => exprMatches(pool.labels, e)));
+    if (!ok) return 'required node affinity matches none of its nodes';
+  }
+  const sizes = pool.instanceTypes.map(t => InstanceTypes.allocatable(t)).filter((a): a is NodeAllocatable => a !== undefined);
+  if (sizes.length > 0 && sizes.length === pool.instanceTypes.length) {
+    if (!sizes.some(a => a.cpuMillis >= need.cpu && a.allocatableMemoryMiB >= need.memMiB)) {
+      const largest = [...sizes].sort((a, b) => b.allocatableMemoryMiB - a.allocatableMemoryMiB || b.cpuMillis - a.cpuMillis)[0];
+      return `requests cpu ${need.cpu}m, memory ${need.memMiB}Mi do not fit its largest instance type ${largest.instanceType} `
+        + `(allocatable cpu ${largest.cpuMillis}m, memory ${largest.allocatableMemoryMiB}Mi)`;
+    }
+  }
+  return undefined;
+}
+
+/** The pod's effective requests (the sum of its containers and native sidecars, or its largest init container). */
+function podRequests(pod: any): { cpu: number; memMiB: number } {
+  const cpuOf = (c: any) => {
+    const v = c?.resources?.requests?.cpu;
+    if (v === undefined) return 0;
+    try {
+      return CpuQuantity.parse(String(v)).millicores;
+    } catch {
+      return 0;
+    }
+  };
+  const memOf = (c: any) => {
+    const v = c?.resources?.requests?.memory;
+    if (v === undefined) return 0;
+    try {
+      return MemoryQuantity.parse(String(v)).bytes / 1048576;
+    } catch {
+      return 0;
+    }
+  };
+  let cpu = 0;
+  let mem = 0;
+  for (const c of pod.containers ?? []) {
+    cpu += cpuOf(c);
+    mem += memOf(c);
+  }
+  let initCpu = 0;
+  let initMem = 0;
+  let sidecarCpu = 0;
+  let sidecarMem = 0;
+  for (const c of pod.initContainers ?? []) {
+    if (c?.restartPolicy === 'Always') {
+      sidecarCpu += cpuOf(c);
+      sidecarMem += memOf(c);
+    } else {
+      initCpu = Math.max(initCpu, sidecarCpu + cpuOf(c));
+      initMem = Math.max(initMem, sidecarMem + memOf(c));
+    }
+  }
+  return { cpu: Math.ceil(Math.max(cpu + sidecarCpu, initCpu)), memMiB: Math.ceil(Math.max(mem + sidecarMem, initMem)) };
+}
+
+function describe(m: any): string {
+  const ns = m?.metadata?.namespace;
+  return `${m?.kind} ${ns ? `${ns}/` : ''}${m?.metadata?.name}`;
+}
+
+/**
+ * Every reason the output would not run on `cluster`, one message each (`<construct path>: <field> (<value>) ...; <fix>`).
+ */
+export function clusterProblems(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
+  const problems: string[] = [];
+  const pools = poolsOf(cluster);
+  const storageClasses = new Map<string, boolean>();
+  for (const sc of cluster.storageClasses ?? []) storageClasses.set(sc.name, sc.isDefault);
+  const ingressClasses = new Map<string, boolean>();
+  for (const ic of cluster.ingressClasses ?? []) ingressClasses.set(ic.name, ic.isDefault);
+  const namespaces = new Set<string>(SYSTEM_NAMESPACES);
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m?.kind === 'StorageClass') storageClasses.set(m.metadata?.name, m.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    if (m?.kind === 'IngressClass') ingressClasses.set(m.metadata?.name, m.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
+    if (m?.kind === 'Namespace' && typeof m.metadata?.name === 'string') namespaces.add(m.metadata.name);
+  }
+  const defaultStorage = [...storageClasses.entries()].find(([, d]) => d)?.[0];
+  const defaultIngress = [...ingressClasses.entries()].find(([, d]) => d)?.[0];
+  const nsReported = new Set<string>();
+
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!m || typeof m !== 'object') continue;
+    const ns = m.metadata?.namespace;
+    if (typeof ns === 'string' && !namespaces.has(ns) && !nsReported.has(ns)) {
+      nsReported.add(ns);
+      problems.push(`${o.path}: metadata.namespace (${JSON.stringify(ns)}) of ${describe(m)} does not exist in cluster ${cluster.clusterName} nor in the output; `
+        + 'add the Namespace (k8s.App creates one per namespace when `clusterResources` is on) or use an existing namespace');
+    }
+
+    const pod = podSpecOf(m);
+    if (pod && pools.length > 0) {
+      const need = podRequests(pod.spec);
+      const refusals = pools.map(p => ({ p, why: poolRefusal(p, pod.spec, need) }));
+      if (refusals.every(r => r.why !== undefined)) {
+        problems.push(`${o.path}: ${pod.field} of ${describe(m)} cannot be scheduled on any node pool of cluster ${cluster.clusterName}: `
+          + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; `
+          + 'give the workload a placement on a pool that can take it (Placement.onPool(pool)), lower its requests, or add a pool with larger instance types');
+      }
+    }
+
+    const claims: Array<{ spec: any; field: string }> = [];
+    if (m.kind === 'PersistentVolumeClaim') claims.push({ spec: m.spec, field: 'spec.storageClassName' });
+    if (m.kind === 'StatefulSet') {
+      (m.spec?.volumeClaimTemplates ?? []).forEach((t: any, i: number) => claims.push({ spec: t?.spec, field: `spec.volumeClaimTemplates[${i}].spec.storageClassName` }));
+    }
+    for (const c of claims) {
+      const cls = c.spec?.storageClassName;
+      if (cls === '') continue; // explicitly no class (pre-provisioned volumes)
+      if (cls === undefined) {
+        if (!defaultStorage) {
+          problems.push(`${o.path}: ${c.field} (unset) of ${describe(m)} relies on a default StorageClass, and cluster ${cluster.clusterName} marks none; `
+            + 'name a class, or mark one of the cluster\'s storage classes as default');
+        }
+      } else if (!storageClasses.has(cls)) {
+        problems.push(`${o.path}: ${c.field} (${JSON.stringify(cls)}) of ${describe(m)} is not a StorageClass of cluster ${cluster.clusterName} `
+          + `(${[...storageClasses.keys()].join(', ') || 'none'}) nor of the output; the claim would stay Pending: name one of those classes or add the StorageClass`);
+      }
+    }
+
+    if (m.kind === 'Ingress') {
+      const cls = m.spec?.ingressClassName ?? m.metadata?.annotations?.['kubernetes.io/ingress.class'];
+      if (cls === undefined) {
+        if (!defaultIngress && ingressClasses.size > 0) {
+          problems.push(`${o.path}: spec.ingressClassName (unset) of ${describe(m)} relies on a default IngressClass, and cluster ${cluster.clusterName} marks none; `
+            + `name one of ${[...ingressClasses.keys()].join(', ')}`);
+        }
+      } else if (ingressClasses.size > 0 && !ingressClasses.has(cls)) {
+        problems.push(`${o.path}: spec.ingressClassName (${JSON.stringify(cls)}) of ${describe(m)} is not an IngressClass of cluster ${cluster.clusterName} `
+          + `(${[...ingressClasses.keys()].join(', ')}) nor of the output; no controller would serve it: name one of those classes`);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,150 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterProfile } from '../core/cluster-profile';
+import { fail } from '../core/errors';
+import { RecommendedLabels } from '../core/labels';
+import { Names } from '../core/names';
+
+/**
+ * A Pod Security Standards level (`pod-security.kubernetes.io/*` namespace labels).
+ */
+export enum PodSecurityLevel {
+  /** Hardened pods only (what every shipshape workload is). */
+  RESTRICTED = 'restricted',
+  /** Prevents known privilege escalations; allows some host-facing settings. */
+  BASELINE = 'baseline',
+  /** No restriction (node agents with host access need it). */
+  PRIVILEGED = 'privileged',
+}
+
+/**
+ * Options of `ClusterResources.addNamespace()`.
+ */
+export interface NamespaceOptions {
+  /**
+   * The Pod Security level enforced in the namespace. Warnings and audit annotations stay at `restricted`, so a
+   * pod that needs more shows up.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly enforce?: PodSecurityLevel;
+  /**
+   * Why the namespace enforces less than `restricted` (required then; written as an annotation).
+   * @default - none
+   */
+  readonly reason?: string;
+}
+
+/**
+ * Properties of `ClusterResources`.
+ */
+export interface ClusterResourcesProps {
+  /** The cluster whose storage classes and ingress classes are created. */
+  readonly cluster: ClusterProfile;
+}
+
+const PSA = 'pod-security.kubernetes.io';
+
+/**
+ * The cluster-level objects an app's workloads rely on, created from the cluster's profile: its StorageClasses
+ * (the default one marked, so claims that name no class bind — current EKS versions mark none), its
+ * IngressClasses, and a Namespace with Pod Security labels for every namespace the app uses.
+ *
+ * `k8s.App({ cluster })` adds one of these to the app by itself (id `cluster-resources`) and makes every other chart
+ * depend on it, so `kubectl apply -f dist/` and Argo CD create namespaces and classes first.
+ */
+export class ClusterResources extends Chart {
+  /** The id `k8s.App` gives the ClusterResources chart it adds. */
+  public static readonly ID = 'cluster-resources';
+
+  /** The cluster the resources are for. */
+  public readonly cluster: ClusterProfile;
+  /** The StorageClass objects, by name. */
+  public readonly storageClasses: { [name: string]: ApiObject } = {};
+  /** The IngressClass objects, by name. */
+  public readonly ingressClasses: { [name: string]: ApiObject } = {};
+  private readonly namespaces = new Map<string, ApiObject>();
+
+  constructor(scope: Construct, id: string, props: ClusterResourcesProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    const labels = { [RecommendedLabels.PART_OF]: props.cluster.clusterName, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
+    for (const sc of props.cluster.storageClasses ?? []) {
+      Names.dnsSubdomain(this, 'cluster.storageClasses.name', sc.name);
+      this.storageClasses[sc.name] = new ApiObject(this, `storage-class-${sc.name}`, {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: {
+          name: sc.name,
+          labels: { ...labels },
+          ...(sc.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}),
+        },
+        provisioner: sc.provisioner,
+        parameters: { ...sc.parameters },
+        reclaimPolicy: sc.reclaimPolicy,
+        volumeBindingMode: sc.volumeBindingMode,
+        allowVolumeExpansion: sc.allowVolumeExpansion,
+      } as any);
+    }
+    for (const ic of props.cluster.ingressClasses ?? []) {
+      Names.dnsSubdomain(this, 'cluster.ingressClasses.name', ic.name);
+      this.ingressClasses[ic.name] = new ApiObject(this, `ingress-class-${ic.name}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IngressClass',
+        metadata: {
+          name: ic.name,
+          labels: { ...labels },
+          ...(ic.isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
+        },
+        spec: { controller: ic.controller },
+      });
+    }
+  }
+
+  /**
+   * Adds a Namespace with Pod Security labels (enforce at `options.enforce`, warn and audit at `restricted`,
+   * each pinned to the cluster's Kubernetes version). Adding a namespace twice returns the first object, unless
+   * the second asks for a less strict level, which then wins.
+   */
+  public addNamespace(name: string, options: NamespaceOptions = {}): ApiObject {
+    Names.dnsLabel(this, 'namespace', name);
+    const enforce = options.enforce ?? PodSecurityLevel.RESTRICTED;
+    if (enforce !== PodSecurityLevel.RESTRICTED && (!options.reason || options.reason.trim().length < 10)) {
+      fail(this, `namespaces.${name}.reason`, options.reason, `is required (at least 10 characters) when the namespace enforces ${enforce} instead of restricted`,
+        'say which workload needs host access and why');
+    }
+    const existing = this.namespaces.get(name);
+    if (existing) {
+      const rank = (l: string) => [PodSecurityLevel.RESTRICTED, PodSecurityLevel.BASELINE, PodSecurityLevel.PRIVILEGED].indexOf(l as PodSecurityLevel);
+      if (rank(enforce) > rank(existing.metadata.getLabel(`${PSA}/enforce`) ?? PodSecurityLevel.RESTRICTED)) {
+        existing.metadata.addLabel(`${PSA}/enforce`, enforce);
+        existing.metadata.addAnnotation('shipshape.io/pod-security-reason', options.reason!.trim());
+      }
+      return existing;
+    }
+    const version = `v${this.cluster.kubernetesVersion}`;
+    const ns = new ApiObject(this, `namespace-${name}`, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: {
+          [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER,
+          [`${PSA}/enforce`]: enforce,
+          [`${PSA}/enforce-version`]: version,
+          [`${PSA}/warn`]: PodSecurityLevel.RESTRICTED,
+          [`${PSA}/warn-version`]: version,
+          [`${PSA}/audit`]: PodSecurityLevel.RESTRICTED,
+          [`${PSA}/audit-version`]: version,
+        },
+        ...(enforce !== PodSecurityLevel.RESTRICTED ? { annotations: { 'shipshape.io/pod-security-reason': options.reason!.trim() } } : {}),
+      },
+    });
+    this.namespaces.set(name, ns);
+    return ns;
+  }
+
+  /** The namespaces added so far. */
+  public get namespaceNames(): string[] {
+    return [...this.namespaces.keys()];
+  }
+}

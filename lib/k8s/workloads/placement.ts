@@ -1,0 +1,147 @@
+import { IConstruct } from 'constructs';
+import { NodePoolProfile, TaintProfile } from '../../core/cluster-profile';
+import { fail } from '../../core/errors';
+import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
+
+/** A node pool as placement sees it: the labels to select it, the taints to tolerate, its architectures. */
+interface PoolTarget {
+  readonly name: string;
+  readonly labels: { [key: string]: string };
+  readonly taints: TaintProfile[];
+  readonly architectures: string[];
+}
+
+const PLACEMENT = Symbol.for('shipshape.k8s.Placement');
+const ARCH_LABEL = 'kubernetes.io/arch';
+
+/**
+ * Where a workload's pods run. Say it by referring to a node pool (the profile `aws.NodePool.profile` or
+ * `aws.EksCluster.profile.nodePools` gives), never by typing labels: the placement derives the node selector
+ * (or required node affinity, for several pools) and exactly the tolerations the pools' taints need.
+ *
+ * A workload with no placement runs on the nodes without taints (every cluster needs such a pool for ordinary
+ * pods; `k8s.App` with a `cluster` refuses a pod that no pool of the cluster can take). Node agents default to
+ * `Placement.everyNode()`.
+ */
+export class Placement {
+  /**
+   * The nodes without a NoSchedule or NoExecute taint (the default): no selector, no toleration.
+   */
+  public static untaintedNodes(): Placement {
+    return new Placement('untainted', []);
+  }
+
+  /**
+   * Every node of the cluster, whatever its taints (a toleration with operator `Exists`). The default of node
+   * agents.
+   */
+  public static everyNode(): Placement {
+    return new Placement('every', []);
+  }
+
+  /**
+   * The nodes of one pool: a node selector on the pool's labels and a toleration for each of its taints.
+   */
+  public static onPool(pool: NodePoolProfile): Placement {
+    return new Placement('pools', [Placement.fromNodePool(pool)]);
+  }
+
+  /**
+   * The nodes of any of several pools: required node affinity with one term per pool, and the tolerations all of
+   * the pools' taints need.
+   */
+  public static onPools(pools: NodePoolProfile[]): Placement {
+    if (!Array.isArray(pools) || pools.length === 0) {
+      fail('Placement', 'pools', pools, 'must name at least one node pool', 'pass the pools, or use Placement.untaintedNodes()');
+    }
+    return new Placement('pools', pools.map(p => Placement.fromNodePool(p)));
+  }
+
+  /**
+   * The nodes of a Karpenter NodePool (or an EKS Auto Mode pool described the same way).
+   */
+  public static onKarpenterPool(pool: KarpenterNodePoolProfile): Placement {
+    return new Placement('pools', [{
+      name: pool.name,
+      labels: { ...pool.labels },
+      taints: [...pool.taints],
+      architectures: [...pool.architectures],
+    }]);
+  }
+
+  /** True when `x` is a Placement, also one made by another copy of the shipshape library. */
+  public static isPlacement(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[PLACEMENT] === true;
+  }
+
+  private static fromNodePool(pool: NodePoolProfile): PoolTarget {
+    if (!pool || typeof pool.name !== 'string' || typeof pool.labels !== 'object') {
+      fail('Placement', 'pool', pool, 'must be a node pool profile (aws.NodePool.profile or an entry of aws.EksCluster.profile.nodePools)', 'pass the pool, not its name');
+    }
+    return { name: pool.name, labels: { ...pool.labels }, taints: [...(pool.taints ?? [])], architectures: pool.architecture ? [pool.architecture] : [] };
+  }
+
+  /** `untainted`, `every` or `pools`. */
+  private readonly mode: string;
+  private readonly pools: PoolTarget[];
+
+  private constructor(mode: string, pools: PoolTarget[]) {
+    Object.defineProperty(this, PLACEMENT, { value: true });
+    this.mode = mode;
+    this.pools = pools;
+  }
+
+  /** The names of the pools this placement targets (empty for untainted or every node). */
+  public get poolNames(): string[] {
+    return this.pools.map(p => p.name);
+  }
+
+  /**
+   * The pod spec fields of this placement (`nodeSelector`, `affinity.nodeAffinity`, `tolerations`).
+   * @param scope the workload (named in errors)
+   * @param imageArchitectures the CPU architectures the image supports, when known
+   * @internal
+   */
+  public _render(scope: IConstruct, imageArchitectures?: string[]): { nodeSelector?: { [key: string]: string }; nodeAffinity?: any; tolerations?: any[] } {
+    const archs = imageArchitectures && imageArchitectures.length ? imageArchitectures : undefined;
+    if (this.mode === 'every') {
+      return { tolerations: [{ operator: 'Exists' }], ...(archs?.length === 1 ? { nodeSelector: { [ARCH_LABEL]: archs[0] } } : {}) };
+    }
+    if (this.mode === 'untainted') {
+      return archs?.length === 1 ? { nodeSelector: { [ARCH_LABEL]: archs[0] } } : {};
+    }
+    // pools: keep those whose architecture the image supports
+    const usable = archs ? this.pools.filter(p => p.architectures.length === 0 || p.architectures.some(a => archs.includes(a))) : this.pools;
+    if (usable.length === 0) {
+      const list = this.pools.map(p => `${p.name} (${p.architectures.join('/') || 'any'})`).join(', ');
+      fail(scope, 'placement', list, `targets only nodes whose CPU architecture the image does not support (imageArchitectures: ${archs!.join(', ')}); its pods would fail with "exec format error"`,
+        'place the workload on a pool of a supported architecture, or build the image for the pool\'s architecture (a multi-arch image) and list it in imageArchitectures');
+    }
+    const tolerations: any[] = [];
+    const seen = new Set<string>();
+    for (const p of usable) {
+      for (const t of p.taints) {
+        const key = `${t.key}\u0000${t.value ?? ''}\u0000${t.effect}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        tolerations.push(t.value !== undefined && t.value !== ''
+          ? { key: t.key, operator: 'Equal', value: t.value, effect: t.effect }
+          : { key: t.key, operator: 'Exists', effect: t.effect });
+      }
+    }
+    const archFor = (p: PoolTarget): { [key: string]: string } => (archs && p.architectures.length !== 1 && archs.length === 1 ? { [ARCH_LABEL]: archs[0] } : {});
+    if (usable.length === 1) {
+      return {
+        nodeSelector: { ...usable[0].labels, ...archFor(usable[0]) },
+        ...(tolerations.length ? { tolerations } : {}),
+      };
+    }
+    const terms = usable.map(p => ({
+      matchExpressions: Object.entries({ ...p.labels, ...archFor(p) }).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
+    }));
+    return {
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+      ...(tolerations.length ? { tolerations } : {}),
+    };
+  }
+}
