@@ -28,8 +28,9 @@ const linkerd = new k8s.mesh.LinkerdMesh(catalog, 'linkerd');
 const search = new k8s.WebService(catalog, 'search', { image: 'ghcr.io/acme/search:4.0.2', partOf: 'catalog' });
 const products = new k8s.WebService(catalog, 'products', { image: 'ghcr.io/acme/products:2.7.0', partOf: 'catalog' });
 products.allowFrom(search);
-// search is called by the (meshed) ingress-nginx controller.
-search.allowFrom(k8s.NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
+// search is called by the ingress-nginx controller, whose pods are meshed too (linkerd.io/inject on its namespace):
+// without `meshed: true` the Server would have to admit callers without a mesh identity on search's port.
+search.allowFrom(k8s.NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }, { meshed: true }));
 linkerd.enrol(search);
 linkerd.enrol(products, { timeout: Duration.seconds(3), retries: { attempts: 3, perTryTimeout: Duration.millis(800) } });
 

@@ -30,18 +30,35 @@ export function formatValidationMessage(d: ValidationErrorDetails): string {
 }
 
 
+/** Marks a non-finite number inside JSON so it can be written back as `NaN` / `Infinity`. */
+const NON_FINITE = '\u0000non-finite:';
+
 /**
- * Renders a value for an error message: strings quoted, objects as JSON.
+ * Renders a value for an error message: strings quoted, objects as JSON; `NaN`, `Infinity` and `-Infinity`
+ * as such (JSON would show them as `null`), also inside arrays and objects.
  * @internal
  */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
   try {
-    return JSON.stringify(value);
+    const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? NON_FINITE + String(v) : v));
+    if (text === undefined) return String(value);
+    return text.replace(/"\\u0000non-finite:([^"]*)"/g, '$1');
   } catch {
     return String(value);
   }
+}
+
+/**
+ * A path (`NetworkPeer.cidr`) standing in for a construct in validation errors, for values checked before
+ * they belong to one (static factories).
+ * @internal
+ */
+export function at(path: string): IConstruct {
+  return path as unknown as IConstruct;
 }
 
 /**

@@ -17,6 +17,12 @@ export interface ImageRefOptions {
    * @default false
    */
   readonly allowLatest?: boolean;
+  /**
+   * The name of the prop that lets the user accept `latest`, named in the error's fix (for example
+   * `allowLatestImage` for a workload). Leave it out where no such prop exists.
+   * @default - the fix offers no opt-out
+   */
+  readonly allowLatestProp?: string;
 }
 
 /**
@@ -64,13 +70,14 @@ export class ImageRef {
     }
     if (!REPO_RE.test(rest)) bad('has a repository that is not lowercase letters, digits and separators ("/", ".", "_", "-")');
     if (!options?.allowLatest) {
+      const optOut = options?.allowLatestProp ? `, or set ${options.allowLatestProp}: true for a throw-away environment` : '';
       if (tag === 'latest') {
         fail(where, p, ref, 'uses the mutable "latest" tag, which makes roll-outs unrepeatable (K8S-IMG-01)',
-          'pin a version tag (and ideally a digest), or set allowLatest: true for a throw-away environment');
+          `pin a version tag (and ideally a digest)${optOut}`);
       }
       if (tag === undefined && digest === undefined) {
         fail(where, p, ref, 'has no tag and no digest, so it means "latest" (K8S-IMG-01)',
-          'pin a version tag such as ":1.4.2" (and ideally a digest), or set allowLatest: true for a throw-away environment');
+          `pin a version tag such as ":1.4.2" (and ideally a digest)${optOut}`);
       }
     }
     return new ImageRef(registry, rest, tag, digest);

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 
 const TARGET = Symbol.for('shipshape.k8s.KubernetesTarget');
+const VERSION = Symbol.for('shipshape.KubernetesVersion');
 
 /**
  * A Kubernetes minor version that shipshape can target.
@@ -39,12 +40,18 @@ export class KubernetesVersion {
     return new KubernetesVersion(1, Number(m[1]));
   }
 
+  /** True when `x` is a KubernetesVersion, also one made by another copy of the shipshape library. */
+  public static isKubernetesVersion(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[VERSION] === true;
+  }
+
   /** The major version (1). */
   public readonly major: number;
   /** The minor version (27 for 1.27). */
   public readonly minor: number;
 
   private constructor(major: number, minor: number) {
+    Object.defineProperty(this, VERSION, { value: true });
     this.major = major;
     this.minor = minor;
   }
@@ -94,7 +101,7 @@ export class KubernetesTarget {
   public static of(scope: IConstruct): KubernetesVersion {
     for (const c of [...scope.node.scopes].reverse()) {
       const v = (c as any)[TARGET];
-      if (v instanceof KubernetesVersion) return v;
+      if (KubernetesVersion.isKubernetesVersion(v)) return v;
     }
     return KubernetesTarget.DEFAULT;
   }

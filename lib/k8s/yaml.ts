@@ -106,7 +106,14 @@ export function _toYamlWithJsYaml(doc: any): string {
 // specialised emitter
 
 /** Thrown by the emitter for a value it does not handle; the document then goes through js-yaml. */
-class Unsupported extends Error {}
+const UNSUPPORTED = Symbol.for('shipshape.yaml.Unsupported');
+/** Thrown by the fast emitter for input it leaves to js-yaml; recognised by its brand, not by class. */
+class Unsupported extends Error {
+  constructor(message: string) {
+    super(message);
+    Object.defineProperty(this, UNSUPPORTED, { value: true });
+  }
+}
 
 /**
  * Characters that force double quotes: C0 controls (tab included), DEL and C1 controls (NEL is a line
@@ -304,7 +311,7 @@ export function _toYaml(doc: any): string {
       const out = map(doc, '', '');
       return out === '' ? '{}\n' : out;
     } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
+      if ((e as any)?.[UNSUPPORTED] !== true) throw e;
     }
   }
   return _toYamlWithJsYaml(doc);

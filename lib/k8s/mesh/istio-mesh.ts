@@ -52,6 +52,15 @@ export interface IstioMeshProps {
  * derived from the workload's `allowFrom(...)` callers, and for web services a DestinationRule (ISTIO_MUTUAL,
  * connection pool, outlier detection) and a VirtualService (timeout, retries on idempotent methods).
  *
+ * Callers outside the mesh: an ingress controller declared without `meshed: true`
+ * (`NetworkPeer.ingressController(ns, labels)`) calls in plaintext, which STRICT mTLS would refuse. The ports it
+ * reaches get a port-level PERMISSIVE mode, and the AuthorizationPolicy admits callers without a mesh identity
+ * (`notPrincipals: ["*"]`) on those ports only, besides the controller's namespace should it be meshed after all.
+ * A plaintext caller has no principal or namespace to match, so on those ports the NetworkPolicy (which admits
+ * only the controller's pods) is what keeps other pods out; declare the controller `meshed: true` (and mesh it)
+ * to keep identity-based authorization there. Shipshape workloads calling an enrolled workload must be enrolled in
+ * the same mesh, and IP-range callers are refused: both fail the synth with a message.
+ *
  * Runs under the restricted Pod Security profile only with the Istio CNI plugin (no privileged istio-init
  * container); the injected proxy runs as a non-root user (1337).
  */
@@ -79,6 +88,7 @@ export class IstioMesh extends Construct implements IMesh {
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
     this.enrolled.add(workload);
+    Mesh._markEnrolled(workload, this.meshName);
     const proxy = Mesh._proxyResources(workload, options.proxyResources);
     const traffic = Mesh._traffic(workload, options);
     const cb = IstioMesh.circuitBreaker(workload, options.circuitBreaker ?? {});
@@ -104,7 +114,7 @@ export class IstioMesh extends Construct implements IMesh {
       apiVersion: 'security.istio.io/v1',
       kind: 'PeerAuthentication',
       metadata: meta(workload.name),
-      spec: { selector, mtls: { mode: 'STRICT' } },
+      spec: Lazy.any({ produce: () => IstioMesh.peerAuthentication(workload, selector) }),
     });
 
     new ApiObject(scope, 'AuthorizationPolicy', {
@@ -113,7 +123,7 @@ export class IstioMesh extends Construct implements IMesh {
       metadata: meta(workload.name),
       spec: Lazy.any({ produce: () => ({ selector, action: 'ALLOW', rules: this.rules(workload) }) }),
     });
-    workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', workload.ingressConnections) });
+    workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections) });
 
     const web = workload as any;
     if (typeof web.servicePort !== 'number') return;
@@ -160,20 +170,30 @@ export class IstioMesh extends Construct implements IMesh {
     });
   }
 
+  /** STRICT mTLS, PERMISSIVE on the ports a plaintext caller reaches. */
+  private static peerAuthentication(workload: Workload, selector: any): any {
+    const plaintext = Mesh._plaintextPorts(workload);
+    const portLevelMtls: any = {};
+    for (const p of plaintext) portLevelMtls[String(p)] = { mode: 'PERMISSIVE' };
+    return { selector, mtls: { mode: 'STRICT' }, ...(plaintext.length ? { portLevelMtls } : {}) };
+  }
+
   private rules(workload: Workload): any[] {
     const own = workload.containerPorts;
-    return workload.ingressConnections.map(c => {
+    return workload.ingressConnections.flatMap(c => {
       const cfg = c.peer.toNetworkPeer();
-      const source: any = {};
-      if (c.peer instanceof Workload) {
-        source.principals = [`${this.trustDomain}/ns/${c.peer.namespace}/sa/${c.peer.name}`];
-      } else if (cfg.cidr) {
-        source.ipBlocks = [cfg.cidr];
-      } else {
-        source.namespaces = [cfg.namespace ?? workload.namespace];
-      }
       const ports = c.ports.length ? c.ports : own;
-      return { from: [{ source }], ...(ports.length ? { to: [{ operation: { ports: ports.map(String) } }] } : {}) };
+      const to = ports.length ? { to: [{ operation: { ports: ports.map(String) } }] } : {};
+      if (Workload.isWorkload(c.peer)) {
+        const peer = c.peer as Workload;
+        const sa = (peer as any).serviceAccountName ?? peer.name;
+        return [{ from: [{ source: { principals: [`${this.trustDomain}/ns/${peer.namespace}/sa/${sa}`] } }], ...to }];
+      }
+      if (cfg.cidr) return [{ from: [{ source: { ipBlocks: [cfg.cidr] } }], ...to }];
+      const rules: any[] = [{ from: [{ source: { namespaces: [cfg.namespace ?? workload.namespace] } }], ...to }];
+      // a plaintext caller carries no principal: admit requests without one, on its ports only (PERMISSIVE there)
+      if (cfg.plaintext) rules.push({ from: [{ source: { notPrincipals: ['*'] } }], ...to });
+      return rules;
     });
   }
 

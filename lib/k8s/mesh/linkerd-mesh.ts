@@ -44,6 +44,15 @@ export interface LinkerdMeshProps {
  *
  * Runs under the restricted Pod Security profile only with the linkerd-cni plugin; the injected proxy runs
  * as a non-root user (2102) and the app waits for it (`proxy-await`).
+ *
+ * Callers outside the mesh: an ingress controller declared without `meshed: true`
+ * (`NetworkPeer.ingressController(ns, labels)`) calls without a mesh identity, which the `MeshTLSAuthentication`
+ * cannot match. When it reaches the `Server`'s port, the Server's default access policy becomes
+ * `cluster-unauthenticated` instead of `deny`: any client inside the cluster networks, meshed or not, is then
+ * admitted on that port, and the NetworkPolicy (which admits only the declared callers' pods) is what keeps
+ * other pods out. Declare the controller `meshed: true` (and mesh it) to keep identity-based authorization.
+ * Shipshape workloads calling the Server's port must be enrolled in the same mesh, and IP-range callers are
+ * refused: both fail the synth with a message.
  */
 export class LinkerdMesh extends Construct implements IMesh {
   public readonly meshName = 'linkerd';
@@ -60,6 +69,7 @@ export class LinkerdMesh extends Construct implements IMesh {
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
     this.enrolled.add(workload);
+    Mesh._markEnrolled(workload, this.meshName);
     const proxy = Mesh._proxyResources(workload, options.proxyResources);
     const traffic = Mesh._traffic(workload, options);
 
@@ -72,9 +82,12 @@ export class LinkerdMesh extends Construct implements IMesh {
     workload.addPodAnnotation('config.linkerd.io/proxy-await', 'enabled');
     // identity (8080), destination (8086) and policy (8090) controllers.
     workload.allowTo(NetworkPeer.namespace(this.props.controlPlaneNamespace ?? 'linkerd', { ports: [8080, 8086, 8090] }));
-    workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Linkerd', workload.ingressConnections) });
-
     const web = workload as any;
+    // the Server (identity-based authorization) covers the service's port only; other ports keep the cluster default
+    const serverPorts = typeof web.servicePort === 'number' ? [web.port as number] : [];
+    workload.node.addValidation({
+      validate: () => Mesh._meshedCallers(workload, 'Linkerd', this.meshName, workload.ingressConnections, serverPorts),
+    });
     if (typeof web.servicePort !== 'number') return;
     const scope = new Construct(workload, 'Linkerd');
     const meta = (name: string, annotations?: { [k: string]: string }) => ({
@@ -89,7 +102,8 @@ export class LinkerdMesh extends Construct implements IMesh {
         podSelector: { matchLabels: { ...workload.selectorLabels } },
         port: web.portName,
         proxyProtocol: this.props.protocol ?? LinkerdProtocol.HTTP_1,
-        accessPolicy: 'deny',
+        // a caller outside the mesh reaching this port has no identity to authorize: admit in-cluster plaintext
+        accessPolicy: Lazy.any({ produce: () => (Mesh._plaintextPorts(workload).includes(web.port) ? 'cluster-unauthenticated' : 'deny') }),
       },
     });
     new ApiObject(scope, 'MeshTLSAuthentication', {
@@ -143,8 +157,9 @@ export class LinkerdMesh extends Construct implements IMesh {
       if (c.ports.length && !c.ports.some(p => own.includes(p))) continue;
       const cfg = c.peer.toNetworkPeer();
       if (cfg.cidr) continue;
-      const ref = c.peer instanceof Workload
-        ? { kind: 'ServiceAccount', name: c.peer.name, namespace: c.peer.namespace }
+      const peer = c.peer as Workload;
+      const ref = Workload.isWorkload(c.peer)
+        ? { kind: 'ServiceAccount', name: (peer as any).serviceAccountName ?? peer.name, namespace: peer.namespace }
         : { kind: 'Namespace', name: cfg.namespace ?? workload.namespace };
       const key = JSON.stringify(ref);
       if (!seen.has(key)) {
@@ -153,7 +168,7 @@ export class LinkerdMesh extends Construct implements IMesh {
       }
     }
     // No caller declared: only the workload's own identity is authenticated, so no one else gets in.
-    if (refs.length === 0) refs.push({ kind: 'ServiceAccount', name: workload.name, namespace: workload.namespace });
+    if (refs.length === 0) refs.push({ kind: 'ServiceAccount', name: (workload as any).serviceAccountName ?? workload.name, namespace: workload.namespace });
     return { identityRefs: refs };
   }
 }

@@ -3,9 +3,11 @@ import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { NetworkConnection } from '../networking/network-peer';
-import type { Workload } from '../workloads/workload';
+import { Workload } from '../workloads/workload';
 
 const MESH = Symbol.for('shipshape.k8s.Mesh');
+/** On an enrolled workload: the name of the mesh it is enrolled in (`istio`, `linkerd`), across library copies. */
+const ENROLMENT = Symbol.for('shipshape.k8s.MeshEnrolment');
 
 /**
  * Resources of the injected mesh proxy.
@@ -191,16 +193,66 @@ export class Mesh {
     return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
   }
 
-  /** Fails at synth when a caller is an IP range (unmeshed traffic, refused under strict mTLS). @internal */
-  public static _meshedCallers(workload: Workload, mesh: string, connections: NetworkConnection[]): string[] {
+  /** Records that `workload` is enrolled in the mesh named `meshName`. @internal */
+  public static _markEnrolled(workload: Workload, meshName: string): void {
+    Object.defineProperty(workload, ENROLMENT, { value: meshName, configurable: true });
+  }
+
+  /** The name of the mesh `workload` is enrolled in, or undefined. @internal */
+  public static _enrolmentOf(workload: any): string | undefined {
+    const m = workload?.[ENROLMENT];
+    return typeof m === 'string' ? m : undefined;
+  }
+
+  /**
+   * The callers a meshed workload would refuse although they were declared, as synth errors: an IP range (its
+   * traffic carries no mesh identity), and a shipshape workload not enrolled in the same mesh (its calls are
+   * plaintext). `guarded` says which of the workload's ports demand a mesh identity (all when undefined).
+   * Callers declared as plaintext (`NetworkPeer.ingressController` without `meshed`) are let in on their ports
+   * by the mesh itself and are not errors.
+   * @internal
+   */
+  public static _meshedCallers(workload: Workload, mesh: string, meshName: string, connections: NetworkConnection[], guarded?: number[]): string[] {
     const errors: string[] = [];
+    const own = workload.containerPorts;
     for (const c of connections) {
+      const ports = c.ports.length ? c.ports : own;
+      if (guarded && !ports.some(p => guarded.includes(p))) continue;
       const cfg = c.peer.toNetworkPeer();
       if (cfg.cidr) {
         errors.push(`${workload.node.path}: allowFrom (${cfg.description}) is an IP range, whose traffic carries no mesh identity and is refused by ${mesh}'s mutual TLS; route it through a meshed ingress or gateway and allow that instead`);
+        continue;
+      }
+      if (cfg.plaintext && !Workload.isWorkload(c.peer) && ports.length === 0) {
+        errors.push(`${workload.node.path}: allowFrom (${cfg.description}) calls without ${mesh}'s mutual TLS, and the workload declares no port to accept plaintext on; `
+          + 'declare the port the caller reaches, or declare the caller meshed (NetworkPeer.ingressController(ns, labels, { meshed: true }))');
+        continue;
+      }
+      if (Workload.isWorkload(c.peer) && c.peer !== workload) {
+        const caller = c.peer as Workload;
+        const enrolled = Mesh._enrolmentOf(caller);
+        if (enrolled !== meshName) {
+          const where = enrolled ? `is enrolled in ${enrolled}, not ${meshName}` : 'is not enrolled in the mesh';
+          errors.push(`${workload.node.path}: allowFrom (${cfg.description}) ${where}, so its calls carry no ${mesh} identity and ${workload.node.path}'s ${mesh} policy refuses them; `
+            + `enrol ${caller.node.path} in the same mesh (mesh.enrol(...)), or remove the connection`);
+        }
       }
     }
     return errors;
+  }
+
+  /**
+   * The ports of `workload` each plaintext caller (`NetworkPeerConfig.plaintext`) reaches, sorted.
+   * @internal
+   */
+  public static _plaintextPorts(workload: Workload): number[] {
+    const own = workload.containerPorts;
+    const out = new Set<number>();
+    for (const c of workload.ingressConnections) {
+      if (!c.peer.toNetworkPeer().plaintext || Workload.isWorkload(c.peer)) continue;
+      for (const p of c.ports.length ? c.ports : own) out.add(p);
+    }
+    return [...out].sort((a, b) => a - b);
   }
 
   private constructor() {}

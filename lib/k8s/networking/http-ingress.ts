@@ -4,6 +4,7 @@ import { TrafficChecks } from './hostnames';
 import { INetworkPeer, NetworkPeer } from './network-peer';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
+import { Validators } from '../../core/validators';
 import type { IWebService } from '../workloads/web-service';
 
 /**
@@ -301,7 +302,7 @@ export class HttpIngress extends Construct {
     if (secretName !== undefined) Names.dnsSubdomain(this, 'tls.secretName', secretName);
     this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? (props.aws ? 'alb' : 'nginx'));
 
-    const annotations: { [key: string]: string } = { ...(props.annotations ?? {}) };
+    const annotations: { [key: string]: string } = { ...Validators.annotations(this, 'annotations', props.annotations ?? {}) };
     const cm = props.tls?.certManagerOptions;
     if (cm) {
       Names.dnsSubdomain(this, 'tls.issuer', cm.issuer);
@@ -326,9 +327,10 @@ export class HttpIngress extends Construct {
     }
     if (props.aws) {
       const a = props.aws;
-      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(a.vpcCidr ?? '')) {
+      if (typeof a.vpcCidr !== 'string' || a.vpcCidr.includes(':') || !a.vpcCidr.includes('/')) {
         fail(this, 'aws.vpcCidr', a.vpcCidr, 'must be an IPv4 CIDR', 'use the VPC CIDR, for example "10.0.0.0/16"');
       }
+      Validators.cidr(this, 'aws.vpcCidr', a.vpcCidr);
       const tlsOn = !!props.tls;
       annotations['alb.ingress.kubernetes.io/scheme'] = a.scheme ?? AlbScheme.INTERNAL;
       annotations['alb.ingress.kubernetes.io/target-type'] = a.targetType ?? AlbTargetType.IP;

@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import { at, fail } from '../../core/errors';
+import { Validators } from '../../core/validators';
 
 /**
  * What a network peer is, as plain data: pods (by labels) in a namespace, a whole namespace, or a CIDR.
@@ -38,6 +40,12 @@ export interface NetworkPeerConfig {
    * @default - all ports
    */
   readonly ports?: number[];
+  /**
+   * The peer calls without the service mesh's mutual TLS (its pods have no mesh proxy). A meshed workload then
+   * accepts plaintext from it on the ports it reaches (see `NetworkPeer.ingressController`).
+   * @default false - a peer in a namespace or a pod selector is taken to be in the mesh
+   */
+  readonly plaintext?: boolean;
 }
 
 /**
@@ -63,6 +71,32 @@ export interface NetworkPeerOptions {
 }
 
 /**
+ * Options for an IP-range peer.
+ */
+export interface CidrPeerOptions extends NetworkPeerOptions {
+  /**
+   * Ranges inside the CIDR to leave out, each strictly inside it and of the same IP family.
+   * @default - none
+   */
+  readonly except?: string[];
+}
+
+/**
+ * Options for an ingress controller peer.
+ */
+export interface IngressControllerOptions {
+  /**
+   * The controller's pods run a proxy of the service mesh its backends are enrolled in, so they call with
+   * mutual TLS and a mesh identity. When false, a meshed backend accepts plaintext from the controller on the
+   * ports it reaches: Istio gets a port-level PERMISSIVE PeerAuthentication and an authorization rule for
+   * callers without a mesh identity on those ports; Linkerd gets a NetworkAuthentication. On those ports the
+   * NetworkPolicy, not the mesh identity, then decides who gets in (see `IstioMesh` and `LinkerdMesh`).
+   * @default false
+   */
+  readonly meshed?: boolean;
+}
+
+/**
  * Network peers that are not shipshape workloads (a shipshape workload is itself an `INetworkPeer`).
  */
 export class NetworkPeer implements INetworkPeer {
@@ -70,6 +104,7 @@ export class NetworkPeer implements INetworkPeer {
    * Every pod in namespace `name`.
    */
   public static namespace(name: string, options?: NetworkPeerOptions): NetworkPeer {
+    Validators.namespaceName(at('NetworkPeer.namespace'), 'name', name);
     return new NetworkPeer({ description: `namespace ${name}`, namespace: name, ports: options?.ports });
   }
 
@@ -77,21 +112,39 @@ export class NetworkPeer implements INetworkPeer {
    * Pods with `labels` in namespace `namespace`.
    */
   public static pods(namespace: string, labels: { [key: string]: string }, options?: NetworkPeerOptions): NetworkPeer {
+    Validators.namespaceName(at('NetworkPeer.pods'), 'namespace', namespace);
+    Validators.labels(at('NetworkPeer.pods'), 'labels', labels);
     return new NetworkPeer({ description: `pods ${JSON.stringify(labels)} in ${namespace}`, namespace, podLabels: { ...labels }, ports: options?.ports });
   }
 
   /**
    * An ingress controller's pods, for example `NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' })`.
+   * Unless `meshed` is set, the controller is taken to call without mesh mutual TLS (see `IngressControllerOptions`).
    */
-  public static ingressController(namespace: string, podLabels: { [key: string]: string }): NetworkPeer {
-    return new NetworkPeer({ description: `ingress controller in ${namespace}`, namespace, podLabels: { ...podLabels } });
+  public static ingressController(namespace: string, podLabels: { [key: string]: string }, options?: IngressControllerOptions): NetworkPeer {
+    Validators.namespaceName(at('NetworkPeer.ingressController'), 'namespace', namespace);
+    Validators.labels(at('NetworkPeer.ingressController'), 'podLabels', podLabels);
+    const meshed = options?.meshed ?? false;
+    return new NetworkPeer({
+      description: `${meshed ? 'meshed ' : ''}ingress controller in ${namespace}`,
+      namespace,
+      podLabels: { ...podLabels },
+      ...(meshed ? {} : { plaintext: true }),
+    });
   }
 
   /**
    * An IP range, for example a database subnet or a partner's egress range.
    */
-  public static cidr(cidr: string, options?: NetworkPeerOptions): NetworkPeer {
-    return new NetworkPeer({ description: `CIDR ${cidr}`, cidr, ports: options?.ports });
+  public static cidr(cidr: string, options?: CidrPeerOptions): NetworkPeer {
+    const config: NetworkPeerConfig = {
+      description: `CIDR ${cidr}`,
+      cidr,
+      ...(options?.except?.length ? { except: [...options.except] } : {}),
+      ports: options?.ports,
+    };
+    checkPeerConfig(at('NetworkPeer.cidr'), '', config);
+    return new NetworkPeer(config);
   }
 
   private readonly config: NetworkPeerConfig;
@@ -116,6 +169,29 @@ export interface NetworkConnection {
    * Empty means every port (egress) or every declared port (ingress).
    */
   readonly ports: number[];
+}
+
+/**
+ * Validates a peer's plain data (namespace, labels, CIDR and exceptions); `prop` prefixes the prop names
+ * in errors (`allowFrom` gives `allowFrom.cidr`).
+ * @internal
+ */
+export function checkPeerConfig(scope: IConstruct, prop: string, cfg: NetworkPeerConfig): void {
+  const p = (name: string) => (prop ? `${prop}.${name}` : name);
+  if (cfg.cidr !== undefined) {
+    Validators.cidr(scope, p('cidr'), cfg.cidr);
+    (cfg.except ?? []).forEach((e, i) => {
+      Validators.cidr(scope, p(`except[${i}]`), e);
+      if (!Validators.cidrContains(cfg.cidr!, e)) {
+        fail(scope, p(`except[${i}]`), e, `must be a range strictly inside ${cfg.cidr} (same IP family, longer prefix)`,
+          `remove it, or name a part of ${cfg.cidr}`);
+      }
+    });
+    return;
+  }
+  if (cfg.namespace !== undefined) Validators.namespaceName(scope, p('namespace'), cfg.namespace);
+  if (cfg.podLabels) Validators.labels(scope, p('podLabels'), cfg.podLabels);
+  if (cfg.namespaceLabels) Validators.labels(scope, p('namespaceLabels'), cfg.namespaceLabels);
 }
 
 /** @internal */

@@ -4,11 +4,9 @@ import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
 import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { Validators } from '../../core/validators';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
-
-const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential/i;
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /** @internal */
 export interface ContainerSpec {
@@ -64,8 +62,9 @@ export class SidecarContainers {
     const declared = ports.map(p => p.port);
     const main = ports[0];
     const env = Object.entries(spec.env ?? {}).map(([name, value]) => {
-      if (SECRET_NAME.test(name) || PRIVATE_KEY.test(value)) {
-        fail(scope, `${spec.prop}.env.${name}`, '<redacted>', 'looks like a plaintext secret, which anyone who can read the manifest could read (K8S-IDN-06)',
+      const secret = Validators.plaintextSecret(name, value);
+      if (secret) {
+        fail(scope, `${spec.prop}.env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which anyone who can read the manifest could read (K8S-IDN-06)`,
           'store it in a Secret and have the container read it from a mounted file');
       }
       return { name, value };

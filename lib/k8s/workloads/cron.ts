@@ -9,6 +9,8 @@ const FIELDS: Array<{ name: string; min: number; max: number; names?: string[]; 
   { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], question: true },
 ];
 
+const SCHEDULE = Symbol.for('shipshape.Schedule');
+
 const DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 /**
@@ -28,10 +30,16 @@ export class Schedule {
     return new Schedule(expression);
   }
 
+  /** True when `x` is a Schedule, also one made by another copy of the shipshape library. */
+  public static isSchedule(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[SCHEDULE] === true;
+  }
+
   /** The cron expression, as given (trimmed). */
   public readonly expression: string;
 
   private constructor(expression: string) {
+    Object.defineProperty(this, SCHEDULE, { value: true });
     this.expression = typeof expression === 'string' ? expression.trim() : expression;
   }
 

@@ -1,4 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { at, fail } from '../../core/errors';
+import { Validators } from '../../core/validators';
+import { KubernetesTarget, KubernetesVersion } from '../target';
 
 /**
  * The value of an environment variable: a literal, a ConfigMap key, a Secret key, or a pod field.
@@ -51,9 +55,13 @@ export class EnvValue {
   }
 
   /**
-   * A field of the pod, for example `metadata.name` or `status.podIP`.
+   * A field of the pod that the downward API gives environment variables: `metadata.name`, `metadata.namespace`,
+   * `metadata.uid`, `metadata.labels['<key>']`, `metadata.annotations['<key>']`, `spec.nodeName`,
+   * `spec.serviceAccountName`, `status.hostIP`, `status.hostIPs` (Kubernetes 1.29 or newer), `status.podIP`
+   * or `status.podIPs`. Any other path is refused.
    */
   public static fromFieldPath(fieldPath: string): EnvValue {
+    Validators.fieldPath(at('EnvValue.fromFieldPath'), 'fieldPath', fieldPath);
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
@@ -69,10 +77,18 @@ export class EnvValue {
   }
 
   /**
-   * The Kubernetes EnvVar for `name`.
+   * The Kubernetes EnvVar for `name`, checked against the Kubernetes version `scope` targets.
    * @internal
    */
-  public _render(name: string): any {
+  public _render(name: string, scope?: IConstruct, prop?: string): any {
+    const fieldPath = this.spec.valueFrom?.fieldRef?.fieldPath;
+    if (scope && fieldPath === 'status.hostIPs') {
+      const target = KubernetesTarget.of(scope);
+      if (!target.isAtLeast(KubernetesVersion.V1_29)) {
+        fail(scope, `${prop ?? `env.${name}`}.fieldPath`, fieldPath, `needs Kubernetes 1.29 or newer (PodHostIPs), and the chart targets ${target}`,
+          'use "status.hostIP", or target 1.29+ with KubernetesTarget.set(chart, KubernetesVersion.V1_29)');
+      }
+    }
     return { name, ...this.spec };
   }
 }

@@ -4,6 +4,7 @@ import { checkWhole } from './checks';
 import { ContainerPort } from './env';
 import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
+import { Validators } from '../../core/validators';
 
 /**
  * What the kubelet does when a job's container fails.
@@ -83,7 +84,7 @@ export class Job extends Workload {
     this.batchJob = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: this._metadata({ annotations: props.annotations }),
+      metadata: this._metadata({ annotations: Validators.annotations(this, 'annotations', props.annotations ?? {}) }),
       spec: Lazy.any({ produce: () => ({ ...run.spec, ttlSecondsAfterFinished: ttl, template: template() }) }),
     });
   }

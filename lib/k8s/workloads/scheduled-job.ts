@@ -76,7 +76,7 @@ export class ScheduledJob extends Workload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, props, 'cronjob');
-    if (!(props.schedule instanceof Schedule)) {
+    if (!Schedule.isSchedule(props.schedule)) {
       fail(this, 'schedule', props.schedule, 'must be a Schedule', "use Schedule.cron('0 3 * * *')");
     }
     this.schedule = props.schedule._validate(this, 'schedule');

@@ -1,14 +1,17 @@
 import { Chart, Duration } from 'cdk8s';
-import { NetworkPeer, WebService } from '../../../lib/k8s';
-import { IstioInjection, IstioMesh, LinkerdMesh, LinkerdProtocol, Mesh } from '../../../lib/k8s/mesh';
+import { HttpIngress, IngressTls, NetworkPeer, NodeAgent, Probe, WebService, Worker } from '../../../lib/k8s';
+import { IMesh, IstioInjection, IstioMesh, LinkerdMesh, LinkerdProtocol, Mesh } from '../../../lib/k8s/mesh';
 import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
 
-function pair(chart: Chart): { web: WebService; api: WebService } {
+function pair(chart: Chart, mesh?: IMesh): { web: WebService; api: WebService } {
   const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
   const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:2.0.1' });
   api.allowFrom(web);
+  // the caller must be in the mesh too, or the callee's mesh policy refuses it
+  mesh?.enrol(web);
   return { web, api };
 }
+const apiRoutes = (objs: any[]) => objs.filter(o => o.kind === 'HTTPRoute' && o.metadata.labels['app.kubernetes.io/instance'] === 'api');
 const tmeta = (objs: any[], name: string) => one(objs, 'Deployment', name).spec.template.metadata;
 
 describe('IstioMesh defaults', () => {
@@ -92,7 +95,7 @@ describe('IstioMesh options', () => {
   test('namespace-label injection adds no pod label and exposes the namespace label', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
-    const { api } = pair(chart);
+    const { api } = pair(chart, mesh);
     mesh.enrol(api);
     expect(tmeta(chart.toJson(), 'api').labels['sidecar.istio.io/inject']).toBeUndefined();
     expect(mesh.namespaceLabels).toEqual({ 'istio-injection': 'enabled' });
@@ -101,7 +104,7 @@ describe('IstioMesh options', () => {
   test('retryNonIdempotent: one route retrying every method; custom timeout, proxy resources and circuit breaker', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh', { holdApplicationUntilProxyStarts: false });
-    const { api } = pair(chart);
+    const { api } = pair(chart, mesh);
     mesh.enrol(api, {
       timeout: Duration.seconds(5),
       retries: { attempts: 3, perTryTimeout: Duration.millis(500), retryNonIdempotent: true },
@@ -121,7 +124,7 @@ describe('IstioMesh options', () => {
   test('namespace callers become source namespaces', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh');
-    const { api } = pair(chart);
+    const { api } = pair(chart, mesh);
     api.allowFrom(NetworkPeer.namespace('frontend'));
     mesh.enrol(api);
     expect(one(chart.toJson(), 'AuthorizationPolicy', 'api').spec.rules[1]).toEqual({ from: [{ source: { namespaces: ['frontend'] } }], to: [{ operation: { ports: ['8080'] } }] });
@@ -193,24 +196,24 @@ describe('LinkerdMesh options', () => {
   test('retries off: no retry route; protocol HTTP/2; namespace callers', () => {
     const chart = testChart();
     const mesh = new LinkerdMesh(chart, 'mesh', { protocol: LinkerdProtocol.HTTP_2 });
-    const { api } = pair(chart);
+    const { api } = pair(chart, mesh);
     api.allowFrom(NetworkPeer.namespace('frontend'));
     mesh.enrol(api, { retries: { attempts: 0 } });
     const objs = chart.toJson();
-    expect(objs.filter(o => o.kind === 'HTTPRoute').map(o => o.metadata.name)).toEqual(['api']);
-    expect(one(objs, 'Server').spec.proxyProtocol).toBe('HTTP/2');
-    expect(one(objs, 'MeshTLSAuthentication').spec.identityRefs).toContainEqual({ kind: 'Namespace', name: 'frontend' });
+    expect(apiRoutes(objs).map(o => o.metadata.name)).toEqual(['api']);
+    expect(one(objs, 'Server', 'api').spec.proxyProtocol).toBe('HTTP/2');
+    expect(one(objs, 'MeshTLSAuthentication', 'api').spec.identityRefs).toContainEqual({ kind: 'Namespace', name: 'frontend' });
     expectValidWithCrds(objs);
   });
 
   test('retryNonIdempotent: the retry annotations go on the catch-all route', () => {
     const chart = testChart();
     const mesh = new LinkerdMesh(chart, 'mesh');
-    const { api } = pair(chart);
+    const { api } = pair(chart, mesh);
     mesh.enrol(api, { retries: { retryNonIdempotent: true } });
     const objs = chart.toJson();
-    expect(objs.filter(o => o.kind === 'HTTPRoute')).toHaveLength(1);
-    expect(one(objs, 'HTTPRoute').metadata.annotations['retry.linkerd.io/limit']).toBe('2');
+    expect(apiRoutes(objs)).toHaveLength(1);
+    expect(one(objs, 'HTTPRoute', 'api').metadata.annotations['retry.linkerd.io/limit']).toBe('2');
   });
 });
 
@@ -256,8 +259,9 @@ describe('mesh errors', () => {
 
   test('an IP-range caller of a meshed workload fails at synth', () => {
     const chart = testChart();
-    const { api } = pair(chart);
-    new IstioMesh(chart, 'mesh').enrol(api);
+    const mesh = new IstioMesh(chart, 'mesh');
+    const { api } = pair(chart, mesh);
+    mesh.enrol(api);
     api.allowFrom(NetworkPeer.cidr('10.0.0.0/16'));
     expect(validationErrors(chart)).toEqual([expect.stringMatching(/^shop\/api: allowFrom \(CIDR 10\.0\.0\.0\/16\) is an IP range, whose traffic carries no mesh identity and is refused by Istio's mutual TLS/)]);
   });
@@ -290,8 +294,9 @@ describe('mesh errors (more)', () => {
 
   test('an IP-range caller under Linkerd fails at synth', () => {
     const chart = testChart();
-    const { api } = pair(chart);
-    new LinkerdMesh(chart, 'mesh').enrol(api);
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const { api } = pair(chart, mesh);
+    mesh.enrol(api);
     api.allowFrom(NetworkPeer.cidr('10.0.0.0/16'));
     expect(validationErrors(chart)).toEqual([expect.stringMatching(/refused by Linkerd's mutual TLS/)]);
   });
@@ -301,5 +306,138 @@ describe('mesh errors (more)', () => {
     const mesh = new IstioMesh(chart.node.scope as any, 'mesh');
     expect(Mesh.of(chart)).toBe(mesh);
     expectError(() => new LinkerdMesh(chart, 'linkerd'), /one mesh per chart or app/);
+  });
+});
+
+describe('callers outside the mesh (Istio)', () => {
+  const NGINX = { 'app.kubernetes.io/name': 'ingress-nginx' };
+  const setup = (meshed?: boolean) => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2', extraPorts: [{ name: 'admin', port: 9090 }] });
+    api.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX, meshed === undefined ? undefined : { meshed }), [8080]);
+    mesh.enrol(api);
+    return { chart, objs: chart.toJson() };
+  };
+
+  test('an unmeshed ingress controller reaches its port: PERMISSIVE there only, and a rule for callers without a mesh identity', () => {
+    const { chart, objs } = setup();
+    expect(one(objs, 'PeerAuthentication', 'api').spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
+      mtls: { mode: 'STRICT' },
+      portLevelMtls: { 8080: { mode: 'PERMISSIVE' } },
+    });
+    expect(one(objs, 'AuthorizationPolicy', 'api').spec.rules).toEqual([
+      { from: [{ source: { namespaces: ['ingress-nginx'] } }], to: [{ operation: { ports: ['8080'] } }] },
+      { from: [{ source: { notPrincipals: ['*'] } }], to: [{ operation: { ports: ['8080'] } }] },
+    ]);
+    // the NetworkPolicy is what keeps other plaintext callers out of 8080: only the controller's pods
+    expect(one(objs, 'NetworkPolicy', 'api').spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: NGINX }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    }]);
+    expect(validationErrors(chart)).toEqual([]);
+    expectValidWithCrds(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('a controller declared meshed keeps STRICT everywhere and is matched by its namespace only', () => {
+    const { objs } = setup(true);
+    expect(one(objs, 'PeerAuthentication', 'api').spec.portLevelMtls).toBeUndefined();
+    expect(one(objs, 'AuthorizationPolicy', 'api').spec.rules).toEqual([
+      { from: [{ source: { namespaces: ['ingress-nginx'] } }], to: [{ operation: { ports: ['8080'] } }] },
+    ]);
+  });
+
+  test('an HttpIngress in front of a meshed service: its default (unmeshed) controller can reach the service', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    mesh.enrol(api);
+    new HttpIngress(chart, 'public', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.secret('shop-tls') });
+    const objs = chart.toJson();
+    expect(one(objs, 'PeerAuthentication', 'api').spec.portLevelMtls).toEqual({ 8080: { mode: 'PERMISSIVE' } });
+    expect(one(objs, 'AuthorizationPolicy', 'api').spec.rules).toContainEqual({ from: [{ source: { notPrincipals: ['*'] } }], to: [{ operation: { ports: ['8080'] } }] });
+  });
+
+  test('a shipshape workload outside the mesh is refused with a message saying what to do', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const { api } = pair(chart);
+    mesh.enrol(api);
+    expect(validationErrors(chart)).toEqual([
+      "shop/api: allowFrom (WebService shop/web) is not enrolled in the mesh, so its calls carry no Istio identity and shop/api's Istio policy refuses them; "
+      + 'enrol shop/web in the same mesh (mesh.enrol(...)), or remove the connection',
+    ]);
+  });
+
+  test('a plaintext caller of a workload with no port to open is refused', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const agent = new NodeAgent(chart, 'agent', { image: 'ghcr.io/acme/agent:1.0.0', readiness: Probe.exec(['/bin/ready']), liveness: Probe.exec(['/bin/live']) });
+    agent.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX));
+    mesh.enrol(agent);
+    expect(validationErrors(chart)).toEqual([
+      "shop/agent: allowFrom (ingress controller in ingress-nginx) calls without Istio's mutual TLS, and the workload declares no port to accept plaintext on; "
+      + 'declare the port the caller reaches, or declare the caller meshed (NetworkPeer.ingressController(ns, labels, { meshed: true }))',
+    ]);
+  });
+});
+
+describe('callers outside the mesh (Linkerd)', () => {
+  const NGINX = { 'app.kubernetes.io/name': 'ingress-nginx' };
+  const setup = (meshed?: boolean, ports?: number[]) => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2', extraPorts: [{ name: 'admin', port: 9090 }] });
+    api.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX, meshed === undefined ? undefined : { meshed }), ports);
+    mesh.enrol(api);
+    return { chart, objs: chart.toJson() };
+  };
+
+  test('an unmeshed ingress controller reaching the Server port: the Server admits in-cluster clients without identity', () => {
+    const { chart, objs } = setup();
+    expect(one(objs, 'Server', 'api').spec.accessPolicy).toBe('cluster-unauthenticated');
+    // meshed callers from the namespace still match the identity-based policy
+    expect(one(objs, 'MeshTLSAuthentication', 'api').spec.identityRefs).toEqual([{ kind: 'Namespace', name: 'ingress-nginx' }]);
+    expect(one(objs, 'NetworkPolicy', 'api').spec.ingress[0].from).toEqual([
+      { podSelector: { matchLabels: NGINX }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+    ]);
+    expect(validationErrors(chart)).toEqual([]);
+    expectValidWithCrds(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('a controller declared meshed, or one that only reaches another port, leaves the Server at deny', () => {
+    expect(one(setup(true).objs, 'Server', 'api').spec.accessPolicy).toBe('deny');
+    expect(one(setup(undefined, [9090]).objs, 'Server', 'api').spec.accessPolicy).toBe('deny');
+  });
+
+  test('a shipshape workload outside the mesh calling the Server port is refused', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const { api } = pair(chart);
+    mesh.enrol(api);
+    expect(validationErrors(chart)).toEqual([
+      "shop/api: allowFrom (WebService shop/web) is not enrolled in the mesh, so its calls carry no Linkerd identity and shop/api's Linkerd policy refuses them; "
+      + 'enrol shop/web in the same mesh (mesh.enrol(...)), or remove the connection',
+    ]);
+  });
+
+  test('a caller enrolled in another mesh is refused, naming both meshes', () => {
+    const app = testChart().node.scope as any;
+    const shop = new Chart(app, 'orders', { namespace: 'orders' });
+    const istio = new IstioMesh(shop, 'istio');
+    const worker = new Worker(shop, 'worker', { image: 'ghcr.io/acme/worker:1.0.0' });
+    istio.enrol(worker);
+    const catalog = new Chart(app, 'catalog', { namespace: 'catalog' });
+    const linkerd = new LinkerdMesh(catalog, 'linkerd');
+    const search = new WebService(catalog, 'search', { image: 'ghcr.io/acme/search:4.0.2' });
+    worker.allowTo(search);
+    linkerd.enrol(search);
+    expect(catalog.node.findAll().flatMap(c => c.node.validate())).toEqual([
+      "catalog/search: allowFrom (Worker orders/worker) is enrolled in istio, not linkerd, so its calls carry no Linkerd identity and catalog/search's Linkerd policy refuses them; "
+      + 'enrol orders/worker in the same mesh (mesh.enrol(...)), or remove the connection',
+    ]);
   });
 });

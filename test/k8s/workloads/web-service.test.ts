@@ -323,7 +323,7 @@ describe('WebService validation errors', () => {
     expectError(make({ resources: { cpu: '-1' } }), /resources.cpu \("-1"\) is not a CPU quantity/);
   });
   test('latest image', () => {
-    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (K8S-IMG-01); pin a version tag (and ideally a digest), or set allowLatest: true for a throw-away environment');
+    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (K8S-IMG-01); pin a version tag (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
   });
   test('tag-less image', () => {
     expectError(make({ image: 'nginx' }), /image \("nginx"\) has no tag and no digest/);
