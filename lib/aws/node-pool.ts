@@ -9,6 +9,7 @@ import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
+import { Validators } from '../core/validators';
 import { Policy } from '../policy/policy';
 
 /**
@@ -238,13 +239,13 @@ export class NodePool extends Construct {
     }
     this.labels = { ...(props.labels ?? {}), [POOL_LABEL]: this.name };
     for (const [k, v] of Object.entries(this.labels)) {
-      if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
-        fail(this, 'labels', k, 'must be a Kubernetes label key ([prefix/]name)', 'fix the label key');
-      }
+      Validators.labelKey(this, 'labels', k);
       Names.labelValue(this, `labels.${k}`, v);
     }
     this.taints = [...(props.taints ?? [])];
     for (const t of this.taints) {
+      Validators.taintKey(this, 'taints.key', t.key);
+      if (t.value !== undefined) Names.labelValue(this, 'taints.value', t.value);
       if (!Object.values(TaintEffect).includes(t.effect)) {
         fail(this, 'taints.effect', t.effect, `must be one of ${Object.values(TaintEffect).join(', ')}`, 'use TaintEffect.NO_SCHEDULE');
       }

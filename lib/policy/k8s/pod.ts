@@ -37,11 +37,18 @@ function obj(x: any): any {
 
 const CACHE = new WeakMap<object, PodRef | null>();
 
+const K8S_DOC = Symbol.for('shipshape.K8sDoc');
+
 /**
  * A Kubernetes document with a fixed shape and a slot for its pod spec, so rules reach the pod spec
  * without a map lookup. Built by `k8sDocument`.
  */
 export class K8sDoc implements PolicyDocument {
+  /** True when `doc` is a K8sDoc (of any copy of the library). */
+  public static isK8sDoc(doc: any): boolean {
+    return doc !== null && typeof doc === 'object' && doc[K8S_DOC] === true;
+  }
+
   /** @internal */
   public _pod: PodRef | null | undefined = undefined;
   constructor(
@@ -55,17 +62,20 @@ export class K8sDoc implements PolicyDocument {
     public readonly line: number | undefined,
   ) {}
 }
+// the brand lives on the prototype: no per-document cost
+Object.defineProperty(K8sDoc.prototype, K8S_DOC, { value: true });
 
 /**
  * The pod spec of a pod-bearing document, or undefined; computed once per document (documents are
  * immutable during a check, and built afresh for every check).
  */
 export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
-  if (doc instanceof K8sDoc) {
-    let q = doc._pod;
+  if (K8sDoc.isK8sDoc(doc)) {
+    const k = doc as K8sDoc;
+    let q = k._pod;
     if (q === undefined) {
-      q = podOf(doc.manifest) ?? null;
-      doc._pod = q;
+      q = podOf(k.manifest) ?? null;
+      k._pod = q;
     }
     return q ?? undefined;
   }
