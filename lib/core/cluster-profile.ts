@@ -127,6 +127,11 @@ export interface ClusterProfile {
    * @default - unknown until apply
    */
   readonly account?: string;
+  /**
+   * The CIDR of the cluster's VPC (load balancers reach the pods from it).
+   * @default - not known
+   */
+  readonly vpcCidr?: string;
   /** The availability zones the cluster's nodes span (`topology.kubernetes.io/zone` values). */
   readonly zones: string[];
   /** The node pools. */

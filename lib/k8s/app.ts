@@ -2,14 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ClusterProfile } from '../core/cluster-profile';
+import { useChildTables } from './child-tables';
 import { clusterProblems, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { duplicateFileProblems, PlannedFile, STATE_DIR, writeOwnedOutput } from './output-folder';
+import { ManifestRenderer } from './render';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile } from './yaml';
+import { ClusterProfile } from '../core/cluster-profile';
 import { outputProblems, throwProblems } from '../policy/output-check';
 import { PolicyReport } from '../policy/report';
 import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
@@ -83,6 +85,8 @@ export class App extends Cdk8sApp {
 
   constructor(props: AppProps = {}) {
     super(props);
+    // keep V8's shared object shapes when thousands of charts have distinct child ids (see child-tables.ts)
+    useChildTables(this.node);
     this.policy = props.policy ?? true;
     this.cluster = props.cluster;
     this.clusterResources = props.clusterResources ?? true;
@@ -105,7 +109,7 @@ export class App extends Cdk8sApp {
     const used = new Set<string>();
     const needs = new Map<string, { level: string; reason: string }>();
     for (const c of this.node.findAll()) {
-      if (Chart.of(c) === resources) continue;
+      if (c === this || c.node.scopes.includes(resources)) continue;
       if (ApiObject.isApiObject(c)) {
         const obj = c as ApiObject;
         if (obj.kind === 'Namespace' && obj.metadata.name) defined.add(obj.metadata.name);
@@ -140,7 +144,8 @@ export class App extends Cdk8sApp {
     printNotes(all);
     const hasDependantCharts = resolveDependenciesOnce(all);
     const charts = appCharts(this);
-    const rendered = charts.map(renderChart);
+    const renderer = new ManifestRenderer(this);
+    const rendered = charts.map(c => renderChart(c, renderer));
     const objects = policyObjects(rendered);
     const files = this.planFiles(rendered, hasDependantCharts);
 
@@ -236,7 +241,8 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synthYaml(): resolve dependencies, then validate
     resolveDependenciesOnce(all);
     validateOnce(all);
-    const rendered = appCharts(this).map(renderChart);
+    const renderer = new ManifestRenderer(this);
+    const rendered = appCharts(this).map(c => renderChart(c, renderer));
     const objects = policyObjects(rendered);
     const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
@@ -280,7 +286,7 @@ function appCharts(app: IConstruct): Chart[] {
   return topology(app).filter(isChart);
 }
 
-function renderChart(chart: Chart): RenderedChart {
+function renderChart(chart: Chart, renderer: ManifestRenderer): RenderedChart {
   const apiObjects = chartApiObjects(chart);
   if (chart.toJson !== Chart.prototype.toJson) {
     // a chart that renders itself: honour it (cdk8s calls chart.toJson() in most output modes)
@@ -293,7 +299,7 @@ function renderChart(chart: Chart): RenderedChart {
       manifestOf: (obj) => obj.toJson(),
     };
   }
-  const manifests = apiObjects.map(o => o.toJson());
+  const manifests = apiObjects.map(o => renderer.render(o));
   return {
     chart,
     apiObjects,

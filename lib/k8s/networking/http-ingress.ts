@@ -5,6 +5,7 @@ import { INetworkPeer, NetworkPeer } from './network-peer';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
+import { ClusterContext } from '../cluster-context';
 import type { IWebService } from '../workloads/web-service';
 
 /**
@@ -222,17 +223,18 @@ export interface HttpIngressProps {
   readonly plainHttp?: boolean;
   /**
    * The IngressClass.
-   * @default - "alb" when `aws` is set, else "nginx"
+   * @default - the default ingress class of the app's cluster (`App({ cluster })`), else "alb" when `aws` is set, else "nginx"
    */
   readonly ingressClassName?: string;
   /**
    * AWS Load Balancer Controller settings.
-   * @default - no ALB annotations
+   * @default - with an app cluster whose ingress class is an ALB class and whose VPC CIDR is known, an internal
+   * ALB in that VPC; else no ALB annotations
    */
   readonly aws?: AwsLoadBalancerOptions;
   /**
    * Who forwards the traffic to the backends: each backend's NetworkPolicy admits it on the routed port.
-   * @default - the ALB's VPC CIDR when `aws` is set, else the ingress-nginx controller pods (namespace `ingress-nginx`, label `app.kubernetes.io/name: ingress-nginx`)
+   * @default - the ALB's VPC CIDR when `aws` is set (or the cluster's class is an ALB class), else the controller pods of the cluster's ingress class, else the ingress-nginx controller pods (namespace `ingress-nginx`, label `app.kubernetes.io/name: ingress-nginx`)
    */
   readonly controller?: INetworkPeer;
   /**
@@ -292,7 +294,12 @@ export class HttpIngress extends Construct {
     if (props.tls && props.plainHttp) {
       fail(this, 'plainHttp', true, 'contradicts tls, which is set', 'remove plainHttp or tls');
     }
-    if (props.tls?.kind === 'acm' && !props.aws) {
+    // with a known cluster: its ingress class (the named one, or its default) and, for an ALB class, the VPC the ALB lives in
+    const cluster = ClusterContext.of(this);
+    const clusterClass = cluster?.ingressClasses?.find(c => (props.ingressClassName !== undefined ? c.name === props.ingressClassName : c.isDefault));
+    const albClass = clusterClass !== undefined && /\/alb$/.test(clusterClass.controller);
+    const aws: AwsLoadBalancerOptions | undefined = props.aws ?? (albClass && cluster?.vpcCidr ? { vpcCidr: cluster.vpcCidr } : undefined);
+    if (props.tls?.kind === 'acm' && !aws) {
       fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)', 'set aws: { vpcCidr: ... } or use IngressTls.secret / IngressTls.certManager');
     }
     if (props.tls?.kind === 'acm' && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.tls.certificateArn ?? '')) {
@@ -300,7 +307,7 @@ export class HttpIngress extends Construct {
     }
     const secretName = props.tls?.kind === 'cert-manager' ? (props.tls.secretName ?? `${this.name}-tls`) : props.tls?.secretName;
     if (secretName !== undefined) Names.dnsSubdomain(this, 'tls.secretName', secretName);
-    this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? (props.aws ? 'alb' : 'nginx'));
+    this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? clusterClass?.name ?? (aws ? 'alb' : 'nginx'));
 
     const annotations: { [key: string]: string } = { ...Validators.annotations(this, 'annotations', props.annotations ?? {}) };
     const cm = props.tls?.certManagerOptions;
@@ -325,8 +332,8 @@ export class HttpIngress extends Construct {
         annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
       }
     }
-    if (props.aws) {
-      const a = props.aws;
+    if (aws) {
+      const a = aws;
       if (typeof a.vpcCidr !== 'string' || a.vpcCidr.includes(':') || !a.vpcCidr.includes('/')) {
         fail(this, 'aws.vpcCidr', a.vpcCidr, 'must be an IPv4 CIDR', 'use the VPC CIDR, for example "10.0.0.0/16"');
       }
@@ -344,9 +351,11 @@ export class HttpIngress extends Construct {
       if (props.tls?.kind === 'acm') annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn!;
       if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
     }
-    this.controller = props.controller ?? (props.aws
-      ? NetworkPeer.cidr(props.aws.vpcCidr)
-      : NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
+    this.controller = props.controller ?? (aws
+      ? NetworkPeer.cidr(aws.vpcCidr)
+      : clusterClass
+        ? NetworkPeer.ingressController(clusterClass.controllerNamespace ?? 'kube-system', clusterClass.controllerPodLabels ?? { 'app.kubernetes.io/name': clusterClass.name })
+        : NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
 
     this.ingress = new ApiObject(this, 'Ingress', {
       apiVersion: 'networking.k8s.io/v1',

@@ -1,0 +1,383 @@
+/**
+ * The Kubernetes side of platform wiring: an app that knows its cluster (`App({ cluster })`) places pods on pools,
+ * checks that they fit and schedule, creates the classes and namespaces they rely on, and binds AWS identities.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
+import {
+  App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
+  PodSecurityLevel, Replicas, StatefulService, WebService, Worker,
+} from '../../lib/k8s';
+import { Policy } from '../../lib/policy';
+import { policyErrors } from '../util/k8s';
+import { expectValid } from '../util/schema';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+
+function pool(name: string, extra: Partial<NodePoolProfile> = {}): NodePoolProfile {
+  return {
+    name,
+    labels: { 'shipshape.dev/node-pool': name },
+    taints: [],
+    capacityType: 'ON_DEMAND',
+    instanceTypes: ['m7i.large'],
+    architecture: 'amd64',
+    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    minSize: 3,
+    maxSize: 6,
+    ...extra,
+  };
+}
+
+const general = pool('general', { instanceTypes: ['m7i.xlarge'] });
+const system = pool('system', { taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' }] });
+const spot = pool('batch-spot', { capacityType: 'SPOT', instanceTypes: ['m7i.2xlarge', 'm6i.2xlarge'], taints: [{ key: 'shipshape.dev/spot', value: 'true', effect: 'NoSchedule' }] });
+const graviton = pool('graviton', { instanceTypes: ['m7g.large'], architecture: 'arm64', taints: [{ key: 'shipshape.dev/arm64', effect: 'NoSchedule' }] });
+
+function cluster(extra: Partial<ClusterProfile> = {}): ClusterProfile {
+  return {
+    clusterName: 'shop-prod',
+    kubernetesVersion: '1.33',
+    environment: EnvironmentProfile.PRODUCTION,
+    region: 'eu-west-1',
+    account: '123456789012',
+    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    nodePools: [general, system, spot, graviton],
+    storageClasses: [{
+      name: 'gp3',
+      provisioner: 'ebs.csi.aws.com',
+      isDefault: true,
+      parameters: { type: 'gp3', encrypted: 'true' },
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+      reclaimPolicy: 'Delete',
+    }],
+    ingressClasses: [{ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true }],
+    vpcCidr: '10.40.0.0/16',
+    networkPolicyEnforced: true,
+    oidcIssuerOutput: 'oidc_issuer',
+    workloadIdentities: [],
+    ...extra,
+  };
+}
+
+const podIdentity: WorkloadIdentityProfile = { namespace: 'shop', serviceAccount: 'orders', roleName: 'shop-prod-orders', mechanism: 'pod-identity', serviceAccountAnnotations: {} };
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
+function outdir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cluster-'));
+  dirs.push(d);
+  return d;
+}
+
+function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e: any) {
+    return e.message;
+  }
+  throw new Error('expected an error');
+}
+
+function appWith(profile: ClusterProfile = cluster()): { app: App; chart: Chart } {
+  const app = new App({ outdir: outdir(), cluster: profile });
+  return { app, chart: new Chart(app, 'shop', { namespace: 'shop' }) };
+}
+
+function objects(app: App): any[] {
+  return YAML.parseAllDocuments(quietly(() => app.synthYaml())).map(d => d.toJS()).filter(Boolean);
+}
+
+const podOf = (objs: any[], kind: string, name: string) => objs.find(o => o.kind === kind && o.metadata.name === name).spec.template.spec;
+
+describe('placement', () => {
+  test('onPool: a node selector on the pool\'s labels and exactly the tolerations its taints need', () => {
+    const { app, chart } = appWith();
+    new Worker(chart, 'reindex', { image: IMAGE, placement: Placement.onPool(system) });
+    const pod = podOf(objects(app), 'Deployment', 'reindex');
+    expect(pod.nodeSelector).toEqual({ 'shipshape.dev/node-pool': 'system' });
+    expect(pod.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+  });
+
+  test('onPools: required node affinity with one term per pool, tolerations for every pool\'s taints', () => {
+    const { app, chart } = appWith();
+    new Worker(chart, 'batch', { image: IMAGE, placement: Placement.onPools([spot, general]) });
+    const pod = podOf(objects(app), 'Deployment', 'batch');
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: 'shipshape.dev/node-pool', operator: 'In', values: ['batch-spot'] }] },
+      { matchExpressions: [{ key: 'shipshape.dev/node-pool', operator: 'In', values: ['general'] }] },
+    ]);
+    expect(pod.tolerations).toEqual([{ key: 'shipshape.dev/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+    // the spread's pod anti-affinity is kept beside the node affinity
+    expect(pod.affinity.podAntiAffinity).toBeDefined();
+  });
+
+  test('a taint without a value is tolerated with operator Exists', () => {
+    const rendered = Placement.onPool(graviton)._render(new Chart(new App(), 'x'));
+    expect(rendered.tolerations).toEqual([{ key: 'shipshape.dev/arm64', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('by default a workload gets no selector and no toleration, and schedules on the untainted general pool', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    const pod = podOf(objects(app), 'Deployment', 'api');
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.tolerations).toBeUndefined();
+  });
+
+  test('node agents tolerate every pool by default', () => {
+    const { app, chart } = appWith();
+    new NodeAgent(chart, 'agent', { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }] });
+    expect(podOf(objects(app), 'DaemonSet', 'agent').tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
+  test('a cluster whose pools are all tainted refuses a workload that says nothing, naming each pool and its taint', () => {
+    const { app, chart } = appWith(cluster({ nodePools: [system, spot] }));
+    new WebService(chart, 'api', { image: IMAGE });
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toContain('shop/api/Deployment: spec.template.spec of Deployment shop/api cannot be scheduled on any node pool of cluster shop-prod: '
+      + 'pool system: taint CriticalAddonsOnly=true:NoSchedule not tolerated; pool batch-spot: taint shipshape.dev/spot=true:NoSchedule not tolerated; '
+      + 'give the workload a placement on a pool that can take it (Placement.onPool(pool))');
+  });
+
+  test('one image architecture adds a kubernetes.io/arch selector; a placement on pools of another architecture is refused', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE, imageArchitectures: ['arm64'], placement: Placement.onPool(graviton) });
+    new WebService(chart, 'web', { image: IMAGE, imageArchitectures: ['amd64'] });
+    const objs = objects(app);
+    expect(podOf(objs, 'Deployment', 'web').nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+    expect(podOf(objs, 'Deployment', 'api').nodeSelector).toEqual({ 'shipshape.dev/node-pool': 'graviton' });
+    const other = appWith();
+    expect(errorOf(() => new WebService(other.chart, 'x86', { image: IMAGE, imageArchitectures: ['amd64'], placement: Placement.onPool(graviton) })))
+      .toBe('shop/x86: placement ("graviton (arm64)") targets only nodes whose CPU architecture the image does not support (imageArchitectures: amd64); '
+        + 'its pods would fail with "exec format error"; place the workload on a pool of a supported architecture, or build the image for the pool\'s architecture (a multi-arch image) and list it in imageArchitectures');
+  });
+
+  test('Placement.onPools refuses an empty list', () => {
+    expect(() => Placement.onPools([])).toThrow('Placement: pools ([]) must name at least one node pool; pass the pools, or use Placement.untaintedNodes()');
+  });
+});
+
+describe('capacity', () => {
+  test('allocatable follows the EKS AMI reservations', () => {
+    const a = InstanceTypes.allocatable('m7i.large')!;
+    expect(a).toMatchObject({ vcpus: 2, memoryMiB: 8192, cpuMillis: 1930, maxPods: 29, architecture: 'amd64' });
+    expect(a.allocatableMemoryMiB).toBe(Math.floor(8192 * 0.946) - (255 + 11 * 29) - 100);
+    expect(InstanceTypes.allocatable('m7g.xlarge')!.architecture).toBe('arm64');
+    expect(InstanceTypes.allocatable('x9z.large')).toBeUndefined();
+  });
+
+  test('a pod whose requests fit no instance type of any pool is refused with the numbers', () => {
+    const { app, chart } = appWith(cluster({ nodePools: [general] }));
+    new WebService(chart, 'api', { image: IMAGE, resources: { memory: '32Gi', cpu: '2', cpuLimit: '2' }, replicas: Replicas.fixed(3) });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain(
+      'pool general: requests cpu 2000m, memory 32768Mi do not fit its largest instance type m7i.xlarge (allocatable cpu 3920m, memory 14506Mi)');
+  });
+
+  test('a pod that fits the larger type of a mixed pool is accepted', () => {
+    const { app, chart } = appWith(cluster({ nodePools: [general, spot] }));
+    new Worker(chart, 'crunch', { image: IMAGE, resources: { memory: '20Gi', cpu: '4', cpuLimit: '4' }, placement: Placement.onPool(spot) });
+    expect(() => objects(app)).not.toThrow();
+  });
+});
+
+describe('identity', () => {
+  test('a Pod Identity handle names the ServiceAccount, needs no annotation, and opens egress to the agent and the AWS APIs', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'orders-api', { image: IMAGE, identity: podIdentity });
+    const objs = objects(app);
+    const sa = objs.find(o => o.kind === 'ServiceAccount');
+    expect(sa.metadata.name).toBe('orders');
+    expect(sa.metadata.annotations).toBeUndefined();
+    expect(podOf(objs, 'Deployment', 'orders-api').serviceAccountName).toBe('orders');
+    const egress = objs.find(o => o.kind === 'NetworkPolicy').spec.egress;
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ port: 80, protocol: 'TCP' }] });
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+  });
+
+  test('an IRSA handle writes the literal role ARN annotation', () => {
+    const { app, chart } = appWith();
+    const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };
+    new WebService(chart, 'orders-api', { image: IMAGE, identity: irsa });
+    const sa = objects(app).find(o => o.kind === 'ServiceAccount');
+    expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' });
+  });
+
+  test('IRSA without the account at synth is refused', () => {
+    const { chart } = appWith();
+    const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: {} };
+    const e = (() => {
+      try {
+        new WebService(chart, 'orders-api', { image: IMAGE, identity: irsa });
+      } catch (x) {
+        return x;
+      }
+      return undefined;
+    })();
+    expect(Errors.isValidationError(e)).toBe(true);
+    expect((e as Error).message).toBe('shop/orders-api: identity ("shop-prod-orders") uses IRSA, whose ServiceAccount annotation needs the role ARN as a literal, but the ARN is only known after apply because the cluster was given no account id; '
+      + 'give aws.EksCluster its `account` (the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
+  });
+
+  test('an identity of another namespace or ServiceAccount is refused', () => {
+    const { chart } = appWith();
+    expect(() => new WebService(chart, 'a', { image: IMAGE, namespace: 'billing', identity: podIdentity }))
+      .toThrow('shop/a: identity.namespace ("shop") must be the workload\'s namespace (billing): the IAM role trusts exactly system:serviceaccount:shop:orders');
+    expect(() => new WebService(chart, 'b', { image: IMAGE, serviceAccountName: 'other', identity: podIdentity }))
+      .toThrow('shop/b: serviceAccountName ("other") must be the identity\'s ServiceAccount (orders): the IAM role trusts only that name');
+  });
+
+  test('serviceAccountName names the ServiceAccount without an identity', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE, serviceAccountName: 'shop-api' });
+    const objs = objects(app);
+    expect(objs.find(o => o.kind === 'ServiceAccount').metadata.name).toBe('shop-api');
+    expect(podOf(objs, 'Deployment', 'api').serviceAccountName).toBe('shop-api');
+  });
+});
+
+describe('storage, ingress classes and namespaces', () => {
+  test('the cluster\'s StorageClasses and IngressClasses are emitted, the default ones marked', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    const objs = objects(app);
+    expect(objs.find(o => o.kind === 'StorageClass')).toEqual({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: {
+        name: 'gp3',
+        labels: { 'app.kubernetes.io/part-of': 'shop-prod', 'app.kubernetes.io/managed-by': 'shipshape' },
+        annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+      },
+      provisioner: 'ebs.csi.aws.com',
+      parameters: { type: 'gp3', encrypted: 'true' },
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+    });
+    expect(objs.find(o => o.kind === 'IngressClass').spec).toEqual({ controller: 'ingress.k8s.aws/alb' });
+  });
+
+  test('stateful workloads name the cluster\'s default class', () => {
+    const { app, chart } = appWith();
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    const sts = objects(app).find(o => o.kind === 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('gp3');
+  });
+
+  test('a claim naming a class the cluster lacks is refused', () => {
+    const { app, chart } = appWith();
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' }] });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain(
+      'shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.storageClassName ("io2") of StatefulSet shop/db is not a StorageClass of cluster shop-prod (gp3) nor of the output; the claim would stay Pending');
+  });
+
+  test('an Ingress takes the cluster\'s default class; an ALB class makes it an internal ALB reached from the VPC', () => {
+    const { app, chart } = appWith();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/abc') });
+    const objs = objects(app);
+    const ing = objs.find(o => o.kind === 'Ingress');
+    expect(ing.spec.ingressClassName).toBe('alb');
+    expect(ing.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+    const np = objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'api');
+    expect(np.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.40.0.0/16' } }]);
+  });
+
+  test('an Ingress naming a class the cluster lacks is refused', () => {
+    const { app, chart } = appWith();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.secret('shop-tls'), ingressClassName: 'nginx' });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain(
+      'shop/www/Ingress: spec.ingressClassName ("nginx") of Ingress shop/www is not an IngressClass of cluster shop-prod (alb) nor of the output; no controller would serve it');
+  });
+
+  test('every namespace the app uses is created with Pod Security labels pinned to the cluster version; other charts depend on it', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    const ops = new Chart(app, 'ops', { namespace: 'observability' });
+    const agent = new NodeAgent(ops, 'node-exporter', { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }], hostAccess: [HostAccess.hostNetwork('reads the node network counters')] });
+    Policy.suppress(agent, 'SS-K8S-010', 'node-exporter reads the node network counters');
+    quietly(() => app.synth());
+    const files = fs.readdirSync(app.outdir).filter(f => f.endsWith('.yaml')).sort();
+    expect(files).toEqual(['0000-cluster-resources.k8s.yaml', '0001-shop.k8s.yaml', '0002-ops.k8s.yaml']);
+    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(app.outdir, files[0]), 'utf-8')).map(d => d.toJS());
+    const shop = docs.find(d => d.kind === 'Namespace' && d.metadata.name === 'shop');
+    expect(shop.metadata.labels).toEqual({
+      'app.kubernetes.io/managed-by': 'shipshape',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'v1.33',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'v1.33',
+    });
+    const obs = docs.find(d => d.kind === 'Namespace' && d.metadata.name === 'observability');
+    expect(obs.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(obs.metadata.annotations['shipshape.io/pod-security-reason']).toBe('node agent node-exporter: reads the node network counters');
+  });
+
+  test('a Namespace the app defines itself is not created twice', () => {
+    const { app, chart } = appWith();
+    new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    new WebService(chart, 'api', { image: IMAGE });
+    expect(objects(app).filter(o => o.kind === 'Namespace').length).toBe(1);
+  });
+
+  test('ClusterResources.addNamespace refuses a weaker level without a reason', () => {
+    const r = new ClusterResources(new App(), 'c', { cluster: cluster() });
+    expect(() => r.addNamespace('tools', { enforce: PodSecurityLevel.BASELINE }))
+      .toThrow('c: namespaces.tools.reason (undefined) is required (at least 10 characters) when the namespace enforces baseline instead of restricted; say which workload needs host access and why');
+  });
+
+  test('an object in a namespace that exists nowhere is refused when cluster resources are off', () => {
+    const app = new App({ outdir: outdir(), cluster: cluster(), clusterResources: false });
+    new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: IMAGE });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('metadata.namespace ("shop") of ServiceAccount shop/api does not exist in cluster shop-prod nor in the output');
+  });
+});
+
+describe('facts flow from the cluster', () => {
+  test('the cluster\'s Kubernetes version becomes the app\'s target, and its profile the context', () => {
+    const { app, chart } = appWith();
+    expect(KubernetesTarget.of(chart).toString()).toBe('1.33');
+    expect(ClusterContext.of(chart)?.clusterName).toBe('shop-prod');
+    expect(ClusterContext.of(new Chart(new App(), 'x'))).toBeUndefined();
+    void app;
+  });
+
+  test('in production, fewer replicas than the cluster has zones is refused', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(2) });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain(
+      'shop/api: replicas.min (2) must be at least the number of zones of cluster shop-prod (3) in production');
+  });
+
+  test('the whole output is strictly valid and passes the policy without error', () => {
+    const { app, chart } = appWith();
+    const api = new WebService(chart, 'api', { image: IMAGE, identity: podIdentity });
+    api.allowFrom(NetworkPeer.ingressController('kube-system', { 'app.kubernetes.io/name': 'aws-load-balancer-controller' }));
+    const www = new HttpIngress(chart, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/abc') });
+    expect(www.ingressClassName).toBe('alb');
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new Worker(chart, 'batch', { image: IMAGE, placement: Placement.onPool(spot) });
+    const objs = objects(app);
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+});
