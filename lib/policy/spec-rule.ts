@@ -2,15 +2,43 @@
 import { DocumentIndex } from './document-index';
 import { IRule, PolicyDocument, RuleResult, Severity, Violation } from './rule';
 
+/**
+ * A deliberate difference between a rule and a peer checker's check, recorded in the rule catalog
+ * (docs/rules.md) and honoured by the peer-corpus script.
+ */
+export interface PeerDifference {
+  /** The peer: polaris, kube-linter, kube-score, pod-security or checkov. */
+  readonly peer: string;
+  /** The peer's check ids the difference is about. */
+  readonly checks: string[];
+  /** `stricter`: the rule fires where the peer passes; `laxer`: the rule is silent where the peer fails. */
+  readonly direction: 'stricter' | 'laxer';
+  /** Why, in one or two sentences. */
+  readonly reason: string;
+  /**
+   * For the peer-corpus script: the documents the difference is about (it counts as deliberate on a unit when one of
+   * the unit's documents passes). Default: every document of the named checks.
+   */
+  readonly when?: (manifest: any) => boolean;
+}
+
 /** What a built-in rule file declares. */
 export interface RuleSpec {
   /** Stable id (SS-K8S-NNN, SS-EKS-NNN). */
   readonly id: string;
+  /** Short title for the catalog. */
+  readonly title?: string;
   /** RULES.md catalog ids this rule implements. */
   readonly catalog: string[];
   readonly severity: Severity;
   readonly message: string;
   readonly fix: string;
+  /** Why the rule matters (the catalog's rationale). */
+  readonly rationale?: string;
+  /** Further public references (Trivy ids, CIS EKS items, EKS Best Practices sections). */
+  readonly sources?: string[];
+  /** Deliberate differences from peer checkers. */
+  readonly differences?: PeerDifference[];
   /** Kinds (Kubernetes kinds or Terraform resource types) to look at (default: every kind). */
   readonly kinds?: string[];
   /** Returns the violations (empty = compliant) or `undefined` (not applicable). */
@@ -28,6 +56,10 @@ export class SpecRule implements IRule {
   public readonly fix: string;
   public readonly kinds?: string[];
   public readonly catalog: string[];
+  public readonly title?: string;
+  public readonly rationale?: string;
+  public readonly sources?: string[];
+  public readonly differences?: PeerDifference[];
   /** Checks one document (one closure per rule, so each rule's call site stays monomorphic). */
   public readonly evaluate: (document: PolicyDocument, index: DocumentIndex) => RuleResult;
 
@@ -38,6 +70,10 @@ export class SpecRule implements IRule {
     this.fix = spec.fix;
     this.kinds = spec.kinds;
     this.catalog = spec.catalog;
+    this.title = spec.title;
+    this.rationale = spec.rationale;
+    this.sources = spec.sources;
+    this.differences = spec.differences;
     const fn = spec.check;
     this.evaluate = (document, index) => {
       const v = fn(document, index);

@@ -2,7 +2,8 @@ import { find, goodManifests, NS, pod, selector } from './fixtures/good';
 import { DocumentIndex, KubernetesPack, PolicyEngine, RuleStatus, Severity } from '../../lib/policy';
 import { k8sDocument } from '../../lib/policy/runner';
 
-const pack = new KubernetesPack();
+// trusted registries configured, so SS-K8S-032 runs (it reports nothing without a list)
+const pack = new KubernetesPack({ trustedRegistries: ['*.dkr.ecr.*.amazonaws.com'] });
 const C0 = 'spec.template.spec.containers[0]';
 const P = 'spec.template.spec';
 
@@ -61,9 +62,9 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-025': { breakIt: ms => { delete c0(ms).resources.limits.memory; }, on: ['Deployment', 'web'], at: `${C0}.resources.limits.memory` },
   'SS-K8S-026': { breakIt: ms => { delete c0(ms).resources.limits.cpu; }, on: ['Deployment', 'web'], at: `${C0}.resources.limits.cpu` },
   'SS-K8S-027': { breakIt: ms => { delete c0(ms).resources.requests['ephemeral-storage']; }, on: ['Deployment', 'web'], at: `${C0}.resources.requests["ephemeral-storage"]` },
-  'SS-K8S-028': { breakIt: ms => { delete pod(web(ms)).priorityClassName; }, on: ['Deployment', 'web'], at: `${P}.priorityClassName` },
+  'SS-K8S-028': { breakIt: ms => { delete pod(find(ms, 'DaemonSet', 'agent')).priorityClassName; }, on: ['DaemonSet', 'agent'], at: `${P}.priorityClassName` },
   'SS-K8S-029': { breakIt: ms => { c0(ms).image = 'nginx:latest'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
-  'SS-K8S-030': { breakIt: ms => { c0(ms).image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2.3'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
+  'SS-K8S-030': { breakIt: ms => { c0(ms).image = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
   'SS-K8S-031': { breakIt: ms => { c0(ms).imagePullPolicy = 'IfNotPresent'; }, on: ['Deployment', 'web'], at: `${C0}.imagePullPolicy` },
   'SS-K8S-032': { breakIt: ms => { c0(ms).image = 'docker.io/library/nginx:1.25'; }, on: ['Deployment', 'web'], at: `${C0}.image` },
   'SS-K8S-033': { breakIt: ms => { delete c0(ms).readinessProbe; }, on: ['Deployment', 'web'], at: `${C0}.readinessProbe` },

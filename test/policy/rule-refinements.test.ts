@@ -11,11 +11,19 @@ function findings(id: string, ms: any[]) {
 }
 
 describe('SS-K8S-048 NetworkPolicy coverage', () => {
-  test('pods that listen on a port and whose policy allows no caller get a finding that says so', () => {
+  test('pods that listen on a port besides their probes and whose policy allows no caller get a finding that says so', () => {
     const ms = goodManifests();
     find(ms, 'NetworkPolicy', 'web').spec.ingress = [];
-    const f = findings('SS-K8S-048', ms);
-    expect(f.map(x => x.message)).toContainEqual(expect.stringMatching(/allows no caller, yet the pods listen on a port/));
+    pod(find(ms, 'Deployment', 'web')).containers[0].ports.push({ name: 'metrics', containerPort: 9090 });
+    const f = findings('SS-K8S-048', ms).filter(x => x.name === 'web');
+    expect(f.map(x => x.message)).toEqual(['The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port besides their probes: nothing can reach it']);
+  });
+
+  test('pods whose only port is the one their probes use (the kubelet probes from the node) may deny all ingress', () => {
+    const ms = goodManifests();
+    find(ms, 'NetworkPolicy', 'web').spec.ingress = [];
+    expect(pod(find(ms, 'Deployment', 'web')).containers[0].readinessProbe.httpGet.port).toBe('http');
+    expect(findings('SS-K8S-048', ms).filter(x => x.name === 'web')).toEqual([]);
   });
 
   test('pods that declare no port (workers, jobs) are covered by a policy with no ingress rule', () => {

@@ -165,10 +165,12 @@ export class WebService extends Workload implements IWebService {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: this._metadata({
-        annotations: this.replicas.autoscaled
+        annotations: {
           // An HPA owns the count, so `replicas` is omitted (K8S-HA-02); Polaris' replicas check is told why (RULES.md A.11.2).
-          ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' }
-          : this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined,
+          ...(this.replicas.autoscaled ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } : {}),
+          // The development profile's choices (one replica, no PDB, no spread) are told to the availability rules.
+          ...(this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : {}),
+        },
       }),
       spec: Lazy.any({
         produce: () => ({
@@ -207,7 +209,7 @@ export class WebService extends Workload implements IWebService {
       this.hpa = new ApiObject(this, 'HorizontalPodAutoscaler', {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
-        metadata: this._metadata(),
+        metadata: this._metadata({ annotations: this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined }),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
           minReplicas: this.replicas.min,

@@ -266,10 +266,12 @@ export class Worker extends Workload {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: this._metadata({
-        annotations: autoscaled
+        annotations: {
           // The autoscaler owns the count, so `replicas` is omitted (K8S-HA-02); Polaris is told why (RULES.md A.11.2).
-          ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' }
-          : this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined,
+          ...(autoscaled ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } : {}),
+          // The development profile's choices (one replica, no PDB, no spread) are told to the availability rules.
+          ...(this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : {}),
+        },
       }),
       spec: Lazy.any({
         produce: () => ({
@@ -335,7 +337,7 @@ export class Worker extends Workload {
     return new ApiObject(this, 'HorizontalPodAutoscaler', {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
-      metadata: this._metadata(),
+      metadata: this._metadata({ annotations: this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined }),
       spec: { scaleTargetRef: target, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, metrics },
     });
   }

@@ -1,7 +1,7 @@
 // Internal helpers to define Kubernetes rules. Not re-exported by the barrel.
 import { PolicyDocument, Severity, Violation } from '../rule';
 import { RuleSpec, SpecRule } from '../spec-rule';
-import { containersOf, mainContainersOf, podOfDoc } from './pod';
+import { containersOf, isWindowsPod, mainContainersOf, podOfDoc } from './pod';
 
 /** What a Kubernetes rule file declares. */
 export interface K8sRuleSpec extends RuleSpec {}
@@ -39,6 +39,17 @@ export function containerCheck(doc: PolicyDocument, which: number, bad: (c: any)
     }
   }
   return out ?? NONE;
+}
+
+/**
+ * `containerCheck` for a rule about a Linux-only security field: not applicable to Windows pods, where the API
+ * refuses the field and Pod Security exempts the pod.
+ */
+export function linuxContainerCheck(doc: PolicyDocument, which: number, bad: (c: any) => boolean, suffix: string): Violation[] | undefined {
+  const pod = podOfDoc(doc);
+  if (!pod) return NONE;
+  if (isWindowsPod(pod)) return undefined;
+  return containerCheck(doc, which, bad, suffix);
 }
 
 export const ERROR = Severity.ERROR;

@@ -35,12 +35,30 @@ export function hpasTargeting(index: DocumentIndex, doc: PolicyDocument): Policy
   return byName.get(doc.kind + SEP + (doc.namespace ?? '')) ?? NO_HPA;
 }
 
-/** The replica count a workload runs with at least: HPA minReplicas when autoscaled, else spec.replicas (default 1). */
+/** The KEDA ScaledObject that scales a Deployment (KEDA creates its HPA in the cluster), or undefined. */
+export function kedaScaling(index: DocumentIndex, doc: PolicyDocument): PolicyDocument | undefined {
+  const list = index.inNamespace('ScaledObject', doc.namespace);
+  for (const so of list) {
+    const ref = o(o(so.manifest.spec).scaleTargetRef);
+    if (ref.name === doc.name && (ref.kind === undefined ? doc.kind === 'Deployment' : ref.kind === doc.kind)) return so;
+  }
+  return undefined;
+}
+
+/**
+ * The replica count a workload runs with at least: the HPA's minReplicas (API default 1) or the KEDA
+ * ScaledObject's minReplicaCount (KEDA default 0) when autoscaled, else spec.replicas (API default 1).
+ */
 export function effectiveReplicas(index: DocumentIndex, doc: PolicyDocument): number {
   const hpas = hpasTargeting(index, doc);
   if (hpas.length > 0) {
     const min = o(hpas[0].manifest.spec).minReplicas;
     return typeof min === 'number' ? min : 1;
+  }
+  const keda = kedaScaling(index, doc);
+  if (keda) {
+    const min = o(keda.manifest.spec).minReplicaCount;
+    return typeof min === 'number' ? min : 0;
   }
   const r = o(doc.manifest.spec).replicas;
   return typeof r === 'number' ? r : 1;

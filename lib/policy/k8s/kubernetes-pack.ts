@@ -94,8 +94,9 @@ export interface KubernetesPackProps {
    */
   readonly exclude?: string[];
   /**
-   * Registry hosts images may come from (rule SS-K8S-032); `*` matches within one host label run.
-   * @default - Amazon ECR, Azure ACR, Google GCR and Artifact Registry hosts
+   * Registry hosts images may come from (rule SS-K8S-032); `*` matches within one host label run, for example
+   * `['*.dkr.ecr.*.amazonaws.com', 'registry.k8s.io']`.
+   * @default - no list: SS-K8S-032 reports nothing (which registries to trust is your organisation's choice)
    */
   readonly trustedRegistries?: string[];
 }

@@ -2,12 +2,20 @@ import { PolicyDocument } from '../rule';
 
 // Internal helpers to reach pod specs, templates and containers. Not re-exported by the barrel.
 
-/** Kinds whose pod template lives at spec.template. */
-export const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+/**
+ * Kinds whose pod template lives at spec.template: the apps/v1 and batch/v1 workloads, the core
+ * ReplicationController, and OpenShift's DeploymentConfig (same template shape; `shipshape check` meets it).
+ */
+export const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController', 'DeploymentConfig'];
 /** Every kind that carries a pod spec. */
 export const POD_KINDS = [...TEMPLATE_KINDS, 'CronJob', 'Pod'];
 /** Long-running pod-bearing kinds (not Job/CronJob). */
-export const SERVING_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod'];
+export const SERVING_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'ReplicationController', 'DeploymentConfig'];
+/** Kinds whose `spec.selector` is a plain label map rather than a LabelSelector. */
+export const MAP_SELECTOR_KINDS = new Set(['ReplicationController', 'DeploymentConfig']);
+
+/** The annotation shipshape's development profile puts on the objects it relaxes (one replica, no PDB, no spread). */
+export const PROFILE_ANNOTATION = 'shipshape.io/profile';
 
 /** A pod spec and where it is. */
 export interface PodRef {
@@ -19,6 +27,10 @@ export interface PodRef {
   readonly meta: any;
   /** JSON path of the template metadata. */
   readonly metaPath: string;
+  /** The workload's `spec.selector` (LabelSelector, or a plain map for MAP_SELECTOR_KINDS); undefined for Pods and CronJobs. */
+  readonly selector?: any;
+  /** Cached labels the pods carry (see `podLabels`). */
+  labels?: { [k: string]: string };
   /** Cached container lists. */
   containers?: ContainerRef[];
   containersEph?: ContainerRef[];
@@ -98,8 +110,9 @@ export function podOf(manifest: any): PodRef | undefined {
     return { spec: obj(t.spec), path: 'spec.jobTemplate.spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.jobTemplate.spec.template.metadata' };
   }
   if (TEMPLATE_KINDS.includes(kind)) {
-    const t = obj(obj(manifest.spec).template);
-    return { spec: obj(t.spec), path: 'spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.template.metadata' };
+    const spec = obj(manifest.spec);
+    const t = obj(spec.template);
+    return { spec: obj(t.spec), path: 'spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.template.metadata', selector: spec.selector };
   }
   return undefined;
 }
@@ -148,6 +161,26 @@ export function sc(x: any): any {
   return obj(x.securityContext);
 }
 
+/**
+ * True when a pod spec declares the Windows OS (`spec.os.name: windows`): the API then refuses the Linux-only
+ * security fields (allowPrivilegeEscalation, capabilities, seccompProfile, readOnlyRootFilesystem, runAsUser,
+ * runAsGroup), and Pod Security exempts the pod from the checks that require them.
+ */
+export function isWindowsPod(pod: PodRef): boolean {
+  const os = pod.spec.os;
+  return os !== null && typeof os === 'object' && os.name === 'windows';
+}
+
+/**
+ * True when an object says it was made by shipshape's development profile (`shipshape.io/profile: development`):
+ * one replica on purpose, no disruption budget, no spread. The availability rules do not apply to it.
+ */
+export function isDevelopmentProfile(manifest: any): boolean {
+  const meta = manifest?.metadata;
+  const ann = meta && typeof meta === 'object' ? meta.annotations : undefined;
+  return ann !== null && typeof ann === 'object' && ann[PROFILE_ANNOTATION] === 'development';
+}
+
 /** Safe object access. */
 export function o(x: any): any {
   return obj(x);
@@ -156,6 +189,26 @@ export function o(x: any): any {
 /** Safe array access. */
 export function arr(x: any): any[] {
   return Array.isArray(x) ? x : [];
+}
+
+/**
+ * The labels the pods carry: the template labels, plus the workload's own `spec.selector` labels (the API refuses a
+ * workload whose template does not carry them, so a template that omits them is a broken object that SS-K8S-066
+ * reports; the other rules still match it by what its pods would carry). Computed once per document.
+ */
+export function podLabels(pod: PodRef): { [k: string]: string } {
+  if (pod.labels) return pod.labels;
+  const own = labelsOf(pod.meta);
+  const sel = pod.selector;
+  let extra: { [k: string]: string } | undefined;
+  if (isObj(sel)) {
+    const ml = isObj(sel.matchLabels) ? sel.matchLabels : sel.matchExpressions === undefined ? sel : EMPTY;
+    for (const k in ml) {
+      if (typeof ml[k] === 'string' && own[k] === undefined) (extra ??= {})[k] = ml[k];
+    }
+  }
+  pod.labels = extra ? { ...extra, ...own } : own;
+  return pod.labels;
 }
 
 /** The labels of an object's metadata as a string map. */

@@ -1,5 +1,6 @@
 // Internal: helpers for the RBAC rules.
-import { Violation } from '../rule';
+import { DocumentIndex } from '../document-index';
+import { PolicyDocument, Violation } from '../rule';
 import { arr, o } from './pod';
 
 export const ROLE_KINDS = ['Role', 'ClusterRole'];
@@ -26,8 +27,73 @@ export function grants(list: string[], wanted: string[]): boolean {
   return list.includes('*') || wanted.some(w => list.includes(w));
 }
 
-/** Violations for every rule that grants `verbs` on `resources`. */
+const CORE = [''];
+
+/** Violations for every rule that grants `verbs` on `resources` of the core API group. */
 export function ruleGrants(manifest: any, resources: string[], verbs: string[], message: (r: RoleRule) => string): Violation[] {
-  return roleRules(manifest).filter(r => grants(r.resources, resources) && grants(r.verbs, verbs))
+  return roleRules(manifest).filter(r => grants(r.apiGroups, CORE) && grants(r.resources, resources) && grants(r.verbs, verbs))
     .map(r => ({ jsonPath: r.path, message: message(r) }));
+}
+
+/** True when a role rule lets its holder exec or attach into pods (get opens the websocket, create the stream). */
+export function grantsExec(r: RoleRule): boolean {
+  return grants(r.apiGroups, CORE) && grants(r.resources, ['pods/exec', 'pods/attach']) && grants(r.verbs, ['get', 'create']);
+}
+
+const EVERY_VERB = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/**
+ * Why a role rule amounts to administrator rights, or undefined: every verb on every resource of every API group,
+ * or a verb that hands out rights the holder does not have (escalate, bind, impersonate).
+ */
+export function adminGrant(r: RoleRule): string | undefined {
+  if (r.apiGroups.includes('*') && r.resources.includes('*') && (r.verbs.includes('*') || EVERY_VERB.every(v => r.verbs.includes(v)))) {
+    return 'every verb on every resource';
+  }
+  const escalating = r.verbs.filter(v => v === 'escalate' || v === 'bind' || v === 'impersonate');
+  return escalating.length > 0 ? escalating.join(', ') : undefined;
+}
+
+/**
+ * The default ClusterRoles every cluster has, with whether they allow exec into pods. A role of that name in the
+ * output is the platform's own (a dump of the cluster); a binding to one is judged by what it grants.
+ */
+export const BUILTIN_CLUSTER_ROLES: { [name: string]: { exec: boolean; admin: boolean } } = {
+  'cluster-admin': { exec: true, admin: true },
+  'admin': { exec: true, admin: false },
+  'edit': { exec: true, admin: false },
+  'view': { exec: false, admin: false },
+};
+
+/**
+ * Name prefixes of the roles and bindings the platform itself installs: Kubernetes (`system:`), and the managed
+ * control planes of EKS (`eks:`) and GKE (`gce:`).
+ */
+const PLATFORM_PREFIXES = ['system:', 'eks:', 'gce:'];
+
+/** True when a role or binding name is one of the platform's own. */
+export function isPlatformName(name: string): boolean {
+  return PLATFORM_PREFIXES.some(p => name.startsWith(p));
+}
+
+/** True for the platform's own roles: platform-prefixed names, and the default ClusterRoles. */
+export function isPlatformRole(doc: PolicyDocument): boolean {
+  const name = doc.name ?? '';
+  return isPlatformName(name) || (doc.kind === 'ClusterRole' && BUILTIN_CLUSTER_ROLES[name] !== undefined);
+}
+
+/** True for the platform's own bindings: platform-prefixed names, and the ClusterRoleBinding cluster-admin (system:masters). */
+export function isPlatformBinding(doc: PolicyDocument): boolean {
+  const name = doc.name ?? '';
+  return isPlatformName(name) || (doc.kind === 'ClusterRoleBinding' && name === 'cluster-admin');
+}
+
+/** The role a binding refers to: its kind and name, and the document when it is in the output. */
+export function boundRole(index: DocumentIndex, binding: PolicyDocument): { kind: string; name: string; doc?: PolicyDocument } | undefined {
+  const ref = o(binding.manifest.roleRef);
+  if (typeof ref.name !== 'string' || (ref.kind !== 'Role' && ref.kind !== 'ClusterRole')) return undefined;
+  const doc = ref.kind === 'Role'
+    ? index.find('Role', ref.name, binding.namespace)
+    : index.find('ClusterRole', ref.name) ?? index.ofKind('ClusterRole').find(d => d.name === ref.name);
+  return { kind: ref.kind, name: ref.name, doc };
 }

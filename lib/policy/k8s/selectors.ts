@@ -3,7 +3,7 @@
 // so no rule scans all pairs of objects.
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument } from '../rule';
-import { isObj, labelsOf, o, PodRef, podOfDoc, POD_KINDS } from './pod';
+import { isObj, o, PodRef, podLabels, podOfDoc, POD_KINDS } from './pod';
 
 /** A pod template found in the output. */
 export interface PodTemplate {
@@ -93,7 +93,7 @@ export class K8sIndex {
       for (const doc of index.ofKind(kind)) {
         const pod = podOfDoc(doc);
         if (!pod) continue;
-        const t: PodTemplate = { doc, pod, labels: labelsOf(pod.meta), ns: doc.namespace ?? '' };
+        const t: PodTemplate = { doc, pod, labels: podLabels(pod), ns: doc.namespace ?? '' };
         this.templates.push(t);
         push(this.byNs, t.ns, t);
         for (const k in t.labels) this.byPair.add(t.ns, k, String(t.labels[k]), t);

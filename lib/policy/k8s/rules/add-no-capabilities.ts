@@ -4,10 +4,27 @@ import { arr, containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 /** SS-K8S-008 — RULES K8S-SEC-08 (A.11.5: add nothing, not even NET_BIND_SERVICE). */
 export const addNoCapabilities = k8sRule({
   id: 'SS-K8S-008',
+  title: 'Add no capabilities',
   catalog: ['K8S-SEC-08'],
   severity: ERROR,
   message: 'Container adds Linux capabilities',
   fix: 'remove securityContext.capabilities.add; listen on a port of 1024 or more instead of adding NET_BIND_SERVICE',
+  rationale: 'Every added capability is kernel privilege the container keeps; the one Pod Security allows (NET_BIND_SERVICE) is not needed when the process listens on a port of 1024 or more.',
+  sources: ['Trivy KSV-0005, KSV-0022, KSV-0106, KSV-0119, KSV-0120', 'CIS EKS 4.2.7 (v1.4)'],
+  differences: [
+    {
+      peer: 'pod-security',
+      checks: ['capabilities_restricted'],
+      direction: 'stricter',
+      reason: 'Pod Security (restricted) allows adding NET_BIND_SERVICE; Checkov CKV_K8S_25 refuses any add, and shipshape follows it (RULES.md A.11.5): listen on a port of 1024 or more instead.',
+    },
+    {
+      peer: 'polaris',
+      checks: ['dangerousCapabilities'],
+      direction: 'stricter',
+      reason: 'Polaris fails only ALL, SYS_ADMIN and NET_ADMIN; shipshape refuses any added capability (RULES.md A.11.5).',
+    },
+  ],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -7,10 +7,13 @@ const PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 /** SS-K8S-017 — RULES K8S-SEC-17. */
 export const apparmorNotUnconfined = k8sRule({
   id: 'SS-K8S-017',
+  title: 'AppArmor not unconfined',
   catalog: ['K8S-SEC-17'],
   severity: ERROR,
   message: 'AppArmor profile is unconfined',
   fix: 'use appArmorProfile.type RuntimeDefault or Localhost (annotation runtime/default or localhost/<name>)',
+  rationale: 'An unconfined AppArmor profile removes the runtime\'s default confinement of file, mount and network access.',
+  sources: ['Trivy KSV-0002'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -6,10 +6,13 @@ const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemer
 /** SS-K8S-013 — RULES K8S-SEC-13. */
 export const coreVolumeTypesOnly = k8sRule({
   id: 'SS-K8S-013',
+  title: 'Only core volume types',
   catalog: ['K8S-SEC-13'],
   severity: ERROR,
   message: 'Pod uses a volume type outside the restricted set',
   fix: 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes',
+  rationale: 'Volume types outside the restricted set (nfs, iscsi, cephfs, flexVolume, ...) are mounted by the node with the node\'s privileges and credentials.',
+  sources: ['Trivy KSV-0028'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -7,10 +7,13 @@ const bad = (c: any) => !nonZeroQuantity(c.resources?.requests?.cpu);
 /** SS-K8S-023 — RULES K8S-RES-01. */
 export const cpuRequest = k8sRule({
   id: 'SS-K8S-023',
+  title: 'CPU request',
   catalog: ['K8S-RES-01'],
   severity: ERROR,
   message: 'Container has no CPU request',
   fix: 'set resources.requests.cpu on every container (e.g. 100m)',
+  rationale: 'The scheduler places pods by their requests: without a CPU request a pod lands on a full node and is throttled first.',
+  sources: ['Trivy KSV-0015', 'EKS Best Practices: set requests and limits for each container'],
   kinds: POD_KINDS,
   check: (doc) => containerCheck(doc, ALL, bad, '.resources.requests.cpu'),
 });

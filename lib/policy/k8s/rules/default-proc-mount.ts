@@ -6,10 +6,13 @@ const bad = (c: any) => { const p = c.securityContext?.procMount; return p !== u
 /** SS-K8S-014 — RULES K8S-SEC-14. */
 export const defaultProcMount = k8sRule({
   id: 'SS-K8S-014',
+  title: 'Default procMount',
   catalog: ['K8S-SEC-14'],
   severity: ERROR,
   message: 'Container uses a non-default procMount',
   fix: 'remove securityContext.procMount (or set it to Default)',
+  rationale: 'An Unmasked /proc exposes kernel interfaces the runtime normally hides from containers.',
+  sources: ['Trivy KSV-0027'],
   kinds: POD_KINDS,
   check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.procMount'),
 });

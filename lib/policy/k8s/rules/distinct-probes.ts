@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { k8sRule, WARNING } from '../define';
 import { containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
 
 function same(a: any, b: any): boolean {
@@ -14,10 +14,12 @@ function same(a: any, b: any): boolean {
 /** SS-K8S-035 — RULES K8S-PRB-03 (A.11.9: distinct endpoints). */
 export const distinctProbes = k8sRule({
   id: 'SS-K8S-035',
+  title: 'Readiness and liveness probes differ',
   catalog: ['K8S-PRB-03'],
-  severity: ERROR,
+  severity: WARNING,
   message: 'Readiness and liveness probes are identical',
   fix: 'point the probes at different endpoints (e.g. /readyz and /livez): a failing dependency must not restart the pod',
+  rationale: 'With the same check for both, a slow dependency restarts healthy pods instead of only taking them out of the endpoints. It is availability tuning, so the finding is a warning.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -6,10 +6,12 @@ import { nonZeroQuantity } from '../quantity';
 /** SS-K8S-027 — RULES K8S-RES-05. */
 export const ephemeralStorage = k8sRule({
   id: 'SS-K8S-027',
+  title: 'Ephemeral-storage request and limit',
   catalog: ['K8S-RES-05'],
   severity: WARNING,
   message: 'Container has no ephemeral-storage request or limit',
   fix: 'set resources.requests and resources.limits for ephemeral-storage (e.g. 1Gi)',
+  rationale: 'Logs and scratch files fill the node\'s disk; without a limit one pod can get its neighbours evicted for disk pressure.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

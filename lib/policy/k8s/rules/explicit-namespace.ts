@@ -12,10 +12,13 @@ export const CLUSTER_SCOPED = new Set([
 /** SS-K8S-065 — RULES K8S-META-01. */
 export const explicitNamespace = k8sRule({
   id: 'SS-K8S-065',
+  title: 'Explicit namespace, not default',
   catalog: ['K8S-META-01'],
   severity: WARNING,
   message: 'Object has no explicit namespace, or uses default or kube-system',
   fix: 'set metadata.namespace to the team namespace',
+  rationale: 'An object without a namespace lands wherever the applier points, and the default and kube-system namespaces mix workloads with shared or system ones.',
+  sources: ['Trivy KSV-0037, KSV-0110', 'CIS EKS 4.5.2'],
   check: (doc) => {
     if (typeof doc.manifest?.apiVersion !== 'string' || CLUSTER_SCOPED.has(doc.kind)) return undefined;
     const ns = doc.namespace;

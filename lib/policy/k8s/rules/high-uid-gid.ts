@@ -1,19 +1,23 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { containersOf, isWindowsPod, podOfDoc, POD_KINDS, sc } from '../pod';
 
 const MIN = 10001;
 
 /** SS-K8S-005 — RULES K8S-SEC-05 (A.11.3: 10001 or more at pod and container level). */
 export const highUidGid = k8sRule({
   id: 'SS-K8S-005',
+  title: 'High user and group ids',
   catalog: ['K8S-SEC-05'],
   severity: WARNING,
   message: 'Container user or group id is below 10001 or not set at container level',
   fix: 'set runAsUser and runAsGroup to 10001 or more on the pod securityContext and on every container securityContext',
+  rationale: 'An id of 10001 or more never collides with a user of the node (system accounts sit below 10000); set at container level it satisfies every scanner.',
+  sources: ['Trivy KSV-0020, KSV-0021'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
+    if (isWindowsPod(pod)) return undefined; // the API refuses runAsUser and runAsGroup on Windows pods
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     for (const f of ['runAsUser', 'runAsGroup']) {

@@ -4,10 +4,12 @@ import { o } from '../pod';
 /** SS-K8S-046 — RULES K8S-HA-10. */
 export const hpaTargetExists = k8sRule({
   id: 'SS-K8S-046',
+  title: 'HPA target exists',
   catalog: ['K8S-HA-10'],
   severity: ERROR,
   message: 'HPA targets an object that is not in the output',
   fix: 'point scaleTargetRef (apiVersion, kind, name) at a workload in the same namespace',
+  rationale: 'An HPA that targets nothing in the output scales nothing, usually after a rename.',
   kinds: ['HorizontalPodAutoscaler'],
   check: (doc, index) => {
     const ref = o(o(doc.manifest.spec).scaleTargetRef);

@@ -1,15 +1,43 @@
-import { ALL_EPHEMERAL, containerCheck, k8sRule, WARNING } from '../define';
-import { POD_KINDS } from '../pod';
+import { k8sRule, WARNING } from '../define';
+import { containersOf, podOfDoc, POD_KINDS } from '../pod';
+import { hasFixedTag } from './image-tag';
 
-const bad = (c: any) => !(typeof c.image === 'string' && c.image.includes('@sha256:'));
+// An exact release (1.4.2, v2.0.1-rc.1, 1.25.3-alpine) or a commit id (3f2a9c1, sha-3f2a9c1): tags teams do not move.
+const EXACT_TAG = /^(v?\d+\.\d+\.\d+([-+._][0-9A-Za-z._+-]*)?|(sha-)?[0-9a-f]{7,64})$/;
+
+/** The tag of an image reference without a digest, or undefined. */
+function tagOf(image: string): string | undefined {
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const colon = last.lastIndexOf(':');
+  return colon < 0 ? undefined : last.slice(colon + 1);
+}
 
 /** SS-K8S-030 — RULES K8S-IMG-02. */
 export const imageDigest = k8sRule({
   id: 'SS-K8S-030',
+  title: 'Image pinned by digest or an exact version',
   catalog: ['K8S-IMG-02'],
   severity: WARNING,
-  message: 'Image is not pinned by digest',
-  fix: 'reference the image as repo:1.2.3@sha256:<digest>',
+  message: 'Image uses a floating tag and no digest',
+  fix: 'reference the image by an exact version (repo:1.2.3) or, better, a digest (repo:1.2.3@sha256:<digest>)',
+  rationale: 'A floating tag (1.25, stable, alpine) is moved by its publisher, so the same manifest runs different code over time. An exact release tag (1.4.2) or a commit id is what teams do not move, and a digest pins the content itself.',
+  sources: ['EKS Best Practices: use immutable tags with ECR'],
+  differences: [
+    {
+      peer: 'checkov',
+      checks: ['CKV_K8S_43'],
+      direction: 'laxer',
+      reason: 'Checkov asks every image for a digest; shipshape accepts an exact release or commit-id tag too (the EKS guide\'s immutable tags), and warns about floating tags.',
+    },
+  ],
   kinds: POD_KINDS,
-  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.image'),
+  check: (doc) => {
+    const pod = podOfDoc(doc)!;
+    return containersOf(pod, true).filter(r => {
+      const image = r.c.image;
+      // no tag or latest is SS-K8S-029's finding (an error); a digest pins the content
+      if (!hasFixedTag(image) || image.includes('@')) return false;
+      return !EXACT_TAG.test(tagOf(image) ?? '');
+    }).map(r => ({ jsonPath: `${r.path}.image`, message: `Image ${r.c.image} uses the floating tag ${tagOf(r.c.image)}: it can change under the same name` }));
+  },
 });

@@ -1,15 +1,28 @@
 import { ALL, containerCheck, k8sRule, WARNING } from '../define';
-import { POD_KINDS } from '../pod';
+import { containersOf, podOf, POD_KINDS } from '../pod';
+import { hasFixedTag } from './image-tag';
 
-const bad = (c: any) => c.imagePullPolicy !== 'Always';
+// an unset policy is Always when the image has no tag or the latest tag (the API server's default)
+const bad = (c: any) => c.imagePullPolicy !== 'Always' && !(c.imagePullPolicy === undefined && typeof c.image === 'string' && !hasFixedTag(c.image));
 
 /** SS-K8S-031 — RULES K8S-IMG-03. */
 export const imagePullPolicyAlways = k8sRule({
   id: 'SS-K8S-031',
+  title: 'Image pull policy Always',
   catalog: ['K8S-IMG-03'],
   severity: WARNING,
   message: 'imagePullPolicy is not Always',
   fix: 'set imagePullPolicy: Always on every container',
+  rationale: 'Always makes the kubelet check the registry (and the pull secret) on every start, so a pod never runs a stale or unauthorised local copy.',
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['pullPolicyNotAlways'],
+      direction: 'laxer',
+      reason: 'An image with no tag or the latest tag gets imagePullPolicy Always from the API server when the field is unset; Polaris reads only the field, shipshape (like kube-score) the effective value. Such images fail SS-K8S-029 anyway.',
+      when: (m: any) => { const p = podOf(m); return !!p && containersOf(p).some(r => r.c.imagePullPolicy === undefined && !hasFixedTag(r.c.image)); },
+    },
+  ],
   kinds: POD_KINDS,
   check: (doc) => containerCheck(doc, ALL, bad, '.imagePullPolicy'),
 });

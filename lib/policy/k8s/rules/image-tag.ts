@@ -16,10 +16,13 @@ export function hasFixedTag(image: any): boolean {
 /** SS-K8S-029 — RULES K8S-IMG-01. */
 export const imageTag = k8sRule({
   id: 'SS-K8S-029',
+  title: 'Image tag, not latest',
   catalog: ['K8S-IMG-01'],
   severity: ERROR,
   message: 'Image has no tag, or the tag is latest',
   fix: 'pin the image to a version tag (repo:1.2.3) or a digest (repo:1.2.3@sha256:...)',
+  rationale: 'A missing or latest tag makes every roll-out pull whatever the tag points to that day: roll-outs and roll-backs are not repeatable.',
+  sources: ['Trivy KSV-0013', 'EKS Best Practices: use immutable tags with ECR'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

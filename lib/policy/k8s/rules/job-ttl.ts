@@ -4,10 +4,12 @@ import { o } from '../pod';
 /** SS-K8S-072 — RULES K8S-JOB-03. */
 export const jobTtl = k8sRule({
   id: 'SS-K8S-072',
+  title: 'Job TTL',
   catalog: ['K8S-JOB-03'],
   severity: WARNING,
   message: 'Job TTL is missing (standalone Job) or set (CronJob template)',
   fix: 'set spec.ttlSecondsAfterFinished on a standalone Job; leave it out of a CronJob jobTemplate (history limits clean up)',
+  rationale: 'A standalone Job without ttlSecondsAfterFinished stays forever with its pods; in a CronJob\'s template the TTL fights the history limits.',
   kinds: ['Job', 'CronJob'],
   check: (doc) => {
     const spec = o(doc.manifest.spec);

@@ -7,10 +7,13 @@ const KEYS = ['type', 'max', 'min', 'default', 'defaultRequest'];
 /** SS-K8S-076 — RULES K8S-NS-04. */
 export const limitRangeComplete = k8sRule({
   id: 'SS-K8S-076',
+  title: 'LimitRange complete',
   catalog: ['K8S-NS-04'],
   severity: WARNING,
   message: 'LimitRange entry lacks type, max, min, default or defaultRequest',
   fix: 'set type, max, min, default and defaultRequest on every spec.limits entry',
+  rationale: 'Defaults, minimums and maximums per container keep pods without resources from starving the namespace.',
+  sources: ['Trivy KSV-0039', 'EKS Best Practices: limit container resource usage within a namespace'],
   kinds: ['LimitRange'],
   check: (doc) => {
     const limits = arr(o(doc.manifest.spec).limits);

@@ -1,15 +1,36 @@
 import { containerCheck, k8sRule, MAIN, WARNING } from '../define';
-import { isObj, SERVING_KINDS } from '../pod';
+import { containersOf, isObj, podOf, SERVING_KINDS } from '../pod';
 
-const bad = (c: any) => !isObj(c.livenessProbe);
+// A container whose readiness check is a bare TCP connect (a proxy, a database) has no second signal to offer: a TCP
+// liveness probe would repeat the readiness one (SS-K8S-035), and the kernel completes the handshake even while the
+// process hangs. Readiness alone is accepted there.
+const bad = (c: any) => !isObj(c.livenessProbe) && !(isObj(c.readinessProbe) && isObj(c.readinessProbe.tcpSocket));
 
 /** SS-K8S-034 — RULES K8S-PRB-02. */
 export const livenessProbe = k8sRule({
   id: 'SS-K8S-034',
+  title: 'Liveness probe',
   catalog: ['K8S-PRB-02'],
   severity: WARNING,
   message: 'Container has no liveness probe',
   fix: 'add a livenessProbe on an endpoint distinct from the readiness one (e.g. /livez)',
+  rationale: 'A liveness probe restarts a process that hangs. A container whose readiness check is a bare TCP connect is not asked for one: a TCP liveness probe would repeat it (SS-K8S-035), and the kernel completes the handshake even while the process hangs.',
+  sources: ['EKS Best Practices: use liveness probes'],
+  differences: [
+    {
+      peer: 'kube-score',
+      checks: ['pod-probes'],
+      direction: 'stricter',
+      reason: 'kube-score accepts a missing liveness probe (grade almost OK) and probes on any one container; shipshape warns for every main container of a long-running pod.',
+    },
+    {
+      peer: 'polaris',
+      checks: ['livenessProbeMissing'],
+      direction: 'laxer',
+      reason: 'A container whose readiness probe is a TCP connect has no distinct liveness signal to offer; shipshape accepts readiness alone there, Polaris does not.',
+      when: (m: any) => { const p = podOf(m); return !!p && containersOf(p).some(r => r.c.livenessProbe === undefined && r.c.readinessProbe?.tcpSocket !== undefined); },
+    },
+  ],
   kinds: SERVING_KINDS,
   check: (doc) => containerCheck(doc, MAIN, bad, '.livenessProbe'),
 });

@@ -7,10 +7,13 @@ const bad = (c: any) => !nonZeroQuantity(c.resources?.requests?.memory);
 /** SS-K8S-024 — RULES K8S-RES-02. */
 export const memoryRequest = k8sRule({
   id: 'SS-K8S-024',
+  title: 'Memory request',
   catalog: ['K8S-RES-02'],
   severity: ERROR,
   message: 'Container has no memory request',
   fix: 'set resources.requests.memory on every container (e.g. 256Mi)',
+  rationale: 'Without a memory request the scheduler can overcommit the node, and the pod is among the first evicted under memory pressure.',
+  sources: ['Trivy KSV-0016', 'EKS Best Practices: set requests and limits for each container'],
   kinds: POD_KINDS,
   check: (doc) => containerCheck(doc, ALL, bad, '.resources.requests.memory'),
 });

@@ -13,10 +13,13 @@ function allowsDns(policy: any, proto: string): boolean {
 /** SS-K8S-074 — RULES K8S-NS-02. */
 export const namespaceDefaultDeny = k8sRule({
   id: 'SS-K8S-074',
+  title: 'Namespace default deny with DNS',
   catalog: ['K8S-NS-02'],
   severity: WARNING,
   message: 'Namespace has no default-deny NetworkPolicy with a DNS allowance',
   fix: 'add a NetworkPolicy with podSelector {} and policyTypes [Ingress, Egress], and an egress rule to kube-dns on 53 UDP and TCP',
+  rationale: 'A default-deny policy makes every allowed flow explicit; without the DNS allowance every pod loses name resolution.',
+  sources: ['CIS EKS 4.3.2', 'EKS Best Practices: create a default deny policy, allow DNS queries'],
   kinds: ['Namespace'],
   check: (doc, index) => {
     if (doc.name === undefined) return undefined;

@@ -5,10 +5,13 @@ import { o } from '../pod';
 /** SS-K8S-073 — RULES K8S-NS-01. */
 export const namespacePodSecurity = k8sRule({
   id: 'SS-K8S-073',
+  title: 'Namespace enforces Pod Security restricted',
   catalog: ['K8S-NS-01'],
   severity: WARNING,
   message: 'Namespace does not enforce, audit and warn the restricted Pod Security level',
   fix: 'label the Namespace pod-security.kubernetes.io/enforce, /audit and /warn with restricted',
+  rationale: 'The labels make the API server itself refuse pods that break the restricted profile, whatever wrote them; audit and warn report them too.',
+  sources: ['EKS Best Practices: use multiple Pod Security Admission modes'],
   kinds: ['Namespace'],
   check: (doc) => {
     const labels = o(o(doc.manifest.metadata).labels);

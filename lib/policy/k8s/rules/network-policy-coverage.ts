@@ -1,37 +1,75 @@
 import { PolicyDocument } from '../../rule';
 import { k8sRule, NONE, WARNING } from '../define';
-import { arr, labelsOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { arr, o, podLabels, podOfDoc, POD_KINDS } from '../pod';
 import { K8sIndex } from '../selectors';
 
 const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
 
 /**
  * SS-K8S-048 — RULES K8S-NET-01 (A.11.7 shape: matchLabels on the pod labels, both types, rules in both directions).
- * Pods that declare no container port listen for nothing, so for them an empty ingress list (deny all) is the
- * intended policy and only the egress side must have rules.
+ * Pods that take no calls — no container port, or only ports their own probes use (the kubelet probes from the
+ * node, which NetworkPolicy does not filter) — have nothing to admit, so for them an empty ingress list (deny all)
+ * is the intended policy and only the egress side must have rules.
  */
-const listensOnAPort = (pod: { spec: any }) =>
-  [...arr(pod.spec.containers), ...arr(pod.spec.initContainers)].some((c: any) => arr(o(c).ports).length > 0);
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
+
+function takesCalls(pod: { spec: any }): boolean {
+  for (const list of [pod.spec.containers, pod.spec.initContainers]) {
+    for (const c0 of arr(list)) {
+      const c = o(c0);
+      const ports = arr(c.ports);
+      if (ports.length === 0) continue;
+      const probed: any[] = [];
+      for (const p of PROBES) {
+        const probe = o(c[p]);
+        for (const h of HANDLERS) if (probe[h] !== undefined) probed.push(o(probe[h]).port);
+      }
+      for (const p0 of ports) {
+        const p = o(p0);
+        if (!probed.includes(p.containerPort) && !(p.name !== undefined && probed.includes(p.name)) && !probed.includes(String(p.containerPort))) return true;
+      }
+    }
+  }
+  return false;
+}
 
 export const networkPolicyCoverage = k8sRule({
   id: 'SS-K8S-048',
+  title: 'NetworkPolicy covers the pods',
   catalog: ['K8S-NET-01'],
   severity: WARNING,
   message: 'No NetworkPolicy with ingress and egress rules selects these pods by their labels',
   fix: 'add a NetworkPolicy with podSelector.matchLabels on the pod labels, policyTypes [Ingress, Egress], and at least one ingress and one egress rule',
+  rationale: 'Pods without a NetworkPolicy accept connections from every pod in the cluster and reach everything. The policy must select them by their labels and have rules in both directions (RULES.md A.11.7); pods that take no calls (no port besides their own probes) may deny all ingress.',
+  sources: ['CIS EKS 4.3.2, 5.4.4', 'EKS Best Practices: create a default deny policy'],
+  differences: [
+    {
+      peer: 'kube-score',
+      checks: ['pod-networkpolicy'],
+      direction: 'stricter',
+      reason: 'kube-score accepts any policy that selects the pods, a deny-all one included; shipshape wants the Polaris shape (matchLabels on the pod labels, both policy types, ingress and egress rules; RULES.md A.11.7).',
+    },
+    {
+      peer: 'kube-linter',
+      checks: ['non-isolated-pod'],
+      direction: 'stricter',
+      reason: 'kube-linter\'s opt-in check accepts any policy that selects the pods; shipshape wants rules in both directions (RULES.md A.11.7).',
+    },
+  ],
   kinds: POD_KINDS,
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
-    const labels = labelsOf(pod.meta);
+    const labels = podLabels(pod);
     const pols = K8sIndex.of(index).selecting('NetworkPolicy', podSelector, doc.namespace ?? '', labels);
     if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];
-    const needsIngressRules = listensOnAPort(pod);
+    let needsIngressRules: boolean | undefined;
     let emptyIngress = false;
     for (const p of pols) {
       const spec = o(p.manifest.spec);
       const types = arr(spec.policyTypes);
       if (!(types.includes('Ingress') && types.includes('Egress') && arr(spec.egress).length > 0)) continue;
-      if (needsIngressRules && arr(spec.ingress).length === 0) {
+      if (arr(spec.ingress).length === 0 && (needsIngressRules ??= takesCalls(pod))) {
         emptyIngress = true;
         continue;
       }
@@ -39,7 +77,7 @@ export const networkPolicyCoverage = k8sRule({
       for (const k in ml) if (labels[k] === ml[k]) return NONE;
     }
     if (emptyIngress) {
-      return [{ jsonPath: `${pod.metaPath}.labels`, message: 'The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port: nothing can reach them' }];
+      return [{ jsonPath: `${pod.metaPath}.labels`, message: 'The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port besides their probes: nothing can reach it' }];
     }
     return [{ jsonPath: `${pod.metaPath}.labels` }];
   },

@@ -5,10 +5,21 @@ import { K8sIndex, selectorIsEmpty } from '../selectors';
 /** SS-K8S-049 — RULES K8S-NET-02. */
 export const networkPolicySelectsPods = k8sRule({
   id: 'SS-K8S-049',
+  title: 'NetworkPolicy selects pods',
   catalog: ['K8S-NET-02'],
   severity: WARNING,
   message: 'NetworkPolicy selects no pod in the output',
   fix: 'fix spec.podSelector so it matches the labels of a workload in the same namespace',
+  rationale: 'A policy whose selector matches no pod protects nothing, usually after a label change.',
+  sources: ['Trivy KSV-0038'],
+  differences: [
+    {
+      peer: 'kube-linter',
+      checks: ['dangling-networkpolicypeer-podselector'],
+      direction: 'laxer',
+      reason: 'shipshape checks the policy\'s own podSelector, not the pod selectors of its peers, which may select pods of other outputs.',
+    },
+  ],
   kinds: ['NetworkPolicy'],
   check: (doc, index) => {
     const sel = o(o(doc.manifest.spec).podSelector);

@@ -4,16 +4,21 @@ import { o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-057 — RULES K8S-IDN-01. */
 export const noAutomountToken = k8sRule({
   id: 'SS-K8S-057',
+  title: 'No automounted service account token',
   catalog: ['K8S-IDN-01'],
   severity: WARNING,
   message: 'Pod mounts a service account token without asking for it',
   fix: 'set automountServiceAccountToken: false on the pod (suppress with a reason when it calls the Kubernetes API)',
+  rationale: 'A mounted token lets anyone who gets into the pod call the Kubernetes API as its ServiceAccount; most applications never call it.',
+  sources: ['Trivy KSV-0036', 'CIS EKS 4.1.6', 'EKS Best Practices: disable auto-mounting of service account tokens'],
   kinds: POD_KINDS,
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
     if (pod.spec.automountServiceAccountToken === false) return [];
-    if (pod.spec.automountServiceAccountToken === undefined && typeof pod.spec.serviceAccountName === 'string') {
-      const sa = index.find('ServiceAccount', pod.spec.serviceAccountName, doc.namespace);
+    if (pod.spec.automountServiceAccountToken === undefined) {
+      // the pod's ServiceAccount (serviceAccount is the deprecated alias; none named is the namespace's default)
+      const name = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
+      const sa = typeof name === 'string' ? index.find('ServiceAccount', name, doc.namespace) : undefined;
       if (sa && o(sa.manifest).automountServiceAccountToken === false) return [];
     }
     return [{ jsonPath: `${pod.path}.automountServiceAccountToken` }];

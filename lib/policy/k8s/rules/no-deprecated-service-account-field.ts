@@ -4,10 +4,12 @@ import { podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-060 — RULES K8S-IDN-04. */
 export const noDeprecatedServiceAccountField = k8sRule({
   id: 'SS-K8S-060',
+  title: 'No deprecated serviceAccount field',
   catalog: ['K8S-IDN-04'],
   severity: WARNING,
   message: 'Pod uses the deprecated serviceAccount field',
   fix: 'use serviceAccountName instead of serviceAccount',
+  rationale: 'serviceAccount is a deprecated alias of serviceAccountName; tools that read only the new field see the wrong account.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

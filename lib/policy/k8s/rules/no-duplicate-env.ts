@@ -5,10 +5,12 @@ import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-064 — RULES K8S-IDN-08. */
 export const noDuplicateEnv = k8sRule({
   id: 'SS-K8S-064',
+  title: 'No duplicate environment variables',
   catalog: ['K8S-IDN-08'],
   severity: ERROR,
   message: 'Environment variable is defined twice in a container',
   fix: 'keep one definition per variable name',
+  rationale: 'When a name is defined twice the last value silently wins, which is rarely what the author meant.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -4,10 +4,13 @@ import { o } from '../pod';
 /** SS-K8S-052 — RULES K8S-NET-05. */
 export const noExternalIps = k8sRule({
   id: 'SS-K8S-052',
+  title: 'No external IPs',
   catalog: ['K8S-NET-05'],
   severity: ERROR,
   message: 'Service sets externalIPs',
   fix: 'remove spec.externalIPs; expose the Service through a load balancer or an Ingress',
+  rationale: 'spec.externalIPs lets a Service claim any address cluster-wide, the vector of CVE-2020-8554.',
+  sources: ['Trivy KSV-0108'],
   kinds: ['Service'],
   check: (doc) => (o(doc.manifest.spec).externalIPs !== undefined ? [{ jsonPath: 'spec.externalIPs' }] : []),
 });

@@ -5,10 +5,12 @@ import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-019 — RULES K8S-SEC-19. */
 export const noHostInProbes = k8sRule({
   id: 'SS-K8S-019',
+  title: 'No host field in probes or lifecycle hooks',
   catalog: ['K8S-SEC-19'],
   severity: ERROR,
   message: 'Probe or lifecycle hook targets another host',
   fix: 'remove the host field; probes and hooks must target the pod itself',
+  rationale: 'A probe or hook with a host makes the kubelet connect to another address from the node: a way to reach what the pod itself could not.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

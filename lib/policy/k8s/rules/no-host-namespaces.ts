@@ -4,10 +4,13 @@ import { podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-010 — RULES K8S-SEC-10. */
 export const noHostNamespaces = k8sRule({
   id: 'SS-K8S-010',
+  title: 'No host namespaces',
   catalog: ['K8S-SEC-10'],
   severity: ERROR,
   message: 'Pod shares a host namespace',
   fix: 'remove hostNetwork, hostPID and hostIPC (or set them to false)',
+  rationale: 'hostNetwork, hostPID and hostIPC put the pod in the node\'s network, process or IPC namespace: it sees and reaches everything on the node.',
+  sources: ['Trivy KSV-0008, KSV-0009, KSV-0010', 'CIS EKS 4.2.2-4.2.4'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

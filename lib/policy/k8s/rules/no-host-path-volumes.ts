@@ -4,10 +4,21 @@ import { arr, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-011 — RULES K8S-SEC-11. */
 export const noHostPathVolumes = k8sRule({
   id: 'SS-K8S-011',
+  title: 'No hostPath volumes',
   catalog: ['K8S-SEC-11'],
   severity: ERROR,
   message: 'Pod mounts a hostPath volume',
   fix: 'use an emptyDir, configMap, secret or persistentVolumeClaim volume instead of hostPath',
+  rationale: 'A hostPath volume exposes the node\'s filesystem to the pod (the container runtime socket, kubelet credentials, logs of other pods).',
+  sources: ['Trivy KSV-0006, KSV-0023, KSV-0121', 'EKS Best Practices: restrict the use of hostPath'],
+  differences: [
+    {
+      peer: 'kube-linter',
+      checks: ['docker-sock', 'sensitive-host-mounts'],
+      direction: 'stricter',
+      reason: 'kube-linter fails only mounts of the runtime socket or of sensitive host directories; shipshape, like Pod Security (baseline), refuses every hostPath volume.',
+    },
+  ],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -4,10 +4,27 @@ import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-012 — RULES K8S-SEC-12 (A.11.6: the key must be absent, even 0 fails). */
 export const noHostPort = k8sRule({
   id: 'SS-K8S-012',
+  title: 'No hostPort',
   catalog: ['K8S-SEC-12'],
   severity: ERROR,
   message: 'Container port sets hostPort',
   fix: 'remove the hostPort key; expose the port through a Service',
+  rationale: 'A hostPort binds the node\'s port: it bypasses NetworkPolicy, limits scheduling to one such pod per node, and exposes the pod on the node\'s address.',
+  sources: ['Trivy KSV-0024'],
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['hostPortSet'],
+      direction: 'stricter',
+      reason: 'Polaris and Pod Security accept hostPort: 0; Checkov fails whenever the key is present, and so does shipshape (RULES.md A.11.6): omit the key.',
+    },
+    {
+      peer: 'pod-security',
+      checks: ['hostPorts'],
+      direction: 'stricter',
+      reason: 'Pod Security accepts hostPort: 0; Checkov fails whenever the key is present, and so does shipshape (RULES.md A.11.6).',
+    },
+  ],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

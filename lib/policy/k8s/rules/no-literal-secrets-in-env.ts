@@ -6,10 +6,12 @@ import { privateKeyValue, secretName } from '../secrets';
 /** SS-K8S-062 — RULES K8S-IDN-06. */
 export const noLiteralSecretsInEnv = k8sRule({
   id: 'SS-K8S-062',
+  title: 'No literal secrets in env',
   catalog: ['K8S-IDN-06'],
   severity: ERROR,
   message: 'Environment variable holds a literal secret',
   fix: 'reference an existing Secret (mounted as a file) or an external secret store instead of a literal value',
+  rationale: 'A secret written as a literal env value is in clear in the manifest, in git and in every copy of the YAML.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -4,10 +4,12 @@ import { o } from '../pod';
 /** SS-K8S-051 — RULES K8S-NET-04. */
 export const noNodePort = k8sRule({
   id: 'SS-K8S-051',
+  title: 'No NodePort Services',
   catalog: ['K8S-NET-04'],
   severity: WARNING,
   message: 'Service is of type NodePort',
   fix: 'use a ClusterIP Service behind an Ingress or Gateway (or a LoadBalancer)',
+  rationale: 'A NodePort opens the port on every node, outside the load balancer and NetworkPolicy.',
   kinds: ['Service'],
   check: (doc) => (o(doc.manifest.spec).type === 'NodePort' ? [{ jsonPath: 'spec.type' }] : []),
 });

@@ -1,4 +1,4 @@
-import { ALL_EPHEMERAL, containerCheck, ERROR, k8sRule } from '../define';
+import { ALL_EPHEMERAL, ERROR, k8sRule, linuxContainerCheck } from '../define';
 import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.allowPrivilegeEscalation !== false;
@@ -6,10 +6,21 @@ const bad = (c: any) => c.securityContext?.allowPrivilegeEscalation !== false;
 /** SS-K8S-002 — RULES K8S-SEC-02. */
 export const noPrivilegeEscalation = k8sRule({
   id: 'SS-K8S-002',
+  title: 'Privilege escalation explicitly disabled',
   catalog: ['K8S-SEC-02'],
   severity: ERROR,
   message: 'Container does not explicitly set allowPrivilegeEscalation: false',
   fix: 'set securityContext.allowPrivilegeEscalation: false on every container',
+  rationale: 'Without allowPrivilegeEscalation: false a process can gain more privileges than its parent (setuid binaries, file capabilities); the kernel default allows it, so the field must be set.',
+  sources: ['Trivy KSV-0001', 'CIS EKS 4.2.5', 'EKS Best Practices: do not allow privileged escalation'],
+  differences: [
+    {
+      peer: 'kube-linter',
+      checks: ['privilege-escalation-container'],
+      direction: 'stricter',
+      reason: 'kube-linter fails only an explicit allowPrivilegeEscalation: true; Pod Security (restricted), Polaris and Checkov require the explicit false, and so does shipshape.',
+    },
+  ],
   kinds: POD_KINDS,
-  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.allowPrivilegeEscalation'),
+  check: (doc) => linuxContainerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.allowPrivilegeEscalation'),
 });

@@ -6,10 +6,13 @@ const bad = (c: any) => c.securityContext?.privileged === true;
 /** SS-K8S-001 — RULES K8S-SEC-01. */
 export const noPrivilegedContainers = k8sRule({
   id: 'SS-K8S-001',
+  title: 'No privileged containers',
   catalog: ['K8S-SEC-01'],
   severity: ERROR,
   message: 'Container runs privileged',
   fix: 'remove securityContext.privileged (or set it to false)',
+  rationale: 'A privileged container has every capability and the host\'s devices: escaping it means owning the node.',
+  sources: ['Trivy KSV-0017', 'CIS EKS 4.2.1', 'EKS Best Practices: restrict the containers that can run as privileged'],
   kinds: POD_KINDS,
   check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.privileged'),
 });

@@ -4,10 +4,13 @@ import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-021 — RULES K8S-SEC-21. */
 export const noPrivilegedPorts = k8sRule({
   id: 'SS-K8S-021',
+  title: 'No privileged ports',
   catalog: ['K8S-SEC-21'],
   severity: WARNING,
   message: 'Container listens on a privileged port (below 1024)',
   fix: 'listen on a port of 1024 or more and map it in the Service (port 80 -> targetPort 8080)',
+  rationale: 'A port below 1024 needs root or NET_BIND_SERVICE inside the container; listen on 1024 or more and map the port in the Service.',
+  sources: ['Trivy KSV-0117'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

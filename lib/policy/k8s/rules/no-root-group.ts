@@ -5,10 +5,13 @@ import { arr, containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 /** SS-K8S-006 — RULES K8S-SEC-06. */
 export const noRootGroup = k8sRule({
   id: 'SS-K8S-006',
+  title: 'No root group',
   catalog: ['K8S-SEC-06'],
   severity: WARNING,
   message: 'Pod or container uses group id 0 (root group)',
   fix: 'set runAsGroup, fsGroup and supplementalGroups to non-zero ids (10001 or more)',
+  rationale: 'Group 0 owns many files on the node and in images; a process in it can read or change them even as a non-root user.',
+  sources: ['Trivy KSV-0116', 'Pod Security Standards: non-root groups (optional)'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -6,10 +6,13 @@ import { privateKeyValue, secretName } from '../secrets';
 /** SS-K8S-063 — RULES K8S-IDN-07. */
 export const noSecretsInConfigMaps = k8sRule({
   id: 'SS-K8S-063',
+  title: 'No secrets in ConfigMaps',
   catalog: ['K8S-IDN-07'],
   severity: ERROR,
   message: 'ConfigMap holds something that looks like a secret',
   fix: 'move the value to a Secret or an external secret store',
+  rationale: 'ConfigMaps are not encrypted at rest and are readable by far more roles than Secrets.',
+  sources: ['Trivy KSV-0109, KSV-01010'],
   kinds: ['ConfigMap'],
   check: (doc) => {
     const data = o(doc.manifest.data);

@@ -4,10 +4,12 @@ import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-022 — RULES K8S-SEC-22. */
 export const noSshPort = k8sRule({
   id: 'SS-K8S-022',
+  title: 'No SSH port',
   catalog: ['K8S-SEC-22'],
   severity: WARNING,
   message: 'Container exposes the SSH port 22',
   fix: 'do not run SSH in containers; use kubectl exec or debug containers',
+  rationale: 'An SSH daemon in a container is a second way in that bypasses the Kubernetes API\'s audit; use kubectl exec or debug containers.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

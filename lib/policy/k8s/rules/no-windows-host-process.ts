@@ -5,10 +5,13 @@ import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 /** SS-K8S-018 — RULES K8S-SEC-18. */
 export const noWindowsHostProcess = k8sRule({
   id: 'SS-K8S-018',
+  title: 'No Windows hostProcess containers',
   catalog: ['K8S-SEC-18'],
   severity: ERROR,
   message: 'Windows hostProcess container',
   fix: 'remove securityContext.windowsOptions.hostProcess',
+  rationale: 'A Windows hostProcess container runs as a process on the node itself, with the node\'s access.',
+  sources: ['Trivy KSV-0103'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

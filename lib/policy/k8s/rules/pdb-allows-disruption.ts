@@ -1,3 +1,4 @@
+import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { effectiveReplicas } from '../hpa';
 import { o } from '../pod';
@@ -7,34 +8,56 @@ function pct(v: any): number | undefined {
   return typeof v === 'string' && /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : undefined;
 }
 
-/** SS-K8S-042 — RULES K8S-HA-06. */
+/**
+ * SS-K8S-042 — RULES K8S-HA-06. Each field is judged on its own (a budget that sets both is refused by the API,
+ * and reported as such). A numeric minAvailable is compared with the replicas of every workload the budget
+ * selects, matched by the labels its pods carry (template labels and the workload's own selector).
+ */
 export const pdbAllowsDisruption = k8sRule({
   id: 'SS-K8S-042',
+  title: 'PodDisruptionBudget allows a disruption',
   catalog: ['K8S-HA-06'],
   severity: ERROR,
   message: 'PodDisruptionBudget allows no disruption (node drains would block)',
   fix: 'set maxUnavailable: 1 (or a minAvailable below the replica count)',
+  rationale: 'A budget that allows no eviction (maxUnavailable 0, minAvailable 100 % or at least the replica count) blocks every node drain and cluster upgrade.',
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['pdbDisruptionsIsZero'],
+      direction: 'stricter',
+      reason: 'Polaris passes a budget that sets neither minAvailable nor maxUnavailable, or both; shipshape reports both shapes, as kube-score does for the first (a budget without a policy does nothing) and the API does for the second (it refuses both fields together).',
+    },
+  ],
   kinds: ['PodDisruptionBudget'],
   check: (doc, index) => {
     const spec = o(doc.manifest.spec);
-    if (spec.maxUnavailable !== undefined) {
-      const p = pct(spec.maxUnavailable);
-      return spec.maxUnavailable === 0 || p === 0 || spec.maxUnavailable === '0' ? [{ jsonPath: 'spec.maxUnavailable' }] : [];
-    }
-    if (spec.minAvailable === undefined) {
+    const max = spec.maxUnavailable;
+    const min = spec.minAvailable;
+    if (max === undefined && min === undefined) {
       return [{ jsonPath: 'spec', message: 'PodDisruptionBudget sets neither minAvailable nor maxUnavailable' }];
     }
-    if (pct(spec.minAvailable) === 100) return [{ jsonPath: 'spec.minAvailable' }];
-    if (typeof spec.minAvailable === 'number') {
+    const out: Violation[] = [];
+    if (max !== undefined && min !== undefined) {
+      out.push({ jsonPath: 'spec', message: 'PodDisruptionBudget sets both minAvailable and maxUnavailable; the API accepts only one' });
+    }
+    if (max !== undefined && (max === 0 || max === '0' || pct(max) === 0)) {
+      out.push({ jsonPath: 'spec.maxUnavailable', message: `maxUnavailable ${JSON.stringify(max)} allows no disruption` });
+    }
+    if (pct(min) !== undefined && pct(min)! >= 100) {
+      out.push({ jsonPath: 'spec.minAvailable', message: `minAvailable ${min} allows no disruption` });
+    } else if (typeof min === 'number') {
       const selected = K8sIndex.of(index).templatesSelectedBy(doc.namespace ?? '', o(spec.selector));
       for (const t of selected) {
-        if (t.doc.kind === 'Pod' || t.doc.kind === 'Job' || t.doc.kind === 'CronJob') continue;
+        // replicas mean nothing for bare Pods, Jobs and DaemonSets (one pod per node)
+        if (t.doc.kind === 'Pod' || t.doc.kind === 'Job' || t.doc.kind === 'CronJob' || t.doc.kind === 'DaemonSet') continue;
         const replicas = effectiveReplicas(index, t.doc);
-        if (spec.minAvailable >= replicas) {
-          return [{ jsonPath: 'spec.minAvailable', message: `minAvailable ${spec.minAvailable} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${replicas} replicas)` }];
+        if (min >= replicas) {
+          out.push({ jsonPath: 'spec.minAvailable', message: `minAvailable ${min} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${replicas} replicas)` });
+          break;
         }
       }
     }
-    return [];
+    return out;
   },
 });

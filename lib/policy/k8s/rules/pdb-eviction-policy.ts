@@ -4,10 +4,12 @@ import { o } from '../pod';
 /** SS-K8S-043 — RULES K8S-HA-07. */
 export const pdbEvictionPolicy = k8sRule({
   id: 'SS-K8S-043',
+  title: 'PodDisruptionBudget eviction policy explicit',
   catalog: ['K8S-HA-07'],
   severity: WARNING,
   message: 'PodDisruptionBudget does not set unhealthyPodEvictionPolicy',
   fix: 'set spec.unhealthyPodEvictionPolicy: AlwaysAllow (or IfHealthyBudget)',
+  rationale: 'With the default policy, pods that are not ready still count against the budget, so a crash-looping pod can block drains; AlwaysAllow lets them be evicted.',
   kinds: ['PodDisruptionBudget'],
   check: (doc) => {
     const p = o(doc.manifest.spec).unhealthyPodEvictionPolicy;

@@ -1,7 +1,7 @@
 import { PolicyDocument } from '../../rule';
 import { k8sRule, NONE, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
-import { labelsOf, o, podOfDoc } from '../pod';
+import { isDevelopmentProfile, o, podLabels, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
 
 const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
@@ -9,15 +9,35 @@ const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
 /** SS-K8S-041 — RULES K8S-HA-05. */
 export const pdbExists = k8sRule({
   id: 'SS-K8S-041',
+  title: 'PodDisruptionBudget exists',
   catalog: ['K8S-HA-05'],
   severity: WARNING,
   message: 'No PodDisruptionBudget selects these pods',
   fix: 'add a policy/v1 PodDisruptionBudget with selector.matchLabels on the pod labels and maxUnavailable: 1',
-  kinds: ['Deployment', 'StatefulSet'],
+  rationale: 'Without a PDB a node drain may evict every replica at once. Workloads that run one pod (an unset replicas with no autoscaler is the API default, 1) are not reported: a budget on one pod either blocks drains or protects nothing.',
+  sources: ['EKS Best Practices: configure pod disruption budgets'],
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['missingPodDisruptionBudget'],
+      direction: 'laxer',
+      reason: 'Polaris asks every Deployment for a PDB; shipshape asks only workloads that run two pods or more, reading an unset replicas as the API default, 1.',
+      when: (m: any) => typeof m?.spec?.replicas !== 'number',
+    },
+    {
+      peer: 'kube-score',
+      checks: ['deployment-has-poddisruptionbudget', 'statefulset-has-poddisruptionbudget'],
+      direction: 'laxer',
+      reason: 'kube-score skips a workload with replicas below 2 but treats an unset replicas as several; shipshape reads it as the API default, 1.',
+      when: (m: any) => typeof m?.spec?.replicas !== 'number',
+    },
+  ],
+  kinds: ['Deployment', 'StatefulSet', 'DeploymentConfig'],
   check: (doc, index) => {
-    if (effectiveReplicas(index, doc) < 2) return undefined;
+    // one pod (an unset replicas with no autoscaler is the API default, 1) needs no budget: it would only block drains
+    if (isDevelopmentProfile(doc.manifest) || effectiveReplicas(index, doc) < 2) return undefined;
     const pod = podOfDoc(doc)!;
-    const labels = labelsOf(pod.meta);
+    const labels = podLabels(pod);
     const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', labels);
     for (const p of pdbs) {
       if (p.manifest.apiVersion !== 'policy/v1') continue;

@@ -1,17 +1,34 @@
 import { PolicyDocument } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { labelsOf, o, podOfDoc } from '../pod';
+import { o, podLabels, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
 
 const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
 
-/** SS-K8S-044 — RULES K8S-HA-08. */
+/** The pods a minAvailable asks for at `replicas` (a percentage rounds up, as the disruption controller does). */
+function required(minAvailable: any, replicas: number): number | undefined {
+  if (typeof minAvailable === 'number') return minAvailable;
+  if (typeof minAvailable === 'string' && /^\d+%$/.test(minAvailable)) return Math.ceil(Number(minAvailable.slice(0, -1)) * replicas / 100);
+  return undefined;
+}
+
+/** SS-K8S-044 — RULES K8S-HA-08. An HPA without minReplicas runs at least 1 (the API default). */
 export const pdbFitsHpa = k8sRule({
   id: 'SS-K8S-044',
+  title: 'PodDisruptionBudget fits the HPA',
   catalog: ['K8S-HA-08'],
   severity: WARNING,
   message: 'PodDisruptionBudget minAvailable is above the HPA minReplicas',
   fix: 'lower the PDB minAvailable (or use maxUnavailable: 1), or raise the HPA minReplicas',
+  rationale: 'A minAvailable above the HPA\'s minimum means no eviction is possible when the service runs at its minimum. A percentage is rounded up as the disruption controller does; an HPA without minReplicas runs at least 1 (the API default).',
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['pdbMinAvailableGreaterThanHPAMinReplicas'],
+      direction: 'stricter',
+      reason: 'Polaris skips an HPA without minReplicas; the API defaults it to 1, and shipshape compares with that.',
+    },
+  ],
   kinds: ['HorizontalPodAutoscaler'],
   check: (doc, index) => {
     const spec = o(doc.manifest.spec);
@@ -21,11 +38,13 @@ export const pdbFitsHpa = k8sRule({
     const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', labelsOf(pod.meta));
+    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', podLabels(pod));
     for (const p of pdbs) {
       const ma = o(p.manifest.spec).minAvailable;
-      if (typeof ma === 'number' && ma > min) {
-        return [{ jsonPath: 'spec.minReplicas', message: `PodDisruptionBudget ${p.name} minAvailable ${ma} is above the HPA minReplicas ${min}` }];
+      const need = required(ma, min);
+      if (need !== undefined && need > min) {
+        const shown = typeof ma === 'number' ? `${ma}` : `${ma} (${need} pods)`;
+        return [{ jsonPath: 'spec.minReplicas', message: `PodDisruptionBudget ${p.name} minAvailable ${shown} is above the HPA minReplicas ${min}${typeof spec.minReplicas === 'number' ? '' : ' (unset: 1)'}` }];
       }
     }
     return [];

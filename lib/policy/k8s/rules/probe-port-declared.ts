@@ -1,14 +1,16 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
+import { k8sRule, WARNING } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-036 — RULES K8S-PRB-04. */
 export const probePortDeclared = k8sRule({
   id: 'SS-K8S-036',
+  title: 'Probe port declared',
   catalog: ['K8S-PRB-04'],
-  severity: ERROR,
+  severity: WARNING,
   message: 'Probe port is not a declared container port',
   fix: 'declare the port in the container ports (with a name) and probe it by that name',
+  rationale: 'A probe on a port the container does not declare (or declares for UDP only, while probes use TCP) is usually a typo that fails the probe at run time; a declared, named port documents the contract. Kubernetes accepts undeclared ports, so the finding is a warning.',
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
@@ -18,6 +20,8 @@ export const probePortDeclared = k8sRule({
       const names = new Set<string>();
       for (const p of arr(r.c.ports)) {
         const q = o(p);
+        // probes connect over TCP (httpGet, tcpSocket, grpc): a port declared for UDP only does not serve them
+        if (q.protocol !== undefined && q.protocol !== 'TCP') continue;
         if (typeof q.containerPort === 'number') numbers.add(q.containerPort);
         if (typeof q.name === 'string') names.add(q.name);
       }
@@ -28,7 +32,7 @@ export const probePortDeclared = k8sRule({
           const port = o(pr[h]).port;
           const ok = typeof port === 'number' ? numbers.has(port)
             : typeof port === 'string' ? (names.has(port) || (/^\d+$/.test(port) && numbers.has(Number(port)))) : false;
-          if (!ok) out.push({ jsonPath: `${r.path}.${probe}.${h}.port`, message: `Probe port ${JSON.stringify(port ?? null)} is not a declared container port` });
+          if (!ok) out.push({ jsonPath: `${r.path}.${probe}.${h}.port`, message: `Probe port ${JSON.stringify(port ?? null)} is not a declared TCP container port` });
         }
       }
     }

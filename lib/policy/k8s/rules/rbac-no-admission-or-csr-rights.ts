@@ -5,10 +5,13 @@ import { grants, ROLE_KINDS, roleRules } from '../rbac';
 /** SS-K8S-084 — RULES K8S-RBAC-08. */
 export const rbacNoAdmissionOrCsrRights = k8sRule({
   id: 'SS-K8S-084',
+  title: 'No admission webhook or CSR approval rights',
   catalog: ['K8S-RBAC-08'],
   severity: WARNING,
   message: 'Role can change admission webhooks or approve certificate requests',
   fix: 'remove write verbs on *webhookconfigurations and update/approve on certificatesigningrequests/approval and signers',
+  rationale: 'Changing admission webhooks intercepts or silences every API write; approving certificate requests mints credentials.',
+  sources: ['Trivy KSV-0114', 'CIS EKS 4.1.11'],
   kinds: ROLE_KINDS,
   check: (doc) => {
     const out: Violation[] = [];

@@ -1,14 +1,39 @@
 import { ERROR, k8sRule } from '../define';
-import { o } from '../pod';
-import { BINDING_KINDS } from '../rbac';
+import { adminGrant, BINDING_KINDS, boundRole, isPlatformBinding, roleRules } from '../rbac';
 
-/** SS-K8S-078 — RULES K8S-RBAC-02. */
+/**
+ * SS-K8S-078 — RULES K8S-RBAC-02. Administrator rights are recognised by what the bound role grants, not only by the
+ * name cluster-admin: every verb on every resource, or escalate, bind or impersonate. The platform's own bindings
+ * (`system:` names, the ClusterRoleBinding cluster-admin) are not reported.
+ */
 export const rbacNoClusterAdminBinding = k8sRule({
   id: 'SS-K8S-078',
+  title: 'No binding to cluster-admin or an equivalent',
   catalog: ['K8S-RBAC-02'],
   severity: ERROR,
-  message: 'Binding grants cluster-admin',
+  message: 'Binding grants cluster-admin or an equivalent role',
   fix: 'bind a Role with only the permissions needed',
+  rationale: 'A binding to cluster-admin, or to a role that grants every verb on every resource or escalate, bind or impersonate, gives its subjects the whole cluster. The platform\'s own bindings (system:, eks: and gce: names, and the ClusterRoleBinding cluster-admin) are not reported.',
+  sources: ['Trivy KSV-0111', 'CIS EKS 4.1.1'],
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['rolebindingClusterAdminRole', 'rolebindingClusterAdminClusterRole', 'clusterrolebindingClusterAdmin'],
+      direction: 'stricter',
+      reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding to an administrator role in one rule.',
+    },
+  ],
   kinds: BINDING_KINDS,
-  check: (doc) => (o(doc.manifest.roleRef).name === 'cluster-admin' ? [{ jsonPath: 'roleRef.name' }] : []),
+  check: (doc, index) => {
+    if (isPlatformBinding(doc)) return undefined;
+    const role = boundRole(index, doc);
+    if (!role) return undefined;
+    if (role.kind === 'ClusterRole' && role.name === 'cluster-admin') return [{ jsonPath: 'roleRef.name', message: 'Binding grants cluster-admin' }];
+    if (!role.doc) return [];
+    for (const r of roleRules(role.doc.manifest)) {
+      const why = adminGrant(r);
+      if (why) return [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, whose ${r.path} allows ${why}: administrator rights` }];
+    }
+    return [];
+  },
 });

@@ -6,10 +6,12 @@ import { BINDING_KINDS } from '../rbac';
 /** SS-K8S-083 — RULES K8S-RBAC-07. */
 export const rbacNoDefaultServiceAccountSubject = k8sRule({
   id: 'SS-K8S-083',
+  title: 'No rights for the default ServiceAccount',
   catalog: ['K8S-RBAC-07'],
   severity: WARNING,
   message: 'Binding grants rights to the default ServiceAccount',
   fix: 'bind a dedicated ServiceAccount instead of default',
+  rationale: 'Rights bound to the default ServiceAccount go to every pod of the namespace that names no account.',
   kinds: BINDING_KINDS,
   check: (doc) => {
     const out: Violation[] = [];

@@ -7,10 +7,13 @@ const VERBS = ['bind', 'escalate', 'impersonate'];
 /** SS-K8S-082 — RULES K8S-RBAC-06. */
 export const rbacNoEscalationVerbs = k8sRule({
   id: 'SS-K8S-082',
+  title: 'No bind, escalate or impersonate',
   catalog: ['K8S-RBAC-06'],
   severity: ERROR,
   message: 'Role grants bind, escalate or impersonate',
   fix: 'remove the bind, escalate and impersonate verbs',
+  rationale: 'These verbs let the holder grant itself rights it does not have, or act as another user.',
+  sources: ['Trivy KSV-0043, KSV-0050', 'CIS EKS 4.1.8'],
   kinds: ROLE_KINDS,
   check: (doc) => {
     const out: Violation[] = [];

@@ -1,13 +1,44 @@
 import { ERROR, k8sRule } from '../define';
-import { ROLE_KINDS, ruleGrants } from '../rbac';
+import { BINDING_KINDS, BUILTIN_CLUSTER_ROLES, boundRole, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
-/** SS-K8S-079 — RULES K8S-RBAC-03. */
+/**
+ * SS-K8S-079 — RULES K8S-RBAC-03. Roles are judged on their rules, except the platform's own (`system:`, `eks:` and `gce:`
+ * roles, and the default ClusterRoles); bindings are judged on the role they grant — including a `system:` or default role —
+ * and a binding to a role missing from the output is reported, since nothing shows what it grants.
+ */
 export const rbacNoExecAttach = k8sRule({
   id: 'SS-K8S-079',
+  title: 'No exec or attach rights',
   catalog: ['K8S-RBAC-03'],
   severity: ERROR,
   message: 'Role allows exec or attach into pods',
-  fix: 'remove get/create on pods/exec and pods/attach',
-  kinds: ROLE_KINDS,
-  check: (doc) => ruleGrants(doc.manifest, ['pods/exec', 'pods/attach'], ['get', 'create'], () => 'Role allows exec or attach into pods'),
+  fix: 'remove get/create on pods/exec and pods/attach (and * on pods\' subresources) from the role, or bind a role without them',
+  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, and the default ClusterRoles admin, edit and cluster-admin); bindings on the role they grant, and a binding to a role missing from the output is reported, since nothing shows what it grants.',
+  sources: ['Trivy KSV-0053, KSV-0054'],
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['rolebindingRolePodExecAttach', 'rolebindingClusterRolePodExecAttach', 'clusterrolebindingPodExecAttach'],
+      direction: 'stricter',
+      reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding that grants exec in one rule.',
+    },
+  ],
+  kinds: [...ROLE_KINDS, ...BINDING_KINDS],
+  check: (doc, index) => {
+    if (doc.kind === 'Role' || doc.kind === 'ClusterRole') {
+      if (isPlatformRole(doc)) return undefined;
+      return roleRules(doc.manifest).filter(grantsExec).map(r => ({ jsonPath: r.path }));
+    }
+    if (isPlatformBinding(doc)) return undefined;
+    const role = boundRole(index, doc);
+    if (!role) return undefined;
+    if (role.doc) {
+      return roleRules(role.doc.manifest).some(grantsExec)
+        ? [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which allows exec or attach into pods` }] : [];
+    }
+    const builtin = role.kind === 'ClusterRole' ? BUILTIN_CLUSTER_ROLES[role.name] : undefined;
+    if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ClusterRole ${role.name}, which allows exec or attach into pods` }] : [];
+    if (isPlatformName(role.name)) return undefined; // a platform role: what it grants is the platform's
+    return [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which is not in the output: nothing shows it does not allow exec into pods` }];
+  },
 });

@@ -4,10 +4,21 @@ import { ROLE_KINDS, ruleGrants } from '../rbac';
 /** SS-K8S-081 — RULES K8S-RBAC-05. */
 export const rbacNoPodCreate = k8sRule({
   id: 'SS-K8S-081',
+  title: 'No pod create rights',
   catalog: ['K8S-RBAC-05'],
   severity: WARNING,
   message: 'Role can create pods',
   fix: 'remove create on pods (creating pods can escalate to any ServiceAccount in the namespace)',
+  rationale: 'Creating pods lets the holder run any image as any ServiceAccount of the namespace, and so take its rights.',
+  sources: ['Trivy KSV-0048', 'CIS EKS 4.1.4'],
+  differences: [
+    {
+      peer: 'kube-linter',
+      checks: ['access-to-create-pods'],
+      direction: 'laxer',
+      reason: 'shipshape reports the role that grants the right (once), where kube-linter\'s opt-in check reports each binding to it.',
+    },
+  ],
   kinds: ROLE_KINDS,
   check: (doc) => ruleGrants(doc.manifest, ['pods'], ['create'], () => 'Role can create pods'),
 });

@@ -4,10 +4,21 @@ import { ROLE_KINDS, ruleGrants } from '../rbac';
 /** SS-K8S-080 — RULES K8S-RBAC-04. */
 export const rbacNoSecretRead = k8sRule({
   id: 'SS-K8S-080',
+  title: 'No Secret read rights',
   catalog: ['K8S-RBAC-04'],
   severity: WARNING,
   message: 'Role can read Secrets',
   fix: 'remove get/list/watch on secrets; mount the one Secret the workload needs',
+  rationale: 'get, list or watch on secrets reads every Secret of the scope, including other workloads\' credentials.',
+  sources: ['Trivy KSV-0041, KSV-0113', 'CIS EKS 4.1.2'],
+  differences: [
+    {
+      peer: 'kube-linter',
+      checks: ['access-to-secrets'],
+      direction: 'laxer',
+      reason: 'shipshape reports the role that grants the right (once), where kube-linter\'s opt-in check reports each binding to it.',
+    },
+  ],
   kinds: ROLE_KINDS,
   check: (doc) => ruleGrants(doc.manifest, ['secrets'], ['get', 'list', 'watch'], () => 'Role can read Secrets'),
 });

@@ -5,10 +5,13 @@ import { ROLE_KINDS, roleRules } from '../rbac';
 /** SS-K8S-077 — RULES K8S-RBAC-01. */
 export const rbacNoWildcards = k8sRule({
   id: 'SS-K8S-077',
+  title: 'No wildcards in role rules',
   catalog: ['K8S-RBAC-01'],
   severity: ERROR,
   message: 'Role rule uses a wildcard',
   fix: 'list the apiGroups, resources and verbs the workload needs instead of *',
+  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs.',
+  sources: ['Trivy KSV-0044, KSV-0045, KSV-0046', 'CIS EKS 4.1.3'],
   kinds: ROLE_KINDS,
   check: (doc) => {
     const out: Violation[] = [];

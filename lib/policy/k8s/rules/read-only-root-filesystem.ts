@@ -1,4 +1,4 @@
-import { ALL, containerCheck, ERROR, k8sRule } from '../define';
+import { ALL, ERROR, k8sRule, linuxContainerCheck } from '../define';
 import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.readOnlyRootFilesystem !== true;
@@ -6,10 +6,13 @@ const bad = (c: any) => c.securityContext?.readOnlyRootFilesystem !== true;
 /** SS-K8S-003 — RULES K8S-SEC-03. */
 export const readOnlyRootFilesystem = k8sRule({
   id: 'SS-K8S-003',
+  title: 'Read-only root filesystem',
   catalog: ['K8S-SEC-03'],
   severity: ERROR,
   message: 'Container root filesystem is writable',
   fix: 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the process writes (e.g. /tmp)',
+  rationale: 'A writable root filesystem lets an intruder drop tools and change binaries; the writable paths a process needs come from emptyDir volumes.',
+  sources: ['Trivy KSV-0014', 'EKS Best Practices: configure your images with a read-only root file system'],
   kinds: POD_KINDS,
-  check: (doc) => containerCheck(doc, ALL, bad, '.securityContext.readOnlyRootFilesystem'),
+  check: (doc) => linuxContainerCheck(doc, ALL, bad, '.securityContext.readOnlyRootFilesystem'),
 });

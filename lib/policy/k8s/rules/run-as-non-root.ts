@@ -5,10 +5,13 @@ import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 /** SS-K8S-004 — RULES K8S-SEC-04. */
 export const runAsNonRoot = k8sRule({
   id: 'SS-K8S-004',
+  title: 'Run as non-root',
   catalog: ['K8S-SEC-04'],
   severity: ERROR,
   message: 'Container may run as root',
   fix: 'set securityContext.runAsNonRoot: true on the pod (no container overriding it) and never runAsUser: 0',
+  rationale: 'A process running as root in the container is root on the node as soon as it escapes; runAsNonRoot makes the kubelet refuse an image that would start as root.',
+  sources: ['Trivy KSV-0012, KSV-0105', 'CIS EKS 4.2.6 (v1.4)', 'EKS Best Practices: do not run processes in containers as root'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

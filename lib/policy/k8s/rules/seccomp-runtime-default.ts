@@ -1,17 +1,35 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { containersOf, isWindowsPod, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-009 — RULES K8S-SEC-09 (A.11.4: RuntimeDefault, Localhost is not accepted). */
 export const seccompRuntimeDefault = k8sRule({
   id: 'SS-K8S-009',
+  title: 'Seccomp profile RuntimeDefault',
   catalog: ['K8S-SEC-09'],
   severity: ERROR,
   message: 'Seccomp profile is not RuntimeDefault',
   fix: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod, and no container overriding it',
+  rationale: 'The runtime\'s default seccomp profile blocks the system calls containers do not need (and many kernel exploits use); without a profile the container runs Unconfined.',
+  sources: ['Trivy KSV-0030, KSV-0104'],
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['linuxHardening'],
+      direction: 'stricter',
+      reason: 'Polaris accepts any one hardening measure (SELinux options, a capability drop, an AppArmor annotation, or a seccomp profile that is not Unconfined); shipshape requires RuntimeDefault itself (RULES.md A.11.4), and refuses an Unconfined pod profile even when containers override it, as Pod Security (baseline) does.',
+    },
+    {
+      peer: 'pod-security',
+      checks: ['seccompProfile_restricted'],
+      direction: 'stricter',
+      reason: 'Pod Security accepts a Localhost profile; shipshape accepts only RuntimeDefault, as Checkov CKV_K8S_31 does (RULES.md A.11.4): a node-local profile file is invisible to review.',
+    },
+  ],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;
+    if (isWindowsPod(pod)) return undefined; // no seccomp on Windows: the API refuses the field there
     const podType = o(sc(pod.spec).seccompProfile).type;
     const out: Violation[] = [];
     if (podType !== undefined && podType !== 'RuntimeDefault') {

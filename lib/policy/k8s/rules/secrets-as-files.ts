@@ -5,10 +5,13 @@ import { arr, containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
 /** SS-K8S-061 — RULES K8S-IDN-05. */
 export const secretsAsFiles = k8sRule({
   id: 'SS-K8S-061',
+  title: 'Secrets as files, not environment variables',
   catalog: ['K8S-IDN-05'],
   severity: WARNING,
   message: 'Container reads a Secret through environment variables',
   fix: 'mount the Secret as a volume (secret or projected) and read the file',
+  rationale: 'Environment variables leak into crash dumps, child processes and logs, and do not change when the Secret rotates; a mounted file does.',
+  sources: ['CIS EKS 4.4.1', 'EKS Best Practices: use volume mounts instead of environment variables'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

@@ -1,5 +1,5 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
+import { k8sRule, WARNING } from '../define';
 import { containersOf, isObj, podOfDoc, POD_KINDS } from '../pod';
 
 const nonEmpty = (x: any) => isObj(x) && Object.keys(x).length > 0;
@@ -7,10 +7,13 @@ const nonEmpty = (x: any) => isObj(x) && Object.keys(x).length > 0;
 /** SS-K8S-020 — RULES K8S-SEC-20. */
 export const securityContextBothLevels = k8sRule({
   id: 'SS-K8S-020',
+  title: 'Security context at pod and container level',
   catalog: ['K8S-SEC-20'],
-  severity: ERROR,
+  severity: WARNING,
   message: 'Security context missing at pod or container level',
   fix: 'set a non-empty securityContext on the pod and on every container',
+  rationale: 'Setting both levels makes the hardening explicit where each scanner looks; it is hygiene (the effective settings are checked by the other rules), so the finding is a warning.',
+  sources: ['Trivy KSV-0118', 'CIS EKS 4.5.2 (v1.4)'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

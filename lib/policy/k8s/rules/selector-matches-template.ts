@@ -1,18 +1,23 @@
 import { ERROR, k8sRule } from '../define';
-import { isObj, labelsOf, o, podOfDoc } from '../pod';
+import { isObj, labelsOf, MAP_SELECTOR_KINDS, o, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
 /** SS-K8S-066 — RULES K8S-META-02. */
 export const selectorMatchesTemplate = k8sRule({
   id: 'SS-K8S-066',
+  title: 'Selector matches the pod template',
   catalog: ['K8S-META-02'],
   severity: ERROR,
   message: 'spec.selector does not match the pod template labels',
   fix: 'make spec.selector.matchLabels a subset of spec.template.metadata.labels',
-  kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'],
+  rationale: 'The API refuses a workload whose selector does not match its template labels; an empty selector would adopt every pod of the namespace.',
+  kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController', 'DeploymentConfig'],
   check: (doc) => {
-    const sel = o(doc.manifest.spec).selector;
-    if (doc.kind === 'Job' && sel === undefined) return undefined;
+    const raw = o(doc.manifest.spec).selector;
+    // a Job's selector is generated; a ReplicationController's or DeploymentConfig's (a plain label map) defaults
+    // to the template labels
+    if (raw === undefined && (doc.kind === 'Job' || MAP_SELECTOR_KINDS.has(doc.kind))) return undefined;
+    const sel = MAP_SELECTOR_KINDS.has(doc.kind) && isObj(raw) ? { matchLabels: raw } : raw;
     const pod = podOfDoc(doc)!;
     if (!isObj(sel)) return [{ jsonPath: 'spec.selector', message: 'spec.selector is missing' }];
     const empty = Object.keys(o(sel.matchLabels)).length === 0 && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0);

@@ -14,10 +14,13 @@ function checkOpts(opts: any, base: string, out: Violation[]) {
 /** SS-K8S-016 — RULES K8S-SEC-16. */
 export const selinuxNotCustomised = k8sRule({
   id: 'SS-K8S-016',
+  title: 'SELinux options not customised',
   catalog: ['K8S-SEC-16'],
   severity: ERROR,
   message: 'SELinux options set a custom type, user or role',
   fix: 'remove seLinuxOptions.user and .role; use a container_* type or none',
+  rationale: 'A custom SELinux user, role or type can lift the confinement the container type (container_t) gives.',
+  sources: ['Trivy KSV-0025'],
   kinds: POD_KINDS,
   check: (doc) => {
     const pod = podOfDoc(doc)!;

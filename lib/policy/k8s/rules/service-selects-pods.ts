@@ -5,10 +5,12 @@ import { K8sIndex } from '../selectors';
 /** SS-K8S-050 — RULES K8S-NET-03. */
 export const serviceSelectsPods = k8sRule({
   id: 'SS-K8S-050',
+  title: 'Service selects pods',
   catalog: ['K8S-NET-03'],
   severity: ERROR,
   message: 'Service selects no pod in the output',
   fix: 'fix spec.selector so it matches the pod template labels of a workload in the same namespace',
+  rationale: 'A Service whose selector matches no pod has no endpoints: every call to it fails.',
   kinds: ['Service'],
   check: (doc, index) => {
     const spec = o(doc.manifest.spec);

@@ -8,10 +8,21 @@ const DEPRECATED = new Set([
 /** SS-K8S-069 — RULES K8S-META-05. */
 export const stableApiVersions = k8sRule({
   id: 'SS-K8S-069',
+  title: 'Stable API versions',
   catalog: ['K8S-META-05'],
   severity: ERROR,
   message: 'Object uses a removed beta apiVersion',
   fix: 'use apps/v1, batch/v1, policy/v1, networking.k8s.io/v1 or autoscaling/v2',
+  rationale: 'The beta apiVersions listed were removed by Kubernetes 1.26 at the latest: objects that use them cannot be applied to a supported cluster.',
+  sources: ['Trivy KSV-0107', 'EKS Best Practices: identify and remediate removed API usage'],
+  differences: [
+    {
+      peer: 'kube-score',
+      checks: ['stable-version'],
+      direction: 'stricter',
+      reason: 'kube-score judges against the Kubernetes version it is told (1.18 in its tests, where batch/v1beta1 was current); shipshape targets 1.27 and later, where every listed version is removed.',
+    },
+  ],
   check: (doc) => {
     const v = doc.manifest?.apiVersion;
     if (typeof v !== 'string') return undefined;

@@ -1,14 +1,16 @@
 import { ERROR, k8sRule } from '../define';
-import { isObj, labelsOf, o, podOfDoc } from '../pod';
+import { isObj, o, podLabels, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
 /** SS-K8S-056 — RULES K8S-NET-09. */
 export const statefulsetHeadlessService = k8sRule({
   id: 'SS-K8S-056',
+  title: 'StatefulSet headless Service',
   catalog: ['K8S-NET-09'],
   severity: ERROR,
   message: 'StatefulSet serviceName is not a headless Service selecting its pods',
   fix: 'set spec.serviceName to a Service in the same namespace with clusterIP: None and a selector on the pod labels',
+  rationale: 'A StatefulSet\'s pods get their stable DNS names from its headless Service; without one that selects them, peers cannot find each other.',
   kinds: ['StatefulSet'],
   check: (doc, index) => {
     const name = o(doc.manifest.spec).serviceName;
@@ -17,7 +19,7 @@ export const statefulsetHeadlessService = k8sRule({
     const pod = podOfDoc(doc)!;
     const sspec = o(svc?.manifest.spec);
     const ok = svc !== undefined && sspec.clusterIP === 'None' && isObj(sspec.selector) &&
-      selectorMatches({ matchLabels: sspec.selector }, labelsOf(pod.meta));
+      selectorMatches({ matchLabels: sspec.selector }, podLabels(pod));
     return ok ? [] : [{ jsonPath: 'spec.serviceName', message: `Service ${name} is missing, not headless, or does not select the pods` }];
   },
 });

@@ -1,19 +1,39 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { arr, isObj, o, podOfDoc } from '../pod';
+import { effectiveReplicas } from '../hpa';
+import { arr, isDevelopmentProfile, isObj, o, podOfDoc } from '../pod';
 
-/** SS-K8S-040 — RULES K8S-HA-04. */
+/**
+ * SS-K8S-040 — RULES K8S-HA-04. Constraints that are present are validated on every kind that runs copies of a pod
+ * (and on bare Pods); missing constraints are reported only where there is something to spread: two replicas or
+ * more (an unset `replicas` with no autoscaler is the API default of 1), outside the development profile.
+ */
 export const topologySpread = k8sRule({
   id: 'SS-K8S-040',
+  title: 'Topology spread',
   catalog: ['K8S-HA-04'],
   severity: WARNING,
   message: 'Pods have no valid topologySpreadConstraints',
   fix: 'spread across zones: topologyKey topology.kubernetes.io/zone, maxSkew 1, whenUnsatisfiable ScheduleAnyway, labelSelector on the pod labels',
-  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet'],
-  check: (doc) => {
+  rationale: 'Spreading across zones keeps the service up when a zone fails. Constraints that are present are always validated; missing ones are reported from two replicas (an unset replicas with no autoscaler is the API default, 1), outside the development profile. DaemonSets run one pod per node by construction.',
+  sources: ['EKS Best Practices: spread worker nodes and workloads across multiple AZs'],
+  differences: [
+    {
+      peer: 'polaris',
+      checks: ['topologySpreadConstraint'],
+      direction: 'laxer',
+      reason: 'Polaris asks every pod spec for constraints; shipshape asks only workloads that run two replicas or more (an unset replicas is the API default, 1), and not DaemonSets: there is nothing to spread.',
+      when: (m: any) => m?.kind === 'DaemonSet' || !(m?.spec?.replicas >= 2),
+    },
+  ],
+  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'DeploymentConfig', 'Pod'],
+  check: (doc, index) => {
     const pod = podOfDoc(doc)!;
     const list = arr(pod.spec.topologySpreadConstraints);
-    if (list.length === 0) return [{ jsonPath: `${pod.path}.topologySpreadConstraints` }];
+    if (list.length === 0) {
+      if (doc.kind === 'Pod' || isDevelopmentProfile(doc.manifest) || effectiveReplicas(index, doc) < 2) return undefined;
+      return [{ jsonPath: `${pod.path}.topologySpreadConstraints` }];
+    }
     const out: Violation[] = [];
     list.forEach((c0, i) => {
       const c = o(c0);

@@ -1,14 +1,6 @@
 import { k8sRule, WARNING } from '../define';
 import { containersOf, podOfDoc, POD_KINDS } from '../pod';
 
-/**
- * The default trusted registries (Trivy KSV-0125's built-in list in spirit: the managed registries of
- * the big clouds). Patterns are matched against the registry host of the image.
- */
-export const DEFAULT_TRUSTED_REGISTRIES = [
-  '*.dkr.ecr.*.amazonaws.com', 'public.ecr.aws', '*.azurecr.io', 'gcr.io', '*.gcr.io', '*-docker.pkg.dev',
-];
-
 function hostOf(image: string): string {
   const slash = image.indexOf('/');
   if (slash < 0) return 'docker.io';
@@ -20,17 +12,25 @@ function glob(pattern: string): RegExp {
   return new RegExp('^' + pattern.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$');
 }
 
-/** SS-K8S-032 — RULES K8S-IMG-04 (trusted registries are configurable on the pack). */
-export function trustedRegistry(registries: string[] = DEFAULT_TRUSTED_REGISTRIES) {
-  const res = registries.map(glob);
+/**
+ * SS-K8S-032 — RULES K8S-IMG-04. Trust is the organisation's list: with none configured the rule reports nothing
+ * (a built-in guess such as "the big clouds' registries" flags the upstream images of Kubernetes itself).
+ */
+export function trustedRegistry(registries?: string[]) {
+  const res = registries?.map(glob);
   return k8sRule({
     id: 'SS-K8S-032',
+    title: 'Trusted registry',
     catalog: ['K8S-IMG-04'],
     severity: WARNING,
     message: 'Image comes from a registry that is not trusted',
-    fix: 'pull from a trusted registry (configure KubernetesPack trustedRegistries), e.g. a mirror in ECR',
-    kinds: POD_KINDS,
+    fix: 'pull from a registry on the trusted list (KubernetesPack trustedRegistries), e.g. a mirror in your ECR',
+    rationale: 'Images from registries outside the organisation\'s list escape its scanning and signing. Which registries to trust is the organisation\'s choice: with no list configured (KubernetesPack trustedRegistries) the rule reports nothing.',
+    sources: ['Trivy KSV-0125', 'CIS EKS 5.1.4'],
+    // unconfigured, the rule looks at no kind: the engine never calls it
+    kinds: res ? POD_KINDS : [],
     check: (doc) => {
+      if (!res) return undefined;
       const pod = podOfDoc(doc)!;
       return containersOf(pod, true).filter(r => {
         if (typeof r.c.image !== 'string') return false;

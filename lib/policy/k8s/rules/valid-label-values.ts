@@ -32,10 +32,12 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
 /** SS-K8S-068 — RULES K8S-META-04. */
 export const validLabelValues = k8sRule({
   id: 'SS-K8S-068',
+  title: 'Valid label values',
   catalog: ['K8S-META-04'],
   severity: ERROR,
   message: 'Label value is not valid',
   fix: 'use at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric',
+  rationale: 'The API refuses label values that are longer than 63 characters or use other characters.',
   check: (doc) => {
     if (typeof doc.manifest?.apiVersion !== 'string') return undefined;
     const out: Violation[] = [];

@@ -12,10 +12,12 @@ export function validPortName(n: string): boolean {
 /** SS-K8S-053 — RULES K8S-NET-06. */
 export const validPorts = k8sRule({
   id: 'SS-K8S-053',
+  title: 'Valid port names and target ports',
   catalog: ['K8S-NET-06'],
   severity: ERROR,
   message: 'Invalid or duplicate port name, or invalid target port',
   fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name or 1..65535',
+  rationale: 'Invalid or duplicate port names and out-of-range target ports are refused by the API or route traffic nowhere.',
   kinds: [...POD_KINDS, 'Service'],
   check: (doc) => {
     const out: Violation[] = [];

@@ -1,0 +1,407 @@
+import { find, goodManifests, pod } from './fixtures/good';
+import { KubernetesPack, PolicyEngine, Severity } from '../../lib/policy';
+import { k8sDocument } from '../../lib/policy/runner';
+
+// Precision fixes found by running the peers' own fixture suites (scripts/peer-corpus.ts); the fixtures here are
+// written for these tests. Each test breaks or reshapes a small output and asserts exactly what one rule says.
+
+const pack = new KubernetesPack();
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+/** The findings of rule `id` on `ms`, as `<kind>/<name> <jsonPath>: <message>`. */
+function hits(id: string, ms: any[], p = pack): string[] {
+  const rule = p.rules.find(r => r.id === id)!;
+  const report = new PolicyEngine({ packs: [{ name: 'one', rules: [rule] }] }).check(ms.map((m, i) => k8sDocument(m, `c/${m.kind}-${i}`)));
+  return report.findings.filter(f => f.ruleId === id).map(f => `${f.kind}/${f.name} ${f.jsonPath}: ${f.message}`);
+}
+
+function role(kind: string, name: string, rules: any[], namespace?: string): any {
+  return { apiVersion: RBAC, kind, metadata: { name, ...(namespace ? { namespace } : {}) }, rules };
+}
+function binding(kind: string, name: string, roleKind: string, roleName: string, namespace?: string): any {
+  return {
+    apiVersion: RBAC,
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: roleName },
+    subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }],
+  };
+}
+const ALL = { apiGroups: ['*'], resources: ['*'], verbs: ['*'] };
+const EXEC = { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] };
+
+/** A bare Pod with one container and the given pod spec fields. */
+function barePod(name: string, spec: any = {}, container: any = {}): any {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'registry.example/c:1.0.0', ...container }], ...spec } };
+}
+
+/** A Deployment with `replicas` (undefined leaves the field out) and pod template `labels`. */
+function deployment(name: string, replicas: number | undefined, spec: any = {}, annotations?: any): any {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'shop', ...(annotations ? { annotations } : {}) },
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'registry.example/c:1.0.0' }], ...spec } },
+    },
+  };
+}
+
+describe('SS-K8S-078 cluster-wide admin is recognised by what the role grants', () => {
+  test('a binding to the cluster-admin ClusterRole', () => {
+    expect(hits('SS-K8S-078', [binding('ClusterRoleBinding', 'ops', 'ClusterRole', 'cluster-admin')]))
+      .toEqual(['ClusterRoleBinding/ops roleRef.name: Binding grants cluster-admin']);
+  });
+
+  test('a binding to a role with every verb on every resource, written as * or as the seven verbs', () => {
+    const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    expect(hits('SS-K8S-078', [role('ClusterRole', 'god', [ALL]), binding('ClusterRoleBinding', 'ops', 'ClusterRole', 'god')]))
+      .toEqual(['ClusterRoleBinding/ops roleRef.name: Binding grants ClusterRole god, whose rules[0] allows every verb on every resource: administrator rights']);
+    expect(hits('SS-K8S-078', [role('Role', 'god', [{ apiGroups: ['*'], resources: ['*'], verbs }], 'shop'), binding('RoleBinding', 'ops', 'Role', 'god', 'shop')]))
+      .toEqual(['RoleBinding/ops roleRef.name: Binding grants Role god, whose rules[0] allows every verb on every resource: administrator rights']);
+  });
+
+  test('a binding to a role that can escalate, bind or impersonate', () => {
+    const escalate = role('ClusterRole', 'rbac-admin', [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'bind'] }]);
+    expect(hits('SS-K8S-078', [escalate, binding('ClusterRoleBinding', 'ops', 'ClusterRole', 'rbac-admin')]))
+      .toEqual(['ClusterRoleBinding/ops roleRef.name: Binding grants ClusterRole rbac-admin, whose rules[0] allows escalate, bind: administrator rights']);
+    const impersonate = role('ClusterRole', 'sudo', [{ apiGroups: [''], resources: ['users'], verbs: ['impersonate'] }]);
+    expect(hits('SS-K8S-078', [impersonate, binding('ClusterRoleBinding', 'ops', 'ClusterRole', 'sudo')])).toHaveLength(1);
+  });
+
+  test('a binding to a role with explicit groups, resources or verbs is not admin', () => {
+    const narrow = role('ClusterRole', 'reader', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]);
+    expect(hits('SS-K8S-078', [narrow, binding('ClusterRoleBinding', 'ops', 'ClusterRole', 'reader')])).toEqual([]);
+  });
+
+  test('the platform\'s own bindings (system:, eks:, and the cluster-admin ClusterRoleBinding) are not reported', () => {
+    const ms = [role('ClusterRole', 'god', [ALL]),
+      binding('ClusterRoleBinding', 'system:masters-admin', 'ClusterRole', 'god'),
+      binding('ClusterRoleBinding', 'eks:addon-manager', 'ClusterRole', 'cluster-admin'),
+      binding('ClusterRoleBinding', 'cluster-admin', 'ClusterRole', 'cluster-admin')];
+    expect(hits('SS-K8S-078', ms)).toEqual([]);
+  });
+
+  test('a user binding to a system: role that grants everything is reported', () => {
+    expect(hits('SS-K8S-078', [role('ClusterRole', 'system:test', [ALL]), binding('ClusterRoleBinding', 'mine', 'ClusterRole', 'system:test')])).toHaveLength(1);
+  });
+});
+
+describe('SS-K8S-079 exec and attach: platform roles, bindings, missing roles', () => {
+  test('the platform\'s own roles are not reported: system:, eks:, gce: names and the default ClusterRoles', () => {
+    const ms = ['system:controller:ttl', 'eks:node-manager', 'gce:podsecuritypolicy:x', 'admin', 'edit', 'cluster-admin'].map(n => role('ClusterRole', n, [EXEC]));
+    expect(hits('SS-K8S-079', ms)).toEqual([]);
+  });
+
+  test('a team role that allows exec is reported, and so is a Role named like a default ClusterRole', () => {
+    expect(hits('SS-K8S-079', [role('ClusterRole', 'debugger', [EXEC]), role('Role', 'edit', [EXEC], 'shop')]))
+      .toEqual(['ClusterRole/debugger rules[0]: Role allows exec or attach into pods', 'Role/edit rules[0]: Role allows exec or attach into pods']);
+  });
+
+  test('exec in another API group than the core one is not pods/exec', () => {
+    expect(hits('SS-K8S-079', [role('ClusterRole', 'x', [{ apiGroups: ['metrics.k8s.io'], resources: ['*'], verbs: ['*'] }])])).toEqual([]);
+  });
+
+  test('a binding is judged by the role it grants, a system: one included', () => {
+    const ms = [role('ClusterRole', 'system:test', [ALL]), binding('ClusterRoleBinding', 'mine', 'ClusterRole', 'system:test')];
+    expect(hits('SS-K8S-079', ms)).toEqual(['ClusterRoleBinding/mine roleRef.name: Binding grants ClusterRole system:test, which allows exec or attach into pods']);
+  });
+
+  test('a binding to a built-in ClusterRole not in the output: edit allows exec, view does not', () => {
+    expect(hits('SS-K8S-079', [binding('RoleBinding', 'devs', 'ClusterRole', 'edit', 'shop'), binding('RoleBinding', 'auditors', 'ClusterRole', 'view', 'shop')]))
+      .toEqual(['RoleBinding/devs roleRef.name: Binding grants the built-in ClusterRole edit, which allows exec or attach into pods']);
+  });
+
+  test('a binding to a role that is not in the output is reported: nothing shows what it grants', () => {
+    expect(hits('SS-K8S-079', [binding('ClusterRoleBinding', 'mine', 'ClusterRole', 'does-not-exist')]))
+      .toEqual(['ClusterRoleBinding/mine roleRef.name: Binding grants ClusterRole does-not-exist, which is not in the output: nothing shows it does not allow exec into pods']);
+  });
+
+  test('a binding to a missing platform role, and a platform binding, are not reported', () => {
+    expect(hits('SS-K8S-079', [binding('ClusterRoleBinding', 'metrics', 'ClusterRole', 'system:auth-delegator'), binding('ClusterRoleBinding', 'system:x', 'ClusterRole', 'nope')])).toEqual([]);
+  });
+
+  test('a binding to a role without exec is compliant', () => {
+    const ms = [role('Role', 'reader', [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }], 'shop'), binding('RoleBinding', 'r', 'Role', 'reader', 'shop')];
+    expect(hits('SS-K8S-079', ms)).toEqual([]);
+  });
+});
+
+describe('replicas: an unset replicas with no autoscaler is the API default, 1', () => {
+  test('SS-K8S-041 skips a workload with unset replicas and no autoscaler, and asks one autoscaled from 2', () => {
+    expect(hits('SS-K8S-041', [deployment('one', undefined)])).toEqual([]);
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'two', namespace: 'shop' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'two' }, minReplicas: 2, maxReplicas: 4 } };
+    expect(hits('SS-K8S-041', [deployment('two', undefined), hpa])).toEqual(['Deployment/two spec.template.metadata.labels: No PodDisruptionBudget selects these pods']);
+  });
+
+  test('a KEDA ScaledObject\'s minReplicaCount counts (KEDA\'s default is 0)', () => {
+    const so = (min?: number) => ({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'w', namespace: 'shop' }, spec: { scaleTargetRef: { name: 'w' }, ...(min === undefined ? {} : { minReplicaCount: min }) } });
+    expect(hits('SS-K8S-041', [deployment('w', undefined), so(3)])).toHaveLength(1);
+    expect(hits('SS-K8S-041', [deployment('w', undefined), so()])).toEqual([]);
+  });
+
+  test('SS-K8S-039 and SS-K8S-040 skip a single pod and report two replicas without anti-affinity or spread', () => {
+    expect(hits('SS-K8S-039', [deployment('one', undefined)])).toEqual([]);
+    expect(hits('SS-K8S-040', [deployment('one', 1)])).toEqual([]);
+    expect(hits('SS-K8S-039', [deployment('two', 2)])).toEqual(['Deployment/two spec.template.spec.affinity.podAntiAffinity: Replicas may all land on one node (no hostname pod anti-affinity)']);
+    expect(hits('SS-K8S-040', [deployment('two', 2)])).toEqual(['Deployment/two spec.template.spec.topologySpreadConstraints: Pods have no valid topologySpreadConstraints']);
+  });
+});
+
+describe('the development profile annotation', () => {
+  const dev = { 'shipshape.io/profile': 'development' };
+
+  test('SS-K8S-037, 039, 040 and 041 do not apply to a Deployment the development profile made', () => {
+    const ms = [deployment('api', 1, {}, dev), deployment('big', 3, {}, dev)];
+    for (const id of ['SS-K8S-037', 'SS-K8S-039', 'SS-K8S-040', 'SS-K8S-041']) expect(hits(id, ms)).toEqual([]);
+    // the same Deployments without the annotation
+    expect(hits('SS-K8S-037', [deployment('api', 1)])).toEqual(['Deployment/api spec.replicas: Deployment runs fewer than 2 replicas']);
+    expect(hits('SS-K8S-041', [deployment('big', 3)])).toHaveLength(1);
+  });
+
+  test('SS-K8S-045 does not apply to a development autoscaler (on the HPA or its target)', () => {
+    const hpa = (annotations?: any) => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'api', namespace: 'shop', ...(annotations ? { annotations } : {}) },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, minReplicas: 1, maxReplicas: 2 },
+    });
+    expect(hits('SS-K8S-045', [deployment('api', undefined), hpa(dev)])).toEqual([]);
+    expect(hits('SS-K8S-045', [deployment('api', undefined, {}, dev), hpa()])).toEqual([]);
+    expect(hits('SS-K8S-045', [deployment('api', undefined), hpa()])).toEqual(['HorizontalPodAutoscaler/api spec.minReplicas: HPA minReplicas is 1; it must be 2 or more']);
+  });
+
+  test('SS-K8S-045 says when minReplicas is unset (the API default, 1)', () => {
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'api', namespace: 'shop' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'api' }, maxReplicas: 5 } };
+    expect(hits('SS-K8S-045', [hpa])).toEqual(['HorizontalPodAutoscaler/api spec.minReplicas: HPA minReplicas is unset (1); it must be 2 or more']);
+  });
+});
+
+describe('bare Pods', () => {
+  test('SS-K8S-040 validates the spread constraints a Pod has, and asks nothing of a Pod without', () => {
+    expect(hits('SS-K8S-040', [barePod('p')])).toEqual([]);
+    const bad = barePod('p', { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: {} }] });
+    expect(hits('SS-K8S-040', [bad])).toEqual(['Pod/p spec.topologySpreadConstraints[0].maxSkew: Spread constraint maxSkew must be 1 or more']);
+  });
+
+  test('SS-K8S-067 checks the instance label of a Pod', () => {
+    const p = barePod('nginx');
+    p.metadata.labels = { 'app.kubernetes.io/instance': 'other' };
+    expect(hits('SS-K8S-067', [p])).toEqual(['Pod/nginx metadata.labels["app.kubernetes.io/instance"]: Label app.kubernetes.io/instance does not equal metadata.name']);
+    p.metadata.labels['app.kubernetes.io/instance'] = 'nginx';
+    expect(hits('SS-K8S-067', [p])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-054 legacy Ingress backends', () => {
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } };
+  function ingress(apiVersion: string, backends: any[], defaultBackend?: any): any {
+    return {
+      apiVersion,
+      kind: 'Ingress',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { ...(defaultBackend ? { backend: defaultBackend } : {}), rules: [{ http: { paths: backends.map(b => ({ path: '/', backend: b })) } }] },
+    };
+  }
+
+  test('serviceName/servicePort are read in a v1beta1 Ingress, by port number or name', () => {
+    const ok = ingress('networking.k8s.io/v1beta1', [{ serviceName: 'web', servicePort: 80 }, { serviceName: 'web', servicePort: 'http' }]);
+    expect(hits('SS-K8S-054', [svc, ok])).toEqual([]);
+    const bad = ingress('extensions/v1beta1', [{ serviceName: 'api', servicePort: 80 }, { serviceName: 'web', servicePort: 8080 }], { serviceName: 'ghost', servicePort: 80 });
+    expect(hits('SS-K8S-054', [svc, bad])).toEqual([
+      'Ingress/web spec.backend.serviceName: Ingress backend Service "ghost" is not in the output',
+      'Ingress/web spec.rules[0].http.paths[0].backend.serviceName: Ingress backend Service "api" is not in the output',
+      'Ingress/web spec.rules[0].http.paths[1].backend.servicePort: Service web has no port 8080',
+    ]);
+  });
+
+  test('serviceName/servicePort in a networking.k8s.io/v1 Ingress name no Service (v1 does not have them)', () => {
+    expect(hits('SS-K8S-054', [svc, ingress('networking.k8s.io/v1', [{ serviceName: 'web', servicePort: 'http' }])]))
+      .toEqual(['Ingress/web spec.rules[0].http.paths[0].backend.serviceName: Ingress backend uses serviceName/servicePort, which networking.k8s.io/v1 does not have: it has no Service']);
+  });
+});
+
+describe('SS-K8S-015 the current Pod Security safe sysctls', () => {
+  test('sysctls Pod Security lists as safe are accepted, net.* ones included; others are refused', () => {
+    const safe = ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat', 'kernel.shm_rmid_forced'];
+    expect(hits('SS-K8S-015', [barePod('p', { securityContext: { sysctls: safe.map(name => ({ name, value: '1' })) } })])).toEqual([]);
+    expect(hits('SS-K8S-015', [barePod('p', { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }, { name: 'net.core.somaxconn', value: '1' }] } })]))
+      .toEqual(['Pod/p spec.securityContext.sysctls[0].name: Pod sets sysctl kernel.msgmax', 'Pod/p spec.securityContext.sysctls[1].name: Pod sets sysctl net.core.somaxconn']);
+  });
+});
+
+describe('Windows pods are exempt where the API refuses the Linux-only fields', () => {
+  test('SS-K8S-002, 003, 005, 007 and 009 do not apply to a pod with spec.os.name windows', () => {
+    const win = barePod('w', { os: { name: 'windows' }, securityContext: { runAsNonRoot: true, windowsOptions: { runAsUserName: 'ContainerUser' } } });
+    const linux = barePod('l', { securityContext: { runAsNonRoot: true } });
+    for (const id of ['SS-K8S-002', 'SS-K8S-003', 'SS-K8S-005', 'SS-K8S-007', 'SS-K8S-009']) {
+      expect(hits(id, [win])).toEqual([]);
+      expect(hits(id, [linux]).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('the rules that still apply to a Windows pod are not exempted (SS-K8S-004 run as non-root)', () => {
+    expect(hits('SS-K8S-004', [barePod('w', { os: { name: 'windows' } })])).toEqual(['Pod/w spec.containers[0].securityContext.runAsNonRoot: Container may run as root']);
+  });
+});
+
+describe('SS-K8S-036 probes use TCP', () => {
+  test('a probe on a port declared for UDP only is reported; a TCP declaration of the same number passes', () => {
+    const udp = barePod('dns', {}, { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }], livenessProbe: { tcpSocket: { port: 'dns' } } });
+    expect(hits('SS-K8S-036', [udp])).toEqual(['Pod/dns spec.containers[0].livenessProbe.tcpSocket.port: Probe port "dns" is not a declared TCP container port']);
+    const both = barePod('dns', {}, { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' }], livenessProbe: { tcpSocket: { port: 53 } } });
+    expect(hits('SS-K8S-036', [both])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-039 anti-affinity terms must cover the pod\'s own namespace', () => {
+  function withTerm(extra: any): any {
+    return deployment('web', 3, {
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname', ...extra }] } },
+    });
+  }
+
+  test('a term limited to other namespaces does not spread the pods', () => {
+    expect(hits('SS-K8S-039', [withTerm({ namespaces: ['other'] })]))
+      .toEqual(['Deployment/web spec.template.spec.affinity.podAntiAffinity: The hostname anti-affinity term looks only at other namespaces, not shop: replicas may all land on one node']);
+  });
+
+  test('a term listing the own namespace, or with a namespaceSelector, does', () => {
+    expect(hits('SS-K8S-039', [withTerm({ namespaces: ['other', 'shop'] })])).toEqual([]);
+    expect(hits('SS-K8S-039', [withTerm({ namespaces: ['other'], namespaceSelector: {} })])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-042 PodDisruptionBudget policy', () => {
+  const pdb = (spec: any) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, ...spec } });
+
+  test('minAvailable 100% is reported even when maxUnavailable is set, and setting both is reported', () => {
+    expect(hits('SS-K8S-042', [pdb({ minAvailable: '100%', maxUnavailable: 5 })])).toEqual([
+      'PodDisruptionBudget/web spec: PodDisruptionBudget sets both minAvailable and maxUnavailable; the API accepts only one',
+      'PodDisruptionBudget/web spec.minAvailable: minAvailable 100% allows no disruption',
+    ]);
+  });
+
+  test('a workload is matched by its own selector when its template carries no labels', () => {
+    const dep = deployment('web', 2);
+    delete dep.spec.template.metadata;
+    expect(hits('SS-K8S-042', [dep, pdb({ minAvailable: 2 })])).toEqual(['PodDisruptionBudget/web spec.minAvailable: minAvailable 2 leaves no disruption for Deployment web (2 replicas)']);
+    expect(hits('SS-K8S-042', [dep, pdb({ minAvailable: 1 })])).toEqual([]);
+  });
+
+  test('a DaemonSet\'s pods are not compared with a replica count', () => {
+    const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } } };
+    expect(hits('SS-K8S-042', [ds, pdb({ minAvailable: 1 })])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-044 PDB against HPA', () => {
+  function output(minAvailable: any, minReplicas?: number): any[] {
+    return [
+      deployment('web', undefined),
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { minAvailable, selector: { matchLabels: { app: 'web' } } } },
+      { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'shop' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 20, ...(minReplicas === undefined ? {} : { minReplicas }) } },
+    ];
+  }
+
+  test('a percentage minAvailable is resolved at the HPA minimum, rounding up', () => {
+    expect(hits('SS-K8S-044', output('150%', 10))).toEqual(['HorizontalPodAutoscaler/web spec.minReplicas: PodDisruptionBudget web minAvailable 150% (15 pods) is above the HPA minReplicas 10']);
+    expect(hits('SS-K8S-044', output('50%', 10))).toEqual([]);
+  });
+
+  test('an unset minReplicas is compared as 1, and the message says so', () => {
+    expect(hits('SS-K8S-044', output(2))).toEqual(['HorizontalPodAutoscaler/web spec.minReplicas: PodDisruptionBudget web minAvailable 2 is above the HPA minReplicas 1 (unset: 1)']);
+  });
+});
+
+describe('SS-K8S-058 and the deprecated serviceAccount alias', () => {
+  const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'shop' } };
+
+  test('the alias names the account: no "default ServiceAccount" message', () => {
+    expect(hits('SS-K8S-058', [barePod('p', { serviceAccount: 'web' })])).toEqual(['Pod/p spec.serviceAccount: ServiceAccount web is not in the output']);
+    expect(hits('SS-K8S-058', [sa, barePod('p', { serviceAccount: 'web' })])).toEqual([]);
+    // SS-K8S-060 still reports the deprecated field itself
+    expect(hits('SS-K8S-060', [sa, barePod('p', { serviceAccount: 'web' })])).toEqual(['Pod/p spec.serviceAccount: Pod uses the deprecated serviceAccount field']);
+  });
+
+  test('no account named at all is the default one', () => {
+    expect(hits('SS-K8S-058', [barePod('p')])).toEqual(['Pod/p spec.serviceAccountName: Pod runs as the default ServiceAccount']);
+  });
+});
+
+describe('severities re-ranked: hygiene findings on third-party manifests are warnings', () => {
+  test('identical probes (035), a probe on an undeclared port (036) and a missing pod security context (020) warn', () => {
+    // the shape of a typical ingress controller manifest: /healthz for both probes, probing a metrics port it does not declare
+    const probe = { httpGet: { path: '/healthz', port: 10254 } };
+    const ctl = deployment('controller', 2, {}, undefined);
+    Object.assign(ctl.spec.template.spec.containers[0], { ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: probe, livenessProbe: probe, securityContext: { runAsNonRoot: true } });
+    const report = new PolicyEngine({ packs: [pack] }).check([k8sDocument(ctl, 'c/controller')]);
+    const of = (id: string) => report.findings.filter(f => f.ruleId === id).map(f => f.severity);
+    expect(of('SS-K8S-035')).toEqual([Severity.WARNING]);
+    expect(of('SS-K8S-036')).toEqual([Severity.WARNING, Severity.WARNING]);
+    expect(of('SS-K8S-020')).toEqual([Severity.WARNING]);
+  });
+});
+
+describe('image rules', () => {
+  test('SS-K8S-030 warns about floating tags only: an exact release, a commit id or a digest pass', () => {
+    const images = ['r.example/a:1.25', 'r.example/a:stable', 'r.example/a:1.4.2', 'r.example/a:v2.0.1-rc.1', 'r.example/a:sha-3f2a9c1', `r.example/a:1.25@sha256:${'c'.repeat(64)}`];
+    const ms = images.map((image, i) => barePod(`p${i}`, {}, { image }));
+    expect(hits('SS-K8S-030', ms)).toEqual([
+      'Pod/p0 spec.containers[0].image: Image r.example/a:1.25 uses the floating tag 1.25: it can change under the same name',
+      'Pod/p1 spec.containers[0].image: Image r.example/a:stable uses the floating tag stable: it can change under the same name',
+    ]);
+  });
+
+  test('SS-K8S-031 reads an unset pull policy as the API server sets it: Always for no tag or latest', () => {
+    expect(hits('SS-K8S-031', [barePod('p', {}, { image: 'nginx' }), barePod('q', {}, { image: 'nginx:latest' })])).toEqual([]);
+    expect(hits('SS-K8S-031', [barePod('p', {}, { image: 'nginx:1.27.0' })])).toEqual(['Pod/p spec.containers[0].imagePullPolicy: imagePullPolicy is not Always']);
+  });
+
+  test('SS-K8S-032 reports nothing until trusted registries are configured', () => {
+    const ms = [barePod('p', {}, { image: 'docker.io/library/nginx:1.27.0' })];
+    expect(hits('SS-K8S-032', ms)).toEqual([]);
+    const configured = new KubernetesPack({ trustedRegistries: ['*.dkr.ecr.*.amazonaws.com'] });
+    expect(hits('SS-K8S-032', ms, configured)).toEqual(['Pod/p spec.containers[0].image: Image registry docker.io is not trusted']);
+  });
+});
+
+describe('probes and priority', () => {
+  test('SS-K8S-034 accepts readiness alone when it is a TCP connect, not when it is an HTTP check', () => {
+    expect(hits('SS-K8S-034', [barePod('proxy', {}, { readinessProbe: { tcpSocket: { port: 5432 } } })])).toEqual([]);
+    expect(hits('SS-K8S-034', [barePod('web', {}, { readinessProbe: { httpGet: { path: '/readyz', port: 8080 } } })]))
+      .toEqual(['Pod/web spec.containers[0].livenessProbe: Container has no liveness probe']);
+  });
+
+  test('SS-K8S-028 asks DaemonSets for a priority class, not Deployments', () => {
+    const ms = goodManifests();
+    delete pod(find(ms, 'Deployment', 'web')).priorityClassName;
+    delete pod(find(ms, 'DaemonSet', 'agent')).priorityClassName;
+    expect(hits('SS-K8S-028', ms)).toEqual(['DaemonSet/agent spec.template.spec.priorityClassName: DaemonSet pods have no priorityClassName']);
+  });
+});
+
+describe('ReplicationController and OpenShift DeploymentConfig carry pod templates', () => {
+  function dc(selector: any, labels: any): any {
+    return {
+      apiVersion: 'apps.openshift.io/v1',
+      kind: 'DeploymentConfig',
+      metadata: { name: 'app', namespace: 'shop' },
+      spec: { replicas: 2, selector, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'r.example/c:1.0.0', securityContext: { privileged: true } }] } } },
+    };
+  }
+
+  test('the pod rules look at their containers', () => {
+    expect(hits('SS-K8S-001', [dc({ app: 'x' }, { app: 'x' })])).toEqual(['DeploymentConfig/app spec.template.spec.containers[0].securityContext.privileged: Container runs privileged']);
+    const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: 'shop' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'r.example/c:1.0.0', securityContext: { privileged: true } }] } } } };
+    expect(hits('SS-K8S-001', [rc])).toHaveLength(1);
+  });
+
+  test('SS-K8S-066 reads their plain-map selector', () => {
+    expect(hits('SS-K8S-066', [dc({ app: 'x' }, { app: 'x' })])).toEqual([]);
+    expect(hits('SS-K8S-066', [dc({ app: 'x' }, {})])).toEqual(['DeploymentConfig/app spec.selector: spec.selector does not match the pod template labels']);
+  });
+});
