@@ -1,8 +1,9 @@
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { covers, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID } from './internal';
+import { covers, ENGINE_RULES, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity } from './rule';
+import { Validators } from '../core/validators';
 
 
 /**
@@ -129,6 +130,11 @@ export class PolicyEngine {
     for (const e of entries) {
       if (e.used) continue;
       if (inScope && !inScope(e.s)) continue;
+      const unknown = this._unknownRule(e.s);
+      if (unknown) {
+        findings.push(unknown);
+        continue;
+      }
       findings.push({
         ruleId: STALE_SUPPRESSION_RULE_ID,
         severity: Severity.WARNING,
@@ -140,6 +146,27 @@ export class PolicyEngine {
       });
     }
     return PolicyReport._create(findings, this.infos);
+  }
+
+  /**
+   * The error for a suppression whose rule is in none of the packs that run (nor an engine rule): a typo, or a
+   * pack left out. It names the id, the closest known id and the construct path. Undefined for a known rule.
+   * @internal
+   */
+  public _unknownRule(s: Suppression): Finding | undefined {
+    const known = [...this.infos.map(r => r.id), ...ENGINE_RULES.map(r => r.id)];
+    if (known.includes(s.ruleId)) return undefined;
+    const close = Validators._closest(s.ruleId, known);
+    const packs = this.packs.map(p => p.name).join(', ') || 'none';
+    return {
+      ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
+      severity: Severity.ERROR,
+      message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${packs}); did you mean ${close}?`,
+      fix: `write the id as the policy report shows it (${close}?), or add the pack that defines ${s.ruleId} to the policy packs`,
+      path: s.path || '<root>',
+      jsonPath: '',
+      kind: 'Suppression',
+    };
   }
 }
 

@@ -6,6 +6,8 @@ export const STALE_SUPPRESSION_RULE_ID = 'SS-POLICY-001';
 export const RULE_CRASHED_RULE_ID = 'SS-POLICY-002';
 /** Rule id of the finding reported for an input document that cannot be checked (CLI). */
 export const BAD_INPUT_RULE_ID = 'SS-POLICY-003';
+/** Rule id of the finding reported for a suppression of a rule that no pack of the check has (a typo). */
+export const UNKNOWN_RULE_SUPPRESSION_RULE_ID = 'SS-POLICY-004';
 
 /** The synthetic rules the engine itself reports, for SARIF `rules` and the JSON report. */
 export const ENGINE_RULES = [
@@ -30,6 +32,13 @@ export const ENGINE_RULES = [
     fix: 'fix the file so every document is a Kubernetes object with apiVersion and kind',
     pack: 'engine',
   },
+  {
+    id: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
+    severity: 'error',
+    message: 'A suppression names a rule that none of the packs that run has',
+    fix: 'fix the rule id, or add the pack that defines the rule to the policy packs',
+    pack: 'engine',
+  },
 ];
 
 /**
@@ -41,4 +50,19 @@ export function covers(scopePath: string, docPath: string): boolean {
   if (!docPath.startsWith(scopePath)) return false;
   const c = docPath.charAt(scopePath.length);
   return c === '/' || c === '#';
+}
+
+const JSII_RTTI = Symbol.for('jsii.rtti');
+
+/**
+ * True when `x` is a cdk8s `App` (a subclass such as `k8s.App` included), from this copy of cdk8s or another one.
+ * cdk8s offers `Chart.isChart` and `ApiObject.isApiObject` but no `App.isApp`: the jsii type information that
+ * cdk8s' classes carry (`Symbol.for('jsii.rtti')`) names the class, whichever copy defined it.
+ */
+export function isCdk8sApp(x: any): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  for (let p = Object.getPrototypeOf(x); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.[JSII_RTTI]?.fqn === 'cdk8s.App') return true;
+  }
+  return false;
 }

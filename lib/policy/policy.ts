@@ -3,6 +3,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { Suppression } from './finding';
+import { isCdk8sApp } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { outputProblems } from './output-check';
 import { IRulePack } from './rule';
@@ -71,7 +72,8 @@ const OPTIONS = new WeakMap<IConstruct, PolicyOptions>();
 export class Policy {
   /**
    * Suppresses rule `ruleId` for every object under `scope`, with a reason that appears in every report.
-   * A suppression that matches no finding is itself reported, so stale ones do not rot.
+   * A suppression that matches no finding is itself reported, so stale ones do not rot; one whose rule is in
+   * none of the packs that run fails the synth (with the closest known id).
    * @param scope the construct whose objects the suppression covers (an object, a construct, a chart, the app)
    * @param ruleId the rule id, for example `SS-K8S-012`
    * @param reason why the rule does not apply here, at least 10 characters
@@ -79,6 +81,11 @@ export class Policy {
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
     if (typeof ruleId !== 'string' || ruleId.trim() === '') {
       fail(scope, 'ruleId', ruleId, 'must name a rule, for example SS-K8S-012', 'pass the id shown in the policy report');
+    }
+    // the id also names the suppression annotation (suppress.shipshape.io/<id>), so it must be a label-key name
+    if (!/^[A-Za-z]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(ruleId.trim())) {
+      fail(scope, 'ruleId', ruleId, "is not a rule id: a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit",
+        'pass the id shown in the policy report, for example SS-K8S-012');
     }
     if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
       fail(scope, 'reason', reason, `must be at least ${MIN_REASON} characters`, 'say why the rule does not apply here, so a reviewer can judge it');
@@ -115,12 +122,12 @@ export class Policy {
    * @param options packs and reports
    */
   public static attach(scope: IConstruct, options: PolicyOptions = {}): void {
-    const isApp = scope instanceof App;
-    if (!isApp && !(scope instanceof Chart)) {
+    const isApp = isCdk8sApp(scope);
+    if (!isApp && !Chart.isChart(scope)) {
       fail(scope, 'scope', scope.node.path || '<root>', 'must be a cdk8s App or Chart', 'attach the policy to your App or to a Chart');
     }
     const owner = App.of(scope);
-    const state = owner instanceof App ? trackSynth(owner) : undefined;
+    const state = isCdk8sApp(owner) ? trackSynth(owner) : undefined;
     const token = {};
     scope.node.addValidation({
       validate: () => {
@@ -147,7 +154,7 @@ export class Policy {
         }
         const app = App.of(scope);
         const writeReports = options.writeReports ?? true;
-        const dir = writeReports ? (options.reportDir ?? (app instanceof App ? path.join(app.outdir, '.shipshape') : undefined)) : undefined;
+        const dir = writeReports ? (options.reportDir ?? (isCdk8sApp(app) ? path.join(app.outdir, '.shipshape') : undefined)) : undefined;
         const prefix = isApp ? '' : `${scope.node.id}.`;
         try {
           const report = runOverObjects(scope, objects, options.packs ?? Policy._packsFor(scope), dir, prefix);

@@ -93,3 +93,33 @@ describe('two copies of shipshape in one app', () => {
     expect(agent.hostAccess).toHaveLength(1);
   });
 });
+
+describe('cdk8s App recognised without instanceof', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isCdk8sApp } = require('../../lib/policy/internal');
+
+  test('an App of this cdk8s, a k8s.App, an App of another copy of cdk8s; not a Chart nor a plain object', () => {
+    let other: typeof cdk8s | undefined;
+    jest.isolateModules(() => {
+      other = jest.requireActual('cdk8s');
+    });
+    expect(other!.App).not.toBe(cdk8s.App);
+    const app = cdk8s.Testing.app();
+    expect(isCdk8sApp(app)).toBe(true);
+    expect(isCdk8sApp(new a.k8s.App({ outdir: '/nonexistent-shipshape-test' }))).toBe(true);
+    expect(isCdk8sApp(new other!.App({ outdir: '/nonexistent-shipshape-test' }))).toBe(true);
+    expect(isCdk8sApp(new cdk8s.Chart(app, 'c'))).toBe(false);
+    expect(isCdk8sApp({ synth: () => undefined, outdir: '/x' })).toBe(false);
+    expect(isCdk8sApp(null)).toBe(false);
+  });
+
+  test('Policy.attach accepts an App of another copy of cdk8s', () => {
+    let other: typeof cdk8s | undefined;
+    jest.isolateModules(() => {
+      other = jest.requireActual('cdk8s');
+    });
+    const app = new other!.App({ outdir: '/nonexistent-shipshape-test' });
+    expect(() => a.policy.Policy.attach(app as any, { writeReports: false })).not.toThrow();
+    expect(() => a.policy.Policy.attach({ node: app.node } as any)).toThrow(/must be a cdk8s App or Chart/);
+  });
+});

@@ -1,0 +1,77 @@
+import { Chart } from 'cdk8s';
+import { App, WebService } from '../../lib/k8s';
+import { IRulePack, KubernetesPack, Policy, PolicyEngine, RuleResult, Severity } from '../../lib/policy';
+import { expectError } from '../util/k8s';
+
+// Policy.suppress of a rule id: its shape is checked at once, its existence in the packs that run at synth.
+
+function shop(): { app: App; api: WebService } {
+  const app = new App({ outdir: '/nonexistent-shipshape-test' });
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+  return { app, api };
+}
+
+/** A pack with one rule of a team's own: every Deployment needs a `team` label. */
+const acme: IRulePack = {
+  name: 'acme',
+  rules: [{
+    id: 'ACME-001',
+    severity: Severity.ERROR,
+    message: 'Deployment has no team label',
+    fix: 'add metadata.labels.team',
+    kinds: ['Deployment'],
+    evaluate: doc => (doc.manifest.metadata?.labels?.team ? RuleResult.compliant() : RuleResult.violation('metadata.labels.team')),
+  }],
+};
+
+describe('Policy.suppress: the rule id', () => {
+  test('an id that is not shaped like one is refused at once', () => {
+    const { api } = shop();
+    expectError(() => Policy.suppress(api, 'SS K8S 012', 'the reason is long enough'),
+      "shop/api: ruleId (\"SS K8S 012\") is not a rule id: a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit; pass the id shown in the policy report, for example SS-K8S-012");
+    expectError(() => Policy.suppress(api, '012', 'the reason is long enough'), /^shop\/api: ruleId \("012"\) is not a rule id/);
+    expectError(() => Policy.suppress(api, 'SS-K8S-012-', 'the reason is long enough'), /^shop\/api: ruleId \("SS-K8S-012-"\) is not a rule id/);
+  });
+
+  test('an id that no pack has fails the synth, naming the id, the closest known id and the construct path', () => {
+    const { app, api } = shop();
+    Policy.suppress(api, 'SS-K8S-12', 'the reason is long enough');
+    expect(() => app.synthYaml()).toThrow(
+      /ERROR SS-POLICY-004: suppression of SS-K8S-12 at shop\/api names a rule that none of the packs that run has \(kubernetes\); did you mean SS-K8S-012\?/);
+  });
+
+  test('a lower-case id is not silently accepted either', () => {
+    const { app, api } = shop();
+    Policy.suppress(api, 'ss-k8s-028', 'priority classes come with the platform later');
+    expect(() => app.synthYaml()).toThrow(/suppression of ss-k8s-028 at shop\/api names a rule that none of the packs that run has \(kubernetes\); did you mean SS-K8S-028\?/);
+  });
+
+  test('a known id that matches nothing stays a warning', () => {
+    const { app, api } = shop();
+    Policy.suppress(api, 'SS-K8S-011', 'no hostPath here, kept for the migration');
+    expect(app.synthYaml()).toContain('kind: Deployment');
+  });
+
+  test('the rules of a custom pack stay suppressible', () => {
+    const { app, api } = shop();
+    Policy.configure(app, { packs: [new KubernetesPack(), acme] });
+    expect(() => app.synthYaml()).toThrow(/ACME-001/);
+    Policy.suppress(api, 'ACME-001', 'the team label comes from the namespace');
+    expect(app.synthYaml()).toContain('kind: Deployment');
+  });
+
+  test('the engine reports an unknown id as SS-POLICY-004 with the closest known id', () => {
+    const report = new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'ACME-01', reason: 'the reason is long enough', path: 'shop/api' }] });
+    expect(report.errors.map(f => `${f.ruleId} ${f.path}: ${f.message}; ${f.fix}`)).toEqual([
+      'SS-POLICY-004 shop/api: suppression of ACME-01 at shop/api names a rule that none of the packs that run has (acme); did you mean ACME-001?; '
+      + 'write the id as the policy report shows it (ACME-001?), or add the pack that defines ACME-01 to the policy packs',
+    ]);
+  });
+
+  test('an engine rule id (a stale-suppression warning) can be suppressed too', () => {
+    const report = new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'SS-POLICY-001', reason: 'the reason is long enough', path: '' }] });
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map(f => f.ruleId)).toEqual(['SS-POLICY-001']);
+  });
+});
