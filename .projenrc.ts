@@ -70,6 +70,8 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       // Prints once per run which schema cross-checks are available (../shared/schemas is optional).
       globalSetup: '<rootDir>/test/util/global-setup.ts',
+      // added to projen's lib/test patterns: the tests an example ships (examples/team-construct-library/test)
+      testMatch: ['<rootDir>/examples/*/test/**/*.test.ts'],
       testEnvironment: 'node',
       collectCoverage: false,
       testTimeout: 120_000,
