@@ -19,9 +19,9 @@ export interface PolicyDocument {
    */
   readonly kind: string;
   /**
-   * The document's body: the whole Kubernetes manifest, or the Terraform resource's configuration block.
+   * The document's body (a JSON object): the whole Kubernetes manifest, or the Terraform resource's configuration block.
    */
-  readonly manifest: any;
+  readonly manifest: { [key: string]: any };
   /**
    * Where the document comes from, for humans: the construct path, or `<file>#<index>` for a checked file.
    * Suppressions match this path by prefix.

@@ -2,7 +2,7 @@ import { NetworkConnection } from '../networking/network-peer';
 import type { IWorkload } from '../workloads/workload';
 
 /**
- * What a sidecar adds to a pod. Containers are raw Kubernetes container JSON, already hardened.
+ * What a sidecar adds to a pod. Containers, volumes and mounts are Kubernetes JSON objects (as in a manifest), already hardened.
  */
 export interface SidecarBinding {
   /**
@@ -11,22 +11,22 @@ export interface SidecarBinding {
    * on older targets they are regular containers.
    * @default - none
    */
-  readonly containers?: any[];
+  readonly containers?: { [key: string]: any }[];
   /**
    * Run-to-completion init containers, in the order they must run.
    * @default - none
    */
-  readonly initContainers?: any[];
+  readonly initContainers?: { [key: string]: any }[];
   /**
    * Pod volumes the containers use.
    * @default - none
    */
-  readonly volumes?: any[];
+  readonly volumes?: { [key: string]: any }[];
   /**
    * Volume mounts added to the app (main) container, for example a shared log directory.
    * @default - none
    */
-  readonly appVolumeMounts?: any[];
+  readonly appVolumeMounts?: { [key: string]: any }[];
   /**
    * Callers allowed to reach the sidecar's ports (added to the workload's NetworkPolicy).
    * @default - none

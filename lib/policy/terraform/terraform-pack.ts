@@ -45,7 +45,7 @@ export class TerraformDocuments {
    * @param json the parsed Terraform JSON
    * @param basePath the path used for resources without cdktf metadata (`<basePath>/<type>.<name>`)
    */
-  public static fromJson(json: any, basePath?: string): PolicyDocument[] {
+  public static fromJson(json: { [key: string]: any }, basePath?: string): PolicyDocument[] {
     const docs: PolicyDocument[] = [];
     const resources = json && typeof json.resource === 'object' && json.resource ? json.resource : {};
     for (const type of Object.keys(resources)) {
