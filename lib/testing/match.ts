@@ -29,14 +29,20 @@ export class MatchResult {
   }
 }
 
+const MATCHER = Symbol.for('shipshape.testing.Matcher');
+
 /**
  * A pattern that decides itself whether a value matches (made by the `Match` factories).
  * Put one anywhere in a pattern object or array given to `Template` or `Match`.
  */
 export abstract class Matcher {
-  /** Whether `x` is a `Matcher`. */
-  public static isMatcher(x: any): x is Matcher {
-    return x instanceof Matcher;
+  /** Whether `x` is a `Matcher`, also one made by another copy of the shipshape library. */
+  public static isMatcher(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[MATCHER] === true;
+  }
+
+  constructor() {
+    Object.defineProperty(this, MATCHER, { value: true });
   }
 
   /** A short name of the matcher, for messages (`objectLike`). */
@@ -117,7 +123,7 @@ const keyPath = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `
  */
 function matchInto(pattern: unknown, actual: unknown, partial: boolean, result: MatchResult): void {
   if (Matcher.isMatcher(pattern)) {
-    result.compose('', pattern.test(actual));
+    result.compose('', (pattern as Matcher).test(actual));
     return;
   }
   if (Array.isArray(pattern)) {
@@ -142,7 +148,7 @@ function matchInto(pattern: unknown, actual: unknown, partial: boolean, result: 
       return;
     }
     for (const [key, p] of Object.entries(pattern)) {
-      if (p instanceof AbsentMatcher) {
+      if (Matcher.isMatcher(p) && (p as Matcher).name === ABSENT) {
         if (actual[key] !== undefined) result.recordFailure(keyPath(key), `expected no value, got ${show(actual[key])}`);
         continue;
       }
@@ -228,8 +234,10 @@ class ArrayWithMatcher extends Matcher {
   }
 }
 
+const ABSENT = 'absent';
+
 class AbsentMatcher extends Matcher {
-  public readonly name = 'absent';
+  public readonly name = ABSENT;
   public test(actual: any): MatchResult {
     const result = new MatchResult();
     if (actual !== undefined) result.recordFailure('', `expected no value, got ${show(actual)}`);

@@ -78,6 +78,13 @@ describe('two copies of shipshape in one app', () => {
     ]);
   });
 
+  test('a matcher of one copy is a matcher for the other (testing submodule), Match.absent included', () => {
+    expect(b.testing.Matcher.isMatcher(a.testing.Match.anyValue())).toBe(true);
+    expect(b.testing.Matcher.isMatcher({ name: 'absent', test: () => undefined })).toBe(false);
+    expect(b.testing.Match.objectLike({ spec: { replicas: a.testing.Match.absent() } }).test({ spec: { replicas: 3 } }).hasFailed()).toBe(true);
+    expect(b.testing.Match.objectLike({ spec: { replicas: a.testing.Match.absent() } }).test({ spec: {} }).hasFailed()).toBe(false);
+  });
+
   test('HostAccess, Schedule and KubernetesVersion of one copy are accepted by the other', () => {
     const c = chart();
     a.k8s.KubernetesTarget.set(c, a.k8s.KubernetesVersion.V1_30);
@@ -101,7 +108,7 @@ describe('cdk8s App recognised without instanceof', () => {
   test('an App of this cdk8s, a k8s.App, an App of another copy of cdk8s; not a Chart nor a plain object', () => {
     let other: typeof cdk8s | undefined;
     jest.isolateModules(() => {
-      other = jest.requireActual('cdk8s');
+      other = jest.requireActual<typeof cdk8s>('cdk8s');
     });
     expect(other!.App).not.toBe(cdk8s.App);
     const app = cdk8s.Testing.app();
@@ -116,7 +123,7 @@ describe('cdk8s App recognised without instanceof', () => {
   test('Policy.attach accepts an App of another copy of cdk8s', () => {
     let other: typeof cdk8s | undefined;
     jest.isolateModules(() => {
-      other = jest.requireActual('cdk8s');
+      other = jest.requireActual<typeof cdk8s>('cdk8s');
     });
     const app = new other!.App({ outdir: '/nonexistent-shipshape-test' });
     expect(() => a.policy.Policy.attach(app as any, { writeReports: false })).not.toThrow();
