@@ -1,0 +1,87 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail } from '../../core/errors';
+import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
+import { RecommendedLabels } from '../../core/labels';
+import { Names } from '../../core/names';
+
+/**
+ * Properties of a Karpenter `NodePool`.
+ */
+export interface NodePoolProps {
+  /** The pool, as the AWS side describes it (an entry of `aws.Karpenter.profile.nodePools` or `ClusterProfile.autoModeNodePools`). */
+  readonly pool: KarpenterNodePoolProfile;
+}
+
+/**
+ * A Karpenter `NodePool` (karpenter.sh/v1), for Karpenter's EC2NodeClass or EKS Auto Mode's NodeClass: requirements (capacity types, architectures, instance
+ * categories and generation or exact types, zones, Linux), node labels and taints, limits (the pool's
+ * cost ceiling), node lifetime and the disruption policy with its budgets.
+ */
+export class NodePool extends Construct {
+  /** The NodePool name. */
+  public readonly name: string;
+  /** The NodePool object. */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NodePoolProps) {
+    super(scope, id);
+    const p = props.pool;
+    if (!p) fail(this, 'pool', p, 'is required', 'pass an entry of aws.Karpenter.profile.nodePools');
+    this.name = Names.dnsSubdomain(this, 'pool.name', p.name);
+    if (!(p.cpuLimit >= 1)) fail(this, 'pool.cpuLimit', p.cpuLimit, 'must be >= 1 (a pool without limits scales without bound)', 'set maxCpu on the AWS side');
+    if (!p.disruptionBudgets || p.disruptionBudgets.length === 0) {
+      fail(this, 'pool.disruptionBudgets', p.disruptionBudgets, 'must list at least one budget', "use [{ nodes: '10%' }]");
+    }
+    const requirements: any[] = [
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...p.capacityTypes] },
+      { key: 'kubernetes.io/arch', operator: 'In', values: [...p.architectures] },
+      { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+    ];
+    if (p.instanceTypes && p.instanceTypes.length > 0) {
+      requirements.push({ key: 'node.kubernetes.io/instance-type', operator: 'In', values: [...p.instanceTypes] });
+    } else {
+      // EKS Auto Mode publishes the instance labels under its own prefix.
+      const prefix = p.nodeClassGroup === 'eks.amazonaws.com' ? 'eks.amazonaws.com' : 'karpenter.k8s.aws';
+      if (p.instanceCategories && p.instanceCategories.length > 0) {
+        requirements.push({ key: `${prefix}/instance-category`, operator: 'In', values: [...p.instanceCategories] });
+      }
+      if (p.minInstanceGeneration !== undefined) {
+        requirements.push({ key: `${prefix}/instance-generation`, operator: 'Gt', values: [String(p.minInstanceGeneration)] });
+      }
+    }
+    requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: [...p.zones] });
+    const taints = p.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect }));
+    this.apiObject = new ApiObject(this, 'resource', {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: {
+        name: this.name,
+        labels: RecommendedLabels.of({ name: 'karpenter', instance: this.name, component: 'node-pool' }),
+      },
+      spec: {
+        template: {
+          metadata: { labels: { ...p.labels } },
+          spec: {
+            nodeClassRef: { group: p.nodeClassGroup, kind: p.nodeClassKind, name: p.nodeClassName },
+            requirements,
+            ...(taints.length > 0 ? { taints } : {}),
+            expireAfter: p.expireAfter,
+            ...(p.terminationGracePeriod !== undefined ? { terminationGracePeriod: p.terminationGracePeriod } : {}),
+          },
+        },
+        limits: { cpu: String(p.cpuLimit), memory: `${p.memoryLimitGiB}Gi` },
+        disruption: {
+          consolidationPolicy: p.consolidationPolicy,
+          consolidateAfter: p.consolidateAfter,
+          budgets: p.disruptionBudgets.map((b) => ({
+            nodes: b.nodes,
+            ...(b.reasons ? { reasons: [...b.reasons] } : {}),
+            ...(b.schedule !== undefined ? { schedule: b.schedule, duration: b.duration } : {}),
+          })),
+        },
+        ...(p.weight !== undefined ? { weight: p.weight } : {}),
+      },
+    });
+  }
+}
