@@ -26,15 +26,15 @@ export interface PeerDifference {
 export interface RuleSpec {
   /** Stable id (SS-K8S-NNN, SS-EKS-NNN). */
   readonly id: string;
-  /** Short title for the catalog. */
-  readonly title?: string;
+  /** Short title for the catalog (docs/rules.md). */
+  readonly title: string;
   /** RULES.md catalog ids this rule implements. */
   readonly catalog: string[];
   readonly severity: Severity;
   readonly message: string;
   readonly fix: string;
-  /** Why the rule matters (the catalog's rationale). */
-  readonly rationale?: string;
+  /** Why the rule matters, and what it deliberately does or does not look at (the catalog's rationale). */
+  readonly rationale: string;
   /** Further public references (Trivy ids, CIS EKS items, EKS Best Practices sections). */
   readonly sources?: string[];
   /** Deliberate differences from peer checkers. */
@@ -56,8 +56,8 @@ export class SpecRule implements IRule {
   public readonly fix: string;
   public readonly kinds?: string[];
   public readonly catalog: string[];
-  public readonly title?: string;
-  public readonly rationale?: string;
+  public readonly title: string;
+  public readonly rationale: string;
   public readonly sources?: string[];
   public readonly differences?: PeerDifference[];
   /** Checks one document (one closure per rule, so each rule's call site stays monomorphic). */

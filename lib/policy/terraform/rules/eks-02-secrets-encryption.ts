@@ -4,11 +4,14 @@ import { at, block, ERROR, list, tfRule } from '../define';
 /** EKS-02: Kubernetes secrets are envelope-encrypted with a customer-managed KMS key. */
 export const EKS_02 = tfRule({
   id: 'SS-EKS-002',
+  title: 'Secrets envelope-encrypted with a customer-managed key',
   catalog: ['EKS-02'],
   severity: ERROR,
   kinds: ['aws_eks_cluster'],
   message: 'Kubernetes secrets are not envelope-encrypted with a customer-managed KMS key',
   fix: 'add encryption_config { resources = ["secrets"], provider { key_arn = aws_kms_key.<key>.arn } }',
+  rationale: 'Envelope encryption with your own KMS key protects Kubernetes Secrets in etcd and lets you revoke access to them by disabling the key.',
+  sources: ['Checkov CKV_AWS_58', 'Trivy AWS-0039', 'CIS EKS 5.3.1', 'EKS Best Practices: use AWS KMS for envelope encryption of Kubernetes secrets'],
   check: (doc) => {
     const enc = block(doc.manifest.encryption_config);
     if (!enc) return [at('encryption_config', 'encryption_config is missing')];

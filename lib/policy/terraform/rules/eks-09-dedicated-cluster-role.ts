@@ -4,11 +4,14 @@ import { at, ERROR, list, parsePolicyText, refersTo, resolveRef, statements, tfR
 /** EKS-09: the cluster role is a dedicated role trusted by eks.amazonaws.com only. */
 export const EKS_09 = tfRule({
   id: 'SS-EKS-009',
+  title: 'Dedicated cluster role',
   catalog: ['EKS-09'],
   severity: ERROR,
   kinds: ['aws_eks_cluster'],
   message: 'The cluster role is not a dedicated role trusted only by eks.amazonaws.com',
   fix: 'create an aws_iam_role for the cluster alone whose trust policy allows only the eks.amazonaws.com service',
+  rationale: 'A role shared with other services or trusted by more than eks.amazonaws.com lets them act as the control plane.',
+  sources: ['Checkov CKV_AWS_60, CKV_AWS_61', 'EKS Best Practices: create the cluster with a dedicated IAM role'],
   check: (doc, index) => {
     const role = resolveRef(doc.manifest.role_arn, index, 'aws_iam_role');
     if (!role) return [at('role_arn', 'role_arn does not reference an aws_iam_role of this configuration')];

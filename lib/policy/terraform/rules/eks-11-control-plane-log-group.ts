@@ -4,11 +4,14 @@ import { at, ERROR, list, parseRef, tfRule } from '../define';
 /** EKS-11: a pre-created control-plane log group, retained 365+ days and KMS-encrypted, that the cluster depends on. */
 export const EKS_11 = tfRule({
   id: 'SS-EKS-011',
+  title: 'Control-plane log group retained and encrypted',
   catalog: ['EKS-11'],
   severity: ERROR,
   kinds: ['aws_eks_cluster'],
   message: 'The control-plane log group is not pre-created with 365+ days retention and a KMS key',
   fix: 'create aws_cloudwatch_log_group "/aws/eks/<cluster>/cluster" with retention_in_days >= 365 and kms_key_id, and add it to the cluster\'s depends_on',
+  rationale: 'Left to EKS, the log group is created with unlimited retention and no KMS key; pre-created, it gets a year of retention and encryption.',
+  sources: ['Checkov CKV_AWS_66, CKV_AWS_158, CKV_AWS_338', 'Trivy AWS-0017', 'CIS EKS 2.1.2'],
   check: (doc, index) => {
     const name = doc.manifest.name;
     const expected = `/aws/eks/${name}/cluster`;

@@ -12,11 +12,14 @@ function opens22(from: any, to: any, protocol: any): boolean {
 /** EKS-14: no SSH to nodes: no remote_access without source groups, no port 22 open to the internet. */
 export const EKS_14 = tfRule({
   id: 'SS-EKS-014',
+  title: 'No SSH to nodes',
   catalog: ['EKS-14'],
   severity: ERROR,
   kinds: ['aws_eks_node_group', 'aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'],
   message: 'Nodes are reachable over SSH',
   fix: 'remove remote_access (use SSM Session Manager), or restrict it with source_security_group_ids; never open port 22 to 0.0.0.0/0',
+  rationale: 'SSH access to nodes bypasses the Kubernetes API and its audit log; SSM Session Manager gives audited access without an open port.',
+  sources: ['Checkov CKV_AWS_100, CKV_AWS_24', 'Trivy AWS-0107', 'EKS Best Practices: minimize access to worker nodes'],
   check: (doc) => {
     const m = doc.manifest;
     switch (doc.kind) {

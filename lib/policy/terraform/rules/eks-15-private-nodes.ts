@@ -4,11 +4,14 @@ import { at, block, blocks, ERROR, isTrue, resolveRef, subnetZones, tfRule } fro
 /** EKS-15: nodes run in private subnets without public IPs. */
 export const EKS_15 = tfRule({
   id: 'SS-EKS-015',
+  title: 'Private nodes, no public IPs',
   catalog: ['EKS-15'],
   severity: ERROR,
   kinds: ['aws_eks_node_group'],
   message: 'Nodes can get public IP addresses',
   fix: 'put node groups in private subnets (map_public_ip_on_launch = false) and set associate_public_ip_address = false in the launch template',
+  rationale: 'Nodes with public addresses are reachable from the internet wherever a security group slips.',
+  sources: ['Checkov CKV_AWS_130, CKV_AWS_88', 'Trivy AWS-0164', 'CIS EKS 5.4.3', 'EKS Best Practices: deploy workers onto private subnets'],
   check: (doc, index) => {
     const v: Violation[] = [];
     const { subnets } = subnetZones(doc.manifest.subnet_ids, index);

@@ -4,11 +4,14 @@ import { at, block, blocks, ERROR, isTrue, tfRule } from '../define';
 /** EKS-16: node volumes are encrypted with a KMS key. */
 export const EKS_16 = tfRule({
   id: 'SS-EKS-016',
+  title: 'Node volumes encrypted',
   catalog: ['EKS-16'],
   severity: ERROR,
   kinds: ['aws_launch_template'],
   message: 'Node volumes are not encrypted with a KMS key',
   fix: 'add block_device_mappings with ebs { encrypted = "true", kms_key_id = aws_kms_key.<key>.arn }',
+  rationale: 'Node volumes hold images, logs and emptyDir data; encryption with a KMS key protects them at rest and in snapshots.',
+  sources: ['EKS Best Practices: encrypt data at rest'],
   check: (doc) => {
     const maps = blocks(doc.manifest.block_device_mappings);
     if (maps.length === 0) return [at('block_device_mappings', 'no block_device_mappings: volume encryption depends on account defaults')];

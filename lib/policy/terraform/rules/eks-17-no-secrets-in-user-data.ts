@@ -17,11 +17,14 @@ function decode(text: string): string {
 /** EKS-17: no AWS credentials in launch template user data. */
 export const EKS_17 = tfRule({
   id: 'SS-EKS-017',
+  title: 'No secrets in user data',
   catalog: ['EKS-17'],
   severity: ERROR,
   kinds: ['aws_launch_template'],
   message: 'The launch template user data contains AWS credentials',
   fix: 'remove the keys from user_data; nodes get credentials from their instance role',
+  rationale: 'User data is readable by anything that can describe the instance or reach its metadata; keys written there leak.',
+  sources: ['Checkov CKV_AWS_46', 'Trivy AWS-0129'],
   check: (doc) => {
     const ud = doc.manifest.user_data;
     if (typeof ud !== 'string') return [];

@@ -4,11 +4,14 @@ import { at, block, list, subnetZones, tfRule, WARNING } from '../define';
 /** EKS-18: node groups span two or more zones with at least two nodes. */
 export const EKS_18 = tfRule({
   id: 'SS-EKS-018',
+  title: 'Nodes spread over zones',
   catalog: ['EKS-18'],
   severity: WARNING,
   kinds: ['aws_eks_node_group'],
   message: 'The node group does not spread at least two nodes over at least two availability zones',
   fix: 'give the node group subnets in two or more zones and scaling_config.min_size >= 2',
+  rationale: 'A node group with one node, or in one zone, takes every pod on it down with that node or zone.',
+  sources: ['EKS Best Practices: spread worker nodes and workloads across multiple AZs'],
   check: (doc, index) => {
     const v: Violation[] = [];
     const ids = list(doc.manifest.subnet_ids);

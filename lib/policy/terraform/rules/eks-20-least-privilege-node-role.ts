@@ -7,11 +7,14 @@ const FORBIDDEN = ['AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPowerUser'
 /** EKS-20: node roles hold worker, ECR read-only and SSM policies; the CNI policy lives on the vpc-cni identity. */
 export const EKS_20 = tfRule({
   id: 'SS-EKS-020',
+  title: 'Least-privilege node role',
   catalog: ['EKS-20'],
   severity: ERROR,
   kinds: ['aws_eks_node_group'],
   message: 'The node role is not least-privilege',
   fix: 'attach only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly and AmazonSSMManagedInstanceCore to the node role; put AmazonEKS_CNI_Policy on the vpc-cni IRSA or Pod Identity role',
+  rationale: 'Every pod that reaches the node\'s credentials gets the node role: write access to ECR or the CNI policy there is a privilege every pod shares.',
+  sources: ['CIS EKS 5.1.2, 5.1.3', 'EKS Best Practices: update the aws-node daemonset to use IRSA; restrict access to the instance profile'],
   check: (doc, index) => {
     const role = resolveRef(doc.manifest.node_role_arn, index, 'aws_iam_role');
     if (!role) return undefined;

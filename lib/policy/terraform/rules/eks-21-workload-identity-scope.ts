@@ -6,11 +6,14 @@ const SA = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0
 /** EKS-21: workload roles are assumable by exactly one ServiceAccount (IRSA sub + aud, or one Pod Identity association). */
 export const EKS_21 = tfRule({
   id: 'SS-EKS-021',
+  title: 'Workload roles scoped to one ServiceAccount',
   catalog: ['EKS-21'],
   severity: ERROR,
   kinds: ['aws_iam_role'],
   message: 'A workload role is not scoped to exactly one ServiceAccount',
   fix: 'trust one ServiceAccount: StringEquals on <issuer>:sub = system:serviceaccount:<ns>:<sa> and <issuer>:aud = sts.amazonaws.com, or one aws_eks_pod_identity_association per role',
+  rationale: 'A trust policy without an exact sub and aud condition lets any ServiceAccount of the cluster (or any cluster of the issuer) assume the role.',
+  sources: ['Checkov CKV_AWS_60, CKV_AWS_61', 'CIS EKS 5.2.1', 'EKS Best Practices: scope the IAM role trust policy for IRSA roles; use one IAM role per application'],
   check: (doc, index) => {
     const trust = statements(parsePolicyText(doc.manifest.assume_role_policy)).filter((s: any) => s.Effect === 'Allow');
     const irsa = trust.filter((s: any) => list(s.Action).includes('sts:AssumeRoleWithWebIdentity'));

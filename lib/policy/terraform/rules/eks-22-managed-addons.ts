@@ -3,11 +3,14 @@ import { at, block, list, parsePolicyText, refersTo, tfRule, WARNING } from '../
 /** EKS-22: vpc-cni, coredns and kube-proxy (and the pod identity agent when used) are managed add-ons; vpc-cni enforces network policy with its own identity. */
 export const EKS_22 = tfRule({
   id: 'SS-EKS-022',
+  title: 'Managed add-ons, network policy on',
   catalog: ['EKS-22'],
   severity: WARNING,
   kinds: ['aws_eks_cluster'],
   message: 'Core add-ons are not EKS managed add-ons, or vpc-cni lacks network policy or its own identity',
   fix: 'add aws_eks_addon for vpc-cni (service_account_role_arn + configuration_values = {"enableNetworkPolicy":"true"}), coredns, kube-proxy and eks-pod-identity-agent',
+  rationale: 'Managed add-ons are versioned and upgraded with the cluster; the vpc-cni add-on enforces NetworkPolicy only when enableNetworkPolicy is on, and its credentials belong on its own role, not the node\'s.',
+  sources: ['CIS EKS 4.3.1, 5.4.4', 'EKS Best Practices: migrate to EKS add-ons'],
   check: (doc, index) => {
     const addons = index.ofKind('aws_eks_addon').filter((a) => refersTo(a.manifest.cluster_name, doc, 'name'));
     const byName = new Map(addons.map((a) => [a.manifest.addon_name, a]));
