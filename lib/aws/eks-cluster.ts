@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
-import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { DataAwsEksClusters } from '@cdktf/provider-aws/lib/data-aws-eks-clusters';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
@@ -9,17 +9,23 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { Fn, ITerraformDependable, TerraformLocal, TerraformOutput } from 'cdktf';
+import { Fn, ITerraformDependable, TerraformLocal, TerraformOutput, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { AccessGrantOptions } from './access-policy';
 import { CostTags } from './cost-tags';
-import { AddonVersions, KubernetesVersion } from './kubernetes-version';
+import { KarpenterNodePool, KarpenterNodePoolOptions } from './karpenter';
+import { AddonVersions, KubernetesVersion, SupportType } from './kubernetes-version';
 import { INetwork } from './network';
 import { NodePool, NodePoolOptions } from './node-pool';
+import { AccessGrants } from './private/access-grants';
 import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
-import { AwsContext, dependsOnRef, policyJson } from './private/aws-context';
+import { AwsContext, dependsOnRef, partitionOf, policyJson } from './private/aws-context';
 import { parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
+import { rawDataRef } from './private/raw-ref';
+import { claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
 import { renderCostTags } from './private/tags';
+import { checkAddonVersions, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { ClusterProfile, StorageClassProfile } from '../core/cluster-profile';
@@ -55,12 +61,66 @@ export interface IEksCluster extends IConstruct {
   readonly oidcIssuer: string;
   /** The OIDC issuer without `https://` (token: a Terraform local), the prefix of IRSA condition keys. */
   readonly oidcIssuerHost: string;
-  /** ARN of the customer-managed KMS key (secrets, control-plane logs, node volumes) (token). */
-  readonly encryptionKeyArn: string;
+  /**
+   * ARN of the customer-managed KMS key for node volumes (and, on clusters shipshape creates, secrets and logs) (token).
+   * @default - node volumes use the account's default EBS key
+   */
+  readonly encryptionKeyArn?: string;
   /** The EKS-managed cluster security group id (token). */
   readonly clusterSecurityGroupId: string;
+  /** The API server endpoint (token). */
+  readonly endpoint: string;
+  /** The base64 certificate authority data of the API server (token). */
+  readonly certificateAuthorityData: string;
+  /** Whether EKS Auto Mode runs the cluster's compute. */
+  readonly autoMode: boolean;
+  /**
+   * Whether the cluster's VPC CNI takes its AWS permissions from the node role (no identity of its
+   * own), so node pools must attach AmazonEKS_CNI_Policy to their role.
+   * @default false
+   */
+  readonly cniPolicyOnNodeRole?: boolean;
   /** The tags every resource of the cluster carries. */
   readonly resourceTags: { [key: string]: string };
+
+  /**
+   * Adds a managed node group.
+   */
+  addNodePool(id: string, options?: NodePoolOptions): NodePool;
+
+  /**
+   * Adds an IAM role for one application, assumable only by one ServiceAccount.
+   */
+  addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity;
+
+  /**
+   * Grants an IAM principal an EKS access policy, cluster-wide or in some namespaces, through an
+   * access entry (one per principal) and a policy association.
+   * @param principalArn an IAM role or user ARN
+   */
+  grantAccess(principalArn: string, options: AccessGrantOptions): void;
+}
+
+/**
+ * The built-in node pools of EKS Auto Mode.
+ */
+export enum AutoModeNodePool {
+  /** Tainted `CriticalAddonsOnly`: cluster add-ons and other critical workloads. */
+  SYSTEM = 'system',
+  /** General workloads. */
+  GENERAL_PURPOSE = 'general-purpose',
+}
+
+/**
+ * EKS Auto Mode: EKS runs the nodes (through its own Karpenter), block storage (EBS CSI) and load
+ * balancing (AWS Load Balancer Controller), and the networking add-ons.
+ */
+export interface AutoModeOptions {
+  /**
+   * The built-in node pools to enable (at least one; more pools are Kubernetes `NodePool` objects).
+   * @default [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE]
+   */
+  readonly nodePools?: AutoModeNodePool[];
 }
 
 /**
@@ -71,6 +131,19 @@ export interface EksClusterProps {
   readonly network: INetwork;
   /** The pinned Kubernetes version. */
   readonly version: KubernetesVersion;
+  /**
+   * The version the cluster runs today, when `version` raises it. The synth refuses a jump of more than
+   * one minor version, a downgrade, and node pools or add-on versions the target does not support.
+   * @default - no upgrade in progress (the plan still compares `version` with the running cluster, see `upgradeCheck`)
+   */
+  readonly upgradeFrom?: KubernetesVersion;
+  /**
+   * Compare `version` with the running cluster at plan time: the plan reads the cluster (when it
+   * exists) and fails when `version` is more than one minor version above it or below it. Needs
+   * `eks:ListClusters` and `eks:DescribeCluster` for the credentials that plan.
+   * @default true
+   */
+  readonly upgradeCheck?: boolean;
   /**
    * Cost-attribution tags applied to every resource.
    * @default - the network's tags
@@ -87,7 +160,9 @@ export interface EksClusterProps {
    */
   readonly environment?: EnvironmentProfile;
   /**
-   * IAM principal ARNs (roles or users) granted cluster-admin through an access entry.
+   * IAM principal ARNs (roles or users) granted cluster-admin through an access entry. A cluster
+   * must have at least one cluster admin by synth time (here, `grantClusterAdmin()` or
+   * `grantAccess()` with `AccessPolicy.CLUSTER_ADMIN`).
    * @default - none: grant access with `grantClusterAdmin()`
    */
   readonly admins?: string[];
@@ -103,25 +178,98 @@ export interface EksClusterProps {
    */
   readonly logRetentionDays?: number;
   /**
-   * The AWS account id, if known: makes role ARNs in the profile plain values.
-   * @default - unknown until apply
+   * The AWS account id, if known: makes role ARNs in the profile plain values, and the plan fails
+   * when the credentials belong to another account.
+   * @default - unknown until apply; no account check
    */
   readonly account?: string;
   /**
-   * Override the pinned add-on versions.
+   * Override the pinned add-on versions (checked against `version`).
    * @default - the versions pinned for `version`
    */
   readonly addonVersions?: AddonVersions;
+  /**
+   * The support policy: what EKS does when the version leaves standard support.
+   * @default SupportType.STANDARD
+   */
+  readonly supportType?: SupportType;
+  /**
+   * Register the cluster with Amazon Application Recovery Controller zonal shift, so traffic can be
+   * moved away from an impaired zone (manually or by zonal autoshift).
+   * @default - true in production and staging, false in development
+   */
+  readonly zonalShift?: boolean;
+  /**
+   * Refuse to destroy the cluster: Terraform `lifecycle.prevent_destroy` on the cluster resource.
+   * (hashicorp/aws 5.100.0 has no `deletion_protection` argument on `aws_eks_cluster`; provider
+   * 6.x adds one.) A plan that would destroy or replace the cluster fails until this is turned off.
+   * @default - true in production, false otherwise
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * EKS Auto Mode instead of managed add-ons and node groups.
+   * @default - off: shipshape installs managed add-ons; add node groups with `addNodePool()`
+   */
+  readonly autoMode?: AutoModeOptions;
+}
+
+/**
+ * An existing EKS cluster to attach node pools, workload identities and access grants to
+ * (`EksCluster.fromClusterAttributes`).
+ */
+export interface EksClusterAttributes {
+  /** The cluster name. */
+  readonly clusterName: string;
+  /** The network the cluster runs in (`Network.fromNetworkAttributes` for an existing VPC). */
+  readonly network: INetwork;
+  /** The Kubernetes version the cluster runs; the plan fails when the running version differs. */
+  readonly kubernetesVersion: KubernetesVersion;
+  /**
+   * The environment.
+   * @default - the network's environment
+   */
+  readonly environment?: EnvironmentProfile;
+  /**
+   * The AWS account id, if known (the plan then checks the credentials belong to it).
+   * @default - unknown until apply; no account check
+   */
+  readonly account?: string;
+  /**
+   * Cost-attribution tags of the resources shipshape adds.
+   * @default - the network's tags
+   */
+  readonly tags?: CostTags;
+  /**
+   * ARN of a KMS key for node volumes.
+   * @default - node volumes use the account's default EBS key
+   */
+  readonly encryptionKeyArn?: string;
+  /**
+   * ARN of the cluster's IAM OIDC provider (for IRSA identities).
+   * @default - `arn:<partition>:iam::<account>:oidc-provider/<issuer host>`, the ARN IAM gives it
+   */
+  readonly oidcProviderArn?: string;
+  /**
+   * The cluster's VPC CNI has no identity of its own and uses the node role (the default of clusters
+   * made by eksctl or terraform-aws-eks): node pools then attach AmazonEKS_CNI_Policy to their role,
+   * and record the SS-EKS-020 opt-out.
+   * @default false
+   */
+  readonly cniPolicyOnNodeRole?: boolean;
 }
 
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy'];
 
 /**
  * A production EKS cluster: pinned version, dedicated cluster role, private API endpoint,
  * secrets envelope encryption with a rotating customer-managed KMS key, all control-plane log
  * types into a pre-created encrypted log group, access entries (API mode, no implicit creator
- * admin), an IAM OIDC provider, and managed add-ons (vpc-cni with network policy, coredns,
- * kube-proxy, aws-ebs-csi-driver, eks-pod-identity-agent) at pinned versions.
+ * admin; at least one cluster admin required), an IAM OIDC provider, and managed add-ons (vpc-cni
+ * with network policy, coredns, kube-proxy, aws-ebs-csi-driver, eks-pod-identity-agent) at pinned
+ * versions, or EKS Auto Mode. Day 2: support policy, zonal shift, deletion protection, and
+ * version-skew checks at synth (`upgradeFrom`) and at plan time (`upgradeCheck`). Outputs: endpoint,
+ * certificate authority, cluster name, OIDC issuer and the `aws eks update-kubeconfig` command.
  *
  * The Terraform policy pack (`TerraformPack`, RULES.md EKS-01 … EKS-22) is attached to the stack
  * and runs on every synth.
@@ -131,6 +279,15 @@ const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'schedu
  * (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
  */
 export class EksCluster extends Construct implements IEksCluster {
+  /**
+   * Uses a cluster shipshape did not create: node pools, workload identities and access grants can
+   * be added to it. The plan reads the cluster and fails when it runs another Kubernetes version
+   * than `kubernetesVersion`, sits in another VPC than `network`, or does not use access entries.
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: EksClusterAttributes): IEksCluster {
+    return new ImportedEksCluster(scope, id, attrs);
+  }
+
   public readonly clusterName: string;
   public readonly clusterNameRef: string;
   public readonly kubernetesVersion: string;
@@ -143,31 +300,60 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly oidcIssuerHost: string;
   public readonly encryptionKeyArn: string;
   public readonly clusterSecurityGroupId: string;
+  public readonly endpoint: string;
+  public readonly certificateAuthorityData: string;
+  public readonly autoMode: boolean;
   public readonly resourceTags: { [key: string]: string };
   /** Name of the Terraform output carrying the OIDC issuer URL. */
   public readonly oidcIssuerOutput: string;
+  /** Name of the Terraform output carrying the API server endpoint. */
+  public readonly endpointOutput: string;
+  /** Name of the Terraform output carrying the certificate authority data (base64). */
+  public readonly certificateAuthorityOutput: string;
+  /** Name of the Terraform output carrying the cluster name. */
+  public readonly clusterNameOutput: string;
+  /** Name of the Terraform output carrying the `aws eks update-kubeconfig` command. */
+  public readonly kubeconfigCommandOutput: string;
+  /** The `aws eks update-kubeconfig` command for this cluster (plain). */
+  public readonly kubeconfigCommand: string;
   /** Whether the public API endpoint is on. */
   public readonly publicEndpoint: boolean;
   /** The pinned add-on versions. */
   public readonly addonVersions: AddonVersions;
+  /** The support policy. */
+  public readonly supportType: SupportType;
+  /** Whether zonal shift is on. */
+  public readonly zonalShift: boolean;
+  /** Whether Terraform refuses to destroy the cluster. */
+  public readonly deletionProtection: boolean;
+  /**
+   * The version the cluster is raised from.
+   * @default - no upgrade declared
+   */
+  public readonly upgradeFrom?: string;
   /** Escape hatch: the EKS cluster resource. */
   public readonly resource: EksClusterResource;
   /** Escape hatch: the cluster IAM role. */
   public readonly role: IamRole;
+  /**
+   * Escape hatch: the node IAM role of EKS Auto Mode.
+   * @default - none without Auto Mode
+   */
+  public readonly autoModeNodeRole?: IamRole;
   /** Escape hatch: the customer-managed KMS key. */
   public readonly key: KmsKey;
   /** Escape hatch: the control-plane log group. */
   public readonly logGroup: CloudwatchLogGroup;
   /** Escape hatch: the IAM OIDC provider. */
   public readonly oidcProvider: IamOpenidConnectProvider;
-  /** Escape hatch: the managed add-ons by name (`vpc-cni`, `coredns`, ...). */
+  /** Escape hatch: the managed add-ons by name (`vpc-cni`, `coredns`, ...); none with Auto Mode. */
   public readonly addons: { [name: string]: EksAddon };
   private readonly pools: NodePool[] = [];
+  private readonly autoPools: KarpenterNodePool[] = [];
   private readonly identities: WorkloadIdentity[] = [];
-  private readonly adminCount: { n: number } = { n: 0 };
-  private readonly vpcCni: EksAddon;
-  private readonly coreDns: EksAddon;
-  private readonly addonDependents: EksAddon[];
+  private readonly grants: AccessGrants;
+  private readonly vpcCni?: EksAddon;
+  private readonly addonDependents: EksAddon[] = [];
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
@@ -188,11 +374,38 @@ export class EksCluster extends Construct implements IEksCluster {
         `pin one, for example KubernetesVersion.V${supported[supported.length - 1].replace('.', '_')}`);
     }
     this.kubernetesVersion = version;
+    if (props.upgradeFrom !== undefined) this.upgradeFrom = this.checkUpgrade(props.upgradeFrom);
     this.addonVersions = props.addonVersions ?? PINNED_ADDON_VERSIONS[version];
+    if (props.addonVersions) checkAddonVersions(this, props.addonVersions, version, PINNED_ADDON_VERSIONS[version]);
     if (props.account !== undefined && !/^\d{12}$/.test(props.account)) {
       fail(this, 'account', props.account, 'must be a 12-digit AWS account id', 'pass the account id or leave it out');
     }
     this.account = props.account;
+    this.supportType = props.supportType ?? SupportType.STANDARD;
+    if (!Object.values(SupportType).includes(this.supportType)) {
+      fail(this, 'supportType', this.supportType, `must be one of ${Object.values(SupportType).join(', ')}`, 'use SupportType.STANDARD or SupportType.EXTENDED');
+    }
+    this.zonalShift = props.zonalShift ?? (this.environment !== EnvironmentProfile.DEVELOPMENT);
+    this.deletionProtection = props.deletionProtection ?? (this.environment === EnvironmentProfile.PRODUCTION);
+    this.autoMode = props.autoMode !== undefined;
+    const autoPools = props.autoMode ? (props.autoMode.nodePools ?? [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE]) : [];
+    if (this.autoMode) {
+      if (!Array.isArray(autoPools) || autoPools.length === 0) {
+        fail(this, 'autoMode.nodePools', autoPools, 'must enable at least one built-in node pool (custom node classes with their own role are not supported)',
+          'leave nodePools out for both built-in pools, or list AutoModeNodePool.SYSTEM and/or GENERAL_PURPOSE');
+      }
+      for (const p of autoPools) {
+        if (!Object.values(AutoModeNodePool).includes(p)) {
+          fail(this, 'autoMode.nodePools', p, `must be one of ${Object.values(AutoModeNodePool).join(', ')}`, 'use AutoModeNodePool.SYSTEM or GENERAL_PURPOSE');
+        }
+      }
+      if (props.addonVersions) {
+        fail(this, 'addonVersions', props.addonVersions, 'must be left out with autoMode (EKS Auto Mode runs the networking and storage components itself)',
+          'remove addonVersions');
+      }
+    }
+    markOwnedCluster(this);
+    for (const p of autoPools) claimNodePoolName(this, this, 'autoMode.nodePools', p, `${this.node.path} (EKS Auto Mode built-in pool)`);
 
     const cidrs = props.publicAccessCidrs ?? [];
     for (const c of cidrs) {
@@ -213,6 +426,7 @@ export class EksCluster extends Construct implements IEksCluster {
     }
 
     const ctx = AwsContext.of(this);
+    if (this.account) ctx.expectAccount(this, 'account', this.account);
     const tags = this.resourceTags;
     const arnPrefix = `arn:${ctx.partition}`;
 
@@ -254,13 +468,19 @@ export class EksCluster extends Construct implements IEksCluster {
     this.role = new IamRole(this, 'role', {
       name: `${this.clusterName}-cluster`.slice(0, 64),
       description: `EKS control plane of ${this.clusterName}`,
-      assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+      assumeRolePolicy: policyJson([{
+        Effect: 'Allow',
+        Principal: { Service: 'eks.amazonaws.com' },
+        // Auto Mode tags the sessions it opens to manage nodes, volumes and load balancers.
+        Action: this.autoMode ? ['sts:AssumeRole', 'sts:TagSession'] : 'sts:AssumeRole',
+      }]),
       tags,
     });
-    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', {
-      role: this.role.name,
-      policyArn: `${arnPrefix}:iam::aws:policy/AmazonEKSClusterPolicy`,
-    });
+    const clusterPolicies = ['AmazonEKSClusterPolicy', ...(this.autoMode ? AUTO_MODE_CLUSTER_POLICIES : [])].map((p) =>
+      new IamRolePolicyAttachment(this, p === 'AmazonEKSClusterPolicy' ? 'cluster-policy' : p, {
+        role: this.role.name,
+        policyArn: `${arnPrefix}:iam::aws:policy/${p}`,
+      }));
     const keyPolicy = new IamRolePolicy(this, 'key-use', {
       role: this.role.name,
       name: 'secrets-encryption',
@@ -270,6 +490,25 @@ export class EksCluster extends Construct implements IEksCluster {
         Resource: this.key.arn,
       }]),
     });
+
+    let computeConfig: { enabled: boolean; nodePools: string[]; nodeRoleArn: string } | undefined;
+    const autoNodeDependencies: ITerraformDependable[] = [];
+    if (this.autoMode) {
+      this.autoModeNodeRole = new IamRole(this, 'auto-node-role', {
+        name: `${this.clusterName}-auto-node`.slice(0, 64),
+        description: `EKS Auto Mode nodes of ${this.clusterName}`,
+        assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+        tags,
+      });
+      for (const p of ['AmazonEKSWorkerNodeMinimalPolicy', 'AmazonEC2ContainerRegistryPullOnly']) {
+        autoNodeDependencies.push(new IamRolePolicyAttachment(this, `auto-node-${p}`, {
+          role: this.autoModeNodeRole.name,
+          policyArn: `${arnPrefix}:iam::aws:policy/${p}`,
+        }));
+      }
+      // EKS creates the node role's access entry (type EC2, AmazonEKSAutoNodePolicy) itself.
+      computeConfig = { enabled: true, nodePools: [...autoPools], nodeRoleArn: this.autoModeNodeRole.arn };
+    }
 
     this.resource = new EksClusterResource(this, 'cluster', {
       name: this.clusterName,
@@ -285,9 +524,14 @@ export class EksCluster extends Construct implements IEksCluster {
       enabledClusterLogTypes: [...LOG_TYPES],
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       bootstrapSelfManagedAddons: false,
-      upgradePolicy: { supportType: 'STANDARD' },
+      upgradePolicy: { supportType: this.supportType },
+      zonalShiftConfig: { enabled: this.zonalShift },
+      computeConfig,
+      storageConfig: this.autoMode ? { blockStorage: { enabled: true } } : undefined,
+      kubernetesNetworkConfig: this.autoMode ? { elasticLoadBalancing: { enabled: true } } : undefined,
       tags,
-      dependsOn: [this.logGroup, clusterPolicy, keyPolicy],
+      dependsOn: [this.logGroup, ...clusterPolicies, keyPolicy, ...autoNodeDependencies],
+      lifecycle: this.deletionProtection ? { preventDestroy: true } : undefined,
     });
     if (this.publicEndpoint) {
       // The public endpoint was asked for explicitly, with an allow-list: record the opt-out of
@@ -295,9 +539,16 @@ export class EksCluster extends Construct implements IEksCluster {
       Policy.suppress(this.resource, 'SS-EKS-004',
         `public API endpoint requested explicitly with publicAccessCidrs (${cidrs.join(', ')}); the private endpoint stays on`);
     }
+    if (this.autoMode) {
+      Policy.suppress(this.resource, 'SS-EKS-022',
+        'EKS Auto Mode runs pod networking, DNS, kube-proxy, EBS CSI and the Pod Identity agent itself; managed add-ons would be redundant');
+    }
+    if (props.upgradeCheck ?? true) this.addUpgradeCheck();
     this.clusterNameRef = this.resource.name;
     this.clusterSecurityGroupId = this.resource.vpcConfig.clusterSecurityGroupId;
     this.oidcIssuer = this.resource.identity.get(0).oidc.get(0).issuer;
+    this.endpoint = this.resource.endpoint;
+    this.certificateAuthorityData = this.resource.certificateAuthority.get(0).data;
 
     // A local keeps the IRSA trust policies plain JSON text (no quoted function arguments inside).
     this.oidcIssuerHost = new TerraformLocal(this, 'oidc-issuer-host', Fn.replace(this.oidcIssuer, 'https://', '')).asString;
@@ -308,65 +559,103 @@ export class EksCluster extends Construct implements IEksCluster {
       tags,
     });
     this.oidcProviderArn = this.oidcProvider.arn;
-    const issuerOutput = new TerraformOutput(this, 'oidc-issuer', { value: this.oidcIssuer, description: `OIDC issuer of ${this.clusterName}` });
-    this.oidcIssuerOutput = `${this.clusterName.replace(/-/g, '_')}_oidc_issuer`;
-    issuerOutput.overrideLogicalId(this.oidcIssuerOutput);
 
-    for (const admin of props.admins ?? []) this.grantClusterAdmin(admin);
-
-    // Managed add-ons at pinned versions; vpc-cni and the EBS CSI driver get their own identities.
-    const cniIdentity = new WorkloadIdentity(this, 'vpc-cni-identity', {
-      cluster: this,
-      namespace: 'kube-system',
-      serviceAccount: 'aws-node',
-      roleName: `${this.clusterName}-vpc-cni`.slice(0, 64),
-      managedPolicyArns: [`${arnPrefix}:iam::aws:policy/AmazonEKS_CNI_Policy`],
-    });
-    const ebsIdentity = new WorkloadIdentity(this, 'ebs-csi-identity', {
-      cluster: this,
-      namespace: 'kube-system',
-      serviceAccount: 'ebs-csi-controller-sa',
-      roleName: `${this.clusterName}-ebs-csi`.slice(0, 64),
-      managedPolicyArns: [`${arnPrefix}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
-    });
-    const addon = (name: string, addonVersion: string, extra: { serviceAccountRoleArn?: string; configurationValues?: string; dependsOn?: ITerraformDependable[] } = {}) =>
-      new EksAddon(this, `addon-${name}`, {
-        clusterName: this.clusterNameRef,
-        addonName: name,
-        addonVersion,
-        resolveConflictsOnCreate: 'OVERWRITE',
-        resolveConflictsOnUpdate: 'PRESERVE',
-        tags,
-        ...extra,
-      });
-    const v = this.addonVersions;
-    this.vpcCni = addon('vpc-cni', v.vpcCni, {
-      serviceAccountRoleArn: cniIdentity.roleArn,
-      configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
-    });
-    const podIdentityAgent = addon('eks-pod-identity-agent', v.podIdentityAgent);
-    const kubeProxy = addon('kube-proxy', v.kubeProxy);
-    this.coreDns = addon('coredns', v.coreDns);
-    const ebs = addon('aws-ebs-csi-driver', v.ebsCsiDriver, { serviceAccountRoleArn: ebsIdentity.roleArn });
-    this.addons = {
-      'vpc-cni': this.vpcCni,
-      'eks-pod-identity-agent': podIdentityAgent,
-      'kube-proxy': kubeProxy,
-      'coredns': this.coreDns,
-      'aws-ebs-csi-driver': ebs,
+    const prefix = this.clusterName.replace(/-/g, '_');
+    const output = (outputId: string, name: string, value: string, description: string): string => {
+      const out = new TerraformOutput(this, outputId, { value, description });
+      out.overrideLogicalId(`${prefix}_${name}`);
+      return `${prefix}_${name}`;
     };
-    this.addonDependents = [this.coreDns, ebs];
+    this.kubeconfigCommand = `aws eks update-kubeconfig --region ${this.region} --name ${this.clusterName}`;
+    this.oidcIssuerOutput = output('oidc-issuer', 'oidc_issuer', this.oidcIssuer, `OIDC issuer of ${this.clusterName}`);
+    this.endpointOutput = output('endpoint-output', 'endpoint', this.endpoint, `API server endpoint of ${this.clusterName}`);
+    this.certificateAuthorityOutput = output('certificate-authority-output', 'certificate_authority_data', this.certificateAuthorityData,
+      `Base64 certificate authority data of the ${this.clusterName} API server`);
+    this.clusterNameOutput = output('cluster-name-output', 'cluster_name', this.clusterNameRef, 'EKS cluster name');
+    this.kubeconfigCommandOutput = output('kubeconfig-output', 'update_kubeconfig', this.kubeconfigCommand,
+      `Adds ${this.clusterName} to ~/.kube/config (run from a network that reaches the private endpoint)`);
+
+    this.grants = new AccessGrants(this, this.clusterNameRef, tags);
+    for (const admin of props.admins ?? []) this.grantClusterAdmin(admin);
+    this.node.addValidation({ validate: () => this.validateCluster() });
+
+    this.addons = {};
+    if (!this.autoMode) {
+      // Managed add-ons at pinned versions; vpc-cni and the EBS CSI driver get their own identities.
+      const cniIdentity = new WorkloadIdentity(this, 'vpc-cni-identity', {
+        cluster: this,
+        namespace: 'kube-system',
+        serviceAccount: 'aws-node',
+        roleName: `${this.clusterName}-vpc-cni`.slice(0, 64),
+        managedPolicyArns: [`${arnPrefix}:iam::aws:policy/AmazonEKS_CNI_Policy`],
+      });
+      const ebsIdentity = new WorkloadIdentity(this, 'ebs-csi-identity', {
+        cluster: this,
+        namespace: 'kube-system',
+        serviceAccount: 'ebs-csi-controller-sa',
+        roleName: `${this.clusterName}-ebs-csi`.slice(0, 64),
+        managedPolicyArns: [`${arnPrefix}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
+      });
+      const addon = (name: string, addonVersion: string, extra: { serviceAccountRoleArn?: string; configurationValues?: string } = {}) =>
+        new EksAddon(this, `addon-${name}`, {
+          clusterName: this.clusterNameRef,
+          addonName: name,
+          addonVersion,
+          resolveConflictsOnCreate: 'OVERWRITE',
+          resolveConflictsOnUpdate: 'PRESERVE',
+          tags,
+          ...extra,
+        });
+      const v = this.addonVersions;
+      this.vpcCni = addon('vpc-cni', v.vpcCni, {
+        serviceAccountRoleArn: cniIdentity.roleArn,
+        configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+      });
+      const podIdentityAgent = addon('eks-pod-identity-agent', v.podIdentityAgent);
+      const kubeProxy = addon('kube-proxy', v.kubeProxy);
+      const coreDns = addon('coredns', v.coreDns);
+      const ebs = addon('aws-ebs-csi-driver', v.ebsCsiDriver, { serviceAccountRoleArn: ebsIdentity.roleArn });
+      this.addons['vpc-cni'] = this.vpcCni;
+      this.addons['eks-pod-identity-agent'] = podIdentityAgent;
+      this.addons['kube-proxy'] = kubeProxy;
+      this.addons.coredns = coreDns;
+      this.addons['aws-ebs-csi-driver'] = ebs;
+      this.addonDependents.push(coreDns, ebs);
+    }
   }
 
   /**
    * Adds a managed node group.
    */
   public addNodePool(id: string, options: NodePoolOptions = {}): NodePool {
+    if (this.autoMode) {
+      fail(this, 'addNodePool', id, 'is not available with autoMode (EKS Auto Mode runs the nodes; managed node groups would need the add-ons Auto Mode replaces)',
+        'declare more capacity as a Kubernetes NodePool for Auto Mode, or build the cluster without autoMode');
+    }
     const pool = new NodePool(this, id, { ...options, cluster: this });
     // Nodes need the CNI before they turn Ready; coredns and the CSI controller need nodes.
-    pool.resource.dependsOn = [...(pool.resource.dependsOn ?? []), dependsOnRef(this.vpcCni)];
+    if (this.vpcCni) pool.resource.dependsOn = [...(pool.resource.dependsOn ?? []), dependsOnRef(this.vpcCni)];
     for (const a of this.addonDependents) a.dependsOn = [...(a.dependsOn ?? []), dependsOnRef(pool.resource)];
     this.pools.push(pool);
+    return pool;
+  }
+
+  /**
+   * Adds an EKS Auto Mode NodePool beside the built-in ones (a karpenter.sh NodePool on Auto Mode's
+   * `default` NodeClass; written as YAML by `k8s.karpenter.NodePool` from `profile.autoModeNodePools`).
+   * Auto Mode replaces nodes after at most 21 days: `expireAfter` defaults to 336h and may not exceed 504h.
+   */
+  public addAutoModeNodePool(id: string, options: KarpenterNodePoolOptions): KarpenterNodePool {
+    if (!this.autoMode) {
+      fail(this, 'addAutoModeNodePool', id, 'needs a cluster with autoMode', 'set autoMode: {} on the cluster, or declare the pool with Karpenter.addNodePool');
+    }
+    const pool = new KarpenterNodePool(this, id, {
+      expireAfter: '336h',
+      ...options,
+      cluster: this,
+      nodeClass: { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' },
+    });
+    this.autoPools.push(pool);
     return pool;
   }
 
@@ -385,23 +674,11 @@ export class EksCluster extends Construct implements IEksCluster {
    * @param principalArn an IAM role or user ARN
    */
   public grantClusterAdmin(principalArn: string): void {
-    if (typeof principalArn !== 'string' || !/^(arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+|\$\{.+\})$/.test(principalArn)) {
-      fail(this, 'admins', principalArn, 'must be an IAM role or user ARN', "pass an ARN like 'arn:aws:iam::123456789012:role/platform-admin'");
-    }
-    const n = this.adminCount.n++;
-    const entry = new EksAccessEntry(this, `admin-${n}`, {
-      clusterName: this.clusterNameRef,
-      principalArn,
-      type: 'STANDARD',
-      tags: this.resourceTags,
-    });
-    new EksAccessPolicyAssociation(this, `admin-${n}-policy`, {
-      clusterName: this.clusterNameRef,
-      principalArn,
-      policyArn: `arn:${AwsContext.of(this).partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-      accessScope: { type: 'cluster' },
-      dependsOn: [entry],
-    });
+    this.grants.grantClusterAdmin(principalArn);
+  }
+
+  public grantAccess(principalArn: string, options: AccessGrantOptions): void {
+    this.grants.grantAccess(principalArn, options);
   }
 
   /** The node pools added so far. */
@@ -415,7 +692,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public get profile(): ClusterProfile {
     const storageClasses: StorageClassProfile[] = [{
       name: 'gp3',
-      provisioner: 'ebs.csi.aws.com',
+      // Auto Mode's block storage answers to its own provisioner name.
+      provisioner: this.autoMode ? 'ebs.csi.eks.amazonaws.com' : 'ebs.csi.aws.com',
       isDefault: true,
       parameters: { type: 'gp3', encrypted: 'true', fsType: 'ext4' },
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -431,10 +709,163 @@ export class EksCluster extends Construct implements IEksCluster {
       zones: [...this.network.availabilityZones],
       nodePools: this.pools.map((p) => p._toProfile()),
       storageClasses,
-      networkPolicyEnforced: true,
+      // Auto Mode enforces NetworkPolicy only once its network policy controller is switched on
+      // (ConfigMap amazon-vpc-cni in kube-system: enable-network-policy-controller: "true").
+      networkPolicyEnforced: !this.autoMode,
       oidcIssuerOutput: this.oidcIssuerOutput,
       workloadIdentities: this.identities.map((i) => i._toProfile()),
+      karpenter: karpenterProfileOf(this),
+      autoMode: this.autoMode,
+      autoModeNodePools: this.autoMode ? this.autoPools.map((p) => p.profile) : undefined,
     };
   }
 
+  private checkUpgrade(from: KubernetesVersion): string {
+    const fromVersion = from?.version;
+    const fromMinor = minorOf(fromVersion);
+    const toMinor = minorOf(this.kubernetesVersion);
+    if (Number.isNaN(fromMinor)) {
+      fail(this, 'upgradeFrom', fromVersion, 'must be a Kubernetes minor version such as 1.32', 'pass the version the cluster runs today, for example KubernetesVersion.V1_32');
+    }
+    if (toMinor < fromMinor) {
+      fail(this, 'version', this.kubernetesVersion, `must not be lower than upgradeFrom (${fromVersion}): EKS cannot downgrade a control plane`,
+        `keep version at ${fromVersion} or higher`);
+    }
+    if (toMinor - fromMinor > 1) {
+      fail(this, 'version', this.kubernetesVersion, `may be at most one minor version above upgradeFrom (${fromVersion}): EKS raises a control plane one minor version at a time`,
+        `set version to 1.${fromMinor + 1} and apply, then raise it to ${this.kubernetesVersion} with upgradeFrom 1.${fromMinor + 1}`);
+    }
+    return fromVersion;
+  }
+
+  /** Plan-time guard: the running cluster (if any) is at most one minor version below `version`, never above. */
+  private addUpgradeCheck(): void {
+    const existing = new DataAwsEksClusters(this, 'existing-clusters');
+    const running = new DataAwsEksCluster(this, 'running', {
+      name: this.clusterName,
+      count: Token.asNumber(Fn.conditional(Fn.contains(existing.names, this.clusterName), 1, 0)),
+    });
+    const ref = rawDataRef(running);
+    const toMinor = minorOf(this.kubernetesVersion);
+    const minor = 'tonumber(split(".", v)[1])';
+    this.resource.lifecycle = {
+      ...(this.resource.lifecycle ?? {}),
+      precondition: [{
+        condition: `\${alltrue([for v in ${ref}[*].version : ${minor} >= ${toMinor - 1} && ${minor} <= ${toMinor}])}`,
+        errorMessage: `EKS cluster ${this.clusterName} runs Kubernetes \${join("", ${ref}[*].version)}, and ${this.node.path} (version) sets ${this.kubernetesVersion}: `
+          + 'EKS raises a control plane one minor version at a time and never lowers it. Set version to the next minor version after the running one '
+          + '(with upgradeFrom set to the running one), apply, and repeat.',
+      }],
+    };
+  }
+
+  private validateCluster(): string[] {
+    const errors: string[] = [];
+    if (this.grants.clusterAdmins === 0) {
+      errors.push(`${this.node.path}: admins ([]) must grant at least one IAM principal cluster-wide AccessPolicy.CLUSTER_ADMIN `
+        + '(a cluster no one can administer can only be repaired through AWS support); '
+        + "pass admins: ['arn:aws:iam::123456789012:role/platform-admin'] or call grantClusterAdmin()");
+    }
+    if (!this.network.internetAccess) {
+      const missing = missingEndpoints(this.network, REQUIRED_NODE_ENDPOINTS);
+      if (missing.length > 0) {
+        errors.push(`${this.node.path}: network (${this.network.node.path}) has no internet access and no VPC endpoint for ${missing.join(', ')}, `
+          + 'which nodes need to join the cluster and pull images; add a VpcEndpoints construct for the network (its default services cover them)');
+      }
+    }
+    return errors;
+  }
+}
+
+/** An existing cluster (`EksCluster.fromClusterAttributes`). */
+class ImportedEksCluster extends Construct implements IEksCluster {
+  public readonly clusterName: string;
+  public readonly clusterNameRef: string;
+  public readonly kubernetesVersion: string;
+  public readonly network: INetwork;
+  public readonly environment: EnvironmentProfile;
+  public readonly region: string;
+  public readonly account?: string;
+  public readonly oidcProviderArn: string;
+  public readonly oidcIssuer: string;
+  public readonly oidcIssuerHost: string;
+  public readonly encryptionKeyArn?: string;
+  public readonly clusterSecurityGroupId: string;
+  public readonly endpoint: string;
+  public readonly certificateAuthorityData: string;
+  public readonly autoMode = false;
+  public readonly cniPolicyOnNodeRole: boolean;
+  public readonly resourceTags: { [key: string]: string };
+  private readonly grants: AccessGrants;
+
+  constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
+    super(scope, id);
+    TerraformPolicy._ensure(this);
+    if (!attrs.network) fail(this, 'network', attrs.network, 'is required', 'pass the network the cluster runs in (Network.fromNetworkAttributes for an existing VPC)');
+    this.network = attrs.network;
+    this.region = attrs.network.region;
+    this.environment = attrs.environment ?? attrs.network.environment;
+    this.resourceTags = renderCostTags(this, 'tags', attrs.tags ?? attrs.network.costTags);
+    if (typeof attrs.clusterName !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(attrs.clusterName)) {
+      fail(this, 'clusterName', attrs.clusterName, 'must be 1-100 letters, digits, - or _, starting with a letter or digit', 'pass the name of the existing cluster');
+    }
+    this.clusterName = attrs.clusterName;
+    const version = attrs.kubernetesVersion?.version;
+    if (Number.isNaN(minorOf(version))) {
+      fail(this, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as 1.33', 'pass the version the cluster runs (aws eks describe-cluster)');
+    }
+    this.kubernetesVersion = version;
+    if (attrs.account !== undefined && !/^\d{12}$/.test(attrs.account)) {
+      fail(this, 'account', attrs.account, 'must be a 12-digit AWS account id', 'pass the account id or leave it out');
+    }
+    this.account = attrs.account;
+    this.encryptionKeyArn = attrs.encryptionKeyArn;
+    this.cniPolicyOnNodeRole = attrs.cniPolicyOnNodeRole ?? false;
+    const ctx = AwsContext.of(this);
+    if (this.account) ctx.expectAccount(this, 'account', this.account);
+    markOwnedCluster(this, false);
+
+    const cluster = new DataAwsEksCluster(this, 'cluster', {
+      name: this.clusterName,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${self.version == "${version}"}`,
+            errorMessage: `EKS cluster ${this.clusterName} runs Kubernetes \${self.version}, but ${this.node.path} (kubernetesVersion) says ${version}: `
+              + 'node pools would be built for the wrong version. Set kubernetesVersion to the running version.',
+          },
+          {
+            condition: `\${self.vpc_config[0].vpc_id == "${this.network.vpcId}"}`,
+            errorMessage: `EKS cluster ${this.clusterName} runs in VPC \${self.vpc_config[0].vpc_id}, not in the network given to ${this.node.path}: pass the cluster's own network.`,
+          },
+          {
+            condition: '${contains(["API", "API_AND_CONFIG_MAP"], self.access_config[0].authentication_mode)}',
+            errorMessage: `EKS cluster ${this.clusterName} uses authentication mode \${self.access_config[0].authentication_mode}; `
+              + `${this.node.path} grants access through access entries, which need API or API_AND_CONFIG_MAP: switch the cluster's authentication mode first.`,
+          },
+        ],
+      },
+    });
+    this.clusterNameRef = cluster.name;
+    this.endpoint = cluster.endpoint;
+    this.certificateAuthorityData = cluster.certificateAuthority.get(0).data;
+    this.clusterSecurityGroupId = cluster.vpcConfig.get(0).clusterSecurityGroupId;
+    this.oidcIssuer = cluster.identity.get(0).oidc.get(0).issuer;
+    this.oidcIssuerHost = new TerraformLocal(this, 'oidc-issuer-host', Fn.replace(this.oidcIssuer, 'https://', '')).asString;
+    const account = this.account ?? ctx.accountId;
+    this.oidcProviderArn = attrs.oidcProviderArn ?? `arn:${this.account ? partitionOf(this.region) : ctx.partition}:iam::${account}:oidc-provider/${this.oidcIssuerHost}`;
+    this.grants = new AccessGrants(this, this.clusterNameRef, this.resourceTags);
+  }
+
+  public addNodePool(id: string, options: NodePoolOptions = {}): NodePool {
+    return new NodePool(this, id, { ...options, cluster: this });
+  }
+
+  public addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity {
+    return new WorkloadIdentity(this, id, { ...options, cluster: this });
+  }
+
+  public grantAccess(principalArn: string, options: AccessGrantOptions): void {
+    this.grants.grantAccess(principalArn, options);
+  }
 }

@@ -47,3 +47,13 @@ export interface AddonVersions {
   readonly podIdentityAgent: string;
 }
 
+
+/**
+ * How long EKS supports the cluster's Kubernetes version.
+ */
+export enum SupportType {
+  /** Standard support (14 months); at its end EKS upgrades the control plane to the next version. */
+  STANDARD = 'STANDARD',
+  /** Extended support (12 more months, billed per cluster hour) before the automatic upgrade. */
+  EXTENDED = 'EXTENDED',
+}

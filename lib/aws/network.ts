@@ -1,5 +1,8 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
+import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -17,6 +20,7 @@ import { CostTags } from './cost-tags';
 import { AwsContext, policyJson } from './private/aws-context';
 import { cidrContains, cidrOverlaps, parseCidr, ParsedCidr, planSubnets } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
+import { rawDataRef } from './private/raw-ref';
 import { renderCostTags } from './private/tags';
 import { TerraformPolicy } from './terraform-policy';
 import { fail } from '../core/errors';
@@ -41,6 +45,54 @@ export interface INetwork extends IConstruct {
   readonly environment: EnvironmentProfile;
   /** The cost-attribution tags of the network. */
   readonly costTags: CostTags;
+  /** The VPC CIDR block (plain, or a token for an imported VPC). */
+  readonly vpcCidr: string;
+  /** The route tables of the private subnets (tokens), where gateway endpoints add their routes. */
+  readonly privateRouteTableIds: string[];
+  /** Whether the private subnets reach the internet (through NAT gateways). */
+  readonly internetAccess: boolean;
+
+  /**
+   * Adds tags to every private subnet (for example Karpenter's discovery tag).
+   */
+  addPrivateSubnetTags(tags: { [key: string]: string }): void;
+}
+
+/**
+ * An existing VPC to use (`Network.fromNetworkAttributes`). The plan checks that the subnets belong to
+ * the VPC, lie in the zones given, give no public IPs, and that the VPC resolves DNS names.
+ */
+export interface NetworkAttributes {
+  /** The VPC id, for example `vpc-0a1b2c3d4e5f60718`. */
+  readonly vpcId: string;
+  /** The AWS region (the provider's region). */
+  readonly region: string;
+  /** The availability zones of the private subnets, in the same order (at least 2). */
+  readonly availabilityZones: string[];
+  /** The private subnet ids, one per zone, in zone order. Nodes and the control plane use them. */
+  readonly privateSubnetIds: string[];
+  /**
+   * The public subnet ids (internet-facing load balancers).
+   * @default - none
+   */
+  readonly publicSubnetIds?: string[];
+  /**
+   * The route tables of the private subnets, for gateway endpoints (S3).
+   * @default - none: gateway endpoints are refused
+   */
+  readonly privateRouteTableIds?: string[];
+  /** Cost-attribution tags of the resources shipshape adds to the network. */
+  readonly tags: CostTags;
+  /**
+   * The environment.
+   * @default EnvironmentProfile.PRODUCTION
+   */
+  readonly environment?: EnvironmentProfile;
+  /**
+   * Whether the private subnets reach the internet (NAT or another egress).
+   * @default true
+   */
+  readonly internetAccess?: boolean;
 }
 
 /**
@@ -91,6 +143,13 @@ export interface NetworkProps {
    * @default - the construct id in kebab case
    */
   readonly name?: string;
+  /**
+   * Internet egress for the private subnets. `false` builds an isolated VPC: no internet gateway, no
+   * NAT gateways, no public subnets; nodes then reach AWS services through VPC endpoints only
+   * (`VpcEndpoints`), and a cluster in it is refused at synth until the endpoints it needs exist.
+   * @default true
+   */
+  readonly internetAccess?: boolean;
 }
 
 /**
@@ -99,6 +158,15 @@ export interface NetworkProps {
  * default security group, and VPC flow logs to a KMS-encrypted CloudWatch log group.
  */
 export class Network extends Construct implements INetwork {
+  /**
+   * Uses an existing VPC and subnets. Nothing is created for them; data sources read them at plan
+   * time, and the plan fails when a subnet is in another VPC or zone than declared, gives public IPs
+   * on launch, or the VPC has DNS support or DNS hostnames off.
+   */
+  public static fromNetworkAttributes(scope: Construct, id: string, attrs: NetworkAttributes): INetwork {
+    return new ImportedNetwork(scope, id, attrs);
+  }
+
   public readonly vpcId: string;
   public readonly region: string;
   public readonly availabilityZones: string[];
@@ -106,6 +174,9 @@ export class Network extends Construct implements INetwork {
   public readonly publicSubnetIds: string[];
   public readonly environment: EnvironmentProfile;
   public readonly costTags: CostTags;
+  public readonly vpcCidr: string;
+  public readonly privateRouteTableIds: string[];
+  public readonly internetAccess: boolean;
   /** The network's name prefix. */
   public readonly name: string;
   /** The VPC CIDR block. */
@@ -130,6 +201,8 @@ export class Network extends Construct implements INetwork {
   public readonly flowLogGroup: CloudwatchLogGroup;
   /** Escape hatch: the KMS key encrypting the flow log group. */
   public readonly logKey: KmsKey;
+  /** Escape hatch: the route tables of the private subnets, in zone order. */
+  public readonly privateRouteTables: RouteTable[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -164,9 +237,21 @@ export class Network extends Construct implements INetwork {
       fail(this, 'cidr', this.cidr, 'must be an IPv4 network CIDR with prefix /16 to /24 and no host bits set',
         "use a private range such as '10.0.0.0/16'");
     }
+    this.vpcCidr = this.cidr;
+    this.internetAccess = props.internetAccess ?? true;
+    if (!this.internetAccess && props.publicSubnetCidrs !== undefined) {
+      fail(this, 'publicSubnetCidrs', props.publicSubnetCidrs, 'must be left out when internetAccess is false (an isolated VPC has no public subnets)',
+        'remove publicSubnetCidrs, or set internetAccess: true');
+    }
+    if (!this.internetAccess && props.natGatewayPerZone !== undefined) {
+      fail(this, 'natGatewayPerZone', props.natGatewayPerZone, 'must be left out when internetAccess is false (an isolated VPC has no NAT gateway)',
+        'remove natGatewayPerZone, or set internetAccess: true');
+    }
     const plan = planSubnets(vpcCidr, zones.length);
     this.privateSubnetCidrs = this.checkSubnets('privateSubnetCidrs', props.privateSubnetCidrs ?? plan.privateCidrs, vpcCidr, zones.length);
-    this.publicSubnetCidrs = this.checkSubnets('publicSubnetCidrs', props.publicSubnetCidrs ?? plan.publicCidrs, vpcCidr, zones.length);
+    this.publicSubnetCidrs = this.internetAccess
+      ? this.checkSubnets('publicSubnetCidrs', props.publicSubnetCidrs ?? plan.publicCidrs, vpcCidr, zones.length)
+      : [];
     const all = [
       ...this.privateSubnetCidrs.map((c) => ({ prop: 'privateSubnetCidrs', c: parseCidr(c)! })),
       ...this.publicSubnetCidrs.map((c) => ({ prop: 'publicSubnetCidrs', c: parseCidr(c)! })),
@@ -180,7 +265,7 @@ export class Network extends Construct implements INetwork {
       }
     }
 
-    this.natGatewayPerZone = props.natGatewayPerZone ?? (this.environment !== EnvironmentProfile.DEVELOPMENT);
+    this.natGatewayPerZone = this.internetAccess && (props.natGatewayPerZone ?? (this.environment !== EnvironmentProfile.DEVELOPMENT));
     const retention = props.flowLogRetentionDays ?? 365;
     if (!LOG_RETENTION_DAYS.includes(retention)) {
       fail(this, 'flowLogRetentionDays', retention, `must be one of ${LOG_RETENTION_DAYS.join(', ')}`, 'pick 365 or more');
@@ -198,33 +283,11 @@ export class Network extends Construct implements INetwork {
     // No rules: nothing uses the default security group by accident.
     new DefaultSecurityGroup(this, 'default-sg', { vpcId: this.vpcId, tags: named(`${this.name}-default`) });
 
-    const igw = new InternetGateway(this, 'igw', { vpcId: this.vpcId, tags: named(this.name) });
-    const publicRt = new RouteTable(this, 'public-rt', { vpcId: this.vpcId, tags: named(`${this.name}-public`) });
-    new Route(this, 'public-default', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
-
     this.publicSubnets = [];
     this.privateSubnets = [];
+    this.privateRouteTables = [];
     this.natGateways = [];
-    zones.forEach((zone, i) => {
-      const pub = new Subnet(this, `public-${zone}`, {
-        vpcId: this.vpcId,
-        availabilityZone: zone,
-        cidrBlock: this.publicSubnetCidrs[i],
-        mapPublicIpOnLaunch: false,
-        tags: { ...named(`${this.name}-public-${zone}`), 'kubernetes.io/role/elb': '1' },
-      });
-      new RouteTableAssociation(this, `public-${zone}-rta`, { subnetId: pub.id, routeTableId: publicRt.id });
-      this.publicSubnets.push(pub);
-      if (this.natGatewayPerZone || i === 0) {
-        const eip = new Eip(this, `nat-${zone}-eip`, { domain: 'vpc', tags: named(`${this.name}-nat-${zone}`) });
-        this.natGateways.push(new NatGateway(this, `nat-${zone}`, {
-          allocationId: eip.allocationId,
-          subnetId: pub.id,
-          tags: named(`${this.name}-${zone}`),
-          dependsOn: [igw],
-        }));
-      }
-    });
+    if (this.internetAccess) this.buildPublicSide(zones, named);
     zones.forEach((zone, i) => {
       const priv = new Subnet(this, `private-${zone}`, {
         vpcId: this.vpcId,
@@ -234,14 +297,17 @@ export class Network extends Construct implements INetwork {
         tags: { ...named(`${this.name}-private-${zone}`), 'kubernetes.io/role/internal-elb': '1' },
       });
       const rt = new RouteTable(this, `private-${zone}-rt`, { vpcId: this.vpcId, tags: named(`${this.name}-private-${zone}`) });
-      const nat = this.natGateways[this.natGatewayPerZone ? i : 0];
-      new Route(this, `private-${zone}-default`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
+      if (this.internetAccess) {
+        const nat = this.natGateways[this.natGatewayPerZone ? i : 0];
+        new Route(this, `private-${zone}-default`, { routeTableId: rt.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
+      }
       new RouteTableAssociation(this, `private-${zone}-rta`, { subnetId: priv.id, routeTableId: rt.id });
       this.privateSubnets.push(priv);
+      this.privateRouteTables.push(rt);
     });
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
-
+    this.privateRouteTableIds = this.privateRouteTables.map((t) => t.id);
     // Flow logs: CloudWatch Logs, KMS-encrypted, retained.
     const ctx = AwsContext.of(this);
     const logGroupName = `/aws/vpc/${this.name}/flow-logs`;
@@ -288,6 +354,36 @@ export class Network extends Construct implements INetwork {
     });
   }
 
+  public addPrivateSubnetTags(tags: { [key: string]: string }): void {
+    for (const subnet of this.privateSubnets) subnet.tags = { ...(subnet.tagsInput ?? {}), ...tags };
+  }
+
+  private buildPublicSide(zones: string[], named: (n: string) => { [key: string]: string }): void {
+    const igw = new InternetGateway(this, 'igw', { vpcId: this.vpcId, tags: named(this.name) });
+    const publicRt = new RouteTable(this, 'public-rt', { vpcId: this.vpcId, tags: named(`${this.name}-public`) });
+    new Route(this, 'public-default', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+    zones.forEach((zone, i) => {
+      const pub = new Subnet(this, `public-${zone}`, {
+        vpcId: this.vpcId,
+        availabilityZone: zone,
+        cidrBlock: this.publicSubnetCidrs[i],
+        mapPublicIpOnLaunch: false,
+        tags: { ...named(`${this.name}-public-${zone}`), 'kubernetes.io/role/elb': '1' },
+      });
+      new RouteTableAssociation(this, `public-${zone}-rta`, { subnetId: pub.id, routeTableId: publicRt.id });
+      this.publicSubnets.push(pub);
+      if (this.natGatewayPerZone || i === 0) {
+        const eip = new Eip(this, `nat-${zone}-eip`, { domain: 'vpc', tags: named(`${this.name}-nat-${zone}`) });
+        this.natGateways.push(new NatGateway(this, `nat-${zone}`, {
+          allocationId: eip.allocationId,
+          subnetId: pub.id,
+          tags: named(`${this.name}-${zone}`),
+          dependsOn: [igw],
+        }));
+      }
+    });
+  }
+
   private checkSubnets(prop: string, cidrs: string[], vpc: ParsedCidr, zones: number): string[] {
     if (!Array.isArray(cidrs) || cidrs.length !== zones) {
       fail(this, prop, cidrs, `must list one CIDR per availability zone (${zones})`, 'give one CIDR per zone, in zone order');
@@ -308,3 +404,104 @@ export class Network extends Construct implements INetwork {
   }
 }
 
+
+const VPC_ID = /^(vpc-[0-9a-f]{8,17}|\$\{.+\})$/;
+const SUBNET_ID = /^(subnet-[0-9a-f]{8,17}|\$\{.+\})$/;
+const ROUTE_TABLE_ID = /^(rtb-[0-9a-f]{8,17}|\$\{.+\})$/;
+
+/** An existing VPC (`Network.fromNetworkAttributes`). */
+class ImportedNetwork extends Construct implements INetwork {
+  public readonly vpcId: string;
+  public readonly region: string;
+  public readonly availabilityZones: string[];
+  public readonly privateSubnetIds: string[];
+  public readonly publicSubnetIds: string[];
+  public readonly environment: EnvironmentProfile;
+  public readonly costTags: CostTags;
+  public readonly vpcCidr: string;
+  public readonly privateRouteTableIds: string[];
+  public readonly internetAccess: boolean;
+  private readonly tagIds = new Set<string>();
+
+  constructor(scope: Construct, id: string, attrs: NetworkAttributes) {
+    super(scope, id);
+    TerraformPolicy._ensure(this);
+    renderCostTags(this, 'tags', attrs.tags);
+    this.costTags = attrs.tags;
+    this.environment = attrs.environment ?? EnvironmentProfile.PRODUCTION;
+    if (typeof attrs.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(attrs.region)) {
+      fail(this, 'region', attrs.region, 'must be an AWS region name such as eu-west-1', 'pass the region your provider uses');
+    }
+    this.region = attrs.region;
+    if (typeof attrs.vpcId !== 'string' || !VPC_ID.test(attrs.vpcId)) {
+      fail(this, 'vpcId', attrs.vpcId, 'must be a VPC id (vpc-0123456789abcdef0)', 'copy the id from the VPC console or `aws ec2 describe-vpcs`');
+    }
+    this.vpcId = attrs.vpcId;
+    const zones = attrs.availabilityZones ?? [];
+    if (!Array.isArray(zones) || zones.length < 2 || zones.length > 6 || new Set(zones).size !== zones.length) {
+      fail(this, 'availabilityZones', zones, 'must list 2 to 6 distinct zones (EKS needs subnets in at least 2 zones)', 'list the zones of the private subnets, in subnet order');
+    }
+    for (const z of zones) {
+      if (!z.startsWith(attrs.region)) fail(this, 'availabilityZones', z, `must be zones of region ${attrs.region}`, `use zones such as ${attrs.region}a`);
+    }
+    this.availabilityZones = [...zones];
+    const priv = attrs.privateSubnetIds ?? [];
+    if (!Array.isArray(priv) || priv.length !== zones.length) {
+      fail(this, 'privateSubnetIds', priv, `must list one private subnet per availability zone (${zones.length}), in zone order`, 'give one subnet id per zone');
+    }
+    const pub = attrs.publicSubnetIds ?? [];
+    for (const [prop, ids, re] of [['privateSubnetIds', priv, SUBNET_ID], ['publicSubnetIds', pub, SUBNET_ID], ['privateRouteTableIds', attrs.privateRouteTableIds ?? [], ROUTE_TABLE_ID]] as Array<[string, string[], RegExp]>) {
+      for (const v of ids) if (typeof v !== 'string' || !re.test(v)) fail(this, prop, v, `must be ${prop === 'privateRouteTableIds' ? 'route table ids (rtb-…)' : 'subnet ids (subnet-…)'}`, 'copy the ids from the VPC console');
+      const dup = ids.find((v, i) => ids.indexOf(v) !== i);
+      if (dup) fail(this, prop, dup, 'appears twice', 'list each id once');
+    }
+    this.privateSubnetIds = [...priv];
+    this.publicSubnetIds = [...pub];
+    this.privateRouteTableIds = [...(attrs.privateRouteTableIds ?? [])];
+    this.internetAccess = attrs.internetAccess ?? true;
+
+    const vpc = new DataAwsVpc(this, 'vpc', {
+      id: this.vpcId,
+      lifecycle: {
+        postcondition: [{
+          condition: '${self.enable_dns_support && self.enable_dns_hostnames}',
+          errorMessage: `VPC \${self.id} (${this.node.path}) must have DNS support and DNS hostnames on: the private API endpoint and the VPC endpoints resolve through them. Turn both on for the VPC.`,
+        }],
+      },
+    });
+    this.vpcCidr = vpc.cidrBlock;
+    const vpcRef = rawDataRef(vpc);
+    priv.forEach((subnetId, i) => {
+      new DataAwsSubnet(this, `private-${i}`, {
+        id: subnetId,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: `\${self.vpc_id == ${vpcRef}.id}`,
+              errorMessage: `Subnet \${self.id} (privateSubnetIds[${i}] of ${this.node.path}) is in \${self.vpc_id}, not in the network's VPC ${this.vpcId}: list subnets of that VPC only.`,
+            },
+            {
+              condition: `\${self.availability_zone == "${zones[i]}"}`,
+              errorMessage: `Subnet \${self.id} (privateSubnetIds[${i}] of ${this.node.path}) is in \${self.availability_zone}, not in ${zones[i]} (availabilityZones[${i}]): list the zones in subnet order.`,
+            },
+            {
+              condition: '${!self.map_public_ip_on_launch}',
+              errorMessage: `Subnet \${self.id} (privateSubnetIds[${i}] of ${this.node.path}) gives public IPs on launch: nodes must not get public addresses; pass private subnets.`,
+            },
+          ],
+        },
+      });
+    });
+  }
+
+  public addPrivateSubnetTags(tags: { [key: string]: string }): void {
+    this.privateSubnetIds.forEach((subnetId, i) => {
+      for (const [key, value] of Object.entries(tags)) {
+        const id = `private-${i}-tag-${key.replace(/[^A-Za-z0-9]+/g, '-')}`;
+        if (this.tagIds.has(id)) continue;
+        this.tagIds.add(id);
+        new Ec2Tag(this, id, { resourceId: subnetId, key, value });
+      }
+    });
+  }
+}

@@ -4,7 +4,10 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
+import { KubernetesVersion } from './kubernetes-version';
 import { AwsContext, policyJson } from './private/aws-context';
+import { claimNodePoolName, recordManagedNodeGroup } from './private/registry';
+import { MAX_NODE_SKEW, minorOf } from './private/versions';
 import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
@@ -129,10 +132,28 @@ export interface NodePoolOptions {
    */
   readonly diskSizeGiB?: number;
   /**
-   * Share of nodes replaced at once during updates, in percent.
+   * Share of nodes replaced at once during updates, in percent (or give `maxUnavailable`).
    * @default 33
    */
   readonly maxUnavailablePercentage?: number;
+  /**
+   * Number of nodes replaced at once during updates, instead of `maxUnavailablePercentage`.
+   * @default - maxUnavailablePercentage applies
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * Node auto-repair: EKS replaces nodes that report unhealthy (kubelet, container runtime,
+   * network or accelerator failures).
+   * @default true
+   */
+  readonly autoRepair?: boolean;
+  /**
+   * The Kubernetes version of the nodes: at most the cluster's version and at most 3 minor versions
+   * behind it (the kubelet skew Kubernetes allows). Keep pools at the old version while the control
+   * plane is raised, then raise them.
+   * @default - the cluster's version
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * The node group name.
    * @default - `<cluster name>-<id in kebab case>`
@@ -174,6 +195,10 @@ export class NodePool extends Construct {
   public readonly labels: { [key: string]: string };
   /** Kubernetes taints of the nodes. */
   public readonly taints: NodeTaint[];
+  /** The Kubernetes version of the nodes. */
+  public readonly kubernetesVersion: string;
+  /** Whether node auto-repair is on. */
+  public readonly autoRepair: boolean;
   /** Escape hatch: the managed node group. */
   public readonly resource: EksNodeGroup;
   /** Escape hatch: the launch template. */
@@ -233,9 +258,30 @@ export class NodePool extends Construct {
     if (!Number.isInteger(disk) || disk < 20 || disk > 16384) {
       fail(this, 'diskSizeGiB', disk, 'must be a whole number of GiB between 20 and 16384', 'set diskSizeGiB to 50 or more');
     }
+    if (props.maxUnavailable !== undefined && props.maxUnavailablePercentage !== undefined) {
+      fail(this, 'maxUnavailable', props.maxUnavailable, 'must not be combined with maxUnavailablePercentage', 'give one of the two');
+    }
     const maxUnavailable = props.maxUnavailablePercentage ?? 33;
     if (!Number.isInteger(maxUnavailable) || maxUnavailable < 1 || maxUnavailable > 100) {
       fail(this, 'maxUnavailablePercentage', maxUnavailable, 'must be a whole number between 1 and 100', 'use 33');
+    }
+    if (props.maxUnavailable !== undefined && (!Number.isInteger(props.maxUnavailable) || props.maxUnavailable < 1 || props.maxUnavailable > 100)) {
+      fail(this, 'maxUnavailable', props.maxUnavailable, 'must be a whole number between 1 and 100 (the EKS limit)', 'use a small number such as 1');
+    }
+    this.autoRepair = props.autoRepair ?? true;
+    this.kubernetesVersion = props.kubernetesVersion?.version ?? cluster.kubernetesVersion;
+    const nodeMinor = minorOf(this.kubernetesVersion);
+    const clusterMinor = minorOf(cluster.kubernetesVersion);
+    if (Number.isNaN(nodeMinor)) {
+      fail(this, 'kubernetesVersion', this.kubernetesVersion, 'must be a Kubernetes minor version such as 1.33', 'pass a KubernetesVersion');
+    }
+    if (nodeMinor > clusterMinor) {
+      fail(this, 'kubernetesVersion', this.kubernetesVersion, `must not be newer than the cluster's version (${cluster.kubernetesVersion}): nodes never run ahead of the control plane`,
+        'raise the cluster version first, or leave kubernetesVersion out');
+    }
+    if (clusterMinor - nodeMinor > MAX_NODE_SKEW) {
+      fail(this, 'kubernetesVersion', this.kubernetesVersion, `must be at most ${MAX_NODE_SKEW} minor versions behind the cluster's version (${cluster.kubernetesVersion}), the kubelet skew Kubernetes supports`,
+        `raise the pool to 1.${clusterMinor - MAX_NODE_SKEW} or later before raising the cluster`);
     }
     this.labels = { ...(props.labels ?? {}), [POOL_LABEL]: this.name };
     for (const [k, v] of Object.entries(this.labels)) {
@@ -251,6 +297,9 @@ export class NodePool extends Construct {
       }
     }
 
+    claimNodePoolName(cluster, this, 'name', this.name);
+    recordManagedNodeGroup(cluster, this);
+
     const ctx = AwsContext.of(this);
     const tags = cluster.resourceTags;
     this.role = new IamRole(this, 'role', {
@@ -259,7 +308,9 @@ export class NodePool extends Construct {
       assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
       tags,
     });
-    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'].map((p) =>
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'];
+    if (cluster.cniPolicyOnNodeRole) nodePolicies.push('AmazonEKS_CNI_Policy');
+    const attachments = nodePolicies.map((p) =>
       new IamRolePolicyAttachment(this, p, { role: this.role.name, policyArn: `arn:${ctx.partition}:iam::aws:policy/${p}` }));
 
     const bottlerocket = this.amiType.startsWith('BOTTLEROCKET');
@@ -303,12 +354,13 @@ export class NodePool extends Construct {
       nodeGroupName: this.name,
       nodeRoleArn: this.role.arn,
       subnetIds: cluster.network.privateSubnetIds,
-      version: cluster.kubernetesVersion,
+      version: this.kubernetesVersion,
       amiType: this.amiType,
       capacityType: this.capacity.capacityType,
       instanceTypes: [...types],
       scalingConfig: { minSize: this.minSize, maxSize: this.maxSize, desiredSize: this.desiredSize },
-      updateConfig: { maxUnavailablePercentage: maxUnavailable },
+      updateConfig: props.maxUnavailable !== undefined ? { maxUnavailable: props.maxUnavailable } : { maxUnavailablePercentage: maxUnavailable },
+      nodeRepairConfig: { enabled: this.autoRepair },
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       labels: this.labels,
       taint: this.taints.length > 0
@@ -318,6 +370,9 @@ export class NodePool extends Construct {
       dependsOn: attachments,
       lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
     });
+    if (cluster.cniPolicyOnNodeRole) {
+      Policy.suppress(this.resource, 'SS-EKS-020', `cluster ${cluster.clusterName} runs its VPC CNI with the node role's permissions (cniPolicyOnNodeRole), so node pool ${this.name} carries AmazonEKS_CNI_Policy`);
+    }
     if (dev && this.minSize < 2) {
       // Explicit choice of the development profile: record the opt-out of SS-EKS-018 in the reports.
       Policy.suppress(this.resource, 'SS-EKS-018', `development environment: node pool ${this.name} may run a single node (minSize ${this.minSize})`);

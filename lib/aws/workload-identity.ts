@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
 import { partitionOf, policyJson } from './private/aws-context';
+import { claimServiceAccount } from './private/registry';
 import { renderStatements } from './private/statements';
 import { WorkloadIdentityProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
@@ -61,7 +62,8 @@ export interface WorkloadIdentityProps extends WorkloadIdentityOptions {
 
 /**
  * One IAM role for one application, assumable only by one Kubernetes ServiceAccount
- * (IRSA `sub` + `aud` conditions, or an EKS Pod Identity association).
+ * (IRSA `sub` + `aud` conditions, or an EKS Pod Identity association). A ServiceAccount gets at most
+ * one identity per cluster: a second one is refused, naming both constructs.
  */
 export class WorkloadIdentity extends Construct {
   /** The role ARN (a Terraform token). */
@@ -95,6 +97,7 @@ export class WorkloadIdentity extends Construct {
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {
       fail(this, 'roleName', this.roleName, 'must be 1-64 characters of letters, digits and +=,.@_-', 'pass a shorter roleName');
     }
+    claimServiceAccount(b, this, this.namespace, this.serviceAccount);
     const issuerHost = b.oidcIssuerHost;
     const statements = renderStatements(this, 'statements', props.statements ?? []);
 

@@ -13,7 +13,7 @@ function setup() {
   const stack = new TerraformStack(app, 'infra');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   const network = new aws.Network(stack, 'net', { region: 'eu-west-1', tags: TAGS });
-  const cluster = new aws.EksCluster(stack, 'prod', { network, version: aws.KubernetesVersion.V1_33 });
+  const cluster = new aws.EksCluster(stack, 'prod', { network, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
   cluster.addNodePool('system');
   const stackDir = path.join(outdir, 'stacks', 'infra');
   return { app, stack, cluster, stackDir };

@@ -25,38 +25,52 @@ export function assertTerraformAvailable(mirror: string = PLUGIN_MIRROR): string
 }
 
 /**
+ * A scratch directory holding `files` (name -> content), initialized with `terraform init -backend=false`
+ * against the local filesystem mirror only. Returns the directory and the environment to run terraform with;
+ * the caller removes the directory.
+ */
+export function terraformWorkdir(files: { [name: string]: string }): { work: string; env: NodeJS.ProcessEnv } {
+  assertTerraformAvailable();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tf-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
+    fs.writeFileSync(path.join(work, name), content);
+  }
+  const cliConfig = path.join(work, 'terraformrc');
+  fs.writeFileSync(cliConfig, [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = "${PLUGIN_MIRROR}"`,
+    '    include = ["registry.terraform.io/hashicorp/aws"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n'));
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: '',
+  };
+  try {
+    execFileSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: work, env, encoding: 'utf8', stdio: 'pipe' });
+  } catch (e: any) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw new Error(`terraform init failed (provider mirror ${PLUGIN_MIRROR}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  }
+  return { work, env };
+}
+
+/**
  * Runs `terraform init -backend=false` and `terraform validate -json` on a synthesized stack directory
  * (copied to a temp dir), with a CLI config pointing at the local filesystem mirror only.
  * Returns the parsed validate output.
  */
 export function terraformValidate(stackDir: string): { valid: boolean; error_count: number; warning_count: number; diagnostics: any[] } {
-  assertTerraformAvailable();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tf-'));
+  const { work, env } = terraformWorkdir({ 'cdk.tf.json': fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8') });
   try {
-    fs.copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(work, 'cdk.tf.json'));
-    const cliConfig = path.join(work, 'terraformrc');
-    fs.writeFileSync(cliConfig, [
-      'provider_installation {',
-      '  filesystem_mirror {',
-      `    path    = "${PLUGIN_MIRROR}"`,
-      '    include = ["registry.terraform.io/hashicorp/aws"]',
-      '  }',
-      '}',
-      '',
-    ].join('\n'));
-    const env = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: cliConfig,
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-      CHECKPOINT_DISABLE: '1',
-      TF_PLUGIN_CACHE_DIR: '',
-    };
-    try {
-      execFileSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: work, env, encoding: 'utf8', stdio: 'pipe' });
-    } catch (e: any) {
-      throw new Error(`terraform init failed (provider mirror ${PLUGIN_MIRROR}):\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-    }
     let out: string;
     try {
       out = execFileSync('terraform', ['validate', '-json', '-no-color'], { cwd: work, env, encoding: 'utf8', stdio: 'pipe' });

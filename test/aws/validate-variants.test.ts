@@ -29,6 +29,7 @@ test('variants pass terraform validate with the real hashicorp/aws 5.100.0 provi
     publicAccessCidrs: ['203.0.113.0/24'],
     account: '123456789012',
     logRetentionDays: 400,
+    admins: ['arn:aws:iam::123456789012:role/admin'],
   });
   cluster.addNodePool('arm', { capacity: aws.NodeCapacity.onDemand(['m7g.large']), amiType: aws.NodeAmiType.AL2023_ARM_64_STANDARD, diskSizeGiB: 80 });
   cluster.addWorkloadIdentity('reports', {

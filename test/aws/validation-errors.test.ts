@@ -85,7 +85,8 @@ describe('aws validation errors', () => {
 
   test('NodePool: invalid label key', () => {
     expect(errorOf(() => cluster(newStack()).addNodePool('p', { labels: { 'bad key': 'x' } })))
-      .toBe('test/prod/p: labels ("bad key") must be a Kubernetes label key ([prefix/]name); fix the label key');
+      .toBe('test/prod/p: labels ("bad key") is not a valid label key: an optional DNS-subdomain prefix of at most 253 characters and \'/\', '
+        + 'then a name of 1-63 characters of A-Z, a-z, 0-9, \'-\', \'_\' and \'.\', starting and ending with a letter or digit; use a key such as "bad-key"');
   });
 
   test('NodePool: invalid taint effect', () => {

@@ -2,6 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { IResolvable, IResolveContext, ITerraformDependable, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { fail, pathOf } from '../../core/errors';
 
 /**
  * Account id and partition of the stack a construct lives in (one pair of data sources per stack).
@@ -18,11 +19,35 @@ export class AwsContext extends Construct {
 
   public readonly accountId: string;
   public readonly partition: string;
+  private readonly caller: DataAwsCallerIdentity;
+  private expected?: { account: string; path: string };
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    this.caller = new DataAwsCallerIdentity(this, 'caller');
+    this.accountId = this.caller.accountId;
     this.partition = new DataAwsPartition(this, 'partition').partition;
+  }
+
+  /**
+   * Plan-time account guard: a postcondition on the caller identity fails the plan when the
+   * credentials belong to another account than `account`. One account per stack: a second,
+   * different account is refused (the error names both construct paths).
+   */
+  public expectAccount(owner: IConstruct, prop: string, account: string): void {
+    if (this.expected) {
+      if (this.expected.account === account) return;
+      fail(owner, prop, account, `differs from account ${this.expected.account} expected by ${this.expected.path} in the same stack (one stack plans against one account)`,
+        'use the same account id, or put the resources of the other account in their own stack');
+    }
+    this.expected = { account, path: pathOf(owner) };
+    this.caller.lifecycle = {
+      postcondition: [{
+        condition: `\${self.account_id == "${account}"}`,
+        errorMessage: `The AWS credentials belong to account \${self.account_id}, but ${pathOf(owner)} (${prop}) expects account ${account}: `
+          + `plan with credentials of account ${account}, or correct ${prop}.`,
+      }],
+    };
   }
 }
 

@@ -1,0 +1,21 @@
+// A private EKS cluster (no internet access) with the VPC endpoints its nodes and Karpenter need:
+// Terraform JSON (cdktf) and the Karpenter objects as Kubernetes YAML (cdk8s), from one program.
+//
+// Run: `npx ts-node main.ts` (writes cdktf.out/), or `cdktf synth` with cdktf-cli installed.
+// Set CDKTF_OUTDIR to write elsewhere; the YAML goes to <outdir>/kubernetes/.
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { App } from 'cdktf';
+import { EksPrivateStack } from './stack';
+// In your own project: `import { k8s } from 'shipshape';`
+import { k8s } from '../../lib';
+
+const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+const app = new App({ outdir });
+const stack = new EksPrivateStack(app, 'eks-private');
+app.synth();
+
+const kube = new k8s.App({ outdir: path.join(outdir, 'kubernetes') });
+const chart = new Chart(kube, 'karpenter');
+new k8s.karpenter.KarpenterResources(chart, 'karpenter', { profile: stack.karpenter.profile });
+kube.synth();

@@ -1,0 +1,45 @@
+# examples/eks-cluster, planned against a mocked AWS provider.
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+}
+
+run "plan" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_cluster.shop-prod_cluster_68787C4D.version == "1.33" && aws_eks_cluster.shop-prod_cluster_68787C4D.access_config[0].bootstrap_cluster_creator_admin_permissions == false
+    error_message = "pinned version; no implicit creator admin"
+  }
+  assert {
+    condition     = length(aws_eks_cluster.shop-prod_cluster_68787C4D.enabled_cluster_log_types) == 5 && aws_eks_cluster.shop-prod_cluster_68787C4D.zonal_shift_config[0].enabled
+    error_message = "every control-plane log type; zonal shift on"
+  }
+  assert {
+    condition     = aws_eks_node_group.shop-prod_batch-spot_node-group_03953B26.capacity_type == "SPOT" && aws_eks_node_group.shop-prod_batch-spot_node-group_03953B26.node_repair_config[0].enabled
+    error_message = "the spot pool repairs its nodes"
+  }
+  assert {
+    condition     = aws_eks_addon.shop-prod_addon-kube-proxy_5DFFD116.addon_version == "v1.33.5-eksbuild.2"
+    error_message = "kube-proxy pinned for 1.33"
+  }
+  assert {
+    condition     = output.shop_prod_update_kubeconfig == "aws eks update-kubeconfig --region eu-west-1 --name shop-prod"
+    error_message = "the kubeconfig command"
+  }
+}
+
+run "refuse_upgrade_skipping_a_minor_version" {
+  command = plan
+
+  override_data {
+    target = data.aws_eks_clusters.shop-prod_existing-clusters_AD104124
+    values = { names = ["other", "shop-prod"] }
+  }
+  override_data {
+    target = data.aws_eks_cluster.shop-prod_running_3FEEAB17
+    values = { version = "1.31" }
+  }
+  expect_failures = [aws_eks_cluster.shop-prod_cluster_68787C4D]
+}
