@@ -118,6 +118,20 @@ project.eslint?.addRules({
   }],
 });
 
+// Kubernetes-only installs have no cdktf: only lib/aws may import it (lib/index.ts loads lib/aws lazily, see above).
+project.eslint?.addOverride({
+  files: ['lib/**/*.ts'],
+  excludedFiles: ['lib/aws/**', 'lib/index.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['cdktf', 'cdktf/*', '@cdktf/*', '**/aws', '**/aws/*'],
+        message: 'Only lib/aws may import cdktf, the AWS provider or lib/aws: Kubernetes-only users install neither (cdktf and @cdktf/provider-aws are optional peers).',
+      }],
+    }],
+  },
+});
+
 // The compiled library lives in out/ (lib/ holds the TypeScript sources).
 project.package.addField('main', 'out/index.js');
 
