@@ -405,3 +405,19 @@ describe('ReplicationController and OpenShift DeploymentConfig carry pod templat
     expect(hits('SS-K8S-066', [dc({ app: 'x' }, {})])).toEqual(['DeploymentConfig/app spec.selector: spec.selector does not match the pod template labels']);
   });
 });
+
+describe('the other role rules leave the platform\'s own roles alone too', () => {
+  test('SS-K8S-077, 080, 081, 082 and 084 skip system:, eks: and default ClusterRoles and report a team role', () => {
+    const rules = [
+      ALL,
+      { apiGroups: [''], resources: ['secrets', 'pods'], verbs: ['get', 'create'] },
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate'] },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] },
+    ];
+    const platform = [role('ClusterRole', 'system:controller:x', rules), role('ClusterRole', 'eks:addon-manager', rules), role('ClusterRole', 'admin', rules)];
+    for (const id of ['SS-K8S-077', 'SS-K8S-080', 'SS-K8S-081', 'SS-K8S-082', 'SS-K8S-084']) {
+      expect(hits(id, platform)).toEqual([]);
+      expect(hits(id, [role('ClusterRole', 'team', rules)]).length).toBeGreaterThan(0);
+    }
+  });
+});

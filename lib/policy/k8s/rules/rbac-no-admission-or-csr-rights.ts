@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { grants, ROLE_KINDS, roleRules } from '../rbac';
+import { grants, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /** SS-K8S-084 — RULES K8S-RBAC-08. */
 export const rbacNoAdmissionOrCsrRights = k8sRule({
@@ -10,10 +10,11 @@ export const rbacNoAdmissionOrCsrRights = k8sRule({
   severity: WARNING,
   message: 'Role can change admission webhooks or approve certificate requests',
   fix: 'remove write verbs on *webhookconfigurations and update/approve on certificatesigningrequests/approval and signers',
-  rationale: 'Changing admission webhooks intercepts or silences every API write; approving certificate requests mints credentials.',
+  rationale: 'Changing admission webhooks intercepts or silences every API write; approving certificate requests mints credentials. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0114', 'CIS EKS 4.1.11'],
   kinds: ROLE_KINDS,
   check: (doc) => {
+    if (isPlatformRole(doc)) return undefined; // the platform's own roles (system:, eks:, gce:, the default ClusterRoles)
     const out: Violation[] = [];
     for (const r of roleRules(doc.manifest)) {
       const webhook = grants(r.resources, ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations']) &&

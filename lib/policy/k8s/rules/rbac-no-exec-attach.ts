@@ -11,8 +11,8 @@ export const rbacNoExecAttach = k8sRule({
   title: 'No exec or attach rights',
   catalog: ['K8S-RBAC-03'],
   severity: ERROR,
-  message: 'Role allows exec or attach into pods',
-  fix: 'remove get/create on pods/exec and pods/attach (and * on pods\' subresources) from the role, or bind a role without them',
+  message: 'Role or binding allows exec or attach into pods',
+  fix: 'remove get and create on pods/exec and pods/attach (and the * that grants them) from the role, or bind a role without them',
   rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, and the default ClusterRoles admin, edit and cluster-admin); bindings on the role they grant, and a binding to a role missing from the output is reported, since nothing shows what it grants.',
   sources: ['Trivy KSV-0053, KSV-0054'],
   differences: [
@@ -27,7 +27,7 @@ export const rbacNoExecAttach = k8sRule({
   check: (doc, index) => {
     if (doc.kind === 'Role' || doc.kind === 'ClusterRole') {
       if (isPlatformRole(doc)) return undefined;
-      return roleRules(doc.manifest).filter(grantsExec).map(r => ({ jsonPath: r.path }));
+      return roleRules(doc.manifest).filter(grantsExec).map(r => ({ jsonPath: r.path, message: 'Role allows exec or attach into pods' }));
     }
     if (isPlatformBinding(doc)) return undefined;
     const role = boundRole(index, doc);

@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { ROLE_KINDS, ruleGrants } from '../rbac';
+import { isPlatformRole, ROLE_KINDS, ruleGrants } from '../rbac';
 
 /** SS-K8S-081 — RULES K8S-RBAC-05. */
 export const rbacNoPodCreate = k8sRule({
@@ -9,7 +9,7 @@ export const rbacNoPodCreate = k8sRule({
   severity: WARNING,
   message: 'Role can create pods',
   fix: 'remove create on pods (creating pods can escalate to any ServiceAccount in the namespace)',
-  rationale: 'Creating pods lets the holder run any image as any ServiceAccount of the namespace, and so take its rights.',
+  rationale: 'Creating pods lets the holder run any image as any ServiceAccount of the namespace, and so take its rights. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0048', 'CIS EKS 4.1.4'],
   differences: [
     {
@@ -20,5 +20,5 @@ export const rbacNoPodCreate = k8sRule({
     },
   ],
   kinds: ROLE_KINDS,
-  check: (doc) => ruleGrants(doc.manifest, ['pods'], ['create'], () => 'Role can create pods'),
+  check: (doc) => (isPlatformRole(doc) ? undefined : ruleGrants(doc.manifest, ['pods'], ['create'], () => 'Role can create pods')),
 });

@@ -1,5 +1,5 @@
 import { k8sRule, WARNING } from '../define';
-import { ROLE_KINDS, ruleGrants } from '../rbac';
+import { isPlatformRole, ROLE_KINDS, ruleGrants } from '../rbac';
 
 /** SS-K8S-080 — RULES K8S-RBAC-04. */
 export const rbacNoSecretRead = k8sRule({
@@ -9,7 +9,7 @@ export const rbacNoSecretRead = k8sRule({
   severity: WARNING,
   message: 'Role can read Secrets',
   fix: 'remove get/list/watch on secrets; mount the one Secret the workload needs',
-  rationale: 'get, list or watch on secrets reads every Secret of the scope, including other workloads\' credentials.',
+  rationale: 'get, list or watch on secrets reads every Secret of the scope, including other workloads\' credentials. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0041, KSV-0113', 'CIS EKS 4.1.2'],
   differences: [
     {
@@ -20,5 +20,5 @@ export const rbacNoSecretRead = k8sRule({
     },
   ],
   kinds: ROLE_KINDS,
-  check: (doc) => ruleGrants(doc.manifest, ['secrets'], ['get', 'list', 'watch'], () => 'Role can read Secrets'),
+  check: (doc) => (isPlatformRole(doc) ? undefined : ruleGrants(doc.manifest, ['secrets'], ['get', 'list', 'watch'], () => 'Role can read Secrets')),
 });

@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { ROLE_KINDS, roleRules } from '../rbac';
+import { isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /** SS-K8S-077 — RULES K8S-RBAC-01. */
 export const rbacNoWildcards = k8sRule({
@@ -10,10 +10,11 @@ export const rbacNoWildcards = k8sRule({
   severity: ERROR,
   message: 'Role rule uses a wildcard',
   fix: 'list the apiGroups, resources and verbs the workload needs instead of *',
-  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs.',
+  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0044, KSV-0045, KSV-0046', 'CIS EKS 4.1.3'],
   kinds: ROLE_KINDS,
   check: (doc) => {
+    if (isPlatformRole(doc)) return undefined; // the platform's own roles (system:, eks:, gce:, the default ClusterRoles)
     const out: Violation[] = [];
     for (const r of roleRules(doc.manifest)) {
       for (const f of ['apiGroups', 'resources', 'verbs'] as const) {
