@@ -97,20 +97,30 @@ describe.each(examples.map(e => [e.name, e] as const))('example %s', (_name, exa
     }
   });
 
+  // An app's output folder holds .shipshape/output.json; a fleet example writes one such folder per cluster.
+  const appFolders = () => listFiles(outdir).filter(f => f.split(path.sep).join('/').endsWith('.shipshape/output.json')).map(f => path.dirname(path.dirname(f))).sort();
+
   test('the output holds as a whole: one object per kind/namespace/name, no unresolved token, references resolve', () => {
     expect(result!.status).toBe(0);
-    const docs = yamlFiles.flatMap(f => parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'));
-    expect(wholeOutputProblems(docs)).toEqual([]);
+    expect(appFolders().length).toBeGreaterThan(0);
+    for (const folder of appFolders()) {
+      const inFolder = yamlFiles.filter(f => folder === '.' || f.startsWith(folder + path.sep));
+      const docs = inFolder.flatMap(f => parseAll(fs.readFileSync(path.join(outdir, f), 'utf-8'), '1.2'));
+      expect({ folder, problems: wholeOutputProblems(docs) }).toEqual({ folder, problems: [] });
+    }
   });
 
   test('`shipshape check` on the output exits 0 with exactly the findings synth reported', async () => {
     expect(result!.status).toBe(0);
-    const synthReport = JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
-    const cliJson = path.join(work, 'cli-report.json');
-    const out: string[] = [];
-    const code = await shipshapeCli(['check', outdir, '--json', cliJson], { out: s => out.push(s), err: s => out.push(s) });
-    expect({ code, out: code === 0 ? '' : out.join('') }).toEqual({ code: 0, out: '' });
-    const cliReport = JSON.parse(fs.readFileSync(cliJson, 'utf-8'));
-    expect(comparableFindings(cliReport.findings)).toEqual(comparableFindings(synthReport.findings));
+    for (const folder of appFolders()) {
+      const dir = path.join(outdir, folder);
+      const synthReport = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'policy-report.json'), 'utf-8'));
+      const cliJson = path.join(work, 'cli-report.json');
+      const out: string[] = [];
+      const code = await shipshapeCli(['check', dir, '--json', cliJson], { out: s => out.push(s), err: s => out.push(s) });
+      expect({ folder, code, out: code === 0 ? '' : out.join('') }).toEqual({ folder, code: 0, out: '' });
+      const cliReport = JSON.parse(fs.readFileSync(cliJson, 'utf-8'));
+      expect(comparableFindings(cliReport.findings)).toEqual(comparableFindings(synthReport.findings));
+    }
   });
 });

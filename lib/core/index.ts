@@ -8,3 +8,4 @@ export * from './cluster-profile';
 export * from './karpenter-profile';
 export * from './validators';
 export * from './instance-types';
+export * from './fleet';

@@ -12,6 +12,7 @@ import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
+import { fail } from '../core/errors';
 import { outputProblems, throwProblems } from '../policy/output-check';
 import { PolicyReport } from '../policy/report';
 import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
@@ -44,6 +45,17 @@ export interface AppProps extends Cdk8sAppProps {
    * @default true
    */
   readonly clusterResources?: boolean;
+}
+
+/**
+ * A file an app writes into its output folder besides the manifests (for example a Markdown report), recorded and
+ * replaced like the manifests. Register it with `App.addOutputFile()`.
+ */
+export interface IOutputFile {
+  /** The file's path inside the output folder, with `/` separators (`topology.md`, `reports/summary.md`). */
+  readonly path: string;
+  /** The file's content; called once per `synth()`, after validation and before anything is written. */
+  produce(): string;
 }
 
 /**
@@ -82,6 +94,7 @@ export class App extends Cdk8sApp {
    */
   public readonly cluster?: ClusterProfile;
   private readonly clusterResources: boolean;
+  private readonly outputFiles: IOutputFile[] = [];
 
   constructor(props: AppProps = {}) {
     super(props);
@@ -128,6 +141,18 @@ export class App extends Cdk8sApp {
     for (const chart of this.node.children) {
       if (Chart.isChart(chart) && chart !== resources && !chart.node.dependencies.includes(resources)) chart.node.addDependency(resources);
     }
+  }
+
+  /**
+   * Adds a file that `synth()` writes into the output folder with the manifests (same staging, record and
+   * stale-file removal). Its path must stay inside the folder and out of `.shipshape/`.
+   */
+  public addOutputFile(file: IOutputFile): void {
+    const rel = file.path;
+    if (typeof rel !== 'string' || rel === '' || rel.startsWith('/') || rel.includes('\\') || rel.split('/').some(p => p === '' || p === '.' || p === '..') || rel.split('/')[0] === STATE_DIR) {
+      fail(this.node.path || '<app>', 'addOutputFile.path', rel, `must be a relative path inside the output folder, with / separators, outside ${STATE_DIR}/`, "use a path such as 'topology.md'");
+    }
+    this.outputFiles.push(file);
   }
 
   /**
@@ -216,6 +241,11 @@ export class App extends Cdk8sApp {
       }
       default:
         break;
+    }
+
+    for (const f of this.outputFiles) {
+      const text = f.produce();
+      files.push({ rel: f.path, source: this.node.path || '<app>', write: (file: string) => fs.writeFileSync(file, text) });
     }
 
     if ((this as any).recordConstructMetadata) {

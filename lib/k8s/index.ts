@@ -7,3 +7,4 @@ export * from './cluster-resources';
 export * as mesh from './mesh';
 export * as sidecars from './sidecars';
 export * as karpenter from './karpenter';
+export * as platform from './platform';

@@ -1,0 +1,597 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { AddOnPack, AddOnTarget } from './add-on-pack';
+import { SYNC_WAVE, TEAM_LABEL } from './constants';
+import { TeamNamespace, TeamNamespaceOptions } from './team-namespace';
+import { TopologyDiagram } from './topology-diagram';
+import { ClusterProfile } from '../../core/cluster-profile';
+import { at, fail } from '../../core/errors';
+import { FleetCluster, FleetDescription, FleetEnvironment, Fleets, TeamAccessProfile } from '../../core/fleet';
+import { HelmReleaseProfile } from '../../core/karpenter-profile';
+import { RecommendedLabels } from '../../core/labels';
+import { Names } from '../../core/names';
+import { EnvironmentProfile } from '../../core/profile';
+import { CLUSTER_SCOPED } from '../../policy/k8s/rules/explicit-namespace';
+import { App } from '../app';
+import { ClusterResources } from '../cluster-resources';
+import { KarpenterResources } from '../karpenter/karpenter-resources';
+import { readRecord, STATE_DIR, writeOwnedOutput } from '../output-folder';
+
+/**
+ * Where and what one team's workloads are defined for: a cluster of the fleet, its environment and the team's
+ * namespace. What should differ between clusters (replicas, autoscaling bounds, resources, hostnames) is read from
+ * here; everything else stays the same on every cluster.
+ */
+export class FleetTarget {
+  /** @internal */
+  public static _of(props: { clusterName: string; cluster: ClusterProfile; environment: FleetEnvironment; team: string; namespace: string; domain?: string }): FleetTarget {
+    return new FleetTarget(props.clusterName, props.cluster, props.environment, props.team, props.namespace, props.domain);
+  }
+
+  /** The cluster's name in the fleet (its folder). */
+  public readonly clusterName: string;
+  /** What the cluster offers (version, zones, pools, classes, identities). */
+  public readonly cluster: ClusterProfile;
+  /** The environment's name. */
+  public readonly environment: string;
+  /** The environment's availability profile: pass it to every workload (`profile: target.profile`). */
+  public readonly profile: EnvironmentProfile;
+  /** The cluster's AWS region. */
+  public readonly region: string;
+  /** The team's name. */
+  public readonly team: string;
+  /** The team's namespace (the namespace of the chart `define` receives). */
+  public readonly namespace: string;
+  /**
+   * The DNS domain of the cluster's hostnames.
+   * @default - none
+   */
+  public readonly domain?: string;
+
+  private constructor(clusterName: string, cluster: ClusterProfile, environment: FleetEnvironment, team: string, namespace: string, domain: string | undefined) {
+    this.clusterName = clusterName;
+    this.cluster = cluster;
+    this.environment = environment.name;
+    this.profile = environment.profile;
+    this.region = cluster.region;
+    this.team = team;
+    this.namespace = namespace;
+    this.domain = domain;
+  }
+
+  /** True when the cluster serves production. */
+  public get isProduction(): boolean {
+    return this.profile === EnvironmentProfile.PRODUCTION;
+  }
+
+  /**
+   * A hostname on the cluster's domain: `hostname('shop')` is `shop.staging.example.com` in an environment whose
+   * domain is `staging.example.com`.
+   */
+  public hostname(label: string): string {
+    const where = `fleet target ${this.clusterName}/${this.team}`;
+    Names.dnsLabel(at(where), 'hostname.label', label);
+    if (!this.domain) {
+      fail(where, 'domain', this.domain, `is not set for cluster ${this.clusterName} nor for environment ${this.environment}, so hostname(${JSON.stringify(label)}) has no domain`,
+        'give the environment (or the cluster) a domain in the FleetDescription');
+    }
+    return `${label}.${this.domain}`;
+  }
+}
+
+/**
+ * One definition of a team's workloads, applied to every cluster of the fleet the team runs on (jsii has no function
+ * props: implement this interface).
+ */
+export interface IFleetWorkloads {
+  /**
+   * Defines the team's workloads for one cluster, in `scope`: a chart whose namespace is the team's namespace.
+   */
+  define(scope: Construct, target: FleetTarget): void;
+}
+
+/**
+ * A cluster-scoped kind a team may deploy (the AppProject's cluster resource allow-list).
+ */
+export interface ResourceKind {
+  /** The API group (`""` for the core group). */
+  readonly group: string;
+  /** The kind. */
+  readonly kind: string;
+}
+
+/**
+ * One team of a fleet: its namespace and guard rails (on every cluster it runs on), its workloads, and what its
+ * Argo CD project lets it deploy.
+ */
+export interface FleetTeam extends TeamNamespaceOptions {
+  /** The team's name, a DNS label (its folder in every cluster's folder, and its AppProject). */
+  readonly name: string;
+  /** The team's workloads, defined once for every cluster. */
+  readonly workloads: IFleetWorkloads;
+  /**
+   * The environments whose clusters run the team.
+   * @default - every environment
+   */
+  readonly environments?: string[];
+  /**
+   * Cluster-scoped kinds the platform team allows the team to deploy.
+   * @default - none: the team deploys only into its namespace
+   */
+  readonly clusterResources?: ResourceKind[];
+}
+
+/**
+ * Where the fleet's output lives in Git, for Argo CD.
+ */
+export interface GitOpsOptions {
+  /** The Git repository the output is committed to (an Application's `source.repoURL`). */
+  readonly repoUrl: string;
+  /** The fleet's output folder, relative to the repository root (`dist/fleet`). */
+  readonly path: string;
+  /**
+   * The branch, tag or commit Argo CD deploys.
+   * @default "HEAD"
+   */
+  readonly targetRevision?: string;
+  /**
+   * The namespace Argo CD runs in (where the AppProjects and Applications go).
+   * @default "argocd"
+   */
+  readonly namespace?: string;
+  /**
+   * The folder (inside the fleet's output folder) that holds the Argo CD objects.
+   * @default "argocd"
+   */
+  readonly folder?: string;
+}
+
+/**
+ * Properties of a `Fleet`.
+ */
+export interface FleetProps {
+  /** The environments and clusters. */
+  readonly description: FleetDescription;
+  /** The teams. */
+  readonly teams: FleetTeam[];
+  /** Where the output lives in Git. */
+  readonly gitOps: GitOpsOptions;
+  /**
+   * Cluster add-ons, rolled out to every cluster (of their environments).
+   * @default - none
+   */
+  readonly addOns?: AddOnPack[];
+  /**
+   * The fleet's output folder; each cluster gets `<outdir>/<cluster>/`, the Argo CD objects `<outdir>/argocd/`.
+   * @default - $CDK8S_OUTDIR, else "dist"
+   */
+  readonly outdir?: string;
+  /**
+   * Run the policy packs on every cluster's output.
+   * @default true
+   */
+  readonly policy?: boolean;
+  /**
+   * Write a topology diagram (`topology.md`) into every cluster's folder.
+   * @default true
+   */
+  readonly diagrams?: boolean;
+}
+
+const FLEET = Symbol.for('shipshape.Fleet');
+const ARGO = 'argoproj.io/v1alpha1';
+const PLATFORM = 'platform';
+const FLEET_RECORD = 'fleet.json';
+const FLEET_RECORD_FORMAT = 'shipshape-fleet/v1';
+/** Kinds the platform folders hold at cluster scope. */
+const PLATFORM_CLUSTER_KINDS: ResourceKind[] = [
+  { group: '', kind: 'Namespace' },
+  { group: 'storage.k8s.io', kind: 'StorageClass' },
+  { group: 'networking.k8s.io', kind: 'IngressClass' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+];
+/** Karpenter's cluster-scoped kinds, in the platform folders of clusters that run it. */
+const KARPENTER_KINDS: ResourceKind[] = [
+  { group: 'karpenter.sh', kind: 'NodePool' },
+  { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass' },
+];
+/** Namespaced kinds a team's project may not deploy: the guard rails the platform folder owns. */
+const GUARD_RAIL_KINDS: ResourceKind[] = [
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'LimitRange' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+];
+
+interface ClusterOutput {
+  readonly cluster: FleetCluster;
+  readonly environment: FleetEnvironment;
+  readonly app: App;
+  readonly teams: Array<{ team: FleetTeam; namespace: TeamNamespace; chart: Chart; application: ApiObject }>;
+}
+
+/**
+ * A fleet: every cluster of a `FleetDescription` gets a folder (`<outdir>/<cluster>/`) written by its own `k8s.App`
+ * that knows the cluster (so pods are checked against its pools and classes), holding
+ *
+ * - `platform/`: the cluster's StorageClasses and IngressClasses and every team's namespace with its guard rails
+ *   (`TeamNamespace`);
+ * - `<team>/`: the team's workloads, defined once (`IFleetWorkloads`) and applied with the cluster's environment, so
+ *   clusters differ where the environment says (replicas, autoscaling, resources, hostnames) and nowhere else;
+ * - `topology.md`: who talks to whom, drawn from the NetworkPolicies;
+ *
+ * and `<outdir>/argocd/` holds the Argo CD objects: an AppProject per team (its repository, its namespace on its
+ * clusters, no cluster-scoped kind unless allowed, no guard-rail kind), one for the platform folders and one for the
+ * add-ons, and per cluster an Application for the platform folder, one per team folder and one per add-on (a Helm
+ * source with the pinned version). Sync is manual unless the environment turns on automated sync, prune and
+ * self-heal; add-ons (which bring CRDs) sync in wave -2, namespaces and the platform folder in wave -1.
+ *
+ * Adding a cluster is adding one `FleetCluster` to the description.
+ */
+export class Fleet {
+  /** True when `x` is a Fleet, also one made by another copy of the shipshape library. */
+  public static isFleet(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[FLEET] === true;
+  }
+
+  /** The fleet's description. */
+  public readonly description: FleetDescription;
+  /** The fleet's output folder. */
+  public readonly outdir: string;
+  /** The app that writes the Argo CD objects (`<outdir>/argocd/`). */
+  public readonly gitOpsApp: App;
+  /** The AppProjects, by name. */
+  public readonly projects: { [name: string]: ApiObject } = {};
+  /** The Argo CD Applications, by name. */
+  public readonly applications: { [name: string]: ApiObject } = {};
+
+  private readonly outputs: ClusterOutput[] = [];
+  private readonly gitOpsFolder: string;
+  private readonly where: string;
+
+  constructor(props: FleetProps) {
+    Object.defineProperty(this, FLEET, { value: true });
+    const fleet = props.description;
+    Fleets.validate(fleet);
+    this.description = fleet;
+    this.where = `fleet/${fleet.name}`;
+    this.outdir = props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
+    const git = props.gitOps;
+    if (typeof git?.repoUrl !== 'string' || git.repoUrl.trim() === '') {
+      fail(this.where, 'gitOps.repoUrl', git?.repoUrl, 'must be the Git repository the output is committed to', "use for example 'https://github.com/acme/platform.git'");
+    }
+    const gitPath = String(git.path ?? '').replace(/\/+$/, '');
+    if (gitPath === '' || gitPath.startsWith('/') || gitPath.split('/').some(p => p === '' || p === '.' || p === '..')) {
+      fail(this.where, 'gitOps.path', git.path, 'must be the output folder\'s path relative to the repository root, without "." or ".." parts', "use for example 'dist/fleet'");
+    }
+    const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
+    this.gitOpsFolder = Names.dnsLabel(at(this.where), 'gitOps.folder', git.folder ?? 'argocd');
+    const clash = fleet.clusters.find(c => c.name === this.gitOpsFolder);
+    if (clash) {
+      fail(this.where, 'gitOps.folder', this.gitOpsFolder, `is also the name of cluster ${clash.name}, whose folder it would share`, 'rename one of them');
+    }
+
+    const teams = props.teams ?? [];
+    const teamNames = new Set<string>();
+    const teamNamespaces = new Map<string, string>();
+    teams.forEach((t, i) => {
+      Names.dnsLabel(at(this.where), `teams[${i}].name`, t.name);
+      if (t.name === PLATFORM) fail(this.where, `teams[${i}].name`, t.name, 'is the name of the platform folder of every cluster', 'give the team another name');
+      if (teamNames.has(t.name)) fail(this.where, `teams[${i}].name`, t.name, 'is the name of another team', 'give every team its own name');
+      teamNames.add(t.name);
+      const ns = t.namespace ?? t.name;
+      const other = teamNamespaces.get(ns);
+      if (other) fail(this.where, `teams[${i}].namespace`, ns, `is also team ${other}'s namespace`, 'give every team its own namespace (its quota and RBAC are per namespace)');
+      teamNamespaces.set(ns, t.name);
+      if (!t.workloads || typeof t.workloads.define !== 'function') {
+        fail(this.where, `teams[${i}].workloads`, t.workloads, 'must implement IFleetWorkloads (a define(scope, target) method)', 'pass an object with a define method');
+      }
+      (t.environments ?? []).forEach((e, j) => {
+        if (!fleet.environments.some(x => x.name === e)) {
+          fail(this.where, `teams[${i}].environments[${j}]`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');
+        }
+      });
+    });
+    const addOns = props.addOns ?? [];
+    const packNames = new Set<string>();
+    addOns.forEach((p, i) => {
+      if (!AddOnPack.isAddOnPack(p)) fail(this.where, `addOns[${i}]`, p, 'must be an AddOnPack', 'use AddOnPack.helm(...) or one of the built-in packs');
+      if (packNames.has(p.name)) fail(this.where, `addOns[${i}].name`, p.name, 'is the name of another add-on pack', 'give every pack its own name');
+      packNames.add(p.name);
+      (p.environments ?? []).forEach((e, j) => {
+        if (!fleet.environments.some(x => x.name === e)) {
+          fail(this.where, `addOns[${i}].environments[${j}]`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');
+        }
+      });
+    });
+
+    // the Argo CD objects: projects first (the applications chart depends on it, so its file sorts first)
+    this.gitOpsApp = new App({ outdir: path.join(this.outdir, this.gitOpsFolder), yamlOutputType: YamlOutputType.FILE_PER_CHART, policy: props.policy });
+    const projectsChart = new Chart(this.gitOpsApp, 'projects', { namespace: argoNamespace });
+    const appsChart = new Chart(this.gitOpsApp, 'applications', { namespace: argoNamespace });
+    appsChart.addDependency(projectsChart);
+    const fleetLabels = { 'shipshape.io/fleet': fleet.name, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
+
+    const repoURL = git.repoUrl;
+    const targetRevision = git.targetRevision ?? 'HEAD';
+    const destination = (c: FleetCluster, namespace?: string) => ({
+      ...(c.argoCdServer ? { server: c.argoCdServer } : { name: c.argoCdName ?? c.name }),
+      ...(namespace ? { namespace } : {}),
+    });
+    const syncPolicy = (env: FleetEnvironment, options: string[]) => {
+      const s = env.sync ?? {};
+      return {
+        ...(s.automated ? { automated: { prune: s.prune ?? false, selfHeal: s.selfHeal ?? false } } : {}),
+        syncOptions: options,
+      };
+    };
+    const application = (name: string, labels: { [k: string]: string }, wave: string, spec: any) => {
+      Names.dnsSubdomain(at(this.where), `applications.${name}`, name);
+      const obj = new ApiObject(appsChart, name, {
+        apiVersion: ARGO,
+        kind: 'Application',
+        metadata: { name, labels: { ...fleetLabels, ...labels }, annotations: { [SYNC_WAVE]: wave } },
+        spec,
+      });
+      this.applications[name] = obj;
+      return obj;
+    };
+
+    const chartRepos = new Set<string>();
+    let karpenterKinds = false;
+    for (const c of fleet.clusters) {
+      const env = Fleets.environmentOf(fleet, c.name);
+      const profile = Fleets.clusterProfile(fleet, c.name);
+      const domain = Fleets.domainOf(fleet, c.name);
+      const app = new App({
+        cluster: profile,
+        outdir: path.join(this.outdir, c.name),
+        yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+        clusterResources: false,
+        policy: props.policy,
+      });
+      const platform = new ClusterResources(app, PLATFORM, { cluster: profile });
+      // Karpenter's NodePools and EC2NodeClass, when the fleet installs Karpenter (its CRDs come with the add-on, two waves earlier)
+      if (profile.karpenter && addOns.some(p => p._installsKarpenter(env.name))) {
+        new KarpenterResources(platform, 'karpenter', { profile: profile.karpenter });
+        karpenterKinds = true;
+      }
+      const clusterLabels = { 'shipshape.io/cluster': c.name, 'shipshape.io/environment': env.name };
+      application(`${c.name}-${PLATFORM}`, { ...clusterLabels, 'shipshape.io/folder': PLATFORM }, '-1', {
+        project: `${fleet.name}-${PLATFORM}`,
+        source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${PLATFORM}`, directory: { recurse: false } },
+        destination: destination(c),
+        syncPolicy: syncPolicy(env, ['PruneLast=true']),
+      });
+
+      const out: ClusterOutput = { cluster: c, environment: env, app, teams: [] };
+      for (const team of teams) {
+        if (team.environments && !team.environments.includes(env.name)) continue;
+        const tn = new TeamNamespace(platform, team.name, { ...team, team: team.name });
+        const chart = new Chart(app, team.name, { namespace: tn.namespace, labels: { [TEAM_LABEL]: team.name } });
+        chart.node.addValidation({ validate: () => this.teamChartProblems(chart, team, tn.namespace) });
+        const appObj = application(`${c.name}-${team.name}`, { ...clusterLabels, [TEAM_LABEL]: team.name }, '0', {
+          project: `${fleet.name}-${team.name}`,
+          source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${team.name}`, directory: { recurse: false } },
+          destination: destination(c, tn.namespace),
+          syncPolicy: syncPolicy(env, ['PruneLast=true']),
+        });
+        team.workloads.define(chart, FleetTarget._of({ clusterName: c.name, cluster: profile, environment: env, team: team.name, namespace: tn.namespace, domain }));
+        out.teams.push({ team, namespace: tn, chart, application: appObj });
+      }
+      if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
+
+      const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };
+      const releases = new Map<string, string>();
+      for (const pack of addOns) {
+        for (const r of pack._releasesFor(target, `${this.where}/add-ons/${pack.name}`)) {
+          const key = `${r.namespace}/${r.releaseName}`;
+          const first = releases.get(key);
+          if (first) {
+            fail(`${this.where}/add-ons/${pack.name}`, 'releaseName', key, `is also installed on cluster ${c.name} by pack ${first} (two Applications would fight over one release)`,
+              'drop one of the packs, or give the release another name');
+          }
+          releases.set(key, pack.name);
+          const source = helmSource(r);
+          chartRepos.add(source.repoURL);
+          application(`${c.name}-${r.releaseName}`, { ...clusterLabels, 'shipshape.io/add-on': pack.name }, '-2', {
+            project: `${fleet.name}-add-ons`,
+            source,
+            destination: destination(c, r.namespace),
+            syncPolicy: syncPolicy(env, ['CreateNamespace=true', 'ServerSideApply=true']),
+          });
+        }
+      }
+      this.outputs.push(out);
+    }
+
+    // projects
+    const allDestinations = (namespace: string, clusters: FleetCluster[]) => clusters.map(c => destination(c, namespace));
+    const project = (name: string, labels: { [k: string]: string }, spec: any) => {
+      this.projects[name] = new ApiObject(projectsChart, name, {
+        apiVersion: ARGO,
+        kind: 'AppProject',
+        metadata: { name, labels: { ...fleetLabels, ...labels } },
+        spec,
+      });
+    };
+    project(`${fleet.name}-${PLATFORM}`, {}, {
+      description: `Platform folders of fleet ${fleet.name}: cluster classes, team namespaces and their guard rails`,
+      sourceRepos: [repoURL],
+      destinations: allDestinations('*', fleet.clusters),
+      clusterResourceWhitelist: [...PLATFORM_CLUSTER_KINDS, ...(karpenterKinds ? KARPENTER_KINDS : [])].map(k => ({ ...k })),
+    });
+    if (addOns.length > 0) {
+      project(`${fleet.name}-add-ons`, {}, {
+        description: `Cluster add-ons of fleet ${fleet.name} (Helm charts at pinned versions); they install CRDs, cluster roles and webhooks`,
+        sourceRepos: [...chartRepos].sort(),
+        destinations: allDestinations('*', fleet.clusters),
+        clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      });
+    }
+    for (const team of teams) {
+      const clusters = fleet.clusters.filter(c => !team.environments || team.environments.includes(Fleets.environmentOf(fleet, c.name).name));
+      project(`${fleet.name}-${team.name}`, { [TEAM_LABEL]: team.name }, {
+        description: `Team ${team.name} of fleet ${fleet.name}: its namespace on its clusters, nothing cluster-wide${team.clusterResources?.length ? ' but what the platform allows' : ''}`,
+        sourceRepos: [repoURL],
+        destinations: allDestinations(team.namespace ?? team.name, clusters),
+        clusterResourceWhitelist: (team.clusterResources ?? []).map(k => ({ group: k.group, kind: k.kind })),
+        namespaceResourceBlacklist: GUARD_RAIL_KINDS.map(k => ({ ...k })),
+        orphanedResources: { warn: true },
+      });
+    }
+  }
+
+  /** The names of the fleet's clusters. */
+  public get clusterNames(): string[] {
+    return this.outputs.map(o => o.cluster.name);
+  }
+
+  /** The app that writes one cluster's folder. */
+  public app(cluster: string): App {
+    const o = this.outputs.find(x => x.cluster.name === cluster);
+    if (!o) fail(this.where, 'cluster', cluster, `is not a cluster of the fleet (${this.clusterNames.join(', ')})`, 'name one of them');
+    return o.app;
+  }
+
+  /**
+   * The EKS access entries the teams need, one per team with `access` and cluster it runs on, for the AWS side to
+   * create (see `TeamAccessProfile`).
+   */
+  public get accessEntries(): TeamAccessProfile[] {
+    const out: TeamAccessProfile[] = [];
+    for (const o of this.outputs) {
+      for (const t of o.teams) {
+        const e = t.namespace.accessEntry;
+        if (e) out.push({ ...e, cluster: o.cluster.name });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes every cluster's folder and the Argo CD folder. Every cluster's validations run before anything is
+   * written; a team that defines nothing on a cluster gets no Application there (its folder would not exist). The
+   * folders of clusters no longer in the fleet lose the files shipshape wrote in them.
+   */
+  public synth(): void {
+    const problems: string[] = [];
+    for (const o of this.outputs) {
+      const prefix = `cluster ${o.cluster.name}: `;
+      problems.push(...flatChartProblems(o.app).map(p => prefix + p));
+      for (const c of o.app.node.findAll()) for (const e of c.node.validate()) problems.push(`${prefix}[${c.node.path}] ${e}`);
+    }
+    if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
+
+    for (const o of this.outputs) {
+      for (const t of o.teams) {
+        const hasObjects = t.chart.node.findAll().some(x => ApiObject.isApiObject(x));
+        if (!hasObjects && t.application.node.scope?.node.tryRemoveChild(t.application.node.id)) {
+          delete this.applications[t.application.metadata.name!];
+          process.stderr.write(`shipshape note: ${this.where}: team ${t.team.name} defines nothing on cluster ${o.cluster.name}: no Application for it there\n`);
+        }
+      }
+    }
+    for (const o of this.outputs) {
+      try {
+        o.app.synth();
+      } catch (e) {
+        if (e instanceof Error) e.message = `cluster ${o.cluster.name} (${path.join(this.outdir, o.cluster.name)}): ${e.message}`;
+        throw e;
+      }
+    }
+    this.gitOpsApp.synth();
+    this.removeDroppedClusters();
+  }
+
+  /** Objects of a team's chart must be in the team's namespace, or cluster-scoped kinds the team is allowed. */
+  private teamChartProblems(chart: Chart, team: FleetTeam, namespace: string): string[] {
+    const out: string[] = [];
+    const allowed = (team.clusterResources ?? []).map(k => `${k.group}/${k.kind}`);
+    for (const c of chart.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const obj = c as ApiObject;
+      if (CLUSTER_SCOPED.has(obj.kind)) {
+        const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+        if (!allowed.includes(`${group}/${obj.kind}`)) {
+          out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is cluster-scoped, and team ${team.name}'s Argo CD project allows no cluster-scoped kind but ${allowed.join(', ') || 'none'}; `
+            + `move it to the platform, or allow it with clusterResources: [{ group: '${group}', kind: '${obj.kind}' }] on the team`);
+        }
+      } else if (obj.metadata.namespace !== namespace) {
+        out.push(`${obj.node.path}: metadata.namespace (${JSON.stringify(obj.metadata.namespace)}) of ${obj.kind} ${obj.name} is not team ${team.name}'s namespace (${namespace}); `
+          + 'its Argo CD project deploys only there: leave the namespace out (the chart sets it) or move the object to the platform');
+      }
+    }
+    return out;
+  }
+
+  /** Removes what shipshape wrote in the folders of clusters that left the fleet, then records the current folders. */
+  private removeDroppedClusters(): void {
+    const stateDir = path.join(this.outdir, STATE_DIR);
+    const file = path.join(stateDir, FLEET_RECORD);
+    let previous: string[] = [];
+    try {
+      const data = JSON.parse(fs.readFileSync(file, 'utf-8'));
+      if (data?.format === FLEET_RECORD_FORMAT && Array.isArray(data.folders)) previous = data.folders.filter((f: unknown) => typeof f === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f));
+    } catch {
+      // no record yet
+    }
+    const current = [...this.clusterNames, this.gitOpsFolder];
+    for (const folder of previous) {
+      if (current.includes(folder)) continue;
+      const dir = path.join(this.outdir, folder);
+      if (readRecord(dir) === undefined) continue;
+      writeOwnedOutput(dir, []);
+      fs.rmSync(path.join(dir, STATE_DIR), { recursive: true, force: true });
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // files shipshape did not write are left in place
+      }
+      process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet\n`);
+    }
+    fs.mkdirSync(stateDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: current.sort() }, undefined, 2) + '\n');
+  }
+}
+
+/** An Argo CD Helm source for a release: OCI registries without their scheme (Argo CD's spelling). */
+function helmSource(r: HelmReleaseProfile): any {
+  const oci = r.repository.startsWith('oci://');
+  const parameters = Object.keys(r.values).sort().map(name => ({ name, value: r.values[name] }));
+  return {
+    repoURL: oci ? r.repository.slice('oci://'.length) : r.repository,
+    chart: r.chart,
+    targetRevision: r.version,
+    helm: { releaseName: r.releaseName, ...(parameters.length ? { parameters } : {}) },
+  };
+}
+
+/** The chart a construct belongs to (itself for a chart), or undefined outside any chart. */
+function chartOf(c: IConstruct): IConstruct | undefined {
+  for (const s of [...c.node.scopes].reverse()) if (Chart.isChart(s)) return s;
+  return undefined;
+}
+
+/**
+ * A cluster folder is one sub-folder per chart, named after the chart; cdk8s prefixes the names with an index when
+ * charts nest or depend on each other, which would move the folders the Applications point at.
+ */
+function flatChartProblems(app: App): string[] {
+  const out: string[] = [];
+  for (const c of app.node.findAll()) {
+    if (Chart.isChart(c) && c.node.scope !== app) {
+      out.push(`${c.node.path}: a chart inside a chart is not supported in a fleet (each cluster folder holds one folder per top-level chart, which Argo CD points at); `
+        + 'create the constructs in the team\'s chart itself');
+    }
+    for (const d of c.node.dependencies) {
+      if (chartOf(c) !== chartOf(d)) {
+        out.push(`${c.node.path}: depends on ${d.node.path}, in another chart, which is not supported in a fleet (cdk8s would then rename the chart folders the Applications point at); `
+          + 'keep dependencies inside one chart');
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,241 @@
+// Internal: do a namespace's pod-bearing objects fit its ResourceQuota and LimitRange? Not re-exported by the barrel.
+//
+// - every container, after the LimitRange's defaults are applied as the API server applies them (a limit without a
+//   request makes the request equal the limit; then missing requests and limits take the defaults), must stay
+//   within [min, max] and request no more than its limit;
+// - the namespace's pods at their most (HPA maximum or replicas, plus the Deployment's roll-out surge) must fit the
+//   quota's requests, limits, pods, claims and storage.
+import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+
+/** A quota with its quantities parsed. */
+export interface ResolvedQuota {
+  readonly requestsCpu: CpuQuantity;
+  readonly requestsMemory: MemoryQuantity;
+  readonly limitsCpu: CpuQuantity;
+  readonly limitsMemory: MemoryQuantity;
+  readonly pods: number;
+  readonly persistentVolumeClaims: number;
+  readonly requestsStorage: MemoryQuantity;
+  readonly loadBalancers: number;
+}
+
+/** A container LimitRange with its quantities parsed. */
+export interface ResolvedLimits {
+  readonly defaultCpuRequest: CpuQuantity;
+  readonly defaultCpuLimit: CpuQuantity;
+  readonly defaultMemoryRequest: MemoryQuantity;
+  readonly defaultMemoryLimit: MemoryQuantity;
+  readonly maxCpu: CpuQuantity;
+  readonly maxMemory: MemoryQuantity;
+  readonly minCpu: CpuQuantity;
+  readonly minMemory: MemoryQuantity;
+}
+
+interface Usage {
+  cpu: number; // millicores
+  mem: number; // bytes
+  cpuLimit: number;
+  memLimit: number;
+}
+
+function cpuOf(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  try {
+    return CpuQuantity.parse(String(v)).millicores;
+  } catch {
+    return undefined;
+  }
+}
+
+function memOf(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  try {
+    return MemoryQuantity.parse(String(v)).bytes;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `250m`, `2` */
+export function showCpu(millis: number): string {
+  return CpuQuantity.millis(Math.ceil(millis)).toString();
+}
+
+/** `512Mi`, `3Gi`, bytes otherwise */
+export function showMemory(bytes: number): string {
+  return MemoryQuantity.parse(String(Math.ceil(bytes))).toString();
+}
+
+function podTemplate(m: any): { spec: any; field: string } | undefined {
+  switch (m?.kind) {
+    case 'Pod': return m.spec ? { spec: m.spec, field: 'spec' } : undefined;
+    case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.spec ? { spec: m.spec.jobTemplate.spec.template.spec, field: 'spec.jobTemplate.spec.template.spec' } : undefined;
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
+      return m.spec?.template?.spec ? { spec: m.spec.template.spec, field: 'spec.template.spec' } : undefined;
+    default: return undefined;
+  }
+}
+
+/** How many pods of a controller can exist at once, and why. */
+function mostPods(m: any, hpaMax: Map<string, number>): { pods: number; why: string } | undefined {
+  const spec = m.spec ?? {};
+  switch (m.kind) {
+    case 'Pod': return { pods: 1, why: '1 pod' };
+    case 'Job': {
+      const n = Number(spec.parallelism ?? 1);
+      return { pods: n, why: `${n} pod(s) (parallelism)` };
+    }
+    case 'CronJob': {
+      const n = Number(spec.jobTemplate?.spec?.parallelism ?? 1);
+      return { pods: n, why: `${n} pod(s) (parallelism)` };
+    }
+    case 'DaemonSet': return undefined; // one per node: the node count is not known here
+    case 'Deployment': case 'StatefulSet': case 'ReplicaSet': {
+      const hpa = hpaMax.get(`${m.kind}/${m.metadata?.name}`);
+      const replicas = hpa ?? Number(spec.replicas ?? 1);
+      const what = hpa !== undefined ? `${replicas} replicas at the autoscaler's maximum` : `${replicas} replica(s)`;
+      if (m.kind !== 'Deployment' || spec.strategy?.type === 'Recreate') return { pods: replicas, why: what };
+      const surgeSpec = spec.strategy?.rollingUpdate?.maxSurge ?? '25%';
+      const surge = typeof surgeSpec === 'string' && surgeSpec.endsWith('%')
+        ? Math.ceil(replicas * Number(surgeSpec.slice(0, -1)) / 100)
+        : Number(surgeSpec);
+      if (!Number.isFinite(surge) || surge <= 0) return { pods: replicas, why: what };
+      return { pods: replicas + surge, why: `${what} + ${surge} roll-out surge` };
+    }
+    default: return undefined;
+  }
+}
+
+/** A pod's quota usage (containers and native sidecars, or the largest init container) and its containers' problems. */
+function podUsage(pod: any, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsPath: string): Usage {
+  const containerUsage = (c: any, i: number, list: string): Usage => {
+    const req = c?.resources?.requests ?? {};
+    const lim = c?.resources?.limits ?? {};
+    const cpuLimit = cpuOf(lim.cpu) ?? limits.defaultCpuLimit.millicores;
+    const memLimit = memOf(lim.memory) ?? limits.defaultMemoryLimit.bytes;
+    const cpu = cpuOf(req.cpu) ?? cpuOf(lim.cpu) ?? limits.defaultCpuRequest.millicores;
+    const mem = memOf(req.memory) ?? memOf(lim.memory) ?? limits.defaultMemoryRequest.bytes;
+    const at = `${field}.${list}[${i}]`;
+    const name = `container ${JSON.stringify(c?.name)} of ${where}`;
+    const check = (ok: boolean, prop: string, value: string, allowed: string, fix: string) => {
+      if (!ok) problems.push(`${path}: ${at}.resources.${prop} (${value}) of ${name} ${allowed}; ${fix}`);
+    };
+    check(cpuLimit <= limits.maxCpu.millicores, 'limits.cpu', showCpu(cpuLimit), `is above the namespace's LimitRange maximum per container (cpu ${limits.maxCpu}), so the API server would refuse the pod`,
+      `lower the container's cpu limit to ${limits.maxCpu} or less, or raise limits.maxCpu of ${limitsPath}`);
+    check(memLimit <= limits.maxMemory.bytes, 'limits.memory', showMemory(memLimit), `is above the namespace's LimitRange maximum per container (memory ${limits.maxMemory}), so the API server would refuse the pod`,
+      `lower the container's memory limit to ${limits.maxMemory} or less, or raise limits.maxMemory of ${limitsPath}`);
+    check(cpu >= limits.minCpu.millicores, 'requests.cpu', showCpu(cpu), `is below the namespace's LimitRange minimum per container (cpu ${limits.minCpu})`,
+      `request at least ${limits.minCpu}, or lower limits.minCpu of ${limitsPath}`);
+    check(mem >= limits.minMemory.bytes, 'requests.memory', showMemory(mem), `is below the namespace's LimitRange minimum per container (memory ${limits.minMemory})`,
+      `request at least ${limits.minMemory}, or lower limits.minMemory of ${limitsPath}`);
+    check(cpu <= cpuLimit, 'requests.cpu', showCpu(cpu), `is above the container's cpu limit (${showCpu(cpuLimit)}${lim.cpu === undefined ? ', the namespace default' : ''})`,
+      `set a cpu limit of at least ${showCpu(cpu)} on the container, or raise limits.defaultCpuLimit of ${limitsPath}`);
+    check(mem <= memLimit, 'requests.memory', showMemory(mem), `is above the container's memory limit (${showMemory(memLimit)}${lim.memory === undefined ? ', the namespace default' : ''})`,
+      `set a memory limit of at least ${showMemory(mem)} on the container, or raise limits.defaultMemoryLimit of ${limitsPath}`);
+    return { cpu, mem, cpuLimit, memLimit };
+  };
+  const sum: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
+  const add = (a: Usage, b: Usage) => {
+    a.cpu += b.cpu; a.mem += b.mem; a.cpuLimit += b.cpuLimit; a.memLimit += b.memLimit;
+  };
+  (pod.containers ?? []).forEach((c: any, i: number) => add(sum, containerUsage(c, i, 'containers')));
+  const sidecars: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
+  const init: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
+  (pod.initContainers ?? []).forEach((c: any, i: number) => {
+    const u = containerUsage(c, i, 'initContainers');
+    if (c?.restartPolicy === 'Always') {
+      add(sidecars, u);
+    } else {
+      init.cpu = Math.max(init.cpu, sidecars.cpu + u.cpu);
+      init.mem = Math.max(init.mem, sidecars.mem + u.mem);
+      init.cpuLimit = Math.max(init.cpuLimit, sidecars.cpuLimit + u.cpuLimit);
+      init.memLimit = Math.max(init.memLimit, sidecars.memLimit + u.memLimit);
+    }
+  });
+  add(sum, sidecars);
+  return {
+    cpu: Math.max(sum.cpu, init.cpu),
+    mem: Math.max(sum.mem, init.mem),
+    cpuLimit: Math.max(sum.cpuLimit, init.cpuLimit),
+    memLimit: Math.max(sum.memLimit, init.memLimit),
+  };
+}
+
+/**
+ * Every way the objects of `namespace` do not fit its quota and container limits, one message each.
+ * @param teamPath the construct path of the team namespace (named in quota errors and fixes)
+ */
+export function quotaProblems(teamPath: string, namespace: string, quota: ResolvedQuota, limits: ResolvedLimits,
+  objects: ReadonlyArray<{ manifest: any; path: string }>): string[] {
+  const problems: string[] = [];
+  const hpaMax = new Map<string, number>();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m?.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.name) {
+      hpaMax.set(`${m.spec.scaleTargetRef.kind}/${m.spec.scaleTargetRef.name}`, Number(m.spec.maxReplicas));
+    }
+  }
+  const total: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
+  let pods = 0;
+  let claims = 0;
+  let storage = 0;
+  let loadBalancers = 0;
+  const parts = { cpu: [] as string[], mem: [] as string[], cpuLimit: [] as string[], memLimit: [] as string[], pods: [] as string[], claims: [] as string[], storage: [] as string[] };
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!m || typeof m !== 'object') continue;
+    const where = `${m.kind} ${namespace}/${m.metadata?.name}`;
+    if (m.kind === 'Service' && m.spec?.type === 'LoadBalancer') loadBalancers++;
+    if (m.kind === 'PersistentVolumeClaim') {
+      claims++;
+      const size = memOf(m.spec?.resources?.requests?.storage) ?? 0;
+      storage += size;
+      parts.claims.push(`${where} 1`);
+      parts.storage.push(`${where} ${showMemory(size)}`);
+    }
+    const template = podTemplate(m);
+    if (!template) continue;
+    const usage = podUsage(template.spec, limits, where, template.field, problems, o.path, teamPath);
+    const most = mostPods(m, hpaMax);
+    if (!most) continue;
+    pods += most.pods;
+    total.cpu += usage.cpu * most.pods;
+    total.mem += usage.mem * most.pods;
+    total.cpuLimit += usage.cpuLimit * most.pods;
+    total.memLimit += usage.memLimit * most.pods;
+    const times = `${most.pods} pod(s) (${most.why})`;
+    parts.pods.push(`${where} ${times}`);
+    parts.cpu.push(`${where} ${times} x ${showCpu(usage.cpu)}`);
+    parts.mem.push(`${where} ${times} x ${showMemory(usage.mem)}`);
+    parts.cpuLimit.push(`${where} ${times} x ${showCpu(usage.cpuLimit)}`);
+    parts.memLimit.push(`${where} ${times} x ${showMemory(usage.memLimit)}`);
+    if (m.kind === 'StatefulSet') {
+      const replicas = most.pods; // a StatefulSet keeps one claim per replica it ever ran
+      for (const t of m.spec?.volumeClaimTemplates ?? []) {
+        const size = memOf(t?.spec?.resources?.requests?.storage) ?? 0;
+        claims += replicas;
+        storage += size * replicas;
+        parts.claims.push(`${where} ${replicas} (claim template ${t?.metadata?.name})`);
+        parts.storage.push(`${where} ${replicas} x ${showMemory(size)} (claim template ${t?.metadata?.name})`);
+      }
+    }
+  }
+  const over = (prop: string, limit: string, need: string, list: string[], fits: boolean, fix: string) => {
+    if (fits) return;
+    problems.push(`${teamPath}: quota.${prop} (${JSON.stringify(limit)}) of namespace ${namespace} is less than its workloads need at their most pods (${need}: ${list.join('; ')}); `
+      + `the API server would refuse pods once the quota is used up, so a scale-out or roll-out would stall; ${fix}`);
+  };
+  const lower = 'or lower the workloads\' requests or maximum replicas';
+  over('requestsCpu', quota.requestsCpu.toString(), showCpu(total.cpu), parts.cpu, total.cpu <= quota.requestsCpu.millicores, `raise quota.requestsCpu to at least ${showCpu(total.cpu)}, ${lower}`);
+  over('requestsMemory', quota.requestsMemory.toString(), showMemory(total.mem), parts.mem, total.mem <= quota.requestsMemory.bytes, `raise quota.requestsMemory to at least ${showMemory(total.mem)}, ${lower}`);
+  over('limitsCpu', quota.limitsCpu.toString(), showCpu(total.cpuLimit), parts.cpuLimit, total.cpuLimit <= quota.limitsCpu.millicores, `raise quota.limitsCpu to at least ${showCpu(total.cpuLimit)}, or lower the workloads' cpu limits or maximum replicas`);
+  over('limitsMemory', quota.limitsMemory.toString(), showMemory(total.memLimit), parts.memLimit, total.memLimit <= quota.limitsMemory.bytes, `raise quota.limitsMemory to at least ${showMemory(total.memLimit)}, or lower the workloads' memory limits or maximum replicas`);
+  over('pods', String(quota.pods), String(pods), parts.pods, pods <= quota.pods, `raise quota.pods to at least ${pods}, or lower the workloads' maximum replicas`);
+  over('persistentVolumeClaims', String(quota.persistentVolumeClaims), String(claims), parts.claims, claims <= quota.persistentVolumeClaims, `raise quota.persistentVolumeClaims to at least ${claims}`);
+  over('requestsStorage', quota.requestsStorage.toString(), showMemory(storage), parts.storage, storage <= quota.requestsStorage.bytes, `raise quota.requestsStorage to at least ${showMemory(storage)}, or request smaller volumes`);
+  if (loadBalancers > quota.loadBalancers) {
+    problems.push(`${teamPath}: quota.loadBalancers (${quota.loadBalancers}) of namespace ${namespace} is less than its Services of type LoadBalancer (${loadBalancers}); `
+      + 'expose them through an Ingress (HttpIngress), or raise quota.loadBalancers');
+  }
+  return problems;
+}

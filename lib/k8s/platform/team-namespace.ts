@@ -1,0 +1,494 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { SYNC_WAVE, TEAM_LABEL } from './constants';
+import { quotaProblems, ResolvedLimits, ResolvedQuota } from './quota-fit';
+import { fail } from '../../core/errors';
+import { TeamAccessProfile } from '../../core/fleet';
+import { RecommendedLabels } from '../../core/labels';
+import { Names } from '../../core/names';
+import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { ClusterContext } from '../cluster-context';
+
+/**
+ * The most a team namespace may hold at once (a `ResourceQuota`). Workloads placed in the namespace are checked
+ * against it at synth: their requests and limits at their most pods (maximum replicas plus roll-out surge) must fit.
+ */
+export interface TeamQuota {
+  /**
+   * Sum of the CPU requests of every pod (`requests.cpu`).
+   * @default "8"
+   */
+  readonly requestsCpu?: string;
+  /**
+   * Sum of the memory requests of every pod (`requests.memory`).
+   * @default "16Gi"
+   */
+  readonly requestsMemory?: string;
+  /**
+   * Sum of the CPU limits of every pod (`limits.cpu`).
+   * @default "32"
+   */
+  readonly limitsCpu?: string;
+  /**
+   * Sum of the memory limits of every pod (`limits.memory`).
+   * @default "16Gi"
+   */
+  readonly limitsMemory?: string;
+  /**
+   * Number of pods.
+   * @default 100
+   */
+  readonly pods?: number;
+  /**
+   * Number of PersistentVolumeClaims.
+   * @default 20
+   */
+  readonly persistentVolumeClaims?: number;
+  /**
+   * Sum of the storage requests of every claim (`requests.storage`).
+   * @default "500Gi"
+   */
+  readonly requestsStorage?: string;
+  /**
+   * Number of Services of type LoadBalancer (each one is a cloud load balancer outside the platform's ingress).
+   * @default 0
+   */
+  readonly loadBalancers?: number;
+}
+
+/**
+ * Per-container defaults and bounds of a team namespace (a `LimitRange` of type Container). A container that sets
+ * no request or limit gets the default; one that asks for more than the maximum is refused by the API server, and
+ * at synth.
+ */
+export interface ContainerLimits {
+  /**
+   * CPU request of a container that sets none.
+   * @default "100m"
+   */
+  readonly defaultCpuRequest?: string;
+  /**
+   * CPU limit of a container that sets none.
+   * @default "1"
+   */
+  readonly defaultCpuLimit?: string;
+  /**
+   * Memory request of a container that sets none.
+   * @default "256Mi"
+   */
+  readonly defaultMemoryRequest?: string;
+  /**
+   * Memory limit of a container that sets none.
+   * @default "256Mi"
+   */
+  readonly defaultMemoryLimit?: string;
+  /**
+   * The most CPU one container may ask for (request and limit).
+   * @default "4"
+   */
+  readonly maxCpu?: string;
+  /**
+   * The most memory one container may ask for (request and limit).
+   * @default "8Gi"
+   */
+  readonly maxMemory?: string;
+  /**
+   * The least CPU one container may request.
+   * @default "10m"
+   */
+  readonly minCpu?: string;
+  /**
+   * The least memory one container may request.
+   * @default "16Mi"
+   */
+  readonly minMemory?: string;
+}
+
+/**
+ * What the team's people may do in their namespace (the namespace-scoped Role bound to the team's group). None of
+ * them reads Secrets, execs into pods or changes the guard rails (quota, limits, network policies, RBAC).
+ */
+export enum TeamPermissions {
+  /** Read the namespace's objects (not Secrets) and pod logs. */
+  VIEW = 'view',
+  /** VIEW, plus delete pods and scale or restart Deployments and StatefulSets (incident response on a GitOps platform). */
+  OPERATE = 'operate',
+  /** OPERATE, plus create, change and delete workloads, Services, ConfigMaps, Ingresses, autoscalers and budgets. */
+  EDIT = 'edit',
+}
+
+/**
+ * The team's EKS access entry: the IAM principal its people assume.
+ */
+export interface TeamAccessOptions {
+  /** The IAM role (or user) ARN, for example `arn:aws:iam::123456789012:role/team-shop`. */
+  readonly principalArn: string;
+  /**
+   * An EKS access policy to associate with the entry, scoped to the team's namespace (`AmazonEKSViewPolicy`...).
+   * @default - none: the entry maps the principal into the team's group and the namespace's RBAC decides
+   */
+  readonly accessPolicy?: string;
+}
+
+/**
+ * Options of a team namespace (everything but the team's name).
+ */
+export interface TeamNamespaceOptions {
+  /**
+   * The Kubernetes group the team's people belong to (from the identity provider, or the EKS access entry's
+   * `kubernetes_groups`). The namespace's RoleBinding binds it.
+   */
+  readonly group: string;
+  /**
+   * The namespace's name.
+   * @default - the team's name
+   */
+  readonly namespace?: string;
+  /**
+   * The namespace's ResourceQuota.
+   * @default - the TeamQuota defaults
+   */
+  readonly quota?: TeamQuota;
+  /**
+   * The namespace's per-container defaults and bounds (LimitRange).
+   * @default - the ContainerLimits defaults
+   */
+  readonly limits?: ContainerLimits;
+  /**
+   * What the team's people may do in the namespace.
+   * @default TeamPermissions.OPERATE
+   */
+  readonly permissions?: TeamPermissions;
+  /**
+   * Let the team's group read the whole cluster (the built-in `view` ClusterRole, which excludes Secrets). Nothing
+   * wider than `view` is ever granted cluster-wide.
+   * @default false
+   */
+  readonly clusterView?: boolean;
+  /**
+   * The team's EKS access entry (a plain value on `TeamNamespace.accessEntry` for the AWS side to create).
+   * @default - no access entry
+   */
+  readonly access?: TeamAccessOptions;
+}
+
+/**
+ * Properties of a `TeamNamespace`.
+ */
+export interface TeamNamespaceProps extends TeamNamespaceOptions {
+  /** The team's name, a DNS label. */
+  readonly team: string;
+}
+
+const PSA = 'pod-security.kubernetes.io';
+const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/**
+ * A team's namespace with its guard rails: the Namespace (Pod Security `restricted` enforced, warned and audited,
+ * pinned to the cluster's Kubernetes version when the app knows its cluster), a ResourceQuota, a LimitRange with
+ * container defaults, a default-deny NetworkPolicy in both directions plus one allowing DNS, and RBAC: the team's
+ * group bound to a namespace-scoped Role (never cluster-admin; at most `view` cluster-wide).
+ *
+ * At synth, every pod-bearing object in the namespace (from any chart of the app) must fit: each container within the
+ * LimitRange's bounds, and the namespace's requests, limits, pods and claims at their most replicas (HPA maximum,
+ * plus the Deployment's roll-out surge) within the quota. The error gives the numbers.
+ *
+ * @example
+ * new k8s.platform.TeamNamespace(chart, 'shop', { team: 'shop', group: 'team-shop' });
+ */
+export class TeamNamespace extends Construct {
+  /** True when `x` is a TeamNamespace, also one made by another copy of the shipshape library. */
+  public static isTeamNamespace(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[TEAM_NAMESPACE] === true;
+  }
+
+  /** The team's name. */
+  public readonly team: string;
+  /** The namespace's name. */
+  public readonly namespace: string;
+  /** The team's Kubernetes group. */
+  public readonly group: string;
+  /** The permissions the team's group has in the namespace. */
+  public readonly permissions: TeamPermissions;
+  /** The Namespace object. */
+  public readonly namespaceObject: ApiObject;
+  /** The ResourceQuota. */
+  public readonly resourceQuota: ApiObject;
+  /** The LimitRange. */
+  public readonly limitRange: ApiObject;
+  /** The NetworkPolicy that denies all ingress and egress of every pod of the namespace. */
+  public readonly defaultDenyPolicy: ApiObject;
+  /** The NetworkPolicy that lets every pod of the namespace resolve names (kube-dns, 53 UDP and TCP). */
+  public readonly dnsPolicy: ApiObject;
+  /** The namespace-scoped Role of the team. */
+  public readonly role: ApiObject;
+  /** The RoleBinding of the team's group to the Role. */
+  public readonly roleBinding: ApiObject;
+  /**
+   * The ClusterRoleBinding of the team's group to `view`.
+   * @default - undefined unless `clusterView`
+   */
+  public readonly clusterViewBinding?: ApiObject;
+
+  private readonly access?: TeamAccessOptions;
+  private readonly resolvedQuota: ResolvedQuota;
+  private readonly resolvedLimits: ResolvedLimits;
+
+  constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
+    super(scope, id);
+    Object.defineProperty(this, TEAM_NAMESPACE, { value: true });
+    this.team = Names.dnsLabel(this, 'team', props.team);
+    this.namespace = Names.dnsLabel(this, 'namespace', props.namespace ?? props.team);
+    if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(this.namespace)) {
+      fail(this, 'namespace', this.namespace, 'is a namespace every cluster has and shares; a team gets a namespace of its own', `use for example ${JSON.stringify(this.team)}`);
+    }
+    this.group = TeamNamespace.checkGroup(this, props.group);
+    this.permissions = props.permissions ?? TeamPermissions.OPERATE;
+    if (!Object.values(TeamPermissions).includes(this.permissions)) {
+      fail(this, 'permissions', this.permissions, `must be a TeamPermissions (${Object.values(TeamPermissions).join(', ')})`, 'use TeamPermissions.OPERATE');
+    }
+    this.access = props.access;
+    if (props.access) {
+      if (typeof props.access.principalArn !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/\S+$/.test(props.access.principalArn)) {
+        fail(this, 'access.principalArn', props.access.principalArn, 'must be an IAM role or user ARN', "pass an ARN like 'arn:aws:iam::123456789012:role/team-shop'");
+      }
+      const policy = props.access.accessPolicy;
+      if (policy !== undefined && (!/^AmazonEKS[A-Za-z]+Policy$/.test(policy) || /ClusterAdmin/.test(policy))) {
+        fail(this, 'access.accessPolicy', policy, 'must be a namespace-scoped EKS access policy (AmazonEKSViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy), never cluster-admin',
+          'leave it out (RBAC decides) or use AmazonEKSViewPolicy');
+      }
+    }
+    this.resolvedQuota = this.resolveQuota(props.quota ?? {});
+    this.resolvedLimits = this.resolveLimits(props.limits ?? {});
+
+    const cluster = ClusterContext.of(this);
+    const version = cluster ? `v${cluster.kubernetesVersion}` : 'latest';
+    if (!cluster) {
+      this.node.addMetadata('shipshape:info', `Pod Security labels of namespace ${this.namespace} use version "latest" because the app knows no cluster; give k8s.App its cluster to pin them`);
+    }
+    const labels = { [TEAM_LABEL]: this.team, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
+    const meta = (name: string) => ({ name, namespace: this.namespace, labels: { ...labels } });
+
+    this.namespaceObject = new ApiObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: this.namespace,
+        labels: {
+          ...labels,
+          [`${PSA}/enforce`]: 'restricted',
+          [`${PSA}/enforce-version`]: version,
+          [`${PSA}/warn`]: 'restricted',
+          [`${PSA}/warn-version`]: version,
+          [`${PSA}/audit`]: 'restricted',
+          [`${PSA}/audit-version`]: version,
+        },
+        // namespaces first: everything else of the team lands in it
+        annotations: { [SYNC_WAVE]: '-1' },
+      },
+    });
+
+    const q = this.resolvedQuota;
+    this.resourceQuota = new ApiObject(this, 'ResourceQuota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: meta(`${this.team}-quota`),
+      spec: {
+        hard: {
+          'requests.cpu': q.requestsCpu.toString(),
+          'requests.memory': q.requestsMemory.toString(),
+          'limits.cpu': q.limitsCpu.toString(),
+          'limits.memory': q.limitsMemory.toString(),
+          'pods': String(q.pods),
+          'persistentvolumeclaims': String(q.persistentVolumeClaims),
+          'requests.storage': q.requestsStorage.toString(),
+          'services.loadbalancers': String(q.loadBalancers),
+          'services.nodeports': '0',
+        },
+      },
+    });
+
+    const l = this.resolvedLimits;
+    this.limitRange = new ApiObject(this, 'LimitRange', {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: meta(`${this.team}-limits`),
+      spec: {
+        limits: [{
+          type: 'Container',
+          default: { cpu: l.defaultCpuLimit.toString(), memory: l.defaultMemoryLimit.toString() },
+          defaultRequest: { cpu: l.defaultCpuRequest.toString(), memory: l.defaultMemoryRequest.toString() },
+          max: { cpu: l.maxCpu.toString(), memory: l.maxMemory.toString() },
+          min: { cpu: l.minCpu.toString(), memory: l.minMemory.toString() },
+        }],
+      },
+    });
+
+    this.defaultDenyPolicy = new ApiObject(this, 'DefaultDeny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(`${this.team}-default-deny`),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    this.dnsPolicy = new ApiObject(this, 'AllowDns', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(`${this.team}-allow-dns`),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+        }],
+      },
+    });
+
+    this.role = new ApiObject(this, 'Role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(`${this.team}-${this.permissions}`),
+      rules: TeamNamespace.rules(this.permissions),
+    } as any);
+    this.roleBinding = new ApiObject(this, 'RoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(`${this.team}-${this.permissions}`),
+      subjects: [{ kind: 'Group', name: this.group, apiGroup: 'rbac.authorization.k8s.io' }],
+      roleRef: { kind: 'Role', name: `${this.team}-${this.permissions}`, apiGroup: 'rbac.authorization.k8s.io' },
+    } as any);
+    if (props.clusterView) {
+      this.clusterViewBinding = new ApiObject(this, 'ClusterViewBinding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `team-${this.team}-view`, labels: { ...labels } },
+        subjects: [{ kind: 'Group', name: this.group, apiGroup: 'rbac.authorization.k8s.io' }],
+        roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' },
+      } as any);
+    }
+
+    this.node.addValidation({ validate: () => this.fitProblems() });
+  }
+
+  /**
+   * The team's EKS access entry on the app's cluster, for the AWS side (`aws.EksCluster`) to create: the principal
+   * mapped into the team's group, optionally with an access policy scoped to the namespace.
+   * @returns undefined when the team has no `access`
+   */
+  public get accessEntry(): TeamAccessProfile | undefined {
+    if (!this.access) return undefined;
+    const cluster = ClusterContext.of(this);
+    if (!cluster) {
+      fail(this, 'access', this.access.principalArn, 'needs the cluster the access entry is for, and the app knows none', 'give k8s.App its cluster (App({ cluster }))');
+    }
+    return {
+      cluster: cluster.clusterName,
+      clusterName: cluster.clusterName,
+      team: this.team,
+      principalArn: this.access.principalArn,
+      kubernetesGroups: [this.group],
+      namespaces: [this.namespace],
+      ...(this.access.accessPolicy ? { accessPolicy: this.access.accessPolicy } : {}),
+    };
+  }
+
+  /** What the app's objects in this namespace ask beyond the quota and limits (checked at synth). */
+  private fitProblems(): string[] {
+    const objects: Array<{ manifest: any; path: string }> = [];
+    for (const c of this.node.root.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || c.node.scopes.includes(this)) continue;
+      const obj = c as ApiObject;
+      if (obj.metadata.namespace !== this.namespace) continue;
+      objects.push({ manifest: obj.toJson(), path: obj.node.path });
+    }
+    return quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects);
+  }
+
+  private resolveQuota(q: TeamQuota): ResolvedQuota {
+    const count = (prop: string, v: number | undefined, d: number) => {
+      const n = v ?? d;
+      if (!Number.isInteger(n) || n < 0) fail(this, `quota.${prop}`, n, 'must be a whole number, 0 or more', `use for example ${d}`);
+      return n;
+    };
+    return {
+      requestsCpu: CpuQuantity.parse(q.requestsCpu ?? '8', this, 'quota.requestsCpu'),
+      requestsMemory: MemoryQuantity.parse(q.requestsMemory ?? '16Gi', this, 'quota.requestsMemory'),
+      limitsCpu: CpuQuantity.parse(q.limitsCpu ?? '32', this, 'quota.limitsCpu'),
+      limitsMemory: MemoryQuantity.parse(q.limitsMemory ?? '16Gi', this, 'quota.limitsMemory'),
+      pods: count('pods', q.pods, 100),
+      persistentVolumeClaims: count('persistentVolumeClaims', q.persistentVolumeClaims, 20),
+      requestsStorage: MemoryQuantity.parse(q.requestsStorage ?? '500Gi', this, 'quota.requestsStorage'),
+      loadBalancers: count('loadBalancers', q.loadBalancers, 0),
+    };
+  }
+
+  private resolveLimits(l: ContainerLimits): ResolvedLimits {
+    const cpu = (prop: keyof ContainerLimits, d: string) => CpuQuantity.parse(l[prop] ?? d, this, `limits.${prop}`);
+    const mem = (prop: keyof ContainerLimits, d: string) => MemoryQuantity.parse(l[prop] ?? d, this, `limits.${prop}`);
+    const r: ResolvedLimits = {
+      defaultCpuRequest: cpu('defaultCpuRequest', '100m'),
+      defaultCpuLimit: cpu('defaultCpuLimit', '1'),
+      defaultMemoryRequest: mem('defaultMemoryRequest', '256Mi'),
+      defaultMemoryLimit: mem('defaultMemoryLimit', '256Mi'),
+      maxCpu: cpu('maxCpu', '4'),
+      maxMemory: mem('maxMemory', '8Gi'),
+      minCpu: cpu('minCpu', '10m'),
+      minMemory: mem('minMemory', '16Mi'),
+    };
+    // the API server refuses a LimitRange whose defaults fall outside [min, max] or whose default request exceeds the default limit
+    const order = (lowProp: string, low: { compare(o: any): number; toString(): string }, highProp: string, high: { toString(): string }) => {
+      if (low.compare(high) > 0) {
+        fail(this, `limits.${lowProp}`, low.toString(), `must be <= limits.${highProp} (${high})`, `lower ${lowProp} or raise ${highProp}`);
+      }
+    };
+    order('minCpu', r.minCpu, 'defaultCpuRequest', r.defaultCpuRequest);
+    order('defaultCpuRequest', r.defaultCpuRequest, 'defaultCpuLimit', r.defaultCpuLimit);
+    order('defaultCpuLimit', r.defaultCpuLimit, 'maxCpu', r.maxCpu);
+    order('minMemory', r.minMemory, 'defaultMemoryRequest', r.defaultMemoryRequest);
+    order('defaultMemoryRequest', r.defaultMemoryRequest, 'defaultMemoryLimit', r.defaultMemoryLimit);
+    order('defaultMemoryLimit', r.defaultMemoryLimit, 'maxMemory', r.maxMemory);
+    return r;
+  }
+
+  private static checkGroup(scope: IConstruct, group: string): string {
+    if (typeof group !== 'string' || group.trim() === '' || group !== group.trim()) {
+      fail(scope, 'group', group, 'must be the name of the team\'s Kubernetes group, without surrounding spaces', "use for example 'team-shop'");
+    }
+    if (group.startsWith('system:') || group.startsWith('eks:')) {
+      fail(scope, 'group', group, 'must not be a Kubernetes or EKS system group (system:, eks:): binding it would grant the team\'s rights to every member of that group',
+        "use a group of the team's own, for example 'team-shop'");
+    }
+    return group;
+  }
+
+  /** The Role rules of a permission level (never Secrets, exec, attach, RBAC, quotas' or policies' writes). */
+  private static rules(level: TeamPermissions): any[] {
+    const rules: any[] = [
+      { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'serviceaccounts', 'persistentvolumeclaims', 'events', 'resourcequotas', 'limitranges'], verbs: READ },
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets', 'daemonsets'], verbs: READ },
+      { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
+    ];
+    if (level === TeamPermissions.VIEW) return rules;
+    rules.push(
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['patch'] },
+      { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] },
+    );
+    if (level === TeamPermissions.OPERATE) return rules;
+    rules.push(
+      { apiGroups: [''], resources: ['services', 'configmaps', 'serviceaccounts', 'persistentvolumeclaims'], verbs: WRITE },
+      { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: WRITE },
+      { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
+      { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: WRITE },
+    );
+    return rules;
+  }
+}

@@ -1,0 +1,266 @@
+import { ApiObject } from 'cdk8s';
+import type { App, IOutputFile } from '../app';
+
+/**
+ * Options of a `TopologyDiagram`.
+ */
+export interface TopologyDiagramOptions {
+  /**
+   * The Markdown file's path inside the app's output folder.
+   * @default "topology.md"
+   */
+  readonly path?: string;
+  /**
+   * What the diagram is of (its heading).
+   * @default - "cluster <name>" when the app knows its cluster, else "the app"
+   */
+  readonly title?: string;
+}
+
+/**
+ * One arrow of the diagram: a connection the NetworkPolicies allow.
+ */
+export interface TopologyEdge {
+  /** The caller: `Deployment shop/web`, `CIDR 10.0.0.0/8`, `pods k8s-app=kube-dns in kube-system`, `anywhere`... */
+  readonly from: string;
+  /** The callee, named like `from`. */
+  readonly to: string;
+  /** The ports, `TCP 8080, UDP 53`, or `any port`. */
+  readonly ports: string;
+  /** The NetworkPolicy rules that allow it (`ingress of NetworkPolicy shop/api`). */
+  readonly allowedBy: string[];
+}
+
+const DIAGRAM = Symbol.for('shipshape.TopologyDiagram');
+const POD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
+
+interface PodGroup {
+  readonly key: string;
+  readonly namespace: string;
+  readonly labels: { [key: string]: string };
+}
+
+function podLabelsOf(m: any): { [key: string]: string } {
+  if (m.kind === 'Pod') return m.metadata?.labels ?? {};
+  if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
+  return m.spec?.template?.metadata?.labels ?? {};
+}
+
+/** Code-unit order (the same on every machine, unlike localeCompare). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isEmptySelector(s: any): boolean {
+  return !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
+}
+
+function selects(s: any, labels: { [key: string]: string }): boolean {
+  for (const [k, v] of Object.entries(s?.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of s?.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const values: string[] = e.values ?? [];
+    switch (e.operator) {
+      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** `k=v, k2 In (a, b)`, or `*` for an empty selector. */
+function showSelector(s: any): string {
+  const parts = [
+    ...Object.entries(s?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(s?.matchExpressions ?? []).map((e: any) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`),
+  ];
+  return parts.length ? parts.join(', ') : '*';
+}
+
+function showPorts(ports: any[] | undefined): string {
+  if (!ports || ports.length === 0) return 'any port';
+  return ports.map(p => `${p.protocol ?? 'TCP'} ${p.port ?? 'any'}${p.endPort ? `-${p.endPort}` : ''}`).sort().join(', ');
+}
+
+/** The namespace a namespaceSelector names exactly (`kubernetes.io/metadata.name`), if that is all it says. */
+function namedNamespace(s: any): string | undefined {
+  const ml = s?.matchLabels ?? {};
+  const keys = Object.keys(ml);
+  if (keys.length === 1 && keys[0] === 'kubernetes.io/metadata.name' && (s.matchExpressions ?? []).length === 0) return ml[keys[0]];
+  return undefined;
+}
+
+/**
+ * A Mermaid diagram of who talks to whom, written at synth as a Markdown file next to the app's YAML: the
+ * workloads (every pod-bearing object) as nodes, and as arrows every connection the app's NetworkPolicies allow —
+ * the receiving pods' ingress rules and the calling pods' egress rules, with their ports. Those NetworkPolicies are
+ * what the workloads' `allowFrom` / `allowTo` declarations (and ingresses, sidecars and identities) produce, and the
+ * picture is drawn from them, so the two cannot disagree. Namespace-wide policies (default deny, DNS) are listed
+ * under the picture.
+ *
+ * @example
+ * new k8s.platform.TopologyDiagram(app);   // writes dist/topology.md on app.synth()
+ */
+export class TopologyDiagram implements IOutputFile {
+  /** True when `x` is a TopologyDiagram, also one made by another copy of the shipshape library. */
+  public static isTopologyDiagram(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[DIAGRAM] === true;
+  }
+
+  /** The file's path inside the app's output folder. */
+  public readonly path: string;
+  private readonly app: App;
+  private readonly title?: string;
+
+  constructor(app: App, options: TopologyDiagramOptions = {}) {
+    Object.defineProperty(this, DIAGRAM, { value: true });
+    this.app = app;
+    this.path = options.path ?? 'topology.md';
+    this.title = options.title;
+    app.addOutputFile(this);
+  }
+
+  /** The connections the app's NetworkPolicies allow, sorted. */
+  public edges(): TopologyEdge[] {
+    return this.model().edges;
+  }
+
+  /** The Markdown file: heading, Mermaid diagram, connection table and namespace-wide policies. */
+  public produce(): string {
+    const { groups, edges, namespaceWide } = this.model();
+    const cluster = this.app.cluster;
+    const title = this.title ?? (cluster ? `cluster ${cluster.clusterName}` : 'the app');
+    const keys = new Set<string>(groups.map(g => g.key));
+    for (const e of edges) {
+      keys.add(e.from);
+      keys.add(e.to);
+    }
+    const groupKeys = new Set(groups.map(g => g.key));
+    const sorted = [...keys].sort();
+    const ids = new Map<string, string>(sorted.map((k, i) => [k, `n${i}`]));
+    const label = (s: string) => s.replace(/"/g, '#quot;');
+    const lines: string[] = ['flowchart LR'];
+    const namespaces = [...new Set(groups.map(g => g.namespace))].sort();
+    namespaces.forEach((ns, i) => {
+      lines.push(`  subgraph ns${i}["namespace ${label(ns)}"]`);
+      for (const k of sorted) {
+        const g = groups.find(x => x.key === k);
+        if (g && g.namespace === ns) lines.push(`    ${ids.get(k)}["${label(k)}"]`);
+      }
+      lines.push('  end');
+    });
+    for (const k of sorted) {
+      if (!groupKeys.has(k)) lines.push(`  ${ids.get(k)}(["${label(k)}"])`);
+    }
+    for (const e of edges) lines.push(`  ${ids.get(e.from)} -->|"${label(e.ports)}"| ${ids.get(e.to)}`);
+
+    const cell = (s: string) => s.replace(/\|/g, '\\|');
+    const out: string[] = [
+      `# Network topology of ${title}`,
+      '',
+      'Written by shipshape at synth from the NetworkPolicies in this folder: each arrow is a connection they allow',
+      '(the receiving pods\' ingress rules and the calling pods\' egress rules), so this picture and the policies cannot',
+      'disagree. A connection needs both sides: between two workloads, an arrow allowed by only one side\'s policy is',
+      'listed with that one policy below. Regenerated on every synth; do not edit.',
+      '',
+      '```mermaid',
+      ...lines,
+      '```',
+      '',
+      '## Connections',
+      '',
+    ];
+    if (edges.length === 0) {
+      out.push('No workload NetworkPolicy allows a connection.');
+    } else {
+      out.push('| from | to | ports | allowed by |', '| --- | --- | --- | --- |');
+      for (const e of edges) out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} | ${cell(e.allowedBy.join('; '))} |`);
+    }
+    out.push('', '## Namespace-wide policies', '');
+    if (namespaceWide.length === 0) out.push('None.');
+    else out.push(...namespaceWide.map(s => `- ${s}`));
+    return out.join('\n') + '\n';
+  }
+
+  private model(): { groups: PodGroup[]; edges: TopologyEdge[]; namespaceWide: string[] } {
+    const manifests: any[] = [];
+    for (const c of this.app.node.findAll()) {
+      if (ApiObject.isApiObject(c)) manifests.push((c as ApiObject).toJson());
+    }
+    const groups: PodGroup[] = manifests
+      .filter(m => POD_KINDS.includes(m?.kind) && typeof m.metadata?.name === 'string')
+      .map(m => ({ key: `${m.kind} ${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, namespace: m.metadata.namespace ?? 'default', labels: podLabelsOf(m) }));
+
+    const podsIn = (ns: string, sel: any, fallback: string): string[] => {
+      const found = groups.filter(g => g.namespace === ns && selects(sel, g.labels)).map(g => g.key);
+      return found.length ? found : [fallback];
+    };
+    const peerKeys = (peer: any, ns: string): string[] => {
+      if (peer === undefined) return ['anywhere'];
+      if (peer.ipBlock) return [`CIDR ${peer.ipBlock.cidr}${peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`];
+      if (peer.namespaceSelector) {
+        const named = namedNamespace(peer.namespaceSelector);
+        if (peer.podSelector) {
+          if (named !== undefined) return podsIn(named, peer.podSelector, `pods ${showSelector(peer.podSelector)} in ${named}`);
+          return [`pods ${showSelector(peer.podSelector)} in namespaces ${showSelector(peer.namespaceSelector)}`];
+        }
+        if (named !== undefined) return [`namespace ${named}`];
+        return [isEmptySelector(peer.namespaceSelector) ? 'all namespaces' : `namespaces ${showSelector(peer.namespaceSelector)}`];
+      }
+      if (peer.podSelector) return podsIn(ns, peer.podSelector, `pods ${showSelector(peer.podSelector)} in ${ns}`);
+      return ['anywhere'];
+    };
+
+    const merged = new Map<string, { from: string; to: string; ports: string; allowedBy: string[] }>();
+    const add = (from: string, to: string, ports: string, by: string) => {
+      const k = `${from}\u0000${to}\u0000${ports}`;
+      const e = merged.get(k);
+      if (e) {
+        if (!e.allowedBy.includes(by)) e.allowedBy.push(by);
+      } else {
+        merged.set(k, { from, to, ports, allowedBy: [by] });
+      }
+    };
+    const namespaceWide: string[] = [];
+    for (const np of manifests.filter(m => m?.kind === 'NetworkPolicy')) {
+      const ns = np.metadata?.namespace ?? 'default';
+      const name = `NetworkPolicy ${ns}/${np.metadata?.name}`;
+      const spec = np.spec ?? {};
+      const types: string[] = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+      const rulesText = (dir: 'ingress' | 'egress') => {
+        if (!types.includes(dir === 'ingress' ? 'Ingress' : 'Egress')) return undefined;
+        const rules: any[] = spec[dir] ?? [];
+        if (rules.length === 0) return `${dir}: nothing allowed`;
+        return `${dir}: ${rules.map(r => {
+          const peers: any[] = (dir === 'ingress' ? r.from : r.to) ?? [];
+          const who = peers.length ? peers.flatMap(p => peerKeys(p, ns)).join(', ') : 'anywhere';
+          return `${dir === 'ingress' ? 'from' : 'to'} ${who} (${showPorts(r.ports)})`;
+        }).join('; ')}`;
+      };
+      if (isEmptySelector(spec.podSelector)) {
+        namespaceWide.push(`${name}, every pod of ${ns}: ${[rulesText('ingress'), rulesText('egress')].filter(x => x !== undefined).join('; ')}`);
+        continue;
+      }
+      const subjects = podsIn(ns, spec.podSelector, `pods ${showSelector(spec.podSelector)} in ${ns}`);
+      if (types.includes('Ingress')) {
+        for (const rule of spec.ingress ?? []) {
+          const from: any[] = rule.from?.length ? rule.from : [undefined];
+          for (const peer of from) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(p, s, showPorts(rule.ports), `ingress of ${name}`);
+        }
+      }
+      if (types.includes('Egress')) {
+        for (const rule of spec.egress ?? []) {
+          const to: any[] = rule.to?.length ? rule.to : [undefined];
+          for (const peer of to) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(s, p, showPorts(rule.ports), `egress of ${name}`);
+        }
+      }
+    }
+    const edges = [...merged.values()]
+      .map(e => ({ ...e, allowedBy: [...e.allowedBy].sort() }))
+      .sort((a, b) => compare(a.from + '\u0000' + a.to + '\u0000' + a.ports, b.from + '\u0000' + b.to + '\u0000' + b.ports));
+    return { groups: groups.sort((a, b) => compare(a.key, b.key)), edges, namespaceWide: namespaceWide.sort() };
+  }
+}

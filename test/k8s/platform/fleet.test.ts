@@ -1,0 +1,371 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
+import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
+import { HttpIngress, IngressTls, Replicas, WebService } from '../../../lib/k8s';
+import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
+import { expectError } from '../../util/k8s';
+import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
+
+const dnsIdentity = { namespace: 'external-dns', serviceAccount: 'external-dns', roleName: 'dns', mechanism: 'pod-identity', serviceAccountAnnotations: {} };
+
+function profile(name: string, region: string, env: EnvironmentProfile, extra: Partial<ClusterProfile> = {}): ClusterProfile {
+  return cluster({ clusterName: name, region, environment: env, workloadIdentities: [dnsIdentity], ...extra });
+}
+
+function description(extraClusters: FleetDescription['clusters'] = []): FleetDescription {
+  return {
+    name: 'acme',
+    environments: [
+      { name: 'staging', profile: EnvironmentProfile.STAGING, domain: 'staging.acme.example', sync: { automated: true, prune: true, selfHeal: true } },
+      { name: 'production', profile: EnvironmentProfile.PRODUCTION, domain: 'acme.example' },
+    ],
+    clusters: [
+      { name: 'staging-eu', environment: 'staging', region: 'eu-west-1', profile: profile('staging-eu', 'eu-west-1', EnvironmentProfile.STAGING) },
+      { name: 'prod-eu', environment: 'production', region: 'eu-west-1', profile: profile('prod-eu', 'eu-west-1', EnvironmentProfile.PRODUCTION) },
+      ...extraClusters,
+    ],
+  };
+}
+
+class Shop implements IFleetWorkloads {
+  public define(scope: Construct, target: FleetTarget): void {
+    const web = new WebService(scope, 'web', {
+      image: IMAGE,
+      port: 3000,
+      profile: target.profile,
+      resources: { cpu: target.isProduction ? '500m' : '250m' },
+    });
+    const api = new WebService(scope, 'api', { image: IMAGE, profile: target.profile, replicas: target.isProduction ? Replicas.autoscale({ min: 3, max: 6 }) : undefined });
+    api.allowFrom(web);
+    new HttpIngress(scope, 'shop', { rules: [{ host: target.hostname('shop'), paths: [{ backend: web }] }], tls: IngressTls.secret('shop-tls') });
+  }
+}
+
+class Reports implements IFleetWorkloads {
+  public define(scope: Construct, target: FleetTarget): void {
+    new WebService(scope, 'reports', { image: IMAGE, profile: target.profile });
+  }
+}
+
+function fleetProps(dir: string, extra: Partial<FleetProps> = {}): FleetProps {
+  return {
+    description: description(),
+    outdir: dir,
+    gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: 'dist/fleet', targetRevision: 'main' },
+    teams: [
+      { name: 'shop', group: 'team-shop', workloads: new Shop(), quota: { requestsCpu: '16' }, access: { principalArn: 'arn:aws:iam::123456789012:role/shop' } },
+      { name: 'reports', group: 'team-reports', workloads: new Reports() },
+    ],
+    addOns: [AddOnPack.metricsServer(), AddOnPack.externalDns()],
+    ...extra,
+  };
+}
+
+function synthFleet(extra: Partial<FleetProps> = {}, dir = outdir()): { dir: string; fleet: Fleet } {
+  const fleet = new Fleet(fleetProps(dir, extra));
+  quietly(() => fleet.synth());
+  return { dir, fleet };
+}
+
+function argo(dir: string): any[] {
+  return readDocs(path.join(dir, 'argocd')).map(d => d.doc);
+}
+
+function app(docs: any[], name: string): any {
+  const a = docs.find(d => d.kind === 'Application' && d.metadata.name === name);
+  if (!a) throw new Error(`no Application ${name}`);
+  return a;
+}
+
+describe('Fleet output', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = synthFleet().dir;
+  });
+
+  test('one folder per cluster, with a platform folder and one per team, and the Argo CD folder', () => {
+    expect(fs.readdirSync(dir).sort()).toEqual(['.shipshape', 'argocd', 'prod-eu', 'staging-eu']);
+    for (const c of ['staging-eu', 'prod-eu']) {
+      expect(fs.readdirSync(path.join(dir, c)).sort()).toEqual(['.shipshape', 'platform', 'reports', 'shop', 'topology.md']);
+    }
+  });
+
+  test('each cluster folder holds the team namespaces with their guard rails', () => {
+    const kinds = readDocs(path.join(dir, 'prod-eu', 'platform')).map(d => `${d.doc.kind} ${d.doc.metadata.namespace ?? ''}/${d.doc.metadata.name}`).sort();
+    expect(kinds).toEqual(expect.arrayContaining([
+      'Namespace /shop', 'ResourceQuota shop/shop-quota', 'LimitRange shop/shop-limits', 'NetworkPolicy shop/shop-default-deny',
+      'NetworkPolicy shop/shop-allow-dns', 'Role shop/shop-operate', 'RoleBinding shop/shop-operate', 'Namespace /reports', 'StorageClass /gp3', 'IngressClass /alb',
+    ]));
+  });
+
+  test('the Argo CD objects are valid against the Argo CD CRD schemas', () => {
+    const docs = argo(dir);
+    expect(docs.map(d => d.kind).sort()).toEqual(expect.arrayContaining(['AppProject', 'Application']));
+    if (!SHARED_SCHEMAS) {
+      // without ../shared/schemas custom resources are not validated (test/util/global-setup.ts says so once per run)
+      return;
+    }
+    expectValid(docs);
+  });
+
+  test('every Application of a cluster folder points at a folder of that cluster that exists and holds YAML, without recursing', () => {
+    const apps = argo(dir).filter(d => d.kind === 'Application' && d.spec.source.path);
+    expect(apps.map(a => a.metadata.name).sort()).toEqual(['prod-eu-platform', 'prod-eu-reports', 'prod-eu-shop', 'staging-eu-platform', 'staging-eu-reports', 'staging-eu-shop']);
+    for (const a of apps) {
+      const rel = a.spec.source.path.replace(/^dist\/fleet\//, '');
+      expect(a.spec.source.path.startsWith('dist/fleet/')).toBe(true);
+      expect(fs.readdirSync(path.join(dir, rel)).filter(f => f.endsWith('.yaml')).length).toBeGreaterThan(0);
+      expect(a.spec.source.directory).toEqual({ recurse: false });
+      expect(a.spec.source.repoURL).toBe('https://github.com/acme/platform.git');
+      expect(a.spec.source.targetRevision).toBe('main');
+      expect(a.spec.destination.name).toBe(a.metadata.labels['shipshape.io/cluster']);
+    }
+  });
+
+  test('sync follows the environment: automated with prune and self-heal in staging, manual in production', () => {
+    const docs = argo(dir);
+    expect(app(docs, 'staging-eu-shop').spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'] });
+    expect(app(docs, 'prod-eu-shop').spec.syncPolicy).toEqual({ syncOptions: ['PruneLast=true'] });
+  });
+
+  test('add-ons sync first, then namespaces and the platform folder, then the teams', () => {
+    const docs = argo(dir);
+    const wave = (n: string) => app(docs, n).metadata.annotations['argocd.argoproj.io/sync-wave'];
+    expect([wave('prod-eu-metrics-server'), wave('prod-eu-platform'), wave('prod-eu-shop')]).toEqual(['-2', '-1', '0']);
+    const ns = readDocs(path.join(dir, 'prod-eu', 'platform')).find(d => d.doc.kind === 'Namespace')!.doc;
+    expect(ns.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+  });
+
+  test('add-ons are Helm Applications at their pinned version, on every cluster, with per-cluster values', () => {
+    const docs = argo(dir);
+    for (const c of ['staging-eu', 'prod-eu']) {
+      expect(app(docs, `${c}-metrics-server`).spec.source).toEqual({
+        repoURL: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', targetRevision: '3.12.2', helm: { releaseName: 'metrics-server' },
+      });
+      const dns = app(docs, `${c}-external-dns`).spec;
+      expect(dns.project).toBe('acme-add-ons');
+      expect(dns.destination).toEqual({ name: c, namespace: 'external-dns' });
+      expect(dns.source.helm.parameters).toEqual(expect.arrayContaining([{ name: 'txtOwnerId', value: c }]));
+      expect(dns.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
+    }
+  });
+
+  test('a team\'s AppProject: its repository, its namespace on its clusters, nothing cluster-scoped, no guard-rail kind', () => {
+    const p = argo(dir).find(d => d.kind === 'AppProject' && d.metadata.name === 'acme-shop');
+    expect(p.spec.sourceRepos).toEqual(['https://github.com/acme/platform.git']);
+    expect(p.spec.destinations).toEqual([{ name: 'staging-eu', namespace: 'shop' }, { name: 'prod-eu', namespace: 'shop' }]);
+    expect(p.spec.clusterResourceWhitelist).toEqual([]);
+    expect(p.spec.namespaceResourceBlacklist.map((k: any) => k.kind)).toEqual(['ResourceQuota', 'LimitRange', 'Role', 'RoleBinding']);
+    expect(app(argo(dir), 'prod-eu-shop').spec.project).toBe('acme-shop');
+  });
+
+  test('the platform project may create the platform folders\' cluster-scoped kinds; the add-on project reads only chart repositories', () => {
+    const docs = argo(dir);
+    const platform = docs.find(d => d.metadata.name === 'acme-platform');
+    expect(platform.spec.clusterResourceWhitelist.map((k: any) => k.kind)).toEqual(['Namespace', 'StorageClass', 'IngressClass', 'ClusterRoleBinding']);
+    const addOns = docs.find(d => d.metadata.name === 'acme-add-ons');
+    expect(addOns.spec.sourceRepos).toEqual(['https://kubernetes-sigs.github.io/external-dns/', 'https://kubernetes-sigs.github.io/metrics-server/']);
+  });
+
+  test('one topology diagram per cluster, whose arrows are the connections its NetworkPolicies allow', () => {
+    for (const c of ['staging-eu', 'prod-eu']) {
+      const md = fs.readFileSync(path.join(dir, c, 'topology.md'), 'utf-8');
+      expect(md).toMatch(new RegExp(`^# Network topology of cluster ${c} `));
+      const fromPolicies = connectionsFromPolicies(readDocs(path.join(dir, c)).map(d => d.doc));
+      expect(fromPolicies).toContain('Deployment shop/web | Deployment shop/api | TCP 8080');
+      expect(connectionsFromDiagram(md)).toEqual(fromPolicies);
+    }
+  });
+
+  test('staging and production differ where the environment says (replicas, autoscaling, resources, hostnames) and nowhere else', () => {
+    const read = (c: string) => new Map(readDocs(path.join(dir, c, 'shop')).map(d => [d.file, d.doc]));
+    const staging = read('staging-eu');
+    const prod = read('prod-eu');
+    expect([...staging.keys()].sort()).toEqual([...prod.keys()].sort());
+    const normalize = (d: any) => {
+      const x = JSON.parse(JSON.stringify(d));
+      if (x.kind === 'HorizontalPodAutoscaler') {
+        delete x.spec.minReplicas;
+        delete x.spec.maxReplicas;
+      }
+      if (x.kind === 'Deployment') for (const c of x.spec.template.spec.containers) delete c.resources;
+      if (x.kind === 'Ingress') {
+        for (const r of x.spec.rules) delete r.host;
+        for (const t of x.spec.tls ?? []) delete t.hosts;
+      }
+      return x;
+    };
+    const differing: string[] = [];
+    for (const [file, doc] of staging) if (JSON.stringify(normalize(doc)) !== JSON.stringify(normalize(prod.get(file)))) differing.push(file);
+    expect(differing).toEqual([]);
+    expect(staging.get('HorizontalPodAutoscaler.api.k8s.yaml').spec).toEqual(expect.objectContaining({ minReplicas: 2, maxReplicas: 4 }));
+    expect(prod.get('HorizontalPodAutoscaler.api.k8s.yaml').spec).toEqual(expect.objectContaining({ minReplicas: 3, maxReplicas: 6 }));
+    expect(staging.get('Ingress.shop.k8s.yaml').spec.rules[0].host).toBe('shop.staging.acme.example');
+    expect(prod.get('Ingress.shop.k8s.yaml').spec.rules[0].host).toBe('shop.acme.example');
+    expect(prod.get('Deployment.web.k8s.yaml').spec.template.spec.containers[0].resources.requests.cpu).toBe('500m');
+  });
+
+  test('the fleet records its folders', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'fleet.json'), 'utf-8'))).toEqual({ format: 'shipshape-fleet/v1', folders: ['argocd', 'prod-eu', 'staging-eu'] });
+  });
+});
+
+describe('Fleet', () => {
+  test('adding a cluster is one line: a new folder and its Applications, the other clusters unchanged', () => {
+    const before = synthFleet().dir;
+    const after = synthFleet({ description: description([{ name: 'prod-us', environment: 'production', region: 'us-east-1', profile: profile('prod-us', 'us-east-1', EnvironmentProfile.PRODUCTION) }]) }).dir;
+    expect(fs.existsSync(path.join(after, 'prod-us', 'shop'))).toBe(true);
+    expect(argo(after).filter(d => d.metadata.labels?.['shipshape.io/cluster'] === 'prod-us').map(d => d.metadata.name).sort())
+      .toEqual(['prod-us-external-dns', 'prod-us-metrics-server', 'prod-us-platform', 'prod-us-reports', 'prod-us-shop']);
+    for (const c of ['prod-eu', 'staging-eu']) {
+      const files = (d: string) => readDocs(path.join(d, c)).map(x => JSON.stringify(x));
+      expect(files(after)).toEqual(files(before));
+    }
+  });
+
+  test('two clusters of one environment get the same team folders (only the cluster\'s own facts differ)', () => {
+    const { dir } = synthFleet({ description: description([{ name: 'prod-eu-2', environment: 'production', region: 'eu-west-1', profile: profile('prod-eu-2', 'eu-west-1', EnvironmentProfile.PRODUCTION) }]) });
+    for (const team of ['shop', 'reports']) {
+      expect(readDocs(path.join(dir, 'prod-eu-2', team))).toEqual(readDocs(path.join(dir, 'prod-eu', team)));
+    }
+  });
+
+  test('a cluster dropped from the fleet loses the files shipshape wrote in its folder', () => {
+    const dir = outdir();
+    synthFleet({ description: description([{ name: 'prod-us', environment: 'production', region: 'us-east-1', profile: profile('prod-us', 'us-east-1', EnvironmentProfile.PRODUCTION) }]) }, dir);
+    fs.writeFileSync(path.join(dir, 'prod-us', 'notes.txt'), 'mine');
+    synthFleet({}, dir);
+    expect(fs.readdirSync(path.join(dir, 'prod-us'))).toEqual(['notes.txt']);
+    expect(argo(dir).some(d => d.metadata.name.startsWith('prod-us-'))).toBe(false);
+  });
+
+  test('a team limited to some environments runs only on their clusters', () => {
+    const { dir } = synthFleet({ teams: [{ name: 'reports', group: 'team-reports', workloads: new Reports(), environments: ['staging'] }] });
+    expect(fs.existsSync(path.join(dir, 'staging-eu', 'reports'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'prod-eu', 'reports'))).toBe(false);
+    const p = argo(dir).find(d => d.metadata.name === 'acme-reports');
+    expect(p.spec.destinations).toEqual([{ name: 'staging-eu', namespace: 'reports' }]);
+  });
+
+  test('a team that defines nothing on a cluster gets no Application there', () => {
+    class OnlyStaging implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        if (target.environment === 'staging') new WebService(scope, 'tool', { image: IMAGE, profile: target.profile });
+      }
+    }
+    const { dir } = synthFleet({ teams: [{ name: 'tools', group: 'team-tools', workloads: new OnlyStaging() }] });
+    const names = argo(dir).filter(d => d.kind === 'Application').map(d => d.metadata.name);
+    expect(names).toContain('staging-eu-tools');
+    expect(names).not.toContain('prod-eu-tools');
+  });
+
+  test('access entries: one per team with access and cluster, as plain values for the AWS side', () => {
+    const fleet = new Fleet(fleetProps(outdir()));
+    expect(fleet.accessEntries).toEqual([
+      { cluster: 'staging-eu', clusterName: 'staging-eu', team: 'shop', principalArn: 'arn:aws:iam::123456789012:role/shop', kubernetesGroups: ['team-shop'], namespaces: ['shop'] },
+      { cluster: 'prod-eu', clusterName: 'prod-eu', team: 'shop', principalArn: 'arn:aws:iam::123456789012:role/shop', kubernetesGroups: ['team-shop'], namespaces: ['shop'] },
+    ]);
+  });
+
+  test('a cluster with an API server URL is addressed by server', () => {
+    const d = description();
+    const { dir } = synthFleet({ description: { ...d, clusters: [{ ...d.clusters[0], argoCdServer: 'https://staging.eks.example' }, d.clusters[1]] } });
+    expect(app(argo(dir), 'staging-eu-shop').spec.destination).toEqual({ server: 'https://staging.eks.example', namespace: 'shop' });
+  });
+
+  test('the outdir defaults to $CDK8S_OUTDIR', () => {
+    const before = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = '/tmp/somewhere';
+    try {
+      expect(new Fleet({ ...fleetProps(''), outdir: undefined }).outdir).toBe('/tmp/somewhere');
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+    }
+  });
+
+  test('brand check', () => {
+    expect(Fleet.isFleet(new Fleet(fleetProps(outdir())))).toBe(true);
+    expect(Fleet.isFleet({})).toBe(false);
+  });
+});
+
+describe('Fleet validation', () => {
+  test('an object of a team outside the team\'s namespace is refused at synth, before anything is written', () => {
+    class Stray implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new WebService(scope, 'api', { image: IMAGE, namespace: 'elsewhere', profile: target.profile });
+      }
+    }
+    const dir = outdir();
+    const fleet = new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Stray() }] }));
+    expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster staging-eu: [shop] shop/api/Deployment: metadata.namespace ("elsewhere") of Deployment api is not team shop\'s namespace (shop)');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('a cluster-scoped object of a team is refused unless the team is allowed its kind', () => {
+    class Scoped implements IFleetWorkloads {
+      public define(scope: Construct): void {
+        new ApiObject(scope, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'shop-high' }, value: 1000 } as any);
+      }
+    }
+    const teams = (allowed: boolean) => [{ name: 'shop', group: 'team-shop', workloads: new Scoped(), ...(allowed ? { clusterResources: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }] } : {}) }];
+    expect(errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), { teams: teams(false) })).synth())))
+      .toContain('shop/pc: kind ("PriorityClass") is cluster-scoped, and team shop\'s Argo CD project allows no cluster-scoped kind but none');
+    const { dir } = synthFleet({ teams: teams(true) });
+    expect(argo(dir).find(d => d.metadata.name === 'acme-shop').spec.clusterResourceWhitelist).toEqual([{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
+  });
+
+  test('a chart inside a team\'s chart is refused (it would move the folders Argo CD points at)', () => {
+    class Nested implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new WebService(new Chart(scope, 'inner'), 'api', { image: IMAGE, namespace: 'shop', profile: target.profile });
+      }
+    }
+    expect(errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Nested() }] })).synth())))
+      .toContain('cluster staging-eu: shop/inner: a chart inside a chart is not supported in a fleet');
+  });
+
+  test('quota errors name the cluster', () => {
+    const fleet = new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop(), quota: { requestsCpu: '1' } }] }));
+    expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster prod-eu: [platform/shop] platform/shop: quota.requestsCpu ("1") of namespace shop is less than its workloads need');
+  });
+
+  test('hostname() without a domain is refused', () => {
+    const d = description();
+    const noDomain = { ...d, environments: d.environments.map(e => ({ ...e, domain: undefined })) };
+    expectError(() => new Fleet(fleetProps(outdir(), { description: noDomain, addOns: [] })),
+      /fleet target staging-eu\/shop: domain \(undefined\) is not set for cluster staging-eu nor for environment staging, so hostname\("shop"\) has no domain/);
+  });
+
+  test.each([
+    ['two teams with one name', { teams: [{ name: 'shop', group: 'a', workloads: new Reports() }, { name: 'shop', group: 'b', workloads: new Reports() }] }, /fleet\/acme: teams\[1\].name \("shop"\) is the name of another team/],
+    ['two teams in one namespace', { teams: [{ name: 'a', group: 'a', workloads: new Reports(), namespace: 'x' }, { name: 'b', group: 'b', workloads: new Reports(), namespace: 'x' }] }, /teams\[1\].namespace \("x"\) is also team a's namespace/],
+    ['a team named platform', { teams: [{ name: 'platform', group: 'a', workloads: new Reports() }] }, /teams\[0\].name \("platform"\) is the name of the platform folder of every cluster/],
+    ['a team in an unknown environment', { teams: [{ name: 'a', group: 'a', workloads: new Reports(), environments: ['qa'] }] }, /teams\[0\].environments\[0\] \("qa"\) is not an environment of the fleet \(staging, production\)/],
+    ['a team without workloads', { teams: [{ name: 'a', group: 'a', workloads: {} as any }] }, /teams\[0\].workloads \(\{\}\) must implement IFleetWorkloads/],
+    ['a Git path outside the repository', { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: '../fleet' } }, /fleet\/acme: gitOps.path \("..\/fleet"\) must be the output folder's path relative to the repository root/],
+    ['an absolute Git path', { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: '/dist' } }, /gitOps.path \("\/dist"\)/],
+    ['no repository', { gitOps: { repoUrl: '', path: 'dist' } }, /gitOps.repoUrl \(""\) must be the Git repository the output is committed to/],
+    ['two packs with one name', { addOns: [AddOnPack.metricsServer(), AddOnPack.metricsServer()] }, /addOns\[1\].name \("metrics-server"\) is the name of another add-on pack/],
+    ['a pack in an unknown environment', { addOns: [AddOnPack.metricsServer({ environments: ['qa'] })] }, /addOns\[0\].environments\[0\] \("qa"\) is not an environment of the fleet/],
+    ['two packs installing one release', {
+      addOns: [AddOnPack.metricsServer(), AddOnPack.helm({ name: 'ms2', repository: 'https://x.example', chart: 'metrics-server', version: '1.0.0', namespace: 'kube-system', releaseName: 'metrics-server' })],
+    }, /fleet\/acme\/add-ons\/ms2: releaseName \("kube-system\/metrics-server"\) is also installed on cluster staging-eu by pack metrics-server/],
+  ])('%s is refused', (_what, extra, message) => {
+    expectError(() => new Fleet(fleetProps(outdir(), extra as Partial<FleetProps>)), message);
+  });
+
+  test('a cluster named like the Argo CD folder is refused', () => {
+    const d = description();
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ ...d.clusters[0], name: 'argocd', profile: profile('argocd', 'eu-west-1', EnvironmentProfile.STAGING) }] } })),
+      /fleet\/acme: gitOps.folder \("argocd"\) is also the name of cluster argocd/);
+  });
+
+  test('an add-on needing an identity the cluster lacks is refused, naming the cluster', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { addOns: [AddOnPack.awsLoadBalancerController()] })),
+      /fleet\/acme\/add-ons\/aws-load-balancer-controller: identity \("kube-system\/aws-load-balancer-controller"\) is not a workload identity of cluster staging-eu/);
+  });
+});

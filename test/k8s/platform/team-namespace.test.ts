@@ -1,0 +1,267 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
+import { cluster, errorOf, IMAGE, quietly } from './fixtures';
+import { App, NetworkPeer, Replicas, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { expectError } from '../../util/k8s';
+import { expectValid } from '../../util/schema';
+
+function setup(props: Partial<TeamNamespaceProps> = {}, withCluster = true) {
+  const app = new App(withCluster ? { cluster: cluster() } : {});
+  const platform = new Chart(app, 'platform');
+  const team = new TeamNamespace(platform, 'shop', { team: 'shop', group: 'team-shop', ...props });
+  const chart = new Chart(app, 'shop', { namespace: team.namespace });
+  return { app, platform, team, chart };
+}
+
+function objects(app: App): any[] {
+  return quietly(() => {
+    const text = app.synthYaml();
+    return YAML.parseAllDocuments(text).map((d: any) => d.toJS()).filter(Boolean);
+  });
+}
+
+function find(docs: any[], kind: string, name?: string): any {
+  const d = docs.find(x => x.kind === kind && (name === undefined || x.metadata.name === name));
+  if (!d) throw new Error(`no ${kind} ${name ?? ''}`);
+  return d;
+}
+
+describe('TeamNamespace defaults', () => {
+  test('the Namespace enforces, warns and audits restricted, pinned to the cluster version, and carries the team label', () => {
+    const docs = objects(setup().app);
+    const ns = find(docs, 'Namespace', 'shop');
+    expect(ns.metadata.labels).toEqual(expect.objectContaining({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'v1.33',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'v1.33',
+      'shipshape.io/team': 'shop',
+    }));
+    expect(ns.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+  });
+
+  test('without a known cluster the Pod Security version is "latest" and a note says how to pin it', () => {
+    const { app, team } = setup({}, false);
+    const ns = find(objects(app), 'Namespace', 'shop');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('latest');
+    expect(team.node.metadata.map(m => m.data)).toEqual([expect.stringContaining('give k8s.App its cluster to pin them')]);
+  });
+
+  test('the namespace defaults to the team name and can be named', () => {
+    expect(setup().team.namespace).toBe('shop');
+    expect(setup({ namespace: 'shop-prod' }).team.namespace).toBe('shop-prod');
+  });
+
+  test('ResourceQuota: requests, limits, pods, claims, storage, no load balancer, no node port', () => {
+    const q = find(objects(setup().app), 'ResourceQuota');
+    expect(q.metadata).toEqual(expect.objectContaining({ name: 'shop-quota', namespace: 'shop' }));
+    expect(q.spec.hard).toEqual({
+      'requests.cpu': '8',
+      'requests.memory': '16Gi',
+      'limits.cpu': '32',
+      'limits.memory': '16Gi',
+      'pods': '100',
+      'persistentvolumeclaims': '20',
+      'requests.storage': '500Gi',
+      'services.loadbalancers': '0',
+      'services.nodeports': '0',
+    });
+  });
+
+  test('ResourceQuota values can be set', () => {
+    const q = find(objects(setup({ quota: { requestsCpu: '20', pods: 40, loadBalancers: 1 } }).app), 'ResourceQuota');
+    expect(q.spec.hard).toEqual(expect.objectContaining({ 'requests.cpu': '20', 'pods': '40', 'services.loadbalancers': '1' }));
+  });
+
+  test('LimitRange: container defaults, maximum and minimum', () => {
+    const l = find(objects(setup().app), 'LimitRange');
+    expect(l.spec.limits).toEqual([{
+      type: 'Container',
+      default: { cpu: '1', memory: '256Mi' },
+      defaultRequest: { cpu: '100m', memory: '256Mi' },
+      max: { cpu: '4', memory: '8Gi' },
+      min: { cpu: '10m', memory: '16Mi' },
+    }]);
+  });
+
+  test('default deny in both directions, and DNS egress to kube-dns on 53 UDP and TCP', () => {
+    const docs = objects(setup().app);
+    expect(find(docs, 'NetworkPolicy', 'shop-default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(find(docs, 'NetworkPolicy', 'shop-allow-dns').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      }],
+    });
+  });
+
+  test('RBAC: the group is bound to a namespace-scoped Role; nothing cluster-wide by default', () => {
+    const docs = objects(setup().app);
+    const binding = find(docs, 'RoleBinding');
+    expect(binding.metadata.namespace).toBe('shop');
+    expect(binding.subjects).toEqual([{ kind: 'Group', name: 'team-shop', apiGroup: 'rbac.authorization.k8s.io' }]);
+    expect(binding.roleRef).toEqual({ kind: 'Role', name: 'shop-operate', apiGroup: 'rbac.authorization.k8s.io' });
+    expect(find(docs, 'Role', 'shop-operate').metadata.namespace).toBe('shop');
+    expect(docs.filter(d => d.kind === 'ClusterRoleBinding' || d.kind === 'ClusterRole')).toEqual([]);
+  });
+
+  test('clusterView binds the group to view cluster-wide, and to nothing wider', () => {
+    const crb = find(objects(setup({ clusterView: true }).app), 'ClusterRoleBinding');
+    expect(crb.metadata.name).toBe('team-shop-view');
+    expect(crb.roleRef).toEqual({ kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' });
+  });
+
+  test.each([TeamPermissions.VIEW, TeamPermissions.OPERATE, TeamPermissions.EDIT])('permissions %s: no Secrets, exec, attach, wildcard, RBAC or guard-rail writes', (level) => {
+    const role = find(objects(setup({ permissions: level }).app), 'Role');
+    const granted = (resource: string, verb: string) => role.rules.some((r: any) => r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const r of role.rules) {
+      expect(r.apiGroups).not.toContain('*');
+      expect(r.resources).not.toContain('*');
+      expect(r.verbs).not.toContain('*');
+      expect(r.resources).not.toEqual(expect.arrayContaining(['secrets']));
+      expect(r.resources).not.toEqual(expect.arrayContaining(['pods/exec']));
+      expect(r.resources).not.toEqual(expect.arrayContaining(['pods/attach']));
+      expect(r.apiGroups).not.toContain('rbac.authorization.k8s.io');
+    }
+    for (const rail of ['resourcequotas', 'limitranges', 'networkpolicies']) expect(granted(rail, 'update') || granted(rail, 'delete') || granted(rail, 'create')).toBe(false);
+    expect(granted('pods', 'create')).toBe(false);
+    expect(granted('pods', 'get')).toBe(true);
+    expect(granted('pods', 'delete')).toBe(level !== TeamPermissions.VIEW);
+    expect(granted('deployments/scale', 'update')).toBe(level !== TeamPermissions.VIEW);
+    expect(granted('deployments', 'create')).toBe(level === TeamPermissions.EDIT);
+  });
+
+  test('the objects are schema-valid and pass the namespace rules of the policy pack without a finding', () => {
+    const docs = objects(setup({ clusterView: true }).app);
+    expectValid(docs);
+    const report = new PolicyEngine({ packs: [new KubernetesPack()] })
+      .check(docs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace })));
+    expect(report.findings.map(f => `${f.ruleId} ${f.kind}/${f.name}: ${f.message}`)).toEqual([]);
+  });
+
+  test('accessEntry: the principal mapped into the group, scoped to the namespace, for the AWS side', () => {
+    const { team } = setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/team-shop' } });
+    expect(team.accessEntry).toEqual({
+      cluster: 'shop-prod',
+      clusterName: 'shop-prod',
+      team: 'shop',
+      principalArn: 'arn:aws:iam::123456789012:role/team-shop',
+      kubernetesGroups: ['team-shop'],
+      namespaces: ['shop'],
+    });
+    expect(setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/team-shop', accessPolicy: 'AmazonEKSViewPolicy' } }).team.accessEntry?.accessPolicy).toBe('AmazonEKSViewPolicy');
+    expect(setup().team.accessEntry).toBeUndefined();
+  });
+
+  test('brand check', () => {
+    expect(TeamNamespace.isTeamNamespace(setup().team)).toBe(true);
+    expect(TeamNamespace.isTeamNamespace({})).toBe(false);
+  });
+});
+
+describe('TeamNamespace validation', () => {
+  test('a system group is refused', () => {
+    expectError(() => setup({ group: 'system:authenticated' }), /platform\/shop: group \("system:authenticated"\) must not be a Kubernetes or EKS system group/);
+  });
+
+  test('a shared namespace is refused', () => {
+    expectError(() => setup({ namespace: 'kube-system' }), /platform\/shop: namespace \("kube-system"\) is a namespace every cluster has and shares/);
+  });
+
+  test('an access principal that is not an IAM ARN is refused', () => {
+    expectError(() => setup({ access: { principalArn: 'team-shop' } }), /platform\/shop: access.principalArn \("team-shop"\) must be an IAM role or user ARN/);
+  });
+
+  test('a cluster-admin access policy is refused', () => {
+    expectError(() => setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/x', accessPolicy: 'AmazonEKSClusterAdminPolicy' } }),
+      /access.accessPolicy \("AmazonEKSClusterAdminPolicy"\) must be a namespace-scoped EKS access policy .* never cluster-admin/);
+  });
+
+  test('an access entry needs the cluster', () => {
+    const { team } = setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/x' } }, false);
+    expectError(() => team.accessEntry, /platform\/shop: access \("arn:aws:iam::123456789012:role\/x"\) needs the cluster the access entry is for/);
+  });
+
+  test('limit defaults outside min and max are refused', () => {
+    expectError(() => setup({ limits: { defaultCpuLimit: '8' } }), /platform\/shop: limits.defaultCpuLimit \("8"\) must be <= limits.maxCpu \(4\)/);
+    expectError(() => setup({ limits: { defaultMemoryRequest: '1Gi' } }), /limits.defaultMemoryRequest \("1Gi"\) must be <= limits.defaultMemoryLimit \(256Mi\)/);
+  });
+
+  test('a negative pod count is refused', () => {
+    expectError(() => setup({ quota: { pods: -1 } }), /platform\/shop: quota.pods \(-1\) must be a whole number, 0 or more/);
+  });
+});
+
+describe('workloads must fit the team namespace', () => {
+  test('requests at the autoscaler maximum plus roll-out surge beyond the quota are refused with the numbers', () => {
+    const { app, chart } = setup({ quota: { requestsCpu: '2' } });
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.autoscale({ min: 3, max: 8 }) });
+    const msg = errorOf(() => objects(app));
+    expect(msg).toContain('platform/shop: quota.requestsCpu ("2") of namespace shop is less than its workloads need at their most pods '
+      + '(2500m: Deployment shop/api 10 pod(s) (8 replicas at the autoscaler\'s maximum + 2 roll-out surge) x 250m)');
+    expect(msg).toContain('raise quota.requestsCpu to at least 2500m');
+  });
+
+  test('the same workloads fit a quota large enough', () => {
+    const { app, chart } = setup({ quota: { requestsCpu: '2500m' } });
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.autoscale({ min: 3, max: 8 }) });
+    expect(objects(app).some(d => d.kind === 'Deployment')).toBe(true);
+  });
+
+  test('the sum over workloads counts: limits.cpu and pods', () => {
+    const { app, chart } = setup({ quota: { limitsCpu: '7', pods: 12 } });
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(4) });
+    new Worker(chart, 'jobs', { image: IMAGE, scaling: WorkerScaling.fixed(3) });
+    const msg = errorOf(() => objects(app));
+    expect(msg).toContain('quota.limitsCpu ("7") of namespace shop is less than its workloads need at their most pods '
+      + '(9: Deployment shop/api 5 pod(s) (4 replica(s) + 1 roll-out surge) x 1; Deployment shop/jobs 4 pod(s) (3 replica(s) + 1 roll-out surge) x 1)');
+    expect(msg).not.toContain('quota.pods');
+  });
+
+  test('a container above the LimitRange maximum is refused with the numbers', () => {
+    const { app, chart } = setup({ limits: { maxCpu: '2' }, quota: { requestsCpu: '100', limitsCpu: '100' } });
+    new WebService(chart, 'api', { image: IMAGE, resources: { cpu: '1', cpuLimit: '3' } });
+    const msg = errorOf(() => objects(app));
+    expect(msg).toContain('shop/api/Deployment: spec.template.spec.containers[0].resources.limits.cpu (3) of container "app" of Deployment shop/api '
+      + 'is above the namespace\'s LimitRange maximum per container (cpu 2), so the API server would refuse the pod; lower the container\'s cpu limit to 2 or less, or raise limits.maxCpu of platform/shop');
+  });
+
+  test('a container without a cpu limit takes the namespace default, which must cover its request', () => {
+    const { app, chart } = setup({ limits: { defaultCpuLimit: '500m' }, quota: { requestsCpu: '100', limitsCpu: '100' } });
+    new WebService(chart, 'api', { image: IMAGE, resources: { cpu: '750m', cpuLimit: 'none' } });
+    expect(errorOf(() => objects(app))).toContain('resources.requests.cpu (750m) of container "app" of Deployment shop/api is above the container\'s cpu limit (500m, the namespace default)');
+  });
+
+  test('volume claims of a StatefulService count against claims and storage', () => {
+    const { app, chart } = setup({ quota: { requestsStorage: '50Gi' } });
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 3, volumes: [{ name: 'data', size: '20Gi', mountPath: '/data' }] });
+    expect(errorOf(() => objects(app))).toContain('quota.requestsStorage ("50Gi") of namespace shop is less than its workloads need at their most pods (60Gi: StatefulSet shop/db 3 x 20Gi (claim template data))');
+  });
+
+  test('objects of other namespaces do not count', () => {
+    const { app, chart } = setup({ quota: { requestsCpu: '1' } });
+    const other = new Chart(app, 'other', { namespace: 'other' });
+    new WebService(other, 'big', { image: IMAGE, replicas: Replicas.fixed(8) });
+    new WebService(chart, 'small', { image: IMAGE, replicas: Replicas.fixed(3) });
+    expect(objects(app).filter(d => d.kind === 'Deployment').length).toBe(2);
+  });
+
+  test('a LoadBalancer Service beyond the quota is refused', () => {
+    const { app, chart } = setup();
+    new ApiObject(chart, 'lb', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }], selector: { app: 'x' } } });
+    expect(errorOf(() => objects(app))).toContain('platform/shop: quota.loadBalancers (0) of namespace shop is less than its Services of type LoadBalancer (1)');
+  });
+
+  test('workloads declared with peers still render their NetworkPolicy in the team namespace', () => {
+    const { app, chart } = setup();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    api.allowFrom(NetworkPeer.namespace('shop'));
+    expect(find(objects(app), 'NetworkPolicy', 'api').metadata.namespace).toBe('shop');
+  });
+});
