@@ -141,7 +141,8 @@ project.package.addField('peerDependenciesMeta', {
   'cdktf': { optional: true },
   '@cdktf/provider-aws': { optional: true },
 });
-project.npmignore?.exclude('/dist/', '/examples/', '/bench/', '/scripts/', '/.ci/');
+// pkg/ holds the generated bindings (npm run bindings) and jsii-pacmak's packages: never inside the npm tarball.
+project.npmignore?.exclude('/dist/', '/examples/', '/bench/', '/scripts/', '/.ci/', '/pkg/');
 project.npmignore?.include('/bin/');
 
 // `npm run synth`: synthesize every example into dist/<example>/.

@@ -62,6 +62,8 @@ function main(): void {
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO))[0];
     const tarball = path.join(work, packed.filename);
     process.stdout.write(`packed ${packed.filename}: ${(packed.size / 1e6).toFixed(2)} MB, ${packed.entryCount} files\n`);
+    const stray = packed.files.map((f: { path: string }) => f.path).filter((f: string) => /^(pkg|dist|test|examples)\//.test(f));
+    check(stray.length === 0, `the tarball holds no build output, tests or examples${stray.length ? ` (found ${stray.slice(0, 3).join(', ')})` : ''}`);
 
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf-8'));
     const pin = (name: string) => pkg.devDependencies[name];
