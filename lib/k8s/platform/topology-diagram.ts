@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { fail } from '../../core/errors';
 import type { App, IOutputFile } from '../app';
 
 /**
@@ -117,6 +118,9 @@ export class TopologyDiagram implements IOutputFile {
 
   constructor(app: App, options: TopologyDiagramOptions = {}) {
     Object.defineProperty(this, DIAGRAM, { value: true });
+    if (!app || typeof (app as any).addOutputFile !== 'function') {
+      fail('TopologyDiagram', 'app', app?.node?.path ?? app, 'must be a shipshape k8s.App (it writes the diagram into its output folder)', 'create the app with new k8s.App()');
+    }
     this.app = app;
     this.path = options.path ?? 'topology.md';
     this.title = options.title;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App as Cdk8sApp, Chart } from 'cdk8s';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, IMAGE, outdir, quietly, readDocs, workloadNodes } from './fixtures';
 import { App, HttpIngress, IngressTls, NetworkPeer, WebService, Worker } from '../../../lib/k8s';
 import { TopologyDiagram } from '../../../lib/k8s/platform';
@@ -112,6 +112,10 @@ describe('TopologyDiagram', () => {
     quietly(() => shop(dir).app.synth());
     quietly(() => shop(dir, false).app.synth());
     expect(fs.existsSync(path.join(dir, 'topology.md'))).toBe(false);
+  });
+
+  test('a plain cdk8s App is refused (it has no output folder of its own to write into)', () => {
+    expectError(() => new TopologyDiagram(new Cdk8sApp() as any), /TopologyDiagram: app \(""\) must be a shipshape k8s.App/);
   });
 
   test('brand check', () => {
