@@ -361,6 +361,16 @@ describe('facts flow from the cluster', () => {
     void app;
   });
 
+  test('workloads take the cluster\'s environment as their profile unless they name one', () => {
+    const { app, chart } = appWith(cluster({ environment: EnvironmentProfile.DEVELOPMENT }));
+    const dev = new WebService(chart, 'api', { image: IMAGE });
+    const prod = new WebService(chart, 'web', { image: IMAGE, profile: EnvironmentProfile.PRODUCTION });
+    expect(dev.profile).toBe(EnvironmentProfile.DEVELOPMENT);
+    expect(dev.replicas.min).toBe(1);
+    expect(prod.profile).toBe(EnvironmentProfile.PRODUCTION);
+    void app;
+  });
+
   test('in production, fewer replicas than the cluster has zones is refused', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(2) });

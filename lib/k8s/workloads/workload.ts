@@ -172,7 +172,7 @@ export interface WorkloadProps {
   readonly priorityClassName?: string;
   /**
    * The environment profile, which sets availability defaults.
-   * @default EnvironmentProfile.PRODUCTION
+   * @default - the environment of the app's cluster (`App({ cluster })`), else EnvironmentProfile.PRODUCTION
    */
   readonly profile?: EnvironmentProfile;
   /**
@@ -319,7 +319,7 @@ export abstract class Workload extends Construct implements IWorkload {
         "set `namespace` on the Chart (new Chart(app, 'shop', { namespace: 'shop' })) or on the workload");
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
-    this.profile = props.profile ?? EnvironmentProfile.PRODUCTION;
+    this.profile = props.profile ?? ClusterContext.of(this)?.environment ?? EnvironmentProfile.PRODUCTION;
     this.image = ImageRef.parse(props.image, { allowLatest: props.allowLatestImage, allowLatestProp: 'allowLatestImage' }, this, 'image');
     const version = props.version ?? this.image.tag;
     const labelOptions = { name: this.name, instance: this.name, version: version && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version) ? version : undefined, component, partOf: props.partOf };
