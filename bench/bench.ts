@@ -1,35 +1,40 @@
 /**
  * `npm run bench`: synthesis speed and memory of shipshape against raw cdk8s.
  *
- * Cases: two layouts x N services x two sides:
- * - layouts: all services in one chart (a construct per service, with the service's name as id); one chart
- *   per service (chart id = service name; inside it, fixed construct ids: the raw ApiObjects sit directly
- *   in the chart, the WebService has id "service" and `name` set);
+ * Cases: layouts x N services x sides, each run BENCH_RUNS times (default 3), interleaved (run 1 of every case,
+ * then run 2 of every case, ...), so that a slow period of a shared machine does not land on one case only;
+ * the table gives medians, with min and max of the total time.
+ * - layouts: `one-chart` (all services in one chart, a construct per service with the service's name as id) and
+ *   `chart-per-service` (one chart per service, and in it a construct with the service's name as id:
+ *   `new k8s.WebService(chart, name)` on the shipshape side, `new Construct(chart, name)` holding the ApiObjects
+ *   on the raw side). `chart-per-service-same-id` (every chart's construct has the id "service", its `name` set)
+ *   can be added with BENCH_LAYOUTS.
  * - raw: cdk8s `ApiObject`s in the stock cdk8s `App` (what a team writing plain cdk8s gets);
  * - shipshape: `k8s.WebService` in `k8s.App`, policy on.
  * Both sides produce the same objects: the raw side is built from the manifests of one synthesized
  * WebService, used as JSON templates with the names substituted per index.
  *
- * A third layout, shipshape only, shows a V8 pitfall: one chart per service where each chart's child has a
- * different id (`new WebService(chart, name)`). Every construct stores its children in a `{}` object keyed by
- * id, so thousands of charts whose first child ids all differ give V8's empty-object map thousands of
- * transitions; past its limit (about 1,500) objects built from `{}` (every object cdk8s' `toJson()` renders)
- * stop sharing hidden classes, and rendering gets ~3x slower and hungrier. Fixed child ids avoid it.
+ * Every case runs in a fresh child process on JavaScript transpiled from lib/ (the aws submodule loaded lazily,
+ * as in the published package), and synthesizes into a temporary folder that is removed afterwards. Peak RSS is
+ * the child's (process.resourceUsage().maxRSS, module loading included). The child also times, inside the
+ * synth, the policy check and the whole-output check (by wrapping the internal functions k8s.App calls).
  *
- * Every case runs in a fresh child process (peak RSS is per case, from process.resourceUsage().maxRSS)
- * and synthesizes into a temporary folder that is removed afterwards.
+ * The stock App renders each chart through an app-wide pass, so raw chart-per-service is quadratic: at N=3000 it
+ * takes minutes, and it runs once (not BENCH_RUNS times); BENCH_SLOW=0 leaves it out.
  *
- * Env: BENCH_N=100,1000 shortens the list of N (default 100,1000,3000); BENCH_LAYOUTS=one-chart runs one layout.
+ * Env: BENCH_N=1000,3000 (default) sets the list of N; BENCH_LAYOUTS=one-chart,chart-per-service (default);
+ * BENCH_RUNS=3; BENCH_SLOW=0; BENCH_EKS=0 skips the EKS example benchmark at the end.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- modules are loaded inside the measured child on purpose (before the clock starts, only those the case needs) */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { lazifyAwsIndex } from '../scripts/lazy-aws-index';
 
-/** `shipshape-nopolicy` is shipshape with `policy: false`, run in the one-chart layout to measure what the check adds. */
-type Side = 'raw' | 'shipshape' | 'shipshape-nopolicy';
-type Layout = 'one-chart' | 'chart-per-service' | 'chart-per-service-unique-ids';
+type Side = 'raw' | 'shipshape';
+type Layout = 'one-chart' | 'chart-per-service' | 'chart-per-service-same-id';
+const LAYOUTS: Layout[] = ['one-chart', 'chart-per-service', 'chart-per-service-same-id'];
 
 interface Result {
   readonly side: Side;
@@ -39,9 +44,13 @@ interface Result {
   readonly files: number;
   readonly buildMs: number;
   readonly synthMs: number;
+  /** CPU time (user + system, all threads) of build + synth. */
+  readonly cpuMs: number;
   readonly rssMb: number;
-  /** Lines the case printed on stderr (policy warnings). */
-  readonly stderrLines?: number;
+  /** Time in the policy check during synth (shipshape only). */
+  readonly policyMs?: number;
+  /** Time in the whole-output check during synth (shipshape only). */
+  readonly outputCheckMs?: number;
 }
 
 const TEMPLATE_NAME = 'svc-template';
@@ -80,15 +89,39 @@ function workDir(): string {
   }
 }
 
+/** Adds the time spent in `obj[name]` (a module export or a prototype method) to `acc.ms`. */
+function timeCalls(obj: any, name: string, acc: { ms: number }): void {
+  const f = obj[name];
+  obj[name] = function (this: any, ...args: any[]) {
+    const t0 = process.hrtime.bigint();
+    try {
+      return f.apply(this, args);
+    } finally {
+      acc.ms += Number(process.hrtime.bigint() - t0) / 1e6;
+    }
+  };
+}
+
 function child(side: Side, layout: Layout, n: number, templatesFile: string): void {
   const outdir = fs.mkdtempSync(path.join(workDir(), `shipshape-bench-${side}-`));
   try {
     // load the libraries before the clock starts (module load is not synthesis)
     const cdk8s = require('cdk8s');
-    const lib = side !== 'raw' ? require('../lib') : undefined;
+    const { Construct } = require('constructs');
+    const lib = side === 'shipshape' ? require('../lib') : undefined;
     const templates: string[] = side === 'raw' ? JSON.parse(fs.readFileSync(templatesFile, 'utf-8')) : [];
+    const policy = { ms: 0 };
+    const outputCheck = { ms: 0 };
+    if (lib) {
+      // k8s.App calls these through the module objects (CommonJS), so wrapping the exports times every call
+      timeCalls(require('../lib/policy/run'), '_checkPolicy', policy);
+      const check = require('../lib/policy/output-check');
+      timeCalls(check.OutputChecker.prototype, 'add', outputCheck);
+      timeCalls(check.OutputChecker.prototype, 'problems', outputCheck);
+    }
     (global as any).gc?.();
 
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     let app: any;
     if (side === 'raw') {
@@ -97,33 +130,30 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
       for (let i = 0; i < n; i++) {
         const name = serviceName(i);
         const chart = one ?? new cdk8s.Chart(app, name, { namespace: NAMESPACE });
-        const scope = one ? new (require('constructs').Construct)(chart, name) : chart;
+        const scope = layout === 'chart-per-service-same-id' ? new Construct(chart, 'service') : new Construct(chart, name);
         templates.forEach((t, k) => {
           const obj = JSON.parse(t.split(TEMPLATE_NAME).join(name));
           new cdk8s.ApiObject(scope, `${obj.kind}-${k}`, obj);
         });
       }
     } else {
-      app = new lib.k8s.App({ outdir, policy: side === 'shipshape' });
+      app = new lib.k8s.App({ outdir });
       const one = layout === 'one-chart' ? new cdk8s.Chart(app, 'services', { namespace: NAMESPACE }) : undefined;
       for (let i = 0; i < n; i++) {
         const name = serviceName(i);
-        if (one) {
-          new lib.k8s.WebService(one, name, { image: IMAGE });
-        } else {
-          const chart = new cdk8s.Chart(app, name, { namespace: NAMESPACE });
-          if (layout === 'chart-per-service') new lib.k8s.WebService(chart, 'service', { name, image: IMAGE });
-          else new lib.k8s.WebService(chart, name, { image: IMAGE });
-        }
+        const chart = one ?? new cdk8s.Chart(app, name, { namespace: NAMESPACE });
+        if (layout === 'chart-per-service-same-id') new lib.k8s.WebService(chart, 'service', { name, image: IMAGE });
+        else new lib.k8s.WebService(chart, name, { image: IMAGE });
       }
     }
     const t1 = process.hrtime.bigint();
     app.synth();
     const t2 = process.hrtime.bigint();
+    const cpu = process.cpuUsage(c0);
 
     const files = countFiles(outdir);
     let objects = 0;
-    for (const chart of app.charts) objects += chart.node.findAll().filter((c: any) => cdk8s.ApiObject.isApiObject(c)).length;
+    for (const c of app.node.findAll()) if (cdk8s.ApiObject.isApiObject(c)) objects++;
     const result: Result = {
       side,
       layout,
@@ -132,7 +162,9 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
       files,
       buildMs: Number(t1 - t0) / 1e6,
       synthMs: Number(t2 - t1) / 1e6,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       rssMb: process.resourceUsage().maxRSS / 1024,
+      ...(lib ? { policyMs: policy.ms, outputCheckMs: outputCheck.ms } : {}),
     };
     process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
   } finally {
@@ -144,9 +176,9 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
 // parent: templates, cases, table
 
 /** Synthesizes one WebService and returns its manifests as JSON strings (the raw side's templates). */
-function captureTemplates(): string[] {
+function captureTemplates(jsRoot: string): string[] {
   const cdk8s = require('cdk8s');
-  const lib = require('../lib');
+  const lib = require(path.join(jsRoot, 'lib'));
   const app = new lib.k8s.App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-tpl-')), policy: false });
   try {
     const chart = new cdk8s.Chart(app, 'template', { namespace: NAMESPACE });
@@ -160,7 +192,8 @@ function captureTemplates(): string[] {
 
 /**
  * Transpiles lib/ and this file to JavaScript under bench-results/ (git-ignored), so that the children
- * run plain JavaScript as users do (a compiled package), without ts-node's compiler in their memory.
+ * run plain JavaScript as users do (a compiled package, whose index loads the aws submodule on first use),
+ * without ts-node's compiler in their memory.
  * @returns the path of the transpiled bench.js
  */
 function transpile(root: string): string {
@@ -171,7 +204,8 @@ function transpile(root: string): string {
     const rel = path.relative(repo, file);
     const out = path.join(root, rel.replace(/\.ts$/, '.js'));
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    const js = ts.transpileModule(fs.readFileSync(file, 'utf-8'), { compilerOptions: options, fileName: file }).outputText;
+    let js = ts.transpileModule(fs.readFileSync(file, 'utf-8'), { compilerOptions: options, fileName: file }).outputText;
+    if (rel === path.join('lib', 'index.ts')) js = lazifyAwsIndex(js);
     fs.writeFileSync(out, js);
     return out;
   };
@@ -184,11 +218,12 @@ function transpile(root: string): string {
     }
   };
   walk(path.join(repo, 'lib'));
+  emit(path.join(repo, 'scripts', 'lazy-aws-index.ts'));
   return emit(__filename);
 }
 
 function runCase(side: Side, layout: Layout, n: number, templatesFile: string, benchJs: string): Result {
-  // stderr is captured: the policy prints its warnings there (thousands of lines at N=3000)
+  // stderr is captured: the policy prints its warnings there
   const r = spawnSync(process.execPath, [
     '--expose-gc', benchJs, '--child', side, layout, String(n), templatesFile,
   ], {
@@ -200,7 +235,60 @@ function runCase(side: Side, layout: Layout, n: number, templatesFile: string, b
   if (r.status !== 0 || !line) {
     throw new Error(`bench child ${side} ${layout} N=${n} failed (exit ${r.status}):\n${r.stdout}\n${(r.stderr ?? '').slice(-5000)}`);
   }
-  return { ...JSON.parse(line.slice('BENCH_RESULT '.length)), stderrLines: (r.stderr ?? '').split('\n').length - 1 };
+  return JSON.parse(line.slice('BENCH_RESULT '.length));
+}
+
+/** The median of each figure over a case's runs (the runs' own min and max of the total kept aside). */
+interface Summary {
+  readonly side: Side;
+  readonly layout: Layout;
+  readonly n: number;
+  readonly runs: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly buildMs: number;
+  readonly synthMs: number;
+  readonly totalMs: number;
+  readonly totalMinMs: number;
+  readonly totalMaxMs: number;
+  readonly cpuMs: number;
+  readonly rssMb: number;
+  readonly policyMs?: number;
+  readonly outputCheckMs?: number;
+  /** Median over runs of policyMs / synthMs. */
+  readonly policyShare?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function summarize(rs: Result[]): Summary {
+  const totals = rs.map(r => r.buildMs + r.synthMs);
+  const first = rs[0];
+  const shipshape = first.policyMs !== undefined;
+  return {
+    side: first.side,
+    layout: first.layout,
+    n: first.n,
+    runs: rs.length,
+    objects: first.objects,
+    files: first.files,
+    buildMs: median(rs.map(r => r.buildMs)),
+    synthMs: median(rs.map(r => r.synthMs)),
+    totalMs: median(totals),
+    totalMinMs: Math.min(...totals),
+    totalMaxMs: Math.max(...totals),
+    cpuMs: median(rs.map(r => r.cpuMs)),
+    rssMb: median(rs.map(r => r.rssMb)),
+    ...(shipshape ? {
+      policyMs: median(rs.map(r => r.policyMs!)),
+      outputCheckMs: median(rs.map(r => r.outputCheckMs!)),
+      policyShare: median(rs.map(r => r.policyMs! / r.synthMs)),
+    } : {}),
+  };
 }
 
 function fmt(ms: number): string {
@@ -212,40 +300,45 @@ function pad(s: string, w: number): string {
 }
 
 async function main(): Promise<void> {
-  const ns = (process.env.BENCH_N ?? '100,1000,3000').split(',').map(s => Number(s.trim())).filter(x => x > 0);
-  const layouts = (process.env.BENCH_LAYOUTS ?? 'one-chart,chart-per-service,chart-per-service-unique-ids').split(',') as Layout[];
-  // the unique-ids layout illustrates a V8 pitfall on the shipshape side only (the raw side's is the same tree shape)
-  const sidesOf = (layout: Layout): Side[] => (layout === 'chart-per-service-unique-ids' ? ['shipshape']
-    : layout === 'one-chart' ? ['raw', 'shipshape', 'shipshape-nopolicy'] : ['raw', 'shipshape']);
+  const ns = (process.env.BENCH_N ?? '1000,3000').split(',').map(s => Number(s.trim())).filter(x => x > 0);
+  const layouts = (process.env.BENCH_LAYOUTS ?? 'one-chart,chart-per-service').split(',').map(s => s.trim()) as Layout[];
+  for (const l of layouts) if (!LAYOUTS.includes(l)) throw new Error(`BENCH_LAYOUTS: unknown layout ${l} (known: ${LAYOUTS.join(', ')})`);
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+  const slow = process.env.BENCH_SLOW !== '0';
+  const sides: Side[] = ['raw', 'shipshape'];
+  /** Raw cdk8s with a chart per service is quadratic in the stock App: minutes at N=3000. */
+  const isSlow = (side: Side, layout: Layout, n: number) => side === 'raw' && layout !== 'one-chart' && n > 1000;
 
   const tplDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-bench-'));
   const templatesFile = path.join(tplDir, 'templates.json');
   const jsRoot = path.resolve(__dirname, '..', 'bench-results', `.js-${process.pid}`);
-  let benchJs: string;
-  try {
-    benchJs = transpile(jsRoot);
-  } catch (e) {
-    fs.rmSync(jsRoot, { recursive: true, force: true });
-    throw e;
-  }
-  const templates = captureTemplates();
-  fs.writeFileSync(templatesFile, JSON.stringify(templates));
-  const kinds = templates.map(t => JSON.parse(t).kind).join(', ');
-
-  console.log(`shipshape bench: ${os.cpus().length} CPU(s), node ${process.version}`);
-  console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on`);
-  console.log(`each case in a fresh node process running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}`);
-  console.log('times in seconds, RSS in MB; ratio = total time (or RSS) / raw one-chart at the same N\n');
-
   const results: Result[] = [];
+  let templates: string[];
   try {
+    const benchJs = transpile(jsRoot);
+    templates = captureTemplates(jsRoot);
+    fs.writeFileSync(templatesFile, JSON.stringify(templates));
+    const kinds = templates.map(t => JSON.parse(t).kind).join(', ');
+
+    console.log(`shipshape bench: ${os.cpus().length} CPU(s), node ${process.version}, ${runs} run(s) per case, interleaved`);
+    console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on`);
+    console.log(`each case in a fresh node process running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}\n`);
+
+    const cases: Array<{ side: Side; layout: Layout; n: number }> = [];
     for (const n of ns) {
       for (const layout of layouts) {
-        for (const side of sidesOf(layout)) {
-          const r = runCase(side, layout, n, templatesFile, benchJs);
-          results.push(r);
-          process.stderr.write(`  done ${side} ${layout} N=${n}: ${fmt(r.buildMs + r.synthMs)} s\n`);
+        for (const side of sides) {
+          if (isSlow(side, layout, n) && !slow) continue;
+          cases.push({ side, layout, n });
         }
+      }
+    }
+    for (let run = 0; run < runs; run++) {
+      for (const c of cases) {
+        if (run > 0 && isSlow(c.side, c.layout, c.n)) continue; // once is enough to show it
+        const r = runCase(c.side, c.layout, c.n, templatesFile, benchJs);
+        results.push(r);
+        process.stderr.write(`  run ${run + 1}/${runs} ${c.side} ${c.layout} N=${c.n}: ${fmt(r.buildMs + r.synthMs)} s\n`);
       }
     }
   } finally {
@@ -258,43 +351,56 @@ async function main(): Promise<void> {
     }
   }
 
-  const find = (side: Side, layout: Layout, n: number) => results.find(r => r.side === side && r.layout === layout && r.n === n);
-  const header = ['side', 'layout', 'N', 'objects', 'files', 'build', 'synth', 'total', 'peak RSS', 'time ratio', 'RSS ratio'];
-  const widths = [18, 28, 5, 8, 6, 7, 7, 7, 9, 11, 10];
+  const groups = new Map<string, Result[]>();
+  for (const r of results) {
+    const key = `${r.side}|${r.layout}|${r.n}`;
+    const g = groups.get(key);
+    if (g) g.push(r); else groups.set(key, [r]);
+  }
+  const summaries = [...groups.values()].map(summarize);
+  const find = (side: Side, layout: Layout, n: number) => summaries.find(s => s.side === side && s.layout === layout && s.n === n);
+
+  console.log('medians; times in seconds (total: median [min-max] of build + synth), RSS in MB;');
+  console.log('vs raw 1-chart = shipshape total (or RSS) / raw cdk8s in one chart at the same N; vs raw = / raw cdk8s in the same layout\n');
+  const header = ['side', 'layout', 'N', 'runs', 'objects', 'files', 'build', 'synth', 'total [min-max]', 'cpu', 'peak RSS', 'vs raw 1-chart', 'vs raw'];
+  const widths = [9, 17, 5, 4, 7, 5, 6, 6, 18, 6, 8, 15, 13];
   const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join(' ');
   console.log(row(header));
-  for (const r of results) {
-    const base = find('raw', 'one-chart', r.n); // absent when BENCH_LAYOUTS leaves one-chart out
-    const total = r.buildMs + r.synthMs;
+  const ratio = (a: Summary, b: Summary | undefined) =>
+    (b ? `${(a.totalMs / b.totalMs).toFixed(2)}x/${(a.rssMb / b.rssMb).toFixed(2)}x` : '-');
+  for (const s of summaries) {
+    const base = find('raw', 'one-chart', s.n);
+    const same = find('raw', s.layout, s.n);
     console.log(row([
-      r.side, r.layout, String(r.n), String(r.objects), String(r.files),
-      fmt(r.buildMs), fmt(r.synthMs), fmt(total), r.rssMb.toFixed(0),
-      base ? (total / (base.buildMs + base.synthMs)).toFixed(2) + 'x' : '-',
-      base ? (r.rssMb / base.rssMb).toFixed(2) + 'x' : '-',
+      s.side, s.layout, String(s.n), String(s.runs), String(s.objects), String(s.files),
+      fmt(s.buildMs), fmt(s.synthMs), `${fmt(s.totalMs)} [${fmt(s.totalMinMs)}-${fmt(s.totalMaxMs)}]`, fmt(s.cpuMs), s.rssMb.toFixed(0),
+      s.side === 'raw' && s.layout === 'one-chart' ? '1' : ratio(s, base),
+      s.side === 'raw' ? '-' : ratio(s, same),
     ]));
   }
+  console.log('(ratios: time/RSS)');
 
-  console.log('\npolicy check overhead, one chart (synth with policy / synth with policy: false - 1):');
-  for (const n of ns) {
-    const on = find('shipshape', 'one-chart', n);
-    const off = find('shipshape-nopolicy', 'one-chart', n);
-    if (on && off) {
-      console.log(`  N=${String(n).padEnd(5)} +${fmt(on.synthMs - off.synthMs)} s  (${(((on.synthMs / off.synthMs) - 1) * 100).toFixed(0)} % of synth, ${((((on.buildMs + on.synthMs) / (off.buildMs + off.synthMs)) - 1) * 100).toFixed(0)} % of build + synth)`);
-    }
+  console.log('\nshipshape, inside synth: policy check and whole-output check (median time, share of synth time):');
+  for (const s of summaries) {
+    if (s.side !== 'shipshape') continue;
+    console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyMs!)} s (${(s.policyShare! * 100).toFixed(0)} %)   `
+      + `whole-output check ${fmt(s.outputCheckMs!)} s (${((s.outputCheckMs! / s.synthMs) * 100).toFixed(1)} %)`);
   }
 
   if (ns.includes(1000) && ns.includes(3000)) {
-    console.log('\ngrowth exponent of total time from N=1000 to N=3000 (1.00 = linear, 2.00 = quadratic):');
+    console.log('\ngrowth exponent of the median total time from N=1000 to N=3000 (1.00 = linear, 2.00 = quadratic):');
     for (const layout of layouts) {
-      for (const side of sidesOf(layout)) {
-        const a = find(side, layout, 1000)!;
-        const b = find(side, layout, 3000)!;
-        const k = Math.log((b.buildMs + b.synthMs) / (a.buildMs + a.synthMs)) / Math.log(3);
-        console.log(`  ${side.padEnd(18)} ${layout.padEnd(28)} ${k.toFixed(2)}`);
+      for (const side of sides) {
+        const a = find(side, layout, 1000);
+        const b = find(side, layout, 3000);
+        if (!a || !b) continue;
+        const k = Math.log(b.totalMs / a.totalMs) / Math.log(3);
+        console.log(`  ${side.padEnd(9)} ${layout.padEnd(26)} ${k.toFixed(2)}${b.runs === 1 ? '   (N=3000: 1 run)' : ''}`);
       }
     }
   }
 
+  if (process.env.BENCH_EKS === '0') return;
   const eks = path.join(__dirname, 'eks-bench.ts');
   if (fs.existsSync(eks)) {
     console.log('');

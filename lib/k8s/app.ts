@@ -6,14 +6,15 @@ import { useChildTables } from './child-tables';
 import { clusterProblems, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
-import { duplicateFileProblems, PlannedFile, STATE_DIR, writeOwnedOutput } from './output-folder';
+import { OutputStaging, STATE_DIR } from './output-folder';
 import { ManifestRenderer } from './render';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
-import { _toYamlStream, _writeYamlFile } from './yaml';
+import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
-import { outputProblems, throwProblems } from '../policy/output-check';
+import { OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
+import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
 import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
 
@@ -64,14 +65,16 @@ export interface IOutputFile {
  *
  * The stock cdk8s `App` renders each chart through an app-wide pass (dependency resolution and
  * validation of the whole app), so an app with one chart per service synthesizes in O(N²).
- * This App resolves dependencies once, validates once, renders every object once, runs the policy
- * over all objects, and only then writes files. Everything else is as cdk8s does it: chart and
- * ApiObject dependencies order the output, `node.addValidation` validations run, and every
- * `yamlOutputType` writes the same file names as the stock App.
+ * This App resolves dependencies once, validates once, and then goes chart by chart: it renders each
+ * object once (the same manifest as `ApiObject.toJson()`, in one pass), checks it, and writes the chart's
+ * files into a staging folder, keeping only what the app-wide checks need (every manifest when the policy or a
+ * cluster is on). Thousands of charts whose constructs have distinct ids are as fast as one chart. Everything
+ * else is as cdk8s does it: chart and ApiObject dependencies order the output, `node.addValidation`
+ * validations run, and every `yamlOutputType` writes the same file names as the stock App.
  *
- * Before anything is written, the output is checked as a whole: one object per kind, namespace and name across
- * all charts (the error names both construct paths), one route per host and path, one file per output path,
- * and no unresolved token (cdktf, AWS CDK) in any field. Then the policy packs run.
+ * Before anything reaches the output folder, the output is checked as a whole: one object per kind, namespace
+ * and name across all charts (the error names both construct paths), one route per host and path, one file per
+ * output path, and no unresolved token (cdktf, AWS CDK) in any field. Then the policy packs run.
  *
  * The App owns its output directory: files are written to a staging folder and moved in only when every check
  * passed; files an earlier synth of this app wrote and this one does not (a renamed chart's) are removed, and
@@ -159,7 +162,7 @@ export class App extends Cdk8sApp {
    * Synthesizes all manifests to the output directory.
    *
    * Validations run once, the whole-output checks and the policy run over every object (unless
-   * `policy: false`), and no manifest file is written when any of them fails.
+   * `policy: false`), and no manifest reaches the output folder when any of them fails.
    */
   public synth(): void {
     this.prepareCluster();
@@ -169,94 +172,57 @@ export class App extends Cdk8sApp {
     printNotes(all);
     const hasDependantCharts = resolveDependenciesOnce(all);
     const charts = appCharts(this);
-    const renderer = new ManifestRenderer(this);
-    const rendered = charts.map(c => renderChart(c, renderer));
-    const objects = policyObjects(rendered);
-    const files = this.planFiles(rendered, hasDependantCharts);
 
-    // the output as a whole: nothing is written when it does not hold together
-    const problems = [...outputProblems(objects), ...duplicateFileProblems(files), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
-    if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
-
-    const stateDir = path.join(this.outdir, STATE_DIR);
-    let report: PolicyReport | undefined;
-    if (this.policy) {
-      report = _checkPolicy(this, objects);
-      if (report.hasErrors) {
-        const written = _writePolicyReports(this, report, stateDir, true);
-        const where = written.length ? `; reports of this failed run: ${written.map(f => path.relative(process.cwd(), f) || f).join(', ')}` : '';
-        throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, the previous output in ${this.outdir} is untouched${where}`);
-      }
-      _carrySuppressions(this, report, objects);
-    }
-
-    const change = writeOwnedOutput(this.outdir, files);
-    if (report) _writePolicyReports(this, report, stateDir, false);
-    if (change.foreign.length > 0) {
-      process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
-        + '(kubectl apply -f on the folder would apply them too); remove them if they are left over from an older synth\n');
-    }
-  }
-
-  /** Every file this synth writes, relative to the output directory, in the layout `yamlOutputType` asks for. */
-  private planFiles(rendered: RenderedChart[], hasDependantCharts: boolean): PlannedFile[] {
-    const ext = this.outputFileExtension;
-    const files: PlannedFile[] = [];
-    const yamlFile = (rel: string, docs: any[], source: string) => {
-      files.push({ rel, source, write: (file: string) => _writeYamlFile(file, docs) });
-    };
-    switch (this.yamlOutputType) {
-      case YamlOutputType.FILE_PER_APP: {
-        if (rendered.length > 0) {
-          yamlFile(`app${ext}`, rendered.flatMap(r => r.manifests), this.node.path || '<app>');
+    // Chart by chart: render, check each object, and write the chart's files into the staging folder, which is
+    // moved into place only when the whole output has passed. A chart's manifests are kept after that only for
+    // the app-wide checks that read every object (the policy, the cluster checks).
+    const keep = this.policy || this.cluster !== undefined;
+    const staging = OutputStaging.open(this.outdir);
+    const files = new ChartFiles(this, staging, hasDependantCharts, this.policy && Policy.suppressionsOf(this).length > 0);
+    try {
+      const checker = new OutputChecker();
+      const objects: SynthesizedObject[] = [];
+      const renderer = new ManifestRenderer(this);
+      for (const chart of charts) {
+        const r = renderChart(chart, renderer);
+        const chartPath = chart.node.path;
+        for (let i = 0; i < r.manifests.length; i++) {
+          const manifest = r.manifests[i];
+          if (manifest === undefined) continue;
+          const o = { manifest, path: r.paths[i], chart: chartPath };
+          checker.add(o);
+          if (keep) objects.push(o);
         }
-        break;
+        files.add(r);
       }
-      case YamlOutputType.FILE_PER_CHART: {
-        const namer = chartNamer(hasDependantCharts);
-        for (const r of rendered) {
-          yamlFile(namer(r.chart) + ext, r.manifests, r.chart.node.path);
-        }
-        break;
-      }
-      case YamlOutputType.FILE_PER_RESOURCE: {
-        for (const r of rendered) {
-          r.manifests.forEach((manifest, i) => {
-            if (manifest === undefined) return;
-            yamlFile(resourceFileName(manifest.kind, manifest.metadata.name) + ext, [manifest], r.paths[i]);
-          });
-        }
-        break;
-      }
-      case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: {
-        const namer = chartNamer(hasDependantCharts);
-        for (const r of rendered) {
-          const dir = namer(r.chart);
-          // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
-          r.apiObjects.forEach((obj, i) => {
-            yamlFile(`${dir}/${resourceFileName(obj.kind, obj.metadata.name)}${ext}`, [r.manifestOf(obj, i)], obj.node.path);
-          });
-        }
-        break;
-      }
-      default:
-        break;
-    }
+      files.finish(this.outputFiles);
 
-    for (const f of this.outputFiles) {
-      const text = f.produce();
-      files.push({ rel: f.path, source: this.node.path || '<app>', write: (file: string) => fs.writeFileSync(file, text) });
-    }
+      // the output as a whole: nothing is moved into the output folder when it does not hold together
+      const problems = [...checker.problems(), ...staging.problems(), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
+      if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
-    if ((this as any).recordConstructMetadata) {
-      const resources: { [name: string]: { path: string } } = {};
-      for (const r of rendered) {
-        for (const obj of r.apiObjects) resources[obj.name] = { path: obj.node.path };
+      const stateDir = path.join(this.outdir, STATE_DIR);
+      let report: PolicyReport | undefined;
+      if (this.policy) {
+        report = _checkPolicy(this, objects);
+        if (report.hasErrors) {
+          const written = _writePolicyReports(this, report, stateDir, true);
+          const where = written.length ? `; reports of this failed run: ${written.map(f => path.relative(process.cwd(), f) || f).join(', ')}` : '';
+          throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, the previous output in ${this.outdir} is untouched${where}`);
+        }
+        files.carrySuppressions(() => _carrySuppressions(this, report!, objects));
       }
-      const text = JSON.stringify({ version: '1.0.0', resources });
-      files.push({ rel: 'construct-metadata.json', source: this.node.path || '<app>', write: (file: string) => fs.writeFileSync(file, text) });
+
+      const change = staging.commit();
+      if (report) _writePolicyReports(this, report, stateDir, false);
+      if (change.foreign.length > 0) {
+        process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
+          + '(kubectl apply -f on the folder would apply them too); remove them if they are left over from an older synth\n');
+      }
+    } finally {
+      files.close();
+      staging.discard();
     }
-    return files;
   }
 
   /**
@@ -296,6 +262,123 @@ interface RenderedChart {
   readonly paths: string[];
   /** The manifest of an ApiObject (its own rendering when the chart overrides toJson). */
   manifestOf(obj: ApiObject, index: number): any;
+}
+
+/**
+ * Writes each chart's files into the staging folder as soon as the chart is rendered, with the names the stock
+ * App gives them for the app's `yamlOutputType`.
+ */
+class ChartFiles {
+  private readonly ext: string;
+  private readonly type: YamlOutputType;
+  private readonly namer: (chart: Chart) => string;
+  private readonly source: string;
+  /** The one file of FILE_PER_APP, open while charts are added. */
+  private appFile: _YamlFileWriter | undefined;
+  private appDocs: any[] | undefined;
+  /** construct-metadata.json's entries, when the app records construct metadata. */
+  private readonly resources: { [name: string]: { path: string } } | undefined;
+  /** Each file and its manifests, kept only when suppressions may be carried onto manifests after they are written. */
+  private readonly written: Array<{ rel: string; docs: any[] }> | undefined;
+
+  constructor(app: App, private readonly staging: OutputStaging, hasDependantCharts: boolean, mayCarry: boolean) {
+    this.ext = app.outputFileExtension;
+    this.type = app.yamlOutputType;
+    this.namer = chartNamer(hasDependantCharts);
+    this.source = app.node.path || '<app>';
+    this.resources = (app as any).recordConstructMetadata ? {} : undefined;
+    this.written = mayCarry ? [] : undefined;
+  }
+
+  /** Writes (or, for FILE_PER_APP, appends) one chart's files. */
+  public add(r: RenderedChart): void {
+    const ext = this.ext;
+    switch (this.type) {
+      case YamlOutputType.FILE_PER_APP: {
+        if (!this.appFile) {
+          this.staging.write({ rel: `app${ext}`, source: this.source, write: (file: string) => { this.appFile = new _YamlFileWriter(file); } });
+          if (this.written) {
+            this.appDocs = [];
+            this.written.push({ rel: `app${ext}`, docs: this.appDocs });
+          }
+        }
+        this.appFile!.add(r.manifests);
+        if (this.appDocs) for (const m of r.manifests) this.appDocs.push(m);
+        break;
+      }
+      case YamlOutputType.FILE_PER_CHART:
+        this.yamlFile(this.namer(r.chart) + ext, r.manifests, r.chart.node.path);
+        break;
+      case YamlOutputType.FILE_PER_RESOURCE:
+        r.manifests.forEach((manifest, i) => {
+          if (manifest === undefined) return;
+          this.yamlFile(resourceFileName(manifest.kind, manifest.metadata.name) + ext, [manifest], r.paths[i]);
+        });
+        break;
+      case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: {
+        const dir = this.namer(r.chart);
+        // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
+        r.apiObjects.forEach((obj, i) => {
+          this.yamlFile(`${dir}/${resourceFileName(obj.kind, obj.metadata.name)}${ext}`, [r.manifestOf(obj, i)], obj.node.path);
+        });
+        break;
+      }
+      default:
+        break;
+    }
+    if (this.resources) {
+      for (const obj of r.apiObjects) this.resources[obj.name] = { path: obj.node.path };
+    }
+  }
+
+  /** Closes the app file and writes the files that come after the charts. */
+  public finish(outputFiles: readonly IOutputFile[]): void {
+    this.close();
+    for (const f of outputFiles) {
+      const text = f.produce();
+      this.staging.write({ rel: f.path, source: this.source, write: (file: string) => fs.writeFileSync(file, text) });
+    }
+    if (this.resources) {
+      const text = JSON.stringify({ version: '1.0.0', resources: this.resources });
+      this.staging.write({ rel: 'construct-metadata.json', source: this.source, write: (file: string) => fs.writeFileSync(file, text) });
+    }
+  }
+
+  /**
+   * Runs `carry` (which writes code suppressions onto manifests as annotations) and writes again the files whose
+   * manifests it changed.
+   */
+  public carrySuppressions(carry: () => void): void {
+    const written = this.written;
+    if (!written) {
+      carry();
+      return;
+    }
+    const before = new Map<any, number>();
+    for (const f of written) for (const d of f.docs) before.set(d, annotationCount(d));
+    carry();
+    for (const f of written) {
+      if (f.docs.some(d => annotationCount(d) !== before.get(d))) this.staging.rewrite(f.rel, file => _writeYamlFile(file, f.docs));
+    }
+  }
+
+  /** Closes the app file (also when the synth fails half-way). */
+  public close(): void {
+    const w = this.appFile;
+    this.appFile = undefined;
+    w?.close();
+  }
+
+  private yamlFile(rel: string, docs: any[], source: string): void {
+    if (this.staging.write({ rel, source, write: (file: string) => _writeYamlFile(file, docs) }) && this.written) {
+      this.written.push({ rel, docs });
+    }
+  }
+}
+
+function annotationCount(manifest: any): number {
+  const ann = manifest !== null && typeof manifest === 'object' ? manifest.metadata?.annotations : undefined;
+  return ann !== null && typeof ann === 'object' ? Object.keys(ann).length : 0;
 }
 
 function isApiObject(x: IConstruct): x is ApiObject {

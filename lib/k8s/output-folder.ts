@@ -66,11 +66,10 @@ export function duplicateFileProblems(files: readonly PlannedFile[]): string[] {
   const seen = new Map<string, PlannedFile>();
   const out: string[] = [];
   for (const f of files) {
-    const key = process.platform === 'win32' || process.platform === 'darwin' ? f.rel.toLowerCase() : f.rel;
+    const key = fileKey(f.rel);
     const first = seen.get(key);
     if (first) {
-      out.push(`${f.source}: output file (${JSON.stringify(f.rel)}) is also written by ${first.source}, so one would overwrite the other; `
-        + 'give the objects distinct names or use another yamlOutputType (FILE_PER_CHART keeps them apart)');
+      out.push(collision(f, first));
     } else {
       seen.set(key, f);
     }
@@ -78,67 +77,182 @@ export function duplicateFileProblems(files: readonly PlannedFile[]): string[] {
   return out;
 }
 
+/** The key two output paths collide under (file systems that ignore case compare them without it). */
+function fileKey(rel: string): string {
+  return process.platform === 'win32' || process.platform === 'darwin' ? rel.toLowerCase() : rel;
+}
+
+/**
+ * One synth's writes into `outdir`: files go into a staging folder as soon as they are produced (so a chart's
+ * objects need not be kept until every chart is rendered), and only `commit()` moves them into the output folder,
+ * removes the files the previous synth recorded and this one no longer produces, and records what was written.
+ * `discard()` (a failed synth) removes the staging folder and leaves the output folder as it was.
+ */
+export class OutputStaging {
+  /** Opens a staging folder in `<outdir>/.shipshape/`. */
+  public static open(outdir: string): OutputStaging {
+    const created = missingDirs(path.join(outdir, STATE_DIR));
+    const stateDir = path.join(outdir, STATE_DIR);
+    fs.mkdirSync(stateDir, { recursive: true });
+    return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, 'staging-')), created);
+  }
+
+  private readonly files: PlannedFile[] = [];
+  private readonly byKey = new Map<string, PlannedFile>();
+  private readonly dirs = new Set<string>();
+  private readonly collisions: string[] = [];
+  private open = true;
+
+  private constructor(
+    private readonly outdir: string,
+    private readonly stateDir: string,
+    private readonly staging: string,
+    /** Folders `open` created (deepest first), removed again by `discard` when they are left empty. */
+    private readonly created: string[],
+  ) {}
+
+  /**
+   * Writes one file into the staging folder. A second file with the path of an earlier one is not written: it is
+   * a problem (see `problems`), as `duplicateFileProblems` reports it.
+   * @returns whether the file was written
+   */
+  public write(file: PlannedFile): boolean {
+    const key = fileKey(file.rel);
+    const first = this.byKey.get(key);
+    if (first) {
+      this.collisions.push(collision(file, first));
+      return false;
+    }
+    this.byKey.set(key, file);
+    this.files.push(file);
+    file.write(this.target(file.rel));
+    return true;
+  }
+
+  /** Writes a file written earlier again (its content changed after it was written). */
+  public rewrite(rel: string, write: (file: string) => void): void {
+    if (!this.byKey.has(fileKey(rel))) throw new Error(`internal: ${rel} was not written in this synth`);
+    write(this.target(rel));
+  }
+
+  /** Two files of this synth with one path (the later one was not written). */
+  public problems(): string[] {
+    return [...this.collisions];
+  }
+
+  /** The path of `rel` in the staging folder, its folder created; an earlier version of the file is removed. */
+  private target(rel: string): string {
+    const target = path.join(this.staging, rel);
+    const dir = path.dirname(target);
+    if (!this.dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    return target;
+  }
+
+  /** Moves every staged file into the output folder, removes what the previous synth wrote and this one did not, and records. */
+  public commit(): OutputChange {
+    const outdir = this.outdir;
+    const stateDir = this.stateDir;
+    try {
+      const previous = readRecord(outdir);
+      // 1. move into place (each rename replaces the old file atomically)
+      const written: string[] = [];
+      const made = new Set<string>();
+      for (const f of this.files) {
+        const target = path.join(outdir, f.rel);
+        const dir = path.dirname(target);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        fs.renameSync(path.join(this.staging, f.rel), target);
+        written.push(toRel(f.rel));
+      }
+      // 2. remove what the previous synth wrote and this one did not
+      const now = new Set(written);
+      const removed: string[] = [];
+      for (const rel of previous ?? []) {
+        if (now.has(rel)) continue;
+        const file = path.join(outdir, rel);
+        try {
+          if (fs.lstatSync(file).isFile()) {
+            fs.unlinkSync(file);
+            removed.push(rel);
+            removeEmptyParents(path.dirname(file), outdir);
+          }
+        } catch {
+          // already gone
+        }
+      }
+      // 3. record
+      const record = JSON.stringify({ format: RECORD_FORMAT, files: [...written].sort() }, undefined, 2) + '\n';
+      const tmp = path.join(this.staging, RECORD_FILE);
+      fs.writeFileSync(tmp, record);
+      fs.renameSync(tmp, path.join(stateDir, RECORD_FILE));
+      for (const name of ['policy-report.failed.json', 'policy-report.failed.sarif']) {
+        fs.rmSync(path.join(stateDir, name), { force: true });
+      }
+      return { written, removed, foreign: foreignManifests(outdir, now, previous) };
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Drops the staged files (a failed synth): the output folder is left as it was. */
+  public discard(): void {
+    if (!this.open) return;
+    this.close();
+    // folders this synth created only to stage files in
+    for (const dir of this.created) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        break; // not empty: something else was written there (a failed run's reports)
+      }
+    }
+  }
+
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** The folders `mkdirSync(dir, { recursive: true })` would create, deepest first. */
+function missingDirs(dir: string): string[] {
+  const out: string[] = [];
+  let d = path.resolve(dir);
+  while (!fs.existsSync(d)) {
+    out.push(d);
+    const parent = path.dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  return out;
+}
+
+function collision(f: PlannedFile, first: PlannedFile): string {
+  return `${f.source}: output file (${JSON.stringify(f.rel)}) is also written by ${first.source}, so one would overwrite the other; `
+    + 'give the objects distinct names or use another yamlOutputType (FILE_PER_CHART keeps them apart)';
+}
+
 /**
  * Writes `files` into `outdir` through a staging folder, removes the files the previous synth recorded and
  * this one does not produce, and records what was written.
  */
 export function writeOwnedOutput(outdir: string, files: readonly PlannedFile[]): OutputChange {
-  const stateDir = path.join(outdir, STATE_DIR);
-  fs.mkdirSync(stateDir, { recursive: true });
-  const previous = readRecord(outdir);
-  const staging = fs.mkdtempSync(path.join(stateDir, 'staging-'));
+  const staging = OutputStaging.open(outdir);
   try {
-    // 1. write everything aside
-    const dirs = new Set<string>();
     for (const f of files) {
-      const target = path.join(staging, f.rel);
-      const dir = path.dirname(target);
-      if (!dirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      f.write(target);
+      // duplicates are refused by duplicateFileProblems before this is called; a late duplicate overwrites, as it did
+      if (!staging.write(f)) staging.rewrite(f.rel, f.write);
     }
-    // 2. move into place (each rename replaces the old file atomically)
-    const written: string[] = [];
-    const made = new Set<string>();
-    for (const f of files) {
-      const target = path.join(outdir, f.rel);
-      const dir = path.dirname(target);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.renameSync(path.join(staging, f.rel), target);
-      written.push(toRel(f.rel));
-    }
-    // 3. remove what the previous synth wrote and this one did not
-    const now = new Set(written);
-    const removed: string[] = [];
-    for (const rel of previous ?? []) {
-      if (now.has(rel)) continue;
-      const file = path.join(outdir, rel);
-      try {
-        if (fs.lstatSync(file).isFile()) {
-          fs.unlinkSync(file);
-          removed.push(rel);
-          removeEmptyParents(path.dirname(file), outdir);
-        }
-      } catch {
-        // already gone
-      }
-    }
-    // 4. record
-    const record = JSON.stringify({ format: RECORD_FORMAT, files: [...written].sort() }, undefined, 2) + '\n';
-    const tmp = path.join(staging, RECORD_FILE);
-    fs.writeFileSync(tmp, record);
-    fs.renameSync(tmp, path.join(stateDir, RECORD_FILE));
-    for (const name of ['policy-report.failed.json', 'policy-report.failed.sarif']) {
-      fs.rmSync(path.join(stateDir, name), { force: true });
-    }
-    return { written, removed, foreign: foreignManifests(outdir, now, previous) };
+    return staging.commit();
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    staging.discard();
   }
 }
 

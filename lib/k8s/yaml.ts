@@ -318,25 +318,63 @@ export function _toYaml(doc: any): string {
 }
 
 /**
- * Writes a multi-document YAML file (the bytes `_toYamlStream(docs)` returns) without building the whole
- * text in memory: documents are rendered one at a time and written in chunks of about 1 MB.
+ * Writes a multi-document YAML file (the bytes `_toYamlStream(docs)` returns) document by document, in chunks of
+ * about 1 MB, so neither the whole text nor (when documents are added as they are rendered) every document has to
+ * be held in memory.
  * @internal
  */
-export function _writeYamlFile(file: string, docs: any[]): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    let buf = '';
+export class _YamlFileWriter {
+  private fd: number | undefined;
+  private buf = '';
+  private count = 0;
+
+  constructor(file: string) {
+    this.fd = fs.openSync(file, 'w');
+  }
+
+  /** Appends documents (an undefined document is an empty line, as in `_toYamlStream`). */
+  public add(docs: readonly any[]): void {
     for (let i = 0; i < docs.length; i++) {
-      if (i > 0) buf += '---\n';
-      buf += docs[i] === undefined ? '\n' : _toYaml(docs[i]);
-      if (buf.length >= 1_048_576) {
-        fs.writeSync(fd, buf, null, 'utf8');
-        buf = '';
-      }
+      if (this.count++ > 0) this.buf += '---\n';
+      this.buf += docs[i] === undefined ? '\n' : _toYaml(docs[i]);
+      if (this.buf.length >= 1_048_576) this.flush();
     }
-    if (buf.length > 0) fs.writeSync(fd, buf, null, 'utf8');
+  }
+
+  /** Writes what is buffered and closes the file (also after a failure, so the descriptor is not leaked). */
+  public close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      if (this.buf.length > 0) fs.writeSync(fd, this.buf, null, 'utf8');
+    } finally {
+      this.buf = '';
+      fs.closeSync(fd);
+    }
+  }
+
+  private flush(): void {
+    fs.writeSync(this.fd!, this.buf, null, 'utf8');
+    this.buf = '';
+  }
+}
+
+/**
+ * Writes a multi-document YAML file (the bytes `_toYamlStream(docs)` returns).
+ * @internal
+ */
+export function _writeYamlFile(file: string, docs: readonly any[]): void {
+  // small files (one chart, one object): one string, one write
+  if (docs.length <= 64) {
+    fs.writeFileSync(file, _toYamlStream(docs));
+    return;
+  }
+  const w = new _YamlFileWriter(file);
+  try {
+    w.add(docs);
   } finally {
-    fs.closeSync(fd);
+    w.close();
   }
 }
 
@@ -345,7 +383,7 @@ export function _writeYamlFile(file: string, docs: any[]): void {
  * documents joined by `---`; an undefined document is an empty line.
  * @internal
  */
-export function _toYamlStream(docs: any[]): string {
+export function _toYamlStream(docs: readonly any[]): string {
   let out = '';
   for (let i = 0; i < docs.length; i++) {
     if (i > 0) out += '---\n';

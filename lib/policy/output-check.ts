@@ -52,29 +52,51 @@ function identityOf(manifest: any): string | undefined {
 }
 
 /**
+ * The whole-output check fed one object at a time (k8s.App renders, checks and writes chart by chart): it keeps
+ * only the identity of each object (its construct path under a kind/namespace/name key) and the routing objects
+ * (Ingresses, HTTPRoutes), not the manifests. `problems()` gives what `outputProblems` gives for the same objects.
+ */
+export class OutputChecker {
+  private readonly found: string[] = [];
+  /** identity key -> construct path of the first object with it */
+  private readonly seen = new Map<string, string>();
+  private readonly routes: OutputObject[] = [];
+
+  /** Checks one object (identity and tokens now; routes when `problems()` is called). */
+  public add(o: OutputObject): void {
+    const m = o.manifest;
+    if (m === undefined || m === null) return;
+    const id = identityOf(m);
+    if (id !== undefined) {
+      const first = this.seen.get(id);
+      if (first !== undefined) {
+        this.found.push(`${o.path}: metadata.name (${JSON.stringify(m.metadata.name)}) must be unique per kind and namespace, `
+          + `but ${first} also writes ${describeObject(m)} (kubectl apply and Argo CD would keep only one of them); `
+          + 'give one of them another name (the `name` prop of a shipshape construct, or metadata.name of a plain ApiObject)');
+      } else {
+        this.seen.set(id, o.path);
+      }
+    }
+    if (hasToken(m, 0)) tokenProblems(o, this.found);
+    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute')) this.routes.push(o);
+  }
+
+  /** Every problem found so far, route conflicts included, in the order `outputProblems` lists them. */
+  public problems(): string[] {
+    const out = [...this.found];
+    routeProblems(this.routes, out);
+    return out;
+  }
+}
+
+/**
  * Every problem of the output as a whole, one message each, in the shape
  * `<construct path>: <field> (<value>) <what is wrong>; <fix>`.
  */
 export function outputProblems(objects: readonly OutputObject[]): string[] {
-  const problems: string[] = [];
-  const seen = new Map<string, OutputObject>();
-  for (const o of objects) {
-    if (o.manifest === undefined || o.manifest === null) continue;
-    const id = identityOf(o.manifest);
-    if (id !== undefined) {
-      const first = seen.get(id);
-      if (first) {
-        problems.push(`${o.path}: metadata.name (${JSON.stringify(o.manifest.metadata.name)}) must be unique per kind and namespace, `
-          + `but ${first.path} also writes ${describeObject(o.manifest)} (kubectl apply and Argo CD would keep only one of them); `
-          + 'give one of them another name (the `name` prop of a shipshape construct, or metadata.name of a plain ApiObject)');
-      } else {
-        seen.set(id, o);
-      }
-    }
-    tokenProblems(o, problems);
-  }
-  routeProblems(objects, problems);
-  return problems;
+  const checker = new OutputChecker();
+  for (const o of objects) checker.add(o);
+  return checker.problems();
 }
 
 /**
@@ -106,6 +128,30 @@ export function isNumberToken(n: number): boolean {
   view.setFloat64(0, n);
   const top = view.getUint16(0); // sign and exponent bits (big-endian view)
   return top === 0xfdff || top === 0xfbff;
+}
+
+/** Whether a string holds one of TOKEN_STRING's markers (all of them contain "Token["). */
+function isTokenString(s: string): boolean {
+  return s.indexOf('Token[') !== -1 && TOKEN_STRING.test(s);
+}
+
+/**
+ * Whether anything in `v` is an unresolved token: the same tests as `tokenProblems`, without building field
+ * names (nearly every manifest has none, and then this walk is all the token check costs).
+ */
+function hasToken(v: any, depth: number): boolean {
+  if (depth > 200) return false;
+  if (typeof v === 'string') return isTokenString(v);
+  if (typeof v === 'number') return v < -1e280 && isNumberToken(v);
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasToken(v[i], depth + 1)) return true;
+    return false;
+  }
+  for (const k of Object.keys(v)) {
+    if (isTokenString(k) || hasToken(v[k], depth + 1)) return true;
+  }
+  return false;
 }
 
 function tokenKind(s: string): string {

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App as StockApp, AppProps as StockAppProps, Chart, YamlOutputType } from 'cdk8s';
+import { ApiObject, App as StockApp, AppProps as StockAppProps, Chart, JsonPatch, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EnvironmentProfile, k8s, policy } from '../../lib';
+import { ManifestRenderer } from '../../lib/k8s/render';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
 const dirs: string[] = [];
@@ -348,5 +350,185 @@ describe('notes for the person running the synth', () => {
       spy.mockRestore();
       fs.rmSync(notesDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('manifests are rendered as ApiObject.toJson() renders them', () => {
+  /** Every ApiObject of the app: the renderer's manifest and toJson()'s, as JSON text (key order included). */
+  function both(app: StockApp): Array<{ path: string; ours: string; stock: string }> {
+    const renderer = new ManifestRenderer(app);
+    return app.node.findAll().filter(c => ApiObject.isApiObject(c)).map(c => {
+      const obj = c as ApiObject;
+      return { path: obj.node.path, ours: JSON.stringify(renderer.render(obj)), stock: JSON.stringify(obj.toJson()) };
+    });
+  }
+
+  /** A class instance a cdk8s resolver turns into a value (as the generated IntOrString classes are). */
+  class IntOrString {
+    constructor(public readonly value: number | string) {}
+  }
+
+  test('plain JSON, Lazy values, nulls, empty values, metadata fields and JSON patches', () => {
+    const app = new k8s.App({ policy: false });
+    const chart = new Chart(app, 'c', { namespace: 'ns', labels: { team: 'a' } });
+    const calls: string[] = [];
+    const obj = new ApiObject(chart, 'o', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cm', labels: { z: '1', a: '2' }, annotations: {}, finalizers: [], generateName: 'x-', extra: { empty: {}, none: null } } as any,
+      zeta: { b: null, a: undefined, c: [null, 1, [], {}, { k: undefined }], d: {}, e: [] },
+      data: Lazy.any({ produce: () => { calls.push('data'); return { z: 'last', A: 'upper', a: Lazy.any({ produce: () => Lazy.any({ produce: () => 'nested' }) }) }; } }),
+      alpha: Lazy.any({ produce: () => { calls.push('alpha'); return undefined; } }),
+      num: 0,
+      flag: false,
+      text: '',
+      strange: { 'key with spaces': 'x', 'ünicode': 'é' },
+    } as any);
+    obj.metadata.addAnnotation('b', '2');
+    obj.metadata.addAnnotation('a', '1');
+    obj.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'X', name: 'owner', uid: 'u' });
+    obj.addJsonPatch(JsonPatch.add('/data/patched', 'yes'), JsonPatch.remove('/zeta/d'));
+    new ApiObject(chart, 'bare', { apiVersion: 'v1', kind: 'Namespace' });
+    const rendered = both(app);
+    for (const r of rendered) expect(r.ours).toEqual(r.stock);
+    expect(rendered[0].ours).toContain('"c":[null,1,[],{},{}]');
+    // Lazy values are produced in the order cdk8s produces them (insertion order, not sorted order)
+    expect(calls).toEqual(['data', 'alpha', 'data', 'alpha']);
+  });
+
+  test('keys are not sorted when CDK8S_DISABLE_SORT is set, as toJson() does', () => {
+    const before = process.env.CDK8S_DISABLE_SORT;
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      const app = new k8s.App({ policy: false });
+      new ApiObject(new Chart(app, 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { z: '1', a: '2' } } as any);
+      const [r] = both(app);
+      expect(r.ours).toEqual(r.stock);
+      expect(r.ours.indexOf('"z"')).toBeLessThan(r.ours.indexOf('"a"'));
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_DISABLE_SORT; else process.env.CDK8S_DISABLE_SORT = before;
+    }
+  });
+
+  test('values only cdk8s resolvers handle (union classes, implicit tokens) and custom resolvers give toJson()\'s result', () => {
+    for (const resolvers of [undefined, [{ resolve: (ctx: ResolutionContext) => { if (ctx.value === 'swap-me') ctx.replaceValue('swapped'); } }]]) {
+      const app = new k8s.App({ policy: false, resolvers });
+      const chart = new Chart(app, 'c');
+      new ApiObject(chart, 'union', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: new IntOrString('http') }] } } as any);
+      new ApiObject(chart, 'token', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 't' }, data: { v: { resolve: () => 'resolved' } } } as any);
+      new ApiObject(chart, 'custom', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'u' }, data: { v: 'swap-me' } } as any);
+      const rendered = both(app);
+      for (const r of rendered) expect(r.ours).toEqual(r.stock);
+      expect(rendered.find(r => r.path === 'c/union')!.ours).toContain('"targetPort":{"value":"http"}');
+      expect(rendered.find(r => r.path === 'c/token')!.ours).toContain('"v":"resolved"');
+      expect(rendered.find(r => r.path === 'c/custom')!.ours).toContain(resolvers ? '"v":"swapped"' : '"v":"swap-me"');
+    }
+  });
+
+  test('every object of the shipshape constructs and of cdk8s-plus', () => {
+    const app = new k8s.App({ policy: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    new k8s.Worker(chart, 'jobs', { image: 'ghcr.io/acme/jobs:1.0.0' });
+    api.allowFrom(k8s.NetworkPeer.namespace('other'));
+    new kplus.ConfigMap(chart, 'plus', { data: { a: 'b' } });
+    const rendered = both(app);
+    expect(rendered.length).toBeGreaterThan(8);
+    for (const r of rendered) expect(r.ours).toEqual(r.stock);
+  });
+
+  test('an object that fails to render fails with cdk8s\' message, naming its construct path', () => {
+    const app = new k8s.App({ outdir: outdir(), policy: false });
+    new ApiObject(new Chart(app, 'c'), 'broken', { apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => { throw new Error('no data yet'); } }) } as any);
+    expect(() => app.synth()).toThrow(/Failed serializing construct at path 'c\/broken' .*no data yet/);
+    expect(() => app.synthYaml()).toThrow(/Failed serializing construct at path 'c\/broken'/);
+  });
+});
+
+describe('children tables', () => {
+  test('construct ids behave as in a stock tree: lookups, duplicates (also of Object.prototype names), order', () => {
+    const ours = new k8s.App({ policy: false });
+    const stock = new StockApp();
+    for (const app of [ours, stock]) {
+      const chart = new Chart(app, 'svc-1');
+      new Construct(chart, 'b');
+      new Construct(chart, '2');
+      new Construct(chart, 'a');
+      expect(chart.node.children.map(c => c.node.id)).toEqual(['2', 'b', 'a']);
+      expect(chart.node.tryFindChild('a')?.node.path).toBe('svc-1/a');
+      expect(chart.node.tryRemoveChild('b')).toBe(true);
+      expect(chart.node.children.map(c => c.node.id)).toEqual(['2', 'a']);
+      expect(() => new Construct(chart, 'a')).toThrow("There is already a Construct with name 'a' in Chart [svc-1]");
+      expect(() => new Construct(chart, 'constructor')).toThrow("There is already a Construct with name 'constructor' in Chart [svc-1]");
+    }
+  });
+
+  test('past the number of shapes V8 shares (1,600 charts with distinct child ids) the tree still works: the same objects as with one id', () => {
+    const build = (distinct: boolean) => {
+      const app = new k8s.App({ policy: false });
+      for (let i = 0; i < 1600; i++) {
+        const name = `svc-${i}`;
+        const chart = new Chart(app, name);
+        configMap(new Construct(chart, distinct ? name : 'service'), 'cm', name, { i: String(i) });
+      }
+      return parseYamlDocuments(app.synthYaml());
+    };
+    expect(build(true)).toEqual(build(false));
+  });
+
+  test('a stock App\'s tree is left as constructs builds it', () => {
+    new k8s.App({ policy: false });
+    const stock = new StockApp();
+    const chart = new Chart(stock, 'c');
+    new Construct(chart, 'x');
+    expect(Object.getPrototypeOf((chart.node as any)._children)).toBe(Object.prototype);
+  });
+});
+
+describe('files are written chart by chart into the staging folder', () => {
+  test.each([
+    ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
+    ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+    ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+  ])('a suppression made in code is in the written file (%s): files are written again after the policy', (_name, yamlOutputType) => {
+    const dir = outdir();
+    const app = new k8s.App({ outdir: dir, yamlOutputType });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    policy.Policy.suppress(api.deployment, 'SS-K8S-010', 'the api answers on the node network for the load test');
+    policy.Policy.configure(app, { writeReports: false });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+    } finally {
+      err.mockRestore();
+    }
+    const docs = parseYamlFiles(dir).flatMap(f => f.docs);
+    const deployment = docs.find(d => d.kind === 'Deployment');
+    expect(deployment.metadata.annotations['suppress.shipshape.io/SS-K8S-010']).toBe('the api answers on the node network for the load test');
+  });
+
+  test('a chart that fails to render after others were staged leaves the previous output as it was, and no staging folder', () => {
+    const dir = outdir();
+    const first = new k8s.App({ outdir: dir, policy: false });
+    configMap(new Chart(first, 'a'), 'x', 'x');
+    first.synth();
+    const before = fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8');
+
+    const second = new k8s.App({ outdir: dir, policy: false });
+    configMap(new Chart(second, 'a'), 'x', 'x', { changed: 'yes' });
+    new ApiObject(new Chart(second, 'z'), 'broken', { apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => { throw new Error('boom'); } }) } as any);
+    expect(() => second.synth()).toThrow(/boom/);
+    expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8')).toEqual(before);
+    expect(fs.readdirSync(path.join(dir, '.shipshape')).filter(f => f.startsWith('staging-'))).toEqual([]);
+
+    // a first synth that fails creates nothing
+    const fresh = path.join(outdir(), 'never');
+    const third = new k8s.App({ outdir: fresh, policy: false });
+    configMap(new Chart(third, 'a'), 'x', 'x');
+    new ApiObject(new Chart(third, 'z'), 'broken', { apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => { throw new Error('boom'); } }) } as any);
+    expect(() => third.synth()).toThrow(/boom/);
+    expect(fs.existsSync(fresh)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import { Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
-import { _isYamlHazard, _toYaml, _toYamlStream, _toYamlWithJsYaml, _writeYamlFile } from '../../lib/k8s/yaml';
+import { _isYamlHazard, _toYaml, _toYamlStream, _toYamlWithJsYaml, _writeYamlFile, _YamlFileWriter } from '../../lib/k8s/yaml';
 
 /** Parses a YAML stream with the `yaml` package as YAML 1.2 (default) or 1.1; a parse error fails. */
 function parse(text: string, version: '1.1' | '1.2'): any[] {
@@ -228,6 +228,25 @@ describe('style', () => {
       expect(fs.readFileSync(file, 'utf-8')).toEqual(_toYamlStream(docs));
       _writeYamlFile(file, []);
       expect(fs.readFileSync(file, 'utf-8')).toEqual('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('documents added to a file in several batches (one per chart) give the bytes of one stream', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-yaml-'));
+    try {
+      const batch = (k: number) => Array.from({ length: 700 }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `cm-${k}-${i}` }, data: { text: 'y'.repeat(600) } }));
+      const batches: any[][] = [batch(0), [], [undefined], batch(1), [{ a: 1 }, undefined]];
+      const file = path.join(dir, 'app.yaml');
+      const w = new _YamlFileWriter(file);
+      for (const b of batches) w.add(b);
+      w.close();
+      w.close(); // a second close is harmless
+      expect(fs.readFileSync(file, 'utf-8')).toEqual(_toYamlStream(batches.flat()));
+      const empty = path.join(dir, 'empty.yaml');
+      new _YamlFileWriter(empty).close();
+      expect(fs.readFileSync(empty, 'utf-8')).toEqual('');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
