@@ -690,6 +690,7 @@ export class EksCluster extends Construct implements IEksCluster {
    * What workloads need to know about the cluster, as plain values (for the Kubernetes side).
    */
   public get profile(): ClusterProfile {
+    const karpenter = karpenterProfileOf(this);
     const storageClasses: StorageClassProfile[] = [{
       name: 'gp3',
       // Auto Mode's block storage answers to its own provisioner name.
@@ -714,9 +715,13 @@ export class EksCluster extends Construct implements IEksCluster {
       networkPolicyEnforced: !this.autoMode,
       oidcIssuerOutput: this.oidcIssuerOutput,
       workloadIdentities: this.identities.map((i) => i._toProfile()),
-      karpenter: karpenterProfileOf(this),
+      karpenter,
       autoMode: this.autoMode,
       autoModeNodePools: this.autoMode ? this.autoPools.map((p) => p.profile) : undefined,
+      vpcCidr: Token.isUnresolved(this.network.vpcCidr) ? undefined : this.network.vpcCidr,
+      // Auto Mode runs an ALB controller of its own (internal ALBs unless an IngressClassParams says otherwise).
+      ingressClasses: this.autoMode ? [{ name: 'alb', controller: 'eks.amazonaws.com/alb', isDefault: true }] : undefined,
+      helmReleases: karpenter ? [karpenter.controller] : undefined,
     };
   }
 

@@ -48,6 +48,9 @@ describe('EKS Auto Mode', () => {
     expect(p.networkPolicyEnforced).toBe(false);
     expect(p.autoModeNodePools).toEqual([pool.profile]);
     expect(pool.profile).toMatchObject({ nodeClassGroup: 'eks.amazonaws.com', nodeClassKind: 'NodeClass', nodeClassName: 'default', expireAfter: '336h', capacityTypes: ['spot'] });
+    // Auto Mode's own ALB controller serves the default ingress class; load balancers reach pods from the VPC
+    expect(p.ingressClasses).toEqual([{ name: 'alb', controller: 'eks.amazonaws.com/alb', isDefault: true }]);
+    expect(p.vpcCidr).toBe('10.0.0.0/16');
   });
 
   test('only the system pool', () => {
@@ -65,6 +68,8 @@ describe('EKS Auto Mode', () => {
     expect(e.kubernetes_network_config).toBeUndefined();
     expect(plain.profile.storageClasses[0].provisioner).toBe('ebs.csi.aws.com');
     expect(plain.profile.autoModeNodePools).toBeUndefined();
+    expect(plain.profile.ingressClasses).toBeUndefined();
+    expect(plain.profile.helmReleases).toBeUndefined();
   });
 });
 

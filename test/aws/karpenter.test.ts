@@ -145,8 +145,9 @@ describe('aws.Karpenter: AWS side', () => {
     expect(JSON.stringify(karpenter.profile)).not.toMatch(/\$\{|TfToken/);
   });
 
-  test('the cluster profile carries Karpenter', () => {
+  test('the cluster profile carries Karpenter, and its controller among the Helm releases the cluster needs', () => {
     expect(c.profile.karpenter?.nodePools.map((p) => p.name)).toEqual(['prod-general']);
+    expect(c.profile.helmReleases).toEqual([karpenter.profile.controller]);
   });
 
   test('node pool defaults: on-demand amd64 c/m/r newer than generation 5, every zone, 10% budget, 720h, 1m consolidation', () => {
