@@ -27,7 +27,7 @@ import { claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoin
 import { renderCostTags } from './private/tags';
 import { checkAddonVersions, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
-import { WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
+import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { ClusterProfile, StorageClassProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
@@ -240,8 +240,10 @@ export interface EksClusterAttributes {
    */
   readonly tags?: CostTags;
   /**
-   * ARN of a KMS key for node volumes.
-   * @default - node volumes use the account's default EBS key
+   * ARN of a customer-managed KMS key for node volumes (its key policy must let the Auto Scaling
+   * service-linked role use it, as `EksCluster`'s key does).
+   * @default - none: node volumes would use the AWS-managed EBS key, which the policy pack refuses
+   * (SS-EKS-016) unless the pool suppresses that rule
    */
   readonly encryptionKeyArn?: string;
   /**
@@ -586,6 +588,8 @@ export class EksCluster extends Construct implements IEksCluster {
         cluster: this,
         namespace: 'kube-system',
         serviceAccount: 'aws-node',
+        // the add-on's service_account_role_arn is an IRSA role
+        mechanism: IdentityMechanism.IRSA,
         roleName: `${this.clusterName}-vpc-cni`.slice(0, 64),
         managedPolicyArns: [`${arnPrefix}:iam::aws:policy/AmazonEKS_CNI_Policy`],
       });
@@ -593,6 +597,8 @@ export class EksCluster extends Construct implements IEksCluster {
         cluster: this,
         namespace: 'kube-system',
         serviceAccount: 'ebs-csi-controller-sa',
+        // the add-on's service_account_role_arn is an IRSA role
+        mechanism: IdentityMechanism.IRSA,
         roleName: `${this.clusterName}-ebs-csi`.slice(0, 64),
         managedPolicyArns: [`${arnPrefix}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
       });

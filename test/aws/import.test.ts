@@ -1,3 +1,4 @@
+import { Testing } from 'cdktf';
 import { newStack, errorOf, resourceAt, resources, synth } from './util';
 import * as aws from '../../lib/aws';
 
@@ -94,7 +95,7 @@ describe('EksCluster.fromClusterAttributes', () => {
   test('a node pool, an IRSA identity and an access grant on it reference the data source', () => {
     const { stack, cluster } = imported({ account: '123456789012' });
     cluster.addNodePool('spark');
-    const irsa = cluster.addWorkloadIdentity('reports', { namespace: 'reports', serviceAccount: 'reports' });
+    const irsa = cluster.addWorkloadIdentity('reports', { namespace: 'reports', serviceAccount: 'reports', mechanism: aws.IdentityMechanism.IRSA });
     cluster.grantAccess('arn:aws:iam::123456789012:role/data', { policy: aws.AccessPolicy.VIEW, namespaces: ['reports'] });
     const json = synth(stack);
     const [dataName] = Object.keys(json.data.aws_eks_cluster);
@@ -110,6 +111,12 @@ describe('EksCluster.fromClusterAttributes', () => {
     expect(trust.Principal.Federated).toMatch(/^arn:aws:iam::123456789012:oidc-provider\/\$\{local\.analytics_oidc-issuer-host_[0-9A-F]+\}$/);
     expect(irsa.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/analytics-prod-reports' });
     expect(resources(json, 'aws_eks_access_entry')[0].cluster_name).toBe(`\${data.aws_eks_cluster.${dataName}.name}`);
+  });
+
+  test('without encryptionKeyArn the policy pack refuses its node pools (SS-EKS-016) at synth', () => {
+    const { stack, cluster } = imported();
+    cluster.addNodePool('spark');
+    expect(() => Testing.synth(stack, true)).toThrow(/ERROR SS-EKS-016 at block_device_mappings\[0\]\.ebs\.kms_key_id: no kms_key_id: the volume uses the AWS-managed key/);
   });
 
   test('oidcProviderArn and encryptionKeyArn when given', () => {
