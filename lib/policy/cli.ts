@@ -1,237 +1,855 @@
-// `shipshape check <file|dir>...`: runs the policy packs over YAML that shipshape did not write.
-// Internal: reached through bin/shipshape.js, not re-exported by the barrel.
+// `shipshape check <file|dir>...`: runs the Kubernetes pack over YAML that shipshape did not write (or did).
+// Internal: reached through bin/shipshape, not re-exported by the barrel.
+//
+// Hostile input is expected: FIFOs, sockets and devices are never opened (a listing's entry is checked before it
+// is opened, and a file is opened non-blocking and checked again), symlinks are followed to regular files and
+// folders only and loops are cut, every file has a size limit, documents nested deeper than MAX_NESTING levels
+// are refused before any rule sees them. Memory stays bounded by the parsed documents (which cross-object rules
+// need): files are read one at a time and split into documents as they are read, raw text is dropped once a
+// document is parsed, and findings are kept in a compact table and rendered one at a time.
 import * as fs from 'fs';
 import * as path from 'path';
+import { StringDecoder } from 'string_decoder';
+import { parseArgs } from 'util';
 import * as yaml from 'js-yaml';
+import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from './annotations';
+import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID } from './internal';
+import { BAD_INPUT_RULE_ID, staleFinding, SuppressionTable } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
+import { K8sDoc } from './k8s/pod';
+import { peerExemptions } from './peers';
+import type { RuleInfo } from './report';
+import {
+  BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, sarifLog, streamJson, writeJsonFile,
+} from './report-writer';
 import { PolicyDocument, Severity } from './rule';
-import { k8sDocument } from './runner';
 
-/** Annotation prefix that suppresses a rule on one document: `suppress.shipshape.io/SS-K8S-012: "<reason>"`. */
-export const SUPPRESS_ANNOTATION_PREFIX = 'suppress.shipshape.io/';
-const MIN_REASON = 10;
+export { SUPPRESS_ANNOTATION_PREFIX };
 
-const USAGE = `usage: shipshape check <file|dir>... [--json FILE] [--sarif FILE]
+/** Default per-file size limit (`--max-file-size`). */
+export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+/** Documents nested deeper than this are refused (no Kubernetes object comes close; CRD schemas reach ~60). */
+export const MAX_NESTING = 200;
+/** The folder where k8s.App keeps its reports and its record of written files. */
+const STATE_DIR = '.shipshape';
+/** Files the walk reads. */
+const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
+/** Report files of shipshape (`policy-report.json`, `<chart>.policy-report.failed.json`...). */
+const REPORT_NAME = /policy-report[^/\\]*\.json$/i;
 
-Checks Kubernetes YAML (multi-document files, directories searched for *.yaml / *.yml / *.json)
-against shipshape's Kubernetes pack. Prints a summary; exits 1 when an error-level finding remains,
-2 on bad usage. Suppress a rule on one object with the annotation
-  suppress.shipshape.io/<rule id>: "<reason, at least 10 characters>"
+const USAGE = `usage: shipshape check <file|dir>... [options]
+
+Checks Kubernetes YAML or JSON (multi-document files; folders are searched for *.yaml, *.yml and
+*.json, skipping hidden folders, node_modules and shipshape's own .shipshape/ folder and report files)
+against shipshape's Kubernetes pack, and prints a summary.
+
+options:
+  --format text|json|sarif  what goes to stdout (default text; with json or sarif the summary goes to stderr)
+  --json FILE               also write the JSON report to FILE
+  --sarif FILE              also write the SARIF 2.1.0 log to FILE (for code-scanning UIs)
+  --max-file-size SIZE      refuse larger files (default 64MiB; a number of bytes or 512KiB, 64MiB, 1GiB)
+  --version                 print the version
+  --help                    print this text
+
+exit codes:
+  0  no error finding remains (warnings allowed)
+  1  an error finding remains
+  2  bad usage, or input that could not be read: a missing or unreadable path, a FIFO, socket or
+     device named on the command line, a file over the size limit, or no Kubernetes document at all
+
+Suppress a rule on one object with the annotation
+  suppress.shipshape.io/<rule id>: "<reason, at least ${MIN_REASON} characters>"
+The exemption annotations of kube-linter (ignore-check.kube-linter.io/<check>, kube-linter.io/ignore-all),
+Polaris (polaris.fairwinds.com/<check>-exempt: "true", polaris.fairwinds.com/exempt: "true"),
+kube-score (kube-score/ignore: <check>,...) and Checkov (checkov.io/skip1: <check id>=<comment>)
+suppress the shipshape rules that stand for those checks.
 `;
 
-interface Out {
+/** Where the command writes (stdout and stderr, or a test's buffers). */
+export interface Io {
   out(s: string): void;
   err(s: string): void;
 }
+
+type Format = 'text' | 'json' | 'sarif';
 
 /**
  * Runs the command line. Returns the exit code.
  * @internal
  */
-export async function main(argv: string[], io?: Out): Promise<number> {
+export async function main(argv: string[], io?: Io): Promise<number> {
   if (!io) {
     // `shipshape check ... | head` closes the pipe early: stop writing instead of crashing
     process.stdout.on('error', (e: any) => { if (e?.code !== 'EPIPE') throw e; });
-    io = { out: s => process.stdout.write(s), err: s => process.stderr.write(s) };
+    io = { out: s => { process.stdout.write(s); }, err: s => { process.stderr.write(s); } };
   }
-  const args = [...argv];
-  if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
-    io.out(USAGE);
-    return args.length === 0 ? 2 : 0;
-  }
-  const cmd = args.shift();
-  if (cmd !== 'check') {
-    io.err(`shipshape: unknown command ${JSON.stringify(cmd)}\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'json': { type: 'string' },
+        'sarif': { type: 'string' },
+        'format': { type: 'string' },
+        'max-file-size': { type: 'string' },
+        'version': { type: 'boolean' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e: any) {
+    io.err(`shipshape: ${argumentError(e)}\n\n${USAGE}`);
     return 2;
   }
-  const inputs: string[] = [];
-  let jsonOut: string | undefined;
-  let sarifOut: string | undefined;
-  while (args.length > 0) {
-    const a = args.shift()!;
-    if (a === '--json' || a === '--sarif') {
-      const v = args.shift();
-      if (v === undefined || v.startsWith('--')) {
-        io.err(`shipshape: ${a} needs a file name\n${USAGE}`);
-        return 2;
-      }
-      if (a === '--json') jsonOut = v; else sarifOut = v;
-    } else if (a.startsWith('--json=')) {
-      jsonOut = a.slice('--json='.length);
-    } else if (a.startsWith('--sarif=')) {
-      sarifOut = a.slice('--sarif='.length);
-    } else if (a === '--help' || a === '-h') {
-      io.out(USAGE);
-      return 0;
-    } else if (a.startsWith('--')) {
-      io.err(`shipshape: unknown option ${a}\n${USAGE}`);
-      return 2;
-    } else {
-      inputs.push(a);
-    }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.out(`${packageInfo().version}\n`);
+    return 0;
+  }
+  if (values.help || positionals[0] === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    io.err(USAGE);
+    return 2;
+  }
+  const [cmd, ...inputs] = positionals;
+  if (cmd !== 'check') {
+    io.err(`shipshape: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
+    return 2;
   }
   if (inputs.length === 0) {
-    io.err(`shipshape: nothing to check\n${USAGE}`);
+    io.err(`shipshape: nothing to check: name files or folders\n\n${USAGE}`);
+    return 2;
+  }
+  const format = (values.format ?? 'text') as Format;
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    io.err(`shipshape: --format must be text, json or sarif (got ${JSON.stringify(values.format)})\n`);
+    return 2;
+  }
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  if (values['max-file-size'] !== undefined) {
+    const n = parseSize(values['max-file-size']);
+    if (n === undefined) {
+      io.err(`shipshape: --max-file-size must be a size such as 1048576, 512KiB, 64MiB or 1GiB (got ${JSON.stringify(values['max-file-size'])})\n`);
+      return 2;
+    }
+    maxFileSize = n;
+  }
+  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize }, io);
+}
+
+/** parseArgs' errors, said the way this command says things. */
+function argumentError(e: any): string {
+  const msg = String(e?.message ?? e);
+  const opt = /Option '(-[-\w]+)/.exec(msg)?.[1] ?? /'(-[-\w]+)'/.exec(msg)?.[1];
+  if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${opt ?? msg}`;
+  if (e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
+    const what: { [o: string]: string } = {
+      '--json': 'a file name', '--sarif': 'a file name', '--format': 'text, json or sarif', '--max-file-size': 'a size, for example 64MiB',
+    };
+    if (/argument missing|ambiguous/.test(msg)) return `${opt} needs ${what[opt] ?? 'a value'}`;
+    return `${opt} takes no value`;
+  }
+  return msg;
+}
+
+const UNITS: { [u: string]: number } = { '': 1, 'b': 1, 'k': 1024, 'kb': 1024, 'kib': 1024, 'm': 1024 ** 2, 'mb': 1024 ** 2, 'mib': 1024 ** 2, 'g': 1024 ** 3, 'gb': 1024 ** 3, 'gib': 1024 ** 3 };
+
+/** `1048576`, `512KiB`, `64MiB`, `1.5GiB` (binary units; KB and MB mean the same) in bytes, or undefined. */
+export function parseSize(s: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(s);
+  if (!m) return undefined;
+  const unit = UNITS[m[2].toLowerCase()];
+  if (unit === undefined) return undefined;
+  const n = Math.floor(Number(m[1]) * unit);
+  return n > 0 ? n : undefined;
+}
+
+function formatSize(n: number): string {
+  if (n >= 1024 ** 3) return `${+(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+interface CheckOptions {
+  readonly format: Format;
+  readonly json?: string;
+  readonly sarif?: string;
+  readonly maxFileSize: number;
+}
+
+async function check(inputs: string[], options: CheckOptions, io: Io): Promise<number> {
+  const loader = new Loader(options.maxFileSize);
+  for (const input of inputs) loader.loadInput(input);
+
+  const human = options.format === 'text' ? io.out : io.err;
+  for (const note of loader.notes.slice(0, 20)) io.err(`shipshape: ${note}\n`);
+  if (loader.notes.length > 20) io.err(`shipshape: ... and ${loader.notes.length - 20} more skipped\n`);
+
+  if (loader.documents.length === 0 && loader.bad.length === 0) {
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedSpecial > 0 ? 'nothing was read'
+      : loader.files === 0 ? `${inputs.join(', ')} ${inputs.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`
+        : loader.files === 1 ? 'the file read is empty or holds only comments and --- separators'
+          : `the ${loader.files} files read are empty or hold only comments and --- separators`;
+    io.err(`shipshape: no Kubernetes documents found: ${why}${loader.skippedNote()}\n`);
     return 2;
   }
 
-  const loaded = loadInputs(inputs);
   const engine = new PolicyEngine({ packs: [new KubernetesPack()] });
-  const report = engine._check(loaded.documents, loaded.suppressions, loaded.bad);
-  io.out(report.summary());
-  io.out(`checked ${loaded.documents.length} document(s) in ${loaded.files} file(s)\n`);
+  const findings = new CompactFindings(loader.documents, loader.bad);
+  const table = new SuppressionTable(loader.suppressions);
+  engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
+    findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
+  });
+  // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
+  for (const s of table.unused()) {
+    if (loader.peerSuppressions.has(s)) continue;
+    // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
+    // carries the annotation
+    const f = engine._unknownRule(s) ?? staleFinding(s);
+    const doc = loader.suppressionDocs.get(s);
+    findings.addAfter(doc ? { ...f, file: doc.file, index: doc.index, line: doc.line } : f);
+  }
+
+  const written = [options.json, options.sarif].filter((f): f is string => f !== undefined);
+  const everyFinding = written.length > 0 ? `every finding is in ${written.join(' and ')}`
+    : options.format !== 'text' ? 'every finding is in the report on stdout' : 'run with --json FILE or --sarif FILE to get every finding';
+  human(renderSummary(findings, false, 50, everyFinding));
+  human(`checked ${plural(loader.documents.length, 'document')} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
+
+  const rules = engine._rules;
+  if (options.format !== 'text') {
+    const w = new BufferedWriter(io.out);
+    streamJson(options.format === 'json' ? jsonReport(findings, rules) : sarifLog(findings, rules), w.write);
+    w.flush();
+  }
   try {
-    if (jsonOut) writeFile(jsonOut, JSON.stringify(report.toJson(), undefined, 2) + '\n');
-    if (sarifOut) writeFile(sarifOut, JSON.stringify(report.toSarif(), undefined, 2) + '\n');
+    if (options.json) writeJsonFile(options.json, jsonReport(findings, rules));
+    if (options.sarif) writeJsonFile(options.sarif, sarifLog(findings, rules));
   } catch (e: any) {
     io.err(`shipshape: cannot write report: ${e?.message ?? e}\n`);
     return 2;
   }
-  return report.hasErrors ? 1 : 0;
-}
-
-function writeFile(file: string, text: string) {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
-}
-
-interface Loaded {
-  documents: PolicyDocument[];
-  suppressions: Suppression[];
-  bad: Finding[];
-  files: number;
-}
-
-/** Reads every input (files, or directories searched recursively), in a stable order. */
-export function loadInputs(inputs: string[]): Loaded {
-  const res: Loaded = { documents: [], suppressions: [], bad: [], files: 0 };
-  for (const input of inputs) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(input);
-    } catch (e: any) {
-      res.bad.push(badInput(toSlash(input), undefined, undefined, `cannot read ${input}: ${e?.code ?? e?.message ?? e}`));
-      continue;
-    }
-    const files = stat.isDirectory() ? listYaml(input) : [input];
-    for (const f of files) {
-      res.files++;
-      loadFile(toSlash(f), res);
-    }
+  if (loader.unreadable > 0) {
+    io.err(`shipshape: ${plural(loader.unreadable, 'input')} could not be read (see SS-POLICY-003 above); the check is incomplete\n`);
+    return 2;
   }
-  return res;
+  return findings.errors > 0 ? 1 : 0;
 }
 
-function listYaml(dir: string): string[] {
-  const out: string[] = [];
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
-      out.push(...listYaml(p));
-    } else if (/\.(ya?ml|json)$/i.test(e.name)) {
-      out.push(p);
-    }
-  }
-  return out;
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+// ------------------------------------------------------------------------------------------------ findings
+
+const CHUNK = 65536;
+
+/**
+ * The findings of one run in parallel typed arrays (about 20 bytes a finding instead of a ~230-byte object with
+ * its own JSON path string): rule, document, JSON path and message (interned) and suppression by index.
+ * Findings are rebuilt as objects one at a time when rendered.
+ */
+class CompactFindings implements FindingSource {
+  public errors = 0;
+  public warnings = 0;
+  public suppressed = 0;
+  private n = 0;
+  private readonly ruleOf: Uint16Array[] = [];
+  private readonly docOf: Int32Array[] = [];
+  private readonly pathOf: Int32Array[] = [];
+  private readonly messageOf: Int32Array[] = [];
+  private readonly suppressionOf: Int32Array[] = [];
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly rules: RuleInfo[] = [];
+  private readonly ruleIds_ = new Map<RuleInfo, number>();
+  private readonly suppressions: Suppression[] = [];
+  private readonly suppressionIds = new Map<Suppression, number>();
+  private readonly after: Finding[] = [];
+  private lastDoc: PolicyDocument | undefined;
+  private lastDocIndex = -1;
+
+  constructor(private readonly docs: readonly PolicyDocument[], private readonly before: readonly Finding[]) {
+    for (const f of before) this.count(f.severity, f.suppression !== undefined);
+  }
+
+  public get total(): number {
+    return this.before.length + this.n + this.after.length;
+  }
+
+  public add(doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined, suppression: Suppression | undefined): void {
+    const i = this.n;
+    const c = Math.floor(i / CHUNK);
+    if (c === this.ruleOf.length) {
+      this.ruleOf.push(new Uint16Array(CHUNK));
+      this.docOf.push(new Int32Array(CHUNK));
+      this.pathOf.push(new Int32Array(CHUNK));
+      this.messageOf.push(new Int32Array(CHUNK));
+      this.suppressionOf.push(new Int32Array(CHUNK));
+    }
+    const j = i % CHUNK;
+    if (doc !== this.lastDoc) {
+      // documents are evaluated in order: move forward to this one
+      let d = this.lastDocIndex + 1;
+      while (d < this.docs.length && this.docs[d] !== doc) d++;
+      if (d >= this.docs.length) d = this.docs.indexOf(doc);
+      this.lastDoc = doc;
+      this.lastDocIndex = d;
+    }
+    let r = this.ruleIds_.get(rule);
+    if (r === undefined) {
+      r = this.rules.length;
+      this.rules.push(rule);
+      this.ruleIds_.set(rule, r);
+    }
+    let s = -1;
+    if (suppression !== undefined) {
+      s = this.suppressionIds.get(suppression) ?? -1;
+      if (s < 0) {
+        s = this.suppressions.length;
+        this.suppressions.push(suppression);
+        this.suppressionIds.set(suppression, s);
+      }
+    }
+    this.ruleOf[c][j] = r;
+    this.docOf[c][j] = this.lastDocIndex;
+    this.pathOf[c][j] = this.intern(jsonPath);
+    this.messageOf[c][j] = message === undefined || message === rule.message ? -1 : this.intern(message);
+    this.suppressionOf[c][j] = s;
+    this.n++;
+    this.count(rule.severity, suppression !== undefined);
+  }
+
+  public addAfter(f: Finding): void {
+    this.after.push(f);
+    this.count(f.severity, f.suppression !== undefined);
+  }
+
+  public ruleIds(): Iterable<string> {
+    const ids = new Set<string>();
+    for (const f of this.before) ids.add(f.ruleId);
+    for (const r of this.rules) ids.add(r.id);
+    for (const f of this.after) ids.add(f.ruleId);
+    return ids;
+  }
+
+  public forEach(fn: (f: Finding) => void): void {
+    for (const f of this.before) fn(f);
+    for (let i = 0; i < this.n; i++) fn(this.get(i));
+    for (const f of this.after) fn(f);
+  }
+
+  private get(i: number): Finding {
+    const c = Math.floor(i / CHUNK);
+    const j = i % CHUNK;
+    const rule = this.rules[this.ruleOf[c][j]];
+    const doc = this.docs[this.docOf[c][j]];
+    const m = this.messageOf[c][j];
+    const s = this.suppressionOf[c][j];
+    const f: any = {
+      ruleId: rule.id,
+      severity: rule.severity,
+      message: m < 0 ? rule.message : this.strings[m],
+      fix: rule.fix,
+      path: doc.path,
+      jsonPath: this.strings[this.pathOf[c][j]],
+      kind: doc.kind,
+    };
+    if (doc.name !== undefined) f.name = doc.name;
+    if (doc.namespace !== undefined) f.namespace = doc.namespace;
+    if (doc.file !== undefined) f.file = doc.file;
+    if (doc.index !== undefined) f.index = doc.index;
+    if (doc.line !== undefined) f.line = doc.line;
+    if (s >= 0) f.suppression = this.suppressions[s];
+    return f as Finding;
+  }
+
+  private intern(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  private count(severity: Severity, suppressed: boolean) {
+    if (suppressed) this.suppressed++;
+    else if (severity === Severity.ERROR) this.errors++;
+    else if (severity === Severity.WARNING) this.warnings++;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ reading
+
+/** js-yaml's core schema (what JSON and Kubernetes' YAML agree on) plus merge keys: `2024-01-01` stays a string. */
+const YAML_TYPES = (yaml as unknown as { types: { [name: string]: yaml.Type } }).types;
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [YAML_TYPES.merge], explicit: [YAML_TYPES.binary, YAML_TYPES.omap, YAML_TYPES.pairs, YAML_TYPES.set] });
 
 function toSlash(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+function typeOf(st: fs.Stats | fs.Dirent): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** Splits multi-document YAML fed line by line on `---` lines; each chunk comes with its 1-based first line. */
+class DocumentSplitter {
+  private cur: string[] = [];
+  private curBlank = true;
+  private start = 1;
+  private lineNo = 0;
+  private sawSeparator = false;
+  private chunks = 0;
+
+  constructor(private readonly emit: (lines: string[], blank: boolean, line: number, index: number) => void) {}
+
+  public line(l: string): void {
+    this.lineNo++;
+    const c0 = l.charCodeAt(0);
+    if (c0 === 45 /* - */ && l.startsWith('---') && (l.length === 3 || /^---\s/.test(l))) {
+      if (this.sawSeparator || !this.curBlank) this.flush();
+      this.sawSeparator = true;
+      this.cur = [];
+      this.curBlank = true;
+      this.start = this.lineNo + 1;
+      const rest = l.slice(3).trim();
+      if (rest !== '' && !rest.startsWith('#')) this.push(rest);
+      return;
+    }
+    if (c0 === 46 /* . */ && /^\.\.\.\s*$/.test(l)) return; // document end marker
+    this.push(l);
+  }
+
+  public end(): void {
+    if (!this.curBlank || this.chunks === 0) this.flush();
+  }
+
+  private push(l: string) {
+    this.cur.push(l);
+    if (this.curBlank && !blankLine(l)) this.curBlank = false;
+  }
+
+  private flush() {
+    this.emit(this.cur, this.curBlank, this.start, this.chunks++);
+  }
+}
+
+function blankLine(l: string): boolean {
+  for (let i = 0; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13 || c === 0xfeff) continue;
+    return c === 35 /* # */;
+  }
+  return true;
+}
+
 /** Splits multi-document YAML on `---` lines; returns each chunk with its 1-based starting line. */
 export function splitDocuments(text: string): { text: string; line: number }[] {
-  const lines = text.split(/\r?\n/);
-  const chunks: { text: string; line: number }[] = [];
-  let cur: string[] = [];
-  let start = 1;
-  let sawSeparator = false;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (/^---(\s.*)?$/.test(l)) {
-      if (sawSeparator || !blank(cur)) chunks.push({ text: cur.join('\n'), line: start });
-      sawSeparator = true;
-      cur = [];
-      start = i + 2;
-      const rest = l.slice(3).trim();
-      if (rest !== '' && !rest.startsWith('#')) cur.push(rest);
-      continue;
+  const out: { text: string; line: number }[] = [];
+  const splitter = new DocumentSplitter((lines, _blank, line) => out.push({ text: lines.join('\n'), line }));
+  for (const l of text.split(/\r?\n/)) splitter.line(l);
+  splitter.end();
+  return out;
+}
+
+/**
+ * The nesting depth of a parsed value, counted without recursion; stops counting past `limit` (returns limit + 1).
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let max = 1;
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop() as any;
+    const d = depths.pop()!;
+    if (d > max) {
+      max = d;
+      if (max > limit) return limit + 1;
     }
-    if (/^\.\.\.\s*$/.test(l)) continue; // document end marker
-    cur.push(l);
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') { stack.push(x); depths.push(d + 1); }
+    } else {
+      for (const k in v) {
+        const x = v[k];
+        if (x !== null && typeof x === 'object') { stack.push(x); depths.push(d + 1); }
+      }
+    }
   }
-  if (!blank(cur) || chunks.length === 0) chunks.push({ text: cur.join('\n'), line: start });
-  return chunks;
+  return max;
 }
 
-function blank(lines: string[]): boolean {
-  return lines.every(l => l.trim() === '' || l.trim().startsWith('#'));
-}
+const UNREADABLE_FIX = 'name regular files or folders that exist and can be read';
+const TOO_LARGE_FIX = 'split the file, or raise the limit with --max-file-size';
+const NESTING_FIX = 'check how the document was generated: no Kubernetes object nests that deep';
+/** Bytes read at a time. */
+const READ_CHUNK = 1024 * 1024;
+const HELM_HINT = '; it looks like a Helm template ({{ ... }}): run `helm template` first and check the rendered output';
 
-function loadFile(file: string, res: Loaded) {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf-8');
-  } catch (e: any) {
-    res.bad.push(badInput(file, undefined, undefined, `cannot read ${file}: ${e?.code ?? e?.message ?? e}`));
-    return;
+/** What one run read: documents, suppressions, bad input, and what it skipped. */
+export class Loader {
+  public readonly documents: PolicyDocument[] = [];
+  /** Suppressions carried by the documents: shipshape's annotations first, then peers' exemptions. */
+  public readonly suppressions: Suppression[] = [];
+  /** The suppressions that come from peers' exemption annotations (not reported when they silence nothing). */
+  public readonly peerSuppressions = new Set<Suppression>();
+  /** The document each suppression annotation sits on. */
+  public readonly suppressionDocs = new Map<Suppression, PolicyDocument>();
+  /** Findings about the input itself (SS-POLICY-003), in reading order. */
+  public readonly bad: Finding[] = [];
+  /** Files read. */
+  public files = 0;
+  /** Inputs (or files found in folders) that could not be read: the run exits 2. */
+  public unreadable = 0;
+  /** shipshape's own files skipped (`.shipshape/` folders, policy reports). */
+  public skippedOwn = 0;
+  /** Entries skipped because they are not regular files or folders (FIFOs, sockets, devices, broken links, loops). */
+  public skippedSpecial = 0;
+  /** One line per skipped entry, for stderr. */
+  public readonly notes: string[] = [];
+  private readonly seenFiles = new Set<string>();
+  private readonly seenDirs = new Set<string>();
+
+  constructor(private readonly maxFileSize: number = DEFAULT_MAX_FILE_SIZE) {}
+
+  /** `; skipped ...` for the summary line, or ''. */
+  public skippedNote(): string {
+    const parts: string[] = [];
+    if (this.skippedOwn > 0) parts.push(`${plural(this.skippedOwn, 'file')} of shipshape's own (.shipshape/, policy reports)`);
+    if (this.skippedSpecial > 0) {
+      parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
+    }
+    return parts.length > 0 ? `; skipped ${parts.join(' and ')}` : '';
   }
-  const chunks = /\.json$/i.test(file) ? [{ text, line: 1 }] : splitDocuments(text);
-  chunks.forEach((chunk, index) => {
-    if (blank(chunk.text.split('\n'))) return; // empty document
+
+  /** Reads one command-line input: a file, or a folder searched recursively, in a stable order. */
+  public loadInput(input: string): void {
+    const shown = toSlash(input);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(input);
+    } catch (e: any) {
+      this.cannotRead(shown, `cannot read ${shown}: ${e?.code === 'ELOOP' ? 'a symlink loop (ELOOP)' : e?.code ?? e?.message ?? e}`);
+      return;
+    }
+    if (st.isDirectory()) {
+      const key = `${st.dev}:${st.ino}`;
+      if (this.seenDirs.has(key)) return;
+      this.seenDirs.add(key);
+      this.walk(input, new Set([key]));
+    } else if (st.isFile()) {
+      if (path.resolve(input).split(path.sep).includes(STATE_DIR)) {
+        this.skippedOwn++;
+        return;
+      }
+      this.readFile(input, true);
+    } else {
+      this.cannotRead(shown, `${shown} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked`);
+    }
+  }
+
+  private walk(dir: string, ancestors: Set<string>): void {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e: any) {
+      this.cannotRead(toSlash(dir), `cannot read the folder ${toSlash(dir)}: ${e?.code ?? e?.message ?? e}`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      let st: fs.Stats | fs.Dirent = e;
+      if (e.isSymbolicLink()) {
+        try {
+          st = fs.statSync(p); // follows the link
+        } catch (err: any) {
+          if (CHECKED_EXTENSION.test(e.name) || err?.code === 'ELOOP') {
+            this.skip(p, err?.code === 'ELOOP' ? 'a symlink loop' : 'a broken symlink');
+          }
+          continue;
+        }
+      }
+      if (st.isDirectory()) {
+        if (e.name === STATE_DIR) {
+          this.skippedOwn += countChecked(p);
+          continue;
+        }
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        const s = st instanceof fs.Stats ? st : fs.statSync(p);
+        const key = `${s.dev}:${s.ino}`;
+        if (ancestors.has(key)) {
+          this.skip(p, 'a symlink loop (it leads back to a folder above it)');
+          continue;
+        }
+        if (this.seenDirs.has(key)) continue; // the same folder reached twice (through a link): read once
+        this.seenDirs.add(key);
+        ancestors.add(key);
+        this.walk(p, ancestors);
+        ancestors.delete(key);
+      } else if (st.isFile()) {
+        if (CHECKED_EXTENSION.test(e.name)) this.readFile(p, false);
+      } else if (CHECKED_EXTENSION.test(e.name)) {
+        this.skip(p, `${typeOf(st)}; only regular files are read`);
+      }
+    }
+  }
+
+  private skip(p: string, why: string) {
+    this.skippedSpecial++;
+    this.notes.push(`skipped ${toSlash(p)}: ${why}`);
+  }
+
+  private cannotRead(file: string, message: string, fix = UNREADABLE_FIX) {
+    this.unreadable++;
+    this.bad.push({ ...badInput(file, undefined, undefined, message), fix });
+  }
+
+  private readFile(p: string, explicit: boolean): void {
+    const file = toSlash(p);
+    let fd: number;
+    try {
+      // non-blocking: a FIFO put in place of a listed file must not hang the run; it is refused below
+      // eslint-disable-next-line no-bitwise
+      fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    } catch (e: any) {
+      this.cannotRead(file, `cannot read ${file}: ${e?.code ?? e?.message ?? e}`);
+      return;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) {
+        if (explicit) this.cannotRead(file, `${file} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked`);
+        else this.skip(p, `${typeOf(st)}; only regular files are read`);
+        return;
+      }
+      const key = `${st.dev}:${st.ino}`;
+      if (this.seenFiles.has(key)) return; // the same file named twice, or reached through a link: read once
+      this.seenFiles.add(key);
+      if (st.size > this.maxFileSize) {
+        this.cannotRead(file, tooLarge(file, st.size, this.maxFileSize), TOO_LARGE_FIX);
+        return;
+      }
+      if (REPORT_NAME.test(path.basename(p))) {
+        const head = Buffer.alloc(256);
+        const n = fs.readSync(fd, head, 0, head.length, 0);
+        if (isOwnJsonReport(head.subarray(0, n).toString('utf-8'))) {
+          this.skippedOwn++;
+          return;
+        }
+      }
+      this.files++;
+      if (/\.json$/i.test(p)) this.readJson(fd, file);
+      else this.readYaml(fd, file);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Reads a YAML file 1 MiB at a time, splitting documents as lines arrive: one document's text at a time. */
+  private readYaml(fd: number, file: string): void {
+    const splitter = new DocumentSplitter((lines, blank, line, index) => {
+      if (!blank) this.addText(file, index, line, lines.join('\n'), false);
+    });
+    const ok = readLines(fd, this.maxFileSize, l => splitter.line(l));
+    if (!ok) {
+      this.cannotRead(file, tooLarge(file, undefined, this.maxFileSize), TOO_LARGE_FIX);
+      return;
+    }
+    splitter.end();
+  }
+
+  /** A JSON file is one document: read whole (within the size limit). */
+  private readJson(fd: number, file: string): void {
+    const text = readAll(fd, this.maxFileSize);
+    if (text === undefined) {
+      this.cannotRead(file, tooLarge(file, undefined, this.maxFileSize), TOO_LARGE_FIX);
+      return;
+    }
+    if (text.trim() === '') return;
+    this.addText(file, 0, 1, text, true);
+  }
+
+  /** Parses one document's text and adds what it holds. */
+  private addText(file: string, index: number, line: number, text: string, json: boolean): void {
     let value: any;
     try {
-      value = yaml.load(chunk.text, { filename: file });
+      if (json) {
+        try {
+          value = JSON.parse(text);
+        } catch {
+          value = yaml.load(text, { filename: file, schema: SCHEMA }); // not strict JSON: read it as YAML, as before
+        }
+      } else {
+        value = yaml.load(text, { filename: file, schema: SCHEMA });
+      }
     } catch (e: any) {
+      if (e instanceof RangeError) {
+        this.bad.push({ ...badInput(file, index, line, `document ${index} has nesting deeper than ${MAX_NESTING} levels (the parser ran out of stack); it is not checked`), fix: NESTING_FIX });
+        return;
+      }
       const reason = String(e?.reason ?? e?.message ?? e).split('\n')[0];
-      const line = e?.mark?.line !== undefined ? chunk.line + e.mark.line : chunk.line;
-      res.bad.push(badInput(file, index, line, `document ${index} is not valid YAML: ${reason}`));
+      const at = e?.mark?.line !== undefined ? line + e.mark.line : line;
+      const helm = text.includes('{{');
+      const f = badInput(file, index, at, `document ${index} is not valid ${json ? 'JSON' : 'YAML'}: ${reason}${helm ? HELM_HINT : ''}`);
+      this.bad.push(helm ? { ...f, fix: 'render the chart with `helm template` and check the rendered manifests' } : f);
       return;
     }
     if (value === null || value === undefined) return;
-    addValue(file, index, chunk.line, value, `${file}#${index}`, res);
-  });
-}
+    if (nestingDepth(value, MAX_NESTING) > MAX_NESTING) {
+      this.bad.push({ ...badInput(file, index, line, `document ${index} has nesting deeper than ${MAX_NESTING} levels; it is not checked`), fix: NESTING_FIX });
+      return;
+    }
+    this.addValue(file, index, line, value, `${file}#${index}`);
+  }
 
-function addValue(file: string, index: number, line: number, value: any, docPath: string, res: Loaded) {
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    res.bad.push(badInput(file, index, line, `document ${index} is not an object (${Array.isArray(value) ? 'a list' : typeof value})`, docPath));
-    return;
-  }
-  if (typeof value.kind !== 'string' || value.kind === '' || typeof value.apiVersion !== 'string') {
-    res.bad.push(badInput(file, index, line, `document ${index} has no ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}; it is not a Kubernetes object`, docPath));
-    return;
-  }
-  if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
-    const items = Array.isArray(value.items) ? value.items : [];
-    items.forEach((item: any, j: number) => addValue(file, index, line, item, `${docPath}.items[${j}]`, res));
-    return;
-  }
-  const doc = k8sDocument(value, docPath, file, index, line);
-  res.documents.push(doc);
-  const ann = value.metadata && typeof value.metadata === 'object' && value.metadata.annotations && typeof value.metadata.annotations === 'object'
-    ? value.metadata.annotations : {};
-  for (const key of Object.keys(ann)) {
-    if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
-    const ruleId = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
-    const reason = typeof ann[key] === 'string' ? ann[key].trim() : '';
-    if (reason.length < MIN_REASON) {
-      res.bad.push({
-        ...badInput(file, index, line, `annotation ${key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(ann[key])})`, docPath),
-        jsonPath: `metadata.annotations["${key}"]`,
+  private addValue(file: string, index: number, line: number, value: any, docPath: string): void {
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      this.bad.push(badInput(file, index, line, `document ${index} is not an object (${Array.isArray(value) ? 'a list' : typeof value})`, docPath));
+      return;
+    }
+    if (typeof value.kind !== 'string' || value.kind === '' || typeof value.apiVersion !== 'string') {
+      this.bad.push(badInput(file, index, line, `document ${index} has no ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}; it is not a Kubernetes object`, docPath));
+      return;
+    }
+    if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
+      const items = Array.isArray(value.items) ? value.items : [];
+      items.forEach((item: any, j: number) => this.addValue(file, index, line, item, `${docPath}.items[${j}]`));
+      return;
+    }
+    const meta = value.metadata !== null && typeof value.metadata === 'object' ? value.metadata : {};
+    const doc = new K8sDoc(value.kind, value, docPath,
+      typeof meta.name === 'string' ? meta.name : undefined,
+      typeof meta.namespace === 'string' ? meta.namespace : undefined,
+      file, index, line);
+    this.documents.push(doc);
+    if (meta.annotations === undefined && !hasTemplateAnnotations(value)) return;
+    const carried = annotationSuppressions(value, docPath);
+    for (const s of carried.suppressions) {
+      this.suppressions.push(s);
+      this.suppressionDocs.set(s, doc);
+    }
+    for (const b of carried.bad) {
+      this.bad.push({
+        ...badInput(file, index, line, `annotation ${b.key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(b.value)})`, docPath),
+        fix: 'say in the annotation value why the rule does not apply to this object',
+        jsonPath: `metadata.annotations["${b.key}"]`,
         kind: doc.kind,
         ...(doc.name !== undefined ? { name: doc.name } : {}),
         ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
       });
-      continue;
     }
-    res.suppressions.push({ ruleId, reason, path: docPath });
+    for (const x of peerExemptions(value)) {
+      const s: Suppression = { ruleId: x.ruleId, reason: x.reason, path: docPath };
+      this.suppressions.push(s);
+      this.peerSuppressions.add(s);
+    }
   }
+}
+
+function hasTemplateAnnotations(value: any): boolean {
+  const spec = value.spec;
+  if (spec === null || typeof spec !== 'object') return false;
+  const t = value.kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
+  return t !== null && typeof t === 'object' && t.metadata !== null && typeof t.metadata === 'object' && t.metadata.annotations !== undefined;
+}
+
+/** The files under a `.shipshape/` folder that a walk would otherwise have read. */
+function countChecked(dir: string): number {
+  let n = 0;
+  try {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) n += countChecked(path.join(dir, e.name));
+      else if (CHECKED_EXTENSION.test(e.name)) n++;
+    }
+  } catch {
+    // unreadable: nothing to count
+  }
+  return n;
+}
+
+function tooLarge(file: string, size: number | undefined, limit: number): string {
+  const what = size === undefined ? `grew past ${formatSize(limit)} while it was read` : `is ${formatSize(size)} (${size} bytes)`;
+  return `${file} ${what}, over the limit of ${formatSize(limit)} (${limit} bytes) per file; split it, or raise the limit with --max-file-size`;
+}
+
+/**
+ * Reads `fd` 1 MiB at a time and calls `line` for every line (without its `\n` or `\r\n`), the last one included
+ * even when empty (as `text.split(/\r?\n/)` gives it). A UTF-8 byte order mark is dropped. Returns false, having
+ * stopped, when more than `limit` bytes come.
+ */
+function readLines(fd: number, limit: number, line: (l: string) => void): boolean {
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  const decoder = new StringDecoder('utf8');
+  let total = 0;
+  let rest = '';
+  let first = true;
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e: any) {
+      if (e?.code === 'EAGAIN') return true; // nothing more without blocking
+      throw e;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > limit) return false;
+    let text = rest + decoder.write(buf.subarray(0, n));
+    if (first) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      line(text.slice(start, end));
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.end();
+  line(rest);
+  return true;
+}
+
+/** The whole content of `fd` as text (byte order mark dropped), or undefined past `limit` bytes. */
+function readAll(fd: number, limit: number): string | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e: any) {
+      if (e?.code === 'EAGAIN') break;
+      throw e;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > limit) return undefined;
+    chunks.push(buf.subarray(0, n));
+  }
+  const text = Buffer.concat(chunks, total).toString('utf-8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function badInput(file: string, index: number | undefined, line: number | undefined, message: string, docPath?: string): Finding {
@@ -248,4 +866,21 @@ function badInput(file: string, index: number | undefined, line: number | undefi
   if (index !== undefined) f.index = index;
   if (line !== undefined) f.line = line;
   return f as Finding;
+}
+
+/** What `loadInputs` returns. */
+export interface Loaded {
+  documents: PolicyDocument[];
+  suppressions: Suppression[];
+  /** Those of `suppressions` that come from peers' exemption annotations. */
+  peerSuppressions: Set<Suppression>;
+  bad: Finding[];
+  files: number;
+}
+
+/** Reads every input (files, or directories searched recursively), in a stable order. */
+export function loadInputs(inputs: string[], maxFileSize = DEFAULT_MAX_FILE_SIZE): Loaded {
+  const loader = new Loader(maxFileSize);
+  for (const input of inputs) loader.loadInput(input);
+  return { documents: loader.documents, suppressions: loader.suppressions, peerSuppressions: loader.peerSuppressions, bad: loader.bad, files: loader.files };
 }

@@ -1,6 +1,6 @@
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { covers, ENGINE_RULES, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
+import { ENGINE_RULES, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity } from './rule';
 import { Validators } from '../core/validators';
@@ -35,6 +35,7 @@ export class PolicyEngine {
   private readonly byKind = new Map<string, IRule[]>();
   private readonly infos: RuleInfo[] = [];
   private readonly packOf = new Map<IRule, string>();
+  private readonly infoOf = new Map<IRule, RuleInfo>();
 
   constructor(props: PolicyEngineProps) {
     this.packs = [...props.packs];
@@ -46,7 +47,9 @@ export class PolicyEngine {
         }
         seen.add(rule.id);
         this.packOf.set(rule, pack.name);
-        this.infos.push({ id: rule.id, severity: rule.severity, message: rule.message, fix: rule.fix, pack: pack.name });
+        const info: RuleInfo = { id: rule.id, severity: rule.severity, message: rule.message, fix: rule.fix, pack: pack.name };
+        this.infos.push(info);
+        this.infoOf.set(rule, info);
         if (rule.kinds === undefined) {
           this.anyKind.push(rule);
         } else {
@@ -71,79 +74,21 @@ export class PolicyEngine {
    * @internal
    */
   public _check(documents: PolicyDocument[], suppressions: Suppression[], extra: Finding[], inScope?: (s: Suppression) => boolean): PolicyReport {
-    const index = new DocumentIndex(documents);
     const raw: Finding[] = [...extra];
-    const cache = new Map<string, IRule[]>();
-    for (const doc of documents) {
-      let rules = cache.get(doc.kind);
-      if (rules === undefined) {
-        const specific = this.byKind.get(doc.kind) ?? [];
-        rules = this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific];
-        cache.set(doc.kind, rules);
-      }
-      for (const rule of rules) {
-        let result;
-        try {
-          result = rule.evaluate(doc, index);
-        } catch (e: any) {
-          raw.push(findingFor(doc, {
-            ruleId: RULE_CRASHED_RULE_ID,
-            severity: Severity.ERROR,
-            message: `rule ${rule.id} could not check this document: ${e?.message ?? String(e)}`,
-            fix: 'check that the document has the shape its kind requires',
-          }, ''));
-          continue;
-        }
-        if (result.status !== RuleStatus.NON_COMPLIANT) continue;
-        for (const v of result.violations) {
-          raw.push(findingFor(doc, rule, v.jsonPath, v.message));
-        }
-      }
-    }
+    this._evaluate(documents, new DocumentIndex(documents), (doc, rule, jsonPath, message) => {
+      raw.push(findingFor(doc, rule, jsonPath, message));
+    });
 
     // apply suppressions
-    const byRule = new Map<string, { s: Suppression; used: boolean }[]>();
-    const entries: { s: Suppression; used: boolean }[] = [];
-    for (const s of suppressions) {
-      const e = { s, used: false };
-      entries.push(e);
-      const list = byRule.get(s.ruleId);
-      if (list) list.push(e); else byRule.set(s.ruleId, [e]);
-    }
+    const table = new SuppressionTable(suppressions);
     const findings: Finding[] = [];
     for (const f of raw) {
-      const cands = byRule.get(f.ruleId);
-      let match: { s: Suppression; used: boolean } | undefined;
-      if (cands) {
-        // the most specific (longest path) suppression wins
-        for (const c of cands) {
-          if (covers(c.s.path, f.path) && (!match || c.s.path.length > match.s.path.length)) match = c;
-        }
-      }
-      if (match) {
-        match.used = true;
-        findings.push({ ...f, suppression: match.s });
-      } else {
-        findings.push(f);
-      }
+      const s = table.match(f.ruleId, f.path);
+      findings.push(s ? { ...f, suppression: s } : f);
     }
-    for (const e of entries) {
-      if (e.used) continue;
-      if (inScope && !inScope(e.s)) continue;
-      const unknown = this._unknownRule(e.s);
-      if (unknown) {
-        findings.push(unknown);
-        continue;
-      }
-      findings.push({
-        ruleId: STALE_SUPPRESSION_RULE_ID,
-        severity: Severity.WARNING,
-        message: `suppression of ${e.s.ruleId} matches no finding (reason: ${e.s.reason})`,
-        fix: 'remove the suppression, or fix its rule id or its scope',
-        path: e.s.path || '<root>',
-        jsonPath: '',
-        kind: 'Suppression',
-      });
+    for (const s of table.unused()) {
+      if (inScope && !inScope(s)) continue;
+      findings.push(this._unknownRule(s) ?? staleFinding(s));
     }
     return PolicyReport._create(findings, this.infos);
   }
@@ -168,11 +113,54 @@ export class PolicyEngine {
       kind: 'Suppression',
     };
   }
+
+  /**
+   * The rules that run, as reports list them.
+   * @internal
+   */
+  public get _rules(): RuleInfo[] {
+    return this.infos;
+  }
+
+  /**
+   * Runs every rule on the documents of its kinds, in document order, and hands each violation to `emit`
+   * (no suppression applied). A rule that throws on a document becomes an `SS-POLICY-002` violation there.
+   * `_check` and `shipshape check` share this loop.
+   * @internal
+   */
+  public _evaluate(documents: PolicyDocument[], index: DocumentIndex, emit: (doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined) => void): void {
+    const cache = new Map<string, IRule[]>();
+    for (const doc of documents) {
+      let rules = cache.get(doc.kind);
+      if (rules === undefined) {
+        const specific = this.byKind.get(doc.kind) ?? [];
+        rules = this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific];
+        cache.set(doc.kind, rules);
+      }
+      for (const rule of rules) {
+        let result;
+        try {
+          result = rule.evaluate(doc, index);
+        } catch (e: any) {
+          emit(doc, CRASHED, '', `rule ${rule.id} could not check this document: ${e?.message ?? String(e)}`);
+          continue;
+        }
+        if (result.status !== RuleStatus.NON_COMPLIANT) continue;
+        const info = this.infoOf.get(rule)!;
+        for (const v of result.violations) {
+          emit(doc, info, v.jsonPath, v.message);
+        }
+      }
+    }
+  }
 }
 
-function findingFor(doc: PolicyDocument, rule: { ruleId?: string; id?: string; severity: Severity; message: string; fix: string }, jsonPath: string, message?: string): Finding {
+/** The engine rule a crashing rule's finding is reported under. */
+const CRASHED = ENGINE_RULES.find(r => r.id === RULE_CRASHED_RULE_ID) as RuleInfo;
+
+function findingFor(doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message?: string): Finding {
   const f: any = {
-    ruleId: rule.ruleId ?? rule.id,
+    ruleId: rule.id,
     severity: rule.severity,
     message: message ?? rule.message,
     fix: rule.fix,

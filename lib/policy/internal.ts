@@ -1,4 +1,6 @@
 // Internal helpers of the policy engine. Not re-exported by the barrel.
+import { Finding, Suppression } from './finding';
+import { Severity } from './rule';
 
 /** Rule id of the finding reported for a suppression that matched no finding. */
 export const STALE_SUPPRESSION_RULE_ID = 'SS-POLICY-001';
@@ -50,6 +52,58 @@ export function covers(scopePath: string, docPath: string): boolean {
   if (!docPath.startsWith(scopePath)) return false;
   const c = docPath.charAt(scopePath.length);
   return c === '/' || c === '#';
+}
+
+/**
+ * The suppressions of one check, looked up per finding: the most specific (longest scope) suppression of the
+ * finding's rule that covers the finding's document wins; of two with the same scope, the first registered.
+ * A lookup walks the scopes that can cover the document's path (its prefixes at `/` and `#` boundaries), so
+ * it costs the same with ten suppressions as with a hundred thousand (one per checked file).
+ */
+export class SuppressionTable {
+  /** rule id -> scope path -> the first suppression registered with that scope */
+  private readonly byRule = new Map<string, Map<string, Suppression>>();
+  private readonly used = new Set<Suppression>();
+
+  constructor(private readonly all: readonly Suppression[]) {
+    for (const s of all) {
+      let scopes = this.byRule.get(s.ruleId);
+      if (!scopes) this.byRule.set(s.ruleId, scopes = new Map());
+      if (!scopes.has(s.path)) scopes.set(s.path, s);
+    }
+  }
+
+  /** The suppression that silences rule `ruleId` on the document at `docPath` (and marks it used), or undefined. */
+  public match(ruleId: string, docPath: string): Suppression | undefined {
+    const scopes = this.byRule.get(ruleId);
+    if (scopes === undefined) return undefined;
+    let s = scopes.get(docPath);
+    for (let i = docPath.length - 1; s === undefined && i > 0; i--) {
+      const c = docPath.charCodeAt(i);
+      if (c === 47 /* / */ || c === 35 /* # */) s = scopes.get(docPath.slice(0, i));
+    }
+    if (s === undefined) s = scopes.get('');
+    if (s !== undefined) this.used.add(s);
+    return s;
+  }
+
+  /** The suppressions that matched no finding, in registration order. */
+  public unused(): Suppression[] {
+    return this.all.filter(s => !this.used.has(s));
+  }
+}
+
+/** The finding that reports a suppression that silenced nothing. */
+export function staleFinding(s: Suppression): Finding {
+  return {
+    ruleId: STALE_SUPPRESSION_RULE_ID,
+    severity: Severity.WARNING,
+    message: `suppression of ${s.ruleId} matches no finding (reason: ${s.reason})`,
+    fix: 'remove the suppression, or fix its rule id or its scope',
+    path: s.path || '<root>',
+    jsonPath: '',
+    kind: 'Suppression',
+  };
 }
 
 const JSII_RTTI = Symbol.for('jsii.rtti');

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { removeTempDirsAfterAll, tmpDir } from './cli-helpers';
 import { main, splitDocuments } from '../../lib/policy/cli';
 
 const MIXED = path.join(__dirname, 'fixtures', 'mixed');
@@ -13,9 +13,8 @@ function run(argv: string[]) {
   return main(argv, { out: s => { out += s; }, err: s => { err += s; } }).then(code => ({ code, out, err }));
 }
 
-function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cli-'));
-}
+const tmp = tmpDir;
+removeTempDirsAfterAll();
 
 describe('shipshape check on a directory of mixed manifests', () => {
   let result: { code: number; out: string; err: string };
@@ -68,7 +67,7 @@ describe('shipshape check on a directory of mixed manifests', () => {
 
   test('files that are not YAML are not read', () => {
     expect(json.findings.some((f: any) => f.file?.endsWith('notes.txt'))).toBe(false);
-    expect(result.out).toContain('in 4 file(s)');
+    expect(result.out).toContain('checked 36 documents in 4 files\n');
   });
 
   test('prints the summary grouped by file and document', () => {
@@ -85,7 +84,7 @@ describe('shipshape check on a directory of mixed manifests', () => {
     const r = run0.results.find((x: any) => x.ruleId === 'SS-K8S-001');
     expect(run0.tool.driver.rules[r.ruleIndex].id).toBe('SS-K8S-001');
     expect(r.level).toBe('error');
-    expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${rel(MIXED)}/bad.yaml` }, region: { startLine: 2 } });
+    expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${rel(MIXED)}/bad.yaml`, uriBaseId: '%SRCROOT%' }, region: { startLine: 2 } });
     expect(r.properties).toMatchObject({ documentIndex: 0, jsonPath: 'spec.template.spec.containers[0].securityContext.privileged' });
     const sup = run0.results.find((x: any) => x.ruleId === 'SS-K8S-063' && x.suppressions);
     expect(sup.suppressions).toEqual([{ kind: 'external', justification: 'holds a public test token for the sandbox, not a secret' }]);
@@ -107,21 +106,45 @@ test('warnings alone exit 0', async () => {
   expect(r.code).toBe(0);
 });
 
-test('a missing path is reported, not thrown', async () => {
-  const r = await run(['check', 'no/such/file.yaml']);
-  expect(r.code).toBe(1);
-  expect(r.out).toContain('cannot read no/such/file.yaml: ENOENT');
+test('a missing path is reported, not thrown, and exits 2 (unreadable input), after checking the rest', async () => {
+  const r = await run(['check', 'no/such/file.yaml', path.join(MIXED, 'good.yaml')]);
+  expect(r.code).toBe(2);
+  expect(r.out).toContain('ERROR SS-POLICY-003: cannot read no/such/file.yaml: ENOENT');
+  expect(r.out).toContain('checked 31 documents in 1 file\n');
+  expect(r.err).toContain('shipshape: 1 input could not be read (see SS-POLICY-003 above); the check is incomplete');
 });
 
 test('bad usage exits 2 with the usage text', async () => {
-  expect((await run([])).code).toBe(2);
+  const none = await run([]);
+  expect(none.code).toBe(2);
+  expect(none.err).toContain('usage: shipshape check <file|dir>... [options]');
   const unknown = await run(['lint', 'x']);
   expect(unknown.code).toBe(2);
   expect(unknown.err).toContain('unknown command "lint"');
   const noFile = await run(['check', '--json']);
   expect(noFile.code).toBe(2);
-  expect(noFile.err).toContain('--json needs a file name');
-  expect((await run(['check'])).err).toContain('nothing to check');
+  expect(noFile.err).toContain('shipshape: --json needs a file name');
+  const ambiguous = await run(['check', 'x.yaml', '--sarif', '--json', 'r.json']);
+  expect(ambiguous.code).toBe(2);
+  expect(ambiguous.err).toContain('shipshape: --sarif needs a file name');
+  const option = await run(['check', 'x.yaml', '--bogus']);
+  expect(option.code).toBe(2);
+  expect(option.err).toContain('shipshape: unknown option --bogus');
+  expect((await run(['check'])).err).toContain('shipshape: nothing to check: name files or folders');
+  const format = await run(['check', 'x.yaml', '--format', 'xml']);
+  expect(format).toMatchObject({ code: 2, err: 'shipshape: --format must be text, json or sarif (got "xml")\n' });
+  const size = await run(['check', 'x.yaml', '--max-file-size', 'lots']);
+  expect(size).toMatchObject({ code: 2, err: 'shipshape: --max-file-size must be a size such as 1048576, 512KiB, 64MiB or 1GiB (got "lots")\n' });
+});
+
+test('--help prints the usage with the options and exit codes on stdout and exits 0', async () => {
+  for (const argv of [['--help'], ['check', '--help'], ['help'], ['-h']]) {
+    const r = await run(argv);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--format text|json|sarif');
+    expect(r.out).toContain('--max-file-size SIZE');
+    expect(r.out).toMatch(/exit codes:\n  0 .*\n  1 .*\n  2 /);
+  }
 });
 
 test('reports are byte-identical across runs', async () => {
@@ -161,10 +184,29 @@ test('the compiled bin runs the checker and sets the exit code', () => {
     '--esModuleInterop', '--skipLibCheck', '--types', 'node'], { stdio: 'pipe' });
   fs.mkdirSync(path.join(dir, 'bin'));
   fs.copyFileSync(path.join(root, 'bin/shipshape'), path.join(dir, 'bin/shipshape'));
+  // as in an installed package: package.json at the root, the compiled code in out/
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
   const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules') };
   const bad = spawnSync(process.execPath, [path.join(dir, 'bin/shipshape'), 'check', path.join(MIXED, 'bad.yaml')], { env, encoding: 'utf-8' });
   expect(bad.stdout).toContain('ERROR SS-K8S-001');
   expect(bad.status).toBe(1);
   const good = spawnSync(process.execPath, [path.join(dir, 'bin/shipshape'), 'check', path.join(MIXED, 'good.yaml')], { env, encoding: 'utf-8' });
   expect(good.status).toBe(0);
+  const version = spawnSync(process.execPath, [path.join(dir, 'bin/shipshape'), '--version'], { env, encoding: 'utf-8' });
+  expect(version.stdout).toBe(`${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8')).version}\n`);
+  expect(version.status).toBe(0);
+  const empty = spawnSync(process.execPath, [path.join(dir, 'bin/shipshape'), 'check', path.join(dir, 'bin')], { env, encoding: 'utf-8' });
+  expect(empty.status).toBe(2);
 }, 120000);
+
+test('an annotation naming an unknown rule is the error synth reports (SS-POLICY-004), placed at its document', async () => {
+  const dir = tmp();
+  const f = path.join(dir, 'svc.yaml');
+  fs.writeFileSync(f, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: shop\n  annotations:\n    suppress.shipshape.io/SS-K8S-0051: "NodePort for the on-premise load balancer"\nspec: {type: NodePort, ports: [{port: 80}]}\n');
+  const out = path.join(dir, 'r.json');
+  const r = await main(['check', f, '--json', out], { out: () => undefined, err: () => undefined });
+  expect(r).toBe(1);
+  const found = JSON.parse(fs.readFileSync(out, 'utf-8')).findings.find((x: any) => x.ruleId === 'SS-POLICY-004');
+  expect(found).toMatchObject({ severity: 'error', file: f.split(path.sep).join('/'), index: 0, line: 1 });
+  expect(found.message).toContain('suppression of SS-K8S-0051 at ');
+});

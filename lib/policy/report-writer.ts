@@ -1,0 +1,517 @@
+// Internal: renders policy findings as the human summary, the JSON report and the SARIF log, streaming (one
+// finding at a time), so a report of millions of findings never becomes one string or one object tree.
+// Used by PolicyReport (synth) and by `shipshape check`. Not re-exported by the barrel.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Finding } from './finding';
+import { ENGINE_RULES } from './internal';
+import type { RuleInfo } from './report';
+import { Severity } from './rule';
+
+/** File names of the reports (synth writes them into `<outdir>/.shipshape/`). */
+export const JSON_FILE = 'policy-report.json';
+export const SARIF_FILE = 'policy-report.sarif';
+
+/**
+ * The findings of one check as the renderers read them: the counts first, then one pass in report order.
+ */
+export interface FindingSource {
+  /** Unsuppressed error findings. */
+  readonly errors: number;
+  /** Unsuppressed warning findings. */
+  readonly warnings: number;
+  /** Suppressed findings. */
+  readonly suppressed: number;
+  /** Every finding. */
+  readonly total: number;
+  /** The rule ids of the findings, in the order of their first finding. */
+  ruleIds(): Iterable<string>;
+  /** Calls `fn` for every finding, in report order. */
+  forEach(fn: (f: Finding) => void): void;
+}
+
+/** A FindingSource over an array. */
+export class ArraySource implements FindingSource {
+  public readonly errors: number;
+  public readonly warnings: number;
+  public readonly suppressed: number;
+  public readonly total: number;
+
+  constructor(private readonly findings: readonly Finding[]) {
+    let e = 0;
+    let w = 0;
+    let s = 0;
+    for (const f of findings) {
+      if (f.suppression) s++;
+      else if (f.severity === Severity.ERROR) e++;
+      else if (f.severity === Severity.WARNING) w++;
+    }
+    this.errors = e;
+    this.warnings = w;
+    this.suppressed = s;
+    this.total = findings.length;
+  }
+
+  public ruleIds(): Iterable<string> {
+    const ids = new Set<string>();
+    for (const f of this.findings) ids.add(f.ruleId);
+    return ids;
+  }
+
+  public forEach(fn: (f: Finding) => void): void {
+    for (const f of this.findings) fn(f);
+  }
+}
+
+/** The rules that ran plus any engine rule (or unknown rule) a finding uses, in a stable order. */
+export function usedRules(rules: readonly RuleInfo[], src: FindingSource): RuleInfo[] {
+  const out: RuleInfo[] = [...rules];
+  const have = new Set(out.map(r => r.id));
+  const unknown = new Set<string>();
+  for (const id of src.ruleIds()) {
+    if (have.has(id)) continue;
+    const e = ENGINE_RULES.find(r => r.id === id);
+    have.add(id);
+    if (e) out.push(e as RuleInfo); else unknown.add(id);
+  }
+  if (unknown.size > 0) {
+    // an unknown rule id (a finding made by hand) is listed with its first finding's message and fix
+    src.forEach(f => {
+      if (!unknown.has(f.ruleId)) return;
+      unknown.delete(f.ruleId);
+      out.push({ id: f.ruleId, severity: f.severity, message: f.message, fix: f.fix, pack: 'unknown' });
+    });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------ summary
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Where a finding is, for humans: the file and document (checked files) or the construct path. */
+export function where(f: Finding): string {
+  if (f.file !== undefined) {
+    const parts: string[] = [];
+    if (f.index !== undefined) parts.push(`document ${f.index}`);
+    if (f.line !== undefined) parts.push(`line ${f.line}`);
+    return parts.length > 0 ? `${f.file} [${parts.join(', ')}]` : f.file;
+  }
+  return f.path;
+}
+
+/**
+ * The human summary: counts, then the findings grouped by construct path (or file and document), each with its
+ * rule, place, message and fix; above `maxListed` listed findings, one entry per rule (and suppression reason)
+ * with its count, message, fix and first three places. `everyFinding` says where the full list is.
+ */
+export function renderSummary(src: FindingSource, errorsOnly: boolean, maxListed: number, everyFinding: string): string {
+  const lines: string[] = [];
+  lines.push(`shipshape policy: ${plural(src.errors, 'error')}, ${plural(src.warnings, 'warning')}, ${src.suppressed} suppressed`);
+  const listed = (f: Finding) => !errorsOnly || (!f.suppression && f.severity === Severity.ERROR);
+  const count = errorsOnly ? src.errors : src.total;
+  if (count > maxListed) {
+    condensed(src, listed, count, lines, everyFinding);
+    return lines.join('\n') + '\n';
+  }
+  const groups = new Map<string, Finding[]>();
+  src.forEach(f => {
+    if (!listed(f)) return;
+    const key = where(f);
+    const list = groups.get(key);
+    if (list) list.push(f); else groups.set(key, [f]);
+  });
+  for (const [key, list] of groups) {
+    const first = list[0];
+    const what = first.kind && first.kind !== 'Suppression' ? ` (${first.kind}${first.name ? ' ' + first.name : ''})` : '';
+    lines.push('');
+    lines.push(`${key}${what}`);
+    for (const f of list) {
+      const label = f.suppression ? 'suppressed' : f.severity;
+      lines.push(`  ${label.toUpperCase()} ${f.ruleId}${f.jsonPath ? ' at ' + f.jsonPath : ''}: ${f.message}`);
+      lines.push(f.suppression ? `    reason: ${f.suppression.reason}` : `    fix: ${f.fix}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** One entry per rule (and suppression reason): count, message, fix, first places. Keeps no finding list. */
+function condensed(src: FindingSource, listed: (f: Finding) => boolean, count: number, lines: string[], everyFinding: string) {
+  const groups = new Map<string, { first: Finding; n: number; places: string[] }>();
+  src.forEach(f => {
+    if (!listed(f)) return;
+    const key = `${f.suppression ? 'suppressed' : f.severity}\u0000${f.ruleId}\u0000${f.suppression?.reason ?? ''}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { first: f, n: 0, places: [] });
+    g.n++;
+    if (g.places.length < 3) g.places.push(`${where(f)}${f.jsonPath ? ' at ' + f.jsonPath : ''}`);
+  });
+  lines.push(`(${count} findings, condensed by rule; ${everyFinding})`);
+  for (const g of groups.values()) {
+    const f = g.first;
+    const label = (f.suppression ? 'suppressed' : f.severity).toUpperCase();
+    lines.push('');
+    lines.push(`  ${label} ${f.ruleId} x${g.n}: ${f.message}`);
+    lines.push(f.suppression ? `    reason: ${f.suppression.reason}` : `    fix: ${f.fix}`);
+    lines.push(`    in: ${g.places.join('; ')}${g.n > 3 ? `; and ${g.n - 3} more` : ''}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ JSON
+
+/** An array written one element at a time (the findings of a report); its elements hold no StreamedArray. */
+export class StreamedArray {
+  constructor(public readonly forEach: (fn: (item: any) => void) => void) {}
+}
+
+/**
+ * Writes `value` as `JSON.stringify(value, undefined, 2)` would, plus a final newline, expanding StreamedArrays
+ * element by element: the same bytes without building the whole text.
+ */
+export function streamJson(value: any, write: (chunk: string) => void): void {
+  writeValue(value, '', write);
+  write('\n');
+}
+
+function writeValue(v: any, indent: string, write: (chunk: string) => void): void {
+  const inner = indent + '  ';
+  if (v instanceof StreamedArray) {
+    // the elements are plain values: the native JSON.stringify, indented one level more
+    let first = true;
+    const nl = '\n' + inner;
+    v.forEach(item => {
+      const s = JSON.stringify(item, undefined, 2);
+      write((first ? '[' : ',') + nl + (s === undefined ? 'null' : s.split('\n').join(nl)));
+      first = false;
+    });
+    write(first ? '[]' : '\n' + indent + ']');
+    return;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      write('[]');
+      return;
+    }
+    write('[');
+    v.forEach((item, i) => {
+      write((i === 0 ? '\n' : ',\n') + inner);
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') write('null');
+      else writeValue(item, inner, write);
+    });
+    write('\n' + indent + ']');
+    return;
+  }
+  if (v !== null && typeof v === 'object' && typeof v.toJSON !== 'function') {
+    let first = true;
+    for (const key of Object.keys(v)) {
+      const x = v[key];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      write((first ? '{\n' : ',\n') + inner + JSON.stringify(key) + ': ');
+      first = false;
+      writeValue(x, inner, write);
+    }
+    write(first ? '{}' : '\n' + indent + '}');
+    return;
+  }
+  const s = JSON.stringify(v);
+  write(s === undefined ? 'null' : s);
+}
+
+/** `value` with every StreamedArray turned into an array (for the in-memory `toJson()` / `toSarif()`). */
+export function materialize(value: any): any {
+  if (value instanceof StreamedArray) {
+    const out: any[] = [];
+    value.forEach(item => out.push(materialize(item)));
+    return out;
+  }
+  if (Array.isArray(value)) return value.map(materialize);
+  if (value !== null && typeof value === 'object') {
+    const out: any = {};
+    for (const key of Object.keys(value)) out[key] = materialize(value[key]);
+    return out;
+  }
+  return value;
+}
+
+/** Writes text to a file descriptor through a 1 MiB byte buffer (UTF-8 encoded as it comes, no joined strings). */
+export class FdWriter {
+  private readonly buf = Buffer.allocUnsafe(1024 * 1024);
+  private off = 0;
+
+  constructor(private readonly fd: number) {}
+
+  public readonly write = (chunk: string): void => {
+    if (this.off + chunk.length * 3 > this.buf.length) {
+      this.flush();
+      if (chunk.length * 3 > this.buf.length) {
+        writeFully(this.fd, Buffer.from(chunk, 'utf-8'));
+        return;
+      }
+    }
+    this.off += this.buf.write(chunk, this.off, 'utf-8');
+  };
+
+  public flush(): void {
+    if (this.off === 0) return;
+    writeFully(this.fd, this.buf.subarray(0, this.off));
+    this.off = 0;
+  }
+}
+
+function writeFully(fd: number, data: Buffer) {
+  let done = 0;
+  while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done);
+}
+
+/** Collects chunks into strings of about 1 MiB for a text sink (stdout, a test's buffer). */
+export class BufferedWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly sink: (text: string) => void) {}
+
+  public readonly write = (chunk: string): void => {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= 1024 * 1024) this.flush();
+  };
+
+  public flush(): void {
+    if (this.parts.length === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.sink(text);
+  }
+}
+
+/**
+ * Writes a JSON value (with StreamedArrays) into `file`, creating its folder; a regular file is written beside and
+ * renamed into place, so a failed write leaves no partial report.
+ */
+export function writeJsonFile(file: string, value: any): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let special = false;
+  try {
+    special = !fs.statSync(file).isFile(); // /dev/stdout, a pipe: written in place
+  } catch {
+    // does not exist yet
+  }
+  if (special) {
+    const w = new BufferedWriter(text => fs.appendFileSync(file, text));
+    streamJson(value, w.write);
+    w.flush();
+    return;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    const w = new FdWriter(fd);
+    streamJson(value, w.write);
+    w.flush();
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+
+function jsonFinding(f: Finding): any {
+  const o: any = {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    path: f.path,
+    jsonPath: f.jsonPath,
+    kind: f.kind,
+  };
+  if (f.name !== undefined) o.name = f.name;
+  if (f.namespace !== undefined) o.namespace = f.namespace;
+  if (f.file !== undefined) o.file = f.file;
+  if (f.index !== undefined) o.index = f.index;
+  if (f.line !== undefined) o.line = f.line;
+  o.message = f.message;
+  if (f.suppression) o.suppressed = { reason: f.suppression.reason, scope: f.suppression.path };
+  return o;
+}
+
+/**
+ * The JSON report: `tool` and `version` first (the marker `shipshape check` recognises its own reports by), the
+ * counts, the rules, then every finding. Deterministic: no timestamp.
+ */
+export function jsonReport(src: FindingSource, rules: readonly RuleInfo[]): any {
+  return {
+    tool: 'shipshape',
+    version: packageInfo().version,
+    summary: { errors: src.errors, warnings: src.warnings, suppressed: src.suppressed },
+    rules: usedRules(rules, src),
+    findings: new StreamedArray(fn => src.forEach(f => fn(jsonFinding(f)))),
+  };
+}
+
+/** True when `head` (the first bytes of a file) is the start of a JSON report that shipshape wrote. */
+export function isOwnJsonReport(head: string): boolean {
+  return /^\s*\{\s*"tool"\s*:\s*"shipshape"\s*,/.test(head);
+}
+
+// ------------------------------------------------------------------------------------------------ SARIF
+
+/**
+ * `properties['security-severity']` of a rule, the CVSS-like score code-scanning UIs rank alerts by:
+ * error 7.5 (high: an exploitable or broken object), warning 4.0 (medium: hygiene a team may trade off).
+ */
+export const SECURITY_SEVERITY: { readonly [severity: string]: string } = { error: '7.5', warning: '4.0' };
+
+/** The catalog section of a rule: where `helpUri` points (`docs/rules.md#<lower-case id>`). */
+export function helpUri(ruleId: string): string | undefined {
+  const base = packageInfo().base;
+  return base ? `${base}/blob/main/docs/rules.md#${ruleId.toLowerCase()}` : undefined;
+}
+
+/** A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53), as 16 hex digits: stable across runs and versions. */
+/* eslint-disable no-bitwise */
+export function hash64(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+/* eslint-enable no-bitwise */
+
+/** The key of `partialFingerprints` in SARIF results. */
+export const FINGERPRINT_KEY = 'shipshapeFinding/v1';
+
+/**
+ * The stable identity of a finding across runs: rule id, kind, namespace, name and JSON path (never a line number,
+ * so editing the file above an object keeps its alerts). A finding on an unnamed document adds its path.
+ */
+export function fingerprint(f: Finding): string {
+  const parts = [f.ruleId, f.kind, f.namespace ?? '', f.name ?? '', f.jsonPath];
+  if (f.name === undefined) parts.push(f.path);
+  return hash64(parts.join('\u0000'));
+}
+
+/** A file as a SARIF artifact location: relative to the working directory, forward slashes, under %SRCROOT%. */
+function artifactLocation(file: string, cwd: string): any {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  if (path.isAbsolute(rel)) {
+    // another drive (Windows): an absolute file URI
+    return { uri: 'file:///' + rel.split(path.sep).map(encodeURIComponent).join('/').replace(/^([A-Za-z])%3A/, '$1:') };
+  }
+  return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+function tags(r: RuleInfo): string[] {
+  return r.pack === 'engine' ? ['shipshape', 'engine'] : ['shipshape', 'security', r.pack];
+}
+
+/** The SARIF 2.1.0 log (one run). Results are streamed. */
+export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
+  const used = usedRules(rules, src);
+  const ruleIndex = new Map<string, number>();
+  used.forEach((r, i) => ruleIndex.set(r.id, i));
+  const cwd = process.cwd();
+  const info = packageInfo();
+  const driver: any = { name: 'shipshape', version: info.version };
+  if (info.base) driver.informationUri = info.base;
+  driver.rules = used.map(r => {
+    const o: any = {
+      id: r.id,
+      shortDescription: { text: r.message },
+      help: { text: r.fix },
+    };
+    const uri = helpUri(r.id);
+    if (uri) o.helpUri = uri;
+    o.defaultConfiguration = { level: r.severity === Severity.ERROR ? 'error' : 'warning' };
+    o.properties = { 'pack': r.pack, 'security-severity': SECURITY_SEVERITY[r.severity] ?? SECURITY_SEVERITY.warning, 'tags': tags(r) };
+    return o;
+  });
+  const artifacts = new Map<string, any>();
+  const result = (f: Finding) => {
+    const location: any = {};
+    if (f.file !== undefined) {
+      let artifact = artifacts.get(f.file);
+      if (artifact === undefined) artifacts.set(f.file, artifact = artifactLocation(f.file, cwd));
+      location.physicalLocation = { artifactLocation: artifact };
+      if (f.line !== undefined) location.physicalLocation.region = { startLine: f.line };
+    }
+    const logical: any = { fullyQualifiedName: f.path, kind: 'resource' };
+    if (f.name !== undefined) logical.name = f.name;
+    location.logicalLocations = [logical];
+    const r: any = {
+      ruleId: f.ruleId,
+      ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
+      level: f.severity === Severity.ERROR ? 'error' : 'warning',
+      message: { text: `${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}` },
+      locations: [location],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+      properties: {
+        kind: f.kind,
+        jsonPath: f.jsonPath,
+        ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
+        ...(f.index !== undefined ? { documentIndex: f.index } : {}),
+      },
+    };
+    if (f.suppression) r.suppressions = [{ kind: 'external', justification: f.suppression.reason }];
+    return r;
+  };
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver },
+      results: new StreamedArray(fn => src.forEach(f => fn(result(f)))),
+    }],
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ package
+
+let pkg: { version: string; base?: string } | undefined;
+
+/**
+ * shipshape's version and web address, read from its package.json at run time: the nearest package.json named
+ * `shipshape` above this file (lib/policy or out/policy in the repository, out/policy in an installed package).
+ * The address is `homepage`, else `repository.url` without `git+` and `.git`.
+ */
+export function packageInfo(): { version: string; base?: string } {
+  if (pkg) return pkg;
+  let dir = __dirname;
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    try {
+      const json = JSON.parse(fs.readFileSync(file, 'utf-8'));
+      if (json && json.name === 'shipshape') {
+        pkg = { version: String(json.version ?? 'unknown'), base: baseUrl(json) };
+        return pkg;
+      }
+    } catch {
+      // no package.json here (or not readable): look further up
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  pkg = { version: 'unknown' };
+  return pkg;
+}
+
+function baseUrl(json: any): string | undefined {
+  const raw = typeof json.homepage === 'string' && json.homepage !== ''
+    ? json.homepage
+    : typeof json.repository === 'string' ? json.repository : json.repository?.url;
+  if (typeof raw !== 'string') return undefined;
+  const url = raw.replace(/^git\+/, '').replace(/\.git$/, '').replace(/#.*$/, '').replace(/\/+$/, '');
+  return /^https?:\/\//.test(url) ? url : undefined;
+}

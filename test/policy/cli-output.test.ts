@@ -1,0 +1,174 @@
+// What `shipshape check` writes: --version, --format json|sarif on stdout, the SARIF fields code-scanning UIs use,
+// the JSON report's marker, and reports that are the same whether streamed or built in memory.
+import * as fs from 'fs';
+import * as path from 'path';
+import { NODE_PORT_SERVICE, removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+import { loadInputs } from '../../lib/policy/cli';
+import { PolicyEngine } from '../../lib/policy/engine';
+import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
+import { PolicyReport } from '../../lib/policy/report';
+import { FINGERPRINT_KEY, isOwnJsonReport } from '../../lib/policy/report-writer';
+import { Severity } from '../../lib/policy/rule';
+
+removeTempDirsAfterAll();
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+const MIXED = path.join(__dirname, 'fixtures', 'mixed');
+const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/');
+const BASE = (PKG.homepage || PKG.repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
+
+test('--version prints the version of package.json', async () => {
+  expect(await run(['--version'])).toEqual({ code: 0, out: `${PKG.version}\n`, err: '' });
+  expect((await run(['check', '--version'])).out).toBe(`${PKG.version}\n`);
+});
+
+describe('--format', () => {
+  test('json: the JSON report on stdout (the same bytes as --json FILE), the summary on stderr, the same exit code', async () => {
+    const dir = tmpDir();
+    const r = await run(['check', rel(MIXED), '--format', 'json', '--json', path.join(dir, 'r.json')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(fs.readFileSync(path.join(dir, 'r.json'), 'utf-8'));
+    const json = JSON.parse(r.out);
+    expect(Object.keys(json)).toEqual(['tool', 'version', 'summary', 'rules', 'findings']);
+    expect(json.tool).toBe('shipshape');
+    expect(json.version).toBe(PKG.version);
+    expect(r.err).toContain('shipshape policy: ');
+    expect(r.err).toContain('checked 36 documents in 4 files');
+  });
+
+  test('sarif: the SARIF log on stdout', async () => {
+    const r = await run(['check', rel(path.join(MIXED, 'good.yaml')), '--format', 'sarif']);
+    expect(r.code).toBe(0);
+    const sarif = JSON.parse(r.out);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].results).toEqual([]);
+    expect(r.err).toContain('shipshape policy: 0 errors, 0 warnings, 0 suppressed');
+  });
+
+  test('text (the default): the summary on stdout, nothing on stderr', async () => {
+    const r = await run(['check', rel(path.join(MIXED, 'good.yaml')), '--format', 'text']);
+    expect(r).toEqual({ code: 0, out: 'shipshape policy: 0 errors, 0 warnings, 0 suppressed\nchecked 31 documents in 1 file\n', err: '' });
+  });
+});
+
+describe('SARIF for code-scanning UIs', () => {
+  let sarif: any;
+  beforeAll(async () => {
+    sarif = JSON.parse((await run(['check', rel(MIXED), '--format', 'sarif'])).out);
+  });
+
+  test('the driver names the version and the project address (homepage, else repository without .git)', () => {
+    const d = sarif.runs[0].tool.driver;
+    expect(d.name).toBe('shipshape');
+    expect(d.version).toBe(PKG.version);
+    expect(d.informationUri).toBe(BASE);
+    expect(d.informationUri).toMatch(/^https:\/\/[^ ]+[^/]$/);
+  });
+
+  test('each rule links its catalog entry (docs/rules.md#<lower-case id>, an anchor that exists) and carries security-severity and tags', () => {
+    const catalog = fs.readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf-8');
+    for (const r of sarif.runs[0].tool.driver.rules) {
+      expect(r.helpUri).toBe(`${BASE}/blob/main/docs/rules.md#${r.id.toLowerCase()}`);
+      expect(catalog).toContain(`<a id="${r.id.toLowerCase()}"></a>`);
+      expect(r.properties['security-severity']).toBe(r.defaultConfiguration.level === 'error' ? '7.5' : '4.0');
+      expect(r.properties.tags).toContain('shipshape');
+      expect(r.properties.tags).toContain(r.properties.pack);
+    }
+    const k8s001 = sarif.runs[0].tool.driver.rules.find((r: any) => r.id === 'SS-K8S-001');
+    expect(k8s001.properties).toEqual({ 'pack': 'kubernetes', 'security-severity': '7.5', 'tags': ['shipshape', 'security', 'kubernetes'] });
+  });
+
+  test('each result has a fingerprint and a repo-relative artifact URI with forward slashes under %SRCROOT%', () => {
+    expect(sarif.runs[0].results.length).toBeGreaterThan(30);
+    for (const r of sarif.runs[0].results) {
+      expect(r.partialFingerprints[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{16}$/);
+      // every result of a checked file has a physical location, stale suppressions included
+      const a = r.locations[0].physicalLocation.artifactLocation;
+      expect(a.uriBaseId).toBe('%SRCROOT%');
+      expect(a.uri.startsWith(rel(MIXED) + '/')).toBe(true);
+      expect(a.uri).not.toContain('\\');
+    }
+  });
+
+  test('an absolute input path still gives a URI relative to the working directory', async () => {
+    const out = JSON.parse((await run(['check', path.resolve(MIXED, 'bad.yaml'), '--format', 'sarif'])).out);
+    expect(out.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: `${rel(MIXED)}/bad.yaml`, uriBaseId: '%SRCROOT%' });
+  });
+
+  test('fingerprints hash rule, kind, namespace, name and JSON path: moving an object down the file keeps them', async () => {
+    const dir = tmpDir();
+    const a = writeTree(dir, { 'a/x.yaml': NODE_PORT_SERVICE, 'b/x.yaml': '# moved down\n\n\n---\n' + NODE_PORT_SERVICE });
+    const prints = async (f: string) => {
+      const log = JSON.parse((await run(['check', path.join(a, f), '--format', 'sarif'])).out);
+      return log.runs[0].results.map((r: any) => [r.ruleId, r.locations[0].physicalLocation.region.startLine, r.partialFingerprints[FINGERPRINT_KEY]]);
+    };
+    const before = await prints('a/x.yaml');
+    const after = await prints('b/x.yaml');
+    expect(before.map((x: any) => x[1])).not.toEqual(after.map((x: any) => x[1])); // the lines moved
+    expect(before.map((x: any) => [x[0], x[2]])).toEqual(after.map((x: any) => [x[0], x[2]])); // the fingerprints did not
+    const renamed = JSON.parse((await run(['check', writeTree(tmpDir(), { 'y.yaml': NODE_PORT_SERVICE.replace('name: s,', 'name: t,') }), '--format', 'sarif'])).out);
+    expect(renamed.runs[0].results[0].partialFingerprints[FINGERPRINT_KEY]).not.toBe(before[0][2]);
+  });
+});
+
+describe('reports', () => {
+  test("the JSON report starts with shipshape's marker (how the CLI recognises its own files)", () => {
+    const text = JSON.stringify(PolicyReport._create([], []).toJson(), undefined, 2);
+    expect(text.startsWith(`{\n  "tool": "shipshape",\n  "version": "${PKG.version}",`)).toBe(true);
+    expect(isOwnJsonReport(text.slice(0, 256))).toBe(true);
+    expect(isOwnJsonReport('{"apiVersion": "v1", "kind": "List"}')).toBe(false);
+  });
+
+  test('the streamed report files are the bytes of JSON.stringify(toJson() / toSarif(), undefined, 2)', () => {
+    const findings = Array.from({ length: 120 }, (_, i) => ({
+      ruleId: i % 7 === 0 ? 'ACME-1' : 'SS-K8S-001',
+      severity: i % 3 === 0 ? Severity.WARNING : Severity.ERROR,
+      message: `message "${i}" \u2713\n`,
+      fix: 'fix it',
+      path: `app/chart/obj${i}`,
+      jsonPath: i % 2 ? `spec.x[${i}]` : '',
+      kind: 'Deployment',
+      ...(i % 4 ? { name: `n${i}`, namespace: 'ns' } : {}),
+      ...(i % 5 === 0 ? { file: `dir with space/f${i}.yaml`, index: i, line: i + 1 } : {}),
+      ...(i % 6 === 0 ? { suppression: { ruleId: 'SS-K8S-001', reason: 'a reason long enough', path: 'app' } } : {}),
+    }));
+    const report = PolicyReport._create(findings, new PolicyEngine({ packs: [new KubernetesPack()] })._rules);
+    const dir = tmpDir();
+    report.writeFiles(dir);
+    expect(fs.readFileSync(path.join(dir, 'policy-report.json'), 'utf-8')).toBe(JSON.stringify(report.toJson(), undefined, 2) + '\n');
+    expect(fs.readFileSync(path.join(dir, 'policy-report.sarif'), 'utf-8')).toBe(JSON.stringify(report.toSarif(), undefined, 2) + '\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']); // no temporary file left
+  });
+
+  test("the CLI's compact findings give the report the engine gives for the same documents", async () => {
+    const dir = tmpDir();
+    await run(['check', rel(MIXED), '--json', path.join(dir, 'r.json'), '--sarif', path.join(dir, 'r.sarif')]);
+    const loaded = loadInputs([rel(MIXED)]);
+    const engine = new PolicyEngine({ packs: [new KubernetesPack()] });
+    const report = engine._check(loaded.documents, loaded.suppressions, loaded.bad, s => !loaded.peerSuppressions.has(s));
+    // the CLI places a stale suppression at the document that carries it (file, index, line); the rest is identical
+    const unplaced = (x: any) => JSON.parse(JSON.stringify(x), (_k, v) => (v && v.ruleId === 'SS-POLICY-001' ? { ...v, file: undefined, index: undefined, line: undefined, locations: undefined, properties: { ...v.properties, documentIndex: undefined } } : v));
+    const cliJson = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf-8'));
+    expect(cliJson.findings.filter((f: any) => f.ruleId === 'SS-POLICY-001').map((f: any) => [f.file, f.index, f.line])).toEqual([[`${rel(MIXED)}/nested/suppressed.yaml`, 0, 1]]);
+    expect(unplaced(cliJson)).toEqual(unplaced(report.toJson()));
+    expect(unplaced(JSON.parse(fs.readFileSync(path.join(dir, 'r.sarif'), 'utf-8')))).toEqual(unplaced(report.toSarif()));
+  });
+
+  test('a long summary is condensed and says how to get every finding', async () => {
+    const docs = Array.from({ length: 60 }, (_, i) => NODE_PORT_SERVICE.replace('name: s,', `name: s${i},`)).join('---\n');
+    const file = path.join(writeTree(tmpDir(), { 'many.yaml': docs }), 'many.yaml');
+    const r = await run(['check', file]);
+    expect(r.out).toContain('(60 findings, condensed by rule; run with --json FILE or --sarif FILE to get every finding)');
+    expect(r.out).toContain('  WARNING SS-K8S-051 x60: Service is of type NodePort');
+    const withJson = await run(['check', file, '--json', path.join(path.dirname(file), 'r.json')]);
+    expect(withJson.out).toContain(`every finding is in ${path.join(path.dirname(file), 'r.json')})`);
+  });
+
+  test('a report that cannot be written exits 2 and says why', async () => {
+    const dir = writeTree(tmpDir(), { file: 'x' });
+    const r = await run(['check', path.join(MIXED, 'good.yaml'), '--json', path.join(dir, 'file', 'r.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^shipshape: cannot write report: /m);
+  });
+});
