@@ -7,6 +7,7 @@ import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import { BAD_INPUT_RULE_ID, covers } from './internal';
 import { K8sDoc } from './k8s/pod';
+import { peerExemptions } from './peers';
 import { Policy } from './policy';
 import { PolicyReport } from './report';
 import { IRulePack, PolicyDocument, Severity } from './rule';
@@ -31,13 +32,15 @@ export function k8sDocument(manifest: any, docPath: string, file?: string, index
 
 /**
  * Checks `objects` with `packs`: the suppressions registered in code under `scope`, plus those the objects
- * carry as `suppress.shipshape.io/<rule>` annotations. No side effect: nothing printed, written or thrown.
+ * carry as `suppress.shipshape.io/<rule>` annotations and as the peers' exemption annotations (kube-linter,
+ * Polaris, kube-score, Checkov; see peers.ts). No side effect: nothing printed, written or thrown.
  */
 export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: IRulePack[]): PolicyReport {
   const engine = new PolicyEngine({ packs });
   const docs: PolicyDocument[] = [];
   const suppressions: Suppression[] = [...Policy.suppressionsOf(scope)];
   const bad: Finding[] = [];
+  const peer = new Set<Suppression>();
   for (const o of objects) {
     const doc = k8sDocument(o.manifest, o.path);
     docs.push(doc);
@@ -56,9 +59,16 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
         ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
       });
     }
+    // the exemption annotations teams use with kube-linter, Polaris, kube-score and Checkov, as the CLI reads them,
+    // so synth and `shipshape check` agree; one that silences nothing is not reported as stale
+    for (const x of peerExemptions(o.manifest)) {
+      const s: Suppression = { ruleId: x.ruleId, reason: x.reason, path: o.path };
+      suppressions.push(s);
+      peer.add(s);
+    }
   }
   const scopePath = scope.node.path;
-  return engine._check(docs, suppressions, bad, s => covers(scopePath, s.path) || covers(s.path, scopePath));
+  return engine._check(docs, suppressions, bad, s => !peer.has(s) && (covers(scopePath, s.path) || covers(s.path, scopePath)));
 }
 
 /**

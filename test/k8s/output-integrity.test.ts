@@ -294,4 +294,22 @@ describe('suppressions travel with the objects', () => {
     const f = report.findings.find((x: any) => x.ruleId === 'SS-K8S-010');
     expect(f.suppressed).toEqual({ reason: 'the api answers on the node network', scope: 'ops/api/Deployment' });
   });
+
+  test('the exemption annotations teams use with other checkers suppress the mapped rules at synth, as in the CLI', async () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const api = web(new Chart(app, 'ops', { namespace: 'ops' }), 'api');
+    api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    api.deployment.metadata.addAnnotation('ignore-check.kube-linter.io/host-network', 'load test on the node network');
+    quietly(() => app.synth());
+    const synth = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    const f = synth.findings.find((x: any) => x.ruleId === 'SS-K8S-010');
+    expect(f.suppressed.reason).toContain('ignore-check.kube-linter.io/host-network');
+    // an exemption that silences nothing is not reported as a stale suppression
+    expect(synth.findings.filter((x: any) => x.ruleId === 'SS-POLICY-001')).toEqual([]);
+    const json = path.join(dir, '..', `${path.basename(dir)}-peer-cli.json`);
+    dirs.push(json);
+    expect(await shipshapeCli(['check', dir, '--json', json], { out: () => undefined, err: () => undefined })).toBe(0);
+    expect(comparableFindings(JSON.parse(fs.readFileSync(json, 'utf-8')).findings)).toEqual(comparableFindings(synth.findings));
+  });
 });
