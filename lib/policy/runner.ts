@@ -104,7 +104,8 @@ export function writeReport(report: PolicyReport, dir: string, prefix = '', suff
   fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, prefix + PolicyReport.JSON_FILE_NAME.replace(/\.json$/, `${suffix}.json`));
   const sarif = path.join(dir, prefix + PolicyReport.SARIF_FILE_NAME.replace(/\.sarif$/, `${suffix}.sarif`));
-  fs.writeFileSync(json, JSON.stringify(report.toJson(), undefined, 2) + '\n');
-  fs.writeFileSync(sarif, JSON.stringify(report.toSarif(), undefined, 2) + '\n');
+  // streamed, one finding at a time: a report of millions of findings never becomes one string
+  report.writeJsonFile(json);
+  report.writeSarifFile(sarif);
   return [json, sarif];
 }
