@@ -99,20 +99,28 @@ export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
   return p ?? undefined;
 }
 
+/**
+ * A PodRef with every field present from the start (caches included), in one order: all PodRefs share one
+ * hidden class, so the rules' property reads stay monomorphic however the caches fill.
+ */
+function podRef(spec: any, path: string, meta: any, metaPath: string, selector: any): PodRef {
+  return { spec, path, meta, metaPath, selector, labels: undefined, containers: undefined, containersEph: undefined, mains: undefined };
+}
+
 /** The pod spec of a pod-bearing object, or undefined. */
 export function podOf(manifest: any): PodRef | undefined {
   const kind = manifest.kind;
   if (kind === 'Pod') {
-    return { spec: obj(manifest.spec), path: 'spec', meta: obj(manifest.metadata), metaPath: 'metadata' };
+    return podRef(obj(manifest.spec), 'spec', obj(manifest.metadata), 'metadata', undefined);
   }
   if (kind === 'CronJob') {
     const t = obj(obj(obj(obj(manifest.spec).jobTemplate).spec).template);
-    return { spec: obj(t.spec), path: 'spec.jobTemplate.spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.jobTemplate.spec.template.metadata' };
+    return podRef(obj(t.spec), 'spec.jobTemplate.spec.template.spec', obj(t.metadata), 'spec.jobTemplate.spec.template.metadata', undefined);
   }
   if (TEMPLATE_KINDS.includes(kind)) {
     const spec = obj(manifest.spec);
     const t = obj(spec.template);
-    return { spec: obj(t.spec), path: 'spec.template.spec', meta: obj(t.metadata), metaPath: 'spec.template.metadata', selector: spec.selector };
+    return podRef(obj(t.spec), 'spec.template.spec', obj(t.metadata), 'spec.template.metadata', spec.selector);
   }
   return undefined;
 }
