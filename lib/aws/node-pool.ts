@@ -380,6 +380,14 @@ export class NodePool extends Construct {
   }
 
   /**
+   * The pool as a plain value (a handle for the Kubernetes side: `k8s.Placement.onPool(pool.profile)`):
+   * name, node labels, taints, capacity type, instance types, architecture, zones and size.
+   */
+  public get profile(): NodePoolProfile {
+    return this._toProfile();
+  }
+
+  /**
    * The pool as a plain value for the cluster profile.
    * @internal
    */
