@@ -15,8 +15,10 @@ import { AccessGrantOptions } from './access-policy';
 import { CostTags } from './cost-tags';
 import { KarpenterNodePool, KarpenterNodePoolOptions } from './karpenter';
 import { AddonVersions, KubernetesVersion, SupportType } from './kubernetes-version';
+import { LoadBalancerController, LoadBalancerControllerOptions } from './load-balancer-controller';
 import { INetwork } from './network';
 import { NodePool, NodePoolOptions } from './node-pool';
+import { PolicyStatement } from './policy-statement';
 import { AccessGrants } from './private/access-grants';
 import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
 import { AwsContext, dependsOnRef, partitionOf, policyJson } from './private/aws-context';
@@ -24,12 +26,15 @@ import { parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
 import { claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
+import { renderStatements } from './private/statements';
 import { renderCostTags } from './private/tags';
 import { checkAddonVersions, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
-import { ClusterProfile, StorageClassProfile } from '../core/cluster-profile';
+import { ClusterProfile, IngressClassProfile, StorageClassProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
+import type { TeamAccessProfile } from '../core/fleet';
+import { HelmReleaseProfile } from '../core/karpenter-profile';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Policy } from '../policy/policy';
@@ -99,6 +104,35 @@ export interface IEksCluster extends IConstruct {
    * @param principalArn an IAM role or user ARN
    */
   grantAccess(principalArn: string, options: AccessGrantOptions): void;
+
+  /**
+   * Gives a team its access entry: the team's IAM principal mapped into its Kubernetes groups (which the team
+   * namespace's RoleBindings bind) and, only when the entry names an EKS access policy, that policy scoped to the
+   * team's namespaces. Refuses an entry made for another cluster and cluster-admin.
+   * @param entry `k8s.platform.TeamNamespace.accessEntry` or one of `Fleet.accessEntries`
+   */
+  grantTeamAccess(entry: TeamAccessProfile): void;
+}
+
+/**
+ * Options of `EksCluster.addExternalDnsIdentity()`.
+ */
+export interface ExternalDnsIdentityOptions {
+  /**
+   * The Route 53 hosted zones external-dns may change records in (`Z0123456789ABCDEFGHIJ`, or a `Route53Zone`'s
+   * `zoneId`).
+   */
+  readonly hostedZoneIds: string[];
+  /**
+   * The namespace external-dns runs in.
+   * @default 'external-dns'
+   */
+  readonly namespace?: string;
+  /**
+   * The ServiceAccount external-dns runs as.
+   * @default 'external-dns'
+   */
+  readonly serviceAccount?: string;
 }
 
 /**
@@ -353,6 +387,7 @@ export class EksCluster extends Construct implements IEksCluster {
   private readonly pools: NodePool[] = [];
   private readonly autoPools: KarpenterNodePool[] = [];
   private readonly identities: WorkloadIdentity[] = [];
+  private loadBalancer?: LoadBalancerController;
   private readonly grants: AccessGrants;
   private readonly vpcCni?: EksAddon;
   private readonly addonDependents: EksAddon[] = [];
@@ -492,6 +527,10 @@ export class EksCluster extends Construct implements IEksCluster {
         Resource: this.key.arn,
       }]),
     });
+    if (this.autoMode) {
+      // Auto Mode's block storage creates the gp3 StorageClass's volumes with the cluster role and the cluster key.
+      new IamRolePolicy(this, 'volume-key-use', { role: this.role.name, name: 'volume-encryption', policy: policyJson(renderStatements(this, 'volumeKey', volumeKeyStatements(this.key.arn))) });
+    }
 
     let computeConfig: { enabled: boolean; nodePools: string[]; nodeRoleArn: string } | undefined;
     const autoNodeDependencies: ITerraformDependable[] = [];
@@ -601,6 +640,8 @@ export class EksCluster extends Construct implements IEksCluster {
         mechanism: IdentityMechanism.IRSA,
         roleName: `${this.clusterName}-ebs-csi`.slice(0, 64),
         managedPolicyArns: [`${arnPrefix}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
+        // volumes of the gp3 StorageClass are encrypted with the cluster key
+        statements: volumeKeyStatements(this.key.arn),
       });
       const addon = (name: string, addonVersion: string, extra: { serviceAccountRoleArn?: string; configurationValues?: string } = {}) =>
         new EksAddon(this, `addon-${name}`, {
@@ -687,6 +728,66 @@ export class EksCluster extends Construct implements IEksCluster {
     this.grants.grantAccess(principalArn, options);
   }
 
+  public grantTeamAccess(entry: TeamAccessProfile): void {
+    this.grants.grantTeam(this.clusterName, entry);
+  }
+
+  /**
+   * Adds the AWS Load Balancer Controller: its identity (EKS Pod Identity, `kube-system/aws-load-balancer-controller`,
+   * least privilege), its Helm release in `profile.helmReleases` and its IngressClass (`alb`, the default) in
+   * `profile.ingressClasses`. EKS Auto Mode clusters run their own controller (class `eks.amazonaws.com/alb`, in the
+   * profile already): there the call is refused.
+   */
+  public addLoadBalancerController(options: LoadBalancerControllerOptions = {}): LoadBalancerController {
+    if (this.loadBalancer) {
+      fail(this, 'addLoadBalancerController', this.loadBalancer.node.path, 'was already called: a cluster runs one AWS Load Balancer Controller',
+        'keep the controller the first call returned');
+    }
+    this.loadBalancer = new LoadBalancerController(this, 'load-balancer-controller', { ...options, cluster: this });
+    this.identities.push(this.loadBalancer.identity);
+    return this.loadBalancer;
+  }
+
+  /**
+   * Adds the identity external-dns runs with (EKS Pod Identity, `external-dns/external-dns` by default, the
+   * ServiceAccount `k8s.platform.AddOnPack.externalDns()` uses): record changes and reads in the given hosted zones
+   * only, and the list of hosted zones (which Route 53 cannot scope).
+   */
+  public addExternalDnsIdentity(options: ExternalDnsIdentityOptions): WorkloadIdentity {
+    const zones = options?.hostedZoneIds;
+    if (!Array.isArray(zones) || zones.length === 0) {
+      fail(this, 'hostedZoneIds', zones, 'must list at least one Route 53 hosted zone id', "pass the zones external-dns manages, for example ['Z0123456789ABCDEFGHIJ']");
+    }
+    for (const z of zones) {
+      if (typeof z !== 'string' || !(Token.isUnresolved(z) || /^Z[0-9A-Z]{1,32}$/.test(z))) {
+        fail(this, 'hostedZoneIds', z, 'must be Route 53 hosted zone ids (Z followed by letters and digits, without /hostedzone/)', "write the id alone, for example 'Z0123456789ABCDEFGHIJ'");
+      }
+    }
+    const partition = this.account ? partitionOf(this.region) : AwsContext.of(this).partition;
+    return this.addWorkloadIdentity('external-dns', {
+      namespace: options.namespace ?? 'external-dns',
+      serviceAccount: options.serviceAccount ?? 'external-dns',
+      mechanism: IdentityMechanism.POD_IDENTITY,
+      roleName: `${this.clusterName}-external-dns`.slice(0, 64),
+      statements: [
+        {
+          sid: 'RecordsInGivenZones',
+          actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource', 'route53:ListTagsForResources'],
+          resources: zones.map((z) => `arn:${partition}:route53:::hostedzone/${z}`),
+        },
+        { sid: 'ListZones', actions: ['route53:ListHostedZones'], resources: ['*'] },
+      ],
+    });
+  }
+
+  /**
+   * The AWS Load Balancer Controller added with `addLoadBalancerController()`.
+   * @default - none
+   */
+  public get loadBalancerController(): LoadBalancerController | undefined {
+    return this.loadBalancer;
+  }
+
   /** The node pools added so far. */
   public get nodePools(): NodePool[] {
     return [...this.pools];
@@ -702,7 +803,9 @@ export class EksCluster extends Construct implements IEksCluster {
       // Auto Mode's block storage answers to its own provisioner name.
       provisioner: this.autoMode ? 'ebs.csi.eks.amazonaws.com' : 'ebs.csi.aws.com',
       isDefault: true,
-      parameters: { type: 'gp3', encrypted: 'true', fsType: 'ext4' },
+      // The cluster's customer-managed key, by its alias (the key ARN is known only after apply). The EBS CSI driver
+      // passes kmsKeyId to EC2 CreateVolume, which takes a key or alias, by name or ARN.
+      parameters: { type: 'gp3', encrypted: 'true', fsType: 'ext4', kmsKeyId: this.volumeKeyAlias },
       volumeBindingMode: 'WaitForFirstConsumer',
       allowVolumeExpansion: true,
       reclaimPolicy: 'Delete',
@@ -726,9 +829,28 @@ export class EksCluster extends Construct implements IEksCluster {
       autoModeNodePools: this.autoMode ? this.autoPools.map((p) => p.profile) : undefined,
       vpcCidr: Token.isUnresolved(this.network.vpcCidr) ? undefined : this.network.vpcCidr,
       // Auto Mode runs an ALB controller of its own (internal ALBs unless an IngressClassParams says otherwise).
-      ingressClasses: this.autoMode ? [{ name: 'alb', controller: 'eks.amazonaws.com/alb', isDefault: true }] : undefined,
-      helmReleases: karpenter ? [karpenter.controller] : undefined,
+      ingressClasses: this.ingressClassProfiles(),
+      helmReleases: this.helmReleaseProfiles(karpenter?.controller),
     };
+  }
+
+  /**
+   * The cluster key as the gp3 StorageClass names it: the alias ARN when the account is known, else the alias name.
+   */
+  public get volumeKeyAlias(): string {
+    const alias = `alias/eks/${this.clusterName}`;
+    return this.account ? `arn:${partitionOf(this.region)}:kms:${this.region}:${this.account}:${alias}` : alias;
+  }
+
+  private ingressClassProfiles(): IngressClassProfile[] | undefined {
+    // Auto Mode runs an ALB controller of its own (internal ALBs unless an IngressClassParams says otherwise).
+    if (this.autoMode) return [{ name: 'alb', controller: 'eks.amazonaws.com/alb', isDefault: true }];
+    return this.loadBalancer ? [this.loadBalancer.ingressClass] : undefined;
+  }
+
+  private helmReleaseProfiles(karpenter: HelmReleaseProfile | undefined): HelmReleaseProfile[] | undefined {
+    const releases = [...(karpenter ? [karpenter] : []), ...(this.loadBalancer ? [this.loadBalancer.release] : [])];
+    return releases.length > 0 ? releases : undefined;
   }
 
   private checkUpgrade(from: KubernetesVersion): string {
@@ -879,4 +1001,24 @@ class ImportedEksCluster extends Construct implements IEksCluster {
   public grantAccess(principalArn: string, options: AccessGrantOptions): void {
     this.grants.grantAccess(principalArn, options);
   }
+
+  public grantTeamAccess(entry: TeamAccessProfile): void {
+    this.grants.grantTeam(this.clusterName, entry);
+  }
+}
+
+/**
+ * What EBS needs from whoever creates volumes with the key: data keys, re-encryption and grants for EBS itself
+ * (`kms:GrantIsForAWSResource`), on that key only.
+ */
+function volumeKeyStatements(keyArn: string): PolicyStatement[] {
+  return [
+    { sid: 'VolumeKeyUse', actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'], resources: [keyArn] },
+    {
+      sid: 'VolumeKeyGrantsForEbs',
+      actions: ['kms:CreateGrant'],
+      resources: [keyArn],
+      conditions: [{ test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
+    },
+  ];
 }

@@ -5,6 +5,7 @@ export * from './access-policy';
 export * from './eks-cluster';
 export * from './node-pool';
 export * from './workload-identity';
+export * from './load-balancer-controller';
 export * from './karpenter';
 export * from './vpc-endpoints';
 export * from './policy-statement';

@@ -2,10 +2,14 @@ import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
 import { partitionOf, policyJson } from './private/aws-context';
+import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
 import { claimServiceAccount } from './private/registry';
 import { renderStatements } from './private/statements';
 import { WorkloadIdentityProfile } from '../core/cluster-profile';
@@ -16,9 +20,16 @@ import { Names } from '../core/names';
  * How a pod gets its IAM role.
  */
 export enum IdentityMechanism {
-  /** IAM Roles for Service Accounts: OIDC trust scoped to the ServiceAccount; the ServiceAccount carries an annotation. */
+  /**
+   * IAM Roles for Service Accounts: OIDC trust scoped to `system:serviceaccount:<namespace>:<serviceAccount>`; the
+   * ServiceAccount carries the role ARN as an annotation, which the YAML can only hold when the cluster knows its account.
+   */
   IRSA = 'irsa',
-  /** EKS Pod Identity: an association names namespace, ServiceAccount and role; no annotation. */
+  /**
+   * EKS Pod Identity: an association names cluster, namespace, ServiceAccount and role; the ServiceAccount needs no
+   * annotation (no account id in the YAML). Needs the eks-pod-identity-agent add-on (installed by `EksCluster`; built
+   * into EKS Auto Mode).
+   */
   POD_IDENTITY = 'pod-identity',
 }
 
@@ -41,8 +52,8 @@ export interface WorkloadIdentityOptions {
    */
   readonly managedPolicyArns?: string[];
   /**
-   * IRSA or EKS Pod Identity.
-   * @default IdentityMechanism.IRSA
+   * EKS Pod Identity or IRSA.
+   * @default IdentityMechanism.POD_IDENTITY
    */
   readonly mechanism?: IdentityMechanism;
   /**
@@ -61,9 +72,15 @@ export interface WorkloadIdentityProps extends WorkloadIdentityOptions {
 }
 
 /**
- * One IAM role for one application, assumable only by one Kubernetes ServiceAccount
- * (IRSA `sub` + `aud` conditions, or an EKS Pod Identity association). A ServiceAccount gets at most
- * one identity per cluster: a second one is refused, naming both constructs.
+ * One IAM role for one application, assumable only by one Kubernetes ServiceAccount (an EKS Pod Identity
+ * association naming exactly its namespace and name, or an IRSA trust on exactly
+ * `system:serviceaccount:<namespace>:<name>`). A ServiceAccount gets at most one identity per cluster: a second
+ * one is refused, naming both constructs.
+ *
+ * Permissions: typed, least-privilege grants on provider resources (`grantReadObjects(bucket)`,
+ * `grantConsumeMessages(queue)`, ...: each a statement on that resource's ARN, plus KMS use through the service
+ * when the resource is encrypted with a customer-managed key of the stack), or `addToPolicy()` with a typed
+ * statement. The Kubernetes side takes `profile`.
  */
 export class WorkloadIdentity extends Construct {
   /** The role ARN (a Terraform token). */
@@ -86,11 +103,16 @@ export class WorkloadIdentity extends Construct {
   /** Escape hatch: the Pod Identity association (Pod Identity only). */
   public readonly association?: EksPodIdentityAssociation;
   private readonly plainArn?: string;
+  private inlinePolicy?: IamRolePolicy;
+  private readonly statements: any[] = [];
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     const b = props.cluster;
-    this.mechanism = props.mechanism ?? IdentityMechanism.IRSA;
+    this.mechanism = props.mechanism ?? IdentityMechanism.POD_IDENTITY;
+    if (!Object.values(IdentityMechanism).includes(this.mechanism)) {
+      fail(this, 'mechanism', this.mechanism, `must be one of ${Object.values(IdentityMechanism).join(', ')}`, 'use IdentityMechanism.POD_IDENTITY (or IRSA)');
+    }
     this.namespace = Names.dnsLabel(this, 'namespace', props.namespace);
     this.serviceAccount = Names.dnsSubdomain(this, 'serviceAccount', props.serviceAccount);
     this.roleName = props.roleName ?? `${b.clusterName}-${Names.kebab(id)}`;
@@ -126,9 +148,7 @@ export class WorkloadIdentity extends Construct {
       tags: b.resourceTags,
     });
     this.roleArn = this.resource.arn;
-    if (statements.length > 0) {
-      new IamRolePolicy(this, 'policy', { role: this.resource.name, name: 'workload', policy: policyJson(statements) });
-    }
+    this.addRendered(statements);
     (props.managedPolicyArns ?? []).forEach((arn, i) => {
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.resource.name, policyArn: arn });
     });
@@ -148,10 +168,20 @@ export class WorkloadIdentity extends Construct {
   }
 
   /**
-   * The identity as a plain value for the cluster profile.
-   * @internal
+   * Escape hatch: the role's inline policy, created with the first statement or grant.
+   * @default - none until a statement or grant is added
    */
-  public _toProfile(): WorkloadIdentityProfile {
+  public get policy(): IamRolePolicy | undefined {
+    return this.inlinePolicy;
+  }
+
+  /**
+   * The identity as a plain value, the handle the Kubernetes side takes (`identity:` of a workload): namespace,
+   * ServiceAccount, role name and mechanism. For IRSA, `serviceAccountAnnotations` holds the literal role ARN when
+   * the cluster knows its account, and is empty otherwise (the ARN exists only after apply; the Kubernetes side
+   * then refuses the identity). Pod Identity needs no annotation.
+   */
+  public get profile(): WorkloadIdentityProfile {
     return {
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
@@ -160,4 +190,99 @@ export class WorkloadIdentity extends Construct {
       serviceAccountAnnotations: this.plainArn ? { 'eks.amazonaws.com/role-arn': this.plainArn } : {},
     };
   }
+
+  /**
+   * The identity as a plain value for the cluster profile (same as `profile`).
+   * @internal
+   */
+  public _toProfile(): WorkloadIdentityProfile {
+    return this.profile;
+  }
+
+  /**
+   * Adds a typed statement to the role's inline policy (a lone `*` action is refused).
+   */
+  public addToPolicy(statement: PolicyStatement): void {
+    this.addRendered(renderStatements(this, 'addToPolicy', [statement]));
+  }
+
+  /**
+   * Lets the workload read the objects of a bucket: `s3:GetObject` on its objects, `s3:ListBucket` on the bucket,
+   * and `kms:Decrypt` through S3 on the bucket's customer-managed key when the stack shows one.
+   */
+  public grantReadObjects(bucket: S3Bucket): void {
+    this.grantBucket('grantReadObjects', bucket, ['s3:GetObject'], ['kms:Decrypt']);
+  }
+
+  /**
+   * Lets the workload read, write and delete the objects of a bucket: `s3:GetObject`, `s3:PutObject`,
+   * `s3:DeleteObject`, `s3:AbortMultipartUpload`, `s3:ListMultipartUploadParts` on its objects, `s3:ListBucket` on the
+   * bucket, and `kms:Decrypt` / `kms:GenerateDataKey` through S3 on its customer-managed key when the stack shows one.
+   */
+  public grantReadWriteObjects(bucket: S3Bucket): void {
+    this.grantBucket('grantReadWriteObjects', bucket,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      ['kms:Decrypt', 'kms:GenerateDataKey']);
+  }
+
+  /**
+   * Lets the workload consume a queue: receive, delete, change the visibility of messages, read the queue's
+   * attributes and URL, and `kms:Decrypt` through SQS on its customer-managed key when the stack shows one.
+   */
+  public grantConsumeMessages(queue: SqsQueue): void {
+    const q = expectResource(this, 'grantConsumeMessages', queue, 'aws_sqs_queue', 'SqsQueue') as SqsQueue;
+    this.grantOn(q.arn, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      customerKeyArn(this, 'grantConsumeMessages', q, q.kmsMasterKeyIdInput), 'sqs', ['kms:Decrypt']);
+  }
+
+  /**
+   * Lets the workload send to a queue (`sqs:SendMessage`, its attributes and URL), and use its customer-managed key
+   * through SQS (`kms:GenerateDataKey`, `kms:Decrypt`) when the stack shows one.
+   */
+  public grantSendMessages(queue: SqsQueue): void {
+    const q = expectResource(this, 'grantSendMessages', queue, 'aws_sqs_queue', 'SqsQueue') as SqsQueue;
+    this.grantOn(q.arn, ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      customerKeyArn(this, 'grantSendMessages', q, q.kmsMasterKeyIdInput), 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+  }
+
+  /**
+   * Lets the workload read a secret's value (`secretsmanager:GetSecretValue`, `secretsmanager:DescribeSecret`), and
+   * `kms:Decrypt` through Secrets Manager on its customer-managed key when the stack shows one.
+   */
+  public grantReadSecret(secret: SecretsmanagerSecret): void {
+    const s = expectResource(this, 'grantReadSecret', secret, 'aws_secretsmanager_secret', 'SecretsmanagerSecret') as SecretsmanagerSecret;
+    this.grantOn(s.arn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      customerKeyArn(this, 'grantReadSecret', s, s.kmsKeyIdInput), 'secretsmanager', ['kms:Decrypt']);
+  }
+
+  private grantBucket(prop: string, bucket: S3Bucket, objectActions: string[], keyActions: string[]): void {
+    const b = expectResource(this, prop, bucket, 'aws_s3_bucket', 'S3Bucket') as S3Bucket;
+    this.addRendered([
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [b.arn] },
+      { Effect: 'Allow', Action: objectActions, Resource: [`${b.arn}/*`] },
+    ]);
+    const key = customerKeyArn(this, prop, b, bucketKeyRef(this, b));
+    if (key) this.addRendered([kmsStatement(key, keyActions, 's3')]);
+  }
+
+  private grantOn(arn: string, actions: string[], key: string | undefined, service: string, keyActions: string[]): void {
+    this.addRendered([{ Effect: 'Allow', Action: actions, Resource: [arn] }]);
+    if (key) this.addRendered([kmsStatement(key, keyActions, service)]);
+  }
+
+  private addRendered(statements: any[]): void {
+    if (statements.length === 0) return;
+    this.statements.push(...statements);
+    const policy = policyJson(this.statements);
+    if (this.inlinePolicy) {
+      this.inlinePolicy.policy = policy;
+    } else {
+      this.inlinePolicy = new IamRolePolicy(this, 'policy', { role: this.resource.name, name: 'workload', policy });
+    }
+  }
+}
+
+/** KMS use through one service only (`kms:ViaService`), on one key. */
+function kmsStatement(keyArn: string, actions: string[], service: string): any {
+  return { Effect: 'Allow', Action: actions, Resource: [keyArn], Condition: { StringLike: { 'kms:ViaService': [`${service}.*.amazonaws.com`] } } };
 }

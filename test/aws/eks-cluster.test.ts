@@ -116,7 +116,7 @@ describe('aws.EksCluster options', () => {
     const stack = newStack();
     const c = cluster(stack, { account: '123456789012' });
     c.addNodePool('system', { taints: [{ key: 'dedicated', value: 'system', effect: aws.TaintEffect.NO_SCHEDULE }], labels: { tier: 'system' } });
-    c.addWorkloadIdentity('orders', { namespace: 'shop', serviceAccount: 'orders' });
+    c.addWorkloadIdentity('orders', { namespace: 'shop', serviceAccount: 'orders', mechanism: aws.IdentityMechanism.IRSA });
     const p = c.profile;
     const strings: string[] = [];
     JSON.stringify(p, (_k, v) => { if (typeof v === 'string') strings.push(v); return v; });

@@ -8,6 +8,7 @@ describe('aws.WorkloadIdentity', () => {
     const id = c.addWorkloadIdentity('orders', {
       namespace: 'shop',
       serviceAccount: 'orders-api',
+      mechanism: aws.IdentityMechanism.IRSA,
       statements: [{ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:eu-west-1:123456789012:orders'], conditions: [{ test: 'StringEquals', variable: 'aws:RequestedRegion', values: ['eu-west-1'] }] }],
     });
     const json = synth(stack);
@@ -48,7 +49,7 @@ describe('aws.WorkloadIdentity', () => {
 
   test('plain role ARN in the annotation when the account is known', () => {
     const c = cluster(newStack(), { account: '123456789012' });
-    const id = c.addWorkloadIdentity('orders', { namespace: 'shop', serviceAccount: 'orders' });
+    const id = c.addWorkloadIdentity('orders', { namespace: 'shop', serviceAccount: 'orders', mechanism: aws.IdentityMechanism.IRSA });
     expect(id.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/prod-orders' });
   });
 

@@ -3,6 +3,7 @@ import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-p
 import { Construct } from 'constructs';
 import { AwsContext } from './aws-context';
 import { fail, pathOf } from '../../core/errors';
+import type { TeamAccessProfile } from '../../core/fleet';
 import { Names } from '../../core/names';
 import { AccessGrantOptions, AccessPolicy } from '../access-policy';
 
@@ -19,6 +20,7 @@ export class AccessGrants {
   private admins = 0;
   private adminIds = 0;
   private grantIds = 0;
+  private teamIds = 0;
 
   constructor(private readonly scope: Construct, private readonly clusterNameRef: string, private readonly tags: { [key: string]: string }) {}
 
@@ -54,6 +56,57 @@ export class AccessGrants {
       }
     }
     this.grant(`access-${this.grantIds++}`, principalArn, policy, namespaces);
+  }
+
+  /**
+   * `grantTeamAccess`: an access entry mapping the principal into the team's Kubernetes groups (construct id
+   * `team-<n>`) and, when the entry names an access policy, an association scoped to the team's namespaces
+   * (`team-<n>-policy`).
+   */
+  public grantTeam(clusterName: string, entry: TeamAccessProfile): void {
+    if (!entry || typeof entry !== 'object') fail(this.scope, 'entry', entry, 'must be a TeamAccessProfile', 'pass TeamNamespace.accessEntry or one of Fleet.accessEntries');
+    if (entry.clusterName !== clusterName) {
+      fail(this.scope, 'entry.clusterName', entry.clusterName, `must be this cluster's name (${clusterName}): the entry was made for another cluster`,
+        `grant it on cluster ${entry.clusterName}, or take the entry of cluster ${clusterName} from Fleet.accessEntries`);
+    }
+    this.checkPrincipal('entry.principalArn', entry.principalArn);
+    const groups = entry.kubernetesGroups;
+    if (!Array.isArray(groups) || groups.length === 0) {
+      fail(this.scope, 'entry.kubernetesGroups', groups, "must list at least one Kubernetes group (what the team's RoleBindings bind)", 'take the entry from TeamNamespace.accessEntry');
+    }
+    for (const g of groups) {
+      if (typeof g !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9:._@-]{0,62}$/.test(g) || g.startsWith('system:')) {
+        fail(this.scope, 'entry.kubernetesGroups', g, 'must be group names of letters, digits and :._@- that do not start with system: (EKS refuses those)', "name the team's own group");
+      }
+    }
+    const namespaces = (entry.namespaces ?? []).map((n, i) => Names.dnsLabel(this.scope, `entry.namespaces[${i}]`, n));
+    const policy = entry.accessPolicy;
+    if (policy !== undefined) {
+      if (policy === AccessPolicy.CLUSTER_ADMIN.policyName) {
+        fail(this.scope, 'entry.accessPolicy', policy, 'must not be cluster-admin: a team gets access to its own namespaces only',
+          'use AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy, or grant a platform admin with grantClusterAdmin()');
+      }
+      if (!/^AmazonEKS[A-Za-z]+Policy$/.test(policy)) {
+        fail(this.scope, 'entry.accessPolicy', policy, 'must be an EKS access policy (AmazonEKS...Policy)', 'use AmazonEKSViewPolicy, AmazonEKSEditPolicy or AmazonEKSAdminPolicy');
+      }
+      if (namespaces.length === 0) {
+        fail(this.scope, 'entry.namespaces', entry.namespaces, `must list the team's namespaces: ${policy} is granted in them only`, 'take the entry from TeamNamespace.accessEntry');
+      }
+    }
+    const id = `team-${this.teamIds++}`;
+    const existing = this.entries.get(entry.principalArn);
+    if (existing) {
+      existing.kubernetesGroups = [...new Set([...(existing.kubernetesGroupsInput ?? []), ...groups])].sort();
+    } else {
+      this.entries.set(entry.principalArn, new EksAccessEntry(this.scope, id, {
+        clusterName: this.clusterNameRef,
+        principalArn: entry.principalArn,
+        type: 'STANDARD',
+        kubernetesGroups: [...groups],
+        tags: this.tags,
+      }));
+    }
+    if (policy !== undefined) this.grant(id, entry.principalArn, AccessPolicy.of(policy), namespaces);
   }
 
   private checkPrincipal(prop: string, principalArn: string): void {
