@@ -97,8 +97,9 @@ export class OutputStaging {
     return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, 'staging-')), created);
   }
 
-  private readonly files: PlannedFile[] = [];
-  private readonly byKey = new Map<string, PlannedFile>();
+  /** What was written (path and source only: a file's content, and the manifests it was made from, are not kept). */
+  private readonly files: Array<{ readonly rel: string; readonly source: string }> = [];
+  private readonly byKey = new Map<string, { readonly rel: string; readonly source: string }>();
   private readonly dirs = new Set<string>();
   private readonly collisions: string[] = [];
   private open = true;
@@ -123,8 +124,9 @@ export class OutputStaging {
       this.collisions.push(collision(file, first));
       return false;
     }
-    this.byKey.set(key, file);
-    this.files.push(file);
+    const staged = { rel: file.rel, source: file.source };
+    this.byKey.set(key, staged);
+    this.files.push(staged);
     file.write(this.target(file.rel));
     return true;
   }
@@ -234,7 +236,7 @@ function missingDirs(dir: string): string[] {
   return out;
 }
 
-function collision(f: PlannedFile, first: PlannedFile): string {
+function collision(f: { readonly rel: string; readonly source: string }, first: { readonly source: string }): string {
   return `${f.source}: output file (${JSON.stringify(f.rel)}) is also written by ${first.source}, so one would overwrite the other; `
     + 'give the objects distinct names or use another yamlOutputType (FILE_PER_CHART keeps them apart)';
 }
