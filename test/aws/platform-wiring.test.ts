@@ -3,7 +3,7 @@
  * Balancer Controller (identity, release, IngressClass), team access entries from the fleet layer, and the
  * external-dns identity.
  */
-import { Token } from 'cdktf';
+import { TerraformVariable, Token } from 'cdktf';
 import { cluster, errorOf, newStack, network, resourceAt, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile, TeamAccessProfile } from '../../lib/core';
@@ -181,6 +181,39 @@ describe('EksCluster.addLoadBalancerController', () => {
     expect(lbc.release.values.vpcId).toBe('vpc-0a1b2c3d4e5f60718');
     expect(lbc.release.values['vpcTags.Name']).toBeUndefined();
     expect(c.profile.vpcCidr).toBeUndefined(); // the CIDR of an imported VPC is known only at plan time
+  });
+
+  test('the construct on an imported cluster: its release and class are the caller\'s to hand to the Kubernetes side', () => {
+    const stack = newStack();
+    const net = aws.Network.fromNetworkAttributes(stack, 'imported', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      region: 'eu-west-1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+      tags: TAGS,
+    });
+    const legacy = aws.EksCluster.fromClusterAttributes(stack, 'legacy', { clusterName: 'legacy', network: net, kubernetesVersion: aws.KubernetesVersion.V1_32 });
+    const lbc = new aws.LoadBalancerController(stack, 'lbc', { cluster: legacy });
+    expect(lbc.release.values).toMatchObject({ clusterName: 'legacy', vpcId: 'vpc-0a1b2c3d4e5f60718' });
+    expect(lbc.ingressClass.controllerRelease).toBe(lbc.release);
+    const assoc = resourceAt(synth(stack), 'aws_eks_pod_identity_association', 'lbc_identity_association');
+    expect(assoc.cluster_name).toMatch(/^\$\{data\.aws_eks_cluster\.legacy_cluster_[0-9A-F]{8}\.name\}$/);
+  });
+
+  test('error: a network whose VPC id is known only after apply and that shipshape did not name', () => {
+    const stack = newStack();
+    const vpc = new TerraformVariable(stack, 'vpc_id', { type: 'string' });
+    const net = aws.Network.fromNetworkAttributes(stack, 'imported', {
+      vpcId: vpc.stringValue,
+      region: 'eu-west-1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+      tags: TAGS,
+    });
+    const c = new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: [ADMIN] });
+    expect(errorOf(() => c.addLoadBalancerController())).toBe(
+      'test/prod/load-balancer-controller: cluster.network ("test/imported") has a VPC id known only after apply and no Name tag shipshape set, '
+      + 'so the controller could not find its VPC (pods cannot reach IMDS); use aws.Network, or Network.fromNetworkAttributes with the literal VPC id');
   });
 
   test('the subnets carry the load balancer discovery tags', () => {
