@@ -261,7 +261,7 @@ export class WorkloadIdentity extends Construct {
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [b.arn] },
       { Effect: 'Allow', Action: objectActions, Resource: [`${b.arn}/*`] },
     ]);
-    const key = customerKeyArn(this, prop, b, bucketKeyRef(this, b));
+    const key = customerKeyArn(this, prop, b, bucketKeyRef(b));
     if (key) this.addRendered([kmsStatement(key, keyActions, 's3')]);
   }
 

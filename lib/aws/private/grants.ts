@@ -43,17 +43,18 @@ function rendered(scope: IConstruct, value: string): string {
  */
 export function customerKeyArn(scope: IConstruct, prop: string, target: IConstruct, keyRef: string | undefined): string | undefined {
   if (keyRef === undefined || keyRef === '') return undefined;
-  const ref = rendered(scope, keyRef);
+  // Resolved in the resource's own stack (no cross-stack reference is made just to compare).
+  const ref = rendered(target, keyRef);
   if (/^alias\/aws\//.test(ref) || /^arn:aws[a-z-]*:kms:[^:]*:[^:]*:alias\/aws\//.test(ref)) return undefined;
   if (KEY_ARN.test(ref)) return ref;
-  const attrs = (r: TerraformResource, names: string[]) => names.map((n) => rendered(scope, (r as any)[n]));
-  for (const key of resourcesOf(scope, 'aws_kms_key')) {
+  const attrs = (r: TerraformResource, names: string[]) => names.map((n) => rendered(r, (r as any)[n]));
+  for (const key of resourcesOf(target, 'aws_kms_key')) {
     if (attrs(key, ['arn', 'keyId', 'id']).includes(ref)) return (key as any).arn;
   }
   const aliasName = ALIAS_ARN.exec(ref)?.[1] ?? ref;
-  for (const alias of resourcesOf(scope, 'aws_kms_alias')) {
+  for (const alias of resourcesOf(target, 'aws_kms_alias')) {
     const name = (alias as any).nameInput;
-    const matches = (typeof name === 'string' && rendered(scope, name) === aliasName) || attrs(alias, ['arn', 'name', 'id']).includes(ref);
+    const matches = (typeof name === 'string' && rendered(alias, name) === aliasName) || attrs(alias, ['arn', 'name', 'id']).includes(ref);
     if (matches) {
       const targetKey = (alias as any).targetKeyIdInput;
       if (typeof targetKey === 'string' && targetKey !== keyRef) return customerKeyArn(scope, prop, target, targetKey);
@@ -66,18 +67,18 @@ export function customerKeyArn(scope: IConstruct, prop: string, target: IConstru
 /**
  * The KMS key a bucket's default encryption names (`aws:kms` / `aws:kms:dsse`): in the bucket's own (deprecated)
  * encryption block, or in an `aws_s3_bucket_server_side_encryption_configuration` of the stack naming the bucket
- * (by reference to its `id` or `bucket`, or by its literal name).
+ * (by reference to its `id` or `bucket`, or by its literal name), in the bucket's own stack.
  * @internal
  */
-export function bucketKeyRef(scope: IConstruct, bucket: any): string | undefined {
+export function bucketKeyRef(bucket: any): string | undefined {
   const ownRule = bucket.serverSideEncryptionConfigurationInput?.rule;
   const own = ownRule?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
   if (typeof own === 'string' && own !== '') return own;
-  const names = new Set<string>([rendered(scope, bucket.id), rendered(scope, bucket.bucket)]);
-  if (typeof bucket.bucketInput === 'string') names.add(rendered(scope, bucket.bucketInput));
-  for (const config of resourcesOf(scope, 'aws_s3_bucket_server_side_encryption_configuration')) {
+  const names = new Set<string>([rendered(bucket, bucket.id), rendered(bucket, bucket.bucket)]);
+  if (typeof bucket.bucketInput === 'string') names.add(rendered(bucket, bucket.bucketInput));
+  for (const config of resourcesOf(bucket, 'aws_s3_bucket_server_side_encryption_configuration')) {
     const target = (config as any).bucketInput;
-    if (typeof target !== 'string' || !names.has(rendered(scope, target))) continue;
+    if (typeof target !== 'string' || !names.has(rendered(config, target))) continue;
     const rules = (config as any).ruleInput;
     for (const rule of Array.isArray(rules) ? rules : []) {
       const key = rule?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
