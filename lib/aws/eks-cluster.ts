@@ -334,7 +334,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly oidcProviderArn: string;
   public readonly oidcIssuer: string;
   public readonly oidcIssuerHost: string;
-  public readonly encryptionKeyArn: string;
+  /** ARN of the customer-managed KMS key (secrets, control-plane logs, node volumes) (token); always set on a cluster shipshape creates. */
+  public readonly encryptionKeyArn?: string;
   public readonly clusterSecurityGroupId: string;
   public readonly endpoint: string;
   public readonly certificateAuthorityData: string;
