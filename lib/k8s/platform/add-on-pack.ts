@@ -189,14 +189,17 @@ export class AddOnPack {
 
   /**
    * The AWS Load Balancer Controller (the ingress controller behind the `alb` IngressClass), in `kube-system`.
-   * Needs an identity for `kube-system/aws-load-balancer-controller` on every cluster.
+   * Needs an identity for `kube-system/aws-load-balancer-controller` on every cluster. Prefer `clusterReleases()`
+   * for clusters made with `aws.EksCluster.addLoadBalancerController()`: that release carries the identity and the
+   * VPC the controller must find without instance metadata (pods cannot reach it on EKS nodes); using both gives
+   * two Applications of one name, which synth refuses.
    */
   public static awsLoadBalancerController(options: AddOnOptions = {}): AddOnPack {
     return AddOnPack.builtIn(options, {
       name: 'aws-load-balancer-controller',
       repository: 'https://aws.github.io/eks-charts',
       chart: 'aws-load-balancer-controller',
-      version: '1.11.0',
+      version: '1.14.0',
       namespace: 'kube-system',
       serviceAccountName: 'aws-load-balancer-controller',
       identity: true,

@@ -8,7 +8,7 @@ const podIdentity = (namespace: string, serviceAccount: string) => ({ namespace,
 describe('AddOnPack', () => {
   test('built-in packs pin exact chart versions', () => {
     expect([AddOnPack.certManager(), AddOnPack.metricsServer(), AddOnPack.externalDns(), AddOnPack.awsLoadBalancerController()].map(p => `${p.name}@${p.version}`))
-      .toEqual(['cert-manager@v1.16.2', 'metrics-server@3.12.2', 'external-dns@1.15.0', 'aws-load-balancer-controller@1.11.0']);
+      .toEqual(['cert-manager@v1.16.2', 'metrics-server@3.12.2', 'external-dns@1.15.0', 'aws-load-balancer-controller@1.14.0']);
   });
 
   test('a version can be overridden, and moves every cluster', () => {
