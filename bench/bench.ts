@@ -388,14 +388,16 @@ async function main(): Promise<void> {
   }
 
   if (ns.includes(1000) && ns.includes(3000)) {
-    console.log('\ngrowth exponent of the median total time from N=1000 to N=3000 (1.00 = linear, 2.00 = quadratic):');
+    console.log('\ngrowth exponent from N=1000 to N=3000 (1.00 = linear, 2.00 = quadratic) of the median total time, and of the');
+    console.log('median CPU time (all threads; steadier than wall time when other processes share the machine):');
+    const exponent = (a: number, b: number) => (Math.log(b / a) / Math.log(3)).toFixed(2);
     for (const layout of layouts) {
       for (const side of sides) {
         const a = find(side, layout, 1000);
         const b = find(side, layout, 3000);
         if (!a || !b) continue;
-        const k = Math.log(b.totalMs / a.totalMs) / Math.log(3);
-        console.log(`  ${side.padEnd(9)} ${layout.padEnd(26)} ${k.toFixed(2)}${b.runs === 1 ? '   (N=3000: 1 run)' : ''}`);
+        console.log(`  ${side.padEnd(9)} ${layout.padEnd(26)} time ${exponent(a.totalMs, b.totalMs)}   cpu ${exponent(a.cpuMs, b.cpuMs)}`
+          + `${b.runs === 1 ? '   (N=3000: 1 run)' : ''}`);
       }
     }
   }
