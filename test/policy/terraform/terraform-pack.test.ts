@@ -33,7 +33,7 @@ const mutated = (fn: (j: any) => void) => {
 
 const CLUSTER = 'shop-prod/cluster';
 
-/** One non-compliant change per rule. */
+/** One non-compliant change per rule (IRSA cases use the EBS CSI driver's identity: its add-on takes an IRSA role). */
 const CASES: Array<[string, string, (j: any) => void]> = [
   ['SS-EKS-001', 'audit logs off', (j) => { res(j, 'aws_eks_cluster', CLUSTER).enabled_cluster_log_types = ['api', 'authenticator']; }],
   ['SS-EKS-002', 'no secrets encryption', (j) => { delete res(j, 'aws_eks_cluster', CLUSTER).encryption_config; }],
@@ -76,7 +76,7 @@ const CASES: Array<[string, string, (j: any) => void]> = [
     };
   }],
   ['SS-EKS-021', 'IRSA role without a sub condition', (j) => {
-    const role = res(j, 'aws_iam_role', 'orders-api/role');
+    const role = res(j, 'aws_iam_role', 'ebs-csi-identity/role');
     const p = JSON.parse(role.assume_role_policy);
     const eq = p.Statement[0].Condition.StringEquals;
     for (const k of Object.keys(eq)) if (k.endsWith(':sub')) delete eq[k];
@@ -144,7 +144,7 @@ describe('Terraform pack: more non-compliant shapes', () => {
 
   test('EKS-21: wildcard ServiceAccount with StringLike', () => {
     const f = check(mutated((j) => {
-      const role = res(j, 'aws_iam_role', 'orders-api/role');
+      const role = res(j, 'aws_iam_role', 'ebs-csi-identity/role');
       const p = JSON.parse(role.assume_role_policy);
       const eq = p.Statement[0].Condition.StringEquals;
       const sub = Object.keys(eq).find((k) => k.endsWith(':sub'))!;
