@@ -1,12 +1,14 @@
 /**
  * Writes docs/rules.md, the rule catalog users read, from the rules' own metadata (one source of truth):
- * id, title, severity, what a finding says, the fix, the rationale, the RULES.md catalog ids, other public
- * sources, the peer checks each rule stands for (lib/policy/peers.ts) and the deliberate differences from them.
+ * id, title, severity, what a finding says, the fix, the rationale, the design ids (the entries of the design catalog
+ * the rules were derived from, RULES.md, which does not ship: the header says so), other public sources, the peer
+ * checks each rule stands for (lib/policy/peers.ts) and the deliberate differences from them.
  *
  *   npx ts-node --transpile-only scripts/gen-rule-catalog.ts          # writes docs/rules.md
  *   npx ts-node --transpile-only scripts/gen-rule-catalog.ts --check  # exits 1 when docs/rules.md is out of date
  *
- * The document ships in the npm package: it links nothing outside it. Each rule's section starts with
+ * The document ships in the npm package: it links nothing outside it, and no sentence in it depends on RULES.md
+ * (the header's explanation of the design ids is the only place that names it). Each rule's section starts with
  * `<a id="<lower-case id>"></a>`, which SARIF `helpUri` points at (`docs/rules.md#ss-k8s-012`).
  */
 import * as fs from 'fs';
@@ -31,7 +33,7 @@ const PEER_TITLES: { [P in PeerName]: string } = {
 };
 const PEER_ORDER: PeerName[] = ['polaris', 'kube-linter', 'kube-score', 'pod-security', 'checkov'];
 
-/** Section titles by RULES.md catalog id prefix. */
+/** Section titles by design id prefix. */
 const K8S_SECTIONS: [string, string][] = [
   ['K8S-SEC', 'Pod and container security'],
   ['K8S-RES', 'Resources and scheduling priority'],
@@ -85,7 +87,7 @@ function ruleSection(rule: IRule, peers: boolean): string[] {
   out.push(`| Looks at | ${cell(kindsOf(r))} |`);
   out.push(`| Finding | ${cell(r.message)} |`);
   out.push(`| Fix | ${cell(r.fix)} |`);
-  out.push(`| RULES.md | ${code(r.catalog)} |`);
+  out.push(`| Design id | ${code(r.catalog)} |`);
   if (peers) {
     const ids = PEER_CHECKS[r.id] ?? {};
     const withIds = PEER_ORDER.filter(p => (ids[p] ?? []).length > 0);
@@ -130,11 +132,31 @@ export function renderCatalog(): string {
   out.push('  `warning` is printed and reported: hygiene and availability tuning a team may knowingly trade off.');
   out.push('- **Suppressing.** `Policy.suppress(construct, \'<rule id>\', \'<reason of 10+ characters>\')` in code, or the annotation');
   out.push('  `suppress.shipshape.io/<rule id>: "<reason>"` on an object. Suppressed findings stay in the reports with their reason.');
-  out.push('- **RULES.md** names the entry of shipshape\'s design catalog the rule implements (K8S-SEC-01, EKS-04, ...).');
+  out.push('- **Design id** (K8S-SEC-01, EKS-04, ...) names the entry of RULES.md, the design-time catalog the rules were');
+  out.push('  derived from, that the rule implements. RULES.md is not part of the package and nothing here needs it: the ids only');
+  out.push('  trace a rule back to its origin, and this page says everything a finding means.');
   out.push('- **Peer columns** list the checks of Polaris, kube-linter, kube-score, Pod Security Admission (restricted level) and');
   out.push('  Checkov that look for the same thing. `shipshape check` honours their exemption annotations for these checks.');
   out.push('- **Deliberate differences** are the places where shipshape decides otherwise than a peer, on purpose, and why.');
-  out.push('  They are measured against the peers\' own test fixtures by `scripts/peer-corpus.ts`.');
+  out.push('  They are measured against the peers\' own test fixtures by a script of the source repository');
+  out.push('  (`scripts/peer-corpus.ts`, not in the package).');
+  out.push('');
+  out.push('Where the peers disagree with each other, a rule asks for the value that satisfies every default-on check (user and');
+  out.push('group 10001 or more, seccomp `RuntimeDefault`, no added capability, no `hostPort` key, no `replicas` on an HPA');
+  out.push('target), and its entry says so under **Deliberate differences**. Conventions the rules share:');
+  out.push('');
+  out.push('- An unset `replicas` with no HPA or KEDA ScaledObject in the output is the API default, 1: the rules that need two');
+  out.push('  pods ([SS-K8S-039](#ss-k8s-039), [SS-K8S-040](#ss-k8s-040), [SS-K8S-041](#ss-k8s-041)) skip it. An HPA without');
+  out.push('  `minReplicas` runs at least 1.');
+  out.push('- Objects of shipshape\'s development profile carry the annotation `shipshape.io/profile: development`; the');
+  out.push('  availability rules ([SS-K8S-037](#ss-k8s-037), [SS-K8S-039](#ss-k8s-039), [SS-K8S-040](#ss-k8s-040),');
+  out.push('  [SS-K8S-041](#ss-k8s-041), [SS-K8S-045](#ss-k8s-045)) skip them, so a profile never produces what its own rules flag.');
+  out.push('- Windows pods (`spec.os.name: windows`) are exempt from the rules about Linux-only fields ([SS-K8S-002](#ss-k8s-002),');
+  out.push('  [SS-K8S-003](#ss-k8s-003), [SS-K8S-005](#ss-k8s-005), [SS-K8S-007](#ss-k8s-007), [SS-K8S-009](#ss-k8s-009)), as Pod');
+  out.push('  Security exempts them.');
+  out.push('- The platform\'s own RBAC objects (`system:`, `eks:` and `gce:` names, the default ClusterRoles) are not reported by');
+  out.push('  the RBAC rules; bindings are judged by what the bound role grants.');
+  out.push('- [SS-K8S-032](#ss-k8s-032) (trusted registry) reports nothing until `new KubernetesPack({ trustedRegistries })` lists them.');
   out.push('');
   out.push(`${k8s.length} Kubernetes rules (\`KubernetesPack\`), ${tf.length} Terraform rules for EKS (\`TerraformPack\`), ` +
     `and ${ENGINE_RULES.length} findings of the engine itself.`);

@@ -307,7 +307,7 @@ const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockSto
  * version-skew checks at synth (`upgradeFrom`) and at plan time (`upgradeCheck`). Outputs: endpoint,
  * certificate authority, cluster name, OIDC issuer and the `aws eks update-kubeconfig` command.
  *
- * The Terraform policy pack (`TerraformPack`, RULES.md EKS-01 … EKS-22) is attached to the stack
+ * The Terraform policy pack (`TerraformPack`, rules SS-EKS-001 … SS-EKS-022 in docs/rules.md) is attached to the stack
  * and runs on every synth.
  *
  * Before the first apply: node volumes are encrypted with the cluster key through the Auto Scaling

@@ -12,7 +12,7 @@ const REPO_RE = /^[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(\/[a-z0-9]+(([._]|__|-+)[a-z
 export interface ImageRefOptions {
   /**
    * Accept the `latest` tag and references with no tag and no digest.
-   * Mutable tags make roll-outs unrepeatable (RULES.md K8S-IMG-01): only for throw-away environments.
+   * Mutable tags make roll-outs unrepeatable (rule SS-K8S-029 in docs/rules.md): only for throw-away environments.
    *
    * @default false
    */
@@ -72,11 +72,11 @@ export class ImageRef {
     if (!options?.allowLatest) {
       const optOut = options?.allowLatestProp ? `, or set ${options.allowLatestProp}: true for a throw-away environment` : '';
       if (tag === 'latest') {
-        fail(where, p, ref, 'uses the mutable "latest" tag, which makes roll-outs unrepeatable (K8S-IMG-01)',
+        fail(where, p, ref, 'uses the mutable "latest" tag, which makes roll-outs unrepeatable (rule SS-K8S-029)',
           `pin a version tag (and ideally a digest)${optOut}`);
       }
       if (tag === undefined && digest === undefined) {
-        fail(where, p, ref, 'has no tag and no digest, so it means "latest" (K8S-IMG-01)',
+        fail(where, p, ref, 'has no tag and no digest, so it means "latest" (rule SS-K8S-029)',
           `pin a version tag such as ":1.4.2" (and ideally a digest)${optOut}`);
       }
     }

@@ -2,8 +2,8 @@
 // annotations of those peers that `shipshape check` honours. Not re-exported by the barrel.
 //
 // PEER_CHECKS is the one source of truth for the "upstream" column of the rule table in lib/policy/README.md
-// (test/policy/cli-peers.test.ts fails when the two disagree). The ids come from /work/shared/RULES.md section
-// (a), "Sources" column, and were checked against each peer's own source:
+// and of the peer rows of docs/rules.md (test/policy/cli-peers.test.ts fails when the README and this table disagree).
+// The ids were collected with the design catalog the rules derive from, and checked against each peer's own source:
 // - polaris: file names of pkg/config/checks/*.yaml (FairwindsOps/polaris @ c0e23a23);
 // - kube-linter: `name:` of pkg/builtinchecks/yamls/*.yaml (stackrox/kube-linter @ 35de568d);
 // - kube-score: the ids of README_CHECKS.md (zegl/kube-score @ 06dedc9c);
@@ -32,7 +32,7 @@ export type PeerIds = { readonly [P in PeerName]?: readonly string[] };
 
 /** Shipshape rule id -> the peer checks it stands for. Every Kubernetes rule has an entry (possibly empty). */
 export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
-  // A.1 pod and container security context
+  // pod and container security context
   'SS-K8S-001': { 'kube-score': ['container-security-context-privileged'], 'polaris': ['runAsPrivileged'], 'kube-linter': ['privileged-container'], 'pod-security': ['privileged'], 'checkov': ['CKV_K8S_16'] },
   'SS-K8S-002': { 'polaris': ['privilegeEscalationAllowed'], 'kube-linter': ['privilege-escalation-container'], 'pod-security': ['allowPrivilegeEscalation'], 'checkov': ['CKV_K8S_20'] },
   'SS-K8S-003': { 'kube-score': ['container-security-context-readonlyrootfilesystem'], 'polaris': ['notReadOnlyRootFilesystem'], 'kube-linter': ['no-read-only-root-fs'], 'checkov': ['CKV_K8S_22'] },
@@ -55,24 +55,24 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-020': { checkov: ['CKV_K8S_29', 'CKV_K8S_30'] },
   'SS-K8S-021': { 'kube-linter': ['privileged-ports'] },
   'SS-K8S-022': { 'kube-linter': ['ssh-port'] },
-  // A.2 resources and priority
+  // resources and priority
   'SS-K8S-023': { 'kube-score': ['container-resources'], 'polaris': ['cpuRequestsMissing'], 'kube-linter': ['unset-cpu-requirements'], 'checkov': ['CKV_K8S_10'] },
   'SS-K8S-024': { 'kube-score': ['container-resources'], 'polaris': ['memoryRequestsMissing'], 'checkov': ['CKV_K8S_12'] },
   'SS-K8S-025': { 'kube-score': ['container-resources'], 'polaris': ['memoryLimitsMissing'], 'kube-linter': ['unset-memory-requirements'], 'checkov': ['CKV_K8S_13'] },
   'SS-K8S-026': { 'kube-score': ['container-resources'], 'polaris': ['cpuLimitsMissing'], 'checkov': ['CKV_K8S_11'] },
   'SS-K8S-027': { 'kube-score': ['container-ephemeral-storage-request-and-limit'] },
   'SS-K8S-028': { 'polaris': ['priorityClassNotSet'], 'kube-linter': ['priority-class-name'] },
-  // A.3 images
+  // images
   'SS-K8S-029': { 'kube-score': ['container-image-tag'], 'polaris': ['tagNotSpecified'], 'kube-linter': ['latest-tag'], 'checkov': ['CKV_K8S_14'] },
   'SS-K8S-030': { checkov: ['CKV_K8S_43'] },
   'SS-K8S-031': { 'kube-score': ['container-image-pull-policy'], 'polaris': ['pullPolicyNotAlways'], 'checkov': ['CKV_K8S_15'] },
   'SS-K8S-032': {},
-  // A.4 probes
+  // probes
   'SS-K8S-033': { 'kube-score': ['pod-probes'], 'polaris': ['readinessProbeMissing'], 'kube-linter': ['no-readiness-probe'], 'checkov': ['CKV_K8S_9'] },
   'SS-K8S-034': { 'kube-score': ['pod-probes'], 'polaris': ['livenessProbeMissing'], 'kube-linter': ['no-liveness-probe'], 'checkov': ['CKV_K8S_8'] },
   'SS-K8S-035': { 'kube-score': ['pod-probes-identical'] },
   'SS-K8S-036': { 'kube-linter': ['liveness-port', 'readiness-port', 'startup-port'] },
-  // A.5 availability
+  // availability
   'SS-K8S-037': { 'kube-score': ['deployment-replicas'], 'polaris': ['deploymentMissingReplicas'], 'kube-linter': ['minimum-three-replicas'] },
   'SS-K8S-038': { 'kube-score': ['deployment-targeted-by-hpa-does-not-have-replicas-configured'] },
   'SS-K8S-039': { 'kube-score': ['deployment-has-host-podantiaffinity', 'statefulset-has-host-podantiaffinity'], 'kube-linter': ['no-anti-affinity'] },
@@ -84,7 +84,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-045': { 'kube-score': ['horizontalpodautoscaler-replicas'], 'polaris': ['hpaMaxAvailability', 'hpaMinAvailability'], 'kube-linter': ['hpa-minimum-three-replicas'] },
   'SS-K8S-046': { 'kube-score': ['horizontalpodautoscaler-has-target'], 'kube-linter': ['dangling-horizontalpodautoscaler'] },
   'SS-K8S-047': { 'kube-score': ['deployment-strategy'], 'kube-linter': ['no-rolling-update-strategy'] },
-  // A.6 network, Service, Ingress
+  // network, Service, Ingress
   'SS-K8S-048': { 'kube-score': ['pod-networkpolicy'], 'polaris': ['missingNetworkPolicy'], 'kube-linter': ['non-isolated-pod'], 'checkov': ['CKV2_K8S_6'] },
   'SS-K8S-049': { 'kube-score': ['networkpolicy-targets-pod'], 'kube-linter': ['dangling-networkpolicy', 'dangling-networkpolicypeer-podselector'] },
   'SS-K8S-050': { 'kube-score': ['service-targets-pod'], 'kube-linter': ['dangling-service'] },
@@ -94,7 +94,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-054': { 'kube-score': ['ingress-targets-service'], 'kube-linter': ['dangling-ingress'] },
   'SS-K8S-055': { polaris: ['tlsSettingsMissing'] },
   'SS-K8S-056': { 'kube-score': ['statefulset-has-servicename'] },
-  // A.7 identity and secrets
+  // identity and secrets
   'SS-K8S-057': { polaris: ['automountServiceAccountToken'], checkov: ['CKV_K8S_38'] },
   'SS-K8S-058': { 'kube-linter': ['default-service-account', 'non-existent-service-account'] },
   'SS-K8S-059': { checkov: ['CKV_K8S_41'] },
@@ -103,22 +103,22 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-062': { 'polaris': ['sensitiveContainerEnvVar'], 'kube-linter': ['env-var-secret'] },
   'SS-K8S-063': { polaris: ['sensitiveConfigmapContent'] },
   'SS-K8S-064': { 'kube-score': ['environment-variable-key-duplication'], 'kube-linter': ['duplicate-env-var'] },
-  // A.8 metadata, API versions, controller wiring
+  // metadata, API versions, controller wiring
   'SS-K8S-065': { 'kube-linter': ['use-namespace'], 'checkov': ['CKV_K8S_21'] },
   'SS-K8S-066': { 'kube-score': ['deployment-pod-selector-labels-match-template-metadata-labels', 'statefulset-pod-selector-labels-match-template-metadata-labels'], 'kube-linter': ['mismatching-selector'] },
   'SS-K8S-067': { polaris: ['metadataAndInstanceMismatched'] },
   'SS-K8S-068': { 'kube-score': ['label-values'] },
   'SS-K8S-069': { 'kube-score': ['stable-version'], 'kube-linter': ['no-extensions-v1beta'] },
-  // A.9 jobs
+  // jobs
   'SS-K8S-070': { 'kube-score': ['cronjob-has-deadline'] },
   'SS-K8S-071': { 'kube-score': ['cronjob-restartpolicy'] },
   'SS-K8S-072': { 'kube-linter': ['job-ttl-seconds-after-finished'] },
-  // A.10 namespace-level objects
+  // namespace-level objects
   'SS-K8S-073': {},
   'SS-K8S-074': {},
   'SS-K8S-075': {},
   'SS-K8S-076': {},
-  // A.10b RBAC
+  // RBAC
   'SS-K8S-077': { 'kube-linter': ['wildcard-in-rules'], 'checkov': ['CKV_K8S_49'] },
   'SS-K8S-078': { 'polaris': ['clusterrolebindingClusterAdmin', 'rolebindingClusterAdminClusterRole', 'rolebindingClusterAdminRole'], 'kube-linter': ['cluster-admin-role-binding'] },
   'SS-K8S-079': { polaris: ['clusterrolePodExecAttach', 'clusterrolebindingPodExecAttach', 'rolePodExecAttach', 'rolebindingClusterRolePodExecAttach', 'rolebindingRolePodExecAttach'], checkov: ['CKV2_K8S_2'] },

@@ -28,7 +28,10 @@ export interface RuleSpec {
   readonly id: string;
   /** Short title for the catalog (docs/rules.md). */
   readonly title: string;
-  /** RULES.md catalog ids this rule implements. */
+  /**
+   * The ids of the design catalog entries this rule implements (K8S-SEC-01, EKS-04, ...). That catalog (RULES.md) is
+   * where the rules were derived from and does not ship; docs/rules.md shows these ids as "design ids".
+   */
   readonly catalog: string[];
   readonly severity: Severity;
   readonly message: string;

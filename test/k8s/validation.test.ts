@@ -125,7 +125,7 @@ describe('environment variables', () => {
 
   test('an AWS access key id under a neutral name is refused by its shape', () => {
     expectError(() => web({ env: { CONFIG: EnvValue.fromValue('AKIAIOSFODNN7EXAMPLE') } }),
-      "shop/api: env.CONFIG (\"<redacted>\") looks like a plaintext secret (it holds an AWS access key id), which would be readable by anyone who can read the manifest (K8S-IDN-06); store it in a Secret and mount it with secretMounts: [{ secretName: '...', mountPath: '/var/run/secrets/api' }]");
+      "shop/api: env.CONFIG (\"<redacted>\") looks like a plaintext secret (it holds an AWS access key id), which would be readable by anyone who can read the manifest (rule SS-K8S-062); store it in a Secret and mount it with secretMounts: [{ secretName: '...', mountPath: '/var/run/secrets/api' }]");
   });
 
   test('other credential shapes too, and names that say secret as before', () => {
@@ -150,7 +150,7 @@ describe('sharper messages', () => {
   });
 
   test('the latest-image refusal names the real prop, allowLatestImage', () => {
-    expectError(() => web({ image: 'nginx' }), 'shop/api: image ("nginx") has no tag and no digest, so it means "latest" (K8S-IMG-01); pin a version tag such as ":1.4.2" (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
+    expectError(() => web({ image: 'nginx' }), 'shop/api: image ("nginx") has no tag and no digest, so it means "latest" (rule SS-K8S-029); pin a version tag such as ":1.4.2" (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
   });
 
   test('the hostPath refusal names the path and the exact suppression call', () => {

@@ -26,7 +26,7 @@ test('every rule of both packs has exactly one section whose anchor is its lower
   }
 });
 
-test('every rule declares a title, a rationale and its RULES.md ids; titles are short', () => {
+test('every rule declares a title, a rationale and its design ids; titles are short', () => {
   for (const r of all) {
     expect(r).toBeInstanceOf(SpecRule);
     expect(r.title.length).toBeGreaterThan(5);

@@ -153,7 +153,7 @@ export enum AlbScheme {
 export enum AlbTargetType {
   /** Straight to pod IPs (no NodePort, no extra hop). */
   IP = 'ip',
-  /** Through a NodePort on every node (needs a NodePort Service, RULES.md K8S-NET-04). */
+  /** Through a NodePort on every node (needs a NodePort Service, which rule SS-K8S-051 in docs/rules.md warns about). */
   INSTANCE = 'instance',
 }
 
@@ -217,7 +217,7 @@ export interface HttpIngressProps {
    */
   readonly tls?: IngressTls;
   /**
-   * Serve plain HTTP without TLS. An explicit opt-out (RULES.md K8S-NET-08).
+   * Serve plain HTTP without TLS. An explicit opt-out of rule SS-K8S-055 (docs/rules.md).
    * @default false
    */
   readonly plainHttp?: boolean;
@@ -283,12 +283,12 @@ export class HttpIngress extends Construct {
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
     const ns = props.namespace ?? Chart.of(this).namespace;
     if (!ns) {
-      fail(this, 'namespace', ns, 'is not set on the ingress nor on its chart, so it would land in "default" (K8S-META-01)', 'set `namespace` on the Chart or on the ingress');
+      fail(this, 'namespace', ns, 'is not set on the ingress nor on its chart, so it would land in "default" (rule SS-K8S-065)', 'set `namespace` on the Chart or on the ingress');
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
     this.tls = props.tls;
     if (!props.tls && !props.plainHttp) {
-      fail(this, 'tls', undefined, 'is required: an ingress without TLS serves plain HTTP (K8S-NET-08)',
+      fail(this, 'tls', undefined, 'is required: an ingress without TLS serves plain HTTP (rule SS-K8S-055)',
         "set tls: IngressTls.secret('shop-tls') or IngressTls.certManager({ issuer: 'letsencrypt-prod' }), or opt out explicitly with plainHttp: true");
     }
     if (props.tls && props.plainHttp) {

@@ -151,7 +151,7 @@ export interface HttpRouteProps {
    */
   readonly rules?: HttpRouteRule[];
   /**
-   * Allow the route to attach without naming a (TLS) listener: an explicit opt-out of HTTPS (RULES.md K8S-NET-08).
+   * Allow the route to attach without naming a (TLS) listener: an explicit opt-out of HTTPS (rule SS-K8S-055 in docs/rules.md).
    * @default false
    */
   readonly plainHttp?: boolean;
@@ -185,14 +185,14 @@ export class HttpRoute extends Construct {
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
     const ns = props.namespace ?? Chart.of(this).namespace;
     if (!ns) {
-      fail(this, 'namespace', ns, 'is not set on the route nor on its chart, so it would land in "default" (K8S-META-01)', 'set `namespace` on the Chart or on the route');
+      fail(this, 'namespace', ns, 'is not set on the route nor on its chart, so it would land in "default" (rule SS-K8S-065)', 'set `namespace` on the Chart or on the route');
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
     Names.dnsSubdomain(this, 'gateway.name', props.gateway?.name ?? '');
     const gwNamespace = Names.dnsLabel(this, 'gateway.namespace', props.gateway.namespace ?? this.namespace, 63);
     if (props.gateway.sectionName !== undefined) Names.dnsSubdomain(this, 'gateway.sectionName', props.gateway.sectionName);
     if (props.gateway.sectionName === undefined && !props.plainHttp) {
-      fail(this, 'gateway.sectionName', undefined, 'is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included (K8S-NET-08)',
+      fail(this, 'gateway.sectionName', undefined, 'is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included (rule SS-K8S-055)',
         "name the Gateway's HTTPS listener (gateway: { name, sectionName: 'https' }), or opt out explicitly with plainHttp: true");
     }
     const hostnames = (props.hostnames ?? []).map((h, i) => TrafficChecks.hostname(this, `hostnames[${i}]`, h));

@@ -24,7 +24,7 @@ export interface ContainerSpec {
 }
 
 /**
- * Builds hardened sidecar containers (RULES.md A.1-A.4). Not exported from the barrel.
+ * Builds hardened sidecar containers (security context, resources, images and probes: rules SS-K8S-001 … SS-K8S-036 in docs/rules.md). Not exported from the barrel.
  * @internal
  */
 export class SidecarContainers {
@@ -36,7 +36,7 @@ export class SidecarContainers {
   /** Validates a port number (1024-65535, no privileged ports). */
   public static port(scope: IConstruct, prop: string, port: number): number {
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-      fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21)', 'use a port such as 9102');
+      fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (rule SS-K8S-021)', 'use a port such as 9102');
     }
     return port;
   }
@@ -64,7 +64,7 @@ export class SidecarContainers {
     const env = Object.entries(spec.env ?? {}).map(([name, value]) => {
       const secret = Validators.plaintextSecret(name, value);
       if (secret) {
-        fail(scope, `${spec.prop}.env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which anyone who can read the manifest could read (K8S-IDN-06)`,
+        fail(scope, `${spec.prop}.env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which anyone who can read the manifest could read (rule SS-K8S-062)`,
           'store it in a Secret and have the container read it from a mounted file');
       }
       return { name, value };
@@ -126,7 +126,7 @@ export class SidecarContainers {
 
   private static id(scope: IConstruct, prop: string, v: number): number {
     if (!Number.isInteger(v) || v < 10000) {
-      fail(scope, prop, v, 'must be a whole number of at least 10000: 0 is root and low ids can collide with host users (K8S-SEC-05)', 'use 10001 or more');
+      fail(scope, prop, v, 'must be a whole number of at least 10000: 0 is root and low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
     }
     return v;
   }

@@ -103,7 +103,7 @@ export interface SidecarOptions {
    */
   readonly resources?: SidecarResources;
   /**
-   * The user id the container runs as (10001 or more, RULES.md K8S-SEC-05).
+   * The user id the container runs as (10001 or more, rule SS-K8S-005 in docs/rules.md).
    * @default 10001
    */
   readonly runAsUser?: number;

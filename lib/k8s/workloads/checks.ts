@@ -32,7 +32,7 @@ export function checkWhole(scope: IConstruct, prop: string, v: number, min: numb
 /** Validates an unprivileged container port (1024-65535). */
 export function checkPort(scope: IConstruct, prop: string, port: number): number {
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1024 || port > 65535) {
-    fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21)',
+    fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (rule SS-K8S-021)',
       'listen on a port such as 8080 (a Service can still expose a lower port)');
   }
   return port;
@@ -65,14 +65,14 @@ export interface ProbeSet {
 
 /**
  * Validates and renders readiness/liveness/startup probes (defaults: HTTP `/readyz` and `/livez` on the main port).
- * Readiness and liveness must check different things (K8S-PRB-03).
+ * Readiness and liveness must check different things (rule SS-K8S-035).
  */
 export function renderProbes(scope: IConstruct, probes: ProbeSet, mainPort: number | undefined, mainPortName: string | undefined, ports: number[]): any {
   const readiness = probes.readiness ?? Probe.http('/readyz');
   const liveness = probes.liveness ?? Probe.http('/livez');
   if (readiness._identity(mainPort) === liveness._identity(mainPort)) {
     fail(scope, 'liveness', liveness._identity(mainPort),
-      'is the same check as the readiness probe: a slow dependency would then restart healthy pods (K8S-PRB-03)',
+      'is the same check as the readiness probe: a slow dependency would then restart healthy pods (rule SS-K8S-035)',
       "probe different things, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
   }
   return {

@@ -46,7 +46,7 @@ export class EnvValue {
   /**
    * A key of a Secret, as an environment variable. Secrets in environment variables leak into crash
    * dumps, child processes and logs: prefer `secretMounts` (files). This produces a policy finding
-   * (K8S-IDN-05) that must be suppressed with a reason.
+   * (SS-K8S-061 in docs/rules.md) that must be suppressed with a reason.
    * @param secretName the Secret's name
    * @param key the key to read
    */

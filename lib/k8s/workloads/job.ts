@@ -47,7 +47,7 @@ export interface JobRunProps extends WorkloadProps {
  */
 export interface JobProps extends JobRunProps {
   /**
-   * Seconds after the job finishes (success or failure) before Kubernetes deletes it and its pods (RULES.md K8S-JOB-03).
+   * Seconds after the job finishes (success or failure) before Kubernetes deletes it and its pods (rule SS-K8S-072 in docs/rules.md).
    * @default 86400 (one day, time to read the logs)
    */
   readonly ttlSecondsAfterFinished?: number;
@@ -96,7 +96,7 @@ export class Job extends Workload {
   public static _runSpec(scope: IConstruct, props: JobRunProps): { spec: any; restartPolicy: string; grace: number } {
     const restartPolicy = props.restartPolicy ?? JobRestartPolicy.NEVER;
     if (!Object.values(JobRestartPolicy).includes(restartPolicy)) {
-      fail(scope, 'restartPolicy', restartPolicy, 'must be Never or OnFailure (a job pod must end, RULES.md K8S-JOB-02)', 'use JobRestartPolicy.NEVER');
+      fail(scope, 'restartPolicy', restartPolicy, 'must be Never or OnFailure (a job pod must end, rule SS-K8S-071)', 'use JobRestartPolicy.NEVER');
     }
     return {
       spec: {

@@ -13,7 +13,7 @@ import { Policy } from '../../policy/policy';
 /** The annotation that records why a NodeAgent has host access. */
 const HOST_ACCESS_ANNOTATION = 'shipshape.io/host-access-reason';
 const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
-/** The policy rules a hostPath volume breaks (RULES.md K8S-SEC-11 and the restricted volume types). */
+/** The policy rules a hostPath volume breaks (no hostPath, and only the volume types Pod Security "restricted" allows). */
 const HOST_PATH_RULES = ['SS-K8S-011', 'SS-K8S-013'];
 
 /**
@@ -228,7 +228,7 @@ export class NodeAgent extends Workload {
     super(scope, id, props, 'node-agent');
     this.ports = checkPorts(this, 'ports', props.ports ?? [], []);
     if (this.ports.length === 0 && (!props.readiness || !props.liveness)) {
-      fail(this, 'ports', [], 'are empty, so there is no port for the default probes (a node agent needs readiness and liveness probes, K8S-PRB-01/02)',
+      fail(this, 'ports', [], 'are empty, so there is no port for the default probes (a node agent needs readiness and liveness probes, rules SS-K8S-033 and SS-K8S-034)',
         "declare the agent's health port in `ports`, or pass readiness and liveness probes such as Probe.exec(['/bin/agent', 'health'])");
     }
     const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1, 'use for example 30');
@@ -252,7 +252,7 @@ export class NodeAgent extends Workload {
             if (typeof v !== 'string' || !v.startsWith('/')) fail(this, `${prop}.${k}`, v, 'must be an absolute path', `write it as ${JSON.stringify('/' + (v ?? ''))}`);
           }
           if (o.path === '/' || /(^|\/)docker\.sock$|containerd\.sock$|crio\.sock$/.test(o.path)) {
-            fail(this, `${prop}.path`, o.path, 'would give the agent control of the node (the root filesystem or a container runtime socket, K8S-SEC-11)',
+            fail(this, `${prop}.path`, o.path, 'would give the agent control of the node (the root filesystem or a container runtime socket, rule SS-K8S-011)',
               'mount only the directories the agent reads, for example /var/log');
           }
           const readOnly = o.readOnly ?? true;

@@ -75,7 +75,7 @@ export class Probe {
 
   /**
    * Validates the probe and renders it as a Kubernetes Probe object.
-   * A probe on the main port is rendered against the port's name (so the port is declared, RULES.md K8S-PRB-04).
+   * A probe on the main port is rendered against the port's name (so the port is declared, rule SS-K8S-036).
    * @internal
    */
   public _render(scope: IConstruct, prop: string, mainPort: number | undefined, mainPortName: string | undefined,
@@ -100,7 +100,7 @@ export class Probe {
         fail(scope, `${prop}.port`, p, 'is required: this workload has no main port to probe', 'pass { port } in the probe options or use Probe.exec(...)');
       }
       if (!declaredPorts.includes(p)) {
-        fail(scope, `${prop}.port`, p, `is not a port the container declares (${declaredPorts.join(', ') || 'none'}) (K8S-PRB-04)`,
+        fail(scope, `${prop}.port`, p, `is not a port the container declares (${declaredPorts.join(', ') || 'none'}) (rule SS-K8S-036)`,
           'probe a declared container port, or declare the port first');
       }
       port = p === mainPort && mainPortName ? mainPortName : p;

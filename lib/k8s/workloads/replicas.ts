@@ -3,7 +3,7 @@
  */
 export interface AutoscaleOptions {
   /**
-   * Fewest replicas. At least 2 outside development (RULES.md K8S-HA-09).
+   * Fewest replicas. At least 2 outside development (rule SS-K8S-045 in docs/rules.md).
    * @default - from the environment profile (production 3, staging 2)
    */
   readonly min?: number;

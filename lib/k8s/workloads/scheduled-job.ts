@@ -39,7 +39,7 @@ export interface ScheduledJobProps extends JobRunProps {
   readonly concurrencyPolicy?: ConcurrencyPolicy;
   /**
    * Seconds after the scheduled time within which a missed run may still start; later it is skipped
-   * (RULES.md K8S-JOB-01). At least 10: the controller checks every 10 seconds.
+   * (rule SS-K8S-070 in docs/rules.md). At least 10: the controller checks every 10 seconds.
    * @default 300
    */
   readonly startingDeadlineSeconds?: number;
@@ -63,7 +63,7 @@ export interface ScheduledJobProps extends JobRunProps {
 /**
  * A task run on a schedule: a `batch/v1` CronJob with a validated 5-field schedule, no overlapping runs, a starting
  * deadline, retry and run-time limits and bounded history; the jobs it creates carry no TTL (the history limits
- * clean them up, RULES.md K8S-JOB-03). Hardened pod, own ServiceAccount, NetworkPolicy with no inbound connections.
+ * clean them up, rule SS-K8S-072 in docs/rules.md). Hardened pod, own ServiceAccount, NetworkPolicy with no inbound connections.
  *
  * @example
  * new k8s.ScheduledJob(chart, 'report', { image: 'ghcr.io/acme/report:3.1.0', schedule: k8s.Schedule.cron('0 6 * * 1-5') });

@@ -90,7 +90,7 @@ export interface IWebService extends IWorkload {
 /**
  * A stateless HTTP service, production-grade by default: Deployment, Service, ServiceAccount (no token),
  * PodDisruptionBudget, HorizontalPodAutoscaler (when autoscaled) and a NetworkPolicy, with the hardened pod
- * of RULES.md A.1-A.8.
+ * the rules of docs/rules.md expect (security context, resources, images, probes, availability, network, identity).
  *
  * @example
  * new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
@@ -166,7 +166,8 @@ export class WebService extends Workload implements IWebService {
       kind: 'Deployment',
       metadata: this._metadata({
         annotations: {
-          // An HPA owns the count, so `replicas` is omitted (K8S-HA-02); Polaris' replicas check is told why (RULES.md A.11.2).
+          // An HPA owns the count, so `replicas` is omitted (SS-K8S-038); Polaris, which wants `replicas` even on an HPA
+          // target, is told why with its exemption annotation (SS-K8S-037 skips HPA targets itself).
           ...(this.replicas.autoscaled ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } : {}),
           // The development profile's choices (one replica, no PDB, no spread) are told to the availability rules.
           ...(this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : {}),
@@ -247,7 +248,7 @@ export class WebService extends Workload implements IWebService {
     const liveness = props.liveness ?? Probe.http('/livez');
     if (readiness._identity(this.port) === liveness._identity(this.port)) {
       fail(this, 'liveness', liveness._identity(this.port),
-        'is the same check as the readiness probe: a slow dependency would then restart healthy pods (K8S-PRB-03)',
+        'is the same check as the readiness probe: a slow dependency would then restart healthy pods (rule SS-K8S-035)',
         "probe different endpoints, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
     }
     const ports = this.containerPorts;
@@ -260,7 +261,7 @@ export class WebService extends Workload implements IWebService {
 
   private static checkPort(scope: Construct, prop: string, port: number): number {
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-      fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21)',
+      fail(scope, prop, port, 'must be a whole number from 1024 to 65535: lower ports need root or added capabilities (rule SS-K8S-021)',
         'listen on a port such as 8080 (the Service can still expose port 80)');
     }
     return port;
@@ -280,13 +281,13 @@ export class WebService extends Workload implements IWebService {
     const max = r.max ?? Math.max(d.maxReplicas, min + 1);
     const target = r.targetCpuUtilization ?? 70;
     if (!Number.isInteger(min) || min < 1) {
-      fail(scope, 'replicas.min', min, 'must be a whole number of at least 1', 'use 2 or more so one pod can fail (K8S-HA-09)');
+      fail(scope, 'replicas.min', min, 'must be a whole number of at least 1', 'use 2 or more so one pod can fail (rule SS-K8S-045)');
     }
     if (!Number.isInteger(max) || min > max) {
       fail(scope, 'replicas.min', min, `must be <= replicas.max (${max})`, 'lower min or raise max');
     }
     if (min === max) {
-      fail(scope, 'replicas.max', max, `must be more than replicas.min (${min}) for the autoscaler to have room (K8S-HA-09)`, 'raise max, or use Replicas.fixed(n) for a fixed count');
+      fail(scope, 'replicas.max', max, `must be more than replicas.min (${min}) for the autoscaler to have room (rule SS-K8S-045)`, 'raise max, or use Replicas.fixed(n) for a fixed count');
     }
     if (!Number.isInteger(target) || target < 1 || target > 100) {
       fail(scope, 'replicas.targetCpuUtilization', target, 'must be a whole percentage from 1 to 100', 'use for example 70');

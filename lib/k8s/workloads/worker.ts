@@ -248,7 +248,7 @@ export class Worker extends Workload {
       const keda = scaling.kind === 'keda';
       this.minReplicas = o.min ?? defaults.minReplicas;
       this.maxReplicas = o.max ?? Math.max(defaults.maxReplicas, this.minReplicas + 1);
-      checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more' : 'use 2 or more so one pod can fail (K8S-HA-09)');
+      checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more' : 'use 2 or more so one pod can fail (rule SS-K8S-045)');
       if (!Number.isInteger(this.maxReplicas) || this.maxReplicas <= this.minReplicas) {
         fail(this, 'scaling.max', this.maxReplicas, `must be a whole number more than scaling.min (${this.minReplicas}) for the autoscaler to have room`,
           'raise max, or use WorkerScaling.fixed(n) for a fixed count');
@@ -267,7 +267,8 @@ export class Worker extends Workload {
       kind: 'Deployment',
       metadata: this._metadata({
         annotations: {
-          // The autoscaler owns the count, so `replicas` is omitted (K8S-HA-02); Polaris is told why (RULES.md A.11.2).
+          // The autoscaler owns the count, so `replicas` is omitted (SS-K8S-038); Polaris, which wants `replicas` even on an
+          // autoscaler's target, is told why with its exemption annotation (SS-K8S-037 skips autoscaled workloads itself).
           ...(autoscaled ? { 'polaris.fairwinds.com/deploymentMissingReplicas-exempt': 'true' } : {}),
           // The development profile's choices (one replica, no PDB, no spread) are told to the availability rules.
           ...(this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : {}),

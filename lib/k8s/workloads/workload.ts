@@ -21,7 +21,7 @@ import { Placement } from './placement';
  * Memory: the limit equals the request (guaranteed memory, no OOM surprises under node pressure).
  * CPU: a limit is set by default because kube-score, Polaris, Checkov and Trivy require one; the AWS EKS
  * best-practices guide recommends none (throttling can hurt latency). Set `cpuLimit` to `"none"`
- * to remove it, knowing the policy pack then reports K8S-RES-04 for you to suppress with a reason.
+ * to remove it, knowing the policy pack then reports SS-K8S-026 (docs/rules.md) for you to suppress with a reason.
  */
 export interface ResourceRequirements {
   /**
@@ -57,11 +57,12 @@ export interface ResourceRequirements {
 }
 
 /**
- * Pod and container security settings. The defaults satisfy Pod Security "restricted" and RULES.md A.1.
+ * Pod and container security settings. The defaults satisfy Pod Security "restricted" and the pod and container security rules
+ * SS-K8S-001 … SS-K8S-022 (docs/rules.md).
  */
 export interface SecurityOptions {
   /**
-   * The user id the containers run as (10001 or more satisfies every checker, RULES.md A.11.3).
+   * The user id the containers run as (10001 or more satisfies every checker, rule SS-K8S-005 in docs/rules.md).
    * @default 10001
    */
   readonly runAsUser?: number;
@@ -97,7 +98,7 @@ export interface WorkloadProps {
    */
   readonly name?: string;
   /**
-   * The namespace. Must not be empty: objects without a namespace land in `default` (RULES.md K8S-META-01).
+   * The namespace. Must not be empty: objects without a namespace land in `default` (rule SS-K8S-065 in docs/rules.md).
    * @default - the chart's namespace
    */
   readonly namespace?: string;
@@ -111,7 +112,7 @@ export interface WorkloadProps {
    */
   readonly allowLatestImage?: boolean;
   /**
-   * The image pull policy. `Always` re-checks the registry on every start (RULES.md K8S-IMG-03).
+   * The image pull policy. `Always` re-checks the registry on every start (rule SS-K8S-031 in docs/rules.md).
    * @default ImagePullPolicy.ALWAYS
    */
   readonly imagePullPolicy?: ImagePullPolicy;
@@ -136,7 +137,7 @@ export interface WorkloadProps {
    */
   readonly envFromConfigMaps?: string[];
   /**
-   * Secrets mounted as read-only files (the safe way to pass secrets, RULES.md K8S-IDN-05).
+   * Secrets mounted as read-only files (the safe way to pass secrets, rule SS-K8S-061 in docs/rules.md).
    * @default - none
    */
   readonly secretMounts?: SecretMount[];
@@ -166,7 +167,7 @@ export interface WorkloadProps {
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
   /**
-   * The pods' PriorityClass. The class must exist in the cluster (RULES.md K8S-RES-07).
+   * The pods' PriorityClass. The class must exist in the cluster (rule SS-K8S-028 in docs/rules.md).
    * @default - none (the cluster default priority)
    */
   readonly priorityClassName?: string;
@@ -315,7 +316,7 @@ export abstract class Workload extends Construct implements IWorkload {
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
     const ns = props.namespace ?? Chart.of(this).namespace;
     if (!ns) {
-      fail(this, 'namespace', ns, 'is not set on the workload nor on its chart, so the objects would land in "default" (K8S-META-01)',
+      fail(this, 'namespace', ns, 'is not set on the workload nor on its chart, so the objects would land in "default" (rule SS-K8S-065)',
         "set `namespace` on the Chart (new Chart(app, 'shop', { namespace: 'shop' })) or on the workload");
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
@@ -663,7 +664,7 @@ export abstract class Workload extends Construct implements IWorkload {
       Validators.envVarName(this, `env.${name}`, name);
       const secret = value.value !== undefined ? Validators.plaintextSecret(name, value.value) : undefined;
       if (secret) {
-        fail(this, `env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which would be readable by anyone who can read the manifest (K8S-IDN-06)`,
+        fail(this, `env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which would be readable by anyone who can read the manifest (rule SS-K8S-062)`,
           `store it in a Secret and mount it with secretMounts: [{ secretName: '...', mountPath: '/var/run/secrets/${this.name}' }]`);
       }
       env.push(value._render(name, this, `env.${name}`));
@@ -741,7 +742,8 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
-   * The hardened container securityContext (RULES.md A.1 after the A.11 resolutions).
+   * The hardened container securityContext (rules SS-K8S-001 … SS-K8S-022: user and group 10001, seccomp
+   * RuntimeDefault, no capability added).
    * @internal
    */
   public static _containerSecurityContext(uid: number, gid: number, readOnlyRootFilesystem: boolean): any {
@@ -793,7 +795,7 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
-   * Zone topology spread plus host anti-affinity (RULES.md K8S-HA-03, K8S-HA-04, A.11.8).
+   * Zone topology spread plus hostname anti-affinity (rules SS-K8S-039 and SS-K8S-040).
    * @internal
    */
   protected _spread(): any {
@@ -813,7 +815,7 @@ export abstract class Workload extends Construct implements IWorkload {
 
   /**
    * The PodDisruptionBudget every replicated workload gets: one pod may be disrupted at a time, and unhealthy
-   * pods may always be evicted so a broken roll-out cannot block node drains (RULES.md K8S-HA-05..07).
+   * pods may always be evicted so a broken roll-out cannot block node drains (rules SS-K8S-041 … SS-K8S-043).
    * @internal
    */
   protected _createDisruptionBudget(): ApiObject {
@@ -872,7 +874,7 @@ export abstract class Workload extends Construct implements IWorkload {
       fail(this, prop, v, 'must be a positive whole number (0 is root)', 'use 10001 or more');
     }
     if (v < 10000) {
-      fail(this, prop, v, 'must be 10000 or more: low ids can collide with host users (K8S-SEC-05)', 'use 10001 or more');
+      fail(this, prop, v, 'must be 10000 or more: low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
     }
     return v;
   }

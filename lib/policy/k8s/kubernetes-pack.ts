@@ -102,8 +102,9 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules: RULES.md A.1–A.10 and A.10b, ids `SS-K8S-001` … `SS-K8S-084`
- * (see lib/policy/README.md for the mapping to the catalog and its upstream sources).
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-084`: pod and container security, resources,
+ * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
+ * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
 export class KubernetesPack implements IRulePack {
   /** The pack's name: `kubernetes`. */

@@ -28,8 +28,8 @@ const RULES: IRule[] = [
 ];
 
 /**
- * The Terraform rule pack: RULES.md EKS-01 … EKS-22 over synthesized Terraform JSON
- * (rule ids SS-EKS-001 … SS-EKS-022).
+ * The Terraform rule pack for EKS over synthesized Terraform JSON: rule ids SS-EKS-001 … SS-EKS-022, listed in
+ * the rule catalog, docs/rules.md.
  */
 export class TerraformPack implements IRulePack {
   public readonly name: string = 'terraform';

@@ -131,7 +131,7 @@ describe('HttpIngress options', () => {
 
 describe('HttpIngress errors', () => {
   test('plain HTTP without the explicit opt-out', () => {
-    expectError(() => setup({ tls: undefined }), /shop\/web: tls \(undefined\) is required: an ingress without TLS serves plain HTTP \(K8S-NET-08\); .*plainHttp: true/);
+    expectError(() => setup({ tls: undefined }), /shop\/web: tls \(undefined\) is required: an ingress without TLS serves plain HTTP \(rule SS-K8S-055\); .*plainHttp: true/);
   });
 
   test('tls and plainHttp together', () => {

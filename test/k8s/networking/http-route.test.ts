@@ -84,7 +84,7 @@ describe('HttpRoute options', () => {
 
 describe('HttpRoute errors', () => {
   test('plain HTTP without the explicit opt-out: no listener named', () => {
-    expectError(() => setup({ gateway: { name: 'public' } }), /shop\/shop: gateway\.sectionName \(undefined\) is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included \(K8S-NET-08\); .*plainHttp: true/);
+    expectError(() => setup({ gateway: { name: 'public' } }), /shop\/shop: gateway\.sectionName \(undefined\) is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included \(rule SS-K8S-055\); .*plainHttp: true/);
   });
 
   test('a hostname that is not a DNS name', () => {

@@ -91,7 +91,7 @@ describe('Job validation', () => {
     ['negative backoffLimit', { backoffLimit: -1 }, 'shop/migrate: backoffLimit (-1) must be a whole number of at least 0; use for example 3'],
     ['zero deadline', { activeDeadlineSeconds: 0 }, 'shop/migrate: activeDeadlineSeconds (0) must be a whole number of at least 1; give the longest a run may take, for example 3600'],
     ['fractional TTL', { ttlSecondsAfterFinished: 1.5 }, 'shop/migrate: ttlSecondsAfterFinished (1.5) must be a whole number of at least 0; use for example 86400 (one day)'],
-    ['restart policy Always', { restartPolicy: 'Always' as any }, 'shop/migrate: restartPolicy ("Always") must be Never or OnFailure (a job pod must end, RULES.md K8S-JOB-02); use JobRestartPolicy.NEVER'],
+    ['restart policy Always', { restartPolicy: 'Always' as any }, 'shop/migrate: restartPolicy ("Always") must be Never or OnFailure (a job pod must end, rule SS-K8S-071); use JobRestartPolicy.NEVER'],
     ['zero grace period', { terminationGracePeriodSeconds: 0 }, 'shop/migrate: terminationGracePeriodSeconds (0) must be a whole number of at least 1; use for example 30'],
     ['latest image', { image: 'ghcr.io/acme/api:latest' }, 'shop/migrate: image'],
   ])('%s', (_name, props, message) => {

@@ -159,7 +159,7 @@ describe('NodeAgent host access', () => {
 
 describe('NodeAgent validation', () => {
   test.each<[string, Partial<NodeAgentProps>, string]>([
-    ['no ports and no probes', { ports: [] }, 'ops/agent: ports ([]) are empty, so there is no port for the default probes (a node agent needs readiness and liveness probes, K8S-PRB-01/02)'],
+    ['no ports and no probes', { ports: [] }, 'ops/agent: ports ([]) are empty, so there is no port for the default probes (a node agent needs readiness and liveness probes, rules SS-K8S-033 and SS-K8S-034)'],
     ['privileged port', { ports: [{ name: 'metrics', port: 100 }] }, 'ops/agent: ports[0].port (100) must be a whole number from 1024 to 65535'],
     ['duplicate port', { ports: [{ name: 'a', port: 9100 }, { name: 'b', port: 9100 }] }, 'ops/agent: ports[1].port (9100) clashes with ports[0], which uses the same number'],
     ['zero maxUnavailable', { maxUnavailable: 0 }, 'ops/agent: maxUnavailable (0) must be a whole number of at least 1; use 1 (one node at a time) or more'],
@@ -168,7 +168,7 @@ describe('NodeAgent validation', () => {
     ['empty reason', { hostAccess: [HostAccess.hostPid('')] }, 'ops/agent: hostAccess[0].reason ("") must say why, in at least 10 characters'],
     ['relative host path', { hostAccess: [HostAccess.hostPath({ path: 'var/log', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("var/log") must be an absolute path; write it as "/var/log"'],
     ['relative mount path', { hostAccess: [HostAccess.hostPath({ path: '/var/log', mountPath: 'logs', reason: REASON })] }, 'ops/agent: hostAccess[0].mountPath ("logs") must be an absolute path'],
-    ['host root', { hostAccess: [HostAccess.hostPath({ path: '/', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/") would give the agent control of the node (the root filesystem or a container runtime socket, K8S-SEC-11); mount only the directories the agent reads, for example /var/log'],
+    ['host root', { hostAccess: [HostAccess.hostPath({ path: '/', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/") would give the agent control of the node (the root filesystem or a container runtime socket, rule SS-K8S-011); mount only the directories the agent reads, for example /var/log'],
     ['runtime socket', { hostAccess: [HostAccess.hostPath({ path: '/run/containerd/containerd.sock', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/run/containerd/containerd.sock") would give the agent control of the node'],
     ['docker socket', { hostAccess: [HostAccess.hostPath({ path: '/var/run/docker.sock', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/var/run/docker.sock") would give the agent control of the node'],
     ['host path on /tmp', { hostAccess: [HostAccess.hostPath({ path: '/tmp', reason: REASON })] }, 'ops/agent: volumeMounts ("/tmp") is mounted twice'],

@@ -34,7 +34,7 @@ describe('ScheduledJob defaults', () => {
     expect(s.suspend).toBeUndefined();
   });
 
-  test('job template: backoffLimit 3, deadline 3600 s, restartPolicy Never and no TTL (K8S-JOB-03)', () => {
+  test('job template: backoffLimit 3, deadline 3600 s, restartPolicy Never and no TTL (rule SS-K8S-072)', () => {
     const j = cron(objs).spec.jobTemplate;
     expect(j.metadata.labels).toEqual(sj.labels);
     expect(j.spec.backoffLimit).toBe(3);

@@ -284,7 +284,7 @@ describe('WebService validation errors', () => {
     expectError(make({}, chart(null)), /shop\/api: namespace \(undefined\) is not set on the workload nor on its chart.*set `namespace` on the Chart/);
   });
   test('privileged port', () => {
-    expectError(make({ port: 80 }), 'shop/api: port (80) must be a whole number from 1024 to 65535: lower ports need root or added capabilities (K8S-SEC-21); listen on a port such as 8080 (the Service can still expose port 80)');
+    expectError(make({ port: 80 }), 'shop/api: port (80) must be a whole number from 1024 to 65535: lower ports need root or added capabilities (rule SS-K8S-021); listen on a port such as 8080 (the Service can still expose port 80)');
   });
   test('port above 65535', () => {
     expectError(make({ port: 70000 }), /port \(70000\) must be a whole number from 1024 to 65535/);
@@ -323,7 +323,7 @@ describe('WebService validation errors', () => {
     expectError(make({ resources: { cpu: '-1' } }), /resources.cpu \("-1"\) is not a CPU quantity/);
   });
   test('latest image', () => {
-    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (K8S-IMG-01); pin a version tag (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
+    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (rule SS-K8S-029); pin a version tag (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
   });
   test('tag-less image', () => {
     expectError(make({ image: 'nginx' }), /image \("nginx"\) has no tag and no digest/);
@@ -332,7 +332,7 @@ describe('WebService validation errors', () => {
     expectError(make({ readiness: Probe.http('readyz') }), 'shop/api: readiness.path ("readyz") must start with \'/\'; write it as "/readyz"');
   });
   test('identical readiness and liveness probes', () => {
-    expectError(make({ readiness: Probe.http('/healthz'), liveness: Probe.http('/healthz') }), /liveness \("http 8080 \/healthz"\) is the same check as the readiness probe.*K8S-PRB-03/);
+    expectError(make({ readiness: Probe.http('/healthz'), liveness: Probe.http('/healthz') }), /liveness \("http 8080 \/healthz"\) is the same check as the readiness probe.*rule SS-K8S-035/);
   });
   test('probe on an undeclared port', () => {
     expectError(make({ readiness: Probe.tcp({ port: 9999 }) }), /readiness.port \(9999\) is not a port the container declares \(8080\)/);

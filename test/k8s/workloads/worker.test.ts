@@ -151,7 +151,7 @@ describe('Worker options', () => {
 describe('Worker validation', () => {
   test.each<[string, Partial<WorkerProps>, string]>([
     ['fixed zero replicas', { scaling: WorkerScaling.fixed(0) }, 'shop/mailer: scaling (0) must be a whole number of at least 1; use WorkerScaling.fixed(2) or more (at least 2 outside development)'],
-    ['CPU min zero', { scaling: WorkerScaling.cpu({ min: 0, max: 3 }) }, 'shop/mailer: scaling.min (0) must be a whole number of at least 1; use 2 or more so one pod can fail (K8S-HA-09)'],
+    ['CPU min zero', { scaling: WorkerScaling.cpu({ min: 0, max: 3 }) }, 'shop/mailer: scaling.min (0) must be a whole number of at least 1; use 2 or more so one pod can fail (rule SS-K8S-045)'],
     ['max not above min', { scaling: WorkerScaling.cpu({ min: 4, max: 4 }) }, 'shop/mailer: scaling.max (4) must be a whole number more than scaling.min (4) for the autoscaler to have room; raise max, or use WorkerScaling.fixed(n) for a fixed count'],
     ['CPU target above 100', { scaling: WorkerScaling.cpu({ targetCpuUtilization: 150 }) }, 'shop/mailer: scaling.targetCpuUtilization (150) must be a whole number from 1 to 100; use a percentage such as 70'],
     ['external metric without a name', { scaling: WorkerScaling.externalMetric({ metricName: 'bad name', targetAverageValue: '5' }) }, 'shop/mailer: scaling.metricName ("bad name") is not a metric name'],

@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
-/** SS-K8S-008 — RULES K8S-SEC-08 (A.11.5: add nothing, not even NET_BIND_SERVICE). */
+/** SS-K8S-008 — docs/rules.md#ss-k8s-008 (add nothing, not even NET_BIND_SERVICE). */
 export const addNoCapabilities = k8sRule({
   id: 'SS-K8S-008',
   title: 'Add no capabilities',
@@ -16,13 +16,13 @@ export const addNoCapabilities = k8sRule({
       peer: 'pod-security',
       checks: ['capabilities_restricted'],
       direction: 'stricter',
-      reason: 'Pod Security (restricted) allows adding NET_BIND_SERVICE; Checkov CKV_K8S_25 refuses any add, and shipshape follows it (RULES.md A.11.5): listen on a port of 1024 or more instead.',
+      reason: 'Pod Security (restricted) allows adding NET_BIND_SERVICE; Checkov CKV_K8S_25 refuses any add, and shipshape follows it, so one setting satisfies both: listen on a port of 1024 or more instead.',
     },
     {
       peer: 'polaris',
       checks: ['dangerousCapabilities'],
       direction: 'stricter',
-      reason: 'Polaris fails only ALL, SYS_ADMIN and NET_ADMIN; shipshape refuses any added capability (RULES.md A.11.5).',
+      reason: 'Polaris fails only ALL, SYS_ADMIN and NET_ADMIN; shipshape refuses any added capability, as Checkov CKV_K8S_25 does.',
     },
   ],
   kinds: POD_KINDS,

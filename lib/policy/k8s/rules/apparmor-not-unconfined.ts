@@ -4,7 +4,7 @@ import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
 const PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
-/** SS-K8S-017 — RULES K8S-SEC-17. */
+/** SS-K8S-017 — docs/rules.md#ss-k8s-017. */
 export const apparmorNotUnconfined = k8sRule({
   id: 'SS-K8S-017',
   title: 'AppArmor not unconfined',

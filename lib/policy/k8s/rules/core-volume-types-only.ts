@@ -3,7 +3,7 @@ import { arr, o, podOfDoc, POD_KINDS } from '../pod';
 
 const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 
-/** SS-K8S-013 — RULES K8S-SEC-13. */
+/** SS-K8S-013 — docs/rules.md#ss-k8s-013. */
 export const coreVolumeTypesOnly = k8sRule({
   id: 'SS-K8S-013',
   title: 'Only core volume types',

@@ -4,7 +4,7 @@ import { nonZeroQuantity } from '../quantity';
 
 const bad = (c: any) => !nonZeroQuantity(c.resources?.limits?.cpu);
 
-/** SS-K8S-026 — RULES K8S-RES-04. */
+/** SS-K8S-026 — docs/rules.md#ss-k8s-026. */
 export const cpuLimit = k8sRule({
   id: 'SS-K8S-026',
   title: 'CPU limit',
@@ -12,7 +12,7 @@ export const cpuLimit = k8sRule({
   severity: WARNING,
   message: 'Container has no CPU limit',
   fix: 'set resources.limits.cpu (shipshape sets one by default; opt-outs should suppress this rule with the reason)',
-  rationale: 'A CPU limit caps a runaway container. The EKS guide argues against CPU limits (throttling), so this is a warning: shipshape sets a limit by default and an opt-out is told, not failed (RULES.md A.11.1).',
+  rationale: 'A CPU limit caps a runaway container. The EKS guide argues against CPU limits (throttling), so this is a warning: shipshape sets a limit by default, because kube-score, Polaris, Checkov and Trivy require one, and an opt-out is told, not failed.',
   sources: ['Trivy KSV-0011'],
   kinds: POD_KINDS,
   check: (doc) => containerCheck(doc, ALL, bad, '.resources.limits.cpu'),

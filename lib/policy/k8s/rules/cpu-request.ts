@@ -4,7 +4,7 @@ import { nonZeroQuantity } from '../quantity';
 
 const bad = (c: any) => !nonZeroQuantity(c.resources?.requests?.cpu);
 
-/** SS-K8S-023 — RULES K8S-RES-01. */
+/** SS-K8S-023 — docs/rules.md#ss-k8s-023. */
 export const cpuRequest = k8sRule({
   id: 'SS-K8S-023',
   title: 'CPU request',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-070 — RULES K8S-JOB-01. */
+/** SS-K8S-070 — docs/rules.md#ss-k8s-070. */
 export const cronjobDeadline = k8sRule({
   id: 'SS-K8S-070',
   title: 'CronJob deadline',

@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { podOfDoc } from '../pod';
 
-/** SS-K8S-071 — RULES K8S-JOB-02. */
+/** SS-K8S-071 — docs/rules.md#ss-k8s-071. */
 export const cronjobRestartPolicy = k8sRule({
   id: 'SS-K8S-071',
   title: 'CronJob restart policy',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-058 — RULES K8S-IDN-02. */
+/** SS-K8S-058 — docs/rules.md#ss-k8s-058. */
 export const dedicatedServiceAccount = k8sRule({
   id: 'SS-K8S-058',
   title: 'Dedicated ServiceAccount in the output',

@@ -3,7 +3,7 @@ import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => { const p = c.securityContext?.procMount; return p !== undefined && p !== 'Default'; };
 
-/** SS-K8S-014 — RULES K8S-SEC-14. */
+/** SS-K8S-014 — docs/rules.md#ss-k8s-014. */
 export const defaultProcMount = k8sRule({
   id: 'SS-K8S-014',
   title: 'Default procMount',

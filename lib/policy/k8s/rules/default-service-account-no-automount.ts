@@ -1,6 +1,6 @@
 import { k8sRule, WARNING } from '../define';
 
-/** SS-K8S-059 — RULES K8S-IDN-03. */
+/** SS-K8S-059 — docs/rules.md#ss-k8s-059. */
 export const defaultServiceAccountNoAutomount = k8sRule({
   id: 'SS-K8S-059',
   title: 'Default ServiceAccount does not automount',

@@ -11,7 +11,7 @@ function same(a: any, b: any): boolean {
   return false;
 }
 
-/** SS-K8S-035 — RULES K8S-PRB-03 (A.11.9: distinct endpoints). */
+/** SS-K8S-035 — docs/rules.md#ss-k8s-035 (distinct endpoints). */
 export const distinctProbes = k8sRule({
   id: 'SS-K8S-035',
   title: 'Readiness and liveness probes differ',

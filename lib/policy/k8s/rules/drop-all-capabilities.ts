@@ -3,7 +3,7 @@ import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => { const d = c.securityContext?.capabilities?.drop; return !(Array.isArray(d) && d.includes('ALL')); };
 
-/** SS-K8S-007 — RULES K8S-SEC-07. */
+/** SS-K8S-007 — docs/rules.md#ss-k8s-007. */
 export const dropAllCapabilities = k8sRule({
   id: 'SS-K8S-007',
   title: 'Drop ALL capabilities',

@@ -3,7 +3,7 @@ import { k8sRule, WARNING } from '../define';
 import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
 
-/** SS-K8S-027 — RULES K8S-RES-05. */
+/** SS-K8S-027 — docs/rules.md#ss-k8s-027. */
 export const ephemeralStorage = k8sRule({
   id: 'SS-K8S-027',
   title: 'Ephemeral-storage request and limit',

@@ -9,7 +9,7 @@ export const CLUSTER_SCOPED = new Set([
   'NodePool', 'NodeClaim', 'EC2NodeClass', 'NodeClass',
 ]);
 
-/** SS-K8S-065 — RULES K8S-META-01. */
+/** SS-K8S-065 — docs/rules.md#ss-k8s-065. */
 export const explicitNamespace = k8sRule({
   id: 'SS-K8S-065',
   title: 'Explicit namespace, not default',

@@ -4,7 +4,7 @@ import { containersOf, isWindowsPod, podOfDoc, POD_KINDS, sc } from '../pod';
 
 const MIN = 10001;
 
-/** SS-K8S-005 — RULES K8S-SEC-05 (A.11.3: 10001 or more at pod and container level). */
+/** SS-K8S-005 — docs/rules.md#ss-k8s-005 (10001 or more at pod and container level). */
 export const highUidGid = k8sRule({
   id: 'SS-K8S-005',
   title: 'High user and group ids',

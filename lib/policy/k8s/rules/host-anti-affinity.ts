@@ -16,7 +16,7 @@ function coversOwnNamespace(term: any, ns: string | undefined): boolean {
   return list.length === 0 || ns === undefined || list.includes(ns);
 }
 
-/** SS-K8S-039 — RULES K8S-HA-03 (A.11.8: hostname key). */
+/** SS-K8S-039 — docs/rules.md#ss-k8s-039 (the hostname key). */
 export const hostAntiAffinity = k8sRule({
   id: 'SS-K8S-039',
   title: 'Hostname pod anti-affinity',

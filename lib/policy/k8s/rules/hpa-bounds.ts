@@ -3,7 +3,7 @@ import { k8sRule, WARNING } from '../define';
 import { isDevelopmentProfile, o } from '../pod';
 
 /**
- * SS-K8S-045 — RULES K8S-HA-09 (an unset minReplicas is the API default, 1). Not applied to the development
+ * SS-K8S-045 — docs/rules.md#ss-k8s-045 (an unset minReplicas is the API default, 1). Not applied to the development
  * profile's autoscalers (on the HPA or on the workload it scales).
  */
 export const hpaBounds = k8sRule({

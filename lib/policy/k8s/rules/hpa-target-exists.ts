@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-046 — RULES K8S-HA-10. */
+/** SS-K8S-046 — docs/rules.md#ss-k8s-046. */
 export const hpaTargetExists = k8sRule({
   id: 'SS-K8S-046',
   title: 'HPA target exists',

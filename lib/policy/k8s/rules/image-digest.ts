@@ -12,7 +12,7 @@ function tagOf(image: string): string | undefined {
   return colon < 0 ? undefined : last.slice(colon + 1);
 }
 
-/** SS-K8S-030 — RULES K8S-IMG-02. */
+/** SS-K8S-030 — docs/rules.md#ss-k8s-030. */
 export const imageDigest = k8sRule({
   id: 'SS-K8S-030',
   title: 'Image pinned by digest or an exact version',

@@ -5,7 +5,7 @@ import { hasFixedTag } from './image-tag';
 // an unset policy is Always when the image has no tag or the latest tag (the API server's default)
 const bad = (c: any) => c.imagePullPolicy !== 'Always' && !(c.imagePullPolicy === undefined && typeof c.image === 'string' && !hasFixedTag(c.image));
 
-/** SS-K8S-031 — RULES K8S-IMG-03. */
+/** SS-K8S-031 — docs/rules.md#ss-k8s-031. */
 export const imagePullPolicyAlways = k8sRule({
   id: 'SS-K8S-031',
   title: 'Image pull policy Always',

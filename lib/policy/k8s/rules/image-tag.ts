@@ -13,7 +13,7 @@ export function hasFixedTag(image: any): boolean {
   return tag !== '' && tag !== 'latest';
 }
 
-/** SS-K8S-029 — RULES K8S-IMG-01. */
+/** SS-K8S-029 — docs/rules.md#ss-k8s-029. */
 export const imageTag = k8sRule({
   id: 'SS-K8S-029',
   title: 'Image tag, not latest',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { arr, isObj, o } from '../pod';
 
-/** SS-K8S-054 — RULES K8S-NET-07. */
+/** SS-K8S-054 — docs/rules.md#ss-k8s-054. */
 export const ingressBackendsExist = k8sRule({
   id: 'SS-K8S-054',
   title: 'Ingress backends exist',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { arr, o } from '../pod';
 
-/** SS-K8S-055 — RULES K8S-NET-08. */
+/** SS-K8S-055 — docs/rules.md#ss-k8s-055. */
 export const ingressTls = k8sRule({
   id: 'SS-K8S-055',
   title: 'Ingress TLS',

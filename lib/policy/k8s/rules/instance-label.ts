@@ -3,7 +3,7 @@ import { o } from '../pod';
 
 const KEY = 'app.kubernetes.io/instance';
 
-/** SS-K8S-067 — RULES K8S-META-03. */
+/** SS-K8S-067 — docs/rules.md#ss-k8s-067. */
 export const instanceLabel = k8sRule({
   id: 'SS-K8S-067',
   title: 'Instance label equals the name',

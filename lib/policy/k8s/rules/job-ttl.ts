@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-072 — RULES K8S-JOB-03. */
+/** SS-K8S-072 — docs/rules.md#ss-k8s-072. */
 export const jobTtl = k8sRule({
   id: 'SS-K8S-072',
   title: 'Job TTL',

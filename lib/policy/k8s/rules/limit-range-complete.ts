@@ -4,7 +4,7 @@ import { arr, o } from '../pod';
 
 const KEYS = ['type', 'max', 'min', 'default', 'defaultRequest'];
 
-/** SS-K8S-076 — RULES K8S-NS-04. */
+/** SS-K8S-076 — docs/rules.md#ss-k8s-076. */
 export const limitRangeComplete = k8sRule({
   id: 'SS-K8S-076',
   title: 'LimitRange complete',

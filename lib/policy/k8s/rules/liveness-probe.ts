@@ -6,7 +6,7 @@ import { containersOf, isObj, podOf, SERVING_KINDS } from '../pod';
 // process hangs. Readiness alone is accepted there.
 const bad = (c: any) => !isObj(c.livenessProbe) && !(isObj(c.readinessProbe) && isObj(c.readinessProbe.tcpSocket));
 
-/** SS-K8S-034 — RULES K8S-PRB-02. */
+/** SS-K8S-034 — docs/rules.md#ss-k8s-034. */
 export const livenessProbe = k8sRule({
   id: 'SS-K8S-034',
   title: 'Liveness probe',

@@ -4,7 +4,7 @@ import { nonZeroQuantity } from '../quantity';
 
 const bad = (c: any) => !nonZeroQuantity(c.resources?.limits?.memory);
 
-/** SS-K8S-025 — RULES K8S-RES-03. */
+/** SS-K8S-025 — docs/rules.md#ss-k8s-025. */
 export const memoryLimit = k8sRule({
   id: 'SS-K8S-025',
   title: 'Memory limit',

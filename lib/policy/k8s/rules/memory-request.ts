@@ -4,7 +4,7 @@ import { nonZeroQuantity } from '../quantity';
 
 const bad = (c: any) => !nonZeroQuantity(c.resources?.requests?.memory);
 
-/** SS-K8S-024 — RULES K8S-RES-02. */
+/** SS-K8S-024 — docs/rules.md#ss-k8s-024. */
 export const memoryRequest = k8sRule({
   id: 'SS-K8S-024',
   title: 'Memory request',

@@ -3,7 +3,7 @@ import { hpasTargeting, kedaScaling } from '../hpa';
 import { isDevelopmentProfile, o } from '../pod';
 
 /**
- * SS-K8S-037 — RULES K8S-HA-01 (A.11.2: skipped for HPA targets, which SS-K8S-038 covers, and for
+ * SS-K8S-037 — docs/rules.md#ss-k8s-037 (skipped for HPA targets, which SS-K8S-038 covers, and for
  * Deployments scaled by a KEDA ScaledObject, which creates its HPA in the cluster).
  */
 export const minimumReplicas = k8sRule({

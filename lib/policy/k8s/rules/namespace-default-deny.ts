@@ -10,7 +10,7 @@ function allowsDns(policy: any, proto: string): boolean {
   }));
 }
 
-/** SS-K8S-074 — RULES K8S-NS-02. */
+/** SS-K8S-074 — docs/rules.md#ss-k8s-074. */
 export const namespaceDefaultDeny = k8sRule({
   id: 'SS-K8S-074',
   title: 'Namespace default deny with DNS',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-073 — RULES K8S-NS-01. */
+/** SS-K8S-073 — docs/rules.md#ss-k8s-073. */
 export const namespacePodSecurity = k8sRule({
   id: 'SS-K8S-073',
   title: 'Namespace enforces Pod Security restricted',

@@ -6,7 +6,7 @@ import { K8sIndex } from '../selectors';
 const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
 
 /**
- * SS-K8S-048 — RULES K8S-NET-01 (A.11.7 shape: matchLabels on the pod labels, both types, rules in both directions).
+ * SS-K8S-048 — docs/rules.md#ss-k8s-048 (the Polaris shape: matchLabels on the pod labels, both types, rules in both directions).
  * Pods that take no calls — no container port, or only ports their own probes use (the kubelet probes from the
  * node, which NetworkPolicy does not filter) — have nothing to admit, so for them an empty ingress list (deny all)
  * is the intended policy and only the egress side must have rules.
@@ -41,20 +41,20 @@ export const networkPolicyCoverage = k8sRule({
   severity: WARNING,
   message: 'No NetworkPolicy with ingress and egress rules selects these pods by their labels',
   fix: 'add a NetworkPolicy with podSelector.matchLabels on the pod labels, policyTypes [Ingress, Egress], and at least one ingress and one egress rule',
-  rationale: 'Pods without a NetworkPolicy accept connections from every pod in the cluster and reach everything. The policy must select them by their labels and have rules in both directions (RULES.md A.11.7); pods that take no calls (no port besides their own probes) may deny all ingress.',
+  rationale: 'Pods without a NetworkPolicy accept connections from every pod in the cluster and reach everything. The policy must select them by their labels and have rules in both directions (the shape Polaris checks for, which satisfies the other peers too); pods that take no calls (no port besides their own probes) may deny all ingress.',
   sources: ['CIS EKS 4.3.2, 5.4.4', 'EKS Best Practices: create a default deny policy'],
   differences: [
     {
       peer: 'kube-score',
       checks: ['pod-networkpolicy'],
       direction: 'stricter',
-      reason: 'kube-score accepts any policy that selects the pods, a deny-all one included; shipshape wants the Polaris shape (matchLabels on the pod labels, both policy types, ingress and egress rules; RULES.md A.11.7).',
+      reason: 'kube-score accepts any policy that selects the pods, a deny-all one included; shipshape wants the Polaris shape (matchLabels on the pod labels, both policy types, ingress and egress rules).',
     },
     {
       peer: 'kube-linter',
       checks: ['non-isolated-pod'],
       direction: 'stricter',
-      reason: 'kube-linter\'s opt-in check accepts any policy that selects the pods; shipshape wants rules in both directions (RULES.md A.11.7).',
+      reason: 'kube-linter\'s opt-in check accepts any policy that selects the pods; shipshape wants rules in both directions.',
     },
   ],
   kinds: POD_KINDS,

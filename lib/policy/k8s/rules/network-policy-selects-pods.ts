@@ -2,7 +2,7 @@ import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 import { K8sIndex, selectorIsEmpty } from '../selectors';
 
-/** SS-K8S-049 — RULES K8S-NET-02. */
+/** SS-K8S-049 — docs/rules.md#ss-k8s-049. */
 export const networkPolicySelectsPods = k8sRule({
   id: 'SS-K8S-049',
   title: 'NetworkPolicy selects pods',

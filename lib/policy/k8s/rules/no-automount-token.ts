@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-057 — RULES K8S-IDN-01. */
+/** SS-K8S-057 — docs/rules.md#ss-k8s-057. */
 export const noAutomountToken = k8sRule({
   id: 'SS-K8S-057',
   title: 'No automounted service account token',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-060 — RULES K8S-IDN-04. */
+/** SS-K8S-060 — docs/rules.md#ss-k8s-060. */
 export const noDeprecatedServiceAccountField = k8sRule({
   id: 'SS-K8S-060',
   title: 'No deprecated serviceAccount field',

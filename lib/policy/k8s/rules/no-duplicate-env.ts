@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-064 — RULES K8S-IDN-08. */
+/** SS-K8S-064 — docs/rules.md#ss-k8s-064. */
 export const noDuplicateEnv = k8sRule({
   id: 'SS-K8S-064',
   title: 'No duplicate environment variables',

@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-052 — RULES K8S-NET-05. */
+/** SS-K8S-052 — docs/rules.md#ss-k8s-052. */
 export const noExternalIps = k8sRule({
   id: 'SS-K8S-052',
   title: 'No external IPs',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-019 — RULES K8S-SEC-19. */
+/** SS-K8S-019 — docs/rules.md#ss-k8s-019. */
 export const noHostInProbes = k8sRule({
   id: 'SS-K8S-019',
   title: 'No host field in probes or lifecycle hooks',

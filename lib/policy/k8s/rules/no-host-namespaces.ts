@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-010 — RULES K8S-SEC-10. */
+/** SS-K8S-010 — docs/rules.md#ss-k8s-010. */
 export const noHostNamespaces = k8sRule({
   id: 'SS-K8S-010',
   title: 'No host namespaces',

@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { arr, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-011 — RULES K8S-SEC-11. */
+/** SS-K8S-011 — docs/rules.md#ss-k8s-011. */
 export const noHostPathVolumes = k8sRule({
   id: 'SS-K8S-011',
   title: 'No hostPath volumes',

@@ -1,7 +1,7 @@
 import { ERROR, k8sRule } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-012 — RULES K8S-SEC-12 (A.11.6: the key must be absent, even 0 fails). */
+/** SS-K8S-012 — docs/rules.md#ss-k8s-012 (the key must be absent, even 0 fails). */
 export const noHostPort = k8sRule({
   id: 'SS-K8S-012',
   title: 'No hostPort',
@@ -16,13 +16,13 @@ export const noHostPort = k8sRule({
       peer: 'polaris',
       checks: ['hostPortSet'],
       direction: 'stricter',
-      reason: 'Polaris and Pod Security accept hostPort: 0; Checkov fails whenever the key is present, and so does shipshape (RULES.md A.11.6): omit the key.',
+      reason: 'Polaris and Pod Security accept hostPort: 0; Checkov fails whenever the key is present, and so does shipshape, so one setting satisfies all three: omit the key.',
     },
     {
       peer: 'pod-security',
       checks: ['hostPorts'],
       direction: 'stricter',
-      reason: 'Pod Security accepts hostPort: 0; Checkov fails whenever the key is present, and so does shipshape (RULES.md A.11.6).',
+      reason: 'Pod Security accepts hostPort: 0; Checkov fails whenever the key is present, and so does shipshape: omit the key.',
     },
   ],
   kinds: POD_KINDS,

@@ -3,7 +3,7 @@ import { ERROR, k8sRule } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 import { privateKeyValue, secretName } from '../secrets';
 
-/** SS-K8S-062 — RULES K8S-IDN-06. */
+/** SS-K8S-062 — docs/rules.md#ss-k8s-062. */
 export const noLiteralSecretsInEnv = k8sRule({
   id: 'SS-K8S-062',
   title: 'No literal secrets in env',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-051 — RULES K8S-NET-04. */
+/** SS-K8S-051 — docs/rules.md#ss-k8s-051. */
 export const noNodePort = k8sRule({
   id: 'SS-K8S-051',
   title: 'No NodePort Services',

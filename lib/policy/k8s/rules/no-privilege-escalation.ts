@@ -3,7 +3,7 @@ import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.allowPrivilegeEscalation !== false;
 
-/** SS-K8S-002 — RULES K8S-SEC-02. */
+/** SS-K8S-002 — docs/rules.md#ss-k8s-002. */
 export const noPrivilegeEscalation = k8sRule({
   id: 'SS-K8S-002',
   title: 'Privilege escalation explicitly disabled',

@@ -3,7 +3,7 @@ import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.privileged === true;
 
-/** SS-K8S-001 — RULES K8S-SEC-01. */
+/** SS-K8S-001 — docs/rules.md#ss-k8s-001. */
 export const noPrivilegedContainers = k8sRule({
   id: 'SS-K8S-001',
   title: 'No privileged containers',

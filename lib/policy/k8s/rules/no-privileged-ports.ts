@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-021 — RULES K8S-SEC-21. */
+/** SS-K8S-021 — docs/rules.md#ss-k8s-021. */
 export const noPrivilegedPorts = k8sRule({
   id: 'SS-K8S-021',
   title: 'No privileged ports',

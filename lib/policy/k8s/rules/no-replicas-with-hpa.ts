@@ -2,7 +2,7 @@ import { ERROR, k8sRule } from '../define';
 import { hpasTargeting } from '../hpa';
 import { o } from '../pod';
 
-/** SS-K8S-038 — RULES K8S-HA-02 (A.11.2). */
+/** SS-K8S-038 — docs/rules.md#ss-k8s-038 (the autoscaler owns the count). */
 export const noReplicasWithHpa = k8sRule({
   id: 'SS-K8S-038',
   title: 'No replicas on an autoscaled workload',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { arr, containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
-/** SS-K8S-006 — RULES K8S-SEC-06. */
+/** SS-K8S-006 — docs/rules.md#ss-k8s-006. */
 export const noRootGroup = k8sRule({
   id: 'SS-K8S-006',
   title: 'No root group',

@@ -3,7 +3,7 @@ import { ERROR, k8sRule } from '../define';
 import { o } from '../pod';
 import { privateKeyValue, secretName } from '../secrets';
 
-/** SS-K8S-063 — RULES K8S-IDN-07. */
+/** SS-K8S-063 — docs/rules.md#ss-k8s-063. */
 export const noSecretsInConfigMaps = k8sRule({
   id: 'SS-K8S-063',
   title: 'No secrets in ConfigMaps',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-022 — RULES K8S-SEC-22. */
+/** SS-K8S-022 — docs/rules.md#ss-k8s-022. */
 export const noSshPort = k8sRule({
   id: 'SS-K8S-022',
   title: 'No SSH port',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
-/** SS-K8S-018 — RULES K8S-SEC-18. */
+/** SS-K8S-018 — docs/rules.md#ss-k8s-018. */
 export const noWindowsHostProcess = k8sRule({
   id: 'SS-K8S-018',
   title: 'No Windows hostProcess containers',

@@ -9,7 +9,7 @@ function pct(v: any): number | undefined {
 }
 
 /**
- * SS-K8S-042 — RULES K8S-HA-06. Each field is judged on its own (a budget that sets both is refused by the API,
+ * SS-K8S-042 — docs/rules.md#ss-k8s-042. Each field is judged on its own (a budget that sets both is refused by the API,
  * and reported as such). A numeric minAvailable is compared with the replicas of every workload the budget
  * selects, matched by the labels its pods carry (template labels and the workload's own selector).
  */

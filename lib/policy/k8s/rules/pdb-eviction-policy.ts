@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-043 — RULES K8S-HA-07. */
+/** SS-K8S-043 — docs/rules.md#ss-k8s-043. */
 export const pdbEvictionPolicy = k8sRule({
   id: 'SS-K8S-043',
   title: 'PodDisruptionBudget eviction policy explicit',

@@ -6,7 +6,7 @@ import { K8sIndex } from '../selectors';
 
 const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
 
-/** SS-K8S-041 — RULES K8S-HA-05. */
+/** SS-K8S-041 — docs/rules.md#ss-k8s-041. */
 export const pdbExists = k8sRule({
   id: 'SS-K8S-041',
   title: 'PodDisruptionBudget exists',

@@ -12,7 +12,7 @@ function required(minAvailable: any, replicas: number): number | undefined {
   return undefined;
 }
 
-/** SS-K8S-044 — RULES K8S-HA-08. An HPA without minReplicas runs at least 1 (the API default). */
+/** SS-K8S-044 — docs/rules.md#ss-k8s-044. An HPA without minReplicas runs at least 1 (the API default). */
 export const pdbFitsHpa = k8sRule({
   id: 'SS-K8S-044',
   title: 'PodDisruptionBudget fits the HPA',

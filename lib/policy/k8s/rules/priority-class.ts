@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { podOfDoc } from '../pod';
 
-/** SS-K8S-028 — RULES K8S-RES-07. */
+/** SS-K8S-028 — docs/rules.md#ss-k8s-028. */
 export const priorityClass = k8sRule({
   id: 'SS-K8S-028',
   title: 'Priority class on DaemonSets',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-036 — RULES K8S-PRB-04. */
+/** SS-K8S-036 — docs/rules.md#ss-k8s-036. */
 export const probePortDeclared = k8sRule({
   id: 'SS-K8S-036',
   title: 'Probe port declared',

@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { grants, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
-/** SS-K8S-084 — RULES K8S-RBAC-08. */
+/** SS-K8S-084 — docs/rules.md#ss-k8s-084. */
 export const rbacNoAdmissionOrCsrRights = k8sRule({
   id: 'SS-K8S-084',
   title: 'No admission webhook or CSR approval rights',

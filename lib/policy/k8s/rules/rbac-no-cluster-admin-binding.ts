@@ -2,7 +2,7 @@ import { ERROR, k8sRule } from '../define';
 import { adminGrant, BINDING_KINDS, boundRole, isPlatformBinding, roleRules } from '../rbac';
 
 /**
- * SS-K8S-078 — RULES K8S-RBAC-02. Administrator rights are recognised by what the bound role grants, not only by the
+ * SS-K8S-078 — docs/rules.md#ss-k8s-078. Administrator rights are recognised by what the bound role grants, not only by the
  * name cluster-admin: every verb on every resource, or escalate, bind or impersonate. The platform's own bindings
  * (`system:` names, the ClusterRoleBinding cluster-admin) are not reported.
  */

@@ -3,7 +3,7 @@ import { k8sRule, WARNING } from '../define';
 import { arr, o } from '../pod';
 import { BINDING_KINDS } from '../rbac';
 
-/** SS-K8S-083 — RULES K8S-RBAC-07. */
+/** SS-K8S-083 — docs/rules.md#ss-k8s-083. */
 export const rbacNoDefaultServiceAccountSubject = k8sRule({
   id: 'SS-K8S-083',
   title: 'No rights for the default ServiceAccount',

@@ -4,7 +4,7 @@ import { isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 const VERBS = ['bind', 'escalate', 'impersonate'];
 
-/** SS-K8S-082 — RULES K8S-RBAC-06. */
+/** SS-K8S-082 — docs/rules.md#ss-k8s-082. */
 export const rbacNoEscalationVerbs = k8sRule({
   id: 'SS-K8S-082',
   title: 'No bind, escalate or impersonate',

@@ -2,7 +2,7 @@ import { ERROR, k8sRule } from '../define';
 import { BINDING_KINDS, BUILTIN_CLUSTER_ROLES, boundRole, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /**
- * SS-K8S-079 — RULES K8S-RBAC-03. Roles are judged on their rules, except the platform's own (`system:`, `eks:` and `gce:`
+ * SS-K8S-079 — docs/rules.md#ss-k8s-079. Roles are judged on their rules, except the platform's own (`system:`, `eks:` and `gce:`
  * roles, and the default ClusterRoles); bindings are judged on the role they grant — including a `system:` or default role —
  * and a binding to a role missing from the output is reported, since nothing shows what it grants.
  */

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { isPlatformRole, ROLE_KINDS, ruleGrants } from '../rbac';
 
-/** SS-K8S-081 — RULES K8S-RBAC-05. */
+/** SS-K8S-081 — docs/rules.md#ss-k8s-081. */
 export const rbacNoPodCreate = k8sRule({
   id: 'SS-K8S-081',
   title: 'No pod create rights',

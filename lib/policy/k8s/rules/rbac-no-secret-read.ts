@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { isPlatformRole, ROLE_KINDS, ruleGrants } from '../rbac';
 
-/** SS-K8S-080 — RULES K8S-RBAC-04. */
+/** SS-K8S-080 — docs/rules.md#ss-k8s-080. */
 export const rbacNoSecretRead = k8sRule({
   id: 'SS-K8S-080',
   title: 'No Secret read rights',

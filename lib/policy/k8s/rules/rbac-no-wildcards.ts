@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
-/** SS-K8S-077 — RULES K8S-RBAC-01. */
+/** SS-K8S-077 — docs/rules.md#ss-k8s-077. */
 export const rbacNoWildcards = k8sRule({
   id: 'SS-K8S-077',
   title: 'No wildcards in role rules',

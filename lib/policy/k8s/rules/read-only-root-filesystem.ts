@@ -3,7 +3,7 @@ import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.readOnlyRootFilesystem !== true;
 
-/** SS-K8S-003 — RULES K8S-SEC-03. */
+/** SS-K8S-003 — docs/rules.md#ss-k8s-003. */
 export const readOnlyRootFilesystem = k8sRule({
   id: 'SS-K8S-003',
   title: 'Read-only root filesystem',

@@ -3,7 +3,7 @@ import { isObj, SERVING_KINDS } from '../pod';
 
 const bad = (c: any) => !isObj(c.readinessProbe);
 
-/** SS-K8S-033 — RULES K8S-PRB-01. */
+/** SS-K8S-033 — docs/rules.md#ss-k8s-033. */
 export const readinessProbe = k8sRule({
   id: 'SS-K8S-033',
   title: 'Readiness probe',

@@ -3,7 +3,7 @@ import { o } from '../pod';
 
 const KEYS = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
 
-/** SS-K8S-075 — RULES K8S-NS-03. */
+/** SS-K8S-075 — docs/rules.md#ss-k8s-075. */
 export const resourceQuotaComplete = k8sRule({
   id: 'SS-K8S-075',
   title: 'ResourceQuota complete',

@@ -1,7 +1,7 @@
 import { k8sRule, WARNING } from '../define';
 import { o } from '../pod';
 
-/** SS-K8S-047 — RULES K8S-HA-11. */
+/** SS-K8S-047 — docs/rules.md#ss-k8s-047. */
 export const rollingUpdate = k8sRule({
   id: 'SS-K8S-047',
   title: 'Rolling updates',

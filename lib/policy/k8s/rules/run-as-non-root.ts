@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
 
-/** SS-K8S-004 — RULES K8S-SEC-04. */
+/** SS-K8S-004 — docs/rules.md#ss-k8s-004. */
 export const runAsNonRoot = k8sRule({
   id: 'SS-K8S-004',
   title: 'Run as non-root',

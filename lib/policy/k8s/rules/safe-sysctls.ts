@@ -12,7 +12,7 @@ const SAFE = new Set([
   'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat', // 1.37
 ]);
 
-/** SS-K8S-015 — RULES K8S-SEC-15. */
+/** SS-K8S-015 — docs/rules.md#ss-k8s-015. */
 export const safeSysctls = k8sRule({
   id: 'SS-K8S-015',
   title: 'Safe sysctls only',

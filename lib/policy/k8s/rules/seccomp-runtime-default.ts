@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { containersOf, isWindowsPod, o, podOfDoc, POD_KINDS, sc } from '../pod';
 
-/** SS-K8S-009 — RULES K8S-SEC-09 (A.11.4: RuntimeDefault, Localhost is not accepted). */
+/** SS-K8S-009 — docs/rules.md#ss-k8s-009 (RuntimeDefault; Localhost is not accepted). */
 export const seccompRuntimeDefault = k8sRule({
   id: 'SS-K8S-009',
   title: 'Seccomp profile RuntimeDefault',
@@ -17,13 +17,13 @@ export const seccompRuntimeDefault = k8sRule({
       peer: 'polaris',
       checks: ['linuxHardening'],
       direction: 'stricter',
-      reason: 'Polaris accepts any one hardening measure (SELinux options, a capability drop, an AppArmor annotation, or a seccomp profile that is not Unconfined); shipshape requires RuntimeDefault itself (RULES.md A.11.4), and refuses an Unconfined pod profile even when containers override it, as Pod Security (baseline) does.',
+      reason: 'Polaris accepts any one hardening measure (SELinux options, a capability drop, an AppArmor annotation, or a seccomp profile that is not Unconfined); shipshape requires RuntimeDefault itself, the one profile every checker accepts, and refuses an Unconfined pod profile even when containers override it, as Pod Security (baseline) does.',
     },
     {
       peer: 'pod-security',
       checks: ['seccompProfile_restricted'],
       direction: 'stricter',
-      reason: 'Pod Security accepts a Localhost profile; shipshape accepts only RuntimeDefault, as Checkov CKV_K8S_31 does (RULES.md A.11.4): a node-local profile file is invisible to review.',
+      reason: 'Pod Security accepts a Localhost profile; shipshape accepts only RuntimeDefault, as Checkov CKV_K8S_31 does, so one profile satisfies every checker: a node-local profile file is invisible to review.',
     },
   ],
   kinds: POD_KINDS,

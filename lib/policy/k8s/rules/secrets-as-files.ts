@@ -2,7 +2,7 @@ import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { arr, containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
 
-/** SS-K8S-061 — RULES K8S-IDN-05. */
+/** SS-K8S-061 — docs/rules.md#ss-k8s-061. */
 export const secretsAsFiles = k8sRule({
   id: 'SS-K8S-061',
   title: 'Secrets as files, not environment variables',

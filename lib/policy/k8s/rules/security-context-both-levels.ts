@@ -4,7 +4,7 @@ import { containersOf, isObj, podOfDoc, POD_KINDS } from '../pod';
 
 const nonEmpty = (x: any) => isObj(x) && Object.keys(x).length > 0;
 
-/** SS-K8S-020 — RULES K8S-SEC-20. */
+/** SS-K8S-020 — docs/rules.md#ss-k8s-020. */
 export const securityContextBothLevels = k8sRule({
   id: 'SS-K8S-020',
   title: 'Security context at pod and container level',

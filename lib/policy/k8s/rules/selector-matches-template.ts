@@ -2,7 +2,7 @@ import { ERROR, k8sRule } from '../define';
 import { isObj, labelsOf, MAP_SELECTOR_KINDS, o, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
-/** SS-K8S-066 — RULES K8S-META-02. */
+/** SS-K8S-066 — docs/rules.md#ss-k8s-066. */
 export const selectorMatchesTemplate = k8sRule({
   id: 'SS-K8S-066',
   title: 'Selector matches the pod template',

@@ -11,7 +11,7 @@ function checkOpts(opts: any, base: string, out: Violation[]) {
   if (s.role !== undefined && s.role !== '') out.push({ jsonPath: `${base}.seLinuxOptions.role` });
 }
 
-/** SS-K8S-016 — RULES K8S-SEC-16. */
+/** SS-K8S-016 — docs/rules.md#ss-k8s-016. */
 export const selinuxNotCustomised = k8sRule({
   id: 'SS-K8S-016',
   title: 'SELinux options not customised',

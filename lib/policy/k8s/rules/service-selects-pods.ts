@@ -2,7 +2,7 @@ import { ERROR, k8sRule } from '../define';
 import { isObj, o } from '../pod';
 import { K8sIndex } from '../selectors';
 
-/** SS-K8S-050 — RULES K8S-NET-03. */
+/** SS-K8S-050 — docs/rules.md#ss-k8s-050. */
 export const serviceSelectsPods = k8sRule({
   id: 'SS-K8S-050',
   title: 'Service selects pods',

@@ -5,7 +5,7 @@ const DEPRECATED = new Set([
   'autoscaling/v2beta1', 'autoscaling/v2beta2',
 ]);
 
-/** SS-K8S-069 — RULES K8S-META-05. */
+/** SS-K8S-069 — docs/rules.md#ss-k8s-069. */
 export const stableApiVersions = k8sRule({
   id: 'SS-K8S-069',
   title: 'Stable API versions',

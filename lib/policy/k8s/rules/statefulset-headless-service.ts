@@ -2,7 +2,7 @@ import { ERROR, k8sRule } from '../define';
 import { isObj, o, podLabels, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
-/** SS-K8S-056 — RULES K8S-NET-09. */
+/** SS-K8S-056 — docs/rules.md#ss-k8s-056. */
 export const statefulsetHeadlessService = k8sRule({
   id: 'SS-K8S-056',
   title: 'StatefulSet headless Service',

@@ -4,7 +4,7 @@ import { effectiveReplicas } from '../hpa';
 import { arr, isDevelopmentProfile, isObj, o, podOfDoc } from '../pod';
 
 /**
- * SS-K8S-040 — RULES K8S-HA-04. Constraints that are present are validated on every kind that runs copies of a pod
+ * SS-K8S-040 — docs/rules.md#ss-k8s-040. Constraints that are present are validated on every kind that runs copies of a pod
  * (and on bare Pods); missing constraints are reported only where there is something to spread: two replicas or
  * more (an unset `replicas` with no autoscaler is the API default of 1), outside the development profile.
  */

@@ -13,7 +13,7 @@ function glob(pattern: string): RegExp {
 }
 
 /**
- * SS-K8S-032 — RULES K8S-IMG-04. Trust is the organisation's list: with none configured the rule reports nothing
+ * SS-K8S-032 — docs/rules.md#ss-k8s-032. Trust is the organisation's list: with none configured the rule reports nothing
  * (a built-in guess such as "the big clouds' registries" flags the upstream images of Kubernetes itself).
  */
 export function trustedRegistry(registries?: string[]) {

@@ -29,7 +29,7 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
   }
 }
 
-/** SS-K8S-068 — RULES K8S-META-04. */
+/** SS-K8S-068 — docs/rules.md#ss-k8s-068. */
 export const validLabelValues = k8sRule({
   id: 'SS-K8S-068',
   title: 'Valid label values',

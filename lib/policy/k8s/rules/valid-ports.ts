@@ -9,7 +9,7 @@ export function validPortName(n: string): boolean {
   return n.length <= 15 && IANA.test(n);
 }
 
-/** SS-K8S-053 — RULES K8S-NET-06. */
+/** SS-K8S-053 — docs/rules.md#ss-k8s-053. */
 export const validPorts = k8sRule({
   id: 'SS-K8S-053',
   title: 'Valid port names and target ports',

@@ -2,7 +2,7 @@ import { at, ERROR, list, tfRule } from '../define';
 
 const TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
-/** EKS-01: all five control-plane log types are enabled. */
+/** SS-EKS-001: all five control-plane log types are enabled. */
 export const EKS_01 = tfRule({
   id: 'SS-EKS-001',
   title: 'All control-plane log types on',

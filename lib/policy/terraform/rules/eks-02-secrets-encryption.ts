@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, block, ERROR, list, tfRule } from '../define';
 
-/** EKS-02: Kubernetes secrets are envelope-encrypted with a customer-managed KMS key. */
+/** SS-EKS-002: Kubernetes secrets are envelope-encrypted with a customer-managed KMS key. */
 export const EKS_02 = tfRule({
   id: 'SS-EKS-002',
   title: 'Secrets envelope-encrypted with a customer-managed key',

@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, ERROR, isFalse, isTrue, list, parsePolicyText, statements, tfRule } from '../define';
 
-/** EKS-03: customer-managed keys rotate, are enabled and trust no `*` principal. */
+/** SS-EKS-003: customer-managed keys rotate, are enabled and trust no `*` principal. */
 export const EKS_03 = tfRule({
   id: 'SS-EKS-003',
   title: 'KMS key rotation and hygiene',

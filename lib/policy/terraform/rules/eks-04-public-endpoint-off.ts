@@ -1,6 +1,6 @@
 import { at, block, ERROR, isFalse, tfRule } from '../define';
 
-/** EKS-04: the public API endpoint is explicitly off. */
+/** SS-EKS-004: the public API endpoint is explicitly off. */
 export const EKS_04 = tfRule({
   id: 'SS-EKS-004',
   title: 'Public API endpoint off',

@@ -1,6 +1,6 @@
 import { at, block, ERROR, isTrue, tfRule } from '../define';
 
-/** EKS-05: the private API endpoint is on. */
+/** SS-EKS-005: the private API endpoint is on. */
 export const EKS_05 = tfRule({
   id: 'SS-EKS-005',
   title: 'Private API endpoint on',

@@ -1,6 +1,6 @@
 import { at, block, ERROR, isFalse, list, tfRule } from '../define';
 
-/** EKS-06: a public endpoint, if on, is limited to listed CIDRs, never 0.0.0.0/0. */
+/** SS-EKS-006: a public endpoint, if on, is limited to listed CIDRs, never 0.0.0.0/0. */
 export const EKS_06 = tfRule({
   id: 'SS-EKS-006',
   title: 'No public endpoint open to the internet',

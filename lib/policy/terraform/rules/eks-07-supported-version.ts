@@ -2,7 +2,7 @@ import { at, tfRule, WARNING } from '../define';
 
 const SUPPORTED = ['1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35'];
 
-/** EKS-07: the Kubernetes version is pinned and supported. */
+/** SS-EKS-007: the Kubernetes version is pinned and supported. */
 export const EKS_07 = tfRule({
   id: 'SS-EKS-007',
   title: 'Supported Kubernetes version pinned',

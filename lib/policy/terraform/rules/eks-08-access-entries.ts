@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, block, ERROR, isFalse, tfRule } from '../define';
 
-/** EKS-08: access entries (authentication mode API) and no implicit cluster-creator admin. */
+/** SS-EKS-008: access entries (authentication mode API) and no implicit cluster-creator admin. */
 export const EKS_08 = tfRule({
   id: 'SS-EKS-008',
   title: 'Access entries, no implicit creator admin',

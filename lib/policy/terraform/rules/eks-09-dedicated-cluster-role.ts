@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, ERROR, list, parsePolicyText, refersTo, resolveRef, statements, tfRule } from '../define';
 
-/** EKS-09: the cluster role is a dedicated role trusted by eks.amazonaws.com only. */
+/** SS-EKS-009: the cluster role is a dedicated role trusted by eks.amazonaws.com only. */
 export const EKS_09 = tfRule({
   id: 'SS-EKS-009',
   title: 'Dedicated cluster role',

@@ -1,6 +1,6 @@
 import { at, block, ERROR, list, subnetZones, tfRule } from '../define';
 
-/** EKS-10: control-plane subnets span at least two availability zones. */
+/** SS-EKS-010: control-plane subnets span at least two availability zones. */
 export const EKS_10 = tfRule({
   id: 'SS-EKS-010',
   title: 'Control plane in two availability zones',

@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, ERROR, list, parseRef, tfRule } from '../define';
 
-/** EKS-11: a pre-created control-plane log group, retained 365+ days and KMS-encrypted, that the cluster depends on. */
+/** SS-EKS-011: a pre-created control-plane log group, retained 365+ days and KMS-encrypted, that the cluster depends on. */
 export const EKS_11 = tfRule({
   id: 'SS-EKS-011',
   title: 'Control-plane log group retained and encrypted',

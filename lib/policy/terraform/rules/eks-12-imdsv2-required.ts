@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, block, ERROR, tfRule } from '../define';
 
-/** EKS-12: IMDSv2 is required on nodes. */
+/** SS-EKS-012: IMDSv2 is required on nodes. */
 export const EKS_12 = tfRule({
   id: 'SS-EKS-012',
   title: 'IMDSv2 required on nodes',

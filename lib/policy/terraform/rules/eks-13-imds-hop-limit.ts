@@ -1,6 +1,6 @@
 import { at, block, tfRule, WARNING } from '../define';
 
-/** EKS-13: the IMDS hop limit is 1, so pods cannot reach the node's credentials. */
+/** SS-EKS-013: the IMDS hop limit is 1, so pods cannot reach the node's credentials. */
 export const EKS_13 = tfRule({
   id: 'SS-EKS-013',
   title: 'IMDS hop limit 1',

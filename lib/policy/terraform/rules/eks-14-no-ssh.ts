@@ -9,7 +9,7 @@ function opens22(from: any, to: any, protocol: any): boolean {
   return Number.isFinite(f) && Number.isFinite(t) && f <= 22 && 22 <= t;
 }
 
-/** EKS-14: no SSH to nodes: no remote_access without source groups, no port 22 open to the internet. */
+/** SS-EKS-014: no SSH to nodes: no remote_access without source groups, no port 22 open to the internet. */
 export const EKS_14 = tfRule({
   id: 'SS-EKS-014',
   title: 'No SSH to nodes',

@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, block, blocks, ERROR, isTrue, resolveRef, subnetZones, tfRule } from '../define';
 
-/** EKS-15: nodes run in private subnets without public IPs. */
+/** SS-EKS-015: nodes run in private subnets without public IPs. */
 export const EKS_15 = tfRule({
   id: 'SS-EKS-015',
   title: 'Private nodes, no public IPs',

@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, block, blocks, ERROR, isTrue, tfRule } from '../define';
 
-/** EKS-16: node volumes are encrypted with a KMS key. */
+/** SS-EKS-016: node volumes are encrypted with a KMS key. */
 export const EKS_16 = tfRule({
   id: 'SS-EKS-016',
   title: 'Node volumes encrypted',

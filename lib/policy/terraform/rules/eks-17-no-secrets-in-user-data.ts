@@ -14,7 +14,7 @@ function decode(text: string): string {
   return text;
 }
 
-/** EKS-17: no AWS credentials in launch template user data. */
+/** SS-EKS-017: no AWS credentials in launch template user data. */
 export const EKS_17 = tfRule({
   id: 'SS-EKS-017',
   title: 'No secrets in user data',

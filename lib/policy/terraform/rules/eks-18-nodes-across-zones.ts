@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { at, block, list, subnetZones, tfRule, WARNING } from '../define';
 
-/** EKS-18: node groups span two or more zones with at least two nodes. */
+/** SS-EKS-018: node groups span two or more zones with at least two nodes. */
 export const EKS_18 = tfRule({
   id: 'SS-EKS-018',
   title: 'Nodes spread over zones',

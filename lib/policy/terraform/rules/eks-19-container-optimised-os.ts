@@ -1,6 +1,6 @@
 import { at, tfRule, WARNING } from '../define';
 
-/** EKS-19: nodes run a container-optimised OS (AL2023 or Bottlerocket). */
+/** SS-EKS-019: nodes run a container-optimised OS (AL2023 or Bottlerocket). */
 export const EKS_19 = tfRule({
   id: 'SS-EKS-019',
   title: 'Container-optimised OS',

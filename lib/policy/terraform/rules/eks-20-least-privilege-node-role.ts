@@ -4,7 +4,7 @@ import { at, ERROR, list, refersTo, resolveRef, tfRule } from '../define';
 const REQUIRED = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'];
 const FORBIDDEN = ['AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess', 'AdministratorAccess', 'PowerUserAccess'];
 
-/** EKS-20: node roles hold worker, ECR read-only and SSM policies; the CNI policy lives on the vpc-cni identity. */
+/** SS-EKS-020: node roles hold worker, ECR read-only and SSM policies; the CNI policy lives on the vpc-cni identity. */
 export const EKS_20 = tfRule({
   id: 'SS-EKS-020',
   title: 'Least-privilege node role',

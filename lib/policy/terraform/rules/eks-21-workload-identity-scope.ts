@@ -3,7 +3,7 @@ import { at, ERROR, list, parsePolicyText, refersTo, statements, tfRule } from '
 
 const SA = /^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-/** EKS-21: workload roles are assumable by exactly one ServiceAccount (IRSA sub + aud, or one Pod Identity association). */
+/** SS-EKS-021: workload roles are assumable by exactly one ServiceAccount (IRSA sub + aud, or one Pod Identity association). */
 export const EKS_21 = tfRule({
   id: 'SS-EKS-021',
   title: 'Workload roles scoped to one ServiceAccount',

@@ -1,6 +1,6 @@
 import { at, block, list, parsePolicyText, refersTo, tfRule, WARNING } from '../define';
 
-/** EKS-22: vpc-cni, coredns and kube-proxy (and the pod identity agent when used) are managed add-ons; vpc-cni enforces network policy with its own identity. */
+/** SS-EKS-022: vpc-cni, coredns and kube-proxy (and the pod identity agent when used) are managed add-ons; vpc-cni enforces network policy with its own identity. */
 export const EKS_22 = tfRule({
   id: 'SS-EKS-022',
   title: 'Managed add-ons, network policy on',
