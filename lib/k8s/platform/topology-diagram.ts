@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { fail } from '../../core/errors';
+import { selectorMatches } from '../../policy/k8s/selectors';
 import type { App, IOutputFile } from '../app';
 
 /**
@@ -56,21 +57,6 @@ function isEmptySelector(s: any): boolean {
   return !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 }
 
-function selects(s: any, labels: { [key: string]: string }): boolean {
-  for (const [k, v] of Object.entries(s?.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of s?.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values: string[] = e.values ?? [];
-    switch (e.operator) {
-      case 'In': if (!has || !values.includes(labels[e.key])) return false; break;
-      case 'NotIn': if (has && values.includes(labels[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
 
 /** `k=v, k2 In (a, b)`, or `*` for an empty selector. */
 function showSelector(s: any): string {
@@ -199,7 +185,7 @@ export class TopologyDiagram implements IOutputFile {
       .map(m => ({ key: `${m.kind} ${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, namespace: m.metadata.namespace ?? 'default', labels: podLabelsOf(m) }));
 
     const podsIn = (ns: string, sel: any, fallback: string): string[] => {
-      const found = groups.filter(g => g.namespace === ns && selects(sel, g.labels)).map(g => g.key);
+      const found = groups.filter(g => g.namespace === ns && selectorMatches(sel ?? {}, g.labels)).map(g => g.key);
       return found.length ? found : [fallback];
     };
     const peerKeys = (peer: any, ns: string): string[] => {
