@@ -16,7 +16,7 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, staleFinding, SuppressionTable } from './internal';
+import { BAD_INPUT_RULE_ID, findingFor, staleFinding, SuppressionTable } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
 import { peerExemptions } from './peers';
@@ -353,22 +353,8 @@ class CompactFindings implements FindingSource {
     const doc = this.docs[this.docOf[c][j]];
     const m = this.messageOf[c][j];
     const s = this.suppressionOf[c][j];
-    const f: any = {
-      ruleId: rule.id,
-      severity: rule.severity,
-      message: m < 0 ? rule.message : this.strings[m],
-      fix: rule.fix,
-      path: doc.path,
-      jsonPath: this.strings[this.pathOf[c][j]],
-      kind: doc.kind,
-    };
-    if (doc.name !== undefined) f.name = doc.name;
-    if (doc.namespace !== undefined) f.namespace = doc.namespace;
-    if (doc.file !== undefined) f.file = doc.file;
-    if (doc.index !== undefined) f.index = doc.index;
-    if (doc.line !== undefined) f.line = doc.line;
-    if (s >= 0) f.suppression = this.suppressions[s];
-    return f as Finding;
+    const f = findingFor(doc, rule, this.strings[this.pathOf[c][j]], m < 0 ? undefined : this.strings[m]);
+    return s >= 0 ? { ...f, suppression: this.suppressions[s] } : f;
   }
 
   private intern(s: string): number {

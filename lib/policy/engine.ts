@@ -1,6 +1,6 @@
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { ENGINE_RULES, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
+import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity } from './rule';
 import { Validators } from '../core/validators';
@@ -158,20 +158,3 @@ export class PolicyEngine {
 /** The engine rule a crashing rule's finding is reported under. */
 const CRASHED = ENGINE_RULES.find(r => r.id === RULE_CRASHED_RULE_ID) as RuleInfo;
 
-function findingFor(doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message?: string): Finding {
-  const f: any = {
-    ruleId: rule.id,
-    severity: rule.severity,
-    message: message ?? rule.message,
-    fix: rule.fix,
-    path: doc.path,
-    jsonPath,
-    kind: doc.kind,
-  };
-  if (doc.name !== undefined) f.name = doc.name;
-  if (doc.namespace !== undefined) f.namespace = doc.namespace;
-  if (doc.file !== undefined) f.file = doc.file;
-  if (doc.index !== undefined) f.index = doc.index;
-  if (doc.line !== undefined) f.line = doc.line;
-  return f as Finding;
-}

@@ -1,6 +1,7 @@
 // Internal helpers of the policy engine. Not re-exported by the barrel.
 import { Finding, Suppression } from './finding';
-import { Severity } from './rule';
+import type { RuleInfo } from './report';
+import { PolicyDocument, Severity } from './rule';
 
 /** Rule id of the finding reported for a suppression that matched no finding. */
 export const STALE_SUPPRESSION_RULE_ID = 'SS-POLICY-001';
@@ -119,4 +120,23 @@ export function isCdk8sApp(x: any): boolean {
     if (p.constructor?.[JSII_RTTI]?.fqn === 'cdk8s.App') return true;
   }
   return false;
+}
+
+/** The finding of `rule` at `jsonPath` of `doc` (with `message`, else the rule's own). */
+export function findingFor(doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message?: string): Finding {
+  const f: any = {
+    ruleId: rule.id,
+    severity: rule.severity,
+    message: message ?? rule.message,
+    fix: rule.fix,
+    path: doc.path,
+    jsonPath,
+    kind: doc.kind,
+  };
+  if (doc.name !== undefined) f.name = doc.name;
+  if (doc.namespace !== undefined) f.namespace = doc.namespace;
+  if (doc.file !== undefined) f.file = doc.file;
+  if (doc.index !== undefined) f.index = doc.index;
+  if (doc.line !== undefined) f.line = doc.line;
+  return f as Finding;
 }
