@@ -2,7 +2,8 @@ import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
 import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
-import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity } from './rule';
+import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity, Violation } from './rule';
+import { SpecRule } from './spec-rule';
 import { Validators } from '../core/validators';
 
 
@@ -129,30 +130,50 @@ export class PolicyEngine {
    * @internal
    */
   public _evaluate(documents: PolicyDocument[], index: DocumentIndex, emit: (doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined) => void): void {
-    const cache = new Map<string, IRule[]>();
-    for (const doc of documents) {
-      let rules = cache.get(doc.kind);
-      if (rules === undefined) {
+    const cache = new Map<string, RuleEntry[]>();
+    for (let d = 0; d < documents.length; d++) {
+      const doc = documents[d];
+      let entries = cache.get(doc.kind);
+      if (entries === undefined) {
         const specific = this.byKind.get(doc.kind) ?? [];
-        rules = this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific];
-        cache.set(doc.kind, rules);
+        entries = (this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific]).map(rule => this.entryOf(rule));
+        cache.set(doc.kind, entries);
       }
-      for (const rule of rules) {
-        let result;
+      for (let r = 0; r < entries.length; r++) {
+        const e = entries[r];
+        let violations: readonly Violation[] | undefined;
         try {
-          result = rule.evaluate(doc, index);
-        } catch (e: any) {
-          emit(doc, CRASHED, '', `rule ${rule.id} could not check this document: ${e?.message ?? String(e)}`);
+          if (e.check !== undefined) {
+            violations = e.check(doc, index);
+          } else {
+            const result = e.rule.evaluate(doc, index);
+            violations = result.status === RuleStatus.NON_COMPLIANT ? result.violations : undefined;
+          }
+        } catch (err: any) {
+          emit(doc, CRASHED, '', `rule ${e.rule.id} could not check this document: ${err?.message ?? String(err)}`);
           continue;
         }
-        if (result.status !== RuleStatus.NON_COMPLIANT) continue;
-        const info = this.infoOf.get(rule)!;
-        for (const v of result.violations) {
-          emit(doc, info, v.jsonPath, v.message);
+        if (violations === undefined) continue;
+        for (let v = 0; v < violations.length; v++) {
+          const x = violations[v];
+          emit(doc, e.info, x.jsonPath, x.message);
         }
       }
     }
   }
+
+  /** How `_evaluate` calls a rule: a built-in rule's check directly, any other rule through `evaluate`. */
+  private entryOf(rule: IRule): RuleEntry {
+    return { rule, info: this.infoOf.get(rule)!, check: rule instanceof SpecRule ? rule._check : undefined };
+  }
+}
+
+/** One rule as `_evaluate` runs it. */
+interface RuleEntry {
+  readonly rule: IRule;
+  readonly info: RuleInfo;
+  /** The check of a built-in rule (`SpecRule`), called without a `RuleResult`; undefined for other rules. */
+  readonly check: ((document: PolicyDocument, index: DocumentIndex) => readonly Violation[] | undefined) | undefined;
 }
 
 /** The engine rule a crashing rule's finding is reported under. */

@@ -65,6 +65,12 @@ export class SpecRule implements IRule {
   public readonly differences?: PeerDifference[];
   /** Checks one document (one closure per rule, so each rule's call site stays monomorphic). */
   public readonly evaluate: (document: PolicyDocument, index: DocumentIndex) => RuleResult;
+  /**
+   * The spec's check itself, which the engine calls directly (no `RuleResult` per document): the violations,
+   * empty when compliant, or undefined when not applicable.
+   * @internal
+   */
+  public readonly _check: (document: PolicyDocument, index: DocumentIndex) => readonly Violation[] | undefined;
 
   constructor(spec: RuleSpec) {
     this.id = spec.id;
@@ -78,6 +84,7 @@ export class SpecRule implements IRule {
     this.sources = spec.sources;
     this.differences = spec.differences;
     const fn = spec.check;
+    this._check = fn;
     this.evaluate = (document, index) => {
       const v = fn(document, index);
       if (v === undefined) return NOT_APPLICABLE;

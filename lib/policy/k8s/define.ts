@@ -1,7 +1,8 @@
 // Internal helpers to define Kubernetes rules. Not re-exported by the barrel.
+import { DocumentIndex } from '../document-index';
 import { PolicyDocument, Severity, Violation } from '../rule';
 import { RuleSpec, SpecRule } from '../spec-rule';
-import { containersOf, isWindowsPod, mainContainersOf, podOfDoc } from './pod';
+import { containersOf, isWindowsPod, K8sDoc, mainContainersOf, PodClass, podClassOf, PodRef, podOfDoc } from './pod';
 
 /** What a Kubernetes rule file declares. */
 export interface K8sRuleSpec extends RuleSpec {}
@@ -14,6 +15,66 @@ export function k8sRule(spec: K8sRuleSpec): K8sRule {
   return new K8sRule(spec);
 }
 
+/** What a pod-local rule file declares: `podCheck` instead of `check`. */
+export interface K8sPodRuleSpec extends Omit<K8sRuleSpec, 'check'> {
+  /**
+   * Checks the pod-local view of a pod (see pod.ts): its spec holds only POD_LOCAL_FIELDS and its meta only the
+   * template's annotations. Returns the violations (empty = compliant) or `undefined` (not applicable). Runs once
+   * per distinct view in a check; the result is shared by the pods with that view, so it must not be modified.
+   * The pod is undefined for a document of a pod kind whose manifest says another kind (a hand-made document).
+   */
+  readonly podCheck: (pod: PodRef) => Violation[] | undefined;
+}
+
+/** Results of pod-local rules are numbered: a rule's slot indexes `PodClass.results`. */
+let nextSlot = 0;
+/** The result stored for a pod-local rule that does not apply. */
+const NOT_APPLICABLE: Violation[] = Object.freeze([]) as any;
+
+/**
+ * Defines a pod-local rule: it runs on every document of its kinds like any rule, and within one check its
+ * result for pods with the same pod-local view is computed once (see pod.ts).
+ */
+export function k8sPodRule(spec: K8sPodRuleSpec): K8sRule {
+  return new K8sRule({ ...spec, check: podLocalCheck(spec.podCheck) });
+}
+
+/**
+ * A rule's check for documents of pod kinds made from a pod-local check (for a rule that also looks at other kinds):
+ * computed once per distinct pod-local view within a check. Call it once per rule, at module load.
+ */
+export function podLocalCheck(podCheck: (pod: PodRef) => Violation[] | undefined): (doc: PolicyDocument, index: DocumentIndex) => Violation[] | undefined {
+  const slot = nextSlot++;
+  return (doc, index) => podResult(doc, index, slot, podCheck);
+}
+
+/** The result of a pod-local rule on `doc`: the one stored for its pod's class, or computed and stored. */
+function podResult(doc: PolicyDocument, index: DocumentIndex, slot: number, podCheck: (pod: PodRef) => Violation[] | undefined): Violation[] | undefined {
+  const pod = podOfDoc(doc);
+  if (pod === undefined) return podCheck(pod as any);
+  const cls = pod.cls ?? podClassOf(pod, K8sDoc.isK8sDoc(doc) ? sharedClasses(index) : undefined);
+  const results = cls.results;
+  let r = results[slot];
+  if (r === undefined) {
+    const v = podCheck(cls.view);
+    r = v === undefined ? NOT_APPLICABLE : v.length === 0 ? NONE : Object.freeze(v);
+    results[slot] = r;
+  }
+  return r === NOT_APPLICABLE ? undefined : r;
+}
+
+/**
+ * The pod classes of one check. Only documents built by `k8sDocument` (synthesized or read from YAML or JSON
+ * files: JSON data, as PolicyDocument.manifest says) share classes; a hand-made document gets its own.
+ */
+function sharedClasses(index: DocumentIndex): Map<string, PodClass> {
+  return index._memo('k8s.podClasses', newClassMap);
+}
+
+function newClassMap(): Map<string, PodClass> {
+  return new Map();
+}
+
 /** The shared empty result (compliant). */
 export const NONE: Violation[] = Object.freeze([]) as any;
 
@@ -23,11 +84,10 @@ export const ALL = 1;
 export const ALL_EPHEMERAL = 2;
 
 /**
- * Violations at `<container path><suffix>` for every container of the document's pod where `bad(c)`
- * holds (one plain loop: this runs for every container of every workload on each synth).
+ * Violations at `<container path><suffix>` for every container of the pod where `bad(c)` holds (one plain loop:
+ * this runs for every container of every distinct pod on each synth). No pod: none.
  */
-export function containerCheck(doc: PolicyDocument, which: number, bad: (c: any) => boolean, suffix: string, message?: (c: any) => string): Violation[] {
-  const pod = podOfDoc(doc);
+export function containerCheck(pod: PodRef | undefined, which: number, bad: (c: any) => boolean, suffix: string, message?: (c: any) => string): Violation[] {
   if (!pod) return NONE;
   const list = which === ALL_EPHEMERAL ? containersOf(pod, true) : which === ALL ? containersOf(pod) : mainContainersOf(pod);
   let out: Violation[] | undefined;
@@ -45,11 +105,10 @@ export function containerCheck(doc: PolicyDocument, which: number, bad: (c: any)
  * `containerCheck` for a rule about a Linux-only security field: not applicable to Windows pods, where the API
  * refuses the field and Pod Security exempts the pod.
  */
-export function linuxContainerCheck(doc: PolicyDocument, which: number, bad: (c: any) => boolean, suffix: string): Violation[] | undefined {
-  const pod = podOfDoc(doc);
+export function linuxContainerCheck(pod: PodRef | undefined, which: number, bad: (c: any) => boolean, suffix: string): Violation[] | undefined {
   if (!pod) return NONE;
   if (isWindowsPod(pod)) return undefined;
-  return containerCheck(doc, which, bad, suffix);
+  return containerCheck(pod, which, bad, suffix);
 }
 
 export const ERROR = Severity.ERROR;

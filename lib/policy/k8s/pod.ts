@@ -35,6 +35,8 @@ export interface PodRef {
   containers?: ContainerRef[];
   containersEph?: ContainerRef[];
   mains?: ContainerRef[];
+  /** Cached: the pod-local view of this pod and its rules' results (see `podClassOf`). */
+  cls?: PodClass;
 }
 
 const EMPTY = Object.freeze({}) as any;
@@ -104,7 +106,7 @@ export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
  * hidden class, so the rules' property reads stay monomorphic however the caches fill.
  */
 function podRef(spec: any, path: string, meta: any, metaPath: string, selector: any): PodRef {
-  return { spec, path, meta, metaPath, selector, labels: undefined, containers: undefined, containersEph: undefined, mains: undefined };
+  return { spec, path, meta, metaPath, selector, labels: undefined, containers: undefined, containersEph: undefined, mains: undefined, cls: undefined };
 }
 
 /** The pod spec of a pod-bearing object, or undefined. */
@@ -222,4 +224,72 @@ export function podLabels(pod: PodRef): { [k: string]: string } {
 /** The labels of an object's metadata as a string map. */
 export function labelsOf(meta: any): { [k: string]: string } {
   return obj(obj(meta).labels);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pod-local rules and their shared results.
+//
+// Most pod rules look only at what a pod runs and how (its containers, security contexts, volumes, host
+// namespaces, its template's annotations), and an output holds the same pod many times over: every service of
+// one kind, every copy of a sidecar. Such a rule is declared with `k8sPodRule` and checks a *view* of the pod
+// holding only those fields (POD_LOCAL_FIELDS and the template annotations). Within one check, pods whose views
+// serialize to the same JSON at the same path share one view, and each rule runs once per distinct view; the
+// other pods get the same result (the same violations at the same paths). The rule cannot read anything the
+// sharing does not account for: the view is all it is given.
+
+/** The pod spec fields a pod-local rule may read. */
+export const POD_LOCAL_FIELDS = [
+  'containers', 'initContainers', 'ephemeralContainers', 'securityContext', 'os', 'volumes',
+  'hostNetwork', 'hostPID', 'hostIPC', 'serviceAccount',
+];
+
+/** Pods with the same pod-local view in one check, and the results of the pod-local rules on it. */
+export interface PodClass {
+  /** The view the pod-local rules check: a PodRef whose spec holds only POD_LOCAL_FIELDS, and whose meta only the annotations. */
+  readonly view: PodRef;
+  /** Result of each pod-local rule (by its slot): the violations, or NOT_APPLICABLE. */
+  readonly results: any[];
+}
+
+const SEP = '\u0001';
+
+/**
+ * The class of `pod` (computed once per pod): shared with the other pods of the same check (`shared`, one map
+ * per check) whose pod-local view has the same JSON, or the pod's own when `shared` is undefined or the view
+ * holds something JSON does not tell apart (`null`, which also stands for NaN and Infinity; a value that does not
+ * serialize).
+ */
+export function podClassOf(pod: PodRef, shared: Map<string, PodClass> | undefined): PodClass {
+  let cls = pod.cls;
+  if (cls !== undefined) return cls;
+  const spec = pod.spec;
+  const local: any = {};
+  for (let i = 0; i < POD_LOCAL_FIELDS.length; i++) {
+    const f = POD_LOCAL_FIELDS[i];
+    const v = spec[f];
+    if (v !== undefined) local[f] = v;
+  }
+  const annotations = pod.meta.annotations;
+  const meta = annotations === undefined ? EMPTY : { annotations };
+  const view = podRef(local, pod.path, meta, pod.metaPath, undefined);
+  let key: string | undefined;
+  if (shared !== undefined) {
+    try {
+      key = pod.path + SEP + JSON.stringify(local) + (annotations === undefined ? '' : SEP + JSON.stringify(annotations));
+    } catch {
+      key = undefined;
+    }
+    if (key !== undefined && key.includes('null')) key = undefined;
+  }
+  if (key !== undefined) {
+    cls = shared!.get(key);
+    if (cls === undefined) {
+      cls = { view, results: [] };
+      shared!.set(key, cls);
+    }
+  } else {
+    cls = { view, results: [] };
+  }
+  pod.cls = cls;
+  return cls;
 }

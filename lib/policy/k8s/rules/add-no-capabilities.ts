@@ -1,8 +1,8 @@
-import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, containersOf, o, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-008 — docs/rules.md#ss-k8s-008 (add nothing, not even NET_BIND_SERVICE). */
-export const addNoCapabilities = k8sRule({
+export const addNoCapabilities = k8sPodRule({
   id: 'SS-K8S-008',
   title: 'Add no capabilities',
   catalog: ['K8S-SEC-08'],
@@ -26,8 +26,7 @@ export const addNoCapabilities = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     return containersOf(pod, true).filter(r => arr(o(sc(r.c).capabilities).add).length > 0)
       .map(r => ({ jsonPath: `${r.path}.securityContext.capabilities.add`, message: `Container adds capabilities ${arr(o(sc(r.c).capabilities).add).join(', ')}` }));
   },

@@ -1,11 +1,11 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { containersOf, o, POD_KINDS, sc } from '../pod';
 
 const PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 /** SS-K8S-017 — docs/rules.md#ss-k8s-017. */
-export const apparmorNotUnconfined = k8sRule({
+export const apparmorNotUnconfined = k8sPodRule({
   id: 'SS-K8S-017',
   title: 'AppArmor not unconfined',
   catalog: ['K8S-SEC-17'],
@@ -15,8 +15,7 @@ export const apparmorNotUnconfined = k8sRule({
   rationale: 'An unconfined AppArmor profile removes the runtime\'s default confinement of file, mount and network access.',
   sources: ['Trivy KSV-0002'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     const ok = (t: any) => t === undefined || t === 'RuntimeDefault' || t === 'Localhost';
     if (!ok(o(sc(pod.spec).appArmorProfile).type)) out.push({ jsonPath: `${pod.path}.securityContext.appArmorProfile.type` });

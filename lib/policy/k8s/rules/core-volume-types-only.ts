@@ -1,10 +1,10 @@
-import { ERROR, k8sRule } from '../define';
-import { arr, o, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, o, POD_KINDS } from '../pod';
 
 const ALLOWED = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
 
 /** SS-K8S-013 — docs/rules.md#ss-k8s-013. */
-export const coreVolumeTypesOnly = k8sRule({
+export const coreVolumeTypesOnly = k8sPodRule({
   id: 'SS-K8S-013',
   title: 'Only core volume types',
   catalog: ['K8S-SEC-13'],
@@ -14,8 +14,7 @@ export const coreVolumeTypesOnly = k8sRule({
   rationale: 'Volume types outside the restricted set (nfs, iscsi, cephfs, flexVolume, ...) are mounted by the node with the node\'s privileges and credentials.',
   sources: ['Trivy KSV-0028'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out = [];
     const vols = arr(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {

@@ -1,5 +1,5 @@
-import { k8sRule, WARNING } from '../define';
-import { containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { containersOf, isObj, o, POD_KINDS } from '../pod';
 
 function same(a: any, b: any): boolean {
   if (isObj(a.httpGet) && isObj(b.httpGet)) {
@@ -12,7 +12,7 @@ function same(a: any, b: any): boolean {
 }
 
 /** SS-K8S-035 — docs/rules.md#ss-k8s-035 (distinct endpoints). */
-export const distinctProbes = k8sRule({
+export const distinctProbes = k8sPodRule({
   id: 'SS-K8S-035',
   title: 'Readiness and liveness probes differ',
   catalog: ['K8S-PRB-03'],
@@ -21,8 +21,7 @@ export const distinctProbes = k8sRule({
   fix: 'point the probes at different endpoints (e.g. /readyz and /livez): a failing dependency must not restart the pod',
   rationale: 'With the same check for both, a slow dependency restarts healthy pods instead of only taking them out of the endpoints. It is availability tuning, so the finding is a warning.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     return containersOf(pod).filter(r => isObj(r.c.readinessProbe) && isObj(r.c.livenessProbe) && same(o(r.c.readinessProbe), o(r.c.livenessProbe)))
       .map(r => ({ jsonPath: `${r.path}.livenessProbe` }));
   },

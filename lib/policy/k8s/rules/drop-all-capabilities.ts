@@ -1,10 +1,10 @@
-import { ALL_EPHEMERAL, ERROR, k8sRule, linuxContainerCheck } from '../define';
+import { ALL_EPHEMERAL, ERROR, k8sPodRule, linuxContainerCheck } from '../define';
 import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => { const d = c.securityContext?.capabilities?.drop; return !(Array.isArray(d) && d.includes('ALL')); };
 
 /** SS-K8S-007 — docs/rules.md#ss-k8s-007. */
-export const dropAllCapabilities = k8sRule({
+export const dropAllCapabilities = k8sPodRule({
   id: 'SS-K8S-007',
   title: 'Drop ALL capabilities',
   catalog: ['K8S-SEC-07'],
@@ -28,5 +28,5 @@ export const dropAllCapabilities = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => linuxContainerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.capabilities.drop'),
+  podCheck: (pod) => linuxContainerCheck(pod, ALL_EPHEMERAL, bad, '.securityContext.capabilities.drop'),
 });

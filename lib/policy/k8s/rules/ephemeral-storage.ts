@@ -1,10 +1,10 @@
 import { Violation } from '../../rule';
-import { k8sRule, WARNING } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { containersOf, o, POD_KINDS } from '../pod';
 import { nonZeroQuantity } from '../quantity';
 
 /** SS-K8S-027 — docs/rules.md#ss-k8s-027. */
-export const ephemeralStorage = k8sRule({
+export const ephemeralStorage = k8sPodRule({
   id: 'SS-K8S-027',
   title: 'Ephemeral-storage request and limit',
   catalog: ['K8S-RES-05'],
@@ -13,8 +13,7 @@ export const ephemeralStorage = k8sRule({
   fix: 'set resources.requests and resources.limits for ephemeral-storage (e.g. 1Gi)',
   rationale: 'Logs and scratch files fill the node\'s disk; without a limit one pod can get its neighbours evicted for disk pressure.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     for (const r of containersOf(pod)) {
       const res = o(r.c.resources);

@@ -1,11 +1,11 @@
 import { Violation } from '../../rule';
-import { k8sRule, WARNING } from '../define';
-import { containersOf, isWindowsPod, podOfDoc, POD_KINDS, sc } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { containersOf, isWindowsPod, POD_KINDS, sc } from '../pod';
 
 const MIN = 10001;
 
 /** SS-K8S-005 — docs/rules.md#ss-k8s-005 (10001 or more at pod and container level). */
-export const highUidGid = k8sRule({
+export const highUidGid = k8sPodRule({
   id: 'SS-K8S-005',
   title: 'High user and group ids',
   catalog: ['K8S-SEC-05'],
@@ -15,8 +15,7 @@ export const highUidGid = k8sRule({
   rationale: 'An id of 10001 or more never collides with a user of the node (system accounts sit below 10000); set at container level it satisfies every scanner.',
   sources: ['Trivy KSV-0020, KSV-0021'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     if (isWindowsPod(pod)) return undefined; // the API refuses runAsUser and runAsGroup on Windows pods
     const psc = sc(pod.spec);
     const out: Violation[] = [];

@@ -1,5 +1,5 @@
-import { k8sRule, WARNING } from '../define';
-import { containersOf, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { containersOf, POD_KINDS } from '../pod';
 import { hasFixedTag } from './image-tag';
 
 // An exact release (1.4.2, v2.0.1-rc.1, 1.25.3-alpine) or a commit id (3f2a9c1, sha-3f2a9c1): tags teams do not move.
@@ -13,7 +13,7 @@ function tagOf(image: string): string | undefined {
 }
 
 /** SS-K8S-030 — docs/rules.md#ss-k8s-030. */
-export const imageDigest = k8sRule({
+export const imageDigest = k8sPodRule({
   id: 'SS-K8S-030',
   title: 'Image pinned by digest or an exact version',
   catalog: ['K8S-IMG-02'],
@@ -31,8 +31,7 @@ export const imageDigest = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     return containersOf(pod, true).filter(r => {
       const image = r.c.image;
       // no tag or latest is SS-K8S-029's finding (an error); a digest pins the content

@@ -1,4 +1,4 @@
-import { ALL, containerCheck, k8sRule, WARNING } from '../define';
+import { ALL, containerCheck, k8sPodRule, WARNING } from '../define';
 import { containersOf, podOf, POD_KINDS } from '../pod';
 import { hasFixedTag } from './image-tag';
 
@@ -6,7 +6,7 @@ import { hasFixedTag } from './image-tag';
 const bad = (c: any) => c.imagePullPolicy !== 'Always' && !(c.imagePullPolicy === undefined && typeof c.image === 'string' && !hasFixedTag(c.image));
 
 /** SS-K8S-031 — docs/rules.md#ss-k8s-031. */
-export const imagePullPolicyAlways = k8sRule({
+export const imagePullPolicyAlways = k8sPodRule({
   id: 'SS-K8S-031',
   title: 'Image pull policy Always',
   catalog: ['K8S-IMG-03'],
@@ -24,5 +24,5 @@ export const imagePullPolicyAlways = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => containerCheck(doc, ALL, bad, '.imagePullPolicy'),
+  podCheck: (pod) => containerCheck(pod, ALL, bad, '.imagePullPolicy'),
 });

@@ -1,5 +1,5 @@
-import { ERROR, k8sRule } from '../define';
-import { containersOf, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { containersOf, POD_KINDS } from '../pod';
 
 /** True when an image reference names a tag other than latest, or a digest. */
 export function hasFixedTag(image: any): boolean {
@@ -14,7 +14,7 @@ export function hasFixedTag(image: any): boolean {
 }
 
 /** SS-K8S-029 — docs/rules.md#ss-k8s-029. */
-export const imageTag = k8sRule({
+export const imageTag = k8sPodRule({
   id: 'SS-K8S-029',
   title: 'Image tag, not latest',
   catalog: ['K8S-IMG-01'],
@@ -24,8 +24,7 @@ export const imageTag = k8sRule({
   rationale: 'A missing or latest tag makes every roll-out pull whatever the tag points to that day: roll-outs and roll-backs are not repeatable.',
   sources: ['Trivy KSV-0013', 'EKS Best Practices: use immutable tags with ECR'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     return containersOf(pod, true).filter(r => !hasFixedTag(r.c.image))
       .map(r => ({ jsonPath: `${r.path}.image`, message: `Image ${JSON.stringify(r.c.image ?? null)} has no tag, or the tag is latest` }));
   },

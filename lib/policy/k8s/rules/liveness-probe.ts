@@ -1,4 +1,4 @@
-import { containerCheck, k8sRule, MAIN, WARNING } from '../define';
+import { containerCheck, k8sPodRule, MAIN, WARNING } from '../define';
 import { containersOf, isObj, podOf, SERVING_KINDS } from '../pod';
 
 // A container whose readiness check is a bare TCP connect (a proxy, a database) has no second signal to offer: a TCP
@@ -7,7 +7,7 @@ import { containersOf, isObj, podOf, SERVING_KINDS } from '../pod';
 const bad = (c: any) => !isObj(c.livenessProbe) && !(isObj(c.readinessProbe) && isObj(c.readinessProbe.tcpSocket));
 
 /** SS-K8S-034 — docs/rules.md#ss-k8s-034. */
-export const livenessProbe = k8sRule({
+export const livenessProbe = k8sPodRule({
   id: 'SS-K8S-034',
   title: 'Liveness probe',
   catalog: ['K8S-PRB-02'],
@@ -32,5 +32,5 @@ export const livenessProbe = k8sRule({
     },
   ],
   kinds: SERVING_KINDS,
-  check: (doc) => containerCheck(doc, MAIN, bad, '.livenessProbe'),
+  podCheck: (pod) => containerCheck(pod, MAIN, bad, '.livenessProbe'),
 });

@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-064 — docs/rules.md#ss-k8s-064. */
-export const noDuplicateEnv = k8sRule({
+export const noDuplicateEnv = k8sPodRule({
   id: 'SS-K8S-064',
   title: 'No duplicate environment variables',
   catalog: ['K8S-IDN-08'],
@@ -12,8 +12,7 @@ export const noDuplicateEnv = k8sRule({
   fix: 'keep one definition per variable name',
   rationale: 'When a name is defined twice the last value silently wins, which is rarely what the author meant.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     for (const r of containersOf(pod, true)) {
       const seen = new Set<string>();

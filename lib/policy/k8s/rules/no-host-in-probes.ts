@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { containersOf, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-019 — docs/rules.md#ss-k8s-019. */
-export const noHostInProbes = k8sRule({
+export const noHostInProbes = k8sPodRule({
   id: 'SS-K8S-019',
   title: 'No host field in probes or lifecycle hooks',
   catalog: ['K8S-SEC-19'],
@@ -12,8 +12,7 @@ export const noHostInProbes = k8sRule({
   fix: 'remove the host field; probes and hooks must target the pod itself',
   rationale: 'A probe or hook with a host makes the kubelet connect to another address from the node: a way to reach what the pod itself could not.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     for (const r of containersOf(pod, true)) {
       const handlers: [any, string][] = [

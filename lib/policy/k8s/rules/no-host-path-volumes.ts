@@ -1,8 +1,8 @@
-import { ERROR, k8sRule } from '../define';
-import { arr, o, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-011 — docs/rules.md#ss-k8s-011. */
-export const noHostPathVolumes = k8sRule({
+export const noHostPathVolumes = k8sPodRule({
   id: 'SS-K8S-011',
   title: 'No hostPath volumes',
   catalog: ['K8S-SEC-11'],
@@ -20,8 +20,7 @@ export const noHostPathVolumes = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out = [];
     const vols = arr(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {

@@ -1,8 +1,8 @@
-import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-012 — docs/rules.md#ss-k8s-012 (the key must be absent, even 0 fails). */
-export const noHostPort = k8sRule({
+export const noHostPort = k8sPodRule({
   id: 'SS-K8S-012',
   title: 'No hostPort',
   catalog: ['K8S-SEC-12'],
@@ -26,8 +26,7 @@ export const noHostPort = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out = [];
     for (const r of containersOf(pod, true)) {
       const ports = arr(r.c.ports);

@@ -1,10 +1,10 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 import { privateKeyValue, secretName } from '../secrets';
 
 /** SS-K8S-062 — docs/rules.md#ss-k8s-062. */
-export const noLiteralSecretsInEnv = k8sRule({
+export const noLiteralSecretsInEnv = k8sPodRule({
   id: 'SS-K8S-062',
   title: 'No literal secrets in env',
   catalog: ['K8S-IDN-06'],
@@ -13,8 +13,7 @@ export const noLiteralSecretsInEnv = k8sRule({
   fix: 'reference an existing Secret (mounted as a file) or an external secret store instead of a literal value',
   rationale: 'A secret written as a literal env value is in clear in the manifest, in git and in every copy of the YAML.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     for (const r of containersOf(pod, true)) {
       arr(r.c.env).forEach((e0, i) => {

@@ -1,10 +1,10 @@
-import { ALL_EPHEMERAL, ERROR, k8sRule, linuxContainerCheck } from '../define';
+import { ALL_EPHEMERAL, ERROR, k8sPodRule, linuxContainerCheck } from '../define';
 import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.allowPrivilegeEscalation !== false;
 
 /** SS-K8S-002 — docs/rules.md#ss-k8s-002. */
-export const noPrivilegeEscalation = k8sRule({
+export const noPrivilegeEscalation = k8sPodRule({
   id: 'SS-K8S-002',
   title: 'Privilege escalation explicitly disabled',
   catalog: ['K8S-SEC-02'],
@@ -22,5 +22,5 @@ export const noPrivilegeEscalation = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => linuxContainerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.allowPrivilegeEscalation'),
+  podCheck: (pod) => linuxContainerCheck(pod, ALL_EPHEMERAL, bad, '.securityContext.allowPrivilegeEscalation'),
 });

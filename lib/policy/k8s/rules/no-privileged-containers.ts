@@ -1,10 +1,10 @@
-import { ALL_EPHEMERAL, containerCheck, ERROR, k8sRule } from '../define';
+import { ALL_EPHEMERAL, containerCheck, ERROR, k8sPodRule } from '../define';
 import { POD_KINDS } from '../pod';
 
 const bad = (c: any) => c.securityContext?.privileged === true;
 
 /** SS-K8S-001 — docs/rules.md#ss-k8s-001. */
-export const noPrivilegedContainers = k8sRule({
+export const noPrivilegedContainers = k8sPodRule({
   id: 'SS-K8S-001',
   title: 'No privileged containers',
   catalog: ['K8S-SEC-01'],
@@ -14,5 +14,5 @@ export const noPrivilegedContainers = k8sRule({
   rationale: 'A privileged container has every capability and the host\'s devices: escaping it means owning the node.',
   sources: ['Trivy KSV-0017', 'CIS EKS 4.2.1', 'EKS Best Practices: restrict the containers that can run as privileged'],
   kinds: POD_KINDS,
-  check: (doc) => containerCheck(doc, ALL_EPHEMERAL, bad, '.securityContext.privileged'),
+  podCheck: (pod) => containerCheck(pod, ALL_EPHEMERAL, bad, '.securityContext.privileged'),
 });

@@ -1,8 +1,8 @@
-import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-021 — docs/rules.md#ss-k8s-021. */
-export const noPrivilegedPorts = k8sRule({
+export const noPrivilegedPorts = k8sPodRule({
   id: 'SS-K8S-021',
   title: 'No privileged ports',
   catalog: ['K8S-SEC-21'],
@@ -12,8 +12,7 @@ export const noPrivilegedPorts = k8sRule({
   rationale: 'A port below 1024 needs root or NET_BIND_SERVICE inside the container; listen on 1024 or more and map the port in the Service.',
   sources: ['Trivy KSV-0117'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out = [];
     for (const r of containersOf(pod)) {
       const ports = arr(r.c.ports);

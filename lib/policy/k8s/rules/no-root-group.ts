@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { arr, containersOf, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-006 — docs/rules.md#ss-k8s-006. */
-export const noRootGroup = k8sRule({
+export const noRootGroup = k8sPodRule({
   id: 'SS-K8S-006',
   title: 'No root group',
   catalog: ['K8S-SEC-06'],
@@ -13,8 +13,7 @@ export const noRootGroup = k8sRule({
   rationale: 'Group 0 owns many files on the node and in images; a process in it can read or change them even as a non-root user.',
   sources: ['Trivy KSV-0116', 'Pod Security Standards: non-root groups (optional)'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     if (psc.runAsGroup === 0) out.push({ jsonPath: `${pod.path}.securityContext.runAsGroup` });

@@ -1,8 +1,8 @@
-import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-022 — docs/rules.md#ss-k8s-022. */
-export const noSshPort = k8sRule({
+export const noSshPort = k8sPodRule({
   id: 'SS-K8S-022',
   title: 'No SSH port',
   catalog: ['K8S-SEC-22'],
@@ -11,8 +11,7 @@ export const noSshPort = k8sRule({
   fix: 'do not run SSH in containers; use kubectl exec or debug containers',
   rationale: 'An SSH daemon in a container is a second way in that bypasses the Kubernetes API\'s audit; use kubectl exec or debug containers.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out = [];
     for (const r of containersOf(pod)) {
       const ports = arr(r.c.ports);

@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-036 — docs/rules.md#ss-k8s-036. */
-export const probePortDeclared = k8sRule({
+export const probePortDeclared = k8sPodRule({
   id: 'SS-K8S-036',
   title: 'Probe port declared',
   catalog: ['K8S-PRB-04'],
@@ -12,8 +12,7 @@ export const probePortDeclared = k8sRule({
   fix: 'declare the port in the container ports (with a name) and probe it by that name',
   rationale: 'A probe on a port the container does not declare (or declares for UDP only, while probes use TCP) is usually a typo that fails the probe at run time; a declared, named port documents the contract. Kubernetes accepts undeclared ports, so the finding is a warning.',
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     for (const r of containersOf(pod)) {
       const numbers = new Set<number>();

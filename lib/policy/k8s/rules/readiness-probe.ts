@@ -1,10 +1,10 @@
-import { containerCheck, ERROR, k8sRule, MAIN } from '../define';
+import { containerCheck, ERROR, k8sPodRule, MAIN } from '../define';
 import { isObj, SERVING_KINDS } from '../pod';
 
 const bad = (c: any) => !isObj(c.readinessProbe);
 
 /** SS-K8S-033 — docs/rules.md#ss-k8s-033. */
-export const readinessProbe = k8sRule({
+export const readinessProbe = k8sPodRule({
   id: 'SS-K8S-033',
   title: 'Readiness probe',
   catalog: ['K8S-PRB-01'],
@@ -22,5 +22,5 @@ export const readinessProbe = k8sRule({
     },
   ],
   kinds: SERVING_KINDS,
-  check: (doc) => containerCheck(doc, MAIN, bad, '.readinessProbe'),
+  podCheck: (pod) => containerCheck(pod, MAIN, bad, '.readinessProbe'),
 });

@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { containersOf, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { containersOf, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-004 — docs/rules.md#ss-k8s-004. */
-export const runAsNonRoot = k8sRule({
+export const runAsNonRoot = k8sPodRule({
   id: 'SS-K8S-004',
   title: 'Run as non-root',
   catalog: ['K8S-SEC-04'],
@@ -13,8 +13,7 @@ export const runAsNonRoot = k8sRule({
   rationale: 'A process running as root in the container is root on the node as soon as it escapes; runAsNonRoot makes the kubelet refuse an image that would start as root.',
   sources: ['Trivy KSV-0012, KSV-0105', 'CIS EKS 4.2.6 (v1.4)', 'EKS Best Practices: do not run processes in containers as root'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     if (psc.runAsUser === 0) out.push({ jsonPath: `${pod.path}.securityContext.runAsUser`, message: 'Pod runs as user 0 (root)' });

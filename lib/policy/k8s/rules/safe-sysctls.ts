@@ -1,5 +1,5 @@
-import { ERROR, k8sRule } from '../define';
-import { arr, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { arr, o, POD_KINDS, sc } from '../pod';
 
 // The Pod Security Admission safe set (policy/check_sysctls.go) as of Kubernetes 1.37: namespaced sysctls isolated
 // from other pods. The kubelet and PSA accept the later entries only from the version named.
@@ -13,7 +13,7 @@ const SAFE = new Set([
 ]);
 
 /** SS-K8S-015 — docs/rules.md#ss-k8s-015. */
-export const safeSysctls = k8sRule({
+export const safeSysctls = k8sPodRule({
   id: 'SS-K8S-015',
   title: 'Safe sysctls only',
   catalog: ['K8S-SEC-15'],
@@ -31,8 +31,7 @@ export const safeSysctls = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out = [];
     const list = arr(sc(pod.spec).sysctls);
     for (let i = 0; i < list.length; i++) {

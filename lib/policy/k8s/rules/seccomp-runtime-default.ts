@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { containersOf, isWindowsPod, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { containersOf, isWindowsPod, o, POD_KINDS, sc } from '../pod';
 
 /** SS-K8S-009 — docs/rules.md#ss-k8s-009 (RuntimeDefault; Localhost is not accepted). */
-export const seccompRuntimeDefault = k8sRule({
+export const seccompRuntimeDefault = k8sPodRule({
   id: 'SS-K8S-009',
   title: 'Seccomp profile RuntimeDefault',
   catalog: ['K8S-SEC-09'],
@@ -27,8 +27,7 @@ export const seccompRuntimeDefault = k8sRule({
     },
   ],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     if (isWindowsPod(pod)) return undefined; // no seccomp on Windows: the API refuses the field there
     const podType = o(sc(pod.spec).seccompProfile).type;
     const out: Violation[] = [];

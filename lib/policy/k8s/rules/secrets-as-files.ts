@@ -1,9 +1,9 @@
 import { Violation } from '../../rule';
-import { k8sRule, WARNING } from '../define';
-import { arr, containersOf, isObj, o, podOfDoc, POD_KINDS } from '../pod';
+import { k8sPodRule, WARNING } from '../define';
+import { arr, containersOf, isObj, o, POD_KINDS } from '../pod';
 
 /** SS-K8S-061 — docs/rules.md#ss-k8s-061. */
-export const secretsAsFiles = k8sRule({
+export const secretsAsFiles = k8sPodRule({
   id: 'SS-K8S-061',
   title: 'Secrets as files, not environment variables',
   catalog: ['K8S-IDN-05'],
@@ -13,8 +13,7 @@ export const secretsAsFiles = k8sRule({
   rationale: 'Environment variables leak into crash dumps, child processes and logs, and do not change when the Secret rotates; a mounted file does.',
   sources: ['CIS EKS 4.4.1', 'EKS Best Practices: use volume mounts instead of environment variables'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     for (const r of containersOf(pod)) {
       arr(r.c.env).forEach((e, i) => {

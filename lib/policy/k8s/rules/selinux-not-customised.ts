@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { containersOf, o, podOfDoc, POD_KINDS, sc } from '../pod';
+import { ERROR, k8sPodRule } from '../define';
+import { containersOf, o, POD_KINDS, sc } from '../pod';
 
 const TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
 
@@ -12,7 +12,7 @@ function checkOpts(opts: any, base: string, out: Violation[]) {
 }
 
 /** SS-K8S-016 — docs/rules.md#ss-k8s-016. */
-export const selinuxNotCustomised = k8sRule({
+export const selinuxNotCustomised = k8sPodRule({
   id: 'SS-K8S-016',
   title: 'SELinux options not customised',
   catalog: ['K8S-SEC-16'],
@@ -22,8 +22,7 @@ export const selinuxNotCustomised = k8sRule({
   rationale: 'A custom SELinux user, role or type can lift the confinement the container type (container_t) gives.',
   sources: ['Trivy KSV-0025'],
   kinds: POD_KINDS,
-  check: (doc) => {
-    const pod = podOfDoc(doc)!;
+  podCheck: (pod) => {
     const out: Violation[] = [];
     checkOpts(sc(pod.spec).seLinuxOptions, `${pod.path}.securityContext`, out);
     for (const r of containersOf(pod, true)) checkOpts(sc(r.c).seLinuxOptions, `${r.path}.securityContext`, out);

@@ -1,6 +1,6 @@
-import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
-import { arr, containersOf, o, podOfDoc, POD_KINDS } from '../pod';
+import { PolicyDocument, Violation } from '../../rule';
+import { ERROR, k8sRule, NONE, podLocalCheck } from '../define';
+import { arr, containersOf, o, POD_KINDS } from '../pod';
 
 const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
@@ -8,6 +8,39 @@ const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 export function validPortName(n: string): boolean {
   return n.length <= 15 && IANA.test(n);
 }
+
+/** A Service's target ports: numbers in range or valid names. */
+function servicePorts(doc: PolicyDocument): Violation[] {
+  const ports = arr(o(doc.manifest.spec).ports);
+  let out: Violation[] | undefined;
+  for (let i = 0; i < ports.length; i++) {
+    const t = o(ports[i]).targetPort;
+    if (t === undefined) continue;
+    const ok = typeof t === 'number' ? Number.isInteger(t) && t >= 1 && t <= 65535
+      : typeof t === 'string' ? (/^\d+$/.test(t) ? Number(t) >= 1 && Number(t) <= 65535 : validPortName(t)) : false;
+    if (!ok) (out ??= []).push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${JSON.stringify(t)} is not a valid port name or number` });
+  }
+  return out ?? NONE;
+}
+
+/** A pod's container port names: valid, and once per container (pod-local). */
+const podPorts = podLocalCheck((pod) => {
+  const out: Violation[] = [];
+  for (const r of containersOf(pod)) {
+    const seen = new Set<string>();
+    arr(r.c.ports).forEach((p0, i) => {
+      const n = o(p0).name;
+      if (n === undefined) return;
+      if (typeof n !== 'string' || !validPortName(n)) {
+        out.push({ jsonPath: `${r.path}.ports[${i}].name`, message: `Port name ${JSON.stringify(n)} is not a valid IANA service name` });
+      } else if (seen.has(n)) {
+        out.push({ jsonPath: `${r.path}.ports[${i}].name`, message: `Port name ${n} is used twice in the container` });
+      }
+      if (typeof n === 'string') seen.add(n);
+    });
+  }
+  return out;
+});
 
 /** SS-K8S-053 — docs/rules.md#ss-k8s-053. */
 export const validPorts = k8sRule({
@@ -19,32 +52,5 @@ export const validPorts = k8sRule({
   fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name or 1..65535',
   rationale: 'Invalid or duplicate port names and out-of-range target ports are refused by the API or route traffic nowhere.',
   kinds: [...POD_KINDS, 'Service'],
-  check: (doc) => {
-    const out: Violation[] = [];
-    if (doc.kind === 'Service') {
-      arr(o(doc.manifest.spec).ports).forEach((p0, i) => {
-        const t = o(p0).targetPort;
-        if (t === undefined) return;
-        const ok = typeof t === 'number' ? Number.isInteger(t) && t >= 1 && t <= 65535
-          : typeof t === 'string' ? (/^\d+$/.test(t) ? Number(t) >= 1 && Number(t) <= 65535 : validPortName(t)) : false;
-        if (!ok) out.push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${JSON.stringify(t)} is not a valid port name or number` });
-      });
-      return out;
-    }
-    const pod = podOfDoc(doc)!;
-    for (const r of containersOf(pod)) {
-      const seen = new Set<string>();
-      arr(r.c.ports).forEach((p0, i) => {
-        const n = o(p0).name;
-        if (n === undefined) return;
-        if (typeof n !== 'string' || !validPortName(n)) {
-          out.push({ jsonPath: `${r.path}.ports[${i}].name`, message: `Port name ${JSON.stringify(n)} is not a valid IANA service name` });
-        } else if (seen.has(n)) {
-          out.push({ jsonPath: `${r.path}.ports[${i}].name`, message: `Port name ${n} is used twice in the container` });
-        }
-        if (typeof n === 'string') seen.add(n);
-      });
-    }
-    return out;
-  },
+  check: (doc, index) => (doc.kind === 'Service' ? servicePorts(doc) : podPorts(doc, index)),
 });
