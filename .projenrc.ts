@@ -55,8 +55,10 @@ const project = new cdk.JsiiProject({
     'cdk8s-cli@2.207.60',
     // `npx cdktf synth` in the examples with a cdktf.json (pure JavaScript, no binary downloaded at install).
     'cdktf-cli@0.21.0',
-    // Kubernetes 1.30 object types generated from the official OpenAPI spec: test/util/schema.ts builds strict
-    // JSON schemas of the built-in kinds from them, so schema tests run on a clone without ../shared/schemas.
+    // Kubernetes 1.30 object types generated from the official OpenAPI spec: lib/k8s types the manifests it builds
+    // with them (`import type` only: erased at compile time, never in the emitted .d.ts, so users do not install it),
+    // and test/util/schema.ts builds strict JSON schemas of the built-in kinds from them, so schema tests run on a
+    // clone without ../shared/schemas.
     'kubernetes-types@1.30.0',
     'yaml@2.9.1',
   ],

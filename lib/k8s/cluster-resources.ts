@@ -1,5 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
+import type * as metav1 from 'kubernetes-types/meta/v1';
+import type * as networkingv1 from 'kubernetes-types/networking/v1';
+import type * as storagev1 from 'kubernetes-types/storage/v1';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { RecommendedLabels } from '../core/labels';
@@ -76,14 +80,14 @@ export class ClusterResources extends Chart {
         metadata: {
           name: sc.name,
           labels: { ...labels },
-          ...(sc.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}),
+          ...(sc.isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } satisfies metav1.ObjectMeta : {}),
         },
         provisioner: sc.provisioner,
         parameters: { ...sc.parameters },
         reclaimPolicy: sc.reclaimPolicy,
         volumeBindingMode: sc.volumeBindingMode,
         allowVolumeExpansion: sc.allowVolumeExpansion,
-      } as any);
+      } satisfies storagev1.StorageClass);
     }
     for (const ic of props.cluster.ingressClasses ?? []) {
       Names.dnsSubdomain(this, 'cluster.ingressClasses.name', ic.name);
@@ -93,10 +97,10 @@ export class ClusterResources extends Chart {
         metadata: {
           name: ic.name,
           labels: { ...labels },
-          ...(ic.isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } : {}),
+          ...(ic.isDefault ? { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } } satisfies metav1.ObjectMeta : {}),
         },
         spec: { controller: ic.controller },
-      });
+      } satisfies networkingv1.IngressClass);
     }
   }
 
@@ -136,9 +140,9 @@ export class ClusterResources extends Chart {
           [`${PSA}/audit`]: PodSecurityLevel.RESTRICTED,
           [`${PSA}/audit-version`]: version,
         },
-        ...(enforce !== PodSecurityLevel.RESTRICTED ? { annotations: { 'shipshape.io/pod-security-reason': options.reason!.trim() } } : {}),
+        ...(enforce !== PodSecurityLevel.RESTRICTED ? { annotations: { 'shipshape.io/pod-security-reason': options.reason!.trim() } } satisfies metav1.ObjectMeta : {}),
       },
-    });
+    } satisfies corev1.Namespace);
     this.namespaces.set(name, ns);
     return ns;
   }

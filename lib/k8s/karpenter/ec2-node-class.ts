@@ -1,9 +1,37 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { fail } from '../../core/errors';
 import { KarpenterNodeClassProfile } from '../../core/karpenter-profile';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
+
+/** An EBS volume of an EC2NodeClass block device mapping. */
+interface Ec2NodeClassEbs {
+  volumeSize?: string;
+  volumeType?: string;
+  encrypted?: boolean;
+  kmsKeyID?: string;
+  deleteOnTermination?: boolean;
+}
+
+/** A Karpenter EC2NodeClass (karpenter.k8s.aws/v1; a custom resource), the fields shipshape writes, after the CRD schema. */
+interface KarpenterEc2NodeClass {
+  apiVersion: 'karpenter.k8s.aws/v1';
+  kind: 'EC2NodeClass';
+  metadata?: metav1.ObjectMeta;
+  spec: {
+    role?: string;
+    instanceProfile?: string;
+    amiSelectorTerms: Array<{ alias?: string }>;
+    subnetSelectorTerms: Array<{ tags?: { [key: string]: string } }>;
+    securityGroupSelectorTerms: Array<{ tags?: { [key: string]: string } }>;
+    metadataOptions?: { httpEndpoint?: string; httpProtocolIPv6?: string; httpPutResponseHopLimit?: number; httpTokens?: string };
+    blockDeviceMappings?: Array<{ deviceName?: string; ebs?: Ec2NodeClassEbs }>;
+    detailedMonitoring?: boolean;
+    tags?: { [key: string]: string };
+  };
+}
 
 /**
  * Properties of an `Ec2NodeClass`.
@@ -43,9 +71,9 @@ export class Ec2NodeClass extends Construct {
       volumeSize: size,
       volumeType: 'gp3',
       encrypted: true,
-      ...(nc.volumeKmsKeyId ? { kmsKeyID: nc.volumeKmsKeyId } : {}),
+      ...(nc.volumeKmsKeyId ? { kmsKeyID: nc.volumeKmsKeyId } satisfies Ec2NodeClassEbs : {}),
       deleteOnTermination: true,
-    });
+    } satisfies Ec2NodeClassEbs);
     const volumes = bottlerocket
       ? [{ deviceName: '/dev/xvda', ebs: ebs('4Gi') }, { deviceName: '/dev/xvdb', ebs: ebs(`${nc.volumeSizeGiB}Gi`) }]
       : [{ deviceName: '/dev/xvda', ebs: ebs(`${nc.volumeSizeGiB}Gi`) }];
@@ -57,7 +85,7 @@ export class Ec2NodeClass extends Construct {
         labels: RecommendedLabels.of({ name: 'karpenter', instance: this.name, component: 'node-class' }),
       },
       spec: {
-        ...(nc.roleName !== undefined ? { role: nc.roleName } : { instanceProfile: nc.instanceProfileName }),
+        ...(nc.roleName !== undefined ? { role: nc.roleName } satisfies Partial<KarpenterEc2NodeClass['spec']> : { instanceProfile: nc.instanceProfileName } satisfies Partial<KarpenterEc2NodeClass['spec']>),
         amiSelectorTerms: [{ alias: nc.amiAlias }],
         subnetSelectorTerms: [{ tags: { ...nc.subnetSelectorTags } }],
         securityGroupSelectorTerms: [{ tags: { ...nc.securityGroupSelectorTags } }],
@@ -71,6 +99,6 @@ export class Ec2NodeClass extends Construct {
         detailedMonitoring: true,
         tags: { ...nc.tags },
       },
-    });
+    } satisfies KarpenterEc2NodeClass);
   }
 }

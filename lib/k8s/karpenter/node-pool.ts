@@ -1,9 +1,37 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { fail } from '../../core/errors';
 import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
+
+/** A Karpenter NodePool (karpenter.sh/v1; a custom resource), the fields shipshape writes, after the CRD schema. */
+interface KarpenterNodePool {
+  apiVersion: 'karpenter.sh/v1';
+  kind: 'NodePool';
+  metadata?: metav1.ObjectMeta;
+  spec: {
+    template: {
+      metadata?: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } };
+      spec: {
+        nodeClassRef: { group: string; kind: string; name: string };
+        requirements: corev1.NodeSelectorRequirement[];
+        taints?: corev1.Taint[];
+        expireAfter?: string;
+        terminationGracePeriod?: string;
+      };
+    };
+    limits?: { [resource: string]: string };
+    disruption?: {
+      consolidationPolicy?: string;
+      consolidateAfter: string;
+      budgets?: Array<{ nodes: string; reasons?: string[]; schedule?: string; duration?: string }>;
+    };
+    weight?: number;
+  };
+}
 
 /**
  * Properties of a Karpenter `NodePool`.
@@ -33,7 +61,7 @@ export class NodePool extends Construct {
     if (!p.disruptionBudgets || p.disruptionBudgets.length === 0) {
       fail(this, 'pool.disruptionBudgets', p.disruptionBudgets, 'must list at least one budget', "use [{ nodes: '10%' }]");
     }
-    const requirements: any[] = [
+    const requirements: corev1.NodeSelectorRequirement[] = [
       { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...p.capacityTypes] },
       { key: 'kubernetes.io/arch', operator: 'In', values: [...p.architectures] },
       { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
@@ -51,7 +79,7 @@ export class NodePool extends Construct {
       }
     }
     requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: [...p.zones] });
-    const taints = p.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect }));
+    const taints = p.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } satisfies Partial<corev1.Taint> : {}), effect: t.effect } satisfies corev1.Taint));
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: 'karpenter.sh/v1',
       kind: 'NodePool',
@@ -65,9 +93,9 @@ export class NodePool extends Construct {
           spec: {
             nodeClassRef: { group: p.nodeClassGroup, kind: p.nodeClassKind, name: p.nodeClassName },
             requirements,
-            ...(taints.length > 0 ? { taints } : {}),
+            ...(taints.length > 0 ? { taints } satisfies Partial<KarpenterNodePool['spec']['template']['spec']> : {}),
             expireAfter: p.expireAfter,
-            ...(p.terminationGracePeriod !== undefined ? { terminationGracePeriod: p.terminationGracePeriod } : {}),
+            ...(p.terminationGracePeriod !== undefined ? { terminationGracePeriod: p.terminationGracePeriod } satisfies Partial<KarpenterNodePool['spec']['template']['spec']> : {}),
           },
         },
         limits: { cpu: String(p.cpuLimit), memory: `${p.memoryLimitGiB}Gi` },
@@ -78,10 +106,10 @@ export class NodePool extends Construct {
             nodes: b.nodes,
             ...(b.reasons ? { reasons: [...b.reasons] } : {}),
             ...(b.schedule !== undefined ? { schedule: b.schedule, duration: b.duration } : {}),
-          })),
+          } satisfies NonNullable<NonNullable<KarpenterNodePool['spec']['disruption']>['budgets']>[number])),
         },
-        ...(p.weight !== undefined ? { weight: p.weight } : {}),
+        ...(p.weight !== undefined ? { weight: p.weight } satisfies Partial<KarpenterNodePool['spec']> : {}),
       },
-    });
+    } satisfies KarpenterNodePool);
   }
 }

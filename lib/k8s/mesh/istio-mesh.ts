@@ -1,10 +1,64 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { CircuitBreakerOptions, IMesh, Mesh, MeshEnrolOptions } from './mesh';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { NetworkPeer } from '../networking/network-peer';
 import { Workload } from '../workloads/workload';
+
+// Istio's custom resources (security.istio.io/v1, networking.istio.io/v1): not among the built-in Kubernetes types,
+// so the fields shipshape writes are declared here, after the CRD schemas.
+
+/** PeerAuthentication `spec`. */
+interface IstioPeerAuthenticationSpec {
+  selector?: metav1.LabelSelector;
+  mtls?: { mode?: string };
+  portLevelMtls?: { [port: string]: { mode?: string } };
+}
+
+/** An AuthorizationPolicy rule. */
+interface IstioAuthorizationRule {
+  from?: Array<{ source?: { principals?: string[]; notPrincipals?: string[]; namespaces?: string[]; ipBlocks?: string[] } }>;
+  to?: Array<{ operation?: { ports?: string[] } }>;
+}
+
+/** AuthorizationPolicy `spec`. */
+interface IstioAuthorizationPolicySpec {
+  selector?: metav1.LabelSelector;
+  action?: string;
+  rules?: IstioAuthorizationRule[];
+}
+
+/** DestinationRule `spec`. */
+interface IstioDestinationRuleSpec {
+  host: string;
+  trafficPolicy?: {
+    tls?: { mode?: string };
+    connectionPool?: {
+      tcp?: { maxConnections?: number; connectTimeout?: string };
+      http?: { http1MaxPendingRequests?: number; maxRetries?: number };
+    };
+    outlierDetection?: { consecutive5xxErrors?: number; interval?: string; baseEjectionTime?: string; maxEjectionPercent?: number };
+  };
+}
+
+/** A VirtualService HTTP route. */
+interface IstioHttpRoute {
+  name?: string;
+  match?: Array<{ method?: { regex?: string } }>;
+  route?: Array<{ destination: { host: string; port?: { number?: number } } }>;
+  timeout?: string;
+  retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
+}
+
+/** An Istio object: the group/version, the kind and its spec. */
+interface IstioObject<V extends string, K extends string, S> {
+  apiVersion: V;
+  kind: K;
+  metadata?: metav1.ObjectMeta;
+  spec: S;
+}
 
 /**
  * How Istio learns which pods get a proxy.
@@ -107,22 +161,22 @@ export class IstioMesh extends Construct implements IMesh {
     workload.allowTo(NetworkPeer.pods(this.props.controlPlaneNamespace ?? 'istio-system', { app: 'istiod' }, { ports: [15012] }));
 
     const scope = new Construct(workload, 'Istio');
-    const meta = (name: string) => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
-    const selector = { matchLabels: { ...workload.selectorLabels } };
+    const meta = (name: string): metav1.ObjectMeta => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
+    const selector: metav1.LabelSelector = { matchLabels: { ...workload.selectorLabels } };
 
     new ApiObject(scope, 'PeerAuthentication', {
       apiVersion: 'security.istio.io/v1',
       kind: 'PeerAuthentication',
       metadata: meta(workload.name),
       spec: Lazy.any({ produce: () => IstioMesh.peerAuthentication(workload, selector) }),
-    });
+    } satisfies IstioObject<'security.istio.io/v1', 'PeerAuthentication', unknown>);
 
     new ApiObject(scope, 'AuthorizationPolicy', {
       apiVersion: 'security.istio.io/v1',
       kind: 'AuthorizationPolicy',
       metadata: meta(workload.name),
-      spec: Lazy.any({ produce: () => ({ selector, action: 'ALLOW', rules: this.rules(workload) }) }),
-    });
+      spec: Lazy.any({ produce: () => ({ selector, action: 'ALLOW', rules: this.rules(workload) } satisfies IstioAuthorizationPolicySpec) }),
+    } satisfies IstioObject<'security.istio.io/v1', 'AuthorizationPolicy', unknown>);
     workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections) });
 
     const web = workload as any;
@@ -148,14 +202,14 @@ export class IstioMesh extends Construct implements IMesh {
           },
         },
       },
-    });
-    const route = [{ destination: { host, port: { number: web.servicePort } } }];
+    } satisfies IstioObject<'networking.istio.io/v1', 'DestinationRule', IstioDestinationRuleSpec>);
+    const route: IstioHttpRoute['route'] = [{ destination: { host, port: { number: web.servicePort } } }];
     const timeout = Mesh._duration(traffic.timeoutMs);
     const retryOn = 'connect-failure,refused-stream,unavailable,cancelled,5xx';
     const retries = traffic.attempts > 0
       ? { attempts: traffic.attempts, perTryTimeout: Mesh._duration(traffic.perTryMs), retryOn }
       : { attempts: 0 };
-    const http = traffic.nonIdempotent || traffic.attempts === 0
+    const http: IstioHttpRoute[] = traffic.nonIdempotent || traffic.attempts === 0
       ? [{ name: 'default', route, timeout, retries }]
       : [
         { name: 'idempotent', match: [{ method: { regex: `^(${Mesh._IDEMPOTENT_METHODS.join('|')})$` } }], route, timeout, retries },
@@ -167,30 +221,30 @@ export class IstioMesh extends Construct implements IMesh {
       kind: 'VirtualService',
       metadata: meta(workload.name),
       spec: { hosts: [host], http },
-    });
+    } satisfies IstioObject<'networking.istio.io/v1', 'VirtualService', { hosts?: string[]; http?: IstioHttpRoute[] }>);
   }
 
   /** STRICT mTLS, PERMISSIVE on the ports a plaintext caller reaches. */
-  private static peerAuthentication(workload: Workload, selector: any): any {
+  private static peerAuthentication(workload: Workload, selector: metav1.LabelSelector): IstioPeerAuthenticationSpec {
     const plaintext = Mesh._plaintextPorts(workload);
-    const portLevelMtls: any = {};
+    const portLevelMtls: NonNullable<IstioPeerAuthenticationSpec['portLevelMtls']> = {};
     for (const p of plaintext) portLevelMtls[String(p)] = { mode: 'PERMISSIVE' };
-    return { selector, mtls: { mode: 'STRICT' }, ...(plaintext.length ? { portLevelMtls } : {}) };
+    return { selector, mtls: { mode: 'STRICT' }, ...(plaintext.length ? { portLevelMtls } satisfies IstioPeerAuthenticationSpec : {}) };
   }
 
-  private rules(workload: Workload): any[] {
+  private rules(workload: Workload): IstioAuthorizationRule[] {
     const own = workload.containerPorts;
     return workload.ingressConnections.flatMap(c => {
       const cfg = c.peer.toNetworkPeer();
       const ports = c.ports.length ? c.ports : own;
-      const to = ports.length ? { to: [{ operation: { ports: ports.map(String) } }] } : {};
+      const to = ports.length ? { to: [{ operation: { ports: ports.map(String) } }] } satisfies IstioAuthorizationRule : {};
       if (Workload.isWorkload(c.peer)) {
         const peer = c.peer as Workload;
         const sa = (peer as any).serviceAccountName ?? peer.name;
         return [{ from: [{ source: { principals: [`${this.trustDomain}/ns/${peer.namespace}/sa/${sa}`] } }], ...to }];
       }
       if (cfg.cidr) return [{ from: [{ source: { ipBlocks: [cfg.cidr] } }], ...to }];
-      const rules: any[] = [{ from: [{ source: { namespaces: [cfg.namespace ?? workload.namespace] } }], ...to }];
+      const rules: IstioAuthorizationRule[] = [{ from: [{ source: { namespaces: [cfg.namespace ?? workload.namespace] } }], ...to }];
       // a plaintext caller carries no principal: admit requests without one, on its ports only (PERMISSIVE there)
       if (cfg.plaintext) rules.push({ from: [{ source: { notPrincipals: ['*'] } }], ...to });
       return rules;

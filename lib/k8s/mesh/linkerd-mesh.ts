@@ -1,10 +1,42 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { IMesh, Mesh, MeshEnrolOptions } from './mesh';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { NetworkPeer } from '../networking/network-peer';
 import { Workload } from '../workloads/workload';
+
+// Linkerd's custom resources (policy.linkerd.io): not among the built-in Kubernetes types, so the fields shipshape
+// writes are declared here, after the CRD schemas.
+
+/** A reference to another object (`targetRef`, `requiredAuthenticationRefs[]`, `identityRefs[]`, `parentRefs[]`). */
+interface LinkerdRef {
+  group?: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+}
+
+/** A Linkerd HTTPRoute rule (policy.linkerd.io/v1beta3 `spec.rules[]`). */
+interface LinkerdHttpRouteRule {
+  matches?: Array<{ path?: { type?: string; value?: string }; method?: string }>;
+  timeouts?: { request?: string };
+}
+
+/** MeshTLSAuthentication `spec`. */
+interface LinkerdMeshTlsAuthenticationSpec {
+  identityRefs?: LinkerdRef[];
+}
+
+/** A Linkerd object: the group/version, the kind and its spec. */
+interface LinkerdObject<V extends string, K extends string, S> {
+  apiVersion: V;
+  kind: K;
+  metadata?: metav1.ObjectMeta;
+  spec: S;
+}
 
 /**
  * The protocol Linkerd expects on a workload's port.
@@ -90,8 +122,8 @@ export class LinkerdMesh extends Construct implements IMesh {
     });
     if (typeof web.servicePort !== 'number') return;
     const scope = new Construct(workload, 'Linkerd');
-    const meta = (name: string, annotations?: { [k: string]: string }) => ({
-      name, namespace: workload.namespace, labels: { ...workload.labels }, ...(annotations ? { annotations } : {}),
+    const meta = (name: string, annotations?: { [k: string]: string }): metav1.ObjectMeta => ({
+      name, namespace: workload.namespace, labels: { ...workload.labels }, ...(annotations ? { annotations } satisfies metav1.ObjectMeta : {}),
     });
 
     new ApiObject(scope, 'Server', {
@@ -105,13 +137,15 @@ export class LinkerdMesh extends Construct implements IMesh {
         // a caller outside the mesh reaching this port has no identity to authorize: admit in-cluster plaintext
         accessPolicy: Lazy.any({ produce: () => (Mesh._plaintextPorts(workload).includes(web.port) ? 'cluster-unauthenticated' : 'deny') }),
       },
-    });
+    } satisfies LinkerdObject<'policy.linkerd.io/v1beta3', 'Server', {
+      podSelector?: metav1.LabelSelector; port: number | string; proxyProtocol?: string; accessPolicy?: string;
+    }>);
     new ApiObject(scope, 'MeshTLSAuthentication', {
       apiVersion: 'policy.linkerd.io/v1alpha1',
       kind: 'MeshTLSAuthentication',
       metadata: meta(workload.name),
       spec: Lazy.any({ produce: () => this.authentication(workload) }),
-    });
+    } satisfies LinkerdObject<'policy.linkerd.io/v1alpha1', 'MeshTLSAuthentication', unknown>);
     new ApiObject(scope, 'AuthorizationPolicy', {
       apiVersion: 'policy.linkerd.io/v1alpha1',
       kind: 'AuthorizationPolicy',
@@ -120,16 +154,16 @@ export class LinkerdMesh extends Construct implements IMesh {
         targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: workload.name },
         requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: workload.name }],
       },
-    });
+    } satisfies LinkerdObject<'policy.linkerd.io/v1alpha1', 'AuthorizationPolicy', { targetRef: LinkerdRef; requiredAuthenticationRefs: LinkerdRef[] }>);
 
-    const parentRefs = [{ group: 'core', kind: 'Service', name: workload.name, port: web.servicePort }];
+    const parentRefs: LinkerdRef[] = [{ group: 'core', kind: 'Service', name: workload.name, port: web.servicePort }];
     const timeout = Mesh._duration(traffic.timeoutMs);
     const retryAnnotations = traffic.attempts > 0 ? {
       'retry.linkerd.io/http': '5xx',
       'retry.linkerd.io/limit': String(traffic.attempts),
       'retry.linkerd.io/timeout': Mesh._duration(traffic.perTryMs),
     } : undefined;
-    const catchAll = { path: { type: 'PathPrefix', value: '/' } };
+    const catchAll = { path: { type: 'PathPrefix', value: '/' } } satisfies NonNullable<LinkerdHttpRouteRule['matches']>[number];
     if (retryAnnotations && !traffic.nonIdempotent) {
       new ApiObject(scope, 'RetryRoute', {
         apiVersion: 'policy.linkerd.io/v1beta3',
@@ -137,20 +171,20 @@ export class LinkerdMesh extends Construct implements IMesh {
         metadata: meta(`${workload.name}-idempotent`.slice(0, 63), retryAnnotations),
         spec: {
           parentRefs,
-          rules: [{ matches: Mesh._IDEMPOTENT_METHODS.map(method => ({ ...catchAll, method })), timeouts: { request: timeout } }],
+          rules: [{ matches: Mesh._IDEMPOTENT_METHODS.map(method => ({ ...catchAll, method } satisfies NonNullable<LinkerdHttpRouteRule['matches']>[number])), timeouts: { request: timeout } }],
         },
-      });
+      } satisfies LinkerdObject<'policy.linkerd.io/v1beta3', 'HTTPRoute', { parentRefs?: LinkerdRef[]; rules?: LinkerdHttpRouteRule[] }>);
     }
     new ApiObject(scope, 'HTTPRoute', {
       apiVersion: 'policy.linkerd.io/v1beta3',
       kind: 'HTTPRoute',
       metadata: meta(workload.name, traffic.nonIdempotent ? retryAnnotations : undefined),
       spec: { parentRefs, rules: [{ matches: [catchAll], timeouts: { request: timeout } }] },
-    });
+    } satisfies LinkerdObject<'policy.linkerd.io/v1beta3', 'HTTPRoute', { parentRefs?: LinkerdRef[]; rules?: LinkerdHttpRouteRule[] }>);
   }
 
-  private authentication(workload: Workload): any {
-    const refs: any[] = [];
+  private authentication(workload: Workload): LinkerdMeshTlsAuthenticationSpec {
+    const refs: LinkerdRef[] = [];
     const seen = new Set<string>();
     const own = [(workload as any).port as number];
     for (const c of workload.ingressConnections) {
@@ -159,8 +193,8 @@ export class LinkerdMesh extends Construct implements IMesh {
       if (cfg.cidr) continue;
       const peer = c.peer as Workload;
       const ref = Workload.isWorkload(c.peer)
-        ? { kind: 'ServiceAccount', name: (peer as any).serviceAccountName ?? peer.name, namespace: peer.namespace }
-        : { kind: 'Namespace', name: cfg.namespace ?? workload.namespace };
+        ? { kind: 'ServiceAccount', name: (peer as any).serviceAccountName ?? peer.name, namespace: peer.namespace } satisfies LinkerdRef
+        : { kind: 'Namespace', name: cfg.namespace ?? workload.namespace } satisfies LinkerdRef;
       const key = JSON.stringify(ref);
       if (!seen.has(key)) {
         seen.add(key);

@@ -1,5 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as metav1 from 'kubernetes-types/meta/v1';
+import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import { TrafficChecks } from './hostnames';
 import { INetworkPeer, NetworkPeer } from './network-peer';
 import { fail } from '../../core/errors';
@@ -7,6 +9,19 @@ import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
 import type { IWebService } from '../workloads/web-service';
+
+/** A cert-manager Certificate (cert-manager.io/v1; a custom resource), the fields shipshape writes. */
+interface Certificate {
+  apiVersion: 'cert-manager.io/v1';
+  kind: 'Certificate';
+  metadata?: metav1.ObjectMeta;
+  spec: {
+    secretName: string;
+    dnsNames?: string[];
+    issuerRef: { name: string; kind?: string; group?: string };
+    privateKey?: { algorithm?: string; size?: number; rotationPolicy?: string };
+  };
+}
 
 /**
  * How an Ingress path is matched.
@@ -321,13 +336,13 @@ export class HttpIngress extends Construct {
           metadata: { name: this.name, namespace: this.namespace },
           spec: Lazy.any({
             produce: () => ({
-              secretName,
+              secretName: secretName!, // always set for cert-manager TLS (given, or <name>-tls)
               dnsNames: this.hosts(),
               issuerRef: { name: cm.issuer, kind, group: 'cert-manager.io' },
               privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-            }),
+            } satisfies Certificate['spec']),
           }),
-        });
+        } satisfies Certificate);
       } else {
         annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
       }
@@ -367,7 +382,7 @@ export class HttpIngress extends Construct {
         ...(Object.keys(annotations).length ? { annotations } : {}),
       },
       spec: Lazy.any({ produce: () => this.renderSpec(secretName) }),
-    });
+    } satisfies networkingv1.Ingress);
 
     (props.rules ?? []).forEach((r, i) => {
       if (!r.paths || r.paths.length === 0) fail(this, `rules[${i}].paths`, [], 'must hold at least one path', 'add { backend: service }');
@@ -407,7 +422,7 @@ export class HttpIngress extends Construct {
     }
   }
 
-  private renderSpec(secretName: string | undefined): any {
+  private renderSpec(secretName: string | undefined): networkingv1.IngressSpec {
     const rules = this.hosts().map(host => ({
       host,
       http: {
@@ -415,12 +430,12 @@ export class HttpIngress extends Construct {
           path: r.path,
           pathType: r.pathType,
           backend: { service: { name: r.backend.name, port: { number: r.servicePort } } },
-        })),
+        } satisfies networkingv1.HTTPIngressPath)),
       },
-    }));
-    const spec: any = { ingressClassName: this.ingressClassName, rules };
+    } satisfies networkingv1.IngressRule));
+    const spec: networkingv1.IngressSpec = { ingressClassName: this.ingressClassName, rules };
     if (this.tls) {
-      spec.tls = [{ hosts: this.hosts(), ...(secretName ? { secretName } : {}) }];
+      spec.tls = [{ hosts: this.hosts(), ...(secretName ? { secretName } satisfies networkingv1.IngressTLS : {}) }];
     }
     return spec;
   }

@@ -1,10 +1,37 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { TrafficChecks } from './hostnames';
 import { INetworkPeer, NetworkPeer } from './network-peer';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import type { IWebService } from '../workloads/web-service';
+
+/** A Gateway API HTTPRoute match (gateway.networking.k8s.io/v1 `spec.rules[].matches[]`), the fields shipshape writes. */
+interface HttpRouteMatchManifest {
+  path?: { type?: string; value?: string };
+  headers?: Array<{ type?: string; name: string; value: string }>;
+  method?: string;
+}
+
+/** A Gateway API HTTPRoute rule (`spec.rules[]`), the fields shipshape writes. */
+interface HttpRouteRuleManifest {
+  matches?: HttpRouteMatchManifest[];
+  backendRefs?: Array<{ group?: string; kind?: string; name: string; namespace?: string; port?: number; weight?: number }>;
+  timeouts?: { request?: string; backendRequest?: string };
+}
+
+/** A Gateway API HTTPRoute (gateway.networking.k8s.io/v1; a custom resource), the fields shipshape writes. */
+interface HttpRouteManifest {
+  apiVersion: 'gateway.networking.k8s.io/v1';
+  kind: 'HTTPRoute';
+  metadata?: metav1.ObjectMeta;
+  spec: {
+    parentRefs?: Array<{ group?: string; kind?: string; name: string; namespace?: string; sectionName?: string; port?: number }>;
+    hostnames?: string[];
+    rules?: HttpRouteRuleManifest[];
+  };
+}
 
 /**
  * The Gateway a route attaches to.
@@ -176,7 +203,7 @@ export class HttpRoute extends Construct {
   /** The peer admitted to each backend. */
   public readonly gatewayPeer: INetworkPeer;
 
-  private readonly rules: any[] = [];
+  private readonly rules: HttpRouteRuleManifest[] = [];
   private readonly matchKeys = new Map<string, number>();
   private readonly admitted = new Set<string>();
 
@@ -201,7 +228,7 @@ export class HttpRoute extends Construct {
     if (hostnames.length > 16) fail(this, 'hostnames', hostnames.length, 'must hold at most 16 hostnames (Gateway API limit)', 'split the route');
     this.gatewayPeer = props.gatewayPeer ?? NetworkPeer.pods(gwNamespace, { 'gateway.networking.k8s.io/gateway-name': props.gateway.name });
 
-    const parentRef: any = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.name };
+    const parentRef: NonNullable<HttpRouteManifest['spec']['parentRefs']>[number] = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.name };
     if (props.gateway.namespace) parentRef.namespace = gwNamespace;
     if (props.gateway.sectionName) parentRef.sectionName = props.gateway.sectionName;
 
@@ -216,11 +243,11 @@ export class HttpRoute extends Construct {
       spec: Lazy.any({
         produce: () => ({
           parentRefs: [parentRef],
-          ...(hostnames.length ? { hostnames } : {}),
+          ...(hostnames.length ? { hostnames } satisfies HttpRouteManifest['spec'] : {}),
           rules: this.rules,
-        }),
+        } satisfies HttpRouteManifest['spec']),
       }),
-    });
+    } satisfies HttpRouteManifest);
     (props.rules ?? []).forEach((r, i) => this.add(`rules[${i}]`, r));
     this.node.addValidation({ validate: () => this.rules.length ? [] : [`${this.node.path}: rules ([]) must hold at least one rule; add rules or call addRule`] });
   }
@@ -260,25 +287,25 @@ export class HttpRoute extends Construct {
         const svc = b.service as any;
         if (typeof svc.allowFrom === 'function') svc.allowFrom(this.gatewayPeer, [targetPort]);
       }
-      return { group: '', kind: 'Service', name: b.service.name, port: servicePort, weight };
+      return { group: '', kind: 'Service', name: b.service.name, port: servicePort, weight } satisfies NonNullable<HttpRouteRuleManifest['backendRefs']>[number];
     });
     if (total === 0) fail(this, `${prop}.backends`, rule.backends.map(b => b.weight ?? 1), 'have weights summing to 0, so every request would fail', 'give at least one backend a positive weight');
-    const timeouts: any = {};
+    const timeouts: NonNullable<HttpRouteRuleManifest['timeouts']> = {};
     if (rule.timeout) timeouts.request = HttpRoute._duration(this, `${prop}.timeout`, rule.timeout);
     if (rule.backendTimeout) timeouts.backendRequest = HttpRoute._duration(this, `${prop}.backendTimeout`, rule.backendTimeout);
     if (rule.timeout && rule.backendTimeout && rule.backendTimeout.toMilliseconds() > rule.timeout.toMilliseconds()) {
       fail(this, `${prop}.backendTimeout`, timeouts.backendRequest, `must be at most timeout (${timeouts.request})`, 'lower backendTimeout or raise timeout');
     }
-    this.rules.push({ matches, backendRefs, ...(Object.keys(timeouts).length ? { timeouts } : {}) });
+    this.rules.push({ matches, backendRefs, ...(Object.keys(timeouts).length ? { timeouts } satisfies HttpRouteRuleManifest : {}) });
   }
 
-  private match(prop: string, m: HttpRouteMatch): any {
+  private match(prop: string, m: HttpRouteMatch): HttpRouteMatchManifest {
     const path = m.path ?? '/';
     const type = m.pathType ?? HttpRoutePathType.PATH_PREFIX;
     if (type !== HttpRoutePathType.REGULAR_EXPRESSION && !path.startsWith('/')) {
       fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
     }
-    const out: any = { path: { type, value: path } };
+    const out: HttpRouteMatchManifest = { path: { type, value: path } };
     const headers = Object.entries(m.headers ?? {});
     for (const [name] of headers) {
       if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/.test(name)) {

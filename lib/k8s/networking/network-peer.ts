@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import { at, fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
 
@@ -205,9 +206,9 @@ export function isConstruct(x: any): x is IConstruct {
  */
 export function renderPeer(cfg: NetworkPeerConfig, ownNamespace: string): any {
   if (cfg.cidr) {
-    return { ipBlock: { cidr: cfg.cidr, ...(cfg.except && cfg.except.length ? { except: [...cfg.except] } : {}) } };
+    return { ipBlock: { cidr: cfg.cidr, ...(cfg.except && cfg.except.length ? { except: [...cfg.except] } satisfies Partial<networkingv1.IPBlock> : {}) } } satisfies networkingv1.NetworkPolicyPeer;
   }
-  const peer: any = {};
+  const peer: networkingv1.NetworkPolicyPeer = {};
   if (cfg.podLabels) peer.podSelector = { matchLabels: { ...cfg.podLabels } };
   if (cfg.namespace !== undefined) {
     if (cfg.namespace !== ownNamespace || !cfg.podLabels) {

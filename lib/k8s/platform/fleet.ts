@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { AddOnPack, AddOnTarget } from './add-on-pack';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
 import { TeamNamespace, TeamNamespaceOptions } from './team-namespace';
@@ -180,6 +181,52 @@ export interface FleetProps {
   readonly diagrams?: boolean;
 }
 
+// Argo CD's custom resources (argoproj.io/v1alpha1): not among the built-in Kubernetes types, so the fields shipshape
+// writes are declared here, after the CRD schemas.
+
+/** Where an Application's manifests come from: a folder of the Git repository, or a Helm chart. */
+interface ArgoSource {
+  repoURL: string;
+  targetRevision?: string;
+  path?: string;
+  directory?: { recurse?: boolean };
+  chart?: string;
+  helm?: { releaseName?: string; parameters?: Array<{ name?: string; value?: string }> };
+}
+
+/** A cluster (by server URL or Argo CD name) and namespace. */
+interface ArgoDestination {
+  server?: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** Application `spec`. */
+interface ArgoApplicationSpec {
+  project: string;
+  source?: ArgoSource;
+  destination: ArgoDestination;
+  syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean }; syncOptions?: string[] };
+}
+
+/** AppProject `spec`. */
+interface ArgoAppProjectSpec {
+  description?: string;
+  sourceRepos?: string[];
+  destinations?: ArgoDestination[];
+  clusterResourceWhitelist?: Array<{ group: string; kind: string }>;
+  namespaceResourceBlacklist?: Array<{ group: string; kind: string }>;
+  orphanedResources?: { warn?: boolean };
+}
+
+/** An Argo CD object. */
+interface ArgoObject<K extends string, S> {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: K;
+  metadata?: metav1.ObjectMeta;
+  spec: S;
+}
+
 const FLEET = Symbol.for('shipshape.Fleet');
 const ARGO = 'argoproj.io/v1alpha1';
 const PLATFORM = 'platform';
@@ -316,25 +363,25 @@ export class Fleet {
 
     const repoURL = git.repoUrl;
     const targetRevision = git.targetRevision ?? 'HEAD';
-    const destination = (c: FleetCluster, namespace?: string) => ({
-      ...(c.argoCdServer ? { server: c.argoCdServer } : { name: c.argoCdName ?? c.name }),
-      ...(namespace ? { namespace } : {}),
+    const destination = (c: FleetCluster, namespace?: string): ArgoDestination => ({
+      ...(c.argoCdServer ? { server: c.argoCdServer } satisfies ArgoDestination : { name: c.argoCdName ?? c.name } satisfies ArgoDestination),
+      ...(namespace ? { namespace } satisfies ArgoDestination : {}),
     });
-    const syncPolicy = (env: FleetEnvironment, options: string[]) => {
+    const syncPolicy = (env: FleetEnvironment, options: string[]): ArgoApplicationSpec['syncPolicy'] => {
       const s = env.sync ?? {};
       return {
-        ...(s.automated ? { automated: { prune: s.prune ?? false, selfHeal: s.selfHeal ?? false } } : {}),
+        ...(s.automated ? { automated: { prune: s.prune ?? false, selfHeal: s.selfHeal ?? false } } satisfies ArgoApplicationSpec['syncPolicy'] : {}),
         syncOptions: options,
       };
     };
-    const application = (name: string, labels: { [k: string]: string }, wave: string, spec: any) => {
+    const application = (name: string, labels: { [k: string]: string }, wave: string, spec: ArgoApplicationSpec) => {
       Names.dnsSubdomain(at(this.where), `applications.${name}`, name);
       const obj = new ApiObject(appsChart, name, {
         apiVersion: ARGO,
         kind: 'Application',
         metadata: { name, labels: { ...fleetLabels, ...labels }, annotations: { [SYNC_WAVE]: wave } },
         spec,
-      });
+      } satisfies ArgoObject<'Application', ArgoApplicationSpec>);
       this.applications[name] = obj;
       return obj;
     };
@@ -409,13 +456,13 @@ export class Fleet {
 
     // projects
     const allDestinations = (namespace: string, clusters: FleetCluster[]) => clusters.map(c => destination(c, namespace));
-    const project = (name: string, labels: { [k: string]: string }, spec: any) => {
+    const project = (name: string, labels: { [k: string]: string }, spec: ArgoAppProjectSpec) => {
       this.projects[name] = new ApiObject(projectsChart, name, {
         apiVersion: ARGO,
         kind: 'AppProject',
         metadata: { name, labels: { ...fleetLabels, ...labels } },
         spec,
-      });
+      } satisfies ArgoObject<'AppProject', ArgoAppProjectSpec>);
     };
     project(`${fleet.name}-${PLATFORM}`, {}, {
       description: `Platform folders of fleet ${fleet.name}: cluster classes, team namespaces and their guard rails`,
@@ -558,14 +605,14 @@ export class Fleet {
 }
 
 /** An Argo CD Helm source for a release: OCI registries without their scheme (Argo CD's spelling). */
-function helmSource(r: HelmReleaseProfile): any {
+function helmSource(r: HelmReleaseProfile): ArgoSource {
   const oci = r.repository.startsWith('oci://');
   const parameters = Object.keys(r.values).sort().map(name => ({ name, value: r.values[name] }));
   return {
     repoURL: oci ? r.repository.slice('oci://'.length) : r.repository,
     chart: r.chart,
     targetRevision: r.version,
-    helm: { releaseName: r.releaseName, ...(parameters.length ? { parameters } : {}) },
+    helm: { releaseName: r.releaseName, ...(parameters.length ? { parameters } satisfies ArgoSource['helm'] : {}) },
   };
 }
 

@@ -5,6 +5,7 @@
 //   within [min, max] and request no more than its limit;
 // - the namespace's pods at their most (HPA maximum or replicas, plus the Deployment's roll-out surge) must fit the
 //   quota's requests, limits, pods, claims and storage.
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 
 /** A quota with its quantities parsed. */
@@ -66,7 +67,7 @@ export function showMemory(bytes: number): string {
   return MemoryQuantity.parse(String(Math.ceil(bytes))).toString();
 }
 
-function podTemplate(m: any): { spec: any; field: string } | undefined {
+function podTemplate(m: any): { spec: corev1.PodSpec; field: string } | undefined {
   switch (m?.kind) {
     case 'Pod': return m.spec ? { spec: m.spec, field: 'spec' } : undefined;
     case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.spec ? { spec: m.spec.jobTemplate.spec.template.spec, field: 'spec.jobTemplate.spec.template.spec' } : undefined;
@@ -107,8 +108,9 @@ function mostPods(m: any, hpaMax: Map<string, number>): { pods: number; why: str
 }
 
 /** A pod's quota usage (containers and native sidecars, or the largest init container) and its containers' problems. */
-function podUsage(pod: any, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsPath: string): Usage {
-  const containerUsage = (c: any, i: number, list: string): Usage => {
+function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsPath: string): Usage {
+  // objects of the app (any cdk8s object, typed or not): read defensively, every field may be missing
+  const containerUsage = (c: corev1.Container | undefined, i: number, list: string): Usage => {
     const req = c?.resources?.requests ?? {};
     const lim = c?.resources?.limits ?? {};
     const cpuLimit = cpuOf(lim.cpu) ?? limits.defaultCpuLimit.millicores;
@@ -138,10 +140,10 @@ function podUsage(pod: any, limits: ResolvedLimits, where: string, field: string
   const add = (a: Usage, b: Usage) => {
     a.cpu += b.cpu; a.mem += b.mem; a.cpuLimit += b.cpuLimit; a.memLimit += b.memLimit;
   };
-  (pod.containers ?? []).forEach((c: any, i: number) => add(sum, containerUsage(c, i, 'containers')));
+  (pod.containers ?? []).forEach((c: corev1.Container, i: number) => add(sum, containerUsage(c, i, 'containers')));
   const sidecars: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
   const init: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
-  (pod.initContainers ?? []).forEach((c: any, i: number) => {
+  (pod.initContainers ?? []).forEach((c: corev1.Container, i: number) => {
     const u = containerUsage(c, i, 'initContainers');
     if (c?.restartPolicy === 'Always') {
       add(sidecars, u);

@@ -1,5 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
+import type * as metav1 from 'kubernetes-types/meta/v1';
+import type * as networkingv1 from 'kubernetes-types/networking/v1';
+import type * as rbacv1 from 'kubernetes-types/rbac/v1';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
 import { quotaProblems, ResolvedLimits, ResolvedQuota } from './quota-fit';
 import { fail } from '../../core/errors';
@@ -270,7 +274,7 @@ export class TeamNamespace extends Construct {
       this.node.addMetadata('shipshape:info', `Pod Security labels of namespace ${this.namespace} use version "latest" because the app knows no cluster; give k8s.App its cluster to pin them`);
     }
     const labels = { [TEAM_LABEL]: this.team, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
-    const meta = (name: string) => ({ name, namespace: this.namespace, labels: { ...labels } });
+    const meta = (name: string): metav1.ObjectMeta => ({ name, namespace: this.namespace, labels: { ...labels } });
 
     this.namespaceObject = new ApiObject(this, 'Namespace', {
       apiVersion: 'v1',
@@ -289,7 +293,7 @@ export class TeamNamespace extends Construct {
         // namespaces first: everything else of the team lands in it
         annotations: { [SYNC_WAVE]: '-1' },
       },
-    });
+    } satisfies corev1.Namespace);
 
     const q = this.resolvedQuota;
     this.resourceQuota = new ApiObject(this, 'ResourceQuota', {
@@ -309,7 +313,7 @@ export class TeamNamespace extends Construct {
           'services.nodeports': '0',
         },
       },
-    });
+    } satisfies corev1.ResourceQuota);
 
     const l = this.resolvedLimits;
     this.limitRange = new ApiObject(this, 'LimitRange', {
@@ -325,14 +329,14 @@ export class TeamNamespace extends Construct {
           min: { cpu: l.minCpu.toString(), memory: l.minMemory.toString() },
         }],
       },
-    });
+    } satisfies corev1.LimitRange);
 
     this.defaultDenyPolicy = new ApiObject(this, 'DefaultDeny', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(`${this.team}-default-deny`),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    });
+    } satisfies networkingv1.NetworkPolicy);
     this.dnsPolicy = new ApiObject(this, 'AllowDns', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -345,21 +349,21 @@ export class TeamNamespace extends Construct {
           ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
         }],
       },
-    });
+    } satisfies networkingv1.NetworkPolicy);
 
     this.role = new ApiObject(this, 'Role', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: meta(`${this.team}-${this.permissions}`),
       rules: TeamNamespace.rules(this.permissions),
-    } as any);
+    } satisfies rbacv1.Role);
     this.roleBinding = new ApiObject(this, 'RoleBinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: meta(`${this.team}-${this.permissions}`),
       subjects: [{ kind: 'Group', name: this.group, apiGroup: 'rbac.authorization.k8s.io' }],
       roleRef: { kind: 'Role', name: `${this.team}-${this.permissions}`, apiGroup: 'rbac.authorization.k8s.io' },
-    } as any);
+    } satisfies rbacv1.RoleBinding);
     if (props.clusterView) {
       this.clusterViewBinding = new ApiObject(this, 'ClusterViewBinding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -367,7 +371,7 @@ export class TeamNamespace extends Construct {
         metadata: { name: `team-${this.team}-view`, labels: { ...labels } },
         subjects: [{ kind: 'Group', name: this.group, apiGroup: 'rbac.authorization.k8s.io' }],
         roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' },
-      } as any);
+      } satisfies rbacv1.ClusterRoleBinding);
     }
 
     this.node.addValidation({ validate: () => this.fitProblems() });
@@ -465,8 +469,8 @@ export class TeamNamespace extends Construct {
   }
 
   /** The Role rules of a permission level (never Secrets, exec, attach, RBAC, quotas' or policies' writes). */
-  private static rules(level: TeamPermissions): any[] {
-    const rules: any[] = [
+  private static rules(level: TeamPermissions): rbacv1.PolicyRule[] {
+    const rules: rbacv1.PolicyRule[] = [
       { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'serviceaccounts', 'persistentvolumeclaims', 'events', 'resourcequotas', 'limitranges'], verbs: READ },
       { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets', 'daemonsets'], verbs: READ },
       { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },

@@ -1,4 +1,6 @@
 import { ApiObject } from 'cdk8s';
+import type * as metav1 from 'kubernetes-types/meta/v1';
+import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import { fail } from '../../core/errors';
 import { selectorMatches } from '../../policy/k8s/selectors';
 import type { App, IOutputFile } from '../app';
@@ -53,30 +55,30 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function isEmptySelector(s: any): boolean {
+function isEmptySelector(s: metav1.LabelSelector | undefined): boolean {
   return !s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0);
 }
 
 
 /** `k=v, k2 In (a, b)`, or `*` for an empty selector. */
-function showSelector(s: any): string {
+function showSelector(s: metav1.LabelSelector | undefined): string {
   const parts = [
     ...Object.entries(s?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
-    ...(s?.matchExpressions ?? []).map((e: any) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`),
+    ...(s?.matchExpressions ?? []).map((e: metav1.LabelSelectorRequirement) => `${e.key} ${e.operator}${e.values ? ` (${e.values.join(', ')})` : ''}`),
   ];
   return parts.length ? parts.join(', ') : '*';
 }
 
-function showPorts(ports: any[] | undefined): string {
+function showPorts(ports: networkingv1.NetworkPolicyPort[] | undefined): string {
   if (!ports || ports.length === 0) return 'any port';
   return ports.map(p => `${p.protocol ?? 'TCP'} ${p.port ?? 'any'}${p.endPort ? `-${p.endPort}` : ''}`).sort().join(', ');
 }
 
 /** The namespace a namespaceSelector names exactly (`kubernetes.io/metadata.name`), if that is all it says. */
-function namedNamespace(s: any): string | undefined {
+function namedNamespace(s: metav1.LabelSelector | undefined): string | undefined {
   const ml = s?.matchLabels ?? {};
   const keys = Object.keys(ml);
-  if (keys.length === 1 && keys[0] === 'kubernetes.io/metadata.name' && (s.matchExpressions ?? []).length === 0) return ml[keys[0]];
+  if (keys.length === 1 && keys[0] === 'kubernetes.io/metadata.name' && (s!.matchExpressions ?? []).length === 0) return ml[keys[0]];
   return undefined;
 }
 
@@ -184,11 +186,11 @@ export class TopologyDiagram implements IOutputFile {
       .filter(m => POD_KINDS.includes(m?.kind) && typeof m.metadata?.name === 'string')
       .map(m => ({ key: `${m.kind} ${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, namespace: m.metadata.namespace ?? 'default', labels: podLabelsOf(m) }));
 
-    const podsIn = (ns: string, sel: any, fallback: string): string[] => {
+    const podsIn = (ns: string, sel: metav1.LabelSelector | undefined, fallback: string): string[] => {
       const found = groups.filter(g => g.namespace === ns && selectorMatches(sel ?? {}, g.labels)).map(g => g.key);
       return found.length ? found : [fallback];
     };
-    const peerKeys = (peer: any, ns: string): string[] => {
+    const peerKeys = (peer: networkingv1.NetworkPolicyPeer | undefined, ns: string): string[] => {
       if (peer === undefined) return ['anywhere'];
       if (peer.ipBlock) return [`CIDR ${peer.ipBlock.cidr}${peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`];
       if (peer.namespaceSelector) {
@@ -215,17 +217,17 @@ export class TopologyDiagram implements IOutputFile {
       }
     };
     const namespaceWide: string[] = [];
-    for (const np of manifests.filter(m => m?.kind === 'NetworkPolicy')) {
+    for (const np of manifests.filter(m => m?.kind === 'NetworkPolicy') as networkingv1.NetworkPolicy[]) {
       const ns = np.metadata?.namespace ?? 'default';
       const name = `NetworkPolicy ${ns}/${np.metadata?.name}`;
-      const spec = np.spec ?? {};
+      const spec: Partial<networkingv1.NetworkPolicySpec> = np.spec ?? {};
       const types: string[] = spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
       const rulesText = (dir: 'ingress' | 'egress') => {
         if (!types.includes(dir === 'ingress' ? 'Ingress' : 'Egress')) return undefined;
-        const rules: any[] = spec[dir] ?? [];
+        const rules: Array<networkingv1.NetworkPolicyIngressRule & networkingv1.NetworkPolicyEgressRule> = spec[dir] ?? [];
         if (rules.length === 0) return `${dir}: nothing allowed`;
         return `${dir}: ${rules.map(r => {
-          const peers: any[] = (dir === 'ingress' ? r.from : r.to) ?? [];
+          const peers: networkingv1.NetworkPolicyPeer[] = (dir === 'ingress' ? r.from : r.to) ?? [];
           const who = peers.length ? peers.flatMap(p => peerKeys(p, ns)).join(', ') : 'anywhere';
           return `${dir === 'ingress' ? 'from' : 'to'} ${who} (${showPorts(r.ports)})`;
         }).join('; ')}`;
@@ -237,13 +239,13 @@ export class TopologyDiagram implements IOutputFile {
       const subjects = podsIn(ns, spec.podSelector, `pods ${showSelector(spec.podSelector)} in ${ns}`);
       if (types.includes('Ingress')) {
         for (const rule of spec.ingress ?? []) {
-          const from: any[] = rule.from?.length ? rule.from : [undefined];
+          const from: Array<networkingv1.NetworkPolicyPeer | undefined> = rule.from?.length ? rule.from : [undefined];
           for (const peer of from) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(p, s, showPorts(rule.ports), `ingress of ${name}`);
         }
       }
       if (types.includes('Egress')) {
         for (const rule of spec.egress ?? []) {
-          const to: any[] = rule.to?.length ? rule.to : [undefined];
+          const to: Array<networkingv1.NetworkPolicyPeer | undefined> = rule.to?.length ? rule.to : [undefined];
           for (const peer of to) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(s, p, showPorts(rule.ports), `egress of ${name}`);
         }
       }

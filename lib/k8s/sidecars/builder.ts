@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { SidecarOptions, SidecarResources } from './sidecar';
 import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
@@ -67,15 +68,15 @@ export class SidecarContainers {
         fail(scope, `${spec.prop}.env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which anyone who can read the manifest could read (rule SS-K8S-062)`,
           'store it in a Secret and have the container read it from a mounted file');
       }
-      return { name, value };
+      return { name, value } satisfies corev1.EnvVar;
     });
-    const c: any = {
+    const c: corev1.Container = {
       name: spec.name,
       image: image.toString(),
       imagePullPolicy: 'Always',
       command: spec.command ? [...spec.command] : undefined,
       args: spec.args ? [...spec.args] : undefined,
-      ports: ports.length ? ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
+      ports: ports.length ? ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' } satisfies corev1.ContainerPort)) : undefined,
       env: env.length ? env : undefined,
       resources: SidecarContainers.resources(scope, `${spec.prop}.resources`, o.resources ?? {}),
       readinessProbe: spec.readiness?._render(scope, `${spec.prop}.readiness`, main?.port, main?.name, declared, false),
@@ -92,7 +93,7 @@ export class SidecarContainers {
       },
       volumeMounts: spec.mounts && spec.mounts.length ? spec.mounts : undefined,
     };
-    for (const k of Object.keys(c)) if (c[k] === undefined) delete c[k];
+    for (const k of Object.keys(c) as Array<Exclude<keyof corev1.Container, 'name'>>) if (c[k] === undefined) delete c[k];
     return c;
   }
 
@@ -110,13 +111,13 @@ export class SidecarContainers {
     return {
       requests: { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() },
       limits: { 'cpu': cpuLimit.toString(), 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() },
-    };
+    } satisfies corev1.ResourceRequirements;
   }
 
   /** A writable /tmp for a sidecar: the volume and its mount. */
   public static tmp(containerName: string): { volume: any; mount: any } {
     const name = `${containerName}-tmp`.slice(0, 63);
-    return { volume: { name, emptyDir: { sizeLimit: '64Mi' } }, mount: { name, mountPath: '/tmp' } };
+    return { volume: { name, emptyDir: { sizeLimit: '64Mi' } } satisfies corev1.Volume, mount: { name, mountPath: '/tmp' } satisfies corev1.VolumeMount };
   }
 
   /** The construct scope for objects a sidecar creates next to the workload. */

@@ -1,3 +1,4 @@
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarResources } from './sidecar';
 import { fail } from '../../core/errors';
@@ -126,7 +127,7 @@ export class InitTask {
     const o = this.options;
     SidecarContainers.name(workload, `${prop}.name`, this.name);
     const tmp = SidecarContainers.tmp(this.name);
-    const mounts: any[] = [tmp.mount];
+    const mounts: corev1.VolumeMount[] = [tmp.mount];
     out.volumes.push(tmp.volume);
     let image: string;
     let command: string[] | undefined;
@@ -154,9 +155,9 @@ export class InitTask {
       if (this.kind === 'render') {
         const path = SidecarContainers.path(workload, `${prop}.outputPath`, (o as RenderConfigOptions).outputPath);
         const vol = `${this.name}-out`.slice(0, 63);
-        out.volumes.push({ name: vol, emptyDir: { sizeLimit: '16Mi' } });
+        out.volumes.push({ name: vol, emptyDir: { sizeLimit: '16Mi' } } satisfies corev1.Volume);
         mounts.push({ name: vol, mountPath: path });
-        out.appMounts.push({ name: vol, mountPath: path, readOnly: true });
+        out.appMounts.push({ name: vol, mountPath: path, readOnly: true } satisfies corev1.VolumeMount);
       }
     }
     out.containers.push(SidecarContainers.build(workload, {

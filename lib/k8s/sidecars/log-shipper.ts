@@ -1,3 +1,4 @@
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 import { Names } from '../../core/names';
@@ -89,8 +90,8 @@ export class LogShipper implements ISidecar {
     const port = SidecarContainers.port(workload, `${prop}.monitoringPort`, p.monitoringPort ?? 2020);
     const logVolume = `${this.name}-logs`.slice(0, 63);
     const tmp = SidecarContainers.tmp(this.name);
-    const mounts: any[] = [{ name: logVolume, mountPath: this.logDirectory, readOnly: true }, tmp.mount];
-    const volumes: any[] = [{ name: logVolume, emptyDir: { sizeLimit: p.logVolumeSize ?? '256Mi' } }, tmp.volume];
+    const mounts: corev1.VolumeMount[] = [{ name: logVolume, mountPath: this.logDirectory, readOnly: true }, tmp.mount];
+    const volumes: corev1.Volume[] = [{ name: logVolume, emptyDir: { sizeLimit: p.logVolumeSize ?? '256Mi' } }, tmp.volume];
     if (p.configMapName) {
       Names.dnsSubdomain(workload, `${prop}.configMapName`, p.configMapName);
       const cfg = `${this.name}-config`.slice(0, 63);
@@ -110,7 +111,7 @@ export class LogShipper implements ISidecar {
     return {
       containers: [container],
       volumes,
-      appVolumeMounts: [{ name: logVolume, mountPath: this.logDirectory }],
+      appVolumeMounts: [{ name: logVolume, mountPath: this.logDirectory } satisfies corev1.VolumeMount],
       egress: p.destination ? [{ peer: p.destination, ports: [...(p.destinationPorts ?? p.destination.toNetworkPeer().ports ?? [])] }] : [],
     };
   }

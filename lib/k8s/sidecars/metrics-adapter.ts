@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 import { fail } from '../../core/errors';
@@ -6,6 +7,17 @@ import { Names } from '../../core/names';
 import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
+
+/** A Prometheus Operator PodMonitor (monitoring.coreos.com/v1; a custom resource), the fields shipshape writes. */
+interface PodMonitor {
+  apiVersion: 'monitoring.coreos.com/v1';
+  kind: 'PodMonitor';
+  metadata?: metav1.ObjectMeta;
+  spec: {
+    selector: metav1.LabelSelector;
+    podMetricsEndpoints?: Array<{ port?: string; path?: string; interval?: string }>;
+  };
+}
 
 /**
  * Properties of a MetricsAdapter.
@@ -112,7 +124,7 @@ export class MetricsAdapter implements ISidecar {
           selector: { matchLabels: { ...workload.selectorLabels } },
           podMetricsEndpoints: [{ port: portName, path, interval: `${interval.toSeconds()}s` }],
         },
-      });
+      } satisfies PodMonitor);
     }
     const scraper = p.scraper ?? NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
     return {

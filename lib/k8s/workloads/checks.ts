@@ -1,5 +1,6 @@
 // Internal validation and rendering helpers shared by the workload kinds. Not re-exported by the barrel.
 import { IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { fail } from '../../core/errors';
@@ -79,7 +80,7 @@ export function renderProbes(scope: IConstruct, probes: ProbeSet, mainPort: numb
     readinessProbe: readiness._render(scope, 'readiness', mainPort, mainPortName, ports, false),
     livenessProbe: liveness._render(scope, 'liveness', mainPort, mainPortName, ports, false),
     startupProbe: probes.startup ? probes.startup._render(scope, 'startup', mainPort, mainPortName, ports, true) : undefined,
-  };
+  } satisfies Partial<corev1.Container>;
 }
 
 /** Validates a Go duration (`720h`, `90m`, `1h30m`), as Velero reads TTLs; returns it. */

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { at, fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
 import { KubernetesTarget, KubernetesVersion } from '../target';
@@ -65,9 +66,9 @@ export class EnvValue {
     return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
-  private readonly spec: any;
+  private readonly spec: Omit<corev1.EnvVar, 'name'>;
 
-  private constructor(spec: any) {
+  private constructor(spec: Omit<corev1.EnvVar, 'name'>) {
     this.spec = spec;
   }
 
@@ -89,7 +90,7 @@ export class EnvValue {
           'use "status.hostIP", or target 1.29+ with KubernetesTarget.set(chart, KubernetesVersion.V1_29)');
       }
     }
-    return { name, ...this.spec };
+    return { name, ...this.spec } satisfies corev1.EnvVar;
   }
 }
 

@@ -1,10 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type * as batchv1 from 'kubernetes-types/batch/v1';
 import { checkWhole } from './checks';
 import { ContainerPort } from './env';
 import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
+
+/** The Job spec fields the run settings set (`Job._runSpec`): everything but the pod template. */
+type JobRunSpec = Omit<batchv1.JobSpec, 'template'>;
 
 /**
  * What the kubelet does when a job's container fails.
@@ -85,8 +89,8 @@ export class Job extends Workload {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: this._metadata({ annotations: Validators.annotations(this, 'annotations', props.annotations ?? {}) }),
-      spec: Lazy.any({ produce: () => ({ ...run.spec, ttlSecondsAfterFinished: ttl, template: template() }) }),
-    });
+      spec: Lazy.any({ produce: () => ({ ...run.spec as JobRunSpec, ttlSecondsAfterFinished: ttl, template: template() } satisfies batchv1.JobSpec) }),
+    } satisfies batchv1.Job);
   }
 
   /**
@@ -102,7 +106,7 @@ export class Job extends Workload {
       spec: {
         backoffLimit: checkWhole(scope, 'backoffLimit', props.backoffLimit ?? 3, 0, 'use for example 3'),
         activeDeadlineSeconds: checkWhole(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds ?? 3600, 1, 'give the longest a run may take, for example 3600'),
-      },
+      } satisfies JobRunSpec,
       restartPolicy,
       grace: checkWhole(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 30, 1, 'use for example 30'),
     };

@@ -1,5 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as appsv1 from 'kubernetes-types/apps/v1';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { checkPorts, checkReason, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
@@ -236,9 +238,9 @@ export class NodeAgent extends Workload {
 
     // Host access: validate each entry and build the pod additions.
     this.hostAccess = [...(props.hostAccess ?? [])];
-    const podExtra: any = {};
-    const volumes: any[] = [];
-    const mounts: any[] = [];
+    const podExtra: Pick<corev1.PodSpec, 'hostNetwork' | 'hostPID' | 'dnsPolicy'> = {};
+    const volumes: corev1.Volume[] = [];
+    const mounts: corev1.VolumeMount[] = [];
     const reasons: string[] = [];
     const seen = new Set<string>();
     this.hostAccess.forEach((h, i) => {
@@ -266,7 +268,7 @@ export class NodeAgent extends Workload {
         case 'hostPID': {
           if (seen.has(h.kind)) fail(this, prop, h.kind, 'is granted twice', 'grant it once, with one reason');
           seen.add(h.kind);
-          podExtra[h.kind] = true;
+          podExtra[h.kind as 'hostNetwork' | 'hostPID'] = true;
           if (h.kind === 'hostNetwork') podExtra.dnsPolicy = 'ClusterFirstWithHostNet';
           reasons.push(`${h.kind}: ${reason}`);
           break;
@@ -286,7 +288,7 @@ export class NodeAgent extends Workload {
       this.addPodAnnotation(HOST_ACCESS_ANNOTATION, reasons.join('; '));
     }
 
-    const tolerations: any[] = [];
+    const tolerations: corev1.Toleration[] = [];
     // a node agent belongs on every node: tolerate every taint unless told where to run
     if (props.tolerateAllTaints ?? (props.tolerations === undefined && props.placement === undefined)) tolerations.push({ operator: 'Exists' });
     (props.tolerations ?? []).forEach((t, i) => {
@@ -296,7 +298,7 @@ export class NodeAgent extends Workload {
       }
       if (t.key !== undefined) Validators.taintKey(this, `tolerations[${i}].key`, t.key);
       if (t.value !== undefined) Names.labelValue(this, `tolerations[${i}].value`, t.value);
-      const r: any = {};
+      const r: corev1.Toleration = {};
       if (t.key !== undefined) r.key = t.key;
       r.operator = t.value !== undefined ? 'Equal' : 'Exists';
       if (t.value !== undefined) r.value = t.value;
@@ -305,7 +307,7 @@ export class NodeAgent extends Workload {
     });
     Validators.labels(this, 'nodeSelector', props.nodeSelector ?? {});
 
-    const extraPodSpec: any = { ...podExtra };
+    const extraPodSpec: Partial<corev1.PodSpec> = { ...podExtra };
     if (tolerations.length) extraPodSpec.tolerations = tolerations;
     if (props.nodeSelector && Object.keys(props.nodeSelector).length) extraPodSpec.nodeSelector = { ...props.nodeSelector };
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts });
@@ -322,9 +324,9 @@ export class NodeAgent extends Workload {
           selector: { matchLabels: { ...this.selectorLabels } },
           updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable } },
           template: template(),
-        }),
+        } satisfies appsv1.DaemonSetSpec),
       }),
-    });
+    } satisfies appsv1.DaemonSet);
   }
 
   public get containerPorts(): number[] {
@@ -362,11 +364,11 @@ export class NodeAgent extends Workload {
   protected _mainContainerExtras(): any {
     const p = this._props as NodeAgentProps;
     const first = this.ports[0];
-    const extras: any = renderProbes(this, p, first?.port, first?.name, this.containerPorts);
+    const extras: Partial<corev1.Container> = renderProbes(this, p, first?.port, first?.name, this.containerPorts);
     if (this.capabilities.length) {
       const sec = p.security ?? {};
       const base = Workload._containerSecurityContext(sec.runAsUser ?? 10001, sec.runAsGroup ?? 10001, sec.readOnlyRootFilesystem ?? true);
-      extras.securityContext = { ...base, capabilities: { drop: ['ALL'], add: [...this.capabilities] } };
+      extras.securityContext = { ...base as corev1.SecurityContext, capabilities: { drop: ['ALL'], add: [...this.capabilities] } };
     }
     return extras;
   }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { NodePoolProfile, TaintProfile } from '../../core/cluster-profile';
 import { fail } from '../../core/errors';
 import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
@@ -105,7 +106,7 @@ export class Placement {
   public _render(scope: IConstruct, imageArchitectures?: string[]): { nodeSelector?: { [key: string]: string }; nodeAffinity?: any; tolerations?: any[] } {
     const archs = imageArchitectures && imageArchitectures.length ? imageArchitectures : undefined;
     if (this.mode === 'every') {
-      return { tolerations: [{ operator: 'Exists' }], ...(archs?.length === 1 ? { nodeSelector: { [ARCH_LABEL]: archs[0] } } : {}) };
+      return { tolerations: [{ operator: 'Exists' } satisfies corev1.Toleration], ...(archs?.length === 1 ? { nodeSelector: { [ARCH_LABEL]: archs[0] } } : {}) };
     }
     if (this.mode === 'untainted') {
       return archs?.length === 1 ? { nodeSelector: { [ARCH_LABEL]: archs[0] } } : {};
@@ -117,7 +118,7 @@ export class Placement {
       fail(scope, 'placement', list, `targets only nodes whose CPU architecture the image does not support (imageArchitectures: ${archs!.join(', ')}); its pods would fail with "exec format error"`,
         'place the workload on a pool of a supported architecture, or build the image for the pool\'s architecture (a multi-arch image) and list it in imageArchitectures');
     }
-    const tolerations: any[] = [];
+    const tolerations: corev1.Toleration[] = [];
     const seen = new Set<string>();
     for (const p of usable) {
       for (const t of p.taints) {
@@ -137,10 +138,10 @@ export class Placement {
       };
     }
     const terms = usable.map(p => ({
-      matchExpressions: Object.entries({ ...p.labels, ...archFor(p) }).map(([key, value]) => ({ key, operator: 'In', values: [value] })),
-    }));
+      matchExpressions: Object.entries({ ...p.labels, ...archFor(p) }).map(([key, value]) => ({ key, operator: 'In', values: [value] } satisfies corev1.NodeSelectorRequirement)),
+    } satisfies corev1.NodeSelectorTerm));
     return {
-      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+      nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } satisfies corev1.NodeAffinity,
       ...(tolerations.length ? { tolerations } : {}),
     };
   }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { fail } from '../../core/errors';
 
 /**
@@ -86,14 +87,14 @@ export class Probe {
         fail(scope, `${prop}.${k}`, v, `must be a whole number of at least ${k === 'initialDelaySeconds' ? 0 : 1}`, `set ${k} to a positive whole number`);
       }
     }
-    const timing: any = {
+    const timing: corev1.Probe = {
       initialDelaySeconds: o.initialDelaySeconds,
       periodSeconds: o.periodSeconds ?? 10,
       timeoutSeconds: o.timeoutSeconds ?? 2,
       failureThreshold: o.failureThreshold ?? (isStartup ? 30 : 3),
     };
     if (timing.initialDelaySeconds === undefined) delete timing.initialDelaySeconds;
-    let port: number | string | undefined;
+    let port!: number | string; // set below for HTTP and TCP probes, the only ones that use it
     if (this.kind !== 'exec') {
       const p = o.port ?? mainPort;
       if (p === undefined) {
@@ -110,14 +111,14 @@ export class Probe {
         if (!this.path || !this.path.startsWith('/')) {
           fail(scope, `${prop}.path`, this.path, "must start with '/'", `write it as ${JSON.stringify('/' + (this.path ?? '').replace(/^\/*/, ''))}`);
         }
-        return { httpGet: { path: this.path, port }, ...timing };
+        return { httpGet: { path: this.path, port }, ...timing } satisfies corev1.Probe;
       case 'tcp':
-        return { tcpSocket: { port }, ...timing };
+        return { tcpSocket: { port }, ...timing } satisfies corev1.Probe;
       default:
         if (!this.command || this.command.length === 0) {
           fail(scope, `${prop}.command`, this.command, 'must be a non-empty command', 'pass the command and its arguments, for example ["/bin/healthcheck"]');
         }
-        return { exec: { command: [...this.command] }, ...timing };
+        return { exec: { command: [...this.command] }, ...timing } satisfies corev1.Probe;
     }
   }
 

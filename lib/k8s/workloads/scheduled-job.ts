@@ -1,11 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as batchv1 from 'kubernetes-types/batch/v1';
 import { checkTimeZone, checkWhole } from './checks';
 import { Schedule } from './cron';
 import { ContainerPort } from './env';
 import { Job, JobRunProps } from './job';
 import { Workload } from './workload';
 import { fail } from '../../core/errors';
+
+/** The Job spec fields the run settings set (`Job._runSpec`): everything but the pod template. */
+type JobRunSpec = Omit<batchv1.JobSpec, 'template'>;
 
 /**
  * What a CronJob does when a run is due while the previous one is still going.
@@ -111,11 +115,11 @@ export class ScheduledJob extends Workload {
           suspend: props.suspend ? true : undefined,
           jobTemplate: {
             metadata: { labels: { ...this.labels } },
-            spec: { ...run.spec, template: template() },
+            spec: { ...run.spec as JobRunSpec, template: template() },
           },
-        }),
+        } satisfies batchv1.CronJobSpec),
       }),
-    });
+    } satisfies batchv1.CronJob);
   }
 
   /** A scheduled job listens on no port. */

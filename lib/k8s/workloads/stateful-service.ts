@@ -1,5 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as appsv1 from 'kubernetes-types/apps/v1';
+import type * as corev1 from 'kubernetes-types/core/v1';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { checkDuration, checkPort, checkPorts, checkTimeZone, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
@@ -10,6 +13,24 @@ import { Names } from '../../core/names';
 import { ClusterContext } from '../cluster-context';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { MemoryQuantity } from '../../core/quantity';
+
+/** The backup a Velero Schedule makes (velero.io/v1 `Schedule.spec.template`, the fields shipshape writes). */
+interface VeleroBackupTemplate {
+  includedNamespaces?: string[];
+  labelSelector?: metav1.LabelSelector;
+  ttl?: string;
+  snapshotVolumes?: boolean;
+  storageLocation?: string;
+  defaultVolumesToFsBackup?: boolean;
+}
+
+/** A Velero Schedule (velero.io/v1; a custom resource, not among the built-in Kubernetes types). */
+interface VeleroSchedule {
+  apiVersion: 'velero.io/v1';
+  kind: 'Schedule';
+  metadata?: metav1.ObjectMeta;
+  spec: { schedule: string; template: VeleroBackupTemplate };
+}
 
 /**
  * Properties of a StatefulService.
@@ -220,7 +241,7 @@ export class StatefulService extends Workload implements IStatefulService {
     const podTemplate = () => this._renderPodTemplate({
       terminationGracePeriodSeconds: grace,
       extraPodSpec: spread ? this.spreadSpec() : undefined,
-      extraMounts: this.claims.map(c => ({ name: c.name, mountPath: c.mountPath })),
+      extraMounts: this.claims.map(c => ({ name: c.name, mountPath: c.mountPath } satisfies corev1.VolumeMount)),
     });
     // Validate the pod (resources, mounts, env, probes) now, so bad input fails at construction.
     podTemplate();
@@ -249,13 +270,13 @@ export class StatefulService extends Workload implements IStatefulService {
             metadata: { name: c.name, labels: { ...this.labels } },
             spec: {
               accessModes: [c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE],
-              ...(c.storageClassName ?? defaultClass ? { storageClassName: c.storageClassName ?? defaultClass } : {}),
+              ...(c.storageClassName ?? defaultClass ? { storageClassName: c.storageClassName ?? defaultClass } satisfies corev1.PersistentVolumeClaimSpec : {}),
               resources: { requests: { storage: c.size } },
             },
-          })) : undefined,
-        }),
+          } satisfies corev1.PersistentVolumeClaim)) : undefined,
+        } satisfies appsv1.StatefulSetSpec),
       }),
-    });
+    } satisfies appsv1.StatefulSet);
 
     const allPorts = [{ name: this.portName, port: this.port }, ...this.peerPorts];
     this.headlessService = new ApiObject(this, 'HeadlessService', {
@@ -266,9 +287,9 @@ export class StatefulService extends Workload implements IStatefulService {
         clusterIP: 'None',
         publishNotReadyAddresses: props.publishNotReadyAddresses ?? true,
         selector: { ...this.selectorLabels },
-        ports: allPorts.map(p => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' })),
+        ports: allPorts.map(p => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' } satisfies corev1.ServicePort)),
       },
-    });
+    } satisfies corev1.Service);
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
@@ -279,7 +300,7 @@ export class StatefulService extends Workload implements IStatefulService {
         selector: { ...this.selectorLabels },
         ports: [{ name: this.portName, port: this.servicePort, targetPort: this.portName, protocol: 'TCP' }],
       },
-    });
+    } satisfies corev1.Service);
 
     if (props.disruptionBudget ?? defaults.disruptionBudget) {
       this.pdb = this._createDisruptionBudget();
@@ -309,8 +330,8 @@ export class StatefulService extends Workload implements IStatefulService {
     return renderProbes(this, p, this.port, this.portName, this.containerPorts);
   }
 
-  private spreadSpec(): any {
-    const selector = { matchLabels: { ...this.selectorLabels } };
+  private spreadSpec(): Partial<corev1.PodSpec> {
+    const selector: metav1.LabelSelector = { matchLabels: { ...this.selectorLabels } };
     return {
       topologySpreadConstraints: [
         { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
@@ -320,7 +341,7 @@ export class StatefulService extends Workload implements IStatefulService {
           requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: selector }],
         },
       },
-    };
+    } satisfies Partial<corev1.PodSpec>;
   }
 
   private checkClaims(claims: VolumeClaim[]): VolumeClaim[] {
@@ -365,7 +386,7 @@ export class StatefulService extends Workload implements IStatefulService {
     const ns = Names.dnsLabel(this, 'backup.veleroNamespace', b.veleroNamespace ?? 'velero', 63);
     if (b.storageLocation !== undefined) Names.dnsSubdomain(this, 'backup.storageLocation', b.storageLocation);
     const name = `${this.namespace}-${this.name}`.slice(0, 63).replace(/-+$/, '');
-    const template: any = {
+    const template: VeleroBackupTemplate = {
       includedNamespaces: [this.namespace],
       labelSelector: { matchLabels: { ...this.selectorLabels } },
       ttl,
@@ -381,6 +402,6 @@ export class StatefulService extends Workload implements IStatefulService {
         schedule: tz ? `CRON_TZ=${tz} ${cron}` : cron,
         template,
       },
-    });
+    } satisfies VeleroSchedule);
   }
 }

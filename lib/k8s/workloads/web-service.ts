@@ -1,5 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as appsv1 from 'kubernetes-types/apps/v1';
+import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Replicas } from './replicas';
@@ -183,9 +186,9 @@ export class WebService extends Workload implements IWebService {
             terminationGracePeriodSeconds: this.grace,
             spread,
           }),
-        }),
+        } satisfies appsv1.DeploymentSpec),
       }),
-    });
+    } satisfies appsv1.Deployment);
 
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
@@ -196,10 +199,10 @@ export class WebService extends Workload implements IWebService {
         selector: { ...this.selectorLabels },
         ports: [
           { name: this.portName, port: this.servicePort, targetPort: this.portName, protocol: 'TCP' },
-          ...this.extraPorts.map(ep => ({ name: ep.name, port: ep.port, targetPort: ep.name, protocol: 'TCP' })),
+          ...this.extraPorts.map(ep => ({ name: ep.name, port: ep.port, targetPort: ep.name, protocol: 'TCP' } satisfies corev1.ServicePort)),
         ],
       },
-    });
+    } satisfies corev1.Service);
 
     const pdb = props.disruptionBudget ?? defaults.disruptionBudget;
     if (pdb) {
@@ -214,10 +217,10 @@ export class WebService extends Workload implements IWebService {
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
           minReplicas: this.replicas.min,
-          maxReplicas: this.replicas.max,
+          maxReplicas: this.replicas.max!,
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: this.replicas.targetCpuUtilization } } }],
         },
-      });
+      } satisfies autoscalingv2.HorizontalPodAutoscaler);
     }
 
     if (this.profile === EnvironmentProfile.DEVELOPMENT) {
@@ -239,10 +242,10 @@ export class WebService extends Workload implements IWebService {
     return {
       ...this.renderProbes(),
       lifecycle: this.preStop > 0 ? { preStop: { exec: { command: ['sleep', String(this.preStop)] } } } : undefined,
-    };
+    } satisfies Partial<corev1.Container>;
   }
 
-  private renderProbes(): any {
+  private renderProbes(): Partial<corev1.Container> {
     const props = this._props as WebServiceProps;
     const readiness = props.readiness ?? Probe.http('/readyz');
     const liveness = props.liveness ?? Probe.http('/livez');
@@ -256,7 +259,7 @@ export class WebService extends Workload implements IWebService {
       readinessProbe: readiness._render(this, 'readiness', this.port, this.portName, ports, false),
       livenessProbe: liveness._render(this, 'liveness', this.port, this.portName, ports, false),
       startupProbe: props.startup ? props.startup._render(this, 'startup', this.port, this.portName, ports, true) : undefined,
-    };
+    } satisfies Partial<corev1.Container>;
   }
 
   private static checkPort(scope: Construct, prop: string, port: number): number {

@@ -1,5 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import type * as appsv1 from 'kubernetes-types/apps/v1';
+import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
+import type * as metav1 from 'kubernetes-types/meta/v1';
 import { checkPort, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
@@ -7,6 +10,29 @@ import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
+
+/** A KEDA trigger as written (keda.sh/v1alpha1 ScaledObject `spec.triggers[]`, the fields shipshape writes). */
+interface KedaTriggerManifest {
+  type: string;
+  metadata: { [key: string]: string };
+  name?: string;
+  authenticationRef?: { name: string; kind?: string };
+}
+
+/** A KEDA ScaledObject (keda.sh/v1alpha1; a custom resource, not among the built-in Kubernetes types). */
+interface KedaScaledObject {
+  apiVersion: 'keda.sh/v1alpha1';
+  kind: 'ScaledObject';
+  metadata?: metav1.ObjectMeta;
+  spec: {
+    scaleTargetRef: { apiVersion?: string; kind?: string; name: string };
+    minReplicaCount?: number;
+    maxReplicaCount?: number;
+    pollingInterval?: number;
+    cooldownPeriod?: number;
+    triggers: KedaTriggerManifest[];
+  };
+}
 
 /**
  * Replica bounds of an autoscaled worker.
@@ -281,15 +307,15 @@ export class Worker extends Workload {
           selector: { matchLabels: { ...this.selectorLabels } },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
           template: podTemplate(),
-        }),
+        } satisfies appsv1.DeploymentSpec),
       }),
-    });
+    } satisfies appsv1.Deployment);
 
     if (props.disruptionBudget ?? defaults.disruptionBudget) {
       this.pdb = this._createDisruptionBudget();
     }
 
-    const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
+    const target: autoscalingv2.CrossVersionObjectReference = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
     if (scaling.kind === 'cpu') {
       const util = checkWhole(this, 'scaling.targetCpuUtilization', o.targetCpuUtilization ?? 70, 1, 'use a percentage such as 70', 100);
       this.hpa = this.renderHpa(target, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: util } } }]);
@@ -302,7 +328,7 @@ export class Worker extends Workload {
         fail(this, 'scaling.targetAverageValue', value, 'is not a positive quantity', 'give the per-replica target, for example "30" messages');
       }
       for (const [k, v] of Object.entries(o.metricSelector ?? {})) Names.labelValue(this, `scaling.metricSelector.${k}`, v as string);
-      const metric: any = { name: o.metricName };
+      const metric: autoscalingv2.MetricIdentifier = { name: o.metricName };
       if (o.metricSelector && Object.keys(o.metricSelector).length) metric.selector = { matchLabels: { ...o.metricSelector } };
       this.hpa = this.renderHpa(target, [{ type: 'External', external: { metric, target: { type: 'AverageValue', averageValue: value } } }]);
     } else if (scaling.kind === 'keda') {
@@ -334,13 +360,13 @@ export class Worker extends Workload {
     return 'is a Worker, which accepts no inbound connections (it pulls work from a queue; its NetworkPolicy admits nothing)';
   }
 
-  private renderHpa(target: any, metrics: any[]): ApiObject {
+  private renderHpa(target: autoscalingv2.CrossVersionObjectReference, metrics: autoscalingv2.MetricSpec[]): ApiObject {
     return new ApiObject(this, 'HorizontalPodAutoscaler', {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: this._metadata({ annotations: this.profile === EnvironmentProfile.DEVELOPMENT ? { 'shipshape.io/profile': 'development' } : undefined }),
       spec: { scaleTargetRef: target, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, metrics },
-    });
+    } satisfies autoscalingv2.HorizontalPodAutoscaler);
   }
 
   private renderKeda(o: KedaScalingOptions): ApiObject {
@@ -357,7 +383,7 @@ export class Worker extends Workload {
       for (const [k, v] of Object.entries(t.metadata)) {
         if (typeof v !== 'string') fail(this, `scaling.triggers[${i}].metadata.${k}`, v, 'must be a string (KEDA reads every setting as text)', `write it as ${JSON.stringify(String(v))}`);
       }
-      const r: any = { type: t.type, metadata: { ...t.metadata } };
+      const r: KedaTriggerManifest = { type: t.type, metadata: { ...t.metadata } };
       if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);
       if (t.authenticationRef !== undefined) r.authenticationRef = { name: Names.dnsSubdomain(this, `scaling.triggers[${i}].authenticationRef`, t.authenticationRef) };
       return r;
@@ -376,6 +402,6 @@ export class Worker extends Workload {
         cooldownPeriod: cooldown,
         triggers,
       },
-    });
+    } satisfies KedaScaledObject);
   }
 }

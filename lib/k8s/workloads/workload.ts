@@ -1,5 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type * as corev1 from 'kubernetes-types/core/v1';
+import type * as metav1 from 'kubernetes-types/meta/v1';
+import type * as networkingv1 from 'kubernetes-types/networking/v1';
+import type * as policyv1 from 'kubernetes-types/policy/v1';
 import { WorkloadIdentityProfile } from '../../core/cluster-profile';
 import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
@@ -342,7 +346,7 @@ export abstract class Workload extends Construct implements IWorkload {
         annotations: { ...(identity?.serviceAccountAnnotations ?? {}), ...(props.serviceAccountAnnotations ?? {}) },
       }),
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-    } as any);
+    } satisfies corev1.ServiceAccount);
 
     this.node.addValidation({ validate: () => this._clusterProblems() });
 
@@ -351,7 +355,7 @@ export abstract class Workload extends Construct implements IWorkload {
       kind: 'NetworkPolicy',
       metadata: this._metadata(),
       spec: Lazy.any({ produce: () => this._renderNetworkPolicySpec() }),
-    });
+    } satisfies networkingv1.NetworkPolicy);
   }
 
   /** The container ports the pods listen on. */
@@ -587,7 +591,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * @internal
    */
   protected _metadata(extra?: { name?: string; annotations?: { [key: string]: string } }): any {
-    const m: any = { name: extra?.name ?? this.name, namespace: this.namespace, labels: { ...this.labels } };
+    const m: metav1.ObjectMeta = { name: extra?.name ?? this.name, namespace: this.namespace, labels: { ...this.labels } };
     if (extra?.annotations && Object.keys(extra.annotations).length) m.annotations = { ...extra.annotations };
     return m;
   }
@@ -619,8 +623,8 @@ export abstract class Workload extends Construct implements IWorkload {
     const readOnly = sec.readOnlyRootFilesystem ?? true;
     const writable = sec.writablePaths ?? ['/tmp'];
 
-    const volumes: any[] = [];
-    const mounts: any[] = [];
+    const volumes: corev1.Volume[] = [];
+    const mounts: corev1.VolumeMount[] = [];
     const mountPaths = new Set<string>();
     const addMount = (prop: string, path: string) => {
       if (!path.startsWith('/')) fail(this, prop, path, 'must be an absolute path', `write it as ${JSON.stringify('/' + path)}`);
@@ -654,12 +658,13 @@ export abstract class Workload extends Construct implements IWorkload {
     for (const s of this._sidecars) {
       for (const m of s.binding.appVolumeMounts ?? []) {
         addMount(`sidecars.${s.sidecar.name}.volumeMounts`, m.mountPath);
-        mounts.push({ ...m });
+        // the sidecar's own JSON (SidecarBinding is public and untyped); ISidecar implementations build it typed
+        mounts.push({ ...m } as corev1.VolumeMount);
       }
     }
     volumes.push(...(options.extraVolumes ?? []));
 
-    const env: any[] = [];
+    const env: corev1.EnvVar[] = [];
     for (const [name, value] of Object.entries(p.env ?? {})) {
       Validators.envVarName(this, `env.${name}`, name);
       const secret = value.value !== undefined ? Validators.plaintextSecret(name, value.value) : undefined;
@@ -670,24 +675,24 @@ export abstract class Workload extends Construct implements IWorkload {
       env.push(value._render(name, this, `env.${name}`));
     }
 
-    const container: any = {
+    const container: corev1.Container = {
       name: 'app',
       image: this.image.toString(),
       imagePullPolicy: p.imagePullPolicy ?? ImagePullPolicy.ALWAYS,
       command: p.command ? [...p.command] : undefined,
       args: p.args ? [...p.args] : undefined,
-      ports: this._mainPorts().map(cp => ({ name: cp.name, containerPort: cp.port, protocol: 'TCP' })),
+      ports: this._mainPorts().map(cp => ({ name: cp.name, containerPort: cp.port, protocol: 'TCP' } satisfies corev1.ContainerPort)),
       env: env.length ? env : undefined,
-      envFrom: p.envFromConfigMaps?.length ? p.envFromConfigMaps.map(n => ({ configMapRef: { name: n } })) : undefined,
+      envFrom: p.envFromConfigMaps?.length ? p.envFromConfigMaps.map(n => ({ configMapRef: { name: n } } satisfies corev1.EnvFromSource)) : undefined,
       resources: this._renderResources(),
       securityContext: Workload._containerSecurityContext(uid, gid, readOnly),
       volumeMounts: mounts,
-      ...this._mainContainerExtras(),
+      ...this._mainContainerExtras() as Partial<corev1.Container>,
     };
-    if (!container.ports.length) delete container.ports;
+    if (!container.ports!.length) delete container.ports;
 
-    const containers = [container];
-    const initContainers: any[] = [];
+    const containers: corev1.Container[] = [container];
+    const initContainers: corev1.Container[] = [];
     for (const extra of this._extraContainers) {
       (extra.init ? initContainers : containers).push(extra.container);
       volumes.push(...extra.volumes);
@@ -697,17 +702,17 @@ export abstract class Workload extends Construct implements IWorkload {
       const native = KubernetesTarget.of(this).supportsNativeSidecars;
       for (const s of this._sidecars) {
         for (const c of s.binding.containers ?? []) {
-          if (native) initContainers.push({ ...c, restartPolicy: 'Always' });
-          else containers.push({ ...c });
+          if (native) initContainers.push({ ...c as corev1.Container, restartPolicy: 'Always' });
+          else containers.push({ ...c as corev1.Container });
         }
       }
       for (const s of this._sidecars) {
-        initContainers.push(...(s.binding.initContainers ?? []).map(c => ({ ...c })));
-        volumes.push(...(s.binding.volumes ?? []));
+        initContainers.push(...(s.binding.initContainers ?? []).map(c => ({ ...c as corev1.Container })));
+        volumes.push(...(s.binding.volumes ?? []) as corev1.Volume[]);
       }
     }
 
-    const podSpec: any = {
+    const podSpec: corev1.PodSpec = {
       serviceAccountName: this.serviceAccountName,
       automountServiceAccountToken: p.automountServiceAccountToken ?? false,
       enableServiceLinks: false,
@@ -724,8 +729,8 @@ export abstract class Workload extends Construct implements IWorkload {
       initContainers: initContainers.length ? initContainers : undefined,
       containers,
       volumes,
-      ...(options.spread ? this._spread() : {}),
-      ...(options.extraPodSpec ?? {}),
+      ...(options.spread ? this._spread() as Partial<corev1.PodSpec> : {}),
+      ...(options.extraPodSpec ?? {}) as Partial<corev1.PodSpec>,
     };
     const placed = this._placement()._render(this, p.imageArchitectures);
     if (placed.nodeSelector) podSpec.nodeSelector = { ...placed.nodeSelector, ...(podSpec.nodeSelector ?? {}) };
@@ -738,7 +743,7 @@ export abstract class Workload extends Construct implements IWorkload {
         ...(Object.keys(annotations).length ? { annotations } : {}),
       },
       spec: podSpec,
-    };
+    } satisfies corev1.PodTemplateSpec;
   }
 
   /**
@@ -756,7 +761,7 @@ export abstract class Workload extends Construct implements IWorkload {
       runAsGroup: gid,
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
-    };
+    } satisfies corev1.SecurityContext;
   }
 
   /**
@@ -786,12 +791,12 @@ export abstract class Workload extends Construct implements IWorkload {
     if (eph.compare(ephLimit) > 0) {
       fail(this, 'resources.ephemeralStorage', eph.toString(), `must be <= resources.ephemeralStorageLimit (${ephLimit})`, 'lower the request or raise the limit');
     }
-    const limits: any = { 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() };
+    const limits: { [resource: string]: string } = { 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() };
     if (cpuLimit) limits.cpu = cpuLimit.toString();
     return {
       requests: { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() },
       limits,
-    };
+    } satisfies corev1.ResourceRequirements;
   }
 
   /**
@@ -810,7 +815,7 @@ export abstract class Workload extends Construct implements IWorkload {
           ],
         },
       },
-    };
+    } satisfies Partial<corev1.PodSpec>;
   }
 
   /**
@@ -828,7 +833,7 @@ export abstract class Workload extends Construct implements IWorkload {
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
         selector: { matchLabels: { ...this.selectorLabels } },
       },
-    });
+    } satisfies policyv1.PodDisruptionBudget);
   }
 
   /** @internal */
@@ -839,10 +844,10 @@ export abstract class Workload extends Construct implements IWorkload {
       const ports = c.ports.length ? c.ports : ownPorts;
       return {
         from: [renderPeer(cfg, this.namespace)],
-        ...(ports.length ? { ports: ports.map(port => ({ port, protocol: 'TCP' })) } : {}),
-      };
+        ...(ports.length ? { ports: ports.map(port => ({ port, protocol: 'TCP' } satisfies networkingv1.NetworkPolicyPort)) } satisfies networkingv1.NetworkPolicyIngressRule : {}),
+      } satisfies networkingv1.NetworkPolicyIngressRule;
     });
-    const egress: any[] = [{
+    const egress: networkingv1.NetworkPolicyEgressRule[] = [{
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
     }];
@@ -858,7 +863,7 @@ export abstract class Workload extends Construct implements IWorkload {
       const cfg = c.peer.toNetworkPeer();
       egress.push({
         to: [renderPeer(cfg, this.namespace)],
-        ...(c.ports.length ? { ports: c.ports.map(port => ({ port, protocol: 'TCP' })) } : {}),
+        ...(c.ports.length ? { ports: c.ports.map(port => ({ port, protocol: 'TCP' } satisfies networkingv1.NetworkPolicyPort)) } satisfies networkingv1.NetworkPolicyEgressRule : {}),
       });
     }
     return {
@@ -866,7 +871,7 @@ export abstract class Workload extends Construct implements IWorkload {
       policyTypes: ['Ingress', 'Egress'],
       ingress,
       egress,
-    };
+    } satisfies networkingv1.NetworkPolicySpec;
   }
 
   private _id(prop: string, v: number): number {
