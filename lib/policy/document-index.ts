@@ -10,9 +10,9 @@ const EMPTY: PolicyDocument[] = [];
 export class DocumentIndex {
   private readonly _documents: PolicyDocument[];
   private readonly byKind = new Map<string, PolicyDocument[]>();
-  /** kind -> namespace ('' when none) -> documents */
+  /** kind -> namespace ('' when none) -> documents; built per kind on first use */
   private readonly byKindNs = new Map<string, Map<string, PolicyDocument[]>>();
-  /** kind -> namespace -> name -> first document */
+  /** kind -> namespace -> name -> first document; built per kind on first use */
   private readonly byKindNsName = new Map<string, Map<string, Map<string, PolicyDocument>>>();
   private readonly memo = new Map<string, any>();
 
@@ -21,28 +21,21 @@ export class DocumentIndex {
    */
   constructor(documents: PolicyDocument[]) {
     this._documents = documents;
-    for (const d of documents) {
-      push(this.byKind, d.kind, d);
-      const ns = d.namespace ?? '';
-      let nsMap = this.byKindNs.get(d.kind);
-      if (!nsMap) {
-        nsMap = new Map();
-        this.byKindNs.set(d.kind, nsMap);
-      }
-      push(nsMap, ns, d);
-      if (d.name !== undefined) {
-        let names = this.byKindNsName.get(d.kind);
-        if (!names) {
-          names = new Map();
-          this.byKindNsName.set(d.kind, names);
+    const byKind = this.byKind;
+    let kind: string | undefined;
+    let list: PolicyDocument[] | undefined;
+    for (let i = 0; i < documents.length; i++) {
+      const d = documents[i];
+      // outputs come in runs of one kind often enough that remembering the last list pays
+      if (d.kind !== kind) {
+        kind = d.kind;
+        list = byKind.get(kind);
+        if (list === undefined) {
+          list = [];
+          byKind.set(kind, list);
         }
-        let byName = names.get(ns);
-        if (!byName) {
-          byName = new Map();
-          names.set(ns, byName);
-        }
-        if (!byName.has(d.name)) byName.set(d.name, d);
       }
+      list!.push(d);
     }
   }
 
@@ -62,7 +55,13 @@ export class DocumentIndex {
    * @param namespace the namespace (default: documents without a namespace)
    */
   public inNamespace(kind: string, namespace?: string): PolicyDocument[] {
-    return this.byKindNs.get(kind)?.get(namespace ?? '') ?? EMPTY;
+    let nsMap = this.byKindNs.get(kind);
+    if (nsMap === undefined) {
+      nsMap = new Map();
+      for (const d of this.ofKind(kind)) push(nsMap, d.namespace ?? '', d);
+      this.byKindNs.set(kind, nsMap);
+    }
+    return nsMap.get(namespace ?? '') ?? EMPTY;
   }
 
   /**
@@ -72,7 +71,22 @@ export class DocumentIndex {
    * @param namespace the namespace (default: documents without a namespace)
    */
   public find(kind: string, name: string, namespace?: string): PolicyDocument | undefined {
-    return this.byKindNsName.get(kind)?.get(namespace ?? '')?.get(name);
+    let names = this.byKindNsName.get(kind);
+    if (names === undefined) {
+      names = new Map();
+      for (const d of this.ofKind(kind)) {
+        if (d.name === undefined) continue;
+        const ns = d.namespace ?? '';
+        let byName = names.get(ns);
+        if (!byName) {
+          byName = new Map();
+          names.set(ns, byName);
+        }
+        if (!byName.has(d.name)) byName.set(d.name, d);
+      }
+      this.byKindNsName.set(kind, names);
+    }
+    return names.get(namespace ?? '')?.get(name);
   }
 
   /**

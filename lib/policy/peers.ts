@@ -12,6 +12,8 @@
 // Default-on and opt-in peer checks are both listed: a team that turned an opt-in check on and exempts an object
 // from it means the same thing as for a default-on one.
 
+import { sameData } from './k8s/pod';
+
 /** A public checker whose checks shipshape's Kubernetes rules stand for. */
 export type PeerName = 'polaris' | 'kube-linter' | 'kube-score' | 'pod-security' | 'checkov';
 
@@ -220,7 +222,25 @@ function quote(value: unknown): string {
  * The shipshape rules that the peers' exemption annotations on `manifest` ask to suppress, in a stable order
  * (annotation order, then rule id). An annotation that maps to no shipshape rule gives nothing.
  */
-export function peerExemptions(manifest: any): PeerExemption[] {
+export function peerExemptions(manifest: any): readonly PeerExemption[] {
+  // objects of one output carry the same annotations over and over (every Deployment of a kind): the result of
+  // the last object with annotations is reused when the next one's read the same (the result holds no path)
+  const cron = manifest !== null && typeof manifest === 'object' && manifest.kind === 'CronJob';
+  const ann = annotationsAt(manifest !== null && typeof manifest === 'object' ? manifest.metadata : undefined);
+  const child = annotationsAt(templateMeta(manifest));
+  const last = lastExemptions;
+  if (last !== undefined && last.cron === cron && sameData(last.ann, ann) && sameData(last.child, child)) return last.result;
+  const result = ann === undefined && child === undefined ? NO_EXEMPTIONS : computePeerExemptions(manifest);
+  lastExemptions = { cron, ann, child, result };
+  return result;
+}
+
+const NO_EXEMPTIONS: readonly PeerExemption[] = Object.freeze([]);
+
+/** The inputs and result of the last `peerExemptions` call. */
+let lastExemptions: { cron: boolean; ann: any; child: any; result: readonly PeerExemption[] } | undefined;
+
+function computePeerExemptions(manifest: any): readonly PeerExemption[] {
   const out: PeerExemption[] = [];
   const seen = new Set<string>();
   const add = (peer: PeerName, ruleIds: readonly string[], where: string, key: string, value: unknown) => {
@@ -273,5 +293,5 @@ export function peerExemptions(manifest: any): PeerExemption[] {
       add('kube-score', rulesForPeerCheck('kube-score', check), where, KUBE_SCORE_IGNORE, ann[KUBE_SCORE_IGNORE]);
     }
   }
-  return out;
+  return Object.freeze(out);
 }

@@ -37,15 +37,19 @@ export function k8sDocument(manifest: any, docPath: string, file?: string, index
  */
 export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: IRulePack[]): PolicyReport {
   const engine = new PolicyEngine({ packs });
-  const docs: PolicyDocument[] = [];
+  const docs: PolicyDocument[] = new Array(objects.length);
   const suppressions: Suppression[] = [...Policy.suppressionsOf(scope)];
   const bad: Finding[] = [];
   const peer = new Set<Suppression>();
-  for (const o of objects) {
-    const doc = k8sDocument(o.manifest, o.path);
-    docs.push(doc);
-    const carried = annotationSuppressions(o.manifest, o.path);
-    suppressions.push(...carried.suppressions);
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    const manifest = o.manifest;
+    const doc = k8sDocument(manifest, o.path);
+    docs[i] = doc;
+    // most objects carry no annotation, on themselves or on a pod template: nothing to read
+    if (!hasAnnotations(manifest)) continue;
+    const carried = annotationSuppressions(manifest, o.path);
+    for (const s of carried.suppressions) suppressions.push(s);
     for (const b of carried.bad) {
       bad.push({
         ruleId: BAD_INPUT_RULE_ID,
@@ -61,7 +65,7 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     }
     // the exemption annotations teams use with kube-linter, Polaris, kube-score and Checkov, as the CLI reads them,
     // so synth and `shipshape check` agree; one that silences nothing is not reported as stale
-    for (const x of peerExemptions(o.manifest)) {
+    for (const x of peerExemptions(manifest)) {
       const s: Suppression = { ruleId: x.ruleId, reason: x.reason, path: o.path };
       suppressions.push(s);
       peer.add(s);
@@ -69,6 +73,20 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
   }
   const scopePath = scope.node.path;
   return engine._check(docs, suppressions, bad, s => !peer.has(s) && (covers(scopePath, s.path) || covers(s.path, scopePath)));
+}
+
+/**
+ * True when a manifest has `metadata.annotations`, or annotations on its pod template (where kube-score's
+ * exemption may sit): the only places `annotationSuppressions` and `peerExemptions` read.
+ */
+function hasAnnotations(manifest: any): boolean {
+  if (manifest === null || typeof manifest !== 'object') return false;
+  const meta = manifest.metadata;
+  if (meta !== null && typeof meta === 'object' && meta.annotations !== undefined) return true;
+  const spec = manifest.spec;
+  if (spec === null || typeof spec !== 'object') return false;
+  const t = manifest.kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
+  return t !== null && typeof t === 'object' && t.metadata !== null && typeof t.metadata === 'object' && t.metadata.annotations !== undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument, Severity, Violation } from '../rule';
 import { RuleSpec, SpecRule } from '../spec-rule';
-import { containersOf, isWindowsPod, K8sDoc, mainContainersOf, PodClass, podClassOf, PodRef, podOfDoc } from './pod';
+import { containersOf, isWindowsPod, K8sDoc, mainContainersOf, PodClasses, podClassOf, PodRef, podOfDoc } from './pod';
 
 /** What a Kubernetes rule file declares. */
 export interface K8sRuleSpec extends RuleSpec {}
@@ -48,6 +48,27 @@ export function podLocalCheck(podCheck: (pod: PodRef) => Violation[] | undefined
   return (doc, index) => podResult(doc, index, slot, podCheck);
 }
 
+/**
+ * A pod-local fact a rule uses (for example whether the pods listen on a port), computed once per distinct
+ * pod-local view within a check, like a pod-local rule's result. `fact` must not return undefined. Call it once
+ * per fact, at module load; the returned function takes a document of a pod kind.
+ */
+export function podLocalFact<T>(fact: (pod: PodRef) => T): (doc: PolicyDocument, index: DocumentIndex) => T {
+  const slot = nextSlot++;
+  return (doc, index) => {
+    const pod = podOfDoc(doc);
+    if (pod === undefined) return fact(pod as any);
+    const cls = pod.cls ?? podClassOf(pod, K8sDoc.isK8sDoc(doc) ? sharedClasses(index) : undefined);
+    const results = cls.results;
+    let r = results[slot];
+    if (r === undefined) {
+      r = fact(cls.view);
+      results[slot] = r;
+    }
+    return r;
+  };
+}
+
 /** The result of a pod-local rule on `doc`: the one stored for its pod's class, or computed and stored. */
 function podResult(doc: PolicyDocument, index: DocumentIndex, slot: number, podCheck: (pod: PodRef) => Violation[] | undefined): Violation[] | undefined {
   const pod = podOfDoc(doc);
@@ -64,14 +85,14 @@ function podResult(doc: PolicyDocument, index: DocumentIndex, slot: number, podC
 }
 
 /**
- * The pod classes of one check. Only documents built by `k8sDocument` (synthesized or read from YAML or JSON
- * files: JSON data, as PolicyDocument.manifest says) share classes; a hand-made document gets its own.
+ * The pod classes of one check. Only documents built by `k8sDocument` (synthesized, or read from YAML or JSON
+ * files: plain data) share classes; a hand-made document gets its own.
  */
-function sharedClasses(index: DocumentIndex): Map<string, PodClass> {
-  return index._memo('k8s.podClasses', newClassMap);
+function sharedClasses(index: DocumentIndex): PodClasses {
+  return index._memo('k8s.podClasses', newClasses);
 }
 
-function newClassMap(): Map<string, PodClass> {
+function newClasses(): PodClasses {
   return new Map();
 }
 

@@ -3,40 +3,53 @@ import { DocumentIndex } from '../document-index';
 import { PolicyDocument } from '../rule';
 import { o } from './pod';
 
-const SEP = '\u0000';
-
 const NO_HPA: PolicyDocument[] = [];
 
-/** HPAs by the workload they target: name -> kind + namespace key -> HPAs. */
-function hpaMap(index: DocumentIndex): Map<string, Map<string, PolicyDocument[]>> {
-  return index._memo('k8s.hpa', i => {
-    const m = new Map<string, Map<string, PolicyDocument[]>>();
-    for (const h of i.ofKind('HorizontalPodAutoscaler')) {
-      const ref = o(o(h.manifest.spec).scaleTargetRef);
-      if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
-      let byName = m.get(ref.name);
-      if (!byName) {
-        byName = new Map();
-        m.set(ref.name, byName);
-      }
-      const key = ref.kind + SEP + (h.namespace ?? '');
-      const list = byName.get(key);
-      if (list) list.push(h); else byName.set(key, [h]);
+/** The HPAs of one output that target one kind in one namespace (under the target's name). */
+interface HpaGroup {
+  readonly kind: string;
+  readonly ns: string;
+  readonly hpas: PolicyDocument[];
+}
+
+/** HPAs by the name of the workload they target, grouped by the target's kind and namespace. */
+function hpaMap(index: DocumentIndex): Map<string, HpaGroup[]> {
+  return index._memo('k8s.hpa', buildHpaMap);
+}
+
+function buildHpaMap(i: DocumentIndex): Map<string, HpaGroup[]> {
+  const m = new Map<string, HpaGroup[]>();
+  for (const h of i.ofKind('HorizontalPodAutoscaler')) {
+    const ref = o(o(h.manifest.spec).scaleTargetRef);
+    if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
+    const ns = h.namespace ?? '';
+    let groups = m.get(ref.name);
+    if (!groups) {
+      groups = [];
+      m.set(ref.name, groups);
     }
-    return m;
-  });
+    const g = groups.find(x => x.kind === ref.kind && x.ns === ns);
+    if (g) g.hpas.push(h); else groups.push({ kind: ref.kind, ns, hpas: [h] });
+  }
+  return m;
 }
 
 /** The HPAs targeting a workload document. */
 export function hpasTargeting(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
   if (doc.name === undefined) return NO_HPA;
-  const byName = hpaMap(index).get(doc.name);
-  if (!byName) return NO_HPA;
-  return byName.get(doc.kind + SEP + (doc.namespace ?? '')) ?? NO_HPA;
+  const groups = hpaMap(index).get(doc.name);
+  if (!groups) return NO_HPA;
+  const ns = doc.namespace ?? '';
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (g.kind === doc.kind && g.ns === ns) return g.hpas;
+  }
+  return NO_HPA;
 }
 
 /** The KEDA ScaledObject that scales a Deployment (KEDA creates its HPA in the cluster), or undefined. */
 export function kedaScaling(index: DocumentIndex, doc: PolicyDocument): PolicyDocument | undefined {
+  if (index.ofKind('ScaledObject').length === 0) return undefined;
   const list = index.inNamespace('ScaledObject', doc.namespace);
   for (const so of list) {
     const ref = o(o(so.manifest.spec).scaleTargetRef);

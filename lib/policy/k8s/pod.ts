@@ -233,9 +233,9 @@ export function labelsOf(meta: any): { [k: string]: string } {
 // namespaces, its template's annotations), and an output holds the same pod many times over: every service of
 // one kind, every copy of a sidecar. Such a rule is declared with `k8sPodRule` and checks a *view* of the pod
 // holding only those fields (POD_LOCAL_FIELDS and the template annotations). Within one check, pods whose views
-// serialize to the same JSON at the same path share one view, and each rule runs once per distinct view; the
-// other pods get the same result (the same violations at the same paths). The rule cannot read anything the
-// sharing does not account for: the view is all it is given.
+// are equal (same path, same keys in the same order, same values: `sameData`) share one view, and each rule runs
+// once per distinct view; the other pods get the same result (the same violations at the same paths). The rule
+// cannot read anything the sharing does not account for: the view is all it is given.
 
 /** The pod spec fields a pod-local rule may read. */
 export const POD_LOCAL_FIELDS = [
@@ -243,7 +243,7 @@ export const POD_LOCAL_FIELDS = [
   'hostNetwork', 'hostPID', 'hostIPC', 'serviceAccount',
 ];
 
-/** Pods with the same pod-local view in one check, and the results of the pod-local rules on it. */
+/** Pods with equal pod-local views in one check, and the results of the pod-local rules on that view. */
 export interface PodClass {
   /** The view the pod-local rules check: a PodRef whose spec holds only POD_LOCAL_FIELDS, and whose meta only the annotations. */
   readonly view: PodRef;
@@ -251,45 +251,129 @@ export interface PodClass {
   readonly results: any[];
 }
 
-const SEP = '\u0001';
+/** The classes of one check, by a coarse key (path, container count, images); each list holds the last few classes. */
+export type PodClasses = Map<string, PodClass[]>;
+
+/** How many classes with the same coarse key a pod is compared with (bounds the work for many distinct pods). */
+const CANDIDATES = 4;
 
 /**
- * The class of `pod` (computed once per pod): shared with the other pods of the same check (`shared`, one map
- * per check) whose pod-local view has the same JSON, or the pod's own when `shared` is undefined or the view
- * holds something JSON does not tell apart (`null`, which also stands for NaN and Infinity; a value that does not
- * serialize).
+ * The class of `pod` (computed once per pod): shared with an earlier pod of the same check (`shared`, one map per
+ * check) whose pod-local view is equal, else a new one. Without `shared`, the pod's own.
  */
-export function podClassOf(pod: PodRef, shared: Map<string, PodClass> | undefined): PodClass {
+export function podClassOf(pod: PodRef, shared: PodClasses | undefined): PodClass {
   let cls = pod.cls;
   if (cls !== undefined) return cls;
   const spec = pod.spec;
+  const annotations = pod.meta.annotations;
+  if (shared !== undefined) {
+    const key = coarseKey(pod.path, spec.containers);
+    const list = shared.get(key);
+    if (list !== undefined) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const c = list[i];
+        if (sameView(c.view, spec, annotations)) {
+          pod.cls = c;
+          return c;
+        }
+      }
+    }
+    cls = newClass(pod, spec, annotations);
+    if (list === undefined) {
+      shared.set(key, [cls]);
+    } else {
+      if (list.length >= CANDIDATES) list.shift();
+      list.push(cls);
+    }
+  } else {
+    cls = newClass(pod, spec, annotations);
+  }
+  pod.cls = cls;
+  return cls;
+}
+
+function newClass(pod: PodRef, spec: any, annotations: any): PodClass {
   const local: any = {};
   for (let i = 0; i < POD_LOCAL_FIELDS.length; i++) {
     const f = POD_LOCAL_FIELDS[i];
     const v = spec[f];
     if (v !== undefined) local[f] = v;
   }
-  const annotations = pod.meta.annotations;
   const meta = annotations === undefined ? EMPTY : { annotations };
-  const view = podRef(local, pod.path, meta, pod.metaPath, undefined);
-  let key: string | undefined;
-  if (shared !== undefined) {
-    try {
-      key = pod.path + SEP + JSON.stringify(local) + (annotations === undefined ? '' : SEP + JSON.stringify(annotations));
-    } catch {
-      key = undefined;
+  return { view: podRef(local, pod.path, meta, pod.metaPath, undefined), results: [] };
+}
+
+function coarseKey(path: string, containers: any): string {
+  let key = path;
+  if (Array.isArray(containers)) {
+    for (let i = 0; i < containers.length; i++) {
+      const c = containers[i];
+      const image = c !== null && typeof c === 'object' ? c.image : undefined;
+      key += typeof image === 'string' ? '\u0001' + image : '\u0002';
     }
-    if (key !== undefined && key.includes('null')) key = undefined;
   }
-  if (key !== undefined) {
-    cls = shared!.get(key);
-    if (cls === undefined) {
-      cls = { view, results: [] };
-      shared!.set(key, cls);
+  return key;
+}
+
+/** True when the pod-local fields of `spec` and `annotations` equal those of `view` (see `sameData`). */
+function sameView(view: PodRef, spec: any, annotations: any): boolean {
+  top = 0;
+  const local = view.spec;
+  for (let i = 0; i < POD_LOCAL_FIELDS.length; i++) {
+    const f = POD_LOCAL_FIELDS[i];
+    if (!sameData(local[f], spec[f])) return false;
+  }
+  return sameData(view.meta.annotations, annotations);
+}
+
+/** The keys of the objects being compared, outer objects first (reused: no allocation per comparison). */
+const KEYS: string[] = [];
+let top = 0;
+
+/**
+ * True when `a` and `b` hold the same data, so that rule code reading them cannot tell them apart: equal
+ * primitives (NaN equals nothing, 0 and -0 differ), arrays of the same length with the same holes and equal
+ * items, and plain objects (prototype Object.prototype or null) with the same enumerable keys in the same order
+ * and equal values. Anything else (a class instance, a function) equals only itself.
+ */
+export function sameData(a: any, b: any): boolean {
+  if (a === b) return typeof a !== 'number' || a !== 0 || 1 / a === 1 / b;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b)) return false;
+    const n = a.length;
+    if (b.length !== n) return false;
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x === undefined || y === undefined) {
+        if (x !== y || (i in a) !== (i in b)) return false;
+      } else if (!sameData(x, y)) {
+        return false;
+      }
     }
-  } else {
-    cls = { view, results: [] };
+    return true;
   }
-  pod.cls = cls;
-  return cls;
+  if (Array.isArray(b)) return false;
+  const proto = Object.getPrototypeOf(a);
+  if (proto !== Object.getPrototypeOf(b) || (proto !== Object.prototype && proto !== null)) return false;
+  const base = top;
+  let n = 0;
+  for (const k in a) KEYS[base + n++] = k;
+  let m = 0;
+  for (const k in b) {
+    if (m >= n || KEYS[base + m] !== k) return false;
+    m++;
+  }
+  if (m !== n) return false;
+  top = base + n;
+  for (let i = 0; i < n; i++) {
+    const k = KEYS[base + i];
+    if (!sameData(a[k], b[k])) {
+      top = base;
+      return false;
+    }
+  }
+  top = base;
+  return true;
 }

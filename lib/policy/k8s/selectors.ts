@@ -86,7 +86,7 @@ export class K8sIndex {
   public readonly templates: PodTemplate[] = [];
   private readonly byPair = new PairMap<PodTemplate>();
   private readonly byNs = new Map<string, PodTemplate[]>();
-  private readonly selectorIndexes = new Map<Function, Map<string, SelectorIndex>>();
+  private readonly selectorIndexes = new Map<string, SelectorIndex>();
 
   private constructor(private readonly index: DocumentIndex) {
     for (const kind of POD_KINDS) {
@@ -141,32 +141,37 @@ export class K8sIndex {
   }
 
   /**
-   * The documents of `kind` whose selector (read by `get`, a module-level function: it keys the cache)
-   * selects `labels` in `ns`.
+   * The PodDisruptionBudgets (`spec.selector`) or NetworkPolicies (`spec.podSelector`) in `ns` whose selector
+   * selects `labels`. The list is shared: the same `labels` object (a pod's, from `podLabels`) gets the same list.
    */
-  public selecting(kind: string, get: (d: PolicyDocument) => Selector | undefined, ns: string, labels: { [k: string]: string }): PolicyDocument[] {
-    let byKind = this.selectorIndexes.get(get);
-    if (!byKind) {
-      byKind = new Map();
-      this.selectorIndexes.set(get, byKind);
-    }
-    let si = byKind.get(kind);
-    if (!si) {
-      si = new SelectorIndex(this, this.index.ofKind(kind), get);
-      byKind.set(kind, si);
+  public selecting(kind: 'PodDisruptionBudget' | 'NetworkPolicy', ns: string, labels: { [k: string]: string }): PolicyDocument[] {
+    let si = this.selectorIndexes.get(kind);
+    if (si === undefined) {
+      si = new SelectorIndex(this, this.index.ofKind(kind), kind === 'NetworkPolicy');
+      this.selectorIndexes.set(kind, si);
     }
     return si.query(ns, labels);
   }
+}
+
+/** The selector of a PodDisruptionBudget (`spec.selector`) or a NetworkPolicy (`spec.podSelector`). */
+export function selectorOf(doc: PolicyDocument): any {
+  const spec = doc.manifest.spec;
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return undefined;
+  return doc.kind === 'NetworkPolicy' ? spec.podSelector : spec.selector;
 }
 
 /** Documents holding a selector, each filed under its rarest matchLabels pair. */
 class SelectorIndex {
   private readonly byPair = new PairMap<{ doc: PolicyDocument; sel: Selector }>();
   private readonly wide = new Map<string, { doc: PolicyDocument; sel: Selector }[]>();
+  /** Answers already given, by the labels object asked about (with the namespace, to be exact). */
+  private readonly answers = new Map<object, { ns: string; docs: PolicyDocument[] }>();
 
-  constructor(k: K8sIndex, docs: PolicyDocument[], get: (d: PolicyDocument) => Selector | undefined) {
+  constructor(k: K8sIndex, docs: PolicyDocument[], podSelector: boolean) {
     for (const doc of docs) {
-      const sel = get(doc);
+      const spec = doc.manifest.spec;
+      const sel = spec === null || typeof spec !== 'object' || Array.isArray(spec) ? undefined : podSelector ? spec.podSelector : spec.selector;
       if (!sel || !isObj(sel)) continue;
       const ns = doc.namespace ?? '';
       const ml = o(sel.matchLabels);
@@ -185,19 +190,23 @@ class SelectorIndex {
   }
 
   public query(ns: string, labels: { [k: string]: string }): PolicyDocument[] {
+    const known = this.answers.get(labels);
+    if (known !== undefined && known.ns === ns) return known.docs;
     const out: PolicyDocument[] = [];
     const wide = this.wide.get(ns);
     if (wide) for (const e of wide) if (selectorMatches(e.sel, labels)) out.push(e.doc);
     const keys = this.byPair.ns(ns);
-    if (!keys) return out;
-    for (const k in labels) {
-      const values = keys.get(k);
-      if (!values) continue;
-      const v = labels[k];
-      const list = values.get(typeof v === 'string' ? v : String(v));
-      if (!list) continue;
-      for (const e of list) if (selectorMatches(e.sel, labels)) out.push(e.doc);
+    if (keys) {
+      for (const k in labels) {
+        const values = keys.get(k);
+        if (!values) continue;
+        const v = labels[k];
+        const list = values.get(typeof v === 'string' ? v : String(v));
+        if (!list) continue;
+        for (const e of list) if (selectorMatches(e.sel, labels)) out.push(e.doc);
+      }
     }
+    this.answers.set(labels, { ns, docs: out });
     return out;
   }
 }

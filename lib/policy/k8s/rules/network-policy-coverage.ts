@@ -1,9 +1,6 @@
-import { PolicyDocument } from '../../rule';
-import { k8sRule, NONE, WARNING } from '../define';
+import { k8sRule, NONE, podLocalFact, WARNING } from '../define';
 import { arr, o, podLabels, podOfDoc, POD_KINDS } from '../pod';
 import { K8sIndex } from '../selectors';
-
-const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
 
 /**
  * SS-K8S-048 — docs/rules.md#ss-k8s-048 (the Polaris shape: matchLabels on the pod labels, both types, rules in both directions).
@@ -14,7 +11,8 @@ const podSelector = (d: PolicyDocument) => o(d.manifest.spec).podSelector;
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
 
-function takesCalls(pod: { spec: any }): boolean {
+/** Whether the pods listen on a port besides their probes' (pod-local: computed once per distinct pod). */
+const takesCalls = podLocalFact((pod): boolean => {
   for (const list of [pod.spec.containers, pod.spec.initContainers]) {
     for (const c0 of arr(list)) {
       const c = o(c0);
@@ -32,7 +30,7 @@ function takesCalls(pod: { spec: any }): boolean {
     }
   }
   return false;
-}
+});
 
 export const networkPolicyCoverage = k8sRule({
   id: 'SS-K8S-048',
@@ -61,7 +59,7 @@ export const networkPolicyCoverage = k8sRule({
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
     const labels = podLabels(pod);
-    const pols = K8sIndex.of(index).selecting('NetworkPolicy', podSelector, doc.namespace ?? '', labels);
+    const pols = K8sIndex.of(index).selecting('NetworkPolicy', doc.namespace ?? '', labels);
     if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];
     let needsIngressRules: boolean | undefined;
     let emptyIngress = false;
@@ -69,7 +67,7 @@ export const networkPolicyCoverage = k8sRule({
       const spec = o(p.manifest.spec);
       const types = arr(spec.policyTypes);
       if (!(types.includes('Ingress') && types.includes('Egress') && arr(spec.egress).length > 0)) continue;
-      if (arr(spec.ingress).length === 0 && (needsIngressRules ??= takesCalls(pod))) {
+      if (arr(spec.ingress).length === 0 && (needsIngressRules ??= takesCalls(doc, index))) {
         emptyIngress = true;
         continue;
       }

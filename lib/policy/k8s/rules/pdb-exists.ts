@@ -1,10 +1,7 @@
-import { PolicyDocument } from '../../rule';
 import { k8sRule, NONE, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
 import { isDevelopmentProfile, o, podLabels, podOfDoc } from '../pod';
-import { K8sIndex } from '../selectors';
-
-const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
+import { K8sIndex, selectorOf } from '../selectors';
 
 /** SS-K8S-041 — docs/rules.md#ss-k8s-041. */
 export const pdbExists = k8sRule({
@@ -38,10 +35,10 @@ export const pdbExists = k8sRule({
     if (isDevelopmentProfile(doc.manifest) || effectiveReplicas(index, doc) < 2) return undefined;
     const pod = podOfDoc(doc)!;
     const labels = podLabels(pod);
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', labels);
+    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', doc.namespace ?? '', labels);
     for (const p of pdbs) {
       if (p.manifest.apiVersion !== 'policy/v1') continue;
-      const ml = o(o(pdbSelector(p)).matchLabels);
+      const ml = o(o(selectorOf(p)).matchLabels);
       for (const k in ml) if (labels[k] === ml[k]) return NONE;
     }
     return [{ jsonPath: `${pod.metaPath}.labels` }];

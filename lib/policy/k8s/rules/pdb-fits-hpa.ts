@@ -1,9 +1,6 @@
-import { PolicyDocument } from '../../rule';
 import { k8sRule, WARNING } from '../define';
 import { o, podLabels, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
-
-const pdbSelector = (d: PolicyDocument) => o(d.manifest.spec).selector;
 
 /** The pods a minAvailable asks for at `replicas` (a percentage rounds up, as the disruption controller does). */
 function required(minAvailable: any, replicas: number): number | undefined {
@@ -38,7 +35,7 @@ export const pdbFitsHpa = k8sRule({
     const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', pdbSelector, doc.namespace ?? '', podLabels(pod));
+    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', doc.namespace ?? '', podLabels(pod));
     for (const p of pdbs) {
       const ma = o(p.manifest.spec).minAvailable;
       const need = required(ma, min);
