@@ -86,7 +86,9 @@ export class K8sIndex {
   public readonly templates: PodTemplate[] = [];
   private readonly byPair = new PairMap<PodTemplate>();
   private readonly byNs = new Map<string, PodTemplate[]>();
+  private readonly byPod = new Map<PodRef, PodTemplate>();
   private readonly selectorIndexes = new Map<string, SelectorIndex>();
+  private readonly relations = new Map<string, Relation>();
 
   private constructor(private readonly index: DocumentIndex) {
     for (const kind of POD_KINDS) {
@@ -96,9 +98,91 @@ export class K8sIndex {
         const t: PodTemplate = { doc, pod, labels: podLabels(pod), ns: doc.namespace ?? '' };
         this.templates.push(t);
         push(this.byNs, t.ns, t);
+        if (!this.byPod.has(pod)) this.byPod.set(pod, t);
         for (const k in t.labels) this.byPair.add(t.ns, k, String(t.labels[k]), t);
       }
     }
+  }
+
+  /**
+   * The PodDisruptionBudgets or NetworkPolicies in `ns` whose selector selects the pods of `pod`, in the order
+   * `selecting` gives them (the same list).
+   */
+  public selectingPod(kind: 'PodDisruptionBudget' | 'NetworkPolicy', ns: string, pod: PodRef): PolicyDocument[] {
+    const t = this.byPod.get(pod);
+    if (t === undefined || t.ns !== ns) return this.selecting(kind, ns, podLabels(pod));
+    return this.relation(kind).byTemplate.get(t) ?? NO_DOCS;
+  }
+
+  /** True when the selector of a NetworkPolicy or PodDisruptionBudget (an object) selects a pod template of its namespace. */
+  public selectsSomePod(doc: PolicyDocument): boolean {
+    return this.relation(doc.kind).selecting.has(doc);
+  }
+
+  /**
+   * Every policy of `kind` matched with the templates it selects, once per output: each policy with an object
+   * selector looks its candidates up under its rarest matchLabels pair (the pair `SelectorIndex` files it under),
+   * and each template gets the policies selecting it in the order `SelectorIndex.query` returns them: selectors
+   * without matchLabels first, then by the position of their filing key among the template's labels, then in
+   * document order.
+   */
+  private relation(kind: string): Relation {
+    let r = this.relations.get(kind);
+    if (r !== undefined) return r;
+    const podSelector = kind === 'NetworkPolicy';
+    const found = new Map<PodTemplate, Array<{ doc: PolicyDocument; key: string | undefined }>>();
+    const selecting = new Set<PolicyDocument>();
+    for (const doc of this.index.ofKind(kind)) {
+      const spec = doc.manifest.spec;
+      const sel = spec === null || typeof spec !== 'object' || Array.isArray(spec) ? undefined : podSelector ? spec.podSelector : spec.selector;
+      if (!sel || !isObj(sel)) continue;
+      const ns = doc.namespace ?? '';
+      const ml = o(sel.matchLabels);
+      let best: PodTemplate[] | undefined;
+      let key: string | undefined;
+      let none = false;
+      for (const k in ml) {
+        const v = ml[k];
+        const list = this.byPair.get(ns, k, typeof v === 'string' ? v : String(v));
+        if (!list) {
+          none = true;
+          break;
+        }
+        if (!best || list.length < best.length) {
+          best = list;
+          key = k;
+        }
+      }
+      if (none) continue;
+      const cands = best ?? this.byNs.get(ns);
+      if (!cands) continue;
+      for (let i = 0; i < cands.length; i++) {
+        const t = cands[i];
+        if (!selectorMatches(sel, t.labels)) continue;
+        selecting.add(doc);
+        const list = found.get(t);
+        if (list) list.push({ doc, key }); else found.set(t, [{ doc, key }]);
+      }
+    }
+    const byTemplate = new Map<PodTemplate, PolicyDocument[]>();
+    for (const [t, list] of found) {
+      if (list.length > 1) {
+        const rank = (key: string | undefined) => {
+          if (key === undefined) return -1;
+          let i = 0;
+          for (const k in t.labels) {
+            if (k === key) return i;
+            i++;
+          }
+          return i;
+        };
+        list.sort((a, b) => rank(a.key) - rank(b.key));
+      }
+      byTemplate.set(t, list.map(e => e.doc));
+    }
+    r = { byTemplate, selecting };
+    this.relations.set(kind, r);
+    return r;
   }
 
   /** How many templates in `ns` carry the pair. */
@@ -160,6 +244,16 @@ export function selectorOf(doc: PolicyDocument): any {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return undefined;
   return doc.kind === 'NetworkPolicy' ? spec.podSelector : spec.selector;
 }
+
+/** The policies of one kind and the pod templates they select. */
+interface Relation {
+  /** Per template, the policies selecting it (templates no policy selects are absent). */
+  readonly byTemplate: Map<PodTemplate, PolicyDocument[]>;
+  /** The policies that select at least one template. */
+  readonly selecting: Set<PolicyDocument>;
+}
+
+const NO_DOCS: PolicyDocument[] = [];
 
 /** Documents holding a selector, each filed under its rarest matchLabels pair. */
 class SelectorIndex {

@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { podOfDoc } from '../pod';
 
 /** SS-K8S-071 — docs/rules.md#ss-k8s-071. */
@@ -14,6 +14,6 @@ export const cronjobRestartPolicy = k8sRule({
   check: (doc) => {
     const pod = podOfDoc(doc)!;
     const p = pod.spec.restartPolicy;
-    return p === 'Never' || p === 'OnFailure' ? [] : [{ jsonPath: `${pod.path}.restartPolicy` }];
+    return p === 'Never' || p === 'OnFailure' ? NONE : [{ jsonPath: `${pod.path}.restartPolicy` }];
   },
 });

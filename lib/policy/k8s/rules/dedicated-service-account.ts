@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-058 — docs/rules.md#ss-k8s-058. */
@@ -39,6 +39,6 @@ export const dedicatedServiceAccount = k8sRule({
     if (!index.find('ServiceAccount', n, doc.namespace)) {
       return [{ jsonPath: `${pod.path}.${field}`, message: `ServiceAccount ${n} is not in the output` }];
     }
-    return [];
+    return NONE;
   },
 });

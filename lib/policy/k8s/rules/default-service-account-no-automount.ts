@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 
 /** SS-K8S-059 — docs/rules.md#ss-k8s-059. */
 export const defaultServiceAccountNoAutomount = k8sRule({
@@ -13,6 +13,6 @@ export const defaultServiceAccountNoAutomount = k8sRule({
   kinds: ['ServiceAccount'],
   check: (doc) => {
     if (doc.name !== 'default') return undefined;
-    return doc.manifest.automountServiceAccountToken === false ? [] : [{ jsonPath: 'automountServiceAccountToken' }];
+    return doc.manifest.automountServiceAccountToken === false ? NONE : [{ jsonPath: 'automountServiceAccountToken' }];
   },
 });

@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 
 /** Kinds that are not namespaced (they need no metadata.namespace). */
 export const CLUSTER_SCOPED = new Set([
@@ -24,6 +24,6 @@ export const explicitNamespace = k8sRule({
     const ns = doc.namespace;
     if (typeof ns !== 'string' || ns === '') return [{ jsonPath: 'metadata.namespace', message: 'Object has no explicit namespace' }];
     if (ns === 'default' || ns === 'kube-system') return [{ jsonPath: 'metadata.namespace', message: `Object is in the ${ns} namespace` }];
-    return [];
+    return NONE;
   },
 });

@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
 import { arr, isDevelopmentProfile, isObj, o, podLabels, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
@@ -48,14 +48,17 @@ export const hostAntiAffinity = k8sRule({
     const pod = podOfDoc(doc)!;
     const labels = podLabels(pod);
     const anti = o(o(pod.spec.affinity).podAntiAffinity);
-    const terms = [
-      ...arr(anti.preferredDuringSchedulingIgnoredDuringExecution).map(t => o(o(t).podAffinityTerm)),
-      ...arr(anti.requiredDuringSchedulingIgnoredDuringExecution).map(t => o(t)),
-    ];
+    // the preferred terms' podAffinityTerm, then the required terms
+    const preferred = arr(anti.preferredDuringSchedulingIgnoredDuringExecution);
+    const required = arr(anti.requiredDuringSchedulingIgnoredDuringExecution);
+    const n = preferred.length + required.length;
     let otherNamespace = false;
-    for (const t of terms) {
+    for (let i = 0; i < n; i++) {
+      const t = i < preferred.length
+        ? (i in preferred ? o(o(preferred[i]).podAffinityTerm) : undefined)
+        : (i - preferred.length in required ? o(required[i - preferred.length]) : undefined);
       if (t.topologyKey !== HOST || !isObj(t.labelSelector) || !selectorMatches(t.labelSelector, labels)) continue;
-      if (coversOwnNamespace(t, doc.namespace)) return [];
+      if (coversOwnNamespace(t, doc.namespace)) return NONE;
       otherNamespace = true;
     }
     return [{

@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { o } from '../pod';
 
 /** SS-K8S-046 — docs/rules.md#ss-k8s-046. */
@@ -18,6 +18,6 @@ export const hpaTargetExists = k8sRule({
     if (!target || (ref.apiVersion !== undefined && target.manifest.apiVersion !== ref.apiVersion)) {
       return [{ jsonPath: 'spec.scaleTargetRef', message: `HPA targets ${ref.kind} ${ref.name}, which is not in the output` }];
     }
-    return [];
+    return NONE;
   },
 });

@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { arr, o } from '../pod';
 
 /** SS-K8S-055 — docs/rules.md#ss-k8s-055. */
@@ -12,5 +12,5 @@ export const ingressTls = k8sRule({
   rationale: 'Without TLS the traffic between clients and the ingress is readable and changeable on the way.',
   sources: ['CIS EKS 5.4.5', 'EKS Best Practices: use encryption with AWS load balancers'],
   kinds: ['Ingress'],
-  check: (doc) => (arr(o(doc.manifest.spec).tls).length > 0 ? [] : [{ jsonPath: 'spec.tls' }]),
+  check: (doc) => (arr(o(doc.manifest.spec).tls).length > 0 ? NONE : [{ jsonPath: 'spec.tls' }]),
 });

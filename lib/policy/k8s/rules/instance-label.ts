@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 
 const KEY = 'app.kubernetes.io/instance';
@@ -15,6 +15,6 @@ export const instanceLabel = k8sRule({
   kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController', 'DeploymentConfig'],
   check: (doc) => {
     const labels = o(o(doc.manifest.metadata).labels);
-    return labels[KEY] === doc.name ? [] : [{ jsonPath: `metadata.labels["${KEY}"]` }];
+    return labels[KEY] === doc.name ? NONE : [{ jsonPath: `metadata.labels["${KEY}"]` }];
   },
 });

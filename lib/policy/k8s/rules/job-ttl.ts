@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 
 /** SS-K8S-072 — docs/rules.md#ss-k8s-072. */
@@ -13,7 +13,7 @@ export const jobTtl = k8sRule({
   kinds: ['Job', 'CronJob'],
   check: (doc) => {
     const spec = o(doc.manifest.spec);
-    if (doc.kind === 'Job') return typeof spec.ttlSecondsAfterFinished === 'number' ? [] : [{ jsonPath: 'spec.ttlSecondsAfterFinished' }];
-    return o(o(spec.jobTemplate).spec).ttlSecondsAfterFinished !== undefined ? [{ jsonPath: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' }] : [];
+    if (doc.kind === 'Job') return typeof spec.ttlSecondsAfterFinished === 'number' ? NONE : [{ jsonPath: 'spec.ttlSecondsAfterFinished' }];
+    return o(o(spec.jobTemplate).spec).ttlSecondsAfterFinished !== undefined ? [{ jsonPath: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' }] : NONE;
   },
 });

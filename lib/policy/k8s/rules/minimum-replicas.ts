@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { hpasTargeting, kedaScaling } from '../hpa';
 import { isDevelopmentProfile, o } from '../pod';
 
@@ -34,6 +34,6 @@ export const minimumReplicas = k8sRule({
   check: (doc, index) => {
     if (isDevelopmentProfile(doc.manifest) || hpasTargeting(index, doc).length > 0 || kedaScaling(index, doc) !== undefined) return undefined;
     const r = o(doc.manifest.spec).replicas;
-    return typeof r === 'number' && r >= 2 ? [] : [{ jsonPath: 'spec.replicas' }];
+    return typeof r === 'number' && r >= 2 ? NONE : [{ jsonPath: 'spec.replicas' }];
   },
 });

@@ -59,7 +59,7 @@ export const networkPolicyCoverage = k8sRule({
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
     const labels = podLabels(pod);
-    const pols = K8sIndex.of(index).selecting('NetworkPolicy', doc.namespace ?? '', labels);
+    const pols = K8sIndex.of(index).selectingPod('NetworkPolicy', doc.namespace ?? '', pod);
     if (pols.length === 0) return [{ jsonPath: `${pod.metaPath}.labels`, message: 'No NetworkPolicy selects these pods' }];
     let needsIngressRules: boolean | undefined;
     let emptyIngress = false;

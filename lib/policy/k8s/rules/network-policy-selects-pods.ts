@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 import { K8sIndex, selectorIsEmpty } from '../selectors';
 
@@ -23,7 +23,7 @@ export const networkPolicySelectsPods = k8sRule({
   kinds: ['NetworkPolicy'],
   check: (doc, index) => {
     const sel = o(o(doc.manifest.spec).podSelector);
-    if (selectorIsEmpty(sel)) return []; // a namespace-wide policy (default deny) is meaningful on its own
-    return K8sIndex.of(index).anyTemplateSelectedBy(doc.namespace ?? '', sel) ? [] : [{ jsonPath: 'spec.podSelector' }];
+    if (selectorIsEmpty(sel)) return NONE; // a namespace-wide policy (default deny) is meaningful on its own
+    return K8sIndex.of(index).selectsSomePod(doc) ? NONE : [{ jsonPath: 'spec.podSelector' }];
   },
 });

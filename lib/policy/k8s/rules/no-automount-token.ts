@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o, podOfDoc, POD_KINDS } from '../pod';
 
 /** SS-K8S-057 — docs/rules.md#ss-k8s-057. */
@@ -14,12 +14,12 @@ export const noAutomountToken = k8sRule({
   kinds: POD_KINDS,
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
-    if (pod.spec.automountServiceAccountToken === false) return [];
+    if (pod.spec.automountServiceAccountToken === false) return NONE;
     if (pod.spec.automountServiceAccountToken === undefined) {
       // the pod's ServiceAccount (serviceAccount is the deprecated alias; none named is the namespace's default)
       const name = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
       const sa = typeof name === 'string' ? index.find('ServiceAccount', name, doc.namespace) : undefined;
-      if (sa && o(sa.manifest).automountServiceAccountToken === false) return [];
+      if (sa && o(sa.manifest).automountServiceAccountToken === false) return NONE;
     }
     return [{ jsonPath: `${pod.path}.automountServiceAccountToken` }];
   },

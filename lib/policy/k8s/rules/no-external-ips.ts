@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { o } from '../pod';
 
 /** SS-K8S-052 — docs/rules.md#ss-k8s-052. */
@@ -12,5 +12,5 @@ export const noExternalIps = k8sRule({
   rationale: 'spec.externalIPs lets a Service claim any address cluster-wide, the vector of CVE-2020-8554.',
   sources: ['Trivy KSV-0108'],
   kinds: ['Service'],
-  check: (doc) => (o(doc.manifest.spec).externalIPs !== undefined ? [{ jsonPath: 'spec.externalIPs' }] : []),
+  check: (doc) => (o(doc.manifest.spec).externalIPs !== undefined ? [{ jsonPath: 'spec.externalIPs' }] : NONE),
 });

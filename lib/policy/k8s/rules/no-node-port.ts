@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 
 /** SS-K8S-051 — docs/rules.md#ss-k8s-051. */
@@ -11,5 +11,5 @@ export const noNodePort = k8sRule({
   fix: 'use a ClusterIP Service behind an Ingress or Gateway (or a LoadBalancer)',
   rationale: 'A NodePort opens the port on every node, outside the load balancer and NetworkPolicy.',
   kinds: ['Service'],
-  check: (doc) => (o(doc.manifest.spec).type === 'NodePort' ? [{ jsonPath: 'spec.type' }] : []),
+  check: (doc) => (o(doc.manifest.spec).type === 'NodePort' ? [{ jsonPath: 'spec.type' }] : NONE),
 });

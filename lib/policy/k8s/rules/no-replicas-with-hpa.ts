@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { hpasTargeting } from '../hpa';
 import { o } from '../pod';
 
@@ -14,6 +14,6 @@ export const noReplicasWithHpa = k8sRule({
   kinds: ['Deployment', 'StatefulSet'],
   check: (doc, index) => {
     if (hpasTargeting(index, doc).length === 0) return undefined;
-    return o(doc.manifest.spec).replicas !== undefined ? [{ jsonPath: 'spec.replicas' }] : [];
+    return o(doc.manifest.spec).replicas !== undefined ? [{ jsonPath: 'spec.replicas' }] : NONE;
   },
 });

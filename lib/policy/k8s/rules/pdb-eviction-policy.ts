@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 
 /** SS-K8S-043 — docs/rules.md#ss-k8s-043. */
@@ -13,6 +13,6 @@ export const pdbEvictionPolicy = k8sRule({
   kinds: ['PodDisruptionBudget'],
   check: (doc) => {
     const p = o(doc.manifest.spec).unhealthyPodEvictionPolicy;
-    return p === 'IfHealthyBudget' || p === 'AlwaysAllow' ? [] : [{ jsonPath: 'spec.unhealthyPodEvictionPolicy' }];
+    return p === 'IfHealthyBudget' || p === 'AlwaysAllow' ? NONE : [{ jsonPath: 'spec.unhealthyPodEvictionPolicy' }];
   },
 });

@@ -35,7 +35,7 @@ export const pdbExists = k8sRule({
     if (isDevelopmentProfile(doc.manifest) || effectiveReplicas(index, doc) < 2) return undefined;
     const pod = podOfDoc(doc)!;
     const labels = podLabels(pod);
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', doc.namespace ?? '', labels);
+    const pdbs = K8sIndex.of(index).selectingPod('PodDisruptionBudget', doc.namespace ?? '', pod);
     for (const p of pdbs) {
       if (p.manifest.apiVersion !== 'policy/v1') continue;
       const ml = o(o(selectorOf(p)).matchLabels);

@@ -1,5 +1,5 @@
-import { k8sRule, WARNING } from '../define';
-import { o, podLabels, podOfDoc } from '../pod';
+import { k8sRule, NONE, WARNING } from '../define';
+import { o, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
 
 /** The pods a minAvailable asks for at `replicas` (a percentage rounds up, as the disruption controller does). */
@@ -35,7 +35,7 @@ export const pdbFitsHpa = k8sRule({
     const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
-    const pdbs = K8sIndex.of(index).selecting('PodDisruptionBudget', doc.namespace ?? '', podLabels(pod));
+    const pdbs = K8sIndex.of(index).selectingPod('PodDisruptionBudget', doc.namespace ?? '', pod);
     for (const p of pdbs) {
       const ma = o(p.manifest.spec).minAvailable;
       const need = required(ma, min);
@@ -44,6 +44,6 @@ export const pdbFitsHpa = k8sRule({
         return [{ jsonPath: 'spec.minReplicas', message: `PodDisruptionBudget ${p.name} minAvailable ${shown} is above the HPA minReplicas ${min}${typeof spec.minReplicas === 'number' ? '' : ' (unset: 1)'}` }];
       }
     }
-    return [];
+    return NONE;
   },
 });

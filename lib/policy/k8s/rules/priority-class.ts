@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { podOfDoc } from '../pod';
 
 /** SS-K8S-028 — docs/rules.md#ss-k8s-028. */
@@ -29,6 +29,6 @@ export const priorityClass = k8sRule({
   check: (doc) => {
     const pod = podOfDoc(doc)!;
     const p = pod.spec.priorityClassName;
-    return typeof p === 'string' && p !== '' ? [] : [{ jsonPath: `${pod.path}.priorityClassName` }];
+    return typeof p === 'string' && p !== '' ? NONE : [{ jsonPath: `${pod.path}.priorityClassName` }];
   },
 });

@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { adminGrant, BINDING_KINDS, boundRole, isPlatformBinding, roleRules } from '../rbac';
 
 /**
@@ -29,11 +29,11 @@ export const rbacNoClusterAdminBinding = k8sRule({
     const role = boundRole(index, doc);
     if (!role) return undefined;
     if (role.kind === 'ClusterRole' && role.name === 'cluster-admin') return [{ jsonPath: 'roleRef.name', message: 'Binding grants cluster-admin' }];
-    if (!role.doc) return [];
+    if (!role.doc) return NONE;
     for (const r of roleRules(role.doc.manifest)) {
       const why = adminGrant(r);
       if (why) return [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, whose ${r.path} allows ${why}: administrator rights` }];
     }
-    return [];
+    return NONE;
   },
 });

@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { BINDING_KINDS, BUILTIN_CLUSTER_ROLES, boundRole, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /**
@@ -34,10 +34,10 @@ export const rbacNoExecAttach = k8sRule({
     if (!role) return undefined;
     if (role.doc) {
       return roleRules(role.doc.manifest).some(grantsExec)
-        ? [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which allows exec or attach into pods` }] : [];
+        ? [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which allows exec or attach into pods` }] : NONE;
     }
     const builtin = role.kind === 'ClusterRole' ? BUILTIN_CLUSTER_ROLES[role.name] : undefined;
-    if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ClusterRole ${role.name}, which allows exec or attach into pods` }] : [];
+    if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ClusterRole ${role.name}, which allows exec or attach into pods` }] : NONE;
     if (isPlatformName(role.name)) return undefined; // a platform role: what it grants is the platform's
     return [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which is not in the output: nothing shows it does not allow exec into pods` }];
   },

@@ -1,4 +1,4 @@
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 
 /** SS-K8S-047 — docs/rules.md#ss-k8s-047. */
@@ -21,6 +21,6 @@ export const rollingUpdate = k8sRule({
   kinds: ['Deployment'],
   check: (doc) => {
     const t = o(o(doc.manifest.spec).strategy).type;
-    return t === undefined || t === 'RollingUpdate' ? [] : [{ jsonPath: 'spec.strategy.type' }];
+    return t === undefined || t === 'RollingUpdate' ? NONE : [{ jsonPath: 'spec.strategy.type' }];
   },
 });

@@ -1,6 +1,12 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, labelsOf, MAP_SELECTOR_KINDS, o, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
+
+/** `Object.keys(x).length > 0`, without the array. */
+function hasOwnKey(x: any): boolean {
+  for (const k in x) if (Object.prototype.hasOwnProperty.call(x, k)) return true;
+  return false;
+}
 
 /** SS-K8S-066 — docs/rules.md#ss-k8s-066. */
 export const selectorMatchesTemplate = k8sRule({
@@ -20,7 +26,7 @@ export const selectorMatchesTemplate = k8sRule({
     const sel = MAP_SELECTOR_KINDS.has(doc.kind) && isObj(raw) ? { matchLabels: raw } : raw;
     const pod = podOfDoc(doc)!;
     if (!isObj(sel)) return [{ jsonPath: 'spec.selector', message: 'spec.selector is missing' }];
-    const empty = Object.keys(o(sel.matchLabels)).length === 0 && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0);
-    return !empty && selectorMatches(sel, labelsOf(pod.meta)) ? [] : [{ jsonPath: 'spec.selector' }];
+    const empty = !hasOwnKey(o(sel.matchLabels)) && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0);
+    return !empty && selectorMatches(sel, labelsOf(pod.meta)) ? NONE : [{ jsonPath: 'spec.selector' }];
   },
 });

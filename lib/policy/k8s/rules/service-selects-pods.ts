@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, o } from '../pod';
 import { K8sIndex } from '../selectors';
 
@@ -16,6 +16,6 @@ export const serviceSelectsPods = k8sRule({
     const spec = o(doc.manifest.spec);
     if (spec.type === 'ExternalName') return undefined;
     if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) return undefined; // endpoints managed by hand
-    return K8sIndex.of(index).anyTemplateSelectedBy(doc.namespace ?? '', { matchLabels: spec.selector }) ? [] : [{ jsonPath: 'spec.selector' }];
+    return K8sIndex.of(index).anyTemplateSelectedBy(doc.namespace ?? '', { matchLabels: spec.selector }) ? NONE : [{ jsonPath: 'spec.selector' }];
   },
 });

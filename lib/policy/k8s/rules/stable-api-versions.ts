@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 
 const DEPRECATED = new Set([
   'extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2', 'batch/v1beta1', 'policy/v1beta1', 'networking.k8s.io/v1beta1',
@@ -26,6 +26,6 @@ export const stableApiVersions = k8sRule({
   check: (doc) => {
     const v = doc.manifest?.apiVersion;
     if (typeof v !== 'string') return undefined;
-    return DEPRECATED.has(v) ? [{ jsonPath: 'apiVersion', message: `Object uses the removed apiVersion ${v}` }] : [];
+    return DEPRECATED.has(v) ? [{ jsonPath: 'apiVersion', message: `Object uses the removed apiVersion ${v}` }] : NONE;
   },
 });

@@ -1,4 +1,4 @@
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, o, podLabels, podOfDoc } from '../pod';
 import { selectorMatches } from '../selectors';
 
@@ -20,6 +20,6 @@ export const statefulsetHeadlessService = k8sRule({
     const sspec = o(svc?.manifest.spec);
     const ok = svc !== undefined && sspec.clusterIP === 'None' && isObj(sspec.selector) &&
       selectorMatches({ matchLabels: sspec.selector }, podLabels(pod));
-    return ok ? [] : [{ jsonPath: 'spec.serviceName', message: `Service ${name} is missing, not headless, or does not select the pods` }];
+    return ok ? NONE : [{ jsonPath: 'spec.serviceName', message: `Service ${name} is missing, not headless, or does not select the pods` }];
   },
 });

@@ -1,5 +1,5 @@
 import { Violation } from '../../rule';
-import { k8sRule, WARNING } from '../define';
+import { k8sRule, NONE, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
 import { arr, isDevelopmentProfile, isObj, o, podOfDoc } from '../pod';
 
@@ -34,16 +34,24 @@ export const topologySpread = k8sRule({
       if (doc.kind === 'Pod' || isDevelopmentProfile(doc.manifest) || effectiveReplicas(index, doc) < 2) return undefined;
       return [{ jsonPath: `${pod.path}.topologySpreadConstraints` }];
     }
-    const out: Violation[] = [];
-    list.forEach((c0, i) => {
-      const c = o(c0);
+    let out: Violation[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list)) continue; // forEach skips holes
+      const c = o(list[i]);
+      const badSelector = !isObj(c.labelSelector);
+      const badSkew = !(typeof c.maxSkew === 'number' && c.maxSkew >= 1);
+      const badKey = typeof c.topologyKey !== 'string' || c.topologyKey === '';
+      const badWhen = c.whenUnsatisfiable !== 'DoNotSchedule' && c.whenUnsatisfiable !== 'ScheduleAnyway';
+      const badDomains = c.minDomains === 0;
+      if (!(badSelector || badSkew || badKey || badWhen || badDomains)) continue;
       const base = `${pod.path}.topologySpreadConstraints[${i}]`;
-      if (!isObj(c.labelSelector)) out.push({ jsonPath: `${base}.labelSelector`, message: 'Spread constraint has no labelSelector' });
-      if (!(typeof c.maxSkew === 'number' && c.maxSkew >= 1)) out.push({ jsonPath: `${base}.maxSkew`, message: 'Spread constraint maxSkew must be 1 or more' });
-      if (typeof c.topologyKey !== 'string' || c.topologyKey === '') out.push({ jsonPath: `${base}.topologyKey`, message: 'Spread constraint has no topologyKey' });
-      if (c.whenUnsatisfiable !== 'DoNotSchedule' && c.whenUnsatisfiable !== 'ScheduleAnyway') out.push({ jsonPath: `${base}.whenUnsatisfiable`, message: 'Spread constraint whenUnsatisfiable must be DoNotSchedule or ScheduleAnyway' });
-      if (c.minDomains === 0) out.push({ jsonPath: `${base}.minDomains`, message: 'Spread constraint minDomains must not be 0' });
-    });
-    return out;
+      out ??= [];
+      if (badSelector) out.push({ jsonPath: `${base}.labelSelector`, message: 'Spread constraint has no labelSelector' });
+      if (badSkew) out.push({ jsonPath: `${base}.maxSkew`, message: 'Spread constraint maxSkew must be 1 or more' });
+      if (badKey) out.push({ jsonPath: `${base}.topologyKey`, message: 'Spread constraint has no topologyKey' });
+      if (badWhen) out.push({ jsonPath: `${base}.whenUnsatisfiable`, message: 'Spread constraint whenUnsatisfiable must be DoNotSchedule or ScheduleAnyway' });
+      if (badDomains) out.push({ jsonPath: `${base}.minDomains`, message: 'Spread constraint minDomains must not be 0' });
+    }
+    return out ?? NONE;
   },
 });

@@ -1,5 +1,5 @@
 import { Violation } from '../../rule';
-import { ERROR, k8sRule } from '../define';
+import { ERROR, k8sRule, NONE } from '../define';
 import { o, POD_KINDS, podOfDoc } from '../pod';
 
 const POD_KIND_SET = new Set(POD_KINDS);
@@ -17,6 +17,18 @@ function validValue(v: any): boolean {
     SEEN.set(v, ok);
   }
   return ok;
+}
+
+/**
+ * True when no value `checkLabels` looks at is invalid (no allocation: the common case). It reads the keys for-in
+ * gives, a superset of the own keys `checkLabels` reads, so a false answer only means "look closer".
+ */
+function allValid(labels: any): boolean {
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return true;
+  for (const k in labels) {
+    if (!validValue(labels[k])) return false;
+  }
+  return true;
 }
 
 function checkLabels(labels: any, base: string, out: Violation[]) {
@@ -39,10 +51,14 @@ export const validLabelValues = k8sRule({
   fix: 'use at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric',
   rationale: 'The API refuses label values that are longer than 63 characters or use other characters.',
   check: (doc) => {
-    if (typeof doc.manifest?.apiVersion !== 'string') return undefined;
+    const m = doc.manifest;
+    if (typeof m?.apiVersion !== 'string') return undefined;
+    const meta = m.metadata;
+    const pod = POD_KIND_SET.has(doc.kind) ? podOfDoc(doc) : undefined;
+    if (allValid(meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta.labels : undefined)
+      && (!pod || pod.metaPath === 'metadata' || allValid(pod.meta.labels))) return NONE;
     const out: Violation[] = [];
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
-    const pod = POD_KIND_SET.has(doc.kind) ? podOfDoc(doc) : undefined;
     if (pod && pod.metaPath !== 'metadata') checkLabels(pod.meta.labels, `${pod.metaPath}.labels`, out);
     return out;
   },
