@@ -3,7 +3,7 @@ import { Finding, Suppression } from './finding';
 import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity, Violation } from './rule';
-import { SpecRule } from './spec-rule';
+import { SHARED_NOT_APPLICABLE, SharedResults, SpecRule } from './spec-rule';
 import { Validators } from '../core/validators';
 
 
@@ -139,9 +139,31 @@ export class PolicyEngine {
         entries = (this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific]).map(rule => this.entryOf(rule));
         cache.set(doc.kind, entries);
       }
+      // the shared results of the document's group, for the rules that have one (computed once per document)
+      let groupOf: ((doc: PolicyDocument, index: DocumentIndex) => SharedResults | undefined) | undefined;
+      let group: SharedResults | undefined;
       for (let r = 0; r < entries.length; r++) {
         const e = entries[r];
         let violations: readonly Violation[] | undefined;
+        if (e.group !== undefined) {
+          if (e.group !== groupOf) {
+            groupOf = e.group;
+            try {
+              group = e.group(doc, index);
+            } catch {
+              group = undefined; // the rules' checks meet the same problem and report it
+            }
+          }
+          const known = group === undefined ? undefined : group.results[e.slot];
+          if (known !== undefined) {
+            if (known === SHARED_NOT_APPLICABLE) continue;
+            for (let v = 0; v < known.length; v++) {
+              const x = known[v];
+              emit(doc, e.info, x.jsonPath, x.message);
+            }
+            continue;
+          }
+        }
         try {
           if (e.check !== undefined) {
             violations = e.check(doc, index);
@@ -164,7 +186,8 @@ export class PolicyEngine {
 
   /** How `_evaluate` calls a rule: a built-in rule's check directly, any other rule through `evaluate`. */
   private entryOf(rule: IRule): RuleEntry {
-    return { rule, info: this.infoOf.get(rule)!, check: rule instanceof SpecRule ? rule._check : undefined };
+    const spec = rule instanceof SpecRule ? rule : undefined;
+    return { rule, info: this.infoOf.get(rule)!, check: spec?._check, group: spec?._shared?.group, slot: spec?._shared?.slot ?? -1 };
   }
 }
 
@@ -174,6 +197,9 @@ interface RuleEntry {
   readonly info: RuleInfo;
   /** The check of a built-in rule (`SpecRule`), called without a `RuleResult`; undefined for other rules. */
   readonly check: ((document: PolicyDocument, index: DocumentIndex) => readonly Violation[] | undefined) | undefined;
+  /** For a rule whose result is shared by a group of documents: the document's group, and the rule's slot there. */
+  readonly group: ((document: PolicyDocument, index: DocumentIndex) => SharedResults | undefined) | undefined;
+  readonly slot: number;
 }
 
 /** The engine rule a crashing rule's finding is reported under. */

@@ -46,7 +46,24 @@ export interface RuleSpec {
   readonly kinds?: string[];
   /** Returns the violations (empty = compliant) or `undefined` (not applicable). */
   readonly check: (doc: PolicyDocument, index: DocumentIndex) => Violation[] | undefined;
+  /**
+   * For a rule whose result is shared by the documents of a group (see `SharedResults`): the group of a document
+   * (the same function for every rule of the kind of group), and where this rule's result sits in it.
+   */
+  readonly shared?: { readonly group: (doc: PolicyDocument, index: DocumentIndex) => SharedResults | undefined; readonly slot: number };
 }
+
+/**
+ * Results shared by the documents of one group, for example the pods with equal pod-local fields (k8s/pod.ts):
+ * by rule slot, the violations (the shared empty list when compliant) or SHARED_NOT_APPLICABLE; undefined until the
+ * rule's check has run on a document of the group (the check stores its result there).
+ */
+export interface SharedResults {
+  readonly results: any[];
+}
+
+/** The result stored in `SharedResults` for a rule that does not apply. */
+export const SHARED_NOT_APPLICABLE: Violation[] = Object.freeze([]) as any;
 
 const COMPLIANT = RuleResult.compliant();
 const NOT_APPLICABLE = RuleResult.notApplicable();
@@ -71,6 +88,11 @@ export class SpecRule implements IRule {
    * @internal
    */
   public readonly _check: (document: PolicyDocument, index: DocumentIndex) => readonly Violation[] | undefined;
+  /**
+   * The group whose shared results hold this rule's result, read by the engine before calling the check.
+   * @internal
+   */
+  public readonly _shared?: { readonly group: (doc: PolicyDocument, index: DocumentIndex) => SharedResults | undefined; readonly slot: number };
 
   constructor(spec: RuleSpec) {
     this.id = spec.id;
@@ -85,6 +107,7 @@ export class SpecRule implements IRule {
     this.differences = spec.differences;
     const fn = spec.check;
     this._check = fn;
+    this._shared = spec.shared;
     this.evaluate = (document, index) => {
       const v = fn(document, index);
       if (v === undefined) return NOT_APPLICABLE;

@@ -1,7 +1,7 @@
 // Internal helpers to define Kubernetes rules. Not re-exported by the barrel.
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument, Severity, Violation } from '../rule';
-import { RuleSpec, SpecRule } from '../spec-rule';
+import { RuleSpec, SHARED_NOT_APPLICABLE, SharedResults, SpecRule } from '../spec-rule';
 import { containersOf, isWindowsPod, K8sDoc, mainContainersOf, PodClasses, podClassOf, PodRef, podOfDoc } from './pod';
 
 /** What a Kubernetes rule file declares. */
@@ -29,14 +29,23 @@ export interface K8sPodRuleSpec extends Omit<K8sRuleSpec, 'check'> {
 /** Results of pod-local rules are numbered: a rule's slot indexes `PodClass.results`. */
 let nextSlot = 0;
 /** The result stored for a pod-local rule that does not apply. */
-const NOT_APPLICABLE: Violation[] = Object.freeze([]) as any;
+const NOT_APPLICABLE = SHARED_NOT_APPLICABLE;
 
 /**
  * Defines a pod-local rule: it runs on every document of its kinds like any rule, and within one check its
  * result for pods with the same pod-local view is computed once (see pod.ts).
  */
 export function k8sPodRule(spec: K8sPodRuleSpec): K8sRule {
-  return new K8sRule({ ...spec, check: podLocalCheck(spec.podCheck) });
+  const slot = nextSlot++;
+  const podCheck = spec.podCheck;
+  return new K8sRule({ ...spec, check: (doc, index) => podResult(doc, index, slot, podCheck), shared: { group: podGroup, slot } });
+}
+
+/** The pod class of a document of a pod kind (the engine reads the pod-local rules' results there), or undefined. */
+function podGroup(doc: PolicyDocument, index: DocumentIndex): SharedResults | undefined {
+  const pod = podOfDoc(doc);
+  if (pod === undefined) return undefined;
+  return pod.cls ?? podClassOf(pod, K8sDoc.isK8sDoc(doc) ? sharedClasses(index) : undefined);
 }
 
 /**

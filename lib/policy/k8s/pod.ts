@@ -339,6 +339,11 @@ let top = 0;
 export function sameData(a: any, b: any): boolean {
   if (a === b) return typeof a !== 'number' || a !== 0 || 1 / a === 1 / b;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return sameObject(a, b);
+}
+
+/** `sameData` of two objects; equal leaves are compared in place (most of a pod's values are strings and numbers). */
+function sameObject(a: any, b: any): boolean {
   if (Array.isArray(a)) {
     if (!Array.isArray(b)) return false;
     const n = a.length;
@@ -346,11 +351,11 @@ export function sameData(a: any, b: any): boolean {
     for (let i = 0; i < n; i++) {
       const x = a[i];
       const y = b[i];
-      if (x === undefined || y === undefined) {
-        if (x !== y || (i in a) !== (i in b)) return false;
-      } else if (!sameData(x, y)) {
-        return false;
+      if (x === y) {
+        if (x === undefined ? (i in a) !== (i in b) : x === 0 && 1 / x !== 1 / y) return false;
+        continue;
       }
+      if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object' || !sameObject(x, y)) return false;
     }
     return true;
   }
@@ -369,7 +374,16 @@ export function sameData(a: any, b: any): boolean {
   top = base + n;
   for (let i = 0; i < n; i++) {
     const k = KEYS[base + i];
-    if (!sameData(a[k], b[k])) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) {
+      if (x === 0 && 1 / x !== 1 / y) {
+        top = base;
+        return false;
+      }
+      continue;
+    }
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object' || !sameObject(x, y)) {
       top = base;
       return false;
     }
