@@ -3,7 +3,7 @@ import { Finding, Suppression } from './finding';
 import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity, Violation } from './rule';
-import { SHARED_NOT_APPLICABLE, SharedResults, SpecRule } from './spec-rule';
+import { SharedResults, SpecRule } from './spec-rule';
 import { Validators } from '../core/validators';
 
 
@@ -130,33 +130,32 @@ export class PolicyEngine {
    * @internal
    */
   public _evaluate(documents: PolicyDocument[], index: DocumentIndex, emit: (doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined) => void): void {
-    const cache = new Map<string, RuleEntry[]>();
+    const cache = new Map<string, KindEntries>();
     for (let d = 0; d < documents.length; d++) {
       const doc = documents[d];
-      let entries = cache.get(doc.kind);
-      if (entries === undefined) {
-        const specific = this.byKind.get(doc.kind) ?? [];
-        entries = (this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific]).map(rule => this.entryOf(rule));
-        cache.set(doc.kind, entries);
+      let ke = cache.get(doc.kind);
+      if (ke === undefined) {
+        ke = this.entriesFor(doc.kind);
+        cache.set(doc.kind, ke);
       }
-      // the shared results of the document's group, for the rules that have one (computed once per document)
-      let groupOf: ((doc: PolicyDocument, index: DocumentIndex) => SharedResults | undefined) | undefined;
+      // the shared results of the document's group (computed once per document); when every shared rule of the
+      // kind is known to be silent there, only the other rules run
       let group: SharedResults | undefined;
+      let entries = ke.all;
+      if (ke.group !== undefined) {
+        try {
+          group = ke.group(doc, index);
+        } catch {
+          group = undefined; // the rules' checks meet the same problem and report it
+        }
+        if (group !== undefined && group.quiet === ke) entries = ke.unshared;
+      }
       for (let r = 0; r < entries.length; r++) {
         const e = entries[r];
         let violations: readonly Violation[] | undefined;
-        if (e.group !== undefined) {
-          if (e.group !== groupOf) {
-            groupOf = e.group;
-            try {
-              group = e.group(doc, index);
-            } catch {
-              group = undefined; // the rules' checks meet the same problem and report it
-            }
-          }
-          const known = group === undefined ? undefined : group.results[e.slot];
+        if (e.slot >= 0 && group !== undefined) {
+          const known = group.results[e.slot];
           if (known !== undefined) {
-            if (known === SHARED_NOT_APPLICABLE) continue;
             for (let v = 0; v < known.length; v++) {
               const x = known[v];
               emit(doc, e.info, x.jsonPath, x.message);
@@ -181,7 +180,25 @@ export class PolicyEngine {
           emit(doc, e.info, x.jsonPath, x.message);
         }
       }
+      if (group !== undefined && entries === ke.all && isQuiet(group, ke.slots)) group.quiet = ke;
     }
+  }
+
+  /** The rules that run on documents of `kind`, in pack order, as `_evaluate` runs them. */
+  private entriesFor(kind: string): KindEntries {
+    const specific = this.byKind.get(kind) ?? [];
+    const all = (this.anyKind.length === 0 ? specific : [...this.anyKind, ...specific]).map(rule => this.entryOf(rule));
+    // the shared rules of a kind use one group function (the pod class); should they not, each reads its own
+    const groups = new Set(all.filter(e => e.group !== undefined).map(e => e.group));
+    if (groups.size !== 1) {
+      return { all: all.map(e => ({ ...e, slot: -1 })), unshared: [], group: undefined, slots: [] };
+    }
+    return {
+      all,
+      unshared: all.filter(e => e.group === undefined),
+      group: [...groups][0],
+      slots: all.filter(e => e.group !== undefined).map(e => e.slot),
+    };
   }
 
   /** How `_evaluate` calls a rule: a built-in rule's check directly, any other rule through `evaluate`. */
@@ -200,6 +217,28 @@ interface RuleEntry {
   /** For a rule whose result is shared by a group of documents: the document's group, and the rule's slot there. */
   readonly group: ((document: PolicyDocument, index: DocumentIndex) => SharedResults | undefined) | undefined;
   readonly slot: number;
+}
+
+/** The rules of one kind, as `_evaluate` runs them. */
+interface KindEntries {
+  /** Every rule, in order. */
+  readonly all: RuleEntry[];
+  /** The rules whose result is not shared (`all` without the shared ones, in order). */
+  readonly unshared: RuleEntry[];
+  /** The group function of the shared rules, or undefined when none (or several) */
+  readonly group: ((document: PolicyDocument, index: DocumentIndex) => SharedResults | undefined) | undefined;
+  /** The slots of the shared rules. */
+  readonly slots: number[];
+}
+
+/** True when each slot holds a known empty result (compliant, or not applicable). */
+function isQuiet(group: SharedResults, slots: number[]): boolean {
+  const results = group.results;
+  for (let i = 0; i < slots.length; i++) {
+    const r = results[slots[i]];
+    if (r === undefined || r.length !== 0) return false;
+  }
+  return true;
 }
 
 /** The engine rule a crashing rule's finding is reported under. */

@@ -60,6 +60,11 @@ export interface RuleSpec {
  */
 export interface SharedResults {
   readonly results: any[];
+  /**
+   * Set by the engine (opaque to rules): the rule list of the kind whose shared rules all found nothing here, so
+   * that documents of the group skip them.
+   */
+  quiet: unknown;
 }
 
 /** The result stored in `SharedResults` for a rule that does not apply. */

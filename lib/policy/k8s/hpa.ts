@@ -1,7 +1,7 @@
 // Internal: HPA lookups shared by the availability rules.
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument } from '../rule';
-import { o } from './pod';
+import { K8sDoc, o } from './pod';
 
 const NO_HPA: PolicyDocument[] = [];
 
@@ -34,8 +34,19 @@ function buildHpaMap(i: DocumentIndex): Map<string, HpaGroup[]> {
   return m;
 }
 
-/** The HPAs targeting a workload document. */
+/** The HPAs targeting a workload document (looked up once per document: several rules ask). */
 export function hpasTargeting(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
+  if (!K8sDoc.isK8sDoc(doc)) return lookUp(index, doc);
+  const k = doc as K8sDoc;
+  let hpas = k._hpas;
+  if (hpas === undefined) {
+    hpas = lookUp(index, doc);
+    k._hpas = hpas;
+  }
+  return hpas;
+}
+
+function lookUp(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
   if (doc.name === undefined) return NO_HPA;
   const groups = hpaMap(index).get(doc.name);
   if (!groups) return NO_HPA;

@@ -65,6 +65,8 @@ export class K8sDoc implements PolicyDocument {
 
   /** @internal */
   public _pod: PodRef | null | undefined = undefined;
+  /** The HPAs targeting this document (see hpa.ts), once looked up. @internal */
+  public _hpas: PolicyDocument[] | undefined = undefined;
   constructor(
     public readonly kind: string,
     public readonly manifest: any,
@@ -249,6 +251,8 @@ export interface PodClass {
   readonly view: PodRef;
   /** Result of each pod-local rule (by its slot): the violations, or NOT_APPLICABLE. */
   readonly results: any[];
+  /** See `SharedResults.quiet`. */
+  quiet: unknown;
 }
 
 /** The classes of one check, by a coarse key (path, container count, images); each list holds the last few classes. */
@@ -300,7 +304,7 @@ function newClass(pod: PodRef, spec: any, annotations: any): PodClass {
     if (v !== undefined) local[f] = v;
   }
   const meta = annotations === undefined ? EMPTY : { annotations };
-  return { view: podRef(local, pod.path, meta, pod.metaPath, undefined), results: [] };
+  return { view: podRef(local, pod.path, meta, pod.metaPath, undefined), results: [], quiet: undefined };
 }
 
 function coarseKey(path: string, containers: any): string {

@@ -84,7 +84,8 @@ export class K8sIndex {
   }
 
   public readonly templates: PodTemplate[] = [];
-  private readonly byPair = new PairMap<PodTemplate>();
+  /** label key -> namespace -> value -> templates; a key is filed on its first lookup (selectors use few of the keys pods carry) */
+  private readonly byKey = new Map<string, Map<string, Map<string, PodTemplate[]>>>();
   private readonly byNs = new Map<string, PodTemplate[]>();
   private readonly byPod = new Map<PodRef, PodTemplate>();
   private readonly selectorIndexes = new Map<string, SelectorIndex>();
@@ -99,7 +100,6 @@ export class K8sIndex {
         this.templates.push(t);
         push(this.byNs, t.ns, t);
         if (!this.byPod.has(pod)) this.byPod.set(pod, t);
-        for (const k in t.labels) this.byPair.add(t.ns, k, String(t.labels[k]), t);
       }
     }
   }
@@ -143,7 +143,7 @@ export class K8sIndex {
       let none = false;
       for (const k in ml) {
         const v = ml[k];
-        const list = this.byPair.get(ns, k, typeof v === 'string' ? v : String(v));
+        const list = this.pair(ns, k, typeof v === 'string' ? v : String(v));
         if (!list) {
           none = true;
           break;
@@ -185,9 +185,34 @@ export class K8sIndex {
     return r;
   }
 
+  /** The templates in `ns` that carry the label pair `k`=`v`, in document order; undefined when none. */
+  private pair(ns: string, k: string, v: string): PodTemplate[] | undefined {
+    let namespaces = this.byKey.get(k);
+    if (namespaces === undefined) {
+      namespaces = new Map();
+      const templates = this.templates;
+      for (let i = 0; i < templates.length; i++) {
+        const t = templates[i];
+        const labels = t.labels;
+        if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+        const lv = labels[k];
+        const value = typeof lv === 'string' ? lv : String(lv);
+        let values = namespaces.get(t.ns);
+        if (values === undefined) {
+          values = new Map();
+          namespaces.set(t.ns, values);
+        }
+        const list = values.get(value);
+        if (list === undefined) values.set(value, [t]); else list.push(t);
+      }
+      this.byKey.set(k, namespaces);
+    }
+    return namespaces.get(ns)?.get(v);
+  }
+
   /** How many templates in `ns` carry the pair. */
   public pairCount(ns: string, k: string, v: string): number {
-    return this.byPair.get(ns, k, v)?.length ?? 0;
+    return this.pair(ns, k, v)?.length ?? 0;
   }
 
   /** The pod templates in `ns` that `selector` selects (LabelSelector shape). */
@@ -195,7 +220,7 @@ export class K8sIndex {
     const ml = o(selector.matchLabels);
     let best: PodTemplate[] | undefined;
     for (const k in ml) {
-      const list = this.byPair.get(ns, k, String(ml[k]));
+      const list = this.pair(ns, k, String(ml[k]));
       if (!list) return [];
       if (!best || list.length < best.length) best = list;
     }
@@ -209,7 +234,7 @@ export class K8sIndex {
     let best: PodTemplate[] | undefined;
     for (const k in ml) {
       const v = ml[k];
-      const list = this.byPair.get(ns, k, typeof v === 'string' ? v : String(v));
+      const list = this.pair(ns, k, typeof v === 'string' ? v : String(v));
       if (!list) return false;
       if (!best || list.length < best.length) best = list;
     }

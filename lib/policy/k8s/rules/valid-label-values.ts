@@ -4,19 +4,26 @@ import { o, POD_KINDS, podOfDoc } from '../pod';
 
 const POD_KIND_SET = new Set(POD_KINDS);
 
-const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-// label values repeat a lot across an output (managed-by, part-of, version): remember the verdicts
-const SEEN = new Map<string, boolean>();
+/** An ASCII letter or digit. */
+function alnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
+/**
+ * A valid label value: empty, or at most 63 characters of alphanumerics, `-`, `_` and `.`, starting and ending
+ * with an alphanumeric (the API's `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`). A character loop: label values
+ * are short, and most of an output's are distinct strings (names), so a cache of verdicts would not pay.
+ */
 function validValue(v: any): boolean {
   if (typeof v !== 'string') return false;
-  let ok = SEEN.get(v);
-  if (ok === undefined) {
-    ok = v.length <= 63 && VALUE.test(v);
-    if (SEEN.size > 100000) SEEN.clear();
-    SEEN.set(v, ok);
+  const n = v.length;
+  if (n === 0) return true;
+  if (n > 63 || !alnum(v.charCodeAt(0)) || !alnum(v.charCodeAt(n - 1))) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = v.charCodeAt(i);
+    if (!alnum(c) && c !== 45 && c !== 95 && c !== 46) return false;
   }
-  return ok;
+  return true;
 }
 
 /**
