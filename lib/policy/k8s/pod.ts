@@ -366,20 +366,21 @@ function sameObject(a: any, b: any): boolean {
   if (Array.isArray(b)) return false;
   const proto = Object.getPrototypeOf(a);
   if (proto !== Object.getPrototypeOf(b) || (proto !== Object.prototype && proto !== null)) return false;
+  // a's keys in order, then b's compared with them while reading b's values (reading each object's values in its
+  // own for-in loop is the fast path engines have for keyed reads)
   const base = top;
   let n = 0;
   for (const k in a) KEYS[base + n++] = k;
+  top = base + n;
   let m = 0;
   for (const k in b) {
-    if (m >= n || KEYS[base + m] !== k) return false;
+    if (m >= n || KEYS[base + m] !== k) {
+      top = base;
+      return false;
+    }
     m++;
-  }
-  if (m !== n) return false;
-  top = base + n;
-  for (let i = 0; i < n; i++) {
-    const k = KEYS[base + i];
-    const x = a[k];
     const y = b[k];
+    const x = a[k];
     if (x === y) {
       if (x === 0 && 1 / x !== 1 / y) {
         top = base;
@@ -393,5 +394,5 @@ function sameObject(a: any, b: any): boolean {
     }
   }
   top = base;
-  return true;
+  return m === n;
 }
