@@ -70,8 +70,11 @@ const project = new cdk.JsiiProject({
     // Snapshots are never rewritten by a test run (CI or local): update them deliberately with `npx jest -u`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
-      // Prints once per run which schema cross-checks are available (../shared/schemas is optional).
+      // Prints once per run which schema cross-checks are available (../shared/schemas is optional), and points
+      // TMPDIR at a folder of the run's own that globalTeardown removes: what tests (and cdk8s's Testing.app) write
+      // to the temporary folder does not pile up on the machine.
       globalSetup: '<rootDir>/test/util/global-setup.ts',
+      globalTeardown: '<rootDir>/test/util/global-teardown.ts',
       // added to projen's lib/test patterns: the tests an example ships (examples/team-construct-library/test)
       testMatch: ['<rootDir>/examples/*/test/**/*.test.ts'],
       testEnvironment: 'node',
