@@ -255,8 +255,11 @@ export interface PodClass {
   quiet: unknown;
 }
 
-/** The classes of one check, by a coarse key (path, container count, images); each list holds the last few classes. */
-export type PodClasses = Map<string, PodClass[]>;
+/**
+ * The classes of one check, by pod spec path, then by the image of the first container (undefined when none); each
+ * list holds the last few classes. Map lookups only: the strings used as keys are the documents' own.
+ */
+export type PodClasses = Map<string, Map<unknown, PodClass[]>>;
 
 /** How many classes with the same coarse key a pod is compared with (bounds the work for many distinct pods). */
 const CANDIDATES = 4;
@@ -271,8 +274,13 @@ export function podClassOf(pod: PodRef, shared: PodClasses | undefined): PodClas
   const spec = pod.spec;
   const annotations = pod.meta.annotations;
   if (shared !== undefined) {
-    const key = coarseKey(pod.path, spec.containers);
-    const list = shared.get(key);
+    let byImage = shared.get(pod.path);
+    if (byImage === undefined) {
+      byImage = new Map();
+      shared.set(pod.path, byImage);
+    }
+    const key = firstImage(spec.containers);
+    const list = byImage.get(key);
     if (list !== undefined) {
       for (let i = list.length - 1; i >= 0; i--) {
         const c = list[i];
@@ -284,7 +292,7 @@ export function podClassOf(pod: PodRef, shared: PodClasses | undefined): PodClas
     }
     cls = newClass(pod, spec, annotations);
     if (list === undefined) {
-      shared.set(key, [cls]);
+      byImage.set(key, [cls]);
     } else {
       if (list.length >= CANDIDATES) list.shift();
       list.push(cls);
@@ -307,16 +315,11 @@ function newClass(pod: PodRef, spec: any, annotations: any): PodClass {
   return { view: podRef(local, pod.path, meta, pod.metaPath, undefined), results: [], quiet: undefined };
 }
 
-function coarseKey(path: string, containers: any): string {
-  let key = path;
-  if (Array.isArray(containers)) {
-    for (let i = 0; i < containers.length; i++) {
-      const c = containers[i];
-      const image = c !== null && typeof c === 'object' ? c.image : undefined;
-      key += typeof image === 'string' ? '\u0001' + image : '\u0002';
-    }
-  }
-  return key;
+/** The image of the first container (any value), or undefined. */
+function firstImage(containers: any): unknown {
+  if (!Array.isArray(containers) || containers.length === 0) return undefined;
+  const c = containers[0];
+  return c !== null && typeof c === 'object' ? c.image : undefined;
 }
 
 /** True when the pod-local fields of `spec` and `annotations` equal those of `view` (see `sameData`). */

@@ -1,3 +1,5 @@
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdktf';
 import { EksClusterStack } from '../../../examples/eks-cluster/stack';
 import { TerraformDocuments, TerraformPack } from '../../../lib/policy';
@@ -6,7 +8,7 @@ import { Finding } from '../../../lib/policy/finding';
 
 /** The example's Terraform JSON: a configuration that follows every rule. */
 function exampleJson(): any {
-  const app = new App({ outdir: '/tmp/shipshape-tf-pack-test', skipValidation: true });
+  const app = new App({ outdir: path.join(os.tmpdir(), 'shipshape-tf-pack-test'), skipValidation: true });
   const stack = new EksClusterStack(app, 'eks-cluster');
   return JSON.parse(JSON.stringify(stack.toTerraform()));
 }
