@@ -13,8 +13,8 @@ const N = Number(process.argv[2] ?? 3000);
 const policy = process.argv[3] !== 'off';
 let policyMs = 0;
 const run = require('../../../lib/policy/run');
-const original = run._runPolicy;
-run._runPolicy = (...args: any[]) => {
+const original = run._checkPolicy;
+run._checkPolicy = (...args: any[]) => {
   if (process.env.MARK) console.log('--- policy start');
   const t = process.hrtime.bigint();
   try {
@@ -36,4 +36,4 @@ const t2 = process.hrtime.bigint();
 fs.rmSync(outdir, { recursive: true, force: true });
 const build = Number(t1 - t0) / 1e6;
 const synth = Number(t2 - t1) / 1e6;
-console.log(`webservices=${N} policy=${policy ? 'on' : 'off'} build_ms=${build.toFixed(0)} synth_ms=${synth.toFixed(0)} policy_step_ms=${policyMs.toFixed(0)} share_of_build+synth=${(100 * policyMs / (build + synth)).toFixed(1)}%`);
+console.log(`webservices=${N} policy=${policy ? 'on' : 'off'} build_ms=${build.toFixed(0)} synth_ms=${synth.toFixed(0)} policy_step_ms=${policyMs.toFixed(0)} share_of_synth=${(100 * policyMs / synth).toFixed(1)}% share_of_build+synth=${(100 * policyMs / (build + synth)).toFixed(1)}%`);
