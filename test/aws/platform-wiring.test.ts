@@ -4,11 +4,23 @@
  * external-dns identity.
  */
 import { TerraformVariable, Token } from 'cdktf';
+import { Construct } from 'constructs';
 import { cluster, errorOf, newStack, network, resourceAt, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile, TeamAccessProfile } from '../../lib/core';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/admin';
+
+/** A network imported by attributes (two private subnets in eu-west-1), with a literal VPC id unless given another. */
+function importedNetwork(stack: Construct, vpcId = 'vpc-0a1b2c3d4e5f60718'): aws.INetwork {
+  return aws.Network.fromNetworkAttributes(stack, 'imported', {
+    vpcId,
+    region: 'eu-west-1',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+    tags: TAGS,
+  });
+}
 
 function statementsOf(json: any, rolePath: string): any[] {
   return JSON.parse(resourceAt(json, 'aws_iam_role_policy', `${rolePath}_policy`).policy).Statement;
@@ -169,13 +181,7 @@ describe('EksCluster.addLoadBalancerController', () => {
 
   test('an imported network with a literal VPC id: the values name the VPC id', () => {
     const stack = newStack();
-    const net = aws.Network.fromNetworkAttributes(stack, 'imported', {
-      vpcId: 'vpc-0a1b2c3d4e5f60718',
-      region: 'eu-west-1',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
-      tags: TAGS,
-    });
+    const net = importedNetwork(stack);
     const c = new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: [ADMIN] });
     const lbc = c.addLoadBalancerController();
     expect(lbc.release.values.vpcId).toBe('vpc-0a1b2c3d4e5f60718');
@@ -185,13 +191,7 @@ describe('EksCluster.addLoadBalancerController', () => {
 
   test('the construct on an imported cluster: its release and class are the caller\'s to hand to the Kubernetes side', () => {
     const stack = newStack();
-    const net = aws.Network.fromNetworkAttributes(stack, 'imported', {
-      vpcId: 'vpc-0a1b2c3d4e5f60718',
-      region: 'eu-west-1',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
-      tags: TAGS,
-    });
+    const net = importedNetwork(stack);
     const legacy = aws.EksCluster.fromClusterAttributes(stack, 'legacy', { clusterName: 'legacy', network: net, kubernetesVersion: aws.KubernetesVersion.V1_32 });
     const lbc = new aws.LoadBalancerController(stack, 'lbc', { cluster: legacy });
     expect(lbc.release.values).toMatchObject({ clusterName: 'legacy', vpcId: 'vpc-0a1b2c3d4e5f60718' });
@@ -203,13 +203,7 @@ describe('EksCluster.addLoadBalancerController', () => {
   test('error: a network whose VPC id is known only after apply and that shipshape did not name', () => {
     const stack = newStack();
     const vpc = new TerraformVariable(stack, 'vpc_id', { type: 'string' });
-    const net = aws.Network.fromNetworkAttributes(stack, 'imported', {
-      vpcId: vpc.stringValue,
-      region: 'eu-west-1',
-      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
-      tags: TAGS,
-    });
+    const net = importedNetwork(stack, vpc.stringValue);
     const c = new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: [ADMIN] });
     expect(errorOf(() => c.addLoadBalancerController())).toBe(
       'test/prod/load-balancer-controller: cluster.network ("test/imported") has a VPC id known only after apply and no Name tag shipshape set, '
