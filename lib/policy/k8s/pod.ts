@@ -249,6 +249,8 @@ export const POD_LOCAL_FIELDS = [
 export interface PodClass {
   /** The view the pod-local rules check: a PodRef whose spec holds only POD_LOCAL_FIELDS, and whose meta only the annotations. */
   readonly view: PodRef;
+  /** The view's values laid out for comparing other pods with it (see `sameAsClass`). */
+  readonly shape: Shape;
   /** Result of each pod-local rule (by its slot): the violations, or NOT_APPLICABLE. */
   readonly results: any[];
   /** See `SharedResults.quiet`. */
@@ -284,7 +286,7 @@ export function podClassOf(pod: PodRef, shared: PodClasses | undefined): PodClas
     if (list !== undefined) {
       for (let i = list.length - 1; i >= 0; i--) {
         const c = list[i];
-        if (sameView(c.view, spec, annotations)) {
+        if (sameAsClass(c.shape, spec, annotations)) {
           pod.cls = c;
           return c;
         }
@@ -312,7 +314,10 @@ function newClass(pod: PodRef, spec: any, annotations: any): PodClass {
     if (v !== undefined) local[f] = v;
   }
   const meta = annotations === undefined ? EMPTY : { annotations };
-  return { view: podRef(local, pod.path, meta, pod.metaPath, undefined), results: [], quiet: undefined };
+  const top: any[] = [];
+  for (let i = 0; i < POD_LOCAL_FIELDS.length; i++) top.push(local[POD_LOCAL_FIELDS[i]]);
+  top.push(annotations);
+  return { view: podRef(local, pod.path, meta, pod.metaPath, undefined), shape: shapeOf(top, 0)!, results: [], quiet: undefined };
 }
 
 /** The image of the first container (any value), or undefined. */
@@ -322,15 +327,107 @@ function firstImage(containers: any): unknown {
   return c !== null && typeof c === 'object' ? c.image : undefined;
 }
 
-/** True when the pod-local fields of `spec` and `annotations` equal those of `view` (see `sameData`). */
-function sameView(view: PodRef, spec: any, annotations: any): boolean {
-  top = 0;
-  const local = view.spec;
-  for (let i = 0; i < POD_LOCAL_FIELDS.length; i++) {
-    const f = POD_LOCAL_FIELDS[i];
-    if (!sameData(local[f], spec[f])) return false;
+/**
+ * A class view's data laid out for comparisons: for a plain object its prototype, its keys in for-in order and
+ * its values in that order; for an array its items and which indexes are present; for each value that is itself an
+ * array or a plain object, that value's Shape. Comparing a pod with a class then reads the pod's values only (in
+ * its own for-in loops) and the class's from arrays, instead of looking the class's values up by key.
+ */
+interface Shape {
+  /** The keys of an object, undefined for an array. */
+  readonly keys: string[] | undefined;
+  readonly proto: object | null;
+  readonly vals: any[];
+  /** By position: the Shape of an array or plain-object value, undefined for any other value. */
+  readonly kids: Array<Shape | undefined>;
+  /** By index, for an array: whether the index is present (read only where the item is undefined). */
+  readonly has: boolean[] | undefined;
+}
+
+/** Deeper than this, a value is compared by identity only (a pod that deep gets its own class: same results). */
+const MAX_SHAPE_DEPTH = 64;
+
+/** The Shape of an array or plain object (see `sameData`), or undefined for any other value. */
+function shapeOf(x: any, depth: number): Shape | undefined {
+  if (x === null || typeof x !== 'object' || depth > MAX_SHAPE_DEPTH) return undefined;
+  const vals: any[] = [];
+  const kids: Array<Shape | undefined> = [];
+  if (Array.isArray(x)) {
+    const has: boolean[] = [];
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      vals.push(v);
+      has.push(i in x);
+      kids.push(shapeOf(v, depth + 1));
+    }
+    return { keys: undefined, proto: null, vals, kids, has };
   }
-  return sameData(view.meta.annotations, annotations);
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const keys: string[] = [];
+  for (const k in x) {
+    const v = x[k];
+    keys.push(k);
+    vals.push(v);
+    kids.push(shapeOf(v, depth + 1));
+  }
+  return { keys, proto, vals, kids, has: undefined };
+}
+
+/** True when the pod-local fields of `spec` and `annotations` equal those of a class (see `sameData`). */
+function sameAsClass(shape: Shape, spec: any, annotations: any): boolean {
+  const vals = shape.vals;
+  const kids = shape.kids;
+  const n = POD_LOCAL_FIELDS.length;
+  for (let i = 0; i < n; i++) {
+    if (!sameAsShaped(vals[i], kids[i], spec[POD_LOCAL_FIELDS[i]])) return false;
+  }
+  return sameAsShaped(vals[n], kids[n], annotations);
+}
+
+/** `sameData(x, y)` where `kid` is the Shape of `x` (undefined when x is no array or plain object). */
+function sameAsShaped(x: any, kid: Shape | undefined, y: any): boolean {
+  if (x === y) return x !== 0 || 1 / x === 1 / y;
+  return kid !== undefined && y !== null && typeof y === 'object' && sameShape(kid, y);
+}
+
+/** `sameData` of a shaped value and the object `b`. */
+function sameShape(s: Shape, b: any): boolean {
+  const vals = s.vals;
+  const kids = s.kids;
+  const keys = s.keys;
+  if (keys === undefined) {
+    if (!Array.isArray(b)) return false;
+    const n = vals.length;
+    if (b.length !== n) return false;
+    for (let i = 0; i < n; i++) {
+      const x = vals[i];
+      const y = b[i];
+      if (x === y) {
+        if (x === undefined ? s.has![i] !== (i in b) : x === 0 && 1 / x !== 1 / y) return false;
+        continue;
+      }
+      const kid = kids[i];
+      if (kid === undefined || y === null || typeof y !== 'object' || !sameShape(kid, y)) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(b) !== s.proto) return false;
+  const n = keys.length;
+  let m = 0;
+  for (const k in b) {
+    if (m >= n || keys[m] !== k) return false;
+    const y = b[k];
+    const x = vals[m];
+    if (x === y) {
+      if (x === 0 && 1 / x !== 1 / y) return false;
+    } else {
+      const kid = kids[m];
+      if (kid === undefined || y === null || typeof y !== 'object' || !sameShape(kid, y)) return false;
+    }
+    m++;
+  }
+  return m === n;
 }
 
 /** The keys of the objects being compared, outer objects first (reused: no allocation per comparison). */

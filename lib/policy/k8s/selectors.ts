@@ -129,45 +129,33 @@ export class K8sIndex {
   private relation(kind: string): Relation {
     let r = this.relations.get(kind);
     if (r !== undefined) return r;
-    const podSelector = kind === 'NetworkPolicy';
-    const found = new Map<PodTemplate, Array<{ doc: PolicyDocument; key: string | undefined }>>();
+    const byTemplate = new Map<PodTemplate, PolicyDocument[]>();
     const selecting = new Set<PolicyDocument>();
+    /** The templates more than one policy selects (their lists are put in order at the end). */
+    let shared: PodTemplate[] | undefined;
     for (const doc of this.index.ofKind(kind)) {
-      const spec = doc.manifest.spec;
-      const sel = spec === null || typeof spec !== 'object' || Array.isArray(spec) ? undefined : podSelector ? spec.podSelector : spec.selector;
+      const sel = selectorOf(doc);
       if (!sel || !isObj(sel)) continue;
       const ns = doc.namespace ?? '';
-      const ml = o(sel.matchLabels);
-      let best: PodTemplate[] | undefined;
-      let key: string | undefined;
-      let none = false;
-      for (const k in ml) {
-        const v = ml[k];
-        const list = this.pair(ns, k, typeof v === 'string' ? v : String(v));
-        if (!list) {
-          none = true;
-          break;
-        }
-        if (!best || list.length < best.length) {
-          best = list;
-          key = k;
-        }
-      }
-      if (none) continue;
-      const cands = best ?? this.byNs.get(ns);
-      if (!cands) continue;
+      const cands = this.candidates(ns, sel);
+      if (cands === undefined) continue;
       for (let i = 0; i < cands.length; i++) {
         const t = cands[i];
         if (!selectorMatches(sel, t.labels)) continue;
         selecting.add(doc);
-        const list = found.get(t);
-        if (list) list.push({ doc, key }); else found.set(t, [{ doc, key }]);
+        const list = byTemplate.get(t);
+        if (list === undefined) {
+          byTemplate.set(t, [doc]);
+        } else {
+          if (list.length === 1) (shared ??= []).push(t);
+          list.push(doc);
+        }
       }
     }
-    const byTemplate = new Map<PodTemplate, PolicyDocument[]>();
-    for (const [t, list] of found) {
-      if (list.length > 1) {
-        const rank = (key: string | undefined) => {
+    if (shared !== undefined) {
+      for (const t of shared) {
+        const rank = (doc: PolicyDocument) => {
+          const key = this.filingKey(doc.namespace ?? '', selectorOf(doc));
           if (key === undefined) return -1;
           let i = 0;
           for (const k in t.labels) {
@@ -176,13 +164,49 @@ export class K8sIndex {
           }
           return i;
         };
-        list.sort((a, b) => rank(a.key) - rank(b.key));
+        const ranked = byTemplate.get(t)!.map(doc => ({ doc, rank: rank(doc) }));
+        ranked.sort((a, b) => a.rank - b.rank);
+        byTemplate.set(t, ranked.map(e => e.doc));
       }
-      byTemplate.set(t, list.map(e => e.doc));
     }
     r = { byTemplate, selecting };
     this.relations.set(kind, r);
     return r;
+  }
+
+  /**
+   * The templates of `ns` a selector's policy is matched against: those carrying its rarest matchLabels pair (the
+   * whole namespace for a selector without matchLabels); undefined when a pair is carried by no template.
+   */
+  private candidates(ns: string, sel: Selector): PodTemplate[] | undefined {
+    const ml = o(sel.matchLabels);
+    let best: PodTemplate[] | undefined;
+    for (const k in ml) {
+      const v = ml[k];
+      const list = this.pair(ns, k, typeof v === 'string' ? v : String(v));
+      if (!list) return undefined;
+      if (!best || list.length < best.length) best = list;
+    }
+    return best ?? this.byNs.get(ns);
+  }
+
+  /**
+   * The matchLabels key a selector is filed under: the first of its rarest pairs among the templates of `ns` (the
+   * pair `candidates` looks up), or undefined when it has no matchLabels.
+   */
+  public filingKey(ns: string, sel: Selector): string | undefined {
+    const ml = o(sel.matchLabels);
+    let count = Infinity;
+    let key: string | undefined;
+    for (const k in ml) {
+      const v = ml[k];
+      const n = this.pair(ns, k, typeof v === 'string' ? v : String(v))?.length ?? 0;
+      if (n < count) {
+        count = n;
+        key = k;
+      }
+    }
+    return key;
   }
 
   /** The templates in `ns` that carry the label pair `k`=`v`, in document order; undefined when none. */
@@ -210,36 +234,16 @@ export class K8sIndex {
     return namespaces.get(ns)?.get(v);
   }
 
-  /** How many templates in `ns` carry the pair. */
-  public pairCount(ns: string, k: string, v: string): number {
-    return this.pair(ns, k, v)?.length ?? 0;
-  }
-
   /** The pod templates in `ns` that `selector` selects (LabelSelector shape). */
   public templatesSelectedBy(ns: string, selector: Selector): PodTemplate[] {
-    const ml = o(selector.matchLabels);
-    let best: PodTemplate[] | undefined;
-    for (const k in ml) {
-      const list = this.pair(ns, k, String(ml[k]));
-      if (!list) return [];
-      if (!best || list.length < best.length) best = list;
-    }
-    const cands = best ?? this.byNs.get(ns) ?? [];
-    return cands.filter(t => selectorMatches(selector, t.labels));
+    const cands = this.candidates(ns, selector);
+    return cands === undefined ? [] : cands.filter(t => selectorMatches(selector, t.labels));
   }
 
   /** True when `selector` (LabelSelector shape) selects at least one pod template in `ns`. */
   public anyTemplateSelectedBy(ns: string, selector: Selector): boolean {
-    const ml = o(selector.matchLabels);
-    let best: PodTemplate[] | undefined;
-    for (const k in ml) {
-      const v = ml[k];
-      const list = this.pair(ns, k, typeof v === 'string' ? v : String(v));
-      if (!list) return false;
-      if (!best || list.length < best.length) best = list;
-    }
-    const cands = best ?? this.byNs.get(ns);
-    if (!cands) return false;
+    const cands = this.candidates(ns, selector);
+    if (cands === undefined) return false;
     for (let i = 0; i < cands.length; i++) if (selectorMatches(selector, cands[i].labels)) return true;
     return false;
   }
@@ -293,17 +297,8 @@ class SelectorIndex {
       const sel = spec === null || typeof spec !== 'object' || Array.isArray(spec) ? undefined : podSelector ? spec.podSelector : spec.selector;
       if (!sel || !isObj(sel)) continue;
       const ns = doc.namespace ?? '';
-      const ml = o(sel.matchLabels);
-      let bestKey: string | undefined;
-      let bestCount = Infinity;
-      for (const key in ml) {
-        const c = k.pairCount(ns, key, String(ml[key]));
-        if (c < bestCount) {
-          bestCount = c;
-          bestKey = key;
-        }
-      }
-      if (bestKey !== undefined) this.byPair.add(ns, bestKey, String(ml[bestKey]), { doc, sel });
+      const bestKey = k.filingKey(ns, sel);
+      if (bestKey !== undefined) this.byPair.add(ns, bestKey, String(o(sel.matchLabels)[bestKey]), { doc, sel });
       else push(this.wide, ns, { doc, sel });
     }
   }

@@ -11,8 +11,7 @@ function alnum(c: number): boolean {
 
 /**
  * A valid label value: empty, or at most 63 characters of alphanumerics, `-`, `_` and `.`, starting and ending
- * with an alphanumeric (the API's `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`). A character loop: label values
- * are short, and most of an output's are distinct strings (names), so a cache of verdicts would not pay.
+ * with an alphanumeric (the API's `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`).
  */
 function validValue(v: any): boolean {
   if (typeof v !== 'string') return false;
@@ -28,14 +27,24 @@ function validValue(v: any): boolean {
 
 /**
  * True when no value `checkLabels` looks at is invalid (no allocation: the common case). It reads the keys for-in
- * gives, a superset of the own keys `checkLabels` reads, so a false answer only means "look closer".
+ * gives, a superset of the own keys `checkLabels` reads, so a false answer only means "look closer". `valid` holds
+ * the values of this check found valid so far: an output repeats its label values many times over (every object of
+ * a service carries the service's name and the same component, version and manager labels), and a set lookup costs
+ * less than reading the characters again.
  */
-function allValid(labels: any): boolean {
+function allValid(labels: any, valid: Set<unknown>): boolean {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return true;
   for (const k in labels) {
-    if (!validValue(labels[k])) return false;
+    const v = labels[k];
+    if (valid.has(v)) continue;
+    if (!validValue(v)) return false;
+    valid.add(v);
   }
   return true;
+}
+
+function newSet(): Set<unknown> {
+  return new Set();
 }
 
 function checkLabels(labels: any, base: string, out: Violation[]) {
@@ -57,13 +66,14 @@ export const validLabelValues = k8sRule({
   message: 'Label value is not valid',
   fix: 'use at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric',
   rationale: 'The API refuses label values that are longer than 63 characters or use other characters.',
-  check: (doc) => {
+  check: (doc, index) => {
     const m = doc.manifest;
     if (typeof m?.apiVersion !== 'string') return undefined;
     const meta = m.metadata;
     const pod = POD_KIND_SET.has(doc.kind) ? podOfDoc(doc) : undefined;
-    if (allValid(meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta.labels : undefined)
-      && (!pod || pod.metaPath === 'metadata' || allValid(pod.meta.labels))) return NONE;
+    const valid = index._memo('k8s.validLabelValues', newSet);
+    if (allValid(meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta.labels : undefined, valid)
+      && (!pod || pod.metaPath === 'metadata' || allValid(pod.meta.labels, valid))) return NONE;
     const out: Violation[] = [];
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
     if (pod && pod.metaPath !== 'metadata') checkLabels(pod.meta.labels, `${pod.metaPath}.labels`, out);
