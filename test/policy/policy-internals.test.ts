@@ -6,15 +6,12 @@ import { podClassOf, PodClasses, podLabels, podOf, podOfDoc, sameData } from '..
 import { K8sIndex } from '../../lib/policy/k8s/selectors';
 import { k8sDocument } from '../../lib/policy/runner';
 
-/** A small seeded generator (mulberry32), so a failure names a reproducible seed. */
+/** A small seeded generator (Park–Miller), so a failure names a reproducible seed. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
+  let a = (seed % 2147483646) + 1;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a * 48271) % 2147483647;
+    return (a - 1) / 2147483646;
   };
 }
 
