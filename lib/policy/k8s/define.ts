@@ -2,7 +2,7 @@
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument, Severity, Violation } from '../rule';
 import { RuleSpec, SHARED_NOT_APPLICABLE, SharedResults, SpecRule } from '../spec-rule';
-import { containersOf, isWindowsPod, K8sDoc, mainContainersOf, PodClasses, podClassOf, PodRef, podOfDoc } from './pod';
+import { containersOf, isWindowsPod, K8sDoc, mainContainersOf, PodClass, PodClasses, podClassOf, PodRef, podOfDoc } from './pod';
 
 /** What a Kubernetes rule file declares. */
 export interface K8sRuleSpec extends RuleSpec {}
@@ -37,14 +37,19 @@ const NOT_APPLICABLE = SHARED_NOT_APPLICABLE;
  */
 export function k8sPodRule(spec: K8sPodRuleSpec): K8sRule {
   const slot = nextSlot++;
-  const podCheck = spec.podCheck;
-  return new K8sRule({ ...spec, check: (doc, index) => podResult(doc, index, slot, podCheck), shared: { group: podGroup, slot } });
+  const stored = storedCheck(spec.podCheck);
+  return new K8sRule({ ...spec, check: (doc, index) => fromStored(classResult(doc, index, slot, stored)), shared: { group: podGroup, slot } });
 }
 
 /** The pod class of a document of a pod kind (the engine reads the pod-local rules' results there), or undefined. */
 function podGroup(doc: PolicyDocument, index: DocumentIndex): SharedResults | undefined {
   const pod = podOfDoc(doc);
   if (pod === undefined) return undefined;
+  return classOf(doc, index, pod);
+}
+
+/** The class of the pod of `doc` in this check. */
+function classOf(doc: PolicyDocument, index: DocumentIndex, pod: PodRef): PodClass {
   return pod.cls ?? podClassOf(pod, K8sDoc.isK8sDoc(doc) ? sharedClasses(index) : undefined);
 }
 
@@ -54,7 +59,8 @@ function podGroup(doc: PolicyDocument, index: DocumentIndex): SharedResults | un
  */
 export function podLocalCheck(podCheck: (pod: PodRef) => Violation[] | undefined): (doc: PolicyDocument, index: DocumentIndex) => Violation[] | undefined {
   const slot = nextSlot++;
-  return (doc, index) => podResult(doc, index, slot, podCheck);
+  const stored = storedCheck(podCheck);
+  return (doc, index) => fromStored(classResult(doc, index, slot, stored));
 }
 
 /**
@@ -64,33 +70,38 @@ export function podLocalCheck(podCheck: (pod: PodRef) => Violation[] | undefined
  */
 export function podLocalFact<T>(fact: (pod: PodRef) => T): (doc: PolicyDocument, index: DocumentIndex) => T {
   const slot = nextSlot++;
-  return (doc, index) => {
-    const pod = podOfDoc(doc);
-    if (pod === undefined) return fact(pod as any);
-    const cls = pod.cls ?? podClassOf(pod, K8sDoc.isK8sDoc(doc) ? sharedClasses(index) : undefined);
-    const results = cls.results;
-    let r = results[slot];
-    if (r === undefined) {
-      r = fact(cls.view);
-      results[slot] = r;
-    }
-    return r;
-  };
+  return (doc, index) => classResult(doc, index, slot, fact);
 }
 
-/** The result of a pod-local rule on `doc`: the one stored for its pod's class, or computed and stored. */
-function podResult(doc: PolicyDocument, index: DocumentIndex, slot: number, podCheck: (pod: PodRef) => Violation[] | undefined): Violation[] | undefined {
+/**
+ * What `compute` gives for the pod of `doc`: the value stored in slot `slot` of its class, or computed on the
+ * class's view and stored there. A document of a pod kind whose manifest says another kind has no pod: `compute`
+ * then runs on undefined, and nothing is stored.
+ */
+function classResult<T>(doc: PolicyDocument, index: DocumentIndex, slot: number, compute: (pod: PodRef) => T): T {
   const pod = podOfDoc(doc);
-  if (pod === undefined) return podCheck(pod as any);
-  const cls = pod.cls ?? podClassOf(pod, K8sDoc.isK8sDoc(doc) ? sharedClasses(index) : undefined);
+  if (pod === undefined) return compute(pod as any);
+  const cls = classOf(doc, index, pod);
   const results = cls.results;
   let r = results[slot];
   if (r === undefined) {
-    const v = podCheck(cls.view);
-    r = v === undefined ? NOT_APPLICABLE : v.length === 0 ? NONE : Object.freeze(v);
+    r = compute(cls.view);
     results[slot] = r;
   }
-  return r === NOT_APPLICABLE ? undefined : r;
+  return r;
+}
+
+/** A pod-local check whose result is stored as the engine reads it: NOT_APPLICABLE, NONE or the frozen violations. */
+function storedCheck(podCheck: (pod: PodRef) => Violation[] | undefined): (pod: PodRef) => readonly Violation[] {
+  return pod => {
+    const v = podCheck(pod);
+    return v === undefined ? NOT_APPLICABLE : v.length === 0 ? NONE : Object.freeze(v);
+  };
+}
+
+/** A stored pod-local result as a check returns it. */
+function fromStored(r: readonly Violation[]): Violation[] | undefined {
+  return r === NOT_APPLICABLE ? undefined : r as Violation[];
 }
 
 /**
