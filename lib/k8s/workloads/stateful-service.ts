@@ -10,9 +10,9 @@ import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, V
 import { IWorkload, Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
-import { ClusterContext } from '../cluster-context';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { MemoryQuantity } from '../../core/quantity';
+import { ClusterContext } from '../cluster-context';
 
 /** The backup a Velero Schedule makes (velero.io/v1 `Schedule.spec.template`, the fields shipshape writes). */
 interface VeleroBackupTemplate {

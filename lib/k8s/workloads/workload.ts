@@ -4,6 +4,8 @@ import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import type * as policyv1 from 'kubernetes-types/policy/v1';
+import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
+import { Placement } from './placement';
 import { WorkloadIdentityProfile } from '../../core/cluster-profile';
 import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
@@ -12,12 +14,10 @@ import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { Validators } from '../../core/validators';
+import { ClusterContext } from '../cluster-context';
 import { checkPeerConfig, INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
-import { ClusterContext } from '../cluster-context';
 import { KubernetesTarget } from '../target';
-import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
-import { Placement } from './placement';
 
 /**
  * Resource requests and limits for the main container.
