@@ -144,6 +144,7 @@ export class App extends Cdk8sApp {
     for (const chart of this.node.children) {
       if (Chart.isChart(chart) && chart !== resources && !chart.node.dependencies.includes(resources)) chart.node.addDependency(resources);
     }
+    if (this.policy && Policy._packsFor(this).some(p => p.rules.some(r => r.id === RELAXED_NAMESPACE_RULE))) resources._suppressRelaxedLevels();
   }
 
   /**
@@ -519,6 +520,8 @@ function printNotes(all: IConstruct[]): void {
 
 /** The construct metadata type whose entries `k8s.App` prints on synth. */
 const NOTE_METADATA = 'shipshape:info';
+/** The rule about a namespace's Pod Security level (suppressed with its reason where a node agent needs host access). */
+const RELAXED_NAMESPACE_RULE = 'SS-K8S-073';
 
 function validateOnce(all: IConstruct[]): void {
   const errors: string[] = [];

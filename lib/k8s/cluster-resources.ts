@@ -8,6 +8,8 @@ import { ClusterProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { RecommendedLabels } from '../core/labels';
 import { Names } from '../core/names';
+import { Policy } from '../policy/policy';
+import { allowDnsSpec, defaultDenySpec } from './networking/namespace-isolation';
 
 /**
  * A Pod Security Standards level (`pod-security.kubernetes.io/*` namespace labels).
@@ -36,6 +38,15 @@ export interface NamespaceOptions {
    * @default - none
    */
   readonly reason?: string;
+  /**
+   * Isolate the namespace: a NetworkPolicy `default-deny` (every pod, no ingress and no egress unless another policy
+   * allows it) and a NetworkPolicy `allow-dns` (every pod may resolve names through kube-dns, 53 UDP and TCP). Each
+   * shipshape workload's own NetworkPolicy allows what it declares, so only pods that no policy selects (objects
+   * written by hand, a chart rendered into the namespace) are cut off. Rule SS-K8S-074 warns about a namespace
+   * without them.
+   * @default true
+   */
+  readonly defaultDeny?: boolean;
 }
 
 /**
@@ -51,7 +62,8 @@ const PSA = 'pod-security.kubernetes.io';
 /**
  * The cluster-level objects an app's workloads rely on, created from the cluster's profile: its StorageClasses
  * (the default one marked, so claims that name no class bind — current EKS versions mark none), its
- * IngressClasses, and a Namespace with Pod Security labels for every namespace the app uses.
+ * IngressClasses, and a Namespace with Pod Security labels for every namespace the app uses, isolated by a
+ * default-deny NetworkPolicy and one allowing DNS (see `NamespaceOptions.defaultDeny`).
  *
  * `k8s.App({ cluster })` adds one of these to the app by itself (id `cluster-resources`) and makes every other chart
  * depend on it, so `kubectl apply -f dist/` and Argo CD create namespaces and classes first.
@@ -66,7 +78,12 @@ export class ClusterResources extends Chart {
   public readonly storageClasses: { [name: string]: ApiObject } = {};
   /** The IngressClass objects, by name. */
   public readonly ingressClasses: { [name: string]: ApiObject } = {};
+  /** The NetworkPolicies that isolate each namespace added with `defaultDeny` (`default-deny`, `allow-dns`), by namespace. */
+  public readonly namespacePolicies: { [namespace: string]: ApiObject[] } = {};
   private readonly namespaces = new Map<string, ApiObject>();
+  /** The namespaces enforcing less than restricted, and why (the SS-K8S-073 suppression's reason). */
+  private readonly relaxed = new Map<string, string>();
+  private readonly levelSuppressed = new Set<string>();
 
   constructor(scope: Construct, id: string, props: ClusterResourcesProps) {
     super(scope, id);
@@ -122,6 +139,7 @@ export class ClusterResources extends Chart {
       if (rank(enforce) > rank(existing.metadata.getLabel(`${PSA}/enforce`) ?? PodSecurityLevel.RESTRICTED)) {
         existing.metadata.addLabel(`${PSA}/enforce`, enforce);
         existing.metadata.addAnnotation('shipshape.io/pod-security-reason', options.reason!.trim());
+        this.relaxed.set(name, `the namespace enforces ${enforce} for ${options.reason!.trim()}`);
       }
       return existing;
     }
@@ -144,7 +162,32 @@ export class ClusterResources extends Chart {
       },
     } satisfies corev1.Namespace);
     this.namespaces.set(name, ns);
+    if (enforce !== PodSecurityLevel.RESTRICTED) this.relaxed.set(name, `the namespace enforces ${enforce} for ${options.reason!.trim()}`);
+    if (options.defaultDeny ?? true) {
+      const policy = (id: string, policyName: string, spec: networkingv1.NetworkPolicySpec) => new ApiObject(this, `namespace-${name}-${id}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: policyName, namespace: name, labels: { [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER } },
+        spec,
+      } satisfies networkingv1.NetworkPolicy);
+      this.namespacePolicies[name] = [policy('default-deny', 'default-deny', defaultDenySpec()), policy('allow-dns', 'allow-dns', allowDnsSpec())];
+    }
     return ns;
+  }
+
+  /**
+   * Suppresses SS-K8S-073 on each namespace that enforces less than restricted, with the reason it was given (once per
+   * namespace). `k8s.App` calls it at synth when that rule runs: the level follows from host access a workload
+   * declared with its reason (whose pod-level findings the user suppressed), so the choice shows in the YAML and in
+   * every report instead of as a warning nobody can act on.
+   * @internal
+   */
+  public _suppressRelaxedLevels(): void {
+    for (const [name, reason] of this.relaxed) {
+      if (this.levelSuppressed.has(name)) continue;
+      this.levelSuppressed.add(name);
+      Policy.suppress(this.namespaces.get(name)!, 'SS-K8S-073', reason);
+    }
   }
 
   /** The namespaces added so far. */

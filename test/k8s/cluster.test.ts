@@ -12,7 +12,7 @@ import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
   PodSecurityLevel, Replicas, StatefulService, WebService, Worker,
 } from '../../lib/k8s';
-import { Policy } from '../../lib/policy';
+import { KubernetesPack, Policy } from '../../lib/policy';
 import { policyErrors } from '../util/k8s';
 import { expectValid } from '../util/schema';
 
@@ -205,7 +205,7 @@ describe('identity', () => {
     expect(sa.metadata.name).toBe('orders');
     expect(sa.metadata.annotations).toBeUndefined();
     expect(podOf(objs, 'Deployment', 'orders-api').serviceAccountName).toBe('orders');
-    const egress = objs.find(o => o.kind === 'NetworkPolicy').spec.egress;
+    const egress = objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-api').spec.egress;
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ port: 80, protocol: 'TCP' }] });
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
   });
@@ -330,6 +330,69 @@ describe('storage, ingress classes and namespaces', () => {
     const obs = docs.find(d => d.kind === 'Namespace' && d.metadata.name === 'observability');
     expect(obs.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(obs.metadata.annotations['shipshape.io/pod-security-reason']).toBe('node agent node-exporter: reads the node network counters');
+  });
+
+  /** The findings of the app's last synth (its policy-report.json), as `<rule> <state> <path>`. */
+  function findings(app: App): string[] {
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    return report.findings.map((f: any) => `${f.ruleId} ${f.suppressed ? 'suppressed' : f.severity} ${f.path}`).sort();
+  }
+
+  test('every namespace it creates is isolated: default-deny both ways, DNS allowed; the output has no warning', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    quietly(() => app.synth());
+    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(app.outdir, '0000-cluster-resources.k8s.yaml'), 'utf-8')).map(d => d.toJS());
+    const inShop = docs.filter(d => d.metadata.name === 'shop' || d.metadata.namespace === 'shop');
+    expect(inShop.map(d => `${d.kind} ${d.metadata.name}`)).toEqual(['Namespace shop', 'NetworkPolicy default-deny', 'NetworkPolicy allow-dns']);
+    expect(inShop[1].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(inShop[2].spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      }],
+    });
+    expectValid(docs);
+    expect(findings(app)).toEqual([]);
+  });
+
+  test('defaultDeny: false leaves a namespace open, and SS-K8S-074 says so', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    const resources = new ClusterResources(app, ClusterResources.ID, { cluster: cluster() });
+    resources.addNamespace('shop', { defaultDeny: false });
+    quietly(() => app.synth());
+    expect(resources.namespacePolicies).toEqual({});
+    // the workload's own policy allows DNS, so only the missing default deny is reported
+    expect(findings(app)).toEqual(['SS-K8S-074 warning cluster-resources/namespace-shop']);
+  });
+
+  test('a namespace a node agent makes privileged carries SS-K8S-073 suppressed with the agent\'s reason', () => {
+    const { app } = appWith();
+    const ops = new Chart(app, 'ops', { namespace: 'observability' });
+    const agent = new NodeAgent(ops, 'node-exporter', { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }], hostAccess: [HostAccess.hostNetwork('reads the node network counters')] });
+    Policy.suppress(agent, 'SS-K8S-010', 'node-exporter reads the node network counters');
+    quietly(() => app.synth());
+    expect(findings(app).filter(f => f.includes('namespace-'))).toEqual(['SS-K8S-073 suppressed cluster-resources/namespace-observability']);
+    const ns = YAML.parseAllDocuments(fs.readFileSync(path.join(app.outdir, '0000-cluster-resources.k8s.yaml'), 'utf-8')).map(d => d.toJS())
+      .find(d => d.kind === 'Namespace' && d.metadata.name === 'observability');
+    expect(ns.metadata.annotations['suppress.shipshape.io/SS-K8S-073'])
+      .toBe('the namespace enforces privileged for node agent node-exporter: reads the node network counters');
+    // synthesized again: the suppression is not registered twice (a second one would be reported stale)
+    quietly(() => app.synth());
+    expect(findings(app).filter(f => f.includes('namespace-'))).toEqual(['SS-K8S-073 suppressed cluster-resources/namespace-observability']);
+  });
+
+  test('the SS-K8S-073 suppression is left out when that rule does not run (no unknown-rule error)', () => {
+    const { app } = appWith();
+    Policy.configure(app, { packs: [new KubernetesPack({ exclude: ['SS-K8S-073'] })] });
+    const ops = new Chart(app, 'ops', { namespace: 'observability' });
+    const agent = new NodeAgent(ops, 'node-exporter', { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }], hostAccess: [HostAccess.hostNetwork('reads the node network counters')] });
+    Policy.suppress(agent, 'SS-K8S-010', 'node-exporter reads the node network counters');
+    quietly(() => app.synth());
+    expect(findings(app).filter(f => f.includes('namespace-'))).toEqual([]);
   });
 
   test('a Namespace the app defines itself is not created twice', () => {

@@ -166,7 +166,9 @@ export interface FleetProps {
   readonly addOns?: AddOnPack[];
   /**
    * The fleet's output folder; each cluster gets `<outdir>/<cluster>/`, the Argo CD objects `<outdir>/argocd/`.
-   * @default - $CDK8S_OUTDIR, else "dist"
+   * When it lies in a Git working tree whose remote is `gitOps.repoUrl`, its path there must be `gitOps.path`
+   * (where the Applications point), or the fleet is refused.
+   * @default - $CDK8S_OUTDIR, else `gitOps.path` (relative to the working directory: run the program from the repository root)
    */
   readonly outdir?: string;
   /**
@@ -304,7 +306,6 @@ export class Fleet {
     Fleets.validate(fleet);
     this.description = fleet;
     this.where = `fleet/${fleet.name}`;
-    this.outdir = props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist';
     const git = props.gitOps;
     if (typeof git?.repoUrl !== 'string' || git.repoUrl.trim() === '') {
       fail(this.where, 'gitOps.repoUrl', git?.repoUrl, 'must be the Git repository the output is committed to', "use for example 'https://github.com/acme/platform.git'");
@@ -312,6 +313,14 @@ export class Fleet {
     const gitPath = String(git.path ?? '').replace(/\/+$/, '');
     if (gitPath === '' || gitPath.startsWith('/') || gitPath.split('/').some(p => p === '' || p === '.' || p === '..')) {
       fail(this.where, 'gitOps.path', git.path, 'must be the output folder\'s path relative to the repository root, without "." or ".." parts', "use for example 'dist/fleet'");
+    }
+    // where Argo CD looks (gitOps.path) is where the fleet writes, unless told otherwise: a program run from the
+    // repository root writes the folder the Applications name
+    this.outdir = props.outdir ?? process.env.CDK8S_OUTDIR ?? gitPath;
+    const inRepo = repositoryPathOf(this.outdir, git.repoUrl);
+    if (inRepo !== undefined && inRepo.path !== gitPath) {
+      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir} is ${inRepo.path || 'the root'} of the Git repository at ${inRepo.root} (remote ${git.repoUrl}), so Argo CD would find no manifests at ${gitPath}`,
+        `set gitOps.path to '${inRepo.path}', or the fleet's outdir to the folder gitOps.path names`);
     }
     const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
     this.gitOpsFolder = Names.dnsLabel(at(this.where), 'gitOps.folder', git.folder ?? 'argocd');
@@ -388,6 +397,8 @@ export class Fleet {
 
     const chartRepos = new Set<string>();
     let karpenterKinds = false;
+    /** The packs that install a release on at least one cluster. */
+    const installing = new Set<AddOnPack>();
     for (const c of fleet.clusters) {
       const env = Fleets.environmentOf(fleet, c.name);
       const profile = Fleets.clusterProfile(fleet, c.name);
@@ -441,6 +452,7 @@ export class Fleet {
               'drop one of the packs, or give the release another name');
           }
           releases.set(key, pack.name);
+          installing.add(pack);
           const source = helmSource(r);
           chartRepos.add(source.repoURL);
           application(`${c.name}-${r.releaseName}`, { ...clusterLabels, 'shipshape.io/add-on': pack.name }, '-2', {
@@ -452,6 +464,13 @@ export class Fleet {
         }
       }
       this.outputs.push(out);
+    }
+    const idleKarpenter = addOns.find(p => fleet.environments.some(e => p._installsKarpenter(e.name)) && !installing.has(p));
+    if (idleKarpenter) {
+      const on = fleet.environments.filter(e => idleKarpenter._installsKarpenter(e.name)).map(e => e.name).join(', ');
+      fail(`${this.where}/add-ons/${idleKarpenter.name}`, 'clusters', fleet.clusters.map(c => c.name),
+        `have no Karpenter (ClusterProfile.karpenter) in the environments the pack covers (${on}), so AddOnPack.karpenter() would install nothing`,
+        'give a cluster aws.Karpenter (its profile then carries the controller release), or drop the pack');
     }
 
     // projects
@@ -641,4 +660,63 @@ function flatChartProblems(app: App): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Where `dir` lies in the Git working tree that holds it (found by walking up to a `.git`), when one of that
+ * repository's remotes is `repoUrl` (https, ssh and scp-style URLs compare equal, with or without `.git`):
+ * the repository root and the path relative to it (`/`-separated). Undefined otherwise (no repository, or the
+ * output is committed to another repository than the program's).
+ */
+function repositoryPathOf(dir: string, repoUrl: string): { root: string; path: string } | undefined {
+  const abs = path.resolve(dir);
+  for (let d = abs; ; d = path.dirname(d)) {
+    const dotGit = path.join(d, '.git');
+    if (fs.existsSync(dotGit)) {
+      const remotes = gitRemotes(dotGit);
+      if (!remotes.some(r => sameRepository(r, repoUrl))) return undefined;
+      return { root: d, path: path.relative(d, abs).split(path.sep).join('/') };
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** The remote URLs in a repository's config (`.git` a folder, or a worktree's `.git` file pointing to one). */
+function gitRemotes(dotGit: string): string[] {
+  try {
+    let gitDir = dotGit;
+    if (fs.statSync(dotGit).isFile()) {
+      const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf-8'));
+      if (!m) return [];
+      gitDir = path.resolve(path.dirname(dotGit), m[1].trim());
+      const common = path.join(gitDir, 'commondir');
+      if (fs.existsSync(common)) gitDir = path.resolve(gitDir, fs.readFileSync(common, 'utf-8').trim());
+    }
+    const config = fs.readFileSync(path.join(gitDir, 'config'), 'utf-8');
+    const urls: string[] = [];
+    let inRemote = false;
+    for (const line of config.split(/\r?\n/)) {
+      const t = line.trim();
+      if (t.startsWith('[')) inRemote = /^\[remote\s+"/.test(t);
+      else if (inRemote) {
+        const m = /^url\s*=\s*(.+)$/.exec(t);
+        if (m) urls.push(m[1].trim());
+      }
+    }
+    return urls;
+  } catch {
+    return [];
+  }
+}
+
+/** True when two Git URLs name the same repository: host (any case) and path, whatever the scheme, user and `.git`. */
+function sameRepository(a: string, b: string): boolean {
+  const key = (u: string) => {
+    let s = u.trim().replace(/^[a-z+]+:\/\//i, '').replace(/^[^@/]+@/, '');
+    if (!/^[^/]+:\d+\//.test(s)) s = s.replace(/^([^/:]+):/, '$1/'); // scp-style host:path (not host:port/)
+    s = s.replace(/^([^/]+):\d+\//, '$1/').replace(/\/+$/, '').replace(/\.git$/, '');
+    const slash = s.indexOf('/');
+    return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
+  };
+  return key(a) === key(b);
 }

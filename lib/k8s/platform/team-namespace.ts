@@ -12,6 +12,7 @@ import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
+import { allowDnsSpec, defaultDenySpec } from '../networking/namespace-isolation';
 
 /**
  * The most a team namespace may hold at once (a `ResourceQuota`). Workloads placed in the namespace are checked
@@ -335,20 +336,13 @@ export class TeamNamespace extends Construct {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(`${this.team}-default-deny`),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      spec: defaultDenySpec(),
     } satisfies networkingv1.NetworkPolicy);
     this.dnsPolicy = new ApiObject(this, 'AllowDns', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(`${this.team}-allow-dns`),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-        }],
-      },
+      spec: allowDnsSpec(),
     } satisfies networkingv1.NetworkPolicy);
 
     this.role = new ApiObject(this, 'Role', {

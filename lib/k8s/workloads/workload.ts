@@ -15,6 +15,7 @@ import { EnvironmentProfile } from '../../core/profile';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
+import { dnsEgressRule } from '../networking/namespace-isolation';
 import { checkPeerConfig, INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { KubernetesTarget } from '../target';
@@ -847,10 +848,7 @@ export abstract class Workload extends Construct implements IWorkload {
         ...(ports.length ? { ports: ports.map(port => ({ port, protocol: 'TCP' } satisfies networkingv1.NetworkPolicyPort)) } satisfies networkingv1.NetworkPolicyIngressRule : {}),
       } satisfies networkingv1.NetworkPolicyIngressRule;
     });
-    const egress: networkingv1.NetworkPolicyEgressRule[] = [{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-    }];
+    const egress: networkingv1.NetworkPolicyEgressRule[] = [dnsEgressRule()];
     const identity = this._props.identity;
     if (identity) {
       // an AWS identity is only useful if its SDK can reach the credentials and the AWS APIs

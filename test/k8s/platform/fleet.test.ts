@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -286,6 +287,54 @@ describe('Fleet', () => {
     }
   });
 
+  test('without outdir or $CDK8S_OUTDIR, the fleet writes where Argo CD looks: gitOps.path', () => {
+    const before = process.env.CDK8S_OUTDIR;
+    delete process.env.CDK8S_OUTDIR;
+    try {
+      expect(new Fleet({ ...fleetProps(''), outdir: undefined }).outdir).toBe('dist/fleet');
+    } finally {
+      if (before !== undefined) process.env.CDK8S_OUTDIR = before;
+    }
+  });
+
+  describe('an output folder inside the Git repository the Applications name', () => {
+    /** A working tree whose origin is `remote`; returns its root. */
+    function repo(remote: string, worktree = false): string {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-fleet-repo-'));
+      const config = `[core]\n\tbare = false\n[remote "origin"]\n\turl = ${remote}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`;
+      if (worktree) {
+        // a linked worktree: .git is a file naming the worktree's git dir, whose commondir holds the config
+        const common = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-fleet-common-'));
+        fs.writeFileSync(path.join(common, 'config'), config);
+        fs.mkdirSync(path.join(common, 'worktrees', 'w'), { recursive: true });
+        fs.writeFileSync(path.join(common, 'worktrees', 'w', 'commondir'), '../..\n');
+        fs.writeFileSync(path.join(root, '.git'), `gitdir: ${path.join(common, 'worktrees', 'w')}\n`);
+      } else {
+        fs.mkdirSync(path.join(root, '.git'));
+        fs.writeFileSync(path.join(root, '.git', 'config'), config);
+      }
+      return root;
+    }
+
+    test.each([
+      ['an https remote', 'https://github.com/acme/platform.git', false],
+      ['an scp-style ssh remote, another case of host', 'git@GitHub.com:acme/platform.git', false],
+      ['an ssh URL without .git, in a linked worktree', 'ssh://git@github.com/acme/platform', true],
+    ])('at another path than gitOps.path is refused (%s)', (_, remote, worktree) => {
+      const root = repo(remote, worktree);
+      expect(() => new Fleet(fleetProps(path.join(root, 'out', 'fleet')))).toThrow(
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${path.join(root, 'out', 'fleet')} is out/fleet of the Git repository at ${root} (remote https://github.com/acme/platform.git), so Argo CD would find no manifests at dist/fleet; `
+        + "set gitOps.path to 'out/fleet', or the fleet's outdir to the folder gitOps.path names");
+    });
+
+    test('at gitOps.path is accepted, and so is any folder of a repository with another remote', () => {
+      const same = repo('git@github.com:acme/platform.git');
+      expect(new Fleet(fleetProps(path.join(same, 'dist', 'fleet'))).outdir).toBe(path.join(same, 'dist', 'fleet'));
+      const other = repo('git@github.com:acme/program.git');
+      expect(new Fleet(fleetProps(path.join(other, 'out'))).outdir).toBe(path.join(other, 'out'));
+    });
+  });
+
   test('brand check', () => {
     expect(Fleet.isFleet(new Fleet(fleetProps(outdir())))).toBe(true);
     expect(Fleet.isFleet({})).toBe(false);
@@ -293,6 +342,12 @@ describe('Fleet', () => {
 });
 
 describe('Fleet validation', () => {
+  test('a Karpenter pack on a fleet where no cluster of its environments has Karpenter is refused (it would install nothing)', () => {
+    expect(() => new Fleet(fleetProps(outdir(), { addOns: [AddOnPack.karpenter({ environments: ['production'] })] }))).toThrow(
+      'fleet/acme/add-ons/karpenter: clusters (["staging-eu","prod-eu"]) have no Karpenter (ClusterProfile.karpenter) in the environments the pack covers (production), '
+      + 'so AddOnPack.karpenter() would install nothing; give a cluster aws.Karpenter (its profile then carries the controller release), or drop the pack');
+  });
+
   test('an object of a team outside the team\'s namespace is refused at synth, before anything is written', () => {
     class Stray implements IFleetWorkloads {
       public define(scope: Construct, target: FleetTarget): void {
