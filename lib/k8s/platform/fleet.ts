@@ -697,8 +697,7 @@ function gitRemotes(dotGit: string): string[] {
     let inRemote = false;
     for (const line of config.split(/\r?\n/)) {
       const t = line.trim();
-      if (t.startsWith('[')) inRemote = /^\[remote\s+"/.test(t);
-      else if (inRemote) {
+      if (t.startsWith('[')) {inRemote = /^\[remote\s+"/.test(t);} else if (inRemote) {
         const m = /^url\s*=\s*(.+)$/.exec(t);
         if (m) urls.push(m[1].trim());
       }
