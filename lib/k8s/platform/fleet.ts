@@ -697,10 +697,12 @@ function gitRemotes(dotGit: string): string[] {
     let inRemote = false;
     for (const line of config.split(/\r?\n/)) {
       const t = line.trim();
-      if (t.startsWith('[')) {inRemote = /^\[remote\s+"/.test(t);} else if (inRemote) {
-        const m = /^url\s*=\s*(.+)$/.exec(t);
-        if (m) urls.push(m[1].trim());
+      if (t.startsWith('[')) {
+        inRemote = /^\[remote\s+"/.test(t);
+        continue;
       }
+      const m = inRemote ? /^url\s*=\s*(.+)$/.exec(t) : null;
+      if (m) urls.push(m[1].trim());
     }
     return urls;
   } catch {
