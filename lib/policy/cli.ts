@@ -36,8 +36,6 @@ export const MAX_NESTING = 200;
 const STATE_DIR = '.shipshape';
 /** Files the walk reads. */
 const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
-/** Report files of shipshape (`policy-report.json`, `<chart>.policy-report.failed.json`...). */
-const REPORT_NAME = /policy-report[^/\\]*\.json$/i;
 
 const USAGE = `usage: shipshape check <file|dir>... [options]
 
@@ -631,7 +629,8 @@ export class Loader {
         this.cannotRead(file, tooLarge(file, st.size, this.maxFileSize), TOO_LARGE_FIX);
         return;
       }
-      if (REPORT_NAME.test(path.basename(p))) {
+      if (/\.json$/i.test(p)) {
+        // shipshape's JSON reports, whatever their name (`--json policy.json` written into a checked folder)
         const head = Buffer.alloc(256);
         const n = fs.readSync(fd, head, 0, head.length, 0);
         if (isOwnJsonReport(head.subarray(0, n).toString('utf-8'))) {

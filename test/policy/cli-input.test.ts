@@ -208,6 +208,14 @@ describe("shipshape's own files", () => {
     expect(r.out).not.toContain('SS-POLICY-003');
   });
 
+  test('a JSON report of shipshape under another name (--json policy.json into a checked folder) is skipped too', async () => {
+    const dir = writeTree(tmpDir(), { 'shop.k8s.yaml': NODE_PORT_SERVICE, 'policy.json': report(), 'reports/latest.json': report() });
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("checked 1 document in 1 file; skipped 2 files of shipshape's own (.shipshape/, policy reports)\n");
+    expect(r.out).not.toContain('SS-POLICY-003');
+  });
+
   test('a file named policy-report.json that is not a shipshape report is checked', async () => {
     const dir = writeTree(tmpDir(), { 'policy-report.json': JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'shop' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } }) });
     const r = await run(['check', dir]);
