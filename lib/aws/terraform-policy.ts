@@ -85,7 +85,8 @@ export class TerraformPolicy {
     if (options.writeReports ?? true) {
       const dir = options.reportDir ?? path.join(App.of(stack).outdir, 'stacks', stack.node.id);
       fs.mkdirSync(dir, { recursive: true });
-      report.writeFiles(dir);
+      // every finding is about the stack's Terraform JSON (SARIF consumers need a file for each result)
+      report._located(() => undefined, path.join(App.of(stack).outdir, 'stacks', stack.node.id, 'cdk.tf.json')).writeFiles(dir);
     }
     if (report.findings.length > 0) process.stderr.write(report.summary());
     return report.hasErrors ? [report.summary(true)] : [];

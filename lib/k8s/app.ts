@@ -204,10 +204,15 @@ export class App extends Cdk8sApp {
 
       const stateDir = path.join(this.outdir, STATE_DIR);
       let report: PolicyReport | undefined;
+      // the reports name each finding's output file (SARIF consumers need a file; the summary keeps construct paths)
+      const located = (r: PolicyReport) => r._located(f => {
+        const rel = files.fileOf(f.path);
+        return rel === undefined ? undefined : { file: path.join(this.outdir, rel) };
+      }, path.join(this.outdir, files.firstFile ?? ''));
       if (this.policy) {
         report = _checkPolicy(this, objects);
         if (report.hasErrors) {
-          const written = _writePolicyReports(this, report, stateDir, true);
+          const written = _writePolicyReports(this, located(report), stateDir, true);
           const where = written.length ? `; reports of this failed run: ${written.map(f => path.relative(process.cwd(), f) || f).join(', ')}` : '';
           throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, the previous output in ${this.outdir} is untouched${where}`);
         }
@@ -215,7 +220,7 @@ export class App extends Cdk8sApp {
       }
 
       const change = staging.commit();
-      if (report) _writePolicyReports(this, report, stateDir, false);
+      if (report) _writePolicyReports(this, located(report), stateDir, false);
       if (change.foreign.length > 0) {
         process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
           + '(kubectl apply -f on the folder would apply them too); remove them if they are left over from an older synth\n');
@@ -281,6 +286,8 @@ class ChartFiles {
   private readonly resources: { [name: string]: { path: string } } | undefined;
   /** Each file and its manifests, kept only when suppressions may be carried onto manifests after they are written. */
   private readonly written: Array<{ rel: string; docs: any[] }> | undefined;
+  /** The output file of each object, by construct path (relative to the output folder). */
+  private readonly files = new Map<string, string>();
 
   constructor(app: App, private readonly staging: OutputStaging, hasDependantCharts: boolean, mayCarry: boolean) {
     this.ext = app.outputFileExtension;
@@ -305,22 +312,30 @@ class ChartFiles {
         }
         this.appFile!.add(r.manifests);
         if (this.appDocs) for (const m of r.manifests) this.appDocs.push(m);
+        for (const p of r.paths) this.files.set(p, `app${ext}`);
         break;
       }
-      case YamlOutputType.FILE_PER_CHART:
-        this.yamlFile(this.namer(r.chart) + ext, r.manifests, r.chart.node.path);
+      case YamlOutputType.FILE_PER_CHART: {
+        const rel = this.namer(r.chart) + ext;
+        this.yamlFile(rel, r.manifests, r.chart.node.path);
+        for (const p of r.paths) this.files.set(p, rel);
         break;
+      }
       case YamlOutputType.FILE_PER_RESOURCE:
         r.manifests.forEach((manifest, i) => {
           if (manifest === undefined) return;
-          this.yamlFile(resourceFileName(manifest.kind, manifest.metadata.name) + ext, [manifest], r.paths[i]);
+          const rel = resourceFileName(manifest.kind, manifest.metadata.name) + ext;
+          this.yamlFile(rel, [manifest], r.paths[i]);
+          this.files.set(r.paths[i], rel);
         });
         break;
       case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: {
         const dir = this.namer(r.chart);
         // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
         r.apiObjects.forEach((obj, i) => {
-          this.yamlFile(`${dir}/${resourceFileName(obj.kind, obj.metadata.name)}${ext}`, [r.manifestOf(obj, i)], obj.node.path);
+          const rel = `${dir}/${resourceFileName(obj.kind, obj.metadata.name)}${ext}`;
+          this.yamlFile(rel, [r.manifestOf(obj, i)], obj.node.path);
+          this.files.set(obj.node.path, rel);
         });
         break;
       }
@@ -330,6 +345,24 @@ class ChartFiles {
     if (this.resources) {
       for (const obj of r.apiObjects) this.resources[obj.name] = { path: obj.node.path };
     }
+  }
+
+  /**
+   * The output file (relative to the output folder) that holds the object at construct path `objectPath`, or of the
+   * first object under it (a finding about a construct, such as a stale suppression); undefined when none.
+   */
+  public fileOf(objectPath: string): string | undefined {
+    const exact = this.files.get(objectPath);
+    if (exact !== undefined) return exact;
+    const prefix = objectPath === '' ? '' : objectPath + '/';
+    for (const [p, rel] of this.files) if (p.startsWith(prefix)) return rel;
+    return undefined;
+  }
+
+  /** The first output file written, if any. */
+  public get firstFile(): string | undefined {
+    for (const rel of this.files.values()) return rel;
+    return undefined;
   }
 
   /** Closes the app file and writes the files that come after the charts. */

@@ -34,6 +34,16 @@ describe('aws.TerraformPolicy', () => {
     expect(aws.TerraformPolicy.lastReport(stack)!.findings).toEqual([]);
   });
 
+  test('every SARIF result names the stack\'s Terraform JSON as its file (code scanning refuses a result without one)', () => {
+    const { app, cluster, stackDir } = setup();
+    cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
+    cluster.resource.addOverride('vpc_config.public_access_cidrs', ['0.0.0.0/0']);
+    expect(() => app.synth()).toThrow(/SS-EKS-004/);
+    const sarif = JSON.parse(fs.readFileSync(path.join(stackDir, 'policy-report.sarif'), 'utf8'));
+    const uris = new Set(sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
+    expect([...uris]).toEqual([path.relative(process.cwd(), path.join(stackDir, 'cdk.tf.json')).split(path.sep).join('/')]);
+  });
+
   test('an error finding fails the synth and no cdk.tf.json is written', () => {
     const { app, cluster, stackDir } = setup();
     cluster.resource.addOverride('vpc_config.endpoint_public_access', true);

@@ -47,3 +47,29 @@ test('k8s.App prints warnings once even when the policy is also attached', () =>
   a.synth();
   expect(stderr.match(/SS-K8S-055/g)).toHaveLength(1);
 });
+
+test('the reports written at synth give every finding its output file (SARIF code scanning refuses a result without one)', () => {
+  const { app: a, chart } = app(noTls);
+  // a suppression of a construct with no finding (stale) and one of the whole app (stale): located too
+  Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'hardware agent needs device access');
+  Policy.suppress(a, 'SS-K8S-002', 'nothing here escalates privileges at all');
+  const cwd = process.cwd();
+  process.chdir(a.outdir);
+  try {
+    a.synth();
+  } finally {
+    process.chdir(cwd);
+  }
+  const sarif = JSON.parse(fs.readFileSync(path.join(a.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
+  const results = sarif.runs[0].results;
+  expect(results.map((r: any) => `${r.ruleId} ${r.locations[0].physicalLocation?.artifactLocation.uri}`).sort()).toEqual([
+    'SS-K8S-055 shop.k8s.yaml',
+    'SS-POLICY-001 shop.k8s.yaml',
+    'SS-POLICY-001 shop.k8s.yaml',
+  ]);
+  // the construct path stays, as the logical location; the summary on stderr names construct paths
+  expect(results.find((r: any) => r.ruleId === 'SS-K8S-055').locations[0].logicalLocations[0].fullyQualifiedName).toBe('shop/Ingress-web');
+  expect(stderr).toContain('shop/Ingress-web (Ingress web)');
+  const json = JSON.parse(fs.readFileSync(path.join(a.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
+  expect(json.findings.map((f: any) => f.file)).toEqual([path.join(a.outdir, 'shop.k8s.yaml'), path.join(a.outdir, 'shop.k8s.yaml'), path.join(a.outdir, 'shop.k8s.yaml')]);
+});
