@@ -421,3 +421,15 @@ describe('the other role rules leave the platform\'s own roles alone too', () =>
     }
   });
 });
+
+describe('SS-K8S-049 a policy for the pods cert-manager creates during an HTTP-01 challenge', () => {
+  const policy = (name: string, labels: { [k: string]: string }) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' },
+    spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8089, protocol: 'TCP' }] }] },
+  });
+
+  test('is not reported (those pods never appear in an output); a policy selecting other absent pods still is', () => {
+    const ms = [...goodManifests(), policy('web-acme-solver', { 'acme.cert-manager.io/http01-solver': 'true' }), policy('ghost', { app: 'ghost' })];
+    expect(hits('SS-K8S-049', ms)).toEqual(['NetworkPolicy/ghost spec.podSelector: NetworkPolicy selects no pod in the output']);
+  });
+});

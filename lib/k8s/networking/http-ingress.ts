@@ -10,6 +10,9 @@ import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
 import type { IWebService } from '../workloads/web-service';
 
+/** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */
+const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
+
 /** A cert-manager Certificate (cert-manager.io/v1; a custom resource), the fields shipshape writes. */
 interface Certificate {
   apiVersion: 'cert-manager.io/v1';
@@ -99,6 +102,14 @@ export interface CertManagerTlsOptions {
    * @default false
    */
   readonly createCertificate?: boolean;
+  /**
+   * Let cert-manager's ACME HTTP-01 solver pods (label `acme.cert-manager.io/http01-solver: "true"`, created in the
+   * ingress's namespace during a challenge) be reached on their port 8089, with a NetworkPolicy
+   * `<ingress name>-acme-solver`. In a namespace with a default-deny policy (the namespaces `k8s.App({ cluster })`
+   * creates, a fleet's team namespaces) the challenge fails without it. Set false for an issuer that solves DNS-01.
+   * @default true
+   */
+  readonly http01Solver?: boolean;
 }
 
 /**
@@ -286,6 +297,11 @@ export class HttpIngress extends Construct {
    * @default - undefined unless `IngressTls.certManager({ createCertificate: true })`
    */
   public readonly certificate?: ApiObject;
+  /**
+   * The NetworkPolicy admitting traffic to cert-manager's HTTP-01 solver pods.
+   * @default - undefined unless the TLS is `IngressTls.certManager` (with `http01Solver` left on)
+   */
+  public readonly acmeSolverPolicy?: ApiObject;
   /** The peer admitted to each backend. */
   public readonly controller: INetworkPeer;
 
@@ -345,6 +361,19 @@ export class HttpIngress extends Construct {
         } satisfies Certificate);
       } else {
         annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
+      }
+      if (cm.http01Solver ?? true) {
+        // the solver answers the CA's HTTP request, relayed by the ingress controller, on 8089 (no other port)
+        this.acmeSolverPolicy = new ApiObject(this, 'AcmeSolverPolicy', {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: `${this.name}-acme-solver`, namespace: this.namespace },
+          spec: {
+            podSelector: { matchLabels: { [ACME_SOLVER_LABEL]: 'true' } },
+            policyTypes: ['Ingress'],
+            ingress: [{ ports: [{ port: 8089, protocol: 'TCP' }] }],
+          },
+        } satisfies networkingv1.NetworkPolicy);
       }
     }
     if (aws) {

@@ -63,6 +63,27 @@ describe('HttpIngress options', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'web-tls' }]);
   });
 
+  test('cert-manager: the HTTP-01 solver pods may be reached on 8089 (a default-deny namespace would block the challenge); the output stays clean', () => {
+    const { objs, ing } = setup({ tls: IngressTls.certManager({ issuer: 'letsencrypt-prod' }) });
+    const policy = objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'web-acme-solver');
+    expect(policy.metadata.namespace).toBe(ing.namespace);
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ port: 8089, protocol: 'TCP' }] }],
+    });
+    expect(ing.acmeSolverPolicy).toBeDefined();
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('cert-manager: http01Solver false (a DNS-01 issuer) adds no solver policy; other TLS kinds never do', () => {
+    const off = setup({ tls: IngressTls.certManager({ issuer: 'letsencrypt-dns', http01Solver: false }) });
+    expect(off.objs.filter(o => o.kind === 'NetworkPolicy').map(o => o.metadata.name)).toEqual(['api']);
+    expect(off.ing.acmeSolverPolicy).toBeUndefined();
+    expect(setup().objs.filter(o => o.kind === 'NetworkPolicy').map(o => o.metadata.name)).toEqual(['api']);
+  });
+
   test('cert-manager: namespaced issuer annotation', () => {
     const ingress = one(setup({ tls: IngressTls.certManager({ issuer: 'ca', issuerKind: CertManagerIssuerKind.ISSUER }) }).objs, 'Ingress');
     expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'ca' });

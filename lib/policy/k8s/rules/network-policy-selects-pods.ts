@@ -2,6 +2,9 @@ import { k8sRule, NONE, WARNING } from '../define';
 import { o } from '../pod';
 import { K8sIndex, selectorIsEmpty } from '../selectors';
 
+/** The label cert-manager puts on the ACME HTTP-01 solver pods it creates during a challenge. */
+const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
+
 /** SS-K8S-049 — docs/rules.md#ss-k8s-049. */
 export const networkPolicySelectsPods = k8sRule({
   id: 'SS-K8S-049',
@@ -10,7 +13,9 @@ export const networkPolicySelectsPods = k8sRule({
   severity: WARNING,
   message: 'NetworkPolicy selects no pod in the output',
   fix: 'fix spec.podSelector so it matches the labels of a workload in the same namespace',
-  rationale: 'A policy whose selector matches no pod protects nothing, usually after a label change.',
+  rationale: 'A policy whose selector matches no pod protects nothing, usually after a label change. A policy for the pods '
+    + 'cert-manager creates during an ACME HTTP-01 challenge (label acme.cert-manager.io/http01-solver) is not reported: '
+    + 'those pods never appear in an output, and a namespace with a default-deny policy needs it.',
   sources: ['Trivy KSV-0038'],
   differences: [
     {
@@ -24,6 +29,7 @@ export const networkPolicySelectsPods = k8sRule({
   check: (doc, index) => {
     const sel = o(o(doc.manifest.spec).podSelector);
     if (selectorIsEmpty(sel)) return NONE; // a namespace-wide policy (default deny) is meaningful on its own
+    if (Object.prototype.hasOwnProperty.call(o(sel.matchLabels), ACME_SOLVER_LABEL)) return NONE; // pods made at run time
     return K8sIndex.of(index).selectsSomePod(doc) ? NONE : [{ jsonPath: 'spec.podSelector' }];
   },
 });
