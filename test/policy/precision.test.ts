@@ -424,7 +424,9 @@ describe('the other role rules leave the platform\'s own roles alone too', () =>
 
 describe('SS-K8S-049 a policy for the pods cert-manager creates during an HTTP-01 challenge', () => {
   const policy = (name: string, labels: { [k: string]: string }) => ({
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'shop' },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: 'shop' },
     spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8089, protocol: 'TCP' }] }] },
   });
 
