@@ -207,7 +207,7 @@ export class App extends Cdk8sApp {
       // the reports name each finding's output file (SARIF consumers need a file; the summary keeps construct paths)
       const located = (r: PolicyReport) => r._located(f => {
         const rel = files.fileOf(f.path);
-        return rel === undefined ? undefined : { file: path.join(this.outdir, rel) };
+        return rel === undefined ? undefined : path.join(this.outdir, rel);
       }, path.join(this.outdir, files.firstFile ?? ''));
       if (this.policy) {
         report = _checkPolicy(this, objects);

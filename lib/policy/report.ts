@@ -34,18 +34,13 @@ export class PolicyReport {
   }
 
   /**
-   * The same report with a file (and document index) on every finding that has none: where `locate` says, else
-   * `fallback`. Synth-time findings name construct paths; SARIF consumers such as GitHub code scanning refuse a
-   * result without a physical location, so the reports written at synth name the output file of each object.
+   * The same report with a file on every finding that has none: where `locate` says, else `fallback`. Synth-time
+   * findings name construct paths; SARIF consumers such as GitHub code scanning refuse a result without a physical
+   * location, so the reports written at synth name the output file of each object.
    * @internal
    */
-  public _located(locate: (f: Finding) => { file: string; index?: number } | undefined, fallback: string): PolicyReport {
-    const findings = this.findings.map(f => {
-      if (f.file !== undefined) return f;
-      const at = locate(f) ?? { file: fallback };
-      return at.index === undefined ? { ...f, file: at.file } : { ...f, file: at.file, index: at.index };
-    });
-    return new PolicyReport(findings, this.rules);
+  public _located(locate: (f: Finding) => string | undefined, fallback: string): PolicyReport {
+    return new PolicyReport(this.findings.map(f => (f.file !== undefined ? f : { ...f, file: locate(f) ?? fallback })), this.rules);
   }
 
   /** Every finding, suppressed ones included, in document order. */
