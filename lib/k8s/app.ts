@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { useChildTables } from './child-tables';
 import { clusterProblems, SYSTEM_NAMESPACES } from './cluster-check';
@@ -14,6 +14,7 @@ import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
+import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
 import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
@@ -206,9 +207,9 @@ export class App extends Cdk8sApp {
       let report: PolicyReport | undefined;
       // the reports name each finding's output file (SARIF consumers need a file; the summary keeps construct paths)
       const located = (r: PolicyReport) => r._located(f => {
-        const rel = files.fileOf(f.path);
+        const rel = files.files.fileOf(f.path);
         return rel === undefined ? undefined : path.join(this.outdir, rel);
-      }, path.join(this.outdir, files.firstFile ?? ''));
+      }, path.join(this.outdir, files.files.first ?? ''));
       if (this.policy) {
         report = _checkPolicy(this, objects);
         if (report.hasErrors) {
@@ -286,8 +287,8 @@ class ChartFiles {
   private readonly resources: { [name: string]: { path: string } } | undefined;
   /** Each file and its manifests, kept only when suppressions may be carried onto manifests after they are written. */
   private readonly written: Array<{ rel: string; docs: any[] }> | undefined;
-  /** The output file of each object, by construct path (relative to the output folder). */
-  private readonly files = new Map<string, string>();
+  /** The output file of each object (relative to the output folder). */
+  public readonly files = new ObjectFiles();
 
   constructor(app: App, private readonly staging: OutputStaging, hasDependantCharts: boolean, mayCarry: boolean) {
     this.ext = app.outputFileExtension;
@@ -345,24 +346,6 @@ class ChartFiles {
     if (this.resources) {
       for (const obj of r.apiObjects) this.resources[obj.name] = { path: obj.node.path };
     }
-  }
-
-  /**
-   * The output file (relative to the output folder) that holds the object at construct path `objectPath`, or of the
-   * first object under it (a finding about a construct, such as a stale suppression); undefined when none.
-   */
-  public fileOf(objectPath: string): string | undefined {
-    const exact = this.files.get(objectPath);
-    if (exact !== undefined) return exact;
-    const prefix = objectPath === '' ? '' : objectPath + '/';
-    for (const [p, rel] of this.files) if (p.startsWith(prefix)) return rel;
-    return undefined;
-  }
-
-  /** The first output file written, if any. */
-  public get firstFile(): string | undefined {
-    for (const rel of this.files.values()) return rel;
-    return undefined;
   }
 
   /** Closes the app file and writes the files that come after the charts. */
@@ -637,16 +620,3 @@ function resolveDependenciesOnce(all: IConstruct[]): boolean {
   return hasDependantCharts;
 }
 
-/** cdk8s' chart file/folder names: the chart's DNS label, with a 4-digit index when charts depend on charts. */
-function chartNamer(indexed: boolean): (chart: Chart) => string {
-  let index = 0;
-  return (chart: Chart) => {
-    const name = Names.toDnsLabel(chart);
-    if (!indexed) return name;
-    return `${(index++).toString().padStart(4, '0')}-${name}`;
-  };
-}
-
-function resourceFileName(kind: string, name: string | undefined): string {
-  return `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
-}

@@ -6,8 +6,10 @@ import { Suppression } from './finding';
 import { isCdk8sApp } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { outputProblems } from './output-check';
+import { cdk8sObjectFiles } from './output-files';
+import { PolicyReport } from './report';
 import { IRulePack } from './rule';
-import { carryCodeSuppressions, runOverObjects } from './runner';
+import { carryCodeSuppressions, checkObjects, writeReport } from './runner';
 import { fail } from '../core/errors';
 
 /** Minimum length of a suppression reason. */
@@ -36,28 +38,59 @@ export interface PolicyOptions {
 }
 
 const SUPPRESSIONS = new WeakMap<IConstruct, Suppression[]>();
-/** Per app: whether a synth is running, and which attached checks already ran in it. */
-const SYNTH_STATE = new WeakMap<App, { active: number; done: Set<object> }>();
+
+/** Per app: whether a synth is running, which attached checks already ran in it, and the reports still to write. */
+interface SynthState {
+  active: number;
+  readonly done: Set<object>;
+  /** True during `synth()` (which writes files), false during `synthYaml()`. */
+  writesFiles: boolean;
+  /** Report writes waiting for the end of `synth()`, called with whether it wrote the manifests. */
+  readonly pending: Array<(wrote: boolean) => void>;
+}
+const SYNTH_STATE = new WeakMap<App, SynthState>();
 
 /**
  * cdk8s re-runs every node validation once per chart (Chart.toJson validates the whole app), so the
- * check remembers that it already ran during the current `synth()` / `synthYaml()` and runs once.
+ * check remembers that it already ran during the current `synth()` / `synthYaml()` and runs once. The reports of a
+ * check that ran in `synth()` are written when it ends, once cdk8s has written (and named) the manifest files.
  */
-function trackSynth(app: App): { active: number; done: Set<object> } {
+function trackSynth(app: App): SynthState {
   let state = SYNTH_STATE.get(app);
   if (state) return state;
-  const st = { active: 0, done: new Set<object>() };
+  const st: SynthState = { active: 0, done: new Set<object>(), writesFiles: false, pending: [] };
   SYNTH_STATE.set(app, st);
   for (const method of ['synth', 'synthYaml'] as const) {
     const original = (app as any)[method];
     (app as any)[method] = function (this: App, ...args: any[]) {
-      if (st.active === 0) st.done.clear();
+      if (st.active === 0) {
+        st.done.clear();
+        st.writesFiles = method === 'synth';
+      }
       st.active++;
+      let wrote = false;
       try {
-        return original.apply(this, args);
+        const result = original.apply(this, args);
+        wrote = true;
+        return result;
       } finally {
         st.active--;
-        if (st.active === 0) st.done.clear();
+        if (st.active === 0) {
+          st.done.clear();
+          const pending = st.pending.splice(0);
+          for (const write of pending) {
+            if (wrote) {
+              write(true);
+            } else {
+              // the synth failed: the reports of the run still land, and its own error is the one thrown
+              try {
+                write(false);
+              } catch (e: any) {
+                process.stderr.write(`shipshape policy: could not write the reports: ${e?.message ?? e}\n`);
+              }
+            }
+          }
+        }
       }
     };
   }
@@ -156,20 +189,28 @@ export class Policy {
         const writeReports = options.writeReports ?? true;
         const dir = writeReports ? (options.reportDir ?? (isCdk8sApp(app) ? path.join(app.outdir, '.shipshape') : undefined)) : undefined;
         const prefix = isApp ? '' : `${scope.node.id}.`;
-        try {
-          const report = runOverObjects(scope, objects, options.packs ?? Policy._packsFor(scope), dir, prefix);
-          // suppressions travel with the objects: cdk8s renders them again after the validations
-          const before = objects.map(o => new Set(Object.keys(o.manifest?.metadata?.annotations ?? {})));
-          carryCodeSuppressions(scope, report, objects);
-          objects.forEach((o, i) => {
-            const ann = o.manifest?.metadata?.annotations ?? {};
-            for (const key of Object.keys(ann)) {
-              if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX) && !before[i].has(key)) apiObjects[i].metadata.addAnnotation(key, ann[key]);
-            }
-          });
-        } catch (e: any) {
-          return [e.message];
+        const report = checkObjects(scope, objects, options.packs ?? Policy._packsFor(scope));
+        if (report.findings.length > 0) process.stderr.write(report.summary());
+        if (dir !== undefined) {
+          if (state !== undefined && state.active > 0 && state.writesFiles && isCdk8sApp(app)) {
+            // written when synth() ends: each finding then names the file cdk8s wrote its object to (SARIF consumers
+            // refuse a result without one); a synth that fails writes no manifest, and its reports name no file
+            const manifests = new Map(objects.map(o => [o.path, o.manifest]));
+            state.pending.push(wrote => writeReport(wrote ? locate(report, app, scope, manifests) : report, dir, prefix));
+          } else {
+            writeReport(report, dir, prefix);
+          }
         }
+        if (report.hasErrors) return [report.summary(true)];
+        // suppressions travel with the objects: cdk8s renders them again after the validations
+        const before = objects.map(o => new Set(Object.keys(o.manifest?.metadata?.annotations ?? {})));
+        carryCodeSuppressions(scope, report, objects);
+        objects.forEach((o, i) => {
+          const ann = o.manifest?.metadata?.annotations ?? {};
+          for (const key of Object.keys(ann)) {
+            if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX) && !before[i].has(key)) apiObjects[i].metadata.addAnnotation(key, ann[key]);
+          }
+        });
         return [];
       },
     });
@@ -192,4 +233,18 @@ export class Policy {
   }
 
   private constructor() {}
+}
+
+/**
+ * `report` with each finding's file: the file cdk8s wrote its object to (a finding about a construct takes the file
+ * of its first object, else the first file of the attached scope). Called after `synth()`.
+ */
+function locate(report: PolicyReport, app: App, scope: IConstruct, manifests: Map<string, any>): PolicyReport {
+  if (report.findings.length === 0) return report;
+  const files = cdk8sObjectFiles(app, obj => manifests.get(obj.node.path) ?? obj.toJson());
+  const fallback = files.fileOf(scope.node.path) ?? files.first ?? '';
+  return report._located(f => {
+    const rel = files.fileOf(f.path);
+    return rel === undefined ? undefined : path.join(app.outdir, rel);
+  }, path.join(app.outdir, fallback));
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { find, goodManifests, pod } from './fixtures/good';
 import { Errors } from '../../lib/core';
@@ -134,6 +134,66 @@ describe('Policy.attach on a plain cdk8s App', () => {
     }
   });
 
+  /** The SARIF results of a synth run from inside the output folder (URIs are relative to the working directory). */
+  function synthFromOutdir(app: App): any[] {
+    const cwd = process.cwd();
+    process.chdir(app.outdir);
+    try {
+      app.synth();
+    } finally {
+      process.chdir(cwd);
+    }
+    return JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8')).runs[0].results;
+  }
+  const uriOf = (r: any) => r.locations[0].physicalLocation?.artifactLocation.uri;
+  const noTls = (ms: any[]) => { delete find(ms, 'Ingress', 'web').spec.tls; };
+
+  test.each([
+    ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART, 'shop.k8s.yaml'],
+    ['FILE_PER_APP', YamlOutputType.FILE_PER_APP, 'app.k8s.yaml'],
+    ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE, 'Ingress.web.k8s.yaml'],
+    ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, 'shop/Ingress.web.k8s.yaml'],
+  ])('the reports give each finding the file cdk8s wrote its object to (%s)', (_name, type, file) => {
+    const app = new App({ outdir: outdir(), yamlOutputType: type });
+    const chart = new Chart(app, 'shop');
+    const ms = goodManifests();
+    noTls(ms);
+    for (const m of ms) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
+    Policy.attach(app);
+    const results = synthFromOutdir(app);
+    expect(results.map((r: any) => `${r.ruleId} ${uriOf(r)}`)).toEqual([`SS-K8S-055 ${file}`]);
+    const text = fs.readFileSync(path.join(app.outdir, file), 'utf-8');
+    expect(text).toContain('kind: Ingress');
+    expect(text).toContain('name: web');
+  });
+
+  test('with charts that depend on charts, the reports name the indexed files cdk8s writes', () => {
+    const app = new App({ outdir: outdir() });
+    const base = new Chart(app, 'base');
+    new ApiObject(base, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { level: 'info' } });
+    const chart = new Chart(app, 'shop');
+    chart.addDependency(base);
+    const ms = goodManifests();
+    noTls(ms);
+    for (const m of ms) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
+    // a stale suppression of the whole app takes the first file
+    Policy.suppress(app, 'SS-K8S-002', 'nothing here escalates privileges at all');
+    Policy.attach(app);
+    const results = synthFromOutdir(app);
+    expect(results.map((r: any) => `${r.ruleId} ${uriOf(r)}`)).toEqual(['SS-K8S-055 0001-shop.k8s.yaml', 'SS-POLICY-001 0000-base.k8s.yaml']);
+    expect(fs.readFileSync(path.join(app.outdir, '0001-shop.k8s.yaml'), 'utf-8')).toContain('kind: Ingress');
+    expect(fs.existsSync(path.join(app.outdir, '0000-base.k8s.yaml'))).toBe(true);
+  });
+
+  test('a synth that fails writes no manifest, and its reports name no file', () => {
+    const { app } = goodApp(breakWebPrivileged);
+    Policy.attach(app);
+    expect(() => synthFromOutdir(app)).toThrow(/SS-K8S-001/);
+    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
+    expect(sarif.runs[0].results.map(uriOf)).toEqual([undefined]);
+    expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe('shop/Deployment-web');
+  });
+
   test('writeReports: false writes no report', () => {
     const { app } = goodApp();
     Policy.attach(app, { writeReports: false });
@@ -156,6 +216,23 @@ describe('Policy.attach on one Chart', () => {
     expect(json.findings).toEqual([]);
     Policy.attach(other);
     expect(() => app.synth()).toThrow(/SS-K8S-052/);
+  });
+
+  test('a chart-level attach names the chart file in its reports', () => {
+    const app = new App({ outdir: outdir() });
+    new ApiObject(new Chart(app, 'first'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    const checked = new Chart(app, 'checked');
+    const ms = goodManifests();
+    delete find(ms, 'Ingress', 'web').spec.tls;
+    for (const m of ms) new ApiObject(checked, `${m.kind}-${m.metadata.name}`, m);
+    Policy.suppress(checked, 'SS-K8S-002', 'nothing here escalates privileges at all');
+    Policy.attach(checked);
+    app.synth();
+    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'checked.policy-report.sarif'), 'utf-8'));
+    expect(sarif.runs[0].results.map((r: any) => [r.ruleId, path.resolve(r.locations[0].physicalLocation.artifactLocation.uri)])).toEqual([
+      ['SS-K8S-055', path.join(app.outdir, 'checked.k8s.yaml')],
+      ['SS-POLICY-001', path.join(app.outdir, 'checked.k8s.yaml')],
+    ]);
   });
 
   test('refuses a scope that is neither an App nor a Chart', () => {
