@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
+import { inDirectory } from './fixtures/cwd';
 import { find, goodManifests, pod } from './fixtures/good';
 import { App } from '../../lib/k8s/app';
 import { Policy } from '../../lib/policy';
@@ -53,13 +54,7 @@ test('the reports written at synth give every finding its output file (SARIF cod
   // a suppression of a construct with no finding (stale) and one of the whole app (stale): located too
   Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'hardware agent needs device access');
   Policy.suppress(a, 'SS-K8S-002', 'nothing here escalates privileges at all');
-  const cwd = process.cwd();
-  process.chdir(a.outdir);
-  try {
-    a.synth();
-  } finally {
-    process.chdir(cwd);
-  }
+  inDirectory(a.outdir, () => a.synth());
   const sarif = JSON.parse(fs.readFileSync(path.join(a.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
   const results = sarif.runs[0].results;
   expect(results.map((r: any) => `${r.ruleId} ${r.locations[0].physicalLocation?.artifactLocation.uri}`).sort()).toEqual([

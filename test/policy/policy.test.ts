@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
+import { inDirectory } from './fixtures/cwd';
 import { find, goodManifests, pod } from './fixtures/good';
 import { Errors } from '../../lib/core';
 import {
@@ -136,13 +137,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
 
   /** The SARIF results of a synth run from inside the output folder (URIs are relative to the working directory). */
   function synthFromOutdir(app: App): any[] {
-    const cwd = process.cwd();
-    process.chdir(app.outdir);
-    try {
-      app.synth();
-    } finally {
-      process.chdir(cwd);
-    }
+    inDirectory(app.outdir, () => app.synth());
     return JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8')).runs[0].results;
   }
   const uriOf = (r: any) => r.locations[0].physicalLocation?.artifactLocation.uri;
