@@ -189,28 +189,33 @@ export class Policy {
         const writeReports = options.writeReports ?? true;
         const dir = writeReports ? (options.reportDir ?? (isCdk8sApp(app) ? path.join(app.outdir, '.shipshape') : undefined)) : undefined;
         const prefix = isApp ? '' : `${scope.node.id}.`;
-        const report = checkObjects(scope, objects, options.packs ?? Policy._packsFor(scope));
-        if (report.findings.length > 0) process.stderr.write(report.summary());
-        if (dir !== undefined) {
-          if (state !== undefined && state.active > 0 && state.writesFiles && isCdk8sApp(app)) {
-            // written when synth() ends: each finding then names the file cdk8s wrote its object to (SARIF consumers
-            // refuse a result without one); a synth that fails writes no manifest, and its reports name no file
-            const manifests = new Map(objects.map(o => [o.path, o.manifest]));
-            state.pending.push(wrote => writeReport(wrote ? locate(report, app, scope, manifests) : report, dir, prefix));
-          } else {
-            writeReport(report, dir, prefix);
+        try {
+          const report = checkObjects(scope, objects, options.packs ?? Policy._packsFor(scope));
+          if (report.findings.length > 0) process.stderr.write(report.summary());
+          if (dir !== undefined) {
+            if (state !== undefined && state.active > 0 && state.writesFiles && isCdk8sApp(app)) {
+              // written when synth() ends: each finding then names the file cdk8s wrote its object to (SARIF consumers
+              // refuse a result without one); a synth that fails writes no manifest, and its reports name no file
+              const manifests = new Map(objects.map(o => [o.path, o.manifest]));
+              state.pending.push(wrote => writeReport(wrote ? locate(report, app, scope, manifests) : report, dir, prefix));
+            } else {
+              writeReport(report, dir, prefix);
+            }
           }
+          if (report.hasErrors) return [report.summary(true)];
+          // suppressions travel with the objects: cdk8s renders them again after the validations
+          const before = objects.map(o => new Set(Object.keys(o.manifest?.metadata?.annotations ?? {})));
+          carryCodeSuppressions(scope, report, objects);
+          objects.forEach((o, i) => {
+            const ann = o.manifest?.metadata?.annotations ?? {};
+            for (const key of Object.keys(ann)) {
+              if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX) && !before[i].has(key)) apiObjects[i].metadata.addAnnotation(key, ann[key]);
+            }
+          });
+        } catch (e: any) {
+          // a report that cannot be written, or a suppression that cannot be carried: a validation error like any other
+          return [e.message];
         }
-        if (report.hasErrors) return [report.summary(true)];
-        // suppressions travel with the objects: cdk8s renders them again after the validations
-        const before = objects.map(o => new Set(Object.keys(o.manifest?.metadata?.annotations ?? {})));
-        carryCodeSuppressions(scope, report, objects);
-        objects.forEach((o, i) => {
-          const ann = o.manifest?.metadata?.annotations ?? {};
-          for (const key of Object.keys(ann)) {
-            if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX) && !before[i].has(key)) apiObjects[i].metadata.addAnnotation(key, ann[key]);
-          }
-        });
         return [];
       },
     });
