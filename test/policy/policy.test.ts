@@ -189,6 +189,15 @@ describe('Policy.attach on a plain cdk8s App', () => {
     expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe('shop/Deployment-web');
   });
 
+  test('a report that cannot be written fails the synth with the file system error, in synth() and synthYaml()', () => {
+    const blocker = path.join(outdir(), 'not-a-folder');
+    fs.writeFileSync(blocker, 'x');
+    const { app } = goodApp(ms => { delete find(ms, 'Ingress', 'web').spec.tls; });
+    Policy.attach(app, { reportDir: blocker });
+    expect(() => app.synth()).toThrow(/EEXIST|ENOTDIR/);
+    expect(() => app.synthYaml()).toThrow(/Validation failed[\s\S]*(EEXIST|ENOTDIR)/);
+  });
+
   test('writeReports: false writes no report', () => {
     const { app } = goodApp();
     Policy.attach(app, { writeReports: false });
