@@ -51,6 +51,12 @@ interface Result {
   readonly policyMs?: number;
   /** Time in the whole-output check during synth (shipshape only). */
   readonly outputCheckMs?: number;
+  /** CPU time of the main thread during synth (Linux only: /proc/thread-self/schedstat). */
+  readonly synthThreadMs?: number;
+  /** CPU time of the main thread in the policy check (Linux only). */
+  readonly policyThreadMs?: number;
+  /** CPU time of the process's other threads (V8's compiler and GC workers) while the policy check ran (Linux only). */
+  readonly policyOtherThreadsMs?: number;
 }
 
 const TEMPLATE_NAME = 'svc-template';
@@ -89,15 +95,64 @@ function workDir(): string {
   }
 }
 
-/** Adds the time spent in `obj[name]` (a module export or a prototype method) to `acc.ms`. */
-function timeCalls(obj: any, name: string, acc: { ms: number }): void {
+/**
+ * CPU time so far of one thread of this process, in ms, from its schedstat (nanoseconds on CPU); undefined where
+ * the file does not exist (not Linux). `tid` defaults to the calling (main) thread.
+ */
+function threadCpuMs(tid?: string): number | undefined {
+  try {
+    const file = tid === undefined ? '/proc/thread-self/schedstat' : `/proc/self/task/${tid}/schedstat`;
+    return Number(fs.readFileSync(file, 'utf-8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time so far of each thread of this process but the main one (Linux only; empty elsewhere). */
+function otherThreadsCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = fs.readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    if (tid === String(process.pid)) continue;
+    const ms = threadCpuMs(tid);
+    if (ms !== undefined) out.set(tid, ms);
+  }
+  return out;
+}
+
+/** What `timeCalls` adds up: wall time, and (Linux) the main thread's and the other threads' CPU time. */
+interface Acc {
+  ms: number;
+  threadMs?: number;
+  otherThreadsMs?: number;
+}
+
+/**
+ * Adds the time spent in `obj[name]` (a module export or a prototype method) to `acc.ms`; with `threads`, also the
+ * main thread's CPU time in it and the CPU time the other threads used meanwhile (where Linux tells).
+ */
+function timeCalls(obj: any, name: string, acc: Acc, threads = false): void {
   const f = obj[name];
   obj[name] = function (this: any, ...args: any[]) {
+    const others0 = threads ? otherThreadsCpuMs() : undefined;
+    const c0 = threads ? threadCpuMs() : undefined;
     const t0 = process.hrtime.bigint();
     try {
       return f.apply(this, args);
     } finally {
       acc.ms += Number(process.hrtime.bigint() - t0) / 1e6;
+      const c1 = threads ? threadCpuMs() : undefined;
+      if (c0 !== undefined && c1 !== undefined) acc.threadMs = (acc.threadMs ?? 0) + c1 - c0;
+      if (others0 !== undefined && others0.size > 0) {
+        let sum = 0;
+        for (const [tid, ms] of otherThreadsCpuMs()) sum += ms - (others0.get(tid) ?? 0);
+        acc.otherThreadsMs = (acc.otherThreadsMs ?? 0) + sum;
+      }
     }
   };
 }
@@ -110,11 +165,11 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
     const { Construct } = require('constructs');
     const lib = side === 'shipshape' ? require('../lib') : undefined;
     const templates: string[] = side === 'raw' ? JSON.parse(fs.readFileSync(templatesFile, 'utf-8')) : [];
-    const policy = { ms: 0 };
-    const outputCheck = { ms: 0 };
+    const policy: Acc = { ms: 0 };
+    const outputCheck: Acc = { ms: 0 };
     if (lib) {
       // k8s.App calls these through the module objects (CommonJS), so wrapping the exports times every call
-      timeCalls(require('../lib/policy/run'), '_checkPolicy', policy);
+      timeCalls(require('../lib/policy/run'), '_checkPolicy', policy, true);
       const check = require('../lib/policy/output-check');
       timeCalls(check.OutputChecker.prototype, 'add', outputCheck);
       timeCalls(check.OutputChecker.prototype, 'problems', outputCheck);
@@ -146,9 +201,11 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
         else new lib.k8s.WebService(chart, name, { image: IMAGE });
       }
     }
+    const s0 = threadCpuMs();
     const t1 = process.hrtime.bigint();
     app.synth();
     const t2 = process.hrtime.bigint();
+    const s1 = threadCpuMs();
     const cpu = process.cpuUsage(c0);
 
     const files = countFiles(outdir);
@@ -164,7 +221,10 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
       synthMs: Number(t2 - t1) / 1e6,
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssMb: process.resourceUsage().maxRSS / 1024,
+      ...(s0 !== undefined && s1 !== undefined ? { synthThreadMs: s1 - s0 } : {}),
       ...(lib ? { policyMs: policy.ms, outputCheckMs: outputCheck.ms } : {}),
+      ...(lib && policy.threadMs !== undefined ? { policyThreadMs: policy.threadMs } : {}),
+      ...(lib && policy.otherThreadsMs !== undefined ? { policyOtherThreadsMs: policy.otherThreadsMs } : {}),
     };
     process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
   } finally {
@@ -259,6 +319,11 @@ interface Summary {
   readonly policyShare?: number;
   /** Median of policy time / (build + synth) time: the share of the whole program run (`cdk8s synth`). */
   readonly policyRunShare?: number;
+  /** Median over runs of the main thread's CPU time in the policy check / in synth (Linux only). */
+  readonly policyThreadShare?: number;
+  readonly policyThreadMs?: number;
+  /** Median CPU time of the other threads while the policy check ran (Linux only). */
+  readonly policyOtherThreadsMs?: number;
 }
 
 function median(xs: number[]): number {
@@ -290,6 +355,13 @@ function summarize(rs: Result[]): Summary {
       outputCheckMs: median(rs.map(r => r.outputCheckMs!)),
       policyShare: median(rs.map(r => r.policyMs! / r.synthMs)),
       policyRunShare: median(rs.map(r => r.policyMs! / (r.buildMs + r.synthMs))),
+    } : {}),
+    ...(shipshape && rs.every(r => r.policyThreadMs !== undefined && r.synthThreadMs !== undefined) ? {
+      policyThreadMs: median(rs.map(r => r.policyThreadMs!)),
+      policyThreadShare: median(rs.map(r => r.policyThreadMs! / r.synthThreadMs!)),
+    } : {}),
+    ...(shipshape && rs.every(r => r.policyOtherThreadsMs !== undefined) ? {
+      policyOtherThreadsMs: median(rs.map(r => r.policyOtherThreadsMs!)),
     } : {}),
   };
 }
@@ -389,6 +461,16 @@ async function main(): Promise<void> {
     if (s.side !== 'shipshape') continue;
     console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyMs!)} s (${(s.policyShare! * 100).toFixed(0)} % of synth, ${(s.policyRunShare! * 100).toFixed(0)} % of build + synth)   `
       + `whole-output check ${fmt(s.outputCheckMs!)} s (${((s.outputCheckMs! / s.synthMs) * 100).toFixed(1)} %)`);
+  }
+  const threaded = summaries.filter(s => s.side === 'shipshape' && s.policyThreadShare !== undefined);
+  if (threaded.length > 0) {
+    console.log('\nthe policy check in CPU time (Linux): the main thread\'s CPU time in the check and its share of the main thread\'s\n'
+      + 'CPU time in synth, and the CPU time the process\'s other threads (V8\'s optimizing compiler and GC workers) used\n'
+      + 'meanwhile; with more such threads busy than free cores, the check\'s wall time exceeds its CPU time:');
+    for (const s of threaded) {
+      console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyThreadMs!)} s CPU (${(s.policyThreadShare! * 100).toFixed(0)} % of synth CPU)`
+        + (s.policyOtherThreadsMs !== undefined ? `   other threads meanwhile ${fmt(s.policyOtherThreadsMs)} s CPU` : ''));
+    }
   }
 
   if (ns.includes(1000) && ns.includes(3000)) {
