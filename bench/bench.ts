@@ -55,7 +55,7 @@ interface Result {
   readonly synthThreadMs?: number;
   /** CPU time of the main thread in the policy check (Linux only). */
   readonly policyThreadMs?: number;
-  /** CPU time of the process's other threads (V8's compiler and GC workers) while the policy check ran (Linux only). */
+  /** CPU time of the process's other threads (mostly V8's compiler and GC workers) while the policy check ran (Linux only). */
   readonly policyOtherThreadsMs?: number;
 }
 
@@ -465,7 +465,7 @@ async function main(): Promise<void> {
   const threaded = summaries.filter(s => s.side === 'shipshape' && s.policyThreadShare !== undefined);
   if (threaded.length > 0) {
     console.log('\nthe policy check in CPU time (Linux): the main thread\'s CPU time in the check and its share of the main thread\'s\n'
-      + 'CPU time in synth, and the CPU time the process\'s other threads (V8\'s optimizing compiler and GC workers) used\n'
+      + 'CPU time in synth, and the CPU time the process\'s other threads (mostly V8\'s optimizing compiler and GC workers) used\n'
       + 'meanwhile; with more such threads busy than free cores, the check\'s wall time exceeds its CPU time:');
     for (const s of threaded) {
       console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyThreadMs!)} s CPU (${(s.policyThreadShare! * 100).toFixed(0)} % of synth CPU)`
