@@ -323,8 +323,15 @@ describe('Fleet', () => {
     ])('at another path than gitOps.path is refused (%s)', (_, remote, worktree) => {
       const root = repo(remote, worktree);
       expect(() => new Fleet(fleetProps(path.join(root, 'out', 'fleet')))).toThrow(
-        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${path.join(root, 'out', 'fleet')} is out/fleet of the Git repository at ${root} (remote https://github.com/acme/platform.git), so Argo CD would find no manifests at dist/fleet; `
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${path.join(root, 'out', 'fleet')} is the folder out/fleet of the Git repository at ${root} (remote https://github.com/acme/platform.git), so Argo CD would find no manifests at dist/fleet; `
         + "set gitOps.path to 'out/fleet', or the fleet's outdir to the folder gitOps.path names");
+    });
+
+    test('at the repository root is refused, and the fix names the outdir (gitOps.path cannot be the root)', () => {
+      const root = repo('https://github.com/acme/platform.git');
+      expect(() => new Fleet(fleetProps(root))).toThrow(
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${root} is the root of the Git repository at ${root} (remote https://github.com/acme/platform.git), so Argo CD would find no manifests at dist/fleet; `
+        + "set the fleet's outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)");
     });
 
     test('at gitOps.path is accepted, and so is any folder of a repository with another remote', () => {
