@@ -10,6 +10,7 @@
 //   `.sarif` there and leaves the previous manifests untouched.
 import * as fs from 'fs';
 import * as path from 'path';
+import { removeFailedReports } from '../policy/runner';
 
 /** The folder inside the output folder that shipshape owns (reports, the record of written files, staging). */
 export const STATE_DIR = '.shipshape';
@@ -193,9 +194,7 @@ export class OutputStaging {
       const tmp = path.join(this.staging, RECORD_FILE);
       fs.writeFileSync(tmp, record);
       fs.renameSync(tmp, path.join(stateDir, RECORD_FILE));
-      for (const name of ['policy-report.failed.json', 'policy-report.failed.sarif']) {
-        fs.rmSync(path.join(stateDir, name), { force: true });
-      }
+      removeFailedReports(stateDir);
       return { written, removed, foreign: foreignManifests(outdir, now, previous) };
     } finally {
       this.close();

@@ -9,7 +9,7 @@ import { outputProblems } from './output-check';
 import { cdk8sObjectFiles } from './output-files';
 import { PolicyReport } from './report';
 import { IRulePack } from './rule';
-import { carryCodeSuppressions, checkObjects, writeReport } from './runner';
+import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, removeFailedReports, writeReport } from './runner';
 import { fail } from '../core/errors';
 
 /** Minimum length of a suppression reason. */
@@ -149,7 +149,9 @@ export class Policy {
 
   /**
    * Adds the policy check to a plain cdk8s `App` or to one `Chart`: it runs as a node validation, before
-   * any file is written. Errors fail the synth; warnings are printed on stderr.
+   * any file is written. Errors fail the synth; warnings are printed on stderr. The reports (in
+   * `<outdir>/.shipshape/`, `<chart id>.`-prefixed for a chart) are written when `synth()` ends; those of a synth
+   * that fails are `policy-report.failed.{json,sarif}`, and the previous reports stay.
    * Not needed on `k8s.App`, which runs the check itself.
    * @param scope a cdk8s App or Chart
    * @param options packs and reports
@@ -193,13 +195,22 @@ export class Policy {
           const report = checkObjects(scope, objects, options.packs ?? Policy._packsFor(scope));
           if (report.findings.length > 0) process.stderr.write(report.summary());
           if (dir !== undefined) {
+            // as k8s.App does: the reports of a run that fails are written as policy-report.failed.*, and the previous
+            // reports stay beside the manifests they describe; a run that passes removes the failed run's reports
+            const passed = (r: PolicyReport) => {
+              writeReport(r, dir, prefix);
+              removeFailedReports(dir, prefix);
+            };
+            const failed = (r: PolicyReport) => writeReport(r, dir, prefix, FAILED_SUFFIX);
             if (state !== undefined && state.active > 0 && state.writesFiles && isCdk8sApp(app)) {
               // written when synth() ends: each finding then names the file cdk8s wrote its object to (SARIF consumers
               // refuse a result without one); a synth that fails writes no manifest, and its reports name no file
               const manifests = new Map(objects.map(o => [o.path, o.manifest]));
-              state.pending.push(wrote => writeReport(wrote ? locate(report, app, scope, manifests) : report, dir, prefix));
+              state.pending.push(wrote => (wrote ? passed(locate(report, app, scope, manifests)) : failed(report)));
+            } else if (report.hasErrors) {
+              failed(report);
             } else {
-              writeReport(report, dir, prefix);
+              passed(report);
             }
           }
           if (report.hasErrors) return [report.summary(true)];

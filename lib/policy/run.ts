@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Policy } from './policy';
 import { PolicyReport } from './report';
-import { carryCodeSuppressions, checkObjects, runOverObjects, writeReport } from './runner';
+import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, runOverObjects, writeReport } from './runner';
 
 /**
  * One object synthesized by a cdk8s app, as handed to the policy check.
@@ -58,5 +58,5 @@ export function _carrySuppressions(app: IConstruct, report: PolicyReport, object
 export function _writePolicyReports(app: IConstruct, report: PolicyReport, defaultDir: string, failed: boolean): string[] {
   const options = Policy._optionsFor(app);
   if (options.writeReports === false) return [];
-  return writeReport(report, options.reportDir ?? defaultDir, '', failed ? '.failed' : '');
+  return writeReport(report, options.reportDir ?? defaultDir, '', failed ? FAILED_SUFFIX : '');
 }

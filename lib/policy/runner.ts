@@ -117,13 +117,28 @@ export function runOverObjects(scope: IConstruct, objects: ObjectInput[], packs:
   return report;
 }
 
-/** Writes `<prefix>policy-report.json` and `<prefix>policy-report.sarif` into `dir`. */
+/** What the reports of a failed run add to their names: `policy-report.failed.{json,sarif}`. */
+export const FAILED_SUFFIX = '.failed';
+
+/** The JSON and SARIF report files in `dir`: `<prefix>policy-report<suffix>.json` and `.sarif`. */
+export function reportFiles(dir: string, prefix = '', suffix = ''): [string, string] {
+  return [
+    path.join(dir, prefix + PolicyReport.JSON_FILE_NAME.replace(/\.json$/, `${suffix}.json`)),
+    path.join(dir, prefix + PolicyReport.SARIF_FILE_NAME.replace(/\.sarif$/, `${suffix}.sarif`)),
+  ];
+}
+
+/** Writes `<prefix>policy-report<suffix>.json` and `.sarif` into `dir`. */
 export function writeReport(report: PolicyReport, dir: string, prefix = '', suffix = ''): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  const json = path.join(dir, prefix + PolicyReport.JSON_FILE_NAME.replace(/\.json$/, `${suffix}.json`));
-  const sarif = path.join(dir, prefix + PolicyReport.SARIF_FILE_NAME.replace(/\.sarif$/, `${suffix}.sarif`));
+  const [json, sarif] = reportFiles(dir, prefix, suffix);
   // streamed, one finding at a time: a report of millions of findings never becomes one string
   report.writeJsonFile(json);
   report.writeSarifFile(sarif);
   return [json, sarif];
+}
+
+/** Removes the reports of a failed run (`<prefix>policy-report.failed.{json,sarif}`) from `dir`, where there are. */
+export function removeFailedReports(dir: string, prefix = ''): void {
+  for (const file of reportFiles(dir, prefix, FAILED_SUFFIX)) fs.rmSync(file, { force: true });
 }

@@ -68,14 +68,63 @@ describe('Policy.attach on a plain cdk8s App', () => {
     expect(stderr).toBe('');
   });
 
-  test('an error fails the synth before any manifest is written', () => {
+  test('an error fails the synth before any manifest is written; its reports are the .failed ones', () => {
     const { app } = goodApp(breakWebPrivileged);
     Policy.attach(app);
     expect(() => app.synth()).toThrow(/SS-K8S-001 at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged: Container runs privileged/);
     expect(fs.readdirSync(app.outdir).filter(f => f.endsWith('.yaml'))).toEqual([]);
-    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    expect(fs.readdirSync(path.join(app.outdir, '.shipshape')).sort()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif']);
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.failed.json'), 'utf-8'));
     expect(json.findings[0]).toMatchObject({ ruleId: 'SS-K8S-001', path: 'shop/Deployment-web', kind: 'Deployment', name: 'web', severity: 'error' });
     expect(stderr).toContain('shop/Deployment-web (Deployment web)');
+  });
+
+  test('after a failed synth the previous reports stay with the previous manifests; the next good synth removes the failed reports', () => {
+    const dir = outdir();
+    const appIn = (mutate?: (ms: any[]) => void) => {
+      const app = new App({ outdir: dir });
+      const chart = new Chart(app, 'shop');
+      const ms = goodManifests();
+      mutate?.(ms);
+      for (const m of ms) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
+      Policy.attach(app);
+      return app;
+    };
+    const state = path.join(dir, '.shipshape');
+    const read = (f: string) => fs.readFileSync(path.join(state, f), 'utf-8');
+    appIn().synth();
+    const manifests = fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8');
+    const goodJson = read('policy-report.json');
+    const goodSarif = read('policy-report.sarif');
+
+    expect(() => appIn(breakWebPrivileged).synth()).toThrow(/SS-K8S-001/);
+    expect(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8')).toBe(manifests);
+    expect(read('policy-report.json')).toBe(goodJson);
+    expect(read('policy-report.sarif')).toBe(goodSarif);
+    expect(JSON.parse(read('policy-report.failed.json')).summary.errors).toBe(1);
+    expect(JSON.parse(read('policy-report.failed.sarif')).runs[0].results[0].ruleId).toBe('SS-K8S-001');
+
+    appIn().synth();
+    expect(fs.readdirSync(state).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
+  });
+
+  test('a synth that fails on another validation writes its policy reports as the .failed ones too (no manifest matches them)', () => {
+    const { app, chart } = goodApp();
+    chart.node.addValidation({ validate: () => ['another check says no'] });
+    Policy.attach(app);
+    expect(() => app.synth()).toThrow(/another check says no/);
+    expect(fs.readdirSync(path.join(app.outdir, '.shipshape')).sort()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif']);
+  });
+
+  test('outside synth() (synthYaml) a check with an error writes the .failed reports, one without writes the reports', () => {
+    const bad = goodApp(breakWebPrivileged).app;
+    Policy.attach(bad);
+    expect(() => bad.synthYaml()).toThrow(/SS-K8S-001/);
+    expect(fs.readdirSync(path.join(bad.outdir, '.shipshape')).sort()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif']);
+    const good = goodApp().app;
+    Policy.attach(good);
+    good.synthYaml();
+    expect(fs.readdirSync(path.join(good.outdir, '.shipshape')).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
   });
 
   test('a suppression on the object lets the synth pass and shows in the summary and reports', () => {
@@ -130,7 +179,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
       Policy.attach(x.app);
       expect(() => x.app.synth()).toThrow();
     }
-    for (const f of ['policy-report.json', 'policy-report.sarif']) {
+    for (const f of ['policy-report.failed.json', 'policy-report.failed.sarif']) {
       expect(fs.readFileSync(path.join(a.app.outdir, '.shipshape', f))).toEqual(fs.readFileSync(path.join(b.app.outdir, '.shipshape', f)));
     }
   });
@@ -184,7 +233,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
     const { app } = goodApp(breakWebPrivileged);
     Policy.attach(app);
     expect(() => synthFromOutdir(app)).toThrow(/SS-K8S-001/);
-    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
+    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.failed.sarif'), 'utf-8'));
     expect(sarif.runs[0].results.map(uriOf)).toEqual([undefined]);
     expect(sarif.runs[0].results[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe('shop/Deployment-web');
   });
@@ -220,6 +269,10 @@ describe('Policy.attach on one Chart', () => {
     expect(json.findings).toEqual([]);
     Policy.attach(other);
     expect(() => app.synth()).toThrow(/SS-K8S-052/);
+    expect(fs.readdirSync(path.join(app.outdir, '.shipshape')).sort()).toEqual([
+      'checked.policy-report.failed.json', 'checked.policy-report.failed.sarif', 'checked.policy-report.json', 'checked.policy-report.sarif',
+      'other.policy-report.failed.json', 'other.policy-report.failed.sarif',
+    ]);
   });
 
   test('a chart-level attach names the chart file in its reports', () => {
