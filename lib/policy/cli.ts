@@ -168,6 +168,9 @@ export function parseSize(s: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
+/** How many files a message names before it says `...`. */
+const MAX_NAMED_FILES = 5;
+
 function formatSize(n: number): string {
   if (n >= 1024 ** 3) return `${+(n / 1024 ** 3).toFixed(1)} GiB`;
   if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -190,14 +193,19 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   for (const note of loader.notes.slice(0, 20)) io.err(`shipshape: ${note}\n`);
   if (loader.notes.length > 20) io.err(`shipshape: ... and ${loader.notes.length - 20} more skipped\n`);
 
+  const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
+    const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
     const why = loader.files === 0 && loader.skippedOwn + loader.skippedSpecial > 0 ? 'nothing was read'
-      : loader.files === 0 ? `${inputs.join(', ')} ${inputs.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`
-        : loader.files === 1 ? 'the file read is empty or holds only comments and --- separators'
-          : `the ${loader.files} files read are empty or hold only comments and --- separators`;
+      : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
+        : (loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
+          : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
+          + (loader.emptyFolders.length > 0 ? `; ${emptyFolders(loader.emptyFolders)}` : '');
     io.err(`shipshape: no Kubernetes documents found: ${why}${loader.skippedNote()}\n`);
     return 2;
   }
+  // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
+  if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
   const engine = new PolicyEngine({ packs: [new KubernetesPack()] });
   const findings = new CompactFindings(loader.documents, loader.bad);
@@ -498,6 +506,10 @@ export class Loader {
   public readonly bad: Finding[] = [];
   /** Files read. */
   public files = 0;
+  /** The first files read (for messages about them). */
+  public readonly fileNames: string[] = [];
+  /** Folders named on the command line in which no file was found to read or skip. */
+  public readonly emptyFolders: string[] = [];
   /** Inputs (or files found in folders) that could not be read: the run exits 2. */
   public unreadable = 0;
   /** shipshape's own files skipped (`.shipshape/` folders, policy reports). */
@@ -535,7 +547,10 @@ export class Loader {
       const key = `${st.dev}:${st.ino}`;
       if (this.seenDirs.has(key)) return;
       this.seenDirs.add(key);
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedSpecial;
+      const before = seen();
       this.walk(input, new Set([key]));
+      if (seen() === before) this.emptyFolders.push(shown);
     } else if (st.isFile()) {
       if (path.resolve(input).split(path.sep).includes(STATE_DIR)) {
         this.skippedOwn++;
@@ -639,6 +654,7 @@ export class Loader {
         }
       }
       this.files++;
+      if (this.fileNames.length < MAX_NAMED_FILES) this.fileNames.push(file);
       if (/\.json$/i.test(p)) this.readJson(fd, file);
       else this.readYaml(fd, file);
     } finally {
@@ -769,8 +785,13 @@ function countChecked(dir: string): number {
 }
 
 function tooLarge(file: string, size: number | undefined, limit: number): string {
-  const what = size === undefined ? `grew past ${formatSize(limit)} while it was read` : `is ${formatSize(size)} (${size} bytes)`;
-  return `${file} ${what}, over the limit of ${formatSize(limit)} (${limit} bytes) per file; split it, or raise the limit with --max-file-size`;
+  const what = size === undefined ? `grew past ${formatSize(limit)} while it was read` : `is ${sizeInBytes(size)}`;
+  return `${file} ${what}, over the limit of ${sizeInBytes(limit)} per file; split it, or raise the limit with --max-file-size`;
+}
+
+/** A size as `formatSize` gives it, with the exact byte count when the unit is larger than bytes. */
+function sizeInBytes(n: number): string {
+  return n >= 1024 ? `${formatSize(n)} (${n} bytes)` : formatSize(n);
 }
 
 /**

@@ -85,6 +85,15 @@ describe('size limit', () => {
     expect(r.out).toContain('WARNING SS-K8S-051');
   });
 
+  test('sizes under 1 KiB are said once, in bytes', async () => {
+    const dir = writeTree(tmpDir(), { 'cm.yaml': NODE_PORT_SERVICE });
+    const file = slash(path.join(dir, 'cm.yaml'));
+    const size = fs.statSync(path.join(dir, 'cm.yaml')).size;
+    const r = await run(['check', file, '--max-file-size', '10']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`ERROR SS-POLICY-003: ${file} is ${size} bytes, over the limit of 10 bytes per file; split it, or raise the limit with --max-file-size`);
+  });
+
   test('the default limit is 64 MiB; sizes take binary units', () => {
     expect(parseSize('64MiB')).toBe(64 * 1024 * 1024);
     expect(parseSize('512k')).toBe(512 * 1024);
@@ -171,13 +180,42 @@ describe('no Kubernetes documents', () => {
   ])('%s exits 2 with a message', async (_what, text) => {
     const file = path.join(writeTree(tmpDir(), { 'x.yaml': text }), 'x.yaml');
     const r = await run(['check', file]);
-    expect(r).toEqual({ code: 2, out: '', err: 'shipshape: no Kubernetes documents found: the file read is empty or holds only comments and --- separators\n' });
+    expect(r).toEqual({ code: 2, out: '', err: `shipshape: no Kubernetes documents found: the file read (${slash(file)}) is empty or holds only comments and --- separators\n` });
   });
 
   test('an empty JSON file exits 2 too', async () => {
     const dir = writeTree(tmpDir(), { 'a.json': '  \n', 'b.yaml': '' });
     const r = await run(['check', dir]);
-    expect(r).toEqual({ code: 2, out: '', err: 'shipshape: no Kubernetes documents found: the 2 files read are empty or hold only comments and --- separators\n' });
+    const [a, b] = ['a.json', 'b.yaml'].map(f => slash(path.join(dir, f)));
+    expect(r).toEqual({ code: 2, out: '', err: `shipshape: no Kubernetes documents found: the 2 files read (${a}, ${b}) are empty or hold only comments and --- separators\n` });
+  });
+
+  test('an empty file and an empty folder: the message names both', async () => {
+    const root = writeTree(tmpDir(), { 'only.yaml': '', 'empty/notes.txt': 'not yaml' });
+    const [file, folder] = ['only.yaml', 'empty'].map(f => slash(path.join(root, f)));
+    const r = await run(['check', file, folder]);
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: `shipshape: no Kubernetes documents found: the file read (${file}) is empty or holds only comments and --- separators; ${folder} holds no .yaml, .yml or .json file\n`,
+    });
+  });
+
+  test('a folder named on the command line that holds nothing to check is noted when other inputs are checked', async () => {
+    const root = writeTree(tmpDir(), { 'svc.yaml': NODE_PORT_SERVICE, 'empty/notes.txt': 'not yaml' });
+    const folder = slash(path.join(root, 'empty'));
+    const r = await run(['check', path.join(root, 'svc.yaml'), folder]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`shipshape: ${folder} holds no .yaml, .yml or .json file\n`);
+    expect(r.out).toContain('WARNING SS-K8S-051');
+  });
+
+  test('more than five files: the message names five and says there are more', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'].map(n => `${n}.yaml`);
+    const dir = writeTree(tmpDir(), Object.fromEntries(names.map(n => [n, ''])));
+    const r = await run(['check', dir]);
+    const shown = names.slice(0, 5).map(n => slash(path.join(dir, n))).join(', ');
+    expect(r.err).toBe(`shipshape: no Kubernetes documents found: the 6 files read (${shown}, ...) are empty or hold only comments and --- separators\n`);
   });
 
   test('a file whose only document is not a Kubernetes object exits 1 with the finding (not 2)', async () => {
