@@ -34,7 +34,18 @@ Object.defineProperty(exports, "aws", {
             catch (e) {
                 const missing = e && e.code === "MODULE_NOT_FOUND" && /'(cdktf|@cdktf\\/provider-aws)[/']/.exec(String(e.message));
                 if (missing) {
-                    throw new Error("shipshape: the aws submodule needs the optional peer dependencies cdktf and @cdktf/provider-aws (" + missing[1] + " is not installed); install them with: npm install cdktf@^0.21.0 @cdktf/provider-aws@20.1.0");
+                    // name every peer that is missing, not only the first one the submodule asked for
+                    const absent = ["cdktf", "@cdktf/provider-aws"].filter((p) => {
+                        try {
+                            require.resolve(p);
+                            return false;
+                        }
+                        catch (_) {
+                            return true;
+                        }
+                    });
+                    const names = absent.length > 0 ? absent : [missing[1]];
+                    throw new Error("shipshape: the aws submodule needs the optional peer dependencies cdktf and @cdktf/provider-aws (" + names.join(" and ") + (names.length > 1 ? " are" : " is") + " not installed); install them with: npm install cdktf@^0.21.0 @cdktf/provider-aws@20.1.0");
                 }
                 throw e;
             }

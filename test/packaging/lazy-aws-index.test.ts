@@ -11,13 +11,20 @@ const COMPILED = [
   'exports.policy = __importStar(require("./policy"));',
 ].join('\n');
 
-/** Evaluates a compiled index with a fake `require`; returns its exports and the modules required so far. */
-function load(js: string, modules: Record<string, () => unknown>) {
+/**
+ * Evaluates a compiled index with a fake `require` (whose `resolve` finds the packages in `installed`); returns its
+ * exports and the modules required so far.
+ */
+function load(js: string, modules: Record<string, () => unknown>, installed: string[] = ['cdktf', '@cdktf/provider-aws']) {
   const required: string[] = [];
   const exports: any = {};
   const fakeRequire = (id: string) => {
     required.push(id);
     return modules[id]();
+  };
+  fakeRequire.resolve = (id: string) => {
+    if (installed.includes(id)) return `/app/node_modules/${id}/lib/index.js`;
+    throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
   };
   new Function('exports', 'require', js)(exports, fakeRequire);
   return { exports, required };
@@ -39,11 +46,17 @@ test('the aws submodule is required on first read, once, and listed as an export
   expect(required).toEqual(['./k8s', './policy', './aws']);
 });
 
-test('a missing optional peer is an error that names it and the install command', () => {
-  for (const missing of ['cdktf', '@cdktf/provider-aws/lib/vpc']) {
-    const { exports } = load(lazifyAwsIndex(COMPILED), { './k8s': () => ({}), './policy': () => ({}), './aws': notFound(missing) });
-    const name = missing.startsWith('@cdktf') ? '@cdktf/provider-aws' : 'cdktf';
-    expect(() => exports.aws).toThrow(`shipshape: the aws submodule needs the optional peer dependencies cdktf and @cdktf/provider-aws (${name} is not installed); ` +
+test('a missing optional peer is an error that names every missing peer and the install command', () => {
+  const cases: Array<[string, string[], string]> = [
+    ['cdktf', ['@cdktf/provider-aws'], 'cdktf is'],
+    ['@cdktf/provider-aws/lib/vpc', ['cdktf'], '@cdktf/provider-aws is'],
+    ['cdktf', [], 'cdktf and @cdktf/provider-aws are'],
+    // resolve finds both (an odd install): the module the submodule asked for is named
+    ['@cdktf/provider-aws/lib/vpc', ['cdktf', '@cdktf/provider-aws'], '@cdktf/provider-aws is'],
+  ];
+  for (const [missing, installed, said] of cases) {
+    const { exports } = load(lazifyAwsIndex(COMPILED), { './k8s': () => ({}), './policy': () => ({}), './aws': notFound(missing) }, installed);
+    expect(() => exports.aws).toThrow(`shipshape: the aws submodule needs the optional peer dependencies cdktf and @cdktf/provider-aws (${said} not installed); ` +
       'install them with: npm install cdktf@^0.21.0 @cdktf/provider-aws@20.1.0');
   }
 });
