@@ -16,7 +16,8 @@ import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
 import { dnsEgressRule } from '../networking/namespace-isolation';
-import { checkPeerConfig, INetworkPeer, NetworkConnection, NetworkPeerConfig, renderPeer } from '../networking/network-peer';
+import { INetworkPeer, NetworkConnection, NetworkPeerConfig } from '../networking/network-peer';
+import { checkPeerConfig, renderPeer } from '../networking/peer-config';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { KubernetesTarget } from '../target';
 
