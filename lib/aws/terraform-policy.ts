@@ -88,7 +88,8 @@ export class TerraformPolicy {
       // every finding is about the stack's Terraform JSON (SARIF consumers need a file for each result)
       report._located(() => undefined, path.join(App.of(stack).outdir, 'stacks', stack.node.id, 'cdk.tf.json')).writeFiles(dir);
     }
-    if (report.findings.length > 0) process.stderr.write(report.summary());
+    const printed = report._consoleSummary();
+    if (printed !== '') process.stderr.write(printed);
     return report.hasErrors ? [report.summary(true)] : [];
   }
 

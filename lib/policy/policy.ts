@@ -193,7 +193,8 @@ export class Policy {
         const prefix = isApp ? '' : `${scope.node.id}.`;
         try {
           const report = checkObjects(scope, objects, options.packs ?? Policy._packsFor(scope));
-          if (report.findings.length > 0) process.stderr.write(report.summary());
+          const printed = report._consoleSummary();
+          if (printed !== '') process.stderr.write(printed);
           if (dir !== undefined) {
             // as k8s.App does: the reports of a run that fails are written as policy-report.failed.*, and the previous
             // reports stay beside the manifests they describe; a run that passes removes the failed run's reports

@@ -102,16 +102,24 @@ export function where(f: Finding): string {
   return f.path;
 }
 
+/** Which findings a summary lists: all, the unsuppressed errors only, or all but those (what a failed run prints). */
+export type Listed = 'all' | 'errors' | 'besides-errors';
+
 /**
  * The human summary: counts, then the findings grouped by construct path (or file and document), each with its
  * rule, place, message and fix; above `maxListed` listed findings, one entry per rule (and suppression reason)
- * with its count, message, fix and first three places. `everyFinding` says where the full list is.
+ * with its count, message, fix and first three places. `everyFinding` says where the full list is. `errorsOnly`
+ * lists the unsuppressed errors only, `'besides-errors'` every other finding (the header then says so).
  */
-export function renderSummary(src: FindingSource, errorsOnly: boolean, maxListed: number, everyFinding: string): string {
+export function renderSummary(src: FindingSource, errorsOnly: boolean | Listed, maxListed: number, everyFinding: string): string {
+  const mode: Listed = errorsOnly === true ? 'errors' : errorsOnly === false ? 'all' : errorsOnly;
   const lines: string[] = [];
-  lines.push(`shipshape policy: ${plural(src.errors, 'error')}, ${plural(src.warnings, 'warning')}, ${src.suppressed} suppressed`);
-  const listed = (f: Finding) => !errorsOnly || (!f.suppression && f.severity === Severity.ERROR);
-  const count = errorsOnly ? src.errors : src.total;
+  lines.push(mode === 'besides-errors'
+    ? `shipshape policy: ${plural(src.warnings, 'warning')}, ${src.suppressed} suppressed, besides the ${plural(src.errors, 'error')} that ${src.errors === 1 ? 'fails' : 'fail'} the synth`
+    : `shipshape policy: ${plural(src.errors, 'error')}, ${plural(src.warnings, 'warning')}, ${src.suppressed} suppressed`);
+  const isError = (f: Finding) => !f.suppression && f.severity === Severity.ERROR;
+  const listed = mode === 'all' ? () => true : mode === 'errors' ? isError : (f: Finding) => !isError(f);
+  const count = mode === 'all' ? src.total : mode === 'errors' ? src.errors : src.total - src.errors;
   if (count > maxListed) {
     condensed(src, listed, count, lines, everyFinding);
     return lines.join('\n') + '\n';

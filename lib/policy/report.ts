@@ -88,6 +88,20 @@ export class PolicyReport {
   }
 
   /**
+   * What a synth prints on stderr for this report: the summary when no error remains; when one does (the synth
+   * then fails with `summary(true)`, which lists the errors), the other findings only, or nothing when there
+   * are none, so no finding is printed twice.
+   * @internal
+   */
+  public _consoleSummary(): string {
+    if (this.findings.length === 0) return '';
+    if (!this.hasErrors) return this.summary();
+    const source = this.source();
+    if (source.total === source.errors) return '';
+    return renderSummary(source, 'besides-errors', 50, `every finding is in ${JSON_FILE} and ${SARIF_FILE}`);
+  }
+
+  /**
    * The JSON report (deterministic: no timestamps). It starts with `"tool": "shipshape"` and the version of
    * shipshape that wrote it, which is how `shipshape check` recognises (and skips) its own reports.
    */

@@ -38,7 +38,8 @@ export function _runPolicy(app: IConstruct, objects: SynthesizedObject[], outdir
  */
 export function _checkPolicy(app: IConstruct, objects: SynthesizedObject[]): PolicyReport {
   const report = checkObjects(app, objects, Policy._packsFor(app));
-  if (report.findings.length > 0) process.stderr.write(report.summary());
+  const printed = report._consoleSummary();
+  if (printed !== '') process.stderr.write(printed);
   return report;
 }
 

@@ -108,9 +108,8 @@ export function runOverObjects(scope: IConstruct, objects: ObjectInput[], packs:
   if (dir !== undefined) {
     writeReport(report, dir, filePrefix);
   }
-  if (report.findings.length > 0) {
-    process.stderr.write(report.summary());
-  }
+  const printed = report._consoleSummary();
+  if (printed !== '') process.stderr.write(printed);
   if (report.hasErrors) {
     throw new Error(report.summary(true));
   }

@@ -34,6 +34,17 @@ test('k8s.App fails the synth on an error finding and writes no manifest, only t
   expect(fs.readdirSync(path.join(a.outdir, '.shipshape')).sort()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif']);
 });
 
+test('a failed k8s.App synth lists each finding once: errors in the error, the others on stderr', () => {
+  const { app: onlyErrors } = app(privileged);
+  expect(() => onlyErrors.synth()).toThrow('shop/Deployment-web (Deployment web)');
+  expect(stderr).toBe('');
+  const { app: both } = app(ms => { privileged(ms); noTls(ms); });
+  expect(() => both.synth()).toThrow(/ERROR SS-K8S-001/);
+  expect(stderr.startsWith('shipshape policy: 1 warning, 0 suppressed, besides the 1 error that fails the synth\n')).toBe(true);
+  expect(stderr).toContain('WARNING SS-K8S-055');
+  expect(stderr).not.toContain('SS-K8S-001');
+});
+
 test('k8s.App honours Policy.suppress on a construct', () => {
   const { app: a, chart } = app(privileged);
   Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'hardware agent needs device access');

@@ -76,7 +76,21 @@ describe('Policy.attach on a plain cdk8s App', () => {
     expect(fs.readdirSync(path.join(app.outdir, '.shipshape')).sort()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif']);
     const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.failed.json'), 'utf-8'));
     expect(json.findings[0]).toMatchObject({ ruleId: 'SS-K8S-001', path: 'shop/Deployment-web', kind: 'Deployment', name: 'web', severity: 'error' });
-    expect(stderr).toContain('shop/Deployment-web (Deployment web)');
+    // the error lists the finding; stderr does not print it a second time
+    expect(() => app.synth()).toThrow('shop/Deployment-web (Deployment web)');
+    expect(stderr).toBe('');
+  });
+
+  test('a failed synth prints its other findings on stderr, and its errors only in the error', () => {
+    const { app } = goodApp(ms => { breakWebPrivileged(ms); delete find(ms, 'Ingress', 'web').spec.tls; });
+    Policy.attach(app);
+    let message = '';
+    try { app.synth(); } catch (e: any) { message = e.message; }
+    expect(message).toContain('ERROR SS-K8S-001');
+    expect(message).not.toContain('SS-K8S-055');
+    expect(stderr.startsWith('shipshape policy: 1 warning, 0 suppressed, besides the 1 error that fails the synth\n')).toBe(true);
+    expect(stderr).toContain('WARNING SS-K8S-055');
+    expect(stderr).not.toContain('SS-K8S-001');
   });
 
   test('after a failed synth the previous reports stay with the previous manifests; the next good synth removes the failed reports', () => {
