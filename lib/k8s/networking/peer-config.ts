@@ -2,15 +2,26 @@
 // the barrel (lib/k8s/networking/index.ts), so these helpers are not part of the public API.
 import { IConstruct } from 'constructs';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
-import type { NetworkPeerConfig } from './network-peer';
 import { fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
+
+/**
+ * The fields of a `NetworkPeerConfig` these helpers read (declared here, not imported, so that this module and the
+ * public one that uses it do not import each other).
+ */
+interface PeerFields {
+  readonly namespace?: string;
+  readonly podLabels?: { [key: string]: string };
+  readonly namespaceLabels?: { [key: string]: string };
+  readonly cidr?: string;
+  readonly except?: string[];
+}
 
 /**
  * Validates a peer's plain data (namespace, labels, CIDR and exceptions); `prop` prefixes the prop names
  * in errors (`allowFrom` gives `allowFrom.cidr`).
  */
-export function checkPeerConfig(scope: IConstruct, prop: string, cfg: NetworkPeerConfig): void {
+export function checkPeerConfig(scope: IConstruct, prop: string, cfg: PeerFields): void {
   const p = (name: string) => (prop ? `${prop}.${name}` : name);
   if (cfg.cidr !== undefined) {
     Validators.cidr(scope, p('cidr'), cfg.cidr);
@@ -31,7 +42,7 @@ export function checkPeerConfig(scope: IConstruct, prop: string, cfg: NetworkPee
 /**
  * Renders a peer as a NetworkPolicyPeer relative to `ownNamespace`.
  */
-export function renderPeer(cfg: NetworkPeerConfig, ownNamespace: string): any {
+export function renderPeer(cfg: PeerFields, ownNamespace: string): any {
   if (cfg.cidr) {
     return { ipBlock: { cidr: cfg.cidr, ...(cfg.except && cfg.except.length ? { except: [...cfg.except] } satisfies Partial<networkingv1.IPBlock> : {}) } } satisfies networkingv1.NetworkPolicyPeer;
   }
