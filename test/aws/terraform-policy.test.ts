@@ -50,6 +50,8 @@ describe('aws.TerraformPolicy', () => {
     cluster.resource.addOverride('vpc_config.public_access_cidrs', ['0.0.0.0/0']);
     expect(() => app.synth()).toThrow(/infra\/prod\/cluster[\s\S]*ERROR SS-EKS-004 at vpc_config.endpoint_public_access[\s\S]*SS-EKS-006/);
     expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(false);
+    // the error lists the errors; nothing else to say, so stderr does not repeat them
+    expect(stderr).not.toHaveBeenCalled();
   });
 
   test('a suppression with a reason silences the finding and shows in the report', () => {
