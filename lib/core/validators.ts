@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { Names } from './names';
+import { credentialIn, secretName } from './secret-patterns';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -18,20 +19,6 @@ const ENV_FIELD_PATHS = [
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** Names that say a variable holds a secret. */
-const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential|aws_secret_access_key|google_application_credentials|azure_.+key|oci_cli_key_content/i;
-
-/** Values that are unmistakably credentials, whatever the name they are stored under. */
-const CREDENTIAL_SHAPES: Array<{ what: string; re: RegExp }> = [
-  { what: 'an AWS access key id', re: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/ },
-  { what: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
-  { what: 'a GitLab token', re: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/ },
-  { what: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/ },
-  { what: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/ },
-  { what: 'a Stripe live secret key', re: /(?<![A-Za-z0-9_])[sr]k_live_[A-Za-z0-9]{16,}/ },
-  { what: 'a Google API key', re: /(?<![A-Za-z0-9_])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/ },
-  { what: 'an npm token', re: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
-  { what: 'a private key', re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/ },
-];
 
 /**
  * Checks of the Kubernetes values that constructs accept from users: label and annotation keys, CIDRs,
@@ -217,8 +204,10 @@ export class Validators {
 
   /**
    * Why a literal value must not be written into a manifest, or undefined when it may: its name says it is
-   * a secret (`DB_PASSWORD`, `API_TOKEN`...), or the value itself is unmistakably a credential (an AWS access
-   * key id, a GitHub, GitLab, Slack, Stripe, Google or npm token, a private key block), whatever its name.
+   * a secret (`DB_PASSWORD`, `API_TOKEN`...; not a name that says it holds where or what the secret is, such as
+   * `DB_PASSWORD_FILE`, `SECRET_NAME`, `SECRET_ARN`, `TOKEN_URL` or `PASSWORD_MIN_LENGTH`), or the value itself is
+   * unmistakably a credential (an AWS access key id, a GitHub, GitLab, Slack, Stripe, Google or npm token, a
+   * private key block, a URL with a password), whatever its name.
    *
    * @param name the variable or key name
    * @param value the literal value
@@ -226,10 +215,9 @@ export class Validators {
    */
   public static plaintextSecret(name: string, value: string): string | undefined {
     if (typeof value !== 'string' || value === '') return undefined;
-    for (const c of CREDENTIAL_SHAPES) {
-      if (c.re.test(value)) return `it holds ${c.what}`;
-    }
-    if (SECRET_NAME.test(name)) return 'its name says it is a secret';
+    const credential = credentialIn(value);
+    if (credential !== undefined) return `it holds ${credential}`;
+    if (secretName(name)) return 'its name says it is a secret';
     return undefined;
   }
 

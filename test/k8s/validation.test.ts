@@ -136,6 +136,19 @@ describe('environment variables', () => {
     expect(() => web({ env: { REGION: EnvValue.fromValue('eu-west-1') } })).not.toThrow();
   });
 
+  test('a name that says where or what the secret is is not a secret; a URL with a password is one, whatever its name', () => {
+    for (const [name, value] of [
+      ['POSTGRES_PASSWORD_FILE', '/run/secrets/pg/password'], ['SECRET_NAME', 'pg-credentials'], ['DB_SECRET_ARN', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db'],
+      ['TOKEN_URL', 'https://auth.example.com/oauth/token'], ['PASSWORD_MIN_LENGTH', '12'], ['DATABASE_URL', 'postgres://app:$(DB_PASSWORD)@db:5432/app'],
+    ]) {
+      expect(() => web({ env: { [name]: EnvValue.fromValue(value) } })).not.toThrow();
+    }
+    expectError(() => web({ env: { DATABASE_URL: EnvValue.fromValue('postgres://app:hunter2@db:5432/app') } }),
+      /env\.DATABASE_URL \("<redacted>"\) looks like a plaintext secret \(it holds a URL with a password\)/);
+    expectError(() => web({ env: { TOKEN_URL: EnvValue.fromValue('https://user:s3cr3t@auth.example.com/token') } }), /it holds a URL with a password/);
+    expectError(() => web({ env: { DB_PASSWORD_SALT: EnvValue.fromValue('pepper') } }), /env\.DB_PASSWORD_SALT .*its name says it is a secret/);
+  });
+
   test('a sidecar env value is checked by the same detector', () => {
     const api = web();
     expectError(() => api.addSidecar(new AmbassadorProxy({

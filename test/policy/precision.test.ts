@@ -435,3 +435,47 @@ describe('SS-K8S-049 a policy for the pods cert-manager creates during an HTTP-0
     expect(hits('SS-K8S-049', ms)).toEqual(['NetworkPolicy/ghost spec.podSelector: NetworkPolicy selects no pod in the output']);
   });
 });
+
+describe('SS-K8S-080 a rule limited by resourceNames', () => {
+  test('reads only the Secrets it names: not reported; the same rule without resourceNames is', () => {
+    const read = { apiGroups: [''], resources: ['secrets'], verbs: ['get'] };
+    expect(hits('SS-K8S-080', [role('Role', 'named', [{ ...read, resourceNames: ['db-credentials'] }])])).toEqual([]);
+    expect(hits('SS-K8S-080', [role('Role', 'any', [read])])).toEqual(['Role/any rules[0]: Role can read Secrets']);
+  });
+});
+
+describe('SS-K8S-072 a Job a CronJob owns', () => {
+  const job = (owners?: any[]) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'report-29000000', namespace: 'shop', ...(owners ? { ownerReferences: owners } : {}) },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r.example/c:1.0.0' }] } } },
+  });
+
+  test('is not standalone (the CronJob\'s history limits clean it up): not reported; an unowned Job without a TTL is', () => {
+    expect(hits('SS-K8S-072', [job([{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'u-1' }])])).toEqual([]);
+    expect(hits('SS-K8S-072', [job()])).toEqual(['Job/report-29000000 spec.ttlSecondsAfterFinished: Job TTL is missing (standalone Job) or set (CronJob template)']);
+  });
+});
+
+describe('SS-K8S-062 and SS-K8S-063 judge names and values as the constructs do', () => {
+  const withEnv = (env: Array<{ name: string; value: string }>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'shop' },
+    spec: { containers: [{ name: 'c', image: 'r.example/c:1.0.0', env }] },
+  });
+
+  test('a name that says where or what the secret is is not reported; a credential value is, under any name', () => {
+    const references = ['POSTGRES_PASSWORD_FILE', 'SECRET_NAME', 'DB_SECRET_ARN', 'TOKEN_URL', 'PASSWORD_MIN_LENGTH'].map(name => ({ name, value: 'x' }));
+    expect(hits('SS-K8S-062', [withEnv(references)])).toEqual([]);
+    const secrets = [{ name: 'API_KEY', value: 'abc' }, { name: 'CONFIG', value: 'AKIAIOSFODNN7EXAMPLE' }, { name: 'DATABASE_URL', value: 'postgres://app:hunter2@db/app' }];
+    expect(hits('SS-K8S-062', [withEnv(secrets)])).toEqual([0, 1, 2].map(i => `Pod/p spec.containers[0].env[${i}].value: Environment variable ${secrets[i].name} holds a literal secret`));
+  });
+
+  test('a ConfigMap key naming a secret file is not reported; one holding a private key is', () => {
+    const cm = (data: { [k: string]: string }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' }, data });
+    expect(hits('SS-K8S-063', [cm({ tls_secret_name: 'web-tls', password_file: '/run/secrets/db' })])).toEqual([]);
+    expect(hits('SS-K8S-063', [cm({ bootstrap: '---BEGIN OPENSSH PRIVATE KEY---\nxx' })])).toEqual(['ConfigMap/cm data["bootstrap"]: ConfigMap key bootstrap looks like a secret']);
+  });
+});

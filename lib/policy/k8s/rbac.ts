@@ -11,6 +11,8 @@ export interface RoleRule {
   readonly apiGroups: string[];
   readonly resources: string[];
   readonly verbs: string[];
+  /** The resourceNames the rule is limited to (empty: every object of its resources). */
+  readonly resourceNames: string[];
   readonly path: string;
 }
 
@@ -18,7 +20,7 @@ export interface RoleRule {
 export function roleRules(manifest: any): RoleRule[] {
   return arr(manifest.rules).map((r0, i) => {
     const r = o(r0);
-    return { apiGroups: arr(r.apiGroups).map(String), resources: arr(r.resources).map(String), verbs: arr(r.verbs).map(String), path: `rules[${i}]` };
+    return { apiGroups: arr(r.apiGroups).map(String), resources: arr(r.resources).map(String), verbs: arr(r.verbs).map(String), resourceNames: arr(r.resourceNames).map(String), path: `rules[${i}]` };
   });
 }
 
@@ -30,8 +32,9 @@ export function grants(list: string[], wanted: string[]): boolean {
 const CORE = [''];
 
 /** Violations for every rule that grants `verbs` on `resources` of the core API group. */
-export function ruleGrants(manifest: any, resources: string[], verbs: string[], message: (r: RoleRule) => string): Violation[] {
-  return roleRules(manifest).filter(r => grants(r.apiGroups, CORE) && grants(r.resources, resources) && grants(r.verbs, verbs))
+export function ruleGrants(manifest: any, resources: string[], verbs: string[], message: (r: RoleRule) => string, named = true): Violation[] {
+  return roleRules(manifest).filter(r => grants(r.apiGroups, CORE) && grants(r.resources, resources) && grants(r.verbs, verbs)
+    && (named || r.resourceNames.length === 0))
     .map(r => ({ jsonPath: r.path, message: message(r) }));
 }
 

@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sPodRule } from '../define';
 import { arr, containersOf, o, POD_KINDS } from '../pod';
-import { privateKeyValue, secretName } from '../secrets';
+import { credentialIn, secretName } from '../secrets';
 
 /** SS-K8S-062 — docs/rules.md#ss-k8s-062. */
 export const noLiteralSecretsInEnv = k8sPodRule({
@@ -11,7 +11,10 @@ export const noLiteralSecretsInEnv = k8sPodRule({
   severity: ERROR,
   message: 'Environment variable holds a literal secret',
   fix: 'reference an existing Secret (mounted as a file) or an external secret store instead of a literal value',
-  rationale: 'A secret written as a literal env value is in clear in the manifest, in git and in every copy of the YAML.',
+  rationale: 'A secret written as a literal env value is in clear in the manifest, in git and in every copy of the YAML. A variable is a secret when its '
+    + 'name says so (password, token, secret, API key, credential...) or its value is unmistakably a credential (a cloud or SaaS key, a private key, a URL '
+    + 'with a password); a name that ends by saying where or what the secret is (DB_PASSWORD_FILE, SECRET_NAME, SECRET_ARN, TOKEN_URL, PASSWORD_MIN_LENGTH) is not one. '
+    + 'shipshape\'s constructs refuse the same values when they are built.',
   kinds: POD_KINDS,
   podCheck: (pod) => {
     const out: Violation[] = [];
@@ -19,7 +22,7 @@ export const noLiteralSecretsInEnv = k8sPodRule({
       arr(r.c.env).forEach((e0, i) => {
         const e = o(e0);
         if (e.value === undefined || e.value === '') return;
-        if ((typeof e.name === 'string' && secretName(e.name)) || privateKeyValue(e.value)) {
+        if ((typeof e.name === 'string' && secretName(e.name)) || credentialIn(e.value) !== undefined) {
           out.push({ jsonPath: `${r.path}.env[${i}].value`, message: `Environment variable ${e.name} holds a literal secret` });
         }
       });

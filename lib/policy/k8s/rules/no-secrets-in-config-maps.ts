@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { o } from '../pod';
-import { privateKeyValue, secretName } from '../secrets';
+import { credentialIn, secretName } from '../secrets';
 
 /** SS-K8S-063 — docs/rules.md#ss-k8s-063. */
 export const noSecretsInConfigMaps = k8sRule({
@@ -18,7 +18,7 @@ export const noSecretsInConfigMaps = k8sRule({
     const data = o(doc.manifest.data);
     const out: Violation[] = [];
     for (const k of Object.keys(data)) {
-      if (secretName(k) || privateKeyValue(data[k])) out.push({ jsonPath: `data["${k}"]`, message: `ConfigMap key ${k} looks like a secret` });
+      if (secretName(k) || credentialIn(data[k]) !== undefined) out.push({ jsonPath: `data["${k}"]`, message: `ConfigMap key ${k} looks like a secret` });
     }
     return out;
   },

@@ -9,7 +9,8 @@ export const rbacNoSecretRead = k8sRule({
   severity: WARNING,
   message: 'Role can read Secrets',
   fix: 'remove get/list/watch on secrets; mount the one Secret the workload needs',
-  rationale: 'get, list or watch on secrets reads every Secret of the scope, including other workloads\' credentials. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
+  rationale: 'get, list or watch on secrets reads every Secret of the scope, including other workloads\' credentials. A rule limited by resourceNames '
+    + 'reads only the Secrets it names and is not reported. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0041, KSV-0113', 'CIS EKS 4.1.2'],
   differences: [
     {
@@ -20,5 +21,5 @@ export const rbacNoSecretRead = k8sRule({
     },
   ],
   kinds: ROLE_KINDS,
-  check: (doc) => (isPlatformRole(doc) ? undefined : ruleGrants(doc.manifest, ['secrets'], ['get', 'list', 'watch'], () => 'Role can read Secrets')),
+  check: (doc) => (isPlatformRole(doc) ? undefined : ruleGrants(doc.manifest, ['secrets'], ['get', 'list', 'watch'], () => 'Role can read Secrets', false)),
 });

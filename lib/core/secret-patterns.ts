@@ -1,0 +1,41 @@
+// Internal (not exported by the core barrel): what reveals a secret in a name or a value. The constructs' check
+// (`Validators.plaintextSecret`) and the policy rules SS-K8S-062 and SS-K8S-063 use the same patterns, so a value a
+// construct accepts is one the rules accept, and the other way round.
+
+/** Names that say the variable or key holds a secret. */
+const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential|aws_secret_access_key|google_application_credentials|azure_.+key|oci_cli_key_content/i;
+
+/**
+ * Names that end by saying the value is where or what the secret is, not the secret: `DB_PASSWORD_FILE` (a path, the
+ * pattern secret mounts use), `SECRET_NAME`, `DB_SECRET_ARN`, `TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `TOKEN_TTL`...
+ */
+const REFERENCE_NAME = /(?:^|[_.-])(?:file|path|dir|name|arn|id|ref|url|uri|endpoint|host|port|length|ttl|timeout|header|issuer|audience)$/i;
+
+/** Values that are unmistakably credentials, whatever the name they are stored under. */
+const CREDENTIAL_SHAPES: Array<{ what: string; re: RegExp }> = [
+  { what: 'an AWS access key id', re: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/ },
+  { what: 'a GitHub token', re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
+  { what: 'a GitLab token', re: /(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}/ },
+  { what: 'a Slack token', re: /(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { what: 'a Slack webhook URL', re: /https:\/\/hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/ },
+  { what: 'a Stripe live secret key', re: /(?<![A-Za-z0-9_])[sr]k_live_[A-Za-z0-9]{16,}/ },
+  { what: 'a Google API key', re: /(?<![A-Za-z0-9_])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/ },
+  { what: 'an npm token', re: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/ },
+  { what: 'a private key', re: /-BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-/ }, // however many dashes frame the line
+  // scheme://user:password@host; a password written as $(VAR) is Kubernetes expanding another variable, not a literal
+  { what: 'a URL with a password', re: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*:(?!\$\()[^\s/@]+@/ },
+];
+
+/** True when a variable or key name says it holds a secret (and not where or what the secret is). */
+export function secretName(name: string): boolean {
+  return typeof name === 'string' && SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
+}
+
+/** What credential a value holds (`an AWS access key id`, ...), or undefined. */
+export function credentialIn(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  for (const c of CREDENTIAL_SHAPES) {
+    if (c.re.test(value)) return c.what;
+  }
+  return undefined;
+}
