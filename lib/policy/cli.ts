@@ -168,6 +168,9 @@ export function parseSize(s: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
+/** The ids of shipshape's own rules (SS-K8S-..., SS-EKS-..., SS-POLICY-...): an unknown one of these is a typo. */
+const BUILT_IN_RULE_PREFIX = 'SS-';
+
 /** How many files a message names before it says `...`. */
 const MAX_NAMED_FILES = 5;
 
@@ -214,11 +217,18 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
   });
   // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
+  const otherPacks = new Set<string>();
   for (const s of table.unused()) {
     if (loader.peerSuppressions.has(s)) continue;
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
-    const f = engine._unknownRule(s) ?? staleFinding(s);
+    const unknown = engine._unknownRule(s);
+    if (unknown !== undefined && !s.ruleId.startsWith(BUILT_IN_RULE_PREFIX)) {
+      // a rule of a pack this command does not run (a team's own pack, which runs at synth): not a typo of ours
+      otherPacks.add(s.ruleId);
+      continue;
+    }
+    const f = unknown ?? staleFinding(s);
     const doc = loader.suppressionDocs.get(s);
     findings.addAfter(doc ? { ...f, file: doc.file, index: doc.index, line: doc.line } : f);
   }
@@ -226,6 +236,10 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const written = [options.json, options.sarif].filter((f): f is string => f !== undefined);
   const everyFinding = written.length > 0 ? `every finding is in ${written.join(' and ')}`
     : options.format !== 'text' ? 'every finding is in the report on stdout' : 'run with --json FILE or --sarif FILE to get every finding';
+  if (otherPacks.size > 0) {
+    io.err(`shipshape: suppression annotations of rules this command does not run were left alone: ${[...otherPacks].sort().join(', ')} `
+      + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack)\n');
+  }
   human(renderSummary(findings, false, 50, everyFinding));
   human(`checked ${plural(loader.documents.length, 'document')} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
 

@@ -210,3 +210,17 @@ test('an annotation naming an unknown rule is the error synth reports (SS-POLICY
   expect(found).toMatchObject({ severity: 'error', file: f.split(path.sep).join('/'), index: 0, line: 1 });
   expect(found.message).toContain('suppression of SS-K8S-0051 at ');
 });
+
+test('an annotation suppressing a rule of a team\'s own pack (which runs at synth) is left alone, with a note: synth and check agree', async () => {
+  const dir = tmp();
+  const f = path.join(dir, 'svc.yaml');
+  fs.writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n  labels: {app.kubernetes.io/name: shop}\n  annotations:\n'
+    + '    suppress.shipshape.io/ACME-001: "the team label comes from the namespace"\ndata: {level: info}\n');
+  let err = '';
+  let out = '';
+  const r = await main(['check', f], { out: s => { out += s; }, err: s => { err += s; } });
+  expect(r).toBe(0);
+  expect(out).not.toContain('SS-POLICY-004');
+  expect(err).toContain('shipshape: suppression annotations of rules this command does not run were left alone: ACME-001 '
+    + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack)');
+});
