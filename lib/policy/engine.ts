@@ -1,6 +1,6 @@
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
+import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity, Violation } from './rule';
 import { SharedResults, SpecRule } from './spec-rule';
@@ -45,6 +45,9 @@ export class PolicyEngine {
       for (const rule of pack.rules) {
         if (seen.has(rule.id)) {
           throw new Error(`policy: rule id ${rule.id} appears twice (pack ${pack.name}); every rule needs a unique id`);
+        }
+        if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) {
+          throw new Error(`policy: rule id ${JSON.stringify(rule.id)} (pack ${pack.name}) is not a rule id: ${RULE_ID_SHAPE} (it names the suppression annotation suppress.shipshape.io/<id>)`);
         }
         seen.add(rule.id);
         this.packOf.set(rule, pack.name);

@@ -24,8 +24,8 @@ export const ENGINE_RULES = [
   {
     id: RULE_CRASHED_RULE_ID,
     severity: 'error',
-    message: 'A rule could not check a document (malformed document)',
-    fix: 'check that the document has the shape its kind requires',
+    message: 'A rule could not check a document (it threw)',
+    fix: 'check that the document has the shape its kind requires; if it does, the rule has a bug (fix your own rule, or report one of shipshape\'s)',
     pack: 'engine',
   },
   {
@@ -140,3 +140,13 @@ export function findingFor(doc: PolicyDocument, rule: RuleInfo, jsonPath: string
   if (doc.line !== undefined) f.line = doc.line;
   return f as Finding;
 }
+
+/**
+ * What a rule id looks like: a letter, then at most 62 letters, digits, `-`, `_` and `.`, ending with a letter or digit.
+ * The id names the suppression annotation (`suppress.shipshape.io/<id>`), a label-key name, so an id outside this
+ * shape could never be suppressed.
+ */
+export const RULE_ID = /^[A-Za-z]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+
+/** The shape of a rule id in words, for errors. */
+export const RULE_ID_SHAPE = "a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit";

@@ -3,7 +3,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { Suppression } from './finding';
-import { isCdk8sApp } from './internal';
+import { isCdk8sApp, RULE_ID, RULE_ID_SHAPE } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { outputProblems } from './output-check';
 import { cdk8sObjectFiles } from './output-files';
@@ -116,8 +116,8 @@ export class Policy {
       fail(scope, 'ruleId', ruleId, 'must name a rule, for example SS-K8S-012', 'pass the id shown in the policy report');
     }
     // the id also names the suppression annotation (suppress.shipshape.io/<id>), so it must be a label-key name
-    if (!/^[A-Za-z]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(ruleId.trim())) {
-      fail(scope, 'ruleId', ruleId, "is not a rule id: a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit",
+    if (!RULE_ID.test(ruleId.trim())) {
+      fail(scope, 'ruleId', ruleId, `is not a rule id: ${RULE_ID_SHAPE}`,
         'pass the id shown in the policy report, for example SS-K8S-012');
     }
     if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {

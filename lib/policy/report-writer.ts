@@ -373,10 +373,18 @@ export function isOwnJsonReport(head: string): boolean {
  */
 export const SECURITY_SEVERITY: { readonly [severity: string]: string } = { error: '7.5', warning: '4.0' };
 
-/** The catalog section of a rule: where `helpUri` points (`docs/rules.md#<lower-case id>`). */
+/**
+ * The catalog section of one of shipshape's rules (`SS-...`): where `helpUri` points (`docs/rules.md#<lower-case id>`);
+ * undefined for the rules of other packs, which the catalog does not list.
+ */
 export function helpUri(ruleId: string): string | undefined {
   const base = packageInfo().base;
-  return base ? `${base}/blob/main/docs/rules.md#${ruleId.toLowerCase()}` : undefined;
+  return base && builtIn(ruleId) ? `${base}/blob/main/docs/rules.md#${ruleId.toLowerCase()}` : undefined;
+}
+
+/** True for the ids of shipshape's own rules and engine findings (`SS-K8S-...`, `SS-EKS-...`, `SS-POLICY-...`). */
+function builtIn(ruleId: string): boolean {
+  return ruleId.startsWith('SS-');
 }
 
 /** A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53), as 16 hex digits: stable across runs and versions. */
@@ -421,7 +429,9 @@ function artifactLocation(file: string, cwd: string): any {
 }
 
 function tags(r: RuleInfo): string[] {
-  return r.pack === 'engine' ? ['shipshape', 'engine'] : ['shipshape', 'security', r.pack];
+  if (r.pack === 'engine') return ['shipshape', 'engine'];
+  // shipshape's packs are security and reliability checks; what another pack checks is its author's to say
+  return builtIn(r.id) ? ['shipshape', 'security', r.pack] : ['shipshape', r.pack];
 }
 
 /** The SARIF 2.1.0 log (one run). Results are streamed. */

@@ -133,7 +133,11 @@ export class RuleResult {
  * Implement it to write your own rules and put them in your own `IRulePack`.
  */
 export interface IRule {
-  /** Stable id, for example `SS-K8S-001`. Suppressions name it. */
+  /**
+   * Stable id, for example `ACME-001`: a letter, then at most 62 letters, digits, `-`, `_` and `.`, ending with a
+   * letter or digit (it names the suppression annotation `suppress.shipshape.io/<id>`). Ids starting with `SS-` are
+   * shipshape's own.
+   */
   readonly id: string;
   /** Error fails the synth; warning is printed. */
   readonly severity: Severity;

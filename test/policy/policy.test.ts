@@ -373,6 +373,22 @@ describe('engine', () => {
     expect(report.errors.map(f => `${f.ruleId}: ${f.message}`)).toEqual(['SS-POLICY-002: rule BOOM could not check this document: cannot read x']);
   });
 
+  test('a custom rule in SARIF: no catalog link (the catalog lists shipshape\'s rules only), tagged with its pack', () => {
+    const report = new PolicyEngine({ packs: [new KubernetesPack(), { name: 'acme', rules: [new NoTeamLabel()] }] })
+      .check(goodManifests().map((m, i) => docOf(m, `d${i}`)));
+    const rules = report.toSarif().runs[0].tool.driver.rules;
+    const acme = rules.find((r: any) => r.id === 'ACME-001');
+    expect(acme.helpUri).toBeUndefined();
+    expect(acme.properties.tags).toEqual(['shipshape', 'acme']);
+  });
+
+  test('a rule id that could not be suppressed is refused when the engine is made', () => {
+    const bad: IRule = { id: 'ACME 001', severity: Severity.WARNING, message: 'm', fix: 'f', evaluate: () => RuleResult.compliant() };
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [bad] }] })).toThrow(
+      'policy: rule id "ACME 001" (pack acme) is not a rule id: a letter, then at most 62 letters, digits, \'-\', \'_\' and \'.\', ending with a letter or digit '
+      + '(it names the suppression annotation suppress.shipshape.io/<id>)');
+  });
+
   test('duplicate rule ids are refused', () => {
     expect(() => new PolicyEngine({ packs: [new KubernetesPack(), new KubernetesPack()] })).toThrow('policy: rule id SS-K8S-001 appears twice (pack kubernetes); every rule needs a unique id');
   });
