@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
@@ -7,6 +6,7 @@ import { covers } from '../policy/internal';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
 import { IRulePack } from '../policy/rule';
+import { FAILED_SUFFIX, removeFailedReports, writeReport } from '../policy/runner';
 import { TerraformDocuments, TerraformPack } from '../policy/terraform/terraform-pack';
 
 /**
@@ -84,9 +84,15 @@ export class TerraformPolicy {
     state.report = report;
     if (options.writeReports ?? true) {
       const dir = options.reportDir ?? path.join(App.of(stack).outdir, 'stacks', stack.node.id);
-      fs.mkdirSync(dir, { recursive: true });
       // every finding is about the stack's Terraform JSON (SARIF consumers need a file for each result)
-      report._located(() => undefined, path.join(App.of(stack).outdir, 'stacks', stack.node.id, 'cdk.tf.json')).writeFiles(dir);
+      const located = report._located(() => undefined, path.join(App.of(stack).outdir, 'stacks', stack.node.id, 'cdk.tf.json'));
+      if (report.hasErrors) {
+        // the synth fails and writes no Terraform JSON: the previous reports stay beside the previous cdk.tf.json
+        writeReport(located, dir, '', FAILED_SUFFIX);
+      } else {
+        writeReport(located, dir);
+        removeFailedReports(dir);
+      }
     }
     const printed = report._consoleSummary();
     if (printed !== '') process.stderr.write(printed);

@@ -7,8 +7,7 @@ import { TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { Policy } from '../../lib/policy/policy';
 
-function setup() {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'));
+function setup(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'))) {
   const app = new App({ outdir });
   const stack = new TerraformStack(app, 'infra');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
@@ -39,7 +38,7 @@ describe('aws.TerraformPolicy', () => {
     cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
     cluster.resource.addOverride('vpc_config.public_access_cidrs', ['0.0.0.0/0']);
     expect(() => app.synth()).toThrow(/SS-EKS-004/);
-    const sarif = JSON.parse(fs.readFileSync(path.join(stackDir, 'policy-report.sarif'), 'utf8'));
+    const sarif = JSON.parse(fs.readFileSync(path.join(stackDir, 'policy-report.failed.sarif'), 'utf8'));
     const uris = new Set(sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
     expect([...uris]).toEqual([path.relative(process.cwd(), path.join(stackDir, 'cdk.tf.json')).split(path.sep).join('/')]);
   });
@@ -52,6 +51,22 @@ describe('aws.TerraformPolicy', () => {
     expect(fs.existsSync(path.join(stackDir, 'cdk.tf.json'))).toBe(false);
     // the error lists the errors; nothing else to say, so stderr does not repeat them
     expect(stderr).not.toHaveBeenCalled();
+  });
+
+  test('a failed synth writes policy-report.failed.*, keeps the previous reports; the next good synth removes the failed ones', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'));
+    const good = setup(outdir);
+    good.app.synth();
+    const files = () => fs.readdirSync(good.stackDir).filter(f => f.startsWith('policy-report')).sort();
+    const before = fs.readFileSync(path.join(good.stackDir, 'policy-report.json'), 'utf8');
+    const bad = setup(outdir);
+    bad.cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
+    bad.cluster.resource.addOverride('vpc_config.public_access_cidrs', ['0.0.0.0/0']);
+    expect(() => bad.app.synth()).toThrow(/SS-EKS-004/);
+    expect(files()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif', 'policy-report.json', 'policy-report.sarif']);
+    expect(fs.readFileSync(path.join(good.stackDir, 'policy-report.json'), 'utf8')).toBe(before);
+    setup(outdir).app.synth();
+    expect(files()).toEqual(['policy-report.json', 'policy-report.sarif']);
   });
 
   test('a suppression with a reason silences the finding and shows in the report', () => {
