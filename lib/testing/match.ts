@@ -6,7 +6,8 @@ export class MatchResult {
 
   /** Where the value differs from the pattern, one line per difference (`spec.replicas: expected 3, got 2`). */
   public get failures(): string[] {
-    return [...this._failures];
+    // a difference inside the value itself reads `a: ...`, not `.a: ...` (the path is kept relative while composing)
+    return this._failures.map(f => (f.startsWith('.') ? f.slice(1) : f));
   }
 
   /** Whether the value differs from the pattern somewhere. */

@@ -33,7 +33,7 @@ export interface FindingOptions {
    */
   readonly namespace?: string;
   /**
-   * The construct path of the object, or of one of its parents (`shop/api` matches `shop/api/deployment`).
+   * The construct path of the object, or of one of its parents (`shop/api` matches `shop/api/Deployment`).
    * @default - anywhere
    */
   readonly path?: string;
@@ -156,7 +156,7 @@ export class Template {
     }
     fail('Template', 'hasResourceProperties', kind,
       `expected a ${kind} object matching the pattern; none of the ${candidates.length} does`,
-      `the closest is ${this.describe(closest!.index)}: ${closest!.result.failures.map(stripDot).join('; ')}`);
+      `the closest is ${this.describe(closest!.index)}: ${closest!.result.failures.join('; ')}`);
   }
 
   /** Asserts that every object of `kind` (at least one) matches `props` (a partial pattern, see `hasResourceProperties`). */
@@ -169,7 +169,7 @@ export class Template {
       const result = Match.objectLike(props).test(this.manifests[i]);
       if (result.hasFailed()) {
         fail('Template', 'allResourcesProperties', kind, `expected every ${kind} object to match the pattern`,
-          `${this.describe(i)} does not: ${result.failures.map(stripDot).join('; ')}`);
+          `${this.describe(i)} does not: ${result.failures.join('; ')}`);
       }
     }
   }
@@ -211,8 +211,11 @@ export class Template {
     const wanted: FindingFilter = { ...options, ruleId };
     if (this.findFindings(wanted).length === 0) {
       const all = this.requireReport('hasFinding').findings;
+      // a suppressed finding is left out unless asked for: say so when that is why nothing matched
+      const suppressed = !wanted.includeSuppressed && this.findFindings({ ...wanted, includeSuppressed: true }).length > 0;
       fail('Template', 'hasFinding', describeFilter(wanted), 'expected a finding, found none',
-        all.length === 0 ? 'the policy found nothing' : `the findings are: ${all.map(showFinding).join('; ')}`);
+        suppressed ? 'the matching findings are suppressed: pass includeSuppressed: true to assert them'
+          : all.length === 0 ? 'the policy found nothing' : `the findings are: ${all.map(showFinding).join('; ')}`);
     }
   }
 
@@ -261,10 +264,9 @@ function describeFilter(filter: FindingFilter): string {
 
 function showFinding(f: Finding): string {
   const ns = f.namespace ? `${f.namespace}/` : '';
-  return `${f.ruleId} (${f.severity}) ${f.kind} ${ns}${f.name ?? '<unnamed>'} at ${f.path}: ${f.message}`;
+  return `${f.ruleId} (${f.severity}${f.suppression ? ', suppressed' : ''}) ${f.kind} ${ns}${f.name ?? '<unnamed>'} at ${f.path}: ${f.message}`;
 }
 
-const stripDot = (s: string) => (s.startsWith('.') ? s.slice(1) : s);
 
 /** Constructs under `root` in dependency order (what cdk8s uses to order charts and objects). */
 function topology(root: IConstruct): IConstruct[] {

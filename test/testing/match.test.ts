@@ -11,18 +11,18 @@ describe('Match.objectLike', () => {
 
   test('reports every difference with its path', () => {
     expect(failures(Match.objectLike({ metadata: { name: 'web', labels: { c: '3' } }, spec: { replicas: '3' } }), actual)).toEqual([
-      '.metadata.name: expected "web", got "api"',
-      '.metadata.labels.c: missing',
-      '.spec.replicas: expected "3", got 3',
+      'metadata.name: expected "web", got "api"',
+      'metadata.labels.c: missing',
+      'spec.replicas: expected "3", got 3',
     ]);
   });
 
   test('arrays in the pattern are compared element by element, with the same length', () => {
     expect(failures(Match.objectLike({ spec: { ports: [{ port: 80 }] } }), actual)).toEqual([]);
     expect(failures(Match.objectLike({ spec: { ports: [{ port: 80 }, { port: 443 }] } }), actual)).toEqual([
-      '.spec.ports: expected an array of 2 element(s), got 1: [{"port":80,"name":"http"}]',
+      'spec.ports: expected an array of 2 element(s), got 1: [{"port":80,"name":"http"}]',
     ]);
-    expect(failures(Match.objectLike({ spec: { ports: [{ port: 8080 }] } }), actual)).toEqual(['.spec.ports[0].port: expected 8080, got 80']);
+    expect(failures(Match.objectLike({ spec: { ports: [{ port: 8080 }] } }), actual)).toEqual(['spec.ports[0].port: expected 8080, got 80']);
   });
 
   test('a key that is not an identifier is quoted in the path', () => {
@@ -41,15 +41,15 @@ describe('Match.objectEquals and Match.exact', () => {
   test('objectEquals refuses keys the pattern does not name, at every depth', () => {
     expect(failures(Match.objectEquals({ a: 1, b: { c: 2 } }), { a: 1, b: { c: 2 } })).toEqual([]);
     expect(failures(Match.objectEquals({ a: 1, b: { c: 2 } }), { a: 1, b: { c: 2, d: 3 }, e: 4 })).toEqual([
-      '.b.d: unexpected key (value 3)',
-      '.e: unexpected key (value 4)',
+      'b.d: unexpected key (value 3)',
+      'e: unexpected key (value 4)',
     ]);
   });
 
   test('exact inside objectLike switches that part to exact comparison', () => {
     const m = Match.objectLike({ spec: Match.exact({ replicas: 3 }) });
     expect(failures(m, { kind: 'Deployment', spec: { replicas: 3 } })).toEqual([]);
-    expect(failures(m, { spec: { replicas: 3, paused: false } })).toEqual(['.spec.paused: unexpected key (value false)']);
+    expect(failures(m, { spec: { replicas: 3, paused: false } })).toEqual(['spec.paused: unexpected key (value false)']);
     expect(failures(Match.exact('a'), 'b')).toEqual(['expected "a", got "b"']);
   });
 });
@@ -80,14 +80,14 @@ describe('Match.absent, anyValue, stringLikeRegexp, not', () => {
   test('absent: the key must not be there', () => {
     const m = Match.objectLike({ spec: { replicas: Match.absent() } });
     expect(failures(m, { spec: {} })).toEqual([]);
-    expect(failures(m, { spec: { replicas: 2 } })).toEqual(['.spec.replicas: expected no value, got 2']);
+    expect(failures(m, { spec: { replicas: 2 } })).toEqual(['spec.replicas: expected no value, got 2']);
   });
 
   test('anyValue: present and not null', () => {
     const m = Match.objectLike({ metadata: { uid: Match.anyValue() } });
     expect(failures(m, { metadata: { uid: 'x' } })).toEqual([]);
-    expect(failures(m, { metadata: { uid: null } })).toEqual(['.metadata.uid: expected a value, got null']);
-    expect(failures(m, { metadata: {} })).toEqual(['.metadata.uid: missing']);
+    expect(failures(m, { metadata: { uid: null } })).toEqual(['metadata.uid: expected a value, got null']);
+    expect(failures(m, { metadata: {} })).toEqual(['metadata.uid: missing']);
   });
 
   test('stringLikeRegexp: a string the expression matches', () => {
@@ -101,7 +101,7 @@ describe('Match.absent, anyValue, stringLikeRegexp, not', () => {
     const m = Match.objectLike({ spec: { template: { spec: { hostNetwork: Match.not(true) } } } });
     expect(failures(m, { spec: { template: { spec: { hostNetwork: false } } } })).toEqual([]);
     expect(failures(m, { spec: { template: { spec: { hostNetwork: true } } } })).toEqual([
-      '.spec.template.spec.hostNetwork: expected a value that does not match true, got true',
+      'spec.template.spec.hostNetwork: expected a value that does not match true, got true',
     ]);
   });
 });
@@ -123,7 +123,7 @@ describe('Matcher and MatchResult', () => {
     }
     const m = Match.objectLike({ spec: { replicas: new EvenNumber() } });
     expect(failures(m, { spec: { replicas: 4 } })).toEqual([]);
-    expect(failures(m, { spec: { replicas: 3 } })).toEqual(['.spec.replicas: expected an even number, got 3']);
+    expect(failures(m, { spec: { replicas: 3 } })).toEqual(['spec.replicas: expected an even number, got 3']);
     expect(m.test({ spec: { replicas: 3 } }).hasFailed()).toBe(true);
   });
 });

@@ -115,6 +115,15 @@ describe('Template: policy findings', () => {
     template.hasNoFindings({ ruleId: 'SS-K8S-001' });
     const [suppressed] = template.findFindings({ ruleId: 'SS-K8S-001', includeSuppressed: true });
     expect(suppressed.suppression?.reason).toBe('the node debugger needs the host, reviewed in SEC-42');
+    // hasFinding on a suppressed finding says why it found none
+    expectError(() => template.hasFinding('SS-K8S-001'),
+      'Template: hasFinding ("ruleId=SS-K8S-001") expected a finding, found none; the matching findings are suppressed: pass includeSuppressed: true to assert them');
+    template.hasFinding('SS-K8S-001', { includeSuppressed: true });
+  });
+
+  test('a failed match reads from the value it names (no leading dot)', () => {
+    expect(Match.objectLike({ a: 1 }).test({ a: 2 }).failures).toEqual(['a: expected 1, got 2']);
+    expect(Match.objectLike({ spec: { replicas: 3 } }).test({ spec: { replicas: 2 } }).failures).toEqual(['spec.replicas: expected 3, got 2']);
   });
 
   test('policy: false skips the check; findings assertions then say the template has none', () => {
