@@ -680,12 +680,24 @@ export class EksCluster extends Construct implements IEksCluster {
       fail(this, 'addNodePool', id, 'is not available with autoMode (EKS Auto Mode runs the nodes; managed node groups would need the add-ons Auto Mode replaces)',
         'declare more capacity as a Kubernetes NodePool for Auto Mode, or build the cluster without autoMode');
     }
-    const pool = new NodePool(this, id, { ...options, cluster: this });
+    // the pool registers itself (_registerNodePool)
+    return new NodePool(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Records a managed node group of this cluster (made by `addNodePool` or by `new NodePool(scope, id, { cluster })`):
+   * it enters the profile, and is ordered after the VPC CNI and before the add-ons that need nodes.
+   * @internal
+   */
+  public _registerNodePool(pool: NodePool): void {
+    if (this.autoMode) {
+      fail(pool, 'cluster', this.node.path, 'has autoMode: EKS Auto Mode runs the nodes, and managed node groups would need the add-ons Auto Mode replaces',
+        'declare more capacity as a Kubernetes NodePool for Auto Mode (addAutoModeNodePool), or build the cluster without autoMode');
+    }
     // Nodes need the CNI before they turn Ready; coredns and the CSI controller need nodes.
     if (this.vpcCni) pool.resource.dependsOn = [...(pool.resource.dependsOn ?? []), dependsOnRef(this.vpcCni)];
     for (const a of this.addonDependents) a.dependsOn = [...(a.dependsOn ?? []), dependsOnRef(pool.resource)];
     this.pools.push(pool);
-    return pool;
   }
 
   /**

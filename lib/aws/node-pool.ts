@@ -377,6 +377,10 @@ export class NodePool extends Construct {
       // Explicit choice of the development profile: record the opt-out of SS-EKS-018 in the reports.
       Policy.suppress(this.resource, 'SS-EKS-018', `development environment: node pool ${this.name} may run a single node (minSize ${this.minSize})`);
     }
+    // a pool made with `new NodePool(scope, id, { cluster })` belongs to the cluster as one made with addNodePool():
+    // in its profile (the scheduling checks), and ordered after its CNI and before its add-ons
+    const register = (cluster as any)._registerNodePool;
+    if (typeof register === 'function') register.call(cluster, this);
   }
 
   /**

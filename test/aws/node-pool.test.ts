@@ -117,3 +117,27 @@ describe('aws.NodePool errors', () => {
     expect(msg).toBe('test/prod/p: capacity.instanceTypes ("large") must be an EC2 instance type such as m6i.large; fix the instance type name');
   });
 });
+
+describe('a NodePool made with its constructor', () => {
+  test('belongs to its cluster as one from addNodePool: in nodePools, in the profile, after the CNI and before the add-ons that need nodes', () => {
+    const stack = newStack();
+    const c = cluster(stack);
+    c.addNodePool('general');
+    const batch = new aws.NodePool(stack, 'batch', { cluster: c, capacity: aws.NodeCapacity.onDemand(['c6i.xlarge']) });
+    expect(c.nodePools.map(p => p.name)).toEqual(['prod-general', 'prod-batch']);
+    expect(c.profile.nodePools!.map(p => p.name)).toEqual(['prod-general', 'prod-batch']);
+    const json = synth(stack);
+    const ng = resourceAt(json, 'aws_eks_node_group', 'batch_node-group');
+    expect(ng.depends_on.some((d: string) => d.startsWith('aws_eks_addon.') && d.includes('vpc-cni'))).toBe(true);
+    const coredns = Object.values(json.resource.aws_eks_addon).find((a: any) => a.addon_name === 'coredns') as any;
+    expect(coredns.depends_on.some((d: string) => d.startsWith('aws_eks_node_group.batch_node-group'))).toBe(true);
+  });
+
+  test('on an Auto Mode cluster is refused, naming the cluster', () => {
+    const stack = newStack();
+    const c = cluster(stack, { autoMode: {} });
+    expect(errorOf(() => new aws.NodePool(stack, 'batch', { cluster: c }))).toBe(
+      'test/batch: cluster ("test/prod") has autoMode: EKS Auto Mode runs the nodes, and managed node groups would need the add-ons Auto Mode replaces; '
+      + 'declare more capacity as a Kubernetes NodePool for Auto Mode (addAutoModeNodePool), or build the cluster without autoMode');
+  });
+});
