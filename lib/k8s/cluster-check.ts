@@ -56,6 +56,17 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
   return pools;
 }
 
+/** What to do about a pod no pool takes, from why each pool refused it. */
+function schedulingFix(whys: string[]): string {
+  const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool))'];
+  if (whys.some(w => w.startsWith('taint '))) fixes.push('or a pool without taints');
+  if (whys.some(w => w.startsWith('requests '))) fixes.push('lower its requests, or add a pool with larger instance types');
+  if (whys.some(w => w.startsWith('node selector ') || w.startsWith('required node affinity'))) {
+    fixes.push('make its node selector or affinity name labels a pool of this cluster has');
+  }
+  return fixes.join('; ');
+}
+
 function podSpecOf(m: any): { spec: any; field: string } | undefined {
   switch (m?.kind) {
     case 'Pod': return m.spec ? { spec: m.spec, field: 'spec' } : undefined;
@@ -214,8 +225,7 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
       const refusals = pools.map(p => ({ p, why: poolRefusal(p, pod.spec, need) }));
       if (refusals.every(r => r.why !== undefined)) {
         problems.push(`${o.path}: ${pod.field} of ${describe(m)} cannot be scheduled on any node pool of cluster ${cluster.clusterName}: `
-          + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; `
-          + 'give the workload a placement on a pool that can take it (Placement.onPool(pool)), lower its requests, or add a pool with larger instance types');
+          + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; ${schedulingFix(refusals.map(r => r.why!))}`);
       }
     }
 
