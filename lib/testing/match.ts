@@ -114,7 +114,14 @@ export class Match {
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !Matcher.isMatcher(x);
 
-const show = (x: unknown): string => (x === undefined ? 'undefined' : JSON.stringify(x));
+/** A value for messages: JSON, with a matcher shown by its name (`stringLikeRegexp(...)`), not its internals. */
+const show = (x: unknown): string => (x === undefined ? 'undefined' : JSON.stringify(x, (_k, v) => (Matcher.isMatcher(v) ? `<${v.name}>` : v)));
+
+/** Like `show`, cut after `max` characters (a whole array in a message can run to kilobytes). */
+const showShort = (x: unknown, max = 200): string => {
+  const s = show(x);
+  return s.length > max ? `${s.slice(0, max)}...` : s;
+};
 
 const keyPath = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
@@ -226,7 +233,19 @@ class ArrayWithMatcher extends Matcher {
         }
       }
       if (found < 0) {
-        result.recordFailure('', `no element matches pattern element [${i}] ${show(p)}${i > 0 ? ' after the elements matched before it' : ''}; got ${show(actual)}`);
+        // the closest candidate (fewest differences) says what is wrong, with paths into it
+        let closest: { j: number; r: MatchResult } | undefined;
+        for (let j = next; j < actual.length; j++) {
+          const r = matchLike(p, actual[j]);
+          if (!closest || r.failures.length < closest.r.failures.length) closest = { j, r };
+        }
+        const where = i > 0 ? ' after the elements matched before it' : '';
+        if (closest === undefined) {
+          result.recordFailure('', `no element matches pattern element [${i}] ${showShort(p)}${where}; got ${showShort(actual)}`);
+        } else {
+          result.recordFailure('', `no element matches pattern element [${i}] ${showShort(p)}${where}; the closest is [${closest.j}]:`);
+          result.compose(`[${closest.j}]`, closest.r);
+        }
         return result;
       }
       next = found + 1;

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Match, MatchResult } from './match';
+import { Match, Matcher, MatchResult } from './match';
 import { fail } from '../core/errors';
 import { Finding } from '../policy/finding';
 import { Policy } from '../policy/policy';
@@ -140,8 +140,8 @@ export class Template {
   /**
    * Asserts that at least one object of `kind` matches `props`, a partial pattern of the whole manifest
    * (`{ metadata: { name: 'api' }, spec: { replicas: 3 } }`): plain objects match when they have at least the keys
-   * given, at every depth; use `Match` for arrays and looser comparisons. The error names the closest object and
-   * where it differs.
+   * given, at every depth; use `Match` for arrays and looser comparisons (a matcher as the whole pattern, such as
+   * `Match.objectEquals(...)`, is used as it is). The error names the closest object and where it differs.
    */
   public hasResourceProperties(kind: string, props: { [key: string]: any }): void {
     const candidates = this.ofKind(kind);
@@ -150,7 +150,7 @@ export class Template {
     }
     let closest: { index: number; result: MatchResult } | undefined;
     for (const i of candidates) {
-      const result = Match.objectLike(props).test(this.manifests[i]);
+      const result = rootPattern(props).test(this.manifests[i]);
       if (!result.hasFailed()) return;
       if (!closest || result.failures.length < closest.result.failures.length) closest = { index: i, result };
     }
@@ -166,7 +166,7 @@ export class Template {
       fail('Template', 'allResourcesProperties', kind, `expected ${kind} objects, found none`, `the objects are: ${this.inventory()}`);
     }
     for (const i of candidates) {
-      const result = Match.objectLike(props).test(this.manifests[i]);
+      const result = rootPattern(props).test(this.manifests[i]);
       if (result.hasFailed()) {
         fail('Template', 'allResourcesProperties', kind, `expected every ${kind} object to match the pattern`,
           `${this.describe(i)} does not: ${result.failures.join('; ')}`);
@@ -180,7 +180,7 @@ export class Template {
    */
   public findResources(kind: string, props: { [key: string]: any } = {}): { [key: string]: any }[] {
     return this.ofKind(kind)
-      .filter(i => !Match.objectLike(props).test(this.manifests[i]).hasFailed())
+      .filter(i => !rootPattern(props).test(this.manifests[i]).hasFailed())
       .map(i => this.manifests[i]);
   }
 
@@ -283,4 +283,9 @@ function render(chart: Chart): ObjectInput[] {
   return topology(chart)
     .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart)
     .map(o => ({ manifest: o.toJson(), path: o.node.path, chart: chartPath }));
+}
+
+/** A pattern given to a Template assertion: a matcher as it is (`Match.objectEquals(...)`), anything else as `objectLike`. */
+function rootPattern(props: any): Matcher {
+  return Matcher.isMatcher(props) ? props : Match.objectLike(props);
 }

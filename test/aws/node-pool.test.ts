@@ -123,7 +123,7 @@ describe('a NodePool made with its constructor', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('general');
-    const batch = new aws.NodePool(stack, 'batch', { cluster: c, capacity: aws.NodeCapacity.onDemand(['c6i.xlarge']) });
+    new aws.NodePool(stack, 'batch', { cluster: c, capacity: aws.NodeCapacity.onDemand(['c6i.xlarge']) });
     expect(c.nodePools.map(p => p.name)).toEqual(['prod-general', 'prod-batch']);
     expect(c.profile.nodePools!.map(p => p.name)).toEqual(['prod-general', 'prod-batch']);
     const json = synth(stack);

@@ -159,3 +159,16 @@ describe('Template.fromApp', () => {
     template.hasNoFindings();
   });
 });
+
+describe('Template: a matcher as the whole pattern', () => {
+  test('is used as it is (objectEquals at the root compares the whole object)', () => {
+    const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
+    new ApiObject(chart, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api', namespace: 'shop' }, automountServiceAccountToken: false });
+    const template = Template.fromChart(chart, { policy: false });
+    template.hasResourceProperties('ServiceAccount', Match.objectEquals({
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api', namespace: 'shop' }, automountServiceAccountToken: false,
+    }));
+    expectError(() => template.hasResourceProperties('ServiceAccount', Match.objectEquals({ apiVersion: 'v1', kind: 'ServiceAccount' })),
+      /the closest is ServiceAccount shop\/api \(shop\/sa\): metadata: unexpected key/);
+  });
+});
