@@ -34,6 +34,7 @@ import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './
 import { ClusterProfile, IngressClassProfile, StorageClassProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import type { TeamAccessProfile } from '../core/fleet';
+import { coversEveryIpv4Address } from '../core/ip-coverage';
 import { HelmReleaseProfile } from '../core/karpenter-profile';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
@@ -202,7 +203,7 @@ export interface EksClusterProps {
   readonly admins?: string[];
   /**
    * CIDRs allowed to reach a public API endpoint. Giving any turns the public endpoint on;
-   * `0.0.0.0/0` is refused. The private endpoint is always on.
+   * `0.0.0.0/0` (or ranges that add up to every IPv4 address) is refused. The private endpoint is always on.
    * @default - no public endpoint
    */
   readonly publicAccessCidrs?: string[];
@@ -455,6 +456,10 @@ export class EksCluster extends Construct implements IEksCluster {
         fail(this, 'publicAccessCidrs', c, 'must not contain 0.0.0.0/0 (the API endpoint would be open to the internet)',
           'list your office or CI egress ranges, or leave publicAccessCidrs out to keep the endpoint private');
       }
+    }
+    if (coversEveryIpv4Address(cidrs)) {
+      fail(this, 'publicAccessCidrs', cidrs.join(', '), 'must not add up to every IPv4 address, as 0.0.0.0/0 does (the API endpoint would be open to the internet)',
+        'list your office or CI egress ranges, or leave publicAccessCidrs out to keep the endpoint private');
     }
     this.publicEndpoint = cidrs.length > 0;
     const retention = props.logRetentionDays ?? 365;

@@ -149,6 +149,14 @@ describe('aws.EksCluster errors', () => {
     expect(msg).toBe('test/prod: publicAccessCidrs ("0.0.0.0/0") must not contain 0.0.0.0/0 (the API endpoint would be open to the internet); list your office or CI egress ranges, or leave publicAccessCidrs out to keep the endpoint private');
   });
 
+  test('public endpoint open to ranges that add up to every IPv4 address', () => {
+    const msg = errorOf(() => cluster(newStack(), { publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }));
+    expect(msg).toBe('test/prod: publicAccessCidrs ("0.0.0.0/1, 128.0.0.0/1") must not add up to every IPv4 address, as 0.0.0.0/0 does (the API endpoint would be open to the internet); '
+      + 'list your office or CI egress ranges, or leave publicAccessCidrs out to keep the endpoint private');
+    // half of the space is a (very) wide range, not the whole internet: the constructor leaves it to review
+    expect(() => cluster(newStack(), { publicAccessCidrs: ['0.0.0.0/1'] })).not.toThrow();
+  });
+
   test('unsupported Kubernetes version', () => {
     const msg = errorOf(() => cluster(newStack(), { version: aws.KubernetesVersion.of('1.24') }));
     expect(msg).toBe('test/prod: version ("1.24") must be a supported EKS Kubernetes version: 1.29, 1.30, 1.31, 1.32, 1.33, 1.34; pin one, for example KubernetesVersion.V1_34');

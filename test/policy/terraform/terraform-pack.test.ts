@@ -134,6 +134,18 @@ describe('Terraform pack: more non-compliant shapes', () => {
     expect(f.filter((x) => x.ruleId === 'SS-EKS-006').map((x) => x.message)).toEqual(['public_access_cidrs is unset, so it defaults to 0.0.0.0/0']);
   });
 
+  test('EKS-06: CIDRs that add up to every IPv4 address are reported like 0.0.0.0/0; a part of the space is not', () => {
+    const withCidrs = (cidrs: string[]) => check(mutated((j) => {
+      const vpc = res(j, 'aws_eks_cluster', CLUSTER).vpc_config;
+      vpc.endpoint_public_access = true;
+      vpc.public_access_cidrs = cidrs;
+    })).filter((x) => x.ruleId === 'SS-EKS-006').map((x) => x.jsonPath);
+    expect(withCidrs(['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2'])).toEqual(['vpc_config.public_access_cidrs']);
+    expect(withCidrs(['0.0.0.0/0'])).toEqual(['vpc_config.public_access_cidrs']);
+    expect(withCidrs(['0.0.0.0/1', '192.0.0.0/2'])).toEqual([]);
+    expect(withCidrs(['203.0.113.0/24'])).toEqual([]);
+  });
+
   test('EKS-11: cluster that does not depend on its log group', () => {
     const f = check(mutated((j) => { res(j, 'aws_eks_cluster', CLUSTER).depends_on = []; }));
     expect(f.filter((x) => x.ruleId === 'SS-EKS-011')).toHaveLength(1);
