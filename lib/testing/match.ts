@@ -114,7 +114,7 @@ export class Match {
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x) && !Matcher.isMatcher(x);
 
-/** A value for messages: JSON, with a matcher shown by its name (`stringLikeRegexp(...)`), not its internals. */
+/** A value for messages: JSON, with a matcher shown by its name (`"<stringLikeRegexp>"`), not its internals. */
 const show = (x: unknown): string => (x === undefined ? 'undefined' : JSON.stringify(x, (_k, v) => (Matcher.isMatcher(v) ? `<${v.name}>` : v)));
 
 /** Like `show`, cut after `max` characters (a whole array in a message can run to kilobytes). */
