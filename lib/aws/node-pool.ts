@@ -10,6 +10,7 @@ import { claimNodePoolName, recordManagedNodeGroup } from './private/registry';
 import { MAX_NODE_SKEW, minorOf } from './private/versions';
 import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
+import { InstanceTypes } from '../core/instance-types';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Validators } from '../core/validators';
@@ -234,6 +235,19 @@ export class NodePool extends Construct {
     if (!Object.values(NodeAmiType).includes(this.amiType)) {
       fail(this, 'amiType', this.amiType, `must be one of ${Object.values(NodeAmiType).join(', ')}`, 'use an AL2023 or Bottlerocket AMI type');
     }
+    // an instance type of the other CPU architecture cannot boot the AMI (the node group would fail to create), and the
+    // profile would tell the scheduling checks the wrong architecture
+    const amiArch = architectureOf(this.amiType);
+    const mismatched = types.filter(t => {
+      const arch = InstanceTypes.allocatable(t)?.architecture;
+      return arch !== undefined && arch !== amiArch;
+    });
+    if (mismatched.length > 0) {
+      fail(this, 'capacity.instanceTypes', mismatched.join(', '), `must match the CPU architecture of amiType ${this.amiType} (${amiArch})`,
+        amiArch === 'amd64'
+          ? 'use an arm64 AMI type (NodeAmiType.AL2023_ARM_64_STANDARD) for Graviton instance types, or x86 instance types'
+          : 'use an x86 AMI type (NodeAmiType.AL2023_X86_64_STANDARD) for x86 instance types, or Graviton instance types');
+    }
 
     const dev = env === EnvironmentProfile.DEVELOPMENT;
     this.zones = [...cluster.network.availabilityZones];
@@ -404,10 +418,15 @@ export class NodePool extends Construct {
       taints,
       capacityType: this.capacity.capacityType,
       instanceTypes: [...this.capacity.instanceTypes],
-      architecture: this.amiType.includes('ARM_64') ? 'arm64' : 'amd64',
+      architecture: architectureOf(this.amiType),
       zones: [...this.zones],
       minSize: this.minSize,
       maxSize: this.maxSize,
     };
   }
+}
+
+/** The CPU architecture of an AMI type's nodes, as the `kubernetes.io/arch` label gives it. */
+function architectureOf(amiType: NodeAmiType): string {
+  return amiType.includes('ARM_64') ? 'arm64' : 'amd64';
 }

@@ -63,7 +63,7 @@ describe('aws.NodePool options', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('spot', {
-      capacity: aws.NodeCapacity.spot(['m6i.large', 'm6a.large']),
+      capacity: aws.NodeCapacity.spot(['m7g.large', 'm6g.large']),
       amiType: aws.NodeAmiType.BOTTLEROCKET_ARM_64,
       labels: { role: 'batch' },
       taints: [{ key: 'spot', value: 'true', effect: aws.TaintEffect.NO_EXECUTE }],
@@ -139,5 +139,21 @@ describe('a NodePool made with its constructor', () => {
     expect(errorOf(() => new aws.NodePool(stack, 'batch', { cluster: c }))).toBe(
       'test/batch: cluster ("test/prod") has autoMode: EKS Auto Mode runs the nodes, and managed node groups would need the add-ons Auto Mode replaces; '
       + 'declare more capacity as a Kubernetes NodePool for Auto Mode (addAutoModeNodePool), or build the cluster without autoMode');
+  });
+});
+
+describe('instance types and AMI architecture', () => {
+  test('Graviton instance types with the default x86 AMI are refused, naming the types and the fix', () => {
+    expect(errorOf(() => cluster(newStack()).addNodePool('arm', { capacity: aws.NodeCapacity.onDemand(['m7g.large', 'm6i.large']) }))).toBe(
+      'test/prod/arm: capacity.instanceTypes ("m7g.large") must match the CPU architecture of amiType AL2023_x86_64_STANDARD (amd64); '
+      + 'use an arm64 AMI type (NodeAmiType.AL2023_ARM_64_STANDARD) for Graviton instance types, or x86 instance types');
+  });
+
+  test('x86 instance types with an arm64 AMI are refused; matching ones and types outside the table are accepted', () => {
+    expect(errorOf(() => cluster(newStack()).addNodePool('x', { capacity: aws.NodeCapacity.onDemand(['m6i.large']), amiType: aws.NodeAmiType.AL2023_ARM_64_STANDARD })))
+      .toMatch(/^test\/prod\/x: capacity.instanceTypes \("m6i.large"\) must match the CPU architecture of amiType AL2023_ARM_64_STANDARD \(arm64\); use an x86 AMI type/);
+    const c = cluster(newStack());
+    expect(c.addNodePool('graviton', { capacity: aws.NodeCapacity.onDemand(['m7g.large']), amiType: aws.NodeAmiType.BOTTLEROCKET_ARM_64 })._toProfile().architecture).toBe('arm64');
+    expect(() => c.addNodePool('new', { capacity: aws.NodeCapacity.onDemand(['x9z.large']) })).not.toThrow();
   });
 });
