@@ -16,7 +16,7 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, findingFor, staleFinding, SuppressionTable } from './internal';
+import { BAD_INPUT_RULE_ID, findingFor, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
 import { peerExemptions } from './peers';
@@ -168,9 +168,6 @@ export function parseSize(s: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-/** The ids of shipshape's own rules (SS-K8S-..., SS-EKS-..., SS-POLICY-...): an unknown one of these is a typo. */
-const BUILT_IN_RULE_PREFIX = 'SS-';
-
 /** How many files a message names before it says `...`. */
 const MAX_NAMED_FILES = 5;
 
@@ -223,8 +220,8 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
     const unknown = engine._unknownRule(s);
-    if (unknown !== undefined && !s.ruleId.startsWith(BUILT_IN_RULE_PREFIX)) {
-      // a rule of a pack this command does not run (a team's own pack, which runs at synth): not a typo of ours
+    if (unknown !== undefined && !isBuiltInRuleId(s.ruleId)) {
+      // a rule of a pack this command does not run (a team's own pack, which runs at synth); an unknown SS- id is a typo
       otherPacks.add(s.ruleId);
       continue;
     }

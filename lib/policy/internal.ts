@@ -150,3 +150,8 @@ export const RULE_ID = /^[A-Za-z]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
 /** The shape of a rule id in words, for errors. */
 export const RULE_ID_SHAPE = "a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit";
+
+/** True for the ids of shipshape's own rules and engine findings (`SS-K8S-...`, `SS-EKS-...`, `SS-POLICY-...`). */
+export function isBuiltInRuleId(ruleId: string): boolean {
+  return ruleId.startsWith('SS-');
+}

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Finding } from './finding';
-import { ENGINE_RULES } from './internal';
+import { ENGINE_RULES, isBuiltInRuleId } from './internal';
 import type { RuleInfo } from './report';
 import { Severity } from './rule';
 
@@ -379,13 +379,9 @@ export const SECURITY_SEVERITY: { readonly [severity: string]: string } = { erro
  */
 export function helpUri(ruleId: string): string | undefined {
   const base = packageInfo().base;
-  return base && builtIn(ruleId) ? `${base}/blob/main/docs/rules.md#${ruleId.toLowerCase()}` : undefined;
+  return base && isBuiltInRuleId(ruleId) ? `${base}/blob/main/docs/rules.md#${ruleId.toLowerCase()}` : undefined;
 }
 
-/** True for the ids of shipshape's own rules and engine findings (`SS-K8S-...`, `SS-EKS-...`, `SS-POLICY-...`). */
-function builtIn(ruleId: string): boolean {
-  return ruleId.startsWith('SS-');
-}
 
 /** A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53), as 16 hex digits: stable across runs and versions. */
 /* eslint-disable no-bitwise */
@@ -431,7 +427,7 @@ function artifactLocation(file: string, cwd: string): any {
 function tags(r: RuleInfo): string[] {
   if (r.pack === 'engine') return ['shipshape', 'engine'];
   // shipshape's packs are security and reliability checks; what another pack checks is its author's to say
-  return builtIn(r.id) ? ['shipshape', 'security', r.pack] : ['shipshape', r.pack];
+  return isBuiltInRuleId(r.id) ? ['shipshape', 'security', r.pack] : ['shipshape', r.pack];
 }
 
 /** The SARIF 2.1.0 log (one run). Results are streamed. */
