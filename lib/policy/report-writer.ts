@@ -414,9 +414,21 @@ export function fingerprint(f: Finding): string {
   return hash64(parts.join('\u0000'));
 }
 
-/** A file as a SARIF artifact location: relative to the working directory, forward slashes, under %SRCROOT%. */
-function artifactLocation(file: string, cwd: string): any {
-  const rel = path.relative(cwd, path.resolve(cwd, file));
+/**
+ * The folder SARIF locations are relative to (%SRCROOT%): the root of the Git work tree the working directory is in
+ * (the nearest folder up with a `.git` entry), which is what code-scanning services resolve a relative URI against,
+ * whichever folder of the repository synth or `shipshape check` runs in; the working directory outside a repository.
+ */
+export function sourceRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}
+
+/** A file as a SARIF artifact location: relative to `root` (see `sourceRoot`), forward slashes, under %SRCROOT%. */
+function artifactLocation(file: string, cwd: string, root: string): any {
+  const rel = path.relative(root, path.resolve(cwd, file));
   if (path.isAbsolute(rel)) {
     // another drive (Windows): an absolute file URI
     return { uri: 'file:///' + rel.split(path.sep).map(encodeURIComponent).join('/').replace(/^([A-Za-z])%3A/, '$1:') };
@@ -436,6 +448,7 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
   const ruleIndex = new Map<string, number>();
   used.forEach((r, i) => ruleIndex.set(r.id, i));
   const cwd = process.cwd();
+  const root = sourceRoot(cwd);
   const info = packageInfo();
   const driver: any = { name: 'shipshape', version: info.version };
   if (info.base) driver.informationUri = info.base;
@@ -456,7 +469,7 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
     const location: any = {};
     if (f.file !== undefined) {
       let artifact = artifacts.get(f.file);
-      if (artifact === undefined) artifacts.set(f.file, artifact = artifactLocation(f.file, cwd));
+      if (artifact === undefined) artifacts.set(f.file, artifact = artifactLocation(f.file, cwd, root));
       location.physicalLocation = { artifactLocation: artifact };
       if (f.line !== undefined) location.physicalLocation.region = { startLine: f.line };
     }

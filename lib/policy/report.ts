@@ -115,7 +115,7 @@ export class PolicyReport {
    * The driver names shipshape's version and web address; each rule links its entry in the rule catalog
    * (`docs/rules.md#<lower-case id>`) and carries `security-severity` (7.5 for errors, 4.0 for warnings) and
    * tags; each result carries a `partialFingerprints` hash of rule id, kind, namespace, name and JSON path (not
-   * of line numbers) and, for a checked file, its path relative to the working directory under `%SRCROOT%`.
+   * of line numbers) and, for a checked file, its path relative to the root of the Git work tree (else the working directory) under `%SRCROOT%`.
    */
   public toSarif(): any {
     return materialize(sarifLog(this.source(), this.rules));

@@ -7,7 +7,7 @@ import { loadInputs } from '../../lib/policy/cli';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
 import { PolicyReport } from '../../lib/policy/report';
-import { FINGERPRINT_KEY, isOwnJsonReport } from '../../lib/policy/report-writer';
+import { FINGERPRINT_KEY, isOwnJsonReport, sourceRoot } from '../../lib/policy/report-writer';
 import { Severity } from '../../lib/policy/rule';
 
 removeTempDirsAfterAll();
@@ -16,6 +16,17 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
 const MIXED = path.join(__dirname, 'fixtures', 'mixed');
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/');
+
+/** Runs `f` with `dir` as the working directory. */
+async function inDir<T>(dir: string, f: () => Promise<T>): Promise<T> {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await f();
+  } finally {
+    process.chdir(cwd);
+  }
+}
 const BASE = (PKG.homepage || PKG.repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
 
 test('--version prints the version of package.json', async () => {
@@ -91,9 +102,29 @@ describe('SARIF for code-scanning UIs', () => {
     }
   });
 
-  test('an absolute input path still gives a URI relative to the working directory', async () => {
+  test('an absolute input path still gives a relative URI (the tests run at the repository root)', async () => {
     const out = JSON.parse((await run(['check', path.resolve(MIXED, 'bad.yaml'), '--format', 'sarif'])).out);
     expect(out.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: `${rel(MIXED)}/bad.yaml`, uriBaseId: '%SRCROOT%' });
+  });
+
+  test('run from a subfolder of a Git work tree, URIs are relative to its root (what code scanning resolves them against)', async () => {
+    const repo = writeTree(tmpDir(), { 'infra/k8s/bad.yaml': NODE_PORT_SERVICE });
+    fs.mkdirSync(path.join(repo, '.git'));
+    const out = await inDir(path.join(repo, 'infra'), () => run(['check', 'k8s/bad.yaml', '--format', 'sarif']));
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.out).runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'infra/k8s/bad.yaml', uriBaseId: '%SRCROOT%' });
+    // a Git worktree or submodule has a .git file, not a folder: the same
+    fs.rmSync(path.join(repo, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(repo, '.git'), 'gitdir: /elsewhere\n');
+    const again = await inDir(path.join(repo, 'infra', 'k8s'), () => run(['check', 'bad.yaml', '--format', 'sarif']));
+    expect(JSON.parse(again.out).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('infra/k8s/bad.yaml');
+  });
+
+  test('outside a Git work tree, URIs are relative to the working directory', async () => {
+    const dir = writeTree(tmpDir(), { 'k8s/bad.yaml': NODE_PORT_SERVICE });
+    expect(sourceRoot(dir)).toBe(dir); // the system's temporary folder is in no Git work tree
+    const out = await inDir(dir, () => run(['check', 'k8s/bad.yaml', '--format', 'sarif']));
+    expect(JSON.parse(out.out).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('k8s/bad.yaml');
   });
 
   test('fingerprints hash rule, kind, namespace, name and JSON path: moving an object down the file keeps them', async () => {
