@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { useChildTables } from './child-tables';
-import { clusterProblems, SYSTEM_NAMESPACES } from './cluster-check';
+import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { OutputStaging, STATE_DIR } from './output-folder';
@@ -44,6 +44,8 @@ export interface AppProps extends Cdk8sAppProps {
   /**
    * With a `cluster`: add a `ClusterResources` chart holding the cluster's StorageClasses and IngressClasses and a
    * Namespace (with Pod Security labels) for every namespace the app uses, which every other chart depends on.
+   * The namespace an operator's objects must live in (Velero's, for a backup's Schedule) is the operator's: not
+   * created here.
    * @default true
    */
   readonly clusterResources?: boolean;
@@ -130,7 +132,7 @@ export class App extends Cdk8sApp {
       if (ApiObject.isApiObject(c)) {
         const obj = c as ApiObject;
         if (obj.kind === 'Namespace' && obj.metadata.name) defined.add(obj.metadata.name);
-        else if (obj.metadata.namespace) used.add(obj.metadata.namespace);
+        else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion)) used.add(obj.metadata.namespace);
       } else if (Workload.isWorkload(c)) {
         const w = c as Workload;
         const need = w._podSecurityNeed();

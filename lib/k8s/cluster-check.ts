@@ -20,6 +20,21 @@ export interface RenderedObject {
 /** Namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/**
+ * API groups whose objects live in the namespace of the operator that serves them: Velero reads Schedules only
+ * from the namespace it runs in. That namespace belongs to the operator's installation (its pods need more than
+ * Pod Security `restricted` and reach the API server and object storage), so k8s.App neither creates nor isolates
+ * it, and the cluster check does not ask the output for it: the custom resource needs the operator installed anyway.
+ */
+const OPERATOR_NAMESPACED_GROUPS = ['velero.io'];
+
+/** True when an object of this apiVersion lives in its operator's namespace (see OPERATOR_NAMESPACED_GROUPS). */
+export function inOperatorNamespace(apiVersion: unknown): boolean {
+  if (typeof apiVersion !== 'string') return false;
+  const slash = apiVersion.indexOf('/');
+  return slash > 0 && OPERATOR_NAMESPACED_GROUPS.includes(apiVersion.slice(0, slash));
+}
+
 /** A pool as the scheduler sees it: node labels (with the values each may take), taints, instance types. */
 interface SchedPool {
   readonly name: string;
@@ -213,7 +228,7 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
     const m = o.manifest;
     if (!m || typeof m !== 'object') continue;
     const ns = m.metadata?.namespace;
-    if (typeof ns === 'string' && !namespaces.has(ns) && !nsReported.has(ns)) {
+    if (typeof ns === 'string' && !namespaces.has(ns) && !nsReported.has(ns) && !inOperatorNamespace(m.apiVersion)) {
       nsReported.add(ns);
       problems.push(`${o.path}: metadata.namespace (${JSON.stringify(ns)}) of ${describe(m)} does not exist in cluster ${cluster.clusterName} nor in the output; `
         + 'add the Namespace (k8s.App creates one per namespace when `clusterResources` is on) or use an existing namespace');

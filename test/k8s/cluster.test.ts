@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
-  PodSecurityLevel, Replicas, StatefulService, WebService, Worker,
+  PodSecurityLevel, Replicas, Schedule, StatefulService, WebService, Worker,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { policyErrors } from '../util/k8s';
@@ -409,6 +409,21 @@ describe('storage, ingress classes and namespaces', () => {
     const r = new ClusterResources(new App(), 'c', { cluster: cluster() });
     expect(() => r.addNamespace('tools', { enforce: PodSecurityLevel.BASELINE }))
       .toThrow('c: namespaces.tools.reason (undefined) is required (at least 10 characters) when the namespace enforces baseline instead of restricted; say which workload needs host access and why');
+  });
+
+  test('Velero\'s namespace, where a backup\'s Schedule goes, is neither created nor isolated, nor asked of the cluster', () => {
+    const { app, chart } = appWith();
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], backup: { schedule: Schedule.cron('0 2 * * *') } });
+    const objs = objects(app);
+    expect(objs.find(o => o.kind === 'Schedule').metadata.namespace).toBe('velero');
+    expect(objs.filter(o => o.kind === 'Namespace').map(o => o.metadata.name)).toEqual(['shop']);
+    expect(objs.filter(o => o.metadata.namespace === 'velero').map(o => o.kind)).toEqual(['Schedule']);
+    // without cluster resources too: the cluster check does not ask for the operator's namespace
+    const bare = new App({ outdir: outdir(), cluster: cluster(), clusterResources: false });
+    const c2 = new Chart(bare, 'shop', { namespace: 'shop' });
+    new ApiObject(c2, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    new StatefulService(c2, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], backup: { schedule: Schedule.cron('0 2 * * *'), veleroNamespace: 'backups' } });
+    expect(objects(bare).find(o => o.kind === 'Schedule').metadata.namespace).toBe('backups');
   });
 
   test('an object in a namespace that exists nowhere is refused when cluster resources are off', () => {

@@ -16,6 +16,7 @@ import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { CLUSTER_SCOPED } from '../../policy/k8s/rules/explicit-namespace';
 import { App } from '../app';
+import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
 import { readRecord, STATE_DIR, writeOwnedOutput } from '../output-folder';
@@ -208,8 +209,19 @@ interface ArgoApplicationSpec {
   project: string;
   source?: ArgoSource;
   destination: ArgoDestination;
-  syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean }; syncOptions?: string[] };
+  syncPolicy?: {
+    automated?: { prune?: boolean; selfHeal?: boolean };
+    syncOptions?: string[];
+    retry?: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } };
+  };
 }
+
+/**
+ * How a failed sync is retried: Applications applied together sync independently (sync waves order the
+ * resources of one sync, not separate Applications), so a team's may run before the platform's has created its
+ * namespace, or an add-on's before its CRDs exist; retrying for about half an hour lets the order settle.
+ */
+const SYNC_RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
 /** AppProject `spec`. */
 interface ArgoAppProjectSpec {
@@ -275,7 +287,8 @@ interface ClusterOutput {
  * clusters, no cluster-scoped kind unless allowed, no guard-rail kind), one for the platform folders and one for the
  * add-ons, and per cluster an Application for the platform folder, one per team folder and one per add-on (a Helm
  * source with the pinned version). Sync is manual unless the environment turns on automated sync, prune and
- * self-heal; add-ons (which bring CRDs) sync in wave -2, namespaces and the platform folder in wave -1.
+ * self-heal, and every Application retries a failed sync; add-ons (which bring CRDs) carry sync wave -2, namespaces and
+ * the platform folder -1 (waves order Applications only under a parent Application).
  *
  * Adding a cluster is adding one `FleetCluster` to the description.
  */
@@ -383,6 +396,7 @@ export class Fleet {
       return {
         ...(s.automated ? { automated: { prune: s.prune ?? false, selfHeal: s.selfHeal ?? false } } satisfies ArgoApplicationSpec['syncPolicy'] : {}),
         syncOptions: options,
+        retry: SYNC_RETRY,
       };
     };
     const application = (name: string, labels: { [k: string]: string }, wave: string, spec: ArgoApplicationSpec) => {
@@ -587,6 +601,10 @@ export class Fleet {
           out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is cluster-scoped, and team ${team.name}'s Argo CD project allows no cluster-scoped kind but ${allowed.join(', ') || 'none'}; `
             + `move it to the platform, or allow it with clusterResources: [{ group: '${group}', kind: '${obj.kind}' }] on the team`);
         }
+      } else if (obj.metadata.namespace !== namespace && inOperatorNamespace(obj.apiVersion)) {
+        out.push(`${obj.node.path}: ${obj.kind} ${obj.name} goes in its operator's namespace (${JSON.stringify(obj.metadata.namespace)}), where team ${team.name}'s Argo CD project may not deploy `
+          + '(a team allowed there could also restore or read the backups of other teams); a fleet does not carry backups yet: '
+          + 'leave `backup` out of the workloads a fleet deploys, and schedule their backups with Velero outside the fleet');
       } else if (obj.metadata.namespace !== namespace) {
         out.push(`${obj.node.path}: metadata.namespace (${JSON.stringify(obj.metadata.namespace)}) of ${obj.kind} ${obj.name} is not team ${team.name}'s namespace (${namespace}); `
           + 'its Argo CD project deploys only there: leave the namespace out (the chart sets it) or move the object to the platform');

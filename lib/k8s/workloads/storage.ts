@@ -84,7 +84,8 @@ export interface BackupOptions {
    */
   readonly ttl?: string;
   /**
-   * The namespace Velero runs in; the Schedule object is created there.
+   * The namespace Velero runs in; the Schedule object is created there. It is Velero's: `k8s.App` with a cluster
+   * neither creates nor isolates it (see `AppProps.clusterResources`).
    * @default "velero"
    */
   readonly veleroNamespace?: string;

@@ -5,7 +5,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
-import { HttpIngress, IngressTls, Replicas, WebService } from '../../../lib/k8s';
+import { HttpIngress, IngressTls, Replicas, Schedule, StatefulService, WebService } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
 import { expectError } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
@@ -128,8 +128,16 @@ describe('Fleet output', () => {
 
   test('sync follows the environment: automated with prune and self-heal in staging, manual in production', () => {
     const docs = argo(dir);
-    expect(app(docs, 'staging-eu-shop').spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'] });
-    expect(app(docs, 'prod-eu-shop').spec.syncPolicy).toEqual({ syncOptions: ['PruneLast=true'] });
+    const retry = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
+    expect(app(docs, 'staging-eu-shop').spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'], retry });
+    expect(app(docs, 'prod-eu-shop').spec.syncPolicy).toEqual({ syncOptions: ['PruneLast=true'], retry });
+  });
+
+  test('every Application retries a failed sync (Applications applied together sync in no set order: a team\'s may come before its namespace)', () => {
+    const docs = argo(dir);
+    const apps = docs.filter(d => d.kind === 'Application');
+    expect(apps.length).toBeGreaterThan(4);
+    for (const a of apps) expect(a.spec.syncPolicy.retry).toEqual({ limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } });
   });
 
   test('add-ons sync first, then namespaces and the platform folder, then the teams', () => {
@@ -365,6 +373,19 @@ describe('Fleet validation', () => {
     const fleet = new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Stray() }] }));
     expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster staging-eu: [shop] shop/api/Deployment: metadata.namespace ("elsewhere") of Deployment api is not team shop\'s namespace (shop)');
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('a team\'s backup (a Velero Schedule, in Velero\'s namespace) is refused with the reason and what to do instead', () => {
+    class Backed implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new StatefulService(scope, 'db', { image: IMAGE, port: 5432, profile: target.profile, volumes: [{ name: 'data', size: '10Gi', mountPath: '/data' }], backup: { schedule: Schedule.cron('0 1 * * *') } });
+      }
+    }
+    const fleet = new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Backed() }] }));
+    const message = errorOf(() => quietly(() => fleet.synth()));
+    expect(message).toContain('shop/db/BackupSchedule: Schedule shop-db goes in its operator\'s namespace ("velero"), where team shop\'s Argo CD project may not deploy '
+      + '(a team allowed there could also restore or read the backups of other teams); a fleet does not carry backups yet: leave `backup` out of the workloads a fleet deploys');
+    expect(message).not.toContain('leave the namespace out');
   });
 
   test('a cluster-scoped object of a team is refused unless the team is allowed its kind', () => {
