@@ -271,19 +271,30 @@ function removeEmptyParents(dir: string, stop: string): void {
 }
 
 /**
- * Top-level .yaml/.yml/.json files in the folder that this synth did not write and no earlier synth of this app
- * recorded: `kubectl apply -f <folder>` would apply them too.
+ * .yaml/.yml/.json files that this synth did not write and no earlier synth of this app recorded, at the top of the
+ * folder and in every subfolder this synth wrote into (a fleet's cluster and team folders, which Argo CD applies
+ * whole): `kubectl apply -f` on the folder, or Argo CD on the subfolder, would apply them too. Paths relative to
+ * the folder, sorted.
  */
 function foreignManifests(outdir: string, written: Set<string>, previous: string[] | undefined): string[] {
   const known = new Set(previous ?? []);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(outdir, { withFileTypes: true });
-  } catch {
-    return [];
+  const dirs = new Set<string>(['']);
+  for (const rel of written) {
+    const i = rel.lastIndexOf('/');
+    if (i > 0) dirs.add(rel.slice(0, i));
   }
-  return entries
-    .filter(e => e.isFile() && /\.(ya?ml|json)$/i.test(e.name) && !written.has(e.name) && !known.has(e.name))
-    .map(e => e.name)
-    .sort();
+  const out: string[] = [];
+  for (const dir of dirs) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(outdir, dir), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const rel = dir === '' ? e.name : `${dir}/${e.name}`;
+      if (e.isFile() && /\.(ya?ml|json)$/i.test(e.name) && !written.has(rel) && !known.has(rel)) out.push(rel);
+    }
+  }
+  return out.sort();
 }

@@ -356,6 +356,25 @@ describe('Fleet', () => {
   });
 });
 
+describe('Fleet output folder', () => {
+  test('a manifest shipshape did not write is pointed out in a team folder too (Argo CD applies that folder whole), and left in place', () => {
+    const dir = outdir();
+    synthFleet({}, dir);
+    fs.writeFileSync(path.join(dir, 'prod-eu', 'shop', 'stray.yaml'), 'kind: ConfigMap\n');
+    fs.writeFileSync(path.join(dir, 'prod-eu', 'shop', 'notes.txt'), 'mine\n');
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      new Fleet(fleetProps(dir)).synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toContain(`shipshape: ${path.join(dir, 'prod-eu')} also holds shop/stray.yaml, which this app did not write`);
+    expect(stderr).not.toContain('notes.txt');
+    expect(fs.existsSync(path.join(dir, 'prod-eu', 'shop', 'stray.yaml'))).toBe(true);
+  });
+});
+
 describe('Fleet validation', () => {
   test('a Karpenter pack on a fleet where no cluster of its environments has Karpenter is refused (it would install nothing)', () => {
     expect(() => new Fleet(fleetProps(outdir(), { addOns: [AddOnPack.karpenter({ environments: ['production'] })] }))).toThrow(
