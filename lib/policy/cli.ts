@@ -745,6 +745,17 @@ export class Loader {
       return;
     }
     const meta = value.metadata !== null && typeof value.metadata === 'object' ? value.metadata : {};
+    const templated = unrenderedField(meta);
+    if (templated !== undefined) {
+      // a Helm template that happens to parse: `name: {{ .Release.Name }}` reads as a mapping, a quoted one as text
+      this.bad.push({
+        ...badInput(file, index, line, typeof meta[templated] === 'string'
+          ? `document ${index} has metadata.${templated} ${JSON.stringify(meta[templated])}, not a Kubernetes name${HELM_HINT}`
+          : `document ${index} has a mapping as metadata.${templated} (what YAML reads an unquoted {{ ... }} as), not a Kubernetes name${HELM_HINT}`, docPath),
+        fix: 'render the chart with `helm template` and check the rendered manifests',
+      });
+      return;
+    }
     const doc = new K8sDoc(value.kind, value, docPath,
       typeof meta.name === 'string' ? meta.name : undefined,
       typeof meta.namespace === 'string' ? meta.namespace : undefined,
@@ -772,6 +783,18 @@ export class Loader {
       this.peerSuppressions.add(s);
     }
   }
+}
+
+/**
+ * `name` or `namespace` when the metadata's value there cannot be a Kubernetes name because it is template syntax:
+ * a string holding `{{`, or a mapping (what YAML makes of an unquoted `{{ .Release.Name }}`). Undefined otherwise.
+ */
+function unrenderedField(meta: any): 'name' | 'namespace' | undefined {
+  for (const f of ['name', 'namespace'] as const) {
+    const v = meta[f];
+    if ((typeof v === 'string' && v.includes('{{')) || (v !== null && typeof v === 'object')) return f;
+  }
+  return undefined;
 }
 
 function hasTemplateAnnotations(value: any): boolean {

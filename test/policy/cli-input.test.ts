@@ -158,6 +158,29 @@ describe('Helm templates', () => {
     expect(r.out).toContain('fix: render the chart with `helm template` and check the rendered manifests');
   });
 
+  test('a template that parses as YAML ({{ }} as the name or namespace, quoted or not) is reported, not checked as an object', async () => {
+    const dir = writeTree(tmpDir(), {
+      'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: shop\nspec: {type: NodePort, ports: [{port: 80}]}\n',
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: "{{ .Release.Namespace }}"\n',
+    });
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('ERROR SS-POLICY-003: document 0 has a mapping as metadata.name (what YAML reads an unquoted {{ ... }} as), not a Kubernetes name; it looks like a Helm template ({{ ... }}): run `helm template` first');
+    expect(r.out).toContain('ERROR SS-POLICY-003: document 0 has metadata.namespace "{{ .Release.Namespace }}", not a Kubernetes name; it looks like a Helm template');
+    // the documents are not checked as objects: no finding about the NodePort nor the namespace
+    expect(r.out).not.toContain('SS-K8S-051');
+    expect(r.out).not.toContain('SS-K8S-065');
+  });
+
+  test('{{ }} elsewhere (an alerting rule\'s text) is data, not a template', async () => {
+    const file = path.join(writeTree(tmpDir(), {
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\n  namespace: shop\ndata:\n  summary: "{{ $labels.instance }} is down"\n',
+    }), 'cm.yaml');
+    const r = await run(['check', file]);
+    expect(r.out).not.toContain('Helm');
+    expect(r.out).not.toContain('SS-POLICY-003');
+  });
+
   test('a YAML error without {{ gets no helm hint', async () => {
     const file = path.join(writeTree(tmpDir(), { 'bad.yaml': 'apiVersion: v1\nkind: [\n' }), 'bad.yaml');
     const r = await run(['check', file]);
