@@ -119,7 +119,7 @@ class ShopWorkloads implements k8s.platform.IFleetWorkloads {
     cart.allowTo(k8s.NetworkPeer.pods('payments', { 'app.kubernetes.io/name': 'payments-api', 'app.kubernetes.io/instance': 'payments-api' }, { ports: [8080] }));
     new k8s.HttpIngress(scope, 'shop', {
       rules: [{ host: target.hostname('shop'), paths: [{ backend: storefront }] }],
-      tls: k8s.IngressTls.certManager({ issuer: 'letsencrypt' }),
+      tls: k8s.IngressTls.acmByHost(), // the clusters' default class is an ALB: ACM certificates, found by host
     });
   }
 }

@@ -137,6 +137,16 @@ export class IngressTls {
     return new IngressTls('acm', undefined, undefined, certificateArn);
   }
 
+  /**
+   * The AWS Certificate Manager certificates of the ingress's hosts, which the AWS Load Balancer Controller finds
+   * itself (certificate discovery: an issued ACM certificate whose names cover each host, in the cluster's account
+   * and region), terminated at the ALB. No ARN in the program: the same definition serves every cluster and
+   * environment, each with its own certificates.
+   */
+  public static acmByHost(): IngressTls {
+    return new IngressTls('acm', undefined, undefined, undefined);
+  }
+
   /** `secret`, `cert-manager` or `acm`. */
   public readonly kind: string;
   /**
@@ -151,7 +161,7 @@ export class IngressTls {
   public readonly certManagerOptions?: CertManagerTlsOptions;
   /**
    * The ACM certificate ARN.
-   * @default - not an ACM certificate
+   * @default - not an ACM certificate, or one the controller finds by host (`acmByHost`)
    */
   public readonly certificateArn?: string;
 
@@ -333,7 +343,12 @@ export class HttpIngress extends Construct {
     if (props.tls?.kind === 'acm' && !aws) {
       fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)', 'set aws: { vpcCidr: ... } or use IngressTls.secret / IngressTls.certManager');
     }
-    if (props.tls?.kind === 'acm' && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.tls.certificateArn ?? '')) {
+    if (aws && props.tls !== undefined && props.tls.kind !== 'acm') {
+      fail(this, 'tls', props.tls.kind, `keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB (ingress class ${JSON.stringify(props.ingressClassName ?? clusterClass?.name ?? 'alb')}) `
+        + 'terminates TLS with ACM certificates only' + (props.tls.kind === 'cert-manager' ? ', and Let\'s Encrypt\'s HTTP-01 challenge cannot reach an internal ALB' : ''),
+      "use IngressTls.acmByHost() (the controller finds the ACM certificate of each host) or IngressTls.acm('arn:aws:acm:...'), or an ingress class whose controller reads Secrets");
+    }
+    if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.tls.certificateArn)) {
       fail(this, 'tls.certificateArn', props.tls.certificateArn, 'must be an ACM certificate ARN', 'use arn:aws:acm:<region>:<account>:certificate/<id>');
     }
     const secretName = props.tls?.kind === 'cert-manager' ? (props.tls.secretName ?? `${this.name}-tls`) : props.tls?.secretName;
@@ -392,7 +407,7 @@ export class HttpIngress extends Construct {
       } else if (a.sslRedirect) {
         fail(this, 'aws.sslRedirect', true, 'needs TLS: there is no HTTPS listener to redirect to', 'set tls, or drop sslRedirect');
       }
-      if (props.tls?.kind === 'acm') annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn!;
+      if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined) annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn;
       if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
     }
     this.controller = props.controller ?? (aws

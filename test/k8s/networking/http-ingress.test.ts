@@ -126,9 +126,21 @@ describe('HttpIngress options', () => {
   });
 
   test('AWS: internet-facing scheme and an ingress group', () => {
-    const ingress = one(setup({ aws: { vpcCidr: '10.0.0.0/16', scheme: AlbScheme.INTERNET_FACING, groupName: 'public' } }).objs, 'Ingress');
+    const ingress = one(setup({ aws: { vpcCidr: '10.0.0.0/16', scheme: AlbScheme.INTERNET_FACING, groupName: 'public' }, tls: IngressTls.acmByHost() }).objs, 'Ingress');
     expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internet-facing');
     expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/group.name']).toBe('public');
+  });
+
+  test('acmByHost: the hosts in spec.tls, no Secret and no certificate ARN (the controller finds the certificate by host); HTTPS listener', () => {
+    const ingress = one(setup({ aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.acmByHost() }).objs, 'Ingress');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'] }]);
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/certificate-arn']).toBeUndefined();
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/listen-ports']).toBe('[{"HTTP": 80}, {"HTTPS": 443}]');
+    expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/ssl-redirect']).toBe('443');
+  });
+
+  test('acmByHost without an ALB is refused like acm', () => {
+    expectError(() => setup({ tls: IngressTls.acmByHost() }), /tls \("acm"\) needs the AWS Load Balancer Controller/);
   });
 
   test('plainHttp: true is the explicit opt-out: no tls section', () => {
@@ -200,7 +212,15 @@ describe('HttpIngress errors', () => {
   });
 
   test('a VPC CIDR that is not a CIDR', () => {
-    expectError(() => setup({ aws: { vpcCidr: '10.0.0.0' } }), /aws\.vpcCidr \("10\.0\.0\.0"\) must be an IPv4 CIDR/);
+    expectError(() => setup({ aws: { vpcCidr: '10.0.0.0' }, tls: IngressTls.acmByHost() }), /aws\.vpcCidr \("10\.0\.0\.0"\) must be an IPv4 CIDR/);
+  });
+
+  test('a Secret certificate on an ALB (the controller ignores Secrets) is refused, naming what to use', () => {
+    expectError(() => setup({ aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.secret('shop-tls') }),
+      'shop/web: tls ("secret") keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB (ingress class "alb") terminates TLS with ACM certificates only; '
+      + "use IngressTls.acmByHost() (the controller finds the ACM certificate of each host) or IngressTls.acm('arn:aws:acm:...'), or an ingress class whose controller reads Secrets");
+    expectError(() => setup({ aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.certManager({ issuer: 'letsencrypt' }) }),
+      /tls \("cert-manager"\) keeps the certificate in a Secret, .* ACM certificates only, and Let's Encrypt's HTTP-01 challenge cannot reach an internal ALB; use IngressTls.acmByHost\(\)/);
   });
 
   test('SSL redirect without TLS', () => {

@@ -41,7 +41,7 @@ class Shop implements IFleetWorkloads {
     });
     const api = new WebService(scope, 'api', { image: IMAGE, profile: target.profile, replicas: target.isProduction ? Replicas.autoscale({ min: 3, max: 6 }) : undefined });
     api.allowFrom(web);
-    new HttpIngress(scope, 'shop', { rules: [{ host: target.hostname('shop'), paths: [{ backend: web }] }], tls: IngressTls.secret('shop-tls') });
+    new HttpIngress(scope, 'shop', { rules: [{ host: target.hostname('shop'), paths: [{ backend: web }] }], tls: IngressTls.acmByHost() });
   }
 }
 

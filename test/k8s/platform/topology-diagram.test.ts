@@ -16,7 +16,7 @@ function shop(dir: string, withDiagram = true) {
   worker.allowTo(api, [8080]);
   worker.allowTo(NetworkPeer.cidr('10.99.0.0/16', { ports: [5432] }));
   api.allowFrom(NetworkPeer.namespace('monitoring'), [8080]);
-  new HttpIngress(chart, 'shop', { rules: [{ host: 'shop.example.com', paths: [{ backend: web }] }], tls: IngressTls.secret('shop-tls') });
+  new HttpIngress(chart, 'shop', { rules: [{ host: 'shop.example.com', paths: [{ backend: web }] }], tls: IngressTls.acmByHost() });
   const diagram = withDiagram ? new TopologyDiagram(app) : undefined;
   return { app, chart, diagram };
 }
