@@ -8,7 +8,8 @@ export interface SidecarBinding {
   /**
    * Long-running containers beside the app. On Kubernetes 1.29+ targets they become native sidecars
    * (init containers with `restartPolicy: Always`, started before the app and stopped after it);
-   * on older targets they are regular containers.
+   * on older targets they are regular containers, which a Job or ScheduledJob refuses (they would keep its pod
+   * running after the app exits, so the job would never complete).
    * @default - none
    */
   readonly containers?: { [key: string]: any }[];

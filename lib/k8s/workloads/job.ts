@@ -123,6 +123,11 @@ export class Job extends Workload {
   }
 
   /** @internal */
+  protected _runsToCompletion(): string | undefined {
+    return 'Job';
+  }
+
+  /** @internal */
   protected _ingressRefusal(): string | undefined {
     return 'is a Job, which accepts no inbound connections';
   }

@@ -133,6 +133,11 @@ export class ScheduledJob extends Workload {
   }
 
   /** @internal */
+  protected _runsToCompletion(): string | undefined {
+    return 'ScheduledJob';
+  }
+
+  /** @internal */
   protected _ingressRefusal(): string | undefined {
     return 'is a ScheduledJob, which accepts no inbound connections';
   }

@@ -7,7 +7,7 @@ import type * as policyv1 from 'kubernetes-types/policy/v1';
 import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
 import { Placement } from './placement';
 import { WorkloadIdentityProfile } from '../../core/cluster-profile';
-import { fail } from '../../core/errors';
+import { fail, formatValidationMessage, show, ShipshapeValidationError, ValidationErrorDetails } from '../../core/errors';
 import { ImageRef } from '../../core/image';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
@@ -351,6 +351,7 @@ export abstract class Workload extends Construct implements IWorkload {
     } satisfies corev1.ServiceAccount);
 
     this.node.addValidation({ validate: () => this._clusterProblems() });
+    this.node.addValidation({ validate: () => { const p = this._sidecarEndProblem(); return p ? [formatValidationMessage(p)] : []; } });
 
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -460,7 +461,9 @@ export abstract class Workload extends Construct implements IWorkload {
    * Adds a sidecar (log shipper, metrics adapter, ambassador proxy, init tasks) to the pod. The sidecar is
    * validated now; its long-running containers become native sidecars (init containers with
    * `restartPolicy: Always`) when the chart targets Kubernetes 1.29 or newer (`KubernetesTarget`), and
-   * regular containers otherwise. Its network needs are added to the NetworkPolicy.
+   * regular containers otherwise; a Job or ScheduledJob refuses them below 1.29 at synth (a regular container would
+   * keep its pod running, so the job would never complete), while init tasks are accepted everywhere. Its network
+   * needs are added to the NetworkPolicy.
    */
   public addSidecar(sidecar: ISidecar): void {
     const binding = sidecar.bind(this);
@@ -700,6 +703,9 @@ export abstract class Workload extends Construct implements IWorkload {
       volumes.push(...extra.volumes);
     }
     if (this._sidecars.length) {
+      // a job's never-ending sidecar is reported by the synth validation; this also stops a render without it (chart.toJson())
+      const problem = this._sidecarEndProblem();
+      if (problem) throw new ShipshapeValidationError(problem);
       // Native sidecars (1.29+) start first, in order, then init tasks run; on older targets sidecars are plain containers.
       const native = KubernetesTarget.of(this).supportsNativeSidecars;
       for (const s of this._sidecars) {
@@ -746,6 +752,41 @@ export abstract class Workload extends Construct implements IWorkload {
       },
       spec: podSpec,
     } satisfies corev1.PodTemplateSpec;
+  }
+
+  /**
+   * The workload kind when its pod runs to completion (Job, ScheduledJob), else undefined.
+   * @internal
+   */
+  protected _runsToCompletion(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Below native sidecars, a long-running sidecar is a regular container: in a pod that must run to completion it
+   * keeps the pod running after the app exits, so the job never finishes. Checked at synth, where the target is read.
+   * @internal
+   */
+  private _sidecarEndProblem(): ValidationErrorDetails | undefined {
+    const kind = this._runsToCompletion();
+    if (kind === undefined || this._sidecars.length === 0) return undefined;
+    const target = KubernetesTarget.of(this);
+    if (target.supportsNativeSidecars) return undefined;
+    for (const s of this._sidecars) {
+      const c = (s.binding.containers ?? [])[0];
+      if (!c) continue;
+      return {
+        path: this.node.path,
+        prop: `sidecars.${s.sidecar.name}`,
+        value: show(c.name),
+        allowed: `is a long-running container, which on the Kubernetes ${target} target (no native sidecars before 1.29) becomes a regular container of the ${kind}'s pod `
+          + 'and keeps it running after the app exits, so the job never completes (it fails at activeDeadlineSeconds)',
+        fix: 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
+          + 'in the cluster profile given to App({ cluster })): the sidecar then becomes a native sidecar, stopped when the app exits; '
+          + 'otherwise remove the sidecar, do the work in the app container or an InitTasks task, or run it as a separate workload',
+      };
+    }
+    return undefined;
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
-import { KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, WebService } from '../../../lib/k8s';
+import { Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
 import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
-import { expectError, one, policyErrors, testChart } from '../networking/traffic-util';
+import { expectError, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 const pod = (objs: any[]) => one(objs, 'Deployment').spec.template.spec;
@@ -270,5 +270,87 @@ describe('sidecar defaults (more)', () => {
 
   test('sidecars are listed on the workload in order', () => {
     expect(w.sidecars.map(s => s.name)).toEqual(['log-shipper', 'metrics-adapter', 'init']);
+  });
+});
+
+describe('sidecars on run-to-completion workloads (Job, ScheduledJob)', () => {
+  const job = (chart: Chart) => new Job(chart, 'migrate', { image: IMAGE });
+  const cronJob = (chart: Chart) => new ScheduledJob(chart, 'report', { image: IMAGE, schedule: Schedule.cron('0 4 * * *') });
+  const jobPod = (objs: any[]) => one(objs, 'Job').spec.template.spec;
+  const cronPod = (objs: any[]) => one(objs, 'CronJob').spec.jobTemplate.spec.template.spec;
+
+  test('a long-running sidecar on a Job below Kubernetes 1.29 (default target 1.27) is refused at synth: it would keep the pod running', () => {
+    const chart = testChart();
+    job(chart).addSidecar(new LogShipper({ destination: NetworkPeer.namespace('logging', { ports: [24224] }) }));
+    expect(validationErrors(chart)).toEqual([
+      'shop/migrate: sidecars.log-shipper ("log-shipper") is a long-running container, which on the Kubernetes 1.27 target (no native sidecars before 1.29) '
+      + "becomes a regular container of the Job's pod and keeps it running after the app exits, so the job never completes (it fails at activeDeadlineSeconds); "
+      + 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
+      + 'in the cluster profile given to App({ cluster })): the sidecar then becomes a native sidecar, stopped when the app exits; '
+      + 'otherwise remove the sidecar, do the work in the app container or an InitTasks task, or run it as a separate workload',
+    ]);
+    // rendering without validation (chart.toJson) is stopped too, so no YAML with the never-ending pod comes out
+    expect(() => chart.toJson()).toThrow(/shop\/migrate: sidecars\.log-shipper \("log-shipper"\) is a long-running container/);
+  });
+
+  test.each<[string, (chart: Chart) => Job | ScheduledJob, () => any]>([
+    ['ScheduledJob, metrics adapter', cronJob, () => new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0' })],
+    ['ScheduledJob, ambassador proxy', cronJob, () => new AmbassadorProxy({ image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', listenPort: 5432, upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }) })],
+    ['Job, metrics adapter', job, () => new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0' })],
+  ])('%s on Kubernetes 1.28 is refused too (native sidecars are off by default before 1.29)', (_name, make, sidecar) => {
+    const chart = testChart();
+    KubernetesTarget.set(chart, KubernetesVersion.V1_28);
+    const w = make(chart);
+    const s = sidecar();
+    w.addSidecar(s);
+    const kind = w instanceof Job ? 'Job' : 'ScheduledJob';
+    expect(validationErrors(chart).join('\n')).toContain(`${w.node.path}: sidecars.${s.name} ("${s.name}") is a long-running container, which on the Kubernetes 1.28 target `
+      + `(no native sidecars before 1.29) becomes a regular container of the ${kind}'s pod`);
+    expect(() => chart.toJson()).toThrow(/is a long-running container/);
+  });
+
+  test('init tasks (they finish on their own) are accepted on a Job and a ScheduledJob at 1.27', () => {
+    const chart = testChart();
+    job(chart).addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432 })] }));
+    cronJob(chart).addSidecar(new InitTasks({ tasks: [InitTask.run('prepare', { image: 'ghcr.io/acme/m:1.0.0' })] }));
+    expect(validationErrors(chart)).toEqual([]);
+    const objs = chart.toJson();
+    expect(jobPod(objs).containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(jobPod(objs).initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['wait', undefined]]);
+    expect(cronPod(objs).containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(cronPod(objs).initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['prepare', undefined]]);
+    expectValid(objs);
+  });
+
+  test('on 1.29+ a Job and a ScheduledJob get native sidecars (init containers with restartPolicy Always), so the job can complete', () => {
+    const chart = testChart();
+    KubernetesTarget.set(chart, KubernetesVersion.V1_29);
+    const j = job(chart);
+    j.addSidecar(new LogShipper({ destination: NetworkPeer.namespace('logging', { ports: [24224] }) }));
+    j.addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432 })] }));
+    cronJob(chart).addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0' }));
+    expect(validationErrors(chart)).toEqual([]);
+    const objs = chart.toJson();
+    expect(jobPod(objs).containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(jobPod(objs).initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['log-shipper', 'Always'], ['wait', undefined]]);
+    expect(cronPod(objs).containers.map((c: any) => c.name)).toEqual(['app']);
+    expect(cronPod(objs).initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['metrics-adapter', 'Always']]);
+    expectValid(objs, [CURRENT_K8S_VERSION]);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('the target is read at synth: setting 1.30 after addSidecar is honoured', () => {
+    const chart = testChart();
+    job(chart).addSidecar(new LogShipper());
+    KubernetesTarget.set(chart, KubernetesVersion.V1_30);
+    expect(validationErrors(chart)).toEqual([]);
+    expect(jobPod(chart.toJson()).initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['log-shipper', 'Always']]);
+  });
+
+  test('long-running workloads keep regular sidecar containers below 1.29', () => {
+    const chart = testChart();
+    new Worker(chart, 'w', { image: IMAGE }).addSidecar(new LogShipper());
+    const objs = chart.toJson();
+    expect(one(objs, 'Deployment').spec.template.spec.containers.map((c: any) => c.name)).toEqual(['app', 'log-shipper']);
   });
 });

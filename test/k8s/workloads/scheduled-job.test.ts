@@ -74,6 +74,8 @@ describe('ScheduledJob options', () => {
   test.each([
     '*/15 * * * *', '0 0 1 1 *', '5,35 8-18 * * 1-5', '0 6 * JAN-MAR mon-fri', '0 0 ? * SUN', '30 2 1-31/2 * *', '@daily', '@hourly', '@weekly', '@monthly', '@yearly',
     ' 0  3 * * * ',
+    // days that exist in at least one chosen month; February 29 (leap years); day and weekday both restricted (either matches)
+    '0 0 29 2 *', '0 0 31 1,4 *', '0 0 30 FEB-MAR *', '0 0 28-31 2 *', '0 0 30 2 1', '0 0 31 4 MON-FRI', '0 0 30 2 */2', '0 0 */10 2 *',
   ])('accepts the schedule %p', expr => {
     expect(build({ schedule: Schedule.cron(expr) }).sj.schedule).toBe(expr.trim());
   });
@@ -97,6 +99,14 @@ describe('ScheduledJob validation', () => {
     ['question mark in the hour', '0 ? * * *', 'has an invalid hour field "?"'],
     ['time zone in the expression', 'CRON_TZ=UTC 0 3 * * *', 'shop/report: schedule ("CRON_TZ=UTC 0 3 * * *") sets a time zone inside the expression, which Kubernetes refuses; remove the TZ= prefix and set the timeZone prop instead'],
     ['unsupported descriptor', '@every 5m', 'shop/report: schedule ("@every 5m") is not a supported descriptor'],
+    ['February 30', '0 3 30 2 *', 'shop/report: schedule ("0 3 30 2 *") never runs: no day of month in "30" exists in the month(s) "2" '
+      + '(February has at most 29 days; April, June, September and November have 30); pick days the months have (for the last day of a month, '
+      + "run on day 1 of the next month, for example '0 3 1 3 *' instead of '0 3 30 2 *'), or name the months the day exists in"],
+    ['February 30-31 by name', '0 3 30-31 FEB *', 'shop/report: schedule ("0 3 30-31 FEB *") never runs: no day of month in "30-31" exists in the month(s) "FEB"'],
+    ['day 31 in 30-day months', '0 3 31 4,6,9,11 *', 'shop/report: schedule ("0 3 31 4,6,9,11 *") never runs'],
+    ['day 31 by step start', '0 3 31/2 APR *', 'shop/report: schedule ("0 3 31/2 APR *") never runs'],
+    ['weekday "?" is unrestricted', '0 3 31 6 ?', 'shop/report: schedule ("0 3 31 6 ?") never runs'],
+    ['weekday "*/1" is unrestricted', '0 3 31 9 */1', 'shop/report: schedule ("0 3 31 9 */1") never runs'],
   ])('refuses a schedule: %s', (_name, expr, message) => {
     expectError(() => build({ schedule: Schedule.cron(expr) }), message);
   });

@@ -252,6 +252,7 @@ describe('StatefulService validation', () => {
     ['invalid storage class', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/a', storageClassName: 'GP3!' }] }, 'shop/db: volumes[0].storageClassName ("GP3!")'],
     ['identical probes', { readiness: Probe.tcp(), liveness: Probe.tcp() }, 'shop/db: liveness ("tcp 8080") is the same check as the readiness probe'],
     ['backup schedule with six fields', { backup: { schedule: Schedule.cron('0 0 2 * * *') } }, "shop/db: backup.schedule (\"0 0 2 * * *\") has 6 field(s); a cron expression has exactly 5 (minute hour day-of-month month day-of-week); write it like '0 3 * * *' (no seconds field, no year field)"],
+    ['backup schedule that never runs (November 31)', { backup: { schedule: Schedule.cron('0 2 31 11 *') } }, 'shop/db: backup.schedule ("0 2 31 11 *") never runs: no day of month in "31" exists in the month(s) "11"'],
     ['backup time zone unknown', { backup: { schedule: Schedule.cron('0 2 * * *'), timeZone: 'Mars/Olympus' } }, "shop/db: backup.timeZone (\"Mars/Olympus\") is not an IANA time zone name; use a name such as 'UTC' or 'Europe/Berlin'"],
     ['backup TTL in days', { backup: { schedule: Schedule.cron('0 2 * * *'), ttl: '30d' } }, "shop/db: backup.ttl (\"30d\") is not a positive duration; write it in hours, minutes and seconds, for example '720h' (30 days) or '168h'"],
     ['backup TTL zero', { backup: { schedule: Schedule.cron('0 2 * * *'), ttl: '0h' } }, 'shop/db: backup.ttl ("0h") is not a positive duration'],
