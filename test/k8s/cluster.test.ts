@@ -245,6 +245,18 @@ describe('identity', () => {
       .toThrow('shop/b: serviceAccountName ("other") must be the identity\'s ServiceAccount (orders): the IAM role trusts only that name');
   });
 
+  test('an identity of another cluster (not among this cluster\'s workload identities) is refused at synth', () => {
+    const staging: WorkloadIdentityProfile = { ...podIdentity, roleName: 'shop-staging-orders' };
+    const app = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [podIdentity] }) });
+    new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', { image: IMAGE, identity: staging });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/orders-api: identity ("shop-staging-orders") is not one of the workload identities of cluster shop-prod (shop-prod-orders): '
+      + 'its IAM role is bound to another cluster, so the pods would get no AWS credentials here; create the identity on this cluster (aws.EksCluster.addWorkloadIdentity) and pass that handle');
+    // this cluster's own identity passes
+    const ok = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [podIdentity] }) });
+    new WebService(new Chart(ok, 'shop', { namespace: 'shop' }), 'orders-api', { image: IMAGE, identity: podIdentity });
+    expect(objects(ok).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
+  });
+
   test('serviceAccountName names the ServiceAccount without an identity', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, serviceAccountName: 'shop-api' });

@@ -565,7 +565,17 @@ export abstract class Workload extends Construct implements IWorkload {
   /** What the workload's cluster (when the app knows it) says about the workload. */
   private _clusterProblems(): string[] {
     const cluster = ClusterContext.of(this);
-    if (!cluster || this.profile !== EnvironmentProfile.PRODUCTION) return [];
+    if (!cluster) return [];
+    const identity = this._props.identity;
+    const known = cluster.workloadIdentities ?? [];
+    if (identity && known.length > 0 && !known.some(k => k.roleName === identity.roleName && k.namespace === identity.namespace
+      && k.serviceAccount === identity.serviceAccount && k.mechanism === identity.mechanism)) {
+      // another cluster's identity: its role trusts that cluster's OIDC issuer or has no Pod Identity association here
+      return [`${this.node.path}: identity (${JSON.stringify(identity.roleName)}) is not one of the workload identities of cluster ${cluster.clusterName} `
+        + `(${known.map(k => k.roleName).join(', ')}): its IAM role is bound to another cluster, so the pods would get no AWS credentials here; `
+        + `create the identity on this cluster (aws.EksCluster.addWorkloadIdentity) and pass that handle, for example through the cluster a fleet target names`];
+    }
+    if (this.profile !== EnvironmentProfile.PRODUCTION) return [];
     const zones = cluster.zones?.length ?? 0;
     const min = this._minReplicaCount();
     if (zones > 1 && min !== undefined && min < zones) {
