@@ -46,7 +46,7 @@ interface IstioDestinationRuleSpec {
 /** A VirtualService HTTP route. */
 interface IstioHttpRoute {
   name?: string;
-  match?: Array<{ method?: { regex?: string } }>;
+  match?: Array<{ method?: { regex?: string }; port?: number }>;
   route?: Array<{ destination: { host: string; port?: { number?: number } } }>;
   timeout?: string;
   retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
@@ -103,8 +103,17 @@ export interface IstioMeshProps {
 
 /**
  * Istio: sidecar injection with proxy resources, STRICT mTLS (PeerAuthentication), an AuthorizationPolicy
- * derived from the workload's `allowFrom(...)` callers, and for web services a DestinationRule (ISTIO_MUTUAL,
- * connection pool, outlier detection) and a VirtualService (timeout, retries on idempotent methods).
+ * derived from the workload's `allowFrom(...)` callers (by identity and port only, which holds for TCP as for
+ * HTTP), and for web services a DestinationRule (ISTIO_MUTUAL, connection pool, outlier detection) and a
+ * VirtualService (timeout, retries on idempotent methods) whose routes apply to the service port only
+ * (`match.port`): the Service's other ports (`extraPorts`) keep Istio's default route to themselves.
+ *
+ * A StatefulService (a database, a broker) is not taken to speak HTTP: it gets a DestinationRule with ISTIO_MUTUAL
+ * and a TCP connection limit only, and no VirtualService (no HTTP retries or timeouts).
+ *
+ * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
+ * get `sidecar.istio.io/nativeSidecar: "true"`, so the proxy runs as a native sidecar and stops once the job's
+ * container has exited (an ordinary proxy container would keep the job from ever completing).
  *
  * Callers outside the mesh: an ingress controller declared without `meshed: true`
  * (`NetworkPeer.ingressController(ns, labels)`) calls in plaintext, which STRICT mTLS would refuse. The ports it
@@ -141,11 +150,16 @@ export class IstioMesh extends Construct implements IMesh {
 
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
-    this.enrolled.add(workload);
-    Mesh._markEnrolled(workload, this.meshName);
+    const job = Mesh._checkJobEnrolment(this, 'Istio', workload);
+    const speaksHttp = Mesh._speaksHttp(workload);
+    const web = workload as any;
+    const service = typeof web.servicePort === 'number';
     const proxy = Mesh._proxyResources(workload, options.proxyResources);
     const traffic = Mesh._traffic(workload, options);
     const cb = IstioMesh.circuitBreaker(workload, options.circuitBreaker ?? {});
+    if (service && !speaksHttp) IstioMesh.refuseHttpOptions(workload, options);
+    this.enrolled.add(workload);
+    Mesh._markEnrolled(workload, this.meshName);
 
     if (this.injection === IstioInjection.POD_LABEL) workload.addPodLabel('sidecar.istio.io/inject', 'true');
     workload.addPodAnnotation('sidecar.istio.io/proxyCPU', proxy.cpu);
@@ -157,6 +171,8 @@ export class IstioMesh extends Construct implements IMesh {
     if (this.props.holdApplicationUntilProxyStarts ?? true) {
       workload.addPodAnnotation('proxy.istio.io/config', '{"holdApplicationUntilProxyStarts":true}');
     }
+    // a job's proxy must stop when the job's container exits: a native sidecar (checked above: target 1.29+)
+    if (job) workload.addPodAnnotation('sidecar.istio.io/nativeSidecar', 'true');
     // The proxy fetches configuration and certificates from istiod (xDS and CA on 15012).
     workload.allowTo(NetworkPeer.pods(this.props.controlPlaneNamespace ?? 'istio-system', { app: 'istiod' }, { ports: [15012] }));
 
@@ -179,19 +195,20 @@ export class IstioMesh extends Construct implements IMesh {
     } satisfies IstioObject<'security.istio.io/v1', 'AuthorizationPolicy', unknown>);
     workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections) });
 
-    const web = workload as any;
-    if (typeof web.servicePort !== 'number') return;
+    if (!service) return;
     const host = `${workload.name}.${workload.namespace}.svc.${this.props.clusterDomain ?? 'cluster.local'}`;
+    const tcp = { maxConnections: cb.maxConnections, connectTimeout: '5s' } satisfies NonNullable<NonNullable<IstioDestinationRuleSpec['trafficPolicy']>['connectionPool']>['tcp'];
     new ApiObject(scope, 'DestinationRule', {
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
       metadata: meta(workload.name),
       spec: {
         host,
-        trafficPolicy: {
+        // opaque TCP (a database's own protocol): no HTTP pool settings, and no outlier detection, which counts HTTP 5xx
+        trafficPolicy: speaksHttp ? {
           tls: { mode: 'ISTIO_MUTUAL' },
           connectionPool: {
-            tcp: { maxConnections: cb.maxConnections, connectTimeout: '5s' },
+            tcp,
             http: { http1MaxPendingRequests: cb.maxPendingRequests, maxRetries: Math.max(traffic.attempts, 1) * 10 },
           },
           outlierDetection: {
@@ -200,21 +217,25 @@ export class IstioMesh extends Construct implements IMesh {
             baseEjectionTime: Mesh._duration(cb.baseEjectionMs),
             maxEjectionPercent: cb.maxEjectionPercent,
           },
-        },
+        } : { tls: { mode: 'ISTIO_MUTUAL' }, connectionPool: { tcp } },
       },
     } satisfies IstioObject<'networking.istio.io/v1', 'DestinationRule', IstioDestinationRuleSpec>);
+    if (!speaksHttp) return;
     const route: IstioHttpRoute['route'] = [{ destination: { host, port: { number: web.servicePort } } }];
+    // Without match.port a route applies to every port of the host: calls to an extra port (metrics on 9090) would
+    // be sent to the service port. Scoped, the other ports keep Istio's default route to themselves.
+    const port = web.servicePort as number;
     const timeout = Mesh._duration(traffic.timeoutMs);
     const retryOn = 'connect-failure,refused-stream,unavailable,cancelled,5xx';
     const retries = traffic.attempts > 0
       ? { attempts: traffic.attempts, perTryTimeout: Mesh._duration(traffic.perTryMs), retryOn }
       : { attempts: 0 };
     const http: IstioHttpRoute[] = traffic.nonIdempotent || traffic.attempts === 0
-      ? [{ name: 'default', route, timeout, retries }]
+      ? [{ name: 'default', match: [{ port }], route, timeout, retries }]
       : [
-        { name: 'idempotent', match: [{ method: { regex: `^(${Mesh._IDEMPOTENT_METHODS.join('|')})$` } }], route, timeout, retries },
+        { name: 'idempotent', match: [{ method: { regex: `^(${Mesh._IDEMPOTENT_METHODS.join('|')})$` }, port }], route, timeout, retries },
         // Non-idempotent methods (POST, PATCH...) are never retried: a retry could apply them twice.
-        { name: 'default', route, timeout, retries: { attempts: 0 } },
+        { name: 'default', match: [{ port }], route, timeout, retries: { attempts: 0 } },
       ];
     new ApiObject(scope, 'VirtualService', {
       apiVersion: 'networking.istio.io/v1',
@@ -249,6 +270,21 @@ export class IstioMesh extends Construct implements IMesh {
       if (cfg.plaintext) rules.push({ from: [{ source: { notPrincipals: ['*'] } }], ...to });
       return rules;
     });
+  }
+
+  /**
+   * A workload with a Service that is not known to speak HTTP (a StatefulService) is meshed as opaque TCP: the HTTP
+   * settings would have no effect, so asking for them is an error rather than silently dropped.
+   */
+  private static refuseHttpOptions(workload: Workload, o: MeshEnrolOptions): void {
+    Mesh._refuseHttpOptions(workload, o);
+    for (const k of ['maxPendingRequests', 'consecutive5xxErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent'] as const) {
+      const v = o.circuitBreaker?.[k];
+      if (v === undefined) continue;
+      fail(workload, `circuitBreaker.${k}`, typeof v === 'number' ? v : `${v.toMilliseconds()}ms`,
+        `applies to HTTP services only, and a ${workload.constructor.name} is meshed as opaque TCP (no HTTP requests to queue or responses to eject on)`,
+        'remove it (circuitBreaker.maxConnections still limits the TCP connections), or model an HTTP service as a WebService');
+    }
   }
 
   private static circuitBreaker(scope: Construct, o: CircuitBreakerOptions) {

@@ -62,7 +62,7 @@ export interface LinkerdMeshProps {
    */
   readonly controlPlaneNamespace?: string;
   /**
-   * The protocol of the web services' ports (the `Server` objects).
+   * The protocol of the web services' ports (their `Server` objects). Other workloads' Servers are always opaque TCP.
    * @default LinkerdProtocol.HTTP_1
    */
   readonly protocol?: LinkerdProtocol;
@@ -73,6 +73,16 @@ export interface LinkerdMeshProps {
  * `AuthorizationPolicy` and `MeshTLSAuthentication` derived from the workload's `allowFrom(...)` callers, and
  * for web services `HTTPRoute`s (policy.linkerd.io/v1beta3) attached to the Service carrying timeouts and
  * retries (idempotent methods only unless told).
+ *
+ * A StatefulService (a database, a broker) is not taken to speak HTTP: its `Server` has `proxyProtocol: opaque`
+ * (plain TCP with mutual TLS, no protocol detection, which would stall protocols where the server speaks first),
+ * its peer ports are opaque too (the pod annotation `config.linkerd.io/opaque-ports`), and it gets no HTTPRoute.
+ * Only a port its own probes reach over HTTP (`Probe.http`, the StatefulService default) is left to protocol
+ * detection (`unknown`) instead, since Linkerd authorizes the kubelet's probes by their HTTP path.
+ *
+ * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
+ * get `config.beta.linkerd.io/proxy-enable-native-sidecar: "true"` (and the `config.alpha.linkerd.io/` spelling read
+ * by Linkerd 2.15 to 2.17), so the proxy runs as a native sidecar and stops once the job's container has exited.
  *
  * Runs under the restricted Pod Security profile only with the linkerd-cni plugin; the injected proxy runs
  * as a non-root user (2102) and the app waits for it (`proxy-await`).
@@ -100,10 +110,15 @@ export class LinkerdMesh extends Construct implements IMesh {
 
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
-    this.enrolled.add(workload);
-    Mesh._markEnrolled(workload, this.meshName);
+    const job = Mesh._checkJobEnrolment(this, 'Linkerd', workload);
+    const http = Mesh._speaksHttp(workload);
+    const web = workload as any;
+    const service = typeof web.servicePort === 'number';
     const proxy = Mesh._proxyResources(workload, options.proxyResources);
     const traffic = Mesh._traffic(workload, options);
+    if (service && !http) Mesh._refuseHttpOptions(workload, options);
+    this.enrolled.add(workload);
+    Mesh._markEnrolled(workload, this.meshName);
 
     workload.addPodAnnotation('linkerd.io/inject', 'enabled');
     workload.addPodAnnotation('config.linkerd.io/proxy-cpu-request', proxy.cpu);
@@ -112,15 +127,27 @@ export class LinkerdMesh extends Construct implements IMesh {
     workload.addPodAnnotation('config.linkerd.io/proxy-memory-limit', proxy.memoryLimit);
     // The app container starts only once the proxy is ready.
     workload.addPodAnnotation('config.linkerd.io/proxy-await', 'enabled');
+    if (job) {
+      // a job's proxy must stop when the job's container exits: a native sidecar (checked above: target 1.29+).
+      // Linkerd 2.15-2.17 read the alpha spelling; later versions the beta one (the alpha one deprecated).
+      workload.addPodAnnotation('config.alpha.linkerd.io/proxy-enable-native-sidecar', 'true');
+      workload.addPodAnnotation('config.beta.linkerd.io/proxy-enable-native-sidecar', 'true');
+    }
     // identity (8080), destination (8086) and policy (8090) controllers.
     workload.allowTo(NetworkPeer.namespace(this.props.controlPlaneNamespace ?? 'linkerd', { ports: [8080, 8086, 8090] }));
-    const web = workload as any;
     // the Server (identity-based authorization) covers the service's port only; other ports keep the cluster default
-    const serverPorts = typeof web.servicePort === 'number' ? [web.port as number] : [];
+    const serverPorts = service ? [web.port as number] : [];
     workload.node.addValidation({
       validate: () => Mesh._meshedCallers(workload, 'Linkerd', this.meshName, workload.ingressConnections, serverPorts),
     });
-    if (typeof web.servicePort !== 'number') return;
+    if (!service) return;
+    // Opaque TCP on every port, also those the Server does not cover (a StatefulService's peer ports); the annotation
+    // replaces the cluster's default opaque ports for the pod, so it lists the Server's port too. A port the kubelet
+    // probes over HTTP is left to protocol detection instead: Linkerd admits probes by their HTTP route, which an
+    // opaque port never shows, so the probes would be refused and the pod never become ready.
+    const probed = http ? [] : Mesh._httpProbePorts(workload);
+    const opaque = http ? [] : workload.containerPorts.filter(p => !probed.includes(p));
+    if (opaque.length) workload.addPodAnnotation('config.linkerd.io/opaque-ports', opaque.join(','));
     const scope = new Construct(workload, 'Linkerd');
     const meta = (name: string, annotations?: { [k: string]: string }): metav1.ObjectMeta => ({
       name, namespace: workload.namespace, labels: { ...workload.labels }, ...(annotations ? { annotations } satisfies metav1.ObjectMeta : {}),
@@ -133,7 +160,8 @@ export class LinkerdMesh extends Construct implements IMesh {
       spec: {
         podSelector: { matchLabels: { ...workload.selectorLabels } },
         port: web.portName,
-        proxyProtocol: this.props.protocol ?? LinkerdProtocol.HTTP_1,
+        // a protocol of its own (PostgreSQL, Redis...) is proxied as opaque TCP: HTTP handling would break every connection
+        proxyProtocol: http ? this.props.protocol ?? LinkerdProtocol.HTTP_1 : probed.includes(web.port) ? LinkerdProtocol.UNKNOWN : 'opaque',
         // a caller outside the mesh reaching this port has no identity to authorize: admit in-cluster plaintext
         accessPolicy: Lazy.any({ produce: () => (Mesh._plaintextPorts(workload).includes(web.port) ? 'cluster-unauthenticated' : 'deny') }),
       },
@@ -155,6 +183,8 @@ export class LinkerdMesh extends Construct implements IMesh {
         requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: workload.name }],
       },
     } satisfies LinkerdObject<'policy.linkerd.io/v1alpha1', 'AuthorizationPolicy', { targetRef: LinkerdRef; requiredAuthenticationRefs: LinkerdRef[] }>);
+    // HTTP routes (timeouts, retries) for HTTP services only
+    if (!http) return;
 
     const parentRefs: LinkerdRef[] = [{ group: 'core', kind: 'Service', name: workload.name, port: web.servicePort }];
     const timeout = Mesh._duration(traffic.timeoutMs);

@@ -1,8 +1,10 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
+import { RecommendedLabels } from '../../core/labels';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
-import { NetworkConnection } from '../networking/network-peer';
+import { INetworkPeer, NetworkConnection } from '../networking/network-peer';
+import { KubernetesTarget } from '../target';
 import { Workload } from '../workloads/workload';
 
 const MESH = Symbol.for('shipshape.k8s.Mesh');
@@ -94,6 +96,10 @@ export interface CircuitBreakerOptions {
 
 /**
  * How a workload joins the mesh.
+ *
+ * Only a WebService is taken to speak HTTP: it alone gets HTTP routes, retries and timeouts. Every other workload
+ * (a StatefulService such as a database, a Worker, a job) is meshed as opaque TCP: mutual TLS and authorization,
+ * no HTTP handling, so a protocol of its own (PostgreSQL, Redis, Kafka...) passes through the proxy untouched.
  */
 export interface MeshEnrolOptions {
   /**
@@ -102,17 +108,19 @@ export interface MeshEnrolOptions {
    */
   readonly proxyResources?: ProxyResources;
   /**
-   * Timeout of a whole request to the service, retries included (web services only).
+   * Timeout of a whole request to the service, retries included (HTTP: WebService only; refused for a
+   * StatefulService, which is meshed as opaque TCP).
    * @default Duration.seconds(15)
    */
   readonly timeout?: Duration;
   /**
-   * Retries (web services only).
+   * Retries (HTTP: WebService only; refused for a StatefulService, which is meshed as opaque TCP).
    * @default - 2 attempts, 2 s each, idempotent methods only
    */
   readonly retries?: MeshRetryOptions;
   /**
-   * Circuit breaking (Istio only; ignored by Linkerd, which balances on latency instead).
+   * Circuit breaking (Istio only; ignored by Linkerd, which balances on latency instead). For a StatefulService
+   * (opaque TCP) only `maxConnections` applies; the HTTP settings (pending requests, outlier detection) are refused.
    * @default - 100 connections, 100 pending requests, eject after 5 consecutive 5xx for 30 s, at most 50 %
    */
   readonly circuitBreaker?: CircuitBreakerOptions;
@@ -128,7 +136,8 @@ export interface IMesh extends IConstruct {
   readonly meshName: string;
   /**
    * Enrols a workload: proxy injection, mTLS, authorization from its declared callers, and (for web services)
-   * retries and timeouts.
+   * retries and timeouts. Other workloads are meshed as opaque TCP. A Job or ScheduledJob needs a target of
+   * Kubernetes 1.29 or later (`KubernetesTarget`), where the proxy runs as a native sidecar that stops with the job.
    */
   enrol(workload: Workload, options?: MeshEnrolOptions): void;
 }
@@ -205,26 +214,113 @@ export class Mesh {
   }
 
   /**
+   * True when `workload` is known to speak HTTP, so HTTP routes, retries and timeouts apply: a WebService (told by
+   * its component label, which every copy of the library sets the same way). Anything else is opaque TCP.
+   * @internal
+   */
+  public static _speaksHttp(workload: Workload): boolean {
+    return workload.labels[RecommendedLabels.COMPONENT] === 'web' && typeof (workload as any).servicePort === 'number';
+  }
+
+  /**
+   * Refuses `timeout` and `retries` for a workload meshed as opaque TCP (with a Service, not known to speak HTTP):
+   * they would have no effect, so asking for them is an error rather than silently dropped.
+   * @internal
+   */
+  public static _refuseHttpOptions(workload: Workload, o: MeshEnrolOptions): void {
+    const why = `applies to HTTP services only, and a ${workload.constructor.name} is meshed as opaque TCP (its own protocol: no HTTP requests to time or retry)`;
+    const fix = 'remove it (a client library of the protocol has its own timeouts and retries), or model an HTTP service as a WebService';
+    if (o.timeout !== undefined) fail(workload, 'timeout', `${o.timeout.toMilliseconds()}ms`, why, fix);
+    if (o.retries !== undefined) {
+      const r = o.retries;
+      const shown = { ...r, ...(r.perTryTimeout ? { perTryTimeout: `${r.perTryTimeout.toMilliseconds()}ms` } : {}) };
+      fail(workload, 'retries', shown, why, fix);
+    }
+  }
+
+  /**
+   * The ports of `workload` the kubelet probes over HTTP (`httpGet` readiness, liveness or startup probes of the main
+   * container), sorted. Such a port serves HTTP at least to the kubelet, whatever else it speaks.
+   * @internal
+   */
+  public static _httpProbePorts(workload: Workload): number[] {
+    const w = workload as any;
+    const probes = typeof w._mainContainerExtras === 'function' ? w._mainContainerExtras() ?? {} : {};
+    const named = new Map<string, number>((typeof w._mainPorts === 'function' ? w._mainPorts() as Array<{ name: string; port: number }> : []).map(p => [p.name, p.port]));
+    const out = new Set<number>();
+    for (const probe of [probes.readinessProbe, probes.livenessProbe, probes.startupProbe]) {
+      const port = probe?.httpGet?.port;
+      const n = typeof port === 'number' ? port : named.get(port);
+      if (n !== undefined) out.add(n);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  /**
+   * `Job` or `ScheduledJob` when `workload` runs to completion, else undefined.
+   * @internal
+   */
+  public static _jobKind(workload: Workload): string | undefined {
+    const component = workload.labels[RecommendedLabels.COMPONENT];
+    return component === 'job' ? 'Job' : component === 'cronjob' ? 'ScheduledJob' : undefined;
+  }
+
+  /**
+   * Refuses enrolling a job where its proxy could not stop with it, and returns whether `workload` is a job (whose
+   * proxy the mesh must then inject as a native sidecar). An ordinary proxy container keeps running after the
+   * job's container exits, so the pod never completes; native sidecars (init containers with `restartPolicy:
+   * Always`, on by default from Kubernetes 1.29) are stopped once the job's containers have ended.
+   * @internal
+   */
+  public static _checkJobEnrolment(mesh: IMesh, proxy: string, workload: Workload): boolean {
+    const kind = Mesh._jobKind(workload);
+    if (!kind) return false;
+    const target = KubernetesTarget.of(workload);
+    if (!target.supportsNativeSidecars) {
+      fail(mesh, 'enrol', workload.node.path, `is a ${kind}, and the Kubernetes target is ${target}: there the ${proxy} proxy is an ordinary container that `
+        + "keeps running after the job's container exits, so the pod never completes and every run lasts until activeDeadlineSeconds and fails",
+      'raise the target to 1.29 or later (KubernetesTarget.set(chart, KubernetesVersion.V1_29)), where the proxy runs as a native sidecar that stops with the job; '
+        + `or leave ${workload.node.path} out of the mesh, and then also the services it calls (their mesh refuses callers without a mesh identity), or remove those connections`);
+    }
+    return true;
+  }
+
+  /**
    * The callers a meshed workload would refuse although they were declared, as synth errors: an IP range (its
    * traffic carries no mesh identity), and a shipshape workload not enrolled in the same mesh (its calls are
    * plaintext). `guarded` says which of the workload's ports demand a mesh identity (all when undefined).
    * Callers declared as plaintext (`NetworkPeer.ingressController` without `meshed`) are let in on their ports
-   * by the mesh itself and are not errors.
+   * by the mesh itself and are not errors. The messages do not start with the workload's path: synth prefixes it.
    * @internal
    */
   public static _meshedCallers(workload: Workload, mesh: string, meshName: string, connections: NetworkConnection[], guarded?: number[]): string[] {
     const errors: string[] = [];
     const own = workload.containerPorts;
+    const path = workload.node.path;
     for (const c of connections) {
       const ports = c.ports.length ? c.ports : own;
       if (guarded && !ports.some(p => guarded.includes(p))) continue;
       const cfg = c.peer.toNetworkPeer();
       if (cfg.cidr) {
-        errors.push(`${workload.node.path}: allowFrom (${cfg.description}) is an IP range, whose traffic carries no mesh identity and is refused by ${mesh}'s mutual TLS; route it through a meshed ingress or gateway and allow that instead`);
+        const by = Mesh._declaredBy(workload, c.peer);
+        if (by) {
+          const alb = Mesh._isAlb(by);
+          const via = alb ? 'its AWS Application Load Balancer' : 'its controller';
+          errors.push(`${by.constructor.name} ${by.node.path} routes to this workload on port ${ports.join(', ')} through ${via}, which it admits by IP range `
+            + `(${cfg.cidr}${alb ? ', the VPC: the ALB sends each request straight to a pod IP' : ''}) and which runs no ${mesh} proxy, `
+            + `so its connections carry no mesh identity and ${meshName === 'istio' ? "Istio's STRICT mutual TLS" : `the ${mesh} Server on that port (meshed callers only)`} `
+            + `refuses every one of them: the ingress could never reach ${path}; `
+            + `put a meshed proxy in between (point the ${alb ? 'ALB' : 'ingress'} at a meshed ingress controller or gateway and route to ${path} from there, `
+            + 'with an HttpIngress whose controller is NetworkPeer.ingressController(namespace, labels, { meshed: true }) or an HttpRoute on a meshed Gateway), '
+            + `or leave ${path} out of the mesh`);
+        } else {
+          errors.push(`allowFrom (${cfg.description}) is an IP range, whose traffic carries no mesh identity and is refused by ${mesh}'s mutual TLS; `
+            + 'route it through a meshed ingress or gateway and allow that instead');
+        }
         continue;
       }
       if (cfg.plaintext && !Workload.isWorkload(c.peer) && ports.length === 0) {
-        errors.push(`${workload.node.path}: allowFrom (${cfg.description}) calls without ${mesh}'s mutual TLS, and the workload declares no port to accept plaintext on; `
+        errors.push(`allowFrom (${cfg.description}) calls without ${mesh}'s mutual TLS, and the workload declares no port to accept plaintext on; `
           + 'declare the port the caller reaches, or declare the caller meshed (NetworkPeer.ingressController(ns, labels, { meshed: true }))');
         continue;
       }
@@ -233,12 +329,32 @@ export class Mesh {
         const enrolled = Mesh._enrolmentOf(caller);
         if (enrolled !== meshName) {
           const where = enrolled ? `is enrolled in ${enrolled}, not ${meshName}` : 'is not enrolled in the mesh';
-          errors.push(`${workload.node.path}: allowFrom (${cfg.description}) ${where}, so its calls carry no ${mesh} identity and ${workload.node.path}'s ${mesh} policy refuses them; `
-            + `enrol ${caller.node.path} in the same mesh (mesh.enrol(...)), or remove the connection`);
+          const kind = Mesh._jobKind(caller);
+          const target = KubernetesTarget.of(caller);
+          // a job can be meshed only where its proxy is a native sidecar (see _checkJobEnrolment)
+          const fix = kind && !target.supportsNativeSidecars
+            ? `${caller.node.path} is a ${kind} and cannot be enrolled while the Kubernetes target is ${target} (its proxy would keep every run from finishing): `
+              + `raise the target to 1.29 or later (KubernetesTarget.set(chart, KubernetesVersion.V1_29)) and enrol it, leave ${path} out of the mesh, or remove the connection`
+            : `enrol ${caller.node.path} in the same mesh (mesh.enrol(...)), or remove the connection`;
+          errors.push(`allowFrom (${cfg.description}) ${where}, so its calls carry no ${mesh} identity and ${path}'s ${mesh} policy refuses them; ${fix}`);
         }
       }
     }
     return errors;
+  }
+
+  /**
+   * The construct that declared `peer` as a caller of `workload` on its behalf: an HttpIngress (its `controller`) or
+   * an HttpRoute (its `gatewayPeer`), found by the very peer object it admitted (also one of another library copy).
+   */
+  private static _declaredBy(workload: Workload, peer: INetworkPeer): IConstruct | undefined {
+    return workload.node.root.node.findAll().find(c => c !== workload && ((c as any).controller === peer || (c as any).gatewayPeer === peer));
+  }
+
+  /** True when `ingress` is served by the AWS Load Balancer Controller (its Ingress carries the ALB annotations). */
+  private static _isAlb(ingress: IConstruct): boolean {
+    const annotations = (ingress as any).ingress?.metadata?.toJson?.()?.annotations ?? {};
+    return Object.keys(annotations).some(k => k.startsWith('alb.ingress.kubernetes.io/'));
   }
 
   /**

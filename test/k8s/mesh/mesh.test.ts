@@ -66,12 +66,13 @@ describe('IstioMesh defaults', () => {
     const http = one(objs, 'VirtualService', 'api').spec.http;
     expect(http[0]).toMatchObject({
       name: 'idempotent',
-      match: [{ method: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' } }],
+      match: [{ method: { regex: '^(GET|HEAD|OPTIONS|PUT|DELETE)$' }, port: 80 }],
       timeout: '15s',
       retries: { attempts: 2, perTryTimeout: '2s', retryOn: 'connect-failure,refused-stream,unavailable,cancelled,5xx' },
     });
     expect(http[1]).toMatchObject({ name: 'default', timeout: '15s', retries: { attempts: 0 } });
-    expect(http[1].match).toBeUndefined();
+    // the catch-all route too is scoped to the service port
+    expect(http[1].match).toEqual([{ port: 80 }]);
   });
 
   test('NetworkPolicy admits the proxy to istiod (15012)', () => {
@@ -263,7 +264,7 @@ describe('mesh errors', () => {
     const { api } = pair(chart, mesh);
     mesh.enrol(api);
     api.allowFrom(NetworkPeer.cidr('10.0.0.0/16'));
-    expect(validationErrors(chart)).toEqual([expect.stringMatching(/^shop\/api: allowFrom \(CIDR 10\.0\.0\.0\/16\) is an IP range, whose traffic carries no mesh identity and is refused by Istio's mutual TLS/)]);
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(/^allowFrom \(CIDR 10\.0\.0\.0\/16\) is an IP range, whose traffic carries no mesh identity and is refused by Istio's mutual TLS/)]);
   });
 });
 
@@ -366,7 +367,7 @@ describe('callers outside the mesh (Istio)', () => {
     const { api } = pair(chart);
     mesh.enrol(api);
     expect(validationErrors(chart)).toEqual([
-      "shop/api: allowFrom (WebService shop/web) is not enrolled in the mesh, so its calls carry no Istio identity and shop/api's Istio policy refuses them; "
+      "allowFrom (WebService shop/web) is not enrolled in the mesh, so its calls carry no Istio identity and shop/api's Istio policy refuses them; "
       + 'enrol shop/web in the same mesh (mesh.enrol(...)), or remove the connection',
     ]);
   });
@@ -378,7 +379,7 @@ describe('callers outside the mesh (Istio)', () => {
     agent.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX));
     mesh.enrol(agent);
     expect(validationErrors(chart)).toEqual([
-      "shop/agent: allowFrom (ingress controller in ingress-nginx) calls without Istio's mutual TLS, and the workload declares no port to accept plaintext on; "
+      "allowFrom (ingress controller in ingress-nginx) calls without Istio's mutual TLS, and the workload declares no port to accept plaintext on; "
       + 'declare the port the caller reaches, or declare the caller meshed (NetworkPeer.ingressController(ns, labels, { meshed: true }))',
     ]);
   });
@@ -419,7 +420,7 @@ describe('callers outside the mesh (Linkerd)', () => {
     const { api } = pair(chart);
     mesh.enrol(api);
     expect(validationErrors(chart)).toEqual([
-      "shop/api: allowFrom (WebService shop/web) is not enrolled in the mesh, so its calls carry no Linkerd identity and shop/api's Linkerd policy refuses them; "
+      "allowFrom (WebService shop/web) is not enrolled in the mesh, so its calls carry no Linkerd identity and shop/api's Linkerd policy refuses them; "
       + 'enrol shop/web in the same mesh (mesh.enrol(...)), or remove the connection',
     ]);
   });
@@ -436,7 +437,7 @@ describe('callers outside the mesh (Linkerd)', () => {
     worker.allowTo(search);
     linkerd.enrol(search);
     expect(catalog.node.findAll().flatMap(c => c.node.validate())).toEqual([
-      "catalog/search: allowFrom (Worker orders/worker) is enrolled in istio, not linkerd, so its calls carry no Linkerd identity and catalog/search's Linkerd policy refuses them; "
+      "allowFrom (Worker orders/worker) is enrolled in istio, not linkerd, so its calls carry no Linkerd identity and catalog/search's Linkerd policy refuses them; "
       + 'enrol orders/worker in the same mesh (mesh.enrol(...)), or remove the connection',
     ]);
   });
