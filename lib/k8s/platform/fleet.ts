@@ -246,6 +246,22 @@ const ARGO = 'argoproj.io/v1alpha1';
 const PLATFORM = 'platform';
 const FLEET_RECORD = 'fleet.json';
 const FLEET_RECORD_FORMAT = 'shipshape-fleet/v1';
+/** Argo CD's hook annotations. */
+const ARGO_HOOK = 'argocd.argoproj.io/hook';
+const ARGO_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
+
+/**
+ * Makes a team's Job an Argo CD Sync hook that replaces its previous run (`BeforeHookCreation`): as a plain resource
+ * of an Application with self-heal, the Job would be created again each time its `ttlSecondsAfterFinished` removes
+ * it, running again every day; as a hook it runs once per sync (a change of the team's folder, or a manual sync) and
+ * is not compared with the cluster between syncs. A Job that already names a hook is left as it is.
+ */
+function runJobOncePerSync(obj: ApiObject): void {
+  if (obj.kind !== 'Job' || obj.apiVersion !== 'batch/v1' || obj.metadata.toJson().annotations?.[ARGO_HOOK] !== undefined) return;
+  obj.metadata.addAnnotation(ARGO_HOOK, 'Sync');
+  obj.metadata.addAnnotation(ARGO_HOOK_DELETE_POLICY, 'BeforeHookCreation');
+}
+
 /** Kinds the platform folders hold at cluster scope. */
 const PLATFORM_CLUSTER_KINDS: ResourceKind[] = [
   { group: '', kind: 'Namespace' },
@@ -569,6 +585,7 @@ export class Fleet {
 
     for (const o of this.outputs) {
       for (const t of o.teams) {
+        for (const x of t.chart.node.findAll()) if (ApiObject.isApiObject(x)) runJobOncePerSync(x as ApiObject);
         const hasObjects = t.chart.node.findAll().some(x => ApiObject.isApiObject(x));
         if (!hasObjects && t.application.node.scope?.node.tryRemoveChild(t.application.node.id)) {
           delete this.applications[t.application.metadata.name!];

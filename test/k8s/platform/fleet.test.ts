@@ -5,7 +5,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
-import { HttpIngress, IngressTls, Replicas, Schedule, StatefulService, WebService } from '../../../lib/k8s';
+import { HttpIngress, IngressTls, Job, Replicas, Schedule, ScheduledJob, StatefulService, WebService } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
 import { expectError } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
@@ -372,6 +372,37 @@ describe('Fleet output folder', () => {
     expect(stderr).toContain(`shipshape: ${path.join(dir, 'prod-eu')} also holds shop/stray.yaml, which this app did not write`);
     expect(stderr).not.toContain('notes.txt');
     expect(fs.existsSync(path.join(dir, 'prod-eu', 'shop', 'stray.yaml'))).toBe(true);
+  });
+});
+
+describe('Fleet jobs', () => {
+  test('a team\'s Job is an Argo CD Sync hook replacing its last run (self-heal would re-create it each time its TTL removes it); a CronJob is not', () => {
+    class Migrations implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new Job(scope, 'migrate', { image: IMAGE, profile: target.profile });
+        new ScheduledJob(scope, 'nightly', { image: IMAGE, profile: target.profile, schedule: Schedule.cron('0 3 * * *') });
+      }
+    }
+    const { dir } = synthFleet({ teams: [{ name: 'shop', group: 'team-shop', workloads: new Migrations() }] });
+    const docs = readDocs(path.join(dir, 'staging-eu', 'shop')).map(d => d.doc);
+    const job = docs.find(d => d.kind === 'Job');
+    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
+    const cron = docs.find(d => d.kind === 'CronJob');
+    expect(cron.metadata.annotations?.['argocd.argoproj.io/hook']).toBeUndefined();
+  });
+
+  test('a Job that names its own hook keeps it', () => {
+    class PreSync implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        const job = new Job(scope, 'migrate', { image: IMAGE, profile: target.profile });
+        job.batchJob.metadata.addAnnotation('argocd.argoproj.io/hook', 'PreSync');
+      }
+    }
+    const { dir } = synthFleet({ teams: [{ name: 'shop', group: 'team-shop', workloads: new PreSync() }] });
+    const job = readDocs(path.join(dir, 'staging-eu', 'shop')).map(d => d.doc).find(d => d.kind === 'Job');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBeUndefined();
   });
 });
 
