@@ -139,8 +139,12 @@ export interface NetworkProps {
    */
   readonly flowLogRetentionDays?: number;
   /**
-   * The name prefix of the VPC resources (Name tags, log group).
-   * @default - the construct id in kebab case
+   * The name prefix of the VPC resources: the Name tags (the AWS Load Balancer Controller finds the VPC by its
+   * Name tag), the flow log group `/aws/vpc/<name>/flow-logs` and the IAM role `<name>-flow-logs`. IAM role names are
+   * unique per account and log group names per account and region, so two networks must not share a name there.
+   * 1 to 54 characters of letters, digits and `._-`.
+   * @default - the construct path in kebab case (`<stack>-<id>`, for example `production-network`): unique in the
+   * app, so the networks of two stacks never share a name
    */
   readonly name?: string;
   /**
@@ -210,7 +214,11 @@ export class Network extends Construct implements INetwork {
     const tags = renderCostTags(this, 'tags', props.tags);
     this.costTags = props.tags;
     this.environment = props.environment ?? EnvironmentProfile.PRODUCTION;
-    this.name = props.name ?? Names.kebab(id);
+    this.name = props.name ?? Names.kebab(this.node.path.replace(/\//g, '-'));
+    if (typeof this.name !== 'string' || !/^[A-Za-z0-9._-]{1,54}$/.test(this.name)) {
+      fail(this, 'name', this.name, `must be 1 to 54 characters of letters, digits and ._- (it names the IAM role <name>-flow-logs, at most 64 characters, and the log group /aws/vpc/<name>/flow-logs)${props.name === undefined ? '; the default is the construct path in kebab case' : ''}`,
+        'pass a shorter name, unique in the account and region');
+    }
     if (typeof props.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
       fail(this, 'region', props.region, 'must be an AWS region name such as eu-west-1', 'pass the region your provider uses');
     }
@@ -325,7 +333,7 @@ export class Network extends Construct implements INetwork {
       tags,
     });
     const flowRole = new IamRole(this, 'flow-log-role', {
-      name: `${this.name}-flow-logs`.slice(0, 64),
+      name: `${this.name}-flow-logs`,
       assumeRolePolicy: policyJson([{
         Effect: 'Allow',
         Principal: { Service: 'vpc-flow-logs.amazonaws.com' },

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { ensureUniqueNameCheck } from './private/registry';
 import { PolicyEngine } from '../policy/engine';
 import { covers } from '../policy/internal';
 import { Policy } from '../policy/policy';
@@ -70,6 +71,7 @@ export class TerraformPolicy {
   public static _ensure(scope: IConstruct): void {
     const stack = TerraformStack.of(scope);
     if (!ATTACHED.has(stack)) TerraformPolicy.attach(stack);
+    ensureUniqueNameCheck(stack);
   }
 
   private static run(stack: TerraformStack): string[] {

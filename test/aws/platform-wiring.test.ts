@@ -138,7 +138,7 @@ describe('EksCluster.addLoadBalancerController', () => {
       values: {
         'clusterName': 'prod',
         'region': 'eu-west-1',
-        'vpcTags.Name': 'net',
+        'vpcTags.Name': 'test-net',
         'serviceAccount.create': 'true',
         'serviceAccount.name': 'aws-load-balancer-controller',
         'replicaCount': '2',
@@ -266,7 +266,7 @@ describe('EksCluster.grantTeamAccess', () => {
     const stack = newStack();
     cluster(stack).grantTeamAccess(entry());
     const json = synth(stack);
-    const e = resourceAt(json, 'aws_eks_access_entry', 'prod_team-0');
+    const e = resourceAt(json, 'aws_eks_access_entry', 'prod_access-123456789012-role-payments-developers');
     expect(e).toMatchObject({ principal_arn: 'arn:aws:iam::123456789012:role/payments-developers', type: 'STANDARD', kubernetes_groups: ['team:payments'] });
     expect(resources(json, 'aws_eks_access_policy_association')).toHaveLength(0);
   });
@@ -274,7 +274,7 @@ describe('EksCluster.grantTeamAccess', () => {
   test('with an access policy: one association scoped to the team\'s namespaces', () => {
     const stack = newStack();
     cluster(stack).grantTeamAccess(entry({ accessPolicy: 'AmazonEKSViewPolicy', namespaces: ['payments', 'payments-batch'] }));
-    const assoc = resourceAt(synth(stack), 'aws_eks_access_policy_association', 'prod_team-0-policy');
+    const assoc = resourceAt(synth(stack), 'aws_eks_access_policy_association', 'prod_access-123456789012-role-payments-developers-view');
     expect(assoc.policy_arn).toMatch(/:eks::aws:cluster-access-policy\/AmazonEKSViewPolicy$/);
     expect(assoc.access_scope).toEqual({ type: 'namespace', namespaces: ['payments', 'payments-batch'] });
     expect(assoc.principal_arn).toBe('arn:aws:iam::123456789012:role/payments-developers');

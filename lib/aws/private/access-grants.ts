@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { Construct } from 'constructs';
@@ -8,10 +9,37 @@ import { Names } from '../../core/names';
 import { AccessGrantOptions, AccessPolicy } from '../access-policy';
 
 const PRINCIPAL = /^(arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+|\$\{.+\})$/;
+const PLAIN_PRINCIPAL = /^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/(.+)$/;
+
+/**
+ * The stable part of the construct ids of a principal's access entry and policy associations: derived from the
+ * principal ARN (`<account>-<role|user>-<path and name>`), so adding, removing or reordering grants never moves
+ * another principal's Terraform address (EKS cannot change an entry's principal in place: it would replace it).
+ * Characters a construct id / Terraform name cannot carry become `-`; when that loses information (`.`, `@`, `+`, a
+ * path `/` ...) a short hash of the ARN keeps two principals apart. Undefined for a token ARN (not known at synth).
+ */
+function principalKey(principalArn: string): string | undefined {
+  const m = PLAIN_PRINCIPAL.exec(principalArn);
+  if (!m) return undefined;
+  const name = m[3].replace(/[^A-Za-z0-9_-]/g, '-');
+  const hash = name === m[3] ? '' : `-${createHash('sha256').update(principalArn).digest('hex').slice(0, 8)}`;
+  return `${m[1]}-${m[2]}-${name}${hash}`;
+}
+
+/** `AmazonEKSClusterAdminPolicy` -> `cluster-admin` (the policy part of an association's construct id). */
+function policyKey(policy: AccessPolicy): string {
+  return Names.kebab(policy.policyName.replace(/^AmazonEKS/, '').replace(/Policy$/, ''));
+}
 
 /**
  * The access entries and policy associations of one cluster: one entry per principal, one association
  * per principal and policy.
+ *
+ * Construct ids are keyed by principal, not by position: the entry of `arn:aws:iam::123456789012:role/ops` is
+ * `access-123456789012-role-ops`, its associations `access-123456789012-role-ops-<policy>` (`-cluster-admin`,
+ * `-view`, ...). A principal given as a token (known only after apply) falls back to `team-<team>` for team
+ * entries and to a counter per call (`admin-<n>`, `access-<n>`) otherwise, associations `<that id>-policy`
+ * (the ids of the earlier scheme: a token principal's address still follows the order of the calls).
  * @internal
  */
 export class AccessGrants {
@@ -20,7 +48,6 @@ export class AccessGrants {
   private admins = 0;
   private adminIds = 0;
   private grantIds = 0;
-  private teamIds = 0;
 
   constructor(private readonly scope: Construct, private readonly clusterNameRef: string, private readonly tags: { [key: string]: string }) {}
 
@@ -29,13 +56,13 @@ export class AccessGrants {
     return this.admins;
   }
 
-  /** `grantClusterAdmin`: keeps the construct ids `admin-<n>` / `admin-<n>-policy`. */
+  /** `grantClusterAdmin`: construct ids keyed by principal (a token principal: `admin-<n>` / `admin-<n>-policy`). */
   public grantClusterAdmin(principalArn: string): void {
     this.checkPrincipal('admins', principalArn);
-    this.grant(`admin-${this.adminIds++}`, principalArn, AccessPolicy.CLUSTER_ADMIN, undefined);
+    this.grant(this.idFor(principalArn, () => `admin-${this.adminIds++}`), principalArn, AccessPolicy.CLUSTER_ADMIN, undefined);
   }
 
-  /** `grantAccess`: construct ids `access-<n>` / `access-<n>-policy`. */
+  /** `grantAccess`: construct ids keyed by principal (a token principal: `access-<n>` / `access-<n>-policy`). */
   public grantAccess(principalArn: string, options: AccessGrantOptions): void {
     this.checkPrincipal('principalArn', principalArn);
     const policy = options?.policy;
@@ -55,13 +82,13 @@ export class AccessGrants {
           'use AccessPolicy.ADMIN for a namespace administrator');
       }
     }
-    this.grant(`access-${this.grantIds++}`, principalArn, policy, namespaces);
+    this.grant(this.idFor(principalArn, () => `access-${this.grantIds++}`), principalArn, policy, namespaces);
   }
 
   /**
-   * `grantTeamAccess`: an access entry mapping the principal into the team's Kubernetes groups (construct id
-   * `team-<n>`) and, when the entry names an access policy, an association scoped to the team's namespaces
-   * (`team-<n>-policy`).
+   * `grantTeamAccess`: an access entry mapping the principal into the team's Kubernetes groups and, when the entry
+   * names an access policy, an association scoped to the team's namespaces (construct ids keyed by principal; a
+   * token principal: `team-<team>` / `team-<team>-policy`).
    */
   public grantTeam(clusterName: string, entry: TeamAccessProfile): void {
     if (!entry || typeof entry !== 'object') fail(this.scope, 'entry', entry, 'must be a TeamAccessProfile', 'pass TeamNamespace.accessEntry or one of Fleet.accessEntries');
@@ -93,7 +120,7 @@ export class AccessGrants {
         fail(this.scope, 'entry.namespaces', entry.namespaces, `must list the team's namespaces: ${policy} is granted in them only`, 'take the entry from TeamNamespace.accessEntry');
       }
     }
-    const id = `team-${this.teamIds++}`;
+    const id = this.idFor(entry.principalArn, () => `team-${Names.kebab(String(entry.team ?? '')) || 'team'}`);
     const existing = this.entries.get(entry.principalArn);
     if (existing) {
       existing.kubernetesGroups = [...new Set([...(existing.kubernetesGroupsInput ?? []), ...groups])].sort();
@@ -107,6 +134,15 @@ export class AccessGrants {
       }));
     }
     if (policy !== undefined) this.grant(id, entry.principalArn, AccessPolicy.of(policy), namespaces);
+  }
+
+  /**
+   * The construct id of a grant: `access-<principal key>` for a plain ARN; for a token ARN the fallback
+   * (a counter per call, as before principal keys, or `team-<team>`).
+   */
+  private idFor(principalArn: string, fallback: () => string): string {
+    const key = principalKey(principalArn);
+    return key !== undefined ? `access-${key}` : fallback();
   }
 
   private checkPrincipal(prop: string, principalArn: string): void {
@@ -132,7 +168,9 @@ export class AccessGrants {
       });
       this.entries.set(principalArn, entry);
     }
-    const association = new EksAccessPolicyAssociation(this.scope, `${id}-policy`, {
+    // keyed ids: one association per principal and policy; token fallbacks: one id per call
+    const associationId = principalKey(principalArn) !== undefined ? `${id}-${policyKey(policy)}` : `${id}-policy`;
+    const association = new EksAccessPolicyAssociation(this.scope, associationId, {
       clusterName: this.clusterNameRef,
       principalArn,
       policyArn: `arn:${AwsContext.of(this.scope).partition}:eks::aws:cluster-access-policy/${policy.policyName}`,

@@ -15,6 +15,11 @@ export class AwsContext extends Construct {
     return existing ?? new AwsContext(stack, AwsContext.ID);
   }
 
+  /** The context of `stack` if one was made (does not make one). */
+  public static find(stack: TerraformStack): AwsContext | undefined {
+    return stack.node.tryFindChild(AwsContext.ID) as AwsContext | undefined;
+  }
+
   private static readonly ID = 'shipshape-aws-context';
 
   public readonly accountId: string;
@@ -27,6 +32,11 @@ export class AwsContext extends Construct {
     this.caller = new DataAwsCallerIdentity(this, 'caller');
     this.accountId = this.caller.accountId;
     this.partition = new DataAwsPartition(this, 'partition').partition;
+  }
+
+  /** The account the stack's constructs expect (`expectAccount`), if one does. */
+  public get expectedAccount(): string | undefined {
+    return this.expected?.account;
   }
 
   /**

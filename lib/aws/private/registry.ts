@@ -1,5 +1,7 @@
+import { TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { fail, pathOf } from '../../core/errors';
+import { AwsContext } from './aws-context';
+import { fail, formatValidationMessage, pathOf, show } from '../../core/errors';
 import type { KarpenterProfile } from '../../core/karpenter-profile';
 
 /**
@@ -152,4 +154,112 @@ export function claimSubnetDiscovery(network: IConstruct, owner: IConstruct, val
 /** Whether the cluster was built by shipshape in this app. @internal */
 export function isOwnedCluster(cluster: RegistryCluster & IConstruct): boolean {
   return recordOf(cluster, cluster.region, cluster.clusterName).owned === true;
+}
+
+/**
+ * AWS resource names that must be unique per account (IAM) or per account and region, by Terraform resource
+ * type: two resources of one name in the same account (and region) make the second `terraform apply` fail.
+ */
+const UNIQUE_NAMES: { [type: string]: { readonly what: string; readonly regional: boolean; readonly caseInsensitive?: boolean } } = {
+  aws_iam_role: { what: 'IAM role', regional: false, caseInsensitive: true },
+  aws_iam_instance_profile: { what: 'IAM instance profile', regional: false, caseInsensitive: true },
+  aws_iam_policy: { what: 'IAM policy', regional: false, caseInsensitive: true },
+  aws_cloudwatch_log_group: { what: 'CloudWatch log group', regional: true },
+  aws_eks_cluster: { what: 'EKS cluster', regional: true },
+  aws_kms_alias: { what: 'KMS alias', regional: true },
+  aws_sqs_queue: { what: 'SQS queue', regional: true },
+  aws_cloudwatch_event_rule: { what: 'EventBridge rule', regional: true },
+};
+
+interface NamedResource {
+  readonly type: string;
+  readonly key: string;
+  readonly name: string;
+  readonly path: string;
+  readonly stack: TerraformStack;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+const NAME_CHECKED = new WeakSet<TerraformStack>();
+
+/**
+ * Refuses, at synth, two resources of the app with the same account-wide (IAM role, instance profile, policy) or
+ * regional (log group, EKS cluster, KMS alias, SQS queue, EventBridge rule) name that may land in the same
+ * account (and region): in one stack or in two stacks of the app. Accounts are told apart by the clusters'
+ * `account` prop (or the provider's single `allowedAccountIds`); when either side's account is unknown the two
+ * may be the same and the names are refused. Runs as a validation of `stack` (once per stack); reports the
+ * collisions that involve a resource of `stack`, so the first stack written fails and nothing is written.
+ * @internal
+ */
+export function ensureUniqueNameCheck(stack: TerraformStack): void {
+  if (NAME_CHECKED.has(stack)) return;
+  NAME_CHECKED.add(stack);
+  stack.node.addValidation({ validate: () => nameCollisions(stack) });
+}
+
+function plain(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && !Token.isUnresolved(value) ? value : undefined;
+}
+
+/** The named resources of every stack of the app, with the account and region they deploy to (when plain). */
+function namedResources(root: IConstruct): NamedResource[] {
+  const out: NamedResource[] = [];
+  const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  for (const stack of stacks) {
+    const elements = stack.node.findAll().filter((c) => TerraformStack.of(c) === stack);
+    const defaultProvider = elements.find((c): c is TerraformProvider =>
+      TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === 'aws' && (c as any).alias === undefined);
+    const expected = AwsContext.find(stack)?.expectedAccount;
+    for (const c of elements) {
+      if (!TerraformResource.isTerraformResource(c)) continue;
+      const rule = UNIQUE_NAMES[c.terraformResourceType];
+      if (!rule) continue;
+      const name = plain((c as any).nameInput);
+      if (name === undefined) continue;
+      const provider: any = c.provider ?? defaultProvider;
+      const allowed = provider?.allowedAccountIds;
+      const account = Array.isArray(allowed) && allowed.length === 1 && plain(allowed[0]) ? allowed[0]
+        : (provider === defaultProvider ? expected : undefined);
+      const bus = c.terraformResourceType === 'aws_cloudwatch_event_rule' ? `${plain((c as any).eventBusNameInput) ?? 'default'}|` : '';
+      out.push({
+        type: c.terraformResourceType,
+        key: bus + (rule.caseInsensitive ? name.toLowerCase() : name),
+        name,
+        path: c.node.path,
+        stack,
+        account,
+        region: plain(provider?.region),
+      });
+    }
+  }
+  return out;
+}
+
+const mayBeSame = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
+
+function nameCollisions(stack: TerraformStack): string[] {
+  const all = namedResources(stack.node.root);
+  const problems: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const [a, b] = [all[i], all[j]];
+      if (a.type !== b.type || a.key !== b.key || (a.stack !== stack && b.stack !== stack)) continue;
+      const rule = UNIQUE_NAMES[a.type];
+      if (!mayBeSame(a.account, b.account) || (rule.regional && !mayBeSame(a.region, b.region))) continue;
+      const [mine, other] = a.stack === stack ? [a, b] : [b, a];
+      const where = rule.regional ? `account and region${mine.region ?? other.region ? ` (${mine.region ?? other.region})` : ''}` : 'account';
+      const accounts = mine.account !== undefined && other.account !== undefined ? `both in account ${mine.account}`
+        : 'the account of at least one of them is not known at synth, so they may share one';
+      problems.push(formatValidationMessage({
+        path: mine.path,
+        prop: 'name',
+        value: show(mine.name),
+        allowed: `is also the name of ${rule.what} ${other.path} (${rule.what} names are unique per ${where}; ${accounts}), so the second terraform apply would fail`,
+        fix: 'give one of the two another name (for a shipshape construct: its name or clusterName prop); '
+          + 'if the two stacks deploy to different accounts, pass each EksCluster its account (or give each AwsProvider allowedAccountIds)',
+      }));
+    }
+  }
+  return problems;
 }

@@ -67,7 +67,7 @@ run "plan" {
     error_message = "the identity is associated in the existing cluster"
   }
   assert {
-    condition     = aws_eks_access_policy_association.analytics_access-0-policy_D3679D47.access_scope[0].namespaces == toset(["reports", "spark"])
+    condition     = aws_eks_access_policy_association.analytics_access-123456789012-role-data-engineers-edit_8FE6AA02.access_scope[0].namespaces == toset(["reports", "spark"])
     error_message = "the data engineers edit two namespaces"
   }
 }

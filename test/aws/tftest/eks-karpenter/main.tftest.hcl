@@ -76,7 +76,7 @@ run "plan" {
     error_message = "node auto-repair on, a third of the nodes replaced at once"
   }
   assert {
-    condition     = aws_eks_access_policy_association.shop-prod_access-0-policy_D97F32F5.access_scope[0].type == "namespace" && aws_eks_access_policy_association.shop-prod_access-0-policy_D97F32F5.access_scope[0].namespaces == toset(["shop"]) && endswith(aws_eks_access_policy_association.shop-prod_access-0-policy_D97F32F5.policy_arn, "/AmazonEKSEditPolicy")
+    condition     = aws_eks_access_policy_association.shop-prod_access-123456789012-role-shop-developers-edit_C35F247A.access_scope[0].type == "namespace" && aws_eks_access_policy_association.shop-prod_access-123456789012-role-shop-developers-edit_C35F247A.access_scope[0].namespaces == toset(["shop"]) && endswith(aws_eks_access_policy_association.shop-prod_access-123456789012-role-shop-developers-edit_C35F247A.policy_arn, "/AmazonEKSEditPolicy")
     error_message = "the shop developers edit the shop namespace only"
   }
   assert {

@@ -1,0 +1,138 @@
+// Account-wide (IAM) and regional (log group, EKS cluster ...) names: unique per stack by construction, and two
+// resources of one such name in a cdktf App refused at synth when they may land in the same account (and region).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { errorOf, resourceAt, synth, TAGS } from './util';
+import * as aws from '../../lib/aws';
+
+interface ClusterStackProps {
+  readonly clusterName: string;
+  readonly networkName?: string;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** The documented two-cluster app: one stack per cluster, each with `new aws.Network(this, 'network', ...)`. */
+function clusterStack(app: App, id: string, props: ClusterStackProps): { stack: TerraformStack; cluster: aws.EksCluster } {
+  const region = props.region ?? 'eu-west-1';
+  const stack = new TerraformStack(app, id);
+  new AwsProvider(stack, 'aws', { region });
+  const network = new aws.Network(stack, 'network', { region, tags: TAGS, name: props.networkName });
+  const cluster = new aws.EksCluster(stack, props.clusterName, {
+    network, version: aws.KubernetesVersion.V1_33, account: props.account, admins: ['arn:aws:iam::123456789012:role/platform-admin'],
+  });
+  return { stack, cluster };
+}
+
+/** Runs `app.synth()` in a temporary folder; returns the error message, or undefined when it succeeds. */
+function appSynthError(app: App): string | undefined {
+  try {
+    app.synth();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
+}
+
+const tmpApp = () => new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-unique-names-')) });
+
+describe('two clusters in one app (two stacks, one account and region)', () => {
+  test('the networks get their own flow log role, log group and VPC Name tag; the controllers look up their own VPC', () => {
+    const app = Testing.app();
+    const staging = clusterStack(app, 'staging', { clusterName: 'acme-staging' });
+    const prod = clusterStack(app, 'production', { clusterName: 'acme-prod' });
+    const [s, p] = [synth(staging.stack), synth(prod.stack)];
+    expect(resourceAt(s, 'aws_iam_role', 'network_flow-log-role').name).toBe('staging-network-flow-logs');
+    expect(resourceAt(p, 'aws_iam_role', 'network_flow-log-role').name).toBe('production-network-flow-logs');
+    expect(resourceAt(s, 'aws_cloudwatch_log_group', 'network_flow-log-group').name).toBe('/aws/vpc/staging-network/flow-logs');
+    expect(resourceAt(p, 'aws_cloudwatch_log_group', 'network_flow-log-group').name).toBe('/aws/vpc/production-network/flow-logs');
+    expect(resourceAt(s, 'aws_vpc', 'network_vpc').tags.Name).toBe('staging-network');
+    expect(resourceAt(p, 'aws_vpc', 'network_vpc').tags.Name).toBe('production-network');
+    expect(staging.cluster.addLoadBalancerController().release.values['vpcTags.Name']).toBe('staging-network');
+    expect(prod.cluster.addLoadBalancerController().release.values['vpcTags.Name']).toBe('production-network');
+  });
+
+  test('the whole app synthesizes', () => {
+    const app = tmpApp();
+    clusterStack(app, 'staging', { clusterName: 'acme-staging' });
+    clusterStack(app, 'production', { clusterName: 'acme-prod' });
+    expect(appSynthError(app)).toBeUndefined();
+  });
+
+  test('refused at synth: the same network name in both stacks (flow log role and log group collide)', () => {
+    const app = tmpApp();
+    clusterStack(app, 'staging', { clusterName: 'acme-staging', networkName: 'shared', account: '123456789012' });
+    clusterStack(app, 'production', { clusterName: 'acme-prod', networkName: 'shared', account: '123456789012' });
+    const message = appSynthError(app);
+    expect(message).toContain('staging/network/flow-log-role: name ("shared-flow-logs") is also the name of IAM role production/network/flow-log-role '
+      + '(IAM role names are unique per account; both in account 123456789012), so the second terraform apply would fail; '
+      + 'give one of the two another name (for a shipshape construct: its name or clusterName prop); '
+      + 'if the two stacks deploy to different accounts, pass each EksCluster its account (or give each AwsProvider allowedAccountIds)');
+    expect(message).toContain('staging/network/flow-log-group: name ("/aws/vpc/shared/flow-logs") is also the name of CloudWatch log group production/network/flow-log-group '
+      + '(CloudWatch log group names are unique per account and region (eu-west-1); both in account 123456789012)');
+    // nothing was written for either stack
+    expect(fs.existsSync(path.join(app.outdir, 'stacks', 'staging', 'cdk.tf.json'))).toBe(false);
+  });
+
+  test('refused at synth: one network name in two stacks whose account is not known at synth (they may share one)', () => {
+    const app = tmpApp();
+    clusterStack(app, 'a', { clusterName: 'shop-a', networkName: 'shared' });
+    clusterStack(app, 'b', { clusterName: 'shop-b', networkName: 'shared' });
+    expect(appSynthError(app)).toContain('a/network/flow-log-role: name ("shared-flow-logs") is also the name of IAM role b/network/flow-log-role (IAM role names are unique per account; '
+      + 'the account of at least one of them is not known at synth, so they may share one), so the second terraform apply would fail');
+  });
+
+  test('IAM role names collide across regions; regional names do not', () => {
+    const app = tmpApp();
+    clusterStack(app, 'eu', { clusterName: 'main', account: '123456789012', region: 'eu-west-1' });
+    clusterStack(app, 'us', { clusterName: 'main', account: '123456789012', region: 'us-east-1' });
+    const message = appSynthError(app)!;
+    expect(message).toContain('eu/main/role: name ("main-cluster") is also the name of IAM role us/main/role');
+    expect(message).not.toContain('EKS cluster');
+    expect(message).not.toContain('CloudWatch log group');
+  });
+
+  test('the same names in two accounts are fine', () => {
+    const app = tmpApp();
+    clusterStack(app, 'staging', { clusterName: 'acme-staging', networkName: 'shared', account: '111111111111' });
+    clusterStack(app, 'production', { clusterName: 'acme-prod', networkName: 'shared', account: '222222222222' });
+    expect(appSynthError(app)).toBeUndefined();
+  });
+
+  test('IAM role names are compared without case (as IAM does); two roles of one name in one stack are refused too', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'one');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1', allowedAccountIds: ['123456789012'] });
+    new aws.Network(stack, 'network', { region: 'eu-west-1', tags: TAGS });
+    new IamRole(stack, 'mine', { name: 'ONE-NETWORK-flow-logs', assumeRolePolicy: '{}' });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      'one/network/flow-log-role: name ("one-network-flow-logs") is also the name of IAM role one/mine (IAM role names are unique per account; both in account 123456789012)');
+  });
+});
+
+describe('Network name', () => {
+  test('default: the construct path in kebab case', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'Shop');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    expect(new aws.Network(stack, 'CoreNetwork', { region: 'eu-west-1', tags: TAGS }).name).toBe('shop-core-network');
+  });
+
+  test('refused: a name the flow log role cannot carry (too long, or a character IAM or CloudWatch Logs refuse)', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'x');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    expect(errorOf(() => new aws.Network(stack, 'a', { region: 'eu-west-1', tags: TAGS, name: 'n'.repeat(55) }))).toBe(
+      `x/a: name ("${'n'.repeat(55)}") must be 1 to 54 characters of letters, digits and ._- (it names the IAM role <name>-flow-logs, at most 64 characters, `
+      + 'and the log group /aws/vpc/<name>/flow-logs); pass a shorter name, unique in the account and region');
+    expect(errorOf(() => new aws.Network(stack, 'b', { region: 'eu-west-1', tags: TAGS, name: 'my vpc' }))).toMatch(/^x\/b: name \("my vpc"\) must be 1 to 54 characters/);
+    expect(errorOf(() => new aws.Network(stack, 'c'.repeat(60), { region: 'eu-west-1', tags: TAGS }))).toMatch(
+      /must be 1 to 54 characters .*; the default is the construct path in kebab case; pass a shorter name/);
+  });
+});
