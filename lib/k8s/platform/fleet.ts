@@ -327,6 +327,8 @@ export class Fleet {
 
   private readonly outputs: ClusterOutput[] = [];
   private readonly gitOpsFolder: string;
+  /** Printed at synth when the output folder cannot be checked against gitOps.path and looks different. */
+  private readonly outdirNote?: string;
   private readonly where: string;
 
   constructor(props: FleetProps) {
@@ -352,6 +354,11 @@ export class Fleet {
         inRepo.path
           ? `set gitOps.path to '${inRepo.path}', or the fleet's outdir to the folder gitOps.path names`
           : 'set the fleet\'s outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)');
+    }
+    if (inRepo === undefined && props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined && path.resolve(this.outdir) !== path.resolve(gitPath)) {
+      // no checkout of repoUrl to compare with (a new repository, no remote yet): say what the Applications expect
+      this.outdirNote = `shipshape note: ${this.where}: the fleet writes to $CDK8S_OUTDIR (${this.outdir}), but its Applications read ${gitPath} of ${git.repoUrl}; `
+        + `commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to ${gitPath}), or set gitOps.path to the folder's path in the repository\n`;
     }
     const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
     this.gitOpsFolder = Names.dnsLabel(at(this.where), 'gitOps.folder', git.folder ?? 'argocd');
@@ -603,6 +610,7 @@ export class Fleet {
     }
     this.gitOpsApp.synth();
     this.removeDroppedClusters();
+    if (this.outdirNote) process.stderr.write(this.outdirNote);
   }
 
   /** Objects of a team's chart must be in the team's namespace, or cluster-scoped kinds the team is allowed. */

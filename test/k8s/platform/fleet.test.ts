@@ -295,6 +295,31 @@ describe('Fleet', () => {
     }
   });
 
+  test('$CDK8S_OUTDIR elsewhere than gitOps.path, with no checkout of repoUrl to compare with: synth says where the Applications read', () => {
+    const before = process.env.CDK8S_OUTDIR;
+    const dir = outdir();
+    process.env.CDK8S_OUTDIR = dir;
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { stderr += String(x); return true; });
+    try {
+      new Fleet({ ...fleetProps(''), outdir: undefined }).synth();
+    } finally {
+      spy.mockRestore();
+      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+    }
+    expect(stderr).toContain(`shipshape note: fleet/acme: the fleet writes to $CDK8S_OUTDIR (${dir}), but its Applications read dist/fleet of https://github.com/acme/platform.git; `
+      + 'commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to dist/fleet), or set gitOps.path');
+    // an explicit outdir is the user's choice: no note
+    let quiet = '';
+    const spy2 = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { quiet += String(x); return true; });
+    try {
+      new Fleet(fleetProps(outdir())).synth();
+    } finally {
+      spy2.mockRestore();
+    }
+    expect(quiet).not.toContain('Applications read');
+  });
+
   test('without outdir or $CDK8S_OUTDIR, the fleet writes where Argo CD looks: gitOps.path', () => {
     const before = process.env.CDK8S_OUTDIR;
     delete process.env.CDK8S_OUTDIR;
