@@ -13,6 +13,7 @@ import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
 import { allowDnsSpec, defaultDenySpec } from '../networking/namespace-isolation';
+import { Workload } from '../workloads/workload';
 
 /**
  * The most a team namespace may hold at once (a `ResourceQuota`). Workloads placed in the namespace are checked
@@ -396,13 +397,20 @@ export class TeamNamespace extends Construct {
   /** What the app's objects in this namespace ask beyond the quota and limits (checked at synth). */
   private fitProblems(): string[] {
     const objects: Array<{ manifest: any; path: string }> = [];
+    const problems: string[] = [];
     for (const c of this.node.root.node.findAll()) {
+      if (Workload.isWorkload(c) && (c as Workload).namespace === this.namespace && (c as Workload)._cpuLimitNone()) {
+        // the quota caps limits.cpu, so the LimitRange gives every container without a CPU limit the default one
+        problems.push(`${c.node.path}: resources.cpuLimit ("none") cannot hold in namespace ${this.namespace}: its ResourceQuota caps limits.cpu, `
+          + `so its LimitRange gives each container without a CPU limit the default (${this.resolvedLimits.defaultCpuLimit}), which may throttle it; `
+          + `set the CPU limit the workload needs (it counts against quota.limitsCpu), or raise limits.defaultCpuLimit of ${this.node.path}`);
+      }
       if (!ApiObject.isApiObject(c) || c.node.scopes.includes(this)) continue;
       const obj = c as ApiObject;
       if (obj.metadata.namespace !== this.namespace) continue;
       objects.push({ manifest: obj.toJson(), path: obj.node.path });
     }
-    return quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects);
+    return [...problems, ...quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects)];
   }
 
   private resolveQuota(q: TeamQuota): ResolvedQuota {

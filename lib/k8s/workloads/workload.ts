@@ -765,6 +765,14 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * True when the workload asked for no CPU limit (`resources.cpuLimit: 'none'`).
+   * @internal
+   */
+  public _cpuLimitNone(): boolean {
+    return this._props.resources?.cpuLimit === 'none';
+  }
+
+  /**
    * The workload kind when its pod runs to completion (Job, ScheduledJob), else undefined.
    * @internal
    */

@@ -238,6 +238,13 @@ describe('workloads must fit the team namespace', () => {
     expect(errorOf(() => objects(app))).toContain('resources.requests.cpu (750m) of container "app" of Deployment shop/api is above the container\'s cpu limit (500m, the namespace default)');
   });
 
+  test('cpuLimit: none is refused in a team namespace: the quota caps limits.cpu, so the LimitRange default would apply', () => {
+    const { app, chart } = setup({ quota: { requestsCpu: '100', limitsCpu: '100' } });
+    new WebService(chart, 'api', { image: IMAGE, resources: { cpu: '250m', cpuLimit: 'none' } });
+    expect(errorOf(() => objects(app))).toContain('shop/api: resources.cpuLimit ("none") cannot hold in namespace shop: its ResourceQuota caps limits.cpu, '
+      + 'so its LimitRange gives each container without a CPU limit the default (1), which may throttle it; set the CPU limit the workload needs (it counts against quota.limitsCpu), or raise limits.defaultCpuLimit of platform/shop');
+  });
+
   test('volume claims of a StatefulService count against claims and storage', () => {
     const { app, chart } = setup({ quota: { requestsStorage: '50Gi' } });
     new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 3, volumes: [{ name: 'data', size: '20Gi', mountPath: '/data' }] });
