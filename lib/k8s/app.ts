@@ -101,6 +101,11 @@ export class App extends Cdk8sApp {
   public readonly cluster?: ClusterProfile;
   private readonly clusterResources: boolean;
   private readonly outputFiles: IOutputFile[] = [];
+  /**
+   * What the policy summary on stderr names this app (a fleet's cluster), when several apps print one.
+   * @internal
+   */
+  public _policyLabel?: string;
 
   constructor(props: AppProps = {}) {
     super(props);
@@ -213,7 +218,7 @@ export class App extends Cdk8sApp {
         return rel === undefined ? undefined : path.join(this.outdir, rel);
       }, path.join(this.outdir, files.files.first ?? ''));
       if (this.policy) {
-        report = _checkPolicy(this, objects);
+        report = _checkPolicy(this, objects, this._policyLabel);
         if (report.hasErrors) {
           const written = _writePolicyReports(this, located(report), stateDir, true);
           const where = written.length ? `; reports of this failed run: ${written.map(f => path.relative(process.cwd(), f) || f).join(', ')}` : '';
@@ -252,7 +257,7 @@ export class App extends Cdk8sApp {
     const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
     if (this.policy) {
-      const report = _checkPolicy(this, objects);
+      const report = _checkPolicy(this, objects, this._policyLabel);
       if (report.hasErrors) throw new Error(report.summary(true));
       _carrySuppressions(this, report, objects);
     }

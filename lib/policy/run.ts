@@ -33,13 +33,13 @@ export function _runPolicy(app: IConstruct, objects: SynthesizedObject[], outdir
 
 /**
  * Runs the packs configured for `app` over `objects` and returns the report; prints the summary on stderr
- * when there is a finding. Nothing is written and nothing is thrown.
+ * when there is a finding (headed `shipshape policy (<label>):` with a label). Nothing is written and nothing is thrown.
  * @internal
  */
-export function _checkPolicy(app: IConstruct, objects: SynthesizedObject[]): PolicyReport {
+export function _checkPolicy(app: IConstruct, objects: SynthesizedObject[], label?: string): PolicyReport {
   const report = checkObjects(app, objects, Policy._packsFor(app));
   const printed = report._consoleSummary();
-  if (printed !== '') process.stderr.write(printed);
+  if (printed !== '') process.stderr.write(label === undefined ? printed : printed.replace(/^shipshape policy:/, `shipshape policy (${label}):`));
   return report;
 }
 

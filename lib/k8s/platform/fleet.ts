@@ -478,6 +478,7 @@ export class Fleet {
         team.workloads.define(chart, FleetTarget._of({ clusterName: c.name, cluster: profile, environment: env, team: team.name, namespace: tn.namespace, domain }));
         out.teams.push({ team, namespace: tn, chart, application: appObj });
       }
+      app._policyLabel = `cluster ${c.name}`;
       if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
 
       const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };

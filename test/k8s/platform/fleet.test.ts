@@ -400,6 +400,26 @@ describe('Fleet output folder', () => {
   });
 });
 
+describe('Fleet policy summary', () => {
+  test('each cluster\'s summary on stderr names its cluster (the construct paths are the same in every cluster)', () => {
+    class Floating implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new WebService(scope, 'api', { image: 'ghcr.io/acme/api:16.4', profile: target.profile });
+      }
+    }
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { stderr += String(x); return true; });
+    try {
+      new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Floating() }] })).synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toMatch(/^shipshape policy \(cluster staging-eu\): 0 errors, 1 warning/m);
+    expect(stderr).toMatch(/^shipshape policy \(cluster prod-eu\): 0 errors, 1 warning/m);
+    expect(stderr).not.toMatch(/^shipshape policy: /m);
+  });
+});
+
 describe('Fleet jobs', () => {
   test('a team\'s Job is an Argo CD Sync hook replacing its last run (self-heal would re-create it each time its TTL removes it); a CronJob is not', () => {
     class Migrations implements IFleetWorkloads {
