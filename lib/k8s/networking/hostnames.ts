@@ -34,7 +34,7 @@ export class TrafficChecks {
     }
     if (backend.namespace !== namespace) {
       fail(scope, `${prop}.backend`, backend.node.path, `is in namespace "${backend.namespace}", not "${namespace}": routes reach Services of their own namespace only`,
-        `create the route in namespace "${backend.namespace}"`);
+        `create the route in namespace "${backend.namespace}", or the backend in namespace "${namespace}" (check both namespaces for a typo)`);
     }
     const ports = TrafficChecks.servicePorts(backend);
     const p = port ?? backend.servicePort;

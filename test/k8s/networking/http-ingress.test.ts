@@ -195,7 +195,8 @@ describe('HttpIngress errors', () => {
     const chart = testChart();
     const api = new WebService(chart, 'api', { image: IMAGE, namespace: 'billing' });
     expectError(() => new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: 'a.example.com', paths: [{ backend: api }] }] }),
-      /backend \("shop\/api"\) is in namespace "billing", not "shop"/);
+      'shop/web: rules[0].paths[0].backend ("shop/api") is in namespace "billing", not "shop": routes reach Services of their own namespace only; '
+      + 'create the route in namespace "billing", or the backend in namespace "shop" (check both namespaces for a typo)');
   });
 
   test('a path without a leading slash', () => {
