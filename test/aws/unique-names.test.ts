@@ -58,6 +58,17 @@ describe('two clusters in one app (two stacks, one account and region)', () => {
     expect(prod.cluster.addLoadBalancerController().release.values['vpcTags.Name']).toBe('production-network');
   });
 
+  test('one cluster name in two accounts (staging and production accounts) is two clusters: each gets its own identities and pools', () => {
+    const app = tmpApp();
+    clusterStack(app, 'staging', { clusterName: 'main', account: '111111111111' });
+    clusterStack(app, 'production', { clusterName: 'main', account: '222222222222' });
+    expect(appSynthError(app)).toBeUndefined();
+    // in one account, the second cluster of that name is still refused
+    const same = tmpApp();
+    clusterStack(same, 'staging', { clusterName: 'main', account: '111111111111' });
+    expect(() => clusterStack(same, 'production', { clusterName: 'main', account: '111111111111' })).toThrow(/already/);
+  });
+
   test('the whole app synthesizes', () => {
     const app = tmpApp();
     clusterStack(app, 'staging', { clusterName: 'acme-staging' });

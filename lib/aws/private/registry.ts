@@ -14,6 +14,8 @@ import type { KarpenterProfile } from '../../core/karpenter-profile';
  * @internal
  */
 interface ClusterRecord {
+  /** The cluster's AWS account, once one of the constructs naming the cluster says it. */
+  account?: string;
   readonly pools: Map<string, string>;
   readonly serviceAccounts: Map<string, string>;
   owned?: boolean;
@@ -21,20 +23,32 @@ interface ClusterRecord {
   karpenter?: { path: string; profile: () => KarpenterProfile };
 }
 
-const RECORDS = new WeakMap<IConstruct, Map<string, ClusterRecord>>();
+const RECORDS = new WeakMap<IConstruct, Map<string, ClusterRecord[]>>();
 
-function recordOf(owner: IConstruct, region: string, clusterName: string): ClusterRecord {
+/**
+ * The record of a cluster: by region and name, and by account where known (clusters of one name in two accounts,
+ * staging and production, are two clusters; a construct that does not know the account shares the record).
+ */
+function recordOf(owner: IConstruct, cluster: RegistryCluster): ClusterRecord {
   const root = owner.node.root;
   let byCluster = RECORDS.get(root);
   if (!byCluster) {
     byCluster = new Map();
     RECORDS.set(root, byCluster);
   }
-  const key = `${region}/${clusterName}`;
-  let record = byCluster.get(key);
+  const key = `${cluster.region}/${cluster.clusterName}`;
+  const account = typeof cluster.account === 'string' && !Token.isUnresolved(cluster.account) ? cluster.account : undefined;
+  let records = byCluster.get(key);
+  if (!records) {
+    records = [];
+    byCluster.set(key, records);
+  }
+  let record = records.find(r => r.account === undefined || account === undefined || r.account === account);
   if (!record) {
-    record = { pools: new Map(), serviceAccounts: new Map(), managedNodeGroups: 0 };
-    byCluster.set(key, record);
+    record = { account, pools: new Map(), serviceAccounts: new Map(), managedNodeGroups: 0 };
+    records.push(record);
+  } else if (record.account === undefined && account !== undefined) {
+    record.account = account;
   }
   return record;
 }
@@ -43,6 +57,8 @@ function recordOf(owner: IConstruct, region: string, clusterName: string): Clust
 export interface RegistryCluster {
   readonly region: string;
   readonly clusterName: string;
+  /** The AWS account, when known at synth. */
+  readonly account?: string;
 }
 
 /**
@@ -51,7 +67,7 @@ export interface RegistryCluster {
  * @internal
  */
 export function claimNodePoolName(cluster: RegistryCluster, owner: IConstruct, prop: string, name: string, holder?: string): void {
-  const record = recordOf(owner, cluster.region, cluster.clusterName);
+  const record = recordOf(owner, cluster);
   const existing = record.pools.get(name);
   if (existing !== undefined) {
     fail(owner, prop, name, `is already the name of node pool ${existing} in cluster ${cluster.clusterName} (node pool names share the shipshape.dev/node-pool label and must be unique per cluster)`,
@@ -66,7 +82,7 @@ export function claimNodePoolName(cluster: RegistryCluster, owner: IConstruct, p
  * @internal
  */
 export function claimServiceAccount(cluster: RegistryCluster, owner: IConstruct, namespace: string, serviceAccount: string): void {
-  const record = recordOf(owner, cluster.region, cluster.clusterName);
+  const record = recordOf(owner, cluster);
   const key = `${namespace}/${serviceAccount}`;
   const existing = record.serviceAccounts.get(key);
   if (existing !== undefined) {
@@ -82,12 +98,12 @@ export function claimServiceAccount(cluster: RegistryCluster, owner: IConstruct,
  * @internal
  */
 export function markOwnedCluster(cluster: RegistryCluster & IConstruct, owned = true): void {
-  recordOf(cluster, cluster.region, cluster.clusterName).owned = owned;
+  recordOf(cluster, cluster).owned = owned;
 }
 
 /** Records a managed node group of a cluster. @internal */
 export function recordManagedNodeGroup(cluster: RegistryCluster, owner: IConstruct): void {
-  recordOf(owner, cluster.region, cluster.clusterName).managedNodeGroups++;
+  recordOf(owner, cluster).managedNodeGroups++;
 }
 
 /**
@@ -96,13 +112,13 @@ export function recordManagedNodeGroup(cluster: RegistryCluster, owner: IConstru
  * @internal
  */
 export function hasNoManagedNodes(cluster: RegistryCluster, owner: IConstruct): boolean {
-  const record = recordOf(owner, cluster.region, cluster.clusterName);
+  const record = recordOf(owner, cluster);
   return record.owned === true && record.managedNodeGroups === 0;
 }
 
 /** Attaches the Karpenter profile producer of a cluster (one Karpenter per cluster). @internal */
 export function setKarpenter(cluster: RegistryCluster, owner: IConstruct, profile: () => KarpenterProfile): void {
-  const record = recordOf(owner, cluster.region, cluster.clusterName);
+  const record = recordOf(owner, cluster);
   if (record.karpenter) {
     fail(owner, 'cluster', cluster.clusterName, `already has Karpenter (${record.karpenter.path}); one Karpenter controller runs per cluster`,
       'add node pools to the existing Karpenter construct instead');
@@ -112,7 +128,7 @@ export function setKarpenter(cluster: RegistryCluster, owner: IConstruct, profil
 
 /** The Karpenter profile of a cluster, if it has Karpenter. @internal */
 export function karpenterProfileOf(cluster: RegistryCluster & IConstruct): KarpenterProfile | undefined {
-  return recordOf(cluster, cluster.region, cluster.clusterName).karpenter?.profile();
+  return recordOf(cluster, cluster).karpenter?.profile();
 }
 
 const ENDPOINTS = new WeakMap<IConstruct, Set<string>>();
@@ -153,7 +169,7 @@ export function claimSubnetDiscovery(network: IConstruct, owner: IConstruct, val
 
 /** Whether the cluster was built by shipshape in this app. @internal */
 export function isOwnedCluster(cluster: RegistryCluster & IConstruct): boolean {
-  return recordOf(cluster, cluster.region, cluster.clusterName).owned === true;
+  return recordOf(cluster, cluster).owned === true;
 }
 
 /**
