@@ -12,8 +12,9 @@ const istio = new k8s.mesh.IstioMesh(payments, 'istio');
 const checkout = new k8s.WebService(payments, 'checkout', { image: 'ghcr.io/acme/checkout:3.2.0', partOf: 'payments' });
 const ledger = new k8s.WebService(payments, 'ledger', { image: 'ghcr.io/acme/ledger:1.12.4', partOf: 'payments' });
 ledger.allowFrom(checkout);
-// checkout is called by the (meshed) Istio ingress gateway.
-checkout.allowFrom(k8s.NetworkPeer.pods('istio-ingress', { istio: 'ingressgateway' }));
+// checkout is called by the Istio ingress gateway, whose pods are in the mesh (the default for pods; say
+// `meshed: false` for a caller without a mesh proxy, which checkout would then accept in plaintext on its port).
+checkout.allowFrom(k8s.NetworkPeer.pods('istio-ingress', { istio: 'ingressgateway' }, { meshed: true }));
 istio.enrol(checkout);
 istio.enrol(ledger, {
   timeout: Duration.seconds(5),

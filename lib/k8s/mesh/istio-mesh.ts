@@ -116,12 +116,15 @@ export interface IstioMeshProps {
  * container has exited (an ordinary proxy container would keep the job from ever completing).
  *
  * Callers outside the mesh: an ingress controller declared without `meshed: true`
- * (`NetworkPeer.ingressController(ns, labels)`) calls in plaintext, which STRICT mTLS would refuse. The ports it
- * reaches get a port-level PERMISSIVE mode, and the AuthorizationPolicy admits callers without a mesh identity
- * (`notPrincipals: ["*"]`) on those ports only, besides the controller's namespace should it be meshed after all.
- * A plaintext caller has no principal or namespace to match, so on those ports the NetworkPolicy (which admits
- * only the controller's pods) is what keeps other pods out; declare the controller `meshed: true` (and mesh it)
- * to keep identity-based authorization there. Shipshape workloads calling an enrolled workload must be enrolled in
+ * (`NetworkPeer.ingressController(ns, labels)`), pods or a namespace declared with `meshed: false`
+ * (`NetworkPeer.pods(ns, labels, { meshed: false })`), a `MetricsAdapter`'s Prometheus scraper unless
+ * `scraperMeshed`, and an `HttpRoute`'s gateway unless `gatewayMeshed` call in plaintext, which STRICT mTLS would
+ * refuse. The ports they reach get a port-level PERMISSIVE mode, and the AuthorizationPolicy admits callers without
+ * a mesh identity (`notPrincipals: ["*"]`) on those ports only, besides the caller's namespace should it be meshed
+ * after all. A plaintext caller has no principal or namespace to match, so on those ports the NetworkPolicy (which
+ * admits only the caller's pods) is what keeps other pods out; declare the caller meshed (and mesh it) to keep
+ * identity-based authorization there. Pods and namespaces that do not say are taken to be meshed: their calls
+ * need a mesh identity. Shipshape workloads calling an enrolled workload must be enrolled in
  * the same mesh, and IP-range callers are refused: both fail the synth with a message.
  *
  * Runs under the restricted Pod Security profile only with the Istio CNI plugin (no privileged istio-init

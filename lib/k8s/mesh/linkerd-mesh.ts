@@ -88,11 +88,15 @@ export interface LinkerdMeshProps {
  * as a non-root user (2102) and the app waits for it (`proxy-await`).
  *
  * Callers outside the mesh: an ingress controller declared without `meshed: true`
- * (`NetworkPeer.ingressController(ns, labels)`) calls without a mesh identity, which the `MeshTLSAuthentication`
- * cannot match. When it reaches the `Server`'s port, the Server's default access policy becomes
+ * (`NetworkPeer.ingressController(ns, labels)`), pods or a namespace declared with `meshed: false`, and an
+ * `HttpRoute`'s gateway unless `gatewayMeshed` call without a mesh identity, which the `MeshTLSAuthentication`
+ * cannot match. When one reaches the `Server`'s port, the Server's default access policy becomes
  * `cluster-unauthenticated` instead of `deny`: any client inside the cluster networks, meshed or not, is then
  * admitted on that port, and the NetworkPolicy (which admits only the declared callers' pods) is what keeps
- * other pods out. Declare the controller `meshed: true` (and mesh it) to keep identity-based authorization.
+ * other pods out. Declare the caller meshed (and mesh it) to keep identity-based authorization. Pods and
+ * namespaces that do not say are taken to be meshed. Ports other than the Server's (a `MetricsAdapter`'s metrics
+ * port, `extraPorts`) get no Server: the cluster's default inbound policy applies there (`all-unauthenticated`
+ * unless the cluster was installed otherwise), so an unmeshed Prometheus can scrape them by default.
  * Shipshape workloads calling the Server's port must be enrolled in the same mesh, and IP-range callers are
  * refused: both fail the synth with a message.
  */

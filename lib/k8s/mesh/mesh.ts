@@ -289,8 +289,11 @@ export class Mesh {
    * The callers a meshed workload would refuse although they were declared, as synth errors: an IP range (its
    * traffic carries no mesh identity), and a shipshape workload not enrolled in the same mesh (its calls are
    * plaintext). `guarded` says which of the workload's ports demand a mesh identity (all when undefined).
-   * Callers declared as plaintext (`NetworkPeer.ingressController` without `meshed`) are let in on their ports
-   * by the mesh itself and are not errors. The messages do not start with the workload's path: synth prefixes it.
+   * Callers declared as plaintext (`NetworkPeerConfig.plaintext`: `NetworkPeer.ingressController` without `meshed`,
+   * `NetworkPeer.pods`/`namespace` with `meshed: false`, a MetricsAdapter's scraper unless `scraperMeshed`, an
+   * HttpRoute's gateway unless `gatewayMeshed`) are let in on their ports by the mesh itself and are not errors.
+   * Pods and namespaces that do not state their meshing are taken to be meshed: nothing here can tell otherwise.
+   * The messages do not start with the workload's path: synth prefixes it.
    * @internal
    */
   public static _meshedCallers(workload: Workload, mesh: string, meshName: string, connections: NetworkConnection[], guarded?: number[]): string[] {
@@ -321,7 +324,7 @@ export class Mesh {
       }
       if (cfg.plaintext && !Workload.isWorkload(c.peer) && ports.length === 0) {
         errors.push(`allowFrom (${cfg.description}) calls without ${mesh}'s mutual TLS, and the workload declares no port to accept plaintext on; `
-          + 'declare the port the caller reaches, or declare the caller meshed (NetworkPeer.ingressController(ns, labels, { meshed: true }))');
+          + 'declare the port the caller reaches, or declare the caller meshed ({ meshed: true } on NetworkPeer.ingressController, NetworkPeer.pods or NetworkPeer.namespace)');
         continue;
       }
       if (Workload.isWorkload(c.peer) && c.peer !== workload) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { TrafficChecks } from './hostnames';
 import { INetworkPeer, NetworkPeer } from './network-peer';
+import { settleMeshing } from './peer-config';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import type { IWebService } from '../workloads/web-service';
@@ -183,15 +184,33 @@ export interface HttpRouteProps {
    */
   readonly plainHttp?: boolean;
   /**
-   * The gateway's data-plane pods, admitted to each backend by its NetworkPolicy.
+   * The gateway's data-plane pods, admitted to each backend by its NetworkPolicy (and by the mesh's authorization
+   * when the backend is meshed: see `gatewayMeshed`).
    * @default - pods labelled `gateway.networking.k8s.io/gateway-name: <gateway>` in the gateway's namespace
    */
   readonly gatewayPeer?: INetworkPeer;
+  /**
+   * The gateway's data-plane pods run a proxy of the service mesh the backends are enrolled in (an Istio gateway
+   * injected into the mesh, a gateway with linkerd.io/inject), so they call with mutual TLS and a mesh identity.
+   * When false, as for `NetworkPeer.ingressController` without `meshed`, a meshed backend accepts plaintext from the
+   * gateway on the port it routes to: Istio gets a port-level PERMISSIVE mode and an authorization rule for callers
+   * without a mesh identity on that port; Linkerd's `Server` there admits in-cluster clients without an identity
+   * (`accessPolicy: cluster-unauthenticated`). On that port the NetworkPolicy, which admits only the gateway's pods,
+   * then decides who gets in; set true (and mesh the gateway) to keep identity-based authorization there.
+   *
+   * Applies to the default gateway peer and to a `gatewayPeer` that does not state its meshing; a peer declared with
+   * `NetworkPeer.pods(ns, labels, { meshed })` or `NetworkPeer.ingressController` keeps its own declaration (a
+   * contradicting value is refused). Only matters for meshed backends.
+   * @default false
+   */
+  readonly gatewayMeshed?: boolean;
 }
 
 /**
  * A Gateway API v1 `HTTPRoute`: hostnames, matches on path, headers and method, weighted backends for
  * canaries and timeouts, routed to WebServices, with the NetworkPolicy rule that lets the gateway reach them.
+ * A meshed backend admits the gateway as a caller outside the mesh (plaintext on the routed port) unless
+ * `gatewayMeshed` is set.
  */
 export class HttpRoute extends Construct {
   /** The route name. */
@@ -226,7 +245,9 @@ export class HttpRoute extends Construct {
     const dupHost = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dupHost) fail(this, 'hostnames', dupHost, 'appears twice', 'list each hostname once');
     if (hostnames.length > 16) fail(this, 'hostnames', hostnames.length, 'must hold at most 16 hostnames (Gateway API limit)', 'split the route');
-    this.gatewayPeer = props.gatewayPeer ?? NetworkPeer.pods(gwNamespace, { 'gateway.networking.k8s.io/gateway-name': props.gateway.name });
+    this.gatewayPeer = props.gatewayPeer
+      ? settleMeshing(this, 'gatewayPeer', props.gatewayPeer, 'gatewayMeshed', props.gatewayMeshed)
+      : NetworkPeer.pods(gwNamespace, { 'gateway.networking.k8s.io/gateway-name': props.gateway.name }, { meshed: props.gatewayMeshed ?? false });
 
     const parentRef: NonNullable<HttpRouteManifest['spec']['parentRefs']>[number] = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.gateway.name };
     if (props.gateway.namespace) parentRef.namespace = gwNamespace;

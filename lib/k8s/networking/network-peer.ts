@@ -42,8 +42,10 @@ export interface NetworkPeerConfig {
   readonly ports?: number[];
   /**
    * The peer calls without the service mesh's mutual TLS (its pods have no mesh proxy). A meshed workload then
-   * accepts plaintext from it on the ports it reaches (see `NetworkPeer.ingressController`).
-   * @default false - a peer in a namespace or a pod selector is taken to be in the mesh
+   * accepts plaintext from it on the ports it reaches (see `IngressControllerOptions.meshed`). `false` states that
+   * the peer is meshed.
+   * @default - not stated: a peer in a namespace or a pod selector is taken to be in the mesh, except where the
+   * construct that declares it says otherwise (a `MetricsAdapter`'s scraper, an `HttpRoute`'s gateway)
    */
   readonly plaintext?: boolean;
 }
@@ -71,6 +73,22 @@ export interface NetworkPeerOptions {
 }
 
 /**
+ * Options for a peer made of pods: a namespace, or pods selected by labels.
+ */
+export interface PodPeerOptions extends NetworkPeerOptions {
+  /**
+   * The peer's pods run a proxy of the service mesh the workloads they call are enrolled in, so they call with
+   * mutual TLS and a mesh identity, by which a meshed workload admits them (Istio: the peer's namespace; Linkerd:
+   * a `Namespace` identity). Set `false` for callers outside the mesh (a Prometheus or a gateway without a mesh
+   * proxy): a meshed workload then accepts plaintext from them on the ports they reach, as for an unmeshed
+   * `NetworkPeer.ingressController` (see `IngressControllerOptions.meshed`). Only matters for callers of a meshed
+   * workload.
+   * @default true - taken to be in the mesh: a meshed workload refuses the peer's calls if its pods have no mesh proxy
+   */
+  readonly meshed?: boolean;
+}
+
+/**
  * Options for an IP-range peer.
  */
 export interface CidrPeerOptions extends NetworkPeerOptions {
@@ -89,8 +107,9 @@ export interface IngressControllerOptions {
    * The controller's pods run a proxy of the service mesh its backends are enrolled in, so they call with
    * mutual TLS and a mesh identity. When false, a meshed backend accepts plaintext from the controller on the
    * ports it reaches: Istio gets a port-level PERMISSIVE PeerAuthentication and an authorization rule for
-   * callers without a mesh identity on those ports; Linkerd gets a NetworkAuthentication. On those ports the
-   * NetworkPolicy, not the mesh identity, then decides who gets in (see `IstioMesh` and `LinkerdMesh`).
+   * callers without a mesh identity on those ports; Linkerd's `Server` on such a port admits in-cluster clients
+   * without an identity (`accessPolicy: cluster-unauthenticated`). On those ports the NetworkPolicy, not the mesh
+   * identity, then decides who gets in (see `IstioMesh` and `LinkerdMesh`).
    * @default false
    */
   readonly meshed?: boolean;
@@ -101,20 +120,26 @@ export interface IngressControllerOptions {
  */
 export class NetworkPeer implements INetworkPeer {
   /**
-   * Every pod in namespace `name`.
+   * Every pod in namespace `name`. As a caller of a meshed workload, its pods are taken to be in the mesh unless
+   * `meshed: false` (see `PodPeerOptions.meshed`).
    */
-  public static namespace(name: string, options?: NetworkPeerOptions): NetworkPeer {
+  public static namespace(name: string, options?: PodPeerOptions): NetworkPeer {
     Validators.namespaceName(at('NetworkPeer.namespace'), 'name', name);
-    return new NetworkPeer({ description: `namespace ${name}`, namespace: name, ports: options?.ports });
+    const meshing = NetworkPeer.meshing(options?.meshed);
+    return new NetworkPeer({ description: `${meshing.prefix}namespace ${name}`, namespace: name, ports: options?.ports, ...meshing.config });
   }
 
   /**
-   * Pods with `labels` in namespace `namespace`.
+   * Pods with `labels` in namespace `namespace`. As a caller of a meshed workload, they are taken to be in the mesh
+   * unless `meshed: false` (see `PodPeerOptions.meshed`).
    */
-  public static pods(namespace: string, labels: { [key: string]: string }, options?: NetworkPeerOptions): NetworkPeer {
+  public static pods(namespace: string, labels: { [key: string]: string }, options?: PodPeerOptions): NetworkPeer {
     Validators.namespaceName(at('NetworkPeer.pods'), 'namespace', namespace);
     Validators.labels(at('NetworkPeer.pods'), 'labels', labels);
-    return new NetworkPeer({ description: `pods ${JSON.stringify(labels)} in ${namespace}`, namespace, podLabels: { ...labels }, ports: options?.ports });
+    const meshing = NetworkPeer.meshing(options?.meshed);
+    return new NetworkPeer({
+      description: `${meshing.prefix}pods ${JSON.stringify(labels)} in ${namespace}`, namespace, podLabels: { ...labels }, ports: options?.ports, ...meshing.config,
+    });
   }
 
   /**
@@ -129,7 +154,7 @@ export class NetworkPeer implements INetworkPeer {
       description: `${meshed ? 'meshed ' : ''}ingress controller in ${namespace}`,
       namespace,
       podLabels: { ...podLabels },
-      ...(meshed ? {} : { plaintext: true }),
+      plaintext: !meshed,
     });
   }
 
@@ -145,6 +170,12 @@ export class NetworkPeer implements INetworkPeer {
     };
     checkPeerConfig(at('NetworkPeer.cidr'), '', config);
     return new NetworkPeer(config);
+  }
+
+  /** The `plaintext` field and description prefix for a pod peer's `meshed` option (unset: not stated). */
+  private static meshing(meshed: boolean | undefined): { prefix: string; config: Pick<NetworkPeerConfig, 'plaintext'> } {
+    if (meshed === undefined) return { prefix: '', config: {} };
+    return { prefix: meshed ? '' : 'unmeshed ', config: { plaintext: !meshed } };
   }
 
   private readonly config: NetworkPeerConfig;

@@ -2,6 +2,7 @@
 // the barrel (lib/k8s/networking/index.ts), so these helpers are not part of the public API.
 import { IConstruct } from 'constructs';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
+import type { INetworkPeer } from './network-peer';
 import { fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
 
@@ -56,4 +57,47 @@ export function renderPeer(cfg: PeerFields, ownNamespace: string): any {
     peer.namespaceSelector = { matchLabels: { ...cfg.namespaceLabels } };
   }
   return peer;
+}
+
+/** Marks a shipshape workload (as `Workload.isWorkload`, which this module cannot import: the workloads import it). */
+const WORKLOAD = Symbol.for('shipshape.Workload');
+
+/**
+ * Settles whether a peer a construct declares on the user's behalf (a MetricsAdapter's `scraper`, an HttpRoute's
+ * `gatewayPeer`) calls with the mesh's mutual TLS, from the construct's `meshedProp` (`meshed`, default false:
+ * such callers are usually outside the mesh).
+ *
+ * - A shipshape workload calls as its own enrolment says: `meshed` is refused there.
+ * - A peer that states its meshing (`NetworkPeer.pods(ns, labels, { meshed })`, `NetworkPeer.ingressController`) keeps
+ *   it; a `meshed` that contradicts it is refused.
+ * - Otherwise the peer is taken as `meshed` says: unless true, a copy of it marked `plaintext`.
+ *
+ * `peerProp` and `meshedProp` are the props' names in errors (`sidecars.metrics-adapter.scraper`).
+ */
+export function settleMeshing(scope: IConstruct, peerProp: string, peer: INetworkPeer, meshedProp: string, meshed: boolean | undefined): INetworkPeer {
+  if ((peer as any)?.[WORKLOAD] === true) {
+    if (meshed !== undefined) {
+      fail(scope, meshedProp, meshed, `applies to a ${peerProp} that is not a shipshape workload; this one is, and its own enrolment in the mesh (or not) decides how it calls`,
+        `remove ${meshedProp}, and enrol the workload in the mesh if it should call with mutual TLS`);
+    }
+    return peer;
+  }
+  const cfg = peer.toNetworkPeer();
+  if (cfg.cidr !== undefined) {
+    if (meshed === true) {
+      fail(scope, meshedProp, meshed, `cannot hold for ${peerProp} (${cfg.description}): an IP range's traffic carries no mesh identity`,
+        `remove ${meshedProp}, or name the caller's pods (NetworkPeer.pods(namespace, labels)) instead of an IP range`);
+    }
+    return peer;
+  }
+  if (cfg.plaintext !== undefined) {
+    if (meshed !== undefined && meshed === cfg.plaintext) {
+      fail(scope, meshedProp, meshed, `contradicts ${peerProp} (${cfg.description}), which is declared ${cfg.plaintext ? 'outside' : 'in'} the mesh`,
+        `remove ${meshedProp} and keep the peer's own declaration, or declare the peer with { meshed: ${meshed} }`);
+    }
+    return peer;
+  }
+  if (meshed === true) return peer;
+  const plaintext = { ...cfg, plaintext: true };
+  return { toNetworkPeer: () => plaintext };
 }

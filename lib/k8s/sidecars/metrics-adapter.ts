@@ -5,6 +5,7 @@ import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
+import { settleMeshing } from '../networking/peer-config';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
 
@@ -69,15 +70,32 @@ export interface MetricsAdapterProps extends SidecarOptions {
    */
   readonly scrapeInterval?: Duration;
   /**
-   * The Prometheus pods allowed to scrape the metrics port (NetworkPolicy ingress rule).
+   * The Prometheus pods allowed to scrape the metrics port (NetworkPolicy ingress rule, and the mesh's
+   * authorization when the workload is meshed: see `scraperMeshed`).
    * @default - pods labelled `app.kubernetes.io/name: prometheus` in namespace `monitoring`
    */
   readonly scraper?: INetworkPeer;
+  /**
+   * The scraper runs a proxy of the service mesh the workload is enrolled in, so it scrapes with mutual TLS and a
+   * mesh identity. When false (Prometheus usually runs outside the mesh), a meshed workload accepts plaintext from it
+   * on the metrics port only, as from an unmeshed `NetworkPeer.ingressController`: Istio gets a port-level
+   * PERMISSIVE mode and an authorization rule for callers without a mesh identity on that port; with Linkerd the
+   * metrics port is outside the workload's `Server`, so the cluster's default inbound policy applies there. The
+   * NetworkPolicy still admits only the scraper's pods to the metrics port.
+   *
+   * Applies to the default scraper and to a `scraper` that does not state its meshing; a scraper declared with
+   * `NetworkPeer.pods(ns, labels, { meshed })` keeps its own declaration (a contradicting value is refused), and a
+   * shipshape workload scrapes as its own enrolment says (the prop is refused then).
+   * @default false
+   */
+  readonly scraperMeshed?: boolean;
 }
 
 /**
  * A metrics adapter: an exporter beside the app that translates its metrics into Prometheus format,
  * with an optional prometheus-operator PodMonitor and the NetworkPolicy rule that lets Prometheus scrape it.
+ * On a meshed workload, the scraper is taken to be outside the mesh unless `scraperMeshed` is set, so the mesh
+ * admits its plaintext scrapes on the metrics port.
  */
 export class MetricsAdapter implements ISidecar {
   public readonly name: string;
@@ -126,7 +144,9 @@ export class MetricsAdapter implements ISidecar {
         },
       } satisfies PodMonitor);
     }
-    const scraper = p.scraper ?? NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    const scraper = p.scraper
+      ? settleMeshing(workload, `${prop}.scraper`, p.scraper, `${prop}.scraperMeshed`, p.scraperMeshed)
+      : NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }, { meshed: p.scraperMeshed ?? false });
     return {
       containers: [container],
       volumes: [tmp.volume],

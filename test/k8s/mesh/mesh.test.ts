@@ -380,7 +380,7 @@ describe('callers outside the mesh (Istio)', () => {
     mesh.enrol(agent);
     expect(validationErrors(chart)).toEqual([
       "allowFrom (ingress controller in ingress-nginx) calls without Istio's mutual TLS, and the workload declares no port to accept plaintext on; "
-      + 'declare the port the caller reaches, or declare the caller meshed (NetworkPeer.ingressController(ns, labels, { meshed: true }))',
+      + 'declare the port the caller reaches, or declare the caller meshed ({ meshed: true } on NetworkPeer.ingressController, NetworkPeer.pods or NetworkPeer.namespace)',
     ]);
   });
 });
