@@ -92,8 +92,14 @@ describe('access grants', () => {
 describe('access entry addresses follow the principal, not the position', () => {
   const ARN = (role: string) => `arn:aws:iam::123456789012:role/${role}`;
   const teamEntry = (team: string, extra: Partial<TeamAccessProfile> = {}): TeamAccessProfile => ({
-    cluster: 'prod-eu', clusterName: 'prod', team, principalArn: ARN(`team-${team}`), kubernetesGroups: [`team:${team}`], namespaces: [team],
-    accessPolicy: 'AmazonEKSViewPolicy', ...extra,
+    cluster: 'prod-eu',
+    clusterName: 'prod',
+    team,
+    principalArn: ARN(`team-${team}`),
+    kubernetesGroups: [`team:${team}`],
+    namespaces: [team],
+    accessPolicy: 'AmazonEKSViewPolicy',
+    ...extra,
   });
   /** Terraform address -> principal_arn, for entries and associations. */
   const addresses = (build: (c: aws.EksCluster) => void): { [address: string]: string } => {

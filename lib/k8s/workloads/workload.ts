@@ -573,7 +573,7 @@ export abstract class Workload extends Construct implements IWorkload {
       // another cluster's identity: its role trusts that cluster's OIDC issuer or has no Pod Identity association here
       return [`${this.node.path}: identity (${JSON.stringify(identity.roleName)}) is not one of the workload identities of cluster ${cluster.clusterName} `
         + `(${known.map(k => k.roleName).join(', ')}): its IAM role is bound to another cluster, so the pods would get no AWS credentials here; `
-        + `create the identity on this cluster (aws.EksCluster.addWorkloadIdentity) and pass that handle, for example through the cluster a fleet target names`];
+        + 'create the identity on this cluster (aws.EksCluster.addWorkloadIdentity) and pass that handle, for example through the cluster a fleet target names'];
     }
     if (this.profile !== EnvironmentProfile.PRODUCTION) return [];
     const zones = cluster.zones?.length ?? 0;
