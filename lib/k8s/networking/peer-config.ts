@@ -2,7 +2,6 @@
 // the barrel (lib/k8s/networking/index.ts), so these helpers are not part of the public API.
 import { IConstruct } from 'constructs';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
-import type { INetworkPeer } from './network-peer';
 import { fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
 
@@ -59,6 +58,11 @@ export function renderPeer(cfg: PeerFields, ownNamespace: string): any {
   return peer;
 }
 
+/** A network peer as `settleMeshing` reads it (the shape of `INetworkPeer`, declared here for the reason above). */
+interface PeerLike {
+  toNetworkPeer(): PeerFields & { readonly description: string; readonly plaintext?: boolean };
+}
+
 /** Marks a shipshape workload (as `Workload.isWorkload`, which this module cannot import: the workloads import it). */
 const WORKLOAD = Symbol.for('shipshape.Workload');
 
@@ -74,7 +78,7 @@ const WORKLOAD = Symbol.for('shipshape.Workload');
  *
  * `peerProp` and `meshedProp` are the props' names in errors (`sidecars.metrics-adapter.scraper`).
  */
-export function settleMeshing(scope: IConstruct, peerProp: string, peer: INetworkPeer, meshedProp: string, meshed: boolean | undefined): INetworkPeer {
+export function settleMeshing<P extends PeerLike>(scope: IConstruct, peerProp: string, peer: P, meshedProp: string, meshed: boolean | undefined): P {
   if ((peer as any)?.[WORKLOAD] === true) {
     if (meshed !== undefined) {
       fail(scope, meshedProp, meshed, `applies to a ${peerProp} that is not a shipshape workload; this one is, and its own enrolment in the mesh (or not) decides how it calls`,
@@ -99,5 +103,5 @@ export function settleMeshing(scope: IConstruct, peerProp: string, peer: INetwor
   }
   if (meshed === true) return peer;
   const plaintext = { ...cfg, plaintext: true };
-  return { toNetworkPeer: () => plaintext };
+  return { toNetworkPeer: () => plaintext } as PeerLike as P;
 }
