@@ -95,7 +95,8 @@ export interface IEksCluster extends IConstruct {
   addNodePool(id: string, options?: NodePoolOptions): NodePool;
 
   /**
-   * Adds an IAM role for one application, assumable only by one ServiceAccount.
+   * Adds an IAM role for one application, assumable only by one ServiceAccount of this cluster (IRSA: the OIDC
+   * subject; Pod Identity: the session tags EKS sets for the cluster, namespace and ServiceAccount).
    */
   addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity;
 
@@ -725,7 +726,8 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   /**
-   * Adds an IAM role for one application, assumable only by one ServiceAccount.
+   * Adds an IAM role for one application, assumable only by one ServiceAccount of this cluster (IRSA: the OIDC
+   * subject; Pod Identity: the session tags EKS sets for the cluster, namespace and ServiceAccount).
    */
   public addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity {
     const identity = new WorkloadIdentity(this, id, { ...options, cluster: this });

@@ -139,6 +139,15 @@ export class WorkloadIdentity extends Construct {
         Effect: 'Allow',
         Principal: { Service: 'pods.eks.amazonaws.com' },
         Action: ['sts:AssumeRole', 'sts:TagSession'],
+        // without a condition any Pod Identity association of the account could use the role; the session tags EKS
+        // sets when it assumes the role name the cluster, namespace and ServiceAccount of the pod
+        Condition: {
+          StringEquals: {
+            'aws:RequestTag/eks-cluster-name': b.clusterName,
+            'aws:RequestTag/kubernetes-namespace': this.namespace,
+            'aws:RequestTag/kubernetes-service-account': this.serviceAccount,
+          },
+        },
       }];
 
     this.resource = new IamRole(this, 'role', {

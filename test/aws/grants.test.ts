@@ -30,7 +30,7 @@ function expectNoWildcards(statements: any[]): void {
 }
 
 describe('WorkloadIdentity: the handle', () => {
-  test('EKS Pod Identity by default: the association names exactly the namespace and ServiceAccount, no annotation', () => {
+  test('EKS Pod Identity by default: the association and the trust name exactly the cluster, namespace and ServiceAccount, no annotation', () => {
     const stack = newStack();
     const id = worker(stack);
     const json = synth(stack);
@@ -40,7 +40,13 @@ describe('WorkloadIdentity: the handle', () => {
     expect(assoc.service_account).toBe('orders-worker');
     expect(assoc.role_arn).toMatch(/^\$\{aws_iam_role\.prod_worker_role_[0-9A-F]{8}\.arn\}$/);
     const trust = JSON.parse(resourceAt(json, 'aws_iam_role', 'prod_worker_role').assume_role_policy).Statement;
-    expect(trust).toEqual([{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }]);
+    // only this cluster's pods of that namespace and ServiceAccount (the session tags EKS sets), not any association of the account
+    expect(trust).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: { StringEquals: { 'aws:RequestTag/eks-cluster-name': 'prod', 'aws:RequestTag/kubernetes-namespace': 'shop', 'aws:RequestTag/kubernetes-service-account': 'orders-worker' } },
+    }]);
     expect(id.profile).toEqual({ namespace: 'shop', serviceAccount: 'orders-worker', roleName: 'prod-worker', mechanism: 'pod-identity', serviceAccountAnnotations: {} });
   });
 

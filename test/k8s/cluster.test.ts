@@ -240,7 +240,7 @@ describe('identity', () => {
   test('an identity of another namespace or ServiceAccount is refused', () => {
     const { chart } = appWith();
     expect(() => new WebService(chart, 'a', { image: IMAGE, namespace: 'billing', identity: podIdentity }))
-      .toThrow('shop/a: identity.namespace ("shop") must be the workload\'s namespace (billing): the IAM role trusts exactly system:serviceaccount:shop:orders');
+      .toThrow('shop/a: identity.namespace ("shop") must be the workload\'s namespace (billing): the IAM role trusts exactly ServiceAccount orders of namespace shop');
     expect(() => new WebService(chart, 'b', { image: IMAGE, serviceAccountName: 'other', identity: podIdentity }))
       .toThrow('shop/b: serviceAccountName ("other") must be the identity\'s ServiceAccount (orders): the IAM role trusts only that name');
   });

@@ -527,7 +527,7 @@ export abstract class Workload extends Construct implements IWorkload {
     if (props.serviceAccountName !== undefined) Names.dnsSubdomain(this, 'serviceAccountName', props.serviceAccountName);
     if (!identity) return props.serviceAccountName ?? this.name;
     if (identity.namespace !== this.namespace) {
-      fail(this, 'identity.namespace', identity.namespace, `must be the workload's namespace (${this.namespace}): the IAM role trusts exactly system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`,
+      fail(this, 'identity.namespace', identity.namespace, `must be the workload's namespace (${this.namespace}): the IAM role trusts exactly ServiceAccount ${identity.serviceAccount} of namespace ${identity.namespace}`,
         `create the identity for namespace ${JSON.stringify(this.namespace)} (aws.EksCluster.addWorkloadIdentity), or move the workload`);
     }
     if (props.serviceAccountName !== undefined && props.serviceAccountName !== identity.serviceAccount) {
