@@ -5,6 +5,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
@@ -103,6 +104,7 @@ export class WorkloadIdentity extends Construct {
   /** Escape hatch: the Pod Identity association (Pod Identity only). */
   public readonly association?: EksPodIdentityAssociation;
   private readonly plainArn?: string;
+  private readonly plainClusterName?: string;
   private inlinePolicy?: IamRolePolicy;
   private readonly statements: any[] = [];
 
@@ -120,6 +122,7 @@ export class WorkloadIdentity extends Construct {
       fail(this, 'roleName', this.roleName, 'must be 1-64 characters of letters, digits and +=,.@_-', 'pass a shorter roleName');
     }
     claimServiceAccount(b, this, this.namespace, this.serviceAccount);
+    this.plainClusterName = typeof b.clusterName === 'string' && !Token.isUnresolved(b.clusterName) ? b.clusterName : undefined;
     const issuerHost = b.oidcIssuerHost;
     const statements = renderStatements(this, 'statements', props.statements ?? []);
 
@@ -197,6 +200,7 @@ export class WorkloadIdentity extends Construct {
       roleName: this.roleName,
       mechanism: this.mechanism,
       serviceAccountAnnotations: this.plainArn ? { 'eks.amazonaws.com/role-arn': this.plainArn } : {},
+      ...(this.plainClusterName !== undefined ? { clusterName: this.plainClusterName } : {}),
     };
   }
 

@@ -106,6 +106,12 @@ export interface WorkloadIdentityProfile {
    * after apply: read it from the Terraform outputs).
    */
   readonly serviceAccountAnnotations: { [key: string]: string };
+  /**
+   * The EKS cluster the identity belongs to (its role trusts that cluster only): a workload given the identity of
+   * another cluster is refused at synth.
+   * @default - not known (a hand-written profile): not checked
+   */
+  readonly clusterName?: string;
 }
 
 /**

@@ -139,13 +139,14 @@ describe('aws.EksCluster options', () => {
       roleName: 'prod-orders',
       mechanism: 'irsa',
       serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/prod-orders' },
+      clusterName: 'prod',
     }]);
   });
 });
 
 describe('aws.EksCluster errors', () => {
   test('public endpoint open to 0.0.0.0/0', () => {
-    const msg = errorOf(() => cluster(newStack(), { publicAccessCidrs: ['10.0.0.0/8', '0.0.0.0/0'] }));
+    const msg = errorOf(() => cluster(newStack(), { publicAccessCidrs: ['203.0.113.0/24', '0.0.0.0/0'] }));
     expect(msg).toBe('test/prod: publicAccessCidrs ("0.0.0.0/0") must not contain 0.0.0.0/0 (the API endpoint would be open to the internet); list your office or CI egress ranges, or leave publicAccessCidrs out to keep the endpoint private');
   });
 

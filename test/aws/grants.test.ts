@@ -47,7 +47,7 @@ describe('WorkloadIdentity: the handle', () => {
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Condition: { StringEquals: { 'aws:RequestTag/eks-cluster-name': 'prod', 'aws:RequestTag/kubernetes-namespace': 'shop', 'aws:RequestTag/kubernetes-service-account': 'orders-worker' } },
     }]);
-    expect(id.profile).toEqual({ namespace: 'shop', serviceAccount: 'orders-worker', roleName: 'prod-worker', mechanism: 'pod-identity', serviceAccountAnnotations: {} });
+    expect(id.profile).toEqual({ namespace: 'shop', serviceAccount: 'orders-worker', roleName: 'prod-worker', mechanism: 'pod-identity', serviceAccountAnnotations: {}, clusterName: 'prod' });
   });
 
   test('IRSA: the trust names exactly system:serviceaccount:<ns>:<sa>; the profile carries the literal ARN when the account is known', () => {

@@ -133,7 +133,7 @@ describe('aws.Karpenter: AWS side', () => {
         'controller.resources.limits.memory': '1Gi',
         'logLevel': 'info',
       },
-      identity: { namespace: 'kube-system', serviceAccount: 'karpenter', roleName: 'prod-karpenter', mechanism: 'pod-identity', serviceAccountAnnotations: {} },
+      identity: { namespace: 'kube-system', serviceAccount: 'karpenter', roleName: 'prod-karpenter', mechanism: 'pod-identity', serviceAccountAnnotations: {}, clusterName: 'prod' },
     });
     expect(p.interruptionQueueName).toBe(resourceAt(json, 'aws_sqs_queue', 'karpenter_queue').name);
     expect(p.nodeClass.roleName).toBe(resourceAt(json, 'aws_iam_role', 'karpenter_node-role').name);

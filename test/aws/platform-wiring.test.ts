@@ -84,7 +84,7 @@ describe('EksCluster.addLoadBalancerController', () => {
     const assoc = resourceAt(json(), 'aws_eks_pod_identity_association', 'prod_load-balancer-controller_identity_association');
     expect([assoc.namespace, assoc.service_account]).toEqual(['kube-system', 'aws-load-balancer-controller']);
     expect(lbc.identity.profile).toEqual({
-      namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', roleName: 'prod-aws-load-balancer-controller', mechanism: 'pod-identity', serviceAccountAnnotations: {},
+      namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', roleName: 'prod-aws-load-balancer-controller', mechanism: 'pod-identity', serviceAccountAnnotations: {}, clusterName: 'prod',
     });
   });
 

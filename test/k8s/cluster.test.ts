@@ -257,6 +257,16 @@ describe('identity', () => {
     expect(objects(ok).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
   });
 
+  test('an identity that names another cluster (aws.WorkloadIdentity.profile does) is refused at synth, whatever this cluster\'s list holds', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'orders-api', { image: IMAGE, identity: { ...podIdentity, clusterName: 'shop-staging' } });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/orders-api: identity ("shop-prod-orders") belongs to cluster shop-staging, not shop-prod: its IAM role trusts that cluster only, '
+      + 'so the pods would get no AWS credentials here; create the identity on cluster shop-prod (aws.EksCluster.addWorkloadIdentity) and pass that handle');
+    const ok = appWith();
+    new WebService(ok.chart, 'orders-api', { image: IMAGE, identity: { ...podIdentity, clusterName: 'shop-prod' } });
+    expect(objects(ok.app).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
+  });
+
   test('serviceAccountName names the ServiceAccount without an identity', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, serviceAccountName: 'shop-api' });

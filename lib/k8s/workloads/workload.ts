@@ -567,6 +567,10 @@ export abstract class Workload extends Construct implements IWorkload {
     const cluster = ClusterContext.of(this);
     if (!cluster) return [];
     const identity = this._props.identity;
+    if (identity?.clusterName !== undefined && identity.clusterName !== cluster.clusterName) {
+      return [`${this.node.path}: identity (${JSON.stringify(identity.roleName)}) belongs to cluster ${identity.clusterName}, not ${cluster.clusterName}: its IAM role trusts `
+        + `that cluster only, so the pods would get no AWS credentials here; create the identity on cluster ${cluster.clusterName} (aws.EksCluster.addWorkloadIdentity) and pass that handle`];
+    }
     const known = cluster.workloadIdentities ?? [];
     if (identity && known.length > 0 && !known.some(k => k.roleName === identity.roleName && k.namespace === identity.namespace
       && k.serviceAccount === identity.serviceAccount && k.mechanism === identity.mechanism)) {
