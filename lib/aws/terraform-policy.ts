@@ -1,5 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { App, TerraformStack } from 'cdktf';
+import { App, Aspects, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ensureUniqueNameCheck } from './private/registry';
 import { PolicyEngine } from '../policy/engine';
@@ -7,7 +8,7 @@ import { covers } from '../policy/internal';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
 import { IRulePack } from '../policy/rule';
-import { FAILED_SUFFIX, removeFailedReports, writeReport } from '../policy/runner';
+import { FAILED_SUFFIX, removeFailedReports, reportFiles, writeReport } from '../policy/runner';
 import { TerraformDocuments, TerraformPack } from '../policy/terraform/terraform-pack';
 
 /**
@@ -54,6 +55,9 @@ export class TerraformPolicy {
     }
     ATTACHED.set(stack, { options });
     stack.node.addValidation({ validate: () => TerraformPolicy.run(stack) });
+    // aspects run on every synth, validations not with skipValidation: then say so, and leave no report that
+    // describes an earlier Terraform JSON beside the one written now
+    Aspects.of(stack).add({ visit: (node: IConstruct) => { if (node === stack) TerraformPolicy.noticeSkipped(stack); } });
   }
 
   /**
@@ -74,6 +78,23 @@ export class TerraformPolicy {
     ensureUniqueNameCheck(stack);
   }
 
+  /** With `skipValidation`, no check runs: removes the stack's reports and says so on stderr. */
+  private static noticeSkipped(stack: TerraformStack): void {
+    const app = App.of(stack);
+    if (!app.skipValidation) return;
+    const state = ATTACHED.get(stack)!;
+    if (state.options.writeReports ?? true) {
+      const dir = TerraformPolicy.reportDir(stack, state.options);
+      for (const f of [...reportFiles(dir), ...reportFiles(dir, '', FAILED_SUFFIX)]) fs.rmSync(f, { force: true });
+    }
+    process.stderr.write(`shipshape: stack ${stack.node.id}: skipValidation is set, so shipshape's checks and the policy pack did not run `
+      + 'and no policy report was written; nothing guards this Terraform JSON: synthesize without skipValidation before applying it\n');
+  }
+
+  private static reportDir(stack: TerraformStack, options: TerraformPolicyOptions): string {
+    return options.reportDir ?? path.join(App.of(stack).outdir, 'stacks', stack.node.id);
+  }
+
   private static run(stack: TerraformStack): string[] {
     const state = ATTACHED.get(stack)!;
     const options = state.options;
@@ -85,7 +106,7 @@ export class TerraformPolicy {
       (s) => covers(scopePath, s.path) || covers(s.path, scopePath));
     state.report = report;
     if (options.writeReports ?? true) {
-      const dir = options.reportDir ?? path.join(App.of(stack).outdir, 'stacks', stack.node.id);
+      const dir = TerraformPolicy.reportDir(stack, options);
       // every finding is about the stack's Terraform JSON (SARIF consumers need a file for each result)
       const located = report._located(() => undefined, path.join(App.of(stack).outdir, 'stacks', stack.node.id, 'cdk.tf.json'));
       if (report.hasErrors) {

@@ -43,6 +43,23 @@ describe('aws.TerraformPolicy', () => {
     expect([...uris]).toEqual([path.relative(process.cwd(), path.join(stackDir, 'cdk.tf.json')).split(path.sep).join('/')]);
   });
 
+  test('skipValidation: no check runs, so synth says so on stderr and leaves no report of an earlier synth beside the new JSON', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'));
+    const first = setup(outdir);
+    first.app.synth();
+    expect(fs.existsSync(path.join(first.stackDir, 'policy-report.json'))).toBe(true);
+    stderr.mockClear();
+    const app = new App({ outdir, skipValidation: true });
+    const stack = new TerraformStack(app, 'infra');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const network = new aws.Network(stack, 'net', { region: 'eu-west-1', tags: TAGS });
+    new aws.EksCluster(stack, 'prod', { network, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] }).addNodePool('system');
+    app.synth();
+    expect(fs.existsSync(path.join(first.stackDir, 'cdk.tf.json'))).toBe(true);
+    expect(fs.readdirSync(first.stackDir).filter(f => f.startsWith('policy-report'))).toEqual([]);
+    expect(stderr.mock.calls.map(c => String(c[0])).join('')).toContain('shipshape: stack infra: skipValidation is set, so shipshape\'s checks and the policy pack did not run and no policy report was written');
+  });
+
   test('an error finding fails the synth and no cdk.tf.json is written', () => {
     const { app, cluster, stackDir } = setup();
     cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
