@@ -22,7 +22,7 @@ import { PolicyStatement } from './policy-statement';
 import { AccessGrants } from './private/access-grants';
 import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
 import { AwsContext, dependsOnRef, partitionOf, policyJson } from './private/aws-context';
-import { parseCidr } from './private/cidr';
+import { cidrContains, parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
 import { claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
@@ -32,7 +32,7 @@ import { checkAddonVersions, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { ClusterProfile, IngressClassProfile, StorageClassProfile } from '../core/cluster-profile';
-import { fail } from '../core/errors';
+import { fail, formatValidationMessage, show } from '../core/errors';
 import type { TeamAccessProfile } from '../core/fleet';
 import { coversEveryIpv4Address } from '../core/ip-coverage';
 import { HelmReleaseProfile } from '../core/karpenter-profile';
@@ -203,8 +203,10 @@ export interface EksClusterProps {
    */
   readonly admins?: string[];
   /**
-   * CIDRs allowed to reach a public API endpoint. Giving any turns the public endpoint on;
-   * `0.0.0.0/0` (or ranges that add up to every IPv4 address) is refused. The private endpoint is always on.
+   * Public CIDRs allowed to reach a public API endpoint. Giving any turns the public endpoint on;
+   * `0.0.0.0/0` (or ranges that add up to every IPv4 address) is refused, and so are private (RFC 1918), shared
+   * (100.64.0.0/10), loopback and link-local ranges: the public endpoint only sees public source addresses. The private
+   * endpoint is always on: callers in the VPC and in networks connected to it reach the API there.
    * @default - no public endpoint
    */
   readonly publicAccessCidrs?: string[];
@@ -295,6 +297,16 @@ export interface EksClusterAttributes {
    */
   readonly cniPolicyOnNodeRole?: boolean;
 }
+
+/** Ranges that are never a public source address: private (RFC 1918), shared (RFC 6598), loopback and link-local. */
+const NON_PUBLIC_RANGES = [
+  { cidr: '10.0.0.0/8', what: 'private, RFC 1918' },
+  { cidr: '172.16.0.0/12', what: 'private, RFC 1918' },
+  { cidr: '192.168.0.0/16', what: 'private, RFC 1918' },
+  { cidr: '100.64.0.0/10', what: 'carrier-grade NAT shared space, RFC 6598' },
+  { cidr: '127.0.0.0/8', what: 'loopback' },
+  { cidr: '169.254.0.0/16', what: 'link-local' },
+];
 
 const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockStoragePolicy', 'AmazonEKSLoadBalancingPolicy', 'AmazonEKSNetworkingPolicy'];
@@ -456,6 +468,13 @@ export class EksCluster extends Construct implements IEksCluster {
       if (p.prefix === 0) {
         fail(this, 'publicAccessCidrs', c, 'must not contain 0.0.0.0/0 (the API endpoint would be open to the internet)',
           'list your office or CI egress ranges, or leave publicAccessCidrs out to keep the endpoint private');
+      }
+      const reserved = NON_PUBLIC_RANGES.find((r) => cidrContains(parseCidr(r.cidr)!, p));
+      if (reserved) {
+        fail(this, 'publicAccessCidrs', c,
+          `must be public addresses: it lies in ${reserved.cidr} (${reserved.what}), which never reaches the public endpoint (EKS refuses such ranges in publicAccessCidrs)`,
+          'callers in private networks (the VPC, peered VPCs, VPN or Direct Connect) reach the API through the private endpoint, which is always on: '
+          + "remove the range, and list the public egress addresses of your offices or CI, for example '203.0.113.0/24'");
       }
     }
     if (coversEveryIpv4Address(cidrs)) {
@@ -912,6 +931,46 @@ export class EksCluster extends Construct implements IEksCluster {
     };
   }
 
+  /**
+   * Managed add-ons need nodes: CoreDNS and the EBS CSI controller tolerate only the CriticalAddonsOnly taint, and
+   * aws_eks_addon waits for their pods (DEGRADED until its create timeout, about 20 minutes) when no node takes them.
+   * Undefined when some managed node group takes them (no NO_SCHEDULE / NO_EXECUTE taint other than CriticalAddonsOnly,
+   * and at least one node at creation), or when the cluster runs EKS Auto Mode. A cluster without node groups but with
+   * Karpenter is left to Karpenter's own check (its controller needs a managed node group too).
+   */
+  private addonPlacementProblem(): string | undefined {
+    if (this.autoMode) return undefined;
+    const blocking = (p: NodePool) => p.taints.filter((t) => t.key !== 'CriticalAddonsOnly' && (t.effect === 'NO_SCHEDULE' || t.effect === 'NO_EXECUTE'));
+    if (this.pools.some((p) => blocking(p).length === 0 && p.desiredSize >= 1)) return undefined;
+    const fix = "add a node pool the add-ons can run on: without taints, or tainted CriticalAddonsOnly only, with at least one node (for example cluster.addNodePool('system', "
+      + "{ taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: TaintEffect.NO_SCHEDULE }] })), or use autoMode";
+    if (this.pools.length === 0) {
+      if (karpenterProfileOf(this) !== undefined) return undefined;
+      return formatValidationMessage({
+        path: this.node.path,
+        prop: 'nodePools',
+        value: '[]',
+        allowed: 'must include a managed node group: the managed add-ons CoreDNS and the EBS CSI controller need nodes, and terraform apply would wait '
+          + 'for them (aws_eks_addon DEGRADED) until its create timeout of about 20 minutes',
+        fix,
+      });
+    }
+    const effects: { [e: string]: string } = { NO_SCHEDULE: 'NoSchedule', PREFER_NO_SCHEDULE: 'PreferNoSchedule', NO_EXECUTE: 'NoExecute' };
+    const described = this.pools.map((p) => {
+      const taints = blocking(p).map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${effects[t.effect] ?? t.effect}`);
+      return taints.length > 0 ? `${p.name} (${taints.join(', ')})` : `${p.name} (desiredSize ${p.desiredSize})`;
+    });
+    return formatValidationMessage({
+      path: this.node.path,
+      prop: 'nodePools',
+      value: show(described),
+      allowed: 'must include a managed node group CoreDNS and the EBS CSI controller can run on (they tolerate only the CriticalAddonsOnly taint): '
+        + 'every pool has another NoSchedule/NoExecute taint or no node, so their pods stay Pending and terraform apply waits for the add-ons '
+        + '(aws_eks_addon DEGRADED) until its create timeout of about 20 minutes',
+      fix,
+    });
+  }
+
   private validateCluster(): string[] {
     const errors: string[] = [];
     if (this.grants.clusterAdmins === 0) {
@@ -919,6 +978,8 @@ export class EksCluster extends Construct implements IEksCluster {
         + '(a cluster no one can administer can only be repaired through AWS support); '
         + "pass admins: ['arn:aws:iam::123456789012:role/platform-admin'] or call grantClusterAdmin()");
     }
+    const addonProblem = this.addonPlacementProblem();
+    if (addonProblem) errors.push(addonProblem);
     if (!this.network.internetAccess) {
       const missing = missingEndpoints(this.network, REQUIRED_NODE_ENDPOINTS);
       if (missing.length > 0) {

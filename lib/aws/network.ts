@@ -18,7 +18,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct, IConstruct } from 'constructs';
 import { CostTags } from './cost-tags';
 import { AwsContext, policyJson } from './private/aws-context';
-import { cidrContains, cidrOverlaps, parseCidr, ParsedCidr, planSubnets } from './private/cidr';
+import { cidrContains, cidrOverlaps, formatCidr, MIN_LOAD_BALANCER_SUBNET_PREFIX, parseCidr, ParsedCidr, planSubnets, PRIVATE_SUBNET_OFFSET, PUBLIC_SUBNET_OFFSET } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
 import { renderCostTags } from './private/tags';
@@ -109,7 +109,8 @@ export interface NetworkProps {
    */
   readonly environment?: EnvironmentProfile;
   /**
-   * The VPC CIDR block (prefix /16 to /24).
+   * The VPC CIDR block: prefix /16 to /21 when the subnets are derived (the public subnets are the VPC prefix + 6, and
+   * a load balancer needs a /27 or larger); up to /24 when `publicSubnetCidrs` is given or `internetAccess` is false.
    * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
@@ -254,6 +255,17 @@ export class Network extends Construct implements INetwork {
     if (!this.internetAccess && props.natGatewayPerZone !== undefined) {
       fail(this, 'natGatewayPerZone', props.natGatewayPerZone, 'must be left out when internetAccess is false (an isolated VPC has no NAT gateway)',
         'remove natGatewayPerZone, or set internetAccess: true');
+    }
+    // derived public subnets are the VPC prefix + 6 and carry kubernetes.io/role/elb: they must hold a load balancer
+    const maxDerivedPrefix = MIN_LOAD_BALANCER_SUBNET_PREFIX - PUBLIC_SUBNET_OFFSET;
+    if (this.internetAccess && props.publicSubnetCidrs === undefined && vpcCidr.prefix > maxDerivedPrefix) {
+      const priv = props.privateSubnetCidrs === undefined ? `private subnets /${vpcCidr.prefix + PRIVATE_SUBNET_OFFSET} and ` : '';
+      fail(this, 'cidr', this.cidr,
+        `is too small for the derived subnets (${priv}public subnets /${vpcCidr.prefix + PUBLIC_SUBNET_OFFSET}, the VPC prefix + ${PUBLIC_SUBNET_OFFSET}): `
+        + `the public subnets are tagged kubernetes.io/role/elb and an Application Load Balancer needs a /${MIN_LOAD_BALANCER_SUBNET_PREFIX} or larger subnet with 8 free addresses, `
+        + `so the VPC must have a prefix of /${maxDerivedPrefix} or larger when publicSubnetCidrs is left out`,
+        `use a /${maxDerivedPrefix} or larger VPC (for example '${formatCidr(vpcCidr.base - (vpcCidr.base % 2 ** (32 - maxDerivedPrefix)), maxDerivedPrefix)}' if that range is free, or the default /16), `
+        + `or give publicSubnetCidrs (and privateSubnetCidrs) explicitly, /${MIN_LOAD_BALANCER_SUBNET_PREFIX} or larger for the public ones`);
     }
     const plan = planSubnets(vpcCidr, zones.length);
     this.privateSubnetCidrs = this.checkSubnets('privateSubnetCidrs', props.privateSubnetCidrs ?? plan.privateCidrs, vpcCidr, zones.length);

@@ -103,7 +103,9 @@ export interface NodePoolOptions {
    */
   readonly amiType?: NodeAmiType;
   /**
-   * Minimum node count (at least 2 in production and staging, so the pool spans zones).
+   * Minimum node count: at least 2 in production and staging, so the pool spans zones, except for a dedicated pool
+   * (one with a `NO_SCHEDULE` or `NO_EXECUTE` taint other than `CriticalAddonsOnly`, which only the workloads that
+   * tolerate it use), which may scale to zero.
    * @default - the number of zones in production and staging, 1 in development
    */
   readonly minSize?: number;
@@ -118,7 +120,10 @@ export interface NodePoolOptions {
    */
   readonly desiredSize?: number;
   /**
-   * Kubernetes labels of the nodes.
+   * Kubernetes labels of the nodes. Keys in the `kubernetes.io` and `k8s.io` namespaces are refused (the kubelet
+   * refuses them in `--node-labels`, so the nodes would not join), except the ones the kubelet allows: keys under
+   * `node.kubernetes.io/` and `kubelet.kubernetes.io/`, and the well-known `kubernetes.io/arch`, `kubernetes.io/os`,
+   * `kubernetes.io/hostname`, `topology.kubernetes.io/region|zone` and their `beta` / `failure-domain.beta` forms.
    * @default - only `shipshape.dev/node-pool: <name>`
    */
   readonly labels?: { [key: string]: string };
@@ -176,7 +181,7 @@ const POOL_LABEL = 'shipshape.dev/node-pool';
 /**
  * A managed node group with a hardened launch template: IMDSv2 required with hop limit 1,
  * encrypted gp3 volumes, no public IP, no SSH, private subnets in every zone, and a
- * least-privilege node role (worker, ECR read-only, SSM; the CNI permissions live on the
+ * least-privilege node role (worker, ECR pull only, SSM; the CNI permissions live on the
  * vpc-cni identity, not on the node).
  */
 export class NodePool extends Construct {
@@ -222,8 +227,10 @@ export class NodePool extends Construct {
       fail(this, 'capacity.instanceTypes', types, 'must list at least one instance type', "list instance types, for example ['m6i.large']");
     }
     for (const t of types) {
-      if (!/^[a-z0-9-]+\.[a-z0-9]+$/.test(t)) {
-        fail(this, 'capacity.instanceTypes', t, 'must be an EC2 instance type such as m6i.large', 'fix the instance type name');
+      if (typeof t !== 'string' || !INSTANCE_TYPE.test(t)) {
+        fail(this, 'capacity.instanceTypes', t,
+          'must be an EC2 instance type <family>.<size> such as m6i.large, where size is nano, micro, small, medium, large, xlarge, <N>xlarge, metal or metal-<N>xl',
+          `fix the instance type name${typeof t === 'string' ? suggestInstanceType(t) : ''} (aws ec2 describe-instance-types lists the types of a region)`);
       }
     }
     if (this.capacity.capacityType === 'SPOT' && types.length < 2) {
@@ -264,9 +271,14 @@ export class NodePool extends Construct {
     if (this.desiredSize < this.minSize || this.desiredSize > this.maxSize) {
       fail(this, 'desiredSize', this.desiredSize, `must be between minSize (${this.minSize}) and maxSize (${this.maxSize})`, 'set desiredSize inside the range');
     }
-    if (!dev && this.minSize < 2) {
-      fail(this, 'minSize', this.minSize, `must be >= 2 in ${env} so that nodes span at least two zones`,
-        'set minSize to 2 or more (or use EnvironmentProfile.DEVELOPMENT for a single-node pool)');
+    this.taints = [...(props.taints ?? [])];
+    // a pool tainted NoSchedule/NoExecute (other than CriticalAddonsOnly) runs only the workloads that tolerate the taint:
+    // dedicated capacity (spot, batch, GPU) that may scale to zero, not the general capacity that must span zones
+    const dedicatedTaints = this.taints.filter(isDedicatingTaint);
+    if (!dev && this.minSize < 2 && dedicatedTaints.length === 0) {
+      fail(this, 'minSize', this.minSize, `must be >= 2 in ${env} for an untainted pool (or one tainted only CriticalAddonsOnly), so that nodes span at least two zones`,
+        'set minSize to 2 or more; a dedicated pool (spot, batch, GPU) may scale to zero when it has a NO_SCHEDULE or NO_EXECUTE taint its workloads tolerate; '
+        + 'or use EnvironmentProfile.DEVELOPMENT for a single-node pool');
     }
     const disk = props.diskSizeGiB ?? 50;
     if (!Number.isInteger(disk) || disk < 20 || disk > 16384) {
@@ -301,8 +313,13 @@ export class NodePool extends Construct {
     for (const [k, v] of Object.entries(this.labels)) {
       Validators.labelKey(this, 'labels', k);
       Names.labelValue(this, `labels.${k}`, v);
+      if (!kubeletMaySetLabel(k)) {
+        fail(this, 'labels', k,
+          'must not be in the kubernetes.io or k8s.io namespaces, which the kubelet refuses in --node-labels (the nodes would fail to join), '
+          + `except ${KUBELET_LABELS.join(', ')} and keys under ${KUBELET_LABEL_NAMESPACES.join(' or ')}`,
+          `use a key under your own domain, for example '${ownDomainKey(k, 'example.com')}' (your team's domain) or '${ownDomainKey(k, 'shipshape.dev')}'`);
+      }
     }
-    this.taints = [...(props.taints ?? [])];
     for (const t of this.taints) {
       Validators.taintKey(this, 'taints.key', t.key);
       if (t.value !== undefined) Names.labelValue(this, 'taints.value', t.value);
@@ -322,7 +339,8 @@ export class NodePool extends Construct {
       assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
       tags,
     });
-    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'];
+    // ECR pull only (the least-privilege policy Karpenter and Auto Mode nodes get too): no ecr:Describe*/List* on every repository
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'];
     if (cluster.cniPolicyOnNodeRole) nodePolicies.push('AmazonEKS_CNI_Policy');
     const attachments = nodePolicies.map((p) =>
       new IamRolePolicyAttachment(this, p, { role: this.role.name, policyArn: `arn:${ctx.partition}:iam::aws:policy/${p}` }));
@@ -387,8 +405,9 @@ export class NodePool extends Construct {
     if (cluster.cniPolicyOnNodeRole) {
       Policy.suppress(this.resource, 'SS-EKS-020', `cluster ${cluster.clusterName} runs its VPC CNI with the node role's permissions (cniPolicyOnNodeRole), so node pool ${this.name} carries AmazonEKS_CNI_Policy`);
     }
-    if (dev && this.minSize < 2) {
-      // Explicit choice of the development profile: record the opt-out of SS-EKS-018 in the reports.
+    if (dev && this.minSize < 2 && dedicatedTaints.length === 0) {
+      // Explicit choice of the development profile: record the opt-out of SS-EKS-018 in the reports (a dedicated,
+      // tainted pool needs none: the rule lets it scale to zero).
       Policy.suppress(this.resource, 'SS-EKS-018', `development environment: node pool ${this.name} may run a single node (minSize ${this.minSize})`);
     }
     // a pool made with `new NodePool(scope, id, { cluster })` belongs to the cluster as one made with addNodePool():
@@ -424,6 +443,70 @@ export class NodePool extends Construct {
       maxSize: this.maxSize,
     };
   }
+}
+
+/**
+ * An EC2 instance type: `<family>.<size>`, the family a generation (`m7i`, `c6gn`, `u-6tb1`, `m7i-flex`, `mac2-m2pro`),
+ * the size one EC2 sells (`nano` … `xlarge`, `<N>xlarge`, `metal`, `metal-<N>xl`).
+ */
+const INSTANCE_TYPE = /^[a-z]+-?[0-9][a-z0-9]*(-[a-z0-9]+)*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal|metal-[1-9][0-9]*xl)$/;
+const FIXED_SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', 'metal'];
+
+/** `; did you mean m7i.large?` for a size one letter off a fixed size, or nothing. */
+function suggestInstanceType(t: string): string {
+  const dot = t.lastIndexOf('.');
+  if (dot < 0) return '';
+  const [family, size] = [t.slice(0, dot), t.slice(dot + 1)];
+  const near = FIXED_SIZES.find((s) => editDistance(s, size) === 1) ?? (/^\d+x?larg?e?$/.test(size) ? `${size.replace(/x?larg?e?$/, '')}xlarge` : undefined);
+  return near ? ` (did you mean ${family}.${near}?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The kubernetes.io label keys the kubelet accepts in --node-labels (k8s.io/kubelet well_known_labels.go). */
+const KUBELET_LABELS = [
+  'kubernetes.io/hostname', 'kubernetes.io/arch', 'kubernetes.io/os',
+  'beta.kubernetes.io/arch', 'beta.kubernetes.io/os', 'beta.kubernetes.io/instance-type', 'node.kubernetes.io/instance-type',
+  'topology.kubernetes.io/region', 'topology.kubernetes.io/zone',
+  'failure-domain.beta.kubernetes.io/region', 'failure-domain.beta.kubernetes.io/zone',
+];
+/** The kubernetes.io label namespaces the kubelet accepts (and their subdomains). */
+const KUBELET_LABEL_NAMESPACES = ['node.kubernetes.io/', 'kubelet.kubernetes.io/'];
+
+/**
+ * Whether the kubelet accepts `key` in --node-labels (EKS managed node groups pass the labels there): keys outside the
+ * kubernetes.io and k8s.io namespaces, and the allowed ones inside them.
+ */
+function kubeletMaySetLabel(key: string): boolean {
+  const slash = key.indexOf('/');
+  if (slash < 0) return true;
+  const ns = key.slice(0, slash);
+  const reserved = (d: string) => ns === d || ns.endsWith(`.${d}`);
+  if (!reserved('kubernetes.io') && !reserved('k8s.io')) return true;
+  if (KUBELET_LABELS.includes(key)) return true;
+  return ['node.kubernetes.io', 'kubelet.kubernetes.io'].some(reserved);
+}
+
+/** The key with the same name under `domain`, as an example of a key the kubelet accepts. */
+function ownDomainKey(key: string, domain: string): string {
+  return `${domain}/${key.slice(key.indexOf('/') + 1)}`;
+}
+
+/**
+ * Whether a taint keeps every pod that does not tolerate it off the node (NO_SCHEDULE, NO_EXECUTE), other than
+ * CriticalAddonsOnly (which the cluster add-ons tolerate): such a pool is dedicated capacity.
+ */
+function isDedicatingTaint(t: NodeTaint): boolean {
+  return t.key !== 'CriticalAddonsOnly' && (t.effect === TaintEffect.NO_SCHEDULE || t.effect === TaintEffect.NO_EXECUTE);
 }
 
 /** The CPU architecture of an AMI type's nodes, as the `kubernetes.io/arch` label gives it. */

@@ -26,7 +26,10 @@ export interface PolicyCondition {
 export interface PolicyStatement {
   /** The actions, for example `['s3:GetObject']`. A lone `*` is refused. */
   readonly actions: string[];
-  /** The resource ARNs, for example `['arn:aws:s3:::my-bucket/*']`. */
+  /**
+   * The resource ARNs, for example `['arn:aws:s3:::my-bucket/*']`, or `*` for actions that take no resource. Plain
+   * strings must start with `arn:` (IAM refuses anything else); Terraform references (a resource's `arn`) are accepted.
+   */
   readonly resources: string[];
   /**
    * Allow or deny.

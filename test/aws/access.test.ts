@@ -55,6 +55,7 @@ describe('access grants', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.grantAccess(ADMIN, { policy: aws.AccessPolicy.CLUSTER_ADMIN });
+    c.addNodePool('system');
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 

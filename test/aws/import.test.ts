@@ -131,7 +131,7 @@ describe('EksCluster.fromClusterAttributes', () => {
     const { stack, cluster } = imported({ cniPolicyOnNodeRole: true });
     cluster.addNodePool('spark');
     const attached = resources(synth(stack), 'aws_iam_role_policy_attachment').map((a) => a.policy_arn.split('/').pop()).sort();
-    expect(attached).toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']);
+    expect(attached).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore']);
   });
 
   test('Karpenter on an imported cluster: discovery through aws_ec2_tag, key as given', () => {

@@ -41,12 +41,12 @@ describe('aws.NodePool defaults', () => {
     expect(ng.launch_template.id).toContain('aws_launch_template.prod_general_launch-template');
   });
 
-  test('least-privilege node role: worker, ECR read-only, SSM; no CNI policy', () => {
+  test('least-privilege node role: worker, ECR pull only, SSM; no CNI policy', () => {
     const attached = Object.values(json.resource.aws_iam_role_policy_attachment)
       .filter((a: any) => a.role.includes('prod_general_role'))
       .map((a: any) => a.policy_arn.split('/').pop())
       .sort();
-    expect(attached).toEqual(['AmazonEC2ContainerRegistryReadOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonSSMManagedInstanceCore']);
+    expect(attached).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy', 'AmazonSSMManagedInstanceCore']);
   });
 
   test('pool label on every node; nodes wait for vpc-cni, coredns waits for nodes', () => {
@@ -104,7 +104,9 @@ describe('aws.NodePool errors', () => {
 
   test('fewer than 2 nodes in production', () => {
     const msg = errorOf(() => cluster(newStack()).addNodePool('p', { minSize: 1 }));
-    expect(msg).toBe('test/prod/p: minSize (1) must be >= 2 in production so that nodes span at least two zones; set minSize to 2 or more (or use EnvironmentProfile.DEVELOPMENT for a single-node pool)');
+    expect(msg).toBe('test/prod/p: minSize (1) must be >= 2 in production for an untainted pool (or one tainted only CriticalAddonsOnly), so that nodes span at least two zones; '
+      + 'set minSize to 2 or more; a dedicated pool (spot, batch, GPU) may scale to zero when it has a NO_SCHEDULE or NO_EXECUTE taint its workloads tolerate; '
+      + 'or use EnvironmentProfile.DEVELOPMENT for a single-node pool');
   });
 
   test('desired outside min..max', () => {
@@ -114,7 +116,8 @@ describe('aws.NodePool errors', () => {
 
   test('bad instance type', () => {
     const msg = errorOf(() => cluster(newStack()).addNodePool('p', { capacity: aws.NodeCapacity.onDemand(['large']) }));
-    expect(msg).toBe('test/prod/p: capacity.instanceTypes ("large") must be an EC2 instance type such as m6i.large; fix the instance type name');
+    expect(msg).toBe('test/prod/p: capacity.instanceTypes ("large") must be an EC2 instance type <family>.<size> such as m6i.large, '
+      + 'where size is nano, micro, small, medium, large, xlarge, <N>xlarge, metal or metal-<N>xl; fix the instance type name (aws ec2 describe-instance-types lists the types of a region)');
   });
 });
 

@@ -25,6 +25,8 @@ function clusterStack(app: App, id: string, props: ClusterStackProps): { stack: 
   const cluster = new aws.EksCluster(stack, props.clusterName, {
     network, version: aws.KubernetesVersion.V1_33, account: props.account, admins: ['arn:aws:iam::123456789012:role/platform-admin'],
   });
+  // a node pool for the managed add-ons (a cluster without one is refused at synth)
+  cluster.addNodePool('system');
   return { stack, cluster };
 }
 

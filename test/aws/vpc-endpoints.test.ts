@@ -92,7 +92,7 @@ describe('an isolated network (internetAccess: false)', () => {
     const stack = newStack();
     const net = network(stack, { internetAccess: false });
     new aws.VpcEndpoints(stack, 'endpoints', { network: net });
-    new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
+    new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] }).addNodePool('system');
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 

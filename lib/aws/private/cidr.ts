@@ -43,15 +43,26 @@ export function cidrOverlaps(a: ParsedCidr, b: ParsedCidr): boolean {
   return a.base < b.base + b.size && b.base < a.base + a.size;
 }
 
+/** Derived private subnets: the VPC prefix + 3 (eighths). @internal */
+export const PRIVATE_SUBNET_OFFSET = 3;
+/** Derived public subnets: the VPC prefix + 6 (eighths of the last eighth). @internal */
+export const PUBLIC_SUBNET_OFFSET = 6;
+/**
+ * The smallest subnet an Application Load Balancer accepts (/27 with at least 8 free addresses), so the smallest
+ * public subnet tagged `kubernetes.io/role/elb` worth deriving.
+ * @internal
+ */
+export const MIN_LOAD_BALANCER_SUBNET_PREFIX = 27;
+
 /**
  * Default subnet plan: the VPC is cut in 8 blocks (prefix + 3); private subnet i takes block i,
  * public subnets are cut (prefix + 6) from the last block. Supports up to 6 zones.
  * @internal
  */
 export function planSubnets(vpc: ParsedCidr, zones: number): { privateCidrs: string[]; publicCidrs: string[] } {
-  const privPrefix = vpc.prefix + 3;
+  const privPrefix = vpc.prefix + PRIVATE_SUBNET_OFFSET;
   const privSize = 2 ** (32 - privPrefix);
-  const pubPrefix = vpc.prefix + 6;
+  const pubPrefix = vpc.prefix + PUBLIC_SUBNET_OFFSET;
   const pubSize = 2 ** (32 - pubPrefix);
   const lastBlock = vpc.base + 7 * privSize;
   const privateCidrs: string[] = [];

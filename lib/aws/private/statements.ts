@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
 import { PolicyEffect, PolicyStatement } from '../policy-statement';
@@ -19,6 +20,14 @@ export function renderStatements(scope: IConstruct, prop: string, statements: Po
     }
     if (!Array.isArray(s.resources) || s.resources.length === 0) {
       fail(scope, `${p}.resources`, s.resources, 'must list at least one resource', 'name the resource ARNs the workload needs');
+    }
+    for (const r of s.resources) {
+      // a Terraform reference (an unresolved token) becomes an ARN at apply; a plain string must be one already
+      if (typeof r === 'string' && (r === '*' || r.startsWith('arn:') || Token.isUnresolved(r))) continue;
+      fail(scope, `${p}.resources`, r, 'must be ARNs (arn:<partition>:<service>:<region>:<account>:<resource>) or "*"; IAM refuses any other resource with MalformedPolicyDocument',
+        typeof r === 'string' && /^[a-z0-9][a-z0-9.-]*(\/.*)?$/.test(r)
+          ? `write the full ARN, for example 'arn:aws:s3:::${r}' for an S3 bucket or its objects, or pass a resource's arn attribute`
+          : "write the full ARN, for example 'arn:aws:s3:::my-bucket/*', or pass a resource's arn attribute");
     }
     const out: any = {};
     if (s.sid) out.Sid = s.sid;
