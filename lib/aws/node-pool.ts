@@ -457,19 +457,8 @@ function suggestInstanceType(t: string): string {
   const dot = t.lastIndexOf('.');
   if (dot < 0) return '';
   const [family, size] = [t.slice(0, dot), t.slice(dot + 1)];
-  const near = FIXED_SIZES.find((s) => editDistance(s, size) === 1) ?? (/^\d+x?larg?e?$/.test(size) ? `${size.replace(/x?larg?e?$/, '')}xlarge` : undefined);
+  const near = FIXED_SIZES.find((s) => Validators._editDistance(s, size) === 1) ?? (/^\d+x?larg?e?$/.test(size) ? `${size.replace(/x?larg?e?$/, '')}xlarge` : undefined);
   return near ? ` (did you mean ${family}.${near}?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
 }
 
 /** The kubernetes.io label keys the kubelet accepts in --node-labels (k8s.io/kubelet well_known_labels.go). */

@@ -229,6 +229,14 @@ export class Validators {
     return closest(value, candidates);
   }
 
+  /**
+   * The edit (Levenshtein) distance of two strings.
+   * @internal
+   */
+  public static _editDistance(a: string, b: string): number {
+    return distance(a, b);
+  }
+
   private constructor() {}
 }
 
