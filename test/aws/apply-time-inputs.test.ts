@@ -95,7 +95,7 @@ describe('node pool labels the kubelet refuses', () => {
 });
 
 describe('IAM statement resources', () => {
-  const statement = (resources: string[]): aws.PolicyStatement => ({ actions: ['s3:GetObject'], resources });
+  const statement = (arns: string[]): aws.PolicyStatement => ({ actions: ['s3:GetObject'], resources: arns });
 
   test('refused: a resource that is not an ARN (IAM: MalformedPolicyDocument)', () => {
     expect(errorOf(() => cluster(newStack()).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', statements: [statement(['my-bucket/*'])] }))).toBe(
