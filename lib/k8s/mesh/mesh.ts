@@ -257,15 +257,6 @@ export class Mesh {
   }
 
   /**
-   * `Job` or `ScheduledJob` when `workload` runs to completion, else undefined.
-   * @internal
-   */
-  public static _jobKind(workload: Workload): string | undefined {
-    const component = workload.labels[RecommendedLabels.COMPONENT];
-    return component === 'job' ? 'Job' : component === 'cronjob' ? 'ScheduledJob' : undefined;
-  }
-
-  /**
    * Refuses enrolling a job where its proxy could not stop with it, and returns whether `workload` is a job (whose
    * proxy the mesh must then inject as a native sidecar). An ordinary proxy container keeps running after the
    * job's container exits, so the pod never completes; native sidecars (init containers with `restartPolicy:
@@ -273,7 +264,7 @@ export class Mesh {
    * @internal
    */
   public static _checkJobEnrolment(mesh: IMesh, proxy: string, workload: Workload): boolean {
-    const kind = Mesh._jobKind(workload);
+    const kind = workload._runsToCompletion();
     if (!kind) return false;
     const target = KubernetesTarget.of(workload);
     if (!target.supportsNativeSidecars) {
@@ -332,7 +323,7 @@ export class Mesh {
         const enrolled = Mesh._enrolmentOf(caller);
         if (enrolled !== meshName) {
           const where = enrolled ? `is enrolled in ${enrolled}, not ${meshName}` : 'is not enrolled in the mesh';
-          const kind = Mesh._jobKind(caller);
+          const kind = caller._runsToCompletion();
           const target = KubernetesTarget.of(caller);
           // a job can be meshed only where its proxy is a native sidecar (see _checkJobEnrolment)
           const fix = kind && !target.supportsNativeSidecars

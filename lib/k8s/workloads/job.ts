@@ -123,7 +123,7 @@ export class Job extends Workload {
   }
 
   /** @internal */
-  protected _runsToCompletion(): string | undefined {
+  public _runsToCompletion(): string | undefined {
     return 'Job';
   }
 

@@ -133,7 +133,7 @@ export class ScheduledJob extends Workload {
   }
 
   /** @internal */
-  protected _runsToCompletion(): string | undefined {
+  public _runsToCompletion(): string | undefined {
     return 'ScheduledJob';
   }
 

@@ -780,7 +780,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * The workload kind when its pod runs to completion (Job, ScheduledJob), else undefined.
    * @internal
    */
-  protected _runsToCompletion(): string | undefined {
+  public _runsToCompletion(): string | undefined {
     return undefined;
   }
 
