@@ -16,12 +16,12 @@ import { CostTags } from './cost-tags';
 import { KarpenterNodePool, KarpenterNodePoolOptions } from './karpenter';
 import { AddonVersions, KubernetesVersion, SupportType } from './kubernetes-version';
 import { LoadBalancerController, LoadBalancerControllerOptions } from './load-balancer-controller';
-import { INetwork } from './network';
+import { INetwork, Network } from './network';
 import { NodePool, NodePoolOptions } from './node-pool';
 import { PolicyStatement } from './policy-statement';
 import { AccessGrants } from './private/access-grants';
 import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
-import { AwsContext, dependsOnRef, partitionOf, policyJson } from './private/aws-context';
+import { AwsContext, dependsOnRef, partitionOf, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
@@ -980,6 +980,12 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     const addonProblem = this.addonPlacementProblem();
     if (addonProblem) errors.push(addonProblem);
+    // a Network reports its own region; an imported one (or one planned with another provider) is checked here
+    const regionProblem = providerRegionProblem(this, 'network.region', this.region, this.resource,
+      `the cluster would be created in the provider's region, away from its subnets (${this.network.node.path}), and terraform apply fails; `
+        + 'kubeconfigCommand and the Kubernetes side would also name the wrong region');
+    const networkReports = this.network instanceof Network && providerRegionProblem(this.network, 'region', this.region, this.network.resource, '') !== undefined;
+    if (regionProblem && !networkReports) errors.push(regionProblem);
     if (!this.network.internetAccess) {
       const missing = missingEndpoints(this.network, REQUIRED_NODE_ENDPOINTS);
       if (missing.length > 0) {

@@ -17,7 +17,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { Construct, IConstruct } from 'constructs';
 import { CostTags } from './cost-tags';
-import { AwsContext, policyJson } from './private/aws-context';
+import { AwsContext, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, cidrOverlaps, formatCidr, MIN_LOAD_BALANCER_SUBNET_PREFIX, parseCidr, ParsedCidr, planSubnets, PRIVATE_SUBNET_OFFSET, PUBLIC_SUBNET_OFFSET } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
@@ -99,7 +99,11 @@ export interface NetworkAttributes {
  * Properties of a `Network`.
  */
 export interface NetworkProps {
-  /** The AWS region, for example `eu-west-1` (the provider's region). */
+  /**
+   * The AWS region, for example `eu-west-1`: the region of the AWS provider the network's resources are planned
+   * with. Synth refuses another region when the provider's is a plain value (left to `AWS_REGION`, it cannot be
+   * compared).
+   */
   readonly region: string;
   /** Cost-attribution tags applied to every resource. */
   readonly tags: CostTags;
@@ -297,6 +301,13 @@ export class Network extends Construct implements INetwork {
       enableDnsHostnames: true,
       enableDnsSupport: true,
       tags: named(this.name),
+    });
+    this.node.addValidation({
+      validate: () => {
+        const problem = providerRegionProblem(this, 'region', this.region, this.resource,
+          `its subnets would ask for zones ${this.availabilityZones.join(', ')} in another region, and terraform apply fails`);
+        return problem ? [problem] : [];
+      },
     });
     this.vpcId = this.resource.id;
 

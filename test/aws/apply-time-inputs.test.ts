@@ -1,6 +1,7 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { Testing } from 'cdktf';
-import { cluster, errorOf, network, newStack, resources, synth } from './util';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformResource, TerraformStack, Testing } from 'cdktf';
+import { cluster, errorOf, network, newStack, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
 import { PolicyEngine, TerraformDocuments, TerraformPack } from '../../lib/policy';
@@ -285,5 +286,61 @@ describe('managed node groups pull images with AmazonEC2ContainerRegistryPullOnl
     expect(findings(stack).filter((f) => f.startsWith('SS-EKS-020'))).toEqual([]);
     pullOnly.addOverride('policy_arn', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
     expect(findings(stack)).toContainEqual(expect.stringMatching(/^SS-EKS-020 stack\/aws_eks_node_group\.prod_system_node-group_/));
+  });
+});
+
+describe('the region props agree with the AWS provider', () => {
+  const stackIn = (region?: string) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'test');
+    new AwsProvider(stack, 'aws', region === undefined ? {} : { region });
+    return stack;
+  };
+
+  const validCluster = (stack: TerraformStack) => {
+    const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
+    c.addNodePool('system');
+    return c;
+  };
+
+  test('refused: a Network of eu-west-1 planned with a us-east-1 provider (its subnets ask for zones of another region)', () => {
+    const stack = stackIn('us-east-1');
+    network(stack);
+    expect(validationError(stack)).toContain(
+      "test/net: region (\"eu-west-1\") differs from the region of the AWS provider its resources are planned with (us-east-1, test/aws): "
+      + 'its subnets would ask for zones eu-west-1a, eu-west-1b, eu-west-1c in another region, and terraform apply fails; '
+      + "pass region: 'us-east-1', or plan these resources with a provider for eu-west-1");
+  });
+
+  test('a cluster on that Network adds no second error; a cluster on an imported network of another region is refused', () => {
+    const own = stackIn('us-east-1');
+    validCluster(own);
+    expect(validationError(own)!.match(/differs from the region of the AWS provider/g)).toHaveLength(1);
+
+    const imported = stackIn('us-east-1');
+    const net = aws.Network.fromNetworkAttributes(imported, 'net', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'], tags: TAGS,
+    });
+    new aws.EksCluster(imported, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, tags: TAGS, admins: ['arn:aws:iam::123456789012:role/admin'] }).addNodePool('system');
+    expect(validationError(imported)).toContain(
+      'test/prod: network.region ("eu-west-1") differs from the region of the AWS provider its resources are planned with (us-east-1, test/aws): '
+      + "the cluster would be created in the provider's region, away from its subnets (test/net)");
+  });
+
+  test('accepted: the same region, a resource given a provider of its region, and a provider whose region is left to AWS_REGION', () => {
+    const same = newStack();
+    validCluster(same);
+    expect(validationError(same)).toBeUndefined();
+
+    const aliased = stackIn('us-east-1');
+    const eu = new AwsProvider(aliased, 'eu', { region: 'eu-west-1', alias: 'eu' });
+    const c = validCluster(aliased);
+    for (const r of [...c.network.node.findAll(), ...c.node.findAll()]) if (r instanceof TerraformResource) r.provider = eu;
+    expect(validationError(aliased)).toBeUndefined();
+
+    const fromEnv = stackIn(undefined);
+    validCluster(fromEnv);
+    expect(validationError(fromEnv)).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { IResolvable, IResolveContext, ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { IResolvable, IResolveContext, ITerraformDependable, TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
-import { fail, pathOf } from '../../core/errors';
+import { fail, formatValidationMessage, pathOf, show } from '../../core/errors';
 
 /**
  * Account id and partition of the stack a construct lives in (one pair of data sources per stack).
@@ -94,4 +94,32 @@ export function dependsOnRef(target: ITerraformDependable): string {
     toString: () => target.fqn,
   };
   return Token.asString(resolvable);
+}
+
+/**
+ * The stack's default `aws` provider (the one without an alias, which resources without a `provider` use), if any.
+ * @internal
+ */
+export function defaultAwsProvider(stack: TerraformStack): TerraformProvider | undefined {
+  return stack.node.findAll().find((c): c is TerraformProvider =>
+    TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === 'aws' && (c as any).alias === undefined && TerraformStack.of(c) === stack);
+}
+
+/**
+ * The error for a construct whose `region` prop differs from the region of the AWS provider `resource` is planned
+ * with (its own provider, else the stack's default one), or undefined when they agree or the provider's region is
+ * not a plain value at synth (a token, or left to AWS_REGION).
+ * @internal
+ */
+export function providerRegionProblem(owner: IConstruct, prop: string, region: string, resource: TerraformResource, consequence: string): string | undefined {
+  const provider: any = resource.provider ?? defaultAwsProvider(TerraformStack.of(resource));
+  const actual = provider?.region;
+  if (typeof actual !== 'string' || actual === '' || Token.isUnresolved(actual) || actual === region) return undefined;
+  return formatValidationMessage({
+    path: pathOf(owner),
+    prop,
+    value: show(region),
+    allowed: `differs from the region of the AWS provider its resources are planned with (${actual}, ${provider.node.path}): ${consequence}`,
+    fix: `pass ${prop}: '${actual}', or plan these resources with a provider for ${region} (an AwsProvider with region '${region}', passed as their provider or as the stack's default)`,
+  });
 }

@@ -1,6 +1,6 @@
-import { TerraformProvider, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { AwsContext } from './aws-context';
+import { AwsContext, defaultAwsProvider } from './aws-context';
 import { fail, formatValidationMessage, pathOf, show } from '../../core/errors';
 import type { KarpenterProfile } from '../../core/karpenter-profile';
 
@@ -224,8 +224,7 @@ function namedResources(root: IConstruct): NamedResource[] {
   const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
   for (const stack of stacks) {
     const elements = stack.node.findAll().filter((c) => TerraformStack.of(c) === stack);
-    const defaultProvider = elements.find((c): c is TerraformProvider =>
-      TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === 'aws' && (c as any).alias === undefined);
+    const defaultProvider = defaultAwsProvider(stack);
     const expected = AwsContext.find(stack)?.expectedAccount;
     for (const c of elements) {
       if (!TerraformResource.isTerraformResource(c)) continue;
