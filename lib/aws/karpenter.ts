@@ -13,6 +13,7 @@ import type { IEksCluster } from './eks-cluster';
 import { TaintEffect, NodeTaint } from './node-pool';
 import { PolicyStatement } from './policy-statement';
 import { AwsContext, partitionOf, policyJson } from './private/aws-context';
+import { checkInstanceTypeName } from './private/instance-type-name';
 import { claimNodePoolName, claimSubnetDiscovery, hasNoManagedNodes, isOwnedCluster, missingEndpoints, setKarpenter } from './private/registry';
 import { minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
@@ -322,7 +323,8 @@ export class KarpenterNodePool extends Construct {
     let categories: string[] | undefined;
     let generation: number | undefined;
     if (options.instanceTypes !== undefined) {
-      instanceTypes = this.list('instanceTypes', options.instanceTypes, /^[a-z0-9-]+\.[a-z0-9]+$/, 'EC2 instance types such as m7i.large');
+      instanceTypes = this.list('instanceTypes', options.instanceTypes, /./, 'EC2 instance types such as m7i.large');
+      for (const t of instanceTypes) checkInstanceTypeName(this, 'instanceTypes', t);
     } else {
       categories = this.list('instanceCategories', options.instanceCategories ?? ['c', 'm', 'r'], /^[a-z]+$/, 'instance categories such as c, m, r');
       generation = options.minInstanceGeneration ?? 5;
@@ -334,6 +336,10 @@ export class KarpenterNodePool extends Construct {
     const zones = this.list('zones', options.zones ?? [...netZones], /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'availability zones');
     for (const z of zones) {
       if (!netZones.includes(z)) fail(this, 'zones', z, `must be zones of the cluster's network (${netZones.join(', ')})`, 'list zones the private subnets are in');
+    }
+    for (const key of Object.keys(options.labels ?? {})) {
+      const why = karpenterRefusesLabel(key);
+      if (why) fail(this, 'labels', key, why, 'use a key in your own domain, such as example.com/<name>, and choose instance properties with the pool\'s options (instanceTypes, capacityTypes, …)');
     }
     const labels = Validators.labels(this, 'labels', { ...(options.labels ?? {}), [POOL_LABEL]: this.name });
     const effects: { [e: string]: string } = { NO_SCHEDULE: 'NoSchedule', PREFER_NO_SCHEDULE: 'PreferNoSchedule', NO_EXECUTE: 'NoExecute' };
@@ -805,4 +811,34 @@ export class Karpenter extends Construct {
     }
     return errors;
   }
+}
+
+/**
+ * The labels of Karpenter's own domain that a NodePool's template may carry (the NodePool CRD refuses the others:
+ * Karpenter sets them on each node itself).
+ */
+const KARPENTER_SH_LABELS = ['karpenter.sh/capacity-type'];
+
+/** The names in the karpenter.k8s.aws domain a NodePool's template may carry as labels (the CRD's list). */
+const KARPENTER_AWS_LABELS = [
+  'capacity-reservation-id', 'capacity-reservation-interruptible', 'capacity-reservation-type', 'ec2nodeclass',
+  'instance-accelerator-count', 'instance-accelerator-manufacturer', 'instance-accelerator-name',
+  'instance-capability-flex', 'instance-category', 'instance-cpu', 'instance-cpu-manufacturer',
+  'instance-cpu-sustained-clock-speed-mhz', 'instance-ebs-bandwidth', 'instance-encryption-in-transit-supported',
+  'instance-family', 'instance-generation', 'instance-gpu-count', 'instance-gpu-manufacturer', 'instance-gpu-memory',
+  'instance-gpu-name', 'instance-hypervisor', 'instance-local-nvme', 'instance-memory', 'instance-network-bandwidth',
+  'instance-size', 'instance-tenancy', 'placement-group-id', 'placement-group-partition',
+];
+
+/** Why the Karpenter NodePool CRD refuses `key` as a template label (its validation rules), or undefined. */
+function karpenterRefusesLabel(key: string): string | undefined {
+  const domain = key.includes('/') ? key.slice(0, key.indexOf('/')) : key;
+  if (key === 'kubernetes.io/hostname') return 'is set by the kubelet to each node\'s name, and the Karpenter NodePool CRD refuses it as a pool label';
+  if (domain.endsWith('karpenter.sh') && !KARPENTER_SH_LABELS.includes(key)) {
+    return 'is in the karpenter.sh domain, which Karpenter reserves (it sets karpenter.sh/nodepool and others on each node): the NodePool CRD refuses the pool';
+  }
+  if (domain.endsWith('karpenter.k8s.aws') && !(domain === 'karpenter.k8s.aws' && KARPENTER_AWS_LABELS.includes(key.slice(domain.length + 1)))) {
+    return 'is in the karpenter.k8s.aws domain, which Karpenter reserves for the instance properties it sets on each node: the NodePool CRD refuses the pool';
+  }
+  return undefined;
 }

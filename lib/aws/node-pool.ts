@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { KubernetesVersion } from './kubernetes-version';
 import { AwsContext, policyJson } from './private/aws-context';
+import { checkInstanceTypeName } from './private/instance-type-name';
 import { claimNodePoolName, recordManagedNodeGroup } from './private/registry';
 import { MAX_NODE_SKEW, minorOf } from './private/versions';
 import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
@@ -226,13 +227,7 @@ export class NodePool extends Construct {
     if (!Array.isArray(types) || types.length === 0) {
       fail(this, 'capacity.instanceTypes', types, 'must list at least one instance type', "list instance types, for example ['m6i.large']");
     }
-    for (const t of types) {
-      if (typeof t !== 'string' || !INSTANCE_TYPE.test(t)) {
-        fail(this, 'capacity.instanceTypes', t,
-          'must be an EC2 instance type <family>.<size> such as m6i.large, where size is nano, micro, small, medium, large, xlarge, <N>xlarge, metal or metal-<N>xl',
-          `fix the instance type name${typeof t === 'string' ? suggestInstanceType(t) : ''} (aws ec2 describe-instance-types lists the types of a region)`);
-      }
-    }
+    for (const t of types) checkInstanceTypeName(this, 'capacity.instanceTypes', t);
     if (this.capacity.capacityType === 'SPOT' && types.length < 2) {
       fail(this, 'capacity.instanceTypes', types,
         'must list at least 2 instance types for spot capacity (one spot pool can be reclaimed all at once)',
@@ -443,22 +438,6 @@ export class NodePool extends Construct {
       maxSize: this.maxSize,
     };
   }
-}
-
-/**
- * An EC2 instance type: `<family>.<size>`, the family a generation (`m7i`, `c6gn`, `u-6tb1`, `m7i-flex`, `mac2-m2pro`),
- * the size one EC2 sells (`nano` … `xlarge`, `<N>xlarge`, `metal`, `metal-<N>xl`).
- */
-const INSTANCE_TYPE = /^[a-z]+-?[0-9][a-z0-9]*(-[a-z0-9]+)*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal|metal-[1-9][0-9]*xl)$/;
-const FIXED_SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', 'metal'];
-
-/** `; did you mean m7i.large?` for a size one letter off a fixed size, or nothing. */
-function suggestInstanceType(t: string): string {
-  const dot = t.lastIndexOf('.');
-  if (dot < 0) return '';
-  const [family, size] = [t.slice(0, dot), t.slice(dot + 1)];
-  const near = FIXED_SIZES.find((s) => Validators._editDistance(s, size) === 1) ?? (/^\d+x?larg?e?$/.test(size) ? `${size.replace(/x?larg?e?$/, '')}xlarge` : undefined);
-  return near ? ` (did you mean ${family}.${near}?)` : '';
 }
 
 /** The kubernetes.io label keys the kubelet accepts in --node-labels (k8s.io/kubelet well_known_labels.go). */

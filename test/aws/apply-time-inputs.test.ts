@@ -1,5 +1,5 @@
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformResource, TerraformStack, Testing } from 'cdktf';
 import { cluster, errorOf, network, newStack, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
@@ -307,7 +307,7 @@ describe('the region props agree with the AWS provider', () => {
     const stack = stackIn('us-east-1');
     network(stack);
     expect(validationError(stack)).toContain(
-      "test/net: region (\"eu-west-1\") differs from the region of the AWS provider its resources are planned with (us-east-1, test/aws): "
+      'test/net: region ("eu-west-1") differs from the region of the AWS provider its resources are planned with (us-east-1, test/aws): '
       + 'its subnets would ask for zones eu-west-1a, eu-west-1b, eu-west-1c in another region, and terraform apply fails; '
       + "pass region: 'us-east-1', or plan these resources with a provider for eu-west-1");
   });
@@ -319,8 +319,11 @@ describe('the region props agree with the AWS provider', () => {
 
     const imported = stackIn('us-east-1');
     const net = aws.Network.fromNetworkAttributes(imported, 'net', {
-      vpcId: 'vpc-0a1b2c3d4e5f60718', region: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b'],
-      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'], tags: TAGS,
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      region: 'eu-west-1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+      tags: TAGS,
     });
     new aws.EksCluster(imported, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, tags: TAGS, admins: ['arn:aws:iam::123456789012:role/admin'] }).addNodePool('system');
     expect(validationError(imported)).toContain(

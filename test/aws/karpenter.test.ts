@@ -307,6 +307,28 @@ describe('aws.Karpenter refusals', () => {
       'test/karpenter/p: instanceTypes (["m7i.large"]) must not be combined with instanceCategories or minInstanceGeneration; give exact instance types, or categories and a generation');
   });
 
+  test('pool: an instance type EC2 does not sell (it would never launch a node), with the likely type', () => {
+    expect(pool({ instanceTypes: ['m7i.large', 'm7i.larg'] })).toBe(
+      'test/karpenter/p: instanceTypes ("m7i.larg") must be an EC2 instance type <family>.<size> such as m6i.large, where size is nano, micro, small, medium, '
+      + 'large, xlarge, <N>xlarge, metal or metal-<N>xl; fix the instance type name (did you mean m7i.large?) (aws ec2 describe-instance-types lists the types of a region)');
+  });
+
+  test('pool: labels the NodePool CRD refuses (Karpenter\'s own domains, kubernetes.io/hostname)', () => {
+    expect(pool({ labels: { 'karpenter.sh/nodepool': 'batch' } })).toBe(
+      'test/karpenter/p: labels ("karpenter.sh/nodepool") is in the karpenter.sh domain, which Karpenter reserves (it sets karpenter.sh/nodepool and others on each node): '
+      + "the NodePool CRD refuses the pool; use a key in your own domain, such as example.com/<name>, and choose instance properties with the pool's options (instanceTypes, capacityTypes, …)");
+    expect(pool({ labels: { 'karpenter.k8s.aws/team': 'data' } })).toMatch(/^test\/karpenter\/p: labels \("karpenter.k8s.aws\/team"\) is in the karpenter.k8s.aws domain/);
+    expect(pool({ labels: { 'kubernetes.io/hostname': 'n1' } })).toMatch(/^test\/karpenter\/p: labels \("kubernetes.io\/hostname"\) is set by the kubelet/);
+  });
+
+  test('pool: labels the NodePool CRD accepts (the CRD\'s exceptions in Karpenter\'s domains, other domains)', () => {
+    const { karpenter } = withKarpenter();
+    const labels = { 'karpenter.sh/capacity-type': 'on-demand', 'karpenter.k8s.aws/instance-family': 'm7i', 'example.com/team': 'data' };
+    karpenter.addNodePool('labelled', { maxCpu: 10, labels });
+    const labelled = karpenter.profile.nodePools.find((p) => p.labels['example.com/team'] === 'data');
+    expect(labelled?.labels).toMatchObject(labels);
+  });
+
   test('pool: a zone outside the network', () => {
     expect(pool({ zones: ['eu-west-1d'] })).toBe(
       "test/karpenter/p: zones (\"eu-west-1d\") must be zones of the cluster's network (eu-west-1a, eu-west-1b, eu-west-1c); list zones the private subnets are in");
