@@ -17,7 +17,7 @@ import { OutputChecker, outputProblems, throwProblems } from '../policy/output-c
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
-import { _carrySuppressions, _checkPolicy, _writePolicyReports, SynthesizedObject } from '../policy/run';
+import { _carrySuppressions, _checkPolicy, _kubernetesPackOptions, _placeSuppressions, _removePolicyReports, _writePolicyReports, SynthesizedObject } from '../policy/run';
 
 /**
  * Properties of a shipshape `App`.
@@ -27,7 +27,10 @@ export interface AppProps extends Cdk8sAppProps {
    * Run the policy packs over every synthesized object on `synth()` / `synthYaml()`.
    *
    * Errors fail the synth before any manifest file is written; warnings are printed.
-   * Turn it off only when the policy runs elsewhere (for example on the written YAML in CI).
+   * Turn it off only when the policy runs elsewhere (for example on the written YAML in CI, with
+   * `shipshape check`): synth then neither fails nor prints on a finding and writes no report (it removes
+   * those of an earlier synth), but it still writes each suppression made in code with `Policy.suppress`
+   * onto the objects it applies to (running the rules silently to find them), so the check in CI honours it.
    *
    * @default true
    */
@@ -81,7 +84,7 @@ export interface IOutputFile {
  *
  * The App owns its output directory: files are written to a staging folder and moved in only when every check
  * passed; files an earlier synth of this app wrote and this one does not (a renamed chart's) are removed, and
- * files it never wrote are left alone. The record of written files and the policy reports live in
+ * files it never wrote are left alone (a synth that would overwrite one fails, once the folder has a record). The record of written files and the policy reports live in
  * `<outdir>/.shipshape/` (`output.json`, `policy-report.json`, `policy-report.sarif`), out of the way of
  * `kubectl apply -f <outdir>`. A failed synth leaves the previous output untouched and writes its reports as
  * `policy-report.failed.json` / `.sarif`. A suppression made with `Policy.suppress` is written onto each object
@@ -185,9 +188,11 @@ export class App extends Cdk8sApp {
     // Chart by chart: render, check each object, and write the chart's files into the staging folder, which is
     // moved into place only when the whole output has passed. A chart's manifests are kept after that only for
     // the app-wide checks that read every object (the policy, the cluster checks).
-    const keep = this.policy || this.cluster !== undefined;
+    // with the policy off, suppressions made in code are still written onto the objects (see _placeSuppressions)
+    const carry = Policy.suppressionsOf(this).length > 0;
+    const keep = this.policy || carry || this.cluster !== undefined;
     const staging = OutputStaging.open(this.outdir);
-    const files = new ChartFiles(this, staging, hasDependantCharts, this.policy && Policy.suppressionsOf(this).length > 0);
+    const files = new ChartFiles(this, staging, hasDependantCharts, carry);
     try {
       const checker = new OutputChecker();
       const objects: SynthesizedObject[] = [];
@@ -225,10 +230,20 @@ export class App extends Cdk8sApp {
           throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, the previous output in ${this.outdir} is untouched${where}`);
         }
         files.carrySuppressions(() => _carrySuppressions(this, report!, objects));
+      } else if (carry) {
+        files.carrySuppressions(() => _placeSuppressions(this, objects));
       }
 
-      const change = staging.commit();
-      if (report) _writePolicyReports(this, located(report), stateDir, false);
+      const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined);
+      const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];
+      // reports of an earlier synth would describe manifests that are no longer there
+      if (reports.length === 0) {
+        const removed = _removePolicyReports(stateDir);
+        if (removed.length > 0) {
+          process.stderr.write(`shipshape: ${this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)'}; `
+            + `removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
+        }
+      }
       if (change.foreign.length > 0) {
         process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
           + '(kubectl apply -f on the folder would apply them too); remove them if they are left over from an older synth\n');
@@ -260,6 +275,8 @@ export class App extends Cdk8sApp {
       const report = _checkPolicy(this, objects, this._policyLabel);
       if (report.hasErrors) throw new Error(report.summary(true));
       _carrySuppressions(this, report, objects);
+    } else {
+      _placeSuppressions(this, objects);
     }
     return _toYamlStream(rendered.flatMap(r => r.manifests));
   }

@@ -138,9 +138,26 @@ export class OutputStaging {
     write(this.target(rel));
   }
 
-  /** Two files of this synth with one path (the later one was not written). */
+  /**
+   * Two files of this synth with one path (the later one was not written), and files this synth would put in place
+   * of a file no synth of this app wrote: when the folder has a record, a file of the same path that is not in it
+   * (a hand-written file) would be overwritten. Without a record (the first synth of this app into the folder)
+   * files are replaced as cdk8s replaces them.
+   */
   public problems(): string[] {
-    return [...this.collisions];
+    const out = [...this.collisions];
+    const previous = readRecord(this.outdir);
+    if (previous === undefined) return out;
+    const recorded = new Set(previous.map(fileKey));
+    for (const f of this.files) {
+      if (recorded.has(fileKey(toRel(f.rel)))) continue;
+      const target = path.join(this.outdir, f.rel);
+      if (!fs.existsSync(target)) continue;
+      out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) would replace ${target}, which no synth of this app wrote `
+        + `(it is not in ${path.join(this.outdir, STATE_DIR, RECORD_FILE)}); move that file out of ${this.outdir} or delete it, `
+        + 'or give the chart or object another name');
+    }
+    return out;
   }
 
   /** The path of `rel` in the staging folder, its folder created; an earlier version of the file is removed. */
@@ -154,8 +171,12 @@ export class OutputStaging {
     return target;
   }
 
-  /** Moves every staged file into the output folder, removes what the previous synth wrote and this one did not, and records. */
-  public commit(): OutputChange {
+  /**
+   * Moves every staged file into the output folder, removes what the previous synth wrote and this one did not, and
+   * records. `kubernetesPack`: the options of the Kubernetes pack synth checked with (recorded so `shipshape check
+   * <outdir>` runs the same pack); undefined when none ran.
+   */
+  public commit(kubernetesPack?: { exclude: string[]; trustedRegistries: string[] }): OutputChange {
     const outdir = this.outdir;
     const stateDir = this.stateDir;
     try {
@@ -190,7 +211,7 @@ export class OutputStaging {
         }
       }
       // 3. record
-      const record = JSON.stringify({ format: RECORD_FORMAT, files: [...written].sort() }, undefined, 2) + '\n';
+      const record = JSON.stringify({ format: RECORD_FORMAT, files: [...written].sort(), ...(kubernetesPack ? { kubernetesPack } : {}) }, undefined, 2) + '\n';
       const tmp = path.join(this.staging, RECORD_FILE);
       fs.writeFileSync(tmp, record);
       fs.renameSync(tmp, path.join(stateDir, RECORD_FILE));

@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
+import { KubernetesPack } from './k8s/kubernetes-pack';
 import { Policy } from './policy';
 import { PolicyReport } from './report';
-import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, runOverObjects, writeReport } from './runner';
+import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, removeReports, runOverObjects, writeReport } from './runner';
 
 /**
  * One object synthesized by a cdk8s app, as handed to the policy check.
@@ -44,6 +45,26 @@ export function _checkPolicy(app: IConstruct, objects: SynthesizedObject[], labe
 }
 
 /**
+ * With the policy off: runs the packs silently (nothing printed, written or thrown) only to write the suppressions
+ * made in code onto the objects they apply to, so a check of the written YAML (`shipshape check`) honours them.
+ * Does nothing when there is no code suppression.
+ * @internal
+ */
+export function _placeSuppressions(app: IConstruct, objects: SynthesizedObject[]): void {
+  if (Policy.suppressionsOf(app).length === 0) return;
+  carryCodeSuppressions(app, checkObjects(app, objects, Policy._packsFor(app)), objects);
+}
+
+/**
+ * The options of the Kubernetes pack configured for `app`, as plain values, or undefined when none runs.
+ * @internal
+ */
+export function _kubernetesPackOptions(app: IConstruct): { exclude: string[]; trustedRegistries: string[] } | undefined {
+  const pack = Policy._packsFor(app).find((p): p is KubernetesPack => p instanceof KubernetesPack);
+  return pack ? { exclude: [...pack._options.exclude], trustedRegistries: [...pack._options.trustedRegistries] } : undefined;
+}
+
+/**
  * Writes the suppressions made in code onto the objects they apply to (annotations), after a passing check.
  * @internal
  */
@@ -60,4 +81,13 @@ export function _writePolicyReports(app: IConstruct, report: PolicyReport, defau
   const options = Policy._optionsFor(app);
   if (options.writeReports === false) return [];
   return writeReport(report, options.reportDir ?? defaultDir, '', failed ? FAILED_SUFFIX : '');
+}
+
+/**
+ * Removes the policy reports (passing and failed) from `dir`: with the policy off or its reports turned off, those
+ * of an earlier synth would describe manifests that are no longer there. Returns the files removed.
+ * @internal
+ */
+export function _removePolicyReports(dir: string): string[] {
+  return removeReports(dir);
 }

@@ -137,6 +137,17 @@ export function writeReport(report: PolicyReport, dir: string, prefix = '', suff
   return [json, sarif];
 }
 
+/** Removes every report (`<prefix>policy-report{,.failed}.{json,sarif}`) from `dir`; returns the files that were there. */
+export function removeReports(dir: string, prefix = ''): string[] {
+  const removed: string[] = [];
+  for (const file of [...reportFiles(dir, prefix), ...reportFiles(dir, prefix, FAILED_SUFFIX)]) {
+    if (!fs.existsSync(file)) continue;
+    fs.rmSync(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
+}
+
 /** Removes the reports of a failed run (`<prefix>policy-report.failed.{json,sarif}`) from `dir`, where there are. */
 export function removeFailedReports(dir: string, prefix = ''): void {
   for (const file of reportFiles(dir, prefix, FAILED_SUFFIX)) fs.rmSync(file, { force: true });

@@ -13,7 +13,7 @@ import * as YAML from 'yaml';
 import { Errors } from '../../lib/core';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
 import { writeOwnedOutput } from '../../lib/k8s/output-folder';
-import { Policy } from '../../lib/policy';
+import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
 import { isNumberToken } from '../../lib/policy/output-check';
 import { comparableFindings } from '../util/whole-output';
@@ -175,7 +175,56 @@ describe('the app owns its output folder', () => {
     quietly(() => build(dir, 'shop-v2').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop-v2.k8s.yaml']);
     const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
-    expect(record).toEqual({ format: 'shipshape-output/v1', files: ['shop-v2.k8s.yaml'] });
+    expect(record).toEqual({ format: 'shipshape-output/v1', files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
+  });
+
+  test('the record names the Kubernetes pack options synth checked with (for `shipshape check <outdir>`), and none with the policy off', () => {
+    const dir = outdir();
+    const app = build(dir, 'shop');
+    Policy.configure(app, { packs: [new KubernetesPack({ exclude: ['SS-K8S-063'], trustedRegistries: ['ghcr.io'] })] });
+    quietly(() => app.synth());
+    const record = () => JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
+    expect(record().kubernetesPack).toEqual({ exclude: ['SS-K8S-063'], trustedRegistries: ['ghcr.io'] });
+    const off = new App({ outdir: dir, policy: false });
+    web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
+    quietly(() => off.synth());
+    expect(record()).toEqual({ format: 'shipshape-output/v1', files: ['shop.k8s.yaml'] });
+  });
+
+  test('a file of the folder that no synth of this app wrote is not overwritten by a new output file: synth fails and says which', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop').synth());
+    fs.writeFileSync(path.join(dir, 'billing.k8s.yaml'), 'kind: ConfigMap # mine\n');
+    const app = build(dir, 'shop');
+    web(new Chart(app, 'billing', { namespace: 'billing' }), 'invoices');
+    const message = quietly(() => errorOf(() => app.synth()));
+    expect(message).toContain(`billing: output file ("billing.k8s.yaml") would replace ${path.join(dir, 'billing.k8s.yaml')}, which no synth of this app wrote `
+      + `(it is not in ${path.join(dir, '.shipshape', 'output.json')}); move that file out of ${dir} or delete it, or give the chart or object another name`);
+    expect(fs.readFileSync(path.join(dir, 'billing.k8s.yaml'), 'utf-8')).toBe('kind: ConfigMap # mine\n');
+  });
+
+  test('without a record (the first synth of this app into the folder), a file of an output file\'s name is replaced, as cdk8s does', () => {
+    const dir = outdir();
+    fs.writeFileSync(path.join(dir, 'shop.k8s.yaml'), 'kind: ConfigMap # an older cdk8s synth\n');
+    quietly(() => build(dir, 'shop').synth());
+    expect(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8')).toContain('kind: Deployment');
+  });
+
+  test('with the policy off, the reports of an earlier synth are removed (they would describe other manifests), with a note', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop').synth());
+    expect(fs.existsSync(path.join(dir, '.shipshape', 'policy-report.json'))).toBe(true);
+    const off = new App({ outdir: dir, policy: false });
+    web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      off.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(files(dir)).toEqual(['.shipshape/output.json', 'shop.k8s.yaml']);
+    expect(stderr).toContain('shipshape: the policy did not run (policy: false); removed the reports of an earlier synth: ');
   });
 
   test('a file the app did not write is never deleted, and a manifest-like one is pointed out', () => {
@@ -280,6 +329,28 @@ describe('suppressions travel with the objects', () => {
     const cli = JSON.parse(fs.readFileSync(json, 'utf-8'));
     expect(synth.findings.some((f: any) => f.suppressed)).toBe(true);
     expect(comparableFindings(cli.findings)).toEqual(comparableFindings(synth.findings));
+  });
+
+  test('with the policy off, suppressions made in code are still written onto the objects, and nothing is printed or reported', async () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir, policy: false });
+    const chart = new Chart(app, 'ops', { namespace: 'ops' });
+    const api = web(chart, 'api');
+    api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    Policy.suppress(api.deployment, 'SS-K8S-010', 'the api answers on the node network for the load test');
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      app.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toBe('');
+    expect(files(dir)).toEqual(['.shipshape/output.json', 'ops.k8s.yaml']);
+    const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'ops.k8s.yaml'), 'utf-8')).map(d => d.toJS());
+    expect(docs.find(d => d.kind === 'Deployment').metadata.annotations['suppress.shipshape.io/SS-K8S-010']).toBe('the api answers on the node network for the load test');
+    const code = await shipshapeCli(['check', dir], { out: () => undefined, err: () => undefined });
+    expect(code).toBe(0);
   });
 
   test('a suppression annotation written by hand on an object suppresses the rule at synth', () => {

@@ -112,7 +112,14 @@ export class KubernetesPack implements IRulePack {
   /** The pack's rules, in id order. */
   public readonly rules: IRule[];
 
+  /**
+   * The options the pack was made with, as plain values (synth records them so `shipshape check` runs the same pack).
+   * @internal
+   */
+  public readonly _options: { readonly exclude: string[]; readonly trustedRegistries: string[] };
+
   constructor(props: KubernetesPackProps = {}) {
+    this._options = { exclude: [...(props.exclude ?? [])], trustedRegistries: [...(props.trustedRegistries ?? [])] };
     const exclude = new Set(props.exclude ?? []);
     const all: IRule[] = [
       noPrivilegedContainers,
