@@ -71,12 +71,11 @@ function poolsFromTerraform(): Pool[] {
   return resourcesOf('aws_eks_node_group').map(([, g]) => {
     const arch = /ARM_64|arm64/.test(g.ami_type ?? '') ? 'arm64' : 'amd64';
     return {
-      name: g.node_group_name,
+      name: g.labels['shipshape.dev/node-pool'],
       labels: {
         ...g.labels,
         'kubernetes.io/arch': arch,
         'kubernetes.io/os': 'linux',
-        'eks.amazonaws.com/nodegroup': g.node_group_name,
         'eks.amazonaws.com/capacityType': g.capacity_type,
       },
       taints: (g.taint ?? []).map((t: any) => ({ key: t.key, value: t.value, effect: EFFECT[t.effect] })),
@@ -200,7 +199,7 @@ describe('examples/platform: one program, two outputs', () => {
       expect(t.taints).toEqual(p.taints.map((x) => ({ key: x.key, value: x.value, effect: x.effect })));
       expect(t.labels['kubernetes.io/arch']).toBe(p.architecture);
     }
-    expect(body('aws_eks_node_group', (g) => g.node_group_name === 'shop-prod-batch-spot')[0].capacity_type).toBe('SPOT');
+    expect(body('aws_eks_node_group', (g) => g.node_group_name_prefix === 'shop-prod-batch-spot-')[0].capacity_type).toBe('SPOT');
   });
 
   test('every pod template can be scheduled on some pool; each lands where the program says', () => {

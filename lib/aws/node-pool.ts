@@ -162,7 +162,10 @@ export interface NodePoolOptions {
    */
   readonly kubernetesVersion?: KubernetesVersion;
   /**
-   * The node group name.
+   * The pool's name: its nodes' `shipshape.dev/node-pool` label, and the start of the EKS node group's name
+   * (`<name>-<suffix Terraform adds>`, the name cut to 37 characters first). The node group is named by prefix so
+   * that a change EKS cannot make in place (instance types, capacity type, AMI type) creates the new group before the
+   * old one is drained and deleted, instead of deleting first.
    * @default - `<cluster name>-<id in kebab case>`
    */
   readonly name?: string;
@@ -378,7 +381,9 @@ export class NodePool extends Construct {
 
     this.resource = new EksNodeGroup(this, 'node-group', {
       clusterName: cluster.clusterNameRef,
-      nodeGroupName: this.name,
+      // a prefix, not a name: changes EKS cannot make in place (instance types, capacity type, AMI type, subnets)
+      // replace the group, and create_before_destroy brings the new group up before the old one is drained
+      nodeGroupNamePrefix: nodeGroupNamePrefix(this.name),
       nodeRoleArn: this.role.arn,
       subnetIds: cluster.network.privateSubnetIds,
       version: this.kubernetesVersion,
@@ -395,7 +400,7 @@ export class NodePool extends Construct {
         : undefined,
       tags,
       dependsOn: attachments,
-      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: ['scaling_config[0].desired_size'] },
     });
     if (cluster.cniPolicyOnNodeRole) {
       Policy.suppress(this.resource, 'SS-EKS-020', `cluster ${cluster.clusterName} runs its VPC CNI with the node role's permissions (cniPolicyOnNodeRole), so node pool ${this.name} carries AmazonEKS_CNI_Policy`);
@@ -480,4 +485,12 @@ function isDedicatingTaint(t: NodeTaint): boolean {
 /** The CPU architecture of an AMI type's nodes, as the `kubernetes.io/arch` label gives it. */
 function architectureOf(amiType: NodeAmiType): string {
   return amiType.includes('ARM_64') ? 'arm64' : 'amd64';
+}
+
+/** EKS node group names have at most 63 characters; Terraform adds 26 to a prefix. */
+const MAX_NODE_GROUP_PREFIX = 63 - 26;
+
+/** The node group name prefix of a pool: its name (cut to leave room for Terraform's suffix) and a dash. */
+function nodeGroupNamePrefix(name: string): string {
+  return `${name.slice(0, MAX_NODE_GROUP_PREFIX - 1)}-`;
 }

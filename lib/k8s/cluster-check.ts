@@ -50,7 +50,7 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     for (const [k, v] of Object.entries(p.labels ?? {})) labels.set(k, [v]);
     labels.set('kubernetes.io/arch', [p.architecture]);
     labels.set('kubernetes.io/os', ['linux']);
-    labels.set('eks.amazonaws.com/nodegroup', [p.name]);
+    // no eks.amazonaws.com/nodegroup: the node group's name is the pool's name plus a suffix Terraform chooses
     labels.set('eks.amazonaws.com/capacityType', [p.capacityType]);
     labels.set('node.kubernetes.io/instance-type', [...p.instanceTypes]);
     labels.set('topology.kubernetes.io/zone', [...p.zones]);

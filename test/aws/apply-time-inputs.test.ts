@@ -186,7 +186,7 @@ describe('dedicated (tainted) node pools may scale to zero in production', () =>
     c.addNodePool('system', { taints: [systemTaint] });
     const spot = c.addNodePool('spot', { capacity: aws.NodeCapacity.spot(['m7i.large', 'm6i.large']), minSize: 0, maxSize: 10, taints: [spotTaint] });
     expect([spot.minSize, spot.desiredSize]).toEqual([0, 0]);
-    const ng = resources(synth(stack), 'aws_eks_node_group').find((g) => g.node_group_name === 'prod-spot');
+    const ng = resources(synth(stack), 'aws_eks_node_group').find((g) => g.node_group_name_prefix === 'prod-spot-');
     expect(ng.scaling_config).toEqual({ min_size: 0, max_size: 10, desired_size: 0 });
     expect(findings(stack).filter((f) => f.startsWith('SS-EKS-018'))).toEqual([]);
   });

@@ -24,6 +24,22 @@ describe('aws.NodePool defaults', () => {
     expect(ng.update_config).toEqual({ max_unavailable_percentage: 33 });
   });
 
+  test('named by prefix and created before destroyed: a change EKS makes by replacing the group (instance types) brings the new group up first', () => {
+    expect(ng.node_group_name).toBeUndefined();
+    expect(ng.node_group_name_prefix).toBe('prod-general-');
+    expect(ng.lifecycle.create_before_destroy).toBe(true);
+    expect(pool.labels['shipshape.dev/node-pool']).toBe('prod-general');
+  });
+
+  test('a long pool name is cut in the prefix so the node group name (prefix and 26 characters Terraform adds) stays within 63', () => {
+    const s2 = newStack();
+    const long = cluster(s2).addNodePool('p', { name: 'a'.repeat(63) });
+    const prefix = resourceAt(synth(s2), 'aws_eks_node_group', 'prod_p_node-group').node_group_name_prefix;
+    expect(prefix).toBe(`${'a'.repeat(36)}-`);
+    expect(prefix.length + 26).toBeLessThanOrEqual(63);
+    expect(long.name).toBe('a'.repeat(63));
+  });
+
   test('private subnets in every zone, no SSH', () => {
     expect(ng.subnet_ids).toHaveLength(3);
     for (const s of ng.subnet_ids) expect(s).toContain('aws_subnet.net_private-');
