@@ -29,31 +29,56 @@ export function grants(list: string[], wanted: string[]): boolean {
   return list.includes('*') || wanted.some(w => list.includes(w));
 }
 
-const CORE = [''];
+const CORE = '';
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** True when a role rule grants one of `verbs` on one of `resources` of API group `apiGroup` (a `*` in any list counts). */
+export function ruleCovers(r: RoleRule, apiGroup: string, resources: string[], verbs: string[]): boolean {
+  return grants(r.apiGroups, [apiGroup]) && grants(r.resources, resources) && grants(r.verbs, verbs);
+}
 
 /** Violations for every rule that grants `verbs` on `resources` of the core API group. */
 export function ruleGrants(manifest: any, resources: string[], verbs: string[], message: (r: RoleRule) => string, named = true): Violation[] {
-  return roleRules(manifest).filter(r => grants(r.apiGroups, CORE) && grants(r.resources, resources) && grants(r.verbs, verbs)
-    && (named || r.resourceNames.length === 0))
+  return roleRules(manifest).filter(r => ruleCovers(r, CORE, resources, verbs) && (named || r.resourceNames.length === 0))
     .map(r => ({ jsonPath: r.path, message: message(r) }));
 }
 
 /** True when a role rule lets its holder exec or attach into pods (get opens the websocket, create the stream). */
 export function grantsExec(r: RoleRule): boolean {
-  return grants(r.apiGroups, CORE) && grants(r.resources, ['pods/exec', 'pods/attach']) && grants(r.verbs, ['get', 'create']);
+  return ruleCovers(r, CORE, ['pods/exec', 'pods/attach'], ['get', 'create']);
+}
+
+/**
+ * The verbs that hand out rights the holder does not have, with what the API server checks them on: escalate and
+ * bind on roles and clusterroles, impersonate on users, groups and serviceaccounts (impersonating a UID or user extras
+ * needs impersonate on a user as well).
+ */
+const ESCALATION_VERBS: { verb: string; apiGroup: string; resources: string[] }[] = [
+  { verb: 'escalate', apiGroup: RBAC_GROUP, resources: ['roles', 'clusterroles'] },
+  { verb: 'bind', apiGroup: RBAC_GROUP, resources: ['roles', 'clusterroles'] },
+  { verb: 'impersonate', apiGroup: CORE, resources: ['users', 'groups', 'serviceaccounts'] },
+];
+
+/**
+ * The escalate, bind and impersonate rights a role rule grants, named or through a `*` in its verbs, resources or
+ * apiGroups: the verbs the rule names first, in its order, then those only its `*` verbs grant.
+ */
+export function escalationVerbs(r: RoleRule): string[] {
+  const granted = ESCALATION_VERBS.filter(e => ruleCovers(r, e.apiGroup, e.resources, [e.verb])).map(e => e.verb);
+  return [...r.verbs.filter(v => granted.includes(v)), ...granted.filter(v => !r.verbs.includes(v))];
 }
 
 const EVERY_VERB = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
 /**
  * Why a role rule amounts to administrator rights, or undefined: every verb on every resource of every API group,
- * or a verb that hands out rights the holder does not have (escalate, bind, impersonate).
+ * or a right that hands out rights the holder does not have (escalate, bind, impersonate: {@link escalationVerbs}).
  */
 export function adminGrant(r: RoleRule): string | undefined {
   if (r.apiGroups.includes('*') && r.resources.includes('*') && (r.verbs.includes('*') || EVERY_VERB.every(v => r.verbs.includes(v)))) {
     return 'every verb on every resource';
   }
-  const escalating = r.verbs.filter(v => v === 'escalate' || v === 'bind' || v === 'impersonate');
+  const escalating = escalationVerbs(r);
   return escalating.length > 0 ? escalating.join(', ') : undefined;
 }
 

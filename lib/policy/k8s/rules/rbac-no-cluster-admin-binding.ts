@@ -20,7 +20,8 @@ export const rbacNoClusterAdminBinding = k8sRule({
       peer: 'polaris',
       checks: ['rolebindingClusterAdminRole', 'rolebindingClusterAdminClusterRole', 'clusterrolebindingClusterAdmin'],
       direction: 'stricter',
-      reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding to an administrator role in one rule.',
+      reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding to an administrator role in one rule. '
+        + 'Polaris also passes a role with every verb on every resource of the core API group only; shipshape counts it as administrator rights, since it includes impersonate on users and groups, and so acting as any of them.',
     },
   ],
   kinds: BINDING_KINDS,
