@@ -150,7 +150,7 @@ project.package.addField('peerDependenciesMeta', {
   '@cdktf/provider-aws': { optional: true },
 });
 // pkg/ holds the generated bindings (npm run bindings) and jsii-pacmak's packages: never inside the npm tarball.
-project.npmignore?.exclude('/dist/', '/examples/', '/bench/', '/scripts/', '/.ci/', '/pkg/');
+project.npmignore?.exclude('/dist/', '/examples/', '/bench/', '/bench-results/', '/scripts/', '/.ci/', '/pkg/', '/.scratch/');
 project.npmignore?.include('/bin/');
 
 // `npm run synth`: synthesize every example into dist/<example>/.

@@ -65,6 +65,13 @@ function linksOf(file: string, md: string): Link[] {
 }
 
 const files = tarballFiles();
+
+test('the tarball holds the package and its docs only: no local scratch, bench results, tests or sources', () => {
+  const top = [...new Set(files.map(f => (f.includes('/') ? `${f.slice(0, f.indexOf('/'))}/` : f)))].sort();
+  expect(top.filter(t => !['out/', 'docs/', 'bin/', 'node_modules/'].includes(t))).toEqual(['.jsii', 'API.md', 'LICENSE', 'README.md', 'package.json']);
+  // node_modules/: the bundled dependency only (js-yaml and its own dependency)
+  expect([...new Set(files.filter(f => f.startsWith('node_modules/')).map(f => f.split('/')[1]))].sort()).toEqual(['argparse', 'js-yaml']);
+});
 const shipped = new Set(files);
 // third-party documentation of bundled dependencies is theirs, not ours
 const docs = files.filter(f => f.toLowerCase().endsWith('.md') && !f.startsWith('node_modules/'));
