@@ -198,3 +198,18 @@ describe('sharper messages', () => {
     expect(build(false, []).synthYaml()).toContain('hostPath');
   });
 });
+
+describe('a workload never takes over the namespace\'s own ServiceAccount "default"', () => {
+  test('the default name from a construct id "Default" (the CDK habit for a wrapped construct) is refused, naming the id', () => {
+    expectError(() => new WebService(chart(), 'Default', { image: IMAGE }),
+      'shop/Default: name ("default") names the workload\'s ServiceAccount "default", the ServiceAccount every namespace already has: applying the output would '
+      + 'take it over and change what every pod without its own ServiceAccount runs as; pass name, or give the construct another id than "Default" (the name defaults to the id in kebab case)');
+  });
+
+  test('serviceAccountName "default" is refused; a workload named default with its own ServiceAccount name is fine', () => {
+    expectError(() => web({ serviceAccountName: 'default' }), /^shop\/api: serviceAccountName \("default"\) names the workload's ServiceAccount "default"/);
+    const c = chart();
+    web({ name: 'default', serviceAccountName: 'default-app' }, c);
+    expect(c.toJson().find(o => o.kind === 'ServiceAccount').metadata.name).toBe('default-app');
+  });
+});
