@@ -107,12 +107,14 @@ export interface StatefulServiceProps extends WorkloadProps {
    */
   readonly publishNotReadyAddresses?: boolean;
   /**
-   * Readiness probe.
+   * Readiness probe. The default suits a store that answers HTTP on its client port (etcd); a database or queue
+   * that speaks its own protocol there needs its own probes, for example `Probe.exec(['pg_isready', '-q'])` for
+   * readiness and `Probe.tcp()` for liveness: an HTTP probe on such a port never passes.
    * @default Probe.http('/readyz') on the client port
    */
   readonly readiness?: Probe;
   /**
-   * Liveness probe; must differ from the readiness probe.
+   * Liveness probe; must differ from the readiness probe (see `readiness` for stores that do not speak HTTP).
    * @default Probe.http('/livez') on the client port
    */
   readonly liveness?: Probe;
@@ -162,10 +164,21 @@ export interface IStatefulService extends IWorkload {
  * `allowFrom`), one replica per host and spread across zones, and an optional Velero backup schedule.
  *
  * @example
+ * // PostgreSQL: it does not answer HTTP on its port, so it brings its own probes; its password comes from a Secret
+ * // file, and the socket directory is writable (the root filesystem is read-only)
  * new k8s.StatefulService(chart, 'db', {
- *   image: 'postgres:16.4',
+ *   image: 'postgres:16.4', // pin a digest (postgres:16.4@sha256:...) to pass SS-K8S-030
  *   port: 5432,
+ *   replicas: 1,
  *   volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/postgresql/data' }],
+ *   security: { writablePaths: ['/var/run/postgresql'] },
+ *   secretMounts: [{ secretName: 'db-credentials', mountPath: '/etc/db' }],
+ *   env: {
+ *     POSTGRES_PASSWORD_FILE: k8s.EnvValue.fromValue('/etc/db/password'),
+ *     PGDATA: k8s.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+ *   },
+ *   readiness: k8s.Probe.exec(['pg_isready', '-q', '-h', '127.0.0.1']),
+ *   liveness: k8s.Probe.tcp(),
  *   backup: { schedule: k8s.Schedule.cron('0 2 * * *') },
  * });
  */
