@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Aspects, TerraformStack } from 'cdktf';
+import { App, Aspects, ISynthesisSession, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { ensureUniqueNameCheck } from './private/registry';
 import { PolicyEngine } from '../policy/engine';
@@ -32,7 +32,8 @@ export interface TerraformPolicyOptions {
   readonly reportDir?: string;
 }
 
-const ATTACHED = new WeakMap<TerraformStack, { options: TerraformPolicyOptions; report?: PolicyReport }>();
+/** Per stack: the options, the last report, and the passing report to write once the stack's synth succeeds. */
+const ATTACHED = new WeakMap<TerraformStack, { options: TerraformPolicyOptions; report?: PolicyReport; pending?: PolicyReport }>();
 
 /**
  * Runs the Terraform policy pack on every synth of a cdktf stack, as a stack validation: it runs
@@ -55,6 +56,20 @@ export class TerraformPolicy {
     }
     ATTACHED.set(stack, { options });
     stack.node.addValidation({ validate: () => TerraformPolicy.run(stack) });
+    // a passing check's reports are written only once the stack's synth has passed every validation and written its
+    // JSON; a synth another validation fails writes them as failed, leaving the previous ones beside the previous JSON
+    const inner = stack.synthesizer;
+    stack.synthesizer = {
+      synthesize: (session: ISynthesisSession) => {
+        try {
+          inner.synthesize(session);
+        } catch (e) {
+          TerraformPolicy.writePending(stack, true);
+          throw e;
+        }
+        TerraformPolicy.writePending(stack, false);
+      },
+    };
     // aspects run on every synth, validations not with skipValidation: then say so, and leave no report that
     // describes an earlier Terraform JSON beside the one written now
     Aspects.of(stack).add({ visit: (node: IConstruct) => { if (node === stack) TerraformPolicy.noticeSkipped(stack); } });
@@ -91,6 +106,21 @@ export class TerraformPolicy {
       + 'and no policy report was written; nothing guards this Terraform JSON: synthesize without skipValidation before applying it\n');
   }
 
+  /** Writes the report of a passing check once the stack's synth has ended: as failed when the synth failed. */
+  private static writePending(stack: TerraformStack, failed: boolean): void {
+    const state = ATTACHED.get(stack)!;
+    const report = state.pending;
+    state.pending = undefined;
+    if (report === undefined) return;
+    const dir = TerraformPolicy.reportDir(stack, state.options);
+    if (failed) {
+      writeReport(report, dir, '', FAILED_SUFFIX);
+    } else {
+      writeReport(report, dir);
+      removeFailedReports(dir);
+    }
+  }
+
   private static reportDir(stack: TerraformStack, options: TerraformPolicyOptions): string {
     return options.reportDir ?? path.join(App.of(stack).outdir, 'stacks', stack.node.id);
   }
@@ -113,8 +143,7 @@ export class TerraformPolicy {
         // the synth fails and writes no Terraform JSON: the previous reports stay beside the previous cdk.tf.json
         writeReport(located, dir, '', FAILED_SUFFIX);
       } else {
-        writeReport(located, dir);
-        removeFailedReports(dir);
+        state.pending = located;
       }
     }
     const printed = report._consoleSummary();

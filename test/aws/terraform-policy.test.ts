@@ -86,6 +86,20 @@ describe('aws.TerraformPolicy', () => {
     expect(files()).toEqual(['policy-report.json', 'policy-report.sarif']);
   });
 
+  test('a synth another validation fails (the check itself passing) writes its reports as failed and leaves the previous ones and the JSON', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-tfpolicy-'));
+    const good = setup(outdir);
+    good.app.synth();
+    const json = fs.readFileSync(path.join(good.stackDir, 'cdk.tf.json'), 'utf8');
+    const before = fs.readFileSync(path.join(good.stackDir, 'policy-report.json'), 'utf8');
+    const bad = setup(outdir);
+    new aws.EksCluster(bad.stack, 'no-admin', { network: bad.cluster.network, version: aws.KubernetesVersion.V1_33 }).addNodePool('system');
+    expect(() => bad.app.synth()).toThrow(/admins \(\[\]\) must grant at least one IAM principal/);
+    expect(fs.readFileSync(path.join(good.stackDir, 'cdk.tf.json'), 'utf8')).toBe(json);
+    expect(fs.readFileSync(path.join(good.stackDir, 'policy-report.json'), 'utf8')).toBe(before);
+    expect(JSON.parse(fs.readFileSync(path.join(good.stackDir, 'policy-report.failed.json'), 'utf8')).summary.errors).toBe(0);
+  });
+
   test('a suppression with a reason silences the finding and shows in the report', () => {
     const { app, stack, cluster, stackDir } = setup();
     cluster.resource.addOverride('vpc_config.endpoint_public_access', true);
