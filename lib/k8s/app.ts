@@ -6,7 +6,7 @@ import { useChildTables } from './child-tables';
 import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
-import { OutputStaging, STATE_DIR } from './output-folder';
+import { OutputStaging, readRecord, STATE_DIR } from './output-folder';
 import { ManifestRenderer } from './render';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
@@ -227,7 +227,8 @@ export class App extends Cdk8sApp {
         if (report.hasErrors) {
           const written = _writePolicyReports(this, located(report), stateDir, true);
           const where = written.length ? `; reports of this failed run: ${written.map(f => path.relative(process.cwd(), f) || f).join(', ')}` : '';
-          throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, the previous output in ${this.outdir} is untouched${where}`);
+          const previous = readRecord(this.outdir) !== undefined ? `the previous output in ${this.outdir} is untouched` : `${this.outdir} holds no earlier output of this app`;
+          throw new Error(`${report.summary(true)}\nsynth failed: no manifest was written, ${previous}${where}`);
         }
         files.carrySuppressions(() => _carrySuppressions(this, report!, objects));
       } else if (carry) {
@@ -245,8 +246,9 @@ export class App extends Cdk8sApp {
         }
       }
       if (change.foreign.length > 0) {
+        const one = change.foreign.length === 1;
         process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
-          + '(kubectl apply -f on the folder would apply them too); remove them if they are left over from an older synth\n');
+          + `(kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
       }
     } finally {
       files.close();

@@ -239,7 +239,8 @@ describe('the app owns its output folder', () => {
       spy.mockRestore();
     }
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['hand-written.yaml', 'notes.txt', 'shop.k8s.yaml']);
-    expect(stderr).toContain(`shipshape: ${dir} also holds hand-written.yaml, which this app did not write`);
+    expect(stderr).toContain(`shipshape: ${dir} also holds hand-written.yaml, which this app did not write (kubectl apply -f on the folder would apply it too); `
+      + 'remove it if it is left over from an older synth');
   });
 
   test('reports live in .shipshape/, out of the way of kubectl apply -f on the folder', () => {
@@ -271,6 +272,16 @@ describe('the app owns its output folder', () => {
     expect(msg).toContain('.shipshape/policy-report.failed.json');
     expect(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8')).toBe(before);
     expect(files(dir)).toContain('.shipshape/policy-report.failed.json');
+    // a first synth that fails says there was no earlier output, not that it was left untouched
+    const fresh = outdir();
+    const first = build(fresh, 'shop', c => new ApiObject(c, 'priv', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'priv' },
+      spec: { containers: [{ name: 'x', image: IMAGE, securityContext: { privileged: true } }] },
+    }));
+    expect(quietly(() => { try { first.synth(); return ''; } catch (e: any) { return e.message as string; } }))
+      .toContain(`synth failed: no manifest was written, ${fresh} holds no earlier output of this app; reports of this failed run: `);
     // the next good synth clears the failed reports
     quietly(() => build(dir, 'shop').synth());
     expect(files(dir)).not.toContain('.shipshape/policy-report.failed.json');
