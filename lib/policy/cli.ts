@@ -22,9 +22,10 @@ import { K8sDoc } from './k8s/pod';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
 import {
-  BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, sarifLog, streamJson, writeJsonFile,
+  BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, reportFile, sarifLog, streamJson, writeJsonFile,
 } from './report-writer';
 import { PolicyDocument, Severity } from './rule';
+import { Validators } from '../core/validators';
 
 export { SUPPRESS_ANNOTATION_PREFIX };
 
@@ -48,14 +49,23 @@ options:
   --json FILE               also write the JSON report to FILE
   --sarif FILE              also write the SARIF 2.1.0 log to FILE (for code-scanning UIs)
   --max-file-size SIZE      refuse larger files (default 64MiB; a number of bytes or 512KiB, 64MiB, 1GiB)
+  --exclude ID[,ID...]      leave these rules out of the Kubernetes pack (repeatable), as
+                            new KubernetesPack({ exclude }) does at synth
+  --trusted-registry HOST   a registry host images may come from, for SS-K8S-032 (repeatable; * matches
+                            within the host, e.g. *.dkr.ecr.*.amazonaws.com), as KubernetesPack trustedRegistries
   --version                 print the version
   --help                    print this text
+
+A folder written by synth (k8s.App) records the Kubernetes pack options synth checked with in
+<folder>/.shipshape/output.json; checking that folder uses them (said on stderr), so check and synth agree.
+--exclude or --trusted-registry on the command line replace them.
 
 exit codes:
   0  no error finding remains (warnings allowed)
   1  an error finding remains
-  2  bad usage, or input that could not be read: a missing or unreadable path, a FIFO, socket or
-     device named on the command line, a file over the size limit, or no Kubernetes document at all
+  2  bad usage (an unknown rule id in --exclude, folders synthesized with different pack options),
+     or input that could not be read: a missing or unreadable path, a FIFO, socket or device named on
+     the command line, a file over the size limit, or no Kubernetes document at all
 
 Suppress a rule on one object with the annotation
   suppress.shipshape.io/<rule id>: "<reason, at least ${MIN_REASON} characters>"
@@ -94,6 +104,8 @@ export async function main(argv: string[], io?: Io): Promise<number> {
         'sarif': { type: 'string' },
         'format': { type: 'string' },
         'max-file-size': { type: 'string' },
+        'exclude': { type: 'string', multiple: true },
+        'trusted-registry': { type: 'string', multiple: true },
         'version': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -138,7 +150,167 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     }
     maxFileSize = n;
   }
-  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize }, io);
+  let commandLine: PackOptions | undefined;
+  if (values.exclude !== undefined || values['trusted-registry'] !== undefined) {
+    const exclude = parseExclude(values.exclude ?? []);
+    if (typeof exclude === 'string') {
+      io.err(`shipshape: ${exclude}\n`);
+      return 2;
+    }
+    const trustedRegistries = parseTrustedRegistries(values['trusted-registry'] ?? []);
+    if (typeof trustedRegistries === 'string') {
+      io.err(`shipshape: ${trustedRegistries}\n`);
+      return 2;
+    }
+    commandLine = { exclude, trustedRegistries };
+  }
+  const pack = packOptions(inputs, commandLine, maxFileSize, io);
+  if (pack === 'conflict') return 2;
+  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize, pack }, io);
+}
+
+// ------------------------------------------------------------------------------------------------ pack options
+
+/** The options of the Kubernetes pack a run uses (those of KubernetesPackProps). */
+interface PackOptions {
+  readonly exclude: string[];
+  readonly trustedRegistries: string[];
+}
+
+/** Where synth records what it wrote into an output folder, and the options of the Kubernetes pack it checked with. */
+const RECORD_FILE = 'output.json';
+
+/** The ids of the Kubernetes pack's rules. */
+function kubernetesRuleIds(): string[] {
+  return new KubernetesPack().rules.map(r => r.id);
+}
+
+/** `--exclude` values (each a rule id or a comma-separated list) as rule ids, or what is wrong with them. */
+function parseExclude(values: string[]): string[] | string {
+  const known = kubernetesRuleIds();
+  const ids: string[] = [];
+  for (const v of values) {
+    for (const raw of v.split(',')) {
+      const id = raw.trim();
+      if (id === '') return `--exclude needs rule ids such as SS-K8S-063, separated by commas (got ${JSON.stringify(v)})`;
+      if (!known.includes(id)) {
+        return `--exclude: ${JSON.stringify(id)} is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}); `
+          + `did you mean ${Validators._closest(id, known)}?`;
+      }
+      if (!ids.includes(id)) ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/** What a registry host pattern is made of: host name characters, a port's `:`, IPv6 brackets, and `*`. */
+const HOST_PATTERN = /^[A-Za-z0-9*._:[\]-]+$/;
+
+/** `--trusted-registry` values as host patterns (KubernetesPackProps.trustedRegistries), or what is wrong with them. */
+function parseTrustedRegistries(values: string[]): string[] | string {
+  const out: string[] = [];
+  for (const v of values) {
+    const p = v.trim();
+    const example = 'for example ghcr.io, registry.k8s.io or *.dkr.ecr.*.amazonaws.com';
+    if (p === '') return `--trusted-registry needs a registry host pattern, ${example}`;
+    if (p.includes(',')) return `--trusted-registry takes one host pattern (got ${JSON.stringify(v)}); repeat the option for each registry`;
+    if (p.includes('/')) {
+      return `--trusted-registry takes a registry host, not an image, path or URL (got ${JSON.stringify(v)}): images are matched by their host only; `
+        + `write the host, ${example}`;
+    }
+    if (!HOST_PATTERN.test(p)) {
+      return `--trusted-registry: ${JSON.stringify(v)} is not a registry host pattern (letters, digits, '.', '-', ':' and '*' only), ${example}`;
+    }
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/** The pack options recorded in `<dir>/.shipshape/output.json` (undefined if none), or why the record's field is ignored. */
+function recordedOptions(dir: string, maxFileSize: number): { file: string; options?: PackOptions; ignored?: string } | undefined {
+  const file = path.join(dir, STATE_DIR, RECORD_FILE);
+  let text: string;
+  try {
+    if (!fs.statSync(file).isFile()) return undefined;
+    if (fs.statSync(file).size > maxFileSize) return { file, ignored: 'it is over the size limit' };
+    text = fs.readFileSync(file, 'utf-8');
+  } catch {
+    return undefined; // no record: not an output folder of synth (or one written before records)
+  }
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { file, ignored: 'it is not valid JSON' };
+  }
+  if (data === null || typeof data !== 'object' || data.kubernetesPack === undefined) return undefined;
+  const k = data.kubernetesPack;
+  const strings = (a: unknown) => Array.isArray(a) && a.every(x => typeof x === 'string' && x.trim() !== '');
+  if (k === null || typeof k !== 'object' || Array.isArray(k) || !strings(k.exclude) || !strings(k.trustedRegistries)) {
+    return { file, ignored: 'its "kubernetesPack" field is not {"exclude": [<rule id>...], "trustedRegistries": [<host pattern>...]}' };
+  }
+  return { file, options: { exclude: [...k.exclude], trustedRegistries: [...k.trustedRegistries] } };
+}
+
+/** The options in words, for messages. */
+function describeOptions(o: PackOptions): string {
+  return `exclude ${o.exclude.length > 0 ? o.exclude.join(', ') : 'none'}; trusted registries ${o.trustedRegistries.length > 0 ? o.trustedRegistries.join(', ') : 'none (SS-K8S-032 off)'}`;
+}
+
+/** Options compare as sets. */
+function optionsKey(o: PackOptions): string {
+  return JSON.stringify([[...new Set(o.exclude)].sort(), [...new Set(o.trustedRegistries)].sort()]);
+}
+
+/**
+ * The options of the Kubernetes pack for this run: the command line's when given, else those synth recorded in the
+ * output folders named on the command line (`<dir>/.shipshape/output.json`, field `kubernetesPack`), else the
+ * defaults. Says on stderr which it uses; 'conflict' (after saying why) when folders recorded different options and
+ * the command line gives none.
+ */
+function packOptions(inputs: string[], commandLine: PackOptions | undefined, maxFileSize: number, io: Io): PackOptions | undefined | 'conflict' {
+  const records: { file: string; options: PackOptions }[] = [];
+  for (const input of inputs) {
+    let dir = false;
+    try {
+      dir = fs.statSync(input).isDirectory();
+    } catch {
+      // reported when the input is read
+    }
+    if (!dir) continue;
+    const r = recordedOptions(input, maxFileSize);
+    if (r === undefined) continue;
+    const file = toSlash(r.file);
+    if (r.options === undefined) {
+      io.err(`shipshape: ignored the Kubernetes pack options recorded in ${file}: ${r.ignored}\n`);
+      continue;
+    }
+    if (!records.some(x => x.file === file)) records.push({ file, options: r.options });
+  }
+  const files = (list: { file: string }[]) => list.map(x => x.file).join(', ');
+  if (commandLine !== undefined) {
+    if (records.length > 0) {
+      io.err(`shipshape: the command line's --exclude/--trusted-registry replace the Kubernetes pack options synth recorded in ${files(records)}; `
+        + `using ${describeOptions(commandLine)}\n`);
+    }
+    return commandLine;
+  }
+  if (records.length === 0) return undefined;
+  const distinct = new Map<string, { file: string; options: PackOptions }[]>();
+  for (const r of records) {
+    const key = optionsKey(r.options);
+    const list = distinct.get(key);
+    if (list) list.push(r); else distinct.set(key, [r]);
+  }
+  if (distinct.size > 1) {
+    const each = [...distinct.values()].map(list => `${files(list)}: ${describeOptions(list[0].options)}`).join('; and ');
+    io.err(`shipshape: the folders were synthesized with different Kubernetes pack options (${each}); one run checks with one set: `
+      + 'check the folders in separate runs, or give --exclude and --trusted-registry to use the same options for all\n');
+    return 'conflict';
+  }
+  const options = records[0].options;
+  io.err(`shipshape: using the Kubernetes pack options synth recorded in ${files(records)}: ${describeOptions(options)}\n`);
+  return options;
 }
 
 /** parseArgs' errors, said the way this command says things. */
@@ -148,7 +320,12 @@ function argumentError(e: any): string {
   if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${opt ?? msg}`;
   if (e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
     const what: { [o: string]: string } = {
-      '--json': 'a file name', '--sarif': 'a file name', '--format': 'text, json or sarif', '--max-file-size': 'a size, for example 64MiB',
+      '--json': 'a file name',
+      '--sarif': 'a file name',
+      '--format': 'text, json or sarif',
+      '--max-file-size': 'a size, for example 64MiB',
+      '--exclude': 'rule ids, for example SS-K8S-063',
+      '--trusted-registry': 'a registry host pattern, for example ghcr.io',
     };
     if (/argument missing|ambiguous/.test(msg)) return `${opt} needs ${what[opt] ?? 'a value'}`;
     return `${opt} takes no value`;
@@ -183,6 +360,8 @@ interface CheckOptions {
   readonly json?: string;
   readonly sarif?: string;
   readonly maxFileSize: number;
+  /** The options of the Kubernetes pack (undefined: its defaults). */
+  readonly pack?: PackOptions;
 }
 
 async function check(inputs: string[], options: CheckOptions, io: Io): Promise<number> {
@@ -207,7 +386,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
-  const engine = new PolicyEngine({ packs: [new KubernetesPack()] });
+  const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
   const findings = new CompactFindings(loader.documents, loader.bad);
   const table = new SuppressionTable(loader.suppressions);
   engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
@@ -220,7 +399,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
     const unknown = engine._unknownRule(s);
-    if (unknown !== undefined && !isBuiltInRuleId(s.ruleId)) {
+    if (unknown !== undefined && !looksBuiltIn(s.ruleId)) {
       // a rule of a pack this command does not run (a team's own pack, which runs at synth); an unknown SS- id is a typo
       otherPacks.add(s.ruleId);
       continue;
@@ -262,6 +441,26 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The Kubernetes pack with `options`. An empty list of trusted registries is no list (SS-K8S-032 off), as synth
+ * records a pack made without `trustedRegistries`.
+ */
+function kubernetesPack(options: PackOptions | undefined): KubernetesPack {
+  if (options === undefined) return new KubernetesPack();
+  return new KubernetesPack({
+    exclude: options.exclude,
+    ...(options.trustedRegistries.length > 0 ? { trustedRegistries: options.trustedRegistries } : {}),
+  });
+}
+
+/**
+ * True for an id that claims to be one of shipshape's (`SS-` in any case: `ss-k8s-001` is a mistyped SS-K8S-001,
+ * not a rule of a team's pack): when the run has no such rule it is an unknown rule (SS-POLICY-004), as at synth.
+ */
+function looksBuiltIn(ruleId: string): boolean {
+  return isBuiltInRuleId(ruleId.toUpperCase());
 }
 
 // ------------------------------------------------------------------------------------------------ findings
@@ -393,9 +592,46 @@ class CompactFindings implements FindingSource {
 
 // ------------------------------------------------------------------------------------------------ reading
 
-/** js-yaml's core schema (what JSON and Kubernetes' YAML agree on) plus merge keys: `2024-01-01` stays a string. */
+/**
+ * How plain (unquoted) scalars read: as kubectl and the API server read them (sigs.k8s.io/yaml over go-yaml v2, a
+ * YAML 1.1 reader), so the rules see the values the API would see. js-yaml's core schema reads YAML 1.2; this one
+ * differs from it in two ways:
+ * - the YAML 1.1 booleans: `y`, `yes`, `on`, `true`, `n`, `no`, `off`, `false`, each lower case, capitalised or
+ *   upper case (`Yes`, `YES`), are true and false;
+ * - an integer written with a leading zero is octal: `0755` is 493 (`08` and `09`, not octal, stay 8 and 9).
+ * As in go-yaml, a date such as `2024-01-01` stays a string (go-yaml decodes a timestamp into an untyped value as
+ * its text), and null (`~`, `null`, empty), floats, `0x`/`0o`/`0b` integers and merge keys (`<<`) read as in the
+ * core schema. Quoted scalars are always strings.
+ */
 const YAML_TYPES = (yaml as unknown as { types: { [name: string]: yaml.Type } }).types;
-const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [YAML_TYPES.merge], explicit: [YAML_TYPES.binary, YAML_TYPES.omap, YAML_TYPES.pairs, YAML_TYPES.set] });
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const YAML11_BOOL = new yaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && data.length <= 5 && (YAML11_TRUE.has(data) || YAML11_FALSE.has(data)),
+  construct: (data: string) => YAML11_TRUE.has(data),
+  predicate: (o: unknown) => typeof o === 'boolean',
+  represent: (o: any) => (o ? 'true' : 'false'),
+});
+const CORE_INT = YAML_TYPES.int as yaml.Type & { resolve(d: string): boolean; construct(d: string): number };
+/** A leading-zero integer of octal digits (underscores allowed, as go-yaml drops them): `0755`, `-0644`, `0_755`. */
+const LEGACY_OCTAL = /^[-+]?0[0-7_]*[0-7][0-7_]*$/;
+const YAML11_INT = new yaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && (CORE_INT.resolve(data) || LEGACY_OCTAL.test(data)),
+  construct: (data: string) => {
+    if (!LEGACY_OCTAL.test(data)) return CORE_INT.construct(data);
+    const digits = data.replace(/[-+_]/g, '');
+    const n = parseInt(digits, 8);
+    return data.charCodeAt(0) === 45 /* - */ ? -n : n;
+  },
+  predicate: (o: unknown) => typeof o === 'number' && Number.isInteger(o),
+  represent: (o: any) => String(o),
+});
+const SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+  implicit: [YAML_TYPES.null, YAML11_BOOL, YAML11_INT, YAML_TYPES.float, YAML_TYPES.merge],
+  explicit: [YAML_TYPES.binary, YAML_TYPES.omap, YAML_TYPES.pairs, YAML_TYPES.set],
+});
 
 function toSlash(p: string): string {
   return p.split(path.sep).join('/');
@@ -410,31 +646,59 @@ function typeOf(st: fs.Stats | fs.Dirent): string {
   return 'not a regular file';
 }
 
-/** Splits multi-document YAML fed line by line on `---` lines; each chunk comes with its 1-based first line. */
+/**
+ * Splits multi-document YAML fed line by line. A document ends at a `---` line (which starts the next one) or a
+ * `...` line. Directives (`%YAML 1.2`, `%TAG ! tag:...`: `%` lines before a document's content) belong to the
+ * document that follows their `---`: the chunk handed on holds them and that `---` line, as YAML wants them. Each
+ * chunk comes with its 1-based first line (what parse errors count from), the line of its first content (neither
+ * blank, nor a comment, nor a directive or marker: where the document is said to be) and its index.
+ */
 class DocumentSplitter {
   private cur: string[] = [];
   private curBlank = true;
   private start = 1;
+  private contentLine = 1;
   private lineNo = 0;
   private sawSeparator = false;
+  /** The current chunk holds directives and no `---` yet. */
+  private directives = false;
   private chunks = 0;
 
-  constructor(private readonly emit: (lines: string[], blank: boolean, line: number, index: number) => void) {}
+  constructor(private readonly emit: (lines: string[], blank: boolean, line: number, index: number, contentLine: number) => void) {}
 
   public line(l: string): void {
     this.lineNo++;
     const c0 = l.charCodeAt(0);
     if (c0 === 45 /* - */ && l.startsWith('---') && (l.length === 3 || /^---\s/.test(l))) {
+      const rest = l.slice(3).trim();
+      const content = rest !== '' && !rest.startsWith('#');
+      if (this.directives) {
+        // the directives' document starts here: the parser reads the directives, then this line
+        this.directives = false;
+        this.sawSeparator = true;
+        this.cur.push(l);
+        if (content) this.content();
+        return;
+      }
       if (this.sawSeparator || !this.curBlank) this.flush();
       this.sawSeparator = true;
-      this.cur = [];
-      this.curBlank = true;
-      this.start = this.lineNo + 1;
-      const rest = l.slice(3).trim();
-      if (rest !== '' && !rest.startsWith('#')) this.push(rest);
+      this.reset(content ? this.lineNo : this.lineNo + 1);
+      if (content) this.push(rest);
       return;
     }
-    if (c0 === 46 /* . */ && /^\.\.\.\s*$/.test(l)) return; // document end marker
+    if (c0 === 46 /* . */ && /^\.\.\.(\s+#.*)?\s*$/.test(l)) {
+      // document end marker: what follows is another document (it may start with directives)
+      if (this.sawSeparator || !this.curBlank) this.flush();
+      this.sawSeparator = false;
+      this.reset(this.lineNo + 1);
+      return;
+    }
+    if (c0 === 37 /* % */ && this.curBlank) {
+      // a directive: before any content of a document, a `%` line can be nothing else
+      this.directives = true;
+      this.cur.push(l);
+      return;
+    }
     this.push(l);
   }
 
@@ -442,13 +706,26 @@ class DocumentSplitter {
     if (!this.curBlank || this.chunks === 0) this.flush();
   }
 
+  private reset(start: number) {
+    this.cur = [];
+    this.curBlank = true;
+    this.directives = false;
+    this.start = start;
+  }
+
   private push(l: string) {
     this.cur.push(l);
-    if (this.curBlank && !blankLine(l)) this.curBlank = false;
+    if (this.curBlank && !blankLine(l)) this.content();
+  }
+
+  private content() {
+    this.curBlank = false;
+    this.directives = false; // content before a `---`: directives without their marker, which the parser reports
+    this.contentLine = this.lineNo;
   }
 
   private flush() {
-    this.emit(this.cur, this.curBlank, this.start, this.chunks++);
+    this.emit(this.cur, this.curBlank, this.start, this.chunks++, this.curBlank ? this.start : this.contentLine);
   }
 }
 
@@ -461,10 +738,13 @@ function blankLine(l: string): boolean {
   return true;
 }
 
-/** Splits multi-document YAML on `---` lines; returns each chunk with its 1-based starting line. */
-export function splitDocuments(text: string): { text: string; line: number }[] {
-  const out: { text: string; line: number }[] = [];
-  const splitter = new DocumentSplitter((lines, _blank, line) => out.push({ text: lines.join('\n'), line }));
+/**
+ * Splits multi-document YAML as `shipshape check` does; returns each chunk with its 1-based first line and the line
+ * of its first content (`contentLine`, the line findings on the document name).
+ */
+export function splitDocuments(text: string): { text: string; line: number; contentLine: number }[] {
+  const out: { text: string; line: number; contentLine: number }[] = [];
+  const splitter = new DocumentSplitter((lines, _blank, line, _index, contentLine) => out.push({ text: lines.join('\n'), line, contentLine }));
   for (const l of text.split(/\r?\n/)) splitter.line(l);
   splitter.end();
   return out;
@@ -531,6 +811,8 @@ export class Loader {
   public readonly notes: string[] = [];
   private readonly seenFiles = new Set<string>();
   private readonly seenDirs = new Set<string>();
+  /** The working directory: files are named relative to it when inside it, absolute otherwise (see reportFile). */
+  private readonly cwd = process.cwd();
 
   constructor(private readonly maxFileSize: number = DEFAULT_MAX_FILE_SIZE) {}
 
@@ -627,11 +909,11 @@ export class Loader {
 
   private cannotRead(file: string, message: string, fix = UNREADABLE_FIX) {
     this.unreadable++;
-    this.bad.push({ ...badInput(file, undefined, undefined, message), fix });
+    this.bad.push({ ...badInput(reportFile(file, this.cwd), undefined, undefined, message), fix });
   }
 
   private readFile(p: string, explicit: boolean): void {
-    const file = toSlash(p);
+    const file = reportFile(p, this.cwd);
     let fd: number;
     try {
       // non-blocking: a FIFO put in place of a listed file must not hang the run; it is refused below
@@ -675,8 +957,8 @@ export class Loader {
 
   /** Reads a YAML file 1 MiB at a time, splitting documents as lines arrive: one document's text at a time. */
   private readYaml(fd: number, file: string): void {
-    const splitter = new DocumentSplitter((lines, blank, line, index) => {
-      if (!blank) this.addText(file, index, line, lines.join('\n'), false);
+    const splitter = new DocumentSplitter((lines, blank, line, index, contentLine) => {
+      if (!blank) this.addText(file, index, line, contentLine, lines.join('\n'), false);
     });
     const ok = readLines(fd, this.maxFileSize, l => splitter.line(l));
     if (!ok) {
@@ -694,11 +976,18 @@ export class Loader {
       return;
     }
     if (text.trim() === '') return;
-    this.addText(file, 0, 1, text, true);
+    // the document's line: that of its first character other than white space
+    const lead = /^\s*/.exec(text)![0];
+    let contentLine = 1;
+    for (let i = lead.indexOf('\n'); i >= 0; i = lead.indexOf('\n', i + 1)) contentLine++;
+    this.addText(file, 0, 1, contentLine, text, true);
   }
 
-  /** Parses one document's text and adds what it holds. */
-  private addText(file: string, index: number, line: number, text: string, json: boolean): void {
+  /**
+   * Parses one document's text and adds what it holds. `line`: the text's first line in the file (parse errors count
+   * from it); `contentLine`: the line of the document's first content (the line findings on it name).
+   */
+  private addText(file: string, index: number, line: number, contentLine: number, text: string, json: boolean): void {
     let value: any;
     try {
       if (json) {
@@ -712,7 +1001,7 @@ export class Loader {
       }
     } catch (e: any) {
       if (e instanceof RangeError) {
-        this.bad.push({ ...badInput(file, index, line, `document ${index} has nesting deeper than ${MAX_NESTING} levels (the parser ran out of stack); it is not checked`), fix: NESTING_FIX });
+        this.bad.push({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels (the parser ran out of stack); it is not checked`), fix: NESTING_FIX });
         return;
       }
       const reason = String(e?.reason ?? e?.message ?? e).split('\n')[0];
@@ -724,13 +1013,19 @@ export class Loader {
     }
     if (value === null || value === undefined) return;
     if (nestingDepth(value, MAX_NESTING) > MAX_NESTING) {
-      this.bad.push({ ...badInput(file, index, line, `document ${index} has nesting deeper than ${MAX_NESTING} levels; it is not checked`), fix: NESTING_FIX });
+      this.bad.push({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels; it is not checked`), fix: NESTING_FIX });
       return;
     }
-    this.addValue(file, index, line, value, `${file}#${index}`);
+    // the items of a List are placed at their own lines: the text is read again (Lists only) to find them
+    const lines = isList(value) && Array.isArray(value.items) && value.items.length > 0 ? nodeLines(text, line) : undefined;
+    this.addValue(file, index, contentLine, value, `${file}#${index}`, lines);
   }
 
-  private addValue(file: string, index: number, line: number, value: any, docPath: string): void {
+  /**
+   * `line`: the line of `value` in the file. `lines`: for a List, its text read again with the line of each node
+   * (`value` is the counterpart of `value` there: an item's line is that of the item at the same place).
+   */
+  private addValue(file: string, index: number, line: number, value: any, docPath: string, lines?: NodeLines): void {
     if (typeof value !== 'object' || Array.isArray(value)) {
       this.bad.push(badInput(file, index, line, `document ${index} is not an object (${Array.isArray(value) ? 'a list' : typeof value})`, docPath));
       return;
@@ -739,9 +1034,14 @@ export class Loader {
       this.bad.push(badInput(file, index, line, `document ${index} has no ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}; it is not a Kubernetes object`, docPath));
       return;
     }
-    if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
-      const items = Array.isArray(value.items) ? value.items : [];
-      items.forEach((item: any, j: number) => this.addValue(file, index, line, item, `${docPath}.items[${j}]`));
+    if (isList(value)) {
+      const list = Array.isArray(value.items) ? value.items : [];
+      const mirror = lines !== undefined && Array.isArray(lines.value?.items) ? lines.value.items : [];
+      list.forEach((item: any, j: number) => {
+        const counterpart = mirror[j];
+        const at = counterpart !== null && typeof counterpart === 'object' ? lines!.lines.get(counterpart) : undefined;
+        this.addValue(file, index, at ?? line, item, `${docPath}.items[${j}]`, lines && { value: counterpart, lines: lines.lines });
+      });
       return;
     }
     const meta = value.metadata !== null && typeof value.metadata === 'object' ? value.metadata : {};
@@ -802,6 +1102,44 @@ function hasTemplateAnnotations(value: any): boolean {
   if (spec === null || typeof spec !== 'object') return false;
   const t = value.kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
   return t !== null && typeof t === 'object' && t.metadata !== null && typeof t.metadata === 'object' && t.metadata.annotations !== undefined;
+}
+
+function isList(value: any): boolean {
+  return value.kind === 'List' || (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items));
+}
+
+/** A document read again with the line of each of its mappings and sequences. */
+interface NodeLines {
+  readonly value: any;
+  readonly lines: WeakMap<object, number>;
+}
+
+/**
+ * `text` read again, with the line (1-based, `firstLine` being the text's first line) at which each of its mappings
+ * and sequences begins: for an item of a block sequence, its `- ` line (or, for `-` alone on its line, the line its
+ * content starts on). Undefined when the text does not read as YAML (a JSON file that only JSON.parse reads).
+ */
+function nodeLines(text: string, firstLine: number): NodeLines | undefined {
+  const lines = new WeakMap<object, number>();
+  const open: number[] = [];
+  let value: any;
+  try {
+    value = yaml.load(text, {
+      schema: SCHEMA,
+      listener: (event, state) => {
+        if (event === 'open') {
+          open.push(state.line);
+          return;
+        }
+        const at = open.pop();
+        const node = state.result;
+        if (at !== undefined && node !== null && typeof node === 'object' && !lines.has(node)) lines.set(node, firstLine + at);
+      },
+    });
+  } catch {
+    return undefined;
+  }
+  return { value, lines };
 }
 
 /** The files under a `.shipshape/` folder that a walk would otherwise have read. */

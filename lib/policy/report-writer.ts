@@ -338,7 +338,8 @@ function jsonFinding(f: Finding): any {
   };
   if (f.name !== undefined) o.name = f.name;
   if (f.namespace !== undefined) o.namespace = f.namespace;
-  if (f.file !== undefined) o.file = f.file;
+  // never a relative path that leaves the working directory (synth's `outdir: '../out'`): such a file is absolute
+  if (f.file !== undefined) o.file = f.file.startsWith('..') ? reportFile(f.file, process.cwd()) : f.file;
   if (f.index !== undefined) o.index = f.index;
   if (f.line !== undefined) o.line = f.line;
   o.message = f.message;
@@ -426,14 +427,56 @@ export function sourceRoot(cwd: string): string {
   }
 }
 
-/** A file as a SARIF artifact location: relative to `root` (see `sourceRoot`), forward slashes, under %SRCROOT%. */
-function artifactLocation(file: string, cwd: string, root: string): any {
-  const rel = path.relative(root, path.resolve(cwd, file));
-  if (path.isAbsolute(rel)) {
-    // another drive (Windows): an absolute file URI
-    return { uri: 'file:///' + rel.split(path.sep).map(encodeURIComponent).join('/').replace(/^([A-Za-z])%3A/, '$1:') };
+/** True when `abs` (an absolute path) is `base` or inside it. */
+function isInside(abs: string, base: string, p: path.PlatformPath = path): boolean {
+  const rel = p.relative(base, abs);
+  return rel === '' || (!p.isAbsolute(rel) && rel !== '..' && !rel.startsWith('..' + p.sep));
+}
+
+/**
+ * An absolute path as a `file:` URI (RFC 8089): forward slashes, every segment percent-encoded, a Windows drive
+ * letter kept (`file:///C:/x`), a UNC share as the host (`file://server/share/x`). `p` is the path flavour
+ * (the platform's unless a test says otherwise).
+ */
+export function fileUri(abs: string, p: path.PlatformPath = path): string {
+  const slashed = p.sep === '\\' ? abs.replace(/\\/g, '/') : abs;
+  if (slashed.startsWith('//')) {
+    const [host, ...rest] = slashed.slice(2).split('/');
+    return `file://${host}/${rest.map(encodeSegment).join('/')}`;
   }
-  return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  const segments = slashed.split('/');
+  if (segments[0] !== '') segments.unshift(''); // C:/x -> /C:/x
+  return 'file://' + segments.map((s, i) => (i === 1 && /^[A-Za-z]:$/.test(s) ? s : encodeSegment(s))).join('/');
+}
+
+function encodeSegment(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    // a lone surrogate (a Windows file name that is not valid UTF-16): replaced, as a decoder would
+    return encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\ufffd'));
+  }
+}
+
+/**
+ * A file as a SARIF artifact location: inside `root` (see `sourceRoot`), its path relative to `root` with forward
+ * slashes under `uriBaseId: %SRCROOT%`; outside it (a relative URI would start with `../`, which code-scanning
+ * services refuse), an absolute `file:` URI without a base. `file` is relative to `cwd` or absolute.
+ */
+export function artifactLocation(file: string, cwd: string, root: string, p: path.PlatformPath = path): { uri: string; uriBaseId?: string } {
+  const abs = p.resolve(cwd, file);
+  if (!isInside(abs, root, p)) return { uri: fileUri(abs, p) };
+  return { uri: p.relative(root, abs).split(p.sep).map(encodeSegment).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+/**
+ * A file as the JSON report and the summary name it: relative to `cwd` (forward slashes) when it is inside `cwd`,
+ * absolute when it is outside (never a relative path that leaves the working directory).
+ */
+export function reportFile(file: string, cwd: string, p: path.PlatformPath = path): string {
+  const abs = p.resolve(cwd, file);
+  const slash = (x: string) => (p.sep === '\\' ? x.replace(/\\/g, '/') : x);
+  return isInside(abs, cwd, p) && abs !== p.resolve(cwd) ? slash(p.relative(cwd, abs)) : slash(abs);
 }
 
 function tags(r: RuleInfo): string[] {

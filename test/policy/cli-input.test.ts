@@ -310,10 +310,10 @@ describe('reading', () => {
 
   test('splitDocuments and the streaming reader agree', () => {
     expect(splitDocuments('a: 1\n--- # c\n---\nb: 2\n...\n--- {c: 3}\n')).toEqual([
-      { text: 'a: 1', line: 1 },
-      { text: '', line: 3 },
-      { text: 'b: 2', line: 4 },
-      { text: '{c: 3}\n', line: 7 },
+      { text: 'a: 1', line: 1, contentLine: 1 },
+      { text: '', line: 3, contentLine: 3 },
+      { text: 'b: 2', line: 4, contentLine: 4 },
+      { text: '{c: 3}\n', line: 6, contentLine: 6 }, // content on the --- line: the document starts there
     ]);
   });
 });

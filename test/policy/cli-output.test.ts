@@ -2,12 +2,13 @@
 // the JSON report's marker, and reports that are the same whether streamed or built in memory.
 import * as fs from 'fs';
 import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { NODE_PORT_SERVICE, removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
 import { loadInputs } from '../../lib/policy/cli';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
 import { PolicyReport } from '../../lib/policy/report';
-import { FINGERPRINT_KEY, isOwnJsonReport, sourceRoot } from '../../lib/policy/report-writer';
+import { artifactLocation, fileUri, FINGERPRINT_KEY, isOwnJsonReport, reportFile, sourceRoot } from '../../lib/policy/report-writer';
 import { Severity } from '../../lib/policy/rule';
 
 removeTempDirsAfterAll();
@@ -125,6 +126,49 @@ describe('SARIF for code-scanning UIs', () => {
     expect(sourceRoot(dir)).toBe(dir); // the system's temporary folder is in no Git work tree
     const out = await inDir(dir, () => run(['check', 'k8s/bad.yaml', '--format', 'sarif']));
     expect(JSON.parse(out.out).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('k8s/bad.yaml');
+  });
+
+  test('a file outside the Git work tree gets an absolute, percent-encoded file: URI without a base (never ../)', async () => {
+    const repo = writeTree(tmpDir(), { 'repo/k8s/bad.yaml': NODE_PORT_SERVICE, 'o2 #1/shop.k8s.yaml': NODE_PORT_SERVICE });
+    fs.mkdirSync(path.join(repo, 'repo', '.git'));
+    const out = await inDir(path.join(repo, 'repo'), () => run(['check', 'k8s/bad.yaml', '../o2 #1/shop.k8s.yaml', '--format', 'sarif']));
+    const locations = JSON.parse(out.out).runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation);
+    expect(locations).toEqual([{ uri: 'k8s/bad.yaml', uriBaseId: '%SRCROOT%' }, { uri: pathToFileURL(path.join(repo, 'o2 #1', 'shop.k8s.yaml')).href }]);
+    expect(locations[1].uri).toMatch(/^file:\/\/\/.*\/o2%20%231\/shop\.k8s\.yaml$/);
+    expect(fileURLToPath(locations[1].uri)).toBe(path.join(repo, 'o2 #1', 'shop.k8s.yaml'));
+  });
+
+  test('outside any repository, a file outside the working directory gets a file: URI too', async () => {
+    const dir = writeTree(tmpDir(), { 'cwd/k8s/a.yaml': NODE_PORT_SERVICE, 'elsewhere/b.yaml': NODE_PORT_SERVICE });
+    const out = await inDir(path.join(dir, 'cwd'), () => run(['check', 'k8s/a.yaml', '../elsewhere/b.yaml', '--format', 'sarif']));
+    const uris = JSON.parse(out.out).runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation);
+    expect(uris).toEqual([{ uri: 'k8s/a.yaml', uriBaseId: '%SRCROOT%' }, { uri: pathToFileURL(path.join(dir, 'elsewhere', 'b.yaml')).href }]);
+  });
+
+  test('the JSON report and the summary name a file relative to the working directory inside it, absolute outside it', async () => {
+    const dir = writeTree(tmpDir(), { 'cwd/k8s/a.yaml': NODE_PORT_SERVICE, 'elsewhere/b.yaml': NODE_PORT_SERVICE });
+    const cwd = path.join(dir, 'cwd');
+    const out = await inDir(cwd, () => run(['check', './k8s/a.yaml', '../elsewhere/b.yaml', path.join(cwd, 'k8s'), '--format', 'json']));
+    const files = JSON.parse(out.out).findings.map((f: any) => f.file);
+    const abs = path.join(dir, 'elsewhere', 'b.yaml').split(path.sep).join('/');
+    expect(files).toEqual(['k8s/a.yaml', abs]); // the folder holds a.yaml again: read once
+    expect(out.err).toContain(`${abs} [document 0, line 1] (Service s)`);
+    expect(out.err).toContain('k8s/a.yaml [document 0, line 1] (Service s)');
+  });
+
+  test('artifactLocation and fileUri: relative under %SRCROOT% inside the root; file: URIs outside it, Windows drives and shares included', () => {
+    expect(artifactLocation('dist/a b.yaml', '/r/infra', '/r', path.posix)).toEqual({ uri: 'infra/dist/a%20b.yaml', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('../o2/shop.k8s.yaml', '/r', '/r', path.posix)).toEqual({ uri: 'file:///o2/shop.k8s.yaml' });
+    expect(artifactLocation('/r2/x.yaml', '/r', '/r', path.posix)).toEqual({ uri: 'file:///r2/x.yaml' });
+    expect(artifactLocation('..x/y.yaml', '/r', '/r', path.posix)).toEqual({ uri: '..x/y.yaml', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('D:\\out\\x [1].yaml', 'C:\\r', 'C:\\r', path.win32)).toEqual({ uri: 'file:///D:/out/x%20%5B1%5D.yaml' });
+    expect(artifactLocation('..\\o2\\x.yaml', 'C:\\r\\infra', 'C:\\r\\infra', path.win32)).toEqual({ uri: 'file:///C:/r/o2/x.yaml' });
+    expect(artifactLocation('k8s\\x.yaml', 'C:\\r\\infra', 'C:\\r', path.win32)).toEqual({ uri: 'infra/k8s/x.yaml', uriBaseId: '%SRCROOT%' });
+    expect(fileUri('\\\\server\\share\\a b.yaml', path.win32)).toBe('file://server/share/a%20b.yaml');
+    expect(fileUri('/tmp/100%/ü?.yaml', path.posix)).toBe('file:///tmp/100%25/%C3%BC%3F.yaml');
+    expect(reportFile('../o2/x.yaml', '/r', path.posix)).toBe('/o2/x.yaml');
+    expect(reportFile('/r/k8s/x.yaml', '/r', path.posix)).toBe('k8s/x.yaml');
+    expect(reportFile('..\\o2\\x.yaml', 'C:\\r', path.win32)).toBe('C:/o2/x.yaml');
   });
 
   test('fingerprints hash rule, kind, namespace, name and JSON path: moving an object down the file keeps them', async () => {

@@ -1,8 +1,12 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { App as CdkApp } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { removeTempDirsAfterAll, tmpDir } from './cli-helpers';
 import { main, splitDocuments } from '../../lib/policy/cli';
+import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
+import { checkObjects } from '../../lib/policy/runner';
 
 const MIXED = path.join(__dirname, 'fixtures', 'mixed');
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/');
@@ -39,7 +43,7 @@ describe('shipshape check on a directory of mixed manifests', () => {
   });
 
   test('reports the bad manifests with file, document index, path and rule id', () => {
-    expect(hit('SS-K8S-001', 'bad.yaml', 0, 'spec.template.spec.containers[0].securityContext.privileged')).toMatchObject({ severity: 'error', kind: 'Deployment', name: 'legacy', line: 2 });
+    expect(hit('SS-K8S-001', 'bad.yaml', 0, 'spec.template.spec.containers[0].securityContext.privileged')).toMatchObject({ severity: 'error', kind: 'Deployment', name: 'legacy', line: 3 }); // its first line after the comment
     expect(hit('SS-K8S-029', 'bad.yaml', 0, 'spec.template.spec.containers[0].image')).toBeDefined();
     expect(hit('SS-K8S-012', 'bad.yaml', 0, 'spec.template.spec.containers[0].ports[0].hostPort')).toBeDefined();
     expect(hit('SS-K8S-065', 'bad.yaml', 0, 'metadata.namespace')).toBeDefined();
@@ -71,7 +75,7 @@ describe('shipshape check on a directory of mixed manifests', () => {
   });
 
   test('prints the summary grouped by file and document', () => {
-    expect(result.out).toContain(`${rel(MIXED)}/bad.yaml [document 0, line 2] (Deployment legacy)`);
+    expect(result.out).toContain(`${rel(MIXED)}/bad.yaml [document 0, line 3] (Deployment legacy)`);
     expect(result.out).toContain('  ERROR SS-K8S-001 at spec.template.spec.containers[0].securityContext.privileged: Container runs privileged');
     expect(result.out).toContain('    fix: remove securityContext.privileged (or set it to false)');
     expect(result.out).toContain('  SUPPRESSED SS-K8S-063 at data["sandbox-token"]');
@@ -84,7 +88,7 @@ describe('shipshape check on a directory of mixed manifests', () => {
     const r = run0.results.find((x: any) => x.ruleId === 'SS-K8S-001');
     expect(run0.tool.driver.rules[r.ruleIndex].id).toBe('SS-K8S-001');
     expect(r.level).toBe('error');
-    expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${rel(MIXED)}/bad.yaml`, uriBaseId: '%SRCROOT%' }, region: { startLine: 2 } });
+    expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${rel(MIXED)}/bad.yaml`, uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } });
     expect(r.properties).toMatchObject({ documentIndex: 0, jsonPath: 'spec.template.spec.containers[0].securityContext.privileged' });
     const sup = run0.results.find((x: any) => x.ruleId === 'SS-K8S-063' && x.suppressions);
     expect(sup.suppressions).toEqual([{ kind: 'external', justification: 'holds a public test token for the sandbox, not a secret' }]);
@@ -156,13 +160,14 @@ test('reports are byte-identical across runs', async () => {
   expect(fs.readFileSync(path.join(a, 'r.sarif'))).toEqual(fs.readFileSync(path.join(b, 'r.sarif')));
 });
 
-test('splitDocuments keeps document indexes and start lines', () => {
+test('splitDocuments keeps document indexes, start lines and first content lines', () => {
   expect(splitDocuments('---\na: 1\n---\n---\nb: 2\n')).toEqual([
-    { text: 'a: 1', line: 2 },
-    { text: '', line: 4 },
-    { text: 'b: 2\n', line: 5 },
+    { text: 'a: 1', line: 2, contentLine: 2 },
+    { text: '', line: 4, contentLine: 4 },
+    { text: 'b: 2\n', line: 5, contentLine: 5 },
   ]);
-  expect(splitDocuments('a: 1\n')).toEqual([{ text: 'a: 1\n', line: 1 }]);
+  expect(splitDocuments('a: 1\n')).toEqual([{ text: 'a: 1\n', line: 1, contentLine: 1 }]);
+  expect(splitDocuments('# Source: chart/templates/svc.yaml\n\na: 1\n')).toEqual([{ text: '# Source: chart/templates/svc.yaml\n\na: 1\n', line: 1, contentLine: 3 }]);
 });
 
 test('kind: List is expanded into its items', async () => {
@@ -223,4 +228,28 @@ test('an annotation suppressing a rule of a team\'s own pack (which runs at synt
   expect(out).not.toContain('SS-POLICY-004');
   expect(err).toContain('shipshape: suppression annotations of rules this command does not run were left alone: ACME-001 '
     + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack)');
+});
+
+describe('a suppression annotation with a lower-case shipshape id', () => {
+  const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: shop\n  annotations:\n    suppress.shipshape.io/ss-k8s-051: "lower case id suppression"\nspec: {type: NodePort, ports: [{port: 80}]}\n';
+
+  test('is an unknown shipshape id (SS-POLICY-004, did you mean the id in upper case), not a rule of another pack', async () => {
+    const f = path.join(tmp(), 'svc.yaml');
+    fs.writeFileSync(f, SVC);
+    const out = path.join(path.dirname(f), 'r.json');
+    const r = await run(['check', f, '--json', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).not.toContain('left alone');
+    const found = JSON.parse(fs.readFileSync(out, 'utf-8')).findings.find((x: any) => x.ruleId === 'SS-POLICY-004');
+    expect(found).toMatchObject({ severity: 'error', file: f.split(path.sep).join('/'), index: 0, line: 1 });
+    expect(found.message).toMatch(/^suppression of ss-k8s-051 at .* names a rule that none of the packs that run has \(kubernetes\); did you mean SS-K8S-051\?$/);
+  });
+
+  test('synth reports the same error for the same annotation', () => {
+    const app = new CdkApp();
+    const manifest = yaml.load(SVC);
+    const report = checkObjects(app, [{ manifest, path: 'shop/Service-s', chart: 'shop' }], [new KubernetesPack()]);
+    const found = report.findings.find(x => x.ruleId === 'SS-POLICY-004');
+    expect(found?.message).toMatch(/^suppression of ss-k8s-051 at shop\/Service-s names a rule .*; did you mean SS-K8S-051\?$/);
+  });
 });
