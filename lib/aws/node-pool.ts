@@ -163,7 +163,7 @@ export interface NodePoolOptions {
   readonly kubernetesVersion?: KubernetesVersion;
   /**
    * The pool's name: its nodes' `shipshape.dev/node-pool` label, and the start of the EKS node group's name
-   * (`<name>-<suffix Terraform adds>`, the name cut to 37 characters first). The node group is named by prefix so
+   * (`<name>-<suffix Terraform adds>`, the name cut to 36 characters first). The node group is named by prefix so
    * that a change EKS cannot make in place (instance types, capacity type, AMI type) creates the new group before the
    * old one is drained and deleted, instead of deleting first.
    * @default - `<cluster name>-<id in kebab case>`
