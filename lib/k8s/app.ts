@@ -237,12 +237,15 @@ export class App extends Cdk8sApp {
 
       const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined);
       const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];
-      // reports of an earlier synth would describe manifests that are no longer there
-      if (reports.length === 0) {
+      // reports of an earlier synth would describe manifests that are no longer there: none stays in the output
+      // folder unless this synth wrote it (reports off, the policy off, or the reports written to another reportDir)
+      const elsewhere = reports.length > 0 && path.resolve(path.dirname(reports[0])) !== path.resolve(stateDir);
+      if (reports.length === 0 || elsewhere) {
         const removed = _removePolicyReports(stateDir);
         if (removed.length > 0) {
-          process.stderr.write(`shipshape: ${this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)'}; `
-            + `removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
+          const why = elsewhere ? `the policy reports go to ${path.relative(process.cwd(), path.dirname(reports[0])) || '.'} now`
+            : this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)';
+          process.stderr.write(`shipshape: ${why}; removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
         }
       }
       if (change.foreign.length > 0) {

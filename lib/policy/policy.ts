@@ -31,7 +31,8 @@ export interface PolicyOptions {
    */
   readonly writeReports?: boolean;
   /**
-   * Where to write the reports.
+   * Where to write the reports. With a `k8s.App`, reports an earlier synth left in `<outdir>/.shipshape/` are
+   * removed when they go elsewhere (they would describe other manifests).
    * @default - `<outdir>/.shipshape/` of the app
    */
   readonly reportDir?: string;

@@ -227,6 +227,25 @@ describe('the app owns its output folder', () => {
     expect(stderr).toContain('shipshape: the policy did not run (policy: false); removed the reports of an earlier synth: ');
   });
 
+  test('reports moved to another reportDir: those of an earlier synth leave the output folder, with a note', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop').synth());
+    expect(fs.existsSync(path.join(dir, '.shipshape', 'policy-report.json'))).toBe(true);
+    const reportDir = outdir();
+    const moved = build(dir, 'shop');
+    Policy.configure(moved, { reportDir });
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      moved.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(files(dir)).toEqual(['.shipshape/output.json', 'shop.k8s.yaml']);
+    expect(fs.readdirSync(reportDir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
+    expect(stderr).toContain(`shipshape: the policy reports go to ${path.relative(process.cwd(), reportDir)} now; removed the reports of an earlier synth: `);
+  });
+
   test('a file the app did not write is never deleted, and a manifest-like one is pointed out', () => {
     const dir = outdir();
     fs.writeFileSync(path.join(dir, 'hand-written.yaml'), 'kind: ConfigMap\n');
