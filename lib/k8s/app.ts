@@ -8,6 +8,7 @@ import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { OutputStaging, readRecord, STATE_DIR } from './output-folder';
 import { ManifestRenderer } from './render';
+import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
@@ -127,6 +128,14 @@ export class App extends Cdk8sApp {
    * With a cluster: the ClusterResources chart, holding a Namespace for every namespace the app's objects use
    * (enforcing the least strict Pod Security level a workload there needs), and every other chart depending on it.
    */
+  /**
+   * `prepareCluster` for testing.Template, which takes the steps synth takes.
+   * @internal
+   */
+  public _prepareCluster(): void {
+    this.prepareCluster();
+  }
+
   private prepareCluster(): void {
     const cluster = this.cluster;
     if (!cluster || !this.clusterResources) return;
@@ -567,85 +576,3 @@ function printNotes(all: IConstruct[]): void {
 const NOTE_METADATA = 'shipshape:info';
 /** The rule about a namespace's Pod Security level (suppressed with its reason where a node agent needs host access). */
 const RELAXED_NAMESPACE_RULE = 'SS-K8S-073';
-
-function validateOnce(all: IConstruct[]): void {
-  const errors: string[] = [];
-  for (const child of all) {
-    for (const error of child.node.validate()) {
-      errors.push(`[${child.node.path}] ${error}`);
-    }
-  }
-  if (errors.length > 0) {
-    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  }
-}
-
-/**
- * cdk8s' dependency resolution (nested charts, chart-to-chart and ApiObject-to-ApiObject dependencies
- * from construct dependencies), done once, with the ApiObjects under each construct computed once.
- * @returns whether any chart depends on another chart (file names then get an index prefix)
- */
-function resolveDependenciesOnce(all: IConstruct[]): boolean {
-  let hasDependantCharts = false;
-
-  for (const parent of all) {
-    if (!isChart(parent)) continue;
-    for (const child of parent.node.children) {
-      if (isChart(child)) {
-        parent.node.addDependency(child);
-        hasDependantCharts = true;
-      }
-    }
-  }
-
-  const edges = () => {
-    const deps: Array<{ source: IConstruct; target: IConstruct }> = [];
-    for (const child of all) {
-      for (const dep of child.node.dependencies) deps.push({ source: child, target: dep });
-    }
-    return deps;
-  };
-
-  for (const dep of edges()) {
-    const sourceChart = Chart.of(dep.source);
-    const targetChart = Chart.of(dep.target);
-    if (sourceChart !== targetChart) {
-      sourceChart.node.addDependency(targetChart);
-      hasDependantCharts = true;
-    }
-  }
-
-  // ApiObjects under a construct whose closest chart is the construct's chart (cached per construct)
-  const subtreeCache = new Map<IConstruct, IConstruct[]>();
-  const findAll = (c: IConstruct) => {
-    let r = subtreeCache.get(c);
-    if (!r) {
-      r = c.node.findAll();
-      subtreeCache.set(c, r);
-    }
-    return r;
-  };
-  const objectsCache = new Map<IConstruct, ApiObject[]>();
-  const apiObjectsOf = (c: IConstruct) => {
-    let r = objectsCache.get(c);
-    if (!r) {
-      const chart = Chart.of(c);
-      r = findAll(c).filter((x): x is ApiObject => isApiObject(x) && Chart.of(x) === chart);
-      objectsCache.set(c, r);
-    }
-    return r;
-  };
-
-  for (const dep of edges()) {
-    const targets = apiObjectsOf(dep.target);
-    const sources = apiObjectsOf(dep.source);
-    for (const target of targets) {
-      for (const source of sources) {
-        if (target !== source) source.node.addDependency(target);
-      }
-    }
-  }
-
-  return hasDependantCharts;
-}
-

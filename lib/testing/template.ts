@@ -2,11 +2,21 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Match, Matcher, MatchResult } from './match';
 import { fail } from '../core/errors';
+import { Validators } from '../core/validators';
+import { App as ShipshapeApp } from '../k8s/app';
+import { clusterProblems } from '../k8s/cluster-check';
+import { resolveDependenciesOnce, validateOnce } from '../k8s/synth-steps';
 import { Finding } from '../policy/finding';
+import { ENGINE_RULES } from '../policy/internal';
+import { outputProblems, throwProblems } from '../policy/output-check';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
 import { Severity } from '../policy/rule';
+import { _carrySuppressions, _placeSuppressions } from '../policy/run';
 import { checkObjects, ObjectInput } from '../policy/runner';
+
+/** How many objects an error message lists before it says how many more there are. */
+const LISTED_OBJECTS = 20;
 
 /**
  * Which findings of a rule `Template.hasFinding` looks for. Every field that is set must match.
@@ -72,29 +82,50 @@ export interface TemplateOptions {
  * The synthesized Kubernetes objects of a cdk8s chart or app, and the policy findings on them, with assertions
  * for tests of your own constructs (modelled on the AWS CDK `assertions` module).
  *
- * Nothing is written to disk, and a finding never makes `fromChart` / `fromApp` throw. Objects are listed in the
- * order cdk8s writes them (charts, then objects, in dependency order).
+ * Nothing is written to disk. As `k8s.App.synth()` does, `fromChart` / `fromApp` first run every construct's
+ * validations (`node.addValidation`; throwing cdk8s' "Validation failed" error) and check the app's output as a
+ * whole (one object per kind, namespace and name across all charts, one route per host and path, no unresolved
+ * cdktf / AWS CDK token in any field, and, for a `k8s.App` with a `cluster`, the cluster checks: every pod
+ * schedulable, every StorageClass, IngressClass and namespace an object names existing) and throw the error synth
+ * throws when that fails. A policy finding never makes them throw: assert findings with `hasFinding` /
+ * `hasNoFindings`. Objects are listed in the order cdk8s writes them (charts, then objects, in dependency order),
+ * with each suppression made with `Policy.suppress` written onto them as the annotation
+ * `suppress.shipshape.io/<rule id>`, as synth writes it.
  *
  * @example
- * const chart = new Chart(new App(), 'test');
- * new MyTeamService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+ * const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
+ * new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
  * const template = testing.Template.fromChart(chart);
  * template.resourceCountIs('Deployment', 1);
- * template.hasResourceProperties('Deployment', { spec: { replicas: 3 } });
+ * template.hasResourceProperties('HorizontalPodAutoscaler', { spec: { minReplicas: 3 } });
  * template.hasNoFindings();
  */
 export class Template {
-  /** The objects of one chart; the policy runs over them alone. */
+  /**
+   * The objects of one chart; the policy runs over them alone (a suppression made in another chart is neither
+   * applied nor reported as stale here).
+   *
+   * The whole-output checks run over every chart of the chart's app, as synth runs them: whether a name is unique
+   * or a namespace or class exists depends on the other charts, so checking this chart alone would miss a clash
+   * with another chart and refuse a reference another chart satisfies. A problem anywhere in the app throws.
+   */
   public static fromChart(chart: Chart, options: TemplateOptions = {}): Template {
-    return new Template(chart.node.root, [chart], options);
+    return new Template(chart.node.root, chart, options);
   }
 
-  /** The objects of every chart of an app (a shipshape `k8s.App` or a plain cdk8s `App`). */
+  /**
+   * The objects of every chart of an app (a shipshape `k8s.App` or a plain cdk8s `App`).
+   *
+   * A `k8s.App` with a `cluster` gets its `ClusterResources` chart first, as on synth; on a plain cdk8s `App` the
+   * checks that need no cluster run.
+   */
   public static fromApp(app: App, options: TemplateOptions = {}): Template {
-    return new Template(app, topology(app).filter((c): c is Chart => Chart.isChart(c)), options);
+    return new Template(app, app, options);
   }
 
-  /** The synthesized objects (what `cdk8s synth` writes), in output order. */
+  /**
+   * The synthesized objects (what synth writes, suppression annotations included), in output order.
+   */
   public readonly manifests: { [key: string]: any }[];
 
   /**
@@ -105,13 +136,33 @@ export class Template {
 
   private readonly paths: string[];
 
-  private constructor(root: IConstruct, charts: Chart[], options: TemplateOptions) {
-    const objects: ObjectInput[] = [];
-    for (const chart of charts) objects.push(...render(chart));
+  /**
+   * @param root the app: the whole-output checks run over all its charts
+   * @param scope the app, or the one chart whose objects the template holds and the policy checks
+   */
+  private constructor(root: IConstruct, scope: IConstruct, options: TemplateOptions) {
+    // the steps synth takes before rendering: a k8s.App with a cluster adds its ClusterResources chart (Namespaces,
+    // classes); then cdk8s' dependency resolution (the output order) and every construct's validations
+    if (root instanceof ShipshapeApp) root._prepareCluster();
+    const constructs = root.node.findAll();
+    resolveDependenciesOnce(constructs);
+    validateOnce(constructs);
+    const all: ObjectInput[] = [];
+    for (const c of topology(root)) if (Chart.isChart(c)) all.push(...render(c));
+    // the output as a whole, as k8s.App.synth() checks it (and with the same error)
+    const cluster = root instanceof ShipshapeApp ? root.cluster : undefined;
+    const problems = [...outputProblems(all), ...(cluster ? clusterProblems(cluster, all) : [])];
+    if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
+
+    const objects = scope === root ? all : all.filter(o => o.chart === scope.node.path);
     this.manifests = objects.map(o => o.manifest);
     this.paths = objects.map(o => o.path);
+    // suppressions made in code are written onto the objects as synth writes them (with the policy off too)
     if (options.policy ?? true) {
-      this.report = checkObjects(root, objects, Policy._packsFor(root));
+      this.report = checkObjects(scope, objects, Policy._packsFor(scope));
+      _carrySuppressions(scope, this.report, objects);
+    } else {
+      _placeSuppressions(scope, objects);
     }
   }
 
@@ -179,24 +230,26 @@ export class Template {
    * @param props the pattern; default: every object of the kind
    */
   public findResources(kind: string, props: { [key: string]: any } = {}): { [key: string]: any }[] {
+    // copies: a test that changes a result does not change the template
     return this.ofKind(kind)
       .filter(i => !rootPattern(props).test(this.manifests[i]).hasFailed())
-      .map(i => this.manifests[i]);
+      .map(i => copy(this.manifests[i]));
   }
 
   /**
-   * The findings that `filter` selects (by default: every finding no suppression silences).
+   * The findings that `filter` selects (by default: every finding no suppression silences). A `ruleId` that none
+   * of the packs that ran has is an error.
    */
   public findFindings(filter: FindingFilter = {}): Finding[] {
-    const all = this.requireReport('findFindings').findings;
-    return all.filter(f => selects(filter, f));
+    return this.select('findFindings', filter);
   }
 
   /**
    * Asserts that the policy found nothing that `filter` selects (by default: no unsuppressed error or warning).
+   * A `ruleId` that none of the packs that ran has is an error.
    */
   public hasNoFindings(filter: FindingFilter = {}): void {
-    const found = this.findFindings(filter);
+    const found = this.select('hasNoFindings', filter);
     if (found.length > 0) {
       fail('Template', 'hasNoFindings', describeFilter(filter), `expected no finding, found ${found.length}`,
         `fix or suppress (Policy.suppress) each: ${found.map(showFinding).join('; ')}`);
@@ -205,14 +258,14 @@ export class Template {
 
   /**
    * Asserts that rule `ruleId` reported at least one finding that `filter` selects (for example the object's
-   * `kind` and `name`).
+   * `kind` and `name`). A `ruleId` that none of the packs that ran has is an error naming the closest id.
    */
   public hasFinding(ruleId: string, options: FindingOptions = {}): void {
     const wanted: FindingFilter = { ...options, ruleId };
-    if (this.findFindings(wanted).length === 0) {
+    if (this.select('hasFinding', wanted).length === 0) {
       const all = this.requireReport('hasFinding').findings;
       // a suppressed finding is left out unless asked for: say so when that is why nothing matched
-      const suppressed = !wanted.includeSuppressed && this.findFindings({ ...wanted, includeSuppressed: true }).length > 0;
+      const suppressed = !wanted.includeSuppressed && this.select('hasFinding', { ...wanted, includeSuppressed: true }).length > 0;
       fail('Template', 'hasFinding', describeFilter(wanted), 'expected a finding, found none',
         suppressed ? 'the matching findings are suppressed: pass includeSuppressed: true to assert them'
           : all.length === 0 ? 'the policy found nothing' : `the findings are: ${all.map(showFinding).join('; ')}`);
@@ -233,9 +286,27 @@ export class Template {
     return `${m.kind} ${ns}${m.metadata?.name ?? '<unnamed>'} (${this.paths[i]})`;
   }
 
+  /** The objects, for messages: the first LISTED_OBJECTS, then how many more. */
   private inventory(): string {
-    if (this.manifests.length === 0) return 'none';
-    return this.manifests.map((_, i) => this.describe(i)).join(', ');
+    const n = this.manifests.length;
+    if (n === 0) return 'none';
+    const listed = this.manifests.slice(0, LISTED_OBJECTS).map((_, i) => this.describe(i)).join(', ');
+    return n > LISTED_OBJECTS ? `${listed}, and ${n - LISTED_OBJECTS} more` : listed;
+  }
+
+  /** The findings `filter` selects; refuses a rule id that no rule that ran has (a typo would otherwise match nothing). */
+  private select(method: string, filter: FindingFilter): Finding[] {
+    const report = this.requireReport(method);
+    const id = filter.ruleId;
+    if (id !== undefined) {
+      const known = [...report.rules.map(r => r.id), ...ENGINE_RULES.map(r => r.id)];
+      if (!known.includes(id)) {
+        const packs = [...new Set(report.rules.map(r => r.pack))].join(', ') || 'none';
+        fail('Template', `${method}.ruleId`, id, `is not a rule of the packs that ran (${packs})`,
+          `did you mean ${Validators._closest(id, known)}? Write the id as the policy report shows it, or configure the pack that defines it (Policy.configure)`);
+      }
+    }
+    return report.findings.filter(f => selects(filter, f));
   }
 
   private requireReport(method: string): PolicyReport {
@@ -283,6 +354,15 @@ function render(chart: Chart): ObjectInput[] {
   return topology(chart)
     .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart)
     .map(o => ({ manifest: o.toJson(), path: o.node.path, chart: chartPath }));
+}
+
+/** A deep copy of a manifest (plain JSON data). */
+function copy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copy) as any;
+  if (value === null || typeof value !== 'object') return value;
+  const out: any = {};
+  for (const [k, v] of Object.entries(value)) out[k] = copy(v);
+  return out;
 }
 
 /** A pattern given to a Template assertion: a matcher as it is (`Match.objectEquals(...)`), anything else as `objectLike`. */

@@ -1,5 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { k8s, policy, testing } from '../../lib';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { ClusterProfile, EnvironmentProfile, k8s, policy, testing } from '../../lib';
 import { expectError } from '../util/k8s';
 
 const { Match, Template } = testing;
@@ -131,7 +133,7 @@ describe('Template: policy findings', () => {
     expect(template.report).toBeUndefined();
     expect(template.findings).toEqual([]);
     expectError(() => template.hasNoFindings(),
-      'Template: findFindings ("policy: false") needs the policy findings; make the template with the policy on (the default)');
+      'Template: hasNoFindings ("policy: false") needs the policy findings; make the template with the policy on (the default)');
   });
 });
 
@@ -170,5 +172,215 @@ describe('Template: a matcher as the whole pattern', () => {
     }));
     expectError(() => template.hasResourceProperties('ServiceAccount', Match.objectEquals({ apiVersion: 'v1', kind: 'ServiceAccount' })),
       /the closest is ServiceAccount shop\/api \(shop\/sa\): metadata: unexpected key/);
+  });
+});
+
+/** Runs `fn` with stderr silenced (synth prints its policy summary there). */
+function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** The message of the error `fn` throws. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e: any) {
+    return e.message;
+  }
+  throw new Error('expected an error');
+}
+
+const CLASH = 'team-b/api/Deployment: metadata.name ("api") must be unique per kind and namespace, but team-a/api/Deployment also writes Deployment shop/api';
+
+/** Two charts that both write the objects of a WebService `api` in namespace shop. */
+function clashing(app: App): { a: Chart; b: Chart } {
+  const a = new Chart(app, 'team-a', { namespace: 'shop' });
+  const b = new Chart(app, 'team-b', { namespace: 'shop' });
+  new k8s.WebService(a, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+  new k8s.WebService(b, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+  return { a, b };
+}
+
+describe('Template: the whole-output checks of synth', () => {
+  test('fromApp throws the error synth throws for two objects of one name', () => {
+    const app = new k8s.App();
+    clashing(app);
+    const message = errorOf(() => Template.fromApp(app));
+    expect(message).toMatch(/^the app's output is inconsistent as a whole \(\d+ problems\); nothing was written:\n {2}/);
+    expect(message).toContain(CLASH);
+    expect(message).toBe(errorOf(() => quietly(() => app.synthYaml())));
+    expectError(() => Template.fromApp(app), /must be unique per kind and namespace/);
+  });
+
+  test('construct validations run as on synth: a failing one throws the error synth throws', () => {
+    const app = new k8s.App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' }).node.addValidation({ validate: () => ['the api needs a database'] });
+    const message = errorOf(() => Template.fromChart(chart));
+    expect(message).toBe('Validation failed with the following errors:\n  [shop/api] the api needs a database');
+    expect(message).toBe(errorOf(() => quietly(() => app.synthYaml())));
+  });
+
+  test('objects come in the order synth writes them: a dependency between constructs puts the objects depended on first', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const group = (id: string) => {
+      const c = new Construct(chart, id);
+      new ApiObject(c, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id } });
+      return c;
+    };
+    const first = group('first');
+    first.node.addDependency(group('second'));
+    expect(Template.fromChart(chart).manifests.map(m => m.metadata.name)).toEqual(['second', 'first']);
+    expect(Template.fromChart(chart).manifests.map(m => m.metadata.name)).toEqual(app.synthYaml().split('---').filter(d => d.trim()).map(d => /name: (\S+)/.exec(d)![1]));
+  });
+
+  test('a plain cdk8s App gets the checks that need no cluster', () => {
+    const app = new App();
+    clashing(app);
+    expect(errorOf(() => Template.fromApp(app))).toContain(CLASH);
+  });
+
+  test('fromChart checks the whole app: a clash with another chart throws', () => {
+    const { a } = clashing(new App());
+    expect(errorOf(() => Template.fromChart(a))).toContain(CLASH);
+  });
+
+  test('an unresolved cdktf token in a manifest throws, naming the field', () => {
+    const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
+    const arn = Token.asString({ resolve: () => 'arn:aws:iam::123456789012:role/x' });
+    new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': arn } });
+    expectError(() => Template.fromChart(chart),
+      /shop\/api\/ServiceAccount: metadata\.annotations\["eks\.amazonaws\.com\/role-arn"\] \("\$\{TfToken\[TOKEN\.\d+\]\}"\) of ServiceAccount shop\/api is an unresolved Terraform \(cdktf\) token; /);
+  });
+
+  describe('a k8s.App with a cluster', () => {
+    const cluster: ClusterProfile = {
+      clusterName: 'shop-prod',
+      kubernetesVersion: '1.33',
+      environment: EnvironmentProfile.PRODUCTION,
+      region: 'eu-west-1',
+      account: '123456789012',
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      nodePools: [{
+        name: 'general',
+        labels: {},
+        taints: [],
+        capacityType: 'ON_DEMAND',
+        instanceTypes: ['m7i.xlarge'],
+        architecture: 'amd64',
+        zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+        minSize: 3,
+        maxSize: 6,
+      }],
+      storageClasses: [{ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true, parameters: { type: 'gp3' } }],
+      ingressClasses: [],
+      vpcCidr: '10.40.0.0/16',
+      networkPolicyEnforced: true,
+      oidcIssuerOutput: 'oidc_issuer',
+      workloadIdentities: [],
+    };
+
+    test('the ClusterResources chart synth adds is there, and satisfies the namespace of fromChart\'s chart', () => {
+      const app = new k8s.App({ cluster });
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      Template.fromChart(chart).resourceCountIs('Namespace', 0);
+      Template.fromApp(app).hasResourceProperties('Namespace', { metadata: { name: 'shop' } });
+    });
+
+    test('a claim naming a class the cluster lacks throws the error synth throws', () => {
+      const app = new k8s.App({ cluster });
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      new k8s.StatefulService(chart, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' }] });
+      const message = errorOf(() => Template.fromChart(chart));
+      expect(message).toContain('shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.storageClassName ("io2") of StatefulSet shop/db is not a StorageClass of cluster shop-prod (gp3) nor of the output');
+      expect(message).toBe(errorOf(() => quietly(() => app.synthYaml())));
+    });
+  });
+});
+
+describe('Template: suppressions made in code', () => {
+  test('are written onto the objects as synth writes them', () => {
+    // the app's policy is off so that synth gets past the Pod's other findings and writes the object
+    const app = new k8s.App({ policy: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const bad = new ApiObject(chart, 'bad', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bad' },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.27', securityContext: { privileged: true } }] },
+    });
+    policy.Policy.suppress(bad, 'SS-K8S-001', 'the node debugger needs the host, reviewed in SEC-42');
+    const template = Template.fromChart(chart);
+    template.hasResourceProperties('Pod', { metadata: { annotations: { 'suppress.shipshape.io/SS-K8S-001': 'the node debugger needs the host, reviewed in SEC-42' } } });
+    expect(quietly(() => app.synthYaml())).toContain('suppress.shipshape.io/SS-K8S-001: the node debugger needs the host, reviewed in SEC-42');
+  });
+
+  test('are written with the policy off too, as synth with policy: false writes them', () => {
+    const chart = shop(true);
+    policy.Policy.suppress(chart.node.findChild('bad'), 'SS-K8S-001', 'the node debugger needs the host, reviewed in SEC-42');
+    Template.fromChart(chart, { policy: false })
+      .hasResourceProperties('Pod', { metadata: { annotations: { 'suppress.shipshape.io/SS-K8S-001': Match.anyValue() } } });
+  });
+
+  test('fromChart neither applies nor reports as stale a suppression of another chart', () => {
+    const app = new App();
+    const a = new Chart(app, 'a', { namespace: 'shop' });
+    new k8s.WebService(a, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const b = new Chart(app, 'b', { namespace: 'shop' });
+    policy.Policy.suppress(new k8s.WebService(b, 'web', { image: 'ghcr.io/acme/web:1.0.0' }), 'SS-K8S-001', 'web is reviewed separately in SEC-43');
+    Template.fromChart(a).hasNoFindings({ includeSuppressed: true });
+    Template.fromChart(b).hasFinding('SS-POLICY-001', { path: 'b/web' });
+  });
+});
+
+describe('Template: a rule id no pack that ran has', () => {
+  const template = Template.fromChart(shop(true));
+
+  test('hasFinding names the closest known id', () => {
+    expectError(() => template.hasFinding('SS-K8S-9999'),
+      /^Template: hasFinding.ruleId \("SS-K8S-9999"\) is not a rule of the packs that ran \(kubernetes\); did you mean SS-K8S-\d{3}\? /);
+    expectError(() => template.hasFinding('SS-K8S-01'),
+      'Template: hasFinding.ruleId ("SS-K8S-01") is not a rule of the packs that ran (kubernetes); did you mean SS-K8S-001? '
+      + 'Write the id as the policy report shows it, or configure the pack that defines it (Policy.configure)');
+  });
+
+  test('hasNoFindings and findFindings refuse it instead of passing', () => {
+    expectError(() => template.hasNoFindings({ ruleId: 'SS-K8S-01' }), /^Template: hasNoFindings.ruleId \("SS-K8S-01"\) is not a rule of the packs that ran/);
+    expectError(() => template.findFindings({ ruleId: 'SS-K8S-01' }), /^Template: findFindings.ruleId \("SS-K8S-01"\) is not a rule of the packs that ran/);
+    template.hasNoFindings({ ruleId: 'SS-POLICY-001' });
+  });
+});
+
+describe('Template: results and messages', () => {
+  test('findResources returns copies: changing one leaves the template as it was', () => {
+    const template = Template.fromChart(shop());
+    template.findResources('Deployment')[0].spec.replicas = 42;
+    template.findResources('Deployment')[0].metadata.labels.extra = 'x';
+    expect(template.findResources('Deployment', { spec: { replicas: 42 } })).toEqual([]);
+    expect(template.manifests.find(m => m.kind === 'Deployment')!.metadata.labels.extra).toBeUndefined();
+  });
+
+  test('an error lists the first 20 objects, then how many more', () => {
+    const chart = new Chart(new App(), 'cfg', { namespace: 'shop' });
+    for (let i = 0; i < 25; i++) new ApiObject(chart, `cm${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm${i}` } });
+    const message = errorOf(() => Template.fromChart(chart, { policy: false }).resourceCountIs('Secret', 1));
+    expect(message).toMatch(/the objects are: ConfigMap shop\/cm0 \(cfg\/cm0\), .*ConfigMap shop\/cm19 \(cfg\/cm19\), and 5 more$/);
+    expect(message).not.toContain('cm20');
+  });
+
+  test('the TSDoc example of Template holds', () => {
+    const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
+    new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const template = testing.Template.fromChart(chart);
+    template.resourceCountIs('Deployment', 1);
+    template.hasResourceProperties('HorizontalPodAutoscaler', { spec: { minReplicas: 3 } });
+    template.hasNoFindings();
   });
 });
