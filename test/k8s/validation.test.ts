@@ -206,6 +206,12 @@ describe('a workload never takes over the namespace\'s own ServiceAccount "defau
       + 'take it over and change what every pod without its own ServiceAccount runs as; pass name, or give the construct another id than "Default" (the name defaults to the id in kebab case)');
   });
 
+  test('name "default" given explicitly is refused, and the fix offers another name or a serviceAccountName (not another id)', () => {
+    expectError(() => web({ name: 'default' }),
+      'shop/api: name ("default") names the workload\'s ServiceAccount "default", the ServiceAccount every namespace already has: applying the output would '
+      + 'take it over and change what every pod without its own ServiceAccount runs as; pass another name, or keep this one and pass serviceAccountName (for example "default-app")');
+  });
+
   test('serviceAccountName "default" is refused; a workload named default with its own ServiceAccount name is fine', () => {
     expectError(() => web({ serviceAccountName: 'default' }), /^shop\/api: serviceAccountName \("default"\) names the workload's ServiceAccount "default"/);
     const c = chart();

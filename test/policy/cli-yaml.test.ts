@@ -165,7 +165,7 @@ describe('plain scalars read as Kubernetes reads them (YAML 1.1, go-yaml)', () =
   test('labels: { enabled: yes } is a bool label value, which the API refuses: SS-K8S-068 reports it', async () => {
     const { code, json } = await report(yamlFile(NODE_PORT_SERVICE.replace('metadata: {name: s, namespace: shop}', 'metadata: {name: s, namespace: shop, labels: {enabled: yes, quoted: "yes"}}')));
     const found = json.findings.filter((f: any) => f.ruleId === 'SS-K8S-068');
-    expect(found.map((f: any) => [f.jsonPath, f.message])).toEqual([['metadata.labels["enabled"]', 'Label enabled has an invalid value true']]);
+    expect(found.map((f: any) => [f.jsonPath, f.message])).toEqual([['metadata.labels["enabled"]', 'Label enabled has a value that is not a string (boolean true): quote it in YAML']]);
     expect(code).toBe(1);
   });
 });

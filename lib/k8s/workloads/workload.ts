@@ -344,7 +344,8 @@ export abstract class Workload extends Construct implements IWorkload {
       // every namespace has a ServiceAccount "default" (the one pods without their own run as): writing one would take it over
       const [prop, value, fix] = props.serviceAccountName !== undefined ? ['serviceAccountName', props.serviceAccountName, 'pass another serviceAccountName']
         : identity ? ['identity', identity.serviceAccount, 'create the identity for another ServiceAccount name']
-          : ['name', this.name, `pass name, or give the construct another id than ${JSON.stringify(id)} (the name defaults to the id in kebab case)`];
+          : props.name !== undefined ? ['name', this.name, 'pass another name, or keep this one and pass serviceAccountName (for example "default-app")']
+            : ['name', this.name, `pass name, or give the construct another id than ${JSON.stringify(id)} (the name defaults to the id in kebab case)`];
       fail(this, prop, value, 'names the workload\'s ServiceAccount "default", the ServiceAccount every namespace already has: applying the output would '
         + 'take it over and change what every pod without its own ServiceAccount runs as', fix);
     }

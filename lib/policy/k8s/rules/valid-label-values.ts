@@ -51,7 +51,10 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
   const l = o(labels);
   for (const k of Object.keys(l)) {
     const v = l[k];
-    if (!validValue(v)) {
+    if (typeof v !== 'string') {
+      // `enabled: yes` or `replicas: 3` unquoted in YAML: the API wants a string
+      out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has a value that is not a string (${v === null ? 'null' : typeof v} ${JSON.stringify(v)}): quote it in YAML` });
+    } else if (!validValue(v)) {
       out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}` });
     }
   }
@@ -64,7 +67,7 @@ export const validLabelValues = k8sRule({
   catalog: ['K8S-META-04'],
   severity: ERROR,
   message: 'Label value is not valid',
-  fix: 'use at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric',
+  fix: 'use a string of at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric (quote yes, no, true, false and numbers in YAML)',
   rationale: 'The API refuses label values that are longer than 63 characters or use other characters.',
   check: (doc, index) => {
     const m = doc.manifest;
