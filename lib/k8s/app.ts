@@ -186,6 +186,12 @@ export class App extends Cdk8sApp {
    * `policy: false`), and no manifest reaches the output folder when any of them fails.
    */
   public synth(): void {
+    const reportDir = Policy._optionsFor(this).reportDir;
+    if (reportDir !== undefined && path.resolve(reportDir) === path.resolve(this.outdir)) {
+      // kubectl apply -f <outdir> reads every .json file there: the reports would be applied as manifests and refused
+      fail(this, 'Policy reportDir', reportDir, `is the output folder: kubectl apply -f ${this.outdir} would read policy-report.json and `
+        + 'policy-report.sarif as manifests and fail on them', `leave reportDir unset (the reports go to ${path.join(this.outdir, STATE_DIR)}) or name a folder outside the output folder`);
+    }
     this.prepareCluster();
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
@@ -250,12 +256,21 @@ export class App extends Cdk8sApp {
       // folder unless this synth wrote it (reports off, the policy off, or the reports written to another reportDir)
       const elsewhere = reports.length > 0 && path.resolve(path.dirname(reports[0])) !== path.resolve(stateDir);
       if (reports.length === 0 || elsewhere) {
-        const removed = _removePolicyReports(stateDir);
+        // with no report written, also those in the reportDir configured (an earlier synth wrote them there)
+        const reportDir = reports.length === 0 ? Policy._optionsFor(this).reportDir : undefined;
+        const removed = [..._removePolicyReports(stateDir),
+          ...(reportDir !== undefined && path.resolve(reportDir) !== path.resolve(stateDir) ? _removePolicyReports(reportDir) : [])];
         if (removed.length > 0) {
           const why = elsewhere ? `the policy reports go to ${path.relative(process.cwd(), path.dirname(reports[0])) || '.'} now`
             : this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)';
           process.stderr.write(`shipshape: ${why}; removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
         }
+      }
+      if (change.removed.length > 0) {
+        // a renamed chart, or another App of the program synthesized into the same folder: never silent
+        process.stderr.write(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
+          + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
+          + '(two Apps of one program need an outdir each)\n');
       }
       if (change.foreign.length > 0) {
         const one = change.foreign.length === 1;

@@ -31,8 +31,10 @@ export interface PolicyOptions {
    */
   readonly writeReports?: boolean;
   /**
-   * Where to write the reports. With a `k8s.App`, reports an earlier synth left in `<outdir>/.shipshape/` are
-   * removed when they go elsewhere (they would describe other manifests).
+   * Where to write the reports. With a `k8s.App`: not the output folder itself (`kubectl apply -f` would read the
+   * reports as manifests); reports an earlier synth left in `<outdir>/.shipshape/` are removed when they go
+   * elsewhere, and those in this folder when a synth writes none (policy or reports off): they would describe
+   * other manifests.
    * @default - `<outdir>/.shipshape/` of the app
    */
   readonly reportDir?: string;

@@ -178,6 +178,21 @@ describe('the app owns its output folder', () => {
     expect(record).toEqual({ format: 'shipshape-output/v1', files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
   });
 
+  test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart, or a second App of the program in the same folder)', () => {
+    const dir = outdir();
+    quietly(() => build(dir, 'shop').synth());
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      build(dir, 'billing').synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['billing.k8s.yaml']);
+    expect(stderr).toContain(`shipshape: removed shop.k8s.yaml from ${dir}: an earlier synth into this folder wrote it, and this app's output no longer has it `
+      + '(two Apps of one program need an outdir each)\n');
+  });
+
   test('the record names the Kubernetes pack options synth checked with (for `shipshape check <outdir>`), and none with the policy off', () => {
     const dir = outdir();
     const app = build(dir, 'shop');
@@ -244,6 +259,36 @@ describe('the app owns its output folder', () => {
     expect(files(dir)).toEqual(['.shipshape/output.json', 'shop.k8s.yaml']);
     expect(fs.readdirSync(reportDir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
     expect(stderr).toContain(`shipshape: the policy reports go to ${path.relative(process.cwd(), reportDir)} now; removed the reports of an earlier synth: `);
+  });
+
+  test('reportDir set to the output folder itself is refused (kubectl apply -f would read the reports as manifests)', () => {
+    const dir = outdir();
+    const app = build(dir, 'shop');
+    Policy.configure(app, { reportDir: dir });
+    expect(errorOf(() => app.synth())).toBe(`<root>: Policy reportDir ("${dir}") is the output folder: kubectl apply -f ${dir} would read policy-report.json and `
+      + `policy-report.sarif as manifests and fail on them; leave reportDir unset (the reports go to ${path.join(dir, '.shipshape')}) or name a folder outside the output folder`);
+    expect(files(dir)).toEqual([]);
+  });
+
+  test('with the policy off, the reports an earlier synth wrote to a reportDir elsewhere are removed too', () => {
+    const dir = outdir();
+    const reportDir = outdir();
+    const first = build(dir, 'shop');
+    Policy.configure(first, { reportDir });
+    quietly(() => first.synth());
+    expect(fs.readdirSync(reportDir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
+    const off = new App({ outdir: dir, policy: false });
+    web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
+    Policy.configure(off, { reportDir });
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+    try {
+      off.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readdirSync(reportDir)).toEqual([]);
+    expect(stderr).toContain('shipshape: the policy did not run (policy: false); removed the reports of an earlier synth: ');
   });
 
   test('a file the app did not write is never deleted, and a manifest-like one is pointed out', () => {
