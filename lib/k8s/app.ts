@@ -257,9 +257,9 @@ export class App extends Cdk8sApp {
       const elsewhere = reports.length > 0 && path.resolve(path.dirname(reports[0])) !== path.resolve(stateDir);
       if (reports.length === 0 || elsewhere) {
         // with no report written, also those in the reportDir configured (an earlier synth wrote them there)
-        const reportDir = reports.length === 0 ? Policy._optionsFor(this).reportDir : undefined;
+        const configuredDir = reports.length === 0 ? Policy._optionsFor(this).reportDir : undefined;
         const removed = [..._removePolicyReports(stateDir),
-          ...(reportDir !== undefined && path.resolve(reportDir) !== path.resolve(stateDir) ? _removePolicyReports(reportDir) : [])];
+          ...(configuredDir !== undefined && path.resolve(configuredDir) !== path.resolve(stateDir) ? _removePolicyReports(configuredDir) : [])];
         if (removed.length > 0) {
           const why = elsewhere ? `the policy reports go to ${path.relative(process.cwd(), path.dirname(reports[0])) || '.'} now`
             : this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)';
