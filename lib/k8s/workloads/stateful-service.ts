@@ -119,7 +119,9 @@ export interface StatefulServiceProps extends WorkloadProps {
    */
   readonly liveness?: Probe;
   /**
-   * Startup probe for slow starters (recovery after a crash can take long).
+   * Startup probe for slow starters (recovery after a crash can take long): liveness counts only once it has
+   * passed. A store whose first start or recovery does not listen on its port yet (PostgreSQL's initdb) needs one,
+   * or liveness restarts it before it is up.
    * @default - no startup probe
    */
   readonly startup?: Probe;
@@ -165,13 +167,14 @@ export interface IStatefulService extends IWorkload {
  *
  * @example
  * // PostgreSQL: it does not answer HTTP on its port, so it brings its own probes; its password comes from a Secret
- * // file, and the socket directory is writable (the root filesystem is read-only)
+ * // file; the root filesystem is read-only, so the socket directory is writable, and /tmp stays writable (the list
+ * // replaces the default ["/tmp"]; the image's entrypoint writes there to run as a user its /etc/passwd lacks)
  * new k8s.StatefulService(chart, 'db', {
  *   image: 'postgres:16.4', // pin a digest (postgres:16.4@sha256:...) to pass SS-K8S-030
  *   port: 5432,
  *   replicas: 1,
  *   volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/postgresql/data' }],
- *   security: { writablePaths: ['/var/run/postgresql'] },
+ *   security: { writablePaths: ['/tmp', '/var/run/postgresql'] },
  *   secretMounts: [{ secretName: 'db-credentials', mountPath: '/etc/db' }],
  *   env: {
  *     POSTGRES_PASSWORD_FILE: k8s.EnvValue.fromValue('/etc/db/password'),
@@ -179,6 +182,8 @@ export interface IStatefulService extends IWorkload {
  *   },
  *   readiness: k8s.Probe.exec(['pg_isready', '-q', '-h', '127.0.0.1']),
  *   liveness: k8s.Probe.tcp(),
+ *   // the first start (initdb) and crash recovery listen on the socket only: up to 10 minutes before liveness counts
+ *   startup: k8s.Probe.tcp({ periodSeconds: 10, failureThreshold: 60 }),
  *   backup: { schedule: k8s.Schedule.cron('0 2 * * *') },
  * });
  */

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { EnvironmentProfile } from '../../../lib/core';
 import {
-  ClaimRetention, NetworkPeer, PodManagementPolicy, Probe, Schedule, StatefulService, StatefulServiceProps, VolumeAccessMode,
+  ClaimRetention, EnvValue, NetworkPeer, PodManagementPolicy, Probe, Schedule, StatefulService, StatefulServiceProps, VolumeAccessMode,
 } from '../../../lib/k8s';
 import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
@@ -288,5 +288,42 @@ describe('examples/stateful-service', () => {
       if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the PostgreSQL example of the StatefulService docs', () => {
+  // the TSDoc example, as written there (with a pinned digest)
+  const { objs } = build({
+    image: `postgres:16.4@sha256:${'a'.repeat(64)}`,
+    port: 5432,
+    replicas: 1,
+    volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/postgresql/data' }],
+    security: { writablePaths: ['/tmp', '/var/run/postgresql'] },
+    secretMounts: [{ secretName: 'db-credentials', mountPath: '/etc/db' }],
+    env: {
+      POSTGRES_PASSWORD_FILE: EnvValue.fromValue('/etc/db/password'),
+      PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+    },
+    readiness: Probe.exec(['pg_isready', '-q', '-h', '127.0.0.1']),
+    liveness: Probe.tcp(),
+    startup: Probe.tcp({ periodSeconds: 10, failureThreshold: 60 }),
+    backup: { schedule: Schedule.cron('0 2 * * *') },
+  });
+
+  test('/tmp (the entrypoint\'s nss_wrapper files) and the socket directory are writable on the read-only root', () => {
+    const c = main(objs);
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(c.volumeMounts.map((m: any) => m.mountPath)).toEqual(expect.arrayContaining(['/tmp', '/var/run/postgresql', '/var/lib/postgresql/data', '/etc/db']));
+  });
+
+  test('no probe speaks HTTP to port 5432, and liveness waits for a startup probe that allows 10 minutes (initdb listens on the socket only)', () => {
+    const c = main(objs);
+    expect([c.readinessProbe, c.livenessProbe, c.startupProbe].some((p: any) => p.httpGet !== undefined)).toBe(false);
+    expect(c.startupProbe).toMatchObject({ tcpSocket: { port: 'client' }, periodSeconds: 10, failureThreshold: 60 });
+    expect(c.ports).toContainEqual(expect.objectContaining({ name: 'client', containerPort: 5432 }));
+  });
+
+  test('it passes the policy', () => {
+    expect(policyErrors(objs)).toEqual([]);
   });
 });
