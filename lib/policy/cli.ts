@@ -662,9 +662,12 @@ class DocumentSplitter {
   private sawSeparator = false;
   /** The current chunk holds directives and no `---` yet. */
   private directives = false;
+  /** The first directive of the current chunk (its line and text), if it has one. */
+  private directive: { line: number; text: string } | undefined;
   private chunks = 0;
 
-  constructor(private readonly emit: (lines: string[], blank: boolean, line: number, index: number, contentLine: number) => void) {}
+  constructor(private readonly emit: (lines: string[], blank: boolean, line: number, index: number, contentLine: number,
+    directive: { line: number; text: string } | undefined) => void) {}
 
   public line(l: string): void {
     this.lineNo++;
@@ -696,6 +699,7 @@ class DocumentSplitter {
     if (c0 === 37 /* % */ && this.curBlank) {
       // a directive: before any content of a document, a `%` line can be nothing else
       this.directives = true;
+      this.directive ??= { line: this.lineNo, text: l.trim() };
       this.cur.push(l);
       return;
     }
@@ -710,6 +714,7 @@ class DocumentSplitter {
     this.cur = [];
     this.curBlank = true;
     this.directives = false;
+    this.directive = undefined;
     this.start = start;
   }
 
@@ -725,7 +730,7 @@ class DocumentSplitter {
   }
 
   private flush() {
-    this.emit(this.cur, this.curBlank, this.start, this.chunks++, this.curBlank ? this.start : this.contentLine);
+    this.emit(this.cur, this.curBlank, this.start, this.chunks++, this.curBlank ? this.start : this.contentLine, this.directive);
   }
 }
 
@@ -779,6 +784,8 @@ export function nestingDepth(value: unknown, limit: number): number {
 
 const UNREADABLE_FIX = 'name regular files or folders that exist and can be read';
 const TOO_LARGE_FIX = 'split the file, or raise the limit with --max-file-size';
+/** The fix for a %YAML or %TAG directive. */
+const DIRECTIVE_FIX = 'remove the %YAML and %TAG lines: Kubernetes tools read YAML 1.1 without them';
 const NESTING_FIX = 'check how the document was generated: no Kubernetes object nests that deep';
 /** Bytes read at a time. */
 const READ_CHUNK = 1024 * 1024;
@@ -957,8 +964,18 @@ export class Loader {
 
   /** Reads a YAML file 1 MiB at a time, splitting documents as lines arrive: one document's text at a time. */
   private readYaml(fd: number, file: string): void {
-    const splitter = new DocumentSplitter((lines, blank, line, index, contentLine) => {
-      if (!blank) this.addText(file, index, line, contentLine, lines.join('\n'), false);
+    const splitter = new DocumentSplitter((lines, blank, line, index, contentLine, directive) => {
+      if (blank) return;
+      if (directive !== undefined) {
+        // valid YAML that kubectl (and Argo CD, Flux: the same splitter) cannot read: it cuts the stream at each
+        // `---` line and parses the directive alone (kubernetes/kubernetes#135998); the document is still checked
+        this.bad.push({
+          ...badInput(file, index, directive.line, `document ${index} starts with the directive ${JSON.stringify(directive.text)}: kubectl apply refuses the file `
+            + '(it splits the stream at every --- line and parses the directive alone, kubernetes/kubernetes#135998); the document was checked'),
+          fix: DIRECTIVE_FIX,
+        });
+      }
+      this.addText(file, index, line, contentLine, lines.join('\n'), false);
     });
     const ok = readLines(fd, this.maxFileSize, l => splitter.line(l));
     if (!ok) {
