@@ -20,7 +20,9 @@ import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
 import { TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
+import { InstanceTypes } from '../core/instance-types';
 import { HelmReleaseProfile, KarpenterDisruptionBudgetProfile, KarpenterNodePoolProfile, KarpenterProfile } from '../core/karpenter-profile';
+import { poolRequirements } from '../core/karpenter-requirements';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Validators } from '../core/validators';
@@ -143,7 +145,8 @@ export interface KarpenterNodePoolOptions {
    */
   readonly minInstanceGeneration?: number;
   /**
-   * Exact instance types, instead of categories and generation.
+   * Exact instance types, instead of categories and generation. A type of a CPU architecture not in `architectures` is
+   * refused (`c7g.large` with the default `[CpuArchitecture.AMD64]`): the pool would require both, and no instance meets them.
    * @default - any type of the categories and generations
    */
   readonly instanceTypes?: string[];
@@ -153,7 +156,14 @@ export interface KarpenterNodePoolOptions {
    */
   readonly zones?: string[];
   /**
-   * Labels of every node.
+   * Labels of every node. Refused, as Karpenter refuses them: keys of the karpenter.sh domain but
+   * `karpenter.sh/capacity-type`, of the karpenter.k8s.aws domain but the instance properties its NodePool CRD lists,
+   * `kubernetes.io/hostname`, and keys of the kubernetes.io and k8s.io domains (and their subdomains) other than
+   * `node.kubernetes.io/*`, `node-restriction.kubernetes.io/*`, `kops.k8s.io/*` and the well-known `kubernetes.io/arch`,
+   * `kubernetes.io/os`, `topology.kubernetes.io/zone` and `topology.kubernetes.io/region`. Also refused: a label whose
+   * key the pool's own requirements constrain (`karpenter.sh/capacity-type`, `kubernetes.io/arch`, `kubernetes.io/os`,
+   * `topology.kubernetes.io/zone`, `node.kubernetes.io/instance-type`, the instance category and generation) with a value
+   * they exclude: Karpenter adds template labels to the requirements, and the pool would never launch a node.
    * @default - only `shipshape.dev/node-pool: <name>`
    */
   readonly labels?: { [key: string]: string };
@@ -325,6 +335,19 @@ export class KarpenterNodePool extends Construct {
     if (options.instanceTypes !== undefined) {
       instanceTypes = this.list('instanceTypes', options.instanceTypes, /./, 'EC2 instance types such as m7i.large');
       for (const t of instanceTypes) checkInstanceTypeName(this, 'instanceTypes', t);
+      // the pool requires kubernetes.io/arch In <architectures> beside node.kubernetes.io/instance-type In <types>: a type
+      // of another architecture meets the second requirement and never the first, so Karpenter never launches it
+      const mismatched = instanceTypes.filter((t) => {
+        const arch = InstanceTypes._architecture(t);
+        return arch !== undefined && !architectures.includes(arch);
+      });
+      if (mismatched.length > 0) {
+        fail(this, 'instanceTypes', mismatched.join(', '), `must match the CPU architecture of architectures (${architectures.join(', ')}): `
+          + `the pool requires kubernetes.io/arch In [${architectures.join(', ')}], so Karpenter would never launch ${mismatched.length === 1 ? 'it' : 'them'}`,
+        architectures.includes(CpuArchitecture.AMD64)
+          ? 'add CpuArchitecture.ARM64 to architectures for Graviton instance types, or use x86 instance types'
+          : 'add CpuArchitecture.AMD64 to architectures for x86 instance types, or use Graviton instance types');
+      }
     } else {
       categories = this.list('instanceCategories', options.instanceCategories ?? ['c', 'm', 'r'], /^[a-z]+$/, 'instance categories such as c, m, r');
       generation = options.minInstanceGeneration ?? 5;
@@ -342,6 +365,17 @@ export class KarpenterNodePool extends Construct {
       if (why) fail(this, 'labels', key, why, 'use a key in your own domain, such as example.com/<name>, and choose instance properties with the pool\'s options (instanceTypes, capacityTypes, …)');
     }
     const labels = Validators.labels(this, 'labels', { ...(options.labels ?? {}), [POOL_LABEL]: this.name });
+    const requirements = poolRequirements({
+      nodeClassGroup: nodeClass.group, capacityTypes, architectures, instanceTypes, instanceCategories: categories, minInstanceGeneration: generation, zones,
+    });
+    for (const [key, value] of Object.entries(options.labels ?? {})) {
+      const req = requirements.find((r) => r.key === key);
+      if (!req || (req.operator === 'In' ? req.values.includes(value) : /^[0-9]+$/.test(value) && Number(value) > Number(req.values[0]))) continue;
+      const wanted = req.operator === 'In' ? `one of ${req.values.join(', ')}` : `a whole number greater than ${req.values[0]}`;
+      fail(this, 'labels', `${key}=${value}`, `contradicts the pool's requirement ${key} ${req.operator} ${req.operator === 'In' ? `[${req.values.join(', ')}]` : req.values[0]}: `
+        + 'Karpenter adds each template label to the pool\'s requirements, so no node could meet both and the pool would never launch one',
+      `leave the label out (each node carries ${key} anyway) or make it ${wanted}; ${requirementOption(key)}`);
+    }
     const effects: { [e: string]: string } = { NO_SCHEDULE: 'NoSchedule', PREFER_NO_SCHEDULE: 'PreferNoSchedule', NO_EXECUTE: 'NoExecute' };
     const taints: TaintProfile[] = (options.taints ?? []).map((t) => {
       Validators.taintKey(this, 'taints.key', t.key);
@@ -830,8 +864,25 @@ const KARPENTER_AWS_LABELS = [
   'instance-size', 'instance-tenancy', 'placement-group-id', 'placement-group-partition',
 ];
 
-/** Why the Karpenter NodePool CRD refuses `key` as a template label (its validation rules), or undefined. */
+/**
+ * The Kubernetes label domains Karpenter restricts (`RestrictedLabelDomains` of sigs.k8s.io/karpenter pkg/apis/v1/labels.go:
+ * Kubernetes reserves them and the kubelet may not set them on its node), matched as a suffix of the key's domain, as Karpenter does.
+ */
+const RESTRICTED_K8S_DOMAINS = ['kubernetes.io', 'k8s.io'];
+
+/** Domains (and their subdomains) inside the restricted ones that Karpenter allows (`LabelDomainExceptions`). */
+const DOMAIN_EXCEPTIONS = ['kops.k8s.io', 'node.kubernetes.io', 'node-restriction.kubernetes.io'];
+
+/** The labels of the restricted Kubernetes domains that Karpenter accepts on a pool (its `WellKnownLabels` there). */
+const WELL_KNOWN_K8S_LABELS = ['kubernetes.io/arch', 'kubernetes.io/os', 'topology.kubernetes.io/region', 'topology.kubernetes.io/zone'];
+
+/**
+ * Why Karpenter refuses `key` as a NodePool template label, or undefined: the NodePool CRD's validation rules on
+ * `spec.template.metadata.labels` (the API server refuses the object), then Karpenter's own NodePool validation
+ * (`RuntimeValidate`: the NodePool gets the condition ValidationSucceeded=False and launches no node).
+ */
 function karpenterRefusesLabel(key: string): string | undefined {
+  // the CRD's rules take the text before the first `/` as the domain (the whole key when it has none)
   const domain = key.includes('/') ? key.slice(0, key.indexOf('/')) : key;
   if (key === 'kubernetes.io/hostname') return 'is set by the kubelet to each node\'s name, and the Karpenter NodePool CRD refuses it as a pool label';
   if (domain.endsWith('karpenter.sh') && !KARPENTER_SH_LABELS.includes(key)) {
@@ -840,5 +891,29 @@ function karpenterRefusesLabel(key: string): string | undefined {
   if (domain.endsWith('karpenter.k8s.aws') && !(domain === 'karpenter.k8s.aws' && KARPENTER_AWS_LABELS.includes(key.slice(domain.length + 1)))) {
     return 'is in the karpenter.k8s.aws domain, which Karpenter reserves for the instance properties it sets on each node: the NodePool CRD refuses the pool';
   }
+  // Karpenter's validation takes the domain of a prefixed key only
+  const prefix = key.includes('/') ? domain : '';
+  const restricted = RESTRICTED_K8S_DOMAINS.find((d) => prefix.endsWith(d));
+  if (restricted && !DOMAIN_EXCEPTIONS.some((d) => prefix.endsWith(d)) && !WELL_KNOWN_K8S_LABELS.includes(key)) {
+    const allowed = DOMAIN_EXCEPTIONS.filter((d) => d.endsWith(restricted)).map((d) => `${d}/*`).join(', ');
+    return `is in the ${restricted} domain, which Kubernetes reserves and where Karpenter accepts only ${allowed}`
+      + `${restricted === 'kubernetes.io' ? ` and its well-known labels (${WELL_KNOWN_K8S_LABELS.join(', ')})` : ''}: `
+      + 'Karpenter\'s NodePool validation refuses the pool (condition ValidationSucceeded=False), which then launches no node';
+  }
   return undefined;
+}
+
+/** The option of `KarpenterNodePoolOptions` that sets each requirement key of a NodePool (the end of the key). */
+const REQUIREMENT_OPTIONS: Array<[string, string]> = [
+  ['karpenter.sh/capacity-type', 'choose capacity types with capacityTypes'],
+  ['kubernetes.io/arch', 'choose CPU architectures with architectures'],
+  ['kubernetes.io/os', 'shipshape pools run Linux nodes only'],
+  ['node.kubernetes.io/instance-type', 'choose instance types with instanceTypes'],
+  ['/instance-category', 'choose instance categories with instanceCategories'],
+  ['/instance-generation', 'choose generations with minInstanceGeneration'],
+  ['topology.kubernetes.io/zone', 'choose zones with zones'],
+];
+
+function requirementOption(key: string): string {
+  return REQUIREMENT_OPTIONS.find(([end]) => key.endsWith(end))?.[1] ?? 'change the pool\'s options';
 }

@@ -244,7 +244,7 @@ export class NodePool extends Construct {
     // profile would tell the scheduling checks the wrong architecture
     const amiArch = architectureOf(this.amiType);
     const mismatched = types.filter(t => {
-      const arch = InstanceTypes.allocatable(t)?.architecture;
+      const arch = InstanceTypes._architecture(t);
       return arch !== undefined && arch !== amiArch;
     });
     if (mismatched.length > 0) {

@@ -40,7 +40,10 @@ export enum IdentityMechanism {
 export interface WorkloadIdentityOptions {
   /** The ServiceAccount's namespace. */
   readonly namespace: string;
-  /** The ServiceAccount's name. */
+  /**
+   * The ServiceAccount's name: name it after the workload. `default` is refused: every namespace has a ServiceAccount
+   * `default`, the one pods without their own run as, so the role would go to every such pod of the namespace.
+   */
   readonly serviceAccount: string;
   /**
    * Inline policy statements of the role.
@@ -117,6 +120,12 @@ export class WorkloadIdentity extends Construct {
     }
     this.namespace = Names.dnsLabel(this, 'namespace', props.namespace);
     this.serviceAccount = Names.dnsSubdomain(this, 'serviceAccount', props.serviceAccount);
+    if (this.serviceAccount === 'default') {
+      // the Kubernetes side refuses a workload whose ServiceAccount is "default" (lib/k8s/workloads/workload.ts), in the same words
+      fail(this, 'serviceAccount', this.serviceAccount, 'names the ServiceAccount "default", the ServiceAccount every namespace already has: '
+        + `the role would go to every pod of namespace ${this.namespace} without its own ServiceAccount`,
+      'name the ServiceAccount after the workload (for example the workload\'s name), and give the workload that identity');
+    }
     this.roleName = props.roleName ?? `${b.clusterName}-${Names.kebab(id)}`;
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {
       fail(this, 'roleName', this.roleName, 'must be 1-64 characters of letters, digits and +=,.@_-', 'pass a shorter roleName');

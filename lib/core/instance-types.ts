@@ -69,7 +69,7 @@ export class InstanceTypes {
     const m = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9]+)$/.exec(instanceType);
     if (!m) return undefined;
     const [, letters, gen, suffix, size] = m;
-    const graviton = suffix.includes('g');
+    const graviton = InstanceTypes._architecture(instanceType) === 'arm64';
     let vcpus: number;
     let memGiB: number;
     let maxPods: number;
@@ -94,6 +94,23 @@ export class InstanceTypes {
       maxPods,
       architecture: graviton ? 'arm64' : 'amd64',
     };
+  }
+
+  /**
+   * The CPU architecture (`amd64` or `arm64`, as the `kubernetes.io/arch` label gives it) of any EC2 instance type whose
+   * family is `<letters><generation><attributes>`, from its name: Graviton families carry a `g` among the attributes
+   * (`m7g`, `c7gn`, `r8gd`, `t4g`, `x2gd`, `im4gn`, `is4gen`, `g5g`, `hpc7g`) and `a1` is the first Graviton; the other
+   * families are x86 (`m7i`, `c6a`, `m5zn`, `g5`, `p5`, `inf2`). Undefined for names of another shape (`u-6tb1.metal`,
+   * `p6e-gb200.36xlarge`) and for Mac families (`mac1` is x86, `mac2` Apple silicon), where the name does not tell.
+   * The one source of this knowledge for managed node groups, Karpenter pools and `allocatable()`.
+   * @internal
+   */
+  public static _architecture(instanceType: string): string | undefined {
+    const m = /^([a-z]+)(\d+)([a-z-]*)\.[a-z0-9-]+$/.exec(instanceType);
+    if (!m) return undefined;
+    const [, letters, gen, attributes] = m;
+    if (letters === 'mac') return undefined;
+    return attributes.includes('g') || (letters === 'a' && gen === '1') ? 'arm64' : 'amd64';
   }
 
   /** kube-reserved CPU of the EKS-optimized AMIs for a node of `vcpus` cores, in millicores. */

@@ -4,6 +4,7 @@ import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { fail } from '../../core/errors';
 import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
+import { poolRequirements } from '../../core/karpenter-requirements';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 
@@ -61,24 +62,7 @@ export class NodePool extends Construct {
     if (!p.disruptionBudgets || p.disruptionBudgets.length === 0) {
       fail(this, 'pool.disruptionBudgets', p.disruptionBudgets, 'must list at least one budget', "use [{ nodes: '10%' }]");
     }
-    const requirements: corev1.NodeSelectorRequirement[] = [
-      { key: 'karpenter.sh/capacity-type', operator: 'In', values: [...p.capacityTypes] },
-      { key: 'kubernetes.io/arch', operator: 'In', values: [...p.architectures] },
-      { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
-    ];
-    if (p.instanceTypes && p.instanceTypes.length > 0) {
-      requirements.push({ key: 'node.kubernetes.io/instance-type', operator: 'In', values: [...p.instanceTypes] });
-    } else {
-      // EKS Auto Mode publishes the instance labels under its own prefix.
-      const prefix = p.nodeClassGroup === 'eks.amazonaws.com' ? 'eks.amazonaws.com' : 'karpenter.k8s.aws';
-      if (p.instanceCategories && p.instanceCategories.length > 0) {
-        requirements.push({ key: `${prefix}/instance-category`, operator: 'In', values: [...p.instanceCategories] });
-      }
-      if (p.minInstanceGeneration !== undefined) {
-        requirements.push({ key: `${prefix}/instance-generation`, operator: 'Gt', values: [String(p.minInstanceGeneration)] });
-      }
-    }
-    requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: [...p.zones] });
+    const requirements: corev1.NodeSelectorRequirement[] = poolRequirements(p);
     const taints = p.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } satisfies Partial<corev1.Taint> : {}), effect: t.effect } satisfies corev1.Taint));
     this.apiObject = new ApiObject(this, 'resource', {
       apiVersion: 'karpenter.sh/v1',
