@@ -52,6 +52,18 @@ function errorOf(fn: () => unknown): string {
   throw new Error('expected an error');
 }
 
+/** What `fn` writes to stderr. */
+function stderrOf(fn: () => unknown): string {
+  let out = '';
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { out += String(s); return true; });
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
 function quietly<T>(fn: () => T): T {
   const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
@@ -181,13 +193,7 @@ describe('the app owns its output folder', () => {
   test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart, or a second App of the program in the same folder)', () => {
     const dir = outdir();
     quietly(() => build(dir, 'shop').synth());
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      build(dir, 'billing').synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => build(dir, 'billing').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['billing.k8s.yaml']);
     expect(stderr).toContain(`shipshape: removed shop.k8s.yaml from ${dir}: an earlier synth into this folder wrote it, and this app's output no longer has it `
       + '(two Apps of one program need an outdir each)\n');
@@ -231,13 +237,7 @@ describe('the app owns its output folder', () => {
     expect(fs.existsSync(path.join(dir, '.shipshape', 'policy-report.json'))).toBe(true);
     const off = new App({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      off.synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => off.synth());
     expect(files(dir)).toEqual(['.shipshape/output.json', 'shop.k8s.yaml']);
     expect(stderr).toContain('shipshape: the policy did not run (policy: false); removed the reports of an earlier synth: ');
   });
@@ -249,13 +249,7 @@ describe('the app owns its output folder', () => {
     const reportDir = outdir();
     const moved = build(dir, 'shop');
     Policy.configure(moved, { reportDir });
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      moved.synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => moved.synth());
     expect(files(dir)).toEqual(['.shipshape/output.json', 'shop.k8s.yaml']);
     expect(fs.readdirSync(reportDir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
     expect(stderr).toContain(`shipshape: the policy reports go to ${path.relative(process.cwd(), reportDir)} now; removed the reports of an earlier synth: `);
@@ -280,13 +274,7 @@ describe('the app owns its output folder', () => {
     const off = new App({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     Policy.configure(off, { reportDir });
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      off.synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => off.synth());
     expect(fs.readdirSync(reportDir)).toEqual([]);
     expect(stderr).toContain('shipshape: the policy did not run (policy: false); removed the reports of an earlier synth: ');
   });
@@ -295,13 +283,7 @@ describe('the app owns its output folder', () => {
     const dir = outdir();
     fs.writeFileSync(path.join(dir, 'hand-written.yaml'), 'kind: ConfigMap\n');
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine\n');
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      build(dir, 'shop').synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => build(dir, 'shop').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['hand-written.yaml', 'notes.txt', 'shop.k8s.yaml']);
     expect(stderr).toContain(`shipshape: ${dir} also holds hand-written.yaml, which this app did not write (kubectl apply -f on the folder would apply it too); `
       + 'remove it if it is left over from an older synth');
@@ -413,13 +395,7 @@ describe('suppressions travel with the objects', () => {
     const api = web(chart, 'api');
     api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
     Policy.suppress(api.deployment, 'SS-K8S-010', 'the api answers on the node network for the load test');
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      app.synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => app.synth());
     expect(stderr).toBe('');
     expect(files(dir)).toEqual(['.shipshape/output.json', 'ops.k8s.yaml']);
     const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'ops.k8s.yaml'), 'utf-8')).map(d => d.toJS());
