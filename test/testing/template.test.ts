@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterProfile, EnvironmentProfile, k8s, policy, testing } from '../../lib';
+import { errorOf, pool, quietly } from '../k8s/platform/fixtures';
 import { expectError } from '../util/k8s';
 
 const { Match, Template } = testing;
@@ -175,25 +176,6 @@ describe('Template: a matcher as the whole pattern', () => {
   });
 });
 
-/** Runs `fn` with stderr silenced (synth prints its policy summary there). */
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
-}
-
-/** The message of the error `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e: any) {
-    return e.message;
-  }
-  throw new Error('expected an error');
-}
 
 const CLASH = 'team-b/api/Deployment: metadata.name ("api") must be unique per kind and namespace, but team-a/api/Deployment also writes Deployment shop/api';
 
@@ -267,17 +249,7 @@ describe('Template: the whole-output checks of synth', () => {
       region: 'eu-west-1',
       account: '123456789012',
       zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-      nodePools: [{
-        name: 'general',
-        labels: {},
-        taints: [],
-        capacityType: 'ON_DEMAND',
-        instanceTypes: ['m7i.xlarge'],
-        architecture: 'amd64',
-        zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-        minSize: 3,
-        maxSize: 6,
-      }],
+      nodePools: [pool('general', { labels: {} })],
       storageClasses: [{ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true, parameters: { type: 'gp3' } }],
       ingressClasses: [],
       vpcCidr: '10.40.0.0/16',
