@@ -250,7 +250,7 @@ describe('Template: the whole-output checks of synth', () => {
       account: '123456789012',
       zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
       nodePools: [pool('general', { labels: {} })],
-      storageClasses: [{ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true, parameters: { type: 'gp3' } }],
+      storageClasses: [{ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true, parameters: { type: 'gp3' }, volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, reclaimPolicy: 'Delete' }],
       ingressClasses: [],
       vpcCidr: '10.40.0.0/16',
       networkPolicyEnforced: true,
