@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ClusterProfile, EnvironmentProfile, k8s, policy, testing } from '../../lib';
-import { errorOf, pool, quietly } from '../k8s/platform/fixtures';
+import { k8s, policy, testing } from '../../lib';
+import { cluster as clusterProfile, errorOf, pool, quietly } from '../k8s/platform/fixtures';
 import { expectError } from '../util/k8s';
 
 const { Match, Template } = testing;
@@ -242,21 +242,8 @@ describe('Template: the whole-output checks of synth', () => {
   });
 
   describe('a k8s.App with a cluster', () => {
-    const cluster: ClusterProfile = {
-      clusterName: 'shop-prod',
-      kubernetesVersion: '1.33',
-      environment: EnvironmentProfile.PRODUCTION,
-      region: 'eu-west-1',
-      account: '123456789012',
-      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-      nodePools: [pool('general', { labels: {} })],
-      storageClasses: [{ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true, parameters: { type: 'gp3' }, volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, reclaimPolicy: 'Delete' }],
-      ingressClasses: [],
-      vpcCidr: '10.40.0.0/16',
-      networkPolicyEnforced: true,
-      oidcIssuerOutput: 'oidc_issuer',
-      workloadIdentities: [],
-    };
+    // the shared production profile, without an ingress class and with a pool whose labels are its own
+    const cluster = clusterProfile({ ingressClasses: [], nodePools: [pool('general', { labels: {} })] });
 
     test('the ClusterResources chart synth adds is there, and satisfies the namespace of fromChart\'s chart', () => {
       const app = new k8s.App({ cluster });
