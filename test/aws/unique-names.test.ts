@@ -149,3 +149,23 @@ describe('Network name', () => {
       /must be 1 to 54 characters .*; the default is the construct path in kebab case; pass a shorter name/);
   });
 });
+
+describe('construct ids that would give Terraform names Terraform refuses', () => {
+  test('a cluster id starting with a digit is refused at synth, once, with the id to use', () => {
+    const app = tmpApp();
+    clusterStack(app, 'qa', { clusterName: '9-qa-ap' });
+    const err = appSynthError(app);
+    expect(err).toMatch(/qa\/9-qa-ap: id \("9-qa-ap"\) gives Terraform names such as "9-qa-ap_[A-Za-z0-9_-]+", which Terraform refuses \(a name starts with a letter or '_' and holds letters, digits, '_' and '-'\): cdktf builds them from the construct ids below the stack; give the construct an id such as "c-9-qa-ap"; a name derived from the id \(an EKS cluster's clusterName\) can keep its value when passed as a prop/);
+    expect(err!.match(/gives Terraform names/g)).toHaveLength(1);
+  });
+
+  test('the same cluster under a letter id keeps its EKS name through clusterName', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'qa');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const network = new aws.Network(stack, 'network', { region: 'eu-west-1', tags: TAGS });
+    const cluster = new aws.EksCluster(stack, 'qa-ap', { clusterName: '9-qa-ap', network, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/platform-admin'] });
+    cluster.addNodePool('system');
+    expect(resourceAt(synth(stack), 'aws_eks_cluster', 'qa-ap_cluster').name).toBe('9-qa-ap');
+  });
+});

@@ -3,7 +3,7 @@ import {
   App, EnvValue, HostAccess, HttpIngress, IngressTls, INetworkPeer, Job, KubernetesTarget, KubernetesVersion,
   NetworkPeer, NodeAgent, WebService, WebServiceProps,
 } from '../../lib/k8s';
-import { AmbassadorProxy } from '../../lib/k8s/sidecars';
+import { AmbassadorProxy, MetricsAdapter } from '../../lib/k8s/sidecars';
 import { Policy } from '../../lib/policy';
 import { expectError } from '../util/k8s';
 
@@ -217,5 +217,66 @@ describe('a workload never takes over the namespace\'s own ServiceAccount "defau
     const c = chart();
     web({ name: 'default', serviceAccountName: 'default-app' }, c);
     expect(c.toJson().find(o => o.kind === 'ServiceAccount').metadata.name).toBe('default-app');
+  });
+});
+
+describe('props the API or the scheduler would refuse later', () => {
+  test.each([
+    ['app.kubernetes.io/name', 'its name, part of its selector', "set the workload's `name` instead"],
+    ['app.kubernetes.io/instance', 'its name, part of its selector', "set the workload's `name` instead"],
+    ['app.kubernetes.io/version', 'from the image tag, or the `version` prop', 'set the `version` prop instead'],
+    ['app.kubernetes.io/part-of', 'from the `partOf` prop', 'set the `partOf` prop instead'],
+    ['app.kubernetes.io/managed-by', 'always shipshape', 'leave it out'],
+  ])('labels may not set %s, which the workload writes itself', (key, why, fix) => {
+    expectError(() => web({ labels: { [key]: 'other' } }), `shop/api: labels["${key}"] ("other") is a label the workload sets itself (${why}); ${fix}`);
+  });
+
+  test('labels under other app.kubernetes.io keys are written', () => {
+    const c = chart();
+    web({ labels: { 'app.kubernetes.io/team': 'payments' } }, c);
+    expect(c.toJson().find(o => o.kind === 'Deployment').metadata.labels['app.kubernetes.io/team']).toBe('payments');
+  });
+
+  test('priorityClassName must be a DNS subdomain', () => {
+    expectError(() => web({ priorityClassName: 'High Priority' }), /^shop\/api: priorityClassName \("High Priority"\) must be an RFC 1123 DNS subdomain/);
+  });
+
+  test('a valid priorityClassName is written', () => {
+    const c = chart();
+    web({ priorityClassName: 'business-critical' }, c);
+    expect(c.toJson().find(o => o.kind === 'Deployment').spec.template.spec.priorityClassName).toBe('business-critical');
+  });
+
+  test('imageArchitectures takes the values nodes report, and names the one meant', () => {
+    expectError(() => web({ imageArchitectures: ['x86_64'] }),
+      'shop/api: imageArchitectures ("x86_64") is not a CPU architecture nodes report in kubernetes.io/arch (amd64, arm64, arm, ppc64le, s390x, 386, riscv64): '
+      + 'the pods would wait for a node that never comes; write "amd64" (Go\'s architecture names, as `docker buildx` platforms use them)');
+    expectError(() => web({ imageArchitectures: ['amd64', 'aarch64'] }), /imageArchitectures \("aarch64"\) .*; write "arm64"/);
+    expectError(() => web({ imageArchitectures: ['arm65'] }), /imageArchitectures \("arm65"\) .*; write "arm64"/);
+  });
+
+  test('one declared architecture becomes the node selector', () => {
+    const c = chart();
+    web({ imageArchitectures: ['arm64'] }, c);
+    expect(c.toJson().find(o => o.kind === 'Deployment').spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
+  });
+
+  test('a memory amount without a unit is bytes, and refused below 4Mi with the unit suggested', () => {
+    expectError(() => web({ resources: { memory: '512' } }),
+      'shop/api: resources.memory ("512") is 512 bytes, below 4Mi: no container starts in that little memory; add the unit: "512Mi" (a number without a unit counts bytes)');
+    expectError(() => web({ resources: { memory: '256Mi', memoryLimit: '1k' } }),
+      'shop/api: resources.memoryLimit ("1k") is 1000 bytes, below 4Mi: no container starts in that little memory; give it 4Mi or more');
+  });
+
+  test('memory given in bytes is accepted from 4Mi up', () => {
+    const c = chart();
+    web({ resources: { memory: String(4 * 1024 * 1024) } }, c);
+    expect(c.toJson().find(o => o.kind === 'Deployment').spec.template.spec.containers[0].resources.requests.memory).toBe('4Mi');
+  });
+
+  test('a sidecar port may not take the name of a port of the pod', () => {
+    const api = web();
+    expectError(() => api.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', portName: 'http' })),
+      /^shop\/api: sidecars\.metrics-adapter\.portName \("http"\) is already the name of a port in this pod: a Service targetPort or probe port of that name would reach whichever container lists it first; give the sidecar's port another name$/);
   });
 });

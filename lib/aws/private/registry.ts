@@ -1,4 +1,4 @@
-import { TerraformResource, TerraformStack, Token } from 'cdktf';
+import { TerraformElement, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { AwsContext, defaultAwsProvider } from './aws-context';
 import { fail, formatValidationMessage, pathOf, show } from '../../core/errors';
@@ -211,7 +211,39 @@ const NAME_CHECKED = new WeakSet<TerraformStack>();
 export function ensureUniqueNameCheck(stack: TerraformStack): void {
   if (NAME_CHECKED.has(stack)) return;
   NAME_CHECKED.add(stack);
-  stack.node.addValidation({ validate: () => nameCollisions(stack) });
+  stack.node.addValidation({ validate: () => [...nameCollisions(stack), ...terraformNameProblems(stack)] });
+}
+
+/** What Terraform accepts as a block name (a resource's, a data source's, an output's). */
+const TERRAFORM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * Refuses the construct ids that give the stack's Terraform elements names Terraform refuses: cdktf builds a name
+ * from the construct ids below the stack, so an id that starts with a digit (a valid EKS cluster name such as
+ * `9-qa`) makes every name under it invalid, and `terraform validate` fails. One problem per such construct.
+ */
+function terraformNameProblems(stack: TerraformStack): string[] {
+  const problems: string[] = [];
+  const reported = new Set<IConstruct>();
+  for (const c of stack.node.findAll()) {
+    if (!TerraformElement.isTerraformElement(c) || TerraformStack.of(c) !== stack) continue;
+    const name = (c as TerraformElement).friendlyUniqueId;
+    if (TERRAFORM_NAME.test(name)) continue;
+    // the construct directly under the stack whose id starts the name
+    const top = c.node.scopes.find(s => s.node.scope === stack) ?? c;
+    if (reported.has(top)) continue;
+    reported.add(top);
+    const id = top.node.id;
+    const suggestion = /^[A-Za-z_]/.test(id) ? id.replace(/[^A-Za-z0-9_-]/g, '-') : `c-${id}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    problems.push(formatValidationMessage({
+      path: top.node.path,
+      prop: 'id',
+      value: show(id),
+      allowed: `gives Terraform names such as ${show(name)}, which Terraform refuses (a name starts with a letter or '_' and holds letters, digits, '_' and '-'): cdktf builds them from the construct ids below the stack`,
+      fix: `give the construct an id such as ${show(suggestion)}; a name derived from the id (an EKS cluster's clusterName) can keep its value when passed as a prop`,
+    }));
+  }
+  return problems;
 }
 
 function plain(value: unknown): string | undefined {

@@ -173,7 +173,7 @@ export interface WorkloadProps {
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
   /**
-   * The pods' PriorityClass. The class must exist in the cluster (rule SS-K8S-028 in docs/rules.md).
+   * The pods' PriorityClass: a DNS subdomain name. The class must exist in the cluster (rule SS-K8S-028 in docs/rules.md).
    * @default - none (the cluster default priority)
    */
   readonly priorityClassName?: string;
@@ -193,7 +193,9 @@ export interface WorkloadProps {
    */
   readonly version?: string;
   /**
-   * Extra labels for every object (never used in selectors).
+   * Extra labels for every object (never used in selectors). The recommended `app.kubernetes.io/` labels the workload
+   * writes itself (name, instance, component, managed-by, version, part-of) are refused here: set `name`, `version` or
+   * `partOf` instead.
    * @default - none
    */
   readonly labels?: { [key: string]: string };
@@ -210,7 +212,8 @@ export interface WorkloadProps {
   readonly placement?: Placement;
   /**
    * The CPU architectures the image is built for (`amd64`, `arm64`). With one architecture, the pods get a
-   * `kubernetes.io/arch` node selector; a placement on pools of only other architectures is refused.
+   * `kubernetes.io/arch` node selector (unless its pool is of that one architecture already); a placement on pools of
+   * only other architectures is refused. Values are the node label's: amd64, arm64, arm, ppc64le, s390x, 386, riscv64.
    * @default - not declared: no architecture selector and no check
    */
   readonly imageArchitectures?: string[];
@@ -227,6 +230,42 @@ export interface WorkloadProps {
    */
   readonly identity?: WorkloadIdentityProfile;
 }
+
+/** The recommended labels a workload writes itself: why, and what to set instead. */
+const OWN_LABELS: { [key: string]: [string, string] } = {
+  [RecommendedLabels.NAME]: ['its name, part of its selector', 'set the workload\'s `name` instead'],
+  [RecommendedLabels.INSTANCE]: ['its name, part of its selector', 'set the workload\'s `name` instead'],
+  [RecommendedLabels.COMPONENT]: ['its kind of workload: web, worker, database, job, cronjob or node-agent', 'leave it out, or carry your own value under another key'],
+  [RecommendedLabels.MANAGED_BY]: ['always shipshape', 'leave it out'],
+  [RecommendedLabels.VERSION]: ['from the image tag, or the `version` prop', 'set the `version` prop instead'],
+  [RecommendedLabels.PART_OF]: ['from the `partOf` prop', 'set the `partOf` prop instead'],
+};
+
+/** The least memory a container is given: below it the runtime kills the container as it starts. */
+const MIN_MEMORY = MemoryQuantity.mebibytes(4);
+
+/** The values of `kubernetes.io/arch` (Go's GOARCH of the kubelet) on the platforms Kubernetes builds nodes for. */
+const NODE_ARCHITECTURES = ['amd64', 'arm64', 'arm', 'ppc64le', 's390x', '386', 'riscv64'];
+
+/** Other names of those architectures, for the error's suggestion. */
+const ARCHITECTURE_ALIASES: { [name: string]: string } = {
+  'x86_64': 'amd64',
+  'x86-64': 'amd64',
+  'x64': 'amd64',
+  'x86': 'amd64',
+  'amd': 'amd64',
+  'intel': 'amd64',
+  'aarch64': 'arm64',
+  'arm64v8': 'arm64',
+  'armv8': 'arm64',
+  'graviton': 'arm64',
+  'arm32': 'arm',
+  'armv7': 'arm',
+  'armhf': 'arm',
+  'i386': '386',
+  'i686': '386',
+  'ppc64el': 'ppc64le',
+};
 
 /**
  * When the kubelet pulls the image.
@@ -333,6 +372,18 @@ export abstract class Workload extends Construct implements IWorkload {
     if (props.partOf) Names.labelValue(this, 'partOf', props.partOf);
     if (props.version) Names.labelValue(this, 'version', props.version);
     Validators.labels(this, 'labels', props.labels ?? {});
+    for (const key of Object.keys(props.labels ?? {})) {
+      // the workload writes these itself (two are its selector): the user's value would be dropped without a word
+      const own = OWN_LABELS[key];
+      if (own !== undefined) fail(this, `labels["${key}"]`, props.labels![key], `is a label the workload sets itself (${own[0]})`, own[1]);
+    }
+    if (props.priorityClassName !== undefined) Names.dnsSubdomain(this, 'priorityClassName', props.priorityClassName);
+    for (const arch of props.imageArchitectures ?? []) {
+      if (NODE_ARCHITECTURES.includes(arch)) continue;
+      const alias = ARCHITECTURE_ALIASES[arch.toLowerCase()];
+      fail(this, 'imageArchitectures', arch, `is not a CPU architecture nodes report in kubernetes.io/arch (${NODE_ARCHITECTURES.join(', ')}): the pods would wait for a node that never comes`,
+        `write ${JSON.stringify(alias ?? Validators._closest(arch, NODE_ARCHITECTURES))} (Go's architecture names, as \`docker buildx\` platforms use them)`);
+    }
     Validators.annotations(this, 'podAnnotations', props.podAnnotations ?? {});
     Validators.annotations(this, 'serviceAccountAnnotations', props.serviceAccountAnnotations ?? {});
     this.labels = { ...(props.labels ?? {}), ...RecommendedLabels.of(labelOptions) };
@@ -479,10 +530,15 @@ export abstract class Workload extends Construct implements IWorkload {
     const taken = new Set<string>(['app']);
     const volumes = new Set<string>(['tmp']);
     const ports = new Set<number>(this.containerPorts);
+    // a Service's or probe's named targetPort resolves to the first container port of that name: names are unique in the pod
+    const portNames = new Set<string>(this._mainPorts().map(p => p.name));
     for (const s of this._sidecars) {
       for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
         taken.add(c.name);
-        for (const p of c.ports ?? []) ports.add(p.containerPort);
+        for (const p of c.ports ?? []) {
+          ports.add(p.containerPort);
+          if (p.name !== undefined) portNames.add(p.name);
+        }
       }
       for (const v of s.binding.volumes ?? []) volumes.add(v.name);
     }
@@ -496,6 +552,11 @@ export abstract class Workload extends Construct implements IWorkload {
           fail(this, `sidecars.${sidecar.name}.port`, p.containerPort, 'is already a port of the pod (containers share one network namespace)', 'pick a port no other container listens on');
         }
         ports.add(p.containerPort);
+        if (p.name !== undefined && portNames.has(p.name)) {
+          fail(this, `sidecars.${sidecar.name}.portName`, p.name, 'is already the name of a port in this pod: a Service targetPort or probe port of that name would reach whichever container lists it first',
+            'give the sidecar\'s port another name');
+        }
+        if (p.name !== undefined) portNames.add(p.name);
       }
     }
     for (const v of binding.volumes ?? []) {
@@ -856,6 +917,14 @@ export abstract class Workload extends Construct implements IWorkload {
     };
     positive(cpu, CpuQuantity.millis(0), 'resources.cpu', cpu.toString());
     positive(mem, MemoryQuantity.parse('0'), 'resources.memory', mem.toString());
+    // a bare number is bytes: `memory: '512'` is a 512-byte limit, and the container is killed for memory as it starts
+    const tooSmall = (q: MemoryQuantity, prop: string, text: string) => {
+      if (q.bytes >= MIN_MEMORY.bytes) return;
+      fail(this, prop, text, `is ${q.bytes} bytes, below ${MIN_MEMORY}: no container starts in that little memory`,
+        /^[0-9]+$/.test(text) ? `add the unit: ${JSON.stringify(text + 'Mi')} (a number without a unit counts bytes)` : `give it ${MIN_MEMORY} or more`);
+    };
+    tooSmall(mem, 'resources.memory', r.memory ?? mem.toString());
+    if (r.memoryLimit) tooSmall(memLimit, 'resources.memoryLimit', r.memoryLimit);
     if (cpuLimit && cpu.compare(cpuLimit) > 0) {
       fail(this, 'resources.cpu', cpu.toString(), `must be <= resources.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
     }
