@@ -17,9 +17,11 @@ function reports(chart: Chart): void {
   }));
   // StatsD -> Prometheus, scraped through a prometheus-operator PodMonitor.
   svc.addSidecar(new k8s.sidecars.MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', args: ['--statsd.listen-udp=:9125'], podMonitor: true }));
-  // The app talks to localhost:5432; the proxy handles IAM auth and TLS to the database subnet.
+  // The app talks to localhost:5432; the proxy handles IAM auth and TLS to the database subnet. It listens on all
+  // addresses, so the kubelet (which probes the pod IP, not localhost) can check it with the default TCP readiness probe.
   svc.addSidecar(new k8s.sidecars.AmbassadorProxy({
     image: 'public.ecr.aws/acme/rds-proxy-sidecar:1.3.0',
+    args: ['--listen=0.0.0.0:5432'],
     listenPort: 5432,
     upstream: k8s.NetworkPeer.cidr('10.0.32.0/20', { ports: [5432] }),
   }));

@@ -109,7 +109,10 @@ export interface IstioMeshProps {
  * (`match.port`): the Service's other ports (`extraPorts`) keep Istio's default route to themselves.
  *
  * A StatefulService (a database, a broker) is not taken to speak HTTP: it gets a DestinationRule with ISTIO_MUTUAL
- * and a TCP connection limit only, and no VirtualService (no HTTP retries or timeouts).
+ * and a TCP connection limit only, and no VirtualService (no HTTP retries or timeouts). The ports of its Services
+ * (client and headless) get `appProtocol: tcp`, so Istio proxies them as plain TCP instead of sniffing the protocol,
+ * which would stall protocols where the server speaks first (MySQL). The kubelet's HTTP probes are unaffected: they
+ * go through the Istio agent (`rewriteAppHTTPProbers`).
  *
  * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
  * get `sidecar.istio.io/nativeSidecar: "true"`, so the proxy runs as a native sidecar and stops once the job's
@@ -199,6 +202,9 @@ export class IstioMesh extends Construct implements IMesh {
     workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections) });
 
     if (!service) return;
+    // Istio takes a port's protocol from the Service port's appProtocol (or name prefix), else sniffs the first bytes
+    // the client sends, which stalls protocols where the server speaks first (MySQL): declare opaque TCP outright.
+    if (!speaksHttp) (workload as any)._setAppProtocol?.('tcp');
     const host = `${workload.name}.${workload.namespace}.svc.${this.props.clusterDomain ?? 'cluster.local'}`;
     const tcp = { maxConnections: cb.maxConnections, connectTimeout: '5s' } satisfies NonNullable<NonNullable<IstioDestinationRuleSpec['trafficPolicy']>['connectionPool']>['tcp'];
     new ApiObject(scope, 'DestinationRule', {

@@ -78,7 +78,10 @@ export interface LinkerdMeshProps {
  * (plain TCP with mutual TLS, no protocol detection, which would stall protocols where the server speaks first),
  * its peer ports are opaque too (the pod annotation `config.linkerd.io/opaque-ports`), and it gets no HTTPRoute.
  * Only a port its own probes reach over HTTP (`Probe.http`, the StatefulService default) is left to protocol
- * detection (`unknown`) instead, since Linkerd authorizes the kubelet's probes by their HTTP path.
+ * detection (`unknown`) instead, since Linkerd authorizes the kubelet's probes by their HTTP path. Its Service ports
+ * get no `appProtocol`: Linkerd reads opaqueness from the pod annotation, for meshed clients going through the
+ * Service too, and `appProtocol: tcp` (what Istio reads) means nothing to it (recent Linkerd versions read their own
+ * value, `linkerd.io/opaque`, which the annotation makes unnecessary here).
  *
  * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
  * get `config.beta.linkerd.io/proxy-enable-native-sidecar: "true"` (and the `config.alpha.linkerd.io/` spelling read

@@ -100,6 +100,10 @@ export interface CircuitBreakerOptions {
  * Only a WebService is taken to speak HTTP: it alone gets HTTP routes, retries and timeouts. Every other workload
  * (a StatefulService such as a database, a Worker, a job) is meshed as opaque TCP: mutual TLS and authorization,
  * no HTTP handling, so a protocol of its own (PostgreSQL, Redis, Kafka...) passes through the proxy untouched.
+ * A StatefulService's ports are declared as TCP to the mesh, so no proxy waits to detect the protocol (a wait that
+ * stalls protocols where the server speaks first, such as MySQL): with Istio, `appProtocol: tcp` on its Service
+ * ports; with Linkerd, the `config.linkerd.io/opaque-ports` pod annotation and an opaque `Server` (see each mesh for
+ * the one exception, a port the kubelet probes over HTTP under Linkerd).
  */
 export interface MeshEnrolOptions {
   /**

@@ -42,12 +42,15 @@ export interface AmbassadorProxyProps extends SidecarOptions {
    */
   readonly upstreamPorts?: number[];
   /**
-   * Readiness probe.
+   * Readiness probe. The kubelet probes the pod IP, not localhost: the proxy must listen on all addresses (0.0.0.0,
+   * for example cloud-sql-proxy's `--address=0.0.0.0`) for the default TCP probe to pass; the NetworkPolicy still
+   * admits no other pod to the listen port. A proxy left on 127.0.0.1 (the usual default of local proxies) never
+   * becomes ready there, and a native sidecar's readiness counts for the pod: the pod would stay out of its Service.
    * @default Probe.tcp() on the listen port
    */
   readonly readiness?: Probe;
   /**
-   * Liveness probe (must differ from readiness to be useful).
+   * Liveness probe (must differ from readiness to be useful; the same pod-IP caveat as `readiness` applies).
    * @default - no liveness probe (a TCP check would equal the readiness probe)
    */
   readonly liveness?: Probe;
@@ -56,6 +59,20 @@ export interface AmbassadorProxyProps extends SidecarOptions {
 /**
  * An ambassador: a local proxy the app talks to on localhost (for example a database proxy that handles TLS
  * and IAM authentication), with the egress rule to its upstream.
+ *
+ * Its readiness probe connects to the listen port on the pod IP, so the proxy listens on all addresses (see
+ * `readiness`); the app still reaches it on localhost.
+ *
+ * @example
+ * // cloud-sql-proxy v2 listens on 127.0.0.1 unless told otherwise: --address=0.0.0.0 lets the kubelet probe it
+ * api.addSidecar(new k8s.sidecars.AmbassadorProxy({
+ *   image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0',
+ *   args: ['--address=0.0.0.0', '--port=5432', 'acme:europe-west1:ledger'],
+ *   listenPort: 5432,
+ *   upstream: k8s.NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }),
+ * }));
+ * // the proxy also fetches its certificates from the Cloud SQL Admin API
+ * api.allowTo(k8s.NetworkPeer.cidr('0.0.0.0/0', { ports: [443] }));
  */
 export class AmbassadorProxy implements ISidecar {
   public readonly name: string;

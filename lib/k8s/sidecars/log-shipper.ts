@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
+import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { INetworkPeer } from '../networking/network-peer';
 import { Probe } from '../workloads/probe';
@@ -11,7 +13,8 @@ import type { IWorkload } from '../workloads/workload';
  */
 export interface LogShipperProps extends SidecarOptions {
   /**
-   * The shipper's image (Fluent Bit by default; any shipper that tails files works).
+   * The shipper's image (Fluent Bit by default; any shipper that tails files works, given its own configuration
+   * with `configMapName` and `configMountPath`, and probes that match it).
    * @default "cr.fluentbit.io/fluent/fluent-bit:3.1.9"
    */
   readonly image?: string;
@@ -22,12 +25,22 @@ export interface LogShipperProps extends SidecarOptions {
    */
   readonly logDirectory?: string;
   /**
-   * A ConfigMap holding the shipper's configuration, mounted read-only at `configMountPath`.
-   * @default - no configuration is mounted (the image's built-in configuration is used)
+   * An existing ConfigMap holding the shipper's configuration, mounted read-only at `configMountPath`.
+   *
+   * Your configuration must serve what the probes ask for: with the default probes, Fluent Bit's HTTP server on
+   * the monitoring port on the pod IP (`HTTP_Server On`, `HTTP_Listen 0.0.0.0`, `HTTP_Port` = `monitoringPort`)
+   * and its health check (`Health_Check On`, which `/api/v1/health` needs); otherwise the shipper never becomes
+   * ready, or is restarted, and with native sidecars (Kubernetes 1.29+) its readiness holds back the whole pod.
+   * For another shipper, give `readiness` and `liveness` probes that match it.
+   * @default - a ConfigMap written next to the workload, named `<workload>-<sidecar name>` (for example
+   * `api-log-shipper`): Fluent Bit's HTTP server and health check on the monitoring port, a `tail` input on every
+   * file in `logDirectory`, and a `stdout` output (JSON lines) that the node's log collector picks up with the
+   * container's other output. Its construct id under the workload is `<sidecar name>-ConfigMap`.
    */
   readonly configMapName?: string;
   /**
-   * Where the configuration ConfigMap is mounted.
+   * Where the configuration ConfigMap is mounted (a directory: the mount hides what the image has there).
+   * The official Fluent Bit image reads `/fluent-bit/etc/fluent-bit.conf`; the generated ConfigMap holds that key.
    * @default "/fluent-bit/etc"
    */
   readonly configMountPath?: string;
@@ -37,7 +50,9 @@ export interface LogShipperProps extends SidecarOptions {
    */
   readonly logVolumeSize?: string;
   /**
-   * The shipper's HTTP monitoring port (Fluent Bit's `HTTP_Server`), used by its probes.
+   * The shipper's HTTP monitoring port (Fluent Bit's `HTTP_Server`), used by its probes. It is declared on the
+   * shipper container (named `log-http`) only: it is not on the workload's Service, and the NetworkPolicy admits
+   * no caller to it (the kubelet's probes come from the node, which NetworkPolicy does not filter).
    * @default 2020
    */
   readonly monitoringPort?: number;
@@ -53,7 +68,8 @@ export interface LogShipperProps extends SidecarOptions {
   readonly liveness?: Probe;
   /**
    * Where the logs go: the egress rule the shipper needs (for example `NetworkPeer.cidr(...)` or the
-   * log aggregator's pods).
+   * log aggregator's pods). Only a configuration of your own (`configMapName`) sends logs there: the generated
+   * one writes them to stdout.
    * @default - no egress rule: add one with the workload's `allowTo`
    */
   readonly destination?: INetworkPeer;
@@ -67,8 +83,19 @@ export interface LogShipperProps extends SidecarOptions {
 /**
  * A log shipper (for example Fluent Bit) that reads the log files the app writes to a shared emptyDir.
  *
+ * Without `configMapName` it ships with a configuration of its own (a ConfigMap next to the workload): every file
+ * the app writes in `logDirectory` is tailed and written to the shipper's stdout, where the node's log collector
+ * picks it up. To forward elsewhere, give your own configuration (see `configMapName` for what it must turn on).
+ *
  * @example
- * api.addSidecar(new k8s.LogShipper({ configMapName: 'fluent-bit-config' }));
+ * // the generated configuration: the app's log files go to the shipper's stdout
+ * api.addSidecar(new k8s.sidecars.LogShipper());
+ * // your own Fluent Bit configuration (HTTP server and health check on port 2020), forwarding to an aggregator
+ * api.addSidecar(new k8s.sidecars.LogShipper({
+ *   name: 'forwarder',
+ *   configMapName: 'fluent-bit-config',
+ *   destination: k8s.NetworkPeer.pods('logging', { 'app.kubernetes.io/name': 'fluentd' }, { ports: [24224] }),
+ * }));
  */
 export class LogShipper implements ISidecar {
   public readonly name: string;
@@ -92,12 +119,17 @@ export class LogShipper implements ISidecar {
     const tmp = SidecarContainers.tmp(this.name);
     const mounts: corev1.VolumeMount[] = [{ name: logVolume, mountPath: this.logDirectory, readOnly: true }, tmp.mount];
     const volumes: corev1.Volume[] = [{ name: logVolume, emptyDir: { sizeLimit: p.logVolumeSize ?? '256Mi' } }, tmp.volume];
-    if (p.configMapName) {
-      Names.dnsSubdomain(workload, `${prop}.configMapName`, p.configMapName);
-      const cfg = `${this.name}-config`.slice(0, 63);
-      mounts.push({ name: cfg, mountPath: SidecarContainers.path(workload, `${prop}.configMountPath`, p.configMountPath ?? '/fluent-bit/etc'), readOnly: true });
-      volumes.push({ name: cfg, configMap: { name: p.configMapName } });
+    const cfg = `${this.name}-config`.slice(0, 63);
+    const configMountPath = SidecarContainers.path(workload, `${prop}.configMountPath`, p.configMountPath ?? '/fluent-bit/etc');
+    if (configMountPath.replace(/\/+$/, '') === this.logDirectory.replace(/\/+$/, '')) {
+      fail(workload, `${prop}.configMountPath`, configMountPath, `is also the logDirectory (${this.logDirectory}): a container cannot mount two volumes at one path`,
+        'mount the configuration and the logs at different paths');
     }
+    // without a ConfigMap of the user's, one of ours (written below, once the container is valid)
+    const own = p.configMapName === undefined;
+    const configMapName = Names.dnsSubdomain(workload, `${prop}.configMapName`, p.configMapName ?? `${workload.name}-${this.name}`);
+    mounts.push({ name: cfg, mountPath: configMountPath, readOnly: true });
+    volumes.push({ name: cfg, configMap: { name: configMapName } });
     const container = SidecarContainers.build(workload, {
       name: this.name,
       image: p.image ?? 'cr.fluentbit.io/fluent/fluent-bit:3.1.9',
@@ -108,11 +140,56 @@ export class LogShipper implements ISidecar {
       options: p,
       prop,
     });
+    const id = `${this.name}-ConfigMap`;
+    // a second sidecar of this name is refused by the workload right after bind, with a clearer message than a construct id clash
+    if (own && !workload.node.tryFindChild(id)) {
+      const labels = (workload as { labels?: { [key: string]: string } }).labels ?? workload.selectorLabels;
+      new ApiObject(SidecarContainers.scope(workload), id, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: configMapName, namespace: workload.namespace, labels: { ...labels } },
+        data: { 'fluent-bit.conf': LogShipper.fluentBitConfig(this.logDirectory, port) },
+      } satisfies corev1.ConfigMap);
+    }
     return {
       containers: [container],
       volumes,
       appVolumeMounts: [{ name: logVolume, mountPath: this.logDirectory } satisfies corev1.VolumeMount],
       egress: p.destination ? [{ peer: p.destination, ports: [...(p.destinationPorts ?? p.destination.toNetworkPeer().ports ?? [])] }] : [],
     };
+  }
+
+  /**
+   * A minimal Fluent Bit configuration (classic format): the HTTP server and health check the default probes ask
+   * for, listening on the pod IP where the kubelet probes; every file in `logDirectory` tailed from its start (the
+   * read offsets kept in the shipper's /tmp, so a restarted shipper resumes where it was); stdout as JSON lines.
+   * The official image starts `fluent-bit -c /fluent-bit/etc/fluent-bit.conf`, hence the key.
+   */
+  private static fluentBitConfig(logDirectory: string, port: number): string {
+    const dir = logDirectory.replace(/\/+$/, '');
+    return [
+      '[SERVICE]',
+      '    Flush            1',
+      '    Log_Level        info',
+      '    HTTP_Server      On',
+      '    HTTP_Listen      0.0.0.0',
+      `    HTTP_Port        ${port}`,
+      '    Health_Check     On',
+      '',
+      '[INPUT]',
+      '    Name             tail',
+      `    Path             ${dir}/*`,
+      '    Tag              app.*',
+      '    DB               /tmp/fluent-bit-tail.db',
+      '    Read_from_Head   On',
+      '    Refresh_Interval 5',
+      '    Skip_Long_Lines  On',
+      '',
+      '[OUTPUT]',
+      '    Name             stdout',
+      '    Match            *',
+      '    Format           json_lines',
+      '',
+    ].join('\n');
   }
 }

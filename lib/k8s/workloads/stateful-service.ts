@@ -213,6 +213,7 @@ export class StatefulService extends Workload implements IStatefulService {
 
   private readonly peerPorts: ContainerPort[];
   private readonly claims: VolumeClaim[];
+  private appProtocol?: string;
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     super(scope, id, props, 'database');
@@ -305,7 +306,7 @@ export class StatefulService extends Workload implements IStatefulService {
         clusterIP: 'None',
         publishNotReadyAddresses: props.publishNotReadyAddresses ?? true,
         selector: { ...this.selectorLabels },
-        ports: allPorts.map(p => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' } satisfies corev1.ServicePort)),
+        ports: Lazy.any({ produce: () => allPorts.map(p => this.servicePortOf(p.name, p.port)) }),
       },
     } satisfies corev1.Service);
 
@@ -316,7 +317,7 @@ export class StatefulService extends Workload implements IStatefulService {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selectorLabels },
-        ports: [{ name: this.portName, port: this.servicePort, targetPort: this.portName, protocol: 'TCP' }],
+        ports: Lazy.any({ produce: () => [this.servicePortOf(this.portName, this.servicePort)] }),
       },
     } satisfies corev1.Service);
 
@@ -337,6 +338,16 @@ export class StatefulService extends Workload implements IStatefulService {
     return [this.port, ...this.peerPorts.map(p => p.port)];
   }
 
+  /**
+   * Declares the application protocol of every port of both Services (`appProtocol`). A service mesh that proxies
+   * the workload as opaque TCP sets `tcp`, so its proxies do not sniff the protocol (a wait that stalls protocols
+   * where the server speaks first, such as MySQL).
+   * @internal
+   */
+  public _setAppProtocol(appProtocol: string): void {
+    this.appProtocol = appProtocol;
+  }
+
   /** @internal */
   protected _mainPorts(): ContainerPort[] {
     return [{ name: this.portName, port: this.port }, ...this.peerPorts];
@@ -346,6 +357,10 @@ export class StatefulService extends Workload implements IStatefulService {
   protected _mainContainerExtras(): any {
     const p = this._props as StatefulServiceProps;
     return renderProbes(this, p, this.port, this.portName, this.containerPorts);
+  }
+
+  private servicePortOf(name: string, port: number): corev1.ServicePort {
+    return { name, port, targetPort: name, protocol: 'TCP', ...(this.appProtocol ? { appProtocol: this.appProtocol } : {}) };
   }
 
   private spreadSpec(): Partial<corev1.PodSpec> {

@@ -94,6 +94,48 @@ describe('a StatefulService (a database) is meshed as opaque TCP', () => {
     expect(policyErrors(objs)).toEqual([]);
   });
 
+  test('Istio: every port of both Services of a StatefulService is declared appProtocol tcp, so a server-first protocol (MySQL) is not sniffed', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const db = new StatefulService(chart, 'mysql', {
+      image: 'mysql:8.4.2',
+      port: 3306,
+      portName: 'mysql',
+      servicePort: 3306,
+      replicas: 1,
+      peerPorts: [{ name: 'xcom', port: 33061 }],
+      readiness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1']),
+      liveness: Probe.tcp(),
+    });
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    db.allowFrom(api);
+    mesh.enrol(db);
+    mesh.enrol(api);
+    const objs = chart.toJson();
+    expect(one(objs, 'Service', 'mysql').spec.ports).toEqual([{ name: 'mysql', port: 3306, targetPort: 'mysql', protocol: 'TCP', appProtocol: 'tcp' }]);
+    expect(one(objs, 'Service', 'mysql-headless').spec.ports).toEqual([
+      { name: 'mysql', port: 3306, targetPort: 'mysql', protocol: 'TCP', appProtocol: 'tcp' },
+      { name: 'xcom', port: 33061, targetPort: 'xcom', protocol: 'TCP', appProtocol: 'tcp' },
+    ]);
+    // a WebService speaks HTTP: left to Istio's HTTP handling
+    for (const p of one(objs, 'Service', 'api').spec.ports) expect(p.appProtocol).toBeUndefined();
+    expect(validationErrors(chart)).toEqual([]);
+    expectValidWithCrds(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('Linkerd and no mesh: no appProtocol (Linkerd reads the opaque-ports annotation, and tcp means nothing to it)', () => {
+    for (const meshed of [true, false]) {
+      const chart = testChart();
+      const db = new StatefulService(chart, 'db', { image: 'mysql:8.4.2', port: 3306, replicas: 1, readiness: Probe.exec(['mysqladmin', 'ping']), liveness: Probe.tcp() });
+      if (meshed) new LinkerdMesh(chart, 'mesh').enrol(db);
+      const objs = chart.toJson();
+      expect(one(objs, 'Service', 'db').spec.ports).toEqual([{ name: 'client', port: 3306, targetPort: 'client', protocol: 'TCP' }]);
+      expect(one(objs, 'Service', 'db-headless').spec.ports).toEqual([{ name: 'client', port: 3306, targetPort: 'client', protocol: 'TCP' }]);
+      if (meshed) expect(podMeta(objs, 'StatefulSet', 'db').annotations['config.linkerd.io/opaque-ports']).toBe('3306');
+    }
+  });
+
   test('HTTP settings asked of a StatefulService are refused (they would do nothing), naming the option and the fix', () => {
     const make = () => {
       const chart = testChart();

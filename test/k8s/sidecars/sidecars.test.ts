@@ -11,7 +11,14 @@ function allFour(chart: Chart): WebService {
   const api = new WebService(chart, 'api', { image: IMAGE });
   api.addSidecar(new LogShipper({ configMapName: 'fluent-bit-config', destination: NetworkPeer.namespace('logging', { ports: [24224] }) }));
   api.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true }));
-  api.addSidecar(new AmbassadorProxy({ image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', listenPort: 5432, upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }) }));
+  // listening on the pod IP too (--address), so the kubelet can probe it
+  api.addSidecar(new AmbassadorProxy({
+    image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0',
+    args: ['--address=0.0.0.0', '--port=5432', 'acme:europe-west1:ledger'],
+    listenPort: 5432,
+    upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }),
+    readiness: Probe.tcp(),
+  }));
   api.addSidecar(new InitTasks({
     tasks: [
       InitTask.waitFor('wait-for-db', { host: 'db.shop.svc.cluster.local', port: 5432, peer: NetworkPeer.pods('shop', { app: 'db' }) }),
@@ -83,10 +90,11 @@ describe('sidecars on Kubernetes 1.27 (default target): regular containers', () 
     });
   });
 
-  test('ambassador: listens on the local port with a TCP readiness probe; egress to its upstream', () => {
+  test('ambassador: listens on the local port, with the readiness probe it was given; egress to its upstream', () => {
     const amb = spec.containers[3];
     expect(amb.ports).toEqual([{ name: 'proxy', containerPort: 5432, protocol: 'TCP' }]);
     expect(amb.readinessProbe.tcpSocket).toEqual({ port: 'proxy' });
+    expect(amb.livenessProbe).toBeUndefined();
     expect(one(objs, 'NetworkPolicy').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.0.32.0/20' } }], ports: [{ port: 3307, protocol: 'TCP' }] });
   });
 
@@ -251,9 +259,10 @@ describe('sidecar defaults (more)', () => {
   const objs = chart.toJson();
   const spec = pod(objs);
 
-  test('log shipper: monitoring port 2020, no config volume unless configMapName is set, writable /tmp', () => {
+  test('log shipper: monitoring port 2020, the generated configuration mounted where Fluent Bit reads it, writable /tmp', () => {
     expect(spec.containers[1].ports).toEqual([{ name: 'log-http', containerPort: 2020, protocol: 'TCP' }]);
-    expect(spec.volumes.map((v: any) => v.name)).not.toContain('log-shipper-config');
+    expect(spec.volumes).toContainEqual({ name: 'log-shipper-config', configMap: { name: 'api-log-shipper' } });
+    expect(spec.containers[1].volumeMounts).toContainEqual({ name: 'log-shipper-config', mountPath: '/fluent-bit/etc', readOnly: true });
     expect(spec.containers[1].volumeMounts).toContainEqual({ name: 'log-shipper-tmp', mountPath: '/tmp' });
   });
 
@@ -352,5 +361,123 @@ describe('sidecars on run-to-completion workloads (Job, ScheduledJob)', () => {
     new Worker(chart, 'w', { image: IMAGE }).addSidecar(new LogShipper());
     const objs = chart.toJson();
     expect(one(objs, 'Deployment').spec.template.spec.containers.map((c: any) => c.name)).toEqual(['app', 'log-shipper']);
+  });
+});
+
+describe('log shipper without configMapName: a configuration of its own that serves the probes', () => {
+  const CONFIG = [
+    '[SERVICE]',
+    '    Flush            1',
+    '    Log_Level        info',
+    '    HTTP_Server      On',
+    '    HTTP_Listen      0.0.0.0',
+    '    HTTP_Port        2020',
+    '    Health_Check     On',
+    '',
+    '[INPUT]',
+    '    Name             tail',
+    '    Path             /var/log/app/*',
+    '    Tag              app.*',
+    '    DB               /tmp/fluent-bit-tail.db',
+    '    Read_from_Head   On',
+    '    Refresh_Interval 5',
+    '    Skip_Long_Lines  On',
+    '',
+    '[OUTPUT]',
+    '    Name             stdout',
+    '    Match            *',
+    '    Format           json_lines',
+    '',
+  ].join('\n');
+
+  test.each([['1.27 (regular containers)', KubernetesVersion.V1_27], ['1.30 (native sidecars)', KubernetesVersion.V1_30]])(
+    'on %s: one ConfigMap per workload, named from it, mounted at /fluent-bit/etc; strictly valid and passes the policy pack', (_name, version) => {
+      const chart = testChart();
+      KubernetesTarget.set(chart, version);
+      new WebService(chart, 'api', { image: IMAGE }).addSidecar(new LogShipper());
+      new Worker(chart, 'indexer', { image: IMAGE }).addSidecar(new LogShipper());
+      const objs = chart.toJson();
+      const maps = objs.filter(o => o.kind === 'ConfigMap');
+      expect(maps.map(m => [m.metadata.name, m.metadata.namespace])).toEqual([['api-log-shipper', 'shop'], ['indexer-log-shipper', 'shop']]);
+      expect(maps[0].metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api', 'app.kubernetes.io/managed-by': 'shipshape' });
+      expect(maps[0].data).toEqual({ 'fluent-bit.conf': CONFIG });
+      const spec = one(objs, 'Deployment', 'api').spec.template.spec;
+      const shipper = [...spec.containers, ...(spec.initContainers ?? [])].find((c: any) => c.name === 'log-shipper');
+      expect(spec.volumes).toContainEqual({ name: 'log-shipper-config', configMap: { name: 'api-log-shipper' } });
+      expect(shipper.volumeMounts).toContainEqual({ name: 'log-shipper-config', mountPath: '/fluent-bit/etc', readOnly: true });
+      // the probes ask the HTTP server the configuration turns on, on the port it names
+      expect(shipper.readinessProbe.httpGet).toEqual({ path: '/api/v1/uptime', port: 'log-http' });
+      expect(shipper.livenessProbe.httpGet).toEqual({ path: '/api/v1/health', port: 'log-http' });
+      expect(shipper.ports).toEqual([{ name: 'log-http', containerPort: 2020, protocol: 'TCP' }]);
+      expectValid(objs, version === KubernetesVersion.V1_27 ? undefined : [CURRENT_K8S_VERSION]);
+      expect(policyErrors(objs)).toEqual([]);
+    });
+
+  test('the configuration follows monitoringPort and logDirectory', () => {
+    const chart = testChart();
+    new WebService(chart, 'api', { image: IMAGE }).addSidecar(new LogShipper({ name: 'logs', monitoringPort: 2021, logDirectory: '/var/log/reports/' }));
+    const objs = chart.toJson();
+    const conf: string = one(objs, 'ConfigMap', 'api-logs').data['fluent-bit.conf'];
+    expect(conf).toContain('\n    HTTP_Port        2021\n');
+    expect(conf).toContain('\n    Path             /var/log/reports/*\n');
+    expect(pod(objs).containers[1].ports).toEqual([{ name: 'log-http', containerPort: 2021, protocol: 'TCP' }]);
+  });
+
+  test('the monitoring port is on neither the Service nor the NetworkPolicy', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    api.addSidecar(new LogShipper());
+    api.allowFrom(NetworkPeer.pods('shop', { app: 'web' }));
+    const objs = chart.toJson();
+    expect(one(objs, 'Service', 'api').spec.ports.map((p: any) => p.port)).toEqual([80]);
+    expect(one(objs, 'NetworkPolicy', 'api').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('with configMapName, that ConfigMap is mounted and none is written', () => {
+    const chart = testChart();
+    new WebService(chart, 'api', { image: IMAGE }).addSidecar(new LogShipper({ configMapName: 'fluent-bit-config', configMountPath: '/etc/shipper' }));
+    const objs = chart.toJson();
+    expect(objs.filter(o => o.kind === 'ConfigMap')).toEqual([]);
+    expect(pod(objs).volumes).toContainEqual({ name: 'log-shipper-config', configMap: { name: 'fluent-bit-config' } });
+    expect(pod(objs).containers[1].volumeMounts).toContainEqual({ name: 'log-shipper-config', mountPath: '/etc/shipper', readOnly: true });
+  });
+
+  test('a configuration mounted over the log directory is refused', () => {
+    expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new LogShipper({ logDirectory: '/fluent-bit/etc/' })),
+      'shop/api: sidecars.log-shipper.configMountPath ("/fluent-bit/etc") is also the logDirectory (/fluent-bit/etc/): a container cannot mount two volumes at one path; '
+      + 'mount the configuration and the logs at different paths');
+  });
+
+  test('a second log shipper of the same name is still refused by name (no ConfigMap clash first)', () => {
+    const w = new WebService(testChart(), 'api', { image: IMAGE });
+    w.addSidecar(new LogShipper());
+    expectError(() => w.addSidecar(new LogShipper({ monitoringPort: 2021 })), /sidecars\.log-shipper\.name \("log-shipper"\) is already the name of a container in this pod/);
+  });
+});
+
+describe('ambassador probes: a TCP readiness probe on the pod IP, so the proxy listens on all addresses', () => {
+  const proxy = () => new AmbassadorProxy({
+    image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0',
+    args: ['--address=0.0.0.0', '--port=5432', 'acme:europe-west1:ledger'],
+    listenPort: 5432,
+    upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }),
+  });
+
+  test.each([
+    ['a native sidecar (1.30)', KubernetesVersion.V1_30],
+    ['a regular container (1.27, the default target)', undefined],
+  ])('%s: readiness is tcpSocket on the listen port, no liveness; valid and no policy error', (_what, version) => {
+    const chart = testChart();
+    if (version) KubernetesTarget.set(chart, version);
+    new WebService(chart, 'api', { image: IMAGE }).addSidecar(proxy());
+    const objs = chart.toJson();
+    const spec = pod(objs);
+    const amb = [...(spec.initContainers ?? []), ...spec.containers].find((c: any) => c.name === 'ambassador');
+    expect(amb.readinessProbe).toMatchObject({ tcpSocket: { port: 'proxy' } });
+    expect(amb.livenessProbe).toBeUndefined();
+    expectValid(objs, version ? [CURRENT_K8S_VERSION] : undefined);
+    expect(policyErrors(objs)).toEqual([]);
   });
 });
