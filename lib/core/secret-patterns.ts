@@ -3,13 +3,22 @@
 // construct accepts is one the rules accept, and the other way round.
 
 /** Names that say the variable or key holds a secret. */
-const SECRET_NAME = /secret|password|passwd|token|bearer|api[_-]?key|private[_-]?key|credential|aws_secret_access_key|google_application_credentials|azure_.+key|oci_cli_key_content/i;
+const SECRET_NAME = /secret|password|passwd|token(?!i[sz])|bearer|api[_-]?key|private[_-]?key|credential|aws_secret_access_key|google_application_credentials|azure_.+key|oci_cli_key_content/i;
 
 /**
- * Names that end by saying the value is where or what the secret is, not the secret: `DB_PASSWORD_FILE` (a path, the
- * pattern secret mounts use), `SECRET_NAME`, `DB_SECRET_ARN`, `TOKEN_URL`, `PASSWORD_MIN_LENGTH`, `TOKEN_TTL`...
+ * Names that end by saying the value is where or what the secret is, or a setting about secrets, not the secret:
+ * `DB_PASSWORD_FILE` (a path, the pattern secret mounts use), `SECRET_NAME`, `DB_SECRET_ARN`, `TOKEN_URL`,
+ * `PASSWORD_MIN_LENGTH`, `TOKEN_TTL_SECONDS`, `PASSWORD_ENABLED`, `PASSWORD_POLICY`, `SECRETS_MANAGER_REGION`...
  */
-const REFERENCE_NAME = /(?:^|[_.-])(?:file|path|dir|name|arn|id|ref|url|uri|endpoint|host|port|length|ttl|timeout|header|issuer|audience)$/i;
+const REFERENCE_NAME = new RegExp('(?:^|[_.-])(?:file|path|dir|name|arn|id|ref|url|uri|endpoint|host|port|length|ttl|timeout|header|issuer|audience'
+  + '|seconds|secs|sec|ms|millis|minutes|mins|hours|days|expiry|expires|expiration|lifetime|duration|interval|rotation|age'
+  + '|count|size|limit|enabled|disabled|required|policy|algorithm|algo|mode|type|format|region|version|provider|manager|store|backend)$', 'i');
+
+/** Names that start by saying the value is a number or a switch: `MAX_TOKENS`, `ENABLE_PASSWORD_LOGIN`... */
+const SETTING_PREFIX = /^(?:max|min|num|enable|disable|use|allow|require|is|has)[_.-]/i;
+
+/** Values no credential is: a switch (`true`, `no`...) is a setting whatever its name says. */
+const SWITCH_VALUE = /^(?:true|false|yes|no|on|off|enabled|disabled)$/i;
 
 /** Values that are unmistakably credentials, whatever the name they are stored under. */
 const CREDENTIAL_SHAPES: Array<{ what: string; re: RegExp }> = [
@@ -27,8 +36,16 @@ const CREDENTIAL_SHAPES: Array<{ what: string; re: RegExp }> = [
 ];
 
 /** True when a variable or key name says it holds a secret (and not where or what the secret is). */
-export function secretName(name: string): boolean {
-  return typeof name === 'string' && SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
+function secretName(name: string): boolean {
+  return typeof name === 'string' && SECRET_NAME.test(name) && !REFERENCE_NAME.test(name) && !SETTING_PREFIX.test(name);
+}
+
+/**
+ * True when a literal stored under `name` is a secret by its name: the name says so (`secretName`) and the value
+ * could be one (not a switch such as `true`). A value that is a credential by its shape is `credentialIn`'s.
+ */
+export function secretByName(name: unknown, value: unknown): boolean {
+  return typeof name === 'string' && secretName(name) && !(typeof value === 'string' && SWITCH_VALUE.test(value.trim()));
 }
 
 /** What credential a value holds (`an AWS access key id`, ...), or undefined. */

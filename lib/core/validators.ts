@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { Names } from './names';
-import { credentialIn, secretName } from './secret-patterns';
+import { credentialIn, secretByName } from './secret-patterns';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -204,8 +204,9 @@ export class Validators {
 
   /**
    * Why a literal value must not be written into a manifest, or undefined when it may: its name says it is
-   * a secret (`DB_PASSWORD`, `API_TOKEN`...; not a name that says it holds where or what the secret is, such as
-   * `DB_PASSWORD_FILE`, `SECRET_NAME`, `SECRET_ARN`, `TOKEN_URL` or `PASSWORD_MIN_LENGTH`), or the value itself is
+   * a secret (`DB_PASSWORD`, `API_TOKEN`...; not a name that says it holds where or what the secret is, or a setting
+   * about it, such as `DB_PASSWORD_FILE`, `SECRET_NAME`, `SECRET_ARN`, `TOKEN_URL`, `PASSWORD_MIN_LENGTH`,
+   * `TOKEN_TTL_SECONDS` or `MAX_TOKENS`, nor a switch such as `PASSWORD_AUTH: "false"`), or the value itself is
    * unmistakably a credential (an AWS access key id, a GitHub, GitLab, Slack, Stripe, Google or npm token, a
    * private key block, a URL with a password), whatever its name.
    *
@@ -217,7 +218,7 @@ export class Validators {
     if (typeof value !== 'string' || value === '') return undefined;
     const credential = credentialIn(value);
     if (credential !== undefined) return `it holds ${credential}`;
-    if (secretName(name)) return 'its name says it is a secret';
+    if (secretByName(name, value)) return 'its name says it is a secret';
     return undefined;
   }
 

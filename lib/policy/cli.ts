@@ -16,7 +16,7 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, findingFor, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
+import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
 import { peerExemptions } from './peers';
@@ -139,6 +139,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   const format = (values.format ?? 'text') as Format;
   if (!['text', 'json', 'sarif'].includes(format)) {
     io.err(`shipshape: --format must be text, json or sarif (got ${JSON.stringify(values.format)})\n`);
+    return 2;
+  }
+  if (values.json !== undefined && values.sarif !== undefined && path.resolve(values.json) === path.resolve(values.sarif)) {
+    io.err(`shipshape: --json and --sarif name the same file (${values.json}): the SARIF log would overwrite the JSON report; give each its own file\n`);
     return 2;
   }
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
@@ -381,13 +385,19 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
           : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
           + (loader.emptyFolders.length > 0 ? `; ${emptyFolders(loader.emptyFolders)}` : '');
     io.err(`shipshape: no Kubernetes documents found: ${why}${loader.skippedNote()}\n`);
+    // a report of an earlier run would pass for this run's (a CI job uploads whatever file is there)
+    for (const file of [options.json, options.sarif]) {
+      if (file === undefined || !fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
+      fs.rmSync(file, { force: true });
+      io.err(`shipshape: removed ${file}, the report of an earlier run: this run checked nothing\n`);
+    }
     return 2;
   }
   // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
   const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
-  const findings = new CompactFindings(loader.documents, loader.bad);
+  const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents)]);
   const table = new SuppressionTable(loader.suppressions);
   engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
     findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
@@ -395,7 +405,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
   const otherPacks = new Set<string>();
   for (const s of table.unused()) {
-    if (loader.peerSuppressions.has(s)) continue;
+    if (loader.peerSuppressions.has(s) || engine._excludes(s.ruleId)) continue;
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
     const unknown = engine._unknownRule(s);
@@ -758,9 +768,10 @@ export function splitDocuments(text: string): { text: string; line: number; cont
 /**
  * The nesting depth of a parsed value, counted without recursion; stops counting past `limit` (returns limit + 1).
  */
-export function nestingDepth(value: unknown, limit: number): number {
+export function nestingDepth(value: unknown, limit: number, maxValues = Infinity): number {
   if (value === null || typeof value !== 'object') return 0;
   let max = 1;
+  let values = 0;
   const stack: unknown[] = [value];
   const depths: number[] = [1];
   while (stack.length > 0) {
@@ -770,6 +781,8 @@ export function nestingDepth(value: unknown, limit: number): number {
       max = d;
       if (max > limit) return limit + 1;
     }
+    // YAML aliases make one parsed object appear many times over: counted each time, as the rules would read it
+    if (++values > maxValues) return -1;
     if (Array.isArray(v)) {
       for (const x of v) if (x !== null && typeof x === 'object') { stack.push(x); depths.push(d + 1); }
     } else {
@@ -780,6 +793,15 @@ export function nestingDepth(value: unknown, limit: number): number {
     }
   }
   return max;
+}
+
+/**
+ * The most objects and lists a document may hold with its YAML aliases expanded: a text of n characters writes
+ * out fewer than n of them, so only aliases reach past this (a few hundred bytes of nested aliases expand to
+ * billions of values; kubectl refuses such documents as "excessive aliasing").
+ */
+function maxExpandedValues(textLength: number): number {
+  return 100_000 + textLength;
 }
 
 const UNREADABLE_FIX = 'name regular files or folders that exist and can be read';
@@ -1029,7 +1051,16 @@ export class Loader {
       return;
     }
     if (value === null || value === undefined) return;
-    if (nestingDepth(value, MAX_NESTING) > MAX_NESTING) {
+    const depth = nestingDepth(value, MAX_NESTING, maxExpandedValues(text.length));
+    if (depth < 0) {
+      this.bad.push({
+        ...badInput(file, index, contentLine, `document ${index} repeats its YAML aliases into more than ${maxExpandedValues(text.length)} objects and lists `
+          + '(an alias bomb: kubectl refuses it as excessive aliasing); it is not checked'),
+        fix: 'write the repeated values out, or use fewer nested aliases',
+      });
+      return;
+    }
+    if (depth > MAX_NESTING) {
       this.bad.push({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels; it is not checked`), fix: NESTING_FIX });
       return;
     }
@@ -1043,12 +1074,19 @@ export class Loader {
    * (`value` is the counterpart of `value` there: an item's line is that of the item at the same place).
    */
   private addValue(file: string, index: number, line: number, value: any, docPath: string, lines?: NodeLines): void {
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      this.bad.push(badInput(file, index, line, `document ${index} is not an object (${Array.isArray(value) ? 'a list' : typeof value})`, docPath));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      // a List's item may be null (`- ` or `- null`); a document that is null holds nothing and never gets here
+      const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
+      const where = docPath === `${file}#${index}` ? `document ${index}` : `document ${index}: ${docPath.slice(`${file}#${index}.`.length)}`;
+      this.bad.push(badInput(file, index, line, `${where} is not an object (${what})`, docPath));
       return;
     }
     if (typeof value.kind !== 'string' || value.kind === '' || typeof value.apiVersion !== 'string') {
-      this.bad.push(badInput(file, index, line, `document ${index} has no ${typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion'}; it is not a Kubernetes object`, docPath));
+      const field = typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion';
+      const present = value[field] !== undefined && value[field] !== null && value[field] !== '';
+      this.bad.push(badInput(file, index, line, present
+        ? `document ${index} has ${String(JSON.stringify(value[field])).slice(0, 60)} as ${field}, which is not a string; it is not a Kubernetes object`
+        : `document ${index} has no ${field}; it is not a Kubernetes object`, docPath));
       return;
     }
     if (isList(value)) {
@@ -1068,7 +1106,8 @@ export class Loader {
       this.bad.push({
         ...badInput(file, index, line, typeof meta[templated] === 'string'
           ? `document ${index} has metadata.${templated} ${JSON.stringify(meta[templated])}, not a Kubernetes name${HELM_HINT}`
-          : `document ${index} has a mapping as metadata.${templated} (what YAML reads an unquoted {{ ... }} as), not a Kubernetes name${HELM_HINT}`, docPath),
+          : Array.isArray(meta[templated]) ? `document ${index} has a list as metadata.${templated}, not a Kubernetes name`
+            : `document ${index} has a mapping as metadata.${templated} (what YAML reads an unquoted {{ ... }} as), not a Kubernetes name${HELM_HINT}`, docPath),
         fix: 'render the chart with `helm template` and check the rendered manifests',
       });
       return;
@@ -1245,6 +1284,45 @@ function readAll(fd: number, limit: number): string | undefined {
   }
   const text = Buffer.concat(chunks, total).toString('utf-8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * A warning at each document that repeats an object of an earlier one (same API group, kind, namespace and name):
+ * two outputs checked in one run (`shipshape check envs/` over `envs/staging` and `envs/prod`). The cluster keeps one
+ * object of a name, and the rules that look an object up by name read the first one.
+ */
+function duplicateObjects(documents: readonly PolicyDocument[]): Finding[] {
+  const first = new Map<string, PolicyDocument>();
+  const out: Finding[] = [];
+  for (const d of documents) {
+    if (d.name === undefined) continue;
+    const apiVersion = d.manifest?.apiVersion;
+    const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const key = `${group}\u0000${d.kind}\u0000${d.namespace ?? ''}\u0000${d.name}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, d);
+      continue;
+    }
+    const what = `${d.kind} ${d.namespace !== undefined ? `${d.namespace}/` : ''}${d.name}`;
+    const where = `${earlier.file ?? earlier.path}${earlier.index !== undefined ? ` (document ${earlier.index}${earlier.line !== undefined ? `, line ${earlier.line}` : ''})` : ''}`;
+    const f: any = {
+      ruleId: DUPLICATE_OBJECT_RULE_ID,
+      severity: Severity.WARNING,
+      message: `${what} is also in ${where}: the rules that look it up by name read that one`,
+      fix: 'check each output (one environment\'s folder, one cluster\'s) in a run of its own',
+      path: d.path,
+      jsonPath: 'metadata.name',
+      kind: d.kind,
+      name: d.name,
+    };
+    if (d.namespace !== undefined) f.namespace = d.namespace;
+    if (d.file !== undefined) f.file = d.file;
+    if (d.index !== undefined) f.index = d.index;
+    if (d.line !== undefined) f.line = d.line;
+    out.push(f as Finding);
+  }
+  return out;
 }
 
 function badInput(file: string, index: number | undefined, line: number | undefined, message: string, docPath?: string): Finding {

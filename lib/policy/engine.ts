@@ -37,11 +37,15 @@ export class PolicyEngine {
   private readonly infos: RuleInfo[] = [];
   private readonly packOf = new Map<IRule, string>();
   private readonly infoOf = new Map<IRule, RuleInfo>();
+  /** The rules the packs leave out on request (a pack's `_excludedRuleIds`). */
+  private readonly excluded = new Set<string>();
 
   constructor(props: PolicyEngineProps) {
     this.packs = [...props.packs];
     const seen = new Set<string>();
     for (const pack of this.packs) {
+      const left = (pack as { _excludedRuleIds?: unknown })._excludedRuleIds;
+      if (Array.isArray(left)) for (const id of left) this.excluded.add(String(id));
       for (const rule of pack.rules) {
         if (seen.has(rule.id)) {
           throw new Error(`policy: rule id ${rule.id} appears twice (pack ${pack.name}); every rule needs a unique id`);
@@ -51,7 +55,8 @@ export class PolicyEngine {
         }
         seen.add(rule.id);
         this.packOf.set(rule, pack.name);
-        const info: RuleInfo = { id: rule.id, severity: rule.severity, message: rule.message, fix: rule.fix, pack: pack.name };
+        const rationale = rule instanceof SpecRule ? rule.rationale : undefined;
+        const info: RuleInfo = { id: rule.id, severity: rule.severity, message: rule.message, fix: rule.fix, pack: pack.name, ...(rationale ? { rationale } : {}) };
         this.infos.push(info);
         this.infoOf.set(rule, info);
         if (rule.kinds === undefined) {
@@ -92,6 +97,7 @@ export class PolicyEngine {
     }
     for (const s of table.unused()) {
       if (inScope && !inScope(s)) continue;
+      if (this._excludes(s.ruleId)) continue;
       findings.push(this._unknownRule(s) ?? staleFinding(s));
     }
     return PolicyReport._create(findings, this.infos);
@@ -116,6 +122,15 @@ export class PolicyEngine {
       jsonPath: '',
       kind: 'Suppression',
     };
+  }
+
+  /**
+   * True when a pack leaves the rule out on request (`exclude`): a suppression of it silences nothing in this run,
+   * and is kept for the runs that include the rule, so it is neither stale nor unknown.
+   * @internal
+   */
+  public _excludes(ruleId: string): boolean {
+    return this.excluded.has(ruleId);
   }
 
   /**

@@ -11,6 +11,8 @@ export const RULE_CRASHED_RULE_ID = 'SS-POLICY-002';
 export const BAD_INPUT_RULE_ID = 'SS-POLICY-003';
 /** Rule id of the finding reported for a suppression of a rule that no pack of the check has (a typo). */
 export const UNKNOWN_RULE_SUPPRESSION_RULE_ID = 'SS-POLICY-004';
+/** Rule id of the finding reported for an object that the input holds twice (CLI). */
+export const DUPLICATE_OBJECT_RULE_ID = 'SS-POLICY-005';
 
 /** The synthetic rules the engine itself reports, for SARIF `rules` and the JSON report. */
 export const ENGINE_RULES = [
@@ -40,6 +42,14 @@ export const ENGINE_RULES = [
     severity: 'error',
     message: 'A suppression names a rule that none of the packs that run has',
     fix: 'fix the rule id, or add the pack that defines the rule to the policy packs',
+    pack: 'engine',
+  },
+  {
+    id: DUPLICATE_OBJECT_RULE_ID,
+    severity: 'warning',
+    message: 'The input holds one object twice (same group, kind, namespace and name)',
+    fix: 'check each output (one environment\'s folder, one cluster\'s) in a run of its own: the cluster keeps one object of a name, and the rules that '
+      + 'look objects up by name (RBAC bindings, HPA targets, ServiceAccounts) read the first one',
     pack: 'engine',
   },
 ];

@@ -6,6 +6,7 @@
 // - two Ingresses (or HTTPRoutes on one Gateway) routing the same host and path;
 // - two objects written to the same file;
 // - an unresolved token (cdktf, AWS CDK) anywhere in a manifest: Terraform values are only known at apply.
+import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
 import { SHIPSHAPE_ERROR } from '../core/error-guards';
 
 /** One rendered object and the construct path that wrote it. */
@@ -18,14 +19,7 @@ export interface OutputObject {
  * Kinds that are not namespaced (their metadata.namespace, if any, is ignored by the API server).
  * Custom resources outside this list are assumed namespaced unless they carry no namespace.
  */
-const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'IngressClass', 'RuntimeClass',
-  'CustomResourceDefinition', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'FlowSchema',
-  'PriorityLevelConfiguration', 'GatewayClass', 'ClusterIssuer', 'NodePool', 'EC2NodeClass', 'NodeClass',
-  'NodeClaim', 'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterTriggerAuthentication',
-]);
+const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 
 /** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> core). */
 function groupOf(apiVersion: unknown): string {

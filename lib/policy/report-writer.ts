@@ -499,6 +499,8 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
     const o: any = {
       id: r.id,
       shortDescription: { text: r.message },
+      // code scanning wants a full description of every rule
+      fullDescription: { text: r.rationale ?? r.message },
       help: { text: r.fix },
     };
     const uri = helpUri(r.id);
@@ -533,7 +535,8 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
         ...(f.index !== undefined ? { documentIndex: f.index } : {}),
       },
     };
-    if (f.suppression) r.suppressions = [{ kind: 'external', justification: f.suppression.reason }];
+    // every suppression is written where the finding is: an annotation on the object, or code that writes one there
+    if (f.suppression) r.suppressions = [{ kind: 'inSource', justification: f.suppression.reason }];
     return r;
   };
   return {
@@ -577,11 +580,14 @@ export function packageInfo(): { version: string; base?: string } {
   return pkg;
 }
 
-function baseUrl(json: any): string | undefined {
+export function baseUrl(json: any): string | undefined {
   const raw = typeof json.homepage === 'string' && json.homepage !== ''
     ? json.homepage
     : typeof json.repository === 'string' ? json.repository : json.repository?.url;
   if (typeof raw !== 'string') return undefined;
   const url = raw.replace(/^git\+/, '').replace(/\.git$/, '').replace(/#.*$/, '').replace(/\/+$/, '');
-  return /^https?:\/\//.test(url) ? url : undefined;
+  const host = /^https?:\/\/([^/:?#]+)/i.exec(url)?.[1]?.toLowerCase();
+  // a placeholder address (the reserved example and .invalid names) would be a dead link in every code-scanning UI
+  if (host === undefined || /(?:^|\.)(?:invalid|example|test|localhost)$/.test(host) || /(?:^|\.)example\.(?:com|org|net)$/.test(host)) return undefined;
+  return url;
 }

@@ -17,6 +17,11 @@ export interface RuleInfo {
   readonly fix: string;
   /** The pack the rule belongs to. */
   readonly pack: string;
+  /**
+   * Why the rule matters, in a few sentences (the catalog's rationale; SARIF's `fullDescription`).
+   * @default - the message
+   */
+  readonly rationale?: string;
 }
 
 /**

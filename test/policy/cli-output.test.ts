@@ -8,10 +8,13 @@ import { loadInputs } from '../../lib/policy/cli';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
 import { PolicyReport } from '../../lib/policy/report';
-import { artifactLocation, fileUri, FINGERPRINT_KEY, isOwnJsonReport, reportFile, sourceRoot } from '../../lib/policy/report-writer';
+import { artifactLocation, baseUrl, fileUri, FINGERPRINT_KEY, isOwnJsonReport, reportFile, sourceRoot } from '../../lib/policy/report-writer';
 import { Severity } from '../../lib/policy/rule';
 
 removeTempDirsAfterAll();
+
+/** The same Service under another name: two files of one run hold different objects (one object twice is SS-POLICY-005). */
+const OTHER_NODE_PORT_SERVICE = NODE_PORT_SERVICE.replace('name: s,', 'name: s2,');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
@@ -28,7 +31,6 @@ async function inDir<T>(dir: string, f: () => Promise<T>): Promise<T> {
     process.chdir(cwd);
   }
 }
-const BASE = (PKG.homepage || PKG.repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
 
 test('--version prints the version of package.json', async () => {
   expect(await run(['--version'])).toEqual({ code: 0, out: `${PKG.version}\n`, err: '' });
@@ -70,18 +72,32 @@ describe('SARIF for code-scanning UIs', () => {
     sarif = JSON.parse((await run(['check', rel(MIXED), '--format', 'sarif'])).out);
   });
 
-  test('the driver names the version and the project address (homepage, else repository without .git)', () => {
+  test('the driver names the version, and the project address when package.json has a real one', () => {
     const d = sarif.runs[0].tool.driver;
     expect(d.name).toBe('shipshape');
     expect(d.version).toBe(PKG.version);
-    expect(d.informationUri).toBe(BASE);
-    expect(d.informationUri).toMatch(/^https:\/\/[^ ]+[^/]$/);
+    const base = baseUrl(PKG);
+    if (base === undefined) expect(d.informationUri).toBeUndefined(); else expect(d.informationUri).toBe(base);
   });
 
-  test('each rule links its catalog entry (docs/rules.md#<lower-case id>, an anchor that exists) and carries security-severity and tags', () => {
+  test('the project address: homepage, else repository without git+ and .git; none for a placeholder (a dead link in code-scanning UIs)', () => {
+    expect(baseUrl({ homepage: 'https://shipshape.dev/', repository: { url: 'git+https://github.com/acme/shipshape.git' } })).toBe('https://shipshape.dev');
+    expect(baseUrl({ repository: { url: 'git+https://github.com/acme/shipshape.git' } })).toBe('https://github.com/acme/shipshape');
+    expect(baseUrl({ repository: 'https://gitlab.com/acme/shipshape' })).toBe('https://gitlab.com/acme/shipshape');
+    for (const url of ['https://example.invalid/shipshape.git', 'https://example.com/shipshape', 'https://git.example/x', 'http://localhost/x', 'git@github.com:acme/shipshape.git']) {
+      expect(baseUrl({ repository: { url } })).toBeUndefined();
+    }
+  });
+
+  test('each rule has a full description (its rationale: code scanning requires one), and links its catalog entry when the project has an address', () => {
     const catalog = fs.readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf-8');
+    const base = baseUrl(PKG);
     for (const r of sarif.runs[0].tool.driver.rules) {
-      expect(r.helpUri).toBe(`${BASE}/blob/main/docs/rules.md#${r.id.toLowerCase()}`);
+      // the engine's own findings have no rationale: their message stands for it
+      if (r.id.startsWith('SS-POLICY-')) expect(r.fullDescription.text).toBe(r.shortDescription.text);
+      else expect(r.fullDescription.text.length).toBeGreaterThan(r.shortDescription.text.length);
+      if (base === undefined) expect(r.helpUri).toBeUndefined();
+      else expect(r.helpUri).toBe(`${base}/blob/main/docs/rules.md#${r.id.toLowerCase()}`);
       expect(catalog).toContain(`<a id="${r.id.toLowerCase()}"></a>`);
       expect(r.properties['security-severity']).toBe(r.defaultConfiguration.level === 'error' ? '7.5' : '4.0');
       expect(r.properties.tags).toContain('shipshape');
@@ -129,7 +145,7 @@ describe('SARIF for code-scanning UIs', () => {
   });
 
   test('a file outside the Git work tree gets an absolute, percent-encoded file: URI without a base (never ../)', async () => {
-    const repo = writeTree(tmpDir(), { 'repo/k8s/bad.yaml': NODE_PORT_SERVICE, 'o2 #1/shop.k8s.yaml': NODE_PORT_SERVICE });
+    const repo = writeTree(tmpDir(), { 'repo/k8s/bad.yaml': NODE_PORT_SERVICE, 'o2 #1/shop.k8s.yaml': OTHER_NODE_PORT_SERVICE });
     fs.mkdirSync(path.join(repo, 'repo', '.git'));
     const out = await inDir(path.join(repo, 'repo'), () => run(['check', 'k8s/bad.yaml', '../o2 #1/shop.k8s.yaml', '--format', 'sarif']));
     const locations = JSON.parse(out.out).runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation);
@@ -139,20 +155,20 @@ describe('SARIF for code-scanning UIs', () => {
   });
 
   test('outside any repository, a file outside the working directory gets a file: URI too', async () => {
-    const dir = writeTree(tmpDir(), { 'cwd/k8s/a.yaml': NODE_PORT_SERVICE, 'elsewhere/b.yaml': NODE_PORT_SERVICE });
+    const dir = writeTree(tmpDir(), { 'cwd/k8s/a.yaml': NODE_PORT_SERVICE, 'elsewhere/b.yaml': OTHER_NODE_PORT_SERVICE });
     const out = await inDir(path.join(dir, 'cwd'), () => run(['check', 'k8s/a.yaml', '../elsewhere/b.yaml', '--format', 'sarif']));
     const uris = JSON.parse(out.out).runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation);
     expect(uris).toEqual([{ uri: 'k8s/a.yaml', uriBaseId: '%SRCROOT%' }, { uri: pathToFileURL(path.join(dir, 'elsewhere', 'b.yaml')).href }]);
   });
 
   test('the JSON report and the summary name a file relative to the working directory inside it, absolute outside it', async () => {
-    const dir = writeTree(tmpDir(), { 'cwd/k8s/a.yaml': NODE_PORT_SERVICE, 'elsewhere/b.yaml': NODE_PORT_SERVICE });
+    const dir = writeTree(tmpDir(), { 'cwd/k8s/a.yaml': NODE_PORT_SERVICE, 'elsewhere/b.yaml': OTHER_NODE_PORT_SERVICE });
     const cwd = path.join(dir, 'cwd');
     const out = await inDir(cwd, () => run(['check', './k8s/a.yaml', '../elsewhere/b.yaml', path.join(cwd, 'k8s'), '--format', 'json']));
     const files = JSON.parse(out.out).findings.map((f: any) => f.file);
     const abs = path.join(dir, 'elsewhere', 'b.yaml').split(path.sep).join('/');
     expect(files).toEqual(['k8s/a.yaml', abs]); // the folder holds a.yaml again: read once
-    expect(out.err).toContain(`${abs} [document 0, line 1] (Service s)`);
+    expect(out.err).toContain(`${abs} [document 0, line 1] (Service s2)`);
     expect(out.err).toContain('k8s/a.yaml [document 0, line 1] (Service s)');
   });
 

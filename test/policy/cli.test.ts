@@ -91,7 +91,7 @@ describe('shipshape check on a directory of mixed manifests', () => {
     expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: `${rel(MIXED)}/bad.yaml`, uriBaseId: '%SRCROOT%' }, region: { startLine: 3 } });
     expect(r.properties).toMatchObject({ documentIndex: 0, jsonPath: 'spec.template.spec.containers[0].securityContext.privileged' });
     const sup = run0.results.find((x: any) => x.ruleId === 'SS-K8S-063' && x.suppressions);
-    expect(sup.suppressions).toEqual([{ kind: 'external', justification: 'holds a public test token for the sandbox, not a secret' }]);
+    expect(sup.suppressions).toEqual([{ kind: 'inSource', justification: 'holds a public test token for the sandbox, not a secret' }]);
   });
 });
 

@@ -153,7 +153,7 @@ describe('Policy.attach on a plain cdk8s App', () => {
     expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 1 });
     expect(json.findings[0].suppressed).toEqual({ reason: 'node debugger needs host access', scope: 'shop/Deployment-web' });
     const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
-    expect(sarif.runs[0].results[0].suppressions).toEqual([{ kind: 'external', justification: 'node debugger needs host access' }]);
+    expect(sarif.runs[0].results[0].suppressions).toEqual([{ kind: 'inSource', justification: 'node debugger needs host access' }]);
   });
 
   test('a suppression on a parent construct covers the objects under it, not siblings with the same prefix', () => {

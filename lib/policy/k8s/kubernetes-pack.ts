@@ -118,6 +118,15 @@ export class KubernetesPack implements IRulePack {
    */
   public readonly _options: { readonly exclude: string[]; readonly trustedRegistries: string[] };
 
+  /**
+   * The ids of the pack's rules left out with `exclude`: a suppression of one of them silences nothing, and is
+   * neither stale nor a typo.
+   * @internal
+   */
+  public get _excludedRuleIds(): string[] {
+    return [...this._options.exclude];
+  }
+
   constructor(props: KubernetesPackProps = {}) {
     this._options = { exclude: [...(props.exclude ?? [])], trustedRegistries: [...(props.trustedRegistries ?? [])] };
     const exclude = new Set(props.exclude ?? []);

@@ -1,13 +1,8 @@
+import { CLUSTER_SCOPED_KINDS } from '../../cluster-scoped';
 import { k8sRule, NONE, WARNING } from '../define';
 
 /** Kinds that are not namespaced (they need no metadata.namespace). */
-export const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
-  'PriorityClass', 'IngressClass', 'RuntimeClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'APIService', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'GatewayClass', 'ClusterIssuer', 'ComponentStatus',
-  'NodePool', 'NodeClaim', 'EC2NodeClass', 'NodeClass',
-]);
+export const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 
 /** SS-K8S-065 — docs/rules.md#ss-k8s-065. */
 export const explicitNamespace = k8sRule({

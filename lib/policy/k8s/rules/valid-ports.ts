@@ -15,9 +15,14 @@ function servicePorts(doc: PolicyDocument): Violation[] {
   let out: Violation[] | undefined;
   for (let i = 0; i < ports.length; i++) {
     const t = o(ports[i]).targetPort;
-    if (t === undefined) continue;
-    const ok = typeof t === 'number' ? Number.isInteger(t) && t >= 1 && t <= 65535
-      : typeof t === 'string' ? (/^\d+$/.test(t) ? Number(t) >= 1 && Number(t) <= 65535 : validPortName(t)) : false;
+    // unset, 0 and "" all default to the port itself
+    if (t === undefined || t === 0 || t === '') continue;
+    if (typeof t === 'string' && /^\d+$/.test(t)) {
+      // JSON and YAML keep a quoted number a string, and the API reads a string targetPort as a port name
+      (out ??= []).push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${JSON.stringify(t)} is a quoted number: the API reads it as a port name, which needs a letter; write it unquoted` });
+      continue;
+    }
+    const ok = typeof t === 'number' ? Number.isInteger(t) && t >= 1 && t <= 65535 : typeof t === 'string' && validPortName(t);
     if (!ok) (out ??= []).push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${JSON.stringify(t)} is not a valid port name or number` });
   }
   return out ?? NONE;
@@ -49,8 +54,9 @@ export const validPorts = k8sRule({
   catalog: ['K8S-NET-06'],
   severity: ERROR,
   message: 'Invalid or duplicate port name, or invalid target port',
-  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name or 1..65535',
-  rationale: 'Invalid or duplicate port names and out-of-range target ports are refused by the API or route traffic nowhere.',
+  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name or 1..65535 (unquoted)',
+  rationale: 'Invalid or duplicate port names and out-of-range target ports are refused by the API or route traffic nowhere. A quoted number as targetPort '
+    + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port.',
   kinds: [...POD_KINDS, 'Service'],
   check: (doc, index) => (doc.kind === 'Service' ? servicePorts(doc) : podPorts(doc, index)),
 });

@@ -1,0 +1,172 @@
+// `shipshape check` on input a new user met: List items that are null, YAML alias bombs, rules left out with
+// --exclude, two outputs checked at once, an empty run after a full one, and messages that name what is wrong.
+import * as fs from 'fs';
+import * as path from 'path';
+import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+
+removeTempDirsAfterAll();
+
+const CONFIG_MAP = (name: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: shop\n${extra}data: {level: info}\n`;
+
+describe('List items that are not objects', () => {
+  test.each([
+    ['- null', 'null'],
+    ['-', 'null'],
+    ['- 42', 'number'],
+  ])('an item `%s` is an SS-POLICY-003 error at the item, and the rest of the run goes on', async (item, what) => {
+    const dir = writeTree(tmpDir(), {
+      'list.yaml': `apiVersion: v1\nkind: List\nitems:\n${item}\n- ${CONFIG_MAP('a').trim().split('\n').join('\n  ')}\n`,
+      'other/cm.yaml': CONFIG_MAP('b'),
+    });
+    const r = await run(['check', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out);
+    const bad = report.findings.filter((f: any) => f.ruleId === 'SS-POLICY-003');
+    expect(bad.map((f: any) => f.message)).toEqual([`document 0: items[0] is not an object (${what})`]);
+    // both ConfigMaps were checked
+    expect(r.err).toContain('checked 2 documents in 2 files');
+    expect(report.findings.filter((f: any) => f.ruleId !== 'SS-POLICY-003')).toEqual([]);
+  });
+
+  test('a JSON List with a null item is reported the same way', async () => {
+    const dir = writeTree(tmpDir(), { 'list.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [null] }) });
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('document 0: items[0] is not an object (null)');
+  });
+});
+
+describe('YAML aliases', () => {
+  /** `levels` nested lists of nine aliases of the level below: 9^levels values once expanded, in a few hundred bytes. */
+  const bomb = (levels: number) => {
+    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb, namespace: shop}', 'x0: &a0 [lol]'];
+    for (let i = 1; i <= levels; i++) lines.push(`x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    lines.push('data: {k: v}');
+    return lines.join('\n') + '\n';
+  };
+
+  test('an alias bomb is refused at once as SS-POLICY-003, not walked for ever', async () => {
+    const dir = writeTree(tmpDir(), { 'bomb.yaml': bomb(12) });
+    const t0 = Date.now();
+    const r = await run(['check', dir]);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/document 0 repeats its YAML aliases into more than \d+ objects and lists \(an alias bomb: kubectl refuses it as excessive aliasing\); it is not checked/);
+  });
+
+  test('a few aliases (a shared block written once) are read and checked', async () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop, labels: &l {app: shop}, annotations: *l}\ndata: {k: v}\n';
+    const r = await run(['check', writeTree(tmpDir(), { 'c.yaml': text })]);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('rules left out with --exclude', () => {
+  test('a suppression of an excluded rule is neither an error nor stale: it waits for the runs that include the rule', async () => {
+    const dir = writeTree(tmpDir(), {
+      'cm.yaml': CONFIG_MAP('settings', '  annotations:\n    suppress.shipshape.io/SS-K8S-063: "the token is a public sandbox token"\n').replace('data: {level: info}', 'data: {API_TOKEN: abc}'),
+    });
+    const excluded = await run(['check', dir, '--exclude', 'SS-K8S-063']);
+    expect(excluded.code).toBe(0);
+    expect(excluded.out).not.toContain('SS-POLICY');
+    const included = await run(['check', dir]);
+    expect(included.code).toBe(0);
+    expect(included.out).toContain('1 suppressed');
+  });
+});
+
+describe('two outputs in one run', () => {
+  test('an object that two files hold is an SS-POLICY-005 warning at the second, naming the first', async () => {
+    const role = (verbs: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: app-reader}\nrules: [{apiGroups: [apps], resources: [deployments], verbs: [${verbs}]}]\n`;
+    const dir = writeTree(tmpDir(), { 'prod/rbac.yaml': role('get'), 'staging/rbac.yaml': role('get, list') });
+    const r = await run(['check', dir, '--format', 'json']);
+    const dup = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-005');
+    expect(dup).toHaveLength(1);
+    expect(dup[0]).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(/^ClusterRole app-reader is also in .*prod\/rbac\.yaml \(document 0, line 1\): the rules that look it up by name read that one$/),
+    });
+    expect(dup[0].file).toMatch(/staging\/rbac\.yaml$/);
+  });
+
+  test('one object per output: no warning', async () => {
+    const dir = writeTree(tmpDir(), { 'a.yaml': CONFIG_MAP('a'), 'b.yaml': CONFIG_MAP('b') });
+    expect((await run(['check', dir])).out).not.toContain('SS-POLICY-005');
+  });
+});
+
+describe('reports', () => {
+  test('a run that finds nothing to check removes the reports an earlier run wrote at the same paths', async () => {
+    const dir = tmpDir();
+    writeTree(dir, { 'in/cm.yaml': CONFIG_MAP('a') });
+    const json = path.join(dir, 'report.json');
+    const sarif = path.join(dir, 'report.sarif');
+    expect((await run(['check', path.join(dir, 'in'), '--json', json, '--sarif', sarif])).code).toBe(0);
+    expect(fs.existsSync(json) && fs.existsSync(sarif)).toBe(true);
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const r = await run(['check', path.join(dir, 'empty'), '--json', json, '--sarif', sarif]);
+    expect(r.code).toBe(2);
+    expect(fs.existsSync(json) || fs.existsSync(sarif)).toBe(false);
+    expect(r.err).toContain(`removed ${json}, the report of an earlier run: this run checked nothing`);
+  });
+
+  test('--json and --sarif naming one file is refused', async () => {
+    const dir = writeTree(tmpDir(), { 'cm.yaml': CONFIG_MAP('a') });
+    const r = await run(['check', dir, '--json', path.join(dir, 'r'), '--sarif', path.join(dir, '.', 'r')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--json and --sarif name the same file .*: the SARIF log would overwrite the JSON report; give each its own file/);
+  });
+});
+
+describe('messages that name what is wrong', () => {
+  test('a kind that is not a string, a list as metadata.name', async () => {
+    const dir = writeTree(tmpDir(), {
+      'a.yaml': 'apiVersion: v1\nkind: 2\nmetadata: {name: a}\n',
+      'b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [a], namespace: shop}\n',
+    });
+    const r = await run(['check', dir]);
+    expect(r.out).toContain('document 0 has 2 as kind, which is not a string; it is not a Kubernetes object');
+    expect(r.out).toContain('document 0 has a list as metadata.name, not a Kubernetes name');
+  });
+
+  test('a cluster-scoped PodSecurityPolicy is not asked for a namespace (SS-K8S-065)', async () => {
+    const psp = 'apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: restricted}\nspec: {privileged: false}\n';
+    const r = await run(['check', writeTree(tmpDir(), { 'psp.yaml': psp }), '--format', 'json']);
+    expect(JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-K8S-065')).toEqual([]);
+  });
+});
+
+describe('secrets by name (SS-K8S-062, SS-K8S-063): settings about secrets are not secrets', () => {
+  const cm = (data: { [k: string]: string }) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata: ${JSON.stringify(data)}\n`;
+  const flagged = async (data: { [k: string]: string }) => {
+    const r = await run(['check', writeTree(tmpDir(), { 'c.yaml': cm(data) }), '--format', 'json']);
+    return JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-K8S-063').map((f: any) => f.jsonPath);
+  };
+
+  test('durations, counts, switches, policies and regions named after tokens or passwords pass', async () => {
+    expect(await flagged({
+      TOKEN_TTL_SECONDS: '3600', TOKEN_EXPIRY: '1h', ACCESS_TOKEN_LIFETIME: '900', MAX_TOKENS: '4096', PASSWORD_ENABLED: 'true',
+      PASSWORD_AUTH: 'false', 'PASSWORD_POLICY': 'strong', 'password-hash-algorithm': 'argon2id', TOKENIZER_MODEL: 'cl100k', SECRETS_MANAGER_REGION: 'eu-west-1',
+    })).toEqual([]);
+  });
+
+  test('secrets by name are still caught, whatever their value looks like', async () => {
+    expect(await flagged({ DB_PASSWORD: 'hunter22', API_TOKEN: '3600', CLIENT_SECRET: 'abc' })).toEqual(['data["DB_PASSWORD"]', 'data["API_TOKEN"]', 'data["CLIENT_SECRET"]']);
+  });
+});
+
+describe('Service targetPort (SS-K8S-053) as the API reads it', () => {
+  const svc = (targetPort: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {selector: {app: x}, ports: [{port: 80, targetPort: ${targetPort}}]}\n`;
+  const messages = async (targetPort: string) => {
+    const r = await run(['check', writeTree(tmpDir(), { 's.yaml': svc(targetPort) }), '--format', 'json']);
+    return JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-K8S-053').map((f: any) => f.message);
+  };
+
+  test('a quoted number is a port name to the API, and refused', async () => {
+    expect(await messages('"8080"')).toEqual(['Service targetPort "8080" is a quoted number: the API reads it as a port name, which needs a letter; write it unquoted']);
+  });
+
+  test.each(['0', '""', '8080', 'http'])('targetPort %s is accepted (0 and "" default to the port)', async (t) => {
+    expect(await messages(t)).toEqual([]);
+  });
+});
