@@ -47,8 +47,73 @@ export class ManifestRenderer {
       const json = renderPlain(obj as unknown as ApiObjectInternals, this.sortKeys);
       if (json !== undefined) return json;
     }
-    return obj.toJson();
+    return toJsonExplained(obj);
   }
+}
+
+/**
+ * `obj.toJson()`; when it fails on a JSON patch added with `addJsonPatch` (cdk8s then says only "Cannot read
+ * properties of undefined"), the error names the patch, the part of its path the object lacks and what is there.
+ */
+export function toJsonExplained(obj: ApiObject): any {
+  try {
+    return obj.toJson();
+  } catch (e) {
+    const why = patchFailure(obj);
+    if (why === undefined) throw e;
+    throw new Error(why);
+  }
+}
+
+/** Why the first failing JSON patch of `obj` does not apply, or undefined when none fails (or it has none). */
+function patchFailure(obj: ApiObject): string | undefined {
+  const patches = (obj as unknown as ApiObjectInternals).patches;
+  if (!Array.isArray(patches) || patches.length === 0) return undefined;
+  // the object without its patches, then the patches one at a time
+  const saved = patches.splice(0, patches.length);
+  let json: any;
+  try {
+    json = obj.toJson();
+  } catch {
+    return undefined; // it fails without its patches too: not a patch's doing
+  } finally {
+    patches.push(...saved);
+  }
+  for (let i = 0; i < saved.length; i++) {
+    const op = saved[i]._toJson();
+    try {
+      json = JsonPatch.apply(json, saved[i]);
+    } catch (e) {
+      const missing = [op.from, op.path].map(p => (typeof p === 'string' ? missingPart(json, p, op.op === 'add' || op.op === 'copy' || op.op === 'move') : undefined)).find(m => m);
+      return `${obj.node.path}: JSON patch ${i + 1} of ${saved.length} (${op.op} ${op.path}${op.from !== undefined ? ` from ${op.from}` : ''}), added with addJsonPatch, does not apply: `
+        + `${missing ?? String((e as Error)?.message ?? e)}; write the path as the object has it (kubectl-style pointers: /spec/template/spec/containers/0/...; ~1 for / in a key)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first part of the JSON pointer `pointer` that `doc` lacks, as a sentence, or undefined when it resolves.
+ * With `parentOnly` (add, copy, move targets) the last part may be new.
+ */
+function missingPart(doc: any, pointer: string, parentOnly: boolean): string | undefined {
+  if (pointer === '') return undefined;
+  const parts = pointer.split('/').slice(1).map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let at: any = doc;
+  let where = '';
+  for (let i = 0; i < parts.length; i++) {
+    const last = i === parts.length - 1;
+    if (last && parentOnly) return undefined;
+    const t = parts[i];
+    const has = Array.isArray(at) ? /^\d+$/.test(t) && Number(t) < at.length : at !== null && typeof at === 'object' && Object.prototype.hasOwnProperty.call(at, t);
+    if (!has) {
+      const here = Array.isArray(at) ? `a list of ${at.length}` : at !== null && typeof at === 'object' ? `keys ${Object.keys(at).slice(0, 12).join(', ') || '(none)'}` : `the value ${JSON.stringify(at)}`;
+      return `${where}/${parts[i].replace(/~/g, '~0').replace(/\//g, '~1')} does not exist (${where || 'the object'} has ${here})`;
+    }
+    at = at[t];
+    where += `/${parts[i].replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  }
+  return undefined;
 }
 
 /** Whether the app's resolvers are exactly cdk8s' built-in ones (no custom resolver sees the values). */

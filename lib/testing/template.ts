@@ -5,6 +5,7 @@ import { fail } from '../core/errors';
 import { Validators } from '../core/validators';
 import { App as ShipshapeApp } from '../k8s/app';
 import { clusterProblems } from '../k8s/cluster-check';
+import { toJsonExplained } from '../k8s/render';
 import { resolveDependenciesOnce, validateOnce } from '../k8s/synth-steps';
 import { Finding } from '../policy/finding';
 import { ENGINE_RULES } from '../policy/internal';
@@ -353,7 +354,7 @@ function render(chart: Chart): ObjectInput[] {
   }
   return topology(chart)
     .filter((x): x is ApiObject => ApiObject.isApiObject(x) && Chart.of(x) === chart)
-    .map(o => ({ manifest: o.toJson(), path: o.node.path, chart: chartPath }));
+    .map(o => ({ manifest: toJsonExplained(o), path: o.node.path, chart: chartPath }));
 }
 
 /** A deep copy of a manifest (plain JSON data). */

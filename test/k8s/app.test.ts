@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ApiObject, App as StockApp, AppProps as StockAppProps, Chart, JsonPatch, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { EnvironmentProfile, k8s, policy } from '../../lib';
+import { EnvironmentProfile, k8s, policy, testing } from '../../lib';
 import { ManifestRenderer } from '../../lib/k8s/render';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
@@ -530,5 +530,35 @@ describe('files are written chart by chart into the staging folder', () => {
     new ApiObject(new Chart(third, 'z'), 'broken', { apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => { throw new Error('boom'); } }) } as any);
     expect(() => third.synth()).toThrow(/boom/);
     expect(fs.existsSync(fresh)).toBe(false);
+  });
+});
+
+describe('a JSON patch that does not apply', () => {
+  const patched = (app: StockApp) => {
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    api.deployment.addJsonPatch(JsonPatch.add('/metadata/annotations/team', 'payments'), JsonPatch.replace('/spec/template/spec/containerz/0/image', 'x'));
+    return chart;
+  };
+  const WHY = 'shop/api/Deployment: JSON patch 2 of 2 (replace /spec/template/spec/containerz/0/image), added with addJsonPatch, does not apply: '
+    + '/spec/template/spec/containerz does not exist (/spec/template/spec has keys ';
+
+  test('synth names the patch, the part of its path the object lacks and what is there', () => {
+    const app = new k8s.App({ outdir: tempDir('shipshape-patch-') });
+    patched(app);
+    expect(() => app.synth()).toThrow(WHY);
+    expect(() => app.synth()).toThrow(/has keys affinity, automountServiceAccountToken, containers, .*; write the path as the object has it/);
+  });
+
+  test('testing.Template fails the same way', () => {
+    expect(() => testing.Template.fromChart(patched(new StockApp()))).toThrow(WHY);
+  });
+
+  test('patches that apply are applied, in order', () => {
+    const app = new k8s.App({ outdir: tempDir('shipshape-patch-') });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/dnsPolicy', 'ClusterFirst'), JsonPatch.replace('/spec/template/spec/dnsPolicy', 'Default'));
+    expect(chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec.dnsPolicy).toBe('Default');
   });
 });
