@@ -1044,7 +1044,9 @@ export class Loader {
         return;
       }
       const reason = String(e?.reason ?? e?.message ?? e).split('\n')[0];
-      const at = e?.mark?.line !== undefined ? line + e.mark.line : line;
+      // js-yaml places an error at the end of the text on the line after it: keep it within the document
+      const lastLine = line + text.replace(/\n+$/, '').split('\n').length - 1;
+      const at = e?.mark?.line !== undefined ? Math.min(line + e.mark.line, lastLine) : line;
       const helm = text.includes('{{');
       const f = badInput(file, index, at, `document ${index} is not valid ${json ? 'JSON' : 'YAML'}: ${reason}${helm ? HELM_HINT : ''}`);
       this.bad.push(helm ? { ...f, fix: 'render the chart with `helm template` and check the rendered manifests' } : f);

@@ -170,3 +170,11 @@ describe('Service targetPort (SS-K8S-053) as the API reads it', () => {
     expect(await messages(t)).toEqual([]);
   });
 });
+
+test('a YAML error at the end of a file is placed on its last line, not the one after it', async () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n  a: b\n  c: [d\n';
+  const r = await run(['check', writeTree(tmpDir(), { 'c.yaml': text }), '--format', 'json']);
+  const bad = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-003');
+  expect(bad).toHaveLength(1);
+  expect(bad[0].line).toBeLessThanOrEqual(6);
+});
