@@ -26,6 +26,7 @@ import { TerraformPolicy } from './terraform-policy';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
+import { Validators } from '../core/validators';
 
 /**
  * A VPC an EKS cluster can run in.
@@ -224,9 +225,7 @@ export class Network extends Construct implements INetwork {
       fail(this, 'name', this.name, `must be 1 to 54 characters of letters, digits and ._- (it names the IAM role <name>-flow-logs, at most 64 characters, and the log group /aws/vpc/<name>/flow-logs)${props.name === undefined ? '; the default is the construct path in kebab case' : ''}`,
         'pass a shorter name, unique in the account and region');
     }
-    if (typeof props.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(props.region)) {
-      fail(this, 'region', props.region, 'must be an AWS region name such as eu-west-1', 'pass the region your provider uses');
-    }
+    Validators.awsRegion(this, 'region', props.region, 'pass the region your provider uses');
     this.region = props.region;
 
     const zones = props.availabilityZones ?? ['a', 'b', 'c'].map((s) => `${props.region}${s}`);
@@ -460,9 +459,7 @@ class ImportedNetwork extends Construct implements INetwork {
     renderCostTags(this, 'tags', attrs.tags);
     this.costTags = attrs.tags;
     this.environment = attrs.environment ?? EnvironmentProfile.PRODUCTION;
-    if (typeof attrs.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(attrs.region)) {
-      fail(this, 'region', attrs.region, 'must be an AWS region name such as eu-west-1', 'pass the region your provider uses');
-    }
+    Validators.awsRegion(this, 'region', attrs.region, 'pass the region your provider uses');
     this.region = attrs.region;
     if (typeof attrs.vpcId !== 'string' || !VPC_ID.test(attrs.vpcId)) {
       fail(this, 'vpcId', attrs.vpcId, 'must be a VPC id (vpc-0123456789abcdef0)', 'copy the id from the VPC console or `aws ec2 describe-vpcs`');

@@ -47,8 +47,9 @@ export interface FleetEnvironment {
 }
 
 /**
- * One cluster of a fleet, as plain values: enough for the AWS side to build it and for the Kubernetes side to
- * write its folder. Adding a cluster to a fleet is adding one of these.
+ * One cluster of a fleet, as plain values: what the Kubernetes side needs to write its folder (its environment,
+ * region and version, and with `profile` what `aws.EksCluster.profile` says of the cluster built on the AWS side).
+ * No `aws` construct builds a cluster from it. Adding a cluster to a fleet is adding one of these.
  */
 export interface FleetCluster {
   /** The cluster's name in the fleet, a DNS label: its output folder and its Argo CD Application prefix. */
@@ -91,9 +92,9 @@ export interface FleetCluster {
 }
 
 /**
- * A fleet: environments and the clusters that serve them, as plain values (no construct, no token). The AWS side
- * builds the clusters from it; the Kubernetes side (`k8s.platform.Fleet`) writes a folder per cluster and the
- * Argo CD objects that deploy those folders.
+ * A fleet: environments and the clusters that serve them, as plain values (no construct, no token). The clusters
+ * are built on the AWS side (`aws.EksCluster`, whose `profile` a cluster here may carry); from this description the
+ * Kubernetes side (`k8s.platform.Fleet`) writes a folder per cluster and the Argo CD objects that deploy those folders.
  */
 export interface FleetDescription {
   /** The fleet's name, a DNS label (labels and the Argo CD project names carry it). */

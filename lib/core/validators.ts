@@ -99,6 +99,22 @@ export class Validators {
   }
 
   /**
+   * Validates an AWS region name (`eu-west-1`, `us-gov-west-1`, `ap-southeast-3`).
+   *
+   * @param scope the construct the region belongs to (named in the error)
+   * @param prop the prop that holds it (named in the error)
+   * @param value the region
+   * @param fix what to do instead (the error's last part)
+   * @returns the region, unchanged
+   */
+  public static awsRegion(scope: IConstruct, prop: string, value: string, fix: string): string {
+    if (typeof value !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) {
+      fail(scope, prop, value, 'must be an AWS region name such as eu-west-1', fix);
+    }
+    return value;
+  }
+
+  /**
    * Validates an IPv4 (`10.0.0.0/16`) or IPv6 (`fd00::/64`) CIDR: valid octets or groups, a prefix length
    * within range (0-32 or 0-128) and no bit set after the prefix.
    *

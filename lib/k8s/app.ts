@@ -67,6 +67,17 @@ export interface IOutputFile {
 }
 
 /**
+ * A synth whose output is staged and checked but not yet in the output folder (`App._stage()`).
+ * @internal
+ */
+export interface _StagedOutput {
+  /** Moves the staged files into the output folder, removes the stale ones and writes the policy reports. */
+  commit(): void;
+  /** Drops the staged files: the output folder stays as it was. */
+  discard(): void;
+}
+
+/**
  * A cdk8s `App` that synthesizes in time linear in the number of objects, runs the policy packs
  * and writes deterministic YAML with a fast emitter.
  *
@@ -110,6 +121,12 @@ export class App extends Cdk8sApp {
    * @internal
    */
   public _policyLabel?: string;
+  /**
+   * What the note on stderr gives as the likely cause when a synth removes files an earlier synth wrote (a fleet's
+   * cluster: a renamed team or workload).
+   * @internal
+   */
+  public _removalCause?: string;
 
   constructor(props: AppProps = {}) {
     super(props);
@@ -186,6 +203,19 @@ export class App extends Cdk8sApp {
    * `policy: false`), and no manifest reaches the output folder when any of them fails.
    */
   public synth(): void {
+    this._stage().commit();
+  }
+
+  /**
+   * The first half of `synth()`: renders every chart into a staging folder and runs every check (validations,
+   * the whole-output checks, the cluster checks, the policy), without changing the output folder. Throws when a
+   * check fails (the staging folder is then already discarded, and a policy failure has written its
+   * `policy-report.failed.*` reports, as `synth()` does). The caller must call `commit()` (moves the files into
+   * place, removes stale ones, writes the reports) or `discard()` (drops the staging folder) on the result.
+   * A fleet stages every cluster's app first and commits only when all of them passed.
+   * @internal
+   */
+  public _stage(): _StagedOutput {
     const reportDir = Policy._optionsFor(this).reportDir;
     if (reportDir !== undefined && path.resolve(reportDir) === path.resolve(this.outdir)) {
       // kubectl apply -f <outdir> reads every .json file there: the reports would be applied as manifests and refused
@@ -208,6 +238,7 @@ export class App extends Cdk8sApp {
     const keep = this.policy || carry || this.cluster !== undefined;
     const staging = OutputStaging.open(this.outdir);
     const files = new ChartFiles(this, staging, hasDependantCharts, carry);
+    let staged = false;
     try {
       const checker = new OutputChecker();
       const objects: SynthesizedObject[] = [];
@@ -249,37 +280,53 @@ export class App extends Cdk8sApp {
       } else if (carry) {
         files.carrySuppressions(() => _placeSuppressions(this, objects));
       }
-
-      const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined);
-      const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];
-      // reports of an earlier synth would describe manifests that are no longer there: none stays in the output
-      // folder unless this synth wrote it (reports off, the policy off, or the reports written to another reportDir)
-      const elsewhere = reports.length > 0 && path.resolve(path.dirname(reports[0])) !== path.resolve(stateDir);
-      if (reports.length === 0 || elsewhere) {
-        // with no report written, also those in the reportDir configured (an earlier synth wrote them there)
-        const configuredDir = reports.length === 0 ? Policy._optionsFor(this).reportDir : undefined;
-        const removed = [..._removePolicyReports(stateDir),
-          ...(configuredDir !== undefined && path.resolve(configuredDir) !== path.resolve(stateDir) ? _removePolicyReports(configuredDir) : [])];
-        if (removed.length > 0) {
-          const why = elsewhere ? `the policy reports go to ${path.relative(process.cwd(), path.dirname(reports[0])) || '.'} now`
-            : this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)';
-          process.stderr.write(`shipshape: ${why}; removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
-        }
-      }
-      if (change.removed.length > 0) {
-        // a renamed chart, or another App of the program synthesized into the same folder: never silent
-        process.stderr.write(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
-          + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
-          + '(two Apps of one program need an outdir each)\n');
-      }
-      if (change.foreign.length > 0) {
-        const one = change.foreign.length === 1;
-        process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
-          + `(kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
-      }
+      staged = true;
+      const passed = report;
+      return {
+        commit: () => {
+          try {
+            this.commitStaged(staging, passed, located);
+          } finally {
+            staging.discard();
+          }
+        },
+        discard: () => staging.discard(),
+      };
     } finally {
       files.close();
-      staging.discard();
+      if (!staged) staging.discard();
+    }
+  }
+
+  /** The second half of `synth()`: moves the staged files into the output folder and writes the reports. */
+  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport): void {
+    const stateDir = path.join(this.outdir, STATE_DIR);
+    const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined);
+    const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];
+    // reports of an earlier synth would describe manifests that are no longer there: none stays in the output
+    // folder unless this synth wrote it (reports off, the policy off, or the reports written to another reportDir)
+    const elsewhere = reports.length > 0 && path.resolve(path.dirname(reports[0])) !== path.resolve(stateDir);
+    if (reports.length === 0 || elsewhere) {
+      // with no report written, also those in the reportDir configured (an earlier synth wrote them there)
+      const configuredDir = reports.length === 0 ? Policy._optionsFor(this).reportDir : undefined;
+      const removed = [..._removePolicyReports(stateDir),
+        ...(configuredDir !== undefined && path.resolve(configuredDir) !== path.resolve(stateDir) ? _removePolicyReports(configuredDir) : [])];
+      if (removed.length > 0) {
+        const why = elsewhere ? `the policy reports go to ${path.relative(process.cwd(), path.dirname(reports[0])) || '.'} now`
+          : this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)';
+        process.stderr.write(`shipshape: ${why}; removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
+      }
+    }
+    if (change.removed.length > 0) {
+      // a renamed chart, or another App of the program synthesized into the same folder: never silent
+      process.stderr.write(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
+        + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
+        + `(${this._removalCause ?? 'two Apps of one program need an outdir each'})\n`);
+    }
+    if (change.foreign.length > 0) {
+      const one = change.foreign.length === 1;
+      process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
+        + `(kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
     }
   }
 

@@ -14,12 +14,14 @@ import { HelmReleaseProfile } from '../../core/karpenter-profile';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
+import { Validators } from '../../core/validators';
 import { CLUSTER_SCOPED } from '../../policy/k8s/rules/explicit-namespace';
-import { App } from '../app';
+import { _StagedOutput, App } from '../app';
 import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
 import { readRecord, STATE_DIR, writeOwnedOutput } from '../output-folder';
+import { KubernetesVersion } from '../target';
 
 /**
  * Where and what one team's workloads are defined for: a cluster of the fleet, its environment and the team's
@@ -244,6 +246,10 @@ interface ArgoObject<K extends string, S> {
 const FLEET = Symbol.for('shipshape.Fleet');
 const ARGO = 'argoproj.io/v1alpha1';
 const PLATFORM = 'platform';
+/** The last part of the add-on AppProject's name (`<fleet>-add-ons`), which a team's project name must not repeat. */
+const ADD_ONS = 'add-ons';
+/** Why a fleet's synth removes files from a cluster folder, most likely (see `App._removalCause`). */
+const FLEET_REMOVAL_CAUSE = 'a team, workload or add-on renamed or removed; or another App writes into this folder, which the fleet owns: give that App an outdir of its own';
 const FLEET_RECORD = 'fleet.json';
 const FLEET_RECORD_FORMAT = 'shipshape-fleet/v1';
 /** Argo CD's hook annotations. */
@@ -286,7 +292,22 @@ interface ClusterOutput {
   readonly cluster: FleetCluster;
   readonly environment: FleetEnvironment;
   readonly app: App;
+  /** The platform folder's chart and the Application that deploys it. */
+  readonly platform: { chart: Chart; application: ApiObject };
   readonly teams: Array<{ team: FleetTeam; namespace: TeamNamespace; chart: Chart; application: ApiObject }>;
+}
+
+/** Who an Argo CD Application of the fleet is for (to name both parties when two get one name). */
+interface ApplicationOwner {
+  /** The prop that chose the name, and its value. */
+  readonly prop: string;
+  readonly value: string;
+  /** `team shop on cluster prod-us` */
+  readonly what: string;
+  /** What to rename: `team shop` */
+  readonly rename: string;
+  /** True for a team's Application. */
+  readonly team?: boolean;
 }
 
 /**
@@ -306,7 +327,9 @@ interface ClusterOutput {
  * self-heal, and every Application retries a failed sync; add-ons (which bring CRDs) carry sync wave -2, namespaces and
  * the platform folder -1 (waves order Applications only under a parent Application).
  *
- * Adding a cluster is adding one `FleetCluster` to the description.
+ * Adding a cluster is adding one `FleetCluster` to the description. `synth()` writes every folder or none. Apply
+ * `<outdir>/argocd/` again whenever it changes (a cluster, team or add-on added or removed, a version or sync policy
+ * changed); `kubectl apply` does not delete the Applications of a dropped cluster or team.
  */
 export class Fleet {
   /** True when `x` is a Fleet, also one made by another copy of the shipshape library. */
@@ -366,6 +389,7 @@ export class Fleet {
     if (clash) {
       fail(this.where, 'gitOps.folder', this.gitOpsFolder, `is also the name of cluster ${clash.name}, whose folder it would share`, 'rename one of them');
     }
+    this.checkClusters(fleet);
 
     const teams = props.teams ?? [];
     const teamNames = new Set<string>();
@@ -373,12 +397,19 @@ export class Fleet {
     teams.forEach((t, i) => {
       Names.dnsLabel(at(this.where), `teams[${i}].name`, t.name);
       if (t.name === PLATFORM) fail(this.where, `teams[${i}].name`, t.name, 'is the name of the platform folder of every cluster', 'give the team another name');
+      if (t.name === ADD_ONS) {
+        fail(this.where, `teams[${i}].name`, t.name, `would name the team's AppProject ${fleet.name}-${ADD_ONS}, the name of the fleet's add-on project`, 'give the team another name');
+      }
       if (teamNames.has(t.name)) fail(this.where, `teams[${i}].name`, t.name, 'is the name of another team', 'give every team its own name');
       teamNames.add(t.name);
       const ns = t.namespace ?? t.name;
       const other = teamNamespaces.get(ns);
       if (other) fail(this.where, `teams[${i}].namespace`, ns, `is also team ${other}'s namespace`, 'give every team its own namespace (its quota and RBAC are per namespace)');
       teamNamespaces.set(ns, t.name);
+      if (ns === argoNamespace) {
+        fail(this.where, t.namespace !== undefined ? `teams[${i}].namespace` : `teams[${i}].name`, ns, 'is the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications; a team gets a namespace of its own',
+          `give the team another namespace (namespace: '${t.name === ns ? `team-${t.name}` : t.name}')`);
+      }
       if (!t.workloads || typeof t.workloads.define !== 'function') {
         fail(this.where, `teams[${i}].workloads`, t.workloads, 'must implement IFleetWorkloads (a define(scope, target) method)', 'pass an object with a define method');
       }
@@ -387,6 +418,11 @@ export class Fleet {
           fail(this.where, `teams[${i}].environments[${j}]`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');
         }
       });
+      if (!fleet.clusters.some(c => !t.environments || t.environments.includes(c.environment))) {
+        const served = [...new Set(fleet.clusters.map(c => c.environment))].join(', ');
+        fail(this.where, `teams[${i}].environments`, t.environments, `name no environment that has a cluster (environments with clusters: ${served}), so team ${t.name} would run nowhere (an AppProject with no destination)`,
+          'name an environment that has a cluster, leave environments out (every environment), or drop the team');
+      }
     });
     const addOns = props.addOns ?? [];
     const packNames = new Set<string>();
@@ -403,6 +439,7 @@ export class Fleet {
 
     // the Argo CD objects: projects first (the applications chart depends on it, so its file sorts first)
     this.gitOpsApp = new App({ outdir: path.join(this.outdir, this.gitOpsFolder), yamlOutputType: YamlOutputType.FILE_PER_CHART, policy: props.policy });
+    this.gitOpsApp._removalCause = FLEET_REMOVAL_CAUSE;
     const projectsChart = new Chart(this.gitOpsApp, 'projects', { namespace: argoNamespace });
     const appsChart = new Chart(this.gitOpsApp, 'applications', { namespace: argoNamespace });
     appsChart.addDependency(projectsChart);
@@ -422,8 +459,18 @@ export class Fleet {
         retry: SYNC_RETRY,
       };
     };
-    const application = (name: string, labels: { [k: string]: string }, wave: string, spec: ArgoApplicationSpec) => {
+    const owners = new Map<string, ApplicationOwner>();
+    const application = (name: string, owner: ApplicationOwner, labels: { [k: string]: string }, wave: string, spec: ArgoApplicationSpec) => {
       Names.dnsSubdomain(at(this.where), `applications.${name}`, name);
+      const first = owners.get(name);
+      if (first) {
+        // name the team first: renaming a team is the usual fix
+        const [a, b] = first.team && !owner.team ? [first, owner] : [owner, first];
+        fail(this.where, a.prop, a.value, `gives ${a.what} the Argo CD Application ${name}, which is also the Application of ${b.what} `
+          + '(a cluster\'s Applications are named <cluster>-<team>, <cluster>-platform and <cluster>-<add-on release>, and one would replace the other)',
+        `rename ${a.rename} or ${b.rename}`);
+      }
+      owners.set(name, owner);
       const obj = new ApiObject(appsChart, name, {
         apiVersion: ARGO,
         kind: 'Application',
@@ -456,35 +503,49 @@ export class Fleet {
         karpenterKinds = true;
       }
       const clusterLabels = { 'shipshape.io/cluster': c.name, 'shipshape.io/environment': env.name };
-      application(`${c.name}-${PLATFORM}`, { ...clusterLabels, 'shipshape.io/folder': PLATFORM }, '-1', {
-        project: `${fleet.name}-${PLATFORM}`,
-        source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${PLATFORM}`, directory: { recurse: false } },
-        destination: destination(c),
-        syncPolicy: syncPolicy(env, ['PruneLast=true']),
-      });
+      const clusterIndex = fleet.clusters.indexOf(c);
+      const platformApp = application(`${c.name}-${PLATFORM}`,
+        { prop: `clusters[${clusterIndex}].name`, value: c.name, what: `the platform folder of cluster ${c.name}`, rename: `cluster ${c.name}` },
+        { ...clusterLabels, 'shipshape.io/folder': PLATFORM }, '-1', {
+          project: `${fleet.name}-${PLATFORM}`,
+          source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${PLATFORM}`, directory: { recurse: false } },
+          destination: destination(c),
+          syncPolicy: syncPolicy(env, ['PruneLast=true']),
+        });
 
-      const out: ClusterOutput = { cluster: c, environment: env, app, teams: [] };
-      for (const team of teams) {
+      const out: ClusterOutput = { cluster: c, environment: env, app, platform: { chart: platform, application: platformApp }, teams: [] };
+      for (const [teamIndex, team] of teams.entries()) {
         if (team.environments && !team.environments.includes(env.name)) continue;
         const tn = new TeamNamespace(platform, team.name, { ...team, team: team.name });
         const chart = new Chart(app, team.name, { namespace: tn.namespace, labels: { [TEAM_LABEL]: team.name } });
         chart.node.addValidation({ validate: () => this.teamChartProblems(chart, team, tn.namespace) });
-        const appObj = application(`${c.name}-${team.name}`, { ...clusterLabels, [TEAM_LABEL]: team.name }, '0', {
-          project: `${fleet.name}-${team.name}`,
-          source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${team.name}`, directory: { recurse: false } },
-          destination: destination(c, tn.namespace),
-          syncPolicy: syncPolicy(env, ['PruneLast=true']),
-        });
+        const appObj = application(`${c.name}-${team.name}`,
+          { prop: `teams[${teamIndex}].name`, value: team.name, what: `team ${team.name} on cluster ${c.name}`, rename: `team ${team.name}`, team: true },
+          { ...clusterLabels, [TEAM_LABEL]: team.name }, '0', {
+            project: `${fleet.name}-${team.name}`,
+            source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${team.name}`, directory: { recurse: false } },
+            destination: destination(c, tn.namespace),
+            syncPolicy: syncPolicy(env, ['PruneLast=true']),
+          });
         team.workloads.define(chart, FleetTarget._of({ clusterName: c.name, cluster: profile, environment: env, team: team.name, namespace: tn.namespace, domain }));
         out.teams.push({ team, namespace: tn, chart, application: appObj });
       }
       app._policyLabel = `cluster ${c.name}`;
+      app._removalCause = FLEET_REMOVAL_CAUSE;
       if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
 
       const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };
       const releases = new Map<string, string>();
-      for (const pack of addOns) {
+      for (const [packIndex, pack] of addOns.entries()) {
         for (const r of pack._releasesFor(target, `${this.where}/add-ons/${pack.name}`)) {
+          const tenant = out.teams.find(t => t.namespace.namespace === r.namespace);
+          if (tenant) {
+            const i = teams.indexOf(tenant.team);
+            fail(this.where, tenant.team.namespace !== undefined ? `teams[${i}].namespace` : `teams[${i}].name`, r.namespace,
+              `is the namespace add-on pack ${pack.name} installs its release ${r.releaseName} into on cluster ${c.name}; a team gets a namespace of its own `
+              + '(the team\'s quota, default-deny NetworkPolicies and RBAC would apply to the add-on, and the team\'s project could change it)',
+              `give team ${tenant.team.name} another namespace`);
+          }
           const key = `${r.namespace}/${r.releaseName}`;
           const first = releases.get(key);
           if (first) {
@@ -495,12 +556,14 @@ export class Fleet {
           installing.add(pack);
           const source = helmSource(r);
           chartRepos.add(source.repoURL);
-          application(`${c.name}-${r.releaseName}`, { ...clusterLabels, 'shipshape.io/add-on': pack.name }, '-2', {
-            project: `${fleet.name}-add-ons`,
-            source,
-            destination: destination(c, r.namespace),
-            syncPolicy: syncPolicy(env, ['CreateNamespace=true', 'ServerSideApply=true']),
-          });
+          application(`${c.name}-${r.releaseName}`,
+            { prop: `addOns[${packIndex}].releaseName`, value: r.releaseName, what: `release ${r.releaseName} of add-on pack ${pack.name} on cluster ${c.name}`, rename: `release ${r.releaseName} (the pack's releaseName)` },
+            { ...clusterLabels, 'shipshape.io/add-on': pack.name }, '-2', {
+              project: `${fleet.name}-${ADD_ONS}`,
+              source,
+              destination: destination(c, r.namespace),
+              syncPolicy: syncPolicy(env, ['CreateNamespace=true', 'ServerSideApply=true']),
+            });
         }
       }
       this.outputs.push(out);
@@ -530,7 +593,7 @@ export class Fleet {
       clusterResourceWhitelist: [...PLATFORM_CLUSTER_KINDS, ...(karpenterKinds ? KARPENTER_KINDS : [])].map(k => ({ ...k })),
     });
     if (addOns.length > 0) {
-      project(`${fleet.name}-add-ons`, {}, {
+      project(`${fleet.name}-${ADD_ONS}`, {}, {
         description: `Cluster add-ons of fleet ${fleet.name} (Helm charts at pinned versions); they install CRDs, cluster roles and webhooks`,
         sourceRepos: [...chartRepos].sort(),
         destinations: allDestinations('*', fleet.clusters),
@@ -578,9 +641,15 @@ export class Fleet {
   }
 
   /**
-   * Writes every cluster's folder and the Argo CD folder. Every cluster's validations run before anything is
-   * written; a team that defines nothing on a cluster gets no Application there (its folder would not exist). The
-   * folders of clusters no longer in the fleet lose the files shipshape wrote in them.
+   * Writes every cluster's folder and the Argo CD folder, in two steps. First every cluster's app and the Argo CD
+   * app are rendered into staging folders and checked (validations, whole-output and cluster checks, policy); then,
+   * only when all of them passed, the staged files are moved into place, folder by folder. When any check fails,
+   * nothing is moved: no folder of the fleet changes (a cluster that failed its policy writes only its
+   * `.shipshape/policy-report.failed.*` reports), and the error names every failing cluster.
+   *
+   * A team that defines nothing on a cluster gets no Application there, nor does a platform folder that would be
+   * empty (a cluster with no profile and no team): its folder would not exist. The folders of clusters no longer in
+   * the fleet lose the files shipshape wrote in them; files it did not write are left there and named on stderr.
    */
   public synth(): void {
     const problems: string[] = [];
@@ -591,27 +660,98 @@ export class Fleet {
     }
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
 
+    const hasObjects = (chart: Chart) => chart.node.findAll().some(x => ApiObject.isApiObject(x));
+    const dropApplication = (application: ApiObject, why: string) => {
+      if (!application.node.scope?.node.tryRemoveChild(application.node.id)) return;
+      delete this.applications[application.metadata.name!];
+      process.stderr.write(`shipshape note: ${this.where}: ${why}: no Application for it there\n`);
+    };
     for (const o of this.outputs) {
+      if (!hasObjects(o.platform.chart)) {
+        dropApplication(o.platform.application, `the platform folder of cluster ${o.cluster.name} would be empty (no StorageClass, IngressClass or team namespace)`);
+      }
       for (const t of o.teams) {
         for (const x of t.chart.node.findAll()) if (ApiObject.isApiObject(x)) runJobOncePerSync(x as ApiObject);
-        const hasObjects = t.chart.node.findAll().some(x => ApiObject.isApiObject(x));
-        if (!hasObjects && t.application.node.scope?.node.tryRemoveChild(t.application.node.id)) {
-          delete this.applications[t.application.metadata.name!];
-          process.stderr.write(`shipshape note: ${this.where}: team ${t.team.name} defines nothing on cluster ${o.cluster.name}: no Application for it there\n`);
-        }
+        if (!hasObjects(t.chart)) dropApplication(t.application, `team ${t.team.name} defines nothing on cluster ${o.cluster.name}`);
       }
     }
-    for (const o of this.outputs) {
+
+    // 1. stage and check everything; 2. only then change the folders
+    const apps = [
+      ...this.outputs.map(o => ({ name: `cluster ${o.cluster.name}`, dir: path.join(this.outdir, o.cluster.name), app: o.app })),
+      { name: `the Argo CD folder ${this.gitOpsFolder}`, dir: path.join(this.outdir, this.gitOpsFolder), app: this.gitOpsApp },
+    ];
+    const staged: _StagedOutput[] = [];
+    const failures: Array<{ name: string; error: unknown }> = [];
+    for (const a of apps) {
       try {
-        o.app.synth();
+        staged.push(a.app._stage());
       } catch (e) {
-        if (e instanceof Error) e.message = `cluster ${o.cluster.name} (${path.join(this.outdir, o.cluster.name)}): ${e.message}`;
-        throw e;
+        if (e instanceof Error) e.message = `${a.name} (${a.dir}): ${e.message}`;
+        failures.push({ name: a.name, error: e });
       }
     }
-    this.gitOpsApp.synth();
+    if (failures.length > 0) {
+      for (const s of staged) s.discard();
+      const names = failures.map(f => f.name).join(', ');
+      const unchanged = 'no folder of the fleet was changed: every folder is checked before any is written '
+        + '(a cluster that failed the policy keeps the reports of this run in its .shipshape/policy-report.failed.*)';
+      const first = failures[0].error;
+      if (failures.length === 1 && first instanceof Error) {
+        first.message = `${this.where}: synth failed on ${names}; ${unchanged}\n${first.message}`;
+        throw first;
+      }
+      const messages = failures.map(f => (f.error instanceof Error ? f.error.message : String(f.error)));
+      throw new Error(`${this.where}: synth failed on ${names}; ${unchanged}\n${messages.join('\n\n')}`);
+    }
+    try {
+      for (const s of staged) s.commit();
+    } finally {
+      for (const s of staged) s.discard(); // a no-op once committed; drops the rest when a commit fails
+    }
     this.removeDroppedClusters();
     if (this.outdirNote) process.stderr.write(this.outdirNote);
+  }
+
+  /**
+   * What `Fleets.validate` leaves to the Kubernetes side: a region name also for a cluster without a profile, a
+   * Kubernetes version shipshape writes for, and one real cluster per fleet cluster (two clusters that Argo CD
+   * reaches the same way, or built from one EKS cluster, would both deploy into that one).
+   */
+  private checkClusters(fleet: FleetDescription): void {
+    const reached = new Map<string, string>();
+    const eks = new Map<string, FleetCluster>();
+    fleet.clusters.forEach((c, i) => {
+      const p = `clusters[${i}]`;
+      Validators.awsRegion(at(this.where), `${p}.region`, c.region, 'give the region the cluster runs in');
+      const profile = Fleets.clusterProfile(fleet, c.name);
+      try {
+        KubernetesVersion.of(profile.kubernetesVersion);
+      } catch {
+        fail(this.where, c.profile ? `${p}.profile.kubernetesVersion` : `${p}.kubernetesVersion`, profile.kubernetesVersion,
+          'must be a Kubernetes version "1.N" with N >= 27', 'use the minor version the cluster runs, for example "1.33"');
+      }
+      const how = c.argoCdServer !== undefined ? `server ${c.argoCdServer}` : `name ${c.argoCdName ?? c.name}`;
+      const other = reached.get(how);
+      if (other !== undefined) {
+        const prop = c.argoCdServer !== undefined ? 'argoCdServer' : c.argoCdName !== undefined ? 'argoCdName' : 'name';
+        fail(this.where, `${p}.${prop}`, c.argoCdServer ?? c.argoCdName ?? c.name, `is how Argo CD reaches cluster ${other} too (destination ${how}), `
+          + `so the folders of ${other} and ${c.name} would both be deployed to that one cluster`,
+        'give each fleet cluster the Argo CD name (argoCdName) or API server URL (argoCdServer) of its own cluster; one cluster is one FleetCluster');
+      }
+      reached.set(how, c.name);
+      if (c.profile) {
+        const key = `${profile.region}/${profile.clusterName}`;
+        const twin = eks.get(key);
+        const sameAccount = twin && (twin.profile!.account === undefined || profile.account === undefined || twin.profile!.account === profile.account);
+        if (twin && sameAccount) {
+          fail(this.where, `${p}.profile.clusterName`, profile.clusterName, `is also the EKS cluster of fleet cluster ${twin.name} (region ${profile.region}), `
+            + `so the folders of ${twin.name} and ${c.name} would describe one real cluster`,
+          'give each fleet cluster the profile of its own EKS cluster (aws.EksCluster.profile), or drop the copy');
+        }
+        eks.set(key, c);
+      }
+    });
   }
 
   /** Objects of a team's chart must be in the team's namespace, or cluster-scoped kinds the team is allowed. */
@@ -657,16 +797,40 @@ export class Fleet {
       if (readRecord(dir) === undefined) continue;
       writeOwnedOutput(dir, []);
       fs.rmSync(path.join(dir, STATE_DIR), { recursive: true, force: true });
+      let left: string[] = [];
       try {
         fs.rmdirSync(dir);
       } catch {
-        // files shipshape did not write are left in place
+        // files shipshape did not write are left in place, and named
+        left = filesUnder(dir);
       }
-      process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet\n`);
+      process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet (a cluster renamed or dropped)`
+        + (left.length > 0 ? `; ${dir} still holds ${left.join(', ')}, which shipshape did not write: left in place, remove ${left.length === 1 ? 'it' : 'them'} if no longer needed` : '')
+        + '\n');
     }
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: current.sort() }, undefined, 2) + '\n');
   }
+}
+
+/** The files under `dir` (relative, `/`-separated, sorted). */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out.push(r);
+    }
+  };
+  walk('');
+  return out.sort();
 }
 
 /** An Argo CD Helm source for a release: OCI registries without their scheme (Argo CD's spelling). */

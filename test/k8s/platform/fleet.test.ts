@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
@@ -545,5 +545,191 @@ describe('Fleet validation', () => {
   test('an add-on needing an identity the cluster lacks is refused, naming the cluster', () => {
     expectError(() => new Fleet(fleetProps(outdir(), { addOns: [AddOnPack.awsLoadBalancerController()] })),
       /fleet\/acme\/add-ons\/aws-load-balancer-controller: identity \("kube-system\/aws-load-balancer-controller"\) is not a workload identity of cluster staging-eu/);
+  });
+});
+
+/** Every file under `dir` (also `.shipshape/`) and its bytes, by relative path. */
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r); else out.set(r, fs.readFileSync(path.join(dir, r), 'latin1'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** stderr while `fn` runs, and what it threw (undefined when it did not). */
+function captured(fn: () => void): { stderr: string; error?: string } {
+  let stderr = '';
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { stderr += String(x); return true; });
+  try {
+    fn();
+    return { stderr };
+  } catch (e) {
+    return { stderr, error: (e as Error).message };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Version 2 of the shop: a new label on every cluster, and (with `privilegedIn`) a privileged container there. */
+class Shop2 implements IFleetWorkloads {
+  constructor(private readonly privilegedIn: string[]) {}
+  public define(scope: Construct, target: FleetTarget): void {
+    const web = new WebService(scope, 'web', { image: IMAGE, port: 3000, profile: target.profile });
+    web.deployment.metadata.addLabel('acme.example/release', '2');
+    if (this.privilegedIn.includes(target.clusterName)) {
+      ApiObject.of(web.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+    }
+  }
+}
+
+describe('Fleet synth is all or nothing', () => {
+  test('a later cluster failing its policy leaves every folder of the fleet byte-identical, and the error says so', () => {
+    const dir = outdir();
+    synthFleet({}, dir);
+    const before = { staging: tree(path.join(dir, 'staging-eu')), prod: tree(path.join(dir, 'prod-eu')), argocd: tree(path.join(dir, 'argocd')), fleet: tree(path.join(dir, '.shipshape')) };
+    const { error } = captured(() => new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['prod-eu']) }] })).synth());
+    expect(error).toMatch(new RegExp('^fleet/acme: synth failed on cluster prod-eu; no folder of the fleet was changed: every folder is checked before any is written '
+      + `\\(a cluster that failed the policy keeps the reports of this run in its \\.shipshape/policy-report\\.failed\\.\\*\\)\ncluster prod-eu \\(${path.join(dir, 'prod-eu')}\\): `));
+    expect(error).toContain('SS-K8S-');
+    expect(error).toContain(`synth failed: no manifest was written, the previous output in ${path.join(dir, 'prod-eu')} is untouched`);
+    // staging-eu passed (and its output would have changed), yet nothing of it was written
+    expect(tree(path.join(dir, 'staging-eu'))).toEqual(before.staging);
+    expect(tree(path.join(dir, 'argocd'))).toEqual(before.argocd);
+    expect(tree(path.join(dir, '.shipshape'))).toEqual(before.fleet);
+    // the failing cluster: its manifests and record as they were, plus the reports of the failed run
+    const prodAfter = tree(path.join(dir, 'prod-eu'));
+    expect([...prodAfter.keys()].filter(f => !before.prod.has(f)).sort()).toEqual(['.shipshape/policy-report.failed.json', '.shipshape/policy-report.failed.sarif']);
+    for (const [f, bytes] of before.prod) expect(prodAfter.get(f)).toBe(bytes);
+    // no staging folder is left behind
+    for (const c of ['staging-eu', 'prod-eu', 'argocd']) expect(fs.readdirSync(path.join(dir, c, '.shipshape')).filter(f => f.startsWith('staging-'))).toEqual([]);
+
+    // once the failure is gone, every folder moves together
+    synthFleet({ teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2([]) }] }, dir);
+    const deployment = (c: string) => readDocs(path.join(dir, c, 'shop')).find(d => d.doc.kind === 'Deployment')!.doc;
+    expect(deployment('staging-eu').metadata.labels['acme.example/release']).toBe('2');
+    expect(deployment('prod-eu').metadata.labels['acme.example/release']).toBe('2');
+  });
+
+  test('every failing cluster is named, and a first synth that fails writes no manifest anywhere', () => {
+    const dir = outdir();
+    const { error } = captured(() => new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['staging-eu', 'prod-eu']) }] })).synth());
+    expect(error).toMatch(/^fleet\/acme: synth failed on cluster staging-eu, cluster prod-eu; no folder of the fleet was changed/);
+    expect(error).toContain(`\ncluster staging-eu (${path.join(dir, 'staging-eu')}): `);
+    expect(error).toContain(`\n\ncluster prod-eu (${path.join(dir, 'prod-eu')}): `);
+    expect(readDocs(dir)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'argocd'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.shipshape', 'fleet.json'))).toBe(false);
+  });
+});
+
+describe('Fleet clusters and names', () => {
+  const d = description();
+
+  test('two clusters Argo CD reaches by one name are refused', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ ...d.clusters[0], argoCdName: 'shared' }, { ...d.clusters[1], argoCdName: 'shared' }] } })),
+      'fleet/acme: clusters[1].argoCdName ("shared") is how Argo CD reaches cluster staging-eu too (destination name shared), so the folders of staging-eu and prod-eu would both be deployed to that one cluster; '
+      + 'give each fleet cluster the Argo CD name (argoCdName) or API server URL (argoCdServer) of its own cluster; one cluster is one FleetCluster');
+    // a cluster's default Argo CD name is its own name
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [d.clusters[0], { ...d.clusters[1], argoCdName: 'staging-eu' }] } })),
+      /^fleet\/acme: clusters\[1\]\.argoCdName \("staging-eu"\) is how Argo CD reaches cluster staging-eu too/);
+  });
+
+  test('two clusters built from one EKS cluster profile are refused', () => {
+    const prod = d.clusters[1];
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [...d.clusters, { ...prod, name: 'prod-eu-2' }] } })),
+      'fleet/acme: clusters[2].profile.clusterName ("prod-eu") is also the EKS cluster of fleet cluster prod-eu (region eu-west-1), so the folders of prod-eu and prod-eu-2 would describe one real cluster; '
+      + 'give each fleet cluster the profile of its own EKS cluster (aws.EksCluster.profile), or drop the copy');
+  });
+
+  test('a region that is no AWS region is refused, also without a profile', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ name: 'lab', environment: 'staging', region: 'europe', kubernetesVersion: '1.33' }] }, addOns: [] })),
+      'fleet/acme: clusters[0].region ("europe") must be an AWS region name such as eu-west-1; give the region the cluster runs in');
+  });
+
+  test('a Kubernetes version shipshape does not write for is refused with the fleet\'s path and the prop', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ name: 'lab', environment: 'staging', region: 'eu-west-1', kubernetesVersion: '1.3' }] }, addOns: [] })),
+      'fleet/acme: clusters[0].kubernetesVersion ("1.3") must be a Kubernetes version "1.N" with N >= 27; use the minor version the cluster runs, for example "1.33"');
+  });
+
+  test('two Applications of one name are refused before any object is made, naming both parties', () => {
+    const noProfile = (name: string, environment: string) => ({ name, environment, region: 'eu-west-1', kubernetesVersion: '1.33' });
+    expectError(() => new Fleet(fleetProps(outdir(), {
+      description: { ...d, clusters: [noProfile('prod', 'staging'), noProfile('prod-us', 'production')] },
+      teams: [{ name: 'us-shop', group: 'a', workloads: new Reports() }, { name: 'shop', group: 'b', workloads: new Reports() }],
+      addOns: [],
+    })), 'fleet/acme: teams[1].name ("shop") gives team shop on cluster prod-us the Argo CD Application prod-us-shop, which is also the Application of team us-shop on cluster prod '
+      + '(a cluster\'s Applications are named <cluster>-<team>, <cluster>-platform and <cluster>-<add-on release>, and one would replace the other); rename team shop or team us-shop');
+    // a team named like an add-on's release
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'cert-manager', namespace: 'certs', group: 'a', workloads: new Reports() }], addOns: [AddOnPack.certManager()] })),
+      'fleet/acme: teams[0].name ("cert-manager") gives team cert-manager on cluster staging-eu the Argo CD Application staging-eu-cert-manager, which is also the Application of release cert-manager '
+      + 'of add-on pack cert-manager on cluster staging-eu (a cluster\'s Applications are named <cluster>-<team>, <cluster>-platform and <cluster>-<add-on release>, and one would replace the other); '
+      + 'rename team cert-manager or release cert-manager (the pack\'s releaseName)');
+  });
+
+  test('a team named add-ons is refused (its AppProject would be the add-on project)', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'add-ons', group: 'a', workloads: new Reports() }] })),
+      'fleet/acme: teams[0].name ("add-ons") would name the team\'s AppProject acme-add-ons, the name of the fleet\'s add-on project; give the team another name');
+  });
+
+  test('a team in an add-on\'s namespace or in Argo CD\'s is refused', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', namespace: 'cert-manager', group: 'a', workloads: new Reports() }], addOns: [AddOnPack.certManager()] })),
+      'fleet/acme: teams[0].namespace ("cert-manager") is the namespace add-on pack cert-manager installs its release cert-manager into on cluster staging-eu; a team gets a namespace of its own '
+      + '(the team\'s quota, default-deny NetworkPolicies and RBAC would apply to the add-on, and the team\'s project could change it); give team shop another namespace');
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'external-dns', group: 'a', workloads: new Reports() }] })),
+      /^fleet\/acme: teams\[0\]\.name \("external-dns"\) is the namespace add-on pack external-dns installs its release external-dns into on cluster staging-eu;/);
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', namespace: 'argocd', group: 'a', workloads: new Reports() }] })),
+      'fleet/acme: teams[0].namespace ("argocd") is the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications; a team gets a namespace of its own; '
+      + 'give the team another namespace (namespace: \'shop\')');
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'gitops', group: 'a', workloads: new Reports() }], gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: 'dist/fleet', namespace: 'gitops' } })),
+      /^fleet\/acme: teams\[0\]\.name \("gitops"\) is the namespace Argo CD runs in .*; give the team another namespace \(namespace: 'team-gitops'\)$/);
+  });
+
+  test('a team that runs on no cluster is refused', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'a', workloads: new Reports(), environments: [] }] })),
+      'fleet/acme: teams[0].environments ([]) name no environment that has a cluster (environments with clusters: staging, production), so team shop would run nowhere (an AppProject with no destination); '
+      + 'name an environment that has a cluster, leave environments out (every environment), or drop the team');
+    const withQa = { ...d, environments: [...d.environments, { name: 'qa', profile: EnvironmentProfile.DEVELOPMENT }] };
+    expectError(() => new Fleet(fleetProps(outdir(), { description: withQa, teams: [{ name: 'shop', group: 'a', workloads: new Reports(), environments: ['qa'] }] })),
+      /^fleet\/acme: teams\[0\]\.environments \(\["qa"\]\) name no environment that has a cluster \(environments with clusters: staging, production\)/);
+  });
+});
+
+describe('Fleet folders', () => {
+  test('a cluster whose platform folder would be empty gets no platform Application (its folder would not exist)', () => {
+    const d = description();
+    const bare = { name: 'lab-eu', environment: 'staging', region: 'eu-west-1', kubernetesVersion: '1.33' };
+    const dir = outdir();
+    const { stderr, error } = captured(() => new Fleet(fleetProps(dir, {
+      description: { ...d, clusters: [bare, d.clusters[1]] },
+      teams: [{ name: 'reports', group: 'team-reports', workloads: new Reports(), environments: ['production'] }],
+      addOns: [],
+    })).synth());
+    expect(error).toBeUndefined();
+    expect(stderr).toContain('shipshape note: fleet/acme: the platform folder of cluster lab-eu would be empty (no StorageClass, IngressClass or team namespace): no Application for it there\n');
+    expect(fs.existsSync(path.join(dir, 'lab-eu', 'platform'))).toBe(false);
+    const apps = argo(dir).filter(x => x.kind === 'Application');
+    expect(apps.map(a => a.metadata.name).sort()).toEqual(['prod-eu-platform', 'prod-eu-reports']);
+    for (const a of apps) expect(fs.existsSync(path.join(dir, a.spec.source.path.replace(/^dist\/fleet\//, '')))).toBe(true);
+  });
+
+  test('a removal note fits a rename, and a dropped cluster\'s folder names the files shipshape did not write', () => {
+    const dir = outdir();
+    synthFleet({ description: description([{ name: 'prod-us', environment: 'production', region: 'us-east-1', profile: profile('prod-us', 'us-east-1', EnvironmentProfile.PRODUCTION) }]) }, dir);
+    fs.writeFileSync(path.join(dir, 'prod-us', 'notes.yaml'), 'kind: ConfigMap\n');
+    const { stderr, error } = captured(() => new Fleet(fleetProps(dir, {
+      teams: [{ name: 'analytics', group: 'team-reports', workloads: new Reports() }, { name: 'shop', group: 'team-shop', workloads: new Shop(), quota: { requestsCpu: '16' } }],
+    })).synth());
+    expect(error).toBeUndefined();
+    expect(stderr).toContain(`shipshape: fleet/acme: removed the output of prod-us, which is no longer in the fleet (a cluster renamed or dropped); ${path.join(dir, 'prod-us')} still holds notes.yaml, `
+      + 'which shipshape did not write: left in place, remove it if no longer needed\n');
+    expect(stderr).toMatch(new RegExp(`shipshape: removed [^\n]*reports/Deployment\\.reports\\.k8s\\.yaml[^\n]* from ${path.join(dir, 'prod-eu')}: an earlier synth into this folder wrote them, `
+      + 'and this app\'s output no longer has them \\(a team, workload or add-on renamed or removed; or another App writes into this folder, which the fleet owns: give that App an outdir of its own\\)\n'));
+    expect(stderr).not.toContain('two Apps of one program');
+    expect(fs.readdirSync(path.join(dir, 'prod-us'))).toEqual(['notes.yaml']);
   });
 });
