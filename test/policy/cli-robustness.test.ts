@@ -145,8 +145,16 @@ describe('secrets by name (SS-K8S-062, SS-K8S-063): settings about secrets are n
 
   test('durations, counts, switches, policies and regions named after tokens or passwords pass', async () => {
     expect(await flagged({
-      TOKEN_TTL_SECONDS: '3600', TOKEN_EXPIRY: '1h', ACCESS_TOKEN_LIFETIME: '900', MAX_TOKENS: '4096', PASSWORD_ENABLED: 'true',
-      PASSWORD_AUTH: 'false', 'PASSWORD_POLICY': 'strong', 'password-hash-algorithm': 'argon2id', TOKENIZER_MODEL: 'cl100k', SECRETS_MANAGER_REGION: 'eu-west-1',
+      'TOKEN_TTL_SECONDS': '3600',
+      'TOKEN_EXPIRY': '1h',
+      'ACCESS_TOKEN_LIFETIME': '900',
+      'MAX_TOKENS': '4096',
+      'PASSWORD_ENABLED': 'true',
+      'PASSWORD_AUTH': 'false',
+      'PASSWORD_POLICY': 'strong',
+      'password-hash-algorithm': 'argon2id',
+      'TOKENIZER_MODEL': 'cl100k',
+      'SECRETS_MANAGER_REGION': 'eu-west-1',
     })).toEqual([]);
   });
 
