@@ -19,6 +19,7 @@ import { Finding, Suppression } from './finding';
 import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
+import { groupOf } from './output-check';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
 import {
@@ -1298,9 +1299,7 @@ function duplicateObjects(documents: readonly PolicyDocument[]): Finding[] {
   const out: Finding[] = [];
   for (const d of documents) {
     if (d.name === undefined) continue;
-    const apiVersion = d.manifest?.apiVersion;
-    const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-    const key = `${group}\u0000${d.kind}\u0000${d.namespace ?? ''}\u0000${d.name}`;
+    const key = `${groupOf(d.manifest?.apiVersion)}\u0000${d.kind}\u0000${d.namespace ?? ''}\u0000${d.name}`;
     const earlier = first.get(key);
     if (earlier === undefined) {
       first.set(key, d);

@@ -22,7 +22,7 @@ export interface OutputObject {
 const CLUSTER_SCOPED = CLUSTER_SCOPED_KINDS;
 
 /** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> core). */
-function groupOf(apiVersion: unknown): string {
+export function groupOf(apiVersion: unknown): string {
   if (typeof apiVersion !== 'string') return '';
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);
