@@ -129,6 +129,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-082': { checkov: ['CKV2_K8S_3', 'CKV_K8S_157', 'CKV_K8S_158'] },
   'SS-K8S-083': { checkov: ['CKV_K8S_42'] },
   'SS-K8S-084': { checkov: ['CKV_K8S_155', 'CKV_K8S_156'] },
+  'SS-K8S-085': {},
 };
 
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */

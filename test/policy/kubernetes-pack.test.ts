@@ -119,6 +119,7 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-082': { breakIt: ms => { role(ms).rules.push({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'], verbs: ['escalate'] }); }, on: ['Role', 'api'], at: 'rules[1].verbs' },
   'SS-K8S-083': { breakIt: ms => { find(ms, 'RoleBinding', 'api').subjects[0].name = 'default'; }, on: ['RoleBinding', 'api'], at: 'subjects[0].name' },
   'SS-K8S-084': { breakIt: ms => { role(ms).rules.push({ apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] }); }, on: ['Role', 'api'], at: 'rules[1]' },
+  'SS-K8S-085': { breakIt: ms => { find(ms, 'PodDisruptionBudget', 'web').spec.selector = { matchLabels: selector('ghost') }; }, on: ['PodDisruptionBudget', 'web'], at: 'spec.selector' },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {

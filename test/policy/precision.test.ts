@@ -1,4 +1,4 @@
-import { find, goodManifests, pod } from './fixtures/good';
+import { find, goodManifests, NS, pod } from './fixtures/good';
 import { KubernetesPack, PolicyEngine, Severity } from '../../lib/policy';
 import { k8sDocument } from '../../lib/policy/runner';
 
@@ -477,5 +477,39 @@ describe('SS-K8S-062 and SS-K8S-063 judge names and values as the constructs do'
     const cm = (data: { [k: string]: string }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' }, data });
     expect(hits('SS-K8S-063', [cm({ tls_secret_name: 'web-tls', password_file: '/run/secrets/db' })])).toEqual([]);
     expect(hits('SS-K8S-063', [cm({ bootstrap: '---BEGIN OPENSSH PRIVATE KEY---\nxx' })])).toEqual(['ConfigMap/cm data["bootstrap"]: ConfigMap key bootstrap looks like a secret']);
+  });
+});
+
+describe('SS-K8S-085 a PodDisruptionBudget that selects no pod', () => {
+  const pdb = (name: string, selector: any) => ({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, namespace: NS },
+    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', ...(selector === undefined ? {} : { selector }) },
+  });
+
+  test('a selector matching no pod template of its namespace is reported; one matching a workload is not', () => {
+    const ms = [...goodManifests(), pdb('ghost', { matchLabels: { app: 'ghost' } })];
+    expect(hits('SS-K8S-085', ms)).toEqual(['PodDisruptionBudget/ghost spec.selector: PodDisruptionBudget selects no pod in the output']);
+  });
+
+  test('the same labels in another namespace do not count', () => {
+    const web = find(goodManifests(), 'PodDisruptionBudget', 'web');
+    const elsewhere = { ...pdb('web-elsewhere', web.spec.selector), metadata: { name: 'web-elsewhere', namespace: 'other' } };
+    expect(hits('SS-K8S-085', [...goodManifests(), elsewhere])).toEqual(['PodDisruptionBudget/web-elsewhere spec.selector: PodDisruptionBudget selects no pod in the output']);
+  });
+
+  test('no selector selects nothing (reported, with its own message); an empty selector selects every pod (not reported)', () => {
+    expect(hits('SS-K8S-085', [...goodManifests(), pdb('none', undefined), pdb('all', {})]))
+      .toEqual(['PodDisruptionBudget/none spec.selector: PodDisruptionBudget has no selector: it selects no pod']);
+  });
+
+  test('matchExpressions are honoured', () => {
+    const ms = goodManifests();
+    const labels = find(ms, 'Deployment', 'web').spec.template.metadata.labels;
+    const [k, v] = Object.entries(labels)[0] as [string, string];
+    expect(hits('SS-K8S-085', [...ms, pdb('expr', { matchExpressions: [{ key: k, operator: 'In', values: [v] }] })])).toEqual([]);
+    expect(hits('SS-K8S-085', [...ms, pdb('expr-miss', { matchExpressions: [{ key: k, operator: 'In', values: [`${v}-gone`] }] })]))
+      .toEqual(['PodDisruptionBudget/expr-miss spec.selector: PodDisruptionBudget selects no pod in the output']);
   });
 });

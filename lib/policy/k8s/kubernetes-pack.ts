@@ -55,6 +55,7 @@ import { pdbAllowsDisruption } from './rules/pdb-allows-disruption';
 import { pdbEvictionPolicy } from './rules/pdb-eviction-policy';
 import { pdbExists } from './rules/pdb-exists';
 import { pdbFitsHpa } from './rules/pdb-fits-hpa';
+import { pdbSelectsPods } from './rules/pdb-selects-pods';
 import { priorityClass } from './rules/priority-class';
 import { probePortDeclared } from './rules/probe-port-declared';
 import { rbacNoAdmissionOrCsrRights } from './rules/rbac-no-admission-or-csr-rights';
@@ -102,7 +103,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-084`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-085`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -215,6 +216,7 @@ export class KubernetesPack implements IRulePack {
       rbacNoEscalationVerbs,
       rbacNoDefaultServiceAccountSubject,
       rbacNoAdmissionOrCsrRights,
+      pdbSelectsPods,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }
