@@ -42,8 +42,9 @@ const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
 const USAGE = `usage: shipshape check <file|dir>... [options]
 
 Checks Kubernetes YAML or JSON (multi-document files; folders are searched for *.yaml, *.yml and
-*.json, skipping hidden folders, node_modules and shipshape's own .shipshape/ folder and report files)
-against shipshape's Kubernetes pack, and prints a summary.
+*.json, skipping hidden folders, node_modules, shipshape's own .shipshape/ folder and report files, and
+Terraform JSON such as cdktf's cdk.tf.json and manifest.json) against shipshape's Kubernetes pack, and
+prints a summary.
 
 options:
   --format text|json|sarif  what goes to stdout (default text; with json or sarif the summary goes to stderr)
@@ -380,7 +381,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
     const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
-    const why = loader.files === 0 && loader.skippedOwn + loader.skippedSpecial > 0 ? 'nothing was read'
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedTerraform + loader.skippedSpecial > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
         : (loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
           : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
@@ -835,6 +836,8 @@ export class Loader {
   public unreadable = 0;
   /** shipshape's own files skipped (`.shipshape/` folders, policy reports). */
   public skippedOwn = 0;
+  /** Terraform JSON files (cdktf's cdk.tf.json and manifest.json) found in folders and skipped. */
+  public skippedTerraform = 0;
   /** Entries skipped because they are not regular files or folders (FIFOs, sockets, devices, broken links, loops). */
   public skippedSpecial = 0;
   /** One line per skipped entry, for stderr. */
@@ -850,6 +853,7 @@ export class Loader {
   public skippedNote(): string {
     const parts: string[] = [];
     if (this.skippedOwn > 0) parts.push(`${plural(this.skippedOwn, 'file')} of shipshape's own (.shipshape/, policy reports)`);
+    if (this.skippedTerraform > 0) parts.push(`${plural(this.skippedTerraform, 'file')} of Terraform JSON (cdktf output)`);
     if (this.skippedSpecial > 0) {
       parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
     }
@@ -870,7 +874,7 @@ export class Loader {
       const key = `${st.dev}:${st.ino}`;
       if (this.seenDirs.has(key)) return;
       this.seenDirs.add(key);
-      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedSpecial;
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedTerraform + this.skippedSpecial;
       const before = seen();
       this.walk(input, new Set([key]));
       if (seen() === before) this.emptyFolders.push(shown);
@@ -971,8 +975,15 @@ export class Loader {
         // shipshape's JSON reports, whatever their name (`--json policy.json` written into a checked folder)
         const head = Buffer.alloc(256);
         const n = fs.readSync(fd, head, 0, head.length, 0);
-        if (isOwnJsonReport(head.subarray(0, n).toString('utf-8'))) {
+        const start = head.subarray(0, n).toString('utf-8');
+        if (isOwnJsonReport(start)) {
           this.skippedOwn++;
+          return;
+        }
+        // cdktf writes its Terraform JSON (and its manifest.json) into the same output tree as often as not: found in
+        // a folder, it is not Kubernetes input and is skipped (named on the command line, it is read and refused)
+        if (!explicit && TERRAFORM_FIRST_KEY.test(start) && isTerraformJson(fd, this.maxFileSize)) {
+          this.skippedTerraform++;
           return;
         }
       }
@@ -1089,7 +1100,9 @@ export class Loader {
       const present = value[field] !== undefined && value[field] !== null && value[field] !== '';
       this.bad.push(badInput(file, index, line, present
         ? `document ${index} has ${String(JSON.stringify(value[field])).slice(0, 60)} as ${field}, which is not a string; it is not a Kubernetes object`
-        : `document ${index} has no ${field}; it is not a Kubernetes object`, docPath));
+        : isTerraformValue(value)
+          ? `document ${index} has no ${field}: it is Terraform JSON (cdktf output), not a Kubernetes object; name the Kubernetes files or folders (a folder search skips Terraform JSON)`
+          : `document ${index} has no ${field}; it is not a Kubernetes object`, docPath));
       return;
     }
     if (isList(value)) {
@@ -1268,14 +1281,48 @@ function readLines(fd: number, limit: number, line: (l: string) => void): boolea
 }
 
 /** The whole content of `fd` as text (byte order mark dropped), or undefined past `limit` bytes. */
-function readAll(fd: number, limit: number): string | undefined {
+/** The first key of a JSON object that opens Terraform's JSON configuration syntax, or cdktf's manifest.json. */
+const TERRAFORM_FIRST_KEY = /^\s*\{\s*"(\/\/|terraform|resource|data|provider|variable|output|locals|module|stacks)"\s*:/;
+/** Top-level keys of Terraform's JSON configuration syntax (cdktf writes `//` for its metadata). */
+const TERRAFORM_KEYS = new Set(['//', 'terraform', 'resource', 'data', 'provider', 'variable', 'output', 'locals', 'module', 'moved', 'import', 'check', 'removed']);
+
+/**
+ * True when the JSON file open at `fd` is Terraform JSON (every top-level key one of Terraform's blocks) or cdktf's
+ * manifest.json (`stacks` and `version`), and not a Kubernetes object (no apiVersion, no kind).
+ */
+function isTerraformJson(fd: number, limit: number): boolean {
+  const text = readAll(fd, limit, 0);
+  if (text === undefined) return false;
+  let value: any;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return isTerraformValue(value);
+}
+
+/** True for a parsed JSON value that is Terraform JSON or cdktf's manifest.json (see `isTerraformJson`). */
+function isTerraformValue(value: any): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'kind' in value || 'apiVersion' in value) return false;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return false;
+  if (keys.every(k => TERRAFORM_KEYS.has(k))) return true;
+  return keys.length === 2 && typeof value.version === 'string' && value.stacks !== null && typeof value.stacks === 'object';
+}
+
+/**
+ * The whole text of the file open at `fd` (at most `limit` bytes, else undefined), read from its current position, or
+ * from `from` without moving the position (so a later read still starts where it would have).
+ */
+function readAll(fd: number, limit: number, from?: number): string | undefined {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let n: number;
     try {
-      n = fs.readSync(fd, buf, 0, buf.length, null);
+      n = fs.readSync(fd, buf, 0, buf.length, from === undefined ? null : from + total);
     } catch (e: any) {
       if (e?.code === 'EAGAIN') break;
       throw e;

@@ -186,3 +186,36 @@ test('a YAML error at the end of a file is placed on its last line, not the one 
   expect(bad).toHaveLength(1);
   expect(bad[0].line).toBeLessThanOrEqual(6);
 });
+
+describe('Terraform JSON beside the Kubernetes output (cdktf and cdk8s writing into one tree)', () => {
+  const tfJson = JSON.stringify({ '//': { metadata: { backend: 'local', stackName: 'eks' } }, 'terraform': { required_providers: {} }, 'resource': { aws_s3_bucket: { b: {} } } }, null, 2);
+  const manifest = JSON.stringify({ stacks: { eks: { name: 'eks', synthesizedStackPath: 'stacks/eks/cdk.tf.json' } }, version: '0.21.0' }, null, 2);
+
+  test('a folder search skips cdktf\'s cdk.tf.json and manifest.json, says so, and still refuses other JSON without a kind', async () => {
+    const dir = writeTree(tmpDir(), {
+      'kubernetes/cm.yaml': CONFIG_MAP('a'),
+      'terraform/manifest.json': manifest,
+      'terraform/stacks/eks/cdk.tf.json': tfJson,
+      'terraform/settings.json': JSON.stringify({ level: 'info' }),
+    });
+    const r = await run(['check', dir, '--format', 'json']);
+    expect(r.err).toContain('checked 1 document in 2 files; skipped 2 files of Terraform JSON (cdktf output)');
+    const bad = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-003');
+    expect(bad.map((f: any) => `${f.path}: ${f.message}`)).toEqual([`${path.join(dir, 'terraform/settings.json').split(path.sep).join('/')}#0: document 0 has no kind; it is not a Kubernetes object`]);
+    expect(r.code).toBe(1);
+  });
+
+  test('named on the command line, a Terraform JSON file is read and refused, with what it is', async () => {
+    const dir = writeTree(tmpDir(), { 'cdk.tf.json': tfJson });
+    const r = await run(['check', path.join(dir, 'cdk.tf.json')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('document 0 has no kind: it is Terraform JSON (cdktf output), not a Kubernetes object; name the Kubernetes files or folders (a folder search skips Terraform JSON)');
+  });
+
+  test('a folder with nothing but Terraform JSON has no Kubernetes documents, and says what it skipped', async () => {
+    const dir = writeTree(tmpDir(), { 'manifest.json': manifest, 'stacks/eks/cdk.tf.json': tfJson });
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no Kubernetes documents found: nothing was read; skipped 2 files of Terraform JSON (cdktf output)');
+  });
+});
