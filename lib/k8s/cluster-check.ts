@@ -41,6 +41,8 @@ interface SchedPool {
   readonly labels: Map<string, string[]>;
   readonly taints: TaintProfile[];
   readonly instanceTypes: string[];
+  /** For a Karpenter NodePool: the most vCPUs and memory (MiB) its nodes may hold in total (`spec.limits`). */
+  readonly limits?: { readonly cpuMillis: number; readonly memMiB: number };
 }
 
 function poolsOf(cluster: ClusterProfile): SchedPool[] {
@@ -66,7 +68,7 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     labels.set('karpenter.sh/capacity-type', [...k.capacityTypes]);
     labels.set('topology.kubernetes.io/zone', [...k.zones]);
     if (k.instanceTypes?.length) labels.set('node.kubernetes.io/instance-type', [...k.instanceTypes]);
-    pools.push({ name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [] });
+    pools.push({ name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [], limits: { cpuMillis: k.cpuLimit * 1000, memMiB: k.memoryLimitGiB * 1024 } });
   }
   return pools;
 }
@@ -75,7 +77,7 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
 function schedulingFix(whys: string[]): string {
   const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool))'];
   if (whys.some(w => w.startsWith('taint '))) fixes.push('or a pool without taints');
-  if (whys.some(w => w.startsWith('requests '))) fixes.push('lower its requests, or add a pool with larger instance types');
+  if (whys.some(w => w.startsWith('requests '))) fixes.push('lower its requests, or add a pool with larger instance types (or raise the Karpenter pool\'s maxCpu and maxMemory)');
   if (whys.some(w => w.startsWith('node selector ') || w.startsWith('required node affinity'))) {
     fixes.push('make its node selector or affinity name labels a pool of this cluster has');
   }
@@ -144,6 +146,12 @@ function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: num
   if (Array.isArray(terms) && terms.length > 0) {
     const ok = terms.some((term: any) => (term?.matchExpressions ?? []).every((e: any) => exprMatches(pool.labels, e)));
     if (!ok) return 'required node affinity matches none of its nodes';
+  }
+  // Karpenter launches no node that would take the pool past its limits: a pod larger than them never runs
+  const limits = pool.limits;
+  if (limits !== undefined && (need.cpu > limits.cpuMillis || need.memMiB > limits.memMiB)) {
+    return `requests cpu ${need.cpu}m, memory ${need.memMiB}Mi exceed the pool's limits (spec.limits cpu ${limits.cpuMillis / 1000}, memory ${limits.memMiB / 1024}Gi): `
+      + 'Karpenter launches no node for them';
   }
   const sizes = pool.instanceTypes.map(t => InstanceTypes.allocatable(t)).filter((a): a is NodeAllocatable => a !== undefined);
   if (sizes.length > 0 && sizes.length === pool.instanceTypes.length) {

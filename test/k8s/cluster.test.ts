@@ -7,10 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
+import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, KarpenterNodePoolProfile, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
-  PodSecurityLevel, Replicas, Schedule, StatefulService, WebService, Worker,
+  PodSecurityLevel, Replicas, Schedule, StatefulService, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { policyErrors } from '../util/k8s';
@@ -190,6 +190,26 @@ describe('capacity', () => {
     const msg = errorOf(() => quietly(() => app.synth()));
     expect(msg).toContain('pool general: requests cpu 2000m, memory 32768Mi do not fit its largest instance type m7i.xlarge (allocatable cpu 3920m, memory 14506Mi)');
     expect(msg).toContain('; give the workload a placement on a pool that can take it (Placement.onPool(pool)); lower its requests, or add a pool with larger instance types');
+  });
+
+  test('a pod larger than a Karpenter pool\'s limits is refused on that pool (Karpenter launches no node past spec.limits)', () => {
+    const batch: KarpenterNodePoolProfile = {
+      name: 'batch', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default',
+      labels: { 'shipshape.dev/node-pool': 'batch' }, taints: [{ key: 'shipshape.dev/batch', value: 'true', effect: 'NoSchedule' }],
+      capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['m'], zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      cpuLimit: 10, memoryLimitGiB: 40, consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m', expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+    };
+    const karpenter = { clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q', controller: {} as any, nodeClass: {} as any, nodePools: [batch] };
+    const big = () => {
+      const { app, chart } = appWith(cluster({ karpenter }));
+      new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '12', cpuLimit: '12', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
+      return errorOf(() => quietly(() => app.synth()));
+    };
+    expect(big()).toContain('pool batch: requests cpu 12000m, memory 1024Mi exceed the pool\'s limits (spec.limits cpu 10, memory 40Gi): Karpenter launches no node for them');
+    expect(big()).toContain('or raise the Karpenter pool\'s maxCpu and maxMemory');
+    const { app, chart } = appWith(cluster({ karpenter }));
+    new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '4', cpuLimit: '4', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
+    expect(() => quietly(() => app.synth())).not.toThrow();
   });
 
   test('a pod that fits the larger type of a mixed pool is accepted', () => {

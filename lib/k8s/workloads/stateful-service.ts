@@ -9,6 +9,7 @@ import { Probe } from './probe';
 import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, VolumeClaim } from './storage';
 import { IWorkload, Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
+import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { MemoryQuantity } from '../../core/quantity';
@@ -224,8 +225,11 @@ export class StatefulService extends Workload implements IStatefulService {
     this.servicePort = checkWhole(this, 'servicePort', props.servicePort ?? this.port, 1, 'use the port your clients expect', 65535);
     this.peerPorts = checkPorts(this, 'peerPorts', props.peerPorts ?? [], [{ name: this.portName, port: this.port, prop: 'port' }]);
     this.headlessServiceName = `${this.name}-headless`;
-    if (this.headlessServiceName.length > 63) {
-      fail(this, 'name', this.name, `is too long: the headless Service "${this.headlessServiceName}" would exceed 63 characters`, 'use a name of at most 54 characters');
+    // the StatefulSet controller labels every pod controller-revision-hash: <name>-<hash of up to 10 characters>, and a
+    // label value has at most 63 characters: a longer name synthesizes, applies, and never gets a pod
+    if (this.name.length > 52) {
+      fail(this, 'name', this.name, `is ${this.name.length} characters long: the StatefulSet controller labels each pod controller-revision-hash: "${this.name}-<revision hash>", `
+        + 'which would exceed the 63 characters a label value may have, so no pod would ever be created', 'use a name of at most 52 characters');
     }
 
     // Replicas and quorum.
@@ -257,6 +261,7 @@ export class StatefulService extends Workload implements IStatefulService {
     const spread = props.spread ?? defaults.spread;
     // with a known cluster, claims that name no class get the cluster's default class by name
     const defaultClass = ClusterContext.of(this)?.storageClasses?.find(sc => sc.isDefault)?.name;
+    const claimLabels = Object.fromEntries(Object.entries(this.labels).filter(([k]) => k !== RecommendedLabels.VERSION));
     const podTemplate = () => this._renderPodTemplate({
       terminationGracePeriodSeconds: grace,
       extraPodSpec: spread ? this.spreadSpec() : undefined,
@@ -286,7 +291,9 @@ export class StatefulService extends Workload implements IStatefulService {
           volumeClaimTemplates: this.claims.length ? this.claims.map(c => ({
             apiVersion: 'v1',
             kind: 'PersistentVolumeClaim',
-            metadata: { name: c.name, labels: { ...this.labels } },
+            // volumeClaimTemplates cannot change once the StatefulSet exists: the claims carry no version label, which
+            // follows the image tag and would make every upgrade a change the API refuses
+            metadata: { name: c.name, labels: claimLabels },
             spec: {
               accessModes: [c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE],
               ...(c.storageClassName ?? defaultClass ? { storageClassName: c.storageClassName ?? defaultClass } satisfies corev1.PersistentVolumeClaimSpec : {}),
