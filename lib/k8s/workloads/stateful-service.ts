@@ -160,6 +160,19 @@ export interface IStatefulService extends IWorkload {
   readonly headlessServiceName: string;
 }
 
+/** The pod annotation naming the volumes Velero's file-system backup leaves out. */
+const VELERO_EXCLUDES = 'backup.velero.io/backup-volumes-excludes';
+
+/** Adds the pod template's emptyDir volumes to the volumes Velero's file-system backup leaves out. */
+function excludeScratchFromBackup(t: corev1.PodTemplateSpec): void {
+  const scratch = (t.spec?.volumes ?? []).filter(v => v.emptyDir !== undefined).map(v => v.name);
+  if (scratch.length === 0) return;
+  const annotations = { ...t.metadata?.annotations };
+  const listed = (annotations[VELERO_EXCLUDES] ?? '').split(',').map(x => x.trim()).filter(x => x !== '');
+  annotations[VELERO_EXCLUDES] = [...new Set([...listed, ...scratch])].join(',');
+  t.metadata = { ...t.metadata, annotations };
+}
+
 /**
  * A replicated stateful service (a database, a queue, a consensus store), production-grade by default:
  * StatefulSet with per-replica volumes, headless Service for peer discovery, client Service, ServiceAccount (no token),
@@ -262,11 +275,17 @@ export class StatefulService extends Workload implements IStatefulService {
     // with a known cluster, claims that name no class get the cluster's default class by name
     const defaultClass = ClusterContext.of(this)?.storageClasses?.find(sc => sc.isDefault)?.name;
     const claimLabels = Object.fromEntries(Object.entries(this.labels).filter(([k]) => k !== RecommendedLabels.VERSION));
-    const podTemplate = () => this._renderPodTemplate({
-      terminationGracePeriodSeconds: grace,
-      extraPodSpec: spread ? this.spreadSpec() : undefined,
-      extraMounts: this.claims.map(c => ({ name: c.name, mountPath: c.mountPath } satisfies corev1.VolumeMount)),
-    });
+    const podTemplate = () => {
+      const t = this._renderPodTemplate({
+        terminationGracePeriodSeconds: grace,
+        extraPodSpec: spread ? this.spreadSpec() : undefined,
+        extraMounts: this.claims.map(c => ({ name: c.name, mountPath: c.mountPath } satisfies corev1.VolumeMount)),
+      });
+      // Velero's file-system backup takes every pod volume it is not told to leave out, the scratch emptyDirs
+      // (writable paths such as /tmp) included: they hold nothing to restore
+      if (props.backup?.fileSystemBackup) excludeScratchFromBackup(t);
+      return t;
+    };
     // Validate the pod (resources, mounts, env, probes) now, so bad input fails at construction.
     podTemplate();
 

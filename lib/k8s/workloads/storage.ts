@@ -100,7 +100,9 @@ export interface BackupOptions {
    */
   readonly snapshotVolumes?: boolean;
   /**
-   * Back up volume contents with Velero's file-system backup (Kopia) instead of snapshots.
+   * Back up volume contents with Velero's file-system backup (Kopia) instead of snapshots. The pods' scratch
+   * emptyDir volumes (the writable paths, such as /tmp) are left out: the pod template lists them in the annotation
+   * `backup.velero.io/backup-volumes-excludes`.
    * @default false
    */
   readonly fileSystemBackup?: boolean;

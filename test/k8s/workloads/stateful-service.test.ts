@@ -182,6 +182,15 @@ describe('StatefulService options', () => {
     });
   });
 
+  test('file-system backup leaves the scratch emptyDir volumes out (annotation on the pod template); snapshots add no annotation', () => {
+    const podAnnotations = (o: any[]) => sts(o).template.metadata.annotations ?? {};
+    const scratch = sts(objs).template.spec.volumes.filter((v: any) => v.emptyDir !== undefined).map((v: any) => v.name);
+    expect(scratch.length).toBeGreaterThan(0);
+    expect(podAnnotations(objs)['backup.velero.io/backup-volumes-excludes']).toBe(scratch.join(','));
+    const snap = build({ backup: { schedule: Schedule.cron('@daily') } });
+    expect(podAnnotations(snap.objs)['backup.velero.io/backup-volumes-excludes']).toBeUndefined();
+  });
+
   test('backup defaults: namespace velero, TTL 720h, volume snapshots, no time zone', () => {
     const b = build({ backup: { schedule: Schedule.cron('@daily') } });
     const s = find(b.objs, 'Schedule');
