@@ -48,16 +48,17 @@ export class Schedule {
   }
 
   /**
-   * Validates the expression and returns it; errors name `scope` and `prop`.
+   * Validates the expression and returns it; errors name `scope` and `prop`, and for a time zone written into the
+   * expression, the prop that takes it and what reading it there does.
    * @internal
    */
-  public _validate(scope: IConstruct, prop: string): string {
+  public _validate(scope: IConstruct, prop: string, timeZoneProp = 'timeZone', reader = 'Kubernetes refuses'): string {
     const e = this.expression;
     if (typeof e !== 'string' || e === '') {
       fail(scope, prop, e, 'is not a cron expression', "use 5 fields: minute hour day-of-month month day-of-week, for example '0 3 * * *'");
     }
     if (/^(CRON_)?TZ=/.test(e)) {
-      fail(scope, prop, e, 'sets a time zone inside the expression, which Kubernetes refuses', 'remove the TZ= prefix and set the timeZone prop instead');
+      fail(scope, prop, e, `sets a time zone inside the expression, which ${reader}`, `remove the TZ= prefix and set the ${timeZoneProp} prop instead`);
     }
     if (e.startsWith('@')) {
       if (!DESCRIPTORS.includes(e)) {

@@ -439,7 +439,7 @@ export class StatefulService extends Workload implements IStatefulService {
   }
 
   private renderBackup(b: BackupOptions): ApiObject {
-    const cron = b.schedule._validate(this, 'backup.schedule');
+    const cron = b.schedule._validate(this, 'backup.schedule', 'backup.timeZone', 'shipshape writes itself from backup.timeZone');
     const tz = b.timeZone !== undefined ? checkTimeZone(this, 'backup.timeZone', b.timeZone) : undefined;
     const ttl = checkDuration(this, 'backup.ttl', b.ttl ?? '720h');
     const ns = Names.dnsLabel(this, 'backup.veleroNamespace', b.veleroNamespace ?? 'velero', 63);
