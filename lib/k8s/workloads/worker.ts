@@ -10,6 +10,7 @@ import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
+import { Validators } from '../../core/validators';
 
 /** A KEDA trigger as written (keda.sh/v1alpha1 ScaledObject `spec.triggers[]`, the fields shipshape writes). */
 interface KedaTriggerManifest {
@@ -382,6 +383,12 @@ export class Worker extends Workload {
       }
       for (const [k, v] of Object.entries(t.metadata)) {
         if (typeof v !== 'string') fail(this, `scaling.triggers[${i}].metadata.${k}`, v, 'must be a string (KEDA reads every setting as text)', `write it as ${JSON.stringify(String(v))}`);
+        // `<setting>FromEnv` names an environment variable of the worker's container: not the secret itself
+        const secret = /FromEnv$/.test(k) ? undefined : Validators.plaintextSecret(k, v);
+        if (secret) {
+          fail(this, `scaling.triggers[${i}].metadata.${k}`, '<redacted>', `looks like a plaintext secret (${secret}), which would be readable in the ScaledObject by anyone who can read the namespace's objects`,
+            `store it in a Secret and reference it with a KEDA TriggerAuthentication (authenticationRef), or use the scaler's ${k}FromEnv setting if it has one`);
+        }
       }
       const r: KedaTriggerManifest = { type: t.type, metadata: { ...t.metadata } };
       if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);

@@ -140,6 +140,11 @@ describe('Worker options', () => {
     expect([so.minReplicaCount, so.maxReplicaCount, so.pollingInterval, so.cooldownPeriod]).toEqual([0, 5, 10, 60]);
   });
 
+  test('KEDA settings that name an environment variable (<setting>FromEnv) are not taken for secrets', () => {
+    const { objs } = build({ scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' } }] }) });
+    expect(find(objs, 'ScaledObject').spec.triggers[0].metadata).toEqual({ queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' });
+  });
+
   test('grace period and probes are configurable', () => {
     const { objs } = build({ terminationGracePeriodSeconds: 300, healthPort: 9000, healthPortName: 'probe', liveness: Probe.exec(['/bin/alive']) });
     expect(pod(objs).terminationGracePeriodSeconds).toBe(300);
@@ -162,6 +167,8 @@ describe('Worker validation', () => {
     ['KEDA trigger type invalid', { scaling: WorkerScaling.keda({ triggers: [{ type: 'AWS SQS', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.triggers[0].type ("AWS SQS") is not a KEDA scaler type'],
     ['KEDA trigger without metadata', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: {} }] }) }, 'shop/mailer: scaling.triggers[0].metadata ({}) must hold the scaler settings'],
     ['KEDA metadata not a string', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { value: 10 as any } }] }) }, 'shop/mailer: scaling.triggers[0].metadata.value (10) must be a string (KEDA reads every setting as text); write it as "10"'],
+    ['KEDA metadata with a password in a URL', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { queueName: 'q', host: 'amqp://guest:guest@rabbit:5672/' } }] }) }, "shop/mailer: scaling.triggers[0].metadata.host ("<redacted>") looks like a plaintext secret (it holds a URL with a password), which would be readable in the ScaledObject by anyone who can read the namespace's objects; store it in a Secret and reference it with a KEDA TriggerAuthentication (authenticationRef), or use the scaler's hostFromEnv setting if it has one"],
+    ['KEDA metadata named as a secret', { scaling: WorkerScaling.keda({ triggers: [{ type: 'redis', metadata: { listName: 'jobs', password: 'hunter2hunter2' } }] }) }, 'shop/mailer: scaling.triggers[0].metadata.password ("<redacted>") looks like a plaintext secret (its name says it is a secret)'],
     ['KEDA polling zero', { scaling: WorkerScaling.keda({ pollingIntervalSeconds: 0, triggers: [{ type: 'rabbitmq', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.pollingIntervalSeconds (0) must be a whole number of at least 1'],
     ['grace period zero', { terminationGracePeriodSeconds: 0 }, 'shop/mailer: terminationGracePeriodSeconds (0) must be a whole number of at least 1; use the longest time one message takes, for example 60'],
     ['privileged health port', { healthPort: 80 }, 'shop/mailer: healthPort (80) must be a whole number from 1024 to 65535'],
