@@ -1,4 +1,4 @@
-import { checkPeerConfig } from './peer-config';
+import { checkPeerConfig, checkPeerPorts } from './peer-config';
 import { at } from '../../core/errors';
 import { Validators } from '../../core/validators';
 
@@ -36,7 +36,7 @@ export interface NetworkPeerConfig {
    */
   readonly except?: string[];
   /**
-   * The ports the peer listens on (used for egress rules to it).
+   * The ports the peer listens on (used for egress rules to it). `allowFrom` refuses a peer with ports.
    * @default - all ports
    */
   readonly ports?: number[];
@@ -66,7 +66,9 @@ export interface INetworkPeer {
  */
 export interface NetworkPeerOptions {
   /**
-   * The ports the peer listens on (for egress to it).
+   * The ports the peer listens on, for connections to it (`allowTo`, a sidecar's destination): at least one, each a
+   * whole number from 1 to 65535. `allowFrom` refuses a peer with ports: the ports of the workload a caller may
+   * reach are `allowFrom`'s own `ports` argument.
    * @default - all ports
    */
   readonly ports?: number[];
@@ -125,8 +127,9 @@ export class NetworkPeer implements INetworkPeer {
    */
   public static namespace(name: string, options?: PodPeerOptions): NetworkPeer {
     Validators.namespaceName(at('NetworkPeer.namespace'), 'name', name);
+    NetworkPeer.checkPorts('NetworkPeer.namespace', options?.ports);
     const meshing = NetworkPeer.meshing(options?.meshed);
-    return new NetworkPeer({ description: `${meshing.prefix}namespace ${name}`, namespace: name, ports: options?.ports, ...meshing.config });
+    return new NetworkPeer({ description: `${meshing.prefix}namespace ${name}`, namespace: name, ports: options?.ports ? [...options.ports] : undefined, ...meshing.config });
   }
 
   /**
@@ -136,9 +139,10 @@ export class NetworkPeer implements INetworkPeer {
   public static pods(namespace: string, labels: { [key: string]: string }, options?: PodPeerOptions): NetworkPeer {
     Validators.namespaceName(at('NetworkPeer.pods'), 'namespace', namespace);
     Validators.labels(at('NetworkPeer.pods'), 'labels', labels);
+    NetworkPeer.checkPorts('NetworkPeer.pods', options?.ports);
     const meshing = NetworkPeer.meshing(options?.meshed);
     return new NetworkPeer({
-      description: `${meshing.prefix}pods ${JSON.stringify(labels)} in ${namespace}`, namespace, podLabels: { ...labels }, ports: options?.ports, ...meshing.config,
+      description: `${meshing.prefix}pods ${JSON.stringify(labels)} in ${namespace}`, namespace, podLabels: { ...labels }, ports: options?.ports ? [...options.ports] : undefined, ...meshing.config,
     });
   }
 
@@ -166,10 +170,15 @@ export class NetworkPeer implements INetworkPeer {
       description: `CIDR ${cidr}`,
       cidr,
       ...(options?.except?.length ? { except: [...options.except] } : {}),
-      ports: options?.ports,
+      ports: options?.ports ? [...options.ports] : undefined,
     };
     checkPeerConfig(at('NetworkPeer.cidr'), '', config);
     return new NetworkPeer(config);
+  }
+
+  /** Refuses an empty port list and ports outside 1-65535 (they would reach the NetworkPolicy as they are). */
+  private static checkPorts(factory: string, ports: number[] | undefined): void {
+    if (ports !== undefined) checkPeerPorts(at(factory), 'ports', ports, 'omit ports to allow every port of the peer');
   }
 
   /** The `plaintext` field and description prefix for a pod peer's `meshed` option (unset: not stated). */

@@ -15,14 +15,16 @@ interface PeerFields {
   readonly namespaceLabels?: { [key: string]: string };
   readonly cidr?: string;
   readonly except?: string[];
+  readonly ports?: number[];
 }
 
 /**
- * Validates a peer's plain data (namespace, labels, CIDR and exceptions); `prop` prefixes the prop names
+ * Validates a peer's plain data (ports, namespace, labels, CIDR and exceptions); `prop` prefixes the prop names
  * in errors (`allowFrom` gives `allowFrom.cidr`).
  */
 export function checkPeerConfig(scope: IConstruct, prop: string, cfg: PeerFields): void {
   const p = (name: string) => (prop ? `${prop}.${name}` : name);
+  if (cfg.ports !== undefined) checkPeerPorts(scope, p('ports'), cfg.ports, 'omit ports to allow every port of the peer');
   if (cfg.cidr !== undefined) {
     Validators.cidr(scope, p('cidr'), cfg.cidr);
     (cfg.except ?? []).forEach((e, i) => {
@@ -37,6 +39,21 @@ export function checkPeerConfig(scope: IConstruct, prop: string, cfg: PeerFields
   if (cfg.namespace !== undefined) Validators.namespaceName(scope, p('namespace'), cfg.namespace);
   if (cfg.podLabels) Validators.labels(scope, p('podLabels'), cfg.podLabels);
   if (cfg.namespaceLabels) Validators.labels(scope, p('namespaceLabels'), cfg.namespaceLabels);
+}
+
+/**
+ * Validates a list of TCP ports of a network rule: at least one, each a whole number from 1 to 65535. `prop` names
+ * the list in errors (`ports`, `allowTo.ports`); `emptyFix` tells what to do instead of an empty list.
+ */
+export function checkPeerPorts(scope: IConstruct, prop: string, ports: number[], emptyFix: string): void {
+  if (ports.length === 0) {
+    fail(scope, prop, ports, 'is empty, which a NetworkPolicy reads as every port', emptyFix);
+  }
+  ports.forEach((port, i) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      fail(scope, `${prop}[${i}]`, port, 'must be a whole number from 1 to 65535 (a TCP port)', 'use the port the peer listens on');
+    }
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarResources } from './sidecar';
@@ -35,7 +36,12 @@ export interface WaitForOptions extends InitTaskOptions {
   /** The TCP port to wait for. */
   readonly port: number;
   /**
-   * The dependency as a network peer, so the NetworkPolicy lets the check through.
+   * The dependency as a network peer, so the NetworkPolicy lets the check through: the workload gets an egress rule
+   * to the peer on `port`. When the peer is a shipshape workload, the connection is declared on both sides, as the
+   * workload's `allowTo(peer)` does (the peer's NetworkPolicy admits the workload too), and on the container port
+   * the connection reaches, which is what a NetworkPolicy matches: a port of one of the peer's Services (which
+   * `host` names, when it names one) is translated to the container port it targets, a container port (the host
+   * being a pod or a headless Service) is kept, and any other port is refused.
    * @default - no egress rule is added (declare one with the workload's `allowTo`)
    */
   readonly peer?: INetworkPeer;
@@ -146,7 +152,7 @@ export class InitTask {
       }
       image = w.image ?? 'busybox:1.36.1';
       command = ['sh', '-c', `until nc -z -w 2 ${w.host} ${w.port}; do echo waiting for ${w.host}:${w.port}; sleep ${interval}; done`];
-      if (w.peer) out.egress.push({ peer: w.peer, ports: [w.port] });
+      if (w.peer) out.egress.push({ peer: w.peer, ports: [isWorkload(w.peer) ? targetPort(workload, `${prop}.port`, w.peer as unknown as IWorkload, w.host, w.port) : w.port] });
     } else {
       const r = o as RunTaskOptions;
       image = r.image;
@@ -171,6 +177,60 @@ export class InitTask {
       prop,
     }));
   }
+}
+
+/** True when `x` is a shipshape workload (as `Workload.isWorkload`, also one made by another copy of the library). */
+function isWorkload(x: any): boolean {
+  return x !== null && typeof x === 'object' && x[Symbol.for('shipshape.Workload')] === true;
+}
+
+/** A port of one of a workload's Services and the container port it sends connections to. */
+interface ServicePortTarget {
+  readonly service: string;
+  readonly headless: boolean;
+  readonly port: number;
+  readonly target: number | undefined;
+}
+
+/** The ports of every Service a shipshape workload made, with the container ports they target. */
+function servicePortsOf(peer: IWorkload): ServicePortTarget[] {
+  const named = new Map<string, number>(((peer as any)._mainPorts?.() ?? []).map((p: { name: string; port: number }) => [p.name, p.port]));
+  const out: ServicePortTarget[] = [];
+  for (const child of peer.node.children) {
+    if (!ApiObject.isApiObject(child) || child.kind !== 'Service' || child.apiVersion !== 'v1') continue;
+    const svc = child.toJson() as corev1.Service;
+    for (const sp of svc.spec?.ports ?? []) {
+      const t = sp.targetPort ?? sp.port;
+      out.push({ service: svc.metadata?.name ?? '', headless: svc.spec?.clusterIP === 'None', port: sp.port, target: typeof t === 'number' ? t : named.get(t) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The container port a wait for `host:port` reaches on `peer`, a shipshape workload: a NetworkPolicy matches the
+ * pod's port, after a Service has translated its own port to its target port.
+ */
+function targetPort(workload: IWorkload, prop: string, peer: IWorkload, host: string, port: number): number {
+  const own = peer.containerPorts;
+  const services = servicePortsOf(peer);
+  const shown = (list: ServicePortTarget[]) => list.map(s => (s.target === s.port ? `${s.port}` : `${s.port} (to container port ${s.target})`)).join(', ');
+  const labels = host.split('.');
+  // `name`, `name.namespace`, `name.namespace.svc...`: a Service of the peer, unless it is headless (pod IPs, no translation)
+  const named = services.filter(s => s.service === labels[0] && (labels.length === 1 || labels[1] === peer.namespace));
+  if (named.length && !named[0].headless) {
+    const hit = named.find(s => s.port === port);
+    if (hit?.target !== undefined) return hit.target;
+    fail(workload, prop, port, `is not a port of Service ${peer.namespace}/${labels[0]}, which ${JSON.stringify(host)} names and which exposes ${shown(named)}: the wait would never connect`,
+      `use port ${named[0].port}, the Service's port (its NetworkPolicy rule is written for the container port it targets)`);
+  }
+  if (own.includes(port)) return port;
+  const hit = services.find(s => !s.headless && s.port === port && s.target !== undefined);
+  if (hit && named.length === 0) return hit.target!;
+  const clusterIp = services.filter(s => !s.headless);
+  fail(workload, prop, port, `is neither a port of ${peer.node.path}'s Service${clusterIp.length ? ` (${shown(clusterIp)})` : 's (none)'} nor one of its container ports (${own.join(', ') || 'none'}), `
+    + 'so the wait would never connect and a NetworkPolicy rule for it would never match',
+  `wait on a Service port through the Service's name${clusterIp.length ? ` (${clusterIp[0].service}.${peer.namespace}.svc.cluster.local:${clusterIp[0].port})` : ''}, or on a container port through a pod or headless Service name`);
 }
 
 /**

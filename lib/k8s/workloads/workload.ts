@@ -17,7 +17,7 @@ import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
 import { dnsEgressRule } from '../networking/namespace-isolation';
 import { INetworkPeer, NetworkConnection, NetworkPeerConfig } from '../networking/network-peer';
-import { checkPeerConfig, renderPeer } from '../networking/peer-config';
+import { checkPeerConfig, checkPeerPorts, renderPeer } from '../networking/peer-config';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { KubernetesTarget } from '../target';
 
@@ -425,45 +425,151 @@ export abstract class Workload extends Construct implements IWorkload {
   public abstract get containerPorts(): number[];
 
   /**
-   * This workload as a network peer: its pods, in its namespace, on its container ports.
+   * This workload as a network peer: its pods, in its namespace, on the container ports its callers may reach
+   * (all of them except ports only its own replicas may reach, such as a StatefulService's `peerPorts`).
    */
   public toNetworkPeer(): NetworkPeerConfig {
     return {
       description: `${this.constructor.name} ${this.namespace}/${this.name}`,
       namespace: this.namespace,
       podLabels: { ...this.selectorLabels },
-      ports: [...this.containerPorts],
+      ports: this._clientPorts(),
     };
   }
 
   /**
-   * Allows `peer` to connect to this workload's ports (all declared ports unless `ports` narrows them).
-   * When `peer` is another shipshape workload, its egress to this workload is allowed too: one declaration, both sides.
+   * The container ports only the workload's own replicas may reach (a StatefulService's `peerPorts`); no other
+   * caller is given them.
+   * @internal
    */
-  public allowFrom(peer: INetworkPeer, ports?: number[]): void {
-    this._checkIngressAccepted(this, 'allowFrom');
-    const own = this.containerPorts;
-    for (const p of ports ?? []) {
-      if (!own.includes(p)) {
-        fail(this, 'allowFrom.ports', p, `is not a port this workload listens on (${own.join(', ') || 'none'})`, 'name one of its container ports, or omit ports to allow all of them');
-      }
-    }
-    const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
-    if (!other) checkPeerConfig(this, 'allowFrom', peer.toNetworkPeer());
-    this._ingress.push({ peer, ports: [...(ports ?? [])] });
-    other?._egress.push({ peer: this, ports: [...(ports ?? own)] });
+  public _replicaOnlyPorts(): number[] {
+    // A StatefulService's `peerPorts` (its private field; no other workload has one).
+    const peers = (this as any).peerPorts;
+    return Array.isArray(peers) ? peers.map((p: any) => p?.port).filter((p: any): p is number => typeof p === 'number') : [];
   }
 
   /**
-   * Allows this workload to connect to `peer` (on `ports`, or the peer's own ports, or any port).
-   * When `peer` is another shipshape workload, its ingress from this workload is allowed too.
+   * The container ports a caller other than the workload itself may reach: every one but the replica-only ports.
+   * @internal
+   */
+  public _clientPorts(): number[] {
+    const replicaOnly = this._replicaOnlyPorts();
+    return this.containerPorts.filter(p => !replicaOnly.includes(p));
+  }
+
+  /**
+   * Allows `peer` to connect to this workload's ports: `ports`, or else all the ports its callers may reach (a
+   * StatefulService's `peerPorts` stay for its own replicas). When `peer` is another shipshape workload, its egress to
+   * this workload is allowed too: one declaration, both sides. Declaring the same connection twice (also once from
+   * each side) adds it once.
+   */
+  public allowFrom(peer: INetworkPeer, ports?: number[]): void {
+    this._checkIngressAccepted(this, 'allowFrom');
+    const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
+    if (!Workload.isWorkload(peer)) {
+      const cfg = peer.toNetworkPeer();
+      checkPeerConfig(this, 'allowFrom', cfg);
+      if (cfg.ports !== undefined) {
+        const own = this._clientPorts();
+        const named = cfg.ports.filter(p => own.includes(p));
+        fail(this, 'allowFrom', cfg.description, `is declared with ports (${cfg.ports.join(', ')}), which say where the peer listens and only apply to `
+          + 'connections to it (allowTo): allowFrom would ignore them and admit the peer on all of this workload\'s ports',
+        `declare the peer without ports and pass the ports of this workload it may reach as allowFrom's ports argument (allowFrom(peer, [${(named.length ? named : own).join(', ')}])), `
+          + 'or omit that argument to allow all of them');
+      }
+    }
+    const granted = this._checkCalleePorts(this, 'allowFrom.ports', peer === this, ports);
+    this._addIngress(peer, granted);
+    other?._addEgress(this, granted.length ? granted : this._clientPorts());
+  }
+
+  /**
+   * Allows this workload to connect to `peer`: on `ports`, or else the peer's own ports (for a shipshape workload,
+   * all the ports its callers may reach), or else any port. When `peer` is another shipshape workload, `ports` must
+   * be ports it listens on, and its ingress from this workload is allowed too. Declaring the same connection twice
+   * (also once from each side) adds it once.
    */
   public allowTo(peer: INetworkPeer, ports?: number[]): void {
     const cfg = peer.toNetworkPeer();
-    const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
-    if (other) other._checkIngressAccepted(this, 'allowTo'); else checkPeerConfig(this, 'allowTo', cfg);
-    this._egress.push({ peer, ports: [...(ports ?? cfg.ports ?? [])] });
-    other?._ingress.push({ peer: this, ports: [...(ports ?? [])] });
+    if (!Workload.isWorkload(peer)) {
+      checkPeerConfig(this, 'allowTo', cfg);
+      if (ports !== undefined) checkPeerPorts(this, 'allowTo.ports', ports, 'omit ports to allow all of the peer\'s ports');
+      this._addEgress(peer, [...(ports ?? cfg.ports ?? [])]);
+      return;
+    }
+    const callee = peer as Workload;
+    if (callee !== this) callee._checkIngressAccepted(this, 'allowTo');
+    const granted = callee._checkCalleePorts(this, 'allowTo.ports', callee === this, ports);
+    this._addEgress(peer, granted.length ? granted : callee === this ? [...this.containerPorts] : callee._clientPorts());
+    if (callee !== this) callee._addIngress(this, granted);
+  }
+
+  /**
+   * Checks the ports a caller names for this workload (the callee), and returns the ports its ingress rule names:
+   * `[]` for all the ports the caller may reach, which for a caller other than the workload itself excludes the
+   * replica-only ports. `scope` and `prop` are where an error is reported (`allowFrom.ports` on this workload,
+   * `allowTo.ports` on the caller).
+   * @internal
+   */
+  public _checkCalleePorts(scope: Workload, prop: string, self: boolean, ports: number[] | undefined): number[] {
+    const own = this.containerPorts;
+    const replicaOnly = self ? [] : this._replicaOnlyPorts();
+    const client = own.filter(p => !replicaOnly.includes(p));
+    const whose = scope === this ? 'this workload' : this.node.path;
+    const its = scope === this ? 'this workload\'s' : `${this.node.path}'s`;
+    if (ports !== undefined && ports.length === 0) {
+      fail(scope, prop, ports, `is empty, which would allow all of ${its} ports on one side of the connection and every port on the other`,
+        `omit ports to allow all of ${its} ports${replicaOnly.length ? ' that its callers may reach' : ''}, or name them (${client.join(', ') || 'none'})`);
+    }
+    for (const p of ports ?? []) {
+      if (!own.includes(p)) {
+        fail(scope, prop, p, `is not a port ${whose} listens on (${own.join(', ') || 'none'})`, 'name one of its container ports, or omit ports to allow all of them');
+      }
+      if (replicaOnly.includes(p)) {
+        fail(scope, prop, p, `is one of ${its} peerPorts (${replicaOnly.join(', ')}), which only its own replicas may reach`,
+          `name a client port (${client.join(', ') || 'none'}), or omit ports to allow all of them`);
+      }
+    }
+    const granted = Workload._uniquePorts(ports ?? (self || replicaOnly.length === 0 ? [] : client));
+    // a list of every container port is the same rule as "all ports": one form, so equal declarations are found equal
+    return granted.length === own.length && own.every(p => granted.includes(p)) ? [] : granted;
+  }
+
+  /**
+   * Adds a caller, unless the same one (same peer, same ports) is declared already.
+   * @internal
+   */
+  public _addIngress(peer: INetworkPeer, ports: number[]): void {
+    Workload._addConnection(this._ingress, peer, ports);
+  }
+
+  /**
+   * Adds a destination, unless the same one (same peer, same ports) is declared already.
+   * @internal
+   */
+  public _addEgress(peer: INetworkPeer, ports: number[]): void {
+    Workload._addConnection(this._egress, peer, ports);
+  }
+
+  private static _addConnection(list: NetworkConnection[], peer: INetworkPeer, ports: number[]): void {
+    const unique = Workload._uniquePorts(ports);
+    const key = [...unique].sort((a, b) => a - b).join(',');
+    // peers that are not workloads are the same when they select the same pods or range alike; their own `ports` are
+    // not part of the rule (the connection's ports are)
+    const config = (x: INetworkPeer) => Workload._canonical({ ...x.toNetworkPeer(), ports: undefined });
+    const samePeer = (a: INetworkPeer, b: INetworkPeer) => a === b || (!Workload.isWorkload(a) && !Workload.isWorkload(b) && config(a) === config(b));
+    if (list.some(c => samePeer(c.peer, peer) && [...c.ports].sort((a, b) => a - b).join(',') === key)) return;
+    list.push({ peer, ports: unique });
+  }
+
+  private static _uniquePorts(ports: number[]): number[] {
+    return ports.filter((p, i) => ports.indexOf(p) === i);
+  }
+
+  /** A peer's configuration as JSON with sorted keys, to compare peers that are not the same object. */
+  private static _canonical(value: unknown): string {
+    return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().filter(k => v[k] !== undefined).map(k => [k, v[k]])) : v));
   }
 
   /**
@@ -578,9 +684,18 @@ export abstract class Workload extends Construct implements IWorkload {
       }
       paths.add(m.mountPath);
     }
+    // A connection to another shipshape workload is declared on both sides, as allowTo does: its NetworkPolicy admits
+    // only declared callers. Checked before anything is added, so a refused sidecar leaves no trace.
+    const prop = `sidecars.${sidecar.name}.egress`;
+    const callees = (binding.egress ?? []).filter(c => Workload.isWorkload(c.peer) && c.peer !== this).map(c => {
+      const callee = c.peer as Workload;
+      callee._checkIngressAccepted(this, prop);
+      return { callee, granted: callee._checkCalleePorts(this, `${prop}.ports`, false, c.ports.length ? c.ports : undefined) };
+    });
     this._sidecars.push({ sidecar, binding });
-    for (const c of binding.ingress ?? []) this._ingress.push({ peer: c.peer, ports: [...c.ports] });
-    for (const c of binding.egress ?? []) this._egress.push({ peer: c.peer, ports: [...c.ports] });
+    for (const c of binding.ingress ?? []) this._addIngress(c.peer, [...c.ports]);
+    for (const c of binding.egress ?? []) this._addEgress(c.peer, [...c.ports]);
+    for (const { callee, granted } of callees) callee._addIngress(this, granted);
   }
 
   /** The sidecars added with `addSidecar`, in order. */
