@@ -3,7 +3,10 @@
 // Runs once per synth over every rendered object, after every chart is built and before anything is
 // written, and refuses output that `kubectl apply -f dist/` or Argo CD would silently mangle:
 // - two objects with the same group/kind/namespace/name (apply keeps the last one written);
-// - two Ingresses (or HTTPRoutes on one Gateway) routing the same host and path;
+// - two Ingresses (or HTTPRoutes on one Gateway) routing the same host and path (a Prefix path with and without
+//   its trailing '/' is the same path; a route without sectionName attaches to every listener of its Gateway);
+// - two cert-manager Certificates (or Ingresses with cert-manager's ingress-shim) writing one TLS Secret for
+//   different hosts;
 // - two objects written to the same file;
 // - an unresolved token (cdktf, AWS CDK) anywhere in a manifest: Terraform values are only known at apply.
 import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
@@ -48,7 +51,7 @@ function identityOf(manifest: any): string | undefined {
 /**
  * The whole-output check fed one object at a time (k8s.App renders, checks and writes chart by chart): it keeps
  * only the identity of each object (its construct path under a kind/namespace/name key) and the routing objects
- * (Ingresses, HTTPRoutes), not the manifests. `problems()` gives what `outputProblems` gives for the same objects.
+ * (Ingresses, HTTPRoutes) and cert-manager Certificates, not the manifests. `problems()` gives what `outputProblems` gives for the same objects.
  */
 export class OutputChecker {
   private readonly found: string[] = [];
@@ -72,13 +75,15 @@ export class OutputChecker {
       }
     }
     if (hasToken(m, 0)) tokenProblems(o, this.found);
-    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute')) this.routes.push(o);
+    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute'
+      || (m.kind === 'Certificate' && groupOf(m.apiVersion) === 'cert-manager.io'))) this.routes.push(o);
   }
 
   /** Every problem found so far, route conflicts included, in the order `outputProblems` lists them. */
   public problems(): string[] {
     const out = [...this.found];
     routeProblems(this.routes, out);
+    tlsSecretProblems(this.routes, out);
     return out;
   }
 }
@@ -189,24 +194,43 @@ function tokenProblems(o: OutputObject, out: string[]): void {
 // Routes: one host + path, one backend
 
 interface RouteClaim {
+  /** What makes two claims the same requests (class or gateway, host, path type, path as matched). */
   readonly key: string;
+  /** The Gateway listener (sectionName; '' for every listener); '' for an Ingress. */
+  readonly section: string;
+  /** The path as written. */
+  readonly value: string;
   readonly path: string;
   readonly where: string;
   readonly field: string;
   readonly describe: string;
 }
 
+/** The path a Prefix / PathPrefix match is compared by: both ignore a trailing '/' (`/api` and `/api/` are one prefix). */
+function prefixKey(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+}
+
 function routeProblems(objects: readonly OutputObject[], out: string[]): void {
-  const claims = new Map<string, RouteClaim>();
+  const claims = new Map<string, RouteClaim[]>();
   const claim = (c: RouteClaim) => {
-    const first = claims.get(c.key);
-    if (!first) {
-      claims.set(c.key, c);
+    const list = claims.get(c.key);
+    if (!list) {
+      claims.set(c.key, [c]);
       return;
     }
-    if (first.where === c.where && first.field === c.field) return;
-    out.push(`${c.path}: ${c.field} (${c.describe}) is also routed by ${first.path} (${first.where}, ${first.field}); `
-      + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one');
+    const first = list.find(f => !(f.where === c.where && f.field === c.field) && (f.section === c.section || f.section === '' || c.section === ''));
+    list.push(c);
+    if (!first) return;
+    const why: string[] = [];
+    if (first.value !== c.value) why.push(`as path ${JSON.stringify(first.value)}: a prefix match ignores a trailing '/'`);
+    if (first.section !== c.section) {
+      const [all, one] = first.section === '' ? [first, c] : [c, first];
+      why.push(`on listener ${JSON.stringify(one.section)}: ${all.where} names no sectionName, so it attaches to every listener of the Gateway, ${JSON.stringify(one.section)} included`);
+    }
+    out.push(`${c.path}: ${c.field} (${c.describe}) is also routed by ${first.path} (${first.where}, ${first.field})${why.length ? ` ${why.join('; ')}` : ''}; `
+      + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one'
+      + (first.section !== c.section ? ', or attach both to one listener with sectionName' : ''));
   };
   for (const o of objects) {
     const m = o.manifest;
@@ -222,7 +246,9 @@ function routeProblems(objects: readonly OutputObject[], out: string[]): void {
           const pth = typeof p?.path === 'string' ? p.path : '/';
           const type = typeof p?.pathType === 'string' ? p.pathType : 'ImplementationSpecific';
           claim({
-            key: `ingress\u0000${cls}\u0000${host}\u0000${type}\u0000${pth}`,
+            key: `ingress\u0000${cls}\u0000${host}\u0000${type}\u0000${type === 'Prefix' ? prefixKey(pth) : pth}`,
+            section: '',
+            value: pth,
             path: o.path,
             where: describeObject(m),
             field: `spec.rules[${i}].http.paths[${j}]`,
@@ -233,8 +259,8 @@ function routeProblems(objects: readonly OutputObject[], out: string[]): void {
     } else if (m.kind === 'HTTPRoute' && groupOf(m.apiVersion) === 'gateway.networking.k8s.io') {
       const spec = m.spec ?? {};
       const ns = m.metadata?.namespace ?? '';
-      const parents: string[] = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).map((p: any) =>
-        `${p?.namespace ?? ns}/${p?.name}/${p?.sectionName ?? ''}`);
+      const parents: Array<{ gateway: string; section: string }> = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).map((p: any) =>
+        ({ gateway: `${p?.namespace ?? ns}/${p?.name}`, section: typeof p?.sectionName === 'string' ? p.sectionName : '' }));
       const hosts: string[] = Array.isArray(spec.hostnames) && spec.hostnames.length ? spec.hostnames : ['*'];
       const rules = Array.isArray(spec.rules) ? spec.rules : [];
       rules.forEach((r: any, i: number) => {
@@ -247,16 +273,75 @@ function routeProblems(objects: readonly OutputObject[], out: string[]): void {
           for (const parent of parents) {
             for (const host of hosts) {
               claim({
-                key: `route\u0000${parent}\u0000${host}\u0000${type}\u0000${value}`,
+                key: `route\u0000${parent.gateway}\u0000${host}\u0000${type}\u0000${type === 'PathPrefix' ? prefixKey(value) : value}`,
+                section: parent.section,
+                value,
                 path: o.path,
                 where: describeObject(m),
                 field: `spec.rules[${i}].matches[${j}]`,
-                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type}), gateway ${parent.replace(/\/$/, '')}`,
+                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type}), gateway ${parent.gateway}${parent.section ? `/${parent.section}` : ''}`,
               });
             }
           }
         });
       });
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// TLS Secrets: one Secret, one set of hosts
+
+/** Ingress annotations that make cert-manager's ingress-shim issue a Certificate into each `spec.tls[].secretName`. */
+function usesIngressShim(m: any): boolean {
+  const a = m?.metadata?.annotations ?? {};
+  return typeof a['cert-manager.io/cluster-issuer'] === 'string' || typeof a['cert-manager.io/issuer'] === 'string' || a['kubernetes.io/tls-acme'] === 'true';
+}
+
+interface SecretWriter {
+  readonly key: string;
+  readonly secretName: string;
+  readonly hosts: string[];
+  readonly path: string;
+  readonly where: string;
+  readonly field: string;
+}
+
+function tlsSecretProblems(objects: readonly OutputObject[], out: string[]): void {
+  const writers: SecretWriter[] = [];
+  const hostSet = (v: unknown[]): string[] => [...new Set(v.filter((h): h is string => typeof h === 'string'))].sort();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!m || typeof m !== 'object') continue;
+    const ns = typeof m.metadata?.namespace === 'string' ? m.metadata.namespace : '';
+    if (m.kind === 'Certificate' && groupOf(m.apiVersion) === 'cert-manager.io') {
+      const spec = m.spec ?? {};
+      if (typeof spec.secretName !== 'string') continue;
+      const hosts = hostSet([...(Array.isArray(spec.dnsNames) ? spec.dnsNames : []), ...(typeof spec.commonName === 'string' ? [spec.commonName] : [])]);
+      writers.push({ key: `${ns}\u0000${spec.secretName}`, secretName: spec.secretName, hosts, path: o.path, where: describeObject(m), field: 'spec.secretName' });
+    } else if (m.kind === 'Ingress' && usesIngressShim(m)) {
+      const tls = Array.isArray(m.spec?.tls) ? m.spec.tls : [];
+      tls.forEach((t: any, i: number) => {
+        if (typeof t?.secretName !== 'string') return;
+        const hosts = hostSet(Array.isArray(t.hosts) ? t.hosts : []);
+        writers.push({ key: `${ns}\u0000${t.secretName}`, secretName: t.secretName, hosts, path: o.path, where: describeObject(m), field: `spec.tls[${i}].secretName` });
+      });
+    }
+  }
+  const byKey = new Map<string, SecretWriter[]>();
+  for (const w of writers) {
+    const list = byKey.get(w.key) ?? [];
+    const first = list.find(f => f.path !== w.path && f.hosts.join(',') !== w.hosts.join(','));
+    list.push(w);
+    byKey.set(w.key, list);
+    if (!first) continue;
+    const ns = w.key.slice(0, w.key.indexOf('\u0000'));
+    const secret = ns ? `${ns}/${w.secretName}` : w.secretName;
+    const hosts = (x: SecretWriter) => x.hosts.join(', ') || 'no host';
+    const how = (x: SecretWriter) => (x.field === 'spec.secretName' ? x.where : `${x.where}, through cert-manager's ingress-shim`);
+    out.push(`${w.path}: ${w.field} (${JSON.stringify(w.secretName)}) asks cert-manager for a certificate of ${hosts(w)} in Secret ${secret}, `
+      + `but ${first.path} (${how(first)}, ${first.field}) asks for one of ${hosts(first)} in the same Secret: cert-manager keeps one certificate per Secret, `
+      + 'so the two overwrite each other in turn and a host is served a certificate without its name; '
+      + 'give each its own secretName, or list the same hosts in both');
   }
 }

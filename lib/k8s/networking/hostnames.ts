@@ -19,6 +19,33 @@ export class TrafficChecks {
     return host;
   }
 
+  /**
+   * Validates an Ingress path of type Prefix or Exact as the API server does (networking/v1 validation refuses
+   * `//`, `/./`, `/../`, `%2f`, `%2F`, and a path ending in `/.` or `/..`).
+   */
+  public static ingressPath(scope: IConstruct, prop: string, path: string, pathType: string): void {
+    const problem = pathProblem(path, false);
+    if (problem) fail(scope, prop, path, `${problem[0]} (the API server refuses it in an Ingress path of pathType ${pathType})`, problem[1]);
+  }
+
+  /**
+   * Validates an HTTPRoute path of type PathPrefix or Exact as the HTTPRoute CRD does (its CEL rules refuse `//`,
+   * `/./`, `/../`, `%2f`, `%2F`, `#`, a path ending in `/.` or `/..`, and characters outside RFC 3986's path
+   * characters; at most 1024 characters).
+   */
+  public static routePath(scope: IConstruct, prop: string, path: string, pathType: string): void {
+    const problem = pathProblem(path, true);
+    if (problem) fail(scope, prop, path, `${problem[0]} (the HTTPRoute CRD refuses it in a ${pathType} match)`, problem[1]);
+  }
+
+  /**
+   * The path a Prefix (Ingress) or PathPrefix (Gateway API) match is compared by: both ignore a trailing `/`,
+   * so `/api` and `/api/` match the same requests.
+   */
+  public static prefixKey(path: string): string {
+    return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+  }
+
   /** The ports a WebService's Service exposes. */
   public static servicePorts(backend: IWebService): number[] {
     return [backend.servicePort, ...backend.containerPorts.filter(p => p !== backend.port)];
@@ -45,4 +72,55 @@ export class TrafficChecks {
   }
 
   private constructor() {}
+}
+
+/** RFC 3986 path characters, as the HTTPRoute CRD's pattern for PathPrefix and Exact paths. */
+const ROUTE_PATH = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+
+/** `path` with `.` and `..` segments resolved and repeated slashes collapsed (what clients send for it). */
+function normalizedPath(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop(); else out.push(seg);
+  }
+  const trailing = /\/\.{0,2}$/.test(path) && out.length > 0;
+  return '/' + out.join('/') + (trailing ? '/' : '');
+}
+
+/** `c` percent-encoded as UTF-8 (`%` as `%25`). */
+function percentEncoded(c: string): string {
+  try {
+    return encodeURIComponent(c);
+  } catch {
+    return '%EF%BF%BD'; // a lone surrogate: no UTF-8 encoding
+  }
+}
+
+/** What is wrong with an Ingress (`gateway` false) or HTTPRoute path and how to fix it, or undefined. */
+function pathProblem(path: string, gateway: boolean): [string, string] | undefined {
+  const normal = `use ${JSON.stringify(normalizedPath(path))} (the path as clients send it, without empty, "." or ".." segments)`;
+  for (const seq of ['//', '/./', '/../']) {
+    if (path.includes(seq)) return [`must not contain '${seq}'`, normal];
+  }
+  for (const seq of ['%2f', '%2F']) {
+    if (path.includes(seq)) {
+      return [`must not contain '${seq}' (an encoded '/')`, `write the slash as '/': ${JSON.stringify(path.split(seq).join('/'))}`];
+    }
+  }
+  if (gateway && path.includes('#')) {
+    return ["must not contain '#' (it starts the URL fragment, which clients never send)", `drop the fragment: ${JSON.stringify(path.slice(0, path.indexOf('#')) || '/')}`];
+  }
+  for (const suffix of ['/..', '/.']) {
+    if (path.endsWith(suffix)) return [`must not end with '${suffix}'`, normal];
+  }
+  if (gateway) {
+    if (path.length > 1024) return [`is ${path.length} characters long, more than the 1024 allowed`, 'shorten the path (match a shorter prefix)'];
+    if (!ROUTE_PATH.test(path)) {
+      const bad = [...path].find((c, i) => !/[-A-Za-z0-9/._~!$&'()*+,;=:@%]/.test(c) || (c === '%' && !/^%[0-9a-fA-F]{2}/.test(path.slice(i))))!;
+      return [`contains ${JSON.stringify(bad)}, which is not an RFC 3986 path character (pattern ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$)`,
+        `percent-encode it as ${JSON.stringify(percentEncoded(bad))}`];
+    }
+  }
+  return undefined;
 }

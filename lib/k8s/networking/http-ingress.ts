@@ -107,6 +107,9 @@ export interface CertManagerTlsOptions {
    * ingress's namespace during a challenge) be reached on their port 8089, with a NetworkPolicy
    * `<ingress name>-acme-solver`. In a namespace with a default-deny policy (the namespaces `k8s.App({ cluster })`
    * creates, a fleet's team namespaces) the challenge fails without it. Set false for an issuer that solves DNS-01.
+   * A wildcard host (`*.example.com`) needs an explicit choice: ACME issues wildcards over DNS-01 only, so with a
+   * wildcard host leaving this unset is an error (false: the issuer solves DNS-01 or is not an ACME issuer; true: it
+   * solves HTTP-01 for the other hosts and DNS-01 for the wildcard).
    * @default true
    */
   readonly http01Solver?: boolean;
@@ -433,6 +436,16 @@ export class HttpIngress extends Construct {
       r.paths.forEach((p, j) => this.add(`rules[${i}].paths[${j}]`, r.host, p, `rules[${i}].host`));
     });
     this.node.addValidation({ validate: () => this.routes.length ? [] : [`${this.node.path}: rules ([]) must route at least one host and path; add rules or call addPath`] });
+    if (cm?.http01Solver === true) {
+      this.node.addValidation({
+        validate: () => {
+          const hosts = this.hosts();
+          if (hosts.length === 0 || hosts.some(h => !h.startsWith('*.'))) return [];
+          return [`${this.node.path}: tls http01Solver (true) prepares cert-manager's ACME HTTP-01 challenge, but every host of the ingress (${hosts.join(', ')}) is a wildcard, `
+            + "which an ACME CA such as Let's Encrypt issues over the DNS-01 challenge only; solve DNS-01 in the issuer and set http01Solver: false"];
+        },
+      });
+    }
   }
 
   /**
@@ -452,9 +465,20 @@ export class HttpIngress extends Construct {
     const path = p.path ?? '/';
     if (!path.startsWith('/')) fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
     const pathType = p.pathType ?? IngressPathType.PREFIX;
-    const dup = this.routes.find(r => r.host === host && r.path === path);
+    if (pathType === IngressPathType.PREFIX || pathType === IngressPathType.EXACT) TrafficChecks.ingressPath(this, `${prop}.path`, path, pathType);
+    const prefixKey = TrafficChecks.prefixKey(path);
+    const dup = this.routes.find(r => r.host === host
+      && (r.path === path || (r.pathType === IngressPathType.PREFIX && pathType === IngressPathType.PREFIX && TrafficChecks.prefixKey(r.path) === prefixKey)));
     if (dup) {
-      fail(this, `${prop}.path`, `${host}${path}`, `is already routed (to ${dup.backend.name}): each host and path may appear once`, 'remove one of the two paths, or change its host or path');
+      const same = dup.path === path ? '' : ` as ${JSON.stringify(dup.path)} (a Prefix match ignores a trailing '/')`;
+      fail(this, `${prop}.path`, `${host}${path}`, `is already routed${same} (to ${dup.backend.name}): each host and path may appear once`, 'remove one of the two paths, or change its host or path');
+    }
+    const cm = this.tls?.certManagerOptions;
+    if (host.startsWith('*.') && cm && cm.http01Solver === undefined) {
+      fail(this, hostProp, host, "is a wildcard, which an ACME CA such as Let's Encrypt issues over the DNS-01 challenge only, not over the HTTP-01 "
+        + 'challenge this ingress prepares for cert-manager by default (tls http01Solver, default true)',
+      'solve DNS-01 for the wildcard in the issuer and say so with IngressTls.certManager({ ..., http01Solver: false }) (also right for a non-ACME issuer: CA, Vault, self-signed), '
+        + 'or set http01Solver: true explicitly if the issuer has an HTTP-01 solver for the other hosts and a DNS-01 solver for the wildcard');
     }
     const { servicePort, targetPort } = TrafficChecks.backend(this, prop, p.backend, this.namespace, p.port);
     this.routes.push({ host, path, pathType, backend: p.backend, servicePort });

@@ -282,15 +282,26 @@ export class HttpRoute extends Construct {
 
   private add(prop: string, rule: HttpRouteRule): void {
     if (this.rules.length >= 16) fail(this, prop, this.rules.length + 1, 'exceeds the 16 rules an HTTPRoute may hold (Gateway API limit)', 'split the routes over several HttpRoutes');
-    const matches = (rule.matches && rule.matches.length ? rule.matches : [{}]).map((m, j) => this.match(`${prop}.matches[${j}]`, m));
-    matches.forEach((m, j) => {
-      const key = JSON.stringify(m);
-      const prev = this.matchKeys.get(key);
+    const given = rule.matches && rule.matches.length ? rule.matches : [{}];
+    if (given.length > 64) {
+      fail(this, `${prop}.matches`, `${given.length} matches`, 'must hold at most 64 matches (HTTPRoute CRD maxItems: the API server refuses the route)', 'split the matches over several rules with the same backends');
+    }
+    const before = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0);
+    if (before + given.length >= 128) {
+      fail(this, `${prop}.matches`, `${given.length} matches`, `would bring the route to ${before + given.length} matches across its rules; the HTTPRoute CRD allows fewer than 128 in all (the API server refuses the route)`,
+        'split the rules over several HttpRoutes (same gateway and hostnames)');
+    }
+    const matches = given.map((m, j) => this.match(`${prop}.matches[${j}]`, m));
+    const keys = matches.map(m => HttpRoute.matchKey(m));
+    keys.forEach((key, j) => {
+      const prev = this.matchKeys.get(key) ?? (keys.indexOf(key) < j ? -1 : undefined);
       if (prev !== undefined) {
-        fail(this, `${prop}.matches[${j}]`, m, `duplicates a match of rules[${prev}]: the same requests would be routed twice`, 'remove one of the matches or make them differ (path, headers or method)');
+        const where = prev === -1 ? `matches[${keys.indexOf(key)}] of the same rule` : `a match of rules[${prev}]`;
+        fail(this, `${prop}.matches[${j}]`, matches[j], `duplicates ${where} (a PathPrefix match ignores a trailing '/', header names are case-insensitive): the same requests would be routed twice`,
+          'remove one of the matches or make them differ (path, headers or method)');
       }
     });
-    matches.forEach(m => this.matchKeys.set(JSON.stringify(m), this.rules.length));
+    keys.forEach(k => this.matchKeys.set(k, this.rules.length));
     if (!rule.backends || rule.backends.length === 0) fail(this, `${prop}.backends`, [], 'must hold at least one backend', 'add { service: api }');
     if (rule.backends.length > 16) fail(this, `${prop}.backends`, rule.backends.length, 'must hold at most 16 backends (Gateway API limit)', 'remove backends');
     let total = 0;
@@ -320,17 +331,50 @@ export class HttpRoute extends Construct {
     this.rules.push({ matches, backendRefs, ...(Object.keys(timeouts).length ? { timeouts } satisfies HttpRouteRuleManifest : {}) });
   }
 
+  /** What a match is compared by: a PathPrefix path without its trailing '/', header names in lower case and sorted. */
+  private static matchKey(m: HttpRouteMatchManifest): string {
+    const type = m.path?.type ?? HttpRoutePathType.PATH_PREFIX;
+    const value = m.path?.value ?? '/';
+    return JSON.stringify({
+      type,
+      value: type === HttpRoutePathType.PATH_PREFIX ? TrafficChecks.prefixKey(value) : value,
+      headers: (m.headers ?? []).map(h => [h.name.toLowerCase(), h.type, h.value]).sort(),
+      method: m.method,
+    });
+  }
+
   private match(prop: string, m: HttpRouteMatch): HttpRouteMatchManifest {
     const path = m.path ?? '/';
     const type = m.pathType ?? HttpRoutePathType.PATH_PREFIX;
     if (type !== HttpRoutePathType.REGULAR_EXPRESSION && !path.startsWith('/')) {
       fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
     }
+    if (type === HttpRoutePathType.REGULAR_EXPRESSION) {
+      if (path.length > 1024) fail(this, `${prop}.path`, path, `is ${path.length} characters long, more than the 1024 the HTTPRoute CRD allows`, 'shorten the regular expression');
+      const problem = regexProblem(path);
+      if (problem) fail(this, `${prop}.path`, path, `is not a valid regular expression: ${problem}`, 'fix the expression (gateways such as Envoy use RE2 syntax: no lookaround, no backreference)');
+    } else {
+      TrafficChecks.routePath(this, `${prop}.path`, path, type);
+    }
     const out: HttpRouteMatchManifest = { path: { type, value: path } };
     const headers = Object.entries(m.headers ?? {});
-    for (const [name] of headers) {
+    if (headers.length > 16) {
+      fail(this, `${prop}.headers`, `${headers.length} headers`, 'must hold at most 16 headers (HTTPRoute CRD maxItems)', 'match on fewer headers');
+    }
+    const seen = new Map<string, string>();
+    for (const [name, value] of headers) {
       if (!/^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/.test(name)) {
         fail(this, `${prop}.headers`, name, 'is not a valid HTTP header name', 'use letters, digits and "-"');
+      }
+      const first = seen.get(name.toLowerCase());
+      if (first !== undefined) {
+        fail(this, `${prop}.headers`, name, `names the header ${JSON.stringify(first)} again: header names are case-insensitive, and the Gateway API uses only the first of two equivalent names`,
+          `keep one of ${JSON.stringify(first)} and ${JSON.stringify(name)}`);
+      }
+      seen.set(name.toLowerCase(), name);
+      if (typeof value !== 'string' || value.length > 4096 || !/^[!-~]+([\t ]?[!-~]+)*$/.test(value)) {
+        fail(this, `${prop}.headers[${JSON.stringify(name)}]`, value,
+          'must be 1 to 4096 visible ASCII characters, with single spaces or tabs between words and none at either end (HTTPRoute CRD pattern)', 'trim the value and remove control and non-ASCII characters');
       }
     }
     if (headers.length) out.headers = headers.map(([name, value]) => ({ type: 'Exact', name, value }));
@@ -346,4 +390,46 @@ export class HttpRoute extends Construct {
     if (ms <= 99999) return `${ms}ms`;
     fail(scope, prop, `${ms}ms`, 'is not expressible as a Gateway API duration (whole seconds up to 99999s, or up to 99999ms)', 'round it to whole seconds');
   }
+}
+
+/**
+ * Whether `source` is a regular expression a gateway can compile (cheap checks, RE2 as Envoy uses it): the
+ * syntax must parse, and lookarounds and backreferences (which RE2 lacks) are refused. Returns what is wrong.
+ */
+function regexProblem(source: string): string | undefined {
+  if (source.length === 0) return 'it is empty';
+  // RE2 features JavaScript spells differently: (?P<name>...) groups and (?flags) / (?flags:...) groups
+  let js = source.replace(/\(\?P</g, '(?<');
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      if (!inClass && /[1-9]/.test(next)) return `\\${next} is a backreference, which RE2 does not support`;
+      if (!inClass && next === 'k' && source[i + 2] === '<') return '\\k<...> is a backreference, which RE2 does not support';
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (source[i + 1] === '^') i++;
+      if (source[i + 1] === ']') i++; // a leading ']' is a literal
+      continue;
+    }
+    if (c === '(' && source[i + 1] === '?') {
+      const rest = source.slice(i + 2);
+      if (/^<?[=!]/.test(rest)) return `${JSON.stringify(source.slice(i, i + (rest.startsWith('<') ? 4 : 3)))} is a lookaround, which RE2 does not support`;
+    }
+  }
+  js = js.replace(/\(\?[imsU]+\)/g, '').replace(/\(\?[imsU]*(-[imsU]+)?:/g, '(?:');
+  try {
+    new RegExp(js);
+  } catch (e: any) {
+    return String(e?.message ?? e).replace(/^Invalid regular expression: /, '');
+  }
+  return undefined;
 }
