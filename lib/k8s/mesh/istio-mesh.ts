@@ -2,10 +2,13 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { CircuitBreakerOptions, IMesh, Mesh, MeshEnrolOptions } from './mesh';
-import { fail } from '../../core/errors';
+import { fail, formatValidationMessage, show } from '../../core/errors';
 import { Names } from '../../core/names';
 import { NetworkPeer } from '../networking/network-peer';
 import { Workload } from '../workloads/workload';
+
+/** On the root of the construct tree (the app): the IstioMeshes in it and their trust domains, across library copies. */
+const TRUST_DOMAINS = Symbol.for('shipshape.k8s.IstioTrustDomains');
 
 // Istio's custom resources (security.istio.io/v1, networking.istio.io/v1): not among the built-in Kubernetes types,
 // so the fields shipshape writes are declared here, after the CRD schemas.
@@ -66,7 +69,13 @@ interface IstioObject<V extends string, K extends string, S> {
 export enum IstioInjection {
   /** The pod label `sidecar.istio.io/inject: "true"` on each enrolled workload. */
   POD_LABEL = 'pod-label',
-  /** The namespace label `istio-injection: enabled` (set `IstioMesh.namespaceLabels` on the Namespace). */
+  /**
+   * The namespace label `istio-injection: enabled` (`IstioMesh.namespaceLabels`): every pod of a labelled namespace
+   * gets a proxy, enrolled or not. At synth, each Namespace object of the app in which a workload is enrolled (a
+   * `TeamNamespace`'s, or the one `App({ cluster })` writes) gets the label; one that sets it to another value
+   * (`disabled`) is an error. A namespace the app does not write must be labelled on the cluster before the
+   * workloads are deployed: the synth prints a note naming it, since its pods would otherwise run without a proxy.
+   */
   NAMESPACE_LABEL = 'namespace-label',
 }
 
@@ -85,7 +94,8 @@ export interface IstioMeshProps {
    */
   readonly controlPlaneNamespace?: string;
   /**
-   * The mesh trust domain (SPIFFE principals are `<trustDomain>/ns/<namespace>/sa/<service account>`).
+   * The mesh trust domain (SPIFFE principals are `<trustDomain>/ns/<namespace>/sa/<service account>`). A cluster has
+   * one: every IstioMesh of an app (one per chart) must name the same.
    * @default "cluster.local"
    */
   readonly trustDomain?: string;
@@ -130,6 +140,15 @@ export interface IstioMeshProps {
  * need a mesh identity. Shipshape workloads calling an enrolled workload must be enrolled in
  * the same mesh, and IP-range callers are refused: both fail the synth with a message.
  *
+ * Init tasks (`InitTasks`) run before an ordinary proxy container, while the pod's outbound traffic is already
+ * redirected to it. Where native sidecars exist (target 1.29+), a pod with init containers gets
+ * `sidecar.istio.io/nativeSidecar: "true"`: the proxy starts before them and their connections carry mutual TLS. On
+ * older targets a task that waits for a dependency (`InitTask.waitFor`) is refused at synth (it would wait forever);
+ * other tasks must not use the network there. Bypassing the proxy (`traffic.sidecar.istio.io/excludeOutboundPorts`)
+ * is not used: it would apply to the app container's calls to that port too.
+ *
+ * Every IstioMesh of an app (one per chart) must name the same `trustDomain`: a cluster has one.
+ *
  * Runs under the restricted Pod Security profile only with the Istio CNI plugin (no privileged istio-init
  * container); the injected proxy runs as a non-root user (1337).
  */
@@ -142,6 +161,8 @@ export class IstioMesh extends Construct implements IMesh {
   private readonly props: IstioMeshProps;
   private readonly trustDomain: string;
   private readonly enrolled = new Set<Workload>();
+  /** The namespaces a note was recorded for (validation may run more than once). */
+  private readonly noted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
@@ -152,6 +173,69 @@ export class IstioMesh extends Construct implements IMesh {
     Names.dnsLabel(this, 'controlPlaneNamespace', props.controlPlaneNamespace ?? 'istio-system');
     Names.dnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     Mesh._register(this);
+    IstioMesh.checkTrustDomain(this, this.trustDomain, props.trustDomain !== undefined);
+    if (this.injection === IstioInjection.NAMESPACE_LABEL) this.node.addValidation({ validate: () => this.labelNamespaces() });
+  }
+
+  /**
+   * One trust domain per app: the app's charts go to one cluster, whose Istio has one trust domain, so principals
+   * written with another would match no workload and their AuthorizationPolicies would refuse every caller.
+   */
+  private static checkTrustDomain(mesh: IstioMesh, trustDomain: string, given: boolean): void {
+    const root = mesh.node.root as any;
+    const known: Array<{ path: string; trustDomain: string; given: boolean }> = root[TRUST_DOMAINS] ?? [];
+    const other = known.find(k => k.trustDomain !== trustDomain);
+    if (other) {
+      const shown = (d: string, g: boolean) => `"${d}"${g ? '' : ', the default'}`;
+      fail(mesh, 'trustDomain', trustDomain, `differs from the trust domain of ${other.path} (${shown(other.trustDomain, other.given)}), another IstioMesh of this app, `
+        + 'whose charts go to one cluster, and a cluster\'s Istio has one trust domain: the principals written with the other one (<trustDomain>/ns/<namespace>/sa/<account>) '
+        + 'would match no workload, so their AuthorizationPolicies would refuse every caller',
+      `give every IstioMesh of the app the cluster's trust domain (meshConfig.trustDomain of its Istio, "cluster.local" unless installed otherwise): set trustDomain on ${given ? other.path : mesh.node.path} too, `
+        + `or remove it from ${given ? mesh.node.path : other.path}; or put the charts of another cluster in an app of their own`);
+    }
+    known.push({ path: mesh.node.path, trustDomain, given });
+    Object.defineProperty(root, TRUST_DOMAINS, { value: known, configurable: true });
+  }
+
+  /**
+   * Namespace-label injection: labels the app's Namespace objects where workloads are enrolled, refuses one labelled
+   * otherwise, and notes each namespace the app does not write (to be labelled on the cluster).
+   */
+  private labelNamespaces(): string[] {
+    const errors: string[] = [];
+    const byNamespace = new Map<string, string[]>();
+    for (const w of this.enrolled) byNamespace.set(w.namespace, [...byNamespace.get(w.namespace) ?? [], w.node.path]);
+    const namespaces = this.node.root.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace') as ApiObject[];
+    for (const [ns, paths] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
+      const objs = namespaces.filter(o => o.metadata.name === ns);
+      if (objs.length === 0) {
+        if (!this.noted.has(ns)) {
+          this.noted.add(ns);
+          this.node.addMetadata('shipshape:info', `IstioInjection.NAMESPACE_LABEL: namespace ${ns} (of ${paths.join(', ')}) is not written by this app, so nothing here labels it: `
+            + `label it on the cluster before deploying (kubectl label namespace ${ns} istio-injection=enabled), or let the app write it (App({ cluster }), or a TeamNamespace), `
+            + 'or use IstioInjection.POD_LABEL; unlabelled, its pods run without an Istio proxy and their callers\' mutual TLS to them fails');
+        }
+        continue;
+      }
+      for (const o of objs) {
+        for (const [k, v] of Object.entries(this.namespaceLabels)) {
+          const current = o.metadata.getLabel(k);
+          if (current === undefined) {
+            o.metadata.addLabel(k, v);
+          } else if (current !== v) {
+            errors.push(formatValidationMessage({
+              path: this.node.path,
+              prop: 'injection',
+              value: show(this.injection),
+              allowed: `needs the label ${k}: "${v}" on namespace ${ns}, whose Namespace ${o.node.path} sets it to ${show(current)}: the pods of ${paths.join(', ')} would get no Istio proxy, `
+                + 'while their STRICT PeerAuthentication and their callers\' DestinationRules (ISTIO_MUTUAL) expect one',
+              fix: `remove that label from ${o.node.path} (the mesh then sets ${k}: "${v}"), or use IstioInjection.POD_LABEL, or enrol no workload of namespace ${ns}`,
+            }));
+          }
+        }
+      }
+    }
+    return errors;
   }
 
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
@@ -199,7 +283,14 @@ export class IstioMesh extends Construct implements IMesh {
       metadata: meta(workload.name),
       spec: Lazy.any({ produce: () => ({ selector, action: 'ALLOW', rules: this.rules(workload) } satisfies IstioAuthorizationPolicySpec) }),
     } satisfies IstioObject<'security.istio.io/v1', 'AuthorizationPolicy', unknown>);
-    workload.node.addValidation({ validate: () => Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections) });
+    workload.node.addValidation({
+      validate: () => [
+        ...Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections),
+        ...Mesh._contradictingCallers(workload, 'Istio', this.meshName),
+      ],
+    });
+    // init tasks run before an ordinary proxy container: native sidecar where the target has them, else a wait is refused
+    Mesh._guardInitContainers(this, 'Istio', workload, { 'sidecar.istio.io/nativeSidecar': 'true' });
 
     if (!service) return;
     // Istio takes a port's protocol from the Service port's appProtocol (or name prefix), else sniffs the first bytes

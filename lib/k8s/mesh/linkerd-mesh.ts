@@ -4,8 +4,14 @@ import type * as metav1 from 'kubernetes-types/meta/v1';
 import { IMesh, Mesh, MeshEnrolOptions } from './mesh';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
-import { NetworkPeer } from '../networking/network-peer';
+import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
+import { renderPeer } from '../networking/peer-config';
 import { Workload } from '../workloads/workload';
+
+/** On a workload enrolled in Linkerd: its opaque ports (`config.linkerd.io/opaque-ports`), across library copies. */
+const OPAQUE_PORTS = Symbol.for('shipshape.k8s.LinkerdOpaquePorts');
+/** The proxy's inbound port: a meshed client sends opaque traffic there, whatever the port it connects to. */
+const PROXY_INBOUND_PORT = 4143;
 
 // Linkerd's custom resources (policy.linkerd.io): not among the built-in Kubernetes types, so the fields shipshape
 // writes are declared here, after the CRD schemas.
@@ -87,6 +93,19 @@ export interface LinkerdMeshProps {
  * get `config.beta.linkerd.io/proxy-enable-native-sidecar: "true"` (and the `config.alpha.linkerd.io/` spelling read
  * by Linkerd 2.15 to 2.17), so the proxy runs as a native sidecar and stops once the job's container has exited.
  *
+ * A meshed client does not connect to an opaque port itself but to the server proxy's inbound port (4143), naming
+ * the port in a transport header. So the NetworkPolicy of a workload with opaque ports admits its meshed callers
+ * (enrolled workloads, pods not declared `meshed: false`) on 4143 as well, and an enrolled caller may connect to
+ * 4143 of an enrolled callee with opaque ports. Through 4143 a meshed caller can reach any of the pod's ports at the
+ * network level: the Server and its authorization still decide who gets in.
+ *
+ * Init tasks (`InitTasks`) run before an ordinary proxy container, while the pod's outbound traffic is already
+ * redirected to it. Where native sidecars exist (target 1.29+), a pod with init containers gets the native-sidecar
+ * annotations: the proxy starts before them and their connections carry mutual TLS. On older targets a task that
+ * waits for a dependency (`InitTask.waitFor`) is refused at synth (it would wait forever); other tasks must not use
+ * the network there. Bypassing the proxy (`config.linkerd.io/skip-outbound-ports`) is not used: it would apply to the
+ * app container's calls to that port too.
+ *
  * Runs under the restricted Pod Security profile only with the linkerd-cni plugin; the injected proxy runs
  * as a non-root user (2102) and the app waits for it (`proxy-await`).
  *
@@ -145,8 +164,18 @@ export class LinkerdMesh extends Construct implements IMesh {
     // the Server (identity-based authorization) covers the service's port only; other ports keep the cluster default
     const serverPorts = service ? [web.port as number] : [];
     workload.node.addValidation({
-      validate: () => Mesh._meshedCallers(workload, 'Linkerd', this.meshName, workload.ingressConnections, serverPorts),
+      validate: () => [
+        ...Mesh._meshedCallers(workload, 'Linkerd', this.meshName, workload.ingressConnections, serverPorts),
+        ...Mesh._contradictingCallers(workload, 'Linkerd', this.meshName),
+      ],
     });
+    // init tasks run before an ordinary proxy container: native sidecar where the target has them, else a wait is refused
+    Mesh._guardInitContainers(this, 'Linkerd', workload, {
+      'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true',
+      'config.beta.linkerd.io/proxy-enable-native-sidecar': 'true',
+    });
+    // a meshed client sends opaque traffic to the callee proxy's inbound port: let it out to the callees that have some
+    Mesh._postRender(workload, '_renderNetworkPolicySpec', spec => LinkerdMesh.egressToOpaquePorts(workload, spec));
     if (!service) return;
     // Opaque TCP on every port, also those the Server does not cover (a StatefulService's peer ports); the annotation
     // replaces the cluster's default opaque ports for the pod, so it lists the Server's port too. A port the kubelet
@@ -154,7 +183,12 @@ export class LinkerdMesh extends Construct implements IMesh {
     // opaque port never shows, so the probes would be refused and the pod never become ready.
     const probed = http ? [] : Mesh._httpProbePorts(workload);
     const opaque = http ? [] : workload.containerPorts.filter(p => !probed.includes(p));
-    if (opaque.length) workload.addPodAnnotation('config.linkerd.io/opaque-ports', opaque.join(','));
+    if (opaque.length) {
+      workload.addPodAnnotation('config.linkerd.io/opaque-ports', opaque.join(','));
+      Object.defineProperty(workload, OPAQUE_PORTS, { value: [...opaque], configurable: true });
+      // meshed callers reach an opaque port through this pod's proxy inbound port (4143), not the port itself
+      Mesh._postRender(workload, '_renderNetworkPolicySpec', spec => LinkerdMesh.ingressToOpaquePorts(workload, opaque, spec));
+    }
     const scope = new Construct(workload, 'Linkerd');
     const meta = (name: string, annotations?: { [k: string]: string }): metav1.ObjectMeta => ({
       name, namespace: workload.namespace, labels: { ...workload.labels }, ...(annotations ? { annotations } satisfies metav1.ObjectMeta : {}),
@@ -218,6 +252,71 @@ export class LinkerdMesh extends Construct implements IMesh {
       metadata: meta(workload.name, traffic.nonIdempotent ? retryAnnotations : undefined),
       spec: { parentRefs, rules: [{ matches: [catchAll], timeouts: { request: timeout } }] },
     } satisfies LinkerdObject<'policy.linkerd.io/v1beta3', 'HTTPRoute', { parentRefs?: LinkerdRef[]; rules?: LinkerdHttpRouteRule[] }>);
+  }
+
+  /**
+   * The opaque ports of `peer` when it is a workload enrolled in Linkerd (its `config.linkerd.io/opaque-ports`), else
+   * none.
+   */
+  private static opaquePortsOf(peer: unknown): number[] {
+    if (!Workload.isWorkload(peer) || Mesh._enrolmentOf(peer) !== 'linkerd') return [];
+    const ports = (peer as any)[OPAQUE_PORTS];
+    return Array.isArray(ports) ? ports : [];
+  }
+
+  /** True when `peer` calls with Linkerd's mutual TLS: a workload enrolled in Linkerd, or pods not declared plaintext. */
+  private static meshedCaller(peer: INetworkPeer): boolean {
+    if (Workload.isWorkload(peer)) return Mesh._enrolmentOf(peer) === 'linkerd';
+    const cfg = peer.toNetworkPeer();
+    return cfg.cidr === undefined && !cfg.plaintext;
+  }
+
+  /** Adds the proxy's inbound port (4143) to `rule` when it names one of `opaque` (a rule without ports admits all). */
+  private static withInboundPort<R extends { ports?: Array<{ port?: number | string; protocol?: string }> }>(rule: R, opaque: number[]): R {
+    const ports = rule.ports ?? [];
+    if (!ports.some(p => typeof p.port === 'number' && opaque.includes(p.port)) || ports.some(p => p.port === PROXY_INBOUND_PORT)) return rule;
+    return { ...rule, ports: [...ports, { port: PROXY_INBOUND_PORT, protocol: 'TCP' }] };
+  }
+
+  /** A rendered NetworkPolicy peer as JSON with sorted keys, to find the declaration a rule was rendered from. */
+  private static peerKey(peer: unknown): string {
+    return JSON.stringify(peer, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]])) : v));
+  }
+
+  /**
+   * A meshed Linkerd client does not connect to an opaque port itself: it connects to the server proxy's inbound port
+   * (4143) and names the port in a transport header (linkerd/website#1379). So each NetworkPolicy ingress rule that
+   * admits a meshed caller to an opaque port admits it to 4143 too (plaintext callers still connect to the port). A
+   * rule is matched to the declared callers by the peers it names.
+   */
+  private static ingressToOpaquePorts(workload: Workload, opaque: number[], spec: any): any {
+    const meshed = new Set(workload.ingressConnections.filter(c => LinkerdMesh.meshedCaller(c.peer))
+      .map(c => LinkerdMesh.peerKey(renderPeer(c.peer.toNetworkPeer(), workload.namespace))));
+    const rules: any[] = spec?.ingress ?? [];
+    return { ...spec, ingress: rules.map(r => ((r.from ?? []).some((f: unknown) => meshed.has(LinkerdMesh.peerKey(f))) ? LinkerdMesh.withInboundPort(r, opaque) : r)) };
+  }
+
+  /**
+   * The caller's side of `ingressToOpaquePorts`: each egress rule to a workload enrolled in Linkerd that names one of
+   * its opaque ports lets the proxy out to its inbound port (4143) too.
+   */
+  private static egressToOpaquePorts(workload: Workload, spec: any): any {
+    const opaqueOf = new Map<string, number[]>();
+    for (const c of workload.egressConnections) {
+      const ports = LinkerdMesh.opaquePortsOf(c.peer);
+      if (!ports.length) continue;
+      const key = LinkerdMesh.peerKey(renderPeer(c.peer.toNetworkPeer(), workload.namespace));
+      opaqueOf.set(key, [...opaqueOf.get(key) ?? [], ...ports]);
+    }
+    if (opaqueOf.size === 0) return spec;
+    const rules: any[] = spec?.egress ?? [];
+    return {
+      ...spec,
+      egress: rules.map(r => {
+        const opaque = (r.to ?? []).flatMap((t: unknown) => opaqueOf.get(LinkerdMesh.peerKey(t)) ?? []);
+        return opaque.length ? LinkerdMesh.withInboundPort(r, opaque) : r;
+      }),
+    };
   }
 
   private authentication(workload: Workload): LinkerdMeshTlsAuthenticationSpec {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from '../../core/errors';
+import { fail, formatValidationMessage, show } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { INetworkPeer, NetworkConnection } from '../networking/network-peer';
@@ -142,6 +142,9 @@ export interface IMesh extends IConstruct {
    * Enrols a workload: proxy injection, mTLS, authorization from its declared callers, and (for web services)
    * retries and timeouts. Other workloads are meshed as opaque TCP. A Job or ScheduledJob needs a target of
    * Kubernetes 1.29 or later (`KubernetesTarget`), where the proxy runs as a native sidecar that stops with the job.
+   * So does a pod with an init task that waits for a dependency (`InitTask.waitFor`): below 1.29 it is refused at
+   * synth, from 1.29 a pod with init containers gets its proxy as a native sidecar, started before them. Callers
+   * that select the same pods but contradict each other on `meshed` are refused at synth.
    */
   enrol(workload: Workload, options?: MeshEnrolOptions): void;
 }
@@ -353,6 +356,121 @@ export class Mesh {
   private static _isAlb(ingress: IConstruct): boolean {
     const annotations = (ingress as any).ingress?.metadata?.toJson?.()?.annotations ?? {};
     return Object.keys(annotations).some(k => k.startsWith('alb.ingress.kubernetes.io/'));
+  }
+
+  /**
+   * Callers of `workload` that contradict each other: the same pods (same namespace and labels) declared in the mesh
+   * by one declaration (`meshed: true`) and outside it by another (an `HttpIngress`'s default controller, `meshed:
+   * false`). The unmeshed one would make the mesh admit those pods without a mesh identity, weakening the policy the
+   * meshed one asked for, so the contradiction is an error (messages without the workload's path: synth prefixes it).
+   * @internal
+   */
+  public static _contradictingCallers(workload: Workload, mesh: string, meshName: string): string[] {
+    const seen = new Map<string, NetworkConnection>();
+    const errors: string[] = [];
+    const reported = new Set<string>();
+    for (const c of workload.ingressConnections) {
+      if (Workload.isWorkload(c.peer)) continue;
+      const cfg = c.peer.toNetworkPeer();
+      if (cfg.cidr !== undefined || cfg.plaintext === undefined) continue;
+      const pods = { namespace: cfg.namespace ?? (cfg.podLabels ? workload.namespace : undefined), namespaceLabels: cfg.namespaceLabels, podLabels: cfg.podLabels };
+      const key = Mesh._canonical(pods);
+      const other = seen.get(key);
+      if (!other) {
+        seen.set(key, c);
+        continue;
+      }
+      const ocfg = other.peer.toNetworkPeer();
+      if (ocfg.plaintext === cfg.plaintext || reported.has(key)) continue;
+      reported.add(key);
+      const [meshed, unmeshed] = cfg.plaintext ? [other, c] : [c, other];
+      const name = (x: NetworkConnection) => {
+        const by = Mesh._declaredBy(workload, x.peer);
+        const prop = by && (by as any).gatewayPeer === x.peer ? 'gatewayPeer' : 'controller';
+        return by ? `the ${prop} of ${by.constructor.name} ${by.node.path} (${x.peer.toNetworkPeer().description})` : `allowFrom (${x.peer.toNetworkPeer().description})`;
+      };
+      const ports = (unmeshed.ports.length ? unmeshed.ports : workload.containerPorts).join(', ');
+      const weakened = meshName === 'istio'
+        ? `Istio's STRICT mutual TLS would turn PERMISSIVE on port ${ports} and admit callers without a mesh identity there`
+        : `the ${mesh} Server on port ${ports} would admit any in-cluster client without a mesh identity (accessPolicy cluster-unauthenticated)`;
+      const describe = [pods.podLabels ? `pods ${show(pods.podLabels)}` : 'every pod', pods.namespace ? `in ${pods.namespace}` : `in namespaces ${show(pods.namespaceLabels ?? {})}`].join(' ');
+      const unmeshedBy = Mesh._declaredBy(workload, unmeshed.peer);
+      errors.push(`${name(meshed)} contradicts ${name(unmeshed)}: both are ${describe}, declared in the mesh by the first and outside it by the second, `
+        + `so ${weakened}, though the pods were declared meshed; declare them the same way everywhere: if they run a ${mesh} proxy, `
+        + (unmeshedBy
+          ? `give ${unmeshedBy.node.path} that peer declared meshed (${(unmeshedBy as any).gatewayPeer === unmeshed.peer ? 'gatewayMeshed: true' : 'controller: NetworkPeer.ingressController(namespace, labels, { meshed: true })'})`
+          : 'declare the second { meshed: true } too')
+        + ', else drop { meshed: true } from the first');
+    }
+    return errors;
+  }
+
+  /**
+   * Wraps a render method of `workload` (`_renderNetworkPolicySpec`, `_renderPodTemplate`) so that `post` adjusts
+   * what it returns, each time it renders: the mesh's changes then follow everything declared until synth (callers,
+   * sidecars added after enrolment). Wrappers stack in the order they are added.
+   * @internal
+   */
+  public static _postRender(workload: Workload, method: '_renderNetworkPolicySpec' | '_renderPodTemplate', post: (rendered: any) => any): void {
+    const w = workload as any;
+    const inner = w[method];
+    if (typeof inner !== 'function') throw new Error(`shipshape internal error: ${workload.node.path} has no ${method} to adjust`);
+    Object.defineProperty(w, method, { value: function (this: any, ...args: any[]) { return post(inner.apply(this, args)); }, configurable: true, writable: true });
+  }
+
+  /**
+   * App init containers (InitTasks) of an enrolled pod run before the proxy when the proxy is an ordinary container,
+   * while the pod's outbound traffic is already redirected to it (by the mesh's CNI plugin, or by its own first init
+   * container): their connections go nowhere. Where native sidecars exist (target 1.29+), the pod template of a pod
+   * with init containers gets `nativeAnnotations`, so the proxy is injected as a native sidecar that starts before
+   * them and their connections are proxied with mutual TLS like the app's. Below 1.29, a task that waits for a
+   * dependency (`InitTask.waitFor`) is refused at synth: it could never finish. Bypassing the proxy for its port
+   * (Istio `traffic.sidecar.istio.io/excludeOutboundPorts`, Linkerd `config.linkerd.io/skip-outbound-ports`) is not
+   * offered: it applies to the app container too, whose calls to that port would then leave without mutual TLS
+   * and be refused by a meshed callee.
+   * @internal
+   */
+  public static _guardInitContainers(mesh: IMesh, proxy: string, workload: Workload, nativeAnnotations: { [key: string]: string }): void {
+    Mesh._postRender(workload, '_renderPodTemplate', (t: any) => {
+      if (!t?.spec?.initContainers?.length || !KubernetesTarget.of(workload).supportsNativeSidecars) return t;
+      t.metadata = { ...t.metadata, annotations: { ...t.metadata?.annotations ?? {}, ...nativeAnnotations } };
+      return t;
+    });
+    workload.node.addValidation({
+      validate: () => {
+        const target = KubernetesTarget.of(workload);
+        if (target.supportsNativeSidecars) return [];
+        const errors: string[] = [];
+        for (const s of workload.sidecars) {
+          const tasks = (s as any).tasks;
+          if (!Array.isArray(tasks)) continue;
+          tasks.forEach((t: any, i: number) => {
+            if (t?.kind !== 'wait') return;
+            const o = t.options ?? {};
+            errors.push(formatValidationMessage({
+              path: workload.node.path,
+              prop: `sidecars.${s.name}.tasks[${i}]`,
+              value: show(t.name),
+              allowed: `waits for ${o.host}:${o.port} from an init container, and ${workload.node.path} is enrolled in ${mesh.node.path} (${proxy}) with the Kubernetes target ${target}: `
+                + `there the ${proxy} proxy is an ordinary container that starts only after every init container has finished, while the pod's outbound traffic is already `
+                + `redirected to it (by the ${proxy} CNI plugin or init container), so the task's connections go nowhere, it waits forever and the pod never starts; `
+                + `bypassing the proxy for port ${o.port} (${mesh.meshName === 'istio' ? 'traffic.sidecar.istio.io/excludeOutboundPorts' : 'config.linkerd.io/skip-outbound-ports'}) `
+                + 'would apply to the app container too, whose calls to that port would then carry no mutual TLS and be refused by a meshed callee',
+              fix: 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion in the cluster profile '
+                + `given to App({ cluster })): the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections; `
+                + 'otherwise remove the task and let the app retry its dependency (the app container starts only once the proxy is ready)',
+            }));
+          });
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** A value as JSON with sorted keys and no undefined fields, to compare peers that are not the same object. */
+  private static _canonical(value: unknown): string {
+    return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().filter(k => v[k] !== undefined).map(k => [k, v[k]])) : v));
   }
 
   /**

@@ -1,0 +1,304 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ClusterProfile, EnvironmentProfile } from '../../../lib/core';
+import {
+  App, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, StatefulService, WebService,
+} from '../../../lib/k8s';
+import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
+import { TeamNamespace } from '../../../lib/k8s/platform';
+import { InitTask, InitTasks } from '../../../lib/k8s/sidecars';
+import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
+
+type MeshKind = 'istio' | 'linkerd';
+const newMesh = (chart: Chart, kind: MeshKind): IMesh => (kind === 'istio' ? new IstioMesh(chart, 'mesh') : new LinkerdMesh(chart, 'mesh'));
+const tcp = (...ports: number[]) => ports.map(port => ({ port, protocol: 'TCP' }));
+const DB_PODS = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' } } };
+const API_PODS = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } } };
+const NGINX = { 'app.kubernetes.io/name': 'ingress-nginx' };
+
+/** A PostgreSQL-like StatefulService (opaque under Linkerd) called by a web service. */
+function database(chart: Chart, mesh: IMesh, enrolApi = true): { db: StatefulService; api: WebService } {
+  const db = new StatefulService(chart, 'db', {
+    image: 'docker.io/library/postgres:16.4',
+    port: 5432,
+    portName: 'postgres',
+    quorum: false,
+    readiness: Probe.exec(['pg_isready']),
+    liveness: Probe.tcp(),
+  });
+  const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+  db.allowFrom(api);
+  if (enrolApi) mesh.enrol(api);
+  mesh.enrol(db);
+  return { db, api };
+}
+
+describe('Linkerd opaque ports: meshed callers reach the server proxy inbound port (4143)', () => {
+  test('the callee admits meshed callers on 4143 besides the opaque port, and the meshed caller may connect there', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    database(chart, mesh);
+    const objs = chart.toJson();
+    expect(one(objs, 'StatefulSet', 'db').spec.template.metadata.annotations['config.linkerd.io/opaque-ports']).toBe('5432');
+    expect(one(objs, 'NetworkPolicy', 'db').spec.ingress).toEqual([
+      // its own replicas (meshed too) and the declared caller
+      { from: [DB_PODS], ports: tcp(5432, 4143) },
+      { from: [API_PODS], ports: tcp(5432, 4143) },
+    ]);
+    expect(one(objs, 'NetworkPolicy', 'api').spec.egress).toContainEqual({ to: [DB_PODS], ports: tcp(5432, 4143) });
+    expect(one(objs, 'NetworkPolicy', 'db').spec.egress).toContainEqual({ to: [DB_PODS], ports: tcp(5432, 4143) });
+    expect(validationErrors(chart)).toEqual([]);
+    expectValidWithCrds(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('declarations made after enrolment are covered too (rendered at synth); pods declared meshed get 4143, unmeshed ones do not', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const db = new StatefulService(chart, 'db', { image: 'docker.io/library/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
+    mesh.enrol(db);
+    db.allowFrom(NetworkPeer.pods('batch', { app: 'etl' }));
+    db.allowFrom(NetworkPeer.pods('legacy', { app: 'report' }, { meshed: false }), [5432]);
+    const ingress = one(chart.toJson(), 'NetworkPolicy', 'db').spec.ingress;
+    expect(ingress[1].ports).toEqual(tcp(5432, 4143));
+    // an unmeshed client connects to the port itself
+    expect(ingress[2].ports).toEqual(tcp(5432));
+  });
+
+  test('a web service (its port not opaque) and Istio (which keeps the port) get no 4143', () => {
+    const linkerd = testChart();
+    const lm = new LinkerdMesh(linkerd, 'mesh');
+    const api = new WebService(linkerd, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    const web = new WebService(linkerd, 'web', { image: 'ghcr.io/acme/web:2.0.1' });
+    api.allowFrom(web);
+    lm.enrol(api);
+    lm.enrol(web);
+    expect(JSON.stringify(linkerd.toJson())).not.toContain('4143');
+
+    const istio = testChart();
+    database(istio, new IstioMesh(istio, 'mesh'));
+    expect(JSON.stringify(istio.toJson())).not.toContain('4143');
+  });
+});
+
+describe('init tasks of an enrolled pod run before the proxy', () => {
+  const wait = () => new InitTasks({ tasks: [InitTask.waitFor('wait-db', { host: 'db.shop.svc.cluster.local', port: 5432 })] });
+
+  test.each<[MeshKind, string]>([['istio', 'Istio'], ['linkerd', 'Linkerd']])('%s, target 1.27: a wait task is refused at synth (it could never finish)', (kind, proxy) => {
+    const chart = testChart();
+    const mesh = newMesh(chart, kind);
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    mesh.enrol(api);
+    // added after enrolment: still checked
+    api.addSidecar(wait());
+    const bypass = kind === 'istio' ? 'traffic.sidecar.istio.io/excludeOutboundPorts' : 'config.linkerd.io/skip-outbound-ports';
+    expect(validationErrors(chart)).toEqual([
+      'shop/api: sidecars.init.tasks[0] ("wait-db") waits for db.shop.svc.cluster.local:5432 from an init container, and shop/api is enrolled in shop/mesh '
+      + `(${proxy}) with the Kubernetes target 1.27: there the ${proxy} proxy is an ordinary container that starts only after every init container has finished, `
+      + `while the pod's outbound traffic is already redirected to it (by the ${proxy} CNI plugin or init container), so the task's connections go nowhere, `
+      + `it waits forever and the pod never starts; bypassing the proxy for port 5432 (${bypass}) would apply to the app container too, whose calls to that port `
+      + 'would then carry no mutual TLS and be refused by a meshed callee; if the cluster runs Kubernetes 1.29 or newer, set that target '
+      + '(KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion in the cluster profile given to App({ cluster })): '
+      + `the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections; `
+      + 'otherwise remove the task and let the app retry its dependency (the app container starts only once the proxy is ready)',
+    ]);
+  });
+
+  test.each<[MeshKind, Record<string, string>]>([
+    ['istio', { 'sidecar.istio.io/nativeSidecar': 'true' }],
+    ['linkerd', { 'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true', 'config.beta.linkerd.io/proxy-enable-native-sidecar': 'true' }],
+  ])('%s, target 1.29: a pod with init tasks gets its proxy as a native sidecar, started before them', (kind, annotations) => {
+    const chart = testChart();
+    KubernetesTarget.set(chart, KubernetesVersion.V1_29);
+    const mesh = newMesh(chart, kind);
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:2.0.1' });
+    mesh.enrol(api);
+    mesh.enrol(web);
+    api.addSidecar(wait());
+    const objs = chart.toJson();
+    expect(one(objs, 'Deployment', 'api').spec.template.metadata.annotations).toMatchObject(annotations);
+    // no init container: left as it was
+    for (const k of Object.keys(annotations)) expect(one(objs, 'Deployment', 'web').spec.template.metadata.annotations[k]).toBeUndefined();
+    expect(validationErrors(chart)).toEqual([]);
+  });
+
+  test('target 1.27: an init task that waits for nothing (a run task) is not refused', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    api.addSidecar(new InitTasks({ tasks: [InitTask.run('copy', { image: 'ghcr.io/acme/tools:1.0.0', command: ['cp', '-r', '/a', '/tmp/b'] })] }));
+    mesh.enrol(api);
+    expect(validationErrors(chart)).toEqual([]);
+  });
+});
+
+describe('contradicting "meshed" declarations for the same caller pods', () => {
+  function contradiction(kind: MeshKind): Chart {
+    const chart = testChart();
+    const mesh = newMesh(chart, kind);
+    const a = new WebService(chart, 'a', { image: 'ghcr.io/acme/a:1.0.0' });
+    a.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX, { meshed: true }));
+    mesh.enrol(a);
+    new HttpIngress(chart, 'i1', { rules: [{ host: 'a.example.com', paths: [{ backend: a }] }], tls: IngressTls.secret('x') });
+    return chart;
+  }
+
+  test('Linkerd: refused at synth, naming both declarations and the fix', () => {
+    expect(validationErrors(contradiction('linkerd'))).toEqual([
+      'allowFrom (meshed ingress controller in ingress-nginx) contradicts the controller of HttpIngress shop/i1 (ingress controller in ingress-nginx): '
+      + 'both are pods {"app.kubernetes.io/name":"ingress-nginx"} in ingress-nginx, declared in the mesh by the first and outside it by the second, '
+      + 'so the Linkerd Server on port 8080 would admit any in-cluster client without a mesh identity (accessPolicy cluster-unauthenticated), '
+      + 'though the pods were declared meshed; declare them the same way everywhere: if they run a Linkerd proxy, give shop/i1 that peer declared meshed '
+      + '(controller: NetworkPeer.ingressController(namespace, labels, { meshed: true })), else drop { meshed: true } from the first',
+    ]);
+  });
+
+  test('Istio: refused at synth too', () => {
+    expect(validationErrors(contradiction('istio'))).toEqual([
+      expect.stringMatching(/^allowFrom \(meshed ingress controller in ingress-nginx\) contradicts the controller of HttpIngress shop\/i1 \(ingress controller in ingress-nginx\): .*so Istio's STRICT mutual TLS would turn PERMISSIVE on port 8080 and admit callers without a mesh identity there/),
+    ]);
+  });
+
+  test('the same pods declared meshed everywhere (the ingress given the meshed controller) pass, and the Server stays deny', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const a = new WebService(chart, 'a', { image: 'ghcr.io/acme/a:1.0.0' });
+    a.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX, { meshed: true }));
+    mesh.enrol(a);
+    new HttpIngress(chart, 'i1', {
+      rules: [{ host: 'a.example.com', paths: [{ backend: a }] }],
+      tls: IngressTls.secret('x'),
+      controller: NetworkPeer.ingressController('ingress-nginx', NGINX, { meshed: true }),
+    });
+    expect(validationErrors(chart)).toEqual([]);
+    expect(one(chart.toJson(), 'Server', 'a').spec.accessPolicy).toBe('deny');
+  });
+
+  test('pods declared meshed: false and meshed: true by two allowFrom calls are refused', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const a = new WebService(chart, 'a', { image: 'ghcr.io/acme/a:1.0.0' });
+    a.allowFrom(NetworkPeer.pods('monitoring', { app: 'prometheus' }, { meshed: false }));
+    a.allowFrom(NetworkPeer.pods('monitoring', { app: 'prometheus' }, { meshed: true }));
+    mesh.enrol(a);
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(
+      /^allowFrom \(pods \{"app":"prometheus"\} in monitoring\) contradicts allowFrom \(unmeshed pods \{"app":"prometheus"\} in monitoring\): .*declare the second \{ meshed: true \} too, else drop \{ meshed: true \} from the first$/)]);
+  });
+});
+
+describe('IstioMesh trust domain: one per app', () => {
+  test('two IstioMeshes of one app with different trust domains are refused, naming both', () => {
+    const app = Testing.app();
+    new IstioMesh(new Chart(app, 'prod', { namespace: 'prod' }), 'mesh', { trustDomain: 'prod.acme' });
+    const other = new Chart(app, 'shop', { namespace: 'shop' });
+    expectError(() => new IstioMesh(other, 'mesh'),
+      'shop/mesh: trustDomain ("cluster.local") differs from the trust domain of prod/mesh ("prod.acme"), another IstioMesh of this app, whose charts go to one cluster, '
+      + "and a cluster's Istio has one trust domain: the principals written with the other one (<trustDomain>/ns/<namespace>/sa/<account>) would match no workload, "
+      + 'so their AuthorizationPolicies would refuse every caller; give every IstioMesh of the app the cluster\'s trust domain (meshConfig.trustDomain of its Istio, '
+      + '"cluster.local" unless installed otherwise): set trustDomain on shop/mesh too, or remove it from prod/mesh; or put the charts of another cluster in an app of their own');
+  });
+
+  test('the same trust domain in every chart, and separate apps, are accepted', () => {
+    const app = Testing.app();
+    new IstioMesh(new Chart(app, 'a', { namespace: 'a' }), 'mesh', { trustDomain: 'prod.acme' });
+    new IstioMesh(new Chart(app, 'b', { namespace: 'b' }), 'mesh', { trustDomain: 'prod.acme' });
+    new IstioMesh(new Chart(Testing.app(), 'c', { namespace: 'c' }), 'mesh');
+  });
+});
+
+describe('IstioInjection.NAMESPACE_LABEL', () => {
+  function enrolled(chart: Chart): WebService {
+    const mesh = new IstioMesh(chart, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    mesh.enrol(api);
+    return api;
+  }
+
+  test('the app\'s Namespace of an enrolled workload gets istio-injection: enabled at synth', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    const team = new TeamNamespace(platform, 'shop', { team: 'shop', group: 'team-shop' });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    enrolled(chart);
+    expect(validationErrors(chart)).toEqual([]);
+    expect(one(platform.toJson(), 'Namespace', 'shop').metadata.labels['istio-injection']).toBe('enabled');
+    expect(team.namespaceObject.metadata.getLabel('istio-injection')).toBe('enabled');
+  });
+
+  test('a Namespace labelled istio-injection: disabled is refused', () => {
+    const app = Testing.app();
+    const platform = new Chart(app, 'platform');
+    new ApiObject(platform, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'disabled' } } });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    enrolled(chart);
+    expect(validationErrors(chart)).toEqual([
+      'shop/mesh: injection ("namespace-label") needs the label istio-injection: "enabled" on namespace shop, whose Namespace platform/ns sets it to "disabled": '
+      + "the pods of shop/api would get no Istio proxy, while their STRICT PeerAuthentication and their callers' DestinationRules (ISTIO_MUTUAL) expect one; "
+      + 'remove that label from platform/ns (the mesh then sets istio-injection: "enabled"), or use IstioInjection.POD_LABEL, or enrol no workload of namespace shop',
+    ]);
+  });
+
+  test('a namespace the app does not write: a note says what to do (printed by k8s.App on synth), once', () => {
+    const chart = testChart();
+    enrolled(chart);
+    expect(validationErrors(chart)).toEqual([]);
+    expect(validationErrors(chart)).toEqual([]);
+    const mesh = chart.node.findChild('mesh');
+    expect(mesh.node.metadata.filter(m => m.type === 'shipshape:info').map(m => m.data)).toEqual([
+      'IstioInjection.NAMESPACE_LABEL: namespace shop (of shop/api) is not written by this app, so nothing here labels it: '
+      + 'label it on the cluster before deploying (kubectl label namespace shop istio-injection=enabled), or let the app write it (App({ cluster }), or a TeamNamespace), '
+      + "or use IstioInjection.POD_LABEL; unlabelled, its pods run without an Istio proxy and their callers' mutual TLS to them fails",
+    ]);
+  });
+});
+
+describe('through k8s.App({ cluster }) synth', () => {
+  const profile: ClusterProfile = {
+    clusterName: 'shop-prod',
+    kubernetesVersion: '1.33',
+    environment: EnvironmentProfile.PRODUCTION,
+    region: 'eu-west-1',
+    account: '123456789012',
+    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    nodePools: [{
+      name: 'general',
+      labels: { 'shipshape.dev/node-pool': 'general' },
+      taints: [],
+      capacityType: 'ON_DEMAND',
+      instanceTypes: ['m7i.xlarge'],
+      architecture: 'amd64',
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      minSize: 3,
+      maxSize: 6,
+    }],
+    storageClasses: [],
+    ingressClasses: [{ name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true }],
+    vpcCidr: '10.40.0.0/16',
+    networkPolicyEnforced: true,
+    oidcIssuerOutput: 'oidc_issuer',
+    workloadIdentities: [],
+  };
+
+  test('the Namespace the app writes is labelled for injection, and a pod with a wait task gets a native-sidecar proxy (target 1.33)', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-mesh-'));
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new App({ outdir, cluster: profile });
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      const mesh = new IstioMesh(chart, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
+      const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+      mesh.enrol(api);
+      api.addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait-db', { host: 'db.shop.svc.cluster.local', port: 5432 })] }));
+      const objs = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJS()).filter(Boolean);
+      expect(one(objs, 'Namespace', 'shop').metadata.labels['istio-injection']).toBe('enabled');
+      expect(one(objs, 'Deployment', 'api').spec.template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
