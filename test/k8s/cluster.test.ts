@@ -498,7 +498,28 @@ describe('facts flow from the cluster', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(2) });
     expect(errorOf(() => quietly(() => app.synth()))).toContain(
-      'shop/api: replicas.min (2) must be at least the number of zones of cluster shop-prod (3) in production');
+      'shop/api: replicas (2) must be at least the number of zones of cluster shop-prod (3) in production, so topology spread puts a replica in every zone '
+      + 'and a zone outage leaves the rest serving; raise replicas to 3 or more');
+  });
+
+  test('the zone message names the prop that set the count: replicas.min, a StatefulService\'s replicas, a Worker\'s scaling.min', () => {
+    const cases: Array<[string, (chart: Chart) => void, string]> = [
+      ['autoscaled', c => new WebService(c, 'api', { image: IMAGE, replicas: Replicas.autoscale({ min: 2, max: 6 }) }), 'shop/api: replicas.min (2) must be'],
+      ['stateful', c => new StatefulService(c, 'db', { image: IMAGE, port: 5432, replicas: 1, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] }), 'shop/db: replicas (1) must be'],
+      ['keda', c => new Worker(c, 'mailer', { image: IMAGE, scaling: WorkerScaling.keda({ min: 1, max: 5, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) }), 'shop/mailer: scaling.min (1) must be'],
+      ['fixed worker', c => new Worker(c, 'mailer', { image: IMAGE, scaling: WorkerScaling.fixed(2) }), 'shop/mailer: scaling (2) must be'],
+    ];
+    for (const [, make, message] of cases) {
+      const { app, chart } = appWith();
+      make(chart);
+      expect(errorOf(() => quietly(() => app.synth()))).toContain(message);
+    }
+  });
+
+  test('KEDA scale-to-zero (scaling.min 0) is not held to the zone count', () => {
+    const { app, chart } = appWith();
+    new Worker(chart, 'mailer', { image: IMAGE, scaling: WorkerScaling.keda({ min: 0, max: 6, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) });
+    expect(() => quietly(() => app.synth())).not.toThrow();
   });
 
   test('the whole output is strictly valid and passes the policy without error', () => {

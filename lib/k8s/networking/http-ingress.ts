@@ -413,6 +413,10 @@ export class HttpIngress extends Construct {
       if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined) annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn;
       if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
     }
+    if (props.controller?.toNetworkPeer().ports?.length) {
+      fail(this, 'controller', props.controller.toNetworkPeer().description, 'is declared with ports, but the ingress admits the controller on each backend\'s own port',
+        'declare the controller peer without ports');
+    }
     this.controller = props.controller ?? (aws
       ? NetworkPeer.cidr(aws.vpcCidr)
       : clusterClass

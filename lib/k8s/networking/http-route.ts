@@ -245,6 +245,10 @@ export class HttpRoute extends Construct {
     const dupHost = hostnames.find((h, i) => hostnames.indexOf(h) !== i);
     if (dupHost) fail(this, 'hostnames', dupHost, 'appears twice', 'list each hostname once');
     if (hostnames.length > 16) fail(this, 'hostnames', hostnames.length, 'must hold at most 16 hostnames (Gateway API limit)', 'split the route');
+    if (props.gatewayPeer?.toNetworkPeer().ports?.length) {
+      fail(this, 'gatewayPeer', props.gatewayPeer.toNetworkPeer().description, 'is declared with ports, but the route admits the Gateway on each backend\'s own port',
+        'declare the gateway peer without ports');
+    }
     this.gatewayPeer = props.gatewayPeer
       ? settleMeshing(this, 'gatewayPeer', props.gatewayPeer, 'gatewayMeshed', props.gatewayMeshed)
       : NetworkPeer.pods(gwNamespace, { 'gateway.networking.k8s.io/gateway-name': props.gateway.name }, { meshed: props.gatewayMeshed ?? false });

@@ -363,6 +363,14 @@ export class StatefulService extends Workload implements IStatefulService {
   public get containerPorts(): number[] {
     return [this.port, ...this.peerPorts.map(p => p.port)];
   }
+  /**
+   * The ports only the replicas themselves may reach: the peer ports.
+   * @internal
+   */
+  public _replicaOnlyPorts(): number[] {
+    return this.peerPorts.map(p => p.port);
+  }
+
 
   /**
    * Declares the application protocol of every port of both Services (`appProtocol`). A service mesh that proxies

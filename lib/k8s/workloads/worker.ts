@@ -104,7 +104,8 @@ export interface KedaScalingOptions {
   /** The scalers (at least one). */
   readonly triggers: KedaTrigger[];
   /**
-   * Fewest replicas; 0 lets KEDA scale the worker to zero when the queue is empty.
+   * Fewest replicas; 0 lets KEDA scale the worker to zero when the queue is empty. A minimum of 1 or more must, in
+   * production on a cluster the app knows (`App({ cluster })`), be at least its number of zones; 0 is not held to that.
    * @default - from the environment profile (production 3, staging 2)
    */
   readonly min?: number;
@@ -252,6 +253,8 @@ export class Worker extends Workload {
   public readonly scalingKind: string;
   /** The fewest replicas (the fixed count when not autoscaled). */
   public readonly minReplicas: number;
+  /** Whether the user set the replica count (else it is the profile's default). */
+  private readonly minGiven: boolean;
   /** The most replicas (the fixed count when not autoscaled). */
   public readonly maxReplicas: number;
   /** The health port. */
@@ -269,6 +272,7 @@ export class Worker extends Workload {
     const scaling = props.scaling ?? (defaults.autoscale ? WorkerScaling.cpu() : WorkerScaling.fixed(defaults.minReplicas));
     this.scalingKind = scaling.kind;
     const o = scaling._options;
+    this.minGiven = props.scaling !== undefined && (scaling.kind === 'fixed' || o.min !== undefined);
     if (scaling.kind === 'fixed') {
       this.minReplicas = this.maxReplicas = checkWhole(this, 'scaling', o.min, 1, 'use WorkerScaling.fixed(2) or more (at least 2 outside development)');
     } else {
@@ -277,7 +281,8 @@ export class Worker extends Workload {
       this.maxReplicas = o.max ?? Math.max(defaults.maxReplicas, this.minReplicas + 1);
       checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more' : 'use 2 or more so one pod can fail (rule SS-K8S-045)');
       if (!Number.isInteger(this.maxReplicas) || this.maxReplicas <= this.minReplicas) {
-        fail(this, 'scaling.max', this.maxReplicas, `must be a whole number more than scaling.min (${this.minReplicas}) for the autoscaler to have room`,
+        const min = o.min === undefined ? `${this.minReplicas}, the ${this.profile} profile's default` : `${this.minReplicas}`;
+        fail(this, 'scaling.max', this.maxReplicas, `must be a whole number more than scaling.min (${min}) for the autoscaler to have room`,
           'raise max, or use WorkerScaling.fixed(n) for a fixed count');
       }
     }
@@ -354,6 +359,16 @@ export class Worker extends Workload {
   /** @internal */
   protected _mainContainerExtras(): any {
     return renderProbes(this, this._props as WorkerProps, this.healthPort, this.healthPortName, this.containerPorts);
+  }
+
+  /** @internal */
+  protected _minReplicaProp(): string {
+    return this.scalingKind === 'fixed' ? 'scaling' : 'scaling.min';
+  }
+
+  /** @internal */
+  protected _minReplicaGiven(): boolean {
+    return this.minGiven;
   }
 
   /** @internal */

@@ -37,7 +37,7 @@ export interface ResourceRequirements {
   readonly cpu?: string;
   /**
    * CPU limit, or `"none"` for no CPU limit (see the trade-off above).
-   * @default "1"
+   * @default - "1", or the request when that is more
    */
   readonly cpuLimit?: string;
   /**
@@ -57,7 +57,7 @@ export interface ResourceRequirements {
   readonly ephemeralStorage?: string;
   /**
    * Ephemeral-storage limit, at least the request.
-   * @default "1Gi"
+   * @default - "1Gi", or the request when that is more
    */
   readonly ephemeralStorageLimit?: string;
 }
@@ -443,9 +443,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * @internal
    */
   public _replicaOnlyPorts(): number[] {
-    // A StatefulService's `peerPorts` (its private field; no other workload has one).
-    const peers = (this as any).peerPorts;
-    return Array.isArray(peers) ? peers.map((p: any) => p?.port).filter((p: any): p is number => typeof p === 'number') : [];
+    return []; // a StatefulService's peerPorts (it overrides this)
   }
 
   /**
@@ -747,6 +745,25 @@ export abstract class Workload extends Construct implements IWorkload {
     return undefined;
   }
 
+  /**
+   * Whether the user set the replica count (false: it is the profile's default).
+   * @internal
+   */
+  protected _minReplicaGiven(): boolean {
+    const r = (this._props as any).replicas;
+    return typeof r === 'number' || (r !== null && typeof r === 'object' && r.min !== undefined);
+  }
+
+  /**
+   * The prop that sets `_minReplicaCount` (for messages): `replicas` for a fixed count, `replicas.min` for an
+   * autoscaled one.
+   * @internal
+   */
+  protected _minReplicaProp(): string {
+    const r = (this as any).replicas;
+    return r !== null && typeof r === 'object' && r.autoscaled === true ? 'replicas.min' : 'replicas';
+  }
+
   /** What the workload's cluster (when the app knows it) says about the workload. */
   private _clusterProblems(): string[] {
     const cluster = ClusterContext.of(this);
@@ -767,9 +784,12 @@ export abstract class Workload extends Construct implements IWorkload {
     if (this.profile !== EnvironmentProfile.PRODUCTION) return [];
     const zones = cluster.zones?.length ?? 0;
     const min = this._minReplicaCount();
-    if (zones > 1 && min !== undefined && min < zones) {
-      return [`${this.node.path}: replicas.min (${min}) must be at least the number of zones of cluster ${cluster.clusterName} (${zones}) in production, `
-        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise the replicas to ${zones} or more`];
+    // 0 is scale-to-zero (KEDA), asked for on purpose: when it scales up, topology spread still places the replicas
+    if (zones > 1 && min !== undefined && min > 0 && min < zones) {
+      const prop = this._minReplicaProp();
+      const given = this._minReplicaGiven() ? '' : ' (the production default)';
+      return [`${this.node.path}: ${prop} (${min}${given}) must be at least the number of zones of cluster ${cluster.clusterName} (${zones}) in production, `
+        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise ${prop} to ${zones} or more`];
     }
     return [];
   }
@@ -887,7 +907,7 @@ export abstract class Workload extends Construct implements IWorkload {
       args: p.args ? [...p.args] : undefined,
       ports: this._mainPorts().map(cp => ({ name: cp.name, containerPort: cp.port, protocol: 'TCP' } satisfies corev1.ContainerPort)),
       env: env.length ? env : undefined,
-      envFrom: p.envFromConfigMaps?.length ? p.envFromConfigMaps.map(n => ({ configMapRef: { name: n } } satisfies corev1.EnvFromSource)) : undefined,
+      envFrom: p.envFromConfigMaps?.length ? p.envFromConfigMaps.map((n, i) => ({ configMapRef: { name: Names.dnsSubdomain(this, `envFromConfigMaps[${i}]`, n) } } satisfies corev1.EnvFromSource)) : undefined,
       resources: this._renderResources(),
       securityContext: Workload._containerSecurityContext(uid, gid, readOnly),
       volumeMounts: mounts,
@@ -1021,12 +1041,15 @@ export abstract class Workload extends Construct implements IWorkload {
   protected _renderResources(): any {
     const r = this._props.resources ?? {};
     const cpu = CpuQuantity.parse(r.cpu ?? '250m', this, 'resources.cpu');
+    // unset limits follow a request above their default: asking for 2 CPUs must not need a limit too
     const cpuLimitText = r.cpuLimit ?? '1';
-    const cpuLimit = cpuLimitText === 'none' ? undefined : CpuQuantity.parse(cpuLimitText, this, 'resources.cpuLimit');
+    const cpuLimit = cpuLimitText === 'none' ? undefined
+      : r.cpuLimit === undefined ? max(CpuQuantity.parse('1'), cpu) : CpuQuantity.parse(cpuLimitText, this, 'resources.cpuLimit');
     const mem = MemoryQuantity.parse(r.memory ?? '256Mi', this, 'resources.memory');
     const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, this, 'resources.memoryLimit') : mem;
     const eph = MemoryQuantity.parse(r.ephemeralStorage ?? '256Mi', this, 'resources.ephemeralStorage');
-    const ephLimit = MemoryQuantity.parse(r.ephemeralStorageLimit ?? '1Gi', this, 'resources.ephemeralStorageLimit');
+    const ephLimit = r.ephemeralStorageLimit === undefined ? max(MemoryQuantity.parse('1Gi'), eph)
+      : MemoryQuantity.parse(r.ephemeralStorageLimit, this, 'resources.ephemeralStorageLimit');
     const positive = (q: { compare(o: any): number }, zero: any, prop: string, value: string) => {
       if (q.compare(zero) <= 0) fail(this, prop, value, 'must be more than zero', 'request a positive amount');
     };
@@ -1138,4 +1161,9 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     return v;
   }
+}
+
+/** The larger of two quantities (the first when they are equal). */
+function max<Q extends { compare(other: Q): number }>(a: Q, b: Q): Q {
+  return b.compare(a) > 0 ? b : a;
 }

@@ -9,7 +9,7 @@ import { Chart } from 'cdk8s';
 import { expectError, one, testChart, validationErrors } from './traffic-util';
 import { Errors } from '../../../lib/core';
 import {
-  App, HttpIngress, HttpIngressProps, HttpMethod, HttpRoute, HttpRouteMatch, HttpRoutePathType, HttpRouteProps, IngressPathType, IngressTls, WebService,
+  App, HttpIngress, HttpIngressProps, HttpMethod, HttpRoute, HttpRouteMatch, HttpRoutePathType, HttpRouteProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
 import { expectValid } from '../../util/schema';
 
@@ -343,5 +343,28 @@ describe('5. regular expressions and header names', () => {
     const { api, route: r } = route([{ path: '/api', headers: { 'X-Canary': 'true' }, method: HttpMethod.GET }]);
     expectError(() => r.addRule({ matches: [{ path: '/api', headers: { 'x-canary': 'true' }, method: HttpMethod.GET }], backends: [{ service: api }] }),
       /rules\[1\]\.matches\[0\] .* duplicates a match of rules\[0\]/);
+  });
+});
+
+describe('a controller or gateway peer declared with ports', () => {
+  test('HttpIngress refuses a controller peer with ports (it admits the controller on each backend\'s port)', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    expect(errorOf(() => new HttpIngress(chart, 'www', {
+      rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }],
+      tls: IngressTls.secret('shop-tls'),
+      controller: NetworkPeer.namespace('ingress-nginx', { ports: [8443] }),
+    }))).toBe('shop/www: controller ("namespace ingress-nginx") is declared with ports, but the ingress admits the controller on each backend\'s own port; declare the controller peer without ports');
+  });
+
+  test('HttpRoute refuses a gateway peer with ports', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    expect(errorOf(() => new HttpRoute(chart, 'r', {
+      gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' },
+      hostnames: ['shop.example.com'],
+      rules: [{ backends: [{ service: api }] }],
+      gatewayPeer: NetworkPeer.namespace('gateways', { ports: [8443] }),
+    }))).toBe('shop/r: gatewayPeer ("namespace gateways") is declared with ports, but the route admits the Gateway on each backend\'s own port; declare the gateway peer without ports');
   });
 });

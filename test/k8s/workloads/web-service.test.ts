@@ -85,6 +85,13 @@ describe('WebService defaults', () => {
     });
   });
 
+  test('unset CPU and ephemeral-storage limits follow a request above their defaults (1 CPU, 1Gi)', () => {
+    const { objs: big } = build({ resources: { cpu: '2', ephemeralStorage: '2Gi' } });
+    expect(main(big).resources.limits).toEqual({ 'cpu': '2', 'memory': '256Mi', 'ephemeral-storage': '2Gi' });
+    const { objs: small } = build({ resources: { cpu: '500m', ephemeralStorage: '512Mi' } });
+    expect(main(small).resources.limits).toEqual({ 'cpu': '1', 'memory': '256Mi', 'ephemeral-storage': '1Gi' });
+  });
+
   test('named container port 8080, no hostPort', () => {
     expect(main(objs).ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
   });
@@ -306,6 +313,9 @@ describe('WebService validation errors', () => {
   });
   test('zero fixed replicas', () => {
     expectError(make({ replicas: Replicas.fixed(0) }), /replicas \(0\) must be a whole number of at least 1/);
+  });
+  test('an envFromConfigMaps name that is no DNS subdomain', () => {
+    expectError(make({ envFromConfigMaps: ['app-settings', 'Bad Name'] }), 'shop/api: envFromConfigMaps[1] ("Bad Name") must be an RFC 1123 DNS subdomain: 1-253 characters of a-z, 0-9, \'-\' and \'.\', each dot-separated part starting and ending with a letter or digit; use a name such as "bad-name"');
   });
   test('cpu request above limit', () => {
     expectError(make({ resources: { cpu: '2', cpuLimit: '1' } }), 'shop/api: resources.cpu ("2") must be <= resources.cpuLimit (1); lower the request or raise the limit');
