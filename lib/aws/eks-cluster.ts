@@ -24,11 +24,12 @@ import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
 import { AwsContext, dependsOnRef, partitionOf, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
+import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { rawDataRef } from './private/raw-ref';
 import { claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
 import { renderStatements } from './private/statements';
 import { renderCostTags } from './private/tags';
-import { checkAddonVersions, minorOf } from './private/versions';
+import { checkAddonVersions, checkMinorForm, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
 import { ClusterProfile, IngressClassProfile, StorageClassProfile } from '../core/cluster-profile';
@@ -324,9 +325,11 @@ const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockSto
  * The Terraform policy pack (`TerraformPack`, rules SS-EKS-001 … SS-EKS-022 in docs/rules.md) is attached to the stack
  * and runs on every synth.
  *
- * Before the first apply: node volumes are encrypted with the cluster key through the Auto Scaling
- * service-linked role, which must exist in the account
- * (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`).
+ * Before the first apply of a cluster with managed node groups (not Auto Mode): their node volumes are encrypted with
+ * the cluster key through the EC2 Auto Scaling service-linked role `AWSServiceRoleForAutoScaling`, which the key
+ * policy names, so the role must exist in the account, or KMS refuses the key (`MalformedPolicyDocumentException`).
+ * Create it once per account: `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`
+ * (an account that has used EC2 Auto Scaling has it already). An Auto Mode cluster's key names no Auto Scaling role.
  */
 export class EksCluster extends Construct implements IEksCluster {
   /**
@@ -420,6 +423,7 @@ export class EksCluster extends Construct implements IEksCluster {
       fail(this, 'clusterName', this.clusterName, 'must be 1-100 letters, digits, - or _, starting with a letter or digit', 'pass a valid clusterName');
     }
     const version = props.version?.version;
+    checkMinorForm(this, 'version', version);
     const supported = Object.keys(PINNED_ADDON_VERSIONS);
     if (!version || !PINNED_ADDON_VERSIONS[version]) {
       fail(this, 'version', version, `must be a supported EKS Kubernetes version: ${supported.join(', ')}`,
@@ -494,28 +498,33 @@ export class EksCluster extends Construct implements IEksCluster {
     const arnPrefix = `arn:${ctx.partition}`;
 
     // Customer-managed key: secrets envelope encryption, control-plane logs, node volumes.
+    // Managed node groups launch their nodes through EC2 Auto Scaling, whose service-linked role encrypts the node volumes:
+    // the key policy names that role, and KMS refuses the policy (MalformedPolicyDocumentException) in an account where
+    // the role does not exist yet. Auto Mode has no managed node group (its nodes' volumes are created with the cluster
+    // role, which IAM lets use the key): its key names no Auto Scaling principal.
     const autoscalingRole = `${arnPrefix}:iam::${ctx.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const autoScalingStatements = this.autoMode ? [] : [
+      {
+        Sid: 'NodeVolumesViaAutoScaling',
+        Effect: 'Allow',
+        Principal: { AWS: autoscalingRole },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+      },
+      {
+        Sid: 'NodeVolumeGrantsViaAutoScaling',
+        Effect: 'Allow',
+        Principal: { AWS: autoscalingRole },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+    ];
     this.key = new KmsKey(this, 'key', {
       description: `${this.clusterName} EKS secrets, logs and node volumes`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: logKeyPolicy(ctx, this.region, [
-        {
-          Sid: 'NodeVolumesViaAutoScaling',
-          Effect: 'Allow',
-          Principal: { AWS: autoscalingRole },
-          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-          Resource: '*',
-        },
-        {
-          Sid: 'NodeVolumeGrantsViaAutoScaling',
-          Effect: 'Allow',
-          Principal: { AWS: autoscalingRole },
-          Action: 'kms:CreateGrant',
-          Resource: '*',
-          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-        },
-      ]),
+      policy: logKeyPolicy(ctx, this.region, autoScalingStatements),
       tags,
     });
     new KmsAlias(this, 'key-alias', { name: `alias/eks/${this.clusterName}`, targetKeyId: this.key.keyId });
@@ -529,7 +538,7 @@ export class EksCluster extends Construct implements IEksCluster {
     });
 
     this.role = new IamRole(this, 'role', {
-      name: `${this.clusterName}-cluster`.slice(0, 64),
+      name: fitName(this.clusterName, '-cluster', MAX_IAM_ROLE_NAME),
       description: `EKS control plane of ${this.clusterName}`,
       assumeRolePolicy: policyJson([{
         Effect: 'Allow',
@@ -562,7 +571,7 @@ export class EksCluster extends Construct implements IEksCluster {
     const autoNodeDependencies: ITerraformDependable[] = [];
     if (this.autoMode) {
       this.autoModeNodeRole = new IamRole(this, 'auto-node-role', {
-        name: `${this.clusterName}-auto-node`.slice(0, 64),
+        name: fitName(this.clusterName, '-auto-node', MAX_IAM_ROLE_NAME),
         description: `EKS Auto Mode nodes of ${this.clusterName}`,
         assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
         tags,
@@ -655,7 +664,7 @@ export class EksCluster extends Construct implements IEksCluster {
         serviceAccount: 'aws-node',
         // the add-on's service_account_role_arn is an IRSA role
         mechanism: IdentityMechanism.IRSA,
-        roleName: `${this.clusterName}-vpc-cni`.slice(0, 64),
+        roleName: fitName(this.clusterName, '-vpc-cni', MAX_IAM_ROLE_NAME),
         managedPolicyArns: [`${arnPrefix}:iam::aws:policy/AmazonEKS_CNI_Policy`],
       });
       const ebsIdentity = new WorkloadIdentity(this, 'ebs-csi-identity', {
@@ -664,7 +673,7 @@ export class EksCluster extends Construct implements IEksCluster {
         serviceAccount: 'ebs-csi-controller-sa',
         // the add-on's service_account_role_arn is an IRSA role
         mechanism: IdentityMechanism.IRSA,
-        roleName: `${this.clusterName}-ebs-csi`.slice(0, 64),
+        roleName: fitName(this.clusterName, '-ebs-csi', MAX_IAM_ROLE_NAME),
         managedPolicyArns: [`${arnPrefix}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`],
         // volumes of the gp3 StorageClass are encrypted with the cluster key
         statements: volumeKeyStatements(this.key.arn),
@@ -698,7 +707,9 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   /**
-   * Adds a managed node group.
+   * Adds a managed node group. Prerequisite, once per account: the EC2 Auto Scaling service-linked role
+   * (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`), which the cluster key's policy
+   * names so the node volumes can be encrypted with it.
    */
   public addNodePool(id: string, options: NodePoolOptions = {}): NodePool {
     if (this.autoMode) {
@@ -807,7 +818,7 @@ export class EksCluster extends Construct implements IEksCluster {
       namespace: options.namespace ?? 'external-dns',
       serviceAccount: options.serviceAccount ?? 'external-dns',
       mechanism: IdentityMechanism.POD_IDENTITY,
-      roleName: `${this.clusterName}-external-dns`.slice(0, 64),
+      roleName: fitName(this.clusterName, '-external-dns', MAX_IAM_ROLE_NAME),
       statements: [
         {
           sid: 'RecordsInGivenZones',
@@ -894,6 +905,7 @@ export class EksCluster extends Construct implements IEksCluster {
 
   private checkUpgrade(from: KubernetesVersion): string {
     const fromVersion = from?.version;
+    checkMinorForm(this, 'upgradeFrom', fromVersion);
     const fromMinor = minorOf(fromVersion);
     const toMinor = minorOf(this.kubernetesVersion);
     if (Number.isNaN(fromMinor)) {
@@ -1031,6 +1043,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     }
     this.clusterName = attrs.clusterName;
     const version = attrs.kubernetesVersion?.version;
+    checkMinorForm(this, 'kubernetesVersion', version);
     if (Number.isNaN(minorOf(version))) {
       fail(this, 'kubernetesVersion', version, 'must be a Kubernetes minor version such as 1.33', 'pass the version the cluster runs (aws eks describe-cluster)');
     }

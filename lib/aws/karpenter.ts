@@ -14,6 +14,8 @@ import { TaintEffect, NodeTaint } from './node-pool';
 import { PolicyStatement } from './policy-statement';
 import { AwsContext, partitionOf, policyJson } from './private/aws-context';
 import { checkInstanceTypeName } from './private/instance-type-name';
+import { fitName, MAX_EVENT_RULE_NAME, MAX_IAM_ROLE_NAME, MAX_SQS_QUEUE_NAME } from './private/names';
+import { checkReservedLabel, checkUniqueTaints, POOL_LABEL } from './private/pool-checks';
 import { claimNodePoolName, claimSubnetDiscovery, hasNoManagedNodes, isOwnedCluster, missingEndpoints, setKarpenter } from './private/registry';
 import { minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
@@ -31,7 +33,6 @@ import { Validators } from '../core/validators';
 const KARPENTER_VERSION = '1.14.1';
 const KARPENTER_KUBERNETES = { min: 30, max: 36 };
 const DISCOVERY_TAG = 'karpenter.sh/discovery';
-const POOL_LABEL = 'shipshape.dev/node-pool';
 const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
 
 /** Hours in a Karpenter duration (`1h30m` -> 1.5). */
@@ -163,12 +164,13 @@ export interface KarpenterNodePoolOptions {
    * `kubernetes.io/os`, `topology.kubernetes.io/zone` and `topology.kubernetes.io/region`. Also refused: a label whose
    * key the pool's own requirements constrain (`karpenter.sh/capacity-type`, `kubernetes.io/arch`, `kubernetes.io/os`,
    * `topology.kubernetes.io/zone`, `node.kubernetes.io/instance-type`, the instance category and generation) with a value
-   * they exclude: Karpenter adds template labels to the requirements, and the pool would never launch a node.
+   * they exclude: Karpenter adds template labels to the requirements, and the pool would never launch a node. The key
+   * `shipshape.dev/node-pool` is reserved: shipshape sets it to the pool's name.
    * @default - only `shipshape.dev/node-pool: <name>`
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Taints of every node.
+   * Taints of every node, at most one per key and effect (Kubernetes refuses a node with two).
    * @default - none
    */
   readonly taints?: NodeTaint[];
@@ -256,12 +258,14 @@ export interface KarpenterProps {
   readonly identityMechanism?: IdentityMechanism;
   /**
    * Name of the interruption queue.
-   * @default - `<cluster name>-karpenter`
+   * @default - `<cluster name>-karpenter`; when that exceeds 80 characters, the cluster name is cut and a short hash of
+   * the whole name added (`<cut name>-<hash>-karpenter`)
    */
   readonly interruptionQueueName?: string;
   /**
    * Name of the node IAM role.
-   * @default - `<cluster name>-karpenter-node`
+   * @default - `<cluster name>-karpenter-node`; when that exceeds 64 characters, the cluster name is cut and a short hash
+   * of the whole name added (`<cut name>-<hash>-karpenter-node`)
    */
   readonly nodeRoleName?: string;
   /**
@@ -273,7 +277,9 @@ export interface KarpenterProps {
   /**
    * The EC2NodeClass AMI alias: `al2023@<version>` or `bottlerocket@<version>`. Pin a version in
    * production (`al2023@v20250505`) so new AMIs roll out when you raise it (as drift, within the
-   * pools' disruption budgets), not whenever AWS publishes one.
+   * pools' disruption budgets), not whenever AWS publishes one. In production (the cluster's environment), leaving
+   * amiAlias out prints a warning on construction (also recorded as `shipshape:warning` metadata on the construct):
+   * pin a version, or pass `'al2023@latest'` explicitly to choose the latest AMI and silence it.
    * @default 'al2023@latest'
    */
   readonly amiAlias?: string;
@@ -317,7 +323,13 @@ export class KarpenterNodePool extends Construct {
       fail(this, 'nodeClass.kind', nodeClass.kind, 'must be a Kubernetes kind such as EC2NodeClass or NodeClass', 'use Karpenter.addNodePool or EksCluster.addAutoModeNodePool');
     }
     this.name = Names.dnsSubdomain(this, 'name', options.name ?? `${cluster.clusterName}-${Names.kebab(id)}`);
-    if (this.name.length > 63) fail(this, 'name', this.name, 'must be at most 63 characters (it is also a label value)', 'pass a shorter name');
+    if (this.name.length > 63) {
+      if (options.name === undefined) {
+        fail(this, 'name', this.name, `must be at most 63 characters (it is also a label value); it derives from clusterName (${cluster.clusterName.length} characters) and the construct id, as <clusterName>-<id>`,
+          'pass a name of at most 63 characters for the pool (name), or give the cluster a shorter clusterName');
+      }
+      fail(this, 'name', this.name, 'must be at most 63 characters (it is also a label value)', 'pass a shorter name');
+    }
     const maxCpu = options.maxCpu;
     if (!Number.isInteger(maxCpu) || maxCpu < 1) {
       fail(this, 'maxCpu', maxCpu, 'must be a whole number of vCPUs >= 1 (the pool\'s ceiling: without it Karpenter scales without bound)', 'set maxCpu, for example 200');
@@ -360,6 +372,7 @@ export class KarpenterNodePool extends Construct {
     for (const z of zones) {
       if (!netZones.includes(z)) fail(this, 'zones', z, `must be zones of the cluster's network (${netZones.join(', ')})`, 'list zones the private subnets are in');
     }
+    checkReservedLabel(this, options.labels, this.name);
     for (const key of Object.keys(options.labels ?? {})) {
       const why = karpenterRefusesLabel(key);
       if (why) fail(this, 'labels', key, why, 'use a key in your own domain, such as example.com/<name>, and choose instance properties with the pool\'s options (instanceTypes, capacityTypes, …)');
@@ -385,6 +398,7 @@ export class KarpenterNodePool extends Construct {
       }
       return { key: t.key, value: t.value, effect: effects[t.effect] };
     });
+    checkUniqueTaints(this, options.taints ?? []);
     const consolidationPolicy = options.consolidationPolicy ?? ConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED;
     this.enumList('consolidationPolicy', [consolidationPolicy], Object.values(ConsolidationPolicy));
     const consolidateAfter = this.duration('consolidateAfter', options.consolidateAfter ?? '1m');
@@ -545,17 +559,26 @@ export class Karpenter extends Construct {
     this.namespace = Names.dnsLabel(this, 'namespace', props.namespace ?? 'kube-system');
     this.serviceAccount = Names.dnsSubdomain(this, 'serviceAccount', props.serviceAccount ?? 'karpenter');
     const name = cluster.clusterName;
-    this.interruptionQueueName = props.interruptionQueueName ?? `${name}-karpenter`.slice(0, 80);
+    // derived names keep their distinguishing suffix whole within AWS limits (a long cluster name is cut and hashed)
+    this.interruptionQueueName = props.interruptionQueueName ?? fitName(name, '-karpenter', MAX_SQS_QUEUE_NAME);
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(this.interruptionQueueName)) {
       fail(this, 'interruptionQueueName', this.interruptionQueueName, 'must be 1-80 letters, digits, - or _ (an SQS standard queue name)', 'pass a shorter name');
     }
-    this.nodeRoleName = props.nodeRoleName ?? `${name}-karpenter-node`.slice(0, 64);
+    this.nodeRoleName = props.nodeRoleName ?? fitName(name, '-karpenter-node', MAX_IAM_ROLE_NAME);
     if (!/^[\w+=,.@-]{1,64}$/.test(this.nodeRoleName)) {
       fail(this, 'nodeRoleName', this.nodeRoleName, 'must be 1-64 characters of letters, digits and +=,.@_-', 'pass a shorter nodeRoleName');
     }
     this.amiAlias = props.amiAlias ?? 'al2023@latest';
     if (!/^(al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$/.test(this.amiAlias)) {
       fail(this, 'amiAlias', this.amiAlias, 'must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)', "use 'al2023@latest' or pin 'al2023@v20250505'");
+    }
+    if (props.amiAlias === undefined && cluster.environment === EnvironmentProfile.PRODUCTION) {
+      const warning = `amiAlias is not set, so production nodes run ${this.amiAlias}: each AMI AWS publishes rolls out to them as drift, untested `
+        + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250505\', and raise it after testing, '
+        + `or pass amiAlias: '${this.amiAlias}' to choose the latest AMI explicitly and silence this`;
+      // recorded on the construct (for tools and tests) and printed, so the user sees it on synth
+      this.node.addMetadata('shipshape:warning', warning);
+      process.stderr.write(`shipshape warning: ${this.node.path}: ${warning}\n`);
     }
     this.volumeSizeGiB = props.volumeSizeGiB ?? 50;
     if (!Number.isInteger(this.volumeSizeGiB) || this.volumeSizeGiB < 20 || this.volumeSizeGiB > 16384) {
@@ -597,7 +620,7 @@ export class Karpenter extends Construct {
     this.rules = {};
     for (const [ruleId, source, detailType] of events) {
       const rule = new CloudwatchEventRule(this, ruleId, {
-        name: `${name}-karpenter-${ruleId}`.slice(0, 64),
+        name: fitName(name, `-karpenter-${ruleId}`, MAX_EVENT_RULE_NAME),
         description: `Karpenter (${name}): ${detailType} -> ${this.interruptionQueueName}`,
         eventPattern: JSON.stringify({ 'source': [source], 'detail-type': [detailType] }),
         tags,
@@ -753,7 +776,7 @@ export class Karpenter extends Construct {
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
       mechanism: props.identityMechanism ?? IdentityMechanism.POD_IDENTITY,
-      roleName: `${name}-karpenter`.slice(0, 64),
+      roleName: fitName(name, '-karpenter', MAX_IAM_ROLE_NAME),
       statements,
     });
   }

@@ -17,7 +17,9 @@ export class KubernetesVersion {
   public static readonly V1_34 = new KubernetesVersion('1.34');
 
   /**
-   * Any version string (`1.33`). It is validated when the cluster is constructed.
+   * Any version string (`1.33`). It is validated when the cluster is constructed: write the minor version only,
+   * `1.33`: a patch (`1.33.0`) or a leading `v` (`v1.33`) is refused, with the minor version to write (EKS runs a
+   * minor version and chooses the patch itself).
    */
   public static of(version: string): KubernetesVersion {
     return new KubernetesVersion(version);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyCondition, PolicyStatement } from './policy-statement';
 import { AwsContext, partitionOf } from './private/aws-context';
+import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
 import { IngressClassProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
@@ -139,7 +140,7 @@ export class LoadBalancerController extends Construct {
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
       mechanism: IdentityMechanism.POD_IDENTITY,
-      roleName: `${cluster.clusterName}-${NAME}`.slice(0, 64),
+      roleName: fitName(cluster.clusterName, `-${NAME}`, MAX_IAM_ROLE_NAME),
       statements: controllerStatements(this, cluster),
     });
     this.release = {

@@ -7,8 +7,10 @@ import type { IEksCluster } from './eks-cluster';
 import { KubernetesVersion } from './kubernetes-version';
 import { AwsContext, policyJson } from './private/aws-context';
 import { checkInstanceTypeName } from './private/instance-type-name';
+import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
+import { checkReservedLabel, checkUniqueTaints, POOL_LABEL } from './private/pool-checks';
 import { claimNodePoolName, recordManagedNodeGroup } from './private/registry';
-import { MAX_NODE_SKEW, minorOf } from './private/versions';
+import { checkMinorForm, MAX_NODE_SKEW, minorOf } from './private/versions';
 import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
@@ -125,11 +127,12 @@ export interface NodePoolOptions {
    * refuses them in `--node-labels`, so the nodes would not join), except the ones the kubelet allows: keys under
    * `node.kubernetes.io/` and `kubelet.kubernetes.io/`, and the well-known `kubernetes.io/arch`, `kubernetes.io/os`,
    * `kubernetes.io/hostname`, `topology.kubernetes.io/region|zone` and their `beta` / `failure-domain.beta` forms.
+   * The key `shipshape.dev/node-pool` is reserved: shipshape sets it to the pool's name.
    * @default - only `shipshape.dev/node-pool: <name>`
    */
   readonly labels?: { [key: string]: string };
   /**
-   * Kubernetes taints of the nodes.
+   * Kubernetes taints of the nodes, at most one per key and effect (Kubernetes refuses a node with two).
    * @default - none
    */
   readonly taints?: NodeTaint[];
@@ -179,14 +182,17 @@ export interface NodePoolProps extends NodePoolOptions {
   readonly cluster: IEksCluster;
 }
 
-/** The label every node carries with its pool name. */
-const POOL_LABEL = 'shipshape.dev/node-pool';
 
 /**
  * A managed node group with a hardened launch template: IMDSv2 required with hop limit 1,
  * encrypted gp3 volumes, no public IP, no SSH, private subnets in every zone, and a
  * least-privilege node role (worker, ECR pull only, SSM; the CNI permissions live on the
  * vpc-cni identity, not on the node).
+ *
+ * Prerequisite, once per account: the EC2 Auto Scaling service-linked role `AWSServiceRoleForAutoScaling`
+ * (`aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`; an account that has used EC2 Auto
+ * Scaling has it). Auto Scaling creates the nodes' volumes, encrypted with the cluster key, whose policy names that role:
+ * without it, KMS refuses the key policy of an `EksCluster` with node pools (`MalformedPolicyDocumentException`).
  */
 export class NodePool extends Construct {
   /** The node group name. */
@@ -223,6 +229,10 @@ export class NodePool extends Construct {
     const env = cluster.environment;
     this.name = props.name ?? `${cluster.clusterName}-${Names.kebab(id)}`;
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/.test(this.name)) {
+      if (props.name === undefined && this.name.length > 63) {
+        fail(this, 'name', this.name, `must be 1-63 letters, digits, - or _, starting with a letter or digit; it derives from clusterName (${cluster.clusterName.length} characters) and the construct id, as <clusterName>-<id>`,
+          'pass a name of at most 63 characters for the pool (name), or give the cluster a shorter clusterName');
+      }
       fail(this, 'name', this.name, 'must be 1-63 letters, digits, - or _, starting with a letter or digit', 'pass a shorter name');
     }
     this.capacity = props.capacity ?? NodeCapacity.onDemand(['m6i.large']);
@@ -294,6 +304,7 @@ export class NodePool extends Construct {
     }
     this.autoRepair = props.autoRepair ?? true;
     this.kubernetesVersion = props.kubernetesVersion?.version ?? cluster.kubernetesVersion;
+    checkMinorForm(this, 'kubernetesVersion', this.kubernetesVersion);
     const nodeMinor = minorOf(this.kubernetesVersion);
     const clusterMinor = minorOf(cluster.kubernetesVersion);
     if (Number.isNaN(nodeMinor)) {
@@ -307,6 +318,7 @@ export class NodePool extends Construct {
       fail(this, 'kubernetesVersion', this.kubernetesVersion, `must be at most ${MAX_NODE_SKEW} minor versions behind the cluster's version (${cluster.kubernetesVersion}), the kubelet skew Kubernetes supports`,
         `raise the pool to 1.${clusterMinor - MAX_NODE_SKEW} or later before raising the cluster`);
     }
+    checkReservedLabel(this, props.labels, this.name);
     this.labels = { ...(props.labels ?? {}), [POOL_LABEL]: this.name };
     for (const [k, v] of Object.entries(this.labels)) {
       Validators.labelKey(this, 'labels', k);
@@ -325,6 +337,7 @@ export class NodePool extends Construct {
         fail(this, 'taints.effect', t.effect, `must be one of ${Object.values(TaintEffect).join(', ')}`, 'use TaintEffect.NO_SCHEDULE');
       }
     }
+    checkUniqueTaints(this, this.taints);
 
     claimNodePoolName(cluster, this, 'name', this.name);
     recordManagedNodeGroup(cluster, this);
@@ -332,7 +345,7 @@ export class NodePool extends Construct {
     const ctx = AwsContext.of(this);
     const tags = cluster.resourceTags;
     this.role = new IamRole(this, 'role', {
-      name: `${this.name}-node`.slice(0, 64),
+      name: fitName(this.name, '-node', MAX_IAM_ROLE_NAME),
       description: `Nodes of ${this.name}`,
       assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
       tags,

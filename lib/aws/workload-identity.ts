@@ -61,8 +61,8 @@ export interface WorkloadIdentityOptions {
    */
   readonly mechanism?: IdentityMechanism;
   /**
-   * The IAM role name.
-   * @default - `<cluster name>-<id in kebab case>`
+   * The IAM role name (at most 64 characters, unique in the account).
+   * @default - `<cluster name>-<id in kebab case>`; refused when longer than 64 characters (pass roleName then)
    */
   readonly roleName?: string;
 }
@@ -128,6 +128,10 @@ export class WorkloadIdentity extends Construct {
     }
     this.roleName = props.roleName ?? `${b.clusterName}-${Names.kebab(id)}`;
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {
+      if (props.roleName === undefined) {
+        fail(this, 'roleName', this.roleName, `must be 1-64 characters of letters, digits and +=,.@_- (an IAM role name); it derives from clusterName (${b.clusterName.length} characters) `
+          + 'and the construct id, as <clusterName>-<id in kebab case>', 'pass roleName (at most 64 characters, unique in the account), or use a shorter id');
+      }
       fail(this, 'roleName', this.roleName, 'must be 1-64 characters of letters, digits and +=,.@_-', 'pass a shorter roleName');
     }
     claimServiceAccount(b, this, this.namespace, this.serviceAccount);

@@ -154,7 +154,7 @@ describe('EksCluster.fromClusterAttributes', () => {
     const stack = newStack();
     const network = aws.Network.fromNetworkAttributes(stack, 'net', ATTRS);
     expect(errorOf(() => aws.EksCluster.fromClusterAttributes(stack, 'a', { clusterName: 'x', network, kubernetesVersion: aws.KubernetesVersion.of('1.32.1') }))).toBe(
-      'test/a: kubernetesVersion ("1.32.1") must be a Kubernetes minor version such as 1.33; pass the version the cluster runs (aws eks describe-cluster)');
+      'test/a: kubernetesVersion ("1.32.1") must be a Kubernetes minor version, without a patch or a leading v (EKS runs a minor version and chooses the patch itself); write 1.32: KubernetesVersion.V1_32');
     expect(errorOf(() => aws.EksCluster.fromClusterAttributes(stack, 'b', { clusterName: 'my cluster', network, kubernetesVersion: aws.KubernetesVersion.V1_32 }))).toBe(
       'test/b: clusterName ("my cluster") must be 1-100 letters, digits, - or _, starting with a letter or digit; pass the name of the existing cluster');
     expect(errorOf(() => aws.EksCluster.fromClusterAttributes(stack, 'c', { clusterName: 'x', network: undefined as any, kubernetesVersion: aws.KubernetesVersion.V1_32 }))).toBe(

@@ -187,8 +187,17 @@ const UNIQUE_NAMES: { [type: string]: { readonly what: string; readonly regional
   aws_cloudwatch_event_rule: { what: 'EventBridge rule', regional: true },
 };
 
+/** The props that name a resource of each type, for a collision inside one stack. */
+const RENAME_PROPS: { [type: string]: string } = {
+  aws_iam_role: 'a WorkloadIdentity\'s roleName, a Karpenter\'s nodeRoleName, a NodePool\'s or Network\'s name, an EksCluster\'s clusterName',
+  aws_iam_instance_profile: 'a Karpenter\'s nodeRoleName',
+  aws_sqs_queue: 'a Karpenter\'s interruptionQueueName',
+};
+
 interface NamedResource {
   readonly type: string;
+  /** The provider the resource is planned with (its own, else the stack's default). */
+  readonly provider?: unknown;
   readonly key: string;
   readonly name: string;
   readonly path: string;
@@ -276,6 +285,7 @@ function namedResources(root: IConstruct): NamedResource[] {
         path: c.node.path,
         stack,
         account,
+        provider,
         region: plain(provider?.region),
       });
     }
@@ -296,15 +306,24 @@ function nameCollisions(stack: TerraformStack): string[] {
       if (!mayBeSame(a.account, b.account) || (rule.regional && !mayBeSame(a.region, b.region))) continue;
       const [mine, other] = a.stack === stack ? [a, b] : [b, a];
       const where = rule.regional ? `account and region${mine.region ?? other.region ? ` (${mine.region ?? other.region})` : ''}` : 'account';
+      const sameStack = mine.stack === other.stack;
+      // one stack, one provider: one account and region, whatever the account is
+      const oneProvider = sameStack && mine.provider === other.provider;
       const accounts = mine.account !== undefined && other.account !== undefined ? `both in account ${mine.account}`
-        : 'the account of at least one of them is not known at synth, so they may share one';
+        : oneProvider ? 'both in one stack, planned with the same AWS provider, so in one account'
+          : 'the account of at least one of them is not known at synth, so they may share one';
+      const rename = `give one of the two another name (for a shipshape construct: ${RENAME_PROPS[a.type] ?? 'its name or clusterName prop'})`;
       problems.push(formatValidationMessage({
         path: mine.path,
         prop: 'name',
         value: show(mine.name),
-        allowed: `is also the name of ${rule.what} ${other.path} (${rule.what} names are unique per ${where}; ${accounts}), so the second terraform apply would fail`,
-        fix: 'give one of the two another name (for a shipshape construct: its name or clusterName prop); '
-          + 'if the two stacks deploy to different accounts, pass each EksCluster its account (or give each AwsProvider allowedAccountIds)',
+        allowed: `is also the name of ${rule.what} ${other.path} (${rule.what} names are unique per ${where}; ${accounts}), `
+          + `so ${sameStack ? '' : 'the second '}terraform apply would fail`,
+        fix: !sameStack
+          ? 'give one of the two another name (for a shipshape construct: its name or clusterName prop); '
+            + 'if the two stacks deploy to different accounts, pass each EksCluster its account (or give each AwsProvider allowedAccountIds)'
+          : oneProvider ? rename
+            : `${rename}; if the two providers deploy to different accounts, give each AwsProvider allowedAccountIds`,
       }));
     }
   }

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
-import { AddonVersions } from '../kubernetes-version';
+import { AddonVersions, KubernetesVersion } from '../kubernetes-version';
 
 /** Kubernetes minor versions a node (kubelet) may lag the control plane by (Kubernetes 1.28+ skew policy). @internal */
 export const MAX_NODE_SKEW = 3;
@@ -9,6 +9,21 @@ export const MAX_NODE_SKEW = 3;
 export function minorOf(version: string): number {
   const m = /^1\.(\d+)$/.exec(String(version));
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Refuses a version written with a patch or a leading `v` (`1.31.0`, `v1.31`), saying which minor version to write:
+ * EKS runs a Kubernetes minor version and chooses the patch itself. Other malformed values are left to the caller.
+ * @internal
+ */
+export function checkMinorForm(scope: IConstruct, prop: string, version: unknown): void {
+  const m = typeof version === 'string' ? /^\s*v?(1\.\d+)(\.\d+)?\s*$/.exec(version) : null;
+  if (!m || m[1] === version) return;
+  const minor = m[1];
+  const constant = `V${minor.replace('.', '_')}`;
+  const factory = (KubernetesVersion as any)[constant] instanceof KubernetesVersion ? `KubernetesVersion.${constant}` : `KubernetesVersion.of('${minor}')`;
+  fail(scope, prop, version, 'must be a Kubernetes minor version, without a patch or a leading v (EKS runs a minor version and chooses the patch itself)',
+    `write ${minor}: ${factory}`);
 }
 
 const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;

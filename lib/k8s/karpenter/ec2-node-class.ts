@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
+import { ClusterScopedApiObject } from './cluster-scoped';
 import { fail } from '../../core/errors';
 import { KarpenterNodeClassProfile } from '../../core/karpenter-profile';
 import { RecommendedLabels } from '../../core/labels';
@@ -77,7 +78,8 @@ export class Ec2NodeClass extends Construct {
     const volumes = bottlerocket
       ? [{ deviceName: '/dev/xvda', ebs: ebs('4Gi') }, { deviceName: '/dev/xvdb', ebs: ebs(`${nc.volumeSizeGiB}Gi`) }]
       : [{ deviceName: '/dev/xvda', ebs: ebs(`${nc.volumeSizeGiB}Gi`) }];
-    this.apiObject = new ApiObject(this, 'resource', {
+    // cluster-scoped: no metadata.namespace, whatever the chart's namespace
+    this.apiObject = new ClusterScopedApiObject(this, 'resource', {
       apiVersion: 'karpenter.k8s.aws/v1',
       kind: 'EC2NodeClass',
       metadata: {

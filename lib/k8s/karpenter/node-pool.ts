@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
+import { ClusterScopedApiObject } from './cluster-scoped';
 import { fail } from '../../core/errors';
 import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
 import { poolRequirements } from '../../core/karpenter-requirements';
@@ -64,7 +65,8 @@ export class NodePool extends Construct {
     }
     const requirements: corev1.NodeSelectorRequirement[] = poolRequirements(p);
     const taints = p.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } satisfies Partial<corev1.Taint> : {}), effect: t.effect } satisfies corev1.Taint));
-    this.apiObject = new ApiObject(this, 'resource', {
+    // cluster-scoped: no metadata.namespace, whatever the chart's namespace
+    this.apiObject = new ClusterScopedApiObject(this, 'resource', {
       apiVersion: 'karpenter.sh/v1',
       kind: 'NodePool',
       metadata: {
