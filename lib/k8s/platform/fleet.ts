@@ -8,7 +8,8 @@ import { SYNC_WAVE, TEAM_LABEL } from './constants';
 import { TeamNamespace, TeamNamespaceOptions } from './team-namespace';
 import { TopologyDiagram } from './topology-diagram';
 import { ClusterProfile } from '../../core/cluster-profile';
-import { at, fail } from '../../core/errors';
+import { Errors, ValidationErrorDetails } from '../../core/error-guards';
+import { at, fail, ShipshapeValidationError } from '../../core/errors';
 import { FleetCluster, FleetDescription, FleetEnvironment, Fleets, TeamAccessProfile } from '../../core/fleet';
 import { HelmReleaseProfile } from '../../core/karpenter-profile';
 import { RecommendedLabels } from '../../core/labels';
@@ -131,7 +132,10 @@ export interface FleetTeam extends TeamNamespaceOptions {
  * Where the fleet's output lives in Git, for Argo CD.
  */
 export interface GitOpsOptions {
-  /** The Git repository the output is committed to (an Application's `source.repoURL`). */
+  /**
+   * The Git repository the output is committed to (an Application's `source.repoURL`), as Argo CD clones it:
+   * `https://<host>/<path>`, `ssh://<user>@<host>/<path>` or scp-style `<user>@<host>:<path>`.
+   */
   readonly repoUrl: string;
   /** The fleet's output folder, relative to the repository root (`dist/fleet`). */
   readonly path: string;
@@ -251,6 +255,11 @@ const ADD_ONS = 'add-ons';
 /** Why a fleet's synth removes files from a cluster folder, most likely (see `App._removalCause`). */
 const FLEET_REMOVAL_CAUSE = 'a team, workload or add-on renamed or removed; or another App writes into this folder, which the fleet owns: give that App an outdir of its own';
 const FLEET_RECORD = 'fleet.json';
+/**
+ * The longest Application name: Argo CD's label tracking writes it into the `app.kubernetes.io/instance` label of
+ * every object the Application deploys, and a label value holds at most 63 characters.
+ */
+const MAX_APPLICATION_NAME = 63;
 const FLEET_RECORD_FORMAT = 'shipshape-fleet/v1';
 /** Argo CD's hook annotations. */
 const ARGO_HOOK = 'argocd.argoproj.io/hook';
@@ -308,6 +317,8 @@ interface ApplicationOwner {
   readonly rename: string;
   /** True for a team's Application. */
   readonly team?: boolean;
+  /** What to shorten when the name is too long: `team shop (teams[0].name) or cluster prod-us (clusters[1].name)` */
+  readonly shorten: string;
 }
 
 /**
@@ -326,6 +337,12 @@ interface ApplicationOwner {
  * source with the pinned version). Sync is manual unless the environment turns on automated sync, prune and
  * self-heal, and every Application retries a failed sync; add-ons (which bring CRDs) carry sync wave -2, namespaces and
  * the platform folder -1 (waves order Applications only under a parent Application).
+ *
+ * A team's objects are refused at synth when its AppProject would refuse them, so its Application could never sync:
+ * objects outside its namespace, cluster-scoped kinds it is not allowed (`clusterResources`), and the guard-rail kinds
+ * of the platform folder (ResourceQuota, LimitRange, Role, RoleBinding: the project's namespaceResourceBlacklist). So
+ * is a NetworkPolicy that selects every pod of the team's namespace and allows everything in a direction, which would
+ * undo the namespace's default deny (select the pods such a policy opens instead).
  *
  * Adding a cluster is adding one `FleetCluster` to the description. `synth()` writes every folder or none. Apply
  * `<outdir>/argocd/` again whenever it changes (a cluster, team or add-on added or removed, a version or sync policy
@@ -363,6 +380,11 @@ export class Fleet {
     const git = props.gitOps;
     if (typeof git?.repoUrl !== 'string' || git.repoUrl.trim() === '') {
       fail(this.where, 'gitOps.repoUrl', git?.repoUrl, 'must be the Git repository the output is committed to', "use for example 'https://github.com/acme/platform.git'");
+    }
+    if (!isGitUrl(git.repoUrl)) {
+      fail(this.where, 'gitOps.repoUrl', git.repoUrl, 'must be a Git URL Argo CD can clone: https://<host>/<path>, ssh://<user>@<host>/<path> or scp-style <user>@<host>:<path> '
+        + '(it becomes every Application\'s source.repoURL and the AppProjects\' sourceRepos)',
+      "use the repository's clone URL, for example 'https://github.com/acme/platform.git' or 'git@github.com:acme/platform.git'");
     }
     const gitPath = String(git.path ?? '').replace(/\/+$/, '');
     if (gitPath === '' || gitPath.startsWith('/') || gitPath.split('/').some(p => p === '' || p === '.' || p === '..')) {
@@ -417,6 +439,10 @@ export class Fleet {
         if (!fleet.environments.some(x => x.name === e)) {
           fail(this.where, `teams[${i}].environments[${j}]`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');
         }
+        const first = t.environments!.indexOf(e);
+        if (first !== j) {
+          fail(this.where, `teams[${i}].environments[${j}]`, e, `is also teams[${i}].environments[${first}]`, 'name each environment once');
+        }
       });
       if (!fleet.clusters.some(c => !t.environments || t.environments.includes(c.environment))) {
         const served = [...new Set(fleet.clusters.map(c => c.environment))].join(', ');
@@ -440,6 +466,7 @@ export class Fleet {
     // the Argo CD objects: projects first (the applications chart depends on it, so its file sorts first)
     this.gitOpsApp = new App({ outdir: path.join(this.outdir, this.gitOpsFolder), yamlOutputType: YamlOutputType.FILE_PER_CHART, policy: props.policy });
     this.gitOpsApp._removalCause = FLEET_REMOVAL_CAUSE;
+    this.gitOpsApp._owner = `${this.where}: Argo CD folder`;
     const projectsChart = new Chart(this.gitOpsApp, 'projects', { namespace: argoNamespace });
     const appsChart = new Chart(this.gitOpsApp, 'applications', { namespace: argoNamespace });
     appsChart.addDependency(projectsChart);
@@ -462,6 +489,12 @@ export class Fleet {
     const owners = new Map<string, ApplicationOwner>();
     const application = (name: string, owner: ApplicationOwner, labels: { [k: string]: string }, wave: string, spec: ArgoApplicationSpec) => {
       Names.dnsSubdomain(at(this.where), `applications.${name}`, name);
+      if (name.length > MAX_APPLICATION_NAME) {
+        fail(this.where, owner.prop, owner.value, `gives ${owner.what} the Argo CD Application ${name}, of ${name.length} characters; Argo CD's label tracking writes `
+          + `an Application's name into the app.kubernetes.io/instance label of every object it deploys, and a label value holds at most ${MAX_APPLICATION_NAME} characters, `
+          + 'so the Application could never sync (a cluster\'s Applications are named <cluster>-<team>, <cluster>-platform and <cluster>-<add-on release>)',
+        `shorten ${owner.shorten}, so that the Application's name has at most ${MAX_APPLICATION_NAME} characters`);
+      }
       const first = owners.get(name);
       if (first) {
         // name the team first: renaming a team is the usual fix
@@ -504,8 +537,9 @@ export class Fleet {
       }
       const clusterLabels = { 'shipshape.io/cluster': c.name, 'shipshape.io/environment': env.name };
       const clusterIndex = fleet.clusters.indexOf(c);
+      const clusterProp = `clusters[${clusterIndex}].name`;
       const platformApp = application(`${c.name}-${PLATFORM}`,
-        { prop: `clusters[${clusterIndex}].name`, value: c.name, what: `the platform folder of cluster ${c.name}`, rename: `cluster ${c.name}` },
+        { prop: clusterProp, value: c.name, what: `the platform folder of cluster ${c.name}`, rename: `cluster ${c.name}`, shorten: `the name of cluster ${c.name} (${clusterProp})` },
         { ...clusterLabels, 'shipshape.io/folder': PLATFORM }, '-1', {
           project: `${fleet.name}-${PLATFORM}`,
           source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${PLATFORM}`, directory: { recurse: false } },
@@ -516,11 +550,18 @@ export class Fleet {
       const out: ClusterOutput = { cluster: c, environment: env, app, platform: { chart: platform, application: platformApp }, teams: [] };
       for (const [teamIndex, team] of teams.entries()) {
         if (team.environments && !team.environments.includes(env.name)) continue;
-        const tn = new TeamNamespace(platform, team.name, { ...team, team: team.name });
+        const tn = this.teamNamespace(platform, team, teamIndex);
         const chart = new Chart(app, team.name, { namespace: tn.namespace, labels: { [TEAM_LABEL]: team.name } });
         chart.node.addValidation({ validate: () => this.teamChartProblems(chart, team, tn.namespace) });
         const appObj = application(`${c.name}-${team.name}`,
-          { prop: `teams[${teamIndex}].name`, value: team.name, what: `team ${team.name} on cluster ${c.name}`, rename: `team ${team.name}`, team: true },
+          {
+            prop: `teams[${teamIndex}].name`,
+            value: team.name,
+            what: `team ${team.name} on cluster ${c.name}`,
+            rename: `team ${team.name}`,
+            team: true,
+            shorten: `the name of team ${team.name} (teams[${teamIndex}].name) or of cluster ${c.name} (${clusterProp})`,
+          },
           { ...clusterLabels, [TEAM_LABEL]: team.name }, '0', {
             project: `${fleet.name}-${team.name}`,
             source: { repoURL, targetRevision, path: `${gitPath}/${c.name}/${team.name}`, directory: { recurse: false } },
@@ -532,6 +573,7 @@ export class Fleet {
       }
       app._policyLabel = `cluster ${c.name}`;
       app._removalCause = FLEET_REMOVAL_CAUSE;
+      app._owner = `${this.where}: cluster ${c.name}`;
       if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
 
       const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };
@@ -557,7 +599,13 @@ export class Fleet {
           const source = helmSource(r);
           chartRepos.add(source.repoURL);
           application(`${c.name}-${r.releaseName}`,
-            { prop: `addOns[${packIndex}].releaseName`, value: r.releaseName, what: `release ${r.releaseName} of add-on pack ${pack.name} on cluster ${c.name}`, rename: `release ${r.releaseName} (the pack's releaseName)` },
+            {
+              prop: `addOns[${packIndex}].releaseName`,
+              value: r.releaseName,
+              what: `release ${r.releaseName} of add-on pack ${pack.name} on cluster ${c.name}`,
+              rename: `release ${r.releaseName} (the pack's releaseName)`,
+              shorten: `release ${r.releaseName} (the pack's releaseName) or the name of cluster ${c.name} (${clusterProp})`,
+            },
             { ...clusterLabels, 'shipshape.io/add-on': pack.name }, '-2', {
               project: `${fleet.name}-${ADD_ONS}`,
               source,
@@ -649,7 +697,8 @@ export class Fleet {
    *
    * A team that defines nothing on a cluster gets no Application there, nor does a platform folder that would be
    * empty (a cluster with no profile and no team): its folder would not exist. The folders of clusters no longer in
-   * the fleet lose the files shipshape wrote in them; files it did not write are left there and named on stderr.
+   * the fleet, and of teams no longer on a cluster, lose the files shipshape wrote in them; files it did not write
+   * are left there and named on stderr.
    */
   public synth(): void {
     const problems: string[] = [];
@@ -704,11 +753,13 @@ export class Fleet {
       const messages = failures.map(f => (f.error instanceof Error ? f.error.message : String(f.error)));
       throw new Error(`${this.where}: synth failed on ${names}; ${unchanged}\n${messages.join('\n\n')}`);
     }
+    const teamFolders = this.teamFolders();
     try {
       for (const s of staged) s.commit();
     } finally {
       for (const s of staged) s.discard(); // a no-op once committed; drops the rest when a commit fails
     }
+    this.nameTeamLeftovers(teamFolders);
     this.removeDroppedClusters();
     if (this.outdirNote) process.stderr.write(this.outdirNote);
   }
@@ -761,8 +812,22 @@ export class Fleet {
     for (const c of chart.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
       const obj = c as ApiObject;
+      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+      if (GUARD_RAIL_KINDS.some(k => k.group === group && k.kind === obj.kind)) {
+        out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is a guard rail of team ${team.name}'s namespace, which the platform folder owns: `
+          + `team ${team.name}'s Argo CD project may not deploy ${GUARD_RAIL_KINDS.map(k => k.kind).join(', ')} (its namespaceResourceBlacklist), so the team's Application could never sync; `
+          + 'leave it out of the team\'s workloads: set the quota and container limits with the team\'s quota and limits, and what its people may do with its permissions');
+        continue;
+      }
+      if (obj.kind === 'NetworkPolicy' && group === 'networking.k8s.io') {
+        const open = openDirections(obj.toJson());
+        if (open.length > 0) {
+          out.push(`${obj.node.path}: spec (NetworkPolicy ${obj.name}) selects every pod of team ${team.name}'s namespace and allows ${open.join(' and ')} from and to anywhere `
+            + '(a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
+            + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
+        }
+      }
       if (CLUSTER_SCOPED.has(obj.kind)) {
-        const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
         if (!allowed.includes(`${group}/${obj.kind}`)) {
           out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is cluster-scoped, and team ${team.name}'s Argo CD project allows no cluster-scoped kind but ${allowed.join(', ') || 'none'}; `
             + `move it to the platform, or allow it with clusterResources: [{ group: '${group}', kind: '${obj.kind}' }] on the team`);
@@ -777,6 +842,52 @@ export class Fleet {
       }
     }
     return out;
+  }
+
+  /**
+   * The team's namespace and guard rails on one cluster; a bad team prop is named as the fleet's prop
+   * (`fleet/acme: teams[3].quota.requestsCpu`), like the fleet's other team errors, not by the TeamNamespace's path.
+   */
+  private teamNamespace(scope: Construct, team: FleetTeam, index: number): TeamNamespace {
+    try {
+      return new TeamNamespace(scope, team.name, { ...team, team: team.name });
+    } catch (e) {
+      if (!Errors.isValidationError(e) || (e as any).details === undefined) throw e;
+      const d = (e as any).details as ValidationErrorDetails;
+      throw new ShipshapeValidationError({ ...d, path: this.where, prop: `teams[${index}].${d.prop === 'team' ? 'name' : d.prop}` });
+    }
+  }
+
+  /**
+   * The team folders each cluster folder held after the last synth (from its record), for `nameTeamLeftovers`.
+   */
+  private teamFolders(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const o of this.outputs) {
+      const dir = path.join(this.outdir, o.cluster.name);
+      const record = readRecord(dir) ?? [];
+      out.set(dir, new Set(record.filter(f => f.includes('/')).map(f => f.slice(0, f.indexOf('/')))));
+    }
+    return out;
+  }
+
+  /**
+   * Names the files shipshape did not write that are left in the folder of a team no longer on a cluster (the
+   * commit removed the files shipshape wrote there, and the folder with them when nothing else was left).
+   */
+  private nameTeamLeftovers(before: Map<string, Set<string>>): void {
+    for (const [dir, folders] of before) {
+      const now = new Set((readRecord(dir) ?? []).filter(f => f.includes('/')).map(f => f.slice(0, f.indexOf('/'))));
+      for (const folder of [...folders].sort()) {
+        if (now.has(folder) || folder === STATE_DIR) continue;
+        const left = filesUnder(path.join(dir, folder));
+        if (left.length === 0) continue;
+        const one = left.length === 1;
+        process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder} from cluster ${path.basename(dir)}, which no longer has it (a team renamed, dropped, `
+          + `or no longer defining anything there); ${path.join(dir, folder)} still holds ${left.join(', ')}, which shipshape did not write: `
+          + `left in place, remove ${one ? 'it' : 'them'} if no longer needed\n`);
+      }
+    }
   }
 
   /** Removes what shipshape wrote in the folders of clusters that left the fleet, then records the current folders. */
@@ -920,14 +1031,63 @@ function gitRemotes(dotGit: string): string[] {
   }
 }
 
-/** True when two Git URLs name the same repository: host (any case) and path, whatever the scheme, user and `.git`. */
+/**
+ * The directions (`ingress`, `egress`) in which a NetworkPolicy that selects every pod of its namespace (an empty
+ * podSelector) allows everything: a rule without ports whose peers are absent, empty or select everything (every
+ * pod of every namespace, or an IP block of every address). Empty for a policy that selects some pods only.
+ */
+function openDirections(manifest: any): string[] {
+  const spec = manifest?.spec ?? {};
+  const empty = (sel: any) => sel === undefined || sel === null
+    || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+  if (!empty(spec.podSelector)) return [];
+  const everywhere = (peer: any) => {
+    const cidr = peer?.ipBlock?.cidr;
+    if (cidr !== undefined) return (cidr === '0.0.0.0/0' || cidr === '::/0') && (peer.ipBlock.except ?? []).length === 0;
+    return peer?.namespaceSelector !== undefined && empty(peer.namespaceSelector) && empty(peer.podSelector);
+  };
+  const openRule = (r: any, peers: string) => (r?.ports ?? []).length === 0 && ((r?.[peers] ?? []).length === 0 || (r[peers] as any[]).some(everywhere));
+  const types: string[] = spec.policyTypes ?? ['Ingress', ...(spec.egress ? ['Egress'] : [])];
+  const out: string[] = [];
+  if (types.includes('Ingress') && (spec.ingress ?? []).some((r: any) => openRule(r, 'from'))) out.push('ingress');
+  if (types.includes('Egress') && (spec.egress ?? []).some((r: any) => openRule(r, 'to'))) out.push('egress');
+  return out;
+}
+
+/**
+ * True for the Git URLs Argo CD clones: `https://<host>/<path>`, `ssh://<user>@<host>[:port]/<path>` and scp-style
+ * `<user>@<host>:<path>` (Argo CD takes a URL for SSH only when it names a user).
+ */
+function isGitUrl(url: string): boolean {
+  if (/\s/.test(url)) return false;
+  const host = '[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*';
+  return new RegExp(`^https://([^/@:]+(:[^/@]*)?@)?${host}(:\\d+)?/[^/]+.*$`).test(url)
+    || new RegExp(`^ssh://[^/@:]+@${host}(:\\d+)?/[^/]+.*$`).test(url)
+    || new RegExp(`^[^/@:]+@${host}:[^/].*$`).test(url);
+}
+
+/**
+ * Git hosts whose repository paths are case-insensitive (`github.com/ACME/Platform` is `github.com/acme/platform`):
+ * GitHub, GitLab and Bitbucket (also self-hosted, named after them), Azure DevOps.
+ */
+function caseInsensitivePaths(host: string): boolean {
+  return host.split('.').some(l => /^(github|gitlab|bitbucket)(-|$)/.test(l)) || /(^|\.)dev\.azure\.com$/.test(host) || host.endsWith('.visualstudio.com');
+}
+
+/**
+ * True when two Git URLs name the same repository whatever the scheme (https, ssh, scp-style), user, port, `.git`
+ * suffix and trailing slash: the same host (any case) and path (any case on GitHub-, GitLab- and Bitbucket-style
+ * hosts, whose paths are case-insensitive).
+ */
 function sameRepository(a: string, b: string): boolean {
   const key = (u: string) => {
-    let s = u.trim().replace(/^[a-z+]+:\/\//i, '').replace(/^[^@/]+@/, '');
-    if (!/^[^/]+:\d+\//.test(s)) s = s.replace(/^([^/:]+):/, '$1/'); // scp-style host:path (not host:port/)
-    s = s.replace(/^([^/]+):\d+\//, '$1/').replace(/\/+$/, '').replace(/\.git$/, '');
+    let s = u.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^@/]+@/, '');
+    if (!/^[^/]+:\d+\//.test(s)) s = s.replace(/^([^/:]+):\/*/, '$1/'); // scp-style host:path (not host:port/)
+    s = s.replace(/^([^/]+):\d+\//, '$1/').replace(/\/+$/, '').replace(/\.git$/i, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
     const slash = s.indexOf('/');
-    return slash < 0 ? s.toLowerCase() : s.slice(0, slash).toLowerCase() + s.slice(slash);
+    const host = (slash < 0 ? s : s.slice(0, slash)).toLowerCase();
+    const rest = slash < 0 ? '' : s.slice(slash);
+    return host + (caseInsensitivePaths(host) ? rest.toLowerCase() : rest);
   };
   return key(a) === key(b);
 }

@@ -21,12 +21,13 @@ import { Workload } from '../workloads/workload';
  */
 export interface TeamQuota {
   /**
-   * Sum of the CPU requests of every pod (`requests.cpu`).
+   * Sum of the CPU requests of every pod (`requests.cpu`). At most `limitsCpu` (a container requests at most its
+   * limit, so a higher cap could never be reached).
    * @default "8"
    */
   readonly requestsCpu?: string;
   /**
-   * Sum of the memory requests of every pod (`requests.memory`).
+   * Sum of the memory requests of every pod (`requests.memory`). At most `limitsMemory`.
    * @default "16Gi"
    */
   readonly requestsMemory?: string;
@@ -111,15 +112,31 @@ export interface ContainerLimits {
 }
 
 /**
- * What the team's people may do in their namespace (the namespace-scoped Role bound to the team's group). None of
- * them reads Secrets, execs into pods or changes the guard rails (quota, limits, network policies, RBAC).
+ * What the team's people may do in their namespace (the namespace-scoped Role bound to the team's group). No level
+ * grants reading Secrets through the API (get, list or watch on `secrets`), exec, attach or port-forward into pods,
+ * or any write to the guard rails (quota, limits, network policies, RBAC).
+ *
+ * RBAC grants verbs on whole objects, not on fields: whoever may change or create a pod template can run any image in
+ * the namespace with any of its Secrets (or a ServiceAccount token) mounted, and read them through the pod's logs
+ * (`pods/log`). OPERATE (a patch of a Deployment or StatefulSet) and EDIT (creating one, or a Job) can; only VIEW keeps
+ * the namespace's Secrets out of the team's reach. Where the environment turns on Argo CD's self-heal, a changed
+ * object is set back to what Git says at the next sync, but what its pods did meanwhile stays done.
  */
 export enum TeamPermissions {
-  /** Read the namespace's objects (not Secrets) and pod logs. */
+  /** Read the namespace's objects (not Secrets) and pod logs; change nothing. */
   VIEW = 'view',
-  /** VIEW, plus delete pods and scale or restart Deployments and StatefulSets (incident response on a GitOps platform). */
+  /**
+   * VIEW, plus delete pods, scale Deployments and StatefulSets (their `scale` subresource) and patch them (what
+   * `kubectl rollout restart` does). RBAC cannot limit a patch to a restart: it may change anything in the object,
+   * the pod template included (image, command, volumes, service account), so OPERATE can also mount a Secret of the
+   * namespace into the pods and read it through their logs.
+   */
   OPERATE = 'operate',
-  /** OPERATE, plus create, change and delete workloads, Services, ConfigMaps, Ingresses, autoscalers and budgets. */
+  /**
+   * OPERATE, plus create, change and delete Deployments, StatefulSets, Jobs, CronJobs, Services, ConfigMaps,
+   * ServiceAccounts, PersistentVolumeClaims, Ingresses, autoscalers and disruption budgets (and so, like OPERATE,
+   * mount a Secret of the namespace into a pod and read it through its logs).
+   */
   EDIT = 'edit',
 }
 
@@ -161,7 +178,8 @@ export interface TeamNamespaceOptions {
    */
   readonly limits?: ContainerLimits;
   /**
-   * What the team's people may do in the namespace.
+   * What the team's people may do in the namespace. OPERATE and EDIT can change pod templates, and with that read
+   * the namespace's Secrets through a pod's logs: use VIEW where the team's people must not (see `TeamPermissions`).
    * @default TeamPermissions.OPERATE
    */
   readonly permissions?: TeamPermissions;
@@ -419,7 +437,7 @@ export class TeamNamespace extends Construct {
       if (!Number.isInteger(n) || n < 0) fail(this, `quota.${prop}`, n, 'must be a whole number, 0 or more', `use for example ${d}`);
       return n;
     };
-    return {
+    const r: ResolvedQuota = {
       requestsCpu: CpuQuantity.parse(q.requestsCpu ?? '8', this, 'quota.requestsCpu'),
       requestsMemory: MemoryQuantity.parse(q.requestsMemory ?? '16Gi', this, 'quota.requestsMemory'),
       limitsCpu: CpuQuantity.parse(q.limitsCpu ?? '32', this, 'quota.limitsCpu'),
@@ -429,6 +447,18 @@ export class TeamNamespace extends Construct {
       requestsStorage: MemoryQuantity.parse(q.requestsStorage ?? '500Gi', this, 'quota.requestsStorage'),
       loadBalancers: count('loadBalancers', q.loadBalancers, 0),
     };
+    // every container of the namespace has a limit (the LimitRange gives one) and requests at most its limit, so the
+    // requests of the namespace never exceed its limits: a request cap set above the limit cap could never be reached
+    // (a default request above a limit set lower is left alone: the limit cap holds either way)
+    const within = (resource: string, reqProp: 'requestsCpu' | 'requestsMemory', req: { compare(o: any): number; toString(): string }, limProp: string, lim: { toString(): string }) => {
+      if (q[reqProp] !== undefined && req.compare(lim) > 0) {
+        fail(this, `quota.${reqProp}`, req.toString(), `must be <= quota.${limProp} (${lim}): every container requests at most its limit, so the namespace's ${resource} `
+          + `requests never exceed its ${resource} limits and this cap could never be reached`, `lower quota.${reqProp} or raise quota.${limProp}`);
+      }
+    };
+    within('CPU', 'requestsCpu', r.requestsCpu, 'limitsCpu', r.limitsCpu);
+    within('memory', 'requestsMemory', r.requestsMemory, 'limitsMemory', r.limitsMemory);
+    return r;
   }
 
   private resolveLimits(l: ContainerLimits): ResolvedLimits {
@@ -470,7 +500,10 @@ export class TeamNamespace extends Construct {
     return group;
   }
 
-  /** The Role rules of a permission level (never Secrets, exec, attach, RBAC, quotas' or policies' writes). */
+  /**
+   * The Role rules of a permission level: never Secrets (through the API), exec, attach, port-forward, RBAC, nor writes
+   * to quotas, limits or network policies. OPERATE's patch and EDIT's writes reach pod templates (see TeamPermissions).
+   */
   private static rules(level: TeamPermissions): rbacv1.PolicyRule[] {
     const rules: rbacv1.PolicyRule[] = [
       { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'serviceaccounts', 'persistentvolumeclaims', 'events', 'resourcequotas', 'limitranges'], verbs: READ },

@@ -5,7 +5,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
-import { HttpIngress, IngressTls, Job, Replicas, Schedule, ScheduledJob, StatefulService, WebService } from '../../../lib/k8s';
+import { App, HttpIngress, IngressTls, Job, Replicas, Schedule, ScheduledJob, StatefulService, WebService } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
 import { expectError } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
@@ -65,7 +65,14 @@ function fleetProps(dir: string, extra: Partial<FleetProps> = {}): FleetProps {
   };
 }
 
+/** A fleet standing for a later run of the program (a new process: it may write the folders of an earlier fleet). */
+function rerun(props: FleetProps): Fleet {
+  App._forgetOutdirs();
+  return new Fleet(props);
+}
+
 function synthFleet(extra: Partial<FleetProps> = {}, dir = outdir()): { dir: string; fleet: Fleet } {
+  App._forgetOutdirs(); // each fleet stands for a run of the program
   const fleet = new Fleet(fleetProps(dir, extra));
   quietly(() => fleet.synth());
   return { dir, fleet };
@@ -390,7 +397,7 @@ describe('Fleet output folder', () => {
     let stderr = '';
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
     try {
-      new Fleet(fleetProps(dir)).synth();
+      rerun(fleetProps(dir)).synth();
     } finally {
       spy.mockRestore();
     }
@@ -465,7 +472,7 @@ describe('Fleet validation', () => {
       }
     }
     const dir = outdir();
-    const fleet = new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Stray() }] }));
+    const fleet = rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Stray() }] }));
     expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster staging-eu: [shop] shop/api/Deployment: metadata.namespace ("elsewhere") of Deployment api is not team shop\'s namespace (shop)');
     expect(fs.readdirSync(dir)).toEqual([]);
   });
@@ -592,7 +599,7 @@ describe('Fleet synth is all or nothing', () => {
     const dir = outdir();
     synthFleet({}, dir);
     const before = { staging: tree(path.join(dir, 'staging-eu')), prod: tree(path.join(dir, 'prod-eu')), argocd: tree(path.join(dir, 'argocd')), fleet: tree(path.join(dir, '.shipshape')) };
-    const { error } = captured(() => new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['prod-eu']) }] })).synth());
+    const { error } = captured(() => rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['prod-eu']) }] })).synth());
     expect(error).toMatch(new RegExp('^fleet/acme: synth failed on cluster prod-eu; no folder of the fleet was changed: every folder is checked before any is written '
       + `\\(a cluster that failed the policy keeps the reports of this run in its \\.shipshape/policy-report\\.failed\\.\\*\\)\ncluster prod-eu \\(${path.join(dir, 'prod-eu')}\\): `));
     expect(error).toContain('SS-K8S-');
@@ -617,7 +624,7 @@ describe('Fleet synth is all or nothing', () => {
 
   test('every failing cluster is named, and a first synth that fails writes no manifest anywhere', () => {
     const dir = outdir();
-    const { error } = captured(() => new Fleet(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['staging-eu', 'prod-eu']) }] })).synth());
+    const { error } = captured(() => rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['staging-eu', 'prod-eu']) }] })).synth());
     expect(error).toMatch(/^fleet\/acme: synth failed on cluster staging-eu, cluster prod-eu; no folder of the fleet was changed/);
     expect(error).toContain(`\ncluster staging-eu (${path.join(dir, 'staging-eu')}): `);
     expect(error).toContain(`\n\ncluster prod-eu (${path.join(dir, 'prod-eu')}): `);
@@ -704,7 +711,7 @@ describe('Fleet folders', () => {
     const d = description();
     const bare = { name: 'lab-eu', environment: 'staging', region: 'eu-west-1', kubernetesVersion: '1.33' };
     const dir = outdir();
-    const { stderr, error } = captured(() => new Fleet(fleetProps(dir, {
+    const { stderr, error } = captured(() => rerun(fleetProps(dir, {
       description: { ...d, clusters: [bare, d.clusters[1]] },
       teams: [{ name: 'reports', group: 'team-reports', workloads: new Reports(), environments: ['production'] }],
       addOns: [],
@@ -721,7 +728,7 @@ describe('Fleet folders', () => {
     const dir = outdir();
     synthFleet({ description: description([{ name: 'prod-us', environment: 'production', region: 'us-east-1', profile: profile('prod-us', 'us-east-1', EnvironmentProfile.PRODUCTION) }]) }, dir);
     fs.writeFileSync(path.join(dir, 'prod-us', 'notes.yaml'), 'kind: ConfigMap\n');
-    const { stderr, error } = captured(() => new Fleet(fleetProps(dir, {
+    const { stderr, error } = captured(() => rerun(fleetProps(dir, {
       teams: [{ name: 'analytics', group: 'team-reports', workloads: new Reports() }, { name: 'shop', group: 'team-shop', workloads: new Shop(), quota: { requestsCpu: '16' } }],
     })).synth());
     expect(error).toBeUndefined();
