@@ -6,7 +6,7 @@ import { useChildTables } from './child-tables';
 import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
-import { OutputStaging, readRecord, STATE_DIR } from './output-folder';
+import { APP_OWNER, OutputStaging, readRecord, STATE_DIR } from './output-folder';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
@@ -127,6 +127,21 @@ export class App extends Cdk8sApp {
    * @internal
    */
   public _removalCause?: string;
+  /**
+   * Who this app's output folder record names as its writer (a fleet's cluster or Argo CD folder); a plain App
+   * records `app`. A synth refuses a folder another writer recorded.
+   * @internal
+   */
+  public _owner?: string;
+
+  /**
+   * Forgets which App of this process synthesized into which folder, as a new process would: for tests that
+   * synthesize a second App into a folder to stand for a later run of the program.
+   * @internal
+   */
+  public static _forgetOutdirs(): void {
+    OUTDIR_CLAIMS.clear();
+  }
 
   constructor(props: AppProps = {}) {
     super(props);
@@ -222,6 +237,8 @@ export class App extends Cdk8sApp {
       fail(this, 'Policy reportDir', reportDir, `is the output folder: kubectl apply -f ${this.outdir} would read policy-report.json and `
         + 'policy-report.sarif as manifests and fail on them', `leave reportDir unset (the reports go to ${path.join(this.outdir, STATE_DIR)}) or name a folder outside the output folder`);
     }
+    checkOutdir(this, this.outdir);
+    claimOutdir(this);
     this.prepareCluster();
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
@@ -236,7 +253,7 @@ export class App extends Cdk8sApp {
     // with the policy off, suppressions made in code are still written onto the objects (see _placeSuppressions)
     const carry = Policy.suppressionsOf(this).length > 0;
     const keep = this.policy || carry || this.cluster !== undefined;
-    const staging = OutputStaging.open(this.outdir);
+    const staging = OutputStaging.open(this.outdir, this._owner ?? APP_OWNER);
     const files = new ChartFiles(this, staging, hasDependantCharts, carry);
     let staged = false;
     try {
@@ -321,7 +338,7 @@ export class App extends Cdk8sApp {
       // a renamed chart, or another App of the program synthesized into the same folder: never silent
       process.stderr.write(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
         + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
-        + `(${this._removalCause ?? 'two Apps of one program need an outdir each'})\n`);
+        + `(${this._removalCause ?? 'a chart or object renamed or removed since'})\n`);
     }
     if (change.foreign.length > 0) {
       const one = change.foreign.length === 1;
@@ -638,3 +655,49 @@ function printNotes(all: IConstruct[]): void {
 const NOTE_METADATA = 'shipshape:info';
 /** The rule about a namespace's Pod Security level (suppressed with its reason where a node agent needs host access). */
 const RELAXED_NAMESPACE_RULE = 'SS-K8S-073';
+
+/** The App of this process that synthesized into a folder (its id, and its writer if a fleet's), by the folder's resolved path. */
+const OUTDIR_CLAIMS = new Map<string, { readonly id: number; readonly owner?: string }>();
+/** Each App's id in this process (an App is a construct tree root: no path tells two apart). */
+const APP_IDS = new WeakMap<App, number>();
+let nextAppId = 0;
+
+/**
+ * Refuses a second App of this program synthesizing into a folder another App of it already synthesized into: the
+ * second would remove the first one's files as stale (its record says they are this folder's output).
+ */
+function claimOutdir(app: App): void {
+  const key = path.resolve(app.outdir);
+  let id = APP_IDS.get(app);
+  if (id === undefined) {
+    id = nextAppId++;
+    APP_IDS.set(app, id);
+  }
+  const first = OUTDIR_CLAIMS.get(key);
+  if (first !== undefined && first.id !== id) {
+    fail(app.node.path || '<app>', 'outdir', app.outdir, `is also the output folder of another App of this program${first.owner ? ` (${first.owner})` : ''}, `
+      + 'whose files this synth would remove as stale', 'give each App an outdir of its own (new k8s.App({ outdir: \'dist/<name>\' }))');
+  }
+  OUTDIR_CLAIMS.set(key, { id, ...(app._owner !== undefined ? { owner: app._owner } : {}) });
+}
+
+/** Refuses an output folder that is a file, or lies under one. */
+function checkOutdir(app: App, outdir: string): void {
+  let d = path.resolve(outdir);
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(d);
+    } catch {
+      st = undefined;
+    }
+    if (st !== undefined) {
+      if (st.isDirectory()) return;
+      fail(app.node.path || '<app>', 'outdir', outdir, d === path.resolve(outdir) ? 'is a file, not a folder' : `lies under ${d}, which is a file`,
+        'name a folder (it is created when missing), or move the file out of the way');
+    }
+    const parent = path.dirname(d);
+    if (parent === d) return;
+    d = parent;
+  }
+}

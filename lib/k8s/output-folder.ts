@@ -1,10 +1,12 @@
 // Internal: the output folder a `k8s.App` owns. Not re-exported by the barrel.
 //
-// - Every file of a synth is first written into a staging folder; only when all of them are written are they
-//   moved into the output folder (a rename each, same file system), so a failure half-way leaves the previous
-//   output as it was.
-// - `.shipshape/output.json` records the files this app wrote. A later synth removes the recorded files it
-//   no longer produces (a renamed chart's old file), and never touches a file it did not record.
+// - Every file of a synth is first written into a staging folder; only when all of them are written and every
+//   check passed (a file or folder in the way included) are they moved into the output folder (a rename each, same
+//   file system). Should a move still fail, the moves made are undone, so the folder is the previous output or the
+//   new one, never a mix; should the process die half-way, the record already names every file it may have left.
+// - `.shipshape/output.json` records the files this app wrote, and who wrote them (an App, a fleet's cluster). A
+//   later synth removes the recorded files it no longer produces (a renamed chart's old file), never touches a file
+//   it did not record, and refuses a folder another writer recorded.
 // - The policy reports live in `.shipshape/` too, out of the way of `kubectl apply -f dist/` (which reads every
 //   .json and .yaml file of the folder it is given). A failed synth writes `policy-report.failed.json` and
 //   `.sarif` there and leaves the previous manifests untouched.
@@ -52,6 +54,19 @@ export function readRecord(outdir: string): string[] | undefined {
   return data.files.filter((f: unknown): f is string => typeof f === 'string' && safeRel(f));
 }
 
+/**
+ * Who wrote the folder's record: `app` for a `k8s.App` of its own, or a fleet's cluster or Argo CD folder (see
+ * `App._owner`); undefined when the record names no writer (written before records named one) or there is none.
+ */
+export function readRecordOwner(outdir: string): string | undefined {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(outdir, STATE_DIR, RECORD_FILE), 'utf-8'));
+    return data && data.format === RECORD_FORMAT && typeof data.owner === 'string' ? data.owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A relative path that stays inside the folder (a tampered record must never make us delete elsewhere). */
 function safeRel(rel: string): boolean {
   if (rel === '' || path.isAbsolute(rel) || rel.includes('\0')) return false;
@@ -91,11 +106,11 @@ function fileKey(rel: string): string {
  */
 export class OutputStaging {
   /** Opens a staging folder in `<outdir>/.shipshape/`. */
-  public static open(outdir: string): OutputStaging {
+  public static open(outdir: string, owner: string = APP_OWNER): OutputStaging {
     const created = missingDirs(path.join(outdir, STATE_DIR));
     const stateDir = path.join(outdir, STATE_DIR);
     fs.mkdirSync(stateDir, { recursive: true });
-    return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, 'staging-')), created);
+    return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, 'staging-')), created, owner);
   }
 
   /** What was written (path and source only: a file's content, and the manifests it was made from, are not kept). */
@@ -111,6 +126,8 @@ export class OutputStaging {
     private readonly staging: string,
     /** Folders `open` created (deepest first), removed again by `discard` when they are left empty. */
     private readonly created: string[],
+    /** Who writes the folder (recorded; a folder another writer recorded is refused). */
+    private readonly owner: string,
   ) {}
 
   /**
@@ -146,6 +163,16 @@ export class OutputStaging {
    */
   public problems(): string[] {
     const out = [...this.collisions];
+    // a folder whose record another writer made holds that writer's output, which this synth would remove
+    const recordedOwner = readRecordOwner(this.outdir);
+    if (recordedOwner !== undefined && recordedOwner !== this.owner) {
+      const record = path.join(this.outdir, STATE_DIR, RECORD_FILE);
+      out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of ${describeOwner(recordedOwner)} (see ${record}), `
+        + 'which this synth would remove; give this app an outdir of its own (an output folder belongs to one App), '
+        + `or delete ${record} to hand the folder over`);
+    }
+    // a file where a folder must go (or a folder where a file must go) would stop the move into place half-way
+    out.push(...this.shapeProblems());
     const previous = readRecord(this.outdir);
     if (previous === undefined) return out;
     const recorded = new Set(previous.map(fileKey));
@@ -156,6 +183,58 @@ export class OutputStaging {
       out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) would replace ${target}, which no synth of this app wrote `
         + `(it is not in ${path.join(this.outdir, STATE_DIR, RECORD_FILE)}); move that file out of ${this.outdir} or delete it, `
         + 'or give the chart or object another name');
+    }
+    return out;
+  }
+
+  /**
+   * The planned files whose place in the output folder is taken by something of another type: a file (or link) where
+   * one of its folders must go, or a folder where the file must go. Checked before anything moves.
+   */
+  private shapeProblems(): string[] {
+    const out: string[] = [];
+    const checked = new Map<string, boolean>();
+    /** True when `dir` (inside the output folder) is a folder or absent. */
+    const folderOk = (dir: string): boolean => {
+      const known = checked.get(dir);
+      if (known !== undefined) return known;
+      let ok = true;
+      try {
+        ok = fs.statSync(dir).isDirectory();
+      } catch {
+        // absent: created by the move (a file above it is reported at that file)
+      }
+      checked.set(dir, ok);
+      return ok;
+    };
+    const reported = new Set<string>();
+    for (const f of this.files) {
+      const parts = f.rel.split(/[\\/]/);
+      let dir = this.outdir;
+      let blocked = false;
+      for (let i = 0; i < parts.length - 1 && !blocked; i++) {
+        dir = path.join(dir, parts[i]);
+        if (!folderOk(dir)) {
+          blocked = true;
+          if (!reported.has(dir)) {
+            reported.add(dir);
+            out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) goes into the folder ${dir}, but ${dir} is a file; `
+              + `move that file out of ${this.outdir} or delete it`);
+          }
+        }
+      }
+      if (blocked) continue;
+      const target = path.join(this.outdir, f.rel);
+      let isDir = false;
+      try {
+        isDir = fs.lstatSync(target).isDirectory();
+      } catch {
+        // absent
+      }
+      if (isDir) {
+        out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) would replace the folder ${target}; move that folder out of ${this.outdir} or delete it, `
+          + 'or give the chart or object another name');
+      }
     }
     return out;
   }
@@ -181,19 +260,13 @@ export class OutputStaging {
     const stateDir = this.stateDir;
     try {
       const previous = readRecord(outdir);
-      // 1. move into place (each rename replaces the old file atomically)
-      const written: string[] = [];
-      const made = new Set<string>();
-      for (const f of this.files) {
-        const target = path.join(outdir, f.rel);
-        const dir = path.dirname(target);
-        if (!made.has(dir)) {
-          fs.mkdirSync(dir, { recursive: true });
-          made.add(dir);
-        }
-        fs.renameSync(path.join(this.staging, f.rel), target);
-        written.push(toRel(f.rel));
-      }
+      const written = this.files.map(f => toRel(f.rel));
+      // 0. record first every file this synth may leave behind (the earlier ones and the new ones): should the process
+      // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
+      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
+      // 1. move into place (each rename replaces the old file atomically); should a move fail, the files moved so
+      // far are put back as they were, and the previous record with them
+      this.moveIntoPlace(previous, kubernetesPack);
       // 2. remove what the previous synth wrote and this one did not
       const now = new Set(written);
       const removed: string[] = [];
@@ -211,15 +284,75 @@ export class OutputStaging {
         }
       }
       // 3. record
-      const record = JSON.stringify({ format: RECORD_FORMAT, files: [...written].sort(), ...(kubernetesPack ? { kubernetesPack } : {}) }, undefined, 2) + '\n';
-      const tmp = path.join(this.staging, RECORD_FILE);
-      fs.writeFileSync(tmp, record);
-      fs.renameSync(tmp, path.join(stateDir, RECORD_FILE));
+      this.writeRecord([...written].sort(), kubernetesPack);
       removeFailedReports(stateDir);
       return { written, removed, foreign: foreignManifests(outdir, now, previous) };
     } finally {
       this.close();
     }
+  }
+
+  /** Writes the record of the folder (atomically: a rename over the old one). */
+  private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined): void {
+    const record = JSON.stringify({ format: RECORD_FORMAT, owner: this.owner, files, ...(kubernetesPack ? { kubernetesPack } : {}) }, undefined, 2) + '\n';
+    const tmp = path.join(this.staging, RECORD_FILE);
+    fs.writeFileSync(tmp, record);
+    fs.renameSync(tmp, path.join(this.stateDir, RECORD_FILE));
+  }
+
+  /**
+   * Moves every staged file into place. The file each one replaces is first moved aside into the staging folder, so
+   * that when a move fails the files moved so far are taken out again, the replaced ones put back, the folders made
+   * for them removed, and the previous record restored: the output folder is then as it was, and the error says so.
+   */
+  private moveIntoPlace(previous: string[] | undefined, kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined): void {
+    const aside = path.join(this.staging, '.replaced');
+    const done: Array<{ target: string; replaced?: string }> = [];
+    const made: string[] = [];
+    try {
+      for (const f of this.files) {
+        const target = path.join(this.outdir, f.rel);
+        for (const dir of missingDirs(path.dirname(target)).reverse()) {
+          fs.mkdirSync(dir);
+          made.push(dir);
+        }
+        let replaced: string | undefined;
+        if (fs.existsSync(target)) {
+          replaced = path.join(aside, f.rel);
+          fs.mkdirSync(path.dirname(replaced), { recursive: true });
+          fs.renameSync(target, replaced);
+        }
+        done.push({ target, replaced });
+        fs.renameSync(path.join(this.staging, f.rel), target);
+      }
+    } catch (e: any) {
+      const undone = this.undo(done, made);
+      if (previous !== undefined) this.writeRecord(previous, kubernetesPack);
+      else fs.rmSync(path.join(this.stateDir, RECORD_FILE), { force: true });
+      throw new Error(`synth could not move its files into ${this.outdir}: ${e?.message ?? e}; `
+        + (undone ? 'the folder was put back as it was' : `some files could not be put back: ${this.outdir} now holds part of this synth's output, which the next synth replaces`));
+    }
+  }
+
+  /** Takes moved files out again and puts the replaced ones back; false when something could not be undone. */
+  private undo(done: Array<{ target: string; replaced?: string }>, made: string[]): boolean {
+    let ok = true;
+    for (const d of [...done].reverse()) {
+      try {
+        if (d.replaced !== undefined) fs.renameSync(d.replaced, d.target);
+        else fs.rmSync(d.target, { force: true });
+      } catch {
+        ok = false;
+      }
+    }
+    for (const dir of [...made].reverse()) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // not empty: something else is there now
+      }
+    }
+    return ok;
   }
 
   /** Drops the staged files (a failed synth): the output folder is left as it was. */
@@ -241,6 +374,14 @@ export class OutputStaging {
     this.open = false;
     fs.rmSync(this.staging, { recursive: true, force: true });
   }
+}
+
+/** The writer a plain `k8s.App` records. */
+export const APP_OWNER = 'app';
+
+/** `a k8s.App`, or the fleet folder a fleet's writer names (`fleet <path>: cluster <name>`). */
+function describeOwner(owner: string): string {
+  return owner === APP_OWNER ? 'a k8s.App' : owner;
 }
 
 /** The folders `mkdirSync(dir, { recursive: true })` would create, deepest first. */

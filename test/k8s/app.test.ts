@@ -516,6 +516,7 @@ describe('files are written chart by chart into the staging folder', () => {
     first.synth();
     const before = fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8');
 
+    k8s.App._forgetOutdirs(); // a later run of the program
     const second = new k8s.App({ outdir: dir, policy: false });
     configMap(new Chart(second, 'a'), 'x', 'x', { changed: 'yes' });
     new ApiObject(new Chart(second, 'z'), 'broken', { apiVersion: 'v1', kind: 'ConfigMap', data: Lazy.any({ produce: () => { throw new Error('boom'); } }) } as any);

@@ -194,10 +194,22 @@ describe('capacity', () => {
 
   test('a pod larger than a Karpenter pool\'s limits is refused on that pool (Karpenter launches no node past spec.limits)', () => {
     const batch: KarpenterNodePoolProfile = {
-      name: 'batch', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default',
-      labels: { 'shipshape.dev/node-pool': 'batch' }, taints: [{ key: 'shipshape.dev/batch', value: 'true', effect: 'NoSchedule' }],
-      capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['m'], zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-      cpuLimit: 10, memoryLimitGiB: 40, consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m', expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+      name: 'batch',
+      nodeClassGroup: 'karpenter.k8s.aws',
+      nodeClassKind: 'EC2NodeClass',
+      nodeClassName: 'default',
+      labels: { 'shipshape.dev/node-pool': 'batch' },
+      taints: [{ key: 'shipshape.dev/batch', value: 'true', effect: 'NoSchedule' }],
+      capacityTypes: ['on-demand'],
+      architectures: ['amd64'],
+      instanceCategories: ['m'],
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      cpuLimit: 10,
+      memoryLimitGiB: 40,
+      consolidationPolicy: 'WhenEmptyOrUnderutilized',
+      consolidateAfter: '1m',
+      expireAfter: '720h',
+      disruptionBudgets: [{ nodes: '10%' }],
     };
     const karpenter = { clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q', controller: {} as any, nodeClass: {} as any, nodePools: [batch] };
     const big = () => {

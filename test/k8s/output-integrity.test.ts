@@ -73,6 +73,12 @@ function quietly<T>(fn: () => T): T {
   }
 }
 
+/** A new App standing for a new run of the program (a second App of one process may not write the folder of another). */
+function runOf(props?: ConstructorParameters<typeof App>[0]): App {
+  App._forgetOutdirs();
+  return new App(props);
+}
+
 function web(chart: Chart, id: string, props: { name?: string } = {}): WebService {
   const w = new WebService(chart, id, { image: IMAGE, ...props });
   w.allowFrom(NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
@@ -82,7 +88,7 @@ function web(chart: Chart, id: string, props: { name?: string } = {}): WebServic
 describe('collisions: one object per kind, namespace and name across the whole app', () => {
   test('two charts with one object name fail synth, name both construct paths, and write nothing', () => {
     const dir = outdir();
-    const app = new App({ outdir: dir });
+    const app = runOf({ outdir: dir });
     web(new Chart(app, 'team-a', { namespace: 'shop' }), 'api');
     web(new Chart(app, 'team-b', { namespace: 'shop' }), 'api');
     const msg = errorOf(() => quietly(() => app.synth()));
@@ -94,14 +100,14 @@ describe('collisions: one object per kind, namespace and name across the whole a
   });
 
   test('the same name in two namespaces is fine', () => {
-    const app = new App({ outdir: outdir() });
+    const app = runOf({ outdir: outdir() });
     web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
     web(new Chart(app, 'b', { namespace: 'shop-staging' }), 'api');
     expect(() => quietly(() => app.synth())).not.toThrow();
   });
 
   test('a Job and a ScheduledJob of one name collide on their ServiceAccount and NetworkPolicy without the user naming anything twice', () => {
-    const app = new App({ outdir: outdir() });
+    const app = runOf({ outdir: outdir() });
     const chart = new Chart(app, 'batch', { namespace: 'jobs' });
     new Job(chart, 'report', { image: IMAGE });
     new ScheduledJob(new Construct(chart, 'nightly'), 'report', { image: IMAGE, schedule: Schedule.cron('0 3 * * *') });
@@ -111,7 +117,7 @@ describe('collisions: one object per kind, namespace and name across the whole a
   });
 
   test('a plain cdk8s object beside a shipshape construct of the same name is noticed', () => {
-    const app = new App({ outdir: outdir() });
+    const app = runOf({ outdir: outdir() });
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     web(chart, 'api');
     new ApiObject(chart, 'legacy-sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } });
@@ -119,14 +125,14 @@ describe('collisions: one object per kind, namespace and name across the whole a
   });
 
   test('cluster-scoped objects collide whatever namespace they are written with', () => {
-    const app = new App({ outdir: outdir(), policy: false });
+    const app = runOf({ outdir: outdir(), policy: false });
     new ApiObject(new Chart(app, 'a', { namespace: 'x' }), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     new ApiObject(new Chart(app, 'b', { namespace: 'y' }), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     expect(errorOf(() => app.synth())).toContain('b/ns: metadata.name ("shop") must be unique per kind and namespace, but a/ns also writes Namespace shop');
   });
 
   test('the same host and path routed by two Ingresses in different charts fail synth', () => {
-    const app = new App({ outdir: outdir() });
+    const app = runOf({ outdir: outdir() });
     const tls = IngressTls.secret('shop-tls');
     const a = new Chart(app, 'a', { namespace: 'shop' });
     const b = new Chart(app, 'b', { namespace: 'shop-v2' });
@@ -138,7 +144,7 @@ describe('collisions: one object per kind, namespace and name across the whole a
   });
 
   test('one object name in FILE_PER_RESOURCE layout across namespaces would overwrite a file: refused', () => {
-    const app = new App({ outdir: outdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    const app = runOf({ outdir: outdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
     web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
     web(new Chart(app, 'b', { namespace: 'shop-staging' }), 'api');
     expect(errorOf(() => quietly(() => app.synth()))).toContain('b/api/Deployment: output file ("Deployment.api.k8s.yaml") is also written by a/api/Deployment');
@@ -148,7 +154,7 @@ describe('collisions: one object per kind, namespace and name across the whole a
 describe('unresolved tokens never reach the YAML', () => {
   test('a Terraform token in an annotation fails synth naming the object, the field and how to supply a literal', () => {
     const dir = outdir();
-    const app = new App({ outdir: dir });
+    const app = runOf({ outdir: dir });
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     const arn = Token.asString({ resolve: () => 'arn:aws:iam::123456789012:role/x' });
     new WebService(chart, 'api', { image: IMAGE, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': arn } });
@@ -159,7 +165,7 @@ describe('unresolved tokens never reach the YAML', () => {
   });
 
   test('number and list tokens are caught too, and synthYaml refuses them as well', () => {
-    const app = new App();
+    const app = runOf();
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     const n = Token.asNumber({ resolve: () => 3 });
     expect(isNumberToken(n)).toBe(true);
@@ -173,7 +179,7 @@ describe('unresolved tokens never reach the YAML', () => {
 
 describe('the app owns its output folder', () => {
   function build(dir: string, chartId: string, extra?: (c: Chart) => void): App {
-    const app = new App({ outdir: dir });
+    const app = runOf({ outdir: dir });
     const chart = new Chart(app, chartId, { namespace: 'shop' });
     web(chart, 'api');
     extra?.(chart);
@@ -187,16 +193,16 @@ describe('the app owns its output folder', () => {
     quietly(() => build(dir, 'shop-v2').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop-v2.k8s.yaml']);
     const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
-    expect(record).toEqual({ format: 'shipshape-output/v1', files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
+    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
   });
 
-  test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart, or a second App of the program in the same folder)', () => {
+  test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart)', () => {
     const dir = outdir();
     quietly(() => build(dir, 'shop').synth());
     const stderr = stderrOf(() => build(dir, 'billing').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['billing.k8s.yaml']);
     expect(stderr).toContain(`shipshape: removed shop.k8s.yaml from ${dir}: an earlier synth into this folder wrote it, and this app's output no longer has it `
-      + '(two Apps of one program need an outdir each)\n');
+      + '(a chart or object renamed or removed since)\n');
   });
 
   test('the record names the Kubernetes pack options synth checked with (for `shipshape check <outdir>`), and none with the policy off', () => {
@@ -206,10 +212,10 @@ describe('the app owns its output folder', () => {
     quietly(() => app.synth());
     const record = () => JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
     expect(record().kubernetesPack).toEqual({ exclude: ['SS-K8S-063'], trustedRegistries: ['ghcr.io'] });
-    const off = new App({ outdir: dir, policy: false });
+    const off = runOf({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     quietly(() => off.synth());
-    expect(record()).toEqual({ format: 'shipshape-output/v1', files: ['shop.k8s.yaml'] });
+    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', files: ['shop.k8s.yaml'] });
   });
 
   test('a file of the folder that no synth of this app wrote is not overwritten by a new output file: synth fails and says which', () => {
@@ -235,7 +241,7 @@ describe('the app owns its output folder', () => {
     const dir = outdir();
     quietly(() => build(dir, 'shop').synth());
     expect(fs.existsSync(path.join(dir, '.shipshape', 'policy-report.json'))).toBe(true);
-    const off = new App({ outdir: dir, policy: false });
+    const off = runOf({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     const stderr = stderrOf(() => off.synth());
     expect(files(dir)).toEqual(['.shipshape/output.json', 'shop.k8s.yaml']);
@@ -271,7 +277,7 @@ describe('the app owns its output folder', () => {
     Policy.configure(first, { reportDir });
     quietly(() => first.synth());
     expect(fs.readdirSync(reportDir).sort()).toEqual(['policy-report.json', 'policy-report.sarif']);
-    const off = new App({ outdir: dir, policy: false });
+    const off = runOf({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     Policy.configure(off, { reportDir });
     const stderr = stderrOf(() => off.synth());
@@ -358,7 +364,7 @@ describe('the app owns its output folder', () => {
 
 describe('suppressions travel with the objects', () => {
   function agentApp(dir: string): App {
-    const app = new App({ outdir: dir });
+    const app = runOf({ outdir: dir });
     const chart = new Chart(app, 'ops', { namespace: 'ops' });
     const api = web(chart, 'api');
     api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
@@ -390,7 +396,7 @@ describe('suppressions travel with the objects', () => {
 
   test('with the policy off, suppressions made in code are still written onto the objects, and nothing is printed or reported', async () => {
     const dir = outdir();
-    const app = new App({ outdir: dir, policy: false });
+    const app = runOf({ outdir: dir, policy: false });
     const chart = new Chart(app, 'ops', { namespace: 'ops' });
     const api = web(chart, 'api');
     api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
@@ -406,7 +412,7 @@ describe('suppressions travel with the objects', () => {
 
   test('a suppression annotation written by hand on an object suppresses the rule at synth', () => {
     const dir = outdir();
-    const app = new App({ outdir: dir });
+    const app = runOf({ outdir: dir });
     const chart = new Chart(app, 'ops', { namespace: 'ops' });
     const api = web(chart, 'api');
     api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
@@ -419,7 +425,7 @@ describe('suppressions travel with the objects', () => {
 
   test('the exemption annotations teams use with other checkers suppress the mapped rules at synth, as in the CLI', async () => {
     const dir = outdir();
-    const app = new App({ outdir: dir });
+    const app = runOf({ outdir: dir });
     const api = web(new Chart(app, 'ops', { namespace: 'ops' }), 'api');
     api.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
     api.deployment.metadata.addAnnotation('ignore-check.kube-linter.io/host-network', 'load test on the node network');
@@ -433,5 +439,95 @@ describe('suppressions travel with the objects', () => {
     dirs.push(json);
     expect(await shipshapeCli(['check', dir, '--json', json], { out: () => undefined, err: () => undefined })).toBe(0);
     expect(comparableFindings(JSON.parse(fs.readFileSync(json, 'utf-8')).findings)).toEqual(comparableFindings(synth.findings));
+  });
+});
+
+describe('one output folder, one writer; a commit is all or nothing', () => {
+  function shop(app: App, chartId = 'shop'): App {
+    web(new Chart(app, chartId, { namespace: 'shop' }), 'api');
+    return app;
+  }
+
+  test('a second App of the program with the same outdir is refused before it removes the first one\'s files', () => {
+    const dir = outdir();
+    App._forgetOutdirs();
+    quietly(() => shop(new App({ outdir: dir })).synth());
+    const second = shop(new App({ outdir: dir }), 'billing');
+    expect(errorOf(() => quietly(() => second.synth()))).toBe(`<app>: outdir ("${dir}") is also the output folder of another App of this program, whose files this synth would remove as stale; `
+      + 'give each App an outdir of its own (new k8s.App({ outdir: \'dist/<name>\' }))');
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop.k8s.yaml']);
+  });
+
+  test('the same App may synthesize again into its folder', () => {
+    const dir = outdir();
+    App._forgetOutdirs();
+    const app = shop(new App({ outdir: dir }));
+    quietly(() => app.synth());
+    expect(() => quietly(() => app.synth())).not.toThrow();
+  });
+
+  test('a folder whose record names another writer (a fleet\'s cluster) is refused, and left as it was', () => {
+    const dir = outdir();
+    quietly(() => shop(runOf({ outdir: dir })).synth());
+    const recordFile = path.join(dir, '.shipshape', 'output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, owner: 'fleet platform: cluster prod-eu' }));
+    const msg = errorOf(() => quietly(() => shop(runOf({ outdir: dir }), 'billing').synth()));
+    expect(msg).toContain(`a k8s.App: outdir ("${dir}") holds the output of fleet platform: cluster prod-eu (see ${recordFile}), which this synth would remove; `
+      + `give this app an outdir of its own (an output folder belongs to one App), or delete ${recordFile} to hand the folder over`);
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop.k8s.yaml']);
+  });
+
+  test('an outdir that is a file, or lies under one, is refused naming outdir', () => {
+    const dir = outdir();
+    const file = path.join(dir, 'afile');
+    fs.writeFileSync(file, 'mine\n');
+    expect(errorOf(() => shop(runOf({ outdir: file })).synth())).toBe(`<app>: outdir ("${file}") is a file, not a folder; name a folder (it is created when missing), or move the file out of the way`);
+    expect(errorOf(() => shop(runOf({ outdir: path.join(file, 'dist') })).synth())).toBe(`<app>: outdir ("${path.join(file, 'dist')}") lies under ${file}, which is a file; name a folder (it is created when missing), or move the file out of the way`);
+    expect(fs.readFileSync(file, 'utf-8')).toBe('mine\n');
+  });
+
+  test('a file where an output folder must go is refused before anything moves (no half-written folder)', () => {
+    const dir = outdir();
+    const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    web(new Chart(app, 'aaa', { namespace: 'aaa' }), 'api');
+    web(new Chart(app, 'shop', { namespace: 'shop' }), 'api');
+    fs.writeFileSync(path.join(dir, 'shop'), 'user file\n');
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toMatch(new RegExp(`output file \\("shop/[^"]+"\\) goes into the folder ${path.join(dir, 'shop').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, but ${path.join(dir, 'shop').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is a file; move that file out of`));
+    expect(files(dir)).toEqual(['shop']);
+  });
+
+  test('a move that fails half-way is undone: the previous output and its record are as they were', () => {
+    const dir = outdir();
+    const v1 = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    shop(v1);
+    web(new Chart(v1, 'billing', { namespace: 'billing' }), 'invoices');
+    quietly(() => v1.synth());
+    const before = new Map(files(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+    const v2 = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    web(new Chart(v2, 'shop', { namespace: 'shop' }), 'api', { name: 'api-v2' });
+    web(new Chart(v2, 'billing', { namespace: 'billing' }), 'invoices', { name: 'invoices-v2' });
+    web(new Chart(v2, 'search', { namespace: 'search' }), 'api');
+    // the fs module itself (the namespace import's bindings read through to it)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs: typeof fs = require('fs');
+    const real = nodeFs.renameSync;
+    let moves = 0;
+    const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from: fs.PathLike, to: fs.PathLike) => {
+      // the third move of a manifest into the output folder fails (the record and the moves aside pass)
+      if (String(to).endsWith('.k8s.yaml') && !String(to).includes('.shipshape') && ++moves === 3) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      return real(from, to);
+    });
+    let message = '';
+    try {
+      quietly(() => v2.synth());
+    } catch (e: any) {
+      message = e.message;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(message).toBe(`synth could not move its files into ${dir}: EIO: i/o error; the folder was put back as it was`);
+    expect(new Map(files(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]))).toEqual(before);
   });
 });

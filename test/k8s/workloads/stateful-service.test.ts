@@ -283,8 +283,8 @@ describe('StatefulService validation', () => {
       const app = Testing.app();
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
       new StatefulService(chart, 'db', { image, port: 5432, readiness: Probe.tcp(), liveness: Probe.exec(['pg_isready']), volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/data' }] });
-      const sts = Testing.synth(chart).find((o: any) => o.kind === 'StatefulSet');
-      return { labels: sts.metadata.labels, claims: sts.spec.volumeClaimTemplates };
+      const set = Testing.synth(chart).find((o: any) => o.kind === 'StatefulSet');
+      return { labels: set.metadata.labels, claims: set.spec.volumeClaimTemplates };
     };
     const before = claims('ghcr.io/acme/pg:16.4.0');
     const after = claims('ghcr.io/acme/pg:16.5.0');

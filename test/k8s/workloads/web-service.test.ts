@@ -324,7 +324,7 @@ describe('WebService validation errors', () => {
     expectError(make({ resources: { memory: '1Gi', memoryLimit: '512Mi' } }), /resources.memory \("1Gi"\) must be <= resources.memoryLimit \(512Mi\)/);
   });
   test('ephemeral-storage request above limit', () => {
-    expectError(make({ resources: { ephemeralStorage: '2Gi' } }), /resources.ephemeralStorage \("2Gi"\) must be <= resources.ephemeralStorageLimit \(1Gi\)/);
+    expectError(make({ resources: { ephemeralStorage: '2Gi', ephemeralStorageLimit: '1Gi' } }), /resources.ephemeralStorage \("2Gi"\) must be <= resources.ephemeralStorageLimit \(1Gi\)/);
   });
   test('unparseable quantity', () => {
     expectError(make({ resources: { memory: '12XB' } }), 'shop/api: resources.memory ("12XB") is not a byte quantity: use a non-negative number with a suffix such as Mi or Gi ("512Mi", "1Gi"); write it like "512Mi" (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)');
