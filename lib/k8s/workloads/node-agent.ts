@@ -241,6 +241,8 @@ export class NodeAgent extends Workload {
     const podExtra: Pick<corev1.PodSpec, 'hostNetwork' | 'hostPID' | 'dnsPolicy'> = {};
     const volumes: corev1.Volume[] = [];
     const mounts: corev1.VolumeMount[] = [];
+    /** The prop each mount's path comes from (for messages). */
+    const mountProps: string[] = [];
     const reasons: string[] = [];
     const seen = new Set<string>();
     this.hostAccess.forEach((h, i) => {
@@ -261,6 +263,7 @@ export class NodeAgent extends Workload {
           const name = `host-${volumes.length}`;
           volumes.push({ name, hostPath: { path: o.path, type: o.type ?? HostPathType.DIRECTORY } });
           mounts.push({ name, mountPath: o.mountPath ?? o.path, readOnly });
+          mountProps.push(o.mountPath !== undefined ? `${prop}.mountPath` : `${prop}.path`);
           reasons.push(`hostPath ${o.path}${readOnly ? '' : ' (writable)'}: ${reason}`);
           break;
         }
@@ -310,7 +313,7 @@ export class NodeAgent extends Workload {
     const extraPodSpec: Partial<corev1.PodSpec> = { ...podExtra };
     if (tolerations.length) extraPodSpec.tolerations = tolerations;
     if (props.nodeSelector && Object.keys(props.nodeSelector).length) extraPodSpec.nodeSelector = { ...props.nodeSelector };
-    const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts });
+    const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts, extraMountProps: mountProps });
     this.node.addValidation({ validate: () => this._hostPathRefusals() });
     template();
 

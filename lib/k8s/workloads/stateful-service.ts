@@ -280,6 +280,7 @@ export class StatefulService extends Workload implements IStatefulService {
         terminationGracePeriodSeconds: grace,
         extraPodSpec: spread ? this.spreadSpec() : undefined,
         extraMounts: this.claims.map(c => ({ name: c.name, mountPath: c.mountPath } satisfies corev1.VolumeMount)),
+        extraMountProps: this.claims.map((_, i) => `volumes[${i}].mountPath`),
       });
       // Velero's file-system backup takes every pod volume it is not told to leave out, the scratch emptyDirs
       // (writable paths such as /tmp) included: they hold nothing to restore

@@ -838,7 +838,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * The hardened pod template (metadata and spec) shared by every workload kind.
    * @internal
    */
-  protected _renderPodTemplate(options: { terminationGracePeriodSeconds?: number; restartPolicy?: string; spread?: boolean; extraPodSpec?: any; extraVolumes?: any[]; extraMounts?: any[] } = {}): any {
+  protected _renderPodTemplate(options: { terminationGracePeriodSeconds?: number; restartPolicy?: string; spread?: boolean; extraPodSpec?: any; extraVolumes?: any[]; extraMounts?: any[]; extraMountProps?: string[] } = {}): any {
     const p = this._props;
     const sec = p.security ?? {};
     const uid = this._id('security.runAsUser', sec.runAsUser ?? 10001);
@@ -849,11 +849,18 @@ export abstract class Workload extends Construct implements IWorkload {
 
     const volumes: corev1.Volume[] = [];
     const mounts: corev1.VolumeMount[] = [];
-    const mountPaths = new Set<string>();
+    /** mount path -> the prop that mounted it first */
+    const mountPaths = new Map<string, string>();
+    const writableDefault = p.security?.writablePaths === undefined;
     const addMount = (prop: string, path: string) => {
       if (!path.startsWith('/')) fail(this, prop, path, 'must be an absolute path', `write it as ${JSON.stringify('/' + path)}`);
-      if (mountPaths.has(path)) fail(this, prop, path, 'is mounted twice', 'give each volume its own mount path');
-      mountPaths.add(path);
+      const first = mountPaths.get(path);
+      if (first !== undefined) {
+        const byDefault = writableDefault && first.startsWith('security.writablePaths[') ? ' (a default writable path)' : '';
+        fail(this, prop, path, `is already mounted by ${first}${byDefault}`,
+          byDefault ? 'mount the volume elsewhere, or set security.writablePaths without that path' : 'give each volume its own mount path');
+      }
+      mountPaths.set(path, prop);
     };
     writable.forEach((path, i) => {
       addMount(`security.writablePaths[${i}]`, path);
@@ -875,10 +882,10 @@ export abstract class Workload extends Construct implements IWorkload {
       volumes.push({ name, configMap: { name: c.configMapName } });
       mounts.push({ name, mountPath: c.mountPath, readOnly: true });
     });
-    for (const m of options.extraMounts ?? []) {
-      addMount('volumeMounts', m.mountPath);
+    (options.extraMounts ?? []).forEach((m, i) => {
+      addMount(options.extraMountProps?.[i] ?? 'volumeMounts', m.mountPath);
       mounts.push(m);
-    }
+    });
     for (const s of this._sidecars) {
       for (const m of s.binding.appVolumeMounts ?? []) {
         addMount(`sidecars.${s.sidecar.name}.volumeMounts`, m.mountPath);

@@ -171,7 +171,7 @@ describe('NodeAgent validation', () => {
     ['host root', { hostAccess: [HostAccess.hostPath({ path: '/', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/") would give the agent control of the node (the root filesystem or a container runtime socket, rule SS-K8S-011); mount only the directories the agent reads, for example /var/log'],
     ['runtime socket', { hostAccess: [HostAccess.hostPath({ path: '/run/containerd/containerd.sock', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/run/containerd/containerd.sock") would give the agent control of the node'],
     ['docker socket', { hostAccess: [HostAccess.hostPath({ path: '/var/run/docker.sock', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/var/run/docker.sock") would give the agent control of the node'],
-    ['host path on /tmp', { hostAccess: [HostAccess.hostPath({ path: '/tmp', reason: REASON })] }, 'ops/agent: volumeMounts ("/tmp") is mounted twice'],
+    ['host path on /tmp', { hostAccess: [HostAccess.hostPath({ path: '/tmp', reason: REASON })] }, 'ops/agent: hostAccess[0].path ("/tmp") is already mounted by security.writablePaths[0] (a default writable path)'],
     ['hostNetwork twice', { hostAccess: [HostAccess.hostNetwork(REASON), HostAccess.hostNetwork(REASON)] }, 'ops/agent: hostAccess[1] ("hostNetwork") is granted twice; grant it once, with one reason'],
     ['capability ALL', { hostAccess: [HostAccess.capability('ALL', REASON)] }, 'ops/agent: hostAccess[0].name ("ALL") is not a single Linux capability name (ALL is refused); name one capability, for example SYS_PTRACE'],
     ['capability with spaces', { hostAccess: [HostAccess.capability('SYS ADMIN', REASON)] }, 'ops/agent: hostAccess[0].name ("SYS ADMIN") is not a single Linux capability name'],

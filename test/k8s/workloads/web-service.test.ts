@@ -358,7 +358,7 @@ describe('WebService validation errors', () => {
     expectError(make({ security: { runAsUser: 1000 } }), /security.runAsUser \(1000\) must be 10000 or more/);
   });
   test('colliding mounts', () => {
-    expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/tmp") is mounted twice; give each volume its own mount path');
+    expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/tmp") is already mounted by security.writablePaths[0] (a default writable path); mount the volume elsewhere, or set security.writablePaths without that path');
   });
   test('allowFrom on a port the service does not listen on', () => {
     const c = chart();
