@@ -35,12 +35,17 @@ export function inOperatorNamespace(apiVersion: unknown): boolean {
   return slash > 0 && OPERATOR_NAMESPACED_GROUPS.includes(apiVersion.slice(0, slash));
 }
 
+/** Provisioners whose volumes attach to one node at a time (no ReadWriteMany or ReadOnlyMany). */
+const SINGLE_NODE_PROVISIONERS = new Set(['ebs.csi.aws.com', 'ebs.csi.eks.amazonaws.com', 'kubernetes.io/aws-ebs']);
+
 /** A pool as the scheduler sees it: node labels (with the values each may take), taints, instance types. */
 interface SchedPool {
   readonly name: string;
   readonly labels: Map<string, string[]>;
   readonly taints: TaintProfile[];
   readonly instanceTypes: string[];
+  /** For a managed node group: the most nodes it scales to; undefined for a Karpenter pool (bounded by its limits only). */
+  readonly maxNodes?: number;
   /** For a Karpenter NodePool: the most vCPUs and memory (MiB) its nodes may hold in total (`spec.limits`). */
   readonly limits?: { readonly cpuMillis: number; readonly memMiB: number };
 }
@@ -56,7 +61,7 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     labels.set('eks.amazonaws.com/capacityType', [p.capacityType]);
     labels.set('node.kubernetes.io/instance-type', [...p.instanceTypes]);
     labels.set('topology.kubernetes.io/zone', [...p.zones]);
-    return { name: p.name, labels, taints: p.taints ?? [], instanceTypes: [...p.instanceTypes] };
+    return { name: p.name, labels, taints: p.taints ?? [], instanceTypes: [...p.instanceTypes], maxNodes: p.maxSize };
   };
   pools.push(...(cluster.nodePools ?? []).map(mng));
   for (const k of cluster.karpenter?.nodePools ?? []) {
@@ -71,6 +76,27 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     pools.push({ name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [], limits: { cpuMillis: k.cpuLimit * 1000, memMiB: k.memoryLimitGiB * 1024 } });
   }
   return pools;
+}
+
+/**
+ * For a workload whose replicas must each run on a node of their own (a required pod anti-affinity on
+ * kubernetes.io/hostname against its own pods): why the pools that take its pods cannot hold that many nodes, or
+ * undefined. A Karpenter pool that takes the pods counts as room enough (it launches nodes up to its limits).
+ */
+function nodeShortage(m: any, pod: { spec: any; field: string }, pools: SchedPool[]): string | undefined {
+  const replicas = m?.spec?.replicas;
+  if (typeof replicas !== 'number' || replicas < 2 || pools.some(p => p.maxNodes === undefined)) return undefined;
+  const own = m?.spec?.template?.metadata?.labels ?? {};
+  const terms = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const perNode = Array.isArray(terms) && terms.some((t: any) => t?.topologyKey === 'kubernetes.io/hostname'
+    && Object.entries(t?.labelSelector?.matchLabels ?? {}).every(([k, v]) => own[k] === v) && !(t?.labelSelector?.matchExpressions?.length > 0)
+    && Object.keys(t?.labelSelector?.matchLabels ?? {}).length > 0);
+  if (!perNode) return undefined;
+  const nodes = pools.reduce((n, p) => n + (p.maxNodes ?? 0), 0);
+  if (replicas <= nodes) return undefined;
+  return `spec.replicas (${replicas}) of ${describe(m)} need a node each (a required pod anti-affinity on kubernetes.io/hostname), but the node pools `
+    + `that can take its pods scale to ${nodes} node${nodes === 1 ? '' : 's'} at most (${pools.map(p => `${p.name}: maxSize ${p.maxNodes}`).join(', ')}): `
+    + `${replicas - nodes} would stay Pending; raise a pool's maxSize, place the workload on more pools, or run fewer replicas`;
 }
 
 /** What to do about a pod no pool takes, from why each pool refused it. */
@@ -219,12 +245,18 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
   const pools = poolsOf(cluster);
   const storageClasses = new Map<string, boolean>();
   for (const sc of cluster.storageClasses ?? []) storageClasses.set(sc.name, sc.isDefault);
+  /** class -> provisioner (the cluster's classes and those of the output) */
+  const provisioners = new Map<string, string>();
+  for (const sc of cluster.storageClasses ?? []) provisioners.set(sc.name, sc.provisioner);
   const ingressClasses = new Map<string, boolean>();
   for (const ic of cluster.ingressClasses ?? []) ingressClasses.set(ic.name, ic.isDefault);
   const namespaces = new Set<string>(SYSTEM_NAMESPACES);
   for (const o of objects) {
     const m = o.manifest;
-    if (m?.kind === 'StorageClass') storageClasses.set(m.metadata?.name, m.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    if (m?.kind === 'StorageClass') {
+      storageClasses.set(m.metadata?.name, m.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+      if (typeof m.provisioner === 'string') provisioners.set(m.metadata?.name, m.provisioner);
+    }
     if (m?.kind === 'IngressClass') ingressClasses.set(m.metadata?.name, m.metadata?.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
     if (m?.kind === 'Namespace' && typeof m.metadata?.name === 'string') namespaces.add(m.metadata.name);
   }
@@ -249,6 +281,9 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
       if (refusals.every(r => r.why !== undefined)) {
         problems.push(`${o.path}: ${pod.field} of ${describe(m)} cannot be scheduled on any node pool of cluster ${cluster.clusterName}: `
           + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; ${schedulingFix(refusals.map(r => r.why!))}`);
+      } else {
+        const short = nodeShortage(m, pod, refusals.filter(r => r.why === undefined).map(r => r.p));
+        if (short !== undefined) problems.push(`${o.path}: ${short}`);
       }
     }
 
@@ -268,6 +303,14 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
       } else if (!storageClasses.has(cls)) {
         problems.push(`${o.path}: ${c.field} (${JSON.stringify(cls)}) of ${describe(m)} is not a StorageClass of cluster ${cluster.clusterName} `
           + `(${[...storageClasses.keys()].join(', ') || 'none'}) nor of the output; the claim would stay Pending: name one of those classes or add the StorageClass`);
+      }
+      // block volumes (EBS) attach to one node: a claim several nodes mount at once never binds
+      const provisioner = provisioners.get(cls === undefined ? defaultStorage ?? '' : cls);
+      const shared = (Array.isArray(c.spec?.accessModes) ? c.spec.accessModes : []).filter((a: unknown) => a === 'ReadWriteMany' || a === 'ReadOnlyMany');
+      if (provisioner !== undefined && SINGLE_NODE_PROVISIONERS.has(provisioner) && shared.length > 0) {
+        problems.push(`${o.path}: ${c.field.replace(/storageClassName$/, 'accessModes')} (${shared.join(', ')}) of ${describe(m)} asks for a volume several nodes mount, `
+          + `but StorageClass ${cls ?? `${defaultStorage} (the default)`} of cluster ${cluster.clusterName} provisions ${provisioner} volumes, which attach to one node: `
+          + 'the claim would stay Pending; use ReadWriteOnce (or ReadWriteOncePod), or a class whose volumes many nodes share (Amazon EFS, efs.csi.aws.com)');
       }
     }
 

@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, KarpenterNodePoolProfile, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
-  PodSecurityLevel, Replicas, Schedule, StatefulService, WebService, Worker, WorkerScaling,
+  PodSecurityLevel, Replicas, Schedule, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { policyErrors } from '../util/k8s';
@@ -504,6 +504,28 @@ describe('facts flow from the cluster', () => {
     expect(dev.replicas.min).toBe(1);
     expect(prod.profile).toBe(EnvironmentProfile.PRODUCTION);
     void app;
+  });
+
+  test('a claim several nodes would mount (ReadWriteMany) on an EBS class is refused: EBS volumes attach to one node', () => {
+    const { app, chart } = appWith();
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', accessMode: VolumeAccessMode.READ_WRITE_MANY }] });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.accessModes (ReadWriteMany) of StatefulSet shop/db asks for a volume '
+      + 'several nodes mount, but StorageClass gp3 of cluster shop-prod provisions ebs.csi.aws.com volumes, which attach to one node: the claim would stay Pending; '
+      + 'use ReadWriteOnce (or ReadWriteOncePod), or a class whose volumes many nodes share (Amazon EFS, efs.csi.aws.com)');
+    const ok = appWith();
+    new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', accessMode: VolumeAccessMode.READ_WRITE_ONCE_POD }] });
+    expect(() => quietly(() => ok.app.synth())).not.toThrow();
+  });
+
+  test('replicas that need a node each (required anti-affinity per host) beyond the pools\' maxSize are refused', () => {
+    const { app, chart } = appWith();
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 7, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/db/StatefulSet: spec.replicas (7) of StatefulSet shop/db need a node each (a required pod anti-affinity on '
+      + 'kubernetes.io/hostname), but the node pools that can take its pods scale to 6 nodes at most (general: maxSize 6): 1 would stay Pending; '
+      + 'raise a pool\'s maxSize, place the workload on more pools, or run fewer replicas');
+    const ok = appWith();
+    new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    expect(() => quietly(() => ok.app.synth())).not.toThrow();
   });
 
   test('in production, fewer replicas than the cluster has zones is refused', () => {
