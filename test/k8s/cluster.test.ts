@@ -528,6 +528,19 @@ describe('facts flow from the cluster', () => {
     expect(() => quietly(() => ok.app.synth())).not.toThrow();
   });
 
+  test('an ACM certificate of another region or account than the cluster\'s is refused (a load balancer serves only its own)', () => {
+    const ingress = (arn: string) => () => {
+      const { chart } = appWith();
+      const api = new WebService(chart, 'api', { image: IMAGE });
+      new HttpIngress(chart, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acm(arn) });
+    };
+    expect(errorOf(ingress('arn:aws:acm:us-east-1:123456789012:certificate/abc'))).toBe('shop/www: tls.certificateArn ("arn:aws:acm:us-east-1:123456789012:certificate/abc") '
+      + 'is a certificate of region us-east-1, but cluster shop-prod runs in eu-west-1: a load balancer serves only certificates of its own region; '
+      + 'request or import the certificate in ACM in eu-west-1 and use its ARN');
+    expect(errorOf(ingress('arn:aws:acm:eu-west-1:210987654321:certificate/abc'))).toContain('is a certificate of account 210987654321, but cluster shop-prod runs in account 123456789012');
+    expect(ingress('arn:aws:acm:eu-west-1:123456789012:certificate/abc')).not.toThrow();
+  });
+
   test('in production, fewer replicas than the cluster has zones is refused', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(2) });

@@ -354,6 +354,18 @@ export class HttpIngress extends Construct {
     if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.tls.certificateArn)) {
       fail(this, 'tls.certificateArn', props.tls.certificateArn, 'must be an ACM certificate ARN', 'use arn:aws:acm:<region>:<account>:certificate/<id>');
     }
+    if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined && cluster !== undefined) {
+      // an ALB serves only certificates of its own region and account (CloudFront's live in us-east-1, a common mix-up)
+      const [, , , region, account] = props.tls.certificateArn.split(':');
+      if (cluster.region !== undefined && region !== cluster.region) {
+        fail(this, 'tls.certificateArn', props.tls.certificateArn, `is a certificate of region ${region}, but cluster ${cluster.clusterName} runs in ${cluster.region}: `
+          + 'a load balancer serves only certificates of its own region', `request or import the certificate in ACM in ${cluster.region} and use its ARN`);
+      }
+      if (cluster.account !== undefined && account !== cluster.account) {
+        fail(this, 'tls.certificateArn', props.tls.certificateArn, `is a certificate of account ${account}, but cluster ${cluster.clusterName} runs in account ${cluster.account}: `
+          + 'a load balancer serves only certificates of its own account', `request or import the certificate in ACM in account ${cluster.account} and use its ARN`);
+      }
+    }
     const secretName = props.tls?.kind === 'cert-manager' ? (props.tls.secretName ?? `${this.name}-tls`) : props.tls?.secretName;
     if (secretName !== undefined) Names.dnsSubdomain(this, 'tls.secretName', secretName);
     this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? clusterClass?.name ?? (aws ? 'alb' : 'nginx'));
