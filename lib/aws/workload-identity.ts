@@ -51,7 +51,8 @@ export interface WorkloadIdentityOptions {
    */
   readonly statements?: PolicyStatement[];
   /**
-   * Managed policy ARNs to attach.
+   * Managed policy ARNs to attach (`arn:aws:iam::aws:policy/<name>` or `arn:aws:iam::<account>:policy/<name>`). An administrator's
+   * policy (AdministratorAccess, PowerUserAccess, IAMFullAccess) fails the Terraform pack's SS-EKS-023.
    * @default - none
    */
   readonly managedPolicyArns?: string[];
@@ -175,6 +176,11 @@ export class WorkloadIdentity extends Construct {
     this.roleArn = this.resource.arn;
     this.addRendered(statements);
     (props.managedPolicyArns ?? []).forEach((arn, i) => {
+      // a token (the partition, a policy of the stack) is known at apply only
+      if (typeof arn !== 'string' || (!Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/.test(arn))) {
+        fail(this, `managedPolicyArns[${i}]`, arn, 'is not the ARN of an IAM managed policy', `write the whole ARN, for example ${JSON.stringify(`arn:aws:iam::aws:policy/${typeof arn === 'string' && /^[\w+=,.@-]+$/.test(arn) ? arn : 'AmazonS3ReadOnlyAccess'}`)} `
+          + '(an AWS managed policy) or arn:aws:iam::<account>:policy/<name>');
+      }
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.resource.name, policyArn: arn });
     });
     if (this.mechanism === IdentityMechanism.POD_IDENTITY) {

@@ -6,6 +6,8 @@ import { Testing, TerraformStack } from 'cdktf';
 import { cluster, errorOf, network, newStack, resourceAt, resources, synth } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
+import { TerraformDocuments, TerraformPack } from '../../lib/policy';
+import { PolicyEngine } from '../../lib/policy/engine';
 
 const admins = ['arn:aws:iam::123456789012:role/platform-admin'];
 const RULES = ['scheduled-change', 'spot-interruption', 'rebalance', 'instance-state-change', 'capacity-reservation-interruption'];
@@ -285,5 +287,20 @@ describe('Karpenter amiAlias in production', () => {
     expect(warnings(new aws.Karpenter(stack2, 'explicit', { cluster: cluster(stack2), amiAlias: 'al2023@latest' }))).toEqual([]);
     const dev = newStack();
     expect(warnings(new aws.Karpenter(dev, 'dev', { cluster: cluster(dev, {}, EnvironmentProfile.DEVELOPMENT) }))).toEqual([]);
+  });
+});
+
+describe('workload identity managed policies', () => {
+  test('a managed policy given by name, not ARN, is refused with the ARN to write', () => {
+    expect(errorOf(() => cluster(newStack()).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', managedPolicyArns: ['AmazonS3ReadOnlyAccess'] }))).toBe(
+      'test/prod/a: managedPolicyArns[0] ("AmazonS3ReadOnlyAccess") is not the ARN of an IAM managed policy; write the whole ARN, for example '
+      + '"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" (an AWS managed policy) or arn:aws:iam::<account>:policy/<name>');
+  });
+
+  test('AdministratorAccess on a workload identity is an SS-EKS-023 error of the Terraform pack', () => {
+    const stack = newStack();
+    cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] });
+    const found = new PolicyEngine({ packs: [new TerraformPack()] }).check(TerraformDocuments.fromJson(synth(stack), 'stack')).findings;
+    expect(found.filter(f => f.ruleId === 'SS-EKS-023').map(f => f.message)).toEqual(['the role has the managed policy AdministratorAccess']);
   });
 });

@@ -85,12 +85,19 @@ const CASES: Array<[string, string, (j: any) => void]> = [
     role.assume_role_policy = JSON.stringify(p);
   }],
   ['SS-EKS-022', 'vpc-cni without network policy', (j) => { delete res(j, 'aws_eks_addon', 'shop-prod/addon-vpc-cni').configuration_values; }],
+  ['SS-EKS-023', 'a workload role with AdministratorAccess', (j) => {
+    j.resource.aws_iam_role_policy_attachment.admin = {
+      '//': { metadata: { path: 'eks-cluster/ebs-csi-identity/admin' } },
+      'role': res(j, 'aws_iam_role', 'ebs-csi-identity/role').name,
+      'policy_arn': 'arn:aws:iam::aws:policy/AdministratorAccess',
+    };
+  }],
 ];
 
 describe('Terraform pack', () => {
-  test('has 22 rules with unique ids SS-EKS-001..022', () => {
+  test('has 23 rules with unique ids SS-EKS-001..023', () => {
     const ids = new TerraformPack().rules.map((r) => r.id);
-    expect(ids).toEqual(Array.from({ length: 22 }, (_, i) => `SS-EKS-${String(i + 1).padStart(3, '0')}`));
+    expect(ids).toEqual(Array.from({ length: 23 }, (_, i) => `SS-EKS-${String(i + 1).padStart(3, '0')}`));
   });
 
   test('the example follows every rule', () => {
@@ -247,5 +254,48 @@ describe('Terraform pack: more non-compliant shapes', () => {
       'no managed add-on eks-pod-identity-agent',
       expect.stringMatching(/\(vpc-cni\) has no identity of its own/),
     ]);
+  });
+});
+
+describe('SS-EKS-023: a workload role is no administrator', () => {
+  /** The findings of SS-EKS-023 after giving the EBS CSI driver's role (a workload role) an inline policy of `statements`. */
+  const inline = (...stmts: any[]) => check(mutated((j) => {
+    j.resource.aws_iam_role_policy = {
+      ...(j.resource.aws_iam_role_policy ?? {}),
+      extra: {
+        '//': { metadata: { path: 'eks-cluster/ebs-csi-identity/extra' } },
+        'role': res(j, 'aws_iam_role', 'ebs-csi-identity/role').name,
+        'name': 'extra',
+        'policy': JSON.stringify({ Version: '2012-10-17', Statement: stmts }),
+      },
+    };
+  })).filter((x) => x.ruleId === 'SS-EKS-023').map((x) => x.message);
+
+  test.each([
+    [{ Effect: 'Allow', Action: '*', Resource: '*' }, 'aws_iam_role_policy extra: Statement[0] allows every action (*)'],
+    [{ Effect: 'Allow', Action: ['iam:*'], Resource: 'arn:aws:iam::123456789012:role/x' }, 'aws_iam_role_policy extra: Statement[0] allows every IAM action (iam:*), with which the role can grant itself anything'],
+    [{ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }, 'aws_iam_role_policy extra: Statement[0] allows everything but the actions NotAction lists'],
+    [{ Effect: 'Allow', Action: ['s3:*', 'sqs:SendMessage'], Resource: '*' }, 'aws_iam_role_policy extra: Statement[0] allows every action of s3:* on every resource'],
+  ])('%j is reported', (stmt, message) => {
+    expect(inline(stmt)).toEqual([message]);
+  });
+
+  test('actions on named resources, a whole service on one resource, and Deny statements are not reported', () => {
+    expect(inline(
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders/*' },
+      { Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::orders', 'arn:aws:s3:::orders/*'] },
+      { Effect: 'Deny', Action: '*', Resource: '*' },
+    )).toEqual([]);
+  });
+
+  test('roles no pod assumes (the cluster and node roles) are not this rule\'s', () => {
+    const f = check(mutated((j) => {
+      j.resource.aws_iam_role_policy_attachment.admin = {
+        '//': { metadata: { path: 'eks-cluster/shop-prod/admin' } },
+        'role': res(j, 'aws_iam_role', 'shop-prod/role').name,
+        'policy_arn': 'arn:aws:iam::aws:policy/AdministratorAccess',
+      };
+    }));
+    expect(f.filter((x) => x.ruleId === 'SS-EKS-023')).toEqual([]);
   });
 });
