@@ -13,7 +13,8 @@ export interface AutoscaleOptions {
    */
   readonly max?: number;
   /**
-   * Target average CPU utilization, in percent of the CPU request.
+   * Target average CPU utilization, in percent of the CPU request. It may exceed 100 as far as the CPU limit lets the
+   * pods go past their request (limit 1 over request 250m: up to 400); a target they can never reach is refused.
    * @default 70
    */
   readonly targetCpuUtilization?: number;

@@ -151,6 +151,7 @@ export class WebService extends Workload implements IWebService {
     });
 
     this.replicas = WebService.resolveReplicas(this, props.replicas, this.profile);
+    if (this.replicas.autoscaled) this._checkCpuTarget('replicas.targetCpuUtilization', this.replicas.targetCpuUtilization!);
     this.preStop = props.preStopDelaySeconds ?? 5;
     this.grace = props.terminationGracePeriodSeconds ?? 30;
     if (!Number.isInteger(this.preStop) || this.preStop < 0) {
@@ -291,9 +292,6 @@ export class WebService extends Workload implements IWebService {
     }
     if (min === max) {
       fail(scope, 'replicas.max', max, `must be more than replicas.min (${min}) for the autoscaler to have room (rule SS-K8S-045)`, 'raise max, or use Replicas.fixed(n) for a fixed count');
-    }
-    if (!Number.isInteger(target) || target < 1 || target > 100) {
-      fail(scope, 'replicas.targetCpuUtilization', target, 'must be a whole percentage from 1 to 100', 'use for example 70');
     }
     return Replicas.autoscale({ min, max, targetCpuUtilization: target });
   }

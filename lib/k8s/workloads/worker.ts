@@ -56,7 +56,8 @@ export interface WorkerScalingRange {
  */
 export interface CpuScalingOptions extends WorkerScalingRange {
   /**
-   * Target average CPU utilization, in percent of the CPU request.
+   * Target average CPU utilization, in percent of the CPU request. It may exceed 100 as far as the CPU limit lets the
+   * pods go past their request (limit 1 over request 250m: up to 400); a target they can never reach is refused.
    * @default 70
    */
   readonly targetCpuUtilization?: number;
@@ -323,7 +324,7 @@ export class Worker extends Workload {
 
     const target: autoscalingv2.CrossVersionObjectReference = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
     if (scaling.kind === 'cpu') {
-      const util = checkWhole(this, 'scaling.targetCpuUtilization', o.targetCpuUtilization ?? 70, 1, 'use a percentage such as 70', 100);
+      const util = this._checkCpuTarget('scaling.targetCpuUtilization', o.targetCpuUtilization ?? 70);
       this.hpa = this.renderHpa(target, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: util } } }]);
     } else if (scaling.kind === 'external') {
       if (typeof o.metricName !== 'string' || !/^[A-Za-z_:][A-Za-z0-9_:.\-]*$/.test(o.metricName)) {

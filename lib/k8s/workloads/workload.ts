@@ -1042,6 +1042,27 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * Checks an HPA's CPU utilization target (a percentage of the CPU request): a whole number from 1, and one the pods
+   * can reach (above 100 only as far as the CPU limit lets them go past the request). Returns the target.
+   * @internal
+   */
+  protected _checkCpuTarget(prop: string, target: number): number {
+    if (!Number.isInteger(target) || target < 1) fail(this, prop, target, 'must be a whole percentage of the CPU request, at least 1', 'use for example 70');
+    const r = this._props.resources ?? {};
+    const request = CpuQuantity.parse(r.cpu ?? '250m', this, 'resources.cpu');
+    const limitText = r.cpuLimit ?? '1';
+    if (limitText === 'none') return target;
+    const limit = r.cpuLimit === undefined ? max(CpuQuantity.parse('1'), request) : CpuQuantity.parse(limitText, this, 'resources.cpuLimit');
+    if (request.compare(limit) > 0) return target; // the resources check refuses the request above the limit
+    const reachable = Math.floor(limit.millicores * 100 / request.millicores);
+    if (target > reachable) {
+      fail(this, prop, target, `is never reached: utilization is a percentage of the CPU request (${request}), and the CPU limit (${limit}) keeps it at ${reachable} or below, `
+        + 'so the autoscaler would never add a replica', `use at most ${reachable}${reachable >= 70 ? ' (for example 70)' : ''}, or raise resources.cpuLimit`);
+    }
+    return target;
+  }
+
+  /**
    * The main container's resources, validated.
    * @internal
    */

@@ -317,6 +317,13 @@ describe('WebService validation errors', () => {
   test('an envFromConfigMaps name that is no DNS subdomain', () => {
     expectError(make({ envFromConfigMaps: ['app-settings', 'Bad Name'] }), 'shop/api: envFromConfigMaps[1] ("Bad Name") must be an RFC 1123 DNS subdomain: 1-253 characters of a-z, 0-9, \'-\' and \'.\', each dot-separated part starting and ending with a letter or digit; use a name such as "bad-name"');
   });
+  test('a CPU target above 100 is accepted as far as the limit lets utilization go (limit 1, request 250m: 400)', () => {
+    expect(make({ replicas: Replicas.autoscale({ targetCpuUtilization: 150 }) })).not.toThrow();
+    expect(make({ replicas: Replicas.autoscale({ targetCpuUtilization: 400 }) })).not.toThrow();
+    expectError(make({ replicas: Replicas.autoscale({ targetCpuUtilization: 120 }), resources: { cpu: '1' } }),
+      'shop/api: replicas.targetCpuUtilization (120) is never reached: utilization is a percentage of the CPU request (1), and the CPU limit (1) keeps it at 100 or below, so the autoscaler would never add a replica; use at most 100 (for example 70), or raise resources.cpuLimit');
+    expect(make({ replicas: Replicas.autoscale({ targetCpuUtilization: 300 }), resources: { cpuLimit: 'none' } })).not.toThrow();
+  });
   test('cpu request above limit', () => {
     expectError(make({ resources: { cpu: '2', cpuLimit: '1' } }), 'shop/api: resources.cpu ("2") must be <= resources.cpuLimit (1); lower the request or raise the limit');
   });
