@@ -838,7 +838,11 @@ export abstract class Workload extends Construct implements IWorkload {
    * The hardened pod template (metadata and spec) shared by every workload kind.
    * @internal
    */
-  protected _renderPodTemplate(options: { terminationGracePeriodSeconds?: number; restartPolicy?: string; spread?: boolean; extraPodSpec?: any; extraVolumes?: any[]; extraMounts?: any[]; extraMountProps?: string[] } = {}): any {
+  protected _renderPodTemplate(options: {
+    terminationGracePeriodSeconds?: number; restartPolicy?: string; spread?: boolean; extraPodSpec?: any; extraVolumes?: any[]; extraMounts?: any[];
+    /** The prop each of `extraMounts` comes from (for messages). */
+    extraMountProps?: string[];
+  } = {}): any {
     const p = this._props;
     const sec = p.security ?? {};
     const uid = this._id('security.runAsUser', sec.runAsUser ?? 10001);
