@@ -839,7 +839,12 @@ export abstract class Workload extends Construct implements IWorkload {
    * @internal
    */
   protected _renderPodTemplate(options: {
-    terminationGracePeriodSeconds?: number; restartPolicy?: string; spread?: boolean; extraPodSpec?: any; extraVolumes?: any[]; extraMounts?: any[];
+    terminationGracePeriodSeconds?: number;
+    restartPolicy?: string;
+    spread?: boolean;
+    extraPodSpec?: any;
+    extraVolumes?: any[];
+    extraMounts?: any[];
     /** The prop each of `extraMounts` comes from (for messages). */
     extraMountProps?: string[];
   } = {}): any {
