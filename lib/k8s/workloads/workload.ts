@@ -83,7 +83,9 @@ export interface SecurityOptions {
    */
   readonly fsGroup?: number;
   /**
-   * Mount the root filesystem read-only. Writable paths come from `writablePaths` (emptyDir volumes).
+   * Mount the root filesystem read-only. Writable paths come from `writablePaths` (emptyDir volumes): prefer listing
+   * the directories the image writes to. `false` fails the policy check (SS-K8S-003, an error) unless the rule is
+   * suppressed with a reason: `policy.Policy.suppress(workload, 'SS-K8S-003', '<why the image must write to its root>')`.
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
