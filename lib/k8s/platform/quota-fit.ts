@@ -176,6 +176,11 @@ export function quotaProblems(teamPath: string, namespace: string, quota: Resolv
     if (m?.kind === 'HorizontalPodAutoscaler' && m.spec?.scaleTargetRef?.name) {
       hpaMax.set(`${m.spec.scaleTargetRef.kind}/${m.spec.scaleTargetRef.name}`, Number(m.spec.maxReplicas));
     }
+    // a KEDA ScaledObject makes its HPA in the cluster: its maxReplicaCount (KEDA's default 100) is the autoscaler's maximum
+    if (m?.kind === 'ScaledObject' && m.apiVersion?.startsWith?.('keda.sh/') && m.spec?.scaleTargetRef?.name) {
+      const max = m.spec.maxReplicaCount;
+      hpaMax.set(`${m.spec.scaleTargetRef.kind ?? 'Deployment'}/${m.spec.scaleTargetRef.name}`, typeof max === 'number' ? max : 100);
+    }
   }
   const total: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
   let pods = 0;

@@ -417,6 +417,15 @@ export class TeamNamespace extends Construct {
     const objects: Array<{ manifest: any; path: string }> = [];
     const problems: string[] = [];
     for (const c of this.node.root.node.findAll()) {
+      if (Workload.isWorkload(c) && (c as Workload).namespace === this.namespace) {
+        // the namespace enforces restricted: a workload that needs more gets no pod at all (FailedCreate)
+        const need = (c as Workload)._podSecurityNeed();
+        if (need !== undefined && need.level !== 'restricted') {
+          problems.push(`${c.node.path}: the workload needs Pod Security ${need.level} (${need.reason}), but team namespace ${this.namespace} enforces restricted, `
+            + 'so the API server would create none of its pods; run it in a namespace of its own outside the team (a platform namespace, where k8s.App({ cluster }) '
+            + 'labels the level it needs), or drop the host access it asks for');
+        }
+      }
       if (Workload.isWorkload(c) && (c as Workload).namespace === this.namespace && (c as Workload)._cpuLimitNone()) {
         // the quota caps limits.cpu, so the LimitRange gives every container without a CPU limit the default one
         problems.push(`${c.node.path}: resources.cpuLimit ("none") cannot hold in namespace ${this.namespace}: its ResourceQuota caps limits.cpu, `

@@ -947,7 +947,7 @@ export abstract class Workload extends Construct implements IWorkload {
       const native = KubernetesTarget.of(this).supportsNativeSidecars;
       for (const s of this._sidecars) {
         for (const c of s.binding.containers ?? []) {
-          if (native) initContainers.push({ ...c as corev1.Container, restartPolicy: 'Always' });
+          if (native) initContainers.push(nativeSidecar(c as corev1.Container));
           else containers.push({ ...c as corev1.Container });
         }
       }
@@ -1205,4 +1205,14 @@ export abstract class Workload extends Construct implements IWorkload {
 /** The larger of two quantities (the first when they are equal). */
 function max<Q extends { compare(other: Q): number }>(a: Q, b: Q): Q {
   return b.compare(a) > 0 ? b : a;
+}
+
+/**
+ * A sidecar as a native sidecar (an init container with `restartPolicy: Always`). The kubelet starts the next init
+ * container (an init task, then the app) once a native sidecar's startup probe has passed, or at once when it has
+ * none: a sidecar with a readiness check gets it as its startup probe too, so what follows finds it listening.
+ */
+function nativeSidecar(c: corev1.Container): corev1.Container {
+  const startup = c.startupProbe ?? (c.readinessProbe ? { ...c.readinessProbe, periodSeconds: 2, failureThreshold: 30, successThreshold: 1 } : undefined);
+  return { ...c, restartPolicy: 'Always', ...(startup ? { startupProbe: startup } : {}) };
 }

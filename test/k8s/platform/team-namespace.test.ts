@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { cluster, errorOf, IMAGE, quietly } from './fixtures';
-import { App, NetworkPeer, Replicas, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { App, HostAccess, NetworkPeer, NodeAgent, Replicas, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
@@ -206,6 +206,21 @@ describe('workloads must fit the team namespace', () => {
     expect(msg).toContain('platform/shop: quota.requestsCpu ("2") of namespace shop is less than its workloads need at their most pods '
       + '(2500m: Deployment shop/api 10 pod(s) (8 replicas at the autoscaler\'s maximum + 2 roll-out surge) x 250m)');
     expect(msg).toContain('raise quota.requestsCpu to at least 2500m');
+  });
+
+  test('a KEDA-scaled worker counts at its ScaledObject maximum (KEDA makes the HPA in the cluster)', () => {
+    const { app, chart } = setup({ quota: { requestsCpu: '4', limitsCpu: '16' } });
+    new Worker(chart, 'mailer', { image: IMAGE, resources: { cpu: '1' }, scaling: WorkerScaling.keda({ min: 3, max: 50, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) });
+    const msg = errorOf(() => objects(app));
+    expect(msg).toContain('quota.requestsCpu ("4") of namespace shop is less than its workloads need at their most pods (63: Deployment shop/mailer 63 pod(s) '
+      + '(50 replicas at the autoscaler\'s maximum + 13 roll-out surge) x 1)');
+  });
+
+  test('a node agent with host access is refused in a team namespace (it enforces restricted: no pod would be created)', () => {
+    const { app, chart } = setup();
+    new NodeAgent(chart, 'agent', { image: IMAGE, ports: [{ name: 'http', port: 8080 }], hostAccess: [HostAccess.hostPid('sees the node processes for its metrics')] });
+    expect(errorOf(() => objects(app))).toContain('shop/agent: the workload needs Pod Security privileged (node agent agent: sees the node processes for its metrics), '
+      + 'but team namespace shop enforces restricted, so the API server would create none of its pods; run it in a namespace of its own outside the team');
   });
 
   test('the same workloads fit a quota large enough', () => {

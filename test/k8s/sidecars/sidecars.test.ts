@@ -128,6 +128,20 @@ describe('native sidecars on Kubernetes 1.29+', () => {
     ]);
   });
 
+  test('a native sidecar with a readiness check gets it as its startup probe: the init tasks and the app start once it listens', () => {
+    for (const c of spec.initContainers.filter((x: any) => x.restartPolicy === 'Always')) {
+      expect(c.readinessProbe).toBeDefined();
+      const { periodSeconds, failureThreshold, successThreshold, ...handler } = c.startupProbe;
+      const { periodSeconds: _p, failureThreshold: _f, successThreshold: _s, ...readiness } = c.readinessProbe;
+      expect(handler).toEqual(readiness);
+      expect([periodSeconds, failureThreshold, successThreshold]).toEqual([2, 30, 1]);
+    }
+    // classic sidecars (1.27) keep no startup probe: they start beside the app
+    const classicChart = testChart();
+    allFour(classicChart);
+    expect(pod(classicChart.toJson()).containers.filter((c: any) => c.name !== 'app').map((c: any) => c.startupProbe)).toEqual([undefined, undefined, undefined]);
+  });
+
   test('validates strictly against Kubernetes 1.36 and passes the policy pack', () => {
     expectValid(objs, [CURRENT_K8S_VERSION]);
     expect(policyErrors(objs)).toEqual([]);
