@@ -50,7 +50,8 @@ options:
   --format text|json|sarif  what goes to stdout (default text; with json or sarif the summary goes to stderr)
   --json FILE               also write the JSON report to FILE
   --sarif FILE              also write the SARIF 2.1.0 log to FILE (for code-scanning UIs)
-  --max-file-size SIZE      refuse larger files (default 64MiB; a number of bytes or 512KiB, 64MiB, 1GiB)
+  --max-file-size SIZE      refuse larger files (default 64MiB; a number of bytes or 512KiB, 64MiB, 1GiB;
+                            k, M and G count in 1000s: 60MB is 60,000,000 bytes)
   --exclude ID[,ID...]      leave these rules out of the Kubernetes pack (repeatable), as
                             new KubernetesPack({ exclude }) does at synth
   --trusted-registry HOST   a registry host images may come from, for SS-K8S-032 (repeatable; * matches
@@ -65,7 +66,8 @@ A folder written by synth (k8s.App) records the Kubernetes pack options synth ch
 exit codes:
   0  no error finding remains (warnings allowed)
   1  an error finding remains
-  2  bad usage (an unknown rule id in --exclude, folders synthesized with different pack options),
+  2  bad usage (an unknown rule id in --exclude, a --trusted-registry that is not a host pattern,
+     folders synthesized with different pack options),
      or input that could not be read: a missing or unreadable path, a FIFO, socket or device named on
      the command line, a file over the size limit, or no Kubernetes document at all
 
@@ -224,8 +226,8 @@ function parseTrustedRegistries(values: string[]): string[] | string {
       return `--trusted-registry takes a registry host, not an image, path or URL (got ${JSON.stringify(v)}): images are matched by their host only; `
         + `write the host, ${example}`;
     }
-    if (!HOST_PATTERN.test(p)) {
-      return `--trusted-registry: ${JSON.stringify(v)} is not a registry host pattern (letters, digits, '.', '-', ':' and '*' only), ${example}`;
+    if (!HOST_PATTERN.test(p) || !/^[A-Za-z0-9*[]/.test(p) || !/[A-Za-z0-9*\]]$/.test(p)) {
+      return `--trusted-registry: ${JSON.stringify(v)} is not a registry host pattern (letters, digits, '.', '-', ':' and '*' only, starting and ending with a letter, digit or '*'), ${example}`;
     }
     if (!out.includes(p)) out.push(p);
   }
@@ -339,9 +341,27 @@ function argumentError(e: any): string {
   return msg;
 }
 
-const UNITS: { [u: string]: number } = { '': 1, 'b': 1, 'k': 1024, 'kb': 1024, 'kib': 1024, 'm': 1024 ** 2, 'mb': 1024 ** 2, 'mib': 1024 ** 2, 'g': 1024 ** 3, 'gb': 1024 ** 3, 'gib': 1024 ** 3 };
+const UNITS: { [u: string]: number } = {
+  '': 1,
+  'b': 1,
+  'k': 1000,
+  'kb': 1000,
+  'm': 1000 ** 2,
+  'mb': 1000 ** 2,
+  'g': 1000 ** 3,
+  'gb': 1000 ** 3,
+  'ki': 1024,
+  'kib': 1024,
+  'mi': 1024 ** 2,
+  'mib': 1024 ** 2,
+  'gi': 1024 ** 3,
+  'gib': 1024 ** 3,
+};
 
-/** `1048576`, `512KiB`, `64MiB`, `1.5GiB` (binary units; KB and MB mean the same) in bytes, or undefined. */
+/**
+ * `1048576`, `512KiB`, `64MiB`, `1.5GiB`, `60MB` in bytes, or undefined: Ki, Mi, Gi (with or without B) count in
+ * 1024s, k, M, G (with or without B) in 1000s, as Kubernetes quantities and the SI prefixes do.
+ */
 export function parseSize(s: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(s);
   if (!m) return undefined;

@@ -53,6 +53,7 @@ export class PolicyEngine {
         if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) {
           throw new Error(`policy: rule id ${JSON.stringify(rule.id)} (pack ${pack.name}) is not a rule id: ${RULE_ID_SHAPE} (it names the suppression annotation suppress.shipshape.io/<id>)`);
         }
+        checkRuleShape(rule, pack.name);
         seen.add(rule.id);
         this.packOf.set(rule, pack.name);
         const rationale = rule instanceof SpecRule ? rule.rationale : undefined;
@@ -257,6 +258,27 @@ function isQuiet(group: SharedResults, slots: number[]): boolean {
     if (r === undefined || r.length !== 0) return false;
   }
   return true;
+}
+
+/**
+ * Refuses a rule of a pack that would mislead: an id of shipshape's own (`SS-`) on a rule of another pack, a
+ * severity other than error or warning (reports would print an error the synth does not fail on), an empty message
+ * or fix, or an empty `kinds` (the rule would never run).
+ */
+function checkRuleShape(rule: IRule, pack: string): void {
+  const where = `rule ${rule.id} (pack ${pack})`;
+  if (!(rule instanceof SpecRule) && /^SS-/i.test(rule.id)) {
+    throw new Error(`policy: ${where} has an id starting with SS-, which shipshape's own rules use (their suppressions and reports would mix); give your rules a prefix of your own, for example ACME-001`);
+  }
+  if (rule.severity !== Severity.ERROR && rule.severity !== Severity.WARNING) {
+    throw new Error(`policy: ${where} has the severity ${JSON.stringify(rule.severity)}; use Severity.ERROR ("error") or Severity.WARNING ("warning")`);
+  }
+  if (typeof rule.message !== 'string' || rule.message.trim() === '') throw new Error(`policy: ${where} has no message; say what a finding means, in one sentence`);
+  if (typeof rule.fix !== 'string' || rule.fix.trim() === '') throw new Error(`policy: ${where} has no fix; say how to comply, in one sentence`);
+  // (a built-in rule turned off by its options, such as SS-K8S-032 without trusted registries, has no kind on purpose)
+  if (!(rule instanceof SpecRule) && rule.kinds !== undefined && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) {
+    throw new Error(`policy: ${where} has kinds ${JSON.stringify(rule.kinds)}, so it never runs; list the kinds it checks, or leave kinds unset to check every kind`);
+  }
 }
 
 /** The engine rule a crashing rule's finding is reported under. */

@@ -94,9 +94,12 @@ describe('size limit', () => {
     expect(r.out).toContain(`ERROR SS-POLICY-003: ${file} is ${size} bytes, over the limit of 10 bytes per file; split it, or raise the limit with --max-file-size`);
   });
 
-  test('the default limit is 64 MiB; sizes take binary units', () => {
+  test('the default limit is 64 MiB; sizes take binary (Ki, Mi, Gi) and decimal (k, M, G) units', () => {
     expect(parseSize('64MiB')).toBe(64 * 1024 * 1024);
-    expect(parseSize('512k')).toBe(512 * 1024);
+    expect(parseSize('64Mi')).toBe(64 * 1024 * 1024);
+    expect(parseSize('512k')).toBe(512 * 1000);
+    expect(parseSize('60MB')).toBe(60 * 1000 * 1000);
+    expect(parseSize('1G')).toBe(1000 ** 3);
     expect(parseSize('1.5 GiB')).toBe(1.5 * 1024 ** 3);
     expect(parseSize('2048')).toBe(2048);
     expect(parseSize('0')).toBeUndefined();

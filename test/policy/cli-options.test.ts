@@ -55,6 +55,8 @@ describe('--exclude and --trusted-registry', () => {
     expect(await untrusted('--trusted-registry', 'registry.k8s.io', '--trusted-registry', host)).toBe(false);
     expect(await untrusted('--trusted-registry', host.replace(/^[^.]+/, '*'))).toBe(false);
     expect(await untrusted('--trusted-registry', '*.dkr.ecr.*.amazonaws.com')).toBe(false);
+    // hosts compare without case, as DNS names do
+    expect(await untrusted('--trusted-registry', host.toUpperCase())).toBe(false);
   });
 
   test.each([
@@ -63,6 +65,8 @@ describe('--exclude and --trusted-registry', () => {
     ['ghcr.io,quay.io', 'takes one host pattern'],
     ['', 'needs a registry host pattern'],
     ['ghcr io', 'is not a registry host pattern'],
+    ['-', 'is not a registry host pattern'],
+    ['.ghcr.io', 'is not a registry host pattern'],
   ])('--trusted-registry %j is a usage error (exit 2)', async (value, message) => {
     const r = await run(['check', outdir(), '--trusted-registry', value]);
     expect(r.code).toBe(2);

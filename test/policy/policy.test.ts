@@ -8,7 +8,7 @@ import { inDirectory } from './fixtures/cwd';
 import { find, goodManifests, pod } from './fixtures/good';
 import { Errors } from '../../lib/core';
 import {
-  DocumentIndex, IRule, KubernetesPack, Policy, PolicyDocument, PolicyEngine, PolicyReport, RuleResult, Severity,
+  DocumentIndex, IRule, KubernetesPack, Policy, PolicyDocument, PolicyEngine, PolicyReport, RuleResult, RuleStatus, Severity,
 } from '../../lib/policy';
 import { _runPolicy } from '../../lib/policy/run';
 
@@ -392,6 +392,24 @@ describe('engine', () => {
     expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [bad] }] })).toThrow(
       'policy: rule id "ACME 001" (pack acme) is not a rule id: a letter, then at most 62 letters, digits, \'-\', \'_\' and \'.\', ending with a letter or digit '
       + '(it names the suppression annotation suppress.shipshape.io/<id>)');
+  });
+
+  test.each([
+    ['an SS- id on a rule of another pack', { id: 'SS-ACME-1' }, 'policy: rule SS-ACME-1 (pack acme) has an id starting with SS-, which shipshape\'s own rules use (their suppressions and reports would mix); give your rules a prefix of your own, for example ACME-001'],
+    ['a severity that is neither error nor warning', { severity: 'ERROR' }, 'policy: rule ACME-001 (pack acme) has the severity "ERROR"; use Severity.ERROR ("error") or Severity.WARNING ("warning")'],
+    ['an empty message', { message: ' ' }, 'policy: rule ACME-001 (pack acme) has no message; say what a finding means, in one sentence'],
+    ['an empty fix', { fix: '' }, 'policy: rule ACME-001 (pack acme) has no fix; say how to comply, in one sentence'],
+    ['an empty kinds list', { kinds: [] }, 'policy: rule ACME-001 (pack acme) has kinds [], so it never runs; list the kinds it checks, or leave kinds unset to check every kind'],
+  ])('a rule with %s is refused when the engine is made', (_what, change, message) => {
+    const rule: IRule = { id: 'ACME-001', severity: Severity.WARNING, message: 'Object has no team label', fix: 'add metadata.labels.team', evaluate: () => RuleResult.compliant(), ...change as any };
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [rule] }] })).toThrow(message);
+  });
+
+  test('RuleResult.nonCompliant with an empty list is compliant, as documented (collect the violations, then return them)', () => {
+    expect(RuleResult.nonCompliant([]).status).toBe(RuleStatus.COMPLIANT);
+    const rule: IRule = { id: 'ACME-002', severity: Severity.ERROR, message: 'Something is wrong', fix: 'fix it', evaluate: () => RuleResult.nonCompliant([]) };
+    const report = new PolicyEngine({ packs: [{ name: 'acme', rules: [rule] }] }).check([docOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' } }, 'app/c')]);
+    expect(report.findings).toEqual([]);
   });
 
   test('duplicate rule ids are refused', () => {

@@ -8,8 +8,9 @@ function hostOf(image: string): string {
   return first.includes('.') || first.includes(':') || first === 'localhost' ? first : 'docker.io';
 }
 
+/** A host pattern as a regular expression: `*` matches within the host; hosts compare without case, as DNS names do. */
 function glob(pattern: string): RegExp {
-  return new RegExp('^' + pattern.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$');
+  return new RegExp('^' + pattern.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$', 'i');
 }
 
 /**
