@@ -401,7 +401,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
     const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
-    const why = loader.files === 0 && loader.skippedOwn + loader.skippedTerraform + loader.skippedSpecial > 0 ? 'nothing was read'
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
         : (loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
           : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
@@ -856,6 +856,8 @@ export class Loader {
   public unreadable = 0;
   /** shipshape's own files skipped (`.shipshape/` folders, policy reports). */
   public skippedOwn = 0;
+  /** Symlinks not followed: loops, and links leading out of the folder named. */
+  public skippedLinks = 0;
   /** Terraform JSON files (cdktf's cdk.tf.json and manifest.json) found in folders and skipped. */
   public skippedTerraform = 0;
   /** Entries skipped because they are not regular files or folders (FIFOs, sockets, devices, broken links, loops). */
@@ -874,6 +876,7 @@ export class Loader {
     const parts: string[] = [];
     if (this.skippedOwn > 0) parts.push(`${plural(this.skippedOwn, 'file')} of shipshape's own (.shipshape/, policy reports)`);
     if (this.skippedTerraform > 0) parts.push(`${plural(this.skippedTerraform, 'file')} of Terraform JSON (cdktf output)`);
+    if (this.skippedLinks > 0) parts.push(`${plural(this.skippedLinks, 'symlink')} not followed (loops, or leading out of the folders named)`);
     if (this.skippedSpecial > 0) {
       parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
     }
@@ -894,9 +897,15 @@ export class Loader {
       const key = `${st.dev}:${st.ino}`;
       if (this.seenDirs.has(key)) return;
       this.seenDirs.add(key);
-      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedTerraform + this.skippedSpecial;
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedTerraform + this.skippedLinks + this.skippedSpecial;
       const before = seen();
-      this.walk(input, new Set([key]));
+      let root = path.resolve(input);
+      try {
+        root = fs.realpathSync(input);
+      } catch {
+        // read as named
+      }
+      this.walk(input, new Set([key]), root);
       if (seen() === before) this.emptyFolders.push(shown);
     } else if (st.isFile()) {
       if (path.resolve(input).split(path.sep).includes(STATE_DIR)) {
@@ -909,7 +918,8 @@ export class Loader {
     }
   }
 
-  private walk(dir: string, ancestors: Set<string>): void {
+  /** `root`: the real path of the folder named on the command line; a link leading out of it is not followed. */
+  private walk(dir: string, ancestors: Set<string>, root: string): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -926,9 +936,23 @@ export class Loader {
           st = fs.statSync(p); // follows the link
         } catch (err: any) {
           if (CHECKED_EXTENSION.test(e.name) || err?.code === 'ELOOP') {
-            this.skip(p, err?.code === 'ELOOP' ? 'a symlink loop' : 'a broken symlink');
+            this.skip(p, err?.code === 'ELOOP' ? 'a symlink loop' : 'a broken symlink', err?.code === 'ELOOP');
           }
           continue;
+        }
+        // only the folders under the folder named are searched: a link to a folder out of it (a parent, or elsewhere) is
+        // not followed (a link to a file is: one file named from inside the folder)
+        if (st.isDirectory()) {
+          let target: string | undefined;
+          try {
+            target = fs.realpathSync(p);
+          } catch {
+            target = undefined;
+          }
+          if (target !== undefined && target !== root && !target.startsWith(root + path.sep)) {
+            this.skip(p, `a symlink to the folder ${toSlash(target)}, outside ${toSlash(root)} (only the folders under those named are searched)`, true);
+            continue;
+          }
         }
       }
       if (st.isDirectory()) {
@@ -940,13 +964,13 @@ export class Loader {
         const s = st instanceof fs.Stats ? st : fs.statSync(p);
         const key = `${s.dev}:${s.ino}`;
         if (ancestors.has(key)) {
-          this.skip(p, 'a symlink loop (it leads back to a folder above it)');
+          this.skip(p, 'a symlink loop (it leads back to a folder above it)', true);
           continue;
         }
         if (this.seenDirs.has(key)) continue; // the same folder reached twice (through a link): read once
         this.seenDirs.add(key);
         ancestors.add(key);
-        this.walk(p, ancestors);
+        this.walk(p, ancestors, root);
         ancestors.delete(key);
       } else if (st.isFile()) {
         if (CHECKED_EXTENSION.test(e.name)) this.readFile(p, false);
@@ -956,8 +980,9 @@ export class Loader {
     }
   }
 
-  private skip(p: string, why: string) {
-    this.skippedSpecial++;
+  /** Skips an entry, with a note on stderr; `link`: a symlink not followed (a loop, or leading out of the folder). */
+  private skip(p: string, why: string, link = false) {
+    if (link) this.skippedLinks++; else this.skippedSpecial++;
     this.notes.push(`skipped ${toSlash(p)}: ${why}`);
   }
 

@@ -219,3 +219,27 @@ describe('Terraform JSON beside the Kubernetes output (cdktf and cdk8s writing i
     expect(r.err).toContain('no Kubernetes documents found: nothing was read; skipped 2 files of Terraform JSON (cdktf output)');
   });
 });
+
+describe('symlinks out of the folder named', () => {
+  test('a link to a parent folder (or any folder outside) is not followed, and said on stderr; a link to a file is', async () => {
+    const base = tmpDir();
+    const dir = writeTree(base, { 'outside.yaml': CONFIG_MAP('outside'), 'other/far.yaml': CONFIG_MAP('far'), 'root/inside.yaml': CONFIG_MAP('inside') });
+    const root = path.join(dir, 'root');
+    fs.symlinkSync('..', path.join(root, 'up'));
+    fs.symlinkSync(path.join(dir, 'other'), path.join(root, 'elsewhere'));
+    fs.symlinkSync(path.join(dir, 'outside.yaml'), path.join(root, 'linked.yaml'));
+    const r = await run(['check', root, '--format', 'json']);
+    expect(r.err).toContain('checked 2 documents in 2 files; skipped 2 symlinks not followed (loops, or leading out of the folders named)');
+    expect(r.err).toContain(`skipped ${path.join(root, 'up').split(path.sep).join('/')}: a symlink to the folder`);
+    expect(r.err).toContain(`skipped ${path.join(root, 'elsewhere').split(path.sep).join('/')}: a symlink to the folder`);
+    expect(JSON.stringify(JSON.parse(r.out).findings)).not.toContain('far');
+  });
+
+  test('a link to a folder inside the folder is read once', async () => {
+    const dir = writeTree(tmpDir(), { 'a/cm.yaml': CONFIG_MAP('a') });
+    fs.symlinkSync(path.join(dir, 'a'), path.join(dir, 'b'));
+    const r = await run(['check', dir, '--format', 'json']);
+    expect(r.err).toContain('checked 1 document in 1 file');
+    expect(r.err).not.toContain('skipped');
+  });
+});
