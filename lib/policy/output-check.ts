@@ -8,8 +8,11 @@
 // - two cert-manager Certificates (or Ingresses with cert-manager's ingress-shim) writing one TLS Secret for
 //   different hosts;
 // - two objects written to the same file;
-// - an unresolved token (cdktf, AWS CDK) anywhere in a manifest: Terraform values are only known at apply.
+// - an unresolved token (cdktf, AWS CDK) anywhere in a manifest: Terraform values are only known at apply;
+// - two pods that take one host port on the same node where one of them is a DaemonSet's (the scheduler leaves the
+//   second Pending on every node), and a host port the node's own kubelet or kube-proxy listens on.
 import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
+import { TEMPLATE_KINDS } from './k8s/pod';
 import { SHIPSHAPE_ERROR } from '../core/error-guards';
 
 /** One rendered object and the construct path that wrote it. */
@@ -50,16 +53,17 @@ function identityOf(manifest: any): string | undefined {
 
 /**
  * The whole-output check fed one object at a time (k8s.App renders, checks and writes chart by chart): it keeps
- * only the identity of each object (its construct path under a kind/namespace/name key) and the routing objects
- * (Ingresses, HTTPRoutes) and cert-manager Certificates, not the manifests. `problems()` gives what `outputProblems` gives for the same objects.
+ * only the identity of each object (its construct path under a kind/namespace/name key), the host ports its pods take
+ * (see `HostPortIndex`), and the routing objects (Ingresses, HTTPRoutes) and cert-manager Certificates, not the manifests. `problems()` gives what `outputProblems` gives for the same objects.
  */
 export class OutputChecker {
   private readonly found: string[] = [];
   /** identity key -> construct path of the first object with it */
   private readonly seen = new Map<string, string>();
   private readonly routes: OutputObject[] = [];
+  private readonly hostPorts = new HostPortIndex();
 
-  /** Checks one object (identity and tokens now; routes when `problems()` is called). */
+  /** Checks one object (identity, tokens and host ports now; routes when `problems()` is called). */
   public add(o: OutputObject): void {
     const m = o.manifest;
     if (m === undefined || m === null) return;
@@ -75,6 +79,7 @@ export class OutputChecker {
       }
     }
     if (hasToken(m, 0)) tokenProblems(o, this.found);
+    for (const p of this.hostPorts.add(o)) this.found.push(`${p.path}: ${p.field} (${p.value}) ${p.allowed}; ${p.fix}`);
     if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute'
       || (m.kind === 'Certificate' && groupOf(m.apiVersion) === 'cert-manager.io'))) this.routes.push(o);
   }
@@ -188,6 +193,192 @@ function tokenProblems(o: OutputObject, out: string[]): void {
     }
   };
   visit(o.manifest, '', 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Host ports: one pod per node and host port
+
+/**
+ * Ports the node's own processes listen on, on every address of every node (TCP): a hostNetwork container that
+ * binds one either fails (the port is taken) or, started first, keeps the kubelet or kube-proxy from binding it;
+ * a hostPort of that number forwards the node's port to the pod, away from them.
+ */
+const NODE_PORTS = new Map<number, string>([
+  [10248, "the kubelet's health endpoint"],
+  [10249, "kube-proxy's metrics endpoint"],
+  [10250, 'the kubelet API (logs, exec, metrics)'],
+  [10256, "kube-proxy's health check"],
+]);
+
+/**
+ * A problem found by `HostPortIndex`, in the parts of shipshape's message shape
+ * (`<path>: <field> (<value>) <allowed>; <fix>`), so `shipshape check` can render it as a finding.
+ */
+export interface HostPortProblem {
+  /** The construct path (or file#index) of the object. */
+  readonly path: string;
+  /** The JSON path of the port entry in the object. */
+  readonly field: string;
+  readonly value: string;
+  readonly allowed: string;
+  readonly fix: string;
+}
+
+/** Where a pod may run, as the scheduler reads its node selector and required node affinity: any one of the terms, each a key -> allowed values. */
+type NodeTerms = Array<Map<string, Set<string>>>;
+
+interface HostPortClaim {
+  readonly path: string;
+  readonly where: string;
+  readonly field: string;
+  readonly container: string;
+  /** '' for every address of the node. */
+  readonly hostIP: string;
+  readonly hostNetwork: boolean;
+  readonly daemon: boolean;
+  readonly nodes: NodeTerms;
+}
+
+/** The pod spec of a pod-bearing object and its JSON path, or undefined. */
+function podSpecOf(m: any): { spec: any; path: string } | undefined {
+  const kind = m.kind;
+  let spec: any;
+  let path: string;
+  if (kind === 'Pod') {
+    spec = m.spec;
+    path = 'spec';
+  } else if (kind === 'CronJob') {
+    spec = m.spec?.jobTemplate?.spec?.template?.spec;
+    path = 'spec.jobTemplate.spec.template.spec';
+  } else if (TEMPLATE_KINDS.includes(kind)) {
+    spec = m.spec?.template?.spec;
+    path = 'spec.template.spec';
+  } else {
+    return undefined;
+  }
+  return spec !== null && typeof spec === 'object' ? { spec, path } : undefined;
+}
+
+/** The node selector and the `In` requirements of the required node affinity (other operators are read as "any node"). */
+function nodeTermsOf(spec: any): NodeTerms {
+  const base = new Map<string, Set<string>>();
+  const sel = spec.nodeSelector;
+  if (sel !== null && typeof sel === 'object') {
+    for (const k of Object.keys(sel)) if (typeof sel[k] === 'string') base.set(k, new Set([sel[k]]));
+  }
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!Array.isArray(terms) || terms.length === 0) return [base];
+  return terms.map((t: any) => {
+    const term = new Map(base);
+    for (const e of Array.isArray(t?.matchExpressions) ? t.matchExpressions : []) {
+      if (e?.operator !== 'In' || typeof e.key !== 'string' || !Array.isArray(e.values)) continue;
+      const values = new Set<string>(e.values.filter((v: unknown) => typeof v === 'string'));
+      const before = term.get(e.key);
+      term.set(e.key, before ? new Set([...values].filter(v => before.has(v))) : values);
+    }
+    return term;
+  });
+}
+
+/** True when no node can match both: every pair of terms requires different values of one label. */
+function disjoint(a: NodeTerms, b: NodeTerms): boolean {
+  return a.every(ta => b.every(tb => [...ta.keys()].some(k => {
+    const vb = tb.get(k);
+    return vb !== undefined && ![...ta.get(k)!].some(v => vb.has(v));
+  })));
+}
+
+/**
+ * The host ports of every pod, object by object: a hostNetwork pod takes each of its container ports on the node
+ * (the API server sets hostPort = containerPort), any pod takes its explicit hostPorts; containers and native sidecars
+ * (init containers with `restartPolicy: Always`) count, run-to-completion init containers do not.
+ * Claims are kept by protocol and port, and a new claim is compared with those of its own protocol and port alone.
+ */
+export class HostPortIndex {
+  private readonly claims = new Map<string, { daemons: HostPortClaim[]; others: HostPortClaim[] }>();
+
+  /** Records the host ports of one object; returns its problems (a node's own port, a clash with an earlier object). */
+  public add(o: OutputObject): HostPortProblem[] {
+    const m = o.manifest;
+    if (m === null || typeof m !== 'object') return [];
+    const pod = podSpecOf(m);
+    if (!pod) return [];
+    const spec = pod.spec;
+    const hostNetwork = spec.hostNetwork === true;
+    const out: HostPortProblem[] = [];
+    let nodes: NodeTerms | undefined;
+    for (const list of ['containers', 'initContainers']) {
+      const containers = spec[list];
+      if (!Array.isArray(containers)) continue;
+      for (let i = 0; i < containers.length; i++) {
+        const c = containers[i];
+        if (c === null || typeof c !== 'object' || !Array.isArray(c.ports)) continue;
+        if (list === 'initContainers' && c.restartPolicy !== 'Always') continue;
+        for (let j = 0; j < c.ports.length; j++) {
+          const p = c.ports[j];
+          if (p === null || typeof p !== 'object') continue;
+          const port = hostNetwork ? p.containerPort : (typeof p.hostPort === 'number' && p.hostPort > 0 ? p.hostPort : undefined);
+          if (typeof port !== 'number' || !Number.isInteger(port)) continue;
+          nodes ??= nodeTermsOf(spec);
+          const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+          const claim: HostPortClaim = {
+            path: o.path,
+            where: describeObject(m),
+            field: `${pod.path}.${list}[${i}].ports[${j}]`,
+            container: typeof c.name === 'string' ? c.name : `${list}[${i}]`,
+            hostIP: !hostNetwork && typeof p.hostIP === 'string' && p.hostIP !== '0.0.0.0' && p.hostIP !== '::' ? p.hostIP : '',
+            hostNetwork,
+            daemon: m.kind === 'DaemonSet',
+            nodes,
+          };
+          this.claim(claim, protocol, port, out);
+        }
+      }
+    }
+    return out;
+  }
+
+  private claim(c: HostPortClaim, protocol: string, port: number, out: HostPortProblem[]): void {
+    const value = `${port}/${protocol}, container ${JSON.stringify(c.container)}`;
+    const how = (x: HostPortClaim) => (x.hostNetwork ? 'hostNetwork' : 'hostPort');
+    const nodePort = protocol === 'TCP' ? NODE_PORTS.get(port) : undefined;
+    if (nodePort !== undefined) {
+      out.push({
+        path: c.path,
+        field: c.field,
+        value,
+        allowed: `is a port every node already listens on, for ${nodePort} (${c.hostNetwork ? 'the pod uses hostNetwork, so each container port is a port of the node' : 'hostPort'}): `
+          + (c.hostNetwork ? 'the container fails to bind it, or, started first, keeps the node\'s own process from binding it'
+            : 'the node would forward its own port to the pod instead of its own process'),
+        fix: 'listen on another port (the kubelet and kube-proxy use 10248, 10249, 10250 and 10256)',
+      });
+    }
+    // a clash needs a DaemonSet on one side: a new DaemonSet is compared with every earlier pod of the port, any other
+    // pod with the earlier DaemonSets only (two Deployments with one hostPort spread over different nodes)
+    const key = `${protocol}/${port}`;
+    let claims = this.claims.get(key);
+    if (!claims) {
+      claims = { daemons: [], others: [] };
+      this.claims.set(key, claims);
+    }
+    const clashes = (e: HostPortClaim) => e.path !== c.path && (e.hostIP === '' || c.hostIP === '' || e.hostIP === c.hostIP) && !disjoint(e.nodes, c.nodes);
+    const first = claims.daemons.find(clashes) ?? (c.daemon ? claims.others.find(clashes) : undefined);
+    (c.daemon ? claims.daemons : claims.others).push(c);
+    if (!first) return;
+    const which = first.daemon && c.daemon ? 'both are DaemonSets, which run a pod on every node they select'
+      : `${(first.daemon ? first : c).where} is a DaemonSet, which runs a pod on every node it selects`;
+    out.push({
+      path: c.path,
+      field: c.field,
+      value,
+      allowed: `takes host port ${port}/${protocol} on its node, and so does ${first.path} (${first.where}, ${first.field}, container ${JSON.stringify(first.container)}) `
+        + `(${c.hostNetwork && first.hostNetwork ? 'both pods use hostNetwork, so each container port is a port of the node'
+          : c.hostNetwork || first.hostNetwork ? `${how(c)} here, ${how(first)} there` : 'both set hostPort'}); `
+        + `${which}, and a node gives a host port to one pod only: the scheduler leaves the second pod Pending on every node the two share`,
+      fix: 'give one of them another port (for a LogShipper sidecar its monitoringPort, for a MetricsAdapter its port), '
+        + 'or keep their pods on different nodes (nodeSelector)',
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

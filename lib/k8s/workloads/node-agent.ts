@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
@@ -6,7 +7,7 @@ import { checkPorts, checkReason, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
-import { fail } from '../../core/errors';
+import { fail, formatValidationMessage } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
 import { covers } from '../../policy/internal';
@@ -18,13 +19,47 @@ const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
 /** The policy rules a hostPath volume breaks (no hostPath, and only the volume types Pod Security "restricted" allows). */
 const HOST_PATH_RULES = ['SS-K8S-011', 'SS-K8S-013'];
 
+const RUNTIME = 'whoever connects to a container runtime socket runs containers as root on the node, and a read-only mount still lets the agent connect';
+const PODS = 'it holds the Secrets and service account tokens of every pod on the node, and the kubelet\'s credentials';
+const CONTAINERS = 'it holds the filesystem of every container on the node';
+/**
+ * Node paths that hand the node over: what each is, and why. Refused as a hostPath, as is every path under them and
+ * every directory that contains them (a read-only mount of /run still reaches /run/containerd/containerd.sock).
+ */
+const NODE_TAKEOVER: Array<[string, string, string]> = [
+  ['/run/containerd', 'containerd\'s directory, with its socket', RUNTIME],
+  ['/var/run/containerd', 'containerd\'s directory, with its socket', RUNTIME],
+  ['/run/docker.sock', 'the Docker socket', RUNTIME],
+  ['/var/run/docker.sock', 'the Docker socket', RUNTIME],
+  ['/run/docker', 'Docker\'s directory, with its sockets', RUNTIME],
+  ['/var/run/docker', 'Docker\'s directory, with its sockets', RUNTIME],
+  ['/run/crio', 'CRI-O\'s directory, with its socket', RUNTIME],
+  ['/var/run/crio', 'CRI-O\'s directory, with its socket', RUNTIME],
+  ['/run/cri-dockerd.sock', 'cri-dockerd\'s socket', RUNTIME],
+  ['/var/run/cri-dockerd.sock', 'cri-dockerd\'s socket', RUNTIME],
+  ['/var/lib/kubelet', 'the kubelet\'s directory', PODS],
+  ['/etc/kubernetes', 'the node\'s Kubernetes configuration', 'it holds the kubelet\'s credentials'],
+  ['/var/lib/containerd', 'containerd\'s storage', CONTAINERS],
+  ['/var/lib/docker', 'Docker\'s storage', CONTAINERS],
+  ['/var/lib/containers', 'CRI-O\'s storage', CONTAINERS],
+];
+/** A container runtime socket wherever it is (k3s, custom runtime roots). */
+const RUNTIME_SOCKET = /(^|\/)(docker|containerd|crio|cri-dockerd|dockershim)\.sock$/;
+/** Node paths mounted read-only only: written, they change the node's kernel settings. */
+const READ_ONLY_ROOTS = ['/proc', '/sys'];
+/** The hostPath types that create a missing path, root-owned, on the node. */
+const CREATING_TYPES = new Set<string>(['DirectoryOrCreate', 'FileOrCreate']);
+
 /**
  * What a hostPath must be on the node (checked by the kubelet before mounting).
  */
 export enum HostPathType {
   /** An existing directory. */
   DIRECTORY = 'Directory',
-  /** A directory, created if missing. */
+  /**
+   * A directory, created if missing. Read-only mounts only: the kubelet creates it owned by root with mode 0755, and
+   * the agent (a non-root user) could never write it.
+   */
   DIRECTORY_OR_CREATE = 'DirectoryOrCreate',
   /** An existing file. */
   FILE = 'File',
@@ -36,7 +71,14 @@ export enum HostPathType {
  * A node directory or file mounted into a NodeAgent.
  */
 export interface HostPathOptions {
-  /** The absolute path on the node, for example `/var/log`. */
+  /**
+   * The absolute path on the node, for example `/var/log` (a trailing `/` is dropped; `.` and `..` segments and `//`
+   * are refused). Refused because they hand the node over, even read-only: `/`, the container runtime sockets and
+   * every directory that holds them (`/run`, `/var/run`, `/run/containerd`, `/var/run/docker`, `/run/crio`...),
+   * `/var/lib/kubelet` (every pod's Secrets), `/etc/kubernetes` and `/etc`, `/var/lib/containerd`, `/var/lib/docker`,
+   * the directories that contain them (`/var`, `/var/lib`), and `/proc/<pid>`; `/proc` and `/sys` are only mounted
+   * read-only.
+   */
   readonly path: string;
   /**
    * Where it appears in the container.
@@ -45,16 +87,36 @@ export interface HostPathOptions {
   readonly mountPath?: string;
   /**
    * Mount read-only. A writable host mount lets the container change the node.
+   *
+   * The agent runs as a non-root user (10001 unless `security.runAsUser` says otherwise) and fsGroup does not apply to
+   * hostPath volumes, so a writable mount is only writable when the path exists on the node owned by that user
+   * (created by the node's bootstrap, for example its user data) and is mounted with `HostPathType.DIRECTORY` or
+   * `HostPathType.FILE`; a path the kubelet creates (`HostPathType.DIRECTORY_OR_CREATE`) is root's, and is refused
+   * with `readOnly: false`. State that need not outlive the pod belongs in an emptyDir.
    * @default true
    */
   readonly readOnly?: boolean;
   /**
-   * What the path must be on the node.
+   * What the path must be on the node. `HostPathType.DIRECTORY_OR_CREATE` only with a read-only mount (see `readOnly`).
    * @default HostPathType.DIRECTORY
    */
   readonly type?: HostPathType;
   /** Why the agent needs it (at least 10 characters); recorded in the `shipshape.io/host-access-reason` annotation. */
   readonly reason: string;
+}
+
+/**
+ * Options of `HostAccess.hostNetwork`.
+ */
+export interface HostNetworkOptions {
+  /**
+   * Ports of the agent's sidecars accepted as open on the node's network. On the host network a sidecar's port (a
+   * LogShipper's monitoring port, 2020 by default; a MetricsAdapter's, 9102 by default) is a port of the node, on every
+   * address, and NetworkPolicies do not apply: anyone who reaches the node reaches it. List a port here only when
+   * something else (the node's security group) keeps it private.
+   * @default - none: a sidecar with a port is refused at synth on the host network
+   */
+  readonly exposedSidecarPorts?: number[];
 }
 
 /**
@@ -72,11 +134,18 @@ export class HostAccess {
   }
 
   /**
-   * Use the node's network namespace (the agent's ports become node ports; NetworkPolicies do not apply).
+   * Use the node's network namespace. The agent's ports become ports of the node, on every address of it: reachable
+   * by anything that reaches the node (the whole VPC, unless the node's security group says otherwise), and
+   * NetworkPolicies do not apply to a hostNetwork pod, so the agent's NetworkPolicy (and `allowFrom`) restricts
+   * nothing. Each port is taken on every node: two hostNetwork DaemonSets with one port (two LogShipper sidecars on
+   * 2020 included) cannot both run, and the node's own ports (kubelet 10248 and 10250, kube-proxy 10249 and 10256)
+   * cannot be used; `k8s.App` refuses both at synth. Sidecar ports are refused unless listed in
+   * `options.exposedSidecarPorts`.
    * @param reason why the agent needs it (at least 10 characters)
+   * @param options the sidecar ports accepted as open on the node
    */
-  public static hostNetwork(reason: string): HostAccess {
-    return new HostAccess('hostNetwork', reason, undefined);
+  public static hostNetwork(reason: string, options?: HostNetworkOptions): HostAccess {
+    return new HostAccess('hostNetwork', reason, options ?? {});
   }
 
   /**
@@ -115,6 +184,20 @@ export class HostAccess {
     this.reason = reason;
     this._options = options;
   }
+}
+
+/**
+ * An absolute node or container path without a trailing '/'; `.` and `..` segments and `//` are refused (the API
+ * server refuses `..` in a hostPath, and a path checked as written must be the path mounted).
+ */
+function checkNodePath(scope: Construct, prop: string, v: unknown): string {
+  if (typeof v !== 'string' || !v.startsWith('/')) fail(scope, prop, v, 'must be an absolute path', `write it as ${JSON.stringify('/' + (v ?? ''))}`);
+  const path = v.length > 1 ? v.replace(/\/+$/, '') || '/' : v;
+  if (path.includes('//') || path.split('/').some(seg => seg === '.' || seg === '..')) {
+    fail(scope, prop, v, 'has a "." or ".." segment or an empty one ("//"): the API server refuses ".." in a hostPath, and the path is checked as written',
+      `write the path it means without them (here ${JSON.stringify(posix.normalize(path))})`);
+  }
+  return path;
 }
 
 /**
@@ -216,6 +299,8 @@ export class NodeAgent extends Workload {
 
   private readonly ports: ContainerPort[];
   private readonly capabilities: string[] = [];
+  /** The hostNetwork entry (its prop) and the sidecar ports it accepts as open on the node. */
+  private hostNetwork: { prop: string; exposed: number[] } | undefined;
 
   /**
    * Host access needs the namespace to enforce Pod Security `privileged`.
@@ -252,19 +337,19 @@ export class NodeAgent extends Workload {
       switch (h.kind) {
         case 'hostPath': {
           const o = h._options as HostPathOptions;
-          for (const [k, v] of [['path', o.path], ['mountPath', o.mountPath ?? o.path]]) {
-            if (typeof v !== 'string' || !v.startsWith('/')) fail(this, `${prop}.${k}`, v, 'must be an absolute path', `write it as ${JSON.stringify('/' + (v ?? ''))}`);
-          }
-          if (o.path === '/' || /(^|\/)docker\.sock$|containerd\.sock$|crio\.sock$/.test(o.path)) {
-            fail(this, `${prop}.path`, o.path, 'would give the agent control of the node (the root filesystem or a container runtime socket, rule SS-K8S-011)',
-              'mount only the directories the agent reads, for example /var/log');
-          }
+          const path = this._hostPath(prop, o);
+          const mountPath = o.mountPath === undefined ? path : checkNodePath(this, `${prop}.mountPath`, o.mountPath);
           const readOnly = o.readOnly ?? true;
+          const type = o.type ?? HostPathType.DIRECTORY;
+          if (!Object.values(HostPathType).includes(type)) {
+            fail(this, `${prop}.type`, type, `is not a HostPathType (${Object.values(HostPathType).join(', ')})`, 'use HostPathType.DIRECTORY, HostPathType.FILE or HostPathType.SOCKET');
+          }
+          if (!readOnly) this._writableHostPath(prop, path, type, (this._props.security?.runAsUser ?? 10001));
           const name = `host-${volumes.length}`;
-          volumes.push({ name, hostPath: { path: o.path, type: o.type ?? HostPathType.DIRECTORY } });
-          mounts.push({ name, mountPath: o.mountPath ?? o.path, readOnly });
+          volumes.push({ name, hostPath: { path, type } });
+          mounts.push({ name, mountPath, readOnly });
           mountProps.push(o.mountPath !== undefined ? `${prop}.mountPath` : `${prop}.path`);
-          reasons.push(`hostPath ${o.path}${readOnly ? '' : ' (writable)'}: ${reason}`);
+          reasons.push(`hostPath ${path}${readOnly ? '' : ' (writable)'}: ${reason}`);
           break;
         }
         case 'hostNetwork':
@@ -272,7 +357,13 @@ export class NodeAgent extends Workload {
           if (seen.has(h.kind)) fail(this, prop, h.kind, 'is granted twice', 'grant it once, with one reason');
           seen.add(h.kind);
           podExtra[h.kind as 'hostNetwork' | 'hostPID'] = true;
-          if (h.kind === 'hostNetwork') podExtra.dnsPolicy = 'ClusterFirstWithHostNet';
+          if (h.kind === 'hostNetwork') {
+            podExtra.dnsPolicy = 'ClusterFirstWithHostNet';
+            const exposed = (h._options as HostNetworkOptions | undefined)?.exposedSidecarPorts ?? [];
+            if (!Array.isArray(exposed)) fail(this, `${prop}.exposedSidecarPorts`, exposed, 'must be a list of port numbers', 'list the sidecar ports, for example [2020]');
+            exposed.forEach((port, k) => checkWhole(this, `${prop}.exposedSidecarPorts[${k}]`, port, 1, 'list the port numbers of the sidecars', 65535));
+            this.hostNetwork = { prop, exposed: [...exposed] };
+          }
           reasons.push(`${h.kind}: ${reason}`);
           break;
         }
@@ -315,6 +406,7 @@ export class NodeAgent extends Workload {
     if (props.nodeSelector && Object.keys(props.nodeSelector).length) extraPodSpec.nodeSelector = { ...props.nodeSelector };
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts, extraMountProps: mountProps });
     this.node.addValidation({ validate: () => this._hostPathRefusals() });
+    this.node.addValidation({ validate: () => this._exposedSidecarPorts() });
     template();
 
     this.daemonSet = new ApiObject(this, 'DaemonSet', {
@@ -356,6 +448,97 @@ export class NodeAgent extends Workload {
       return `${this.node.path}: hostAccess[${i}].path (${JSON.stringify(o.path)}) mounts a directory of the node, which the policy refuses (${open.join(', ')}) `
         + `unless it is accepted with a reason; if the agent needs ${o.path}, accept it with ${calls} (agent being the NodeAgent ${this.node.path})`;
     });
+  }
+
+  /**
+   * The node path of a hostPath entry, without a trailing '/'; refused when it hands the node over.
+   * @internal
+   */
+  private _hostPath(prop: string, o: HostPathOptions): string {
+    const path = checkNodePath(this, `${prop}.path`, o.path);
+    const control = 'would give the agent control of the node';
+    const fix = 'mount only the directories the agent reads, for example /var/log';
+    if (path === '/') {
+      fail(this, `${prop}.path`, o.path, `${control} (the root filesystem or a container runtime socket, rule SS-K8S-011)`, fix);
+    }
+    for (const [taken, what, why] of NODE_TAKEOVER) {
+      if (path === taken || path.startsWith(taken + '/')) {
+        fail(this, `${prop}.path`, o.path, `${control}: it is ${path === taken ? what : `inside ${taken} (${what})`}; ${why} (rule SS-K8S-011)`, fix);
+      }
+    }
+    const inside = NODE_TAKEOVER.filter(([taken]) => taken.startsWith(path + '/'));
+    if (inside.length) {
+      const [taken, what, why] = inside[0];
+      const more = inside.length > 1 ? ` and ${inside.slice(1).map(([t]) => t).join(', ')}` : '';
+      fail(this, `${prop}.path`, o.path, `${control}: it contains ${taken} (${what})${more}; ${why.replace(/^it holds/, `${taken} holds`)} (rule SS-K8S-011)`,
+        `${fix}, or the subdirectory of ${path} the agent needs, one that holds none of these`);
+    }
+    if (RUNTIME_SOCKET.test(path)) {
+      fail(this, `${prop}.path`, o.path, `${control}: it is a container runtime socket; ${RUNTIME} (rule SS-K8S-011)`, fix);
+    }
+    if (/^\/proc\/(\d+|self|thread-self)(\/|$)/.test(path)) {
+      fail(this, `${prop}.path`, o.path, `${control}: it reaches into a process of the node (a process's root, cwd and fd links lead to its files; PID 1's root is the node's root filesystem) (rule SS-K8S-011)`,
+        'mount /proc itself, read-only, as node exporters do');
+    }
+    return path;
+  }
+
+  /**
+   * Refuses a writable hostPath the agent could not write, or that changes the node's kernel.
+   * @internal
+   */
+  private _writableHostPath(prop: string, path: string, type: string, uid: number): void {
+    const root = READ_ONLY_ROOTS.find(r => path === r || path.startsWith(r + '/'));
+    if (root !== undefined) {
+      fail(this, `${prop}.readOnly`, false, `would let the agent change the node's kernel settings through ${path} (rule SS-K8S-011)`,
+        `mount ${path} read-only (leave readOnly out, true by default): agents read ${root}`);
+    }
+    if (CREATING_TYPES.has(type)) {
+      const what = type === 'FileOrCreate' ? 'file' : 'directory';
+      fail(this, `${prop}.readOnly`, false, `with type ${JSON.stringify(type)} mounts a ${what} the agent can never write: the kubelet creates a missing ${what} `
+        + `owned by root (mode ${what === 'file' ? '0644' : '0755'}), fsGroup does not apply to hostPath volumes, and the agent runs as user ${uid} (root is refused)`,
+      `create ${path} on the node owned by user ${uid} (in the node's bootstrap, for example its user data) and mount it with type HostPathType.${what === 'file' ? 'FILE' : 'DIRECTORY'}, `
+        + 'or keep state that need not outlive the pod in an emptyDir (security.writablePaths)');
+    }
+  }
+
+  /**
+   * At synth: on the host network, the ports of sidecars (added after the agent) are ports of the node.
+   * @internal
+   */
+  private _exposedSidecarPorts(): string[] {
+    const hn = this.hostNetwork;
+    if (hn === undefined) return [];
+    const out: string[] = [];
+    const found = new Set<number>();
+    for (const { sidecar, binding } of this._sidecars) {
+      for (const c of [...(binding.containers ?? []), ...(binding.initContainers ?? [])]) {
+        for (const p of c.ports ?? []) {
+          found.add(p.containerPort);
+          if (hn.exposed.includes(p.containerPort)) continue;
+          out.push(formatValidationMessage({
+            path: this.node.path,
+            prop: `sidecars.${sidecar.name}.port`,
+            value: String(p.containerPort),
+            allowed: `is open on the node's network: the agent uses hostNetwork (${hn.prop}), so the sidecar listens on port ${p.containerPort} of the node, `
+              + 'on every address, reachable by anything that reaches the node, and NetworkPolicies do not apply to hostNetwork pods (its NetworkPolicy restricts nothing)',
+            fix: `if the node's security group keeps the port private, accept it with HostAccess.hostNetwork(reason, { exposedSidecarPorts: [${p.containerPort}] }); `
+              + 'otherwise remove the sidecar, or run the agent without hostNetwork',
+          }));
+        }
+      }
+    }
+    hn.exposed.forEach((port, k) => {
+      if (found.has(port)) return;
+      out.push(formatValidationMessage({
+        path: this.node.path,
+        prop: `${hn.prop}.exposedSidecarPorts[${k}]`,
+        value: String(port),
+        allowed: `is no port of a sidecar of this agent (${found.size ? `its sidecars listen on ${[...found].join(', ')}` : 'it has no sidecar with a port'})`,
+        fix: 'list only the ports of its sidecars (a LogShipper listens on its monitoringPort, 2020 by default), or leave exposedSidecarPorts out',
+      }));
+    });
+    return out;
   }
 
   /** @internal */

@@ -101,7 +101,7 @@ describe('NodeAgent options', () => {
 describe('NodeAgent host access', () => {
   const access = [
     HostAccess.hostPath({ path: '/var/log', reason: REASON }),
-    HostAccess.hostPath({ path: '/var/lib/agent', mountPath: '/state', readOnly: false, type: HostPathType.DIRECTORY_OR_CREATE, reason: 'keeps its read positions across restarts' }),
+    HostAccess.hostPath({ path: '/var/lib/agent', mountPath: '/state', readOnly: false, type: HostPathType.DIRECTORY, reason: 'keeps its read positions across restarts' }),
     HostAccess.hostNetwork('reports the node network interfaces'),
     HostAccess.hostPid('counts the node processes'),
     HostAccess.capability('cap_sys_ptrace', 'reads /proc of other processes'),
@@ -112,7 +112,7 @@ describe('NodeAgent host access', () => {
     const p = pod(objs);
     expect(p.volumes.filter((v: any) => v.hostPath)).toEqual([
       { name: 'host-0', hostPath: { path: '/var/log', type: 'Directory' } },
-      { name: 'host-1', hostPath: { path: '/var/lib/agent', type: 'DirectoryOrCreate' } },
+      { name: 'host-1', hostPath: { path: '/var/lib/agent', type: 'Directory' } },
     ]);
     expect(main(objs).volumeMounts).toEqual(expect.arrayContaining([
       { name: 'host-0', mountPath: '/var/log', readOnly: true },
