@@ -7,6 +7,7 @@
 //   quota's requests, limits, pods, claims and storage.
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { Schedule } from '../workloads/cron';
 
 /** A quota with its quantities parsed. */
 export interface ResolvedQuota {
@@ -88,6 +89,13 @@ function mostPods(m: any, hpaMax: Map<string, number>): { pods: number; why: str
     }
     case 'CronJob': {
       const n = Number(spec.jobTemplate?.spec?.parallelism ?? 1);
+      // concurrencyPolicy Allow: a run may start while earlier ones still run, up to their deadline
+      const deadline = spec.jobTemplate?.spec?.activeDeadlineSeconds;
+      const interval = spec.concurrencyPolicy === 'Allow' && typeof deadline === 'number' ? Schedule._shortestIntervalMinutes(spec.schedule) : undefined;
+      const runs = interval !== undefined && interval > 0 ? Math.max(1, Math.ceil(deadline / (interval * 60))) : 1;
+      if (runs > 1) {
+        return { pods: n * runs, why: `${runs} runs at once x ${n} pod(s) (concurrencyPolicy Allow: a run every ${interval} min, each up to ${deadline} s)` };
+      }
       return { pods: n, why: `${n} pod(s) (parallelism)` };
     }
     case 'DaemonSet': return undefined; // one per node: the node count is not known here

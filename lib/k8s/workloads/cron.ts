@@ -77,6 +77,44 @@ export class Schedule {
   }
 
   /**
+   * The shortest time between two runs, in minutes, of a valid expression (`_validate` first), or undefined when it
+   * cannot be read. With both day fields restricted, a day matches either (robfig/cron).
+   * @internal
+   */
+  public static _shortestIntervalMinutes(expression: string): number | undefined {
+    const e = typeof expression === 'string' ? expression.trim() : '';
+    const fixed: { [d: string]: number } = { '@hourly': 60, '@daily': 1440, '@midnight': 1440, '@weekly': 10080, '@monthly': 28 * 1440, '@yearly': 365 * 1440, '@annually': 365 * 1440 };
+    if (e.startsWith('@')) return fixed[e];
+    const parts = e.split(/\s+/);
+    if (parts.length !== 5) return undefined;
+    let fields: Array<{ values: Set<number>; star: boolean }>;
+    try {
+      fields = parts.map((part, i) => Schedule.checkField('cron', 'schedule', e, part, FIELDS[i]));
+    } catch {
+      return undefined;
+    }
+    const times = [...fields[1].values].flatMap(h => [...fields[0].values].map(m => h * 60 + m)).sort((a, b) => a - b);
+    if (times.length === 0) return undefined;
+    let shortest = Infinity;
+    for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i] - times[i - 1]);
+    // from the last run of one matching day to the first of the next, over two years of days
+    const [days, months, weekdays] = [fields[2], fields[3], fields[4]];
+    const start = Date.UTC(2024, 0, 1);
+    let previous: number | undefined;
+    for (let d = 0; d < 731; d++) {
+      const date = new Date(start + d * 86400000);
+      if (!months.values.has(date.getUTCMonth() + 1)) continue;
+      const dom = days.values.has(date.getUTCDate());
+      const dow = weekdays.values.has(date.getUTCDay());
+      const match = days.star && weekdays.star ? true : days.star ? dow : weekdays.star ? dom : dom || dow;
+      if (!match) continue;
+      if (previous !== undefined) shortest = Math.min(shortest, (d - previous) * 1440 - times[times.length - 1] + times[0]);
+      previous = d;
+    }
+    return Number.isFinite(shortest) ? shortest : undefined;
+  }
+
+  /**
    * Refuses a schedule that never runs because its days of month never occur in its months (`30 2` is February 30).
    * With a restricted day of week as well, cron runs when either day field matches (robfig/cron, which the CronJob
    * controller and Velero use), so such a schedule still runs on those weekdays and is accepted.
@@ -94,7 +132,7 @@ export class Schedule {
       + 'or name the months the day exists in');
   }
 
-  private static checkField(scope: IConstruct, prop: string, expr: string, text: string, f: typeof FIELDS[number]): { values: Set<number>; star: boolean } {
+  private static checkField(scope: IConstruct | string, prop: string, expr: string, text: string, f: typeof FIELDS[number]): { values: Set<number>; star: boolean } {
     const bad = (why: string): never => fail(scope, prop, expr, `has an invalid ${f.name} field "${text}": ${why}`,
       `use a value from ${f.min} to ${f.max}${f.names ? ` or a name (${f.names[0]}-${f.names[f.names.length - 1]})` : ''}, '*', a range 'a-b', a list 'a,b' or a step '*/n'`);
     const value = (v: string): number => {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { cluster, errorOf, IMAGE, quietly } from './fixtures';
-import { App, HostAccess, NetworkPeer, NodeAgent, Replicas, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { App, ConcurrencyPolicy, HostAccess, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
@@ -221,6 +221,16 @@ describe('workloads must fit the team namespace', () => {
     new NodeAgent(chart, 'agent', { image: IMAGE, ports: [{ name: 'http', port: 8080 }], hostAccess: [HostAccess.hostPid('sees the node processes for its metrics')] });
     expect(errorOf(() => objects(app))).toContain('shop/agent: the workload needs Pod Security privileged (node agent agent: sees the node processes for its metrics), '
       + 'but team namespace shop enforces restricted, so the API server would create none of its pods; run it in a namespace of its own outside the team');
+  });
+
+  test('a scheduled job that allows overlapping runs counts every run its deadline lets overlap', () => {
+    const { app, chart } = setup({ quota: { requestsCpu: '3', limitsCpu: '16' } });
+    new ScheduledJob(chart, 'sync', { image: IMAGE, schedule: Schedule.cron('*/15 * * * *'), concurrencyPolicy: ConcurrencyPolicy.ALLOW, activeDeadlineSeconds: 3600, resources: { cpu: '1' } });
+    expect(errorOf(() => objects(app))).toContain('quota.requestsCpu ("3") of namespace shop is less than its workloads need at their most pods (4: CronJob shop/sync 4 pod(s) '
+      + '(4 runs at once x 1 pod(s) (concurrencyPolicy Allow: a run every 15 min, each up to 3600 s)) x 1');
+    const forbid = setup({ quota: { requestsCpu: '3', limitsCpu: '16' } });
+    new ScheduledJob(forbid.chart, 'sync', { image: IMAGE, schedule: Schedule.cron('*/15 * * * *'), activeDeadlineSeconds: 3600, resources: { cpu: '1' } });
+    expect(objects(forbid.app).some(d => d.kind === 'CronJob')).toBe(true);
   });
 
   test('the same workloads fit a quota large enough', () => {

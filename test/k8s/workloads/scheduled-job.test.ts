@@ -135,3 +135,22 @@ describe('ScheduledJob validation', () => {
     expectError(() => sj.allowFrom(NetworkPeer.namespace('x')), 'shop/report: allowFrom ("shop/report") is a ScheduledJob, which accepts no inbound connections');
   });
 });
+
+describe('Schedule: the shortest time between two runs', () => {
+  test.each([
+    ['*/5 * * * *', 5],
+    ['0 * * * *', 60],
+    ['0 3 * * *', 1440],
+    ['0 3,15 * * *', 720],
+    ['0 23 * * *', 1440],
+    ['0 9 * * 1-5', 1440],
+    ['0 9 * * 1', 10080],
+    ['0 9 * * 0', 10080],
+    ['0 0 1 * *', 28 * 1440],
+    ['0 3 1,15 * 1', 1440], // the 1st, the 15th or a Monday: a Monday the 14th is followed by the 15th
+    ['@hourly', 60],
+    ['@weekly', 10080],
+  ])('%s runs at most every %d minutes', (expression, minutes) => {
+    expect(Schedule._shortestIntervalMinutes(expression)).toBe(minutes);
+  });
+});
