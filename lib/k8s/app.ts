@@ -71,9 +71,14 @@ export interface IOutputFile {
  * @internal
  */
 export interface _StagedOutput {
-  /** Moves the staged files into the output folder, removes the stale ones and writes the policy reports. */
+  /**
+   * Moves the staged files into the output folder, removes the stale ones and writes the policy reports; what it
+   * replaced and removed is kept aside until `discard`, for `rollback`.
+   */
   commit(): void;
-  /** Drops the staged files: the output folder stays as it was. */
+  /** Undoes `commit` (before `discard`): the output folder is as it was before; false when something could not be put back. */
+  rollback(): boolean;
+  /** Drops the staging folder: before `commit`, the output folder stays as it was; after it, the commit is final. */
   discard(): void;
 }
 
@@ -218,7 +223,12 @@ export class App extends Cdk8sApp {
    * `policy: false`), and no manifest reaches the output folder when any of them fails.
    */
   public synth(): void {
-    this._stage().commit();
+    const staged = this._stage();
+    try {
+      staged.commit();
+    } finally {
+      staged.discard();
+    }
   }
 
   /**
@@ -300,13 +310,8 @@ export class App extends Cdk8sApp {
       staged = true;
       const passed = report;
       return {
-        commit: () => {
-          try {
-            this.commitStaged(staging, passed, located);
-          } finally {
-            staging.discard();
-          }
-        },
+        commit: () => this.commitStaged(staging, passed, located),
+        rollback: () => staging.rollback(),
         discard: () => staging.discard(),
       };
     } finally {
@@ -339,6 +344,10 @@ export class App extends Cdk8sApp {
       process.stderr.write(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
         + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
         + `(${this._removalCause ?? 'a chart or object renamed or removed since'})\n`);
+    }
+    if (change.unremovable.length > 0) {
+      process.stderr.write(`shipshape: could not remove ${change.unremovable.join(', ')} from ${this.outdir}, which an earlier synth wrote and this one no longer makes; `
+        + `${change.unremovable.length === 1 ? 'it stays' : 'they stay'} in the record, and the next synth tries again (make ${change.unremovable.length === 1 ? 'it' : 'them'} writable, or delete by hand)\n`);
     }
     if (change.foreign.length > 0) {
       const one = change.foreign.length === 1;

@@ -12,10 +12,13 @@
 //   `.sarif` there and leaves the previous manifests untouched.
 import * as fs from 'fs';
 import * as path from 'path';
+import { ShipshapeValidationError } from '../core/errors';
 import { removeFailedReports } from '../policy/runner';
 
 /** The folder inside the output folder that shipshape owns (reports, the record of written files, staging). */
 export const STATE_DIR = '.shipshape';
+/** The name each synth's staging folder in `.shipshape/` starts with. */
+const STAGING_PREFIX = 'staging-';
 /** The record of the files the last successful synth wrote. */
 const RECORD_FILE = 'output.json';
 const RECORD_FORMAT = 'shipshape-output/v1';
@@ -35,10 +38,21 @@ export interface OutputChange {
   readonly removed: string[];
   /** Manifest-like files in the folder that no synth of this app recorded (left in place). */
   readonly foreign: string[];
+  /** Files of the previous synth this one no longer makes that could not be removed (`<path> (<error code>)`); they stay recorded. */
+  readonly unremovable: string[];
 }
 
 function toRel(p: string): string {
   return p.split(path.sep).join('/');
+}
+
+/** The record's text as it is on disk, or undefined when there is none. */
+function readRecordText(outdir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(outdir, STATE_DIR, RECORD_FILE), 'utf-8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The files the previous synth recorded (relative paths), or undefined when there is no readable record. */
@@ -109,8 +123,23 @@ export class OutputStaging {
   public static open(outdir: string, owner: string = APP_OWNER): OutputStaging {
     const created = missingDirs(path.join(outdir, STATE_DIR));
     const stateDir = path.join(outdir, STATE_DIR);
-    fs.mkdirSync(stateDir, { recursive: true });
-    return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, 'staging-')), created, owner);
+    try {
+      fs.mkdirSync(stateDir, { recursive: true });
+      // a synth killed half-way leaves its staging folder: nothing else uses it
+      for (const e of fs.readdirSync(stateDir)) {
+        if (e.startsWith(STAGING_PREFIX)) fs.rmSync(path.join(stateDir, e), { recursive: true, force: true });
+      }
+      return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, STAGING_PREFIX)), created, owner);
+    } catch (e: any) {
+      if (e?.code !== 'EACCES' && e?.code !== 'EPERM' && e?.code !== 'EROFS') throw e;
+      throw new ShipshapeValidationError({
+        path: owner === APP_OWNER ? '<app>' : owner,
+        prop: 'outdir',
+        value: JSON.stringify(outdir),
+        allowed: `cannot be written: ${e.code} on ${stateDir}`,
+        fix: 'make the output folder and its .shipshape/ folder writable, or name another outdir',
+      });
+    }
   }
 
   /** What was written (path and source only: a file's content, and the manifests it was made from, are not kept). */
@@ -119,6 +148,12 @@ export class OutputStaging {
   private readonly dirs = new Set<string>();
   private readonly collisions: string[] = [];
   private open = true;
+  /** What `commit` did, kept until `discard` so that `rollback` can undo it. */
+  private committed?: {
+    readonly moved: { done: Array<{ target: string; replaced?: string }>; made: string[] };
+    readonly removedAside: Array<{ file: string; aside: string }>;
+    readonly previousText: string | undefined;
+  };
 
   private constructor(
     private readonly outdir: string,
@@ -257,39 +292,64 @@ export class OutputStaging {
    */
   public commit(kubernetesPack?: { exclude: string[]; trustedRegistries: string[] }): OutputChange {
     const outdir = this.outdir;
-    const stateDir = this.stateDir;
-    try {
-      const previous = readRecord(outdir);
-      const written = this.files.map(f => toRel(f.rel));
-      // 0. record first every file this synth may leave behind (the earlier ones and the new ones): should the process
-      // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
-      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
-      // 1. move into place (each rename replaces the old file atomically); should a move fail, the files moved so
-      // far are put back as they were, and the previous record with them
-      this.moveIntoPlace(previous, kubernetesPack);
-      // 2. remove what the previous synth wrote and this one did not
-      const now = new Set(written);
-      const removed: string[] = [];
-      for (const rel of previous ?? []) {
-        if (now.has(rel)) continue;
-        const file = path.join(outdir, rel);
-        try {
-          if (fs.lstatSync(file).isFile()) {
-            fs.unlinkSync(file);
-            removed.push(rel);
-            removeEmptyParents(path.dirname(file), outdir);
-          }
-        } catch {
-          // already gone
-        }
+    const previous = readRecord(outdir);
+    const previousText = readRecordText(outdir);
+    const written = this.files.map(f => toRel(f.rel));
+    // 0. record first every file this synth may leave behind (the earlier ones and the new ones): should the process
+    // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
+    this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
+    // 1. move into place (each rename replaces the old file atomically, the old one kept aside until `discard`); should
+    // a move fail, the files moved so far are put back as they were, and the previous record with them
+    const moved = this.moveIntoPlace(previousText);
+    // 2. move aside what the previous synth wrote and this one did not (gone with the staging folder at `discard`)
+    const now = new Set(written);
+    const removed: string[] = [];
+    const removedAside: Array<{ file: string; aside: string }> = [];
+    const unremovable: string[] = [];
+    for (const rel of previous ?? []) {
+      if (now.has(rel)) continue;
+      const file = path.join(outdir, rel);
+      try {
+        if (!fs.lstatSync(file).isFile()) continue;
+        const aside = path.join(this.staging, '.removed', rel);
+        fs.mkdirSync(path.dirname(aside), { recursive: true });
+        fs.renameSync(file, aside);
+        removedAside.push({ file, aside });
+        removed.push(rel);
+        removeEmptyParents(path.dirname(file), outdir);
+      } catch (e: any) {
+        // gone already is fine; a file that cannot be removed stays recorded, so the next synth tries again
+        if (e?.code !== 'ENOENT') unremovable.push(`${rel} (${e?.code ?? e?.message ?? e})`);
       }
-      // 3. record
-      this.writeRecord([...written].sort(), kubernetesPack);
-      removeFailedReports(stateDir);
-      return { written, removed, foreign: foreignManifests(outdir, now, previous) };
-    } finally {
-      this.close();
     }
+    // 3. record
+    const kept = unremovable.map(u => u.slice(0, u.lastIndexOf(' (')));
+    this.writeRecord([...written, ...kept].sort(), kubernetesPack);
+    removeFailedReports(this.stateDir);
+    this.committed = { moved, removedAside, previousText };
+    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable };
+  }
+
+  /**
+   * Undoes a `commit` whose staging folder was not discarded yet (a fleet whose later folder failed to commit): the
+   * files moved in are taken out, the replaced and removed ones put back, and the previous record restored.
+   * @returns false when something could not be put back
+   */
+  public rollback(): boolean {
+    const c = this.committed;
+    if (c === undefined || !this.open) return true;
+    this.committed = undefined;
+    let ok = this.undo(c.moved.done, c.moved.made);
+    for (const r of [...c.removedAside].reverse()) {
+      try {
+        fs.mkdirSync(path.dirname(r.file), { recursive: true });
+        fs.renameSync(r.aside, r.file);
+      } catch {
+        ok = false;
+      }
+    }
+    this.restoreRecord(c.previousText);
+    return ok;
   }
 
   /** Writes the record of the folder (atomically: a rename over the old one). */
@@ -305,7 +365,7 @@ export class OutputStaging {
    * that when a move fails the files moved so far are taken out again, the replaced ones put back, the folders made
    * for them removed, and the previous record restored: the output folder is then as it was, and the error says so.
    */
-  private moveIntoPlace(previous: string[] | undefined, kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined): void {
+  private moveIntoPlace(previousText: string | undefined): { done: Array<{ target: string; replaced?: string }>; made: string[] } {
     const aside = path.join(this.staging, '.replaced');
     const done: Array<{ target: string; replaced?: string }> = [];
     const made: string[] = [];
@@ -327,11 +387,23 @@ export class OutputStaging {
       }
     } catch (e: any) {
       const undone = this.undo(done, made);
-      if (previous !== undefined) this.writeRecord(previous, kubernetesPack);
-      else fs.rmSync(path.join(this.stateDir, RECORD_FILE), { force: true });
+      this.restoreRecord(previousText);
       throw new Error(`synth could not move its files into ${this.outdir}: ${e?.message ?? e}; `
         + (undone ? 'the folder was put back as it was' : `some files could not be put back: ${this.outdir} now holds part of this synth's output, which the next synth replaces`));
     }
+    return { done, made };
+  }
+
+  /** Puts the record text back as it was before `commit` (none: removed). */
+  private restoreRecord(text: string | undefined): void {
+    const file = path.join(this.stateDir, RECORD_FILE);
+    if (text === undefined) {
+      fs.rmSync(file, { force: true });
+      return;
+    }
+    const tmp = path.join(this.staging, `${RECORD_FILE}.previous`);
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
   }
 
   /** Takes moved files out again and puts the replaced ones back; false when something could not be undone. */
@@ -355,10 +427,16 @@ export class OutputStaging {
     return ok;
   }
 
-  /** Drops the staged files (a failed synth): the output folder is left as it was. */
+  /**
+   * Drops the staging folder: before `commit` (a failed synth) the output folder is left as it was; after it, the
+   * replaced and removed files kept aside for `rollback` go with it.
+   */
   public discard(): void {
     if (!this.open) return;
+    const committed = this.committed !== undefined;
+    this.committed = undefined;
     this.close();
+    if (committed) return;
     // folders this synth created only to stage files in
     for (const dir of this.created) {
       try {

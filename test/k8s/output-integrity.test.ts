@@ -531,3 +531,44 @@ describe('one output folder, one writer; a commit is all or nothing', () => {
     expect(new Map(files(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]))).toEqual(before);
   });
 });
+
+describe('leftovers of interrupted synths, and files that cannot be removed', () => {
+  function shop(app: App, chartId = 'shop'): App {
+    web(new Chart(app, chartId, { namespace: chartId }), 'api');
+    return app;
+  }
+
+  test('the staging folder a killed synth left behind is removed by the next synth', () => {
+    const dir = outdir();
+    quietly(() => shop(runOf({ outdir: dir })).synth());
+    fs.mkdirSync(path.join(dir, '.shipshape', 'staging-killed', 'half'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.shipshape', 'staging-killed', 'half', 'shop.k8s.yaml'), 'kind: ConfigMap\n');
+    quietly(() => shop(runOf({ outdir: dir })).synth());
+    expect(fs.readdirSync(path.join(dir, '.shipshape')).filter(f => f.startsWith('staging-'))).toEqual([]);
+  });
+
+  test('a stale file that cannot be removed is named on stderr and stays in the record, so the next synth tries again', () => {
+    const dir = outdir();
+    quietly(() => shop(shop(runOf({ outdir: dir })), 'billing').synth());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs: typeof fs = require('fs');
+    const real = nodeFs.renameSync;
+    const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from: fs.PathLike, to: fs.PathLike) => {
+      if (String(from) === path.join(dir, 'billing.k8s.yaml')) throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+      return real(from, to);
+    });
+    let stderr = '';
+    try {
+      const app = shop(runOf({ outdir: dir }));
+      stderr = stderrOf(() => app.synth());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toContain(`shipshape: could not remove billing.k8s.yaml (EPERM) from ${dir}, which an earlier synth wrote and this one no longer makes; `
+      + 'it stays in the record, and the next synth tries again (make it writable, or delete by hand)');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8')).files).toEqual(['billing.k8s.yaml', 'shop.k8s.yaml']);
+    const retry = stderrOf(() => shop(runOf({ outdir: dir })).synth());
+    expect(retry).toContain(`shipshape: removed billing.k8s.yaml from ${dir}`);
+    expect(fs.existsSync(path.join(dir, 'billing.k8s.yaml'))).toBe(false);
+  });
+});

@@ -754,10 +754,25 @@ export class Fleet {
       throw new Error(`${this.where}: synth failed on ${names}; ${unchanged}\n${messages.join('\n\n')}`);
     }
     const teamFolders = this.teamFolders();
+    const committed: Array<{ s: _StagedOutput; name: string }> = [];
     try {
-      for (const s of staged) s.commit();
+      staged.forEach((s, i) => {
+        s.commit();
+        committed.push({ s, name: apps[i].name });
+      });
+    } catch (e) {
+      // a folder that could not be changed: the folders committed before it are put back, so the fleet stays whole
+      const notBack = [...committed].reverse().filter(c => !c.s.rollback()).map(c => c.name);
+      if (e instanceof Error) {
+        e.message = `${this.where}: synth failed while moving files into place; `
+          + (committed.length === 0 ? 'no folder of the fleet was changed'
+            : notBack.length === 0 ? `the folders changed before it (${committed.map(c => c.name).join(', ')}) were put back as they were, so no folder of the fleet was changed`
+              : `some files of ${notBack.join(', ')} could not be put back: those folders hold part of this synth's output, which the next synth replaces`)
+          + `\n${e.message}`;
+      }
+      throw e;
     } finally {
-      for (const s of staged) s.discard(); // a no-op once committed; drops the rest when a commit fails
+      for (const s of staged) s.discard();
     }
     this.nameTeamLeftovers(teamFolders);
     this.removeDroppedClusters();

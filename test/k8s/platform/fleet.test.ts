@@ -622,6 +622,34 @@ describe('Fleet synth is all or nothing', () => {
     expect(deployment('prod-eu').metadata.labels['acme.example/release']).toBe('2');
   });
 
+  test('a move that fails in a later folder puts back the folders committed before it: no folder of the fleet changes', () => {
+    const dir = outdir();
+    synthFleet({}, dir);
+    const clusters = ['staging-eu', 'prod-eu', 'argocd'];
+    const before = new Map(clusters.map(c => [c, tree(path.join(dir, c))]));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs: typeof fs = require('fs');
+    const real = nodeFs.renameSync;
+    let failed = false;
+    const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from: fs.PathLike, to: fs.PathLike) => {
+      // the first manifest moved into prod-eu (committed after staging-eu) fails, once
+      if (!failed && String(to).startsWith(path.join(dir, 'prod-eu', 'shop')) && String(from).includes('staging-')) {
+        failed = true;
+        throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      }
+      return real(from, to);
+    });
+    let error: string | undefined;
+    try {
+      error = captured(() => rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2([]) }] })).synth()).error;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(error).toMatch(/^fleet\/acme: synth failed while moving files into place; the folders changed before it \(cluster staging-eu\) were put back as they were, so no folder of the fleet was changed\nsynth could not move its files into .*prod-eu: EIO: i\/o error; the folder was put back as it was$/);
+    for (const c of clusters) expect(tree(path.join(dir, c))).toEqual(before.get(c));
+    for (const c of clusters) expect(fs.readdirSync(path.join(dir, c, '.shipshape')).filter(f => f.startsWith('staging-'))).toEqual([]);
+  });
+
   test('every failing cluster is named, and a first synth that fails writes no manifest anywhere', () => {
     const dir = outdir();
     const { error } = captured(() => rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['staging-eu', 'prod-eu']) }] })).synth());
