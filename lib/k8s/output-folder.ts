@@ -208,6 +208,8 @@ export class OutputStaging {
     }
     // a file where a folder must go (or a folder where a file must go) would stop the move into place half-way
     out.push(...this.shapeProblems());
+    // another writer's folder above this one, or below it where this synth writes
+    out.push(...this.nestingProblems());
     const previous = readRecord(this.outdir);
     if (previous === undefined) return out;
     const recorded = new Set(previous.map(fileKey));
@@ -269,6 +271,53 @@ export class OutputStaging {
       if (isDir) {
         out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) would replace the folder ${target}; move that folder out of ${this.outdir} or delete it, `
           + 'or give the chart or object another name');
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Output folders of other writers this synth would write into or under: the output folder lying inside another
+   * App's folder whose record lists files under it, or inside a fleet's folder (its `.shipshape/fleet.json`) when
+   * this is no app of that fleet; a planned file going into a folder that holds another writer's record; or an
+   * output folder inside a `.shipshape/` folder.
+   */
+  private nestingProblems(): string[] {
+    const out: string[] = [];
+    const me = describeOwner(this.owner);
+    const outdir = path.resolve(this.outdir);
+    if (outdir.split(path.sep).includes(STATE_DIR)) {
+      return [`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside a ${STATE_DIR}/ folder, which holds shipshape's records and reports; name a folder of its own`];
+    }
+    for (let d = path.dirname(outdir); ; d = path.dirname(d)) {
+      const record = path.join(d, STATE_DIR, RECORD_FILE);
+      const listed = readRecord(d);
+      const rel = toRel(path.relative(d, outdir));
+      if (listed !== undefined && listed.some(f => f.startsWith(rel + '/'))) {
+        out.push(`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside ${d}, the output folder of ${describeOwner(readRecordOwner(d) ?? APP_OWNER)}, which wrote files there `
+          + `(see ${record}); the two would overwrite and remove each other's files: give this app an outdir outside ${d}, or move the other one`);
+        break;
+      }
+      const fleetRecord = path.join(d, STATE_DIR, 'fleet.json');
+      if (fs.existsSync(fleetRecord) && !this.owner.startsWith('fleet/')) {
+        out.push(`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside ${d}, the output folder of a fleet (see ${fleetRecord}), whose Applications deploy its folders; `
+          + `give this app an outdir outside ${d}`);
+        break;
+      }
+      if (path.dirname(d) === d) break;
+    }
+    const checked = new Set<string>();
+    for (const f of this.files) {
+      const parts = toRel(f.rel).split('/');
+      let dir = outdir;
+      for (let i = 0; i < parts.length - 1; i++) {
+        dir = path.join(dir, parts[i]);
+        if (checked.has(dir)) continue;
+        checked.add(dir);
+        if (fs.existsSync(path.join(dir, STATE_DIR, RECORD_FILE))) {
+          out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) goes into ${dir}, the output folder of ${describeOwner(readRecordOwner(dir) ?? APP_OWNER)} `
+            + `(see ${path.join(dir, STATE_DIR, RECORD_FILE)}); the two would overwrite and remove each other's files: give the chart another name, or the other app another outdir`);
+        }
       }
     }
     return out;

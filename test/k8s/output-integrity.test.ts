@@ -572,3 +572,36 @@ describe('leftovers of interrupted synths, and files that cannot be removed', ()
     expect(fs.existsSync(path.join(dir, 'billing.k8s.yaml'))).toBe(false);
   });
 });
+
+describe('output folders inside one another', () => {
+  test('an App whose outdir lies where another App wrote files is refused, and so is the other App writing into it', () => {
+    const dir = outdir();
+    const parent = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    web(new Chart(parent, 'sub', { namespace: 'sub' }), 'api');
+    quietly(() => parent.synth());
+    const child = runOf({ outdir: path.join(dir, 'sub') });
+    web(new Chart(child, 'shop', { namespace: 'shop' }), 'api');
+    expect(errorOf(() => quietly(() => child.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(path.join(dir, 'sub'))}) lies inside ${dir}, the output folder of a k8s.App, which wrote files there`);
+    // the other way round: an App's folder exists first, and another App would write into it
+    const dir2 = outdir();
+    const inner = runOf({ outdir: path.join(dir2, 'sub') });
+    web(new Chart(inner, 'shop', { namespace: 'shop' }), 'api');
+    quietly(() => inner.synth());
+    const outer = runOf({ outdir: dir2, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    web(new Chart(outer, 'sub', { namespace: 'sub' }), 'api');
+    expect(errorOf(() => quietly(() => outer.synth()))).toContain(`goes into ${path.join(dir2, 'sub')}, the output folder of a k8s.App`);
+  });
+
+  test('Apps in sibling folders, or beside files another App wrote elsewhere, are fine', () => {
+    const dir = outdir();
+    quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'top', { namespace: 'top' }), 'api'); a.synth(); });
+    expect(() => quietly(() => { const b = runOf({ outdir: path.join(dir, 'b') }); web(new Chart(b, 'shop', { namespace: 'shop' }), 'api'); b.synth(); })).not.toThrow();
+  });
+
+  test('an outdir inside a .shipshape folder is refused', () => {
+    const dir = outdir();
+    const app = runOf({ outdir: path.join(dir, '.shipshape', 'x') });
+    web(new Chart(app, 'shop', { namespace: 'shop' }), 'api');
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('lies inside a .shipshape/ folder');
+  });
+});

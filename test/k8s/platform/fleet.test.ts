@@ -650,6 +650,17 @@ describe('Fleet synth is all or nothing', () => {
     for (const c of clusters) expect(fs.readdirSync(path.join(dir, c, '.shipshape')).filter(f => f.startsWith('staging-'))).toEqual([]);
   });
 
+  test('an App whose outdir lies inside the fleet (a team folder, a cluster folder) is refused: the fleet\'s Applications deploy those folders', () => {
+    const dir = outdir();
+    synthFleet({}, dir);
+    for (const inside of [path.join(dir, 'prod-eu', 'shop'), path.join(dir, 'prod-eu')]) {
+      App._forgetOutdirs();
+      const app = new App({ outdir: inside });
+      new WebService(new Chart(app, 'extra', { namespace: 'extra' }), 'api', { image: IMAGE });
+      expect(captured(() => app.synth()).error).toMatch(/lies inside .*, the output folder of|holds the output of fleet\/acme: cluster prod-eu/);
+    }
+  });
+
   test('every failing cluster is named, and a first synth that fails writes no manifest anywhere', () => {
     const dir = outdir();
     const { error } = captured(() => rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['staging-eu', 'prod-eu']) }] })).synth());
