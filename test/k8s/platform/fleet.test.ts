@@ -655,9 +655,9 @@ describe('Fleet synth is all or nothing', () => {
     synthFleet({}, dir);
     for (const inside of [path.join(dir, 'prod-eu', 'shop'), path.join(dir, 'prod-eu')]) {
       App._forgetOutdirs();
-      const app = new App({ outdir: inside });
-      new WebService(new Chart(app, 'extra', { namespace: 'extra' }), 'api', { image: IMAGE });
-      expect(captured(() => app.synth()).error).toMatch(/lies inside .*, the output folder of|holds the output of fleet\/acme: cluster prod-eu/);
+      const extra = new App({ outdir: inside });
+      new WebService(new Chart(extra, 'extra', { namespace: 'extra' }), 'api', { image: IMAGE });
+      expect(captured(() => extra.synth()).error).toMatch(/lies inside .*, the output folder of|holds the output of fleet\/acme: cluster prod-eu/);
     }
   });
 
