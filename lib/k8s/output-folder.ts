@@ -73,9 +73,14 @@ export function readRecord(outdir: string): string[] | undefined {
  * `App._owner`); undefined when the record names no writer (written before records named one) or there is none.
  */
 export function readRecordOwner(outdir: string): string | undefined {
+  return readRecordField(outdir, 'owner');
+}
+
+/** One string field of the folder's record, or undefined. */
+function readRecordField(outdir: string, field: string): string | undefined {
   try {
     const data = JSON.parse(fs.readFileSync(path.join(outdir, STATE_DIR, RECORD_FILE), 'utf-8'));
-    return data && data.format === RECORD_FORMAT && typeof data.owner === 'string' ? data.owner : undefined;
+    return data && data.format === RECORD_FORMAT && typeof data[field] === 'string' ? data[field] : undefined;
   } catch {
     return undefined;
   }
@@ -205,6 +210,20 @@ export class OutputStaging {
       out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of ${describeOwner(recordedOwner)} (see ${record}), `
         + 'which this synth would remove; give this app an outdir of its own (an output folder belongs to one App), '
         + `or delete ${record} to hand the folder over`);
+    }
+    // another program (another entry file) wrote the folder: the files of its that this synth does not make would be
+    // removed as stale, on every run of either; refused only when that would happen
+    const recordedProgram = readRecordField(this.outdir, 'program');
+    const program = this.program();
+    if (recordedProgram !== undefined && program !== undefined && recordedProgram !== program && recordedOwner === this.owner) {
+      const now = new Set(this.files.map(f => fileKey(toRel(f.rel))));
+      const lost = (readRecord(this.outdir) ?? []).filter(f => !now.has(fileKey(f)) && fs.existsSync(path.join(this.outdir, f)));
+      if (lost.length > 0) {
+        const record = path.join(this.outdir, STATE_DIR, RECORD_FILE);
+        out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${recordedProgram}, see ${record}), whose `
+          + `${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''} this synth (${program}) would remove; give each program's App an outdir of its own, `
+          + `or delete ${record} to hand the folder over to this program`);
+      }
     }
     // a file where a folder must go (or a folder where a file must go) would stop the move into place half-way
     out.push(...this.shapeProblems());
@@ -401,9 +420,20 @@ export class OutputStaging {
     return ok;
   }
 
+  /**
+   * The program writing the folder: its entry file (the main module), relative to the output folder and with `/`
+   * separators, so that the record reads the same on every checkout; undefined when there is no main module.
+   */
+  private program(): string | undefined {
+    const main = require.main?.filename;
+    return main ? toRel(path.relative(path.resolve(this.outdir), main)) : undefined;
+  }
+
   /** Writes the record of the folder (atomically: a rename over the old one). */
   private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined): void {
-    const record = JSON.stringify({ format: RECORD_FORMAT, owner: this.owner, files, ...(kubernetesPack ? { kubernetesPack } : {}) }, undefined, 2) + '\n';
+    const program = this.program();
+    const record = JSON.stringify({ format: RECORD_FORMAT, owner: this.owner, ...(program !== undefined ? { program } : {}), files, ...(kubernetesPack ? { kubernetesPack } : {}) },
+      undefined, 2) + '\n';
     const tmp = path.join(this.staging, RECORD_FILE);
     fs.writeFileSync(tmp, record);
     fs.renameSync(tmp, path.join(this.stateDir, RECORD_FILE));

@@ -193,7 +193,7 @@ describe('the app owns its output folder', () => {
     quietly(() => build(dir, 'shop-v2').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop-v2.k8s.yaml']);
     const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
-    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
+    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
   });
 
   test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart)', () => {
@@ -215,7 +215,7 @@ describe('the app owns its output folder', () => {
     const off = runOf({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     quietly(() => off.synth());
-    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', files: ['shop.k8s.yaml'] });
+    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), files: ['shop.k8s.yaml'] });
   });
 
   test('a file of the folder that no synth of this app wrote is not overwritten by a new output file: synth fails and says which', () => {
@@ -603,5 +603,23 @@ describe('output folders inside one another', () => {
     const app = runOf({ outdir: path.join(dir, '.shipshape', 'x') });
     web(new Chart(app, 'shop', { namespace: 'shop' }), 'api');
     expect(errorOf(() => quietly(() => app.synth()))).toContain('lies inside a .shipshape/ folder');
+  });
+});
+
+describe('two programs, one output folder', () => {
+  test('a folder another program wrote is refused when this synth would remove that program\'s files', () => {
+    const dir = outdir();
+    quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'a', { namespace: 'a' }), 'api'); a.synth(); });
+    const recordFile = path.join(dir, '.shipshape', 'output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: '../other/main.ts' }));
+    const b = runOf({ outdir: dir });
+    web(new Chart(b, 'b', { namespace: 'b' }), 'api');
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (../other/main.ts, see ${recordFile}), whose a.k8s.yaml this synth`);
+    expect(fs.existsSync(path.join(dir, 'a.k8s.yaml'))).toBe(true);
+    // the same output from another entry file (ts-node main.ts, then node main.js) removes nothing: accepted
+    const same = runOf({ outdir: dir });
+    web(new Chart(same, 'a', { namespace: 'a' }), 'api');
+    expect(() => quietly(() => same.synth())).not.toThrow();
   });
 });
