@@ -395,7 +395,9 @@ export class Fleet {
     this.outdir = props.outdir ?? process.env.CDK8S_OUTDIR ?? gitPath;
     const inRepo = repositoryPathOf(this.outdir, git.repoUrl);
     if (inRepo !== undefined && inRepo.path !== gitPath) {
-      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir} is ${inRepo.path ? `the folder ${inRepo.path} of` : 'the root of'} the Git repository at ${inRepo.root} (remote ${git.repoUrl}), so Argo CD would find no manifests at ${gitPath}`,
+      const fromCli = props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined
+        ? ` (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist: set output: ${gitPath} there)` : '';
+      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir}${fromCli} is ${inRepo.path ? `the folder ${inRepo.path} of` : 'the root of'} the Git repository at ${inRepo.root} (remote ${git.repoUrl}), so Argo CD would find no manifests at ${gitPath}`,
         inRepo.path
           ? `set gitOps.path to '${inRepo.path}', or the fleet's outdir to the folder gitOps.path names`
           : 'set the fleet\'s outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)');

@@ -374,6 +374,18 @@ describe('Fleet', () => {
         + "set the fleet's outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)");
     });
 
+    test('an outdir that $CDK8S_OUTDIR set (cdk8s synth) is named as such, with the cdk8s.yaml setting to change', () => {
+      const root = repo('https://github.com/acme/platform.git');
+      const before = process.env.CDK8S_OUTDIR;
+      process.env.CDK8S_OUTDIR = path.join(root, 'dist');
+      try {
+        expect(() => new Fleet({ ...fleetProps(path.join(root, 'dist')), outdir: undefined })).toThrow(
+          `its output folder ${path.join(root, 'dist')} (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist: set output: dist/fleet there) is the folder dist`);
+      } finally {
+        if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+      }
+    });
+
     test('at gitOps.path is accepted, and so is any folder of a repository with another remote', () => {
       const same = repo('git@github.com:acme/platform.git');
       expect(new Fleet(fleetProps(path.join(same, 'dist', 'fleet'))).outdir).toBe(path.join(same, 'dist', 'fleet'));
