@@ -16,10 +16,10 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
+import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
-import { groupOf } from './output-check';
+import { groupOf, HostPortIndex } from './output-check';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
 import {
@@ -419,7 +419,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
   const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
-  const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents)]);
+  const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents), ...hostPortClashes(loader.documents)]);
   const table = new SuppressionTable(loader.suppressions);
   engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
     findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
@@ -1414,6 +1414,38 @@ function duplicateObjects(documents: readonly PolicyDocument[]): Finding[] {
     if (d.index !== undefined) f.index = d.index;
     if (d.line !== undefined) f.line = d.line;
     out.push(f as Finding);
+  }
+  return out;
+}
+
+/**
+ * A warning at each pod-bearing document that would take a host port another pod of the input takes on the same node
+ * (a DaemonSet's among them), or a port of the node itself: what synth refuses (output-check.ts `HostPortIndex`).
+ */
+function hostPortClashes(documents: readonly PolicyDocument[]): Finding[] {
+  const index = new HostPortIndex();
+  const byPath = new Map<string, PolicyDocument>();
+  const out: Finding[] = [];
+  for (const d of documents) {
+    byPath.set(d.path, d);
+    for (const p of index.add({ manifest: d.manifest, path: d.path })) {
+      const doc = byPath.get(p.path) ?? d;
+      const f: any = {
+        ruleId: HOST_PORT_RULE_ID,
+        severity: Severity.WARNING,
+        message: `${p.field} (${p.value}) ${p.allowed}`,
+        fix: p.fix,
+        path: doc.path,
+        jsonPath: p.field,
+        kind: doc.kind,
+      };
+      if (doc.name !== undefined) f.name = doc.name;
+      if (doc.namespace !== undefined) f.namespace = doc.namespace;
+      if (doc.file !== undefined) f.file = doc.file;
+      if (doc.index !== undefined) f.index = doc.index;
+      if (doc.line !== undefined) f.line = doc.line;
+      out.push(f as Finding);
+    }
   }
   return out;
 }

@@ -13,6 +13,8 @@ export const BAD_INPUT_RULE_ID = 'SS-POLICY-003';
 export const UNKNOWN_RULE_SUPPRESSION_RULE_ID = 'SS-POLICY-004';
 /** Rule id of the finding reported for an object that the input holds twice (CLI). */
 export const DUPLICATE_OBJECT_RULE_ID = 'SS-POLICY-005';
+/** `shipshape check`: a host port two pods would take on one node, or a port of the node itself. */
+export const HOST_PORT_RULE_ID = 'SS-POLICY-006';
 
 /** The synthetic rules the engine itself reports, for SARIF `rules` and the JSON report. */
 export const ENGINE_RULES = [
@@ -50,6 +52,14 @@ export const ENGINE_RULES = [
     message: 'The input holds one object twice (same group, kind, namespace and name)',
     fix: 'check each output (one environment\'s folder, one cluster\'s) in a run of its own: the cluster keeps one object of a name, and the rules that '
       + 'look objects up by name (RBAC bindings, HPA targets, ServiceAccounts) read the first one',
+    pack: 'engine',
+  },
+  {
+    id: HOST_PORT_RULE_ID,
+    severity: 'warning',
+    message: 'Two pods would take one host port on a node (a DaemonSet\'s among them), or a hostNetwork pod takes a port of the node itself',
+    fix: 'give one of them another port, or keep them off each other\'s nodes with a nodeSelector; synth refuses the same input as an error '
+      + '(a warning here: one run may hold the outputs of several clusters)',
     pack: 'engine',
   },
 ];

@@ -243,3 +243,34 @@ describe('symlinks out of the folder named', () => {
     expect(r.err).not.toContain('skipped');
   });
 });
+
+describe('host ports in shipshape check (SS-POLICY-006)', () => {
+  const daemonSet = (name: string, port: number) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ${name}
+  namespace: ops
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: agent
+          image: ghcr.io/acme/${name}:1.0.0
+          ports: [{name: http, containerPort: ${port}}]
+`;
+
+  test('two hostNetwork DaemonSets on one port, and one on the kubelet\'s port, are warnings (synth refuses them; a run may hold several clusters)', async () => {
+    const dir = writeTree(tmpDir(), { 'a.yaml': daemonSet('a', 8080), 'b.yaml': daemonSet('b', 8080), 'c.yaml': daemonSet('c', 10250) });
+    const r = await run(['check', dir, '--format', 'json', '--exclude', 'SS-K8S-010']);
+    const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-006');
+    expect(found.map((f: any) => [f.severity, f.name, f.jsonPath])).toEqual([
+      ['warning', 'b', 'spec.template.spec.containers[0].ports[0]'],
+      ['warning', 'c', 'spec.template.spec.containers[0].ports[0]'],
+    ]);
+    expect(found[0].message).toContain('8080');
+    expect(found[1].message).toContain('10250');
+  });
+});
