@@ -16,10 +16,10 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable } from './internal';
+import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
-import { groupOf, HostPortIndex } from './output-check';
+import { groupOf, HostPortIndex, trafficProblems } from './output-check';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
 import {
@@ -419,7 +419,8 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
   const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
-  const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents), ...hostPortClashes(loader.documents)]);
+  const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents), ...hostPortClashes(loader.documents),
+    ...trafficConflicts(loader.documents)]);
   const table = new SuppressionTable(loader.suppressions);
   engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
     findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
@@ -1446,6 +1447,37 @@ function hostPortClashes(documents: readonly PolicyDocument[]): Finding[] {
       if (doc.line !== undefined) f.line = doc.line;
       out.push(f as Finding);
     }
+  }
+  return out;
+}
+
+/**
+ * A warning at each Ingress, HTTPRoute or Certificate that routes a host and path another one routes, or writes a TLS
+ * Secret another one writes for other hosts: what synth refuses (output-check.ts `trafficProblems`).
+ */
+function trafficConflicts(documents: readonly PolicyDocument[]): Finding[] {
+  const routing = documents.filter(d => d.kind === 'Ingress' || d.kind === 'HTTPRoute' || d.kind === 'Certificate');
+  if (routing.length < 2) return [];
+  const out: Finding[] = [];
+  for (const problem of trafficProblems(routing.map(d => ({ manifest: d.manifest, path: d.path })))) {
+    // each message starts with the document's path (`<file>#<index>: ...`)
+    const doc = routing.filter(d => problem.startsWith(`${d.path}: `)).sort((a, b) => b.path.length - a.path.length)[0];
+    if (doc === undefined) continue;
+    const f: any = {
+      ruleId: TRAFFIC_CONFLICT_RULE_ID,
+      severity: Severity.WARNING,
+      message: problem.slice(doc.path.length + 2),
+      fix: 'route each host and path once, and give each set of hosts a TLS Secret of its own',
+      path: doc.path,
+      jsonPath: '',
+      kind: doc.kind,
+    };
+    if (doc.name !== undefined) f.name = doc.name;
+    if (doc.namespace !== undefined) f.namespace = doc.namespace;
+    if (doc.file !== undefined) f.file = doc.file;
+    if (doc.index !== undefined) f.index = doc.index;
+    if (doc.line !== undefined) f.line = doc.line;
+    out.push(f as Finding);
   }
   return out;
 }

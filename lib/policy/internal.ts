@@ -15,6 +15,8 @@ export const UNKNOWN_RULE_SUPPRESSION_RULE_ID = 'SS-POLICY-004';
 export const DUPLICATE_OBJECT_RULE_ID = 'SS-POLICY-005';
 /** `shipshape check`: a host port two pods would take on one node, or a port of the node itself. */
 export const HOST_PORT_RULE_ID = 'SS-POLICY-006';
+/** `shipshape check`: one host and path routed twice, or one TLS Secret written for two host sets. */
+export const TRAFFIC_CONFLICT_RULE_ID = 'SS-POLICY-007';
 
 /** The synthetic rules the engine itself reports, for SARIF `rules` and the JSON report. */
 export const ENGINE_RULES = [
@@ -59,6 +61,14 @@ export const ENGINE_RULES = [
     severity: 'warning',
     message: 'Two pods would take one host port on a node (a DaemonSet\'s among them), or a hostNetwork pod takes a port of the node itself',
     fix: 'give one of them another port, or keep them off each other\'s nodes with a nodeSelector; synth refuses the same input as an error '
+      + '(a warning here: one run may hold the outputs of several clusters)',
+    pack: 'engine',
+  },
+  {
+    id: TRAFFIC_CONFLICT_RULE_ID,
+    severity: 'warning',
+    message: 'Two routes serve one host and path (Ingresses of one class, HTTPRoutes on one Gateway listener), or two certificates write one TLS Secret for different hosts',
+    fix: 'route each host and path once, and give each set of hosts a Secret of its own; synth refuses the same input as an error '
       + '(a warning here: one run may hold the outputs of several clusters)',
     pack: 'engine',
   },

@@ -94,6 +94,18 @@ export class OutputChecker {
 }
 
 /**
+ * The route conflicts (one host and path routed twice) and TLS Secret conflicts (one Secret written for two host sets)
+ * of `objects`, one message each in the shape `<path>: <field> (<value>) <what is wrong>; <fix>` (for `shipshape check`).
+ */
+export function trafficProblems(objects: readonly OutputObject[]): string[] {
+  const routing = objects.filter(o => o.manifest !== null && typeof o.manifest === 'object' && ['Ingress', 'HTTPRoute', 'Certificate'].includes(o.manifest.kind));
+  const out: string[] = [];
+  routeProblems(routing, out);
+  tlsSecretProblems(routing, out);
+  return out;
+}
+
+/**
  * Every problem of the output as a whole, one message each, in the shape
  * `<construct path>: <field> (<value>) <what is wrong>; <fix>`.
  */

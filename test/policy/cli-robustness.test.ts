@@ -274,3 +274,30 @@ spec:
     expect(found[1].message).toContain('10250');
   });
 });
+
+describe('routes and TLS Secrets in shipshape check (SS-POLICY-007)', () => {
+  const ingress = (name: string, host: string, prefix: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  ingressClassName: nginx
+  tls: [{hosts: [${host}], secretName: ${name}-tls}]
+  rules:
+    - host: ${host}
+      http:
+        paths:
+          - path: ${prefix}
+            pathType: Prefix
+            backend: {service: {name: ${name}, port: {number: 80}}}
+`;
+
+  test('one host and path in two Ingresses of one class is a warning at the second (a trailing / makes no difference)', async () => {
+    const dir = writeTree(tmpDir(), { 'a.yaml': ingress('a', 'shop.example.com', '/api'), 'b.yaml': ingress('b', 'shop.example.com', '/api/'), 'c.yaml': ingress('c', 'other.example.com', '/api') });
+    const r = await run(['check', dir, '--format', 'json']);
+    const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-007');
+    expect(found.map((f: any) => [f.severity, f.name])).toEqual([['warning', 'b']]);
+    expect(found[0].message).toContain('shop.example.com');
+  });
+});
