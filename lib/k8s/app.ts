@@ -6,7 +6,7 @@ import { useChildTables } from './child-tables';
 import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
-import { APP_OWNER, OutputStaging, readRecord, STATE_DIR } from './output-folder';
+import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR } from './output-folder';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
@@ -73,9 +73,10 @@ export interface IOutputFile {
 export interface _StagedOutput {
   /**
    * Moves the staged files into the output folder, removes the stale ones and writes the policy reports; what it
-   * replaced and removed is kept aside until `discard`, for `rollback`.
+   * replaced and removed is kept aside until `discard`, for `rollback`. Returns the notes for stderr, to print once
+   * the commit is final (a fleet prints them when every folder committed).
    */
-  commit(): void;
+  commit(): string[];
   /** Undoes `commit` (before `discard`): the output folder is as it was before; false when something could not be put back. */
   rollback(): boolean;
   /** Drops the staging folder: before `commit`, the output folder stays as it was; after it, the commit is final. */
@@ -224,11 +225,13 @@ export class App extends Cdk8sApp {
    */
   public synth(): void {
     const staged = this._stage();
+    let notes: string[];
     try {
-      staged.commit();
+      notes = staged.commit();
     } finally {
       staged.discard();
     }
+    for (const n of notes) process.stderr.write(n);
   }
 
   /**
@@ -321,7 +324,8 @@ export class App extends Cdk8sApp {
   }
 
   /** The second half of `synth()`: moves the staged files into the output folder and writes the reports. */
-  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport): void {
+  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport): string[] {
+    const notes: string[] = [];
     const stateDir = path.join(this.outdir, STATE_DIR);
     const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined);
     const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];
@@ -336,25 +340,27 @@ export class App extends Cdk8sApp {
       if (removed.length > 0) {
         const why = elsewhere ? `the policy reports go to ${path.relative(process.cwd(), path.dirname(reports[0])) || '.'} now`
           : this.policy ? 'policy reports are turned off' : 'the policy did not run (policy: false)';
-        process.stderr.write(`shipshape: ${why}; removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
+        notes.push(`shipshape: ${why}; removed the reports of an earlier synth: ${removed.map(f => path.relative(process.cwd(), f) || f).join(', ')}\n`);
       }
     }
     if (change.removed.length > 0) {
       // a renamed chart, or another App of the program synthesized into the same folder: never silent
-      process.stderr.write(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
+      notes.push(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
         + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
         + `(${this._removalCause ?? 'a chart or object renamed or removed since'})\n`);
     }
     if (change.unremovable.length > 0) {
-      process.stderr.write(`shipshape: could not remove ${change.unremovable.join(', ')} from ${this.outdir}, which an earlier synth wrote and this one no longer makes; `
+      notes.push(`shipshape: could not remove ${change.unremovable.join(', ')} from ${this.outdir}, which an earlier synth wrote and this one no longer makes; `
         + `${change.unremovable.length === 1 ? 'it stays' : 'they stay'} in the record, and the next synth tries again (make ${change.unremovable.length === 1 ? 'it' : 'them'} writable, or delete by hand)\n`);
     }
     if (change.foreign.length > 0) {
       const one = change.foreign.length === 1;
-      process.stderr.write(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
+      notes.push(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
         + `(kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
     }
+    return notes;
   }
+
 
   /**
    * Synthesizes the app into a YAML string (all objects of all charts, in chart order).
@@ -676,7 +682,7 @@ let nextAppId = 0;
  * second would remove the first one's files as stale (its record says they are this folder's output).
  */
 function claimOutdir(app: App): void {
-  const key = path.resolve(app.outdir);
+  const key = realPath(app.outdir);
   let id = APP_IDS.get(app);
   if (id === undefined) {
     id = nextAppId++;

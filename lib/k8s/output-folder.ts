@@ -17,6 +17,8 @@ import { removeFailedReports } from '../policy/runner';
 
 /** The folder inside the output folder that shipshape owns (reports, the record of written files, staging). */
 export const STATE_DIR = '.shipshape';
+/** The record a fleet keeps of its folders, in the fleet's `.shipshape/` (k8s/platform/fleet.ts). */
+const FLEET_RECORD = 'fleet.json';
 /** The name each synth's staging folder in `.shipshape/` starts with. */
 const STAGING_PREFIX = 'staging-';
 /** The record of the files the last successful synth wrote. */
@@ -308,6 +310,10 @@ export class OutputStaging {
     if (outdir.split(path.sep).includes(STATE_DIR)) {
       return [`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside a ${STATE_DIR}/ folder, which holds shipshape's records and reports; name a folder of its own`];
     }
+    if (!this.owner.startsWith('fleet/') && fs.existsSync(path.join(outdir, STATE_DIR, FLEET_RECORD))) {
+      return [`${me}: outdir (${JSON.stringify(this.outdir)}) is the output folder of a fleet (see ${path.join(outdir, STATE_DIR, FLEET_RECORD)}), whose Applications `
+        + `deploy its folders; give this app an outdir outside ${outdir}`];
+    }
     for (let d = path.dirname(outdir); ; d = path.dirname(d)) {
       const record = path.join(d, STATE_DIR, RECORD_FILE);
       const listed = readRecord(d);
@@ -317,7 +323,7 @@ export class OutputStaging {
           + `(see ${record}); the two would overwrite and remove each other's files: give this app an outdir outside ${d}, or move the other one`);
         break;
       }
-      const fleetRecord = path.join(d, STATE_DIR, 'fleet.json');
+      const fleetRecord = path.join(d, STATE_DIR, FLEET_RECORD);
       if (fs.existsSync(fleetRecord) && !this.owner.startsWith('fleet/')) {
         out.push(`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside ${d}, the output folder of a fleet (see ${fleetRecord}), whose Applications deploy its folders; `
           + `give this app an outdir outside ${d}`);
@@ -333,6 +339,11 @@ export class OutputStaging {
         dir = path.join(dir, parts[i]);
         if (checked.has(dir)) continue;
         checked.add(dir);
+        if (!this.owner.startsWith('fleet/') && fs.existsSync(path.join(dir, STATE_DIR, FLEET_RECORD))) {
+          out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) goes into ${dir}, the output folder of a fleet (see ${path.join(dir, STATE_DIR, FLEET_RECORD)}); `
+            + 'give the chart another name, or this app another outdir');
+          continue;
+        }
         if (fs.existsSync(path.join(dir, STATE_DIR, RECORD_FILE))) {
           out.push(`${f.source}: output file (${JSON.stringify(toRel(f.rel))}) goes into ${dir}, the output folder of ${describeOwner(readRecordOwner(dir) ?? APP_OWNER)} `
             + `(see ${path.join(dir, STATE_DIR, RECORD_FILE)}); the two would overwrite and remove each other's files: give the chart another name, or the other app another outdir`);
@@ -365,7 +376,12 @@ export class OutputStaging {
     const written = this.files.map(f => toRel(f.rel));
     // 0. record first every file this synth may leave behind (the earlier ones and the new ones): should the process
     // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
-    this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
+    try {
+      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
+    } catch (e: any) {
+      throw new Error(`synth could not write its record ${path.join(this.stateDir, RECORD_FILE)}: ${e?.code ?? e?.message ?? e}; nothing in ${this.outdir} was changed: `
+        + 'make the file writable, or name another outdir');
+    }
     // 1. move into place (each rename replaces the old file atomically, the old one kept aside until `discard`); should
     // a move fail, the files moved so far are put back as they were, and the previous record with them
     const moved = this.moveIntoPlace(previousText);
@@ -426,7 +442,7 @@ export class OutputStaging {
    */
   private program(): string | undefined {
     const main = require.main?.filename;
-    return main ? toRel(path.relative(path.resolve(this.outdir), main)) : undefined;
+    return main ? toRel(path.relative(realPath(this.outdir), realPath(main))) : undefined;
   }
 
   /** Writes the record of the folder (atomically: a rename over the old one). */
@@ -564,7 +580,8 @@ function collision(f: { readonly rel: string; readonly source: string }, first: 
  * this one does not produce, and records what was written.
  */
 export function writeOwnedOutput(outdir: string, files: readonly PlannedFile[]): OutputChange {
-  const staging = OutputStaging.open(outdir);
+  // the writer the folder's record names stays its writer
+  const staging = OutputStaging.open(outdir, readRecordOwner(outdir) ?? APP_OWNER);
   try {
     for (const f of files) {
       // duplicates are refused by duplicateFileProblems before this is called; a late duplicate overwrites, as it did
@@ -616,4 +633,13 @@ function foreignManifests(outdir: string, written: Set<string>, previous: string
     }
   }
   return out.sort();
+}
+
+/** The real path of `p` (links resolved), or its absolute path when it does not exist yet. */
+export function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
 }

@@ -757,9 +757,10 @@ export class Fleet {
     }
     const teamFolders = this.teamFolders();
     const committed: Array<{ s: _StagedOutput; name: string }> = [];
+    const notes: string[] = [];
     try {
       staged.forEach((s, i) => {
-        s.commit();
+        notes.push(...s.commit());
         committed.push({ s, name: apps[i].name });
       });
     } catch (e) {
@@ -776,6 +777,8 @@ export class Fleet {
     } finally {
       for (const s of staged) s.discard();
     }
+    // said once every folder committed: a folder put back after a later one failed removed nothing
+    for (const n of notes) process.stderr.write(n);
     this.nameTeamLeftovers(teamFolders);
     this.removeDroppedClusters();
     if (this.outdirNote) process.stderr.write(this.outdirNote);
@@ -919,11 +922,19 @@ export class Fleet {
       // no record yet
     }
     const current = [...this.clusterNames, this.gitOpsFolder];
+    const retry: string[] = [];
     for (const folder of previous) {
       if (current.includes(folder)) continue;
       const dir = path.join(this.outdir, folder);
       if (readRecord(dir) === undefined) continue;
-      writeOwnedOutput(dir, []);
+      const change = writeOwnedOutput(dir, []);
+      if (change.unremovable.length > 0) {
+        // the folder keeps its record and stays in the fleet's: the next synth tries again
+        retry.push(folder);
+        process.stderr.write(`shipshape: ${this.where}: could not remove ${change.unremovable.join(', ')} from ${dir}, the output of ${folder}, which is no longer in the fleet; `
+          + 'they stay recorded and the next synth tries again (make them writable, or delete by hand)\n');
+        continue;
+      }
       fs.rmSync(path.join(dir, STATE_DIR), { recursive: true, force: true });
       let left: string[] = [];
       try {
@@ -937,7 +948,7 @@ export class Fleet {
         + '\n');
     }
     fs.mkdirSync(stateDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: current.sort() }, undefined, 2) + '\n');
+    fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort() }, undefined, 2) + '\n');
   }
 }
 

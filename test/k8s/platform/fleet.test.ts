@@ -258,6 +258,31 @@ describe('Fleet', () => {
     expect(argo(dir).some(d => d.metadata.name.startsWith('prod-us-'))).toBe(false);
   });
 
+  test('a dropped cluster\'s file that cannot be removed is named, and the folder stays recorded so the next synth tries again', () => {
+    const dir = outdir();
+    const withUs = { description: description([{ name: 'prod-us', environment: 'production', region: 'us-east-1', profile: profile('prod-us', 'us-east-1', EnvironmentProfile.PRODUCTION) }]) };
+    synthFleet(withUs, dir);
+    const stuck = path.join(dir, 'prod-us', 'topology.md');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs: typeof fs = require('fs');
+    const real = nodeFs.renameSync;
+    const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from: fs.PathLike, to: fs.PathLike) => {
+      if (String(from) === stuck) throw Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM' });
+      return real(from, to);
+    });
+    let stderr = '';
+    try {
+      App._forgetOutdirs();
+      stderr = captured(() => new Fleet(fleetProps(dir)).synth()).stderr;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toContain(`could not remove topology.md (EPERM) from ${path.join(dir, 'prod-us')}, the output of prod-us, which is no longer in the fleet`);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'fleet.json'), 'utf-8')).folders).toContain('prod-us');
+    synthFleet({}, dir);
+    expect(fs.existsSync(path.join(dir, 'prod-us'))).toBe(false);
+  });
+
   test('a team limited to some environments runs only on their clusters', () => {
     const { dir } = synthFleet({ teams: [{ name: 'reports', group: 'team-reports', workloads: new Reports(), environments: ['staging'] }] });
     expect(fs.existsSync(path.join(dir, 'staging-eu', 'reports'))).toBe(true);
@@ -671,6 +696,11 @@ describe('Fleet synth is all or nothing', () => {
       new WebService(new Chart(extra, 'extra', { namespace: 'extra' }), 'api', { image: IMAGE });
       expect(captured(() => extra.synth()).error).toMatch(/lies inside .*, the output folder of|holds the output of fleet\/acme: cluster prod-eu/);
     }
+    // the fleet's own folder
+    App._forgetOutdirs();
+    const atRoot = new App({ outdir: dir });
+    new WebService(new Chart(atRoot, 'extra', { namespace: 'extra' }), 'api', { image: IMAGE });
+    expect(captured(() => atRoot.synth()).error).toContain(`is the output folder of a fleet (see ${path.join(dir, '.shipshape', 'fleet.json')})`);
   });
 
   test('every failing cluster is named, and a first synth that fails writes no manifest anywhere', () => {
