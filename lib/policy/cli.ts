@@ -16,7 +16,7 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID } from './internal';
+import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
 import { groupOf, HostPortIndex, trafficProblems } from './output-check';
@@ -1400,21 +1400,10 @@ function duplicateObjects(documents: readonly PolicyDocument[]): Finding[] {
     }
     const what = `${d.kind} ${d.namespace !== undefined ? `${d.namespace}/` : ''}${d.name}`;
     const where = `${earlier.file ?? earlier.path}${earlier.index !== undefined ? ` (document ${earlier.index}${earlier.line !== undefined ? `, line ${earlier.line}` : ''})` : ''}`;
-    const f: any = {
-      ruleId: DUPLICATE_OBJECT_RULE_ID,
-      severity: Severity.WARNING,
-      message: `${what} is also in ${where}: the rules that look it up by name read that one`,
+    out.push({
+      ...findingFor(d, engineRule(DUPLICATE_OBJECT_RULE_ID), 'metadata.name', `${what} is also in ${where}: the rules that look it up by name read that one`),
       fix: 'check each output (one environment\'s folder, one cluster\'s) in a run of its own',
-      path: d.path,
-      jsonPath: 'metadata.name',
-      kind: d.kind,
-      name: d.name,
-    };
-    if (d.namespace !== undefined) f.namespace = d.namespace;
-    if (d.file !== undefined) f.file = d.file;
-    if (d.index !== undefined) f.index = d.index;
-    if (d.line !== undefined) f.line = d.line;
-    out.push(f as Finding);
+    });
   }
   return out;
 }
@@ -1431,21 +1420,7 @@ function hostPortClashes(documents: readonly PolicyDocument[]): Finding[] {
     byPath.set(d.path, d);
     for (const p of index.add({ manifest: d.manifest, path: d.path })) {
       const doc = byPath.get(p.path) ?? d;
-      const f: any = {
-        ruleId: HOST_PORT_RULE_ID,
-        severity: Severity.WARNING,
-        message: `${p.field} (${p.value}) ${p.allowed}`,
-        fix: p.fix,
-        path: doc.path,
-        jsonPath: p.field,
-        kind: doc.kind,
-      };
-      if (doc.name !== undefined) f.name = doc.name;
-      if (doc.namespace !== undefined) f.namespace = doc.namespace;
-      if (doc.file !== undefined) f.file = doc.file;
-      if (doc.index !== undefined) f.index = doc.index;
-      if (doc.line !== undefined) f.line = doc.line;
-      out.push(f as Finding);
+      out.push({ ...findingFor(doc, engineRule(HOST_PORT_RULE_ID), p.field, `${p.field} (${p.value}) ${p.allowed}`), fix: p.fix });
     }
   }
   return out;
@@ -1463,23 +1438,17 @@ function trafficConflicts(documents: readonly PolicyDocument[]): Finding[] {
     // each message starts with the document's path (`<file>#<index>: ...`)
     const doc = routing.filter(d => problem.startsWith(`${d.path}: `)).sort((a, b) => b.path.length - a.path.length)[0];
     if (doc === undefined) continue;
-    const f: any = {
-      ruleId: TRAFFIC_CONFLICT_RULE_ID,
-      severity: Severity.WARNING,
-      message: problem.slice(doc.path.length + 2),
+    out.push({
+      ...findingFor(doc, engineRule(TRAFFIC_CONFLICT_RULE_ID), '', problem.slice(doc.path.length + 2)),
       fix: 'route each host and path once, and give each set of hosts a TLS Secret of its own',
-      path: doc.path,
-      jsonPath: '',
-      kind: doc.kind,
-    };
-    if (doc.name !== undefined) f.name = doc.name;
-    if (doc.namespace !== undefined) f.namespace = doc.namespace;
-    if (doc.file !== undefined) f.file = doc.file;
-    if (doc.index !== undefined) f.index = doc.index;
-    if (doc.line !== undefined) f.line = doc.line;
-    out.push(f as Finding);
+    });
   }
   return out;
+}
+
+/** The engine rule (SS-POLICY-*) of `id`, as reports list it. */
+function engineRule(id: string): RuleInfo {
+  return ENGINE_RULES.find(r => r.id === id) as RuleInfo;
 }
 
 function badInput(file: string, index: number | undefined, line: number | undefined, message: string, docPath?: string): Finding {
