@@ -16,10 +16,10 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID } from './internal';
+import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNRESOLVED_TOKEN_RULE_ID } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
-import { groupOf, HostPortIndex, trafficProblems } from './output-check';
+import { groupOf, HostPortIndex, TOKEN_FIX, tokenFields, trafficProblems } from './output-check';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
 import {
@@ -420,7 +420,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
 
   const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
   const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents), ...hostPortClashes(loader.documents),
-    ...trafficConflicts(loader.documents)]);
+    ...trafficConflicts(loader.documents), ...unresolvedTokens(loader.documents)]);
   const table = new SuppressionTable(loader.suppressions);
   engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
     findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
@@ -1442,6 +1442,21 @@ function trafficConflicts(documents: readonly PolicyDocument[]): Finding[] {
       ...findingFor(doc, engineRule(TRAFFIC_CONFLICT_RULE_ID), '', problem.slice(doc.path.length + 2)),
       fix: 'route each host and path once, and give each set of hosts a TLS Secret of its own',
     });
+  }
+  return out;
+}
+
+/**
+ * An error at each value (or key) that is an unresolved cdktf / AWS CDK token: YAML written from a cdk8s app that read
+ * a Terraform attribute, by a writer without shipshape's synth check (synth refuses the same input).
+ */
+function unresolvedTokens(documents: readonly PolicyDocument[]): Finding[] {
+  const out: Finding[] = [];
+  for (const d of documents) {
+    for (const t of tokenFields(d.manifest)) {
+      const field = t.field || '<document>';
+      out.push({ ...findingFor(d, engineRule(UNRESOLVED_TOKEN_RULE_ID), t.field, `${field} (${t.key ? 'a key' : t.value}) is ${t.what}`), fix: TOKEN_FIX });
+    }
   }
   return out;
 }

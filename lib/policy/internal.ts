@@ -17,6 +17,8 @@ export const DUPLICATE_OBJECT_RULE_ID = 'SS-POLICY-005';
 export const HOST_PORT_RULE_ID = 'SS-POLICY-006';
 /** `shipshape check`: one host and path routed twice, or one TLS Secret written for two host sets. */
 export const TRAFFIC_CONFLICT_RULE_ID = 'SS-POLICY-007';
+/** `shipshape check`: a value (or key) that is an unresolved cdktf / AWS CDK token. */
+export const UNRESOLVED_TOKEN_RULE_ID = 'SS-POLICY-008';
 
 /** The synthetic rules the engine itself reports, for SARIF `rules` and the JSON report. */
 export const ENGINE_RULES = [
@@ -70,6 +72,13 @@ export const ENGINE_RULES = [
     message: 'Two routes serve one host and path (Ingresses of one class, HTTPRoutes on one Gateway listener), or two certificates write one TLS Secret for different hosts',
     fix: 'route each host and path once, and give each set of hosts a Secret of its own; synth refuses the same input as an error '
       + '(a warning here: one run may hold the outputs of several clusters)',
+    pack: 'engine',
+  },
+  {
+    id: UNRESOLVED_TOKEN_RULE_ID,
+    severity: 'error',
+    message: 'A value is an unresolved cdktf or AWS CDK token (`${TfToken[...]}`, `${Token[...]}`): the cluster would get the placeholder, not the value',
+    fix: 'pass a literal known when the YAML is written, or read the value from the Terraform outputs after apply and pass it in; synth refuses the same input',
     pack: 'engine',
   },
 ];

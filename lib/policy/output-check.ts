@@ -174,21 +174,35 @@ function tokenKind(s: string): string {
   return s.includes('TfToken[') ? 'Terraform (cdktf)' : 'CDK';
 }
 
-function tokenProblems(o: OutputObject, out: string[]): void {
-  const where = describeObject(o.manifest);
-  const fix = 'Kubernetes YAML is written at synth, Terraform values exist only after apply: pass a literal known at synth '
-    + '(for an IAM role ARN, give the cluster its account id, or use EKS Pod Identity, which needs no annotation), '
-    + 'or read the value from the Terraform outputs after apply and pass it in';
+/** What to do about an unresolved token in a Kubernetes manifest. */
+export const TOKEN_FIX = 'Kubernetes YAML is written at synth, Terraform values exist only after apply: pass a literal known at synth '
+  + '(for an IAM role ARN, give the cluster its account id, or use EKS Pod Identity, which needs no annotation), '
+  + 'or read the value from the Terraform outputs after apply and pass it in';
+
+/** An unresolved token found in a manifest: where, what, and which framework made it. */
+export interface TokenField {
+  /** The JSON path of the value (or of the key, for a token used as a key); '' for the document itself. */
+  readonly field: string;
+  /** The value as quoted in messages (shortened past 80 characters). */
+  readonly value: string;
+  /** 'a key', or '' for a value. */
+  readonly key: boolean;
+  /** "an unresolved Terraform (cdktf) token", "an unresolved CDK token", "an unresolved number token". */
+  readonly what: string;
+}
+
+/** Every unresolved cdktf / AWS CDK token in `manifest` (strings, keys and number tokens), in document order. */
+export function tokenFields(manifest: any): TokenField[] {
+  const out: TokenField[] = [];
+  if (!hasToken(manifest, 0)) return out;
   const visit = (v: any, field: string, depth: number) => {
     if (depth > 200) return;
     if (typeof v === 'string') {
-      if (TOKEN_STRING.test(v)) {
-        out.push(`${o.path}: ${field || '<document>'} (${JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v)}) of ${where} is an unresolved ${tokenKind(v)} token; ${fix}`);
-      }
+      if (TOKEN_STRING.test(v)) out.push({ field, value: JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v), key: false, what: `an unresolved ${tokenKind(v)} token` });
       return;
     }
     if (typeof v === 'number') {
-      if (isNumberToken(v)) out.push(`${o.path}: ${field || '<document>'} (${v}) of ${where} is an unresolved number token; ${fix}`);
+      if (isNumberToken(v)) out.push({ field, value: String(v), key: false, what: 'an unresolved number token' });
       return;
     }
     if (v === null || typeof v !== 'object') return;
@@ -198,13 +212,19 @@ function tokenProblems(o: OutputObject, out: string[]): void {
     }
     for (const k of Object.keys(v)) {
       const sub = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (field ? `${field}.${k}` : k) : `${field}[${JSON.stringify(k)}]`;
-      if (TOKEN_STRING.test(k)) {
-        out.push(`${o.path}: ${sub} (a key) of ${where} is an unresolved ${tokenKind(k)} token; ${fix}`);
-      }
+      if (TOKEN_STRING.test(k)) out.push({ field: sub, value: JSON.stringify(k.length > 80 ? k.slice(0, 77) + '...' : k), key: true, what: `an unresolved ${tokenKind(k)} token` });
       visit(v[k], sub, depth + 1);
     }
   };
-  visit(o.manifest, '', 0);
+  visit(manifest, '', 0);
+  return out;
+}
+
+function tokenProblems(o: OutputObject, out: string[]): void {
+  const where = describeObject(o.manifest);
+  for (const t of tokenFields(o.manifest)) {
+    out.push(`${o.path}: ${t.field || '<document>'} (${t.key ? 'a key' : t.value}) of ${where} is ${t.what}; ${TOKEN_FIX}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

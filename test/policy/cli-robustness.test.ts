@@ -301,3 +301,42 @@ spec:
     expect(found[0].message).toContain('shop.example.com');
   });
 });
+
+describe('unresolved tokens in shipshape check (SS-POLICY-008)', () => {
+  test('a cdktf token in an annotation, a key and a number token are errors at their fields; exit 1', async () => {
+    const numberToken = -1.8881545897087626e+289; // the shape of a cdktf number token
+    const dir = writeTree(tmpDir(), {
+      'sa.yaml': `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+  namespace: shop
+  annotations:
+    eks.amazonaws.com/role-arn: "\${TfToken[TOKEN.42]}"
+    "\${Token[TOKEN.7]}": x
+automountServiceAccountToken: false
+`,
+      'cm.json': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'limits', namespace: 'shop' }, data: { a: 'b' }, binaryData: undefined, immutable: true, extra: numberToken }),
+    });
+    const r = await run(['check', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-008');
+    expect(found.map((f: any) => [f.severity, f.kind, f.jsonPath])).toEqual([
+      ['error', 'ConfigMap', 'extra'],
+      ['error', 'ServiceAccount', 'metadata.annotations["eks.amazonaws.com/role-arn"]'],
+      ['error', 'ServiceAccount', 'metadata.annotations["${Token[TOKEN.7]}"]'],
+    ]);
+    expect(found[1].message).toBe('metadata.annotations["eks.amazonaws.com/role-arn"] ("${TfToken[TOKEN.42]}") is an unresolved Terraform (cdktf) token');
+    expect(found[2].message).toContain('(a key) is an unresolved CDK token');
+    expect(found[0].message).toContain('is an unresolved number token');
+    expect(JSON.parse(r.out).rules.find((x: any) => x.id === 'SS-POLICY-008')).toMatchObject({ severity: 'error', pack: 'engine' });
+  });
+
+  test('a string that only mentions Token[ is no finding', async () => {
+    const dir = writeTree(tmpDir(), {
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: docs, namespace: shop}\ndata: {note: "write Token[0] or ${HOME}"}\n',
+    });
+    const r = await run(['check', dir, '--format', 'json']);
+    expect(JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-008')).toEqual([]);
+  });
+});
