@@ -117,7 +117,8 @@ describe('SS-K8S-079 exec and attach: platform roles, bindings, missing roles', 
 
   test('a binding to a role that is not in the output is reported: nothing shows what it grants', () => {
     expect(hits('SS-K8S-079', [binding('ClusterRoleBinding', 'mine', 'ClusterRole', 'does-not-exist')]))
-      .toEqual(['ClusterRoleBinding/mine roleRef.name: Binding grants ClusterRole does-not-exist, which is not in the output: nothing shows it does not allow exec into pods']);
+      .toEqual(['ClusterRoleBinding/mine roleRef.name: Binding grants ClusterRole does-not-exist, which is not in the output: nothing shows it does not allow exec into pods '
+        + '(check the binding in one run with the files that define the role, or suppress here with a reason naming where the role is defined)']);
   });
 
   test('a binding to a missing platform role, and a platform binding, are not reported', () => {
@@ -511,5 +512,52 @@ describe('SS-K8S-085 a PodDisruptionBudget that selects no pod', () => {
     expect(hits('SS-K8S-085', [...ms, pdb('expr', { matchExpressions: [{ key: k, operator: 'In', values: [v] }] })])).toEqual([]);
     expect(hits('SS-K8S-085', [...ms, pdb('expr-miss', { matchExpressions: [{ key: k, operator: 'In', values: [`${v}-gone`] }] })]))
       .toEqual(['PodDisruptionBudget/expr-miss spec.selector: PodDisruptionBudget selects no pod in the output']);
+  });
+});
+
+describe('third-party manifests: built-in roles, controller labels, an explicit token', () => {
+  test('SS-K8S-079: a binding to the bootstrap Role kube-system/extension-apiserver-authentication-reader is not reported; the same name elsewhere is', () => {
+    const reader = binding('RoleBinding', 'metrics-server-auth-reader', 'Role', 'extension-apiserver-authentication-reader', 'kube-system');
+    expect(hits('SS-K8S-079', [reader])).toEqual([]);
+    const elsewhere = binding('RoleBinding', 'x', 'Role', 'extension-apiserver-authentication-reader', 'shop');
+    expect(hits('SS-K8S-079', [elsewhere])).toEqual([
+      'RoleBinding/x roleRef.name: Binding grants Role extension-apiserver-authentication-reader, which is not in the output: nothing shows it does not allow exec into pods '
+        + '(check the binding in one run with the files that define the role, or suppress here with a reason naming where the role is defined)',
+    ]);
+  });
+
+  const sts = (name: string, extra: any = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace: 'shop' },
+    spec: { serviceName: name, replicas: 3, selector: { matchLabels: { app: 'redis' } }, template: { metadata: { labels: { app: 'redis' } }, spec: { containers: [{ name: 'c', image: 'r/c:1' }] } }, ...extra },
+  });
+  const svc = (name: string, selector: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'shop' }, spec: { selector, ports: [{ port: 6379 }] } });
+
+  test('SS-K8S-050: a Service per StatefulSet pod (statefulset.kubernetes.io/pod-name: <name>-<ordinal>) selects that pod', () => {
+    expect(hits('SS-K8S-050', [sts('redis-server'), svc('announce-0', { 'app': 'redis', 'statefulset.kubernetes.io/pod-name': 'redis-server-0' })])).toEqual([]);
+    expect(hits('SS-K8S-050', [sts('redis-server'), svc('by-index', { 'app': 'redis', 'apps.kubernetes.io/pod-index': '2' })])).toEqual([]);
+  });
+
+  test('SS-K8S-050: a pod name of another StatefulSet, a name without an ordinal, or a StatefulSet label on a Deployment\'s pods select nothing', () => {
+    const deploy = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'redis-server', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'redis' } }, template: { metadata: { labels: { app: 'redis' } }, spec: { containers: [{ name: 'c', image: 'r/c:1' }] } } } };
+    expect(hits('SS-K8S-050', [sts('redis-server'), svc('a', { 'app': 'redis', 'statefulset.kubernetes.io/pod-name': 'other-0' }), svc('b', { 'app': 'redis', 'statefulset.kubernetes.io/pod-name': 'redis-server-x' })]))
+      .toEqual(['Service/a spec.selector: Service selects no pod in the output', 'Service/b spec.selector: Service selects no pod in the output']);
+    expect(hits('SS-K8S-050', [deploy, svc('c', { 'app': 'redis', 'statefulset.kubernetes.io/pod-name': 'redis-server-0' })]))
+      .toEqual(['Service/c spec.selector: Service selects no pod in the output']);
+    expect(hits('SS-K8S-050', [deploy, svc('d', { 'app': 'redis', 'pod-template-hash': '5d9f7c' })])).toEqual([]);
+  });
+
+  test('SS-K8S-050: job-name selects the pods of the Job of that name', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: { template: { metadata: { labels: { app: 'm' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'r/c:1' }] } } } };
+    expect(hits('SS-K8S-050', [job, svc('j', { 'job-name': 'migrate' })])).toEqual([]);
+    expect(hits('SS-K8S-050', [job, svc('k', { 'job-name': 'other' })])).toEqual(['Service/k spec.selector: Service selects no pod in the output']);
+  });
+
+  test('SS-K8S-057: an explicit automountServiceAccountToken: true is still reported, with a message that says it was asked for', () => {
+    expect(hits('SS-K8S-057', [barePod('api', { automountServiceAccountToken: true })])).toEqual([
+      'Pod/api spec.automountServiceAccountToken: Pod asks for a service account token (automountServiceAccountToken: true): anyone who gets into it can call the Kubernetes API as its ServiceAccount; suppress with a reason when it calls the API',
+    ]);
+    expect(hits('SS-K8S-057', [barePod('api')])).toEqual(['Pod/api spec.automountServiceAccountToken: Pod mounts a service account token without asking for it']);
   });
 });

@@ -94,6 +94,21 @@ export const BUILTIN_CLUSTER_ROLES: { [name: string]: { exec: boolean; admin: bo
 };
 
 /**
+ * The namespaced Roles the API server creates at bootstrap under names without a platform prefix, by
+ * `<namespace>/<name>`, with whether they allow exec into pods. Every aggregated API server (metrics-server,
+ * prometheus-adapter) binds `extension-apiserver-authentication-reader`, which reads one ConfigMap.
+ */
+export const BUILTIN_ROLES: { [namespacedName: string]: { exec: boolean; admin: boolean } } = {
+  'kube-system/extension-apiserver-authentication-reader': { exec: false, admin: false },
+};
+
+/** The built-in role a binding grants when the output does not hold it (a default ClusterRole or a bootstrap Role), or undefined. */
+export function builtinRole(role: { kind: string; name: string }, bindingNamespace: string | undefined): { exec: boolean; admin: boolean } | undefined {
+  if (role.kind === 'ClusterRole') return BUILTIN_CLUSTER_ROLES[role.name];
+  return bindingNamespace === undefined ? undefined : BUILTIN_ROLES[`${bindingNamespace}/${role.name}`];
+}
+
+/**
  * Name prefixes of the roles and bindings the platform itself installs: Kubernetes (`system:`), and the managed
  * control planes of EKS (`eks:`) and GKE (`gce:`).
  */
@@ -104,10 +119,11 @@ export function isPlatformName(name: string): boolean {
   return PLATFORM_PREFIXES.some(p => name.startsWith(p));
 }
 
-/** True for the platform's own roles: platform-prefixed names, and the default ClusterRoles. */
+/** True for the platform's own roles: platform-prefixed names, the default ClusterRoles and the bootstrap Roles. */
 export function isPlatformRole(doc: PolicyDocument): boolean {
   const name = doc.name ?? '';
-  return isPlatformName(name) || (doc.kind === 'ClusterRole' && BUILTIN_CLUSTER_ROLES[name] !== undefined);
+  return isPlatformName(name) || (doc.kind === 'ClusterRole' && BUILTIN_CLUSTER_ROLES[name] !== undefined)
+    || (doc.kind === 'Role' && BUILTIN_ROLES[`${doc.namespace ?? ''}/${name}`] !== undefined);
 }
 
 /** True for the platform's own bindings: platform-prefixed names, and the ClusterRoleBinding cluster-admin (system:masters). */

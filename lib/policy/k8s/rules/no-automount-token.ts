@@ -21,6 +21,10 @@ export const noAutomountToken = k8sRule({
       const sa = typeof name === 'string' ? index.find('ServiceAccount', name, doc.namespace) : undefined;
       if (sa && o(sa.manifest).automountServiceAccountToken === false) return NONE;
     }
+    if (pod.spec.automountServiceAccountToken === true) {
+      // asked for: still a token in the pod (Polaris reports it too), but the message must not say otherwise
+      return [{ jsonPath: `${pod.path}.automountServiceAccountToken`, message: 'Pod asks for a service account token (automountServiceAccountToken: true): anyone who gets into it can call the Kubernetes API as its ServiceAccount; suppress with a reason when it calls the API' }];
+    }
     return [{ jsonPath: `${pod.path}.automountServiceAccountToken` }];
   },
 });

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule, NONE } from '../define';
-import { BINDING_KINDS, BUILTIN_CLUSTER_ROLES, boundRole, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
+import { BINDING_KINDS, boundRole, builtinRole, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /**
  * SS-K8S-079 — docs/rules.md#ss-k8s-079. Roles are judged on their rules, except the platform's own (`system:`, `eks:` and `gce:`
@@ -13,7 +13,7 @@ export const rbacNoExecAttach = k8sRule({
   severity: ERROR,
   message: 'Role or binding allows exec or attach into pods',
   fix: 'remove get and create on pods/exec and pods/attach (and the * that grants them) from the role, or bind a role without them',
-  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, and the default ClusterRoles admin, edit and cluster-admin); bindings on the role they grant, and a binding to a role missing from the output is reported, since nothing shows what it grants.',
+  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, the default ClusterRoles admin, edit and cluster-admin, and the bootstrap Role kube-system/extension-apiserver-authentication-reader); bindings on the role they grant, and a binding to a role missing from the output is reported, since nothing shows what it grants.',
   sources: ['Trivy KSV-0053, KSV-0054'],
   differences: [
     {
@@ -36,9 +36,13 @@ export const rbacNoExecAttach = k8sRule({
       return roleRules(role.doc.manifest).some(grantsExec)
         ? [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which allows exec or attach into pods` }] : NONE;
     }
-    const builtin = role.kind === 'ClusterRole' ? BUILTIN_CLUSTER_ROLES[role.name] : undefined;
-    if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ClusterRole ${role.name}, which allows exec or attach into pods` }] : NONE;
+    const builtin = builtinRole(role, doc.namespace);
+    if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ${role.kind} ${role.name}, which allows exec or attach into pods` }] : NONE;
     if (isPlatformName(role.name)) return undefined; // a platform role: what it grants is the platform's
-    return [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which is not in the output: nothing shows it does not allow exec into pods` }];
+    return [{
+      jsonPath: 'roleRef.name',
+      message: `Binding grants ${role.kind} ${role.name}, which is not in the output: nothing shows it does not allow exec into pods `
+        + '(check the binding in one run with the files that define the role, or suppress here with a reason naming where the role is defined)',
+    }];
   },
 });
