@@ -77,11 +77,12 @@ describe('SS-K8S-078 cluster-wide admin is recognised by what the role grants', 
     expect(hits('SS-K8S-078', [narrow, binding('ClusterRoleBinding', 'ops', 'ClusterRole', 'reader')])).toEqual([]);
   });
 
-  test('the platform\'s own bindings (system:, eks:, and the cluster-admin ClusterRoleBinding) are not reported', () => {
+  test('the platform\'s own bindings (system:, eks:, and the cluster-admin ClusterRoleBinding, to platform subjects) are not reported', () => {
+    const platform = (b: any, subjects: any[]) => ({ ...b, subjects });
     const ms = [role('ClusterRole', 'god', [ALL]),
-      binding('ClusterRoleBinding', 'system:masters-admin', 'ClusterRole', 'god'),
-      binding('ClusterRoleBinding', 'eks:addon-manager', 'ClusterRole', 'cluster-admin'),
-      binding('ClusterRoleBinding', 'cluster-admin', 'ClusterRole', 'cluster-admin')];
+      platform(binding('ClusterRoleBinding', 'system:masters-admin', 'ClusterRole', 'god'), [{ kind: 'Group', name: 'system:masters', apiGroup: 'rbac.authorization.k8s.io' }]),
+      platform(binding('ClusterRoleBinding', 'eks:addon-manager', 'ClusterRole', 'cluster-admin'), [{ kind: 'User', name: 'eks:addon-manager', apiGroup: 'rbac.authorization.k8s.io' }]),
+      platform(binding('ClusterRoleBinding', 'cluster-admin', 'ClusterRole', 'cluster-admin'), [{ kind: 'ServiceAccount', name: 'x', namespace: 'kube-system' }])];
     expect(hits('SS-K8S-078', ms)).toEqual([]);
   });
 
@@ -122,7 +123,8 @@ describe('SS-K8S-079 exec and attach: platform roles, bindings, missing roles', 
   });
 
   test('a binding to a missing platform role, and a platform binding, are not reported', () => {
-    expect(hits('SS-K8S-079', [binding('ClusterRoleBinding', 'metrics', 'ClusterRole', 'system:auth-delegator'), binding('ClusterRoleBinding', 'system:x', 'ClusterRole', 'nope')])).toEqual([]);
+    const systemX = { ...binding('ClusterRoleBinding', 'system:x', 'ClusterRole', 'nope'), subjects: [{ kind: 'Group', name: 'system:nodes', apiGroup: 'rbac.authorization.k8s.io' }] };
+    expect(hits('SS-K8S-079', [binding('ClusterRoleBinding', 'metrics', 'ClusterRole', 'system:auth-delegator'), systemX])).toEqual([]);
   });
 
   test('a binding to a role without exec is compliant', () => {
@@ -559,5 +561,63 @@ describe('third-party manifests: built-in roles, controller labels, an explicit 
       'Pod/api spec.automountServiceAccountToken: Pod asks for a service account token (automountServiceAccountToken: true): anyone who gets into it can call the Kubernetes API as its ServiceAccount; suppress with a reason when it calls the API',
     ]);
     expect(hits('SS-K8S-057', [barePod('api')])).toEqual(['Pod/api spec.automountServiceAccountToken: Pod mounts a service account token without asking for it']);
+  });
+});
+
+describe('security review: RBAC the platform\'s names do not excuse, and rights that amount to exec or impersonation', () => {
+  const bindTo = (kind: string, name: string, roleKind: string, roleName: string, subjects: any[], namespace?: string) =>
+    ({ ...binding(kind, name, roleKind, roleName, namespace), subjects });
+  const APP_SA = { kind: 'ServiceAccount', name: 'api', namespace: 'shop' };
+
+  test('SS-K8S-078: a ClusterRoleBinding named cluster-admin that hands cluster-admin to an app\'s ServiceAccount is reported; the cluster\'s own (system:masters) is not', () => {
+    expect(hits('SS-K8S-078', [bindTo('ClusterRoleBinding', 'cluster-admin', 'ClusterRole', 'cluster-admin', [APP_SA])])).toEqual(['ClusterRoleBinding/cluster-admin roleRef.name: Binding grants cluster-admin']);
+    expect(hits('SS-K8S-078', [bindTo('ClusterRoleBinding', 'cluster-admin', 'ClusterRole', 'cluster-admin', [{ kind: 'Group', name: 'system:masters', apiGroup: 'rbac.authorization.k8s.io' }])])).toEqual([]);
+  });
+
+  test('SS-K8S-078: a system: binding of a system: role with * to an app, or to everyone authenticated, is reported; to kube-system\'s own ServiceAccount it is not', () => {
+    const r = role('ClusterRole', 'system:acme-helper', [ALL]);
+    expect(hits('SS-K8S-078', [r, bindTo('ClusterRoleBinding', 'system:acme-helper', 'ClusterRole', 'system:acme-helper', [APP_SA])]))
+      .toEqual(['ClusterRoleBinding/system:acme-helper roleRef.name: Binding grants ClusterRole system:acme-helper, whose rules[0] allows every verb on every resource: administrator rights']);
+    expect(hits('SS-K8S-078', [r, bindTo('ClusterRoleBinding', 'system:acme-helper', 'ClusterRole', 'system:acme-helper', [{ kind: 'Group', name: 'system:authenticated' }])])).toHaveLength(1);
+    expect(hits('SS-K8S-078', [r, bindTo('ClusterRoleBinding', 'system:acme-helper', 'ClusterRole', 'system:acme-helper', [{ kind: 'ServiceAccount', name: 'helper', namespace: 'kube-system' }])])).toEqual([]);
+  });
+
+  test('SS-K8S-079: nodes/proxy is exec through the kubelet, for a role and for a binding to it', () => {
+    const r = role('ClusterRole', 'node-debugger', [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
+    expect(hits('SS-K8S-079', [r, bindTo('ClusterRoleBinding', 'debuggers', 'ClusterRole', 'node-debugger', [APP_SA])])).toEqual([
+      'ClusterRole/node-debugger rules[0]: Role allows nodes/proxy, the kubelet\'s API: exec into any pod of a node',
+      'ClusterRoleBinding/debuggers roleRef.name: Binding grants ClusterRole node-debugger, which allows nodes/proxy, the kubelet\'s API: exec into any pod of a node',
+    ]);
+    expect(hits('SS-K8S-079', [role('ClusterRole', 'metrics', [{ apiGroups: [''], resources: ['nodes/metrics', 'nodes/stats'], verbs: ['get'] }])])).toEqual([]);
+  });
+
+  test('SS-K8S-081: create, update or patch on the workloads that run pods counts like create on pods; reading them does not', () => {
+    expect(hits('SS-K8S-081', [role('Role', 'deployer', [{ apiGroups: ['apps'], resources: ['deployments', 'daemonsets'], verbs: ['get', 'patch'] }, { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['create'] }], 'shop')]))
+      .toEqual([
+        'Role/deployer rules[0]: Role can create or change deployments, daemonsets, whose pods run as any ServiceAccount of the namespace',
+        'Role/deployer rules[1]: Role can create or change cronjobs, whose pods run as any ServiceAccount of the namespace',
+      ]);
+    expect(hits('SS-K8S-081', [role('Role', 'reader', [{ apiGroups: ['apps', 'batch'], resources: ['*'], verbs: ['get', 'list', 'watch'] }], 'shop')])).toEqual([]);
+    expect(hits('SS-K8S-081', [role('Role', 'pods', [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }], 'shop')])).toEqual(['Role/pods rules[0]: Role can create pods']);
+  });
+
+  test('SS-K8S-082: create on serviceaccounts/token mints any ServiceAccount\'s token', () => {
+    expect(hits('SS-K8S-082', [role('Role', 'minter', [{ apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] }], 'shop')]))
+      .toEqual(['Role/minter rules[0].resources: Role can create tokens of ServiceAccounts (create on serviceaccounts/token): it acts as any ServiceAccount in its scope']);
+    expect(hits('SS-K8S-082', [role('Role', 'sa-reader', [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get'] }], 'shop')])).toEqual([]);
+  });
+
+  test('SS-K8S-084: update or patch on namespaces can lower their Pod Security level', () => {
+    expect(hits('SS-K8S-084', [role('ClusterRole', 'ns-admin', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch'] }])]))
+      .toEqual(['ClusterRole/ns-admin rules[0]: Role can change namespaces, and so their Pod Security labels (a privileged level admits any pod)']);
+    expect(hits('SS-K8S-084', [role('ClusterRole', 'ns-reader', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list'] }])])).toEqual([]);
+  });
+
+  test('SS-K8S-057: a projected API token mounted by hand undoes automountServiceAccountToken: false; a token for another audience does not', () => {
+    const projected = (audience?: string) => ({ name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 'token', ...(audience ? { audience } : {}) } }] } });
+    expect(hits('SS-K8S-057', [barePod('api', { automountServiceAccountToken: false, volumes: [projected()] })])).toEqual([
+      'Pod/api spec.volumes[0].projected.sources[0].serviceAccountToken: Pod mounts a projected service account token for the Kubernetes API (no audience), although automountServiceAccountToken is false: the pod can call the API as its ServiceAccount',
+    ]);
+    expect(hits('SS-K8S-057', [barePod('api', { automountServiceAccountToken: false, volumes: [projected('vault')] })])).toEqual([]);
   });
 });

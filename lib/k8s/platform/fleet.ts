@@ -842,7 +842,7 @@ export class Fleet {
       if (obj.kind === 'NetworkPolicy' && group === 'networking.k8s.io') {
         const open = openDirections(obj.toJson());
         if (open.length > 0) {
-          out.push(`${obj.node.path}: spec (NetworkPolicy ${obj.name}) selects every pod of team ${team.name}'s namespace and allows ${open.join(' and ')} from and to anywhere `
+          out.push(`${obj.node.path}: spec (NetworkPolicy ${obj.name}) selects every pod of team ${team.name}'s namespace (an empty podSelector, or one with only NotIn and DoesNotExist) and allows ${open.join(' and ')} from and to anywhere `
             + '(a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
             + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
         }
@@ -1060,14 +1060,17 @@ function gitRemotes(dotGit: string): string[] {
 }
 
 /**
- * The directions (`ingress`, `egress`) in which a NetworkPolicy that selects every pod of its namespace (an empty
- * podSelector) allows everything: a rule without ports whose peers are absent, empty or select everything (every
- * pod of every namespace, or an IP block of every address). Empty for a policy that selects some pods only.
+ * The directions (`ingress`, `egress`) in which a NetworkPolicy that selects every pod of its namespace allows
+ * everything: a rule without ports whose peers are absent, empty or select everything (every pod of every namespace,
+ * or an IP block of every address). A selector selects every pod unless it requires something of the pods: it is
+ * empty, or its only requirements are NotIn and DoesNotExist (which every pod without a given label meets, and the
+ * team labels its pods as it likes). Empty for a policy that selects some pods only.
  */
 function openDirections(manifest: any): string[] {
   const spec = manifest?.spec ?? {};
   const empty = (sel: any) => sel === undefined || sel === null
-    || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+    || (Object.keys(sel.matchLabels ?? {}).length === 0
+      && (Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []).every((e: any) => e?.operator === 'NotIn' || e?.operator === 'DoesNotExist'));
   if (!empty(spec.podSelector)) return [];
   const everywhere = (peer: any) => {
     const cidr = peer?.ipBlock?.cidr;

@@ -45,8 +45,33 @@ export function ruleGrants(manifest: any, resources: string[], verbs: string[], 
 
 /** True when a role rule lets its holder exec or attach into pods (get opens the websocket, create the stream). */
 export function grantsExec(r: RoleRule): boolean {
-  return ruleCovers(r, CORE, ['pods/exec', 'pods/attach'], ['get', 'create']);
+  return execGrant(r) !== undefined;
 }
+
+/**
+ * How a role rule lets its holder run commands in pods, or undefined: exec or attach (get opens the websocket, create
+ * the stream), or the kubelet's API through nodes/proxy, which execs into any pod of the node.
+ */
+export function execGrant(r: RoleRule): string | undefined {
+  if (ruleCovers(r, CORE, ['pods/exec', 'pods/attach'], ['get', 'create'])) return 'exec or attach into pods';
+  if (ruleCovers(r, CORE, ['nodes/proxy'], ['get', 'create'])) return 'nodes/proxy, the kubelet\'s API: exec into any pod of a node';
+  return undefined;
+}
+
+/** True when a role rule lets its holder mint tokens of the ServiceAccounts in its scope (create on serviceaccounts/token). */
+export function grantsTokenRequest(r: RoleRule): boolean {
+  return ruleCovers(r, CORE, ['serviceaccounts/token'], ['create']);
+}
+
+/**
+ * The workload kinds whose objects run pods of a template (and so as any ServiceAccount of the namespace), by API
+ * group: the holder of create, update or patch on them runs what it wants.
+ */
+export const POD_RUNNING_RESOURCES: Array<{ group: string; resources: string[] }> = [
+  { group: CORE, resources: ['replicationcontrollers'] },
+  { group: 'apps', resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'] },
+  { group: 'batch', resources: ['jobs', 'cronjobs'] },
+];
 
 /**
  * The verbs that hand out rights the holder does not have, with what the API server checks them on: escalate and
@@ -126,10 +151,34 @@ export function isPlatformRole(doc: PolicyDocument): boolean {
     || (doc.kind === 'Role' && BUILTIN_ROLES[`${doc.namespace ?? ''}/${name}`] !== undefined);
 }
 
-/** True for the platform's own bindings: platform-prefixed names, and the ClusterRoleBinding cluster-admin (system:masters). */
+/**
+ * Groups whose names look like the platform's but hold every user, every anonymous request or every ServiceAccount: a
+ * binding to them is never the platform's own business.
+ */
+const EVERYONE_GROUPS = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
+
+/**
+ * True for a subject the platform itself is: a `system:`/`eks:`/`gce:` user or group (not one that holds every user,
+ * every anonymous request or every ServiceAccount), or a ServiceAccount of kube-system.
+ */
+export function isPlatformSubject(s0: unknown): boolean {
+  const s = o(s0);
+  const name = typeof s.name === 'string' ? s.name : '';
+  if (s.kind === 'ServiceAccount') return s.namespace === 'kube-system';
+  if (s.kind !== 'User' && s.kind !== 'Group') return false;
+  if (name === 'system:anonymous' || EVERYONE_GROUPS.includes(name) || name.startsWith('system:serviceaccounts:')) return false;
+  return isPlatformName(name);
+}
+
+/**
+ * True for the platform's own bindings: platform-prefixed names, and the ClusterRoleBinding cluster-admin
+ * (system:masters), when every subject is the platform's too. A binding of such a name that hands its role to an
+ * application's ServiceAccount, a team or everyone is judged like any other: the name proves nothing.
+ */
 export function isPlatformBinding(doc: PolicyDocument): boolean {
   const name = doc.name ?? '';
-  return isPlatformName(name) || (doc.kind === 'ClusterRoleBinding' && name === 'cluster-admin');
+  if (!(isPlatformName(name) || (doc.kind === 'ClusterRoleBinding' && name === 'cluster-admin'))) return false;
+  return arr(doc.manifest.subjects).every(isPlatformSubject);
 }
 
 /** The role a binding refers to: its kind and name, and the document when it is in the output. */

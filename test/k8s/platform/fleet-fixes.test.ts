@@ -112,22 +112,25 @@ describe('a team\'s objects its Argo CD project refuses are refused at synth', (
     });
     const fleet = new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new ApiAnd(open) }] }));
     expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster staging-eu: [shop] shop/open: spec (NetworkPolicy allow-all) selects every pod of team shop\'s namespace '
-      + 'and allows ingress and egress from and to anywhere (a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
+      + '(an empty podSelector, or one with only NotIn and DoesNotExist) and allows ingress and egress from and to anywhere (a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
       + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
   });
 
   test.each([
     ['egress to every address', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }, 'egress'],
     ['ingress from every namespace', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] }, 'ingress'],
+    ['every pod without a label nobody sets', { podSelector: { matchExpressions: [{ key: 'no-such-label', operator: 'DoesNotExist' }] }, policyTypes: ['Ingress'], ingress: [{}] }, 'ingress'],
+    ['every pod but one name, from every pod of every namespace', { podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['db'] }] }, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] } }] }] }, 'ingress'],
   ])('so is one that opens a direction to everything another way (%s)', (_, spec, direction) => {
     const fleet = new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new ApiAnd(s => new ApiObject(s, 'open', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'wide' }, spec })) }] }));
-    expect(errorOf(() => quietly(() => fleet.synth()))).toContain(`shop/open: spec (NetworkPolicy wide) selects every pod of team shop's namespace and allows ${direction} from and to anywhere`);
+    expect(errorOf(() => quietly(() => fleet.synth()))).toContain(`shop/open: spec (NetworkPolicy wide) selects every pod of team shop's namespace (an empty podSelector, or one with only NotIn and DoesNotExist) and allows ${direction} from and to anywhere`);
   });
 
   test('NetworkPolicies that select some pods, name their peers or their ports are the team\'s to write', () => {
     const policies = (s: Construct) => {
       const np = (id: string, spec: any) => new ApiObject(s, id, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: id }, spec });
       np('public', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, policyTypes: ['Ingress'], ingress: [{}] });
+      np('public-by-expression', { podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['api'] }] }, policyTypes: ['Ingress'], ingress: [{}] });
       np('same-namespace', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] });
       np('https-out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 443, protocol: 'TCP' }] }] });
     };
@@ -135,7 +138,7 @@ describe('a team\'s objects its Argo CD project refuses are refused at synth', (
     const { error } = captured(() => new Fleet(props(dir, { policy: false, teams: [{ name: 'shop', group: 'team-shop', workloads: new ApiAnd(policies) }] })).synth());
     expect(error).toBeUndefined();
     expect(readDocs(path.join(dir, 'prod-eu', 'shop')).map(d => d.doc).filter(d => d.kind === 'NetworkPolicy').map(d => d.metadata.name))
-      .toEqual(expect.arrayContaining(['public', 'same-namespace', 'https-out']));
+      .toEqual(expect.arrayContaining(['public', 'public-by-expression', 'same-namespace', 'https-out']));
   });
 });
 

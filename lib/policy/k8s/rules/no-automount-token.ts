@@ -1,5 +1,28 @@
+import { Violation } from '../../rule';
 import { k8sRule, NONE, WARNING } from '../define';
-import { o, podOfDoc, POD_KINDS } from '../pod';
+import { arr, o, PodRef, podOfDoc, POD_KINDS } from '../pod';
+
+/**
+ * The projected service account tokens of a pod that the Kubernetes API accepts (no audience, which means the API
+ * server's): the token automountServiceAccountToken: false turned off, mounted by hand. A token for another audience
+ * (a vault, a cloud's STS) is not one.
+ */
+function projectedApiTokens(pod: PodRef): Violation[] {
+  let out: Violation[] | undefined;
+  arr(pod.spec.volumes).forEach((v0, i) => {
+    arr(o(o(v0).projected).sources).forEach((src, j) => {
+      const t = o(src).serviceAccountToken;
+      if (t === undefined || t === null) return;
+      const audience = o(t).audience;
+      if (typeof audience === 'string' && audience !== '') return;
+      (out ??= []).push({
+        jsonPath: `${pod.path}.volumes[${i}].projected.sources[${j}].serviceAccountToken`,
+        message: 'Pod mounts a projected service account token for the Kubernetes API (no audience), although automountServiceAccountToken is false: the pod can call the API as its ServiceAccount',
+      });
+    });
+  });
+  return out ?? NONE;
+}
 
 /** SS-K8S-057 — docs/rules.md#ss-k8s-057. */
 export const noAutomountToken = k8sRule({
@@ -9,17 +32,18 @@ export const noAutomountToken = k8sRule({
   severity: WARNING,
   message: 'Pod mounts a service account token without asking for it',
   fix: 'set automountServiceAccountToken: false on the pod (suppress with a reason when it calls the Kubernetes API)',
-  rationale: 'A mounted token lets anyone who gets into the pod call the Kubernetes API as its ServiceAccount; most applications never call it.',
+  rationale: 'A mounted token lets anyone who gets into the pod call the Kubernetes API as its ServiceAccount; most applications never call it. '
+    + 'A projected serviceAccountToken volume without an audience is the same token mounted by hand, and counts although automountServiceAccountToken is false.',
   sources: ['Trivy KSV-0036', 'CIS EKS 4.1.6', 'EKS Best Practices: disable auto-mounting of service account tokens'],
   kinds: POD_KINDS,
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
-    if (pod.spec.automountServiceAccountToken === false) return NONE;
+    if (pod.spec.automountServiceAccountToken === false) return projectedApiTokens(pod);
     if (pod.spec.automountServiceAccountToken === undefined) {
       // the pod's ServiceAccount (serviceAccount is the deprecated alias; none named is the namespace's default)
       const name = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
       const sa = typeof name === 'string' ? index.find('ServiceAccount', name, doc.namespace) : undefined;
-      if (sa && o(sa.manifest).automountServiceAccountToken === false) return NONE;
+      if (sa && o(sa.manifest).automountServiceAccountToken === false) return projectedApiTokens(pod);
     }
     if (pod.spec.automountServiceAccountToken === true) {
       // asked for: still a token in the pod (Polaris reports it too), but the message must not say otherwise

@@ -9,8 +9,8 @@ export const rbacNoAdmissionOrCsrRights = k8sRule({
   catalog: ['K8S-RBAC-08'],
   severity: WARNING,
   message: 'Role can change admission webhooks or approve certificate requests',
-  fix: 'remove write verbs on *webhookconfigurations and update/approve on certificatesigningrequests/approval and signers',
-  rationale: 'Changing admission webhooks intercepts or silences every API write; approving certificate requests mints credentials. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
+  fix: 'remove write verbs on *webhookconfigurations, update and patch on namespaces, and update/approve on certificatesigningrequests/approval and signers',
+  rationale: 'Changing admission webhooks intercepts or silences every API write; changing a namespace\'s labels lowers its Pod Security level; approving certificate requests mints credentials. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0114', 'CIS EKS 4.1.11'],
   kinds: ROLE_KINDS,
   check: (doc) => {
@@ -21,7 +21,11 @@ export const rbacNoAdmissionOrCsrRights = k8sRule({
         grants(r.verbs, ['create', 'update', 'patch', 'delete']);
       const csr = (grants(r.resources, ['certificatesigningrequests/approval']) && grants(r.verbs, ['update', 'patch'])) ||
         (grants(r.resources, ['signers']) && grants(r.verbs, ['approve']));
-      if (webhook || csr) out.push({ jsonPath: r.path });
+      if (webhook || csr) {
+        out.push({ jsonPath: r.path });
+      } else if (grants(r.apiGroups, ['']) && grants(r.resources, ['namespaces']) && grants(r.verbs, ['update', 'patch'])) {
+        out.push({ jsonPath: r.path, message: 'Role can change namespaces, and so their Pod Security labels (a privileged level admits any pod)' });
+      }
     }
     return out;
   },

@@ -4,7 +4,7 @@ import { adminGrant, BINDING_KINDS, boundRole, isPlatformBinding, roleRules } fr
 /**
  * SS-K8S-078 — docs/rules.md#ss-k8s-078. Administrator rights are recognised by what the bound role grants, not only by the
  * name cluster-admin: every verb on every resource, or escalate, bind or impersonate. The platform's own bindings
- * (`system:` names, the ClusterRoleBinding cluster-admin) are not reported.
+ * (`system:` names, the ClusterRoleBinding cluster-admin, with platform subjects only) are not reported.
  */
 export const rbacNoClusterAdminBinding = k8sRule({
   id: 'SS-K8S-078',
@@ -13,7 +13,7 @@ export const rbacNoClusterAdminBinding = k8sRule({
   severity: ERROR,
   message: 'Binding grants cluster-admin or an equivalent role',
   fix: 'bind a Role with only the permissions needed',
-  rationale: 'A binding to cluster-admin, or to a role that grants every verb on every resource or escalate, bind or impersonate, gives its subjects the whole cluster. The platform\'s own bindings (system:, eks: and gce: names, and the ClusterRoleBinding cluster-admin) are not reported.',
+  rationale: 'A binding to cluster-admin, or to a role that grants every verb on every resource or escalate, bind or impersonate, gives its subjects the whole cluster. The platform\'s own bindings (system:, eks: and gce: names, and the ClusterRoleBinding cluster-admin) are not reported when their subjects are the platform\'s too (system: users and groups other than those holding everyone, kube-system ServiceAccounts): a binding of such a name that hands the role to an application, a team or everyone is.',
   sources: ['Trivy KSV-0111', 'CIS EKS 4.1.1'],
   differences: [
     {
@@ -21,7 +21,8 @@ export const rbacNoClusterAdminBinding = k8sRule({
       checks: ['rolebindingClusterAdminRole', 'rolebindingClusterAdminClusterRole', 'clusterrolebindingClusterAdmin'],
       direction: 'stricter',
       reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding to an administrator role in one rule. '
-        + 'Polaris also passes a role with every verb on every resource of the core API group only; shipshape counts it as administrator rights, since it includes impersonate on users and groups, and so acting as any of them.',
+        + 'Polaris also passes a role with every verb on every resource of the core API group only; shipshape counts it as administrator rights, since it includes impersonate on users and groups, and so acting as any of them.'
+        + ' Polaris also passes every binding whose name starts with system: or gce:, whatever its subjects; shipshape passes such a binding only when its subjects are the platform\'s own (system: users and groups other than those holding everyone, kube-system ServiceAccounts): a program can name a binding anything, and one named system:x that hands the role to an application, a person or everyone grants no less.',
     },
   ],
   kinds: BINDING_KINDS,

@@ -1,5 +1,5 @@
 import { ERROR, k8sRule, NONE } from '../define';
-import { BINDING_KINDS, boundRole, builtinRole, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
+import { BINDING_KINDS, boundRole, builtinRole, execGrant, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /**
  * SS-K8S-079 — docs/rules.md#ss-k8s-079. Roles are judged on their rules, except the platform's own (`system:`, `eks:` and `gce:`
@@ -12,29 +12,30 @@ export const rbacNoExecAttach = k8sRule({
   catalog: ['K8S-RBAC-03'],
   severity: ERROR,
   message: 'Role or binding allows exec or attach into pods',
-  fix: 'remove get and create on pods/exec and pods/attach (and the * that grants them) from the role, or bind a role without them',
-  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, the default ClusterRoles admin, edit and cluster-admin, and the bootstrap Role kube-system/extension-apiserver-authentication-reader); bindings on the role they grant, and a binding to a role missing from the output is reported, since nothing shows what it grants.',
+  fix: 'remove get and create on pods/exec, pods/attach and nodes/proxy (and the * that grants them) from the role, or bind a role without them',
+  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens; nodes/proxy reaches the kubelet\'s API, which execs into any pod of the node. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, the default ClusterRoles admin, edit and cluster-admin, and the bootstrap Role kube-system/extension-apiserver-authentication-reader); bindings on the role they grant (a binding with a platform name counts as the platform\'s only when its subjects are the platform\'s: system: users and groups other than those holding everyone, and kube-system ServiceAccounts), and a binding to a role missing from the output is reported, since nothing shows what it grants.',
   sources: ['Trivy KSV-0053, KSV-0054'],
   differences: [
     {
       peer: 'polaris',
       checks: ['rolebindingRolePodExecAttach', 'rolebindingClusterRolePodExecAttach', 'clusterrolebindingPodExecAttach'],
       direction: 'stricter',
-      reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding that grants exec in one rule.',
+      reason: 'Polaris splits the check by binding and role kind and passes each shape in the checks of the others; shipshape reports every binding that grants exec in one rule.'
+        + ' Polaris also passes every binding whose name starts with system: or gce:, whatever its subjects; shipshape passes such a binding only when its subjects are the platform\'s own (system: users and groups other than those holding everyone, kube-system ServiceAccounts): a program can name a binding anything, and one named system:x that hands the role to an application, a person or everyone grants no less.',
     },
   ],
   kinds: [...ROLE_KINDS, ...BINDING_KINDS],
   check: (doc, index) => {
     if (doc.kind === 'Role' || doc.kind === 'ClusterRole') {
       if (isPlatformRole(doc)) return undefined;
-      return roleRules(doc.manifest).filter(grantsExec).map(r => ({ jsonPath: r.path, message: 'Role allows exec or attach into pods' }));
+      return roleRules(doc.manifest).filter(grantsExec).map(r => ({ jsonPath: r.path, message: `Role allows ${execGrant(r)}` }));
     }
     if (isPlatformBinding(doc)) return undefined;
     const role = boundRole(index, doc);
     if (!role) return undefined;
     if (role.doc) {
-      return roleRules(role.doc.manifest).some(grantsExec)
-        ? [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which allows exec or attach into pods` }] : NONE;
+      const r = roleRules(role.doc.manifest).find(grantsExec);
+      return r !== undefined ? [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, which allows ${execGrant(r)}` }] : NONE;
     }
     const builtin = builtinRole(role, doc.namespace);
     if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ${role.kind} ${role.name}, which allows exec or attach into pods` }] : NONE;
