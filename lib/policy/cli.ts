@@ -1,4 +1,5 @@
-// `shipshape check <file|dir>...`: runs the Kubernetes pack over YAML that shipshape did not write (or did).
+// `shipshape check <file|dir|->...`: runs the Kubernetes pack over YAML that shipshape did not write (or did), read
+// from files, folders, or standard input (`-`: what `helm template` or `kustomize build` prints).
 // Internal: reached through bin/shipshape, not re-exported by the barrel.
 //
 // Hostile input is expected: FIFOs, sockets and devices are never opened (a listing's entry is checked before it
@@ -16,14 +17,17 @@ import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from '
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, staleFinding, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNRESOLVED_TOKEN_RULE_ID } from './internal';
+import {
+  BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
+  SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
+} from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc } from './k8s/pod';
 import { groupOf, HostPortIndex, TOKEN_FIX, tokenFields, trafficProblems } from './output-check';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
 import {
-  BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, reportFile, sarifLog, streamJson, writeJsonFile,
+  BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, reportFile, sarifLog, STDIN_FILE, streamJson, writeJsonFile,
 } from './report-writer';
 import { PolicyDocument, Severity } from './rule';
 import { Validators } from '../core/validators';
@@ -39,12 +43,17 @@ const STATE_DIR = '.shipshape';
 /** Files the walk reads. */
 const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
 
-const USAGE = `usage: shipshape check <file|dir>... [options]
+const USAGE = `usage: shipshape check <file|dir|->... [options]
 
 Checks Kubernetes YAML or JSON (multi-document files; folders are searched for *.yaml, *.yml and
 *.json, skipping hidden folders, node_modules, shipshape's own .shipshape/ folder and report files, and
 Terraform JSON such as cdktf's cdk.tf.json and manifest.json) against shipshape's Kubernetes pack, and
-prints a summary.
+prints a summary. - reads one YAML stream from standard input (named <stdin> in the findings).
+
+Kustomize and Helm sources are not manifests: a folder holding kustomization.yaml (.yml, Kustomization)
+or Chart.yaml is skipped with a note when found in a search, and refused when named. Check what they render:
+  kustomize build <dir> | shipshape check -
+  helm template <dir> | shipshape check -
 
 options:
   --format text|json|sarif  what goes to stdout (default text; with json or sarif the summary goes to stderr)
@@ -53,7 +62,8 @@ options:
   --max-file-size SIZE      refuse larger files (default 64MiB; a number of bytes or 512KiB, 64MiB, 1GiB;
                             k, M and G count in 1000s: 60MB is 60,000,000 bytes)
   --exclude ID[,ID...]      leave these rules out of the Kubernetes pack (repeatable), as
-                            new KubernetesPack({ exclude }) does at synth
+                            new KubernetesPack({ exclude }) does at synth; also SS-POLICY-005, SS-POLICY-006
+                            and SS-POLICY-007, the warnings about the input as a whole
   --trusted-registry HOST   a registry host images may come from, for SS-K8S-032 (repeatable; * matches
                             within the host, e.g. *.dkr.ecr.*.amazonaws.com), as KubernetesPack trustedRegistries
   --version                 print the version
@@ -67,9 +77,10 @@ exit codes:
   0  no error finding remains (warnings allowed)
   1  an error finding remains
   2  bad usage (an unknown rule id in --exclude, a --trusted-registry that is not a host pattern,
-     folders synthesized with different pack options),
-     or input that could not be read: a missing or unreadable path, a FIFO, socket or device named on
-     the command line, a file over the size limit, or no Kubernetes document at all
+     folders synthesized with different pack options, standard input (-) named twice), or input that
+     could not be read: a missing or unreadable path, a FIFO, socket or device named on the command line,
+     a kustomize or Helm source folder named, a file or standard input over the size limit, or no
+     Kubernetes document at all
 
 Suppress a rule on one object with the annotation
   suppress.shipshape.io/<rule id>: "<reason, at least ${MIN_REASON} characters>"
@@ -79,11 +90,16 @@ kube-score (kube-score/ignore: <check>,...) and Checkov (checkov.io/skip1: <chec
 suppress the shipshape rules that stand for those checks.
 `;
 
-/** Where the command writes (stdout and stderr, or a test's buffers). */
+/** Where the command writes (stdout and stderr, or a test's buffers), and what `-` reads. */
 export interface Io {
   out(s: string): void;
   err(s: string): void;
+  /** What `-` reads (default: the process's standard input). */
+  readonly stdin?: AsyncIterable<Buffer | string> & { readonly isTTY?: boolean };
 }
+
+/** The input that names standard input. */
+const STDIN_INPUT = '-';
 
 type Format = 'text' | 'json' | 'sarif';
 
@@ -137,7 +153,12 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     return 2;
   }
   if (inputs.length === 0) {
-    io.err(`shipshape: nothing to check: name files or folders\n\n${USAGE}`);
+    io.err(`shipshape: nothing to check: name files or folders, or - for standard input\n\n${USAGE}`);
+    return 2;
+  }
+  if (inputs.filter(i => i === STDIN_INPUT).length > 1) {
+    io.err('shipshape: - (standard input) is named more than once; it is one stream and can be read once: name it once '
+      + '(to check a file named -, write ./-)\n');
     return 2;
   }
   const format = (values.format ?? 'text') as Format;
@@ -159,22 +180,24 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     maxFileSize = n;
   }
   let commandLine: PackOptions | undefined;
-  if (values.exclude !== undefined || values['trusted-registry'] !== undefined) {
-    const exclude = parseExclude(values.exclude ?? []);
-    if (typeof exclude === 'string') {
-      io.err(`shipshape: ${exclude}\n`);
-      return 2;
-    }
+  const exclude = parseExclude(values.exclude ?? []);
+  if (typeof exclude === 'string') {
+    io.err(`shipshape: ${exclude}\n`);
+    return 2;
+  }
+  // only the pack's rule ids (and the registries) are pack options: `--exclude SS-POLICY-005` alone keeps the options
+  // synth recorded
+  if (exclude.rules.length > 0 || values['trusted-registry'] !== undefined) {
     const trustedRegistries = parseTrustedRegistries(values['trusted-registry'] ?? []);
     if (typeof trustedRegistries === 'string') {
       io.err(`shipshape: ${trustedRegistries}\n`);
       return 2;
     }
-    commandLine = { exclude, trustedRegistries };
+    commandLine = { exclude: exclude.rules, trustedRegistries };
   }
   const pack = packOptions(inputs, commandLine, maxFileSize, io);
   if (pack === 'conflict') return 2;
-  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize, pack }, io);
+  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize, pack, excludeWholeInput: new Set(exclude.wholeInput) }, io);
 }
 
 // ------------------------------------------------------------------------------------------------ pack options
@@ -187,28 +210,57 @@ interface PackOptions {
 
 /** Where synth records what it wrote into an output folder, and the options of the Kubernetes pack it checked with. */
 const RECORD_FILE = 'output.json';
+/** Where a fleet records the folders it wrote (`<outdir>/.shipshape/fleet.json`). */
+const FLEET_RECORD_FILE = 'fleet.json';
 
 /** The ids of the Kubernetes pack's rules. */
 function kubernetesRuleIds(): string[] {
   return new KubernetesPack().rules.map(r => r.id);
 }
 
-/** `--exclude` values (each a rule id or a comma-separated list) as rule ids, or what is wrong with them. */
-function parseExclude(values: string[]): string[] | string {
+/**
+ * The findings about the input as a whole that `--exclude` can leave out: warnings, because one run may hold the
+ * outputs of several clusters (synth refuses all three in one output).
+ */
+const WHOLE_INPUT_RULE_IDS = [DUPLICATE_OBJECT_RULE_ID, HOST_PORT_RULE_ID, TRAFFIC_CONFLICT_RULE_ID];
+
+/** Why each of the engine's other findings cannot be left out with `--exclude`. */
+const NOT_EXCLUDABLE: { readonly [id: string]: string } = {
+  [STALE_SUPPRESSION_RULE_ID]: 'it reports a suppression annotation that silences nothing; remove the annotation instead',
+  [RULE_CRASHED_RULE_ID]: 'it reports a rule that could not check a document, which would otherwise pass unchecked',
+  [BAD_INPUT_RULE_ID]: 'it reports input that could not be read or checked, which would otherwise pass unchecked',
+  [UNKNOWN_RULE_SUPPRESSION_RULE_ID]: 'it reports a suppression annotation naming a rule that does not exist (a typo); correct the id in the annotation',
+  [UNRESOLVED_TOKEN_RULE_ID]: 'it reports an unresolved cdktf or AWS CDK token, a placeholder the cluster would get instead of the value',
+};
+
+/**
+ * `--exclude` values (each a rule id or a comma-separated list): the Kubernetes pack's rules, and the whole-input
+ * warnings (SS-POLICY-005, -006, -007) to leave out; or what is wrong with them.
+ */
+function parseExclude(values: string[]): { rules: string[]; wholeInput: string[] } | string {
   const known = kubernetesRuleIds();
-  const ids: string[] = [];
+  const rules: string[] = [];
+  const wholeInput: string[] = [];
   for (const v of values) {
     for (const raw of v.split(',')) {
       const id = raw.trim();
       if (id === '') return `--exclude needs rule ids such as SS-K8S-063, separated by commas (got ${JSON.stringify(v)})`;
-      if (!known.includes(id)) {
-        return `--exclude: ${JSON.stringify(id)} is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}); `
-          + `did you mean ${Validators._closest(id, known)}?`;
+      if (WHOLE_INPUT_RULE_IDS.includes(id)) {
+        if (!wholeInput.includes(id)) wholeInput.push(id);
+        continue;
       }
-      if (!ids.includes(id)) ids.push(id);
+      if (NOT_EXCLUDABLE[id] !== undefined) {
+        return `--exclude: ${id} cannot be excluded: ${NOT_EXCLUDABLE[id]}; of the engine's own findings only the whole-input warnings `
+          + `${WHOLE_INPUT_RULE_IDS.join(', ')} can be left out`;
+      }
+      if (!known.includes(id)) {
+        return `--exclude: ${JSON.stringify(id)} is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}) `
+          + `nor one of the whole-input warnings (${WHOLE_INPUT_RULE_IDS.join(', ')}); did you mean ${Validators._closest(id, [...known, ...WHOLE_INPUT_RULE_IDS])}?`;
+      }
+      if (!rules.includes(id)) rules.push(id);
     }
   }
-  return ids;
+  return { rules, wholeInput };
 }
 
 /** What a registry host pattern is made of: host name characters, a port's `:`, IPv6 brackets, and `*`. */
@@ -279,6 +331,7 @@ function optionsKey(o: PackOptions): string {
 function packOptions(inputs: string[], commandLine: PackOptions | undefined, maxFileSize: number, io: Io): PackOptions | undefined | 'conflict' {
   const records: { file: string; options: PackOptions }[] = [];
   for (const input of inputs) {
+    if (input === STDIN_INPUT) continue;
     let dir = false;
     try {
       dir = fs.statSync(input).isDirectory();
@@ -388,11 +441,21 @@ interface CheckOptions {
   readonly maxFileSize: number;
   /** The options of the Kubernetes pack (undefined: its defaults). */
   readonly pack?: PackOptions;
+  /** The whole-input warnings left out (`--exclude SS-POLICY-005` ...). */
+  readonly excludeWholeInput?: ReadonlySet<string>;
 }
 
 async function check(inputs: string[], options: CheckOptions, io: Io): Promise<number> {
   const loader = new Loader(options.maxFileSize);
-  for (const input of inputs) loader.loadInput(input);
+  for (const input of inputs) {
+    if (input !== STDIN_INPUT) {
+      loader.loadInput(input);
+      continue;
+    }
+    const stdin = io.stdin ?? process.stdin;
+    if (stdin.isTTY) io.err('shipshape: reading YAML from standard input (the terminal); end it with Ctrl-D\n');
+    await loader.loadStream(stdin);
+  }
 
   const human = options.format === 'text' ? io.out : io.err;
   for (const note of loader.notes.slice(0, 20)) io.err(`shipshape: ${note}\n`);
@@ -401,10 +464,12 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
     const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
-    const why = loader.files === 0 && loader.skippedOwn + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial > 0 ? 'nothing was read'
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
-        : (loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
-          : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
+        : (loader.files === 1 && loader.fileNames[0] === STDIN_FILE
+          ? 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)'
+          : loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
+            : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
           + (loader.emptyFolders.length > 0 ? `; ${emptyFolders(loader.emptyFolders)}` : '');
     io.err(`shipshape: no Kubernetes documents found: ${why}${loader.skippedNote()}\n`);
     // a report of an earlier run would pass for this run's (a CI job uploads whatever file is there)
@@ -419,8 +484,14 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
   const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
-  const findings = new CompactFindings(loader.documents, [...loader.bad, ...duplicateObjects(loader.documents), ...hostPortClashes(loader.documents),
-    ...trafficConflicts(loader.documents), ...unresolvedTokens(loader.documents)]);
+  const excluded = (id: string) => options.excludeWholeInput?.has(id) === true;
+  const findings = new CompactFindings(loader.documents, [
+    ...loader.bad,
+    ...(excluded(DUPLICATE_OBJECT_RULE_ID) ? [] : duplicateObjects(loader.documents)),
+    ...(excluded(HOST_PORT_RULE_ID) ? [] : hostPortClashes(loader.documents)),
+    ...(excluded(TRAFFIC_CONFLICT_RULE_ID) ? [] : trafficConflicts(loader.documents)),
+    ...unresolvedTokens(loader.documents),
+  ]);
   const table = new SuppressionTable(loader.suppressions);
   engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
     findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
@@ -428,7 +499,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
   const otherPacks = new Set<string>();
   for (const s of table.unused()) {
-    if (loader.peerSuppressions.has(s) || engine._excludes(s.ruleId)) continue;
+    if (loader.peerSuppressions.has(s) || engine._excludes(s.ruleId) || excluded(s.ruleId)) continue;
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
     const unknown = engine._unknownRule(s);
@@ -680,6 +751,106 @@ function typeOf(st: fs.Stats | fs.Dirent): string {
 }
 
 /**
+ * What a FIFO, socket or terminal named on the command line is refused with, past the refusal: how to check a stream
+ * (`/dev/stdin` is the pipe of `helm template | shipshape check /dev/stdin`, which is never opened).
+ */
+function streamHint(p: string, st: fs.Stats): string {
+  const stdinPath = /^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(p);
+  if (!stdinPath && !st.isFIFO() && !st.isSocket()) return '';
+  return '; to check what a command prints, pipe it in and name - (standard input): helm template <chart> | shipshape check -';
+}
+
+/**
+ * `p` as a broken symlink: the link's target (as written, and where that is when it is relative) and that it does not
+ * exist; undefined when `p` is not a symlink. A chain of links names the first link and the path that is missing.
+ */
+function brokenLink(p: string): string | undefined {
+  let target: string;
+  try {
+    if (!fs.lstatSync(p).isSymbolicLink()) return undefined;
+    target = fs.readlinkSync(p);
+  } catch {
+    return undefined;
+  }
+  const resolved = path.resolve(path.dirname(p), target);
+  let missing = resolved;
+  // follow a chain of links to the path that does not exist (at most 40 links, as the kernel does)
+  for (let i = 0; i < 40; i++) {
+    let next: string;
+    try {
+      if (!fs.lstatSync(missing).isSymbolicLink()) break;
+      next = path.resolve(path.dirname(missing), fs.readlinkSync(missing));
+    } catch {
+      break;
+    }
+    missing = next;
+  }
+  const cwd = process.cwd();
+  const where = reportFile(resolved, cwd);
+  const shown = path.isAbsolute(target) || where === toSlash(target) ? toSlash(target) : `${toSlash(target)} (${where})`;
+  return missing === resolved
+    ? `a symlink to ${shown}, which does not exist (a broken link)`
+    : `a symlink to ${shown}, a link that leads to ${reportFile(missing, cwd)}, which does not exist (a broken link)`;
+}
+
+/**
+ * The files that make a folder kustomize or Helm input (`kustomize build` reads kustomization.yaml, kustomization.yml
+ * or Kustomization; a Helm chart is a folder with Chart.yaml), with what they make it and the command that renders it.
+ */
+const SOURCE_FILES = new Map<string, { what: string; file: string; command: (dir: string) => string }>([
+  ['kustomization.yaml', { what: 'a kustomize source', file: 'a kustomization file (kustomize\'s input)', command: dir => `kustomize build ${dir}` }],
+  ['kustomization.yml', { what: 'a kustomize source', file: 'a kustomization file (kustomize\'s input)', command: dir => `kustomize build ${dir}` }],
+  ['Kustomization', { what: 'a kustomize source', file: 'a kustomization file (kustomize\'s input)', command: dir => `kustomize build ${dir}` }],
+  ['Chart.yaml', { what: 'a Helm chart', file: 'a Helm chart\'s Chart.yaml', command: dir => `helm template ${dir}` }],
+]);
+
+/** The API group of kustomize's own files (kind Kustomization and Component). */
+const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io/';
+
+/**
+ * For a file (named on the command line: a search skips source folders) that is kustomize or Helm input by its name
+ * (kustomization.yaml, Chart.yaml) or by its folder's (a values file beside Chart.yaml): what it is and the command
+ * that renders it. Undefined otherwise, and for standard input.
+ */
+function sourceFileOf(file: string): { what: string; render: string } | undefined {
+  if (file === STDIN_FILE) return undefined;
+  const dir = toSlash(path.dirname(file));
+  const own = SOURCE_FILES.get(path.basename(file));
+  if (own !== undefined) return { what: `the file is ${own.file}`, render: own.command(dir) };
+  const folder = sourceOf(path.resolve(path.dirname(file)));
+  if (folder !== undefined) return { what: `its folder is ${folder.what} (it holds ${folder.file})`, render: folder.command(dir) };
+  return undefined;
+}
+
+/** Whether `dir` is kustomize or Helm input: the first of SOURCE_FILES it holds as a regular file (links followed). */
+function sourceOf(dir: string): { file: string; what: string; command: (dir: string) => string } | undefined {
+  for (const [file, source] of SOURCE_FILES) {
+    try {
+      if (fs.statSync(path.join(dir, file)).isFile()) return { file, what: source.what, command: source.command };
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True for a folder shipshape's synth wrote (it holds `.shipshape/output.json`, or a fleet's `.shipshape/fleet.json`):
+ * its manifests are whole objects, whatever else a team put beside them (a kustomization.yaml listing them, for
+ * `kubectl apply -k`), so neither it nor a folder in it is taken for a kustomize or Helm source.
+ */
+function isOutputFolder(dir: string): boolean {
+  for (const record of [RECORD_FILE, FLEET_RECORD_FILE]) {
+    try {
+      if (fs.statSync(path.join(dir, STATE_DIR, record)).isFile()) return true;
+    } catch {
+      // not there
+    }
+  }
+  return false;
+}
+
+/**
  * Splits multi-document YAML fed line by line. A document ends at a `---` line (which starts the next one) or a
  * `...` line. Directives (`%YAML 1.2`, `%TAG ! tag:...`: `%` lines before a document's content) belong to the
  * document that follows their `---`: the chunk handed on holds them and that `---` line, as YAML wants them. Each
@@ -863,6 +1034,8 @@ export class Loader {
   public skippedTerraform = 0;
   /** Entries skipped because they are not regular files or folders (FIFOs, sockets, devices, broken links, loops). */
   public skippedSpecial = 0;
+  /** Kustomize and Helm sources found in folders and skipped: source folders, and kustomization or Chart.yaml files in output folders. */
+  public skippedSources = 0;
   /** One line per skipped entry, for stderr. */
   public readonly notes: string[] = [];
   private readonly seenFiles = new Set<string>();
@@ -881,6 +1054,7 @@ export class Loader {
     if (this.skippedSpecial > 0) {
       parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
     }
+    if (this.skippedSources > 0) parts.push(`${plural(this.skippedSources, 'kustomize or Helm source')} (render ${this.skippedSources === 1 ? 'it' : 'them'} and check the output: see above)`);
     return parts.length > 0 ? `; skipped ${parts.join(' and ')}` : '';
   }
 
@@ -891,14 +1065,22 @@ export class Loader {
     try {
       st = fs.statSync(input);
     } catch (e: any) {
-      this.cannotRead(shown, `cannot read ${shown}: ${e?.code === 'ELOOP' ? 'a symlink loop (ELOOP)' : e?.code ?? e?.message ?? e}`);
+      const broken = e?.code === 'ENOENT' ? brokenLink(input) : undefined;
+      this.cannotRead(shown, broken !== undefined ? `cannot read ${shown}: ${broken}`
+        : `cannot read ${shown}: ${e?.code === 'ELOOP' ? 'a symlink loop (ELOOP)' : e?.code ?? e?.message ?? e}`);
       return;
     }
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (this.seenDirs.has(key)) return;
+      const source = isOutputFolder(input) ? undefined : sourceOf(input);
+      if (source !== undefined) {
+        this.cannotRead(shown, `${shown} is ${source.what} (it holds ${source.file}), not a folder of manifests: `
+          + `check what it renders: ${source.command(shown)} | shipshape check -`, `render it and check the output: ${source.command(shown)} | shipshape check -`);
+        return;
+      }
       this.seenDirs.add(key);
-      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedTerraform + this.skippedLinks + this.skippedSpecial;
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedTerraform + this.skippedLinks + this.skippedSpecial + this.skippedSources;
       const before = seen();
       let root = path.resolve(input);
       try {
@@ -906,7 +1088,7 @@ export class Loader {
       } catch {
         // read as named
       }
-      this.walk(input, new Set([key]), root);
+      this.walk(input, new Set([key]), root, isOutputFolder(input));
       if (seen() === before) this.emptyFolders.push(shown);
     } else if (st.isFile()) {
       if (path.resolve(input).split(path.sep).includes(STATE_DIR)) {
@@ -915,12 +1097,43 @@ export class Loader {
       }
       this.readFile(input, true);
     } else {
-      this.cannotRead(shown, `${shown} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked`);
+      this.cannotRead(shown, `${shown} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked${streamHint(input, st)}`);
     }
   }
 
-  /** `root`: the real path of the folder named on the command line; a link leading out of it is not followed. */
-  private walk(dir: string, ancestors: Set<string>, root: string): void {
+  /**
+   * Reads one YAML stream (`-`: standard input) as a file named `<stdin>`, splitting documents as lines arrive, within
+   * the size limit. Errors reading it are SS-POLICY-003 findings, as for a file.
+   */
+  public async loadStream(chunks: AsyncIterable<Buffer | string>): Promise<void> {
+    const file = STDIN_FILE;
+    this.files++;
+    if (this.fileNames.length < MAX_NAMED_FILES) this.fileNames.push(file);
+    const splitter = this.yamlSplitter(file);
+    const lines = new LineReader(this.maxFileSize, l => splitter.line(l));
+    try {
+      for await (const chunk of chunks) {
+        if (!lines.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf-8') : chunk)) {
+          // stop reading (leaving the loop closes the stream): the writer of the pipe gets EPIPE
+          this.cannotRead(file, `standard input (-) is over the limit of ${sizeInBytes(this.maxFileSize)} per file; reading stopped there `
+            + '(the documents before that point were checked, the rest was not): raise the limit with --max-file-size', 'raise the limit with --max-file-size, or check the stream in parts');
+          return;
+        }
+      }
+    } catch (e: any) {
+      this.cannotRead(file, `cannot read standard input (-): ${e?.code ?? e?.message ?? e}`, 'pipe YAML into shipshape check -, or name files or folders');
+      return;
+    }
+    lines.end();
+    splitter.end();
+  }
+
+  /**
+   * `root`: the real path of the folder named on the command line; a link leading out of it is not followed.
+   * `output`: `dir` is (in) an output folder of shipshape (see `isOutputFolder`): no folder in it is taken for a
+   * kustomize or Helm source, and only the kustomization and Chart.yaml files themselves are skipped.
+   */
+  private walk(dir: string, ancestors: Set<string>, root: string, output: boolean): void {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -937,7 +1150,7 @@ export class Loader {
           st = fs.statSync(p); // follows the link
         } catch (err: any) {
           if (CHECKED_EXTENSION.test(e.name) || err?.code === 'ELOOP') {
-            this.skip(p, err?.code === 'ELOOP' ? 'a symlink loop' : 'a broken symlink', err?.code === 'ELOOP');
+            this.skip(p, err?.code === 'ELOOP' ? 'a symlink loop' : (brokenLink(p) ?? 'a broken symlink'), err?.code === 'ELOOP');
           }
           continue;
         }
@@ -969,11 +1182,26 @@ export class Loader {
           continue;
         }
         if (this.seenDirs.has(key)) continue; // the same folder reached twice (through a link): read once
+        const inOutput = output || isOutputFolder(p);
+        const source = inOutput ? undefined : sourceOf(p);
+        if (source !== undefined) {
+          // kustomize or Helm input (a base and its partial patches, a chart's values and templates): what it renders
+          // is the Kubernetes input; its files would each be a false finding
+          this.skippedSources++;
+          this.notes.push(`skipped ${toSlash(p)}/: ${source.what} (it holds ${source.file}), not manifests; check what it renders: ${source.command(toSlash(p))} | shipshape check -`);
+          continue;
+        }
         this.seenDirs.add(key);
         ancestors.add(key);
-        this.walk(p, ancestors, root);
+        this.walk(p, ancestors, root, inOutput);
         ancestors.delete(key);
       } else if (st.isFile()) {
+        if (output && SOURCE_FILES.has(e.name) && CHECKED_EXTENSION.test(e.name)) {
+          // a kustomization (or Chart.yaml) written into an output folder of shipshape, beside the manifests it lists
+          this.skippedSources++;
+          this.notes.push(`skipped ${toSlash(p)}: ${SOURCE_FILES.get(e.name)!.file}, not a Kubernetes object (the manifests beside it are checked)`);
+          continue;
+        }
         if (CHECKED_EXTENSION.test(e.name)) this.readFile(p, false);
       } else if (CHECKED_EXTENSION.test(e.name)) {
         this.skip(p, `${typeOf(st)}; only regular files are read`);
@@ -1006,7 +1234,7 @@ export class Loader {
     try {
       const st = fs.fstatSync(fd);
       if (!st.isFile()) {
-        if (explicit) this.cannotRead(file, `${file} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked`);
+        if (explicit) this.cannotRead(file, `${file} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked${streamHint(p, st)}`);
         else this.skip(p, `${typeOf(st)}; only regular files are read`);
         return;
       }
@@ -1044,7 +1272,18 @@ export class Loader {
 
   /** Reads a YAML file 1 MiB at a time, splitting documents as lines arrive: one document's text at a time. */
   private readYaml(fd: number, file: string): void {
-    const splitter = new DocumentSplitter((lines, blank, line, index, contentLine, directive) => {
+    const splitter = this.yamlSplitter(file);
+    const ok = readLines(fd, this.maxFileSize, l => splitter.line(l));
+    if (!ok) {
+      this.cannotRead(file, tooLarge(file, undefined, this.maxFileSize), TOO_LARGE_FIX);
+      return;
+    }
+    splitter.end();
+  }
+
+  /** A splitter that adds each document of the YAML stream `file` it is fed, line by line. */
+  private yamlSplitter(file: string): DocumentSplitter {
+    return new DocumentSplitter((lines, blank, line, index, contentLine, directive) => {
       if (blank) return;
       if (directive !== undefined) {
         // valid YAML that kubectl (and Argo CD, Flux: the same splitter) cannot read: it cuts the stream at each
@@ -1057,12 +1296,6 @@ export class Loader {
       }
       this.addText(file, index, line, contentLine, lines.join('\n'), false);
     });
-    const ok = readLines(fd, this.maxFileSize, l => splitter.line(l));
-    if (!ok) {
-      this.cannotRead(file, tooLarge(file, undefined, this.maxFileSize), TOO_LARGE_FIX);
-      return;
-    }
-    splitter.end();
   }
 
   /** A JSON file is one document: read whole (within the size limit). */
@@ -1144,11 +1377,24 @@ export class Loader {
     if (typeof value.kind !== 'string' || value.kind === '' || typeof value.apiVersion !== 'string') {
       const field = typeof value.kind !== 'string' || value.kind === '' ? 'kind' : 'apiVersion';
       const present = value[field] !== undefined && value[field] !== null && value[field] !== '';
-      this.bad.push(badInput(file, index, line, present
+      const source = present ? undefined : sourceFileOf(file);
+      const f = badInput(file, index, line, present
         ? `document ${index} has ${String(JSON.stringify(value[field])).slice(0, 60)} as ${field}, which is not a string; it is not a Kubernetes object`
         : isTerraformValue(value)
           ? `document ${index} has no ${field}: it is Terraform JSON (cdktf output), not a Kubernetes object; name the Kubernetes files or folders (a folder search skips Terraform JSON)`
-          : `document ${index} has no ${field}; it is not a Kubernetes object`, docPath));
+          : source !== undefined ? `document ${index} has no ${field}; it is not a Kubernetes object: ${source.what}; check what it renders: ${source.render} | shipshape check -`
+            : `document ${index} has no ${field}; it is not a Kubernetes object`, docPath);
+      this.bad.push(source !== undefined ? { ...f, fix: `render it and check the output: ${source.render} | shipshape check -` } : f);
+      return;
+    }
+    if (value.apiVersion.startsWith(KUSTOMIZE_GROUP) && (value.kind === 'Kustomization' || value.kind === 'Component')) {
+      // kustomize's own file (kustomization.yaml), not an object of the API (Flux's Kustomization is another group)
+      const render = `kustomize build ${file === STDIN_FILE ? '<dir>' : toSlash(path.dirname(file))}`;
+      this.bad.push({
+        ...badInput(file, index, line, `document ${index} is a kustomize ${value.kind} (apiVersion ${value.apiVersion}), kustomize's input, not a Kubernetes object; `
+          + `check what it renders: ${render} | shipshape check -`, docPath),
+        fix: `render it and check the output: ${render} | shipshape check -`,
+      });
       return;
     }
     if (isList(value)) {
@@ -1285,44 +1531,77 @@ function sizeInBytes(n: number): string {
 }
 
 /**
- * Reads `fd` 1 MiB at a time and calls `line` for every line (without its `\n` or `\r\n`), the last one included
- * even when empty (as `text.split(/\r?\n/)` gives it). A UTF-8 byte order mark is dropped. Returns false, having
- * stopped, when more than `limit` bytes come.
+ * Cuts bytes fed in chunks into lines and calls `line` for every line (without its `\n` or `\r\n`), the last one
+ * included even when empty (as `text.split(/\r?\n/)` gives it). UTF-8 is decoded across chunks; a UTF-8 byte order
+ * mark is dropped. Refuses (returns false from `push`) once more than `limit` bytes came.
  */
-function readLines(fd: number, limit: number, line: (l: string) => void): boolean {
-  const buf = Buffer.allocUnsafe(READ_CHUNK);
-  const decoder = new StringDecoder('utf8');
-  let total = 0;
-  let rest = '';
-  let first = true;
-  for (;;) {
-    let n: number;
-    try {
-      n = fs.readSync(fd, buf, 0, buf.length, null);
-    } catch (e: any) {
-      if (e?.code === 'EAGAIN') return true; // nothing more without blocking
-      throw e;
+class LineReader {
+  private readonly decoder = new StringDecoder('utf8');
+  private total = 0;
+  private rest = '';
+  private first = true;
+
+  constructor(private readonly limit: number, private readonly line: (l: string) => void) {}
+
+  /**
+   * Feeds one chunk; false when the bytes so far exceed the limit (the lines that end within the limit are still
+   * handed on: a document they complete is read; the rest is dropped).
+   */
+  public push(chunk: Buffer): boolean {
+    const room = this.limit - this.total;
+    this.total += chunk.length;
+    if (this.total > this.limit) {
+      if (room > 0) this.lines(chunk.subarray(0, room));
+      return false;
     }
-    if (n === 0) break;
-    total += n;
-    if (total > limit) return false;
-    let text = rest + decoder.write(buf.subarray(0, n));
-    if (first) {
+    this.lines(chunk);
+    return true;
+  }
+
+  private lines(chunk: Buffer): void {
+    let text = this.rest + this.decoder.write(chunk);
+    if (this.first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
+      this.first = false;
     }
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      line(text.slice(start, end));
+      this.line(text.slice(start, end));
       start = nl + 1;
     }
-    rest = text.slice(start);
+    this.rest = text.slice(start);
   }
-  rest += decoder.end();
-  line(rest);
+
+  /** The last line. */
+  public end(): void {
+    let last = this.rest + this.decoder.end();
+    if (this.first && last.charCodeAt(0) === 0xfeff) last = last.slice(1);
+    this.line(last);
+  }
+}
+
+/**
+ * Reads `fd` 1 MiB at a time and calls `line` for every line (see `LineReader`). Returns false, having stopped, when
+ * more than `limit` bytes come.
+ */
+function readLines(fd: number, limit: number, line: (l: string) => void): boolean {
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  const reader = new LineReader(limit, line);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e: any) {
+      if (e?.code === 'EAGAIN') break; // nothing more without blocking
+      throw e;
+    }
+    if (n === 0) break;
+    if (!reader.push(buf.subarray(0, n))) return false;
+  }
+  reader.end();
   return true;
 }
 

@@ -55,7 +55,7 @@ export const ENGINE_RULES = [
     severity: 'warning',
     message: 'The input holds one object twice (same group, kind, namespace and name)',
     fix: 'check each output (one environment\'s folder, one cluster\'s) in a run of its own: the cluster keeps one object of a name, and the rules that '
-      + 'look objects up by name (RBAC bindings, HPA targets, ServiceAccounts) read the first one',
+      + 'look objects up by name (RBAC bindings, HPA targets, ServiceAccounts) read the first one (or leave the check out: shipshape check --exclude SS-POLICY-005)',
     pack: 'engine',
   },
   {
@@ -63,7 +63,7 @@ export const ENGINE_RULES = [
     severity: 'warning',
     message: 'Two pods would take one host port on a node (a DaemonSet\'s among them), or a hostNetwork pod takes a port of the node itself',
     fix: 'give one of them another port, or keep them off each other\'s nodes with a nodeSelector; synth refuses the same input as an error '
-      + '(a warning here: one run may hold the outputs of several clusters)',
+      + '(a warning here: one run may hold the outputs of several clusters; shipshape check --exclude SS-POLICY-006 leaves it out)',
     pack: 'engine',
   },
   {
@@ -71,7 +71,7 @@ export const ENGINE_RULES = [
     severity: 'warning',
     message: 'Two routes serve one host and path (Ingresses of one class, HTTPRoutes on one Gateway listener), or two certificates write one TLS Secret for different hosts',
     fix: 'route each host and path once, and give each set of hosts a Secret of its own; synth refuses the same input as an error '
-      + '(a warning here: one run may hold the outputs of several clusters)',
+      + '(a warning here: one run may hold the outputs of several clusters; shipshape check --exclude SS-POLICY-007 leaves it out)',
     pack: 'engine',
   },
   {

@@ -8,6 +8,15 @@ import { ENGINE_RULES, isBuiltInRuleId } from './internal';
 import type { RuleInfo } from './report';
 import { Severity } from './rule';
 
+/** How `shipshape check -` names standard input, in the summary, the JSON report and the documents' paths. */
+export const STDIN_FILE = '<stdin>';
+
+/**
+ * The SARIF location of documents read from standard input: no file of the repository holds them (they are what
+ * `helm template` or `kustomize build` printed), so the URI names the stream, relative, and the description says so.
+ */
+const STDIN_ARTIFACT = { uri: 'stdin', description: { text: 'standard input (shipshape check -): the documents were read from a pipe, not from a file' } };
+
 /** File names of the reports (synth writes them into `<outdir>/.shipshape/`). */
 export const JSON_FILE = 'policy-report.json';
 export const SARIF_FILE = 'policy-report.sarif';
@@ -108,7 +117,7 @@ export type Listed = 'all' | 'errors' | 'besides-errors';
 /**
  * The human summary: counts, then the findings grouped by construct path (or file and document), each with its
  * rule, place, message and fix; above `maxListed` listed findings, one entry per rule (and suppression reason)
- * with its count, message, fix and first three places. `everyFinding` says where the full list is. `errorsOnly`
+ * with its count, and each of its distinct messages with its count, fix and first three places (see `condensed`). `everyFinding` says where the full list is. `errorsOnly`
  * lists the unsuppressed errors only, `'besides-errors'` every other finding (the header then says so).
  */
 export function renderSummary(src: FindingSource, errorsOnly: boolean | Listed, maxListed: number, everyFinding: string): string {
@@ -145,25 +154,76 @@ export function renderSummary(src: FindingSource, errorsOnly: boolean | Listed, 
   return lines.join('\n') + '\n';
 }
 
-/** One entry per rule (and suppression reason): count, message, fix, first places. Keeps no finding list. */
+/** How many distinct messages one entry of the condensed summary lists; the findings with other messages are counted. */
+export const CONDENSED_MESSAGES = 5;
+
+/** One message (with its fix) of a rule in the condensed summary: its count and first places. */
+interface CondensedMessage {
+  readonly message: string;
+  readonly fix: string;
+  n: number;
+  readonly places: string[];
+}
+
+/**
+ * One entry per rule (and suppression reason), with its count; under it each distinct message (with its fix) with
+ * its own count and first three places, so a message is never shown for findings that say something else (SS-K8S-077
+ * says `* in apiGroups`, `* in resources` or `* in verbs`). A rule with one message keeps the one-block form. The first
+ * CONDENSED_MESSAGES messages of a rule (in report order) are listed; the findings with further messages are counted
+ * on one line, so the summary stays short when messages name objects. Keeps no finding list.
+ */
 function condensed(src: FindingSource, listed: (f: Finding) => boolean, count: number, lines: string[], everyFinding: string) {
-  const groups = new Map<string, { first: Finding; n: number; places: string[] }>();
+  const groups = new Map<string, {
+    first: Finding; n: number; messages: Map<string, Map<string, CondensedMessage>>; listed: CondensedMessage[]; others: number; otherFixes: Set<string>;
+  }>();
   src.forEach(f => {
     if (!listed(f)) return;
     const key = `${f.suppression ? 'suppressed' : f.severity}\u0000${f.ruleId}\u0000${f.suppression?.reason ?? ''}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, g = { first: f, n: 0, places: [] });
+    if (!g) groups.set(key, g = { first: f, n: 0, messages: new Map(), listed: [], others: 0, otherFixes: new Set() });
     g.n++;
-    if (g.places.length < 3) g.places.push(`${where(f)}${f.jsonPath ? ' at ' + f.jsonPath : ''}`);
+    let byFix = g.messages.get(f.message);
+    let m = byFix?.get(f.fix);
+    if (m === undefined) {
+      if (g.listed.length >= CONDENSED_MESSAGES) {
+        g.others++;
+        // only whether their fixes are those listed matters (a rule has a fix or two): a few are enough to tell
+        if (g.otherFixes.size <= CONDENSED_MESSAGES) g.otherFixes.add(f.fix);
+        return;
+      }
+      m = { message: f.message, fix: f.fix, n: 0, places: [] };
+      if (!byFix) g.messages.set(f.message, byFix = new Map());
+      byFix.set(f.fix, m);
+      g.listed.push(m);
+    }
+    m.n++;
+    if (m.places.length < 3) m.places.push(`${where(f)}${f.jsonPath ? ' at ' + f.jsonPath : ''}`);
   });
+  const placesLine = (m: CondensedMessage, indent: string) => `${indent}in: ${m.places.join('; ')}${m.n > 3 ? `; and ${m.n - 3} more` : ''}`;
   lines.push(`(${count} findings, condensed by rule; ${everyFinding})`);
   for (const g of groups.values()) {
     const f = g.first;
     const label = (f.suppression ? 'suppressed' : f.severity).toUpperCase();
+    const why = f.suppression ? `reason: ${f.suppression.reason}` : undefined;
     lines.push('');
-    lines.push(`  ${label} ${f.ruleId} x${g.n}: ${f.message}`);
-    lines.push(f.suppression ? `    reason: ${f.suppression.reason}` : `    fix: ${f.fix}`);
-    lines.push(`    in: ${g.places.join('; ')}${g.n > 3 ? `; and ${g.n - 3} more` : ''}`);
+    if (g.listed.length === 1 && g.others === 0) {
+      const m = g.listed[0];
+      lines.push(`  ${label} ${f.ruleId} x${g.n}: ${m.message}`);
+      lines.push(`    ${why ?? `fix: ${m.fix}`}`);
+      lines.push(placesLine(m, '    '));
+      continue;
+    }
+    // one fix line for the rule when every finding of it has the same fix
+    const oneFix = g.listed.every(m => m.fix === g.listed[0].fix) && [...g.otherFixes].every(x => x === g.listed[0].fix);
+    lines.push(`  ${label} ${f.ruleId} x${g.n}, ${g.others === 0 ? `${g.listed.length} messages` : `more than ${g.listed.length} messages`}:`);
+    for (const m of g.listed) {
+      lines.push(`    x${m.n}: ${m.message}`);
+      if (!why && !oneFix) lines.push(`      fix: ${m.fix}`);
+      lines.push(placesLine(m, '      '));
+    }
+    if (g.others > 0) lines.push(`    and ${plural(g.others, 'more finding')} with other messages`);
+    if (why) lines.push(`    ${why}`);
+    else if (oneFix) lines.push(`    fix: ${g.listed[0].fix}`);
   }
 }
 
@@ -384,9 +444,12 @@ export function helpUri(ruleId: string): string | undefined {
 }
 
 
-/** A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53), as 16 hex digits: stable across runs and versions. */
+/**
+ * A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53) of `s`, as its high and low 32 bits: stable across
+ * runs and versions.
+ */
 /* eslint-disable no-bitwise */
-export function hash64(s: string): string {
+function hash64Parts(s: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
@@ -398,21 +461,124 @@ export function hash64(s: string): string {
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  return [h2 >>> 0, h1 >>> 0];
+}
+
+function hex64(h: [number, number]): string {
+  return h[0].toString(16).padStart(8, '0') + h[1].toString(16).padStart(8, '0');
+}
+
+/** A 64-bit hash (two 32-bit multiply-xorshift lanes, as cyrb53), as 16 hex digits: stable across runs and versions. */
+export function hash64(s: string): string {
+  return hex64(hash64Parts(s));
+}
+
+/**
+ * Counts 64-bit hashes in typed arrays (open addressing, linear probing): about 12 bytes a slot instead of a Map
+ * entry per string, for reports of millions of findings. `size`: how many distinct hashes at most.
+ */
+class HashCounter {
+  private readonly hi: Uint32Array;
+  private readonly lo: Uint32Array;
+  private readonly counts: Uint32Array;
+  private readonly mask: number;
+
+  constructor(size: number) {
+    let cap = 16;
+    while (cap < size * 4 / 3) cap *= 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.counts = new Uint32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** Counts `h` once more; returns how many times it was counted before. */
+  public add(h: [number, number]): number {
+    const i = this.slot(h);
+    if (this.counts[i] === 0) {
+      this.hi[i] = h[0];
+      this.lo[i] = h[1];
+    }
+    return this.counts[i]++;
+  }
+
+  /** How many times `h` was counted. */
+  public count(h: [number, number]): number {
+    return this.counts[this.slot(h)];
+  }
+
+  /** The sum of the counts above 1 (how many counted items share their hash with another). */
+  public shared(): number {
+    let n = 0;
+    for (const c of this.counts) if (c > 1) n += c;
+    return n;
+  }
+
+  private slot(h: [number, number]): number {
+    let i = h[1] & this.mask;
+    while (this.counts[i] !== 0 && (this.hi[i] !== h[0] || this.lo[i] !== h[1])) i = (i + 1) & this.mask;
+    return i;
+  }
 }
 /* eslint-enable no-bitwise */
 
 /** The key of `partialFingerprints` in SARIF results. */
 export const FINGERPRINT_KEY = 'shipshapeFinding/v1';
 
-/**
- * The stable identity of a finding across runs: rule id, kind, namespace, name and JSON path (never a line number,
- * so editing the file above an object keeps its alerts). A finding on an unnamed document adds its path.
- */
-export function fingerprint(f: Finding): string {
+/** What `fingerprint` hashes: rule id, kind, namespace, name and JSON path, and the document path on an unnamed document. */
+function fingerprintKey(f: Finding): string {
   const parts = [f.ruleId, f.kind, f.namespace ?? '', f.name ?? '', f.jsonPath];
   if (f.name === undefined) parts.push(f.path);
-  return hash64(parts.join('\u0000'));
+  return parts.join('\u0000');
+}
+
+/**
+ * The stable identity of a finding across runs: rule id, kind, namespace, name and JSON path (never a line number,
+ * so editing the file above an object keeps its alerts). A finding on an unnamed document adds its path. Findings
+ * that share this key within one report get distinct fingerprints from `Fingerprints`.
+ */
+export function fingerprint(f: Finding): string {
+  return hash64(fingerprintKey(f));
+}
+
+/**
+ * The fingerprints of the findings of one report, unique within it and stable across runs for the same input.
+ *
+ * A finding whose key (`fingerprint`: rule, kind, namespace, name, JSON path) no other finding of the report has keeps
+ * `fingerprint(f)`, so the alerts of earlier versions keep their identity. Findings that share a key (SS-K8S-074 says
+ * "no default-deny NetworkPolicy" and "no NetworkPolicy allowing DNS egress" both at a Namespace's metadata.name) are
+ * told apart by their message: the key and the message are hashed together. The message, not the finding's ordinal
+ * among those of its key, because it belongs to the finding: with an ordinal, fixing the first of three findings would
+ * hand its fingerprint to the second (code scanning would keep the fixed alert open with another finding's history,
+ * and close the second's); with the message, a fingerprint is never handed to another finding. (When all but one of
+ * them are fixed, that one's key is unique again and it takes the plain hash: a new alert, never another's.)
+ * Findings that share the message too (an object held twice in the input) cannot be told apart by anything stable:
+ * they add their ordinal among those, in report order, which the same input repeats.
+ *
+ * `src` is read once here to count the keys (64-bit hashes in typed arrays, not strings), so fingerprints can be
+ * handed out as the findings are streamed.
+ */
+export class Fingerprints {
+  private readonly keys: HashCounter;
+  private readonly messages: HashCounter | undefined;
+
+  constructor(src: FindingSource) {
+    this.keys = new HashCounter(src.total);
+    src.forEach(f => { this.keys.add(hash64Parts(fingerprintKey(f))); });
+    const shared = this.keys.shared();
+    this.messages = shared > 0 ? new HashCounter(shared) : undefined;
+  }
+
+  /** The fingerprint of `f`; call it once per finding, in report order. */
+  public of(f: Finding): string {
+    const key = fingerprintKey(f);
+    const h = hash64Parts(key);
+    if (this.messages === undefined || this.keys.count(h) < 2) return hex64(h);
+    const withMessage = `${key}\u0000${f.message}`;
+    const m = hash64Parts(withMessage);
+    const ordinal = this.messages.add(m);
+    return ordinal === 0 ? hex64(m) : hash64(`${withMessage}\u0000${ordinal}`);
+  }
 }
 
 /**
@@ -510,11 +676,12 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
     return o;
   });
   const artifacts = new Map<string, any>();
+  let prints: Fingerprints | undefined;
   const result = (f: Finding) => {
     const location: any = {};
     if (f.file !== undefined) {
       let artifact = artifacts.get(f.file);
-      if (artifact === undefined) artifacts.set(f.file, artifact = artifactLocation(f.file, cwd, root));
+      if (artifact === undefined) artifacts.set(f.file, artifact = f.file === STDIN_FILE ? STDIN_ARTIFACT : artifactLocation(f.file, cwd, root));
       location.physicalLocation = { artifactLocation: artifact };
       if (f.line !== undefined) location.physicalLocation.region = { startLine: f.line };
     }
@@ -527,7 +694,7 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
       level: f.severity === Severity.ERROR ? 'error' : 'warning',
       message: { text: `${f.message}${f.jsonPath ? ` (at ${f.jsonPath})` : ''}` },
       locations: [location],
-      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+      partialFingerprints: { [FINGERPRINT_KEY]: prints!.of(f) },
       properties: {
         kind: f.kind,
         jsonPath: f.jsonPath,
@@ -544,7 +711,10 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
     version: '2.1.0',
     runs: [{
       tool: { driver },
-      results: new StreamedArray(fn => src.forEach(f => fn(result(f)))),
+      results: new StreamedArray(fn => {
+        prints = new Fingerprints(src); // per pass: its ordinals count the findings as they are handed out
+        src.forEach(f => fn(result(f)));
+      }),
     }],
   };
 }

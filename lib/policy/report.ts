@@ -83,7 +83,8 @@ export class PolicyReport {
    * rule, place, message and fix. Suppressed findings are listed with their reason.
    *
    * When more than `maxListed` findings would be listed, the summary stays short instead: one entry per
-   * rule (and suppression reason) with its count, message, fix and the first three places; the JSON and
+   * rule (and suppression reason) with its count, then each distinct message of the rule with its own count,
+   * fix and first three places (the first five messages; the findings with others are counted); the JSON and
    * SARIF reports keep every finding.
    * @param errorsOnly list only unsuppressed errors
    * @param maxListed how many findings to list one by one before condensing (default 50)
@@ -120,7 +121,8 @@ export class PolicyReport {
    * The driver names shipshape's version and web address; each rule links its entry in the rule catalog
    * (`docs/rules.md#<lower-case id>`) and carries `security-severity` (7.5 for errors, 4.0 for warnings) and
    * tags; each result carries a `partialFingerprints` hash of rule id, kind, namespace, name and JSON path (not
-   * of line numbers) and, for a checked file, its path relative to the root of the Git work tree (else the working directory) under `%SRCROOT%`.
+   * of line numbers; with the message, and then an ordinal, for findings that share those, so each is unique in the
+   * log) and, for a checked file, its path relative to the root of the Git work tree (else the working directory) under `%SRCROOT%`.
    */
   public toSarif(): any {
     return materialize(sarifLog(this.source(), this.rules));

@@ -28,14 +28,16 @@ describe('special files', () => {
     execFileSync('mkfifo', [fifo]);
     const r = await run(['check', fifo]);
     expect(r.code).toBe(2);
-    expect(r.out).toContain(`ERROR SS-POLICY-003: ${slash(fifo)} is a FIFO (named pipe), not a file or folder: only regular files and folders are checked`);
+    expect(r.out).toContain(`ERROR SS-POLICY-003: ${slash(fifo)} is a FIFO (named pipe), not a file or folder: only regular files and folders are checked; `
+      + 'to check what a command prints, pipe it in and name - (standard input): helm template <chart> | shipshape check -\n');
     expect(r.out).toContain('fix: name regular files or folders that exist and can be read');
   });
 
   (fs.existsSync('/dev/zero') ? test : test.skip)('/dev/zero named on the command line: exit 2 with a clear message, nothing read', async () => {
     const r = await run(['check', '/dev/zero']);
     expect(r.code).toBe(2);
-    expect(r.out).toContain('ERROR SS-POLICY-003: /dev/zero is a character device, not a file or folder: only regular files and folders are checked');
+    // a device is no stream to pipe: no hint at -
+    expect(r.out).toContain('ERROR SS-POLICY-003: /dev/zero is a character device, not a file or folder: only regular files and folders are checked\n');
     expect(r.err).toContain('shipshape: 1 input could not be read (see SS-POLICY-003 above); the check is incomplete');
   });
 
@@ -63,12 +65,32 @@ describe('special files', () => {
     expect(r.out).toContain('checked 1 document in 1 file');
   });
 
-  test('a broken symlink named on the command line is unreadable input (exit 2)', async () => {
+  (posix ? test : test.skip)('a broken symlink named on the command line is unreadable input (exit 2) that names the missing target', async () => {
     const dir = tmpDir();
     fs.symlinkSync(path.join(dir, 'missing.yaml'), path.join(dir, 'broken.yaml'));
     const r = await run(['check', path.join(dir, 'broken.yaml')]);
     expect(r.code).toBe(2);
-    expect(r.out).toContain(`cannot read ${slash(dir)}/broken.yaml: ENOENT`);
+    expect(r.out).toContain(`ERROR SS-POLICY-003: cannot read ${slash(dir)}/broken.yaml: a symlink to ${slash(dir)}/missing.yaml, which does not exist (a broken link)\n`);
+    // a relative target is named as written, and where it points
+    fs.mkdirSync(path.join(dir, 't'));
+    fs.symlinkSync('missing.yaml', path.join(dir, 't', 'rel.yaml'));
+    const relative = await run(['check', path.join(dir, 't', 'rel.yaml')]);
+    expect(relative.out).toContain(`cannot read ${slash(dir)}/t/rel.yaml: a symlink to missing.yaml (${slash(dir)}/t/missing.yaml), which does not exist (a broken link)\n`);
+    // a chain of links names the path that is missing
+    fs.symlinkSync('broken.yaml', path.join(dir, 'chain.yaml'));
+    const chain = await run(['check', path.join(dir, 'chain.yaml')]);
+    expect(chain.out).toContain(`cannot read ${slash(dir)}/chain.yaml: a symlink to broken.yaml (${slash(dir)}/broken.yaml), a link that leads to ${slash(dir)}/missing.yaml, which does not exist (a broken link)\n`);
+    // a missing path that is no link is said as before
+    expect((await run(['check', path.join(dir, 'none.yaml')])).out).toContain(`cannot read ${slash(dir)}/none.yaml: ENOENT`);
+  });
+
+  (posix ? test : test.skip)('a broken symlink found in a folder is skipped with a note naming its target', async () => {
+    const dir = writeTree(tmpDir(), { 'svc.yaml': NODE_PORT_SERVICE });
+    fs.symlinkSync(path.join(dir, 'gone.yaml'), path.join(dir, 'broken.yaml'));
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`shipshape: skipped ${slash(dir)}/broken.yaml: a symlink to ${slash(dir)}/gone.yaml, which does not exist (a broken link)\n`);
+    expect(r.out).toContain('checked 1 document in 1 file; skipped 1 entry that is not a regular file or folder\n');
   });
 });
 

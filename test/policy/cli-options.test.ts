@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
 
 removeTempDirsAfterAll();
 
@@ -40,7 +41,10 @@ describe('--exclude and --trusted-registry', () => {
   test('an unknown rule id is a usage error with the closest id (exit 2)', async () => {
     const r = await run(['check', outdir(), '--exclude', 'SS-K8S-063,ss-k8s-65']);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('shipshape: --exclude: "ss-k8s-65" is not a rule of the Kubernetes pack (SS-K8S-001 … SS-K8S-085); did you mean SS-K8S-065?\n');
+    const last = new KubernetesPack().rules.map(x => x.id).sort().pop();
+    expect(r.err).toBe(`shipshape: --exclude: "ss-k8s-65" is not a rule of the Kubernetes pack (SS-K8S-001 … ${last}) `
+      + 'nor one of the whole-input warnings (SS-POLICY-005, SS-POLICY-006, SS-POLICY-007); did you mean SS-K8S-065?\n');
+    expect((await run(['check', outdir(), '--exclude', 'SS-POLICY-05'])).err).toContain('did you mean SS-POLICY-005?');
     expect((await run(['check', outdir(), '--exclude', 'SS-K8S-063,'])).err).toContain('--exclude needs rule ids such as SS-K8S-063');
     expect((await run(['check', outdir(), '--exclude'])).err).toContain('shipshape: --exclude needs rule ids, for example SS-K8S-063');
   });
@@ -72,6 +76,62 @@ describe('--exclude and --trusted-registry', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
+  });
+});
+
+describe('--exclude SS-POLICY-005, -006, -007: the whole-input warnings', () => {
+  /** One input holding two clusters' outputs: an object twice (005), a host port twice (006), a route twice (007). */
+  const twoClusters = () => {
+    const daemonSet = (cluster: string) => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: ops}\nspec:\n  selector: {matchLabels: {app: agent-${cluster}}}\n`
+      + `  template:\n    metadata: {labels: {app: agent-${cluster}}}\n    spec:\n      hostNetwork: true\n      containers: [{name: agent, image: ghcr.io/acme/agent:1.0.0, ports: [{containerPort: 9100}]}]\n`;
+    const ingress = (name: string) => `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  ingressClassName: nginx\n`
+      + '  rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]\n';
+    return writeTree(tmpDir(), {
+      'prod/agent.yaml': daemonSet('prod'),
+      'prod/web.yaml': ingress('web-prod'),
+      'staging/agent.yaml': daemonSet('staging'),
+      'staging/web.yaml': ingress('web-staging'),
+    });
+  };
+  const engineIds = (out: string) => [...new Set(JSON.parse(out).findings.map((f: any) => f.ruleId).filter((id: string) => id.startsWith('SS-POLICY')))].sort();
+
+  test('without --exclude, the input gives all three warnings', async () => {
+    const r = await run(['check', twoClusters(), '--format', 'json']);
+    expect(engineIds(r.out)).toEqual(['SS-POLICY-005', 'SS-POLICY-006', 'SS-POLICY-007']);
+  });
+
+  test('each can be left out, alone or with rules of the pack; the rules still run', async () => {
+    const dir = twoClusters();
+    const one = await run(['check', dir, '--format', 'json', '--exclude', 'SS-POLICY-005']);
+    expect(engineIds(one.out)).toEqual(['SS-POLICY-006', 'SS-POLICY-007']);
+    const all = await run(['check', dir, '--format', 'json', '--exclude', 'SS-POLICY-005,SS-POLICY-006', '--exclude', 'SS-POLICY-007,SS-K8S-010']);
+    expect(engineIds(all.out)).toEqual([]);
+    const ruleIds = JSON.parse(all.out).findings.map((f: any) => f.ruleId);
+    expect(ruleIds).not.toContain('SS-K8S-010');
+    expect(ruleIds).toContain('SS-K8S-023'); // the agent has no CPU request: the pack ran
+  });
+
+  test('they are not options of the Kubernetes pack: given alone, the options synth recorded are still used', async () => {
+    const dir = outdir({ exclude: ['SS-K8S-063'], trustedRegistries: [] });
+    const r = await run(['check', dir, '--exclude', 'SS-POLICY-005']);
+    expect(r.code).toBe(0);
+    expect(ids(r.out)).toEqual([]);
+    expect(r.err).toBe(`shipshape: using the Kubernetes pack options synth recorded in ${slash(dir)}/.shipshape/output.json: `
+      + 'exclude SS-K8S-063; trusted registries none (SS-K8S-032 off)\n');
+  });
+
+  test.each([
+    ['SS-POLICY-001', 'it reports a suppression annotation that silences nothing; remove the annotation instead'],
+    ['SS-POLICY-002', 'it reports a rule that could not check a document, which would otherwise pass unchecked'],
+    ['SS-POLICY-003', 'it reports input that could not be read or checked, which would otherwise pass unchecked'],
+    ['SS-POLICY-004', 'it reports a suppression annotation naming a rule that does not exist (a typo); correct the id in the annotation'],
+    ['SS-POLICY-008', 'it reports an unresolved cdktf or AWS CDK token, a placeholder the cluster would get instead of the value'],
+  ])('%s cannot be excluded: a usage error (exit 2) that says why', async (id, why) => {
+    const r = await run(['check', outdir(), '--exclude', `SS-POLICY-005,${id}`]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`shipshape: --exclude: ${id} cannot be excluded: ${why}; of the engine's own findings only the whole-input warnings `
+      + 'SS-POLICY-005, SS-POLICY-006, SS-POLICY-007 can be left out\n');
   });
 });
 

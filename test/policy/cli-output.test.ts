@@ -8,7 +8,7 @@ import { loadInputs } from '../../lib/policy/cli';
 import { PolicyEngine } from '../../lib/policy/engine';
 import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
 import { PolicyReport } from '../../lib/policy/report';
-import { artifactLocation, baseUrl, fileUri, FINGERPRINT_KEY, isOwnJsonReport, reportFile, sourceRoot } from '../../lib/policy/report-writer';
+import { artifactLocation, baseUrl, fileUri, fingerprint, FINGERPRINT_KEY, hash64, isOwnJsonReport, reportFile, sourceRoot } from '../../lib/policy/report-writer';
 import { Severity } from '../../lib/policy/rule';
 
 removeTempDirsAfterAll();
@@ -20,6 +20,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
 const MIXED = path.join(__dirname, 'fixtures', 'mixed');
 const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/');
+const slash = (p: string) => p.split(path.sep).join('/');
 
 /** Runs `f` with `dir` as the working directory. */
 async function inDir<T>(dir: string, f: () => Promise<T>): Promise<T> {
@@ -200,6 +201,154 @@ describe('SARIF for code-scanning UIs', () => {
     expect(before.map((x: any) => [x[0], x[2]])).toEqual(after.map((x: any) => [x[0], x[2]])); // the fingerprints did not
     const renamed = JSON.parse((await run(['check', writeTree(tmpDir(), { 'y.yaml': NODE_PORT_SERVICE.replace('name: s,', 'name: t,') }), '--format', 'sarif'])).out);
     expect(renamed.runs[0].results[0].partialFingerprints[FINGERPRINT_KEY]).not.toBe(before[0][2]);
+  });
+});
+
+describe('fingerprints are unique within a log, and stable', () => {
+  const finding = (message: string, extra: object = {}) => ({
+    ruleId: 'SS-K8S-074', severity: Severity.WARNING, message, fix: 'add the NetworkPolicies', path: 'app/ns', jsonPath: 'metadata.name', kind: 'Namespace', name: 'shop', ...extra,
+  });
+  const prints = (findings: any[]) => PolicyReport._create(findings, []).toSarif().runs[0].results.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY]);
+  const DENY = 'Namespace shop has no default-deny NetworkPolicy';
+  const DNS = 'Namespace shop has no NetworkPolicy allowing DNS egress';
+
+  test('a finding whose key (rule, kind, namespace, name, JSON path) is unique keeps the fingerprint of earlier versions', async () => {
+    // the value earlier versions gave: an alert raised before keeps its identity
+    expect(fingerprint({ ...finding('m'), ruleId: 'SS-K8S-051', jsonPath: 'spec.type', kind: 'Service', name: 's', namespace: 'shop' })).toBe('b575872db8a7fd08');
+    const log = JSON.parse((await run(['check', writeTree(tmpDir(), { 's.yaml': NODE_PORT_SERVICE }), '--format', 'sarif'])).out);
+    expect(log.runs[0].results.map((r: any) => [r.ruleId, r.partialFingerprints[FINGERPRINT_KEY]])).toEqual([['SS-K8S-051', 'b575872db8a7fd08']]);
+    expect(prints([finding(DENY)])).toEqual([fingerprint(finding(DENY))]);
+  });
+
+  test('two findings of one rule at one JSON path of one object get two fingerprints (key and message hashed): code scanning keeps both', () => {
+    const both = prints([finding(DENY), finding(DNS), finding('other', { name: 'web' })]);
+    const key = ['SS-K8S-074', 'Namespace', '', 'shop', 'metadata.name'].join('\u0000');
+    expect(both).toEqual([hash64(`${key}\u0000${DENY}`), hash64(`${key}\u0000${DNS}`), fingerprint(finding('other', { name: 'web' }))]);
+    expect(new Set(both).size).toBe(3);
+    // stable: the same findings give the same fingerprints, in another run and in the streamed file
+    expect(prints([finding(DENY), finding(DNS), finding('other', { name: 'web' })])).toEqual(both);
+    const dir = tmpDir();
+    PolicyReport._create([finding(DENY), finding(DNS)], []).writeSarifFile(path.join(dir, 'r.sarif'));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'r.sarif'), 'utf-8')).runs[0].results.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY])).toEqual(both.slice(0, 2));
+  });
+
+  test('fixing one of the findings that share a key never hands its fingerprint to another (as an ordinal would)', () => {
+    const PORT = 'Namespace shop has no NetworkPolicy allowing egress on 443';
+    const [deny, dns, port] = prints([finding(DENY), finding(DNS), finding(PORT)]);
+    // the first is fixed: the other two keep theirs
+    expect(prints([finding(DNS), finding(PORT)])).toEqual([dns, port]);
+    // one is left: its key is unique again, and it gets the plain hash, none of the three before
+    const [alone] = prints([finding(PORT)]);
+    expect(alone).toBe(fingerprint(finding(PORT)));
+    expect([deny, dns, port]).not.toContain(alone);
+  });
+
+  test('findings that share the message too (one object held twice) are told apart by their ordinal, in report order', () => {
+    const twice = prints([finding(DENY, { file: 'a.yaml' }), finding(DENY, { file: 'b.yaml' }), finding(DNS)]);
+    expect(new Set(twice).size).toBe(3);
+    const key = ['SS-K8S-074', 'Namespace', '', 'shop', 'metadata.name', DENY].join('\u0000');
+    expect(twice.slice(0, 2)).toEqual([hash64(key), hash64(`${key}\u00001`)]);
+  });
+
+  test('in the CLI: a Namespace without NetworkPolicies held in two files gives a log without a repeated fingerprint', async () => {
+    const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
+    const dir = writeTree(tmpDir(), { 'a/ns.yaml': ns, 'b/ns.yaml': ns });
+    const results = JSON.parse((await run(['check', dir, '--format', 'sarif'])).out).runs[0].results;
+    const atName = results.filter((r: any) => r.ruleId === 'SS-K8S-074' && r.properties.jsonPath === 'metadata.name');
+    expect(atName.length).toBeGreaterThanOrEqual(4); // two findings at metadata.name in each file
+    const all = results.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY]);
+    expect(new Set(all).size).toBe(all.length);
+    const again = JSON.parse((await run(['check', dir, '--format', 'sarif'])).out).runs[0].results.map((r: any) => r.partialFingerprints[FINGERPRINT_KEY]);
+    expect(again).toEqual(all);
+  });
+});
+
+describe('the condensed summary (above 50 findings)', () => {
+  const f = (i: number, message: string, fix = 'list what the role needs', extra: object = {}) => ({
+    ruleId: 'SS-K8S-077', severity: Severity.ERROR, message, fix, path: `app/role${i}`, jsonPath: `rules[${i}]`, kind: 'Role', name: `r${i}`, ...extra,
+  });
+
+  test('a rule whose findings say different things lists each message with its own count and places, and the fix once', () => {
+    const findings = [
+      ...Array.from({ length: 30 }, (_, i) => f(i, 'Role rule has * in resources')),
+      ...Array.from({ length: 20 }, (_, i) => f(100 + i, 'Role rule has * in verbs')),
+      f(200, 'Role rule has * in apiGroups'),
+    ];
+    expect(PolicyReport._create(findings, []).summary()).toBe([
+      'shipshape policy: 51 errors, 0 warnings, 0 suppressed',
+      '(51 findings, condensed by rule; every finding is in policy-report.json and policy-report.sarif)',
+      '',
+      '  ERROR SS-K8S-077 x51, 3 messages:',
+      '    x30: Role rule has * in resources',
+      '      in: app/role0 at rules[0]; app/role1 at rules[1]; app/role2 at rules[2]; and 27 more',
+      '    x20: Role rule has * in verbs',
+      '      in: app/role100 at rules[100]; app/role101 at rules[101]; app/role102 at rules[102]; and 17 more',
+      '    x1: Role rule has * in apiGroups',
+      '      in: app/role200 at rules[200]',
+      '    fix: list what the role needs',
+      '',
+    ].join('\n'));
+  });
+
+  test('messages with fixes of their own show each fix; beyond five messages the findings are counted, not mislabelled', () => {
+    const findings = [
+      ...Array.from({ length: 45 }, (_, i) => f(i, 'Role rule has * in resources')),
+      f(50, 'Role rule has * in verbs', 'name the verbs'),
+      ...Array.from({ length: 6 }, (_, i) => f(60 + i, `Role r${60 + i} is odd`)),
+    ];
+    const lines = PolicyReport._create(findings, []).summary().split('\n');
+    expect(lines.slice(3)).toEqual([
+      '  ERROR SS-K8S-077 x52, more than 5 messages:',
+      '    x45: Role rule has * in resources',
+      '      fix: list what the role needs',
+      '      in: app/role0 at rules[0]; app/role1 at rules[1]; app/role2 at rules[2]; and 42 more',
+      '    x1: Role rule has * in verbs',
+      '      fix: name the verbs',
+      '      in: app/role50 at rules[50]',
+      '    x1: Role r60 is odd',
+      '      fix: list what the role needs',
+      '      in: app/role60 at rules[60]',
+      '    x1: Role r61 is odd',
+      '      fix: list what the role needs',
+      '      in: app/role61 at rules[61]',
+      '    x1: Role r62 is odd',
+      '      fix: list what the role needs',
+      '      in: app/role62 at rules[62]',
+      '    and 3 more findings with other messages',
+      '',
+    ]);
+  });
+
+  test('suppressed findings keep their reason once per entry', () => {
+    const suppression = { ruleId: 'SS-K8S-077', reason: 'the operator manages every CRD', path: 'app' };
+    const findings = Array.from({ length: 51 }, (_, i) => f(i, i % 2 ? 'Role rule has * in verbs' : 'Role rule has * in resources', undefined, { suppression }));
+    expect(PolicyReport._create(findings, []).summary().split('\n').slice(3)).toEqual([
+      '  SUPPRESSED SS-K8S-077 x51, 2 messages:',
+      '    x26: Role rule has * in resources',
+      '      in: app/role0 at rules[0]; app/role2 at rules[2]; app/role4 at rules[4]; and 23 more',
+      '    x25: Role rule has * in verbs',
+      '      in: app/role1 at rules[1]; app/role3 at rules[3]; app/role5 at rules[5]; and 22 more',
+      '    reason: the operator manages every CRD',
+      '',
+    ]);
+  });
+
+  test('in the CLI: Helm templates among files without kind are each counted under their own message and fix', async () => {
+    const files: { [f: string]: string } = {};
+    for (let i = 0; i < 30; i++) files[`values-${String(i).padStart(2, '0')}.yaml`] = 'replicas: 2\n';
+    for (let i = 0; i < 25; i++) files[`tpl-${String(i).padStart(2, '0')}.yaml`] = 'metadata:\n  labels:\n    {{- include "x" . | nindent 4 }}\n';
+    const dir = writeTree(tmpDir(), files);
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(1);
+    const block = r.out.slice(r.out.indexOf('  ERROR SS-POLICY-003'));
+    const lines = block.split('\n');
+    expect(lines[0]).toBe('  ERROR SS-POLICY-003 x55, 2 messages:');
+    expect(lines[1]).toMatch(/^ {4}x25: document 0 is not valid YAML: .*; it looks like a Helm template \(\{\{ \.\.\. \}\}\): run `helm template` first and check the rendered output$/);
+    expect(lines[2]).toBe('      fix: render the chart with `helm template` and check the rendered manifests');
+    expect(lines[3]).toBe(`      in: ${slash(dir)}/tpl-00.yaml [document 0, line 3]; ${slash(dir)}/tpl-01.yaml [document 0, line 3]; ${slash(dir)}/tpl-02.yaml [document 0, line 3]; and 22 more`);
+    expect(lines[4]).toBe('    x30: document 0 has no kind; it is not a Kubernetes object');
+    expect(lines[5]).toBe('      fix: fix the file so every document is a Kubernetes object with apiVersion and kind');
+    expect(lines[6]).toBe(`      in: ${slash(dir)}/values-00.yaml [document 0, line 1]; ${slash(dir)}/values-01.yaml [document 0, line 1]; ${slash(dir)}/values-02.yaml [document 0, line 1]; and 27 more`);
   });
 });
 

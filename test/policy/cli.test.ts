@@ -121,7 +121,7 @@ test('a missing path is reported, not thrown, and exits 2 (unreadable input), af
 test('bad usage exits 2 with the usage text', async () => {
   const none = await run([]);
   expect(none.code).toBe(2);
-  expect(none.err).toContain('usage: shipshape check <file|dir>... [options]');
+  expect(none.err).toContain('usage: shipshape check <file|dir|->... [options]');
   const unknown = await run(['lint', 'x']);
   expect(unknown.code).toBe(2);
   expect(unknown.err).toContain('unknown command "lint"');
@@ -134,7 +134,7 @@ test('bad usage exits 2 with the usage text', async () => {
   const option = await run(['check', 'x.yaml', '--bogus']);
   expect(option.code).toBe(2);
   expect(option.err).toContain('shipshape: unknown option --bogus');
-  expect((await run(['check'])).err).toContain('shipshape: nothing to check: name files or folders');
+  expect((await run(['check'])).err).toContain('shipshape: nothing to check: name files or folders, or - for standard input\n');
   const format = await run(['check', 'x.yaml', '--format', 'xml']);
   expect(format).toMatchObject({ code: 2, err: 'shipshape: --format must be text, json or sarif (got "xml")\n' });
   const size = await run(['check', 'x.yaml', '--max-file-size', 'lots']);
