@@ -2,6 +2,8 @@
 // cluster key, duplicate taints, the reserved pool label, versions written 1.31.0 / v1.31, and the unpinned AMI alias.
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Testing, TerraformStack } from 'cdktf';
 import { cluster, errorOf, network, newStack, resourceAt, resources, synth } from './util';
 import * as aws from '../../lib/aws';
@@ -302,5 +304,55 @@ describe('workload identity managed policies', () => {
     cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] });
     const found = new PolicyEngine({ packs: [new TerraformPack()] }).check(TerraformDocuments.fromJson(synth(stack), 'stack')).findings;
     expect(found.filter(f => f.ruleId === 'SS-EKS-023').map(f => f.message)).toEqual(['the role has the managed policy AdministratorAccess']);
+  });
+});
+
+describe('security review: workload roles that escalate, read everything, or trust everyone', () => {
+  const findings = (stack: TerraformStack, id: string) => new PolicyEngine({ packs: [new TerraformPack()] }).check(TerraformDocuments.fromJson(synth(stack), 'stack')).findings
+    .filter(f => f.ruleId === id).map(f => f.message);
+
+  test.each([
+    [['iam:PassRole', 'ec2:RunInstances'], 'allows iam:PassRole on every resource, with which the role can give itself (or what it starts) more rights than it has'],
+    [['iam:Put*'], 'allows iam:PutRolePolicy, iam:PutUserPolicy, iam:PutGroupPolicy on every resource, with which the role can give itself (or what it starts) more rights than it has'],
+    [['sts:AssumeRole'], 'allows sts:AssumeRole on every resource, with which the role can give itself (or what it starts) more rights than it has'],
+    [['secretsmanager:GetSecretValue', 'kms:Decrypt'], 'allows secretsmanager:GetSecretValue, kms:Decrypt on every resource: every secret, parameter, key or object of the account'],
+    [['s3:Get*', 's3:List*'], 'allows s3:GetObject on every resource: every secret, parameter, key or object of the account'],
+  ])('SS-EKS-023: %j on * is an error', (actions, why) => {
+    const stack = newStack();
+    const wi = cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a' });
+    wi.addToPolicy({ actions, resources: ['*'] });
+    expect(findings(stack, 'SS-EKS-023')).toEqual([expect.stringContaining(`Statement[0] ${why}`)]);
+  });
+
+  test('SS-EKS-023: describe calls on * (which take no resource) and reads of one bucket are fine', () => {
+    const stack = newStack();
+    const wi = cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a' });
+    wi.addToPolicy({ actions: ['ec2:DescribeInstances', 'ec2:Describe*'], resources: ['*'] });
+    wi.addToPolicy({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::reports/*'] });
+    expect(findings(stack, 'SS-EKS-023')).toEqual([]);
+  });
+
+  test.each(['AmazonS3FullAccess', 'SecretsManagerReadWrite', 'ReadOnlyAccess'])('SS-EKS-023: the managed policy %s is an error', (name) => {
+    const stack = newStack();
+    cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', managedPolicyArns: [`arn:aws:iam::aws:policy/${name}`] });
+    expect(findings(stack, 'SS-EKS-023')).toEqual([`the role has the managed policy ${name}, which grants a whole service (or reads everything) on every resource of the account`]);
+  });
+
+  test('SS-EKS-024: a rule from every address on the cluster security group is an error; from the VPC, or on another group, it is not', () => {
+    const stack = newStack();
+    const c = cluster(stack);
+    new VpcSecurityGroupIngressRule(stack, 'open', { securityGroupId: c.clusterSecurityGroupId, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 443, toPort: 443 });
+    new VpcSecurityGroupIngressRule(stack, 'vpc', { securityGroupId: c.clusterSecurityGroupId, cidrIpv4: '10.0.0.0/16', ipProtocol: 'tcp', fromPort: 443, toPort: 443 });
+    const web = new SecurityGroup(stack, 'web', { name: 'web', vpcId: 'vpc-123' });
+    new VpcSecurityGroupIngressRule(stack, 'public-web', { securityGroupId: web.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: 443, toPort: 443 });
+    expect(findings(stack, 'SS-EKS-024')).toEqual(['the cluster\'s or its nodes\' security group admits 0.0.0.0/0']);
+  });
+
+  test('SS-EKS-021: a workload role whose trust an override opened to every AWS principal is an error (the Pod Identity association makes it a workload role)', () => {
+    const stack = newStack();
+    const wi = cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a' });
+    expect(findings(stack, 'SS-EKS-021')).toEqual([]);
+    wi.resource.addOverride('assume_role_policy', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }));
+    expect(findings(stack, 'SS-EKS-021')).toEqual(['lets every AWS principal (*) assume the role']);
   });
 });

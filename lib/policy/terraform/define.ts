@@ -142,3 +142,10 @@ export function subnetZones(subnetIds: any, index: DocumentIndex): { zones: Set<
   }
   return { zones, unknown, subnets };
 }
+
+/** How many Pod Identity associations (own resources, or an add-on's) hand the role `doc` to a ServiceAccount. */
+export function podIdentityAssociations(doc: PolicyDocument, index: DocumentIndex): number {
+  const assoc = index.ofKind('aws_eks_pod_identity_association').filter((a) => refersTo(a.manifest.role_arn, doc));
+  const addonAssoc = index.ofKind('aws_eks_addon').flatMap((a) => list(a.manifest.pod_identity_association)).filter((p: any) => refersTo(p.role_arn, doc));
+  return assoc.length + addonAssoc.length;
+}

@@ -22,14 +22,15 @@ import { EKS_20 } from './rules/eks-20-least-privilege-node-role';
 import { EKS_21 } from './rules/eks-21-workload-identity-scope';
 import { EKS_22 } from './rules/eks-22-managed-addons';
 import { EKS_23 } from './rules/eks-23-workload-role-not-admin';
+import { EKS_24 } from './rules/eks-24-no-open-cluster-security-groups';
 
 const RULES: IRule[] = [
   EKS_01, EKS_02, EKS_03, EKS_04, EKS_05, EKS_06, EKS_07, EKS_08, EKS_09, EKS_10, EKS_11,
-  EKS_12, EKS_13, EKS_14, EKS_15, EKS_16, EKS_17, EKS_18, EKS_19, EKS_20, EKS_21, EKS_22, EKS_23,
+  EKS_12, EKS_13, EKS_14, EKS_15, EKS_16, EKS_17, EKS_18, EKS_19, EKS_20, EKS_21, EKS_22, EKS_23, EKS_24,
 ];
 
 /**
- * The Terraform rule pack for EKS over synthesized Terraform JSON: rule ids SS-EKS-001 … SS-EKS-023, listed in
+ * The Terraform rule pack for EKS over synthesized Terraform JSON: rule ids SS-EKS-001 … SS-EKS-024, listed in
  * the rule catalog, docs/rules.md.
  */
 export class TerraformPack implements IRulePack {

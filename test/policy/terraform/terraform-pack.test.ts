@@ -95,9 +95,9 @@ const CASES: Array<[string, string, (j: any) => void]> = [
 ];
 
 describe('Terraform pack', () => {
-  test('has 23 rules with unique ids SS-EKS-001..023', () => {
+  test('has 24 rules with unique ids SS-EKS-001..024', () => {
     const ids = new TerraformPack().rules.map((r) => r.id);
-    expect(ids).toEqual(Array.from({ length: 23 }, (_, i) => `SS-EKS-${String(i + 1).padStart(3, '0')}`));
+    expect(ids).toEqual(Array.from({ length: 24 }, (_, i) => `SS-EKS-${String(i + 1).padStart(3, '0')}`));
   });
 
   test('the example follows every rule', () => {

@@ -1,8 +1,32 @@
 import { Violation } from '../../rule';
-import { at, ERROR, list, parsePolicyText, refersTo, statements, tfRule } from '../define';
+import { at, ERROR, list, parsePolicyText, podIdentityAssociations, refersTo, statements, tfRule } from '../define';
 
 /** AWS-managed policies that make a role an administrator, or let it make itself one. */
 const ADMIN_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
+/**
+ * AWS-managed policies that grant a whole service on every resource (every `*FullAccess` one), or read every secret
+ * or object of the account: the same as `<service>:*` on `*` written inline.
+ */
+const ACCOUNT_WIDE_POLICIES = ['ReadOnlyAccess', 'AmazonS3ReadOnlyAccess', 'SecretsManagerReadWrite', 'AmazonSSMReadOnlyAccess'];
+
+/**
+ * Actions with which a role grants itself (or a resource it controls) more than it has: privilege escalation paths
+ * on every resource, and assuming any role.
+ */
+const ESCALATION_ACTIONS = [
+  'iam:PassRole', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy',
+  'iam:AttachGroupPolicy', 'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:PutGroupPolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion',
+  'iam:UpdateAssumeRolePolicy', 'iam:AddUserToGroup', 'sts:AssumeRole',
+];
+
+/** Actions that read the account's secrets or stored objects: on every resource, every secret and object of the account. */
+const READ_EVERYTHING_ACTIONS = ['secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'kms:Decrypt', 's3:GetObject'];
+
+/** True when an IAM action pattern (`*` and `?` wildcards, any case) covers `action`. */
+function covers(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(action);
+}
 
 /** True for a role that pods assume (IRSA web identity, or EKS Pod Identity). */
 function workloadRole(trust: any[]): boolean {
@@ -18,8 +42,13 @@ function tooBroad(s: any): string | undefined {
   if (actions.some(a => a.toLowerCase() === 'iam:*')) return 'allows every IAM action (iam:*), with which the role can grant itself anything';
   const resources = list(s.Resource).map(String);
   const everyResource = s.NotResource !== undefined || resources.includes('*');
+  if (!everyResource) return undefined;
   const wide = actions.filter(a => /^[a-z0-9-]+:\*$/i.test(a));
-  if (everyResource && wide.length > 0) return `allows every action of ${wide.join(', ')} on every resource`;
+  if (wide.length > 0) return `allows every action of ${wide.join(', ')} on every resource`;
+  const escalating = ESCALATION_ACTIONS.filter(e => actions.some(a => covers(a, e)));
+  if (escalating.length > 0) return `allows ${escalating.join(', ')} on every resource, with which the role can give itself (or what it starts) more rights than it has`;
+  const reading = READ_EVERYTHING_ACTIONS.filter(e => actions.some(a => covers(a, e)));
+  if (reading.length > 0) return `allows ${reading.join(', ')} on every resource: every secret, parameter, key or object of the account`;
   return undefined;
 }
 
@@ -32,13 +61,15 @@ export const EKS_23 = tfRule({
   kinds: ['aws_iam_role'],
   message: 'A workload role is an administrator, or grants a whole service on every resource',
   fix: 'grant the actions the workload calls on the resources it uses (WorkloadIdentity.grantReadObjects, grantConsumeMessages, ... or a statement '
-    + 'naming actions and resource ARNs); attach no AdministratorAccess, PowerUserAccess or IAMFullAccess',
+    + 'naming actions and resource ARNs); attach no AdministratorAccess, PowerUserAccess, IAMFullAccess, *FullAccess or ReadOnlyAccess policy',
   rationale: 'Every pod of the ServiceAccount gets the role: an administrator role (Action "*", iam:*, NotAction, or an administrator\'s managed policy) '
-    + 'turns one compromised pod into a compromised account, and "<service>:*" on "*" reaches every bucket, queue or table of the account.',
+    + 'turns one compromised pod into a compromised account, and "<service>:*" on "*" (or a *FullAccess managed policy) reaches every bucket, queue or table of the account. '
+    + 'So do, on every resource, the actions with which a role gives itself more (iam:PassRole, iam:CreateAccessKey, iam:Attach*Policy, iam:Put*Policy, '
+    + 'iam:CreatePolicyVersion, sts:AssumeRole, ...) and those that read every secret or object (secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt, s3:GetObject).',
   sources: ['Checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_355', 'EKS Best Practices: use one IAM role per application, with least privilege'],
   check: (doc, index) => {
     const trust = statements(parsePolicyText(doc.manifest.assume_role_policy)).filter((s: any) => s.Effect === 'Allow');
-    if (!workloadRole(trust)) return undefined;
+    if (!workloadRole(trust) && podIdentityAssociations(doc, index) === 0) return undefined;
     const v: Violation[] = [];
     const attached = [
       ...list(doc.manifest.managed_policy_arns),
@@ -46,8 +77,11 @@ export const EKS_23 = tfRule({
     ];
     for (const arn of attached) {
       const name = String(arn).split('/').pop() as string;
-      if (/^arn:aws[a-z-]*:iam::aws:policy\//.test(String(arn)) && ADMIN_POLICIES.includes(name)) {
+      if (!/^arn:aws[a-z-]*:iam::aws:policy\//.test(String(arn))) continue;
+      if (ADMIN_POLICIES.includes(name)) {
         v.push(at('managed_policy_arns', `the role has the managed policy ${name}`));
+      } else if (name.endsWith('FullAccess') || ACCOUNT_WIDE_POLICIES.includes(name)) {
+        v.push(at('managed_policy_arns', `the role has the managed policy ${name}, which grants a whole service (or reads everything) on every resource of the account`));
       }
     }
     const inline = [
