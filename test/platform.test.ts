@@ -289,11 +289,11 @@ describe('examples/platform: one program, two outputs', () => {
       const pods = workloads().filter((d) => d.metadata.namespace === sa.metadata.namespace && podSpecOf(d).serviceAccountName === sa.metadata.name);
       expect(pods.length).toBe(1);
     }
-    // every association the Terraform makes is used: by a ServiceAccount of the YAML, or by the controller release
-    const release = profile.helmReleases!.find((r) => r.chart === 'aws-load-balancer-controller')!;
+    // every association the Terraform makes is used: by a ServiceAccount of the YAML, or by a release of the profile
+    // (the Load Balancer Controller's, the cluster-autoscaler's)
     for (const a of associations) {
       const inYaml = bound.some((sa) => sa.metadata.namespace === a.namespace && sa.metadata.name === a.service_account);
-      const inRelease = release.namespace === a.namespace && release.values['serviceAccount.name'] === a.service_account;
+      const inRelease = profile.helmReleases!.some((r) => r.namespace === a.namespace && r.serviceAccountName === a.service_account);
       expect([`${a.namespace}/${a.service_account}`, inYaml || inRelease]).toEqual([`${a.namespace}/${a.service_account}`, true]);
     }
   });
@@ -325,15 +325,20 @@ describe('examples/platform: one program, two outputs', () => {
     expect(profile.ingressClasses![0].controllerRelease).toEqual(release);
   });
 
-  test('the README\'s helm command installs exactly the release the profile describes', () => {
+  test('the README\'s helm commands install exactly the releases the profile describes, one command each', () => {
     const readme = fs.readFileSync(path.join(EXAMPLE.dir, 'README.md'), 'utf8');
-    const command = /helm upgrade --install ([\s\S]*?)\n```/.exec(readme)![1];
-    const release = profile.helmReleases!.find((r) => r.chart === 'aws-load-balancer-controller')!;
-    const sets = Object.fromEntries([...command.matchAll(/--set (\S+?)=(\S+)/g)].map((m) => [m[1], m[2]]));
-    expect(sets).toEqual(release.values);
-    expect(command).toContain(`${release.releaseName} eks/${release.chart}`);
-    expect(command).toContain(`--version ${release.version} --namespace ${release.namespace}`);
-    expect(readme).toContain(`helm repo add eks ${release.repository}`);
+    // each command runs to the end of its (indented) code block
+    const commands = [...readme.matchAll(/helm upgrade --install ([\s\S]*?)\n\s*```/g)].map((m) => m[1]);
+    expect(commands.map((c) => c.split(' ')[0]).sort()).toEqual(profile.helmReleases!.map((r) => r.releaseName).sort());
+    for (const release of profile.helmReleases!) {
+      const command = commands.find((c) => c.startsWith(`${release.releaseName} `))!;
+      const repo = /helm repo add (\S+) (\S+)/g;
+      const alias = [...readme.matchAll(repo)].find((m) => m[2] === release.repository)![1];
+      const sets = Object.fromEntries([...command.matchAll(/--set '?(\S+?)=(\S+?)'?(?=\s|$)/g)].map((m) => [m[1], m[2]]));
+      expect([release.releaseName, sets]).toEqual([release.releaseName, release.values]);
+      expect(command).toContain(`${release.releaseName} ${alias}/${release.chart}`);
+      expect(command).toContain(`--version ${release.version} --namespace ${release.namespace}`);
+    }
   });
 
   test('on a cluster with no untainted pool the same workloads are refused at synth, naming each pool', () => {

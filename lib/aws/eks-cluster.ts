@@ -12,6 +12,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Fn, ITerraformDependable, TerraformLocal, TerraformOutput, Token } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AccessGrantOptions } from './access-policy';
+import { ClusterAutoscaler, ClusterAutoscalerOptions, NodeGroupScaling } from './cluster-autoscaler';
 import { CostTags } from './cost-tags';
 import { KarpenterNodePool, KarpenterNodePoolOptions } from './karpenter';
 import { AddonVersions, KubernetesVersion, SupportType } from './kubernetes-version';
@@ -21,6 +22,7 @@ import { NodePool, NodePoolOptions } from './node-pool';
 import { PolicyStatement } from './policy-statement';
 import { AccessGrants } from './private/access-grants';
 import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
+import { resolveAutoscalerOptions } from './private/autoscaler-charts';
 import { AwsContext, dependsOnRef, partitionOf, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
@@ -250,6 +252,30 @@ export interface EksClusterProps {
    * @default - off: shipshape installs managed add-ons; add node groups with `addNodePool()`
    */
   readonly autoMode?: AutoModeOptions;
+  /**
+   * What scales the managed node groups between each pool's `minSize` and `maxSize`. EKS does not: without an
+   * autoscaler a node group keeps its desired size. `CLUSTER_AUTOSCALER` adds the Kubernetes cluster-autoscaler once a
+   * pool can grow (`maxSize` > `minSize`): its identity, and its Helm release in `profile.helmReleases` (see
+   * `ClusterAutoscaler`). `EXTERNAL` says an autoscaler you install yourself scales them; `NONE` that nothing does:
+   * each pool then holds `desiredSize` nodes, and a workload that fits only pools of zero nodes is refused at synth.
+   * With Karpenter the cluster-autoscaler still scales the managed node groups (Karpenter launches its own nodes and
+   * never scales a node group; the autoscaler never touches Karpenter's nodes): both run. A pod that a growable
+   * node group and a Karpenter pool can both take may then get a node from each (the unneeded one is removed after
+   * 10 minutes): keep such node groups tainted for what runs there (as a `CriticalAddonsOnly` system pool is), or
+   * fixed in size (`minSize` = `maxSize`, which needs no autoscaler).
+   * Not allowed with `autoMode` (EKS Auto Mode scales its own nodes).
+   * @default - NodeGroupScaling.CLUSTER_AUTOSCALER, or NodeGroupScaling.NONE when the network has no internet access
+   * and `clusterAutoscaler` is not given (the autoscaler's image is on registry.k8s.io, and it needs VPC endpoints for
+   * the Auto Scaling and EKS APIs there)
+   */
+  readonly nodeGroupScaling?: NodeGroupScaling;
+  /**
+   * Options of the cluster-autoscaler (chart version, repository mirror, image mirror, replicas), with
+   * `nodeGroupScaling` `CLUSTER_AUTOSCALER`.
+   * @default - the chart pinned for the cluster's Kubernetes version, from https://kubernetes.github.io/autoscaler, with
+   * the chart's image; 2 replicas (1 in development)
+   */
+  readonly clusterAutoscaler?: ClusterAutoscalerOptions;
 }
 
 /**
@@ -297,6 +323,14 @@ export interface EksClusterAttributes {
    * @default false
    */
   readonly cniPolicyOnNodeRole?: boolean;
+  /**
+   * What scales the cluster's managed node groups (the pools added with `addNodePool()`): `EXTERNAL` for the cluster's
+   * own autoscaler (Terraform ignores later changes of their desired size, and pools that can grow count as scaled), or
+   * `NONE` (each pool holds `desiredSize` nodes, which Terraform sets). shipshape adds no autoscaler to a cluster it
+   * did not create: for its own cluster-autoscaler, build a `ClusterAutoscaler` and keep `EXTERNAL`.
+   * @default NodeGroupScaling.EXTERNAL
+   */
+  readonly nodeGroupScaling?: NodeGroupScaling;
 }
 
 /** Ranges that are never a public source address: private (RFC 1918), shared (RFC 6598), loopback and link-local. */
@@ -318,7 +352,9 @@ const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockSto
  * types into a pre-created encrypted log group, access entries (API mode, no implicit creator
  * admin; at least one cluster admin required), an IAM OIDC provider, and managed add-ons (vpc-cni
  * with network policy, coredns, kube-proxy, aws-ebs-csi-driver, eks-pod-identity-agent) at pinned
- * versions, or EKS Auto Mode. Day 2: support policy, zonal shift, deletion protection, and
+ * versions, or EKS Auto Mode. Managed node groups that can grow are scaled by the Kubernetes cluster-autoscaler
+ * (`nodeGroupScaling`): shipshape adds its identity and puts its Helm release in `profile.helmReleases`, beside the
+ * AWS Load Balancer Controller's and Karpenter's. Day 2: support policy, zonal shift, deletion protection, and
  * version-skew checks at synth (`upgradeFrom`) and at plan time (`upgradeCheck`). Outputs: endpoint,
  * certificate authority, cluster name, OIDC issuer and the `aws eks update-kubeconfig` command.
  *
@@ -402,10 +438,17 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly oidcProvider: IamOpenidConnectProvider;
   /** Escape hatch: the managed add-ons by name (`vpc-cni`, `coredns`, ...); none with Auto Mode. */
   public readonly addons: { [name: string]: EksAddon };
+  /**
+   * What scales the managed node groups.
+   * @default - none with Auto Mode
+   */
+  public readonly nodeGroupScaling?: NodeGroupScaling;
   private readonly pools: NodePool[] = [];
   private readonly autoPools: KarpenterNodePool[] = [];
   private readonly identities: WorkloadIdentity[] = [];
   private loadBalancer?: LoadBalancerController;
+  private autoscaler?: ClusterAutoscaler;
+  private readonly autoscalerOptions?: ClusterAutoscalerOptions;
   private readonly grants: AccessGrants;
   private readonly vpcCni?: EksAddon;
   private readonly addonDependents: EksAddon[] = [];
@@ -459,6 +502,24 @@ export class EksCluster extends Construct implements IEksCluster {
         fail(this, 'addonVersions', props.addonVersions, 'must be left out with autoMode (EKS Auto Mode runs the networking and storage components itself)',
           'remove addonVersions');
       }
+      if (props.nodeGroupScaling !== undefined || props.clusterAutoscaler !== undefined) {
+        const prop = props.nodeGroupScaling !== undefined ? 'nodeGroupScaling' : 'clusterAutoscaler';
+        fail(this, prop, props.nodeGroupScaling ?? props.clusterAutoscaler, 'must be left out with autoMode (EKS Auto Mode scales its own nodes and has no managed node group)',
+          `remove ${prop}`);
+      }
+    } else {
+      this.nodeGroupScaling = props.nodeGroupScaling
+        ?? (props.network.internetAccess || props.clusterAutoscaler !== undefined ? NodeGroupScaling.CLUSTER_AUTOSCALER : NodeGroupScaling.NONE);
+      if (!Object.values(NodeGroupScaling).includes(this.nodeGroupScaling)) {
+        fail(this, 'nodeGroupScaling', this.nodeGroupScaling, `must be one of ${Object.values(NodeGroupScaling).join(', ')}`, 'use NodeGroupScaling.CLUSTER_AUTOSCALER');
+      }
+      if (props.clusterAutoscaler !== undefined && this.nodeGroupScaling !== NodeGroupScaling.CLUSTER_AUTOSCALER) {
+        fail(this, 'clusterAutoscaler', props.clusterAutoscaler, `must be left out with nodeGroupScaling ${this.nodeGroupScaling} (shipshape adds no cluster-autoscaler then)`,
+          'remove clusterAutoscaler, or use NodeGroupScaling.CLUSTER_AUTOSCALER');
+      }
+      // bad options fail here, not when the first pool that can grow brings the autoscaler in
+      if (props.clusterAutoscaler !== undefined) resolveAutoscalerOptions(this, 'clusterAutoscaler.', version, this.environment, props.clusterAutoscaler);
+      this.autoscalerOptions = props.clusterAutoscaler;
     }
     markOwnedCluster(this);
     for (const p of autoPools) claimNodePoolName(this, this, 'autoMode.nodePools', p, `${this.node.path} (EKS Auto Mode built-in pool)`);
@@ -524,7 +585,7 @@ export class EksCluster extends Construct implements IEksCluster {
       description: `${this.clusterName} EKS secrets, logs and node volumes`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: logKeyPolicy(ctx, this.region, autoScalingStatements),
+      policy: logKeyPolicy(ctx, this.region, `/aws/eks/${this.clusterName}/cluster`, autoScalingStatements),
       tags,
     });
     new KmsAlias(this, 'key-alias', { name: `alias/eks/${this.clusterName}`, targetKeyId: this.key.keyId });
@@ -734,6 +795,19 @@ export class EksCluster extends Construct implements IEksCluster {
     if (this.vpcCni) pool.resource.dependsOn = [...(pool.resource.dependsOn ?? []), dependsOnRef(this.vpcCni)];
     for (const a of this.addonDependents) a.dependsOn = [...(a.dependsOn ?? []), dependsOnRef(pool.resource)];
     this.pools.push(pool);
+    // the first pool the cluster-autoscaler can grow brings it in (a cluster whose pools are all fixed in size needs none)
+    if (pool.autoscaled && this.nodeGroupScaling === NodeGroupScaling.CLUSTER_AUTOSCALER && !this.autoscaler) {
+      this.autoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', { ...(this.autoscalerOptions ?? {}), cluster: this });
+      this.identities.push(this.autoscaler.identity);
+    }
+  }
+
+  /**
+   * What scales the managed node groups (read by `NodePool`).
+   * @internal
+   */
+  public get _nodeGroupScaling(): NodeGroupScaling | undefined {
+    return this.nodeGroupScaling;
   }
 
   /**
@@ -838,6 +912,15 @@ export class EksCluster extends Construct implements IEksCluster {
     return this.loadBalancer;
   }
 
+  /**
+   * The cluster-autoscaler that scales the managed node groups (`nodeGroupScaling` `CLUSTER_AUTOSCALER`, added with the
+   * first pool that can grow).
+   * @default - none: no pool can grow, or another `nodeGroupScaling`
+   */
+  public get clusterAutoscaler(): ClusterAutoscaler | undefined {
+    return this.autoscaler;
+  }
+
   /** The node pools added so far. */
   public get nodePools(): NodePool[] {
     return [...this.pools];
@@ -899,7 +982,11 @@ export class EksCluster extends Construct implements IEksCluster {
   }
 
   private helmReleaseProfiles(karpenter: HelmReleaseProfile | undefined): HelmReleaseProfile[] | undefined {
-    const releases = [...(karpenter ? [karpenter] : []), ...(this.loadBalancer ? [this.loadBalancer.release] : [])];
+    const releases = [
+      ...(karpenter ? [karpenter] : []),
+      ...(this.loadBalancer ? [this.loadBalancer.release] : []),
+      ...(this.autoscaler ? [this.autoscaler.release] : []),
+    ];
     return releases.length > 0 ? releases : undefined;
   }
 
@@ -1029,6 +1116,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
   public readonly cniPolicyOnNodeRole: boolean;
   public readonly resourceTags: { [key: string]: string };
   private readonly grants: AccessGrants;
+  private readonly scaling: NodeGroupScaling;
 
   constructor(scope: Construct, id: string, attrs: EksClusterAttributes) {
     super(scope, id);
@@ -1054,6 +1142,11 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     this.account = attrs.account;
     this.encryptionKeyArn = attrs.encryptionKeyArn;
     this.cniPolicyOnNodeRole = attrs.cniPolicyOnNodeRole ?? false;
+    this.scaling = attrs.nodeGroupScaling ?? NodeGroupScaling.EXTERNAL;
+    if (this.scaling !== NodeGroupScaling.EXTERNAL && this.scaling !== NodeGroupScaling.NONE) {
+      fail(this, 'nodeGroupScaling', this.scaling, 'must be NodeGroupScaling.EXTERNAL or NONE on a cluster shipshape did not create (it adds no autoscaler there)',
+        'keep EXTERNAL and build a ClusterAutoscaler for the cluster, handing its release to the Kubernetes side');
+    }
     const ctx = AwsContext.of(this);
     if (this.account) ctx.expectAccount(this, 'account', this.account);
     markOwnedCluster(this, false);
@@ -1092,6 +1185,14 @@ class ImportedEksCluster extends Construct implements IEksCluster {
 
   public addNodePool(id: string, options: NodePoolOptions = {}): NodePool {
     return new NodePool(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * What scales the managed node groups (read by `NodePool`).
+   * @internal
+   */
+  public get _nodeGroupScaling(): NodeGroupScaling {
+    return this.scaling;
   }
 
   public addWorkloadIdentity(id: string, options: WorkloadIdentityOptions): WorkloadIdentity {

@@ -10,3 +10,4 @@ export * from './karpenter';
 export * from './vpc-endpoints';
 export * from './policy-statement';
 export * from './terraform-policy';
+export * from './cluster-autoscaler';

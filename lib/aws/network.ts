@@ -345,7 +345,7 @@ export class Network extends Construct implements INetwork {
       description: `${this.name} VPC flow logs`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: logKeyPolicy(ctx, this.region),
+      policy: logKeyPolicy(ctx, this.region, logGroupName),
       tags,
     });
     this.flowLogGroup = new CloudwatchLogGroup(this, 'flow-log-group', {

@@ -3,6 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
+import { NodeGroupScaling } from './cluster-autoscaler';
 import type { IEksCluster } from './eks-cluster';
 import { KubernetesVersion } from './kubernetes-version';
 import { AwsContext, policyJson } from './private/aws-context';
@@ -108,17 +109,23 @@ export interface NodePoolOptions {
   /**
    * Minimum node count: at least 2 in production and staging, so the pool spans zones, except for a dedicated pool
    * (one with a `NO_SCHEDULE` or `NO_EXECUTE` taint other than `CriticalAddonsOnly`, which only the workloads that
-   * tolerate it use), which may scale to zero.
+   * tolerate it use), which may scale to zero. A pool at zero nodes gets nodes only from an autoscaler (the
+   * cluster-autoscaler an `EksCluster` adds by default, see `NodeGroupScaling`): with `NodeGroupScaling.NONE`, a
+   * workload that fits only pools of zero nodes is refused at synth.
    * @default - the number of zones in production and staging, 1 in development
    */
   readonly minSize?: number;
   /**
-   * Maximum node count.
+   * Maximum node count: the most nodes the cluster's autoscaler may give the pool (see `NodeGroupScaling`). Nothing
+   * else adds nodes: with `NodeGroupScaling.NONE` the pool keeps `desiredSize` nodes.
    * @default - 3 x minSize
    */
   readonly maxSize?: number;
   /**
-   * Initial node count (later changes by an autoscaler are ignored by Terraform).
+   * The node count Terraform sets. When something scales the pool (`NodePool.autoscaled`: the cluster's
+   * `nodeGroupScaling` is not `NONE` and maxSize > minSize), the initial count only: Terraform then ignores later
+   * changes of the desired size, the autoscaler's and this prop's. Otherwise the count the pool keeps, which a change of
+   * this prop sets.
    * @default - minSize
    */
   readonly desiredSize?: number;
@@ -205,8 +212,15 @@ export class NodePool extends Construct {
   public readonly minSize: number;
   /** Maximum nodes. */
   public readonly maxSize: number;
-  /** Initial nodes. */
+  /** The node count Terraform sets (the initial count when `autoscaled`). */
   public readonly desiredSize: number;
+  /**
+   * Whether something changes the pool's node count between minSize and maxSize: maxSize > minSize and the cluster's
+   * `nodeGroupScaling` is `CLUSTER_AUTOSCALER` (shipshape's cluster-autoscaler) or `EXTERNAL` (a pool of a cluster
+   * shipshape did not create counts as `EXTERNAL` unless its attributes say otherwise). When false the pool holds
+   * `desiredSize` nodes, and Terraform keeps the node group's desired size at that.
+   */
+  public readonly autoscaled: boolean;
   /** Kubernetes labels of the nodes. */
   public readonly labels: { [key: string]: string };
   /** Kubernetes taints of the nodes. */
@@ -279,6 +293,10 @@ export class NodePool extends Construct {
     if (this.desiredSize < this.minSize || this.desiredSize > this.maxSize) {
       fail(this, 'desiredSize', this.desiredSize, `must be between minSize (${this.minSize}) and maxSize (${this.maxSize})`, 'set desiredSize inside the range');
     }
+    // What scales the group: shipshape's cluster-autoscaler or another one (EXTERNAL, the assumption for a cluster
+    // shipshape did not create), or nothing.
+    const scaling: NodeGroupScaling = (cluster as any)._nodeGroupScaling ?? NodeGroupScaling.EXTERNAL;
+    this.autoscaled = this.maxSize > this.minSize && scaling !== NodeGroupScaling.NONE;
     this.taints = [...(props.taints ?? [])];
     // a pool tainted NoSchedule/NoExecute (other than CriticalAddonsOnly) runs only the workloads that tolerate the taint:
     // dedicated capacity (spot, batch, GPU) that may scale to zero, not the general capacity that must span zones
@@ -413,7 +431,11 @@ export class NodePool extends Construct {
         : undefined,
       tags,
       dependsOn: attachments,
-      lifecycle: { createBeforeDestroy: true, ignoreChanges: ['scaling_config[0].desired_size'] },
+      // the autoscaler owns the desired size of a pool it scales; the desired size of a pool nothing scales is Terraform's
+      // (raising minSize above it would otherwise fail: EKS refuses a minimum above the desired size)
+      lifecycle: this.autoscaled
+        ? { createBeforeDestroy: true, ignoreChanges: ['scaling_config[0].desired_size'] }
+        : { createBeforeDestroy: true },
     });
     if (cluster.cniPolicyOnNodeRole) {
       Policy.suppress(this.resource, 'SS-EKS-020', `cluster ${cluster.clusterName} runs its VPC CNI with the node role's permissions (cniPolicyOnNodeRole), so node pool ${this.name} carries AmazonEKS_CNI_Policy`);
@@ -431,7 +453,7 @@ export class NodePool extends Construct {
 
   /**
    * The pool as a plain value (a handle for the Kubernetes side: `k8s.Placement.onPool(pool.profile)`):
-   * name, node labels, taints, capacity type, instance types, architecture, zones and size.
+   * name, node labels, taints, capacity type, instance types, architecture, zones, size and whether something scales it.
    */
   public get profile(): NodePoolProfile {
     return this._toProfile();
@@ -454,6 +476,8 @@ export class NodePool extends Construct {
       zones: [...this.zones],
       minSize: this.minSize,
       maxSize: this.maxSize,
+      desiredSize: this.desiredSize,
+      autoscaled: this.autoscaled,
     };
   }
 }

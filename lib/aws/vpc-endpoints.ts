@@ -30,8 +30,10 @@ export class VpcEndpointService {
   public static readonly LOGS = new VpcEndpointService('logs', 'Interface');
   /** EKS Auth (EKS Pod Identity credentials). */
   public static readonly EKS_AUTH = new VpcEndpointService('eks-auth', 'Interface');
-  /** The EKS API (Karpenter discovers the cluster endpoint through it). */
+  /** The EKS API (Karpenter discovers the cluster endpoint through it; the cluster-autoscaler reads node groups' labels and taints). */
   public static readonly EKS = new VpcEndpointService('eks', 'Interface');
+  /** EC2 Auto Scaling (the cluster-autoscaler finds and scales the managed node groups' Auto Scaling groups). */
+  public static readonly AUTOSCALING = new VpcEndpointService('autoscaling', 'Interface');
   /** SQS (Karpenter's interruption queue). */
   public static readonly SQS = new VpcEndpointService('sqs', 'Interface');
   /** Systems Manager (Session Manager on nodes; Karpenter's AMI lookups). */
@@ -53,7 +55,7 @@ export class VpcEndpointService {
   /**
    * What EKS nodes in a VPC without internet access need: S3 (gateway), ECR API and registry, STS,
    * EC2, Elastic Load Balancing, CloudWatch Logs, EKS Auth and the three Systems Manager endpoints.
-   * Karpenter needs SQS, EKS and SSM on top.
+   * Karpenter needs SQS, EKS and SSM on top; the cluster-autoscaler Auto Scaling and EKS.
    */
   public static eksNodeDefaults(): VpcEndpointService[] {
     const s = VpcEndpointService;

@@ -36,8 +36,21 @@ export interface NodePoolProfile {
   readonly zones: string[];
   /** Minimum node count. */
   readonly minSize: number;
-  /** Maximum node count. */
+  /** Maximum node count: the most nodes an autoscaler may give the pool (see `autoscaled`). */
   readonly maxSize: number;
+  /**
+   * The node count the pool holds when nothing scales it (`autoscaled` false): the node group's desired size.
+   * @default - minSize
+   */
+  readonly desiredSize?: number;
+  /**
+   * Whether something (the cluster-autoscaler) changes the pool's node count between `minSize` and `maxSize`. When
+   * false the pool holds `desiredSize` nodes and no more: the synth checks count those, and refuse a workload that fits
+   * only pools holding no node. `aws.EksCluster` sets it from its `nodeGroupScaling`; a profile written by hand that
+   * leaves it out is counted as before, with up to maxSize nodes.
+   * @default true
+   */
+  readonly autoscaled?: boolean;
 }
 
 /**

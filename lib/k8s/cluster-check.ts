@@ -3,7 +3,8 @@
 //
 // - every pod template can be scheduled on some node pool: the pool's NoSchedule/NoExecute taints are tolerated,
 //   the node selector and required node affinity match the pool's node labels, and the pod's requests fit the
-//   allocatable resources of the pool's largest instance type;
+//   allocatable resources of the pool's largest instance type; and some pool that takes it holds a node or can get one
+//   (a managed node group nothing scales holds its desired size, not its maxSize);
 // - every volume claim names a StorageClass the cluster or the output defines (or, naming none, a default exists);
 // - every Ingress names an IngressClass the cluster or the output defines (or, naming none, a default exists);
 // - every namespace an object uses exists (in the output, or is one of the cluster's own).
@@ -44,8 +45,13 @@ interface SchedPool {
   readonly labels: Map<string, string[]>;
   readonly taints: TaintProfile[];
   readonly instanceTypes: string[];
-  /** For a managed node group: the most nodes it scales to; undefined for a Karpenter pool (bounded by its limits only). */
+  /**
+   * For a managed node group: the most nodes it can have (maxSize when something scales it, else the desired size it
+   * holds); undefined for a Karpenter pool (bounded by its limits only).
+   */
   readonly maxNodes?: number;
+  /** For a managed node group nothing scales (`autoscaled: false`): its sizes, to name them in messages. */
+  readonly fixed?: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
   /** For a Karpenter NodePool: the most vCPUs and memory (MiB) its nodes may hold in total (`spec.limits`). */
   readonly limits?: { readonly cpuMillis: number; readonly memMiB: number };
 }
@@ -61,7 +67,17 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     labels.set('eks.amazonaws.com/capacityType', [p.capacityType]);
     labels.set('node.kubernetes.io/instance-type', [...p.instanceTypes]);
     labels.set('topology.kubernetes.io/zone', [...p.zones]);
-    return { name: p.name, labels, taints: p.taints ?? [], instanceTypes: [...p.instanceTypes], maxNodes: p.maxSize };
+    // a node group nothing scales keeps its desired size (by default minSize), whatever its maxSize
+    const desiredSize = p.desiredSize ?? p.minSize;
+    const autoscaled = p.autoscaled ?? true;
+    return {
+      name: p.name,
+      labels,
+      taints: p.taints ?? [],
+      instanceTypes: [...p.instanceTypes],
+      maxNodes: autoscaled ? p.maxSize : desiredSize,
+      fixed: autoscaled ? undefined : { minSize: p.minSize, desiredSize, maxSize: p.maxSize },
+    };
   };
   pools.push(...(cluster.nodePools ?? []).map(mng));
   for (const k of cluster.karpenter?.nodePools ?? []) {
@@ -78,10 +94,39 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
   return pools;
 }
 
+/** The sizes of a pool nothing scales, for messages: `minSize 0, desiredSize 0, maxSize 5`. */
+function fixedSizes(p: SchedPool): string {
+  return `minSize ${p.fixed!.minSize}, desiredSize ${p.fixed!.desiredSize}, maxSize ${p.fixed!.maxSize}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** What lets a pool nothing scales hold more nodes. */
+const AUTOSCALER_FIX = 'let the cluster-autoscaler scale it (aws.EksCluster nodeGroupScaling: NodeGroupScaling.CLUSTER_AUTOSCALER; for a profile written by hand, '
+  + 'autoscaled: true once an autoscaler runs)';
+
+/**
+ * For a workload whose pods fit only managed node groups that hold no node and that nothing scales: why its pods would
+ * stay Pending, or undefined. A DaemonSet there runs no pod and misses none; a workload of zero replicas asks for none.
+ */
+function emptyPools(m: any, pod: { spec: any; field: string }, pools: SchedPool[], cluster: string): string | undefined {
+  if (m?.kind === 'DaemonSet' || m?.spec?.replicas === 0) return undefined;
+  if (pools.length === 0 || !pools.every(p => p.fixed !== undefined && p.maxNodes === 0)) return undefined;
+  const names = pools.map(p => p.name);
+  const one = pools.length === 1;
+  return `${pod.field} of ${describe(m)} can run only on node pool${one ? '' : 's'} ${listed(names)} of cluster ${cluster}, `
+    + `which hold${one ? 's' : ''} no node and which nothing scales (${pools.map(p => (one ? fixedSizes(p) : `${p.name}: ${fixedSizes(p)}`)).join('; ')}): its pods would stay Pending; `
+    + `raise minSize of ${listed(names)} to 1 or more (and desiredSize, when set), or ${AUTOSCALER_FIX.replace('scale it', one ? 'scale it' : 'scale them')}`;
+}
+
 /**
  * For a workload whose replicas must each run on a node of their own (a required pod anti-affinity on
  * kubernetes.io/hostname against its own pods): why the pools that take its pods cannot hold that many nodes, or
- * undefined. A Karpenter pool that takes the pods counts as room enough (it launches nodes up to its limits).
+ * undefined. A Karpenter pool that takes the pods counts as room enough (it launches nodes up to its limits); a
+ * managed node group counts with the most nodes it can have: maxSize when something scales it, else its desired size.
  */
 function nodeShortage(m: any, pod: { spec: any; field: string }, pools: SchedPool[]): string | undefined {
   const replicas = m?.spec?.replicas;
@@ -94,9 +139,17 @@ function nodeShortage(m: any, pod: { spec: any; field: string }, pools: SchedPoo
   if (!perNode) return undefined;
   const nodes = pools.reduce((n, p) => n + (p.maxNodes ?? 0), 0);
   if (replicas <= nodes) return undefined;
+  const fixed = pools.filter(p => p.fixed !== undefined);
+  if (fixed.length === 0) {
+    return `spec.replicas (${replicas}) of ${describe(m)} need a node each (a required pod anti-affinity on kubernetes.io/hostname), but the node pools `
+      + `that can take its pods scale to ${nodes} node${nodes === 1 ? '' : 's'} at most (${pools.map(p => `${p.name}: maxSize ${p.maxNodes}`).join(', ')}): `
+      + `${replicas - nodes} would stay Pending; raise a pool's maxSize, place the workload on more pools, or run fewer replicas`;
+  }
+  const each = pools.map(p => (p.fixed !== undefined ? `${p.name}: ${p.maxNodes} node${p.maxNodes === 1 ? '' : 's'}, nothing scales it (${fixedSizes(p)})` : `${p.name}: maxSize ${p.maxNodes}`));
+  const names = listed(fixed.map(p => p.name));
   return `spec.replicas (${replicas}) of ${describe(m)} need a node each (a required pod anti-affinity on kubernetes.io/hostname), but the node pools `
-    + `that can take its pods scale to ${nodes} node${nodes === 1 ? '' : 's'} at most (${pools.map(p => `${p.name}: maxSize ${p.maxNodes}`).join(', ')}): `
-    + `${replicas - nodes} would stay Pending; raise a pool's maxSize, place the workload on more pools, or run fewer replicas`;
+    + `that can take its pods hold ${nodes} node${nodes === 1 ? '' : 's'} at most (${each.join('; ')}): ${replicas - nodes} would stay Pending; `
+    + `${AUTOSCALER_FIX.replace('scale it', `scale ${names}`)}, raise minSize (or desiredSize) of ${names}, place the workload on more pools, or run fewer replicas`;
 }
 
 /** What to do about a pod no pool takes, from why each pool refused it. */
@@ -282,8 +335,9 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
         problems.push(`${o.path}: ${pod.field} of ${describe(m)} cannot be scheduled on any node pool of cluster ${cluster.clusterName}: `
           + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; ${schedulingFix(refusals.map(r => r.why!))}`);
       } else {
-        const short = nodeShortage(m, pod, refusals.filter(r => r.why === undefined).map(r => r.p));
-        if (short !== undefined) problems.push(`${o.path}: ${short}`);
+        const accepting = refusals.filter(r => r.why === undefined).map(r => r.p);
+        const problem = emptyPools(m, pod, accepting, cluster.clusterName) ?? nodeShortage(m, pod, accepting);
+        if (problem !== undefined) problems.push(`${o.path}: ${problem}`);
       }
     }
 

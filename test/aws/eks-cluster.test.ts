@@ -133,7 +133,8 @@ describe('aws.EksCluster options', () => {
     });
     expect(p.storageClasses[0]).toMatchObject({ name: 'gp3', provisioner: 'ebs.csi.aws.com', isDefault: true });
     expect(p.oidcIssuerOutput).toBe('prod_oidc_issuer');
-    expect(p.workloadIdentities).toEqual([{
+    // the pool can grow (3 to 9 nodes): the cluster-autoscaler's identity comes with it
+    expect(p.workloadIdentities).toEqual([c.clusterAutoscaler!.identity.profile, {
       namespace: 'shop',
       serviceAccount: 'orders',
       roleName: 'prod-orders',

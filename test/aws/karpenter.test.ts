@@ -147,7 +147,20 @@ describe('aws.Karpenter: AWS side', () => {
 
   test('the cluster profile carries Karpenter, and its controller among the Helm releases the cluster needs', () => {
     expect(c.profile.karpenter?.nodePools.map((p) => p.name)).toEqual(['prod-general']);
-    expect(c.profile.helmReleases).toEqual([karpenter.profile.controller]);
+    // the system pool can grow (3 to 9 nodes): the cluster-autoscaler scales it, Karpenter its own nodes
+    expect(c.profile.helmReleases).toEqual([karpenter.profile.controller, c.clusterAutoscaler!.release]);
+  });
+
+  test('a Karpenter cluster whose node group is fixed in size gets no cluster-autoscaler: Karpenter alone scales', () => {
+    const fixedStack = newStack();
+    const fixed = cluster(fixedStack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
+    fixed.addNodePool('system', { minSize: 3, maxSize: 3 });
+    const k = new aws.Karpenter(fixedStack, 'karpenter', { cluster: fixed, amiAlias: 'al2023@v20250505' });
+    k.addNodePool('general', { maxCpu: 100 });
+    expect(fixed.clusterAutoscaler).toBeUndefined();
+    expect(fixed.profile.helmReleases).toEqual([k.profile.controller]);
+    expect(fixed.profile.nodePools[0]).toMatchObject({ minSize: 3, maxSize: 3, desiredSize: 3, autoscaled: false });
+    expect(resources(synth(fixedStack), 'aws_eks_pod_identity_association').map((a) => a.service_account)).toEqual(['karpenter']);
   });
 
   test('node pool defaults: on-demand amd64 c/m/r newer than generation 5, every zone, 10% budget, 720h, 1m consolidation', () => {

@@ -348,6 +348,17 @@ describe('security review: workload roles that escalate, read everything, or tru
     expect(findings(stack, 'SS-EKS-024')).toEqual(['the cluster\'s or its nodes\' security group admits 0.0.0.0/0']);
   });
 
+  test('the cluster key lets CloudWatch Logs use it for the cluster\'s log group only, and the flow-log key for the flow logs only', () => {
+    const stack = newStack();
+    const c = cluster(stack);
+    const json: any = synth(stack);
+    const keys = Object.values(json.resource.aws_kms_key) as any[];
+    const logsConditions = keys.map(k => JSON.parse(k.policy).Statement.find((st: any) => st.Sid === 'CloudWatchLogs').Condition);
+    const arns = logsConditions.map(cond => cond.ArnEquals['kms:EncryptionContext:aws:logs:arn']);
+    expect(arns.map(a => a.slice(a.indexOf(':log-group:'))).sort()).toEqual([`:log-group:/aws/eks/${c.clusterName}/cluster`, ':log-group:/aws/vpc/test-net/flow-logs'].sort());
+    expect(arns.every(a => a.includes(':logs:eu-west-1:'))).toBe(true);
+  });
+
   test('SS-EKS-021: a workload role whose trust an override opened to every AWS principal is an error (the Pod Identity association makes it a workload role)', () => {
     const stack = newStack();
     const wi = cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a' });

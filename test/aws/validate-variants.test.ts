@@ -36,7 +36,8 @@ test('variants pass terraform validate with the real hashicorp/aws 5.100.0 provi
     namespace: 'reports',
     serviceAccount: 'reports',
     mechanism: aws.IdentityMechanism.POD_IDENTITY,
-    managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
+    // a customer-managed policy: AWS's read-everything ones (AmazonS3ReadOnlyAccess) are refused by SS-EKS-023
+    managedPolicyArns: ['arn:aws:iam::123456789012:policy/reports-read'],
   });
   app.synth();
   const result = terraformValidate(path.join(outdir, 'stacks', 'variants'));

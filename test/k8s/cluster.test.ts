@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, KarpenterNodePoolProfile, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
-  PodSecurityLevel, Replicas, Schedule, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
+  PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { policyErrors } from '../util/k8s';
@@ -526,6 +526,67 @@ describe('facts flow from the cluster', () => {
     const ok = appWith();
     new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     expect(() => quietly(() => ok.app.synth())).not.toThrow();
+  });
+
+  describe('pools nothing scales (autoscaled: false) hold their desired size', () => {
+    const emptyBatch = pool('batch', { minSize: 0, maxSize: 5, autoscaled: false, taints: [{ key: 'shipshape.dev/batch', value: 'true', effect: 'NoSchedule' }] });
+    const emptyGpu = pool('gpu', { minSize: 0, maxSize: 2, autoscaled: false, taints: [{ key: 'shipshape.dev/gpu', effect: 'NoSchedule' }] });
+    const fixedGeneral = pool('general', { instanceTypes: ['m7i.xlarge'], minSize: 3, maxSize: 9, autoscaled: false });
+
+    test('a workload that fits only a pool of zero nodes is refused, naming the pool, its sizes and the fix', () => {
+      const { app, chart } = appWith(cluster({ nodePools: [general, emptyBatch] }));
+      new Worker(chart, 'reindex', { image: IMAGE, placement: Placement.onPool(emptyBatch) });
+      expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/reindex/Deployment: spec.template.spec of Deployment shop/reindex can run only on node pool batch '
+        + 'of cluster shop-prod, which holds no node and which nothing scales (minSize 0, desiredSize 0, maxSize 5): its pods would stay Pending; '
+        + 'raise minSize of batch to 1 or more (and desiredSize, when set), or let the cluster-autoscaler scale it '
+        + '(aws.EksCluster nodeGroupScaling: NodeGroupScaling.CLUSTER_AUTOSCALER; for a profile written by hand, autoscaled: true once an autoscaler runs)');
+    });
+
+    test('several such pools are named together; a scheduled job is refused as a Deployment is', () => {
+      const { app, chart } = appWith(cluster({ nodePools: [general, emptyBatch, emptyGpu] }));
+      new Worker(chart, 'train', { image: IMAGE, placement: Placement.onPools([emptyBatch, emptyGpu]) });
+      const message = errorOf(() => quietly(() => app.synth()));
+      expect(message).toContain('shop/train/Deployment: spec.template.spec of Deployment shop/train can run only on node pools batch and gpu of cluster shop-prod, '
+        + 'which hold no node and which nothing scales (batch: minSize 0, desiredSize 0, maxSize 5; gpu: minSize 0, desiredSize 0, maxSize 2): its pods would stay Pending; '
+        + 'raise minSize of batch and gpu to 1 or more (and desiredSize, when set), or let the cluster-autoscaler scale them');
+      const job = appWith(cluster({ nodePools: [general, emptyBatch] }));
+      new ScheduledJob(job.chart, 'nightly', { image: IMAGE, schedule: Schedule.cron('0 3 * * *'), placement: Placement.onPool(emptyBatch) });
+      expect(errorOf(() => quietly(() => job.app.synth()))).toContain('shop/nightly/CronJob: spec.jobTemplate.spec.template.spec of CronJob shop/nightly can run only on node pool batch');
+    });
+
+    test('accepted: a pool that holds a node (desiredSize), one that something scales, or another pool beside the empty one', () => {
+      const held = pool('batch', { ...emptyBatch, desiredSize: 1 });
+      const scaled = pool('batch', { ...emptyBatch, autoscaled: true });
+      const unsaid = pool('batch', { ...emptyBatch, autoscaled: undefined });
+      for (const p of [held, scaled, unsaid]) {
+        const { app, chart } = appWith(cluster({ nodePools: [general, p] }));
+        new Worker(chart, 'reindex', { image: IMAGE, placement: Placement.onPool(p) });
+        expect(() => quietly(() => app.synth())).not.toThrow();
+      }
+      const both = appWith(cluster({ nodePools: [general, emptyBatch] }));
+      new Worker(both.chart, 'reindex', { image: IMAGE, placement: Placement.onPools([emptyBatch, general]) });
+      expect(() => quietly(() => both.app.synth())).not.toThrow();
+    });
+
+    test('a node agent that fits only empty pools runs no pod and misses none: not refused', () => {
+      const { app, chart } = appWith(cluster({ nodePools: [general, emptyBatch] }));
+      new NodeAgent(chart, 'agent', { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }], placement: Placement.onPool(emptyBatch) });
+      expect(() => quietly(() => app.synth())).not.toThrow();
+    });
+
+    test('replicas that need a node each count the desired size of a pool nothing scales, not its maxSize', () => {
+      const { app, chart } = appWith(cluster({ nodePools: [fixedGeneral, system, spot] }));
+      new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/db/StatefulSet: spec.replicas (5) of StatefulSet shop/db need a node each (a required pod anti-affinity on '
+        + 'kubernetes.io/hostname), but the node pools that can take its pods hold 3 nodes at most (general: 3 nodes, nothing scales it (minSize 3, desiredSize 3, maxSize 9)): '
+        + '2 would stay Pending; let the cluster-autoscaler scale general (aws.EksCluster nodeGroupScaling: NodeGroupScaling.CLUSTER_AUTOSCALER; for a profile written by hand, '
+        + 'autoscaled: true once an autoscaler runs), raise minSize (or desiredSize) of general, place the workload on more pools, or run fewer replicas');
+      for (const p of [pool('general', { ...fixedGeneral, desiredSize: 5 }), pool('general', { ...fixedGeneral, autoscaled: true })]) {
+        const ok = appWith(cluster({ nodePools: [p, system, spot] }));
+        new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+        expect(() => quietly(() => ok.app.synth())).not.toThrow();
+      }
+    });
   });
 
   test('an ACM certificate of another region or account than the cluster\'s is refused (a load balancer serves only its own)', () => {

@@ -5,10 +5,11 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 /**
  * A KMS key policy: the account administers the key (IAM decides), CloudWatch Logs in `region`
- * may use it for log groups of the account.
+ * may use it for the log group `logGroupName` of the account only (not for any log group: the key also
+ * protects what else it encrypts).
  * @internal
  */
-export function logKeyPolicy(ctx: AwsContext, region: string, extra: any[] = []): string {
+export function logKeyPolicy(ctx: AwsContext, region: string, logGroupName: string, extra: any[] = []): string {
   return policyJson([
     {
       Sid: 'AccountAdministers',
@@ -23,7 +24,7 @@ export function logKeyPolicy(ctx: AwsContext, region: string, extra: any[] = [])
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Resource: '*',
-      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${ctx.partition}:logs:${region}:${ctx.accountId}:log-group:*` } },
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${ctx.partition}:logs:${region}:${ctx.accountId}:log-group:${logGroupName}` } },
     },
     ...extra,
   ]);

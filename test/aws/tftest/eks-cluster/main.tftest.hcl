@@ -28,6 +28,22 @@ run "plan" {
     condition     = output.shop_prod_update_kubeconfig == "aws eks update-kubeconfig --region eu-west-1 --name shop-prod"
     error_message = "the kubeconfig command"
   }
+  assert {
+    condition     = aws_eks_pod_identity_association.shop-prod_cluster-autoscaler_identity_association_13A5C282.namespace == "kube-system" && aws_eks_pod_identity_association.shop-prod_cluster-autoscaler_identity_association_13A5C282.service_account == "cluster-autoscaler"
+    error_message = "the node pools can grow: the cluster-autoscaler's Pod Identity names kube-system/cluster-autoscaler"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.shop-prod_cluster-autoscaler_identity_role_678D7758.assume_role_policy).Statement[0].Condition.StringEquals == { "aws:RequestTag/eks-cluster-name" = "shop-prod", "aws:RequestTag/kubernetes-namespace" = "kube-system", "aws:RequestTag/kubernetes-service-account" = "cluster-autoscaler" }
+    error_message = "the autoscaler's role trusts this cluster's kube-system/cluster-autoscaler only"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.shop-prod_cluster-autoscaler_identity_policy_128A20D8.policy).Statement[1].Action == ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"] && jsondecode(aws_iam_role_policy.shop-prod_cluster-autoscaler_identity_policy_128A20D8.policy).Statement[1].Condition.StringEquals == { "aws:ResourceTag/k8s.io/cluster-autoscaler/shop-prod" = ["owned"] }
+    error_message = "the autoscaler scales only Auto Scaling groups tagged for shop-prod"
+  }
+  assert {
+    condition     = endswith(jsondecode(aws_iam_role_policy.shop-prod_cluster-autoscaler_identity_policy_128A20D8.policy).Statement[2].Resource[0], ":nodegroup/shop-prod/*/*")
+    error_message = "eks:DescribeNodegroup on the cluster's node groups only"
+  }
 }
 
 run "refuse_upgrade_skipping_a_minor_version" {
