@@ -102,6 +102,7 @@ const project = new cdk.JsiiProject({
     '/pkg/',
     // written and removed by test/readme.test.ts and test/packaging/doc-snippets.test.ts (left only by a killed run)
     '.readme-example-*.ts',
+    '.recovery-program-*.ts',
     '.doc-snippets-*/',
   ],
 });

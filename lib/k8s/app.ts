@@ -6,14 +6,14 @@ import { useChildTables } from './child-tables';
 import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
-import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR } from './output-folder';
+import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
-import { fail } from '../core/errors';
+import { fail, formatValidationMessage, show } from '../core/errors';
 import { OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
@@ -175,6 +175,11 @@ export class App extends Cdk8sApp {
   }
 
   private prepareCluster(): void {
+    // one walk of the tree for both steps (the ClusterResources chart added below has nothing the loop reads)
+    const all = this.node.findAll();
+    // before anything is rendered or written: no construct may target a Kubernetes newer than its cluster
+    const tooNew = targetProblems(this, all);
+    if (tooNew.length > 0) throwProblems(tooNew, 'a Kubernetes target is newer than the cluster it is for');
     const cluster = this.cluster;
     if (!cluster || !this.clusterResources) return;
     let resources = this.node.tryFindChild(ClusterResources.ID) as ClusterResources | undefined;
@@ -182,8 +187,8 @@ export class App extends Cdk8sApp {
     const defined = new Set<string>(SYSTEM_NAMESPACES);
     const used = new Set<string>();
     const needs = new Map<string, { level: string; reason: string }>();
-    for (const c of this.node.findAll()) {
-      if (c === this || c.node.scopes.includes(resources)) continue;
+    for (const c of all) {
+      if (c === this || c === resources || c.node.scopes.includes(resources)) continue;
       if (ApiObject.isApiObject(c)) {
         const obj = c as ApiObject;
         if (obj.kind === 'Namespace' && obj.metadata.name) defined.add(obj.metadata.name);
@@ -225,12 +230,14 @@ export class App extends Cdk8sApp {
    */
   public synth(): void {
     const staged = this._stage();
-    let notes: string[];
-    try {
-      notes = staged.commit();
-    } finally {
-      staged.discard();
-    }
+    let notes: string[] = [];
+    withSignalsDeferred(() => {
+      try {
+        notes = staged.commit();
+      } finally {
+        staged.discard();
+      }
+    });
     for (const n of notes) process.stderr.write(n);
   }
 
@@ -664,6 +671,49 @@ function printNotes(all: IConstruct[]): void {
     }
   }
   if (out) process.stderr.write(out);
+}
+
+/** How a program names a Kubernetes version: `KubernetesVersion.V1_33`, or `KubernetesVersion.of('1.37')` past the constants. */
+function versionExpr(v: KubernetesVersion): string {
+  return v.major === 1 && v.minor >= 27 && v.minor <= 36 ? `KubernetesVersion.V1_${v.minor}` : `KubernetesVersion.of('${v}')`;
+}
+
+/**
+ * The Kubernetes targets set under `app` (on the app, a chart or any construct) that are newer than the version of the
+ * cluster in force there (`App({ cluster })`, or a `ClusterContext` set on a chart): one message each. The cluster's
+ * API server drops or refuses what only the newer version knows (a native sidecar's `restartPolicy: Always` before
+ * 1.29), so the output would not run as written. An older target is fine: its shapes run on a newer cluster.
+ */
+function targetProblems(app: App, all: readonly IConstruct[]): string[] {
+  const out: string[] = [];
+  for (const c of all) {
+    const target = KubernetesTarget._setOn(c);
+    if (target === undefined) continue;
+    const cluster = ClusterContext.of(c);
+    if (cluster === undefined) continue;
+    let runs: KubernetesVersion;
+    try {
+      runs = KubernetesVersion.of(cluster.kubernetesVersion);
+    } catch {
+      continue; // a profile whose version shipshape cannot read: refused where the profile is given (App, Fleet)
+    }
+    if (runs.isAtLeast(target)) continue;
+    const where = c === app ? '<app>' : c.node.path;
+    const self = c === app ? 'app' : c.node.path;
+    const byApp = ClusterContext.of(app) === cluster;
+    out.push(formatValidationMessage({
+      path: where,
+      prop: 'KubernetesTarget',
+      value: show(target.toString()),
+      allowed: `is newer than Kubernetes ${runs}, which cluster ${cluster.clusterName} runs (its profile's kubernetesVersion, given to `
+        + `${byApp ? 'App({ cluster })' : 'ClusterContext.set'}): its API server drops or refuses what only ${target} knows `
+        + '(a native sidecar\'s restartPolicy: Always before 1.29, and the pod hangs in Init), so the output would not run as written',
+      fix: `remove the KubernetesTarget.set call on ${self} (${c === app ? `the app then targets the cluster's ${runs}` : 'it then takes its parent\'s target'}), or set ${runs} or older `
+        + `(KubernetesTarget.set(${c === app ? 'app' : 'chart'}, ${versionExpr(runs)})); if the cluster already runs ${target}, update kubernetesVersion in its profile `
+        + '(aws.EksCluster version) instead',
+    }));
+  }
+  return out;
 }
 
 /** The construct metadata type whose entries `k8s.App` prints on synth. */

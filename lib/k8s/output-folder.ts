@@ -24,6 +24,11 @@ const STAGING_PREFIX = 'staging-';
 /** The record of the files the last successful synth wrote. */
 const RECORD_FILE = 'output.json';
 const RECORD_FORMAT = 'shipshape-output/v1';
+/** What a commit in progress writes into its staging folder: the previous record and the files it moves in. */
+const JOURNAL_FILE = 'commit.json';
+const JOURNAL_FORMAT = 'shipshape-commit/v1';
+/** A report written by a process that died before renaming it into place (`<report>.<pid>.tmp`). */
+const STALE_REPORT_TMP = /^policy-report.*\.\d+\.tmp$/;
 
 /** One file of a synth: its path relative to the output folder, and how to write it. */
 export interface PlannedFile {
@@ -132,9 +137,16 @@ export class OutputStaging {
     const stateDir = path.join(outdir, STATE_DIR);
     try {
       fs.mkdirSync(stateDir, { recursive: true });
-      // a synth killed half-way leaves its staging folder: nothing else uses it
-      for (const e of fs.readdirSync(stateDir)) {
-        if (e.startsWith(STAGING_PREFIX)) fs.rmSync(path.join(stateDir, e), { recursive: true, force: true });
+      // a synth killed half-way leaves its staging folder (nothing else uses it): one killed while it moved its files
+      // in is undone first, so the folder holds the previous output again; a report it was writing is removed
+      for (const e of fs.readdirSync(stateDir).sort()) {
+        if (e.startsWith(STAGING_PREFIX)) {
+          const note = recoverInterrupted(outdir, stateDir, path.join(stateDir, e));
+          if (note !== undefined) process.stderr.write(note);
+          fs.rmSync(path.join(stateDir, e), { recursive: true, force: true });
+        } else if (STALE_REPORT_TMP.test(e)) {
+          fs.rmSync(path.join(stateDir, e), { force: true });
+        }
       }
       return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, STAGING_PREFIX)), created, owner);
     } catch (e: any) {
@@ -215,7 +227,8 @@ export class OutputStaging {
     }
     // another program (another entry file) wrote the folder: the files of its that this synth does not make would be
     // removed as stale, on every run of either; refused only when that would happen
-    const recordedProgram = readRecordField(this.outdir, 'program');
+    // (a record written before programs were recorded by name holds the entry's path: compared by its name too)
+    const recordedProgram = programName(readRecordField(this.outdir, 'program'));
     const program = this.program();
     if (recordedProgram !== undefined && program !== undefined && recordedProgram !== program && recordedOwner === this.owner) {
       const now = new Set(this.files.map(f => fileKey(toRel(f.rel))));
@@ -374,7 +387,17 @@ export class OutputStaging {
     const previous = readRecord(outdir);
     const previousText = readRecordText(outdir);
     const written = this.files.map(f => toRel(f.rel));
-    // 0. record first every file this synth may leave behind (the earlier ones and the new ones): should the process
+    // 0. a journal in the staging folder first: should the process die before `discard`, the next synth finds it
+    // and puts the folder back as it was (the previous files, record and reports), see `recoverInterrupted`
+    try {
+      const journal = path.join(this.staging, JOURNAL_FILE);
+      fs.writeFileSync(`${journal}.tmp`, JSON.stringify({ format: JOURNAL_FORMAT, previous: previousText ?? null, files: written }));
+      fs.renameSync(`${journal}.tmp`, journal);
+    } catch (e: any) {
+      throw new Error(`synth could not write its journal in ${this.staging}: ${e?.code ?? e?.message ?? e}; nothing in ${this.outdir} was changed: `
+        + 'make the folder writable, or name another outdir');
+    }
+    // record first every file this synth may leave behind (the earlier ones and the new ones): should the process
     // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
     try {
       this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
@@ -437,12 +460,13 @@ export class OutputStaging {
   }
 
   /**
-   * The program writing the folder: its entry file (the main module), relative to the output folder and with `/`
-   * separators, so that the record reads the same on every checkout; undefined when there is no main module.
+   * The program writing the folder: the name of its entry file (the main module) without its folder and extension
+   * (`main` for main.ts run with ts-node, for the main.js tsc compiled from it into build/, and for src/main.ts after
+   * a move), so that the record reads the same however the program is started and on every checkout; undefined
+   * when there is no main module.
    */
   private program(): string | undefined {
-    const main = require.main?.filename;
-    return main ? toRel(path.relative(realPath(this.outdir), realPath(main))) : undefined;
+    return programName(require.main?.filename);
   }
 
   /** Writes the record of the folder (atomically: a rename over the old one). */
@@ -546,6 +570,120 @@ export class OutputStaging {
     if (!this.open) return;
     this.open = false;
     fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** The name a program is recorded by: its entry file's name without folder and extension (see `OutputStaging.program`). */
+export function programName(entry: string | undefined): string | undefined {
+  if (!entry) return undefined;
+  return path.basename(entry).replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
+}
+
+/**
+ * Undoes the commit of a synth that died before it finished (its staging folder holds a journal): the files it moved
+ * in are taken out, the ones they replaced and those it removed put back, the previous record restored, and reports
+ * written after the journal removed (they describe the output that was undone). Returns the note to print, or
+ * undefined when the staging folder holds no journal (the synth died before committing: nothing to undo).
+ */
+function recoverInterrupted(outdir: string, stateDir: string, staging: string): string | undefined {
+  const journalFile = path.join(staging, JOURNAL_FILE);
+  let journal: any;
+  let since: number;
+  try {
+    journal = JSON.parse(fs.readFileSync(journalFile, 'utf-8'));
+    since = fs.statSync(journalFile).mtimeMs;
+  } catch {
+    return undefined;
+  }
+  if (!journal || journal.format !== JOURNAL_FORMAT || !Array.isArray(journal.files)) return undefined;
+  const failed: string[] = [];
+  const put = (from: string, to: string, rel: string) => {
+    try {
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.renameSync(from, to);
+    } catch (e: any) {
+      failed.push(`${rel} (${e?.code ?? e?.message ?? e})`);
+    }
+  };
+  for (const rel of journal.files) {
+    if (typeof rel !== 'string' || !safeRel(rel)) continue;
+    const target = path.join(outdir, rel);
+    const replaced = path.join(staging, '.replaced', rel);
+    if (fs.existsSync(replaced)) {
+      put(replaced, target, rel); // the previous version, over the new one (or where the move had not put it yet)
+    } else if (!fs.existsSync(path.join(staging, rel))) {
+      try {
+        fs.rmSync(target, { force: true }); // moved in, and new: the previous output did not have it
+        removeEmptyParents(path.dirname(target), outdir);
+      } catch (e: any) {
+        failed.push(`${rel} (${e?.code ?? e?.message ?? e})`);
+      }
+    }
+  }
+  const removedDir = path.join(staging, '.removed');
+  for (const rel of listFiles(removedDir)) put(path.join(removedDir, rel), path.join(outdir, rel), rel);
+  const record = path.join(stateDir, RECORD_FILE);
+  if (typeof journal.previous === 'string') {
+    fs.writeFileSync(`${record}.tmp`, journal.previous);
+    fs.renameSync(`${record}.tmp`, record);
+  } else {
+    fs.rmSync(record, { force: true });
+  }
+  const reports: string[] = [];
+  for (const e of fs.readdirSync(stateDir)) {
+    if (!e.startsWith('policy-report')) continue;
+    try {
+      if (fs.statSync(path.join(stateDir, e)).mtimeMs >= since) {
+        fs.rmSync(path.join(stateDir, e), { force: true });
+        reports.push(e);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return `shipshape: an earlier synth into ${outdir} stopped while it moved its files in; its changes were undone, so the folder holds the output before it again`
+    + (reports.length > 0 ? ` (the reports it had written were removed: ${reports.join(', ')})` : '')
+    + (failed.length > 0 ? `; could not put back ${failed.join(', ')}, which this synth replaces or the next one removes` : '') + '\n';
+}
+
+/** The files under `dir` (relative paths with `/`), none when it does not exist. */
+function listFiles(dir: string, prefix = ''): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap(e => (e.isDirectory() ? listFiles(dir, path.join(prefix, e.name)) : [toRel(path.join(prefix, e.name))]));
+}
+
+/**
+ * Runs `fn` (the moves of a commit and what must go with them) with SIGINT, SIGTERM and SIGHUP held back: a Ctrl-C
+ * in the middle would leave the folder half old, half new. Node delivers a signal that has a listener once the
+ * synchronous code is done, so the listener added here raises it again then (the default action: the process ends
+ * by that signal), and goes away after the next turn of the event loop when none came. Signals the program
+ * listens to itself are left to it.
+ */
+export function withSignalsDeferred<T>(fn: () => T): T {
+  const held: Array<{ signal: NodeJS.Signals; handler: () => void }> = [];
+  const release = () => {
+    for (const h of held) process.removeListener(h.signal, h.handler);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]) {
+    if (process.listenerCount(signal) > 0) continue;
+    const handler = () => {
+      const others = process.listenerCount(signal) > 1;
+      release();
+      if (!others) process.kill(process.pid, signal);
+    };
+    process.on(signal, handler);
+    held.push({ signal, handler });
+  }
+  try {
+    return fn();
+  } finally {
+    // a timer keeps the event loop for one more turn, in which a signal that came meanwhile is delivered
+    if (held.length > 0) setTimeout(() => setImmediate(release), 1);
   }
 }
 

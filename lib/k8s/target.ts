@@ -89,9 +89,24 @@ export class KubernetesTarget {
   /**
    * Sets the target of `scope` (a chart or an app) and of everything inside it.
    * Set it right after creating the chart: constructs read it when they synthesize.
+   *
+   * In a `k8s.App` that knows its cluster (`App({ cluster })`, or a `ClusterContext` set on a chart), the cluster's
+   * Kubernetes version is the target, and a target set anywhere under it that is newer than that version is refused
+   * at synth, before anything is written: the cluster's API server would drop or refuse the newer fields (a native
+   * sidecar's `restartPolicy: Always` before 1.29). An older target is allowed: the output then uses the older shapes
+   * (sidecars as regular containers), which a newer cluster runs as written.
    */
   public static set(scope: IConstruct, version: KubernetesVersion): void {
     (scope as any)[TARGET] = version;
+  }
+
+  /**
+   * The target set on `scope` itself with `set` (not one inherited from a parent), or undefined.
+   * @internal
+   */
+  public static _setOn(scope: IConstruct): KubernetesVersion | undefined {
+    const v = (scope as any)[TARGET];
+    return KubernetesVersion.isKubernetesVersion(v) ? v : undefined;
   }
 
   /**

@@ -72,7 +72,16 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     }
   }
   const scopePath = scope.node.path;
-  return engine._check(docs, suppressions, bad, s => !peer.has(s) && (covers(scopePath, s.path) || covers(s.path, scopePath)));
+  const report = engine._check(docs, suppressions, bad, s => !peer.has(s) && (covers(scopePath, s.path) || covers(s.path, scopePath)));
+  return PolicyReport._create(byPath(report.findings), engine._rules);
+}
+
+/**
+ * The findings in construct path order (one object's in the order the rules gave them): the reports and the summary
+ * then read the same whatever order the program created its charts and constructs in, as the YAML does.
+ */
+function byPath(findings: readonly Finding[]): Finding[] {
+  return findings.map((f, i) => ({ f, i })).sort((a, b) => (a.f.path < b.f.path ? -1 : a.f.path > b.f.path ? 1 : a.i - b.i)).map(e => e.f);
 }
 
 /**
@@ -116,6 +125,35 @@ export function runOverObjects(scope: IConstruct, objects: ObjectInput[], packs:
   return report;
 }
 
+/**
+ * Removes what a process that died while writing `files` left: `<file>.<pid>.tmp` of a process that no longer runs
+ * (a report is written to such a file, then renamed into place).
+ */
+function removeStaleTemporaries(dir: string, files: string[]): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const bases = new Set(files.map(f => path.basename(f)));
+  for (const e of entries) {
+    const m = /^(.*)\.(\d+)\.tmp$/.exec(e);
+    if (!m || !bases.has(m[1]) || Number(m[2]) === process.pid || running(Number(m[2]))) continue;
+    fs.rmSync(path.join(dir, e), { force: true });
+  }
+}
+
+/** True when a process of that id runs (or may: one of another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e?.code === 'EPERM';
+  }
+}
+
 /** What the reports of a failed run add to their names: `policy-report.failed.{json,sarif}`. */
 export const FAILED_SUFFIX = '.failed';
 
@@ -131,6 +169,7 @@ export function reportFiles(dir: string, prefix = '', suffix = ''): [string, str
 export function writeReport(report: PolicyReport, dir: string, prefix = '', suffix = ''): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const [json, sarif] = reportFiles(dir, prefix, suffix);
+  removeStaleTemporaries(dir, [json, sarif]);
   // streamed, one finding at a time: a report of millions of findings never becomes one string
   report.writeJsonFile(json);
   report.writeSarifFile(sarif);

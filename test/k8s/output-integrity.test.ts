@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { Errors } from '../../lib/core';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
-import { writeOwnedOutput } from '../../lib/k8s/output-folder';
+import { programName, writeOwnedOutput } from '../../lib/k8s/output-folder';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
 import { isNumberToken } from '../../lib/policy/output-check';
@@ -612,14 +612,53 @@ describe('two programs, one output folder', () => {
     quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'a', { namespace: 'a' }), 'api'); a.synth(); });
     const recordFile = path.join(dir, '.shipshape', 'output.json');
     const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
-    fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: '../other/main.ts' }));
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: 'other' }));
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
-    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (../other/main.ts, see ${recordFile}), whose a.k8s.yaml this synth`);
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other, see ${recordFile}), whose a.k8s.yaml this synth`);
     expect(fs.existsSync(path.join(dir, 'a.k8s.yaml'))).toBe(true);
     // the same output from another entry file (ts-node main.ts, then node main.js) removes nothing: accepted
     const same = runOf({ outdir: dir });
     web(new Chart(same, 'a', { namespace: 'a' }), 'api');
     expect(() => quietly(() => same.synth())).not.toThrow();
+  });
+
+  test('a program is recorded by its entry file\'s name: ts-node main.ts, node build/main.js and src/main.ts are one program, and an older record\'s path counts by its name', () => {
+    expect([programName('/repo/main.ts'), programName('/repo/build/main.js'), programName('/repo/src/main.ts'), programName('../main.mts'), programName('C:/x/main.cjs')]).toEqual(['main', 'main', 'main', 'main', 'main']);
+    expect(programName('/repo/apps/staging.ts')).toBe('staging');
+    expect(programName(undefined)).toBeUndefined();
+    const dir = outdir();
+    quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'a', { namespace: 'a' }), 'api'); a.synth(); });
+    const recordFile = path.join(dir, '.shipshape', 'output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
+    // (under jest the entry file is the test file)
+    expect(record.program).toBe('output-integrity.test');
+    // an older record (the entry's path): the same name is the same program, whatever its folder and extension
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: `../build/${record.program}.js` }));
+    const b = runOf({ outdir: dir });
+    web(new Chart(b, 'b', { namespace: 'b' }), 'api');
+    expect(() => quietly(() => b.synth())).not.toThrow();
+  });
+});
+
+describe('reports in construct path order', () => {
+  test('the policy report and the stderr summary read the same whatever order the charts were created in', () => {
+    const synthIn = (order: string[]) => {
+      const dir = outdir();
+      const app = runOf({ outdir: dir });
+      for (const id of order) {
+        const chart = new Chart(app, id, { namespace: id });
+        web(chart, 'api');
+        // a suppression that silences nothing: a warning (SS-POLICY-001) in each chart
+        Policy.suppress(chart, 'SS-K8S-003', 'the root filesystem is read-only already anyway');
+      }
+      const stderr = stderrOf(() => app.synth());
+      const report = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'policy-report.json'), 'utf-8'));
+      return { findings: report.findings.map((f: any) => `${f.ruleId} ${f.path}`), stderr: stderr.split(dir).join('<dir>') };
+    };
+    const forward = synthIn(['alpha', 'beta', 'gamma']);
+    const backward = synthIn(['gamma', 'beta', 'alpha']);
+    expect(forward.findings).toEqual(['SS-POLICY-001 alpha', 'SS-POLICY-001 beta', 'SS-POLICY-001 gamma']);
+    expect(backward).toEqual(forward);
   });
 });

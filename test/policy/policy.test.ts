@@ -239,7 +239,8 @@ describe('Policy.attach on a plain cdk8s App', () => {
     Policy.suppress(app, 'SS-K8S-002', 'nothing here escalates privileges at all');
     Policy.attach(app);
     const results = synthFromOutdir(app);
-    expect(results.map((r: any) => `${r.ruleId} ${uriOf(r)}`)).toEqual(['SS-K8S-055 0001-shop.k8s.yaml', 'SS-POLICY-001 0000-base.k8s.yaml']);
+    // (findings in construct path order: base/... before shop/...)
+    expect(results.map((r: any) => `${r.ruleId} ${uriOf(r)}`)).toEqual(['SS-POLICY-001 0000-base.k8s.yaml', 'SS-K8S-055 0001-shop.k8s.yaml']);
     expect(fs.readFileSync(path.join(app.outdir, '0001-shop.k8s.yaml'), 'utf-8')).toContain('kind: Ingress');
     expect(fs.existsSync(path.join(app.outdir, '0000-base.k8s.yaml'))).toBe(true);
   });
@@ -306,8 +307,8 @@ describe('Policy.attach on one Chart', () => {
     const locations = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation);
     expect(locations.map((l: any) => l.uriBaseId)).toEqual([undefined, undefined]);
     expect(sarif.runs[0].results.map((r: any) => [r.ruleId, fileURLToPath(r.locations[0].physicalLocation.artifactLocation.uri)])).toEqual([
-      ['SS-K8S-055', path.join(app.outdir, 'checked.k8s.yaml')],
       ['SS-POLICY-001', path.join(app.outdir, 'checked.k8s.yaml')],
+      ['SS-K8S-055', path.join(app.outdir, 'checked.k8s.yaml')],
     ]);
   });
 

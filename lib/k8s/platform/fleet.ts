@@ -21,7 +21,7 @@ import { _StagedOutput, App } from '../app';
 import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
-import { readRecord, STATE_DIR, writeOwnedOutput } from '../output-folder';
+import { readRecord, STATE_DIR, withSignalsDeferred, writeOwnedOutput } from '../output-folder';
 import { KubernetesVersion } from '../target';
 
 /**
@@ -758,6 +758,16 @@ export class Fleet {
     const teamFolders = this.teamFolders();
     const committed: Array<{ s: _StagedOutput; name: string }> = [];
     const notes: string[] = [];
+    withSignalsDeferred(() => this.commitAll(staged, apps, committed, notes));
+    // said once every folder committed: a folder put back after a later one failed removed nothing
+    for (const n of notes) process.stderr.write(n);
+    this.nameTeamLeftovers(teamFolders);
+    this.removeDroppedClusters();
+    if (this.outdirNote) process.stderr.write(this.outdirNote);
+  }
+
+  /** Commits every staged folder, or (one failing) puts back those committed before it; discards them all. */
+  private commitAll(staged: _StagedOutput[], apps: Array<{ name: string }>, committed: Array<{ s: _StagedOutput; name: string }>, notes: string[]): void {
     try {
       staged.forEach((s, i) => {
         notes.push(...s.commit());
@@ -777,11 +787,6 @@ export class Fleet {
     } finally {
       for (const s of staged) s.discard();
     }
-    // said once every folder committed: a folder put back after a later one failed removed nothing
-    for (const n of notes) process.stderr.write(n);
-    this.nameTeamLeftovers(teamFolders);
-    this.removeDroppedClusters();
-    if (this.outdirNote) process.stderr.write(this.outdirNote);
   }
 
   /**
