@@ -1,6 +1,6 @@
 // A reporting service with all four sidecar kinds: log shipper, metrics adapter, ambassador proxy and init tasks.
 // In your own project, import from the package instead: import { k8s } from 'shipshape';
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from '../../lib';
 
 const app = new k8s.App();
@@ -10,7 +10,37 @@ function reports(chart: Chart): void {
     image: 'ghcr.io/acme/reports:5.1.0',
     partOf: 'analytics',
   });
-  // Fluent Bit tails /var/log/app (an emptyDir the app writes) and forwards to the log aggregator.
+  // Fluent Bit tails /var/log/app (an emptyDir the app writes) and forwards to the log aggregator, with this
+  // configuration: the HTTP server and health check on 2020 that the shipper's probes ask for, a tail input, a
+  // forward output. Without it in the output the pods would wait in ContainerCreating (rule SS-K8S-086 warns).
+  new ApiObject(chart, 'reports-fluent-bit', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'reports-fluent-bit', labels: { 'app.kubernetes.io/name': 'reports', 'app.kubernetes.io/part-of': 'analytics' } },
+    data: {
+      'fluent-bit.conf': [
+        '[SERVICE]',
+        '    Flush            1',
+        '    HTTP_Server      On',
+        '    HTTP_Listen      0.0.0.0',
+        '    HTTP_Port        2020',
+        '    Health_Check     On',
+        '',
+        '[INPUT]',
+        '    Name             tail',
+        '    Path             /var/log/app/*',
+        '    Tag              reports.*',
+        '    DB               /tmp/fluent-bit-tail.db',
+        '',
+        '[OUTPUT]',
+        '    Name             forward',
+        '    Match            *',
+        '    Host             fluentd.logging.svc.cluster.local',
+        '    Port             24224',
+        '',
+      ].join('\n'),
+    },
+  });
   svc.addSidecar(new k8s.sidecars.LogShipper({
     configMapName: 'reports-fluent-bit',
     destination: k8s.NetworkPeer.pods('logging', { 'app.kubernetes.io/name': 'fluentd' }, { ports: [24224] }),

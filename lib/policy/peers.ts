@@ -130,6 +130,11 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-083': { checkov: ['CKV_K8S_42'] },
   'SS-K8S-084': { checkov: ['CKV_K8S_155', 'CKV_K8S_156'] },
   'SS-K8S-085': {},
+  // references a pod waits on: kube-linter's opt-in env-value-from reads env valueFrom ConfigMaps (and Secrets, which
+  // shipshape leaves out); its opt-in priority-class-name accepts only the built-in classes
+  'SS-K8S-086': { 'kube-linter': ['env-value-from'] },
+  'SS-K8S-087': { 'kube-linter': ['priority-class-name'] },
+  'SS-K8S-088': {},
 };
 
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */

@@ -120,6 +120,9 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-083': { breakIt: ms => { find(ms, 'RoleBinding', 'api').subjects[0].name = 'default'; }, on: ['RoleBinding', 'api'], at: 'subjects[0].name' },
   'SS-K8S-084': { breakIt: ms => { role(ms).rules.push({ apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['patch'] }); }, on: ['Role', 'api'], at: 'rules[1]' },
   'SS-K8S-085': { breakIt: ms => { find(ms, 'PodDisruptionBudget', 'web').spec.selector = { matchLabels: selector('ghost') }; }, on: ['PodDisruptionBudget', 'web'], at: 'spec.selector' },
+  'SS-K8S-086': { breakIt: ms => { c0(ms).envFrom = [{ configMapRef: { name: 'ghost' } }]; }, on: ['Deployment', 'web'], at: `${C0}.envFrom[0].configMapRef.name` },
+  'SS-K8S-087': { breakIt: ms => { pod(web(ms)).priorityClassName = 'ghost'; }, on: ['Deployment', 'web'], at: `${P}.priorityClassName` },
+  'SS-K8S-088': { breakIt: ms => { find(ms, 'RoleBinding', 'api').subjects[0] = { kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }; }, on: ['RoleBinding', 'api'], at: 'subjects[0].name' },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {

@@ -622,3 +622,56 @@ describe('security review: RBAC the platform\'s names do not excuse, and rights 
     expect(hits('SS-K8S-057', [barePod('api', { automountServiceAccountToken: false, volumes: [projected('vault')] })])).toEqual([]);
   });
 });
+
+describe('security review: secrets by name, by shape, and inside a ConfigMap file', () => {
+  const envPod = (env: Array<{ name: string; value: string }>) => barePod('api', {}, { env });
+
+  test.each([
+    ['DB_PASS', 'hunter2hunter2'], ['PGPASS', 'hunter2hunter2'], ['PASSPHRASE', 'correct horse'], ['ENCRYPTION_KEY', 'c2VjcmV0c2VjcmV0'],
+    ['SESSION_KEY', 'abcdefabcdef'], ['JWT_SIGNING_KEY', 'c2lnbmluZ2tleQ=='], ['DB_PASSWORD_FILE', 'hunter2hunter2'],
+  ])('SS-K8S-062: %s=<literal> is a secret by its name', (name, value) => {
+    expect(hits('SS-K8S-062', [envPod([{ name, value }])])).toHaveLength(1);
+  });
+
+  test.each([
+    ['BYPASS_CACHE', 'x1'], ['PASSTHROUGH_MODE', 'tcp'], ['DB_PASSWORD_FILE', '/run/secrets/db/password'], ['COMPASS_URL', 'https://c.example'],
+    ['KEY_ID', 'k-1'], ['ENCRYPTION_KEY_ARN', 'arn:aws:kms:eu-west-1:123456789012:key/1'],
+  ])('SS-K8S-062: %s=%s is not', (name, value) => {
+    expect(hits('SS-K8S-062', [envPod([{ name, value }])])).toEqual([]);
+  });
+
+  test('SS-K8S-062: a bearer token or a JSON Web Token is a credential by its shape, whatever the name', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    expect(hits('SS-K8S-062', [envPod([{ name: 'AUTH_HEADER', value: `Bearer ${jwt}` }, { name: 'UPSTREAM', value: 'Bearer abcdefghijklmnopqrstuvwxyz012345' }])])).toHaveLength(2);
+    expect(hits('SS-K8S-062', [envPod([{ name: 'AUTH_HEADER', value: 'Bearer $(TOKEN)' }])])).toEqual([]);
+  });
+
+  test('SS-K8S-063: a ConfigMap file that sets a password to a literal is reported; one that reads it from the environment is not', () => {
+    const cm = (data: any) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'shop' }, data });
+    expect(hits('SS-K8S-063', [cm({ 'application.properties': 'spring.datasource.url=jdbc:postgresql://db/app\nspring.datasource.password=hunter2hunter2\n' })]))
+      .toEqual(['ConfigMap/app data["application.properties"]: ConfigMap key application.properties is a file that sets spring.datasource.password to a literal, which looks like a secret']);
+    expect(hits('SS-K8S-063', [cm({ 'application.properties': 'spring.datasource.password=${DB_PASSWORD}\nspring.datasource.password-file=/run/secrets/db\n', 'app.yaml': 'password: ""\nmax-tokens: 10\n' })])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-088: rights for everyone', () => {
+  const to = (subject: any, roleName = 'view', name = 'readers') => ({ ...binding('ClusterRoleBinding', name, 'ClusterRole', roleName), subjects: [subject] });
+
+  test.each([
+    [{ kind: 'Group', name: 'system:unauthenticated' }, 'every unauthenticated request (system:unauthenticated)'],
+    [{ kind: 'User', name: 'system:anonymous' }, 'every anonymous request (system:anonymous)'],
+    [{ kind: 'Group', name: 'system:authenticated' }, 'every authenticated user and ServiceAccount of the cluster (system:authenticated)'],
+    [{ kind: 'Group', name: 'system:serviceaccounts:shop' }, 'every ServiceAccount of namespace shop (system:serviceaccounts:shop)'],
+  ])('a binding to %j is an error', (subject, who) => {
+    expect(hits('SS-K8S-088', [to(subject)])).toEqual([`ClusterRoleBinding/readers subjects[0].name: Binding grants ClusterRole view to ${who}`]);
+  });
+
+  test('the cluster\'s own defaults (system:discovery to system:authenticated) are not reported; a system: binding of a role of the output is', () => {
+    expect(hits('SS-K8S-088', [to({ kind: 'Group', name: 'system:authenticated' }, 'system:discovery', 'system:discovery')])).toEqual([]);
+    expect(hits('SS-K8S-088', [role('ClusterRole', 'system:helper', [ALL]), to({ kind: 'Group', name: 'system:authenticated' }, 'system:helper', 'system:helper')])).toHaveLength(1);
+  });
+
+  test('named users, groups and ServiceAccounts are not everyone', () => {
+    expect(hits('SS-K8S-088', [to({ kind: 'Group', name: 'team-shop' }), to({ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }, 'view', 'api'), to({ kind: 'Group', name: 'system:masters' }, 'view', 'm')])).toEqual([]);
+  });
+});

@@ -202,8 +202,11 @@ export enum AlbTargetType {
 export interface AwsLoadBalancerOptions {
   /**
    * The VPC CIDR the ALB's addresses come from: the NetworkPolicy lets it reach the backends.
+   * Needed only for that default peer: with `controller` set, it is not used.
+   * @default - the VPC CIDR of the app's cluster (`App({ cluster })`: `ClusterProfile.vpcCidr`); an error when the
+   * cluster's profile does not know it (an imported VPC) or no cluster is known, unless `controller` is set
    */
-  readonly vpcCidr: string;
+  readonly vpcCidr?: string;
   /**
    * Internal or internet-facing.
    * @default AlbScheme.INTERNAL
@@ -266,9 +269,11 @@ export interface HttpIngressProps {
    */
   readonly ingressClassName?: string;
   /**
-   * AWS Load Balancer Controller settings.
-   * @default - with an app cluster whose ingress class is an ALB class and whose VPC CIDR is known, an internal
-   * ALB in that VPC; else no ALB annotations
+   * AWS Load Balancer Controller settings. With an app cluster, `aws: { scheme: AlbScheme.INTERNET_FACING }` is enough:
+   * the VPC CIDR comes from the cluster's profile.
+   * @default - with an app cluster whose ingress class (the one named, or its default) is an ALB class, an internal
+   * ALB in the cluster's VPC (an error when the profile does not know the VPC CIDR and no `controller` is set); else
+   * no ALB annotations
    */
   readonly aws?: AwsLoadBalancerOptions;
   /**
@@ -342,9 +347,21 @@ export class HttpIngress extends Construct {
     const cluster = ClusterContext.of(this);
     const clusterClass = cluster?.ingressClasses?.find(c => (props.ingressClassName !== undefined ? c.name === props.ingressClassName : c.isDefault));
     const albClass = clusterClass !== undefined && /\/alb$/.test(clusterClass.controller);
-    const aws: AwsLoadBalancerOptions | undefined = props.aws ?? (albClass && cluster?.vpcCidr ? { vpcCidr: cluster.vpcCidr } : undefined);
+    // an ingress class of the cluster served by the AWS Load Balancer Controller is an ALB, with or without `aws`
+    const aws: AwsLoadBalancerOptions | undefined = props.aws ?? (albClass ? {} : undefined);
+    // the ALB's addresses: given, or the VPC of the app's cluster (only needed for the default controller peer)
+    const vpcCidr = aws ? (aws.vpcCidr ?? cluster?.vpcCidr) : undefined;
+    if (aws && vpcCidr === undefined && props.controller === undefined) {
+      const what = props.aws ? 'is needed' : `is needed by ingress class ${JSON.stringify(clusterClass!.name)} (an ALB, ${clusterClass!.controller})`;
+      const why = cluster === undefined
+        ? 'no cluster is known (App({ cluster }) or ClusterContext) to take it from'
+        : `the profile of cluster ${cluster.clusterName} does not know its VPC CIDR (an imported VPC's CIDR is known only at plan time)`;
+      fail(this, 'aws.vpcCidr', undefined, `${what} to let the ALB reach the backends (their NetworkPolicy admits the ALB's VPC addresses), and ${why}`,
+        "set aws: { vpcCidr: '10.0.0.0/16' } to the CIDR of the cluster's VPC, give the app the cluster's profile with vpcCidr, or name the peer that reaches the backends with controller");
+    }
     if (props.tls?.kind === 'acm' && !aws) {
-      fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)', 'set aws: { vpcCidr: ... } or use IngressTls.secret / IngressTls.certManager');
+      fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)',
+        'set aws (aws: {} takes the VPC CIDR from the app\'s cluster; else aws: { vpcCidr: ... }), or use IngressTls.secret / IngressTls.certManager');
     }
     if (aws && props.tls !== undefined && props.tls.kind !== 'acm') {
       fail(this, 'tls', props.tls.kind, `keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB (ingress class ${JSON.stringify(props.ingressClassName ?? clusterClass?.name ?? 'alb')}) `
@@ -408,10 +425,14 @@ export class HttpIngress extends Construct {
     }
     if (aws) {
       const a = aws;
-      if (typeof a.vpcCidr !== 'string' || a.vpcCidr.includes(':') || !a.vpcCidr.includes('/')) {
-        fail(this, 'aws.vpcCidr', a.vpcCidr, 'must be an IPv4 CIDR', 'use the VPC CIDR, for example "10.0.0.0/16"');
+      if (vpcCidr !== undefined) {
+        // the given value, or the cluster's (a hand-written profile may hold anything): named as where it came from
+        const prop = a.vpcCidr !== undefined ? 'aws.vpcCidr' : 'ClusterProfile.vpcCidr';
+        if (typeof vpcCidr !== 'string' || vpcCidr.includes(':') || !vpcCidr.includes('/')) {
+          fail(this, prop, vpcCidr, 'must be an IPv4 CIDR', 'use the VPC CIDR, for example "10.0.0.0/16"');
+        }
+        Validators.cidr(this, prop, vpcCidr);
       }
-      Validators.cidr(this, 'aws.vpcCidr', a.vpcCidr);
       const tlsOn = !!props.tls;
       annotations['alb.ingress.kubernetes.io/scheme'] = a.scheme ?? AlbScheme.INTERNAL;
       annotations['alb.ingress.kubernetes.io/target-type'] = a.targetType ?? AlbTargetType.IP;
@@ -430,7 +451,7 @@ export class HttpIngress extends Construct {
         'declare the controller peer without ports');
     }
     this.controller = props.controller ?? (aws
-      ? NetworkPeer.cidr(aws.vpcCidr)
+      ? NetworkPeer.cidr(vpcCidr!) // checked above: set whenever aws is and no controller is given
       : clusterClass
         ? NetworkPeer.ingressController(clusterClass.controllerNamespace ?? 'kube-system', clusterClass.controllerPodLabels ?? { 'app.kubernetes.io/name': clusterClass.name })
         : NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));

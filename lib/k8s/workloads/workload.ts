@@ -140,7 +140,8 @@ export interface WorkloadProps {
    */
   readonly env?: { [name: string]: EnvValue };
   /**
-   * ConfigMaps whose keys all become environment variables.
+   * ConfigMaps whose keys all become environment variables. Each must exist when the pods start (put it in the
+   * output, or create it beside; rule SS-K8S-086 in docs/rules.md warns about one the output lacks).
    * @default - none
    */
   readonly envFromConfigMaps?: string[];
@@ -150,7 +151,7 @@ export interface WorkloadProps {
    */
   readonly secretMounts?: SecretMount[];
   /**
-   * ConfigMaps mounted as read-only files.
+   * ConfigMaps mounted as read-only files. Each must exist when the pods start (rule SS-K8S-086 in docs/rules.md).
    * @default - none
    */
   readonly configMapMounts?: ConfigMapMount[];
@@ -175,7 +176,8 @@ export interface WorkloadProps {
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
   /**
-   * The pods' PriorityClass: a DNS subdomain name. The class must exist in the cluster (rule SS-K8S-028 in docs/rules.md).
+   * The pods' PriorityClass: a DNS subdomain name. The class must exist in the cluster (rules SS-K8S-028 and, for a class
+   * neither built in nor in the output, SS-K8S-087 in docs/rules.md).
    * @default - none (the cluster default priority)
    */
   readonly priorityClassName?: string;

@@ -1,6 +1,7 @@
 import { IRule, IRulePack } from '../rule';
 import { addNoCapabilities } from './rules/add-no-capabilities';
 import { apparmorNotUnconfined } from './rules/apparmor-not-unconfined';
+import { configMapReferences } from './rules/config-map-references';
 import { coreVolumeTypesOnly } from './rules/core-volume-types-only';
 import { cpuLimit } from './rules/cpu-limit';
 import { cpuRequest } from './rules/cpu-request';
@@ -57,11 +58,13 @@ import { pdbExists } from './rules/pdb-exists';
 import { pdbFitsHpa } from './rules/pdb-fits-hpa';
 import { pdbSelectsPods } from './rules/pdb-selects-pods';
 import { priorityClass } from './rules/priority-class';
+import { priorityClassExists } from './rules/priority-class-exists';
 import { probePortDeclared } from './rules/probe-port-declared';
 import { rbacNoAdmissionOrCsrRights } from './rules/rbac-no-admission-or-csr-rights';
 import { rbacNoClusterAdminBinding } from './rules/rbac-no-cluster-admin-binding';
 import { rbacNoDefaultServiceAccountSubject } from './rules/rbac-no-default-service-account-subject';
 import { rbacNoEscalationVerbs } from './rules/rbac-no-escalation-verbs';
+import { rbacNoEveryoneSubject } from './rules/rbac-no-everyone-subject';
 import { rbacNoExecAttach } from './rules/rbac-no-exec-attach';
 import { rbacNoPodCreate } from './rules/rbac-no-pod-create';
 import { rbacNoSecretRead } from './rules/rbac-no-secret-read';
@@ -103,7 +106,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-085`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-087`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -217,6 +220,9 @@ export class KubernetesPack implements IRulePack {
       rbacNoDefaultServiceAccountSubject,
       rbacNoAdmissionOrCsrRights,
       pdbSelectsPods,
+      configMapReferences,
+      priorityClassExists,
+      rbacNoEveryoneSubject,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }

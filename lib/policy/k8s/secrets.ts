@@ -1,2 +1,2 @@
 // Internal: patterns that reveal a secret in a name or a value (shared with the constructs' checks, lib/core).
-export { credentialIn, secretByName } from '../../core/secret-patterns';
+export { credentialIn, secretByName, secretSettingIn } from '../../core/secret-patterns';

@@ -1,9 +1,11 @@
 import { Chart } from 'cdk8s';
 import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
+import { ClusterProfile } from '../../../lib/core';
 import {
-  AlbScheme, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, WebService,
+  AlbScheme, App, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
 import { expectValid } from '../../util/schema';
+import { cluster as clusterProfile } from '../platform/fixtures';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 
@@ -238,4 +240,70 @@ describe('HttpIngress errors', () => {
     new HttpIngress(chart, 'web', { plainHttp: true });
     expect(validationErrors(chart)).toEqual(['shop/web: rules ([]) must route at least one host and path; add rules or call addPath']);
   });
+});
+
+describe('HttpIngress aws.vpcCidr: given, or the VPC of the app\'s cluster', () => {
+  function inCluster(profile: Partial<ClusterProfile> = {}, props: Partial<HttpIngressProps> = {}): { objs: any[]; ing: HttpIngress } {
+    const app = new App({ cluster: clusterProfile(profile) });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    const ing = new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acmByHost(), ...props });
+    return { objs: chart.toJson(), ing };
+  }
+  const admitted = (objs: any[]) => one(objs, 'NetworkPolicy', 'api').spec.ingress.flatMap((r: any) => (r.from ?? []).map((f: any) => f.ipBlock?.cidr)).filter(Boolean);
+
+  test('with the app\'s cluster, aws: { scheme } is enough: the ALB is internet-facing and the backends admit the cluster\'s VPC', () => {
+    const { objs } = inCluster({}, { aws: { scheme: AlbScheme.INTERNET_FACING } });
+    expect(one(objs, 'Ingress').metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internet-facing');
+    expect(one(objs, 'Ingress').spec.ingressClassName).toBe('alb');
+    expect(admitted(objs)).toEqual(['10.40.0.0/16']);
+  });
+
+  test('a vpcCidr given wins over the cluster\'s', () => {
+    expect(admitted(inCluster({}, { aws: { vpcCidr: '10.99.0.0/16' } }).objs)).toEqual(['10.99.0.0/16']);
+  });
+
+  test('without a cluster, aws with no vpcCidr is refused at construction, naming what to do', () => {
+    expectError(() => setup({ aws: { scheme: AlbScheme.INTERNET_FACING }, tls: IngressTls.acmByHost() }),
+      'shop/web: aws.vpcCidr (undefined) is needed to let the ALB reach the backends (their NetworkPolicy admits the ALB\'s VPC addresses), '
+      + 'and no cluster is known (App({ cluster }) or ClusterContext) to take it from; '
+      + "set aws: { vpcCidr: '10.0.0.0/16' } to the CIDR of the cluster's VPC, give the app the cluster's profile with vpcCidr, or name the peer that reaches the backends with controller");
+  });
+
+  test('a cluster whose profile does not know its VPC CIDR (an imported VPC) is named in the error', () => {
+    expectError(() => inCluster({ vpcCidr: undefined }, { aws: {} }),
+      /^shop\/web: aws\.vpcCidr \(undefined\) is needed to let the ALB reach the backends .*, and the profile of cluster shop-prod does not know its VPC CIDR \(an imported VPC's CIDR is known only at plan time\); set aws: \{ vpcCidr/);
+  });
+
+  test('with controller set, no VPC CIDR is needed: the given peer is admitted', () => {
+    const { objs, ing } = setup({ aws: { scheme: AlbScheme.INTERNAL }, tls: IngressTls.acmByHost(), controller: NetworkPeer.cidr('10.7.0.0/16') });
+    expect(one(objs, 'Ingress').metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+    expect(ing.controller.toNetworkPeer().description).toContain('10.7.0.0/16');
+    expect(admitted(objs)).toEqual(['10.7.0.0/16']);
+  });
+
+  test('a cluster VPC CIDR that is not an IPv4 CIDR is refused under the profile\'s name', () => {
+    expectError(() => inCluster({ vpcCidr: '10.40.0.0' }, { aws: {} }), /^shop\/web: ClusterProfile\.vpcCidr \("10\.40\.0\.0"\) must be an IPv4 CIDR/);
+  });
+
+  test('an ACM certificate without aws nor an ALB class says that aws: {} takes the cluster\'s VPC', () => {
+    expectError(() => setup({ tls: IngressTls.acmByHost() }),
+      "shop/web: tls (\"acm\") needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB); set aws (aws: {} takes the VPC CIDR from the app's cluster; "
+      + 'else aws: { vpcCidr: ... }), or use IngressTls.secret / IngressTls.certManager');
+  });
+});
+
+test('an ALB ingress class of the cluster, no aws and a profile without its VPC CIDR: refused (the ALB could not reach the backends), not silently admitting the controller pods', () => {
+  const app = new App({ cluster: clusterProfile({ vpcCidr: undefined }) });
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const api = new WebService(chart, 'api', { image: IMAGE });
+  expectError(() => new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acmByHost() }),
+    'shop/web: aws.vpcCidr (undefined) is needed by ingress class "alb" (an ALB, ingress.k8s.aws/alb) to let the ALB reach the backends (their NetworkPolicy admits the ALB\'s VPC addresses), '
+    + "and the profile of cluster shop-prod does not know its VPC CIDR (an imported VPC's CIDR is known only at plan time); "
+    + "set aws: { vpcCidr: '10.0.0.0/16' } to the CIDR of the cluster's VPC, give the app the cluster's profile with vpcCidr, or name the peer that reaches the backends with controller");
+  // with the VPC known, the ALB class is an ALB too for the other checks: a Secret certificate is refused
+  const chart2 = new Chart(new App({ cluster: clusterProfile() }), 'shop', { namespace: 'shop' });
+  const api2 = new WebService(chart2, 'api', { image: IMAGE });
+  expectError(() => new HttpIngress(chart2, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api2 }] }], tls: IngressTls.secret('shop-tls') }),
+    /^shop\/web: tls \("secret"\) keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB \(ingress class "alb"\)/);
 });

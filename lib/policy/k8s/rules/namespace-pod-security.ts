@@ -15,11 +15,15 @@ export const namespacePodSecurity = k8sRule({
   kinds: ['Namespace'],
   check: (doc) => {
     const labels = o(o(doc.manifest.metadata).labels);
-    const out: Violation[] = [];
+    // one finding per Namespace (at the first mode that falls short), naming every mode that does: one problem, one count
+    const short: string[] = [];
     for (const mode of ['enforce', 'audit', 'warn']) {
       const k = `pod-security.kubernetes.io/${mode}`;
-      if (labels[k] !== 'restricted') out.push({ jsonPath: `metadata.labels["${k}"]` });
+      if (labels[k] !== 'restricted') short.push(`${mode} ${labels[k] === undefined ? 'unset' : JSON.stringify(labels[k])}`);
     }
-    return out;
+    if (short.length === 0) return [];
+    const first = short[0].split(' ')[0];
+    const v: Violation = { jsonPath: `metadata.labels["pod-security.kubernetes.io/${first}"]`, message: `Namespace does not set restricted for Pod Security ${short.join(', ')}` };
+    return [v];
   },
 });
