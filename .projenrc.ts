@@ -103,6 +103,7 @@ const project = new cdk.JsiiProject({
     // written and removed by test/readme.test.ts and test/packaging/doc-snippets.test.ts (left only by a killed run)
     '.readme-example-*.ts',
     '.recovery-program-*.ts',
+    '.report-paths-*/',
     '.doc-snippets-*/',
   ],
 });

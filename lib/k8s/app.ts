@@ -301,10 +301,16 @@ export class App extends Cdk8sApp {
       const stateDir = path.join(this.outdir, STATE_DIR);
       let report: PolicyReport | undefined;
       // the reports name each finding's output file (SARIF consumers need a file; the summary keeps construct paths)
+      // (relative to the working directory when the folder lies under it, however outdir was given: the committed
+      // reports then read the same on every checkout)
+      const shown = (file: string) => {
+        const rel = path.relative(process.cwd(), path.resolve(file));
+        return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+      };
       const located = (r: PolicyReport) => r._located(f => {
         const rel = files.files.fileOf(f.path);
-        return rel === undefined ? undefined : path.join(this.outdir, rel);
-      }, path.join(this.outdir, files.files.first ?? ''));
+        return rel === undefined ? undefined : shown(path.join(this.outdir, rel));
+      }, shown(path.join(this.outdir, files.files.first ?? '')));
       if (this.policy) {
         report = _checkPolicy(this, objects, this._policyLabel);
         if (report.hasErrors) {

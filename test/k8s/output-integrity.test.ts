@@ -662,3 +662,20 @@ describe('reports in construct path order', () => {
     expect(backward).toEqual(forward);
   });
 });
+
+describe('report paths', () => {
+  test('an absolute outdir under the working directory is named relative to it in the report (the same on every checkout)', () => {
+    const dir = fs.mkdtempSync(path.join(process.cwd(), '.report-paths-'));
+    try {
+      const app = runOf({ outdir: dir });
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      web(chart, 'api');
+      Policy.suppress(chart, 'SS-K8S-003', 'the root filesystem is read-only already anyway');
+      quietly(() => app.synth());
+      const report = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'policy-report.json'), 'utf-8'));
+      expect(report.findings.map((f: any) => f.file)).toEqual([path.join(path.relative(process.cwd(), dir), 'shop.k8s.yaml')]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
