@@ -123,6 +123,7 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-086': { breakIt: ms => { c0(ms).envFrom = [{ configMapRef: { name: 'ghost' } }]; }, on: ['Deployment', 'web'], at: `${C0}.envFrom[0].configMapRef.name` },
   'SS-K8S-087': { breakIt: ms => { pod(web(ms)).priorityClassName = 'ghost'; }, on: ['Deployment', 'web'], at: `${P}.priorityClassName` },
   'SS-K8S-088': { breakIt: ms => { find(ms, 'RoleBinding', 'api').subjects[0] = { kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }; }, on: ['RoleBinding', 'api'], at: 'subjects[0].name' },
+  'SS-K8S-089': { breakIt: ms => { find(ms, 'ConfigMap', 'web').metadata.name = 'Web_Config'; }, on: ['ConfigMap', 'Web_Config'], at: 'metadata.name' },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {

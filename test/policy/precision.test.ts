@@ -675,3 +675,33 @@ describe('SS-K8S-088: rights for everyone', () => {
     expect(hits('SS-K8S-088', [to({ kind: 'Group', name: 'team-shop' }), to({ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }, 'view', 'api'), to({ kind: 'Group', name: 'system:masters' }, 'view', 'm')])).toEqual([]);
   });
 });
+
+describe('SS-K8S-089: names the API accepts', () => {
+  const obj = (kind: string, name: any, extra: any = {}) => ({ apiVersion: kind === 'Deployment' ? 'apps/v1' : kind === 'ClusterRole' ? RBAC : 'v1', kind, metadata: { name, namespace: 'shop', ...extra } });
+
+  test.each([
+    ['ConfigMap', 'Bad_Name', 'ConfigMap name "Bad_Name" must be at most 253 characters of lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit'],
+    ['Service', '1api', 'Service name "1api" must be at most 63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit'],
+    ['Service', 'api.v1', 'Service name "api.v1" must be at most 63 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit'],
+    ['Namespace', 'a'.repeat(64), `Namespace name "${'a'.repeat(64)}" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`],
+    ['ClusterRole', 'a/b', 'ClusterRole name "a/b" may not be "." or ".." or hold "/" or "%"'],
+  ])('%s %s is refused', (kind, name, message) => {
+    expect(hits('SS-K8S-089', [obj(kind, name)])).toEqual([`${kind}/${name} metadata.name: ${message}`]);
+  });
+
+  test('a CronJob name longer than 52, a missing name and a bad namespace are refused', () => {
+    const long = 'a'.repeat(53);
+    expect(hits('SS-K8S-089', [{ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: long, namespace: 'shop' } }]))
+      .toEqual([`CronJob/${long} metadata.name: CronJob name "${long}" must be at most 52 characters (the Jobs it creates add 11)`]);
+    expect(hits('SS-K8S-089', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'shop' } }])).toEqual(['ConfigMap/undefined metadata.name: Object has no metadata.name (nor generateName)']);
+    expect(hits('SS-K8S-089', [obj('ConfigMap', 'ok', { namespace: 'Shop' })])).toEqual(['ConfigMap/ok metadata.namespace: metadata.namespace "Shop" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit']);
+  });
+
+  test('dotted names where the kind allows them, system: roles, generateName and custom resources are fine', () => {
+    expect(hits('SS-K8S-089', [
+      obj('ConfigMap', 'app.config-v2'), obj('ClusterRole', 'system:aggregate-to-admin'), obj('Deployment', 'web'),
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', namespace: 'shop' } },
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'My_Widget', namespace: 'shop' } },
+    ])).toEqual([]);
+  });
+});

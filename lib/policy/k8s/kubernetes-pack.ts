@@ -86,6 +86,7 @@ import { statefulsetHeadlessService } from './rules/statefulset-headless-service
 import { topologySpread } from './rules/topology-spread';
 import { trustedRegistry } from './rules/trusted-registry';
 import { validLabelValues } from './rules/valid-label-values';
+import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
 
 /**
@@ -223,6 +224,7 @@ export class KubernetesPack implements IRulePack {
       configMapReferences,
       priorityClassExists,
       rbacNoEveryoneSubject,
+      validObjectName,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }
