@@ -358,7 +358,7 @@ const AUTO_MODE_CLUSTER_POLICIES = ['AmazonEKSComputePolicy', 'AmazonEKSBlockSto
  * version-skew checks at synth (`upgradeFrom`) and at plan time (`upgradeCheck`). Outputs: endpoint,
  * certificate authority, cluster name, OIDC issuer and the `aws eks update-kubeconfig` command.
  *
- * The Terraform policy pack (`TerraformPack`, rules SS-EKS-001 … SS-EKS-023 in docs/rules.md) is attached to the stack
+ * The Terraform policy pack (`TerraformPack`, rules SS-EKS-001 … SS-EKS-024 in docs/rules.md) is attached to the stack
  * and runs on every synth.
  *
  * Before the first apply of a cluster with managed node groups (not Auto Mode): their node volumes are encrypted with

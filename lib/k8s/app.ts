@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import * as yaml from 'js-yaml';
 import { useChildTables } from './child-tables';
 import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
@@ -14,7 +15,7 @@ import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, show } from '../core/errors';
-import { OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
+import { describeObject, OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
@@ -295,7 +296,8 @@ export class App extends Cdk8sApp {
       files.finish(this.outputFiles);
 
       // the output as a whole: nothing is moved into the output folder when it does not hold together
-      const problems = [...checker.problems(), ...staging.problems(), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
+      const problems = [...checker.problems(), ...staging.problems(), ...strayDuplicates(this.outdir, staging.strayFiles(), checker),
+        ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
       if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
       const stateDir = path.join(this.outdir, STATE_DIR);
@@ -726,6 +728,39 @@ function targetProblems(app: App, all: readonly IConstruct[]): string[] {
 const NOTE_METADATA = 'shipshape:info';
 /** The rule about a namespace's Pod Security level (suppressed with its reason where a node agent needs host access). */
 const RELAXED_NAMESPACE_RULE = 'SS-K8S-073';
+
+/** Stray files larger than this are not read for objects (a file that big is no leftover manifest). */
+const STRAY_READ_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * A file in the output folder that this app did not write (its previous cdk8s output under other file names, a
+ * hand-written file) holding an object this output writes too: `kubectl apply -f` on the folder would apply both,
+ * and whichever file comes later wins. Refused: the file is not the app's to remove.
+ */
+function strayDuplicates(outdir: string, stray: string[], checker: OutputChecker): string[] {
+  const out: string[] = [];
+  for (const rel of stray) {
+    const file = path.join(outdir, rel);
+    let docs: unknown[];
+    try {
+      if (fs.statSync(file).size > STRAY_READ_LIMIT) continue;
+      docs = yaml.loadAll(fs.readFileSync(file, 'utf-8'));
+    } catch {
+      continue; // not YAML or JSON: not a manifest this check can compare
+    }
+    const items = docs.flatMap((d: any) => (d && typeof d === 'object' && typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items) ? d.items : [d]));
+    const held: string[] = [];
+    for (const m of items) {
+      const holder = checker.holderOf(m);
+      if (holder !== undefined) held.push(`${describeObject(m)} (written by ${holder})`);
+    }
+    if (held.length > 0) {
+      out.push(`${file}: a file this app did not write holds ${held.slice(0, 3).join(', ')}${held.length > 3 ? ` and ${held.length - 3} more` : ''}, which this output writes too; `
+        + `kubectl apply -f on the folder would apply both, the later file winning: delete ${rel} (the output of an earlier program, or of cdk8s under other file names) or move it out of ${outdir}`);
+    }
+  }
+  return out;
+}
 
 /** The App of this process that synthesized into a folder (its id, and its writer if a fleet's), by the folder's resolved path. */
 const OUTDIR_CLAIMS = new Map<string, { readonly id: number; readonly owner?: string }>();

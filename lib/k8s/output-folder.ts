@@ -27,6 +27,8 @@ const RECORD_FORMAT = 'shipshape-output/v1';
 /** What a commit in progress writes into its staging folder: the previous record and the files it moves in. */
 const JOURNAL_FILE = 'commit.json';
 const JOURNAL_FORMAT = 'shipshape-commit/v1';
+/** Where a commit keeps copies of the folder's reports until it is done (the killed synth's reports are replaced by them). */
+const KEPT_REPORTS = '.reports';
 /** A report written by a process that died before renaming it into place (`<report>.<pid>.tmp`). */
 const STALE_REPORT_TMP = /^policy-report.*\.\d+\.tmp$/;
 
@@ -137,17 +139,7 @@ export class OutputStaging {
     const stateDir = path.join(outdir, STATE_DIR);
     try {
       fs.mkdirSync(stateDir, { recursive: true });
-      // a synth killed half-way leaves its staging folder (nothing else uses it): one killed while it moved its files
-      // in is undone first, so the folder holds the previous output again; a report it was writing is removed
-      for (const e of fs.readdirSync(stateDir).sort()) {
-        if (e.startsWith(STAGING_PREFIX)) {
-          const note = recoverInterrupted(outdir, stateDir, path.join(stateDir, e));
-          if (note !== undefined) process.stderr.write(note);
-          fs.rmSync(path.join(stateDir, e), { recursive: true, force: true });
-        } else if (STALE_REPORT_TMP.test(e)) {
-          fs.rmSync(path.join(stateDir, e), { force: true });
-        }
-      }
+      recoverOutputFolder(outdir);
       return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, STAGING_PREFIX)), created, owner);
     } catch (e: any) {
       if (e?.code !== 'EACCES' && e?.code !== 'EPERM' && e?.code !== 'EROFS') throw e;
@@ -207,6 +199,14 @@ export class OutputStaging {
   public rewrite(rel: string, write: (file: string) => void): void {
     if (!this.byKey.has(fileKey(rel))) throw new Error(`internal: ${rel} was not written in this synth`);
     write(this.target(rel));
+  }
+
+  /**
+   * The manifest-like files (`.yaml`, `.yml`, `.json`) in the folders this synth writes to that no synth of this app
+   * recorded and this one does not write (a hand-written file, the output of cdk8s before the app became a k8s.App).
+   */
+  public strayFiles(): string[] {
+    return foreignManifests(this.outdir, new Set(this.files.map(f => toRel(f.rel))), readRecord(this.outdir));
   }
 
   /**
@@ -393,6 +393,12 @@ export class OutputStaging {
       const journal = path.join(this.staging, JOURNAL_FILE);
       fs.writeFileSync(`${journal}.tmp`, JSON.stringify({ format: JOURNAL_FORMAT, previous: previousText ?? null, files: written }));
       fs.renameSync(`${journal}.tmp`, journal);
+      // copies of the reports, which this synth replaces after the moves (put back should it die before it is done)
+      for (const e of fs.readdirSync(this.stateDir)) {
+        if (!/^(.+\.)?policy-report(\.failed)?\.(json|sarif)$/.test(e)) continue;
+        fs.mkdirSync(path.join(this.staging, KEPT_REPORTS), { recursive: true });
+        fs.copyFileSync(path.join(this.stateDir, e), path.join(this.staging, KEPT_REPORTS, e));
+      }
     } catch (e: any) {
       throw new Error(`synth could not write its journal in ${this.staging}: ${e?.code ?? e?.message ?? e}; nothing in ${this.outdir} was changed: `
         + 'make the folder writable, or name another outdir');
@@ -569,6 +575,9 @@ export class OutputStaging {
   private close(): void {
     if (!this.open) return;
     this.open = false;
+    // the journal first: once it is gone the commit is done, and a synth killed while the rest is removed leaves
+    // nothing to undo (with the journal still there, it would undo a finished commit whose copies are half gone)
+    fs.rmSync(path.join(this.staging, JOURNAL_FILE), { force: true });
     fs.rmSync(this.staging, { recursive: true, force: true });
   }
 }
@@ -577,6 +586,31 @@ export class OutputStaging {
 export function programName(entry: string | undefined): string | undefined {
   if (!entry) return undefined;
   return path.basename(entry).replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
+}
+
+/**
+ * Cleans up after synths of the folder that were killed half-way: a staging folder is removed, and one killed while
+ * it moved its files in (its journal still there) is undone first, so the folder holds the previous output again; a
+ * report a killed process was writing is removed. Prints a note for each synth undone. Nothing to do in a folder
+ * without `.shipshape/`.
+ */
+export function recoverOutputFolder(outdir: string): void {
+  const stateDir = path.join(outdir, STATE_DIR);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(stateDir).sort();
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.startsWith(STAGING_PREFIX)) {
+      const note = recoverInterrupted(outdir, stateDir, path.join(stateDir, e));
+      if (note !== undefined) process.stderr.write(note);
+      fs.rmSync(path.join(stateDir, e), { recursive: true, force: true });
+    } else if (STALE_REPORT_TMP.test(e)) {
+      fs.rmSync(path.join(stateDir, e), { force: true });
+    }
+  }
 }
 
 /**
@@ -605,12 +639,22 @@ function recoverInterrupted(outdir: string, stateDir: string, staging: string): 
       failed.push(`${rel} (${e?.code ?? e?.message ?? e})`);
     }
   };
+  let before = new Set<string>();
+  try {
+    const rec = typeof journal.previous === 'string' ? JSON.parse(journal.previous) : undefined;
+    if (rec && Array.isArray(rec.files)) before = new Set(rec.files.filter((f: unknown) => typeof f === 'string'));
+  } catch {
+    // an unreadable previous record: no file counts as one it had
+  }
   for (const rel of journal.files) {
     if (typeof rel !== 'string' || !safeRel(rel)) continue;
     const target = path.join(outdir, rel);
     const replaced = path.join(staging, '.replaced', rel);
     if (fs.existsSync(replaced)) {
       put(replaced, target, rel); // the previous version, over the new one (or where the move had not put it yet)
+    } else if (before.has(rel) && fs.existsSync(target)) {
+      // the previous output had it, and its copy is gone: keep the new version rather than lose both
+      failed.push(`${rel} (its previous version is gone; the new one stays)`);
     } else if (!fs.existsSync(path.join(staging, rel))) {
       try {
         fs.rmSync(target, { force: true }); // moved in, and new: the previous output did not have it
@@ -629,6 +673,7 @@ function recoverInterrupted(outdir: string, stateDir: string, staging: string): 
   } else {
     fs.rmSync(record, { force: true });
   }
+  // the reports: those written after the journal are the killed synth's; the previous ones were kept aside
   const reports: string[] = [];
   for (const e of fs.readdirSync(stateDir)) {
     if (!e.startsWith('policy-report')) continue;
@@ -641,8 +686,10 @@ function recoverInterrupted(outdir: string, stateDir: string, staging: string): 
       // gone meanwhile
     }
   }
+  const keptDir = path.join(staging, KEPT_REPORTS);
+  for (const rel of listFiles(keptDir)) put(path.join(keptDir, rel), path.join(stateDir, rel), rel);
   return `shipshape: an earlier synth into ${outdir} stopped while it moved its files in; its changes were undone, so the folder holds the output before it again`
-    + (reports.length > 0 ? ` (the reports it had written were removed: ${reports.join(', ')})` : '')
+    + (reports.length > 0 ? ' (the reports it had written were replaced by the earlier ones)' : '')
     + (failed.length > 0 ? `; could not put back ${failed.join(', ')}, which this synth replaces or the next one removes` : '') + '\n';
 }
 

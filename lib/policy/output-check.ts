@@ -84,6 +84,12 @@ export class OutputChecker {
       || (m.kind === 'Certificate' && groupOf(m.apiVersion) === 'cert-manager.io'))) this.routes.push(o);
   }
 
+  /** The construct path of the object of the output with the identity (group, kind, namespace, name) of `manifest`, or undefined. */
+  public holderOf(manifest: any): string | undefined {
+    const id = identityOf(manifest);
+    return id === undefined ? undefined : this.seen.get(id);
+  }
+
   /** Every problem found so far, route conflicts included, in the order `outputProblems` lists them. */
   public problems(): string[] {
     const out = [...this.found];

@@ -143,10 +143,19 @@ export class Policy {
   }
 
   /**
-   * Sets the packs and report options the policy check uses for the tree of `scope` (used by `k8s.App`
-   * and by `Policy.attach`).
+   * Sets the packs and report options the policy check uses for the whole app `scope` (used by `k8s.App` and by
+   * `Policy.attach`). One configuration checks every object of the app, since the cross-object rules look across
+   * charts: `scope` must be the App. To leave a rule out for one chart or construct, suppress it there
+   * (`Policy.suppress(chart, ruleId, reason)`); on a plain cdk8s App, `Policy.attach(chart, { packs })` checks one
+   * chart with packs of its own.
+   * @param scope the App (k8s.App, or a plain cdk8s App)
    */
   public static configure(scope: IConstruct, options: PolicyOptions): void {
+    if (scope.node.root !== scope) {
+      fail(scope, 'scope', scope.node.path, 'is not the App: Policy.configure sets the packs of the whole app (one pack checks every object, for the rules that look across charts)',
+        'pass the App; to leave a rule out for this part of the app, suppress it here with Policy.suppress(scope, ruleId, reason) '
+        + '(on a plain cdk8s App, Policy.attach(chart, { packs }) checks one chart with packs of its own)');
+    }
     OPTIONS.set(scope.node.root, options);
   }
 

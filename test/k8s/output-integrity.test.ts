@@ -679,3 +679,29 @@ describe('report paths', () => {
     }
   });
 });
+
+describe('stray files that hold this output\'s objects', () => {
+  test('a file the app did not write holding an object the output writes too is refused, before anything changes; one holding other objects is only named', () => {
+    const dir = outdir();
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: {} };
+    fs.writeFileSync(path.join(dir, 'shop.k8s.yaml'), YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'shop' } }) + '---\n' + YAML.stringify(deployment));
+    fs.writeFileSync(path.join(dir, 'notes.yaml'), YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace: 'other' } }));
+    const app = runOf({ outdir: dir });
+    web(new Chart(app, 'web', { namespace: 'shop' }), 'api');
+    const message = (() => {
+      try {
+        quietly(() => app.synth());
+      } catch (e: any) {
+        return e.message as string;
+      }
+      return '';
+    })();
+    expect(message).toContain(`${path.join(dir, 'shop.k8s.yaml')}: a file this app did not write holds Deployment shop/api (written by web/api/Deployment), which this output writes too; `
+      + 'kubectl apply -f on the folder would apply both, the later file winning: delete shop.k8s.yaml');
+    expect(message).not.toContain('notes.yaml');
+    expect(files(dir)).toEqual(['notes.yaml', 'shop.k8s.yaml']);
+    fs.rmSync(path.join(dir, 'shop.k8s.yaml'));
+    const stderr = stderrOf(() => { const again = runOf({ outdir: dir }); web(new Chart(again, 'web', { namespace: 'shop' }), 'api'); again.synth(); });
+    expect(stderr).toContain('also holds notes.yaml, which this app did not write');
+  });
+});

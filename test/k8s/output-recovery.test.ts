@@ -36,6 +36,16 @@ fs.renameSync = (from: string, to: string) => {
   if (Number(process.env.SIGNAL_AT) === n) process.kill(process.pid, 'SIGINT');
   return rename(from, to);
 };
+const rm = fs.rmSync;
+let r = 0;
+fs.rmSync = (p: string, o: any) => {
+  if (String(p).includes('staging-')) {
+    r++;
+    if (process.env.RM_LOG) process.stdout.write('rm ' + r + ' ' + String(p).slice(process.env.OUT!.length + 1) + '\\n');
+    if (Number(process.env.KILL_RM_AT) === r) process.kill(process.pid, 'SIGKILL');
+  }
+  return rm(p, o);
+};
 const app = new App({ outdir: process.env.OUT! });
 const b = process.env.STATE === 'b';
 const web = new WebService(new Chart(app, 'web', { namespace: 'shop' }), 'web', { image: 'ghcr.io/acme/web:' + (b ? '2.0.0' : '1.0.0') });
@@ -58,7 +68,7 @@ function run(dir: string, env: { [k: string]: string }) {
   });
 }
 
-/** Every file under `dir` with its content (the record included, reports and staging folders left out). */
+/** Every file under `dir` with its content (the record and the reports included, a failed run's reports left out). */
 function snapshot(dir: string): { [rel: string]: string } {
   const out: { [rel: string]: string } = {};
   const walk = (d: string) => {
@@ -66,7 +76,7 @@ function snapshot(dir: string): { [rel: string]: string } {
       const p = path.join(d, e.name);
       const rel = path.relative(dir, p).split(path.sep).join('/');
       if (e.isDirectory()) walk(p);
-      else if (!/policy-report/.test(rel)) out[rel] = fs.readFileSync(p, 'utf8');
+      else if (!/policy-report\.failed/.test(rel)) out[rel] = fs.readFileSync(p, 'utf8');
     }
   };
   walk(dir);
@@ -122,6 +132,23 @@ describe('a synth killed while it moves its files in', () => {
       expect(Object.keys(after).some(f => f.includes('staging-') || f.endsWith('.tmp'))).toBe(false);
       copy(path.join(base, 'dist-a'), path.join(base, 'dist'));
     }, 60_000);
+
+  test('killed while it removes its staging folder after the commit is done: the next synth undoes nothing, and the folder holds the whole new output', () => {
+    const logged = run(base, { STATE: 'b', RM_LOG: '1' });
+    expect(logged.status).toBe(0);
+    const removals = logged.stdout.split('\n').filter(l => l.startsWith('rm '));
+    // the journal goes first; then the rest of the staging folder (with the copies of the replaced files)
+    expect(removals[0]).toMatch(/staging-[^/]+\/commit\.json$/);
+    const newOutput = snapshot(path.join(base, 'dist'));
+    copy(path.join(base, 'dist-a'), path.join(base, 'dist'));
+    const killed = run(base, { STATE: 'b', KILL_RM_AT: '2' });
+    expect(killed.signal).toBe('SIGKILL');
+    const failing = run(base, { STATE: 'b', BREAK: '1' });
+    expect(failing.status).not.toBe(0);
+    expect(failing.stderr).not.toContain('stopped while it moved its files in');
+    expect(snapshot(path.join(base, 'dist'))).toEqual(newOutput);
+    copy(path.join(base, 'dist-a'), path.join(base, 'dist'));
+  }, 60_000);
 
   test('SIGINT during the moves waits for them: the process ends by the signal, with the whole new output in place', () => {
     const n = renames.findIndex(l => l.split(' ')[2] === 'web.k8s.yaml') + 1;

@@ -466,3 +466,13 @@ describe('summary', () => {
     ].join('\n'));
   });
 });
+
+describe('Policy.configure', () => {
+  test('a scope that is not the App is refused: one configuration checks every object of the app', () => {
+    const app = new App({ outdir: outdir() });
+    const chart = new Chart(app, 'legacy');
+    expect(() => Policy.configure(chart, { packs: [new KubernetesPack({ exclude: ['SS-K8S-007'] })] }))
+      .toThrow(/legacy: scope \("legacy"\) is not the App: Policy.configure sets the packs of the whole app/);
+    expect(() => Policy.configure(app, { packs: [new KubernetesPack()] })).not.toThrow();
+  });
+});

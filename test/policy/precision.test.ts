@@ -705,3 +705,11 @@ describe('SS-K8S-089: names the API accepts', () => {
     ])).toEqual([]);
   });
 });
+
+describe('cdk8s-plus output', () => {
+  test('SS-K8S-052: an empty externalIPs list (cdk8s-plus writes one on every Service) is no finding; a non-empty one is', () => {
+    const svc = (externalIPs: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }], externalIPs } });
+    expect(hits('SS-K8S-052', [svc([])])).toEqual([]);
+    expect(hits('SS-K8S-052', [svc(['203.0.113.7'])])).toEqual(['Service/api spec.externalIPs: Service sets externalIPs']);
+  });
+});

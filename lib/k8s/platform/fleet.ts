@@ -21,7 +21,7 @@ import { _StagedOutput, App } from '../app';
 import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
-import { readRecord, STATE_DIR, withSignalsDeferred, writeOwnedOutput } from '../output-folder';
+import { readRecord, recoverOutputFolder, STATE_DIR, withSignalsDeferred, writeOwnedOutput } from '../output-folder';
 import { KubernetesVersion } from '../target';
 
 /**
@@ -727,6 +727,11 @@ export class Fleet {
       }
     }
 
+    // 0. a synth killed while it removed a dropped cluster's output left that folder's journal: undone first, as the
+    // other folders' are when they are staged
+    for (const folder of this.recordedFolders()) {
+      if (!this.clusterNames.includes(folder) && folder !== this.gitOpsFolder) recoverOutputFolder(path.join(this.outdir, folder));
+    }
     // 1. stage and check everything; 2. only then change the folders
     const apps = [
       ...this.outputs.map(o => ({ name: `cluster ${o.cluster.name}`, dir: path.join(this.outdir, o.cluster.name), app: o.app })),
@@ -758,11 +763,19 @@ export class Fleet {
     const teamFolders = this.teamFolders();
     const committed: Array<{ s: _StagedOutput; name: string }> = [];
     const notes: string[] = [];
-    withSignalsDeferred(() => this.commitAll(staged, apps, committed, notes));
+    withSignalsDeferred(() => {
+      this.commitAll(staged, apps, committed, notes);
+      // the folders' journals stay until the dropped clusters' output is gone too: a synth killed in between is
+      // undone in every folder by the next one, not only in the folder it was removing
+      try {
+        this.removeDroppedClusters();
+      } finally {
+        for (const s of staged) s.discard();
+      }
+    });
     // said once every folder committed: a folder put back after a later one failed removed nothing
     for (const n of notes) process.stderr.write(n);
     this.nameTeamLeftovers(teamFolders);
-    this.removeDroppedClusters();
     if (this.outdirNote) process.stderr.write(this.outdirNote);
   }
 
@@ -783,9 +796,8 @@ export class Fleet {
               : `some files of ${notBack.join(', ')} could not be put back: those folders hold part of this synth's output, which the next synth replaces`)
           + `\n${e.message}`;
       }
-      throw e;
-    } finally {
       for (const s of staged) s.discard();
+      throw e;
     }
   }
 
@@ -915,17 +927,22 @@ export class Fleet {
     }
   }
 
+  /** The folders the fleet's record names (those of the last synth, and dropped ones whose removal failed). */
+  private recordedFolders(): string[] {
+    try {
+      const data = JSON.parse(fs.readFileSync(path.join(this.outdir, STATE_DIR, FLEET_RECORD), 'utf-8'));
+      if (data?.format === FLEET_RECORD_FORMAT && Array.isArray(data.folders)) return data.folders.filter((f: unknown) => typeof f === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f));
+    } catch {
+      // no record yet
+    }
+    return [];
+  }
+
   /** Removes what shipshape wrote in the folders of clusters that left the fleet, then records the current folders. */
   private removeDroppedClusters(): void {
     const stateDir = path.join(this.outdir, STATE_DIR);
     const file = path.join(stateDir, FLEET_RECORD);
-    let previous: string[] = [];
-    try {
-      const data = JSON.parse(fs.readFileSync(file, 'utf-8'));
-      if (data?.format === FLEET_RECORD_FORMAT && Array.isArray(data.folders)) previous = data.folders.filter((f: unknown) => typeof f === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f));
-    } catch {
-      // no record yet
-    }
+    const previous = this.recordedFolders();
     const current = [...this.clusterNames, this.gitOpsFolder];
     const retry: string[] = [];
     for (const folder of previous) {

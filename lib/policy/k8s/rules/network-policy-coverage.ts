@@ -38,7 +38,8 @@ export const networkPolicyCoverage = k8sRule({
   catalog: ['K8S-NET-01'],
   severity: WARNING,
   message: 'No NetworkPolicy with ingress and egress rules selects these pods by their labels',
-  fix: 'add a NetworkPolicy with podSelector.matchLabels on the pod labels, policyTypes [Ingress, Egress], and at least one ingress and one egress rule',
+  fix: 'add a NetworkPolicy with podSelector.matchLabels on the pod labels, policyTypes [Ingress, Egress], and at least one ingress and one egress rule '
+    + '(one policy holding both: separate ingress-only and egress-only policies, as cdk8s-plus writes them, do not count)',
   rationale: 'Pods without a NetworkPolicy accept connections from every pod in the cluster and reach everything. The policy must select them by their labels and have rules in both directions (the shape Polaris checks for, which satisfies the other peers too); pods that take no calls (no port besides their own probes) may deny all ingress.',
   sources: ['CIS EKS 4.3.2, 5.4.4', 'EKS Best Practices: create a default deny policy'],
   differences: [

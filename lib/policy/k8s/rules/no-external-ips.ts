@@ -9,8 +9,12 @@ export const noExternalIps = k8sRule({
   severity: ERROR,
   message: 'Service sets externalIPs',
   fix: 'remove spec.externalIPs; expose the Service through a load balancer or an Ingress',
-  rationale: 'spec.externalIPs lets a Service claim any address cluster-wide, the vector of CVE-2020-8554.',
+  rationale: 'spec.externalIPs lets a Service claim any address cluster-wide, the vector of CVE-2020-8554. An empty list claims nothing and is not reported.',
   sources: ['Trivy KSV-0108'],
   kinds: ['Service'],
-  check: (doc) => (o(doc.manifest.spec).externalIPs !== undefined ? [{ jsonPath: 'spec.externalIPs' }] : NONE),
+  // an empty list (cdk8s-plus writes `externalIPs: []` on every Service) claims nothing
+  check: (doc) => {
+    const ips = o(doc.manifest.spec).externalIPs;
+    return ips !== undefined && ips !== null && !(Array.isArray(ips) && ips.length === 0) ? [{ jsonPath: 'spec.externalIPs' }] : NONE;
+  },
 });
