@@ -33,6 +33,12 @@ export interface TopologyEdge {
   readonly ports: string;
   /** The NetworkPolicy rules that allow it (`ingress of NetworkPolicy shop/api`). */
   readonly allowedBy: string[];
+  /**
+   * For a connection between two workloads that one side's policies allow and the other side's do not: why it is
+   * blocked all the same (`the egress of Deployment shop/web: its NetworkPolicies allow no such call`).
+   * @default - not blocked (both sides allow it, or the other side is not isolated in that direction)
+   */
+  readonly blockedBy?: string;
 }
 
 const DIAGRAM = Symbol.for('shipshape.TopologyDiagram');
@@ -147,16 +153,20 @@ export class TopologyDiagram implements IOutputFile {
     for (const k of sorted) {
       if (!groupKeys.has(k)) lines.push(`  ${ids.get(k)}(["${label(k)}"])`);
     }
-    for (const e of edges) lines.push(`  ${ids.get(e.from)} -->|"${label(e.ports)}"| ${ids.get(e.to)}`);
+    // a connection one side blocks is drawn dashed and crossed out in the table
+    for (const e of edges) {
+      lines.push(e.blockedBy === undefined ? `  ${ids.get(e.from)} -->|"${label(e.ports)}"| ${ids.get(e.to)}` : `  ${ids.get(e.from)} -.->|"blocked: ${label(e.ports)}"| ${ids.get(e.to)}`);
+    }
 
     const cell = (s: string) => s.replace(/\|/g, '\\|');
     const out: string[] = [
       `# Network topology of ${title}`,
       '',
-      'Written by shipshape at synth from the NetworkPolicies in this folder: each arrow is a connection they allow',
-      '(the receiving pods\' ingress rules and the calling pods\' egress rules), so this picture and the policies cannot',
-      'disagree. A connection needs both sides: between two workloads, an arrow allowed by only one side\'s policy is',
-      'listed with that one policy below. Regenerated on every synth; do not edit.',
+      'Written by shipshape at synth from the NetworkPolicies in this folder: each arrow is a connection a rule of',
+      'them allows (the receiving pods\' ingress rules or the calling pods\' egress rules). A connection needs both',
+      'sides: between two workloads, one that the other side\'s policies do not allow (that side is isolated in that',
+      'direction and no rule of its policies names the call) is drawn dashed and marked blocked, with the side that',
+      'blocks it. Regenerated on every synth; do not edit.',
       '',
       '```mermaid',
       ...lines,
@@ -169,7 +179,10 @@ export class TopologyDiagram implements IOutputFile {
       out.push('No workload NetworkPolicy allows a connection.');
     } else {
       out.push('| from | to | ports | allowed by |', '| --- | --- | --- | --- |');
-      for (const e of edges) out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} | ${cell(e.allowedBy.join('; '))} |`);
+      for (const e of edges) {
+        const allowed = cell(e.allowedBy.join('; ')) + (e.blockedBy !== undefined ? `; **blocked** by ${cell(e.blockedBy)}` : '');
+        out.push(`| ${cell(e.from)} | ${cell(e.to)} | ${cell(e.ports)} | ${allowed} |`);
+      }
     }
     out.push('', '## Namespace-wide policies', '');
     if (namespaceWide.length === 0) out.push('None.');
@@ -250,8 +263,52 @@ export class TopologyDiagram implements IOutputFile {
         }
       }
     }
+    // a connection between two workloads needs both sides: the caller's egress and the callee's ingress, wherever
+    // a policy makes that side isolated (one that selects its pods and has the direction in its policyTypes). A
+    // namespace-wide policy with rules in the direction may allow it: not judged here (listed below the table).
+    const policies = (manifests.filter(m => m?.kind === 'NetworkPolicy') as networkingv1.NetworkPolicy[]).map(np => {
+      const spec: Partial<networkingv1.NetworkPolicySpec> = np.spec ?? {};
+      return { ns: np.metadata?.namespace ?? 'default', spec, types: spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']) };
+    });
+    /**
+     * Whether the pods of `g` are isolated in direction `type` with no rule of a namespace-wide policy (an empty
+     * podSelector, whose rules the edges above leave out) naming the other end `other` on `ports`.
+     */
+    const closed = (g: PodGroup, type: 'Ingress' | 'Egress', other: string, ports: string): boolean => {
+      let isolated = false;
+      for (const p of policies) {
+        if (p.ns !== g.namespace || !p.types.includes(type)) continue;
+        const wide = isEmptySelector(p.spec.podSelector);
+        if (!wide && !selectorMatches(p.spec.podSelector ?? {}, g.labels)) continue;
+        isolated = true;
+        if (!wide) continue;
+        const rules: Array<networkingv1.NetworkPolicyIngressRule & networkingv1.NetworkPolicyEgressRule> = (type === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? [];
+        for (const r of rules) {
+          const peers: Array<networkingv1.NetworkPolicyPeer | undefined> = (type === 'Ingress' ? r.from : r.to)?.length ? (type === 'Ingress' ? r.from! : r.to!) : [undefined];
+          const portsOk = !r.ports?.length || showPorts(r.ports) === ports;
+          if (portsOk && peers.some(peer => peerKeys(peer, p.ns).some(k => k === other || k === 'anywhere'))) return false;
+        }
+      }
+      return isolated;
+    };
+    const groupOf = new Map(groups.map(g => [g.key, g]));
+    const blocked = (e: { from: string; to: string; ports: string; allowedBy: string[] }): string | undefined => {
+      const from = groupOf.get(e.from);
+      const to = groupOf.get(e.to);
+      if (from === undefined || to === undefined) return undefined;
+      if (!e.allowedBy.some(b => b.startsWith('egress of ')) && closed(from, 'Egress', e.to, e.ports)) {
+        return `the egress of ${e.from}: its NetworkPolicies allow no such call`;
+      }
+      if (!e.allowedBy.some(b => b.startsWith('ingress of ')) && closed(to, 'Ingress', e.from, e.ports)) {
+        return `the ingress of ${e.to}: its NetworkPolicies admit no such call`;
+      }
+      return undefined;
+    };
     const edges = [...merged.values()]
-      .map(e => ({ ...e, allowedBy: [...e.allowedBy].sort() }))
+      .map(e => {
+        const why = blocked(e);
+        return { ...e, allowedBy: [...e.allowedBy].sort(), ...(why !== undefined ? { blockedBy: why } : {}) };
+      })
       .sort((a, b) => compare(a.from + '\u0000' + a.to + '\u0000' + a.ports, b.from + '\u0000' + b.to + '\u0000' + b.ports));
     return { groups: groups.sort((a, b) => compare(a.key, b.key)), edges, namespaceWide: namespaceWide.sort() };
   }

@@ -4,6 +4,7 @@ import { ApiObject, App as Cdk8sApp, Chart } from 'cdk8s';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, IMAGE, outdir, quietly, readDocs, workloadNodes } from './fixtures';
 import { App, HttpIngress, IngressTls, NetworkPeer, WebService, Worker } from '../../../lib/k8s';
 import { TopologyDiagram } from '../../../lib/k8s/platform';
+import { Policy } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
 
 function shop(dir: string, withDiagram = true) {
@@ -88,7 +89,8 @@ describe('TopologyDiagram', () => {
   });
 
   test('namespace-wide policies are listed under the picture, not drawn', () => {
-    const { app, chart, diagram } = shop(outdir());
+    const dir = outdir();
+    const { app, chart, diagram } = shop(dir);
     new ApiObject(chart, 'deny', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
     expect(app).toBeDefined();
     const md = diagram!.produce();
@@ -145,5 +147,32 @@ describe('App.addOutputFile', () => {
     app.addOutputFile({ path: 'shop.k8s.yaml', produce: () => 'x' });
     expect(() => quietly(() => app.synth())).toThrow(/output file \("shop.k8s.yaml"\) is also written by/);
     expect(fs.existsSync(path.join(dir, 'shop.k8s.yaml'))).toBe(false);
+  });
+});
+
+describe('TopologyDiagram: connections one side blocks', () => {
+  test('a workload the namespace\'s default deny isolates, calling a shipshape service that admits it, is a blocked connection; shipshape to shipshape is not', () => {
+    const dir = outdir();
+    const { app, chart, diagram } = shop(dir);
+    // a hand-written workload with no NetworkPolicy of its own: the namespace's default-deny isolates its egress
+    new ApiObject(chart, 'frontend', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'frontend' },
+      spec: { selector: { matchLabels: { app: 'frontend' } }, template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'c', image: IMAGE }] } } },
+    });
+    const api = chart.node.findChild('api') as WebService;
+    api.allowFrom(NetworkPeer.pods('shop', { app: 'frontend' }), [8080]);
+    // (the namespaces' default-deny is written at synth; the hand-written Deployment would fail the pack)
+    Policy.configure(app, { packs: [] });
+    quietly(() => app.synth());
+    const edges = diagram!.edges();
+    const frontend = edges.find(e => e.from === 'Deployment shop/frontend' && e.to === 'Deployment shop/api')!;
+    expect(frontend.blockedBy).toBe('the egress of Deployment shop/frontend: its NetworkPolicies allow no such call');
+    const web = edges.find(e => e.from === 'Deployment shop/web' && e.to === 'Deployment shop/api')!;
+    expect(web.blockedBy).toBeUndefined();
+    const md = fs.readFileSync(path.join(dir, 'topology.md'), 'utf-8');
+    expect(md).toMatch(/-\.->\|"blocked: TCP 8080"\|/);
+    expect(md).toContain('**blocked** by the egress of Deployment shop/frontend: its NetworkPolicies allow no such call');
   });
 });
