@@ -612,9 +612,11 @@ function topology(root: IConstruct): IConstruct[] {
     if (deps.length === 0) continue;
     inScope = inScope ?? new Set<IConstruct>(nodes);
     const list: IConstruct[] = [];
+    const seen = new Set<IConstruct>();
     for (const d of deps) {
-      if (!inScope.has(d)) continue;
-      if (!list.includes(d)) list.push(d);
+      if (!inScope.has(d) || seen.has(d)) continue;
+      seen.add(d);
+      list.push(d);
       hasInbound.add(d);
     }
     if (list.length > 0) outbound.set(n, list);

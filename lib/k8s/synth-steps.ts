@@ -11,13 +11,48 @@ function isChart(x: IConstruct): x is Chart {
   return Chart.isChart(x);
 }
 
+/** The constructs of the validation pass under way (`validateOnce`), for validations that look across the app. */
+let validating: { readonly all: IConstruct[]; readonly memo: Map<string, unknown> } | undefined;
+
+/**
+ * What `build` gives for the constructs of the validation pass under way, computed once per pass and `key` (a
+ * validation that looks across the whole app, run by many constructs, reads one index instead of walking the app
+ * each time); undefined outside a pass (`validateOnce`): the caller then walks the app itself.
+ */
+export function validationIndex<T>(key: string, build: (all: IConstruct[]) => T): T | undefined {
+  if (validating === undefined) return undefined;
+  let v = validating.memo.get(key) as T | undefined;
+  if (v === undefined) {
+    v = build(validating.all);
+    validating.memo.set(key, v);
+  }
+  return v;
+}
+
+/** Runs `fn` as a validation pass over `all` (see `validationIndex`), for a caller that runs the validations itself. */
+export function withValidationPass<T>(all: IConstruct[], fn: () => T): T {
+  const outer = validating;
+  validating = { all, memo: new Map() };
+  try {
+    return fn();
+  } finally {
+    validating = outer;
+  }
+}
+
 /** Runs every construct's validations (as cdk8s' synth does) and throws cdk8s' error listing them all. */
 export function validateOnce(all: IConstruct[]): void {
   const errors: string[] = [];
-  for (const child of all) {
-    for (const error of child.node.validate()) {
-      errors.push(`[${child.node.path}] ${error}`);
+  const outer = validating;
+  validating = { all, memo: new Map() };
+  try {
+    for (const child of all) {
+      for (const error of child.node.validate()) {
+        errors.push(`[${child.node.path}] ${error}`);
+      }
     }
+  } finally {
+    validating = outer;
   }
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
@@ -81,6 +116,10 @@ export function resolveDependenciesOnce(all: IConstruct[]): boolean {
   };
 
   for (const dep of edges()) {
+    // objects of two charts: the order is the charts' (the chart dependency above); the object order within a chart
+    // reads only dependencies inside it, so the per-object edges cdk8s adds here would change no output, and with
+    // every chart depending on one (k8s.App's cluster-resources) there would be objects x objects of them
+    if (Chart.of(dep.source) !== Chart.of(dep.target)) continue;
     const targets = apiObjectsOf(dep.target);
     const sources = apiObjectsOf(dep.source);
     for (const target of targets) {

@@ -133,10 +133,19 @@ export function assertOutput(objects: readonly OutputObject[], what = 'app'): vo
 
 /** Throws a shipshape validation error listing `problems` under `heading`; nothing is written. */
 export function throwProblems(problems: string[], heading: string): never {
-  const e = new Error(`${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n  ${problems.join('\n  ')}`);
+  // one platform change (a pool tainted) can break every workload: the first ones say what is wrong, the rest is counted
+  const shown = problems.length > MAX_SHOWN_PROBLEMS ? problems.slice(0, SHOWN_WHEN_MANY) : problems;
+  const more = problems.length - shown.length;
+  const e = new Error(`${heading} (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was written:\n  ${shown.join('\n  ')}`
+    + (more > 0 ? `\n  ... and ${more} more (the error's problems property lists them all; fix what the ones above say and synth again)` : ''));
   Object.defineProperty(e, SHIPSHAPE_ERROR, { value: true });
+  Object.defineProperty(e, 'problems', { value: [...problems], enumerable: false });
   throw e;
 }
+
+/** Above this many problems, the error shows the first SHOWN_WHEN_MANY and counts the rest. */
+const MAX_SHOWN_PROBLEMS = 50;
+const SHOWN_WHEN_MANY = 20;
 
 // ---------------------------------------------------------------------------------------------------------
 // Unresolved tokens

@@ -705,3 +705,24 @@ describe('stray files that hold this output\'s objects', () => {
     expect(stderr).toContain('also holds notes.yaml, which this app did not write');
   });
 });
+
+describe('many problems', () => {
+  test('above 50 problems the error shows the first 20 and counts the rest; its problems property holds them all', () => {
+    const app = runOf({ outdir: outdir() });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    // 60 objects written twice: 60 name clashes
+    for (let i = 0; i < 60; i++) {
+      for (const id of ['a', 'b']) new ApiObject(chart, `${id}${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { x: 'y' } });
+    }
+    let error: any;
+    try {
+      quietly(() => app.synth());
+    } catch (e) {
+      error = e;
+    }
+    expect(error.message).toContain('the app\'s output is inconsistent as a whole (60 problems); nothing was written:');
+    expect(error.message.split('\n').filter((l: string) => l.startsWith('  shop/'))).toHaveLength(20);
+    expect(error.message).toContain('... and 40 more (the error\'s problems property lists them all; fix what the ones above say and synth again)');
+    expect(error.problems).toHaveLength(60);
+  });
+});

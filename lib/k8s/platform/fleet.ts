@@ -22,6 +22,7 @@ import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
 import { readRecord, recoverOutputFolder, STATE_DIR, withSignalsDeferred, writeOwnedOutput } from '../output-folder';
+import { withValidationPass } from '../synth-steps';
 import { KubernetesVersion } from '../target';
 
 /**
@@ -707,7 +708,10 @@ export class Fleet {
     for (const o of this.outputs) {
       const prefix = `cluster ${o.cluster.name}: `;
       problems.push(...flatChartProblems(o.app).map(p => prefix + p));
-      for (const c of o.app.node.findAll()) for (const e of c.node.validate()) problems.push(`${prefix}[${c.node.path}] ${e}`);
+      const all = o.app.node.findAll();
+      withValidationPass(all, () => {
+        for (const c of all) for (const e of c.node.validate()) problems.push(`${prefix}[${c.node.path}] ${e}`);
+      });
     }
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
 

@@ -13,6 +13,7 @@ import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
 import { allowDnsSpec, defaultDenySpec } from '../networking/namespace-isolation';
+import { validationIndex } from '../synth-steps';
 import { Workload } from '../workloads/workload';
 
 /**
@@ -416,7 +417,10 @@ export class TeamNamespace extends Construct {
   private fitProblems(): string[] {
     const objects: Array<{ manifest: any; path: string }> = [];
     const problems: string[] = [];
-    for (const c of this.node.root.node.findAll()) {
+    // in synth's validation pass, the app's workloads and objects by namespace, indexed once for every team
+    const index = validationIndex('team-namespace.byNamespace', byNamespace);
+    const candidates = index !== undefined ? (index.get(this.namespace) ?? []) : this.node.root.node.findAll();
+    for (const c of candidates) {
       if (Workload.isWorkload(c) && (c as Workload).namespace === this.namespace) {
         // the namespace enforces restricted: a workload that needs more gets no pod at all (FailedCreate)
         const need = (c as Workload)._podSecurityNeed();
@@ -539,4 +543,19 @@ export class TeamNamespace extends Construct {
     );
     return rules;
   }
+}
+
+/** The workloads and ApiObjects of the app by the namespace they are in (in construct order), for `fitProblems`. */
+function byNamespace(all: IConstruct[]): Map<string, IConstruct[]> {
+  const out = new Map<string, IConstruct[]>();
+  const add = (ns: string | undefined, c: IConstruct) => {
+    if (ns === undefined) return;
+    const list = out.get(ns);
+    if (list) list.push(c); else out.set(ns, [c]);
+  };
+  for (const c of all) {
+    if (Workload.isWorkload(c)) add((c as Workload).namespace, c);
+    else if (ApiObject.isApiObject(c)) add((c as ApiObject).metadata.namespace, c);
+  }
+  return out;
 }

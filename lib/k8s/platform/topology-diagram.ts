@@ -142,12 +142,18 @@ export class TopologyDiagram implements IOutputFile {
     const label = (s: string) => s.replace(/"/g, '#quot;');
     const lines: string[] = ['flowchart LR'];
     const namespaces = [...new Set(groups.map(g => g.namespace))].sort();
+    // the workloads of each namespace, in key order (one pass: a namespace per team makes this large)
+    const byNamespace = new Map<string, string[]>();
+    const groupByKey = new Map(groups.map(g => [g.key, g]));
+    for (const k of sorted) {
+      const g = groupByKey.get(k);
+      if (g === undefined) continue;
+      const list = byNamespace.get(g.namespace);
+      if (list) list.push(k); else byNamespace.set(g.namespace, [k]);
+    }
     namespaces.forEach((ns, i) => {
       lines.push(`  subgraph ns${i}["namespace ${label(ns)}"]`);
-      for (const k of sorted) {
-        const g = groups.find(x => x.key === k);
-        if (g && g.namespace === ns) lines.push(`    ${ids.get(k)}["${label(k)}"]`);
-      }
+      for (const k of byNamespace.get(ns) ?? []) lines.push(`    ${ids.get(k)}["${label(k)}"]`);
       lines.push('  end');
     });
     for (const k of sorted) {
@@ -199,8 +205,13 @@ export class TopologyDiagram implements IOutputFile {
       .filter(m => POD_KINDS.includes(m?.kind) && typeof m.metadata?.name === 'string')
       .map(m => ({ key: `${m.kind} ${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, namespace: m.metadata.namespace ?? 'default', labels: podLabelsOf(m) }));
 
+    const groupsIn = new Map<string, PodGroup[]>();
+    for (const g of groups) {
+      const list = groupsIn.get(g.namespace);
+      if (list) list.push(g); else groupsIn.set(g.namespace, [g]);
+    }
     const podsIn = (ns: string, sel: metav1.LabelSelector | undefined, fallback: string): string[] => {
-      const found = groups.filter(g => g.namespace === ns && selectorMatches(sel ?? {}, g.labels)).map(g => g.key);
+      const found = (groupsIn.get(ns) ?? []).filter(g => selectorMatches(sel ?? {}, g.labels)).map(g => g.key);
       return found.length ? found : [fallback];
     };
     const peerKeys = (peer: networkingv1.NetworkPolicyPeer | undefined, ns: string): string[] => {
@@ -274,10 +285,15 @@ export class TopologyDiagram implements IOutputFile {
      * Whether the pods of `g` are isolated in direction `type` with no rule of a namespace-wide policy (an empty
      * podSelector, whose rules the edges above leave out) naming the other end `other` on `ports`.
      */
+    const policiesIn = new Map<string, typeof policies>();
+    for (const p of policies) {
+      const list = policiesIn.get(p.ns);
+      if (list) list.push(p); else policiesIn.set(p.ns, [p]);
+    }
     const closed = (g: PodGroup, type: 'Ingress' | 'Egress', other: string, ports: string): boolean => {
       let isolated = false;
-      for (const p of policies) {
-        if (p.ns !== g.namespace || !p.types.includes(type)) continue;
+      for (const p of policiesIn.get(g.namespace) ?? []) {
+        if (!p.types.includes(type)) continue;
         const wide = isEmptySelector(p.spec.podSelector);
         if (!wide && !selectorMatches(p.spec.podSelector ?? {}, g.labels)) continue;
         isolated = true;
