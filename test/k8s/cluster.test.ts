@@ -643,3 +643,16 @@ describe('facts flow from the cluster', () => {
     expect(policyErrors(objs)).toEqual([]);
   });
 });
+
+describe('charts that depend on the cluster-resources chart', () => {
+  test('the files come in dependency order, and no object gets a dependency on each object of the other chart (objects x objects at scale)', () => {
+    const dir = outdir();
+    const app = new App({ cluster: cluster(), outdir: dir });
+    for (const ns of ['a', 'b']) new WebService(new Chart(app, ns, { namespace: ns }), 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    quietly(() => app.synth());
+    expect(fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()).toEqual(['0000-cluster-resources.k8s.yaml', '0001-a.k8s.yaml', '0002-b.k8s.yaml']);
+    const crossChart = app.node.findAll().filter(c => ApiObject.isApiObject(c))
+      .flatMap(c => c.node.dependencies.filter(d => Chart.of(d) !== Chart.of(c)).map(d => `${c.node.path} -> ${d.node.path}`));
+    expect(crossChart).toEqual([]);
+  });
+});
