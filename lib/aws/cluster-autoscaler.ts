@@ -3,9 +3,9 @@ import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
 import { resolveAutoscalerOptions } from './private/autoscaler-charts';
 import { AwsContext, partitionOf } from './private/aws-context';
-import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
+import { controllerRelease } from './private/controller-release';
 import { missingEndpoints } from './private/registry';
-import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
+import { WorkloadIdentity } from './workload-identity';
 import { fail } from '../core/errors';
 import { HelmReleaseProfile } from '../core/karpenter-profile';
 
@@ -128,14 +128,6 @@ export class ClusterAutoscaler extends Construct {
     const { version, repository, replicas } = resolveAutoscalerOptions(this, '', cluster.kubernetesVersion, cluster.environment, props);
     this.version = version;
 
-    this.identity = new WorkloadIdentity(this, 'identity', {
-      cluster,
-      namespace: this.namespace,
-      serviceAccount: this.serviceAccount,
-      mechanism: IdentityMechanism.POD_IDENTITY,
-      roleName: fitName(cluster.clusterName, `-${NAME}`, MAX_IAM_ROLE_NAME),
-      statements: autoscalerStatements(this, cluster),
-    });
     const values: { [path: string]: string } = {
       'cloudProvider': 'aws',
       // auto-discovery by the tags EKS puts on the managed node groups' Auto Scaling groups
@@ -155,16 +147,11 @@ export class ClusterAutoscaler extends Construct {
       'resources.limits.memory': '600Mi',
     };
     if (props.imageRepository !== undefined) values['image.repository'] = props.imageRepository;
-    this.release = {
-      repository,
-      chart: NAME,
-      version: this.version,
-      releaseName: NAME,
-      namespace: this.namespace,
-      values,
-      serviceAccountName: this.serviceAccount,
-      identity: this.identity.profile,
-    };
+    const { identity, release } = controllerRelease(this, {
+      cluster, name: NAME, namespace: this.namespace, serviceAccount: this.serviceAccount, statements: autoscalerStatements(this, cluster), repository, version, values,
+    });
+    this.identity = identity;
+    this.release = release;
     this.node.addValidation({ validate: () => this.validateAutoscaler() });
   }
 

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyCondition, PolicyStatement } from './policy-statement';
 import { AwsContext, partitionOf } from './private/aws-context';
-import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
-import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
+import { controllerRelease } from './private/controller-release';
+import { WorkloadIdentity } from './workload-identity';
 import { IngressClassProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { HelmReleaseProfile } from '../core/karpenter-profile';
@@ -135,24 +135,11 @@ export class LoadBalancerController extends Construct {
       'controllerConfig.featureGates.ListenerRulesTagging': 'true',
     };
 
-    this.identity = new WorkloadIdentity(this, 'identity', {
-      cluster,
-      namespace: this.namespace,
-      serviceAccount: this.serviceAccount,
-      mechanism: IdentityMechanism.POD_IDENTITY,
-      roleName: fitName(cluster.clusterName, `-${NAME}`, MAX_IAM_ROLE_NAME),
-      statements: controllerStatements(this, cluster),
+    const { identity, release } = controllerRelease(this, {
+      cluster, name: NAME, namespace: this.namespace, serviceAccount: this.serviceAccount, statements: controllerStatements(this, cluster), repository, version: this.version, values,
     });
-    this.release = {
-      repository,
-      chart: NAME,
-      version: this.version,
-      releaseName: NAME,
-      namespace: this.namespace,
-      values,
-      serviceAccountName: this.serviceAccount,
-      identity: this.identity.profile,
-    };
+    this.identity = identity;
+    this.release = release;
     this.ingressClass = {
       name: this.ingressClassName,
       controller: 'ingress.k8s.aws/alb',
