@@ -136,6 +136,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-087': { 'kube-linter': ['priority-class-name'] },
   'SS-K8S-088': {},
   'SS-K8S-089': {},
+  'SS-K8S-090': {},
 };
 
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */

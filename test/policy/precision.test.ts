@@ -706,6 +706,61 @@ describe('SS-K8S-089: names the API accepts', () => {
   });
 });
 
+describe('SS-K8S-090: ConfigMap and Secret data the API accepts', () => {
+  const cm = (data: any, extra: any = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'shop' }, data, ...extra });
+  const secret = (extra: any) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec', namespace: 'shop' }, ...extra });
+
+  test('unquoted YAML values in a ConfigMap are refused with the key and the value', () => {
+    expect(hits('SS-K8S-090', [cm({ DEBUG: true, PORT: 8080, NAME: 'api' })])).toEqual([
+      'ConfigMap/cfg data["DEBUG"]: ConfigMap key DEBUG has a boolean true under data; the API wants a string: quote it in YAML',
+      'ConfigMap/cfg data["PORT"]: ConfigMap key PORT has a number 8080 under data; the API wants a string: quote it in YAML',
+    ]);
+  });
+
+  test('bad keys, a key under both data and binaryData, and binaryData that is not base64 are refused', () => {
+    expect(hits('SS-K8S-090', [cm({ 'app config': 'x', '..hidden': 'y' }, { binaryData: { 'app config': 'not base64!' } })])).toEqual([
+      'ConfigMap/cfg data["app config"]: Key "app config" may hold only letters, digits, "-", "_" and "."',
+      'ConfigMap/cfg data["..hidden"]: Key "..hidden" may not be "." or ".." or start with ".."',
+      'ConfigMap/cfg binaryData["app config"]: Key "app config" may hold only letters, digits, "-", "_" and "."',
+      'ConfigMap/cfg binaryData["app config"]: ConfigMap key app config under binaryData is not base64, which the API decodes it as (put plain text under data)',
+      'ConfigMap/cfg binaryData["app config"]: Key app config is under both data and binaryData',
+    ]);
+  });
+
+  test('a ConfigMap over 1 MiB is refused; one just under is not', () => {
+    expect(hits('SS-K8S-090', [cm({ a: 'x'.repeat(1024 * 1024), b: 'y' })])).toEqual(['ConfigMap/cfg data: ConfigMap holds 1048577 bytes; the API accepts at most 1048576 (1 MiB)']);
+    expect(hits('SS-K8S-090', [cm({ a: 'x'.repeat(1024 * 1024 - 1), b: 'y' })])).toEqual([]);
+  });
+
+  test('Secret data must be base64; plain text belongs under stringData', () => {
+    expect(hits('SS-K8S-090', [secret({ data: { password: 'hunter 2', token: 42, ok: 'aHVudGVyMjI=', wrapped: 'aHVu\ndGVy' } })])).toEqual([
+      'Secret/sec data["password"]: Secret key password under data is not base64, which the API decodes it as (put plain text under stringData)',
+      'Secret/sec data["token"]: Secret key token has a number 42 under data; the API wants a base64 string (put plain text under stringData)',
+    ]);
+    expect(hits('SS-K8S-090', [secret({ stringData: { password: 'hunter22', retries: 3 } })])).toEqual([
+      'Secret/sec stringData["retries"]: Secret key retries has a number 3 under stringData; the API wants a string: quote it in YAML',
+    ]);
+  });
+
+  test('a typed Secret needs the keys of its type, from data or stringData', () => {
+    expect(hits('SS-K8S-090', [secret({ type: 'kubernetes.io/tls', data: { 'tls.crt': 'Y2VydA==' } })])).toEqual([
+      'Secret/sec type: Secret of type kubernetes.io/tls needs the keys tls.crt and tls.key (missing: tls.key)',
+    ]);
+    expect(hits('SS-K8S-090', [secret({ type: 'kubernetes.io/tls', data: { 'tls.crt': 'Y2VydA==' }, stringData: { 'tls.key': 'key' } })])).toEqual([]);
+    expect(hits('SS-K8S-090', [secret({ type: 'kubernetes.io/basic-auth', stringData: {} })])).toEqual(['Secret/sec type: Secret of type kubernetes.io/basic-auth needs the key username or password']);
+    expect(hits('SS-K8S-090', [secret({ type: 'kubernetes.io/service-account-token' })])).toEqual([
+      'Secret/sec metadata.annotations: Secret of type kubernetes.io/service-account-token needs the annotation kubernetes.io/service-account.name (the ServiceAccount whose token it holds)',
+    ]);
+    expect(hits('SS-K8S-090', [secret({ type: 'Opaque', data: {} }), secret({ type: 'example.com/custom' })])).toEqual([]);
+  });
+
+  test('empty values (null in YAML) and the secret size count decoded bytes', () => {
+    expect(hits('SS-K8S-090', [cm({ EMPTY: null }), secret({ data: { EMPTY: null, big: Buffer.alloc(1024 * 1024).toString('base64') } })])).toEqual([]);
+    expect(hits('SS-K8S-090', [secret({ data: { big: Buffer.alloc(1024 * 1024).toString('base64') }, stringData: { more: 'x' } })]))
+      .toEqual(['Secret/sec data: Secret holds 1048577 bytes; the API accepts at most 1048576 (1 MiB)']);
+  });
+});
+
 describe('cdk8s-plus output', () => {
   test('SS-K8S-052: an empty externalIPs list (cdk8s-plus writes one on every Service) is no finding; a non-empty one is', () => {
     const svc = (externalIPs: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }], externalIPs } });

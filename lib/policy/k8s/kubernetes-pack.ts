@@ -85,6 +85,7 @@ import { stableApiVersions } from './rules/stable-api-versions';
 import { statefulsetHeadlessService } from './rules/statefulset-headless-service';
 import { topologySpread } from './rules/topology-spread';
 import { trustedRegistry } from './rules/trusted-registry';
+import { validConfigData } from './rules/valid-config-data';
 import { validLabelValues } from './rules/valid-label-values';
 import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
@@ -225,6 +226,7 @@ export class KubernetesPack implements IRulePack {
       priorityClassExists,
       rbacNoEveryoneSubject,
       validObjectName,
+      validConfigData,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }
