@@ -202,7 +202,7 @@ export interface EksClusterProps {
    * IAM principal ARNs (roles or users) granted cluster-admin through an access entry. A cluster
    * must have at least one cluster admin by synth time (here, `grantClusterAdmin()` or
    * `grantAccess()` with `AccessPolicy.CLUSTER_ADMIN`).
-   * @default - none: grant access with `grantClusterAdmin()`
+   * @default - none here; then synth fails unless `grantClusterAdmin()` or `grantAccess()` with `AccessPolicy.CLUSTER_ADMIN` grants someone
    */
   readonly admins?: string[];
   /**

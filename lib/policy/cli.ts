@@ -18,7 +18,7 @@ import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import {
-  BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
+  ADMISSION_REFUSAL_RULE_ID, BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
   SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
 } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
@@ -231,6 +231,7 @@ const NOT_EXCLUDABLE: { readonly [id: string]: string } = {
   [BAD_INPUT_RULE_ID]: 'it reports input that could not be read or checked, which would otherwise pass unchecked',
   [UNKNOWN_RULE_SUPPRESSION_RULE_ID]: 'it reports a suppression annotation naming a rule that does not exist (a typo); correct the id in the annotation',
   [UNRESOLVED_TOKEN_RULE_ID]: 'it reports an unresolved cdktf or AWS CDK token, a placeholder the cluster would get instead of the value',
+  [ADMISSION_REFUSAL_RULE_ID]: 'it reports a suppressed finding that Pod Security admission refuses anyway; where the cluster exempts the pods, suppress SS-POLICY-009 on the object',
 };
 
 /**
@@ -493,8 +494,22 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     ...unresolvedTokens(loader.documents),
   ]);
   const table = new SuppressionTable(loader.suppressions);
-  engine._evaluate(loader.documents, new DocumentIndex(loader.documents), (doc, rule, jsonPath, message) => {
-    findings.add(doc, rule, jsonPath, message, table.match(rule.id, doc.path));
+  const index = new DocumentIndex(loader.documents);
+  let refusedDoc: PolicyDocument | undefined;
+  const refusedRules = new Set<string>();
+  engine._evaluate(loader.documents, index, (doc, rule, jsonPath, message) => {
+    const s = table.match(rule.id, doc.path);
+    findings.add(doc, rule, jsonPath, message, s);
+    const why = s === undefined ? undefined : engine._admissionRefusal(rule.id, doc.namespace, index);
+    if (why === undefined) return;
+    // one per object and rule (a rule may report each container)
+    if (doc !== refusedDoc) {
+      refusedDoc = doc;
+      refusedRules.clear();
+    }
+    if (refusedRules.has(rule.id)) return;
+    refusedRules.add(rule.id);
+    findings.add(doc, engineRule(ADMISSION_REFUSAL_RULE_ID), jsonPath, why, table.match(ADMISSION_REFUSAL_RULE_ID, doc.path));
   });
   // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
   const otherPacks = new Set<string>();

@@ -1,6 +1,7 @@
+import { admissionLevels, admissionRefusal, enforcedLevels } from './admission';
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
+import { ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity, Violation } from './rule';
 import { SharedResults, SpecRule } from './spec-rule';
@@ -39,6 +40,8 @@ export class PolicyEngine {
   private readonly infoOf = new Map<IRule, RuleInfo>();
   /** The rules the packs leave out on request (a pack's `_excludedRuleIds`). */
   private readonly excluded = new Set<string>();
+  /** The rules whose findings Pod Security admission refuses, with the level that refuses them (see admission.ts). */
+  private readonly admission: Map<string, number>;
 
   constructor(props: PolicyEngineProps) {
     this.packs = [...props.packs];
@@ -70,6 +73,7 @@ export class PolicyEngine {
         }
       }
     }
+    this.admission = admissionLevels(this.packs.flatMap(p => p.rules));
   }
 
   /**
@@ -85,16 +89,27 @@ export class PolicyEngine {
    */
   public _check(documents: PolicyDocument[], suppressions: Suppression[], extra: Finding[], inScope?: (s: Suppression) => boolean): PolicyReport {
     const raw: Finding[] = [...extra];
-    this._evaluate(documents, new DocumentIndex(documents), (doc, rule, jsonPath, message) => {
+    const index = new DocumentIndex(documents);
+    this._evaluate(documents, index, (doc, rule, jsonPath, message) => {
       raw.push(findingFor(doc, rule, jsonPath, message));
     });
 
     // apply suppressions
     const table = new SuppressionTable(suppressions);
     const findings: Finding[] = [];
+    const refused = new Set<string>();
     for (const f of raw) {
       const s = table.match(f.ruleId, f.path);
       findings.push(s ? { ...f, suppression: s } : f);
+      const why = s === undefined ? undefined : this._admissionRefusal(f.ruleId, f.namespace, index);
+      // one per object and rule (a rule may report each container)
+      const key = `${f.path}\0${f.kind}\0${f.name}\0${f.ruleId}`;
+      if (why === undefined || refused.has(key)) continue;
+      refused.add(key);
+      const { suppression: _, ...plain } = f;
+      const r: Finding = { ...plain, ruleId: REFUSAL.id, severity: REFUSAL.severity, message: why, fix: REFUSAL.fix };
+      const rs = table.match(REFUSAL.id, f.path);
+      findings.push(rs ? { ...r, suppression: rs } : r);
     }
     for (const s of table.unused()) {
       if (inScope && !inScope(s)) continue;
@@ -123,6 +138,16 @@ export class PolicyEngine {
       jsonPath: '',
       kind: 'Suppression',
     };
+  }
+
+  /**
+   * The message of an SS-POLICY-009 finding when a suppressed finding of `ruleId` on an object in `namespace` is one
+   * Pod Security admission refuses there (the output's Namespace enforces a level that refuses it), else undefined.
+   * @internal
+   */
+  public _admissionRefusal(ruleId: string, namespace: string | undefined, index: DocumentIndex): string | undefined {
+    if (!this.admission.has(ruleId) || namespace === undefined) return undefined;
+    return admissionRefusal(ruleId, namespace, this.admission, index._memo('policy.enforcedLevels', enforcedLevels));
   }
 
   /**
@@ -283,4 +308,6 @@ function checkRuleShape(rule: IRule, pack: string): void {
 
 /** The engine rule a crashing rule's finding is reported under. */
 const CRASHED = ENGINE_RULES.find(r => r.id === RULE_CRASHED_RULE_ID) as RuleInfo;
+/** The engine rule of a suppressed finding that Pod Security admission refuses anyway. */
+const REFUSAL = ENGINE_RULES.find(r => r.id === ADMISSION_REFUSAL_RULE_ID) as RuleInfo;
 

@@ -19,6 +19,8 @@ export const HOST_PORT_RULE_ID = 'SS-POLICY-006';
 export const TRAFFIC_CONFLICT_RULE_ID = 'SS-POLICY-007';
 /** `shipshape check`: a value (or key) that is an unresolved cdktf / AWS CDK token. */
 export const UNRESOLVED_TOKEN_RULE_ID = 'SS-POLICY-008';
+/** Rule id of the finding reported for a suppressed finding that Pod Security admission refuses anyway (the namespace enforces a level the pods break). */
+export const ADMISSION_REFUSAL_RULE_ID = 'SS-POLICY-009';
 
 /** The synthetic rules the engine itself reports, for SARIF `rules` and the JSON report. */
 export const ENGINE_RULES = [
@@ -79,6 +81,14 @@ export const ENGINE_RULES = [
     severity: 'error',
     message: 'A value is an unresolved cdktf or AWS CDK token (`${TfToken[...]}`, `${Token[...]}`): the cluster would get the placeholder, not the value',
     fix: 'pass a literal known when the YAML is written, or read the value from the Terraform outputs after apply and pass it in; synth refuses the same input',
+    pack: 'engine',
+  },
+  {
+    id: ADMISSION_REFUSAL_RULE_ID,
+    severity: 'error',
+    message: 'A suppressed finding is one Pod Security admission refuses: the namespace enforces a level these pods break',
+    fix: 'make the pods comply with the rule, or lower the namespace\'s pod-security.kubernetes.io/enforce label to a level that allows them; '
+      + 'suppress SS-POLICY-009 only when the cluster exempts these pods from Pod Security (its admission configuration)',
     pack: 'engine',
   },
 ];

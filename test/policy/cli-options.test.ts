@@ -126,6 +126,7 @@ describe('--exclude SS-POLICY-005, -006, -007: the whole-input warnings', () => 
     ['SS-POLICY-003', 'it reports input that could not be read or checked, which would otherwise pass unchecked'],
     ['SS-POLICY-004', 'it reports a suppression annotation naming a rule that does not exist (a typo); correct the id in the annotation'],
     ['SS-POLICY-008', 'it reports an unresolved cdktf or AWS CDK token, a placeholder the cluster would get instead of the value'],
+    ['SS-POLICY-009', 'it reports a suppressed finding that Pod Security admission refuses anyway; where the cluster exempts the pods, suppress SS-POLICY-009 on the object'],
   ])('%s cannot be excluded: a usage error (exit 2) that says why', async (id, why) => {
     const r = await run(['check', outdir(), '--exclude', `SS-POLICY-005,${id}`]);
     expect(r.code).toBe(2);

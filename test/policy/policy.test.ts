@@ -5,7 +5,7 @@ import { fileURLToPath } from 'url';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { inDirectory } from './fixtures/cwd';
-import { find, goodManifests, pod } from './fixtures/good';
+import { find, goodManifests, NS, pod } from './fixtures/good';
 import { Errors } from '../../lib/core';
 import {
   DocumentIndex, IRule, KubernetesPack, Policy, PolicyDocument, PolicyEngine, PolicyReport, RuleResult, RuleStatus, Severity,
@@ -27,6 +27,11 @@ function goodApp(mutate?: (ms: any[]) => void) {
 }
 
 const breakWebPrivileged = (ms: any[]) => { pod(find(ms, 'Deployment', 'web')).containers[0].securityContext.privileged = true; };
+/** A privileged pod in a namespace that lets it run (a restricted one would refuse it, suppressed or not: SS-POLICY-009). */
+const privilegedAgent = (ms: any[]) => {
+  breakWebPrivileged(ms);
+  find(ms, 'Namespace', NS).metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
+};
 
 let stderr: string;
 beforeEach(() => {
@@ -143,24 +148,26 @@ describe('Policy.attach on a plain cdk8s App', () => {
   });
 
   test('a suppression on the object lets the synth pass and shows in the summary and reports', () => {
-    const { app, chart } = goodApp(breakWebPrivileged);
+    const { app, chart } = goodApp(privilegedAgent);
     Policy.attach(app);
     Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'node debugger needs host access');
     app.synth();
     expect(stderr).toContain('SUPPRESSED SS-K8S-001');
     expect(stderr).toContain('reason: node debugger needs host access');
     const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
-    expect(json.summary).toEqual({ errors: 0, warnings: 0, suppressed: 1 });
-    expect(json.findings[0].suppressed).toEqual({ reason: 'node debugger needs host access', scope: 'shop/Deployment-web' });
+    // the warning: the namespace no longer enforces restricted Pod Security (what lets the privileged pod run)
+    expect(json.summary).toEqual({ errors: 0, warnings: 1, suppressed: 1 });
+    expect(json.findings.filter((f: any) => !f.suppressed).map((f: any) => f.ruleId)).toEqual(['SS-K8S-073']);
+    expect(json.findings.find((f: any) => f.suppressed).suppressed).toEqual({ reason: 'node debugger needs host access', scope: 'shop/Deployment-web' });
     const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.sarif'), 'utf-8'));
-    expect(sarif.runs[0].results[0].suppressions).toEqual([{ kind: 'inSource', justification: 'node debugger needs host access' }]);
+    expect(sarif.runs[0].results.find((r: any) => r.ruleId === 'SS-K8S-001').suppressions).toEqual([{ kind: 'inSource', justification: 'node debugger needs host access' }]);
   });
 
   test('a suppression on a parent construct covers the objects under it, not siblings with the same prefix', () => {
     const app = new App({ outdir: outdir() });
     const chart = new Chart(app, 'shop');
     const ms = goodManifests();
-    breakWebPrivileged(ms);
+    privilegedAgent(ms);
     const group = new Construct(chart, 'web');
     const sibling = new Construct(chart, 'web2');
     for (const m of ms) new ApiObject(m.metadata.name === 'web' ? group : sibling, `${m.kind}-${m.metadata.name}`, m);

@@ -19,7 +19,7 @@ export const EKS_11 = tfRule({
     if (!group) return [at('name', `no aws_cloudwatch_log_group named ${expected}`)];
     const v: Violation[] = [];
     const days = Number(group.manifest.retention_in_days ?? NaN);
-    if (!(days === 0 || days >= 365)) v.push(at('name', `log group ${group.name} keeps logs ${group.manifest.retention_in_days ?? 'forever? (unset)'} days; use 365 or more`));
+    if (!(days === 0 || days >= 365)) v.push(at('name', `log group ${group.name} ${keeps(group.manifest.retention_in_days)}; use 365 or more`));
     if (!group.manifest.kms_key_id) v.push(at('name', `log group ${group.name} has no kms_key_id`));
     const deps = list(doc.manifest.depends_on).map((d: string) => String(d).replace(/^\$\{|\}$/g, ''));
     if (!deps.includes(`aws_cloudwatch_log_group.${group.name}`) && !deps.some((d) => parseRef(`\${${d}}`)?.name === group.name)) {
@@ -28,3 +28,9 @@ export const EKS_11 = tfRule({
     return v;
   },
 });
+
+/** How long a log group keeps logs, in words: `keeps logs 1 day`, `keeps logs 30 days`, `keeps logs forever? (retention_in_days unset)`. */
+function keeps(days: unknown): string {
+  if (days === undefined || days === null) return 'keeps logs forever? (retention_in_days unset)';
+  return `keeps logs ${days} day${Number(days) === 1 ? '' : 's'}`;
+}

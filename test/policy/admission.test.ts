@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { removeTempDirsAfterAll, run, tmpDir } from './cli-helpers';
+import { find, goodManifests, NS, pod } from './fixtures/good';
+import { App } from '../../lib/k8s/app';
+import { KubernetesPack, Policy, PolicyEngine } from '../../lib/policy';
+import { k8sDocument } from '../../lib/policy/runner';
+
+removeTempDirsAfterAll();
+
+const web = (ms: any[]) => find(ms, 'Deployment', 'web');
+const c0 = (ms: any[]) => pod(web(ms)).containers[0];
+const enforce = (ms: any[], level: string) => { find(ms, 'Namespace', NS).metadata.labels['pod-security.kubernetes.io/enforce'] = level; };
+const suppress = (m: any, id: string) => { m.metadata.annotations = { ...m.metadata.annotations, [`suppress.shipshape.io/${id}`]: 'the image needs it, reviewed by security' }; };
+
+/** The output with `mutate` applied, checked by the whole Kubernetes pack: `<rule> <kind>/<name> <severity> <suppressed?>: <message>` per finding. */
+function check(mutate: (ms: any[]) => void): string[] {
+  const ms = goodManifests();
+  mutate(ms);
+  const suppressions = ms.flatMap((m, i) => Object.entries(m.metadata.annotations ?? {})
+    .filter(([k]) => k.startsWith('suppress.shipshape.io/'))
+    .map(([k, v]) => ({ ruleId: k.slice('suppress.shipshape.io/'.length), reason: String(v), path: `app/${m.kind}-${i}` })));
+  const docs = ms.map((m, i) => k8sDocument(m, `app/${m.kind}-${i}`));
+  const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs, { suppressions });
+  return report.findings.map(f => `${f.ruleId} ${f.kind}/${f.name} ${f.severity}${f.suppression ? ' suppressed' : ''}: ${f.message}`);
+}
+
+const refusal = (id: string, level: string) => `SS-POLICY-009 Deployment/web error: ${id} is suppressed here, but namespace ${NS} enforces Pod Security "${level}", `
+  + 'which refuses these pods: the suppression silences shipshape, not the API server';
+
+describe('SS-POLICY-009: a suppressed finding Pod Security admission refuses anyway', () => {
+  test('a restricted rule suppressed in a restricted namespace is an error beside the suppressed finding, once per object', () => {
+    const found = check(ms => {
+      // two containers break the rule: one refusal for the object
+      delete pod(web(ms)).securityContext.runAsNonRoot;
+      delete c0(ms).securityContext.runAsNonRoot;
+      pod(web(ms)).containers.push({ ...c0(ms), name: 'second', ports: [] });
+      suppress(web(ms), 'SS-K8S-004');
+    });
+    expect(found.filter(f => /^SS-(K8S-004|POLICY)/.test(f))).toEqual([
+      'SS-K8S-004 Deployment/web error suppressed: Container may run as root',
+      refusal('SS-K8S-004', 'restricted'),
+      'SS-K8S-004 Deployment/web error suppressed: Container may run as root',
+    ]);
+  });
+
+  test('a baseline namespace refuses what a baseline check refuses, not what only restricted does', () => {
+    expect(check(ms => {
+      enforce(ms, 'baseline');
+      c0(ms).securityContext.privileged = true;
+      delete c0(ms).securityContext.allowPrivilegeEscalation;
+      suppress(web(ms), 'SS-K8S-001');
+      suppress(web(ms), 'SS-K8S-002');
+    }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([refusal('SS-K8S-001', 'baseline')]);
+  });
+
+  test('no refusal in a privileged or unlabelled namespace, a namespace the output does not hold, or for a rule stricter than Pod Security', () => {
+    const privileged = (ms: any[]) => { c0(ms).securityContext.privileged = true; suppress(web(ms), 'SS-K8S-001'); };
+    expect(check(ms => { enforce(ms, 'privileged'); privileged(ms); }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
+    expect(check(ms => { delete find(ms, 'Namespace', NS).metadata.labels['pod-security.kubernetes.io/enforce']; privileged(ms); }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
+    expect(check(ms => { ms.splice(ms.indexOf(find(ms, 'Namespace', NS)), 1); privileged(ms); }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
+    // SS-K8S-008 refuses NET_BIND_SERVICE, which restricted Pod Security accepts
+    expect(check(ms => { c0(ms).securityContext.capabilities.add = ['NET_BIND_SERVICE']; suppress(web(ms), 'SS-K8S-008'); })
+      .filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
+  });
+
+  test('a suppression of SS-POLICY-009 itself (the cluster exempts the pods) silences it', () => {
+    const found = check(ms => { c0(ms).securityContext.privileged = true; suppress(web(ms), 'SS-K8S-001'); suppress(web(ms), 'SS-POLICY-009'); });
+    expect(found.filter(f => f.startsWith('SS-POLICY-009'))).toEqual([`${refusal('SS-K8S-001', 'restricted').replace(' error:', ' error suppressed:')}`]);
+  });
+});
+
+describe('SS-POLICY-009 at synth and in shipshape check', () => {
+  beforeEach(() => { jest.spyOn(process.stderr, 'write').mockImplementation(() => true); });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('Policy.suppress of a Pod Security rule in a restricted namespace fails the synth', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-admission-')) });
+    const chart = new Chart(app, 'shop');
+    const ms = goodManifests();
+    c0(ms).securityContext.privileged = true;
+    for (const m of ms) new ApiObject(chart, `${m.kind}-${m.metadata.name}`, m);
+    Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', 'the agent needs the host devices');
+    expect(() => app.synth()).toThrow(`ERROR SS-POLICY-009 at spec.template.spec.containers[0].securityContext.privileged: SS-K8S-001 is suppressed here, but namespace ${NS} `
+      + 'enforces Pod Security "restricted", which refuses these pods');
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test('shipshape check reports it for a suppression annotation, and exits 1', async () => {
+    const ms = goodManifests();
+    c0(ms).securityContext.privileged = true;
+    suppress(web(ms), 'SS-K8S-001');
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'app.yaml'), ms.map(m => yaml.dump(m)).join('---\n'));
+    const r = await run(['check', dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-009' || f.ruleId === 'SS-K8S-001');
+    expect(found.map((f: any) => `${f.ruleId} ${f.severity} ${f.suppressed ? 'suppressed' : 'open'} ${f.jsonPath}`)).toEqual([
+      'SS-K8S-001 error suppressed spec.template.spec.containers[0].securityContext.privileged',
+      'SS-POLICY-009 error open spec.template.spec.containers[0].securityContext.privileged',
+    ]);
+  });
+});
