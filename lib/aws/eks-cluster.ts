@@ -34,7 +34,7 @@ import { renderCostTags } from './private/tags';
 import { checkAddonVersions, checkMinorForm, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
-import { ClusterProfile, IngressClassProfile, StorageClassProfile } from '../core/cluster-profile';
+import { ClusterProfile, IngressClassProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, show } from '../core/errors';
 import type { TeamAccessProfile } from '../core/fleet';
 import { coversEveryIpv4Address } from '../core/ip-coverage';
@@ -446,6 +446,8 @@ export class EksCluster extends Construct implements IEksCluster {
   private readonly pools: NodePool[] = [];
   private readonly autoPools: KarpenterNodePool[] = [];
   private readonly identities: WorkloadIdentity[] = [];
+  /** The object `profile` returns (made on its first read). */
+  private liveProfile?: ClusterProfile;
   private loadBalancer?: LoadBalancerController;
   private autoscaler?: ClusterAutoscaler;
   private readonly autoscalerOptions?: ClusterAutoscalerOptions;
@@ -928,42 +930,59 @@ export class EksCluster extends Construct implements IEksCluster {
 
   /**
    * What workloads need to know about the cluster, as plain values (for the Kubernetes side).
+   *
+   * The same object on every read, and its fields are read live: a `k8s.App` given it sees the node pools, workload
+   * identities and controllers added to the cluster afterwards, so the order of those calls does not matter.
    */
   public get profile(): ClusterProfile {
-    const karpenter = karpenterProfileOf(this);
-    const storageClasses: StorageClassProfile[] = [{
-      name: 'gp3',
-      // Auto Mode's block storage answers to its own provisioner name.
-      provisioner: this.autoMode ? 'ebs.csi.eks.amazonaws.com' : 'ebs.csi.aws.com',
-      isDefault: true,
-      // The cluster's customer-managed key, by its alias (the key ARN is known only after apply). The EBS CSI driver
-      // passes kmsKeyId to EC2 CreateVolume, which takes a key or alias, by name or ARN.
-      parameters: { type: 'gp3', encrypted: 'true', fsType: 'ext4', kmsKeyId: this.volumeKeyAlias },
-      volumeBindingMode: 'WaitForFirstConsumer',
-      allowVolumeExpansion: true,
-      reclaimPolicy: 'Delete',
-    }];
+    if (this.liveProfile === undefined) {
+      // one object whose fields are read when they are read: a k8s.App made from it before addNodePool(),
+      // addWorkloadIdentity() or addLoadBalancerController() still sees what they add (the order of calls does not
+      // matter, as in the AWS CDK). A jsii client gets a copy of the fields' values at the time it reads the profile.
+      const view = {} as ClusterProfile;
+      const fields = this.profileFields();
+      for (const key of Object.keys(fields) as Array<keyof ClusterProfile>) {
+        Object.defineProperty(view, key, { get: fields[key], enumerable: true, configurable: false });
+      }
+      this.liveProfile = Object.freeze(view);
+    }
+    return this.liveProfile;
+  }
+
+  /** How each field of `profile` is computed from the cluster as it is when the field is read. */
+  private profileFields(): { [K in keyof ClusterProfile]?: () => ClusterProfile[K] } {
     return {
-      clusterName: this.clusterName,
-      kubernetesVersion: this.kubernetesVersion,
-      environment: this.environment,
-      region: this.region,
-      account: this.account,
-      zones: [...this.network.availabilityZones],
-      nodePools: this.pools.map((p) => p._toProfile()),
-      storageClasses,
+      clusterName: () => this.clusterName,
+      kubernetesVersion: () => this.kubernetesVersion,
+      environment: () => this.environment,
+      region: () => this.region,
+      account: () => this.account,
+      zones: () => [...this.network.availabilityZones],
+      nodePools: () => this.pools.map((p) => p._toProfile()),
+      storageClasses: () => [{
+        name: 'gp3',
+        // Auto Mode's block storage answers to its own provisioner name.
+        provisioner: this.autoMode ? 'ebs.csi.eks.amazonaws.com' : 'ebs.csi.aws.com',
+        isDefault: true,
+        // The cluster's customer-managed key, by its alias (the key ARN is known only after apply). The EBS CSI driver
+        // passes kmsKeyId to EC2 CreateVolume, which takes a key or alias, by name or ARN.
+        parameters: { type: 'gp3', encrypted: 'true', fsType: 'ext4', kmsKeyId: this.volumeKeyAlias },
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
+        reclaimPolicy: 'Delete',
+      }],
       // Auto Mode enforces NetworkPolicy only once its network policy controller is switched on
       // (ConfigMap amazon-vpc-cni in kube-system: enable-network-policy-controller: "true").
-      networkPolicyEnforced: !this.autoMode,
-      oidcIssuerOutput: this.oidcIssuerOutput,
-      workloadIdentities: this.identities.map((i) => i._toProfile()),
-      karpenter,
-      autoMode: this.autoMode,
-      autoModeNodePools: this.autoMode ? this.autoPools.map((p) => p.profile) : undefined,
-      vpcCidr: Token.isUnresolved(this.network.vpcCidr) ? undefined : this.network.vpcCidr,
+      networkPolicyEnforced: () => !this.autoMode,
+      oidcIssuerOutput: () => this.oidcIssuerOutput,
+      workloadIdentities: () => this.identities.map((i) => i._toProfile()),
+      karpenter: () => karpenterProfileOf(this),
+      autoMode: () => this.autoMode,
+      autoModeNodePools: () => (this.autoMode ? this.autoPools.map((p) => p.profile) : undefined),
+      vpcCidr: () => (Token.isUnresolved(this.network.vpcCidr) ? undefined : this.network.vpcCidr),
       // Auto Mode runs an ALB controller of its own (internal ALBs unless an IngressClassParams says otherwise).
-      ingressClasses: this.ingressClassProfiles(),
-      helmReleases: this.helmReleaseProfiles(karpenter?.controller),
+      ingressClasses: () => this.ingressClassProfiles(),
+      helmReleases: () => this.helmReleaseProfiles(karpenterProfileOf(this)?.controller),
     };
   }
 
