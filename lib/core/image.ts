@@ -70,7 +70,9 @@ export class ImageRef {
     }
     if (!REPO_RE.test(rest)) bad('has a repository that is not lowercase letters, digits and separators ("/", ".", "_", "-")');
     if (!options?.allowLatest) {
-      const optOut = options?.allowLatestProp ? `, or set ${options.allowLatestProp}: true for a throw-away environment` : '';
+      const optOut = options?.allowLatestProp
+        ? `, or, for a throw-away environment, set ${options.allowLatestProp}: true and accept rule SS-K8S-029 with a reason: policy.Policy.suppress(<this construct>, 'SS-K8S-029', '<why>')`
+        : '';
       if (tag === 'latest') {
         fail(where, p, ref, 'uses the mutable "latest" tag, which makes roll-outs unrepeatable (rule SS-K8S-029)',
           `pin a version tag (and ideally a digest)${optOut}`);

@@ -34,6 +34,9 @@ const SIZES: { [size: string]: [number, number] } = {
   '48xlarge': [192, 737],
 };
 
+/** The sizes of the flex families (`m7i-flex`, `c7i-flex`): large to 16xlarge, memory and pods as their siblings. */
+const FLEX_SIZES = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'];
+
 /** GiB of memory per vCPU by family letter. */
 const MEMORY_PER_VCPU: { [letter: string]: number } = { m: 4, c: 2, r: 8 };
 
@@ -55,7 +58,8 @@ const MEMORY_CAPACITY_SHARE = 0.946;
  * EC2 instance types and the node resources EKS leaves for pods.
  *
  * Known types: the general-purpose (m), compute (c) and memory (r) families from the 5th generation on, Intel,
- * AMD and Graviton (`m5`, `m6i`, `m7g`, `c7i`, `r6a`, …) in sizes `medium` to `48xlarge`, and the burstable
+ * AMD and Graviton (`m5`, `m6i`, `m7g`, `c7i`, `r6a`, …) in sizes `medium` to `48xlarge`, the flex families
+ * (`m7i-flex`, `c7i-flex`, `large` to `16xlarge`), and the burstable
  * `t3`, `t3a`, `t4g`. Allocatable follows the EKS-optimized AMIs' kubelet settings: kube-reserved CPU of 6 % of
  * the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of the rest; kube-reserved memory of
  * 255 MiB + 11 MiB per pod the node can hold; an eviction threshold of 100 MiB; and a memory capacity of about
@@ -75,7 +79,8 @@ export class InstanceTypes {
     let maxPods: number;
     if (letters === 't' && ['3', '4'].includes(gen) && BURSTABLE[size] && ['', 'a', 'g'].includes(suffix) && !(gen === '4' && suffix !== 'g')) {
       [vcpus, memGiB, maxPods] = BURSTABLE[size];
-    } else if (MEMORY_PER_VCPU[letters] !== undefined && Number(gen) >= 5 && SIZES[size] && /^(a|i|g|gd|d|id|ad|n|in)?$/.test(suffix)) {
+    } else if (MEMORY_PER_VCPU[letters] !== undefined && Number(gen) >= 5 && SIZES[size] && /^(a|i|g|gd|d|id|ad|n|in|i-flex)?$/.test(suffix)
+      && !(suffix === 'i-flex' && !FLEX_SIZES.includes(size))) {
       [vcpus, maxPods] = SIZES[size];
       memGiB = vcpus * MEMORY_PER_VCPU[letters];
       if (size === 'medium' && !graviton) return undefined; // Intel/AMD m, c, r start at large

@@ -20,6 +20,9 @@ const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** Names that say a variable holds a secret. */
 
+/** A key of a ConfigMap or Secret. */
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
 /**
  * Checks of the Kubernetes values that constructs accept from users: label and annotation keys, CIDRs,
  * namespace names, downward-API field paths, taints, environment variable names and plaintext credentials.
@@ -235,6 +238,19 @@ export class Validators {
     const credential = credentialIn(value);
     if (credential !== undefined) return `it holds ${credential}`;
     if (secretByName(name, value)) return 'its name says it is a secret';
+    return undefined;
+  }
+
+  /**
+   * Why `key` is no key of a ConfigMap or Secret (the API's rule: 1-253 letters, digits, `-`, `_` and `.`, not `.`
+   * or `..` and not starting with `..`), or undefined.
+   * @internal
+   */
+  public static _dataKeyProblem(key: string): string | undefined {
+    if (key.length === 0) return 'is empty';
+    if (key.length > 253) return 'is longer than 253 characters';
+    if (!DATA_KEY.test(key)) return 'may hold only letters, digits, "-", "_" and "."';
+    if (key === '.' || key === '..' || key.startsWith('..')) return 'may not be "." or ".." or start with ".."';
     return undefined;
   }
 

@@ -15,6 +15,7 @@ import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, show } from '../core/errors';
+import { InstanceTypes } from '../core/instance-types';
 import { describeObject, OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
@@ -265,6 +266,7 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
     printNotes(all);
+    if (this.cluster) printPoolNotes(this.cluster);
     const hasDependantCharts = resolveDependenciesOnce(all);
     const charts = appCharts(this);
 
@@ -679,6 +681,21 @@ function printNotes(all: IConstruct[]): void {
     for (const m of c.node.metadata) {
       if (m.type === NOTE_METADATA) out += `shipshape note: ${c.node.path}: ${m.data}\n`;
     }
+  }
+  if (out) process.stderr.write(out);
+}
+
+/**
+ * Says, on stderr, which node pools of the cluster have instance types shipshape's table of node sizes does not hold:
+ * whether a pod's requests fit their nodes is not checked there (a pod too large for every node stays Pending).
+ */
+function printPoolNotes(cluster: ClusterProfile): void {
+  let out = '';
+  for (const pool of cluster.nodePools ?? []) {
+    const unknown = (pool.instanceTypes ?? []).filter(t => InstanceTypes.allocatable(t) === undefined);
+    if (unknown.length === 0) continue;
+    out += `shipshape note: cluster ${cluster.clusterName} pool ${pool.name}: instance type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} `
+      + `${unknown.length === 1 ? 'is' : 'are'} not in shipshape's table of node sizes, so whether pods fit the pool's nodes is not checked\n`;
   }
   if (out) process.stderr.write(out);
 }

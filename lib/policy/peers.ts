@@ -137,6 +137,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-088': {},
   'SS-K8S-089': {},
   'SS-K8S-090': {},
+  'SS-K8S-091': {},
 };
 
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
+import { PolicyEngine } from './engine';
 import { Suppression } from './finding';
 import { isCdk8sApp, RULE_ID, RULE_ID_SHAPE } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
@@ -148,6 +149,8 @@ export class Policy {
    * charts: `scope` must be the App. To leave a rule out for one chart or construct, suppress it there
    * (`Policy.suppress(chart, ruleId, reason)`); on a plain cdk8s App, `Policy.attach(chart, { packs })` checks one
    * chart with packs of its own.
+   * A pack with a rule the engine refuses (bad id, severity, message, fix or kinds; an id twice) throws here, as it
+   * would at synth.
    * @param scope the App (k8s.App, or a plain cdk8s App)
    */
   public static configure(scope: IConstruct, options: PolicyOptions): void {
@@ -156,6 +159,7 @@ export class Policy {
         'pass the App; to leave a rule out for this part of the app, suppress it here with Policy.suppress(scope, ruleId, reason) '
         + '(on a plain cdk8s App, Policy.attach(chart, { packs }) checks one chart with packs of its own)');
     }
+    checkPacks(options);
     OPTIONS.set(scope.node.root, options);
   }
 
@@ -164,7 +168,8 @@ export class Policy {
    * any file is written. Errors fail the synth; warnings are printed on stderr. The reports (in
    * `<outdir>/.shipshape/`, `<chart id>.`-prefixed for a chart) are written when `synth()` ends; those of a synth
    * that fails are `policy-report.failed.{json,sarif}`, and the previous reports stay.
-   * Not needed on `k8s.App`, which runs the check itself.
+   * Not needed on `k8s.App`, which runs the check itself. Packs with a rule the engine refuses throw here, as in
+   * `Policy.configure`.
    * @param scope a cdk8s App or Chart
    * @param options packs and reports
    */
@@ -173,6 +178,7 @@ export class Policy {
     if (!isApp && !Chart.isChart(scope)) {
       fail(scope, 'scope', scope.node.path || '<root>', 'must be a cdk8s App or Chart', 'attach the policy to your App or to a Chart');
     }
+    checkPacks(options);
     const owner = App.of(scope);
     const state = isCdk8sApp(owner) ? trackSynth(owner) : undefined;
     const token = {};
@@ -262,6 +268,14 @@ export class Policy {
   }
 
   private constructor() {}
+}
+
+/**
+ * Builds an engine with the packs of `options`, if any, so that a rule the engine refuses throws where the packs are
+ * given rather than at synth (which builds the engine again, and checks the rules again).
+ */
+function checkPacks(options: PolicyOptions): void {
+  if (options?.packs !== undefined) new PolicyEngine({ packs: options.packs });
 }
 
 /**

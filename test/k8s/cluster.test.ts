@@ -192,6 +192,29 @@ describe('capacity', () => {
     expect(msg).toContain('; give the workload a placement on a pool that can take it (Placement.onPool(pool)); lower its requests, or add a pool with larger instance types');
   });
 
+  test('the flex families are in the table: a pod too large for m7i-flex.large is refused', () => {
+    expect(InstanceTypes.allocatable('m7i-flex.large')).toMatchObject({ vcpus: 2, memoryMiB: 8192, maxPods: 29, architecture: 'amd64' });
+    expect(InstanceTypes.allocatable('m7i-flex.metal')).toBeUndefined();
+    const { app, chart } = appWith(cluster({ nodePools: [pool('flex', { instanceTypes: ['m7i-flex.large'] })] }));
+    new WebService(chart, 'api', { image: IMAGE, resources: { memory: '64Gi' }, replicas: Replicas.fixed(3) });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('pool flex: requests cpu 250m, memory 65536Mi do not fit its largest instance type m7i-flex.large');
+  });
+
+  test('a pool with instance types the table does not hold is named in a note: pod sizes are not checked there', () => {
+    const { app, chart } = appWith(cluster({ nodePools: [general, pool('storage', { instanceTypes: ['i4i.xlarge', 'm7i.large', 'x2idn.16xlarge'] })] }));
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => { stderr += String(t); return true; });
+    try {
+      app.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stderr).toContain('shipshape note: cluster shop-prod pool storage: instance types i4i.xlarge, x2idn.16xlarge are not in shipshape\'s table of node sizes, '
+      + 'so whether pods fit the pool\'s nodes is not checked\n');
+    expect(stderr).not.toContain('pool general');
+  });
+
   test('a pod larger than a Karpenter pool\'s limits is refused on that pool (Karpenter launches no node past spec.limits)', () => {
     const batch: KarpenterNodePoolProfile = {
       name: 'batch',

@@ -163,7 +163,7 @@ describe('sharper messages', () => {
   });
 
   test('the latest-image refusal names the real prop, allowLatestImage', () => {
-    expectError(() => web({ image: 'nginx' }), 'shop/api: image ("nginx") has no tag and no digest, so it means "latest" (rule SS-K8S-029); pin a version tag such as ":1.4.2" (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
+    expectError(() => web({ image: 'nginx' }), 'shop/api: image ("nginx") has no tag and no digest, so it means "latest" (rule SS-K8S-029); pin a version tag such as ":1.4.2" (and ideally a digest), or, for a throw-away environment, set allowLatestImage: true and accept rule SS-K8S-029 with a reason: policy.Policy.suppress(<this construct>, \'SS-K8S-029\', \'<why>\')');
   });
 
   test('the hostPath refusal names the path and the exact suppression call', () => {

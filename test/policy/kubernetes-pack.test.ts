@@ -124,6 +124,7 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-087': { breakIt: ms => { pod(web(ms)).priorityClassName = 'ghost'; }, on: ['Deployment', 'web'], at: `${P}.priorityClassName` },
   'SS-K8S-088': { breakIt: ms => { find(ms, 'RoleBinding', 'api').subjects[0] = { kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }; }, on: ['RoleBinding', 'api'], at: 'subjects[0].name' },
   'SS-K8S-089': { breakIt: ms => { find(ms, 'ConfigMap', 'web').metadata.name = 'Web_Config'; }, on: ['ConfigMap', 'Web_Config'], at: 'metadata.name' },
+  'SS-K8S-091': { breakIt: ms => { c0(ms).volumeMounts.push({ name: 'cache', mountPath: '/cache' }); }, on: ['Deployment', 'web'], at: `${C0}.volumeMounts[1].name` },
   'SS-K8S-090': { breakIt: ms => { find(ms, 'ConfigMap', 'web').data = { DEBUG: true }; }, on: ['ConfigMap', 'web'], at: 'data["DEBUG"]' },
 };
 

@@ -483,3 +483,28 @@ describe('Policy.configure', () => {
     expect(() => Policy.configure(app, { packs: [new KubernetesPack()] })).not.toThrow();
   });
 });
+
+describe('Policy.configure refuses a bad pack at once', () => {
+  const ID_SHAPE = 'a letter, then at most 62 letters, digits, \'-\', \'_\' and \'.\', ending with a letter or digit';
+  const cases: Array<[string, Partial<IRule>, string]> = [
+    ['an SS- id', { id: 'SS-ACME-1' }, 'policy: rule SS-ACME-1 (pack acme) has an id starting with SS-, which shipshape\'s own rules use (their suppressions and reports would mix); give your rules a prefix of your own, for example ACME-001'],
+    ['an id that starts with a digit', { id: '1abc' }, `policy: rule id "1abc" (pack acme) is not a rule id: ${ID_SHAPE} (it names the suppression annotation suppress.shipshape.io/<id>)`],
+    ['an empty kinds list', { kinds: [] }, 'policy: rule ACME-001 (pack acme) has kinds [], so it never runs; list the kinds it checks, or leave kinds unset to check every kind'],
+    ['an empty message', { message: '' }, 'policy: rule ACME-001 (pack acme) has no message; say what a finding means, in one sentence'],
+  ];
+  const packsWith = (change: Partial<IRule>) => {
+    const rule: IRule = { id: 'ACME-001', severity: Severity.ERROR, message: 'Object has no team label', fix: 'add metadata.labels.team', kinds: ['Deployment'], evaluate: () => RuleResult.compliant(), ...change };
+    return [new KubernetesPack(), { name: 'acme', rules: [rule] }];
+  };
+
+  test.each(cases)('a rule with %s: Policy.configure throws, and the app keeps its packs', (_what, change, message) => {
+    const app = new App({ outdir: outdir() });
+    expect(() => Policy.configure(app, { packs: packsWith(change) })).toThrow(new Error(message));
+    expect(Policy._packsFor(app).map(p => p.name)).toEqual(['kubernetes']);
+  });
+
+  test.each(cases)('a rule with %s: Policy.attach throws too', (_what, change, message) => {
+    const app = new App({ outdir: outdir() });
+    expect(() => Policy.attach(app, { packs: packsWith(change) })).toThrow(new Error(message));
+  });
+});

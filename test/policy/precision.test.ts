@@ -761,6 +761,73 @@ describe('SS-K8S-090: ConfigMap and Secret data the API accepts', () => {
   });
 });
 
+describe('SS-K8S-091: volumes and mounts the API accepts', () => {
+  const withPod = (spec: any) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' }, spec: { template: { spec } } });
+  const P = 'spec.template.spec';
+
+  test('a mount of a volume the pod does not list, two volumes of one name, two mounts at one path and bad subPaths are refused', () => {
+    expect(hits('SS-K8S-091', [withPod({
+      volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'tmp', emptyDir: {} }, { name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+      containers: [{
+        name: 'app',
+        volumeMounts: [
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'cache', mountPath: '/cache' },
+          { name: 'data', mountPath: '/tmp' },
+          { name: 'data', mountPath: '/a', subPath: '../etc' },
+          { name: 'data', mountPath: '/b', subPath: '/etc' },
+          { name: 'data', mountPath: '/c', subPath: 'x', subPathExpr: '$(POD)' },
+          { name: 'data' },
+        ],
+        volumeDevices: [{ name: 'disk', devicePath: '/dev/xvdb' }, { name: 'tmp', devicePath: '/dev/xvdc' }],
+      }],
+    })])).toEqual([
+      `Deployment/api ${P}.volumes[1].name: Two volumes are named tmp`,
+      `Deployment/api ${P}.containers[0].volumeMounts[1].name: Container app mounts volume "cache", which is not a volume of the pod`,
+      `Deployment/api ${P}.containers[0].volumeMounts[2].mountPath: Container app mounts two volumes at /tmp`,
+      `Deployment/api ${P}.containers[0].volumeMounts[3].subPath: subPath "../etc" must be a relative path inside the volume (no leading "/", no "..")`,
+      `Deployment/api ${P}.containers[0].volumeMounts[4].subPath: subPath "/etc" must be a relative path inside the volume (no leading "/", no "..")`,
+      `Deployment/api ${P}.containers[0].volumeMounts[5].subPathExpr: subPath and subPathExpr cannot both be set`,
+      `Deployment/api ${P}.containers[0].volumeMounts[6].mountPath: Container app mounts volume data without a mountPath`,
+      `Deployment/api ${P}.containers[0].volumeDevices[0].name: Container app uses volume "disk" as a device, which is not a volume of the pod`,
+      `Deployment/api ${P}.containers[0].volumeDevices[1].name: Container app uses volume tmp as a device; only a persistentVolumeClaim or ephemeral volume can be one`,
+    ]);
+  });
+
+  test('a StatefulSet\'s volumeClaimTemplates are volumes of its pods (and may be devices); another kind has none', () => {
+    const sts = (mounts: any[]) => ({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'shop' },
+      spec: {
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: {} }, { metadata: { name: 'raw' }, spec: { volumeMode: 'Block' } }],
+        template: { spec: { containers: [{ name: 'db', volumeMounts: mounts, volumeDevices: [{ name: 'raw', devicePath: '/dev/xvdb' }] }] } },
+      },
+    });
+    expect(hits('SS-K8S-091', [sts([{ name: 'data', mountPath: '/data' }])])).toEqual([]);
+    expect(hits('SS-K8S-091', [sts([{ name: 'logs', mountPath: '/logs' }])])).toEqual([`StatefulSet/db ${P}.containers[0].volumeMounts[0].name: Container db mounts volume "logs", which is not a volume of the pod`]);
+    expect(hits('SS-K8S-091', [withPod({ containers: [{ name: 'db', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] })]))
+      .toEqual([`Deployment/api ${P}.containers[0].volumeMounts[0].name: Container db mounts volume "data", which is not a volume of the pod`]);
+  });
+
+  test('init and ephemeral containers mount the pod\'s volumes too; the same path in two containers and relative subPaths are fine', () => {
+    expect(hits('SS-K8S-091', [withPod({
+      volumes: [{ name: 'shared', emptyDir: {} }],
+      initContainers: [{ name: 'init', volumeMounts: [{ name: 'shared', mountPath: '/work', subPath: 'a/b' }] }],
+      containers: [{ name: 'app', volumeMounts: [{ name: 'shared', mountPath: '/work' }] }],
+    })])).toEqual([]);
+    expect(hits('SS-K8S-091', [{
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: {
+        containers: [{ name: 'app' }],
+        ephemeralContainers: [{ name: 'debug', volumeMounts: [{ name: 'gone', mountPath: '/x' }] }],
+      },
+    }])).toEqual(['Pod/p spec.ephemeralContainers[0].volumeMounts[0].name: Container debug mounts volume "gone", which is not a volume of the pod']);
+  });
+});
+
 describe('cdk8s-plus output', () => {
   test('SS-K8S-052: an empty externalIPs list (cdk8s-plus writes one on every Service) is no finding; a non-empty one is', () => {
     const svc = (externalIPs: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }], externalIPs } });

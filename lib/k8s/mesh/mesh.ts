@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, formatValidationMessage, show } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
-import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { MemoryQuantity } from '../../core/quantity';
 import { INetworkPeer, NetworkConnection } from '../networking/network-peer';
 import { KubernetesTarget } from '../target';
+import { parseContainerCpu } from '../workloads/checks';
 import { Workload } from '../workloads/workload';
 
 const MESH = Symbol.for('shipshape.k8s.Mesh');
@@ -181,8 +182,8 @@ export class Mesh {
 
   /** Validated proxy resources. @internal */
   public static _proxyResources(scope: IConstruct, r: ProxyResources = {}): { cpu: string; cpuLimit: string; memory: string; memoryLimit: string } {
-    const cpu = CpuQuantity.parse(r.cpu ?? '100m', scope, 'proxyResources.cpu');
-    const cpuLimit = CpuQuantity.parse(r.cpuLimit ?? '1', scope, 'proxyResources.cpuLimit');
+    const cpu = parseContainerCpu(scope, 'proxyResources.cpu', r.cpu ?? '100m');
+    const cpuLimit = parseContainerCpu(scope, 'proxyResources.cpuLimit', r.cpuLimit ?? '1');
     const mem = MemoryQuantity.parse(r.memory ?? '128Mi', scope, 'proxyResources.memory');
     const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, scope, 'proxyResources.memoryLimit') : mem;
     if (cpu.compare(cpuLimit) > 0) fail(scope, 'proxyResources.cpu', cpu.toString(), `must be <= proxyResources.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');

@@ -4,8 +4,9 @@ import { SidecarOptions, SidecarResources } from './sidecar';
 import { fail } from '../../core/errors';
 import { ImageRef } from '../../core/image';
 import { Names } from '../../core/names';
-import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { MemoryQuantity } from '../../core/quantity';
 import { Validators } from '../../core/validators';
+import { parseContainerCpu } from '../workloads/checks';
 import { Probe } from '../workloads/probe';
 import type { IWorkload } from '../workloads/workload';
 
@@ -99,8 +100,8 @@ export class SidecarContainers {
 
   /** Validated resources. */
   public static resources(scope: IConstruct, prop: string, r: SidecarResources): any {
-    const cpu = CpuQuantity.parse(r.cpu ?? '50m', scope, `${prop}.cpu`);
-    const cpuLimit = CpuQuantity.parse(r.cpuLimit ?? '200m', scope, `${prop}.cpuLimit`);
+    const cpu = parseContainerCpu(scope, `${prop}.cpu`, r.cpu ?? '50m');
+    const cpuLimit = parseContainerCpu(scope, `${prop}.cpuLimit`, r.cpuLimit ?? '200m');
     const mem = MemoryQuantity.parse(r.memory ?? '64Mi', scope, `${prop}.memory`);
     const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, scope, `${prop}.memoryLimit`) : mem;
     const eph = MemoryQuantity.parse(r.ephemeralStorage ?? '64Mi', scope, `${prop}.ephemeralStorage`);

@@ -58,12 +58,13 @@ export interface ISidecar {
  */
 export interface SidecarResources {
   /**
-   * CPU request.
+   * CPU request. A number without a unit counts cores: more than 64 cores written that way (`"500"`) is refused as
+   * a missing `m`; write millicores (`"96000m"`) for a container that really needs more.
    * @default "50m"
    */
   readonly cpu?: string;
   /**
-   * CPU limit.
+   * CPU limit. Like `cpu`, more than 64 cores is refused unless written in millicores.
    * @default "200m"
    */
   readonly cpuLimit?: string;

@@ -5,6 +5,7 @@ import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
+import { CpuQuantity } from '../../core/quantity';
 
 /** Validates an IANA time zone name (`Europe/Berlin`, `UTC`). */
 export function checkTimeZone(scope: IConstruct, prop: string, tz: string): string {
@@ -28,6 +29,26 @@ export function checkWhole(scope: IConstruct, prop: string, v: number, min: numb
     fail(scope, prop, v, max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`, fix);
   }
   return v;
+}
+
+/** The most cores a container's CPU may be written as without the `m` unit: a larger count is taken for a unit slip. */
+const MAX_CORES_WITHOUT_UNIT = 64;
+
+/**
+ * Parses a container's CPU request or limit (`"250m"`, `"0.5"`, `"2"`). A count of cores above 64 written without
+ * `m` is refused: `"500"` is 500 cores, more than any node has, where `"500m"` was meant. Millicores are taken as
+ * written (`"96000m"`), for the rare container that needs that many cores.
+ */
+export function parseContainerCpu(scope: IConstruct, prop: string, text: string): CpuQuantity {
+  const q = CpuQuantity.parse(text, scope, prop);
+  const t = text.trim();
+  if (!t.endsWith('m') && q.millicores > MAX_CORES_WITHOUT_UNIT * 1000) {
+    const cores = q.millicores / 1000;
+    const really = `write "${q.millicores}m" if the container really needs ${cores} cores`;
+    fail(scope, prop, text, `is ${cores} cores (over ${MAX_CORES_WITHOUT_UNIT}), more than any node has: a number without "m" counts cores`,
+      /^[0-9]+$/.test(t) ? `did you mean ${JSON.stringify(`${t}m`)}? (${really})` : `write millicores such as "250m", or at most ${MAX_CORES_WITHOUT_UNIT} cores (${really})`);
+  }
+  return q;
 }
 
 /** Validates an unprivileged container port (1024-65535). */

@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { at, fail } from '../../core/errors';
+import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
 import { KubernetesTarget, KubernetesVersion } from '../target';
 
@@ -18,9 +19,11 @@ export class EnvValue {
   }
 
   /**
-   * A key of a ConfigMap in the same namespace.
+   * A key of a ConfigMap in the same namespace. The workload that uses the value refuses a name that is no RFC 1123
+   * DNS subdomain (`App_Config`) and a key the API refuses (see `key`), naming itself and the variable.
    * @param configMapName the ConfigMap's name (for a cdk8s-plus ConfigMap, pass its `.name`)
-   * @param key the key to read
+   * @param key the key to read: 1-253 characters of letters, digits, `-`, `_` and `.`, not `.` or `..` and not
+   * starting with `..`
    */
   public static fromConfigMapKey(configMapName: string, key: string): EnvValue {
     return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key } } });
@@ -28,8 +31,9 @@ export class EnvValue {
 
   /**
    * A key of a cdk8s-plus ConfigMap (for example one built with `new kplus.ConfigMap(chart, 'settings', { data })`).
+   * Checked as `fromConfigMapKey` checks its name and key.
    * @param configMap the ConfigMap
-   * @param key the key to read
+   * @param key the key to read (see `fromConfigMapKey`)
    */
   public static fromConfigMap(configMap: kplus.IConfigMap, key: string): EnvValue {
     return EnvValue.fromConfigMapKey(configMap.name, key);
@@ -37,8 +41,9 @@ export class EnvValue {
 
   /**
    * A key of a cdk8s-plus Secret, as an environment variable (see `fromSecretKey` for why files are preferred).
+   * Checked as `fromSecretKey` checks its name and key.
    * @param secret the Secret
-   * @param key the key to read
+   * @param key the key to read (see `fromSecretKey`)
    */
   public static fromSecret(secret: kplus.ISecret, key: string): EnvValue {
     return EnvValue.fromSecretKey(secret.name, key);
@@ -47,9 +52,12 @@ export class EnvValue {
   /**
    * A key of a Secret, as an environment variable. Secrets in environment variables leak into crash
    * dumps, child processes and logs: prefer `secretMounts` (files). This produces a policy finding
-   * (SS-K8S-061 in docs/rules.md) that must be suppressed with a reason.
+   * (SS-K8S-061 in docs/rules.md) that must be suppressed with a reason. The workload that uses the value refuses a
+   * name that is no RFC 1123 DNS subdomain (`DB_Secret`) and a key the API refuses (see `key`), naming itself and
+   * the variable.
    * @param secretName the Secret's name
-   * @param key the key to read
+   * @param key the key to read: 1-253 characters of letters, digits, `-`, `_` and `.`, not `.` or `..` and not
+   * starting with `..`
    */
   public static fromSecretKey(secretName: string, key: string): EnvValue {
     return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key } } });
@@ -78,10 +86,23 @@ export class EnvValue {
   }
 
   /**
-   * The Kubernetes EnvVar for `name`, checked against the Kubernetes version `scope` targets.
+   * The Kubernetes EnvVar for `name`, checked against the Kubernetes version `scope` targets. The ConfigMap or
+   * Secret it reads is checked here, where errors can name the workload (`scope`) and the variable (`prop`).
    * @internal
    */
   public _render(name: string, scope?: IConstruct, prop?: string): any {
+    const where = scope ?? at('EnvValue');
+    const p = prop ?? `env.${name}`;
+    const configMap = this.spec.valueFrom?.configMapKeyRef;
+    if (configMap) {
+      Names.dnsSubdomain(where, `${p}.configMapName`, configMap.name!);
+      checkDataKey(where, `${p}.key`, configMap.key, 'ConfigMap');
+    }
+    const secret = this.spec.valueFrom?.secretKeyRef;
+    if (secret) {
+      Names.dnsSubdomain(where, `${p}.secretName`, secret.name!);
+      checkDataKey(where, `${p}.key`, secret.key, 'Secret');
+    }
     const fieldPath = this.spec.valueFrom?.fieldRef?.fieldPath;
     if (scope && fieldPath === 'status.hostIPs') {
       const target = KubernetesTarget.of(scope);
@@ -92,6 +113,21 @@ export class EnvValue {
     }
     return { name, ...this.spec } satisfies corev1.EnvVar;
   }
+}
+
+/**
+ * Validates a key of a ConfigMap or Secret (`kind`): 1-253 characters of letters, digits, `-`, `_` and `.`,
+ * not `.` or `..` and not starting with `..` (the API's IsConfigMapKey). Returns the key.
+ */
+function checkDataKey(scope: IConstruct, prop: string, key: string, kind: string): string {
+  if (typeof key !== 'string' || Validators._dataKeyProblem(key) !== undefined) {
+    let suggestion = String(key ?? '').replace(/[^-._a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 253);
+    if (suggestion === '.' || suggestion.startsWith('..')) suggestion = suggestion.replace(/^\.+/, '');
+    fail(scope, prop, key,
+      `is not a valid ${kind} key: 1-253 characters of A-Z, a-z, 0-9, '-', '_' and '.', not "." or ".." and not starting with ".."`,
+      suggestion ? `use a key such as ${JSON.stringify(suggestion)}` : `use the name of a key the ${kind} holds`);
+  }
+  return key;
 }
 
 /**

@@ -3,13 +3,13 @@
  */
 export interface AutoscaleOptions {
   /**
-   * Fewest replicas. At least 2 outside development (rule SS-K8S-045 in docs/rules.md).
-   * @default - from the environment profile (production 3, staging 2)
+   * Fewest replicas: a whole number, at least 2 outside development (rule SS-K8S-045 in docs/rules.md).
+   * @default - from the environment profile (production 3, staging 2, development 1)
    */
   readonly min?: number;
   /**
-   * Most replicas; more than `min`.
-   * @default - from the environment profile (production 10, staging 4)
+   * Most replicas: a whole number (2.5, NaN or Infinity is refused as such), more than `min`.
+   * @default - from the environment profile (production 10, staging 4, development 2), or `min` + 1 when that is more
    */
   readonly max?: number;
   /**

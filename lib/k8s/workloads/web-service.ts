@@ -62,7 +62,7 @@ export interface WebServiceProps extends WorkloadProps {
    */
   readonly preStopDelaySeconds?: number;
   /**
-   * Seconds Kubernetes waits after SIGTERM before killing the pod; must exceed `preStopDelaySeconds`.
+   * Seconds Kubernetes waits after SIGTERM before killing the pod: a whole number that must exceed `preStopDelaySeconds`.
    * @default 30
    */
   readonly terminationGracePeriodSeconds?: number;
@@ -156,6 +156,12 @@ export class WebService extends Workload implements IWebService {
     this.grace = props.terminationGracePeriodSeconds ?? 30;
     if (!Number.isInteger(this.preStop) || this.preStop < 0) {
       fail(this, 'preStopDelaySeconds', this.preStop, 'must be a whole number of seconds, 0 or more', 'use for example 5');
+    }
+    // a fraction (or NaN, Infinity) that is not too small is only not whole: "raise it" would be the wrong advice
+    if (!Number.isInteger(this.grace) && !(this.grace <= this.preStop)) {
+      const whole = [Math.floor(this.grace), Math.ceil(this.grace)].filter(s => Number.isFinite(s) && s > this.preStop);
+      fail(this, 'terminationGracePeriodSeconds', this.grace, 'must be a whole number of seconds',
+        whole.length ? `use ${whole.join(' or ')}` : `use for example ${Math.max(30, this.preStop + 10)}`);
     }
     if (!Number.isInteger(this.grace) || this.grace <= this.preStop) {
       fail(this, 'terminationGracePeriodSeconds', this.grace, `must be a whole number larger than preStopDelaySeconds (${this.preStop}), or the pod is killed while draining`,
@@ -287,7 +293,13 @@ export class WebService extends Workload implements IWebService {
     if (!Number.isInteger(min) || min < 1) {
       fail(scope, 'replicas.min', min, 'must be a whole number of at least 1', 'use 2 or more so one pod can fail (rule SS-K8S-045)');
     }
-    if (!Number.isInteger(max) || min > max) {
+    // a max that is no count (2.5, NaN, Infinity, -1) is refused as such, before it is compared with min
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
+      const whole = [Math.floor(max), Math.ceil(max)].filter(n => Number.isFinite(n) && n > min);
+      fail(scope, 'replicas.max', max, 'must be a whole number of at least 1',
+        whole.length ? `use ${whole.join(' or ')}` : `use a count above replicas.min (${min}), for example ${Math.max(d.maxReplicas, min + 1)}`);
+    }
+    if (min > max) {
       fail(scope, 'replicas.min', min, `must be <= replicas.max (${max})`, 'lower min or raise max');
     }
     if (min === max) {

@@ -41,12 +41,12 @@ interface KedaScaledObject {
 export interface WorkerScalingRange {
   /**
    * Fewest replicas.
-   * @default - from the environment profile (production 3, staging 2)
+   * @default - from the environment profile (production 3, staging 2, development 1)
    */
   readonly min?: number;
   /**
-   * Most replicas; more than `min`.
-   * @default - from the environment profile (production 10, staging 4)
+   * Most replicas: a whole number (2.5, NaN or Infinity is refused as such), more than `min`.
+   * @default - from the environment profile (production 10, staging 4, development 2), or `min` + 1 when that is more
    */
   readonly max?: number;
 }
@@ -107,12 +107,12 @@ export interface KedaScalingOptions {
   /**
    * Fewest replicas; 0 lets KEDA scale the worker to zero when the queue is empty. A minimum of 1 or more must, in
    * production on a cluster the app knows (`App({ cluster })`), be at least its number of zones; 0 is not held to that.
-   * @default - from the environment profile (production 3, staging 2)
+   * @default - from the environment profile (production 3, staging 2, development 1)
    */
   readonly min?: number;
   /**
-   * Most replicas; more than `min`.
-   * @default - from the environment profile (production 10, staging 4)
+   * Most replicas: a whole number (2.5, NaN or Infinity is refused as such), more than `min`.
+   * @default - from the environment profile (production 10, staging 4, development 2), or `min` + 1 when that is more
    */
   readonly max?: number;
   /**
@@ -281,7 +281,14 @@ export class Worker extends Workload {
       this.minReplicas = o.min ?? defaults.minReplicas;
       this.maxReplicas = o.max ?? Math.max(defaults.maxReplicas, this.minReplicas + 1);
       checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more' : 'use 2 or more so one pod can fail (rule SS-K8S-045)');
-      if (!Number.isInteger(this.maxReplicas) || this.maxReplicas <= this.minReplicas) {
+      // a max that is no count (2.5, NaN, Infinity, -1) is refused as such, before it is compared with min
+      const max = this.maxReplicas;
+      if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
+        const whole = [Math.floor(max), Math.ceil(max)].filter(n => Number.isFinite(n) && n > this.minReplicas);
+        fail(this, 'scaling.max', max, 'must be a whole number of at least 1',
+          whole.length ? `use ${whole.join(' or ')}` : `use a count above scaling.min (${this.minReplicas}), for example ${Math.max(defaults.maxReplicas, this.minReplicas + 1)}`);
+      }
+      if (this.maxReplicas <= this.minReplicas) {
         const min = o.min === undefined ? `${this.minReplicas}, the ${this.profile} profile's default` : `${this.minReplicas}`;
         fail(this, 'scaling.max', this.maxReplicas, `must be a whole number more than scaling.min (${min}) for the autoscaler to have room`,
           'raise max, or use WorkerScaling.fixed(n) for a fixed count');

@@ -4,6 +4,7 @@ import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import type * as policyv1 from 'kubernetes-types/policy/v1';
+import { parseContainerCpu } from './checks';
 import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
 import { Placement } from './placement';
 import { WorkloadIdentityProfile } from '../../core/cluster-profile';
@@ -31,12 +32,14 @@ import { KubernetesTarget } from '../target';
  */
 export interface ResourceRequirements {
   /**
-   * CPU request (`"250m"`, `"0.5"`, `"2"`).
+   * CPU request (`"250m"`, `"0.5"`, `"2"`). A number without a unit counts cores: more than 64 cores written that
+   * way (`"500"`) is refused as a missing `m`; write millicores (`"96000m"`) for a container that really needs more.
    * @default "250m"
    */
   readonly cpu?: string;
   /**
-   * CPU limit, or `"none"` for no CPU limit (see the trade-off above).
+   * CPU limit, or `"none"` for no CPU limit (see the trade-off above). Like `cpu`, more than 64 cores is refused
+   * unless written in millicores.
    * @default - "1", or the request when that is more
    */
   readonly cpuLimit?: string;
@@ -115,7 +118,9 @@ export interface WorkloadProps {
    */
   readonly image: string;
   /**
-   * Accept a `latest` or tag-less image (never in production: roll-outs become unrepeatable).
+   * Accept a `latest` or tag-less image at construction (never in production: roll-outs become unrepeatable). The
+   * policy check still reports it (SS-K8S-029, an error) until the rule is suppressed with a reason:
+   * `policy.Policy.suppress(workload, 'SS-K8S-029', '<why this environment may run latest>')`.
    * @default false
    */
   readonly allowLatestImage?: boolean;
@@ -314,7 +319,11 @@ export interface ExtraContainer {
 
 /**
  * The base of every shipshape workload: the one implementation of the hardened pod, the ServiceAccount,
- * the recommended labels and the NetworkPolicy. Subclasses add the controller (Deployment, StatefulSet...).
+ * the recommended labels and the NetworkPolicy. Its subclasses in shipshape add the controller (Deployment,
+ * StatefulSet...); the pod rendering they use is internal, so a subclass outside shipshape cannot make a controller
+ * (TypeScript refuses one: the internal `_mainPorts` is abstract). Subclass a concrete workload (`WebService`,
+ * `Worker`, `StatefulService`, ...) to give it defaults of your own, or compose one in a construct of yours; use the
+ * `Workload` type for what takes any workload (`isWorkload`, `IWorkload`).
  */
 export abstract class Workload extends Construct implements IWorkload {
   /**
@@ -358,6 +367,12 @@ export abstract class Workload extends Construct implements IWorkload {
   /** @internal */
   protected readonly _sidecars: Array<{ sidecar: ISidecar; binding: SidecarBinding }> = [];
 
+  /**
+   * @param scope the parent construct
+   * @param id the construct id (the default name)
+   * @param props the workload's props
+   * @param component the `app.kubernetes.io/component` label of its objects (`web`, `worker`, `database`, ...)
+   */
   protected constructor(scope: Construct, id: string, props: WorkloadProps, component: string) {
     super(scope, id);
     Object.defineProperty(this, WORKLOAD, { value: true });
@@ -1062,10 +1077,10 @@ export abstract class Workload extends Construct implements IWorkload {
   protected _checkCpuTarget(prop: string, target: number): number {
     if (!Number.isInteger(target) || target < 1) fail(this, prop, target, 'must be a whole percentage of the CPU request, at least 1', 'use for example 70');
     const r = this._props.resources ?? {};
-    const request = CpuQuantity.parse(r.cpu ?? '250m', this, 'resources.cpu');
+    const request = parseContainerCpu(this, 'resources.cpu', r.cpu ?? '250m');
     const limitText = r.cpuLimit ?? '1';
     if (limitText === 'none') return target;
-    const limit = r.cpuLimit === undefined ? max(CpuQuantity.parse('1'), request) : CpuQuantity.parse(limitText, this, 'resources.cpuLimit');
+    const limit = r.cpuLimit === undefined ? max(CpuQuantity.parse('1'), request) : parseContainerCpu(this, 'resources.cpuLimit', limitText);
     if (request.compare(limit) > 0) return target; // the resources check refuses the request above the limit
     const reachable = Math.floor(limit.millicores * 100 / request.millicores);
     if (target > reachable) {
@@ -1081,11 +1096,11 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   protected _renderResources(): any {
     const r = this._props.resources ?? {};
-    const cpu = CpuQuantity.parse(r.cpu ?? '250m', this, 'resources.cpu');
+    const cpu = parseContainerCpu(this, 'resources.cpu', r.cpu ?? '250m');
     // unset limits follow a request above their default: asking for 2 CPUs must not need a limit too
     const cpuLimitText = r.cpuLimit ?? '1';
     const cpuLimit = cpuLimitText === 'none' ? undefined
-      : r.cpuLimit === undefined ? max(CpuQuantity.parse('1'), cpu) : CpuQuantity.parse(cpuLimitText, this, 'resources.cpuLimit');
+      : r.cpuLimit === undefined ? max(CpuQuantity.parse('1'), cpu) : parseContainerCpu(this, 'resources.cpuLimit', cpuLimitText);
     const mem = MemoryQuantity.parse(r.memory ?? '256Mi', this, 'resources.memory');
     const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, this, 'resources.memoryLimit') : mem;
     const eph = MemoryQuantity.parse(r.ephemeralStorage ?? '256Mi', this, 'resources.ephemeralStorage');

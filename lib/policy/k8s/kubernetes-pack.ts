@@ -89,6 +89,7 @@ import { validConfigData } from './rules/valid-config-data';
 import { validLabelValues } from './rules/valid-label-values';
 import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
+import { validVolumeMounts } from './rules/valid-volume-mounts';
 
 /**
  * Options of the Kubernetes pack.
@@ -227,6 +228,7 @@ export class KubernetesPack implements IRulePack {
       rbacNoEveryoneSubject,
       validObjectName,
       validConfigData,
+      validVolumeMounts,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }

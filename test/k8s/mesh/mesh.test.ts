@@ -252,6 +252,13 @@ describe('mesh errors', () => {
     expectError(() => new IstioMesh(chart, 'mesh').enrol(api, { proxyResources: { memory: '1Gi', memoryLimit: '512Mi' } }), /proxyResources\.memory \("1Gi"\) must be <= proxyResources\.memoryLimit/);
   });
 
+  test('proxy CPU written without "m" above 64 cores is taken for a missing unit', () => {
+    const chart = testChart();
+    const { api } = pair(chart);
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(api, { proxyResources: { cpu: '100' } }),
+      /proxyResources\.cpu \("100"\) is 100 cores \(over 64\), more than any node has: a number without "m" counts cores; did you mean "100m"\?/);
+  });
+
   test('circuit breaker out of range', () => {
     const chart = testChart();
     const { api } = pair(chart);

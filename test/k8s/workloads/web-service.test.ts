@@ -1,7 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { EnvironmentProfile } from '../../../lib/core';
-import { EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
+import { App as ShipshapeApp, EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
+import { Policy } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
 import { expectValid, tempDir } from '../../util/schema';
 
@@ -340,10 +341,25 @@ describe('WebService validation errors', () => {
     expectError(make({ resources: { cpu: '-1' } }), /resources.cpu \("-1"\) is not a CPU quantity/);
   });
   test('latest image', () => {
-    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (rule SS-K8S-029); pin a version tag (and ideally a digest), or set allowLatestImage: true for a throw-away environment');
+    expectError(make({ image: 'nginx:latest' }), 'shop/api: image ("nginx:latest") uses the mutable "latest" tag, which makes roll-outs unrepeatable (rule SS-K8S-029); pin a version tag (and ideally a digest), or, for a throw-away environment, set allowLatestImage: true and accept rule SS-K8S-029 with a reason: policy.Policy.suppress(<this construct>, \'SS-K8S-029\', \'<why>\')');
   });
   test('tag-less image', () => {
     expectError(make({ image: 'nginx' }), /image \("nginx"\) has no tag and no digest/);
+  });
+  test('allowLatestImage: the construct accepts latest; the policy still refuses it until SS-K8S-029 is suppressed with a reason, as the error says', () => {
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const latestApp = (suppress: boolean) => {
+        const app = new ShipshapeApp({ outdir: tempDir() });
+        const api = new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'nginx:latest', allowLatestImage: true, profile: EnvironmentProfile.DEVELOPMENT });
+        if (suppress) Policy.suppress(api, 'SS-K8S-029', 'a throw-away preview environment follows the latest build');
+        return app;
+      };
+      expect(() => latestApp(false).synth()).toThrow(/ERROR SS-K8S-029/);
+      expect(() => latestApp(true).synth()).not.toThrow();
+    } finally {
+      stderr.mockRestore();
+    }
   });
   test('probe path without a leading slash', () => {
     expectError(make({ readiness: Probe.http('readyz') }), 'shop/api: readiness.path ("readyz") must start with \'/\'; write it as "/readyz"');

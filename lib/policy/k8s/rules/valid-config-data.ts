@@ -1,9 +1,8 @@
+import { Validators } from '../../../core/validators';
 import { Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, o } from '../pod';
 
-/** A key of a ConfigMap or Secret: letters, digits, `-`, `_` and `.` (the API's IsConfigMapKey). */
-const KEY = /^[-._a-zA-Z0-9]+$/;
 /** Standard base64 with padding, as the API decodes a `[]byte` field (line breaks are skipped first). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** The most a ConfigMap's or a Secret's values may hold, in bytes (1 MiB). */
@@ -24,14 +23,6 @@ const TYPE_KEYS: { [type: string]: { all?: string[]; any?: string[] } } = {
 /** A ServiceAccount token Secret names its ServiceAccount in this annotation. */
 const SA_TOKEN = 'kubernetes.io/service-account-token';
 const SA_NAME = 'kubernetes.io/service-account.name';
-
-/** Why `key` is no key of a ConfigMap or Secret, or undefined. */
-function keyProblem(key: string): string | undefined {
-  if (key.length > 253) return 'is longer than 253 characters';
-  if (!KEY.test(key)) return 'may hold only letters, digits, "-", "_" and "."';
-  if (key === '.' || key === '..' || key.startsWith('..')) return 'may not be "." or ".." or start with ".."';
-  return undefined;
-}
 
 /** A value as a message quotes it: its type and a short JSON. */
 function describe(v: unknown): string {
@@ -60,7 +51,7 @@ function checkMap(map: any, field: string, out: Violation[], value: (v: unknown,
   let bytes = 0;
   for (const key of Object.keys(map)) {
     const at = `${field}["${key}"]`;
-    const why = keyProblem(key);
+    const why = Validators._dataKeyProblem(key);
     if (why !== undefined) out.push({ jsonPath: at, message: `Key ${JSON.stringify(key)} ${why}` });
     const v = map[key];
     if (v === null) continue; // read as empty
@@ -151,7 +142,7 @@ function simpleConfigMap(data: any): boolean {
   let chars = 0;
   for (const key of Object.keys(data)) {
     const v = data[key];
-    if (typeof v !== 'string' || keyProblem(key) !== undefined) return false;
+    if (typeof v !== 'string' || Validators._dataKeyProblem(key) !== undefined) return false;
     chars += v.length;
   }
   // a UTF-16 unit is at most 3 bytes in UTF-8

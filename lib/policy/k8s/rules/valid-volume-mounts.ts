@@ -1,0 +1,95 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sRule, NONE, podLocalCheck } from '../define';
+import { arr, containersOf, isObj, o, PodRef, podOfDoc, POD_KINDS } from '../pod';
+
+/** True when `p` is a relative path without a `..` part (what the API accepts as a subPath). */
+function relativeInside(p: string): boolean {
+  return !p.startsWith('/') && !p.split('/').includes('..');
+}
+
+/** SS-K8S-091 — docs/rules.md#ss-k8s-091. */
+export const validVolumeMounts = k8sRule({
+  id: 'SS-K8S-091',
+  title: 'Volumes and mounts the API accepts',
+  catalog: ['K8S-META-04'],
+  severity: ERROR,
+  message: 'A volume mount names no volume of the pod, or volumes and mounts are not what the API accepts',
+  fix: 'mount only volumes listed in the pod\'s volumes, give each volume one name, each mount in a container its own mountPath, and a subPath relative to the volume',
+  rationale: 'The API refuses a pod whose container mounts a volume the pod does not list (a typo, or a volume removed by a patch while its '
+    + 'mount stayed), two volumes of one name, two mounts at one path in a container, a mount without a path, a subPath that is absolute or '
+    + 'climbs out with "..", subPath and subPathExpr together, and a volumeDevice naming no volume, or one that is no claim: `kubectl apply` of the workload fails.',
+  kinds: POD_KINDS,
+  check: (doc, index) => {
+    const claims = doc.kind === 'StatefulSet' ? claimNames(doc.manifest) : undefined;
+    if (claims === undefined) return sharedCheck(doc, index);
+    const pod = podOfDoc(doc);
+    return pod ? checkPod(pod, claims) : undefined;
+  },
+});
+
+/** The pod-local check (pods without claim templates), computed once per distinct pod. */
+const sharedCheck = podLocalCheck(pod => (pod ? checkPod(pod, undefined) : undefined));
+
+/** The names of a StatefulSet's volumeClaimTemplates, or undefined when it has none. */
+function claimNames(m: any): string[] | undefined {
+  const t = arr(o(m?.spec).volumeClaimTemplates);
+  if (t.length === 0) return undefined;
+  return t.map(c => o(o(c).metadata).name).filter((n): n is string => typeof n === 'string');
+}
+
+/** The problems of a pod's volumes and mounts; `claims` are the names of volumes its controller adds (claim templates). */
+function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
+  const volumes = arr(pod.spec.volumes);
+  const containers = containersOf(pod, true);
+  let out: Violation[] | undefined;
+  const bad = (jsonPath: string, message: string) => { (out ??= []).push({ jsonPath, message }); };
+  const names = new Map<string, any>();
+  for (let i = 0; i < volumes.length; i++) {
+    const name = o(volumes[i]).name;
+    if (typeof name !== 'string' || name === '') {
+      bad(`${pod.path}.volumes[${i}].name`, 'Volume has no name');
+    } else if (names.has(name)) {
+      bad(`${pod.path}.volumes[${i}].name`, `Two volumes are named ${name}`);
+    } else {
+      names.set(name, volumes[i]);
+    }
+  }
+  // a StatefulSet's volumeClaimTemplates are volumes of its pods too (claims, so they can be devices)
+  for (const n of claims ?? []) if (!names.has(n)) names.set(n, { persistentVolumeClaim: {} });
+  for (const r of containers) {
+    const paths = new Set<string>();
+    const mounts = arr(r.c.volumeMounts);
+    for (let i = 0; i < mounts.length; i++) {
+      const m = mounts[i];
+      const at = `${r.path}.volumeMounts[${i}]`;
+      if (!isObj(m)) {
+        bad(at, 'Volume mount is not an object');
+        continue;
+      }
+      if (typeof m.name !== 'string' || !names.has(m.name)) bad(`${at}.name`, `Container ${o(r.c).name} mounts volume ${JSON.stringify(m.name)}, which is not a volume of the pod`);
+      if (typeof m.mountPath !== 'string' || m.mountPath === '') {
+        bad(`${at}.mountPath`, `Container ${o(r.c).name} mounts volume ${m.name} without a mountPath`);
+      } else {
+        if (paths.has(m.mountPath)) bad(`${at}.mountPath`, `Container ${o(r.c).name} mounts two volumes at ${m.mountPath}`);
+        paths.add(m.mountPath);
+      }
+      if (typeof m.subPath === 'string' && m.subPath !== '' && !relativeInside(m.subPath)) {
+        bad(`${at}.subPath`, `subPath ${JSON.stringify(m.subPath)} must be a relative path inside the volume (no leading "/", no "..")`);
+      }
+      if (typeof m.subPathExpr === 'string' && m.subPathExpr !== '' && typeof m.subPath === 'string' && m.subPath !== '') {
+        bad(`${at}.subPathExpr`, 'subPath and subPathExpr cannot both be set');
+      }
+    }
+    const devices = arr(r.c.volumeDevices);
+    for (let i = 0; i < devices.length; i++) {
+      const name = o(devices[i]).name;
+      const v = typeof name === 'string' ? o(names.get(name)) : {};
+      if (typeof name !== 'string' || !names.has(name)) {
+        bad(`${r.path}.volumeDevices[${i}].name`, `Container ${o(r.c).name} uses volume ${JSON.stringify(name)} as a device, which is not a volume of the pod`);
+      } else if (v.persistentVolumeClaim === undefined && v.ephemeral === undefined) {
+        bad(`${r.path}.volumeDevices[${i}].name`, `Container ${o(r.c).name} uses volume ${name} as a device; only a persistentVolumeClaim or ephemeral volume can be one`);
+      }
+    }
+  }
+  return out ?? NONE;
+}
