@@ -336,7 +336,9 @@ function describeFilter(filter: FindingFilter): string {
 
 function showFinding(f: Finding): string {
   const ns = f.namespace ? `${f.namespace}/` : '';
-  return `${f.ruleId} (${f.severity}${f.suppression ? ', suppressed' : ''}) ${f.kind} ${ns}${f.name ?? '<unnamed>'} at ${f.path}: ${f.message}`;
+  // an engine finding about a suppression (stale, unknown rule) has no object: name what it is about instead
+  const what = f.name !== undefined ? `${f.kind} ${ns}${f.name}` : f.kind === 'Suppression' ? 'a suppression' : `${f.kind} <unnamed>`;
+  return `${f.ruleId} (${f.severity}${f.suppression ? ', suppressed' : ''}) ${what} at ${f.path}: ${f.message}`;
 }
 
 

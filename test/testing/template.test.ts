@@ -296,6 +296,8 @@ describe('Template: suppressions made in code', () => {
     policy.Policy.suppress(new k8s.WebService(b, 'web', { image: 'ghcr.io/acme/web:1.0.0' }), 'SS-K8S-001', 'web is reviewed separately in SEC-43');
     Template.fromChart(a).hasNoFindings({ includeSuppressed: true });
     Template.fromChart(b).hasFinding('SS-POLICY-001', { path: 'b/web' });
+    // a finding about a suppression names it as such, not as an object without a name
+    expectError(() => Template.fromChart(b).hasNoFindings(), /SS-POLICY-001 \(warning\) a suppression at b\/web: suppression of SS-K8S-001 matches no finding/);
   });
 });
 
