@@ -9,6 +9,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
+import { ArnKind, BUCKET_ARN, checkArn, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
 import { partitionOf, policyJson } from './private/aws-context';
 import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
 import { claimServiceAccount } from './private/registry';
@@ -84,8 +85,9 @@ export interface WorkloadIdentityProps extends WorkloadIdentityOptions {
  *
  * Permissions: typed, least-privilege grants on provider resources (`grantReadObjects(bucket)`,
  * `grantConsumeMessages(queue)`, ...: each a statement on that resource's ARN, plus KMS use through the service
- * when the resource is encrypted with a customer-managed key of the stack), or `addToPolicy()` with a typed
- * statement. The Kubernetes side takes `profile`.
+ * when the resource is encrypted with a customer-managed key of the stack); the same grants on a resource the stack
+ * does not define, by its ARN (`grantReadObjectsByArn(bucketArn, kmsKeyArn?)`, ...); or `addToPolicy()` with a
+ * typed statement. The Kubernetes side takes `profile`.
  */
 export class WorkloadIdentity extends Construct {
   /** The role ARN (a Terraform token). */
@@ -241,65 +243,157 @@ export class WorkloadIdentity extends Construct {
   /**
    * Lets the workload read the objects of a bucket: `s3:GetObject` on its objects, `s3:ListBucket` on the bucket,
    * and `kms:Decrypt` through S3 on the bucket's customer-managed key when the stack shows one.
+   * For a bucket the stack does not define, use `grantReadObjectsByArn()`.
    */
   public grantReadObjects(bucket: S3Bucket): void {
-    this.grantBucket('grantReadObjects', bucket, ['s3:GetObject'], ['kms:Decrypt']);
+    this.grantObjects(this.resourceTarget('grantReadObjects', bucket, 'aws_s3_bucket', 'S3Bucket', bucketKeyRef), READ_OBJECTS);
+  }
+
+  /**
+   * Lets the workload read the objects of a bucket the stack does not define (a `DataAwsS3Bucket`, a bucket of
+   * another stack or state, one known by its ARN): the statements of `grantReadObjects()`, `s3:ListBucket` on the
+   * bucket and `s3:GetObject` on its objects (`<bucketArn>/*`), and with `kmsKeyArn` `kms:Decrypt` through S3 on
+   * that key. A literal ARN with a wildcard, an object path or the wrong shape is refused.
+   * @param bucketArn the bucket ARN, `arn:<partition>:s3:::<bucket>` (no `/`: the grant adds `/*` itself), or a
+   * token: `new DataAwsS3Bucket(...).arn`, a `TerraformVariable`, a remote state output
+   * @param kmsKeyArn the ARN of the customer-managed KMS key the bucket encrypts with,
+   * `arn:<partition>:kms:<region>:<account>:key/<key id>` (not an alias), or a token such as
+   * `new DataAwsKmsKey(...).arn`. Left out: no KMS statement, right for SSE-S3 and AWS-managed keys; a bucket
+   * encrypted with a customer-managed key needs it, else reads fail with AccessDenied on kms:Decrypt.
+   */
+  public grantReadObjectsByArn(bucketArn: string, kmsKeyArn?: string): void {
+    this.grantObjects(this.arnTarget('grantReadObjectsByArn', BUCKET_ARN, bucketArn, kmsKeyArn), READ_OBJECTS);
   }
 
   /**
    * Lets the workload read, write and delete the objects of a bucket: `s3:GetObject`, `s3:PutObject`,
    * `s3:DeleteObject`, `s3:AbortMultipartUpload`, `s3:ListMultipartUploadParts` on its objects, `s3:ListBucket` on the
    * bucket, and `kms:Decrypt` / `kms:GenerateDataKey` through S3 on its customer-managed key when the stack shows one.
+   * For a bucket the stack does not define, use `grantReadWriteObjectsByArn()`.
    */
   public grantReadWriteObjects(bucket: S3Bucket): void {
-    this.grantBucket('grantReadWriteObjects', bucket,
-      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-      ['kms:Decrypt', 'kms:GenerateDataKey']);
+    this.grantObjects(this.resourceTarget('grantReadWriteObjects', bucket, 'aws_s3_bucket', 'S3Bucket', bucketKeyRef), READ_WRITE_OBJECTS);
+  }
+
+  /**
+   * Lets the workload read, write and delete the objects of a bucket the stack does not define (a
+   * `DataAwsS3Bucket`, a bucket of another stack or state, one known by its ARN): the statements of
+   * `grantReadWriteObjects()`, `s3:ListBucket` on the bucket and `s3:GetObject`, `s3:PutObject`, `s3:DeleteObject`,
+   * `s3:AbortMultipartUpload`, `s3:ListMultipartUploadParts` on its objects (`<bucketArn>/*`), and with `kmsKeyArn`
+   * `kms:Decrypt` / `kms:GenerateDataKey` through S3 on that key. A literal ARN with a wildcard, an object path or
+   * the wrong shape is refused.
+   * @param bucketArn the bucket ARN, `arn:<partition>:s3:::<bucket>` (no `/`: the grant adds `/*` itself), or a
+   * token: `new DataAwsS3Bucket(...).arn`, a `TerraformVariable`, a remote state output
+   * @param kmsKeyArn the ARN of the customer-managed KMS key the bucket encrypts with,
+   * `arn:<partition>:kms:<region>:<account>:key/<key id>` (not an alias), or a token such as
+   * `new DataAwsKmsKey(...).arn`. Left out: no KMS statement, right for SSE-S3 and AWS-managed keys; a bucket
+   * encrypted with a customer-managed key needs it, else reads and writes fail with AccessDenied on kms:Decrypt /
+   * kms:GenerateDataKey.
+   */
+  public grantReadWriteObjectsByArn(bucketArn: string, kmsKeyArn?: string): void {
+    this.grantObjects(this.arnTarget('grantReadWriteObjectsByArn', BUCKET_ARN, bucketArn, kmsKeyArn), READ_WRITE_OBJECTS);
   }
 
   /**
    * Lets the workload consume a queue: receive, delete, change the visibility of messages, read the queue's
    * attributes and URL, and `kms:Decrypt` through SQS on its customer-managed key when the stack shows one.
+   * For a queue the stack does not define, use `grantConsumeMessagesByArn()`.
    */
   public grantConsumeMessages(queue: SqsQueue): void {
-    const q = expectResource(this, 'grantConsumeMessages', queue, 'aws_sqs_queue', 'SqsQueue') as SqsQueue;
-    this.grantOn(q.arn, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      customerKeyArn(this, 'grantConsumeMessages', q, q.kmsMasterKeyIdInput), 'sqs', ['kms:Decrypt']);
+    this.grantOn(this.resourceTarget('grantConsumeMessages', queue, 'aws_sqs_queue', 'SqsQueue', (q) => q.kmsMasterKeyIdInput), CONSUME_MESSAGES);
+  }
+
+  /**
+   * Lets the workload consume a queue the stack does not define (a `DataAwsSqsQueue`, a queue of another stack or
+   * state, one known by its ARN): the statement of `grantConsumeMessages()` (`sqs:ReceiveMessage`,
+   * `sqs:DeleteMessage`, `sqs:ChangeMessageVisibility`, `sqs:GetQueueAttributes`, `sqs:GetQueueUrl` on the queue),
+   * and with `kmsKeyArn` `kms:Decrypt` through SQS on that key. A literal ARN with a wildcard or the wrong shape is
+   * refused.
+   * @param queueArn the queue ARN, `arn:<partition>:sqs:<region>:<account>:<queue name>` (not its URL), or a
+   * token: `new DataAwsSqsQueue(...).arn`, a `TerraformVariable`, a remote state output
+   * @param kmsKeyArn the ARN of the customer-managed KMS key the queue encrypts with,
+   * `arn:<partition>:kms:<region>:<account>:key/<key id>` (not an alias), or a token such as
+   * `new DataAwsKmsKey(...).arn`. Left out: no KMS statement, right for SSE-SQS and AWS-managed keys; a queue
+   * encrypted with a customer-managed key needs it, else receives fail with AccessDenied on kms:Decrypt.
+   */
+  public grantConsumeMessagesByArn(queueArn: string, kmsKeyArn?: string): void {
+    this.grantOn(this.arnTarget('grantConsumeMessagesByArn', QUEUE_ARN, queueArn, kmsKeyArn), CONSUME_MESSAGES);
   }
 
   /**
    * Lets the workload send to a queue (`sqs:SendMessage`, its attributes and URL), and use its customer-managed key
    * through SQS (`kms:GenerateDataKey`, `kms:Decrypt`) when the stack shows one.
+   * For a queue the stack does not define, use `grantSendMessagesByArn()`.
    */
   public grantSendMessages(queue: SqsQueue): void {
-    const q = expectResource(this, 'grantSendMessages', queue, 'aws_sqs_queue', 'SqsQueue') as SqsQueue;
-    this.grantOn(q.arn, ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      customerKeyArn(this, 'grantSendMessages', q, q.kmsMasterKeyIdInput), 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+    this.grantOn(this.resourceTarget('grantSendMessages', queue, 'aws_sqs_queue', 'SqsQueue', (q) => q.kmsMasterKeyIdInput), SEND_MESSAGES);
+  }
+
+  /**
+   * Lets the workload send to a queue the stack does not define (a `DataAwsSqsQueue`, a queue of another stack or
+   * state, one known by its ARN): the statement of `grantSendMessages()` (`sqs:SendMessage`,
+   * `sqs:GetQueueAttributes`, `sqs:GetQueueUrl` on the queue), and with `kmsKeyArn` `kms:GenerateDataKey` /
+   * `kms:Decrypt` through SQS on that key. A literal ARN with a wildcard or the wrong shape is refused.
+   * @param queueArn the queue ARN, `arn:<partition>:sqs:<region>:<account>:<queue name>` (not its URL), or a
+   * token: `new DataAwsSqsQueue(...).arn`, a `TerraformVariable`, a remote state output
+   * @param kmsKeyArn the ARN of the customer-managed KMS key the queue encrypts with,
+   * `arn:<partition>:kms:<region>:<account>:key/<key id>` (not an alias), or a token such as
+   * `new DataAwsKmsKey(...).arn`. Left out: no KMS statement, right for SSE-SQS and AWS-managed keys; a queue
+   * encrypted with a customer-managed key needs it, else sends fail with AccessDenied on kms:GenerateDataKey.
+   */
+  public grantSendMessagesByArn(queueArn: string, kmsKeyArn?: string): void {
+    this.grantOn(this.arnTarget('grantSendMessagesByArn', QUEUE_ARN, queueArn, kmsKeyArn), SEND_MESSAGES);
   }
 
   /**
    * Lets the workload read a secret's value (`secretsmanager:GetSecretValue`, `secretsmanager:DescribeSecret`), and
    * `kms:Decrypt` through Secrets Manager on its customer-managed key when the stack shows one.
+   * For a secret the stack does not define, use `grantReadSecretByArn()`.
    */
   public grantReadSecret(secret: SecretsmanagerSecret): void {
-    const s = expectResource(this, 'grantReadSecret', secret, 'aws_secretsmanager_secret', 'SecretsmanagerSecret') as SecretsmanagerSecret;
-    this.grantOn(s.arn, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      customerKeyArn(this, 'grantReadSecret', s, s.kmsKeyIdInput), 'secretsmanager', ['kms:Decrypt']);
+    this.grantOn(this.resourceTarget('grantReadSecret', secret, 'aws_secretsmanager_secret', 'SecretsmanagerSecret', (s) => s.kmsKeyIdInput), READ_SECRET);
   }
 
-  private grantBucket(prop: string, bucket: S3Bucket, objectActions: string[], keyActions: string[]): void {
-    const b = expectResource(this, prop, bucket, 'aws_s3_bucket', 'S3Bucket') as S3Bucket;
+  /**
+   * Lets the workload read the value of a secret the stack does not define (a `DataAwsSecretsmanagerSecret`, a
+   * secret of another stack or state, one known by its ARN): the statement of `grantReadSecret()`
+   * (`secretsmanager:GetSecretValue`, `secretsmanager:DescribeSecret` on the secret), and with `kmsKeyArn`
+   * `kms:Decrypt` through Secrets Manager on that key. A literal ARN with a wildcard, without the 6 random
+   * characters Secrets Manager appends to the name (IAM would match nothing), or of the wrong shape is refused.
+   * @param secretArn the secret's full ARN, `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`,
+   * or a token: `new DataAwsSecretsmanagerSecret(...).arn`, a `TerraformVariable`, a remote state output
+   * @param kmsKeyArn the ARN of the customer-managed KMS key the secret encrypts with,
+   * `arn:<partition>:kms:<region>:<account>:key/<key id>` (not an alias), or a token such as
+   * `new DataAwsKmsKey(...).arn`. Left out: no KMS statement, right for the AWS-managed key `aws/secretsmanager`;
+   * a secret encrypted with a customer-managed key needs it, else reads fail with AccessDenied on kms:Decrypt.
+   */
+  public grantReadSecretByArn(secretArn: string, kmsKeyArn?: string): void {
+    this.grantOn(this.arnTarget('grantReadSecretByArn', SECRET_ARN, secretArn, kmsKeyArn), READ_SECRET);
+  }
+
+  /** The ARN of a provider resource of the stack and its customer-managed key, if the stack shows one. */
+  private resourceTarget(prop: string, resource: any, type: string, className: string, keyRef: (r: any) => string | undefined): GrantTarget {
+    const r: any = expectResource(this, prop, resource, type, className);
+    return { arn: r.arn, key: customerKeyArn(this, prop, r, keyRef(r)) };
+  }
+
+  /** The checked ARNs a `...ByArn` grant is given. */
+  private arnTarget(prop: string, kind: ArnKind, arn: string, kmsKeyArn: string | undefined): GrantTarget {
+    const checked = checkArn(this, prop, kind, arn);
+    return { arn: checked, key: kmsKeyArn === undefined || kmsKeyArn === null ? undefined : checkArn(this, `${prop}.kmsKeyArn`, KMS_KEY_ARN, kmsKeyArn) };
+  }
+
+  private grantObjects(target: GrantTarget, grant: GrantActions): void {
     this.addRendered([
-      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [b.arn] },
-      { Effect: 'Allow', Action: objectActions, Resource: [`${b.arn}/*`] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [target.arn] },
+      { Effect: 'Allow', Action: [...grant.actions], Resource: [`${target.arn}/*`] },
     ]);
-    const key = customerKeyArn(this, prop, b, bucketKeyRef(b));
-    if (key) this.addRendered([kmsStatement(key, keyActions, 's3')]);
+    if (target.key) this.addRendered([kmsStatement(target.key, grant.keyActions, grant.service)]);
   }
 
-  private grantOn(arn: string, actions: string[], key: string | undefined, service: string, keyActions: string[]): void {
-    this.addRendered([{ Effect: 'Allow', Action: actions, Resource: [arn] }]);
-    if (key) this.addRendered([kmsStatement(key, keyActions, service)]);
+  private grantOn(target: GrantTarget, grant: GrantActions): void {
+    this.addRendered([{ Effect: 'Allow', Action: [...grant.actions], Resource: [target.arn] }]);
+    if (target.key) this.addRendered([kmsStatement(target.key, grant.keyActions, grant.service)]);
   }
 
   private addRendered(statements: any[]): void {
@@ -313,6 +407,36 @@ export class WorkloadIdentity extends Construct {
     }
   }
 }
+
+/** What a grant names: the resource ARN, and the customer-managed key to use through the service (none: undefined). */
+interface GrantTarget {
+  readonly arn: string;
+  readonly key?: string;
+}
+
+/**
+ * The actions of one grant (the same for a resource of the stack and its `...ByArn` variant): on the resource
+ * (for a bucket: on its objects; `s3:ListBucket` goes on the bucket), and on its key through `service`.
+ */
+interface GrantActions {
+  readonly service: string;
+  readonly actions: string[];
+  readonly keyActions: string[];
+}
+
+const READ_OBJECTS: GrantActions = { service: 's3', actions: ['s3:GetObject'], keyActions: ['kms:Decrypt'] };
+const READ_WRITE_OBJECTS: GrantActions = {
+  service: 's3',
+  actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  keyActions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+};
+const CONSUME_MESSAGES: GrantActions = {
+  service: 'sqs',
+  actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+  keyActions: ['kms:Decrypt'],
+};
+const SEND_MESSAGES: GrantActions = { service: 'sqs', actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'] };
+const READ_SECRET: GrantActions = { service: 'secretsmanager', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], keyActions: ['kms:Decrypt'] };
 
 /** KMS use through one service only (`kms:ViaService`), on one key. */
 function kmsStatement(keyArn: string, actions: string[], service: string): any {

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { fail, pathOf } from '../../core/errors';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+export const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(alias\/.+)$/;
 
 /**
