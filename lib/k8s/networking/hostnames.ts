@@ -1,8 +1,14 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../../core/errors';
 import type { IWebService } from '../workloads/web-service';
 
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Marks a Service imported with `WebService.fromServiceAttributes` (global: also one made by another copy of the library). */
+const IMPORTED = Symbol.for('shipshape.ImportedWebService');
+/** Marks a shipshape workload (as `Workload.isWorkload`, which this module cannot import: the workloads import it). */
+const WORKLOAD = Symbol.for('shipshape.Workload');
 
 /**
  * Hostname and backend checks shared by HttpIngress and HttpRoute. Not exported from the barrel.
@@ -44,6 +50,29 @@ export class TrafficChecks {
    */
   public static prefixKey(path: string): string {
     return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+  }
+
+  /** Marks `backend` as a Service imported with `WebService.fromServiceAttributes` (managed outside the app). */
+  public static markImported(backend: IWebService): void {
+    Object.defineProperty(backend, IMPORTED, { value: true });
+  }
+
+  /** True when `backend` was made by `WebService.fromServiceAttributes`: a Service managed outside the app. */
+  public static isImported(backend: IWebService): boolean {
+    return backend !== null && typeof backend === 'object' && (backend as any)[IMPORTED] === true;
+  }
+
+  /**
+   * True when `backend` is a shipshape workload of the app `scope` belongs to whose Service, in the app's output,
+   * exposes `servicePort` (a port `backend` accepted): its service port, or another of its container ports that is
+   * not for its own replicas only (a StatefulService's peer ports are on its headless Service, not on this one).
+   */
+  public static inApp(scope: IConstruct, backend: IWebService, servicePort: number): boolean {
+    const b = backend as any;
+    if (b === null || typeof b !== 'object' || b[WORKLOAD] !== true || !ApiObject.isApiObject(b.service) || backend.node.root !== scope.node.root) return false;
+    if (servicePort === backend.servicePort) return true;
+    const replicaOnly: unknown = typeof b._replicaOnlyPorts === 'function' ? b._replicaOnlyPorts() : [];
+    return Array.isArray(replicaOnly) && !replicaOnly.includes(servicePort);
   }
 
   /** The ports a WebService's Service exposes. */

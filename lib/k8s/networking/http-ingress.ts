@@ -12,6 +12,10 @@ import type { IWebService } from '../workloads/web-service';
 
 /** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */
 const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
+/** The rule that reports an Ingress backend the output lacks (a Service, or its port): it cannot see an imported Service. */
+const BACKENDS_EXIST_RULE = 'SS-K8S-054';
+/** The annotation that suppresses that rule on the Ingress, at synth and in `shipshape check` alike (see lib/policy/annotations.ts). */
+const BACKENDS_EXIST_SUPPRESSION = `suppress.shipshape.io/${BACKENDS_EXIST_RULE}`;
 
 /** A cert-manager Certificate (cert-manager.io/v1; a custom resource), the fields shipshape writes. */
 interface Certificate {
@@ -39,7 +43,7 @@ export enum IngressPathType {
 }
 
 /**
- * One path of an ingress host, routed to a WebService.
+ * One path of an ingress host, routed to a WebService (of this app, or one imported with `WebService.fromServiceAttributes`).
  */
 export interface IngressPath {
   /**
@@ -52,10 +56,21 @@ export interface IngressPath {
    * @default IngressPathType.PREFIX
    */
   readonly pathType?: IngressPathType;
-  /** The WebService that serves the path (must be in the ingress's namespace). */
+  /**
+   * The WebService that serves the path (must be in the ingress's namespace). Its NetworkPolicy admits the ingress
+   * controller on the routed port.
+   *
+   * A Service managed outside this app is routed to by importing it with `WebService.fromServiceAttributes`: the
+   * ingress then writes no NetworkPolicy rule for it (its owner admits the controller), and suppresses rule
+   * SS-K8S-054, which cannot see the Service in the output, on its Ingress object with a reason naming the imported
+   * Services (annotation `suppress.shipshape.io/SS-K8S-054`). That suppression covers the whole Ingress, so an ingress
+   * with an imported backend may route besides only to shipshape workloads of this app, whose Services and ports it
+   * checks itself; another backend (a hand-written `IWebService`) is refused there: route it in an ingress of its own.
+   */
   readonly backend: IWebService;
   /**
-   * The Service port (checked against the ports the WebService's Service exposes).
+   * The Service port (checked against the ports the WebService's Service exposes; for an imported Service, its
+   * `servicePort`).
    * @default - the backend's service port
    */
   readonly port?: number;
@@ -277,7 +292,8 @@ export interface HttpIngressProps {
    */
   readonly aws?: AwsLoadBalancerOptions;
   /**
-   * Who forwards the traffic to the backends: each backend's NetworkPolicy admits it on the routed port.
+   * Who forwards the traffic to the backends: each backend's NetworkPolicy admits it on the routed port (except an
+   * imported Service's, which its owner manages).
    * @default - the ALB's VPC CIDR when `aws` is set (or the cluster's class is an ALB class), else the controller pods of the cluster's ingress class, else the ingress-nginx controller pods (namespace `ingress-nginx`, label `app.kubernetes.io/name: ingress-nginx`)
    */
   readonly controller?: INetworkPeer;
@@ -288,12 +304,23 @@ export interface HttpIngressProps {
   readonly annotations?: { [key: string]: string };
 }
 
-interface Route { host: string; path: string; pathType: IngressPathType; backend: IWebService; servicePort: number }
+interface Route {
+  host: string;
+  path: string;
+  pathType: IngressPathType;
+  backend: IWebService;
+  servicePort: number;
+  /** Imported with `WebService.fromServiceAttributes`: managed outside the app. */
+  imported: boolean;
+  /** Neither imported nor a shipshape workload of the app: nothing but SS-K8S-054 shows its Service and port are in the output. */
+  unchecked: boolean;
+}
 
 /**
  * An HTTP(S) entry point: a `networking.k8s.io/v1` Ingress whose paths route to WebServices, TLS by default
  * (an existing Secret, cert-manager or ACM), with the NetworkPolicy rule on every backend that lets the
- * ingress controller reach it.
+ * ingress controller reach it. A Service managed outside the app is routed to by importing it with
+ * `WebService.fromServiceAttributes` (see `IngressPath.backend`).
  *
  * @example
  * new k8s.HttpIngress(chart, 'web', {
@@ -326,6 +353,8 @@ export class HttpIngress extends Construct {
   private readonly routes: Route[] = [];
   private readonly admitted = new Set<string>();
   private readonly tls?: IngressTls;
+  /** The user set the SS-K8S-054 suppression annotation themselves: it is theirs to keep. */
+  private readonly ownBackendSuppression: boolean;
 
   constructor(scope: Construct, id: string, props: HttpIngressProps) {
     super(scope, id);
@@ -388,6 +417,7 @@ export class HttpIngress extends Construct {
     this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? clusterClass?.name ?? (aws ? 'alb' : 'nginx'));
 
     const annotations: { [key: string]: string } = { ...Validators.annotations(this, 'annotations', props.annotations ?? {}) };
+    this.ownBackendSuppression = annotations[BACKENDS_EXIST_SUPPRESSION] !== undefined;
     const cm = props.tls?.certManagerOptions;
     if (cm) {
       Names.dnsSubdomain(this, 'tls.issuer', cm.issuer);
@@ -518,13 +548,58 @@ export class HttpIngress extends Construct {
         + 'or set http01Solver: true explicitly if the issuer has an HTTP-01 solver for the other hosts and a DNS-01 solver for the wildcard');
     }
     const { servicePort, targetPort } = TrafficChecks.backend(this, prop, p.backend, this.namespace, p.port);
-    this.routes.push({ host, path, pathType, backend: p.backend, servicePort });
+    const imported = TrafficChecks.isImported(p.backend);
+    const unchecked = !imported && !TrafficChecks.inApp(this, p.backend, servicePort);
+    this.checkImportMix(`${prop}.backend`, p.backend, imported, unchecked);
+    this.routes.push({ host, path, pathType, backend: p.backend, servicePort, imported, unchecked });
+    if (imported) {
+      // no NetworkPolicy rule: the Service's pods are their owner's (see WebService.fromServiceAttributes)
+      this.suppressImportedBackends();
+      return;
+    }
     const key = `${p.backend.node.path}|${targetPort}`;
     if (!this.admitted.has(key)) {
       this.admitted.add(key);
       const backend = p.backend as any;
       if (typeof backend.allowFrom === 'function') backend.allowFrom(this.controller, [targetPort]);
     }
+  }
+
+  /**
+   * Refuses to route to an imported Service and to a backend nothing but SS-K8S-054 checks (a hand-written
+   * `IWebService`) in one ingress: the suppression of that rule for the import covers the whole Ingress object, so
+   * it would also hide a Service or port the other backend lacks.
+   */
+  private checkImportMix(prop: string, backend: IWebService, imported: boolean, unchecked: boolean): void {
+    if (imported) {
+      const other = this.routes.find(r => r.unchecked);
+      if (other === undefined) return;
+      fail(this, prop, backend.node.path, `is a Service imported with WebService.fromServiceAttributes, for which the ingress suppresses rule ${BACKENDS_EXIST_RULE} `
+        + `(backends in the output) on its whole Ingress, but it also routes to ${other.backend.node.path} (Service ${other.backend.name}), which is not a shipshape workload `
+        + 'of this app: the suppression would also hide a Service or port missing there',
+      `route the imported Service in an HttpIngress of its own, or ${other.backend.name} in another one`);
+    }
+    if (!unchecked) return;
+    const imp = this.routes.find(r => r.imported);
+    if (imp === undefined) return;
+    fail(this, prop, backend.node.path, `is not a shipshape workload of this app (Service ${backend.name}), and the ingress also routes to Service ${imp.backend.name}, `
+      + `imported with WebService.fromServiceAttributes, for which it suppresses rule ${BACKENDS_EXIST_RULE} (backends in the output) on its whole Ingress: `
+      + `the suppression would also hide a Service or port missing for ${backend.name}`,
+    `route ${backend.name} in an HttpIngress of its own, or import it with WebService.fromServiceAttributes if it is managed outside this app`);
+  }
+
+  /**
+   * Suppresses SS-K8S-054 on the Ingress, with a reason naming every imported backend Service (written as the
+   * annotation `suppress.shipshape.io/SS-K8S-054`, read at synth and by `shipshape check` alike; rewritten as
+   * imports are added). The user's own annotation of that rule is left as it is.
+   */
+  private suppressImportedBackends(): void {
+    if (this.ownBackendSuppression) return;
+    const names = [...new Set(this.routes.filter(r => r.imported).map(r => r.backend.name))];
+    const reason = names.length === 1
+      ? `backend Service ${names[0]} (${this.namespace}) is imported with WebService.fromServiceAttributes: it is managed outside this app`
+      : `backend Services ${names.join(', ')} (${this.namespace}) are imported with WebService.fromServiceAttributes: they are managed outside this app`;
+    this.ingress.metadata.addAnnotation(BACKENDS_EXIST_SUPPRESSION, reason);
   }
 
   private renderSpec(secretName: string | undefined): networkingv1.IngressSpec {

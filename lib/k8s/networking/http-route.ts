@@ -115,7 +115,13 @@ export interface HttpRouteMatch {
  * A weighted backend of a rule.
  */
 export interface HttpRouteBackend {
-  /** The WebService (in the route's namespace). */
+  /**
+   * The WebService (in the route's namespace). Its NetworkPolicy admits the gateway on the routed port.
+   *
+   * A Service managed outside this app is routed to by importing it with `WebService.fromServiceAttributes`: the
+   * route then writes no NetworkPolicy rule for it (its owner admits the gateway's pods). No policy rule checks an
+   * HTTPRoute's backends against the output, so nothing is suppressed for it.
+   */
   readonly service: IWebService;
   /**
    * Relative weight (0-1000000): for a canary, for example 90 and 10.
@@ -123,7 +129,8 @@ export interface HttpRouteBackend {
    */
   readonly weight?: number;
   /**
-   * The Service port.
+   * The Service port (checked against the ports the WebService's Service exposes; for an imported Service, its
+   * `servicePort`).
    * @default - the backend's service port
    */
   readonly port?: number;
@@ -185,7 +192,7 @@ export interface HttpRouteProps {
   readonly plainHttp?: boolean;
   /**
    * The gateway's data-plane pods, admitted to each backend by its NetworkPolicy (and by the mesh's authorization
-   * when the backend is meshed: see `gatewayMeshed`).
+   * when the backend is meshed: see `gatewayMeshed`); not to an imported Service, whose pods their owner manages.
    * @default - pods labelled `gateway.networking.k8s.io/gateway-name: <gateway>` in the gateway's namespace
    */
   readonly gatewayPeer?: INetworkPeer;
@@ -208,7 +215,8 @@ export interface HttpRouteProps {
 
 /**
  * A Gateway API v1 `HTTPRoute`: hostnames, matches on path, headers and method, weighted backends for
- * canaries and timeouts, routed to WebServices, with the NetworkPolicy rule that lets the gateway reach them.
+ * canaries and timeouts, routed to WebServices (also ones imported with `WebService.fromServiceAttributes`), with the
+ * NetworkPolicy rule that lets the gateway reach them.
  * A meshed backend admits the gateway as a caller outside the mesh (plaintext on the routed port) unless
  * `gatewayMeshed` is set.
  */
@@ -318,7 +326,8 @@ export class HttpRoute extends Construct {
       }
       total += weight;
       const key = `${b.service.node.path}|${targetPort}`;
-      if (!this.admitted.has(key)) {
+      // an imported Service's pods are their owner's: no NetworkPolicy rule for them (see WebService.fromServiceAttributes)
+      if (!TrafficChecks.isImported(b.service) && !this.admitted.has(key)) {
         this.admitted.add(key);
         const svc = b.service as any;
         if (typeof svc.allowFrom === 'function') svc.allowFrom(this.gatewayPeer, [targetPort]);

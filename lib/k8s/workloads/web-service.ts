@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
 import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
@@ -10,6 +10,9 @@ import { IWorkload, Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
+import { Validators } from '../../core/validators';
+import { TrafficChecks } from '../networking/hostnames';
+import type { NetworkPeerConfig } from '../networking/network-peer';
 
 /**
  * Properties of a WebService.
@@ -91,6 +94,113 @@ export interface IWebService extends IWorkload {
 }
 
 /**
+ * A Kubernetes Service that exists outside this app (another team's, a legacy deployment, one a Helm chart
+ * installs), as `WebService.fromServiceAttributes` imports it so that routes can reach it.
+ */
+export interface WebServiceAttributes {
+  /**
+   * The Service's name (`metadata.name`): a DNS-1035 label, as the API server requires of Service names (1-63
+   * characters of a-z, 0-9 and '-', starting with a letter and ending with a letter or digit).
+   */
+  readonly name: string;
+  /**
+   * The Service's namespace. Routes reach Services of their own namespace only, so an `HttpIngress` or `HttpRoute`
+   * refuses a backend in another one.
+   * @default - the chart's namespace (as for workloads)
+   */
+  readonly namespace?: string;
+  /**
+   * The Service port to route to (`spec.ports[].port` of the Service): a whole number from 1 to 65535. Nothing in the
+   * app can check it, since the Service is not in the output: a port the Service does not expose answers 503.
+   */
+  readonly servicePort: number;
+  /**
+   * The port the Service's pods listen on behind `servicePort` (its `targetPort`): a whole number from 1 to 65535.
+   * Used for NetworkPolicy rules towards the pods (`allowTo`).
+   * @default - the same number as `servicePort`
+   */
+  readonly port?: number;
+  /**
+   * The name of the Service port (IANA service name: 1-15 characters of a-z, 0-9 and '-', with at least one letter).
+   * @default "http"
+   */
+  readonly portName?: string;
+  /**
+   * Labels that select the Service's pods, for NetworkPolicy rules towards them (`allowTo`). Leave them out when
+   * unknown: a rule towards the import then admits every pod of its namespace on `port`.
+   * @default - none: every pod of the namespace
+   */
+  readonly selectorLabels?: { [key: string]: string };
+}
+
+/** A DNS-1035 label: what the API server requires of a Service name. */
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * A Service imported with `WebService.fromServiceAttributes`: a construct (it has a path, for messages and for the
+ * routes that remember their backends by it) that writes no Kubernetes object and has no `allowFrom`, so a route
+ * writes no NetworkPolicy rule on its pods.
+ */
+class ImportedWebService extends Construct implements IWebService {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly servicePort: number;
+  public readonly port: number;
+  public readonly portName: string;
+  public readonly selectorLabels: { [key: string]: string };
+
+  constructor(scope: Construct, id: string, attrs: WebServiceAttributes) {
+    super(scope, id);
+    TrafficChecks.markImported(this);
+    const a: Partial<WebServiceAttributes> = attrs ?? {};
+    const name = a.name;
+    if (typeof name !== 'string' || name.length === 0 || name.length > 63 || !DNS_1035_LABEL.test(name)) {
+      const suggestion = (typeof name === 'string' ? Names.kebab(name) : '').replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '').replace(/-+/g, '-').slice(0, 63).replace(/-+$/, '');
+      fail(this, 'name', name, "must be a DNS-1035 label, as Service names are: 1-63 characters of a-z, 0-9 and '-', starting with a letter and ending with a letter or digit",
+        `give the name of the existing Service, for example ${JSON.stringify(suggestion || 'legacy-api')}`);
+    }
+    this.name = name;
+    const ns = a.namespace ?? Chart.of(this).namespace;
+    if (!ns) {
+      fail(this, 'namespace', ns, 'is not set on the import nor on its chart, and routes reach Services of their own namespace only',
+        "set `namespace` to the namespace the Service runs in, or on the Chart (new Chart(app, 'shop', { namespace: 'shop' }))");
+    }
+    this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
+    this.servicePort = ImportedWebService.checkPort(this, 'servicePort', a.servicePort, 'give the port the Service exposes (spec.ports[].port), for example 80');
+    this.port = a.port === undefined ? this.servicePort
+      : ImportedWebService.checkPort(this, 'port', a.port, `give the port the pods listen on (the Service's targetPort), or omit it when it is ${this.servicePort} too`);
+    this.portName = Names.portName(this, 'portName', a.portName ?? 'http');
+    this.selectorLabels = { ...Validators.labels(this, 'selectorLabels', a.selectorLabels ?? {}) };
+  }
+
+  /** The port the pods listen on behind the Service port. */
+  public get containerPorts(): number[] {
+    return [this.port];
+  }
+
+  /**
+   * The Service's pods as a network peer: those with `selectorLabels` (every pod of the namespace without them), on
+   * `port`. As a peer with ports it serves `allowTo`; `allowFrom` refuses it: admit callers from the imported pods
+   * with `NetworkPeer.pods(namespace, labels)`.
+   */
+  public toNetworkPeer(): NetworkPeerConfig {
+    return {
+      description: `imported Service ${this.namespace}/${this.name}`,
+      namespace: this.namespace,
+      ...(Object.keys(this.selectorLabels).length ? { podLabels: { ...this.selectorLabels } } satisfies Partial<NetworkPeerConfig> : {}),
+      ports: [this.port],
+    };
+  }
+
+  private static checkPort(scope: Construct, prop: string, port: unknown, fix: string): number {
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      fail(scope, prop, port, 'must be a whole number from 1 to 65535 (a TCP port)', fix);
+    }
+    return port;
+  }
+}
+
+/**
  * A stateless HTTP service, production-grade by default: Deployment, Service, ServiceAccount (no token),
  * PodDisruptionBudget, HorizontalPodAutoscaler (when autoscaled) and a NetworkPolicy, with the hardened pod
  * the rules of docs/rules.md expect (security context, resources, images, probes, availability, network, identity).
@@ -99,6 +209,40 @@ export interface IWebService extends IWorkload {
  * new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
  */
 export class WebService extends Workload implements IWebService {
+  /**
+   * A Kubernetes Service that exists outside this app (another team's, a legacy deployment, one a Helm chart
+   * installs), for `HttpIngress` paths and `HttpRoute` backends to route to. The result is a construct that writes no
+   * Kubernetes object; it is checked here (the name must be a DNS-1035 label, the ports whole numbers from 1 to 65535,
+   * the namespace set, here or on the chart).
+   *
+   * What the app cannot do for an imported Service, its owner must:
+   * - NetworkPolicy: a route admits the ingress controller (or the gateway) on the pods of each in-app WebService it
+   *   routes to, but writes nothing for an imported Service. If the Service's pods sit behind a NetworkPolicy (a
+   *   default-deny namespace), their owner must admit the ingress controller or gateway on `port` themselves, or the
+   *   route answers 502/504.
+   * - The Service and its port: the policy rule that checks an Ingress's backends against the output (SS-K8S-054)
+   *   cannot see this Service, so an `HttpIngress` that routes to it suppresses that rule on its Ingress object, with
+   *   a reason naming the imported Services (the annotation `suppress.shipshape.io/SS-K8S-054`, which `shipshape check`
+   *   of the YAML reads too). Since that suppression covers the whole Ingress, such an ingress may route besides only
+   *   to shipshape workloads of this app (whose Services and ports it checks itself) and other imports; `servicePort`
+   *   must be right, as nothing checks it. No policy rule checks an `HttpRoute`'s backends, so nothing is suppressed
+   *   there.
+   *
+   * @param scope the parent construct (its chart gives the default namespace)
+   * @param id the construct id
+   * @param attrs the Service's name, namespace and ports
+   *
+   * @example
+   * const legacy = k8s.WebService.fromServiceAttributes(chart, 'legacy', { name: 'legacy', servicePort: 8080 });
+   * new k8s.HttpIngress(chart, 'web', {
+   *   rules: [{ host: 'shop.example.com', paths: [{ backend: api }, { path: '/old', backend: legacy }] }],
+   *   tls: k8s.IngressTls.secret('shop-tls'),
+   * });
+   */
+  public static fromServiceAttributes(scope: Construct, id: string, attrs: WebServiceAttributes): IWebService {
+    return new ImportedWebService(scope, id, attrs);
+  }
+
   public readonly port: number;
   public readonly portName: string;
   public readonly servicePort: number;
