@@ -13,7 +13,7 @@ import {
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
-import { policyErrors } from '../util/k8s';
+import { policyErrors, quietly } from '../util/k8s';
 import { expectValid } from '../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -73,15 +73,6 @@ function outdir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-cluster-'));
   dirs.push(d);
   return d;
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 function errorOf(fn: () => unknown): string {

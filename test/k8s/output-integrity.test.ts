@@ -16,6 +16,7 @@ import { programName, writeOwnedOutput } from '../../lib/k8s/output-folder';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
 import { isNumberToken } from '../../lib/policy/output-check';
+import { quietly } from '../util/k8s';
 import { comparableFindings } from '../util/whole-output';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -62,15 +63,6 @@ function stderrOf(fn: () => unknown): string {
     spy.mockRestore();
   }
   return out;
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 /** A new App standing for a new run of the program (a second App of one process may not write the folder of another). */

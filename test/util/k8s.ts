@@ -22,3 +22,13 @@ export function policyErrors(objs: any[]): string[] {
   const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs);
   return report.errors.map(f => `${f.ruleId} ${f.kind} ${f.path} ${f.jsonPath}: ${f.message}`);
 }
+
+/** Runs `fn` with stderr (the policy summary, synth notes) silenced. */
+export function quietly<T>(fn: () => T): T {
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return fn();
+  } finally {
+    spy.mockRestore();
+  }
+}

@@ -13,6 +13,7 @@ import {
 } from '../../../lib/k8s';
 import { Policy } from '../../../lib/policy';
 import { removeTempDirsAfterAll, run, tmpDir } from '../../policy/cli-helpers';
+import { quietly } from '../../util/k8s';
 import { parseYamlFiles } from '../../util/schema';
 
 removeTempDirsAfterAll();
@@ -21,16 +22,6 @@ const IMAGE = 'ghcr.io/acme/api:1.4.2';
 const SUPPRESS_054 = 'suppress.shipshape.io/SS-K8S-054';
 const REASON = 'backend Service legacy (shop) is imported with WebService.fromServiceAttributes: it is managed outside this app';
 const CONTROLLER_PEER = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
-
-/** Runs `fn` with stderr (the policy summary) silenced. */
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 /** Asserts that `fn` throws a shipshape validation error with exactly `message`. */
 function expectExactError(fn: () => unknown, message: string): void {

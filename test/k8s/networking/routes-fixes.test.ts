@@ -11,6 +11,7 @@ import { Errors } from '../../../lib/core';
 import {
   App, HttpIngress, HttpIngressProps, HttpMethod, HttpRoute, HttpRouteMatch, HttpRoutePathType, HttpRouteProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
+import { quietly } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -33,15 +34,6 @@ function errorOf(fn: () => unknown): string {
     return e.message;
   }
   throw new Error('expected an error');
-}
-
-function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 function ingress(props: Partial<HttpIngressProps> & { path?: string; pathType?: IngressPathType; host?: string } = {}): { chart: Chart; api: WebService; ing: HttpIngress } {
