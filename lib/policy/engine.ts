@@ -89,19 +89,24 @@ export class PolicyEngine {
    */
   public _check(documents: PolicyDocument[], suppressions: Suppression[], extra: Finding[], inScope?: (s: Suppression) => boolean): PolicyReport {
     const raw: Finding[] = [...extra];
+    // the document of each rule finding (by its index in raw), for the Pod Security refusals below
+    const docOf: Array<PolicyDocument | undefined> = new Array(extra.length);
     const index = new DocumentIndex(documents);
     this._evaluate(documents, index, (doc, rule, jsonPath, message) => {
       raw.push(findingFor(doc, rule, jsonPath, message));
+      docOf.push(doc);
     });
 
     // apply suppressions
     const table = new SuppressionTable(suppressions);
     const findings: Finding[] = [];
     const refused = new Set<string>();
-    for (const f of raw) {
+    for (let i = 0; i < raw.length; i++) {
+      const f = raw[i];
       const s = table.match(f.ruleId, f.path);
       findings.push(s ? { ...f, suppression: s } : f);
-      const why = s === undefined ? undefined : this._admissionRefusal(f.ruleId, f.namespace, index);
+      const doc = docOf[i];
+      const why = s === undefined || doc === undefined ? undefined : this._admissionRefusal(f.ruleId, doc, index);
       // one per object and rule (a rule may report each container)
       const key = `${f.path}\0${f.kind}\0${f.name}\0${f.ruleId}`;
       if (why === undefined || refused.has(key)) continue;
@@ -141,13 +146,13 @@ export class PolicyEngine {
   }
 
   /**
-   * The message of an SS-POLICY-009 finding when a suppressed finding of `ruleId` on an object in `namespace` is one
-   * Pod Security admission refuses there (the output's Namespace enforces a level that refuses it), else undefined.
+   * The message of an SS-POLICY-009 finding when a suppressed finding of `ruleId` on `doc` is one Pod Security admission
+   * refuses in its namespace (the output's Namespace enforces a level that refuses it), else undefined.
    * @internal
    */
-  public _admissionRefusal(ruleId: string, namespace: string | undefined, index: DocumentIndex): string | undefined {
-    if (!this.admission.has(ruleId) || namespace === undefined) return undefined;
-    return admissionRefusal(ruleId, namespace, this.admission, index._memo('policy.enforcedLevels', enforcedLevels));
+  public _admissionRefusal(ruleId: string, doc: PolicyDocument, index: DocumentIndex): string | undefined {
+    if (!this.admission.has(ruleId) || doc.namespace === undefined) return undefined;
+    return admissionRefusal(ruleId, doc, this.admission, index._memo('policy.enforcedLevels', enforcedLevels));
   }
 
   /**

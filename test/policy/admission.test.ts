@@ -67,6 +67,25 @@ describe('SS-POLICY-009: a suppressed finding Pod Security admission refuses any
       .filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
   });
 
+  test('procMount Unmasked (SS-K8S-014) is refused by baseline already', () => {
+    expect(check(ms => { enforce(ms, 'baseline'); c0(ms).securityContext.procMount = 'Unmasked'; suppress(web(ms), 'SS-K8S-014'); })
+      .filter(f => f.startsWith('SS-POLICY-009'))).toEqual([refusal('SS-K8S-014', 'baseline')]);
+  });
+
+  test('a pod in a user namespace (hostUsers: false) may run as root: Pod Security accepts it from 1.35, so no refusal', () => {
+    const root = (ms: any[]) => { delete pod(web(ms)).securityContext.runAsNonRoot; delete c0(ms).securityContext.runAsNonRoot; suppress(web(ms), 'SS-K8S-004'); };
+    expect(check(ms => { root(ms); pod(web(ms)).hostUsers = false; }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
+    expect(check(root).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([refusal('SS-K8S-004', 'restricted')]);
+  });
+
+  test('an enforce label Pod Security does not know (the levels are lower case) counts as restricted, as Pod Security reads it', () => {
+    expect(check(ms => { enforce(ms, 'Baseline'); c0(ms).securityContext.privileged = true; suppress(web(ms), 'SS-K8S-001'); })
+      .filter(f => f.startsWith('SS-POLICY-009'))).toEqual([
+      `SS-POLICY-009 Deployment/web error: SS-K8S-001 is suppressed here, but namespace ${NS} enforces Pod Security "Baseline" (no level: Pod Security reads it as "restricted"), `
+        + 'which refuses these pods: the suppression silences shipshape, not the API server',
+    ]);
+  });
+
   test('a suppression of SS-POLICY-009 itself (the cluster exempts the pods) silences it', () => {
     const found = check(ms => { c0(ms).securityContext.privileged = true; suppress(web(ms), 'SS-K8S-001'); suppress(web(ms), 'SS-POLICY-009'); });
     expect(found.filter(f => f.startsWith('SS-POLICY-009'))).toEqual([`${refusal('SS-K8S-001', 'restricted').replace(' error:', ' error suppressed:')}`]);

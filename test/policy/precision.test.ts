@@ -754,6 +754,15 @@ describe('SS-K8S-090: ConfigMap and Secret data the API accepts', () => {
     expect(hits('SS-K8S-090', [secret({ type: 'Opaque', data: {} }), secret({ type: 'example.com/custom' })])).toEqual([]);
   });
 
+  test('a Docker config Secret needs its config to be JSON, in data (base64) or stringData', () => {
+    const docker = (extra: any) => secret({ type: 'kubernetes.io/dockerconfigjson', ...extra });
+    expect(hits('SS-K8S-090', [docker({ stringData: { '.dockerconfigjson': '{"auths":{}}' } }), docker({ data: { '.dockerconfigjson': Buffer.from('{"auths":{}}').toString('base64') } })])).toEqual([]);
+    expect(hits('SS-K8S-090', [docker({ stringData: { '.dockerconfigjson': 'auths: {}' } })]))
+      .toEqual(['Secret/sec stringData[".dockerconfigjson"]: Secret of type kubernetes.io/dockerconfigjson needs .dockerconfigjson to be JSON (a Docker config); it is not']);
+    expect(hits('SS-K8S-090', [docker({ data: { '.dockerconfigjson': Buffer.from('{oops').toString('base64') } })]))
+      .toEqual(['Secret/sec data[".dockerconfigjson"]: Secret of type kubernetes.io/dockerconfigjson needs .dockerconfigjson to be JSON (a Docker config); it is not']);
+  });
+
   test('empty values (null in YAML) and the secret size count decoded bytes', () => {
     expect(hits('SS-K8S-090', [cm({ EMPTY: null }), secret({ data: { EMPTY: null, big: Buffer.alloc(1024 * 1024).toString('base64') } })])).toEqual([]);
     expect(hits('SS-K8S-090', [secret({ data: { big: Buffer.alloc(1024 * 1024).toString('base64') }, stringData: { more: 'x' } })]))
@@ -791,6 +800,22 @@ describe('SS-K8S-091: volumes and mounts the API accepts', () => {
       `Deployment/api ${P}.containers[0].volumeMounts[6].mountPath: Container app mounts volume data without a mountPath`,
       `Deployment/api ${P}.containers[0].volumeDevices[0].name: Container app uses volume "disk" as a device, which is not a volume of the pod`,
       `Deployment/api ${P}.containers[0].volumeDevices[1].name: Container app uses volume tmp as a device; only a persistentVolumeClaim or ephemeral volume can be one`,
+    ]);
+  });
+
+  test('a volume name that is no DNS label, and a claim used as a device and a mount, or at a mount\'s path, are refused', () => {
+    expect(hits('SS-K8S-091', [withPod({
+      volumes: [{ name: 'My_Vol', emptyDir: {} }, { name: 'raw', persistentVolumeClaim: { claimName: 'raw' } }, { name: 'disk', persistentVolumeClaim: { claimName: 'disk' } }],
+      containers: [{
+        name: 'app',
+        volumeMounts: [{ name: 'My_Vol', mountPath: '/tmp' }, { name: 'raw', mountPath: '/raw' }],
+        volumeDevices: [{ name: 'raw', devicePath: '/dev/xvdb' }, { name: 'disk', devicePath: '/tmp' }, { name: 'disk', devicePath: '/dev/xvdc' }],
+      }],
+    })])).toEqual([
+      `Deployment/api ${P}.volumes[0].name: Volume name "My_Vol" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`,
+      `Deployment/api ${P}.containers[0].volumeDevices[0].name: Container app uses volume raw both as a device and as a mount`,
+      `Deployment/api ${P}.containers[0].volumeDevices[1].devicePath: Container app has a mount and a device at /tmp`,
+      `Deployment/api ${P}.containers[0].volumeDevices[2].name: Container app uses volume disk as a device twice`,
     ]);
   });
 

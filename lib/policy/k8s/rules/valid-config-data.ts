@@ -20,6 +20,19 @@ const TYPE_KEYS: { [type: string]: { all?: string[]; any?: string[] } } = {
   'kubernetes.io/basic-auth': { any: ['username', 'password'] },
 };
 
+/** The key whose value the API parses as JSON, by Secret type. */
+const JSON_KEYS: { [type: string]: string } = { 'kubernetes.io/dockerconfigjson': '.dockerconfigjson', 'kubernetes.io/dockercfg': '.dockercfg' };
+
+/** True when `text` parses as JSON. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A ServiceAccount token Secret names its ServiceAccount in this annotation. */
 const SA_TOKEN = 'kubernetes.io/service-account-token';
 const SA_NAME = 'kubernetes.io/service-account.name';
@@ -87,8 +100,10 @@ export const validConfigData = k8sRule({
   rationale: 'The API refuses such an object, so `kubectl apply` fails on it: a ConfigMap value that is not a string (`enabled: true` or `port: 8080` '
     + 'unquoted in YAML), a Secret data or ConfigMap binaryData value that is not base64, a key with other characters than letters, digits, "-", "_" '
     + 'and "." (or ".", "..", or starting with ".."), a key in both data and binaryData, values over 1 MiB in all, and a Secret of a built-in type without '
-    + 'the keys the type needs (kubernetes.io/tls: tls.crt and tls.key; dockerconfigjson: .dockerconfigjson; dockercfg: .dockercfg; ssh-auth: '
-    + 'ssh-privatekey; basic-auth: username or password; service-account-token: the annotation kubernetes.io/service-account.name), counting the keys of stringData, which the API merges into data.',
+    + 'the keys the type needs (kubernetes.io/tls: tls.crt and tls.key; dockerconfigjson: .dockerconfigjson, as JSON; dockercfg: .dockercfg, as JSON; ssh-auth: '
+    + 'ssh-privatekey; basic-auth: username or password; service-account-token: the annotation kubernetes.io/service-account.name), counting the keys of stringData, which the API merges into data. (Below 1 MiB, client-side `kubectl apply` still fails on an object over '
+    + 'about 256 KiB: it copies the object into the last-applied-configuration annotation, and annotations hold at most 256 KiB; apply such an object with '
+    + '`kubectl apply --server-side`, as Argo CD does with ServerSideApply=true.)',
   kinds: ['ConfigMap', 'Secret'],
   check: (doc) => {
     const m = doc.manifest;
@@ -126,6 +141,16 @@ export const validConfigData = k8sRule({
       const missing = (need.all ?? []).filter(k => !has(k));
       if (missing.length > 0) out.push({ jsonPath: 'type', message: `Secret of type ${m.type} needs the keys ${need.all!.join(' and ')} (missing: ${missing.join(', ')})` });
       if (need.any !== undefined && !need.any.some(has)) out.push({ jsonPath: 'type', message: `Secret of type ${m.type} needs the key ${need.any.join(' or ')}` });
+    }
+    const jsonKey = JSON_KEYS[m.type];
+    if (jsonKey !== undefined) {
+      const fromString = o(m.stringData)[jsonKey];
+      const fromData = o(m.data)[jsonKey];
+      const text = typeof fromString === 'string' ? fromString
+        : base64Bytes(fromData) !== undefined ? Buffer.from(String(fromData).replace(/[\r\n]/g, ''), 'base64').toString('utf8') : undefined;
+      if (text !== undefined && !isJson(text)) {
+        out.push({ jsonPath: `${typeof fromString === 'string' ? 'stringData' : 'data'}["${jsonKey}"]`, message: `Secret of type ${m.type} needs ${jsonKey} to be JSON (a Docker config); it is not` });
+      }
     }
     if (m.type === SA_TOKEN) {
       const sa = o(o(o(m.metadata).annotations))[SA_NAME];

@@ -2,6 +2,9 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule, NONE, podLocalCheck } from '../define';
 import { arr, containersOf, isObj, o, PodRef, podOfDoc, POD_KINDS } from '../pod';
 
+/** A DNS-1123 label: what a volume's name must be. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** True when `p` is a relative path without a `..` part (what the API accepts as a subPath). */
 function relativeInside(p: string): boolean {
   return !p.startsWith('/') && !p.split('/').includes('..');
@@ -17,7 +20,8 @@ export const validVolumeMounts = k8sRule({
   fix: 'mount only volumes listed in the pod\'s volumes, give each volume one name, each mount in a container its own mountPath, and a subPath relative to the volume',
   rationale: 'The API refuses a pod whose container mounts a volume the pod does not list (a typo, or a volume removed by a patch while its '
     + 'mount stayed), two volumes of one name, two mounts at one path in a container, a mount without a path, a subPath that is absolute or '
-    + 'climbs out with "..", subPath and subPathExpr together, and a volumeDevice naming no volume, or one that is no claim: `kubectl apply` of the workload fails.',
+    + 'climbs out with "..", subPath and subPathExpr together, a volume name that is no DNS label, and a volumeDevice naming no volume, one that is no '
+    + 'claim, one the container also mounts, or one at a mount\'s path or another device\'s: `kubectl apply` of the workload fails.',
   kinds: POD_KINDS,
   check: (doc, index) => {
     const claims = doc.kind === 'StatefulSet' ? claimNames(doc.manifest) : undefined;
@@ -48,6 +52,9 @@ function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
     const name = o(volumes[i]).name;
     if (typeof name !== 'string' || name === '') {
       bad(`${pod.path}.volumes[${i}].name`, 'Volume has no name');
+    } else if (!DNS_LABEL.test(name)) {
+      bad(`${pod.path}.volumes[${i}].name`, `Volume name ${JSON.stringify(name)} must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`);
+      names.set(name, volumes[i]); // its mounts are not reported again
     } else if (names.has(name)) {
       bad(`${pod.path}.volumes[${i}].name`, `Two volumes are named ${name}`);
     } else {
@@ -57,7 +64,8 @@ function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
   // a StatefulSet's volumeClaimTemplates are volumes of its pods too (claims, so they can be devices)
   for (const n of claims ?? []) if (!names.has(n)) names.set(n, { persistentVolumeClaim: {} });
   for (const r of containers) {
-    const paths = new Set<string>();
+    const paths = new Set<unknown>();
+    const mounted = new Set<unknown>();
     const mounts = arr(r.c.volumeMounts);
     for (let i = 0; i < mounts.length; i++) {
       const m = mounts[i];
@@ -66,6 +74,7 @@ function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
         bad(at, 'Volume mount is not an object');
         continue;
       }
+      mounted.add(m.name);
       if (typeof m.name !== 'string' || !names.has(m.name)) bad(`${at}.name`, `Container ${o(r.c).name} mounts volume ${JSON.stringify(m.name)}, which is not a volume of the pod`);
       if (typeof m.mountPath !== 'string' || m.mountPath === '') {
         bad(`${at}.mountPath`, `Container ${o(r.c).name} mounts volume ${m.name} without a mountPath`);
@@ -81,14 +90,29 @@ function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
       }
     }
     const devices = arr(r.c.volumeDevices);
+    const deviceNames = new Set<unknown>();
+    const devicePaths = new Set<unknown>();
     for (let i = 0; i < devices.length; i++) {
-      const name = o(devices[i]).name;
+      const d = o(devices[i]);
+      const name = d.name;
+      const at = `${r.path}.volumeDevices[${i}]`;
       const v = typeof name === 'string' ? o(names.get(name)) : {};
       if (typeof name !== 'string' || !names.has(name)) {
-        bad(`${r.path}.volumeDevices[${i}].name`, `Container ${o(r.c).name} uses volume ${JSON.stringify(name)} as a device, which is not a volume of the pod`);
+        bad(`${at}.name`, `Container ${o(r.c).name} uses volume ${JSON.stringify(name)} as a device, which is not a volume of the pod`);
       } else if (v.persistentVolumeClaim === undefined && v.ephemeral === undefined) {
-        bad(`${r.path}.volumeDevices[${i}].name`, `Container ${o(r.c).name} uses volume ${name} as a device; only a persistentVolumeClaim or ephemeral volume can be one`);
+        bad(`${at}.name`, `Container ${o(r.c).name} uses volume ${name} as a device; only a persistentVolumeClaim or ephemeral volume can be one`);
+      } else if (mounted.has(name)) {
+        bad(`${at}.name`, `Container ${o(r.c).name} uses volume ${name} both as a device and as a mount`);
+      } else if (deviceNames.has(name)) {
+        bad(`${at}.name`, `Container ${o(r.c).name} uses volume ${name} as a device twice`);
       }
+      deviceNames.add(name);
+      if (paths.has(d.devicePath)) {
+        bad(`${at}.devicePath`, `Container ${o(r.c).name} has a mount and a device at ${d.devicePath}`);
+      } else if (devicePaths.has(d.devicePath)) {
+        bad(`${at}.devicePath`, `Container ${o(r.c).name} has two devices at ${d.devicePath}`);
+      }
+      devicePaths.add(d.devicePath);
     }
   }
   return out ?? NONE;
