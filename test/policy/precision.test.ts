@@ -234,6 +234,18 @@ describe('SS-K8S-015 the current Pod Security safe sysctls', () => {
     expect(hits('SS-K8S-015', [barePod('p', { securityContext: { sysctls: [{ name: 'kernel.msgmax', value: '1' }, { name: 'net.core.somaxconn', value: '1' }] } })]))
       .toEqual(['Pod/p spec.securityContext.sysctls[0].name: Pod sets sysctl kernel.msgmax', 'Pod/p spec.securityContext.sysctls[1].name: Pod sets sysctl net.core.somaxconn']);
   });
+
+  test('a sysctl safe only from a later version than the namespace pins Pod Security to is refused there', () => {
+    const ns = (version?: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted', ...(version ? { 'pod-security.kubernetes.io/enforce-version': version } : {}) } } });
+    const p = barePod('p', { securityContext: { sysctls: [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }, { name: 'net.ipv4.tcp_keepalive_time', value: '60' }] } });
+    expect(hits('SS-K8S-015', [ns('v1.30'), p])).toEqual([
+      'Pod/p spec.securityContext.sysctls[0].name: Pod sets sysctl net.ipv4.tcp_rmem, safe only from Kubernetes 1.32: namespace shop pins Pod Security to v1.30, which refuses it',
+    ]);
+    expect(hits('SS-K8S-015', [ns('v1.32'), p])).toEqual([]);
+    expect(hits('SS-K8S-015', [ns('latest'), p])).toEqual([]);
+    expect(hits('SS-K8S-015', [ns(), p])).toEqual([]);
+    expect(hits('SS-K8S-015', [p])).toEqual([]);
+  });
 });
 
 describe('Windows pods are exempt where the API refuses the Linux-only fields', () => {
