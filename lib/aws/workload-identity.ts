@@ -9,7 +9,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
-import { ArnKind, BUCKET_ARN, checkArn, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
+import { ArnKind, BUCKET_ARN, checkArn, checkPartitions, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
 import { partitionOf, policyJson } from './private/aws-context';
 import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
 import { claimServiceAccount } from './private/registry';
@@ -86,7 +86,8 @@ export interface WorkloadIdentityProps extends WorkloadIdentityOptions {
  * Permissions: typed, least-privilege grants on provider resources (`grantReadObjects(bucket)`,
  * `grantConsumeMessages(queue)`, ...: each a statement on that resource's ARN, plus KMS use through the service
  * when the resource is encrypted with a customer-managed key of the stack); the same grants on a resource the stack
- * does not define, by its ARN (`grantReadObjectsByArn(bucketArn, kmsKeyArn?)`, ...); or `addToPolicy()` with a
+ * does not define, by its ARN (`grantReadObjectsByArn(bucketArn, kmsKeyArn?)`, ...; a literal ARN of another
+ * partition than that of the cluster's region is refused, as IAM would refuse the policy); or `addToPolicy()` with a
  * typed statement. The Kubernetes side takes `profile`.
  */
 export class WorkloadIdentity extends Construct {
@@ -111,6 +112,9 @@ export class WorkloadIdentity extends Construct {
   public readonly association?: EksPodIdentityAssociation;
   private readonly plainArn?: string;
   private readonly plainClusterName?: string;
+  /** The cluster's region and name, for the partition of the ARNs a `...ByArn` grant takes. */
+  private readonly clusterRegion: string;
+  private readonly clusterLabel: string;
   private inlinePolicy?: IamRolePolicy;
   private readonly statements: any[] = [];
 
@@ -139,6 +143,8 @@ export class WorkloadIdentity extends Construct {
     }
     claimServiceAccount(b, this, this.namespace, this.serviceAccount);
     this.plainClusterName = typeof b.clusterName === 'string' && !Token.isUnresolved(b.clusterName) ? b.clusterName : undefined;
+    this.clusterRegion = b.region;
+    this.clusterLabel = this.plainClusterName ?? b.node.path;
     const issuerHost = b.oidcIssuerHost;
     const statements = renderStatements(this, 'statements', props.statements ?? []);
 
@@ -380,7 +386,13 @@ export class WorkloadIdentity extends Construct {
   /** The checked ARNs a `...ByArn` grant is given. */
   private arnTarget(prop: string, kind: ArnKind, arn: string, kmsKeyArn: string | undefined): GrantTarget {
     const checked = checkArn(this, prop, kind, arn);
-    return { arn: checked, key: kmsKeyArn === undefined || kmsKeyArn === null ? undefined : checkArn(this, `${prop}.kmsKeyArn`, KMS_KEY_ARN, kmsKeyArn) };
+    const key = kmsKeyArn === undefined || kmsKeyArn === null ? undefined : checkArn(this, `${prop}.kmsKeyArn`, KMS_KEY_ARN, kmsKeyArn);
+    // a literal ARN of another partition than the role's: IAM refuses the policy at apply
+    checkPartitions(this, this.clusterRegion, `cluster ${this.clusterLabel} runs in region ${this.clusterRegion}`, [
+      { prop, kind, value: checked },
+      ...(key === undefined ? [] : [{ prop: `${prop}.kmsKeyArn`, kind: KMS_KEY_ARN, value: key }]),
+    ]);
+    return { arn: checked, key };
   }
 
   private grantObjects(target: GrantTarget, grant: GrantActions): void {

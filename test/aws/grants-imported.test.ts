@@ -352,3 +352,75 @@ describe('WorkloadIdentity: grants by ARN refuse literal ARNs that would make th
       + 'pass an S3 bucket ARN, for example "arn:aws:s3:::my-bucket", or a token such as new DataAwsS3Bucket(...).arn');
   });
 });
+
+describe('WorkloadIdentity: grants by ARN refuse literal ARNs of another partition than the role\'s', () => {
+  const at = 'test/prod/worker';
+  const iam = (p: string) => `IAM refuses a policy naming a resource of another partition ("Partition "${p}" is not valid for resource")`;
+
+  /** An identity of an imported cluster whose network is in `region` (a plain region, or a token made in the stack). */
+  function workerIn(region: string | ((stack: TerraformStack) => string)): aws.WorkloadIdentity {
+    const stack = newStack();
+    const network = aws.Network.fromNetworkAttributes(stack, 'net', {
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      region: 'eu-west-1',
+      availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+      tags: TAGS,
+    });
+    // the region of a hand-written INetwork is not checked: a token or a region of a partition shipshape does not know
+    Object.defineProperty(network, 'region', { value: typeof region === 'string' ? region : region(stack) });
+    const c = aws.EksCluster.fromClusterAttributes(stack, 'prod', { clusterName: 'prod', network, kubernetesVersion: aws.KubernetesVersion.V1_33 });
+    return c.addWorkloadIdentity('worker', { namespace: 'shop', serviceAccount: 'orders-worker' });
+  }
+
+  test('error: a bucket ARN of aws-cn in an eu-west-1 stack (the fix writes the aws ARN of a bucket without region)', () => {
+    expect(errorOf(() => worker(newStack()).grantReadObjectsByArn('arn:aws-cn:s3:::shop-assets'))).toBe(
+      `${at}: grantReadObjectsByArn ("arn:aws-cn:s3:::shop-assets") is an ARN of partition aws-cn, but the role is in partition aws `
+      + `(cluster prod runs in region eu-west-1): ${iam('aws-cn')}; grant only resources of partition aws here `
+      + '(if the bucket is in aws, its ARN is "arn:aws:s3:::shop-assets"); a bucket of partition aws-cn needs a workload identity of a cluster in a region of aws-cn');
+  });
+
+  test('error: a queue and a secret ARN of aws-us-gov (regional: no rewritten ARN)', () => {
+    const queue = 'arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders';
+    expect(errorOf(() => worker(newStack()).grantConsumeMessagesByArn(queue))).toBe(
+      `${at}: grantConsumeMessagesByArn ("${queue}") is an ARN of partition aws-us-gov, but the role is in partition aws (cluster prod runs in region eu-west-1): `
+      + `${iam('aws-us-gov')}; grant only resources of partition aws here; a queue of partition aws-us-gov needs a workload identity of a cluster in a region of aws-us-gov`);
+    const secret = 'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:shop/db-AbC12z';
+    expect(errorOf(() => worker(newStack()).grantReadSecretByArn(secret))).toMatch(
+      /^test\/prod\/worker: grantReadSecretByArn \(".*"\) is an ARN of partition aws-us-gov, but the role is in partition aws /);
+  });
+
+  test('error: a KMS key ARN of another partition than the stack\'s, with a resource ARN of the stack\'s', () => {
+    const key = 'arn:aws-cn:kms:cn-north-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
+    const id = worker(newStack());
+    expect(errorOf(() => id.grantReadWriteObjectsByArn(BUCKET, key))).toBe(
+      `${at}: grantReadWriteObjectsByArn.kmsKeyArn ("${key}") is an ARN of partition aws-cn, but the role is in partition aws (cluster prod runs in region eu-west-1): `
+      + `${iam('aws-cn')}; grant only resources of partition aws here; a key of partition aws-cn needs a workload identity of a cluster in a region of aws-cn`);
+    expect(id.policy).toBeUndefined(); // nothing granted
+  });
+
+  test('error: with the region a token, a KMS key ARN of another partition than the resource ARN', () => {
+    const key = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
+    const id = workerIn((stack) => new TerraformVariable(stack, 'region', { type: 'string' }).stringValue);
+    expect(errorOf(() => id.grantSendMessagesByArn(QUEUE, key))).toBe(
+      `${at}: grantSendMessagesByArn.kmsKeyArn ("${key}") is an ARN of partition aws-us-gov, but grantSendMessagesByArn ("${QUEUE}") is of partition aws: `
+      + 'a queue and the key it is used with are in one partition, and IAM refuses a policy naming a resource of another partition than the role\'s '
+      + '("Partition "..." is not valid for resource"); pass the ARNs of the queue and of its key in the role\'s partition (that of the cluster\'s region)');
+  });
+
+  test('accepted: ARNs of the stack\'s partition, aws-cn ARNs in a cn- region, tokens, and any partition when the region is a token or of an unknown partition', () => {
+    const id = worker(newStack());
+    id.grantReadObjectsByArn(BUCKET, KEY);
+    id.grantConsumeMessagesByArn(QUEUE);
+    const stack = newStack();
+    const partition = new DataAwsPartition(stack, 'partition').partition;
+    const tokens = worker(stack);
+    tokens.grantReadObjectsByArn(`arn:${partition}:s3:::shop-assets`, `arn:${partition}:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9`);
+    tokens.grantReadSecretByArn(new DataAwsSecretsmanagerSecret(stack, 'api', { name: 'shop/api' }).arn);
+    expect(() => workerIn('cn-north-1').grantReadObjectsByArn('arn:aws-cn:s3:::shop-assets', 'arn:aws-cn:kms:cn-north-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9')).not.toThrow();
+    expect(() => workerIn('us-gov-west-1').grantConsumeMessagesByArn('arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders')).not.toThrow();
+    expect(() => workerIn((s) => new TerraformVariable(s, 'region', { type: 'string' }).stringValue).grantReadObjectsByArn('arn:aws-cn:s3:::shop-assets')).not.toThrow();
+    // partitionOf would call us-iso-east-1 "aws": no guess, no refusal
+    expect(() => workerIn('us-iso-east-1').grantReadObjectsByArn('arn:aws-iso:s3:::shop-assets')).not.toThrow();
+  });
+});

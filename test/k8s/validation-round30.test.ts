@@ -197,3 +197,12 @@ describe('EnvValue Secret and ConfigMap references', () => {
     ]));
   });
 });
+
+describe('resource comparisons quote the values as written', () => {
+  test('a request above its limit names both as the user wrote them', () => {
+    expectError(() => web({ resources: { cpu: '2.5', cpuLimit: '2000m' } }),
+      'shop/api: resources.cpu ("2.5") must be <= resources.cpuLimit (2000m); lower the request or raise the limit');
+    expectError(() => web({ resources: { memory: '1024Mi', memoryLimit: '512Mi' } }),
+      'shop/api: resources.memory ("1024Mi") must be <= resources.memoryLimit (512Mi); lower the request or raise the limit');
+  });
+});

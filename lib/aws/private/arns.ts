@@ -2,7 +2,7 @@ import { Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { partitionOf } from './aws-context';
 import { KEY_ARN } from './grants';
-import { fail } from '../../core/errors';
+import { fail, show } from '../../core/errors';
 
 /** Stands for a token inside the literal text of a value (a character no ARN holds). */
 const TOKEN = '\u0001';
@@ -117,6 +117,66 @@ export function checkArn(scope: IConstruct, prop: string, kind: ArnKind, value: 
   const problem = problemOf(kind, text);
   if (problem) fail(scope, prop, text.split(TOKEN).join('<token>'), ...problem);
   return value;
+}
+
+/**
+ * The partition of `region` when it is known at synth: a plain region name of a partition `partitionOf` tells
+ * (`aws`, `aws-cn`, `aws-us-gov`). Undefined for a token, and for a region of a partition `partitionOf` does not
+ * know (`us-iso-east-1`, `eusc-de-east-1`: it would answer `aws` for them), so nothing is refused on a guess.
+ * @internal
+ */
+export function knownPartitionOf(region: unknown): string | undefined {
+  if (typeof region !== 'string' || Token.isUnresolved(region)) return undefined;
+  if (!/^[a-z]{2}-[a-z]+-\d+$/.test(region) && !/^us-gov-[a-z]+-\d+$/.test(region)) return undefined;
+  return partitionOf(region);
+}
+
+/** The partition a literal ARN names, or undefined (a token there, or not an ARN). */
+function literalPartitionOf(value: string): string | undefined {
+  const text = literalText(value);
+  const m = text === undefined ? null : /^arn:([^:]*):/.exec(text);
+  return m && m[1] !== '' && !m[1].includes(TOKEN) ? m[1] : undefined;
+}
+
+/** One ARN a grant was given (checked by `checkArn`), for `checkPartitions`. */
+export interface GrantArn {
+  /** The prop that took it: `grantReadObjectsByArn`, `grantReadObjectsByArn.kmsKeyArn`. */
+  readonly prop: string;
+  readonly kind: ArnKind;
+  readonly value: string;
+}
+
+/**
+ * Refuses literal ARNs of another partition than the role's, which IAM refuses at apply ("Partition "aws-cn" is
+ * not valid for resource"). The role's partition is that of `region` (the cluster's) when it is known at synth
+ * (`where` says where it comes from); otherwise only ARNs of one grant that name different partitions (a key of
+ * another partition than the resource it encrypts) are refused. ARNs whose partition is a token are not checked.
+ * @internal
+ */
+export function checkPartitions(scope: IConstruct, region: unknown, where: string, arns: GrantArn[]): void {
+  const given = arns.flatMap(a => {
+    const partition = literalPartitionOf(a.value);
+    return partition === undefined ? [] : [{ ...a, partition, shown: literalText(a.value)!.split(TOKEN).join('<token>') }];
+  });
+  const role = knownPartitionOf(region);
+  if (role !== undefined) {
+    const other = given.find(a => a.partition !== role);
+    if (other === undefined) return;
+    const rest = other.shown.slice(`arn:${other.partition}:`.length);
+    // a regional ARN of another partition names a region of that partition: no rewrite of it is an ARN of this one
+    const regionless = /^[^:]*::/.test(rest);
+    fail(scope, other.prop, other.shown, `is an ARN of partition ${other.partition}, but the role is in partition ${role} (${where}): `
+      + `IAM refuses a policy naming a resource of another partition ("Partition "${other.partition}" is not valid for resource")`,
+    `grant only resources of partition ${role} here${regionless ? ` (if the ${other.kind.noun} is in ${role}, its ARN is "arn:${role}:${rest}")` : ''}; `
+      + `a ${other.kind.noun} of partition ${other.partition} needs a workload identity of a cluster in a region of ${other.partition}`);
+  }
+  const first = given[0];
+  const other = given.find(a => a.partition !== first?.partition);
+  if (first === undefined || other === undefined) return;
+  fail(scope, other.prop, other.shown, `is an ARN of partition ${other.partition}, but ${first.prop} (${show(first.shown)}) is of partition ${first.partition}: `
+    + `a ${first.kind.noun} and the ${other.kind.noun} it is used with are in one partition, and IAM refuses a policy naming a resource of another partition `
+    + 'than the role\'s ("Partition "..." is not valid for resource")',
+  `pass the ARNs of the ${first.kind.noun} and of its ${other.kind.noun} in the role's partition (that of the cluster's region)`);
 }
 
 /**

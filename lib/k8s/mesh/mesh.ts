@@ -182,12 +182,16 @@ export class Mesh {
 
   /** Validated proxy resources. @internal */
   public static _proxyResources(scope: IConstruct, r: ProxyResources = {}): { cpu: string; cpuLimit: string; memory: string; memoryLimit: string } {
-    const cpu = parseContainerCpu(scope, 'proxyResources.cpu', r.cpu ?? '100m');
-    const cpuLimit = parseContainerCpu(scope, 'proxyResources.cpuLimit', r.cpuLimit ?? '1');
-    const mem = MemoryQuantity.parse(r.memory ?? '128Mi', scope, 'proxyResources.memory');
+    // the texts as written (or the defaults), quoted in the comparison errors: the parsed quantities print normalized
+    const cpuText = r.cpu ?? '100m';
+    const cpuLimitText = r.cpuLimit ?? '1';
+    const memText = r.memory ?? '128Mi';
+    const cpu = parseContainerCpu(scope, 'proxyResources.cpu', cpuText);
+    const cpuLimit = parseContainerCpu(scope, 'proxyResources.cpuLimit', cpuLimitText);
+    const mem = MemoryQuantity.parse(memText, scope, 'proxyResources.memory');
     const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, scope, 'proxyResources.memoryLimit') : mem;
-    if (cpu.compare(cpuLimit) > 0) fail(scope, 'proxyResources.cpu', cpu.toString(), `must be <= proxyResources.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
-    if (mem.compare(memLimit) > 0) fail(scope, 'proxyResources.memory', mem.toString(), `must be <= proxyResources.memoryLimit (${memLimit})`, 'lower the request or raise the limit');
+    if (cpu.compare(cpuLimit) > 0) fail(scope, 'proxyResources.cpu', cpuText, `must be <= proxyResources.cpuLimit (${cpuLimitText})`, 'lower the request or raise the limit');
+    if (mem.compare(memLimit) > 0) fail(scope, 'proxyResources.memory', memText, `must be <= proxyResources.memoryLimit (${r.memoryLimit})`, 'lower the request or raise the limit');
     return { cpu: cpu.toString(), cpuLimit: cpuLimit.toString(), memory: mem.toString(), memoryLimit: memLimit.toString() };
   }
 

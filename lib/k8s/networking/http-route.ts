@@ -116,7 +116,8 @@ export interface HttpRouteMatch {
  */
 export interface HttpRouteBackend {
   /**
-   * The WebService (in the route's namespace). Its NetworkPolicy admits the gateway on the routed port.
+   * The WebService (in the route's namespace: a backend in another namespace would need a ReferenceGrant there,
+   * which the route does not write, so it is refused). Its NetworkPolicy admits the gateway on the routed port.
    *
    * A Service managed outside this app is routed to by importing it with `WebService.fromServiceAttributes`: the
    * route then writes no NetworkPolicy rule for it (its owner admits the gateway's pods). No policy rule checks an
@@ -231,6 +232,8 @@ export class HttpRoute extends Construct {
   public readonly gatewayPeer: INetworkPeer;
 
   private readonly rules: HttpRouteRuleManifest[] = [];
+  /** The namespace of the parent Gateway (given, or the route's). */
+  private readonly gatewayNamespace: string;
   private readonly matchKeys = new Map<string, number>();
   private readonly admitted = new Set<string>();
 
@@ -244,6 +247,7 @@ export class HttpRoute extends Construct {
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
     Names.dnsSubdomain(this, 'gateway.name', props.gateway?.name ?? '');
     const gwNamespace = Names.dnsLabel(this, 'gateway.namespace', props.gateway.namespace ?? this.namespace, 63);
+    this.gatewayNamespace = gwNamespace;
     if (props.gateway.sectionName !== undefined) Names.dnsSubdomain(this, 'gateway.sectionName', props.gateway.sectionName);
     if (props.gateway.sectionName === undefined && !props.plainHttp) {
       fail(this, 'gateway.sectionName', undefined, 'is required: without it the route attaches to every listener of the Gateway, plain-HTTP ones included (rule SS-K8S-055)',
@@ -319,7 +323,7 @@ export class HttpRoute extends Construct {
     let total = 0;
     const backendRefs = rule.backends.map((b, j) => {
       const bp = `${prop}.backends[${j}]`;
-      const { servicePort, targetPort } = TrafficChecks.backend(this, bp, b.service, this.namespace, b.port);
+      const { servicePort, targetPort } = TrafficChecks.backend(this, bp, b.service, this.namespace, b.port, this.gatewayNamespace);
       const weight = b.weight ?? 1;
       if (!Number.isInteger(weight) || weight < 0 || weight > 1000000) {
         fail(this, `${bp}.weight`, weight, 'must be a whole number from 0 to 1000000', 'use relative weights such as 90 and 10');

@@ -100,15 +100,25 @@ export class SidecarContainers {
 
   /** Validated resources. */
   public static resources(scope: IConstruct, prop: string, r: SidecarResources): any {
-    const cpu = parseContainerCpu(scope, `${prop}.cpu`, r.cpu ?? '50m');
-    const cpuLimit = parseContainerCpu(scope, `${prop}.cpuLimit`, r.cpuLimit ?? '200m');
-    const mem = MemoryQuantity.parse(r.memory ?? '64Mi', scope, `${prop}.memory`);
+    // the texts as written (or the defaults), quoted in the comparison errors: the parsed quantities print normalized
+    const text = {
+      cpu: r.cpu ?? '50m',
+      cpuLimit: r.cpuLimit ?? '200m',
+      memory: r.memory ?? '64Mi',
+      ephemeralStorage: r.ephemeralStorage ?? '64Mi',
+      ephemeralStorageLimit: r.ephemeralStorageLimit ?? '256Mi',
+    };
+    const cpu = parseContainerCpu(scope, `${prop}.cpu`, text.cpu);
+    const cpuLimit = parseContainerCpu(scope, `${prop}.cpuLimit`, text.cpuLimit);
+    const mem = MemoryQuantity.parse(text.memory, scope, `${prop}.memory`);
     const memLimit = r.memoryLimit ? MemoryQuantity.parse(r.memoryLimit, scope, `${prop}.memoryLimit`) : mem;
-    const eph = MemoryQuantity.parse(r.ephemeralStorage ?? '64Mi', scope, `${prop}.ephemeralStorage`);
-    const ephLimit = MemoryQuantity.parse(r.ephemeralStorageLimit ?? '256Mi', scope, `${prop}.ephemeralStorageLimit`);
-    if (cpu.compare(cpuLimit) > 0) fail(scope, `${prop}.cpu`, cpu.toString(), `must be <= ${prop}.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
-    if (mem.compare(memLimit) > 0) fail(scope, `${prop}.memory`, mem.toString(), `must be <= ${prop}.memoryLimit (${memLimit})`, 'lower the request or raise the limit');
-    if (eph.compare(ephLimit) > 0) fail(scope, `${prop}.ephemeralStorage`, eph.toString(), `must be <= ${prop}.ephemeralStorageLimit (${ephLimit})`, 'lower the request or raise the limit');
+    const eph = MemoryQuantity.parse(text.ephemeralStorage, scope, `${prop}.ephemeralStorage`);
+    const ephLimit = MemoryQuantity.parse(text.ephemeralStorageLimit, scope, `${prop}.ephemeralStorageLimit`);
+    if (cpu.compare(cpuLimit) > 0) fail(scope, `${prop}.cpu`, text.cpu, `must be <= ${prop}.cpuLimit (${text.cpuLimit})`, 'lower the request or raise the limit');
+    if (mem.compare(memLimit) > 0) fail(scope, `${prop}.memory`, text.memory, `must be <= ${prop}.memoryLimit (${r.memoryLimit})`, 'lower the request or raise the limit');
+    if (eph.compare(ephLimit) > 0) {
+      fail(scope, `${prop}.ephemeralStorage`, text.ephemeralStorage, `must be <= ${prop}.ephemeralStorageLimit (${text.ephemeralStorageLimit})`, 'lower the request or raise the limit');
+    }
     return {
       requests: { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() },
       limits: { 'cpu': cpuLimit.toString(), 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() },

@@ -7,7 +7,7 @@ import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Replicas } from './replicas';
 import { IWorkload, Workload, WorkloadProps } from './workload';
-import { fail } from '../../core/errors';
+import { fail, formatValidationMessage, show } from '../../core/errors';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { Validators } from '../../core/validators';
@@ -104,7 +104,7 @@ export interface WebServiceAttributes {
    */
   readonly name: string;
   /**
-   * The Service's namespace. Routes reach Services of their own namespace only, so an `HttpIngress` or `HttpRoute`
+   * The Service's namespace. An `HttpIngress` or `HttpRoute` routes only to Services of its own namespace, so it
    * refuses a backend in another one.
    * @default - the chart's namespace (as for workloads)
    */
@@ -162,7 +162,7 @@ class ImportedWebService extends Construct implements IWebService {
     this.name = name;
     const ns = a.namespace ?? Chart.of(this).namespace;
     if (!ns) {
-      fail(this, 'namespace', ns, 'is not set on the import nor on its chart, and routes reach Services of their own namespace only',
+      fail(this, 'namespace', ns, 'is not set on the import nor on its chart, and an HttpIngress or HttpRoute routes only to Services of its own namespace',
         "set `namespace` to the namespace the Service runs in, or on the Chart (new Chart(app, 'shop', { namespace: 'shop' }))");
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
@@ -171,6 +171,7 @@ class ImportedWebService extends Construct implements IWebService {
       : ImportedWebService.checkPort(this, 'port', a.port, `give the port the pods listen on (the Service's targetPort), or omit it when it is ${this.servicePort} too`);
     this.portName = Names.portName(this, 'portName', a.portName ?? 'http');
     this.selectorLabels = { ...Validators.labels(this, 'selectorLabels', a.selectorLabels ?? {}) };
+    this.node.addValidation({ validate: () => this.sameAsAppService() });
   }
 
   /** The port the pods listen on behind the Service port. */
@@ -190,6 +191,26 @@ class ImportedWebService extends Construct implements IWebService {
       ...(Object.keys(this.selectorLabels).length ? { podLabels: { ...this.selectorLabels } } satisfies Partial<NetworkPeerConfig> : {}),
       ports: [this.port],
     };
+  }
+
+  /**
+   * Refuses an import of a Service the app writes itself (a workload's, or a cdk8s `ApiObject` of kind Service, with
+   * the same name and namespace): its ports would be taken on trust, and an `HttpIngress` routing to it suppresses
+   * SS-K8S-054 on its Ingress, so a port the Service lacks would go unnoticed. Checked at synth, when the whole app
+   * is built (the Service may come after the import).
+   */
+  private sameAsAppService(): string[] {
+    const written = this.node.root.node.findAll().find((c): c is ApiObject => ApiObject.isApiObject(c)
+      && c.kind === 'Service' && c.apiGroup === 'core' && c.name === this.name && c.metadata.namespace === this.namespace);
+    if (written === undefined) return [];
+    const owner = written.node.scope;
+    const workload = owner !== undefined && Workload.isWorkload(owner) && (owner as any).service === written ? owner : undefined;
+    const why = `is a Service this app writes (${written.node.path}, namespace ${this.namespace}): an import, meant for a Service managed outside the app, `
+      + 'takes its ports on trust and makes an HttpIngress suppress rule SS-K8S-054 (backends in the output) for it, so a port the Service lacks would go unnoticed';
+    const fix = workload !== undefined
+      ? `route to the ${workload.constructor.name} itself (backend: ${workload.node.id}), not to an import of it`
+      : 'route to the workload that writes that Service instead of importing it, or pass an IWebService of your own for it (rule SS-K8S-054 then checks its Service and port in the output)';
+    return [formatValidationMessage({ path: this.node.path, prop: 'name', value: show(this.name), allowed: why, fix })];
   }
 
   private static checkPort(scope: Construct, prop: string, port: unknown, fix: string): number {

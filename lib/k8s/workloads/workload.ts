@@ -1109,8 +1109,9 @@ export abstract class Workload extends Construct implements IWorkload {
     const positive = (q: { compare(o: any): number }, zero: any, prop: string, value: string) => {
       if (q.compare(zero) <= 0) fail(this, prop, value, 'must be more than zero', 'request a positive amount');
     };
-    positive(cpu, CpuQuantity.millis(0), 'resources.cpu', cpu.toString());
-    positive(mem, MemoryQuantity.parse('0'), 'resources.memory', mem.toString());
+    // values are quoted as the user wrote them ("96000m", not the normalized "96")
+    positive(cpu, CpuQuantity.millis(0), 'resources.cpu', r.cpu ?? cpu.toString());
+    positive(mem, MemoryQuantity.parse('0'), 'resources.memory', r.memory ?? mem.toString());
     // a bare number is bytes: `memory: '512'` is a 512-byte limit, and the container is killed for memory as it starts
     const tooSmall = (q: MemoryQuantity, prop: string, text: string) => {
       if (q.bytes >= MIN_MEMORY.bytes) return;
@@ -1120,13 +1121,13 @@ export abstract class Workload extends Construct implements IWorkload {
     tooSmall(mem, 'resources.memory', r.memory ?? mem.toString());
     if (r.memoryLimit) tooSmall(memLimit, 'resources.memoryLimit', r.memoryLimit);
     if (cpuLimit && cpu.compare(cpuLimit) > 0) {
-      fail(this, 'resources.cpu', cpu.toString(), `must be <= resources.cpuLimit (${cpuLimit})`, 'lower the request or raise the limit');
+      fail(this, 'resources.cpu', r.cpu ?? cpu.toString(), `must be <= resources.cpuLimit (${r.cpuLimit ?? cpuLimit})`, 'lower the request or raise the limit');
     }
     if (mem.compare(memLimit) > 0) {
-      fail(this, 'resources.memory', mem.toString(), `must be <= resources.memoryLimit (${memLimit})`, 'lower the request or raise the limit');
+      fail(this, 'resources.memory', r.memory ?? mem.toString(), `must be <= resources.memoryLimit (${r.memoryLimit ?? memLimit})`, 'lower the request or raise the limit');
     }
     if (eph.compare(ephLimit) > 0) {
-      fail(this, 'resources.ephemeralStorage', eph.toString(), `must be <= resources.ephemeralStorageLimit (${ephLimit})`, 'lower the request or raise the limit');
+      fail(this, 'resources.ephemeralStorage', r.ephemeralStorage ?? eph.toString(), `must be <= resources.ephemeralStorageLimit (${r.ephemeralStorageLimit ?? ephLimit})`, 'lower the request or raise the limit');
     }
     const limits: { [resource: string]: string } = { 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() };
     if (cpuLimit) limits.cpu = cpuLimit.toString();

@@ -449,3 +449,31 @@ describe('callers outside the mesh (Linkerd)', () => {
     ]);
   });
 });
+
+describe('proxy resource comparisons quote the values as written, not normalized', () => {
+  const exact = (fn: () => unknown, message: string) => {
+    expectError(fn, message);
+    try { fn(); } catch (e: any) { expect(e.message).toBe(message); }
+  };
+  const enrolIstio = (proxyResources: any) => () => {
+    const chart = testChart();
+    new IstioMesh(chart, 'mesh').enrol(pair(chart).api, { proxyResources });
+  };
+
+  test('cpu "96000m" above cpuLimit "0.5" (Istio): "96000m" and "0.5", not "96" and "500m"', () => {
+    exact(enrolIstio({ cpu: '96000m', cpuLimit: '0.5' }),
+      'shop/api: proxyResources.cpu ("96000m") must be <= proxyResources.cpuLimit (0.5); lower the request or raise the limit');
+  });
+
+  test('cpu "2000m" above the default cpuLimit (Linkerd): the default as shipshape writes it (1)', () => {
+    exact(() => {
+      const chart = testChart();
+      new LinkerdMesh(chart, 'mesh').enrol(pair(chart).api, { proxyResources: { cpu: '2000m' } });
+    }, 'shop/api: proxyResources.cpu ("2000m") must be <= proxyResources.cpuLimit (1); lower the request or raise the limit');
+  });
+
+  test('memory "2048Mi" above memoryLimit "1024Mi": not "2Gi" and "1Gi"', () => {
+    exact(enrolIstio({ memory: '2048Mi', memoryLimit: '1024Mi' }),
+      'shop/api: proxyResources.memory ("2048Mi") must be <= proxyResources.memoryLimit (1024Mi); lower the request or raise the limit');
+  });
+});

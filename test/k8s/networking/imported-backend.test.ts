@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App as Cdk8sApp, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { expectError, expectValidWithCrds, one, testChart } from './traffic-util';
+import { expectError, expectValidWithCrds, one, testChart, validationErrors } from './traffic-util';
 import {
   App, HttpIngress, HttpRoute, IngressTls, IWebService, NetworkPeerConfig, StatefulService, WebService, WebServiceAttributes, Worker,
 } from '../../../lib/k8s';
@@ -219,7 +219,7 @@ describe('WebService.fromServiceAttributes: invalid attributes', () => {
 
   test('no namespace, here or on the chart', () => {
     expectExactError(() => importLegacy(testChart(null)),
-      'shop/legacy: namespace (undefined) is not set on the import nor on its chart, and routes reach Services of their own namespace only; '
+      'shop/legacy: namespace (undefined) is not set on the import nor on its chart, and an HttpIngress or HttpRoute routes only to Services of its own namespace; '
       + "set `namespace` to the namespace the Service runs in, or on the Chart (new Chart(app, 'shop', { namespace: 'shop' }))");
   });
 
@@ -370,5 +370,70 @@ describe('routes to an imported Service', () => {
     expect(() => quietly(() => app.synth())).not.toThrow();
     expect(chart.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Service').map(c => (c as ApiObject).name)).toEqual(['api']);
     expect(one(written(app.outdir), 'Ingress').metadata.annotations).toEqual({ [SUPPRESS_054]: REASON });
+  });
+});
+
+describe('an import of a Service the app writes itself is refused at synth', () => {
+  const why = (servicePath: string) => `is a Service this app writes (${servicePath}, namespace shop): an import, meant for a Service managed outside the app, `
+    + 'takes its ports on trust and makes an HttpIngress suppress rule SS-K8S-054 (backends in the output) for it, so a port the Service lacks would go unnoticed';
+
+  test('error: the import of WebService api\'s Service on a port it lacks, routed by an HttpIngress (k8s.App synth fails)', () => {
+    const { app, chart } = shopApp();
+    new WebService(chart, 'api', { image: IMAGE });
+    const legacy = WebService.fromServiceAttributes(chart, 'legacy', { name: 'api', servicePort: 9999 });
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: legacy }] }], tls: IngressTls.secret('shop-tls') });
+    const message = `shop/legacy: name ("api") ${why('shop/api/Service')}; route to the WebService itself (backend: api), not to an import of it`;
+    expect(legacy.node.validate()).toEqual([message]);
+    expect(() => quietly(() => app.synth())).toThrow(message);
+  });
+
+  test('error: the WebService may come after the import, and an HttpRoute backend is refused the same', () => {
+    const chart = testChart();
+    const legacy = WebService.fromServiceAttributes(chart, 'legacy', { name: 'api', servicePort: 80 });
+    new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: legacy }] }] });
+    new WebService(chart, 'api', { image: IMAGE });
+    expect(validationErrors(chart)).toEqual([`shop/legacy: name ("api") ${why('shop/api/Service')}; route to the WebService itself (backend: api), not to an import of it`]);
+  });
+
+  test('error: a raw cdk8s ApiObject of kind Service with that name', () => {
+    const chart = testChart();
+    new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'legacy' }, spec: { ports: [{ port: 80 }] } });
+    const legacy = importLegacy(chart);
+    expect(legacy.node.validate()).toEqual([`shop/legacy: name ("legacy") ${why('shop/svc')}; route to the workload that writes that Service instead of importing it, `
+      + 'or pass an IWebService of your own for it (rule SS-K8S-054 then checks its Service and port in the output)']);
+  });
+
+  test('accepted: the same name in another namespace, another kind, or a Service of another API group', () => {
+    const chart = testChart();
+    new WebService(chart, 'api', { image: IMAGE, namespace: 'billing' });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy' } });
+    new ApiObject(chart, 'ksvc', { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'legacy' } });
+    const imports = [importLegacy(chart), WebService.fromServiceAttributes(chart, 'api-import', { name: 'api', servicePort: 80 })];
+    expect(imports.flatMap(i => i.node.validate())).toEqual([]);
+  });
+});
+
+describe('an HttpRoute backend in another namespace: the message tells the Gateway API\'s rule (ReferenceGrant)', () => {
+  const why = 'an HTTPRoute reaches a Service of another namespace only when a ReferenceGrant in that namespace allows it, and HttpRoute writes no ReferenceGrant '
+    + '(nor a namespace in its backendRefs), so it routes only to Services of its own namespace';
+
+  test('error: an import in namespace legacy, the Gateway in the route\'s namespace (the default)', () => {
+    expectExactError(() => {
+      const chart = testChart();
+      new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: importLegacy(chart, { namespace: 'legacy' }) }] }] });
+    },
+    `shop/r: rules[0].backends[0].backend ("shop/legacy") is in namespace "legacy", not "shop": ${why}; `
+      + 'create the route in namespace "legacy" (HttpRoute namespace: "legacy", gateway.namespace: "shop"), where the Gateway\'s listener must admit routes '
+      + 'from namespace "legacy" (allowedRoutes.namespaces), or create the backend in namespace "shop" (check both namespaces for a typo)');
+  });
+
+  test('error: a WebService in the Gateway\'s namespace (the route moves there, next to its Gateway)', () => {
+    expectExactError(() => {
+      const chart = testChart();
+      const api = new WebService(chart, 'api', { image: IMAGE, namespace: 'gateways' });
+      new HttpRoute(chart, 'r', { gateway: { name: 'gw', namespace: 'gateways', sectionName: 'https' }, rules: [{ backends: [{ service: api }] }] });
+    },
+    `shop/r: rules[0].backends[0].backend ("shop/api") is in namespace "gateways", not "shop": ${why}; `
+      + 'create the route in namespace "gateways", its Gateway\'s (HttpRoute namespace: "gateways"), or create the backend in namespace "shop" (check both namespaces for a typo)');
   });
 });

@@ -495,3 +495,32 @@ describe('ambassador probes: a TCP readiness probe on the pod IP, so the proxy l
     expect(policyErrors(objs)).toEqual([]);
   });
 });
+
+describe('sidecar resource comparisons quote the values as written, not normalized', () => {
+  const api = () => new WebService(testChart(), 'api', { image: IMAGE });
+  const exact = (fn: () => unknown, message: string) => {
+    expectError(fn, message);
+    try { fn(); } catch (e: any) { expect(e.message).toBe(message); }
+  };
+
+  test('cpu "96000m" above cpuLimit "0.2": "96000m" and "0.2", not "96" and "200m"', () => {
+    exact(() => api().addSidecar(new LogShipper({ resources: { cpu: '96000m', cpuLimit: '0.2' } })),
+      'shop/api: sidecars.log-shipper.resources.cpu ("96000m") must be <= sidecars.log-shipper.resources.cpuLimit (0.2); lower the request or raise the limit');
+  });
+
+  test('cpu above the default cpuLimit: the default as shipshape writes it (200m)', () => {
+    exact(() => api().addSidecar(new LogShipper({ resources: { cpu: '1000m' } })),
+      'shop/api: sidecars.log-shipper.resources.cpu ("1000m") must be <= sidecars.log-shipper.resources.cpuLimit (200m); lower the request or raise the limit');
+  });
+
+  test('memory "2048Mi" above memoryLimit "1024Mi": not "2Gi" and "1Gi"', () => {
+    exact(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', resources: { memory: '2048Mi', memoryLimit: '1024Mi' } })),
+      'shop/api: sidecars.metrics-adapter.resources.memory ("2048Mi") must be <= sidecars.metrics-adapter.resources.memoryLimit (1024Mi); lower the request or raise the limit');
+  });
+
+  test('ephemeral storage "0.5Gi" above its limit "256Mi": not "512Mi"', () => {
+    exact(() => api().addSidecar(new LogShipper({ resources: { ephemeralStorage: '0.5Gi', ephemeralStorageLimit: '262144Ki' } })),
+      'shop/api: sidecars.log-shipper.resources.ephemeralStorage ("0.5Gi") must be <= sidecars.log-shipper.resources.ephemeralStorageLimit (262144Ki); '
+      + 'lower the request or raise the limit');
+  });
+});
