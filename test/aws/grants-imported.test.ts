@@ -408,7 +408,7 @@ describe('WorkloadIdentity: grants by ARN refuse literal ARNs of another partiti
       + '("Partition "..." is not valid for resource"); pass the ARNs of the queue and of its key in the role\'s partition (that of the cluster\'s region)');
   });
 
-  test('accepted: ARNs of the stack\'s partition, aws-cn ARNs in a cn- region, tokens, and any partition when the region is a token or of an unknown partition', () => {
+  test('accepted: ARNs of the stack\'s partition, aws-cn ARNs in a cn- region, tokens, isolated partitions by their regions, and any partition when the region is a token', () => {
     const id = worker(newStack());
     id.grantReadObjectsByArn(BUCKET, KEY);
     id.grantConsumeMessagesByArn(QUEUE);
@@ -420,7 +420,9 @@ describe('WorkloadIdentity: grants by ARN refuse literal ARNs of another partiti
     expect(() => workerIn('cn-north-1').grantReadObjectsByArn('arn:aws-cn:s3:::shop-assets', 'arn:aws-cn:kms:cn-north-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9')).not.toThrow();
     expect(() => workerIn('us-gov-west-1').grantConsumeMessagesByArn('arn:aws-us-gov:sqs:us-gov-west-1:123456789012:orders')).not.toThrow();
     expect(() => workerIn((s) => new TerraformVariable(s, 'region', { type: 'string' }).stringValue).grantReadObjectsByArn('arn:aws-cn:s3:::shop-assets')).not.toThrow();
-    // partitionOf would call us-iso-east-1 "aws": no guess, no refusal
+    // the isolated partitions are known by their region names
     expect(() => workerIn('us-iso-east-1').grantReadObjectsByArn('arn:aws-iso:s3:::shop-assets')).not.toThrow();
+    expect(() => workerIn('us-isob-east-1').grantReadObjectsByArn('arn:aws-iso-b:s3:::shop-assets')).not.toThrow();
+    expect(() => workerIn('us-iso-east-1').grantReadObjectsByArn('arn:aws:s3:::shop-assets')).toThrow(/is an ARN of partition aws, but the role is in partition aws-iso/);
   });
 });

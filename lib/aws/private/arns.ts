@@ -120,14 +120,14 @@ export function checkArn(scope: IConstruct, prop: string, kind: ArnKind, value: 
 }
 
 /**
- * The partition of `region` when it is known at synth: a plain region name of a partition `partitionOf` tells
- * (`aws`, `aws-cn`, `aws-us-gov`). Undefined for a token, and for a region of a partition `partitionOf` does not
- * know (`us-iso-east-1`, `eusc-de-east-1`: it would answer `aws` for them), so nothing is refused on a guess.
+ * The partition of `region` when it is known at synth: that of a plain region name (`partitionOf`: `aws`, `aws-cn`,
+ * `aws-us-gov`, the isolated `aws-iso*` and `aws-eusc`). Undefined for a token or a value that is no region name,
+ * so nothing is refused on a guess.
  * @internal
  */
 export function knownPartitionOf(region: unknown): string | undefined {
   if (typeof region !== 'string' || Token.isUnresolved(region)) return undefined;
-  if (!/^[a-z]{2}-[a-z]+-\d+$/.test(region) && !/^us-gov-[a-z]+-\d+$/.test(region)) return undefined;
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(region)) return undefined;
   return partitionOf(region);
 }
 

@@ -74,10 +74,15 @@ export function policyJson(statements: any[]): string {
  * @internal
  */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  for (const [prefix, partition] of PARTITION_PREFIXES) if (region.startsWith(prefix)) return partition;
   return 'aws';
 }
+
+/** Region name prefixes of the partitions other than `aws` (the isolated ones before `us-`-less checks). */
+const PARTITION_PREFIXES: Array<[string, string]> = [
+  ['cn-', 'aws-cn'], ['us-gov-', 'aws-us-gov'], ['us-isob-', 'aws-iso-b'], ['us-isof-', 'aws-iso-f'], ['us-iso-', 'aws-iso'],
+  ['eu-isoe-', 'aws-iso-e'], ['eusc-', 'aws-eusc'],
+];
 
 /**
  * A `depends_on` entry for a resource added after construction (what cdktf's constructor does
