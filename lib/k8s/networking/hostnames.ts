@@ -84,10 +84,11 @@ export class TrafficChecks {
    * Validates that `backend` exposes `port` (default: its service port), is in `namespace`, and returns
    * the service port and the container port behind it. `gatewayNamespace` is given for an HTTPRoute (the namespace
    * of its Gateway): a backend in another namespace is refused with the Gateway API's reason, not the Ingress's.
+   * `field` is the prop that holds the backend (`backend` on an Ingress path, `service` on an HTTPRoute backend).
    */
-  public static backend(scope: IConstruct, prop: string, backend: IWebService, namespace: string, port?: number, gatewayNamespace?: string): { servicePort: number; targetPort: number } {
+  public static backend(scope: IConstruct, prop: string, backend: IWebService, namespace: string, port?: number, gatewayNamespace?: string, field = 'backend'): { servicePort: number; targetPort: number } {
     if (!backend || typeof (backend as any).servicePort !== 'number') {
-      fail(scope, `${prop}.backend`, String(backend), 'must be a WebService (an IWebService construct)', 'pass the WebService construct itself, not its name');
+      fail(scope, `${prop}.${field}`, String(backend), 'must be a WebService (an IWebService construct)', 'pass the WebService construct itself, not its name');
     }
     if (backend.namespace !== namespace && gatewayNamespace !== undefined) {
       // the Gateway API allows a backendRef to another namespace when a ReferenceGrant there admits the route's
@@ -97,12 +98,12 @@ export class TrafficChecks {
         ? `create the route in namespace "${other}", its Gateway's (HttpRoute namespace: "${other}")`
         : `create the route in namespace "${other}" (HttpRoute namespace: "${other}", gateway.namespace: "${gatewayNamespace}"), `
           + `where the Gateway's listener must admit routes from namespace "${other}" (allowedRoutes.namespaces)`;
-      fail(scope, `${prop}.backend`, backend.node.path, `is in namespace "${other}", not "${namespace}": an HTTPRoute reaches a Service of another namespace only `
+      fail(scope, `${prop}.${field}`, backend.node.path, `is in namespace "${other}", not "${namespace}": an HTTPRoute reaches a Service of another namespace only `
         + 'when a ReferenceGrant in that namespace allows it, and HttpRoute writes no ReferenceGrant (nor a namespace in its backendRefs), so it routes only to Services of its own namespace',
       `${move}, or create the backend in namespace "${namespace}" (check both namespaces for a typo)`);
     }
     if (backend.namespace !== namespace) {
-      fail(scope, `${prop}.backend`, backend.node.path, `is in namespace "${backend.namespace}", not "${namespace}": routes reach Services of their own namespace only`,
+      fail(scope, `${prop}.${field}`, backend.node.path, `is in namespace "${backend.namespace}", not "${namespace}": routes reach Services of their own namespace only`,
         `create the route in namespace "${backend.namespace}", or the backend in namespace "${namespace}" (check both namespaces for a typo)`);
     }
     const ports = TrafficChecks.servicePorts(backend);

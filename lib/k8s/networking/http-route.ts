@@ -323,7 +323,7 @@ export class HttpRoute extends Construct {
     let total = 0;
     const backendRefs = rule.backends.map((b, j) => {
       const bp = `${prop}.backends[${j}]`;
-      const { servicePort, targetPort } = TrafficChecks.backend(this, bp, b.service, this.namespace, b.port, this.gatewayNamespace);
+      const { servicePort, targetPort } = TrafficChecks.backend(this, bp, b.service, this.namespace, b.port, this.gatewayNamespace, 'service');
       const weight = b.weight ?? 1;
       if (!Number.isInteger(weight) || weight < 0 || weight > 1000000) {
         fail(this, `${bp}.weight`, weight, 'must be a whole number from 0 to 1000000', 'use relative weights such as 90 and 10');

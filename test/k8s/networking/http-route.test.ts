@@ -134,7 +134,7 @@ describe('HttpRoute errors', () => {
   test('a backend in another namespace', () => {
     const chart = testChart();
     const api = new WebService(chart, 'api', { image: IMAGE, namespace: 'billing' });
-    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: api }] }] }), /backend \("shop\/api"\) is in namespace "billing", not "shop"/);
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: api }] }] }), /backends\[0\]\.service \("shop\/api"\) is in namespace "billing", not "shop"/);
   });
 
   test('a route with no rule fails at synth', () => {

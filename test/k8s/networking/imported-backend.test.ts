@@ -422,7 +422,7 @@ describe('an HttpRoute backend in another namespace: the message tells the Gatew
       const chart = testChart();
       new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: importLegacy(chart, { namespace: 'legacy' }) }] }] });
     },
-    `shop/r: rules[0].backends[0].backend ("shop/legacy") is in namespace "legacy", not "shop": ${why}; `
+    `shop/r: rules[0].backends[0].service ("shop/legacy") is in namespace "legacy", not "shop": ${why}; `
       + 'create the route in namespace "legacy" (HttpRoute namespace: "legacy", gateway.namespace: "shop"), where the Gateway\'s listener must admit routes '
       + 'from namespace "legacy" (allowedRoutes.namespaces), or create the backend in namespace "shop" (check both namespaces for a typo)');
   });
@@ -433,7 +433,7 @@ describe('an HttpRoute backend in another namespace: the message tells the Gatew
       const api = new WebService(chart, 'api', { image: IMAGE, namespace: 'gateways' });
       new HttpRoute(chart, 'r', { gateway: { name: 'gw', namespace: 'gateways', sectionName: 'https' }, rules: [{ backends: [{ service: api }] }] });
     },
-    `shop/r: rules[0].backends[0].backend ("shop/api") is in namespace "gateways", not "shop": ${why}; `
+    `shop/r: rules[0].backends[0].service ("shop/api") is in namespace "gateways", not "shop": ${why}; `
       + 'create the route in namespace "gateways", its Gateway\'s (HttpRoute namespace: "gateways"), or create the backend in namespace "shop" (check both namespaces for a typo)');
   });
 });
