@@ -198,7 +198,9 @@ export class App extends Cdk8sApp {
       } else if (Workload.isWorkload(c)) {
         const w = c as Workload;
         const need = w._podSecurityNeed();
-        if (need && !needs.has(w.namespace)) needs.set(w.namespace, need);
+        // the namespace enforces the least strict level any of its workloads needs
+        const had = needs.get(w.namespace);
+        if (need && (had === undefined || (had.level === 'baseline' && need.level === 'privileged'))) needs.set(w.namespace, need);
       }
     }
     for (const ns of [...used].sort()) {

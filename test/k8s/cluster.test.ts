@@ -403,6 +403,26 @@ describe('storage, ingress classes and namespaces', () => {
     expect(obs.metadata.annotations['shipshape.io/pod-security-reason']).toBe('node agent node-exporter: reads the node network counters');
   });
 
+  test('a node agent that only adds capabilities gets the least strict level that allows them; the namespace takes its agents\' least strict need', () => {
+    const levelOf = (agents: Array<Array<ReturnType<typeof HostAccess.capability>>>) => {
+      const { app } = appWith();
+      const ops = new Chart(app, 'ops', { namespace: 'observability' });
+      agents.forEach((hostAccess, i) => {
+        const agent = new NodeAgent(ops, `agent-${i}`, { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }], hostAccess });
+        for (const id of ['SS-K8S-008', 'SS-K8S-010']) Policy.suppress(agent, id, 'the agent needs this host access, reviewed');
+      });
+      quietly(() => app.synth());
+      const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(app.outdir, '0000-cluster-resources.k8s.yaml'), 'utf-8')).map(d => d.toJS());
+      return docs.find(d => d.kind === 'Namespace' && d.metadata.name === 'observability').metadata.labels['pod-security.kubernetes.io/enforce'];
+    };
+    const cap = (name: string) => HostAccess.capability(name, 'the agent needs this capability');
+    expect(levelOf([[cap('NET_BIND_SERVICE')]])).toBe('restricted');
+    expect(levelOf([[cap('CHOWN')]])).toBe('baseline');
+    expect(levelOf([[cap('SYS_PTRACE')]])).toBe('privileged');
+    // a baseline agent first, then one that needs privileged: the namespace must admit both
+    expect(levelOf([[cap('CHOWN')], [HostAccess.hostNetwork('reads the node network counters')]])).toBe('privileged');
+  });
+
   /** The findings of the app's last synth (its policy-report.json), as `<rule> <state> <path>`. */
   function findings(app: App): string[] {
     const report = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));

@@ -19,6 +19,11 @@ const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
 /** The policy rules a hostPath volume breaks (no hostPath, and only the volume types Pod Security "restricted" allows). */
 const HOST_PATH_RULES = ['SS-K8S-011', 'SS-K8S-013'];
 
+/** The capabilities Pod Security baseline lets a container add (the container runtime's default set). */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
 const RUNTIME = 'whoever connects to a container runtime socket runs containers as root on the node, and a read-only mount still lets the agent connect';
 const PODS = 'it holds the Secrets and service account tokens of every pod on the node, and the kubelet\'s credentials';
 const CONTAINERS = 'it holds the filesystem of every container on the node';
@@ -303,12 +308,23 @@ export class NodeAgent extends Workload {
   private hostNetwork: { prop: string; exposed: number[] } | undefined;
 
   /**
-   * Host access needs the namespace to enforce Pod Security `privileged`.
+   * The Pod Security level the agent's host access needs its namespace to enforce: `privileged` for host namespaces,
+   * host paths and capabilities beyond baseline's; `baseline` when it only adds capabilities of the runtime's default
+   * set (CHOWN, KILL, ...); none (restricted holds) when it only adds NET_BIND_SERVICE.
    * @internal
    */
   public _podSecurityNeed(): { level: string; reason: string } | undefined {
     if (this.hostAccess.length === 0) return undefined;
-    return { level: 'privileged', reason: `node agent ${this.name}: ${this.hostAccess.map(h => h.reason).join('; ')}` };
+    // host namespaces and host paths need privileged; added capabilities the least strict level that allows them
+    // (restricted allows NET_BIND_SERVICE, baseline the runtime's default set)
+    const levelOf = (h: HostAccess): number => {
+      if (h.kind !== 'capability') return 2;
+      const cap = String(h._options?.name ?? '').toUpperCase().replace(/^CAP_/, '');
+      return cap === 'NET_BIND_SERVICE' ? 0 : BASELINE_CAPABILITIES.has(cap) ? 1 : 2;
+    };
+    const level = Math.max(...this.hostAccess.map(levelOf));
+    if (level === 0) return undefined;
+    return { level: level === 1 ? 'baseline' : 'privileged', reason: `node agent ${this.name}: ${this.hostAccess.map(h => h.reason).join('; ')}` };
   }
 
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
