@@ -34,13 +34,38 @@ const LEVEL_OF_RULE: { [ruleId: string]: number } = { 'SS-K8S-014': 1 };
  */
 const RELAXED_IN_USER_NAMESPACE = new Set(['SS-K8S-004', 'SS-K8S-014']);
 
+/**
+ * Rules stricter than Pod Security whose single finding Pod Security may refuse or accept: the level that refuses it,
+ * read from the value the finding names (0: none refuses it).
+ */
+const LEVEL_BY_VALUE: { [ruleId: string]: (value: unknown) => number } = {
+  // capabilities added: baseline allows the runtime's default set, restricted NET_BIND_SERVICE only
+  'SS-K8S-008': (add) => {
+    const caps = Array.isArray(add) ? add.map(c => String(c).toUpperCase().replace(/^CAP_/, '')) : [];
+    return caps.some(c => !BASELINE_CAPABILITIES.has(c)) ? 1 : caps.some(c => c !== 'NET_BIND_SERVICE') ? 2 : 0;
+  },
+  // the seccomp profile type: baseline refuses Unconfined, restricted also no profile at all; Localhost passes both
+  'SS-K8S-009': (type) => (type === 'Unconfined' ? 1 : type === undefined ? 2 : 0),
+  // a host port: baseline refuses any but 0
+  'SS-K8S-012': (port) => (port !== undefined && port !== 0 ? 1 : 0),
+};
+
+/** The capabilities Pod Security baseline lets a container add (the container runtime's default set). */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+/** The level of a rule whose refusal depends on the value of each finding (LEVEL_BY_VALUE). */
+const BY_VALUE = 3;
+
 /** The label a namespace enforces Pod Security with. */
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /**
  * For each rule of `rules` whose every finding Pod Security admission refuses at some level, that level (1 baseline,
  * 2 restricted): the rules that stand for Pod Security checks (peers.ts), unless the rule is stricter than Pod
- * Security (a difference recorded on the rule) or version-dependent. A rule standing for checks of both levels needs
+ * Security (a difference recorded on the rule) or version-dependent; for the stricter rules whose findings name the
+ * value Pod Security reads (LEVEL_BY_VALUE), BY_VALUE: each finding is judged by its value. A rule standing for checks of both levels needs
  * restricted (a baseline namespace may accept what only the restricted check refuses).
  */
 export function admissionLevels(rules: readonly IRule[]): Map<string, number> {
@@ -48,6 +73,10 @@ export function admissionLevels(rules: readonly IRule[]): Map<string, number> {
   for (const rule of rules) {
     const checks = PEER_CHECKS[rule.id]?.['pod-security'];
     if (checks === undefined || checks.length === 0 || VERSION_DEPENDENT.has(rule.id)) continue;
+    if (LEVEL_BY_VALUE[rule.id] !== undefined) {
+      out.set(rule.id, BY_VALUE);
+      continue;
+    }
     if (rule instanceof SpecRule && (rule.differences ?? []).some(d => d.peer === 'pod-security' && d.direction === 'stricter')) continue;
     out.set(rule.id, LEVEL_OF_RULE[rule.id] ?? (checks.every(c => BASELINE_CHECKS.has(c)) ? 1 : 2));
   }
@@ -81,13 +110,27 @@ export interface EnforcedLevel {
  * The message of an SS-POLICY-009 finding when a suppressed finding of `ruleId` on `doc` is one Pod Security admission
  * refuses in the document's namespace (as the output labels the namespace), or undefined.
  */
-export function admissionRefusal(ruleId: string, doc: PolicyDocument, rules: Map<string, number>, namespaces: Map<string, EnforcedLevel>): string | undefined {
-  const needs = rules.get(ruleId);
+export function admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: string, rules: Map<string, number>, namespaces: Map<string, EnforcedLevel>): string | undefined {
+  let needs = rules.get(ruleId);
   if (needs === undefined || doc.namespace === undefined) return undefined;
   const enforced = namespaces.get(doc.namespace);
-  if (enforced === undefined || enforced.level < needs) return undefined;
+  if (enforced === undefined) return undefined;
+  if (needs === BY_VALUE) needs = LEVEL_BY_VALUE[ruleId](valueAt(doc.manifest, jsonPath)) || BY_VALUE;
+  if (enforced.level < needs) return undefined;
   if (RELAXED_IN_USER_NAMESPACE.has(ruleId) && podOfDoc(doc)?.spec?.hostUsers === false) return undefined;
   const level = LEVELS.includes(enforced.label) ? `"${enforced.label}"` : `"${enforced.label}" (no level: Pod Security reads it as "restricted")`;
   return `${ruleId} is suppressed here, but namespace ${doc.namespace} enforces Pod Security ${level}, which refuses these pods: `
     + 'the suppression silences shipshape, not the API server';
+}
+
+/** The value at a finding's JSON path (`spec.template.spec.containers[0].ports[1].hostPort`), or undefined. */
+function valueAt(root: any, jsonPath: string): unknown {
+  let v = root;
+  const steps = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = steps.exec(jsonPath)) !== null) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = v[m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`))];
+  }
+  return v;
 }

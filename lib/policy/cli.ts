@@ -500,7 +500,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   engine._evaluate(loader.documents, index, (doc, rule, jsonPath, message) => {
     const s = table.match(rule.id, doc.path);
     findings.add(doc, rule, jsonPath, message, s);
-    const why = s === undefined ? undefined : engine._admissionRefusal(rule.id, doc, index);
+    const why = s === undefined ? undefined : engine._admissionRefusal(rule.id, doc, jsonPath, index);
     if (why === undefined) return;
     // one per object and rule (a rule may report each container)
     if (doc !== refusedDoc) {

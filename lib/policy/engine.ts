@@ -106,7 +106,7 @@ export class PolicyEngine {
       const s = table.match(f.ruleId, f.path);
       findings.push(s ? { ...f, suppression: s } : f);
       const doc = docOf[i];
-      const why = s === undefined || doc === undefined ? undefined : this._admissionRefusal(f.ruleId, doc, index);
+      const why = s === undefined || doc === undefined ? undefined : this._admissionRefusal(f.ruleId, doc, f.jsonPath, index);
       // one per object and rule (a rule may report each container)
       const key = `${f.path}\0${f.kind}\0${f.name}\0${f.ruleId}`;
       if (why === undefined || refused.has(key)) continue;
@@ -150,9 +150,9 @@ export class PolicyEngine {
    * refuses in its namespace (the output's Namespace enforces a level that refuses it), else undefined.
    * @internal
    */
-  public _admissionRefusal(ruleId: string, doc: PolicyDocument, index: DocumentIndex): string | undefined {
+  public _admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: string, index: DocumentIndex): string | undefined {
     if (!this.admission.has(ruleId) || doc.namespace === undefined) return undefined;
-    return admissionRefusal(ruleId, doc, this.admission, index._memo('policy.enforcedLevels', enforcedLevels));
+    return admissionRefusal(ruleId, doc, jsonPath, this.admission, index._memo('policy.enforcedLevels', enforcedLevels));
   }
 
   /**

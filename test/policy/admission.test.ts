@@ -57,7 +57,7 @@ describe('SS-POLICY-009: a suppressed finding Pod Security admission refuses any
     }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([refusal('SS-K8S-001', 'baseline')]);
   });
 
-  test('no refusal in a privileged or unlabelled namespace, a namespace the output does not hold, or for a rule stricter than Pod Security', () => {
+  test('no refusal in a privileged or unlabelled namespace, a namespace the output does not hold, or for what Pod Security accepts of a stricter rule', () => {
     const privileged = (ms: any[]) => { c0(ms).securityContext.privileged = true; suppress(web(ms), 'SS-K8S-001'); };
     expect(check(ms => { enforce(ms, 'privileged'); privileged(ms); }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
     expect(check(ms => { delete find(ms, 'Namespace', NS).metadata.labels['pod-security.kubernetes.io/enforce']; privileged(ms); }).filter(f => f.startsWith('SS-POLICY-009'))).toEqual([]);
@@ -84,6 +84,22 @@ describe('SS-POLICY-009: a suppressed finding Pod Security admission refuses any
       `SS-POLICY-009 Deployment/web error: SS-K8S-001 is suppressed here, but namespace ${NS} enforces Pod Security "Baseline" (no level: Pod Security reads it as "restricted"), `
         + 'which refuses these pods: the suppression silences shipshape, not the API server',
     ]);
+  });
+
+  test('rules stricter than Pod Security count by the value they report: capabilities, seccomp profile, host port', () => {
+    const refused = (level: string, mutate: (ms: any[]) => void, id: string) =>
+      check(ms => { enforce(ms, level); mutate(ms); suppress(web(ms), id); }).filter(f => f.startsWith('SS-POLICY-009'));
+    const add = (caps: string[]) => (ms: any[]) => { c0(ms).securityContext.capabilities.add = caps; };
+    expect(refused('baseline', add(['SYS_ADMIN']), 'SS-K8S-008')).toEqual([refusal('SS-K8S-008', 'baseline')]);
+    expect(refused('baseline', add(['CHOWN']), 'SS-K8S-008')).toEqual([]);
+    expect(refused('restricted', add(['CHOWN']), 'SS-K8S-008')).toEqual([refusal('SS-K8S-008', 'restricted')]);
+    expect(refused('restricted', add(['NET_BIND_SERVICE']), 'SS-K8S-008')).toEqual([]);
+    const seccomp = (type: string) => (ms: any[]) => { pod(web(ms)).securityContext.seccompProfile = { type, ...(type === 'Localhost' ? { localhostProfile: 'p.json' } : {}) }; };
+    expect(refused('baseline', seccomp('Unconfined'), 'SS-K8S-009')).toEqual([refusal('SS-K8S-009', 'baseline')]);
+    expect(refused('restricted', seccomp('Localhost'), 'SS-K8S-009')).toEqual([]);
+    const hostPort = (port: number) => (ms: any[]) => { c0(ms).ports[0].hostPort = port; };
+    expect(refused('baseline', hostPort(8080), 'SS-K8S-012')).toEqual([refusal('SS-K8S-012', 'baseline')]);
+    expect(refused('restricted', hostPort(0), 'SS-K8S-012')).toEqual([]);
   });
 
   test('a suppression of SS-POLICY-009 itself (the cluster exempts the pods) silences it', () => {
