@@ -243,7 +243,10 @@ export interface EksClusterProps {
   /**
    * Refuse to destroy the cluster: Terraform `lifecycle.prevent_destroy` on the cluster resource.
    * (hashicorp/aws 5.100.0 has no `deletion_protection` argument on `aws_eks_cluster`; provider
-   * 6.x adds one.) A plan that would destroy or replace the cluster fails until this is turned off.
+   * 6.x adds one.) A plan that would destroy or replace the cluster at its address fails until this is turned off.
+   * Terraform addresses come from construct paths: moving the EksCluster under another parent or renaming its id gives
+   * every resource under it a new address, and Terraform plans to destroy the old ones (whose blocks, and this guard,
+   * are gone) and create new ones. Keep the path, or declare the moves (Terraform `moved` blocks) in the same change.
    * @default - true in production, false otherwise
    */
   readonly deletionProtection?: boolean;

@@ -179,6 +179,11 @@ function excludeScratchFromBackup(t: corev1.PodTemplateSpec): void {
  * PodDisruptionBudget (maxUnavailable 1), NetworkPolicy (replicas may talk to each other; clients are declared with
  * `allowFrom`), one replica per host and spread across zones, and an optional Velero backup schedule.
  *
+ * The StatefulSet's name (by default the construct id) names its volume claims (`<volume>-<name>-<i>`): renaming the
+ * construct renames them, and the StatefulSet starts on new, empty volumes (the old claims are kept: `claimsWhenDeleted`
+ * defaults to retain). Set `name` before you move or rename the construct, and delete the claims of a removed
+ * StatefulService yourself once its data is no longer needed.
+ *
  * @example
  * // PostgreSQL: it does not answer HTTP on its port, so it brings its own probes; its password comes from a Secret
  * // file; the root filesystem is read-only, so the socket directory is writable, and /tmp stays writable (the list
