@@ -486,18 +486,23 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
 
   const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
   const excluded = (id: string) => options.excludeWholeInput?.has(id) === true;
+  // the clusters of a fleet are separate outputs: the whole-input checks and the cross-object rules look within one
+  // cluster's folder at a time (staging's NetworkPolicy does not cover prod's pods)
+  const outputs = clusterGroups(loader.documents);
   const findings = new CompactFindings(loader.documents, [
     ...loader.bad,
-    ...(excluded(DUPLICATE_OBJECT_RULE_ID) ? [] : duplicateObjects(loader.documents)),
-    ...(excluded(HOST_PORT_RULE_ID) ? [] : hostPortClashes(loader.documents)),
-    ...(excluded(TRAFFIC_CONFLICT_RULE_ID) ? [] : trafficConflicts(loader.documents)),
+    ...outputs.flatMap(docs => [
+      ...(excluded(DUPLICATE_OBJECT_RULE_ID) ? [] : duplicateObjects(docs)),
+      ...(excluded(HOST_PORT_RULE_ID) ? [] : hostPortClashes(docs)),
+      ...(excluded(TRAFFIC_CONFLICT_RULE_ID) ? [] : trafficConflicts(docs)),
+    ]),
     ...unresolvedTokens(loader.documents),
   ]);
   const table = new SuppressionTable(loader.suppressions);
-  const index = new DocumentIndex(loader.documents);
+  let index: DocumentIndex;
   let refusedDoc: PolicyDocument | undefined;
   const refusedRules = new Set<string>();
-  engine._evaluate(loader.documents, index, (doc, rule, jsonPath, message) => {
+  const emit = (doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined) => {
     const s = table.match(rule.id, doc.path);
     findings.add(doc, rule, jsonPath, message, s);
     const why = s === undefined ? undefined : engine._admissionRefusal(rule.id, doc, jsonPath, index);
@@ -510,7 +515,11 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     if (refusedRules.has(rule.id)) return;
     refusedRules.add(rule.id);
     findings.add(doc, engineRule(ADMISSION_REFUSAL_RULE_ID), jsonPath, why, table.match(ADMISSION_REFUSAL_RULE_ID, doc.path));
-  });
+  };
+  for (const docs of outputs) {
+    index = new DocumentIndex(docs);
+    engine._evaluate(docs, index, emit);
+  }
   // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
   const otherPacks = new Set<string>();
   for (const s of table.unused()) {
@@ -1681,6 +1690,40 @@ function readAll(fd: number, limit: number, from?: number): string | undefined {
  * two outputs checked in one run (`shipshape check envs/` over `envs/staging` and `envs/prod`). The cluster keeps one
  * object of a name, and the rules that look an object up by name read the first one.
  */
+/**
+ * The documents in groups that are separate outputs: one per cluster folder of a fleet (a folder its parent's
+ * `.shipshape/fleet.json` lists), and one of every other document, each in input order.
+ */
+function clusterGroups(documents: PolicyDocument[]): PolicyDocument[][] {
+  const folderOf = new Map<string, string>();
+  /** The cluster folder of a fleet `dir` is in, or '' (memoized per folder). */
+  const clusterOf = (dir: string): string => {
+    let found = folderOf.get(dir);
+    if (found !== undefined) return found;
+    const parent = path.dirname(dir);
+    found = parent === dir ? '' : fleetFolders(parent).includes(path.basename(dir)) ? dir : clusterOf(parent);
+    folderOf.set(dir, found);
+    return found;
+  };
+  const groups = new Map<string, PolicyDocument[]>();
+  for (const d of documents) {
+    const key = d.file === undefined || d.file === '-' ? '' : clusterOf(path.dirname(path.resolve(d.file)));
+    const list = groups.get(key);
+    if (list) list.push(d); else groups.set(key, [d]);
+  }
+  return groups.size <= 1 ? [documents] : [...groups.values()];
+}
+
+/** The folders a fleet's record in `dir` lists (`.shipshape/fleet.json`), or none. */
+function fleetFolders(dir: string): string[] {
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(dir, STATE_DIR, FLEET_RECORD_FILE), 'utf-8'));
+    return Array.isArray(record?.folders) ? record.folders.filter((f: unknown): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function duplicateObjects(documents: readonly PolicyDocument[]): Finding[] {
   const first = new Map<string, PolicyDocument>();
   const out: Finding[] = [];
