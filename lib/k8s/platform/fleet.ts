@@ -368,6 +368,8 @@ export class Fleet {
 
   private readonly outputs: ClusterOutput[] = [];
   private readonly gitOpsFolder: string;
+  /** Namespaces no team may write a Namespace object for, with why (shared by every cluster, or Argo CD's). */
+  private readonly reservedNamespaces: Map<string, string>;
   /** Printed at synth when the output folder cannot be checked against gitOps.path and looks different. */
   private readonly outdirNote?: string;
   private readonly where: string;
@@ -409,6 +411,10 @@ export class Fleet {
         + `commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to ${gitPath}), or set gitOps.path to the folder's path in the repository\n`;
     }
     const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
+    this.reservedNamespaces = new Map([
+      ...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((n): [string, string] => [n, 'a namespace every cluster has and shares']),
+      [argoNamespace, 'the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications'],
+    ]);
     this.gitOpsFolder = Names.dnsLabel(at(this.where), 'gitOps.folder', git.folder ?? 'argocd');
     const clash = fleet.clusters.find(c => c.name === this.gitOpsFolder);
     if (clash) {
@@ -867,6 +873,12 @@ export class Fleet {
             + '(a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
             + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
         }
+      }
+      if (group === '' && obj.kind === 'Namespace' && this.reservedNamespaces.has(obj.name)) {
+        // the team's Application would own it: pruning the team's folder would delete it
+        out.push(`${obj.node.path}: metadata.name (${JSON.stringify(obj.name)}) of Namespace ${obj.name} is ${this.reservedNamespaces.get(obj.name)}; `
+          + `team ${team.name}'s Application would own it, and a prune of the team's folder would delete it: leave it to the platform, and name a namespace of the team's own`);
+        continue;
       }
       if (CLUSTER_SCOPED.has(obj.kind)) {
         if (!allowed.includes(`${group}/${obj.kind}`)) {

@@ -148,7 +148,9 @@ export interface TeamAccessOptions {
   /** The IAM role (or user) ARN, for example `arn:aws:iam::123456789012:role/team-shop`. */
   readonly principalArn: string;
   /**
-   * An EKS access policy to associate with the entry, scoped to the team's namespace (`AmazonEKSViewPolicy`...).
+   * An EKS access policy to associate with the entry, scoped to the team's namespace: `AmazonEKSViewPolicy` only.
+   * EKS grants an access policy on top of RBAC, and the edit and admin policies read Secrets and change the
+   * namespace's NetworkPolicies (and, admin, its RBAC), which the team's `permissions` leave out on purpose.
    * @default - none: the entry maps the principal into the team's group and the namespace's RBAC decides
    */
   readonly accessPolicy?: string;
@@ -284,6 +286,12 @@ export class TeamNamespace extends Construct {
       if (policy !== undefined && (!/^AmazonEKS[A-Za-z]+Policy$/.test(policy) || /ClusterAdmin/.test(policy))) {
         fail(this, 'access.accessPolicy', policy, 'must be a namespace-scoped EKS access policy (AmazonEKSViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy), never cluster-admin',
           'leave it out (RBAC decides) or use AmazonEKSViewPolicy');
+      }
+      if (policy !== undefined && policy !== 'AmazonEKSViewPolicy') {
+        // EKS grants an access policy on top of RBAC: the team would get what its permissions leave out on purpose
+        fail(this, 'access.accessPolicy', policy, 'grants more than the team\'s permissions allow: EKS adds it to RBAC, and it reads the namespace\'s Secrets and changes '
+          + 'its NetworkPolicies (the default deny)' + (policy === 'AmazonEKSAdminPolicy' ? ' and its RBAC' : '') + ', which no TeamPermissions grants',
+        'give the team more with permissions (TeamPermissions.EDIT), and leave accessPolicy out or use AmazonEKSViewPolicy');
       }
     }
     this.resolvedQuota = this.resolveQuota(props.quota ?? {});

@@ -540,6 +540,21 @@ describe('Fleet validation', () => {
     expect(argo(dir).find(d => d.metadata.name === 'acme-shop').spec.clusterResourceWhitelist).toEqual([{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
   });
 
+  test('a team allowed Namespaces may not write one for a shared namespace or Argo CD\'s (its Application would own, and prune, it)', () => {
+    class Takeover implements IFleetWorkloads {
+      public define(scope: Construct): void {
+        new ApiObject(scope, 'argo', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
+        new ApiObject(scope, 'system', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
+      }
+    }
+    const message = errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), {
+      teams: [{ name: 'shop', group: 'team-shop', workloads: new Takeover(), clusterResources: [{ group: '', kind: 'Namespace' }] }],
+    })).synth()));
+    expect(message).toContain('shop/argo: metadata.name ("argocd") of Namespace argocd is the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications; '
+      + 'team shop\'s Application would own it, and a prune of the team\'s folder would delete it: leave it to the platform, and name a namespace of the team\'s own');
+    expect(message).toContain('shop/system: metadata.name ("kube-system") of Namespace kube-system is a namespace every cluster has and shares;');
+  });
+
   test('a chart inside a team\'s chart is refused (it would move the folders Argo CD points at)', () => {
     class Nested implements IFleetWorkloads {
       public define(scope: Construct, target: FleetTarget): void {

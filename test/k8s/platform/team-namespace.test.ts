@@ -183,6 +183,15 @@ describe('TeamNamespace validation', () => {
       /access.accessPolicy \("AmazonEKSClusterAdminPolicy"\) must be a namespace-scoped EKS access policy .* never cluster-admin/);
   });
 
+  test('an edit or admin access policy is refused: EKS would grant it on top of the team\'s RBAC', () => {
+    expectError(() => setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/x', accessPolicy: 'AmazonEKSAdminPolicy' } }),
+      'platform/shop: access.accessPolicy ("AmazonEKSAdminPolicy") grants more than the team\'s permissions allow: EKS adds it to RBAC, and it reads the namespace\'s Secrets '
+      + 'and changes its NetworkPolicies (the default deny) and its RBAC, which no TeamPermissions grants; give the team more with permissions (TeamPermissions.EDIT), '
+      + 'and leave accessPolicy out or use AmazonEKSViewPolicy');
+    expectError(() => setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/x', accessPolicy: 'AmazonEKSEditPolicy' } }), /access.accessPolicy \("AmazonEKSEditPolicy"\) grants more than/);
+    expect(() => setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/x', accessPolicy: 'AmazonEKSViewPolicy' } })).not.toThrow();
+  });
+
   test('an access entry needs the cluster', () => {
     const { team } = setup({ access: { principalArn: 'arn:aws:iam::123456789012:role/x' } }, false);
     expectError(() => team.accessEntry, /platform\/shop: access \("arn:aws:iam::123456789012:role\/x"\) needs the cluster the access entry is for/);
