@@ -3,7 +3,8 @@
 /**
  * Kinds that are not namespaced: the built-in ones (with PodSecurityPolicy, which clusters before 1.25 served) and
  * the cluster-wide custom resources shipshape writes or meets often (Karpenter, cert-manager, Gateway API, External
- * Secrets, KEDA, Kyverno). Their metadata.namespace, if any, is ignored; any other kind is taken as namespaced.
+ * Secrets, KEDA, Kyverno, the EKS and AWS Load Balancer Controller IngressClassParams). Their metadata.namespace, if
+ * any, is ignored; any other kind is taken as namespaced.
  */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'VolumeAttributesClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
@@ -12,5 +13,6 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy', 'MutatingAdmissionPolicyBinding',
   'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'ComponentStatus', 'ServiceCIDR', 'IPAddress',
   'DeviceClass', 'ResourceSlice', 'GatewayClass', 'ClusterIssuer', 'NodePool', 'NodeClaim', 'EC2NodeClass', 'NodeClass',
-  'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterTriggerAuthentication', 'ClusterPolicy',
+  'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterPushSecret', 'ClusterGenerator', 'ClusterTriggerAuthentication', 'ClusterPolicy',
+  'ClusterCleanupPolicy', 'IngressClassParams',
 ]);

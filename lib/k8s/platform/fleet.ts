@@ -340,7 +340,9 @@ interface ApplicationOwner {
  * the platform folder -1 (waves order Applications only under a parent Application).
  *
  * A team's objects are refused at synth when its AppProject would refuse them, so its Application could never sync:
- * objects outside its namespace, cluster-scoped kinds it is not allowed (`clusterResources`), and the guard-rail kinds
+ * objects outside its namespace, cluster-scoped kinds it is not allowed (`clusterResources`; shipshape knows the
+ * built-in ones and those of the add-ons it meets often — Karpenter, cert-manager, Gateway API, External Secrets,
+ * KEDA, Kyverno, EKS —, and takes any other kind as namespaced), and the guard-rail kinds
  * of the platform folder (ResourceQuota, LimitRange, Role, RoleBinding: the project's namespaceResourceBlacklist). So
  * is a NetworkPolicy that selects every pod of the team's namespace and allows everything in a direction, which would
  * undo the namespace's default deny (select the pods such a policy opens instead).

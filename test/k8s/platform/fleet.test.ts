@@ -540,6 +540,16 @@ describe('Fleet validation', () => {
     expect(argo(dir).find(d => d.metadata.name === 'acme-shop').spec.clusterResourceWhitelist).toEqual([{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
   });
 
+  test('a cluster-wide External Secrets kind (ClusterPushSecret) is cluster-scoped too: refused unless allowed', () => {
+    class Push implements IFleetWorkloads {
+      public define(scope: Construct): void {
+        new ApiObject(scope, 'push', { apiVersion: 'external-secrets.io/v1alpha1', kind: 'ClusterPushSecret', metadata: { name: 'shop-push' } });
+      }
+    }
+    expect(errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Push() }] })).synth())))
+      .toContain('shop/push: kind ("ClusterPushSecret") is cluster-scoped, and team shop\'s Argo CD project allows no cluster-scoped kind but none');
+  });
+
   test('a team allowed Namespaces may not write one for a shared namespace or Argo CD\'s (its Application would own, and prune, it)', () => {
     class Takeover implements IFleetWorkloads {
       public define(scope: Construct): void {
