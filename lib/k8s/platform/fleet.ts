@@ -872,7 +872,7 @@ export class Fleet {
         const open = openDirections(obj.toJson());
         if (open.length > 0) {
           out.push(`${obj.node.path}: spec (NetworkPolicy ${obj.name}) selects every pod of team ${team.name}'s namespace (an empty podSelector, or one with only NotIn and DoesNotExist) and allows ${open.join(' and ')} from and to anywhere `
-            + '(a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
+            + '(a rule without peers or ports, or with a peer of every address: 0.0.0.0/0 or ::/0), which undoes the default deny the platform folder gives the namespace; '
             + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
         }
       }

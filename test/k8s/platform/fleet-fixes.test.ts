@@ -112,7 +112,7 @@ describe('a team\'s objects its Argo CD project refuses are refused at synth', (
     });
     const fleet = new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new ApiAnd(open) }] }));
     expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster staging-eu: [shop] shop/open: spec (NetworkPolicy allow-all) selects every pod of team shop\'s namespace '
-      + '(an empty podSelector, or one with only NotIn and DoesNotExist) and allows ingress and egress from and to anywhere (a rule without peers or ports), which undoes the default deny the platform folder gives the namespace; '
+      + '(an empty podSelector, or one with only NotIn and DoesNotExist) and allows ingress and egress from and to anywhere (a rule without peers or ports, or with a peer of every address: 0.0.0.0/0 or ::/0), which undoes the default deny the platform folder gives the namespace; '
       + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
   });
 
