@@ -11,7 +11,7 @@ import { Names } from '../../core/names';
  * (the EKS cluster name), `{{region}}`, `{{environment}}`, `{{domain}}` and `{{account}}` are replaced per cluster.
  */
 export interface AddOnPackProps {
-  /** The pack's name, a DNS label, unique in the fleet (its Argo CD Applications are `<cluster>-<release name>`: see `releaseName`). */
+  /** The pack's name, a DNS label: one pack per name and environment (two packs of one name may serve environments that do not overlap, to roll a version out environment by environment). Its Argo CD Applications are `<cluster>-<release name>` (see `releaseName`). */
   readonly name: string;
   /** The chart repository: an `https://` Helm repository or an `oci://` registry path. */
   readonly repository: string;

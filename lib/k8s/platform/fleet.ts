@@ -462,11 +462,19 @@ export class Fleet {
       }
     });
     const addOns = props.addOns ?? [];
-    const packNames = new Set<string>();
+    // one name may serve environments that do not overlap: a version rolled out environment by environment
+    // (certManager({ environments: ['staging'], version: 'v1.17.2' }) beside the production one)
+    const packEnvironments = new Map<string, Array<string[] | undefined>>();
     addOns.forEach((p, i) => {
       if (!AddOnPack.isAddOnPack(p)) fail(this.where, `addOns[${i}]`, p, 'must be an AddOnPack', 'use AddOnPack.helm(...) or one of the built-in packs');
-      if (packNames.has(p.name)) fail(this.where, `addOns[${i}].name`, p.name, 'is the name of another add-on pack', 'give every pack its own name');
-      packNames.add(p.name);
+      const earlier = packEnvironments.get(p.name) ?? [];
+      const clash = earlier.find(envs => envs === undefined || p.environments === undefined || envs.some(e => p.environments!.includes(e)));
+      if (earlier.length > 0 && (clash !== undefined || p.environments === undefined)) {
+        const both = clash === undefined || p.environments === undefined ? 'every environment' : clash.filter(e => p.environments!.includes(e)).join(', ');
+        fail(this.where, `addOns[${i}].name`, p.name, `is the name of another add-on pack for the same environments (${both})`,
+          'give every pack its own name, or give packs of one name environments that do not overlap (one version per environment)');
+      }
+      packEnvironments.set(p.name, [...earlier, p.environments]);
       (p.environments ?? []).forEach((e, j) => {
         if (!fleet.environments.some(x => x.name === e)) {
           fail(this.where, `addOns[${i}].environments[${j}]`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');

@@ -587,6 +587,12 @@ describe('Fleet validation', () => {
       /fleet target staging-eu\/shop: domain \(undefined\) is not set for cluster staging-eu nor for environment staging, so hostname\("shop"\) has no domain/);
   });
 
+  test('one add-on in two versions, one per environment: a version is rolled out to staging before production', () => {
+    const { dir } = synthFleet({ addOns: [AddOnPack.metricsServer({ environments: ['staging'], version: '3.12.2' }), AddOnPack.metricsServer({ environments: ['production'], version: '3.12.1' })] });
+    const apps = argo(dir).filter(d => d.kind === 'Application' && d.metadata.labels?.['shipshape.io/add-on'] === 'metrics-server');
+    expect(apps.map(a => `${a.metadata.name} ${a.spec.source.targetRevision}`).sort()).toEqual(['prod-eu-metrics-server 3.12.1', 'staging-eu-metrics-server 3.12.2']);
+  });
+
   test.each([
     ['two teams with one name', { teams: [{ name: 'shop', group: 'a', workloads: new Reports() }, { name: 'shop', group: 'b', workloads: new Reports() }] }, /fleet\/acme: teams\[1\].name \("shop"\) is the name of another team/],
     ['two teams in one namespace', { teams: [{ name: 'a', group: 'a', workloads: new Reports(), namespace: 'x' }, { name: 'b', group: 'b', workloads: new Reports(), namespace: 'x' }] }, /teams\[1\].namespace \("x"\) is also team a's namespace/],
@@ -596,7 +602,10 @@ describe('Fleet validation', () => {
     ['a Git path outside the repository', { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: '../fleet' } }, /fleet\/acme: gitOps.path \("..\/fleet"\) must be the output folder's path relative to the repository root/],
     ['an absolute Git path', { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: '/dist' } }, /gitOps.path \("\/dist"\)/],
     ['no repository', { gitOps: { repoUrl: '', path: 'dist' } }, /gitOps.repoUrl \(""\) must be the Git repository the output is committed to/],
-    ['two packs with one name', { addOns: [AddOnPack.metricsServer(), AddOnPack.metricsServer()] }, /addOns\[1\].name \("metrics-server"\) is the name of another add-on pack/],
+    ['two packs with one name', { addOns: [AddOnPack.metricsServer(), AddOnPack.metricsServer()] }, /addOns\[1\].name \("metrics-server"\) is the name of another add-on pack for the same environments \(every environment\)/],
+    ['two packs of one name for overlapping environments', {
+      addOns: [AddOnPack.metricsServer({ environments: ['staging'] }), AddOnPack.metricsServer({ environments: ['production', 'staging'] })],
+    }, /addOns\[1\].name \("metrics-server"\) is the name of another add-on pack for the same environments \(staging\); give every pack its own name, or give packs of one name environments that do not overlap/],
     ['a pack in an unknown environment', { addOns: [AddOnPack.metricsServer({ environments: ['qa'] })] }, /addOns\[0\].environments\[0\] \("qa"\) is not an environment of the fleet/],
     ['two packs installing one release', {
       addOns: [AddOnPack.metricsServer(), AddOnPack.helm({ name: 'ms2', repository: 'https://x.example', chart: 'metrics-server', version: '1.0.0', namespace: 'kube-system', releaseName: 'metrics-server' })],
