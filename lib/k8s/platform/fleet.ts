@@ -468,9 +468,9 @@ export class Fleet {
     addOns.forEach((p, i) => {
       if (!AddOnPack.isAddOnPack(p)) fail(this.where, `addOns[${i}]`, p, 'must be an AddOnPack', 'use AddOnPack.helm(...) or one of the built-in packs');
       const earlier = packEnvironments.get(p.name) ?? [];
-      const clash = earlier.find(envs => envs === undefined || p.environments === undefined || envs.some(e => p.environments!.includes(e)));
-      if (earlier.length > 0 && (clash !== undefined || p.environments === undefined)) {
-        const both = clash === undefined || p.environments === undefined ? 'every environment' : clash.filter(e => p.environments!.includes(e)).join(', ');
+      const overlap = earlier.find(envs => envs === undefined || p.environments === undefined || envs.some(e => p.environments!.includes(e)));
+      if (earlier.length > 0 && (overlap !== undefined || p.environments === undefined)) {
+        const both = overlap === undefined || p.environments === undefined ? 'every environment' : overlap.filter(e => p.environments!.includes(e)).join(', ');
         fail(this.where, `addOns[${i}].name`, p.name, `is the name of another add-on pack for the same environments (${both})`,
           'give every pack its own name, or give packs of one name environments that do not overlap (one version per environment)');
       }
