@@ -268,7 +268,10 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
     printNotes(all);
-    if (this.cluster) printPoolNotes(this.cluster);
+    if (this.cluster) {
+      printPoolNotes(this.cluster);
+      printIdentityNotes(this.cluster, all);
+    }
     const hasDependantCharts = resolveDependenciesOnce(all);
     const charts = appCharts(this);
 
@@ -698,6 +701,37 @@ function printPoolNotes(cluster: ClusterProfile): void {
     if (unknown.length === 0) continue;
     out += `shipshape note: cluster ${cluster.clusterName} pool ${pool.name}: instance type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} `
       + `${unknown.length === 1 ? 'is' : 'are'} not in shipshape's table of node sizes, so whether pods fit the pool's nodes is not checked\n`;
+  }
+  if (out) process.stderr.write(out);
+}
+
+/**
+ * Says, on stderr, which workload identities of the cluster are bound to a ServiceAccount in a namespace this app
+ * writes to but that no object of the app creates (the workload was removed, or renamed): the role and its grants stay,
+ * usable by whoever creates that ServiceAccount. Identities in namespaces the app does not write to belong to other
+ * programs (controllers, other apps) and are not named.
+ */
+function printIdentityNotes(cluster: ClusterProfile, all: readonly IConstruct[]): void {
+  const identities = cluster.workloadIdentities ?? [];
+  if (identities.length === 0) return;
+  const namespaces = new Set<string>();
+  const accounts = new Set<string>();
+  for (const c of all) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const obj = c as ApiObject;
+    const ns = obj.metadata.namespace;
+    if (ns === undefined) continue;
+    namespaces.add(ns);
+    if (obj.kind === 'ServiceAccount' && obj.apiVersion === 'v1') accounts.add(`${ns}/${obj.name}`);
+  }
+  // the controllers' identities: their ServiceAccounts come with their Helm releases, not with the app
+  const releaseNamespaces = new Set<string>(['kube-system', ...(cluster.helmReleases ?? []).map(r => r.namespace)]);
+  let out = '';
+  for (const id of identities) {
+    if (releaseNamespaces.has(id.namespace) || !namespaces.has(id.namespace) || accounts.has(`${id.namespace}/${id.serviceAccount}`)) continue;
+    out += `shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
+      + 'which this app does not create: its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity '
+      + '(aws.EksCluster.addWorkloadIdentity) if its workload is gone\n';
   }
   if (out) process.stderr.write(out);
 }

@@ -191,6 +191,30 @@ describe('capacity', () => {
     expect(errorOf(() => quietly(() => app.synth()))).toContain('pool flex: requests cpu 250m, memory 65536Mi do not fit its largest instance type m7i-flex.large');
   });
 
+  test('an identity bound to a ServiceAccount the app no longer creates, in a namespace it writes to, is named in a note', () => {
+    const orders: WorkloadIdentityProfile = { ...podIdentity, namespace: 'shop', serviceAccount: 'orders', roleName: 'shop-prod-orders' };
+    const other: WorkloadIdentityProfile = { ...podIdentity, namespace: 'billing', serviceAccount: 'invoices', roleName: 'shop-prod-invoices' };
+    const controller: WorkloadIdentityProfile = { ...podIdentity, namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', roleName: 'shop-prod-lbc' };
+    const stderrOf = (withWorker: boolean) => {
+      const { app, chart } = appWith(cluster({ workloadIdentities: [orders, other, controller] }));
+      new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
+      if (withWorker) new Worker(chart, 'orders', { image: IMAGE, identity: orders });
+      let stderr = '';
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => { stderr += String(t); return true; });
+      try {
+        app.synth();
+      } finally {
+        spy.mockRestore();
+      }
+      return stderr;
+    };
+    expect(stderrOf(false)).toContain('shipshape note: cluster shop-prod: workload identity shop-prod-orders is bound to ServiceAccount shop/orders, which this app does not create: '
+      + 'its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity (aws.EksCluster.addWorkloadIdentity) if its workload is gone\n');
+    // the worker creates it; billing is another program's namespace; kube-system's come with the controllers' releases
+    const withWorker = stderrOf(true);
+    expect(withWorker).not.toContain('workload identity');
+  });
+
   test('a pool with instance types the table does not hold is named in a note: pod sizes are not checked there', () => {
     const { app, chart } = appWith(cluster({ nodePools: [general, pool('storage', { instanceTypes: ['i4i.xlarge', 'm7i.large', 'x2idn.16xlarge'] })] }));
     new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
