@@ -13,7 +13,7 @@ import {
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
-import { policyErrors, quietly } from '../util/k8s';
+import { policyErrors, quietly, stderrOf } from '../util/k8s';
 import { expectValid } from '../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -195,36 +195,23 @@ describe('capacity', () => {
     const orders: WorkloadIdentityProfile = { ...podIdentity, namespace: 'shop', serviceAccount: 'orders', roleName: 'shop-prod-orders' };
     const other: WorkloadIdentityProfile = { ...podIdentity, namespace: 'billing', serviceAccount: 'invoices', roleName: 'shop-prod-invoices' };
     const controller: WorkloadIdentityProfile = { ...podIdentity, namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', roleName: 'shop-prod-lbc' };
-    const stderrOf = (withWorker: boolean) => {
+    const synthStderr = (withWorker: boolean) => {
       const { app, chart } = appWith(cluster({ workloadIdentities: [orders, other, controller] }));
       new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
       if (withWorker) new Worker(chart, 'orders', { image: IMAGE, identity: orders });
-      let stderr = '';
-      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => { stderr += String(t); return true; });
-      try {
-        app.synth();
-      } finally {
-        spy.mockRestore();
-      }
-      return stderr;
+      return stderrOf(() => app.synth());
     };
-    expect(stderrOf(false)).toContain('shipshape note: cluster shop-prod: workload identity shop-prod-orders is bound to ServiceAccount shop/orders, which this app does not create: '
+    expect(synthStderr(false)).toContain('shipshape note: cluster shop-prod: workload identity shop-prod-orders is bound to ServiceAccount shop/orders, which this app does not create: '
       + 'its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity (aws.EksCluster.addWorkloadIdentity) if its workload is gone\n');
     // the worker creates it; billing is another program's namespace; kube-system's come with the controllers' releases
-    const withWorker = stderrOf(true);
+    const withWorker = synthStderr(true);
     expect(withWorker).not.toContain('workload identity');
   });
 
   test('a pool with instance types the table does not hold is named in a note: pod sizes are not checked there', () => {
     const { app, chart } = appWith(cluster({ nodePools: [general, pool('storage', { instanceTypes: ['i4i.xlarge', 'm7i.large', 'x2idn.16xlarge'] })] }));
     new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => { stderr += String(t); return true; });
-    try {
-      app.synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => app.synth());
     expect(stderr).toContain('shipshape note: cluster shop-prod pool storage: instance types i4i.xlarge, x2idn.16xlarge are not in shipshape\'s table of node sizes, '
       + 'so whether pods fit the pool\'s nodes is not checked\n');
     expect(stderr).not.toContain('pool general');

@@ -32,3 +32,15 @@ export function quietly<T>(fn: () => T): T {
     spy.mockRestore();
   }
 }
+
+/** Runs `fn` and returns what it wrote on stderr (nothing reaches the terminal). */
+export function stderrOf(fn: () => unknown): string {
+  let out = '';
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => { out += String(t); return true; });
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}

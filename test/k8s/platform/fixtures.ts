@@ -62,14 +62,7 @@ export function outdir(): string {
 }
 
 /** Runs `fn` with stderr silenced (synth prints notes and policy summaries). */
-export function quietly<T>(fn: () => T): T {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return fn();
-  } finally {
-    spy.mockRestore();
-  }
-}
+export { quietly } from '../../util/k8s';
 
 /** The message of the error `fn` throws. */
 export function errorOf(fn: () => unknown): string {
