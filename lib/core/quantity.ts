@@ -3,8 +3,17 @@ import { fail } from './errors';
 
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-const CPU_RE = /^(\d+(\.\d+)?|\.\d+)(m)?$/;
-const MEM_RE = /^(\d+(\.\d+)?|\.\d+)(e\d+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+// Kubernetes' quantity grammar: an optional "+", a number ("2", "2.", ".5", "2.5"), then a suffix: binary, decimal or an
+// exponent ("5e1", "1E3"; "E" alone is exa). CPU also takes "m" (millicores).
+const CPU_RE = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const MEM_RE = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/** The factor a quantity suffix stands for (1 for none; "m" is handled by the caller). */
+function factorOf(suffix: string | undefined): number {
+  if (suffix === undefined) return 1;
+  if (/^[eE][+-]?\d+$/.test(suffix)) return 10 ** Number(suffix.slice(1));
+  return BINARY[suffix] ?? DECIMAL[suffix] ?? 1;
+}
 
 /**
  * A CPU quantity (`250m`, `0.5`, `2`), held in millicores.
@@ -26,7 +35,7 @@ export class CpuQuantity {
         'write it like "250m" or "1"');
     }
     const n = Number(m[1]);
-    const millis = Math.round((m[3] ? n : n * 1000) * 1e6) / 1e6;
+    const millis = Math.round((m[3] === 'm' ? n : n * factorOf(m[3]) * 1000) * 1e6) / 1e6;
     if (!Number.isInteger(millis)) {
       fail(scope ?? '<input>', prop ?? 'cpu', value, 'is finer than one millicore, the smallest CPU unit', 'round it to whole millicores, for example "250m"');
     }
@@ -84,12 +93,7 @@ export class MemoryQuantity {
         'write it like "512Mi" (binary suffixes Ki, Mi, Gi, Ti; decimal k, M, G, T)');
     }
     const n = Number(m[1]);
-    const suffix = m[3] ?? '';
-    let mult = 1;
-    if (suffix.startsWith('e')) mult = 10 ** Number(suffix.slice(1));
-    else if (suffix in BINARY) mult = BINARY[suffix];
-    else if (suffix in DECIMAL) mult = DECIMAL[suffix];
-    const bytes = n * mult;
+    const bytes = n * factorOf(m[3]);
     if (!Number.isFinite(bytes) || bytes !== Math.floor(bytes)) {
       fail(scope ?? '<input>', prop ?? 'memory', value, 'is not a whole number of bytes', 'use a larger unit with a whole number, for example "512Mi"');
     }

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { MemoryQuantity } from '../../lib/core/quantity';
 import { EnvValue, Replicas, WebService, WebServiceProps, Worker, WorkerProps, WorkerScaling } from '../../lib/k8s';
 import { LogShipper } from '../../lib/k8s/sidecars';
 import { expectError } from '../util/k8s';
@@ -204,5 +205,24 @@ describe('resource comparisons quote the values as written', () => {
       'shop/api: resources.cpu ("2.5") must be <= resources.cpuLimit (2000m); lower the request or raise the limit');
     expectError(() => web({ resources: { memory: '1024Mi', memoryLimit: '512Mi' } }),
       'shop/api: resources.memory ("1024Mi") must be <= resources.memoryLimit (512Mi); lower the request or raise the limit');
+  });
+});
+
+describe('quantities in every form Kubernetes accepts', () => {
+  test('CPU: a sign, a trailing point and exponents are read as Kubernetes reads them', () => {
+    const cpuOf = (cpu: string) => Testing.synth(web({ resources: { cpu, cpuLimit: cpu } }).node.scope as Chart)
+      .find((o: any) => o.kind === 'Deployment').spec.template.spec.containers[0].resources.requests.cpu;
+    expect(cpuOf('5e1')).toBe('50');
+    expect(cpuOf('+2')).toBe('2');
+    expect(cpuOf('2.')).toBe('2');
+    expect(cpuOf('25e-2')).toBe('250m');
+    expectError(() => web({ resources: { cpu: '100k' } }), /resources.cpu \("100k"\) is 100000 cores \(over 64\)/);
+  });
+
+  test('memory: an upper-case exponent is an exponent, a lone E is exa', () => {
+    expect(MemoryQuantity.parse('1E3').bytes).toBe(1000);
+    expect(MemoryQuantity.parse('5e1').bytes).toBe(50);
+    expect(MemoryQuantity.parse('1E').bytes).toBe(1e18);
+    expect(MemoryQuantity.parse('+512Mi').bytes).toBe(512 * 2 ** 20);
   });
 });
