@@ -51,7 +51,7 @@ const LEVEL_BY_VALUE: { [ruleId: string]: (value: unknown) => number } = {
 };
 
 /** The capabilities Pod Security baseline lets a container add (the container runtime's default set). */
-const BASELINE_CAPABILITIES = new Set([
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
 

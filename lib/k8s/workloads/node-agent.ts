@@ -10,6 +10,7 @@ import { Workload, WorkloadProps } from './workload';
 import { fail, formatValidationMessage } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
+import { BASELINE_CAPABILITIES } from '../../policy/admission';
 import { covers } from '../../policy/internal';
 import { Policy } from '../../policy/policy';
 
@@ -18,11 +19,6 @@ const HOST_ACCESS_ANNOTATION = 'shipshape.io/host-access-reason';
 const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
 /** The policy rules a hostPath volume breaks (no hostPath, and only the volume types Pod Security "restricted" allows). */
 const HOST_PATH_RULES = ['SS-K8S-011', 'SS-K8S-013'];
-
-/** The capabilities Pod Security baseline lets a container add (the container runtime's default set). */
-const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
-]);
 
 const RUNTIME = 'whoever connects to a container runtime socket runs containers as root on the node, and a read-only mount still lets the agent connect';
 const PODS = 'it holds the Secrets and service account tokens of every pod on the node, and the kubelet\'s credentials';
