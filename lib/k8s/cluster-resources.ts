@@ -8,6 +8,7 @@ import { ClusterProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { RecommendedLabels } from '../core/labels';
 import { Names } from '../core/names';
+import { Validators } from '../core/validators';
 import { Policy } from '../policy/policy';
 import { allowDnsSpec, defaultDenySpec } from './networking/namespace-isolation';
 
@@ -108,6 +109,15 @@ export class ClusterResources extends Chart {
     }
     for (const ic of props.cluster.ingressClasses ?? []) {
       Names.dnsSubdomain(this, 'cluster.ingressClasses.name', ic.name);
+      if (ic.controllerNamespace !== undefined) Names.dnsLabel(this, `cluster.ingressClasses[${ic.name}].controllerNamespace`, ic.controllerNamespace);
+      if (ic.controllerPodLabels !== undefined) {
+        Validators.labels(this, `cluster.ingressClasses[${ic.name}].controllerPodLabels`, ic.controllerPodLabels);
+        if (Object.keys(ic.controllerPodLabels).length === 0) {
+          fail(this, `cluster.ingressClasses[${ic.name}].controllerPodLabels`, ic.controllerPodLabels,
+            'is empty: the NetworkPolicy of every Ingress of this class would admit every pod of the controller\'s namespace',
+            'name the labels of the controller\'s pods, or leave controllerPodLabels unset for { "app.kubernetes.io/name": <class name> }');
+        }
+      }
       this.ingressClasses[ic.name] = new ApiObject(this, `ingress-class-${ic.name}`, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'IngressClass',

@@ -355,6 +355,14 @@ describe('storage, ingress classes and namespaces', () => {
     expect(objs.find(o => o.kind === 'IngressClass').spec).toEqual({ controller: 'ingress.k8s.aws/alb' });
   });
 
+  test('an ingress class whose controller pods carry no label is refused (its NetworkPolicies would admit the whole namespace)', () => {
+    const ic = { name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true, controllerNamespace: 'ingress-nginx', controllerPodLabels: {} };
+    const { app, chart } = appWith(cluster({ ingressClasses: [ic] }));
+    new WebService(chart, 'api', { image: IMAGE });
+    expect(() => objects(app))
+      .toThrow('cluster-resources: cluster.ingressClasses[nginx].controllerPodLabels ({}) is empty: the NetworkPolicy of every Ingress of this class would admit every pod of the controller\'s namespace; name the labels of the controller\'s pods, or leave controllerPodLabels unset for { "app.kubernetes.io/name": <class name> }');
+  });
+
   test('stateful workloads name the cluster\'s default class', () => {
     const { app, chart } = appWith();
     new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });

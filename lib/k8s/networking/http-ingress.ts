@@ -274,7 +274,9 @@ export interface HttpIngressProps {
    */
   readonly tls?: IngressTls;
   /**
-   * Serve plain HTTP without TLS. An explicit opt-out of rule SS-K8S-055 (docs/rules.md).
+   * Serve plain HTTP without TLS: an explicit opt-out of the construct's TLS requirement. The policy pack still
+   * reports SS-K8S-055 (a warning, docs/rules.md) on the Ingress, for you to suppress with the reason plain HTTP is
+   * acceptable here (`Policy.suppress(ingress, 'SS-K8S-055', '...')`).
    * @default false
    */
   readonly plainHttp?: boolean;

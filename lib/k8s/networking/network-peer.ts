@@ -1,5 +1,5 @@
 import { checkPeerConfig, checkPeerPorts } from './peer-config';
-import { at } from '../../core/errors';
+import { at, fail } from '../../core/errors';
 import { Validators } from '../../core/validators';
 
 /**
@@ -139,6 +139,8 @@ export class NetworkPeer implements INetworkPeer {
   public static pods(namespace: string, labels: { [key: string]: string }, options?: PodPeerOptions): NetworkPeer {
     Validators.namespaceName(at('NetworkPeer.pods'), 'namespace', namespace);
     Validators.labels(at('NetworkPeer.pods'), 'labels', labels);
+    NetworkPeer.checkSelects('NetworkPeer.pods', 'labels', labels,
+      `name at least one label the peer's pods carry, or use NetworkPeer.namespace(${JSON.stringify(namespace)}) to allow every pod of the namespace on purpose`);
     NetworkPeer.checkPorts('NetworkPeer.pods', options?.ports);
     const meshing = NetworkPeer.meshing(options?.meshed);
     return new NetworkPeer({
@@ -153,6 +155,8 @@ export class NetworkPeer implements INetworkPeer {
   public static ingressController(namespace: string, podLabels: { [key: string]: string }, options?: IngressControllerOptions): NetworkPeer {
     Validators.namespaceName(at('NetworkPeer.ingressController'), 'namespace', namespace);
     Validators.labels(at('NetworkPeer.ingressController'), 'podLabels', podLabels);
+    NetworkPeer.checkSelects('NetworkPeer.ingressController', 'podLabels', podLabels,
+      `name the labels of the controller's pods (kubectl get pods -n ${namespace} --show-labels), for example { 'app.kubernetes.io/name': 'ingress-nginx' }`);
     const meshed = options?.meshed ?? false;
     return new NetworkPeer({
       description: `${meshed ? 'meshed ' : ''}ingress controller in ${namespace}`,
@@ -177,6 +181,17 @@ export class NetworkPeer implements INetworkPeer {
   }
 
   /** Refuses an empty port list and ports outside 1-65535 (they would reach the NetworkPolicy as they are). */
+  /**
+   * Refuses an empty label map: a NetworkPolicy reads an empty podSelector as every pod of the namespace, so the
+   * peer would silently open the workload to all of them (cdk8s-plus gives `{}` as the `matchLabels` of a CronJob,
+   * for example).
+   */
+  private static checkSelects(method: string, prop: string, labels: { [key: string]: string }, fix: string): void {
+    if (labels !== null && typeof labels === 'object' && Object.keys(labels).length === 0) {
+      fail(at(method), prop, labels, 'is empty, which a NetworkPolicy reads as every pod of the namespace', fix);
+    }
+  }
+
   private static checkPorts(factory: string, ports: number[] | undefined): void {
     if (ports !== undefined) checkPeerPorts(at(factory), 'ports', ports, 'omit ports to allow every port of the peer');
   }

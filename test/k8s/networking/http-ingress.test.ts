@@ -4,6 +4,7 @@ import { ClusterProfile } from '../../../lib/core';
 import {
   AlbScheme, App, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectValid } from '../../util/schema';
 import { cluster as clusterProfile } from '../platform/fixtures';
 
@@ -161,6 +162,18 @@ describe('HttpIngress options', () => {
     const { chart, api, ing } = setup();
     ing.addPath('shop.example.com', { path: '/v2', backend: api });
     expect(one(chart.toJson(), 'NetworkPolicy', 'api').spec.ingress).toHaveLength(1);
+  });
+});
+
+describe('HttpIngress plainHttp', () => {
+  // the opt-out lifts the construct's TLS requirement; the policy still asks for a reason, like cpuLimit: 'none'
+  const warningsOf = (chart: Chart) => new PolicyEngine({ packs: [new KubernetesPack()] })
+    .check(chart.toJson().map((m: any, i: number) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace })))
+    .warnings.map(f => `${f.ruleId} ${f.kind}`);
+
+  test('SS-K8S-055 still reports the Ingress', () => {
+    const { chart } = setup({ tls: undefined, plainHttp: true });
+    expect(warningsOf(chart)).toContain('SS-K8S-055 Ingress');
   });
 });
 

@@ -323,3 +323,16 @@ describe('a sidecar\'s destination that is a shipshape workload', () => {
     expect(ingressFrom(chart, 'db', 'a')).toEqual([{ from: [podsOf('a')], ports: tcp(5432) }]);
   });
 });
+
+describe('NetworkPeer label selectors select something', () => {
+  // an empty matchLabels in a NetworkPolicy peer is every pod of the namespace (cdk8s-plus gives {} for a CronJob)
+  test('NetworkPeer.pods with no label is refused', () => {
+    expectError(() => NetworkPeer.pods('shop', {}),
+      'NetworkPeer.pods: labels ({}) is empty, which a NetworkPolicy reads as every pod of the namespace; name at least one label the peer\'s pods carry, or use NetworkPeer.namespace("shop") to allow every pod of the namespace on purpose');
+  });
+
+  test('NetworkPeer.ingressController with no label is refused', () => {
+    expectError(() => NetworkPeer.ingressController('ingress-nginx', {}),
+      'NetworkPeer.ingressController: podLabels ({}) is empty, which a NetworkPolicy reads as every pod of the namespace; name the labels of the controller\'s pods (kubectl get pods -n ingress-nginx --show-labels), for example { \'app.kubernetes.io/name\': \'ingress-nginx\' }');
+  });
+});
