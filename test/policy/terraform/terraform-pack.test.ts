@@ -280,9 +280,27 @@ describe('SS-EKS-023: a workload role is no administrator', () => {
     expect(inline(stmt)).toEqual([message]);
   });
 
+  // an ARN with wildcards only where the resource's name goes reaches as far as "*"
+  test.each([
+    [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::*' }, 'allows every action of s3:* on every resource (arn:aws:s3:::* names them all)'],
+    [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' }, 'allows s3:GetObject on every resource (arn:aws:s3:::*/* names them all): every secret, parameter, key or object of the account'],
+    [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:*:s3:::*' }, 'allows s3:GetObject on every resource (arn:*:s3:::* names them all): every secret, parameter, key or object of the account'],
+    [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:*:*:secret:*' },
+      'allows secretsmanager:GetSecretValue on every resource (arn:aws:secretsmanager:*:*:secret:* names them all): every secret, parameter, key or object of the account'],
+    [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: ['arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:kms:*:*:key/*'] },
+      'allows kms:Decrypt on every resource (arn:aws:kms:*:*:key/* names them all): every secret, parameter, key or object of the account'],
+    [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/*' },
+      'allows iam:PassRole on every resource (arn:aws:iam::123456789012:role/* names them all), with which the role can give itself (or what it starts) more rights than it has'],
+  ])('%j is reported like the same statement on "*"', (stmt, message) => {
+    expect(inline(stmt)).toEqual([`aws_iam_role_policy extra: Statement[0] ${message}`]);
+  });
+
   test('actions on named resources, a whole service on one resource, and Deny statements are not reported', () => {
     expect(inline(
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders/*' },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders-*/*' },
+      { Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/shop/*' },
+      { Effect: 'Allow', Action: ['iam:PassRole'], Resource: 'arn:aws:iam::123456789012:role/shop/*' },
       { Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::orders', 'arn:aws:s3:::orders/*'] },
       { Effect: 'Deny', Action: '*', Resource: '*' },
     )).toEqual([]);

@@ -34,6 +34,21 @@ function workloadRole(trust: any[]): boolean {
     || (s.Principal && typeof s.Principal === 'object' && list(s.Principal.Service).includes('pods.eks.amazonaws.com')));
 }
 
+/**
+ * True for a resource ARN that names every resource of its kind in the account: nothing but wildcards after the
+ * resource type (arn:aws:s3:::* and its objects, arn:aws:kms:*:*:key/<any>, arn:aws:secretsmanager:*:*:secret:*,
+ * arn:aws:iam::123456789012:role/<any>). An S3 ARN has no type: its first segment is a bucket name, so one bucket's
+ * objects (arn:aws:s3:::my-bucket/<any>) are not.
+ */
+function everyOfItsKind(arn: string): boolean {
+  const m = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/i.exec(arn);
+  if (m === null) return false;
+  let rest = m[2];
+  const type = m[1].toLowerCase() === 's3' ? null : /^[a-z][a-z0-9-]*[/:]/i.exec(rest);
+  if (type !== null) rest = rest.slice(type[0].length);
+  return rest.includes('*') && /^[*?/:]*$/.test(rest);
+}
+
 /** What is too broad in one Allow statement of a workload role, or undefined. */
 function tooBroad(s: any): string | undefined {
   if (s.NotAction !== undefined) return 'allows everything but the actions NotAction lists';
@@ -41,14 +56,17 @@ function tooBroad(s: any): string | undefined {
   if (actions.includes('*')) return 'allows every action (*)';
   if (actions.some(a => a.toLowerCase() === 'iam:*')) return 'allows every IAM action (iam:*), with which the role can grant itself anything';
   const resources = list(s.Resource).map(String);
-  const everyResource = s.NotResource !== undefined || resources.includes('*');
+  // "*", or an ARN with wildcards only where the resource's name goes (the same reach, written longer)
+  const wildcard = resources.find(everyOfItsKind);
+  const everyResource = s.NotResource !== undefined || resources.includes('*') || wildcard !== undefined;
   if (!everyResource) return undefined;
+  const where = s.NotResource === undefined && !resources.includes('*') ? `every resource (${wildcard} names them all)` : 'every resource';
   const wide = actions.filter(a => /^[a-z0-9-]+:\*$/i.test(a));
-  if (wide.length > 0) return `allows every action of ${wide.join(', ')} on every resource`;
+  if (wide.length > 0) return `allows every action of ${wide.join(', ')} on ${where}`;
   const escalating = ESCALATION_ACTIONS.filter(e => actions.some(a => covers(a, e)));
-  if (escalating.length > 0) return `allows ${escalating.join(', ')} on every resource, with which the role can give itself (or what it starts) more rights than it has`;
+  if (escalating.length > 0) return `allows ${escalating.join(', ')} on ${where}, with which the role can give itself (or what it starts) more rights than it has`;
   const reading = READ_EVERYTHING_ACTIONS.filter(e => actions.some(a => covers(a, e)));
-  if (reading.length > 0) return `allows ${reading.join(', ')} on every resource: every secret, parameter, key or object of the account`;
+  if (reading.length > 0) return `allows ${reading.join(', ')} on ${where}: every secret, parameter, key or object of the account`;
   return undefined;
 }
 
@@ -65,7 +83,8 @@ export const EKS_23 = tfRule({
   rationale: 'Every pod of the ServiceAccount gets the role: an administrator role (Action "*", iam:*, NotAction, or an administrator\'s managed policy) '
     + 'turns one compromised pod into a compromised account, and "<service>:*" on "*" (or a *FullAccess managed policy) reaches every bucket, queue or table of the account. '
     + 'So do, on every resource, the actions with which a role gives itself more (iam:PassRole, iam:CreateAccessKey, iam:Attach*Policy, iam:Put*Policy, '
-    + 'iam:CreatePolicyVersion, sts:AssumeRole, ...) and those that read every secret or object (secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt, s3:GetObject).',
+    + 'iam:CreatePolicyVersion, sts:AssumeRole, ...) and those that read every secret or object (secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt, s3:GetObject). '
+    + 'An ARN with wildcards only where the resource\'s name goes (arn:aws:s3:::*, arn:aws:kms:*:*:key/*, arn:aws:iam::<account>:role/*) counts as every resource.',
   sources: ['Checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_355', 'EKS Best Practices: use one IAM role per application, with least privilege'],
   check: (doc, index) => {
     const trust = statements(parsePolicyText(doc.manifest.assume_role_policy)).filter((s: any) => s.Effect === 'Allow');
