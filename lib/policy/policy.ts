@@ -41,7 +41,19 @@ export interface PolicyOptions {
   readonly reportDir?: string;
 }
 
-const SUPPRESSIONS = new WeakMap<IConstruct, Suppression[]>();
+/**
+ * The policy settings of every app, kept once per process rather than once per copy of this module: a team's
+ * construct library may bring its own copy of shipshape, and a suppression or configuration made through that copy
+ * (its `Policy.suppress`, its `Policy.configure`) must reach the app, whichever copy made the app. The key is
+ * versioned: a copy with another layout of these settings would use another key.
+ */
+interface SharedSettings {
+  readonly suppressions: WeakMap<IConstruct, Suppression[]>;
+  readonly options: WeakMap<IConstruct, PolicyOptions>;
+}
+const SETTINGS_KEY = Symbol.for('shipshape.policy.settings/v1');
+const SETTINGS: SharedSettings = (globalThis as any)[SETTINGS_KEY] ??= { suppressions: new WeakMap(), options: new WeakMap() };
+const SUPPRESSIONS = SETTINGS.suppressions;
 
 /** Per app: whether a synth is running, which attached checks already ran in it, and the reports still to write. */
 interface SynthState {
@@ -100,7 +112,7 @@ function trackSynth(app: App): SynthState {
   }
   return st;
 }
-const OPTIONS = new WeakMap<IConstruct, PolicyOptions>();
+const OPTIONS = SETTINGS.options;
 
 /**
  * Entry points of the policy engine on a construct tree: suppress a rule, attach the check to an app or
@@ -210,7 +222,7 @@ export class Policy {
         const dir = writeReports ? (options.reportDir ?? (isCdk8sApp(app) ? path.join(app.outdir, '.shipshape') : undefined)) : undefined;
         const prefix = isApp ? '' : `${scope.node.id}.`;
         try {
-          const report = checkObjects(scope, objects, options.packs ?? Policy._packsFor(scope));
+          const report = checkObjects(scope, objects, options.packs?.map(KubernetesPack._own) ?? Policy._packsFor(scope));
           const printed = report._consoleSummary();
           if (printed !== '') process.stderr.write(printed);
           if (dir !== undefined) {
@@ -256,7 +268,8 @@ export class Policy {
    * @internal
    */
   public static _packsFor(scope: IConstruct): IRulePack[] {
-    return OPTIONS.get(scope.node.root)?.packs ?? [new KubernetesPack()];
+    const packs = OPTIONS.get(scope.node.root)?.packs;
+    return packs === undefined ? [new KubernetesPack()] : packs.map(KubernetesPack._own);
   }
 
   /**
@@ -275,7 +288,7 @@ export class Policy {
  * given rather than at synth (which builds the engine again, and checks the rules again).
  */
 function checkPacks(options: PolicyOptions): void {
-  if (options?.packs !== undefined) new PolicyEngine({ packs: options.packs });
+  if (options?.packs !== undefined) new PolicyEngine({ packs: options.packs.map(KubernetesPack._own) });
 }
 
 /**

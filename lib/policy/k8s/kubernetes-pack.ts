@@ -91,6 +91,9 @@ import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
 import { validVolumeMounts } from './rules/valid-volume-mounts';
 
+/** Marks a Kubernetes pack, whichever copy of shipshape made it. */
+const KUBERNETES_PACK = Symbol.for('shipshape.policy.KubernetesPack');
+
 /**
  * Options of the Kubernetes pack.
  */
@@ -134,7 +137,22 @@ export class KubernetesPack implements IRulePack {
     return [...this._options.exclude];
   }
 
+  /**
+   * `pack`, or, for a Kubernetes pack made by another copy of shipshape (a construct library's own), this copy's
+   * pack with the same options: its rules then run with this copy's engine, like the rest of the app's.
+   * @internal
+   */
+  public static _own(pack: IRulePack): IRulePack {
+    if (pack instanceof KubernetesPack || (pack as any)?.[KUBERNETES_PACK] !== true) return pack;
+    const options = (pack as any)._options ?? {};
+    return new KubernetesPack({
+      exclude: Array.isArray(options.exclude) ? [...options.exclude] : undefined,
+      trustedRegistries: Array.isArray(options.trustedRegistries) ? [...options.trustedRegistries] : undefined,
+    });
+  }
+
   constructor(props: KubernetesPackProps = {}) {
+    Object.defineProperty(this, KUBERNETES_PACK, { value: true });
     this._options = { exclude: [...(props.exclude ?? [])], trustedRegistries: [...(props.trustedRegistries ?? [])] };
     const exclude = new Set(props.exclude ?? []);
     const all: IRule[] = [
