@@ -303,6 +303,8 @@ export interface IWorkload extends IConstruct, INetworkPeer {
 }
 
 const WORKLOAD = Symbol.for('shipshape.Workload');
+/** On a workload's `toNetworkPeer()` config: the workload (see `Workload._workloadOf`). */
+const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 /** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
 const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
@@ -332,6 +334,19 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public static isWorkload(x: any): boolean {
     return x !== null && typeof x === 'object' && x[WORKLOAD] === true;
+  }
+
+  /**
+   * The shipshape workload `peer` stands for: `peer` itself, or the workload whose `toNetworkPeer()` a construct of
+   * yours passes on unchanged (one that wraps a `WebService` and implements `IWebService`), so that a connection to
+   * or from the wrapper opens both sides as one to the workload does. Undefined for any other peer.
+   * @internal
+   */
+  public static _workloadOf(peer: INetworkPeer): Workload | undefined {
+    if (Workload.isWorkload(peer)) return peer as Workload;
+    if (peer === null || typeof peer !== 'object' || typeof peer.toNetworkPeer !== 'function') return undefined;
+    const of = (peer.toNetworkPeer() as any)?.[PEER_OF];
+    return Workload.isWorkload(of) ? of : undefined;
   }
 
   public readonly name: string;
@@ -448,12 +463,16 @@ export abstract class Workload extends Construct implements IWorkload {
    * (all of them except ports only its own replicas may reach, such as a StatefulService's `peerPorts`).
    */
   public toNetworkPeer(): NetworkPeerConfig {
-    return {
+    const config: NetworkPeerConfig = {
       description: `${this.constructor.name} ${this.namespace}/${this.name}`,
       namespace: this.namespace,
       podLabels: { ...this.selectorLabels },
       ports: this._clientPorts(),
     };
+    // which workload this is, for a construct that passes the config on (see _workloadOf); not enumerable, so a
+    // copy made to change the config stands for a peer of its own
+    Object.defineProperty(config, PEER_OF, { value: this, enumerable: false });
+    return config;
   }
 
   /**
@@ -481,6 +500,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * each side) adds it once.
    */
   public allowFrom(peer: INetworkPeer, ports?: number[]): void {
+    peer = Workload._workloadOf(peer) ?? peer;
     this._checkIngressAccepted(this, 'allowFrom');
     const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
     if (!Workload.isWorkload(peer)) {
@@ -507,6 +527,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * (also once from each side) adds it once.
    */
   public allowTo(peer: INetworkPeer, ports?: number[]): void {
+    peer = Workload._workloadOf(peer) ?? peer;
     const cfg = peer.toNetworkPeer();
     if (!Workload.isWorkload(peer)) {
       checkPeerConfig(this, 'allowTo', cfg);

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { expectError, one, testChart, validationErrors } from './traffic-util';
-import { Job, NetworkPeer, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { IWebService, Job, NetworkPeer, NetworkPeerConfig, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { IstioMesh } from '../../../lib/k8s/mesh';
 import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
 
@@ -334,5 +335,52 @@ describe('NetworkPeer label selectors select something', () => {
   test('NetworkPeer.ingressController with no label is refused', () => {
     expectError(() => NetworkPeer.ingressController('ingress-nginx', {}),
       'NetworkPeer.ingressController: podLabels ({}) is empty, which a NetworkPolicy reads as every pod of the namespace; name the labels of the controller\'s pods (kubectl get pods -n ingress-nginx --show-labels), for example { \'app.kubernetes.io/name\': \'ingress-nginx\' }');
+  });
+});
+
+/** A team's construct that composes a WebService and stands for it as a peer, as a construct library writes one. */
+class AcmeApi extends Construct implements IWebService {
+  public readonly web: WebService;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.web = new WebService(this, 'web', { image: IMAGE, name: id });
+  }
+  get name() { return this.web.name; }
+  get namespace() { return this.web.namespace; }
+  get selectorLabels() { return this.web.selectorLabels; }
+  get containerPorts() { return this.web.containerPorts; }
+  get servicePort() { return this.web.servicePort; }
+  get port() { return this.web.port; }
+  get portName() { return this.web.portName; }
+  public toNetworkPeer(): NetworkPeerConfig {
+    return this.web.toNetworkPeer();
+  }
+}
+
+describe('a construct that passes on a workload\'s toNetworkPeer() is that workload as a peer', () => {
+  test('allowFrom(wrapper) opens both sides, as allowFrom(workload) does', () => {
+    const chart = testChart();
+    const a = new AcmeApi(chart, 'a');
+    const b = new WebService(chart, 'b', { image: IMAGE });
+    b.allowFrom(a);
+    expect(ingressFrom(chart, 'b', 'a')).toEqual([{ from: [podsOf('a')], ports: tcp(8080) }]);
+    expect(egressTo(chart, 'a', 'b')).toEqual([{ to: [podsOf('b')], ports: tcp(8080) }]);
+  });
+
+  test('allowTo(wrapper) opens both sides, as allowTo(workload) does', () => {
+    const chart = testChart();
+    const a = new AcmeApi(chart, 'a');
+    const b = new WebService(chart, 'b', { image: IMAGE });
+    b.allowTo(a);
+    expect(egressTo(chart, 'b', 'a')).toEqual([{ to: [podsOf('a')], ports: tcp(8080) }]);
+    expect(ingressFrom(chart, 'a', 'b')).toEqual([{ from: [podsOf('b')], ports: tcp(8080) }]);
+  });
+
+  test('a config copied to change it stands for a peer of its own (ports say where it listens: refused by allowFrom)', () => {
+    const chart = testChart();
+    const a = new AcmeApi(chart, 'a');
+    const changed = { toNetworkPeer: () => ({ ...a.toNetworkPeer(), description: 'changed' }) };
+    const b = new WebService(chart, 'b', { image: IMAGE });
+    expectError(() => b.allowFrom(changed), /allowFrom \("changed"\) is declared with ports \(8080\)/);
   });
 });
