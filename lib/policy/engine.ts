@@ -3,7 +3,7 @@ import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
 import { ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
-import { IRule, IRulePack, PolicyDocument, RuleStatus, Severity, Violation } from './rule';
+import { IRule, IRulePack, PolicyDocument, RuleResult, RuleStatus, Severity, Violation } from './rule';
 import { SharedResults, SpecRule } from './spec-rule';
 import { Validators } from '../core/validators';
 
@@ -45,19 +45,25 @@ export class PolicyEngine {
 
   constructor(props: PolicyEngineProps) {
     this.packs = [...props.packs];
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
+    const packNames = new Set<string>();
     for (const pack of this.packs) {
+      if (packNames.has(pack.name)) {
+        throw new Error(`policy: the packs list two packs named ${pack.name}${this.packs.filter(p => p === pack).length > 1 ? ' (the same pack twice)' : ''}; list each pack once, and give a pack of yours a name of its own`);
+      }
+      packNames.add(pack.name);
       const left = (pack as { _excludedRuleIds?: unknown })._excludedRuleIds;
       if (Array.isArray(left)) for (const id of left) this.excluded.add(String(id));
       for (const rule of pack.rules) {
-        if (seen.has(rule.id)) {
-          throw new Error(`policy: rule id ${rule.id} appears twice (pack ${pack.name}); every rule needs a unique id`);
-        }
         if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) {
           throw new Error(`policy: rule id ${JSON.stringify(rule.id)} (pack ${pack.name}) is not a rule id: ${RULE_ID_SHAPE} (it names the suppression annotation suppress.shipshape.io/<id>)`);
         }
         checkRuleShape(rule, pack.name);
-        seen.add(rule.id);
+        const other = seen.get(rule.id);
+        if (other !== undefined) {
+          throw new Error(`policy: rule id ${rule.id} appears twice (${other === pack.name ? `twice in pack ${pack.name}` : `in packs ${other} and ${pack.name}`}); every rule needs a unique id`);
+        }
+        seen.set(rule.id, pack.name);
         this.packOf.set(rule, pack.name);
         const rationale = rule instanceof SpecRule ? rule.rationale : undefined;
         const info: RuleInfo = { id: rule.id, severity: rule.severity, message: rule.message, fix: rule.fix, pack: pack.name, ...(rationale ? { rationale } : {}) };
@@ -132,13 +138,17 @@ export class PolicyEngine {
   public _unknownRule(s: Suppression): Finding | undefined {
     const known = [...this.infos.map(r => r.id), ...ENGINE_RULES.map(r => r.id)];
     if (known.includes(s.ruleId)) return undefined;
-    const close = Validators._closest(s.ruleId, known);
+    const closest = Validators._closest(s.ruleId, known);
+    // a suggestion only when the id is a slip of that one (a few characters off, or the same in another case)
+    const near = closest !== undefined && (closest.toLowerCase() === s.ruleId.toLowerCase()
+      || Validators._editDistance(s.ruleId.toUpperCase(), closest.toUpperCase()) <= Math.max(2, Math.floor(closest.length / 4)));
     const packs = this.packs.map(p => p.name).join(', ') || 'none';
     return {
       ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
       severity: Severity.ERROR,
-      message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${packs}); did you mean ${close}?`,
-      fix: `write the id as the policy report shows it (${close}?), or add the pack that defines ${s.ruleId} to the policy packs`,
+      message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${packs})${near ? `; did you mean ${closest}?` : ''}`,
+      fix: near ? `write the id as the policy report shows it (${closest}?), or add the pack that defines ${s.ruleId} to the policy packs`
+        : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`,
       path: s.path || '<root>',
       jsonPath: '',
       kind: 'Suppression',
@@ -217,6 +227,10 @@ export class PolicyEngine {
             violations = e.check(doc, index);
           } else {
             const result = e.rule.evaluate(doc, index);
+            if (result === null || typeof result !== 'object' || typeof (result as RuleResult).status !== 'string') {
+              throw new Error(`evaluate returned ${result === null ? 'null' : typeof result === 'object' ? 'an object without a status' : typeof result}, not a RuleResult: `
+                + 'return RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
+            }
             violations = result.status === RuleStatus.NON_COMPLIANT ? result.violations : undefined;
           }
         } catch (err: any) {

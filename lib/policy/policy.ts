@@ -162,7 +162,7 @@ export class Policy {
    * (`Policy.suppress(chart, ruleId, reason)`); on a plain cdk8s App, `Policy.attach(chart, { packs })` checks one
    * chart with packs of its own.
    * A pack with a rule the engine refuses (bad id, severity, message, fix or kinds; an id twice) throws here, as it
-   * would at synth.
+   * would at synth. So does a second call for the same app, which would silently replace the first one's packs.
    * @param scope the App (k8s.App, or a plain cdk8s App)
    */
   public static configure(scope: IConstruct, options: PolicyOptions): void {
@@ -172,6 +172,13 @@ export class Policy {
         + '(on a plain cdk8s App, Policy.attach(chart, { packs }) checks one chart with packs of its own)');
     }
     checkPacks(options);
+    const before = OPTIONS.get(scope.node.root);
+    if (before !== undefined) {
+      // last-wins would silently drop the packs of the first call (often a construct library's company pack)
+      const packs = (before.packs ?? [new KubernetesPack()]).map(p => p.name).join(', ') || 'none';
+      fail(scope, 'options', `packs ${packs}`, 'are already configured: Policy.configure was called for this app before, and a second call would replace them',
+        'configure the app once, with every pack and option (a library that configures the app can take the app\'s extra packs as an argument)');
+    }
     OPTIONS.set(scope.node.root, options);
   }
 

@@ -179,6 +179,18 @@ test('an output file extension and an empty app behave as in the stock App', () 
   expect(files(a)).toEqual(['c.yml']);
 });
 
+describe('a construct outside any chart', () => {
+  // cdk8s says "cannot find a parent chart (directly or indirectly)", with neither the construct nor the fix
+  test('is refused naming the construct and how to put it in a chart', () => {
+    const app = new k8s.App({ outdir: outdir() });
+    expect(() => new k8s.WebService(app, 'api', { image: 'ghcr.io/acme/api:1.4.2' })).toThrow(
+      'api: scope ("<root>") is in no cdk8s Chart: every Kubernetes object belongs to a chart, which names its file and default namespace; '
+      + 'create it in a chart: new Chart(app, \'shop\', { namespace: \'shop\' }), then new WebService(chart, \'api\', ...)');
+    const group = new Construct(app, 'payments');
+    expect(() => new k8s.HttpIngress(group, 'web', { plainHttp: true })).toThrow(/^payments\/web: scope \("payments"\) is in no cdk8s Chart/);
+  });
+});
+
 describe('validation', () => {
   function counted(app: StockApp): { calls: number } {
     const counter = { calls: 0 };

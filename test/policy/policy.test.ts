@@ -420,8 +420,34 @@ describe('engine', () => {
     expect(report.findings).toEqual([]);
   });
 
-  test('duplicate rule ids are refused', () => {
-    expect(() => new PolicyEngine({ packs: [new KubernetesPack(), new KubernetesPack()] })).toThrow('policy: rule id SS-K8S-001 appears twice (pack kubernetes); every rule needs a unique id');
+  test('a pack listed twice is refused as such', () => {
+    expect(() => new PolicyEngine({ packs: [new KubernetesPack(), new KubernetesPack()] }))
+      .toThrow('policy: the packs list two packs named kubernetes; list each pack once, and give a pack of yours a name of its own');
+    const acme = { name: 'acme', rules: [] };
+    expect(() => new PolicyEngine({ packs: [acme, new KubernetesPack(), acme] }))
+      .toThrow('policy: the packs list two packs named acme (the same pack twice); list each pack once, and give a pack of yours a name of its own');
+  });
+
+  test('duplicate rule ids are refused, naming both packs', () => {
+    const rule = (id: string) => ({ id, severity: Severity.ERROR, message: 'm', fix: 'f', evaluate: () => RuleResult.compliant() });
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [rule('ACME-001')] }, { name: 'billing', rules: [rule('ACME-001')] }] }))
+      .toThrow('policy: rule id ACME-001 appears twice (in packs acme and billing); every rule needs a unique id');
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [rule('ACME-001'), rule('ACME-001')] }] }))
+      .toThrow('policy: rule id ACME-001 appears twice (twice in pack acme); every rule needs a unique id');
+  });
+
+  test('a rule of another pack with an SS- id is refused as one, whatever the order of the packs', () => {
+    const own = { name: 'acme', rules: [{ id: 'SS-K8S-001', severity: Severity.ERROR, message: 'm', fix: 'f', evaluate: () => RuleResult.compliant() }] };
+    for (const packs of [[own, new KubernetesPack()], [new KubernetesPack(), own]]) {
+      expect(() => new PolicyEngine({ packs })).toThrow(/^policy: rule SS-K8S-001 \(pack acme\) has an id starting with SS-/);
+    }
+  });
+
+  test('a rule whose evaluate returns no RuleResult is reported as SS-POLICY-002 saying what to return', () => {
+    const pack = { name: 'acme', rules: [{ id: 'ACME-001', severity: Severity.ERROR, message: 'm', fix: 'f', kinds: ['Deployment'], evaluate: () => undefined as any }] };
+    const report = new PolicyEngine({ packs: [pack] }).check(goodManifests().map((m, i) => docOf(m, `app/${i}`)));
+    expect(report.errors.map(f => `${f.ruleId} ${f.message}`)).toContain('SS-POLICY-002 rule ACME-001 could not check this document: evaluate returned undefined, not a RuleResult: '
+      + 'return RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
   });
 
   test('the most specific suppression wins', () => {
@@ -481,6 +507,15 @@ describe('Policy.configure', () => {
     expect(() => Policy.configure(chart, { packs: [new KubernetesPack({ exclude: ['SS-K8S-007'] })] }))
       .toThrow(/legacy: scope \("legacy"\) is not the App: Policy.configure sets the packs of the whole app/);
     expect(() => Policy.configure(app, { packs: [new KubernetesPack()] })).not.toThrow();
+  });
+
+  test('a second call for the same app is refused: it would silently drop the first one\'s packs', () => {
+    const app = new App({ outdir: outdir() });
+    Policy.configure(app, { packs: [new KubernetesPack(), { name: 'acme', rules: [] }] });
+    expect(() => Policy.configure(app, { packs: [new KubernetesPack({ exclude: ['SS-K8S-032'] })] }))
+      .toThrow('<root>: options ("packs kubernetes, acme") are already configured: Policy.configure was called for this app before, and a second call would replace them; '
+        + 'configure the app once, with every pack and option (a library that configures the app can take the app\'s extra packs as an argument)');
+    expect(Policy._packsFor(app).map(p => p.name)).toEqual(['kubernetes', 'acme']);
   });
 });
 

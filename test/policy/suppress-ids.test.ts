@@ -47,6 +47,13 @@ describe('Policy.suppress: the rule id', () => {
     expect(() => app.synthYaml()).toThrow(/suppression of ss-k8s-028 at shop\/api names a rule that none of the packs that run has \(kubernetes\); did you mean SS-K8S-028\?/);
   });
 
+  test('an id of a pack that does not run gets no far-fetched suggestion, only the missing pack', () => {
+    const { app, api } = shop();
+    Policy.suppress(api, 'ACME-IMG-001', 'the image comes from the vendor registry');
+    expect(() => app.synthYaml()).toThrow(
+      /ERROR SS-POLICY-004: suppression of ACME-IMG-001 at shop\/api names a rule that none of the packs that run has \(kubernetes\)\s+fix: add the pack that defines ACME-IMG-001 to the policy packs, or write the id as the policy report shows it/);
+  });
+
   test('a known id that matches nothing stays a warning', () => {
     const { app, api } = shop();
     Policy.suppress(api, 'SS-K8S-011', 'no hostPath here, kept for the migration');

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
@@ -8,6 +8,7 @@ import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
+import { _chartOf } from '../target';
 import type { IWebService } from '../workloads/web-service';
 
 /** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */
@@ -361,7 +362,7 @@ export class HttpIngress extends Construct {
   constructor(scope: Construct, id: string, props: HttpIngressProps) {
     super(scope, id);
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
-    const ns = props.namespace ?? Chart.of(this).namespace;
+    const ns = props.namespace ?? _chartOf(this).namespace;
     if (!ns) {
       fail(this, 'namespace', ns, 'is not set on the ingress nor on its chart, so it would land in "default" (rule SS-K8S-065)', 'set `namespace` on the Chart or on the ingress');
     }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { TrafficChecks } from './hostnames';
@@ -6,6 +6,7 @@ import { INetworkPeer, NetworkPeer } from './network-peer';
 import { settleMeshing } from './peer-config';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
+import { _chartOf } from '../target';
 import type { IWebService } from '../workloads/web-service';
 
 /** A Gateway API HTTPRoute match (gateway.networking.k8s.io/v1 `spec.rules[].matches[]`), the fields shipshape writes. */
@@ -240,7 +241,7 @@ export class HttpRoute extends Construct {
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
-    const ns = props.namespace ?? Chart.of(this).namespace;
+    const ns = props.namespace ?? _chartOf(this).namespace;
     if (!ns) {
       fail(this, 'namespace', ns, 'is not set on the route nor on its chart, so it would land in "default" (rule SS-K8S-065)', 'set `namespace` on the Chart or on the route');
     }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
 import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
@@ -13,6 +13,7 @@ import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { Validators } from '../../core/validators';
 import { TrafficChecks } from '../networking/hostnames';
 import type { NetworkPeerConfig } from '../networking/network-peer';
+import { _chartOf } from '../target';
 
 /**
  * Properties of a WebService.
@@ -160,7 +161,7 @@ class ImportedWebService extends Construct implements IWebService {
         `give the name of the existing Service, for example ${JSON.stringify(suggestion || 'legacy-api')}`);
     }
     this.name = name;
-    const ns = a.namespace ?? Chart.of(this).namespace;
+    const ns = a.namespace ?? _chartOf(this).namespace;
     if (!ns) {
       fail(this, 'namespace', ns, 'is not set on the import nor on its chart, and an HttpIngress or HttpRoute routes only to Services of its own namespace',
         "set `namespace` to the namespace the Service runs in, or on the Chart (new Chart(app, 'shop', { namespace: 'shop' }))");

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
@@ -20,7 +20,7 @@ import { dnsEgressRule } from '../networking/namespace-isolation';
 import { INetworkPeer, NetworkConnection, NetworkPeerConfig } from '../networking/network-peer';
 import { checkPeerConfig, checkPeerPorts, renderPeer } from '../networking/peer-config';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
-import { KubernetesTarget } from '../target';
+import { _chartOf, KubernetesTarget } from '../target';
 
 /**
  * Resource requests and limits for the main container.
@@ -393,7 +393,7 @@ export abstract class Workload extends Construct implements IWorkload {
     Object.defineProperty(this, WORKLOAD, { value: true });
     this._props = props;
     this.name = Names.dnsLabel(this, 'name', props.name ?? Names.kebab(id), 63);
-    const ns = props.namespace ?? Chart.of(this).namespace;
+    const ns = props.namespace ?? _chartOf(this).namespace;
     if (!ns) {
       fail(this, 'namespace', ns, 'is not set on the workload nor on its chart, so the objects would land in "default" (rule SS-K8S-065)',
         "set `namespace` on the Chart (new Chart(app, 'shop', { namespace: 'shop' })) or on the workload");
