@@ -983,6 +983,7 @@ export class EksCluster extends Construct implements IEksCluster {
       autoMode: () => this.autoMode,
       autoModeNodePools: () => (this.autoMode ? this.autoPools.map((p) => p.profile) : undefined),
       vpcCidr: () => (Token.isUnresolved(this.network.vpcCidr) ? undefined : this.network.vpcCidr),
+      internetAccess: () => this.network.internetAccess,
       // Auto Mode runs an ALB controller of its own (internal ALBs unless an IngressClassParams says otherwise).
       ingressClasses: () => this.ingressClassProfiles(),
       helmReleases: () => this.helmReleaseProfiles(karpenterProfileOf(this)?.controller),

@@ -151,6 +151,14 @@ export interface ClusterProfile {
    * @default - not known
    */
   readonly vpcCidr?: string;
+  /**
+   * Whether the nodes' subnets reach the internet (through NAT gateways). False for a network that reaches AWS only
+   * through VPC endpoints (`aws.Network({ internetAccess: false })` with `aws.VpcEndpoints`): the NetworkPolicy of a
+   * workload with an AWS identity then lets it reach HTTPS in the VPC (`vpcCidr`) only, where the endpoints are,
+   * instead of every address.
+   * @default true
+   */
+  readonly internetAccess?: boolean;
   /** The availability zones the cluster's nodes span (`topology.kubernetes.io/zone` values). */
   readonly zones: string[];
   /** The node pools. */

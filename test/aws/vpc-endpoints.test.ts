@@ -96,6 +96,18 @@ describe('an isolated network (internetAccess: false)', () => {
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 
+  test('the cluster\'s profile says so, with the VPC CIDR (workloads with an AWS identity then reach HTTPS in the VPC only)', () => {
+    const stack = newStack();
+    const net = network(stack, { internetAccess: false });
+    new aws.VpcEndpoints(stack, 'endpoints', { network: net });
+    const cluster = new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
+    expect(cluster.profile.internetAccess).toBe(false);
+    expect(cluster.profile.vpcCidr).toBe(net.vpcCidr);
+    const other = newStack();
+    const open = new aws.EksCluster(other, 'prod', { network: network(other), version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
+    expect(open.profile.internetAccess).toBe(true);
+  });
+
   test('refused: public subnets or NAT options', () => {
     expect(errorOf(() => network(newStack(), { internetAccess: false, publicSubnetCidrs: ['10.0.224.0/22', '10.0.228.0/22', '10.0.232.0/22'] }))).toBe(
       'test/net: publicSubnetCidrs (["10.0.224.0/22","10.0.228.0/22","10.0.232.0/22"]) must be left out when internetAccess is false (an isolated VPC has no public subnets); '

@@ -270,6 +270,14 @@ describe('identity', () => {
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
   });
 
+  test('in a network without internet access, the AWS APIs are HTTPS in the VPC only (their endpoints)', () => {
+    const { app, chart } = appWith(cluster({ internetAccess: false }));
+    new WebService(chart, 'orders-api', { image: IMAGE, identity: podIdentity });
+    const egress = objects(app).find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-api').spec.egress;
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.40.0.0/16' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    expect(egress.filter((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0')).toEqual([]);
+  });
+
   test('an IRSA handle writes the literal role ARN annotation', () => {
     const { app, chart } = appWith();
     const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };

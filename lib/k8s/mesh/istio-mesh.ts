@@ -140,6 +140,11 @@ export interface IstioMeshProps {
  * need a mesh identity. Shipshape workloads calling an enrolled workload must be enrolled in
  * the same mesh, and IP-range callers are refused: both fail the synth with a message.
  *
+ * The AuthorizationPolicy knows a caller by its mesh identity, a ServiceAccount: a shipshape workload passed to
+ * `allowFrom` is admitted by its own. Pods named by labels (`NetworkPeer.pods(ns, labels)`) have no ServiceAccount
+ * shipshape knows, so the mesh admits every meshed workload of their namespace on those ports, and only the
+ * NetworkPolicy narrows it to the labelled pods; pass the workload itself to keep identity-based authorization.
+ *
  * Init tasks (`InitTasks`) run before an ordinary proxy container, while the pod's outbound traffic is already
  * redirected to it. Where native sidecars exist (target 1.29+), a pod with init containers gets
  * `sidecar.istio.io/nativeSidecar: "true"`: the proxy starts before them and their connections carry mutual TLS. On

@@ -218,7 +218,10 @@ export enum AlbTargetType {
 export interface AwsLoadBalancerOptions {
   /**
    * The VPC CIDR the ALB's addresses come from: the NetworkPolicy lets it reach the backends.
-   * Needed only for that default peer: with `controller` set, it is not used.
+   * Needed only for that default peer: with `controller` set, it is not used. With the VPC CNI, pods take their
+   * addresses from the same subnets, so this rule admits any pod whose own egress allows it, and host-network pods,
+   * past the ALB (its TLS and any WAF): the backends' other callers are still only those `allowFrom` names, but the
+   * ALB's port is open to the VPC. Name a narrower peer with `controller` (the ALB subnets' CIDRs) to close that.
    * @default - the VPC CIDR of the app's cluster (`App({ cluster })`: `ClusterProfile.vpcCidr`); an error when the
    * cluster's profile does not know it (an imported VPC) or no cluster is known, unless `controller` is set
    */

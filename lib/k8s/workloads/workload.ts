@@ -234,7 +234,10 @@ export interface WorkloadProps {
   /**
    * The AWS IAM identity of the pods: the profile `aws.WorkloadIdentity.profile` gives (a handle from the AWS
    * side, never a string). The ServiceAccount takes the identity's name and, for IRSA, its role annotation; the
-   * NetworkPolicy lets the pods reach the AWS APIs (HTTPS) and, for EKS Pod Identity, the node's Pod Identity agent.
+   * NetworkPolicy lets the pods reach the AWS APIs over HTTPS and, for EKS Pod Identity, the node's Pod Identity agent.
+   * The public AWS APIs have no addresses a NetworkPolicy could name, so that is HTTPS to every address; when the app's
+   * cluster profile says its network has no internet access (`internetAccess: false`, AWS reached through VPC
+   * endpoints), it is HTTPS to the VPC's CIDR only.
    * @default - no AWS identity
    */
   readonly identity?: WorkloadIdentityProfile;
@@ -1213,7 +1216,10 @@ export abstract class Workload extends Construct implements IWorkload {
       if (identity.mechanism === 'pod-identity') {
         egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [{ port: 80, protocol: 'TCP' }] });
       }
-      egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+      // the public APIs have no fixed addresses; in a network without internet access they are VPC endpoints
+      const cluster = ClusterContext.of(this);
+      const apis = cluster?.internetAccess === false && cluster.vpcCidr !== undefined ? cluster.vpcCidr : '0.0.0.0/0';
+      egress.push({ to: [{ ipBlock: { cidr: apis } }], ports: [{ port: 443, protocol: 'TCP' }] });
     }
     for (const c of this._egress) {
       const cfg = c.peer.toNetworkPeer();
