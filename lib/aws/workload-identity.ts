@@ -84,8 +84,9 @@ export interface WorkloadIdentityProps extends WorkloadIdentityOptions {
  * one is refused, naming both constructs.
  *
  * Permissions: typed, least-privilege grants on provider resources (`grantReadObjects(bucket)`,
- * `grantConsumeMessages(queue)`, ...: each a statement on that resource's ARN, plus KMS use through the service
- * when the resource is encrypted with a customer-managed key of the stack); the same grants on a resource the stack
+ * `grantConsumeMessages(queue)`, ...: each a statement on that resource's ARN, plus KMS use through the service and
+ * for that resource only (its encryption context) when the resource is encrypted with a customer-managed key of the
+ * stack); the same grants on a resource the stack
  * does not define, by its ARN (`grantReadObjectsByArn(bucketArn, kmsKeyArn?)`, ...; a literal ARN of another
  * partition than that of the cluster's region is refused, as IAM would refuse the policy); or `addToPolicy()` with a
  * typed statement. The Kubernetes side takes `profile`.
@@ -400,12 +401,12 @@ export class WorkloadIdentity extends Construct {
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [target.arn] },
       { Effect: 'Allow', Action: [...grant.actions], Resource: [`${target.arn}/*`] },
     ]);
-    if (target.key) this.addRendered([kmsStatement(target.key, grant.keyActions, grant.service)]);
+    if (target.key) this.addRendered([kmsStatement(target.key, grant.keyActions, grant.service, target.arn)]);
   }
 
   private grantOn(target: GrantTarget, grant: GrantActions): void {
     this.addRendered([{ Effect: 'Allow', Action: [...grant.actions], Resource: [target.arn] }]);
-    if (target.key) this.addRendered([kmsStatement(target.key, grant.keyActions, grant.service)]);
+    if (target.key) this.addRendered([kmsStatement(target.key, grant.keyActions, grant.service, target.arn)]);
   }
 
   private addRendered(statements: any[]): void {
@@ -450,7 +451,20 @@ const CONSUME_MESSAGES: GrantActions = {
 const SEND_MESSAGES: GrantActions = { service: 'sqs', actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'] };
 const READ_SECRET: GrantActions = { service: 'secretsmanager', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], keyActions: ['kms:Decrypt'] };
 
-/** KMS use through one service only (`kms:ViaService`), on one key. */
-function kmsStatement(keyArn: string, actions: string[], service: string): any {
-  return { Effect: 'Allow', Action: actions, Resource: [keyArn], Condition: { StringLike: { 'kms:ViaService': [`${service}.*.amazonaws.com`] } } };
+/**
+ * KMS use on one key, through one service only (`kms:ViaService`; any region, since a bucket's is not in its ARN), and
+ * for the granted resource only: the encryption context the service passes to KMS names it (S3: the bucket, or the
+ * object when the bucket uses no bucket key; SQS: the queue; Secrets Manager: the secret). A key shared by several
+ * resources is then usable for the granted one alone.
+ */
+function kmsStatement(keyArn: string, actions: string[], service: string, resourceArn: string): any {
+  const via = { 'kms:ViaService': [`${service}.*.amazonaws.com`] };
+  const condition = service === 's3'
+    ? { StringLike: { ...via, 'kms:EncryptionContext:aws:s3:arn': [resourceArn, `${resourceArn}/*`] } }
+    : service === 'sqs'
+      ? { StringLike: via, StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': [resourceArn] } }
+      : service === 'secretsmanager'
+        ? { StringLike: via, StringEquals: { 'kms:EncryptionContext:SecretARN': [resourceArn] } }
+        : { StringLike: via };
+  return { Effect: 'Allow', Action: actions, Resource: [keyArn], Condition: condition };
 }

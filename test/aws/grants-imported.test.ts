@@ -125,7 +125,7 @@ describe('WorkloadIdentity: grants by ARN give the statements of the grants on p
     const { byArn: statements, byResource: expected } = compared(stack, '${aws_sqs_queue.orders.arn}', QUEUE);
     expect(statements).toEqual([
       { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: [QUEUE] },
-      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] } } },
+      { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] }, StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': [QUEUE] } } },
     ]);
     expect(statements).toEqual(expected);
   });
@@ -140,15 +140,15 @@ describe('WorkloadIdentity: grants by ARN give the statements of the grants on p
     id.grantReadSecretByArn(SECRET, KEY);
     const kms = policyOf(synth(stack), 'prod_worker').filter((s) => s.Action[0].startsWith('kms:'));
     expect(kms).toEqual([
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['s3.*.amazonaws.com'] } } },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['s3.*.amazonaws.com'], 'kms:EncryptionContext:aws:s3:arn': [BUCKET, `${BUCKET}/*`] } } },
       {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: ['${data.aws_kms_key.data-key.arn}'],
-        Condition: { StringLike: { 'kms:ViaService': ['s3.*.amazonaws.com'] } },
+        Condition: { StringLike: { 'kms:ViaService': ['s3.*.amazonaws.com'], 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::shop-uploads', 'arn:aws:s3:::shop-uploads/*'] } },
       },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] } } },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['secretsmanager.*.amazonaws.com'] } } },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] }, StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': [QUEUE] } } },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [KEY], Condition: { StringLike: { 'kms:ViaService': ['secretsmanager.*.amazonaws.com'] }, StringEquals: { 'kms:EncryptionContext:SecretARN': [SECRET] } } },
     ]);
   });
 });

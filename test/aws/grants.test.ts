@@ -103,7 +103,7 @@ describe('WorkloadIdentity: typed grants', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt'],
       Resource: ['${aws_kms_key.data-key.arn}'],
-      Condition: { StringLike: { 'kms:ViaService': ['s3.*.amazonaws.com'] } },
+      Condition: { StringLike: { 'kms:ViaService': ['s3.*.amazonaws.com'], 'kms:EncryptionContext:aws:s3:arn': ['${aws_s3_bucket.assets.arn}', '${aws_s3_bucket.assets.arn}/*'] } },
     });
     expectNoWildcards(statements);
   });
@@ -137,7 +137,7 @@ describe('WorkloadIdentity: typed grants', () => {
         Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
         Resource: ['${aws_sqs_queue.orders.arn}'],
       },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['${aws_kms_key.data-key.arn}'], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] } } },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['${aws_kms_key.data-key.arn}'], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] }, StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': ['${aws_sqs_queue.orders.arn}'] } } },
     ]);
   });
 
@@ -155,7 +155,7 @@ describe('WorkloadIdentity: typed grants', () => {
     const arn = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
     worker(stack).grantSendMessages(new SqsQueue(stack, 'orders', { name: 'orders', kmsMasterKeyId: arn }));
     expect(policyOf(synth(stack), 'prod_worker')[1]).toEqual({
-      Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [arn], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] } },
+      Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: [arn], Condition: { StringLike: { 'kms:ViaService': ['sqs.*.amazonaws.com'] }, StringEquals: { 'kms:EncryptionContext:aws:sqs:arn': ['${aws_sqs_queue.orders.arn}'] } },
     });
   });
 
@@ -165,7 +165,7 @@ describe('WorkloadIdentity: typed grants', () => {
     worker(stack).grantReadSecret(new SecretsmanagerSecret(stack, 'db', { name: 'shop/db', kmsKeyId: key.arn }));
     expect(policyOf(synth(stack), 'prod_worker')).toEqual([
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: ['${aws_secretsmanager_secret.db.arn}'] },
-      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['${aws_kms_key.data-key.arn}'], Condition: { StringLike: { 'kms:ViaService': ['secretsmanager.*.amazonaws.com'] } } },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['${aws_kms_key.data-key.arn}'], Condition: { StringLike: { 'kms:ViaService': ['secretsmanager.*.amazonaws.com'] }, StringEquals: { 'kms:EncryptionContext:SecretARN': ['${aws_secretsmanager_secret.db.arn}'] } } },
     ]);
   });
 
