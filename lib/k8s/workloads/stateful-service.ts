@@ -86,7 +86,8 @@ export interface StatefulServiceProps extends WorkloadProps {
    */
   readonly claimsWhenScaled?: ClaimRetention;
   /**
-   * Start and stop replicas one at a time in order, or all at once.
+   * Start and stop replicas one at a time in order, or all at once. Fixed once the StatefulSet exists (the API server
+   * refuses a change): choose it before the first deployment.
    * @default PodManagementPolicy.ORDERED_READY
    */
   readonly podManagementPolicy?: PodManagementPolicy;
@@ -184,6 +185,11 @@ function excludeScratchFromBackup(t: corev1.PodTemplateSpec): void {
  * defaults to retain). Set `name` before you move or rename the construct, and delete the claims of a removed
  * StatefulService yourself once its data is no longer needed.
  *
+ * Once the StatefulSet exists, the API server accepts changes to its replicas, pod template, update strategy,
+ * `minReadySeconds` and claim retention only: a new volume size, storage class, volume or `podManagementPolicy` is
+ * refused on apply (see `VolumeClaim.size` for growing volumes). The claim templates carry only the selector labels
+ * and the manager label, so `labels`, `partOf` and image upgrades never touch them.
+ *
  * @example
  * // PostgreSQL: it does not answer HTTP on its port, so it brings its own probes; its password comes from a Secret
  * // file; the root filesystem is read-only, so the socket directory is writable, and /tmp stays writable (the list
@@ -279,7 +285,10 @@ export class StatefulService extends Workload implements IStatefulService {
     const spread = props.spread ?? defaults.spread;
     // with a known cluster, claims that name no class get the cluster's default class by name
     const defaultClass = ClusterContext.of(this)?.storageClasses?.find(sc => sc.isDefault)?.name;
-    const claimLabels = Object.fromEntries(Object.entries(this.labels).filter(([k]) => k !== RecommendedLabels.VERSION));
+    // volumeClaimTemplates cannot change once the StatefulSet exists (the API server refuses the update): the claims
+    // carry only labels that never change while the StatefulSet keeps its name, the selector labels and the manager,
+    // not the version (it follows the image tag), `labels`, `partOf` or the component
+    const claimLabels = { ...this.selectorLabels, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
     const podTemplate = () => {
       const t = this._renderPodTemplate({
         terminationGracePeriodSeconds: grace,
@@ -316,8 +325,6 @@ export class StatefulService extends Workload implements IStatefulService {
           volumeClaimTemplates: this.claims.length ? this.claims.map(c => ({
             apiVersion: 'v1',
             kind: 'PersistentVolumeClaim',
-            // volumeClaimTemplates cannot change once the StatefulSet exists: the claims carry no version label, which
-            // follows the image tag and would make every upgrade a change the API refuses
             metadata: { name: c.name, labels: claimLabels },
             spec: {
               accessModes: [c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE],

@@ -24,7 +24,11 @@ export interface VolumeClaim {
    */
   readonly name: string;
   /**
-   * The requested size, a Kubernetes byte quantity (`"20Gi"`, `"500Mi"`).
+   * The requested size, a Kubernetes byte quantity (`"20Gi"`, `"500Mi"`). Like the rest of the claim, it is part of
+   * the StatefulSet's claim templates, which the API server refuses to change once the StatefulSet exists: to grow
+   * the volumes, resize each replica's claim (`kubectl patch pvc`, with a class that allows expansion), delete the
+   * StatefulSet but not its pods (`kubectl delete statefulset <name> --cascade=orphan`), then apply the new size. A
+   * claim never shrinks.
    */
   readonly size: string;
   /**
@@ -34,6 +38,8 @@ export interface VolumeClaim {
   /**
    * The StorageClass (for example `gp3`). Prefer a class with `volumeBindingMode: WaitForFirstConsumer`, so each
    * volume is created in the zone its pod is scheduled to.
+   * Changing it on a StatefulService that exists is refused by the API server (claim templates are immutable), and
+   * so is giving an existing app a cluster, which names the default class: set the class the volumes already have.
    * @default - the cluster's default StorageClass (named explicitly when the app knows its cluster, `App({ cluster })`)
    */
   readonly storageClassName?: string;

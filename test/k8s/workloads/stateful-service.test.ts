@@ -134,8 +134,8 @@ describe('StatefulService options', () => {
   const { objs, ss } = build(full);
 
   test('volumes become volumeClaimTemplates (RWO by default, sizes normalised) mounted in the main container', () => {
-    const { ['app.kubernetes.io/version']: version, ...claimLabels } = ss.labels;
-    expect(version).toBe('2.1.0');
+    const claimLabels = { ...ss.selectorLabels, 'app.kubernetes.io/managed-by': 'shipshape' };
+    expect(ss.labels['app.kubernetes.io/version']).toBe('2.1.0');
     expect(sts(objs).volumeClaimTemplates).toEqual([
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', labels: claimLabels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '20Gi' } } } },
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'wal', labels: claimLabels }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '10Gi' } } } },
@@ -278,20 +278,20 @@ describe('StatefulService validation', () => {
     expectError(() => build({}, 'a'.repeat(53)), `shop/${'a'.repeat(53)}: name ("${'a'.repeat(53)}") is 53 characters long: the StatefulSet controller labels each pod controller-revision-hash: "${'a'.repeat(53)}-<revision hash>", which would exceed the 63 characters a label value may have, so no pod would ever be created; use a name of at most 52 characters`);
   });
 
-  test('the volume claim templates carry no version label: an image upgrade leaves them unchanged (the API refuses any change to them)', () => {
-    const claims = (image: string) => {
+  test('the volume claim templates carry only labels that never change: an image upgrade, new labels or partOf leave them unchanged (the API refuses any change to them)', () => {
+    const claims = (image: string, extra: Partial<StatefulServiceProps> = {}) => {
       const app = Testing.app();
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
-      new StatefulService(chart, 'db', { image, port: 5432, readiness: Probe.tcp(), liveness: Probe.exec(['pg_isready']), volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/data' }] });
+      new StatefulService(chart, 'db', { image, port: 5432, readiness: Probe.tcp(), liveness: Probe.exec(['pg_isready']), volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/data' }], ...extra });
       const set = Testing.synth(chart).find((o: any) => o.kind === 'StatefulSet');
       return { labels: set.metadata.labels, claims: set.spec.volumeClaimTemplates };
     };
     const before = claims('ghcr.io/acme/pg:16.4.0');
-    const after = claims('ghcr.io/acme/pg:16.5.0');
+    const after = claims('ghcr.io/acme/pg:16.5.0', { labels: { 'acme.dev/team': 'checkout' }, partOf: 'shop' });
     expect(before.labels['app.kubernetes.io/version']).toBe('16.4.0');
-    expect(after.labels['app.kubernetes.io/version']).toBe('16.5.0');
+    expect(after.labels).toMatchObject({ 'app.kubernetes.io/version': '16.5.0', 'acme.dev/team': 'checkout', 'app.kubernetes.io/part-of': 'shop' });
     expect(after.claims).toEqual(before.claims);
-    expect(before.claims[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/managed-by': 'shipshape' });
+    expect(before.claims[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/managed-by': 'shipshape' });
   });
 });
 
