@@ -187,7 +187,8 @@ export interface WorkerProps extends WorkloadProps {
   readonly terminationGracePeriodSeconds?: number;
   /**
    * The port of the worker's health endpoints (probes only: no Service, and the NetworkPolicy admits no callers).
-   * @default 8080
+   * A worker whose probes are all commands (`Probe.exec`) declares no port unless this is set.
+   * @default 8080, or no port when every probe is a `Probe.exec`
    */
   readonly healthPort?: number;
   /**
@@ -258,8 +259,10 @@ export class Worker extends Workload {
   private readonly minGiven: boolean;
   /** The most replicas (the fixed count when not autoscaled). */
   public readonly maxReplicas: number;
-  /** The health port. */
+  /** The health port (declared by the container only when a probe uses it, or `healthPort` is set). */
   public readonly healthPort: number;
+  /** Whether the container declares the health port: a probe uses it, or the user set it. */
+  private readonly declaresHealthPort: boolean;
   /** The health port's name. */
   public readonly healthPortName: string;
 
@@ -268,6 +271,10 @@ export class Worker extends Workload {
     const defaults = Profiles.availability(this.profile);
     this.healthPort = checkPort(this, 'healthPort', props.healthPort ?? 8080);
     this.healthPortName = Names.portName(this, 'healthPortName', props.healthPortName ?? 'health');
+    // a queue consumer probed by commands listens on nothing: a declared port no probe uses would only be a port
+    // nothing may reach (rule SS-K8S-048)
+    const probesUsePort = [props.readiness, props.liveness].some(p => p === undefined || p.kind !== 'exec') || (props.startup !== undefined && props.startup.kind !== 'exec');
+    this.declaresHealthPort = props.healthPort !== undefined || probesUsePort;
     const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 'use the longest time one message takes, for example 60');
 
     const scaling = props.scaling ?? (defaults.autoscale ? WorkerScaling.cpu() : WorkerScaling.fixed(defaults.minReplicas));
@@ -354,14 +361,14 @@ export class Worker extends Workload {
     }
   }
 
-  /** The health port (for probes; no caller may connect). */
+  /** The health port when the container declares it (for probes; no caller may connect), else none. */
   public get containerPorts(): number[] {
-    return [this.healthPort];
+    return this.declaresHealthPort ? [this.healthPort] : [];
   }
 
   /** @internal */
   protected _mainPorts(): ContainerPort[] {
-    return [{ name: this.healthPortName, port: this.healthPort }];
+    return this.declaresHealthPort ? [{ name: this.healthPortName, port: this.healthPort }] : [];
   }
 
   /** @internal */

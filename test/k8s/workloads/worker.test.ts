@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { EnvironmentProfile } from '../../../lib/core';
 import { NetworkPeer, Probe, WebService, Worker, WorkerProps, WorkerScaling } from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
@@ -150,6 +151,21 @@ describe('Worker options', () => {
     expect(pod(objs).terminationGracePeriodSeconds).toBe(300);
     expect(main(objs).ports).toEqual([{ name: 'probe', containerPort: 9000, protocol: 'TCP' }]);
     expect(main(objs).livenessProbe.exec).toEqual({ command: ['/bin/alive'] });
+  });
+
+  test('a worker probed by commands only declares no port, so no policy rule reports a port nothing may reach', () => {
+    const { objs, w } = build({ readiness: Probe.exec(['/bin/healthy']), liveness: Probe.exec(['/bin/alive']) });
+    expect(main(objs).ports).toBeUndefined();
+    expect(w.containerPorts).toEqual([]);
+    expect(find(objs, 'NetworkPolicy').spec.ingress).toEqual([]);
+    expect(policyErrors(objs)).toEqual([]);
+    const warnings = new PolicyEngine({ packs: [new KubernetesPack()] })
+      .check(objs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace })))
+      .warnings.map(f => f.ruleId);
+    expect(warnings).not.toContain('SS-K8S-048');
+    // a health port set on purpose is declared all the same
+    expect(main(build({ readiness: Probe.exec(['/bin/healthy']), liveness: Probe.exec(['/bin/alive']), healthPort: 9000 }).objs).ports)
+      .toEqual([{ name: 'health', containerPort: 9000, protocol: 'TCP' }]);
   });
 });
 
