@@ -58,7 +58,7 @@ export class Schedule {
       fail(scope, prop, e, 'is not a cron expression', "use 5 fields: minute hour day-of-month month day-of-week, for example '0 3 * * *'");
     }
     if (/^(CRON_)?TZ=/.test(e)) {
-      fail(scope, prop, e, `sets a time zone inside the expression, which ${reader}`, `remove the TZ= prefix and set the ${timeZoneProp} prop instead`);
+      fail(scope, prop, e, `sets a time zone inside the expression, which ${reader}`, `remove the ${/^CRON_/.test(e) ? 'CRON_TZ=' : 'TZ='} prefix and set the ${timeZoneProp} prop instead`);
     }
     if (e.startsWith('@')) {
       if (!DESCRIPTORS.includes(e)) {

@@ -56,8 +56,14 @@ export interface JobProps extends JobRunProps {
    */
   readonly ttlSecondsAfterFinished?: number;
   /**
-   * Annotations on the Job object, for example a GitOps hook (`argocd.argoproj.io/hook: PreSync`) so a migration
-   * runs before each release.
+   * Annotations on the Job object, for example an Argo CD hook that runs it once per sync instead of re-creating it
+   * after its time-to-live (`argocd.argoproj.io/hook: Sync` with `argocd.argoproj.io/hook-delete-policy:
+   * BeforeHookCreation`). Not `PreSync`: the job's ServiceAccount and the NetworkPolicy rules that let it out (its
+   * own, and its destinations' ingress from it) are ordinary resources, which Argo CD applies in the Sync phase, after
+   * the PreSync hooks, so a PreSync job of a new name could neither start nor reach its database. To run a migration
+   * before the Deployments roll, give the Job an `argocd.argoproj.io/sync-wave` below theirs and the objects it needs
+   * (its ServiceAccount and those NetworkPolicies) a lower one still. With a plain `kubectl apply` the annotations do
+   * nothing: the job runs beside the rollout.
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
@@ -69,7 +75,7 @@ export interface JobProps extends JobRunProps {
  * NetworkPolicy (no inbound connections; egress to DNS and the destinations declared with `allowTo`).
  *
  * A Job's pod template cannot change once created: give each release's job its own name (for example with the
- * version in it) or let a GitOps hook delete it first.
+ * version in it) or let a GitOps hook delete it first (see `annotations`).
  *
  * @example
  * const migrate = new k8s.Job(chart, 'migrate-1-4-2', { image: 'ghcr.io/acme/api:1.4.2', args: ['migrate'] });

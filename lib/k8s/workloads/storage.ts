@@ -80,7 +80,10 @@ export interface BackupOptions {
    */
   readonly schedule: Schedule;
   /**
-   * The time zone of `schedule` (IANA name), rendered as a `CRON_TZ=` prefix.
+   * The time zone of `schedule` (IANA name), rendered as a `CRON_TZ=` prefix of the schedule. Velero reads that
+   * prefix from version 1.15 on, and needs the zone in its image's time zone data: an older Velero, or one without
+   * the zone, marks the Schedule `FailedValidation` and takes no backup. Without a time zone, write the schedule in
+   * UTC, which every Velero reads.
    * @default - the Velero server's time zone (UTC in the official image)
    */
   readonly timeZone?: string;

@@ -97,7 +97,7 @@ describe('ScheduledJob validation', () => {
     ['two steps', '*/5/2 * * * *', 'has an invalid minute field "*/5/2": more than one "/"'],
     ['empty list item', '1,,2 * * * *', 'has an invalid minute field "1,,2": empty list item'],
     ['question mark in the hour', '0 ? * * *', 'has an invalid hour field "?"'],
-    ['time zone in the expression', 'CRON_TZ=UTC 0 3 * * *', 'shop/report: schedule ("CRON_TZ=UTC 0 3 * * *") sets a time zone inside the expression, which Kubernetes refuses; remove the TZ= prefix and set the timeZone prop instead'],
+    ['time zone in the expression', 'CRON_TZ=UTC 0 3 * * *', 'shop/report: schedule ("CRON_TZ=UTC 0 3 * * *") sets a time zone inside the expression, which Kubernetes refuses; remove the CRON_TZ= prefix and set the timeZone prop instead'],
     ['unsupported descriptor', '@every 5m', 'shop/report: schedule ("@every 5m") is not a supported descriptor'],
     ['February 30', '0 3 30 2 *', 'shop/report: schedule ("0 3 30 2 *") never runs: no day of month in "30" exists in the month(s) "2" '
       + '(February has at most 29 days; April, June, September and November have 30); pick days the months have (for the last day of a month, '
