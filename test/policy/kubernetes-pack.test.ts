@@ -126,6 +126,13 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-089': { breakIt: ms => { find(ms, 'ConfigMap', 'web').metadata.name = 'Web_Config'; }, on: ['ConfigMap', 'Web_Config'], at: 'metadata.name' },
   'SS-K8S-091': { breakIt: ms => { c0(ms).volumeMounts.push({ name: 'cache', mountPath: '/cache' }); }, on: ['Deployment', 'web'], at: `${C0}.volumeMounts[1].name` },
   'SS-K8S-090': { breakIt: ms => { find(ms, 'ConfigMap', 'web').data = { DEBUG: true }; }, on: ['ConfigMap', 'web'], at: 'data["DEBUG"]' },
+  'SS-K8S-092': {
+    breakIt: ms => {
+      ms.push({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'api', namespace: NS }, spec: { scaleTargetRef: { name: 'api' }, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }] } });
+    },
+    on: ['Deployment', 'api'],
+    at: 'metadata.name',
+  },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {
@@ -166,5 +173,29 @@ describe.each(Object.keys(CASES).sort())('%s', (id) => {
     expect(hits.map(f => `${f.kind}/${f.name} ${f.jsonPath}`)).toContain(`${c.on[0]}/${c.on[1]} ${c.at}`);
     expect(hits[0].severity).toBe(rule(id).severity);
     expect(hits[0].fix).toBe(rule(id).fix);
+  });
+});
+
+describe('SS-K8S-092: one autoscaler per workload', () => {
+  const messages = (ms: any[]) => checkOne('SS-K8S-092', ms).findings.map(f => `${f.kind}/${f.name}: ${f.message}`);
+  const hpa = (name: string, target: string) => ({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, namespace: NS },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, minReplicas: 2, maxReplicas: 5 },
+  });
+
+  test('two HPAs on one Deployment are named', () => {
+    const ms = goodManifests();
+    ms.push(hpa('api-queue', 'api'));
+    expect(messages(ms)).toEqual(['Deployment/api: 2 autoscalers scale Deployment api: HorizontalPodAutoscaler api, HorizontalPodAutoscaler api-queue; they would fight over its replica count']);
+  });
+
+  test('an HPA and a ScaledObject of another workload, or of a StatefulSet of the same name, are not counted', () => {
+    const ms = goodManifests();
+    ms.push(hpa('other', 'web'));
+    ms.push({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'api-sts', namespace: NS }, spec: { scaleTargetRef: { kind: 'StatefulSet', name: 'api' }, triggers: [] } });
+    ms.push({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'api-elsewhere', namespace: 'other' }, spec: { scaleTargetRef: { name: 'api' }, triggers: [] } });
+    expect(messages(ms)).toEqual([]);
   });
 });

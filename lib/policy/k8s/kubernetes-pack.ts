@@ -52,6 +52,7 @@ import { noRootGroup } from './rules/no-root-group';
 import { noSecretsInConfigMaps } from './rules/no-secrets-in-config-maps';
 import { noSshPort } from './rules/no-ssh-port';
 import { noWindowsHostProcess } from './rules/no-windows-host-process';
+import { oneAutoscaler } from './rules/one-autoscaler';
 import { pdbAllowsDisruption } from './rules/pdb-allows-disruption';
 import { pdbEvictionPolicy } from './rules/pdb-eviction-policy';
 import { pdbExists } from './rules/pdb-exists';
@@ -112,7 +113,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-087`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-092`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -247,6 +248,7 @@ export class KubernetesPack implements IRulePack {
       validObjectName,
       validConfigData,
       validVolumeMounts,
+      oneAutoscaler,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }

@@ -1,0 +1,33 @@
+import { ERROR, k8sRule, NONE } from '../define';
+import { hpasTargeting } from '../hpa';
+import { o } from '../pod';
+
+/** The KEDA ScaledObjects that scale a workload (a ScaledObject without a kind scales a Deployment). */
+function scaledObjectsOf(doc: any, index: any): any[] {
+  if (index.ofKind('ScaledObject').length === 0) return [];
+  return index.inNamespace('ScaledObject', doc.namespace).filter((so: any) => {
+    const ref = o(o(so.manifest.spec).scaleTargetRef);
+    return ref.name === doc.name && (ref.kind === undefined ? doc.kind === 'Deployment' : ref.kind === doc.kind);
+  });
+}
+
+/** SS-K8S-092 — docs/rules.md#ss-k8s-092. */
+export const oneAutoscaler = k8sRule({
+  id: 'SS-K8S-092',
+  title: 'One autoscaler per workload',
+  catalog: ['K8S-HA-10'],
+  severity: ERROR,
+  message: 'Several autoscalers scale this workload',
+  fix: 'keep one autoscaler per workload: one HorizontalPodAutoscaler, or one KEDA ScaledObject (which makes the HPA itself); put every metric in it',
+  rationale: 'Two HorizontalPodAutoscalers on one workload each set its replica count from their own metrics, so the count swings '
+    + 'between their answers; a KEDA ScaledObject creates an HPA of its own, and KEDA\'s admission webhook refuses a ScaledObject '
+    + 'whose workload another HPA or ScaledObject already scales. One autoscaler takes several metrics and scales to the highest answer.',
+  kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'],
+  check: (doc, index) => {
+    const hpas = hpasTargeting(index, doc);
+    const scaled = scaledObjectsOf(doc, index);
+    if (hpas.length + scaled.length < 2) return NONE;
+    const names = [...hpas.map(h => `HorizontalPodAutoscaler ${h.name}`), ...scaled.map((s: any) => `ScaledObject ${s.name}`)];
+    return [{ jsonPath: 'metadata.name', message: `${names.length} autoscalers scale ${doc.kind} ${doc.name}: ${names.join(', ')}; they would fight over its replica count` }];
+  },
+});
