@@ -7,6 +7,7 @@ import { useChildTables } from './child-tables';
 import { clusterProblems, inOperatorNamespace, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
+import { FixedFieldsCollector } from './fixed-fields';
 import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
@@ -286,6 +287,7 @@ export class App extends Cdk8sApp {
     let staged = false;
     try {
       const checker = new OutputChecker();
+      const fixed = new FixedFieldsCollector();
       const objects: SynthesizedObject[] = [];
       const renderer = new ManifestRenderer(this);
       for (const chart of charts) {
@@ -296,6 +298,7 @@ export class App extends Cdk8sApp {
           if (manifest === undefined) continue;
           const o = { manifest, path: r.paths[i], chart: chartPath };
           checker.add(o);
+          fixed.add(manifest, o.path);
           if (keep) objects.push(o);
         }
         files.add(r);
@@ -335,7 +338,7 @@ export class App extends Cdk8sApp {
       staged = true;
       const passed = report;
       return {
-        commit: () => this.commitStaged(staging, passed, located),
+        commit: () => this.commitStaged(staging, passed, located, fixed),
         rollback: () => staging.rollback(),
         discard: () => staging.discard(),
       };
@@ -346,10 +349,12 @@ export class App extends Cdk8sApp {
   }
 
   /** The second half of `synth()`: moves the staged files into the output folder and writes the reports. */
-  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport): string[] {
+  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport, fixed: FixedFieldsCollector): string[] {
     const notes: string[] = [];
     const stateDir = path.join(this.outdir, STATE_DIR);
-    const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined);
+    const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined, fixed);
+    // an object that keeps its name but changes what the API server keeps fixed: its apply would fail
+    notes.push(...change.fixedChanges);
     const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];
     // reports of an earlier synth would describe manifests that are no longer there: none stays in the output
     // folder unless this synth wrote it (reports off, the policy off, or the reports written to another reportDir)

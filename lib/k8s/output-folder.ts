@@ -12,6 +12,7 @@
 //   `.sarif` there and leaves the previous manifests untouched.
 import * as fs from 'fs';
 import * as path from 'path';
+import { FixedFields, FixedFieldsCollector, recordedFixedFields } from './fixed-fields';
 import { ShipshapeValidationError } from '../core/errors';
 import { removeFailedReports } from '../policy/runner';
 
@@ -49,6 +50,8 @@ export interface OutputChange {
   readonly foreign: string[];
   /** Files of the previous synth this one no longer makes that could not be removed (`<path> (<error code>)`); they stay recorded. */
   readonly unremovable: string[];
+  /** Notes on objects whose fields the API server keeps fixed that changed since the previous synth (see fixed-fields.ts). */
+  readonly fixedChanges: string[];
 }
 
 function toRel(p: string): string {
@@ -382,10 +385,16 @@ export class OutputStaging {
    * records. `kubernetesPack`: the options of the Kubernetes pack synth checked with (recorded so `shipshape check
    * <outdir>` runs the same pack); undefined when none ran.
    */
-  public commit(kubernetesPack?: { exclude: string[]; trustedRegistries: string[] }): OutputChange {
+  public commit(kubernetesPack?: { exclude: string[]; trustedRegistries: string[] }, fixed?: FixedFieldsCollector): OutputChange {
     const outdir = this.outdir;
     const previous = readRecord(outdir);
     const previousText = readRecordText(outdir);
+    let previousFixed: FixedFields | undefined;
+    try {
+      previousFixed = previousText === undefined ? undefined : recordedFixedFields(JSON.parse(previousText));
+    } catch {
+      previousFixed = undefined; // an unreadable record: readRecord treats it as none too
+    }
     const written = this.files.map(f => toRel(f.rel));
     // 0. a journal in the staging folder first: should the process die before `discard`, the next synth finds it
     // and puts the folder back as it was (the previous files, record and reports), see `recoverInterrupted`
@@ -406,7 +415,7 @@ export class OutputStaging {
     // record first every file this synth may leave behind (the earlier ones and the new ones): should the process
     // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
     try {
-      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack);
+      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack, previousFixed);
     } catch (e: any) {
       throw new Error(`synth could not write its record ${path.join(this.stateDir, RECORD_FILE)}: ${e?.code ?? e?.message ?? e}; nothing in ${this.outdir} was changed: `
         + 'make the file writable, or name another outdir');
@@ -437,10 +446,10 @@ export class OutputStaging {
     }
     // 3. record
     const kept = unremovable.map(u => u.slice(0, u.lastIndexOf(' (')));
-    this.writeRecord([...written, ...kept].sort(), kubernetesPack);
+    this.writeRecord([...written, ...kept].sort(), kubernetesPack, fixed?.fields);
     removeFailedReports(this.stateDir);
     this.committed = { moved, removedAside, previousText };
-    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable };
+    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed?.changesSince(previousFixed) ?? [] };
   }
 
   /**
@@ -476,10 +485,16 @@ export class OutputStaging {
   }
 
   /** Writes the record of the folder (atomically: a rename over the old one). */
-  private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined): void {
+  private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined, fixed: FixedFields | undefined): void {
     const program = this.program();
-    const record = JSON.stringify({ format: RECORD_FORMAT, owner: this.owner, ...(program !== undefined ? { program } : {}), files, ...(kubernetesPack ? { kubernetesPack } : {}) },
-      undefined, 2) + '\n';
+    const record = JSON.stringify({
+      format: RECORD_FORMAT,
+      owner: this.owner,
+      ...(program !== undefined ? { program } : {}),
+      files,
+      ...(kubernetesPack ? { kubernetesPack } : {}),
+      ...(fixed !== undefined && Object.keys(fixed).length > 0 ? { fixed } : {}),
+    }, undefined, 2) + '\n';
     const tmp = path.join(this.staging, RECORD_FILE);
     fs.writeFileSync(tmp, record);
     fs.renameSync(tmp, path.join(this.stateDir, RECORD_FILE));
