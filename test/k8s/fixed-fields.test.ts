@@ -22,8 +22,12 @@ function synth(dir: string, db: Partial<StatefulServiceProps> = {}, jobImage = '
   const app = new App({ outdir: dir });
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   new StatefulService(chart, 'db', {
-    image: 'ghcr.io/acme/pg:16.4.0', port: 5432, readiness: Probe.tcp(), liveness: Probe.exec(['pg_isready']),
-    volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/data' }], ...db,
+    image: 'ghcr.io/acme/pg:16.4.0',
+    port: 5432,
+    readiness: Probe.tcp(),
+    liveness: Probe.exec(['pg_isready']),
+    volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/data' }],
+    ...db,
   });
   new Job(chart, 'migrate', { image: jobImage, args: ['migrate'], ...(jobAnnotations ? { annotations: jobAnnotations } : {}) });
   return stderrOf(() => app.synth());

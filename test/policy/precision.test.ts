@@ -193,9 +193,12 @@ describe('bare Pods', () => {
   test('SS-K8S-067 checks the instance label of a Pod', () => {
     const p = barePod('nginx');
     p.metadata.labels = { 'app.kubernetes.io/instance': 'other' };
-    expect(hits('SS-K8S-067', [p])).toEqual(['Pod/nginx metadata.labels["app.kubernetes.io/instance"]: Label app.kubernetes.io/instance does not equal metadata.name']);
+    expect(hits('SS-K8S-067', [p])).toEqual(['Pod/nginx metadata.labels["app.kubernetes.io/instance"]: Label app.kubernetes.io/instance ("other") does not equal metadata.name ("nginx")']);
     p.metadata.labels['app.kubernetes.io/instance'] = 'nginx';
     expect(hits('SS-K8S-067', [p])).toEqual([]);
+    // a missing label is said to be missing
+    p.metadata.labels = { app: 'nginx' };
+    expect(hits('SS-K8S-067', [p])).toEqual(['Pod/nginx metadata.labels["app.kubernetes.io/instance"]: Label app.kubernetes.io/instance is missing (it should equal metadata.name, "nginx")']);
   });
 });
 

@@ -48,11 +48,33 @@ const priorityClass = (name: string, extra: any = {}) => ({ apiVersion: 'schedul
 const ENV_WAIT = 'until it exists, the container stays in CreateContainerConfigError';
 const VOLUME_WAIT = 'until it exists, the pod stays in ContainerCreating (the volume cannot be mounted)';
 
+describe('SS-K8S-086 a key a pod reads from a Secret of the output', () => {
+  const secret = (name: string, extra: any = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'shop' }, ...extra });
+  const fromSecret = (name: string, key: string, more: any = {}) => ({ env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name, key, ...more } } }] });
+
+  test('a key the Secret in the output lacks is reported (env and volume items)', () => {
+    const s = secret('db', { stringData: { username: 'app' }, data: { host: 'ZGI=' } });
+    expect(hits(CM, [s, job('migrate', {}, fromSecret('db', 'password'))]))
+      .toEqual([`Job/migrate ${C0}.env[0].valueFrom.secretKeyRef.key: Secret db has no key password: until it has, the container stays in CreateContainerConfigError`]);
+    const volume = { volumes: [{ name: 'creds', secret: { secretName: 'db', items: [{ key: 'host', path: 'host' }, { key: 'tls.crt', path: 'tls.crt' }] } }] };
+    expect(hits(CM, [s, job('migrate', volume)]))
+      .toEqual([`Job/migrate ${P}.volumes[0].secret.items[1].key: Secret db has no key tls.crt: until it has, the pod stays in ContainerCreating (the volume cannot be mounted)`]);
+  });
+
+  test('a Secret not in the output, one with no data, a token Secret, an optional reference and a key it has are not reported', () => {
+    expect(hits(CM, [job('migrate', {}, fromSecret('db', 'password'))])).toEqual([]);
+    expect(hits(CM, [secret('db'), job('migrate', {}, fromSecret('db', 'password'))])).toEqual([]);
+    expect(hits(CM, [secret('db', { type: 'kubernetes.io/service-account-token', data: { 'ca.crt': 'eA==' } }), job('migrate', {}, fromSecret('db', 'token'))])).toEqual([]);
+    expect(hits(CM, [secret('db', { data: { host: 'ZGI=' } }), job('migrate', {}, fromSecret('db', 'password', { optional: true }))])).toEqual([]);
+    expect(hits(CM, [secret('db', { data: { password: 'eA==' } }), job('migrate', {}, fromSecret('db', 'password'))])).toEqual([]);
+  });
+});
+
 describe('SS-K8S-086 a ConfigMap a pod needs is not in the output', () => {
   test('the rule is a warning with the catalog message and fix', () => {
     const rule = pack.rules.find(r => r.id === CM)!;
     expect(rule.severity).toBe(Severity.WARNING);
-    expect(rule.message).toBe('Pod needs a ConfigMap (or a key of one) that is not in the output');
+    expect(rule.message).toBe('Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output');
   });
 
   test('envFrom configMapRef (the reported Job: CreateContainerConfigError forever)', () => {

@@ -143,7 +143,9 @@ export interface StatefulServiceProps extends WorkloadProps {
    */
   readonly spread?: boolean;
   /**
-   * A Velero backup schedule for the workload's objects and volumes.
+   * A Velero backup schedule for the workload's objects and volumes. Velero must be installed in the cluster (the
+   * Schedule goes in its namespace); without it the Schedule is refused as an unknown kind, or, with its CRD but no
+   * server, nothing backs up.
    * @default - no backup schedule
    */
   readonly backup?: BackupOptions;

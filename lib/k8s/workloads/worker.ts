@@ -87,7 +87,11 @@ export interface KedaTrigger {
   /** The scaler's settings (see the KEDA scaler's documentation). */
   readonly metadata: { [key: string]: string };
   /**
-   * The TriggerAuthentication (in the workload's namespace) holding the scaler's credentials.
+   * The TriggerAuthentication (in the workload's namespace) holding the scaler's credentials. A scaler that reads a
+   * cloud service (`aws-sqs-queue`, `aws-cloudwatch`, ...) needs one: KEDA's operator, not the worker's pods, calls
+   * the service, so the worker's `identity` does not apply to it (give the TriggerAuthentication `podIdentity`
+   * with the operator's own role, or the role to assume). Without credentials the scaler fails, and a worker with
+   * `min: 0` then stays at zero replicas while its queue fills; nothing in the output shows that.
    * @default - no authentication reference
    */
   readonly authenticationRef?: string;

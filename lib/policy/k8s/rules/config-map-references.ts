@@ -14,8 +14,10 @@ export const PLATFORM_CONFIG_MAPS: readonly string[] = ['kube-root-ca.crt', 'ope
 const ENV = 0;
 const VOLUME = 1;
 
-/** One reference of a pod to a ConfigMap. */
+/** One reference of a pod to a ConfigMap, or to keys of a Secret. */
 interface ConfigMapRef {
+  /** `ConfigMap`, or `Secret` (only references that read keys: a Secret missing from the output is not reported). */
+  readonly kind: 'ConfigMap' | 'Secret';
   readonly name: string;
   /** JSON path of the reference's `name`. */
   readonly at: string;
@@ -51,25 +53,42 @@ const configMapRefs = podLocalFact((pod: PodRef | undefined): readonly ConfigMap
   for (const r of containersOf(pod, true)) {
     arr(r.c.envFrom).forEach((e, i) => {
       const ref = o(e).configMapRef;
-      if (isObj(ref) && typeof ref.name === 'string' && !optional(ref)) add({ name: ref.name, at: `${r.path}.envFrom[${i}].configMapRef.name`, how: ENV, keys: [] });
+      if (isObj(ref) && typeof ref.name === 'string' && !optional(ref)) add({ kind: 'ConfigMap', name: ref.name, at: `${r.path}.envFrom[${i}].configMapRef.name`, how: ENV, keys: [] });
     });
     arr(r.c.env).forEach((e, i) => {
       const ref = o(o(e).valueFrom).configMapKeyRef;
       if (!isObj(ref) || typeof ref.name !== 'string' || optional(ref)) return;
       const at = `${r.path}.env[${i}].valueFrom.configMapKeyRef`;
-      add({ name: ref.name, at: `${at}.name`, how: ENV, keys: typeof ref.key === 'string' ? [{ key: ref.key, at: `${at}.key` }] : [] });
+      add({ kind: 'ConfigMap', name: ref.name, at: `${at}.name`, how: ENV, keys: typeof ref.key === 'string' ? [{ key: ref.key, at: `${at}.key` }] : [] });
+    });
+    arr(r.c.env).forEach((e, i) => {
+      const ref = o(o(e).valueFrom).secretKeyRef;
+      if (!isObj(ref) || typeof ref.name !== 'string' || typeof ref.key !== 'string' || optional(ref)) return;
+      const at = `${r.path}.env[${i}].valueFrom.secretKeyRef`;
+      add({ kind: 'Secret', name: ref.name, at: `${at}.name`, how: ENV, keys: [{ key: ref.key, at: `${at}.key` }] });
     });
   }
   arr(pod.spec.volumes).forEach((v, i) => {
     const at = `${pod.path}.volumes[${i}]`;
     const cm = o(v).configMap;
     if (isObj(cm) && typeof cm.name === 'string' && !optional(cm)) {
-      add({ name: cm.name, at: `${at}.configMap.name`, how: VOLUME, keys: itemKeys(cm, `${at}.configMap`) });
+      add({ kind: 'ConfigMap', name: cm.name, at: `${at}.configMap.name`, how: VOLUME, keys: itemKeys(cm, `${at}.configMap`) });
+    }
+    const secret = o(v).secret;
+    if (isObj(secret) && typeof secret.secretName === 'string' && !optional(secret)) {
+      const keys = itemKeys(secret, `${at}.secret`);
+      if (keys.length > 0) add({ kind: 'Secret', name: secret.secretName, at: `${at}.secret.secretName`, how: VOLUME, keys });
     }
     arr(o(o(v).projected).sources).forEach((s, j) => {
       const src = o(s).configMap;
       const sat = `${at}.projected.sources[${j}].configMap`;
-      if (isObj(src) && typeof src.name === 'string' && !optional(src)) add({ name: src.name, at: `${sat}.name`, how: VOLUME, keys: itemKeys(src, sat) });
+      if (isObj(src) && typeof src.name === 'string' && !optional(src)) add({ kind: 'ConfigMap', name: src.name, at: `${sat}.name`, how: VOLUME, keys: itemKeys(src, sat) });
+      const sec = o(s).secret;
+      const secAt = `${at}.projected.sources[${j}].secret`;
+      if (isObj(sec) && typeof sec.name === 'string' && !optional(sec)) {
+        const keys = itemKeys(sec, secAt);
+        if (keys.length > 0) add({ kind: 'Secret', name: sec.name, at: `${secAt}.name`, how: VOLUME, keys });
+      }
     });
   });
   return out ? Object.freeze(out) : NO_REFS;
@@ -92,22 +111,35 @@ function keysOf(cm: PolicyDocument): Set<string> | undefined {
   return keys.length === 0 ? undefined : new Set(keys);
 }
 
+/**
+ * The keys a Secret in the output holds, or undefined when they are not known here: a Secret with no data (a
+ * placeholder something else fills), or one the token controller fills (`kubernetes.io/service-account-token`).
+ */
+function secretKeysOf(secret: PolicyDocument): Set<string> | undefined {
+  const m = secret.manifest;
+  if (m.type === 'kubernetes.io/service-account-token') return undefined;
+  const keys = [...Object.keys(o(m.data)), ...Object.keys(o(m.stringData))];
+  return keys.length === 0 ? undefined : new Set(keys);
+}
+
 /** SS-K8S-086 — docs/rules.md#ss-k8s-086. */
 export const configMapReferences = k8sRule({
   id: 'SS-K8S-086',
-  title: 'ConfigMaps a pod needs are in the output',
+  title: 'ConfigMaps and keys a pod needs are in the output',
   catalog: ['K8S-IDN-02'],
   severity: WARNING,
-  message: 'Pod needs a ConfigMap (or a key of one) that is not in the output',
-  fix: 'add the ConfigMap (with the key) to the output in the pod\'s namespace, fix the name or key, or mark the reference optional: true if the pod can start without it',
+  message: 'Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output',
+  fix: 'add the ConfigMap (with the key) to the output in the pod\'s namespace, or the key to the Secret, fix the name or key, or mark the reference optional: true if the pod can start without it',
   rationale: 'A container whose environment (envFrom configMapRef, env valueFrom configMapKeyRef) names a ConfigMap or key that does not exist never '
     + 'starts: it stays in CreateContainerConfigError; a pod whose configMap or projected volume names one stays in ContainerCreating. '
     + 'Nothing fails: the workload just never becomes ready, and a Job never runs. The rule looks for the ConfigMap in the same namespace of '
     + 'the output, and for the key when the ConfigMap there lists its keys (an empty one, or one marked for OpenShift\'s CA bundle injection, '
     + `is filled by a controller). References marked optional: true are skipped, and so are the ConfigMaps the platform creates in every namespace (${PLATFORM_CONFIG_MAPS.join(', ')}). `
     + 'A warning, not an error: a ConfigMap may come from elsewhere (another chart, a Helm release, an operator), and a team that knows it '
-    + 'does suppresses the finding with that reason. There is no such rule for Secrets: they are often created out of band on purpose '
-    + '(External Secrets, Sealed Secrets, the Secrets Store CSI driver, cert-manager), so a Secret missing from the output is the normal case, not a mistake.',
+    + 'does suppresses the finding with that reason. A Secret missing from the output is not reported: Secrets are often created out of band on purpose '
+    + '(External Secrets, Sealed Secrets, the Secrets Store CSI driver, cert-manager), so that is the normal case, not a mistake. But a Secret that is in the '
+    + 'output lists its keys, and a key it lacks (env valueFrom secretKeyRef, a secret or projected volume\'s items) blocks the pod the same way; '
+    + 'one with no data, or a service-account token Secret, is filled by a controller.',
   differences: [
     {
       peer: 'kube-linter',
@@ -131,6 +163,16 @@ export const configMapReferences = k8sRule({
     if (refs.length === 0) return NONE;
     let out: Violation[] | undefined;
     for (const r of refs) {
+      if (r.kind === 'Secret') {
+        // a Secret missing from the output is the normal case (created out of band); one that is there lists its keys
+        const secret = index.find('Secret', r.name, doc.namespace);
+        const keys = secret === undefined ? undefined : secretKeysOf(secret);
+        if (keys === undefined) continue;
+        for (const k of r.keys) {
+          if (!keys.has(k.key)) (out ??= []).push({ jsonPath: k.at, message: `Secret ${r.name} has no key ${k.key}: until it has, ${waits(r.how)}` });
+        }
+        continue;
+      }
       if (PLATFORM_CONFIG_MAPS.includes(r.name)) continue;
       const cm = index.find('ConfigMap', r.name, doc.namespace);
       if (cm === undefined) {

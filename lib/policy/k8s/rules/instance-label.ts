@@ -17,6 +17,13 @@ export const instanceLabel = k8sRule({
   kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController', 'DeploymentConfig'],
   check: (doc) => {
     const labels = o(o(doc.manifest.metadata).labels);
-    return labels[KEY] === doc.name ? NONE : [{ jsonPath: `metadata.labels["${KEY}"]` }];
+    if (labels[KEY] === doc.name) return NONE;
+    // say which: a missing label (most hand-written manifests) is not a wrong one
+    const missing = !Object.prototype.hasOwnProperty.call(labels, KEY);
+    return [{
+      jsonPath: `metadata.labels["${KEY}"]`,
+      message: missing ? `Label ${KEY} is missing (it should equal metadata.name, ${JSON.stringify(doc.name)})`
+        : `Label ${KEY} (${JSON.stringify(labels[KEY])}) does not equal metadata.name (${JSON.stringify(doc.name)})`,
+    }];
   },
 });
