@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail } from '../core/errors';
 
@@ -125,15 +124,3 @@ export class KubernetesTarget {
   private constructor() {}
 }
 
-/**
- * The chart `scope` is in. Outside one (a construct added to the App itself) cdk8s's own error names neither the
- * construct nor the fix; this one does both.
- * @internal
- */
-export function _chartOf(scope: IConstruct): Chart {
-  for (let s: IConstruct | undefined = scope.node.scope; s !== undefined; s = s.node.scope) {
-    if (Chart.isChart(s)) return s;
-  }
-  return fail(scope, 'scope', scope.node.scope?.node.path || '<root>', 'is in no cdk8s Chart: every Kubernetes object belongs to a chart, which names its file and default namespace',
-    `create it in a chart: new Chart(app, 'shop', { namespace: 'shop' }), then new ${scope.constructor.name}(chart, '${scope.node.id}', ...)`);
-}

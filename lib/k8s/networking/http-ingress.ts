@@ -8,7 +8,7 @@ import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
-import { _chartOf } from '../target';
+import { _chartOf } from '../synth-steps';
 import type { IWebService } from '../workloads/web-service';
 
 /** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */

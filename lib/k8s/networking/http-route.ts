@@ -6,7 +6,7 @@ import { INetworkPeer, NetworkPeer } from './network-peer';
 import { settleMeshing } from './peer-config';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
-import { _chartOf } from '../target';
+import { _chartOf } from '../synth-steps';
 import type { IWebService } from '../workloads/web-service';
 
 /** A Gateway API HTTPRoute match (gateway.networking.k8s.io/v1 `spec.rules[].matches[]`), the fields shipshape writes. */

@@ -13,7 +13,7 @@ import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { Validators } from '../../core/validators';
 import { TrafficChecks } from '../networking/hostnames';
 import type { NetworkPeerConfig } from '../networking/network-peer';
-import { _chartOf } from '../target';
+import { _chartOf } from '../synth-steps';
 
 /**
  * Properties of a WebService.

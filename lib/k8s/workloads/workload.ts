@@ -20,7 +20,8 @@ import { dnsEgressRule } from '../networking/namespace-isolation';
 import { INetworkPeer, NetworkConnection, NetworkPeerConfig } from '../networking/network-peer';
 import { checkPeerConfig, checkPeerPorts, renderPeer } from '../networking/peer-config';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
-import { _chartOf, KubernetesTarget } from '../target';
+import { _chartOf } from '../synth-steps';
+import { KubernetesTarget } from '../target';
 
 /**
  * Resource requests and limits for the main container.
