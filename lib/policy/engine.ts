@@ -65,8 +65,17 @@ export class PolicyEngine {
         }
         seen.set(rule.id, pack.name);
         this.packOf.set(rule, pack.name);
-        const rationale = rule instanceof SpecRule ? rule.rationale : undefined;
-        const info: RuleInfo = { id: rule.id, severity: rule.severity, message: rule.message, fix: rule.fix, pack: pack.name, ...(rationale ? { rationale } : {}) };
+        const rationale = rule.rationale;
+        const help = rule instanceof SpecRule ? undefined : rule.helpUri;
+        const info: RuleInfo = {
+          id: rule.id,
+          severity: rule.severity,
+          message: rule.message,
+          fix: rule.fix,
+          pack: pack.name,
+          ...(rationale ? { rationale } : {}),
+          ...(help ? { helpUri: help } : {}),
+        };
         this.infos.push(info);
         this.infoOf.set(rule, info);
         if (rule.kinds === undefined) {
@@ -319,6 +328,12 @@ function checkRuleShape(rule: IRule, pack: string): void {
   }
   if (typeof rule.message !== 'string' || rule.message.trim() === '') throw new Error(`policy: ${where} has no message; say what a finding means, in one sentence`);
   if (typeof rule.fix !== 'string' || rule.fix.trim() === '') throw new Error(`policy: ${where} has no fix; say how to comply, in one sentence`);
+  if (rule.rationale !== undefined && (typeof rule.rationale !== 'string' || rule.rationale.trim() === '')) {
+    throw new Error(`policy: ${where} has an empty rationale; say why the rule matters, or leave rationale unset`);
+  }
+  if (rule.helpUri !== undefined && (typeof rule.helpUri !== 'string' || !/^https:\/\/[^\s/]+\.[^\s]*$/.test(rule.helpUri))) {
+    throw new Error(`policy: ${where} has the helpUri ${JSON.stringify(rule.helpUri)}, which is not an https:// URL (code-scanning services link it); give the full URL of the rule's documentation, or leave helpUri unset`);
+  }
   // (a built-in rule turned off by its options, such as SS-K8S-032 without trusted registries, has no kind on purpose)
   if (!(rule instanceof SpecRule) && rule.kinds !== undefined && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) {
     throw new Error(`policy: ${where} has kinds ${JSON.stringify(rule.kinds)}, so it never runs; list the kinds it checks, or leave kinds unset to check every kind`);

@@ -669,7 +669,7 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
       fullDescription: { text: r.rationale ?? r.message },
       help: { text: r.fix },
     };
-    const uri = helpUri(r.id);
+    const uri = r.helpUri ?? helpUri(r.id);
     if (uri) o.helpUri = uri;
     o.defaultConfiguration = { level: r.severity === Severity.ERROR ? 'error' : 'warning' };
     o.properties = { 'pack': r.pack, 'security-severity': SECURITY_SEVERITY[r.severity] ?? SECURITY_SEVERITY.warning, 'tags': tags(r) };

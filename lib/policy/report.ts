@@ -22,6 +22,11 @@ export interface RuleInfo {
    * @default - the message
    */
   readonly rationale?: string;
+  /**
+   * Where the rule is documented (SARIF's `helpUri`).
+   * @default - shipshape's rule catalog for its own rules, else no link
+   */
+  readonly helpUri?: string;
 }
 
 /**

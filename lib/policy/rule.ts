@@ -152,6 +152,18 @@ export interface IRule {
    */
   readonly kinds?: string[];
   /**
+   * Why the rule matters, in a few sentences: the reports carry it (SARIF's `fullDescription`, which code-scanning
+   * services show with each alert).
+   * @default - the message
+   */
+  readonly rationale?: string;
+  /**
+   * Where your documentation of the rule is (an `https://` URL): SARIF's `helpUri`, the link code-scanning services
+   * show with each alert.
+   * @default - no link
+   */
+  readonly helpUri?: string;
+  /**
    * Checks one document. Must not modify the document or the index.
    * @param document the document to check
    * @param index read-only view of every document in the same output

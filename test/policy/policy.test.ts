@@ -519,6 +519,35 @@ describe('Policy.configure', () => {
   });
 });
 
+describe('a custom rule\'s rationale and documentation link', () => {
+  test('reach the JSON report and SARIF (fullDescription, helpUri), as shipshape\'s own rules\' do', () => {
+    const rule: IRule = {
+      id: 'ACME-001',
+      severity: Severity.ERROR,
+      message: 'Deployment has no team label',
+      fix: 'add metadata.labels.team',
+      kinds: ['Deployment'],
+      rationale: 'On-call finds the owning team by this label.',
+      helpUri: 'https://wiki.acme.example/k8s/ACME-001',
+      evaluate: d => (d.manifest.metadata?.labels?.team ? RuleResult.compliant() : RuleResult.violation('metadata.labels')),
+    };
+    const docs = goodManifests().map((m, i): PolicyDocument => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, manifest: m, path: `app/${i}` }));
+    const report = new PolicyEngine({ packs: [{ name: 'acme', rules: [rule] }] }).check(docs);
+    expect(report.toJson().rules).toContainEqual({
+      id: 'ACME-001',
+      severity: 'error',
+      message: 'Deployment has no team label',
+      fix: 'add metadata.labels.team',
+      pack: 'acme',
+      rationale: 'On-call finds the owning team by this label.',
+      helpUri: 'https://wiki.acme.example/k8s/ACME-001',
+    });
+    const sarif = report.toSarif().runs[0].tool.driver.rules.find((r: any) => r.id === 'ACME-001');
+    expect(sarif.fullDescription).toEqual({ text: 'On-call finds the owning team by this label.' });
+    expect(sarif.helpUri).toBe('https://wiki.acme.example/k8s/ACME-001');
+  });
+});
+
 describe('Policy.configure refuses a bad pack at once', () => {
   const ID_SHAPE = 'a letter, then at most 62 letters, digits, \'-\', \'_\' and \'.\', ending with a letter or digit';
   const cases: Array<[string, Partial<IRule>, string]> = [
@@ -526,6 +555,8 @@ describe('Policy.configure refuses a bad pack at once', () => {
     ['an id that starts with a digit', { id: '1abc' }, `policy: rule id "1abc" (pack acme) is not a rule id: ${ID_SHAPE} (it names the suppression annotation suppress.shipshape.io/<id>)`],
     ['an empty kinds list', { kinds: [] }, 'policy: rule ACME-001 (pack acme) has kinds [], so it never runs; list the kinds it checks, or leave kinds unset to check every kind'],
     ['an empty message', { message: '' }, 'policy: rule ACME-001 (pack acme) has no message; say what a finding means, in one sentence'],
+    ['an empty rationale', { rationale: ' ' }, 'policy: rule ACME-001 (pack acme) has an empty rationale; say why the rule matters, or leave rationale unset'],
+    ['a helpUri that is no https URL', { helpUri: 'wiki/ACME-001' }, 'policy: rule ACME-001 (pack acme) has the helpUri "wiki/ACME-001", which is not an https:// URL (code-scanning services link it); give the full URL of the rule\'s documentation, or leave helpUri unset'],
   ];
   const packsWith = (change: Partial<IRule>) => {
     const rule: IRule = { id: 'ACME-001', severity: Severity.ERROR, message: 'Object has no team label', fix: 'add metadata.labels.team', kinds: ['Deployment'], evaluate: () => RuleResult.compliant(), ...change };
