@@ -1,20 +1,14 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { App, Job, PodManagementPolicy, Probe, StatefulService, StatefulServiceProps } from '../../lib/k8s';
 import { stderrOf } from '../util/k8s';
+import { tempDir } from '../util/schema';
 
 // The next synth into a folder says when an object keeps its name but changes a field the API server keeps fixed:
 // applying that output would fail ("updates to statefulset spec for fields other than ... are forbidden").
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
-function outdir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-fixed-'));
-  dirs.push(d);
-  return d;
-}
+const outdir = () => tempDir('shipshape-fixed-');
 
 /** Synthesizes one database and one job into `dir`, and returns what synth printed on stderr. */
 function synth(dir: string, db: Partial<StatefulServiceProps> = {}, jobImage = 'ghcr.io/acme/api:1.4.2', jobAnnotations?: { [k: string]: string }): string {
