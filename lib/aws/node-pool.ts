@@ -167,7 +167,8 @@ export interface NodePoolOptions {
   /**
    * The Kubernetes version of the nodes: at most the cluster's version and at most 3 minor versions
    * behind it (the kubelet skew Kubernetes allows). Keep pools at the old version while the control
-   * plane is raised, then raise them.
+   * plane is raised, then raise them. An older pool's version is in the cluster's profile, and a Kubernetes app given
+   * that profile targets it until the pool is raised (no native sidecar reaches a 1.28 kubelet).
    * @default - the cluster's version
    */
   readonly kubernetesVersion?: KubernetesVersion;
@@ -227,6 +228,8 @@ export class NodePool extends Construct {
   public readonly taints: NodeTaint[];
   /** The Kubernetes version of the nodes. */
   public readonly kubernetesVersion: string;
+  /** Whether the nodes run an older version than the control plane (the cluster profile then says which). */
+  private readonly behindCluster: boolean;
   /** Whether node auto-repair is on. */
   public readonly autoRepair: boolean;
   /** Escape hatch: the managed node group. */
@@ -322,6 +325,7 @@ export class NodePool extends Construct {
     }
     this.autoRepair = props.autoRepair ?? true;
     this.kubernetesVersion = props.kubernetesVersion?.version ?? cluster.kubernetesVersion;
+    this.behindCluster = minorOf(this.kubernetesVersion) < minorOf(cluster.kubernetesVersion);
     checkMinorForm(this, 'kubernetesVersion', this.kubernetesVersion);
     const nodeMinor = minorOf(this.kubernetesVersion);
     const clusterMinor = minorOf(cluster.kubernetesVersion);
@@ -478,6 +482,7 @@ export class NodePool extends Construct {
       maxSize: this.maxSize,
       desiredSize: this.desiredSize,
       autoscaled: this.autoscaled,
+      ...(this.behindCluster ? { kubernetesVersion: this.kubernetesVersion } : {}),
     };
   }
 }

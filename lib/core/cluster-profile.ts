@@ -51,6 +51,13 @@ export interface NodePoolProfile {
    * @default true
    */
   readonly autoscaled?: boolean;
+  /**
+   * The Kubernetes version the pool's nodes (their kubelets) run, when older than the control plane's (`1.N`): during
+   * an upgrade the control plane goes first. The app's Kubernetes target is then the oldest of the two, so nothing
+   * reaches a node that its kubelet cannot run (native sidecars need 1.29 on the node too).
+   * @default - the cluster's kubernetesVersion
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**

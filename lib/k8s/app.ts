@@ -161,7 +161,7 @@ export class App extends Cdk8sApp {
     this.clusterResources = props.clusterResources ?? true;
     if (props.cluster) {
       ClusterContext.set(this, props.cluster);
-      KubernetesTarget.set(this, KubernetesVersion.of(props.cluster.kubernetesVersion));
+      KubernetesTarget.set(this, oldestKubelet(props.cluster));
     }
   }
 
@@ -752,6 +752,25 @@ function versionExpr(v: KubernetesVersion): string {
  * API server drops or refuses what only the newer version knows (a native sidecar's `restartPolicy: Always` before
  * 1.29), so the output would not run as written. An older target is fine: its shapes run on a newer cluster.
  */
+/**
+ * The oldest Kubernetes version a pod of `cluster` may run on: its control plane's, or an older node pool's (while
+ * an upgrade raises the control plane first). What the app writes must run on both.
+ */
+function oldestKubelet(cluster: ClusterProfile): KubernetesVersion {
+  return oldestOf(cluster).version;
+}
+
+/** `oldestKubelet`, and the node pool that runs it (undefined: the control plane's version is the oldest). */
+function oldestOf(cluster: ClusterProfile): { version: KubernetesVersion; pool?: string } {
+  let oldest: { version: KubernetesVersion; pool?: string } = { version: KubernetesVersion.of(cluster.kubernetesVersion) };
+  for (const p of cluster.nodePools ?? []) {
+    if (p.kubernetesVersion === undefined) continue;
+    const v = KubernetesVersion.of(p.kubernetesVersion);
+    if (!v.isAtLeast(oldest.version)) oldest = { version: v, pool: p.name };
+  }
+  return oldest;
+}
+
 function targetProblems(app: App, all: readonly IConstruct[]): string[] {
   const out: string[] = [];
   for (const c of all) {
@@ -760,8 +779,9 @@ function targetProblems(app: App, all: readonly IConstruct[]): string[] {
     const cluster = ClusterContext.of(c);
     if (cluster === undefined) continue;
     let runs: KubernetesVersion;
+    let pool: string | undefined;
     try {
-      runs = KubernetesVersion.of(cluster.kubernetesVersion);
+      ({ version: runs, pool } = oldestOf(cluster));
     } catch {
       continue; // a profile whose version shipshape cannot read: refused where the profile is given (App, Fleet)
     }
@@ -773,12 +793,17 @@ function targetProblems(app: App, all: readonly IConstruct[]): string[] {
       path: where,
       prop: 'KubernetesTarget',
       value: show(target.toString()),
-      allowed: `is newer than Kubernetes ${runs}, which cluster ${cluster.clusterName} runs (its profile's kubernetesVersion, given to `
-        + `${byApp ? 'App({ cluster })' : 'ClusterContext.set'}): its API server drops or refuses what only ${target} knows `
-        + '(a native sidecar\'s restartPolicy: Always before 1.29, and the pod hangs in Init), so the output would not run as written',
+      allowed: pool !== undefined
+        ? `is newer than Kubernetes ${runs}, which the nodes of pool ${pool} of cluster ${cluster.clusterName} run (its profile's nodePools, given to `
+          + `${byApp ? 'App({ cluster })' : 'ClusterContext.set'}): their kubelets do not run what only ${target} knows `
+          + '(a native sidecar\'s restartPolicy: Always before 1.29, and the pod hangs in Init), so the output would not run as written there'
+        : `is newer than Kubernetes ${runs}, which cluster ${cluster.clusterName} runs (its profile's kubernetesVersion, given to `
+          + `${byApp ? 'App({ cluster })' : 'ClusterContext.set'}): its API server drops or refuses what only ${target} knows `
+          + '(a native sidecar\'s restartPolicy: Always before 1.29, and the pod hangs in Init), so the output would not run as written',
       fix: `remove the KubernetesTarget.set call on ${self} (${c === app ? `the app then targets the cluster's ${runs}` : 'it then takes its parent\'s target'}), or set ${runs} or older `
-        + `(KubernetesTarget.set(${c === app ? 'app' : 'chart'}, ${versionExpr(runs)})); if the cluster already runs ${target}, update kubernetesVersion in its profile `
-        + '(aws.EksCluster version) instead',
+        + `(KubernetesTarget.set(${c === app ? 'app' : 'chart'}, ${versionExpr(runs)})); `
+        + (pool !== undefined ? `or raise pool ${pool} to the cluster's version first (its kubernetesVersion)`
+          : `if the cluster already runs ${target}, update kubernetesVersion in its profile (aws.EksCluster version) instead`),
     }));
   }
   return out;

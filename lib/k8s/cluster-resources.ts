@@ -11,6 +11,7 @@ import { Names } from '../core/names';
 import { Validators } from '../core/validators';
 import { Policy } from '../policy/policy';
 import { allowDnsSpec, defaultDenySpec } from './networking/namespace-isolation';
+import { KubernetesVersion } from './target';
 
 /**
  * A Pod Security Standards level (`pod-security.kubernetes.io/*` namespace labels).
@@ -153,7 +154,8 @@ export class ClusterResources extends Chart {
       }
       return existing;
     }
-    const version = `v${this.cluster.kubernetesVersion}`;
+    // Pod Security reads "v1.N" only: written from the parsed version, whichever form the profile gives (v1.30, 1.30.2)
+    const version = `v${KubernetesVersion.of(this.cluster.kubernetesVersion)}`;
     const ns = new ApiObject(this, `namespace-${name}`, {
       apiVersion: 'v1',
       kind: 'Namespace',

@@ -3,6 +3,8 @@ import { fail } from '../core/errors';
 
 const TARGET = Symbol.for('shipshape.k8s.KubernetesTarget');
 const VERSION = Symbol.for('shipshape.KubernetesVersion');
+/** The brand of the constructs that read the target when they are made: workloads (a mesh reads it when it enrols one). */
+const WORKLOAD = Symbol.for('shipshape.Workload');
 
 /**
  * A Kubernetes minor version that shipshape can target.
@@ -88,7 +90,8 @@ export class KubernetesTarget {
 
   /**
    * Sets the target of `scope` (a chart or an app) and of everything inside it.
-   * Set it right after creating the chart: constructs read it when they synthesize.
+   * Set it right after creating the chart or app, before adding workloads: they read it when they are created (a
+   * sidecar's shape), and so does a mesh when it enrols one, so setting it later is refused.
    *
    * In a `k8s.App` that knows its cluster (`App({ cluster })`, or a `ClusterContext` set on a chart), the cluster's
    * Kubernetes version is the target, and a target set anywhere under it that is newer than that version is refused
@@ -97,6 +100,13 @@ export class KubernetesTarget {
    * (sidecars as regular containers), which a newer cluster runs as written.
    */
   public static set(scope: IConstruct, version: KubernetesVersion): void {
+    // a workload or a mesh already under scope read the target in force when it was made: it would keep that one,
+    // and one output would mix the shapes of two versions
+    const early = scope.node.findAll().find(c => c !== scope && (c as any)[WORKLOAD] === true);
+    if (early !== undefined) {
+      fail(scope.node.path || '<app>', 'KubernetesTarget', version?.toString?.() ?? version, `is set after ${early.node.path} was added under it, which read the target in force then `
+        + `(${KubernetesTarget.of(early)}) when it was created`, 'set the target right after creating the chart or app, before adding workloads');
+    }
     (scope as any)[TARGET] = version;
   }
 
@@ -107,6 +117,18 @@ export class KubernetesTarget {
   public static _setOn(scope: IConstruct): KubernetesVersion | undefined {
     const v = (scope as any)[TARGET];
     return KubernetesVersion.isKubernetesVersion(v) ? v : undefined;
+  }
+
+  /**
+   * The target set on `scope` or its nearest parent that has one, or undefined when none is set (the default applies).
+   * @internal
+   */
+  public static _explicitOf(scope: IConstruct): KubernetesVersion | undefined {
+    for (const c of [...scope.node.scopes].reverse()) {
+      const v = KubernetesTarget._setOn(c);
+      if (v !== undefined) return v;
+    }
+    return undefined;
   }
 
   /**

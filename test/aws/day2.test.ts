@@ -93,6 +93,9 @@ describe('day-2 options', () => {
     expect(ng.version).toBe('1.32');
     expect(pool.kubernetesVersion).toBe('1.32');
     expect(c.upgradeFrom).toBe('1.32');
+    // the profile says so (the Kubernetes app then targets 1.32); a pool at the cluster's version says nothing
+    c.addNodePool('general');
+    expect(c.profile.nodePools.map(p => [p.name, p.kubernetesVersion])).toEqual([['prod-system', '1.32'], ['prod-general', undefined]]);
   });
 
   test('a pool three minor versions behind is allowed', () => {

@@ -9,7 +9,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, KarpenterNodePoolProfile, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
-  App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, NetworkPeer, NodeAgent, Placement,
+  App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Placement,
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
@@ -555,6 +555,20 @@ describe('facts flow from the cluster', () => {
     expect(ClusterContext.of(chart)?.clusterName).toBe('shop-prod');
     expect(ClusterContext.of(new Chart(new App(), 'x'))).toBeUndefined();
     void app;
+  });
+
+  test('a node pool behind the control plane (an upgrade under way) makes its version the target: nothing its kubelets cannot run', () => {
+    const upgrading = cluster({ kubernetesVersion: '1.29', nodePools: [general, pool('old', { kubernetesVersion: '1.28' })] });
+    const { app, chart } = appWith(upgrading);
+    expect(KubernetesTarget.of(chart).toString()).toBe('1.28');
+    // Pod Security runs in the API server: its labels keep the control plane's version
+    new WebService(chart, 'api', { image: IMAGE });
+    expect(objects(app).find(o => o.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.29');
+    // a chart asking for the control plane's version is told about the pool
+    const other = appWith(upgrading);
+    KubernetesTarget.set(other.chart, KubernetesVersion.V1_29);
+    new WebService(other.chart, 'api', { image: IMAGE });
+    expect(errorOf(() => quietly(() => other.app.synth()))).toContain('shop: KubernetesTarget ("1.29") is newer than Kubernetes 1.28, which the nodes of pool old of cluster shop-prod run');
   });
 
   test('workloads take the cluster\'s environment as their profile unless they name one', () => {

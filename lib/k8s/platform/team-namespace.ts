@@ -14,6 +14,7 @@ import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
 import { allowDnsSpec, defaultDenySpec } from '../networking/namespace-isolation';
 import { validationIndex } from '../synth-steps';
+import { KubernetesTarget, KubernetesVersion } from '../target';
 import { Workload } from '../workloads/workload';
 
 /**
@@ -298,9 +299,13 @@ export class TeamNamespace extends Construct {
     this.resolvedLimits = this.resolveLimits(props.limits ?? {});
 
     const cluster = ClusterContext.of(this);
-    const version = cluster ? `v${cluster.kubernetesVersion}` : 'latest';
-    if (!cluster) {
-      this.node.addMetadata('shipshape:info', `Pod Security labels of namespace ${this.namespace} use version "latest" because the app knows no cluster; give k8s.App its cluster to pin them`);
+    // Pod Security reads "v1.N" only: written from the parsed version, whichever form the profile gives (v1.30, 1.30.2)
+    // without a cluster, the Kubernetes target set for the app (or a parent) pins them; else "latest"
+    const target = cluster ? undefined : KubernetesTarget._explicitOf(this);
+    const version = cluster ? `v${KubernetesVersion.of(cluster.kubernetesVersion)}` : target ? `v${target}` : 'latest';
+    if (!cluster && !target) {
+      this.node.addMetadata('shipshape:info', `Pod Security labels of namespace ${this.namespace} use version "latest" because the app knows no cluster; `
+        + 'give k8s.App its cluster, or set the Kubernetes target (KubernetesTarget.set), to pin them');
     }
     const labels = { [TEAM_LABEL]: this.team, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
     const meta = (name: string): metav1.ObjectMeta => ({ name, namespace: this.namespace, labels: { ...labels } });

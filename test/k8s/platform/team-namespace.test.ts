@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { cluster, errorOf, IMAGE, quietly } from './fixtures';
-import { App, ConcurrencyPolicy, HostAccess, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { App, ConcurrencyPolicy, HostAccess, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
@@ -48,7 +48,25 @@ describe('TeamNamespace defaults', () => {
     const { app, team } = setup({}, false);
     const ns = find(objects(app), 'Namespace', 'shop');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('latest');
-    expect(team.node.metadata.map(m => m.data)).toEqual([expect.stringContaining('give k8s.App its cluster to pin them')]);
+    expect(team.node.metadata.map(m => m.data)).toEqual([expect.stringContaining('give k8s.App its cluster, or set the Kubernetes target (KubernetesTarget.set), to pin them')]);
+  });
+
+  test('without a cluster, the Kubernetes target set for the app pins the Pod Security version', () => {
+    const app = new App();
+    KubernetesTarget.set(app, KubernetesVersion.V1_30);
+    const team = new TeamNamespace(new Chart(app, 'platform'), 'shop', { team: 'shop', group: 'team-shop' });
+    const labels = find(objects(app), 'Namespace', 'shop').metadata.labels;
+    expect([labels['pod-security.kubernetes.io/enforce-version'], labels['pod-security.kubernetes.io/warn-version']]).toEqual(['v1.30', 'v1.30']);
+    expect(team.node.metadata).toEqual([]);
+  });
+
+  test('a cluster version written v1.30 or 1.30.2 gives Pod Security labels of the form v1.N (the only one it reads)', () => {
+    for (const kubernetesVersion of ['v1.30', '1.30.2']) {
+      const app = new App({ cluster: { ...cluster(), kubernetesVersion } });
+      new TeamNamespace(new Chart(app, 'platform'), 'shop', { team: 'shop', group: 'team-shop' });
+      const all = objects(app).filter(o => o.kind === 'Namespace');
+      for (const ns of all) expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.30');
+    }
   });
 
   test('the namespace defaults to the team name and can be named', () => {

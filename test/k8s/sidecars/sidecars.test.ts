@@ -362,12 +362,12 @@ describe('sidecars on run-to-completion workloads (Job, ScheduledJob)', () => {
     expect(policyErrors(objs)).toEqual([]);
   });
 
-  test('the target is read at synth: setting 1.30 after addSidecar is honoured', () => {
+  test('setting the target after a workload was added is refused: it read the target in force then (one output would mix two versions)', () => {
     const chart = testChart();
     job(chart).addSidecar(new LogShipper());
-    KubernetesTarget.set(chart, KubernetesVersion.V1_30);
-    expect(validationErrors(chart)).toEqual([]);
-    expect(jobPod(chart.toJson()).initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['log-shipper', 'Always']]);
+    expectError(() => KubernetesTarget.set(chart, KubernetesVersion.V1_30),
+      'shop: KubernetesTarget ("1.30") is set after shop/migrate was added under it, which read the target in force then (1.27) when it was created; '
+      + 'set the target right after creating the chart or app, before adding workloads');
   });
 
   test('long-running workloads keep regular sidecar containers below 1.29', () => {
