@@ -665,7 +665,7 @@ export class Karpenter extends Construct {
       tags,
     });
     const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'].map((p) =>
-      new IamRolePolicyAttachment(this, `node-${p}`, { role: this.nodeRole.name, policyArn: `arn:${ctx.partition}:iam::aws:policy/${p}` }));
+      new IamRolePolicyAttachment(this, `node-${p}`, { role: this.nodeRole.name, policyArn: `arn:${ctx.partitionIn(cluster.region)}:iam::aws:policy/${p}` }));
     this.nodeAccessEntry = new EksAccessEntry(this, 'node-access-entry', {
       clusterName: cluster.clusterNameRef,
       principalArn: this.nodeRole.arn,

@@ -376,7 +376,7 @@ export class NodePool extends Construct {
     const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'];
     if (cluster.cniPolicyOnNodeRole) nodePolicies.push('AmazonEKS_CNI_Policy');
     const attachments = nodePolicies.map((p) =>
-      new IamRolePolicyAttachment(this, p, { role: this.role.name, policyArn: `arn:${ctx.partition}:iam::aws:policy/${p}` }));
+      new IamRolePolicyAttachment(this, p, { role: this.role.name, policyArn: `arn:${ctx.partitionIn(cluster.region)}:iam::aws:policy/${p}` }));
 
     const bottlerocket = this.amiType.startsWith('BOTTLEROCKET');
     const ebs = (size: number) => ({

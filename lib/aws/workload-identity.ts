@@ -12,7 +12,7 @@ import { PolicyStatement } from './policy-statement';
 import { ArnKind, BUCKET_ARN, checkArn, checkPartitions, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
 import { partitionOf, policyJson } from './private/aws-context';
 import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
-import { claimServiceAccount } from './private/registry';
+import { claimServiceAccount, missingEndpoints } from './private/registry';
 import { renderStatements } from './private/statements';
 import { WorkloadIdentityProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
@@ -191,6 +191,29 @@ export class WorkloadIdentity extends Construct {
           + '(an AWS managed policy) or arn:aws:iam::<account>:policy/<name>');
       }
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.resource.name, policyArn: arn });
+    });
+    // in a network without internet access the pods reach AWS through VPC endpoints only: one for each service the
+    // role's statements call (those shipshape knows an endpoint name for), and STS for IRSA's web identity
+    const network = b.network;
+    this.node.addValidation({
+      validate: () => {
+        if (network.internetAccess) return [];
+        const services = new Set<string>(this.mechanism === IdentityMechanism.IRSA ? ['sts'] : []);
+        for (const st of this.statements) {
+          // KMS used through another service (kms:ViaService, a grant for an AWS resource): that service calls KMS, not the pod
+          const conditions = JSON.stringify(st?.Condition ?? {});
+          if (/kms:ViaService|kms:GrantIsForAWSResource/.test(conditions)) continue;
+          for (const a of [st?.Action ?? []].flat()) {
+            const service = typeof a === 'string' ? a.slice(0, a.indexOf(':')).toLowerCase() : '';
+            if (ENDPOINT_SERVICES.includes(service)) services.add(service);
+          }
+        }
+        const missing = missingEndpoints(network, [...services].sort());
+        if (missing.length === 0) return [];
+        return [`${this.node.path}: network (${network.node.path}) has no internet access and no VPC endpoint for ${missing.join(', ')}, which the role's `
+          + `${missing.every(m => m === 'sts') ? 'web identity (IRSA) needs' : 'statements call'}: the pods' SDK calls time out; add ${missing.length === 1 ? 'it' : 'them'} to the network's `
+          + `VpcEndpoints (services: [...VpcEndpointService.eksNodeDefaults(), ${missing.map(m => endpointExpr(m)).join(', ')}])`];
+      },
     });
     if (this.mechanism === IdentityMechanism.POD_IDENTITY) {
       this.association = new EksPodIdentityAssociation(this, 'association', {
@@ -450,6 +473,20 @@ const CONSUME_MESSAGES: GrantActions = {
 };
 const SEND_MESSAGES: GrantActions = { service: 'sqs', actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'] };
 const READ_SECRET: GrantActions = { service: 'secretsmanager', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], keyActions: ['kms:Decrypt'] };
+
+/**
+ * The services whose VPC endpoint has the name of their IAM action prefix, among those a workload calls (S3 through
+ * its gateway endpoint). A statement on another service is not checked: its endpoint name is not known here. Nor is
+ * KMS: a role's KMS permissions are mostly used by another service on its behalf (S3, SQS, EC2 for EBS volumes), which
+ * reaches KMS itself.
+ */
+const ENDPOINT_SERVICES = ['s3', 'sqs', 'sns', 'secretsmanager', 'ssm', 'sts', 'logs', 'events', 'lambda', 'states', 'ec2', 'eks', 'autoscaling'];
+
+/** How a user names the endpoint of `service` in code. */
+function endpointExpr(service: string): string {
+  const known: { [s: string]: string } = { s3: 'S3', sqs: 'SQS', sts: 'STS', kms: 'KMS', ssm: 'SSM', logs: 'LOGS', ec2: 'EC2', eks: 'EKS', autoscaling: 'AUTOSCALING' };
+  return known[service] ? `VpcEndpointService.${known[service]}` : `VpcEndpointService.interfaceEndpoint('${service}')`;
+}
 
 /**
  * KMS use on one key, through one service only (`kms:ViaService`; any region, since a bucket's is not in its ARN), and

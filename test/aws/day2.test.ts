@@ -1,4 +1,4 @@
-import { cluster, errorOf, newStack, resourceAt, resources, synth } from './util';
+import { cluster, errorOf, newStack, resourceAt, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
 
@@ -50,7 +50,7 @@ describe('day-2 defaults', () => {
     expect(running[1].name).toBe('prod');
     expect(running[1].count).toMatch(/^\$\{contains\(tolist\(data\.aws_eks_clusters\.prod_existing-clusters_[0-9A-F]+\.names\), "prod"\) \? 1 : 0\}$/);
     expect(eks.lifecycle.precondition).toEqual([{
-      condition: `\${alltrue([for v in data.aws_eks_cluster.${running[0]}[*].version : tonumber(split(".", v)[1]) >= 32 && tonumber(split(".", v)[1]) <= 33])}`,
+      condition: `\${alltrue([for v in data.aws_eks_cluster.${running[0]}[*].version : try(tonumber(split(".", v)[1]), -1) >= 32 && try(tonumber(split(".", v)[1]), -1) <= 33])}`,
       error_message: `EKS cluster prod runs Kubernetes \${join("", data.aws_eks_cluster.${running[0]}[*].version)}, and test/prod (version) sets 1.33: `
         + 'EKS raises a control plane one minor version at a time and never lowers it. Set version to the next minor version after the running one '
         + '(with upgradeFrom set to the running one), apply, and repeat.',
@@ -170,5 +170,28 @@ describe('day-2 refusals', () => {
   test('an unknown support type', () => {
     expect(errorOf(() => cluster(newStack(), { supportType: 'FOREVER' as any }))).toBe(
       'test/prod: supportType ("FOREVER") must be one of STANDARD, EXTENDED; use SupportType.STANDARD or SupportType.EXTENDED');
+  });
+});
+
+describe('ARNs of AWS-managed policies are literal', () => {
+  // the partition of the cluster's region is known at synth: no aws_partition data source, so a terraform test with a
+  // mocked provider (whose data sources return random strings) plans them as written
+  test('the partition comes from the region, with no data source', () => {
+    const stack = newStack();
+    cluster(stack).addNodePool('general');
+    const json = synth(stack);
+    expect(Object.keys(json.data ?? {})).not.toContain('aws_partition');
+    const arns = resources(json, 'aws_iam_role_policy_attachment').map((a: any) => a.policy_arn);
+    expect(arns).toContain('arn:aws:iam::aws:policy/AmazonEKSClusterPolicy');
+    expect(arns).toContain('arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy');
+    expect(arns.filter((a: string) => !a.startsWith('arn:aws:iam::aws:policy/'))).toEqual([]);
+  });
+
+  test('a region of another partition gives its partition', () => {
+    const stack = newStack();
+    const net = new aws.Network(stack, 'net', { region: 'cn-north-1', availabilityZones: ['cn-north-1a', 'cn-north-1b'], tags: TAGS });
+    new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33 }).addNodePool('general');
+    const arns = resources(synth(stack), 'aws_iam_role_policy_attachment').map((a: any) => a.policy_arn);
+    expect(arns).toContain('arn:aws-cn:iam::aws:policy/AmazonEKSClusterPolicy');
   });
 });

@@ -108,6 +108,25 @@ describe('an isolated network (internetAccess: false)', () => {
     expect(open.profile.internetAccess).toBe(true);
   });
 
+  test('a workload identity that calls SQS needs the SQS endpoint there (its pods\' SDK calls would time out)', () => {
+    const stack = newStack();
+    const net = network(stack, { internetAccess: false });
+    new aws.VpcEndpoints(stack, 'endpoints', { network: net });
+    const cluster = new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
+    cluster.addNodePool('system');
+    cluster.addWorkloadIdentity('orders', { namespace: 'shop', serviceAccount: 'orders' }).grantConsumeMessagesByArn('arn:aws:sqs:eu-west-1:123456789012:orders');
+    expect(() => Testing.synth(stack, true)).toThrow(
+      'test/prod/orders: network (test/net) has no internet access and no VPC endpoint for sqs, which the role\'s statements call: the pods\' SDK calls time out; '
+      + 'add it to the network\'s VpcEndpoints (services: [...VpcEndpointService.eksNodeDefaults(), VpcEndpointService.SQS])');
+    const ok = newStack();
+    const okNet = network(ok, { internetAccess: false });
+    new aws.VpcEndpoints(ok, 'endpoints', { network: okNet, services: [...aws.VpcEndpointService.eksNodeDefaults(), aws.VpcEndpointService.SQS] });
+    const okCluster = new aws.EksCluster(ok, 'prod', { network: okNet, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
+    okCluster.addNodePool('system');
+    okCluster.addWorkloadIdentity('orders', { namespace: 'shop', serviceAccount: 'orders' }).grantConsumeMessagesByArn('arn:aws:sqs:eu-west-1:123456789012:orders');
+    expect(() => Testing.synth(ok, true)).not.toThrow();
+  });
+
   test('refused: public subnets or NAT options', () => {
     expect(errorOf(() => network(newStack(), { internetAccess: false, publicSubnetCidrs: ['10.0.224.0/22', '10.0.228.0/22', '10.0.232.0/22'] }))).toBe(
       'test/net: publicSubnetCidrs (["10.0.224.0/22","10.0.228.0/22","10.0.232.0/22"]) must be left out when internetAccess is false (an isolated VPC has no public subnets); '

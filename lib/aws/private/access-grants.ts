@@ -49,7 +49,7 @@ export class AccessGrants {
   private adminIds = 0;
   private grantIds = 0;
 
-  constructor(private readonly scope: Construct, private readonly clusterNameRef: string, private readonly tags: { [key: string]: string }) {}
+  constructor(private readonly scope: Construct, private readonly clusterNameRef: string, private readonly tags: { [key: string]: string }, private readonly region: string) {}
 
   /** Number of principals with cluster-wide cluster-admin. */
   public get clusterAdmins(): number {
@@ -173,7 +173,7 @@ export class AccessGrants {
     const association = new EksAccessPolicyAssociation(this.scope, associationId, {
       clusterName: this.clusterNameRef,
       principalArn,
-      policyArn: `arn:${AwsContext.of(this.scope).partition}:eks::aws:cluster-access-policy/${policy.policyName}`,
+      policyArn: `arn:${AwsContext.of(this.scope).partitionIn(this.region)}:eks::aws:cluster-access-policy/${policy.policyName}`,
       accessScope: namespaces ? { type: 'namespace', namespaces } : { type: 'cluster' },
       dependsOn: [entry],
     });

@@ -23,15 +23,25 @@ export class AwsContext extends Construct {
   private static readonly ID = 'shipshape-aws-context';
 
   public readonly accountId: string;
-  public readonly partition: string;
   private readonly caller: DataAwsCallerIdentity;
   private expected?: { account: string; path: string };
+  private partitionData?: DataAwsPartition;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.caller = new DataAwsCallerIdentity(this, 'caller');
     this.accountId = this.caller.accountId;
-    this.partition = new DataAwsPartition(this, 'partition').partition;
+  }
+
+  /**
+   * The partition of `region` as a plain value (`aws`, `aws-cn`, `aws-us-gov`, ...) when the region is known at synth,
+   * as it is for every cluster and network: the ARNs built with it are then literal, and a `terraform test` with a
+   * mocked provider plans them as written. For a region known only at apply, the stack's `aws_partition` data source.
+   */
+  public partitionIn(region: string | undefined): string {
+    if (typeof region === 'string' && region !== '' && !Token.isUnresolved(region)) return partitionOf(region);
+    this.partitionData ??= new DataAwsPartition(this, 'partition');
+    return this.partitionData.partition;
   }
 
   /** The account the stack's constructs expect (`expectAccount`), if one does. */

@@ -14,7 +14,7 @@ export function logKeyPolicy(ctx: AwsContext, region: string, logGroupName: stri
     {
       Sid: 'AccountAdministers',
       Effect: 'Allow',
-      Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+      Principal: { AWS: `arn:${ctx.partitionIn(region)}:iam::${ctx.accountId}:root` },
       Action: 'kms:*',
       Resource: '*',
     },
@@ -24,7 +24,7 @@ export function logKeyPolicy(ctx: AwsContext, region: string, logGroupName: stri
       Principal: { Service: `logs.${region}.amazonaws.com` },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Resource: '*',
-      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${ctx.partition}:logs:${region}:${ctx.accountId}:log-group:${logGroupName}` } },
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': `arn:${ctx.partitionIn(region)}:logs:${region}:${ctx.accountId}:log-group:${logGroupName}` } },
     },
     ...extra,
   ]);

@@ -1,9 +1,5 @@
 # examples/eks-auto-mode, planned against a mocked AWS provider.
-mock_provider "aws" {
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-}
+mock_provider "aws" {}
 
 run "plan" {
   command = plan

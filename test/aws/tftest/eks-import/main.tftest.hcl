@@ -1,9 +1,6 @@
 # examples/eks-import, planned against a mocked AWS provider: the existing VPC, subnets and cluster
 # are data sources, so their mocked values decide which plan-time checks pass.
 mock_provider "aws" {
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }

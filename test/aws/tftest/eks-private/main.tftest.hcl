@@ -1,8 +1,5 @@
 # examples/eks-private, planned against a mocked AWS provider.
 mock_provider "aws" {
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "210987654321" }
   }
