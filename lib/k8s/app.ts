@@ -762,12 +762,27 @@ function oldestKubelet(cluster: ClusterProfile): KubernetesVersion {
 
 /** `oldestKubelet`, and the node pool that runs it (undefined: the control plane's version is the oldest). */
 function oldestOf(cluster: ClusterProfile): { version: KubernetesVersion; pool?: string } {
-  let oldest: { version: KubernetesVersion; pool?: string } = { version: KubernetesVersion.of(cluster.kubernetesVersion) };
-  for (const p of cluster.nodePools ?? []) {
-    if (p.kubernetesVersion === undefined) continue;
-    const v = KubernetesVersion.of(p.kubernetesVersion);
+  const control = KubernetesVersion.of(cluster.kubernetesVersion);
+  let oldest: { version: KubernetesVersion; pool?: string } = { version: control };
+  (cluster.nodePools ?? []).forEach((p, i) => {
+    if (p.kubernetesVersion === undefined) return;
+    const prop = `cluster.nodePools[${i}].kubernetesVersion`;
+    let v: KubernetesVersion;
+    try {
+      v = KubernetesVersion.of(p.kubernetesVersion);
+    } catch {
+      fail('<app>', prop, p.kubernetesVersion, `(pool ${p.name}) must be a Kubernetes version "1.N" with N >= 27`, `use the version the pool's nodes run, for example "${control}"`);
+    }
+    // a kubelet is never newer than the API server, and at most 3 minor versions behind it
+    if (!control.isAtLeast(v)) {
+      fail('<app>', prop, p.kubernetesVersion, `(pool ${p.name}) is newer than the control plane (${control}): nodes never run ahead of it`, `use ${control} or older, or raise the cluster's kubernetesVersion`);
+    }
+    if (control.minor - v.minor > 3) {
+      fail('<app>', prop, p.kubernetesVersion, `(pool ${p.name}) is more than 3 minor versions behind the control plane (${control}), the kubelet skew Kubernetes supports`,
+        `raise the pool to 1.${control.minor - 3} or newer`);
+    }
     if (!v.isAtLeast(oldest.version)) oldest = { version: v, pool: p.name };
-  }
+  });
   return oldest;
 }
 

@@ -346,7 +346,10 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
     if (m.kind === 'StatefulSet') {
       (m.spec?.volumeClaimTemplates ?? []).forEach((t: any, i: number) => claims.push({ spec: t?.spec, field: `spec.volumeClaimTemplates[${i}].spec.storageClassName` }));
     }
-    for (const c of claims) {
+    // a profile that lists no StorageClass knows nothing of them (a fleet cluster given by its version alone), as
+    // for ingress classes: the claims are not checked against it
+    const classesKnown = (cluster.storageClasses ?? []).length > 0;
+    for (const c of classesKnown ? claims : []) {
       const cls = c.spec?.storageClassName;
       if (cls === '') continue; // explicitly no class (pre-provisioned volumes)
       if (cls === undefined) {

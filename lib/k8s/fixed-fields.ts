@@ -63,10 +63,15 @@ function keyOf(kind: string, ns: string | undefined, name: string): string {
   return `${kind} ${ns ?? ''}/${name}`;
 }
 
-/** Whether a Job is an Argo CD hook that deletes its previous run before it is created (a new template is then fine). */
+/**
+ * Whether a Job is an Argo CD hook that deletes its previous run before it is created (a new template is then fine):
+ * a hook whose delete policy names BeforeHookCreation, or names none (Argo CD's default is BeforeHookCreation).
+ */
 function replacedByHook(manifest: any): boolean {
   const a = manifest?.metadata?.annotations ?? {};
-  return typeof a['argocd.argoproj.io/hook'] === 'string' && /BeforeHookCreation/.test(String(a['argocd.argoproj.io/hook-delete-policy'] ?? ''));
+  if (typeof a['argocd.argoproj.io/hook'] !== 'string') return false;
+  const policy = a['argocd.argoproj.io/hook-delete-policy'];
+  return policy === undefined || /BeforeHookCreation/.test(String(policy));
 }
 
 /** Collects the fixed fields of an output, object by object, and where each object comes from. */

@@ -493,7 +493,8 @@ export class OutputStaging {
       ...(program !== undefined ? { program } : {}),
       files,
       ...(kubernetesPack ? { kubernetesPack } : {}),
-      ...(fixed !== undefined && Object.keys(fixed).length > 0 ? { fixed } : {}),
+      // in key order: the record reads the same whatever order the program created its charts in
+      ...(fixed !== undefined && Object.keys(fixed).length > 0 ? { fixed: Object.fromEntries(Object.keys(fixed).sort().map(k => [k, fixed[k]])) } : {}),
     }, undefined, 2) + '\n';
     const tmp = path.join(this.staging, RECORD_FILE);
     fs.writeFileSync(tmp, record);

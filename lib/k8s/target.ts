@@ -102,7 +102,14 @@ export class KubernetesTarget {
   public static set(scope: IConstruct, version: KubernetesVersion): void {
     // a workload or a mesh already under scope read the target in force when it was made: it would keep that one,
     // and one output would mix the shapes of two versions
-    const early = scope.node.findAll().find(c => c !== scope && (c as any)[WORKLOAD] === true);
+    // (only one whose target this call changes: a nearer target set between it and scope still wins)
+    const changes = (c: IConstruct): boolean => {
+      if (c === scope || (c as any)[WORKLOAD] !== true) return false;
+      const scopes = c.node.scopes;
+      for (let i = scopes.length - 1; i >= 0 && scopes[i] !== scope; i--) if (KubernetesTarget._setOn(scopes[i]) !== undefined) return false;
+      return KubernetesTarget.of(c).toString() !== version?.toString?.();
+    };
+    const early = scope.node.findAll().find(changes);
     if (early !== undefined) {
       fail(scope.node.path || '<app>', 'KubernetesTarget', version?.toString?.() ?? version, `is set after ${early.node.path} was added under it, which read the target in force then `
         + `(${KubernetesTarget.of(early)}) when it was created`, 'set the target right after creating the chart or app, before adding workloads');

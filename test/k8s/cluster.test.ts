@@ -278,6 +278,16 @@ describe('identity', () => {
     expect(egress.filter((r: any) => r.to?.[0]?.ipBlock?.cidr === '0.0.0.0/0')).toEqual([]);
   });
 
+  test('without internet access and without a vpcCidr, the egress stays open and a note says so; a vpcCidr that is no CIDR is refused', () => {
+    const { app, chart } = appWith(cluster({ internetAccess: false, vpcCidr: undefined }));
+    const w = new WebService(chart, 'orders-api', { image: IMAGE, identity: podIdentity });
+    expect(w.node.metadata.map(m => m.data)).toContainEqual(expect.stringContaining('has no internet access but its profile names no vpcCidr'));
+    expect(objects(app).find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-api').spec.egress)
+      .toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+    const bad = appWith(cluster({ internetAccess: false, vpcCidr: '10.40.0.0' }));
+    expect(errorOf(() => new WebService(bad.chart, 'orders-api', { image: IMAGE, identity: podIdentity }))).toMatch(/^shop\/orders-api: ClusterProfile.vpcCidr \("10.40.0.0"\)/);
+  });
+
   test('an IRSA handle writes the literal role ARN annotation', () => {
     const { app, chart } = appWith();
     const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };
@@ -369,6 +379,12 @@ describe('storage, ingress classes and namespaces', () => {
     new WebService(chart, 'api', { image: IMAGE });
     expect(() => objects(app))
       .toThrow('cluster-resources: cluster.ingressClasses[nginx].controllerPodLabels ({}) is empty: the NetworkPolicy of every Ingress of this class would admit every pod of the controller\'s namespace; name the labels of the controller\'s pods, or leave controllerPodLabels unset for { "app.kubernetes.io/name": <class name> }');
+  });
+
+  test('a profile that lists no StorageClass knows none: claims are not checked against it (a fleet cluster given by its version)', () => {
+    const { app, chart } = appWith(cluster({ storageClasses: [] }));
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    expect(() => objects(app)).not.toThrow();
   });
 
   test('stateful workloads name the cluster\'s default class', () => {
@@ -569,6 +585,13 @@ describe('facts flow from the cluster', () => {
     KubernetesTarget.set(other.chart, KubernetesVersion.V1_29);
     new WebService(other.chart, 'api', { image: IMAGE });
     expect(errorOf(() => quietly(() => other.app.synth()))).toContain('shop: KubernetesTarget ("1.29") is newer than Kubernetes 1.28, which the nodes of pool old of cluster shop-prod run');
+  });
+
+  test('a node pool version newer than the control plane, too far behind it, or unreadable is refused, naming the pool', () => {
+    const withPool = (kubernetesVersion: string) => () => appWith(cluster({ kubernetesVersion: '1.31', nodePools: [pool('general', { kubernetesVersion })] }));
+    expect(errorOf(withPool('1.32'))).toBe('<app>: cluster.nodePools[0].kubernetesVersion ("1.32") (pool general) is newer than the control plane (1.31): nodes never run ahead of it; use 1.31 or older, or raise the cluster\'s kubernetesVersion');
+    expect(errorOf(withPool('1.27'))).toBe('<app>: cluster.nodePools[0].kubernetesVersion ("1.27") (pool general) is more than 3 minor versions behind the control plane (1.31), the kubelet skew Kubernetes supports; raise the pool to 1.28 or newer');
+    expect(errorOf(withPool('banana'))).toMatch(/^<app>: cluster.nodePools\[0\].kubernetesVersion \("banana"\) \(pool general\) must be a Kubernetes version/);
   });
 
   test('workloads take the cluster\'s environment as their profile unless they name one', () => {

@@ -65,11 +65,20 @@ describe('fields the API server keeps fixed', () => {
     expect(notes(synth(dir, {}, 'ghcr.io/acme/api:1.5.0', hook))).toEqual([]);
   });
 
+  test('an Argo CD hook Job without a delete policy is replaced too (BeforeHookCreation is the default); one deleted only on success is not', () => {
+    const dir = outdir();
+    synth(dir, {}, 'ghcr.io/acme/api:1.4.2', { 'argocd.argoproj.io/hook': 'PreSync' });
+    expect(notes(synth(dir, {}, 'ghcr.io/acme/api:1.5.0', { 'argocd.argoproj.io/hook': 'PreSync' }))).toEqual([]);
+    const kept = { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' };
+    synth(dir, {}, 'ghcr.io/acme/api:1.4.2', kept);
+    expect(notes(synth(dir, {}, 'ghcr.io/acme/api:1.5.0', kept))).toHaveLength(1);
+  });
+
   test('the record keeps short fingerprints of those fields only', () => {
     const dir = outdir();
     synth(dir);
     const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
-    expect(Object.keys(record.fixed)).toEqual(['StatefulSet shop/db', 'Job shop/migrate']);
+    expect(Object.keys(record.fixed)).toEqual(['Job shop/migrate', 'StatefulSet shop/db']); // in key order, whatever the program's order
     expect(Object.keys(record.fixed['StatefulSet shop/db'])).toEqual(['spec.selector', 'spec.serviceName', 'spec.podManagementPolicy', 'spec.volumeClaimTemplates']);
     expect(record.fixed['Job shop/migrate']['spec.template']).toMatch(/^[0-9a-f]{16}$/);
   });

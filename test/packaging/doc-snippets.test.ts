@@ -31,6 +31,10 @@ interface Context {
 
 const CONTEXTS: Context[] = [
   {
+    contains: 'for (const r of cluster.profile.helmReleases ?? []) {',
+    after: `declare const cluster: import('${LIB}').aws.EksCluster;`,
+  },
+  {
     contains: "policy.Policy.suppress(agent, 'SS-K8S-010'",
     after: `declare const agent: import('${LIB}').k8s.NodeAgent;`,
   },

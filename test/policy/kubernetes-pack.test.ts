@@ -191,6 +191,15 @@ describe('SS-K8S-092: one autoscaler per workload', () => {
     expect(messages(ms)).toEqual(['Deployment/api: 2 autoscalers scale Deployment api: HorizontalPodAutoscaler api, HorizontalPodAutoscaler api-queue; they would fight over its replica count']);
   });
 
+  test('the HPA a ScaledObject made (owned by it, as in a cluster export) is not a second autoscaler', () => {
+    const ms = goodManifests();
+    ms.push({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'web', namespace: NS }, spec: { scaleTargetRef: { name: 'web' }, triggers: [] } });
+    const made = hpa('keda-hpa-web', 'web');
+    made.metadata = { ...made.metadata, ownerReferences: [{ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', name: 'web', uid: 'u-1' }] } as any;
+    ms.push(made);
+    expect(messages(ms)).toEqual([]);
+  });
+
   test('an HPA and a ScaledObject of another workload, or of a StatefulSet of the same name, are not counted', () => {
     const ms = goodManifests();
     ms.push(hpa('other', 'web'));

@@ -68,6 +68,15 @@ describe('SS-K8S-086 a key a pod reads from a Secret of the output', () => {
     expect(hits(CM, [secret('db', { data: { host: 'ZGI=' } }), job('migrate', {}, fromSecret('db', 'password', { optional: true }))])).toEqual([]);
     expect(hits(CM, [secret('db', { data: { password: 'eA==' } }), job('migrate', {}, fromSecret('db', 'password'))])).toEqual([]);
   });
+
+  test('a Secret an ExternalSecret of the output writes into (Merge, or owning it) is not reported: its keys come from the store', () => {
+    const es = (name: string, target?: any) => ({ apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name, namespace: 'shop' }, spec: { ...(target ? { target } : {}), data: [] } });
+    const s = secret('db', { stringData: { username: 'app' } });
+    expect(hits(CM, [s, es('db-extra', { name: 'db', creationPolicy: 'Merge' }), job('migrate', {}, fromSecret('db', 'password'))])).toEqual([]);
+    expect(hits(CM, [s, es('db'), job('migrate', {}, fromSecret('db', 'password'))])).toEqual([]);
+    // one that writes another Secret changes nothing
+    expect(hits(CM, [s, es('other'), job('migrate', {}, fromSecret('db', 'password'))])).toHaveLength(1);
+  });
 });
 
 describe('SS-K8S-086 a ConfigMap a pod needs is not in the output', () => {

@@ -291,7 +291,8 @@ export interface HttpIngressProps {
   readonly ingressClassName?: string;
   /**
    * AWS Load Balancer Controller settings. With an app cluster, `aws: { scheme: AlbScheme.INTERNET_FACING }` is enough:
-   * the VPC CIDR comes from the cluster's profile.
+   * the VPC CIDR comes from the cluster's profile. The ALB checks a WebService backend's health on its readiness path
+   * (an `alb.ingress.kubernetes.io/healthcheck-path` annotation on the backend's Service) rather than on `/`.
    * @default - with an app cluster whose ingress class (the one named, or its default) is an ALB class, an internal
    * ALB in the cluster's VPC (an error when the profile does not know the VPC CIDR and no `controller` is set); else
    * no ALB annotations
@@ -358,6 +359,8 @@ export class HttpIngress extends Construct {
 
   private readonly routes: Route[] = [];
   private readonly admitted = new Set<string>();
+  /** Whether an ALB serves the ingress: its health checks then follow each backend's readiness probe. */
+  private albHealthChecks = false;
   private readonly tls?: IngressTls;
   /** The user set the SS-K8S-054 suppression annotation themselves: it is theirs to keep. */
   private readonly ownBackendSuppression: boolean;
@@ -481,6 +484,7 @@ export class HttpIngress extends Construct {
       }
       if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined) annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn;
       if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
+      this.albHealthChecks = true;
     }
     if (props.controller?.toNetworkPeer().ports?.length) {
       fail(this, 'controller', props.controller.toNetworkPeer().description, 'is declared with ports, but the ingress admits the controller on each backend\'s own port',
@@ -568,6 +572,13 @@ export class HttpIngress extends Construct {
       this.admitted.add(key);
       const backend = p.backend as any;
       if (typeof backend.allowFrom === 'function') backend.allowFrom(this.controller, [targetPort]);
+      // the ALB checks each target's health with GET / unless told otherwise; a WebService answers its readiness path
+      // (/readyz by default), and "/" may well be a 404: the targets would stay unhealthy and the ALB answer 502/503.
+      // On the backend's Service, where the AWS Load Balancer Controller reads it per target group.
+      const readiness = typeof backend._readinessHttpPath === 'function' ? backend._readinessHttpPath() : undefined;
+      if (this.albHealthChecks && readiness !== undefined && ApiObject.isApiObject(backend.service)) {
+        (backend.service as ApiObject).metadata.addAnnotation('alb.ingress.kubernetes.io/healthcheck-path', readiness);
+      }
     }
   }
 

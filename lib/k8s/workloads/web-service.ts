@@ -418,6 +418,17 @@ export class WebService extends Workload implements IWebService {
     } satisfies Partial<corev1.Container>;
   }
 
+  /**
+   * The path of the readiness probe when it is an HTTP GET on the application port (the default `/readyz`), else
+   * undefined: a load balancer that sends traffic to the pods checks their health there.
+   * @internal
+   */
+  public _readinessHttpPath(): string | undefined {
+    const readiness = (this._props as WebServiceProps).readiness ?? Probe.http('/readyz');
+    if (readiness.kind !== 'http' || (readiness.options.port !== undefined && readiness.options.port !== this.port)) return undefined;
+    return readiness.path;
+  }
+
   private renderProbes(): Partial<corev1.Container> {
     const props = this._props as WebServiceProps;
     const readiness = props.readiness ?? Probe.http('/readyz');

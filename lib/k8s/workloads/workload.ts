@@ -428,6 +428,16 @@ export abstract class Workload extends Construct implements IWorkload {
     this.selectorLabels = RecommendedLabels.selector(labelOptions);
 
     const identity = props.identity;
+    const clusterOf = ClusterContext.of(this);
+    if (identity && clusterOf?.internetAccess === false) {
+      // the AWS APIs are VPC endpoints there: HTTPS to the VPC's CIDR only, which must be known
+      if (clusterOf.vpcCidr === undefined || clusterOf.vpcCidr === null) {
+        this.node.addMetadata('shipshape:info', `cluster ${clusterOf.clusterName} has no internet access but its profile names no vpcCidr: the pods' HTTPS egress `
+          + 'for the AWS APIs stays open to every address (0.0.0.0/0); give the profile vpcCidr to keep it to the VPC\'s endpoints');
+      } else {
+        Validators.cidr(this, 'ClusterProfile.vpcCidr', clusterOf.vpcCidr);
+      }
+    }
     this.serviceAccountName = this._serviceAccountNameOf(props);
     if (this.serviceAccountName === 'default') {
       // every namespace has a ServiceAccount "default" (the one pods without their own run as): writing one would take it over
@@ -1219,7 +1229,7 @@ export abstract class Workload extends Construct implements IWorkload {
       }
       // the public APIs have no fixed addresses; in a network without internet access they are VPC endpoints
       const cluster = ClusterContext.of(this);
-      const apis = cluster?.internetAccess === false && cluster.vpcCidr !== undefined ? cluster.vpcCidr : '0.0.0.0/0';
+      const apis = cluster?.internetAccess === false && typeof cluster.vpcCidr === 'string' ? cluster.vpcCidr : '0.0.0.0/0';
       egress.push({ to: [{ ipBlock: { cidr: apis } }], ports: [{ port: 443, protocol: 'TCP' }] });
     }
     for (const c of this._egress) {

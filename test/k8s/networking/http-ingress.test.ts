@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
 import { ClusterProfile } from '../../../lib/core';
 import {
-  AlbScheme, App, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, WebService,
+  AlbScheme, App, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, Probe, WebService,
 } from '../../../lib/k8s';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectValid } from '../../util/schema';
@@ -126,6 +126,20 @@ describe('HttpIngress options', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'] }]);
     expect(one(objs, 'NetworkPolicy', 'api').spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 8080, protocol: 'TCP' }] });
     expectValid(objs);
+  });
+
+  test('AWS: the ALB checks each WebService backend\'s health on its readiness path (not GET /), through the backend\'s Service', () => {
+    const health = (objs: any[], name: string) => one(objs, 'Service', name).metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path'];
+    expect(health(setup({ aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.acmByHost() }).objs, 'api')).toBe('/readyz');
+    // a readiness probe of its own: its path; a probe that is no HTTP GET: the controller's default
+    const chart = testChart();
+    const custom = new WebService(chart, 'custom', { image: IMAGE, readiness: Probe.http('/health/ready'), liveness: Probe.http('/health/live') });
+    const tcp = new WebService(chart, 'tcp', { image: IMAGE, readiness: Probe.tcp(), liveness: Probe.http('/livez') });
+    new HttpIngress(chart, 'web', { aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.acmByHost(), rules: [{ host: 'a.example.com', paths: [{ backend: custom }, { path: '/tcp', backend: tcp }] }] });
+    expect(health(chart.toJson(), 'custom')).toBe('/health/ready');
+    expect(health(chart.toJson(), 'tcp')).toBeUndefined();
+    // an ingress-nginx controller probes nothing: no annotation
+    expect(health(setup().objs, 'api')).toBeUndefined();
   });
 
   test('AWS: internet-facing scheme and an ingress group', () => {

@@ -370,6 +370,15 @@ describe('sidecars on run-to-completion workloads (Job, ScheduledJob)', () => {
       + 'set the target right after creating the chart or app, before adding workloads');
   });
 
+  test('a target set later that changes no workload\'s target is accepted: the same version, or one a nearer target overrides', () => {
+    const chart = testChart();
+    KubernetesTarget.set(chart, KubernetesVersion.V1_30);
+    job(chart).addSidecar(new LogShipper());
+    expect(() => KubernetesTarget.set(chart, KubernetesVersion.V1_30)).not.toThrow();
+    expect(() => KubernetesTarget.set(chart.node.root, KubernetesVersion.V1_28)).not.toThrow();
+    expect(KubernetesTarget.of(chart).toString()).toBe('1.30');
+  });
+
   test('long-running workloads keep regular sidecar containers below 1.29', () => {
     const chart = testChart();
     new Worker(chart, 'w', { image: IMAGE }).addSidecar(new LogShipper());

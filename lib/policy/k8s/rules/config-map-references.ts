@@ -1,3 +1,4 @@
+import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
 import { k8sRule, NONE, podLocalFact, WARNING } from '../define';
 import { arr, containersOf, isObj, o, podOf, PodRef, POD_KINDS } from '../pod';
@@ -122,6 +123,18 @@ function secretKeysOf(secret: PolicyDocument): Set<string> | undefined {
   return keys.length === 0 ? undefined : new Set(keys);
 }
 
+/**
+ * True when an External Secrets `ExternalSecret` of the output writes into Secret `name` (its target, by default the
+ * ExternalSecret's own name): it adds keys (creationPolicy Merge) or owns the Secret, so its keys are not known here.
+ */
+function filledByExternalSecret(index: DocumentIndex, name: string, namespace: string | undefined): boolean {
+  if (index.ofKind('ExternalSecret').length === 0) return false;
+  return index.inNamespace('ExternalSecret', namespace).some(es => {
+    const target = o(o(es.manifest.spec).target).name;
+    return target === undefined ? es.name === name : target === name;
+  });
+}
+
 /** SS-K8S-086 — docs/rules.md#ss-k8s-086. */
 export const configMapReferences = k8sRule({
   id: 'SS-K8S-086',
@@ -166,7 +179,7 @@ export const configMapReferences = k8sRule({
       if (r.kind === 'Secret') {
         // a Secret missing from the output is the normal case (created out of band); one that is there lists its keys
         const secret = index.find('Secret', r.name, doc.namespace);
-        const keys = secret === undefined ? undefined : secretKeysOf(secret);
+        const keys = secret === undefined || filledByExternalSecret(index, r.name, doc.namespace) ? undefined : secretKeysOf(secret);
         if (keys === undefined) continue;
         for (const k of r.keys) {
           if (!keys.has(k.key)) (out ??= []).push({ jsonPath: k.at, message: `Secret ${r.name} has no key ${k.key}: until it has, ${waits(r.how)}` });

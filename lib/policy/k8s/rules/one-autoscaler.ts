@@ -24,7 +24,9 @@ export const oneAutoscaler = k8sRule({
     + 'whose workload another HPA or ScaledObject already scales. One autoscaler takes several metrics and scales to the highest answer.',
   kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'],
   check: (doc, index) => {
-    const hpas = hpasTargeting(index, doc);
+    // the HPA a ScaledObject makes (owned by it) is that ScaledObject's, not a second autoscaler (a cluster export holds both)
+    const hpas = hpasTargeting(index, doc).filter(h => !(o(h.manifest.metadata).ownerReferences instanceof Array
+      && (h.manifest.metadata.ownerReferences as any[]).some(r => o(r).kind === 'ScaledObject')));
     const scaled = scaledObjectsOf(doc, index);
     if (hpas.length + scaled.length < 2) return NONE;
     const names = [...hpas.map(h => `HorizontalPodAutoscaler ${h.name}`), ...scaled.map((s: any) => `ScaledObject ${s.name}`)];
