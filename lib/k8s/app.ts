@@ -190,12 +190,15 @@ export class App extends Cdk8sApp {
     const defined = new Set<string>(SYSTEM_NAMESPACES);
     const used = new Set<string>();
     const needs = new Map<string, { level: string; reason: string }>();
+    /** The namespaces of Ingresses whose ALB sends traffic to the pods directly (ip targets): see _injectReadinessGates. */
+    const albTargets = new Set<string>();
     for (const c of all) {
       if (c === this || c === resources || c.node.scopes.includes(resources)) continue;
       if (ApiObject.isApiObject(c)) {
         const obj = c as ApiObject;
         if (obj.kind === 'Namespace' && obj.metadata.name) defined.add(obj.metadata.name);
         else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion)) used.add(obj.metadata.namespace);
+        if (obj.kind === 'Ingress' && obj.metadata.namespace && obj.metadata.toJson().annotations?.['alb.ingress.kubernetes.io/target-type'] === 'ip') albTargets.add(obj.metadata.namespace);
       } else if (Workload.isWorkload(c)) {
         const w = c as Workload;
         const need = w._podSecurityNeed();
@@ -209,6 +212,7 @@ export class App extends Cdk8sApp {
       const need = needs.get(ns);
       resources.addNamespace(ns, need ? { enforce: need.level as PodSecurityLevel, reason: need.reason } : {});
     }
+    for (const ns of albTargets) resources._injectReadinessGates(ns);
     for (const chart of this.node.children) {
       if (Chart.isChart(chart) && chart !== resources && !chart.node.dependencies.includes(resources)) chart.node.addDependency(resources);
     }

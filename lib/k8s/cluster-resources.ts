@@ -133,6 +133,17 @@ export class ClusterResources extends Chart {
   }
 
   /**
+   * Marks namespace `name` (when this chart writes its Namespace) for the AWS Load Balancer Controller's pod readiness
+   * gate: with ALB `ip` targets, a rollout then waits until each new pod is a healthy target of the load balancer
+   * before it stops an old one. Without it the old pods go as soon as the new ones pass their Kubernetes readiness
+   * probe, before the ALB has registered them, and requests fail for a while.
+   * @internal
+   */
+  public _injectReadinessGates(name: string): void {
+    this.namespaces.get(name)?.metadata.addLabel('elbv2.k8s.aws/pod-readiness-gate-inject', 'enabled');
+  }
+
+  /**
    * Adds a Namespace with Pod Security labels (enforce at `options.enforce`, warn and audit at `restricted`,
    * each pinned to the cluster's Kubernetes version). Adding a namespace twice returns the first object, unless
    * the second asks for a less strict level, which then wins.

@@ -411,6 +411,14 @@ describe('storage, ingress classes and namespaces', () => {
     expect(ing.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
     const np = objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'api');
     expect(np.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.40.0.0/16' } }]);
+    // ip targets: the namespace takes the controller's pod readiness gate, so a rollout waits for healthy ALB targets
+    expect(objs.find(o => o.kind === 'Namespace' && o.metadata.name === 'shop').metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+  });
+
+  test('a namespace with no ALB ingress takes no readiness gate label', () => {
+    const { app, chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    expect(objects(app).find(o => o.kind === 'Namespace' && o.metadata.name === 'shop').metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBeUndefined();
   });
 
   test('an Ingress naming a class the cluster lacks is refused', () => {

@@ -292,7 +292,9 @@ export interface HttpIngressProps {
   /**
    * AWS Load Balancer Controller settings. With an app cluster, `aws: { scheme: AlbScheme.INTERNET_FACING }` is enough:
    * the VPC CIDR comes from the cluster's profile. The ALB checks a WebService backend's health on its readiness path
-   * (an `alb.ingress.kubernetes.io/healthcheck-path` annotation on the backend's Service) rather than on `/`.
+   * (an `alb.ingress.kubernetes.io/healthcheck-path` annotation on the backend's Service) rather than on `/`; with `ip`
+   * targets, a Namespace the app writes for its cluster takes the controller's pod readiness gate
+   * (`elbv2.k8s.aws/pod-readiness-gate-inject: enabled`), so a rollout waits for the new pods to be healthy targets.
    * @default - with an app cluster whose ingress class (the one named, or its default) is an ALB class, an internal
    * ALB in the cluster's VPC (an error when the profile does not know the VPC CIDR and no `controller` is set); else
    * no ALB annotations
