@@ -284,6 +284,14 @@ export interface KarpenterProps {
    */
   readonly amiAlias?: string;
   /**
+   * Attach AmazonSSMManagedInstanceCore to the node role, so operators reach nodes through Systems Manager Session
+   * Manager instead of SSH (no open port, no key). The policy also lets a node read any Parameter Store parameter of
+   * the account (ssm:GetParameter on every resource; SecureString values still need their KMS key): turn it off where
+   * nodes must not, and reach them otherwise (EKS node monitoring, kubectl debug node/...).
+   * @default true
+   */
+  readonly sessionManager?: boolean;
+  /**
    * Node root (AL2023) or data (Bottlerocket) volume size, in GiB (encrypted gp3).
    * @default 50
    */
@@ -664,7 +672,7 @@ export class Karpenter extends Construct {
       assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
       tags,
     });
-    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'].map((p) =>
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', ...(props.sessionManager ?? true ? ['AmazonSSMManagedInstanceCore'] : [])].map((p) =>
       new IamRolePolicyAttachment(this, `node-${p}`, { role: this.nodeRole.name, policyArn: `arn:${ctx.partitionIn(cluster.region)}:iam::aws:policy/${p}` }));
     this.nodeAccessEntry = new EksAccessEntry(this, 'node-access-entry', {
       clusterName: cluster.clusterNameRef,

@@ -165,6 +165,14 @@ export interface NodePoolOptions {
    */
   readonly autoRepair?: boolean;
   /**
+   * Attach AmazonSSMManagedInstanceCore to the node role, so operators reach nodes through Systems Manager Session
+   * Manager instead of SSH (no open port, no key). The policy also lets a node read any Parameter Store parameter of
+   * the account (ssm:GetParameter on every resource; SecureString values still need their KMS key): turn it off where
+   * nodes must not, and reach them otherwise (EKS node monitoring, kubectl debug node/...).
+   * @default true
+   */
+  readonly sessionManager?: boolean;
+  /**
    * The Kubernetes version of the nodes: at most the cluster's version and at most 3 minor versions
    * behind it (the kubelet skew Kubernetes allows). Keep pools at the old version while the control
    * plane is raised, then raise them. An older pool's version is in the cluster's profile, and a Kubernetes app given
@@ -373,7 +381,7 @@ export class NodePool extends Construct {
       tags,
     });
     // ECR pull only (the least-privilege policy Karpenter and Auto Mode nodes get too): no ecr:Describe*/List* on every repository
-    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore'];
+    const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', ...(props.sessionManager ?? true ? ['AmazonSSMManagedInstanceCore'] : [])];
     if (cluster.cniPolicyOnNodeRole) nodePolicies.push('AmazonEKS_CNI_Policy');
     const attachments = nodePolicies.map((p) =>
       new IamRolePolicyAttachment(this, p, { role: this.role.name, policyArn: `arn:${ctx.partitionIn(cluster.region)}:iam::aws:policy/${p}` }));

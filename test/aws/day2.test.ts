@@ -195,3 +195,27 @@ describe('ARNs of AWS-managed policies are literal', () => {
     expect(arns).toContain('arn:aws-cn:iam::aws:policy/AmazonEKSClusterPolicy');
   });
 });
+
+describe('Session Manager on the node role', () => {
+  const policies = (json: any, role: string) => resources(json, 'aws_iam_role_policy_attachment')
+    .filter((a: any) => String(a.role).includes(role)).map((a: any) => String(a.policy_arn).split('/').pop());
+
+  test('on by default (reach nodes without SSH); sessionManager: false leaves AmazonSSMManagedInstanceCore off the pool\'s role', () => {
+    const stack = newStack();
+    const c = cluster(stack);
+    c.addNodePool('general');
+    c.addNodePool('locked', { sessionManager: false });
+    const json = synth(stack);
+    expect(policies(json, 'prod_general')).toContain('AmazonSSMManagedInstanceCore');
+    expect(policies(json, 'prod_locked').sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy']);
+  });
+
+  test('Karpenter\'s node role too', () => {
+    const on = newStack();
+    new aws.Karpenter(on, 'karpenter', { cluster: cluster(on), amiAlias: 'al2023@v20250505' });
+    expect(policies(synth(on), 'karpenter')).toContain('AmazonSSMManagedInstanceCore');
+    const off = newStack();
+    new aws.Karpenter(off, 'karpenter', { cluster: cluster(off), amiAlias: 'al2023@v20250505', sessionManager: false });
+    expect(policies(synth(off), 'karpenter')).not.toContain('AmazonSSMManagedInstanceCore');
+  });
+});
