@@ -189,8 +189,8 @@ function excludeScratchFromBackup(t: corev1.PodTemplateSpec): void {
  *
  * Once the StatefulSet exists, the API server accepts changes to its replicas, pod template, update strategy,
  * `minReadySeconds` and claim retention only: a new volume size, storage class, volume or `podManagementPolicy` is
- * refused on apply (see `VolumeClaim.size` for growing volumes). The claim templates carry only the selector labels
- * and the manager label, so `labels`, `partOf` and image upgrades never touch them.
+ * refused on apply (see `VolumeClaim.size` for growing volumes). The claim templates carry only the selector labels,
+ * the component and the manager label, so `labels`, `partOf` and image upgrades never touch them.
  *
  * @example
  * // PostgreSQL: it does not answer HTTP on its port, so it brings its own probes; its password comes from a Secret
@@ -288,9 +288,13 @@ export class StatefulService extends Workload implements IStatefulService {
     // with a known cluster, claims that name no class get the cluster's default class by name
     const defaultClass = ClusterContext.of(this)?.storageClasses?.find(sc => sc.isDefault)?.name;
     // volumeClaimTemplates cannot change once the StatefulSet exists (the API server refuses the update): the claims
-    // carry only labels that never change while the StatefulSet keeps its name, the selector labels and the manager,
-    // not the version (it follows the image tag), `labels`, `partOf` or the component
-    const claimLabels = { ...this.selectorLabels, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
+    // carry only labels that never change while the StatefulSet keeps its name (the selector labels, the component,
+    // the manager), not the version (it follows the image tag), `labels` or `partOf`
+    const claimLabels = {
+      ...this.selectorLabels,
+      [RecommendedLabels.COMPONENT]: this.labels[RecommendedLabels.COMPONENT],
+      [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER,
+    };
     const podTemplate = () => {
       const t = this._renderPodTemplate({
         terminationGracePeriodSeconds: grace,

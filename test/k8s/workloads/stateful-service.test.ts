@@ -134,7 +134,7 @@ describe('StatefulService options', () => {
   const { objs, ss } = build(full);
 
   test('volumes become volumeClaimTemplates (RWO by default, sizes normalised) mounted in the main container', () => {
-    const claimLabels = { ...ss.selectorLabels, 'app.kubernetes.io/managed-by': 'shipshape' };
+    const claimLabels = { ...ss.selectorLabels, 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/managed-by': 'shipshape' };
     expect(ss.labels['app.kubernetes.io/version']).toBe('2.1.0');
     expect(sts(objs).volumeClaimTemplates).toEqual([
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', labels: claimLabels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '20Gi' } } } },
@@ -291,7 +291,7 @@ describe('StatefulService validation', () => {
     expect(before.labels['app.kubernetes.io/version']).toBe('16.4.0');
     expect(after.labels).toMatchObject({ 'app.kubernetes.io/version': '16.5.0', 'acme.dev/team': 'checkout', 'app.kubernetes.io/part-of': 'shop' });
     expect(after.claims).toEqual(before.claims);
-    expect(before.claims[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/managed-by': 'shipshape' });
+    expect(before.claims[0].metadata.labels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/component': 'database', 'app.kubernetes.io/managed-by': 'shipshape' });
   });
 });
 
