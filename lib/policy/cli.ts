@@ -29,7 +29,7 @@ import type { RuleInfo } from './report';
 import {
   BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, reportFile, sarifLog, STDIN_FILE, streamJson, writeJsonFile,
 } from './report-writer';
-import { PolicyDocument, Severity } from './rule';
+import { IRulePack, PolicyDocument, Severity } from './rule';
 import { Validators } from '../core/validators';
 
 export { SUPPRESS_ANNOTATION_PREFIX };
@@ -66,6 +66,9 @@ options:
                             and SS-POLICY-007, the warnings about the input as a whole
   --trusted-registry HOST   a registry host images may come from, for SS-K8S-032 (repeatable; * matches
                             within the host, e.g. *.dkr.ecr.*.amazonaws.com), as KubernetesPack trustedRegistries
+  --pack MODULE             also run the rule packs a JavaScript module exports (repeatable): the module, its
+                            default export or any export that is a pack ({ name, rules }) or a list of packs,
+                            as synth runs them with Policy.configure (a module you trust: it runs as code)
   --version                 print the version
   --help                    print this text
 
@@ -126,6 +129,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
         'max-file-size': { type: 'string' },
         'exclude': { type: 'string', multiple: true },
         'trusted-registry': { type: 'string', multiple: true },
+        'pack': { type: 'string', multiple: true },
         'version': { type: 'boolean' },
         'help': { type: 'boolean', short: 'h' },
       },
@@ -195,12 +199,53 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     }
     commandLine = { exclude: exclude.rules, trustedRegistries };
   }
+  const customPacks = loadPacks(values.pack ?? [], io);
+  if (customPacks === undefined) return 2;
   const pack = packOptions(inputs, commandLine, maxFileSize, io);
   if (pack === 'conflict') return 2;
-  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize, pack, excludeWholeInput: new Set(exclude.wholeInput) }, io);
+  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize, pack, customPacks, excludeWholeInput: new Set(exclude.wholeInput) }, io);
 }
 
 // ------------------------------------------------------------------------------------------------ pack options
+
+/** True for a value shaped like a rule pack: a name and a list of rules. */
+function isPack(x: any): x is IRulePack {
+  return x !== null && typeof x === 'object' && typeof x.name === 'string' && Array.isArray(x.rules);
+}
+
+/**
+ * The packs the `--pack` modules export: each module loaded with require (a path relative to the working directory,
+ * or a package name), its packs being the module itself, its default export, or every export that is a pack or a list
+ * of packs. Undefined (and the reason on stderr) when a module cannot be loaded or exports none.
+ */
+function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined {
+  const packs: IRulePack[] = [];
+  for (const m of modules) {
+    const target = m.startsWith('.') || path.isAbsolute(m) ? path.resolve(m) : m;
+    let exported: any;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      exported = require(target);
+    } catch (e: any) {
+      io.err(`shipshape: --pack ${m} could not be loaded: ${String(e?.message ?? e).split('\n')[0]}; name a JavaScript module (compile TypeScript first) by its path or package name\n`);
+      return undefined;
+    }
+    const candidates = [exported, exported?.default, ...(exported !== null && typeof exported === 'object' ? Object.values(exported) : [])];
+    const found = new Set<IRulePack>();
+    // the Kubernetes pack runs anyway, with the options of the command line or of synth's record
+    const own = (x: any) => isPack(x) && !(x instanceof KubernetesPack || (x as any)[Symbol.for('shipshape.policy.KubernetesPack')] === true);
+    for (const c of candidates) {
+      if (own(c)) found.add(c);
+      else if (Array.isArray(c)) for (const x of c) if (own(x)) found.add(x);
+    }
+    if (found.size === 0) {
+      io.err(`shipshape: --pack ${m} exports no rule pack: export an object with a name and a list of rules (an IRulePack), for example module.exports = { name: 'acme', rules: [...] }\n`);
+      return undefined;
+    }
+    packs.push(...found);
+  }
+  return packs;
+}
 
 /** The options of the Kubernetes pack a run uses (those of KubernetesPackProps). */
 interface PackOptions {
@@ -388,6 +433,7 @@ function argumentError(e: any): string {
       '--max-file-size': 'a size, for example 64MiB',
       '--exclude': 'rule ids, for example SS-K8S-063',
       '--trusted-registry': 'a registry host pattern, for example ghcr.io',
+      '--pack': 'a module that exports a rule pack, for example ./acme-pack.js',
     };
     if (/argument missing|ambiguous/.test(msg)) return `${opt} needs ${what[opt] ?? 'a value'}`;
     return `${opt} takes no value`;
@@ -444,6 +490,8 @@ interface CheckOptions {
   readonly pack?: PackOptions;
   /** The whole-input warnings left out (`--exclude SS-POLICY-005` ...). */
   readonly excludeWholeInput?: ReadonlySet<string>;
+  /** The packs of your own (`--pack`), run beside the Kubernetes pack. */
+  readonly customPacks?: readonly IRulePack[];
 }
 
 async function check(inputs: string[], options: CheckOptions, io: Io): Promise<number> {
@@ -484,7 +532,13 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
-  const engine = new PolicyEngine({ packs: [kubernetesPack(options.pack)] });
+  let engine: PolicyEngine;
+  try {
+    engine = new PolicyEngine({ packs: [kubernetesPack(options.pack), ...(options.customPacks ?? [])] });
+  } catch (e: any) {
+    io.err(`shipshape: ${e?.message ?? e}\n`);
+    return 2;
+  }
   const excluded = (id: string) => options.excludeWholeInput?.has(id) === true;
   // the clusters of a fleet are separate outputs: the whole-input checks and the cross-object rules look within one
   // cluster's folder at a time (staging's NetworkPolicy does not cover prod's pods)
@@ -542,7 +596,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     : options.format !== 'text' ? 'every finding is in the report on stdout' : 'run with --json FILE or --sarif FILE to get every finding';
   if (otherPacks.size > 0) {
     io.err(`shipshape: suppression annotations of rules this command does not run were left alone: ${[...otherPacks].sort().join(', ')} `
-      + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack)\n');
+      + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack, and yours with --pack <module>)\n');
   }
   human(renderSummary(findings, false, 50, everyFinding));
   human(`checked ${plural(loader.documents.length, 'document')} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);

@@ -227,7 +227,7 @@ test('an annotation suppressing a rule of a team\'s own pack (which runs at synt
   expect(r).toBe(0);
   expect(out).not.toContain('SS-POLICY-004');
   expect(err).toContain('shipshape: suppression annotations of rules this command does not run were left alone: ACME-001 '
-    + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack)');
+    + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack, and yours with --pack <module>)');
 });
 
 describe('a suppression annotation with a lower-case shipshape id', () => {

@@ -1,0 +1,58 @@
+import * as path from 'path';
+import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+
+// `shipshape check --pack <module>`: a team's own rule packs run beside the Kubernetes pack, as synth runs them with
+// Policy.configure, so CI holds YAML shipshape did not write to the company's rules too.
+
+removeTempDirsAfterAll();
+
+/** A CommonJS module exporting a pack: every Deployment needs a `team` label (the rule is written without shipshape). */
+const ACME = `
+const teamLabel = {
+  id: 'ACME-001', severity: 'error', message: 'Deployment has no team label', fix: 'add metadata.labels.team', kinds: ['Deployment'],
+  rationale: 'On-call finds the owning team by this label.',
+  evaluate: doc => (doc.manifest.metadata && doc.manifest.metadata.labels && doc.manifest.metadata.labels.team
+    ? { status: 'compliant', violations: [] } : { status: 'non-compliant', violations: [{ jsonPath: 'metadata.labels' }] }),
+};
+module.exports = { acme: { name: 'acme', rules: [teamLabel] } };
+`;
+const DEPLOYMENT = (labels: string, annotations = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop, labels: {${labels}}${annotations}}
+spec: {selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: app, image: ghcr.io/acme/api:1.0.0}]}}}
+`;
+
+describe('--pack', () => {
+  test('runs the packs a module exports: their findings, and suppressions of their rules by annotation', async () => {
+    const dir = writeTree(tmpDir(), { 'acme-pack.js': ACME, 'out/a.yaml': DEPLOYMENT('app: api') });
+    const r = await run(['check', path.join(dir, 'out'), '--pack', path.join(dir, 'acme-pack.js'), '--format', 'json']);
+    const report = JSON.parse(r.out);
+    expect(report.findings.filter((f: any) => f.ruleId === 'ACME-001').map((f: any) => `${f.kind}/${f.name} ${f.jsonPath}`)).toEqual(['Deployment/api metadata.labels']);
+    expect(report.rules.find((x: any) => x.id === 'ACME-001')).toMatchObject({ pack: 'acme', rationale: 'On-call finds the owning team by this label.' });
+    expect(r.code).toBe(1);
+
+    const suppressed = writeTree(tmpDir(), { 'a.yaml': DEPLOYMENT('app: api', ', annotations: {suppress.shipshape.io/ACME-001: "owned by the platform team until the hand-over"}') });
+    const s = await run(['check', suppressed, '--pack', path.join(dir, 'acme-pack.js'), '--format', 'json']);
+    const acme = JSON.parse(s.out).findings.filter((f: any) => f.ruleId === 'ACME-001');
+    expect(acme).toHaveLength(1);
+    expect(JSON.stringify(acme[0])).toContain('owned by the platform team until the hand-over');
+    expect(s.err).not.toContain('were left alone');
+  });
+
+  test('a module that cannot be loaded, or exports no pack, is a usage error (exit 2)', async () => {
+    const dir = writeTree(tmpDir(), { 'none.js': 'module.exports = { answer: 42 };', 'a.yaml': DEPLOYMENT('app: api') });
+    const missing = await run(['check', dir, '--pack', path.join(dir, 'missing.js')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^shipshape: --pack .*missing\.js could not be loaded: Cannot find module/);
+    const none = await run(['check', dir, '--pack', path.join(dir, 'none.js')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('exports no rule pack: export an object with a name and a list of rules (an IRulePack)');
+  });
+
+  test('a pack the engine refuses is a usage error with the engine\'s message', async () => {
+    const dir = writeTree(tmpDir(), { 'bad.js': "module.exports = { name: 'bad', rules: [{ id: 'SS-ACME-1', severity: 'error', message: 'm', fix: 'f', evaluate: () => ({ status: 'compliant' }) }] };", 'a.yaml': DEPLOYMENT('app: api') });
+    const r = await run(['check', dir, '--pack', path.join(dir, 'bad.js')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('shipshape: policy: rule SS-ACME-1 (pack bad) has an id starting with SS-');
+  });
+});
