@@ -192,12 +192,16 @@ export class App extends Cdk8sApp {
     const needs = new Map<string, { level: string; reason: string }>();
     /** The namespaces of Ingresses whose ALB sends traffic to the pods directly (ip targets): see _injectReadinessGates. */
     const albTargets = new Set<string>();
+    const teamNamespaces = new Map<string, ApiObject>();
     for (const c of all) {
       if (c === this || c === resources || c.node.scopes.includes(resources)) continue;
       if (ApiObject.isApiObject(c)) {
         const obj = c as ApiObject;
-        if (obj.kind === 'Namespace' && obj.metadata.name) defined.add(obj.metadata.name);
-        else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion)) used.add(obj.metadata.namespace);
+        if (obj.kind === 'Namespace' && obj.metadata.name) {
+          defined.add(obj.metadata.name);
+          // a TeamNamespace's Namespace is shipshape's too: it takes the readiness gate like ClusterResources' own
+          if ((obj.node.scope as any)?.[TEAM_NAMESPACE] === true) teamNamespaces.set(obj.metadata.name, obj);
+        } else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion)) {used.add(obj.metadata.namespace);}
         if (obj.kind === 'Ingress' && obj.metadata.namespace && obj.metadata.toJson().annotations?.['alb.ingress.kubernetes.io/target-type'] === 'ip') albTargets.add(obj.metadata.namespace);
       } else if (Workload.isWorkload(c)) {
         const w = c as Workload;
@@ -212,7 +216,10 @@ export class App extends Cdk8sApp {
       const need = needs.get(ns);
       resources.addNamespace(ns, need ? { enforce: need.level as PodSecurityLevel, reason: need.reason } : {});
     }
-    for (const ns of albTargets) resources._injectReadinessGates(ns);
+    for (const ns of albTargets) {
+      resources._injectReadinessGates(ns);
+      teamNamespaces.get(ns)?.metadata.addLabel(READINESS_GATE_LABEL, 'enabled');
+    }
     for (const chart of this.node.children) {
       if (Chart.isChart(chart) && chart !== resources && !chart.node.dependencies.includes(resources)) chart.node.addDependency(resources);
     }
@@ -827,6 +834,11 @@ function targetProblems(app: App, all: readonly IConstruct[]): string[] {
   }
   return out;
 }
+
+/** The brand of a TeamNamespace (lib/k8s/platform/team-namespace.ts), whichever copy of shipshape made it. */
+const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
+/** The AWS Load Balancer Controller's pod readiness gate label of a namespace (see ClusterResources._injectReadinessGates). */
+const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
 /** The construct metadata type whose entries `k8s.App` prints on synth. */
 const NOTE_METADATA = 'shipshape:info';

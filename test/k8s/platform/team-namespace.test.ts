@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { cluster, errorOf, IMAGE, quietly } from './fixtures';
-import { App, ConcurrencyPolicy, HostAccess, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { App, ConcurrencyPolicy, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
@@ -49,6 +49,16 @@ describe('TeamNamespace defaults', () => {
     const ns = find(objects(app), 'Namespace', 'shop');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('latest');
     expect(team.node.metadata.map(m => m.data)).toEqual([expect.stringContaining('give k8s.App its cluster, or set the Kubernetes target (KubernetesTarget.set), to pin them')]);
+  });
+
+  test('a team namespace whose Ingress sends ALB traffic to pod ips takes the controller\'s readiness gate; one without does not', () => {
+    const { app, team, chart } = setup();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/abc') });
+    expect(find(objects(app), 'Namespace', team.namespace).metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBe('enabled');
+    const other = setup();
+    new WebService(other.chart, 'api', { image: IMAGE });
+    expect(find(objects(other.app), 'Namespace', other.team.namespace).metadata.labels['elbv2.k8s.aws/pod-readiness-gate-inject']).toBeUndefined();
   });
 
   test('without a cluster, the Kubernetes target set for the app pins the Pod Security version', () => {
