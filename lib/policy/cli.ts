@@ -221,7 +221,8 @@ function isPack(x: any): x is IRulePack {
 function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined {
   const packs: IRulePack[] = [];
   for (const m of modules) {
-    const target = m.startsWith('.') || path.isAbsolute(m) ? path.resolve(m) : m;
+    // a path (also one without ./, as `dist/acme.js` is typed) when such a file exists, else a package name
+    const target = m.startsWith('.') || path.isAbsolute(m) || fs.existsSync(path.resolve(m)) ? path.resolve(m) : m;
     let exported: any;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

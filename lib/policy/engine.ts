@@ -236,8 +236,10 @@ export class PolicyEngine {
             violations = e.check(doc, index);
           } else {
             const result = e.rule.evaluate(doc, index);
-            if (result === null || typeof result !== 'object' || typeof (result as RuleResult).status !== 'string') {
-              throw new Error(`evaluate returned ${result === null ? 'null' : typeof result === 'object' ? 'an object without a status' : typeof result}, not a RuleResult: `
+            if (result === null || typeof result !== 'object' || !STATUSES.includes((result as RuleResult).status)) {
+              const got = result === null ? 'null' : typeof result !== 'object' ? typeof result
+                : (result as any).status === undefined ? 'an object without a status' : `the status ${JSON.stringify((result as any).status)}`;
+              throw new Error(`evaluate returned ${got}, not a RuleResult: `
                 + 'return RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
             }
             violations = result.status === RuleStatus.NON_COMPLIANT ? result.violations : undefined;
@@ -339,6 +341,9 @@ function checkRuleShape(rule: IRule, pack: string): void {
     throw new Error(`policy: ${where} has kinds ${JSON.stringify(rule.kinds)}, so it never runs; list the kinds it checks, or leave kinds unset to check every kind`);
   }
 }
+
+/** The statuses a RuleResult may have (a rule in plain JavaScript may return another: a typo would hide its findings). */
+const STATUSES: string[] = [RuleStatus.COMPLIANT, RuleStatus.NON_COMPLIANT, RuleStatus.NOT_APPLICABLE];
 
 /** The engine rule a crashing rule's finding is reported under. */
 const CRASHED = ENGINE_RULES.find(r => r.id === RULE_CRASHED_RULE_ID) as RuleInfo;

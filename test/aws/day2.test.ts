@@ -1,3 +1,4 @@
+import { Testing } from 'cdktf';
 import { cluster, errorOf, newStack, resourceAt, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
 import { EnvironmentProfile } from '../../lib/core';
@@ -208,6 +209,17 @@ describe('Session Manager on the node role', () => {
     const json = synth(stack);
     expect(policies(json, 'prod_general')).toContain('AmazonSSMManagedInstanceCore');
     expect(policies(json, 'prod_locked').sort()).toEqual(['AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSWorkerNodePolicy']);
+  });
+
+  test('the opt-out passes the Terraform pack (SS-EKS-020 does not require Session Manager)', () => {
+    const stack = newStack();
+    cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] }).addNodePool('locked', { sessionManager: false });
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => Testing.synth(stack, true)).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('Karpenter\'s node role too', () => {

@@ -39,6 +39,18 @@ describe('--pack', () => {
     expect(s.err).not.toContain('were left alone');
   });
 
+  test('a path relative to the working directory is found without ./', async () => {
+    const dir = writeTree(tmpDir(), { 'packs/acme.js': ACME, 'a.yaml': DEPLOYMENT('app: api') });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await run(['check', 'a.yaml', '--pack', 'packs/acme.js', '--format', 'json']);
+      expect(JSON.parse(r.out).findings.some((f: any) => f.ruleId === 'ACME-001')).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('a module that cannot be loaded, or exports no pack, is a usage error (exit 2)', async () => {
     const dir = writeTree(tmpDir(), { 'none.js': 'module.exports = { answer: 42 };', 'a.yaml': DEPLOYMENT('app: api') });
     const missing = await run(['check', dir, '--pack', path.join(dir, 'missing.js')]);

@@ -443,6 +443,14 @@ describe('engine', () => {
     }
   });
 
+  test('a rule whose evaluate returns an unknown status (a typo in plain JavaScript) is reported, not taken as compliant', () => {
+    const pack = { name: 'acme', rules: [{ id: 'ACME-001', severity: Severity.ERROR, message: 'm', fix: 'f', kinds: ['Deployment'], evaluate: () => ({ status: 'noncompliant', violations: [{ jsonPath: 'a' }] }) as any }] };
+    const docs = goodManifests().map((m, i): PolicyDocument => ({ kind: m.kind, name: m.metadata.name, namespace: m.metadata.namespace, manifest: m, path: `app/${i}` }));
+    const report = new PolicyEngine({ packs: [pack] }).check(docs);
+    expect(report.errors.map(f => f.message)).toContain('rule ACME-001 could not check this document: evaluate returned the status "noncompliant", not a RuleResult: '
+      + 'return RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
+  });
+
   test('a rule whose evaluate returns no RuleResult is reported as SS-POLICY-002 saying what to return', () => {
     const pack = { name: 'acme', rules: [{ id: 'ACME-001', severity: Severity.ERROR, message: 'm', fix: 'f', kinds: ['Deployment'], evaluate: () => undefined as any }] };
     const report = new PolicyEngine({ packs: [pack] }).check(goodManifests().map((m, i) => docOf(m, `app/${i}`)));

@@ -292,7 +292,9 @@ export interface HttpIngressProps {
   /**
    * AWS Load Balancer Controller settings. With an app cluster, `aws: { scheme: AlbScheme.INTERNET_FACING }` is enough:
    * the VPC CIDR comes from the cluster's profile. The ALB checks a WebService backend's health on its readiness path
-   * (an `alb.ingress.kubernetes.io/healthcheck-path` annotation on the backend's Service) rather than on `/`; with `ip`
+   * (an `alb.ingress.kubernetes.io/healthcheck-path` annotation on the backend's Service) rather than on `/`, unless
+   * `annotations` set that path on the Ingress, or the readiness probe is no HTTP GET on the application port (the ALB
+   * then checks `/`: set the path yourself); with `ip`
    * targets, a Namespace the app writes for its cluster takes the controller's pod readiness gate
    * (`elbv2.k8s.aws/pod-readiness-gate-inject: enabled`), so a rollout waits for the new pods to be healthy targets.
    * @default - with an app cluster whose ingress class (the one named, or its default) is an ALB class, an internal
@@ -363,6 +365,8 @@ export class HttpIngress extends Construct {
   private readonly admitted = new Set<string>();
   /** Whether an ALB serves the ingress: its health checks then follow each backend's readiness probe. */
   private albHealthChecks = false;
+  /** Whether the ALB reaches its targets through a NodePort (`targetType` INSTANCE): a WebService's ClusterIP Service has none. */
+  private instanceTargets = false;
   private readonly tls?: IngressTls;
   /** The user set the SS-K8S-054 suppression annotation themselves: it is theirs to keep. */
   private readonly ownBackendSuppression: boolean;
@@ -477,6 +481,7 @@ export class HttpIngress extends Construct {
       const tlsOn = !!props.tls;
       annotations['alb.ingress.kubernetes.io/scheme'] = a.scheme ?? AlbScheme.INTERNAL;
       annotations['alb.ingress.kubernetes.io/target-type'] = a.targetType ?? AlbTargetType.IP;
+      this.instanceTargets = a.targetType === AlbTargetType.INSTANCE;
       annotations['alb.ingress.kubernetes.io/listen-ports'] = tlsOn ? '[{"HTTP": 80}, {"HTTPS": 443}]' : '[{"HTTP": 80}]';
       if (tlsOn) {
         annotations['alb.ingress.kubernetes.io/ssl-policy'] = a.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -486,7 +491,8 @@ export class HttpIngress extends Construct {
       }
       if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined) annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn;
       if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
-      this.albHealthChecks = true;
+      // a health check path the user gave the Ingress is theirs: a Service annotation would take precedence over it
+      this.albHealthChecks = annotations['alb.ingress.kubernetes.io/healthcheck-path'] === undefined;
     }
     if (props.controller?.toNetworkPeer().ports?.length) {
       fail(this, 'controller', props.controller.toNetworkPeer().description, 'is declared with ports, but the ingress admits the controller on each backend\'s own port',
@@ -564,6 +570,10 @@ export class HttpIngress extends Construct {
     const unchecked = !imported && !TrafficChecks.inApp(this, p.backend, servicePort);
     this.checkImportMix(`${prop}.backend`, p.backend, imported, unchecked);
     this.routes.push({ host, path, pathType, backend: p.backend, servicePort, imported, unchecked });
+    if (this.instanceTargets && !imported) {
+      fail(this, 'aws.targetType', AlbTargetType.INSTANCE, `reaches targets through a NodePort, but ${p.backend.node.path}'s Service is a ClusterIP Service, which has none: `
+        + 'the controller registers no target and the ALB answers 503', 'leave targetType out (ip targets reach the pods directly)');
+    }
     if (imported) {
       // no NetworkPolicy rule: the Service's pods are their owner's (see WebService.fromServiceAttributes)
       this.suppressImportedBackends();

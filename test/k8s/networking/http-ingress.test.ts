@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { expectError, one, policyErrors, testChart, validationErrors } from './traffic-util';
 import { ClusterProfile } from '../../../lib/core';
 import {
-  AlbScheme, App, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, Probe, WebService,
+  AlbScheme, AlbTargetType, App, CertManagerIssuerKind, HttpIngress, HttpIngressProps, IngressPathType, IngressTls, NetworkPeer, Probe, WebService,
 } from '../../../lib/k8s';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectValid } from '../../util/schema';
@@ -140,6 +140,10 @@ describe('HttpIngress options', () => {
     expect(health(chart.toJson(), 'tcp')).toBeUndefined();
     // an ingress-nginx controller probes nothing: no annotation
     expect(health(setup().objs, 'api')).toBeUndefined();
+    // a path the user gave the Ingress stays in force (a Service annotation would override it)
+    const own = setup({ aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.acmByHost(), annotations: { 'alb.ingress.kubernetes.io/healthcheck-path': '/deep-health' } }).objs;
+    expect(health(own, 'api')).toBeUndefined();
+    expect(one(own, 'Ingress').metadata.annotations['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/deep-health');
   });
 
   test('AWS: internet-facing scheme and an ingress group', () => {
@@ -194,6 +198,11 @@ describe('HttpIngress plainHttp', () => {
 describe('HttpIngress errors', () => {
   test('plain HTTP without the explicit opt-out', () => {
     expectError(() => setup({ tls: undefined }), /shop\/web: tls \(undefined\) is required: an ingress without TLS serves plain HTTP \(rule SS-K8S-055\); .*plainHttp: true/);
+  });
+
+  test('instance targets with a WebService backend (a ClusterIP Service, no NodePort)', () => {
+    expectError(() => setup({ aws: { vpcCidr: '10.0.0.0/16', targetType: AlbTargetType.INSTANCE }, tls: IngressTls.acmByHost() }),
+      "shop/web: aws.targetType (\"instance\") reaches targets through a NodePort, but shop/api's Service is a ClusterIP Service, which has none: the controller registers no target and the ALB answers 503; leave targetType out (ip targets reach the pods directly)");
   });
 
   test('tls and plainHttp together', () => {

@@ -1,12 +1,15 @@
 import { Violation } from '../../rule';
 import { at, ERROR, list, refersTo, resolveRef, tfRule } from '../define';
 
-/** Each entry: policies of which the node role needs one (the first is the least-privilege choice). */
+/**
+ * Each entry: policies of which the node role needs one (the first is the least-privilege choice). Session Manager
+ * (AmazonSSMManagedInstanceCore) is not required: a pool may leave it off (`sessionManager: false`), since it also
+ * reads every Parameter Store parameter of the account.
+ */
 const REQUIRED = [
   ['AmazonEKSWorkerNodePolicy'],
   // PullOnly grants the image pull actions only; ReadOnly (the older choice) adds ecr:Describe*/List* on every repository
   ['AmazonEC2ContainerRegistryPullOnly', 'AmazonEC2ContainerRegistryReadOnly'],
-  ['AmazonSSMManagedInstanceCore'],
 ];
 const FORBIDDEN = ['AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess', 'AdministratorAccess', 'PowerUserAccess'];
 
@@ -18,8 +21,8 @@ export const EKS_20 = tfRule({
   severity: ERROR,
   kinds: ['aws_eks_node_group'],
   message: 'The node role is not least-privilege',
-  fix: 'attach only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryPullOnly (or the broader AmazonEC2ContainerRegistryReadOnly) and AmazonSSMManagedInstanceCore to the node role; '
-    + 'put AmazonEKS_CNI_Policy on the vpc-cni IRSA or Pod Identity role',
+  fix: 'attach only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryPullOnly (or the broader AmazonEC2ContainerRegistryReadOnly) and, for Session Manager, '
+    + 'AmazonSSMManagedInstanceCore to the node role; put AmazonEKS_CNI_Policy on the vpc-cni IRSA or Pod Identity role',
   rationale: 'Every pod that reaches the node\'s credentials gets the node role: write access to ECR or the CNI policy there is a privilege every pod shares.',
   sources: ['CIS EKS 5.1.2, 5.1.3', 'EKS Best Practices: update the aws-node daemonset to use IRSA; restrict access to the instance profile'],
   check: (doc, index) => {
