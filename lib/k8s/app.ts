@@ -218,7 +218,7 @@ export class App extends Cdk8sApp {
     }
     for (const ns of albTargets) {
       resources._injectReadinessGates(ns);
-      teamNamespaces.get(ns)?.metadata.addLabel(READINESS_GATE_LABEL, 'enabled');
+      teamNamespaces.get(ns)?.metadata.addLabel(ClusterResources._READINESS_GATE_LABEL, 'enabled');
     }
     for (const chart of this.node.children) {
       if (Chart.isChart(chart) && chart !== resources && !chart.node.dependencies.includes(resources)) chart.node.addDependency(resources);
@@ -837,8 +837,6 @@ function targetProblems(app: App, all: readonly IConstruct[]): string[] {
 
 /** The brand of a TeamNamespace (lib/k8s/platform/team-namespace.ts), whichever copy of shipshape made it. */
 const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
-/** The AWS Load Balancer Controller's pod readiness gate label of a namespace (see ClusterResources._injectReadinessGates). */
-const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
 /** The construct metadata type whose entries `k8s.App` prints on synth. */
 const NOTE_METADATA = 'shipshape:info';

@@ -13,6 +13,8 @@ import { Policy } from '../policy/policy';
 import { allowDnsSpec, defaultDenySpec } from './networking/namespace-isolation';
 import { KubernetesVersion } from './target';
 
+const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
+
 /**
  * A Pod Security Standards level (`pod-security.kubernetes.io/*` namespace labels).
  */
@@ -133,6 +135,12 @@ export class ClusterResources extends Chart {
   }
 
   /**
+   * The AWS Load Balancer Controller's pod readiness gate label of a namespace (see `_injectReadinessGates`).
+   * @internal
+   */
+  public static readonly _READINESS_GATE_LABEL = READINESS_GATE_LABEL;
+
+  /**
    * Marks namespace `name` (when this chart writes its Namespace) for the AWS Load Balancer Controller's pod readiness
    * gate: with ALB `ip` targets, a rollout then waits until each new pod is a healthy target of the load balancer
    * before it stops an old one. Without it the old pods go as soon as the new ones pass their Kubernetes readiness
@@ -140,7 +148,7 @@ export class ClusterResources extends Chart {
    * @internal
    */
   public _injectReadinessGates(name: string): void {
-    this.namespaces.get(name)?.metadata.addLabel('elbv2.k8s.aws/pod-readiness-gate-inject', 'enabled');
+    this.namespaces.get(name)?.metadata.addLabel(READINESS_GATE_LABEL, 'enabled');
   }
 
   /**

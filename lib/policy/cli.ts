@@ -234,7 +234,7 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
     const candidates = [exported, exported?.default, ...(exported !== null && typeof exported === 'object' ? Object.values(exported) : [])];
     const found = new Set<IRulePack>();
     // the Kubernetes pack runs anyway, with the options of the command line or of synth's record
-    const own = (x: any) => isPack(x) && !(x instanceof KubernetesPack || (x as any)[Symbol.for('shipshape.policy.KubernetesPack')] === true);
+    const own = (x: any) => isPack(x) && !KubernetesPack._isKubernetesPack(x);
     for (const c of candidates) {
       if (own(c)) found.add(c);
       else if (Array.isArray(c)) for (const x of c) if (own(x)) found.add(x);

@@ -16,7 +16,7 @@ import { programName, writeOwnedOutput } from '../../lib/k8s/output-folder';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
 import { isNumberToken } from '../../lib/policy/output-check';
-import { quietly } from '../util/k8s';
+import { quietly, stderrOf } from '../util/k8s';
 import { comparableFindings } from '../util/whole-output';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -51,18 +51,6 @@ function errorOf(fn: () => unknown): string {
     return e.message;
   }
   throw new Error('expected an error');
-}
-
-/** What `fn` writes to stderr. */
-function stderrOf(fn: () => unknown): string {
-  let out = '';
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { out += String(s); return true; });
-  try {
-    fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
 }
 
 /** A new App standing for a new run of the program (a second App of one process may not write the folder of another). */

@@ -139,12 +139,20 @@ export class KubernetesPack implements IRulePack {
   }
 
   /**
+   * True when `x` is a Kubernetes pack, also one made by another copy of shipshape.
+   * @internal
+   */
+  public static _isKubernetesPack(x: unknown): boolean {
+    return x instanceof KubernetesPack || (x !== null && typeof x === 'object' && (x as any)[KUBERNETES_PACK] === true);
+  }
+
+  /**
    * `pack`, or, for a Kubernetes pack made by another copy of shipshape (a construct library's own), this copy's
    * pack with the same options: its rules then run with this copy's engine, like the rest of the app's.
    * @internal
    */
   public static _own(pack: IRulePack): IRulePack {
-    if (pack instanceof KubernetesPack || (pack as any)?.[KUBERNETES_PACK] !== true) return pack;
+    if (pack instanceof KubernetesPack || !KubernetesPack._isKubernetesPack(pack)) return pack;
     const options = (pack as any)._options ?? {};
     return new KubernetesPack({
       exclude: Array.isArray(options.exclude) ? [...options.exclude] : undefined,
