@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
 import { ArnKind, BUCKET_ARN, checkArn, checkPartitions, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
-import { partitionOf, policyJson } from './private/aws-context';
+import { AwsContext, partitionOf, policyJson } from './private/aws-context';
 import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
 import { claimServiceAccount, missingEndpoints } from './private/registry';
 import { renderStatements } from './private/statements';
@@ -166,10 +166,11 @@ export class WorkloadIdentity extends Construct {
         Principal: { Service: 'pods.eks.amazonaws.com' },
         Action: ['sts:AssumeRole', 'sts:TagSession'],
         // without a condition any Pod Identity association of the account could use the role; the session tags EKS
-        // sets when it assumes the role name the cluster, namespace and ServiceAccount of the pod
+        // sets when it assumes the role name the cluster, namespace and ServiceAccount of the pod. The cluster goes by
+        // its ARN: a cluster of the same name in another region of the account is another cluster
         Condition: {
           StringEquals: {
-            'aws:RequestTag/eks-cluster-name': b.clusterName,
+            'aws:RequestTag/eks-cluster-arn': `arn:${AwsContext.of(this).partitionIn(b.region)}:eks:${b.region}:${b.account ?? AwsContext.of(this).accountId}:cluster/${b.clusterName}`,
             'aws:RequestTag/kubernetes-namespace': this.namespace,
             'aws:RequestTag/kubernetes-service-account': this.serviceAccount,
           },

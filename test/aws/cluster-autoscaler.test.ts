@@ -69,7 +69,8 @@ describe('the cluster-autoscaler an EksCluster adds by default', () => {
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Condition: {
         StringEquals: {
-          'aws:RequestTag/eks-cluster-name': 'prod',
+          // the cluster was given its account: the ARN is literal
+          'aws:RequestTag/eks-cluster-arn': 'arn:aws:eks:eu-west-1:123456789012:cluster/prod',
           'aws:RequestTag/kubernetes-namespace': 'kube-system',
           'aws:RequestTag/kubernetes-service-account': 'cluster-autoscaler',
         },

@@ -45,7 +45,14 @@ describe('WorkloadIdentity: the handle', () => {
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
-      Condition: { StringEquals: { 'aws:RequestTag/eks-cluster-name': 'prod', 'aws:RequestTag/kubernetes-namespace': 'shop', 'aws:RequestTag/kubernetes-service-account': 'orders-worker' } },
+      Condition: {
+        StringEquals: {
+          // the cluster by its ARN (region and account): a cluster named prod in another region is not this one
+          'aws:RequestTag/eks-cluster-arn': expect.stringMatching(/^arn:aws:eks:eu-west-1:\$\{data\.aws_caller_identity\.shipshape-aws-context_caller_[0-9A-F]{8}\.account_id\}:cluster\/prod$/),
+          'aws:RequestTag/kubernetes-namespace': 'shop',
+          'aws:RequestTag/kubernetes-service-account': 'orders-worker',
+        },
+      },
     }]);
     expect(id.profile).toEqual({ namespace: 'shop', serviceAccount: 'orders-worker', roleName: 'prod-worker', mechanism: 'pod-identity', serviceAccountAnnotations: {}, clusterName: 'prod' });
   });

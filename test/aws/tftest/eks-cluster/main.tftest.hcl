@@ -29,7 +29,7 @@ run "plan" {
     error_message = "the node pools can grow: the cluster-autoscaler's Pod Identity names kube-system/cluster-autoscaler"
   }
   assert {
-    condition     = jsondecode(aws_iam_role.shop-prod_cluster-autoscaler_identity_role_678D7758.assume_role_policy).Statement[0].Condition.StringEquals == { "aws:RequestTag/eks-cluster-name" = "shop-prod", "aws:RequestTag/kubernetes-namespace" = "kube-system", "aws:RequestTag/kubernetes-service-account" = "cluster-autoscaler" }
+    condition     = jsondecode(aws_iam_role.shop-prod_cluster-autoscaler_identity_role_678D7758.assume_role_policy).Statement[0].Condition.StringEquals == { "aws:RequestTag/eks-cluster-arn" = "arn:aws:eks:eu-west-1:${data.aws_caller_identity.shipshape-aws-context_caller_16EBA12E.account_id}:cluster/shop-prod", "aws:RequestTag/kubernetes-namespace" = "kube-system", "aws:RequestTag/kubernetes-service-account" = "cluster-autoscaler" }
     error_message = "the autoscaler's role trusts this cluster's kube-system/cluster-autoscaler only"
   }
   assert {
