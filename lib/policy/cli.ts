@@ -203,7 +203,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   if (customPacks === undefined) return 2;
   const pack = packOptions(inputs, commandLine, maxFileSize, io);
   if (pack === 'conflict') return 2;
-  return check(inputs, { format, json: values.json, sarif: values.sarif, maxFileSize, pack, customPacks, excludeWholeInput: new Set(exclude.wholeInput) }, io);
+  return check(inputs, {
+    format, json: values.json, sarif: values.sarif, maxFileSize, pack: pack.run, clusterPacks: pack.clusters, customPacks, excludeWholeInput: new Set(exclude.wholeInput),
+  }, io);
 }
 
 // ------------------------------------------------------------------------------------------------ pack options
@@ -369,14 +371,35 @@ function optionsKey(o: PackOptions): string {
   return JSON.stringify([[...new Set(o.exclude)].sort(), [...new Set(o.trustedRegistries)].sort()]);
 }
 
+/** The options of the Kubernetes pack for a run: the run's, and those of each cluster folder of a fleet. */
+interface RunPackOptions {
+  /** For every document outside the clusters below (undefined: the pack's defaults). */
+  readonly run?: PackOptions;
+  /** For the documents of a fleet's cluster folder (by absolute path), as synth recorded them for that cluster. */
+  readonly clusters: ReadonlyMap<string, PackOptions>;
+}
+
 /**
  * The options of the Kubernetes pack for this run: the command line's when given, else those synth recorded in the
  * output folders named on the command line (`<dir>/.shipshape/output.json`, field `kubernetesPack`), else the
- * defaults. Says on stderr which it uses; 'conflict' (after saying why) when folders recorded different options and
- * the command line gives none.
+ * defaults. A fleet's folder named on the command line (`.shipshape/fleet.json`) brings each of its clusters' own
+ * records: every cluster is checked with the options it was synthesized with, as when its folder is named alone.
+ * Says on stderr which it uses; 'conflict' (after saying why) when folders recorded different options and the command
+ * line gives none.
  */
-function packOptions(inputs: string[], commandLine: PackOptions | undefined, maxFileSize: number, io: Io): PackOptions | undefined | 'conflict' {
+function packOptions(inputs: string[], commandLine: PackOptions | undefined, maxFileSize: number, io: Io): RunPackOptions | 'conflict' {
   const records: { file: string; options: PackOptions }[] = [];
+  const clusterRecords: { folder: string; file: string; options: PackOptions }[] = [];
+  const read = (dir: string) => {
+    const r = recordedOptions(dir, maxFileSize);
+    if (r === undefined) return undefined;
+    const file = toSlash(r.file);
+    if (r.options === undefined) {
+      io.err(`shipshape: ignored the Kubernetes pack options recorded in ${file}: ${r.ignored}\n`);
+      return undefined;
+    }
+    return { file, options: r.options };
+  };
   for (const input of inputs) {
     if (input === STDIN_INPUT) continue;
     let dir = false;
@@ -386,24 +409,31 @@ function packOptions(inputs: string[], commandLine: PackOptions | undefined, max
       // reported when the input is read
     }
     if (!dir) continue;
-    const r = recordedOptions(input, maxFileSize);
-    if (r === undefined) continue;
-    const file = toSlash(r.file);
-    if (r.options === undefined) {
-      io.err(`shipshape: ignored the Kubernetes pack options recorded in ${file}: ${r.ignored}\n`);
+    const own = read(input);
+    if (own !== undefined) {
+      if (!records.some(x => x.file === own.file)) records.push(own);
       continue;
     }
-    if (!records.some(x => x.file === file)) records.push({ file, options: r.options });
+    for (const f of fleetFolders(input)) {
+      const folder = path.resolve(input, f);
+      const r = fs.existsSync(folder) ? read(folder) : undefined;
+      if (r !== undefined && !clusterRecords.some(x => x.folder === folder)) clusterRecords.push({ folder, ...r });
+    }
   }
   const files = (list: { file: string }[]) => list.map(x => x.file).join(', ');
   if (commandLine !== undefined) {
-    if (records.length > 0) {
-      io.err(`shipshape: the command line's --exclude/--trusted-registry replace the Kubernetes pack options synth recorded in ${files(records)}; `
+    const replaced = [...records, ...clusterRecords];
+    if (replaced.length > 0) {
+      io.err(`shipshape: the command line's --exclude/--trusted-registry replace the Kubernetes pack options synth recorded in ${files(replaced)}; `
         + `using ${describeOptions(commandLine)}\n`);
     }
-    return commandLine;
+    return { run: commandLine, clusters: new Map() };
   }
-  if (records.length === 0) return undefined;
+  const clusters = new Map(clusterRecords.map(r => [r.folder, r.options]));
+  if (clusterRecords.length > 0) {
+    io.err(`shipshape: checking each cluster of the fleet with the Kubernetes pack options synth recorded for it: ${clusterRecords.map(r => `${r.file}: ${describeOptions(r.options)}`).join('; ')}\n`);
+  }
+  if (records.length === 0) return { clusters };
   const distinct = new Map<string, { file: string; options: PackOptions }[]>();
   for (const r of records) {
     const key = optionsKey(r.options);
@@ -418,7 +448,7 @@ function packOptions(inputs: string[], commandLine: PackOptions | undefined, max
   }
   const options = records[0].options;
   io.err(`shipshape: using the Kubernetes pack options synth recorded in ${files(records)}: ${describeOptions(options)}\n`);
-  return options;
+  return { run: options, clusters };
 }
 
 /** parseArgs' errors, said the way this command says things. */
@@ -489,6 +519,8 @@ interface CheckOptions {
   readonly maxFileSize: number;
   /** The options of the Kubernetes pack (undefined: its defaults). */
   readonly pack?: PackOptions;
+  /** The options of the Kubernetes pack for the documents of a fleet's cluster folder (by absolute path). */
+  readonly clusterPacks?: ReadonlyMap<string, PackOptions>;
   /** The whole-input warnings left out (`--exclude SS-POLICY-005` ...). */
   readonly excludeWholeInput?: ReadonlySet<string>;
   /** The packs of your own (`--pack`), run beside the Kubernetes pack. */
@@ -533,20 +565,36 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
-  let engine: PolicyEngine;
-  try {
-    engine = new PolicyEngine({ packs: [kubernetesPack(options.pack), ...(options.customPacks ?? [])] });
-  } catch (e: any) {
-    io.err(`shipshape: ${e?.message ?? e}\n`);
-    return 2;
-  }
+  // one engine per distinct set of Kubernetes pack options: the run's, and each fleet cluster's own
+  const engines = new Map<string, PolicyEngine>();
+  const engineFor = (pack: PackOptions | undefined): PolicyEngine => {
+    const key = pack === undefined ? '' : optionsKey(pack);
+    let e = engines.get(key);
+    if (e === undefined) {
+      e = new PolicyEngine({ packs: [kubernetesPack(pack), ...(options.customPacks ?? [])] });
+      engines.set(key, e);
+    }
+    return e;
+  };
   const excluded = (id: string) => options.excludeWholeInput?.has(id) === true;
   // the clusters of a fleet are separate outputs: the whole-input checks and the cross-object rules look within one
   // cluster's folder at a time (staging's NetworkPolicy does not cover prod's pods)
   const outputs = clusterGroups(loader.documents);
+  let engine: PolicyEngine;
+  /** The engine of each document (only when clusters use options of their own). */
+  const engineOfDoc = new Map<PolicyDocument, PolicyEngine>();
+  const groupEngines: PolicyEngine[] = [];
+  try {
+    engine = engineFor(options.pack);
+    for (const { folder } of outputs) groupEngines.push(engineFor(options.clusterPacks?.get(folder) ?? options.pack));
+  } catch (e: any) {
+    io.err(`shipshape: ${e?.message ?? e}\n`);
+    return 2;
+  }
+  if (engines.size > 1) outputs.forEach(({ docs }, i) => docs.forEach(d => engineOfDoc.set(d, groupEngines[i])));
   const findings = new CompactFindings(loader.documents, [
     ...loader.bad,
-    ...outputs.flatMap(docs => [
+    ...outputs.flatMap(({ docs }) => [
       ...(excluded(DUPLICATE_OBJECT_RULE_ID) ? [] : duplicateObjects(docs)),
       ...(excluded(HOST_PORT_RULE_ID) ? [] : hostPortClashes(docs)),
       ...(excluded(TRAFFIC_CONFLICT_RULE_ID) ? [] : trafficConflicts(docs)),
@@ -571,24 +619,28 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     refusedRules.add(rule.id);
     findings.add(doc, engineRule(ADMISSION_REFUSAL_RULE_ID), jsonPath, why, table.match(ADMISSION_REFUSAL_RULE_ID, doc.path));
   };
-  for (const docs of outputs) {
+  const runEngine = engine;
+  outputs.forEach(({ docs }, i) => {
+    engine = groupEngines[i];
     index = new DocumentIndex(docs);
     engine._evaluate(docs, index, emit);
-  }
+  });
   // a stale shipshape annotation is reported; a peer's exemption that silences nothing is the peer's business
   const otherPacks = new Set<string>();
   for (const s of table.unused()) {
-    if (loader.peerSuppressions.has(s) || engine._excludes(s.ruleId) || excluded(s.ruleId)) continue;
+    const doc = loader.suppressionDocs.get(s);
+    // the engine that checked the document carrying the annotation
+    const own = (doc !== undefined ? engineOfDoc.get(doc) : undefined) ?? runEngine;
+    if (loader.peerSuppressions.has(s) || own._excludes(s.ruleId) || excluded(s.ruleId)) continue;
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
-    const unknown = engine._unknownRule(s);
+    const unknown = own._unknownRule(s);
     if (unknown !== undefined && !looksBuiltIn(s.ruleId)) {
       // a rule of a pack this command does not run (a team's own pack, which runs at synth); an unknown SS- id is a typo
       otherPacks.add(s.ruleId);
       continue;
     }
     const f = unknown ?? staleFinding(s);
-    const doc = loader.suppressionDocs.get(s);
     findings.addAfter(doc ? { ...f, file: doc.file, index: doc.index, line: doc.line } : f);
   }
 
@@ -602,7 +654,8 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   human(renderSummary(findings, false, 50, everyFinding));
   human(`checked ${plural(loader.documents.length, 'document')} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
 
-  const rules = engine._rules;
+  // every rule that ran in some cluster, once
+  const rules = [...new Map([...engines.values()].flatMap(e => e._rules).map(r => [r.id, r] as const)).values()];
   if (options.format !== 'text') {
     const w = new BufferedWriter(io.out);
     streamJson(options.format === 'json' ? jsonReport(findings, rules) : sarifLog(findings, rules), w.write);
@@ -1749,7 +1802,7 @@ function readAll(fd: number, limit: number, from?: number): string | undefined {
  * The documents in groups that are separate outputs: one per cluster folder of a fleet (a folder its parent's
  * `.shipshape/fleet.json` lists), and one of every other document, each in input order.
  */
-function clusterGroups(documents: PolicyDocument[]): PolicyDocument[][] {
+function clusterGroups(documents: PolicyDocument[]): { folder: string; docs: PolicyDocument[] }[] {
   const folderOf = new Map<string, string>();
   /** The cluster folder of a fleet `dir` is in, or '' (memoized per folder). */
   const clusterOf = (dir: string): string => {
@@ -1766,7 +1819,8 @@ function clusterGroups(documents: PolicyDocument[]): PolicyDocument[][] {
     const list = groups.get(key);
     if (list) list.push(d); else groups.set(key, [d]);
   }
-  return groups.size <= 1 ? [documents] : [...groups.values()];
+  if (groups.size <= 1) return [{ folder: groups.keys().next().value ?? '', docs: documents }];
+  return [...groups].map(([folder, docs]) => ({ folder, docs }));
 }
 
 /** The folders a fleet's record in `dir` lists (`.shipshape/fleet.json`), or none. */

@@ -40,3 +40,44 @@ test('a cluster folder missing a NetworkPolicy is reported though another cluste
   expect(nps(alone.out)).toEqual(['SS-K8S-048 prod/app.k8s.yaml Deployment/web']);
   expect(nps(whole.out)).toEqual(nps(alone.out));
 });
+
+describe('the Kubernetes pack options each cluster of a fleet was synthesized with', () => {
+  /** A fleet whose prod cluster was synthesized without SS-K8S-033 (no readiness probe) and whose dev cluster was not. */
+  function fleetWithRecords(): string {
+    const unprobed = () => {
+      const ms = goodManifests();
+      delete find(ms, 'Deployment', 'web').spec.template.spec.containers[0].readinessProbe;
+      return ms;
+    };
+    const prod = unprobed();
+    // a suppression of the excluded rule is kept for the runs that include it: neither stale nor unknown
+    find(prod, 'Deployment', 'web').metadata.annotations = { 'shipshape.io/suppress': 'SS-K8S-033=the sidecar gates readiness' };
+    const dir = fleet({ dev: unprobed(), prod });
+    const rec = (exclude: string[]) => JSON.stringify({ format: 'shipshape-output/v1', files: ['app.k8s.yaml'], kubernetesPack: { exclude, trustedRegistries: [] } });
+    writeTree(dir, { 'fleet/prod/.shipshape/output.json': rec(['SS-K8S-033']), 'fleet/dev/.shipshape/output.json': rec([]) });
+    return dir;
+  }
+  const probes = (out: string) => ids(out).filter((f: string) => /^SS-K8S-033|^SS-POLICY/.test(f));
+
+  test('checking the fleet reports for each cluster what checking its folder alone reports', async () => {
+    const dir = fleetWithRecords();
+    const prod = await run(['check', `${dir}/fleet/prod`, '--format', 'json']);
+    const dev = await run(['check', `${dir}/fleet/dev`, '--format', 'json']);
+    const whole = await run(['check', `${dir}/fleet`, '--format', 'json']);
+    expect(probes(prod.out)).toEqual([]);
+    expect(probes(dev.out)).toEqual(['SS-K8S-033 dev/app.k8s.yaml Deployment/web']);
+    expect(probes(whole.out)).toEqual(probes(dev.out));
+    expect(whole.err).toContain('shipshape: checking each cluster of the fleet with the Kubernetes pack options synth recorded for it: ');
+    expect(whole.err).toContain('fleet/prod/.shipshape/output.json: exclude SS-K8S-033; trusted registries none (SS-K8S-032 off)');
+    expect(whole.err).toContain('fleet/dev/.shipshape/output.json: exclude none;');
+    // the report lists the rule that ran in dev, though prod left it out
+    expect(JSON.parse(whole.out).rules.map((r: any) => r.id)).toContain('SS-K8S-033');
+  });
+
+  test('the command line\'s options replace every cluster\'s record', async () => {
+    const dir = fleetWithRecords();
+    const r = await run(['check', `${dir}/fleet`, '--format', 'json', '--exclude', 'SS-K8S-033']);
+    expect(probes(r.out)).toEqual([]);
+    expect(r.err).toMatch(/the command line's --exclude\/--trusted-registry replace the Kubernetes pack options synth recorded in .*fleet\/dev\/\.shipshape\/output\.json, .*fleet\/prod\/\.shipshape\/output\.json; using exclude SS-K8S-033/);
+  });
+});
