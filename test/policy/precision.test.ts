@@ -597,6 +597,39 @@ describe('security review: RBAC the platform\'s names do not excuse, and rights 
     expect(hits('SS-K8S-078', [r, bindTo('ClusterRoleBinding', 'system:acme-helper', 'ClusterRole', 'system:acme-helper', [{ kind: 'ServiceAccount', name: 'helper', namespace: 'kube-system' }])])).toEqual([]);
   });
 
+  test('a ServiceAccount named as the user of its token is that ServiceAccount: a system: binding of cluster-admin to it is reported (078), as is one to default (083)', () => {
+    const tokenUser = (ns: string, name: string) => ({ kind: 'User', name: `system:serviceaccount:${ns}:${name}`, apiGroup: 'rbac.authorization.k8s.io' });
+    expect(hits('SS-K8S-078', [bindTo('ClusterRoleBinding', 'system:ci-deployer', 'ClusterRole', 'cluster-admin', [tokenUser('ci', 'deployer')])]))
+      .toEqual(['ClusterRoleBinding/system:ci-deployer roleRef.name: Binding grants cluster-admin']);
+    // kube-system's own ServiceAccounts stay the platform's, in either form
+    expect(hits('SS-K8S-078', [bindTo('ClusterRoleBinding', 'system:ci-deployer', 'ClusterRole', 'cluster-admin', [tokenUser('kube-system', 'deployer')])])).toEqual([]);
+    expect(hits('SS-K8S-083', [bindTo('RoleBinding', 'editors', 'ClusterRole', 'edit', [tokenUser('shop', 'default')], 'shop')]))
+      .toEqual(['RoleBinding/editors subjects[0].name: Binding grants rights to the default ServiceAccount']);
+    expect(hits('SS-K8S-083', [bindTo('RoleBinding', 'editors', 'ClusterRole', 'edit', [tokenUser('shop', 'api')], 'shop')])).toEqual([]);
+  });
+
+  test('SS-K8S-079: a role of the cluster\'s own components handed to an app is reported; the default roles add-ons bind are judged on what they allow', () => {
+    expect(hits('SS-K8S-079', [
+      bindTo('ClusterRoleBinding', 'ci-node', 'ClusterRole', 'system:node', [APP_SA]),
+      bindTo('ClusterRoleBinding', 'ci-kubelet', 'ClusterRole', 'system:kubelet-api-admin', [APP_SA]),
+    ])).toEqual([
+      'ClusterRoleBinding/ci-node roleRef.name: Binding grants ClusterRole system:node, a role of the cluster\'s own components, to subjects[0], which is not one of them: '
+        + 'nothing in the output shows what it allows (exec into pods, Secrets, tokens of other ServiceAccounts)',
+      'ClusterRoleBinding/ci-kubelet roleRef.name: Binding grants the built-in ClusterRole system:kubelet-api-admin, which allows exec or attach into pods',
+    ]);
+    // the same role for the platform's own subjects, and the default roles add-ons bind their ServiceAccounts to
+    expect(hits('SS-K8S-079', [
+      bindTo('ClusterRoleBinding', 'nodes', 'ClusterRole', 'system:node', [{ kind: 'Group', name: 'system:nodes', apiGroup: 'rbac.authorization.k8s.io' }]),
+      bindTo('ClusterRoleBinding', 'provisioner', 'ClusterRole', 'system:persistent-volume-provisioner', [APP_SA]),
+      bindTo('ClusterRoleBinding', 'adapter', 'ClusterRole', 'system:auth-delegator', [APP_SA]),
+    ])).toEqual([]);
+  });
+
+  test('SS-K8S-078: the default ClusterRole that holds escalate, handed to an app, is administrator rights', () => {
+    expect(hits('SS-K8S-078', [bindTo('ClusterRoleBinding', 'agg', 'ClusterRole', 'system:controller:clusterrole-aggregation-controller', [APP_SA])]))
+      .toEqual(['ClusterRoleBinding/agg roleRef.name: Binding grants the built-in ClusterRole system:controller:clusterrole-aggregation-controller, which allows escalate: administrator rights']);
+  });
+
   test('SS-K8S-079: nodes/proxy is exec through the kubelet, for a role and for a binding to it', () => {
     const r = role('ClusterRole', 'node-debugger', [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
     expect(hits('SS-K8S-079', [r, bindTo('ClusterRoleBinding', 'debuggers', 'ClusterRole', 'node-debugger', [APP_SA])])).toEqual([

@@ -116,6 +116,27 @@ export const BUILTIN_CLUSTER_ROLES: { [name: string]: { exec: boolean; admin: bo
   'admin': { exec: true, admin: false },
   'edit': { exec: true, admin: false },
   'view': { exec: false, admin: false },
+  // default system: ClusterRoles that add-ons bind their own ServiceAccounts to (aggregated API servers, DNS,
+  // storage provisioners, node agents): what each allows is fixed and small
+  'system:auth-delegator': { exec: false, admin: false },
+  'system:basic-user': { exec: false, admin: false },
+  'system:discovery': { exec: false, admin: false },
+  'system:public-info-viewer': { exec: false, admin: false },
+  'system:service-account-issuer-discovery': { exec: false, admin: false },
+  'system:heapster': { exec: false, admin: false },
+  'system:kube-dns': { exec: false, admin: false },
+  'system:monitoring': { exec: false, admin: false },
+  'system:node-problem-detector': { exec: false, admin: false },
+  'system:node-proxier': { exec: false, admin: false },
+  'system:persistent-volume-provisioner': { exec: false, admin: false },
+  'system:volume-scheduler': { exec: false, admin: false },
+  'system:aggregate-to-view': { exec: false, admin: false },
+  // the edit rights the edit and admin roles aggregate (pods/exec and pods/attach among them)
+  'system:aggregate-to-edit': { exec: true, admin: false },
+  // nodes/proxy: the kubelet's API, exec into any pod of the node among it
+  'system:kubelet-api-admin': { exec: true, admin: false },
+  // escalate on ClusterRoles: it can give itself any right
+  'system:controller:clusterrole-aggregation-controller': { exec: false, admin: true },
 };
 
 /**
@@ -164,10 +185,22 @@ const EVERYONE_GROUPS = ['system:authenticated', 'system:unauthenticated', 'syst
 export function isPlatformSubject(s0: unknown): boolean {
   const s = o(s0);
   const name = typeof s.name === 'string' ? s.name : '';
-  if (s.kind === 'ServiceAccount') return s.namespace === 'kube-system';
+  const account = serviceAccountSubject(s);
+  if (account !== undefined) return account.namespace === 'kube-system';
   if (s.kind !== 'User' && s.kind !== 'Group') return false;
   if (name === 'system:anonymous' || EVERYONE_GROUPS.includes(name) || name.startsWith('system:serviceaccounts:')) return false;
   return isPlatformName(name);
+}
+
+/**
+ * The ServiceAccount a binding subject names: `kind: ServiceAccount`, or the user name the API server gives a
+ * ServiceAccount's token (`User system:serviceaccount:<namespace>:<name>`), which RBAC matches the same way.
+ */
+export function serviceAccountSubject(s0: unknown): { namespace?: string; name: string } | undefined {
+  const s = o(s0);
+  if (s.kind === 'ServiceAccount') return { namespace: typeof s.namespace === 'string' ? s.namespace : undefined, name: typeof s.name === 'string' ? s.name : '' };
+  const m = s.kind === 'User' && typeof s.name === 'string' ? /^system:serviceaccount:([^:]+):([^:]+)$/.exec(s.name) : null;
+  return m ? { namespace: m[1], name: m[2] } : undefined;
 }
 
 /**

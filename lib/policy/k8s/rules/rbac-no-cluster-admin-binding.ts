@@ -1,5 +1,5 @@
 import { ERROR, k8sRule, NONE } from '../define';
-import { adminGrant, BINDING_KINDS, boundRole, isPlatformBinding, roleRules } from '../rbac';
+import { adminGrant, BINDING_KINDS, boundRole, builtinRole, isPlatformBinding, roleRules } from '../rbac';
 
 /**
  * SS-K8S-078 — docs/rules.md#ss-k8s-078. Administrator rights are recognised by what the bound role grants, not only by the
@@ -31,7 +31,10 @@ export const rbacNoClusterAdminBinding = k8sRule({
     const role = boundRole(index, doc);
     if (!role) return undefined;
     if (role.kind === 'ClusterRole' && role.name === 'cluster-admin') return [{ jsonPath: 'roleRef.name', message: 'Binding grants cluster-admin' }];
-    if (!role.doc) return NONE;
+    if (!role.doc) {
+      // a default ClusterRole that can give itself any right (escalate)
+      return builtinRole(role, doc.namespace)?.admin ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ${role.kind} ${role.name}, which allows escalate: administrator rights` }] : NONE;
+    }
     for (const r of roleRules(role.doc.manifest)) {
       const why = adminGrant(r);
       if (why) return [{ jsonPath: 'roleRef.name', message: `Binding grants ${role.kind} ${role.name}, whose ${r.path} allows ${why}: administrator rights` }];

@@ -1,5 +1,6 @@
 import { ERROR, k8sRule, NONE } from '../define';
-import { BINDING_KINDS, boundRole, builtinRole, execGrant, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
+import { arr } from '../pod';
+import { BINDING_KINDS, boundRole, builtinRole, execGrant, grantsExec, isPlatformBinding, isPlatformName, isPlatformRole, isPlatformSubject, ROLE_KINDS, roleRules } from '../rbac';
 
 /**
  * SS-K8S-079 — docs/rules.md#ss-k8s-079. Roles are judged on their rules, except the platform's own (`system:`, `eks:` and `gce:`
@@ -13,7 +14,7 @@ export const rbacNoExecAttach = k8sRule({
   severity: ERROR,
   message: 'Role or binding allows exec or attach into pods',
   fix: 'remove get and create on pods/exec, pods/attach and nodes/proxy (and the * that grants them) from the role, or bind a role without them',
-  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens; nodes/proxy reaches the kubelet\'s API, which execs into any pod of the node. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, the default ClusterRoles admin, edit and cluster-admin, and the bootstrap Role kube-system/extension-apiserver-authentication-reader); bindings on the role they grant (a binding with a platform name counts as the platform\'s only when its subjects are the platform\'s: system: users and groups other than those holding everyone, and kube-system ServiceAccounts), and a binding to a role missing from the output is reported, since nothing shows what it grants.',
+  rationale: 'pods/exec and pods/attach give a shell in any pod of the scope, with its mounted secrets and tokens; nodes/proxy reaches the kubelet\'s API, which execs into any pod of the node. Roles are judged on their rules except the platform\'s own (system:, eks: and gce: names, the default ClusterRoles admin, edit and cluster-admin, and the bootstrap Role kube-system/extension-apiserver-authentication-reader); bindings on the role they grant (a binding with a platform name counts as the platform\'s only when its subjects are the platform\'s: system: users and groups other than those holding everyone, and kube-system ServiceAccounts), and a binding to a role missing from the output is reported, since nothing shows what it grants: so is one that hands a system: role of the cluster\'s own components (system:node, system:controller:...) to a subject that is not one of them, while the default system: roles add-ons bind (system:auth-delegator, system:kube-dns, system:persistent-volume-provisioner and the like) are judged on what they are known to allow. A ServiceAccount named as the user of its token (User system:serviceaccount:<namespace>:<name>) is that ServiceAccount.',
   sources: ['Trivy KSV-0053, KSV-0054'],
   differences: [
     {
@@ -39,7 +40,16 @@ export const rbacNoExecAttach = k8sRule({
     }
     const builtin = builtinRole(role, doc.namespace);
     if (builtin) return builtin.exec ? [{ jsonPath: 'roleRef.name', message: `Binding grants the built-in ${role.kind} ${role.name}, which allows exec or attach into pods` }] : NONE;
-    if (isPlatformName(role.name)) return undefined; // a platform role: what it grants is the platform's
+    if (isPlatformName(role.name)) {
+      // a role of the cluster's own components: the platform's business while the subjects are the platform's too
+      const other = arr(doc.manifest.subjects).findIndex(s => !isPlatformSubject(s));
+      if (other < 0) return undefined;
+      return [{
+        jsonPath: 'roleRef.name',
+        message: `Binding grants ${role.kind} ${role.name}, a role of the cluster's own components, to subjects[${other}], which is not one of them: `
+          + 'nothing in the output shows what it allows (exec into pods, Secrets, tokens of other ServiceAccounts)',
+      }];
+    }
     return [{
       jsonPath: 'roleRef.name',
       message: `Binding grants ${role.kind} ${role.name}, which is not in the output: nothing shows it does not allow exec into pods `
