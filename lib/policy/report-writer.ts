@@ -7,6 +7,7 @@ import { Finding } from './finding';
 import { ENGINE_RULES, isBuiltInRuleId } from './internal';
 import type { RuleInfo } from './report';
 import { Severity } from './rule';
+import { RELIABILITY_RULES } from './spec-rule';
 
 /** How `shipshape check -` names standard input, in the summary, the JSON report and the documents' paths. */
 export const STDIN_FILE = '<stdin>';
@@ -647,8 +648,10 @@ export function reportFile(file: string, cwd: string, p: path.PlatformPath = pat
 
 function tags(r: RuleInfo): string[] {
   if (r.pack === 'engine') return ['shipshape', 'engine'];
-  // shipshape's packs are security and reliability checks; what another pack checks is its author's to say
-  return isBuiltInRuleId(r.id) ? ['shipshape', 'security', r.pack] : ['shipshape', r.pack];
+  // shipshape's rules check security or reliability (availability, probes, jobs, object hygiene); what another pack
+  // checks is its author's to say
+  if (!isBuiltInRuleId(r.id)) return ['shipshape', r.pack];
+  return ['shipshape', RELIABILITY_RULES.has(r.id) ? 'reliability' : 'security', r.pack];
 }
 
 /** The SARIF 2.1.0 log (one run). Results are streamed. */
@@ -672,7 +675,9 @@ export function sarifLog(src: FindingSource, rules: readonly RuleInfo[]): any {
     const uri = r.helpUri ?? helpUri(r.id);
     if (uri) o.helpUri = uri;
     o.defaultConfiguration = { level: r.severity === Severity.ERROR ? 'error' : 'warning' };
-    o.properties = { 'pack': r.pack, 'security-severity': SECURITY_SEVERITY[r.severity] ?? SECURITY_SEVERITY.warning, 'tags': tags(r) };
+    const t = tags(r);
+    // code scanning ranks by security severity the rules tagged security; the others are quality alerts
+    o.properties = { pack: r.pack, ...(t.includes('security') ? { 'security-severity': SECURITY_SEVERITY[r.severity] ?? SECURITY_SEVERITY.warning } : {}), tags: t };
     return o;
   });
   const artifacts = new Map<string, any>();

@@ -124,8 +124,8 @@ export class PolicyReport {
    * The SARIF 2.1.0 log (one run; `runs[0].tool.driver.rules` and `runs[0].results`).
    *
    * The driver names shipshape's version and web address; each rule links its entry in the rule catalog
-   * (`docs/rules.md#<lower-case id>`) and carries `security-severity` (7.5 for errors, 4.0 for warnings) and
-   * tags; each result carries a `partialFingerprints` hash of rule id, kind, namespace, name and JSON path (not
+   * (`docs/rules.md#<lower-case id>`) and carries tags (`security` or `reliability`) and, when tagged `security`,
+   * `security-severity` (7.5 for errors, 4.0 for warnings); each result carries a `partialFingerprints` hash of rule id, kind, namespace, name and JSON path (not
    * of line numbers; with the message, and then an ordinal, for findings that share those, so each is unique in the
    * log) and, for a checked file, its path relative to the root of the Git work tree (else the working directory) under `%SRCROOT%`.
    */

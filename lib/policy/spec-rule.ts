@@ -73,6 +73,15 @@ export const SHARED_NOT_APPLICABLE: Violation[] = Object.freeze([]) as any;
 const COMPLIANT = RuleResult.compliant();
 const NOT_APPLICABLE = RuleResult.notApplicable();
 
+/** The design catalog's sections of reliability checks: availability, jobs, object hygiene and probes. */
+const RELIABILITY_CATALOG = /^K8S-(HA|JOB|META|PRB)-/;
+
+/**
+ * The ids of the built-in rules that check reliability rather than security (their design ids are all in the
+ * availability, job, metadata and probe sections), for the tags and security severity of SARIF reports.
+ */
+export const RELIABILITY_RULES = new Set<string>();
+
 /** A rule built from a spec. */
 export class SpecRule implements IRule {
   public readonly id: string;
@@ -106,6 +115,7 @@ export class SpecRule implements IRule {
     this.fix = spec.fix;
     this.kinds = spec.kinds;
     this.catalog = spec.catalog;
+    if (RELIABILITY_CATALOG.test(spec.catalog[0] ?? '') && spec.catalog.every(c => RELIABILITY_CATALOG.test(c))) RELIABILITY_RULES.add(spec.id);
     this.title = spec.title;
     this.rationale = spec.rationale;
     this.sources = spec.sources;

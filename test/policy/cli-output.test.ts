@@ -100,12 +100,21 @@ describe('SARIF for code-scanning UIs', () => {
       if (base === undefined) expect(r.helpUri).toBeUndefined();
       else expect(r.helpUri).toBe(`${base}/blob/main/docs/rules.md#${r.id.toLowerCase()}`);
       expect(catalog).toContain(`<a id="${r.id.toLowerCase()}"></a>`);
-      expect(r.properties['security-severity']).toBe(r.defaultConfiguration.level === 'error' ? '7.5' : '4.0');
+      // a security severity only for what code scanning should rank as security: not probes, replicas or labels
+      if (r.properties.tags.includes('security')) expect(r.properties['security-severity']).toBe(r.defaultConfiguration.level === 'error' ? '7.5' : '4.0');
+      else expect(r.properties['security-severity']).toBeUndefined();
       expect(r.properties.tags).toContain('shipshape');
       expect(r.properties.tags).toContain(r.properties.pack);
     }
     const k8s001 = sarif.runs[0].tool.driver.rules.find((r: any) => r.id === 'SS-K8S-001');
     expect(k8s001.properties).toEqual({ 'pack': 'kubernetes', 'security-severity': '7.5', 'tags': ['shipshape', 'security', 'kubernetes'] });
+    // a readiness probe (design id K8S-PRB-01) is reliability: a quality alert, not a high-severity security one
+    const rules = sarif.runs[0].tool.driver.rules.map((r: any) => [r.id, r.properties]);
+    expect(Object.fromEntries(rules.filter(([id]: any) => ['SS-K8S-033', 'SS-K8S-037', 'SS-K8S-067'].includes(id)))).toEqual({
+      'SS-K8S-033': { pack: 'kubernetes', tags: ['shipshape', 'reliability', 'kubernetes'] },
+      'SS-K8S-037': { pack: 'kubernetes', tags: ['shipshape', 'reliability', 'kubernetes'] },
+      'SS-K8S-067': { pack: 'kubernetes', tags: ['shipshape', 'reliability', 'kubernetes'] },
+    });
   });
 
   test('each result has a fingerprint and a repo-relative artifact URI with forward slashes under %SRCROOT%', () => {
