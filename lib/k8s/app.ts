@@ -142,6 +142,11 @@ export class App extends Cdk8sApp {
    * @internal
    */
   public _owner?: string;
+  /**
+   * What the note on stderr says would happen to a file in the output folder this app did not write.
+   * @internal
+   */
+  public _foreignHint?: string;
 
   /**
    * Forgets which App of this process synthesized into which folder, as a new process would: for tests that
@@ -394,7 +399,7 @@ export class App extends Cdk8sApp {
     if (change.foreign.length > 0) {
       const one = change.foreign.length === 1;
       notes.push(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
-        + `(kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
+        + `(${this._foreignHint ?? `kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too`}); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
     }
     return notes;
   }

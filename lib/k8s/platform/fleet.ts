@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { AddOnPack, AddOnTarget } from './add-on-pack';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
-import { TeamNamespace, TeamNamespaceOptions } from './team-namespace';
+import { TeamNamespace, TeamNamespaceOptions, TeamQuota } from './team-namespace';
 import { TopologyDiagram } from './topology-diagram';
 import { ClusterProfile } from '../../core/cluster-profile';
 import { Errors, ValidationErrorDetails } from '../../core/error-guards';
@@ -122,6 +122,13 @@ export interface FleetTeam extends TeamNamespaceOptions {
    * @default - every environment
    */
   readonly environments?: string[];
+  /**
+   * The namespace's ResourceQuota in some environments, by environment name (a development cluster smaller than
+   * production): these environments' clusters take it instead of `quota`, and what the team's workloads need there
+   * is checked against it.
+   * @default - `quota` in every environment
+   */
+  readonly quotaPerEnvironment?: { [environment: string]: TeamQuota };
   /**
    * Cluster-scoped kinds the platform team allows the team to deploy.
    * @default - none: the team deploys only into its namespace
@@ -374,6 +381,8 @@ export class Fleet {
   private readonly reservedNamespaces: Map<string, string>;
   /** Printed at synth when the output folder cannot be checked against gitOps.path and looks different. */
   private readonly outdirNote?: string;
+  /** Printed at synth: what the fleet leaves undeployed (an environment without a cluster, releases no pack installs). */
+  private readonly notes: string[] = [];
   private readonly where: string;
 
   constructor(props: FleetProps) {
@@ -423,6 +432,11 @@ export class Fleet {
       fail(this.where, 'gitOps.folder', this.gitOpsFolder, `is also the name of cluster ${clash.name}, whose folder it would share`, 'rename one of them');
     }
     this.checkClusters(fleet);
+    const idle = fleet.environments.filter(e => !fleet.clusters.some(c => c.environment === e.name)).map(e => e.name);
+    if (idle.length > 0) {
+      this.notes.push(`shipshape note: ${this.where}: environment${idle.length === 1 ? '' : 's'} ${idle.join(', ')} ${idle.length === 1 ? 'has' : 'have'} no cluster, so no team runs there `
+        + `(a cluster left out of clusters?); add a cluster with environment '${idle[0]}', or drop the environment\n`);
+    }
 
     const teams = props.teams ?? [];
     const teamNames = new Set<string>();
@@ -455,6 +469,15 @@ export class Fleet {
           fail(this.where, `teams[${i}].environments[${j}]`, e, `is also teams[${i}].environments[${first}]`, 'name each environment once');
         }
       });
+      for (const e of Object.keys(t.quotaPerEnvironment ?? {})) {
+        if (!fleet.environments.some(x => x.name === e)) {
+          fail(this.where, `teams[${i}].quotaPerEnvironment.${e}`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');
+        }
+        if (t.environments && !t.environments.includes(e)) {
+          fail(this.where, `teams[${i}].quotaPerEnvironment.${e}`, e, `is not an environment team ${t.name} runs in (teams[${i}].environments: ${t.environments.join(', ')}), so the quota would apply nowhere`,
+            'drop it, or add the environment to the team\'s environments');
+        }
+      }
       if (!fleet.clusters.some(c => !t.environments || t.environments.includes(c.environment))) {
         const served = [...new Set(fleet.clusters.map(c => c.environment))].join(', ');
         fail(this.where, `teams[${i}].environments`, t.environments, `name no environment that has a cluster (environments with clusters: ${served}), so team ${t.name} would run nowhere (an AppProject with no destination)`,
@@ -569,7 +592,7 @@ export class Fleet {
       const out: ClusterOutput = { cluster: c, environment: env, app, platform: { chart: platform, application: platformApp }, teams: [] };
       for (const [teamIndex, team] of teams.entries()) {
         if (team.environments && !team.environments.includes(env.name)) continue;
-        const tn = this.teamNamespace(platform, team, teamIndex);
+        const tn = this.teamNamespace(platform, team, teamIndex, env.name);
         const chart = new Chart(app, team.name, { namespace: tn.namespace, labels: { [TEAM_LABEL]: team.name } });
         chart.node.addValidation({ validate: () => this.teamChartProblems(chart, team, tn.namespace) });
         const appObj = application(`${c.name}-${team.name}`,
@@ -593,6 +616,7 @@ export class Fleet {
       app._policyLabel = `cluster ${c.name}`;
       app._removalCause = FLEET_REMOVAL_CAUSE;
       app._owner = `${this.where}: cluster ${c.name}`;
+      app._foreignHint = 'Argo CD syncs every file of a folder, so the Application of its folder would apply it too';
       if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
 
       const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };
@@ -632,6 +656,21 @@ export class Fleet {
               syncPolicy: syncPolicy(env, ['CreateNamespace=true', 'ServerSideApply=true']),
             });
         }
+      }
+      // what the cluster's profile asks to be installed (the autoscaler, an ingress class's controller) and no pack does
+      const asked = new Map<string, string>();
+      for (const r of profile.helmReleases ?? []) asked.set(`${r.namespace}/${r.releaseName}`, '');
+      for (const ic of profile.ingressClasses ?? []) {
+        const r = ic.controllerRelease;
+        if (r) asked.set(`${r.namespace}/${r.releaseName}`, ` (the controller of IngressClass ${ic.name})`);
+      }
+      const unserved = [...asked].filter(([key]) => !releases.has(key)).map(([key, what]) => key + what);
+      const controller = profile.karpenter?.controller;
+      if (controller && !addOns.some(p => p._installsKarpenter(env.name))) unserved.push(`${controller.namespace}/${controller.releaseName} (Karpenter: add AddOnPack.karpenter())`);
+      if (unserved.length > 0) {
+        this.notes.push(`shipshape note: ${this.where}: the profile of cluster ${c.name} asks for Helm release${unserved.length === 1 ? '' : 's'} ${unserved.join(', ')}, `
+          + 'which no add-on pack installs: add AddOnPack.clusterReleases() to addOns (it installs what each profile asks for, with its values and identity), '
+          + 'or install them outside the fleet\n');
       }
       this.outputs.push(out);
     }
@@ -797,6 +836,7 @@ export class Fleet {
     for (const n of notes) process.stderr.write(n);
     this.nameTeamLeftovers(teamFolders);
     if (this.outdirNote) process.stderr.write(this.outdirNote);
+    for (const n of this.notes) process.stderr.write(n);
   }
 
   /** Commits every staged folder, or (one failing) puts back those committed before it; discards them all. */
@@ -911,13 +951,17 @@ export class Fleet {
    * The team's namespace and guard rails on one cluster; a bad team prop is named as the fleet's prop
    * (`fleet/acme: teams[3].quota.requestsCpu`), like the fleet's other team errors, not by the TeamNamespace's path.
    */
-  private teamNamespace(scope: Construct, team: FleetTeam, index: number): TeamNamespace {
+  private teamNamespace(scope: Construct, team: FleetTeam, index: number, environment: string): TeamNamespace {
+    const own = team.quotaPerEnvironment?.[environment];
     try {
-      return new TeamNamespace(scope, team.name, { ...team, team: team.name });
+      const tn = new TeamNamespace(scope, team.name, { ...team, team: team.name, ...(own !== undefined ? { quota: own } : {}) });
+      if (own !== undefined) tn._quotaProp = `teams[${index}].quotaPerEnvironment.${environment}`;
+      return tn;
     } catch (e) {
       if (!Errors.isValidationError(e) || (e as any).details === undefined) throw e;
       const d = (e as any).details as ValidationErrorDetails;
-      throw new ShipshapeValidationError({ ...d, path: this.where, prop: `teams[${index}].${d.prop === 'team' ? 'name' : d.prop}` });
+      const prop = d.prop === 'team' ? 'name' : own !== undefined && d.prop.startsWith('quota') ? `quotaPerEnvironment.${environment}${d.prop.slice('quota'.length)}` : d.prop;
+      throw new ShipshapeValidationError({ ...d, path: this.where, prop: `teams[${index}].${prop}` });
     }
   }
 

@@ -174,9 +174,10 @@ function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, fi
 /**
  * Every way the objects of `namespace` do not fit its quota and container limits, one message each.
  * @param teamPath the construct path of the team namespace (named in quota errors and fixes)
+ * @param quotaProp the prop that gave the quota, as errors name it (a fleet team's `quotaPerEnvironment.<environment>`)
  */
 export function quotaProblems(teamPath: string, namespace: string, quota: ResolvedQuota, limits: ResolvedLimits,
-  objects: ReadonlyArray<{ manifest: any; path: string }>): string[] {
+  objects: ReadonlyArray<{ manifest: any; path: string }>, quotaProp = 'quota'): string[] {
   const problems: string[] = [];
   const hpaMax = new Map<string, number>();
   for (const o of objects) {
@@ -237,20 +238,20 @@ export function quotaProblems(teamPath: string, namespace: string, quota: Resolv
   }
   const over = (prop: string, limit: string, need: string, list: string[], fits: boolean, fix: string) => {
     if (fits) return;
-    problems.push(`${teamPath}: quota.${prop} (${JSON.stringify(limit)}) of namespace ${namespace} is less than its workloads need at their most pods (${need}: ${list.join('; ')}); `
+    problems.push(`${teamPath}: ${quotaProp}.${prop} (${JSON.stringify(limit)}) of namespace ${namespace} is less than its workloads need at their most pods (${need}: ${list.join('; ')}); `
       + `the API server would refuse pods once the quota is used up, so a scale-out or roll-out would stall; ${fix}`);
   };
   const lower = 'or lower the workloads\' requests or maximum replicas';
-  over('requestsCpu', quota.requestsCpu.toString(), showCpu(total.cpu), parts.cpu, total.cpu <= quota.requestsCpu.millicores, `raise quota.requestsCpu to at least ${showCpu(total.cpu)}, ${lower}`);
-  over('requestsMemory', quota.requestsMemory.toString(), showMemory(total.mem), parts.mem, total.mem <= quota.requestsMemory.bytes, `raise quota.requestsMemory to at least ${showMemory(total.mem)}, ${lower}`);
-  over('limitsCpu', quota.limitsCpu.toString(), showCpu(total.cpuLimit), parts.cpuLimit, total.cpuLimit <= quota.limitsCpu.millicores, `raise quota.limitsCpu to at least ${showCpu(total.cpuLimit)}, or lower the workloads' cpu limits or maximum replicas`);
-  over('limitsMemory', quota.limitsMemory.toString(), showMemory(total.memLimit), parts.memLimit, total.memLimit <= quota.limitsMemory.bytes, `raise quota.limitsMemory to at least ${showMemory(total.memLimit)}, or lower the workloads' memory limits or maximum replicas`);
-  over('pods', String(quota.pods), String(pods), parts.pods, pods <= quota.pods, `raise quota.pods to at least ${pods}, or lower the workloads' maximum replicas`);
-  over('persistentVolumeClaims', String(quota.persistentVolumeClaims), String(claims), parts.claims, claims <= quota.persistentVolumeClaims, `raise quota.persistentVolumeClaims to at least ${claims}`);
-  over('requestsStorage', quota.requestsStorage.toString(), showMemory(storage), parts.storage, storage <= quota.requestsStorage.bytes, `raise quota.requestsStorage to at least ${showMemory(storage)}, or request smaller volumes`);
+  over('requestsCpu', quota.requestsCpu.toString(), showCpu(total.cpu), parts.cpu, total.cpu <= quota.requestsCpu.millicores, `raise ${quotaProp}.requestsCpu to at least ${showCpu(total.cpu)}, ${lower}`);
+  over('requestsMemory', quota.requestsMemory.toString(), showMemory(total.mem), parts.mem, total.mem <= quota.requestsMemory.bytes, `raise ${quotaProp}.requestsMemory to at least ${showMemory(total.mem)}, ${lower}`);
+  over('limitsCpu', quota.limitsCpu.toString(), showCpu(total.cpuLimit), parts.cpuLimit, total.cpuLimit <= quota.limitsCpu.millicores, `raise ${quotaProp}.limitsCpu to at least ${showCpu(total.cpuLimit)}, or lower the workloads' cpu limits or maximum replicas`);
+  over('limitsMemory', quota.limitsMemory.toString(), showMemory(total.memLimit), parts.memLimit, total.memLimit <= quota.limitsMemory.bytes, `raise ${quotaProp}.limitsMemory to at least ${showMemory(total.memLimit)}, or lower the workloads' memory limits or maximum replicas`);
+  over('pods', String(quota.pods), String(pods), parts.pods, pods <= quota.pods, `raise ${quotaProp}.pods to at least ${pods}, or lower the workloads' maximum replicas`);
+  over('persistentVolumeClaims', String(quota.persistentVolumeClaims), String(claims), parts.claims, claims <= quota.persistentVolumeClaims, `raise ${quotaProp}.persistentVolumeClaims to at least ${claims}`);
+  over('requestsStorage', quota.requestsStorage.toString(), showMemory(storage), parts.storage, storage <= quota.requestsStorage.bytes, `raise ${quotaProp}.requestsStorage to at least ${showMemory(storage)}, or request smaller volumes`);
   if (loadBalancers > quota.loadBalancers) {
-    problems.push(`${teamPath}: quota.loadBalancers (${quota.loadBalancers}) of namespace ${namespace} is less than its Services of type LoadBalancer (${loadBalancers}); `
-      + 'expose them through an Ingress (HttpIngress), or raise quota.loadBalancers');
+    problems.push(`${teamPath}: ${quotaProp}.loadBalancers (${quota.loadBalancers}) of namespace ${namespace} is less than its Services of type LoadBalancer (${loadBalancers}); `
+      + `expose them through an Ingress (HttpIngress), or raise ${quotaProp}.loadBalancers`);
   }
   return problems;
 }

@@ -262,6 +262,11 @@ export class TeamNamespace extends Construct {
   public readonly clusterViewBinding?: ApiObject;
 
   private readonly access?: TeamAccessOptions;
+  /**
+   * The prop quota errors name (a fleet team's `teams[2].quotaPerEnvironment.dev`).
+   * @internal
+   */
+  public _quotaProp = 'quota';
   private readonly resolvedQuota: ResolvedQuota;
   private readonly resolvedLimits: ResolvedLimits;
 
@@ -454,7 +459,7 @@ export class TeamNamespace extends Construct {
       if (obj.metadata.namespace !== this.namespace) continue;
       objects.push({ manifest: obj.toJson(), path: obj.node.path });
     }
-    return [...problems, ...quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects)];
+    return [...problems, ...quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects, this._quotaProp)];
   }
 
   private resolveQuota(q: TeamQuota): ResolvedQuota {
@@ -478,7 +483,8 @@ export class TeamNamespace extends Construct {
     // (a default request above a limit set lower is left alone: the limit cap holds either way)
     const within = (resource: string, reqProp: 'requestsCpu' | 'requestsMemory', req: { compare(o: any): number; toString(): string }, limProp: string, lim: { toString(): string }) => {
       if (q[reqProp] !== undefined && req.compare(lim) > 0) {
-        fail(this, `quota.${reqProp}`, req.toString(), `must be <= quota.${limProp} (${lim}): every container requests at most its limit, so the namespace's ${resource} `
+        const given = (q as any)[limProp] !== undefined ? '' : ', its default';
+        fail(this, `quota.${reqProp}`, req.toString(), `must be <= quota.${limProp} (${lim}${given}): every container requests at most its limit, so the namespace's ${resource} `
           + `requests never exceed its ${resource} limits and this cap could never be reached`, `lower quota.${reqProp} or raise quota.${limProp}`);
       }
     };
@@ -503,7 +509,10 @@ export class TeamNamespace extends Construct {
     // the API server refuses a LimitRange whose defaults fall outside [min, max] or whose default request exceeds the default limit
     const order = (lowProp: string, low: { compare(o: any): number; toString(): string }, highProp: string, high: { toString(): string }) => {
       if (low.compare(high) > 0) {
-        fail(this, `limits.${lowProp}`, low.toString(), `must be <= limits.${highProp} (${high})`, `lower ${lowProp} or raise ${highProp}`);
+        // say which side is a default: the user wrote only the other
+        const lowDefault = (l as any)[lowProp] === undefined ? 'is its default, and ' : '';
+        const highDefault = (l as any)[highProp] === undefined ? ', its default' : '';
+        fail(this, `limits.${lowProp}`, low.toString(), `${lowDefault}must be <= limits.${highProp} (${high}${highDefault})`, `lower ${lowProp} or raise ${highProp}`);
       }
     };
     order('minCpu', r.minCpu, 'defaultCpuRequest', r.defaultCpuRequest);

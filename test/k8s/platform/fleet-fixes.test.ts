@@ -251,7 +251,7 @@ describe('team props', () => {
   test.each([
     ['CPU', { requestsCpu: '40', limitsCpu: '32' }, 'quota.requestsCpu ("40") must be <= quota.limitsCpu (32): every container requests at most its limit, '
       + 'so the namespace\'s CPU requests never exceed its CPU limits and this cap could never be reached; lower quota.requestsCpu or raise quota.limitsCpu'],
-    ['memory', { requestsMemory: '20Gi' }, 'quota.requestsMemory ("20Gi") must be <= quota.limitsMemory (16Gi): every container requests at most its limit, '
+    ['memory', { requestsMemory: '20Gi' }, 'quota.requestsMemory ("20Gi") must be <= quota.limitsMemory (16Gi, its default): every container requests at most its limit, '
       + 'so the namespace\'s memory requests never exceed its memory limits and this cap could never be reached; lower quota.requestsMemory or raise quota.limitsMemory'],
   ])('a quota whose %s requests exceed its limits is refused (the request cap could never be reached)', (_, quota, message) => {
     expectError(() => new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Api(), quota }] })), `fleet/acme: teams[0].${message}`);

@@ -226,8 +226,10 @@ describe('TeamNamespace validation', () => {
   });
 
   test('limit defaults outside min and max are refused', () => {
-    expectError(() => setup({ limits: { defaultCpuLimit: '8' } }), /platform\/shop: limits.defaultCpuLimit \("8"\) must be <= limits.maxCpu \(4\)/);
-    expectError(() => setup({ limits: { defaultMemoryRequest: '1Gi' } }), /limits.defaultMemoryRequest \("1Gi"\) must be <= limits.defaultMemoryLimit \(256Mi\)/);
+    expectError(() => setup({ limits: { defaultCpuLimit: '8' } }), /platform\/shop: limits.defaultCpuLimit \("8"\) must be <= limits.maxCpu \(4, its default\)/);
+    // the default side is named as such: the user wrote only maxCpu
+    expectError(() => setup({ limits: { maxCpu: '500m' } }), /platform\/shop: limits.defaultCpuLimit \("1"\) is its default, and must be <= limits.maxCpu \(500m\)/);
+    expectError(() => setup({ limits: { defaultMemoryRequest: '1Gi' } }), /limits.defaultMemoryRequest \("1Gi"\) must be <= limits.defaultMemoryLimit \(256Mi, its default\)/);
   });
 
   test('a negative pod count is refused', () => {
