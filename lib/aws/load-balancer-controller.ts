@@ -77,7 +77,7 @@ export interface LoadBalancerControllerProps extends LoadBalancerControllerOptio
  * Nodes keep IMDS out of the pods' reach (hop limit 1), so the values give the controller its region and VPC (the
  * VPC id when known at synth, else the VPC's `Name` tag). The subnets carry the load balancer discovery tags
  * (`kubernetes.io/role/internal-elb` on private, `kubernetes.io/role/elb` on public subnets) when `aws.Network`
- * built them.
+ * built them. The controller tolerates `CriticalAddonsOnly`, so it may run on a system pool with the other add-ons.
  */
 export class LoadBalancerController extends Construct {
   /** The chart version. */
@@ -133,6 +133,9 @@ export class LoadBalancerController extends Construct {
       'enableWafv2': 'false',
       // listeners and rules carry the cluster tag the policy checks
       'controllerConfig.featureGates.ListenerRulesTagging': 'true',
+      // it may run where the other cluster add-ons run (a system pool tainted CriticalAddonsOnly)
+      'tolerations[0].key': 'CriticalAddonsOnly',
+      'tolerations[0].operator': 'Exists',
     };
 
     const { identity, release } = controllerRelease(this, {

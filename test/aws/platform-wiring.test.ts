@@ -148,6 +148,8 @@ describe('EksCluster.addLoadBalancerController', () => {
         'enableWaf': 'false',
         'enableWafv2': 'false',
         'controllerConfig.featureGates.ListenerRulesTagging': 'true',
+        'tolerations[0].key': 'CriticalAddonsOnly',
+        'tolerations[0].operator': 'Exists',
       },
     });
   });
