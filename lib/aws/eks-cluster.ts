@@ -28,7 +28,7 @@ import { cidrContains, parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { rawDataRef } from './private/raw-ref';
-import { claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
+import { claimClusterName, claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
 import { renderStatements } from './private/statements';
 import { renderCostTags } from './private/tags';
 import { checkAddonVersions, checkMinorForm, minorOf } from './private/versions';
@@ -526,7 +526,9 @@ export class EksCluster extends Construct implements IEksCluster {
       if (props.clusterAutoscaler !== undefined) resolveAutoscalerOptions(this, 'clusterAutoscaler.', version, this.environment, props.clusterAutoscaler);
       this.autoscalerOptions = props.clusterAutoscaler;
     }
-    markOwnedCluster(this);
+    // before anything of the cluster is claimed (its add-on identities, node pools): a second EksCluster of this name
+    // would otherwise be refused for the first of those that collides (the vpc-cni identity), not for its name
+    claimClusterName(this, props.clusterName === undefined);
     for (const p of autoPools) claimNodePoolName(this, this, 'autoMode.nodePools', p, `${this.node.path} (EKS Auto Mode built-in pool)`);
 
     const cidrs = props.publicAccessCidrs ?? [];

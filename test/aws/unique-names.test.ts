@@ -6,6 +6,7 @@ import * as path from 'path';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import { errorOf, resourceAt, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
 
@@ -68,7 +69,11 @@ describe('two clusters in one app (two stacks, one account and region)', () => {
     // in one account, the second cluster of that name is still refused
     const same = tmpApp();
     clusterStack(same, 'staging', { clusterName: 'main', account: '111111111111' });
-    expect(() => clusterStack(same, 'production', { clusterName: 'main', account: '111111111111' })).toThrow(/already/);
+    expect(() => clusterStack(same, 'production', { clusterName: 'main', account: '111111111111' })).toThrow(
+      'production/main: clusterName ("main") defaults to the construct id and is also the clusterName of EksCluster staging/main (its construct id there): '
+      + 'EKS cluster names are unique per account and region (eu-west-1; both in account 111111111111), so the two would be one cluster: '
+      + 'their add-on identities, node pools and access entries would collide, and terraform apply would fail; '
+      + 'set clusterName on one of the two EksClusters to a name of its own');
   });
 
   test('the whole app synthesizes', () => {
@@ -126,6 +131,55 @@ describe('two clusters in one app (two stacks, one account and region)', () => {
     new IamRole(stack, 'mine', { name: 'ONE-NETWORK-flow-logs', assumeRolePolicy: '{}' });
     expect(() => Testing.synth(stack, true)).toThrow(
       'one/network/flow-log-role: name ("one-network-flow-logs") is also the name of IAM role one/mine (IAM role names are unique per account; both in account 123456789012)');
+  });
+});
+
+describe('two EksClusters of one clusterName in one stack', () => {
+  const SHARED = 'EKS cluster names are unique per account and region (eu-west-1; the account of at least one of them is not given, so they may share one), '
+    + 'so the two would be one cluster: their add-on identities, node pools and access entries would collide, and terraform apply would fail; '
+    + 'set clusterName on one of the two EksClusters to a name of its own (or, if they deploy to different accounts, pass each EksCluster its account)';
+
+  function twoClusters(blue: Partial<aws.EksClusterProps> = {}, green: Partial<aws.EksClusterProps> = {}): { stack: TerraformStack; make: () => aws.EksCluster } {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'shop');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const network = new aws.Network(stack, 'network', { region: 'eu-west-1', tags: TAGS });
+    new aws.EksCluster(new Construct(stack, 'blue'), 'prod', { network, version: aws.KubernetesVersion.V1_33, ...blue }).addNodePool('system');
+    return { stack, make: () => new aws.EksCluster(new Construct(stack, 'green'), 'prod', { network, version: aws.KubernetesVersion.V1_33, ...green }) };
+  }
+
+  test('the default name (the construct id) of both: refused at construction, naming both paths and the name, not the vpc-cni identity', () => {
+    const message = errorOf(twoClusters().make);
+    expect(message).toBe('shop/green/prod: clusterName ("prod") defaults to the construct id and is also the clusterName of EksCluster shop/blue/prod (its construct id there): ' + SHARED);
+    expect(message).not.toContain('vpc-cni');
+    expect(message).not.toContain('aws-node');
+  });
+
+  test('a clusterName given to both, or to one only', () => {
+    expect(errorOf(twoClusters({ clusterName: 'shop' }, { clusterName: 'shop' }).make)).toBe(
+      'shop/green/prod: clusterName ("shop") is also the clusterName of EksCluster shop/blue/prod: ' + SHARED);
+    expect(errorOf(twoClusters({ clusterName: 'prod' }).make)).toBe(
+      'shop/green/prod: clusterName ("prod") defaults to the construct id and is also the clusterName of EksCluster shop/blue/prod: ' + SHARED);
+    expect(errorOf(twoClusters({}, { clusterName: 'prod' }).make)).toBe(
+      'shop/green/prod: clusterName ("prod") is also the clusterName of EksCluster shop/blue/prod (its construct id there): ' + SHARED);
+  });
+
+  test('the fix: clusterName on one of them; both clusters synthesize, with their own names and add-on roles', () => {
+    const { stack, make } = twoClusters({}, { clusterName: 'prod-green' });
+    make().addNodePool('system');
+    const json = synth(stack);
+    expect(Object.values(json.resource.aws_eks_cluster).map((c: any) => c.name).sort()).toEqual(['prod', 'prod-green']);
+    const roles = Object.values(json.resource.aws_iam_role).map((r: any) => r.name);
+    expect(roles).toEqual(expect.arrayContaining(['prod-vpc-cni', 'prod-green-vpc-cni']));
+  });
+
+  test('importing the cluster the app creates (fromClusterAttributes, same name) is not a second cluster', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 'shop');
+    new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+    const network = new aws.Network(stack, 'network', { region: 'eu-west-1', tags: TAGS });
+    new aws.EksCluster(stack, 'prod', { network, version: aws.KubernetesVersion.V1_33 });
+    expect(aws.EksCluster.fromClusterAttributes(stack, 'again', { clusterName: 'prod', network, kubernetesVersion: aws.KubernetesVersion.V1_33 }).clusterName).toBe('prod');
   });
 });
 

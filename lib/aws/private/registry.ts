@@ -19,6 +19,8 @@ interface ClusterRecord {
   readonly pools: Map<string, string>;
   readonly serviceAccounts: Map<string, string>;
   owned?: boolean;
+  /** The EksCluster that creates the cluster (its construct path), and whether its clusterName is the default (its id). */
+  createdBy?: { readonly path: string; readonly defaulted: boolean };
   managedNodeGroups: number;
   karpenter?: { path: string; profile: () => KarpenterProfile };
 }
@@ -99,6 +101,29 @@ export function claimServiceAccount(cluster: RegistryCluster, owner: IConstruct,
  */
 export function markOwnedCluster(cluster: RegistryCluster & IConstruct, owned = true): void {
   recordOf(cluster, cluster).owned = owned;
+}
+
+/**
+ * Claims a cluster's name for the EksCluster that creates it (and marks the cluster owned); refuses a second EksCluster
+ * of that name in the same region of the app that may deploy to the same account, naming both construct paths. Runs
+ * before the cluster's add-on identities and node pools are claimed, so the error names the shared clusterName, not
+ * the first thing of the two clusters that collides.
+ * @internal
+ */
+export function claimClusterName(cluster: RegistryCluster & IConstruct, defaulted: boolean): void {
+  const record = recordOf(cluster, cluster);
+  const existing = record.createdBy;
+  if (existing !== undefined) {
+    const account = typeof cluster.account === 'string' && !Token.isUnresolved(cluster.account) ? cluster.account : undefined;
+    const known = account !== undefined && record.account !== undefined;
+    fail(cluster, 'clusterName', cluster.clusterName, `${defaulted ? 'defaults to the construct id and ' : ''}is also the clusterName of EksCluster `
+      + `${existing.path}${existing.defaulted ? ' (its construct id there)' : ''}: EKS cluster names are unique per account and region (${cluster.region}; `
+      + `${known ? `both in account ${account}` : 'the account of at least one of them is not given, so they may share one'}), `
+      + 'so the two would be one cluster: their add-on identities, node pools and access entries would collide, and terraform apply would fail',
+    `set clusterName on one of the two EksClusters to a name of its own${known ? '' : ' (or, if they deploy to different accounts, pass each EksCluster its account)'}`);
+  }
+  record.createdBy = { path: pathOf(cluster), defaulted };
+  record.owned = true;
 }
 
 /** Records a managed node group of a cluster. @internal */

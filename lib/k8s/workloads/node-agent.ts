@@ -14,6 +14,8 @@ import { BASELINE_CAPABILITIES } from '../../policy/admission';
 import { covers } from '../../policy/internal';
 import { Policy } from '../../policy/policy';
 
+/** The PriorityClass of a NodeAgent's pods unless `priorityClassName` names another: built into every cluster. */
+const NODE_AGENT_PRIORITY_CLASS = 'system-node-critical';
 /** The annotation that records why a NodeAgent has host access. */
 const HOST_ACCESS_ANNOTATION = 'shipshape.io/host-access-reason';
 const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
@@ -283,14 +285,18 @@ export interface NodeAgentProps extends WorkloadProps {
  * pod, its own ServiceAccount and a NetworkPolicy. Host access (host paths, host network, host PID, added
  * capabilities) is only available through explicit `HostAccess` entries that record why, in the
  * `shipshape.io/host-access-reason` annotation, and each produces a policy finding to be suppressed with a reason.
+ * Its pods run at priority `system-node-critical` unless `priorityClassName` names another class, so they can preempt
+ * workloads on a full node.
  *
  * @example
- * new k8s.NodeAgent(chart, 'node-exporter', {
+ * const agent = new k8s.NodeAgent(chart, 'node-exporter', {
  *   image: 'quay.io/prometheus/node-exporter:v1.8.2',
  *   ports: [{ name: 'metrics', port: 9100 }],
  *   readiness: k8s.Probe.http('/'), liveness: k8s.Probe.tcp(),
  *   hostAccess: [k8s.HostAccess.hostPid('reads per-process statistics of the node')],
  * });
+ * // host access is a policy finding (hostPID: SS-K8S-010) until it is accepted with a reason
+ * policy.Policy.suppress(agent, 'SS-K8S-010', 'node-exporter reads per-process statistics of the node (hostPID)');
  */
 export class NodeAgent extends Workload {
   /** The DaemonSet. */
@@ -413,7 +419,9 @@ export class NodeAgent extends Workload {
     });
     Validators.labels(this, 'nodeSelector', props.nodeSelector ?? {});
 
-    const extraPodSpec: Partial<corev1.PodSpec> = { ...podExtra };
+    // a node agent must run on its node: without a priority above the workloads' it stays Pending on a full node
+    // (SS-K8S-028); DaemonSet agents conventionally run at system-node-critical, which every cluster has built in (SS-K8S-087)
+    const extraPodSpec: Partial<corev1.PodSpec> = { ...podExtra, priorityClassName: props.priorityClassName ?? NODE_AGENT_PRIORITY_CLASS };
     if (tolerations.length) extraPodSpec.tolerations = tolerations;
     if (props.nodeSelector && Object.keys(props.nodeSelector).length) extraPodSpec.nodeSelector = { ...props.nodeSelector };
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts, extraMountProps: mountProps });

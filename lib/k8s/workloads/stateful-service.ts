@@ -310,10 +310,12 @@ export class StatefulService extends Workload implements IStatefulService {
     // Validate the pod (resources, mounts, env, probes) now, so bad input fails at construction.
     podTemplate();
 
+    const development = this.profile === EnvironmentProfile.DEVELOPMENT;
     this.statefulSet = new ApiObject(this, 'StatefulSet', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
-      metadata: this._metadata(),
+      // The development profile's choices (one replica, no PDB, no spread) are told to the availability rules.
+      metadata: this._metadata({ annotations: development ? { 'shipshape.io/profile': 'development' } : undefined }),
       spec: Lazy.any({
         produce: () => ({
           serviceName: this.headlessServiceName,
@@ -366,8 +368,12 @@ export class StatefulService extends Workload implements IStatefulService {
       },
     } satisfies corev1.Service);
 
-    if (props.disruptionBudget ?? defaults.disruptionBudget) {
+    const pdb = props.disruptionBudget ?? defaults.disruptionBudget;
+    if (pdb) {
       this.pdb = this._createDisruptionBudget();
+    }
+    if (development) {
+      this.node.addMetadata('shipshape:info', `development profile: ${this.replicas} replica(s)${pdb ? '' : ', no PodDisruptionBudget'}: not for production data`);
     }
 
     // Replicas talk to each other on every port (replication, consensus, discovery).

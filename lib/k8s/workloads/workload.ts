@@ -184,7 +184,7 @@ export interface WorkloadProps {
   /**
    * The pods' PriorityClass: a DNS subdomain name. The class must exist in the cluster (rules SS-K8S-028 and, for a class
    * neither built in nor in the output, SS-K8S-087 in docs/rules.md).
-   * @default - none (the cluster default priority)
+   * @default - none (the cluster default priority); `system-node-critical` for a NodeAgent
    */
   readonly priorityClassName?: string;
   /**

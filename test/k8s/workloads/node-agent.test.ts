@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { HostAccess, HostPathType, NetworkPeer, NodeAgent, NodeAgentProps, Probe } from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
@@ -60,6 +61,16 @@ describe('NodeAgent defaults', () => {
   test('validates strictly against Kubernetes 1.27 and 1.36 and passes the policy pack without error', () => {
     expectValid(objs);
     expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('runs at the built-in priority system-node-critical: no policy warning (SS-K8S-028 asks a DaemonSet for a class, SS-K8S-087 that it exists)', () => {
+    expect(pod(objs).priorityClassName).toBe('system-node-critical');
+    const docs = objs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace }));
+    expect(new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs).warnings.map(f => `${f.ruleId} ${f.kind} ${f.jsonPath}`)).toEqual([]);
+  });
+
+  test('a priorityClassName given replaces the default', () => {
+    expect(pod(build({ priorityClassName: 'observability-critical' }).objs).priorityClassName).toBe('observability-critical');
   });
 });
 

@@ -5,6 +5,7 @@ import { EnvironmentProfile } from '../../../lib/core';
 import {
   ClaimRetention, EnvValue, NetworkPeer, PodManagementPolicy, Probe, Schedule, StatefulService, StatefulServiceProps, VolumeAccessMode,
 } from '../../../lib/k8s';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
@@ -99,13 +100,46 @@ describe('StatefulService defaults', () => {
     expect(policyErrors(objs)).toEqual([]);
   });
 
-  test('development profile: 1 replica, no PDB, no spread', () => {
+  test('development profile: 1 replica, no PDB, no spread, and says so as WebService and Worker do', () => {
     const dev = build({ profile: EnvironmentProfile.DEVELOPMENT });
     expect(sts(dev.objs).replicas).toBe(1);
     expect(find(dev.objs, 'PodDisruptionBudget')).toBeUndefined();
     expect(dev.ss.pdb).toBeUndefined();
     expect(pod(dev.objs).affinity).toBeUndefined();
     expect(pod(dev.objs).topologySpreadConstraints).toBeUndefined();
+    expect(find(dev.objs, 'StatefulSet').metadata.annotations).toEqual({ 'shipshape.io/profile': 'development' });
+    expect(dev.ss.node.metadata.filter(m => m.type === 'shipshape:info').map(m => m.data)).toEqual([
+      'development profile: 1 replica(s), no PodDisruptionBudget: not for production data',
+    ]);
+    expectValid(dev.objs);
+  });
+
+  test('production and staging: no profile annotation and no note', () => {
+    for (const profile of [EnvironmentProfile.PRODUCTION, EnvironmentProfile.STAGING]) {
+      const built = build({ profile });
+      expect(find(built.objs, 'StatefulSet').metadata.annotations).toBeUndefined();
+      expect(built.ss.node.metadata.filter(m => m.type === 'shipshape:info')).toEqual([]);
+    }
+  });
+
+  test('development profile with 3 replicas: the availability rules (039, 040, 041) skip it, as they skip a development WebService', () => {
+    const warnings = (manifests: any[]) => {
+      const docs = manifests.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace }));
+      return new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs).warnings.map(f => `${f.ruleId} ${f.kind}`);
+    };
+    const dev = build({ profile: EnvironmentProfile.DEVELOPMENT, replicas: 3 });
+    expect(find(dev.objs, 'StatefulSet').metadata.annotations).toEqual({ 'shipshape.io/profile': 'development' });
+    expect(dev.ss.node.metadata.find(m => m.type === 'shipshape:info')?.data).toBe('development profile: 3 replica(s), no PodDisruptionBudget: not for production data');
+    expect(warnings(dev.objs)).toEqual([]);
+    // the same StatefulSet without the annotation is reported: the annotation is what tells the rules
+    const unmarked = dev.objs.map(o => (o.kind === 'StatefulSet' ? { ...o, metadata: { ...o.metadata, annotations: undefined } } : o));
+    expect(warnings(unmarked)).toEqual(['SS-K8S-039 StatefulSet', 'SS-K8S-040 StatefulSet', 'SS-K8S-041 StatefulSet']);
+  });
+
+  test('development profile with a disruption budget asked for: the note does not say there is none', () => {
+    const dev = build({ profile: EnvironmentProfile.DEVELOPMENT, replicas: 3, disruptionBudget: true });
+    expect(dev.ss.pdb).toBeDefined();
+    expect(dev.ss.node.metadata.find(m => m.type === 'shipshape:info')?.data).toBe('development profile: 3 replica(s): not for production data');
   });
 });
 
