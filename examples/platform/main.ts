@@ -14,7 +14,6 @@ import { k8s } from '../../lib';
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 const app = new App({ outdir });
 const stack = new PlatformStack(app, 'platform');
-app.synth();
 
 // The Kubernetes app knows its cluster: it targets its Kubernetes version, creates its StorageClass, IngressClass and
 // the namespaces with Pod Security labels, and refuses at synth a pod no pool can take.
@@ -27,4 +26,9 @@ addShopWorkloads(kube, {
   bucketName: stack.bucketName,
   region: stack.cluster.region,
 });
+
+// The Kubernetes side first: its checks read the cluster's profile (a pool removed or tainted in stack.ts refuses the
+// workloads it leaves without nodes), and a refusal there must stop the program before the Terraform JSON that
+// would apply that change is written. A refusal of the Terraform side (app.synth) comes after the YAML is written.
 kube.synth();
+app.synth();
