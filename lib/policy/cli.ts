@@ -546,7 +546,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
     const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
-    const why = loader.files === 0 && loader.skippedOwn + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources > 0 ? 'nothing was read'
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedReports + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
         : (loader.files === 1 && loader.fileNames[0] === STDIN_FILE
           ? 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)'
@@ -1158,8 +1158,10 @@ export class Loader {
   public readonly emptyFolders: string[] = [];
   /** Inputs (or files found in folders) that could not be read: the run exits 2. */
   public unreadable = 0;
-  /** shipshape's own files skipped (`.shipshape/` folders, policy reports). */
+  /** shipshape's own files skipped in `.shipshape/` folders (its records of written files, its reports, staging), every one counted. */
   public skippedOwn = 0;
+  /** shipshape's JSON policy reports skipped outside `.shipshape/` (found by their marker, whatever their name). */
+  public skippedReports = 0;
   /** Symlinks not followed: loops, and links leading out of the folder named. */
   public skippedLinks = 0;
   /** Terraform JSON files (cdktf's cdk.tf.json and manifest.json) found in folders and skipped. */
@@ -1180,7 +1182,13 @@ export class Loader {
   /** `; skipped ...` for the summary line, or ''. */
   public skippedNote(): string {
     const parts: string[] = [];
-    if (this.skippedOwn > 0) parts.push(`${plural(this.skippedOwn, 'file')} of shipshape's own (.shipshape/, policy reports)`);
+    const own = this.skippedOwn + this.skippedReports;
+    if (own > 0) {
+      const reports = this.skippedReports === 1 ? 'a JSON policy report' : 'JSON policy reports';
+      const which = this.skippedReports === 0 ? 'in .shipshape/' : this.skippedOwn === 0 ? reports
+        : `${this.skippedOwn} in .shipshape/, ${plural(this.skippedReports, 'JSON policy report')}`;
+      parts.push(`${plural(own, 'file')} of shipshape's own (${which})`);
+    }
     if (this.skippedTerraform > 0) parts.push(`${plural(this.skippedTerraform, 'file')} of Terraform JSON (cdktf output)`);
     if (this.skippedLinks > 0) parts.push(`${plural(this.skippedLinks, 'symlink')} not followed (loops, or leading out of the folders named)`);
     if (this.skippedSpecial > 0) {
@@ -1205,6 +1213,12 @@ export class Loader {
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       if (this.seenDirs.has(key)) return;
+      if (path.resolve(input).split(path.sep).includes(STATE_DIR)) {
+        // a .shipshape/ folder (or one in it) named on the command line: records and reports, not manifests
+        this.seenDirs.add(key);
+        this.skippedOwn += countFiles(input);
+        return;
+      }
       const source = isOutputFolder(input) ? undefined : sourceOf(input);
       if (source !== undefined) {
         this.cannotRead(shown, `${shown} is ${source.what} (it holds ${source.file}), not a folder of manifests: `
@@ -1212,7 +1226,7 @@ export class Loader {
         return;
       }
       this.seenDirs.add(key);
-      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedTerraform + this.skippedLinks + this.skippedSpecial + this.skippedSources;
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedReports + this.skippedTerraform + this.skippedLinks + this.skippedSpecial + this.skippedSources;
       const before = seen();
       let root = path.resolve(input);
       try {
@@ -1303,7 +1317,7 @@ export class Loader {
       }
       if (st.isDirectory()) {
         if (e.name === STATE_DIR) {
-          this.skippedOwn += countChecked(p);
+          this.skippedOwn += countFiles(p);
           continue;
         }
         if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
@@ -1383,7 +1397,7 @@ export class Loader {
         const n = fs.readSync(fd, head, 0, head.length, 0);
         const start = head.subarray(0, n).toString('utf-8');
         if (isOwnJsonReport(start)) {
-          this.skippedOwn++;
+          this.skippedReports++;
           return;
         }
         // cdktf writes its Terraform JSON (and its manifest.json) into the same output tree as often as not: found in
@@ -1638,13 +1652,13 @@ function nodeLines(text: string, firstLine: number): NodeLines | undefined {
   return { value, lines };
 }
 
-/** The files under a `.shipshape/` folder that a walk would otherwise have read. */
-function countChecked(dir: string): number {
+/** The files under a `.shipshape/` folder, whatever their names (records, reports, staging): every one is skipped. */
+function countFiles(dir: string): number {
   let n = 0;
   try {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) n += countChecked(path.join(dir, e.name));
-      else if (CHECKED_EXTENSION.test(e.name)) n++;
+      if (e.isDirectory()) n += countFiles(path.join(dir, e.name));
+      else n++;
     }
   } catch {
     // unreadable: nothing to count

@@ -81,3 +81,43 @@ describe('the Kubernetes pack options each cluster of a fleet was synthesized wi
     expect(r.err).toMatch(/the command line's --exclude\/--trusted-registry replace the Kubernetes pack options synth recorded in .*fleet\/dev\/\.shipshape\/output\.json, .*fleet\/prod\/\.shipshape\/output\.json; using exclude SS-K8S-033/);
   });
 });
+
+describe('SS-K8S-092 (one autoscaler per workload) over several outputs', () => {
+  const autoscalers = (out: string) => ids(out).filter((f: string) => f.startsWith('SS-K8S-092'));
+
+  test('two cluster folders of a fleet named on the command line, each autoscaling its own copy of a Deployment: no finding', async () => {
+    const dir = fleet({ dev: goodManifests(), prod: goodManifests() });
+    const r = await run(['check', `${dir}/fleet/dev`, `${dir}/fleet/prod`, '--format', 'json']);
+    expect(autoscalers(r.out)).toEqual([]);
+    expect(ids(r.out).filter((f: string) => f.startsWith('SS-POLICY-005'))).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  test('two app output folders holding the same HPA: one autoscaler, not two (the object held twice is SS-POLICY-005)', async () => {
+    const rec = JSON.stringify({ format: 'shipshape-output/v1', owner: 'app', files: ['app.k8s.yaml'] });
+    const dir = writeTree(tmpDir(), {
+      'fleet/a/app.k8s.yaml': dump(goodManifests()),
+      'fleet/a/.shipshape/output.json': rec,
+      'fleet/b/app.k8s.yaml': dump(goodManifests()),
+      'fleet/b/.shipshape/output.json': rec,
+    });
+    const r = await run(['check', `${dir}/fleet/a`, `${dir}/fleet/b`, '--format', 'json']);
+    expect(autoscalers(r.out)).toEqual([]);
+    expect(ids(r.out)).toContain('SS-POLICY-005 b/app.k8s.yaml HorizontalPodAutoscaler/api');
+    expect(r.code).toBe(0);
+  });
+
+  test('a second HPA of another name on the workload is still reported', async () => {
+    const second = () => {
+      const ms = goodManifests();
+      const h = JSON.parse(JSON.stringify(find(ms, 'HorizontalPodAutoscaler', 'api')));
+      h.metadata.name = 'api-queue';
+      return [...ms, h];
+    };
+    const dir = fleet({ prod: second() });
+    const r = await run(['check', `${dir}/fleet`, '--format', 'json']);
+    expect(autoscalers(r.out)).toEqual(['SS-K8S-092 prod/app.k8s.yaml Deployment/api']);
+    expect(JSON.parse(r.out).findings.find((f: any) => f.ruleId === 'SS-K8S-092').message)
+      .toBe('2 autoscalers scale Deployment api: HorizontalPodAutoscaler api, HorizontalPodAutoscaler api-queue; they would fight over its replica count');
+  });
+});

@@ -279,7 +279,7 @@ describe("shipshape's own files", () => {
     return JSON.stringify(PolicyReport._create([], []).toJson(), undefined, 2) + '\n';
   }
 
-  test('an app output folder: .shipshape/ and policy-report*.json reports are skipped and counted', async () => {
+  test('an app output folder: every file in .shipshape/ (record, reports) and JSON policy reports are skipped and counted', async () => {
     const dir = writeTree(tmpDir(), {
       'shop.k8s.yaml': NODE_PORT_SERVICE,
       '.shipshape/output.json': '{"format":"shipshape-output/v1","files":["shop.k8s.yaml"]}\n',
@@ -290,7 +290,8 @@ describe("shipshape's own files", () => {
     });
     const r = await run(['check', dir]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("checked 1 document in 1 file; skipped 4 files of shipshape's own (.shipshape/, policy reports)\n");
+    // the record output.json, the JSON and the SARIF report in .shipshape/; the two JSON reports beside the output
+    expect(r.out).toContain("checked 1 document in 1 file; skipped 5 files of shipshape's own (3 in .shipshape/, 2 JSON policy reports)\n");
     expect(r.out).not.toContain('SS-POLICY-003');
   });
 
@@ -298,7 +299,7 @@ describe("shipshape's own files", () => {
     const dir = writeTree(tmpDir(), { 'shop.k8s.yaml': NODE_PORT_SERVICE, 'policy.json': report(), 'reports/latest.json': report() });
     const r = await run(['check', dir]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("checked 1 document in 1 file; skipped 2 files of shipshape's own (.shipshape/, policy reports)\n");
+    expect(r.out).toContain("checked 1 document in 1 file; skipped 2 files of shipshape's own (JSON policy reports)\n");
     expect(r.out).not.toContain('SS-POLICY-003');
   });
 
@@ -313,7 +314,47 @@ describe("shipshape's own files", () => {
     const dir = writeTree(tmpDir(), { '.shipshape/policy-report.json': report() });
     const r = await run(['check', path.join(dir, '.shipshape', 'policy-report.json')]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe("shipshape: no Kubernetes documents found: nothing was read; skipped 1 file of shipshape's own (.shipshape/, policy reports)\n");
+    expect(r.err).toBe("shipshape: no Kubernetes documents found: nothing was read; skipped 1 file of shipshape's own (in .shipshape/)\n");
+  });
+
+  test('the records of a fleet and of its clusters, staging files and any other file in .shipshape/ are counted, whatever their names', async () => {
+    const dir = writeTree(tmpDir(), {
+      '.shipshape/fleet.json': '{"format":"shipshape-fleet/v1","folders":["prod"]}\n',
+      'prod/app.k8s.yaml': NODE_PORT_SERVICE,
+      'prod/.shipshape/output.json': '{"format":"shipshape-output/v1","files":["app.k8s.yaml"]}\n',
+      'prod/.shipshape/policy-report.sarif': '{}\n',
+      'prod/.shipshape/staging-1/commit.json': '{"format":"shipshape-commit/v1"}\n',
+      'prod/.shipshape/staging-1/app.k8s.yaml': NODE_PORT_SERVICE,
+      'prod/.shipshape/policy-report.json.123.tmp': '{',
+    });
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("checked 1 document in 1 file; skipped 6 files of shipshape's own (in .shipshape/)\n");
+  });
+
+  test('a .shipshape/ folder named on the command line is skipped, its record included (not read as a manifest)', async () => {
+    const dir = writeTree(tmpDir(), {
+      'shop.k8s.yaml': NODE_PORT_SERVICE,
+      '.shipshape/output.json': '{"format":"shipshape-output/v1","files":["shop.k8s.yaml"]}\n',
+      '.shipshape/policy-report.json': report(),
+    });
+    const alone = await run(['check', path.join(dir, '.shipshape')]);
+    expect(alone.code).toBe(2);
+    expect(alone.out).toBe('');
+    expect(alone.err).toBe("shipshape: no Kubernetes documents found: nothing was read; skipped 2 files of shipshape's own (in .shipshape/)\n");
+    const both = await run(['check', path.join(dir, 'shop.k8s.yaml'), path.join(dir, '.shipshape')]);
+    expect(both.code).toBe(0);
+    expect(both.out).not.toContain('SS-POLICY-003');
+    expect(both.out).toContain("checked 1 document in 1 file; skipped 2 files of shipshape's own (in .shipshape/)\n");
+  });
+
+  test('one JSON policy report named on the command line, beside a .shipshape/ file', async () => {
+    const dir = writeTree(tmpDir(), { 'policy.json': report(), '.shipshape/output.json': '{}\n' });
+    const r = await run(['check', path.join(dir, 'policy.json'), path.join(dir, '.shipshape', 'output.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("shipshape: no Kubernetes documents found: nothing was read; skipped 2 files of shipshape's own (1 in .shipshape/, 1 JSON policy report)\n");
+    const one = await run(['check', path.join(dir, 'policy.json')]);
+    expect(one.err).toBe("shipshape: no Kubernetes documents found: nothing was read; skipped 1 file of shipshape's own (a JSON policy report)\n");
   });
 });
 

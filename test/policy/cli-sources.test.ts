@@ -254,7 +254,9 @@ describe('kustomize and Helm sources', () => {
     writeTree(dir, { 'kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [${written[0]}]\n` });
     const r = await runWithStdin(['check', dir, '--format', 'json'], '');
     expect(r.err).toContain(`shipshape: skipped ${slash(dir)}/kustomization.yaml: a kustomization file (kustomize's input), not a Kubernetes object (the manifests beside it are checked)\n`);
-    expect(r.err).toContain('checked 1 document in 1 file; skipped 2 files of shipshape\'s own (.shipshape/, policy reports) and 1 kustomize or Helm source');
+    // synth's record (output.json) and both reports (policy-report.json and .sarif)
+    expect(fs.readdirSync(path.join(dir, '.shipshape')).sort()).toEqual(['output.json', 'policy-report.json', 'policy-report.sarif']);
+    expect(r.err).toContain('checked 1 document in 1 file; skipped 3 files of shipshape\'s own (in .shipshape/) and 1 kustomize or Helm source');
     const report = JSON.parse(r.out);
     expect(report.findings.map((f: any) => f.ruleId)).toContain('SS-K8S-051'); // the Service was checked
     expect(report.findings.map((f: any) => f.ruleId)).not.toContain('SS-POLICY-003');
@@ -269,7 +271,7 @@ describe('kustomize and Helm sources', () => {
     const r = await runWithStdin(['check', dir], '');
     expect(r.code).toBe(0);
     expect(r.err).toBe(`shipshape: skipped ${slash(dir)}/prod/shop/kustomization.yaml: a kustomization file (kustomize's input), not a Kubernetes object (the manifests beside it are checked)\n`);
-    expect(r.out).toContain('checked 1 document in 1 file; skipped 1 file of shipshape\'s own (.shipshape/, policy reports) and 1 kustomize or Helm source');
+    expect(r.out).toContain('checked 1 document in 1 file; skipped 1 file of shipshape\'s own (in .shipshape/) and 1 kustomize or Helm source');
     // the same tree without the record is a kustomize source
     fs.rmSync(path.join(dir, '.shipshape'), { recursive: true });
     const plain = await runWithStdin(['check', dir], '');

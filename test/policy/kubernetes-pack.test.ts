@@ -176,6 +176,82 @@ describe.each(Object.keys(CASES).sort())('%s', (id) => {
   });
 });
 
+describe('SS-K8S-055: TLS for Ingresses and HTTPRoutes', () => {
+  const messages = (ms: any[]) => checkOne('SS-K8S-055', ms).findings.map(f => `${f.kind}/${f.name} ${f.jsonPath}: ${f.message}`);
+  const route = (parentRef: any, rules: any[] = [{ backendRefs: [{ name: 'web', port: 80 }] }]) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web', namespace: NS },
+    spec: { parentRefs: [parentRef], hostnames: ['shop.example.com'], rules },
+  });
+  const gateway = (listeners: any[], namespace = 'infra') => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace },
+    spec: { gatewayClassName: 'alb', listeners },
+  });
+  const HTTP = { name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } };
+  const HTTPS = { name: 'https', protocol: 'HTTPS', port: 443, allowedRoutes: { namespaces: { from: 'All' } }, tls: { certificateRefs: [{ name: 'shop-tls' }] } };
+  const noIngress = () => goodManifests().filter(m => m.kind !== 'Ingress');
+
+  test('an Ingress without TLS keeps its message', () => {
+    const ms = goodManifests();
+    delete find(ms, 'Ingress', 'web').spec.tls;
+    expect(messages(ms)).toEqual(['Ingress/web spec.tls: Ingress has no TLS']);
+  });
+
+  test('a route naming no listener of a Gateway outside the output (HttpRoute with plainHttp: true) is reported', () => {
+    const ms = [...noIngress(), route({ name: 'public', namespace: 'infra' })];
+    expect(messages(ms)).toEqual(['HTTPRoute/web spec.parentRefs[0]: HTTPRoute names no listener (sectionName) of Gateway infra/public, '
+      + 'so it attaches to every listener of it, plain-HTTP ones included']);
+  });
+
+  test('a route naming the HTTPS listener, or a port, of a Gateway outside the output is not', () => {
+    expect(messages([...noIngress(), route({ name: 'public', namespace: 'infra', sectionName: 'https' })])).toEqual([]);
+    expect(messages([...noIngress(), route({ name: 'public', namespace: 'infra', port: 443 })])).toEqual([]);
+  });
+
+  test('with the Gateway in the output, its listeners decide', () => {
+    const gw = gateway([HTTP, HTTPS]);
+    expect(messages([...noIngress(), gw, route({ name: 'public', namespace: 'infra' })])).toEqual([
+      'HTTPRoute/web spec.parentRefs[0]: HTTPRoute names no listener (sectionName) of Gateway infra/public, so it attaches to its plain-HTTP listener "http" too',
+    ]);
+    expect(messages([...noIngress(), gw, route({ name: 'public', namespace: 'infra', sectionName: 'http' })])).toEqual([
+      'HTTPRoute/web spec.parentRefs[0].sectionName: HTTPRoute attaches to the plain-HTTP listener "http" of Gateway infra/public',
+    ]);
+    expect(messages([...noIngress(), gw, route({ name: 'public', namespace: 'infra', port: 80 })])).toEqual([
+      'HTTPRoute/web spec.parentRefs[0].port: HTTPRoute attaches by port 80 to the plain-HTTP listener "http" of Gateway infra/public',
+    ]);
+    expect(messages([...noIngress(), gw, route({ name: 'public', namespace: 'infra', sectionName: 'https' })])).toEqual([]);
+    // an HTTPS-only Gateway, and a plain-HTTP listener that admits only routes of its own namespace (allowedRoutes' default)
+    expect(messages([...noIngress(), gateway([HTTPS]), route({ name: 'public', namespace: 'infra' })])).toEqual([]);
+    const sameNs = { name: 'http', protocol: 'HTTP', port: 80 };
+    expect(messages([...noIngress(), gateway([sameNs, HTTPS]), route({ name: 'public', namespace: 'infra' })])).toEqual([]);
+    expect(messages([...noIngress(), gateway([sameNs, HTTPS], NS), route({ name: 'public' })])).toEqual([
+      `HTTPRoute/web spec.parentRefs[0]: HTTPRoute names no listener (sectionName) of Gateway ${NS}/public, so it attaches to its plain-HTTP listener "http" too`,
+    ]);
+  });
+
+  test('a route that only redirects to https, and a mesh route (parentRef to a Service), are not reported', () => {
+    const redirect = [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }];
+    expect(messages([...noIngress(), gateway([HTTP, HTTPS]), route({ name: 'public', namespace: 'infra', sectionName: 'http' }, redirect)])).toEqual([]);
+    expect(messages([...noIngress(), route({ group: '', kind: 'Service', name: 'web' })])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-073: Namespace enforces, audits and warns restricted', () => {
+  test('the message names each mode that falls short and its value', () => {
+    const ms = goodManifests();
+    const labels = find(ms, 'Namespace', NS).metadata.labels;
+    delete labels['pod-security.kubernetes.io/enforce'];
+    labels['pod-security.kubernetes.io/warn'] = 'baseline';
+    expect(checkOne('SS-K8S-073', ms).findings.map(f => `${f.jsonPath}: ${f.message}`)).toEqual([
+      'metadata.labels["pod-security.kubernetes.io/enforce"]: Namespace does not enforce, audit and warn the restricted Pod Security level: '
+        + 'enforce is unset, warn is "baseline"',
+    ]);
+  });
+});
+
 describe('SS-K8S-092: one autoscaler per workload', () => {
   const messages = (ms: any[]) => checkOne('SS-K8S-092', ms).findings.map(f => `${f.kind}/${f.name}: ${f.message}`);
   const hpa = (name: string, target: string) => ({
@@ -187,6 +263,14 @@ describe('SS-K8S-092: one autoscaler per workload', () => {
 
   test('two HPAs on one Deployment are named', () => {
     const ms = goodManifests();
+    ms.push(hpa('api-queue', 'api'));
+    expect(messages(ms)).toEqual(['Deployment/api: 2 autoscalers scale Deployment api: HorizontalPodAutoscaler api, HorizontalPodAutoscaler api-queue; they would fight over its replica count']);
+  });
+
+  test('one HPA held twice (two outputs in one input) is one autoscaler; a second name is a second one', () => {
+    const ms = goodManifests();
+    ms.push(JSON.parse(JSON.stringify(find(ms, 'HorizontalPodAutoscaler', 'api'))));
+    expect(messages(ms)).toEqual([]);
     ms.push(hpa('api-queue', 'api'));
     expect(messages(ms)).toEqual(['Deployment/api: 2 autoscalers scale Deployment api: HorizontalPodAutoscaler api, HorizontalPodAutoscaler api-queue; they would fight over its replica count']);
   });

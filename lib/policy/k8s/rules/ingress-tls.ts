@@ -1,16 +1,82 @@
+import { DocumentIndex } from '../../document-index';
+import { PolicyDocument, Violation } from '../../rule';
 import { k8sRule, NONE, WARNING } from '../define';
 import { arr, o } from '../pod';
+
+const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** The API group of an apiVersion (`gateway.networking.k8s.io/v1` -> `gateway.networking.k8s.io`, `v1` -> core). */
+function apiGroup(apiVersion: unknown): string {
+  if (typeof apiVersion !== 'string') return '';
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** True when every rule of the route only redirects to https (the plain-HTTP listener's usual route): it serves nothing in clear. */
+function redirectsToHttps(spec: any): boolean {
+  const rules = arr(spec.rules);
+  return rules.length > 0 && rules.every(r => arr(o(r).filters).some(f => o(f).type === 'RequestRedirect' && o(o(f).requestRedirect).scheme === 'https'));
+}
+
+/**
+ * Whether a listener of a Gateway admits an HTTPRoute of `routeNs` (allowedRoutes: kinds, and namespaces from Same,
+ * the default, or All; a namespace selector is taken to admit it).
+ */
+function admits(listener: any, gatewayNs: string, routeNs: string): boolean {
+  const allowed = o(listener.allowedRoutes);
+  const kinds = arr(allowed.kinds);
+  if (kinds.length > 0 && !kinds.some(k => o(k).kind === 'HTTPRoute' && (o(k).group === undefined || o(k).group === GATEWAY_GROUP))) return false;
+  const from = o(allowed.namespaces).from ?? 'Same';
+  return from === 'Same' ? routeNs === gatewayNs : true;
+}
+
+/** The finding for one parentRef of an HTTPRoute, or undefined. */
+function plainListener(ref: any, i: number, route: PolicyDocument, index: DocumentIndex): Violation | undefined {
+  if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway' || typeof ref.name !== 'string') return undefined;
+  const routeNs = route.namespace ?? '';
+  const gatewayNs = typeof ref.namespace === 'string' ? ref.namespace : routeNs;
+  const gateway = index.find('Gateway', ref.name, gatewayNs === '' ? undefined : gatewayNs);
+  const named = typeof ref.sectionName === 'string';
+  const where = `Gateway ${gatewayNs === '' ? '' : `${gatewayNs}/`}${ref.name}`;
+  if (gateway === undefined || apiGroup(gateway.manifest?.apiVersion) !== GATEWAY_GROUP) {
+    // a Gateway of another output: only a route that names no listener is known to reach its plain-HTTP ones
+    if (named || ref.port !== undefined) return undefined;
+    return {
+      jsonPath: `spec.parentRefs[${i}]`,
+      message: `HTTPRoute names no listener (sectionName) of ${where}, so it attaches to every listener of it, plain-HTTP ones included`,
+    };
+  }
+  const listeners = arr(o(gateway.manifest.spec).listeners).map(l => o(l))
+    .filter(l => (named ? l.name === ref.sectionName : ref.port === undefined || l.port === ref.port) && admits(l, gatewayNs, routeNs));
+  const plain = listeners.filter(l => l.protocol === 'HTTP').map(l => JSON.stringify(l.name));
+  if (plain.length === 0) return undefined;
+  const which = `${plain.length === 1 ? 'listener' : 'listeners'} ${plain.join(', ')}`;
+  if (named) return { jsonPath: `spec.parentRefs[${i}].sectionName`, message: `HTTPRoute attaches to the plain-HTTP ${which} of ${where}` };
+  if (ref.port !== undefined) return { jsonPath: `spec.parentRefs[${i}].port`, message: `HTTPRoute attaches by port ${ref.port} to the plain-HTTP ${which} of ${where}` };
+  return { jsonPath: `spec.parentRefs[${i}]`, message: `HTTPRoute names no listener (sectionName) of ${where}, so it attaches to its plain-HTTP ${which} too` };
+}
 
 /** SS-K8S-055 — docs/rules.md#ss-k8s-055. */
 export const ingressTls = k8sRule({
   id: 'SS-K8S-055',
-  title: 'Ingress TLS',
+  title: 'Ingress and HTTPRoute TLS',
   catalog: ['K8S-NET-08'],
   severity: WARNING,
-  message: 'Ingress has no TLS',
-  fix: 'add spec.tls with the hosts and a certificate secret (or terminate TLS at the load balancer and record why)',
-  rationale: 'Without TLS the traffic between clients and the ingress is readable and changeable on the way.',
+  message: 'Ingress has no TLS, or HTTPRoute attaches to a plain-HTTP Gateway listener',
+  fix: 'add spec.tls to the Ingress with the hosts and a certificate secret; attach the HTTPRoute to the Gateway\'s HTTPS listener with sectionName '
+    + '(or terminate TLS at the load balancer and record why)',
+  rationale: 'Without TLS the traffic between clients and the ingress or Gateway is readable and changeable on the way. An HTTPRoute '
+    + 'that names no listener (sectionName) attaches to every listener of its Gateway that admits it, plain-HTTP ones included; '
+    + 'a route that only redirects to https serves nothing in clear.',
   sources: ['CIS EKS 5.4.5', 'EKS Best Practices: use encryption with AWS load balancers'],
-  kinds: ['Ingress'],
-  check: (doc) => (arr(o(doc.manifest.spec).tls).length > 0 ? NONE : [{ jsonPath: 'spec.tls' }]),
+  kinds: ['Ingress', 'HTTPRoute'],
+  check: (doc, index) => {
+    const spec = o(doc.manifest.spec);
+    if (doc.kind === 'Ingress') return arr(spec.tls).length > 0 ? NONE : [{ jsonPath: 'spec.tls', message: 'Ingress has no TLS' }];
+    if (apiGroup(doc.manifest.apiVersion) !== GATEWAY_GROUP) return undefined;
+    const refs = arr(spec.parentRefs).map(r => o(r));
+    if (!refs.some(r => (r.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (r.kind ?? 'Gateway') === 'Gateway')) return undefined;
+    if (redirectsToHttps(spec)) return NONE;
+    return refs.map((r, i) => plainListener(r, i, doc, index)).filter((v): v is Violation => v !== undefined);
+  },
 });

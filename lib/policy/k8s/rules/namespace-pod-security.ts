@@ -19,11 +19,17 @@ export const namespacePodSecurity = k8sRule({
     const short: string[] = [];
     for (const mode of ['enforce', 'audit', 'warn']) {
       const k = `pod-security.kubernetes.io/${mode}`;
-      if (labels[k] !== 'restricted') short.push(`${mode} ${labels[k] === undefined ? 'unset' : JSON.stringify(labels[k])}`);
+      if (labels[k] !== 'restricted') short.push(mode);
     }
     if (short.length === 0) return [];
-    const first = short[0].split(' ')[0];
-    const v: Violation = { jsonPath: `metadata.labels["pod-security.kubernetes.io/${first}"]`, message: `Namespace does not set restricted for Pod Security ${short.join(', ')}` };
+    const said = short.map(mode => {
+      const v = labels[`pod-security.kubernetes.io/${mode}`];
+      return `${mode} is ${v === undefined ? 'unset' : JSON.stringify(v)}`;
+    });
+    const v: Violation = {
+      jsonPath: `metadata.labels["pod-security.kubernetes.io/${short[0]}"]`,
+      message: `Namespace does not enforce, audit and warn the restricted Pod Security level: ${said.join(', ')}`,
+    };
     return [v];
   },
 });

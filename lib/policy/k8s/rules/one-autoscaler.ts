@@ -29,7 +29,10 @@ export const oneAutoscaler = k8sRule({
       && (h.manifest.metadata.ownerReferences as any[]).some(r => o(r).kind === 'ScaledObject')));
     const scaled = scaledObjectsOf(doc, index);
     if (hpas.length + scaled.length < 2) return NONE;
-    const names = [...hpas.map(h => `HorizontalPodAutoscaler ${h.name}`), ...scaled.map((s: any) => `ScaledObject ${s.name}`)];
+    // one object per name: the same HPA held twice (two outputs checked in one run, SS-POLICY-005) is one autoscaler,
+    // in one cluster (which keeps one object of a name) as in two (each scales its own copy of the workload)
+    const names = [...new Set([...hpas.map(h => `HorizontalPodAutoscaler ${h.name}`), ...scaled.map((s: any) => `ScaledObject ${s.name}`)])];
+    if (names.length < 2) return NONE;
     return [{ jsonPath: 'metadata.name', message: `${names.length} autoscalers scale ${doc.kind} ${doc.name}: ${names.join(', ')}; they would fight over its replica count` }];
   },
 });
