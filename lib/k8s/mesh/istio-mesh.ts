@@ -75,6 +75,14 @@ export enum IstioInjection {
    * `TeamNamespace`'s, or the one `App({ cluster })` writes) gets the label; one that sets it to another value
    * (`disabled`) is an error. A namespace the app does not write must be labelled on the cluster before the
    * workloads are deployed: the synth prints a note naming it, since its pods would otherwise run without a proxy.
+   *
+   * The label brings a proxy to every pod of the namespace, so at synth the pods of each shipshape workload there that
+   * is not enrolled in Istio (a Job or ScheduledJob, whose pod would never complete with an ordinary proxy container
+   * beside it; a workload enrolled in Linkerd, which would get two proxies) get the pod label
+   * `sidecar.istio.io/inject: "false"`, Istio's opt-out (the label, which Istio prefers to the deprecated annotation of
+   * the same name: with it the injection webhook is not even called). A workload whose pod metadata sets
+   * `sidecar.istio.io/inject` itself (label or annotation) is left as it is. Pods the app writes otherwise (plain
+   * `ApiObject`s, imported charts) and pods of other apps in the namespace are not seen: opt them out yourself.
    */
   NAMESPACE_LABEL = 'namespace-label',
 }
@@ -154,6 +162,13 @@ export interface IstioMeshProps {
  *
  * Every IstioMesh of an app (one per chart) must name the same `trustDomain`: a cluster has one.
  *
+ * A workload joins one mesh: enrolling one already enrolled in a LinkerdMesh (or another IstioMesh) is refused, and
+ * so is, at synth, an enrolled workload whose pods ask Linkerd for its proxy too (the pod annotation
+ * `linkerd.io/inject: enabled`, or that annotation on the app's Namespace object of its namespace while the pods do
+ * not opt out with `linkerd.io/inject: disabled`): the two proxies would fight over the pod's traffic. With
+ * `IstioInjection.NAMESPACE_LABEL`, the workloads of a labelled namespace that are not enrolled get Istio's opt-out
+ * (see there).
+ *
  * Runs under the restricted Pod Security profile only with the Istio CNI plugin (no privileged istio-init
  * container); the injected proxy runs as a non-root user (1337).
  */
@@ -161,7 +176,10 @@ export class IstioMesh extends Construct implements IMesh {
   public readonly meshName = 'istio';
   /** The injection mode. */
   public readonly injection: IstioInjection;
-  /** Labels the platform puts on a Namespace to enable injection there. */
+  /**
+   * Labels the platform puts on a Namespace to enable injection there (with `IstioInjection.NAMESPACE_LABEL`, the
+   * mesh writes them on the app's Namespace objects of enrolled workloads).
+   */
   public readonly namespaceLabels: { [key: string]: string };
   private readonly props: IstioMeshProps;
   private readonly trustDomain: string;
@@ -204,12 +222,14 @@ export class IstioMesh extends Construct implements IMesh {
 
   /**
    * Namespace-label injection: labels the app's Namespace objects where workloads are enrolled, refuses one labelled
-   * otherwise, and notes each namespace the app does not write (to be labelled on the cluster).
+   * otherwise, notes each namespace the app does not write (to be labelled on the cluster), and opts the pods of the
+   * workloads there that are not enrolled in Istio out of injection.
    */
   private labelNamespaces(): string[] {
     const errors: string[] = [];
     const byNamespace = new Map<string, string[]>();
     for (const w of this.enrolled) byNamespace.set(w.namespace, [...byNamespace.get(w.namespace) ?? [], w.node.path]);
+    this.optOutOthers(new Set(byNamespace.keys()));
     const namespaces = this.node.root.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace') as ApiObject[];
     for (const [ns, paths] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
       const objs = namespaces.filter(o => o.metadata.name === ns);
@@ -243,8 +263,25 @@ export class IstioMesh extends Construct implements IMesh {
     return errors;
   }
 
+  /**
+   * The namespace label gives a proxy to every pod of the namespace: each shipshape workload of `namespaces` not
+   * enrolled in Istio gets the pod label `sidecar.istio.io/inject: "false"` (a Job's pod would otherwise never
+   * complete, a Linkerd-enrolled pod would get two proxies), unless its pod metadata decides for itself.
+   */
+  private optOutOthers(namespaces: Set<string>): void {
+    for (const c of this.node.root.node.findAll()) {
+      if (!Workload.isWorkload(c)) continue;
+      const w = c as Workload;
+      if (!namespaces.has(w.namespace) || Mesh._enrolmentOf(w) === this.meshName) continue;
+      const { labels, annotations } = Mesh._podMetadata(w);
+      if (labels['sidecar.istio.io/inject'] !== undefined || annotations['sidecar.istio.io/inject'] !== undefined) continue;
+      w.addPodLabel('sidecar.istio.io/inject', 'false');
+    }
+  }
+
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
+    Mesh._refuseSecondEnrolment(this, workload);
     const job = Mesh._checkJobEnrolment(this, 'Istio', workload);
     const speaksHttp = Mesh._speaksHttp(workload);
     const web = workload as any;
@@ -254,9 +291,12 @@ export class IstioMesh extends Construct implements IMesh {
     const cb = IstioMesh.circuitBreaker(workload, options.circuitBreaker ?? {});
     if (service && !speaksHttp) IstioMesh.refuseHttpOptions(workload, options);
     this.enrolled.add(workload);
-    Mesh._markEnrolled(workload, this.meshName);
+    Mesh._markEnrolled(workload, this);
+    // its pods must not ask Linkerd for a proxy too
+    Mesh._guardOtherMeshInjection(this, workload);
 
     if (this.injection === IstioInjection.POD_LABEL) workload.addPodLabel('sidecar.istio.io/inject', 'true');
+    else Mesh._markOptOutNamespace(this, this.meshName, workload.namespace);
     workload.addPodAnnotation('sidecar.istio.io/proxyCPU', proxy.cpu);
     workload.addPodAnnotation('sidecar.istio.io/proxyCPULimit', proxy.cpuLimit);
     workload.addPodAnnotation('sidecar.istio.io/proxyMemory', proxy.memory);

@@ -109,6 +109,15 @@ export interface LinkerdMeshProps {
  * Runs under the restricted Pod Security profile only with the linkerd-cni plugin; the injected proxy runs
  * as a non-root user (2102) and the app waits for it (`proxy-await`).
  *
+ * Injection is by pod annotation only (`linkerd.io/inject: enabled` on each enrolled workload's pods): the mesh
+ * writes no namespace annotation, so the workloads it does not enrol (a Job, say) get no proxy from it. A workload
+ * joins one mesh: enrolling one already enrolled in an IstioMesh (or another LinkerdMesh) is refused, and so is, at
+ * synth, an enrolled workload whose pods ask Istio for its proxy too (the pod label or annotation
+ * `sidecar.istio.io/inject: "true"`, the pod label `istio.io/rev`, or an Istio injection label on the app's Namespace
+ * object of its namespace while the pods do not opt out with `sidecar.istio.io/inject: "false"`): the two proxies
+ * would fight over the pod's traffic. A namespace that an IstioMesh with `IstioInjection.NAMESPACE_LABEL` labels
+ * itself is not refused: that mesh opts the pods of this one out.
+ *
  * Callers outside the mesh: an ingress controller declared without `meshed: true`
  * (`NetworkPeer.ingressController(ns, labels)`), pods or a namespace declared with `meshed: false`, and an
  * `HttpRoute`'s gateway unless `gatewayMeshed` call without a mesh identity, which the `MeshTLSAuthentication`
@@ -136,6 +145,7 @@ export class LinkerdMesh extends Construct implements IMesh {
 
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
+    Mesh._refuseSecondEnrolment(this, workload);
     const job = Mesh._checkJobEnrolment(this, 'Linkerd', workload);
     const http = Mesh._speaksHttp(workload);
     const web = workload as any;
@@ -144,7 +154,9 @@ export class LinkerdMesh extends Construct implements IMesh {
     const traffic = Mesh._traffic(workload, options);
     if (service && !http) Mesh._refuseHttpOptions(workload, options);
     this.enrolled.add(workload);
-    Mesh._markEnrolled(workload, this.meshName);
+    Mesh._markEnrolled(workload, this);
+    // its pods must not ask Istio for a proxy too
+    Mesh._guardOtherMeshInjection(this, workload);
 
     workload.addPodAnnotation('linkerd.io/inject', 'enabled');
     workload.addPodAnnotation('config.linkerd.io/proxy-cpu-request', proxy.cpu);

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, formatValidationMessage, show } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
@@ -11,6 +11,19 @@ import { Workload } from '../workloads/workload';
 const MESH = Symbol.for('shipshape.k8s.Mesh');
 /** On an enrolled workload: the name of the mesh it is enrolled in (`istio`, `linkerd`), across library copies. */
 const ENROLMENT = Symbol.for('shipshape.k8s.MeshEnrolment');
+/** On an enrolled workload: the construct path of the mesh it is enrolled in, across library copies. */
+const ENROLMENT_PATH = Symbol.for('shipshape.k8s.MeshEnrolmentPath');
+/**
+ * On the root of the construct tree (the app): by mesh name, the namespaces a mesh labels for injection itself and
+ * whose pods outside it get that mesh's opt-out (IstioInjection.NAMESPACE_LABEL), across library copies.
+ */
+const OPTED_OUT_NAMESPACES = Symbol.for('shipshape.k8s.MeshOptedOutNamespaces');
+/** The proxy of each mesh, by mesh name. */
+const PROXY_NAMES: { [meshName: string]: string } = { istio: 'Istio', linkerd: 'Linkerd' };
+/** Values of `sidecar.istio.io/inject` that ask Istio to inject (its injector's reading). */
+const ISTIO_INJECT_ON = ['true', 'yes', 'y', 'on'];
+/** Values of `linkerd.io/inject` that ask Linkerd to inject. */
+const LINKERD_INJECT_ON = ['enabled', 'ingress'];
 
 /**
  * Resources of the injected mesh proxy.
@@ -146,6 +159,14 @@ export interface IMesh extends IConstruct {
    * So does a pod with an init task that waits for a dependency (`InitTask.waitFor`): below 1.29 it is refused at
    * synth, from 1.29 a pod with init containers gets its proxy as a native sidecar, started before them. Callers
    * that select the same pods but contradict each other on `meshed` are refused at synth.
+   *
+   * A workload joins one mesh: enrolling it in a second one (an IstioMesh and a LinkerdMesh, or two meshes of one
+   * kind in different charts) is refused at once. So is, at synth, an enrolled workload whose pods ask the other mesh
+   * for its proxy: pod metadata of its own (Linkerd's `linkerd.io/inject: enabled` annotation on an Istio-enrolled
+   * workload; Istio's `sidecar.istio.io/inject: "true"` label or annotation, or an `istio.io/rev` label, on a
+   * Linkerd-enrolled one), or a Namespace object of the app that turns the other mesh's injection on for the whole
+   * namespace (`linkerd.io/inject: enabled`; `istio-injection: enabled` or `istio.io/rev`) while the pods do not opt
+   * out of it. Two proxies in one pod would both redirect its traffic.
    */
   enrol(workload: Workload, options?: MeshEnrolOptions): void;
 }
@@ -214,9 +235,130 @@ export class Mesh {
     return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
   }
 
-  /** Records that `workload` is enrolled in the mesh named `meshName`. @internal */
-  public static _markEnrolled(workload: Workload, meshName: string): void {
-    Object.defineProperty(workload, ENROLMENT, { value: meshName, configurable: true });
+  /** Records that `workload` is enrolled in `mesh`. @internal */
+  public static _markEnrolled(workload: Workload, mesh: IMesh): void {
+    Object.defineProperty(workload, ENROLMENT, { value: mesh.meshName, configurable: true });
+    Object.defineProperty(workload, ENROLMENT_PATH, { value: mesh.node.path, configurable: true });
+  }
+
+  /**
+   * Refuses enrolling `workload` in `mesh` when another mesh (of this or another library copy) enrolled it already:
+   * a pod runs one mesh proxy. Two proxies (Istio's and Linkerd's) would each redirect the pod's traffic through
+   * itself; two meshes of one kind would write two sets of policies for the same pods.
+   * @internal
+   */
+  public static _refuseSecondEnrolment(mesh: IMesh, workload: Workload): void {
+    const other = Mesh._enrolmentOf(workload);
+    if (other === undefined) return;
+    const path = workload.node.path;
+    const otherPath = (workload as any)[ENROLMENT_PATH] as string | undefined;
+    const otherShown = otherPath ? `${otherPath} (${Mesh._proxyName(other)})` : `another ${Mesh._proxyName(other)} mesh`;
+    const why = other === mesh.meshName
+      ? `a workload joins one mesh, and two ${Mesh._proxyName(other)} meshes would write two sets of policies (PeerAuthentication, AuthorizationPolicy, Server...) for the same pods`
+      : `a pod runs one mesh proxy, and with both the ${Mesh._proxyName(other)} and the ${Mesh._proxyName(mesh.meshName)} proxy injected each would redirect the pod's traffic `
+        + 'through itself (iptables rules), so they would fight over every connection and neither mesh\'s mutual TLS and authorization would hold';
+    fail(mesh, 'enrol', path, `is already enrolled in ${otherShown}: ${why}`,
+      `enrol ${path} in one mesh only: remove its enrol call on ${mesh.node.path}${otherPath ? ` or on ${otherPath}` : ''}`);
+  }
+
+  /**
+   * Records that the mesh named `meshName` labels `namespace` for injection and writes its opt-out on the pods there
+   * of every workload not enrolled in it, at synth. @internal
+   */
+  public static _markOptOutNamespace(scope: IConstruct, meshName: string, namespace: string): void {
+    const root = scope.node.root as any;
+    const known: { [meshName: string]: string[] } = root[OPTED_OUT_NAMESPACES] ?? {};
+    if (!(known[meshName] ?? []).includes(namespace)) known[meshName] = [...known[meshName] ?? [], namespace];
+    Object.defineProperty(root, OPTED_OUT_NAMESPACES, { value: known, configurable: true });
+  }
+
+  /** `Istio` or `Linkerd` for a mesh name. */
+  private static _proxyName(meshName: string): string {
+    return PROXY_NAMES[meshName] ?? meshName;
+  }
+
+  /**
+   * The pod template labels and annotations `workload` declares (props and `addPodLabel`/`addPodAnnotation`), also
+   * for a workload of another library copy.
+   * @internal
+   */
+  public static _podMetadata(workload: Workload): { labels: { [key: string]: string }; annotations: { [key: string]: string } } {
+    const w = workload as any;
+    return {
+      labels: { ...(w._podLabels ?? {}) },
+      annotations: { ...(w._props?.podAnnotations ?? {}), ...(w._podAnnotations ?? {}) },
+    };
+  }
+
+  /**
+   * At synth, refuses an enrolled `workload` whose pods would also get the other mesh's proxy: its own pod metadata
+   * asks the other mesh to inject (Linkerd's `linkerd.io/inject: enabled`; Istio's `sidecar.istio.io/inject: "true"`
+   * or `istio.io/rev`), or a Namespace object of the app turns the other mesh's injection on for its namespace and its
+   * pods do not opt out. Checked at synth, after every pod label and annotation was added.
+   * @internal
+   */
+  public static _guardOtherMeshInjection(mesh: IMesh, workload: Workload): void {
+    workload.node.addValidation({ validate: () => Mesh._otherMeshInjection(mesh, workload) });
+  }
+
+  private static _otherMeshInjection(mesh: IMesh, workload: Workload): string[] {
+    const path = workload.node.path;
+    const own = Mesh._proxyName(mesh.meshName);
+    const otherName = mesh.meshName === 'istio' ? 'linkerd' : mesh.meshName === 'linkerd' ? 'istio' : undefined;
+    if (!otherName) return [];
+    const other = Mesh._proxyName(otherName);
+    const { labels, annotations } = Mesh._podMetadata(workload);
+    const both = `${path} is enrolled in ${mesh.node.path} (${own}): its pods would run both the ${own} and the ${other} proxy, each redirecting the pod's traffic `
+      + 'through itself (iptables rules), so they would fight over every connection and neither mesh\'s mutual TLS and authorization would hold';
+    const instead = `or enrol ${path} in ${otherName === 'istio' ? 'an IstioMesh' : 'a LinkerdMesh'} instead of ${mesh.node.path}`;
+    const optOut = otherName === 'istio'
+      ? { key: 'sidecar.istio.io/inject', value: 'false', how: 'addPodLabel(\'sidecar.istio.io/inject\', \'false\')' }
+      : { key: 'linkerd.io/inject', value: 'disabled', how: 'addPodAnnotation(\'linkerd.io/inject\', \'disabled\')' };
+    const errors: string[] = [];
+    const push = (prop: string, value: string, allowed: string, fix: string) => errors.push(formatValidationMessage({ path, prop, value: show(value), allowed, fix }));
+    // the pod's own decision (Istio prefers the label to the deprecated annotation)
+    let podDecision: string | undefined;
+    if (otherName === 'istio') {
+      const inLabel = labels['sidecar.istio.io/inject'] !== undefined;
+      podDecision = labels['sidecar.istio.io/inject'] ?? annotations['sidecar.istio.io/inject'];
+      if (podDecision !== undefined && ISTIO_INJECT_ON.includes(podDecision.toLowerCase())) {
+        const prop = inLabel ? 'podLabels["sidecar.istio.io/inject"]' : 'podAnnotations["sidecar.istio.io/inject"]';
+        push(prop, podDecision, `asks Istio to inject its proxy, and ${both}`, `remove it (or set it to "false"), ${instead}`);
+        return errors;
+      }
+      if (podDecision === undefined && labels['istio.io/rev'] !== undefined) {
+        push('podLabels["istio.io/rev"]', labels['istio.io/rev'], `asks the Istio revision it names to inject its proxy, and ${both}`, `remove the label, ${instead}`);
+        return errors;
+      }
+    } else {
+      podDecision = annotations['linkerd.io/inject'];
+      if (podDecision !== undefined && LINKERD_INJECT_ON.includes(podDecision)) {
+        push('podAnnotations["linkerd.io/inject"]', podDecision, `asks Linkerd to inject its proxy, and ${both}`, `remove it (or set it to "disabled"), ${instead}`);
+        return errors;
+      }
+    }
+    if (podDecision !== undefined) return errors;
+    // a mesh that labels this namespace itself opts the pods outside it out, at synth (see _markOptOutNamespace)
+    if (((workload.node.root as any)[OPTED_OUT_NAMESPACES]?.[otherName] ?? []).includes(workload.namespace)) return errors;
+    // no decision of the pod's own: the Namespace objects of the app decide
+    const namespaces = workload.node.root.node.findAll()
+      .filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace' && (c as ApiObject).metadata.name === workload.namespace) as ApiObject[];
+    for (const ns of namespaces) {
+      const meta = ns.toJson()?.metadata ?? {};
+      const nsLabels: { [k: string]: string } = meta.labels ?? {};
+      const nsAnnotations: { [k: string]: string } = meta.annotations ?? {};
+      let marker: string | undefined;
+      if (otherName === 'istio') {
+        if (nsLabels['istio-injection'] === 'enabled') marker = `label istio-injection: ${show('enabled')}`;
+        else if (nsLabels['istio-injection'] === undefined && nsLabels['istio.io/rev'] !== undefined) marker = `label istio.io/rev: ${show(nsLabels['istio.io/rev'])}`;
+      } else if (LINKERD_INJECT_ON.includes(nsAnnotations['linkerd.io/inject'])) {
+        marker = `annotation linkerd.io/inject: ${show(nsAnnotations['linkerd.io/inject'])}`;
+      }
+      if (!marker) continue;
+      push('namespace', workload.namespace, `is written by the Namespace ${ns.node.path}, whose ${marker} makes ${other} inject its proxy into every pod there, and ${both}`,
+        `opt the pods out of ${other} (${optOut.how} on ${path}, which writes ${optOut.key}: ${show(optOut.value)}), or remove that ${marker.split(' ')[0]} from ${ns.node.path}, ${instead}`);
+    }
+    return errors;
   }
 
   /** The name of the mesh `workload` is enrolled in, or undefined. @internal */
