@@ -13,9 +13,10 @@ import { k8s } from '../../lib';
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 const app = new App({ outdir });
 const stack = new EksAutoModeStack(app, 'eks-auto-mode');
-app.synth();
 
 const kube = new k8s.App({ outdir: path.join(outdir, 'kubernetes') });
 const chart = new Chart(kube, 'auto-mode');
 for (const pool of stack.cluster.profile.autoModeNodePools ?? []) new k8s.karpenter.NodePool(chart, pool.name, { pool });
+// the Kubernetes side first: a refusal there stops the program before the Terraform JSON is written
 kube.synth();
+app.synth();

@@ -13,9 +13,10 @@ import { k8s } from '../../lib';
 const outdir = process.env.CDKTF_OUTDIR ?? 'cdktf.out';
 const app = new App({ outdir });
 const stack = new EksPrivateStack(app, 'eks-private');
-app.synth();
 
 const kube = new k8s.App({ outdir: path.join(outdir, 'kubernetes') });
 const chart = new Chart(kube, 'karpenter');
 new k8s.karpenter.KarpenterResources(chart, 'karpenter', { profile: stack.karpenter.profile });
+// the Kubernetes side first: a refusal there stops the program before the Terraform JSON is written
 kube.synth();
+app.synth();
