@@ -28,7 +28,7 @@ import { cidrContains, parseCidr } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { rawDataRef } from './private/raw-ref';
-import { claimClusterName, claimNodePoolName, karpenterProfileOf, markOwnedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
+import { claimClusterName, claimNodePoolName, karpenterProfileOf, markImportedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
 import { renderStatements } from './private/statements';
 import { renderCostTags } from './private/tags';
 import { checkAddonVersions, checkMinorForm, minorOf } from './private/versions';
@@ -1175,7 +1175,7 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     }
     const ctx = AwsContext.of(this);
     if (this.account) ctx.expectAccount(this, 'account', this.account);
-    markOwnedCluster(this, false);
+    markImportedCluster(this);
 
     const cluster = new DataAwsEksCluster(this, 'cluster', {
       name: this.clusterName,

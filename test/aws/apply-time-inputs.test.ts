@@ -267,6 +267,14 @@ describe('core add-ons need a node pool to run on', () => {
     aws.EksCluster.fromClusterAttributes(imp, 'existing', { clusterName: 'legacy', network: network(imp), kubernetesVersion: aws.KubernetesVersion.V1_33 });
     expect(validationError(imp)).toBeUndefined();
   });
+
+  test('importing the app\'s own cluster (fromClusterAttributes, same name) keeps it owned: Karpenter still needs a managed node group', () => {
+    const stack = newStack();
+    const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
+    aws.EksCluster.fromClusterAttributes(stack, 'again', { clusterName: c.clusterName, network: c.network, kubernetesVersion: aws.KubernetesVersion.V1_33 });
+    new aws.Karpenter(stack, 'karpenter', { cluster: c }).addNodePool('general', { maxCpu: 100 });
+    expect(validationError(stack)).toContain('test/karpenter: cluster (prod) has no managed node group, so nothing would run the Karpenter controller');
+  });
 });
 
 describe('managed node groups pull images with AmazonEC2ContainerRegistryPullOnly', () => {

@@ -95,12 +95,14 @@ export function claimServiceAccount(cluster: RegistryCluster, owner: IConstruct,
 }
 
 /**
- * Marks a cluster as built by shipshape (`owned`) or imported, so checks that need to see every node
- * pool (Karpenter's controller needs nodes Karpenter does not manage) run on owned clusters only.
+ * Marks a cluster as imported unless an EksCluster of the app creates it (an import of the app's own cluster, by
+ * `fromClusterAttributes`, keeps it owned), so checks that need to see every node pool (Karpenter's controller needs
+ * nodes Karpenter does not manage) run on owned clusters only.
  * @internal
  */
-export function markOwnedCluster(cluster: RegistryCluster & IConstruct, owned = true): void {
-  recordOf(cluster, cluster).owned = owned;
+export function markImportedCluster(cluster: RegistryCluster & IConstruct): void {
+  const record = recordOf(cluster, cluster);
+  if (record.createdBy === undefined) record.owned = false;
 }
 
 /**
