@@ -20,6 +20,9 @@ const ENROLMENT_PATH = Symbol.for('shipshape.k8s.MeshEnrolmentPath');
 const OPTED_OUT_NAMESPACES = Symbol.for('shipshape.k8s.MeshOptedOutNamespaces');
 /** The proxy of each mesh, by mesh name. */
 const PROXY_NAMES: { [meshName: string]: string } = { istio: 'Istio', linkerd: 'Linkerd' };
+/** Where the app's Namespace objects are held on the construct root during one synth (see `_namespaceObjects`). */
+const NAMESPACE_OBJECTS = Symbol('shipshape.mesh.namespaceObjects');
+
 /** Values of `sidecar.istio.io/inject` that ask Istio to inject (its injector's reading). */
 const ISTIO_INJECT_ON = ['true', 'yes', 'y', 'on'];
 /** Values of `linkerd.io/inject` that ask Linkerd to inject. */
@@ -341,8 +344,7 @@ export class Mesh {
     // a mesh that labels this namespace itself opts the pods outside it out, at synth (see _markOptOutNamespace)
     if (((workload.node.root as any)[OPTED_OUT_NAMESPACES]?.[otherName] ?? []).includes(workload.namespace)) return errors;
     // no decision of the pod's own: the Namespace objects of the app decide
-    const namespaces = workload.node.root.node.findAll()
-      .filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace' && (c as ApiObject).metadata.name === workload.namespace) as ApiObject[];
+    const namespaces = Mesh._namespaceObjects(workload.node.root).filter(ns => ns.metadata.name === workload.namespace);
     for (const ns of namespaces) {
       const meta = ns.toJson()?.metadata ?? {};
       const nsLabels: { [k: string]: string } = meta.labels ?? {};
@@ -359,6 +361,22 @@ export class Mesh {
         `opt the pods out of ${other} (${optOut.how} on ${path}, which writes ${optOut.key}: ${show(optOut.value)}), or remove that ${marker.split(' ')[0]} from ${ns.node.path}, ${instead}`);
     }
     return errors;
+  }
+
+  /**
+   * The Namespace objects of the app, found once per synth: every enrolled workload asks at validation, and a walk of
+   * the whole tree per workload made synth quadratic in the number of enrolled workloads. The list lives until the
+   * current synchronous synth returns (validation runs in one go), so a later synth sees the tree as it is then.
+   */
+  private static _namespaceObjects(root: IConstruct): ApiObject[] {
+    const r = root as any;
+    let list: ApiObject[] | undefined = r[NAMESPACE_OBJECTS];
+    if (list === undefined) {
+      list = root.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace') as ApiObject[];
+      r[NAMESPACE_OBJECTS] = list;
+      queueMicrotask(() => { delete r[NAMESPACE_OBJECTS]; });
+    }
+    return list;
   }
 
   /** The name of the mesh `workload` is enrolled in, or undefined. @internal */
