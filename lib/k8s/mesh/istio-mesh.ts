@@ -230,7 +230,7 @@ export class IstioMesh extends Construct implements IMesh {
     const byNamespace = new Map<string, string[]>();
     for (const w of this.enrolled) byNamespace.set(w.namespace, [...byNamespace.get(w.namespace) ?? [], w.node.path]);
     this.optOutOthers(new Set(byNamespace.keys()));
-    const namespaces = this.node.root.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace') as ApiObject[];
+    const namespaces = Mesh._namespaceObjects(this.node.root);
     for (const [ns, paths] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
       const objs = namespaces.filter(o => o.metadata.name === ns);
       if (objs.length === 0) {

@@ -367,8 +367,9 @@ export class Mesh {
    * The Namespace objects of the app, found once per synth: every enrolled workload asks at validation, and a walk of
    * the whole tree per workload made synth quadratic in the number of enrolled workloads. The list lives until the
    * current synchronous synth returns (validation runs in one go), so a later synth sees the tree as it is then.
+   * @internal
    */
-  private static _namespaceObjects(root: IConstruct): ApiObject[] {
+  public static _namespaceObjects(root: IConstruct): ApiObject[] {
     const r = root as any;
     let list: ApiObject[] | undefined = r[NAMESPACE_OBJECTS];
     if (list === undefined) {
