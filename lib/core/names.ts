@@ -34,6 +34,7 @@ export class Names {
    * @returns the name, unchanged
    */
   public static dnsLabel(scope: IConstruct, prop: string, value: string, maxLength?: number): string {
+    requireString(scope, prop, value);
     const max = maxLength ?? 63;
     if (value.length === 0 || value.length > max || !DNS_LABEL.test(value)) {
       fail(scope, prop, value,
@@ -50,6 +51,7 @@ export class Names {
    * @returns the name, unchanged
    */
   public static dnsSubdomain(scope: IConstruct, prop: string, value: string): string {
+    requireString(scope, prop, value);
     if (value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
       fail(scope, prop, value,
         "must be an RFC 1123 DNS subdomain: 1-253 characters of a-z, 0-9, '-' and '.', each dot-separated part starting and ending with a letter or digit",
@@ -65,6 +67,7 @@ export class Names {
    * @returns the value, unchanged
    */
   public static labelValue(scope: IConstruct, prop: string, value: string): string {
+    requireString(scope, prop, value);
     if (value.length > 63 || !LABEL_VALUE.test(value)) {
       fail(scope, prop, value,
         "must be a label value: at most 63 characters of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with a letter or digit",
@@ -79,6 +82,7 @@ export class Names {
    * @returns the name, unchanged
    */
   public static portName(scope: IConstruct, prop: string, value: string): string {
+    requireString(scope, prop, value);
     if (value.length === 0 || value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
       fail(scope, prop, value,
         "must be an IANA service name: 1-15 characters of a-z, 0-9 and '-', with at least one letter and no '--'",
@@ -94,4 +98,13 @@ export class Names {
   }
 
   private constructor() {}
+}
+
+/**
+ * Refuses a name that is not a string (a prop left out by a caller in plain JavaScript, which the types do not
+ * stop): a validation error naming the prop, not a TypeError from inside the check.
+ */
+function requireString(scope: IConstruct, prop: string, value: unknown): void {
+  if (typeof value === 'string') return;
+  fail(scope, prop, value, value === undefined ? 'is required' : 'must be a string', `give ${prop} a name such as "shop"`);
 }

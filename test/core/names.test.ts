@@ -1,5 +1,6 @@
 import { Testing, Chart } from 'cdk8s';
 import { EnvironmentProfile, Names, Profiles, RecommendedLabels } from '../../lib/core';
+import { TeamNamespace } from '../../lib/k8s/platform';
 
 const scope = () => new Chart(Testing.app(), 'c');
 
@@ -24,6 +25,15 @@ describe('Names', () => {
   test('portName', () => {
     expect(Names.portName(scope(), 'p', 'http')).toBe('http');
     expect(() => Names.portName(scope(), 'p', '8080')).toThrow(/at least one letter/);
+  });
+  test('a name left out by a plain JavaScript caller is a validation error naming the prop, not a TypeError', () => {
+    for (const check of [Names.dnsLabel, Names.dnsSubdomain, Names.labelValue, Names.portName]) {
+      expect(() => check(scope(), 'team', undefined as any)).toThrow(/^c: team \(undefined\) is required; give team a name such as "shop"/);
+      expect(() => check(scope(), 'team', 42 as any)).toThrow(/^c: team \(42\) must be a string/);
+    }
+  });
+  test('TeamNamespace without its team (plain JavaScript) names the prop', () => {
+    expect(() => new TeamNamespace(scope(), 'ns', { name: 'net', group: 'g' } as any)).toThrow(/c\/ns: team \(undefined\) is required/);
   });
 });
 
