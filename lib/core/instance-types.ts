@@ -51,6 +51,31 @@ const BURSTABLE: { [size: string]: [number, number, number] } = {
   '2xlarge': [8, 32, 58],
 };
 
+/**
+ * The NVIDIA GPU families (x86): vCPUs, GiB, pods per node (VPC CNI, no prefix delegation) by family and size, as
+ * EC2 sells them and the EKS AMI's max-pods table gives them. The GPUs themselves (`nvidia.com/gpu`) are not counted.
+ */
+const GPU: { [family: string]: { [size: string]: [number, number, number] } } = {
+  g4dn: {
+    'xlarge': [4, 16, 29],
+    '2xlarge': [8, 32, 29],
+    '4xlarge': [16, 64, 29],
+    '8xlarge': [32, 128, 58],
+    '12xlarge': [48, 192, 234],
+    '16xlarge': [64, 256, 58],
+  },
+  g5: {
+    'xlarge': [4, 16, 58],
+    '2xlarge': [8, 32, 58],
+    '4xlarge': [16, 64, 234],
+    '8xlarge': [32, 128, 234],
+    '12xlarge': [48, 192, 737],
+    '16xlarge': [64, 256, 234],
+    '24xlarge': [96, 384, 737],
+    '48xlarge': [192, 768, 345],
+  },
+};
+
 /** Share of the memory sold that the kernel reports to the kubelet as capacity (measured on EKS nodes). */
 const MEMORY_CAPACITY_SHARE = 0.946;
 
@@ -59,8 +84,8 @@ const MEMORY_CAPACITY_SHARE = 0.946;
  *
  * Known types: the general-purpose (m), compute (c) and memory (r) families from the 5th generation on, Intel,
  * AMD and Graviton (`m5`, `m6i`, `m7g`, `c7i`, `r6a`, …) in sizes `medium` to `48xlarge`, the flex families
- * (`m7i-flex`, `c7i-flex`, `large` to `16xlarge`), and the burstable
- * `t3`, `t3a`, `t4g`. Allocatable follows the EKS-optimized AMIs' kubelet settings: kube-reserved CPU of 6 % of
+ * (`m7i-flex`, `c7i-flex`, `large` to `16xlarge`), the burstable
+ * `t3`, `t3a`, `t4g`, and the NVIDIA GPU families `g4dn` and `g5` (their CPU, memory and pods; the GPUs are not counted). Allocatable follows the EKS-optimized AMIs' kubelet settings: kube-reserved CPU of 6 % of
  * the first core, 1 % of the second, 0.5 % of the third and fourth and 0.25 % of the rest; kube-reserved memory of
  * 255 MiB + 11 MiB per pod the node can hold; an eviction threshold of 100 MiB; and a memory capacity of about
  * 94.6 % of the memory sold. Real nodes may offer slightly more or less (DaemonSets also take their share).
@@ -77,7 +102,10 @@ export class InstanceTypes {
     let vcpus: number;
     let memGiB: number;
     let maxPods: number;
-    if (letters === 't' && ['3', '4'].includes(gen) && BURSTABLE[size] && ['', 'a', 'g'].includes(suffix) && !(gen === '4' && suffix !== 'g')) {
+    const gpu = GPU[`${letters}${gen}${suffix}`]?.[size];
+    if (gpu !== undefined) {
+      [vcpus, memGiB, maxPods] = gpu;
+    } else if (letters === 't' && ['3', '4'].includes(gen) && BURSTABLE[size] && ['', 'a', 'g'].includes(suffix) && !(gen === '4' && suffix !== 'g')) {
       [vcpus, memGiB, maxPods] = BURSTABLE[size];
     } else if (MEMORY_PER_VCPU[letters] !== undefined && Number(gen) >= 5 && SIZES[size] && /^(a|i|g|gd|d|id|ad|n|in|i-flex)?$/.test(suffix)
       && !(suffix === 'i-flex' && !FLEX_SIZES.includes(size))) {

@@ -191,6 +191,17 @@ describe('capacity', () => {
     expect(errorOf(() => quietly(() => app.synth()))).toContain('pool flex: requests cpu 250m, memory 65536Mi do not fit its largest instance type m7i-flex.large');
   });
 
+  test('the GPU families g4dn and g5 are in the table (CPU, memory, pods): a pod too large for g5.xlarge is refused', () => {
+    expect(InstanceTypes.allocatable('g5.xlarge')).toMatchObject({ vcpus: 4, memoryMiB: 16384, maxPods: 58, architecture: 'amd64' });
+    expect(InstanceTypes.allocatable('g4dn.2xlarge')).toMatchObject({ vcpus: 8, memoryMiB: 32768, maxPods: 29 });
+    expect(InstanceTypes.allocatable('g5.48xlarge')).toMatchObject({ vcpus: 192, memoryMiB: 786432, maxPods: 345 });
+    expect(InstanceTypes.allocatable('g5.large')).toBeUndefined();
+    expect(InstanceTypes.allocatable('g5g.xlarge')).toBeUndefined();
+    const { app, chart } = appWith(cluster({ nodePools: [pool('gpu', { instanceTypes: ['g5.xlarge'] })] }));
+    new WebService(chart, 'api', { image: IMAGE, resources: { memory: '24Gi' }, replicas: Replicas.fixed(3) });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('pool gpu: requests cpu 250m, memory 24576Mi do not fit its largest instance type g5.xlarge');
+  });
+
   test('an identity bound to a ServiceAccount the app no longer creates, in a namespace it writes to, is named in a note', () => {
     const orders: WorkloadIdentityProfile = { ...podIdentity, namespace: 'shop', serviceAccount: 'orders', roleName: 'shop-prod-orders' };
     const other: WorkloadIdentityProfile = { ...podIdentity, namespace: 'billing', serviceAccount: 'invoices', roleName: 'shop-prod-invoices' };
