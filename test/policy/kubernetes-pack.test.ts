@@ -133,6 +133,7 @@ const CASES: { [id: string]: Case } = {
     on: ['Deployment', 'api'],
     at: 'metadata.name',
   },
+  'SS-K8S-093': { breakIt: ms => { find(ms, 'HTTPRoute', 'storefront').spec.parentRefs[0].sectionName = 'http'; }, on: ['HTTPRoute', 'storefront'], at: 'spec.parentRefs[0].sectionName' },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {

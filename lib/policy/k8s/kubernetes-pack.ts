@@ -74,6 +74,7 @@ import { readOnlyRootFilesystem } from './rules/read-only-root-filesystem';
 import { readinessProbe } from './rules/readiness-probe';
 import { resourceQuotaComplete } from './rules/resource-quota-complete';
 import { rollingUpdate } from './rules/rolling-update';
+import { routeAttaches } from './rules/route-attaches';
 import { runAsNonRoot } from './rules/run-as-non-root';
 import { safeSysctls } from './rules/safe-sysctls';
 import { seccompRuntimeDefault } from './rules/seccomp-runtime-default';
@@ -113,7 +114,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-092`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-093`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -257,6 +258,7 @@ export class KubernetesPack implements IRulePack {
       validConfigData,
       validVolumeMounts,
       oneAutoscaler,
+      routeAttaches,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }

@@ -1,16 +1,8 @@
 import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
 import { k8sRule, NONE, WARNING } from '../define';
+import { admits, apiGroup, GATEWAY_GROUP, gatewayInOutput, gatewayLabel, refersToGateway } from '../gateway';
 import { arr, o } from '../pod';
-
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-
-/** The API group of an apiVersion (`gateway.networking.k8s.io/v1` -> `gateway.networking.k8s.io`, `v1` -> core). */
-function apiGroup(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const i = apiVersion.indexOf('/');
-  return i < 0 ? '' : apiVersion.slice(0, i);
-}
 
 /** True when every rule of the route only redirects to https (the plain-HTTP listener's usual route): it serves nothing in clear. */
 function redirectsToHttps(spec: any): boolean {
@@ -18,27 +10,15 @@ function redirectsToHttps(spec: any): boolean {
   return rules.length > 0 && rules.every(r => arr(o(r).filters).some(f => o(f).type === 'RequestRedirect' && o(o(f).requestRedirect).scheme === 'https'));
 }
 
-/**
- * Whether a listener of a Gateway admits an HTTPRoute of `routeNs` (allowedRoutes: kinds, and namespaces from Same,
- * the default, or All; a namespace selector is taken to admit it).
- */
-function admits(listener: any, gatewayNs: string, routeNs: string): boolean {
-  const allowed = o(listener.allowedRoutes);
-  const kinds = arr(allowed.kinds);
-  if (kinds.length > 0 && !kinds.some(k => o(k).kind === 'HTTPRoute' && (o(k).group === undefined || o(k).group === GATEWAY_GROUP))) return false;
-  const from = o(allowed.namespaces).from ?? 'Same';
-  return from === 'Same' ? routeNs === gatewayNs : true;
-}
-
 /** The finding for one parentRef of an HTTPRoute, or undefined. */
 function plainListener(ref: any, i: number, route: PolicyDocument, index: DocumentIndex): Violation | undefined {
-  if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway' || typeof ref.name !== 'string') return undefined;
+  if (!refersToGateway(ref) || typeof ref.name !== 'string') return undefined;
   const routeNs = route.namespace ?? '';
   const gatewayNs = typeof ref.namespace === 'string' ? ref.namespace : routeNs;
-  const gateway = index.find('Gateway', ref.name, gatewayNs === '' ? undefined : gatewayNs);
+  const gateway = gatewayInOutput(index, ref.name, gatewayNs);
   const named = typeof ref.sectionName === 'string';
-  const where = `Gateway ${gatewayNs === '' ? '' : `${gatewayNs}/`}${ref.name}`;
-  if (gateway === undefined || apiGroup(gateway.manifest?.apiVersion) !== GATEWAY_GROUP) {
+  const where = gatewayLabel(gatewayNs, ref.name);
+  if (gateway === undefined) {
     // a Gateway of another output: only a route that names no listener is known to reach its plain-HTTP ones
     if (named || ref.port !== undefined) return undefined;
     return {
@@ -75,7 +55,7 @@ export const ingressTls = k8sRule({
     if (doc.kind === 'Ingress') return arr(spec.tls).length > 0 ? NONE : [{ jsonPath: 'spec.tls', message: 'Ingress has no TLS' }];
     if (apiGroup(doc.manifest.apiVersion) !== GATEWAY_GROUP) return undefined;
     const refs = arr(spec.parentRefs).map(r => o(r));
-    if (!refs.some(r => (r.group ?? GATEWAY_GROUP) === GATEWAY_GROUP && (r.kind ?? 'Gateway') === 'Gateway')) return undefined;
+    if (!refs.some(refersToGateway)) return undefined;
     if (redirectsToHttps(spec)) return NONE;
     return refs.map((r, i) => plainListener(r, i, doc, index)).filter((v): v is Violation => v !== undefined);
   },
