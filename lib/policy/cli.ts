@@ -74,13 +74,16 @@ options:
 
 A folder written by synth (k8s.App) records the Kubernetes pack options synth checked with in
 <folder>/.shipshape/output.json; checking that folder uses them (said on stderr), so check and synth agree.
---exclude or --trusted-registry on the command line replace them.
+Such a folder found in a folder named (shipshape check dist/ over dist/k8s/) is checked as an output of its
+own, as if named alone: with the options of its own record (said on stderr), and apart from the other files
+for the checks across objects (the summary names it). --exclude or --trusted-registry on the command line
+replace every record's options.
 
 exit codes:
   0  no error finding remains (warnings allowed)
   1  an error finding remains
   2  bad usage (an unknown rule id in --exclude, a --trusted-registry that is not a host pattern,
-     folders synthesized with different pack options, standard input (-) named twice), or input that
+     folders named that were synthesized with different pack options, standard input (-) named twice), or input that
      could not be read: a missing or unreadable path, a FIFO, socket or device named on the command line,
      a kustomize or Helm source folder named, a file or standard input over the size limit, or no
      Kubernetes document at all
@@ -201,10 +204,8 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const customPacks = loadPacks(values.pack ?? [], io);
   if (customPacks === undefined) return 2;
-  const pack = packOptions(inputs, commandLine, maxFileSize, io);
-  if (pack === 'conflict') return 2;
   return check(inputs, {
-    format, json: values.json, sarif: values.sarif, maxFileSize, pack: pack.run, clusterPacks: pack.clusters, customPacks, excludeWholeInput: new Set(exclude.wholeInput),
+    format, json: values.json, sarif: values.sarif, maxFileSize, commandLine, customPacks, excludeWholeInput: new Set(exclude.wholeInput),
   }, io);
 }
 
@@ -371,11 +372,14 @@ function optionsKey(o: PackOptions): string {
   return JSON.stringify([[...new Set(o.exclude)].sort(), [...new Set(o.trustedRegistries)].sort()]);
 }
 
-/** The options of the Kubernetes pack for a run: the run's, and those of each cluster folder of a fleet. */
+/**
+ * The options of the Kubernetes pack for a run: the run's, and those of each output folder checked on its own (a
+ * cluster folder of a fleet, or an App's output folder found in a folder named).
+ */
 interface RunPackOptions {
-  /** For every document outside the clusters below (undefined: the pack's defaults). */
+  /** For every document outside the folders below (undefined: the pack's defaults). */
   readonly run?: PackOptions;
-  /** For the documents of a fleet's cluster folder (by absolute path), as synth recorded them for that cluster. */
+  /** For the documents of an output folder checked on its own (by absolute path), as synth recorded them for it. */
   readonly clusters: ReadonlyMap<string, PackOptions>;
 }
 
@@ -383,14 +387,21 @@ interface RunPackOptions {
  * The options of the Kubernetes pack for this run: the command line's when given, else those synth recorded in the
  * output folders named on the command line (`<dir>/.shipshape/output.json`, field `kubernetesPack`), else the
  * defaults. A fleet's folder named on the command line (`.shipshape/fleet.json`) brings each of its clusters' own
- * records: every cluster is checked with the options it was synthesized with, as when its folder is named alone.
- * Says on stderr which it uses; 'conflict' (after saying why) when folders recorded different options and the command
- * line gives none.
+ * records: every cluster is checked with the options it was synthesized with, as when its folder is named alone. So
+ * does each App output folder the search met below a folder named (`found`, absolute paths; see
+ * `Loader.outputFolders`): it is checked with the options its own record holds, as when it is named alone.
+ * Says on stderr which it uses; 'conflict' (after saying why) when folders named recorded different options and the
+ * command line gives none.
  */
-function packOptions(inputs: string[], commandLine: PackOptions | undefined, maxFileSize: number, io: Io): RunPackOptions | 'conflict' {
+function packOptions(inputs: readonly string[], found: readonly string[], commandLine: PackOptions | undefined, maxFileSize: number, io: Io): RunPackOptions | 'conflict' {
   const records: { file: string; options: PackOptions }[] = [];
   const clusterRecords: { folder: string; file: string; options: PackOptions }[] = [];
+  /** The records of the App output folders found in the search, each its own output. */
+  const foundRecords: { folder: string; file: string; options: PackOptions }[] = [];
+  /** The folders whose record was read (a fleet's cluster is also found in the search: its record is read once). */
+  const readFolders = new Set<string>();
   const read = (dir: string) => {
+    readFolders.add(path.resolve(dir));
     const r = recordedOptions(dir, maxFileSize);
     if (r === undefined) return undefined;
     const file = toSlash(r.file);
@@ -420,18 +431,27 @@ function packOptions(inputs: string[], commandLine: PackOptions | undefined, max
       if (r !== undefined && !clusterRecords.some(x => x.folder === folder)) clusterRecords.push({ folder, ...r });
     }
   }
+  for (const folder of found) {
+    if (readFolders.has(folder)) continue;
+    // named as the search met it: relative to the working directory when inside it
+    const r = read(reportFile(folder, process.cwd()));
+    if (r !== undefined) foundRecords.push({ folder, ...r });
+  }
   const files = (list: { file: string }[]) => list.map(x => x.file).join(', ');
   if (commandLine !== undefined) {
-    const replaced = [...records, ...clusterRecords];
+    const replaced = [...records, ...clusterRecords, ...foundRecords];
     if (replaced.length > 0) {
       io.err(`shipshape: the command line's --exclude/--trusted-registry replace the Kubernetes pack options synth recorded in ${files(replaced)}; `
         + `using ${describeOptions(commandLine)}\n`);
     }
     return { run: commandLine, clusters: new Map() };
   }
-  const clusters = new Map(clusterRecords.map(r => [r.folder, r.options]));
+  const clusters = new Map([...clusterRecords, ...foundRecords].map(r => [r.folder, r.options]));
   if (clusterRecords.length > 0) {
     io.err(`shipshape: checking each cluster of the fleet with the Kubernetes pack options synth recorded for it: ${clusterRecords.map(r => `${r.file}: ${describeOptions(r.options)}`).join('; ')}\n`);
+  }
+  for (const r of foundRecords) {
+    io.err(`shipshape: checking ${reportFile(r.folder, process.cwd())}/ as an output of its own, with the Kubernetes pack options synth recorded in ${r.file}: ${describeOptions(r.options)}\n`);
   }
   if (records.length === 0) return { clusters };
   const distinct = new Map<string, { file: string; options: PackOptions }[]>();
@@ -517,10 +537,11 @@ interface CheckOptions {
   readonly json?: string;
   readonly sarif?: string;
   readonly maxFileSize: number;
-  /** The options of the Kubernetes pack (undefined: its defaults). */
-  readonly pack?: PackOptions;
-  /** The options of the Kubernetes pack for the documents of a fleet's cluster folder (by absolute path). */
-  readonly clusterPacks?: ReadonlyMap<string, PackOptions>;
+  /**
+   * The options of the Kubernetes pack the command line gives (`--exclude` naming rules of the pack,
+   * `--trusted-registry`): they replace every record's. Undefined: the records' (see `packOptions`), else the defaults.
+   */
+  readonly commandLine?: PackOptions;
   /** The whole-input warnings left out (`--exclude SS-POLICY-005` ...). */
   readonly excludeWholeInput?: ReadonlySet<string>;
   /** The packs of your own (`--pack`), run beside the Kubernetes pack. */
@@ -538,6 +559,9 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     if (stdin.isTTY) io.err('shipshape: reading YAML from standard input (the terminal); end it with Ctrl-D\n');
     await loader.loadStream(stdin);
   }
+  // the options of the folders named, and of the output folders the search found in them
+  const pack = packOptions(inputs, loader.outputFolders, options.commandLine, options.maxFileSize, io);
+  if (pack === 'conflict') return 2;
 
   const human = options.format === 'text' ? io.out : io.err;
   for (const note of loader.notes.slice(0, 20)) io.err(`shipshape: ${note}\n`);
@@ -565,28 +589,29 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
 
-  // one engine per distinct set of Kubernetes pack options: the run's, and each fleet cluster's own
+  // one engine per distinct set of Kubernetes pack options: the run's, and each output folder's own
   const engines = new Map<string, PolicyEngine>();
-  const engineFor = (pack: PackOptions | undefined): PolicyEngine => {
-    const key = pack === undefined ? '' : optionsKey(pack);
+  const engineFor = (o: PackOptions | undefined): PolicyEngine => {
+    const key = o === undefined ? '' : optionsKey(o);
     let e = engines.get(key);
     if (e === undefined) {
-      e = new PolicyEngine({ packs: [kubernetesPack(pack), ...(options.customPacks ?? [])] });
+      e = new PolicyEngine({ packs: [kubernetesPack(o), ...(options.customPacks ?? [])] });
       engines.set(key, e);
     }
     return e;
   };
   const excluded = (id: string) => options.excludeWholeInput?.has(id) === true;
-  // the clusters of a fleet are separate outputs: the whole-input checks and the cross-object rules look within one
-  // cluster's folder at a time (staging's NetworkPolicy does not cover prod's pods)
-  const outputs = clusterGroups(loader.documents);
+  // the clusters of a fleet, and the App output folders found in the folders named, are separate outputs: the
+  // whole-input checks and the cross-object rules look within one output folder at a time (staging's NetworkPolicy
+  // does not cover prod's pods)
+  const outputs = clusterGroups(loader.documents, new Set(loader.outputFolders));
   let engine: PolicyEngine;
   /** The engine of each document (only when clusters use options of their own). */
   const engineOfDoc = new Map<PolicyDocument, PolicyEngine>();
   const groupEngines: PolicyEngine[] = [];
   try {
-    engine = engineFor(options.pack);
-    for (const { folder } of outputs) groupEngines.push(engineFor(options.clusterPacks?.get(folder) ?? options.pack));
+    engine = engineFor(pack.run);
+    for (const { folder } of outputs) groupEngines.push(engineFor(pack.clusters.get(folder) ?? pack.run));
   } catch (e: any) {
     io.err(`shipshape: ${e?.message ?? e}\n`);
     return 2;
@@ -653,9 +678,12 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   }
   human(renderSummary(findings, false, 50, everyFinding));
   human(`checked ${plural(loader.documents.length, 'document')} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
+  const separate = separateOutputs(outputs, inputs);
+  if (separate !== undefined) human(`${separate}\n`);
 
-  // every rule that ran in some cluster, once
-  const rules = [...new Map([...engines.values()].flatMap(e => e._rules).map(r => [r.id, r] as const)).values()];
+  // every rule that ran in some output, once (not those of the run's options when every document is in an output
+  // folder checked with its own)
+  const rules = [...new Map([...new Set(groupEngines)].flatMap(e => e._rules).map(r => [r.id, r] as const)).values()];
   if (options.format !== 'text') {
     const w = new BufferedWriter(io.out);
     streamJson(options.format === 'json' ? jsonReport(findings, rules) : sarifLog(findings, rules), w.write);
@@ -673,6 +701,20 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     return 2;
   }
   return findings.errors > 0 ? 1 : 0;
+}
+
+/**
+ * The output folders checked on their own, for the summary: each with its count of documents, and the documents
+ * outside them. Undefined unless the search found such a folder in a folder named (one named on the command line is
+ * named there already).
+ */
+function separateOutputs(outputs: readonly { folder: string; docs: readonly PolicyDocument[] }[], inputs: readonly string[]): string | undefined {
+  const named = new Set(inputs.filter(i => i !== STDIN_INPUT).map(i => path.resolve(i)));
+  if (!outputs.some(o => o.folder !== '' && !named.has(o.folder))) return undefined;
+  const cwd = process.cwd();
+  const own = outputs.filter(o => o.folder !== '').map(o => `${reportFile(o.folder, cwd)}/ (${plural(o.docs.length, 'document')})`);
+  const rest = outputs.find(o => o.folder === '');
+  return `output folders checked each on its own: ${own.join(', ')}${rest !== undefined ? `; ${plural(rest.docs.length, 'document')} outside them, checked as one input` : ''}`;
 }
 
 function plural(n: number, word: string): string {
@@ -982,6 +1024,15 @@ function isOutputFolder(dir: string): boolean {
   return false;
 }
 
+/** True for a folder that holds an App's record of its output (`.shipshape/output.json`, a regular file). */
+function hasAppRecord(dir: string): boolean {
+  try {
+    return fs.statSync(path.join(dir, STATE_DIR, RECORD_FILE)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Splits multi-document YAML fed line by line. A document ends at a `---` line (which starts the next one) or a
  * `...` line. Directives (`%YAML 1.2`, `%TAG ! tag:...`: `%` lines before a document's content) belong to the
@@ -1172,6 +1223,12 @@ export class Loader {
   public skippedSources = 0;
   /** One line per skipped entry, for stderr. */
   public readonly notes: string[] = [];
+  /**
+   * The App output folders (holding synth's record, `.shipshape/output.json`) the search met below the folders named,
+   * as absolute paths, in the order met: each is checked as an output of its own, as if named alone. A folder named
+   * on the command line is not one of them.
+   */
+  public readonly outputFolders: string[] = [];
   private readonly seenFiles = new Set<string>();
   private readonly seenDirs = new Set<string>();
   /** The working directory: files are named relative to it when inside it, absolute otherwise (see reportFile). */
@@ -1338,6 +1395,7 @@ export class Loader {
           continue;
         }
         this.seenDirs.add(key);
+        if (hasAppRecord(p)) this.outputFolders.push(path.resolve(p));
         ancestors.add(key);
         this.walk(p, ancestors, root, inOutput);
         ancestors.delete(key);
@@ -1814,16 +1872,18 @@ function readAll(fd: number, limit: number, from?: number): string | undefined {
  */
 /**
  * The documents in groups that are separate outputs: one per cluster folder of a fleet (a folder its parent's
- * `.shipshape/fleet.json` lists), and one of every other document, each in input order.
+ * `.shipshape/fleet.json` lists) and per folder of `outputFolders` (absolute paths: the App output folders a search
+ * found below the folders named, see `Loader.outputFolders`), the nearest one holding a document taking it, and one
+ * of every other document, each in input order.
  */
-function clusterGroups(documents: PolicyDocument[]): { folder: string; docs: PolicyDocument[] }[] {
+function clusterGroups(documents: PolicyDocument[], outputFolders: ReadonlySet<string> = new Set()): { folder: string; docs: PolicyDocument[] }[] {
   const folderOf = new Map<string, string>();
-  /** The cluster folder of a fleet `dir` is in, or '' (memoized per folder). */
+  /** The output folder (a fleet's cluster, or one found) `dir` is in, or '' (memoized per folder). */
   const clusterOf = (dir: string): string => {
     let found = folderOf.get(dir);
     if (found !== undefined) return found;
     const parent = path.dirname(dir);
-    found = parent === dir ? '' : fleetFolders(parent).includes(path.basename(dir)) ? dir : clusterOf(parent);
+    found = parent === dir ? '' : outputFolders.has(dir) || fleetFolders(parent).includes(path.basename(dir)) ? dir : clusterOf(parent);
     folderOf.set(dir, found);
     return found;
   };
