@@ -165,9 +165,11 @@ export interface IstioMeshProps {
  * A workload joins one mesh: enrolling one already enrolled in a LinkerdMesh (or another IstioMesh) is refused, and
  * so is, at synth, an enrolled workload whose pods ask Linkerd for its proxy too (the pod annotation
  * `linkerd.io/inject: enabled`, or that annotation on the app's Namespace object of its namespace while the pods do
- * not opt out with `linkerd.io/inject: disabled`): the two proxies would fight over the pod's traffic. With
- * `IstioInjection.NAMESPACE_LABEL`, the workloads of a labelled namespace that are not enrolled get Istio's opt-out
- * (see there).
+ * not opt out with `linkerd.io/inject: disabled`): the two proxies would fight over the pod's traffic. An enrolled
+ * workload whose pods opt out of Istio (the pod label or annotation `sidecar.istio.io/inject: "false"`, or another
+ * value Istio does not inject on) is refused at synth too: it would run without the proxy that enforces its mutual TLS
+ * and authorization. With `IstioInjection.NAMESPACE_LABEL`, the workloads of a labelled namespace that are not
+ * enrolled get Istio's opt-out (see there); the enrolled ones never do.
  *
  * Runs under the restricted Pod Security profile only with the Istio CNI plugin (no privileged istio-init
  * container); the injected proxy runs as a non-root user (1337).
@@ -197,6 +199,8 @@ export class IstioMesh extends Construct implements IMesh {
     Names.dnsSubdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
     Mesh._register(this);
     IstioMesh.checkTrustDomain(this, this.trustDomain, props.trustDomain !== undefined);
+    // at synth, once for the mesh: no enrolled workload's pods opt out of Istio or ask Linkerd for a proxy too
+    Mesh._guardEnrolled(this, this.enrolled);
     if (this.injection === IstioInjection.NAMESPACE_LABEL) this.node.addValidation({ validate: () => this.labelNamespaces() });
   }
 
@@ -232,7 +236,7 @@ export class IstioMesh extends Construct implements IMesh {
     this.optOutOthers(new Set(byNamespace.keys()));
     const namespaces = Mesh._namespaceObjects(this.node.root);
     for (const [ns, paths] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
-      const objs = namespaces.filter(o => o.metadata.name === ns);
+      const objs = namespaces.get(ns) ?? [];
       if (objs.length === 0) {
         if (!this.noted.has(ns)) {
           this.noted.add(ns);
@@ -292,11 +296,13 @@ export class IstioMesh extends Construct implements IMesh {
     if (service && !speaksHttp) IstioMesh.refuseHttpOptions(workload, options);
     this.enrolled.add(workload);
     Mesh._markEnrolled(workload, this);
-    // its pods must not ask Linkerd for a proxy too
-    Mesh._guardOtherMeshInjection(this, workload);
 
-    if (this.injection === IstioInjection.POD_LABEL) workload.addPodLabel('sidecar.istio.io/inject', 'true');
-    else Mesh._markOptOutNamespace(this, this.meshName, workload.namespace);
+    if (this.injection === IstioInjection.POD_LABEL) {
+      // an opt-out label set before enrolment is kept, so that synth refuses it rather than this silently overriding it
+      if (!Mesh._optsOut(this.meshName, Mesh._podMetadata(workload).labels['sidecar.istio.io/inject'])) workload.addPodLabel('sidecar.istio.io/inject', 'true');
+    } else {
+      Mesh._markOptOutNamespace(this, this.meshName, workload.namespace);
+    }
     workload.addPodAnnotation('sidecar.istio.io/proxyCPU', proxy.cpu);
     workload.addPodAnnotation('sidecar.istio.io/proxyCPULimit', proxy.cpuLimit);
     workload.addPodAnnotation('sidecar.istio.io/proxyMemory', proxy.memory);

@@ -116,7 +116,9 @@ export interface LinkerdMeshProps {
  * `sidecar.istio.io/inject: "true"`, the pod label `istio.io/rev`, or an Istio injection label on the app's Namespace
  * object of its namespace while the pods do not opt out with `sidecar.istio.io/inject: "false"`): the two proxies
  * would fight over the pod's traffic. A namespace that an IstioMesh with `IstioInjection.NAMESPACE_LABEL` labels
- * itself is not refused: that mesh opts the pods of this one out.
+ * itself is not refused: that mesh opts the pods of this one out. An enrolled workload whose pods opt out of Linkerd
+ * (the pod annotation `linkerd.io/inject: disabled`, or any value but `enabled` and `ingress`) is refused at synth
+ * too: it would run without the proxy that enforces its Server and authorization.
  *
  * Callers outside the mesh: an ingress controller declared without `meshed: true`
  * (`NetworkPeer.ingressController(ns, labels)`), pods or a namespace declared with `meshed: false`, and an
@@ -141,6 +143,8 @@ export class LinkerdMesh extends Construct implements IMesh {
     this.props = props;
     Names.dnsLabel(this, 'controlPlaneNamespace', props.controlPlaneNamespace ?? 'linkerd');
     Mesh._register(this);
+    // at synth, once for the mesh: no enrolled workload's pods opt out of Linkerd or ask Istio for a proxy too
+    Mesh._guardEnrolled(this, this.enrolled);
   }
 
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {
@@ -155,10 +159,9 @@ export class LinkerdMesh extends Construct implements IMesh {
     if (service && !http) Mesh._refuseHttpOptions(workload, options);
     this.enrolled.add(workload);
     Mesh._markEnrolled(workload, this);
-    // its pods must not ask Istio for a proxy too
-    Mesh._guardOtherMeshInjection(this, workload);
 
-    workload.addPodAnnotation('linkerd.io/inject', 'enabled');
+    // an opt-out set before enrolment is kept, so that synth refuses it rather than this silently overriding it
+    if (!Mesh._optsOut(this.meshName, Mesh._podMetadata(workload).annotations['linkerd.io/inject'])) workload.addPodAnnotation('linkerd.io/inject', 'enabled');
     workload.addPodAnnotation('config.linkerd.io/proxy-cpu-request', proxy.cpu);
     workload.addPodAnnotation('config.linkerd.io/proxy-cpu-limit', proxy.cpuLimit);
     workload.addPodAnnotation('config.linkerd.io/proxy-memory-request', proxy.memory);

@@ -4,6 +4,7 @@ import { fail, formatValidationMessage, show } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
 import { MemoryQuantity } from '../../core/quantity';
 import { INetworkPeer, NetworkConnection } from '../networking/network-peer';
+import { validationIndex } from '../synth-steps';
 import { KubernetesTarget } from '../target';
 import { parseContainerCpu } from '../workloads/checks';
 import { Workload } from '../workloads/workload';
@@ -20,8 +21,6 @@ const ENROLMENT_PATH = Symbol.for('shipshape.k8s.MeshEnrolmentPath');
 const OPTED_OUT_NAMESPACES = Symbol.for('shipshape.k8s.MeshOptedOutNamespaces');
 /** The proxy of each mesh, by mesh name. */
 const PROXY_NAMES: { [meshName: string]: string } = { istio: 'Istio', linkerd: 'Linkerd' };
-/** Where the app's Namespace objects are held on the construct root during one synth (see `_namespaceObjects`). */
-const NAMESPACE_OBJECTS = Symbol('shipshape.mesh.namespaceObjects');
 
 /** Values of `sidecar.istio.io/inject` that ask Istio to inject (its injector's reading). */
 const ISTIO_INJECT_ON = ['true', 'yes', 'y', 'on'];
@@ -170,6 +169,13 @@ export interface IMesh extends IConstruct {
    * Linkerd-enrolled one), or a Namespace object of the app that turns the other mesh's injection on for the whole
    * namespace (`linkerd.io/inject: enabled`; `istio-injection: enabled` or `istio.io/rev`) while the pods do not opt
    * out of it. Two proxies in one pod would both redirect its traffic.
+   *
+   * Its pods must not opt out of this mesh either: an enrolled workload whose pod metadata turns this mesh's injection
+   * off (Istio's `sidecar.istio.io/inject: "false"` label or annotation, or any value Istio does not inject on;
+   * Linkerd's `linkerd.io/inject: disabled` annotation, or any value but `enabled` and `ingress`) is refused at synth,
+   * wherever the value was set (props, `addPodLabel`/`addPodAnnotation`, before or after enrolment): its pods would run
+   * without the proxy that enforces the mutual TLS and authorization written for them. To keep a workload out of the
+   * mesh, do not enrol it.
    */
   enrol(workload: Workload, options?: MeshEnrolOptions): void;
 }
@@ -294,17 +300,84 @@ export class Mesh {
   }
 
   /**
-   * At synth, refuses an enrolled `workload` whose pods would also get the other mesh's proxy: its own pod metadata
-   * asks the other mesh to inject (Linkerd's `linkerd.io/inject: enabled`; Istio's `sidecar.istio.io/inject: "true"`
-   * or `istio.io/rev`), or a Namespace object of the app turns the other mesh's injection on for its namespace and its
-   * pods do not opt out. Checked at synth, after every pod label and annotation was added.
+   * At synth, refuses each workload enrolled in `mesh` (`enrolled`, read when validating) whose pods would not run
+   * that mesh's proxy alone:
+   * - its own pod metadata opts it out of `mesh`'s injection (`_ownMeshOptOut`): Istio's `sidecar.istio.io/inject`
+   *   label or annotation, Linkerd's `linkerd.io/inject` annotation, set to a value on which that mesh does not inject
+   *   (`"false"`, `disabled`);
+   * - or it would get the other mesh's proxy too (`_otherMeshInjection`): its own pod metadata asks the other mesh to
+   *   inject (Linkerd's `linkerd.io/inject: enabled`; Istio's `sidecar.istio.io/inject: "true"` or `istio.io/rev`), or
+   *   a Namespace object of the app turns the other mesh's injection on for its namespace and its pods do not opt out.
+   *
+   * One validation on the mesh, which finds the app's Namespace objects once (`_namespaceObjects`) and then checks
+   * every workload it enrolled: synth stays linear in the number of enrolled workloads, and nothing found is kept for
+   * a later synth. Checked at synth, after every pod label and annotation was added.
    * @internal
    */
-  public static _guardOtherMeshInjection(mesh: IMesh, workload: Workload): void {
-    workload.node.addValidation({ validate: () => Mesh._otherMeshInjection(mesh, workload) });
+  public static _guardEnrolled(mesh: IMesh, enrolled: ReadonlySet<Workload>): void {
+    mesh.node.addValidation({
+      validate: () => {
+        if (enrolled.size === 0) return [];
+        const namespaces = Mesh._namespaceObjects(mesh.node.root);
+        return [...enrolled].flatMap(w => [...Mesh._ownMeshOptOut(mesh, w), ...Mesh._otherMeshInjection(mesh, w, namespaces)]);
+      },
+    });
   }
 
-  private static _otherMeshInjection(mesh: IMesh, workload: Workload): string[] {
+  /**
+   * True when `value` of the injection key of the mesh named `meshName` (`sidecar.istio.io/inject`,
+   * `linkerd.io/inject`) opts a pod out of that mesh: a value that mesh does not inject on. An empty value is no
+   * decision of the pod's own (the namespace decides) and not an opt-out.
+   * @internal
+   */
+  public static _optsOut(meshName: string, value: string | undefined): boolean {
+    if (value === undefined || value === '') return false;
+    if (meshName === 'istio') return !ISTIO_INJECT_ON.includes(value.toLowerCase());
+    if (meshName === 'linkerd') return !LINKERD_INJECT_ON.includes(value);
+    return false;
+  }
+
+  /**
+   * The pod metadata of enrolled `workload` that opts its pods out of `mesh`'s own injection, as validation messages:
+   * the program asked for mesh enrolment (mutual TLS, authorization written for the workload's proxy) and for no proxy.
+   */
+  private static _ownMeshOptOut(mesh: IMesh, workload: Workload): string[] {
+    const path = workload.node.path;
+    const { labels, annotations } = Mesh._podMetadata(workload);
+    const errors: string[] = [];
+    const push = (prop: string, value: string, allowed: string, fix: string) => errors.push(formatValidationMessage({ path, prop, value: show(value), allowed, fix }));
+    const fix = (what: string) => `remove that ${what} (the enrolment injects the proxy by itself), or, to keep ${path} out of the mesh, do not enrol it (remove its enrol call on ${mesh.node.path})`;
+    if (mesh.meshName === 'istio') {
+      const key = 'sidecar.istio.io/inject';
+      const optOut = `opts its pods out of Istio's injection (Istio injects on "true", "yes", "y" or "on" only), though ${path} is enrolled in ${mesh.node.path} (Istio): `
+        + 'its pods would run without the Istio proxy, which is what enforces its STRICT PeerAuthentication and its AuthorizationPolicy, so they would protect nothing, '
+        + 'its own calls would carry no mesh identity and be refused by meshed services, and for a service its DestinationRule (ISTIO_MUTUAL) makes meshed callers '
+        + 'send Istio\'s mutual TLS, which the app cannot answer';
+      const label = labels[key];
+      if (Mesh._optsOut('istio', label)) push(`podLabels["${key}"]`, label, optOut, fix('label'));
+      const annotation = annotations[key];
+      if (Mesh._optsOut('istio', annotation)) {
+        // Istio reads the label first: with one that injects (the mesh's own under IstioInjection.POD_LABEL), the annotation is ignored
+        const allowed = label === undefined || Mesh._optsOut('istio', label) ? optOut
+          : `asks Istio not to inject its proxy, which contradicts the enrolment of ${path} in ${mesh.node.path} (Istio): Istio reads the pod label ${key}: ${show(label)} `
+            + 'first, so the pods get the proxy anyway and the annotation is ignored';
+        push(`podAnnotations["${key}"]`, annotation, allowed, fix('annotation'));
+      }
+    } else if (mesh.meshName === 'linkerd') {
+      const key = 'linkerd.io/inject';
+      const annotation = annotations[key];
+      if (Mesh._optsOut('linkerd', annotation)) {
+        push(`podAnnotations["${key}"]`, annotation, `opts its pods out of Linkerd's injection (Linkerd injects on "enabled" or "ingress" only), though ${path} is enrolled in `
+          + `${mesh.node.path} (Linkerd): its pods would run without the Linkerd proxy, which is what enforces its Server and AuthorizationPolicy, so they would protect `
+          + 'nothing (every caller the NetworkPolicy lets through would get in, without mutual TLS), and its own calls would carry no mesh identity and be refused by '
+          + 'the Servers of meshed services', fix('annotation'));
+      }
+    }
+    return errors;
+  }
+
+  /** The other-mesh injection check of `_guardEnrolled`, given the app's Namespace objects by name. */
+  private static _otherMeshInjection(mesh: IMesh, workload: Workload, namespaceObjects: Map<string, ApiObject[]>): string[] {
     const path = workload.node.path;
     const own = Mesh._proxyName(mesh.meshName);
     const otherName = mesh.meshName === 'istio' ? 'linkerd' : mesh.meshName === 'linkerd' ? 'istio' : undefined;
@@ -344,7 +417,7 @@ export class Mesh {
     // a mesh that labels this namespace itself opts the pods outside it out, at synth (see _markOptOutNamespace)
     if (((workload.node.root as any)[OPTED_OUT_NAMESPACES]?.[otherName] ?? []).includes(workload.namespace)) return errors;
     // no decision of the pod's own: the Namespace objects of the app decide
-    const namespaces = Mesh._namespaceObjects(workload.node.root).filter(ns => ns.metadata.name === workload.namespace);
+    const namespaces = namespaceObjects.get(workload.namespace) ?? [];
     for (const ns of namespaces) {
       const meta = ns.toJson()?.metadata ?? {};
       const nsLabels: { [k: string]: string } = meta.labels ?? {};
@@ -364,20 +437,14 @@ export class Mesh {
   }
 
   /**
-   * The Namespace objects of the app, found once per synth: every enrolled workload asks at validation, and a walk of
-   * the whole tree per workload made synth quadratic in the number of enrolled workloads. The list lives until the
-   * current synchronous synth returns (validation runs in one go), so a later synth sees the tree as it is then.
+   * The app's Namespace objects (of the tree of `root`) by `metadata.name`. Within synth's validation pass (`k8s.App`,
+   * `testing.Template`, a fleet) they are found once for the whole pass, from the constructs it validates; elsewhere
+   * (a stock cdk8s `App`) by one walk of the tree per call. Each mesh calls it once per validation, never once per
+   * workload, and nothing is kept past the pass: a later synth sees the tree as it is then.
    * @internal
    */
-  public static _namespaceObjects(root: IConstruct): ApiObject[] {
-    const r = root as any;
-    let list: ApiObject[] | undefined = r[NAMESPACE_OBJECTS];
-    if (list === undefined) {
-      list = root.node.findAll().filter(c => ApiObject.isApiObject(c) && (c as ApiObject).kind === 'Namespace') as ApiObject[];
-      r[NAMESPACE_OBJECTS] = list;
-      queueMicrotask(() => { delete r[NAMESPACE_OBJECTS]; });
-    }
-    return list;
+  public static _namespaceObjects(root: IConstruct): Map<string, ApiObject[]> {
+    return validationIndex('mesh.namespaceObjects', namespacesByName) ?? namespacesByName(root.node.findAll());
   }
 
   /** The name of the mesh `workload` is enrolled in, or undefined. @internal */
@@ -654,4 +721,18 @@ export class Mesh {
   }
 
   private constructor() {}
+}
+
+/** The Namespace objects among `constructs`, by `metadata.name`, in tree order. */
+function namespacesByName(constructs: IConstruct[]): Map<string, ApiObject[]> {
+  const out = new Map<string, ApiObject[]>();
+  for (const c of constructs) {
+    if (!ApiObject.isApiObject(c) || (c as ApiObject).kind !== 'Namespace') continue;
+    const ns = c as ApiObject;
+    const name = ns.metadata.name;
+    if (name === undefined) continue;
+    const list = out.get(name);
+    if (list) list.push(ns); else out.set(name, [ns]);
+  }
+  return out;
 }

@@ -1,7 +1,11 @@
+import * as fs from 'fs';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { Node } from 'constructs';
 import * as YAML from 'yaml';
-import { Job, KubernetesTarget, KubernetesVersion, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
+import { Job, App as K8sApp, KubernetesTarget, KubernetesVersion, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
 import { IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
+import { withValidationPass } from '../../../lib/k8s/synth-steps';
+import { tempDir } from '../../util/schema';
 import { expectError, one, validationErrors } from '../networking/traffic-util';
 
 const IMAGE = 'ghcr.io/acme/report:1.0.0';
@@ -230,5 +234,74 @@ describe('IstioInjection.NAMESPACE_LABEL: the workloads of a labelled namespace 
     const objs = chart.toJson();
     expect(podMeta(objs, 'Job', 'migrate').annotations?.['linkerd.io/inject']).toBeUndefined();
     expect(objs.filter(o => o.kind === 'Namespace')).toEqual([]);
+  });
+});
+
+describe('the app\'s Namespace objects are read afresh by every synth', () => {
+  const nsWithLinkerd = (app: App) => new ApiObject(new Chart(app, 'platform'), 'ns', {
+    apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', annotations: { 'linkerd.io/inject': 'enabled' } },
+  });
+  const REFUSED = /\[shop\/mesh\] shop\/api: namespace \("shop"\) is written by the Namespace platform\/ns, whose annotation linkerd.io\/inject: "enabled" makes Linkerd inject/;
+
+  test('a Namespace object added after a synth, in the same synchronous run, is seen by the next synth (cdk8s App)', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    new IstioMesh(shop, 'mesh').enrol(new WebService(shop, 'api', { image: 'ghcr.io/acme/api:1.4.2' }));
+    expect(() => app.synthYaml()).not.toThrow();
+    nsWithLinkerd(app);
+    expect(() => app.synthYaml()).toThrow(REFUSED);
+  });
+
+  test('the same with shipshape\'s App, whose synth validates in one pass', () => {
+    const outdir = tempDir();
+    try {
+      const app = new K8sApp({ outdir, policy: false });
+      const shop = new Chart(app, 'shop', { namespace: 'shop' });
+      new IstioMesh(shop, 'mesh').enrol(new WebService(shop, 'api', { image: 'ghcr.io/acme/api:1.4.2' }));
+      expect(() => app.synthYaml()).not.toThrow();
+      nsWithLinkerd(app);
+      expect(() => app.synthYaml()).toThrow(REFUSED);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('IstioInjection.NAMESPACE_LABEL labels a Namespace object added between two synths', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    new IstioMesh(shop, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL }).enrol(new WebService(shop, 'api', { image: 'ghcr.io/acme/api:1.4.2' }));
+    app.synthYaml();
+    new ApiObject(new Chart(app, 'platform'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    const objs = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJS()).filter(Boolean);
+    expect(one(objs, 'Namespace', 'shop').metadata.labels['istio-injection']).toBe('enabled');
+  });
+
+  test('the tree is walked once per mesh, not once per enrolled workload; not at all within synth\'s validation pass', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const mesh = new LinkerdMesh(shop, 'mesh');
+    for (let i = 0; i < 30; i++) mesh.enrol(new WebService(shop, `api${i}`, { image: 'ghcr.io/acme/api:1.4.2' }));
+    const all = app.node.findAll();
+    const walks = jest.spyOn(Node.prototype, 'findAll');
+    try {
+      expect(mesh.node.validate()).toEqual([]);
+      expect(walks).toHaveBeenCalledTimes(1);
+      walks.mockClear();
+      expect(withValidationPass(all, () => mesh.node.validate())).toEqual([]);
+      expect(walks).not.toHaveBeenCalled();
+    } finally {
+      walks.mockRestore();
+    }
+  });
+
+  test('a Linkerd mesh validated before the Istio mesh that opts its workload out does not refuse it', () => {
+    const { app, shop, edge } = twoCharts();
+    const linkerd = new LinkerdMesh(edge, 'mesh');
+    linkerd.enrol(new WebService(edge, 'web', { image: 'ghcr.io/acme/web:2.0.1' }));
+    new ApiObject(new Chart(app, 'platform'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } });
+    const istio = new IstioMesh(shop, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
+    istio.enrol(new WebService(shop, 'api', { image: 'ghcr.io/acme/api:1.4.2' }));
+    expect(linkerd.node.validate()).toEqual([]);
+    expect(istio.node.validate()).toEqual([]);
   });
 });
