@@ -52,7 +52,8 @@ const report = new k8s.ScheduledJob(chart, 'nightly-report', {
 });
 report.allowTo(database);
 
-// The schema migration of release 3.2.0, run by Argo CD before the new version is synced.
+// The schema migration of release 3.2.0, run by Argo CD as a Sync hook with each sync of the release (not PreSync:
+// Argo CD runs PreSync hooks before it creates the job's ServiceAccount and NetworkPolicy, so the job could not start).
 // A Job's template cannot change, so each release's migration gets its own name.
 const migrate = new k8s.Job(chart, 'migrate-3-2-0', {
   image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders/fulfilment:3.2.0',
@@ -61,7 +62,7 @@ const migrate = new k8s.Job(chart, 'migrate-3-2-0', {
   backoffLimit: 1,
   activeDeadlineSeconds: 600,
   ttlSecondsAfterFinished: 3600,
-  annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
+  annotations: { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
   secretMounts: [{ secretName: 'orders-db-migrator', mountPath: '/var/run/secrets/db' }],
 });
 migrate.allowTo(database);

@@ -67,8 +67,8 @@ describe('fields the API server keeps fixed', () => {
 
   test('an Argo CD hook Job without a delete policy is replaced too (BeforeHookCreation is the default); one deleted only on success is not', () => {
     const dir = outdir();
-    synth(dir, {}, 'ghcr.io/acme/api:1.4.2', { 'argocd.argoproj.io/hook': 'PreSync' });
-    expect(notes(synth(dir, {}, 'ghcr.io/acme/api:1.5.0', { 'argocd.argoproj.io/hook': 'PreSync' }))).toEqual([]);
+    synth(dir, {}, 'ghcr.io/acme/api:1.4.2', { 'argocd.argoproj.io/hook': 'Sync' });
+    expect(notes(synth(dir, {}, 'ghcr.io/acme/api:1.5.0', { 'argocd.argoproj.io/hook': 'Sync' }))).toEqual([]);
     const kept = { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' };
     synth(dir, {}, 'ghcr.io/acme/api:1.4.2', kept);
     expect(notes(synth(dir, {}, 'ghcr.io/acme/api:1.5.0', kept))).toHaveLength(1);

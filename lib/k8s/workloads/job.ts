@@ -60,7 +60,7 @@ export interface JobProps extends JobRunProps {
    * after its time-to-live (`argocd.argoproj.io/hook: Sync` with `argocd.argoproj.io/hook-delete-policy:
    * BeforeHookCreation`). Not `PreSync`: the job's ServiceAccount and the NetworkPolicy rules that let it out (its
    * own, and its destinations' ingress from it) are ordinary resources, which Argo CD applies in the Sync phase, after
-   * the PreSync hooks, so a PreSync job of a new name could neither start nor reach its database. To run a migration
+   * the PreSync hooks, so a PreSync job of a new name could neither start nor reach its database (refused). To run a migration
    * before the Deployments roll, give the Job an `argocd.argoproj.io/sync-wave` below theirs and the objects it needs
    * (its ServiceAccount and those NetworkPolicies) a lower one still. With a plain `kubectl apply` the annotations do
    * nothing: the job runs beside the rollout.
@@ -91,6 +91,7 @@ export class Job extends Workload {
     const ttl = checkWhole(this, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished ?? 86400, 0, 'use for example 86400 (one day)');
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: run.grace, restartPolicy: run.restartPolicy });
     template();
+    refusePreSync(this, props.annotations ?? {});
     this.batchJob = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -137,4 +138,19 @@ export class Job extends Workload {
   protected _ingressRefusal(): string | undefined {
     return 'is a Job, which accepts no inbound connections';
   }
+}
+
+/**
+ * Refuses an Argo CD `PreSync` hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job's own
+ * ServiceAccount and NetworkPolicy (and its destinations' rules admitting it) are, so the job of a new release name
+ * could create no pod (its ServiceAccount does not exist yet) and the sync would wait on it until its deadline.
+ */
+function refusePreSync(scope: IConstruct, annotations: { [key: string]: string }): void {
+  const hook = annotations['argocd.argoproj.io/hook'];
+  if (typeof hook !== 'string' || !hook.split(',').map(h => h.trim()).includes('PreSync')) return;
+  fail(scope, 'annotations', hook,
+    'must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job\'s ServiceAccount '
+    + 'and NetworkPolicy are, so a job of a new name could create no pod (its ServiceAccount does not exist yet) and the sync would wait on it until its deadline',
+    "use 'argocd.argoproj.io/hook': 'Sync' with 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' (it runs with the release), "
+    + 'or an argocd.argoproj.io/sync-wave below the Deployments\' with its ServiceAccount and NetworkPolicies in a lower wave still (see JobProps.annotations)');
 }

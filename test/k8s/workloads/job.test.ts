@@ -63,14 +63,26 @@ describe('Job options', () => {
       ttlSecondsAfterFinished: 0,
       restartPolicy: JobRestartPolicy.ON_FAILURE,
       terminationGracePeriodSeconds: 10,
-      annotations: { 'argocd.argoproj.io/hook': 'PreSync' },
+      annotations: { 'argocd.argoproj.io/hook': 'Sync' },
     });
     const j = find(objs, 'Job');
     expect([j.spec.backoffLimit, j.spec.activeDeadlineSeconds, j.spec.ttlSecondsAfterFinished]).toEqual([0, 600, 0]);
     expect(j.spec.template.spec.restartPolicy).toBe('OnFailure');
     expect(j.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
-    expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PreSync' });
+    expect(j.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync' });
     expectValid(objs);
+  });
+
+  test.each(['PreSync', 'PreSync,PostSync', ' PostSync , PreSync'])('an Argo CD PreSync hook (%s) is refused: its ServiceAccount would not exist yet', hook => {
+    expect(() => build({ annotations: { 'argocd.argoproj.io/hook': hook } })).toThrow(
+      /annotations \(.*\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job's ServiceAccount and NetworkPolicy are.*; use 'argocd\.argoproj\.io\/hook': 'Sync'/);
+  });
+
+  test('PostSync and Sync hooks are accepted', () => {
+    for (const hook of ['PostSync', 'Sync', 'Skip']) {
+      const j = find(build({ annotations: { 'argocd.argoproj.io/hook': hook } }).objs, 'Job');
+      expect(j.metadata.annotations['argocd.argoproj.io/hook']).toBe(hook);
+    }
   });
 
   test('allowTo a StatefulService opens egress here and ingress there', () => {
