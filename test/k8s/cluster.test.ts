@@ -741,6 +741,22 @@ describe('facts flow from the cluster', () => {
     }
   });
 
+  test('a StatefulService run as one instance on purpose (replicas: 1, spread: false) is accepted in production, with a note', () => {
+    const { app, chart } = appWith();
+    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 1, spread: false, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    const stderr = stderrOf(() => app.synth());
+    expect(stderr).toContain('shipshape note: shop/db: one instance on purpose (replicas: 1, spread: false): a node drain, node failure or zone outage stops it');
+    expect(stderr).not.toContain('SS-K8S-');
+    // spread on (the default), or two replicas without spread: still one replica per zone
+    for (const props of [{ replicas: 1 }, { replicas: 2, spread: false }]) {
+      const other = appWith();
+      new StatefulService(other.chart, 'db', { image: IMAGE, port: 5432, ...props, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      expect(errorOf(() => quietly(() => other.app.synth()))).toContain(
+        `shop/db: replicas (${props.replicas}) must be at least the number of zones of cluster shop-prod (3) in production, so topology spread puts a replica in every zone `
+        + 'and a zone outage leaves the rest serving; raise replicas to 3 or more; or, for a store that does not replicate itself, run one instance on purpose: replicas: 1 with spread: false');
+    }
+  });
+
   test('KEDA scale-to-zero (scaling.min 0) is not held to the zone count', () => {
     const { app, chart } = appWith();
     new Worker(chart, 'mailer', { image: IMAGE, scaling: WorkerScaling.keda({ min: 0, max: 6, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) });

@@ -139,6 +139,10 @@ export interface StatefulServiceProps extends WorkloadProps {
   readonly disruptionBudget?: boolean;
   /**
    * Place one replica per host (required anti-affinity) and spread replicas across zones (topology spread).
+   *
+   * `replicas: 1` with `spread: false` runs a single instance on purpose, for a store that does not replicate itself
+   * (several replicas would be separate stores behind one Service): accepted in production, where a workload otherwise
+   * needs a replica per zone of the cluster, with a note at synth that a node or zone outage stops it.
    * @default - true in production and staging, false in development
    */
   readonly spread?: boolean;
@@ -199,7 +203,9 @@ function excludeScratchFromBackup(t: corev1.PodTemplateSpec): void {
  * new k8s.StatefulService(chart, 'db', {
  *   image: 'postgres:16.4', // pin a digest (postgres:16.4@sha256:...) to pass SS-K8S-030
  *   port: 5432,
+ *   // one server, which does not replicate itself: one instance on purpose (accepted in production, with a note)
  *   replicas: 1,
+ *   spread: false,
  *   volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/postgresql/data' }],
  *   security: { writablePaths: ['/tmp', '/var/run/postgresql'] },
  *   secretMounts: [{ secretName: 'db-credentials', mountPath: '/etc/db' }],
@@ -221,6 +227,8 @@ export class StatefulService extends Workload implements IStatefulService {
   public readonly headlessServiceName: string;
   /** The replica count. */
   public readonly replicas: number;
+  /** One instance on purpose (`replicas: 1`, `spread: false`). */
+  private readonly singleInstance: boolean;
   /** The StatefulSet. */
   public readonly statefulSet: ApiObject;
   /** The headless Service (`clusterIP: None`) the StatefulSet's pods get their DNS names from. */
@@ -375,6 +383,11 @@ export class StatefulService extends Workload implements IStatefulService {
     if (development) {
       this.node.addMetadata('shipshape:info', `development profile: ${this.replicas} replica(s)${pdb ? '' : ', no PodDisruptionBudget'}: not for production data`);
     }
+    this.singleInstance = this.replicas === 1 && props.spread === false;
+    if (this.singleInstance && !development) {
+      this.node.addMetadata('shipshape:info', 'one instance on purpose (replicas: 1, spread: false): a node drain, node failure or zone outage stops it until '
+        + 'it is rescheduled, and its volume stays in its zone');
+    }
 
     // Replicas talk to each other on every port (replication, consensus, discovery).
     this.allowFrom(this);
@@ -420,6 +433,16 @@ export class StatefulService extends Workload implements IStatefulService {
 
   private servicePortOf(name: string, port: number): corev1.ServicePort {
     return { name, port, targetPort: name, protocol: 'TCP', ...(this.appProtocol ? { appProtocol: this.appProtocol } : {}) };
+  }
+
+  /** @internal */
+  protected _singleInstanceByChoice(): boolean {
+    return this.singleInstance;
+  }
+
+  /** @internal */
+  protected _singleInstanceHint(): string {
+    return '; or, for a store that does not replicate itself, run one instance on purpose: replicas: 1 with spread: false';
   }
 
   private spreadSpec(): Partial<corev1.PodSpec> {

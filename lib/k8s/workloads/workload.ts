@@ -818,6 +818,23 @@ export abstract class Workload extends Construct implements IWorkload {
     return r !== null && typeof r === 'object' && r.autoscaled === true ? 'replicas.min' : 'replicas';
   }
 
+  /**
+   * True when the workload runs one instance on purpose (a StatefulService of a store that does not replicate itself):
+   * the production rule of a replica per zone does not apply.
+   * @internal
+   */
+  protected _singleInstanceByChoice(): boolean {
+    return false;
+  }
+
+  /**
+   * What the zone-count error adds for a workload that may run one instance on purpose (empty when none may).
+   * @internal
+   */
+  protected _singleInstanceHint(): string {
+    return '';
+  }
+
   /** What the workload's cluster (when the app knows it) says about the workload. */
   private _clusterProblems(): string[] {
     const cluster = ClusterContext.of(this);
@@ -839,11 +856,11 @@ export abstract class Workload extends Construct implements IWorkload {
     const zones = cluster.zones?.length ?? 0;
     const min = this._minReplicaCount();
     // 0 is scale-to-zero (KEDA), asked for on purpose: when it scales up, topology spread still places the replicas
-    if (zones > 1 && min !== undefined && min > 0 && min < zones) {
+    if (zones > 1 && min !== undefined && min > 0 && min < zones && !this._singleInstanceByChoice()) {
       const prop = this._minReplicaProp();
       const given = this._minReplicaGiven() ? '' : ' (the production default)';
       return [`${this.node.path}: ${prop} (${min}${given}) must be at least the number of zones of cluster ${cluster.clusterName} (${zones}) in production, `
-        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise ${prop} to ${zones} or more`];
+        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise ${prop} to ${zones} or more${this._singleInstanceHint()}`];
     }
     return [];
   }
