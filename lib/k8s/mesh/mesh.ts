@@ -158,8 +158,10 @@ export interface IMesh extends IConstruct {
    * Enrols a workload: proxy injection, mTLS, authorization from its declared callers, and (for web services)
    * retries and timeouts. Other workloads are meshed as opaque TCP. A Job or ScheduledJob needs a target of
    * Kubernetes 1.29 or later (`KubernetesTarget`), where the proxy runs as a native sidecar that stops with the job.
-   * So does a pod with an init task that waits for a dependency (`InitTask.waitFor`): below 1.29 it is refused at
-   * synth, from 1.29 a pod with init containers gets its proxy as a native sidecar, started before them. Callers
+   * A pod with init containers gets its proxy as a native sidecar from 1.29, started before them; an init task that
+   * waits for a dependency (`InitTask.waitFor`) is refused at synth (below 1.29 it could never finish; from 1.29 the
+   * proxy accepts its TCP connection itself, so it would not wait): wait with a command that speaks the dependency's
+   * protocol (`InitTask.run`) instead. Callers
    * that select the same pods but contradict each other on `meshed` are refused at synth.
    *
    * A workload joins one mesh: enrolling it in a second one (an IstioMesh and a LinkerdMesh, or two meshes of one
@@ -656,8 +658,9 @@ export class Mesh {
    * while the pod's outbound traffic is already redirected to it (by the mesh's CNI plugin, or by its own first init
    * container): their connections go nowhere. Where native sidecars exist (target 1.29+), the pod template of a pod
    * with init containers gets `nativeAnnotations`, so the proxy is injected as a native sidecar that starts before
-   * them and their connections are proxied with mutual TLS like the app's. Below 1.29, a task that waits for a
-   * dependency (`InitTask.waitFor`) is refused at synth: it could never finish. Bypassing the proxy for its port
+   * them and their connections are proxied with mutual TLS like the app's. A task that waits for a dependency
+   * (`InitTask.waitFor`) is refused at synth on every target: below 1.29 it could never finish, and from 1.29 the
+   * proxy accepts its TCP connection itself, so it would end at once whether the dependency is up or not. Bypassing the proxy for its port
    * (Istio `traffic.sidecar.istio.io/excludeOutboundPorts`, Linkerd `config.linkerd.io/skip-outbound-ports`) is not
    * offered: it applies to the app container too, whose calls to that port would then leave without mutual TLS
    * and be refused by a meshed callee.
@@ -672,7 +675,6 @@ export class Mesh {
     workload.node.addValidation({
       validate: () => {
         const target = KubernetesTarget.of(workload);
-        if (target.supportsNativeSidecars) return [];
         const errors: string[] = [];
         for (const s of workload.sidecars) {
           const tasks = (s as any).tasks;
@@ -680,6 +682,22 @@ export class Mesh {
           tasks.forEach((t: any, i: number) => {
             if (t?.kind !== 'wait') return;
             const o = t.options ?? {};
+            if (target.supportsNativeSidecars) {
+              // the proxy, started first, takes the task's connection itself: a TCP connect tells nothing about the dependency
+              errors.push(formatValidationMessage({
+                path: workload.node.path,
+                prop: `sidecars.${s.name}.tasks[${i}]`,
+                value: show(t.name),
+                allowed: `waits for ${o.host}:${o.port} by opening a TCP connection, and ${workload.node.path} is enrolled in ${mesh.node.path} (${proxy}): the pod's `
+                  + `outbound connections go to its ${proxy} proxy, which accepts each one itself before it reaches ${o.host}, so the wait ends at once whether `
+                  + `${o.host} is up or not`,
+                fix: 'wait with a command that speaks the dependency\'s protocol, which fails through the proxy while the dependency is down, for example '
+                  + `InitTask.run('${t.name}', { image: 'postgres:16.4', command: ['sh', '-c', 'until pg_isready -h ${o.host} -p ${o.port}; do sleep 2; done'] }) `
+                  + `or, for an HTTP dependency, until wget -q -O /dev/null http://${o.host}:${o.port}/<its health path>, with ${workload.node.path}.allowTo(<the dependency>) `
+                  + 'for the NetworkPolicy; or remove the task and let the app retry its dependency',
+              }));
+              return;
+            }
             errors.push(formatValidationMessage({
               path: workload.node.path,
               prop: `sidecars.${s.name}.tasks[${i}]`,

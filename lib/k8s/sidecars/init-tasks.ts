@@ -97,6 +97,10 @@ export interface RenderConfigOptions extends RunTaskOptions {
 export class InitTask {
   /**
    * Waits until `host:port` accepts TCP connections.
+   *
+   * Not in a pod enrolled in a service mesh (refused at synth): the pod's connections go to its mesh proxy, which
+   * accepts them itself, so the wait would end at once. There, wait with `InitTask.run` and a command that speaks the
+   * dependency's protocol (for example `until pg_isready -h db -p 5432; do sleep 2; done`).
    */
   public static waitFor(name: string, options: WaitForOptions): InitTask {
     return new InitTask(name, 'wait', options);

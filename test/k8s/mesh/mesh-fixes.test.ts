@@ -118,12 +118,33 @@ describe('init tasks of an enrolled pod run before the proxy', () => {
     const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:2.0.1' });
     mesh.enrol(api);
     mesh.enrol(web);
-    api.addSidecar(wait());
+    api.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: 'ghcr.io/acme/api:1.4.2', args: ['migrate'] })] }));
     const objs = chart.toJson();
     expect(one(objs, 'Deployment', 'api').spec.template.metadata.annotations).toMatchObject(annotations);
     // no init container: left as it was
     for (const k of Object.keys(annotations)) expect(one(objs, 'Deployment', 'web').spec.template.metadata.annotations[k]).toBeUndefined();
     expect(validationErrors(chart)).toEqual([]);
+  });
+
+  test.each<[MeshKind, string]>([['istio', 'Istio'], ['linkerd', 'Linkerd']])('%s, target 1.29: a wait task is refused too (the proxy accepts its connection itself)', (kind, proxy) => {
+    const chart = testChart();
+    KubernetesTarget.set(chart, KubernetesVersion.V1_29);
+    const mesh = newMesh(chart, kind);
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    api.addSidecar(wait());
+    mesh.enrol(api);
+    expect(validationErrors(chart)).toEqual([
+      `shop/api: sidecars.init.tasks[0] ("wait-db") waits for db.shop.svc.cluster.local:5432 by opening a TCP connection, and shop/api is enrolled in shop/mesh (${proxy}): `
+      + `the pod's outbound connections go to its ${proxy} proxy, which accepts each one itself before it reaches db.shop.svc.cluster.local, so the wait ends at once `
+      + 'whether db.shop.svc.cluster.local is up or not; wait with a command that speaks the dependency\'s protocol, which fails through the proxy while the dependency '
+      + "is down, for example InitTask.run('wait-db', { image: 'postgres:16.4', command: ['sh', '-c', 'until pg_isready -h db.shop.svc.cluster.local -p 5432; do sleep 2; done'] }) "
+      + 'or, for an HTTP dependency, until wget -q -O /dev/null http://db.shop.svc.cluster.local:5432/<its health path>, with shop/api.allowTo(<the dependency>) '
+      + 'for the NetworkPolicy; or remove the task and let the app retry its dependency',
+    ]);
+    // the same task in a pod of no mesh is fine
+    const plain = testChart();
+    new WebService(plain, 'api', { image: 'ghcr.io/acme/api:1.4.2' }).addSidecar(wait());
+    expect(validationErrors(plain)).toEqual([]);
   });
 
   test('target 1.27: an init task that waits for nothing (a run task) is not refused', () => {
@@ -283,7 +304,7 @@ describe('through k8s.App({ cluster }) synth', () => {
     workloadIdentities: [],
   };
 
-  test('the Namespace the app writes is labelled for injection, and a pod with a wait task gets a native-sidecar proxy (target 1.33)', () => {
+  test('the Namespace the app writes is labelled for injection, and a pod with an init task gets a native-sidecar proxy (target 1.33)', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-mesh-'));
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -292,7 +313,7 @@ describe('through k8s.App({ cluster }) synth', () => {
       const mesh = new IstioMesh(chart, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
       const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
       mesh.enrol(api);
-      api.addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait-db', { host: 'db.shop.svc.cluster.local', port: 5432 })] }));
+      api.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: 'ghcr.io/acme/api:1.4.2', args: ['migrate'] })] }));
       const objs = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJS()).filter(Boolean);
       expect(one(objs, 'Namespace', 'shop').metadata.labels['istio-injection']).toBe('enabled');
       expect(one(objs, 'Deployment', 'api').spec.template.metadata.annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
