@@ -175,7 +175,12 @@ export interface HttpRouteProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
-  /** The parent Gateway. TLS is the Gateway listener's job: attach to an HTTPS listener with `sectionName`. */
+  /**
+   * The parent Gateway. TLS is the Gateway listener's job: attach to an HTTPS listener with `sectionName`. The
+   * listener must admit routes from the route's namespace: its `allowedRoutes.namespaces` defaults to `Same` (the
+   * Gateway's namespace only), so a Gateway in another namespace needs `from: All` or a `Selector` matching it.
+   * Rule SS-K8S-093 checks the listener, its hostname and what it admits when the Gateway is in the output.
+   */
   readonly gateway: GatewayReference;
   /**
    * Hostnames the route serves.
@@ -195,6 +200,11 @@ export interface HttpRouteProps {
   /**
    * The gateway's data-plane pods, admitted to each backend by its NetworkPolicy (and by the mesh's authorization
    * when the backend is meshed: see `gatewayMeshed`); not to an imported Service, whose pods their owner manages.
+   *
+   * The default follows the label the Gateway API recommends for gateways deployed per Gateway (GEP-1762; Istio
+   * uses it) in the Gateway's namespace. Implementations that run their proxies elsewhere or label them otherwise
+   * (Envoy Gateway: in its own namespace, labelled `gateway.envoyproxy.io/owning-gateway-name`) need this peer set,
+   * or the NetworkPolicy drops the gateway's traffic.
    * @default - pods labelled `gateway.networking.k8s.io/gateway-name: <gateway>` in the gateway's namespace
    */
   readonly gatewayPeer?: INetworkPeer;
