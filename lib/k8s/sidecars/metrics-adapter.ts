@@ -4,6 +4,7 @@ import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
+import { Validators } from '../../core/validators';
 import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
 import { settleMeshing } from '../networking/peer-config';
 import { Probe } from '../workloads/probe';
@@ -69,6 +70,13 @@ export interface MetricsAdapterProps extends SidecarOptions {
    * @default Duration.seconds(30)
    */
   readonly scrapeInterval?: Duration;
+  /**
+   * More labels on the PodMonitor, for a Prometheus that selects its monitors by label: kube-prometheus-stack's
+   * Prometheus picks up only PodMonitors labelled `release: <its Helm release>` unless its `podMonitorSelector` is
+   * opened (`podMonitorSelectorNilUsesHelmValues: false`), so without that label the exporter is never scraped.
+   * @default - the workload's selector labels only
+   */
+  readonly podMonitorLabels?: { [key: string]: string };
   /**
    * The Prometheus pods allowed to scrape the metrics port (NetworkPolicy ingress rule, and the mesh's
    * authorization when the workload is meshed: see `scraperMeshed`).
@@ -137,7 +145,11 @@ export class MetricsAdapter implements ISidecar {
       this.podMonitor = new ApiObject(SidecarContainers.scope(workload), `${this.name}-PodMonitor`, {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PodMonitor',
-        metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.selectorLabels } },
+        metadata: {
+          name: workload.name,
+          namespace: workload.namespace,
+          labels: { ...Validators.labels(workload, `${prop}.podMonitorLabels`, p.podMonitorLabels ?? {}), ...workload.selectorLabels },
+        },
         spec: {
           selector: { matchLabels: { ...workload.selectorLabels } },
           podMetricsEndpoints: [{ port: portName, path, interval: `${interval.toSeconds()}s` }],

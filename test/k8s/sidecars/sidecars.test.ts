@@ -239,6 +239,16 @@ describe('sidecar errors (more)', () => {
     expectError(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', path: 'metrics' })), /sidecars\.metrics-adapter\.path \("metrics"\) must start with '\/'/);
   });
 
+  test('podMonitorLabels label the PodMonitor (kube-prometheus-stack selects monitors by release), beside the selector labels', () => {
+    const chart = testChart();
+    const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    web.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true, podMonitorLabels: { release: 'kube-prometheus-stack' } }));
+    const pm = one(chart.toJson(), 'PodMonitor', 'web');
+    expect(pm.metadata.labels).toEqual({ 'release': 'kube-prometheus-stack', 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' });
+    expectError(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true, podMonitorLabels: { release: 'a b' } })),
+      /sidecars\.metrics-adapter\.podMonitorLabels/);
+  });
+
   test('a MetricsAdapter with a PodMonitor bound to two workloads', () => {
     const adapter = new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true });
     api().addSidecar(adapter);
