@@ -9,6 +9,8 @@ const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9
 const IMPORTED = Symbol.for('shipshape.ImportedWebService');
 /** Marks a shipshape workload (as `Workload.isWorkload`, which this module cannot import: the workloads import it). */
 const WORKLOAD = Symbol.for('shipshape.Workload');
+/** Set by a workload on the peer config it returns from `toNetworkPeer()` (see Workload). */
+const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 
 /**
  * Hostname and backend checks shared by HttpIngress and HttpRoute. Not exported from the barrel.
@@ -58,6 +60,19 @@ export class TrafficChecks {
   }
 
   /** True when `backend` was made by `WebService.fromServiceAttributes`: a Service managed outside the app. */
+  /**
+   * The workload a backend stands for: a construct of the user's that implements `IWebService` around a shipshape
+   * WebService and returns that WebService's `toNetworkPeer()` (the documented wrapper pattern) stands for it, so
+   * routes open the wrapped workload's NetworkPolicy and check its Service as they would for the workload itself.
+   * Any other backend is returned as it is.
+   */
+  public static backendWorkload(backend: IWebService): IWebService {
+    const b = backend as any;
+    if (b === null || typeof b !== 'object' || b[WORKLOAD] === true || b[IMPORTED] === true || typeof b.toNetworkPeer !== 'function') return backend;
+    const of = b.toNetworkPeer()?.[PEER_OF];
+    return of !== null && typeof of === 'object' && of[WORKLOAD] === true && typeof of.servicePort === 'number' ? of : backend;
+  }
+
   public static isImported(backend: IWebService): boolean {
     return backend !== null && typeof backend === 'object' && (backend as any)[IMPORTED] === true;
   }

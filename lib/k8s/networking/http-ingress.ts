@@ -545,7 +545,9 @@ export class HttpIngress extends Construct {
     return [...new Set(this.routes.map(r => r.host))];
   }
 
-  private add(prop: string, host: string, p: IngressPath, hostProp: string): void {
+  private add(prop: string, host: string, given: IngressPath, hostProp: string): void {
+    // a construct wrapping a WebService (returning its toNetworkPeer()) is that WebService here
+    const p: IngressPath = { ...given, backend: TrafficChecks.backendWorkload(given.backend) };
     TrafficChecks.hostname(this, hostProp, host);
     const path = p.path ?? '/';
     if (!path.startsWith('/')) fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);

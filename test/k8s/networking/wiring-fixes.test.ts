@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expectError, one, testChart, validationErrors } from './traffic-util';
-import { IWebService, Job, NetworkPeer, NetworkPeerConfig, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { HttpIngress, HttpRoute, IngressTls, IWebService, Job, NetworkPeer, NetworkPeerConfig, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { IstioMesh } from '../../../lib/k8s/mesh';
 import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
 
@@ -382,5 +382,53 @@ describe('a construct that passes on a workload\'s toNetworkPeer() is that workl
     const changed = { toNetworkPeer: () => ({ ...a.toNetworkPeer(), description: 'changed' }) };
     const b = new WebService(chart, 'b', { image: IMAGE });
     expectError(() => b.allowFrom(changed), /allowFrom \("changed"\) is declared with ports \(8080\)/);
+  });
+});
+
+describe('a construct wrapping a WebService (the documented wrapper pattern) as an ingress or route backend', () => {
+  /** Implements IWebService around a WebService and returns its toNetworkPeer() unchanged, as examples/team-construct-library says. */
+  class Storefront extends Construct implements IWebService {
+    public readonly web: WebService;
+    constructor(scope: Construct, id: string) {
+      super(scope, id);
+      this.web = new WebService(this, 'web', { name: id, image: IMAGE });
+    }
+    public get name() { return this.web.name; }
+    public get namespace() { return this.web.namespace; }
+    public get selectorLabels() { return this.web.selectorLabels; }
+    public get containerPorts() { return this.web.containerPorts; }
+    public get port() { return this.web.port; }
+    public get portName() { return this.web.portName; }
+    public get servicePort() { return this.web.servicePort; }
+    public toNetworkPeer(): NetworkPeerConfig { return this.web.toNetworkPeer(); }
+  }
+  const NGINX = { 'app.kubernetes.io/name': 'ingress-nginx' };
+
+  test('HttpIngress: the wrapped workload\'s NetworkPolicy admits the controller, as for the WebService itself', () => {
+    const admitted = (wrap: boolean) => {
+      const chart = testChart();
+      const s = new Storefront(chart, 'shop');
+      new HttpIngress(chart, 'www', {
+        rules: [{ host: 'shop.example.com', paths: [{ backend: wrap ? s : s.web }] }],
+        tls: IngressTls.secret('shop-tls'),
+        controller: NetworkPeer.ingressController('ingress-nginx', NGINX),
+      });
+      expect(validationErrors(chart)).toEqual([]);
+      return policy(chart, 'shop').ingress;
+    };
+    expect(admitted(true)).toEqual(admitted(false));
+    expect(admitted(true)).toEqual([expect.objectContaining({ ports: tcp(8080) })]);
+  });
+
+  test('HttpRoute: the wrapped workload\'s NetworkPolicy admits the gateway, as for the WebService itself', () => {
+    const admitted = (wrap: boolean) => {
+      const chart = testChart();
+      const s = new Storefront(chart, 'shop');
+      new HttpRoute(chart, 'route', { gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' }, hostnames: ['shop.example.com'], rules: [{ backends: [{ service: wrap ? s : s.web }] }] });
+      expect(validationErrors(chart)).toEqual([]);
+      return policy(chart, 'shop').ingress;
+    };
+    expect(admitted(true)).toEqual(admitted(false));
+    expect(admitted(true)).toEqual([expect.objectContaining({ ports: tcp(8080) })]);
   });
 });
