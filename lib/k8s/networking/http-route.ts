@@ -332,10 +332,10 @@ export class HttpRoute extends Construct {
     if (!rule.backends || rule.backends.length === 0) fail(this, `${prop}.backends`, [], 'must hold at least one backend', 'add { service: api }');
     if (rule.backends.length > 16) fail(this, `${prop}.backends`, rule.backends.length, 'must hold at most 16 backends (Gateway API limit)', 'remove backends');
     let total = 0;
-    const backendRefs = rule.backends.map((given, j) => {
+    const backendRefs = rule.backends.map((declared, j) => {
       const bp = `${prop}.backends[${j}]`;
       // a construct wrapping a WebService (returning its toNetworkPeer()) is that WebService here
-      const b = { ...given, service: TrafficChecks.backendWorkload(given.service) };
+      const b = { ...declared, service: TrafficChecks.backendWorkload(declared.service) };
       const { servicePort, targetPort } = TrafficChecks.backend(this, bp, b.service, this.namespace, b.port, this.gatewayNamespace, 'service');
       const weight = b.weight ?? 1;
       if (!Number.isInteger(weight) || weight < 0 || weight > 1000000) {
