@@ -258,8 +258,9 @@ export class Template {
   }
 
   /**
-   * Asserts that rule `ruleId` reported at least one finding that `filter` selects (for example the object's
-   * `kind` and `name`). A `ruleId` that none of the packs that ran has is an error naming the closest id.
+   * Asserts that rule `ruleId` reported at least one finding that `options` selects (for example the object's
+   * `kind` and `name`). A `ruleId` that none of the packs that ran has is an error naming the closest id. To assert a
+   * finding's `jsonPath` or message, read the findings with `findFindings`.
    */
   public hasFinding(ruleId: string, options: FindingOptions = {}): void {
     const wanted: FindingFilter = { ...options, ruleId };
