@@ -140,6 +140,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-091': {},
   'SS-K8S-092': {},
   'SS-K8S-093': {},
+  'SS-K8S-094': {},
 };
 
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */

@@ -134,6 +134,7 @@ const CASES: { [id: string]: Case } = {
     at: 'metadata.name',
   },
   'SS-K8S-093': { breakIt: ms => { find(ms, 'HTTPRoute', 'storefront').spec.parentRefs[0].sectionName = 'http'; }, on: ['HTTPRoute', 'storefront'], at: 'spec.parentRefs[0].sectionName' },
+  'SS-K8S-094': { breakIt: ms => { find(ms, 'HorizontalPodAutoscaler', 'api').spec.maxReplicas = 1; }, on: ['HorizontalPodAutoscaler', 'api'], at: 'spec.maxReplicas' },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {

@@ -18,6 +18,7 @@ import { highUidGid } from './rules/high-uid-gid';
 import { hostAntiAffinity } from './rules/host-anti-affinity';
 import { hpaBounds } from './rules/hpa-bounds';
 import { hpaTargetExists } from './rules/hpa-target-exists';
+import { hpaValidBounds } from './rules/hpa-valid-bounds';
 import { imageDigest } from './rules/image-digest';
 import { imagePullPolicyAlways } from './rules/image-pull-policy-always';
 import { imageTag } from './rules/image-tag';
@@ -114,7 +115,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-093`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-094`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -259,6 +260,7 @@ export class KubernetesPack implements IRulePack {
       validVolumeMounts,
       oneAutoscaler,
       routeAttaches,
+      hpaValidBounds,
     ];
     this.rules = all.filter(r => !exclude.has(r.id));
   }

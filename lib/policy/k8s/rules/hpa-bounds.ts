@@ -13,7 +13,7 @@ export const hpaBounds = k8sRule({
   severity: WARNING,
   message: 'HPA bounds allow a single replica or no scaling',
   fix: 'set minReplicas to 2 or more and maxReplicas above minReplicas',
-  rationale: 'An HPA whose minimum is 1 lets the service scale down to a single pod (see SS-K8S-037); one whose maximum is not above its minimum cannot scale. An unset minReplicas is the API default, 1. The development profile\'s autoscalers are not reported.',
+  rationale: 'An HPA whose minimum is 1 lets the service scale down to a single pod (see SS-K8S-037); one whose maximum is not above its minimum cannot scale. An unset minReplicas is the API default, 1. A maximum below the minimum, which the API server refuses, is reported by SS-K8S-094. The development profile\'s autoscalers are not reported.',
   differences: [
     {
       peer: 'polaris',
@@ -34,7 +34,8 @@ export const hpaBounds = k8sRule({
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
     const out: Violation[] = [];
     if (min < 2) out.push({ jsonPath: 'spec.minReplicas', message: `HPA minReplicas is ${typeof spec.minReplicas === 'number' ? min : 'unset (1)'}; it must be 2 or more` });
-    if (!(typeof spec.maxReplicas === 'number' && spec.maxReplicas > min)) out.push({ jsonPath: 'spec.maxReplicas', message: 'HPA maxReplicas must be above minReplicas' });
+    // a maximum below the minimum (or none) is an object the API server refuses: SS-K8S-094 reports it
+    if (typeof spec.maxReplicas === 'number' && spec.maxReplicas === min) out.push({ jsonPath: 'spec.maxReplicas', message: 'HPA maxReplicas must be above minReplicas' });
     return out;
   },
 });
