@@ -68,6 +68,7 @@ options:
                             within the host, e.g. *.dkr.ecr.*.amazonaws.com), as KubernetesPack trustedRegistries
   --pack MODULE             also run the rule packs a JavaScript module exports (repeatable): the module, its
                             default export or any export that is a pack ({ name, rules }) or a list of packs,
+                            else a new instance of each exported class named ...Pack taking no argument,
                             as synth runs them with Policy.configure (a module you trust: it runs as code)
   --version                 print the version
   --help                    print this text
@@ -219,7 +220,8 @@ function isPack(x: any): x is IRulePack {
 /**
  * The packs the `--pack` modules export: each module loaded with require (a path relative to the working directory,
  * or a package name), its packs being the module itself, its default export, or every export that is a pack or a list
- * of packs. Undefined (and the reason on stderr) when a module cannot be loaded or exports none.
+ * of packs; failing those, an instance of each exported class named `...Pack` whose constructor takes no argument.
+ * Undefined (and the reason on stderr) when a module cannot be loaded or exports none.
  */
 function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined {
   const packs: IRulePack[] = [];
@@ -242,8 +244,24 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
       if (own(c)) found.add(c);
       else if (Array.isArray(c)) for (const x of c) if (own(x)) found.add(x);
     }
+    // a jsii library exports its pack as a class (jsii drops exported constants from its assembly): a class whose name
+    // ends in Pack and whose constructor takes no argument is made once, when the module exports no pack object
     if (found.size === 0) {
-      io.err(`shipshape: --pack ${m} exports no rule pack: export an object with a name and a list of rules (an IRulePack), for example module.exports = { name: 'acme', rules: [...] }\n`);
+      for (const c of new Set(candidates)) {
+        if (typeof c !== 'function' || c.length !== 0 || !/Pack$/.test(c.name ?? '') || c.prototype === undefined || c === KubernetesPack) continue;
+        let made: unknown;
+        try {
+          made = new c();
+        } catch (e: any) {
+          io.err(`shipshape: --pack ${m}: new ${c.name}() failed: ${String(e?.message ?? e).split('\n')[0]}\n`);
+          return undefined;
+        }
+        if (own(made)) found.add(made as IRulePack);
+      }
+    }
+    if (found.size === 0) {
+      io.err(`shipshape: --pack ${m} exports no rule pack: export an object with a name and a list of rules (an IRulePack), for example module.exports = { name: 'acme', rules: [...] }, `
+        + 'or a class named ...Pack whose constructor takes no argument\n');
       return undefined;
     }
     packs.push(...found);

@@ -61,6 +61,20 @@ describe('--pack', () => {
     expect(none.err).toContain('exports no rule pack: export an object with a name and a list of rules (an IRulePack)');
   });
 
+  test('a class named ...Pack with a constructor of no argument (how a jsii library exports its pack) is made and run', async () => {
+    const CLASS = ACME.replace("module.exports = { acme: { name: 'acme', rules: [teamLabel] } };",
+      "class AcmePack { constructor() { this.name = 'acme'; this.rules = [teamLabel]; } }\nclass AcmeWebApp { constructor(scope, id) { throw new Error('not a pack'); } }\nmodule.exports = { AcmePack, AcmeWebApp };");
+    const dir = writeTree(tmpDir(), { 'acme-lib.js': CLASS, 'a.yaml': DEPLOYMENT('app: api') });
+    const r = await run(['check', dir, '--pack', path.join(dir, 'acme-lib.js'), '--format', 'json']);
+    expect(JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'ACME-001').map((f: any) => `${f.kind}/${f.name}`)).toEqual(['Deployment/api']);
+    expect(r.code).toBe(1);
+    // a class of another name, or one whose constructor takes arguments, is not a pack
+    const other = writeTree(tmpDir(), { 'lib.js': 'class Helper { constructor() { this.name = "x"; this.rules = []; } }\nmodule.exports = { Helper };', 'a.yaml': DEPLOYMENT('app: api') });
+    const none = await run(['check', other, '--pack', path.join(other, 'lib.js')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('or a class named ...Pack whose constructor takes no argument');
+  });
+
   test('a pack the engine refuses is a usage error with the engine\'s message', async () => {
     const dir = writeTree(tmpDir(), { 'bad.js': "module.exports = { name: 'bad', rules: [{ id: 'SS-ACME-1', severity: 'error', message: 'm', fix: 'f', evaluate: () => ({ status: 'compliant' }) }] };", 'a.yaml': DEPLOYMENT('app: api') });
     const r = await run(['check', dir, '--pack', path.join(dir, 'bad.js')]);
