@@ -682,6 +682,11 @@ export class Mesh {
           tasks.forEach((t: any, i: number) => {
             if (t?.kind !== 'wait') return;
             const o = t.options ?? {};
+            // what works through the proxy (a native sidecar, started before the init containers)
+            const protocolWait = 'wait with a command that speaks the dependency\'s protocol, which fails through the proxy while the dependency is down, for example '
+              + `InitTask.run('${t.name}', { image: 'postgres:16.4', command: ['sh', '-c', 'until pg_isready -h ${o.host} -p ${o.port}; do sleep 2; done'] }) `
+              + `or, for an HTTP dependency, until wget -q -O /dev/null http://${o.host}:${o.port}/<its health path>, with ${workload.node.path}.allowTo(<the dependency>) `
+              + 'for the NetworkPolicy;';
             if (target.supportsNativeSidecars) {
               // the proxy, started first, takes the task's connection itself: a TCP connect tells nothing about the dependency
               errors.push(formatValidationMessage({
@@ -691,10 +696,7 @@ export class Mesh {
                 allowed: `waits for ${o.host}:${o.port} by opening a TCP connection, and ${workload.node.path} is enrolled in ${mesh.node.path} (${proxy}): the pod's `
                   + `outbound connections go to its ${proxy} proxy, which accepts each one itself before it reaches ${o.host}, so the wait ends at once whether `
                   + `${o.host} is up or not`,
-                fix: 'wait with a command that speaks the dependency\'s protocol, which fails through the proxy while the dependency is down, for example '
-                  + `InitTask.run('${t.name}', { image: 'postgres:16.4', command: ['sh', '-c', 'until pg_isready -h ${o.host} -p ${o.port}; do sleep 2; done'] }) `
-                  + `or, for an HTTP dependency, until wget -q -O /dev/null http://${o.host}:${o.port}/<its health path>, with ${workload.node.path}.allowTo(<the dependency>) `
-                  + 'for the NetworkPolicy; or remove the task and let the app retry its dependency',
+                fix: `${protocolWait} or remove the task and let the app retry its dependency`,
               }));
               return;
             }
@@ -708,8 +710,9 @@ export class Mesh {
                 + `bypassing the proxy for port ${o.port} (${mesh.meshName === 'istio' ? 'traffic.sidecar.istio.io/excludeOutboundPorts' : 'config.linkerd.io/skip-outbound-ports'}) `
                 + 'would apply to the app container too, whose calls to that port would then carry no mutual TLS and be refused by a meshed callee',
               fix: 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion in the cluster profile '
-                + `given to App({ cluster })): the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections; `
-                + 'otherwise remove the task and let the app retry its dependency (the app container starts only once the proxy is ready)',
+                + `given to App({ cluster })): the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections, `
+                + `which accepts a plain TCP connection itself, so there ${protocolWait} otherwise remove the task and let the app retry its dependency (the app container starts `
+                + 'only once the proxy is ready)',
             }));
           });
         }

@@ -102,8 +102,11 @@ describe('init tasks of an enrolled pod run before the proxy', () => {
       + `it waits forever and the pod never starts; bypassing the proxy for port 5432 (${bypass}) would apply to the app container too, whose calls to that port `
       + 'would then carry no mutual TLS and be refused by a meshed callee; if the cluster runs Kubernetes 1.29 or newer, set that target '
       + '(KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion in the cluster profile given to App({ cluster })): '
-      + `the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections; `
-      + 'otherwise remove the task and let the app retry its dependency (the app container starts only once the proxy is ready)',
+      + `the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections, `
+      + 'which accepts a plain TCP connection itself, so there wait with a command that speaks the dependency\'s protocol, which fails through the proxy while the '
+      + "dependency is down, for example InitTask.run('wait-db', { image: 'postgres:16.4', command: ['sh', '-c', 'until pg_isready -h db.shop.svc.cluster.local -p 5432; "
+      + "do sleep 2; done'] }) or, for an HTTP dependency, until wget -q -O /dev/null http://db.shop.svc.cluster.local:5432/<its health path>, with shop/api.allowTo(<the dependency>) "
+      + 'for the NetworkPolicy; otherwise remove the task and let the app retry its dependency (the app container starts only once the proxy is ready)',
     ]);
   });
 
