@@ -21,6 +21,8 @@ export interface ContainerSpec {
   readonly readiness?: Probe;
   readonly liveness?: Probe;
   readonly mounts?: any[];
+  /** Resources already validated (they then replace `options.resources` and the sidecar defaults). */
+  readonly resources?: any;
   readonly options: SidecarOptions;
   readonly prop: string;
 }
@@ -79,7 +81,7 @@ export class SidecarContainers {
       args: spec.args ? [...spec.args] : undefined,
       ports: ports.length ? ports.map(p => ({ name: p.name, containerPort: p.port, protocol: 'TCP' } satisfies corev1.ContainerPort)) : undefined,
       env: env.length ? env : undefined,
-      resources: SidecarContainers.resources(scope, `${spec.prop}.resources`, o.resources ?? {}),
+      resources: spec.resources ?? SidecarContainers.resources(scope, `${spec.prop}.resources`, o.resources ?? {}),
       readinessProbe: spec.readiness?._render(scope, `${spec.prop}.readiness`, main?.port, main?.name, declared, false),
       livenessProbe: spec.liveness?._render(scope, `${spec.prop}.liveness`, main?.port, main?.name, declared, false),
       securityContext: {

@@ -12,7 +12,15 @@ import type { IWorkload } from '../workloads/workload';
 export interface InitTaskOptions {
   /**
    * Resource requests and limits of the task's container.
-   * @default - cpu 50m (limit 200m), memory 64Mi (limit 64Mi), ephemeral-storage 64Mi (limit 256Mi)
+   *
+   * A task that runs a command (`InitTask.run`, `InitTask.renderConfig`) in a shipshape workload gets the app
+   * container's requests and limits: a migration run with the app's image needs about what the app needs, and the
+   * default sidecar size (64Mi of memory) gets it killed for memory as it starts. This costs the pod no room: init
+   * tasks run before the app, and the scheduler reserves the larger of an init container's requests and the app
+   * containers' sum. Set this to size a task of its own (a small config renderer, for example).
+   * @default - `waitFor`: cpu 50m (limit 200m), memory 64Mi (limit 64Mi), ephemeral-storage 64Mi (limit 256Mi);
+   * `run` and `renderConfig`: the app container's resources (the same small defaults in a workload that is not a
+   * shipshape workload)
    */
   readonly resources?: SidecarResources;
   /**
@@ -108,6 +116,10 @@ export class InitTask {
 
   /**
    * Runs a command to completion, for example a database migration.
+   *
+   * It runs in every pod the workload starts: each replica, and again on every restart and rollout, so replicas
+   * starting together run it at the same time. A migration there must be safe to run concurrently (most migration
+   * tools take a lock in the database); one that is not belongs in a `Job`, run once per release (an Argo CD Sync hook).
    */
   public static run(name: string, options: RunTaskOptions): InitTask {
     return new InitTask(name, 'run', options);
@@ -170,6 +182,9 @@ export class InitTask {
         out.appMounts.push({ name: vol, mountPath: path, readOnly: true } satisfies corev1.VolumeMount);
       }
     }
+    // a task running the app's work (a migration) is sized like the app unless told otherwise (see InitTaskOptions.resources)
+    const appSized = this.kind !== 'wait' && o.resources === undefined && typeof (workload as any)._mainContainerResources === 'function'
+      ? (workload as any)._mainContainerResources() : undefined;
     out.containers.push(SidecarContainers.build(workload, {
       name: this.name,
       image,
@@ -177,6 +192,7 @@ export class InitTask {
       args,
       env: this.kind === 'wait' ? undefined : (o as RunTaskOptions).env,
       mounts,
+      resources: appSized,
       options: o,
       prop,
     }));

@@ -1061,6 +1061,15 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * The main container's resources as the pod spec holds them (validated), for init tasks that run the app's work
+   * (a migration) and default to the same size.
+   * @internal
+   */
+  public _mainContainerResources(): any {
+    return this._renderResources();
+  }
+
+  /**
    * True when the workload asked for no CPU limit (`resources.cpuLimit: 'none'`).
    * @internal
    */

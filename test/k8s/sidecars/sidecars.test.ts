@@ -66,6 +66,16 @@ describe('sidecars on Kubernetes 1.27 (default target): regular containers', () 
     });
   });
 
+  test('init tasks that run a command are sized like the app container; a wait task keeps the small sidecar size', () => {
+    const [wait, migrate, render] = spec.initContainers;
+    expect(migrate.resources).toEqual(spec.containers[0].resources);
+    expect(render.resources).toEqual(spec.containers[0].resources);
+    expect(wait.resources).toEqual({
+      requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '64Mi' },
+      limits: { 'cpu': '200m', 'memory': '64Mi', 'ephemeral-storage': '256Mi' },
+    });
+  });
+
   test('log shipper: default Fluent Bit image, shared emptyDir read-only in the shipper and writable in the app, distinct probes', () => {
     const shipper = spec.containers[1];
     expect(shipper.image).toBe('cr.fluentbit.io/fluent/fluent-bit:3.1.9');
@@ -303,6 +313,27 @@ describe('sidecar defaults (more)', () => {
 
   test('sidecars are listed on the workload in order', () => {
     expect(w.sidecars.map(s => s.name)).toEqual(['log-shipper', 'metrics-adapter', 'init']);
+  });
+});
+
+describe('init task sizing', () => {
+  test('a migration follows the app container\'s resources as the user set them', () => {
+    const chart = testChart();
+    const w = new Worker(chart, 'billing', { image: IMAGE, resources: { cpu: '500m', memory: '1Gi', memoryLimit: '2Gi' } });
+    w.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, args: ['migrate'] })] }));
+    const spec = pod(chart.toJson());
+    expect(spec.initContainers[0].resources).toEqual(spec.containers[0].resources);
+    expect(spec.initContainers[0].resources.limits.memory).toBe('2Gi');
+    expect(spec.initContainers[0].resources.requests.cpu).toBe('500m');
+  });
+
+  test('resources set on the task win over the app size', () => {
+    const chart = testChart();
+    const w = new WebService(chart, 'api', { image: IMAGE, resources: { memory: '1Gi' } });
+    w.addSidecar(new InitTasks({ tasks: [InitTask.renderConfig('render', { image: 'ghcr.io/acme/confd:0.16.0', outputPath: '/etc/app', resources: { memory: '32Mi' } })] }));
+    const spec = pod(chart.toJson());
+    expect(spec.initContainers[0].resources.requests.memory).toBe('32Mi');
+    expect(spec.initContainers[0].resources.limits).toEqual({ 'cpu': '200m', 'memory': '32Mi', 'ephemeral-storage': '256Mi' });
   });
 });
 
