@@ -668,10 +668,12 @@ function recoverInterrupted(outdir: string, stateDir: string, staging: string): 
     const replaced = path.join(staging, '.replaced', rel);
     if (fs.existsSync(replaced)) {
       put(replaced, target, rel); // the previous version, over the new one (or where the move had not put it yet)
+    } else if (fs.existsSync(path.join(staging, rel))) {
+      // not moved in yet (the killed synth stopped before it): the folder still holds the previous version, or none
     } else if (before.has(rel) && fs.existsSync(target)) {
-      // the previous output had it, and its copy is gone: keep the new version rather than lose both
+      // moved in, and the previous output had it, but its copy is gone: keep the new version rather than lose both
       failed.push(`${rel} (its previous version is gone; the new one stays)`);
-    } else if (!fs.existsSync(path.join(staging, rel))) {
+    } else {
       try {
         fs.rmSync(target, { force: true }); // moved in, and new: the previous output did not have it
         removeEmptyParents(path.dirname(target), outdir);
@@ -706,7 +708,12 @@ function recoverInterrupted(outdir: string, stateDir: string, staging: string): 
   for (const rel of listFiles(keptDir)) put(path.join(keptDir, rel), path.join(stateDir, rel), rel);
   return `shipshape: an earlier synth into ${outdir} stopped while it moved its files in; its changes were undone, so the folder holds the output before it again`
     + (reports.length > 0 ? ' (the reports it had written were replaced by the earlier ones)' : '')
-    + (failed.length > 0 ? `; could not put back ${failed.join(', ')}, which this synth replaces or the next one removes` : '') + '\n';
+    + (failed.length > 0 ? `; could not put back ${shortList(failed)}, which this synth replaces or the next one removes` : '') + '\n';
+}
+
+/** The first items of a list, and how many more (a note stays one readable line however many files it is about). */
+function shortList(items: string[], max = 10): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
 /** The files under `dir` (relative paths with `/`), none when it does not exist. */
