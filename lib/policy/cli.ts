@@ -42,12 +42,14 @@ export const MAX_NESTING = 200;
 const STATE_DIR = '.shipshape';
 /** Files the walk reads. */
 const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
+/** The file cdk8s writes into its output folder with `recordConstructMetadata` (the walk skips it). */
+const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
 
 const USAGE = `usage: shipshape check <file|dir|->... [options]
 
 Checks Kubernetes YAML or JSON (multi-document files; folders are searched for *.yaml, *.yml and
-*.json, skipping hidden folders, node_modules, shipshape's own .shipshape/ folder and report files, and
-Terraform JSON such as cdktf's cdk.tf.json and manifest.json) against shipshape's Kubernetes pack, and
+*.json, skipping hidden folders, node_modules, shipshape's own .shipshape/ folder and report files,
+cdk8s's construct-metadata.json, and Terraform JSON such as cdktf's cdk.tf.json and manifest.json) against shipshape's Kubernetes pack, and
 prints a summary. - reads one YAML stream from standard input (named <stdin> in the findings).
 
 Kustomize and Helm sources are not manifests: a folder holding kustomization.yaml (.yml, Kustomization)
@@ -588,7 +590,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
     const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
-    const why = loader.files === 0 && loader.skippedOwn + loader.skippedReports + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources > 0 ? 'nothing was read'
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedReports + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources + loader.skippedMetadata > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
         : (loader.files === 1 && loader.fileNames[0] === STDIN_FILE
           ? 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)'
@@ -1239,6 +1241,8 @@ export class Loader {
   public skippedSpecial = 0;
   /** Kustomize and Helm sources found in folders and skipped: source folders, and kustomization or Chart.yaml files in output folders. */
   public skippedSources = 0;
+  /** cdk8s's construct-metadata.json files (an App with `recordConstructMetadata`) found in folders and skipped. */
+  public skippedMetadata = 0;
   /** One line per skipped entry, for stderr. */
   public readonly notes: string[] = [];
   /**
@@ -1265,6 +1269,7 @@ export class Loader {
       parts.push(`${plural(own, 'file')} of shipshape's own (${which})`);
     }
     if (this.skippedTerraform > 0) parts.push(`${plural(this.skippedTerraform, 'file')} of Terraform JSON (cdktf output)`);
+    if (this.skippedMetadata > 0) parts.push(`${plural(this.skippedMetadata, 'construct-metadata.json file')} (cdk8s's recordConstructMetadata)`);
     if (this.skippedLinks > 0) parts.push(`${plural(this.skippedLinks, 'symlink')} not followed (loops, or leading out of the folders named)`);
     if (this.skippedSpecial > 0) {
       parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
@@ -1301,7 +1306,7 @@ export class Loader {
         return;
       }
       this.seenDirs.add(key);
-      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedReports + this.skippedTerraform + this.skippedLinks + this.skippedSpecial + this.skippedSources;
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedReports + this.skippedTerraform + this.skippedLinks + this.skippedSpecial + this.skippedSources + this.skippedMetadata;
       const before = seen();
       let root = path.resolve(input);
       try {
@@ -1422,6 +1427,11 @@ export class Loader {
           // a kustomization (or Chart.yaml) written into an output folder of shipshape, beside the manifests it lists
           this.skippedSources++;
           this.notes.push(`skipped ${toSlash(p)}: ${SOURCE_FILES.get(e.name)!.file}, not a Kubernetes object (the manifests beside it are checked)`);
+          continue;
+        }
+        if (e.name === CONSTRUCT_METADATA_FILE) {
+          // what cdk8s writes beside the manifests with recordConstructMetadata (construct paths and versions)
+          this.skippedMetadata++;
           continue;
         }
         if (CHECKED_EXTENSION.test(e.name)) this.readFile(p, false);

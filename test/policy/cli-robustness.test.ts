@@ -2,7 +2,9 @@
 // --exclude, two outputs checked at once, an empty run after a full one, and messages that name what is wrong.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Chart } from 'cdk8s';
 import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+import { App, WebService } from '../../lib/k8s';
 
 removeTempDirsAfterAll();
 
@@ -218,6 +220,18 @@ describe('Terraform JSON beside the Kubernetes output (cdktf and cdk8s writing i
     expect(r.code).toBe(2);
     expect(r.err).toContain('no Kubernetes documents found: nothing was read; skipped 2 files of Terraform JSON (cdktf output)');
   });
+});
+
+test('an App synthesized with recordConstructMetadata checks clean: cdk8s\'s construct-metadata.json is skipped and counted, not refused', async () => {
+  const outdir = path.join(tmpDir(), 'dist');
+  const app = new App({ outdir, recordConstructMetadata: true });
+  new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+  app.synth();
+  expect(fs.existsSync(path.join(outdir, 'construct-metadata.json'))).toBe(true);
+  const r = await run(['check', outdir]);
+  expect(r.code).toBe(0);
+  expect(r.out + r.err).toContain('1 construct-metadata.json file (cdk8s\'s recordConstructMetadata)');
+  expect(r.out + r.err).not.toContain('SS-POLICY-003');
 });
 
 describe('symlinks out of the folder named', () => {
