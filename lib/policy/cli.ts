@@ -1306,7 +1306,8 @@ export class Loader {
         return;
       }
       this.seenDirs.add(key);
-      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedReports + this.skippedTerraform + this.skippedLinks + this.skippedSpecial + this.skippedSources + this.skippedMetadata;
+      const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedReports + this.skippedTerraform + this.skippedLinks + this.skippedSpecial
+        + this.skippedSources + this.skippedMetadata;
       const before = seen();
       let root = path.resolve(input);
       try {
