@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
@@ -27,6 +28,18 @@ import { fail } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Validators } from '../core/validators';
+
+/**
+ * The zone letters of the default zones where `<region>a`, `b` and `c` are not all there for every account (the
+ * others default to a, b and c).
+ */
+const DEFAULT_ZONE_LETTERS: { [region: string]: string[] } = {
+  'ap-northeast-1': ['a', 'c', 'd'],
+  'ca-central-1': ['a', 'b', 'd'],
+  'cn-north-1': ['a', 'b', 'd'],
+};
+/** Regions where an account sees two zones, named per account: no default can be right for every account. */
+const NO_DEFAULT_ZONES = new Set(['us-west-1']);
 
 /**
  * A VPC an EKS cluster can run in.
@@ -120,8 +133,12 @@ export interface NetworkProps {
    */
   readonly cidr?: string;
   /**
-   * The availability zones (at least 2, at most 6).
-   * @default - `<region>a`, `<region>b`, `<region>c`
+   * The availability zones (at least 2, at most 6). The plan checks that the account has them in the region (the
+   * zones an account sees, and their names, differ between accounts in some regions), and fails naming the zones it
+   * has instead.
+   * @default - three zones of the region: `<region>a`, `<region>b`, `<region>c`, except where those are not all
+   * there: ap-northeast-1 (a, c, d), ca-central-1 (a, b, d), cn-north-1 (a, b, d); in us-west-1, which gives each
+   * account two zones under names of its own, there is no default (pass the zones `aws ec2 describe-availability-zones` lists)
    */
   readonly availabilityZones?: string[];
   /**
@@ -228,7 +245,11 @@ export class Network extends Construct implements INetwork {
     Validators.awsRegion(this, 'region', props.region, 'pass the region your provider uses');
     this.region = props.region;
 
-    const zones = props.availabilityZones ?? ['a', 'b', 'c'].map((s) => `${props.region}${s}`);
+    if (props.availabilityZones === undefined && NO_DEFAULT_ZONES.has(props.region)) {
+      fail(this, 'availabilityZones', undefined, `has no default in ${props.region}: the region gives each account two zones, named per account`,
+        `pass the zones your account has there (aws ec2 describe-availability-zones --region ${props.region} --query 'AvailabilityZones[].ZoneName'), for example ['${props.region}a', '${props.region}b']`);
+    }
+    const zones = props.availabilityZones ?? (DEFAULT_ZONE_LETTERS[props.region] ?? ['a', 'b', 'c']).map((s) => `${props.region}${s}`);
     if (zones.length < 2 || zones.length > 6) {
       fail(this, 'availabilityZones', zones, 'must list 2 to 6 zones (EKS needs subnets in at least 2 zones)',
         `list at least two zones, for example ['${props.region}a', '${props.region}b', '${props.region}c']`);
@@ -309,6 +330,19 @@ export class Network extends Construct implements INetwork {
       },
     });
     this.vpcId = this.resource.id;
+
+    // plan-time: every zone is one the account has in the region (a missing zone fails the subnet at apply, after the
+    // VPC and the NAT gateways of the other zones exist); a mocked provider reports no zone, and is not checked
+    const listed = `[${zones.map((z) => JSON.stringify(z)).join(', ')}]`;
+    new DataAwsAvailabilityZones(this, 'zones', {
+      lifecycle: {
+        postcondition: [{
+          condition: `\${length(self.names) == 0 || length(setsubtract(${listed}, self.names)) == 0}`,
+          errorMessage: `The account has no zone \${join(", ", setsubtract(${listed}, self.names))} in ${this.region}; its zones there are \${join(", ", self.names)}. `
+            + `Pass availabilityZones (${this.node.path}) from those.`,
+        }],
+      },
+    });
 
     // No rules: nothing uses the default security group by accident.
     new DefaultSecurityGroup(this, 'default-sg', { vpcId: this.vpcId, tags: named(`${this.name}-default`) });

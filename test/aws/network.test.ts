@@ -121,4 +121,34 @@ describe('aws.Network errors', () => {
     const msg = errorOf(() => network(newStack(), { region: 'Ireland' }));
     expect(msg).toBe('test/net: region ("Ireland") must be an AWS region name such as eu-west-1; pass the region your provider uses');
   });
+
+  test('no default zones in us-west-1 (two zones per account, named per account)', () => {
+    const msg = errorOf(() => network(newStack(), { region: 'us-west-1' }));
+    expect(msg).toBe('test/net: availabilityZones (undefined) has no default in us-west-1: the region gives each account two zones, named per account; '
+      + "pass the zones your account has there (aws ec2 describe-availability-zones --region us-west-1 --query 'AvailabilityZones[].ZoneName'), for example ['us-west-1a', 'us-west-1b']");
+    expect(network(newStack(), { region: 'us-west-1', availabilityZones: ['us-west-1b', 'us-west-1c'] }).availabilityZones).toEqual(['us-west-1b', 'us-west-1c']);
+  });
+});
+
+describe('aws.Network default zones by region', () => {
+  test.each([
+    ['ap-northeast-1', ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d']],
+    ['ca-central-1', ['ca-central-1a', 'ca-central-1b', 'ca-central-1d']],
+    ['cn-north-1', ['cn-north-1a', 'cn-north-1b', 'cn-north-1d']],
+    ['us-east-2', ['us-east-2a', 'us-east-2b', 'us-east-2c']],
+  ])('%s: %j', (region, zones) => {
+    expect(network(newStack(), { region }).availabilityZones).toEqual(zones);
+  });
+
+  test('the plan checks the zones against those the account has in the region (no check on a mocked provider, which reports none)', () => {
+    const stack = newStack();
+    network(stack);
+    const data = synth(stack).data.aws_availability_zones;
+    const [zones] = Object.values(data) as any[];
+    expect(zones.lifecycle.postcondition).toEqual([{
+      condition: '${length(self.names) == 0 || length(setsubtract(["eu-west-1a", "eu-west-1b", "eu-west-1c"], self.names)) == 0}',
+      error_message: 'The account has no zone ${join(", ", setsubtract(["eu-west-1a", "eu-west-1b", "eu-west-1c"], self.names))} in eu-west-1; '
+        + 'its zones there are ${join(", ", self.names)}. Pass availabilityZones (test/net) from those.',
+    }]);
+  });
 });

@@ -41,9 +41,11 @@ interface Case {
 const CASES: { [example: string]: Case } = {
   'eks-cluster': {
     build: (app, id) => new EksClusterStack(app, id),
-    runs: ['plan', 'refuse_upgrade_skipping_a_minor_version'],
+    runs: ['plan', 'refuse_upgrade_skipping_a_minor_version', 'refuse_zone_the_account_lacks'],
     refusals: {
       refuse_upgrade_skipping_a_minor_version: `Resource precondition failed: EKS cluster shop-prod runs Kubernetes 1.31, and eks-cluster/shop-prod (version) sets 1.33: ${UPGRADE_ADVICE}`,
+      refuse_zone_the_account_lacks: 'Resource postcondition failed: The account has no zone eu-west-1c in eu-west-1; its zones there are eu-west-1a, eu-west-1b, eu-west-1d. '
+        + 'Pass availabilityZones (eks-cluster/network) from those.',
     },
   },
   'eks-karpenter': {

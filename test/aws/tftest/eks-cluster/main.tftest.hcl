@@ -55,3 +55,13 @@ run "refuse_upgrade_skipping_a_minor_version" {
   }
   expect_failures = [aws_eks_cluster.shop-prod_cluster_68787C4D]
 }
+
+run "refuse_zone_the_account_lacks" {
+  command = plan
+
+  override_data {
+    target = data.aws_availability_zones.network_zones_2241F3F0
+    values = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1d"] }
+  }
+  expect_failures = [data.aws_availability_zones.network_zones_2241F3F0]
+}
