@@ -83,6 +83,12 @@ export interface StorageClassProfile {
 /**
  * An ingress class the cluster offers (an IngressClass object on the Kubernetes side) and the controller that
  * serves it.
+ *
+ * The cluster-resources file writes the IngressClass object itself. When the controller's Helm chart also creates
+ * one of that name (ingress-nginx does unless `controller.ingressClassResource.enabled=false`; the AWS Load Balancer
+ * Controller's chart unless `createIngressClassResource=false`, which the releases of `aws.LoadBalancerController` and the add-on pack
+ * already set), turn the chart's off: two owners of one object fight (Helm refuses to adopt an object it did not
+ * create, and each apply undoes the other's default-class annotation).
  */
 export interface IngressClassProfile {
   /** The IngressClass name, for example `alb`. */
