@@ -82,7 +82,8 @@ export interface SecurityOptions {
    */
   readonly runAsGroup?: number;
   /**
-   * The group that owns mounted volumes.
+   * The group that owns mounted volumes. The kubelet changes a volume's ownership only when the volume's root does not
+   * already match (`fsGroupChangePolicy: OnRootMismatch`), so a large data volume is not walked on every start.
    * @default 10001
    */
   readonly fsGroup?: number;
@@ -1035,6 +1036,9 @@ export abstract class Workload extends Construct implements IWorkload {
         runAsUser: uid,
         runAsGroup: gid,
         fsGroup,
+        // the kubelet re-owns a volume only when its root does not match fsGroup: not every file on every start (a
+        // large data volume would slow each restart, and stores that check their directory's mode would see it change)
+        fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
       priorityClassName: p.priorityClassName,

@@ -48,6 +48,11 @@ describe('StatefulService defaults', () => {
     expect(pod(objs).terminationGracePeriodSeconds).toBe(60);
   });
 
+  test('the data volume is re-owned to fsGroup 10001 only when its root does not match (not walked on every start)', () => {
+    expect(pod(objs).securityContext.fsGroup).toBe(10001);
+    expect(pod(objs).securityContext.fsGroupChangePolicy).toBe('OnRootMismatch');
+  });
+
   test('one replica per host (required anti-affinity) and a zone spread', () => {
     const p = pod(objs);
     expect(p.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([

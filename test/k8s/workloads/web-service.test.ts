@@ -57,7 +57,7 @@ describe('WebService defaults', () => {
 
   test('pod securityContext: non-root 10001, fsGroup, seccomp RuntimeDefault', () => {
     expect(pod(objs).securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
     });
   });
 
