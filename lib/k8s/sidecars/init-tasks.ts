@@ -17,7 +17,8 @@ export interface InitTaskOptions {
    * container's requests and limits: a migration run with the app's image needs about what the app needs, and the
    * default sidecar size (64Mi of memory) gets it killed for memory as it starts. This costs the pod no room: init
    * tasks run before the app, and the scheduler reserves the larger of an init container's requests and the app
-   * containers' sum. Set this to size a task of its own (a small config renderer, for example).
+   * containers' sum. Set this to size a task of its own (a small config renderer, for example): it is then the task's
+   * whole size, and what it leaves out takes the sidecar defaults below, not the app's values.
    * @default - `waitFor`: cpu 50m (limit 200m), memory 64Mi (limit 64Mi), ephemeral-storage 64Mi (limit 256Mi);
    * `run` and `renderConfig`: the app container's resources (the same small defaults in a workload that is not a
    * shipshape workload)
@@ -86,6 +87,14 @@ export interface RunTaskOptions extends InitTaskOptions {
    * @default - none
    */
   readonly env?: { [key: string]: string };
+  /**
+   * Give the task the app container's configuration: its `env` and `envFromConfigMaps`, and its `secretMounts` and
+   * `configMapMounts` at the same paths, read-only. A migration run with the app's image usually needs them (the
+   * database address and credentials). The task's own `env` wins over an app variable of the same name. Only in a
+   * shipshape workload.
+   * @default false
+   */
+  readonly shareAppConfig?: boolean;
 }
 
 /**
@@ -115,7 +124,8 @@ export class InitTask {
   }
 
   /**
-   * Runs a command to completion, for example a database migration.
+   * Runs a command to completion, for example a database migration. Set `shareAppConfig` for the app's env, secrets
+   * and ConfigMaps (a migration needs the database credentials the app has).
    *
    * It runs in every pod the workload starts: each replica, and again on every restart and rollout, so replicas
    * starting together run it at the same time. A migration there must be safe to run concurrently (most migration
@@ -174,6 +184,13 @@ export class InitTask {
       image = r.image;
       command = r.command;
       args = r.args;
+      if (r.shareAppConfig === true) {
+        if (typeof (workload as any)._shareAppConfigWith !== 'function') {
+          fail(workload, `${prop}.shareAppConfig`, true, 'needs a shipshape workload (WebService, Worker, StatefulService, Job, ScheduledJob), whose app container it copies',
+            'leave shareAppConfig unset, and give the task what it needs through env');
+        }
+        (workload as any)._shareAppConfigWith(this.name);
+      }
       if (this.kind === 'render') {
         const path = SidecarContainers.path(workload, `${prop}.outputPath`, (o as RenderConfigOptions).outputPath);
         const vol = `${this.name}-out`.slice(0, 63);

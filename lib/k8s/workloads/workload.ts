@@ -386,6 +386,8 @@ export abstract class Workload extends Construct implements IWorkload {
   protected readonly _podLabels: { [key: string]: string } = {};
   /** @internal */
   protected readonly _sidecars: Array<{ sidecar: ISidecar; binding: SidecarBinding }> = [];
+  /** The init containers (by name) given the app container's configuration (`RunTaskOptions.shareAppConfig`). */
+  private readonly _appConfigTasks = new Set<string>();
 
   /**
    * @param scope the parent construct
@@ -949,12 +951,15 @@ export abstract class Workload extends Construct implements IWorkload {
       volumes.push({ name, emptyDir: { sizeLimit: '128Mi' } });
       mounts.push({ name, mountPath: path });
     });
+    /** The app's secret and ConfigMap mounts, which init tasks given the app's configuration share. */
+    const configMounts: corev1.VolumeMount[] = [];
     (p.secretMounts ?? []).forEach((s, i) => {
       addMount(`secretMounts[${i}].mountPath`, s.mountPath);
       Names.dnsSubdomain(this, `secretMounts[${i}].secretName`, s.secretName);
       const name = `secret-${i}`;
       volumes.push({ name, secret: { secretName: s.secretName, defaultMode: 0o440 } });
       mounts.push({ name, mountPath: s.mountPath, readOnly: true });
+      configMounts.push({ name, mountPath: s.mountPath, readOnly: true });
     });
     (p.configMapMounts ?? []).forEach((c, i) => {
       addMount(`configMapMounts[${i}].mountPath`, c.mountPath);
@@ -962,6 +967,7 @@ export abstract class Workload extends Construct implements IWorkload {
       const name = `config-${i}`;
       volumes.push({ name, configMap: { name: c.configMapName } });
       mounts.push({ name, mountPath: c.mountPath, readOnly: true });
+      configMounts.push({ name, mountPath: c.mountPath, readOnly: true });
     });
     (options.extraMounts ?? []).forEach((m, i) => {
       addMount(options.extraMountProps?.[i] ?? 'volumeMounts', m.mountPath);
@@ -1022,7 +1028,9 @@ export abstract class Workload extends Construct implements IWorkload {
         }
       }
       for (const s of this._sidecars) {
-        initContainers.push(...(s.binding.initContainers ?? []).map(c => ({ ...c as corev1.Container })));
+        initContainers.push(...(s.binding.initContainers ?? []).map(c => this._appConfigTasks.has(c.name)
+          ? this._withAppConfig(c as corev1.Container, container, configMounts, `sidecars.${s.sidecar.name}`)
+          : { ...c as corev1.Container }));
         volumes.push(...(s.binding.volumes ?? []) as corev1.Volume[]);
       }
     }
@@ -1065,6 +1073,15 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * Gives the init container `name` (an init task) the app container's env, envFrom and secret and ConfigMap mounts
+   * when the pod is rendered (see `RunTaskOptions.shareAppConfig`).
+   * @internal
+   */
+  public _shareAppConfigWith(name: string): void {
+    this._appConfigTasks.add(name);
+  }
+
+  /**
    * The main container's resources as the pod spec holds them (validated), for init tasks that run the app's work
    * (a migration) and default to the same size.
    * @internal
@@ -1087,6 +1104,28 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _runsToCompletion(): string | undefined {
     return undefined;
+  }
+
+  /**
+   * An init task's container with the app container's configuration added: its env (the task's own variables win over
+   * the app's of the same name), its envFrom, and its secret and ConfigMap mounts at the same paths.
+   */
+  private _withAppConfig(task: corev1.Container, app: corev1.Container, configMounts: corev1.VolumeMount[], prop: string): corev1.Container {
+    const own = new Set((task.env ?? []).map(e => e.name));
+    const env = [...(app.env ?? []).filter(e => !own.has(e.name)), ...(task.env ?? [])];
+    const taken = new Map((task.volumeMounts ?? []).map(m => [m.mountPath, m.name]));
+    for (const m of configMounts) {
+      if (taken.has(m.mountPath)) {
+        fail(this, `${prop}.shareAppConfig`, true, `would mount the app's ${m.name} volume at ${m.mountPath}, where task ${task.name} already mounts ${taken.get(m.mountPath)}`,
+          'mount the secret or ConfigMap elsewhere in the app, or leave shareAppConfig unset and mount what the task needs another way');
+      }
+    }
+    return {
+      ...task,
+      env: env.length ? env : undefined,
+      envFrom: app.envFrom ? [...app.envFrom, ...(task.envFrom ?? [])] : task.envFrom,
+      volumeMounts: [...(task.volumeMounts ?? []), ...configMounts.map(m => ({ ...m }))],
+    };
   }
 
   /**

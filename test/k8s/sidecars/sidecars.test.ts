@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
+import { EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
 import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
 import { expectError, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
@@ -334,6 +334,55 @@ describe('init task sizing', () => {
     const spec = pod(chart.toJson());
     expect(spec.initContainers[0].resources.requests.memory).toBe('32Mi');
     expect(spec.initContainers[0].resources.limits).toEqual({ 'cpu': '200m', 'memory': '32Mi', 'ephemeral-storage': '256Mi' });
+  });
+});
+
+describe('init tasks given the app container\'s configuration (shareAppConfig)', () => {
+  const appProps = {
+    image: IMAGE,
+    env: { DB_HOST: EnvValue.fromValue('db.shop.svc.cluster.local'), DB_PASSWORD: EnvValue.fromSecretKey('db-credentials', 'password'), MODE: EnvValue.fromValue('serve') },
+    envFromConfigMaps: ['api-settings'],
+    secretMounts: [{ secretName: 'db-tls', mountPath: '/var/run/secrets/db' }],
+    configMapMounts: [{ configMapName: 'api-config', mountPath: '/etc/api' }],
+  };
+
+  test('the task gets the app\'s env (its own variables win), envFrom, and secret and ConfigMap mounts at the same paths; the output stays valid', () => {
+    const chart = testChart();
+    const w = new WebService(chart, 'api', appProps);
+    w.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, args: ['migrate'], env: { MODE: 'migrate' }, shareAppConfig: true })] }));
+    const objs = chart.toJson();
+    const spec = pod(objs);
+    const [app, task] = [spec.containers[0], spec.initContainers[0]];
+    expect(task.env).toEqual([
+      { name: 'DB_HOST', value: 'db.shop.svc.cluster.local' },
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } },
+      { name: 'MODE', value: 'migrate' },
+    ]);
+    expect(task.envFrom).toEqual(app.envFrom);
+    expect(task.volumeMounts).toEqual([
+      { name: 'migrate-tmp', mountPath: '/tmp' },
+      { name: 'secret-0', mountPath: '/var/run/secrets/db', readOnly: true },
+      { name: 'config-0', mountPath: '/etc/api', readOnly: true },
+    ]);
+    expectValid(objs);
+  });
+
+  test('by default the task gets none of it', () => {
+    const chart = testChart();
+    const w = new WebService(chart, 'api', appProps);
+    w.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, args: ['migrate'] })] }));
+    const task = pod(chart.toJson()).initContainers[0];
+    expect(task.env).toBeUndefined();
+    expect(task.envFrom).toBeUndefined();
+    expect(task.volumeMounts).toEqual([{ name: 'migrate-tmp', mountPath: '/tmp' }]);
+  });
+
+  test('an app mount where the task mounts its own /tmp is refused, naming both', () => {
+    const chart = testChart();
+    const w = new WebService(chart, 'api', { image: IMAGE, security: { writablePaths: ['/var/cache'] }, secretMounts: [{ secretName: 'scratch', mountPath: '/tmp' }] });
+    w.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, shareAppConfig: true })] }));
+    expect(() => chart.toJson()).toThrow('shop/api: sidecars.init.shareAppConfig (true) would mount the app\'s secret-0 volume at /tmp, where task migrate already mounts migrate-tmp; '
+      + 'mount the secret or ConfigMap elsewhere in the app, or leave shareAppConfig unset and mount what the task needs another way');
   });
 });
 
