@@ -739,6 +739,13 @@ describe('facts flow from the cluster', () => {
       make(chart);
       expect(errorOf(() => quietly(() => app.synth()))).toContain(message);
     }
+    // the fix is written as the count is written: a fixed worker's is WorkerScaling.fixed(n), not a prop to raise
+    const fixed = appWith();
+    new Worker(fixed.chart, 'mailer', { image: IMAGE, scaling: WorkerScaling.fixed(2) });
+    expect(errorOf(() => quietly(() => fixed.app.synth()))).toContain('a zone outage leaves the rest serving; use WorkerScaling.fixed(3) or more');
+    const keda = appWith();
+    new Worker(keda.chart, 'mailer', { image: IMAGE, scaling: WorkerScaling.keda({ min: 1, max: 5, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) });
+    expect(errorOf(() => quietly(() => keda.app.synth()))).toContain('a zone outage leaves the rest serving; raise scaling.min to 3 or more');
   });
 
   test('a StatefulService run as one instance on purpose (replicas: 1, spread: false) is accepted in production, with a note', () => {

@@ -80,6 +80,13 @@ export interface ExternalMetricScalingOptions extends WorkerScalingRange {
 
 /**
  * A KEDA scaler (`ScaledObject.spec.triggers[]` entry).
+ *
+ * KEDA's operator, in its own namespace, reads the metric from the service itself (the queue, the broker), not
+ * through the worker's pods. A service in the output that a NetworkPolicy protects (a shipshape StatefulService,
+ * for example, which admits only the workloads given `allowFrom`/`allowTo`) must admit the operator too, or the
+ * scaler cannot connect and a worker with `min: 0` never leaves zero:
+ * `queue.allowFrom(NetworkPeer.pods('keda', { 'app.kubernetes.io/name': 'keda-operator' }), [5672])` (the labels
+ * and namespace of KEDA's Helm chart; use those of your installation).
  */
 export interface KedaTrigger {
   /** The scaler type, for example `aws-sqs-queue`, `rabbitmq`, `kafka`, `prometheus`. */
@@ -383,6 +390,11 @@ export class Worker extends Workload {
   /** @internal */
   protected _minReplicaProp(): string {
     return this.scalingKind === 'fixed' ? 'scaling' : 'scaling.min';
+  }
+
+  /** @internal */
+  protected _raiseMinReplicas(n: number): string {
+    return this.scalingKind === 'fixed' ? `use WorkerScaling.fixed(${n}) or more` : `raise scaling.min to ${n} or more`;
   }
 
   /** @internal */

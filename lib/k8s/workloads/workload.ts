@@ -838,6 +838,15 @@ export abstract class Workload extends Construct implements IWorkload {
     return '';
   }
 
+  /**
+   * How to raise the fewest replicas to `n`, as the fix of an error says it (a workload whose count is not a plain
+   * prop says how to write it).
+   * @internal
+   */
+  protected _raiseMinReplicas(n: number): string {
+    return `raise ${this._minReplicaProp()} to ${n} or more`;
+  }
+
   /** What the workload's cluster (when the app knows it) says about the workload. */
   private _clusterProblems(): string[] {
     const cluster = ClusterContext.of(this);
@@ -863,7 +872,7 @@ export abstract class Workload extends Construct implements IWorkload {
       const prop = this._minReplicaProp();
       const given = this._minReplicaGiven() ? '' : ' (the production default)';
       return [`${this.node.path}: ${prop} (${min}${given}) must be at least the number of zones of cluster ${cluster.clusterName} (${zones}) in production, `
-        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise ${prop} to ${zones} or more${this._singleInstanceHint()}`];
+        + `so topology spread puts a replica in every zone and a zone outage leaves the rest serving; ${this._raiseMinReplicas(zones)}${this._singleInstanceHint()}`];
     }
     return [];
   }
@@ -1138,14 +1147,17 @@ export abstract class Workload extends Construct implements IWorkload {
     if (kind === undefined || this._sidecars.length === 0) return undefined;
     const target = KubernetesTarget.of(this);
     if (target.supportsNativeSidecars) return undefined;
-    for (const s of this._sidecars) {
-      const c = (s.binding.containers ?? [])[0];
-      if (!c) continue;
+    // one error naming every long-running sidecar: removing one must not only bring up the next
+    const longRunning = this._sidecars.filter(s => (s.binding.containers ?? []).length > 0);
+    for (const s of longRunning.slice(0, 1)) {
+      const c = s.binding.containers![0];
+      const others = longRunning.slice(1).map(o => `sidecars.${o.sidecar.name}`);
       return {
         path: this.node.path,
         prop: `sidecars.${s.sidecar.name}`,
         value: show(c.name),
-        allowed: `is a long-running container, which on the Kubernetes ${target} target (no native sidecars before 1.29) becomes a regular container of the ${kind}'s pod `
+        allowed: `is a long-running container${others.length ? ` (as ${others.length === 1 ? 'is' : 'are'} ${others.join(', ')})` : ''}, `
+          + `which on the Kubernetes ${target} target (no native sidecars before 1.29) becomes a regular container of the ${kind}'s pod `
           + 'and keeps it running after the app exits, so the job never completes (it fails at activeDeadlineSeconds)',
         fix: 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
           + 'in the cluster profile given to App({ cluster })): the sidecar then becomes a native sidecar, stopped when the app exits; '

@@ -406,6 +406,16 @@ describe('sidecars on run-to-completion workloads (Job, ScheduledJob)', () => {
     expect(() => chart.toJson()).toThrow(/shop\/migrate: sidecars\.log-shipper \("log-shipper"\) is a long-running container/);
   });
 
+  test('several long-running sidecars on a Job below 1.29: one error names them all', () => {
+    const chart = testChart();
+    const j = job(chart);
+    j.addSidecar(new LogShipper({ destination: NetworkPeer.namespace('logging', { ports: [24224] }) }));
+    j.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0' }));
+    const errors = validationErrors(chart);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('shop/migrate: sidecars.log-shipper ("log-shipper") is a long-running container (as is sidecars.metrics-adapter), which on the Kubernetes 1.27 target');
+  });
+
   test.each<[string, (chart: Chart) => Job | ScheduledJob, () => any]>([
     ['ScheduledJob, metrics adapter', cronJob, () => new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0' })],
     ['ScheduledJob, ambassador proxy', cronJob, () => new AmbassadorProxy({ image: 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0', listenPort: 5432, upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [3307] }) })],
