@@ -51,7 +51,8 @@ export interface WaitForOptions extends InitTaskOptions {
    * the connection reaches, which is what a NetworkPolicy matches: a port of one of the peer's Services (which
    * `host` names, when it names one) is translated to the container port it targets, a container port (the host
    * being a pod or a headless Service) is kept, and any other port is refused.
-   * @default - no egress rule is added (declare one with the workload's `allowTo`)
+   * @default - no egress rule is added (declare one with the workload's `allowTo`; synth prints a note when no egress
+   * rule of the workload allows `port`, since the pods would wait in Init for ever)
    */
   readonly peer?: INetworkPeer;
   /**
@@ -179,6 +180,7 @@ export class InitTask {
       image = w.image ?? 'busybox:1.36.1';
       command = ['sh', '-c', `until nc -z -w 2 ${w.host} ${w.port}; do echo waiting for ${w.host}:${w.port}; sleep ${interval}; done`];
       if (w.peer) out.egress.push({ peer: w.peer, ports: [isWorkload(w.peer) ? targetPort(workload, `${prop}.port`, w.peer as unknown as IWorkload, w.host, w.port) : w.port] });
+      else (workload as any)._waitWithoutPeer?.(this.name, w.host, w.port);
     } else {
       const r = o as RunTaskOptions;
       image = r.image;

@@ -388,6 +388,9 @@ export abstract class Workload extends Construct implements IWorkload {
   protected readonly _sidecars: Array<{ sidecar: ISidecar; binding: SidecarBinding }> = [];
   /** The init containers (by name) given the app container's configuration (`RunTaskOptions.shareAppConfig`). */
   private readonly _appConfigTasks = new Set<string>();
+  /** The waits of init tasks declared without a peer (`InitTask.waitFor`): synth says when no egress rule lets them through. */
+  private readonly _unpeeredWaits: Array<{ task: string; host: string; port: number }> = [];
+  private _waitsNoted = false;
 
   /**
    * @param scope the parent construct
@@ -463,6 +466,7 @@ export abstract class Workload extends Construct implements IWorkload {
 
     this.node.addValidation({ validate: () => this._clusterProblems() });
     this.node.addValidation({ validate: () => { const p = this._sidecarEndProblem(); return p ? [formatValidationMessage(p)] : []; } });
+    this.node.addValidation({ validate: () => { this._noteBlockedWaits(); return []; } });
 
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -1079,6 +1083,31 @@ export abstract class Workload extends Construct implements IWorkload {
       },
       spec: podSpec,
     } satisfies corev1.PodTemplateSpec;
+  }
+
+  /**
+   * Records an init task's wait for `host:port` declared without a peer (see `_noteBlockedWaits`).
+   * @internal
+   */
+  public _waitWithoutPeer(task: string, host: string, port: number): void {
+    this._unpeeredWaits.push({ task, host, port });
+  }
+
+  /**
+   * A note, once, for each wait without a peer that no egress rule of the workload lets through: the NetworkPolicy
+   * drops the connection, and the pod waits in Init for ever (where the cluster enforces NetworkPolicies).
+   */
+  private _noteBlockedWaits(): void {
+    if (this._waitsNoted || this._unpeeredWaits.length === 0) return;
+    this._waitsNoted = true;
+    const open = (port: number) => port === 53 || (port === 443 && this._props.identity !== undefined)
+      || this._egress.some(c => c.ports.length === 0 || c.ports.includes(port));
+    for (const w of this._unpeeredWaits) {
+      if (open(w.port)) continue;
+      this.node.addMetadata('shipshape:info', `init task ${w.task} waits for ${w.host}:${w.port}, but no egress rule of the NetworkPolicy allows port ${w.port}: `
+        + 'on a cluster that enforces NetworkPolicies the connection is dropped and the pods wait in Init for ever; give the task its `peer`, '
+        + `or declare the connection with allowTo (for example allowTo(NetworkPeer.cidr('10.0.0.0/16'), [${w.port}]))`);
+    }
   }
 
   /**

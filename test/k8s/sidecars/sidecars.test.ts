@@ -1,6 +1,10 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
+import { App, EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
+import { stderrOf } from '../../util/k8s';
 import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
 import { expectError, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
 
@@ -383,6 +387,30 @@ describe('init tasks given the app container\'s configuration (shareAppConfig)',
     w.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, shareAppConfig: true })] }));
     expect(() => chart.toJson()).toThrow('shop/api: sidecars.init.shareAppConfig (true) would mount the app\'s secret-0 volume at /tmp, where task migrate already mounts migrate-tmp; '
       + 'mount the secret or ConfigMap elsewhere in the app, or leave shareAppConfig unset and mount what the task needs another way');
+  });
+});
+
+describe('a wait without a peer that no egress rule lets through', () => {
+  const synthStderr = (setup: (w: WebService) => void) => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-wait-')) });
+    const w = new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: IMAGE });
+    w.addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait-for-cache', { host: 'redis.cache.svc.cluster.local', port: 6379 })] }));
+    setup(w);
+    try {
+      return stderrOf(() => app.synth());
+    } finally {
+      fs.rmSync(app.outdir, { recursive: true, force: true });
+    }
+  };
+
+  test('synth says the pods would wait in Init for ever, and how to open the way', () => {
+    expect(synthStderr(() => undefined)).toContain('shipshape note: shop/api: init task wait-for-cache waits for redis.cache.svc.cluster.local:6379, '
+      + 'but no egress rule of the NetworkPolicy allows port 6379: on a cluster that enforces NetworkPolicies the connection is dropped and the pods wait in Init for ever; '
+      + "give the task its `peer`, or declare the connection with allowTo (for example allowTo(NetworkPeer.cidr('10.0.0.0/16'), [6379]))");
+  });
+
+  test('no note once an egress rule allows the port', () => {
+    expect(synthStderr(w => w.allowTo(NetworkPeer.pods('cache', { 'app.kubernetes.io/name': 'redis' }), [6379]))).not.toContain('waits for redis');
   });
 });
 
