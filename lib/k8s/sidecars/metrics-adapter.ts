@@ -107,16 +107,19 @@ export interface MetricsAdapterProps extends SidecarOptions {
  */
 export class MetricsAdapter implements ISidecar {
   public readonly name: string;
-  /**
-   * The PodMonitor, once bound with `podMonitor: true`.
-   * @default - undefined until bound, or when no PodMonitor is emitted
-   */
-  public podMonitor?: ApiObject;
   private readonly props: MetricsAdapterProps;
+  private _podMonitor?: ApiObject;
 
   constructor(props: MetricsAdapterProps) {
     this.props = props;
     this.name = props.name ?? 'metrics-adapter';
+  }
+
+  /**
+   * The PodMonitor, once bound with `podMonitor: true` (undefined until bound, or when no PodMonitor is emitted).
+   */
+  public get podMonitor(): ApiObject | undefined {
+    return this._podMonitor;
   }
 
   public bind(workload: IWorkload): SidecarBinding {
@@ -141,8 +144,8 @@ export class MetricsAdapter implements ISidecar {
     });
     const interval = p.scrapeInterval ?? Duration.seconds(30);
     if (p.podMonitor) {
-      if (this.podMonitor) fail(workload, `${prop}`, this.name, 'is already bound to a workload', 'create one MetricsAdapter per workload');
-      this.podMonitor = new ApiObject(SidecarContainers.scope(workload), `${this.name}-PodMonitor`, {
+      if (this._podMonitor) fail(workload, `${prop}`, this.name, 'is already bound to a workload', 'create one MetricsAdapter per workload');
+      this._podMonitor = new ApiObject(SidecarContainers.scope(workload), `${this.name}-PodMonitor`, {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PodMonitor',
         metadata: {
