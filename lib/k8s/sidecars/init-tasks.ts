@@ -15,7 +15,7 @@ export interface InitTaskOptions {
    *
    * A task that runs a command (`InitTask.run`, `InitTask.renderConfig`) in a shipshape workload gets the app
    * container's requests and limits: a migration run with the app's image needs about what the app needs, and the
-   * default sidecar size (64Mi of memory) gets it killed for memory as it starts. This costs the pod no room: init
+   * default sidecar size (64Mi of memory) is too little for most. This costs the pod no room: init
    * tasks run before the app, and the scheduler reserves the larger of an init container's requests and the app
    * containers' sum. Set this to size a task of its own (a small config renderer, for example): it is then the task's
    * whole size, and what it leaves out takes the sidecar defaults below, not the app's values.

@@ -1177,10 +1177,10 @@ export abstract class Workload extends Construct implements IWorkload {
     const target = KubernetesTarget.of(this);
     if (target.supportsNativeSidecars) return undefined;
     // one error naming every long-running sidecar: removing one must not only bring up the next
-    const longRunning = this._sidecars.filter(s => (s.binding.containers ?? []).length > 0);
-    for (const s of longRunning.slice(0, 1)) {
+    const [s, ...rest] = this._sidecars.filter(x => (x.binding.containers ?? []).length > 0);
+    if (s !== undefined) {
       const c = s.binding.containers![0];
-      const others = longRunning.slice(1).map(o => `sidecars.${o.sidecar.name}`);
+      const others = rest.map(o => `sidecars.${o.sidecar.name}`);
       return {
         path: this.node.path,
         prop: `sidecars.${s.sidecar.name}`,
