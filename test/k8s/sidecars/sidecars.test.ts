@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { App, EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
 import { stderrOf } from '../../util/k8s';
@@ -379,6 +380,14 @@ describe('init tasks given the app container\'s configuration (shareAppConfig)',
     expect(task.env).toBeUndefined();
     expect(task.envFrom).toBeUndefined();
     expect(task.volumeMounts).toEqual([{ name: 'migrate-tmp', mountPath: '/tmp' }]);
+  });
+
+  test('outside a shipshape workload (a hand-made IWorkload) shareAppConfig is refused: there is no app container to copy', () => {
+    const chart = testChart();
+    const fake = Object.assign(new Construct(chart, 'legacy'), { name: 'legacy', namespace: 'shop', selectorLabels: { app: 'legacy' }, containerPorts: [] });
+    expect(() => new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, shareAppConfig: true })] }).bind(fake as any)).toThrow(
+      'shop/legacy: sidecars.init.tasks[0].shareAppConfig (true) needs a shipshape workload (WebService, Worker, StatefulService, Job, ScheduledJob), '
+      + 'whose app container it copies; leave shareAppConfig unset, and give the task what it needs through env');
   });
 
   test('an app mount where the task mounts its own /tmp is refused, naming both', () => {
