@@ -23,7 +23,9 @@
  * takes minutes, and it runs once (not BENCH_RUNS times); BENCH_SLOW=0 leaves it out.
  *
  * Env: BENCH_N=1000,3000 (default) sets the list of N; BENCH_LAYOUTS=one-chart,chart-per-service (default);
- * BENCH_RUNS=3; BENCH_SLOW=0; BENCH_EKS=0 skips the EKS example benchmark at the end.
+ * BENCH_RUNS=3; BENCH_SLOW=0; BENCH_EKS=0 skips the EKS example benchmark at the end; BENCH_NODE_FLAGS adds
+ * Node.js flags to every child (both sides), for example `--v8-pool-size=2`: Node.js starts four V8 worker threads
+ * (optimizing compiler, GC) whatever the number of cores, and on two cores they queue the main thread behind them.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- modules are loaded inside the measured child on purpose (before the clock starts, only those the case needs) */
 import { spawnSync } from 'child_process';
@@ -282,10 +284,15 @@ function transpile(root: string): string {
   return emit(__filename);
 }
 
+/** Extra Node.js flags for every child (BENCH_NODE_FLAGS, split on whitespace). */
+function nodeFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(f => f !== '');
+}
+
 function runCase(side: Side, layout: Layout, n: number, templatesFile: string, benchJs: string): Result {
   // stderr is captured: the policy prints its warnings there
   const r = spawnSync(process.execPath, [
-    '--expose-gc', benchJs, '--child', side, layout, String(n), templatesFile,
+    '--expose-gc', ...nodeFlags(), benchJs, '--child', side, layout, String(n), templatesFile,
   ], {
     cwd: path.resolve(__dirname, '..'),
     encoding: 'utf-8',
@@ -397,7 +404,8 @@ async function main(): Promise<void> {
 
     console.log(`shipshape bench: ${os.cpus().length} CPU(s), node ${process.version}, ${runs} run(s) per case, interleaved`);
     console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on`);
-    console.log(`each case in a fresh node process running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}\n`);
+    const flags = nodeFlags();
+    console.log(`each case in a fresh node process${flags.length > 0 ? ` (extra flags: ${flags.join(' ')})` : ''} running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}\n`);
 
     const cases: Array<{ side: Side; layout: Layout; n: number }> = [];
     for (const n of ns) {
