@@ -102,7 +102,7 @@ export interface LinkerdMeshProps {
  * Init tasks (`InitTasks`) run before an ordinary proxy container, while the pod's outbound traffic is already
  * redirected to it. Where native sidecars exist (target 1.29+), a pod with init containers gets the native-sidecar
  * annotations: the proxy starts before them and their connections carry mutual TLS. A task that
- * waits for a dependency (`InitTask.waitFor`) is refused at synth: on older targets it would wait forever, and from
+ * waits for a dependency (`InitTask.waitFor`) is refused at synth: on older targets it would wait until its timeout, again and again, and from
  * 1.29 the proxy accepts its TCP connection itself, so it would not wait (use `InitTask.run` with a command that speaks
  * the dependency's protocol, such as `pg_isready`); on older targets other tasks must not use the network either. Bypassing the proxy (`config.linkerd.io/skip-outbound-ports`) is not used: it would apply to the
  * app container's calls to that port too.

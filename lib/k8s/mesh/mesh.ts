@@ -706,7 +706,7 @@ export class Mesh {
               value: show(t.name),
               allowed: `waits for ${o.host}:${o.port} from an init container, and ${workload.node.path} is enrolled in ${mesh.node.path} (${proxy}) with the Kubernetes target ${target}: `
                 + `there the ${proxy} proxy is an ordinary container that starts only after every init container has finished, while the pod's outbound traffic is already `
-                + `redirected to it (by the ${proxy} CNI plugin or init container), so the task's connections go nowhere, it waits forever and the pod never starts; `
+                + `redirected to it (by the ${proxy} CNI plugin or init container), so the task's connections go nowhere, it waits until its timeout, fails and is retried, and the pod never starts; `
                 + `bypassing the proxy for port ${o.port} (${mesh.meshName === 'istio' ? 'traffic.sidecar.istio.io/excludeOutboundPorts' : 'config.linkerd.io/skip-outbound-ports'}) `
                 + 'would apply to the app container too, whose calls to that port would then carry no mutual TLS and be refused by a meshed callee',
               fix: 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion in the cluster profile '

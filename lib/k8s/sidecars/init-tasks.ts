@@ -52,11 +52,11 @@ export interface WaitForOptions extends InitTaskOptions {
    * `host` names, when it names one) is translated to the container port it targets, a container port (the host
    * being a pod or a headless Service) is kept, and any other port is refused.
    * @default - no egress rule is added (declare one with the workload's `allowTo`; synth prints a note when no egress
-   * rule of the workload allows `port`, since the pods would wait in Init for ever)
+   * rule of the workload allows `port`, since the pods would never start)
    */
   readonly peer?: INetworkPeer;
   /**
-   * An image with `sh`, `nc` and `sleep`.
+   * An image with `sh`, `nc` (with `-z`), `date` and `sleep`.
    * @default "busybox:1.36.1"
    */
   readonly image?: string;
@@ -65,6 +65,14 @@ export interface WaitForOptions extends InitTaskOptions {
    * @default 2
    */
   readonly intervalSeconds?: number;
+  /**
+   * Seconds after which the task gives up: it prints which host and port it waited for and exits with an error.
+   * The pod then shows the failure (`Init:Error`, then `Init:CrashLoopBackOff` while the kubelet restarts the task
+   * with a growing delay) instead of waiting in `Init` without a sign; in a Job, whose pods are not restarted, the
+   * attempt fails and counts against the Job's retries.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -177,8 +185,15 @@ export class InitTask {
       if (!Number.isInteger(interval) || interval < 1) {
         fail(workload, `${prop}.intervalSeconds`, interval, 'must be a whole number of at least 1', 'use for example 2');
       }
+      const timeout = w.timeoutSeconds ?? 600;
+      if (!Number.isInteger(timeout) || timeout < 1) {
+        fail(workload, `${prop}.timeoutSeconds`, timeout, 'must be a whole number of at least 1', 'use for example 600 (ten minutes)');
+      }
       image = w.image ?? 'busybox:1.36.1';
-      command = ['sh', '-c', `until nc -z -w 2 ${w.host} ${w.port}; do echo waiting for ${w.host}:${w.port}; sleep ${interval}; done`];
+      const target = `${w.host}:${w.port}`;
+      command = ['sh', '-c', `deadline=$(($(date +%s)+${timeout})); until nc -z -w 2 ${w.host} ${w.port}; do `
+        + `if [ "$(date +%s)" -ge "$deadline" ]; then echo "gave up waiting for ${target} after ${timeout} s" >&2; exit 1; fi; `
+        + `echo waiting for ${target}; sleep ${interval}; done`];
       if (w.peer) out.egress.push({ peer: w.peer, ports: [isWorkload(w.peer) ? targetPort(workload, `${prop}.port`, w.peer as unknown as IWorkload, w.host, w.port) : w.port] });
       else (workload as any)._waitWithoutPeer?.(this.name, w.host, w.port);
     } else {

@@ -1095,7 +1095,8 @@ export abstract class Workload extends Construct implements IWorkload {
 
   /**
    * A note, once, for each wait without a peer that no egress rule of the workload lets through: the NetworkPolicy
-   * drops the connection, and the pod waits in Init for ever (where the cluster enforces NetworkPolicies).
+   * drops the connection, and the pod never starts (where the cluster enforces NetworkPolicies): the task waits until its
+   * timeout, fails, and is started again.
    */
   private _noteBlockedWaits(): void {
     if (this._waitsNoted || this._unpeeredWaits.length === 0) return;
@@ -1105,7 +1106,7 @@ export abstract class Workload extends Construct implements IWorkload {
     for (const w of this._unpeeredWaits) {
       if (open(w.port)) continue;
       this.node.addMetadata('shipshape:info', `init task ${w.task} waits for ${w.host}:${w.port}, but no egress rule of the NetworkPolicy allows port ${w.port}: `
-        + 'on a cluster that enforces NetworkPolicies the connection is dropped and the pods wait in Init for ever; give the task its `peer`, '
+        + 'on a cluster that enforces NetworkPolicies the connection is dropped and the pods never start (the task waits until its timeout, fails and is retried); give the task its `peer`, '
         + `or declare the connection with allowTo (for example allowTo(NetworkPeer.cidr('10.0.0.0/16'), [${w.port}]))`);
     }
   }

@@ -99,7 +99,7 @@ describe('init tasks of an enrolled pod run before the proxy', () => {
       'shop/api: sidecars.init.tasks[0] ("wait-db") waits for db.shop.svc.cluster.local:5432 from an init container, and shop/api is enrolled in shop/mesh '
       + `(${proxy}) with the Kubernetes target 1.27: there the ${proxy} proxy is an ordinary container that starts only after every init container has finished, `
       + `while the pod's outbound traffic is already redirected to it (by the ${proxy} CNI plugin or init container), so the task's connections go nowhere, `
-      + `it waits forever and the pod never starts; bypassing the proxy for port 5432 (${bypass}) would apply to the app container too, whose calls to that port `
+      + `it waits until its timeout, fails and is retried, and the pod never starts; bypassing the proxy for port 5432 (${bypass}) would apply to the app container too, whose calls to that port `
       + 'would then carry no mutual TLS and be refused by a meshed callee; if the cluster runs Kubernetes 1.29 or newer, set that target '
       + '(KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion in the cluster profile given to App({ cluster })): '
       + `the ${proxy} proxy is then injected as a native sidecar that starts before the init containers and proxies their connections, `

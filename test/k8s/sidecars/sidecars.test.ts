@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -279,6 +280,11 @@ describe('sidecar errors (more)', () => {
     expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432, intervalSeconds: 0 })] })), /sidecars\.init\.tasks\[0\]\.intervalSeconds \(0\) must be a whole number of at least 1/);
   });
 
+  test('init tasks: a bad wait timeout', () => {
+    expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432, timeoutSeconds: 0.5 })] })),
+      /sidecars\.init\.tasks\[0\]\.timeoutSeconds \(0\.5\) must be a whole number of at least 1; use for example 600 \(ten minutes\)/);
+  });
+
   test('init tasks: a relative output path', () => {
     expectError(() => api().addSidecar(new InitTasks({ tasks: [InitTask.renderConfig('render', { image: 'ghcr.io/acme/confd:0.16.0', outputPath: 'etc/app' })] })), /sidecars\.init\.tasks\[0\]\.outputPath \("etc\/app"\) must be an absolute path/);
   });
@@ -311,8 +317,9 @@ describe('sidecar defaults (more)', () => {
     expect(objs.map(o => o.kind)).not.toContain('PodMonitor');
   });
 
-  test('wait-for: retries every 2 s and adds no egress rule without a peer', () => {
-    expect(spec.initContainers[0].command[2]).toBe('until nc -z -w 2 db 5432; do echo waiting for db:5432; sleep 2; done');
+  test('wait-for: retries every 2 s, gives up after 600 s, and adds no egress rule without a peer', () => {
+    expect(spec.initContainers[0].command[2]).toBe('deadline=$(($(date +%s)+600)); until nc -z -w 2 db 5432; do '
+      + 'if [ "$(date +%s)" -ge "$deadline" ]; then echo "gave up waiting for db:5432 after 600 s" >&2; exit 1; fi; echo waiting for db:5432; sleep 2; done');
     expect(JSON.stringify(one(objs, 'NetworkPolicy').spec.egress)).not.toContain('5432');
   });
 
@@ -412,9 +419,9 @@ describe('a wait without a peer that no egress rule lets through', () => {
     }
   };
 
-  test('synth says the pods would wait in Init for ever, and how to open the way', () => {
+  test('synth says the pods would never start, and how to open the way', () => {
     expect(synthStderr(() => undefined)).toContain('shipshape note: shop/api: init task wait-for-cache waits for redis.cache.svc.cluster.local:6379, '
-      + 'but no egress rule of the NetworkPolicy allows port 6379: on a cluster that enforces NetworkPolicies the connection is dropped and the pods wait in Init for ever; '
+      + 'but no egress rule of the NetworkPolicy allows port 6379: on a cluster that enforces NetworkPolicies the connection is dropped and the pods never start (the task waits until its timeout, fails and is retried); '
       + "give the task its `peer`, or declare the connection with allowTo (for example allowTo(NetworkPeer.cidr('10.0.0.0/16'), [6379]))");
   });
 
@@ -668,5 +675,47 @@ describe('sidecar resource comparisons quote the values as written, not normaliz
     exact(() => api().addSidecar(new LogShipper({ resources: { ephemeralStorage: '0.5Gi', ephemeralStorageLimit: '262144Ki' } })),
       'shop/api: sidecars.log-shipper.resources.ephemeralStorage ("0.5Gi") must be <= sidecars.log-shipper.resources.ephemeralStorageLimit (262144Ki); '
       + 'lower the request or raise the limit');
+  });
+});
+
+describe('wait-for, run by a shell', () => {
+  // The synthesized command under BusyBox's sh when the machine has BusyBox (the task's default image is BusyBox),
+  // else under the system's POSIX sh; `nc` is a stand-in that fails, or succeeds, as a dependency that is down or up.
+  const busybox = ['/usr/bin/busybox', '/bin/busybox'].find(p => fs.existsSync(p));
+  function command(timeoutSeconds: number): string {
+    const chart = testChart();
+    const w = new Worker(chart, 'billing', { image: IMAGE });
+    w.addSidecar(new InitTasks({ tasks: [InitTask.waitFor('wait', { host: 'db', port: 5432, intervalSeconds: 1, timeoutSeconds })] }));
+    return pod(chart.toJson()).initContainers[0].command[2];
+  }
+  function run(script: string, ncExit: number): { status: number | null; stdout: string; stderr: string } {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'wait-for-'));
+    try {
+      fs.writeFileSync(path.join(bin, 'nc'), `#!/bin/sh\nexit ${ncExit}\n`, { mode: 0o755 });
+      for (const tool of ['date', 'sleep']) {
+        if (busybox) fs.symlinkSync(busybox, path.join(bin, tool));
+      }
+      const sh = busybox ?? '/bin/sh';
+      const argv = busybox ? ['sh', '-c', script] : ['-c', script];
+      const r = spawnSync(sh, argv, { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf-8', timeout: 20_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  }
+
+  test('a dependency that never answers: the task says what it waited for and exits 1 once the timeout has passed', () => {
+    const started = Date.now();
+    const r = run(command(2), 1);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('gave up waiting for db:5432 after 2 s');
+    expect(r.stdout).toContain('waiting for db:5432');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+  });
+
+  test('a dependency that answers: the task ends at once, successfully', () => {
+    const r = run(command(600), 0);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
   });
 });
