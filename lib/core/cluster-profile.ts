@@ -178,7 +178,11 @@ export interface ClusterProfile {
   readonly nodePools: NodePoolProfile[];
   /** The storage classes the cluster's CSI drivers support. */
   readonly storageClasses: StorageClassProfile[];
-  /** Whether NetworkPolicy objects are enforced (VPC CNI network policy agent). */
+  /**
+   * Whether NetworkPolicy objects are enforced (VPC CNI network policy agent). Where they are not, a meshed workload
+   * that admits callers without a mesh identity (an unmeshed ingress controller, gateway or scraper) is refused at
+   * synth: only its NetworkPolicy would have limited those plaintext ports to those callers.
+   */
   readonly networkPolicyEnforced: boolean;
   /**
    * The OIDC issuer URL, when known as a plain value.

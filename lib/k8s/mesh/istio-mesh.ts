@@ -339,6 +339,7 @@ export class IstioMesh extends Construct implements IMesh {
       validate: () => [
         ...Mesh._meshedCallers(workload, 'Istio', this.meshName, workload.ingressConnections),
         ...Mesh._contradictingCallers(workload, 'Istio', this.meshName),
+        ...Mesh._unenforcedPlaintext(workload, 'Istio'),
       ],
     });
     // init tasks run before an ordinary proxy container: native sidecar where the target has them, else a wait is refused

@@ -183,6 +183,7 @@ export class LinkerdMesh extends Construct implements IMesh {
       validate: () => [
         ...Mesh._meshedCallers(workload, 'Linkerd', this.meshName, workload.ingressConnections, serverPorts),
         ...Mesh._contradictingCallers(workload, 'Linkerd', this.meshName),
+        ...Mesh._unenforcedPlaintext(workload, 'Linkerd'),
       ],
     });
     // init tasks run before an ordinary proxy container: native sidecar where the target has them, else a wait is refused

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { fail, formatValidationMessage, show } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
 import { MemoryQuantity } from '../../core/quantity';
+import { ClusterContext } from '../cluster-context';
 import { INetworkPeer, NetworkConnection } from '../networking/network-peer';
 import { validationIndex } from '../synth-steps';
 import { KubernetesTarget } from '../target';
@@ -739,6 +740,26 @@ export class Mesh {
       for (const p of c.ports.length ? c.ports : own) out.add(p);
     }
     return [...out].sort((a, b) => a - b);
+  }
+
+  /**
+   * The error when `workload` accepts callers without a mesh identity (plaintext, `_plaintextPorts`) on a cluster whose
+   * profile says NetworkPolicies are not enforced: the NetworkPolicy that limits those ports to the declared callers
+   * would do nothing, and any pod of the cluster could call them without mutual TLS. Empty otherwise.
+   * @internal
+   */
+  public static _unenforcedPlaintext(workload: Workload, mesh: string): string[] {
+    if (ClusterContext.of(workload)?.networkPolicyEnforced !== false) return [];
+    const ports = Mesh._plaintextPorts(workload);
+    if (ports.length === 0) return [];
+    const callers = [...new Set(workload.ingressConnections
+      .filter(c => !Workload.isWorkload(c.peer) && c.peer.toNetworkPeer().plaintext)
+      .map(c => c.peer.toNetworkPeer().description))];
+    return [`port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} accept${ports.length === 1 ? 's' : ''} callers without a ${mesh} mesh identity `
+      + `(${callers.join('; ')}), and only the NetworkPolicy limits that to them, but the cluster's profile says NetworkPolicies `
+      + `are not enforced (networkPolicyEnforced: false): any pod of the cluster could call ${ports.length === 1 ? 'that port' : 'those ports'} without mutual TLS; `
+      + 'run those callers in the mesh and declare them so (gatewayMeshed: true on the route, NetworkPeer.ingressController(namespace, labels, { meshed: true })), '
+      + 'or enforce NetworkPolicies on the cluster (the VPC CNI network policy agent) and set networkPolicyEnforced: true'];
   }
 
   private constructor() {}

@@ -215,7 +215,8 @@ export interface HttpRouteProps {
    * gateway on the port it routes to: Istio gets a port-level PERMISSIVE mode and an authorization rule for callers
    * without a mesh identity on that port; Linkerd's `Server` there admits in-cluster clients without an identity
    * (`accessPolicy: cluster-unauthenticated`). On that port the NetworkPolicy, which admits only the gateway's pods,
-   * then decides who gets in; set true (and mesh the gateway) to keep identity-based authorization there.
+   * then decides who gets in (on a cluster whose profile says NetworkPolicies are not enforced, that opening is
+   * refused); set true (and mesh the gateway) to keep identity-based authorization there.
    *
    * Applies to the default gateway peer and to a `gatewayPeer` that does not state its meshing; a peer declared with
    * `NetworkPeer.pods(ns, labels, { meshed })` or `NetworkPeer.ingressController` keeps its own declaration (a

@@ -111,7 +111,8 @@ export interface IngressControllerOptions {
    * ports it reaches: Istio gets a port-level PERMISSIVE PeerAuthentication and an authorization rule for
    * callers without a mesh identity on those ports; Linkerd's `Server` on such a port admits in-cluster clients
    * without an identity (`accessPolicy: cluster-unauthenticated`). On those ports the NetworkPolicy, not the mesh
-   * identity, then decides who gets in (see `IstioMesh` and `LinkerdMesh`).
+   * identity, then decides who gets in (see `IstioMesh` and `LinkerdMesh`), which is why a cluster whose profile
+   * says NetworkPolicies are not enforced refuses that opening.
    * @default false
    */
   readonly meshed?: boolean;

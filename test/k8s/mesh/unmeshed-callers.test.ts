@@ -1,8 +1,9 @@
 import { Chart } from 'cdk8s';
-import { HttpRoute, HttpRouteProps, NetworkPeer, NodeAgent, Probe, WebService } from '../../../lib/k8s';
+import { ClusterContext, HttpRoute, HttpRouteProps, NetworkPeer, NodeAgent, Probe, WebService } from '../../../lib/k8s';
 import { IMesh, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { MetricsAdapter, MetricsAdapterProps } from '../../../lib/k8s/sidecars';
 import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
+import { cluster } from '../platform/fixtures';
 
 // Callers a meshed workload admits without a mesh identity: a MetricsAdapter's Prometheus scraper, pods or a
 // namespace declared `meshed: false`, an HttpRoute's gateway. Each is let in by the mesh on the port it reaches only.
@@ -200,5 +201,31 @@ describe('an HttpRoute to a meshed backend: its gateway is taken to be outside t
       + "remove gatewayMeshed and keep the peer's own declaration, or declare the peer with { meshed: false }");
     expectError(() => setup('istio', { gatewayPeer: NetworkPeer.cidr('10.0.0.0/16'), gatewayMeshed: true }),
       /^shop\/shop: gatewayMeshed \(true\) cannot hold for gatewayPeer \(CIDR 10\.0\.0\.0\/16\): an IP range's traffic carries no mesh identity; remove gatewayMeshed/);
+  });
+});
+
+describe('a cluster whose profile says NetworkPolicies are not enforced: plaintext openings for unmeshed callers are refused', () => {
+  const setup = (kind: MeshKind, enforced: boolean, props: Partial<HttpRouteProps> = {}) => {
+    const chart = testChart();
+    ClusterContext.set(chart, cluster({ networkPolicyEnforced: enforced }));
+    const mesh = newMesh(chart, kind);
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    mesh.enrol(api);
+    new HttpRoute(chart, 'shop', { gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' }, rules: [{ backends: [{ service: api }] }], ...props });
+    return validationErrors(chart);
+  };
+
+  test.each([['istio', 'Istio'], ['linkerd', 'Linkerd']] as const)('%s: an unmeshed gateway would open the port to every pod of the cluster', (kind, label) => {
+    expect(setup(kind, false)).toEqual([
+      `port 8080 accepts callers without a ${label} mesh identity (unmeshed pods {"gateway.networking.k8s.io/gateway-name":"public"} in gateways), and only the NetworkPolicy limits that to them, `
+      + 'but the cluster\'s profile says NetworkPolicies are not enforced (networkPolicyEnforced: false): any pod of the cluster could call that port without mutual TLS; '
+      + 'run those callers in the mesh and declare them so (gatewayMeshed: true on the route, NetworkPeer.ingressController(namespace, labels, { meshed: true })), '
+      + 'or enforce NetworkPolicies on the cluster (the VPC CNI network policy agent) and set networkPolicyEnforced: true',
+    ]);
+  });
+
+  test.each(['istio', 'linkerd'] as const)('%s: a meshed gateway, or a cluster that enforces NetworkPolicies, is accepted', kind => {
+    expect(setup(kind, false, { gatewayMeshed: true })).toEqual([]);
+    expect(setup(kind, true)).toEqual([]);
   });
 });
