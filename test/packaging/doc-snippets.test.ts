@@ -64,10 +64,6 @@ const CONTEXTS: Context[] = [
     ].join('\n'),
   },
   {
-    contains: 'class Shop implements k8s.platform.IFleetWorkloads {',
-    after: `declare const stagingEu: import('${LIB}').ClusterProfile;\ndeclare const prodEu: import('${LIB}').ClusterProfile;`,
-  },
-  {
     contains: "import { TeamService } from './team-service';",
   },
   {

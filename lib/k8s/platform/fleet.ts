@@ -411,7 +411,7 @@ export class Fleet {
     if (inRepo !== undefined && inRepo.path !== gitPath) {
       const fromCli = props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined
         ? ` (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist: set output: ${gitPath} there)` : '';
-      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir}${fromCli} is ${inRepo.path ? `the folder ${inRepo.path} of` : 'the root of'} the Git repository at ${inRepo.root} (remote ${git.repoUrl}), so Argo CD would find no manifests at ${gitPath}`,
+      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir}${fromCli} is ${inRepo.path ? `the folder ${inRepo.path} of` : 'the root of'} the Git repository at ${inRepo.root} (remote ${inRepo.remote}, the repository of gitOps.repoUrl), so Argo CD would find no manifests at ${gitPath}`,
         inRepo.path
           ? `set gitOps.path to '${inRepo.path}', or the fleet's outdir to the folder gitOps.path names`
           : 'set the fleet\'s outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)');
@@ -560,6 +560,8 @@ export class Fleet {
     let karpenterKinds = false;
     /** The packs that install a release on at least one cluster. */
     const installing = new Set<AddOnPack>();
+    /** Bad input met while the teams' workloads were defined, by cluster (see below). */
+    const defineErrors: Array<{ cluster: string; team: string; error: ShipshapeValidationError }> = [];
     for (const c of fleet.clusters) {
       const env = Fleets.environmentOf(fleet, c.name);
       const profile = Fleets.clusterProfile(fleet, c.name);
@@ -610,7 +612,14 @@ export class Fleet {
             destination: destination(c, tn.namespace),
             syncPolicy: syncPolicy(env, ['PruneLast=true']),
           });
-        team.workloads.define(chart, FleetTarget._of({ clusterName: c.name, cluster: profile, environment: env, team: team.name, namespace: tn.namespace, domain }));
+        try {
+          team.workloads.define(chart, FleetTarget._of({ clusterName: c.name, cluster: profile, environment: env, team: team.name, namespace: tn.namespace, domain }));
+        } catch (e) {
+          // bad input in one cluster's workloads: said with the cluster (the construct path is the same on every
+          // cluster); the other clusters are still defined, so that the error names every cluster where it occurs
+          if (!Errors.isValidationError(e)) throw e;
+          defineErrors.push({ cluster: c.name, team: team.name, error: e as ShipshapeValidationError });
+        }
         out.teams.push({ team, namespace: tn, chart, application: appObj });
       }
       app._policyLabel = `cluster ${c.name}`;
@@ -674,6 +683,12 @@ export class Fleet {
       }
       this.outputs.push(out);
     }
+    if (defineErrors.length > 0) {
+      // the first error, with every cluster where the same team met the same one
+      const { team, error } = defineErrors[0];
+      const clusters = defineErrors.filter(d => d.team === team && d.error.message === error.message).map(d => d.cluster);
+      throw new ShipshapeValidationError({ ...error.details, path: `${clusters.length === 1 ? 'cluster' : 'clusters'} ${clusters.join(', ')}, team ${team}: ${error.details.path}` });
+    }
     const idleKarpenter = addOns.find(p => fleet.environments.some(e => p._installsKarpenter(e.name)) && !installing.has(p));
     if (idleKarpenter) {
       const on = fleet.environments.filter(e => idleKarpenter._installsKarpenter(e.name)).map(e => e.name).join(', ');
@@ -724,7 +739,11 @@ export class Fleet {
     return this.outputs.map(o => o.cluster.name);
   }
 
-  /** The app that writes one cluster's folder. */
+  /**
+   * The app that writes one cluster's folder, to read what synth will write there (in tests, for example). A chart
+   * added to it is refused at synth: no Argo CD Application would deploy its folder (a team's objects belong in its
+   * workloads' `define`, cluster-wide software in an add-on pack).
+   */
   public app(cluster: string): App {
     const o = this.outputs.find(x => x.cluster.name === cluster);
     if (!o) fail(this.where, 'cluster', cluster, `is not a cluster of the fleet (${this.clusterNames.join(', ')})`, 'name one of them');
@@ -763,6 +782,12 @@ export class Fleet {
     for (const o of this.outputs) {
       const prefix = `cluster ${o.cluster.name}: `;
       problems.push(...flatChartProblems(o.app).map(p => prefix + p));
+      for (const c of o.app.node.children) {
+        if (!Chart.isChart(c) || c === o.platform.chart || o.teams.some(t => t.chart === c)) continue;
+        problems.push(`${prefix}${c.node.path}: a chart added to the cluster's app (Fleet.app); the fleet gives Argo CD Applications to the platform folder and the teams' `
+          + `folders only, so nothing would deploy folder ${c.node.id} of cluster ${o.cluster.name}. Create a team's objects in its workloads' define(), `
+          + 'and install cluster-wide software with an add-on pack (AddOnPack.helm)');
+      }
       const all = o.app.node.findAll();
       withValidationPass(all, () => {
         for (const c of all) for (const e of c.node.validate()) problems.push(`${prefix}[${c.node.path}] ${e}`);
@@ -932,7 +957,7 @@ export class Fleet {
       }
       if (CLUSTER_SCOPED.has(obj.kind)) {
         if (!allowed.includes(`${group}/${obj.kind}`)) {
-          out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is cluster-scoped, and team ${team.name}'s Argo CD project allows no cluster-scoped kind but ${allowed.join(', ') || 'none'}; `
+          out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is cluster-scoped, and team ${team.name}'s Argo CD project allows ${allowed.length === 0 ? 'no cluster-scoped kind' : `only the cluster-scoped kinds ${allowed.join(', ')}`}; `
             + `move it to the platform, or allow it with clusterResources: [{ group: '${group}', kind: '${obj.kind}' }] on the team`);
         }
       } else if (obj.metadata.namespace !== namespace && inOperatorNamespace(obj.apiVersion)) {
@@ -1109,14 +1134,14 @@ function flatChartProblems(app: App): string[] {
  * the repository root and the path relative to it (`/`-separated). Undefined otherwise (no repository, or the
  * output is committed to another repository than the program's).
  */
-function repositoryPathOf(dir: string, repoUrl: string): { root: string; path: string } | undefined {
+function repositoryPathOf(dir: string, repoUrl: string): { root: string; path: string; remote: string } | undefined {
   const abs = path.resolve(dir);
   for (let d = abs; ; d = path.dirname(d)) {
     const dotGit = path.join(d, '.git');
     if (fs.existsSync(dotGit)) {
-      const remotes = gitRemotes(dotGit);
-      if (!remotes.some(r => sameRepository(r, repoUrl))) return undefined;
-      return { root: d, path: path.relative(d, abs).split(path.sep).join('/') };
+      const remote = gitRemotes(dotGit).find(r => sameRepository(r, repoUrl));
+      if (remote === undefined) return undefined;
+      return { root: d, path: path.relative(d, abs).split(path.sep).join('/'), remote };
     }
     if (path.dirname(d) === d) return undefined;
   }

@@ -194,7 +194,7 @@ describe('gitOps.repoUrl', () => {
       const root = repo(remote);
       const out = path.join(root, 'out', 'fleet');
       expectError(() => new Fleet(props(out, { gitOps: { repoUrl, path: 'dist/fleet' } })),
-        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${out} is the folder out/fleet of the Git repository at ${root} (remote ${repoUrl}), `
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${out} is the folder out/fleet of the Git repository at ${root} (remote ${remote}, the repository of gitOps.repoUrl), `
         + 'so Argo CD would find no manifests at dist/fleet; set gitOps.path to \'out/fleet\', or the fleet\'s outdir to the folder gitOps.path names');
     });
 
@@ -311,5 +311,62 @@ describe('team permission levels do what their docs say', () => {
       expect(r).toContain('core/pods/log get');
     }
     expect(rules(TeamPermissions.EDIT)).toEqual(expect.arrayContaining(['apps/deployments create', 'batch/jobs create']));
+  });
+});
+
+describe('what a platform team adds outside the teams\' workloads, and errors in them, name the cluster', () => {
+  test('a chart added through Fleet.app(cluster) is refused at synth: no Application would deploy its folder', () => {
+    App._forgetOutdirs();
+    const fleet = new Fleet(props(outdir()));
+    new ApiObject(new Chart(fleet.app('prod-eu'), 'extras', { namespace: 'shop' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a: 'b' } });
+    const { error } = captured(() => fleet.synth());
+    expect(error).toContain('cluster prod-eu: extras: a chart added to the cluster\'s app (Fleet.app); the fleet gives Argo CD Applications to the platform folder and the teams\' folders only, '
+      + 'so nothing would deploy folder extras of cluster prod-eu. Create a team\'s objects in its workloads\' define(), and install cluster-wide software with an add-on pack (AddOnPack.helm)');
+    expect(error).not.toContain('cluster staging-eu');
+  });
+
+  test('bad input in one cluster\'s workloads names that cluster and team', () => {
+    class Bad implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new WebService(scope, 'api', { image: IMAGE, profile: target.profile, port: target.clusterName === 'prod-eu' ? 0 : 8080 });
+      }
+    }
+    App._forgetOutdirs();
+    const message = errorOf(() => new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Bad() }] })));
+    expect(message).toMatch(/^cluster prod-eu, team shop: shop\/api: port \(0\) must be/);
+  });
+
+  test('the same bad input on several clusters: the error names each of them', () => {
+    class Bad implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new WebService(scope, 'api', { image: IMAGE, profile: target.profile, port: 0 });
+      }
+    }
+    App._forgetOutdirs();
+    const message = errorOf(() => new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Bad() }, { name: 'reports', group: 'team-reports', workloads: new Api() }] })));
+    expect(message).toMatch(/^clusters staging-eu, prod-eu, team shop: shop\/api: port \(0\) must be /);
+  });
+
+  test('a programming error in define() is not rewrapped', () => {
+    class Broken implements IFleetWorkloads {
+      public define(): void {
+        throw new TypeError('boom');
+      }
+    }
+    App._forgetOutdirs();
+    expect(() => new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Broken() }] }))).toThrow(new TypeError('boom'));
+  });
+
+  test('a cluster-scoped kind outside the team\'s allowed ones: the message lists the allowed kinds', () => {
+    App._forgetOutdirs();
+    const fleet = new Fleet(props(outdir(), {
+      teams: [{
+        name: 'shop',
+        group: 'team-shop',
+        clusterResources: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }],
+        workloads: new ApiAnd(s => new ApiObject(s, 'cr', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'x' } })),
+      }],
+    }));
+    expect(captured(() => fleet.synth()).error).toContain('shop/cr: kind ("ClusterRole") is cluster-scoped, and team shop\'s Argo CD project allows only the cluster-scoped kinds scheduling.k8s.io/PriorityClass; ');
   });
 });

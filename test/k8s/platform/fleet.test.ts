@@ -388,14 +388,14 @@ describe('Fleet', () => {
     ])('at another path than gitOps.path is refused (%s)', (_, remote, worktree) => {
       const root = repo(remote, worktree);
       expect(() => new Fleet(fleetProps(path.join(root, 'out', 'fleet')))).toThrow(
-        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${path.join(root, 'out', 'fleet')} is the folder out/fleet of the Git repository at ${root} (remote https://github.com/acme/platform.git), so Argo CD would find no manifests at dist/fleet; `
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${path.join(root, 'out', 'fleet')} is the folder out/fleet of the Git repository at ${root} (remote ${remote}, the repository of gitOps.repoUrl), so Argo CD would find no manifests at dist/fleet; `
         + "set gitOps.path to 'out/fleet', or the fleet's outdir to the folder gitOps.path names");
     });
 
     test('at the repository root is refused, and the fix names the outdir (gitOps.path cannot be the root)', () => {
       const root = repo('https://github.com/acme/platform.git');
       expect(() => new Fleet(fleetProps(root))).toThrow(
-        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${root} is the root of the Git repository at ${root} (remote https://github.com/acme/platform.git), so Argo CD would find no manifests at dist/fleet; `
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${root} is the root of the Git repository at ${root} (remote https://github.com/acme/platform.git, the repository of gitOps.repoUrl), so Argo CD would find no manifests at dist/fleet; `
         + "set the fleet's outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)");
     });
 
@@ -535,7 +535,7 @@ describe('Fleet validation', () => {
     }
     const teams = (allowed: boolean) => [{ name: 'shop', group: 'team-shop', workloads: new Scoped(), ...(allowed ? { clusterResources: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }] } : {}) }];
     expect(errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), { teams: teams(false) })).synth())))
-      .toContain('shop/pc: kind ("PriorityClass") is cluster-scoped, and team shop\'s Argo CD project allows no cluster-scoped kind but none');
+      .toContain('shop/pc: kind ("PriorityClass") is cluster-scoped, and team shop\'s Argo CD project allows no cluster-scoped kind;');
     const { dir } = synthFleet({ teams: teams(true) });
     expect(argo(dir).find(d => d.metadata.name === 'acme-shop').spec.clusterResourceWhitelist).toEqual([{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }]);
   });
@@ -547,7 +547,7 @@ describe('Fleet validation', () => {
       }
     }
     expect(errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Push() }] })).synth())))
-      .toContain('shop/push: kind ("ClusterPushSecret") is cluster-scoped, and team shop\'s Argo CD project allows no cluster-scoped kind but none');
+      .toContain('shop/push: kind ("ClusterPushSecret") is cluster-scoped, and team shop\'s Argo CD project allows no cluster-scoped kind;');
   });
 
   test('a team allowed Namespaces may not write one for a shared namespace or Argo CD\'s (its Application would own, and prune, it)', () => {
