@@ -79,3 +79,31 @@ describe('SS-K8S-082 counts a * that grants bind, escalate or impersonate', () =
       .toEqual(['RoleBinding/ops roleRef.name: Binding grants Role core, whose rules[0] allows impersonate: administrator rights']);
   });
 });
+
+describe('a * before a subresource (*/exec) grants that subresource of every resource, as the API server matches it', () => {
+  test('exec and attach, nodes proxy: SS-K8S-079 on the role and on a binding to it', () => {
+    expect(hits('SS-K8S-079', [role('Role', 'star-exec', [{ apiGroups: [''], resources: ['*/exec', '*/attach'], verbs: ['get', 'create'] }]), binding('star-exec')]))
+      .toEqual(['Role/star-exec rules[0]: Role allows exec or attach into pods', 'RoleBinding/ops roleRef.name: Binding grants Role star-exec, which allows exec or attach into pods']);
+    expect(hits('SS-K8S-079', [role('ClusterRole', 'np', [{ apiGroups: [''], resources: ['*/proxy'], verbs: ['get'] }])]))
+      .toEqual(['ClusterRole/np rules[0]: Role allows nodes/proxy, the kubelet\'s API: exec into any pod of a node']);
+  });
+
+  test('token requests (SS-K8S-082) and certificate approval (SS-K8S-084)', () => {
+    expect(hits('SS-K8S-082', [role('Role', 'star-token', [{ apiGroups: [''], resources: ['*/token'], verbs: ['create'] }])]))
+      .toEqual(['Role/star-token rules[0].resources: Role can create tokens of ServiceAccounts (create on serviceaccounts/token): it acts as any ServiceAccount in its scope']);
+    expect(hits('SS-K8S-084', [role('ClusterRole', 'star-approval', [{ apiGroups: ['certificates.k8s.io'], resources: ['*/approval'], verbs: ['update'] }])]))
+      .toEqual(['ClusterRole/star-approval rules[0]: Role can change admission webhooks or approve certificate requests']);
+  });
+
+  test('SS-K8S-077 reports the entry as a wildcard; pods/* and */ alone grant nothing more and are not subresource wildcards', () => {
+    expect(hits('SS-K8S-077', [role('Role', 'star-exec', [{ apiGroups: [''], resources: ['pods', '*/exec'], verbs: ['get'] }])]))
+      .toEqual(['Role/star-exec rules[0].resources: Role rule has */exec in resources: the exec subresource of every resource']);
+    const pods = [role('Role', 'pods-star', [{ apiGroups: [''], resources: ['pods/*', '*/'], verbs: ['get', 'create'] }])];
+    expect(hits('SS-K8S-077', pods)).toEqual([]);
+    expect(hits('SS-K8S-079', pods)).toEqual([]);
+  });
+
+  test('a subresource wildcard in another API group is not the core group\'s pods/exec', () => {
+    expect(hits('SS-K8S-079', [role('Role', 'apps-exec', [{ apiGroups: ['apps'], resources: ['*/exec'], verbs: ['create'] }])])).toEqual([]);
+  });
+});

@@ -29,12 +29,26 @@ export function grants(list: string[], wanted: string[]): boolean {
   return list.includes('*') || wanted.some(w => list.includes(w));
 }
 
+/**
+ * True when a role rule's `resources` grant one of `wanted` (`pods`, `pods/exec`): a `*` grants every resource, and,
+ * as the API server's RBAC authorizer matches them, an entry made of a `*`, a slash and a subresource grants that
+ * subresource of every resource (while `pods` followed by a slash and a `*` grants nothing but that name).
+ */
+export function grantsResource(resources: string[], wanted: string[]): boolean {
+  if (grants(resources, wanted)) return true;
+  for (const w of wanted) {
+    const slash = w.indexOf('/');
+    if (slash > 0 && resources.includes(`*${w.slice(slash)}`)) return true;
+  }
+  return false;
+}
+
 const CORE = '';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** True when a role rule grants one of `verbs` on one of `resources` of API group `apiGroup` (a `*` in any list counts). */
 export function ruleCovers(r: RoleRule, apiGroup: string, resources: string[], verbs: string[]): boolean {
-  return grants(r.apiGroups, [apiGroup]) && grants(r.resources, resources) && grants(r.verbs, verbs);
+  return grants(r.apiGroups, [apiGroup]) && grantsResource(r.resources, resources) && grants(r.verbs, verbs);
 }
 
 /** Violations for every rule that grants `verbs` on `resources` of the core API group. */

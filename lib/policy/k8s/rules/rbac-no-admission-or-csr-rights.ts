@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
-import { grants, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
+import { grants, grantsResource, isPlatformRole, ROLE_KINDS, roleRules } from '../rbac';
 
 /** SS-K8S-084 — docs/rules.md#ss-k8s-084. */
 export const rbacNoAdmissionOrCsrRights = k8sRule({
@@ -19,7 +19,7 @@ export const rbacNoAdmissionOrCsrRights = k8sRule({
     for (const r of roleRules(doc.manifest)) {
       const webhook = grants(r.resources, ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations']) &&
         grants(r.verbs, ['create', 'update', 'patch', 'delete']);
-      const csr = (grants(r.resources, ['certificatesigningrequests/approval']) && grants(r.verbs, ['update', 'patch'])) ||
+      const csr = (grantsResource(r.resources, ['certificatesigningrequests/approval']) && grants(r.verbs, ['update', 'patch'])) ||
         (grants(r.resources, ['signers']) && grants(r.verbs, ['approve']));
       if (webhook || csr) {
         out.push({ jsonPath: r.path });

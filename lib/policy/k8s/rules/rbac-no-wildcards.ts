@@ -10,7 +10,7 @@ export const rbacNoWildcards = k8sRule({
   severity: ERROR,
   message: 'Role rule uses a wildcard',
   fix: 'list the apiGroups, resources and verbs the workload needs instead of *',
-  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
+  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs; in resources, a * before a subresource (*/exec) grants that subresource of every resource. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0044, KSV-0045, KSV-0046', 'CIS EKS 4.1.3'],
   kinds: ROLE_KINDS,
   check: (doc) => {
@@ -19,6 +19,12 @@ export const rbacNoWildcards = k8sRule({
     for (const r of roleRules(doc.manifest)) {
       for (const f of ['apiGroups', 'resources', 'verbs'] as const) {
         if (r[f].includes('*')) out.push({ jsonPath: `${r.path}.${f}`, message: `Role rule has * in ${f}` });
+      }
+      // `*` + `/exec`: the API server grants that subresource of every resource
+      for (const res of r.resources) {
+        if (res.startsWith('*/') && res.length > 2) {
+          out.push({ jsonPath: `${r.path}.resources`, message: `Role rule has ${res} in resources: the ${res.slice(2)} subresource of every resource` });
+        }
       }
     }
     return out;
