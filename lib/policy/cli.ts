@@ -379,7 +379,13 @@ function recordedOptions(dir: string, maxFileSize: number): { file: string; opti
   if (k === null || typeof k !== 'object' || Array.isArray(k) || !strings(k.exclude) || !strings(k.trustedRegistries)) {
     return { file, ignored: 'its "kubernetesPack" field is not {"exclude": [<rule id>...], "trustedRegistries": [<host pattern>...]}' };
   }
-  return { file, options: { exclude: [...k.exclude], trustedRegistries: [...k.trustedRegistries] } };
+  const options = { exclude: [...k.exclude], trustedRegistries: [...k.trustedRegistries] };
+  try {
+    kubernetesPack(options); // the options a pack refuses (an id that is no rule of it), as written by an older shipshape or by hand
+  } catch (e) {
+    return { file, ignored: String((e as Error).message).replace(/^KubernetesPack: /, '') };
+  }
+  return { file, options };
 }
 
 /** The options in words, for messages. */

@@ -116,6 +116,18 @@ describe('two App output folders under one parent', () => {
     expect(r.code).toBe(1);
   });
 
+  test('a record whose exclude names no rule of the pack (an older shipshape, or written by hand) is ignored, and says why', async () => {
+    const root = twoApps();
+    const record = path.join(root, 'a', '.shipshape', 'output.json');
+    const data = JSON.parse(fs.readFileSync(record, 'utf-8'));
+    fs.writeFileSync(record, JSON.stringify({ ...data, kubernetesPack: { exclude: ['ss-k8s-029'], trustedRegistries: [] } }));
+    const r = await run(['check', path.join(root, 'a'), '--format', 'json']);
+    expect(r.err).toContain(`shipshape: ignored the Kubernetes pack options recorded in ${slash(root)}/a/.shipshape/output.json: exclude ("ss-k8s-029") is not a rule of the Kubernetes pack `
+      + '(SS-K8S-001 … SS-K8S-094); list the ids as the policy report shows them (did you mean SS-K8S-029?)\n');
+    // the pack's defaults then: SS-K8S-029 runs
+    expect(ids(r.out, root).filter((f: string) => f.startsWith('SS-K8S-029'))).toEqual(['SS-K8S-029 a/a.k8s.yaml Deployment/lazy']);
+  });
+
   test('options on the command line replace every record\'s, and each folder is still an output of its own', async () => {
     const root = twoApps();
     const r = await run(['check', root, '--format', 'json', '--exclude', 'SS-K8S-029']);

@@ -294,3 +294,28 @@ describe('SS-K8S-092: one autoscaler per workload', () => {
     expect(messages(ms)).toEqual([]);
   });
 });
+
+describe('KubernetesPack options are checked as the command line checks them', () => {
+  test('an exclude id in another case is refused, with the id meant', () => {
+    expect(() => new KubernetesPack({ exclude: ['ss-k8s-031'] })).toThrow('KubernetesPack: exclude ("ss-k8s-031") is not a rule of the Kubernetes pack (SS-K8S-001 … SS-K8S-094); '
+      + 'list the ids as the policy report shows them (did you mean SS-K8S-031?)');
+  });
+
+  test('an id far from every rule gets no suggestion', () => {
+    expect(() => new KubernetesPack({ exclude: ['ACME-001'] })).toThrow(/^KubernetesPack: exclude \("ACME-001"\) is not a rule of the Kubernetes pack \(SS-K8S-001 … SS-K8S-094\); list the ids as the policy report shows them$/);
+  });
+
+  test('an engine finding cannot be left out of a pack', () => {
+    expect(() => new KubernetesPack({ exclude: ['SS-POLICY-001'] })).toThrow('the policy engine\'s own findings (SS-POLICY-*) belong to no pack and cannot be left out; '
+      + 'suppress one on the object it is about, with a reason');
+  });
+
+  test('a trusted registry with a path is refused: images are matched by host', () => {
+    expect(() => new KubernetesPack({ trustedRegistries: ['ghcr.io/acme'] })).toThrow('KubernetesPack: trustedRegistries ("ghcr.io/acme") is not a registry host pattern '
+      + '(images are matched by their registry host only: letters, digits, ".", "-", ":" and "*", no path); use for example ghcr.io, registry.k8s.io or *.dkr.ecr.*.amazonaws.com');
+  });
+
+  test('valid options are kept', () => {
+    expect(new KubernetesPack({ exclude: ['SS-K8S-031'], trustedRegistries: ['*.dkr.ecr.*.amazonaws.com', 'localhost:5000'] }).rules.map(r => r.id)).not.toContain('SS-K8S-031');
+  });
+});

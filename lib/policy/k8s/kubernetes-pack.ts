@@ -1,3 +1,4 @@
+import { Validators } from '../../core/validators';
 import { IRule, IRulePack } from '../rule';
 import { addNoCapabilities } from './rules/add-no-capabilities';
 import { apparmorNotUnconfined } from './rules/apparmor-not-unconfined';
@@ -102,13 +103,15 @@ const KUBERNETES_PACK = Symbol.for('shipshape.policy.KubernetesPack');
  */
 export interface KubernetesPackProps {
   /**
-   * Rule ids to leave out of the pack (prefer `Policy.suppress` with a reason: exclusions are not reported).
+   * Rule ids to leave out of the pack (prefer `Policy.suppress` with a reason: exclusions are not reported). An id
+   * that is not a rule of the pack (a typo, another case, an engine finding `SS-POLICY-*`) is refused.
    * @default - every rule runs
    */
   readonly exclude?: string[];
   /**
    * Registry hosts images may come from (rule SS-K8S-032); `*` matches within one host label run, for example
-   * `['*.dkr.ecr.*.amazonaws.com', 'registry.k8s.io']`.
+   * `['*.dkr.ecr.*.amazonaws.com', 'registry.k8s.io']`. A pattern with anything but a host (a path, a scheme) is
+   * refused: images are matched by their registry host.
    * @default - no list: SS-K8S-032 reports nothing (which registries to trust is your organisation's choice)
    */
   readonly trustedRegistries?: string[];
@@ -262,6 +265,25 @@ export class KubernetesPack implements IRulePack {
       routeAttaches,
       hpaValidBounds,
     ];
+    const known = all.map(r => r.id);
+    for (const id of exclude) {
+      if (typeof id === 'string' && known.includes(id)) continue;
+      const engine = typeof id === 'string' && /^SS-POLICY-\d{3}$/.test(id);
+      const candidate = typeof id === 'string' ? Validators._closest(id, known) : undefined;
+      // a suggestion only for a slip (another case, or a few characters off)
+      const closest = candidate !== undefined && (candidate.toLowerCase() === id.toLowerCase()
+        || Validators._editDistance(id.toUpperCase(), candidate) <= 2) ? candidate : undefined;
+      throw new Error(`KubernetesPack: exclude (${JSON.stringify(id)}) is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}); `
+        + (engine
+          ? 'the policy engine\'s own findings (SS-POLICY-*) belong to no pack and cannot be left out; suppress one on the object it is about, with a reason'
+          : `list the ids as the policy report shows them${closest !== undefined ? ` (did you mean ${closest}?)` : ''}`));
+    }
+    for (const r of this._options.trustedRegistries) {
+      if (typeof r !== 'string' || !/^[A-Za-z0-9*._:[\]-]+$/.test(r.trim())) {
+        throw new Error(`KubernetesPack: trustedRegistries (${JSON.stringify(r)}) is not a registry host pattern (images are matched by their registry host only: `
+          + 'letters, digits, ".", "-", ":" and "*", no path); use for example ghcr.io, registry.k8s.io or *.dkr.ecr.*.amazonaws.com');
+      }
+    }
     this.rules = all.filter(r => !exclude.has(r.id));
   }
 }
