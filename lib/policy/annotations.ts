@@ -5,7 +5,7 @@
 // the findings synth gave. The same annotation, written by hand on an object, suppresses the rule on that object
 // at synth and in the CLI alike.
 import { Finding, Suppression } from './finding';
-import { covers } from './internal';
+import { covers, SUPPRESSION_ORIGINS } from './internal';
 
 /** Annotation prefix that suppresses a rule on one object: `suppress.shipshape.io/SS-K8S-012: "<reason>"`. */
 export const SUPPRESS_ANNOTATION_PREFIX = 'suppress.shipshape.io/';
@@ -36,7 +36,15 @@ export function annotationSuppressions(manifest: any, docPath: string): { suppre
       bad.push({ key, value });
       continue;
     }
-    suppressions.push({ ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason, path: docPath });
+    const s: Suppression = { ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason, path: docPath };
+    const meta = manifest.metadata;
+    SUPPRESSION_ORIGINS.set(s, {
+      jsonPath: `metadata.annotations["${key}"]`,
+      kind: typeof manifest.kind === 'string' && manifest.kind !== '' ? manifest.kind : 'Suppression',
+      ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
+      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+    });
+    suppressions.push(s);
   }
   return { suppressions, bad };
 }

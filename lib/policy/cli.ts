@@ -1606,10 +1606,11 @@ export class Loader {
    * (`value` is the counterpart of `value` there: an item's line is that of the item at the same place).
    */
   private addValue(file: string, index: number, line: number, value: any, docPath: string, lines?: NodeLines): void {
+    // a List's item is named by its place in the List (the document itself is the List)
+    const where = docPath === `${file}#${index}` ? `document ${index}` : `document ${index}: ${docPath.slice(`${file}#${index}.`.length)}`;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       // a List's item may be null (`- ` or `- null`); a document that is null holds nothing and never gets here
       const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
-      const where = docPath === `${file}#${index}` ? `document ${index}` : `document ${index}: ${docPath.slice(`${file}#${index}.`.length)}`;
       this.bad.push(badInput(file, index, line, `${where} is not an object (${what})`, docPath));
       return;
     }
@@ -1618,11 +1619,11 @@ export class Loader {
       const present = value[field] !== undefined && value[field] !== null && value[field] !== '';
       const source = present ? undefined : sourceFileOf(file);
       const f = badInput(file, index, line, present
-        ? `document ${index} has ${String(JSON.stringify(value[field])).slice(0, 60)} as ${field}, which is not a string; it is not a Kubernetes object`
+        ? `${where} has ${String(JSON.stringify(value[field])).slice(0, 60)} as ${field}, which is not a string; it is not a Kubernetes object`
         : isTerraformValue(value)
-          ? `document ${index} has no ${field}: it is Terraform JSON (cdktf output), not a Kubernetes object; name the Kubernetes files or folders (a folder search skips Terraform JSON)`
-          : source !== undefined ? `document ${index} has no ${field}; it is not a Kubernetes object: ${source.what}; check what it renders: ${source.render} | shipshape check -`
-            : `document ${index} has no ${field}; it is not a Kubernetes object`, docPath);
+          ? `${where} has no ${field}: it is Terraform JSON (cdktf output), not a Kubernetes object; name the Kubernetes files or folders (a folder search skips Terraform JSON)`
+          : source !== undefined ? `${where} has no ${field}; it is not a Kubernetes object: ${source.what}; check what it renders: ${source.render} | shipshape check -`
+            : `${where} has no ${field}; it is not a Kubernetes object`, docPath);
       this.bad.push(source !== undefined ? { ...f, fix: `render it and check the output: ${source.render} | shipshape check -` } : f);
       return;
     }

@@ -1,7 +1,7 @@
 import { admissionLevels, admissionRefusal, enforcedLevels } from './admission';
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
+import { ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleResult, RuleStatus, Severity, Violation } from './rule';
 import { SharedResults, SpecRule } from './spec-rule';
@@ -158,9 +158,7 @@ export class PolicyEngine {
       message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${packs})${near ? `; did you mean ${closest}?` : ''}`,
       fix: near ? `write the id as the policy report shows it (${closest}?), or add the pack that defines ${s.ruleId} to the policy packs`
         : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`,
-      path: s.path || '<root>',
-      jsonPath: '',
-      kind: 'Suppression',
+      ...suppressionPlace(s),
     };
   }
 

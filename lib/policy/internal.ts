@@ -151,9 +151,35 @@ export function staleFinding(s: Suppression): Finding {
     severity: Severity.WARNING,
     message: `suppression of ${s.ruleId} matches no finding (reason: ${s.reason})`,
     fix: 'remove the suppression, or fix its rule id or its scope',
-    path: s.path || '<root>',
-    jsonPath: '',
-    kind: 'Suppression',
+    ...suppressionPlace(s),
+  };
+}
+
+/** Where an object carries a suppression as an annotation: the annotation and the object (see `suppressionPlace`). */
+export interface SuppressionOrigin {
+  readonly jsonPath: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** The suppressions read from annotations, and where (set by annotations.ts). */
+export const SUPPRESSION_ORIGINS = new WeakMap<Suppression, SuppressionOrigin>();
+
+/**
+ * Where a finding about suppression `s` (stale, or naming an unknown rule) is reported: at its annotation on the object
+ * that carries it, or, for one made in code, at its construct path (kind `Suppression`).
+ */
+export function suppressionPlace(s: Suppression): Pick<Finding, 'path' | 'jsonPath' | 'kind' | 'name' | 'namespace'> {
+  const origin = SUPPRESSION_ORIGINS.get(s);
+  const path = s.path || '<root>';
+  if (origin === undefined) return { path, jsonPath: '', kind: 'Suppression' };
+  return {
+    path,
+    jsonPath: origin.jsonPath,
+    kind: origin.kind,
+    ...(origin.name !== undefined ? { name: origin.name } : {}),
+    ...(origin.namespace !== undefined ? { namespace: origin.namespace } : {}),
   };
 }
 

@@ -404,6 +404,23 @@ describe('reports', () => {
     expect(unplaced(JSON.parse(fs.readFileSync(path.join(dir, 'r.sarif'), 'utf-8')))).toEqual(unplaced(report.toSarif()));
   });
 
+  test('a stale or unknown suppression annotation is reported at the annotation, on the object that carries it', async () => {
+    const file = path.join(writeTree(tmpDir(), {
+      'sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ledger\n  namespace: pay\n  annotations:\n'
+        + '    suppress.shipshape.io/SS-K8S-052: "no Service here at all, on purpose"\n    suppress.shipshape.io/SS-K8S-0100: "a typo of a rule id here"\n',
+    }), 'sa.yaml');
+    const json = await run(['check', file, '--format', 'json']);
+    const found = JSON.parse(json.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-001' || f.ruleId === 'SS-POLICY-004')
+      .map((f: any) => [f.ruleId, f.kind, f.name, f.namespace, f.jsonPath]);
+    expect(found).toEqual([
+      ['SS-POLICY-001', 'ServiceAccount', 'ledger', 'pay', 'metadata.annotations["suppress.shipshape.io/SS-K8S-052"]'],
+      ['SS-POLICY-004', 'ServiceAccount', 'ledger', 'pay', 'metadata.annotations["suppress.shipshape.io/SS-K8S-0100"]'],
+    ]);
+    const text = await run(['check', file]);
+    expect(text.out).toContain('(ServiceAccount ledger)');
+    expect(text.out).toContain('metadata.annotations["suppress.shipshape.io/SS-K8S-052"]');
+  });
+
   test('a long summary is condensed and says how to get every finding', async () => {
     const docs = Array.from({ length: 60 }, (_, i) => NODE_PORT_SERVICE.replace('name: s,', `name: s${i},`)).join('---\n');
     const file = path.join(writeTree(tmpDir(), { 'many.yaml': docs }), 'many.yaml');

@@ -30,6 +30,14 @@ describe('List items that are not objects', () => {
     expect(report.findings.filter((f: any) => f.ruleId !== 'SS-POLICY-003')).toEqual([]);
   });
 
+  test('a List item without a kind is named by its place in the List, not as the List document', async () => {
+    const dir = writeTree(tmpDir(), { 'list.json': JSON.stringify({ apiVersion: 'apps/v1', kind: 'DeploymentList', items: [{ apiVersion: 'apps/v1', metadata: { name: 'x' } }] }) });
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('document 0: items[0] has no kind; it is not a Kubernetes object');
+    expect(r.out).not.toContain('document 0 has no kind');
+  });
+
   test('a JSON List with a null item is reported the same way', async () => {
     const dir = writeTree(tmpDir(), { 'list.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [null] }) });
     const r = await run(['check', dir]);
