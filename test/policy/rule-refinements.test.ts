@@ -45,3 +45,31 @@ describe('SS-K8S-037 minimum replicas', () => {
     expect(onWeb()).toEqual([]);
   });
 });
+
+describe('SS-K8S-053: a Service\'s named targetPort resolves to a container port of the pods it selects', () => {
+  const svc = (ms: any[]) => ms.find(m => m.kind === 'Service' && m.metadata.name === 'web');
+
+  test('the good output resolves its names', () => {
+    const ms = goodManifests();
+    expect(typeof svc(ms).spec.ports[0].targetPort).toBe('string');
+    expect(findings('SS-K8S-053', ms)).toEqual([]);
+  });
+
+  test('a name no selected pod declares is reported at the port, naming the pods', () => {
+    const ms = goodManifests();
+    svc(ms).spec.ports[0].targetPort = 'web';
+    expect(findings('SS-K8S-053', ms).map(f => `${f.kind}/${f.name} ${f.jsonPath}: ${f.message}`)).toEqual([
+      'Service/web spec.ports[0].targetPort: Service targetPort web names no container port of the pods it selects (Deployment web): the port has no endpoint',
+    ]);
+  });
+
+  test('a name declared by a native sidecar (an init container) resolves; a Service that selects no pod is left to SS-K8S-050', () => {
+    const ms = goodManifests();
+    svc(ms).spec.ports[0].targetPort = 'proxy';
+    pod(find(ms, 'Deployment', 'web')).initContainers = [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', restartPolicy: 'Always', ports: [{ name: 'proxy', containerPort: 15001 }] }];
+    expect(findings('SS-K8S-053', ms)).toEqual([]);
+    svc(ms).spec.selector = { app: 'nothing' };
+    svc(ms).spec.ports[0].targetPort = 'web';
+    expect(findings('SS-K8S-053', ms)).toEqual([]);
+  });
+});

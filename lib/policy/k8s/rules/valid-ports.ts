@@ -1,6 +1,8 @@
+import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
-import { ERROR, k8sRule, NONE, podLocalCheck } from '../define';
-import { arr, containersOf, o, POD_KINDS } from '../pod';
+import { ERROR, k8sRule, NONE, podLocalCheck, podLocalFact } from '../define';
+import { arr, containersOf, isObj, o, POD_KINDS } from '../pod';
+import { K8sIndex } from '../selectors';
 
 const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
@@ -9,10 +11,43 @@ export function validPortName(n: string): boolean {
   return n.length <= 15 && IANA.test(n);
 }
 
-/** A Service's target ports: numbers in range or valid names. */
-function servicePorts(doc: PolicyDocument): Violation[] {
+/** The names of a pod's container ports (main containers, and init containers such as native sidecars), pod-local. */
+const portNames = podLocalFact((pod): ReadonlySet<string> => {
+  const names = new Set<string>();
+  if (pod === undefined) return names;
+  for (const r of containersOf(pod)) {
+    for (const p of arr(r.c.ports)) {
+      const n = o(p).name;
+      if (typeof n === 'string') names.add(n);
+    }
+  }
+  return names;
+});
+
+/**
+ * Named target ports of a Service that no pod it selects declares: the API resolves a name per pod, so the port has
+ * no endpoint and routes nowhere. Only for a Service whose selector matches pod templates of the output as written
+ * (SS-K8S-050 reports one that matches none).
+ */
+function unresolvedNames(doc: PolicyDocument, index: DocumentIndex, named: Array<{ i: number; name: string }>): Violation[] {
+  const spec = o(doc.manifest.spec);
+  if (spec.type === 'ExternalName' || !isObj(spec.selector) || Object.keys(spec.selector).length === 0) return NONE;
+  const templates = K8sIndex.of(index).templatesSelectedByMap(doc.namespace ?? '', spec.selector);
+  if (templates.length === 0) return NONE;
+  let out: Violation[] | undefined;
+  for (const { i, name } of named) {
+    if (templates.some(t => portNames(t.doc, index).has(name))) continue;
+    const pods = templates.slice(0, 3).map(t => `${t.doc.kind} ${t.doc.name}`).join(', ') + (templates.length > 3 ? `, and ${templates.length - 3} more` : '');
+    (out ??= []).push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${name} names no container port of the pods it selects (${pods}): the port has no endpoint` });
+  }
+  return out ?? NONE;
+}
+
+/** A Service's target ports: numbers in range or valid names, and names some selected pod declares. */
+function servicePorts(doc: PolicyDocument, index: DocumentIndex): Violation[] {
   const ports = arr(o(doc.manifest.spec).ports);
   let out: Violation[] | undefined;
+  let named: Array<{ i: number; name: string }> | undefined;
   for (let i = 0; i < ports.length; i++) {
     const t = o(ports[i]).targetPort;
     // unset, 0 and "" all default to the port itself
@@ -24,6 +59,11 @@ function servicePorts(doc: PolicyDocument): Violation[] {
     }
     const ok = typeof t === 'number' ? Number.isInteger(t) && t >= 1 && t <= 65535 : typeof t === 'string' && validPortName(t);
     if (!ok) (out ??= []).push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${JSON.stringify(t)} is not a valid port name or number` });
+    else if (typeof t === 'string') (named ??= []).push({ i, name: t });
+  }
+  if (named !== undefined) {
+    const unresolved = unresolvedNames(doc, index, named);
+    if (unresolved.length > 0) out = [...(out ?? []), ...unresolved];
   }
   return out ?? NONE;
 }
@@ -54,9 +94,10 @@ export const validPorts = k8sRule({
   catalog: ['K8S-NET-06'],
   severity: ERROR,
   message: 'Invalid or duplicate port name, or invalid target port',
-  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name or 1..65535 (unquoted)',
+  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name, declared by the pods the Service selects, or 1..65535 (unquoted)',
   rationale: 'Invalid or duplicate port names and out-of-range target ports are refused by the API or route traffic nowhere. A quoted number as targetPort '
-    + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port.',
+    + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port. A named targetPort resolves per '
+    + 'pod: when no pod the Service selects in the output declares that container port name, the port has no endpoint.',
   kinds: [...POD_KINDS, 'Service'],
-  check: (doc, index) => (doc.kind === 'Service' ? servicePorts(doc) : podPorts(doc, index)),
+  check: (doc, index) => (doc.kind === 'Service' ? servicePorts(doc, index) : podPorts(doc, index)),
 });
