@@ -134,6 +134,8 @@ export class PolicyEngine {
     for (const s of table.unused()) {
       if (inScope && !inScope(s)) continue;
       if (this._excludes(s.ruleId)) continue;
+      // a suppression of a pack that does not run here (a construct library's own pack, which this app leaves out)
+      if (s.pack !== undefined && !this.packs.some(p => p.name === s.pack)) continue;
       findings.push(this._unknownRule(s) ?? staleFinding(s));
     }
     return PolicyReport._create(findings, this.infos);

@@ -14,6 +14,12 @@ export interface Suppression {
    * starts with it followed by `/` (or `#` for a file). An empty path covers everything.
    */
   readonly path: string;
+  /**
+   * The name of the pack that defines the rule. When no pack of that name runs, the suppression is left alone:
+   * neither stale (`SS-POLICY-001`) nor naming an unknown rule (`SS-POLICY-004`).
+   * @default - the rule is expected in one of the packs that run
+   */
+  readonly pack?: string;
 }
 
 /**

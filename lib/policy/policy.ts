@@ -42,6 +42,20 @@ export interface PolicyOptions {
 }
 
 /**
+ * Options of `Policy.suppress`.
+ */
+export interface SuppressOptions {
+  /**
+   * The name of the pack that defines the rule (its `IRulePack.name`). When no pack of that name runs in the app,
+   * the suppression is left alone: it is neither reported as stale (`SS-POLICY-001`) nor as naming an unknown rule
+   * (`SS-POLICY-004`), and nothing is written onto the objects. For a construct library that ships a pack and
+   * suppresses that pack's rules in its own constructs, whose users may or may not run the pack.
+   * @default - the rule must be in one of the packs that run, else the synth fails with `SS-POLICY-004`
+   */
+  readonly pack?: string;
+}
+
+/**
  * The policy settings of every app, kept once per process rather than once per copy of this module: a team's
  * construct library may bring its own copy of shipshape, and a suppression or configuration made through that copy
  * (its `Policy.suppress`, its `Policy.configure`) must reach the app, whichever copy made the app. The key is
@@ -122,12 +136,14 @@ export class Policy {
   /**
    * Suppresses rule `ruleId` for every object under `scope`, with a reason that appears in every report.
    * A suppression that matches no finding is itself reported, so stale ones do not rot; one whose rule is in
-   * none of the packs that run fails the synth (with the closest known id).
+   * none of the packs that run fails the synth (with the closest known id), unless `options.pack` names a pack
+   * that does not run.
    * @param scope the construct whose objects the suppression covers (an object, a construct, a chart, the app)
    * @param ruleId the rule id, for example `SS-K8S-012`
    * @param reason why the rule does not apply here, at least 10 characters
+   * @param options the pack that defines the rule
    */
-  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
+  public static suppress(scope: IConstruct, ruleId: string, reason: string, options: SuppressOptions = {}): void {
     if (typeof ruleId !== 'string' || ruleId.trim() === '') {
       fail(scope, 'ruleId', ruleId, 'must name a rule, for example SS-K8S-012', 'pass the id shown in the policy report');
     }
@@ -139,13 +155,18 @@ export class Policy {
     if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
       fail(scope, 'reason', reason, `must be at least ${MIN_REASON} characters`, 'say why the rule does not apply here, so a reviewer can judge it');
     }
+    const pack = options.pack;
+    if (pack !== undefined && (typeof pack !== 'string' || pack.trim() === '')) {
+      fail(scope, 'options.pack', pack, 'must name a rule pack (its IRulePack.name), for example acme',
+        'pass the name of the pack that defines the rule, or leave pack unset');
+    }
     const root = scope.node.root;
     let list = SUPPRESSIONS.get(root);
     if (!list) {
       list = [];
       SUPPRESSIONS.set(root, list);
     }
-    list.push({ ruleId: ruleId.trim(), reason: reason.trim(), path: scope.node.path });
+    list.push({ ruleId: ruleId.trim(), reason: reason.trim(), path: scope.node.path, ...(pack !== undefined ? { pack: pack.trim() } : {}) });
   }
 
   /**

@@ -104,7 +104,10 @@ function hasAnnotations(manifest: any): boolean {
  */
 export function carryCodeSuppressions(scope: IConstruct, report: PolicyReport, objects: ObjectInput[]): void {
   const scopePath = scope.node.path;
-  const code = Policy.suppressionsOf(scope).filter(s => covers(scopePath, s.path) || covers(s.path, scopePath));
+  const ran = new Set(report.rules.map(r => r.id));
+  // a suppression of a pack that did not run is left alone (it silenced nothing, and is not stale): nothing to carry
+  const code = Policy.suppressionsOf(scope).filter(s => (covers(scopePath, s.path) || covers(s.path, scopePath))
+    && (s.pack === undefined || ran.has(s.ruleId)));
   if (code.length > 0) carrySuppressions(report.findings, code, objects);
 }
 

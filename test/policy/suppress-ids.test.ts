@@ -82,3 +82,57 @@ describe('Policy.suppress: the rule id', () => {
     expect(report.warnings.map(f => f.ruleId)).toEqual(['SS-POLICY-001']);
   });
 });
+
+describe('Policy.suppress with the pack that defines the rule', () => {
+  // a construct library that ships the acme pack suppresses one of its rules in its own construct
+  function withLibrarySuppression(): { app: App; api: WebService } {
+    const s = shop();
+    Policy.suppress(s.api, 'ACME-001', 'the team label comes from the namespace', { pack: 'acme' });
+    return s;
+  }
+
+  test('when the pack does not run, the suppression is left alone: the synth passes, with no finding about it', () => {
+    const { app } = withLibrarySuppression();
+    const yaml = app.synthYaml();
+    expect(yaml).toContain('kind: Deployment');
+    // nothing to carry: no object gets the annotation of a rule that did not run
+    expect(yaml).not.toContain('suppress.shipshape.io/ACME-001');
+    const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check([], { suppressions: Policy.suppressionsOf(app) });
+    expect(report.findings.filter(f => f.ruleId.startsWith('SS-POLICY-'))).toEqual([]);
+  });
+
+  test('when the pack runs, it silences the rule as any suppression does', () => {
+    const { app } = withLibrarySuppression();
+    Policy.configure(app, { packs: [new KubernetesPack(), acme] });
+    const yaml = app.synthYaml();
+    expect(yaml).toContain('suppress.shipshape.io/ACME-001: the team label comes from the namespace');
+  });
+
+  test('when the pack runs and the suppression silences nothing, it is stale as any other', () => {
+    const report = new PolicyEngine({ packs: [acme] }).check([], {
+      suppressions: [{ ruleId: 'ACME-001', reason: 'the reason is long enough', path: 'shop/api', pack: 'acme' }],
+    });
+    expect(report.warnings.map(f => `${f.ruleId}: ${f.message}`)).toEqual(['SS-POLICY-001: suppression of ACME-001 matches no finding (reason: the reason is long enough)']);
+  });
+
+  test('when the pack runs but has no such rule, the id is still a typo', () => {
+    const report = new PolicyEngine({ packs: [acme] }).check([], {
+      suppressions: [{ ruleId: 'ACME-01', reason: 'the reason is long enough', path: 'shop/api', pack: 'acme' }],
+    });
+    expect(report.errors.map(f => f.message)).toEqual([
+      'suppression of ACME-01 at shop/api names a rule that none of the packs that run has (acme); did you mean ACME-001?',
+    ]);
+  });
+
+  test('without the pack, a rule of a pack that does not run still fails the synth', () => {
+    const { app, api } = shop();
+    Policy.suppress(api, 'ACME-001', 'the team label comes from the namespace');
+    expect(() => app.synthYaml()).toThrow(/SS-POLICY-004: suppression of ACME-001 at shop\/api names a rule that none of the packs that run has \(kubernetes\)/);
+  });
+
+  test('a blank pack name is refused at once', () => {
+    const { api } = shop();
+    expectError(() => Policy.suppress(api, 'ACME-001', 'the team label comes from the namespace', { pack: ' ' }),
+      'shop/api: options.pack (" ") must name a rule pack (its IRulePack.name), for example acme; pass the name of the pack that defines the rule, or leave pack unset');
+  });
+});
