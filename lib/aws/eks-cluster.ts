@@ -42,6 +42,7 @@ import { HelmReleaseProfile } from '../core/karpenter-profile';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Policy } from '../policy/policy';
+import { EKS_KUBERNETES_VERSIONS, isSupportedEksVersion } from '../policy/terraform/eks-versions';
 
 /**
  * An EKS cluster node pools and workload identities can attach to.
@@ -472,8 +473,9 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     const version = props.version?.version;
     checkMinorForm(this, 'version', version);
-    const supported = Object.keys(PINNED_ADDON_VERSIONS);
-    if (!version || !PINNED_ADDON_VERSIONS[version]) {
+    if (!isSupportedEksVersion(version)) {
+      // the versions SS-EKS-007 accepts too (one list, EKS_KUBERNETES_VERSIONS)
+      const supported = EKS_KUBERNETES_VERSIONS;
       fail(this, 'version', version, `must be a supported EKS Kubernetes version: ${supported.join(', ')}`,
         `pin one, for example KubernetesVersion.V${supported[supported.length - 1].replace('.', '_')}`);
     }

@@ -412,7 +412,8 @@ export class KarpenterNodePool extends Construct {
     const consolidateAfter = this.duration('consolidateAfter', options.consolidateAfter ?? '1m');
     const expireAfter = this.duration('expireAfter', options.expireAfter ?? '720h');
     if (nodeClass.group === 'eks.amazonaws.com' && (expireAfter === 'Never' || hoursOf(expireAfter) > 504)) {
-      fail(this, 'expireAfter', expireAfter, 'must be at most 504h with EKS Auto Mode (Auto Mode replaces every node within 21 days)', "use '336h' or less");
+      fail(this, 'expireAfter', expireAfter, 'must be at most 504h with EKS Auto Mode (Auto Mode replaces every node within 21 days)',
+        "use '504h' or less, or leave expireAfter out for the Auto Mode default, '336h' (14 days)");
     }
     const terminationGracePeriod = options.terminationGracePeriod === undefined ? undefined : this.duration('terminationGracePeriod', options.terminationGracePeriod);
     if (terminationGracePeriod === 'Never') fail(this, 'terminationGracePeriod', 'Never', 'must be a duration (leave it out for no limit)', 'use a duration such as 24h');

@@ -105,7 +105,15 @@ describe('EKS Auto Mode refusals', () => {
 
   test('a node lifetime beyond 21 days', () => {
     expect(errorOf(() => cluster(newStack(), { autoMode: {} }).addAutoModeNodePool('x', { maxCpu: 10, expireAfter: '720h' }))).toBe(
-      "test/prod/x: expireAfter (\"720h\") must be at most 504h with EKS Auto Mode (Auto Mode replaces every node within 21 days); use '336h' or less");
+      'test/prod/x: expireAfter ("720h") must be at most 504h with EKS Auto Mode (Auto Mode replaces every node within 21 days); '
+      + "use '504h' or less, or leave expireAfter out for the Auto Mode default, '336h' (14 days)");
+    expect(errorOf(() => cluster(newStack(), { autoMode: {} }).addAutoModeNodePool('z', { maxCpu: 10, expireAfter: '600h' }))).toBe(
+      'test/prod/z: expireAfter ("600h") must be at most 504h with EKS Auto Mode (Auto Mode replaces every node within 21 days); '
+      + "use '504h' or less, or leave expireAfter out for the Auto Mode default, '336h' (14 days)");
+    // the limit the fix names is the limit applied: 504h is accepted, a second more is not
+    const c = cluster(newStack(), { autoMode: {} });
+    expect(c.addAutoModeNodePool('max', { maxCpu: 10, expireAfter: '504h' }).profile.expireAfter).toBe('504h');
+    expect(errorOf(() => c.addAutoModeNodePool('over', { maxCpu: 10, expireAfter: '503h60m1s' }))).toMatch(/^test\/prod\/over: expireAfter \("503h60m1s"\) must be at most 504h/);
     expect(errorOf(() => cluster(newStack(), { autoMode: {} }).addAutoModeNodePool('y', { maxCpu: 10, expireAfter: 'Never' }))).toMatch(/^test\/prod\/y: expireAfter \("Never"\) must be at most 504h/);
   });
 });

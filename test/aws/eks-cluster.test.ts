@@ -162,6 +162,9 @@ describe('aws.EksCluster errors', () => {
   test('unsupported Kubernetes version', () => {
     const msg = errorOf(() => cluster(newStack(), { version: aws.KubernetesVersion.of('1.24') }));
     expect(msg).toBe('test/prod: version ("1.24") must be a supported EKS Kubernetes version: 1.29, 1.30, 1.31, 1.32, 1.33, 1.34; pin one, for example KubernetesVersion.V1_34');
+    // 1.35 has no pinned add-on versions yet; SS-EKS-007 reads the same list (test/policy/terraform/terraform-pack.test.ts)
+    expect(errorOf(() => cluster(newStack(), { version: aws.KubernetesVersion.of('1.35') }))).toBe(
+      'test/prod: version ("1.35") must be a supported EKS Kubernetes version: 1.29, 1.30, 1.31, 1.32, 1.33, 1.34; pin one, for example KubernetesVersion.V1_34');
   });
 
   test('log retention below 365 days', () => {

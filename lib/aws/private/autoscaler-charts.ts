@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { minorOf } from './versions';
 import { fail } from '../../core/errors';
 import { EnvironmentProfile } from '../../core/profile';
+import { EKS_KUBERNETES_VERSIONS, EksKubernetesVersion, isSupportedEksVersion } from '../../policy/terraform/eks-versions';
 import type { ClusterAutoscalerOptions } from '../cluster-autoscaler';
 
 /** The chart repository of the Kubernetes autoscalers. @internal */
@@ -20,7 +21,7 @@ export const REPOSITORY = 'https://kubernetes.github.io/autoscaler';
  * `rbac.serviceAccount.*`, `extraArgs`, `tolerations`, `resources`), and each image vendors aws-sdk-go 1.48, which
  * reads EKS Pod Identity credentials (1.47.11 and later do).
  */
-const PINNED_CHARTS: { [minor: string]: string } = {
+const PINNED_CHARTS: { readonly [V in EksKubernetesVersion]: string } = {
   '1.29': '9.36.0', // cluster-autoscaler 1.29.0
   '1.30': '9.37.0', // cluster-autoscaler 1.30.0 (the only chart of 1.30)
   '1.31': '9.44.0', // cluster-autoscaler 1.31.0
@@ -84,11 +85,11 @@ const CHART_APP_MINOR: { [chart: string]: string } = {
 export function resolveAutoscalerOptions(scope: Construct, prefix: string, kubernetesVersion: string, environment: EnvironmentProfile,
   options: ClusterAutoscalerOptions): { version: string; repository: string; replicas: number } {
   const minor = `1.${minorOf(kubernetesVersion)}`;
-  const pinned = PINNED_CHARTS[minor];
-  if (pinned === undefined) {
-    fail(scope, 'cluster', kubernetesVersion, `runs a Kubernetes version shipshape pins no cluster-autoscaler chart for (${Object.keys(PINNED_CHARTS).join(', ')})`,
+  if (!isSupportedEksVersion(minor)) {
+    fail(scope, 'cluster', kubernetesVersion, `runs a Kubernetes version shipshape pins no cluster-autoscaler chart for (${EKS_KUBERNETES_VERSIONS.join(', ')})`,
       'raise the cluster to a supported version');
   }
+  const pinned = PINNED_CHARTS[minor];
   const version = options.version ?? pinned;
   const appMinor = CHART_APP_MINOR[version];
   if (typeof version !== 'string' || appMinor !== minor) {

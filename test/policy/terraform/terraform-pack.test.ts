@@ -2,9 +2,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { EksClusterStack } from '../../../examples/eks-cluster/stack';
+import * as aws from '../../../lib/aws';
 import { TerraformDocuments, TerraformPack } from '../../../lib/policy';
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { Finding } from '../../../lib/policy/finding';
+import { cluster, newStack } from '../../aws/util';
 
 /** The example's Terraform JSON: a configuration that follows every rule. */
 function exampleJson(): any {
@@ -151,6 +153,27 @@ describe('Terraform pack: more non-compliant shapes', () => {
     expect(withCidrs(['0.0.0.0/0'])).toEqual(['vpc_config.public_access_cidrs']);
     expect(withCidrs(['0.0.0.0/1', '192.0.0.0/2'])).toEqual([]);
     expect(withCidrs(['203.0.113.0/24'])).toEqual([]);
+  });
+
+  test('EKS-07: the pack accepts exactly the versions aws.EksCluster builds (1.35 included in neither), and says which', () => {
+    const candidates = Array.from({ length: 20 }, (_, i) => `1.${i + 20}`);
+    const built = candidates.filter((v) => {
+      try {
+        cluster(newStack(), { version: aws.KubernetesVersion.of(v) });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const warned = (v: string) => check(mutated((j) => { res(j, 'aws_eks_cluster', CLUSTER).version = v; })).filter((x) => x.ruleId === 'SS-EKS-007');
+    const passed = candidates.filter((v) => warned(v).length === 0);
+    expect(built).toEqual(['1.29', '1.30', '1.31', '1.32', '1.33', '1.34']);
+    expect(passed).toEqual(built);
+    // every constant of aws.KubernetesVersion is one of them
+    const constants = Object.values(aws.KubernetesVersion).filter((x): x is aws.KubernetesVersion => x instanceof aws.KubernetesVersion).map((k) => k.version);
+    expect(constants).toEqual(built);
+    const f = warned('1.35');
+    expect(f.map((x) => [x.message, x.fix])).toEqual([['Kubernetes 1.35 is not a version shipshape supports on EKS (no add-on versions are pinned for it)', 'pin version to one of 1.29, 1.30, 1.31, 1.32, 1.33, 1.34']]);
   });
 
   test('EKS-11: cluster that does not depend on its log group', () => {
