@@ -150,12 +150,15 @@ export interface HttpRouteRule {
   /** The backends, with weights. */
   readonly backends: HttpRouteBackend[];
   /**
-   * Timeout of the whole request as the client sees it (retries included).
+   * Timeout of the whole request as the client sees it (retries included). Written as a Gateway API duration
+   * (`30h`, `1m40s500ms`): whole milliseconds up to 99999h59m59s999ms. `Duration.seconds(0)` turns the timeout off
+   * (a gateway that cannot turn it off uses its longest).
    * @default - the gateway's default (often none)
    */
   readonly timeout?: Duration;
   /**
-   * Timeout of each request to a backend; at most `timeout`.
+   * Timeout of each request to a backend; at most `timeout` (unless `timeout` is zero, which turns that off).
+   * Written as a Gateway API duration, like `timeout`; `Duration.seconds(0)` turns it off.
    * @default - the gateway's default
    */
   readonly backendTimeout?: Duration;
@@ -354,10 +357,13 @@ export class HttpRoute extends Construct {
     });
     if (total === 0) fail(this, `${prop}.backends`, rule.backends.map(b => b.weight ?? 1), 'have weights summing to 0, so every request would fail', 'give at least one backend a positive weight');
     const timeouts: NonNullable<HttpRouteRuleManifest['timeouts']> = {};
-    if (rule.timeout) timeouts.request = HttpRoute._duration(this, `${prop}.timeout`, rule.timeout);
-    if (rule.backendTimeout) timeouts.backendRequest = HttpRoute._duration(this, `${prop}.backendTimeout`, rule.backendTimeout);
-    if (rule.timeout && rule.backendTimeout && rule.backendTimeout.toMilliseconds() > rule.timeout.toMilliseconds()) {
-      fail(this, `${prop}.backendTimeout`, timeouts.backendRequest, `must be at most timeout (${timeouts.request})`, 'lower backendTimeout or raise timeout');
+    const request = rule.timeout ? gatewayDuration(this, `${prop}.timeout`, rule.timeout) : undefined;
+    const backendRequest = rule.backendTimeout ? gatewayDuration(this, `${prop}.backendTimeout`, rule.backendTimeout) : undefined;
+    if (request) timeouts.request = request.text;
+    if (backendRequest) timeouts.backendRequest = backendRequest.text;
+    // a zero request timeout turns it off, so any backend timeout fits under it (the CRD's own rule says the same)
+    if (request && backendRequest && request.ms !== 0 && backendRequest.ms > request.ms) {
+      fail(this, `${prop}.backendTimeout`, backendRequest.text, `must be at most timeout (${request.text})`, 'lower backendTimeout or raise timeout');
     }
     this.rules.push({ matches, backendRefs, ...(Object.keys(timeouts).length ? { timeouts } satisfies HttpRouteRuleManifest : {}) });
   }
@@ -413,14 +419,58 @@ export class HttpRoute extends Construct {
     return out;
   }
 
-  /** Renders a Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`). @internal */
+  /**
+   * Renders a Gateway API duration in its canonical form (see `gatewayDuration`), or refuses one the format cannot hold.
+   * @internal
+   */
   public static _duration(scope: Construct, prop: string, d: Duration): string {
-    const ms = d.toMilliseconds();
-    if (!Number.isInteger(ms) || ms < 1) fail(scope, prop, `${ms}ms`, 'must be a whole number of milliseconds, at least 1', 'use for example Duration.seconds(10)');
-    if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
-    if (ms <= 99999) return `${ms}ms`;
-    fail(scope, prop, `${ms}ms`, 'is not expressible as a Gateway API duration (whole seconds up to 99999s, or up to 99999ms)', 'round it to whole seconds');
+    return gatewayDuration(scope, prop, d).text;
   }
+}
+
+/** The units of a Gateway API duration, largest first, in milliseconds. */
+const GATEWAY_DURATION_UNITS: Array<[string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
+
+/** The longest duration the canonical Gateway API form holds: each unit at most once, at most five digits (hours). */
+const MAX_GATEWAY_DURATION_MS = 99_999 * 3_600_000 + 3_599_999;
+
+/** A whole number of milliseconds in the canonical form: `0s`, else each non-zero unit once, largest first. */
+function formatGatewayDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let text = '';
+  for (const [unit, size] of GATEWAY_DURATION_UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) text += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return text;
+}
+
+/**
+ * A cdk8s Duration as a Gateway API duration (GEP-2257: matches `^([0-9]{1,5}(h|m|s|ms)){1,4}$`, the pattern of the
+ * HTTPRoute CRD's timeouts, and reads as Go's time.ParseDuration does), in the canonical form GEP-2257 describes:
+ * `0s` for zero (which turns a Gateway API timeout off), else each non-zero unit once, largest first (`30h`,
+ * `1m40s500ms`). Refuses what the format cannot hold: a fraction of a millisecond, or more than 99999h59m59s999ms.
+ * Returns the text and the milliseconds.
+ */
+function gatewayDuration(scope: Construct, prop: string, d: Duration): { text: string; ms: number } {
+  const raw = d.toMilliseconds({ integral: false });
+  if (!Number.isFinite(raw)) fail(scope, prop, `${raw}ms`, 'must be a finite duration', 'use for example Duration.seconds(10)');
+  // a product such as Duration.seconds(1.001) (1000.9999999999999 ms) stands for the whole number next to it
+  // (but never rounds a positive duration down to zero, which would turn the timeout off)
+  const near = Math.round(raw);
+  const ms = near !== 0 && Math.abs(raw - near) < 1e-6 ? near : raw;
+  if (!Number.isInteger(ms)) {
+    fail(scope, prop, `${raw}ms`,
+      'is not a whole number of milliseconds: a Gateway API duration (GEP-2257) counts whole hours, minutes, seconds and milliseconds, nothing shorter',
+      `round it to whole milliseconds, for example Duration.millis(${Math.max(1, Math.round(raw))})`);
+  }
+  if (ms > MAX_GATEWAY_DURATION_MS) {
+    fail(scope, prop, formatGatewayDuration(ms), 'is longer than 99999h59m59s999ms, the longest Gateway API duration (GEP-2257: at most five digits per unit)',
+      'use a shorter timeout, or Duration.seconds(0), which turns the timeout off');
+  }
+  return { text: formatGatewayDuration(ms), ms };
 }
 
 /**

@@ -71,7 +71,7 @@ describe('HttpRoute options', () => {
     const rules = one(objs, 'HTTPRoute').spec.rules;
     expect(rules[1].matches).toEqual([{ path: { type: 'PathPrefix', value: '/api' }, headers: [{ type: 'Exact', name: 'x-canary', value: 'true' }], method: 'GET' }]);
     expect(rules[2].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['api', 90], ['api-canary', 10]]);
-    expect(rules[2].timeouts).toEqual({ request: '10s', backendRequest: '2500ms' });
+    expect(rules[2].timeouts).toEqual({ request: '10s', backendRequest: '2s500ms' });
     expectValid(objs);
   });
 
