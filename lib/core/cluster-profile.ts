@@ -176,7 +176,11 @@ export interface ClusterProfile {
   readonly zones: string[];
   /** The node pools. */
   readonly nodePools: NodePoolProfile[];
-  /** The storage classes the cluster's CSI drivers support. */
+  /**
+   * The storage classes the cluster's CSI drivers support. An empty list means they are not known (a fleet cluster
+   * given by its version alone), not that the cluster has none: claims are then not checked against the profile, and
+   * a claim that names no class is written without one (the cluster's default class takes it).
+   */
   readonly storageClasses: StorageClassProfile[];
   /**
    * Whether NetworkPolicy objects are enforced (VPC CNI network policy agent). Where they are not, a meshed workload

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 
@@ -89,6 +90,25 @@ export class Names {
         'use a short name such as "http", "grpc" or "metrics"');
     }
     return value;
+  }
+
+  /**
+   * A name of at most `max` characters for a pair of DNS labels (a namespace and a name in it), unique for the pair
+   * and the same on every synth: `<first>-<second>` when `first` holds no '-' and that fits, else that join cut short
+   * and `-<8 hex digits>` of a SHA-256 hash of the pair.
+   *
+   * The '-' join alone is ambiguous (`shop` + `orders-db` and `shop-orders` + `db` both give `shop-orders-db`), and so
+   * is cutting it short (two long namespaces that start alike): only a `first` without '-' splits back at the first
+   * '-', so only that join is kept as it is; every other pair gets the hash, which is of the pair itself
+   * (`<first>/<second>`, a separator neither label can hold).
+   * @internal
+   */
+  public static _pairName(first: string, second: string, max: number): string {
+    const joined = `${first}-${second}`;
+    if (!first.includes('-') && joined.length <= max) return joined;
+    const hash = createHash('sha256').update(`${first}/${second}`).digest('hex').slice(0, 8);
+    const head = joined.slice(0, Math.max(0, max - hash.length - 1)).replace(/-+$/, '');
+    return head ? `${head}-${hash}` : hash.slice(0, max);
   }
 
   /** A best-effort valid name derived from a bad one, for error messages. */

@@ -28,7 +28,8 @@ export class CpuQuantity {
    * @param prop the prop that holds it (named in errors)
    */
   public static parse(value: string, scope?: IConstruct, prop?: string): CpuQuantity {
-    const m = CPU_RE.exec(value.trim());
+    // plain JavaScript may pass a number (512): refused as such, not a TypeError from trim
+    const m = typeof value === 'string' ? CPU_RE.exec(value.trim()) : null;
     if (!m) {
       fail(scope ?? '<input>', prop ?? 'cpu', value,
         'is not a CPU quantity: use cores ("0.5", "2") or millicores ("250m"), never negative',
@@ -86,7 +87,8 @@ export class MemoryQuantity {
    * or decimal (`k`, `M`, `G`, `T`, `P`, `E`) suffix. Throws a validation error naming `scope` and `prop` otherwise.
    */
   public static parse(value: string, scope?: IConstruct, prop?: string): MemoryQuantity {
-    const m = MEM_RE.exec(value.trim());
+    // plain JavaScript may pass a number (512): refused as such, not a TypeError from trim
+    const m = typeof value === 'string' ? MEM_RE.exec(value.trim()) : null;
     if (!m) {
       fail(scope ?? '<input>', prop ?? 'memory', value,
         'is not a byte quantity: use a non-negative number with a suffix such as Mi or Gi ("512Mi", "1Gi")',

@@ -32,6 +32,18 @@ describe('Names', () => {
       expect(() => check(scope(), 'team', 42 as any)).toThrow(/^c: team \(42\) must be a string/);
     }
   });
+  test('_pairName: the plain join only where it splits back (first without "-") and fits, else a hash of the pair', () => {
+    expect(Names._pairName('shop', 'orders-db', 63)).toBe('shop-orders-db');
+    expect(Names._pairName('shop-orders', 'db', 63)).toBe('shop-orders-db-81814312');
+    expect(Names._pairName('shop-orders', 'db', 63)).toBe(Names._pairName('shop-orders', 'db', 63));
+    // the hash is of the pair, not of the join: another split of the same join gets another hash
+    expect(Names._pairName('a-b', 'c-d', 63)).not.toBe(Names._pairName('a-b-c', 'd', 63));
+    const long = Names._pairName('a'.repeat(40), 'b'.repeat(40), 63);
+    expect(long).toMatch(/^a{40}-b{13}-[0-9a-f]{8}$/);
+    // a cut that ends on "-" drops it, so the name stays a DNS label
+    expect(Names._pairName('a'.repeat(53), 'b'.repeat(20), 63)).toMatch(/^a{53}-[0-9a-f]{8}$/);
+    expect(Names._pairName('ab', 'cd', 4)).toMatch(/^[0-9a-f]{4}$/);
+  });
   test('TeamNamespace without its team (plain JavaScript) names the prop', () => {
     expect(() => new TeamNamespace(scope(), 'ns', { name: 'net', group: 'g' } as any)).toThrow(/c\/ns: team \(undefined\) is required/);
   });

@@ -320,7 +320,7 @@ describe('identity', () => {
     })();
     expect(Errors.isValidationError(e)).toBe(true);
     expect((e as Error).message).toBe('shop/orders-api: identity ("shop-prod-orders") uses IRSA, whose ServiceAccount annotation needs the role ARN as a literal, but the ARN is only known after apply because the cluster was given no account id; '
-      + 'give aws.EksCluster its `account` (the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
+      + 'set the cluster\'s account (EksClusterProps.account, or EksClusterAttributes.account for a cluster imported with EksCluster.fromClusterAttributes; the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
   });
 
   test('an identity of another namespace or ServiceAccount is refused', () => {
@@ -396,6 +396,20 @@ describe('storage, ingress classes and namespaces', () => {
     const { app, chart } = appWith(cluster({ storageClasses: [] }));
     new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     expect(() => objects(app)).not.toThrow();
+  });
+
+  test('an empty storageClasses list means "not known", not "none": a claim naming any class is written as given, one naming none stays without a class', () => {
+    const { app, chart } = appWith(cluster({ storageClasses: [] }));
+    new StatefulService(chart, 'db', {
+      image: IMAGE,
+      port: 5432,
+      volumes: [
+        { name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' },
+        { name: 'wal', size: '5Gi', mountPath: '/var/lib/wal' },
+      ],
+    });
+    const sts = objects(app).find(o => o.kind === 'StatefulSet');
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => t.spec.storageClassName)).toEqual(['io2', undefined]);
   });
 
   test('stateful workloads name the cluster\'s default class', () => {

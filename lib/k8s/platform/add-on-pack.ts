@@ -344,7 +344,7 @@ export class AddOnPack {
       const arn = identity.serviceAccountAnnotations?.[IRSA_ANNOTATION];
       if (!arn) {
         fail(where, 'identity', identity.roleName, `uses IRSA on cluster ${target.cluster}, whose ServiceAccount annotation needs the role ARN, but the profile has none (the cluster was given no account id)`,
-          'give aws.EksCluster its account, or create the identity with Pod Identity');
+          'set the cluster\'s account (EksClusterProps.account, or EksClusterAttributes.account for a cluster imported with EksCluster.fromClusterAttributes), or create the identity with IdentityMechanism.POD_IDENTITY');
       }
       values[`serviceAccount.annotations.${IRSA_ANNOTATION.replace(/\./g, '\\.')}`] = arn;
     }

@@ -23,6 +23,53 @@ export function checkTimeZone(scope: IConstruct, prop: string, tz: string): stri
   return tz;
 }
 
+/**
+ * Validates a value of a string enum (`PodManagementPolicy`, `ClaimRetention`), which plain JavaScript can give as any
+ * string: the error names the enum and its values, and the member meant when only the case differs.
+ */
+export function checkEnum<T extends string>(scope: IConstruct, prop: string, value: T, values: { [key: string]: T }, enumName: string): T {
+  const members = Object.keys(values);
+  if (!members.some(k => values[k] === value)) {
+    const quoted = members.map(k => JSON.stringify(values[k]));
+    const meant = typeof value === 'string' ? members.find(k => values[k].toLowerCase() === value.toLowerCase()) : undefined;
+    fail(scope, prop, value, `must be a ${enumName}: ${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]} (the case matters)`,
+      meant !== undefined ? `use ${enumName}.${meant} (${JSON.stringify(values[meant])})` : `use ${members.map(k => `${enumName}.${k}`).join(' or ')}`);
+  }
+  return value;
+}
+
+/** Validates an optional boolean prop: `"false"` (a string, which is truthy) or `1` is refused, not taken as true. */
+export function checkBoolean(scope: IConstruct, prop: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    fail(scope, prop, value, 'must be true or false',
+      value === 'true' || value === 'false' ? `write ${value} without quotes` : 'use true or false, or leave it out for the default');
+  }
+  return value;
+}
+
+/**
+ * Validates an optional list of objects (plain JavaScript can pass one object, or a list with holes): returns the list,
+ * or `[]` when it is left out. `example` is one entry, as code, for the fix.
+ */
+export function checkObjectList<T>(scope: IConstruct, prop: string, value: T[] | undefined, example: string): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(scope, prop, value, 'must be a list', `pass a list, for example [${example}]`);
+  value.forEach((v, i) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(scope, `${prop}[${i}]`, v, 'must be an object', `write each entry like ${example}`);
+  });
+  return value;
+}
+
+/** Validates an optional probe prop: a `Probe`, not a path or a kubernetes probe object. */
+export function checkProbe(scope: IConstruct, prop: string, probe: Probe | undefined): Probe | undefined {
+  const given: unknown = probe;
+  if (given !== undefined && !(given instanceof Probe) && typeof (given as any)?._identity !== 'function') {
+    fail(scope, prop, given, 'must be a Probe', typeof given === 'string' && given.startsWith('/')
+      ? `use Probe.http(${JSON.stringify(given)})` : "use Probe.http('/readyz'), Probe.tcp() or Probe.exec([...])");
+  }
+  return probe;
+}
+
 /** Validates a whole number with a minimum (and optional maximum). */
 export function checkWhole(scope: IConstruct, prop: string, v: number, min: number, fix: string, max?: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || (max !== undefined && v > max)) {
@@ -66,7 +113,7 @@ export function checkPort(scope: IConstruct, prop: string, port: number): number
  */
 export function checkPorts(scope: IConstruct, prop: string, ports: ContainerPort[], taken: Array<{ name: string; port: number; prop: string }>): ContainerPort[] {
   const seen = [...taken];
-  return ports.map((p, i) => {
+  return checkObjectList(scope, prop, ports, "{ name: 'peer', port: 7000 }").map((p, i) => {
     const name = Names.portName(scope, `${prop}[${i}].name`, p.name);
     const port = checkPort(scope, `${prop}[${i}].port`, p.port);
     const sameNumber = seen.find(s => s.port === port);
@@ -90,8 +137,9 @@ export interface ProbeSet {
  * Readiness and liveness must check different things (rule SS-K8S-035).
  */
 export function renderProbes(scope: IConstruct, probes: ProbeSet, mainPort: number | undefined, mainPortName: string | undefined, ports: number[]): any {
-  const readiness = probes.readiness ?? Probe.http('/readyz');
-  const liveness = probes.liveness ?? Probe.http('/livez');
+  const readiness = checkProbe(scope, 'readiness', probes.readiness) ?? Probe.http('/readyz');
+  const liveness = checkProbe(scope, 'liveness', probes.liveness) ?? Probe.http('/livez');
+  checkProbe(scope, 'startup', probes.startup);
   if (readiness._identity(mainPort) === liveness._identity(mainPort)) {
     fail(scope, 'liveness', liveness._identity(mainPort),
       'is the same check as the readiness probe: a slow dependency would then restart healthy pods (rule SS-K8S-035)',
@@ -111,6 +159,22 @@ export function checkDuration(scope: IConstruct, prop: string, d: string): strin
     fail(scope, prop, d, 'is not a positive duration', "write it in hours, minutes and seconds, for example '720h' (30 days) or '168h'");
   }
   return d;
+}
+
+/**
+ * Refuses a workload name that cannot name the workload's Service: the name is a DNS-1123 label already, and a Service
+ * name is a DNS-1035 label, which starts with a letter. `given`: whether the name was passed (else it is `id` in kebab
+ * case); `max`: the longest name the workload allows (for the suggestion).
+ */
+export function checkServiceName(scope: IConstruct, name: string, given: boolean, id: string, max: number): void {
+  if (/^[a-z]/.test(name)) return;
+  // a suggestion that keeps every part: the parts from the first that starts with a letter, then the ones before it
+  const parts = name.split('-');
+  const first = parts.findIndex(part => /^[a-z]/.test(part));
+  const suggestion = first > 0 ? [...parts.slice(first), ...parts.slice(0, first)].join('-') : `svc-${name}`.slice(0, max).replace(/-+$/, '');
+  fail(scope, 'name', name, 'starts with a digit, and it also names the workload\'s Service, whose name the API server requires to be a DNS-1035 label '
+    + '(1-63 characters of a-z, 0-9 and \'-\', starting with a letter): applying the Service would fail',
+  `pass a name that starts with a letter, for example name: ${JSON.stringify(suggestion)}${given ? '' : ` (the name defaults to the construct id, ${JSON.stringify(id)}, in kebab case)`}`);
 }
 
 /** Fails when the reason given for an exception is too short to review. */

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
-import { checkDuration, checkPort, checkPorts, checkTimeZone, checkWhole, renderProbes } from './checks';
+import { checkBoolean, checkDuration, checkEnum, checkObjectList, checkPort, checkPorts, checkServiceName, checkTimeZone, checkWhole, renderProbes } from './checks';
+import { Schedule } from './cron';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, VolumeClaim } from './storage';
@@ -265,6 +266,11 @@ export class StatefulService extends Workload implements IStatefulService {
       fail(this, 'name', this.name, `is ${this.name.length} characters long: the StatefulSet controller labels each pod controller-revision-hash: "${this.name}-<revision hash>", `
         + 'which would exceed the 63 characters a label value may have, so no pod would ever be created', 'use a name of at most 52 characters');
     }
+    checkServiceName(this, this.name, props.name !== undefined, id, 52);
+    const podManagementPolicy = checkEnum(this, 'podManagementPolicy', props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY, PodManagementPolicy, 'PodManagementPolicy');
+    const claimsWhenDeleted = checkEnum(this, 'claimsWhenDeleted', props.claimsWhenDeleted ?? ClaimRetention.RETAIN, ClaimRetention, 'ClaimRetention');
+    const claimsWhenScaled = checkEnum(this, 'claimsWhenScaled', props.claimsWhenScaled ?? ClaimRetention.RETAIN, ClaimRetention, 'ClaimRetention');
+    for (const flag of ['quorum', 'publishNotReadyAddresses', 'disruptionBudget', 'spread'] as const) checkBoolean(this, flag, props[flag]);
 
     // Replicas and quorum.
     this.replicas = checkWhole(this, 'replicas', props.replicas ?? (this.profile === EnvironmentProfile.DEVELOPMENT ? 1 : 3), 1, 'use 3 (or another odd number) replicas');
@@ -290,7 +296,7 @@ export class StatefulService extends Workload implements IStatefulService {
     const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 'use for example 60');
 
     // Storage.
-    this.claims = this.checkClaims(props.volumes ?? []);
+    this.claims = this.checkClaims(checkObjectList(this, 'volumes', props.volumes, "{ name: 'data', size: '10Gi', mountPath: '/var/lib/data' }"));
 
     const spread = props.spread ?? defaults.spread;
     // with a known cluster, claims that name no class get the cluster's default class by name
@@ -328,14 +334,14 @@ export class StatefulService extends Workload implements IStatefulService {
         produce: () => ({
           serviceName: this.headlessServiceName,
           replicas: this.replicas,
-          podManagementPolicy: props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY,
+          podManagementPolicy,
           updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition } },
           minReadySeconds: minReady,
           revisionHistoryLimit: 5,
           selector: { matchLabels: { ...this.selectorLabels } },
           persistentVolumeClaimRetentionPolicy: {
-            whenDeleted: props.claimsWhenDeleted ?? ClaimRetention.RETAIN,
-            whenScaled: props.claimsWhenScaled ?? ClaimRetention.RETAIN,
+            whenDeleted: claimsWhenDeleted,
+            whenScaled: claimsWhenScaled,
           },
           template: podTemplate(),
           volumeClaimTemplates: this.claims.length ? this.claims.map(c => ({
@@ -471,6 +477,9 @@ export class StatefulService extends Workload implements IStatefulService {
         fail(this, `volumes[${i}].name`, name, 'is reserved for the pod\'s own volumes', 'use a name such as "data" or "wal"');
       }
       names.set(name, i);
+      if (typeof c.size !== 'string') {
+        fail(this, `volumes[${i}].size`, c.size, 'must be a byte quantity, as a string', `write it with a unit, for example ${JSON.stringify(typeof c.size === 'number' ? `${c.size}Gi` : '10Gi')}`);
+      }
       const size = MemoryQuantity.parse(c.size, this, `volumes[${i}].size`);
       if (size.bytes <= 0) fail(this, `volumes[${i}].size`, c.size, 'must be more than zero', 'request a size such as "10Gi"');
       const mountPath = c.mountPath;
@@ -495,12 +504,23 @@ export class StatefulService extends Workload implements IStatefulService {
   }
 
   private renderBackup(b: BackupOptions): ApiObject {
+    if (typeof b !== 'object' || Array.isArray(b)) {
+      fail(this, 'backup', b, 'must be an object of backup options', "write it like backup: { schedule: Schedule.cron('0 2 * * *') }");
+    }
+    if (!Schedule.isSchedule(b.schedule)) {
+      fail(this, 'backup.schedule', b.schedule, b.schedule === undefined ? 'is required' : 'must be a Schedule',
+        `use Schedule.cron(${typeof b.schedule === 'string' ? JSON.stringify(b.schedule) : "'0 2 * * *'"})`);
+    }
     const cron = b.schedule._validate(this, 'backup.schedule', 'backup.timeZone', 'shipshape writes itself from backup.timeZone');
     const tz = b.timeZone !== undefined ? checkTimeZone(this, 'backup.timeZone', b.timeZone) : undefined;
     const ttl = checkDuration(this, 'backup.ttl', b.ttl ?? '720h');
     const ns = Names.dnsLabel(this, 'backup.veleroNamespace', b.veleroNamespace ?? 'velero', 63);
     if (b.storageLocation !== undefined) Names.dnsSubdomain(this, 'backup.storageLocation', b.storageLocation);
-    const name = `${this.namespace}-${this.name}`.slice(0, 63).replace(/-+$/, '');
+    checkBoolean(this, 'backup.snapshotVolumes', b.snapshotVolumes);
+    checkBoolean(this, 'backup.fileSystemBackup', b.fileSystemBackup);
+    // the Schedules of every namespace share Velero's: the name carries namespace and name, and a hash where the
+    // plain join could be another pair's or is cut short (see BackupOptions)
+    const name = b.scheduleName !== undefined ? Names.dnsLabel(this, 'backup.scheduleName', b.scheduleName, 63) : Names._pairName(this.namespace, this.name, 63);
     const template: VeleroBackupTemplate = {
       includedNamespaces: [this.namespace],
       labelSelector: { matchLabels: { ...this.selectorLabels } },

@@ -73,12 +73,26 @@ export enum PodManagementPolicy {
 /**
  * A nightly (or other) Velero backup of a workload: a `velero.io/v1` `Schedule` that backs up the workload's
  * namespace, restricted to the workload's objects and volume claims by label.
+ *
+ * The Schedules of every namespace live together in Velero's namespace, so the Schedule's name carries the workload's
+ * namespace and name: `<namespace>-<name>` (`shop-db`) when the namespace holds no "-" and the two fit in 63
+ * characters; otherwise that join, cut to 54 characters, then "-" and 8 hex digits of a hash of the namespace and name
+ * (`shop-orders-db-<hash>`). The hash keeps apart what the plain join would not (namespace `shop` with `orders-db`
+ * and namespace `shop-orders` with `db`; two long namespaces that start alike), and the name stays the same on every
+ * synth. Velero names each backup `<schedule name>-<timestamp>`.
  */
 export interface BackupOptions {
   /**
-   * When backups run.
+   * When backups run: a `Schedule` (`Schedule.cron('0 2 * * *')`), not a bare cron string.
    */
   readonly schedule: Schedule;
+  /**
+   * The name of the Schedule object (an RFC 1123 DNS label of at most 63 characters). Set it to keep the name a
+   * Schedule already has, or to choose your own; it must be unique among the Schedules in Velero's namespace.
+   * @default - `<namespace>-<name>` when the namespace holds no "-" and that fits in 63 characters, else that join cut
+   * short with "-" and a hash of the namespace and name (see `BackupOptions`)
+   */
+  readonly scheduleName?: string;
   /**
    * The time zone of `schedule` (IANA name), rendered as a `CRON_TZ=` prefix of the schedule. Velero reads that
    * prefix from version 1.15 on, and needs the zone in its image's time zone data: an older Velero, or one without

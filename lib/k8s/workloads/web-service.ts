@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
 import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
 import type * as corev1 from 'kubernetes-types/core/v1';
+import { checkObjectList, checkProbe, checkServiceName } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Replicas } from './replicas';
@@ -292,6 +293,7 @@ export class WebService extends Workload implements IWebService {
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id, props, 'web');
     const defaults = Profiles.availability(this.profile);
+    checkServiceName(this, this.name, props.name !== undefined, id, 63);
 
     this.port = WebService.checkPort(this, 'port', props.port ?? 8080);
     this.portName = Names.portName(this, 'portName', props.portName ?? 'http');
@@ -299,7 +301,7 @@ export class WebService extends Workload implements IWebService {
     if (!Number.isInteger(this.servicePort) || this.servicePort < 1 || this.servicePort > 65535) {
       fail(this, 'servicePort', this.servicePort, 'must be a whole number from 1 to 65535', 'use 80 or the port your callers expect');
     }
-    this.extraPorts = (props.extraPorts ?? []).map((ep, i) => ({
+    this.extraPorts = checkObjectList(this, 'extraPorts', props.extraPorts, "{ name: 'metrics', port: 9090 }").map((ep, i) => ({
       name: Names.portName(this, `extraPorts[${i}].name`, ep.name),
       port: WebService.checkPort(this, `extraPorts[${i}].port`, ep.port),
     }));
@@ -431,8 +433,9 @@ export class WebService extends Workload implements IWebService {
 
   private renderProbes(): Partial<corev1.Container> {
     const props = this._props as WebServiceProps;
-    const readiness = props.readiness ?? Probe.http('/readyz');
-    const liveness = props.liveness ?? Probe.http('/livez');
+    const readiness = checkProbe(this, 'readiness', props.readiness) ?? Probe.http('/readyz');
+    const liveness = checkProbe(this, 'liveness', props.liveness) ?? Probe.http('/livez');
+    checkProbe(this, 'startup', props.startup);
     if (readiness._identity(this.port) === liveness._identity(this.port)) {
       fail(this, 'liveness', liveness._identity(this.port),
         'is the same check as the readiness probe: a slow dependency would then restart healthy pods (rule SS-K8S-035)',
@@ -456,11 +459,17 @@ export class WebService extends Workload implements IWebService {
 
   private static resolveReplicas(scope: Construct, given: Replicas | undefined, profile: EnvironmentProfile): Replicas {
     const d = Profiles.availability(profile);
+    const development = profile === EnvironmentProfile.DEVELOPMENT;
+    if (given !== undefined && (given === null || typeof given !== 'object' || typeof given.autoscaled !== 'boolean')) {
+      fail(scope, 'replicas', given, 'must be a Replicas', typeof given === 'number'
+        ? `use Replicas.fixed(${given}) for a fixed count, or Replicas.autoscale({ min, max })` : 'use Replicas.fixed(n) or Replicas.autoscale({ min, max })');
+    }
     const r = given ?? (d.autoscale ? Replicas.autoscale() : Replicas.fixed(d.minReplicas));
     if (!r.autoscaled) {
       const n = r.min!;
       if (!Number.isInteger(n) || n < 1) {
-        fail(scope, 'replicas', n, 'must be a whole number of at least 1', 'use Replicas.fixed(2) or more (at least 2 outside development)');
+        fail(scope, 'replicas', n, 'must be a whole number of at least 1',
+          development ? 'use Replicas.fixed(1) (the development profile\'s default) or more' : 'use Replicas.fixed(2) or more (at least 2 outside development)');
       }
       return r;
     }
@@ -468,7 +477,8 @@ export class WebService extends Workload implements IWebService {
     const max = r.max ?? Math.max(d.maxReplicas, min + 1);
     const target = r.targetCpuUtilization ?? 70;
     if (!Number.isInteger(min) || min < 1) {
-      fail(scope, 'replicas.min', min, 'must be a whole number of at least 1', 'use 2 or more so one pod can fail (rule SS-K8S-045)');
+      fail(scope, 'replicas.min', min, 'must be a whole number of at least 1',
+        development ? 'use 1 (the development profile\'s default) or more' : 'use 2 or more so one pod can fail (rule SS-K8S-045)');
     }
     // a max that is no count (2.5, NaN, Infinity, -1) is refused as such, before it is compared with min
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {

@@ -288,17 +288,25 @@ export class Worker extends Workload {
     this.declaresHealthPort = props.healthPort !== undefined || probesUsePort;
     const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 'use the longest time one message takes, for example 60');
 
+    const given: any = props.scaling;
+    if (given !== undefined && (given === null || typeof given !== 'object' || typeof given.kind !== 'string')) {
+      fail(this, 'scaling', given, 'must be a WorkerScaling', typeof given === 'number'
+        ? `use WorkerScaling.fixed(${given}) for a fixed count, or WorkerScaling.cpu({ min, max })` : 'use WorkerScaling.fixed(n), WorkerScaling.cpu({ min, max }) or WorkerScaling.keda(...)');
+    }
     const scaling = props.scaling ?? (defaults.autoscale ? WorkerScaling.cpu() : WorkerScaling.fixed(defaults.minReplicas));
     this.scalingKind = scaling.kind;
     const o = scaling._options;
     this.minGiven = props.scaling !== undefined && (scaling.kind === 'fixed' || o.min !== undefined);
+    const development = this.profile === EnvironmentProfile.DEVELOPMENT;
     if (scaling.kind === 'fixed') {
-      this.minReplicas = this.maxReplicas = checkWhole(this, 'scaling', o.min, 1, 'use WorkerScaling.fixed(2) or more (at least 2 outside development)');
+      this.minReplicas = this.maxReplicas = checkWhole(this, 'scaling', o.min, 1,
+        development ? 'use WorkerScaling.fixed(1) (the development profile\'s default) or more' : 'use WorkerScaling.fixed(2) or more (at least 2 outside development)');
     } else {
       const keda = scaling.kind === 'keda';
       this.minReplicas = o.min ?? defaults.minReplicas;
       this.maxReplicas = o.max ?? Math.max(defaults.maxReplicas, this.minReplicas + 1);
-      checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more' : 'use 2 or more so one pod can fail (rule SS-K8S-045)');
+      checkWhole(this, 'scaling.min', this.minReplicas, keda ? 0 : 1, keda ? 'use 0 (scale to zero) or more'
+        : development ? 'use 1 (the development profile\'s default) or more' : 'use 2 or more so one pod can fail (rule SS-K8S-045)');
       // a max that is no count (2.5, NaN, Infinity, -1) is refused as such, before it is compared with min
       const max = this.maxReplicas;
       if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {

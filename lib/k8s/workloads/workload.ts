@@ -106,7 +106,8 @@ export interface SecurityOptions {
  */
 export interface WorkloadProps {
   /**
-   * The object name (`metadata.name`) of everything this workload creates: an RFC 1123 label.
+   * The object name (`metadata.name`) of everything this workload creates: an RFC 1123 label. A WebService's or
+   * StatefulService's name also names its Service, and must then start with a letter (a DNS-1035 label).
    * @default - the construct id in kebab case
    */
   readonly name?: string;
@@ -522,7 +523,12 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public allowFrom(peer: INetworkPeer, ports?: number[]): void {
     peer = Workload._workloadOf(peer) ?? peer;
-    this._checkIngressAccepted(this, 'allowFrom');
+    const why = this._ingressRefusal();
+    if (why !== undefined) {
+      // name what was passed (the caller), and say why this workload refuses it
+      const given = Workload.isWorkload(peer) ? (peer as Workload).node.path : peer?.toNetworkPeer?.().description ?? peer;
+      fail(this, 'allowFrom', given, `would admit a caller, but this workload ${why}`, 'remove the connection, or model the receiving side as a WebService or StatefulService');
+    }
     const other = Workload.isWorkload(peer) && peer !== this ? peer as Workload : undefined;
     if (!Workload.isWorkload(peer)) {
       const cfg = peer.toNetworkPeer();
@@ -780,7 +786,7 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     if (identity.mechanism === 'irsa' && !identity.serviceAccountAnnotations?.['eks.amazonaws.com/role-arn']) {
       fail(this, 'identity', identity.roleName, 'uses IRSA, whose ServiceAccount annotation needs the role ARN as a literal, but the ARN is only known after apply because the cluster was given no account id',
-        'give aws.EksCluster its `account` (the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
+        'set the cluster\'s account (EksClusterProps.account, or EksClusterAttributes.account for a cluster imported with EksCluster.fromClusterAttributes; the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
     }
     return identity.serviceAccount;
   }

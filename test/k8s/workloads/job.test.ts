@@ -112,6 +112,6 @@ describe('Job validation', () => {
 
   test('allowFrom on a Job is refused', () => {
     const { job } = build();
-    expectError(() => job.allowFrom(NetworkPeer.namespace('x')), 'shop/migrate: allowFrom ("shop/migrate") is a Job, which accepts no inbound connections');
+    expectError(() => job.allowFrom(NetworkPeer.namespace('x')), 'shop/migrate: allowFrom ("namespace x") would admit a caller, but this workload is a Job, which accepts no inbound connections; remove the connection');
   });
 });

@@ -132,7 +132,7 @@ describe('ScheduledJob validation', () => {
 
   test('allowFrom on a ScheduledJob is refused', () => {
     const { sj } = build();
-    expectError(() => sj.allowFrom(NetworkPeer.namespace('x')), 'shop/report: allowFrom ("shop/report") is a ScheduledJob, which accepts no inbound connections');
+    expectError(() => sj.allowFrom(NetworkPeer.namespace('x')), 'shop/report: allowFrom ("namespace x") would admit a caller, but this workload is a ScheduledJob, which accepts no inbound connections; remove the connection');
   });
 });
 

@@ -194,10 +194,12 @@ describe('Worker validation', () => {
     expectError(() => build(props), message);
   });
 
-  test('allowFrom on a Worker is refused', () => {
-    const { w } = build();
+  test('allowFrom on a Worker is refused, naming the peer that was passed', () => {
+    const { chart, w } = build();
     expectError(() => w.allowFrom(NetworkPeer.namespace('api')),
-      'shop/mailer: allowFrom ("shop/mailer") is a Worker, which accepts no inbound connections (it pulls work from a queue; its NetworkPolicy admits nothing); remove the connection, or model the receiving side as a WebService or StatefulService');
+      'shop/mailer: allowFrom ("namespace api") would admit a caller, but this workload is a Worker, which accepts no inbound connections (it pulls work from a queue; its NetworkPolicy admits nothing); remove the connection, or model the receiving side as a WebService or StatefulService');
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    expectError(() => w.allowFrom(api), /^shop\/mailer: allowFrom \("shop\/api"\) would admit a caller, but this workload is a Worker/);
   });
 
   test('another workload\'s allowTo a Worker is refused too', () => {

@@ -48,7 +48,7 @@ export const validObjectName = k8sRule({
   catalog: ['K8S-META-04'],
   severity: ERROR,
   message: 'Object name or namespace is not one the API accepts',
-  fix: 'name the object with lowercase letters, digits and "-" (and "." where the kind allows it), starting and ending with a letter or digit',
+  fix: 'name the object with lowercase letters, digits and "-" (and "." where the kind allows it), starting with a letter or digit (a Service: with a letter) and ending with a letter or digit',
   rationale: 'The API server refuses an object without a name (unless it has generateName), with a name its kind does not allow (uppercase, "_", too long; '
     + 'a Service name must start with a letter; a CronJob name is at most 52 characters), or in a namespace that is not a DNS label: kubectl apply fails on it. '
     + 'RBAC objects (whose names may hold ":") and custom resources (whose CRDs decide) only need a name usable in a URL.',
