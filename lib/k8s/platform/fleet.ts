@@ -416,8 +416,10 @@ export class Fleet {
           ? `set gitOps.path to '${inRepo.path}', or the fleet's outdir to the folder gitOps.path names`
           : 'set the fleet\'s outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)');
     }
-    if (inRepo === undefined && props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined && path.resolve(this.outdir) !== path.resolve(gitPath)) {
-      // no checkout of repoUrl to compare with (a new repository, no remote yet): say what the Applications expect
+    if (inRepo === undefined && props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined && path.resolve(this.outdir) !== path.resolve(gitPath)
+      && workTreeOf(this.outdir)?.path !== gitPath) {
+      // no checkout of repoUrl to compare with (a new repository, no remote yet, or a fork): say what the Applications
+      // expect, unless the folder is at gitOps.path of the Git work tree it lies in (the fleet run from a subfolder)
       this.outdirNote = `shipshape note: ${this.where}: the fleet writes to $CDK8S_OUTDIR (${this.outdir}), but its Applications read ${gitPath} of ${git.repoUrl}; `
         + `commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to ${gitPath}), or set gitOps.path to the folder's path in the repository\n`;
     }
@@ -1135,14 +1137,16 @@ function flatChartProblems(app: App): string[] {
  * output is committed to another repository than the program's).
  */
 function repositoryPathOf(dir: string, repoUrl: string): { root: string; path: string; remote: string } | undefined {
+  const tree = workTreeOf(dir);
+  const remote = tree && gitRemotes(path.join(tree.root, '.git')).find(r => sameRepository(r, repoUrl));
+  return tree && remote !== undefined ? { ...tree, remote } : undefined;
+}
+
+/** The Git work tree `dir` lies in (the nearest folder holding `.git`) and `dir`'s path in it, '/'-separated. */
+function workTreeOf(dir: string): { root: string; path: string } | undefined {
   const abs = path.resolve(dir);
   for (let d = abs; ; d = path.dirname(d)) {
-    const dotGit = path.join(d, '.git');
-    if (fs.existsSync(dotGit)) {
-      const remote = gitRemotes(dotGit).find(r => sameRepository(r, repoUrl));
-      if (remote === undefined) return undefined;
-      return { root: d, path: path.relative(d, abs).split(path.sep).join('/'), remote };
-    }
+    if (fs.existsSync(path.join(d, '.git'))) return { root: d, path: path.relative(d, abs).split(path.sep).join('/') };
     if (path.dirname(d) === d) return undefined;
   }
 }

@@ -352,6 +352,32 @@ describe('Fleet', () => {
     expect(quiet).not.toContain('Applications read');
   });
 
+  test('$CDK8S_OUTDIR at gitOps.path of the Git work tree it lies in (another remote, or none): no note, whatever the working directory', () => {
+    const before = process.env.CDK8S_OUTDIR;
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-tree-'));
+    fs.mkdirSync(path.join(root, '.git'));
+    fs.writeFileSync(path.join(root, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/someone/fork.git\n');
+    const write = (dir: string) => {
+      process.env.CDK8S_OUTDIR = dir;
+      let stderr = '';
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { stderr += String(x); return true; });
+      try {
+        new Fleet({ ...fleetProps(''), outdir: undefined }).synth();
+      } finally {
+        spy.mockRestore();
+      }
+      return stderr;
+    };
+    try {
+      expect(write(path.join(root, 'dist', 'fleet'))).not.toContain('Applications read');
+      // elsewhere in that tree the note still says where the Applications read
+      expect(write(path.join(root, 'out', 'fleet'))).toContain(`the fleet writes to $CDK8S_OUTDIR (${path.join(root, 'out', 'fleet')}), but its Applications read dist/fleet of https://github.com/acme/platform.git`);
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('without outdir or $CDK8S_OUTDIR, the fleet writes where Argo CD looks: gitOps.path', () => {
     const before = process.env.CDK8S_OUTDIR;
     delete process.env.CDK8S_OUTDIR;
