@@ -329,8 +329,9 @@ export class App extends Cdk8sApp {
       const stateDir = path.join(this.outdir, STATE_DIR);
       let report: PolicyReport | undefined;
       // the reports name each finding's output file (SARIF consumers need a file; the summary keeps construct paths)
-      // (relative to the working directory when the folder lies under it, however outdir was given: the committed
-      // reports then read the same on every checkout)
+      // (given here relative to the working directory when the folder lies under it; both reports name it relative
+      // to the root of the Git work tree, however outdir was given and wherever synth runs: the committed reports
+      // then read the same on every checkout)
       const shown = (file: string) => {
         const rel = path.relative(process.cwd(), path.resolve(file));
         return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;

@@ -389,7 +389,35 @@ export function writeJsonFile(file: string, value: any): void {
   fs.renameSync(tmp, file);
 }
 
-function jsonFinding(f: Finding): any {
+/** How a JSON report names the file of a finding. */
+export type FileNamer = (file: string) => string;
+
+/**
+ * How `shipshape check` names a file in its JSON report, as in its summary: the file as given (relative to the
+ * working directory inside it), absolute when a relative path would leave the working directory.
+ */
+export function workingDirectoryNamer(cwd: string = process.cwd()): FileNamer {
+  return file => (file.startsWith('..') ? reportFile(file, cwd) : file);
+}
+
+/**
+ * How the reports synth writes (a `PolicyReport`'s JSON) name a file: as the SARIF log does, relative to the root
+ * of the Git work tree the working directory is in (see `sourceRoot`; the working directory outside a
+ * repository), with forward slashes; absolute when the file is outside that root. So the JSON report reads the
+ * same whichever folder of the repository synth runs in, and names the file the SARIF log names.
+ */
+export function sourceRootNamer(cwd: string = process.cwd()): FileNamer {
+  const root = sourceRoot(cwd);
+  const named = new Map<string, string>();
+  return file => {
+    if (file === STDIN_FILE) return file;
+    let name = named.get(file);
+    if (name === undefined) named.set(file, name = reportFile(path.resolve(cwd, file), root));
+    return name;
+  };
+}
+
+function jsonFinding(f: Finding, fileName: FileNamer): any {
   const o: any = {
     ruleId: f.ruleId,
     severity: f.severity,
@@ -399,8 +427,8 @@ function jsonFinding(f: Finding): any {
   };
   if (f.name !== undefined) o.name = f.name;
   if (f.namespace !== undefined) o.namespace = f.namespace;
-  // never a relative path that leaves the working directory (synth's `outdir: '../out'`): such a file is absolute
-  if (f.file !== undefined) o.file = f.file.startsWith('..') ? reportFile(f.file, process.cwd()) : f.file;
+  // never a relative path that leaves its base (synth's `outdir: '../out'`): such a file is absolute
+  if (f.file !== undefined) o.file = fileName(f.file);
   if (f.index !== undefined) o.index = f.index;
   if (f.line !== undefined) o.line = f.line;
   o.message = f.message;
@@ -410,15 +438,16 @@ function jsonFinding(f: Finding): any {
 
 /**
  * The JSON report: `tool` and `version` first (the marker `shipshape check` recognises its own reports by), the
- * counts, the rules, then every finding. Deterministic: no timestamp.
+ * counts, the rules, then every finding. Deterministic: no timestamp. `fileName` names the file of each finding
+ * (by default as `shipshape check` does: see `workingDirectoryNamer`).
  */
-export function jsonReport(src: FindingSource, rules: readonly RuleInfo[]): any {
+export function jsonReport(src: FindingSource, rules: readonly RuleInfo[], fileName: FileNamer = workingDirectoryNamer()): any {
   return {
     tool: 'shipshape',
     version: packageInfo().version,
     summary: { errors: src.errors, warnings: src.warnings, suppressed: src.suppressed },
     rules: usedRules(rules, src),
-    findings: new StreamedArray(fn => src.forEach(f => fn(jsonFinding(f)))),
+    findings: new StreamedArray(fn => src.forEach(f => fn(jsonFinding(f, fileName)))),
   };
 }
 

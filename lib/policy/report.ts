@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { Finding } from './finding';
-import { ArraySource, JSON_FILE, jsonReport, materialize, renderSummary, SARIF_FILE, sarifLog, writeJsonFile } from './report-writer';
+import { ArraySource, JSON_FILE, jsonReport, materialize, renderSummary, SARIF_FILE, sarifLog, sourceRootNamer, writeJsonFile } from './report-writer';
 import { Severity } from './rule';
 
 /**
@@ -114,10 +114,12 @@ export class PolicyReport {
 
   /**
    * The JSON report (deterministic: no timestamps). It starts with `"tool": "shipshape"` and the version of
-   * shipshape that wrote it, which is how `shipshape check` recognises (and skips) its own reports.
+   * shipshape that wrote it, which is how `shipshape check` recognises (and skips) its own reports. A finding's
+   * file is named as in the SARIF log: relative to the root of the Git work tree (else the working directory), with
+   * forward slashes; absolute when it lies outside that root.
    */
   public toJson(): any {
-    return materialize(jsonReport(this.source(), this.rules));
+    return materialize(jsonReport(this.source(), this.rules, sourceRootNamer()));
   }
 
   /**
@@ -139,7 +141,7 @@ export class PolicyReport {
    * @param file where to write
    */
   public writeJsonFile(file: string): void {
-    writeJsonFile(file, jsonReport(this.source(), this.rules));
+    writeJsonFile(file, jsonReport(this.source(), this.rules, sourceRootNamer()));
   }
 
   /**
