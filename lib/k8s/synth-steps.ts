@@ -41,6 +41,11 @@ export function withValidationPass<T>(all: IConstruct[], fn: () => T): T {
   }
 }
 
+/** cdk8s' "[path] message" line of a validation error, without the prefix where the message starts with the path (as shipshape's do). */
+export function validationLine(construct: IConstruct, error: string): string {
+  return error.startsWith(`${construct.node.path}: `) ? error : `[${construct.node.path}] ${error}`;
+}
+
 /** Runs every construct's validations (as cdk8s' synth does) and throws cdk8s' error listing them all. */
 export function validateOnce(all: IConstruct[]): void {
   const errors: string[] = [];
@@ -49,7 +54,7 @@ export function validateOnce(all: IConstruct[]): void {
   try {
     for (const child of all) {
       for (const error of child.node.validate()) {
-        errors.push(`[${child.node.path}] ${error}`);
+        errors.push(validationLine(child, error));
       }
     }
   } finally {

@@ -226,6 +226,14 @@ describe('validation', () => {
     expect(() => app.synth()).toThrow('Validation failed with the following errors:\n  [web] web is not ready');
     expect(fs.existsSync(dir) ? files(dir) : []).toEqual([]);
   });
+
+  test('a validation message that starts with its construct path is listed once, without the [path] prefix', () => {
+    const app = shipshapeApp({ outdir: path.join(outdir(), 'out'), policy: false });
+    const web = app.node.findChild('web');
+    web.node.addValidation({ validate: () => ['web: rules ([]) must hold at least one rule'] });
+    web.node.addValidation({ validate: () => ['web2: another construct named'] });
+    expect(() => app.synth()).toThrow('Validation failed with the following errors:\n  web: rules ([]) must hold at least one rule\n  [web] web2: another construct named');
+  });
 });
 
 describe('policy', () => {

@@ -22,7 +22,7 @@ import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
 import { readRecord, recoverOutputFolder, STATE_DIR, withSignalsDeferred, writeOwnedOutput } from '../output-folder';
-import { withValidationPass } from '../synth-steps';
+import { validationLine, withValidationPass } from '../synth-steps';
 import { KubernetesVersion } from '../target';
 
 /**
@@ -792,7 +792,7 @@ export class Fleet {
       }
       const all = o.app.node.findAll();
       withValidationPass(all, () => {
-        for (const c of all) for (const e of c.node.validate()) problems.push(`${prefix}[${c.node.path}] ${e}`);
+        for (const c of all) for (const e of c.node.validate()) problems.push(`${prefix}${validationLine(c, e)}`);
       });
     }
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
