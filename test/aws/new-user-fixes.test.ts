@@ -189,7 +189,7 @@ describe('taints: one per key and effect', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('system');
-    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c });
+    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
     expect(errorOf(() => k.addNodePool('batch', { maxCpu: 10, taints: dup }))).toBe(
       'test/karpenter/batch: taints[1] ("dedicated=gpu:NO_SCHEDULE") has the key and effect of taints[0] (dedicated:NO_SCHEDULE): '
       + 'Kubernetes allows one taint per key and effect on a node, and refuses a node that lists two; keep one taint per key and effect (one value each), or use another key');
@@ -219,7 +219,7 @@ describe('the reserved label shipshape.dev/node-pool', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('system');
-    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c });
+    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
     expect(errorOf(() => k.addNodePool('batch', { maxCpu: 10, labels: { 'shipshape.dev/node-pool': 'x' } }))).toBe(
       'test/karpenter/batch: labels ("shipshape.dev/node-pool=x") uses the key shipshape.dev/node-pool, which shipshape reserves: it sets it on every node to the '
       + 'pool\'s name (prod-batch), which placement and the scheduling checks read; leave the label out (to change its value, set the pool\'s name), '
