@@ -68,7 +68,7 @@ export interface StorageClassProfile {
   readonly name: string;
   /** The CSI provisioner, for example `ebs.csi.aws.com`. */
   readonly provisioner: string;
-  /** Whether it should be the cluster's default StorageClass. */
+  /** Whether it should be the cluster's default StorageClass (`k8s.App` refuses a profile with more than one). */
   readonly isDefault: boolean;
   /** StorageClass parameters (for example `type: gp3`, `encrypted: "true"`). */
   readonly parameters: { [key: string]: string };
@@ -95,7 +95,7 @@ export interface IngressClassProfile {
   readonly name: string;
   /** The controller name in `spec.controller`, for example `ingress.k8s.aws/alb` or `eks.amazonaws.com/alb`. */
   readonly controller: string;
-  /** Whether it is the cluster's default IngressClass (used by Ingresses that name none). */
+  /** Whether it is the cluster's default IngressClass (used by Ingresses that name none; `k8s.App` refuses a profile with more than one). */
   readonly isDefault: boolean;
   /**
    * The Helm release that installs the controller, when the cluster does not run it itself.

@@ -167,6 +167,7 @@ export class App extends Cdk8sApp {
     if (props.cluster) {
       ClusterContext.set(this, props.cluster);
       KubernetesTarget.set(this, oldestKubelet(props.cluster));
+      checkDefaultClasses(props.cluster);
     }
   }
 
@@ -769,6 +770,25 @@ function versionExpr(v: KubernetesVersion): string {
  * API server drops or refuses what only the newer version knows (a native sidecar's `restartPolicy: Always` before
  * 1.29), so the output would not run as written. An older target is fine: its shapes run on a newer cluster.
  */
+/**
+ * At most one default StorageClass and one default IngressClass: with two default IngressClasses the API server
+ * refuses every Ingress that names no class, and with two default StorageClasses a claim naming none binds to the
+ * newest of them, so which class it gets depends on the order they were created in.
+ */
+function checkDefaultClasses(cluster: ClusterProfile): void {
+  const kinds: Array<[string, ReadonlyArray<{ name: string; isDefault: boolean }> | undefined, string]> = [
+    ['cluster.storageClasses', cluster.storageClasses, 'a claim that names no storage class would bind to the newest of them, whichever was created last'],
+    ['cluster.ingressClasses', cluster.ingressClasses, 'the API server refuses every Ingress that names no class while more than one class is the default'],
+  ];
+  for (const [prop, classes, why] of kinds) {
+    const defaults = (classes ?? []).filter(c => c?.isDefault === true).map(c => c.name);
+    if (defaults.length > 1) {
+      fail('<app>', prop, defaults, `marks ${defaults.length} classes as the default (${defaults.join(', ')}) of cluster ${cluster.clusterName}: ${why}`,
+        `set isDefault on one of them only`);
+    }
+  }
+}
+
 /**
  * The oldest Kubernetes version a pod of `cluster` may run on: its control plane's, or an older node pool's (while
  * an upgrade raises the control plane first). What the app writes must run on both.

@@ -363,6 +363,18 @@ describe('identity', () => {
 });
 
 describe('storage, ingress classes and namespaces', () => {
+  test('two default StorageClasses or two default IngressClasses are refused', () => {
+    const gp3 = cluster().storageClasses[0];
+    expect(errorOf(() => appWith(cluster({ storageClasses: [gp3, { ...gp3, name: 'io2' }] })))).toBe(
+      '<app>: cluster.storageClasses (["gp3","io2"]) marks 2 classes as the default (gp3, io2) of cluster shop-prod: '
+      + 'a claim that names no storage class would bind to the newest of them, whichever was created last; set isDefault on one of them only');
+    expect(errorOf(() => appWith(cluster({ ingressClasses: [{ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true }, { name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true }] })))).toBe(
+      '<app>: cluster.ingressClasses (["alb","nginx"]) marks 2 classes as the default (alb, nginx) of cluster shop-prod: '
+      + 'the API server refuses every Ingress that names no class while more than one class is the default; set isDefault on one of them only');
+    // one default among several is fine
+    expect(() => appWith(cluster({ storageClasses: [gp3, { ...gp3, name: 'io2', isDefault: false }] }))).not.toThrow();
+  });
+
   test('the cluster\'s StorageClasses and IngressClasses are emitted, the default ones marked', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE });
