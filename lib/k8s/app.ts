@@ -784,7 +784,7 @@ function checkDefaultClasses(cluster: ClusterProfile): void {
     const defaults = (classes ?? []).filter(c => c?.isDefault === true).map(c => c.name);
     if (defaults.length > 1) {
       fail('<app>', prop, defaults, `marks ${defaults.length} classes as the default (${defaults.join(', ')}) of cluster ${cluster.clusterName}: ${why}`,
-        `set isDefault on one of them only`);
+        'set isDefault on one of them only');
     }
   }
 }
