@@ -88,6 +88,18 @@ function app(docs: any[], name: string): any {
   return a;
 }
 
+/** What `fn` writes on stderr (not printed). */
+function stderrOf(fn: () => unknown): string {
+  let out = '';
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { out += String(x); return true; });
+  try {
+    fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
 describe('Fleet output', () => {
   let dir = '';
   beforeAll(() => {
@@ -331,25 +343,16 @@ describe('Fleet', () => {
     const before = process.env.CDK8S_OUTDIR;
     const dir = outdir();
     process.env.CDK8S_OUTDIR = dir;
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { stderr += String(x); return true; });
+    let stderr: string;
     try {
-      new Fleet({ ...fleetProps(''), outdir: undefined }).synth();
+      stderr = stderrOf(() => new Fleet({ ...fleetProps(''), outdir: undefined }).synth());
     } finally {
-      spy.mockRestore();
       if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
     }
     expect(stderr).toContain(`shipshape note: fleet/acme: the fleet writes to $CDK8S_OUTDIR (${dir}), but its Applications read dist/fleet of https://github.com/acme/platform.git; `
       + 'commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to dist/fleet), or set gitOps.path');
     // an explicit outdir is the user's choice: no note
-    let quiet = '';
-    const spy2 = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { quiet += String(x); return true; });
-    try {
-      new Fleet(fleetProps(outdir())).synth();
-    } finally {
-      spy2.mockRestore();
-    }
-    expect(quiet).not.toContain('Applications read');
+    expect(stderrOf(() => new Fleet(fleetProps(outdir())).synth())).not.toContain('Applications read');
   });
 
   test('$CDK8S_OUTDIR at gitOps.path of the Git work tree it lies in (another remote, or none): no note, whatever the working directory', () => {
@@ -359,14 +362,7 @@ describe('Fleet', () => {
     fs.writeFileSync(path.join(root, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/someone/fork.git\n');
     const write = (dir: string) => {
       process.env.CDK8S_OUTDIR = dir;
-      let stderr = '';
-      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { stderr += String(x); return true; });
-      try {
-        new Fleet({ ...fleetProps(''), outdir: undefined }).synth();
-      } finally {
-        spy.mockRestore();
-      }
-      return stderr;
+      return stderrOf(() => new Fleet({ ...fleetProps(''), outdir: undefined }).synth());
     };
     try {
       expect(write(path.join(root, 'dist', 'fleet'))).not.toContain('Applications read');
