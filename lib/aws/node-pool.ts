@@ -32,6 +32,10 @@ export enum NodeAmiType {
   BOTTLEROCKET_X86_64 = 'BOTTLEROCKET_x86_64',
   /** Bottlerocket, arm64 (Graviton). */
   BOTTLEROCKET_ARM_64 = 'BOTTLEROCKET_ARM_64',
+  /** Amazon Linux 2023 with the NVIDIA driver and container toolkit, x86_64: for NVIDIA GPU instances (g5, g6, p5, …). */
+  AL2023_X86_64_NVIDIA = 'AL2023_x86_64_NVIDIA',
+  /** Bottlerocket with the NVIDIA driver, x86_64: for NVIDIA GPU instances (g5, g6, p5, …). */
+  BOTTLEROCKET_X86_64_NVIDIA = 'BOTTLEROCKET_x86_64_NVIDIA',
 }
 
 /**
@@ -102,8 +106,9 @@ export interface NodePoolOptions {
    */
   readonly capacity?: NodeCapacity;
   /**
-   * The AMI family.
-   * @default NodeAmiType.AL2023_X86_64_STANDARD
+   * The AMI family. NVIDIA GPU instance types (g4dn, g5, g6, p4d, p5, …) need an `_NVIDIA` type, whose AMI carries
+   * the driver that makes their GPUs schedulable as `nvidia.com/gpu`; any other type is refused for them.
+   * @default - NodeAmiType.AL2023_X86_64_NVIDIA when `capacity` lists an NVIDIA GPU instance type, else NodeAmiType.AL2023_X86_64_STANDARD
    */
   readonly amiType?: NodeAmiType;
   /**
@@ -271,9 +276,16 @@ export class NodePool extends Construct {
         'must list at least 2 instance types for spot capacity (one spot pool can be reclaimed all at once)',
         "add similar types, for example NodeCapacity.spot(['m6i.large', 'm6a.large', 'm5.large'])");
     }
-    this.amiType = props.amiType ?? NodeAmiType.AL2023_X86_64_STANDARD;
+    const gpuTypes = types.filter(t => InstanceTypes._nvidiaGpu(t));
+    this.amiType = props.amiType ?? (gpuTypes.length > 0 ? NodeAmiType.AL2023_X86_64_NVIDIA : NodeAmiType.AL2023_X86_64_STANDARD);
     if (!Object.values(NodeAmiType).includes(this.amiType)) {
       fail(this, 'amiType', this.amiType, `must be one of ${Object.values(NodeAmiType).join(', ')}`, 'use an AL2023 or Bottlerocket AMI type');
+    }
+    if (gpuTypes.length > 0 && !this.amiType.endsWith('_NVIDIA')) {
+      // the node boots, but without the driver the device plugin finds no GPU: pods requesting nvidia.com/gpu stay Pending
+      fail(this, 'amiType', this.amiType, `has no NVIDIA driver, but capacity.instanceTypes lists NVIDIA GPU instances (${gpuTypes.join(', ')}): `
+        + 'their GPUs would not be usable, and pods requesting nvidia.com/gpu would never be scheduled',
+      'use NodeAmiType.AL2023_X86_64_NVIDIA (or BOTTLEROCKET_X86_64_NVIDIA), or leave amiType out to get it');
     }
     // an instance type of the other CPU architecture cannot boot the AMI (the node group would fail to create), and the
     // profile would tell the scheduling checks the wrong architecture

@@ -146,6 +146,15 @@ export class InstanceTypes {
     return attributes.includes('g') || (letters === 'a' && gen === '1') ? 'arm64' : 'amd64';
   }
 
+  /**
+   * Whether `instanceType` is of an x86 NVIDIA GPU family (`g4dn`, `g5`, `g6`, `g6e`, `gr6`, `p3`, `p4d`, `p5`, … and
+   * `p6-b200`), whose nodes need an AMI with the NVIDIA driver for their GPUs to be usable (`nvidia.com/gpu`).
+   * @internal
+   */
+  public static _nvidiaGpu(instanceType: string): boolean {
+    return /^(g3s?|g4dn|g5|g6|g6e|g6f|gr6|p2|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200)\.[a-z0-9-]+$/.test(instanceType);
+  }
+
   /** kube-reserved CPU of the EKS-optimized AMIs for a node of `vcpus` cores, in millicores. */
   private static reservedCpuMillis(vcpus: number): number {
     let r = 0;

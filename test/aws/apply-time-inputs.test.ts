@@ -49,7 +49,7 @@ describe('node pool instance types', () => {
   test('well-formed types outside the capacity table are accepted', () => {
     const c = cluster(newStack());
     for (const [i, t] of ['m7i-flex.large', 'x8g.metal-48xl', 'u-6tb1.112xlarge', 'c6gn.16xlarge', 'mac2-m2pro.metal', 'm7i.metal-24xl', 't3.nano', 'p5.48xlarge'].entries()) {
-      const ami = /^(x8g|c6gn)/.test(t) ? aws.NodeAmiType.AL2023_ARM_64_STANDARD : aws.NodeAmiType.AL2023_X86_64_STANDARD;
+      const ami = /^(x8g|c6gn)/.test(t) ? aws.NodeAmiType.AL2023_ARM_64_STANDARD : /^p5/.test(t) ? aws.NodeAmiType.AL2023_X86_64_NVIDIA : aws.NodeAmiType.AL2023_X86_64_STANDARD;
       expect(() => c.addNodePool(`p${i}`, { capacity: aws.NodeCapacity.onDemand([t]), amiType: ami })).not.toThrow();
     }
   });

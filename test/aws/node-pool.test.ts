@@ -175,4 +175,24 @@ describe('instance types and AMI architecture', () => {
     expect(c.addNodePool('graviton', { capacity: aws.NodeCapacity.onDemand(['m7g.large']), amiType: aws.NodeAmiType.BOTTLEROCKET_ARM_64 })._toProfile().architecture).toBe('arm64');
     expect(() => c.addNodePool('new', { capacity: aws.NodeCapacity.onDemand(['x9z.large']) })).not.toThrow();
   });
+
+  test('NVIDIA GPU instance types get the AL2023 NVIDIA AMI by default', () => {
+    const stack = newStack();
+    const c = cluster(stack);
+    const gpu = c.addNodePool('gpu', { capacity: aws.NodeCapacity.onDemand(['g5.xlarge', 'g6.xlarge']) });
+    expect(gpu.amiType).toBe(aws.NodeAmiType.AL2023_X86_64_NVIDIA);
+    expect(resourceAt(synth(stack), 'aws_eks_node_group', 'prod_gpu_node-group').ami_type).toBe('AL2023_x86_64_NVIDIA');
+    expect(gpu._toProfile().architecture).toBe('amd64');
+  });
+
+  test('NVIDIA GPU instance types with an AMI without the NVIDIA driver are refused; Bottlerocket NVIDIA is accepted', () => {
+    expect(errorOf(() => cluster(newStack()).addNodePool('gpu', { capacity: aws.NodeCapacity.onDemand(['m6i.large', 'p5.48xlarge']), amiType: aws.NodeAmiType.AL2023_X86_64_STANDARD }))).toBe(
+      'test/prod/gpu: amiType ("AL2023_x86_64_STANDARD") has no NVIDIA driver, but capacity.instanceTypes lists NVIDIA GPU instances (p5.48xlarge): '
+      + 'their GPUs would not be usable, and pods requesting nvidia.com/gpu would never be scheduled; '
+      + 'use NodeAmiType.AL2023_X86_64_NVIDIA (or BOTTLEROCKET_X86_64_NVIDIA), or leave amiType out to get it');
+    expect(cluster(newStack()).addNodePool('gpu', { capacity: aws.NodeCapacity.onDemand(['g4dn.xlarge']), amiType: aws.NodeAmiType.BOTTLEROCKET_X86_64_NVIDIA }).amiType)
+      .toBe('BOTTLEROCKET_x86_64_NVIDIA');
+    // an AMD GPU (g4ad) or a Graviton NVIDIA family (g5g) is not taken for an x86 NVIDIA one
+    expect(cluster(newStack()).addNodePool('amd', { capacity: aws.NodeCapacity.onDemand(['g4ad.xlarge']) }).amiType).toBe('AL2023_x86_64_STANDARD');
+  });
 });

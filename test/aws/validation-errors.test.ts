@@ -60,7 +60,7 @@ describe('aws validation errors', () => {
 
   test('NodePool: unknown AMI type', () => {
     expect(errorOf(() => cluster(newStack()).addNodePool('p', { amiType: 'AL2_x86_64' as any })))
-      .toBe('test/prod/p: amiType ("AL2_x86_64") must be one of AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, BOTTLEROCKET_x86_64, BOTTLEROCKET_ARM_64; use an AL2023 or Bottlerocket AMI type');
+      .toBe('test/prod/p: amiType ("AL2_x86_64") must be one of AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD, BOTTLEROCKET_x86_64, BOTTLEROCKET_ARM_64, AL2023_x86_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA; use an AL2023 or Bottlerocket AMI type');
   });
 
   test('NodePool: negative size', () => {
