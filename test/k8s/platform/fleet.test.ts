@@ -7,7 +7,7 @@ import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAG
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
 import { App, HttpIngress, IngressTls, Job, Replicas, Schedule, ScheduledJob, StatefulService, WebService } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
-import { expectError } from '../../util/k8s';
+import { expectError, stderrOf } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
 
 const dnsIdentity = { namespace: 'external-dns', serviceAccount: 'external-dns', roleName: 'dns', mechanism: 'pod-identity', serviceAccountAnnotations: {} };
@@ -86,18 +86,6 @@ function app(docs: any[], name: string): any {
   const a = docs.find(d => d.kind === 'Application' && d.metadata.name === name);
   if (!a) throw new Error(`no Application ${name}`);
   return a;
-}
-
-/** What `fn` writes on stderr (not printed). */
-function stderrOf(fn: () => unknown): string {
-  let out = '';
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((x: any) => { out += String(x); return true; });
-  try {
-    fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
 }
 
 describe('Fleet output', () => {
