@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
 import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
 import type * as corev1 from 'kubernetes-types/core/v1';
-import { checkObjectList, checkProbe, checkServiceName } from './checks';
+import { checkObjectList, checkServiceName, renderProbes } from './checks';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { Replicas } from './replicas';
@@ -432,22 +432,9 @@ export class WebService extends Workload implements IWebService {
   }
 
   private renderProbes(): Partial<corev1.Container> {
-    const props = this._props as WebServiceProps;
-    const readiness = checkProbe(this, 'readiness', props.readiness) ?? Probe.http('/readyz');
-    const liveness = checkProbe(this, 'liveness', props.liveness) ?? Probe.http('/livez');
-    checkProbe(this, 'startup', props.startup);
-    if (readiness._identity(this.port) === liveness._identity(this.port)) {
-      fail(this, 'liveness', liveness._identity(this.port),
-        'is the same check as the readiness probe: a slow dependency would then restart healthy pods (rule SS-K8S-035)',
-        "probe different endpoints, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
-    }
-    const ports = this.containerPorts;
-    return {
-      readinessProbe: readiness._render(this, 'readiness', this.port, this.portName, ports, false),
-      livenessProbe: liveness._render(this, 'liveness', this.port, this.portName, ports, false),
-      startupProbe: props.startup ? props.startup._render(this, 'startup', this.port, this.portName, ports, true) : undefined,
-    } satisfies Partial<corev1.Container>;
+    return renderProbes(this, this._props as WebServiceProps, this.port, this.portName, this.containerPorts);
   }
+
 
   private static checkPort(scope: Construct, prop: string, port: number): number {
     if (!Number.isInteger(port) || port < 1024 || port > 65535) {
