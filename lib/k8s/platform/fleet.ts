@@ -17,6 +17,7 @@ import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { Validators } from '../../core/validators';
 import { CLUSTER_SCOPED } from '../../policy/k8s/rules/explicit-namespace';
+import { sourceRoot } from '../../policy/report-writer';
 import { _StagedOutput, App } from '../app';
 import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
@@ -1142,13 +1143,11 @@ function repositoryPathOf(dir: string, repoUrl: string): { root: string; path: s
   return tree && remote !== undefined ? { ...tree, remote } : undefined;
 }
 
-/** The Git work tree `dir` lies in (the nearest folder holding `.git`) and `dir`'s path in it, '/'-separated. */
+/** The Git work tree `dir` lies in (the nearest folder holding `.git`, as the reports find it) and `dir`'s path in it, '/'-separated. */
 function workTreeOf(dir: string): { root: string; path: string } | undefined {
   const abs = path.resolve(dir);
-  for (let d = abs; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return { root: d, path: path.relative(d, abs).split(path.sep).join('/') };
-    if (path.dirname(d) === d) return undefined;
-  }
+  const root = sourceRoot(abs);
+  return fs.existsSync(path.join(root, '.git')) ? { root, path: path.relative(root, abs).split(path.sep).join('/') } : undefined;
 }
 
 /** The remote URLs in a repository's config (`.git` a folder, or a worktree's `.git` file pointing to one). */
