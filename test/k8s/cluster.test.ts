@@ -353,6 +353,29 @@ describe('identity', () => {
     expect(objects(ok.app).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
   });
 
+  test('one identity serves one workload: a second workload given it is refused at construction, naming the first and the fix', () => {
+    const { app, chart } = appWith();
+    new Worker(chart, 'orders', { image: IMAGE, identity: podIdentity });
+    expect(() => new Worker(chart, 'orders-2', { name: 'orders-two', image: IMAGE, identity: podIdentity }))
+      .toThrow('shop/orders-2: identity ("orders") is already the ServiceAccount of shop/orders in namespace shop: each workload writes its own ServiceAccount, '
+        + 'and two of one name would overwrite each other (the ServiceAccount takes the identity\'s name, so an identity serves one workload); '
+        + 'create another identity for this workload (aws.EksCluster.addWorkloadIdentity with a serviceAccount of its own) and grant it what this workload needs');
+    // the same identity in another app (another output) is that app's own
+    const other = appWith();
+    new Worker(other.chart, 'orders', { image: IMAGE, identity: podIdentity });
+    expect(objects(app).filter(o => o.kind === 'ServiceAccount').map(o => o.metadata.name)).toEqual(['orders']);
+  });
+
+  test('a serviceAccountName another workload writes already is refused at construction', () => {
+    const { chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE });
+    expect(() => new Worker(chart, 'mailer', { image: IMAGE, serviceAccountName: 'api' }))
+      .toThrow('shop/mailer: serviceAccountName ("api") is already the ServiceAccount of shop/api in namespace shop: each workload writes its own ServiceAccount, '
+        + 'and two of one name would overwrite each other; pass another serviceAccountName, or leave it out (it defaults to the workload\'s name)');
+    // in another namespace it is another ServiceAccount
+    new Worker(chart, 'mailer-billing', { image: IMAGE, namespace: 'billing', serviceAccountName: 'api' });
+  });
+
   test('serviceAccountName names the ServiceAccount without an identity', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, serviceAccountName: 'shop-api' });

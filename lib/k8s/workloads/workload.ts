@@ -230,13 +230,15 @@ export interface WorkloadProps {
    */
   readonly imageArchitectures?: string[];
   /**
-   * The name of the ServiceAccount the workload creates and its pods run as.
+   * The name of the ServiceAccount the workload creates and its pods run as. Each workload writes its own: a name
+   * another workload of the app already uses is refused.
    * @default - the identity's ServiceAccount when `identity` is set, else the workload's `name`
    */
   readonly serviceAccountName?: string;
   /**
    * The AWS IAM identity of the pods: the profile `aws.WorkloadIdentity.profile` gives (a handle from the AWS
-   * side, never a string). The ServiceAccount takes the identity's name and, for IRSA, its role annotation; the
+   * side, never a string). The ServiceAccount takes the identity's name and, for IRSA, its role annotation, so an
+   * identity serves one workload: give a second workload an identity of its own. The
    * NetworkPolicy lets the pods reach the AWS APIs over HTTPS and, for EKS Pod Identity, the node's Pod Identity agent.
    * The public AWS APIs have no addresses a NetworkPolicy could name, so that is HTTPS to every address; when the app's
    * cluster profile says its network has no internet access (`internetAccess: false`, AWS reached through VPC
@@ -313,6 +315,9 @@ const WORKLOAD = Symbol.for('shipshape.Workload');
 const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 /** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
 const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+
+/** The ServiceAccounts the workloads of one construct tree (one app) write: namespace/name -> path of the workload. */
+const SERVICE_ACCOUNTS = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * A container the workload's pod runs besides its main container (sidecars, init tasks).
@@ -455,6 +460,7 @@ export abstract class Workload extends Construct implements IWorkload {
       fail(this, prop, value, 'names the workload\'s ServiceAccount "default", the ServiceAccount every namespace already has: applying the output would '
         + 'take it over and change what every pod without its own ServiceAccount runs as', fix);
     }
+    this._claimServiceAccount(props);
     this.serviceAccount = new ApiObject(this, 'ServiceAccount', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -766,6 +772,38 @@ export abstract class Workload extends Construct implements IWorkload {
   /** The sidecars added with `addSidecar`, in order. */
   public get sidecars(): ISidecar[] {
     return this._sidecars.map(s => s.sidecar);
+  }
+
+  /**
+   * Refuses a ServiceAccount named by `identity` or `serviceAccountName` that another workload of the app writes
+   * already: the two objects would have one name. (The whole-output check would refuse it at synth, but with the fix
+   * for two objects named alike: renaming the workload, which does not rename this ServiceAccount.)
+   * @internal
+   */
+  private _claimServiceAccount(props: WorkloadProps): void {
+    const root = this.node.root;
+    let taken = SERVICE_ACCOUNTS.get(root);
+    if (taken === undefined) {
+      taken = new Map();
+      SERVICE_ACCOUNTS.set(root, taken);
+    }
+    const key = `${this.namespace}/${this.serviceAccountName}`;
+    const first = taken.get(key);
+    if (first === undefined) {
+      taken.set(key, this.node.path);
+      return;
+    }
+    const why = `is already the ServiceAccount of ${first} in namespace ${this.namespace}: each workload writes its own ServiceAccount, and two of one name would overwrite each other`;
+    const identity = props.identity;
+    if (identity) {
+      fail(this, 'identity', identity.serviceAccount, `${why} (the ServiceAccount takes the identity's name, so an identity serves one workload)`,
+        'create another identity for this workload (aws.EksCluster.addWorkloadIdentity with a serviceAccount of its own) and grant it what this workload needs');
+    }
+    if (props.serviceAccountName !== undefined) {
+      fail(this, 'serviceAccountName', props.serviceAccountName, why, 'pass another serviceAccountName, or leave it out (it defaults to the workload\'s name)');
+    }
+    // a ServiceAccount named after the workload: its other objects are likely to collide too, and the whole-output
+    // check at synth lists every collision at once, with a fix that fits
   }
 
   /**
