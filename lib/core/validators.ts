@@ -17,6 +17,8 @@ const ENV_FIELD_PATHS = [
 ];
 
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+/** The word before the number in an AWS region name (eu-west-1, ap-southeast-3, us-gov-west-1). */
+const REGION_DIRECTIONS = ['east', 'west', 'north', 'south', 'central', 'northeast', 'northwest', 'southeast', 'southwest'];
 
 /** Names that say a variable holds a secret. */
 
@@ -113,6 +115,14 @@ export class Validators {
   public static awsRegion(scope: IConstruct, prop: string, value: string, fix: string): string {
     if (typeof value !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(value)) {
       fail(scope, prop, value, 'must be an AWS region name such as eu-west-1', fix);
+    }
+    // <area>[-<partition>]-<direction>-<n>: the areas and partitions grow with AWS, the directions do not
+    const parts = value.split('-');
+    const direction = parts[parts.length - 2];
+    if (!REGION_DIRECTIONS.includes(direction)) {
+      const meant = [...parts.slice(0, -2), closest(direction, REGION_DIRECTIONS), parts[parts.length - 1]].join('-');
+      fail(scope, prop, value, `must be an AWS region name such as eu-west-1: ${direction} is not one of the directions region names use (${REGION_DIRECTIONS.join(', ')})`,
+        `did you mean ${meant}? ${fix}`);
     }
     return value;
   }

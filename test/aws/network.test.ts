@@ -1,6 +1,7 @@
+import { Construct } from 'constructs';
 import { errorOf, network, newStack, resourceAt, resources, synth, TAGS } from './util';
 import * as aws from '../../lib/aws';
-import { Errors, EnvironmentProfile } from '../../lib/core';
+import { Errors, EnvironmentProfile, Validators } from '../../lib/core';
 
 describe('aws.Network defaults', () => {
   const stack = newStack();
@@ -120,6 +121,15 @@ describe('aws.Network errors', () => {
   test('bad region', () => {
     const msg = errorOf(() => network(newStack(), { region: 'Ireland' }));
     expect(msg).toBe('test/net: region ("Ireland") must be an AWS region name such as eu-west-1; pass the region your provider uses');
+  });
+
+  test('a misspelled region is refused with the region it was likely meant to be; partitions and the longer directions pass', () => {
+    expect(errorOf(() => network(newStack(), { region: 'eu-westt-1' }))).toBe('test/net: region ("eu-westt-1") must be an AWS region name such as eu-west-1: westt is not one of the '
+      + 'directions region names use (east, west, north, south, central, northeast, northwest, southeast, southwest); did you mean eu-west-1? pass the region your provider uses');
+    expect(errorOf(() => network(newStack(), { region: 'us-gov-wets-1' }))).toContain('did you mean us-gov-west-1?');
+    for (const region of ['us-gov-west-1', 'ap-southeast-3', 'ca-central-1', 'il-central-1', 'ap-northeast-2', 'us-isob-east-1']) {
+      expect(() => Validators.awsRegion(new Construct(undefined as any, 'x'), 'region', region, 'fix')).not.toThrow();
+    }
   });
 
   test('no default zones in us-west-1 (two zones per account, named per account)', () => {
