@@ -139,8 +139,8 @@ export class SidecarContainers {
   }
 
   private static id(scope: IConstruct, prop: string, v: number): number {
-    if (!Number.isInteger(v) || v < 10000) {
-      fail(scope, prop, v, 'must be a whole number of at least 10000: 0 is root and low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
+    if (!Number.isInteger(v) || v < 10001) {
+      fail(scope, prop, v, 'must be a whole number of at least 10001: 0 is root and low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
     }
     return v;
   }

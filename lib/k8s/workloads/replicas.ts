@@ -3,7 +3,8 @@
  */
 export interface AutoscaleOptions {
   /**
-   * Fewest replicas: a whole number, at least 2 outside development (rule SS-K8S-045 in docs/rules.md).
+   * Fewest replicas: a whole number of at least 1. Outside development, fewer than 2 synthesizes with a policy warning
+   * (rule SS-K8S-045 in docs/rules.md: a single replica is an outage whenever its pod is evicted).
    * @default - from the environment profile (production 3, staging 2, development 1)
    */
   readonly min?: number;

@@ -456,7 +456,7 @@ export class WebService extends Workload implements IWebService {
       const n = r.min!;
       if (!Number.isInteger(n) || n < 1) {
         fail(scope, 'replicas', n, 'must be a whole number of at least 1',
-          development ? 'use Replicas.fixed(1) (the development profile\'s default) or more' : 'use Replicas.fixed(2) or more (at least 2 outside development)');
+          development ? 'use Replicas.fixed(1) (the development profile\'s default) or more' : 'use Replicas.fixed(2) or more (outside development, fewer than 2 is a policy warning)');
       }
       return r;
     }

@@ -300,7 +300,7 @@ export class Worker extends Workload {
     const development = this.profile === EnvironmentProfile.DEVELOPMENT;
     if (scaling.kind === 'fixed') {
       this.minReplicas = this.maxReplicas = checkWhole(this, 'scaling', o.min, 1,
-        development ? 'use WorkerScaling.fixed(1) (the development profile\'s default) or more' : 'use WorkerScaling.fixed(2) or more (at least 2 outside development)');
+        development ? 'use WorkerScaling.fixed(1) (the development profile\'s default) or more' : 'use WorkerScaling.fixed(2) or more (outside development, fewer than 2 is a policy warning)');
     } else {
       const keda = scaling.kind === 'keda';
       this.minReplicas = o.min ?? defaults.minReplicas;

@@ -1406,8 +1406,8 @@ export abstract class Workload extends Construct implements IWorkload {
     if (!Number.isInteger(v) || v < 1) {
       fail(this, prop, v, 'must be a positive whole number (0 is root)', 'use 10001 or more');
     }
-    if (v < 10000) {
-      fail(this, prop, v, 'must be 10000 or more: low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
+    if (v < 10001) {
+      fail(this, prop, v, 'must be 10001 or more: low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
     }
     return v;
   }

@@ -378,7 +378,8 @@ describe('WebService validation errors', () => {
   });
   test('root or low user id', () => {
     expectError(make({ security: { runAsUser: 0 } }), /security.runAsUser \(0\) must be a positive whole number \(0 is root\)/);
-    expectError(make({ security: { runAsUser: 1000 } }), /security.runAsUser \(1000\) must be 10000 or more/);
+    expectError(make({ security: { runAsUser: 1000 } }), /security.runAsUser \(1000\) must be 10001 or more/);
+    expectError(make({ security: { runAsUser: 10000 } }), /security.runAsUser \(10000\) must be 10001 or more/);
   });
   test('colliding mounts', () => {
     expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/tmp") is already mounted by security.writablePaths[0] (a default writable path); mount the volume elsewhere, or set security.writablePaths without that path');

@@ -171,7 +171,7 @@ describe('Worker options', () => {
 
 describe('Worker validation', () => {
   test.each<[string, Partial<WorkerProps>, string]>([
-    ['fixed zero replicas', { scaling: WorkerScaling.fixed(0) }, 'shop/mailer: scaling (0) must be a whole number of at least 1; use WorkerScaling.fixed(2) or more (at least 2 outside development)'],
+    ['fixed zero replicas', { scaling: WorkerScaling.fixed(0) }, 'shop/mailer: scaling (0) must be a whole number of at least 1; use WorkerScaling.fixed(2) or more (outside development, fewer than 2 is a policy warning)'],
     ['CPU min zero', { scaling: WorkerScaling.cpu({ min: 0, max: 3 }) }, 'shop/mailer: scaling.min (0) must be a whole number of at least 1; use 2 or more so one pod can fail (rule SS-K8S-045)'],
     ['max not above min', { scaling: WorkerScaling.cpu({ min: 4, max: 4 }) }, 'shop/mailer: scaling.max (4) must be a whole number more than scaling.min (4) for the autoscaler to have room; raise max, or use WorkerScaling.fixed(n) for a fixed count'],
     ['CPU target the limit never lets the pods reach', { scaling: WorkerScaling.cpu({ targetCpuUtilization: 500 }) }, 'shop/mailer: scaling.targetCpuUtilization (500) is never reached: utilization is a percentage of the CPU request (250m), and the CPU limit (1) keeps it at 400 or below, so the autoscaler would never add a replica; use at most 400 (for example 70), or raise resources.cpuLimit'],
