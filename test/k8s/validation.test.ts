@@ -5,7 +5,7 @@ import {
 } from '../../lib/k8s';
 import { AmbassadorProxy, MetricsAdapter } from '../../lib/k8s/sidecars';
 import { Policy } from '../../lib/policy';
-import { expectError } from '../util/k8s';
+import { expectError, quietly } from '../util/k8s';
 
 // Values constructs used to accept, now refused through the shared validators of lib/core (issue 11, item 5),
 // and the sharper messages of item 6.
@@ -178,6 +178,44 @@ describe('sharper messages', () => {
       'ops/agent: hostAccess[0].path ("/var/log") mounts a directory of the node, which the policy refuses (SS-K8S-011, SS-K8S-013) unless it is accepted with a reason; '
       + 'if the agent needs /var/log, accept it with policy.Policy.suppress(agent, \'SS-K8S-011\', "reads the node logs to ship them") '
       + 'and policy.Policy.suppress(agent, \'SS-K8S-013\', "reads the node logs to ship them") (agent being the NodeAgent ops/agent)');
+  });
+
+  test('every host access the policy refuses is named in one round, each with its calls; once they are made, synth passes', () => {
+    const build = (suppress: boolean) => {
+      const app = new App({ outdir: '/nonexistent-shipshape-test' });
+      const ops = new Chart(app, 'ops', { namespace: 'ops' });
+      const agent = new NodeAgent(ops, 'agent', {
+        image: IMAGE,
+        ports: [{ name: 'metrics', port: 9100 }],
+        hostAccess: [
+          HostAccess.hostNetwork('scrapes the node exporters on the node network'),
+          HostAccess.hostPid('reads per-process statistics of the node'),
+          HostAccess.capability('SYS_PTRACE', 'reads other processes\' memory maps'),
+          HostAccess.hostPath({ path: '/proc', reason: 'reads the node process table' }),
+        ],
+      });
+      agent.allowFrom(NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }));
+      if (suppress) {
+        Policy.suppress(agent, 'SS-K8S-010', 'hostNetwork and hostPID: reads the node network and processes');
+        Policy.suppress(agent, 'SS-K8S-008', 'SYS_PTRACE: reads other processes\' memory maps');
+        Policy.suppress(agent, 'SS-K8S-011', 'reads the node process table');
+        Policy.suppress(agent, 'SS-K8S-013', 'reads the node process table');
+      }
+      return app;
+    };
+    let msg = '';
+    try {
+      quietly(() => build(false).synthYaml());
+    } catch (e: any) {
+      msg = e.message;
+    }
+    expect(msg).toContain('ops/agent: hostAccess[0] (hostNetwork) shares a namespace of the node, which the policy refuses (SS-K8S-010) unless it is accepted with a reason; '
+      + 'if the agent needs hostNetwork, accept it with policy.Policy.suppress(agent, \'SS-K8S-010\', "scrapes the node exporters on the node network") (agent being the NodeAgent ops/agent)');
+    expect(msg).toContain('ops/agent: hostAccess[1] (hostPID) shares a namespace of the node, which the policy refuses (SS-K8S-010)');
+    expect(msg).toContain('ops/agent: hostAccess[2].name ("SYS_PTRACE") adds a Linux capability, which the policy refuses (SS-K8S-008) unless it is accepted with a reason; '
+      + 'if the agent needs SYS_PTRACE, accept it with policy.Policy.suppress(agent, \'SS-K8S-008\', "reads other processes\' memory maps")');
+    expect(msg).toContain('ops/agent: hostAccess[3].path ("/proc") mounts a directory of the node, which the policy refuses (SS-K8S-011, SS-K8S-013)');
+    expect(quietly(() => build(true).synthYaml())).toContain('hostPID: true');
   });
 
   test('once accepted (or when the policy is off) the hostPath passes', () => {

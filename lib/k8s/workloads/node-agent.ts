@@ -19,8 +19,16 @@ const NODE_AGENT_PRIORITY_CLASS = 'system-node-critical';
 /** The annotation that records why a NodeAgent has host access. */
 const HOST_ACCESS_ANNOTATION = 'shipshape.io/host-access-reason';
 const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
-/** The policy rules a hostPath volume breaks (no hostPath, and only the volume types Pod Security "restricted" allows). */
-const HOST_PATH_RULES = ['SS-K8S-011', 'SS-K8S-013'];
+/**
+ * The policy rules each kind of host access breaks: a hostPath volume (no hostPath, and only the volume types Pod
+ * Security "restricted" allows), a host namespace, an added capability.
+ */
+const HOST_ACCESS_RULES: { [kind: string]: string[] } = {
+  hostPath: ['SS-K8S-011', 'SS-K8S-013'],
+  hostNetwork: ['SS-K8S-010'],
+  hostPID: ['SS-K8S-010'],
+  capability: ['SS-K8S-008'],
+};
 
 const RUNTIME = 'whoever connects to a container runtime socket runs containers as root on the node, and a read-only mount still lets the agent connect';
 const PODS = 'it holds the Secrets and service account tokens of every pod on the node, and the kubelet\'s credentials';
@@ -425,7 +433,7 @@ export class NodeAgent extends Workload {
     if (tolerations.length) extraPodSpec.tolerations = tolerations;
     if (props.nodeSelector && Object.keys(props.nodeSelector).length) extraPodSpec.nodeSelector = { ...props.nodeSelector };
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: grace, extraPodSpec, extraVolumes: volumes, extraMounts: mounts, extraMountProps: mountProps });
-    this.node.addValidation({ validate: () => this._hostPathRefusals() });
+    this.node.addValidation({ validate: () => this._hostAccessRefusals() });
     this.node.addValidation({ validate: () => this._exposedSidecarPorts() });
     template();
 
@@ -449,25 +457,34 @@ export class NodeAgent extends Workload {
   }
 
   /**
-   * At synth under a `k8s.App` that runs the policy: a hostPath the policy would refuse, named with its path
-   * and the exact call that accepts it (the refusal of the rules alone names neither).
+   * At synth under a `k8s.App` that runs the policy: each host access entry the policy would refuse, named with what
+   * it grants and the exact calls that accept it (the refusal of the rules alone names neither), all in one round.
    * @internal
    */
-  private _hostPathRefusals(): string[] {
-    const paths = this.hostAccess.map((h, i) => ({ h, i })).filter(x => x.h.kind === 'hostPath');
-    if (paths.length === 0 || (this.node.root as any).policy !== true) return [];
+  private _hostAccessRefusals(): string[] {
+    if (this.hostAccess.length === 0 || (this.node.root as any).policy !== true) return [];
     const ds = this.daemonSet.node.path;
     const suppressions = Policy.suppressionsOf(this);
     const running = Policy._packsFor(this).flatMap(p => p.rules.map(r => r.id));
-    const open = HOST_PATH_RULES.filter(id => running.includes(id) && !suppressions.some(s => s.ruleId === id && covers(s.path, ds)));
-    if (open.length === 0) return [];
-    return paths.map(({ h, i }) => {
-      const o = h._options as HostPathOptions;
+    const out: string[] = [];
+    this.hostAccess.forEach((h, i) => {
+      const open = (HOST_ACCESS_RULES[h.kind] ?? []).filter(id => running.includes(id) && !suppressions.some(s => s.ruleId === id && covers(s.path, ds)));
+      if (open.length === 0) return;
       const reason = JSON.stringify(h.reason);
       const calls = open.map(id => `policy.Policy.suppress(agent, '${id}', ${reason})`).join(' and ');
-      return `${this.node.path}: hostAccess[${i}].path (${JSON.stringify(o.path)}) mounts a directory of the node, which the policy refuses (${open.join(', ')}) `
-        + `unless it is accepted with a reason; if the agent needs ${o.path}, accept it with ${calls} (agent being the NodeAgent ${this.node.path})`;
+      const unless = `which the policy refuses (${open.join(', ')}) unless it is accepted with a reason`;
+      const agent = `(agent being the NodeAgent ${this.node.path})`;
+      if (h.kind === 'hostPath') {
+        const o = h._options as HostPathOptions;
+        out.push(`${this.node.path}: hostAccess[${i}].path (${JSON.stringify(o.path)}) mounts a directory of the node, ${unless}; if the agent needs ${o.path}, accept it with ${calls} ${agent}`);
+      } else if (h.kind === 'capability') {
+        const cap = String(h._options?.name ?? '').toUpperCase().replace(/^CAP_/, '');
+        out.push(`${this.node.path}: hostAccess[${i}].name (${JSON.stringify(cap)}) adds a Linux capability, ${unless}; if the agent needs ${cap}, accept it with ${calls} ${agent}`);
+      } else {
+        out.push(`${this.node.path}: hostAccess[${i}] (${h.kind}) shares a namespace of the node, ${unless}; if the agent needs ${h.kind}, accept it with ${calls} ${agent}`);
+      }
     });
+    return out;
   }
 
   /**
