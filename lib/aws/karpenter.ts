@@ -21,7 +21,7 @@ import { minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
 import { TaintProfile } from '../core/cluster-profile';
-import { fail } from '../core/errors';
+import { fail, warn } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
 import { HelmReleaseProfile, KarpenterDisruptionBudgetProfile, KarpenterNodePoolProfile, KarpenterProfile } from '../core/karpenter-profile';
 import { poolRequirements } from '../core/karpenter-requirements';
@@ -585,9 +585,7 @@ export class Karpenter extends Construct {
       const warning = `amiAlias is not set, so production nodes run ${this.amiAlias}: each AMI AWS publishes rolls out to them as drift, untested `
         + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250505\', and raise it after testing, '
         + `or pass amiAlias: '${this.amiAlias}' to choose the latest AMI explicitly and silence this`;
-      // recorded on the construct (for tools and tests) and printed, so the user sees it on synth
-      this.node.addMetadata('shipshape:warning', warning);
-      process.stderr.write(`shipshape warning: ${this.node.path}: ${warning}\n`);
+      warn(this, warning);
     }
     this.volumeSizeGiB = props.volumeSizeGiB ?? 50;
     if (!Number.isInteger(this.volumeSizeGiB) || this.volumeSizeGiB < 20 || this.volumeSizeGiB > 16384) {

@@ -24,7 +24,7 @@ import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
 import { renderCostTags } from './private/tags';
 import { TerraformPolicy } from './terraform-policy';
-import { fail } from '../core/errors';
+import { fail, warn } from '../core/errors';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Validators } from '../core/validators';
@@ -112,6 +112,9 @@ export interface NetworkAttributes {
 /**
  * Properties of a `Network`.
  */
+/** The private IPv4 ranges a VPC is meant to use (RFC 1918, and the shared address space of RFC 6598). */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map(c => parseCidr(c)!);
+
 export interface NetworkProps {
   /**
    * The AWS region, for example `eu-west-1`: the region of the AWS provider the network's resources are planned
@@ -129,6 +132,8 @@ export interface NetworkProps {
   /**
    * The VPC CIDR block: prefix /16 to /21 when the subnets are derived (the public subnets are the VPC prefix + 6, and
    * a load balancer needs a /27 or larger); up to /24 when `publicSubnetCidrs` is given or `internetAccess` is false.
+   * A range outside the private ones (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10) is accepted with a
+   * warning: the internet hosts with those addresses would be unreachable from the cluster.
    * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
@@ -269,6 +274,11 @@ export class Network extends Construct implements INetwork {
     if (!vpcCidr || vpcCidr.prefix < 16 || vpcCidr.prefix > 24) {
       fail(this, 'cidr', this.cidr, 'must be an IPv4 network CIDR with prefix /16 to /24 and no host bits set',
         "use a private range such as '10.0.0.0/16'");
+    }
+    if (!PRIVATE_RANGES.some(r => cidrContains(r, vpcCidr))) {
+      warn(this, `cidr (${this.cidr}) is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): AWS accepts it, but `
+        + 'inside the VPC its addresses are the VPC\'s, so the internet hosts that have them cannot be reached from the cluster; '
+        + 'use a private range unless your organisation owns this one');
     }
     this.vpcCidr = this.cidr;
     this.internetAccess = props.internetAccess ?? true;

@@ -77,3 +77,13 @@ export function pathOf(scope: IConstruct | string): string {
 export function fail(scope: IConstruct | string, prop: string, value: unknown, allowed: string, fix: string): never {
   throw new ShipshapeValidationError({ path: pathOf(scope), prop, value: show(value), allowed, fix });
 }
+
+/**
+ * A warning on construction: recorded on the construct as `shipshape:warning` metadata (for tools and tests) and
+ * printed to stderr, so the user sees it on synth. For what is allowed but usually a mistake.
+ * @internal
+ */
+export function warn(scope: IConstruct, warning: string): void {
+  scope.node.addMetadata('shipshape:warning', warning);
+  process.stderr.write(`shipshape warning: ${scope.node.path}: ${warning}\n`);
+}

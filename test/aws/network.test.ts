@@ -123,6 +123,22 @@ describe('aws.Network errors', () => {
     expect(msg).toBe('test/net: region ("Ireland") must be an AWS region name such as eu-west-1; pass the region your provider uses');
   });
 
+  test('a VPC CIDR outside the private ranges synthesizes (AWS accepts it) with a warning; private ranges, 100.64/10 included, do not warn', () => {
+    const warnings = (n: aws.Network) => n.node.metadata.filter(m => m.type === 'shipshape:warning').map(m => m.data);
+    const write = process.stderr.write;
+    let printed = '';
+    process.stderr.write = ((chunk: any) => { printed += String(chunk); return true; }) as any;
+    try {
+      const pub = network(newStack(), { cidr: '8.8.0.0/16' });
+      expect(warnings(pub)).toEqual(['cidr (8.8.0.0/16) is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or 100.64.0.0/10): AWS accepts it, '
+        + 'but inside the VPC its addresses are the VPC\'s, so the internet hosts that have them cannot be reached from the cluster; use a private range unless your organisation owns this one']);
+      expect(printed).toContain('shipshape warning: test/net: cidr (8.8.0.0/16) is not a private range');
+      for (const cidr of ['10.20.0.0/16', '172.31.0.0/16', '192.168.0.0/16', '100.64.0.0/16']) expect(warnings(network(newStack(), { cidr }))).toEqual([]);
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+
   test('a misspelled region is refused with the region it was likely meant to be; partitions and the longer directions pass', () => {
     expect(errorOf(() => network(newStack(), { region: 'eu-westt-1' }))).toBe('test/net: region ("eu-westt-1") must be an AWS region name such as eu-west-1: westt is not one of the '
       + 'directions region names use (east, west, north, south, central, northeast, northwest, southeast, southwest); did you mean eu-west-1? pass the region your provider uses');

@@ -9,7 +9,7 @@ import { ContainerPort } from './env';
 import { Probe } from './probe';
 import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, VolumeClaim } from './storage';
 import { IWorkload, Workload, WorkloadProps } from './workload';
-import { fail } from '../../core/errors';
+import { fail, warn } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
@@ -281,9 +281,7 @@ export class StatefulService extends Workload implements IStatefulService {
       }
       if (props.quorum === undefined) {
         const warning = `replicas (${this.replicas}) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this`;
-        // Recorded on the construct (for tools and tests) and printed, so the user sees it on synth.
-        this.node.addMetadata('shipshape:warning', warning);
-        process.stderr.write(`shipshape warning: ${this.node.path}: ${warning}\n`);
+        warn(this, warning);
       }
     }
 
