@@ -189,9 +189,13 @@ export class Fleets {
           fail(where, `${p}.profile.environment`, profile.environment, `must be the profile of environment ${env.name} (${env.profile})`,
             `build the cluster for ${env.profile}, or move it to an environment with profile ${profile.environment}`);
         }
-      } else if (c.kubernetesVersion === undefined || !/^1\.\d+$/.test(c.kubernetesVersion)) {
+      } else if (c.kubernetesVersion === undefined) {
         fail(where, `${p}.kubernetesVersion`, c.kubernetesVersion, 'must be a Kubernetes minor version ("1.33") when the cluster has no profile',
           'give the version, or the profile (aws.EksCluster.profile)');
+      } else if (!/^1\.\d+$/.test(c.kubernetesVersion)) {
+        const minor = typeof c.kubernetesVersion === 'string' ? /^v?(1\.\d+)(\.\d+)?$/.exec(c.kubernetesVersion) : null;
+        fail(where, `${p}.kubernetesVersion`, c.kubernetesVersion, 'must be a Kubernetes minor version such as "1.33", without a patch or a leading v',
+          minor ? `write "${minor[1]}"` : 'give the minor version the cluster runs, for example "1.33"');
       }
     });
   }

@@ -808,7 +808,7 @@ function oldestOf(cluster: ClusterProfile): { version: KubernetesVersion; pool?:
     try {
       v = KubernetesVersion.of(p.kubernetesVersion);
     } catch {
-      fail('<app>', prop, p.kubernetesVersion, `(pool ${p.name}) must be a Kubernetes version "1.N" with N >= 27`, `use the version the pool's nodes run, for example "${control}"`);
+      fail('<app>', prop, p.kubernetesVersion, `(pool ${p.name}) must be a Kubernetes version ${KubernetesVersion._accepted()}`, `use the version the pool's nodes run, for example "${control}"`);
     }
     // a kubelet is never newer than the API server, and at most 3 minor versions behind it
     if (!control.isAtLeast(v)) {

@@ -6,6 +6,14 @@ const VERSION = Symbol.for('shipshape.KubernetesVersion');
 /** The brand of the constructs that read the target when they are made: workloads (a mesh reads it when it enrols one). */
 const WORKLOAD = Symbol.for('shipshape.Workload');
 
+/** The newest minor version this release of shipshape knows (its constants, and the schemas it is tested on). */
+const NEWEST_KNOWN_MINOR = 36;
+/**
+ * The versions `KubernetesVersion.of` accepts, as error messages say them: from 1.27 (the oldest target) to three
+ * minors past the newest known (a minor comes out about every four months), so a typo such as 1.99 is caught.
+ */
+const KUBERNETES_VERSIONS = `"1.N" with N from 27 to ${NEWEST_KNOWN_MINOR + 3}`;
+
 /**
  * A Kubernetes minor version that shipshape can target.
  */
@@ -32,14 +40,23 @@ export class KubernetesVersion {
   public static readonly V1_36 = new KubernetesVersion(1, 36);
 
   /**
-   * Any `1.N` version from 1.27 on, for example `KubernetesVersion.of('1.30')`.
+   * Any `1.N` version from 1.27 to 1.39 (three minors past the newest constant, as newer releases come out), for
+   * example `KubernetesVersion.of('1.30')`.
    */
   public static of(version: string): KubernetesVersion {
     const m = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
-    if (!m || Number(m[1]) < 27) {
-      fail('KubernetesVersion', 'version', version, 'must be a Kubernetes version "1.N" with N >= 27', 'use for example "1.27" or "1.30"');
+    if (!m || Number(m[1]) < 27 || Number(m[1]) > NEWEST_KNOWN_MINOR + 3) {
+      fail('KubernetesVersion', 'version', version, `must be a Kubernetes version ${KUBERNETES_VERSIONS}`, 'use for example "1.27" or "1.30"');
     }
     return new KubernetesVersion(1, Number(m[1]));
+  }
+
+  /**
+   * The versions `of` accepts, as error messages say them (`"1.N" with N from 27 to 39`).
+   * @internal
+   */
+  public static _accepted(): string {
+    return KUBERNETES_VERSIONS;
   }
 
   /** True when `x` is a KubernetesVersion, also one made by another copy of the shipshape library. */

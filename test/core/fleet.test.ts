@@ -53,6 +53,9 @@ describe('Fleets', () => {
     ['an unknown environment', { clusters: [{ name: 'a', environment: 'qa', region: 'eu-west-1', kubernetesVersion: '1.33' }] }, /clusters\[0\].environment \("qa"\) is not an environment of the fleet \(staging, production\)/],
     ['an unknown profile', { environments: [{ name: 'x', profile: 'live' as any }] }, /environments\[0\].profile \("live"\) must be an EnvironmentProfile/],
     ['no version and no profile', { clusters: [{ name: 'a', environment: 'staging', region: 'eu-west-1' }] }, /clusters\[0\].kubernetesVersion \(undefined\) must be a Kubernetes minor version \("1.33"\) when the cluster has no profile/],
+    ['a version with a patch', { clusters: [{ name: 'a', environment: 'staging', region: 'eu-west-1', kubernetesVersion: '1.33.2' }] },
+      /clusters\[0\].kubernetesVersion \("1.33.2"\) must be a Kubernetes minor version such as "1.33", without a patch or a leading v; write "1.33"/],
+    ['a version with a leading v', { clusters: [{ name: 'a', environment: 'staging', region: 'eu-west-1', kubernetesVersion: 'v1.33' }] }, /\("v1.33"\) must be a Kubernetes minor version .*; write "1.33"/],
     ['a region the profile disagrees with', {
       clusters: [{ name: 'a', environment: 'production', region: 'us-east-1', profile: cluster() }],
     }, /clusters\[0\].region \("us-east-1"\) must be the region of its profile \(eu-west-1\)/],

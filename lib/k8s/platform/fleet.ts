@@ -905,7 +905,7 @@ export class Fleet {
         KubernetesVersion.of(profile.kubernetesVersion);
       } catch {
         fail(this.where, c.profile ? `${p}.profile.kubernetesVersion` : `${p}.kubernetesVersion`, profile.kubernetesVersion,
-          'must be a Kubernetes version "1.N" with N >= 27', 'use the minor version the cluster runs, for example "1.33"');
+          `must be a Kubernetes version ${KubernetesVersion._accepted()}`, 'use the minor version the cluster runs, for example "1.33"');
       }
       const how = c.argoCdServer !== undefined ? `server ${c.argoCdServer}` : `name ${c.argoCdName ?? c.name}`;
       const other = reached.get(how);

@@ -785,7 +785,10 @@ describe('Fleet clusters and names', () => {
 
   test('a Kubernetes version shipshape does not write for is refused with the fleet\'s path and the prop', () => {
     expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ name: 'lab', environment: 'staging', region: 'eu-west-1', kubernetesVersion: '1.3' }] }, addOns: [] })),
-      'fleet/acme: clusters[0].kubernetesVersion ("1.3") must be a Kubernetes version "1.N" with N >= 27; use the minor version the cluster runs, for example "1.33"');
+      'fleet/acme: clusters[0].kubernetesVersion ("1.3") must be a Kubernetes version "1.N" with N from 27 to 39; use the minor version the cluster runs, for example "1.33"');
+    // a version no release has (a typo of 1.29, say) is refused too: it would pin Pod Security to v1.99
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ name: 'lab', environment: 'staging', region: 'eu-west-1', kubernetesVersion: '1.99' }] }, addOns: [] })),
+      'fleet/acme: clusters[0].kubernetesVersion ("1.99") must be a Kubernetes version "1.N" with N from 27 to 39; use the minor version the cluster runs, for example "1.33"');
   });
 
   test('two Applications of one name are refused before any object is made, naming both parties', () => {

@@ -236,7 +236,9 @@ describe('sidecar errors', () => {
   });
 
   test('a Kubernetes version before 1.27', () => {
-    expectError(() => KubernetesVersion.of('1.25'), /KubernetesVersion: version \("1\.25"\) must be a Kubernetes version "1\.N" with N >= 27/);
+    expectError(() => KubernetesVersion.of('1.25'), /KubernetesVersion: version \("1\.25"\) must be a Kubernetes version "1\.N" with N from 27 to 39/);
+    expectError(() => KubernetesVersion.of('1.40'), /KubernetesVersion: version \("1\.40"\) must be a Kubernetes version "1\.N" with N from 27 to 39/);
+    expect(KubernetesVersion.of('1.39').minor).toBe(39);
   });
 });
 
