@@ -143,10 +143,11 @@ export class App extends Cdk8sApp {
    */
   public _owner?: string;
   /**
-   * What the note on stderr says would happen to a file in the output folder this app did not write.
+   * What the note on stderr says would happen to the files in the output folder this app did not write (paths
+   * relative to the folder, '/'-separated).
    * @internal
    */
-  public _foreignHint?: string;
+  public _foreignHint?: (files: string[]) => string;
 
   /**
    * Forgets which App of this process synthesized into which folder, as a new process would: for tests that
@@ -401,7 +402,7 @@ export class App extends Cdk8sApp {
     if (change.foreign.length > 0) {
       const one = change.foreign.length === 1;
       notes.push(`shipshape: ${this.outdir} also holds ${change.foreign.join(', ')}, which this app did not write `
-        + `(${this._foreignHint ?? `kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too`}); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
+        + `(${this._foreignHint?.(change.foreign) ?? `kubectl apply -f on the folder would apply ${one ? 'it' : 'them'} too`}); remove ${one ? 'it if it is' : 'them if they are'} left over from an older synth\n`);
     }
     return notes;
   }

@@ -628,7 +628,7 @@ export class Fleet {
       app._policyLabel = `cluster ${c.name}`;
       app._removalCause = FLEET_REMOVAL_CAUSE;
       app._owner = `${this.where}: cluster ${c.name}`;
-      app._foreignHint = 'Argo CD syncs every file of a folder, so the Application of its folder would apply it too';
+      app._foreignHint = files => foreignHint(files, c.name);
       if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
 
       const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };
@@ -1242,3 +1242,17 @@ function sameRepository(a: string, b: string): boolean {
   };
   return key(a) === key(b);
 }
+
+/**
+ * What Argo CD does with files of a cluster folder the fleet did not write: those in a platform or team folder are
+ * applied by that folder's Application; no Application syncs the cluster folder itself.
+ */
+function foreignHint(files: string[], cluster: string): string {
+  const synced = files.filter(f => f.includes('/'));
+  const top = files.filter(f => !f.includes('/'));
+  const itself = `no Application syncs the folder of cluster ${cluster} itself, only its platform and team folders`;
+  if (top.length === 0) return `Argo CD syncs every file of a folder, so the Application of its folder would apply ${synced.length === 1 ? 'it' : 'them'} too`;
+  if (synced.length === 0) return `${itself}, so Argo CD leaves ${top.length === 1 ? 'it' : 'them'} alone`;
+  return `Argo CD syncs every file of a folder, so the Application of its folder would apply ${synced.join(', ')} too; ${itself}, so it leaves ${top.join(', ')} alone`;
+}
+

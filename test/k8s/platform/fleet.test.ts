@@ -452,6 +452,27 @@ describe('Fleet output folder', () => {
     expect(stderr).not.toContain('notes.txt');
     expect(fs.existsSync(path.join(dir, 'prod-eu', 'shop', 'stray.yaml'))).toBe(true);
   });
+
+  test('a hand-made file at the root of a cluster folder is said to be left alone by Argo CD (no Application syncs that folder); one in a team folder is said to be applied', () => {
+    const dir = outdir();
+    synthFleet({}, dir);
+    const stderrOfRerun = () => {
+      let stderr = '';
+      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
+      try {
+        rerun(fleetProps(dir)).synth();
+      } finally {
+        spy.mockRestore();
+      }
+      return stderr;
+    };
+    fs.writeFileSync(path.join(dir, 'prod-eu', 'stray.yaml'), 'kind: ConfigMap\n');
+    expect(stderrOfRerun()).toContain(`shipshape: ${path.join(dir, 'prod-eu')} also holds stray.yaml, which this app did not write `
+      + '(no Application syncs the folder of cluster prod-eu itself, only its platform and team folders, so Argo CD leaves it alone)');
+    fs.writeFileSync(path.join(dir, 'prod-eu', 'shop', 'hand.yaml'), 'kind: ConfigMap\n');
+    expect(stderrOfRerun()).toContain('also holds shop/hand.yaml, stray.yaml, which this app did not write (Argo CD syncs every file of a folder, so the Application of its folder '
+      + 'would apply shop/hand.yaml too; no Application syncs the folder of cluster prod-eu itself, only its platform and team folders, so it leaves stray.yaml alone)');
+  });
 });
 
 describe('Fleet policy summary', () => {
