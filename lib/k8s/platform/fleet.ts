@@ -197,6 +197,13 @@ export interface FleetProps {
    * @default true
    */
   readonly diagrams?: boolean;
+  /**
+   * Namespaces that exist on the clusters without the fleet (made by hand or by another tool), which workloads may
+   * name as network peers (`NetworkPeer.pods`, `NetworkPeer.namespace`, ...).
+   * @default - none: a NetworkPolicy peer in a namespace the fleet neither creates nor installs an add-on into on a
+   * cluster (nor one every cluster has) is noted on stderr at synth, as a likely typo or a team that does not run there
+   */
+  readonly externalNamespaces?: string[];
 }
 
 // Argo CD's custom resources (argoproj.io/v1alpha1): not among the built-in Kubernetes types, so the fields shipshape
@@ -385,6 +392,10 @@ export class Fleet {
   /** Printed at synth: what the fleet leaves undeployed (an environment without a cluster, releases no pack installs). */
   private readonly notes: string[] = [];
   private readonly where: string;
+  /** FleetProps.externalNamespaces, checked. */
+  private readonly externalNamespaces: string[];
+  /** Each team's namespace, with the team. */
+  private readonly teamOfNamespace = new Map<string, string>();
 
   constructor(props: FleetProps) {
     Object.defineProperty(this, FLEET, { value: true });
@@ -442,6 +453,11 @@ export class Fleet {
     }
 
     const teams = props.teams ?? [];
+    if (props.externalNamespaces !== undefined && !Array.isArray(props.externalNamespaces)) {
+      fail(this.where, 'externalNamespaces', props.externalNamespaces, 'must be a list of namespace names', "use for example ['monitoring']");
+    }
+    this.externalNamespaces = (props.externalNamespaces ?? []).map((n, i) => Names.dnsLabel(at(this.where), `externalNamespaces[${i}]`, n));
+    for (const t of teams) if (t && typeof t === 'object' && !this.teamOfNamespace.has(t.namespace ?? t.name)) this.teamOfNamespace.set(t.namespace ?? t.name, t.name);
     const teamNames = new Set<string>();
     const teamNamespaces = new Map<string, string>();
     teams.forEach((t, i) => {
@@ -595,11 +611,13 @@ export class Fleet {
         });
 
       const out: ClusterOutput = { cluster: c, environment: env, app, platform: { chart: platform, application: platformApp }, teams: [] };
+      /** The namespaces of this cluster a NetworkPolicy peer may name without a note (filled below, read at synth). */
+      const known = new Set<string>([...this.reservedNamespaces.keys(), ...this.externalNamespaces]);
       for (const [teamIndex, team] of teams.entries()) {
         if (team.environments && !team.environments.includes(env.name)) continue;
         const tn = this.teamNamespace(platform, team, teamIndex, env.name);
         const chart = new Chart(app, team.name, { namespace: tn.namespace, labels: { [TEAM_LABEL]: team.name } });
-        chart.node.addValidation({ validate: () => this.teamChartProblems(chart, team, tn.namespace) });
+        chart.node.addValidation({ validate: () => this.teamChartProblems(chart, team, tn.namespace, { cluster: c.name, environment: env.name, known }) });
         const appObj = application(`${c.name}-${team.name}`,
           {
             prop: `teams[${teamIndex}].name`,
@@ -678,6 +696,9 @@ export class Fleet {
       }
       const unserved = [...asked].filter(([key]) => !releases.has(key)).map(([key, what]) => key + what);
       const controller = profile.karpenter?.controller;
+      for (const t of out.teams) known.add(t.namespace.namespace);
+      for (const key of [...releases.keys(), ...asked.keys()]) known.add(key.slice(0, key.indexOf('/')));
+      if (controller) known.add(controller.namespace);
       if (controller && !addOns.some(p => p._installsKarpenter(env.name))) unserved.push(`${controller.namespace}/${controller.releaseName} (Karpenter: add AddOnPack.karpenter())`);
       if (unserved.length > 0) {
         this.notes.push(`shipshape note: ${this.where}: the profile of cluster ${c.name} asks for Helm release${unserved.length === 1 ? '' : 's'} ${unserved.join(', ')}, `
@@ -931,7 +952,7 @@ export class Fleet {
   }
 
   /** Objects of a team's chart must be in the team's namespace, or cluster-scoped kinds the team is allowed. */
-  private teamChartProblems(chart: Chart, team: FleetTeam, namespace: string): string[] {
+  private teamChartProblems(chart: Chart, team: FleetTeam, namespace: string, where: { cluster: string; environment: string; known: Set<string> }): string[] {
     const out: string[] = [];
     const allowed = (team.clusterResources ?? []).map(k => `${k.group}/${k.kind}`);
     for (const c of chart.node.findAll()) {
@@ -945,7 +966,9 @@ export class Fleet {
         continue;
       }
       if (obj.kind === 'NetworkPolicy' && group === 'networking.k8s.io') {
-        const open = openDirections(obj.toJson());
+        const policy = obj.toJson();
+        this.notePeerNamespaces(policy, obj, team, where);
+        const open = openDirections(policy);
         if (open.length > 0) {
           out.push(`${obj.node.path}: spec (NetworkPolicy ${obj.name}) selects every pod of team ${team.name}'s namespace (an empty podSelector, or one with only NotIn and DoesNotExist) and allows ${open.join(' and ')} from and to anywhere `
             + '(a rule without peers or ports, or with a peer of every address: 0.0.0.0/0 or ::/0), which undoes the default deny the platform folder gives the namespace; '
@@ -973,6 +996,27 @@ export class Fleet {
       }
     }
     return out;
+  }
+
+  /**
+   * Notes (once) each namespace a team's NetworkPolicy names as a peer (`kubernetes.io/metadata.name`) that the
+   * cluster does not have as far as the fleet knows: no team, add-on, system or external namespace of it. The rule
+   * reaches nothing there: a typo, or a team that does not run in the cluster's environment.
+   */
+  private notePeerNamespaces(policy: any, obj: ApiObject, team: FleetTeam, where: { cluster: string; environment: string; known: Set<string> }): void {
+    const spec = policy?.spec ?? {};
+    const peers = [...(spec.ingress ?? []).flatMap((r: any) => r?.from ?? []), ...(spec.egress ?? []).flatMap((r: any) => r?.to ?? [])];
+    for (const peer of peers) {
+      const name = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+      if (typeof name !== 'string' || where.known.has(name)) continue;
+      const elsewhere = this.teamOfNamespace.get(name);
+      const why = elsewhere !== undefined ? `team ${elsewhere} has it, but does not run in environment ${where.environment}`
+        : 'no team, add-on or system namespace of the cluster has that name (a typo?)';
+      const note = `shipshape note: ${this.where}: on cluster ${where.cluster}, NetworkPolicy ${obj.name} of team ${team.name} names a peer in namespace ${name}, `
+        + `which the fleet does not give that cluster (${why}), so the rule reaches nothing there; fix the name, `
+        + 'or list the namespace in externalNamespaces if it is made outside the fleet\n';
+      if (!this.notes.includes(note)) this.notes.push(note);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
-import { App, HttpIngress, IngressTls, Job, Replicas, Schedule, ScheduledJob, StatefulService, WebService } from '../../../lib/k8s';
+import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
 import { expectError, stderrOf } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
@@ -889,3 +889,44 @@ describe('Fleet folders', () => {
     expect(fs.readdirSync(path.join(dir, 'prod-us'))).toEqual(['notes.yaml']);
   });
 });
+
+describe('network peers in namespaces a cluster does not have', () => {
+  /** Team shop's mailer calls the given namespaces' pods; team payments runs only in production. */
+  class Caller implements IFleetWorkloads {
+    constructor(private readonly namespaces: string[]) {}
+    public define(scope: Construct, target: FleetTarget): void {
+      const w = new Worker(scope, 'mailer', { image: IMAGE, profile: target.profile });
+      for (const ns of this.namespaces) w.allowTo(NetworkPeer.pods(ns, { 'app.kubernetes.io/name': 'api' }, { ports: [8080] }));
+    }
+  }
+  const props = (namespaces: string[], extra: Partial<FleetProps> = {}) => fleetProps(outdir(), {
+    teams: [
+      { name: 'shop', group: 'team-shop', workloads: new Caller(namespaces) },
+      { name: 'payments', group: 'team-payments', workloads: new Reports(), environments: ['production'] },
+    ],
+    ...extra,
+  });
+  const synthOf = (p: FleetProps) => {
+    App._forgetOutdirs();
+    return stderrOf(() => new Fleet(p).synth());
+  };
+
+  test('a typo, and a team that does not run in the cluster\'s environment, are noted on stderr with the cluster, the policy and the fix', () => {
+    const err = synthOf(props(['paymnts', 'payments']));
+    expect(err).toContain('shipshape note: fleet/acme: on cluster staging-eu, NetworkPolicy mailer of team shop names a peer in namespace paymnts, which the fleet does not give that cluster '
+      + '(no team, add-on or system namespace of the cluster has that name (a typo?)), so the rule reaches nothing there; fix the name, or list the namespace in externalNamespaces if it is made outside the fleet');
+    expect(err).toContain('on cluster staging-eu, NetworkPolicy mailer of team shop names a peer in namespace payments, which the fleet does not give that cluster '
+      + '(team payments has it, but does not run in environment staging)');
+    expect(err).toContain('on cluster prod-eu, NetworkPolicy mailer of team shop names a peer in namespace paymnts');
+    // payments runs in production: no note there
+    expect(err).not.toContain('on cluster prod-eu, NetworkPolicy mailer of team shop names a peer in namespace payments,');
+  });
+
+  test('namespaces of the fleet\'s add-ons and of every cluster, and externalNamespaces, need no note; a bad external name is refused', () => {
+    // metrics-server runs in kube-system, external-dns in its own namespace (the fleet's add-on packs)
+    expect(synthOf(props(['kube-system', 'external-dns', 'monitoring'], { externalNamespaces: ['monitoring'] }))).not.toContain('names a peer in namespace');
+    expect(synthOf(props(['monitoring']))).toContain('names a peer in namespace monitoring');
+    expectError(() => new Fleet(props([], { externalNamespaces: ['Monitoring'] })), /^fleet\/acme: externalNamespaces\[0\] \("Monitoring"\) must be/);
+  });
+});
+
