@@ -441,13 +441,7 @@ describe('Fleet output folder', () => {
     synthFleet({}, dir);
     fs.writeFileSync(path.join(dir, 'prod-eu', 'shop', 'stray.yaml'), 'kind: ConfigMap\n');
     fs.writeFileSync(path.join(dir, 'prod-eu', 'shop', 'notes.txt'), 'mine\n');
-    let stderr = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-    try {
-      rerun(fleetProps(dir)).synth();
-    } finally {
-      spy.mockRestore();
-    }
+    const stderr = stderrOf(() => rerun(fleetProps(dir)).synth());
     expect(stderr).toContain(`shipshape: ${path.join(dir, 'prod-eu')} also holds shop/stray.yaml, which this app did not write`);
     expect(stderr).not.toContain('notes.txt');
     expect(fs.existsSync(path.join(dir, 'prod-eu', 'shop', 'stray.yaml'))).toBe(true);
@@ -456,16 +450,7 @@ describe('Fleet output folder', () => {
   test('a hand-made file at the root of a cluster folder is said to be left alone by Argo CD (no Application syncs that folder); one in a team folder is said to be applied', () => {
     const dir = outdir();
     synthFleet({}, dir);
-    const stderrOfRerun = () => {
-      let stderr = '';
-      const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: any) => { stderr += String(s); return true; });
-      try {
-        rerun(fleetProps(dir)).synth();
-      } finally {
-        spy.mockRestore();
-      }
-      return stderr;
-    };
+    const stderrOfRerun = () => stderrOf(() => rerun(fleetProps(dir)).synth());
     fs.writeFileSync(path.join(dir, 'prod-eu', 'stray.yaml'), 'kind: ConfigMap\n');
     expect(stderrOfRerun()).toContain(`shipshape: ${path.join(dir, 'prod-eu')} also holds stray.yaml, which this app did not write `
       + '(no Application syncs the folder of cluster prod-eu itself, only its platform and team folders, so Argo CD leaves it alone)');
