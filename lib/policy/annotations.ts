@@ -20,32 +20,75 @@ function annotationsOf(manifest: any): { [key: string]: unknown } | undefined {
 }
 
 /**
- * The suppressions an object carries in `suppress.shipshape.io/<rule id>` annotations, scoped to `docPath`.
- * Annotations whose reason is shorter than `MIN_REASON` are returned in `bad` (key and value).
+ * The metadata of a workload's pod template (`spec.template.metadata`; a CronJob's
+ * `spec.jobTemplate.spec.template.metadata`), or undefined when there is none.
  */
-export function annotationSuppressions(manifest: any, docPath: string): { suppressions: Suppression[]; bad: Array<{ key: string; value: unknown }> } {
-  const ann = annotationsOf(manifest);
+export function podTemplateMetadata(manifest: any): any {
+  const spec = manifest !== null && typeof manifest === 'object' ? manifest.spec : undefined;
+  if (spec === null || typeof spec !== 'object') return undefined;
+  const t = manifest.kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
+  return t !== null && typeof t === 'object' && t.metadata !== null && typeof t.metadata === 'object' ? t.metadata : undefined;
+}
+
+/** Where the pod template's annotations of `manifest` sit, as a JSON path. */
+export function podTemplateAnnotationsPath(manifest: any): string {
+  return manifest?.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata.annotations' : 'spec.template.metadata.annotations';
+}
+
+/**
+ * True when a manifest has `metadata.annotations` or annotations on its pod template: the only places
+ * suppressions (`annotationSuppressions`) and the peers' exemptions are read from. Most objects have neither.
+ */
+export function carriesAnnotations(manifest: any): boolean {
+  if (manifest === null || typeof manifest !== 'object') return false;
+  const meta = manifest.metadata;
+  if (meta !== null && typeof meta === 'object' && meta.annotations !== undefined) return true;
+  const t = podTemplateMetadata(manifest);
+  return t !== undefined && t.annotations !== undefined;
+}
+
+/** An annotation whose reason is too short to count as a suppression. */
+export interface BadSuppressionAnnotation {
+  readonly key: string;
+  readonly value: unknown;
+  /** Where it sits: `metadata.annotations["<key>"]`, or the pod template's. */
+  readonly jsonPath: string;
+}
+
+/**
+ * The suppressions an object carries in `suppress.shipshape.io/<rule id>` annotations, scoped to `docPath`: on its
+ * metadata and, for a workload, on its pod template's metadata (where a Helm chart's `podAnnotations` put them; a
+ * key on both counts once, the object's). Each silences the rule on the whole object. Annotations whose reason is
+ * shorter than `MIN_REASON` are returned in `bad`.
+ */
+export function annotationSuppressions(manifest: any, docPath: string): { suppressions: Suppression[]; bad: BadSuppressionAnnotation[] } {
   const suppressions: Suppression[] = [];
-  const bad: Array<{ key: string; value: unknown }> = [];
-  if (!ann) return { suppressions, bad };
-  for (const key of Object.keys(ann)) {
-    if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
-    const value = ann[key];
-    const reason = typeof value === 'string' ? value.trim() : '';
-    if (reason.length < MIN_REASON) {
-      bad.push({ key, value });
-      continue;
+  const bad: BadSuppressionAnnotation[] = [];
+  const own = annotationsOf(manifest);
+  const template = annotationsOf({ metadata: podTemplateMetadata(manifest) });
+  const read = (ann: { [key: string]: unknown }, where: string, skip?: { [key: string]: unknown }) => {
+    for (const key of Object.keys(ann)) {
+      if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX) || (skip !== undefined && key in skip)) continue;
+      const value = ann[key];
+      const reason = typeof value === 'string' ? value.trim() : '';
+      const jsonPath = `${where}["${key}"]`;
+      if (reason.length < MIN_REASON) {
+        bad.push({ key, value, jsonPath });
+        continue;
+      }
+      const s: Suppression = { ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason, path: docPath };
+      const meta = manifest.metadata !== null && typeof manifest.metadata === 'object' ? manifest.metadata : {};
+      SUPPRESSION_ORIGINS.set(s, {
+        jsonPath,
+        kind: typeof manifest.kind === 'string' && manifest.kind !== '' ? manifest.kind : 'Suppression',
+        ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
+        ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+      });
+      suppressions.push(s);
     }
-    const s: Suppression = { ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason, path: docPath };
-    const meta = manifest.metadata;
-    SUPPRESSION_ORIGINS.set(s, {
-      jsonPath: `metadata.annotations["${key}"]`,
-      kind: typeof manifest.kind === 'string' && manifest.kind !== '' ? manifest.kind : 'Suppression',
-      ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
-      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
-    });
-    suppressions.push(s);
-  }
+  };
+  if (own) read(own, 'metadata.annotations');
+  if (template) read(template, podTemplateAnnotationsPath(manifest), own);
   return { suppressions, bad };
 }
 

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { parseArgs } from 'util';
 import * as yaml from 'js-yaml';
-import { annotationSuppressions, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from './annotations';
+import { annotationSuppressions, carriesAnnotations, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
@@ -91,7 +91,7 @@ exit codes:
      a kustomize or Helm source folder named, a file or standard input over the size limit, or no
      Kubernetes document at all
 
-Suppress a rule on one object with the annotation
+Suppress a rule on one object with the annotation (on its metadata, or on a workload's pod template)
   suppress.shipshape.io/<rule id>: "<reason, at least ${MIN_REASON} characters>"
 The exemption annotations of kube-linter (ignore-check.kube-linter.io/<check>, kube-linter.io/ignore-all),
 Polaris (polaris.fairwinds.com/<check>-exempt: "true", polaris.fairwinds.com/exempt: "true"),
@@ -1665,7 +1665,7 @@ export class Loader {
       typeof meta.namespace === 'string' ? meta.namespace : undefined,
       file, index, line);
     this.documents.push(doc);
-    if (meta.annotations === undefined && !hasTemplateAnnotations(value)) return;
+    if (!carriesAnnotations(value)) return;
     const carried = annotationSuppressions(value, docPath);
     for (const s of carried.suppressions) {
       this.suppressions.push(s);
@@ -1675,7 +1675,7 @@ export class Loader {
       this.bad.push({
         ...badInput(file, index, line, `annotation ${b.key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(b.value)})`, docPath),
         fix: 'say in the annotation value why the rule does not apply to this object',
-        jsonPath: `metadata.annotations["${b.key}"]`,
+        jsonPath: b.jsonPath,
         kind: doc.kind,
         ...(doc.name !== undefined ? { name: doc.name } : {}),
         ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
@@ -1699,13 +1699,6 @@ function unrenderedField(meta: any): 'name' | 'namespace' | undefined {
     if ((typeof v === 'string' && v.includes('{{')) || (v !== null && typeof v === 'object')) return f;
   }
   return undefined;
-}
-
-function hasTemplateAnnotations(value: any): boolean {
-  const spec = value.spec;
-  if (spec === null || typeof spec !== 'object') return false;
-  const t = value.kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
-  return t !== null && typeof t === 'object' && t.metadata !== null && typeof t.metadata === 'object' && t.metadata.annotations !== undefined;
 }
 
 function isList(value: any): boolean {

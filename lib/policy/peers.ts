@@ -12,6 +12,7 @@
 // Default-on and opt-in peer checks are both listed: a team that turned an opt-in check on and exempts an object
 // from it means the same thing as for a default-on one.
 
+import { podTemplateAnnotationsPath, podTemplateMetadata } from './annotations';
 import { sameData } from './k8s/pod';
 
 /** A public checker whose checks shipshape's Kubernetes rules stand for. */
@@ -214,14 +215,6 @@ function annotationsAt(meta: any): { [key: string]: unknown } | undefined {
   return ann !== null && typeof ann === 'object' && !Array.isArray(ann) ? ann : undefined;
 }
 
-/** The pod template metadata of a workload (Deployment & co, Job, CronJob), or undefined. */
-function templateMeta(manifest: any): any {
-  const spec = manifest?.spec;
-  if (spec === null || typeof spec !== 'object') return undefined;
-  if (manifest.kind === 'CronJob') return spec.jobTemplate?.spec?.template?.metadata;
-  return spec.template !== null && typeof spec.template === 'object' ? spec.template.metadata : undefined;
-}
-
 function csv(value: unknown): string[] {
   return typeof value === 'string' ? value.split(',').map(s => s.trim()).filter(s => s !== '') : [];
 }
@@ -239,7 +232,7 @@ export function peerExemptions(manifest: any): readonly PeerExemption[] {
   // the last object with annotations is reused when the next one's read the same (the result holds no path)
   const cron = manifest !== null && typeof manifest === 'object' && manifest.kind === 'CronJob';
   const ann = annotationsAt(manifest !== null && typeof manifest === 'object' ? manifest.metadata : undefined);
-  const child = annotationsAt(templateMeta(manifest));
+  const child = annotationsAt(podTemplateMetadata(manifest));
   const last = lastExemptions;
   if (last !== undefined && last.cron === cron && sameData(last.ann, ann) && sameData(last.child, child)) return last.result;
   const result = ann === undefined && child === undefined ? NO_EXEMPTIONS : computePeerExemptions(manifest);
@@ -290,8 +283,8 @@ function computePeerExemptions(manifest: any): readonly PeerExemption[] {
     }
   }
   // kube-score: the object's ignore list, and the pod template's (which also re-enables with kube-score/enable)
-  const child = annotationsAt(templateMeta(manifest));
-  const childWhere = manifest?.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.metadata.annotations' : 'spec.template.metadata.annotations';
+  const child = annotationsAt(podTemplateMetadata(manifest));
+  const childWhere = podTemplateAnnotationsPath(manifest);
   const expand = (checks: string[]) => checks.flatMap(c => [c, ...(KUBE_SCORE_IMPLIED[c] ?? [])]);
   const childEnabled = new Set(expand(csv(child?.[KUBE_SCORE_ENABLE])));
   if (child && child[KUBE_SCORE_IGNORE] !== undefined) {

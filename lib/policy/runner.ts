@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { annotationSuppressions, carrySuppressions } from './annotations';
+import { annotationSuppressions, carriesAnnotations, carrySuppressions, MIN_REASON } from './annotations';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import { BAD_INPUT_RULE_ID, covers } from './internal';
@@ -47,17 +47,17 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     const doc = k8sDocument(manifest, o.path);
     docs[i] = doc;
     // most objects carry no annotation, on themselves or on a pod template: nothing to read
-    if (!hasAnnotations(manifest)) continue;
+    if (!carriesAnnotations(manifest)) continue;
     const carried = annotationSuppressions(manifest, o.path);
     for (const s of carried.suppressions) suppressions.push(s);
     for (const b of carried.bad) {
       bad.push({
         ruleId: BAD_INPUT_RULE_ID,
         severity: Severity.ERROR,
-        message: `annotation ${b.key} needs a reason of at least 10 characters (got ${JSON.stringify(b.value)})`,
+        message: `annotation ${b.key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(b.value)})`,
         fix: 'say in the annotation value why the rule does not apply to this object',
         path: o.path,
-        jsonPath: `metadata.annotations["${b.key}"]`,
+        jsonPath: b.jsonPath,
         kind: doc.kind,
         ...(doc.name !== undefined ? { name: doc.name } : {}),
         ...(doc.namespace !== undefined ? { namespace: doc.namespace } : {}),
@@ -82,20 +82,6 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
  */
 function byPath(findings: readonly Finding[]): Finding[] {
   return findings.map((f, i) => ({ f, i })).sort((a, b) => (a.f.path < b.f.path ? -1 : a.f.path > b.f.path ? 1 : a.i - b.i)).map(e => e.f);
-}
-
-/**
- * True when a manifest has `metadata.annotations`, or annotations on its pod template (where kube-score's
- * exemption may sit): the only places `annotationSuppressions` and `peerExemptions` read.
- */
-function hasAnnotations(manifest: any): boolean {
-  if (manifest === null || typeof manifest !== 'object') return false;
-  const meta = manifest.metadata;
-  if (meta !== null && typeof meta === 'object' && meta.annotations !== undefined) return true;
-  const spec = manifest.spec;
-  if (spec === null || typeof spec !== 'object') return false;
-  const t = manifest.kind === 'CronJob' ? spec.jobTemplate?.spec?.template : spec.template;
-  return t !== null && typeof t === 'object' && t.metadata !== null && typeof t.metadata === 'object' && t.metadata.annotations !== undefined;
 }
 
 /**

@@ -4,8 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+import { App } from '../../lib/k8s';
 import { KubernetesPack } from '../../lib/policy/k8s/kubernetes-pack';
 import { PEER_CHECKS, PEER_LABELS, PEER_NAMES, peerExemptions, PeerName, rulesForPeerCheck } from '../../lib/policy/peers';
+import { checkObjects } from '../../lib/policy/runner';
 
 removeTempDirsAfterAll();
 
@@ -238,5 +240,54 @@ describe('peerExemptions', () => {
     for (const m of [null, 'x', { metadata: 'x' }, { metadata: { annotations: ['a'] } }, { kind: 'CronJob', spec: { jobTemplate: null } }]) {
       expect(peerExemptions(m)).toEqual([]);
     }
+  });
+});
+
+describe('suppress.shipshape.io annotations on a pod template (where a Helm chart\'s podAnnotations put them)', () => {
+  test('silence the rule on the whole object, as on the object\'s own metadata', async () => {
+    const { findings } = await check(legacy({}, { 'suppress.shipshape.io/SS-K8S-029': 'pinned by the chart\'s own digest policy' }));
+    expect(suppressedBy(findings, 'SS-K8S-029')).toEqual(['pinned by the chart\'s own digest policy']);
+    expect(suppressedBy(findings, 'SS-K8S-001')).toEqual([undefined]);
+  });
+
+  test('on a CronJob\'s job template too, and a stale one is reported at the template annotation', async () => {
+    const cron = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: 'shop' },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              metadata: { annotations: { 'suppress.shipshape.io/SS-K8S-029': 'the tag is pinned upstream', 'suppress.shipshape.io/SS-K8S-051': 'no Service here, kept anyway' } },
+              spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'busybox:latest' }] },
+            },
+          },
+        },
+      },
+    };
+    const { findings } = await check(cron);
+    expect(suppressedBy(findings, 'SS-K8S-029')).toEqual(['the tag is pinned upstream']);
+    expect(findings.filter(f => f.ruleId === 'SS-POLICY-001').map(f => f.jsonPath))
+      .toEqual(['spec.jobTemplate.spec.template.metadata.annotations["suppress.shipshape.io/SS-K8S-051"]']);
+  });
+
+  test('a reason too short is refused at the template annotation; a key on both the object and its template counts once, the object\'s', async () => {
+    const short = await check(legacy({}, { 'suppress.shipshape.io/SS-K8S-029': 'ok' }));
+    expect(short.code).toBe(1);
+    expect(short.findings.filter(f => f.ruleId === 'SS-POLICY-003').map(f => [f.jsonPath, f.message])).toEqual([[
+      'spec.template.metadata.annotations["suppress.shipshape.io/SS-K8S-029"]',
+      'annotation suppress.shipshape.io/SS-K8S-029 needs a reason of at least 10 characters (got "ok")',
+    ]]);
+    const both = await check(legacy({ 'suppress.shipshape.io/SS-K8S-029': 'the object says why here' }, { 'suppress.shipshape.io/SS-K8S-029': 'x' }));
+    expect(suppressedBy(both.findings, 'SS-K8S-029')).toEqual(['the object says why here']);
+    expect(both.findings.filter(f => f.ruleId === 'SS-POLICY-003' || f.ruleId === 'SS-POLICY-001')).toEqual([]);
+  });
+
+  test('synth reads them the same way (the policy check of a k8s.App)', () => {
+    const app = new App({ outdir: tmpDir(), policy: false });
+    const report = checkObjects(app, [{ manifest: legacy({}, { 'suppress.shipshape.io/SS-K8S-029': 'pinned by the chart\'s own digest policy' }), path: 'legacy' }], [new KubernetesPack()]);
+    expect(report.findings.filter(f => f.ruleId === 'SS-K8S-029').map(f => f.suppression?.reason)).toEqual(['pinned by the chart\'s own digest policy']);
   });
 });
