@@ -22,7 +22,7 @@ import {
   SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
 } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
-import { K8sDoc } from './k8s/pod';
+import { K8sDoc, uncheckedPodTemplates } from './k8s/pod';
 import { groupOf, HostPortIndex, TOKEN_FIX, tokenFields, trafficProblems } from './output-check';
 import { peerExemptions } from './peers';
 import type { RuleInfo } from './report';
@@ -614,6 +614,9 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   }
   // a folder named on the command line that holds nothing to check is worth a word (a wrong path, an empty render)
   if (loader.emptyFolders.length > 0) io.err(`shipshape: ${emptyFolders(loader.emptyFolders)}\n`);
+  // pods in a kind the pack does not read (an Argo Rollout) are not checked: a clean result must not say they were
+  const unchecked = uncheckedPodTemplates(loader.documents, '--pack');
+  if (unchecked !== undefined) io.err(`shipshape: ${unchecked}\n`);
 
   // one engine per distinct set of Kubernetes pack options: the run's, and each output folder's own
   const engines = new Map<string, PolicyEngine>();

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { KubernetesPack } from './k8s/kubernetes-pack';
+import { uncheckedPodTemplates } from './k8s/pod';
 import { Policy } from './policy';
 import { PolicyReport } from './report';
 import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, removeReports, runOverObjects, writeReport } from './runner';
@@ -39,6 +40,8 @@ export function _runPolicy(app: IConstruct, objects: SynthesizedObject[], outdir
  */
 export function _checkPolicy(app: IConstruct, objects: SynthesizedObject[], label?: string): PolicyReport {
   const report = checkObjects(app, objects, Policy._packsFor(app));
+  const unchecked = uncheckedPodTemplates(objects, 'Policy.configure(app, { packs })');
+  if (unchecked !== undefined) process.stderr.write(`shipshape policy${label === undefined ? '' : ` (${label})`}: ${unchecked}\n`);
   const printed = report._consoleSummary();
   if (printed !== '') process.stderr.write(label === undefined ? printed : printed.replace(/^shipshape policy:/, `shipshape policy (${label}):`));
   return report;

@@ -383,3 +383,30 @@ describe('reading', () => {
     ]);
   });
 });
+
+describe('pod templates in kinds the pack does not know', () => {
+  const rollout = (name: string, apiVersion = 'argoproj.io/v1alpha1') => `apiVersion: ${apiVersion}\nkind: Rollout\nmetadata:\n  name: ${name}\n  namespace: shop\n`
+    + 'spec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n'
+    + '    spec:\n      containers: [{name: web, image: "nginx:latest", securityContext: {privileged: true}}]\n';
+
+  test('an Argo Rollout is named on stderr: its pods were not checked, and a clean result does not say they were', async () => {
+    const dir = writeTree(tmpDir(), { 'r.yaml': rollout('web') });
+    const r = await run(['check', path.join(dir, 'r.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('shipshape: a document holds a pod template in a kind the Kubernetes pack does not know (Rollout (argoproj.io/v1alpha1): shop/web): '
+      + 'the pod rules (security context, resources, probes, images...) did not check its pods; check the pod spec as a kind the pack reads '
+      + '(a Deployment or Pod holding the same template), or with a rule pack of your own (--pack)');
+  });
+
+  test('several are counted by kind, the first three named; a CronJob-shaped template counts; a kind without a pod template, or a known kind, is not named', async () => {
+    const scaledJob = 'apiVersion: keda.sh/v1alpha1\nkind: ScaledJob\nmetadata: {name: q}\nspec:\n  jobTargetRef:\n    template:\n      spec:\n        containers: [{name: q, image: busybox}]\n';
+    const cronLike = 'apiVersion: example.com/v1\nkind: Nightly\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: n, image: busybox}]\n';
+    const dir = writeTree(tmpDir(), { 'r.yaml': ['a', 'b', 'c', 'd'].map(n => rollout(n)).join('---\n') + '---\n' + cronLike + '---\n' + scaledJob + '---\n' + NODE_PORT_SERVICE });
+    const r = await run(['check', path.join(dir, 'r.yaml')]);
+    expect(r.err).toContain('shipshape: 5 documents hold a pod template in a kind the Kubernetes pack does not know '
+      + '(Rollout (argoproj.io/v1alpha1): shop/a, shop/b, shop/c, and 1 more; Nightly (example.com/v1): nightly): the pod rules (security context, resources, probes, images...) did not check their pods;');
+    expect(r.err).not.toContain('ScaledJob');
+    const known = await run(['check', path.join(writeTree(tmpDir(), { 'd.yaml': NODE_PORT_SERVICE }), 'd.yaml')]);
+    expect(known.err).not.toContain('pod template');
+  });
+});

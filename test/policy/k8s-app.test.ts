@@ -81,3 +81,21 @@ test('the reports written at synth give every finding its output file (SARIF cod
   // synth ran in the output folder: the files are named relative to it (the working directory)
   expect(json.findings.map((f: any) => f.file)).toEqual(['shop.k8s.yaml', 'shop.k8s.yaml', 'shop.k8s.yaml']);
 });
+
+test('k8s.App says on stderr when an object holds a pod template in a kind the pack does not know (its pods are not checked)', () => {
+  const { app: a, chart } = app();
+  new ApiObject(chart, 'rollout', {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'canary', namespace: NS },
+    spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:latest' }] } } },
+  });
+  a.synth();
+  expect(stderr).toContain(`shipshape policy: a document holds a pod template in a kind the Kubernetes pack does not know (Rollout (argoproj.io/v1alpha1): ${NS}/canary): `);
+  expect(stderr).toContain('or with a rule pack of your own (Policy.configure(app, { packs }))');
+});
+
+test('k8s.App says nothing of pod templates when every pod is in a kind the pack reads', () => {
+  app().app.synth();
+  expect(stderr).not.toContain('pod template');
+});

@@ -9,6 +9,7 @@ import { PolicyDocument } from '../rule';
 export const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController', 'DeploymentConfig'];
 /** Every kind that carries a pod spec. */
 export const POD_KINDS = [...TEMPLATE_KINDS, 'CronJob', 'Pod'];
+const POD_KIND_SET = new Set(POD_KINDS);
 /** Long-running pod-bearing kinds (not Job/CronJob). */
 export const SERVING_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'ReplicationController', 'DeploymentConfig'];
 /** Kinds whose `spec.selector` is a plain label map rather than a LabelSelector. */
@@ -495,4 +496,32 @@ function sameObject(a: any, b: any): boolean {
   }
   top = base;
   return m === n;
+}
+
+/**
+ * A line for stderr naming the documents that hold a pod template (`spec.template.spec.containers`, or a CronJob-like
+ * `spec.jobTemplate.spec.template.spec.containers`) in a kind the Kubernetes pack's pod rules do not read (an Argo
+ * Rollout, a Knative Service, a KEDA ScaledJob...), so a clean result is not read as "those pods were checked".
+ * `ownPack` says how a pack of one's own is added. Undefined when there is none.
+ */
+export function uncheckedPodTemplates(objects: readonly { readonly manifest: any }[], ownPack: string): string | undefined {
+  const byKind = new Map<string, string[]>();
+  for (let i = 0; i < objects.length; i++) {
+    const m = objects[i].manifest;
+    if (!isObj(m) || POD_KIND_SET.has(m.kind) || !isObj(m.spec)) continue;
+    const spec = m.spec;
+    const template = isObj(spec.template) ? spec.template : obj(obj(obj(spec.jobTemplate).spec).template);
+    if (!Array.isArray(obj(template.spec).containers)) continue;
+    const key = `${String(m.kind)}${typeof m.apiVersion === 'string' ? ` (${m.apiVersion})` : ''}`;
+    const meta = obj(m.metadata);
+    const name = typeof meta.name !== 'string' ? '(no name)' : typeof meta.namespace === 'string' ? `${meta.namespace}/${meta.name}` : meta.name;
+    const list = byKind.get(key);
+    if (list) list.push(name); else byKind.set(key, [name]);
+  }
+  if (byKind.size === 0) return undefined;
+  const count = [...byKind.values()].reduce((n, l) => n + l.length, 0);
+  const kinds = [...byKind].map(([kind, names]) => `${kind}: ${names.slice(0, 3).join(', ')}${names.length > 3 ? `, and ${names.length - 3} more` : ''}`);
+  return `${count === 1 ? 'a document holds' : `${count} documents hold`} a pod template in a kind the Kubernetes pack does not know (${kinds.join('; ')}): `
+    + `the pod rules (security context, resources, probes, images...) did not check ${count === 1 ? 'its' : 'their'} pods; `
+    + `check the pod spec as a kind the pack reads (a Deployment or Pod holding the same template), or with a rule pack of your own (${ownPack})`;
 }
