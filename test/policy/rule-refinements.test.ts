@@ -63,6 +63,16 @@ describe('SS-K8S-053: a Service\'s named targetPort resolves to a container port
     ]);
   });
 
+  test('a Service listing a port number twice for one protocol, or a port name twice, is reported at the second (the API refuses both)', () => {
+    const ms = goodManifests();
+    const ports = svc(ms).spec.ports;
+    ports.push({ ...ports[0], name: 'metrics' }, { ...ports[0], port: ports[0].port + 1 }, { ...ports[0], name: 'dns', protocol: 'UDP' });
+    expect(findings('SS-K8S-053', ms).map(f => `${f.jsonPath}: ${f.message}`)).toEqual([
+      `spec.ports[1].port: Service port ${ports[0].port}/TCP is listed twice (spec.ports[0] and [1]): the API refuses a duplicate port`,
+      `spec.ports[2].name: Service port name ${ports[0].name} is used twice (spec.ports[0] and [2]): the API refuses a duplicate name`,
+    ]);
+  });
+
   test('a name declared by a native sidecar (an init container) resolves; a Service that selects no pod is left to SS-K8S-050', () => {
     const ms = goodManifests();
     svc(ms).spec.ports[0].targetPort = 'proxy';

@@ -311,6 +311,12 @@ export class WebService extends Workload implements IWebService {
       if (seenNumbers.has(ep.port)) {
         fail(this, `extraPorts[${i}].port`, ep.port, `clashes with ${seenNumbers.get(ep.port)}, which uses the same number`, 'give every port its own number');
       }
+      // the Service exposes each extra port on its own number, beside servicePort: the API server refuses a Service
+      // listing one port number twice
+      if (ep.port === this.servicePort) {
+        fail(this, `extraPorts[${i}].port`, ep.port, `is also servicePort, the Service's main port, and the Service exposes extra ports on their own numbers, so it would list ${ep.port} twice (the API server refuses that)`,
+          `give the extra port another number, or set servicePort to another (the Service's main port; the pods listen on port ${this.port})`);
+      }
       if (seenNames.has(ep.name)) {
         fail(this, `extraPorts[${i}].name`, ep.name, `clashes with ${seenNames.get(ep.name)}, which uses the same name`, 'give every port its own name');
       }

@@ -300,6 +300,12 @@ describe('WebService validation errors', () => {
   test('port number clash', () => {
     expectError(make({ extraPorts: [{ name: 'metrics', port: 8080 }] }), 'shop/api: extraPorts[0].port (8080) clashes with port, which uses the same number; give every port its own number');
   });
+  test('an extra port on the number of servicePort (the Service would list it twice, which the API server refuses)', () => {
+    expectError(make({ servicePort: 9090, extraPorts: [{ name: 'metrics', port: 9090 }] }), 'shop/api: extraPorts[0].port (9090) is also servicePort, the Service\'s main port, '
+      + 'and the Service exposes extra ports on their own numbers, so it would list 9090 twice (the API server refuses that); '
+      + 'give the extra port another number, or set servicePort to another (the Service\'s main port; the pods listen on port 8080)');
+    expectError(make({ extraPorts: [{ name: 'admin', port: 80 }] }), /extraPorts\[0\]\.port \(80\) must be a whole number from 1024/);
+  });
   test('port name clash', () => {
     expectError(make({ extraPorts: [{ name: 'http', port: 9090 }] }), 'shop/api: extraPorts[0].name ("http") clashes with portName, which uses the same name; give every port its own name');
   });

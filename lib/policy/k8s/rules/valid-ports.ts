@@ -48,8 +48,25 @@ function servicePorts(doc: PolicyDocument, index: DocumentIndex): Violation[] {
   const ports = arr(o(doc.manifest.spec).ports);
   let out: Violation[] | undefined;
   let named: Array<{ i: number; name: string }> | undefined;
+  // the API refuses a Service listing one port number (per protocol) or one port name twice
+  const numbers = ports.length > 1 ? new Map<string, number>() : undefined;
+  const names = ports.length > 1 ? new Map<string, number>() : undefined;
   for (let i = 0; i < ports.length; i++) {
-    const t = o(ports[i]).targetPort;
+    const p = o(ports[i]);
+    if (numbers !== undefined && names !== undefined) {
+      if (typeof p.port === 'number') {
+        const key = `${p.port}/${typeof p.protocol === 'string' ? p.protocol : 'TCP'}`;
+        const first = numbers.get(key);
+        if (first !== undefined) (out ??= []).push({ jsonPath: `spec.ports[${i}].port`, message: `Service port ${key} is listed twice (spec.ports[${first}] and [${i}]): the API refuses a duplicate port` });
+        else numbers.set(key, i);
+      }
+      if (typeof p.name === 'string') {
+        const first = names.get(p.name);
+        if (first !== undefined) (out ??= []).push({ jsonPath: `spec.ports[${i}].name`, message: `Service port name ${p.name} is used twice (spec.ports[${first}] and [${i}]): the API refuses a duplicate name` });
+        else names.set(p.name, i);
+      }
+    }
+    const t = p.targetPort;
     // unset, 0 and "" all default to the port itself
     if (t === undefined || t === 0 || t === '') continue;
     if (typeof t === 'string' && /^\d+$/.test(t)) {
@@ -93,9 +110,10 @@ export const validPorts = k8sRule({
   title: 'Valid port names and target ports',
   catalog: ['K8S-NET-06'],
   severity: ERROR,
-  message: 'Invalid or duplicate port name, or invalid target port',
-  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container; targetPort is such a name, declared by the pods the Service selects, or 1..65535 (unquoted)',
-  rationale: 'Invalid or duplicate port names and out-of-range target ports are refused by the API or route traffic nowhere. A quoted number as targetPort '
+  message: 'Invalid or duplicate port name, duplicate Service port, or invalid target port',
+  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container and per Service; list each Service port number once per protocol; targetPort is such a name, declared by the pods the Service selects, or 1..65535 (unquoted)',
+  rationale: 'Invalid or duplicate port names, a Service port number listed twice for one protocol, and out-of-range target ports are refused by the API '
+    + 'or route traffic nowhere. A quoted number as targetPort '
     + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port. A named targetPort resolves per '
     + 'pod: when no pod the Service selects in the output declares that container port name, the port has no endpoint.',
   kinds: [...POD_KINDS, 'Service'],
