@@ -285,7 +285,8 @@ export interface HttpIngressProps {
    */
   readonly plainHttp?: boolean;
   /**
-   * The IngressClass.
+   * The IngressClass. Another class than "nginx", without `aws` and without a cluster profile that lists the class,
+   * needs `controller` (the pods of that class's controller, which the backends admit).
    * @default - the default ingress class of the app's cluster (`App({ cluster })`), else "alb" when `aws` is set, else "nginx"
    */
   readonly ingressClassName?: string;
@@ -497,6 +498,14 @@ export class HttpIngress extends Construct {
     if (props.controller?.toNetworkPeer().ports?.length) {
       fail(this, 'controller', props.controller.toNetworkPeer().description, 'is declared with ports, but the ingress admits the controller on each backend\'s own port',
         'declare the controller peer without ports');
+    }
+    // without a cluster that lists its ingress classes, the default peer is the ingress-nginx controller: another class's
+    // controller (Traefik, Contour, HAProxy...) would be blocked by every backend's NetworkPolicy, and nothing would say so
+    const knownClasses = cluster?.ingressClasses !== undefined && cluster.ingressClasses.length > 0;
+    if (props.controller === undefined && !aws && !knownClasses && props.ingressClassName !== undefined && props.ingressClassName !== 'nginx') {
+      fail(this, 'ingressClassName', props.ingressClassName, 'is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
+        + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy',
+        `name its pods: controller: NetworkPeer.ingressController('<its namespace>', { 'app.kubernetes.io/name': '<its name label>' }), or give the app its cluster's profile, whose ingress classes say where each controller runs`);
     }
     this.controller = props.controller ?? (aws
       ? NetworkPeer.cidr(vpcCidr!) // checked above: set whenever aws is and no controller is given

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Duration } from 'cdk8s';
 import { expectError, testChart } from './traffic-util';
-import { HttpIngress, HttpRoute, IngressTls, WebService } from '../../../lib/k8s';
+import { HttpIngress, HttpRoute, IngressTls, NetworkPeer, WebService } from '../../../lib/k8s';
 import { crdSchemaPath, expectValid } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -24,6 +24,19 @@ describe('HttpIngress: more validation errors', () => {
   test('an invalid ingress class name', () => {
     const { chart } = backend();
     expectError(() => new HttpIngress(chart, 'web', { plainHttp: true, ingressClassName: 'NGINX' }), /ingressClassName \("NGINX"\) must be an RFC 1123 DNS subdomain/);
+  });
+
+  test('a class other than nginx with no controller and no cluster that knows the class: its controller would be refused by the backends', () => {
+    const { chart, api } = backend();
+    const rules = [{ host: 'a.example.com', paths: [{ backend: api }] }];
+    expectError(() => new HttpIngress(chart, 'web', { ingressClassName: 'traefik', tls: IngressTls.secret('shop-tls'), rules }),
+      'shop/web: ingressClassName ("traefik") is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
+      + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy; '
+      + 'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' }), '
+      + 'or give the app its cluster\'s profile, whose ingress classes say where each controller runs');
+    const named = new HttpIngress(chart, 'named', { ingressClassName: 'traefik', tls: IngressTls.secret('shop-tls'), rules, controller: NetworkPeer.ingressController('traefik', { 'app.kubernetes.io/name': 'traefik' }) });
+    expect(named.controller.toNetworkPeer().namespace).toBe('traefik');
+    expect(new HttpIngress(chart, 'nginx', { ingressClassName: 'nginx', tls: IngressTls.secret('shop-tls'), rules }).controller.toNetworkPeer().namespace).toBe('ingress-nginx');
   });
 
   test('a rule without paths', () => {
