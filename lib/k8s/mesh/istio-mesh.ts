@@ -295,6 +295,7 @@ export class IstioMesh extends Construct implements IMesh {
     const traffic = Mesh._traffic(workload, options);
     const cb = IstioMesh.circuitBreaker(workload, options.circuitBreaker ?? {});
     if (service && !speaksHttp) IstioMesh.refuseHttpOptions(workload, options);
+    if (!service) Mesh._refuseServiceOptions(workload, options, true);
     this.enrolled.add(workload);
     Mesh._markEnrolled(workload, this);
 

@@ -158,6 +158,7 @@ export class LinkerdMesh extends Construct implements IMesh {
     const proxy = Mesh._proxyResources(workload, options.proxyResources);
     const traffic = Mesh._traffic(workload, options);
     if (service && !http) Mesh._refuseHttpOptions(workload, options);
+    if (!service) Mesh._refuseServiceOptions(workload, options, false);
     this.enrolled.add(workload);
     Mesh._markEnrolled(workload, this);
 

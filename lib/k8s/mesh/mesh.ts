@@ -130,18 +130,20 @@ export interface MeshEnrolOptions {
   readonly proxyResources?: ProxyResources;
   /**
    * Timeout of a whole request to the service, retries included (HTTP: WebService only; refused for a
-   * StatefulService, which is meshed as opaque TCP).
+   * StatefulService, which is meshed as opaque TCP, and for a workload without a Service, such as a Worker or a Job).
    * @default Duration.seconds(15)
    */
   readonly timeout?: Duration;
   /**
-   * Retries (HTTP: WebService only; refused for a StatefulService, which is meshed as opaque TCP).
+   * Retries (HTTP: WebService only; refused for a StatefulService, which is meshed as opaque TCP, and for a workload
+   * without a Service).
    * @default - 2 attempts, 2 s each, idempotent methods only
    */
   readonly retries?: MeshRetryOptions;
   /**
    * Circuit breaking (Istio only; ignored by Linkerd, which balances on latency instead). For a StatefulService
    * (opaque TCP) only `maxConnections` applies; the HTTP settings (pending requests, outlier detection) are refused.
+   * Refused by Istio for a workload without a Service.
    * @default - 100 connections, 100 pending requests, eject after 5 consecutive 5xx for 30 s, at most 50 %
    */
   readonly circuitBreaker?: CircuitBreakerOptions;
@@ -463,6 +465,22 @@ export class Mesh {
    */
   public static _speaksHttp(workload: Workload): boolean {
     return workload.labels[RecommendedLabels.COMPONENT] === 'web' && typeof (workload as any).servicePort === 'number';
+  }
+
+  /**
+   * Refuses the enrolment options that shape the traffic to a workload's Service (`timeout`, `retries` and, for Istio,
+   * `circuitBreaker`) on a workload that has none (a Worker, a Job): they would be dropped without a word.
+   * @internal
+   */
+  public static _refuseServiceOptions(workload: Workload, o: MeshEnrolOptions, circuitBreaker: boolean): void {
+    const why = `shapes the requests to a workload's Service, and a ${workload.constructor.name} has no Service (nothing calls it), so it would change nothing`;
+    const fix = 'remove it: a caller\'s requests are timed, retried and broken by the enrolment of the service it calls';
+    if (o.timeout !== undefined) fail(workload, 'timeout', `${o.timeout.toMilliseconds()}ms`, why, fix);
+    if (o.retries !== undefined) {
+      const r = o.retries;
+      fail(workload, 'retries', { ...r, ...(r.perTryTimeout ? { perTryTimeout: `${r.perTryTimeout.toMilliseconds()}ms` } : {}) }, why, fix);
+    }
+    if (circuitBreaker && o.circuitBreaker !== undefined) fail(workload, 'circuitBreaker', Object.keys(o.circuitBreaker).join(', '), why, fix);
   }
 
   /**

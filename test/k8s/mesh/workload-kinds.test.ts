@@ -153,6 +153,27 @@ describe('a StatefulService (a database) is meshed as opaque TCP', () => {
   });
 });
 
+describe('traffic settings asked of a workload without a Service', () => {
+  test('timeout, retries and (Istio) circuitBreaker on a Worker or a Job are refused, naming the option and the fix; proxyResources still applies', () => {
+    const why = 'has no Service (nothing calls it), so it would change nothing; remove it: a caller\'s requests are timed, retried and broken by the enrolment of the service it calls';
+    let chart = testChart();
+    const worker = new Worker(chart, 'worker', { image: 'ghcr.io/acme/worker:1.0.0' });
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(worker, { timeout: Duration.seconds(3) }),
+      `shop/worker: timeout ("3000ms") shapes the requests to a workload's Service, and a Worker ${why}`);
+    chart = testChart();
+    KubernetesTarget.set(chart, KubernetesVersion.V1_29);
+    const job = new Job(chart, 'migrate', { image: 'ghcr.io/acme/migrate:1.0.0' });
+    expectError(() => new LinkerdMesh(chart, 'mesh').enrol(job, { retries: { attempts: 5 } }),
+      `shop/migrate: retries ({"attempts":5}) shapes the requests to a workload's Service, and a Job ${why}`);
+    chart = testChart();
+    const other = new Worker(chart, 'worker', { image: 'ghcr.io/acme/worker:1.0.0' });
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(other, { circuitBreaker: { maxConnections: 10 } }), /shop\/worker: circuitBreaker \("maxConnections"\) shapes the requests/);
+    chart = testChart();
+    const fine = new Worker(chart, 'worker', { image: 'ghcr.io/acme/worker:1.0.0' });
+    new LinkerdMesh(chart, 'mesh').enrol(fine, { proxyResources: { cpu: '200m', memory: '256Mi', memoryLimit: '256Mi' }, circuitBreaker: { maxConnections: 10 } });
+  });
+});
+
 describe('Istio routes apply to the service port only', () => {
   test('every VirtualService route matches the service port, so calls to an extra port are not sent to it', () => {
     const chart = testChart();
