@@ -142,6 +142,8 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-092': {},
   'SS-K8S-093': {},
   'SS-K8S-094': {},
+  'SS-K8S-095': {},
+  'SS-K8S-096': {},
 };
 
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */

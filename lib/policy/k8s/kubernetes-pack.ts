@@ -19,7 +19,9 @@ import { highUidGid } from './rules/high-uid-gid';
 import { hostAntiAffinity } from './rules/host-anti-affinity';
 import { hpaBounds } from './rules/hpa-bounds';
 import { hpaTargetExists } from './rules/hpa-target-exists';
+import { cronJobValidSchedule } from './rules/cron-job-valid-schedule';
 import { hpaValidBounds } from './rules/hpa-valid-bounds';
+import { ingressValidPaths } from './rules/ingress-valid-paths';
 import { imageDigest } from './rules/image-digest';
 import { imagePullPolicyAlways } from './rules/image-pull-policy-always';
 import { imageTag } from './rules/image-tag';
@@ -118,7 +120,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-094`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-096`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -264,6 +266,8 @@ export class KubernetesPack implements IRulePack {
       oneAutoscaler,
       routeAttaches,
       hpaValidBounds,
+      ingressValidPaths,
+      cronJobValidSchedule,
     ];
     const known = all.map(r => r.id);
     for (const id of exclude) {

@@ -1,0 +1,145 @@
+// Internal: the 5-field cron expressions of Kubernetes CronJobs and Velero schedules, read as robfig/cron (the
+// library both use) reads them. Not re-exported by the barrel: k8s.Schedule validates with it and names the
+// construct in its errors; the Kubernetes policy pack checks the schedules of CronJobs written by hand.
+
+const FIELDS: Array<{ name: string; min: number; max: number; names?: string[]; question?: boolean }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31, question: true },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], question: true },
+];
+
+/** The most days each month can have (February: 29, in leap years). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The descriptors a schedule may be instead of 5 fields. */
+export const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/** What is wrong with a cron expression, and how to fix it. */
+export interface CronProblem {
+  /** Says what is wrong, to follow the expression (`has an invalid minute field "61": 61 is outside 0-59`). */
+  readonly problem: string;
+  readonly fix: string;
+  /** True when the API server refuses a CronJob with this schedule; false when it is accepted but never runs. */
+  readonly refused: boolean;
+}
+
+/** The values of one field and whether it is unrestricted. */
+export interface FieldValues { readonly values: Set<number>; readonly star: boolean }
+
+class CronFieldError extends Error {
+  constructor(public readonly problem: CronProblem) {
+    super(problem.problem);
+  }
+}
+
+/**
+ * What is wrong with `expression`, or undefined when Kubernetes runs it. `timeZoneSetting` names the setting that takes
+ * a time zone (`the timeZone prop`), and `reader` what refuses one written into the expression (`Kubernetes refuses`).
+ */
+export function cronProblem(expression: string, timeZoneSetting = 'the timeZone prop', reader = 'Kubernetes refuses'): CronProblem | undefined {
+  const e = expression;
+  if (typeof e !== 'string' || e === '') {
+    return { problem: 'is not a cron expression', fix: "use 5 fields: minute hour day-of-month month day-of-week, for example '0 3 * * *'", refused: true };
+  }
+  if (/^(CRON_)?TZ=/.test(e)) {
+    return { problem: `sets a time zone inside the expression, which ${reader}`, fix: `remove the ${/^CRON_/.test(e) ? 'CRON_TZ=' : 'TZ='} prefix and set ${timeZoneSetting} instead`, refused: true };
+  }
+  if (e.startsWith('@')) {
+    if (CRON_DESCRIPTORS.includes(e)) return undefined;
+    return { problem: `is not a supported descriptor (${CRON_DESCRIPTORS.join(', ')})`, fix: "use one of them or a 5-field expression such as '0 3 * * *'", refused: !/^@every\s/.test(e) };
+  }
+  const parts = e.split(/\s+/);
+  if (parts.length !== 5) {
+    return {
+      problem: `has ${parts.length} field(s); a cron expression has exactly 5 (minute hour day-of-month month day-of-week)`,
+      fix: "write it like '0 3 * * *' (no seconds field, no year field)",
+      refused: true,
+    };
+  }
+  let fields: FieldValues[];
+  try {
+    fields = parts.map((part, i) => cronField(part, FIELDS[i]));
+  } catch (err) {
+    if (err instanceof CronFieldError) return err.problem;
+    throw err;
+  }
+  return daysProblem(parts, fields[2].values, fields[3].values, fields[4].star);
+}
+
+/** The fields of a valid 5-field expression (minute, hour, day of month, month, day of week), or undefined. */
+export function cronFields(expression: string): FieldValues[] | undefined {
+  const parts = typeof expression === 'string' ? expression.trim().split(/\s+/) : [];
+  if (parts.length !== 5) return undefined;
+  try {
+    return parts.map((part, i) => cronField(part, FIELDS[i]));
+  } catch (err) {
+    if (err instanceof CronFieldError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * A schedule that never runs because its days of month never occur in its months (`30 2` is February 30). With a
+ * restricted day of week as well, cron runs when either day field matches (robfig/cron, which the CronJob controller
+ * and Velero use), so such a schedule still runs on those weekdays.
+ */
+function daysProblem(parts: string[], days: Set<number>, months: Set<number>, anyWeekday: boolean): CronProblem | undefined {
+  if (!anyWeekday) return undefined;
+  for (const m of months) {
+    for (const d of days) {
+      if (d <= DAYS_IN_MONTH[m - 1]) return undefined;
+    }
+  }
+  return {
+    problem: `never runs: no day of month in "${parts[2]}" exists in the month(s) "${parts[3]}" `
+      + '(February has at most 29 days; April, June, September and November have 30)',
+    fix: "pick days the months have (for the last day of a month, run on day 1 of the next month, for example '0 3 1 3 *' instead of '0 3 30 2 *'), "
+      + 'or name the months the day exists in',
+    refused: false,
+  };
+}
+
+function cronField(text: string, f: typeof FIELDS[number]): FieldValues {
+  const bad = (why: string): never => {
+    throw new CronFieldError({
+      problem: `has an invalid ${f.name} field "${text}": ${why}`,
+      fix: `use a value from ${f.min} to ${f.max}${f.names ? ` or a name (${f.names[0]}-${f.names[f.names.length - 1]})` : ''}, '*', a range 'a-b', a list 'a,b' or a step '*/n'`,
+      refused: true,
+    });
+  };
+  const value = (v: string): number => {
+    const upper = v.toUpperCase();
+    if (f.names && f.names.includes(upper)) return f.min + f.names.indexOf(upper);
+    if (!/^\d+$/.test(v)) return bad(`"${v}" is not a number`);
+    const n = Number(v);
+    if (n < f.min || n > f.max) return bad(`${n} is outside ${f.min}-${f.max}`);
+    return n;
+  };
+  // the values the field matches, and whether it is unrestricted ('*' or '?' without a step above 1), as robfig/cron reads it
+  const values = new Set<number>();
+  let star = false;
+  for (const item of text.split(',')) {
+    if (item === '') bad('empty list item');
+    const [range, step, extra] = item.split('/');
+    if (extra !== undefined) bad('more than one "/"');
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) bad(`step "${step}" must be a whole number of at least 1`);
+    const every = step === undefined ? 1 : Number(step);
+    let lo: number;
+    let hi: number;
+    if (range === '*' || (range === '?' && f.question)) {
+      [lo, hi] = [f.min, f.max];
+      if (every === 1) star = true;
+    } else {
+      const bounds = range.split('-');
+      if (bounds.length > 2) bad(`"${range}" is not a range`);
+      lo = value(bounds[0]);
+      // 'a/n' means 'a-max/n'
+      hi = bounds.length === 2 ? value(bounds[1]) : step !== undefined ? f.max : lo;
+      if (lo > hi) bad(`range ${bounds[0]}-${bounds[1]} runs backwards`);
+    }
+    for (let v = lo; v <= hi; v += every) values.add(v);
+  }
+  return { values, star };
+}

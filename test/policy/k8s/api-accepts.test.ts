@@ -1,0 +1,73 @@
+// SS-K8S-095 (Ingress paths) and SS-K8S-096 (CronJob schedules): what the API server refuses, on manifests written by hand.
+import { PolicyEngine } from '../../../lib/policy/engine';
+import { KubernetesPack } from '../../../lib/policy/k8s/kubernetes-pack';
+import { k8sDocument } from '../../../lib/policy/runner';
+
+function hits(ruleId: string, manifests: any[]): string[] {
+  const engine = new PolicyEngine({ packs: [new KubernetesPack()] });
+  const report = engine._check(manifests.map((m, i) => k8sDocument(m, `doc${i}`)), [], []);
+  return report.findings.filter(f => f.ruleId === ruleId).map(f => `${f.jsonPath}: ${f.message}`);
+}
+
+describe('SS-K8S-095 Ingress paths the API server accepts', () => {
+  const ingress = (apiVersion: string, paths: any[]) => ({
+    apiVersion,
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { rules: [{ http: { paths: paths.map(p => ({ ...p, backend: { service: { name: 'web', port: { name: 'http' } } } })) } }] },
+  });
+
+  test('a pathType the API knows, and a Prefix or Exact path starting with /, pass; ImplementationSpecific takes any path', () => {
+    expect(hits('SS-K8S-095', [ingress('networking.k8s.io/v1', [
+      { path: '/', pathType: 'Prefix' }, { path: '/a', pathType: 'Exact' }, { path: 'anything*', pathType: 'ImplementationSpecific' }, { pathType: 'ImplementationSpecific' },
+    ])])).toEqual([]);
+  });
+
+  test('a missing or unknown pathType, and a relative Prefix or Exact path, are refused, each at its field', () => {
+    expect(hits('SS-K8S-095', [ingress('networking.k8s.io/v1', [{ path: '/' }, { path: '/', pathType: 'prefix' }, { path: 'api', pathType: 'Prefix' }, { pathType: 'Exact' }])])).toEqual([
+      'spec.rules[0].http.paths[0].pathType: Ingress path has no pathType, which networking.k8s.io/v1 requires: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[1].pathType: Ingress pathType "prefix" is not one of Exact, Prefix, ImplementationSpecific: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[2].path: Ingress path "api" of pathType Prefix does not start with /: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[3].path: Ingress path null of pathType Exact does not start with /: the API server refuses the Ingress',
+    ]);
+  });
+
+  test('a v1beta1 Ingress (which had no pathType) is not checked', () => {
+    expect(hits('SS-K8S-095', [ingress('networking.k8s.io/v1beta1', [{ path: '/' }])])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-096 CronJob schedule that runs', () => {
+  const cron = (schedule: unknown) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'nightly', namespace: 'shop' },
+    spec: { ...(schedule === undefined ? {} : { schedule }), jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'busybox:1.36.1' }] } } } } },
+  });
+
+  test('5 fields with names, ranges, lists and steps, the descriptors and @every pass', () => {
+    for (const s of ['0 3 * * *', '*/15 9-17 * JAN-MAR MON-FRI', '0,30 * ? * *', '@daily', '@every 5m', ' 0 3 * * * ', '0 3 30 2 1']) {
+      expect([s, hits('SS-K8S-096', [cron(s)])]).toEqual([s, []]);
+    }
+  });
+
+  test('a value out of range, a wrong number of fields, a time zone in the expression, an unknown descriptor and a missing schedule are refused by the API server', () => {
+    expect(hits('SS-K8S-096', [cron('61 * * * *')])).toEqual([
+      'spec.schedule: CronJob schedule "61 * * * *" has an invalid minute field "61": 61 is outside 0-59: the API server refuses the CronJob; '
+      + "use a value from 0 to 59, '*', a range 'a-b', a list 'a,b' or a step '*/n'",
+    ]);
+    expect(hits('SS-K8S-096', [cron('0 0 3 * * *')])[0]).toContain('has 6 field(s); a cron expression has exactly 5 (minute hour day-of-month month day-of-week): the API server refuses the CronJob');
+    expect(hits('SS-K8S-096', [cron('CRON_TZ=Europe/Paris 0 3 * * *')])).toEqual([
+      'spec.schedule: CronJob schedule "CRON_TZ=Europe/Paris 0 3 * * *" sets a time zone inside the expression, which the API server refuses; remove the CRON_TZ= prefix and set spec.timeZone (Kubernetes 1.27 and later) instead',
+    ]);
+    expect(hits('SS-K8S-096', [cron('@fortnightly')])[0]).toContain('is not a supported descriptor');
+    expect(hits('SS-K8S-096', [cron(undefined)])[0]).toContain('spec.schedule: CronJob schedule is unset, which the API server refuses');
+  });
+
+  test('a schedule whose days never occur in its months is accepted by the API and never runs: reported without saying it is refused', () => {
+    expect(hits('SS-K8S-096', [cron('0 3 30 2 *')])).toEqual([
+      'spec.schedule: CronJob schedule "0 3 30 2 *" never runs: no day of month in "30" exists in the month(s) "2" (February has at most 29 days; April, June, September and November have 30); '
+      + "pick days the months have (for the last day of a month, run on day 1 of the next month, for example '0 3 1 3 *' instead of '0 3 30 2 *'), or name the months the day exists in",
+    ]);
+  });
+});
