@@ -310,6 +310,20 @@ describe('SS-K8S-042 PodDisruptionBudget policy', () => {
     expect(hits('SS-K8S-042', [dep, pdb({ minAvailable: 1 })])).toEqual([]);
   });
 
+  test('the replica count is said with where it comes from: an HPA\'s minimum (set or default), or replicas unset', () => {
+    const hpa = (minReplicas?: number) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web-hpa', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 6, ...(minReplicas === undefined ? {} : { minReplicas }) } });
+    expect(hits('SS-K8S-042', [deployment('web', 3), hpa(2), pdb({ minAvailable: 3 })])).toEqual([
+      'PodDisruptionBudget/web spec.minAvailable: minAvailable 3 leaves no disruption for Deployment web (2 replicas, the minReplicas of HorizontalPodAutoscaler web-hpa, which it can scale down to)',
+    ]);
+    expect(hits('SS-K8S-042', [deployment('web', 3), hpa(), pdb({ minAvailable: 1 })])).toEqual([
+      'PodDisruptionBudget/web spec.minAvailable: minAvailable 1 leaves no disruption for Deployment web (1 replica, the default minReplicas (unset) of HorizontalPodAutoscaler web-hpa, which it can scale down to)',
+    ]);
+    expect(hits('SS-K8S-042', [deployment('web', undefined), pdb({ minAvailable: 1 })])).toEqual([
+      'PodDisruptionBudget/web spec.minAvailable: minAvailable 1 leaves no disruption for Deployment web (1 replica: replicas is unset)',
+    ]);
+  });
+
   test('a DaemonSet\'s pods are not compared with a replica count', () => {
     const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } } };
     expect(hits('SS-K8S-042', [ds, pdb({ minAvailable: 1 })])).toEqual([]);
@@ -906,5 +920,22 @@ describe('cdk8s-plus output', () => {
     const svc = (externalIPs: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }], externalIPs } });
     expect(hits('SS-K8S-052', [svc([])])).toEqual([]);
     expect(hits('SS-K8S-052', [svc(['203.0.113.7'])])).toEqual(['Service/api spec.externalIPs: Service sets externalIPs']);
+  });
+});
+
+describe('SS-K8S-005 says which id is wrong and why', () => {
+  test('a low id, an id only inherited from the pod, and no id at all read differently', () => {
+    expect(hits('SS-K8S-005', [barePod('p', { securityContext: { runAsUser: 10001, runAsGroup: 100 } }, { securityContext: { runAsUser: 1000 } })])).toEqual([
+      'Pod/p spec.securityContext.runAsGroup: Pod runAsGroup is 100, below 10001',
+      'Pod/p spec.containers[0].securityContext.runAsUser: Container runAsUser is 1000, below 10001',
+      'Pod/p spec.containers[0].securityContext.runAsGroup: Container runAsGroup is not set at container level (it inherits 100 from the pod, below 10001)',
+    ]);
+    expect(hits('SS-K8S-005', [barePod('p')])).toEqual([
+      'Pod/p spec.containers[0].securityContext.runAsUser: Container runAsUser is not set, on the container or the pod (the image\'s user applies)',
+      'Pod/p spec.containers[0].securityContext.runAsGroup: Container runAsGroup is not set, on the container or the pod (the image\'s user applies)',
+    ]);
+    expect(hits('SS-K8S-005', [barePod('p', { securityContext: { runAsUser: 10001, runAsGroup: 10001 } }, { securityContext: { runAsGroup: 10001 } })])).toEqual([
+      'Pod/p spec.containers[0].securityContext.runAsUser: Container runAsUser is not set at container level (it inherits 10001 from the pod; scanners that read containers alone see none)',
+    ]);
   });
 });

@@ -73,6 +73,26 @@ export function kedaScaling(index: DocumentIndex, doc: PolicyDocument): PolicyDo
  * The replica count a workload runs with at least: the HPA's minReplicas (API default 1) or the KEDA
  * ScaledObject's minReplicaCount (KEDA default 0) when autoscaled, else spec.replicas (API default 1).
  */
+/**
+ * `effectiveReplicas` in words, for a message: the number and where it comes from when an autoscaler sets it
+ * (`2 replicas, the minReplicas of HorizontalPodAutoscaler api, which it can scale down to`).
+ */
+export function describeReplicas(index: DocumentIndex, doc: PolicyDocument): string {
+  const n = effectiveReplicas(index, doc);
+  const count = `${n} replica${n === 1 ? '' : 's'}`;
+  const hpas = hpasTargeting(index, doc);
+  if (hpas.length > 0) {
+    const set = typeof o(hpas[0].manifest.spec).minReplicas === 'number';
+    return `${count}, ${set ? 'the minReplicas' : 'the default minReplicas (unset)'} of HorizontalPodAutoscaler ${hpas[0].name}, which it can scale down to`;
+  }
+  const keda = kedaScaling(index, doc);
+  if (keda) {
+    const set = typeof o(keda.manifest.spec).minReplicaCount === 'number';
+    return `${count}, ${set ? 'the minReplicaCount' : 'the default minReplicaCount (unset)'} of ${keda.kind} ${keda.name}, which it can scale down to`;
+  }
+  return typeof o(doc.manifest.spec).replicas === 'number' ? count : `${count}: replicas is unset`;
+}
+
 export function effectiveReplicas(index: DocumentIndex, doc: PolicyDocument): number {
   const hpas = hpasTargeting(index, doc);
   if (hpas.length > 0) {

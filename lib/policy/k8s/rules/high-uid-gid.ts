@@ -21,13 +21,21 @@ export const highUidGid = k8sPodRule({
     const out: Violation[] = [];
     for (const f of ['runAsUser', 'runAsGroup']) {
       if (psc[f] !== undefined && !(typeof psc[f] === 'number' && psc[f] >= MIN)) {
-        out.push({ jsonPath: `${pod.path}.securityContext.${f}` });
+        out.push({ jsonPath: `${pod.path}.securityContext.${f}`, message: `Pod ${f} is ${JSON.stringify(psc[f])}, below 10001` });
       }
     }
     for (const r of containersOf(pod)) {
       const csc = sc(r.c);
       for (const f of ['runAsUser', 'runAsGroup']) {
-        if (!(typeof csc[f] === 'number' && csc[f] >= MIN)) out.push({ jsonPath: `${r.path}.securityContext.${f}` });
+        const v = csc[f];
+        if (typeof v === 'number' && v >= MIN) continue;
+        // say which: a low id, or an id only inherited from the pod (or none at all)
+        const inherited = typeof psc[f] === 'number' && psc[f] >= MIN;
+        const message = v !== undefined ? `Container ${f} is ${JSON.stringify(v)}, below 10001`
+          : inherited ? `Container ${f} is not set at container level (it inherits ${psc[f]} from the pod; scanners that read containers alone see none)`
+            : psc[f] !== undefined ? `Container ${f} is not set at container level (it inherits ${JSON.stringify(psc[f])} from the pod, below 10001)`
+              : `Container ${f} is not set, on the container or the pod (the image's user applies)`;
+        out.push({ jsonPath: `${r.path}.securityContext.${f}`, message });
       }
     }
     return out;

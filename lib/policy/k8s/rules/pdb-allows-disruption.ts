@@ -1,6 +1,6 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
-import { effectiveReplicas } from '../hpa';
+import { describeReplicas, effectiveReplicas } from '../hpa';
 import { o } from '../pod';
 import { K8sIndex } from '../selectors';
 
@@ -53,7 +53,7 @@ export const pdbAllowsDisruption = k8sRule({
         if (t.doc.kind === 'Pod' || t.doc.kind === 'Job' || t.doc.kind === 'CronJob' || t.doc.kind === 'DaemonSet') continue;
         const replicas = effectiveReplicas(index, t.doc);
         if (min >= replicas) {
-          out.push({ jsonPath: 'spec.minAvailable', message: `minAvailable ${min} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${replicas} replicas)` });
+          out.push({ jsonPath: 'spec.minAvailable', message: `minAvailable ${min} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${describeReplicas(index, t.doc)})` });
           break;
         }
       }
