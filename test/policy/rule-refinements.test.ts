@@ -16,7 +16,8 @@ describe('SS-K8S-048 NetworkPolicy coverage', () => {
     find(ms, 'NetworkPolicy', 'web').spec.ingress = [];
     pod(find(ms, 'Deployment', 'web')).containers[0].ports.push({ name: 'metrics', containerPort: 9090 });
     const f = findings('SS-K8S-048', ms).filter(x => x.name === 'web');
-    expect(f.map(x => x.message)).toEqual(['The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port besides their probes: nothing can reach it']);
+    expect(f.map(x => x.message)).toEqual(['The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port besides their probes: nothing can reach it. '
+      + 'Admit the callers in an ingress rule of that NetworkPolicy (for a shipshape workload, allowFrom(caller, [port]) writes it), or stop listening on the port']);
   });
 
   test('pods whose only port is the one their probes use (the kubelet probes from the node) may deny all ingress', () => {
