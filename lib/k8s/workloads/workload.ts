@@ -594,6 +594,13 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     for (const p of ports ?? []) {
       if (!own.includes(p)) {
+        // callers think in Service ports; a NetworkPolicy matches the port the pods listen on
+        const svc = (this as any).servicePort;
+        const target = (this as any).port;
+        if (p === svc && typeof target === 'number' && own.includes(target)) {
+          fail(scope, prop, p, `is the port of ${whose === 'this workload' ? 'this workload\'s' : `${whose}'s`} Service, which forwards it to container port ${target}: `
+            + 'a NetworkPolicy matches the port the pods listen on', `name ${target}, or omit ports to allow all of them`);
+        }
         fail(scope, prop, p, `is not a port ${whose} listens on (${own.join(', ') || 'none'})`, 'name one of its container ports, or omit ports to allow all of them');
       }
       if (replicaOnly.includes(p)) {

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { EnvironmentProfile } from '../../../lib/core';
-import { App as ShipshapeApp, EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps } from '../../../lib/k8s';
+import { App as ShipshapeApp, EnvValue, NetworkPeer, Probe, Replicas, WebService, WebServiceProps, Worker } from '../../../lib/k8s';
 import { Policy } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
 import { expectValid, tempDir } from '../../util/schema';
@@ -394,6 +394,14 @@ describe('WebService validation errors', () => {
     const c = chart();
     const api = new WebService(c, 'api', { image: IMAGE });
     expectError(() => api.allowFrom(NetworkPeer.namespace('x'), [9999]), /allowFrom.ports \(9999\) is not a port this workload listens on \(8080\)/);
+  });
+  test('allowFrom or allowTo naming the Service port is told the container port it forwards to', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { image: IMAGE });
+    const worker = new Worker(c, 'worker', { image: IMAGE });
+    expectError(() => worker.allowTo(api, [80]), 'shop/worker: allowTo.ports (80) is the port of shop/api\'s Service, which forwards it to container port 8080: '
+      + 'a NetworkPolicy matches the port the pods listen on; name 8080, or omit ports to allow all of them');
+    expectError(() => api.allowFrom(NetworkPeer.namespace('x'), [80]), /allowFrom\.ports \(80\) is the port of this workload's Service, which forwards it to container port 8080/);
   });
 });
 
