@@ -1296,7 +1296,7 @@ export class Loader {
     } catch (e: any) {
       const broken = e?.code === 'ENOENT' ? brokenLink(input) : undefined;
       this.cannotRead(shown, broken !== undefined ? `cannot read ${shown}: ${broken}`
-        : `cannot read ${shown}: ${e?.code === 'ELOOP' ? 'a symlink loop (ELOOP)' : e?.code ?? e?.message ?? e}`);
+        : `cannot read ${shown}: ${readError(e)}`);
       return;
     }
     if (st.isDirectory()) {
@@ -1357,7 +1357,7 @@ export class Loader {
         }
       }
     } catch (e: any) {
-      this.cannotRead(file, `cannot read standard input (-): ${e?.code ?? e?.message ?? e}`, 'pipe YAML into shipshape check -, or name files or folders');
+      this.cannotRead(file, `cannot read standard input (-): ${readError(e)}`, 'pipe YAML into shipshape check -, or name files or folders');
       return;
     }
     lines.end();
@@ -1374,7 +1374,7 @@ export class Loader {
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e: any) {
-      this.cannotRead(toSlash(dir), `cannot read the folder ${toSlash(dir)}: ${e?.code ?? e?.message ?? e}`);
+      this.cannotRead(toSlash(dir), `cannot read the folder ${toSlash(dir)}: ${readError(e)}`);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -1470,7 +1470,7 @@ export class Loader {
       // eslint-disable-next-line no-bitwise
       fd = fs.openSync(p, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch (e: any) {
-      this.cannotRead(file, `cannot read ${file}: ${e?.code ?? e?.message ?? e}`);
+      this.cannotRead(file, `cannot read ${file}: ${readError(e)}`);
       return;
     }
     try {
@@ -1702,6 +1702,23 @@ function unrenderedField(meta: any): 'name' | 'namespace' | undefined {
     if ((typeof v === 'string' && v.includes('{{')) || (v !== null && typeof v === 'object')) return f;
   }
   return undefined;
+}
+
+/** Why a path could not be read, in words, with the system's code (`no such file or folder (ENOENT)`). */
+function readError(e: any): string {
+  const words: { [code: string]: string } = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOTDIR: 'a part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'a symlink loop',
+    EMFILE: 'too many open files',
+    EIO: 'an input/output error',
+  };
+  const code = e?.code;
+  if (typeof code === 'string') return words[code] !== undefined ? `${words[code]} (${code})` : code;
+  return String(e?.message ?? e);
 }
 
 function isList(value: any): boolean {

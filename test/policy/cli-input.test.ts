@@ -81,7 +81,7 @@ describe('special files', () => {
     const chain = await run(['check', path.join(dir, 'chain.yaml')]);
     expect(chain.out).toContain(`cannot read ${slash(dir)}/chain.yaml: a symlink to broken.yaml (${slash(dir)}/broken.yaml), a link that leads to ${slash(dir)}/missing.yaml, which does not exist (a broken link)\n`);
     // a missing path that is no link is said as before
-    expect((await run(['check', path.join(dir, 'none.yaml')])).out).toContain(`cannot read ${slash(dir)}/none.yaml: ENOENT`);
+    expect((await run(['check', path.join(dir, 'none.yaml')])).out).toContain(`cannot read ${slash(dir)}/none.yaml: no such file or folder (ENOENT)`);
   });
 
   (posix ? test : test.skip)('a broken symlink found in a folder is skipped with a note naming its target', async () => {

@@ -92,7 +92,7 @@ describe('standard input (-)', () => {
     }
     const r = await runWithStdin(['check', '-'], failing());
     expect(r.code).toBe(2);
-    expect(r.out).toContain('<stdin>\n  ERROR SS-POLICY-003: cannot read standard input (-): EIO\n    fix: pipe YAML into shipshape check -, or name files or folders');
+    expect(r.out).toContain('<stdin>\n  ERROR SS-POLICY-003: cannot read standard input (-): an input/output error (EIO)\n    fix: pipe YAML into shipshape check -, or name files or folders');
   });
 
   test('SARIF: results read from standard input point at the URI stdin, with no base (no file of the repository holds them)', async () => {

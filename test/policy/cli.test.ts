@@ -113,7 +113,7 @@ test('warnings alone exit 0', async () => {
 test('a missing path is reported, not thrown, and exits 2 (unreadable input), after checking the rest', async () => {
   const r = await run(['check', 'no/such/file.yaml', path.join(MIXED, 'good.yaml')]);
   expect(r.code).toBe(2);
-  expect(r.out).toContain('ERROR SS-POLICY-003: cannot read no/such/file.yaml: ENOENT');
+  expect(r.out).toContain('ERROR SS-POLICY-003: cannot read no/such/file.yaml: no such file or folder (ENOENT)');
   expect(r.out).toContain('checked 31 documents in 1 file\n');
   expect(r.err).toContain('shipshape: 1 input could not be read (see SS-POLICY-003 above); the check is incomplete');
 });
