@@ -599,8 +599,9 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     const why = loader.files === 0 && loader.skippedOwn + loader.skippedReports + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources + loader.skippedMetadata > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
         : (loader.files === 1 && loader.fileNames[0] === STDIN_FILE
-          ? 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)'
-          : loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
+          ? (loader.emptyLists > 0 ? `standard input (-) holds ${loader.emptyLists === 1 ? 'a List' : 'Lists'} with no items (items: [])` : 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)')
+          : loader.emptyLists > 0 ? `the ${loader.files === 1 ? 'file' : `${loader.files} files`} read (${names}) hold${loader.files === 1 ? 's' : ''} only Lists with no items (items: []), comments and --- separators`
+            : loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
             : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
           + (loader.emptyFolders.length > 0 ? `; ${emptyFolders(loader.emptyFolders)}` : '');
     io.err(`shipshape: no Kubernetes documents found: ${why}${loader.skippedNote()}\n`);
@@ -706,7 +707,8 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
       + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack, and yours with --pack <module>)\n');
   }
   human(renderSummary(findings, false, 50, everyFinding));
-  human(`checked ${plural(loader.documents.length, 'document')} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
+  const notChecked = loader.notChecked > 0 ? ` (${loader.notChecked} more not checked: see SS-POLICY-003)` : '';
+  human(`checked ${plural(loader.documents.length, 'document')}${notChecked} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
   const separate = separateOutputs(outputs, inputs);
   if (separate !== undefined) human(`${separate}\n`);
 
@@ -1268,6 +1270,17 @@ export class Loader {
   constructor(private readonly maxFileSize: number = DEFAULT_MAX_FILE_SIZE) {}
 
   /** `; skipped ...` for the summary line, or ''. */
+  /** Documents read but not checked (refused with an SS-POLICY-003 finding). */
+  public notChecked = 0;
+  /** Lists read that held no item. */
+  public emptyLists = 0;
+
+  /** Records a document that is not checked, with the finding that says why. */
+  private refuse(f: Finding): void {
+    this.bad.push(f);
+    this.notChecked++;
+  }
+
   public skippedNote(): string {
     const parts: string[] = [];
     const own = this.skippedOwn + this.skippedReports;
@@ -1573,7 +1586,7 @@ export class Loader {
       }
     } catch (e: any) {
       if (e instanceof RangeError) {
-        this.bad.push({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels (the parser ran out of stack); it is not checked`), fix: NESTING_FIX });
+        this.refuse({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels (the parser ran out of stack); it is not checked`), fix: NESTING_FIX });
         return;
       }
       const reason = String(e?.reason ?? e?.message ?? e).split('\n')[0];
@@ -1582,13 +1595,13 @@ export class Loader {
       const at = e?.mark?.line !== undefined ? Math.min(line + e.mark.line, lastLine) : line;
       const helm = text.includes('{{');
       const f = badInput(file, index, at, `document ${index} is not valid ${json ? 'JSON' : 'YAML'}: ${reason}${helm ? HELM_HINT : ''}`);
-      this.bad.push(helm ? { ...f, fix: 'render the chart with `helm template` and check the rendered manifests' } : f);
+      this.refuse(helm ? { ...f, fix: 'render the chart with `helm template` and check the rendered manifests' } : f);
       return;
     }
     if (value === null || value === undefined) return;
     const depth = nestingDepth(value, MAX_NESTING, maxExpandedValues(text.length));
     if (depth < 0) {
-      this.bad.push({
+      this.refuse({
         ...badInput(file, index, contentLine, `document ${index} repeats its YAML aliases into more than ${maxExpandedValues(text.length)} objects and lists `
           + '(an alias bomb: kubectl refuses it as excessive aliasing); it is not checked'),
         fix: 'write the repeated values out, or use fewer nested aliases',
@@ -1596,7 +1609,7 @@ export class Loader {
       return;
     }
     if (depth > MAX_NESTING) {
-      this.bad.push({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels; it is not checked`), fix: NESTING_FIX });
+      this.refuse({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels; it is not checked`), fix: NESTING_FIX });
       return;
     }
     // the items of a List are placed at their own lines: the text is read again (Lists only) to find them
@@ -1614,7 +1627,7 @@ export class Loader {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       // a List's item may be null (`- ` or `- null`); a document that is null holds nothing and never gets here
       const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
-      this.bad.push(badInput(file, index, line, `${where} is not an object (${what})`, docPath));
+      this.refuse(badInput(file, index, line, `${where} is not an object (${what})`, docPath));
       return;
     }
     if (typeof value.kind !== 'string' || value.kind === '' || typeof value.apiVersion !== 'string') {
@@ -1627,13 +1640,13 @@ export class Loader {
           ? `${where} has no ${field}: it is Terraform JSON (cdktf output), not a Kubernetes object; name the Kubernetes files or folders (a folder search skips Terraform JSON)`
           : source !== undefined ? `${where} has no ${field}; it is not a Kubernetes object: ${source.what}; check what it renders: ${source.render} | shipshape check -`
             : `${where} has no ${field}; it is not a Kubernetes object`, docPath);
-      this.bad.push(source !== undefined ? { ...f, fix: `render it and check the output: ${source.render} | shipshape check -` } : f);
+      this.refuse(source !== undefined ? { ...f, fix: `render it and check the output: ${source.render} | shipshape check -` } : f);
       return;
     }
     if (value.apiVersion.startsWith(KUSTOMIZE_GROUP) && (value.kind === 'Kustomization' || value.kind === 'Component')) {
       // kustomize's own file (kustomization.yaml), not an object of the API (Flux's Kustomization is another group)
       const render = `kustomize build ${file === STDIN_FILE ? '<dir>' : toSlash(path.dirname(file))}`;
-      this.bad.push({
+      this.refuse({
         ...badInput(file, index, line, `document ${index} is a kustomize ${value.kind} (apiVersion ${value.apiVersion}), kustomize's input, not a Kubernetes object; `
           + `check what it renders: ${render} | shipshape check -`, docPath),
         fix: `render it and check the output: ${render} | shipshape check -`,
@@ -1642,6 +1655,7 @@ export class Loader {
     }
     if (isList(value)) {
       const list = Array.isArray(value.items) ? value.items : [];
+      if (list.length === 0) this.emptyLists++;
       const mirror = lines !== undefined && Array.isArray(lines.value?.items) ? lines.value.items : [];
       list.forEach((item: any, j: number) => {
         const counterpart = mirror[j];
@@ -1654,7 +1668,7 @@ export class Loader {
     const templated = unrenderedField(meta);
     if (templated !== undefined) {
       // a Helm template that happens to parse: `name: {{ .Release.Name }}` reads as a mapping, a quoted one as text
-      this.bad.push({
+      this.refuse({
         ...badInput(file, index, line, typeof meta[templated] === 'string'
           ? `document ${index} has metadata.${templated} ${JSON.stringify(meta[templated])}, not a Kubernetes name${HELM_HINT}`
           : Array.isArray(meta[templated]) ? `document ${index} has a list as metadata.${templated}, not a Kubernetes name`

@@ -49,7 +49,7 @@ describe('--format', () => {
     expect(json.tool).toBe('shipshape');
     expect(json.version).toBe(PKG.version);
     expect(r.err).toContain('shipshape policy: ');
-    expect(r.err).toContain('checked 36 documents in 4 files');
+    expect(r.err).toContain('checked 36 documents (4 more not checked: see SS-POLICY-003) in 4 files');
   });
 
   test('sarif: the SARIF log on stdout', async () => {

@@ -26,7 +26,7 @@ describe('List items that are not objects', () => {
     const bad = report.findings.filter((f: any) => f.ruleId === 'SS-POLICY-003');
     expect(bad.map((f: any) => f.message)).toEqual([`document 0: items[0] is not an object (${what})`]);
     // both ConfigMaps were checked
-    expect(r.err).toContain('checked 2 documents in 2 files');
+    expect(r.err).toContain('checked 2 documents (1 more not checked: see SS-POLICY-003) in 2 files');
     expect(report.findings.filter((f: any) => f.ruleId !== 'SS-POLICY-003')).toEqual([]);
   });
 
@@ -209,7 +209,7 @@ describe('Terraform JSON beside the Kubernetes output (cdktf and cdk8s writing i
       'terraform/settings.json': JSON.stringify({ level: 'info' }),
     });
     const r = await run(['check', dir, '--format', 'json']);
-    expect(r.err).toContain('checked 1 document in 2 files; skipped 2 files of Terraform JSON (cdktf output)');
+    expect(r.err).toContain('checked 1 document (1 more not checked: see SS-POLICY-003) in 2 files; skipped 2 files of Terraform JSON (cdktf output)');
     const bad = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-003');
     expect(bad.map((f: any) => `${f.path}: ${f.message}`)).toEqual([`${path.join(dir, 'terraform/settings.json').split(path.sep).join('/')}#0: document 0 has no kind; it is not a Kubernetes object`]);
     expect(r.code).toBe(1);

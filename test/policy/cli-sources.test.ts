@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Readable } from 'stream';
 import { ApiObject, Chart } from 'cdk8s';
-import { NODE_PORT_SERVICE, removeTempDirsAfterAll, Run, tmpDir, writeTree } from './cli-helpers';
+import { NODE_PORT_SERVICE, removeTempDirsAfterAll, run, Run, tmpDir, writeTree } from './cli-helpers';
 import { App } from '../../lib/k8s';
 import { main } from '../../lib/policy/cli';
 
@@ -72,6 +72,21 @@ describe('standard input (-)', () => {
       expect(r.code).toBe(2);
       expect(r.err).toBe('shipshape: no Kubernetes documents found: standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)\n');
     }
+  });
+
+  test('a List with no items on standard input is said to be one (not "empty"); in a file too', async () => {
+    const r = await runWithStdin(['check', '-'], 'apiVersion: v1\nkind: List\nitems: []\n');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('shipshape: no Kubernetes documents found: standard input (-) holds a List with no items (items: [])\n');
+    const dir = writeTree(tmpDir(), { 'l.yaml': 'apiVersion: v1\nkind: List\nitems: []\n' });
+    const f = await run(['check', path.join(dir, 'l.yaml')]);
+    expect(f.err).toContain('holds only Lists with no items (items: []), comments and --- separators\n');
+  });
+
+  test('the closing line counts the documents that were not checked (a Helm template), beside those that were', async () => {
+    const r = await runWithStdin(['check', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('checked 0 documents (1 more not checked: see SS-POLICY-003) in 1 file\n');
   });
 
   test('past --max-file-size, reading stops: an SS-POLICY-003 error, exit 2; the documents before that point are checked', async () => {
@@ -204,7 +219,7 @@ describe('kustomize and Helm sources', () => {
       + `kustomize's input, not a Kubernetes object; check what it renders: kustomize build ${slash(dir)} | shipshape check -\n${fix}`
       + `\n${slash(dir)}/k.yaml [document 1, line 6]\n  ERROR SS-POLICY-003: document 1 is a kustomize Component (apiVersion kustomize.config.k8s.io/v1alpha1), `
       + `kustomize's input, not a Kubernetes object; check what it renders: kustomize build ${slash(dir)} | shipshape check -\n${fix}`
-      + 'checked 0 documents in 1 file\n');
+      + 'checked 0 documents (2 more not checked: see SS-POLICY-003) in 1 file\n');
     // on standard input the folder is not known
     const piped = await runWithStdin(['check', '-'], KUSTOMIZATION);
     expect(piped.out).toContain('check what it renders: kustomize build <dir> | shipshape check -');
