@@ -44,12 +44,15 @@ const STATE_DIR = '.shipshape';
 const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
 /** The file cdk8s writes into its output folder with `recordConstructMetadata` (the walk skips it). */
 const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+/** The project files of a cdk8s or cdktf app (npm, TypeScript, the cdk8s and cdktf configs): a folder search skips them. */
+const PROJECT_FILE = /^(package\.json|package-lock\.json|npm-shrinkwrap\.json|tsconfig(\.[\w-]+)?\.json|cdk8s\.ya?ml|cdktf\.json)$/;
 
 const USAGE = `usage: shipshape check <file|dir|->... [options]
 
 Checks Kubernetes YAML or JSON (multi-document files; folders are searched for *.yaml, *.yml and
 *.json, skipping hidden folders, node_modules, shipshape's own .shipshape/ folder and report files,
-cdk8s's construct-metadata.json, and Terraform JSON such as cdktf's cdk.tf.json and manifest.json) against shipshape's Kubernetes pack, and
+cdk8s's construct-metadata.json, an app's project files (package.json, package-lock.json, tsconfig*.json, cdk8s.yaml,
+cdktf.json), and Terraform JSON such as cdktf's cdk.tf.json and manifest.json) against shipshape's Kubernetes pack, and
 prints a summary. - reads one YAML stream from standard input (named <stdin> in the findings).
 
 Kustomize and Helm sources are not manifests: a folder holding kustomization.yaml (.yml, Kustomization)
@@ -596,7 +599,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const emptyFolders = (folders: string[]) => `${folders.join(', ')} ${folders.length === 1 ? 'holds' : 'hold'} no .yaml, .yml or .json file`;
   if (loader.documents.length === 0 && loader.bad.length === 0) {
     const names = loader.fileNames.join(', ') + (loader.files > loader.fileNames.length ? ', ...' : '');
-    const why = loader.files === 0 && loader.skippedOwn + loader.skippedReports + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources + loader.skippedMetadata > 0 ? 'nothing was read'
+    const why = loader.files === 0 && loader.skippedOwn + loader.skippedReports + loader.skippedTerraform + loader.skippedLinks + loader.skippedSpecial + loader.skippedSources + loader.skippedMetadata + loader.skippedProject > 0 ? 'nothing was read'
       : loader.files === 0 ? emptyFolders(inputs.map(toSlash))
         : (loader.files === 1 && loader.fileNames[0] === STDIN_FILE
           ? (loader.emptyLists > 0 ? `standard input (-) holds ${loader.emptyLists === 1 ? 'a List' : 'Lists'} with no items (items: [])` : 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)')
@@ -1254,6 +1257,8 @@ export class Loader {
   public skippedSources = 0;
   /** cdk8s's construct-metadata.json files (an App with `recordConstructMetadata`) found in folders and skipped. */
   public skippedMetadata = 0;
+  /** package.json, tsconfig.json, cdk8s.yaml and the like, found in a folder search. */
+  public skippedProject = 0;
   /** One line per skipped entry, for stderr. */
   public readonly notes: string[] = [];
   /**
@@ -1292,6 +1297,7 @@ export class Loader {
     }
     if (this.skippedTerraform > 0) parts.push(`${plural(this.skippedTerraform, 'file')} of Terraform JSON (cdktf output)`);
     if (this.skippedMetadata > 0) parts.push(`${plural(this.skippedMetadata, 'construct-metadata.json file')} (cdk8s's recordConstructMetadata)`);
+    if (this.skippedProject > 0) parts.push(`${plural(this.skippedProject, 'project file')} (package.json, tsconfig.json, cdk8s.yaml, cdktf.json and the like)`);
     if (this.skippedLinks > 0) parts.push(`${plural(this.skippedLinks, 'symlink')} not followed (loops, or leading out of the folders named)`);
     if (this.skippedSpecial > 0) {
       parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
@@ -1329,7 +1335,7 @@ export class Loader {
       }
       this.seenDirs.add(key);
       const seen = () => this.files + this.unreadable + this.skippedOwn + this.skippedReports + this.skippedTerraform + this.skippedLinks + this.skippedSpecial
-        + this.skippedSources + this.skippedMetadata;
+        + this.skippedSources + this.skippedMetadata + this.skippedProject;
       const before = seen();
       let root = path.resolve(input);
       try {
@@ -1450,6 +1456,11 @@ export class Loader {
           // a kustomization (or Chart.yaml) written into an output folder of shipshape, beside the manifests it lists
           this.skippedSources++;
           this.notes.push(`skipped ${toSlash(p)}: ${SOURCE_FILES.get(e.name)!.file}, not a Kubernetes object (the manifests beside it are checked)`);
+          continue;
+        }
+        if (PROJECT_FILE.test(e.name)) {
+          // `shipshape check .` in the app's own folder: its package.json, tsconfig.json and cdk8s.yaml are not manifests
+          this.skippedProject++;
           continue;
         }
         if (e.name === CONSTRUCT_METADATA_FILE) {

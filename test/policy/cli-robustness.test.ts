@@ -242,6 +242,28 @@ test('an App synthesized with recordConstructMetadata checks clean: cdk8s\'s con
   expect(r.out + r.err).not.toContain('SS-POLICY-003');
 });
 
+test('shipshape check . in an app\'s own folder skips its project files (package.json, tsconfig.json, cdk8s.yaml...) and counts them; named, one is still read', async () => {
+  const root = tmpDir();
+  const outdir = path.join(root, 'dist');
+  const app = new App({ outdir });
+  new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+  app.synth();
+  writeTree(root, {
+    'package.json': '{"name": "shop", "version": "1.0.0"}',
+    'package-lock.json': '{"name": "shop", "lockfileVersion": 3}',
+    'tsconfig.json': '{"compilerOptions": {}}',
+    'tsconfig.dev.json': '{"extends": "./tsconfig.json"}',
+    'cdk8s.yaml': 'language: typescript\napp: npx ts-node main.ts\n',
+  });
+  const r = await run(['check', root]);
+  expect(r.code).toBe(0);
+  expect(r.out + r.err).toContain(' and 5 project files (package.json, tsconfig.json, cdk8s.yaml, cdktf.json and the like)');
+  expect(r.out + r.err).not.toContain('SS-POLICY-003');
+  const named = await run(['check', path.join(root, 'package.json')]);
+  expect(named.code).toBe(1);
+  expect(named.out).toContain('has no kind; it is not a Kubernetes object');
+});
+
 describe('symlinks out of the folder named', () => {
   test('a link to a parent folder (or any folder outside) is not followed, and said on stderr; a link to a file is', async () => {
     const base = tmpDir();
