@@ -287,7 +287,7 @@ describe('suppress.shipshape.io annotations on a pod template (where a Helm char
 
   test('synth reads them the same way (the policy check of a k8s.App)', () => {
     const app = new App({ outdir: tmpDir(), policy: false });
-    const report = checkObjects(app, [{ manifest: legacy({}, { 'suppress.shipshape.io/SS-K8S-029': 'pinned by the chart\'s own digest policy' }), path: 'legacy' }], [new KubernetesPack()]);
+    const report = checkObjects(app, [{ manifest: legacy({}, { 'suppress.shipshape.io/SS-K8S-029': 'pinned by the chart\'s own digest policy' }), path: 'legacy', chart: 'legacy' }], [new KubernetesPack()]);
     expect(report.findings.filter(f => f.ruleId === 'SS-K8S-029').map(f => f.suppression?.reason)).toEqual(['pinned by the chart\'s own digest policy']);
   });
 });
