@@ -605,7 +605,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
           ? (loader.emptyLists > 0 ? `standard input (-) holds ${loader.emptyLists === 1 ? 'a List' : 'Lists'} with no items (items: [])` : 'standard input (-) is empty or holds only comments and --- separators (did the command before the | fail?)')
           : loader.emptyLists > 0 ? `the ${loader.files === 1 ? 'file' : `${loader.files} files`} read (${names}) hold${loader.files === 1 ? 's' : ''} only Lists with no items (items: []), comments and --- separators`
             : loader.files === 1 ? `the file read (${names}) is empty or holds only comments and --- separators`
-            : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
+              : `the ${loader.files} files read (${names}) are empty or hold only comments and --- separators`)
           + (loader.emptyFolders.length > 0 ? `; ${emptyFolders(loader.emptyFolders)}` : '');
     io.err(`shipshape: no Kubernetes documents found: ${why}${loader.skippedNote()}\n`);
     // a report of an earlier run would pass for this run's (a CI job uploads whatever file is there)

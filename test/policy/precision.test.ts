@@ -311,8 +311,12 @@ describe('SS-K8S-042 PodDisruptionBudget policy', () => {
   });
 
   test('the replica count is said with where it comes from: an HPA\'s minimum (set or default), or replicas unset', () => {
-    const hpa = (minReplicas?: number) => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web-hpa', namespace: 'shop' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 6, ...(minReplicas === undefined ? {} : { minReplicas }) } });
+    const hpa = (minReplicas?: number) => ({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web-hpa', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 6, ...(minReplicas === undefined ? {} : { minReplicas }) },
+    });
     expect(hits('SS-K8S-042', [deployment('web', 3), hpa(2), pdb({ minAvailable: 3 })])).toEqual([
       'PodDisruptionBudget/web spec.minAvailable: minAvailable 3 leaves no disruption for Deployment web (2 replicas, the minReplicas of HorizontalPodAutoscaler web-hpa, which it can scale down to)',
     ]);

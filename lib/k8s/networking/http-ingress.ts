@@ -505,7 +505,7 @@ export class HttpIngress extends Construct {
     if (props.controller === undefined && !aws && !knownClasses && props.ingressClassName !== undefined && props.ingressClassName !== 'nginx') {
       fail(this, 'ingressClassName', props.ingressClassName, 'is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
         + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy',
-        `name its pods: controller: NetworkPeer.ingressController('<its namespace>', { 'app.kubernetes.io/name': '<its name label>' }), or give the app its cluster's profile, whose ingress classes say where each controller runs`);
+      'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' }), or give the app its cluster\'s profile, whose ingress classes say where each controller runs');
     }
     this.controller = props.controller ?? (aws
       ? NetworkPeer.cidr(vpcCidr!) // checked above: set whenever aws is and no controller is given

@@ -76,8 +76,11 @@ export const networkPolicyCoverage = k8sRule({
       for (const k in ml) if (labels[k] === ml[k]) return NONE;
     }
     if (emptyIngress) {
-      return [{ jsonPath: `${pod.metaPath}.labels`, message: 'The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port besides their probes: nothing can reach it. '
-        + 'Admit the callers in an ingress rule of that NetworkPolicy (for a shipshape workload, allowFrom(caller, [port]) writes it), or stop listening on the port' }];
+      return [{
+        jsonPath: `${pod.metaPath}.labels`,
+        message: 'The NetworkPolicy selecting these pods allows no caller, yet the pods listen on a port besides their probes: nothing can reach it. '
+        + 'Admit the callers in an ingress rule of that NetworkPolicy (for a shipshape workload, allowFrom(caller, [port]) writes it), or stop listening on the port',
+      }];
     }
     return [{ jsonPath: `${pod.metaPath}.labels` }];
   },
