@@ -74,6 +74,18 @@ describe('SS-K8S-053: a Service\'s named targetPort resolves to a container port
     ]);
   });
 
+  test('a probe on a port name its container does not declare is an error (it never resolves); a declared name or any number is not', () => {
+    const ms = goodManifests();
+    const c = pod(find(ms, 'Deployment', 'web')).containers[0];
+    const declared = c.ports[0].name;
+    c.readinessProbe = { httpGet: { path: '/ready', port: 'redis-port' } };
+    c.livenessProbe = { tcpSocket: { port: declared } };
+    c.startupProbe = { tcpSocket: { port: 9999 } };
+    expect(findings('SS-K8S-053', ms).map(f => `${f.kind}/${f.name} ${f.jsonPath}: ${f.message}`)).toEqual([
+      'Deployment/web spec.template.spec.containers[0].readinessProbe.httpGet.port: Probe port name "redis-port" is not a port the container declares: the kubelet cannot resolve it, so the probe always fails',
+    ]);
+  });
+
   test('a name declared by a native sidecar (an init container) resolves; a Service that selects no pod is left to SS-K8S-050', () => {
     const ms = goodManifests();
     svc(ms).spec.ports[0].targetPort = 'proxy';

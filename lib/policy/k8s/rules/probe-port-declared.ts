@@ -10,7 +10,7 @@ export const probePortDeclared = k8sPodRule({
   severity: WARNING,
   message: 'Probe port is not a declared container port',
   fix: 'declare the port in the container ports (with a name) and probe it by that name',
-  rationale: 'A probe on a port the container does not declare (or declares for UDP only, while probes use TCP) is usually a typo that fails the probe at run time; a declared, named port documents the contract. Kubernetes accepts undeclared ports, so the finding is a warning.',
+  rationale: 'A probe on a port the container does not declare (or declares for UDP only, while probes use TCP) is usually a typo that fails the probe at run time; a declared, named port documents the contract. Kubernetes accepts undeclared ports, so the finding is a warning; a port name the container does not declare never resolves, and is also an SS-K8S-053 error.',
   kinds: POD_KINDS,
   podCheck: (pod) => {
     const out: Violation[] = [];

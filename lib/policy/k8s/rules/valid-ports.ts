@@ -100,9 +100,23 @@ const podPorts = podLocalCheck((pod) => {
       }
       if (typeof n === 'string') seen.add(n);
     });
+    // a probe's port name resolves among the container's own ports only: one it does not declare never resolves,
+    // so the probe always fails (SS-K8S-036, a warning, also covers undeclared numbers, which may still answer)
+    for (const probe of PROBES) {
+      const pr = r.c[probe];
+      if (pr === null || typeof pr !== 'object') continue;
+      for (const h of HANDLERS) {
+        const port = o(pr[h]).port;
+        if (typeof port !== 'string' || /^\d+$/.test(port) || seen.has(port)) continue;
+        out.push({ jsonPath: `${r.path}.${probe}.${h}.port`, message: `Probe port name ${JSON.stringify(port)} is not a port the container declares: the kubelet cannot resolve it, so the probe always fails` });
+      }
+    }
   }
   return out;
 });
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const HANDLERS = ['httpGet', 'tcpSocket'];
 
 /** SS-K8S-053 — docs/rules.md#ss-k8s-053. */
 export const validPorts = k8sRule({
@@ -110,10 +124,10 @@ export const validPorts = k8sRule({
   title: 'Valid port names and target ports',
   catalog: ['K8S-NET-06'],
   severity: ERROR,
-  message: 'Invalid or duplicate port name, duplicate Service port, or invalid target port',
-  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container and per Service; list each Service port number once per protocol; targetPort is such a name, declared by the pods the Service selects, or 1..65535 (unquoted)',
+  message: 'Invalid or duplicate port name, duplicate Service port, invalid target port, or a probe port name the container does not declare',
+  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container and per Service; list each Service port number once per protocol; targetPort is such a name, declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
   rationale: 'Invalid or duplicate port names, a Service port number listed twice for one protocol, and out-of-range target ports are refused by the API '
-    + 'or route traffic nowhere. A quoted number as targetPort '
+    + 'or route traffic nowhere; a probe on a port name its container does not declare never resolves, so the probe always fails. A quoted number as targetPort '
     + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port. A named targetPort resolves per '
     + 'pod: when no pod the Service selects in the output declares that container port name, the port has no endpoint.',
   kinds: [...POD_KINDS, 'Service'],
