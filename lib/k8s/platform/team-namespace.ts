@@ -276,7 +276,9 @@ export class TeamNamespace extends Construct {
     this.team = Names.dnsLabel(this, 'team', props.team);
     this.namespace = Names.dnsLabel(this, 'namespace', props.namespace ?? props.team);
     if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(this.namespace)) {
-      fail(this, 'namespace', this.namespace, 'is a namespace every cluster has and shares; a team gets a namespace of its own', `use for example ${JSON.stringify(this.team)}`);
+      const example = this.namespace === this.team ? `team-${this.team}` : this.team;
+      fail(this, 'namespace', this.namespace, 'is a namespace every cluster has and shares; a team gets a namespace of its own',
+        `${props.namespace === undefined ? 'name the team otherwise, or set namespace' : 'set namespace'} to one of its own, for example ${JSON.stringify(example)}`);
     }
     this.group = TeamNamespace.checkGroup(this, props.group);
     this.permissions = props.permissions ?? TeamPermissions.OPERATE;

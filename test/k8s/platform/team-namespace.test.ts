@@ -199,7 +199,11 @@ describe('TeamNamespace validation', () => {
   });
 
   test('a shared namespace is refused', () => {
-    expectError(() => setup({ namespace: 'kube-system' }), /platform\/shop: namespace \("kube-system"\) is a namespace every cluster has and shares/);
+    expectError(() => setup({ namespace: 'kube-system' }), 'platform/shop: namespace ("kube-system") is a namespace every cluster has and shares; a team gets a namespace of its own; '
+      + 'set namespace to one of its own, for example "shop"');
+    // a team named after one: the example is not the refused name again
+    expectError(() => setup({ team: 'default' }), 'platform/shop: namespace ("default") is a namespace every cluster has and shares; a team gets a namespace of its own; '
+      + 'name the team otherwise, or set namespace to one of its own, for example "team-default"');
   });
 
   test('an access principal that is not an IAM ARN is refused', () => {
