@@ -295,6 +295,21 @@ export class AddOnPack {
   }
 
   /**
+   * Whether this pack installs the Karpenter controller of a cluster of `environment` with that `profile`: the
+   * Karpenter pack, or the cluster-releases pack when the profile lists the controller among its Helm releases
+   * (as `aws.Karpenter` does).
+   * @internal
+   */
+  public _installsKarpenterOf(environment: string, profile: ClusterProfile): boolean {
+    if (this.environments && !this.environments.includes(environment)) return false;
+    const controller = profile.karpenter?.controller;
+    if (!controller) return false;
+    if (this.kind === 'karpenter') return true;
+    return this.kind === 'cluster-releases'
+      && (profile.helmReleases ?? []).some(r => r.namespace === controller.namespace && r.releaseName === controller.releaseName);
+  }
+
+  /**
    * The releases of this pack on one cluster, with per-cluster values resolved and identities looked up.
    * @internal
    */

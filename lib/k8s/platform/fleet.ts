@@ -594,7 +594,8 @@ export class Fleet {
       });
       const platform = new ClusterResources(app, PLATFORM, { cluster: profile });
       // Karpenter's NodePools and EC2NodeClass, when the fleet installs Karpenter (its CRDs come with the add-on, two waves earlier)
-      if (profile.karpenter && addOns.some(p => p._installsKarpenter(env.name))) {
+      // (the Karpenter pack, or cluster-releases when the profile lists the controller among its Helm releases)
+      if (profile.karpenter && addOns.some(p => p._installsKarpenterOf(env.name, profile))) {
         new KarpenterResources(platform, 'karpenter', { profile: profile.karpenter });
         karpenterKinds = true;
       }
@@ -699,7 +700,7 @@ export class Fleet {
       for (const t of out.teams) known.add(t.namespace.namespace);
       for (const key of [...releases.keys(), ...asked.keys()]) known.add(key.slice(0, key.indexOf('/')));
       if (controller) known.add(controller.namespace);
-      if (controller && !addOns.some(p => p._installsKarpenter(env.name))) unserved.push(`${controller.namespace}/${controller.releaseName} (Karpenter: add AddOnPack.karpenter())`);
+      if (controller && !addOns.some(p => p._installsKarpenterOf(env.name, profile)) && !releases.has(`${controller.namespace}/${controller.releaseName}`)) unserved.push(`${controller.namespace}/${controller.releaseName} (Karpenter: add AddOnPack.karpenter())`);
       if (unserved.length > 0) {
         this.notes.push(`shipshape note: ${this.where}: the profile of cluster ${c.name} asks for Helm release${unserved.length === 1 ? '' : 's'} ${unserved.join(', ')}, `
           + 'which no add-on pack installs: add AddOnPack.clusterReleases() to addOns (it installs what each profile asks for, with its values and identity), '

@@ -62,6 +62,11 @@ export class Placement {
    * The nodes of a Karpenter NodePool (or an EKS Auto Mode pool described the same way).
    */
   public static onKarpenterPool(pool: KarpenterNodePoolProfile): Placement {
+    if (!pool || typeof pool.name !== 'string' || typeof pool.labels !== 'object' || !Array.isArray(pool.taints) || !Array.isArray(pool.architectures)) {
+      fail('Placement', 'pool', pool && typeof pool === 'object' && typeof (pool as any).name === 'string' ? (pool as any).name : pool,
+        'must be a Karpenter node pool profile (aws.KarpenterNodePool.profile, an entry of a cluster profile\'s karpenter.nodePools or autoModeNodePools)',
+        'pass a managed node group\'s profile to Placement.onPool instead, or the Karpenter pool itself');
+    }
     return new Placement('pools', [{
       name: pool.name,
       labels: { ...pool.labels },

@@ -915,3 +915,49 @@ describe('network peers in namespaces a cluster does not have', () => {
   });
 });
 
+
+describe('Karpenter installed by the cluster-releases pack', () => {
+  const controller = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' };
+  const withKarpenter = (): FleetDescription => {
+    const d = description();
+    const prod = d.clusters[1];
+    const discovery = { 'karpenter.sh/discovery': 'prod-eu' };
+    const karpenterProfile: ClusterProfile = {
+      ...prod.profile,
+      helmReleases: [controller],
+      karpenter: {
+        clusterName: prod.profile.clusterName,
+        version: '1.14.1',
+        interruptionQueueName: 'prod-eu-karpenter',
+        controller,
+        nodeClass: { name: 'default', roleName: 'prod-eu-karpenter-node', subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
+        nodePools: [{
+          name: 'burst', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default', labels: { 'shipshape.dev/node-pool': 'burst' }, taints: [],
+          capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['c', 'm'], minInstanceGeneration: 5, zones: ['eu-west-1a'], cpuLimit: 64, memoryLimitGiB: 256,
+          consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m', expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+        }],
+      },
+    };
+    return { ...d, clusters: [d.clusters[0], { ...prod, profile: karpenterProfile }] };
+  };
+
+  test('the cluster\'s NodePools and EC2NodeClass are written (the controller is installed), and no note asks for AddOnPack.karpenter()', () => {
+    App._forgetOutdirs();
+    const dir = outdir();
+    const fleet = new Fleet(fleetProps(dir, { description: withKarpenter(), addOns: [AddOnPack.clusterReleases(), AddOnPack.metricsServer()] }));
+    const stderr = stderrOf(() => fleet.synth());
+    expect(argo(dir).filter(d => d.kind === 'Application' && d.spec.source.chart === 'karpenter').map(d => d.metadata.name)).toEqual(['prod-eu-karpenter']);
+    expect(fs.existsSync(path.join(dir, 'prod-eu', 'platform', 'NodePool.burst.k8s.yaml'))).toBe(true);
+    expect(fs.readdirSync(path.join(dir, 'prod-eu', 'platform')).some(f => f.startsWith('EC2NodeClass.'))).toBe(true);
+    expect(stderr).not.toContain('AddOnPack.karpenter()');
+  });
+
+  test('without a pack that installs the controller, no NodePool is written and the note names the Karpenter pack', () => {
+    App._forgetOutdirs();
+    const dir = outdir();
+    const fleet = new Fleet(fleetProps(dir, { description: withKarpenter(), addOns: [AddOnPack.metricsServer()] }));
+    const stderr = stderrOf(() => fleet.synth());
+    expect(fs.existsSync(path.join(dir, 'prod-eu', 'platform', 'NodePool.burst.k8s.yaml'))).toBe(false);
+    expect(stderr).toContain('kube-system/karpenter (Karpenter: add AddOnPack.karpenter())');
+  });
+});
