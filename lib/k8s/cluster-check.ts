@@ -386,3 +386,41 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
   }
   return problems;
 }
+
+/**
+ * Notes for workloads whose pods only Karpenter pools of the cluster can take, when the output holds none of those
+ * pools' NodePools (k8s.karpenter.KarpenterResources writes them): Karpenter launches no node for a pool it has not
+ * been given, so the pods stay Pending unless the NodePools are applied from elsewhere. A DaemonSet is left out (it
+ * runs where nodes are). One note per set of pools, naming the workloads.
+ */
+export function karpenterPoolNotes(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
+  const karpenterPools = new Set((cluster.karpenter?.nodePools ?? []).map(p => p.name));
+  if (karpenterPools.size === 0) return [];
+  const written = new Set<string>();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m?.kind === 'NodePool' && typeof m.apiVersion === 'string' && m.apiVersion.startsWith('karpenter.sh/') && typeof m.metadata?.name === 'string') written.add(m.metadata.name);
+  }
+  const pools = poolsOf(cluster);
+  const byPools = new Map<string, string[]>();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!m || typeof m !== 'object' || m.kind === 'DaemonSet' || m.spec?.replicas === 0) continue;
+    const pod = podSpecOf(m);
+    if (!pod) continue;
+    const need = podRequests(pod.spec);
+    const accepting = pools.filter(p => poolRefusal(p, pod.spec, need) === undefined);
+    // none: refused as a problem; any managed group or any written NodePool among them: the pods have somewhere to go
+    if (accepting.length === 0 || !accepting.every(p => karpenterPools.has(p.name) && !written.has(p.name))) continue;
+    const key = accepting.map(p => p.name).join(', ');
+    const list = byPools.get(key);
+    if (list) list.push(describe(m)); else byPools.set(key, [describe(m)]);
+  }
+  return [...byPools].map(([names, workloads]) => {
+    const several = names.includes(',');
+    return `shipshape note: cluster ${cluster.clusterName}: ${listed(workloads.slice(0, 3))}${workloads.length > 3 ? ` and ${workloads.length - 3} more` : ''} `
+      + `can run only on Karpenter pool${several ? 's' : ''} ${names}, and the output has no NodePool ${names}: unless ${several ? 'they are' : 'it is'} applied from elsewhere, `
+      + 'Karpenter launches no node for them and the pods stay Pending; add k8s.karpenter.KarpenterResources (with the cluster profile\'s karpenter) to the app, '
+      + 'or, in a fleet, an add-on pack that installs Karpenter (AddOnPack.karpenter() or AddOnPack.clusterReleases())\n';
+  });
+}

@@ -9,7 +9,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, KarpenterNodePoolProfile, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
-  App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Placement,
+  App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, karpenter as karpenterLib, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Placement,
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
@@ -258,6 +258,35 @@ describe('capacity', () => {
     const { app, chart } = appWith(cluster({ karpenter }));
     new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '4', cpuLimit: '4', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
     expect(() => quietly(() => app.synth())).not.toThrow();
+  });
+
+  test('a workload only Karpenter pools can take, with none of their NodePools in the output, is noted (its pods would stay Pending); KarpenterResources in the app silences it', () => {
+    const burst: KarpenterNodePoolProfile = {
+      name: 'burst', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default', labels: { 'shipshape.dev/node-pool': 'burst' },
+      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }], capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['m'],
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], cpuLimit: 64, memoryLimitGiB: 256, consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m',
+      expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+    };
+    const discovery = { 'karpenter.sh/discovery': 'shop-prod' };
+    const karpenter = {
+      clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q',
+      controller: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' },
+      nodeClass: { name: 'default', roleName: 'shop-prod-karpenter-node', subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
+      nodePools: [burst],
+    };
+    const withWorker = () => {
+      const { app, chart } = appWith(cluster({ karpenter }));
+      new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu: '2', cpuLimit: '2', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
+      new WebService(chart, 'api', { image: IMAGE });
+      return { app, chart };
+    };
+    const bare = withWorker();
+    expect(stderrOf(() => bare.app.synth())).toContain('shipshape note: cluster shop-prod: Deployment shop/crunch can run only on Karpenter pool burst, and the output has no NodePool burst: '
+      + 'unless it is applied from elsewhere, Karpenter launches no node for them and the pods stay Pending; add k8s.karpenter.KarpenterResources');
+    const full = withWorker();
+    new karpenterLib.KarpenterResources(new Chart(full.app, 'karpenter'), 'karpenter', { profile: karpenter });
+    const stderr = stderrOf(() => full.app.synth());
+    expect(stderr).not.toContain('can run only on Karpenter pool');
   });
 
   test('a pod that fits the larger type of a mixed pool is accepted', () => {
