@@ -316,6 +316,8 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
   const defaultStorage = [...storageClasses.entries()].find(([, d]) => d)?.[0];
   const defaultIngress = [...ingressClasses.entries()].find(([, d]) => d)?.[0];
   const nsReported = new Set<string>();
+  /** Karpenter pool -> the workloads only it can take, with their fewest pods and each pod's requests. */
+  const onKarpenterPool = new Map<SchedPool, Array<{ what: string; pods: number; cpu: number; memMiB: number }>>();
 
   for (const o of objects) {
     const m = o.manifest;
@@ -338,6 +340,15 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
         const accepting = refusals.filter(r => r.why === undefined).map(r => r.p);
         const problem = emptyPools(m, pod, accepting, cluster.clusterName) ?? nodeShortage(m, pod, accepting);
         if (problem !== undefined) problems.push(`${o.path}: ${problem}`);
+        // the pods that can go to one Karpenter pool only count against its limits together
+        if (accepting.length === 1 && accepting[0].limits !== undefined && m.kind !== 'DaemonSet') {
+          const n = minimumPods(m, objects);
+          if (n > 0) {
+            const list = onKarpenterPool.get(accepting[0]) ?? [];
+            list.push({ what: describe(m), pods: n, cpu: need.cpu, memMiB: need.memMiB });
+            onKarpenterPool.set(accepting[0], list);
+          }
+        }
       }
     }
 
@@ -384,7 +395,48 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
       }
     }
   }
+  for (const [pool, workloads] of onKarpenterPool) {
+    const cpu = workloads.reduce((t, w) => t + w.pods * w.cpu, 0);
+    const memMiB = workloads.reduce((t, w) => t + w.pods * w.memMiB, 0);
+    const limits = pool.limits!;
+    if (cpu <= limits.cpuMillis && memMiB <= limits.memMiB) continue;
+    const shown = workloads.map(w => `${w.what}: ${w.pods} × cpu ${w.cpu}m, memory ${Math.ceil(w.memMiB)}Mi`).join('; ');
+    problems.push(`Karpenter pool ${pool.name} of cluster ${cluster.clusterName}: the workloads only it can take ask for cpu ${cpu}m, memory ${Math.ceil(memMiB)}Mi `
+      + `at their fewest pods (${shown}), above the pool's limits (spec.limits cpu ${limits.cpuMillis / 1000}, memory ${limits.memMiB / 1024}Gi): `
+      + 'Karpenter launches no node past them, so some pods would stay Pending; raise the pool\'s maxCpu and maxMemory, or lower those replicas or requests');
+  }
   return problems;
+}
+
+/**
+ * The fewest pods a workload runs: its replicas (for a workload an HPA of the output scales, the HPA's minReplicas,
+ * 1 when unset), a Job's or CronJob's parallelism, one for a bare Pod; unset replicas count as 1.
+ */
+function minimumPods(m: any, objects: readonly RenderedObject[]): number {
+  if (m.kind === 'Pod') return 1;
+  if (m.kind === 'Job') return typeof m.spec?.parallelism === 'number' ? m.spec.parallelism : 1;
+  if (m.kind === 'CronJob') return typeof m.spec?.jobTemplate?.spec?.parallelism === 'number' ? m.spec.jobTemplate.spec.parallelism : 1;
+  if (typeof m.spec?.replicas === 'number') return m.spec.replicas;
+  const min = hpaMinimums(objects).get(`${m.metadata?.namespace}/${m.kind}/${m.metadata?.name}`);
+  return min ?? 1;
+}
+
+const HPA_MINIMUMS = new WeakMap<readonly RenderedObject[], Map<string, number>>();
+
+/** `<namespace>/<kind>/<name>` of each HPA target of the output -> the HPA's minReplicas (1 when unset); built once per output. */
+function hpaMinimums(objects: readonly RenderedObject[]): Map<string, number> {
+  let map = HPA_MINIMUMS.get(objects);
+  if (map === undefined) {
+    map = new Map();
+    for (const o of objects) {
+      const h = o.manifest;
+      if (h?.kind !== 'HorizontalPodAutoscaler') continue;
+      const ref = h.spec?.scaleTargetRef;
+      map.set(`${h.metadata?.namespace}/${ref?.kind}/${ref?.name}`, typeof h.spec?.minReplicas === 'number' ? h.spec.minReplicas : 1);
+    }
+    HPA_MINIMUMS.set(objects, map);
+  }
+  return map;
 }
 
 /**

@@ -256,7 +256,8 @@ describe('capacity', () => {
     expect(big()).toContain('pool batch: requests cpu 12000m, memory 1024Mi exceed the pool\'s limits (spec.limits cpu 10, memory 40Gi): Karpenter launches no node for them');
     expect(big()).toContain('or raise the Karpenter pool\'s maxCpu and maxMemory');
     const { app, chart } = appWith(cluster({ karpenter }));
-    new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '4', cpuLimit: '4', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
+    // 3 pods of 3 cpu fit the 10 cpu of the pool together (3 of 4 would not: see the next test)
+    new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '3', cpuLimit: '3', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
     expect(() => quietly(() => app.synth())).not.toThrow();
   });
 
@@ -287,6 +288,33 @@ describe('capacity', () => {
     new karpenterLib.KarpenterResources(new Chart(full.app, 'karpenter'), 'karpenter', { profile: karpenter });
     const stderr = stderrOf(() => full.app.synth());
     expect(stderr).not.toContain('can run only on Karpenter pool');
+  });
+
+  test('the workloads only one Karpenter pool can take count against its limits together, at their fewest pods (an HPA\'s minimum)', () => {
+    const burst: KarpenterNodePoolProfile = {
+      name: 'burst', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default', labels: { 'shipshape.dev/node-pool': 'burst' },
+      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }], capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['m'],
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], cpuLimit: 64, memoryLimitGiB: 256, consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m',
+      expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+    };
+    const karpenter = { clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q', controller: {} as any, nodeClass: {} as any, nodePools: [burst] };
+    const synth = (cpu: string, scaling: any, replicas?: any) => {
+      const { app, chart } = appWith(cluster({ karpenter }));
+      new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu, cpuLimit: cpu, memory: '1Gi' }, scaling });
+      if (replicas) new WebService(chart, 'api', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu, cpuLimit: cpu, memory: '1Gi' }, replicas });
+      try {
+        quietly(() => app.synth());
+        return '';
+      } catch (e: any) {
+        return String(e.message);
+      }
+    };
+    expect(synth('15', WorkerScaling.fixed(6))).toContain('Karpenter pool burst of cluster shop-prod: the workloads only it can take ask for cpu 90000m, memory 6144Mi '
+      + 'at their fewest pods (Deployment shop/crunch: 6 × cpu 15000m, memory 1024Mi), above the pool\'s limits (spec.limits cpu 64, memory 256Gi): '
+      + 'Karpenter launches no node past them, so some pods would stay Pending; raise the pool\'s maxCpu and maxMemory, or lower those replicas or requests');
+    // two workloads together: 3 × 10 + an HPA minimum of 4 × 10 = 70 cpu
+    expect(synth('10', WorkerScaling.fixed(3), Replicas.autoscale({ min: 4, max: 8 }))).toContain('ask for cpu 70000m');
+    expect(synth('10', WorkerScaling.fixed(3))).toBe('');
   });
 
   test('a pod that fits the larger type of a mixed pool is accepted', () => {

@@ -275,7 +275,7 @@ describe('team props', () => {
 
   test.each([
     ['namespace', { namespace: 'My_NS' }, /^fleet\/acme: teams\[1\]\.namespace \("My_NS"\) /],
-    ['namespace', { namespace: 'kube-system' }, 'fleet/acme: teams[1].namespace ("kube-system") is a namespace every cluster has and shares; a team gets a namespace of its own; use for example "x"'],
+    ['namespace', { namespace: 'kube-system' }, 'fleet/acme: teams[1].namespace ("kube-system") is a namespace every cluster has and shares; a team gets a namespace of its own; set namespace to one of its own, for example "x"'],
     ['group', { group: '' }, 'fleet/acme: teams[1].group ("") must be the name of the team\'s Kubernetes group, without surrounding spaces; use for example \'team-shop\''],
     ['quota', { quota: { requestsCpu: '12 cores' } }, /^fleet\/acme: teams\[1\]\.quota\.requestsCpu \("12 cores"\) /],
     ['limits', { limits: { defaultCpuLimit: '8', maxCpu: '4' } }, 'fleet/acme: teams[1].limits.defaultCpuLimit ("8") must be <= limits.maxCpu (4); lower defaultCpuLimit or raise maxCpu'],
