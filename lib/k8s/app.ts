@@ -43,7 +43,8 @@ export interface AppProps extends Cdk8sAppProps {
    * The cluster the app is for (`aws.EksCluster.profile`, or a profile written for a cluster shipshape did not
    * create). Its facts reach the workloads: the Kubernetes version becomes the app's `KubernetesTarget`, stateful
    * workloads default to its default StorageClass, and synth refuses a pod no node pool can take (taints,
-   * selectors, affinity, requests against the largest instance type and a Karpenter pool's limits), a claim or Ingress naming a class the
+   * selectors, affinity, requests against the largest instance type and a Karpenter pool's limits, each pod and together the workloads only that
+   * pool can take), a claim or Ingress naming a class the
    * cluster lacks, and an object in a namespace that does not exist.
    * @default - no cluster: none of these checks
    */
