@@ -79,6 +79,10 @@ interface SynthState {
   readonly pending: Array<(wrote: boolean) => void>;
 }
 const SYNTH_STATE = new WeakMap<App, SynthState>();
+/** The packs given to `Policy.attach` on an App or Chart (when given), for `testing.Template`. */
+const ATTACHED_PACKS = new WeakMap<IConstruct, readonly IRulePack[]>();
+/** Above 0 while `testing.Template` runs the validations: the checks `Policy.attach` added then do nothing (no report written). */
+let templating = 0;
 
 /**
  * cdk8s re-runs every node validation once per chart (Chart.toJson validates the whole app), so the
@@ -222,8 +226,11 @@ export class Policy {
     const owner = App.of(scope);
     const state = isCdk8sApp(owner) ? trackSynth(owner) : undefined;
     const token = {};
+    if (options.packs !== undefined) ATTACHED_PACKS.set(scope, options.packs);
     scope.node.addValidation({
       validate: () => {
+        // testing.Template runs the check itself, in memory, with the attached packs
+        if (templating > 0) return [];
         if (state && state.active > 0) {
           if (state.done.has(token)) return [];
           state.done.add(token);
@@ -298,6 +305,29 @@ export class Policy {
   public static _packsFor(scope: IConstruct): IRulePack[] {
     const packs = OPTIONS.get(scope.node.root)?.packs;
     return packs === undefined ? [new KubernetesPack()] : packs.map(KubernetesPack._own);
+  }
+
+  /**
+   * The packs `Policy.attach` was given on `scope` or, for a Chart, on its App (undefined when none was given there).
+   * @internal
+   */
+  public static _attachedPacksFor(scope: IConstruct): IRulePack[] | undefined {
+    const packs = ATTACHED_PACKS.get(scope) ?? (Chart.isChart(scope) ? ATTACHED_PACKS.get(scope.node.root) : undefined);
+    return packs?.map(KubernetesPack._own);
+  }
+
+  /**
+   * Runs `fn` (the validations, for `testing.Template`) with the checks `Policy.attach` added turned off: the template
+   * runs the policy itself, in memory, and nothing is printed or written.
+   * @internal
+   */
+  public static _withoutAttachedChecks<T>(fn: () => T): T {
+    templating++;
+    try {
+      return fn();
+    } finally {
+      templating--;
+    }
   }
 
   /**

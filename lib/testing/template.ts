@@ -71,8 +71,9 @@ export interface FindingFilter extends FindingOptions {
  */
 export interface TemplateOptions {
   /**
-   * Run the policy packs over the objects (the packs configured with `Policy.configure` on the app, by default the
-   * Kubernetes pack). Unlike a synth, findings never throw: assert them with `hasNoFindings` / `hasFinding`.
+   * Run the policy packs over the objects (the packs given to `Policy.attach` on the chart or its app, else those
+   * configured with `Policy.configure` on the app, by default the Kubernetes pack). Unlike a synth, findings never
+   * throw: assert them with `hasNoFindings` / `hasFinding`.
    *
    * @default true
    */
@@ -147,7 +148,8 @@ export class Template {
     if (root instanceof ShipshapeApp) root._prepareCluster();
     const constructs = root.node.findAll();
     resolveDependenciesOnce(constructs);
-    validateOnce(constructs);
+    // the checks Policy.attach added are left to this template, which runs the same packs in memory
+    Policy._withoutAttachedChecks(() => validateOnce(constructs));
     const all: ObjectInput[] = [];
     for (const c of topology(root)) if (Chart.isChart(c)) all.push(...render(c));
     // the output as a whole, as k8s.App.synth() checks it (and with the same error)
@@ -160,7 +162,7 @@ export class Template {
     this.paths = objects.map(o => o.path);
     // suppressions made in code are written onto the objects as synth writes them (with the policy off too)
     if (options.policy ?? true) {
-      this.report = checkObjects(scope, objects, Policy._packsFor(scope));
+      this.report = checkObjects(scope, objects, Policy._attachedPacksFor(scope) ?? Policy._packsFor(scope));
       _carrySuppressions(scope, this.report, objects);
     } else {
       _placeSuppressions(scope, objects);

@@ -1,9 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { k8s, policy, testing } from '../../lib';
 import { cluster as clusterProfile, errorOf, pool, quietly } from '../k8s/platform/fixtures';
-import { expectError } from '../util/k8s';
+import { expectError, stderrOf } from '../util/k8s';
 
 const { Match, Template } = testing;
 
@@ -160,6 +163,34 @@ describe('Template.fromApp', () => {
     const template = Template.fromApp(app);
     expect(template.report?.rules).toEqual([]);
     template.hasNoFindings();
+  });
+
+  test('the packs given to Policy.attach on the chart (or its app) run, and the attached check writes and prints nothing', () => {
+    const acme: policy.IRulePack = {
+      name: 'acme',
+      rules: [{
+        id: 'ACME-001',
+        title: 'Team label',
+        severity: policy.Severity.WARNING,
+        message: 'Object has no team label',
+        fix: 'label it with team',
+        rationale: 'Every object names its owning team.',
+        evaluate: doc => (doc.manifest.metadata?.labels?.team === undefined ? policy.RuleResult.violation('metadata.labels') : policy.RuleResult.compliant()),
+      }],
+    };
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-template-'));
+    for (const on of ['chart', 'app'] as const) {
+      const app = new App({ outdir });
+      const chart = new Chart(app, 'c', { namespace: 'shop' });
+      policy.Policy.attach(on === 'chart' ? chart : app, { packs: [new policy.KubernetesPack(), acme] });
+      new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      let template: testing.Template | undefined;
+      const stderr = stderrOf(() => { template = Template.fromChart(chart); });
+      expect([on, template!.report!.rules.map(r => r.pack).filter((p, i, a) => a.indexOf(p) === i)]).toEqual([on, ['kubernetes', 'acme']]);
+      template!.hasFinding('ACME-001', { kind: 'Deployment', name: 'api' });
+      expect(stderr).toBe('');
+    }
+    expect(fs.existsSync(path.join(outdir, '.shipshape'))).toBe(false);
   });
 });
 
