@@ -225,7 +225,7 @@ function isPack(x: any): x is IRulePack {
 /**
  * The packs the `--pack` modules export: each module loaded with require (a path relative to the working directory,
  * or a package name), its packs being the module itself, its default export, or every export that is a pack or a list
- * of packs; failing those, an instance of each exported class named `...Pack` whose constructor takes no argument.
+ * of packs; failing those, an instance of each exported class named `...Pack` whose constructor can be called with no argument.
  * Undefined (and the reason on stderr) when a module cannot be loaded or exports none.
  */
 function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined {
@@ -250,10 +250,11 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
       else if (Array.isArray(c)) for (const x of c) if (own(x)) found.add(x);
     }
     // a jsii library exports its pack as a class (jsii drops exported constants from its assembly): a class whose name
-    // ends in Pack and whose constructor takes no argument is made once, when the module exports no pack object
+    // ends in Pack and whose constructor can be called with no argument (none, or one optional props object: written
+    // `props?: AcmePackProps`, it still counts 1 in Function.length) is made once, when the module exports no pack object
     if (found.size === 0) {
       for (const c of new Set(candidates)) {
-        if (typeof c !== 'function' || c.length !== 0 || !/Pack$/.test(c.name ?? '') || c.prototype === undefined || c === KubernetesPack) continue;
+        if (typeof c !== 'function' || c.length > 1 || !/Pack$/.test(c.name ?? '') || c.prototype === undefined || c === KubernetesPack) continue;
         let made: unknown;
         try {
           made = new c();
@@ -266,7 +267,7 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
     }
     if (found.size === 0) {
       io.err(`shipshape: --pack ${m} exports no rule pack: export an object with a name and a list of rules (an IRulePack), for example module.exports = { name: 'acme', rules: [...] }, `
-        + 'or a class named ...Pack whose constructor takes no argument\n');
+        + 'or a class named ...Pack whose constructor can be called with no argument\n');
       return undefined;
     }
     packs.push(...found);

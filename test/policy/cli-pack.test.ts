@@ -72,7 +72,15 @@ describe('--pack', () => {
     const other = writeTree(tmpDir(), { 'lib.js': 'class Helper { constructor() { this.name = "x"; this.rules = []; } }\nmodule.exports = { Helper };', 'a.yaml': DEPLOYMENT('app: api') });
     const none = await run(['check', other, '--pack', path.join(other, 'lib.js')]);
     expect(none.code).toBe(2);
-    expect(none.err).toContain('or a class named ...Pack whose constructor takes no argument');
+    expect(none.err).toContain('or a class named ...Pack whose constructor can be called with no argument');
+  });
+
+  test('a ...Pack class whose constructor takes one optional props object (constructor(props?: AcmePackProps), Function.length 1) is made too', async () => {
+    const CLASS = ACME.replace("module.exports = { acme: { name: 'acme', rules: [teamLabel] } };",
+      "class StrictPack { constructor(props) { this.name = 'acme'; this.rules = (props && props.off) ? [] : [teamLabel]; } }\nmodule.exports = { StrictPack };");
+    const dir = writeTree(tmpDir(), { 'strict.js': CLASS, 'a.yaml': DEPLOYMENT('app: api') });
+    const r = await run(['check', dir, '--pack', path.join(dir, 'strict.js'), '--format', 'json']);
+    expect(JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'ACME-001').map((f: any) => `${f.kind}/${f.name}`)).toEqual(['Deployment/api']);
   });
 
   test('a pack the engine refuses is a usage error with the engine\'s message', async () => {
