@@ -21,7 +21,7 @@ import { describeObject, OutputChecker, outputProblems, throwProblems } from '..
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
-import { _carrySuppressions, _checkPolicy, _kubernetesPackOptions, _placeSuppressions, _removePolicyReports, _writePolicyReports, SynthesizedObject } from '../policy/run';
+import { _carrySuppressions, _checkPolicy, _kubernetesPackOptions, _otherPackNames, _placeSuppressions, _removePolicyReports, _writePolicyReports, SynthesizedObject } from '../policy/run';
 
 /**
  * Properties of a shipshape `App`.
@@ -373,7 +373,7 @@ export class App extends Cdk8sApp {
   private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport, fixed: FixedFieldsCollector): string[] {
     const notes: string[] = [];
     const stateDir = path.join(this.outdir, STATE_DIR);
-    const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined, fixed);
+    const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined, fixed, this.policy ? _otherPackNames(this) : []);
     // an object that keeps its name but changes what the API server keeps fixed: its apply would fail
     notes.push(...change.fixedChanges);
     const reports = report ? _writePolicyReports(this, located(report), stateDir, false) : [];

@@ -383,9 +383,10 @@ export class OutputStaging {
   /**
    * Moves every staged file into the output folder, removes what the previous synth wrote and this one did not, and
    * records. `kubernetesPack`: the options of the Kubernetes pack synth checked with (recorded so `shipshape check
-   * <outdir>` runs the same pack); undefined when none ran.
+   * <outdir>` runs the same pack); undefined when none ran. `otherPacks`: the names of the other packs synth ran
+   * (recorded so `shipshape check <outdir>` can say it runs without them unless given `--pack`).
    */
-  public commit(kubernetesPack?: { exclude: string[]; trustedRegistries: string[] }, fixed?: FixedFieldsCollector): OutputChange {
+  public commit(kubernetesPack?: { exclude: string[]; trustedRegistries: string[] }, fixed?: FixedFieldsCollector, otherPacks: string[] = []): OutputChange {
     const outdir = this.outdir;
     const previous = readRecord(outdir);
     const previousText = readRecordText(outdir);
@@ -415,7 +416,7 @@ export class OutputStaging {
     // record first every file this synth may leave behind (the earlier ones and the new ones): should the process
     // die half-way, the next synth still knows them as its own, replaces them and removes those it no longer makes
     try {
-      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack, previousFixed);
+      this.writeRecord([...new Set([...(previous ?? []), ...written])].sort(), kubernetesPack, previousFixed, otherPacks);
     } catch (e: any) {
       throw new Error(`synth could not write its record ${path.join(this.stateDir, RECORD_FILE)}: ${e?.code ?? e?.message ?? e}; nothing in ${this.outdir} was changed: `
         + 'make the file writable, or name another outdir');
@@ -446,7 +447,7 @@ export class OutputStaging {
     }
     // 3. record
     const kept = unremovable.map(u => u.slice(0, u.lastIndexOf(' (')));
-    this.writeRecord([...written, ...kept].sort(), kubernetesPack, fixed?.fields);
+    this.writeRecord([...written, ...kept].sort(), kubernetesPack, fixed?.fields, otherPacks);
     removeFailedReports(this.stateDir);
     this.committed = { moved, removedAside, previousText };
     return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed?.changesSince(previousFixed) ?? [] };
@@ -485,7 +486,7 @@ export class OutputStaging {
   }
 
   /** Writes the record of the folder (atomically: a rename over the old one). */
-  private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined, fixed: FixedFields | undefined): void {
+  private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined, fixed: FixedFields | undefined, otherPacks: string[] = []): void {
     const program = this.program();
     const record = JSON.stringify({
       format: RECORD_FORMAT,
@@ -493,6 +494,7 @@ export class OutputStaging {
       ...(program !== undefined ? { program } : {}),
       files,
       ...(kubernetesPack ? { kubernetesPack } : {}),
+      ...(otherPacks.length > 0 ? { otherPacks: [...otherPacks].sort() } : {}),
       // in key order: the record reads the same whatever order the program created its charts in
       ...(fixed !== undefined && Object.keys(fixed).length > 0 ? { fixed: Object.fromEntries(Object.keys(fixed).sort().map(k => [k, fixed[k]])) } : {}),
     }, undefined, 2) + '\n';

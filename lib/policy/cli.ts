@@ -392,6 +392,16 @@ function recordedOptions(dir: string, maxFileSize: number): { file: string; opti
   return { file, options };
 }
 
+/** The names of the other packs synth recorded running over the output folder `dir` (none when there is no record). */
+function recordedOtherPacks(dir: string): string[] {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, STATE_DIR, RECORD_FILE), 'utf-8'));
+    return Array.isArray(data?.otherPacks) ? data.otherPacks.filter((n: unknown): n is string => typeof n === 'string' && n !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The options in words, for messages. */
 function describeOptions(o: PackOptions): string {
   return `exclude ${o.exclude.length > 0 ? o.exclude.join(', ') : 'none'}; trusted registries ${o.trustedRegistries.length > 0 ? o.trustedRegistries.join(', ') : 'none (SS-K8S-032 off)'}`;
@@ -709,6 +719,29 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   if (otherPacks.size > 0) {
     io.err(`shipshape: suppression annotations of rules this command does not run were left alone: ${[...otherPacks].sort().join(', ')} `
       + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack, and yours with --pack <module>)\n');
+  }
+  // packs of the user's own that synth ran over an output folder and this command does not (no --pack giving them):
+  // a clean result here says nothing of their rules
+  const given = new Set((options.customPacks ?? []).map(p => p.name));
+  const missingPacks = new Map<string, string[]>();
+  const folders = new Set(loader.outputFolders.map(f => path.resolve(f)));
+  for (const input of inputs) {
+    if (input === STDIN_INPUT) continue;
+    try {
+      if (fs.statSync(input).isDirectory()) folders.add(path.resolve(input));
+    } catch {
+      // reported when the input was read
+    }
+  }
+  for (const folder of folders) {
+    for (const name of recordedOtherPacks(folder)) {
+      if (given.has(name)) continue;
+      missingPacks.set(name, [...(missingPacks.get(name) ?? []), toSlash(path.relative(process.cwd(), folder) || '.')]);
+    }
+  }
+  for (const [name, folders] of missingPacks) {
+    io.err(`shipshape: synth of ${folders.join(', ')} also ran the rule pack ${JSON.stringify(name)}, which this command does not: `
+      + `its rules are not checked here; add --pack <the module that exports it>\n`);
   }
   human(renderSummary(findings, false, 50, everyFinding));
   const notChecked = loader.notChecked > 0 ? ` (${loader.notChecked} more not checked: see SS-POLICY-003)` : '';

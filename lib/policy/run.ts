@@ -68,6 +68,15 @@ export function _kubernetesPackOptions(app: IConstruct): { exclude: string[]; tr
 }
 
 /**
+ * The names of the packs other than the Kubernetes pack that run for `app` (recorded beside the output, so
+ * `shipshape check` can say when it runs without them).
+ * @internal
+ */
+export function _otherPackNames(app: IConstruct): string[] {
+  return Policy._packsFor(app).filter(p => !(p instanceof KubernetesPack)).map(p => p.name);
+}
+
+/**
  * Writes the suppressions made in code onto the objects they apply to (annotations), after a passing check.
  * @internal
  */

@@ -1,5 +1,10 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { Chart } from 'cdk8s';
 import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+import { App, WebService } from '../../lib/k8s';
+import { KubernetesPack, Policy } from '../../lib/policy';
+import { quietly } from '../util/k8s';
 
 // `shipshape check --pack <module>`: a team's own rule packs run beside the Kubernetes pack, as synth runs them with
 // Policy.configure, so CI holds YAML shipshape did not write to the company's rules too.
@@ -88,5 +93,28 @@ describe('--pack', () => {
     const r = await run(['check', dir, '--pack', path.join(dir, 'bad.js')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('shipshape: policy: rule SS-ACME-1 (pack bad) has an id starting with SS-');
+  });
+});
+
+describe('packs synth ran that the command does not', () => {
+  test('an output folder whose synth also ran a pack of the user\'s own says so on stderr, unless --pack gives a pack of that name', async () => {
+    const dir = tmpDir();
+    writeTree(dir, { 'acme-pack.js': ACME });
+    // the pack as synth runs it: the same module, configured on the app
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const acme = require(path.join(dir, 'acme-pack.js')).acme;
+    const outdir = path.join(dir, 'dist');
+    const app = new App({ outdir });
+    Policy.configure(app, { packs: [new KubernetesPack(), acme] });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2', labels: { team: 'shop' } });
+    expect(api).toBeDefined();
+    quietly(() => app.synth());
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, '.shipshape', 'output.json'), 'utf-8')).otherPacks).toEqual(['acme']);
+    const without = await run(['check', outdir]);
+    expect(without.err).toContain('shipshape: synth of ');
+    expect(without.err).toContain('also ran the rule pack "acme", which this command does not: its rules are not checked here; add --pack <the module that exports it>');
+    const withPack = await run(['check', outdir, '--pack', path.join(dir, 'acme-pack.js')]);
+    expect(withPack.err).not.toContain('also ran the rule pack');
   });
 });
