@@ -209,6 +209,8 @@ export interface TeamNamespaceProps extends TeamNamespaceOptions {
 }
 
 const PSA = 'pod-security.kubernetes.io';
+/** The namespaces of the TeamNamespaces of each app (by root), and the path of the TeamNamespace that has each. */
+const TEAM_NAMESPACES = new WeakMap<IConstruct, Map<string, string>>();
 const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
 
 const READ = ['get', 'list', 'watch'];
@@ -280,6 +282,18 @@ export class TeamNamespace extends Construct {
       fail(this, 'namespace', this.namespace, 'is a namespace every cluster has and shares; a team gets a namespace of its own',
         `${props.namespace === undefined ? 'name the team otherwise, or set namespace' : 'set namespace'} to one of its own, for example ${JSON.stringify(example)}`);
     }
+    // a second TeamNamespace of the same namespace in one app would write each of its objects twice: said once, here
+    let claimed = TEAM_NAMESPACES.get(this.node.root);
+    if (claimed === undefined) {
+      claimed = new Map();
+      TEAM_NAMESPACES.set(this.node.root, claimed);
+    }
+    const first = claimed.get(this.namespace);
+    if (first !== undefined) {
+      fail(this, 'namespace', this.namespace, `is already the namespace of TeamNamespace ${first} in this app (team ${JSON.stringify(this.team)} declared twice?)`,
+        'declare each team once, or give this one a namespace of its own (namespace)');
+    }
+    claimed.set(this.namespace, this.node.path);
     this.group = TeamNamespace.checkGroup(this, props.group);
     this.permissions = props.permissions ?? TeamPermissions.OPERATE;
     if (!Object.values(TeamPermissions).includes(this.permissions)) {

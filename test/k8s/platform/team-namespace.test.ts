@@ -198,6 +198,15 @@ describe('TeamNamespace validation', () => {
     expectError(() => setup({ group: 'system:authenticated' }), /platform\/shop: group \("system:authenticated"\) must not be a Kubernetes or EKS system group/);
   });
 
+  test('a second TeamNamespace of the same namespace in one app is refused once, naming the first', () => {
+    const { platform } = setup();
+    expectError(() => new TeamNamespace(platform, 'shop-again', { team: 'shop', group: 'team-shop' }),
+      'platform/shop-again: namespace ("shop") is already the namespace of TeamNamespace platform/shop in this app (team "shop" declared twice?); '
+      + 'declare each team once, or give this one a namespace of its own (namespace)');
+    // another app (another cluster) may have the same team
+    expect(() => setup()).not.toThrow();
+  });
+
   test('a shared namespace is refused', () => {
     expectError(() => setup({ namespace: 'kube-system' }), 'platform/shop: namespace ("kube-system") is a namespace every cluster has and shares; a team gets a namespace of its own; '
       + 'set namespace to one of its own, for example "shop"');
