@@ -170,7 +170,6 @@ describe('Template.fromApp', () => {
       name: 'acme',
       rules: [{
         id: 'ACME-001',
-        title: 'Team label',
         severity: policy.Severity.WARNING,
         message: 'Object has no team label',
         fix: 'label it with team',

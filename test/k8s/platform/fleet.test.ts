@@ -923,10 +923,10 @@ describe('Karpenter installed by the cluster-releases pack', () => {
     const prod = d.clusters[1];
     const discovery = { 'karpenter.sh/discovery': 'prod-eu' };
     const karpenterProfile: ClusterProfile = {
-      ...prod.profile,
+      ...prod.profile!,
       helmReleases: [controller],
       karpenter: {
-        clusterName: prod.profile.clusterName,
+        clusterName: prod.profile!.clusterName,
         version: '1.14.1',
         interruptionQueueName: 'prod-eu-karpenter',
         controller,
