@@ -739,9 +739,9 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
       missingPacks.set(name, [...(missingPacks.get(name) ?? []), toSlash(path.relative(process.cwd(), folder) || '.')]);
     }
   }
-  for (const [name, folders] of missingPacks) {
-    io.err(`shipshape: synth of ${folders.join(', ')} also ran the rule pack ${JSON.stringify(name)}, which this command does not: `
-      + `its rules are not checked here; add --pack <the module that exports it>\n`);
+  for (const [name, where] of missingPacks) {
+    io.err(`shipshape: synth of ${where.join(', ')} also ran the rule pack ${JSON.stringify(name)}, which this command does not: `
+      + 'its rules are not checked here; add --pack <the module that exports it>\n');
   }
   human(renderSummary(findings, false, 50, everyFinding));
   const notChecked = loader.notChecked > 0 ? ` (${loader.notChecked} more not checked: see SS-POLICY-003)` : '';

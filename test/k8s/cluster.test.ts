@@ -263,14 +263,28 @@ describe('capacity', () => {
 
   test('a workload only Karpenter pools can take, with none of their NodePools in the output, is noted (its pods would stay Pending); KarpenterResources in the app silences it', () => {
     const burst: KarpenterNodePoolProfile = {
-      name: 'burst', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default', labels: { 'shipshape.dev/node-pool': 'burst' },
-      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }], capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['m'],
-      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], cpuLimit: 64, memoryLimitGiB: 256, consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m',
-      expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+      name: 'burst',
+      nodeClassGroup: 'karpenter.k8s.aws',
+      nodeClassKind: 'EC2NodeClass',
+      nodeClassName: 'default',
+      labels: { 'shipshape.dev/node-pool': 'burst' },
+      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }],
+      capacityTypes: ['on-demand'],
+      architectures: ['amd64'],
+      instanceCategories: ['m'],
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      cpuLimit: 64,
+      memoryLimitGiB: 256,
+      consolidationPolicy: 'WhenEmptyOrUnderutilized',
+      consolidateAfter: '1m',
+      expireAfter: '720h',
+      disruptionBudgets: [{ nodes: '10%' }],
     };
     const discovery = { 'karpenter.sh/discovery': 'shop-prod' };
     const karpenter = {
-      clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q',
+      clusterName: 'shop-prod',
+      version: '1.14.1',
+      interruptionQueueName: 'q',
       controller: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' },
       nodeClass: { name: 'default', roleName: 'shop-prod-karpenter-node', subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
       nodePools: [burst],
@@ -292,10 +306,22 @@ describe('capacity', () => {
 
   test('the workloads only one Karpenter pool can take count against its limits together, at their fewest pods (an HPA\'s minimum)', () => {
     const burst: KarpenterNodePoolProfile = {
-      name: 'burst', nodeClassGroup: 'karpenter.k8s.aws', nodeClassKind: 'EC2NodeClass', nodeClassName: 'default', labels: { 'shipshape.dev/node-pool': 'burst' },
-      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }], capacityTypes: ['on-demand'], architectures: ['amd64'], instanceCategories: ['m'],
-      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], cpuLimit: 64, memoryLimitGiB: 256, consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '1m',
-      expireAfter: '720h', disruptionBudgets: [{ nodes: '10%' }],
+      name: 'burst',
+      nodeClassGroup: 'karpenter.k8s.aws',
+      nodeClassKind: 'EC2NodeClass',
+      nodeClassName: 'default',
+      labels: { 'shipshape.dev/node-pool': 'burst' },
+      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }],
+      capacityTypes: ['on-demand'],
+      architectures: ['amd64'],
+      instanceCategories: ['m'],
+      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      cpuLimit: 64,
+      memoryLimitGiB: 256,
+      consolidationPolicy: 'WhenEmptyOrUnderutilized',
+      consolidateAfter: '1m',
+      expireAfter: '720h',
+      disruptionBudgets: [{ nodes: '10%' }],
     };
     const karpenter = { clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q', controller: {} as any, nodeClass: {} as any, nodePools: [burst] };
     const synth = (cpu: string, scaling: any, replicas?: any) => {
