@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, KarpenterNodePoolProfile, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
+import { karpenterPool, karpenterProfile } from './platform/fixtures';
+import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, karpenter as karpenterLib, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Placement,
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
@@ -229,25 +230,8 @@ describe('capacity', () => {
   });
 
   test('a pod larger than a Karpenter pool\'s limits is refused on that pool (Karpenter launches no node past spec.limits)', () => {
-    const batch: KarpenterNodePoolProfile = {
-      name: 'batch',
-      nodeClassGroup: 'karpenter.k8s.aws',
-      nodeClassKind: 'EC2NodeClass',
-      nodeClassName: 'default',
-      labels: { 'shipshape.dev/node-pool': 'batch' },
-      taints: [{ key: 'shipshape.dev/batch', value: 'true', effect: 'NoSchedule' }],
-      capacityTypes: ['on-demand'],
-      architectures: ['amd64'],
-      instanceCategories: ['m'],
-      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-      cpuLimit: 10,
-      memoryLimitGiB: 40,
-      consolidationPolicy: 'WhenEmptyOrUnderutilized',
-      consolidateAfter: '1m',
-      expireAfter: '720h',
-      disruptionBudgets: [{ nodes: '10%' }],
-    };
-    const karpenter = { clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q', controller: {} as any, nodeClass: {} as any, nodePools: [batch] };
+    const batch = karpenterPool('batch', { taints: [{ key: 'shipshape.dev/batch', value: 'true', effect: 'NoSchedule' }], cpuLimit: 10, memoryLimitGiB: 40 });
+    const karpenter = karpenterProfile('shop-prod', [batch]);
     const big = () => {
       const { app, chart } = appWith(cluster({ karpenter }));
       new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '12', cpuLimit: '12', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
@@ -262,33 +246,8 @@ describe('capacity', () => {
   });
 
   test('a workload only Karpenter pools can take, with none of their NodePools in the output, is noted (its pods would stay Pending); KarpenterResources in the app silences it', () => {
-    const burst: KarpenterNodePoolProfile = {
-      name: 'burst',
-      nodeClassGroup: 'karpenter.k8s.aws',
-      nodeClassKind: 'EC2NodeClass',
-      nodeClassName: 'default',
-      labels: { 'shipshape.dev/node-pool': 'burst' },
-      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }],
-      capacityTypes: ['on-demand'],
-      architectures: ['amd64'],
-      instanceCategories: ['m'],
-      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-      cpuLimit: 64,
-      memoryLimitGiB: 256,
-      consolidationPolicy: 'WhenEmptyOrUnderutilized',
-      consolidateAfter: '1m',
-      expireAfter: '720h',
-      disruptionBudgets: [{ nodes: '10%' }],
-    };
-    const discovery = { 'karpenter.sh/discovery': 'shop-prod' };
-    const karpenter = {
-      clusterName: 'shop-prod',
-      version: '1.14.1',
-      interruptionQueueName: 'q',
-      controller: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' },
-      nodeClass: { name: 'default', roleName: 'shop-prod-karpenter-node', subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
-      nodePools: [burst],
-    };
+    const burst = karpenterPool('burst', { taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }] });
+    const karpenter = karpenterProfile('shop-prod', [burst]);
     const withWorker = () => {
       const { app, chart } = appWith(cluster({ karpenter }));
       new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu: '2', cpuLimit: '2', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
@@ -305,25 +264,8 @@ describe('capacity', () => {
   });
 
   test('the workloads only one Karpenter pool can take count against its limits together, at their fewest pods (an HPA\'s minimum)', () => {
-    const burst: KarpenterNodePoolProfile = {
-      name: 'burst',
-      nodeClassGroup: 'karpenter.k8s.aws',
-      nodeClassKind: 'EC2NodeClass',
-      nodeClassName: 'default',
-      labels: { 'shipshape.dev/node-pool': 'burst' },
-      taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }],
-      capacityTypes: ['on-demand'],
-      architectures: ['amd64'],
-      instanceCategories: ['m'],
-      zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
-      cpuLimit: 64,
-      memoryLimitGiB: 256,
-      consolidationPolicy: 'WhenEmptyOrUnderutilized',
-      consolidateAfter: '1m',
-      expireAfter: '720h',
-      disruptionBudgets: [{ nodes: '10%' }],
-    };
-    const karpenter = { clusterName: 'shop-prod', version: '1.14.1', interruptionQueueName: 'q', controller: {} as any, nodeClass: {} as any, nodePools: [burst] };
+    const burst = karpenterPool('burst', { taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }] });
+    const karpenter = karpenterProfile('shop-prod', [burst]);
     const synth = (cpu: string, scaling: any, replicas?: any) => {
       const { app, chart } = appWith(cluster({ karpenter }));
       new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu, cpuLimit: cpu, memory: '1Gi' }, scaling });

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { ClusterProfile, EnvironmentProfile, NodePoolProfile } from '../../../lib/core';
+import { ClusterProfile, EnvironmentProfile, KarpenterNodePoolProfile, KarpenterProfile, NodePoolProfile } from '../../../lib/core';
 import { tempDir } from '../../util/schema';
 
 export const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -20,6 +20,42 @@ export function pool(name: string, extra: Partial<NodePoolProfile> = {}): NodePo
     minSize: 3,
     maxSize: 6,
     ...extra,
+  };
+}
+
+/** A Karpenter NodePool profile of one m-family on-demand amd64 pool in three zones (64 cpu, 256 GiB), labelled with its name. */
+export function karpenterPool(name: string, extra: Partial<KarpenterNodePoolProfile> = {}): KarpenterNodePoolProfile {
+  return {
+    name,
+    nodeClassGroup: 'karpenter.k8s.aws',
+    nodeClassKind: 'EC2NodeClass',
+    nodeClassName: 'default',
+    labels: { 'shipshape.dev/node-pool': name },
+    taints: [],
+    capacityTypes: ['on-demand'],
+    architectures: ['amd64'],
+    instanceCategories: ['m'],
+    zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+    cpuLimit: 64,
+    memoryLimitGiB: 256,
+    consolidationPolicy: 'WhenEmptyOrUnderutilized',
+    consolidateAfter: '1m',
+    expireAfter: '720h',
+    disruptionBudgets: [{ nodes: '10%' }],
+    ...extra,
+  };
+}
+
+/** The Karpenter profile of cluster `clusterName` (controller 1.14.1 in kube-system, node class `default`) with `pools`. */
+export function karpenterProfile(clusterName: string, pools: KarpenterNodePoolProfile[]): KarpenterProfile {
+  const discovery = { 'karpenter.sh/discovery': clusterName };
+  return {
+    clusterName,
+    version: '1.14.1',
+    interruptionQueueName: `${clusterName}-karpenter`,
+    controller: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' },
+    nodeClass: { name: 'default', roleName: `${clusterName}-karpenter-node`, subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
+    nodePools: pools,
   };
 }
 

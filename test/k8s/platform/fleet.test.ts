@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
+import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, karpenterPool, karpenterProfile, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
@@ -917,42 +917,11 @@ describe('network peers in namespaces a cluster does not have', () => {
 
 
 describe('Karpenter installed by the cluster-releases pack', () => {
-  const controller = { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' };
   const withKarpenter = (): FleetDescription => {
     const d = description();
     const prod = d.clusters[1];
-    const discovery = { 'karpenter.sh/discovery': 'prod-eu' };
-    const karpenterProfile: ClusterProfile = {
-      ...prod.profile!,
-      helmReleases: [controller],
-      karpenter: {
-        clusterName: prod.profile!.clusterName,
-        version: '1.14.1',
-        interruptionQueueName: 'prod-eu-karpenter',
-        controller,
-        nodeClass: { name: 'default', roleName: 'prod-eu-karpenter-node', subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
-        nodePools: [{
-          name: 'burst',
-          nodeClassGroup: 'karpenter.k8s.aws',
-          nodeClassKind: 'EC2NodeClass',
-          nodeClassName: 'default',
-          labels: { 'shipshape.dev/node-pool': 'burst' },
-          taints: [],
-          capacityTypes: ['on-demand'],
-          architectures: ['amd64'],
-          instanceCategories: ['c', 'm'],
-          minInstanceGeneration: 5,
-          zones: ['eu-west-1a'],
-          cpuLimit: 64,
-          memoryLimitGiB: 256,
-          consolidationPolicy: 'WhenEmptyOrUnderutilized',
-          consolidateAfter: '1m',
-          expireAfter: '720h',
-          disruptionBudgets: [{ nodes: '10%' }],
-        }],
-      },
-    };
-    return { ...d, clusters: [d.clusters[0], { ...prod, profile: karpenterProfile }] };
+    const karpenter = karpenterProfile(prod.profile!.clusterName, [karpenterPool('burst', { instanceCategories: ['c', 'm'], zones: ['eu-west-1a'] })]);
+    return { ...d, clusters: [d.clusters[0], { ...prod, profile: { ...prod.profile!, helmReleases: [karpenter.controller], karpenter } }] };
   };
 
   test('the cluster\'s NodePools and EC2NodeClass are written (the controller is installed), and no note asks for AddOnPack.karpenter()', () => {
