@@ -475,11 +475,7 @@ export class Mesh {
   public static _refuseServiceOptions(workload: Workload, o: MeshEnrolOptions, circuitBreaker: boolean): void {
     const why = `shapes the requests to a workload's Service, and a ${workload.constructor.name} has no Service (nothing calls it), so it would change nothing`;
     const fix = 'remove it: a caller\'s requests are timed, retried and broken by the enrolment of the service it calls';
-    if (o.timeout !== undefined) fail(workload, 'timeout', `${o.timeout.toMilliseconds()}ms`, why, fix);
-    if (o.retries !== undefined) {
-      const r = o.retries;
-      fail(workload, 'retries', { ...r, ...(r.perTryTimeout ? { perTryTimeout: `${r.perTryTimeout.toMilliseconds()}ms` } : {}) }, why, fix);
-    }
+    Mesh.refuseTimeoutAndRetries(workload, o, why, fix);
     if (circuitBreaker && o.circuitBreaker !== undefined) fail(workload, 'circuitBreaker', Object.keys(o.circuitBreaker).join(', '), why, fix);
   }
 
@@ -491,11 +487,15 @@ export class Mesh {
   public static _refuseHttpOptions(workload: Workload, o: MeshEnrolOptions): void {
     const why = `applies to HTTP services only, and a ${workload.constructor.name} is meshed as opaque TCP (its own protocol: no HTTP requests to time or retry)`;
     const fix = 'remove it (a client library of the protocol has its own timeouts and retries), or model an HTTP service as a WebService';
+    Mesh.refuseTimeoutAndRetries(workload, o, why, fix);
+  }
+
+  /** Fails on `timeout`, then on `retries`, when set (durations shown in milliseconds), with `why` and `fix`. */
+  private static refuseTimeoutAndRetries(workload: Workload, o: MeshEnrolOptions, why: string, fix: string): void {
     if (o.timeout !== undefined) fail(workload, 'timeout', `${o.timeout.toMilliseconds()}ms`, why, fix);
     if (o.retries !== undefined) {
       const r = o.retries;
-      const shown = { ...r, ...(r.perTryTimeout ? { perTryTimeout: `${r.perTryTimeout.toMilliseconds()}ms` } : {}) };
-      fail(workload, 'retries', shown, why, fix);
+      fail(workload, 'retries', { ...r, ...(r.perTryTimeout ? { perTryTimeout: `${r.perTryTimeout.toMilliseconds()}ms` } : {}) }, why, fix);
     }
   }
 
