@@ -34,6 +34,9 @@ policy.Policy.suppress(nodeExporter, 'SS-K8S-011', 'node-exporter reads /proc an
 policy.Policy.suppress(nodeExporter, 'SS-K8S-013', 'the read-only hostPath mounts of /proc and /sys above');
 
 // Log collector: reads container logs under /var/log, read-only; its configuration comes from a ConfigMap.
+// containerd (EKS's runtime) writes those logs as root with mode 0640, so the collector's container runs as root
+// (HostAccess.runAsRoot): with every capability dropped, the owner's right to read is all it gets. Its sidecars, had
+// it any, would still run as user 10001.
 new ApiObject(chart, 'fluent-bit-config', {
   apiVersion: 'v1',
   kind: 'ConfigMap',
@@ -58,9 +61,12 @@ const logCollector = new k8s.NodeAgent(chart, 'log-collector', {
   configMapMounts: [{ configMapName: 'fluent-bit-config', mountPath: '/fluent-bit/etc' }],
   hostAccess: [
     k8s.HostAccess.hostPath({ path: '/var/log', reason: 'tails the container logs the kubelet writes on the node' }),
+    k8s.HostAccess.runAsRoot('containerd writes the container logs as root, mode 0640: only root reads them'),
   ],
 });
 policy.Policy.suppress(logCollector, 'SS-K8S-011', 'the collector tails /var/log of the node, mounted read-only');
 policy.Policy.suppress(logCollector, 'SS-K8S-013', 'the read-only hostPath mount of /var/log above');
+policy.Policy.suppress(logCollector, 'SS-K8S-004', 'containerd writes the container logs as root, mode 0640: only root reads them');
+policy.Policy.suppress(logCollector, 'SS-K8S-005', 'user 0, for the root-only container logs (SS-K8S-004)');
 
 app.synth();

@@ -28,6 +28,7 @@ const HOST_ACCESS_RULES: { [kind: string]: string[] } = {
   hostNetwork: ['SS-K8S-010'],
   hostPID: ['SS-K8S-010'],
   capability: ['SS-K8S-008'],
+  runAsRoot: ['SS-K8S-004', 'SS-K8S-005'],
 };
 
 const RUNTIME = 'whoever connects to a container runtime socket runs containers as root on the node, and a read-only mount still lets the agent connect';
@@ -132,8 +133,8 @@ export interface HostNetworkOptions {
 
 /**
  * One explicit, reasoned piece of host access for a NodeAgent. Each produces a policy finding
- * (hostPath: SS-K8S-011 and SS-K8S-013; hostNetwork and hostPID: SS-K8S-010; capabilities: SS-K8S-008) that the
- * user suppresses with `Policy.suppress(agent, ruleId, reason)`, so nothing privileged ships by accident.
+ * (hostPath: SS-K8S-011 and SS-K8S-013; hostNetwork and hostPID: SS-K8S-010; capabilities: SS-K8S-008; running as
+ * root: SS-K8S-004 and SS-K8S-005) that the user suppresses with `Policy.suppress(agent, ruleId, reason)`, so nothing privileged ships by accident.
  * Privileged containers are not offered at all.
  */
 export class HostAccess {
@@ -177,12 +178,29 @@ export class HostAccess {
     return new HostAccess('capability', reason, { name });
   }
 
+  /**
+   * Run the agent's container as root (user 0), for an agent that reads node files only root may read: on
+   * containerd nodes (EKS among them) the container logs under /var/log/pods are root's with mode 0640, so a log
+   * collector running as any other user finds them and cannot open them.
+   *
+   * Only the agent's own container runs as root: its sidecars and init tasks keep the non-root user, and the container
+   * keeps its group (10001 unless `security.runAsGroup` says otherwise) and every other hardening (all capabilities
+   * dropped, no privilege escalation, read-only root filesystem, seccomp RuntimeDefault): the owner of a file reads it
+   * without any capability. Root needs Pod Security `baseline` in the namespace (restricted refuses it), and the policy
+   * reports it (SS-K8S-004, an error, and SS-K8S-005, a warning) until both are accepted with a reason. Refused
+   * together with `security.runAsUser`, which it replaces for that container.
+   * @param reason why the agent needs root (at least 10 characters)
+   */
+  public static runAsRoot(reason: string): HostAccess {
+    return new HostAccess('runAsRoot', reason, undefined);
+  }
+
   /** True when `x` is a HostAccess, also one made by another copy of the shipshape library. */
   public static isHostAccess(x: any): boolean {
     return x !== null && typeof x === 'object' && x[HOST_ACCESS] === true;
   }
 
-  /** `hostPath`, `hostNetwork`, `hostPID` or `capability`. */
+  /** `hostPath`, `hostNetwork`, `hostPID`, `capability` or `runAsRoot`. */
   public readonly kind: string;
   /** Why the access is needed. */
   public readonly reason: string;
@@ -314,6 +332,8 @@ export class NodeAgent extends Workload {
 
   private readonly ports: ContainerPort[];
   private readonly capabilities: string[] = [];
+  /** True with `HostAccess.runAsRoot`: the main container runs as user and group 0. */
+  private runAsRoot = false;
   /** The hostNetwork entry (its prop) and the sidecar ports it accepts as open on the node. */
   private hostNetwork: { prop: string; exposed: number[] } | undefined;
 
@@ -328,6 +348,7 @@ export class NodeAgent extends Workload {
     // host namespaces and host paths need privileged; added capabilities the least strict level that allows them
     // (restricted allows NET_BIND_SERVICE, baseline the runtime's default set)
     const levelOf = (h: HostAccess): number => {
+      if (h.kind === 'runAsRoot') return 1; // baseline allows root, restricted does not
       if (h.kind !== 'capability') return 2;
       const cap = String(h._options?.name ?? '').toUpperCase().replace(/^CAP_/, '');
       return cap === 'NET_BIND_SERVICE' ? 0 : BASELINE_CAPABILITIES.has(cap) ? 1 : 2;
@@ -356,6 +377,8 @@ export class NodeAgent extends Workload {
     const mountProps: string[] = [];
     const reasons: string[] = [];
     const seen = new Set<string>();
+    // known before the host paths are checked: root can write a path the kubelet creates
+    this.runAsRoot = this.hostAccess.some(h => HostAccess.isHostAccess(h) && h.kind === 'runAsRoot');
     this.hostAccess.forEach((h, i) => {
       const prop = `hostAccess[${i}]`;
       if (!HostAccess.isHostAccess(h)) fail(this, prop, h, 'must be a HostAccess', "use HostAccess.hostPath({...}), HostAccess.hostNetwork('why') ...");
@@ -370,7 +393,7 @@ export class NodeAgent extends Workload {
           if (!Object.values(HostPathType).includes(type)) {
             fail(this, `${prop}.type`, type, `is not a HostPathType (${Object.values(HostPathType).join(', ')})`, 'use HostPathType.DIRECTORY, HostPathType.FILE or HostPathType.SOCKET');
           }
-          if (!readOnly) this._writableHostPath(prop, path, type, (this._props.security?.runAsUser ?? 10001));
+          if (!readOnly) this._writableHostPath(prop, path, type, this.runAsRoot ? 0 : (this._props.security?.runAsUser ?? 10001));
           const name = `host-${volumes.length}`;
           volumes.push({ name, hostPath: { path, type } });
           mounts.push({ name, mountPath, readOnly });
@@ -391,6 +414,17 @@ export class NodeAgent extends Workload {
             this.hostNetwork = { prop, exposed: [...exposed] };
           }
           reasons.push(`${h.kind}: ${reason}`);
+          break;
+        }
+        case 'runAsRoot': {
+          if (seen.has(h.kind)) fail(this, prop, h.kind, 'is granted twice', 'grant it once, with one reason');
+          seen.add(h.kind);
+          const uid = this._props.security?.runAsUser;
+          if (uid !== undefined) {
+            fail(this, 'security.runAsUser', uid, `conflicts with ${prop} (HostAccess.runAsRoot), which runs the agent's container as user 0`,
+              'leave security.runAsUser out with runAsRoot (the sidecars and init tasks then run as user 10001), or drop runAsRoot');
+          }
+          reasons.push(`runAsRoot: ${reason}`);
           break;
         }
         default: {
@@ -480,6 +514,8 @@ export class NodeAgent extends Workload {
       } else if (h.kind === 'capability') {
         const cap = String(h._options?.name ?? '').toUpperCase().replace(/^CAP_/, '');
         out.push(`${this.node.path}: hostAccess[${i}].name (${JSON.stringify(cap)}) adds a Linux capability, ${unless}; if the agent needs ${cap}, accept it with ${calls} ${agent}`);
+      } else if (h.kind === 'runAsRoot') {
+        out.push(`${this.node.path}: hostAccess[${i}] (runAsRoot) runs the agent's container as root, ${unless}; if the agent needs root, accept it with ${calls} ${agent}`);
       } else {
         out.push(`${this.node.path}: hostAccess[${i}] (${h.kind}) shares a namespace of the node, ${unless}; if the agent needs ${h.kind}, accept it with ${calls} ${agent}`);
       }
@@ -530,10 +566,10 @@ export class NodeAgent extends Workload {
       fail(this, `${prop}.readOnly`, false, `would let the agent change the node's kernel settings through ${path} (rule SS-K8S-011)`,
         `mount ${path} read-only (leave readOnly out, true by default): agents read ${root}`);
     }
-    if (CREATING_TYPES.has(type)) {
+    if (CREATING_TYPES.has(type) && uid !== 0) {
       const what = type === 'FileOrCreate' ? 'file' : 'directory';
       fail(this, `${prop}.readOnly`, false, `with type ${JSON.stringify(type)} mounts a ${what} the agent can never write: the kubelet creates a missing ${what} `
-        + `owned by root (mode ${what === 'file' ? '0644' : '0755'}), fsGroup does not apply to hostPath volumes, and the agent runs as user ${uid} (root is refused)`,
+        + `owned by root (mode ${what === 'file' ? '0644' : '0755'}), fsGroup does not apply to hostPath volumes, and the agent runs as user ${uid}, not root`,
       `create ${path} on the node owned by user ${uid} (in the node's bootstrap, for example its user data) and mount it with type HostPathType.${what === 'file' ? 'FILE' : 'DIRECTORY'}, `
         + 'or keep state that need not outlive the pod in an emptyDir (security.writablePaths)');
     }
@@ -588,10 +624,12 @@ export class NodeAgent extends Workload {
     const p = this._props as NodeAgentProps;
     const first = this.ports[0];
     const extras: Partial<corev1.Container> = renderProbes(this, p, first?.port, first?.name, this.containerPorts);
-    if (this.capabilities.length) {
+    if (this.capabilities.length || this.runAsRoot) {
       const sec = p.security ?? {};
-      const base = Workload._containerSecurityContext(sec.runAsUser ?? 10001, sec.runAsGroup ?? 10001, sec.readOnlyRootFilesystem ?? true);
-      extras.securityContext = { ...base as corev1.SecurityContext, capabilities: { drop: ['ALL'], add: [...this.capabilities] } };
+      const base: corev1.SecurityContext = this.runAsRoot
+        ? { ...Workload._containerSecurityContext(10001, sec.runAsGroup ?? 10001, sec.readOnlyRootFilesystem ?? true), runAsNonRoot: false, runAsUser: 0 }
+        : Workload._containerSecurityContext(sec.runAsUser ?? 10001, sec.runAsGroup ?? 10001, sec.readOnlyRootFilesystem ?? true);
+      extras.securityContext = this.capabilities.length ? { ...base, capabilities: { drop: ['ALL'], add: [...this.capabilities] } } : base;
     }
     return extras;
   }

@@ -261,7 +261,7 @@ describe('writable hostPath the kubelet creates', () => {
     expectError(() => agent(chart(), 'agent', {
       hostAccess: [HostAccess.hostPath({ path: '/var/lib/agent', readOnly: false, type: HostPathType.DIRECTORY_OR_CREATE, reason: 'keeps its read positions across restarts' })],
     }), 'ops/agent: hostAccess[0].readOnly (false) with type "DirectoryOrCreate" mounts a directory the agent can never write: the kubelet creates a missing directory owned by root (mode 0755), '
-      + 'fsGroup does not apply to hostPath volumes, and the agent runs as user 10001 (root is refused); create /var/lib/agent on the node owned by user 10001 '
+      + 'fsGroup does not apply to hostPath volumes, and the agent runs as user 10001, not root; create /var/lib/agent on the node owned by user 10001 '
       + '(in the node\'s bootstrap, for example its user data) and mount it with type HostPathType.DIRECTORY, or keep state that need not outlive the pod in an emptyDir (security.writablePaths)');
   });
 
@@ -269,7 +269,7 @@ describe('writable hostPath the kubelet creates', () => {
     expectError(() => agent(chart(), 'agent', {
       security: { runAsUser: 20000 },
       hostAccess: [HostAccess.hostPath({ path: '/var/lib/agent', readOnly: false, type: HostPathType.DIRECTORY_OR_CREATE, reason: 'keeps its read positions across restarts' })],
-    }), 'and the agent runs as user 20000 (root is refused); create /var/lib/agent on the node owned by user 20000');
+    }), 'and the agent runs as user 20000, not root; create /var/lib/agent on the node owned by user 20000');
   });
 
   test('read-only DIRECTORY_OR_CREATE and writable DIRECTORY are kept', () => {
