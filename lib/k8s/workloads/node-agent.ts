@@ -615,6 +615,11 @@ export class NodeAgent extends Workload {
   }
 
   /** @internal */
+  protected _rootHint(): string {
+    return '; an agent that reads node files only root may read runs as root with HostAccess.runAsRoot(reason)';
+  }
+
+  /** @internal */
   protected _mainPorts(): ContainerPort[] {
     return [...this.ports];
   }

@@ -72,12 +72,14 @@ export interface ResourceRequirements {
  */
 export interface SecurityOptions {
   /**
-   * The user id the containers run as (10001 or more satisfies every checker, rule SS-K8S-005 in docs/rules.md).
+   * The user id the containers run as. 10001 or more satisfies every checker (rule SS-K8S-005 in docs/rules.md); a lower
+   * id, for an image whose files belong to its own user (postgres's 999, nginx's 101), is the policy's warning SS-K8S-005
+   * until accepted with `policy.Policy.suppress(workload, 'SS-K8S-005', reason)`. 0 (root) is refused.
    * @default 10001
    */
   readonly runAsUser?: number;
   /**
-   * The group id the containers run as.
+   * The group id the containers run as. Below 10001 is the policy's warning SS-K8S-005, as for `runAsUser`; 0 is refused.
    * @default 10001
    */
   readonly runAsGroup?: number;
@@ -973,6 +975,14 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * Added to the fix of a refused user id 0: how this kind of workload runs as root, where it can.
+   * @internal
+   */
+  protected _rootHint(): string {
+    return '';
+  }
+
+  /**
    * The hardened pod template (metadata and spec) shared by every workload kind.
    * @internal
    */
@@ -1411,11 +1421,10 @@ export abstract class Workload extends Construct implements IWorkload {
 
   private _id(prop: string, v: number): number {
     if (!Number.isInteger(v) || v < 1) {
-      fail(this, prop, v, 'must be a positive whole number (0 is root)', 'use 10001 or more');
+      fail(this, prop, v, 'must be a positive whole number (0 is root)', `use 10001 or more, or the id the image's files belong to${this._rootHint()}`);
     }
-    if (v < 10001) {
-      fail(this, prop, v, 'must be 10001 or more: low ids can collide with host users (rule SS-K8S-005)', 'use 10001 or more');
-    }
+    // an id below 10001 (an image built for its own user, such as postgres's 999) is the policy's warning SS-K8S-005,
+    // accepted with a reason like any other finding
     return v;
   }
 }

@@ -20,7 +20,8 @@ export const pdbAllowsDisruption = k8sRule({
   severity: ERROR,
   message: 'PodDisruptionBudget allows no disruption (node drains would block)',
   fix: 'set maxUnavailable: 1 (or a minAvailable below the replica count)',
-  rationale: 'A budget that allows no eviction (maxUnavailable 0, minAvailable 100 % or at least the replica count) blocks every node drain and cluster upgrade.',
+  rationale: 'A budget that allows no eviction (maxUnavailable 0, minAvailable 100 % or at least the replica count) blocks every node drain and cluster upgrade. '
+    + 'A minAvailable percentage is rounded up, as the disruption controller does: 60 % of 2 pods is 2, which allows none.',
   differences: [
     {
       peer: 'polaris',
@@ -44,16 +45,20 @@ export const pdbAllowsDisruption = k8sRule({
     if (max !== undefined && (max === 0 || max === '0' || pct(max) === 0)) {
       out.push({ jsonPath: 'spec.maxUnavailable', message: `maxUnavailable ${JSON.stringify(max)} allows no disruption` });
     }
-    if (pct(min) !== undefined && pct(min)! >= 100) {
+    const minPct = pct(min);
+    if (minPct !== undefined && minPct >= 100) {
       out.push({ jsonPath: 'spec.minAvailable', message: `minAvailable ${min} allows no disruption` });
-    } else if (typeof min === 'number') {
+    } else if (typeof min === 'number' || minPct !== undefined) {
       const selected = K8sIndex.of(index).templatesSelectedBy(doc.namespace ?? '', o(spec.selector));
       for (const t of selected) {
         // replicas mean nothing for bare Pods, Jobs and DaemonSets (one pod per node)
         if (t.doc.kind === 'Pod' || t.doc.kind === 'Job' || t.doc.kind === 'CronJob' || t.doc.kind === 'DaemonSet') continue;
         const replicas = effectiveReplicas(index, t.doc);
-        if (min >= replicas) {
-          out.push({ jsonPath: 'spec.minAvailable', message: `minAvailable ${min} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${describeReplicas(index, t.doc)})` });
+        // the disruption controller rounds a percentage up: 60 % of 2 pods is 2
+        const needed = minPct === undefined ? min : Math.ceil(minPct * replicas / 100);
+        if (needed >= replicas) {
+          const what = minPct === undefined ? `minAvailable ${min}` : `minAvailable ${min} (${needed} of ${replicas} pods, rounded up)`;
+          out.push({ jsonPath: 'spec.minAvailable', message: `${what} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${describeReplicas(index, t.doc)})` });
           break;
         }
       }
