@@ -182,7 +182,7 @@ describe('examples/platform: one program, two outputs', () => {
     const unsuppressed = policyErrors(docs).filter((e) => !e.includes('DaemonSet'));
     expect(unsuppressed).toEqual([]);
     const agent = docs.find((d) => d.kind === 'DaemonSet');
-    for (const rule of ['SS-K8S-010', 'SS-K8S-011', 'SS-K8S-013']) expect(agent.metadata.annotations[`suppress.shipshape.io/${rule}`]).toBeDefined();
+    for (const rule of ['SS-K8S-010', 'SS-K8S-011']) expect(agent.metadata.annotations[`suppress.shipshape.io/${rule}`]).toBeDefined();
   });
 
   test('the pools: a general pool without taints, a tainted system pool, a tainted spot pool; the profile says what the Terraform creates', () => {

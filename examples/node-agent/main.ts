@@ -31,7 +31,6 @@ nodeExporter.allowFrom(k8s.NetworkPeer.pods('monitoring', { 'app.kubernetes.io/n
 // Each host access is a policy finding; the suppressions say why it is accepted, and appear in every report.
 policy.Policy.suppress(nodeExporter, 'SS-K8S-010', 'node-exporter must see the node network and processes (hostNetwork, hostPID)');
 policy.Policy.suppress(nodeExporter, 'SS-K8S-011', 'node-exporter reads /proc and /sys of the node, mounted read-only');
-policy.Policy.suppress(nodeExporter, 'SS-K8S-013', 'the read-only hostPath mounts of /proc and /sys above');
 
 // Log collector: reads container logs under /var/log, read-only; its configuration comes from a ConfigMap.
 // containerd (EKS's runtime) writes those logs as root with mode 0640, so the collector's container runs as root
@@ -65,7 +64,6 @@ const logCollector = new k8s.NodeAgent(chart, 'log-collector', {
   ],
 });
 policy.Policy.suppress(logCollector, 'SS-K8S-011', 'the collector tails /var/log of the node, mounted read-only');
-policy.Policy.suppress(logCollector, 'SS-K8S-013', 'the read-only hostPath mount of /var/log above');
 policy.Policy.suppress(logCollector, 'SS-K8S-004', 'containerd writes the container logs as root, mode 0640: only root reads them');
 policy.Policy.suppress(logCollector, 'SS-K8S-005', 'user 0, for the root-only container logs (SS-K8S-004)');
 

@@ -46,7 +46,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-008': { 'polaris': ['dangerousCapabilities'], 'kube-linter': ['privilege-escalation-container'], 'pod-security': ['capabilities_baseline', 'capabilities_restricted'], 'checkov': ['CKV_K8S_25', 'CKV_K8S_39'] },
   'SS-K8S-009': { 'kube-score': ['container-seccomp-profile'], 'polaris': ['linuxHardening'], 'pod-security': ['seccompProfile_baseline', 'seccompProfile_restricted'], 'checkov': ['CKV_K8S_31'] },
   'SS-K8S-010': { 'polaris': ['hostIPCSet', 'hostNetworkSet', 'hostPIDSet'], 'kube-linter': ['host-ipc', 'host-network', 'host-pid'], 'pod-security': ['hostNamespaces'], 'checkov': ['CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19'] },
-  'SS-K8S-011': { 'polaris': ['hostPathSet'], 'kube-linter': ['docker-sock', 'sensitive-host-mounts', 'writable-host-mount'], 'pod-security': ['hostPathVolumes'], 'checkov': ['CKV_K8S_27'] },
+  'SS-K8S-011': { 'polaris': ['hostPathSet'], 'kube-linter': ['docker-sock', 'sensitive-host-mounts', 'writable-host-mount'], 'pod-security': ['hostPathVolumes', 'restrictedVolumes'], 'checkov': ['CKV_K8S_27'] },
   'SS-K8S-012': { 'polaris': ['hostPortSet'], 'pod-security': ['hostPorts'], 'checkov': ['CKV_K8S_26'] },
   'SS-K8S-013': { 'pod-security': ['restrictedVolumes'] },
   'SS-K8S-014': { 'polaris': ['procMount'], 'kube-linter': ['unsafe-proc-mount'], 'pod-security': ['procMount', 'procMount_restricted'] },

@@ -24,7 +24,7 @@ const HOST_ACCESS = Symbol.for('shipshape.HostAccess');
  * Security "restricted" allows), a host namespace, an added capability.
  */
 const HOST_ACCESS_RULES: { [kind: string]: string[] } = {
-  hostPath: ['SS-K8S-011', 'SS-K8S-013'],
+  hostPath: ['SS-K8S-011'],
   hostNetwork: ['SS-K8S-010'],
   hostPID: ['SS-K8S-010'],
   capability: ['SS-K8S-008'],
@@ -133,7 +133,7 @@ export interface HostNetworkOptions {
 
 /**
  * One explicit, reasoned piece of host access for a NodeAgent. Each produces a policy finding
- * (hostPath: SS-K8S-011 and SS-K8S-013; hostNetwork and hostPID: SS-K8S-010; capabilities: SS-K8S-008; running as
+ * (hostPath: SS-K8S-011; hostNetwork and hostPID: SS-K8S-010; capabilities: SS-K8S-008; running as
  * root: SS-K8S-004 and SS-K8S-005) that the user suppresses with `Policy.suppress(agent, ruleId, reason)`, so nothing privileged ships by accident.
  * Privileged containers are not offered at all.
  */

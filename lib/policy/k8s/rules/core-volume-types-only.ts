@@ -11,7 +11,8 @@ export const coreVolumeTypesOnly = k8sPodRule({
   severity: ERROR,
   message: 'Pod uses a volume type outside the restricted set',
   fix: 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes',
-  rationale: 'Volume types outside the restricted set (nfs, iscsi, cephfs, flexVolume, ...) are mounted by the node with the node\'s privileges and credentials.',
+  rationale: 'Volume types outside the restricted set (nfs, iscsi, cephfs, flexVolume, ...) are mounted by the node with the node\'s privileges and credentials. '
+    + 'A hostPath volume is SS-K8S-011\'s finding alone (one finding, one suppression, and the peers\' hostPath exemptions clear it).',
   sources: ['Trivy KSV-0028'],
   kinds: POD_KINDS,
   podCheck: (pod) => {
@@ -19,7 +20,8 @@ export const coreVolumeTypesOnly = k8sPodRule({
     const vols = arr(pod.spec.volumes);
     for (let i = 0; i < vols.length; i++) {
       for (const k of Object.keys(o(vols[i]))) {
-        if (k === 'name' || ALLOWED.has(k)) continue;
+        // a hostPath is SS-K8S-011's (Pod Security's baseline level refuses it already)
+        if (k === 'name' || k === 'hostPath' || ALLOWED.has(k)) continue;
         out.push({ jsonPath: `${pod.path}.volumes[${i}].${k}`, message: `Pod uses a ${k} volume, outside the restricted set` });
       }
     }
