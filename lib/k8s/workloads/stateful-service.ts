@@ -480,6 +480,7 @@ export class StatefulService extends Workload implements IStatefulService {
       }
       const size = MemoryQuantity.parse(c.size, this, `volumes[${i}].size`);
       if (size.bytes <= 0) fail(this, `volumes[${i}].size`, c.size, 'must be more than zero', 'request a size such as "10Gi"');
+      this._atLeastBytes(`volumes[${i}].size`, c.size, size, MemoryQuantity.mebibytes(1), 'Gi', 'no disk is that small (EBS volumes start at 1 GiB)');
       const mountPath = c.mountPath;
       if (typeof mountPath !== 'string' || !mountPath.startsWith('/')) {
         fail(this, `volumes[${i}].mountPath`, mountPath, 'must be an absolute path', `write it as ${JSON.stringify('/' + (mountPath ?? ''))}`);

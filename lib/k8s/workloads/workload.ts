@@ -975,6 +975,17 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * Refuses a byte quantity below `min`: a number written without a unit counts bytes (`"20"` is 20 bytes, not 20Gi),
+   * and the fix then names the unit the user most likely meant.
+   * @internal
+   */
+  protected _atLeastBytes(prop: string, text: string, q: MemoryQuantity, min: MemoryQuantity, unit: string, why: string): void {
+    if (q.bytes >= min.bytes) return;
+    fail(this, prop, text, `is ${q.bytes} bytes, below ${min}: ${why}`,
+      /^[0-9]+$/.test(text.trim()) ? `add the unit: ${JSON.stringify(text.trim() + unit)} (a number without a unit counts bytes)` : `give it ${min} or more`);
+  }
+
+  /**
    * Added to the fix of a refused user id 0: how this kind of workload runs as root, where it can.
    * @internal
    */
@@ -1320,13 +1331,13 @@ export abstract class Workload extends Construct implements IWorkload {
     positive(cpu, CpuQuantity.millis(0), 'resources.cpu', r.cpu ?? cpu.toString());
     positive(mem, MemoryQuantity.parse('0'), 'resources.memory', r.memory ?? mem.toString());
     // a bare number is bytes: `memory: '512'` is a 512-byte limit, and the container is killed for memory as it starts
-    const tooSmall = (q: MemoryQuantity, prop: string, text: string) => {
-      if (q.bytes >= MIN_MEMORY.bytes) return;
-      fail(this, prop, text, `is ${q.bytes} bytes, below ${MIN_MEMORY}: no container starts in that little memory`,
-        /^[0-9]+$/.test(text) ? `add the unit: ${JSON.stringify(text + 'Mi')} (a number without a unit counts bytes)` : `give it ${MIN_MEMORY} or more`);
-    };
-    tooSmall(mem, 'resources.memory', r.memory ?? mem.toString());
-    if (r.memoryLimit) tooSmall(memLimit, 'resources.memoryLimit', r.memoryLimit);
+    const memory = 'no container starts in that little memory';
+    this._atLeastBytes('resources.memory', r.memory ?? mem.toString(), mem, MIN_MEMORY, 'Mi', memory);
+    if (r.memoryLimit) this._atLeastBytes('resources.memoryLimit', r.memoryLimit, memLimit, MIN_MEMORY, 'Mi', memory);
+    // the container's logs and writable paths count against ephemeral storage: the kubelet evicts the pod past the limit
+    const scratch = 'the container\'s logs and writable paths count against it, and the kubelet evicts the pod once they pass the limit';
+    if (r.ephemeralStorage !== undefined) this._atLeastBytes('resources.ephemeralStorage', r.ephemeralStorage, eph, MIN_MEMORY, 'Mi', scratch);
+    if (r.ephemeralStorageLimit !== undefined) this._atLeastBytes('resources.ephemeralStorageLimit', r.ephemeralStorageLimit, ephLimit, MIN_MEMORY, 'Mi', scratch);
     if (cpuLimit && cpu.compare(cpuLimit) > 0) {
       fail(this, 'resources.cpu', r.cpu ?? cpu.toString(), `must be <= resources.cpuLimit (${r.cpuLimit ?? cpuLimit})`, 'lower the request or raise the limit');
     }
