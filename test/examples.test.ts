@@ -54,7 +54,10 @@ describe.each(examples.map(e => [e.name, e] as const))('example %s', (_name, exa
 
   beforeAll(() => {
     work = tempDir(`shipshape-example-${example.name}-`);
-    outdir = path.join(work, 'dist');
+    // laid out as the repository is (a Git work tree whose dist/<example> is the output), so a fleet finds its
+    // output at gitOps.path (dist/fleet) as in `npm run synth`
+    fs.mkdirSync(path.join(work, '.git'));
+    outdir = path.join(work, 'dist', example.name);
     capture = path.join(work, 'capture.json');
     result = synthExample(example, outdir, [path.join(__dirname, 'util', 'capture-yaml.js')], { SHIPSHAPE_CAPTURE_YAML: capture });
     yamlFiles = listFiles(outdir).filter(f => /\.ya?ml$/.test(f));

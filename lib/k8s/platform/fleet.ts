@@ -387,8 +387,6 @@ export class Fleet {
   private readonly gitOpsFolder: string;
   /** Namespaces no team may write a Namespace object for, with why (shared by every cluster, or Argo CD's). */
   private readonly reservedNamespaces: Map<string, string>;
-  /** Printed at synth when the output folder cannot be checked against gitOps.path and looks different. */
-  private readonly outdirNote?: string;
   /** Printed at synth: what the fleet leaves undeployed (an environment without a cluster, releases no pack installs). */
   private readonly notes: string[] = [];
   private readonly where: string;
@@ -430,10 +428,16 @@ export class Fleet {
     }
     if (inRepo === undefined && props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined && path.resolve(this.outdir) !== path.resolve(gitPath)
       && workTreeOf(this.outdir)?.path !== gitPath) {
-      // no checkout of repoUrl to compare with (a new repository, no remote yet, or a fork): say what the Applications
-      // expect, unless the folder is at gitOps.path of the Git work tree it lies in (the fleet run from a subfolder)
-      this.outdirNote = `shipshape note: ${this.where}: the fleet writes to $CDK8S_OUTDIR (${this.outdir}), but its Applications read ${gitPath} of ${git.repoUrl}; `
-        + `commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to ${gitPath}), or set gitOps.path to the folder's path in the repository\n`;
+      // no checkout of repoUrl to compare with (a new repository, no remote yet, a fork, a CI folder): the folder the
+      // fleet writes is at gitOps.path of the Git work tree it lies in, or else of the working directory (the program
+      // runs from the repository root); anywhere else every Application would point at a folder that does not exist
+      const tree = workTreeOf(this.outdir);
+      const at = tree ? `the folder ${tree.path || '.'} of the Git work tree at ${tree.root}`
+        : `${path.relative(process.cwd(), path.resolve(this.outdir)).split(path.sep).join('/') || '.'} from the working directory (no Git work tree: the program is taken to run from the repository root)`;
+      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir} (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist) `
+        + `is ${at}, so every Application would point at ${gitPath} of ${git.repoUrl}, a folder this synth does not write`,
+      `set output: ${tree ? path.relative(path.resolve(process.cwd()), path.join(tree.root, gitPath)).split(path.sep).join('/') || '.' : gitPath} in cdk8s.yaml (or the fleet's outdir to that folder), or set gitOps.path to the folder's path in the repository; `
+        + 'a fleet that is copied into another repository after synth says where with an explicit outdir');
     }
     const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
     this.reservedNamespaces = new Map([
@@ -885,7 +889,6 @@ export class Fleet {
     // said once every folder committed: a folder put back after a later one failed removed nothing
     for (const n of notes) process.stderr.write(n);
     this.nameTeamLeftovers(teamFolders);
-    if (this.outdirNote) process.stderr.write(this.outdirNote);
     for (const n of this.notes) process.stderr.write(n);
   }
 

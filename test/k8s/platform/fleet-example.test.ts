@@ -19,7 +19,10 @@ let dir = '';
 let argo: any[] = [];
 
 beforeAll(() => {
-  dir = path.join(outdir(), 'dist');
+  // laid out as the repository is: a Git work tree whose dist/fleet (gitOps.path) is the output, as in `npm run synth`
+  const root = outdir();
+  fs.mkdirSync(path.join(root, '.git'));
+  dir = path.join(root, 'dist', 'fleet');
   const r = synthExample(example, dir);
   if (r.status !== 0) throw new Error(`examples/fleet: synth exited ${r.status}\n${r.stderr}`);
   argo = readDocs(path.join(dir, 'argocd')).map(d => d.doc);

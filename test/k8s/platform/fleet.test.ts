@@ -317,47 +317,68 @@ describe('Fleet', () => {
     expect(app(argo(dir), 'staging-eu-shop').spec.destination).toEqual({ server: 'https://staging.eks.example', namespace: 'shop' });
   });
 
-  test('the outdir defaults to $CDK8S_OUTDIR', () => {
-    const before = process.env.CDK8S_OUTDIR;
-    process.env.CDK8S_OUTDIR = '/tmp/somewhere';
-    try {
-      expect(new Fleet({ ...fleetProps(''), outdir: undefined }).outdir).toBe('/tmp/somewhere');
-    } finally {
-      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
-    }
-  });
-
-  test('$CDK8S_OUTDIR elsewhere than gitOps.path, with no checkout of repoUrl to compare with: synth says where the Applications read', () => {
-    const before = process.env.CDK8S_OUTDIR;
-    const dir = outdir();
-    process.env.CDK8S_OUTDIR = dir;
-    let stderr: string;
-    try {
-      stderr = stderrOf(() => new Fleet({ ...fleetProps(''), outdir: undefined }).synth());
-    } finally {
-      if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
-    }
-    expect(stderr).toContain(`shipshape note: fleet/acme: the fleet writes to $CDK8S_OUTDIR (${dir}), but its Applications read dist/fleet of https://github.com/acme/platform.git; `
-      + 'commit the output there (run the program from the repository root with outdir or $CDK8S_OUTDIR set to dist/fleet), or set gitOps.path');
-    // an explicit outdir is the user's choice: no note
-    expect(stderrOf(() => new Fleet(fleetProps(outdir())).synth())).not.toContain('Applications read');
-  });
-
-  test('$CDK8S_OUTDIR at gitOps.path of the Git work tree it lies in (another remote, or none): no note, whatever the working directory', () => {
-    const before = process.env.CDK8S_OUTDIR;
+  /** A Git work tree whose origin is not the fleet's repository (a fork); returns its root. */
+  function fork(): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-tree-'));
     fs.mkdirSync(path.join(root, '.git'));
     fs.writeFileSync(path.join(root, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/someone/fork.git\n');
-    const write = (dir: string) => {
-      process.env.CDK8S_OUTDIR = dir;
-      return stderrOf(() => new Fleet({ ...fleetProps(''), outdir: undefined }).synth());
-    };
+    return root;
+  }
+
+  /** Runs `fn` with $CDK8S_OUTDIR set to `dir` (and the working directory `cwd`, when given). */
+  function withOutdirEnv<T>(dir: string, fn: () => T, cwd?: string): T {
+    const before = process.env.CDK8S_OUTDIR;
+    const wd = process.cwd();
+    process.env.CDK8S_OUTDIR = dir;
+    if (cwd) process.chdir(cwd);
     try {
-      expect(write(path.join(root, 'dist', 'fleet'))).not.toContain('Applications read');
-      // elsewhere in that tree the note still says where the Applications read
-      expect(write(path.join(root, 'out', 'fleet'))).toContain(`the fleet writes to $CDK8S_OUTDIR (${path.join(root, 'out', 'fleet')}), but its Applications read dist/fleet of https://github.com/acme/platform.git`);
+      return fn();
     } finally {
+      if (cwd) process.chdir(wd);
       if (before === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = before;
+    }
+  }
+
+  test('the outdir defaults to $CDK8S_OUTDIR', () => {
+    const root = fork();
+    try {
+      const dir = path.join(root, 'dist', 'fleet');
+      expect(withOutdirEnv(dir, () => new Fleet({ ...fleetProps(''), outdir: undefined }).outdir)).toBe(dir);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('$CDK8S_OUTDIR elsewhere than gitOps.path, with no checkout of repoUrl to compare with, is refused: every Application would point at a folder synth does not write', () => {
+    const dir = outdir();
+    expect(() => withOutdirEnv(dir, () => new Fleet({ ...fleetProps(''), outdir: undefined }))).toThrow(
+      `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${dir} (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist) `
+      + `is ${path.relative(process.cwd(), dir)} from the working directory (no Git work tree: the program is taken to run from the repository root), `
+      + 'so every Application would point at dist/fleet of https://github.com/acme/platform.git, a folder this synth does not write; '
+      + 'set output: dist/fleet in cdk8s.yaml (or the fleet\'s outdir to that folder), or set gitOps.path to the folder\'s path in the repository');
+    // an explicit outdir is the user's choice (a fleet copied into another repository after synth): kept
+    expect(stderrOf(() => new Fleet(fleetProps(outdir())).synth())).not.toContain('gitOps.path');
+  });
+
+  test('$CDK8S_OUTDIR at gitOps.path from the working directory, outside any Git work tree, is kept', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-cwd-'));
+    try {
+      const fleet = withOutdirEnv('dist/fleet', () => new Fleet({ ...fleetProps(''), outdir: undefined }), cwd);
+      expect(fleet.outdir).toBe('dist/fleet');
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  test('$CDK8S_OUTDIR at gitOps.path of the Git work tree it lies in (another remote, or none) is kept, whatever the working directory; elsewhere in it, refused with the output setting to use', () => {
+    const root = fork();
+    try {
+      expect(stderrOf(() => withOutdirEnv(path.join(root, 'dist', 'fleet'), () => new Fleet({ ...fleetProps(''), outdir: undefined }).synth()))).not.toContain('gitOps.path');
+      fs.mkdirSync(path.join(root, 'examples', 'fleet'), { recursive: true });
+      expect(() => withOutdirEnv(path.join(root, 'examples', 'fleet', 'dist'), () => new Fleet({ ...fleetProps(''), outdir: undefined }), path.join(root, 'examples', 'fleet'))).toThrow(
+        `is the folder examples/fleet/dist of the Git work tree at ${root}, so every Application would point at dist/fleet of https://github.com/acme/platform.git, a folder this synth does not write; `
+        + 'set output: ../../dist/fleet in cdk8s.yaml');
+    } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
