@@ -4,7 +4,7 @@ import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import { TrafficChecks } from './hostnames';
 import { INetworkPeer, NetworkPeer } from './network-peer';
-import { fail } from '../../core/errors';
+import { fail, warn } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
@@ -406,7 +406,15 @@ export class HttpIngress extends Construct {
     }
     if (props.tls?.kind === 'acm' && !aws) {
       fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)',
-        'set aws (aws: {} takes the VPC CIDR from the app\'s cluster; else aws: { vpcCidr: ... }), or use IngressTls.secret / IngressTls.certManager');
+        'install the controller in the cluster (aws.EksCluster.addLoadBalancerController(): its profile then lists the alb class, which this ingress uses by itself), '
+        + 'or, for a controller installed by other means, set aws (aws: {} takes the VPC CIDR from the app\'s cluster; else aws: { vpcCidr: ... }); '
+        + 'or use IngressTls.secret / IngressTls.certManager');
+    }
+    if (props.aws !== undefined && cluster !== undefined && !albClass && !(cluster.ingressClasses ?? []).some(c => /\/alb$/.test(c.controller))) {
+      // `aws` says an ALB serves this ingress; the cluster's profile knows of no controller that makes one
+      warn(this, `aws is set, so this ingress is an ALB (ingress class ${JSON.stringify(props.ingressClassName ?? 'alb')}), but cluster ${cluster.clusterName}'s profile lists no ingress class `
+        + 'of the AWS Load Balancer Controller: unless it is installed by other means, no controller serves this ingress; install it with aws.EksCluster.addLoadBalancerController() '
+        + '(the profile then lists its class, and aws is no longer needed)');
     }
     if (aws && props.tls !== undefined && props.tls.kind !== 'acm') {
       fail(this, 'tls', props.tls.kind, `keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB (ingress class ${JSON.stringify(props.ingressClassName ?? clusterClass?.name ?? 'alb')}) `

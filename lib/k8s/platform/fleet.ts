@@ -1014,11 +1014,16 @@ export class Fleet {
       const name = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
       if (typeof name !== 'string' || where.known.has(name)) continue;
       const elsewhere = this.teamOfNamespace.get(name);
+      // a typo only when a namespace of the cluster is a slip away; otherwise, most often, a controller's namespace
+      // (ingress-nginx, monitoring) that something outside the fleet makes
+      const near = elsewhere === undefined ? [...where.known, ...this.teamOfNamespace.keys()].find(k => Validators._editDistance(k, name) <= Math.max(1, Math.floor(name.length / 5))) : undefined;
       const why = elsewhere !== undefined ? `team ${elsewhere} has it, but does not run in environment ${where.environment}`
-        : 'no team, add-on or system namespace of the cluster has that name (a typo?)';
+        : `no team, add-on or system namespace of the cluster has that name${near !== undefined ? ` (a typo of ${near}?)` : ''}`;
+      const fix = near !== undefined ? `fix the name, or list ${name} in externalNamespaces if it is made outside the fleet`
+        : `if ${name} is made outside the fleet (a controller installed by other means), list it in externalNamespaces; `
+          + 'if the fleet should install it, add its add-on pack (AddOnPack.chart for any Helm chart)';
       const note = `shipshape note: ${this.where}: on cluster ${where.cluster}, NetworkPolicy ${obj.name} of team ${team.name} names a peer in namespace ${name}, `
-        + `which the fleet does not give that cluster (${why}), so the rule reaches nothing there; fix the name, `
-        + 'or list the namespace in externalNamespaces if it is made outside the fleet\n';
+        + `which the fleet does not give that cluster (${why}), so the rule reaches nothing there; ${fix}\n`;
       if (!this.notes.includes(note)) this.notes.push(note);
     }
   }

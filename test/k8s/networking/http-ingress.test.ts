@@ -322,10 +322,32 @@ describe('HttpIngress aws.vpcCidr: given, or the VPC of the app\'s cluster', () 
     expectError(() => inCluster({ vpcCidr: '10.40.0.0' }, { aws: {} }), /^shop\/web: ClusterProfile\.vpcCidr \("10\.40\.0\.0"\) must be an IPv4 CIDR/);
   });
 
-  test('an ACM certificate without aws nor an ALB class says that aws: {} takes the cluster\'s VPC', () => {
+  test('an ACM certificate without aws nor an ALB class says to install the controller first, and that aws: {} takes the cluster\'s VPC', () => {
     expectError(() => setup({ tls: IngressTls.acmByHost() }),
-      "shop/web: tls (\"acm\") needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB); set aws (aws: {} takes the VPC CIDR from the app's cluster; "
-      + 'else aws: { vpcCidr: ... }), or use IngressTls.secret / IngressTls.certManager');
+      'shop/web: tls ("acm") needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB); install the controller in the cluster '
+      + '(aws.EksCluster.addLoadBalancerController(): its profile then lists the alb class, which this ingress uses by itself), or, for a controller installed by other means, '
+      + "set aws (aws: {} takes the VPC CIDR from the app's cluster; else aws: { vpcCidr: ... }); or use IngressTls.secret / IngressTls.certManager");
+  });
+
+  test('aws set on a cluster whose profile lists no ALB controller class: a warning says no controller may serve the ALB', () => {
+    let stderr = '';
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => {
+      stderr += String(t);
+      return true;
+    });
+    try {
+      const { ing } = inCluster({ ingressClasses: undefined }, { aws: {} });
+      expect(ing.node.metadata.filter(m => m.type === 'shipshape:warning').map(m => m.data)).toEqual([
+        'aws is set, so this ingress is an ALB (ingress class "alb"), but cluster shop-prod\'s profile lists no ingress class of the AWS Load Balancer Controller: '
+        + 'unless it is installed by other means, no controller serves this ingress; install it with aws.EksCluster.addLoadBalancerController() '
+        + '(the profile then lists its class, and aws is no longer needed)',
+      ]);
+      expect(stderr).toContain('shipshape warning: shop/web: aws is set');
+      // the cluster's ALB class known: no warning
+      expect(inCluster({}, { aws: {} }).ing.node.metadata.filter(m => m.type === 'shipshape:warning')).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
