@@ -107,4 +107,4 @@ export function addShopWorkloads(app: k8s.App, facts: ShopFacts): void {
   nodeExporter.allowFrom(k8s.NetworkPeer.pods('monitoring', { 'app.kubernetes.io/name': 'prometheus' }), [9100]);
   policy.Policy.suppress(nodeExporter, 'SS-K8S-010', 'node-exporter must see the node network interfaces (hostNetwork)');
   policy.Policy.suppress(nodeExporter, 'SS-K8S-011', 'node-exporter reads /proc and /sys of the node, mounted read-only');
-  }
+}

@@ -23,9 +23,10 @@ const VERSION_DEPENDENT = new Set(['SS-K8S-017', 'SS-K8S-019']);
 
 /**
  * Rules whose level is not the one their checks' levels give: SS-K8S-014 reports a procMount other than Default,
- * which the baseline procMount check refuses (its restricted twin only adds the user-namespace case).
+ * which the baseline procMount check refuses (its restricted twin only adds the user-namespace case); SS-K8S-011
+ * reports hostPath volumes, which the baseline hostPathVolumes check refuses (restrictedVolumes refuses them again).
  */
-const LEVEL_OF_RULE: { [ruleId: string]: number } = { 'SS-K8S-014': 1 };
+const LEVEL_OF_RULE: { [ruleId: string]: number } = { 'SS-K8S-011': 1, 'SS-K8S-014': 1 };
 
 /**
  * Rules whose findings Pod Security accepts for a pod in a user namespace (`hostUsers: false`) from 1.35 on: running as
@@ -106,11 +107,20 @@ export interface EnforcedLevel {
   readonly label: string;
 }
 
+/** A suppressed finding Pod Security admission refuses in the namespace of its object. */
+export interface AdmissionRefusal {
+  /** The lowest level that refuses the finding: 1 baseline, 2 restricted. */
+  readonly level: number;
+  readonly namespace: string;
+  /** What the namespace enforces. */
+  readonly enforced: EnforcedLevel;
+}
+
 /**
- * The message of an SS-POLICY-009 finding when a suppressed finding of `ruleId` on `doc` is one Pod Security admission
- * refuses in the document's namespace (as the output labels the namespace), or undefined.
+ * The refusal when a suppressed finding of `ruleId` on `doc` is one Pod Security admission refuses in the document's
+ * namespace (as the output labels the namespace), or undefined.
  */
-export function admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: string, rules: Map<string, number>, namespaces: Map<string, EnforcedLevel>): string | undefined {
+export function admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: string, rules: Map<string, number>, namespaces: Map<string, EnforcedLevel>): AdmissionRefusal | undefined {
   let needs = rules.get(ruleId);
   if (needs === undefined || doc.namespace === undefined) return undefined;
   const enforced = namespaces.get(doc.namespace);
@@ -118,9 +128,31 @@ export function admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: 
   if (needs === BY_VALUE) needs = LEVEL_BY_VALUE[ruleId](valueAt(doc.manifest, jsonPath)) || BY_VALUE;
   if (enforced.level < needs) return undefined;
   if (RELAXED_IN_USER_NAMESPACE.has(ruleId) && podOfDoc(doc)?.spec?.hostUsers === false) return undefined;
-  const level = LEVELS.includes(enforced.label) ? `"${enforced.label}"` : `"${enforced.label}" (no level: Pod Security reads it as "restricted")`;
-  return `${ruleId} is suppressed here, but namespace ${doc.namespace} enforces Pod Security ${level}, which refuses these pods: `
+  return { level: needs, namespace: doc.namespace, enforced };
+}
+
+/**
+ * The message of the SS-POLICY-009 finding on one object for the `count` suppressed findings of `ruleId` there that
+ * Pod Security refuses (the finding sits at the first, `jsonPath`).
+ */
+export function refusalMessage(ruleId: string, refusal: AdmissionRefusal, jsonPath: string, count: number): string {
+  const label = refusal.enforced.label;
+  const level = LEVELS.includes(label) ? `"${label}"` : `"${label}" (no level: Pod Security reads it as "restricted")`;
+  const how = count > 1 ? `, on ${count} findings of this object (${jsonPath} and ${count - 1} more)` : '';
+  return `${ruleId} is suppressed here${how}, but namespace ${refusal.namespace} enforces Pod Security ${level}, which refuses these pods: `
     + 'the suppression silences shipshape, not the API server';
+}
+
+/**
+ * The fix of the SS-POLICY-009 finding: the enforce levels that let the pods run are those below `level`, the lowest
+ * level refusing a finding (privileged only, for what baseline refuses; baseline or privileged for what only restricted
+ * refuses).
+ */
+export function refusalFix(ruleId: string, level: number): string {
+  const levels = level >= 2 ? 'baseline or privileged' : `privileged only: baseline refuses ${ruleId}'s findings as well as restricted does`;
+  return 'make the pods comply with the rule, or run them in a namespace whose pod-security.kubernetes.io/enforce label allows them '
+    + `(${levels}; a TeamNamespace always enforces restricted, so a namespace of `
+    + 'their own outside the team); suppress SS-POLICY-009 only when the cluster exempts these pods from Pod Security (its admission configuration)';
 }
 
 /** The value at a finding's JSON path (`spec.template.spec.containers[0].ports[1].hostPort`), or undefined. */

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { parseArgs } from 'util';
 import * as yaml from 'js-yaml';
+import { refusalFix, refusalMessage } from './admission';
 import { annotationSuppressions, carriesAnnotations, MIN_REASON, SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
@@ -599,6 +600,12 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     if (stdin.isTTY) io.err('shipshape: reading YAML from standard input (the terminal); end it with Ctrl-D\n');
     await loader.loadStream(stdin);
   }
+  // a report must not overwrite what it reports on (nor may the run with nothing to check remove it)
+  const clash = reportOverInput(inputs, loader, options);
+  if (clash !== undefined) {
+    io.err(`shipshape: ${clash}\n`);
+    return 2;
+  }
   // the options of the folders named, and of the output folders the search found in them
   const pack = packOptions(inputs, loader.outputFolders, options.commandLine, options.maxFileSize, io);
   if (pack === 'conflict') return 2;
@@ -673,20 +680,36 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   const table = new SuppressionTable(loader.suppressions);
   let index: DocumentIndex;
   let refusedDoc: PolicyDocument | undefined;
-  const refusedRules = new Set<string>();
+  /** The refusal of each rule on `refusedDoc`: where it sits in `findings`, and the refused findings it stands for. */
+  const refusedRules = new Map<string, { at: number; jsonPath: string; count: number; level: number }>();
+  const refusal = engineRule(ADMISSION_REFUSAL_RULE_ID);
+  /** SS-POLICY-009 with the fix for the levels that let the pods run (one RuleInfo per fix). */
+  const refusalRules = new Map<string, RuleInfo>();
+  const refusalRule = (fix: string): RuleInfo => {
+    let r = refusalRules.get(fix);
+    if (r === undefined) refusalRules.set(fix, r = fix === refusal.fix ? refusal : { ...refusal, fix });
+    return r;
+  };
   const emit = (doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined) => {
     const s = table.match(rule.id, doc.path);
     findings.add(doc, rule, jsonPath, message, s);
     const why = s === undefined ? undefined : engine._admissionRefusal(rule.id, doc, jsonPath, index);
     if (why === undefined) return;
-    // one per object and rule (a rule may report each container)
+    // one per object and rule (a rule may report each container, each volume): it says how many findings it stands for
     if (doc !== refusedDoc) {
       refusedDoc = doc;
       refusedRules.clear();
     }
-    if (refusedRules.has(rule.id)) return;
-    refusedRules.add(rule.id);
-    findings.add(doc, engineRule(ADMISSION_REFUSAL_RULE_ID), jsonPath, why, table.match(ADMISSION_REFUSAL_RULE_ID, doc.path));
+    const known = refusedRules.get(rule.id);
+    if (known !== undefined) {
+      known.count++;
+      known.level = Math.min(known.level, why.level);
+      findings.replace(known.at, refusalRule(refusalFix(rule.id, known.level)), refusalMessage(rule.id, why, known.jsonPath, known.count));
+      return;
+    }
+    const at = findings.add(doc, refusalRule(refusalFix(rule.id, why.level)), jsonPath, refusalMessage(rule.id, why, jsonPath, 1),
+      table.match(ADMISSION_REFUSAL_RULE_ID, doc.path));
+    refusedRules.set(rule.id, { at, jsonPath, count: 1, level: why.level });
   };
   const runEngine = engine;
   outputs.forEach(({ docs }, i) => {
@@ -771,6 +794,47 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   return findings.errors > 0 ? 1 : 0;
 }
 
+/** device:inode of a regular file (following links), or undefined (no such file, or not a regular file). */
+function regularFileKey(p: string): string | undefined {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * Why a report file (--json, --sarif) may not be written, or undefined: it is one of the input files, named on the
+ * command line (the same file by its real path, or through a link) or read by the search of a folder named. A report
+ * written into an input folder as a new file, or over an earlier report (which the search skips), is fine.
+ */
+function reportOverInput(inputs: readonly string[], loader: Loader, options: CheckOptions): string | undefined {
+  for (const [option, file] of [['--json', options.json], ['--sarif', options.sarif]] as const) {
+    if (file === undefined) continue;
+    const key = regularFileKey(file);
+    if (key === undefined) continue; // a new file, or a special one (/dev/stdout)
+    const real = realPath(file);
+    const named = inputs.find(i => i !== STDIN_INPUT && (realPath(i) === real || regularFileKey(i) === key));
+    if (named !== undefined) {
+      return `${option} ${toSlash(file)} names the input file ${toSlash(named)}: the report would overwrite the manifests it checks; write the report to another file`;
+    }
+    if (loader.inputFiles.has(key)) {
+      return `${option} ${toSlash(file)} names a file this run reads from the folders named (${reportFile(real, process.cwd())}): the report would overwrite `
+        + 'the manifests it checks; write the report to another file (a new file in the folder is fine)';
+    }
+  }
+  return undefined;
+}
+
 /**
  * The output folders checked on their own, for the summary: each with its count of documents, and the documents
  * outside them. Undefined unless the search found such a folder in a folder named (one named on the command line is
@@ -846,7 +910,8 @@ class CompactFindings implements FindingSource {
     return this.before.length + this.n + this.after.length;
   }
 
-  public add(doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined, suppression: Suppression | undefined): void {
+  /** Adds a finding; returns its number (for `replace`). */
+  public add(doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined, suppression: Suppression | undefined): number {
     const i = this.n;
     const c = Math.floor(i / CHUNK);
     if (c === this.ruleOf.length) {
@@ -887,6 +952,21 @@ class CompactFindings implements FindingSource {
     this.suppressionOf[c][j] = s;
     this.n++;
     this.count(rule.severity, suppression !== undefined);
+    return i;
+  }
+
+  /** Gives finding `i` (a number `add` returned) another rule of the same id and severity, and another message. */
+  public replace(i: number, rule: RuleInfo, message: string): void {
+    const c = Math.floor(i / CHUNK);
+    const j = i % CHUNK;
+    let r = this.ruleIds_.get(rule);
+    if (r === undefined) {
+      r = this.rules.length;
+      this.rules.push(rule);
+      this.ruleIds_.set(rule, r);
+    }
+    this.ruleOf[c][j] = r;
+    this.messageOf[c][j] = message === rule.message ? -1 : this.intern(message);
   }
 
   public addAfter(f: Finding): void {
@@ -1301,6 +1381,11 @@ export class Loader {
    * on the command line is not one of them.
    */
   public readonly outputFolders: string[] = [];
+  /**
+   * The files read as Kubernetes input, named or found by the folder search (device:inode, as `seenFiles`); shipshape's
+   * earlier JSON reports and the Terraform JSON a search skips are not among them.
+   */
+  public readonly inputFiles = new Set<string>();
   private readonly seenFiles = new Set<string>();
   private readonly seenDirs = new Set<string>();
   /** The working directory: files are named relative to it when inside it, absolute otherwise (see reportFile). */
@@ -1542,6 +1627,7 @@ export class Loader {
       if (this.seenFiles.has(key)) return; // the same file named twice, or reached through a link: read once
       this.seenFiles.add(key);
       if (st.size > this.maxFileSize) {
+        this.inputFiles.add(key);
         this.cannotRead(file, tooLarge(file, st.size, this.maxFileSize), TOO_LARGE_FIX);
         return;
       }
@@ -1562,6 +1648,7 @@ export class Loader {
         }
       }
       this.files++;
+      this.inputFiles.add(key);
       if (this.fileNames.length < MAX_NAMED_FILES) this.fileNames.push(file);
       if (/\.json$/i.test(p)) this.readJson(fd, file);
       else this.readYaml(fd, file);

@@ -1,4 +1,4 @@
-import { admissionLevels, admissionRefusal, enforcedLevels } from './admission';
+import { AdmissionRefusal, admissionLevels, admissionRefusal, enforcedLevels, refusalFix, refusalMessage } from './admission';
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
 import { ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
@@ -115,19 +115,28 @@ export class PolicyEngine {
     // apply suppressions
     const table = new SuppressionTable(suppressions);
     const findings: Finding[] = [];
-    const refused = new Set<string>();
+    /** The refusal of each object and rule: where it sits in `findings`, and the refused findings it stands for. */
+    const refused = new Map<string, { at: number; count: number; level: number }>();
     for (let i = 0; i < raw.length; i++) {
       const f = raw[i];
       const s = table.match(f.ruleId, f.path);
       findings.push(s ? { ...f, suppression: s } : f);
       const doc = docOf[i];
       const why = s === undefined || doc === undefined ? undefined : this._admissionRefusal(f.ruleId, doc, f.jsonPath, index);
-      // one per object and rule (a rule may report each container)
+      if (why === undefined) continue;
+      // one per object and rule (a rule may report each container, each volume): it says how many findings it stands for
       const key = `${f.path}\0${f.kind}\0${f.name}\0${f.ruleId}`;
-      if (why === undefined || refused.has(key)) continue;
-      refused.add(key);
+      const known = refused.get(key);
+      if (known !== undefined) {
+        known.count++;
+        known.level = Math.min(known.level, why.level);
+        const r = findings[known.at];
+        findings[known.at] = { ...r, message: refusalMessage(f.ruleId, why, r.jsonPath, known.count), fix: refusalFix(f.ruleId, known.level) };
+        continue;
+      }
+      refused.set(key, { at: findings.length, count: 1, level: why.level });
       const { suppression: _, ...plain } = f;
-      const r: Finding = { ...plain, ruleId: REFUSAL.id, severity: REFUSAL.severity, message: why, fix: REFUSAL.fix };
+      const r: Finding = { ...plain, ruleId: REFUSAL.id, severity: REFUSAL.severity, message: refusalMessage(f.ruleId, why, f.jsonPath, 1), fix: refusalFix(f.ruleId, why.level) };
       const rs = table.match(REFUSAL.id, f.path);
       findings.push(rs ? { ...r, suppression: rs } : r);
     }
@@ -165,11 +174,12 @@ export class PolicyEngine {
   }
 
   /**
-   * The message of an SS-POLICY-009 finding when a suppressed finding of `ruleId` on `doc` is one Pod Security admission
-   * refuses in its namespace (the output's Namespace enforces a level that refuses it), else undefined.
+   * The refusal behind an SS-POLICY-009 finding when a suppressed finding of `ruleId` on `doc` is one Pod Security
+   * admission refuses in its namespace (the output's Namespace enforces a level that refuses it), else undefined; its
+   * message and fix come from `refusalMessage` and `refusalFix`.
    * @internal
    */
-  public _admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: string, index: DocumentIndex): string | undefined {
+  public _admissionRefusal(ruleId: string, doc: PolicyDocument, jsonPath: string, index: DocumentIndex): AdmissionRefusal | undefined {
     if (!this.admission.has(ruleId) || doc.namespace === undefined) return undefined;
     return admissionRefusal(ruleId, doc, jsonPath, this.admission, index._memo('policy.enforcedLevels', enforcedLevels));
   }

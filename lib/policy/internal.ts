@@ -87,8 +87,8 @@ export const ENGINE_RULES = [
     id: ADMISSION_REFUSAL_RULE_ID,
     severity: 'error',
     message: 'A suppressed finding is one Pod Security admission refuses: the namespace enforces a level these pods break',
-    fix: 'make the pods comply with the rule, or run them in a namespace whose pod-security.kubernetes.io/enforce label allows them (baseline or '
-      + 'privileged; a TeamNamespace always enforces restricted, so a namespace of their own outside the team); '
+    fix: 'make the pods comply with the rule, or run them in a namespace whose pod-security.kubernetes.io/enforce label allows them (privileged for '
+      + 'what baseline refuses, baseline or privileged for what only restricted refuses; a TeamNamespace always enforces restricted, so a namespace of their own outside the team); '
       + 'suppress SS-POLICY-009 only when the cluster exempts these pods from Pod Security (its admission configuration)',
     pack: 'engine',
   },

@@ -42,7 +42,7 @@ describe('SS-POLICY-009: a suppressed finding Pod Security admission refuses any
     });
     expect(found.filter(f => /^SS-(K8S-004|POLICY)/.test(f))).toEqual([
       'SS-K8S-004 Deployment/web error suppressed: Container may run as root',
-      refusal('SS-K8S-004', 'restricted'),
+      refusal('SS-K8S-004', 'restricted').replace(' is suppressed here,', ' is suppressed here, on 2 findings of this object (spec.template.spec.containers[0].securityContext.runAsNonRoot and 1 more),'),
       'SS-K8S-004 Deployment/web error suppressed: Container may run as root',
     ]);
   });
@@ -108,6 +108,64 @@ describe('SS-POLICY-009: a suppressed finding Pod Security admission refuses any
   });
 });
 
+describe('SS-POLICY-009 names the levels that let the pods run, and how many findings it stands for', () => {
+  /** The SS-POLICY-009 findings of the output with `mutate` applied, as `<jsonPath>: <message> | fix: <fix>`. */
+  function refusals(mutate: (ms: any[]) => void): string[] {
+    const ms = goodManifests();
+    mutate(ms);
+    const docs = ms.map((m, i) => k8sDocument(m, `app/${m.kind}-${i}`));
+    const suppressions = [...ms.entries()].flatMap(([i, m]) => Object.entries(m.metadata.annotations ?? {})
+      .filter(([k]) => k.startsWith('suppress.shipshape.io/'))
+      .map(([k, v]) => ({ ruleId: k.slice('suppress.shipshape.io/'.length), reason: String(v), path: `app/${m.kind}-${i}` })));
+    return new PolicyEngine({ packs: [new KubernetesPack()] }).check(docs, { suppressions }).findings
+      .filter(f => f.ruleId === 'SS-POLICY-009').map(f => `${f.jsonPath}: ${f.message} | fix: ${f.fix}`);
+  }
+  const hostPaths = (ms: any[], n: number) => {
+    for (let i = 0; i < n; i++) pod(web(ms)).volumes.push({ name: `host${i}`, hostPath: { path: `/var/log/h${i}` } });
+    suppress(web(ms), 'SS-K8S-011');
+  };
+  const PRIVILEGED_ONLY = 'label allows them (privileged only: baseline refuses';
+  const BASELINE_OR_PRIVILEGED = 'label allows them (baseline or privileged;';
+
+  test('a suppressed hostPath (SS-K8S-011) in a baseline namespace: one refusal for three volumes, saying so, whose fix names privileged only', () => {
+    const found = refusals(ms => { enforce(ms, 'baseline'); hostPaths(ms, 3); });
+    expect(found).toHaveLength(1);
+    const [where, fix] = found[0].split(' | fix: ');
+    expect(where).toBe('spec.template.spec.volumes[1].hostPath: SS-K8S-011 is suppressed here, on 3 findings of this object (spec.template.spec.volumes[1].hostPath and 2 more), '
+      + `but namespace ${NS} enforces Pod Security "baseline", which refuses these pods: the suppression silences shipshape, not the API server`);
+    expect(fix).toContain(`${PRIVILEGED_ONLY} SS-K8S-011's findings as well as restricted does;`);
+    expect(fix).not.toContain('baseline or privileged');
+  });
+
+  test('one suppressed hostPath: no count in the message', () => {
+    expect(refusals(ms => { enforce(ms, 'baseline'); hostPaths(ms, 1); }).map(f => f.split(' | fix: ')[0])).toEqual([
+      `spec.template.spec.volumes[1].hostPath: SS-K8S-011 is suppressed here, but namespace ${NS} enforces Pod Security "baseline", which refuses these pods: `
+        + 'the suppression silences shipshape, not the API server',
+    ]);
+  });
+
+  test('what only restricted refuses (SS-K8S-004) can run in a baseline or privileged namespace', () => {
+    const found = refusals(ms => { delete pod(web(ms)).securityContext.runAsNonRoot; delete c0(ms).securityContext.runAsNonRoot; suppress(web(ms), 'SS-K8S-004'); });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(BASELINE_OR_PRIVILEGED);
+    expect(found[0]).not.toContain('privileged only');
+  });
+
+  test('findings of one rule refused at different levels: the fix follows the lowest level refusing one (SYS_ADMIN beside CHOWN)', () => {
+    const caps = (ms: any[]) => {
+      c0(ms).securityContext.capabilities.add = ['CHOWN'];
+      pod(web(ms)).containers.push({ ...c0(ms), name: 'second', ports: [], securityContext: { ...c0(ms).securityContext, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } } });
+      suppress(web(ms), 'SS-K8S-008');
+    };
+    const found = refusals(caps);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('SS-K8S-008 is suppressed here, on 2 findings of this object (spec.template.spec.containers[0].securityContext.capabilities.add and 1 more)');
+    expect(found[0]).toContain(PRIVILEGED_ONLY);
+    // CHOWN alone: baseline lets it run
+    expect(refusals(ms => { c0(ms).securityContext.capabilities.add = ['CHOWN']; suppress(web(ms), 'SS-K8S-008'); })[0]).toContain(BASELINE_OR_PRIVILEGED);
+  });
+});
+
 describe('SS-POLICY-009 at synth and in shipshape check', () => {
   beforeEach(() => { jest.spyOn(process.stderr, 'write').mockImplementation(() => true); });
   afterEach(() => jest.restoreAllMocks());
@@ -137,5 +195,24 @@ describe('SS-POLICY-009 at synth and in shipshape check', () => {
       'SS-K8S-001 error suppressed spec.template.spec.containers[0].securityContext.privileged',
       'SS-POLICY-009 error open spec.template.spec.containers[0].securityContext.privileged',
     ]);
+  });
+
+  test('shipshape check: one refusal for three suppressed hostPath volumes in a baseline namespace, its count in the message and privileged only in the fix', async () => {
+    const ms = goodManifests();
+    enforce(ms, 'baseline');
+    for (let i = 0; i < 3; i++) pod(web(ms)).volumes.push({ name: `host${i}`, hostPath: { path: `/var/log/h${i}` } });
+    suppress(web(ms), 'SS-K8S-011');
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'app.yaml'), ms.map(m => yaml.dump(m)).join('---\n'));
+    const r = await run(['check', dir]);
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    const at = lines.findIndex(l => l.includes('ERROR SS-POLICY-009'));
+    expect(lines.filter(l => l.includes('ERROR SS-POLICY-009'))).toHaveLength(1);
+    expect(lines[at].trim()).toBe('ERROR SS-POLICY-009 at spec.template.spec.volumes[1].hostPath: SS-K8S-011 is suppressed here, on 3 findings of this object '
+      + `(spec.template.spec.volumes[1].hostPath and 2 more), but namespace ${NS} enforces Pod Security "baseline", which refuses these pods: `
+      + 'the suppression silences shipshape, not the API server');
+    expect(lines[at + 1]).toContain('label allows them (privileged only: baseline refuses SS-K8S-011\'s findings as well as restricted does;');
+    expect(lines[at + 1]).not.toContain('baseline or privileged');
   });
 });

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
+import { NODE_PORT_SERVICE, removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
 import { App, WebService } from '../../lib/k8s';
 
 removeTempDirsAfterAll();
@@ -125,6 +125,54 @@ describe('reports', () => {
     const r = await run(['check', dir, '--json', path.join(dir, 'r'), '--sarif', path.join(dir, '.', 'r')]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--json and --sarif name the same file .*: the SARIF log would overwrite the JSON report; give each its own file/);
+  });
+
+  describe('a report is never written over an input', () => {
+    const MANIFEST = CONFIG_MAP('a');
+
+    test('--json naming the input file (as named, through another spelling, or a link) is refused, exit 2, and the input is left as it was', async () => {
+      const dir = writeTree(tmpDir(), { 'ns2.yaml': MANIFEST, 'empty.yaml': '' });
+      const input = path.join(dir, 'ns2.yaml');
+      fs.symlinkSync(input, path.join(dir, 'link.json'));
+      for (const [option, report] of [
+        ['--json', input],
+        ['--sarif', path.join(dir, '.', '..', path.basename(dir), 'ns2.yaml')],
+        ['--json', path.join(dir, 'link.json')],
+      ]) {
+        const r = await run(['check', input, option, report]);
+        expect(r.code).toBe(2);
+        expect(r.err).toBe(`shipshape: ${option} ${report.split(path.sep).join('/')} names the input file ${input.split(path.sep).join('/')}: `
+          + 'the report would overwrite the manifests it checks; write the report to another file\n');
+        expect(r.out).toBe('');
+        expect(fs.readFileSync(input, 'utf-8')).toBe(MANIFEST);
+      }
+      // an input with nothing to check is not removed as if it were an earlier report
+      const empty = path.join(dir, 'empty.yaml');
+      expect((await run(['check', empty, '--json', empty])).code).toBe(2);
+      expect(fs.existsSync(empty)).toBe(true);
+    });
+
+    test('a folder named: a manifest the search reads is refused; a new report in the folder, and one over an earlier report, are written', async () => {
+      const dir = writeTree(tmpDir(), { 'app/cm.yaml': MANIFEST });
+      const app = path.join(dir, 'app');
+      const manifest = path.join(app, 'cm.yaml');
+      const r = await run(['check', app, '--json', manifest]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--json ${manifest.split(path.sep).join('/')} names a file this run reads from the folders named`);
+      expect(r.err).toContain('the report would overwrite the manifests it checks; write the report to another file (a new file in the folder is fine)');
+      expect(fs.readFileSync(manifest, 'utf-8')).toBe(MANIFEST);
+
+      const report = path.join(app, 'report.json');
+      expect((await run(['check', app, '--json', report])).code).toBe(0);
+      expect(JSON.parse(fs.readFileSync(report, 'utf-8')).tool).toBe('shipshape');
+      expect(JSON.parse(fs.readFileSync(report, 'utf-8')).findings).toEqual([]);
+      // the next run skips the earlier report (it is no input) and writes over it
+      fs.writeFileSync(path.join(app, 'svc.yaml'), NODE_PORT_SERVICE);
+      const again = await run(['check', app, '--json', report]);
+      expect(again.code).toBe(0);
+      expect(again.out).toContain('checked 2 documents in 2 files; skipped 1 file of shipshape\'s own (a JSON policy report)');
+      expect(JSON.parse(fs.readFileSync(report, 'utf-8')).findings.map((f: any) => `${f.ruleId} ${path.basename(f.file)}`)).toEqual(['SS-K8S-051 svc.yaml']);
+    });
   });
 });
 

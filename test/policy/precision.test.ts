@@ -387,8 +387,9 @@ describe('image rules', () => {
     const images = ['r.example/a:1.25', 'r.example/a:stable', 'r.example/a:1.4.2', 'r.example/a:v2.0.1-rc.1', 'r.example/a:sha-3f2a9c1', `r.example/a:1.25@sha256:${'c'.repeat(64)}`];
     const ms = images.map((image, i) => barePod(`p${i}`, {}, { image }));
     expect(hits('SS-K8S-030', ms)).toEqual([
-      'Pod/p0 spec.containers[0].image: Image r.example/a:1.25 uses the floating tag 1.25: it can change under the same name',
-      'Pod/p1 spec.containers[0].image: Image r.example/a:stable uses the floating tag stable: it can change under the same name',
+      'Pod/p0 spec.containers[0].image: Image r.example/a:1.25 uses the tag 1.25, which may float: many images move a MAJOR.MINOR tag to each patch release '
+        + '(for others it is the exact release); a digest pins it either way',
+      'Pod/p1 spec.containers[0].image: Image r.example/a:stable uses the floating tag stable: a channel or variant name moves to each new release it stands for',
     ]);
   });
 

@@ -432,10 +432,10 @@ export class Fleet {
       // fleet writes is at gitOps.path of the Git work tree it lies in, or else of the working directory (the program
       // runs from the repository root); anywhere else every Application would point at a folder that does not exist
       const tree = workTreeOf(this.outdir);
-      const at = tree ? `the folder ${tree.path || '.'} of the Git work tree at ${tree.root}`
+      const place = tree ? `the folder ${tree.path || '.'} of the Git work tree at ${tree.root}`
         : `${path.relative(process.cwd(), path.resolve(this.outdir)).split(path.sep).join('/') || '.'} from the working directory (no Git work tree: the program is taken to run from the repository root)`;
       fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir} (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist) `
-        + `is ${at}, so every Application would point at ${gitPath} of ${git.repoUrl}, a folder this synth does not write`,
+        + `is ${place}, so every Application would point at ${gitPath} of ${git.repoUrl}, a folder this synth does not write`,
       `set output: ${tree ? path.relative(path.resolve(process.cwd()), path.join(tree.root, gitPath)).split(path.sep).join('/') || '.' : gitPath} in cdk8s.yaml (or the fleet's outdir to that folder), or set gitOps.path to the folder's path in the repository; `
         + 'a fleet that is copied into another repository after synth says where with an explicit outdir');
     }

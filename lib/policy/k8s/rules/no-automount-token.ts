@@ -43,7 +43,16 @@ export const noAutomountToken = k8sRule({
       // the pod's ServiceAccount (serviceAccount is the deprecated alias; none named is the namespace's default)
       const name = pod.spec.serviceAccountName || pod.spec.serviceAccount || 'default';
       const sa = typeof name === 'string' ? index.find('ServiceAccount', name, doc.namespace) : undefined;
-      if (sa && o(sa.manifest).automountServiceAccountToken === false) return projectedApiTokens(pod);
+      const saAutomount = sa ? o(sa.manifest).automountServiceAccountToken : undefined;
+      if (saAutomount === false) return projectedApiTokens(pod);
+      if (saAutomount === true) {
+        // asked for by the ServiceAccount: the message must not say the token comes unasked
+        return [{
+          jsonPath: `${pod.path}.automountServiceAccountToken`,
+          message: `Pod mounts a service account token: its ServiceAccount ${name} asks for it (automountServiceAccountToken: true), so anyone who gets into the pod `
+            + 'can call the Kubernetes API as that ServiceAccount; set automountServiceAccountToken: false on the pod, or suppress with a reason when it calls the API',
+        }];
+      }
     }
     if (pod.spec.automountServiceAccountToken === true) {
       // asked for: still a token in the pod (Polaris reports it too), but the message must not say otherwise

@@ -1,7 +1,7 @@
 import { k8sRule, NONE, WARNING } from '../define';
 import { effectiveReplicas } from '../hpa';
-import { isDevelopmentProfile, o, podLabels, podOfDoc } from '../pod';
-import { K8sIndex, selectorOf } from '../selectors';
+import { isDevelopmentProfile, isObj, podOfDoc } from '../pod';
+import { K8sIndex, selectorIsEmpty, selectorOf } from '../selectors';
 
 /** SS-K8S-041 — docs/rules.md#ss-k8s-041. */
 export const pdbExists = k8sRule({
@@ -11,7 +11,9 @@ export const pdbExists = k8sRule({
   severity: WARNING,
   message: 'No PodDisruptionBudget selects these pods',
   fix: 'add a policy/v1 PodDisruptionBudget with selector.matchLabels on the pod labels and maxUnavailable: 1',
-  rationale: 'Without a PDB a node drain may evict every replica at once. Workloads that run one pod (an unset replicas with no autoscaler is the API default, 1) are not reported: a budget on one pod either blocks drains or protects nothing.',
+  rationale: 'Without a PDB a node drain may evict every replica at once. A policy/v1 budget counts when its selector is not empty and selects the pods, '
+    + 'by matchLabels, matchExpressions or both (as SS-K8S-085 reads it). '
+    + 'Workloads that run one pod (an unset replicas with no autoscaler is the API default, 1) are not reported: a budget on one pod either blocks drains or protects nothing.',
   sources: ['EKS Best Practices: configure pod disruption budgets'],
   differences: [
     {
@@ -34,12 +36,12 @@ export const pdbExists = k8sRule({
     // one pod (an unset replicas with no autoscaler is the API default, 1) needs no budget: it would only block drains
     if (isDevelopmentProfile(doc.manifest) || effectiveReplicas(index, doc) < 2) return undefined;
     const pod = podOfDoc(doc)!;
-    const labels = podLabels(pod);
+    // the budgets whose whole selector (matchLabels and matchExpressions) selects the pods
     const pdbs = K8sIndex.of(index).selectingPod('PodDisruptionBudget', doc.namespace ?? '', pod);
     for (const p of pdbs) {
       if (p.manifest.apiVersion !== 'policy/v1') continue;
-      const ml = o(o(selectorOf(p)).matchLabels);
-      for (const k in ml) if (labels[k] === ml[k]) return NONE;
+      const sel = selectorOf(p);
+      if (isObj(sel) && !selectorIsEmpty(sel)) return NONE;
     }
     return [{ jsonPath: `${pod.metaPath}.labels` }];
   },

@@ -11,6 +11,9 @@ export function validPortName(n: string): boolean {
   return n.length <= 15 && IANA.test(n);
 }
 
+/** A DNS-1123 label: what the API requires of a Service port's name (at most 63 characters). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** The names of a pod's container ports (main containers, and init containers such as native sidecars), pod-local. */
 const portNames = podLocalFact((pod): ReadonlySet<string> => {
   const names = new Set<string>();
@@ -65,6 +68,13 @@ function servicePorts(doc: PolicyDocument, index: DocumentIndex): Violation[] {
         if (first !== undefined) (out ??= []).push({ jsonPath: `spec.ports[${i}].name`, message: `Service port name ${p.name} is used twice (spec.ports[${first}] and [${i}]): the API refuses a duplicate name` });
         else names.set(p.name, i);
       }
+    }
+    // the API requires a Service port's name (when set) to be a DNS label; "" is unset (allowed on a Service of one port)
+    if (p.name !== undefined && p.name !== null && p.name !== '' && !(typeof p.name === 'string' && p.name.length <= 63 && DNS_LABEL.test(p.name))) {
+      (out ??= []).push({
+        jsonPath: `spec.ports[${i}].name`,
+        message: `Service port name ${JSON.stringify(p.name)} is not a valid DNS label (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit): the API refuses it`,
+      });
     }
     const t = p.targetPort;
     // unset, 0 and "" all default to the port itself
@@ -125,8 +135,9 @@ export const validPorts = k8sRule({
   catalog: ['K8S-NET-06'],
   severity: ERROR,
   message: 'Invalid or duplicate port name, duplicate Service port, invalid target port, or a probe port name the container does not declare',
-  fix: 'name ports with at most 15 lowercase letters, digits and single dashes, uniquely per container and per Service; list each Service port number once per protocol; targetPort is such a name, declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
-  rationale: 'Invalid or duplicate port names, a Service port number listed twice for one protocol, and out-of-range target ports are refused by the API '
+  fix: 'name container ports with at most 15 lowercase letters, digits and single dashes, uniquely per container, and Service ports with DNS labels (at most 63 lowercase letters, digits and "-"), uniquely per Service; '
+    + 'list each Service port number once per protocol; targetPort is a container port name declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
+  rationale: 'Invalid or duplicate port names (a container port\'s is an IANA service name of at most 15 characters, a Service port\'s a DNS label of at most 63), a Service port number listed twice for one protocol, and out-of-range target ports are refused by the API '
     + 'or route traffic nowhere; a probe on a port name its container does not declare never resolves, so the probe always fails. A quoted number as targetPort '
     + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port. A named targetPort resolves per '
     + 'pod: when no pod the Service selects in the output declares that container port name, the port has no endpoint.',
