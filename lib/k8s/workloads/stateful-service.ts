@@ -517,6 +517,19 @@ export class StatefulService extends Workload implements IStatefulService {
     if (b.storageLocation !== undefined) Names.dnsSubdomain(this, 'backup.storageLocation', b.storageLocation);
     checkBoolean(this, 'backup.snapshotVolumes', b.snapshotVolumes);
     checkBoolean(this, 'backup.fileSystemBackup', b.fileSystemBackup);
+    // a backup that holds no volume data looks like a database backup and restores an empty database
+    if (this.claims.length === 0) {
+      fail(this, 'backup', 'set', 'backs up no data: the service has no persistent volumes (volumes), so each backup would hold only its objects, which this program writes anyway',
+        'add the volumes that hold its data, or leave backup out');
+    }
+    if (b.snapshotVolumes === false && !b.fileSystemBackup) {
+      fail(this, 'backup.snapshotVolumes', false, 'leaves the backups without the volumes\' data: no snapshot, and no file-system backup (fileSystemBackup is off), so a restore brings back empty volumes',
+        'set fileSystemBackup: true to copy the volumes\' files instead of snapshotting them, or leave snapshotVolumes out (snapshots by default)');
+    }
+    if (b.snapshotVolumes === true && b.fileSystemBackup) {
+      fail(this, 'backup.snapshotVolumes', true, 'contradicts fileSystemBackup: true, which backs the volumes up by copying their files instead of snapshotting them (Velero takes no snapshot of a volume it copies)',
+        'leave snapshotVolumes out with fileSystemBackup (it is then false), or drop fileSystemBackup to take snapshots');
+    }
     // the Schedules of every namespace share Velero's: the name carries namespace and name, and a hash where the
     // plain join could be another pair's or is cut short (see BackupOptions)
     const name = b.scheduleName !== undefined ? Names.dnsLabel(this, 'backup.scheduleName', b.scheduleName, 63) : Names._pairName(this.namespace, this.name, 63);
@@ -524,7 +537,8 @@ export class StatefulService extends Workload implements IStatefulService {
       includedNamespaces: [this.namespace],
       labelSelector: { matchLabels: { ...this.selectorLabels } },
       ttl,
-      snapshotVolumes: b.snapshotVolumes ?? true,
+      // file-system backup copies every volume's files instead: no snapshot is taken (or needed)
+      snapshotVolumes: b.snapshotVolumes ?? !b.fileSystemBackup,
     };
     if (b.storageLocation) template.storageLocation = b.storageLocation;
     if (b.fileSystemBackup) template.defaultVolumesToFsBackup = true;

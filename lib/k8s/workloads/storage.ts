@@ -118,8 +118,9 @@ export interface BackupOptions {
    */
   readonly storageLocation?: string;
   /**
-   * Take volume snapshots of the persistent volumes.
-   * @default true
+   * Take volume snapshots of the persistent volumes. `false` needs `fileSystemBackup` (else the backups hold no volume
+   * data); `true` contradicts it.
+   * @default - true, false with fileSystemBackup
    */
   readonly snapshotVolumes?: boolean;
   /**

@@ -6,12 +6,14 @@ import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/store:2.1.0';
 const BACKUP = { schedule: Schedule.cron('0 2 * * *') };
+/** The data a backup saves. */
+const DATA = [{ name: 'data', mountPath: '/var/lib/data', size: '10Gi' }];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The Velero Schedule of a StatefulService `name` in namespace `namespace`. */
 function schedule(namespace: string, name: string, props: Partial<StatefulServiceProps> = {}): any {
   const c = new Chart(Testing.app(), 'c', { namespace });
-  new StatefulService(c, 'db', { image: IMAGE, name, backup: BACKUP, ...props });
+  new StatefulService(c, 'db', { image: IMAGE, name, volumes: DATA, backup: BACKUP, ...props });
   return c.toJson().find(o => o.kind === 'Schedule');
 }
 
@@ -56,8 +58,8 @@ describe('Velero Schedule names (the Schedules of every namespace share Velero\'
     const outdir = tempDir();
     try {
       const app = new App({ outdir, policy: false });
-      new StatefulService(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-db', { image: IMAGE, backup: BACKUP });
-      new StatefulService(new Chart(app, 'shop-orders', { namespace: 'shop-orders' }), 'db', { image: IMAGE, backup: BACKUP });
+      new StatefulService(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-db', { image: IMAGE, volumes: DATA, backup: BACKUP });
+      new StatefulService(new Chart(app, 'shop-orders', { namespace: 'shop-orders' }), 'db', { image: IMAGE, volumes: DATA, backup: BACKUP });
       quietly(() => app.synth());
       const schedules = parseYamlFiles(outdir).flatMap(f => f.docs).filter(d => d.kind === 'Schedule');
       expect(schedules.map(s => s.metadata.name).sort()).toEqual(['shop-orders-db', 'shop-orders-db-81814312']);

@@ -128,6 +128,6 @@ describe('values of the wrong type are validation errors, not TypeErrors', () =>
   });
 
   test('the same props with the right types build', () => {
-    expect(stateful({ backup: { schedule: daily, snapshotVolumes: false, fileSystemBackup: true }, quorum: false, spread: false, replicas: 1, readiness: Probe.tcp(), liveness: Probe.exec(['true']) })).not.toThrow();
+    expect(stateful({ volumes: [{ name: 'data', mountPath: '/var/lib/data', size: '10Gi' }], backup: { schedule: daily, snapshotVolumes: false, fileSystemBackup: true }, quorum: false, spread: false, replicas: 1, readiness: Probe.tcp(), liveness: Probe.exec(['true']) })).not.toThrow();
   });
 });

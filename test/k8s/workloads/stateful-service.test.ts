@@ -17,6 +17,9 @@ function build(props: Partial<StatefulServiceProps> = {}, id = 'db'): { objs: an
   return { objs: c.toJson(), ss };
 }
 
+/** The data a backup saves. */
+const DATA = [{ name: 'data', mountPath: '/var/lib/data', size: '10Gi' }];
+
 const find = (objs: any[], kind: string, name?: string) => objs.find(o => o.kind === kind && (name === undefined || o.metadata.name === name));
 const sts = (objs: any[]) => find(objs, 'StatefulSet').spec;
 const pod = (objs: any[]) => sts(objs).template.spec;
@@ -226,18 +229,36 @@ describe('StatefulService options', () => {
     const scratch = sts(objs).template.spec.volumes.filter((v: any) => v.emptyDir !== undefined).map((v: any) => v.name);
     expect(scratch.length).toBeGreaterThan(0);
     expect(podAnnotations(objs)['backup.velero.io/backup-volumes-excludes']).toBe(scratch.join(','));
-    const snap = build({ backup: { schedule: Schedule.cron('@daily') } });
+    const snap = build({ volumes: DATA, backup: { schedule: Schedule.cron('@daily') } });
     expect(podAnnotations(snap.objs)['backup.velero.io/backup-volumes-excludes']).toBeUndefined();
   });
 
   test('backup defaults: namespace velero, TTL 720h, volume snapshots, no time zone', () => {
-    const b = build({ backup: { schedule: Schedule.cron('@daily') } });
+    const b = build({ volumes: DATA, backup: { schedule: Schedule.cron('@daily') } });
     const s = find(b.objs, 'Schedule');
     expect(s.metadata.namespace).toBe('velero');
     expect(s.spec).toEqual({
       schedule: '@daily',
       template: { includedNamespaces: ['shop'], labelSelector: { matchLabels: b.ss.selectorLabels }, ttl: '720h', snapshotVolumes: true },
     });
+  });
+
+  test('file-system backup takes no snapshot unless told: snapshotVolumes defaults to false with it', () => {
+    const s = find(build({ volumes: DATA, backup: { schedule: Schedule.cron('@daily'), fileSystemBackup: true } }).objs, 'Schedule');
+    expect(s.spec.template).toMatchObject({ snapshotVolumes: false, defaultVolumesToFsBackup: true });
+  });
+
+  test.each<[string, Partial<StatefulServiceProps>, string]>([
+    ['a backup of a service without volumes', { backup: { schedule: Schedule.cron('@daily') } },
+      'shop/db: backup ("set") backs up no data: the service has no persistent volumes (volumes), so each backup would hold only its objects, which this program writes anyway; '
+      + 'add the volumes that hold its data, or leave backup out'],
+    ['no snapshots and no file-system backup', { volumes: DATA, backup: { schedule: Schedule.cron('@daily'), snapshotVolumes: false } },
+      'shop/db: backup.snapshotVolumes (false) leaves the backups without the volumes\' data: no snapshot, and no file-system backup (fileSystemBackup is off), so a restore brings back empty volumes; '
+      + 'set fileSystemBackup: true to copy the volumes\' files instead of snapshotting them, or leave snapshotVolumes out (snapshots by default)'],
+    ['snapshots and file-system backup together', { volumes: DATA, backup: { schedule: Schedule.cron('@daily'), snapshotVolumes: true, fileSystemBackup: true } },
+      'shop/db: backup.snapshotVolumes (true) contradicts fileSystemBackup: true, which backs the volumes up by copying their files instead of snapshotting them'],
+  ])('refused: %s', (_name, props, message) => {
+    expectError(() => build(props), message);
   });
 
   test('everything validates (Velero Schedule against its CRD) and passes the policy pack without error', () => {
