@@ -2,7 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { CircuitBreakerOptions, IMesh, Mesh, MeshEnrolOptions } from './mesh';
-import { fail, formatValidationMessage, show } from '../../core/errors';
+import { fail, formatValidationMessage, show, warn } from '../../core/errors';
 import { Names } from '../../core/names';
 import { NetworkPeer } from '../networking/network-peer';
 import { Workload } from '../workloads/workload';
@@ -82,7 +82,9 @@ export enum IstioInjection {
    * `sidecar.istio.io/inject: "false"`, Istio's opt-out (the label, which Istio prefers to the deprecated annotation of
    * the same name: with it the injection webhook is not even called). A workload whose pod metadata sets
    * `sidecar.istio.io/inject` itself (label or annotation) is left as it is. Pods the app writes otherwise (plain
-   * `ApiObject`s, imported charts) and pods of other apps in the namespace are not seen: opt them out yourself.
+   * `ApiObject`s, imported charts) and pods of other apps in the namespace are not seen: opt them out yourself. So are
+   * cert-manager's HTTP-01 solver pods, made from the issuer's pod template: synth warns about a labelled namespace
+   * with an `HttpIngress` that solves HTTP-01 there.
    */
   NAMESPACE_LABEL = 'namespace-label',
 }
@@ -189,6 +191,8 @@ export class IstioMesh extends Construct implements IMesh {
   private readonly enrolled = new Set<Workload>();
   /** The namespaces a note was recorded for (validation may run more than once). */
   private readonly noted = new Set<string>();
+  /** Namespaces whose cert-manager HTTP-01 solver pods were warned about (see noteAcmeSolvers). */
+  private readonly notedSolvers = new Set<string>();
 
   constructor(scope: Construct, id: string, props: IstioMeshProps = {}) {
     super(scope, id);
@@ -235,6 +239,7 @@ export class IstioMesh extends Construct implements IMesh {
     const byNamespace = new Map<string, string[]>();
     for (const w of this.enrolled) byNamespace.set(w.namespace, [...byNamespace.get(w.namespace) ?? [], w.node.path]);
     this.optOutOthers(new Set(byNamespace.keys()));
+    this.noteAcmeSolvers(new Set(byNamespace.keys()));
     const namespaces = Mesh._namespaceObjects(this.node.root);
     for (const [ns, paths] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
       const objs = namespaces.get(ns) ?? [];
@@ -266,6 +271,26 @@ export class IstioMesh extends Construct implements IMesh {
       }
     }
     return errors;
+  }
+
+  /**
+   * cert-manager's HTTP-01 solver pods (made during a challenge in the ingress's namespace, from the issuer's pod
+   * template, which this app does not write) get a proxy too in a labelled namespace: under the namespace's default
+   * deny it reaches no istiod, and the challenge fails. Warned once per namespace with an HttpIngress solver policy.
+   */
+  private noteAcmeSolvers(namespaces: Set<string>): void {
+    for (const c of this.node.root.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const obj = c as ApiObject;
+      const ns = obj.metadata.namespace;
+      if (obj.kind !== 'NetworkPolicy' || ns === undefined || !namespaces.has(ns) || this.notedSolvers.has(ns)) continue;
+      if (obj.toJson().spec?.podSelector?.matchLabels?.['acme.cert-manager.io/http01-solver'] !== 'true') continue;
+      this.notedSolvers.add(ns);
+      warn(this, `IstioInjection.NAMESPACE_LABEL labels namespace ${ns}, where cert-manager creates the HTTP-01 solver pods of ${obj.node.scope?.node.path ?? obj.name}: `
+        + 'they would get an Istio proxy, which reaches no istiod there (its pods may call only what their NetworkPolicies allow) and takes their traffic, so the challenge fails; '
+        + 'opt them out in the issuer\'s HTTP-01 solver (spec.acme.solvers[].http01.ingress.podTemplate.metadata.labels: sidecar.istio.io/inject: "false"), '
+        + 'or solve DNS-01 (http01Solver: false), or use IstioInjection.POD_LABEL');
+    }
   }
 
   /**

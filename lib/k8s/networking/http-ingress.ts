@@ -4,6 +4,7 @@ import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import { TrafficChecks } from './hostnames';
 import { INetworkPeer, NetworkPeer } from './network-peer';
+import { renderPeer } from './peer-config';
 import { fail, warn } from '../../core/errors';
 import { Names } from '../../core/names';
 import { Validators } from '../../core/validators';
@@ -464,16 +465,23 @@ export class HttpIngress extends Construct {
         annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
       }
       if (cm.http01Solver ?? true) {
-        // the solver answers the CA's HTTP request, relayed by the ingress controller, on 8089 (no other port)
+        // the solver answers the CA's HTTP request, relayed by the ingress controller (cert-manager's own self check
+        // takes the same way, through the host's address), on 8089 and no other port: only the controller reaches it
         this.acmeSolverPolicy = new ApiObject(this, 'AcmeSolverPolicy', {
           apiVersion: 'networking.k8s.io/v1',
           kind: 'NetworkPolicy',
-          metadata: { name: `${this.name}-acme-solver`, namespace: this.namespace },
-          spec: {
-            podSelector: { matchLabels: { [ACME_SOLVER_LABEL]: 'true' } },
-            policyTypes: ['Ingress'],
-            ingress: [{ ports: [{ port: 8089, protocol: 'TCP' }] }],
+          metadata: {
+            name: `${this.name}-acme-solver`,
+            namespace: this.namespace,
+            labels: { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'acme-solver', 'app.kubernetes.io/managed-by': 'shipshape' },
           },
+          spec: Lazy.any({
+            produce: () => ({
+              podSelector: { matchLabels: { [ACME_SOLVER_LABEL]: 'true' } },
+              policyTypes: ['Ingress'],
+              ingress: [{ from: [renderPeer(this.controller.toNetworkPeer(), this.namespace)], ports: [{ port: 8089, protocol: 'TCP' }] }],
+            } satisfies networkingv1.NetworkPolicySpec),
+          }),
         } satisfies networkingv1.NetworkPolicy);
       }
     }

@@ -280,6 +280,42 @@ describe('IstioInjection.NAMESPACE_LABEL', () => {
   });
 });
 
+describe('IstioInjection.NAMESPACE_LABEL and cert-manager\'s HTTP-01 solver pods', () => {
+  const warnings = (c: Chart) => c.node.findChild('mesh').node.metadata.filter(m => m.type === 'shipshape:warning').map(m => m.data);
+
+  test('a labelled namespace with an HttpIngress solving HTTP-01 is warned about once: the solver pods would get a proxy', () => {
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const chart = testChart();
+      const mesh = new IstioMesh(chart, 'mesh', { injection: IstioInjection.NAMESPACE_LABEL });
+      const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+      mesh.enrol(api);
+      new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.certManager({ issuer: 'letsencrypt' }) });
+      validationErrors(chart);
+      validationErrors(chart);
+      expect(warnings(chart)).toEqual([
+        'IstioInjection.NAMESPACE_LABEL labels namespace shop, where cert-manager creates the HTTP-01 solver pods of shop/web: they would get an Istio proxy, which reaches no istiod there '
+        + '(its pods may call only what their NetworkPolicies allow) and takes their traffic, so the challenge fails; opt them out in the issuer\'s HTTP-01 solver '
+        + '(spec.acme.solvers[].http01.ingress.podTemplate.metadata.labels: sidecar.istio.io/inject: "false"), or solve DNS-01 (http01Solver: false), or use IstioInjection.POD_LABEL',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('no warning with pod-label injection, or a DNS-01 issuer', () => {
+    for (const [injection, http01Solver] of [[IstioInjection.POD_LABEL, true], [IstioInjection.NAMESPACE_LABEL, false]] as const) {
+      const chart = testChart();
+      const mesh = new IstioMesh(chart, 'mesh', { injection });
+      const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+      mesh.enrol(api);
+      new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.certManager({ issuer: 'letsencrypt', http01Solver }) });
+      validationErrors(chart);
+      expect(warnings(chart)).toEqual([]);
+    }
+  });
+});
+
 describe('through k8s.App({ cluster }) synth', () => {
   const profile: ClusterProfile = {
     clusterName: 'shop-prod',

@@ -66,15 +66,25 @@ describe('HttpIngress options', () => {
     expect(ingress.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'web-tls' }]);
   });
 
-  test('cert-manager: the HTTP-01 solver pods may be reached on 8089 (a default-deny namespace would block the challenge); the output stays clean', () => {
+  test('cert-manager: the HTTP-01 solver pods may be reached by the ingress controller on 8089 (a default-deny namespace would block the challenge); the output stays clean', () => {
     const { objs, ing } = setup({ tls: IngressTls.certManager({ issuer: 'letsencrypt-prod' }) });
     const policy = objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'web-acme-solver');
     expect(policy.metadata.namespace).toBe(ing.namespace);
+    expect(policy.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'acme-solver', 'app.kubernetes.io/managed-by': 'shipshape',
+    });
+    // the CA's request and cert-manager's self check both come through the controller, as to the backends
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
       policyTypes: ['Ingress'],
-      ingress: [{ ports: [{ port: 8089, protocol: 'TCP' }] }],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
+        ports: [{ port: 8089, protocol: 'TCP' }],
+      }],
     });
+    const custom = setup({ tls: IngressTls.certManager({ issuer: 'letsencrypt-prod' }), ingressClassName: 'traefik', controller: NetworkPeer.ingressController('traefik', { 'app.kubernetes.io/name': 'traefik' }) });
+    expect(custom.objs.find(o => o.metadata.name === 'web-acme-solver').spec.ingress[0].from)
+      .toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }]);
     expect(ing.acmeSolverPolicy).toBeDefined();
     expectValid(objs);
     expect(policyErrors(objs)).toEqual([]);
