@@ -7,7 +7,7 @@ import { AddOnPack, AddOnTarget } from './add-on-pack';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
 import { TeamNamespace, TeamNamespaceOptions, TeamQuota } from './team-namespace';
 import { TopologyDiagram } from './topology-diagram';
-import { ClusterProfile } from '../../core/cluster-profile';
+import { ClusterProfile, WorkloadIdentityProfile } from '../../core/cluster-profile';
 import { Errors, ValidationErrorDetails } from '../../core/error-guards';
 import { at, fail, ShipshapeValidationError } from '../../core/errors';
 import { FleetCluster, FleetDescription, FleetEnvironment, Fleets, TeamAccessProfile } from '../../core/fleet';
@@ -85,6 +85,32 @@ export class FleetTarget {
         'give the environment (or the cluster) a domain in the FleetDescription');
     }
     return `${label}.${this.domain}`;
+  }
+
+  /**
+   * The workload identity this cluster's profile has for a ServiceAccount of the team's namespace: what a workload
+   * takes as `identity` on this cluster (each cluster's identity is its own role, trusted by that cluster only). On the
+   * AWS side, each cluster of the team's environments needs `cluster.addWorkloadIdentity(name, { namespace, serviceAccount })`.
+   * @param serviceAccount the ServiceAccount's name (the workload's name, unless it sets `serviceAccountName`)
+   */
+  public identity(serviceAccount: string): WorkloadIdentityProfile {
+    const found = this.tryIdentity(serviceAccount);
+    if (found !== undefined) return found;
+    const where = `fleet target ${this.clusterName}/${this.team}`;
+    const here = (this.cluster.workloadIdentities ?? []).filter(w => w.namespace === this.namespace).map(w => w.serviceAccount);
+    fail(where, 'identity.serviceAccount', serviceAccount, `has no workload identity in the profile of cluster ${this.clusterName} for namespace ${this.namespace} `
+      + `(${here.length > 0 ? `it has identities for ${here.join(', ')}` : 'it has none for this namespace'})`,
+    `create it on the AWS side for this cluster: cluster.addWorkloadIdentity('<role>', { namespace: '${this.namespace}', serviceAccount: '${serviceAccount}' }), `
+      + 'and give the fleet that cluster\'s profile; or use tryIdentity() where only some clusters have it');
+  }
+
+  /**
+   * The workload identity this cluster's profile has for a ServiceAccount of the team's namespace, or undefined
+   * where it has none (see `identity`).
+   * @param serviceAccount the ServiceAccount's name
+   */
+  public tryIdentity(serviceAccount: string): WorkloadIdentityProfile | undefined {
+    return (this.cluster.workloadIdentities ?? []).find(w => w.namespace === this.namespace && w.serviceAccount === serviceAccount);
   }
 }
 
