@@ -413,6 +413,8 @@ export class Fleet {
   private readonly gitOpsFolder: string;
   /** Namespaces no team may write a Namespace object for, with why (shared by every cluster, or Argo CD's). */
   private readonly reservedNamespaces: Map<string, string>;
+  /** The namespace of the fleet's Applications (gitOps.namespace), for the commands the removal notes give. */
+  private readonly argoNamespace: string;
   /** Printed at synth: what the fleet leaves undeployed (an environment without a cluster, releases no pack installs). */
   private readonly notes: string[] = [];
   private readonly where: string;
@@ -466,6 +468,7 @@ export class Fleet {
         + 'a fleet that is copied into another repository after synth says where with an explicit outdir');
     }
     const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
+    this.argoNamespace = argoNamespace;
     this.reservedNamespaces = new Map([
       ...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((n): [string, string] => [n, 'a namespace every cluster has and shares']),
       [argoNamespace, 'the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications'],
@@ -1094,6 +1097,10 @@ export class Fleet {
       const now = new Set((readRecord(dir) ?? []).filter(f => f.includes('/')).map(f => f.slice(0, f.indexOf('/'))));
       for (const folder of [...folders].sort()) {
         if (now.has(folder) || folder === STATE_DIR) continue;
+        // kubectl apply of the Argo CD folder does not delete the Application that deployed the folder
+        const application = `${path.basename(dir)}-${folder}`;
+        process.stderr.write(`shipshape note: ${this.where}: Application ${application} is no longer in ${this.gitOpsFolder}/ (its folder ${folder} of cluster ${path.basename(dir)} is gone); `
+          + `kubectl apply does not delete it, and Argo CD keeps what it deployed: delete it with kubectl delete application -n ${this.argoNamespace} ${application}\n`);
         const left = filesUnder(path.join(dir, folder));
         if (left.length === 0) continue;
         const one = left.length === 1;
@@ -1144,7 +1151,7 @@ export class Fleet {
       }
       process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet (a cluster renamed or dropped)`
         + (left.length > 0 ? `; ${dir} still holds ${left.join(', ')}, which shipshape did not write: left in place, remove ${left.length === 1 ? 'it' : 'them'} if no longer needed` : '')
-        + '\n');
+        + `; its Applications stay in Argo CD until deleted: kubectl delete applications -n ${this.argoNamespace} -l shipshape.io/cluster=${folder}\n`);
     }
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort() }, undefined, 2) + '\n');

@@ -888,7 +888,13 @@ describe('Fleet folders', () => {
     })).synth());
     expect(error).toBeUndefined();
     expect(stderr).toContain(`shipshape: fleet/acme: removed the output of prod-us, which is no longer in the fleet (a cluster renamed or dropped); ${path.join(dir, 'prod-us')} still holds notes.yaml, `
-      + 'which shipshape did not write: left in place, remove it if no longer needed\n');
+      + 'which shipshape did not write: left in place, remove it if no longer needed; its Applications stay in Argo CD until deleted: '
+      + 'kubectl delete applications -n argocd -l shipshape.io/cluster=prod-us\n');
+    // the renamed team's Applications are gone from argocd/, not from Argo CD: each is named with the command
+    for (const c of ['prod-eu', 'staging-eu']) {
+      expect(stderr).toContain(`shipshape note: fleet/acme: Application ${c}-reports is no longer in argocd/ (its folder reports of cluster ${c} is gone); `
+        + `kubectl apply does not delete it, and Argo CD keeps what it deployed: delete it with kubectl delete application -n argocd ${c}-reports\n`);
+    }
     expect(stderr).toMatch(new RegExp(`shipshape: removed [^\n]*reports/Deployment\\.reports\\.k8s\\.yaml[^\n]* from ${path.join(dir, 'prod-eu')}: an earlier synth into this folder wrote them, `
       + 'and this app\'s output no longer has them \\(a team, workload or add-on renamed or removed; or another App writes into this folder, which the fleet owns: give that App an outdir of its own\\)\n'));
     expect(stderr).not.toContain('two Apps of one program');
