@@ -274,12 +274,12 @@ describe('examples/platform: one program, two outputs', () => {
     const associations = resourcesOf('aws_eks_pod_identity_association').map(([, a]) => a);
     const roles = Object.fromEntries(resourcesOf('aws_iam_role').map(([id, r]) => [id, r]));
     const roleOf = (a: any) => roles[/^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(a.role_arn)![1]];
-    const bound = docs.filter((d) => d.kind === 'ServiceAccount' && profile.workloadIdentities.some((i) => i.namespace === d.metadata.namespace && i.serviceAccount === d.metadata.name));
+    const bound = docs.filter((d) => d.kind === 'ServiceAccount' && profile.workloadIdentities!.some((i) => i.namespace === d.metadata.namespace && i.serviceAccount === d.metadata.name));
     expect(bound.map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`).sort()).toEqual(['shop/orders-worker', 'shop/thumbnailer']);
     for (const sa of bound) {
       const matching = associations.filter((a) => a.namespace === sa.metadata.namespace && a.service_account === sa.metadata.name);
       expect(matching).toHaveLength(1);
-      const identity = profile.workloadIdentities.find((i) => i.serviceAccount === sa.metadata.name)!;
+      const identity = profile.workloadIdentities!.find((i) => i.serviceAccount === sa.metadata.name)!;
       expect(roleOf(matching[0]).name).toBe(identity.roleName);
       expect(JSON.parse(roleOf(matching[0]).assume_role_policy).Statement[0].Principal).toEqual({ Service: 'pods.eks.amazonaws.com' });
       // Pod Identity: no annotation, hence no account id and no token in the YAML
@@ -347,8 +347,8 @@ describe('examples/platform: one program, two outputs', () => {
       const tainted = { ...profile, nodePools: profile.nodePools.filter((p: NodePoolProfile) => p.taints.length > 0) };
       const app = new k8s.App({ outdir, cluster: tainted });
       addShopWorkloads(app, {
-        ordersWorker: profile.workloadIdentities.find((i) => i.serviceAccount === 'orders-worker')!,
-        thumbnailer: profile.workloadIdentities.find((i) => i.serviceAccount === 'thumbnailer')!,
+        ordersWorker: profile.workloadIdentities!.find((i) => i.serviceAccount === 'orders-worker')!,
+        thumbnailer: profile.workloadIdentities!.find((i) => i.serviceAccount === 'thumbnailer')!,
         batchPool: tainted.nodePools.find((p) => p.name === 'shop-prod-batch-spot')!,
         queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/shop-prod-orders',
         bucketName: 'shop-prod-assets-123456789012',

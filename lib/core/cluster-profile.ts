@@ -193,10 +193,17 @@ export interface ClusterProfile {
    * @default - known only after apply: read the Terraform output named by `oidcIssuerOutput`
    */
   readonly oidcIssuer?: string;
-  /** Name of the Terraform output that carries the OIDC issuer URL. */
-  readonly oidcIssuerOutput: string;
-  /** The workload identities (IAM roles bound to ServiceAccounts). */
-  readonly workloadIdentities: WorkloadIdentityProfile[];
+  /**
+   * Name of the Terraform output that carries the OIDC issuer URL (set by `aws.EksCluster.profile`).
+   * @default - none: a cluster shipshape's Terraform did not create
+   */
+  readonly oidcIssuerOutput?: string;
+  /**
+   * The workload identities (IAM roles bound to ServiceAccounts). When the list is not empty, a workload given an
+   * identity it does not list (another cluster's) is refused at synth.
+   * @default - none known: a workload's identity is not checked against the cluster
+   */
+  readonly workloadIdentities?: WorkloadIdentityProfile[];
   /**
    * Karpenter on the cluster: controller release, node class and node pools.
    * @default - Karpenter is not installed
