@@ -228,18 +228,32 @@ export class OutputStaging {
         + 'which this synth would remove; give this app an outdir of its own (an output folder belongs to one App), '
         + `or delete ${record} to hand the folder over`);
     }
-    // another program (another entry file) wrote the folder: the files of its that this synth does not make would be
-    // removed as stale, on every run of either; refused only when that would happen
+    // another program wrote the folder (another entry file, or one of the same name run from another folder): its
+    // files that this synth does not make would be removed as stale, and the others overwritten, on every run of
+    // either. Refused unless this synth writes exactly what is there (the entry file renamed, the output unchanged:
+    // the record then names the new program)
     // (a record written before programs were recorded by name holds the entry's path: compared by its name too)
     const recordedProgram = programName(readRecordField(this.outdir, 'program'));
+    const recordedDir = readRecordField(this.outdir, 'programDir');
     const program = this.program();
-    if (recordedProgram !== undefined && program !== undefined && recordedProgram !== program && recordedOwner === this.owner) {
+    const dir = this.programDir();
+    const otherName = recordedProgram !== undefined && program !== undefined && recordedProgram !== program;
+    const otherDir = recordedDir !== undefined && recordedDir !== dir;
+    if ((otherName || otherDir) && recordedOwner === this.owner) {
       const now = new Set(this.files.map(f => fileKey(toRel(f.rel))));
       const lost = (readRecord(this.outdir) ?? []).filter(f => !now.has(fileKey(f)) && fs.existsSync(path.join(this.outdir, f)));
-      if (lost.length > 0) {
+      const changed = this.files.filter(f => !sameFile(path.join(this.outdir, f.rel), path.join(this.staging, f.rel))).map(f => toRel(f.rel));
+      if (lost.length > 0 || changed.length > 0) {
         const record = path.join(this.outdir, STATE_DIR, RECORD_FILE);
-        out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${recordedProgram}, see ${record}), whose `
-          + `${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''} this synth (${program}) would remove; give each program's App an outdir of its own, `
+        const list = (files: string[]) => `${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}`;
+        const what = [
+          ...(lost.length > 0 ? [`remove ${list(lost)}`] : []),
+          ...(changed.length > 0 ? [`${lost.length > 0 ? 'and ' : ''}write over ${list(changed)}`] : []),
+        ].join(' ');
+        const them = otherName ? `${recordedProgram}${recordedDir !== undefined ? `, run from ${recordedDir} relative to the folder` : ''}`
+          : `${recordedProgram ?? program}, run from ${recordedDir} relative to the folder, not ${dir}`;
+        out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${them}, see ${record}), `
+          + `whose files this synth (${program}) would ${what}; give each program's App an outdir of its own, `
           + `or delete ${record} to hand the folder over to this program`);
       }
     }
@@ -485,6 +499,15 @@ export class OutputStaging {
     return programName(require.main?.filename);
   }
 
+  /**
+   * Where the program runs from, relative to the output folder ('/'-separated): two projects whose entry files share
+   * a name (two `cdk8s init` apps, each with its main.ts) are two programs; the same project run from its folder is
+   * one, on every checkout and whether started with ts-node or from compiled JavaScript.
+   */
+  private programDir(): string {
+    return path.relative(path.resolve(this.outdir), process.cwd()).split(path.sep).join('/') || '.';
+  }
+
   /** Writes the record of the folder (atomically: a rename over the old one). */
   private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined, fixed: FixedFields | undefined, otherPacks: string[] = []): void {
     const program = this.program();
@@ -492,6 +515,7 @@ export class OutputStaging {
       format: RECORD_FORMAT,
       owner: this.owner,
       ...(program !== undefined ? { program } : {}),
+      programDir: this.programDir(),
       files,
       ...(kubernetesPack ? { kubernetesPack } : {}),
       ...(otherPacks.length > 0 ? { otherPacks: [...otherPacks].sort() } : {}),
@@ -597,6 +621,15 @@ export class OutputStaging {
     // nothing to undo (with the journal still there, it would undo a finished commit whose copies are half gone)
     fs.rmSync(path.join(this.staging, JOURNAL_FILE), { force: true });
     fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** True when both files exist with the same bytes. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
   }
 }
 

@@ -173,7 +173,7 @@ describe('the app owns its output folder', () => {
     quietly(() => build(dir, 'shop-v2').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop-v2.k8s.yaml']);
     const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
-    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
+    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), programDir: expect.any(String), files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
   });
 
   test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart)', () => {
@@ -195,7 +195,7 @@ describe('the app owns its output folder', () => {
     const off = runOf({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     quietly(() => off.synth());
-    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), files: ['shop.k8s.yaml'] });
+    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), programDir: expect.any(String), files: ['shop.k8s.yaml'] });
   });
 
   test('a file of the folder that no synth of this app wrote is not overwritten by a new output file: synth fails and says which', () => {
@@ -595,12 +595,36 @@ describe('two programs, one output folder', () => {
     fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: 'other' }));
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
-    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other, see ${recordFile}), whose a.k8s.yaml this synth`);
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other, run from `);
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`whose files this synth (output-integrity.test) would remove a.k8s.yaml and write over b.k8s.yaml; give each program's App an outdir of its own`);
     expect(fs.existsSync(path.join(dir, 'a.k8s.yaml'))).toBe(true);
-    // the same output from another entry file (ts-node main.ts, then node main.js) removes nothing: accepted
+    // other objects in the same files: overwriting them is refused too, and the folder keeps the first program's
+    const over = runOf({ outdir: dir });
+    new ApiObject(new Chart(over, 'a', { namespace: 'a' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'from-b' }, data: { owner: 'b' } });
+    expect(errorOf(() => quietly(() => over.synth()))).toContain('would write over a.k8s.yaml;');
+    expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8')).not.toContain('from-b');
+    // the same output from another entry file (main.ts renamed app.ts) changes nothing: accepted, and the record names it
     const same = runOf({ outdir: dir });
     web(new Chart(same, 'a', { namespace: 'a' }), 'api');
     expect(() => quietly(() => same.synth())).not.toThrow();
+    expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8')).program).toBe('output-integrity.test');
+  });
+
+  test('an entry file of the same name run from another folder (two cdk8s apps, each with its main.ts) is another program', () => {
+    const dir = outdir();
+    quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'a', { namespace: 'a' }), 'api'); a.synth(); });
+    const recordFile = path.join(dir, '.shipshape', 'output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
+    expect(record.programDir).toBe(path.relative(dir, process.cwd()).split(path.sep).join('/'));
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, programDir: '../other' }));
+    const b = runOf({ outdir: dir });
+    web(new Chart(b, 'b', { namespace: 'b' }), 'api');
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`holds the output of another program (output-integrity.test, run from ../other relative to the folder, not ${record.programDir}, see ${recordFile}), `
+      + 'whose files this synth (output-integrity.test) would remove a.k8s.yaml and write over b.k8s.yaml');
+    // a record from before programDir was recorded: not compared
+    const { programDir: _, ...older } = record;
+    fs.writeFileSync(recordFile, JSON.stringify(older));
+    expect(() => quietly(() => b.synth())).not.toThrow();
   });
 
   test('a program is recorded by its entry file\'s name: ts-node main.ts, node build/main.js and src/main.ts are one program, and an older record\'s path counts by its name', () => {
