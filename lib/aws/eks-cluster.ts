@@ -449,6 +449,8 @@ export class EksCluster extends Construct implements IEksCluster {
   public readonly nodeGroupScaling?: NodeGroupScaling;
   private readonly pools: NodePool[] = [];
   private readonly autoPools: KarpenterNodePool[] = [];
+  /** The built-in Auto Mode pools enabled (`autoMode.nodePools`). */
+  private readonly autoModeBuiltIn: string[] = [];
   private readonly identities: WorkloadIdentity[] = [];
   /** The object `profile` returns (made on its first read). */
   private liveProfile?: ClusterProfile;
@@ -504,6 +506,7 @@ export class EksCluster extends Construct implements IEksCluster {
         if (!Object.values(AutoModeNodePool).includes(p)) {
           fail(this, 'autoMode.nodePools', p, `must be one of ${Object.values(AutoModeNodePool).join(', ')}`, 'use AutoModeNodePool.SYSTEM or GENERAL_PURPOSE');
         }
+        if (!this.autoModeBuiltIn.includes(p)) this.autoModeBuiltIn.push(p);
       }
       if (props.addonVersions) {
         fail(this, 'addonVersions', props.addonVersions, 'must be left out with autoMode (EKS Auto Mode runs the networking and storage components itself)',
@@ -985,6 +988,7 @@ export class EksCluster extends Construct implements IEksCluster {
       workloadIdentities: () => this.identities.map((i) => i._toProfile()),
       karpenter: () => karpenterProfileOf(this),
       autoMode: () => this.autoMode,
+      autoModeBuiltInPools: () => (this.autoMode ? [...this.autoModeBuiltIn] : undefined),
       autoModeNodePools: () => (this.autoMode ? this.autoPools.map((p) => p.profile) : undefined),
       vpcCidr: () => (Token.isUnresolved(this.network.vpcCidr) ? undefined : this.network.vpcCidr),
       internetAccess: () => this.network.internetAccess,

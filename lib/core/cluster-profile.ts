@@ -215,6 +215,13 @@ export interface ClusterProfile {
    */
   readonly autoMode?: boolean;
   /**
+   * The built-in node pools EKS Auto Mode runs on the cluster: `general-purpose` (untainted, amd64, on-demand) and
+   * `system` (tainted CriticalAddonsOnly, amd64 and arm64). Workloads are checked against them, and against
+   * `autoModeNodePools`.
+   * @default - both, when autoMode is true
+   */
+  readonly autoModeBuiltInPools?: string[];
+  /**
    * NodePools for EKS Auto Mode beside its built-in ones (karpenter.sh NodePools on the
    * eks.amazonaws.com `default` NodeClass).
    * @default - none

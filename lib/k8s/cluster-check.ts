@@ -9,6 +9,7 @@
 // - every Ingress names an IngressClass the cluster or the output defines (or, naming none, a default exists);
 // - every namespace an object uses exists (in the output, or is one of the cluster's own).
 import { ClusterProfile, NodePoolProfile, TaintProfile } from '../core/cluster-profile';
+import { KarpenterNodePoolProfile } from '../core/karpenter-profile';
 import { InstanceTypes, NodeAllocatable } from '../core/instance-types';
 import { CpuQuantity, MemoryQuantity } from '../core/quantity';
 
@@ -80,7 +81,7 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     };
   };
   pools.push(...(cluster.nodePools ?? []).map(mng));
-  for (const k of cluster.karpenter?.nodePools ?? []) {
+  const nodePool = (k: KarpenterNodePoolProfile): SchedPool => {
     const labels = new Map<string, string[]>();
     for (const [key, v] of Object.entries(k.labels ?? {})) labels.set(key, [v]);
     labels.set('kubernetes.io/arch', [...k.architectures]);
@@ -89,10 +90,30 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     labels.set('karpenter.sh/capacity-type', [...k.capacityTypes]);
     labels.set('topology.kubernetes.io/zone', [...k.zones]);
     if (k.instanceTypes?.length) labels.set('node.kubernetes.io/instance-type', [...k.instanceTypes]);
-    pools.push({ name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [], limits: { cpuMillis: k.cpuLimit * 1000, memMiB: k.memoryLimitGiB * 1024 } });
+    return { name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [], limits: { cpuMillis: k.cpuLimit * 1000, memMiB: k.memoryLimitGiB * 1024 } };
+  };
+  pools.push(...(cluster.karpenter?.nodePools ?? []).map(nodePool));
+  if (cluster.autoMode) {
+    // EKS Auto Mode's built-in NodePools (no limits), then the cluster's own Auto Mode NodePools
+    for (const name of cluster.autoModeBuiltInPools ?? AUTO_MODE_BUILT_IN_POOLS) {
+      const system = name === 'system';
+      const labels = new Map<string, string[]>([
+        ['kubernetes.io/arch', system ? ['amd64', 'arm64'] : ['amd64']],
+        ['kubernetes.io/os', ['linux']],
+        ['karpenter.sh/nodepool', [name]],
+        ['karpenter.sh/capacity-type', ['on-demand']],
+        ['eks.amazonaws.com/compute-type', ['auto']],
+      ]);
+      if ((cluster.zones ?? []).length > 0) labels.set('topology.kubernetes.io/zone', [...cluster.zones]);
+      pools.push({ name, labels, taints: system ? [{ key: 'CriticalAddonsOnly', effect: 'NoSchedule' }] : [], instanceTypes: [] });
+    }
+    pools.push(...(cluster.autoModeNodePools ?? []).map(nodePool));
   }
   return pools;
 }
+
+/** EKS Auto Mode's built-in NodePools, enabled by default. */
+const AUTO_MODE_BUILT_IN_POOLS = ['system', 'general-purpose'];
 
 /** The sizes of a pool nothing scales, for messages: `minSize 0, desiredSize 0, maxSize 5`. */
 function fixedSizes(p: SchedPool): string {
@@ -447,7 +468,9 @@ function hpaMinimums(objects: readonly RenderedObject[]): Map<string, number> {
  */
 export function karpenterPoolNotes(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
   const karpenterPools = new Set((cluster.karpenter?.nodePools ?? []).map(p => p.name));
-  if (karpenterPools.size === 0) return [];
+  // an Auto Mode cluster's own NodePools are written by the app too (k8s.karpenter.NodePool); its built-in ones are not
+  const autoPools = new Set(cluster.autoMode ? (cluster.autoModeNodePools ?? []).map(p => p.name) : []);
+  if (karpenterPools.size === 0 && autoPools.size === 0) return [];
   const written = new Set<string>();
   for (const o of objects) {
     const m = o.manifest;
@@ -463,15 +486,21 @@ export function karpenterPoolNotes(cluster: ClusterProfile, objects: readonly Re
     const need = podRequests(pod.spec);
     const accepting = pools.filter(p => poolRefusal(p, pod.spec, need) === undefined);
     // none: refused as a problem; any managed group or any written NodePool among them: the pods have somewhere to go
-    if (accepting.length === 0 || !accepting.every(p => karpenterPools.has(p.name) && !written.has(p.name))) continue;
+    if (accepting.length === 0 || !accepting.every(p => (karpenterPools.has(p.name) || autoPools.has(p.name)) && !written.has(p.name))) continue;
     const key = accepting.map(p => p.name).join(', ');
     const list = byPools.get(key);
     if (list) list.push(describe(m)); else byPools.set(key, [describe(m)]);
   }
   return [...byPools].map(([names, workloads]) => {
     const several = names.includes(',');
-    return `shipshape note: cluster ${cluster.clusterName}: ${listed(workloads.slice(0, 3))}${workloads.length > 3 ? ` and ${workloads.length - 3} more` : ''} `
-      + `can run only on Karpenter pool${several ? 's' : ''} ${names}, and the output has no NodePool ${names}: unless ${several ? 'they are' : 'it is'} applied from elsewhere, `
+    const auto = names.split(', ').every(n => autoPools.has(n));
+    const who = `shipshape note: cluster ${cluster.clusterName}: ${listed(workloads.slice(0, 3))}${workloads.length > 3 ? ` and ${workloads.length - 3} more` : ''} `;
+    if (auto) {
+      return `${who}can run only on the Auto Mode pool${several ? 's' : ''} ${names}, and the output has no NodePool ${names}: unless ${several ? 'they are' : 'it is'} applied from elsewhere, `
+        + 'EKS Auto Mode launches no node for them and the pods stay Pending; write each pool\'s NodePool in the app: '
+        + 'new k8s.karpenter.NodePool(chart, id, { pool }) with the profile of the pool (aws.EksCluster.addAutoModeNodePool(...).profile, or the cluster profile\'s autoModeNodePools)\n';
+    }
+    return `${who}can run only on Karpenter pool${several ? 's' : ''} ${names}, and the output has no NodePool ${names}: unless ${several ? 'they are' : 'it is'} applied from elsewhere, `
       + 'Karpenter launches no node for them and the pods stay Pending; add k8s.karpenter.KarpenterResources (with the cluster profile\'s karpenter) to the app, '
       + 'or, in a fleet, an add-on pack that installs Karpenter (AddOnPack.karpenter() or AddOnPack.clusterReleases())\n';
   });

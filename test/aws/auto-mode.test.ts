@@ -47,6 +47,7 @@ describe('EKS Auto Mode', () => {
     expect(p.storageClasses[0].provisioner).toBe('ebs.csi.eks.amazonaws.com');
     expect(p.networkPolicyEnforced).toBe(false);
     expect(p.autoModeNodePools).toEqual([pool.profile]);
+    expect(p.autoModeBuiltInPools).toEqual(['system', 'general-purpose']);
     expect(pool.profile).toMatchObject({ nodeClassGroup: 'eks.amazonaws.com', nodeClassKind: 'NodeClass', nodeClassName: 'default', expireAfter: '336h', capacityTypes: ['spot'] });
     // Auto Mode's own ALB controller serves the default ingress class; load balancers reach pods from the VPC
     expect(p.ingressClasses).toEqual([{ name: 'alb', controller: 'eks.amazonaws.com/alb', isDefault: true }]);
@@ -55,8 +56,10 @@ describe('EKS Auto Mode', () => {
 
   test('only the system pool', () => {
     const s = newStack();
-    cluster(s, { autoMode: { nodePools: [aws.AutoModeNodePool.SYSTEM] } });
+    const only = cluster(s, { autoMode: { nodePools: [aws.AutoModeNodePool.SYSTEM] } });
     expect(resources(synth(s), 'aws_eks_cluster')[0].compute_config.node_pools).toEqual(['system']);
+    // the Kubernetes side checks workloads against the system pool alone (tainted CriticalAddonsOnly)
+    expect(only.profile.autoModeBuiltInPools).toEqual(['system']);
   });
 
   test('without Auto Mode: no compute, storage or load-balancing block; the classic provisioner', () => {
@@ -68,6 +71,7 @@ describe('EKS Auto Mode', () => {
     expect(e.kubernetes_network_config).toBeUndefined();
     expect(plain.profile.storageClasses[0].provisioner).toBe('ebs.csi.aws.com');
     expect(plain.profile.autoModeNodePools).toBeUndefined();
+    expect(plain.profile.autoModeBuiltInPools).toBeUndefined();
     expect(plain.profile.ingressClasses).toBeUndefined();
     expect(plain.profile.helmReleases).toBeUndefined();
   });
