@@ -36,9 +36,13 @@ describe('node pool instance types', () => {
       + 'fix the instance type name (did you mean m7i.large?) (aws ec2 describe-instance-types lists the types of a region)');
   });
 
-  test.each([['m6i.2xlarg', 'm6i.2xlarge'], ['c7g.xlage', 'c7g.xlarge'], ['t3.micr', 't3.micro']])('refused: %s (did you mean %s?)', (typo, meant) => {
+  test.each([['m6i.2xlarg', 'm6i.2xlarge'], ['c7g.xlage', 'c7g.xlarge'], ['t3.micr', 't3.micro'], ['M7i.xlarge', 'm7i.xlarge'], ['C7g.Larg', 'c7g.large']])('refused: %s (did you mean %s?)', (typo, meant) => {
     expect(errorOf(() => cluster(newStack()).addNodePool('p', { capacity: aws.NodeCapacity.spot([typo, 'm6i.large']) })))
       .toContain(`(did you mean ${meant}?)`);
+  });
+
+  test('a valid size in a name refused for another reason is not "corrected" to another size', () => {
+    expect(errorOf(() => cluster(newStack()).addNodePool('p', { capacity: aws.NodeCapacity.onDemand(['m_7i.xlarge']) }))).not.toContain('did you mean');
   });
 
   test.each(['m7i', 'm7i.', '.large', 'm7i.0xlarge', 'm7i.metal-xl', 'M7i.large', 'm7i.large.x'])('refused: %s', (t) => {

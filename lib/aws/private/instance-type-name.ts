@@ -10,11 +10,16 @@ import { Validators } from '../../core/validators';
 const INSTANCE_TYPE = /^[a-z]+-?[0-9][a-z0-9]*(-[a-z0-9]+)*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal|metal-[1-9][0-9]*xl)$/;
 const FIXED_SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', 'metal'];
 
-/** `(did you mean m7i.large?)` for a size one letter off a fixed size, or nothing. */
+/** `(did you mean m7i.large?)` for a name in the wrong case, or a size one letter off a fixed size, or nothing. */
 function suggestInstanceType(t: string): string {
+  // EC2 names are lowercase: M7i.xlarge is m7i.xlarge, not a size off
+  const lower = t.trim().toLowerCase();
+  if (lower !== t && INSTANCE_TYPE.test(lower)) return ` (did you mean ${lower}?)`;
+  if (lower !== t) return suggestInstanceType(lower);
   const dot = t.lastIndexOf('.');
   if (dot < 0) return '';
   const [family, size] = [t.slice(0, dot), t.slice(dot + 1)];
+  if (/^(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal|metal-[1-9][0-9]*xl)$/.test(size)) return '';
   const near = FIXED_SIZES.find((s) => Validators._editDistance(s, size) === 1) ?? (/^\d+x?larg?e?$/.test(size) ? `${size.replace(/x?larg?e?$/, '')}xlarge` : undefined);
   return near ? ` (did you mean ${family}.${near}?)` : '';
 }
