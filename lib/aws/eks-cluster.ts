@@ -30,7 +30,7 @@ import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { rawDataRef } from './private/raw-ref';
 import { claimClusterName, claimNodePoolName, karpenterProfileOf, markImportedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
 import { renderStatements } from './private/statements';
-import { renderCostTags } from './private/tags';
+import { checkEnvironmentTag, renderCostTags } from './private/tags';
 import { checkAddonVersions, checkMinorForm, minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity, WorkloadIdentityOptions } from './workload-identity';
@@ -469,6 +469,8 @@ export class EksCluster extends Construct implements IEksCluster {
     this.region = props.network.region;
     this.environment = props.environment ?? props.network.environment;
     this.resourceTags = renderCostTags(this, 'tags', props.tags ?? props.network.costTags);
+    // the network's own tags were checked by the network; tags of the cluster's own, against the cluster's environment
+    if (props.tags !== undefined) checkEnvironmentTag(this, props.environment ?? props.network.environment, this.environment, props.tags);
     this.clusterName = props.clusterName ?? Names.kebab(id);
     if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(this.clusterName)) {
       fail(this, 'clusterName', this.clusterName, 'must be 1-100 letters, digits, - or _, starting with a letter or digit', 'pass a valid clusterName');

@@ -22,7 +22,7 @@ import { AwsContext, policyJson, providerRegionProblem } from './private/aws-con
 import { cidrContains, cidrOverlaps, formatCidr, MIN_LOAD_BALANCER_SUBNET_PREFIX, parseCidr, ParsedCidr, planSubnets, PRIVATE_SUBNET_OFFSET, PUBLIC_SUBNET_OFFSET } from './private/cidr';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
-import { renderCostTags } from './private/tags';
+import { checkEnvironmentTag, renderCostTags } from './private/tags';
 import { TerraformPolicy } from './terraform-policy';
 import { fail, warn } from '../core/errors';
 import { Names } from '../core/names';
@@ -242,6 +242,7 @@ export class Network extends Construct implements INetwork {
     const tags = renderCostTags(this, 'tags', props.tags);
     this.costTags = props.tags;
     this.environment = props.environment ?? EnvironmentProfile.PRODUCTION;
+    checkEnvironmentTag(this, props.environment, this.environment, props.tags);
     this.name = props.name ?? Names.kebab(this.node.path.replace(/\//g, '-'));
     if (typeof this.name !== 'string' || !/^[A-Za-z0-9._-]{1,54}$/.test(this.name)) {
       fail(this, 'name', this.name, `must be 1 to 54 characters of letters, digits and ._- (it names the IAM role <name>-flow-logs, at most 64 characters, and the log group /aws/vpc/<name>/flow-logs)${props.name === undefined ? '; the default is the construct path in kebab case' : ''}`,

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { fail } from '../../core/errors';
+import { fail, warn } from '../../core/errors';
+import { EnvironmentProfile } from '../../core/profile';
 import { CostTags } from '../cost-tags';
 
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -36,4 +37,30 @@ export function renderCostTags(scope: IConstruct, prop: string, tags: CostTags |
   }
   out['managed-by'] = 'shipshape';
   return out;
+}
+
+/** The environment profile a tag value plainly names (`dev`, `stage`, `prod`...), or undefined. */
+function profileNamed(tag: string): EnvironmentProfile | undefined {
+  const t = tag.trim().toLowerCase();
+  if (['dev', 'develop', 'development'].includes(t)) return EnvironmentProfile.DEVELOPMENT;
+  if (['stage', 'staging', 'stg'].includes(t)) return EnvironmentProfile.STAGING;
+  if (['prod', 'production', 'prd'].includes(t)) return EnvironmentProfile.PRODUCTION;
+  return undefined;
+}
+
+/**
+ * The `environment` prop against the `environment` cost tag: a tag that plainly names another environment than the
+ * one the construct builds for (tags `dev`, the prop left at its default, production: three NAT gateways) is refused
+ * when the prop is unset, and warned about when it is set.
+ * @internal
+ */
+export function checkEnvironmentTag(scope: IConstruct, given: EnvironmentProfile | undefined, built: EnvironmentProfile, tags: CostTags | undefined): void {
+  const named = typeof tags?.environment === 'string' ? profileNamed(tags.environment) : undefined;
+  if (named === undefined || named === built) return;
+  const member = `EnvironmentProfile.${named.toUpperCase()}`;
+  if (given === undefined) {
+    fail(scope, 'environment', `unset (${built})`, `contradicts the environment tag ${JSON.stringify(tags!.environment)}: left out, it is ${built}, which sizes and protects the resources for ${built}`,
+      `set environment: ${member} to build for ${named}, or environment: EnvironmentProfile.${built.toUpperCase()} to keep ${built} with that tag`);
+  }
+  warn(scope, `environment (${built}) differs from the environment tag ${JSON.stringify(tags!.environment)}, which names ${named}: the resources are built for ${built} and tagged otherwise`);
 }
