@@ -9,8 +9,8 @@
 // - every Ingress names an IngressClass the cluster or the output defines (or, naming none, a default exists);
 // - every namespace an object uses exists (in the output, or is one of the cluster's own).
 import { ClusterProfile, NodePoolProfile, TaintProfile } from '../core/cluster-profile';
-import { KarpenterNodePoolProfile } from '../core/karpenter-profile';
 import { InstanceTypes, NodeAllocatable } from '../core/instance-types';
+import { KarpenterNodePoolProfile } from '../core/karpenter-profile';
 import { CpuQuantity, MemoryQuantity } from '../core/quantity';
 
 /** An object of the output and the construct path that wrote it. */

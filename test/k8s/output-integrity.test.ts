@@ -596,7 +596,7 @@ describe('two programs, one output folder', () => {
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
     expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other, run from `);
-    expect(errorOf(() => quietly(() => b.synth()))).toContain(`whose files this synth (output-integrity.test) would remove a.k8s.yaml and write over b.k8s.yaml; give each program's App an outdir of its own`);
+    expect(errorOf(() => quietly(() => b.synth()))).toContain('whose files this synth (output-integrity.test) would remove a.k8s.yaml and write over b.k8s.yaml; give each program\'s App an outdir of its own');
     expect(fs.existsSync(path.join(dir, 'a.k8s.yaml'))).toBe(true);
     // other objects in the same files: overwriting them is refused too, and the folder keeps the first program's
     const over = runOf({ outdir: dir });

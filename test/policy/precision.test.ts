@@ -491,7 +491,7 @@ describe('SS-K8S-072 a Job a CronJob owns', () => {
 
   test('is not standalone (the CronJob\'s history limits clean it up): not reported; an unowned Job without a TTL is', () => {
     expect(hits('SS-K8S-072', [job([{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'u-1' }])])).toEqual([]);
-    expect(hits('SS-K8S-072', [job()])).toEqual(['Job/report-29000000 spec.ttlSecondsAfterFinished: Job TTL is missing (standalone Job) or set (CronJob template)']);
+    expect(hits('SS-K8S-072', [job()])).toEqual(['Job/report-29000000 spec.ttlSecondsAfterFinished: Job has no ttlSecondsAfterFinished: it and its pods stay after it finishes']);
   });
 });
 

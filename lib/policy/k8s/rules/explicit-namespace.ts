@@ -11,7 +11,7 @@ export const explicitNamespace = k8sRule({
   catalog: ['K8S-META-01'],
   severity: WARNING,
   message: 'Object has no explicit namespace, or uses default or kube-system',
-  fix: 'set metadata.namespace to the namespace the object belongs in (for third-party manifests applied with kubectl -n or a kustomize namespace, leave the rule out: --exclude SS-K8S-065)',
+  fix: 'set metadata.namespace to the namespace the object belongs in (for third-party manifests applied with kubectl -n or a kustomize namespace, leave the rule out: new KubernetesPack({ exclude: [\'SS-K8S-065\'] }) at synth, --exclude SS-K8S-065 with shipshape check)',
   rationale: 'An object without a namespace lands wherever the applier points, and the default and kube-system namespaces mix workloads with shared or system ones.',
   sources: ['Trivy KSV-0037, KSV-0110', 'CIS EKS 4.5.2'],
   check: (doc) => {

@@ -11,7 +11,7 @@ export const instanceLabel = k8sRule({
   severity: WARNING,
   message: 'Label app.kubernetes.io/instance does not equal metadata.name',
   fix: 'set metadata.labels["app.kubernetes.io/instance"] to metadata.name (where a Helm release or an Argo CD Application sets it to the release\'s name, as the '
-    + 'recommended labels allow, and the label is part of an immutable selector, leave the rule out for those manifests: --exclude SS-K8S-067)',
+    + 'recommended labels allow, and the label is part of an immutable selector, leave the rule out for those manifests: new KubernetesPack({ exclude: [\'SS-K8S-067\'] }) at synth, --exclude SS-K8S-067 with shipshape check)',
   rationale: 'Tools that group objects by app.kubernetes.io/instance show the wrong owner when it differs from metadata.name. Helm and Argo CD set it to the '
     + 'release\'s name for every object, which the recommended labels allow: the rule is Polaris\'s, for manifests a team writes itself.',
   kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController', 'DeploymentConfig'],

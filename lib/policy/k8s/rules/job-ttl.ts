@@ -16,8 +16,10 @@ export const jobTtl = k8sRule({
     const spec = o(doc.manifest.spec);
     if (doc.kind === 'Job') {
       if (arr(o(doc.manifest.metadata).ownerReferences).some(r => o(r).kind === 'CronJob')) return undefined;
-      return typeof spec.ttlSecondsAfterFinished === 'number' ? NONE : [{ jsonPath: 'spec.ttlSecondsAfterFinished' }];
+      return typeof spec.ttlSecondsAfterFinished === 'number' ? NONE
+        : [{ jsonPath: 'spec.ttlSecondsAfterFinished', message: 'Job has no ttlSecondsAfterFinished: it and its pods stay after it finishes' }];
     }
-    return o(o(spec.jobTemplate).spec).ttlSecondsAfterFinished !== undefined ? [{ jsonPath: 'spec.jobTemplate.spec.ttlSecondsAfterFinished' }] : NONE;
+    return o(o(spec.jobTemplate).spec).ttlSecondsAfterFinished !== undefined
+      ? [{ jsonPath: 'spec.jobTemplate.spec.ttlSecondsAfterFinished', message: 'CronJob\'s job template sets ttlSecondsAfterFinished, which removes runs its history limits would keep' }] : NONE;
   },
 });
