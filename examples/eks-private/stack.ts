@@ -40,8 +40,10 @@ export class EksPrivateStack extends TerraformStack {
     });
     this.cluster.addNodePool('system', {
       capacity: aws.NodeCapacity.onDemand(['m7i.large']),
+      // nothing scales node groups in a VPC without internet access (NodeGroupScaling.NONE): the pool keeps 3 nodes,
+      // and Karpenter adds the capacity workloads need
       minSize: 3,
-      maxSize: 4,
+      maxSize: 3,
       taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }],
     });
 

@@ -13,7 +13,7 @@ import { checkReservedLabel, checkUniqueTaints, POOL_LABEL } from './private/poo
 import { claimNodePoolName, recordManagedNodeGroup } from './private/registry';
 import { checkMinorForm, MAX_NODE_SKEW, minorOf } from './private/versions';
 import { NodePoolProfile, TaintProfile } from '../core/cluster-profile';
-import { fail } from '../core/errors';
+import { fail, warn } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
@@ -320,6 +320,11 @@ export class NodePool extends Construct {
     // shipshape did not create), or nothing.
     const scaling: NodeGroupScaling = (cluster as any)._nodeGroupScaling ?? NodeGroupScaling.EXTERNAL;
     this.autoscaled = this.maxSize > this.minSize && scaling !== NodeGroupScaling.NONE;
+    if (scaling === NodeGroupScaling.NONE && props.maxSize !== undefined && props.maxSize > this.desiredSize) {
+      // nothing will ever take the group past its desired size: a maxSize above it is capacity that never comes
+      warn(this, `maxSize (${props.maxSize}) is never reached: the cluster's nodeGroupScaling is NodeGroupScaling.NONE, so nothing scales this pool and it keeps `
+        + `desiredSize (${this.desiredSize}) nodes; set desiredSize to the nodes it needs, or let an autoscaler scale it (NodeGroupScaling.CLUSTER_AUTOSCALER or EXTERNAL)`);
+    }
     this.taints = [...(props.taints ?? [])];
     // a pool tainted NoSchedule/NoExecute (other than CriticalAddonsOnly) runs only the workloads that tolerate the taint:
     // dedicated capacity (spot, batch, GPU) that may scale to zero, not the general capacity that must span zones

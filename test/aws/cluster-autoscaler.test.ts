@@ -245,6 +245,11 @@ describe('nodeGroupScaling', () => {
     const json = synth(stack);
     expect(resources(json, 'aws_eks_pod_identity_association')).toEqual([]);
     for (const group of resources(json, 'aws_eks_node_group')) expect(group.lifecycle).toEqual({ create_before_destroy: true });
+    // the maxSize given is capacity that never comes: said on the pool; the default maxSize is not the user's, no warning
+    const warnings = (n: any) => n.node.metadata.filter((m: any) => m.type === 'shipshape:warning').map((m: any) => m.data);
+    expect(warnings(batch)).toEqual(['maxSize (5) is never reached: the cluster\'s nodeGroupScaling is NodeGroupScaling.NONE, so nothing scales this pool and it keeps desiredSize (1) nodes; '
+      + 'set desiredSize to the nodes it needs, or let an autoscaler scale it (NodeGroupScaling.CLUSTER_AUTOSCALER or EXTERNAL)']);
+    expect(warnings(c.node.findChild('general'))).toEqual([]);
   });
 
   test('EXTERNAL: no autoscaler from shipshape; Terraform ignores the desired size, and pools that can grow count as scaled', () => {
