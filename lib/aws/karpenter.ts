@@ -853,7 +853,8 @@ export class Karpenter extends Construct {
   private volumeKey(): string | undefined {
     const arn = this.cluster.encryptionKeyArn;
     if (arn && !Token.isUnresolved(arn)) return arn;
-    if (arn && isOwnedCluster(this.cluster)) return `alias/eks/${this.cluster.clusterName}`;
+    // the key as the cluster's gp3 StorageClass names it: the alias ARN when the account is known, else the alias
+    if (arn && isOwnedCluster(this.cluster)) return (this.cluster as any).volumeKeyAlias ?? `alias/eks/${this.cluster.clusterName}`;
     return undefined;
   }
 

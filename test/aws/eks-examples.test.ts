@@ -166,9 +166,14 @@ describe.each(NEW_EXAMPLES)('examples/%s', (name) => {
       expect(resourcesOf(json, 'aws_ec2_tag').filter((t) => t.key === key && t.value === value && /cluster_security_group_id/.test(t.resource_id))).toHaveLength(1);
       // the cluster name the tags carry is the cluster's
       expect(value).toBe(resourcesOf(json, 'aws_eks_cluster')[0].name);
-      // the KMS key of the node volumes is the cluster key's alias
+      // the KMS key of the node volumes is the cluster key's alias, named as the gp3 StorageClass names it (its ARN:
+      // the examples give the cluster its account)
       const alias = resourcesOf(json, 'aws_kms_alias').find((a) => a.name.startsWith('alias/eks/'));
-      for (const m of nodeClass.spec.blockDeviceMappings) expect(m.ebs.kmsKeyID).toBe(alias.name);
+      const storageClass = docs.find((d) => d.kind === 'StorageClass' && d.metadata.name === 'gp3');
+      for (const m of nodeClass.spec.blockDeviceMappings) {
+        expect(m.ebs.kmsKeyID).toMatch(new RegExp(`^arn:aws:kms:[a-z0-9-]+:\\d{12}:${alias.name}$`));
+        if (storageClass) expect(m.ebs.kmsKeyID).toBe(storageClass.parameters.kmsKeyId);
+      }
       // every NodePool launches from that node class
       const pools = docs.filter((d) => d.kind === 'NodePool');
       expect(pools.length).toBeGreaterThan(0);
