@@ -80,7 +80,8 @@ options:
   --help                    print this text
 
 A folder written by synth (k8s.App) records the Kubernetes pack options synth checked with in
-<folder>/.shipshape/output.json; checking that folder uses them (said on stderr), so check and synth agree.
+<folder>/.shipshape/output.json; checking that folder, or a file of it that the record lists, uses them (said on
+stderr), so check and synth agree.
 Such a folder found in a folder named (shipshape check dist/ over dist/k8s/) is checked as an output of its
 own, as if named alone: with the options of its own record (said on stderr), and apart from the other files
 for the checks across objects (the summary names it). --exclude or --trusted-registry on the command line
@@ -361,6 +362,25 @@ function parseTrustedRegistries(values: string[]): string[] | string {
   return out;
 }
 
+/**
+ * The App output folder whose record (`.shipshape/output.json`) lists `file` among the files synth wrote, searching
+ * the file's folder and those above it; undefined when none does.
+ */
+function recordingFolder(file: string): string | undefined {
+  const abs = path.resolve(file);
+  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    try {
+      const data = JSON.parse(fs.readFileSync(path.join(dir, STATE_DIR, RECORD_FILE), 'utf-8'));
+      const rel = path.relative(dir, abs).split(path.sep).join('/');
+      if (Array.isArray(data?.files) && data.files.includes(rel)) return path.relative(process.cwd(), dir) || '.';
+      return undefined; // the nearest record does not list it: not synth's file
+    } catch {
+      // no record here: look further up
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The pack options recorded in `<dir>/.shipshape/output.json` (undefined if none), or why the record's field is ignored. */
 function recordedOptions(dir: string, maxFileSize: number): { file: string; options?: PackOptions; ignored?: string } | undefined {
   const file = path.join(dir, STATE_DIR, RECORD_FILE);
@@ -460,7 +480,13 @@ function packOptions(inputs: readonly string[], found: readonly string[], comman
     } catch {
       // reported when the input is read
     }
-    if (!dir) continue;
+    if (!dir) {
+      // a file of an App's output folder, named alone: checked with the options synth recorded for that folder
+      const owner = recordingFolder(input);
+      const own = owner === undefined ? undefined : read(owner);
+      if (own !== undefined && !records.some(x => x.file === own.file)) records.push(own);
+      continue;
+    }
     const own = read(input);
     if (own !== undefined) {
       if (!records.some(x => x.file === own.file)) records.push(own);

@@ -111,6 +111,19 @@ describe('--exclude SS-POLICY-005, -006, -007: the whole-input warnings', () => 
     expect(ruleIds).toContain('SS-K8S-023'); // the agent has no CPU request: the pack ran
   });
 
+  test('a file of a synthesized folder named alone is checked with the options recorded for that folder; a file the record does not list is not', async () => {
+    const dir = outdir({ exclude: ['SS-K8S-063'], trustedRegistries: [] });
+    const r = await run(['check', path.join(dir, 'shop.k8s.yaml')]);
+    expect(r.code).toBe(0);
+    expect(ids(r.out)).toEqual([]);
+    expect(r.err).toBe(`shipshape: using the Kubernetes pack options synth recorded in ${slash(path.relative(process.cwd(), dir))}/.shipshape/output.json: `
+      + 'exclude SS-K8S-063; trusted registries none (SS-K8S-032 off)\n');
+    writeTree(dir, { 'by-hand.yaml': CONFIG_MAP });
+    const other = await run(['check', path.join(dir, 'by-hand.yaml')]);
+    expect(ids(other.out)).toEqual(['SS-K8S-063']);
+    expect(other.err).not.toContain('recorded');
+  });
+
   test('they are not options of the Kubernetes pack: given alone, the options synth recorded are still used', async () => {
     const dir = outdir({ exclude: ['SS-K8S-063'], trustedRegistries: [] });
     const r = await run(['check', dir, '--exclude', 'SS-POLICY-005']);
@@ -204,10 +217,4 @@ describe('the options synth recorded in the output folder', () => {
     expect(r.err).toContain('ignored the Kubernetes pack options recorded in');
   });
 
-  test('a file named on the command line carries no record: the defaults', async () => {
-    const dir = outdir({ exclude: ['SS-K8S-063'], trustedRegistries: [] });
-    const r = await run(['check', path.join(dir, 'shop.k8s.yaml')]);
-    expect(ids(r.out)).toEqual(['SS-K8S-063']);
-    expect(r.err).toBe('');
-  });
 });
