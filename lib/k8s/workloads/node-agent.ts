@@ -332,7 +332,7 @@ export class NodeAgent extends Workload {
 
   private readonly ports: ContainerPort[];
   private readonly capabilities: string[] = [];
-  /** True with `HostAccess.runAsRoot`: the main container runs as user and group 0. */
+  /** True with `HostAccess.runAsRoot`: the main container runs as user 0 (its group unchanged). */
   private runAsRoot = false;
   /** The hostNetwork entry (its prop) and the sidecar ports it accepts as open on the node. */
   private hostNetwork: { prop: string; exposed: number[] } | undefined;
