@@ -313,6 +313,7 @@ export class IstioMesh extends Construct implements IMesh {
     if (this.enrolled.has(workload)) fail(this, 'enrol', workload.node.path, 'is already enrolled in this mesh', 'enrol each workload once');
     Mesh._refuseSecondEnrolment(this, workload);
     const job = Mesh._checkJobEnrolment(this, 'Istio', workload);
+    Mesh._refuseProxyPorts(this, workload);
     const speaksHttp = Mesh._speaksHttp(workload);
     const web = workload as any;
     const service = typeof web.servicePort === 'number';

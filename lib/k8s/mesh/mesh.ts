@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail, formatValidationMessage, show } from '../../core/errors';
+import { fail, formatValidationMessage, show, ValidationErrorDetails } from '../../core/errors';
 import { RecommendedLabels } from '../../core/labels';
 import { MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
@@ -22,6 +22,17 @@ const ENROLMENT_PATH = Symbol.for('shipshape.k8s.MeshEnrolmentPath');
 const OPTED_OUT_NAMESPACES = Symbol.for('shipshape.k8s.MeshOptedOutNamespaces');
 /** The proxy of each mesh, by mesh name. */
 const PROXY_NAMES: { [meshName: string]: string } = { istio: 'Istio', linkerd: 'Linkerd' };
+
+/**
+ * The ports each mesh's proxy listens on inside every pod it joins (the pod shares one network namespace, so an app
+ * port among them fails to bind, or the proxy does). Istio's sidecar: admin 15000, outbound 15001, debug 15004,
+ * inbound 15006, HBONE 15008, merged metrics 15020, health 15021, DNS 15053, Envoy metrics 15090. Linkerd's proxy:
+ * outbound 4140, inbound 4143, control 4190, admin 4191.
+ */
+const PROXY_PORTS: { [meshName: string]: readonly number[] } = {
+  istio: [15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090],
+  linkerd: [4140, 4143, 4190, 4191],
+};
 
 /** Values of `sidecar.istio.io/inject` that ask Istio to inject (its injector's reading). */
 const ISTIO_INJECT_ON = ['true', 'yes', 'y', 'on'];
@@ -324,9 +335,35 @@ export class Mesh {
       validate: () => {
         if (enrolled.size === 0) return [];
         const namespaces = Mesh._namespaceObjects(mesh.node.root);
-        return [...enrolled].flatMap(w => [...Mesh._ownMeshOptOut(mesh, w), ...Mesh._otherMeshInjection(mesh, w, namespaces)]);
+        return [...enrolled].flatMap(w => [...Mesh._ownMeshOptOut(mesh, w), ...Mesh._otherMeshInjection(mesh, w, namespaces),
+          ...Mesh._proxyPortClashes(mesh, w).map(formatValidationMessage)]);
       },
     });
+  }
+
+  /**
+   * The ports of enrolled `workload`'s pod (the app's and its sidecars') that `mesh`'s proxy listens on itself: at
+   * enrolment they are refused at once (`Mesh._refuseProxyPorts`), a sidecar added later at synth.
+   * @internal
+   */
+  public static _proxyPortClashes(mesh: IMesh, workload: Workload): ValidationErrorDetails[] {
+    const reserved = PROXY_PORTS[mesh.meshName];
+    if (reserved === undefined || typeof (workload as any)._podPorts !== 'function') return [];
+    const proxy = Mesh._proxyName(mesh.meshName);
+    return workload._podPorts().filter(p => reserved.includes(p.port)).map(p => ({
+      path: workload.node.path,
+      prop: p.prop,
+      value: String(p.port),
+      allowed: `is a port the ${proxy} proxy listens on in every pod it joins (${reserved.join(', ')}), and ${workload.node.path} is enrolled in `
+        + `${mesh.node.path}: the app and the proxy cannot both bind it`,
+      fix: `pick a port outside ${proxy}'s (${reserved.join(', ')})`,
+    }));
+  }
+
+  /** Throws for the first port of `workload`'s pod that `mesh`'s proxy listens on (see `_proxyPortClashes`). @internal */
+  public static _refuseProxyPorts(mesh: IMesh, workload: Workload): void {
+    const clash = Mesh._proxyPortClashes(mesh, workload)[0];
+    if (clash !== undefined) fail(workload, clash.prop, Number(clash.value), clash.allowed, clash.fix);
   }
 
   /**

@@ -778,6 +778,18 @@ export abstract class Workload extends Construct implements IWorkload {
     for (const { callee, granted } of callees) callee._addIngress(this, granted);
   }
 
+  /**
+   * Every container port of the pod, with the prop that set it: `port` for the app container's ports, and
+   * `sidecars.<name>.port` for a sidecar's.
+   * @internal
+   */
+  public _podPorts(): Array<{ port: number; prop: string }> {
+    const own = this._mainPorts().map(p => ({ port: p.port, prop: 'port' }));
+    const sidecars = this._sidecars.flatMap(s => [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]
+      .flatMap(c => ((c.ports ?? []) as corev1.ContainerPort[]).map(p => ({ port: p.containerPort, prop: `sidecars.${s.sidecar.name}.port` }))));
+    return [...own, ...sidecars];
+  }
+
   /** The sidecars added with `addSidecar`, in order. */
   public get sidecars(): ISidecar[] {
     return this._sidecars.map(s => s.sidecar);

@@ -9,7 +9,7 @@ import {
 } from '../../../lib/k8s';
 import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace } from '../../../lib/k8s/platform';
-import { InitTask, InitTasks } from '../../../lib/k8s/sidecars';
+import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
 import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
 
 type MeshKind = 'istio' | 'linkerd';
@@ -360,5 +360,31 @@ describe('through k8s.App({ cluster }) synth', () => {
       spy.mockRestore();
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('app ports the mesh proxy listens on itself', () => {
+  test.each<[MeshKind, number, string]>([['istio', 15020, 'Istio'], ['istio', 15001, 'Istio'], ['linkerd', 4191, 'Linkerd'], ['linkerd', 4143, 'Linkerd']])(
+    '%s: a web service on port %d is refused at enrolment, naming the proxy\'s ports', (kind, port, proxy) => {
+      const chart = testChart();
+      const web = new WebService(chart, 'x', { image: 'ghcr.io/acme/x:1.0.0', port });
+      expect(() => newMesh(chart, kind).enrol(web)).toThrow(
+        `shop/x: port (${port}) is a port the ${proxy} proxy listens on in every pod it joins (${kind === 'istio' ? '15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090' : '4140, 4143, 4190, 4191'}), `
+        + `and shop/x is enrolled in shop/mesh: the app and the proxy cannot both bind it; pick a port outside ${proxy}'s`);
+    });
+
+  test('a port of the other mesh is not refused (Linkerd\'s 4191 under Istio)', () => {
+    const chart = testChart();
+    const web = new WebService(chart, 'x', { image: 'ghcr.io/acme/x:1.0.0', port: 4191 });
+    new IstioMesh(chart, 'mesh').enrol(web);
+    expect(validationErrors(chart)).toEqual([]);
+  });
+
+  test('a sidecar added after enrolment on a proxy port is refused at synth, naming the sidecar', () => {
+    const chart = testChart();
+    const web = new WebService(chart, 'x', { image: 'ghcr.io/acme/x:1.0.0' });
+    new IstioMesh(chart, 'mesh').enrol(web);
+    web.addSidecar(new LogShipper({ monitoringPort: 15090 }));
+    expect(validationErrors(chart)).toEqual([expect.stringContaining('shop/x: sidecars.log-shipper.port (15090) is a port the Istio proxy listens on in every pod it joins')]);
   });
 });
