@@ -405,17 +405,19 @@ export class IstioMesh extends Construct implements IMesh {
     // Without match.port a route applies to every port of the host: calls to an extra port (metrics on 9090) would
     // be sent to the service port. Scoped, the other ports keep Istio's default route to themselves.
     const port = web.servicePort as number;
-    const timeout = Mesh._duration(traffic.timeoutMs);
+    // zero: no timeout (Istio's default for a route without one)
+    const timeout = traffic.timeoutMs > 0 ? Mesh._duration(traffic.timeoutMs) : undefined;
     const retryOn = 'connect-failure,refused-stream,unavailable,cancelled,5xx';
     const retries = traffic.attempts > 0
       ? { attempts: traffic.attempts, perTryTimeout: Mesh._duration(traffic.perTryMs), retryOn }
       : { attempts: 0 };
+    const timed = timeout === undefined ? {} : { timeout };
     const http: IstioHttpRoute[] = traffic.nonIdempotent || traffic.attempts === 0
-      ? [{ name: 'default', match: [{ port }], route, timeout, retries }]
+      ? [{ name: 'default', match: [{ port }], route, ...timed, retries }]
       : [
-        { name: 'idempotent', match: [{ method: { regex: `^(${Mesh._IDEMPOTENT_METHODS.join('|')})$` }, port }], route, timeout, retries },
+        { name: 'idempotent', match: [{ method: { regex: `^(${Mesh._IDEMPOTENT_METHODS.join('|')})$` }, port }], route, ...timed, retries },
         // Non-idempotent methods (POST, PATCH...) are never retried: a retry could apply them twice.
-        { name: 'default', match: [{ port }], route, timeout, retries: { attempts: 0 } },
+        { name: 'default', match: [{ port }], route, ...timed, retries: { attempts: 0 } },
       ];
     new ApiObject(scope, 'VirtualService', {
       apiVersion: 'networking.istio.io/v1',

@@ -68,8 +68,9 @@ export interface LinkerdMeshProps {
    */
   readonly controlPlaneNamespace?: string;
   /**
-   * The protocol of the web services' ports (their `Server` objects). Other workloads' Servers are always opaque TCP.
-   * @default LinkerdProtocol.HTTP_1
+   * The protocol of every web service's port (their `Server` objects). Other workloads' Servers are always opaque TCP.
+   * @default - by each web service's port name (`portName`): LinkerdProtocol.GRPC for `grpc` or `grpc-*`,
+   * LinkerdProtocol.HTTP_2 for `http2`, `h2c` or their `-*` forms, else LinkerdProtocol.HTTP_1
    */
   readonly protocol?: LinkerdProtocol;
 }
@@ -221,7 +222,7 @@ export class LinkerdMesh extends Construct implements IMesh {
         podSelector: { matchLabels: { ...workload.selectorLabels } },
         port: web.portName,
         // a protocol of its own (PostgreSQL, Redis...) is proxied as opaque TCP: HTTP handling would break every connection
-        proxyProtocol: http ? this.props.protocol ?? LinkerdProtocol.HTTP_1 : probed.includes(web.port) ? LinkerdProtocol.UNKNOWN : 'opaque',
+        proxyProtocol: http ? this.props.protocol ?? LinkerdMesh.protocolOfPortName(web.portName) : probed.includes(web.port) ? LinkerdProtocol.UNKNOWN : 'opaque',
         // a caller outside the mesh reaching this port has no identity to authorize: admit in-cluster plaintext
         accessPolicy: Lazy.any({ produce: () => (Mesh._plaintextPorts(workload).includes(web.port) ? 'cluster-unauthenticated' : 'deny') }),
       },
@@ -247,7 +248,8 @@ export class LinkerdMesh extends Construct implements IMesh {
     if (!http) return;
 
     const parentRefs: LinkerdRef[] = [{ group: 'core', kind: 'Service', name: workload.name, port: web.servicePort }];
-    const timeout = Mesh._duration(traffic.timeoutMs);
+    // zero: no timeout (a route without timeouts has none)
+    const timeouts = traffic.timeoutMs > 0 ? { timeouts: { request: Mesh._duration(traffic.timeoutMs) } } : {};
     const retryAnnotations = traffic.attempts > 0 ? {
       'retry.linkerd.io/http': '5xx',
       'retry.linkerd.io/limit': String(traffic.attempts),
@@ -261,7 +263,7 @@ export class LinkerdMesh extends Construct implements IMesh {
         metadata: meta(`${workload.name}-idempotent`.slice(0, 63), retryAnnotations),
         spec: {
           parentRefs,
-          rules: [{ matches: Mesh._IDEMPOTENT_METHODS.map(method => ({ ...catchAll, method } satisfies NonNullable<LinkerdHttpRouteRule['matches']>[number])), timeouts: { request: timeout } }],
+          rules: [{ matches: Mesh._IDEMPOTENT_METHODS.map(method => ({ ...catchAll, method } satisfies NonNullable<LinkerdHttpRouteRule['matches']>[number])), ...timeouts }],
         },
       } satisfies LinkerdObject<'policy.linkerd.io/v1beta3', 'HTTPRoute', { parentRefs?: LinkerdRef[]; rules?: LinkerdHttpRouteRule[] }>);
     }
@@ -269,8 +271,19 @@ export class LinkerdMesh extends Construct implements IMesh {
       apiVersion: 'policy.linkerd.io/v1beta3',
       kind: 'HTTPRoute',
       metadata: meta(workload.name, traffic.nonIdempotent ? retryAnnotations : undefined),
-      spec: { parentRefs, rules: [{ matches: [catchAll], timeouts: { request: timeout } }] },
+      spec: { parentRefs, rules: [{ matches: [catchAll], ...timeouts }] },
     } satisfies LinkerdObject<'policy.linkerd.io/v1beta3', 'HTTPRoute', { parentRefs?: LinkerdRef[]; rules?: LinkerdHttpRouteRule[] }>);
+  }
+
+  /**
+   * The protocol a web service's port name announces, by the convention Istio and Kubernetes' appProtocol follow:
+   * gRPC for `grpc` or `grpc-*`, HTTP/2 for `http2`, `h2c` or `http2-*`/`h2c-*`, else HTTP/1.
+   */
+  private static protocolOfPortName(name: unknown): LinkerdProtocol {
+    if (typeof name !== 'string') return LinkerdProtocol.HTTP_1;
+    if (/^grpc(-|$)/i.test(name)) return LinkerdProtocol.GRPC;
+    if (/^(http2|h2c)(-|$)/i.test(name)) return LinkerdProtocol.HTTP_2;
+    return LinkerdProtocol.HTTP_1;
   }
 
   /**

@@ -142,6 +142,8 @@ export interface MeshEnrolOptions {
   /**
    * Timeout of a whole request to the service, retries included (HTTP: WebService only; refused for a
    * StatefulService, which is meshed as opaque TCP, and for a workload without a Service, such as a Worker or a Job).
+   * `Duration.seconds(0)` turns it off, for long-lived requests (gRPC streams, server-sent events, long polling),
+   * which a timeout would cut; the routes then carry no timeout, as `HttpRouteRule.timeout` zero does.
    * @default Duration.seconds(15)
    */
   readonly timeout?: Duration;
@@ -246,10 +248,12 @@ export class Mesh {
     const timeoutMs = (o.timeout ?? Duration.seconds(15)).toMilliseconds();
     const attempts = o.retries?.attempts ?? 2;
     const perTryMs = (o.retries?.perTryTimeout ?? Duration.seconds(2)).toMilliseconds();
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) fail(scope, 'timeout', `${timeoutMs}ms`, 'must be at least 1 ms', 'use for example Duration.seconds(15)');
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
+      fail(scope, 'timeout', `${timeoutMs}ms`, 'must be whole milliseconds, or zero for no timeout', 'use for example Duration.seconds(15), or Duration.seconds(0) for long-lived streams');
+    }
     if (!Number.isInteger(attempts) || attempts < 0 || attempts > 10) fail(scope, 'retries.attempts', attempts, 'must be a whole number from 0 to 10', 'use 2, or 0 to turn retries off');
     if (!Number.isInteger(perTryMs) || perTryMs < 1) fail(scope, 'retries.perTryTimeout', `${perTryMs}ms`, 'must be at least 1 ms', 'use for example Duration.seconds(2)');
-    if (attempts > 0 && perTryMs > timeoutMs) {
+    if (attempts > 0 && timeoutMs > 0 && perTryMs > timeoutMs) {
       fail(scope, 'retries.perTryTimeout', `${perTryMs}ms`, `must be at most timeout (${timeoutMs}ms), or no retry could ever happen`, 'lower perTryTimeout or raise timeout');
     }
     return { timeoutMs, attempts, perTryMs, nonIdempotent: o.retries?.retryNonIdempotent ?? false };

@@ -207,6 +207,24 @@ describe('LinkerdMesh options', () => {
     expectValidWithCrds(objs);
   });
 
+  test('by default a web service\'s port name sets its Server\'s protocol: grpc → gRPC, h2c → HTTP/2, http → HTTP/1', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const grpc = new WebService(chart, 'catalog', { image: 'ghcr.io/acme/catalog:1.0.0', port: 9090, portName: 'grpc' });
+    const h2c = new WebService(chart, 'stream', { image: 'ghcr.io/acme/stream:1.0.0', port: 9091, portName: 'h2c-api' });
+    const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    for (const w of [grpc, h2c, web]) mesh.enrol(w);
+    const objs = chart.toJson();
+    expect(['catalog', 'stream', 'web'].map(n => one(objs, 'Server', n).spec.proxyProtocol)).toEqual(['gRPC', 'HTTP/2', 'HTTP/1']);
+  });
+
+  test('protocol set on the mesh applies to every web service, whatever its port name', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh', { protocol: LinkerdProtocol.HTTP_1 });
+    mesh.enrol(new WebService(chart, 'catalog', { image: 'ghcr.io/acme/catalog:1.0.0', port: 9090, portName: 'grpc' }));
+    expect(one(chart.toJson(), 'Server', 'catalog').spec.proxyProtocol).toBe('HTTP/1');
+  });
+
   test('retryNonIdempotent: the retry annotations go on the catch-all route', () => {
     const chart = testChart();
     const mesh = new LinkerdMesh(chart, 'mesh');
@@ -288,10 +306,29 @@ describe('mesh errors (more)', () => {
     expectError(() => new LinkerdMesh(testChart(), 'mesh', { controlPlaneNamespace: 'Linkerd' }), /controlPlaneNamespace \("Linkerd"\) must be an RFC 1123 DNS label/);
   });
 
-  test('a zero timeout', () => {
+  test('a negative timeout (from JavaScript: cdk8s refuses building one)', () => {
     const chart = testChart();
     const { api } = pair(chart);
-    expectError(() => new LinkerdMesh(chart, 'mesh').enrol(api, { timeout: Duration.millis(0) }), /timeout \("0ms"\) must be at least 1 ms/);
+    expectError(() => new LinkerdMesh(chart, 'mesh').enrol(api, { timeout: { toMilliseconds: () => -5 } as any }),
+      /timeout \("-5ms"\) must be whole milliseconds, or zero for no timeout; use for example Duration.seconds\(15\), or Duration.seconds\(0\) for long-lived streams/);
+  });
+
+  test('a zero timeout turns the timeout off: Istio routes and Linkerd HTTPRoutes carry none, retries keep theirs', () => {
+    const chart = testChart();
+    const istio = new IstioMesh(chart, 'istio');
+    const { api } = pair(chart, istio);
+    istio.enrol(api, { timeout: Duration.seconds(0) });
+    const other = testChart('other');
+    const linkerd = new LinkerdMesh(other, 'linkerd');
+    const { api: api2 } = pair(other, linkerd);
+    linkerd.enrol(api2, { timeout: Duration.seconds(0) });
+    const objs = chart.toJson();
+    const routes = one(objs, 'VirtualService', 'api').spec.http;
+    expect(routes.map((r: any) => [r.name, r.timeout, r.retries.perTryTimeout])).toEqual([['idempotent', undefined, '2s'], ['default', undefined, undefined]]);
+    const lobjs = other.toJson();
+    expect(apiRoutes(lobjs).map(o => [o.metadata.name, o.spec.rules[0].timeouts])).toEqual([['api-idempotent', undefined], ['api', undefined]]);
+    expect(one(lobjs, 'HTTPRoute', 'api-idempotent').metadata.annotations['retry.linkerd.io/timeout']).toBe('2s');
+    expectValidWithCrds([...objs, ...lobjs]);
   });
 
   test('a zero outlier-detection interval', () => {
