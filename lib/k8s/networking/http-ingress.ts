@@ -288,6 +288,11 @@ export interface HttpIngressProps {
   /**
    * The IngressClass. Another class than "nginx", without `aws` and without a cluster profile that lists the class,
    * needs `controller` (the pods of that class's controller, which the backends admit).
+   *
+   * The last default, "nginx" served by the community ingress-nginx controller, suits a cluster that runs it; that
+   * controller is retired upstream (no releases or security fixes since March 2026). On a new cluster prefer a
+   * maintained controller: the AWS Load Balancer Controller on EKS (`aws`), another Ingress controller named by its
+   * class and `controller` (or listed in the cluster's profile), or the Gateway API with `HttpRoute`.
    * @default - the default ingress class of the app's cluster (`App({ cluster })`), else "alb" when `aws` is set, else "nginx"
    */
   readonly ingressClassName?: string;
@@ -419,7 +424,8 @@ export class HttpIngress extends Construct {
     }
     if (aws && props.tls !== undefined && props.tls.kind !== 'acm') {
       fail(this, 'tls', props.tls.kind, `keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB (ingress class ${JSON.stringify(props.ingressClassName ?? clusterClass?.name ?? 'alb')}) `
-        + 'terminates TLS with ACM certificates only' + (props.tls.kind === 'cert-manager' ? ', and Let\'s Encrypt\'s HTTP-01 challenge cannot reach an internal ALB' : ''),
+        + 'terminates TLS with ACM certificates only'
+        + (props.tls.kind === 'cert-manager' && (props.aws?.scheme ?? AlbScheme.INTERNAL) === AlbScheme.INTERNAL ? ', and Let\'s Encrypt\'s HTTP-01 challenge cannot reach an internal ALB' : ''),
       "use IngressTls.acmByHost() (the controller finds the ACM certificate of each host) or IngressTls.acm('arn:aws:acm:...'), or an ingress class whose controller reads Secrets");
     }
     if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.tls.certificateArn)) {
@@ -519,9 +525,21 @@ export class HttpIngress extends Construct {
     // controller (Traefik, Contour, HAProxy...) would be blocked by every backend's NetworkPolicy, and nothing would say so
     const knownClasses = cluster?.ingressClasses !== undefined && cluster.ingressClasses.length > 0;
     if (props.controller === undefined && !aws && !knownClasses && props.ingressClassName !== undefined && props.ingressClassName !== 'nginx') {
-      fail(this, 'ingressClassName', props.ingressClassName, 'is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
-        + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy',
-      'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' }), or give the app its cluster\'s profile, whose ingress classes say where each controller runs');
+      const name = props.ingressClassName;
+      const why = 'is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
+        + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy';
+      const namePods = 'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' })';
+      const typo = name.toLowerCase() !== 'nginx' && Validators._editDistance(name.toLowerCase(), 'nginx') <= 2;
+      const alb = /(^|-)alb($|-)/i.test(name);
+      const fix = typo
+        ? `did you mean "nginx"? An Ingress of a class no controller serves is never served; ${namePods} if "${name}" is a class of its own`
+        : alb && cluster !== undefined
+          ? `the profile of cluster ${cluster.clusterName} lists no ingress class: install the AWS Load Balancer Controller with the cluster (EksCluster.addLoadBalancerController(), `
+            + 'whose profile then lists the alb class and its pods) and set aws on the ingress, or ' + namePods
+          : cluster !== undefined
+            ? `${namePods}, or list the class in the ingressClasses of the profile of cluster ${cluster.clusterName} (where its controller runs)`
+            : `${namePods}, or give the app its cluster's profile, whose ingress classes say where each controller runs`;
+      fail(this, 'ingressClassName', name, why, fix);
     }
     this.controller = props.controller ?? (aws
       ? NetworkPeer.cidr(vpcCidr!) // checked above: set whenever aws is and no controller is given

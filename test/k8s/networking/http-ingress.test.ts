@@ -339,6 +339,29 @@ describe('HttpIngress aws.vpcCidr: given, or the VPC of the app\'s cluster', () 
       + "set aws (aws: {} takes the VPC CIDR from the app's cluster; else aws: { vpcCidr: ... }); or use IngressTls.secret / IngressTls.certManager");
   });
 
+  test('class alb without aws on a cluster whose profile lists no class: the refusal says to install the controller with the cluster', () => {
+    expectError(() => inCluster({ ingressClasses: undefined }, { ingressClassName: 'alb', tls: IngressTls.secret('shop-tls') }),
+      'shop/web: ingressClassName ("alb") is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
+      + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy; '
+      + 'the profile of cluster shop-prod lists no ingress class: install the AWS Load Balancer Controller with the cluster (EksCluster.addLoadBalancerController(), '
+      + 'whose profile then lists the alb class and its pods) and set aws on the ingress, or '
+      + 'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' })');
+    // another class on that cluster: list it in the profile (the app has its cluster already)
+    expectError(() => inCluster({ ingressClasses: undefined }, { ingressClassName: 'traefik', tls: IngressTls.secret('shop-tls') }),
+      /; name its pods: controller: NetworkPeer\.ingressController\(.*\), or list the class in the ingressClasses of the profile of cluster shop-prod \(where its controller runs\)$/);
+  });
+
+  test('cert-manager TLS on an internet-facing ALB: refused for the Secret alone (no word of an internal ALB)', () => {
+    let message = '';
+    try {
+      inCluster({}, { aws: { scheme: AlbScheme.INTERNET_FACING }, tls: IngressTls.certManager({ issuer: 'letsencrypt' }) });
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toContain('terminates TLS with ACM certificates only;');
+    expect(message).not.toContain('internal ALB');
+  });
+
   test('aws set on a cluster whose profile lists no ALB controller class: a warning says no controller may serve the ALB', () => {
     let stderr = '';
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((t: any) => {

@@ -34,6 +34,12 @@ describe('HttpIngress: more validation errors', () => {
       + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy; '
       + 'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' }), '
       + 'or give the app its cluster\'s profile, whose ingress classes say where each controller runs');
+    // a slip of nginx: asked whether nginx was meant
+    expectError(() => new HttpIngress(chart, 'typo', { ingressClassName: 'ngnix', tls: IngressTls.secret('shop-tls'), rules }),
+      'shop/typo: ingressClassName ("ngnix") is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
+      + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy; '
+      + 'did you mean "nginx"? An Ingress of a class no controller serves is never served; '
+      + 'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' }) if "ngnix" is a class of its own');
     const named = new HttpIngress(chart, 'named', { ingressClassName: 'traefik', tls: IngressTls.secret('shop-tls'), rules, controller: NetworkPeer.ingressController('traefik', { 'app.kubernetes.io/name': 'traefik' }) });
     expect(named.controller.toNetworkPeer().namespace).toBe('traefik');
     expect(new HttpIngress(chart, 'nginx', { ingressClassName: 'nginx', tls: IngressTls.secret('shop-tls'), rules }).controller.toNetworkPeer().namespace).toBe('ingress-nginx');
