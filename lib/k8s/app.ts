@@ -288,6 +288,7 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
     printNotes(all);
+    printUncalledNote(all, this.cluster);
     if (this.cluster) {
       printPoolNotes(this.cluster);
       printIdentityNotes(this.cluster, all);
@@ -715,6 +716,25 @@ function printNotes(all: IConstruct[]): void {
     }
   }
   if (out) process.stderr.write(out);
+}
+
+/**
+ * Says, once per synth on stderr, which workloads with a Service admit no caller: their NetworkPolicy allows no
+ * ingress, so the Service reaches nothing wherever NetworkPolicies are enforced (a forgotten `allowFrom` shows only
+ * as timeouts on the cluster). Nothing when the app's cluster is known not to enforce them.
+ */
+function printUncalledNote(all: IConstruct[], cluster: ClusterProfile | undefined): void {
+  if (cluster !== undefined && cluster.networkPolicyEnforced === false) return;
+  const uncalled: string[] = [];
+  for (const c of all) {
+    if (!Workload.isWorkload(c) || typeof (c as any).servicePort !== 'number') continue;
+    if ((c as Workload).ingressConnections.length === 0) uncalled.push(c.node.path);
+  }
+  if (uncalled.length === 0) return;
+  const shown = uncalled.slice(0, 5).join(', ') + (uncalled.length > 5 ? ` and ${uncalled.length - 5} more` : '');
+  process.stderr.write(`shipshape note: ${shown} admit${uncalled.length === 1 ? 's' : ''} no caller: ${uncalled.length === 1 ? 'its' : 'each one\'s'} NetworkPolicy `
+    + `allows no ingress, so ${uncalled.length === 1 ? 'its Service reaches' : 'their Services reach'} nothing where NetworkPolicies are enforced; `
+    + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)\n');
 }
 
 /**

@@ -360,7 +360,8 @@ describe('notes for the person running the synth', () => {
   test('synth prints shipshape:info metadata once, e.g. what the development profile leaves out', () => {
     const notesDir = tempDir('shipshape-notes-');
     const app = new k8s.App({ outdir: notesDir, policy: false });
-    new k8s.WebService(new Chart(app, 'dev', { namespace: 'dev' }), 'api', { image: 'ghcr.io/acme/api:1.0.0', profile: EnvironmentProfile.DEVELOPMENT });
+    new k8s.WebService(new Chart(app, 'dev', { namespace: 'dev' }), 'api', { image: 'ghcr.io/acme/api:1.0.0', profile: EnvironmentProfile.DEVELOPMENT })
+      .allowFrom(k8s.NetworkPeer.namespace('web'));
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       app.synth();
@@ -370,6 +371,43 @@ describe('notes for the person running the synth', () => {
       spy.mockRestore();
       fs.rmSync(notesDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('web services nobody may call', () => {
+  function printedBy(build: (app: k8s.App) => void, props: Partial<k8s.AppProps> = {}): string {
+    const dir = tempDir('shipshape-uncalled-');
+    const app = new k8s.App({ outdir: dir, policy: false, ...props });
+    build(app);
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      return spy.mock.calls.map(c => String(c[0])).join('');
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('a web service without allowFrom is named once: its Service reaches nothing', () => {
+    const printed = printedBy(app => {
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      const api = new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      new k8s.WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' }).allowTo(api);
+    });
+    expect(printed).toBe('shipshape note: shop/web admits no caller: its NetworkPolicy allows no ingress, so its Service reaches nothing where NetworkPolicies are enforced; '
+      + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)\n');
+  });
+
+  test('many are counted after the first five; a worker (no Service) and a service with callers are not named', () => {
+    const printed = printedBy(app => {
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      for (let i = 0; i < 7; i++) new k8s.WebService(chart, `s${i}`, { image: 'ghcr.io/acme/api:1.0.0' });
+      new k8s.Worker(chart, 'worker', { image: 'ghcr.io/acme/worker:1.0.0' });
+      new k8s.HttpIngress(chart, 'ing', { rules: [{ host: 'shop.example.com', paths: [{ backend: new k8s.WebService(chart, 'front', { image: 'ghcr.io/acme/front:1.0.0' }) }] }], tls: k8s.IngressTls.secret('shop-tls') });
+    });
+    expect(printed).toMatch(/^shipshape note: shop\/s0, shop\/s1, shop\/s2, shop\/s3, shop\/s4 and 2 more admit no caller: each one's NetworkPolicy allows no ingress, so their Services reach nothing /);
+    expect(printed).not.toContain('front');
   });
 });
 
