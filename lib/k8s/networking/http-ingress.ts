@@ -12,6 +12,9 @@ import { ClusterContext } from '../cluster-context';
 import { _chartOf } from '../synth-steps';
 import type { IWebService } from '../workloads/web-service';
 
+/** On a workload enrolled in a mesh: the mesh's name (set by lib/k8s/mesh, read here across library copies). */
+const MESH_ENROLMENT = Symbol.for('shipshape.k8s.MeshEnrolment');
+
 /** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */
 const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 /** The rule that reports an Ingress backend the output lacks (a Service, or its port): it cannot see an imported Service. */
@@ -311,7 +314,10 @@ export interface HttpIngressProps {
   readonly aws?: AwsLoadBalancerOptions;
   /**
    * Who forwards the traffic to the backends: each backend's NetworkPolicy admits it on the routed port (except an
-   * imported Service's, which its owner manages).
+   * imported Service's, which its owner manages). An ingress-nginx declared meshed (`{ meshed: true }`) in front of an
+   * Istio-enrolled backend must send to the Service under its own host name: synth refuses it until `annotations` set
+   * `nginx.ingress.kubernetes.io/service-upstream: "true"` and `nginx.ingress.kubernetes.io/upstream-vhost:
+   * <service>.<namespace>.svc.cluster.local` (one backend Service per such HttpIngress).
    * @default - the ALB's VPC CIDR when `aws` is set (or the cluster's class is an ALB class), else the controller pods of the cluster's ingress class, else the ingress-nginx controller pods (namespace `ingress-nginx`, label `app.kubernetes.io/name: ingress-nginx`)
    */
   readonly controller?: INetworkPeer;
@@ -564,6 +570,7 @@ export class HttpIngress extends Construct {
       r.paths.forEach((p, j) => this.add(`rules[${i}].paths[${j}]`, r.host, p, `rules[${i}].host`));
     });
     this.node.addValidation({ validate: () => this.routes.length ? [] : [`${this.node.path}: rules ([]) must route at least one host and path; add rules or call addPath`] });
+    this.node.addValidation({ validate: () => this.istioUpstreamProblems(annotations) });
     if (cm?.http01Solver === true) {
       this.node.addValidation({
         validate: () => {
@@ -574,6 +581,33 @@ export class HttpIngress extends Construct {
         },
       });
     }
+  }
+
+  /**
+   * A meshed ingress-nginx (controller declared `meshed: true`) in front of Istio-enrolled backends: ingress-nginx
+   * sends to pod addresses with the client's Host header, which its Envoy sidecar matches to no service, so the
+   * request leaves as plaintext and the backend's STRICT mTLS refuses it. It must send to the Service
+   * (`service-upstream`) under the Service's own host name (`upstream-vhost`); one host name per Ingress, so one
+   * backend Service per HttpIngress.
+   */
+  private istioUpstreamProblems(annotations: { [key: string]: string }): string[] {
+    const peer = this.controller.toNetworkPeer();
+    if (peer.plaintext !== false || peer.cidr !== undefined || this.ingressClassName !== 'nginx') return [];
+    const istio = this.routes.filter(r => !r.imported && (r.backend as any)[MESH_ENROLMENT] === 'istio');
+    if (istio.length === 0) return [];
+    const backends = [...new Set(this.routes.map(r => r.backend))];
+    const head = `${this.node.path}: controller (${peer.description}) reaches ${istio[0].backend.node.path}, which is enrolled in Istio: ingress-nginx sends to pod addresses `
+      + 'with the client\'s Host header, which its Istio sidecar matches to no service, so requests leave as plaintext and the backend\'s STRICT mTLS refuses them';
+    if (backends.length > 1) {
+      return [`${head}; the fix, sending to the Service under its own host name (annotation nginx.ingress.kubernetes.io/upstream-vhost), holds one backend Service per Ingress, `
+        + `and this one routes to ${backends.length} (${backends.map(b => b.name).join(', ')}): give each backend Service its own HttpIngress`];
+    }
+    const vhost = `${backends[0].name}.${this.namespace}.svc.cluster.local`;
+    const want = { 'nginx.ingress.kubernetes.io/service-upstream': 'true', 'nginx.ingress.kubernetes.io/upstream-vhost': vhost };
+    const missing = Object.entries(want).filter(([k, v]) => annotations[k] !== v);
+    if (missing.length === 0) return [];
+    return [`${head}; set annotations: { ${Object.entries(want).map(([k, v]) => `'${k}': '${v}'`).join(', ')} } (ingress-nginx then sends to the Service, `
+      + 'which the sidecar routes with mutual TLS)'];
   }
 
   /**

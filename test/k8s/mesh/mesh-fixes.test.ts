@@ -388,3 +388,58 @@ describe('app ports the mesh proxy listens on itself', () => {
     expect(validationErrors(chart)).toEqual([expect.stringContaining('shop/x: sidecars.log-shipper.port (15090) is a port the Istio proxy listens on in every pod it joins')]);
   });
 });
+
+describe('a meshed ingress-nginx in front of Istio-enrolled backends', () => {
+  const meshedNginx = () => NetworkPeer.ingressController('ingress-nginx', NGINX, { meshed: true });
+  const VHOST = {
+    'nginx.ingress.kubernetes.io/service-upstream': 'true',
+    'nginx.ingress.kubernetes.io/upstream-vhost': 'api.shop.svc.cluster.local',
+  };
+
+  test('without the upstream annotations: refused at synth, naming the two annotations to set', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    new IstioMesh(chart, 'mesh').enrol(api);
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx() });
+    expect(validationErrors(chart)).toEqual([
+      'shop/web: controller (meshed ingress controller in ingress-nginx) reaches shop/api, which is enrolled in Istio: '
+      + 'ingress-nginx sends to pod addresses with the client\'s Host header, which its Istio sidecar matches to no service, so requests leave as plaintext and the backend\'s '
+      + "STRICT mTLS refuses them; set annotations: { 'nginx.ingress.kubernetes.io/service-upstream': 'true', 'nginx.ingress.kubernetes.io/upstream-vhost': 'api.shop.svc.cluster.local' } "
+      + '(ingress-nginx then sends to the Service, which the sidecar routes with mutual TLS)',
+    ]);
+  });
+
+  test('with them: accepted and written; an unmeshed controller, Linkerd, or another class need none', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    new IstioMesh(chart, 'mesh').enrol(api);
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx(), annotations: VHOST });
+    expect(validationErrors(chart)).toEqual([]);
+    expect(one(chart.toJson(), 'Ingress').metadata.annotations).toEqual(VHOST);
+
+    const plain = testChart();
+    const api2 = new WebService(plain, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    new IstioMesh(plain, 'mesh').enrol(api2);
+    new HttpIngress(plain, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api2 }] }], tls: IngressTls.secret('shop-tls') });
+    expect(validationErrors(plain)).toEqual([]);
+
+    const linkerd = testChart();
+    const api3 = new WebService(linkerd, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    new LinkerdMesh(linkerd, 'mesh').enrol(api3);
+    new HttpIngress(linkerd, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api3 }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx() });
+    expect(validationErrors(linkerd)).toEqual([]);
+  });
+
+  test('two backend Services behind one Ingress: refused, one HttpIngress per backend Service', () => {
+    const chart = testChart();
+    const mesh = new IstioMesh(chart, 'mesh');
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.4.2' });
+    mesh.enrol(api);
+    mesh.enrol(web);
+    new HttpIngress(chart, 'ing', {
+      rules: [{ host: 'shop.example.com', paths: [{ backend: web }, { path: '/api', backend: api }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx(), annotations: VHOST,
+    });
+    expect(validationErrors(chart)).toEqual([expect.stringMatching(/holds one backend Service per Ingress, and this one routes to 2 \(web, api\): give each backend Service its own HttpIngress$/)]);
+  });
+});
