@@ -692,7 +692,9 @@ export class EksCluster extends Construct implements IEksCluster {
     }
     if (this.autoMode) {
       Policy.suppress(this.resource, 'SS-EKS-022',
-        'EKS Auto Mode runs pod networking, DNS, kube-proxy, EBS CSI and the Pod Identity agent itself; managed add-ons would be redundant');
+        'EKS Auto Mode runs pod networking, DNS, kube-proxy, EBS CSI and the Pod Identity agent itself; managed add-ons would be redundant. '
+        + 'It enforces NetworkPolicies only once its network policy controller is switched on (the cluster\'s profile says they are not enforced, '
+        + 'and the Kubernetes synth says so)');
     }
     if (props.upgradeCheck ?? true) this.addUpgradeCheck();
     this.clusterNameRef = this.resource.name;

@@ -289,6 +289,7 @@ export class App extends Cdk8sApp {
     validateOnce(all);
     printNotes(all);
     printUncalledNote(all, this.cluster);
+    printUnenforcedNote(all, this.cluster);
     if (this.cluster) {
       printPoolNotes(this.cluster);
       printIdentityNotes(this.cluster, all);
@@ -735,6 +736,22 @@ function printUncalledNote(all: IConstruct[], cluster: ClusterProfile | undefine
   process.stderr.write(`shipshape note: ${shown} admit${uncalled.length === 1 ? 's' : ''} no caller: ${uncalled.length === 1 ? 'its' : 'each one\'s'} NetworkPolicy `
     + `allows no ingress, so ${uncalled.length === 1 ? 'its Service reaches' : 'their Services reach'} nothing where NetworkPolicies are enforced; `
     + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)\n');
+}
+
+/**
+ * Says, once per synth on stderr, that the NetworkPolicies of the output isolate nothing on a cluster whose profile
+ * says they are not enforced (EKS Auto Mode until its network policy controller is switched on): a team reading
+ * default-deny in the YAML would believe its namespaces isolated.
+ */
+function printUnenforcedNote(all: IConstruct[], cluster: ClusterProfile | undefined): void {
+  if (cluster === undefined || cluster.networkPolicyEnforced !== false) return;
+  let count = 0;
+  for (const c of all) if (ApiObject.isApiObject(c) && c.kind === 'NetworkPolicy') count++;
+  if (count === 0) return;
+  process.stderr.write(`shipshape note: cluster ${cluster.clusterName} does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode `
+    + `until its network policy controller is switched on): the ${count} NetworkPolicie${count === 1 ? '' : 's'} of this output, default deny included, isolate nothing there `
+    + 'and every pod may reach every other; switch enforcement on in the cluster (EKS Auto Mode: the amazon-vpc-cni ConfigMap and a NodeClass network policy, '
+    + 'as the EKS user guide describes) before relying on them\n');
 }
 
 /**

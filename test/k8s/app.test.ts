@@ -5,6 +5,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EnvironmentProfile, k8s, policy, testing } from '../../lib';
 import { ManifestRenderer } from '../../lib/k8s/render';
+import { cluster as clusterProfile } from './platform/fixtures';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
 const dirs: string[] = [];
@@ -408,6 +409,27 @@ describe('web services nobody may call', () => {
     });
     expect(printed).toMatch(/^shipshape note: shop\/s0, shop\/s1, shop\/s2, shop\/s3, shop\/s4 and 2 more admit no caller: each one's NetworkPolicy allows no ingress, so their Services reach nothing /);
     expect(printed).not.toContain('front');
+  });
+});
+
+describe('a cluster that does not enforce NetworkPolicies', () => {
+  test('one note says the output\'s NetworkPolicies isolate nothing there; the uncalled note is left out', () => {
+    const dir = tempDir('shipshape-unenforced-');
+    const app = new k8s.App({ outdir: dir, policy: false, cluster: clusterProfile({ networkPolicyEnforced: false }) });
+    new k8s.WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synth();
+      const printed = spy.mock.calls.map(c => String(c[0])).filter(t => t.includes('NetworkPolic'));
+      const written = parseYamlFiles(dir).flatMap(f => f.docs).filter((d: any) => d.kind === 'NetworkPolicy').length;
+      expect(written).toBeGreaterThan(1);
+      expect(printed).toEqual([`shipshape note: cluster shop-prod does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode until its network `
+        + `policy controller is switched on): the ${written} NetworkPolicies of this output, default deny included, isolate nothing there and every pod may reach every other; `
+        + 'switch enforcement on in the cluster (EKS Auto Mode: the amazon-vpc-cni ConfigMap and a NodeClass network policy, as the EKS user guide describes) before relying on them\n']);
+    } finally {
+      spy.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
