@@ -303,7 +303,10 @@ describe('workload identity managed policies', () => {
     const stack = newStack();
     cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] });
     const found = new PolicyEngine({ packs: [new TerraformPack()] }).check(TerraformDocuments.fromJson(synth(stack), 'stack')).findings;
-    expect(found.filter(f => f.ruleId === 'SS-EKS-023').map(f => f.message)).toEqual(['the role has the managed policy AdministratorAccess']);
+    // the finding is the role's; it points at the role's name, and names the attachment that attaches the policy (the role has no managed_policy_arns)
+    expect(found.filter(f => f.ruleId === 'SS-EKS-023').map(f => [f.kind, f.jsonPath, f.message])).toEqual([
+      ['aws_iam_role', 'name', expect.stringMatching(/^the role has the managed policy AdministratorAccess \(attached by aws_iam_role_policy_attachment prod_a_managed-0_[0-9A-F]{8}\)$/)],
+    ]);
   });
 });
 
@@ -335,7 +338,8 @@ describe('security review: workload roles that escalate, read everything, or tru
   test.each(['AmazonS3FullAccess', 'SecretsManagerReadWrite', 'ReadOnlyAccess'])('SS-EKS-023: the managed policy %s is an error', (name) => {
     const stack = newStack();
     cluster(stack).addWorkloadIdentity('a', { namespace: 'shop', serviceAccount: 'a', managedPolicyArns: [`arn:aws:iam::aws:policy/${name}`] });
-    expect(findings(stack, 'SS-EKS-023')).toEqual([`the role has the managed policy ${name}, which grants a whole service (or reads everything) on every resource of the account`]);
+    expect(findings(stack, 'SS-EKS-023')).toEqual([expect.stringMatching(new RegExp(`^the role has the managed policy ${name} \\(attached by aws_iam_role_policy_attachment [^)]+\\), `
+      + 'which grants a whole service \\(or reads everything\\) on every resource of the account$'))]);
   });
 
   test('SS-EKS-024: a rule from every address on the cluster security group is an error; from the VPC, or on another group, it is not', () => {

@@ -90,17 +90,19 @@ export const EKS_23 = tfRule({
     const trust = statements(parsePolicyText(doc.manifest.assume_role_policy)).filter((s: any) => s.Effect === 'Allow');
     if (!workloadRole(trust) && podIdentityAssociations(doc, index) === 0) return undefined;
     const v: Violation[] = [];
+    // the role's own managed_policy_arns (pointed at), and policy attachments (named in the message; the finding stays on the role)
     const attached = [
-      ...list(doc.manifest.managed_policy_arns),
-      ...index.ofKind('aws_iam_role_policy_attachment').filter((a) => refersTo(a.manifest.role, doc, 'name')).map((a) => a.manifest.policy_arn),
+      ...list(doc.manifest.managed_policy_arns).map((arn: any) => ({ arn, jsonPath: 'managed_policy_arns', via: '' })),
+      ...index.ofKind('aws_iam_role_policy_attachment').filter((a) => refersTo(a.manifest.role, doc, 'name'))
+        .map((a) => ({ arn: a.manifest.policy_arn, jsonPath: 'name', via: ` (attached by aws_iam_role_policy_attachment ${a.name})` })),
     ];
-    for (const arn of attached) {
+    for (const { arn, jsonPath, via } of attached) {
       const name = String(arn).split('/').pop() as string;
       if (!/^arn:aws[a-z-]*:iam::aws:policy\//.test(String(arn))) continue;
       if (ADMIN_POLICIES.includes(name)) {
-        v.push(at('managed_policy_arns', `the role has the managed policy ${name}`));
+        v.push(at(jsonPath, `the role has the managed policy ${name}${via}`));
       } else if (name.endsWith('FullAccess') || ACCOUNT_WIDE_POLICIES.includes(name)) {
-        v.push(at('managed_policy_arns', `the role has the managed policy ${name}, which grants a whole service (or reads everything) on every resource of the account`));
+        v.push(at(jsonPath, `the role has the managed policy ${name}${via}, which grants a whole service (or reads everything) on every resource of the account`));
       }
     }
     const inline = [
