@@ -161,6 +161,8 @@ export class OutputStaging {
   private readonly byKey = new Map<string, { readonly rel: string; readonly source: string }>();
   private readonly dirs = new Set<string>();
   private readonly collisions: string[] = [];
+  /** Set by `problems()`: the other program whose folder this synth takes over (its output and this one's the same). */
+  private handedOverFrom?: string;
   private open = true;
   /** What `commit` did, kept until `discard` so that `rollback` can undo it. */
   private committed?: {
@@ -242,19 +244,26 @@ export class OutputStaging {
     if ((otherName || otherDir) && recordedOwner === this.owner) {
       const now = new Set(this.files.map(f => fileKey(toRel(f.rel))));
       const lost = (readRecord(this.outdir) ?? []).filter(f => !now.has(fileKey(f)) && fs.existsSync(path.join(this.outdir, f)));
-      const changed = this.files.filter(f => !sameFile(path.join(this.outdir, f.rel), path.join(this.staging, f.rel))).map(f => toRel(f.rel));
-      if (lost.length > 0 || changed.length > 0) {
+      const differ = this.files.filter(f => !sameFile(path.join(this.outdir, f.rel), path.join(this.staging, f.rel)));
+      const added = differ.filter(f => !fs.existsSync(path.join(this.outdir, f.rel))).map(f => toRel(f.rel));
+      const changed = differ.filter(f => fs.existsSync(path.join(this.outdir, f.rel))).map(f => toRel(f.rel));
+      const them = otherName ? `${recordedProgram}${recordedDir !== undefined ? `, run from ${recordedDir} relative to the folder` : ''}`
+        : `${recordedProgram ?? program}, run from ${recordedDir} relative to the folder, not ${dir}`;
+      if (lost.length > 0 || differ.length > 0) {
         const record = path.join(this.outdir, STATE_DIR, RECORD_FILE);
         const list = (files: string[]) => `${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}`;
-        const what = [
+        const parts = [
           ...(lost.length > 0 ? [`remove ${list(lost)}`] : []),
-          ...(changed.length > 0 ? [`${lost.length > 0 ? 'and ' : ''}write over ${list(changed)}`] : []),
-        ].join(' ');
-        const them = otherName ? `${recordedProgram}${recordedDir !== undefined ? `, run from ${recordedDir} relative to the folder` : ''}`
-          : `${recordedProgram ?? program}, run from ${recordedDir} relative to the folder, not ${dir}`;
+          ...(changed.length > 0 ? [`write over ${list(changed)}`] : []),
+          ...(added.length > 0 ? [`add ${list(added)}`] : []),
+        ];
+        const what = parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
         out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${them}, see ${record}), `
           + `whose files this synth (${program}) would ${what}; give each program's App an outdir of its own, `
           + `or delete ${record} to hand the folder over to this program`);
+      } else {
+        // the same files: the folder is handed over (an entry file renamed or moved); said at commit, for it refuses the other program from then on
+        this.handedOverFrom = them;
       }
     }
     // a file where a folder must go (or a folder where a file must go) would stop the move into place half-way
@@ -463,6 +472,11 @@ export class OutputStaging {
     const kept = unremovable.map(u => u.slice(0, u.lastIndexOf(' (')));
     this.writeRecord([...written, ...kept].sort(), kubernetesPack, fixed?.fields, otherPacks);
     removeFailedReports(this.stateDir);
+    if (this.handedOverFrom !== undefined) {
+      process.stderr.write(`shipshape note: outdir (${JSON.stringify(this.outdir)}) held the output of another program (${this.handedOverFrom}); this synth (${this.program()}, `
+        + `run from ${this.programDir()}) wrote the same files, so the folder is now recorded as its own: the other program's App is refused there from now on, `
+        + 'unless it writes the same files (give each program an outdir of its own)\n');
+    }
     this.committed = { moved, removedAside, previousText };
     return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed?.changesSince(previousFixed) ?? [] };
   }

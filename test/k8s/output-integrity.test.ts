@@ -596,7 +596,7 @@ describe('two programs, one output folder', () => {
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
     expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other, run from `);
-    expect(errorOf(() => quietly(() => b.synth()))).toContain('whose files this synth (output-integrity.test) would remove a.k8s.yaml and write over b.k8s.yaml; give each program\'s App an outdir of its own');
+    expect(errorOf(() => quietly(() => b.synth()))).toContain('whose files this synth (output-integrity.test) would remove a.k8s.yaml and add b.k8s.yaml; give each program\'s App an outdir of its own');
     expect(fs.existsSync(path.join(dir, 'a.k8s.yaml'))).toBe(true);
     // other objects in the same files: overwriting them is refused too, and the folder keeps the first program's
     const over = runOf({ outdir: dir });
@@ -606,8 +606,14 @@ describe('two programs, one output folder', () => {
     // the same output from another entry file (main.ts renamed app.ts) changes nothing: accepted, and the record names it
     const same = runOf({ outdir: dir });
     web(new Chart(same, 'a', { namespace: 'a' }), 'api');
-    expect(() => quietly(() => same.synth())).not.toThrow();
+    const said = stderrOf(() => same.synth());
     expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8')).program).toBe('output-integrity.test');
+    // said once, at the handover: from now on the other program is refused there
+    expect(said).toContain(`shipshape note: outdir (${JSON.stringify(dir)}) held the output of another program (other, run from `);
+    expect(said).toContain('; this synth (output-integrity.test, run from ');
+    expect(said).toContain('wrote the same files, so the folder is now recorded as its own: the other program\'s App is refused there from now on, '
+      + 'unless it writes the same files (give each program an outdir of its own)\n');
+    expect(stderrOf(() => { const again = runOf({ outdir: dir }); web(new Chart(again, 'a', { namespace: 'a' }), 'api'); again.synth(); })).not.toContain('held the output of another program');
   });
 
   test('an entry file of the same name run from another folder (two cdk8s apps, each with its main.ts) is another program', () => {
@@ -620,7 +626,7 @@ describe('two programs, one output folder', () => {
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
     expect(errorOf(() => quietly(() => b.synth()))).toContain(`holds the output of another program (output-integrity.test, run from ../other relative to the folder, not ${record.programDir}, see ${recordFile}), `
-      + 'whose files this synth (output-integrity.test) would remove a.k8s.yaml and write over b.k8s.yaml');
+      + 'whose files this synth (output-integrity.test) would remove a.k8s.yaml and add b.k8s.yaml');
     // a record from before programDir was recorded: not compared
     const { programDir: _, ...older } = record;
     fs.writeFileSync(recordFile, JSON.stringify(older));
