@@ -524,6 +524,60 @@ export function gatewayIsolationNotes(objects: readonly RenderedObject[]): strin
   return notes;
 }
 
+/**
+ * Notes on the TLS Secrets the output's Ingresses read that cert-manager writes for other namespaces or other hosts:
+ * a Secret is read in its own namespace only (an Ingress naming another namespace's certificate Secret gets none, and
+ * its controller serves its default certificate), and a certificate serves the hosts it was issued for only.
+ * Certificates come from the output's cert-manager Certificates and from Ingresses that ask cert-manager for one
+ * (its ingress-shim annotations).
+ */
+export function tlsSecretNotes(objects: readonly RenderedObject[]): string[] {
+  /** namespace/secret -> the hosts cert-manager issues it for, and who asks */
+  const issued = new Map<string, { ns: string; hosts: string[]; by: string }>();
+  const readers: Array<{ ns: string; secret: string; hosts: string[]; by: string }> = [];
+  const shim = (m: any) => ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'].some(a => typeof m.metadata?.annotations?.[a] === 'string');
+  for (const o of objects) {
+    const m = o.manifest;
+    const ns = m?.metadata?.namespace;
+    if (typeof ns !== 'string') continue;
+    if (m.kind === 'Certificate' && typeof m.apiVersion === 'string' && m.apiVersion.startsWith('cert-manager.io/') && typeof m.spec?.secretName === 'string') {
+      issued.set(`${ns}/${m.spec.secretName}`, { ns, hosts: (m.spec.dnsNames ?? []).filter((h: any) => typeof h === 'string'), by: describe(m) });
+    }
+    if (m.kind === 'Ingress' && Array.isArray(m.spec?.tls)) {
+      for (const t of m.spec.tls) {
+        if (typeof t?.secretName !== 'string') continue;
+        const hosts = (t.hosts ?? []).filter((h: any) => typeof h === 'string');
+        if (shim(m)) {
+          const key = `${ns}/${t.secretName}`;
+          if (!issued.has(key)) issued.set(key, { ns, hosts, by: `${describe(m)} (cert-manager's ingress-shim)` });
+        } else {
+          readers.push({ ns, secret: t.secretName, hosts, by: describe(m) });
+        }
+      }
+    }
+  }
+  if (issued.size === 0) return [];
+  const covers = (names: string[], host: string) => names.some(n => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -n.length + 1).includes('.')));
+  const notes: string[] = [];
+  for (const r of readers) {
+    const own = issued.get(`${r.ns}/${r.secret}`);
+    if (own !== undefined) {
+      const uncovered = r.hosts.filter(h => !covers(own.hosts, h));
+      if (uncovered.length > 0) {
+        notes.push(`shipshape note: ${r.by} serves ${uncovered.join(', ')} with Secret ${r.ns}/${r.secret}, whose certificate ${own.by} issues for ${own.hosts.join(', ') || 'no host'} only: `
+          + 'clients would get a certificate without their host name; give this Ingress a certificate of its own (IngressTls.certManager) or add the hosts to that certificate\n');
+      }
+      continue;
+    }
+    const elsewhere = [...issued.entries()].filter(([k]) => k.endsWith(`/${r.secret}`)).map(([, v]) => v);
+    if (elsewhere.length === 0) continue;
+    notes.push(`shipshape note: ${r.by} reads TLS Secret ${r.ns}/${r.secret}, which no object of this output makes, while cert-manager writes a Secret of that name in `
+      + `${elsewhere.map(e => `namespace ${e.ns} (${e.by})`).join(', ')}: an Ingress reads Secrets of its own namespace only, so unless ${r.ns}/${r.secret} is made otherwise `
+      + 'its controller serves its default certificate; ask cert-manager for a certificate in this namespace (IngressTls.certManager)\n');
+  }
+  return notes;
+}
+
 export function karpenterPoolNotes(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
   const karpenterPools = new Set((cluster.karpenter?.nodePools ?? []).map(p => p.name));
   // an Auto Mode cluster's own NodePools are written by the app too (k8s.karpenter.NodePool); its built-in ones are not
