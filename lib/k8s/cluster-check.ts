@@ -467,44 +467,32 @@ function hpaMinimums(objects: readonly RenderedObject[]): Map<string, number> {
  * runs where nodes are). One note per set of pools, naming the workloads.
  */
 /**
- * Notes on the Gateways of the output (and those its HTTPRoutes attach to) whose pods a namespace-wide deny of the
- * output isolates: Istio (and NGINX Gateway Fabric) deploy a Gateway's proxy pods beside it, labelled
+ * Notes on the Gateways of the output whose pods a namespace-wide deny of the output isolates: Istio and NGINX
+ * Gateway Fabric (their classes `istio`, `nginx`) deploy a Gateway's proxy pods beside it, labelled
  * `gateway.networking.k8s.io/gateway-name: <name>`, the label the routes' backends admit; in a namespace where the
  * output denies all ingress (a default deny) and no NetworkPolicy admits those pods, the load balancer never reaches
  * them and they never become ready.
  */
 export function gatewayIsolationNotes(objects: readonly RenderedObject[]): string[] {
   const policies = new Map<string, any[]>();
-  const gateways = new Map<string, { ns: string; name: string; ports: number[]; where: string }>();
-  const key = (ns: string, name: string) => `${ns}/${name}`;
+  const gateways: Array<{ ns: string; name: string; cls: string; ports: number[] }> = [];
   for (const o of objects) {
     const m = o.manifest;
-    if (m?.kind === 'NetworkPolicy' && typeof m.metadata?.namespace === 'string') {
-      const list = policies.get(m.metadata.namespace) ?? [];
-      list.push(m);
-      policies.set(m.metadata.namespace, list);
-    }
-  }
-  if (policies.size === 0) return [];
-  for (const o of objects) {
-    const m = o.manifest;
-    if (typeof m?.apiVersion !== 'string' || !m.apiVersion.startsWith('gateway.networking.k8s.io/')) continue;
-    const ns = m.metadata?.namespace;
+    const ns = m?.metadata?.namespace;
     if (typeof ns !== 'string') continue;
-    if (m.kind === 'Gateway' && typeof m.metadata?.name === 'string') {
+    if (m.kind === 'NetworkPolicy') {
+      const list = policies.get(ns) ?? [];
+      list.push(m);
+      policies.set(ns, list);
+    } else if (m.kind === 'Gateway' && typeof m.apiVersion === 'string' && m.apiVersion.startsWith('gateway.networking.k8s.io/') && typeof m.metadata?.name === 'string'
+      && IN_NAMESPACE_GATEWAY_CLASSES.includes(m.spec?.gatewayClassName)) {
       const ports = (Array.isArray(m.spec?.listeners) ? m.spec.listeners : []).map((l: any) => l?.port).filter((p: any) => typeof p === 'number');
-      gateways.set(key(ns, m.metadata.name), { ns, name: m.metadata.name, ports: [...new Set<number>(ports)], where: `Gateway ${ns}/${m.metadata.name}` });
-    } else if (m.kind === 'HTTPRoute' || m.kind === 'GRPCRoute') {
-      for (const r of Array.isArray(m.spec?.parentRefs) ? m.spec.parentRefs : []) {
-        if ((r?.kind ?? 'Gateway') !== 'Gateway' || (r?.group ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io' || typeof r?.name !== 'string') continue;
-        const gns = typeof r.namespace === 'string' ? r.namespace : ns;
-        if (!gateways.has(key(gns, r.name))) gateways.set(key(gns, r.name), { ns: gns, name: r.name, ports: [], where: `Gateway ${gns}/${r.name} (of ${describe(m)})` });
-      }
+      gateways.push({ ns, name: m.metadata.name, cls: m.spec.gatewayClassName, ports: [...new Set<number>(ports)] });
     }
   }
   const label = 'gateway.networking.k8s.io/gateway-name';
   const notes: string[] = [];
-  for (const g of gateways.values()) {
+  for (const g of gateways) {
     const list = policies.get(g.ns) ?? [];
     const deny = list.find(p => {
       const sel = p.spec?.podSelector;
@@ -516,13 +504,19 @@ export function gatewayIsolationNotes(objects: readonly RenderedObject[]): strin
       || (p.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === label && e?.operator === 'In' && (e.values ?? []).includes(g.name))));
     if (admits) continue;
     const ports = g.ports.length > 0 ? g.ports.join(', ') : 'its listener ports';
-    notes.push(`shipshape note: ${g.where}: its proxy pods (label ${label}: ${g.name}), which Istio and NGINX Gateway Fabric deploy in the Gateway's namespace, `
+    notes.push(`shipshape note: Gateway ${g.ns}/${g.name}: its proxy pods (label ${label}: ${g.name}), which its class ${g.cls} deploys in the Gateway's namespace, `
       + `are isolated by NetworkPolicy ${g.ns}/${deny.metadata?.name} of this output (it denies all ingress there), and no NetworkPolicy of the output admits them: `
       + 'the load balancer would not reach them, nor they the backends; add a NetworkPolicy that selects that label, admits '
-      + `${ports} from the load balancer and lets them out to the backends, DNS and their control plane (istiod: 15012)\n`);
+      + `${ports} from the load balancer and lets them out to the backends, DNS and their control plane${g.cls === 'istio' ? ' (istiod: 15012)' : ''}\n`);
   }
   return notes;
 }
+
+/**
+ * The GatewayClass names of implementations that deploy a Gateway's proxy pods in the Gateway's own namespace,
+ * labelled with its name: Istio's `istio` and NGINX Gateway Fabric's `nginx` (their default class names).
+ */
+const IN_NAMESPACE_GATEWAY_CLASSES = ['istio', 'nginx'];
 
 /**
  * Notes on the TLS Secrets the output's Ingresses read that cert-manager writes for other namespaces or other hosts:
