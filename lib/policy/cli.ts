@@ -753,8 +753,9 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     // what the engine reports (a stale suppression, or one naming an unknown rule), placed at the document that
     // carries the annotation
     const unknown = own._unknownRule(s);
-    if (unknown !== undefined && !looksBuiltIn(s.ruleId)) {
-      // a rule of a pack this command does not run (a team's own pack, which runs at synth); an unknown SS- id is a typo
+    if (unknown !== undefined && !looksBuiltIn(s.ruleId) && !own._claims(s.ruleId)) {
+      // a rule of a pack this command does not run (a team's own pack, which runs at synth); an unknown SS- id, or one
+      // that is a slip of a rule of the packs that run or has their prefix (ACME-01, acme-003 with --pack acme), is a typo
       otherPacks.add(s.ruleId);
       continue;
     }
@@ -767,7 +768,8 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     : options.format !== 'text' ? 'every finding is in the report on stdout' : 'run with --json FILE or --sarif FILE to get every finding';
   if (otherPacks.size > 0) {
     io.err(`shipshape: suppression annotations of rules this command does not run were left alone: ${[...otherPacks].sort().join(', ')} `
-      + '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack, and yours with --pack <module>)\n');
+      + ((options.customPacks ?? []).length === 0 ? '(rules of your own packs run at synth; shipshape check runs the Kubernetes pack, and yours with --pack <module>)\n'
+        : `(this command ran the packs ${runEngine.packs.map(p => p.name).join(', ')}; add --pack <module> for the pack that defines them)\n`));
   }
   // packs of the user's own that synth ran over an output folder and this command does not (no --pack giving them):
   // a clean result here says nothing of their rules

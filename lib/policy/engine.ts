@@ -1,11 +1,13 @@
 import { AdmissionRefusal, admissionLevels, admissionRefusal, enforcedLevels, refusalFix, refusalMessage } from './admission';
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
-import { ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID } from './internal';
+import {
+  ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, nearRuleId, PACK_NAME, PACK_NAME_SHAPE, RESERVED_PACK_NAMES, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE,
+  ruleIdPrefix, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID,
+} from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleResult, RuleStatus, Severity, Violation } from './rule';
 import { SharedResults, SpecRule } from './spec-rule';
-import { Validators } from '../core/validators';
 
 
 /**
@@ -40,6 +42,11 @@ export class PolicyEngine {
   private readonly infoOf = new Map<IRule, RuleInfo>();
   /** The rules the packs leave out on request (a pack's `_excludedRuleIds`). */
   private readonly excluded = new Set<string>();
+  /**
+   * The rule ids of each pack that runs (those it leaves out on request included), and of `engine` (the engine's own
+   * findings), for the suppressions that name their pack (`Suppression.pack`).
+   */
+  private readonly idsOfPack = new Map<string, Set<string>>([['engine', new Set(ENGINE_RULES.map(r => r.id))]]);
   /** The rules whose findings Pod Security admission refuses, with the level that refuses them (see admission.ts). */
   private readonly admission: Map<string, number>;
 
@@ -48,12 +55,20 @@ export class PolicyEngine {
     const seen = new Map<string, string>();
     const packNames = new Set<string>();
     for (const pack of this.packs) {
+      checkPackName(pack);
       if (packNames.has(pack.name)) {
         throw new Error(`policy: the packs list two packs named ${pack.name}${this.packs.filter(p => p === pack).length > 1 ? ' (the same pack twice)' : ''}; list each pack once, and give a pack of yours a name of its own`);
       }
       packNames.add(pack.name);
+      const ids = new Set<string>();
+      this.idsOfPack.set(pack.name, ids);
       const left = (pack as { _excludedRuleIds?: unknown })._excludedRuleIds;
-      if (Array.isArray(left)) for (const id of left) this.excluded.add(String(id));
+      if (Array.isArray(left)) {
+        for (const id of left) {
+          this.excluded.add(String(id));
+          ids.add(String(id));
+        }
+      }
       for (const rule of pack.rules) {
         if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) {
           throw new Error(`policy: rule id ${JSON.stringify(rule.id)} (pack ${pack.name}) is not a rule id: ${RULE_ID_SHAPE} (it names the suppression annotation suppress.shipshape.io/<id>)`);
@@ -64,6 +79,7 @@ export class PolicyEngine {
           throw new Error(`policy: rule id ${rule.id} appears twice (${other === pack.name ? `twice in pack ${pack.name}` : `in packs ${other} and ${pack.name}`}); every rule needs a unique id`);
         }
         seen.set(rule.id, pack.name);
+        ids.add(rule.id);
         this.packOf.set(rule, pack.name);
         const rationale = rule.rationale;
         const help = rule instanceof SpecRule ? undefined : rule.helpUri;
@@ -112,8 +128,20 @@ export class PolicyEngine {
       docOf.push(doc);
     });
 
-    // apply suppressions
-    const table = new SuppressionTable(suppressions);
+    // apply suppressions: one that names its pack applies when that pack runs and has the rule; when the pack does
+    // not run it is left alone (kept for the runs that include the pack); naming a pack that runs without the rule, or
+    // one that does not run for a rule (or a slip of one) of a pack that does, is an error (`_wrongPack`)
+    const applied: Suppression[] = [];
+    const misplaced: Finding[] = [];
+    for (const s of suppressions) {
+      if (s.pack === undefined || this.idsOfPack.get(s.pack)?.has(s.ruleId) === true) {
+        applied.push(s);
+        continue;
+      }
+      const wrong = this._wrongPack(s);
+      if (wrong !== undefined && (!inScope || inScope(s))) misplaced.push(wrong);
+    }
+    const table = new SuppressionTable(applied);
     const findings: Finding[] = [];
     /** The refusal of each object and rule: where it sits in `findings`, and the refused findings it stands for. */
     const refused = new Map<string, { at: number; count: number; level: number }>();
@@ -143,10 +171,9 @@ export class PolicyEngine {
     for (const s of table.unused()) {
       if (inScope && !inScope(s)) continue;
       if (this._excludes(s.ruleId)) continue;
-      // a suppression of a pack that does not run here (a construct library's own pack, which this app leaves out)
-      if (s.pack !== undefined && !this.packs.some(p => p.name === s.pack)) continue;
       findings.push(this._unknownRule(s) ?? staleFinding(s));
     }
+    findings.push(...misplaced);
     return PolicyReport._create(findings, this.infos);
   }
 
@@ -156,21 +183,76 @@ export class PolicyEngine {
    * @internal
    */
   public _unknownRule(s: Suppression): Finding | undefined {
-    const known = [...this.infos.map(r => r.id), ...ENGINE_RULES.map(r => r.id)];
+    const known = this.knownIds();
     if (known.includes(s.ruleId)) return undefined;
-    const closest = Validators._closest(s.ruleId, known);
     // a suggestion only when the id is a slip of that one (a few characters off, or the same in another case)
-    const near = closest !== undefined && (closest.toLowerCase() === s.ruleId.toLowerCase()
-      || Validators._editDistance(s.ruleId.toUpperCase(), closest.toUpperCase()) <= Math.max(2, Math.floor(closest.length / 4)));
-    const packs = this.packs.map(p => p.name).join(', ') || 'none';
+    const closest = nearRuleId(s.ruleId, known);
     return {
       ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
       severity: Severity.ERROR,
-      message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${packs})${near ? `; did you mean ${closest}?` : ''}`,
-      fix: near ? `write the id as the policy report shows it (${closest}?), or add the pack that defines ${s.ruleId} to the policy packs`
+      message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${this.packList()})${closest !== undefined ? `; did you mean ${closest}?` : ''}`,
+      fix: closest !== undefined ? `write the id as the policy report shows it (${closest}?), or add the pack that defines ${s.ruleId} to the policy packs`
         : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`,
       ...suppressionPlace(s),
     };
+  }
+
+  /**
+   * The error for a suppression that names its pack (`Suppression.pack`) wrongly, which silences nothing: a pack that
+   * runs but has no such rule, or a pack that does not run while the id is a rule of a pack that does (or a slip of
+   * one). Undefined for a suppression that applies (the pack runs and has the rule), and for one of a pack that does
+   * not run whose id no pack that runs claims: it is left alone, for the runs that include its pack.
+   * @internal
+   */
+  public _wrongPack(s: Suppression): Finding | undefined {
+    const pack = s.pack;
+    if (pack === undefined) return undefined;
+    const named = this.idsOfPack.get(pack);
+    if (named?.has(s.ruleId)) return undefined;
+    const packOfId = (id: string) => [...this.idsOfPack].find(([, ids]) => ids.has(id))?.[0];
+    const owner = packOfId(s.ruleId);
+    // a slip of a rule of the pack named first, then of another pack that runs
+    const inNamed = named !== undefined && owner === undefined ? nearRuleId(s.ruleId, [...named]) : undefined;
+    const inOther = owner === undefined && inNamed === undefined
+      ? nearRuleId(s.ruleId, [...this.idsOfPack].filter(([name]) => name !== pack).flatMap(([, ids]) => [...ids])) : undefined;
+    if (named === undefined && owner === undefined && inOther === undefined) return undefined;
+    const head = `suppression of ${s.ruleId} at ${s.path || '<root>'} names the pack ${pack}, `
+      + `${named !== undefined ? `which has no rule ${s.ruleId}` : `which does not run (${this.packList()})`}, so it silences nothing`;
+    const [why, fix] = owner !== undefined ? [`; ${s.ruleId} is a rule of the pack ${owner}`, `name the pack that defines the rule (pack: '${owner}'), or leave pack unset`]
+      : inNamed !== undefined ? [`; did you mean ${inNamed}?`, `write the id as the policy report shows it (${inNamed}?)`]
+        : inOther !== undefined ? [`; did you mean ${inOther}, a rule of the pack ${packOfId(inOther)}?`,
+          `write the id and the pack as the policy report shows them (${inOther}, pack: '${packOfId(inOther)}'), or leave pack unset`]
+          : ['', `write the id as the policy report shows it, or name the pack that defines ${s.ruleId}`];
+    return {
+      ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
+      severity: Severity.ERROR,
+      message: head + why,
+      fix,
+      ...suppressionPlace(s),
+    };
+  }
+
+  /**
+   * True when `ruleId` belongs with the packs that run: one of their rules (or the engine's), a slip of one (see
+   * `nearRuleId`), or an id with the prefix of one of their rules (`ACME-` of `ACME-001`). A suppression annotation
+   * of an unknown id they claim is a typo; one of an id they do not claim may be a rule of a pack that does not run.
+   * @internal
+   */
+  public _claims(ruleId: string): boolean {
+    const known = this.knownIds();
+    if (known.includes(ruleId) || nearRuleId(ruleId, known) !== undefined) return true;
+    const prefix = ruleIdPrefix(ruleId);
+    return prefix !== undefined && known.some(id => ruleIdPrefix(id) === prefix);
+  }
+
+  /** The ids of the rules that run (those left out on request included) and of the engine's own findings. */
+  private knownIds(): string[] {
+    return [...this.infos.map(r => r.id), ...this.excluded, ...ENGINE_RULES.map(r => r.id)];
+  }
+
+  /** The names of the packs that run, for messages. */
+  private packList(): string {
+    return this.packs.map(p => p.name).join(', ') || 'none';
   }
 
   /**
@@ -350,6 +432,42 @@ function checkRuleShape(rule: IRule, pack: string): void {
   if (!(rule instanceof SpecRule) && rule.kinds !== undefined && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) {
     throw new Error(`policy: ${where} has kinds ${JSON.stringify(rule.kinds)}, so it never runs; list the kinds it checks, or leave kinds unset to check every kind`);
   }
+}
+
+/**
+ * Refuses a pack name that reports could not tell apart or that would mix with shipshape's: not a string, blank, not
+ * shaped like a pack name (`PACK_NAME`), or one shipshape uses itself (`RESERVED_PACK_NAMES`; `kubernetes` and
+ * `terraform` are fine on shipshape's own packs).
+ */
+function checkPackName(pack: IRulePack): void {
+  const name: unknown = pack.name;
+  const rules = Array.isArray(pack.rules) ? pack.rules.map(r => String(r?.id)) : [];
+  const which = `a pack (${rules.length === 0 ? 'no rule' : `rules ${rules.slice(0, 3).join(', ')}${rules.length > 3 ? ', ...' : ''}`})`;
+  const used = '(reports, SARIF tags, the output record and Policy.suppress(..., { pack }) name the pack by it)';
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new Error(`policy: ${which} has the name ${name === undefined ? 'undefined' : JSON.stringify(name)}, which is no name ${used}; `
+      + `give the pack a name of its own, for example acme: ${PACK_NAME_SHAPE}`);
+  }
+  if (!PACK_NAME.test(name)) {
+    throw new Error(`policy: ${which} has the name ${JSON.stringify(name)}, which is not a pack name: ${PACK_NAME_SHAPE} ${used}; `
+      + `name it as you would an npm package, for example ${JSON.stringify(suggestedPackName(name))}`);
+  }
+  const why = RESERVED_PACK_NAMES.get(name);
+  if (why === undefined || ((name === 'kubernetes' || name === 'terraform') && isShipshapePack(pack))) return;
+  throw new Error(`policy: ${which} has the name ${JSON.stringify(name)}, which shipshape uses itself: ${why}; `
+    + `give your pack a name of its own, for example ${JSON.stringify(`acme-${name}`)}`);
+}
+
+/** A pack name close to `name` (lower case, other characters as '-'), for the error that refuses `name`. */
+function suggestedPackName(name: string): string {
+  const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
+  return s === '' ? 'acme' : s;
+}
+
+/** True for shipshape's own packs: a Kubernetes pack (of any copy of shipshape), or a pack of shipshape's rules only. */
+function isShipshapePack(pack: IRulePack): boolean {
+  if ((pack as any)[Symbol.for('shipshape.policy.KubernetesPack')] === true) return true;
+  return Array.isArray(pack.rules) && pack.rules.length > 0 && pack.rules.every(r => r instanceof SpecRule);
 }
 
 /** The statuses a RuleResult may have (a rule in plain JavaScript may return another: a typo would hide its findings). */

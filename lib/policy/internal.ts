@@ -2,6 +2,7 @@
 import { Finding, Suppression } from './finding';
 import type { RuleInfo } from './report';
 import { PolicyDocument, Severity } from './rule';
+import { Validators } from '../core/validators';
 
 /** Rule id of the finding reported for a suppression that matched no finding. */
 export const STALE_SUPPRESSION_RULE_ID = 'SS-POLICY-001';
@@ -226,6 +227,51 @@ export const RULE_ID = /^[A-Za-z]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 
 /** The shape of a rule id in words, for errors. */
 export const RULE_ID_SHAPE = "a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit";
+
+/**
+ * The id of `known` that `ruleId` is a slip of (the same id in another case, or a few characters off: at most 2, or a
+ * quarter of the id), else undefined: the only suggestion an error about an unknown rule id makes (`did you mean
+ * ...?`). An id of another pack (`ACME-001` among `SS-K8S-...`) is no slip of any, and gets none.
+ */
+export function nearRuleId(ruleId: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const closest = Validators._closest(ruleId, [...known]);
+  if (closest.toLowerCase() === ruleId.toLowerCase()) return closest;
+  return Validators._editDistance(ruleId.toUpperCase(), closest.toUpperCase()) <= Math.max(2, Math.floor(closest.length / 4)) ? closest : undefined;
+}
+
+/**
+ * The prefix of a rule id, in upper case: what comes before its number and the separator before it (`ACME` of
+ * `ACME-001`, `SS-K8S` of `SS-K8S-012`); undefined for an id that does not end with a number.
+ */
+export function ruleIdPrefix(ruleId: string): string | undefined {
+  const m = /^(.*?)[-_.]?[0-9]+$/.exec(ruleId);
+  return m !== null && m[1] !== '' ? m[1].toUpperCase() : undefined;
+}
+
+/**
+ * What a pack name looks like: a lower-case letter, then at most 62 lower-case letters, digits and `-`, ending with a
+ * letter or digit (as an npm package name without a scope). Reports, SARIF tags, the output record and
+ * `Policy.suppress(..., { pack })` name the pack by it.
+ */
+export const PACK_NAME = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The shape of a pack name in words, for errors. */
+export const PACK_NAME_SHAPE = "a lower-case letter, then at most 62 lower-case letters, digits and '-', ending with a letter or digit";
+
+/**
+ * The pack names shipshape uses itself, and what for: a pack of your own with one of them would mix with shipshape's
+ * in the reports. `kubernetes` and `terraform` are the names of shipshape's own packs (allowed for them only).
+ */
+export const RESERVED_PACK_NAMES: ReadonlyMap<string, string> = new Map([
+  ['engine', 'the pack of the findings shipshape\'s engine makes itself (SS-POLICY-...) in reports and SARIF tags'],
+  ['kubernetes', 'the name of shipshape\'s Kubernetes pack (KubernetesPack)'],
+  ['terraform', 'the name of shipshape\'s Terraform pack (TerraformPack)'],
+  ['unknown', 'the pack reports give a rule they know nothing of'],
+  ['shipshape', 'a SARIF tag of every rule'],
+  ['security', 'a SARIF tag of shipshape\'s security rules (code scanning ranks rules with that tag as security alerts)'],
+  ['reliability', 'a SARIF tag of shipshape\'s reliability rules'],
+]);
 
 /** True for the ids of shipshape's own rules and engine findings (`SS-K8S-...`, `SS-EKS-...`, `SS-POLICY-...`). */
 export function isBuiltInRuleId(ruleId: string): boolean {

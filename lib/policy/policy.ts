@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { PolicyEngine } from './engine';
 import { Suppression } from './finding';
-import { isCdk8sApp, RULE_ID, RULE_ID_SHAPE } from './internal';
+import { isCdk8sApp, PACK_NAME, PACK_NAME_SHAPE, RULE_ID, RULE_ID_SHAPE } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { outputProblems } from './output-check';
 import { cdk8sObjectFiles } from './output-files';
@@ -46,10 +46,13 @@ export interface PolicyOptions {
  */
 export interface SuppressOptions {
   /**
-   * The name of the pack that defines the rule (its `IRulePack.name`). When no pack of that name runs in the app,
-   * the suppression is left alone: it is neither reported as stale (`SS-POLICY-001`) nor as naming an unknown rule
+   * The name of the pack that defines the rule (its `IRulePack.name`). The suppression silences the rule only when
+   * that pack runs and has the rule. When no pack of that name runs in the app, the suppression is left alone: it
+   * silences nothing, it is neither reported as stale (`SS-POLICY-001`) nor as naming an unknown rule
    * (`SS-POLICY-004`), and nothing is written onto the objects. For a construct library that ships a pack and
    * suppresses that pack's rules in its own constructs, whose users may or may not run the pack.
+   * A suppression that names the wrong pack fails the synth with `SS-POLICY-004`: the pack runs but has no such rule, or
+   * the pack does not run while the rule id is one of a pack that runs (or a slip of one, such as `ACME-01`).
    * @default - the rule must be in one of the packs that run, else the synth fails with `SS-POLICY-004`
    */
   readonly pack?: string;
@@ -141,7 +144,7 @@ export class Policy {
    * Suppresses rule `ruleId` for every object under `scope`, with a reason that appears in every report.
    * A suppression that matches no finding is itself reported, so stale ones do not rot; one whose rule is in
    * none of the packs that run fails the synth (with the closest known id), unless `options.pack` names a pack
-   * that does not run.
+   * that does not run (see `SuppressOptions.pack`).
    * @param scope the construct whose objects the suppression covers (an object, a construct, a chart, the app)
    * @param ruleId the rule id, for example `SS-K8S-012`
    * @param reason why the rule does not apply here, at least 10 characters
@@ -163,6 +166,11 @@ export class Policy {
     if (pack !== undefined && (typeof pack !== 'string' || pack.trim() === '')) {
       fail(scope, 'options.pack', pack, 'must name a rule pack (its IRulePack.name), for example acme',
         'pass the name of the pack that defines the rule, or leave pack unset');
+    }
+    // a pack of another shape is refused by the engine, so no pack of that name could ever run
+    if (pack !== undefined && !PACK_NAME.test(pack.trim())) {
+      fail(scope, 'options.pack', pack, `is not a pack name: ${PACK_NAME_SHAPE}, so no pack of that name can run`,
+        'pass the name of the pack that defines the rule as its IRulePack.name reads, for example acme, or leave pack unset');
     }
     const root = scope.node.root;
     let list = SUPPRESSIONS.get(root);
@@ -186,8 +194,10 @@ export class Policy {
    * charts: `scope` must be the App. To leave a rule out for one chart or construct, suppress it there
    * (`Policy.suppress(chart, ruleId, reason)`); on a plain cdk8s App, `Policy.attach(chart, { packs })` checks one
    * chart with packs of its own.
-   * A pack with a rule the engine refuses (bad id, severity, message, fix or kinds; an id twice) throws here, as it
-   * would at synth. So does a second call for the same app, which would silently replace the first one's packs.
+   * A pack the engine refuses throws here, as it would at synth: a rule with a bad id, severity, message, fix or
+   * kinds, an id twice, or a pack name that is blank, not lower-case letters, digits and '-' (`acme-platform`), twice,
+   * or one shipshape uses itself (`engine`, `unknown`, `shipshape`, `security`, `reliability`; `kubernetes` and
+   * `terraform` on a pack of your own). So does a second call for the same app, which would silently replace the first one's packs.
    * @param scope the App (k8s.App, or a plain cdk8s App)
    */
   public static configure(scope: IConstruct, options: PolicyOptions): void {

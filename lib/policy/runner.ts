@@ -90,10 +90,11 @@ function byPath(findings: readonly Finding[]): Finding[] {
  */
 export function carryCodeSuppressions(scope: IConstruct, report: PolicyReport, objects: ObjectInput[]): void {
   const scopePath = scope.node.path;
-  const ran = new Set(report.rules.map(r => r.id));
-  // a suppression of a pack that did not run is left alone (it silenced nothing, and is not stale): nothing to carry
+  const ran = new Set(report.rules.map(r => `${r.pack}\0${r.id}`));
+  // a suppression that names its pack applies only when that pack ran with the rule: one of a pack that did not run is
+  // left alone (it silenced nothing, and is not stale), and one naming the wrong pack is an error; nothing to carry
   const code = Policy.suppressionsOf(scope).filter(s => (covers(scopePath, s.path) || covers(s.path, scopePath))
-    && (s.pack === undefined || ran.has(s.ruleId)));
+    && (s.pack === undefined || ran.has(`${s.pack}\0${s.ruleId}`)));
   if (code.length > 0) carrySuppressions(report.findings, code, objects);
 }
 

@@ -243,8 +243,9 @@ class ArrayWithMatcher extends Matcher {
         if (closest === undefined) {
           result.recordFailure('', `no element matches pattern element [${i}] ${showShort(p)}${where}; got ${showShort(actual)}`);
         } else {
-          result.recordFailure('', `no element matches pattern element [${i}] ${showShort(p)}${where}; the closest is [${closest.j}]:`);
-          result.compose(`[${closest.j}]`, closest.r);
+          // one failure, with the closest element's differences (paths inside the element) in it: as separate failures
+          // they would read `the closest is [0]:; [0].name: ...` once joined
+          result.recordFailure('', `no element matches pattern element [${i}] ${showShort(p)}${where}; the closest is [${closest.j}] (${closest.r.failures.join('; ')})`);
         }
         return result;
       }

@@ -2,13 +2,12 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Match, Matcher, MatchResult } from './match';
 import { fail } from '../core/errors';
-import { Validators } from '../core/validators';
 import { App as ShipshapeApp } from '../k8s/app';
 import { clusterProblems } from '../k8s/cluster-check';
 import { toJsonExplained } from '../k8s/render';
 import { resolveDependenciesOnce, validateOnce } from '../k8s/synth-steps';
 import { Finding } from '../policy/finding';
-import { ENGINE_RULES } from '../policy/internal';
+import { ENGINE_RULES, nearRuleId } from '../policy/internal';
 import { outputProblems, throwProblems } from '../policy/output-check';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
@@ -306,8 +305,10 @@ export class Template {
       const known = [...report.rules.map(r => r.id), ...ENGINE_RULES.map(r => r.id)];
       if (!known.includes(id)) {
         const packs = [...new Set(report.rules.map(r => r.pack))].join(', ') || 'none';
+        // a suggestion only when the id is a slip of a known one, as the engine's SS-POLICY-004 makes it (not another pack's id)
+        const near = nearRuleId(id, known);
         fail('Template', `${method}.ruleId`, id, `is not a rule of the packs that ran (${packs})`,
-          `did you mean ${Validators._closest(id, known)}? Write the id as the policy report shows it, or configure the pack that defines it (Policy.configure)`);
+          `${near !== undefined ? `did you mean ${near}? Write` : 'write'} the id as the policy report shows it, or configure the pack that defines it (Policy.configure)`);
       }
     }
     return report.findings.filter(f => selects(filter, f));

@@ -120,7 +120,7 @@ describe('Policy.suppress with the pack that defines the rule', () => {
       suppressions: [{ ruleId: 'ACME-01', reason: 'the reason is long enough', path: 'shop/api', pack: 'acme' }],
     });
     expect(report.errors.map(f => f.message)).toEqual([
-      'suppression of ACME-01 at shop/api names a rule that none of the packs that run has (acme); did you mean ACME-001?',
+      'suppression of ACME-01 at shop/api names the pack acme, which has no rule ACME-01, so it silences nothing; did you mean ACME-001?',
     ]);
   });
 

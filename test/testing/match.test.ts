@@ -63,13 +63,12 @@ describe('Match.arrayWith and Match.arrayEquals', () => {
   });
 
   test('arrayWith: an element missing, or out of order, is a failure naming the pattern element', () => {
-    // the closest element says what differs, with its path
+    // the closest element says what differs, with its paths inside the element, in the same failure
     expect(failures(Match.arrayWith([{ name: 'db' }]), containers)).toEqual([
-      'no element matches pattern element [0] {"name":"db"}; the closest is [0]:',
-      '[0].name: expected "db", got "app"',
+      'no element matches pattern element [0] {"name":"db"}; the closest is [0] (name: expected "db", got "app")',
     ]);
     expect(failures(Match.arrayWith([{ image: Match.stringLikeRegexp('^z') }]), containers)[0])
-      .toBe('no element matches pattern element [0] {"image":"<stringLikeRegexp>"}; the closest is [0]:');
+      .toBe('no element matches pattern element [0] {"image":"<stringLikeRegexp>"}; the closest is [0] (image: expected a string matching /^z/, got "a:1")');
     expect(failures(Match.arrayWith([{ name: 'proxy' }, { name: 'app' }]), containers)[0])
       .toMatch(/^no element matches pattern element \[1\] \{"name":"app"\} after the elements matched before it; got /);
     expect(failures(Match.arrayWith([1]), 'x')).toEqual(['expected an array, got "x"']);
