@@ -232,6 +232,26 @@ export class Validators {
   }
 
   /**
+   * Validates an absolute path (a mount path, a directory): a string starting with `/`. A relative path is refused
+   * with itself made absolute as the fix (`"data"`: write it as `"/data"`); a missing, empty or non-string one with
+   * `example`, a path that suits the prop (`"/var/lib/data"`), since making nothing absolute gives `"/"`.
+   *
+   * @param scope the construct the path belongs to (named in the error)
+   * @param prop the prop that holds it (named in the error)
+   * @param value the path
+   * @param example an absolute path to suggest when `value` gives none to build on
+   * @returns the path, unchanged
+   * @internal
+   */
+  public static _absolutePath(scope: IConstruct, prop: string, value: string, example: string): string {
+    if (typeof value === 'string' && value.startsWith('/')) return value;
+    if (typeof value === 'string' && value.trim() !== '') {
+      fail(scope, prop, value, 'must be an absolute path', `write it as ${JSON.stringify('/' + value)}`);
+    }
+    return fail(scope, prop, value, value === undefined ? 'is required' : 'must be an absolute path', `give an absolute path such as ${JSON.stringify(example)}`);
+  }
+
+  /**
    * Why a literal value must not be written into a manifest, or undefined when it may: its name says it is
    * a secret (`DB_PASSWORD`, `API_TOKEN`...; not a name that says it holds where or what the secret is, or a setting
    * about it, such as `DB_PASSWORD_FILE`, `SECRET_NAME`, `SECRET_ARN`, `TOKEN_URL`, `PASSWORD_MIN_LENGTH`,

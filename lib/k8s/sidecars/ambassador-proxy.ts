@@ -91,9 +91,7 @@ export class AmbassadorProxy implements ISidecar {
     const prop = `sidecars.${this.name}`;
     SidecarContainers.name(workload, `${prop}.name`, this.name);
     const port = SidecarContainers.port(workload, `${prop}.listenPort`, p.listenPort);
-    if (workload.containerPorts.includes(port)) {
-      SidecarContainers.clash(workload, `${prop}.listenPort`, port);
-    }
+    SidecarContainers.freePort(workload, `${prop}.listenPort`, this.name, port);
     const tmp = SidecarContainers.tmp(this.name);
     const container = SidecarContainers.build(workload, {
       name: this.name,

@@ -45,15 +45,39 @@ export class SidecarContainers {
     return port;
   }
 
-  /** Fails because a sidecar port is already used in the pod. */
-  public static clash(scope: IConstruct, prop: string, port: number): never {
-    return fail(scope, prop, port, 'is already a port of the pod (containers share one network namespace)', 'pick a port no other container listens on');
+  /**
+   * Fails because a sidecar port is already used in the pod. `prop` is the sidecar's prop that sets the port
+   * (`sidecars.<name>.monitoringPort`), which the fix names; `owner` says who listens on it, `taken` every port of
+   * the pod (for a free port to suggest).
+   */
+  public static clash(scope: IConstruct, prop: string, port: number, owner?: string, taken: readonly number[] = [port]): never {
+    const setting = prop.slice(prop.lastIndexOf('.') + 1);
+    let free = port + 1;
+    while (free <= 65535 && taken.includes(free)) free++;
+    return fail(scope, prop, port, `is already a port of the pod${owner ? `, where ${owner} listens on it` : ''} (containers share one network namespace)`,
+      `set ${setting} to a port no other container listens on${free <= 65535 ? `, for example ${free}` : ''}`);
   }
 
-  /** Validates an absolute path. */
-  public static path(scope: IConstruct, prop: string, value: string): string {
-    if (!value.startsWith('/')) fail(scope, prop, value, 'must be an absolute path', `write it as ${JSON.stringify('/' + value)}`);
-    return value;
+  /**
+   * Fails (`clash`) when `port`, set by the sidecar's `prop`, is already a port of the pod: the app container's, or
+   * a sidecar's added before. Checked in `bind`, before the sidecar creates anything, so the error names the prop the
+   * user sets. A port of a sidecar of the same name is left to the workload, which refuses the name itself.
+   */
+  public static freePort(workload: IWorkload, prop: string, sidecarName: string, port: number): number {
+    const w = workload as IWorkload & { _podPorts?: () => Array<{ port: number; prop: string }> };
+    const ports = typeof w._podPorts === 'function' ? w._podPorts() : workload.containerPorts.map(p => ({ port: p, prop: 'port' }));
+    const hit = ports.find(p => p.port === port);
+    if (hit === undefined) return port;
+    const sidecar = /^sidecars\.(.+)\.[^.]+$/.exec(hit.prop)?.[1];
+    if (sidecar === sidecarName) return port;
+    return SidecarContainers.clash(workload, prop, port, sidecar !== undefined ? `sidecar ${sidecar}` : 'the app container', ports.map(p => p.port));
+  }
+
+  /**
+   * Validates an absolute path. `example` is the path a missing one's error suggests.
+   */
+  public static path(scope: IConstruct, prop: string, value: string, example: string): string {
+    return Validators._absolutePath(scope, prop, value, example);
   }
 
   /** A hardened container (validated). `scope` is the workload. */

@@ -195,7 +195,7 @@ export class InitTask {
         + `if [ "$(date +%s)" -ge "$deadline" ]; then echo "gave up waiting for ${target} after ${timeout} s" >&2; exit 1; fi; `
         + `echo waiting for ${target}; sleep ${interval}; done`];
       if (w.peer) out.egress.push({ peer: w.peer, ports: [isWorkload(w.peer) ? targetPort(workload, `${prop}.port`, w.peer as unknown as IWorkload, w.host, w.port) : w.port] });
-      else (workload as any)._waitWithoutPeer?.(this.name, w.host, w.port);
+      else (workload as any)._waitWithoutPeer?.(this.name, w.host, w.port, () => namedWorkload(workload, w.host));
     } else {
       const r = o as RunTaskOptions;
       image = r.image;
@@ -209,7 +209,7 @@ export class InitTask {
         (workload as any)._shareAppConfigWith(this.name);
       }
       if (this.kind === 'render') {
-        const path = SidecarContainers.path(workload, `${prop}.outputPath`, (o as RenderConfigOptions).outputPath);
+        const path = SidecarContainers.path(workload, `${prop}.outputPath`, (o as RenderConfigOptions).outputPath, `/etc/${workload.name}`);
         const vol = `${this.name}-out`.slice(0, 63);
         out.volumes.push({ name: vol, emptyDir: { sizeLimit: '16Mi' } } satisfies corev1.Volume);
         mounts.push({ name: vol, mountPath: path });
@@ -236,6 +236,35 @@ export class InitTask {
 /** True when `x` is a shipshape workload (as `Workload.isWorkload`, also one made by another copy of the library). */
 function isWorkload(x: any): boolean {
   return x !== null && typeof x === 'object' && x[Symbol.for('shipshape.Workload')] === true;
+}
+
+/**
+ * The shipshape workload of the app whose Service `host` names, with the advice a synth note about a blocked wait gives:
+ * the workload as the task's `peer`, or `allowTo` it (an address range would be a guess). `host` is `<service>`
+ * (in the waiting workload's namespace), `<service>.<namespace>[.svc[.<cluster domain>]]`, or a pod of a headless
+ * Service, `<pod>.<service>.<namespace>.svc[...]`. Looked up at synth, when every workload of the app exists.
+ */
+function namedWorkload(from: IWorkload, host: string): { peer: INetworkPeer; advice: string } | undefined {
+  const labels = host.split('.');
+  const wanted: Array<[string, string]> = [];
+  if (labels.length === 1) wanted.push([labels[0], from.namespace]);
+  else if (labels.length === 2 || labels[2] === 'svc') wanted.push([labels[0], labels[1]]);
+  if (labels.length >= 4 && labels[3] === 'svc') wanted.push([labels[1], labels[2]]);
+  for (const c of from.node.root.node.findAll()) {
+    if (!isWorkload(c)) continue;
+    const peer = c as unknown as IWorkload;
+    const service = peer.node.children.find(x => ApiObject.isApiObject(x) && x.kind === 'Service' && x.apiVersion === 'v1'
+      && wanted.some(([name, ns]) => name === x.name && ns === peer.namespace)) as ApiObject | undefined;
+    if (service === undefined) continue;
+    // the construct's id, as the variable that holds it is most often called
+    const ref = /^[A-Za-z_$][\w$]*$/.test(peer.node.id) ? peer.node.id : peer.node.id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase()) || 'peer';
+    return {
+      peer,
+      advice: `${JSON.stringify(host)} names the Service ${peer.namespace}/${service.name} of ${peer.constructor.name} ${peer.node.path}: `
+        + `give the task its \`peer\` (peer: ${ref}), or declare the connection with allowTo (allowTo(${ref}))`,
+    };
+  }
+  return undefined;
 }
 
 /** A port of one of a workload's Services and the container port it sends connections to. */

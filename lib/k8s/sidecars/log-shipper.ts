@@ -51,8 +51,9 @@ export interface LogShipperProps extends SidecarOptions {
   readonly logVolumeSize?: string;
   /**
    * The shipper's HTTP monitoring port (Fluent Bit's `HTTP_Server`), used by its probes. It is declared on the
-   * shipper container (named `log-http`) only: it is not on the workload's Service, and the NetworkPolicy admits
-   * no caller to it (the kubelet's probes come from the node, which NetworkPolicy does not filter).
+   * shipper container (named `log-http`; `log-http-2` and so on for a second and later shipper in the pod) only: it
+   * is not on the workload's Service, and the NetworkPolicy admits no caller to it (the kubelet's probes come from the
+   * node, which NetworkPolicy does not filter). Each shipper of a pod needs its own.
    * @default 2020
    */
   readonly monitoringPort?: number;
@@ -87,11 +88,15 @@ export interface LogShipperProps extends SidecarOptions {
  * the app writes in `logDirectory` is tailed and written to the shipper's stdout, where the node's log collector
  * picks it up. To forward elsewhere, give your own configuration (see `configMapName` for what it must turn on).
  *
+ * One shipper per workload serves every file of its log directory: a second one in the same pod needs a `name`,
+ * a `logDirectory` and a `monitoringPort` of its own.
+ *
  * @example
  * // the generated configuration: the app's log files go to the shipper's stdout
  * api.addSidecar(new k8s.sidecars.LogShipper());
- * // your own Fluent Bit configuration (HTTP server and health check on port 2020), forwarding to an aggregator
- * api.addSidecar(new k8s.sidecars.LogShipper({
+ * // on another workload, your own Fluent Bit configuration (HTTP server and health check on port 2020), forwarding
+ * // to an aggregator
+ * worker.addSidecar(new k8s.sidecars.LogShipper({
  *   name: 'forwarder',
  *   configMapName: 'fluent-bit-config',
  *   destination: k8s.NetworkPeer.pods('logging', { 'app.kubernetes.io/name': 'fluentd' }, { ports: [24224] }),
@@ -113,14 +118,16 @@ export class LogShipper implements ISidecar {
     const p = this.props;
     const prop = `sidecars.${this.name}`;
     SidecarContainers.name(workload, `${prop}.name`, this.name);
-    SidecarContainers.path(workload, `${prop}.logDirectory`, this.logDirectory);
+    SidecarContainers.path(workload, `${prop}.logDirectory`, this.logDirectory, '/var/log/app');
     const port = SidecarContainers.port(workload, `${prop}.monitoringPort`, p.monitoringPort ?? 2020);
+    // checked here, before the ConfigMap is written, so the error names monitoringPort (the workload only knows "a port")
+    SidecarContainers.freePort(workload, `${prop}.monitoringPort`, this.name, port);
     const logVolume = `${this.name}-logs`.slice(0, 63);
     const tmp = SidecarContainers.tmp(this.name);
     const mounts: corev1.VolumeMount[] = [{ name: logVolume, mountPath: this.logDirectory, readOnly: true }, tmp.mount];
     const volumes: corev1.Volume[] = [{ name: logVolume, emptyDir: { sizeLimit: p.logVolumeSize ?? '256Mi' } }, tmp.volume];
     const cfg = `${this.name}-config`.slice(0, 63);
-    const configMountPath = SidecarContainers.path(workload, `${prop}.configMountPath`, p.configMountPath ?? '/fluent-bit/etc');
+    const configMountPath = SidecarContainers.path(workload, `${prop}.configMountPath`, p.configMountPath ?? '/fluent-bit/etc', '/fluent-bit/etc');
     if (configMountPath.replace(/\/+$/, '') === this.logDirectory.replace(/\/+$/, '')) {
       fail(workload, `${prop}.configMountPath`, configMountPath, `is also the logDirectory (${this.logDirectory}): a container cannot mount two volumes at one path`,
         'mount the configuration and the logs at different paths');
@@ -133,7 +140,7 @@ export class LogShipper implements ISidecar {
     const container = SidecarContainers.build(workload, {
       name: this.name,
       image: p.image ?? 'cr.fluentbit.io/fluent/fluent-bit:3.1.9',
-      ports: [{ name: 'log-http', port }],
+      ports: [{ name: this.portName(workload), port }],
       readiness: p.readiness ?? Probe.http('/api/v1/uptime'),
       liveness: p.liveness ?? Probe.http('/api/v1/health'),
       mounts,
@@ -157,6 +164,16 @@ export class LogShipper implements ISidecar {
       appVolumeMounts: [{ name: logVolume, mountPath: this.logDirectory } satisfies corev1.VolumeMount],
       egress: p.destination ? [{ peer: p.destination, ports: [...(p.destinationPorts ?? p.destination.toNetworkPeer().ports ?? [])] }] : [],
     };
+  }
+
+  /**
+   * The name of the monitoring port: `log-http`, and `log-http-2` and so on for the second and later shippers of one
+   * pod (port names are unique in a pod, and LogShipperProps has no prop to set it).
+   */
+  private portName(workload: IWorkload): string {
+    const added = (workload as { sidecars?: unknown }).sidecars;
+    const before = Array.isArray(added) ? added.filter(s => s instanceof LogShipper && s !== this).length : 0;
+    return before === 0 ? 'log-http' : `log-http-${before + 1}`;
   }
 
   /**

@@ -127,6 +127,7 @@ export class MetricsAdapter implements ISidecar {
     const prop = `sidecars.${this.name}`;
     SidecarContainers.name(workload, `${prop}.name`, this.name);
     const port = SidecarContainers.port(workload, `${prop}.port`, p.port ?? 9102);
+    SidecarContainers.freePort(workload, `${prop}.port`, this.name, port);
     const portName = Names.portName(workload, `${prop}.portName`, p.portName ?? 'metrics');
     const path = p.path ?? '/metrics';
     if (!path.startsWith('/')) fail(workload, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);

@@ -220,8 +220,8 @@ export class HostAccess {
  * server refuses `..` in a hostPath, and a path checked as written must be the path mounted).
  */
 function checkNodePath(scope: Construct, prop: string, v: unknown): string {
-  if (typeof v !== 'string' || !v.startsWith('/')) fail(scope, prop, v, 'must be an absolute path', `write it as ${JSON.stringify('/' + (v ?? ''))}`);
-  const path = v.length > 1 ? v.replace(/\/+$/, '') || '/' : v;
+  const given = Validators._absolutePath(scope, prop, v as string, '/var/log');
+  const path = given.length > 1 ? given.replace(/\/+$/, '') || '/' : given;
   if (path.includes('//') || path.split('/').some(seg => seg === '.' || seg === '..')) {
     fail(scope, prop, v, 'has a "." or ".." segment or an empty one ("//"): the API server refuses ".." in a hostPath, and the path is checked as written',
       `write the path it means without them (here ${JSON.stringify(posix.normalize(path))})`);

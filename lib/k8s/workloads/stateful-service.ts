@@ -14,7 +14,11 @@ import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { MemoryQuantity } from '../../core/quantity';
+import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
+
+/** The IANA names of UTC (the zone and its aliases), for which a backup schedule needs no `CRON_TZ=` prefix. */
+const UTC_NAMES = ['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu'];
 
 /** The backup a Velero Schedule makes (velero.io/v1 `Schedule.spec.template`, the fields shipshape writes). */
 interface VeleroBackupTemplate {
@@ -467,6 +471,10 @@ export class StatefulService extends Workload implements IStatefulService {
     const names = new Map<string, number>();
     const paths: Array<{ path: string; i: number }> = [];
     return claims.map((c, i) => {
+      if (typeof c.name !== 'string') {
+        // Names' own message suggests a namespace-like name; a volume is named for what it holds
+        fail(this, `volumes[${i}].name`, c.name, c.name === undefined ? 'is required' : 'must be a string', `give volumes[${i}].name a name such as "data"`);
+      }
       const name = Names.dnsLabel(this, `volumes[${i}].name`, c.name, 63);
       if (names.has(name)) {
         fail(this, `volumes[${i}].name`, name, `is already used by volumes[${names.get(name)}]`, 'give every volume its own name');
@@ -481,10 +489,7 @@ export class StatefulService extends Workload implements IStatefulService {
       const size = MemoryQuantity.parse(c.size, this, `volumes[${i}].size`);
       if (size.bytes <= 0) fail(this, `volumes[${i}].size`, c.size, 'must be more than zero', 'request a size such as "10Gi"');
       this._atLeastBytes(`volumes[${i}].size`, c.size, size, MemoryQuantity.mebibytes(1), 'Gi', 'no disk is that small (EBS volumes start at 1 GiB)');
-      const mountPath = c.mountPath;
-      if (typeof mountPath !== 'string' || !mountPath.startsWith('/')) {
-        fail(this, `volumes[${i}].mountPath`, mountPath, 'must be an absolute path', `write it as ${JSON.stringify('/' + (mountPath ?? ''))}`);
-      }
+      const mountPath = Validators._absolutePath(this, `volumes[${i}].mountPath`, c.mountPath, `/var/lib/${name}`);
       const clean = mountPath.replace(/\/+$/, '') || '/';
       for (const other of paths) {
         const nested = clean === other.path || clean.startsWith(other.path + '/') || other.path.startsWith(clean + '/');
@@ -547,7 +552,8 @@ export class StatefulService extends Workload implements IStatefulService {
       kind: 'Schedule',
       metadata: { name, namespace: ns, labels: { ...this.labels } },
       spec: {
-        schedule: tz ? `CRON_TZ=${tz} ${cron}` : cron,
+        // UTC is what a schedule without the prefix means (see BackupOptions.timeZone): the prefix would only ask for Velero 1.15+
+        schedule: tz !== undefined && !UTC_NAMES.includes(tz) ? `CRON_TZ=${tz} ${cron}` : cron,
         template,
       },
     } satisfies VeleroSchedule);

@@ -97,7 +97,8 @@ export interface BackupOptions {
    * The time zone of `schedule` (IANA name), rendered as a `CRON_TZ=` prefix of the schedule. Velero reads that
    * prefix from version 1.15 on, and needs the zone in its image's time zone data: an older Velero, or one without
    * the zone, marks the Schedule `FailedValidation` and takes no backup. Without a time zone, write the schedule in
-   * UTC, which every Velero reads.
+   * UTC, which every Velero reads: `UTC` (or an alias such as `Etc/UTC`) writes no prefix, as the schedule then runs in
+   * the Velero server's time zone, UTC in the official image.
    * @default - the Velero server's time zone (UTC in the official image)
    */
   readonly timeZone?: string;

@@ -4,7 +4,7 @@ import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import type * as policyv1 from 'kubernetes-types/policy/v1';
-import { parseContainerCpu } from './checks';
+import { checkObjectList, parseContainerCpu } from './checks';
 import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
 import { Placement } from './placement';
 import { WorkloadIdentityProfile } from '../../core/cluster-profile';
@@ -397,7 +397,7 @@ export abstract class Workload extends Construct implements IWorkload {
   /** The init containers (by name) given the app container's configuration (`RunTaskOptions.shareAppConfig`). */
   private readonly _appConfigTasks = new Set<string>();
   /** The waits of init tasks declared without a peer (`InitTask.waitFor`): synth says when no egress rule lets them through. */
-  private readonly _unpeeredWaits: Array<{ task: string; host: string; port: number }> = [];
+  private readonly _unpeeredWaits: Array<{ task: string; host: string; port: number; named?: () => { peer: INetworkPeer; advice: string } | undefined }> = [];
   private _waitsNoted = false;
 
   /**
@@ -530,6 +530,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * each side) adds it once.
    */
   public allowFrom(peer: INetworkPeer, ports?: number[]): void {
+    this._checkConnectionArgs('allowFrom', peer, ports);
     peer = Workload._workloadOf(peer) ?? peer;
     const why = this._ingressRefusal();
     if (why !== undefined) {
@@ -562,6 +563,7 @@ export abstract class Workload extends Construct implements IWorkload {
    * (also once from each side) adds it once.
    */
   public allowTo(peer: INetworkPeer, ports?: number[]): void {
+    this._checkConnectionArgs('allowTo', peer, ports);
     peer = Workload._workloadOf(peer) ?? peer;
     const cfg = peer.toNetworkPeer();
     if (!Workload.isWorkload(peer)) {
@@ -575,6 +577,21 @@ export abstract class Workload extends Construct implements IWorkload {
     const granted = callee._checkCalleePorts(this, 'allowTo.ports', callee === this, ports);
     this._addEgress(peer, granted.length ? granted : callee === this ? [...this.containerPorts] : callee._clientPorts());
     if (callee !== this) callee._addIngress(this, granted);
+  }
+
+  /**
+   * Refuses what the types forbid but plain JavaScript (or `as any`) passes to allowTo and allowFrom: a peer that is no
+   * network peer (undefined, a name as a string), and ports that are no list.
+   */
+  private _checkConnectionArgs(method: string, peer: unknown, ports: unknown): void {
+    const p = peer as { toNetworkPeer?: unknown } | null | undefined;
+    if (p === null || typeof p !== 'object' || typeof p.toNetworkPeer !== 'function') {
+      fail(this, method, peer, `is not a network peer: ${method} takes a shipshape workload or a NetworkPeer`,
+        `pass the workload construct itself (not its name), or a NetworkPeer such as NetworkPeer.pods(${JSON.stringify(this.namespace)}, { app: 'db' }) or NetworkPeer.cidr('10.0.0.0/16')`);
+    }
+    if (ports !== undefined && !Array.isArray(ports)) {
+      fail(this, `${method}.ports`, ports, 'must be a list of port numbers', `pass a list, for example ${typeof ports === 'number' ? `[${ports}]` : '[5432]'}`);
+    }
   }
 
   /**
@@ -1026,14 +1043,19 @@ export abstract class Workload extends Construct implements IWorkload {
     const fsGroup = this._id('security.fsGroup', sec.fsGroup ?? 10001);
     const readOnly = sec.readOnlyRootFilesystem ?? true;
     const writable = sec.writablePaths ?? ['/tmp'];
+    if (!Array.isArray(writable)) {
+      fail(this, 'security.writablePaths', writable, 'must be a list of absolute paths',
+        `pass a list, for example ${typeof writable === 'string' ? `[${JSON.stringify(writable)}]` : "['/tmp']"}`);
+    }
 
     const volumes: corev1.Volume[] = [];
     const mounts: corev1.VolumeMount[] = [];
     /** mount path -> the prop that mounted it first */
     const mountPaths = new Map<string, string>();
     const writableDefault = p.security?.writablePaths === undefined;
-    const addMount = (prop: string, path: string) => {
-      if (!path.startsWith('/')) fail(this, prop, path, 'must be an absolute path', `write it as ${JSON.stringify('/' + path)}`);
+    // `example` is the path suggested for a missing one (plain JavaScript, or `as any`)
+    const addMount = (prop: string, path: string, example: string) => {
+      Validators._absolutePath(this, prop, path, example);
       const first = mountPaths.get(path);
       if (first !== undefined) {
         const byDefault = writableDefault && first.startsWith('security.writablePaths[') ? ' (a default writable path)' : '';
@@ -1043,23 +1065,25 @@ export abstract class Workload extends Construct implements IWorkload {
       mountPaths.set(path, prop);
     };
     writable.forEach((path, i) => {
-      addMount(`security.writablePaths[${i}]`, path);
+      addMount(`security.writablePaths[${i}]`, path, writable.includes('/tmp') ? `/var/cache/${this.name}` : '/tmp');
       const name = i === 0 && path === '/tmp' ? 'tmp' : `writable-${i}`;
       volumes.push({ name, emptyDir: { sizeLimit: '128Mi' } });
       mounts.push({ name, mountPath: path });
     });
     /** The app's secret and ConfigMap mounts, which init tasks given the app's configuration share. */
     const configMounts: corev1.VolumeMount[] = [];
-    (p.secretMounts ?? []).forEach((s, i) => {
-      addMount(`secretMounts[${i}].mountPath`, s.mountPath);
+    checkObjectList(this, 'secretMounts', p.secretMounts, `{ secretName: 'db-credentials', mountPath: '/var/run/secrets/${this.name}' }`).forEach((s, i) => {
+      addMount(`secretMounts[${i}].mountPath`, s.mountPath, `/var/run/secrets/${exampleName(s.secretName, this.name)}`);
+      this._requireMountName(`secretMounts[${i}].secretName`, s.secretName, 'db-credentials');
       Names.dnsSubdomain(this, `secretMounts[${i}].secretName`, s.secretName);
       const name = `secret-${i}`;
       volumes.push({ name, secret: { secretName: s.secretName, defaultMode: 0o440 } });
       mounts.push({ name, mountPath: s.mountPath, readOnly: true });
       configMounts.push({ name, mountPath: s.mountPath, readOnly: true });
     });
-    (p.configMapMounts ?? []).forEach((c, i) => {
-      addMount(`configMapMounts[${i}].mountPath`, c.mountPath);
+    checkObjectList(this, 'configMapMounts', p.configMapMounts, `{ configMapName: '${this.name}-config', mountPath: '/etc/${this.name}' }`).forEach((c, i) => {
+      addMount(`configMapMounts[${i}].mountPath`, c.mountPath, `/etc/${exampleName(c.configMapName, this.name)}`);
+      this._requireMountName(`configMapMounts[${i}].configMapName`, c.configMapName, `${this.name}-config`);
       Names.dnsSubdomain(this, `configMapMounts[${i}].configMapName`, c.configMapName);
       const name = `config-${i}`;
       volumes.push({ name, configMap: { name: c.configMapName } });
@@ -1067,12 +1091,12 @@ export abstract class Workload extends Construct implements IWorkload {
       configMounts.push({ name, mountPath: c.mountPath, readOnly: true });
     });
     (options.extraMounts ?? []).forEach((m, i) => {
-      addMount(options.extraMountProps?.[i] ?? 'volumeMounts', m.mountPath);
+      addMount(options.extraMountProps?.[i] ?? 'volumeMounts', m.mountPath, `/var/lib/${this.name}`);
       mounts.push(m);
     });
     for (const s of this._sidecars) {
       for (const m of s.binding.appVolumeMounts ?? []) {
-        addMount(`sidecars.${s.sidecar.name}.volumeMounts`, m.mountPath);
+        addMount(`sidecars.${s.sidecar.name}.volumeMounts`, m.mountPath, `/var/run/${s.sidecar.name}`);
         // the sidecar's own JSON (SidecarBinding is public and untyped); ISidecar implementations build it typed
         mounts.push({ ...m } as corev1.VolumeMount);
       }
@@ -1082,6 +1106,7 @@ export abstract class Workload extends Construct implements IWorkload {
     const env: corev1.EnvVar[] = [];
     for (const [name, value] of Object.entries(p.env ?? {})) {
       Validators.envVarName(this, `env.${name}`, name);
+      this._checkEnvValue(name, value);
       const secret = value.value !== undefined ? Validators.plaintextSecret(name, value.value) : undefined;
       if (secret) {
         fail(this, `env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which would be readable by anyone who can read the manifest (rule SS-K8S-062)`,
@@ -1170,11 +1195,43 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
-   * Records an init task's wait for `host:port` declared without a peer (see `_noteBlockedWaits`).
+   * Refuses a Secret's or ConfigMap's name of a mount that is missing or no string (plain JavaScript), suggesting a
+   * name such an object has (`example`), not a namespace's.
+   */
+  private _requireMountName(prop: string, value: unknown, example: string): void {
+    if (typeof value === 'string') return;
+    fail(this, prop, value, value === undefined ? 'is required' : 'must be a string', `give ${prop} the name of the object to mount, such as ${JSON.stringify(example)}`);
+  }
+
+  /**
+   * Refuses an `env` value that is no EnvValue (plain JavaScript, or `as any`): a bare string, a number, a value left
+   * undefined, a Kubernetes EnvVar object. A literal that looks like a secret is not shown, and the fix is a Secret.
+   */
+  private _checkEnvValue(name: string, value: unknown): void {
+    const v = value as { _render?: unknown } | null | undefined;
+    if (v !== null && typeof v === 'object' && typeof v._render === 'function') return;
+    const prop = `env.${name}`;
+    const allowed = 'must be an EnvValue (EnvValue.fromValue, fromConfigMapKey, fromSecretKey or fromFieldPath)';
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      const secret = Validators.plaintextSecret(name, String(value));
+      if (secret) {
+        fail(this, prop, '<redacted>', `${allowed}, and looks like a plaintext secret (${secret}), which would be readable by anyone who can read the manifest (rule SS-K8S-062)`,
+          `store it in a Secret and mount it with secretMounts: [{ secretName: '...', mountPath: '/var/run/secrets/${this.name}' }]`);
+      }
+      fail(this, prop, value, allowed, `write EnvValue.fromValue(${JSON.stringify(String(value))})`);
+    }
+    fail(this, prop, value, allowed, value === undefined || value === null
+      ? `give it a value, for example EnvValue.fromValue('...'), or leave ${name} out`
+      : 'build it with EnvValue.fromValue, EnvValue.fromConfigMapKey, EnvValue.fromSecretKey or EnvValue.fromFieldPath');
+  }
+
+  /**
+   * Records an init task's wait for `host:port` declared without a peer (see `_noteBlockedWaits`). `named` finds, at
+   * synth, the workload of the app that `host` names, if any, and the advice that names it.
    * @internal
    */
-  public _waitWithoutPeer(task: string, host: string, port: number): void {
-    this._unpeeredWaits.push({ task, host, port });
+  public _waitWithoutPeer(task: string, host: string, port: number, named?: () => { peer: INetworkPeer; advice: string } | undefined): void {
+    this._unpeeredWaits.push({ task, host, port, named });
   }
 
   /**
@@ -1188,10 +1245,12 @@ export abstract class Workload extends Construct implements IWorkload {
     const open = (port: number) => port === 53 || (port === 443 && this._props.identity !== undefined)
       || this._egress.some(c => c.ports.length === 0 || c.ports.includes(port));
     for (const w of this._unpeeredWaits) {
-      if (open(w.port)) continue;
+      // a host that names a workload of the app: the advice names that workload, not an address range
+      const named = w.named?.();
+      if (open(w.port) || (named !== undefined && this._egress.some(c => c.peer === named.peer))) continue;
       this.node.addMetadata('shipshape:info', `init task ${w.task} waits for ${w.host}:${w.port}, but no egress rule of the NetworkPolicy allows port ${w.port}: `
-        + 'on a cluster that enforces NetworkPolicies the connection is dropped and the pods never start (the task waits until its timeout, fails and is retried); give the task its `peer`, '
-        + `or declare the connection with allowTo (for example allowTo(NetworkPeer.cidr('10.0.0.0/16'), [${w.port}]))`);
+        + 'on a cluster that enforces NetworkPolicies the connection is dropped and the pods never start (the task waits until its timeout, fails and is retried); '
+        + (named?.advice ?? `give the task its \`peer\`, or declare the connection with allowTo (for example allowTo(NetworkPeer.cidr('10.0.0.0/16'), [${w.port}]))`));
     }
   }
 
@@ -1465,4 +1524,12 @@ function max<Q extends { compare(other: Q): number }>(a: Q, b: Q): Q {
 function nativeSidecar(c: corev1.Container): corev1.Container {
   const startup = c.startupProbe ?? (c.readinessProbe ? { ...c.readinessProbe, periodSeconds: 2, failureThreshold: 30, successThreshold: 1 } : undefined);
   return { ...c, restartPolicy: 'Always', ...(startup ? { startupProbe: startup } : {}) };
+}
+
+/**
+ * `name` when it is a valid name to build an example path on (a Secret's or ConfigMap's name), else `fallback` (the
+ * workload's name): the example a missing mount path's error suggests.
+ */
+function exampleName(name: unknown, fallback: string): string {
+  return typeof name === 'string' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) ? name : fallback;
 }
