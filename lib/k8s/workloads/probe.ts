@@ -34,7 +34,20 @@ export interface ProbeOptions {
 }
 
 /**
- * A readiness, liveness or startup probe: HTTP GET, TCP socket or a command.
+ * Options of a gRPC probe.
+ */
+export interface GrpcProbeOptions extends ProbeOptions {
+  /**
+   * The service name the probe asks the gRPC Health Checking Protocol about (`grpc.health.v1.Health/Check`). Give
+   * readiness and liveness different services (for example `readiness` and `liveness`) when the server reports them
+   * apart: the same service on the same port is the same check (rule SS-K8S-035).
+   * @default - the server's overall health (the empty service name)
+   */
+  readonly service?: string;
+}
+
+/**
+ * A readiness, liveness or startup probe: HTTP GET, gRPC health check, TCP socket or a command.
  */
 export class Probe {
   /**
@@ -42,6 +55,16 @@ export class Probe {
    */
   public static http(path: string, options?: ProbeOptions): Probe {
     return new Probe('http', path, undefined, options ?? {});
+  }
+
+  /**
+   * A gRPC health check (the gRPC Health Checking Protocol, `grpc.health.v1.Health/Check`) on the main port (or
+   * `options.port`), for a server that speaks gRPC only and answers no HTTP GET. The kubelet sends it itself
+   * (Kubernetes 1.27+, shipshape's lowest target): no probe binary in the image. The port is written as a number,
+   * as the Kubernetes API requires for gRPC probes.
+   */
+  public static grpc(options?: GrpcProbeOptions): Probe {
+    return new Probe('grpc', undefined, undefined, options ?? {});
   }
 
   /**
@@ -58,7 +81,7 @@ export class Probe {
     return new Probe('exec', undefined, command, options ?? {});
   }
 
-  /** `http`, `tcp` or `exec`. */
+  /** `http`, `grpc`, `tcp` or `exec`. */
   public readonly kind: string;
   /** The HTTP path, for HTTP probes. */
   public readonly path?: string;
@@ -112,6 +135,15 @@ export class Probe {
           fail(scope, `${prop}.path`, this.path, "must start with '/'", `write it as ${JSON.stringify('/' + (this.path ?? '').replace(/^\/*/, ''))}`);
         }
         return { httpGet: { path: this.path, port }, ...timing } satisfies corev1.Probe;
+      case 'grpc': {
+        const service = (o as GrpcProbeOptions).service;
+        if (service !== undefined && typeof service !== 'string') {
+          fail(scope, `${prop}.service`, service, 'must be a string (a service name of the gRPC health protocol)', 'give the service name, or leave service out for the server\'s overall health');
+        }
+        // the API takes a port number only for gRPC probes (no port name)
+        const grpc: corev1.GRPCAction = { port: o.port ?? mainPort!, ...(service !== undefined && service !== '' ? { service } : {}) };
+        return { grpc, ...timing } satisfies corev1.Probe;
+      }
       case 'tcp':
         return { tcpSocket: { port }, ...timing } satisfies corev1.Probe;
       default:
@@ -129,6 +161,7 @@ export class Probe {
   public _identity(mainPort: number | undefined): string {
     switch (this.kind) {
       case 'http': return `http ${this.options.port ?? mainPort} ${this.path}`;
+      case 'grpc': return `grpc ${this.options.port ?? mainPort} ${JSON.stringify((this.options as GrpcProbeOptions).service ?? '')}`;
       case 'tcp': return `tcp ${this.options.port ?? mainPort}`;
       default: return `exec ${JSON.stringify(this.command)}`;
     }
