@@ -61,9 +61,12 @@ export interface JobProps extends JobRunProps {
    * BeforeHookCreation`). Not `PreSync`: the job's ServiceAccount and the NetworkPolicy rules that let it out (its
    * own, and its destinations' ingress from it) are ordinary resources, which Argo CD applies in the Sync phase, after
    * the PreSync hooks, so a PreSync job of a new name could neither start nor reach its database (refused). To run a migration
-   * before the Deployments roll, give the Job an `argocd.argoproj.io/sync-wave` below theirs and the objects it needs
-   * (its ServiceAccount and those NetworkPolicies) a lower one still. With a plain `kubectl apply` the annotations do
-   * nothing: the job runs beside the rollout.
+   * before the Deployments roll, give the Job an `argocd.argoproj.io/sync-wave` below theirs (for example "-1"): the
+   * objects it needs then go in the wave below it by themselves (its ServiceAccount and NetworkPolicy, and the
+   * NetworkPolicy of each workload it connects to, whose ingress rules admit it), since Argo CD applies the default
+   * wave 0 only once the job is done. Its namespace must exist by then (Argo CD's `CreateNamespace=true` sync option,
+   * or the namespace created before). With a plain `kubectl apply` the annotations do nothing: the job runs beside the
+   * rollout.
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
@@ -92,6 +95,9 @@ export class Job extends Workload {
     const template = () => this._renderPodTemplate({ terminationGracePeriodSeconds: run.grace, restartPolicy: run.restartPolicy });
     template();
     refusePreSync(this, props.annotations ?? {});
+    // a job in an early sync wave: what it needs goes in an earlier one (see JobProps.annotations)
+    const wave = (props.annotations ?? {})['argocd.argoproj.io/sync-wave'];
+    if (typeof wave === 'string' && /^\s*[-+]?\d+\s*$/.test(wave)) this._needBeforeWave(Number(wave));
     this.batchJob = new ApiObject(this, 'Job', {
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -152,5 +158,5 @@ function refusePreSync(scope: IConstruct, annotations: { [key: string]: string }
     'must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job\'s ServiceAccount '
     + 'and NetworkPolicy are, so a job of a new name could create no pod (its ServiceAccount does not exist yet) and the sync would wait on it until its deadline',
     "use 'argocd.argoproj.io/hook': 'Sync' with 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' (it runs with the release), "
-    + 'or an argocd.argoproj.io/sync-wave below the Deployments\' with its ServiceAccount and NetworkPolicies in a lower wave still (see JobProps.annotations)');
+    + 'or an argocd.argoproj.io/sync-wave below the Deployments\' (the job\'s ServiceAccount and the NetworkPolicies it needs then go in the wave below it, see JobProps.annotations)');
 }

@@ -313,6 +313,8 @@ export interface IWorkload extends IConstruct, INetworkPeer {
 }
 
 const WORKLOAD = Symbol.for('shipshape.Workload');
+/** Argo CD's sync-wave annotation (objects of a lower wave are applied, and healthy, before those of a higher one). */
+const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 /** On a workload's `toNetworkPeer()` config: the workload (see `Workload._workloadOf`). */
 const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 /** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
@@ -646,6 +648,36 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _addEgress(peer: INetworkPeer, ports: number[]): void {
     Workload._addConnection(this._egress, peer, ports);
+    // a job in an early Argo CD sync wave needs its destinations' ingress rules applied before it runs
+    if (this._neededByWave !== undefined && Workload.isWorkload(peer) && peer !== this) (peer as Workload)._applyByWave(this._neededByWave);
+  }
+
+  /** See `_needBeforeWave`. */
+  private _neededByWave?: number;
+  /** The Argo CD sync wave this workload's NetworkPolicy is lowered to (`_applyByWave`), if any. */
+  private _policyWave?: number;
+
+  /**
+   * For a job that Argo CD runs in sync wave `wave` (and waits on): the objects it needs must be applied in an
+   * earlier wave, or its pod cannot start (no ServiceAccount yet) nor reach its destinations (their NetworkPolicies,
+   * in the default wave 0, not applied yet) and the sync waits on it until its deadline. Puts its own ServiceAccount
+   * and NetworkPolicy in wave `wave - 1` (when that is below 0, the default), and the NetworkPolicy of each workload it
+   * connects to, now and later.
+   * @internal
+   */
+  public _needBeforeWave(wave: number): void {
+    if (wave > 0) return;
+    this._neededByWave = wave - 1;
+    this.serviceAccount.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave - 1));
+    this._applyByWave(wave - 1);
+    for (const c of this._egress) if (Workload.isWorkload(c.peer) && c.peer !== this) (c.peer as Workload)._applyByWave(wave - 1);
+  }
+
+  /** Puts this workload's NetworkPolicy in Argo CD sync wave `wave` at the latest (the lowest wave asked for wins). @internal */
+  public _applyByWave(wave: number): void {
+    if (this._policyWave !== undefined && this._policyWave <= wave) return;
+    this._policyWave = wave;
+    this.networkPolicy.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave));
   }
 
   private static _addConnection(list: NetworkConnection[], peer: INetworkPeer, ports: number[]): void {

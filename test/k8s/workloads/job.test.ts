@@ -78,6 +78,32 @@ describe('Job options', () => {
       /annotations \(.*\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job's ServiceAccount and NetworkPolicy are.*; use 'argocd\.argoproj\.io\/hook': 'Sync'/);
   });
 
+  test('a job in an early Argo CD sync wave: its ServiceAccount and NetworkPolicy, and its destinations\' NetworkPolicies, go in the wave below', () => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    const cache = new StatefulService(c, 'cache', { image: 'ghcr.io/acme/cache:1.0.0', port: 6379 });
+    const job = new Job(c, 'migrate', { image: IMAGE, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } });
+    job.allowTo(db);
+    // declared from the other side, and by a second job in an earlier wave still (the lowest wave wins)
+    cache.allowFrom(job);
+    new Job(c, 'seed', { image: IMAGE, annotations: { 'argocd.argoproj.io/sync-wave': '-3' } }).allowTo(db);
+    const objs = c.toJson();
+    const wave = (kind: string, name: string) => objs.find(o => o.kind === kind && o.metadata.name === name).metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+    expect([wave('Job', 'migrate'), wave('ServiceAccount', 'migrate'), wave('NetworkPolicy', 'migrate')]).toEqual(['-1', '-2', '-2']);
+    expect([wave('NetworkPolicy', 'db'), wave('NetworkPolicy', 'cache'), wave('NetworkPolicy', 'seed')]).toEqual(['-4', '-2', '-4']);
+    // the destinations themselves stay where they are
+    expect([wave('StatefulSet', 'db'), wave('ServiceAccount', 'db')]).toEqual([undefined, undefined]);
+    expectValid(objs);
+  });
+
+  test('a job in a later wave than the default (or none) changes no other object\'s wave', () => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    new Job(c, 'report', { image: IMAGE, annotations: { 'argocd.argoproj.io/sync-wave': '5' } }).allowTo(db);
+    const annotated = c.toJson().filter(o => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined).map(o => `${o.kind} ${o.metadata.name}`);
+    expect(annotated).toEqual(['Job report']);
+  });
+
   test('PostSync and Sync hooks are accepted', () => {
     for (const hook of ['PostSync', 'Sync', 'Skip']) {
       const j = find(build({ annotations: { 'argocd.argoproj.io/hook': hook } }).objs, 'Job');
