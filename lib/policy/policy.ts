@@ -21,7 +21,8 @@ const MIN_REASON = 10;
  */
 export interface PolicyOptions {
   /**
-   * The rule packs to run.
+   * The rule packs to run. The list replaces the default: list `new KubernetesPack()` beside packs of your own to keep
+   * shipshape's rules (a list without it is said in a note at every synth).
    * @default - [new KubernetesPack()]
    */
   readonly packs?: IRulePack[];

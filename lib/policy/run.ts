@@ -39,7 +39,14 @@ export function _runPolicy(app: IConstruct, objects: SynthesizedObject[], outdir
  * @internal
  */
 export function _checkPolicy(app: IConstruct, objects: SynthesizedObject[], label?: string): PolicyReport {
-  const report = checkObjects(app, objects, Policy._packsFor(app));
+  const packs = Policy._packsFor(app);
+  if (!packs.some(p => p instanceof KubernetesPack)) {
+    // `packs` replaces the default: a list of one's own packs alone turns every shipshape rule off, silently otherwise
+    process.stderr.write(`shipshape note${label === undefined ? '' : ` (${label})`}: the policy runs ${packs.length === 0 ? 'no pack' : `the pack${packs.length === 1 ? '' : 's'} `
+      + packs.map(p => p.name).join(', ')} (Policy.configure packs), without shipshape's KubernetesPack: none of its rules (SS-K8S-...) check this output, `
+      + 'while shipshape check of the folder runs them; add new KubernetesPack() to the packs to keep them\n');
+  }
+  const report = checkObjects(app, objects, packs);
   const unchecked = uncheckedPodTemplates(objects, 'Policy.configure(app, { packs })');
   if (unchecked !== undefined) process.stderr.write(`shipshape policy${label === undefined ? '' : ` (${label})`}: ${unchecked}\n`);
   const printed = report._consoleSummary();
