@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { EnvironmentProfile, k8s, policy, testing } from '../../lib';
 import { ManifestRenderer } from '../../lib/k8s/render';
 import { cluster as clusterProfile } from './platform/fixtures';
+import { stderrOf } from '../util/k8s';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
 const dirs: string[] = [];
@@ -380,12 +381,9 @@ describe('web services nobody may call', () => {
     const dir = tempDir('shipshape-uncalled-');
     const app = new k8s.App({ outdir: dir, policy: false, ...props });
     build(app);
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      app.synth();
-      return spy.mock.calls.map(c => String(c[0])).join('');
+      return stderrOf(() => app.synth());
     } finally {
-      spy.mockRestore();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -417,17 +415,14 @@ describe('a cluster that does not enforce NetworkPolicies', () => {
     const dir = tempDir('shipshape-unenforced-');
     const app = new k8s.App({ outdir: dir, policy: false, cluster: clusterProfile({ networkPolicyEnforced: false }) });
     new k8s.WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.0.0' });
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      app.synth();
-      const printed = spy.mock.calls.map(c => String(c[0])).filter(t => t.includes('NetworkPolic'));
+      const printed = stderrOf(() => app.synth()).split(/(?<=\n)/).filter(t => t.includes('NetworkPolic'));
       const written = parseYamlFiles(dir).flatMap(f => f.docs).filter((d: any) => d.kind === 'NetworkPolicy').length;
       expect(written).toBeGreaterThan(1);
       expect(printed).toEqual([`shipshape note: cluster shop-prod does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode until its network `
         + `policy controller is switched on): the ${written} NetworkPolicies of this output, default deny included, isolate nothing there and every pod may reach every other; `
         + 'switch enforcement on in the cluster (EKS Auto Mode: the amazon-vpc-cni ConfigMap and a NodeClass network policy, as the EKS user guide describes) before relying on them\n']);
     } finally {
-      spy.mockRestore();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

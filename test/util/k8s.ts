@@ -3,8 +3,8 @@ import { KubernetesPack, PolicyEngine } from '../../lib/policy';
 
 // Assertions shared by the construct tests.
 
-/** Asserts that `fn` throws a shipshape validation error whose message matches `message`. */
-export function expectError(fn: () => unknown, message: string | RegExp): void {
+/** The message of the validation error `fn` throws (fails the test on any other outcome, a TypeError included). */
+export function validationMessageOf(fn: () => unknown): string {
   let caught: unknown;
   try {
     fn();
@@ -12,8 +12,13 @@ export function expectError(fn: () => unknown, message: string | RegExp): void {
     caught = e;
   }
   expect(caught).toBeInstanceOf(Error);
-  expect(Errors.isValidationError(caught)).toBe(true);
-  expect((caught as Error).message).toMatch(message);
+  if (!Errors.isValidationError(caught)) throw new Error(`not a validation error: ${(caught as Error).stack}`);
+  return (caught as Error).message;
+}
+
+/** Asserts that `fn` throws a shipshape validation error whose message matches `message`. */
+export function expectError(fn: () => unknown, message: string | RegExp): void {
+  expect(validationMessageOf(fn)).toMatch(message);
 }
 
 /** The error findings of the default Kubernetes pack over `objs`, as `<rule> <kind>/<name>: <message>`. */

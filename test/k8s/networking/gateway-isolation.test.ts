@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import { ApiObject, Chart } from 'cdk8s';
 import { App, HttpRoute, WebService } from '../../../lib/k8s';
 import { cluster } from '../platform/fixtures';
+import { stderrOf } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 
 const LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /** Synthesizes an app of a cluster (namespace shop gets a default deny), a Gateway "public" there and a route to it; returns stderr. */
-function stderrOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespace = 'shop', writeGateway = true): string {
+function synthOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespace = 'shop', writeGateway = true): string {
   const dir = tempDir('shipshape-gateway-');
   // the app of a cluster writes each namespace it uses, with a default deny
   const app = new App({ outdir: dir, policy: false, cluster: cluster() });
@@ -19,32 +20,29 @@ function stderrOf(extra: (chart: Chart) => void = () => undefined, gatewayNamesp
   });
   new HttpRoute(chart, 'route', { gateway: { name: 'public', namespace: gatewayNamespace, sectionName: 'https' }, hostnames: ['shop.example.com'], rules: [{ backends: [{ service: api }] }] });
   extra(chart);
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    app.synth();
-    return spy.mock.calls.map(c => String(c[0])).join('');
+    return stderrOf(() => app.synth());
   } finally {
-    spy.mockRestore();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 describe('a Gateway whose pods a default deny of the output isolates', () => {
   test('is named in a note: its listener ports, the deny, and what to add', () => {
-    expect(stderrOf()).toContain(`shipshape note: Gateway shop/public: its proxy pods (label ${LABEL}: public), which its class istio deploys in the Gateway's namespace, `
+    expect(synthOf()).toContain(`shipshape note: Gateway shop/public: its proxy pods (label ${LABEL}: public), which its class istio deploys in the Gateway's namespace, `
       + 'are isolated by NetworkPolicy shop/default-deny of this output (it denies all ingress there), and no NetworkPolicy of the output admits them: '
       + 'the load balancer would not reach them, nor they the backends; add a NetworkPolicy that selects that label, admits 443 from the load balancer and lets them out '
       + 'to the backends, DNS and their control plane (istiod: 15012)\n');
   });
 
   test('no note once a NetworkPolicy selects the Gateway\'s pods, or for a Gateway the output does not write', () => {
-    expect(stderrOf(chart => new ApiObject(chart, 'gw-policy', {
+    expect(synthOf(chart => new ApiObject(chart, 'gw-policy', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'public-gateway' },
       spec: { podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 443 }] }] },
     }))).not.toContain('proxy pods');
     // a Gateway of another namespace that the output does not write (nor isolate)
-    expect(stderrOf(undefined, 'gateways', false)).not.toContain('proxy pods');
+    expect(synthOf(undefined, 'gateways', false)).not.toContain('proxy pods');
     // one the routes attach to that the output does not write: its class (where its pods run) is not known
-    expect(stderrOf(undefined, 'shop', false)).not.toContain('proxy pods');
+    expect(synthOf(undefined, 'shop', false)).not.toContain('proxy pods');
   });
 });

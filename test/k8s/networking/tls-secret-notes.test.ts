@@ -2,20 +2,18 @@ import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { App, HttpIngress, IngressTls, WebService } from '../../../lib/k8s';
 import { tlsSecretNotes } from '../../../lib/k8s/cluster-check';
+import { stderrOf } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 
 /** Synthesizes the app `build` makes and returns what synth printed on stderr. */
-function stderrOf(build: (app: App) => void): string {
+function synthOf(build: (app: App) => void): string {
   const dir = tempDir('shipshape-tls-');
   // (policy on: the app keeps the objects for the whole-output notes)
   const app = new App({ outdir: dir });
   build(app);
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    app.synth();
-    return spy.mock.calls.map(c => String(c[0])).join('');
+    return stderrOf(() => app.synth());
   } finally {
-    spy.mockRestore();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -29,7 +27,7 @@ function ingress(app: App, ns: string, host: string, tls: IngressTls): void {
 
 describe('TLS Secrets that cert-manager writes for another namespace or other hosts', () => {
   test('an Ingress reading a Secret of its name that cert-manager writes in another namespace only is noted', () => {
-    const printed = stderrOf(app => {
+    const printed = synthOf(app => {
       ingress(app, 'storefront', 'shop.example.com', IngressTls.certManager({ issuer: 'letsencrypt', secretName: 'site-tls' }));
       ingress(app, 'payments', 'pay.example.com', IngressTls.secret('site-tls'));
     });
@@ -39,7 +37,7 @@ describe('TLS Secrets that cert-manager writes for another namespace or other ho
   });
 
   test('an Ingress serving other hosts with a Secret cert-manager issues in its namespace is noted; a wildcard covers one label', () => {
-    const printed = stderrOf(app => {
+    const printed = synthOf(app => {
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
       const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
       new HttpIngress(chart, 'ing', { rules: [{ host: 'shop.example.com', paths: [{ backend: web }] }], tls: IngressTls.certManager({ issuer: 'le', secretName: 'site-tls' }) });
@@ -52,7 +50,7 @@ describe('TLS Secrets that cert-manager writes for another namespace or other ho
   });
 
   test('a Secret of the Ingress\'s own namespace that nothing of the output issues, or a host the certificate covers, is not noted', () => {
-    const printed = stderrOf(app => {
+    const printed = synthOf(app => {
       ingress(app, 'shop', 'shop.example.com', IngressTls.secret('shop-tls'));
       ingress(app, 'other', 'other.example.com', IngressTls.certManager({ issuer: 'le', secretName: 'other-tls' }));
     });

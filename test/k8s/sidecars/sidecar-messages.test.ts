@@ -3,11 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import * as ts from 'typescript';
-import { Errors } from '../../../lib/core';
 import * as k8s from '../../../lib/k8s';
 import { App, NetworkPeer, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
-import { stderrOf } from '../../util/k8s';
+import { stderrOf, validationMessageOf } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 import { one, testChart } from '../networking/traffic-util';
 
@@ -16,18 +15,7 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 /** What plain JavaScript may pass where the types say otherwise. */
 const js = (v: unknown): any => v;
 
-/** The message of the validation error `fn` throws (fails the test on any other outcome, a TypeError included). */
-function messageOf(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  if (!Errors.isValidationError(caught)) throw new Error(`not a validation error: ${(caught as Error).stack}`);
-  return (caught as Error).message;
-}
+const messageOf = validationMessageOf;
 
 const CLASH = 'is already a port of the pod, where %s listens on it (containers share one network namespace)';
 

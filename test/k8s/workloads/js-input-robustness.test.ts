@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import { Errors } from '../../../lib/core';
 import {
   EnvValue, HostAccess, Job, NetworkPeer, NodeAgent, Schedule, ScheduledJob, StatefulService, StatefulServiceProps, WebService, WebServiceProps, Worker, WorkloadProps,
 } from '../../../lib/k8s';
+import { validationMessageOf } from '../../util/k8s';
 
 // What plain JavaScript (or `as any`) passes where the types say otherwise gets a validation error that names the
 // construct, the prop and the value, and says what to write: never a TypeError from inside the library.
@@ -15,18 +15,7 @@ function chart(namespace = 'shop'): Chart {
   return new Chart(Testing.app(), namespace, { namespace });
 }
 
-/** The message of the validation error `fn` throws (fails the test on any other outcome, a TypeError included). */
-function messageOf(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(Error);
-  if (!Errors.isValidationError(caught)) throw new Error(`not a validation error: ${(caught as Error).stack}`);
-  return (caught as Error).message;
-}
+const messageOf = validationMessageOf;
 
 const web = (props: Partial<WebServiceProps>) => () => new WebService(chart(), 'api', { image: IMAGE, ...props });
 const DATA = [{ name: 'data', size: '5Gi', mountPath: '/var/lib/data' }];
