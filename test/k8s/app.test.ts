@@ -4,8 +4,8 @@ import { ApiObject, App as StockApp, AppProps as StockAppProps, Chart, JsonPatch
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { EnvironmentProfile, k8s, policy, testing } from '../../lib';
-import { ManifestRenderer } from '../../lib/k8s/render';
 import { cluster as clusterProfile } from './platform/fixtures';
+import { ManifestRenderer } from '../../lib/k8s/render';
 import { stderrOf } from '../util/k8s';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
@@ -419,7 +419,7 @@ describe('a cluster that does not enforce NetworkPolicies', () => {
       const printed = stderrOf(() => app.synth()).split(/(?<=\n)/).filter(t => t.includes('NetworkPolic'));
       const written = parseYamlFiles(dir).flatMap(f => f.docs).filter((d: any) => d.kind === 'NetworkPolicy').length;
       expect(written).toBeGreaterThan(1);
-      expect(printed).toEqual([`shipshape note: cluster shop-prod does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode until its network `
+      expect(printed).toEqual(['shipshape note: cluster shop-prod does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode until its network '
         + `policy controller is switched on): the ${written} NetworkPolicies of this output, default deny included, isolate nothing there and every pod may reach every other; `
         + 'switch enforcement on in the cluster (EKS Auto Mode: the amazon-vpc-cni ConfigMap and a NodeClass network policy, as the EKS user guide describes) before relying on them\n']);
     } finally {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import { ApiObject, Chart } from 'cdk8s';
 import { App, HttpRoute, WebService } from '../../../lib/k8s';
-import { cluster } from '../platform/fixtures';
 import { stderrOf } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
+import { cluster } from '../platform/fixtures';
 
 const LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -14,10 +14,14 @@ function synthOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespa
   const app = new App({ outdir: dir, policy: false, cluster: cluster() });
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
-  if (writeGateway) new ApiObject(chart, 'gw', {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: gatewayNamespace },
-    spec: { gatewayClassName: 'istio', listeners: [{ name: 'https', protocol: 'HTTPS', port: 443, hostname: '*.example.com', tls: { certificateRefs: [{ name: 'public-tls' }] } }] },
-  });
+  if (writeGateway) {
+    new ApiObject(chart, 'gw', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: gatewayNamespace },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'https', protocol: 'HTTPS', port: 443, hostname: '*.example.com', tls: { certificateRefs: [{ name: 'public-tls' }] } }] },
+    });
+  }
   new HttpRoute(chart, 'route', { gateway: { name: 'public', namespace: gatewayNamespace, sectionName: 'https' }, hostnames: ['shop.example.com'], rules: [{ backends: [{ service: api }] }] });
   extra(chart);
   try {
@@ -37,7 +41,9 @@ describe('a Gateway whose pods a default deny of the output isolates', () => {
 
   test('no note once a NetworkPolicy selects the Gateway\'s pods, or for a Gateway the output does not write', () => {
     expect(synthOf(chart => new ApiObject(chart, 'gw-policy', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'public-gateway' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'public-gateway' },
       spec: { podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 443 }] }] },
     }))).not.toContain('proxy pods');
     // a Gateway of another namespace that the output does not write (nor isolate)

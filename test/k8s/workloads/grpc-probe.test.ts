@@ -1,8 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { Probe, StatefulService, WebService } from '../../../lib/k8s';
-import { expectValid } from '../../util/schema';
-import { expectError } from '../../util/k8s';
 import { Template } from '../../../lib/testing';
+import { expectError } from '../../util/k8s';
+import { expectValid } from '../../util/schema';
 
 const chart = () => new Chart(Testing.app(), 'shop', { namespace: 'shop' });
 const container = (objs: any[], kind: string) => objs.find(o => o.kind === kind).spec.template.spec.containers[0];
@@ -11,8 +11,11 @@ describe('Probe.grpc', () => {
   test('a gRPC server: readiness and liveness by health service, on the port as a number; valid for 1.27 and 1.36', () => {
     const c = chart();
     new WebService(c, 'catalog', {
-      image: 'ghcr.io/acme/catalog:1.0.0', port: 9090, portName: 'grpc',
-      readiness: Probe.grpc({ service: 'readiness' }), liveness: Probe.grpc({ periodSeconds: 20 }),
+      image: 'ghcr.io/acme/catalog:1.0.0',
+      port: 9090,
+      portName: 'grpc',
+      readiness: Probe.grpc({ service: 'readiness' }),
+      liveness: Probe.grpc({ periodSeconds: 20 }),
     });
     const objs = c.toJson();
     const app = container(objs, 'Deployment');
