@@ -62,7 +62,10 @@ export interface WebServiceProps extends WorkloadProps {
   readonly startup?: Probe;
   /**
    * Seconds the container waits in a preStop hook before SIGTERM, so endpoints and load balancers stop
-   * sending traffic first. 0 disables the hook. The hook runs `sleep`, which the image must provide.
+   * sending traffic first. 0 disables the hook. The hook runs `sleep`, which the image must provide (distroless
+   * images have none: the hook then fails and the pod gets SIGTERM at once; set 0 there and let the application wait
+   * before it stops accepting connections). The kubelet's own sleep action (Kubernetes 1.30+) is not used: the output
+   * stays valid for every Kubernetes version shipshape supports.
    * @default 5
    */
   readonly preStopDelaySeconds?: number;
