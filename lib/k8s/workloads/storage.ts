@@ -128,6 +128,12 @@ export interface BackupOptions {
    * Back up volume contents with Velero's file-system backup (Kopia) instead of snapshots. The pods' scratch
    * emptyDir volumes (the writable paths, such as /tmp) are left out: the pod template lists them in the annotation
    * `backup.velero.io/backup-volumes-excludes`.
+   *
+   * It copies the files while the store keeps writing them, so a database's copy may not open (PostgreSQL, MySQL and
+   * the like need a snapshot, their own backup, or to be quiesced). Quiesce it with Velero's backup hooks on the pods
+   * (`workload.addPodAnnotation('pre.hook.backup.velero.io/command', '["/bin/sh", "-c", "..."]')` and the matching
+   * `post.hook.backup.velero.io/command`), back it up with its own tools (a ScheduledJob), or keep volume snapshots
+   * (crash-consistent, as after a power cut, which such stores recover from).
    * @default false
    */
   readonly fileSystemBackup?: boolean;
