@@ -4,7 +4,7 @@ import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutpu
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { useChildTables } from './child-tables';
-import { clusterProblems, gatewayIsolationNotes, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES, tlsSecretNotes } from './cluster-check';
+import { clusterProblems, gatewayIsolationNotes, inOperatorNamespace, karpenterPoolNotes, kedaAuthenticationNotes, SYSTEM_NAMESPACES, tlsSecretNotes } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
@@ -331,7 +331,7 @@ export class App extends Cdk8sApp {
         ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
       if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
       if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
-      for (const n of [...gatewayIsolationNotes(objects), ...tlsSecretNotes(objects)]) process.stderr.write(n);
+      for (const n of [...gatewayIsolationNotes(objects), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
 
       const stateDir = path.join(this.outdir, STATE_DIR);
       let report: PolicyReport | undefined;
@@ -431,7 +431,7 @@ export class App extends Cdk8sApp {
     const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
     if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
-    for (const n of [...gatewayIsolationNotes(objects), ...tlsSecretNotes(objects)]) process.stderr.write(n);
+    for (const n of [...gatewayIsolationNotes(objects), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
     if (this.policy) {
       const report = _checkPolicy(this, objects, this._policyLabel);
       if (report.hasErrors) throw new Error(report.summary(true));

@@ -572,6 +572,35 @@ export function tlsSecretNotes(objects: readonly RenderedObject[]): string[] {
   return notes;
 }
 
+/**
+ * Notes on KEDA ScaledObjects and ScaledJobs of the output whose triggers name a TriggerAuthentication that the
+ * output does not hold: unless it is made otherwise, KEDA cannot authenticate the trigger and the workload stays at
+ * its minimum (the ScaledObject reports the error, nothing fails at apply).
+ */
+export function kedaAuthenticationNotes(objects: readonly RenderedObject[]): string[] {
+  const auths = new Set<string>();
+  const scaled: Array<{ m: any; ns: string }> = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (typeof m?.apiVersion !== 'string' || !m.apiVersion.startsWith('keda.sh/')) continue;
+    if (m.kind === 'TriggerAuthentication' && typeof m.metadata?.name === 'string') auths.add(`${m.metadata.namespace ?? ''}/${m.metadata.name}`);
+    if (m.kind === 'ClusterTriggerAuthentication' && typeof m.metadata?.name === 'string') auths.add(`cluster/${m.metadata.name}`);
+    if ((m.kind === 'ScaledObject' || m.kind === 'ScaledJob') && typeof m.metadata?.namespace === 'string') scaled.push({ m, ns: m.metadata.namespace });
+  }
+  const notes: string[] = [];
+  for (const { m, ns } of scaled) {
+    const triggers: any[] = Array.isArray(m.spec?.triggers) ? m.spec.triggers : [];
+    const missing = [...new Set(triggers.map(t => t?.authenticationRef).filter((r: any) => typeof r?.name === 'string')
+      .filter((r: any) => !auths.has(r.kind === 'ClusterTriggerAuthentication' ? `cluster/${r.name}` : `${ns}/${r.name}`))
+      .map((r: any) => `${r.kind ?? 'TriggerAuthentication'} ${r.kind === 'ClusterTriggerAuthentication' ? '' : `${ns}/`}${r.name}`))];
+    if (missing.length === 0) continue;
+    notes.push(`shipshape note: ${describe(m)}: its triggers name ${missing.join(', ')}, which this output does not hold: unless it is made otherwise (before the `
+      + 'ScaledObject is applied), KEDA cannot authenticate the trigger and the workload stays at its minimum; add it to the app (an ApiObject of kind '
+      + 'TriggerAuthentication naming the Secret keys, or pod identity), or check its name\n');
+  }
+  return notes;
+}
+
 export function karpenterPoolNotes(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
   const karpenterPools = new Set((cluster.karpenter?.nodePools ?? []).map(p => p.name));
   // an Auto Mode cluster's own NodePools are written by the app too (k8s.karpenter.NodePool); its built-in ones are not

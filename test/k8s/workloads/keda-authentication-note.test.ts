@@ -1,0 +1,36 @@
+import * as fs from 'fs';
+import { ApiObject, Chart } from 'cdk8s';
+import { App, Worker, WorkerScaling } from '../../../lib/k8s';
+import { stderrOf } from '../../util/k8s';
+import { tempDir } from '../../util/schema';
+
+/** Synthesizes a KEDA-scaled worker whose trigger names TriggerAuthentication sqs-auth; `extra` adds objects. */
+function synthOf(extra: (chart: Chart) => void = () => undefined): string {
+  const dir = tempDir('shipshape-keda-');
+  const app = new App({ outdir: dir });
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  new Worker(chart, 'mailer', {
+    image: 'ghcr.io/acme/mailer:1.0.0',
+    scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }] }),
+  });
+  extra(chart);
+  try {
+    return stderrOf(() => app.synth());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('KEDA triggers naming a TriggerAuthentication', () => {
+  test('one the output does not hold is named in a note', () => {
+    expect(synthOf()).toContain('shipshape note: ScaledObject shop/mailer: its triggers name TriggerAuthentication shop/sqs-auth, which this output does not hold: '
+      + 'unless it is made otherwise (before the ScaledObject is applied), KEDA cannot authenticate the trigger and the workload stays at its minimum; '
+      + 'add it to the app (an ApiObject of kind TriggerAuthentication naming the Secret keys, or pod identity), or check its name\n');
+  });
+
+  test('one the output holds is not', () => {
+    expect(synthOf(chart => new ApiObject(chart, 'auth', {
+      apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'sqs-auth' }, spec: { podIdentity: { provider: 'aws' } },
+    }))).not.toContain('its triggers name');
+  });
+});
