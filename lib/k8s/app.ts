@@ -224,6 +224,19 @@ export class App extends Cdk8sApp {
       const need = needs.get(ns);
       resources.addNamespace(ns, need ? { enforce: need.level as PodSecurityLevel, reason: need.reason } : {});
     }
+    // a job of an early Argo CD sync wave runs before the default wave: the namespaces it and its destinations run in
+    // (the Namespace objects this app writes, with their default deny and DNS policies) must be there by then
+    const waves = new Map<string, number>();
+    for (const c of all) {
+      if (!Workload.isWorkload(c)) continue;
+      const w = c as Workload;
+      const wave = w._neededWave;
+      if (wave === undefined) continue;
+      for (const ns of [w.namespace, ...w.egressConnections.filter(x => Workload.isWorkload(x.peer)).map(x => (x.peer as Workload).namespace)]) {
+        waves.set(ns, Math.min(waves.get(ns) ?? 0, wave));
+      }
+    }
+    if (waves.size > 0) resources._applyByWaves(waves);
     for (const ns of albTargets) {
       resources._injectReadinessGates(ns);
       teamNamespaces.get(ns)?.metadata.addLabel(ClusterResources._READINESS_GATE_LABEL, 'enabled');

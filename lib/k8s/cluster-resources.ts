@@ -207,6 +207,19 @@ export class ClusterResources extends Chart {
   }
 
   /**
+   * Puts each namespace's Namespace and isolating NetworkPolicies in the Argo CD sync wave given for it (by name), at
+   * the latest: a job of an early wave runs there before the default wave is applied.
+   * @internal
+   */
+  public _applyByWaves(waves: ReadonlyMap<string, number>): void {
+    for (const [name, wave] of waves) {
+      const ns = this.namespaces.get(name);
+      if (ns === undefined) continue;
+      for (const o of [ns, ...(this.namespacePolicies[name] ?? [])]) o.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(wave));
+    }
+  }
+
+  /**
    * Suppresses SS-K8S-073 on each namespace that enforces less than restricted, with the reason it was given (once per
    * namespace). `k8s.App` calls it at synth when that rule runs: the level follows from host access a workload
    * declared with its reason (whose pod-level findings the user suppressed), so the choice shows in the YAML and in

@@ -315,6 +315,12 @@ export interface IWorkload extends IConstruct, INetworkPeer {
 const WORKLOAD = Symbol.for('shipshape.Workload');
 /** Argo CD's sync-wave annotation (objects of a lower wave are applied, and healthy, before those of a higher one). */
 const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+/**
+ * The kinds of the mesh objects that decide which callers a workload admits (Istio: PeerAuthentication and
+ * AuthorizationPolicy; Linkerd: Server, MeshTLSAuthentication and AuthorizationPolicy), which a job of an early sync
+ * wave needs applied before it calls the workload.
+ */
+const CALLER_AUTHORIZATION_KINDS = ['PeerAuthentication', 'AuthorizationPolicy', 'Server', 'MeshTLSAuthentication', 'NetworkAuthentication'];
 /** On a workload's `toNetworkPeer()` config: the workload (see `Workload._workloadOf`). */
 const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 /** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
@@ -478,6 +484,8 @@ export abstract class Workload extends Construct implements IWorkload {
     this.node.addValidation({ validate: () => this._clusterProblems() });
     this.node.addValidation({ validate: () => { const p = this._sidecarEndProblem(); return p ? [formatValidationMessage(p)] : []; } });
     this.node.addValidation({ validate: () => { this._noteBlockedWaits(); return []; } });
+    // (a mesh enrolling this workload after a job's sync wave reached it: its authorization objects take the wave too)
+    this.node.addValidation({ validate: () => { this._reapplyWave(); return []; } });
 
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -673,11 +681,34 @@ export abstract class Workload extends Construct implements IWorkload {
     for (const c of this._egress) if (Workload.isWorkload(c.peer) && c.peer !== this) (c.peer as Workload)._applyByWave(wave - 1);
   }
 
-  /** Puts this workload's NetworkPolicy in Argo CD sync wave `wave` at the latest (the lowest wave asked for wins). @internal */
+  /**
+   * Puts this workload's NetworkPolicy, and the mesh authorization objects that admit its callers, in Argo CD sync
+   * wave `wave` at the latest (the lowest wave asked for wins).
+   * @internal
+   */
   public _applyByWave(wave: number): void {
     if (this._policyWave !== undefined && this._policyWave <= wave) return;
     this._policyWave = wave;
-    this.networkPolicy.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave));
+    this._reapplyWave();
+  }
+
+  /**
+   * Writes the wave of `_applyByWave` onto the objects that decide who may call this workload: its NetworkPolicy and
+   * the mesh's authorization objects under it (a mesh enrolling the workload after the wave was set calls this again).
+   * @internal
+   */
+  public _reapplyWave(): void {
+    if (this._policyWave === undefined) return;
+    const wave = String(this._policyWave);
+    this.networkPolicy.metadata.addAnnotation(ARGO_SYNC_WAVE, wave);
+    for (const c of this.node.findAll()) {
+      if (ApiObject.isApiObject(c) && CALLER_AUTHORIZATION_KINDS.includes((c as ApiObject).kind)) (c as ApiObject).metadata.addAnnotation(ARGO_SYNC_WAVE, wave);
+    }
+  }
+
+  /** The Argo CD sync wave the objects this workload needs are applied by, when it is a job of an early wave (see `_needBeforeWave`). @internal */
+  public get _neededWave(): number | undefined {
+    return this._neededByWave;
   }
 
   private static _addConnection(list: NetworkConnection[], peer: INetworkPeer, ports: number[]): void {

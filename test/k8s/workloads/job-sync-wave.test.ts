@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import { Chart, Testing } from 'cdk8s';
+import { App, Job, KubernetesTarget, KubernetesVersion, StatefulService } from '../../../lib/k8s';
+import { IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
+import { quietly } from '../../util/k8s';
+import { parseYamlFiles, tempDir } from '../../util/schema';
+import { cluster } from '../platform/fixtures';
+
+const WAVE = 'argocd.argoproj.io/sync-wave';
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+
+describe('a job of an early Argo CD sync wave, the mesh and the namespace', () => {
+  test.each(['istio', 'linkerd'])('%s: the destination\'s mesh authorization objects take the wave too, whether enrolled before or after the call', kind => {
+    for (const enrolFirst of [true, false]) {
+      const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+      // (a job joins a mesh on 1.29+ targets, where its proxy is a native sidecar)
+      KubernetesTarget.set(c, KubernetesVersion.V1_33);
+      const mesh = kind === 'istio' ? new IstioMesh(c, 'mesh') : new LinkerdMesh(c, 'mesh');
+      const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+      const job = new Job(c, 'migrate', { image: IMAGE, annotations: { [WAVE]: '-1' } });
+      mesh.enrol(job);
+      if (enrolFirst) mesh.enrol(db);
+      job.allowTo(db);
+      if (!enrolFirst) mesh.enrol(db);
+      // (validation writes the wave onto objects a later enrolment made, as synth runs it)
+      expect(c.node.findAll().flatMap(x => x.node.validate())).toEqual([]);
+      const objs = c.toJson();
+      const kinds = kind === 'istio' ? ['PeerAuthentication', 'AuthorizationPolicy'] : ['Server', 'MeshTLSAuthentication', 'AuthorizationPolicy'];
+      const db_ = (k: string) => objs.find(o => o.kind === k && o.metadata.name === 'db');
+      expect(kinds.map(k => [k, db_(k).metadata.annotations?.[WAVE]])).toEqual(kinds.map(k => [k, '-2']));
+    }
+  });
+
+  test('with App({ cluster }): the Namespace the app writes, and its default deny and DNS policies, go in the job\'s earlier wave', () => {
+    const dir = tempDir('shipshape-wave-');
+    try {
+      const app = new App({ outdir: dir, cluster: cluster() });
+      const shop = new Chart(app, 'shop', { namespace: 'shop' });
+      const data = new Chart(app, 'data', { namespace: 'data' });
+      const db = new StatefulService(data, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+      new Job(shop, 'migrate', { image: IMAGE, annotations: { [WAVE]: '-1' } }).allowTo(db);
+      new Chart(app, 'other', { namespace: 'other' });
+      quietly(() => app.synth());
+      const docs = parseYamlFiles(dir).flatMap(f => f.docs);
+      const wave = (kind: string, name: string, ns?: string) => docs.find(d => d.kind === kind && d.metadata.name === name && d.metadata.namespace === ns)?.metadata.annotations?.[WAVE];
+      expect([wave('Namespace', 'shop'), wave('NetworkPolicy', 'default-deny', 'shop'), wave('NetworkPolicy', 'allow-dns', 'shop')]).toEqual(['-2', '-2', '-2']);
+      // the destination's namespace too
+      expect(wave('Namespace', 'data')).toBe('-2');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
