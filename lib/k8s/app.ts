@@ -344,7 +344,7 @@ export class App extends Cdk8sApp {
         ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
       if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
       if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
-      for (const n of [...gatewayIsolationNotes(objects), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
+      for (const n of [...(this.cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects)), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
 
       const stateDir = path.join(this.outdir, STATE_DIR);
       let report: PolicyReport | undefined;
@@ -444,7 +444,7 @@ export class App extends Cdk8sApp {
     const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
     if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
-    for (const n of [...gatewayIsolationNotes(objects), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
+    for (const n of [...(this.cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects)), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
     if (this.policy) {
       const report = _checkPolicy(this, objects, this._policyLabel);
       if (report.hasErrors) throw new Error(report.summary(true));

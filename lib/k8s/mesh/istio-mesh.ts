@@ -377,6 +377,8 @@ export class IstioMesh extends Construct implements IMesh {
     // the client sends, which stalls protocols where the server speaks first (MySQL): declare opaque TCP outright.
     if (!speaksHttp) (workload as any)._setAppProtocol?.('tcp');
     const host = `${workload.name}.${workload.namespace}.svc.${this.props.clusterDomain ?? 'cluster.local'}`;
+    // the Service's host name in this mesh, for an ingress in front of it (HttpIngress's upstream-vhost check)
+    Object.defineProperty(workload, Symbol.for('shipshape.k8s.MeshServiceHost'), { value: host, configurable: true });
     const tcp = { maxConnections: cb.maxConnections, connectTimeout: '5s' } satisfies NonNullable<NonNullable<IstioDestinationRuleSpec['trafficPolicy']>['connectionPool']>['tcp'];
     new ApiObject(scope, 'DestinationRule', {
       apiVersion: 'networking.istio.io/v1',

@@ -69,7 +69,7 @@ export interface LinkerdMeshProps {
   readonly controlPlaneNamespace?: string;
   /**
    * The protocol of every web service's port (their `Server` objects). Other workloads' Servers are always opaque TCP.
-   * @default - by each web service's port name (`portName`): LinkerdProtocol.GRPC for `grpc` or `grpc-*`,
+   * @default - by each web service's port name (`portName`): LinkerdProtocol.GRPC for `grpc` or `grpc-*` (not `grpc-web`),
    * LinkerdProtocol.HTTP_2 for `http2`, `h2c` or their `-*` forms, else LinkerdProtocol.HTTP_1
    */
   readonly protocol?: LinkerdProtocol;
@@ -277,10 +277,13 @@ export class LinkerdMesh extends Construct implements IMesh {
 
   /**
    * The protocol a web service's port name announces, by the convention Istio and Kubernetes' appProtocol follow:
-   * gRPC for `grpc` or `grpc-*`, HTTP/2 for `http2`, `h2c` or `http2-*`/`h2c-*`, else HTTP/1.
+   * gRPC for `grpc` or `grpc-*` (but `grpc-web`, HTTP/1.1 on the wire), HTTP/2 for `http2`, `h2c` or `http2-*`/`h2c-*`,
+   * else HTTP/1.
    */
   private static protocolOfPortName(name: unknown): LinkerdProtocol {
     if (typeof name !== 'string') return LinkerdProtocol.HTTP_1;
+    // gRPC-Web (grpc-web, from browsers) is HTTP/1.1 on the wire
+    if (/^grpc-web(-|$)/i.test(name)) return LinkerdProtocol.HTTP_1;
     if (/^grpc(-|$)/i.test(name)) return LinkerdProtocol.GRPC;
     if (/^(http2|h2c)(-|$)/i.test(name)) return LinkerdProtocol.HTTP_2;
     return LinkerdProtocol.HTTP_1;

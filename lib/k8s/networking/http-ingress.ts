@@ -14,6 +14,8 @@ import type { IWebService } from '../workloads/web-service';
 
 /** On a workload enrolled in a mesh: the mesh's name (set by lib/k8s/mesh, read here across library copies). */
 const MESH_ENROLMENT = Symbol.for('shipshape.k8s.MeshEnrolment');
+/** On a workload enrolled in Istio: its Service's host name there (`<name>.<namespace>.svc.<cluster domain>`). */
+const MESH_SERVICE_HOST = Symbol.for('shipshape.k8s.MeshServiceHost');
 
 /** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */
 const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
@@ -602,7 +604,9 @@ export class HttpIngress extends Construct {
       return [`${head}; the fix, sending to the Service under its own host name (annotation nginx.ingress.kubernetes.io/upstream-vhost), holds one backend Service per Ingress, `
         + `and this one routes to ${backends.length} (${backends.map(b => b.name).join(', ')}): give each backend Service its own HttpIngress`];
     }
-    const vhost = `${backends[0].name}.${this.namespace}.svc.cluster.local`;
+    // the host name the mesh knows the Service by (its cluster domain), as its enrolment recorded it
+    const recorded = (backends[0] as any)[MESH_SERVICE_HOST];
+    const vhost = typeof recorded === 'string' ? recorded : `${backends[0].name}.${this.namespace}.svc.cluster.local`;
     const want = { 'nginx.ingress.kubernetes.io/service-upstream': 'true', 'nginx.ingress.kubernetes.io/upstream-vhost': vhost };
     const missing = Object.entries(want).filter(([k, v]) => annotations[k] !== v);
     if (missing.length === 0) return [];

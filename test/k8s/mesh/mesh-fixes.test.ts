@@ -430,6 +430,22 @@ describe('a meshed ingress-nginx in front of Istio-enrolled backends', () => {
     expect(validationErrors(linkerd)).toEqual([]);
   });
 
+  test('the vhost is the Service\'s host name in the mesh\'s cluster domain', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    new IstioMesh(chart, 'mesh', { clusterDomain: 'corp.local' }).enrol(api);
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx(), annotations: VHOST });
+    expect(validationErrors(chart)).toEqual([expect.stringContaining("'nginx.ingress.kubernetes.io/upstream-vhost': 'api.shop.svc.corp.local' }")]);
+    const ok = testChart();
+    const api2 = new WebService(ok, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
+    new IstioMesh(ok, 'mesh', { clusterDomain: 'corp.local' }).enrol(api2);
+    new HttpIngress(ok, 'web', {
+      rules: [{ host: 'shop.example.com', paths: [{ backend: api2 }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx(),
+      annotations: { ...VHOST, 'nginx.ingress.kubernetes.io/upstream-vhost': 'api.shop.svc.corp.local' },
+    });
+    expect(validationErrors(ok)).toEqual([]);
+  });
+
   test('two backend Services behind one Ingress: refused, one HttpIngress per backend Service', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh');

@@ -213,9 +213,11 @@ describe('LinkerdMesh options', () => {
     const grpc = new WebService(chart, 'catalog', { image: 'ghcr.io/acme/catalog:1.0.0', port: 9090, portName: 'grpc' });
     const h2c = new WebService(chart, 'stream', { image: 'ghcr.io/acme/stream:1.0.0', port: 9091, portName: 'h2c-api' });
     const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
-    for (const w of [grpc, h2c, web]) mesh.enrol(w);
+    // gRPC-Web from browsers is HTTP/1.1 on the wire
+    const grpcWeb = new WebService(chart, 'browser', { image: 'ghcr.io/acme/browser:1.0.0', port: 9092, portName: 'grpc-web' });
+    for (const w of [grpc, h2c, web, grpcWeb]) mesh.enrol(w);
     const objs = chart.toJson();
-    expect(['catalog', 'stream', 'web'].map(n => one(objs, 'Server', n).spec.proxyProtocol)).toEqual(['gRPC', 'HTTP/2', 'HTTP/1']);
+    expect(['catalog', 'stream', 'web', 'browser'].map(n => one(objs, 'Server', n).spec.proxyProtocol)).toEqual(['gRPC', 'HTTP/2', 'HTTP/1', 'HTTP/1']);
   });
 
   test('protocol set on the mesh applies to every web service, whatever its port name', () => {

@@ -8,10 +8,10 @@ import { cluster } from '../platform/fixtures';
 const LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /** Synthesizes an app of a cluster (namespace shop gets a default deny), a Gateway "public" there and a route to it; returns stderr. */
-function synthOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespace = 'shop', writeGateway = true): string {
+function synthOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespace = 'shop', writeGateway = true, enforced = true): string {
   const dir = tempDir('shipshape-gateway-');
   // the app of a cluster writes each namespace it uses, with a default deny
-  const app = new App({ outdir: dir, policy: false, cluster: cluster() });
+  const app = new App({ outdir: dir, policy: false, cluster: cluster({ networkPolicyEnforced: enforced }) });
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
   if (writeGateway) {
@@ -46,6 +46,8 @@ describe('a Gateway whose pods a default deny of the output isolates', () => {
       metadata: { name: 'public-gateway' },
       spec: { podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 443 }] }] },
     }))).not.toContain('proxy pods');
+    // a cluster that does not enforce NetworkPolicies (its own note says they isolate nothing)
+    expect(synthOf(undefined, 'shop', true, false)).not.toContain('proxy pods');
     // a Gateway of another namespace that the output does not write (nor isolate)
     expect(synthOf(undefined, 'gateways', false)).not.toContain('proxy pods');
     // one the routes attach to that the output does not write: its class (where its pods run) is not known
