@@ -198,10 +198,10 @@ export class PolicyEngine {
   }
 
   /**
-   * The error for a suppression that names its pack (`Suppression.pack`) wrongly, which silences nothing: a pack that
-   * runs but has no such rule, or a pack that does not run while the id is a rule of a pack that does (or a slip of
-   * one). Undefined for a suppression that applies (the pack runs and has the rule), and for one of a pack that does
-   * not run whose id no pack that runs claims: it is left alone, for the runs that include its pack.
+   * The error for a suppression that names its pack (`Suppression.pack`) wrongly, which silences nothing: the id is a
+   * rule of another pack that runs, or a slip of a rule of the named pack (ACME-01 for ACME-001). Undefined for one
+   * that applies (the pack runs and has the rule), and for one left alone: its pack does not run, or runs without
+   * that rule (a pack its user filtered), for the runs that include it.
    * @internal
    */
   public _wrongPack(s: Suppression): Finding | undefined {
@@ -210,19 +210,16 @@ export class PolicyEngine {
     const named = this.idsOfPack.get(pack);
     if (named?.has(s.ruleId)) return undefined;
     const packOfId = (id: string) => [...this.idsOfPack].find(([, ids]) => ids.has(id))?.[0];
+    // the id of a rule of another pack that runs: the pack is named wrongly
     const owner = packOfId(s.ruleId);
-    // a slip of a rule of the pack named first, then of another pack that runs
-    const inNamed = named !== undefined && owner === undefined ? nearRuleId(s.ruleId, [...named]) : undefined;
-    const inOther = owner === undefined && inNamed === undefined
-      ? nearRuleId(s.ruleId, [...this.idsOfPack].filter(([name]) => name !== pack).flatMap(([, ids]) => [...ids])) : undefined;
-    if (named === undefined && owner === undefined && inOther === undefined) return undefined;
+    // the named pack runs: a slip of one of its ids (ACME-01 for ACME-001) is a typo; another id of it is a rule the pack
+    // leaves out (a pack filtered by its user), left alone as for a pack that does not run
+    const slip = named !== undefined && owner === undefined ? nearRuleId(s.ruleId, [...named]) : undefined;
+    if (owner === undefined && slip === undefined) return undefined;
     const head = `suppression of ${s.ruleId} at ${s.path || '<root>'} names the pack ${pack}, `
       + `${named !== undefined ? `which has no rule ${s.ruleId}` : `which does not run (${this.packList()})`}, so it silences nothing`;
     const [why, fix] = owner !== undefined ? [`; ${s.ruleId} is a rule of the pack ${owner}`, `name the pack that defines the rule (pack: '${owner}'), or leave pack unset`]
-      : inNamed !== undefined ? [`; did you mean ${inNamed}?`, `write the id as the policy report shows it (${inNamed}?)`]
-        : inOther !== undefined ? [`; did you mean ${inOther}, a rule of the pack ${packOfId(inOther)}?`,
-          `write the id and the pack as the policy report shows them (${inOther}, pack: '${packOfId(inOther)}'), or leave pack unset`]
-          : ['', `write the id as the policy report shows it, or name the pack that defines ${s.ruleId}`];
+      : [`; did you mean ${slip}?`, `write the id as the policy report shows it (${slip}?)`];
     return {
       ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
       severity: Severity.ERROR,

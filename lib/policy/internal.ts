@@ -229,15 +229,33 @@ export const RULE_ID = /^[A-Za-z]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 export const RULE_ID_SHAPE = "a letter, then at most 62 letters, digits, '-', '_' and '.', ending with a letter or digit";
 
 /**
- * The id of `known` that `ruleId` is a slip of (the same id in another case, or a few characters off: at most 2, or a
- * quarter of the id), else undefined: the only suggestion an error about an unknown rule id makes (`did you mean
- * ...?`). An id of another pack (`ACME-001` among `SS-K8S-...`) is no slip of any, and gets none.
+ * The id of `known` that `ruleId` is a slip of, else undefined: the only suggestion an error about an unknown rule id
+ * makes (`did you mean ...?`). Ids that end with a number are compared by parts: a slip keeps the number (ACME-01 for
+ * ACME-001, SS-K8S-10 for SS-K8S-010) and misspells the prefix by at most 2 characters (AMCE-001) or its case
+ * (acme-001); another number is another rule (ACME-003 is no slip of ACME-001, SS-K8S-999 of none). Other ids are a
+ * slip of an id a few characters off (at most 2, or a quarter of the id). An id of another pack (`ACME-001` among
+ * `SS-K8S-...`) is no slip of any.
  */
 export function nearRuleId(ruleId: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
+  const exact = known.find(k => k.toLowerCase() === ruleId.toLowerCase());
+  if (exact !== undefined) return exact;
+  const parts = numbered(ruleId);
+  if (parts !== undefined) {
+    const candidates = known.map(k => ({ k, p: numbered(k) })).filter(x => x.p !== undefined && x.p.n === parts.n)
+      .map(x => ({ k: x.k, d: Validators._editDistance(parts.prefix, x.p!.prefix) })).filter(x => x.d <= 2).sort((a, b) => a.d - b.d);
+    if (candidates.length > 0) return candidates[0].k;
+    // a numbered id near only ids of other numbers names another rule, not a slip of one
+    if (known.some(k => numbered(k) !== undefined)) return undefined;
+  }
   const closest = Validators._closest(ruleId, [...known]);
-  if (closest.toLowerCase() === ruleId.toLowerCase()) return closest;
   return Validators._editDistance(ruleId.toUpperCase(), closest.toUpperCase()) <= Math.max(2, Math.floor(closest.length / 4)) ? closest : undefined;
+}
+
+/** An id's prefix (upper case, without the separator) and number (`ACME-001` -> ACME, 1), or undefined without a number. */
+function numbered(id: string): { prefix: string; n: number } | undefined {
+  const m = /^(.*?)[-_.]?([0-9]+)$/.exec(id);
+  return m === null || m[1] === '' ? undefined : { prefix: m[1].toUpperCase(), n: Number(m[2]) };
 }
 
 /**

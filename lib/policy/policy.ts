@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { PolicyEngine } from './engine';
 import { Suppression } from './finding';
-import { isCdk8sApp, PACK_NAME, PACK_NAME_SHAPE, RULE_ID, RULE_ID_SHAPE } from './internal';
+import { isCdk8sApp, PACK_NAME, PACK_NAME_SHAPE, RESERVED_PACK_NAMES, RULE_ID, RULE_ID_SHAPE } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { outputProblems } from './output-check';
 import { cdk8sObjectFiles } from './output-files';
@@ -52,8 +52,9 @@ export interface SuppressOptions {
    * silences nothing, it is neither reported as stale (`SS-POLICY-001`) nor as naming an unknown rule
    * (`SS-POLICY-004`), and nothing is written onto the objects. For a construct library that ships a pack and
    * suppresses that pack's rules in its own constructs, whose users may or may not run the pack.
-   * A suppression that names the wrong pack fails the synth with `SS-POLICY-004`: the pack runs but has no such rule, or
-   * the pack does not run while the rule id is one of a pack that runs (or a slip of one, such as `ACME-01`).
+   * A suppression that plainly names the wrong pack or id fails the synth with `SS-POLICY-004`: the id is a rule of
+   * another pack that runs, or a slip of a rule of the named pack (`ACME-01` for `ACME-001`). One naming a pack that
+   * runs without that rule (a pack its user filtered) is left alone, as for a pack that does not run.
    * @default - the rule must be in one of the packs that run, else the synth fails with `SS-POLICY-004`
    */
   readonly pack?: string;
@@ -171,6 +172,11 @@ export class Policy {
     // a pack of another shape is refused by the engine, so no pack of that name could ever run
     if (pack !== undefined && !PACK_NAME.test(pack.trim())) {
       fail(scope, 'options.pack', pack, `is not a pack name: ${PACK_NAME_SHAPE}, so no pack of that name can run`,
+        'pass the name of the pack that defines the rule as its IRulePack.name reads, for example acme, or leave pack unset');
+    }
+    // a name shipshape keeps for itself (other than its own packs'): no pack of that name can run either
+    if (pack !== undefined && RESERVED_PACK_NAMES.has(pack.trim()) && pack.trim() !== 'kubernetes' && pack.trim() !== 'terraform') {
+      fail(scope, 'options.pack', pack, `is a name shipshape uses itself (${RESERVED_PACK_NAMES.get(pack.trim())}), which no pack may have, so the suppression could never apply`,
         'pass the name of the pack that defines the rule as its IRulePack.name reads, for example acme, or leave pack unset');
     }
     const root = scope.node.root;
