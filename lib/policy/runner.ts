@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { annotationSuppressions, carriesAnnotations, carrySuppressions, MIN_REASON } from './annotations';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, covers } from './internal';
+import { BAD_INPUT_RULE_ID, covers, isBuiltInRuleId } from './internal';
 import { K8sDoc } from './k8s/pod';
 import { peerExemptions } from './peers';
 import { Policy } from './policy';
@@ -41,6 +41,7 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
   const suppressions: Suppression[] = [...Policy.suppressionsOf(scope)];
   const bad: Finding[] = [];
   const peer = new Set<Suppression>();
+  const leftAlone = new Set<Suppression>();
   for (let i = 0; i < objects.length; i++) {
     const o = objects[i];
     const manifest = o.manifest;
@@ -49,7 +50,12 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     // most objects carry no annotation, on themselves or on a pod template: nothing to read
     if (!carriesAnnotations(manifest)) continue;
     const carried = annotationSuppressions(manifest, o.path);
-    for (const s of carried.suppressions) suppressions.push(s);
+    for (const s of carried.suppressions) {
+      suppressions.push(s);
+      // an annotation of a rule of a pack of yours that this run leaves out (hand-written YAML, or the output of an app
+      // that runs it): left alone, as `shipshape check` leaves it; an SS- id, or one a pack that runs claims, is checked
+      if (!isBuiltInRuleId(s.ruleId.toUpperCase()) && !engine._claims(s.ruleId)) leftAlone.add(s);
+    }
     for (const b of carried.bad) {
       bad.push({
         ruleId: BAD_INPUT_RULE_ID,
@@ -72,7 +78,7 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     }
   }
   const scopePath = scope.node.path;
-  const report = engine._check(docs, suppressions, bad, s => !peer.has(s) && (covers(scopePath, s.path) || covers(s.path, scopePath)));
+  const report = engine._check(docs, suppressions, bad, s => !peer.has(s) && !leftAlone.has(s) && (covers(scopePath, s.path) || covers(s.path, scopePath)));
   return PolicyReport._create(byPath(report.findings), engine._rules);
 }
 

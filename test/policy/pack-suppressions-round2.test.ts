@@ -296,3 +296,25 @@ describe('slips of rule ids', () => {
       /^shop\/api: options\.pack \("security"\) is a name shipshape uses itself \(.*\), which no pack may have, so the suppression could never apply/);
   });
 });
+
+describe('suppression annotations of rules of packs an app does not run, at synth as in shipshape check', () => {
+  const withAnnotations = (packs: IRulePack[], annotations: Record<string, string>) => {
+    const { chart } = shop(packs);
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', annotations }, data: { a: 'b' } });
+    return wrongIds(Template.fromChart(chart));
+  };
+
+  test('an id no pack that runs claims is left alone (the output of an app that runs the pack, included in one that does not)', () => {
+    expect(withAnnotations([new KubernetesPack()], { 'suppress.shipshape.io/ACME-002': 'the team label comes from the namespace' })).toEqual([]);
+  });
+
+  test('a slip of an id of a pack that runs, or of a shipshape rule, is still an error', () => {
+    expect(withAnnotations([new KubernetesPack(), acme()], {
+      'suppress.shipshape.io/ACME-01': 'the team label comes from the namespace',
+      'suppress.shipshape.io/SS-K8S-10': 'the team label comes from the namespace',
+    })).toEqual([
+      expect.stringContaining('suppression of ACME-01 at shop/cm names a rule that none of the packs that run has (kubernetes, acme); did you mean ACME-001?'),
+      expect.stringContaining('suppression of SS-K8S-10 at shop/cm names a rule that none of the packs that run has (kubernetes, acme); did you mean SS-K8S-010?'),
+    ]);
+  });
+});
