@@ -471,6 +471,12 @@ describe('SS-K8S-049 a policy for the pods cert-manager creates during an HTTP-0
     const ms = [...goodManifests(), policy('web-acme-solver', { 'acme.cert-manager.io/http01-solver': 'true' }), policy('ghost', { app: 'ghost' })];
     expect(hits('SS-K8S-049', ms)).toEqual(['NetworkPolicy/ghost spec.podSelector: NetworkPolicy selects no pod in the output']);
   });
+
+  test('nor is a policy for the proxy pods of a Gateway of the output (its implementation deploys them); one for a Gateway not in the output is', () => {
+    // goodManifests holds Gateway shop/edge
+    const ms = [...goodManifests(), policy('edge-gateway', { 'gateway.networking.k8s.io/gateway-name': 'edge' }), policy('other-gateway', { 'gateway.networking.k8s.io/gateway-name': 'other' })];
+    expect(hits('SS-K8S-049', ms)).toEqual(['NetworkPolicy/other-gateway spec.podSelector: NetworkPolicy selects no pod in the output']);
+  });
 });
 
 describe('SS-K8S-080 a rule limited by resourceNames', () => {
