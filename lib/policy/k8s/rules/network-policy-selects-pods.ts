@@ -18,7 +18,7 @@ export const networkPolicySelectsPods = k8sRule({
   rationale: 'A policy whose selector matches no pod protects nothing, usually after a label change. A policy for the pods '
     + 'cert-manager creates during an ACME HTTP-01 challenge (label acme.cert-manager.io/http01-solver) is not reported: '
     + 'those pods never appear in an output, and a namespace with a default-deny policy needs it. Nor is one for the proxy pods '
-    + 'of a Gateway of the output (label gateway.networking.k8s.io/gateway-name: <its name>), which its implementation deploys.',
+    + 'of a Gateway of the output (label gateway.networking.k8s.io/gateway-name set to its name), which its implementation deploys.',
   sources: ['Trivy KSV-0038'],
   differences: [
     {
