@@ -438,6 +438,10 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synthYaml(): resolve dependencies, then validate
     resolveDependenciesOnce(all);
     validateOnce(all);
+    // the notes synth() prints, so a test of the YAML (or a tool reading it) sees them too
+    printNotes(all);
+    printUncalledNote(all, this.cluster);
+    printUnenforcedNote(all, this.cluster);
     const renderer = new ManifestRenderer(this);
     const rendered = appCharts(this).map(c => renderChart(c, renderer));
     const objects = policyObjects(rendered);

@@ -398,6 +398,12 @@ describe('web services nobody may call', () => {
       + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)\n');
   });
 
+  test('synthYaml() says it too (a test of the YAML sees what synth() prints)', () => {
+    const app = new k8s.App({ outdir: tempDir('shipshape-uncalled-yaml-'), policy: false });
+    new k8s.WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    expect(stderrOf(() => app.synthYaml())).toContain('shipshape note: shop/api admits no caller');
+  });
+
   test('many are counted after the first five; a worker (no Service) and a service with callers are not named', () => {
     const printed = printedBy(app => {
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
