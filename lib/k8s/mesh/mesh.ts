@@ -559,6 +559,21 @@ export class Mesh {
   }
 
   /**
+   * How to get a Kubernetes 1.29+ target for `workload`: set the target, or, when the app is for a cluster older than
+   * that (whose version caps the target), upgrade the cluster first.
+   * @internal
+   */
+  public static _raiseTarget(workload: Workload): string {
+    const cluster = ClusterContext.of(workload);
+    const version = cluster === undefined ? undefined : /^v?(\d+)\.(\d+)/.exec(String(cluster.kubernetesVersion));
+    if (cluster !== undefined && version !== null && version !== undefined && (Number(version[1]) === 1 && Number(version[2]) < 29)) {
+      return `upgrade cluster ${cluster.clusterName} (Kubernetes ${version[1]}.${version[2]}, which caps the target) to 1.29 or later, then raise the target `
+        + '(KubernetesTarget.set(chart, KubernetesVersion.V1_29))';
+    }
+    return 'raise the target to 1.29 or later (KubernetesTarget.set(chart, KubernetesVersion.V1_29))';
+  }
+
+  /**
    * Refuses enrolling a job where its proxy could not stop with it, and returns whether `workload` is a job (whose
    * proxy the mesh must then inject as a native sidecar). An ordinary proxy container keeps running after the
    * job's container exits, so the pod never completes; native sidecars (init containers with `restartPolicy:
@@ -572,7 +587,7 @@ export class Mesh {
     if (!target.supportsNativeSidecars) {
       fail(mesh, 'enrol', workload.node.path, `is a ${kind}, and the Kubernetes target is ${target}: there the ${proxy} proxy is an ordinary container that `
         + "keeps running after the job's container exits, so the pod never completes and every run lasts until activeDeadlineSeconds and fails",
-      'raise the target to 1.29 or later (KubernetesTarget.set(chart, KubernetesVersion.V1_29)), where the proxy runs as a native sidecar that stops with the job; '
+      `${Mesh._raiseTarget(workload)}, where the proxy runs as a native sidecar that stops with the job; `
         + `or leave ${workload.node.path} out of the mesh, and then also the services it calls (their mesh refuses callers without a mesh identity), or remove those connections`);
     }
     return true;
@@ -630,7 +645,7 @@ export class Mesh {
           // a job can be meshed only where its proxy is a native sidecar (see _checkJobEnrolment)
           const fix = kind && !target.supportsNativeSidecars
             ? `${caller.node.path} is a ${kind} and cannot be enrolled while the Kubernetes target is ${target} (its proxy would keep every run from finishing): `
-              + `raise the target to 1.29 or later (KubernetesTarget.set(chart, KubernetesVersion.V1_29)) and enrol it, leave ${path} out of the mesh, or remove the connection`
+              + `${Mesh._raiseTarget(caller)} and enrol it, leave ${path} out of the mesh, or remove the connection`
             : `enrol ${caller.node.path} in the same mesh (mesh.enrol(...)), or remove the connection`;
           errors.push(`allowFrom (${cfg.description}) ${where}, so its calls carry no ${mesh} identity and ${path}'s ${mesh} policy refuses them; ${fix}`);
         }

@@ -5,10 +5,11 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile } from '../../../lib/core';
 import {
-  App, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, StatefulService, WebService,
+  App, HttpIngress, IngressTls, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, StatefulService, WebService,
 } from '../../../lib/k8s';
 import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace } from '../../../lib/k8s/platform';
+import { cluster as clusterFixture } from '../platform/fixtures';
 import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
 import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
 
@@ -457,5 +458,15 @@ describe('a meshed ingress-nginx in front of Istio-enrolled backends', () => {
       rules: [{ host: 'shop.example.com', paths: [{ backend: web }, { path: '/api', backend: api }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx(), annotations: VHOST,
     });
     expect(validationErrors(chart)).toEqual([expect.stringMatching(/holds one backend Service per Ingress, and this one routes to 2 \(web, api\): give each backend Service its own HttpIngress$/)]);
+  });
+});
+
+describe('a job on a cluster older than 1.29 cannot be enrolled', () => {
+  test('the fix is to upgrade the cluster (its version caps the target), not to set a target it would refuse', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-old-cluster-')), cluster: clusterFixture({ kubernetesVersion: '1.28' }) });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const job = new Job(chart, 'migrate', { image: 'ghcr.io/acme/api:1.4.2' });
+    expectError(() => new IstioMesh(chart, 'mesh').enrol(job),
+      /; upgrade cluster shop-prod \(Kubernetes 1\.28, which caps the target\) to 1\.29 or later, then raise the target \(KubernetesTarget\.set\(chart, KubernetesVersion\.V1_29\)\), where the proxy runs as a native sidecar/);
   });
 });
