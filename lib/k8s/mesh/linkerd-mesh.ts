@@ -147,6 +147,23 @@ export class LinkerdMesh extends Construct implements IMesh {
     Mesh._register(this);
     // at synth, once for the mesh: no enrolled workload's pods opt out of Linkerd or ask Istio for a proxy too
     Mesh._guardEnrolled(this, this.enrolled);
+    this.node.addValidation({ validate: () => [...this.enrolled].flatMap(w => LinkerdMesh.deniedGrpcProbes(w)) });
+  }
+
+  /**
+   * A web service whose kubelet gRPC probes reach a Server that denies unauthenticated clients: Linkerd's default
+   * policy authorizes the kubelet's HTTP probes (by their paths) only, so the probes fail and the pods never become
+   * ready. Undefined unless such a probe is there.
+   */
+  private static deniedGrpcProbes(workload: Workload): string[] {
+    const web = workload as any;
+    if (typeof web.servicePort !== 'number' || !Mesh._speaksHttp(workload) || typeof web._mainContainerExtras !== 'function') return [];
+    const extras = web._mainContainerExtras() ?? {};
+    const grpc = ['readinessProbe', 'livenessProbe', 'startupProbe'].filter(k => extras[k]?.grpc?.port === web.port);
+    if (grpc.length === 0 || Mesh._plaintextPorts(workload).includes(web.port)) return [];
+    return [`${workload.node.path}: ${grpc.join(', ')} (gRPC, port ${web.port}) reach the Linkerd Server of ${workload.node.path}, which admits meshed callers only: `
+      + 'Linkerd\'s default policy authorizes the kubelet\'s HTTP probes (by their paths) only, so the gRPC probes are refused and the pods never become ready; '
+      + 'probe an HTTP health endpoint (Probe.http), or run the check in the container (Probe.exec, for example grpc_health_probe)'];
   }
 
   public enrol(workload: Workload, options: MeshEnrolOptions = {}): void {

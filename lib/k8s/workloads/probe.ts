@@ -61,7 +61,8 @@ export class Probe {
    * A gRPC health check (the gRPC Health Checking Protocol, `grpc.health.v1.Health/Check`) on the main port (or
    * `options.port`), for a server that speaks gRPC only and answers no HTTP GET. The kubelet sends it itself
    * (Kubernetes 1.27+, shipshape's lowest target): no probe binary in the image. The port is written as a number,
-   * as the Kubernetes API requires for gRPC probes.
+   * as the Kubernetes API requires for gRPC probes. Istio rewrites such probes through its agent; Linkerd authorizes
+   * the kubelet's HTTP probes only, so a LinkerdMesh refuses gRPC probes on a port only meshed callers may reach.
    */
   public static grpc(options?: GrpcProbeOptions): Probe {
     return new Probe('grpc', undefined, undefined, options ?? {});

@@ -470,3 +470,28 @@ describe('a job on a cluster older than 1.29 cannot be enrolled', () => {
       /; upgrade cluster shop-prod \(Kubernetes 1\.28, which caps the target\) to 1\.29 or later, then raise the target \(KubernetesTarget\.set\(chart, KubernetesVersion\.V1_29\)\), where the proxy runs as a native sidecar/);
   });
 });
+
+describe('Linkerd and the kubelet\'s gRPC probes', () => {
+  const grpcService = (chart: Chart) => new WebService(chart, 'orders', {
+    image: 'ghcr.io/acme/orders:1.0.0', port: 9090, portName: 'grpc', readiness: Probe.grpc({ service: 'readiness' }), liveness: Probe.grpc(),
+  });
+
+  test('on a Server that admits meshed callers only: refused at synth (Linkerd authorizes HTTP probes only), naming the ways out', () => {
+    const chart = testChart();
+    new LinkerdMesh(chart, 'mesh').enrol(grpcService(chart));
+    expect(validationErrors(chart)).toEqual([
+      'shop/orders: readinessProbe, livenessProbe (gRPC, port 9090) reach the Linkerd Server of shop/orders, which admits meshed callers only: Linkerd\'s default '
+      + 'policy authorizes the kubelet\'s HTTP probes (by their paths) only, so the gRPC probes are refused and the pods never become ready; probe an HTTP health '
+      + 'endpoint (Probe.http), or run the check in the container (Probe.exec, for example grpc_health_probe)',
+    ]);
+  });
+
+  test('accepted under Istio (which rewrites the probes), and with HTTP probes under Linkerd', () => {
+    const chart = testChart();
+    new LinkerdMesh(chart, 'mesh').enrol(new WebService(chart, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', port: 9090, portName: 'grpc' }));
+    expect(validationErrors(chart)).toEqual([]);
+    const istio = testChart();
+    new IstioMesh(istio, 'mesh').enrol(grpcService(istio));
+    expect(validationErrors(istio)).toEqual([]);
+  });
+});
