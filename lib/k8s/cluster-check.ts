@@ -550,9 +550,9 @@ export function tlsSecretNotes(objects: readonly RenderedObject[]): string[] {
       }
     }
   }
-  if (issued.size === 0) return [];
+  const notes: string[] = gatewaySecretGrantNotes(objects);
+  if (issued.size === 0) return notes;
   const covers = (names: string[], host: string) => names.some(n => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -n.length + 1).includes('.')));
-  const notes: string[] = [];
   for (const r of readers) {
     const own = issued.get(`${r.ns}/${r.secret}`);
     if (own !== undefined) {
@@ -568,6 +568,38 @@ export function tlsSecretNotes(objects: readonly RenderedObject[]): string[] {
     notes.push(`shipshape note: ${r.by} reads TLS Secret ${r.ns}/${r.secret}, which no object of this output makes, while cert-manager writes a Secret of that name in `
       + `${elsewhere.map(e => `namespace ${e.ns} (${e.by})`).join(', ')}: an Ingress reads Secrets of its own namespace only, so unless ${r.ns}/${r.secret} is made otherwise `
       + 'its controller serves its default certificate; ask cert-manager for a certificate in this namespace (IngressTls.certManager)\n');
+  }
+  return notes;
+}
+
+/**
+ * Notes on Gateway listeners whose certificate Secret is in another namespace with no ReferenceGrant of the output
+ * letting Gateways of theirs read it: the listener reports RefNotPermitted and serves no TLS.
+ */
+function gatewaySecretGrantNotes(objects: readonly RenderedObject[]): string[] {
+  const grants: any[] = [];
+  const gateways: any[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (typeof m?.apiVersion !== 'string' || !m.apiVersion.startsWith('gateway.networking.k8s.io/')) continue;
+    if (m.kind === 'ReferenceGrant') grants.push(m);
+    if (m.kind === 'Gateway' && typeof m.metadata?.namespace === 'string') gateways.push(m);
+  }
+  const allows = (from: string, ns: string, secret: string) => grants.some(g => g.metadata?.namespace === ns
+    && (g.spec?.from ?? []).some((f: any) => f?.group === 'gateway.networking.k8s.io' && f?.kind === 'Gateway' && f?.namespace === from)
+    && (g.spec?.to ?? []).some((t: any) => (t?.group ?? '') === '' && t?.kind === 'Secret' && (t?.name === undefined || t.name === secret)));
+  const notes: string[] = [];
+  for (const g of gateways) {
+    const ns = g.metadata.namespace;
+    for (const l of Array.isArray(g.spec?.listeners) ? g.spec.listeners : []) {
+      for (const r of Array.isArray(l?.tls?.certificateRefs) ? l.tls.certificateRefs : []) {
+        if (typeof r?.namespace !== 'string' || r.namespace === ns || typeof r.name !== 'string' || (r.kind ?? 'Secret') !== 'Secret') continue;
+        if (allows(ns, r.namespace, r.name)) continue;
+        notes.push(`shipshape note: Gateway ${ns}/${g.metadata.name}: listener ${l.name} reads Secret ${r.namespace}/${r.name} from another namespace, and no ReferenceGrant of `
+          + `this output in ${r.namespace} lets Gateways of ${ns} read it: unless one is made otherwise, the listener reports RefNotPermitted and serves no TLS; add a `
+          + `ReferenceGrant in ${r.namespace} (from: Gateway of namespace ${ns}, to: Secret ${r.name})\n`);
+      }
+    }
   }
   return notes;
 }

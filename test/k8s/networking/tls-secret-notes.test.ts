@@ -66,3 +66,23 @@ describe('TLS Secrets that cert-manager writes for another namespace or other ho
     expect(notes(['a.b.example.com', 'example.com'])).toEqual([expect.stringContaining('serves a.b.example.com, example.com with Secret shop/wild-tls, whose certificate Certificate shop/wild issues for *.example.com only')]);
   });
 });
+
+describe('Gateway listeners reading a certificate Secret of another namespace', () => {
+  const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'shop' },
+    spec: { gatewayClassName: 'istio', listeners: [{ name: 'https', protocol: 'HTTPS', port: 443, tls: { certificateRefs: [{ name: 'wildcard-tls', namespace: 'certs' }] } }] } };
+  const grant = (name?: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'gateways', namespace: 'certs' },
+    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop' }], to: [{ group: '', kind: 'Secret', ...(name ? { name } : {}) }] } });
+  const notes = (...extra: any[]) => tlsSecretNotes([gateway, ...extra].map((manifest, i) => ({ manifest, path: `o${i}` })));
+
+  test('without a ReferenceGrant of the output: noted (the listener would report RefNotPermitted)', () => {
+    expect(notes()).toEqual(['shipshape note: Gateway shop/public: listener https reads Secret certs/wildcard-tls from another namespace, and no ReferenceGrant of this '
+      + 'output in certs lets Gateways of shop read it: unless one is made otherwise, the listener reports RefNotPermitted and serves no TLS; add a ReferenceGrant in certs '
+      + '(from: Gateway of namespace shop, to: Secret wildcard-tls)\n']);
+  });
+
+  test('a ReferenceGrant for every Secret of the namespace, or for that one, lets it; one for another Secret does not', () => {
+    expect(notes(grant())).toEqual([]);
+    expect(notes(grant('wildcard-tls'))).toEqual([]);
+    expect(notes(grant('other-tls'))).toHaveLength(1);
+  });
+});
