@@ -344,7 +344,7 @@ export class App extends Cdk8sApp {
         ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
       if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
       if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
-      for (const n of [...(this.cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects)), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
+      printOutputNotes(objects, this.cluster);
 
       const stateDir = path.join(this.outdir, STATE_DIR);
       let report: PolicyReport | undefined;
@@ -448,7 +448,7 @@ export class App extends Cdk8sApp {
     const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
     if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
-    for (const n of [...(this.cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects)), ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
+    printOutputNotes(objects, this.cluster);
     if (this.policy) {
       const report = _checkPolicy(this, objects, this._policyLabel);
       if (report.hasErrors) throw new Error(report.summary(true));
@@ -736,6 +736,16 @@ function printNotes(all: IConstruct[]): void {
     }
   }
   if (out) process.stderr.write(out);
+}
+
+/**
+ * Prints the notes on the output as a whole (see README "The output as a whole"): Gateways a default deny isolates
+ * (not on a cluster that does not enforce NetworkPolicies, where another note says so), TLS Secrets read from
+ * elsewhere, KEDA authentications the output lacks.
+ */
+function printOutputNotes(objects: readonly { manifest: any; path: string }[], cluster: ClusterProfile | undefined): void {
+  const gateways = cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects);
+  for (const n of [...gateways, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
 }
 
 /**

@@ -4,8 +4,8 @@ import { ApiObject, App as CdkApp, Chart } from 'cdk8s';
 import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
 import { App, WebService } from '../../lib/k8s';
 import { IRule, IRulePack, KubernetesPack, Policy, PolicyEngine, RuleResult, Severity, TerraformPack } from '../../lib/policy';
-import { Match, Template } from '../../lib/testing';
 import { nearRuleId } from '../../lib/policy/internal';
+import { Match, Template } from '../../lib/testing';
 import { expectError, quietly } from '../util/k8s';
 
 // A team's own pack ("acme", rules ACME-001 … ACME-003) on top of shipshape: suppressions that name its rules wrongly

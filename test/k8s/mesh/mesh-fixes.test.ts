@@ -9,9 +9,9 @@ import {
 } from '../../../lib/k8s';
 import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace } from '../../../lib/k8s/platform';
-import { cluster as clusterFixture } from '../platform/fixtures';
 import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
 import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
+import { cluster as clusterFixture } from '../platform/fixtures';
 
 type MeshKind = 'istio' | 'linkerd';
 const newMesh = (chart: Chart, kind: MeshKind): IMesh => (kind === 'istio' ? new IstioMesh(chart, 'mesh') : new LinkerdMesh(chart, 'mesh'));
@@ -441,7 +441,9 @@ describe('a meshed ingress-nginx in front of Istio-enrolled backends', () => {
     const api2 = new WebService(ok, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
     new IstioMesh(ok, 'mesh', { clusterDomain: 'corp.local' }).enrol(api2);
     new HttpIngress(ok, 'web', {
-      rules: [{ host: 'shop.example.com', paths: [{ backend: api2 }] }], tls: IngressTls.secret('shop-tls'), controller: meshedNginx(),
+      rules: [{ host: 'shop.example.com', paths: [{ backend: api2 }] }],
+      tls: IngressTls.secret('shop-tls'),
+      controller: meshedNginx(),
       annotations: { ...VHOST, 'nginx.ingress.kubernetes.io/upstream-vhost': 'api.shop.svc.corp.local' },
     });
     expect(validationErrors(ok)).toEqual([]);

@@ -68,10 +68,18 @@ describe('TLS Secrets that cert-manager writes for another namespace or other ho
 });
 
 describe('Gateway listeners reading a certificate Secret of another namespace', () => {
-  const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'shop' },
-    spec: { gatewayClassName: 'istio', listeners: [{ name: 'https', protocol: 'HTTPS', port: 443, tls: { certificateRefs: [{ name: 'wildcard-tls', namespace: 'certs' }] } }] } };
-  const grant = (name?: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'gateways', namespace: 'certs' },
-    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop' }], to: [{ group: '', kind: 'Secret', ...(name ? { name } : {}) }] } });
+  const gateway = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace: 'shop' },
+    spec: { gatewayClassName: 'istio', listeners: [{ name: 'https', protocol: 'HTTPS', port: 443, tls: { certificateRefs: [{ name: 'wildcard-tls', namespace: 'certs' }] } }] },
+  };
+  const grant = (name?: string) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: { name: 'gateways', namespace: 'certs' },
+    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'shop' }], to: [{ group: '', kind: 'Secret', ...(name ? { name } : {}) }] },
+  });
   const notes = (...extra: any[]) => tlsSecretNotes([gateway, ...extra].map((manifest, i) => ({ manifest, path: `o${i}` })));
 
   test('without a ReferenceGrant of the output: noted (the listener would report RefNotPermitted)', () => {
