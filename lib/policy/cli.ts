@@ -423,6 +423,16 @@ function recordedOtherPacks(dir: string): string[] {
   }
 }
 
+/** True when the record of the output folder `dir` says its synth ran packs of its own without the Kubernetes pack. */
+function recordedWithoutKubernetesPack(dir: string): boolean {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, STATE_DIR, RECORD_FILE), 'utf-8'));
+    return data?.kubernetesPack === undefined && Array.isArray(data?.otherPacks) && data.otherPacks.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The options in words, for messages. */
 function describeOptions(o: PackOptions): string {
   return `exclude ${o.exclude.length > 0 ? o.exclude.join(', ') : 'none'}; trusted registries ${o.trustedRegistries.length > 0 ? o.trustedRegistries.join(', ') : 'none (SS-K8S-032 off)'}`;
@@ -793,6 +803,12 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   for (const [name, where] of missingPacks) {
     io.err(`shipshape: synth of ${where.join(', ')} also ran the rule pack ${JSON.stringify(name)}, which this command does not: `
       + 'its rules are not checked here; add --pack <the module that exports it>\n');
+  }
+  // a folder whose synth ran its own packs only: this command's Kubernetes pack may report what synth did not
+  const withoutKubernetes = [...folders].filter(recordedWithoutKubernetesPack).map(f => toSlash(path.relative(process.cwd(), f) || '.'));
+  if (withoutKubernetes.length > 0) {
+    io.err(`shipshape: synth of ${withoutKubernetes.join(', ')} did not run shipshape's Kubernetes pack (its Policy.configure packs leave it out), which this command runs: `
+      + 'its findings here are not ones synth reported, nor are the suppressions synth would have written for them\n');
   }
   human(renderSummary(findings, false, 50, everyFinding));
   const notChecked = loader.notChecked > 0 ? ` (${loader.notChecked} more not checked: see SS-POLICY-003)` : '';

@@ -3,7 +3,7 @@ import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
 import {
   ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, nearRuleId, PACK_NAME, PACK_NAME_SHAPE, RESERVED_PACK_NAMES, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE,
-  ruleIdPrefix, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID,
+  isBuiltInRuleId, ruleIdPrefix, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID,
 } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleResult, RuleStatus, Severity, Violation } from './rule';
@@ -187,12 +187,16 @@ export class PolicyEngine {
     if (known.includes(s.ruleId)) return undefined;
     // a suggestion only when the id is a slip of that one (a few characters off, or the same in another case)
     const closest = nearRuleId(s.ruleId, known);
+    // a rule of shipshape's Kubernetes pack while that pack does not run: the fix is the pack, named
+    const kubernetesRule = /^SS-K8S-/i.test(s.ruleId) && !this.packs.some(p => p.name === 'kubernetes');
+    const fix = kubernetesRule ? `add new KubernetesPack() to the policy packs (${s.ruleId} is a rule of shipshape's Kubernetes pack), or remove the suppression`
+      : closest !== undefined ? `write the id as the policy report shows it (${closest}?)${isBuiltInRuleId(s.ruleId.toUpperCase()) ? '' : `, or add the pack that defines ${s.ruleId} to the policy packs`}`
+        : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`;
     return {
       ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
       severity: Severity.ERROR,
       message: `suppression of ${s.ruleId} at ${s.path || '<root>'} names a rule that none of the packs that run has (${this.packList()})${closest !== undefined ? `; did you mean ${closest}?` : ''}`,
-      fix: closest !== undefined ? `write the id as the policy report shows it (${closest}?), or add the pack that defines ${s.ruleId} to the policy packs`
-        : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`,
+      fix,
       ...suppressionPlace(s),
     };
   }

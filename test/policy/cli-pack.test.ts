@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import { removeTempDirsAfterAll, run, tmpDir, writeTree } from './cli-helpers';
 import { App, WebService } from '../../lib/k8s';
-import { KubernetesPack, Policy } from '../../lib/policy';
+import { KubernetesPack, Policy, PolicyEngine } from '../../lib/policy';
 import { quietly } from '../util/k8s';
 
 // `shipshape check --pack <module>`: a team's own rule packs run beside the Kubernetes pack, as synth runs them with
@@ -116,5 +116,38 @@ describe('packs synth ran that the command does not', () => {
     expect(without.err).toContain('also ran the rule pack "acme", which this command does not: its rules are not checked here; add --pack <the module that exports it>');
     const withPack = await run(['check', outdir, '--pack', path.join(dir, 'acme-pack.js')]);
     expect(withPack.err).not.toContain('also ran the rule pack');
+    expect(without.err).not.toContain('did not run shipshape\'s Kubernetes pack');
+  });
+
+  test('an output folder whose synth ran its own pack only says that the Kubernetes pack this command runs was not run there', async () => {
+    const dir = tmpDir();
+    writeTree(dir, { 'acme-pack.js': ACME });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const acme = require(path.join(dir, 'acme-pack.js')).acme;
+    const outdir = path.join(dir, 'dist');
+    const app = new App({ outdir });
+    Policy.configure(app, { packs: [acme] });
+    new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.4.2', labels: { team: 'shop' } });
+    quietly(() => app.synth());
+    const r = await run(['check', outdir, '--pack', path.join(dir, 'acme-pack.js')]);
+    expect(r.err).toContain('shipshape: synth of ');
+    expect(r.err).toContain(' did not run shipshape\'s Kubernetes pack (its Policy.configure packs leave it out), which this command runs: '
+      + 'its findings here are not ones synth reported, nor are the suppressions synth would have written for them\n');
+  });
+});
+
+describe('a suppression of a Kubernetes pack rule while that pack does not run', () => {
+  test('the fix names the pack to add', () => {
+    const report = new PolicyEngine({ packs: [{ name: 'acme', rules: [] }] }).check([], {
+      suppressions: [{ ruleId: 'SS-K8S-010', reason: 'the node agent needs the host network', path: 'mon/agent' }],
+    });
+    expect(report.errors.map(f => f.fix)).toEqual(["add new KubernetesPack() to the policy packs (SS-K8S-010 is a rule of shipshape's Kubernetes pack), or remove the suppression"]);
+  });
+
+  test('a slip of a shipshape id is asked about, without telling to add a pack that defines the slip', () => {
+    const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check([], {
+      suppressions: [{ ruleId: 'SS-K8S-10', reason: 'the node agent needs the host network', path: 'mon/agent' }],
+    });
+    expect(report.errors.map(f => f.fix)).toEqual(['write the id as the policy report shows it (SS-K8S-010?)']);
   });
 });
