@@ -413,23 +413,17 @@ function recordedOptions(dir: string, maxFileSize: number): { file: string; opti
   return { file, options };
 }
 
-/** The names of the other packs synth recorded running over the output folder `dir` (none when there is no record). */
-function recordedOtherPacks(dir: string): string[] {
+/**
+ * The packs the record of the output folder `dir` says its synth ran: the names of those other than the Kubernetes
+ * pack, and whether that one ran (recorded with its options); nothing known without a readable record.
+ */
+function recordedPacks(dir: string): { others: string[]; kubernetes: boolean } {
   try {
     const data = JSON.parse(fs.readFileSync(path.join(dir, STATE_DIR, RECORD_FILE), 'utf-8'));
-    return Array.isArray(data?.otherPacks) ? data.otherPacks.filter((n: unknown): n is string => typeof n === 'string' && n !== '') : [];
+    const others = Array.isArray(data?.otherPacks) ? data.otherPacks.filter((n: unknown): n is string => typeof n === 'string' && n !== '') : [];
+    return { others, kubernetes: data?.kubernetesPack !== undefined };
   } catch {
-    return [];
-  }
-}
-
-/** True when the record of the output folder `dir` says its synth ran packs of its own without the Kubernetes pack. */
-function recordedWithoutKubernetesPack(dir: string): boolean {
-  try {
-    const data = JSON.parse(fs.readFileSync(path.join(dir, STATE_DIR, RECORD_FILE), 'utf-8'));
-    return data?.kubernetesPack === undefined && Array.isArray(data?.otherPacks) && data.otherPacks.length > 0;
-  } catch {
-    return false;
+    return { others: [], kubernetes: true };
   }
 }
 
@@ -794,18 +788,21 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
       // reported when the input was read
     }
   }
+  /** The folders whose synth ran packs of its own only: this command's Kubernetes pack may report what synth did not. */
+  const withoutKubernetes: string[] = [];
   for (const folder of folders) {
-    for (const name of recordedOtherPacks(folder)) {
+    const shown = toSlash(path.relative(process.cwd(), folder) || '.');
+    const recorded = recordedPacks(folder);
+    if (!recorded.kubernetes && recorded.others.length > 0) withoutKubernetes.push(shown);
+    for (const name of recorded.others) {
       if (given.has(name)) continue;
-      missingPacks.set(name, [...(missingPacks.get(name) ?? []), toSlash(path.relative(process.cwd(), folder) || '.')]);
+      missingPacks.set(name, [...(missingPacks.get(name) ?? []), shown]);
     }
   }
   for (const [name, where] of missingPacks) {
     io.err(`shipshape: synth of ${where.join(', ')} also ran the rule pack ${JSON.stringify(name)}, which this command does not: `
       + 'its rules are not checked here; add --pack <the module that exports it>\n');
   }
-  // a folder whose synth ran its own packs only: this command's Kubernetes pack may report what synth did not
-  const withoutKubernetes = [...folders].filter(recordedWithoutKubernetesPack).map(f => toSlash(path.relative(process.cwd(), f) || '.'));
   if (withoutKubernetes.length > 0) {
     io.err(`shipshape: synth of ${withoutKubernetes.join(', ')} did not run shipshape's Kubernetes pack (its Policy.configure packs leave it out), which this command runs: `
       + 'its findings here are not ones synth reported, nor are the suppressions synth would have written for them\n');

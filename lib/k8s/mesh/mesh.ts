@@ -6,7 +6,7 @@ import { MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
 import { INetworkPeer, NetworkConnection } from '../networking/network-peer';
 import { validationIndex } from '../synth-steps';
-import { KubernetesTarget } from '../target';
+import { KubernetesTarget, KubernetesVersion } from '../target';
 import { parseContainerCpu } from '../workloads/checks';
 import { Workload } from '../workloads/workload';
 
@@ -565,9 +565,10 @@ export class Mesh {
    */
   public static _raiseTarget(workload: Workload): string {
     const cluster = ClusterContext.of(workload);
-    const version = cluster === undefined ? undefined : /^v?(\d+)\.(\d+)/.exec(String(cluster.kubernetesVersion));
-    if (cluster !== undefined && version !== null && version !== undefined && (Number(version[1]) === 1 && Number(version[2]) < 29)) {
-      return `upgrade cluster ${cluster.clusterName} (Kubernetes ${version[1]}.${version[2]}, which caps the target) to 1.29 or later, then raise the target `
+    // (the App checked the profile's version already)
+    const version = cluster === undefined ? undefined : KubernetesVersion.of(cluster.kubernetesVersion);
+    if (cluster !== undefined && version !== undefined && !version.isAtLeast(KubernetesVersion.V1_29)) {
+      return `upgrade cluster ${cluster.clusterName} (Kubernetes ${version}, which caps the target) to 1.29 or later, then raise the target `
         + '(KubernetesTarget.set(chart, KubernetesVersion.V1_29))';
     }
     return 'raise the target to 1.29 or later (KubernetesTarget.set(chart, KubernetesVersion.V1_29))';
