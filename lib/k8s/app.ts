@@ -4,11 +4,12 @@ import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutpu
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { useChildTables } from './child-tables';
-import { clusterProblems, gatewayIsolationNotes, inOperatorNamespace, karpenterPoolNotes, kedaAuthenticationNotes, SYSTEM_NAMESPACES, tlsSecretNotes } from './cluster-check';
+import { clusterProblems, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
 import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
+import { gatewayIsolationNotes, kedaAuthenticationNotes, tlsSecretNotes } from './output-notes';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { App, HttpIngress, IngressTls, WebService } from '../../../lib/k8s';
-import { tlsSecretNotes } from '../../../lib/k8s/cluster-check';
+import { tlsSecretNotes } from '../../../lib/k8s/output-notes';
 import { stderrOf } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 

@@ -1,0 +1,172 @@
+// Internal: notes on the output as a whole (README "The output as a whole"), printed by k8s.App on synth: what is
+// likely wrong in the objects written, but may be made outside the app, so it does not fail the synth. Each function
+// reads the rendered objects and returns the notes, one line each. Not re-exported by the barrel.
+import type { RenderedObject } from './cluster-check';
+import { describeObject } from '../policy/output-check';
+
+/**
+ * Notes on the Gateways of the output whose pods a namespace-wide deny of the output isolates: Istio and NGINX
+ * Gateway Fabric (their classes `istio`, `nginx`) deploy a Gateway's proxy pods beside it, labelled
+ * `gateway.networking.k8s.io/gateway-name: <name>`, the label the routes' backends admit; in a namespace where the
+ * output denies all ingress (a default deny) and no NetworkPolicy admits those pods, the load balancer never reaches
+ * them and they never become ready.
+ */
+export function gatewayIsolationNotes(objects: readonly RenderedObject[]): string[] {
+  const policies = new Map<string, any[]>();
+  const gateways: Array<{ ns: string; name: string; cls: string; ports: number[] }> = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    const ns = m?.metadata?.namespace;
+    if (typeof ns !== 'string') continue;
+    if (m.kind === 'NetworkPolicy') {
+      const list = policies.get(ns) ?? [];
+      list.push(m);
+      policies.set(ns, list);
+    } else if (m.kind === 'Gateway' && typeof m.apiVersion === 'string' && m.apiVersion.startsWith('gateway.networking.k8s.io/') && typeof m.metadata?.name === 'string'
+      && IN_NAMESPACE_GATEWAY_CLASSES.includes(m.spec?.gatewayClassName)) {
+      const ports = (Array.isArray(m.spec?.listeners) ? m.spec.listeners : []).map((l: any) => l?.port).filter((p: any) => typeof p === 'number');
+      gateways.push({ ns, name: m.metadata.name, cls: m.spec.gatewayClassName, ports: [...new Set<number>(ports)] });
+    }
+  }
+  const label = 'gateway.networking.k8s.io/gateway-name';
+  const notes: string[] = [];
+  for (const g of gateways) {
+    const list = policies.get(g.ns) ?? [];
+    const deny = list.find(p => {
+      const sel = p.spec?.podSelector;
+      const all = sel !== null && typeof sel === 'object' && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
+      return all && Array.isArray(p.spec?.policyTypes) && p.spec.policyTypes.includes('Ingress') && (p.spec.ingress ?? []).length === 0;
+    });
+    if (deny === undefined) continue;
+    const admits = list.some(p => p !== deny && (p.spec?.podSelector?.matchLabels?.[label] === g.name
+      || (p.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === label && e?.operator === 'In' && (e.values ?? []).includes(g.name))));
+    if (admits) continue;
+    const ports = g.ports.length > 0 ? g.ports.join(', ') : 'its listener ports';
+    notes.push(`shipshape note: Gateway ${g.ns}/${g.name}: its proxy pods (label ${label}: ${g.name}), which its class ${g.cls} deploys in the Gateway's namespace, `
+      + `are isolated by NetworkPolicy ${g.ns}/${deny.metadata?.name} of this output (it denies all ingress there), and no NetworkPolicy of the output admits them: `
+      + 'the load balancer would not reach them, nor they the backends; add a NetworkPolicy that selects that label, admits '
+      + `${ports} from the load balancer and lets them out to the backends, DNS and their control plane${g.cls === 'istio' ? ' (istiod: 15012)' : ''}\n`);
+  }
+  return notes;
+}
+
+/**
+ * The GatewayClass names of implementations that deploy a Gateway's proxy pods in the Gateway's own namespace,
+ * labelled with its name: Istio's `istio` and NGINX Gateway Fabric's `nginx` (their default class names).
+ */
+const IN_NAMESPACE_GATEWAY_CLASSES = ['istio', 'nginx'];
+
+/**
+ * Notes on the TLS Secrets the output's Ingresses read that cert-manager writes for other namespaces or other hosts:
+ * a Secret is read in its own namespace only (an Ingress naming another namespace's certificate Secret gets none, and
+ * its controller serves its default certificate), and a certificate serves the hosts it was issued for only.
+ * Certificates come from the output's cert-manager Certificates and from Ingresses that ask cert-manager for one
+ * (its ingress-shim annotations).
+ */
+export function tlsSecretNotes(objects: readonly RenderedObject[]): string[] {
+  /** namespace/secret -> the hosts cert-manager issues it for, and who asks */
+  const issued = new Map<string, { ns: string; hosts: string[]; by: string }>();
+  const readers: Array<{ ns: string; secret: string; hosts: string[]; by: string }> = [];
+  const shim = (m: any) => ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'].some(a => typeof m.metadata?.annotations?.[a] === 'string');
+  for (const o of objects) {
+    const m = o.manifest;
+    const ns = m?.metadata?.namespace;
+    if (typeof ns !== 'string') continue;
+    if (m.kind === 'Certificate' && typeof m.apiVersion === 'string' && m.apiVersion.startsWith('cert-manager.io/') && typeof m.spec?.secretName === 'string') {
+      issued.set(`${ns}/${m.spec.secretName}`, { ns, hosts: (m.spec.dnsNames ?? []).filter((h: any) => typeof h === 'string'), by: describeObject(m) });
+    }
+    if (m.kind === 'Ingress' && Array.isArray(m.spec?.tls)) {
+      for (const t of m.spec.tls) {
+        if (typeof t?.secretName !== 'string') continue;
+        const hosts = (t.hosts ?? []).filter((h: any) => typeof h === 'string');
+        if (shim(m)) {
+          const key = `${ns}/${t.secretName}`;
+          if (!issued.has(key)) issued.set(key, { ns, hosts, by: `${describeObject(m)} (cert-manager's ingress-shim)` });
+        } else {
+          readers.push({ ns, secret: t.secretName, hosts, by: describeObject(m) });
+        }
+      }
+    }
+  }
+  const notes: string[] = gatewaySecretGrantNotes(objects);
+  if (issued.size === 0) return notes;
+  const covers = (names: string[], host: string) => names.some(n => n === host || (n.startsWith('*.') && host.endsWith(n.slice(1)) && !host.slice(0, -n.length + 1).includes('.')));
+  for (const r of readers) {
+    const own = issued.get(`${r.ns}/${r.secret}`);
+    if (own !== undefined) {
+      const uncovered = r.hosts.filter(h => !covers(own.hosts, h));
+      if (uncovered.length > 0) {
+        notes.push(`shipshape note: ${r.by} serves ${uncovered.join(', ')} with Secret ${r.ns}/${r.secret}, whose certificate ${own.by} issues for ${own.hosts.join(', ') || 'no host'} only: `
+          + 'clients would get a certificate without their host name; give this Ingress a certificate of its own (IngressTls.certManager) or add the hosts to that certificate\n');
+      }
+      continue;
+    }
+    const elsewhere = [...issued.entries()].filter(([k]) => k.endsWith(`/${r.secret}`)).map(([, v]) => v);
+    if (elsewhere.length === 0) continue;
+    notes.push(`shipshape note: ${r.by} reads TLS Secret ${r.ns}/${r.secret}, which no object of this output makes, while cert-manager writes a Secret of that name in `
+      + `${elsewhere.map(e => `namespace ${e.ns} (${e.by})`).join(', ')}: an Ingress reads Secrets of its own namespace only, so unless ${r.ns}/${r.secret} is made otherwise `
+      + 'its controller serves its default certificate; ask cert-manager for a certificate in this namespace (IngressTls.certManager)\n');
+  }
+  return notes;
+}
+
+/**
+ * Notes on Gateway listeners whose certificate Secret is in another namespace with no ReferenceGrant of the output
+ * letting Gateways of theirs read it: the listener reports RefNotPermitted and serves no TLS.
+ */
+function gatewaySecretGrantNotes(objects: readonly RenderedObject[]): string[] {
+  const grants: any[] = [];
+  const gateways: any[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (typeof m?.apiVersion !== 'string' || !m.apiVersion.startsWith('gateway.networking.k8s.io/')) continue;
+    if (m.kind === 'ReferenceGrant') grants.push(m);
+    if (m.kind === 'Gateway' && typeof m.metadata?.namespace === 'string') gateways.push(m);
+  }
+  const allows = (from: string, ns: string, secret: string) => grants.some(g => g.metadata?.namespace === ns
+    && (g.spec?.from ?? []).some((f: any) => f?.group === 'gateway.networking.k8s.io' && f?.kind === 'Gateway' && f?.namespace === from)
+    && (g.spec?.to ?? []).some((t: any) => (t?.group ?? '') === '' && t?.kind === 'Secret' && (t?.name === undefined || t.name === secret)));
+  const notes: string[] = [];
+  for (const g of gateways) {
+    const ns = g.metadata.namespace;
+    for (const l of Array.isArray(g.spec?.listeners) ? g.spec.listeners : []) {
+      for (const r of Array.isArray(l?.tls?.certificateRefs) ? l.tls.certificateRefs : []) {
+        if (typeof r?.namespace !== 'string' || r.namespace === ns || typeof r.name !== 'string' || (r.kind ?? 'Secret') !== 'Secret') continue;
+        if (allows(ns, r.namespace, r.name)) continue;
+        notes.push(`shipshape note: Gateway ${ns}/${g.metadata.name}: listener ${l.name} reads Secret ${r.namespace}/${r.name} from another namespace, and no ReferenceGrant of `
+          + `this output in ${r.namespace} lets Gateways of ${ns} read it: unless one is made otherwise, the listener reports RefNotPermitted and serves no TLS; add a `
+          + `ReferenceGrant in ${r.namespace} (from: Gateway of namespace ${ns}, to: Secret ${r.name})\n`);
+      }
+    }
+  }
+  return notes;
+}
+
+/**
+ * Notes on KEDA ScaledObjects and ScaledJobs of the output whose triggers name a TriggerAuthentication that the
+ * output does not hold: unless it is made otherwise, KEDA cannot authenticate the trigger and the workload stays at
+ * its minimum (the ScaledObject reports the error, nothing fails at apply).
+ */
+export function kedaAuthenticationNotes(objects: readonly RenderedObject[]): string[] {
+  const auths = new Set<string>();
+  const scaled: Array<{ m: any; ns: string }> = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (typeof m?.apiVersion !== 'string' || !m.apiVersion.startsWith('keda.sh/')) continue;
+    if (m.kind === 'TriggerAuthentication' && typeof m.metadata?.name === 'string') auths.add(`${m.metadata.namespace ?? ''}/${m.metadata.name}`);
+    if (m.kind === 'ClusterTriggerAuthentication' && typeof m.metadata?.name === 'string') auths.add(`cluster/${m.metadata.name}`);
+    if ((m.kind === 'ScaledObject' || m.kind === 'ScaledJob') && typeof m.metadata?.namespace === 'string') scaled.push({ m, ns: m.metadata.namespace });
+  }
+  const notes: string[] = [];
+  for (const { m, ns } of scaled) {
+    const triggers: any[] = Array.isArray(m.spec?.triggers) ? m.spec.triggers : [];
+    const missing = [...new Set(triggers.map(t => t?.authenticationRef).filter((r: any) => typeof r?.name === 'string')
+      .filter((r: any) => !auths.has(r.kind === 'ClusterTriggerAuthentication' ? `cluster/${r.name}` : `${ns}/${r.name}`))
+      .map((r: any) => `${r.kind ?? 'TriggerAuthentication'} ${r.kind === 'ClusterTriggerAuthentication' ? '' : `${ns}/`}${r.name}`))];
+    if (missing.length === 0) continue;
+    notes.push(`shipshape note: ${describeObject(m)}: its triggers name ${missing.join(', ')}, which this output does not hold: unless it is made otherwise (before the `
+      + 'ScaledObject is applied), KEDA cannot authenticate the trigger and the workload stays at its minimum; add it to the app (an ApiObject of kind '
+      + 'TriggerAuthentication naming the Secret keys, or pod identity), or check its name\n');
+  }
+  return notes;
+}
