@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { EnvironmentProfile, k8s, policy, testing } from '../../lib';
 import { cluster as clusterProfile } from './platform/fixtures';
 import { ManifestRenderer } from '../../lib/k8s/render';
-import { stderrOf } from '../util/k8s';
+import { stderrOf, stderrOfSynth } from '../util/k8s';
 import { expectValid, parseYamlDocuments, parseYamlFiles, tempDir } from '../util/schema';
 
 const dirs: string[] = [];
@@ -378,14 +378,9 @@ describe('notes for the person running the synth', () => {
 
 describe('web services nobody may call', () => {
   function printedBy(build: (app: k8s.App) => void, props: Partial<k8s.AppProps> = {}): string {
-    const dir = tempDir('shipshape-uncalled-');
-    const app = new k8s.App({ outdir: dir, policy: false, ...props });
+    const app = new k8s.App({ outdir: tempDir('shipshape-uncalled-'), policy: false, ...props });
     build(app);
-    try {
-      return stderrOf(() => app.synth());
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    return stderrOfSynth(app);
   }
 
   test('a web service without allowFrom is named once: its Service reaches nothing', () => {

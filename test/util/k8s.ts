@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Errors } from '../../lib/core';
 import { KubernetesPack, PolicyEngine } from '../../lib/policy';
 
@@ -48,4 +49,13 @@ export function stderrOf(fn: () => unknown): string {
     spy.mockRestore();
   }
   return out;
+}
+
+/** Synthesizes `app` into its (temporary) output folder, then removes the folder; returns what synth wrote on stderr. */
+export function stderrOfSynth(app: { readonly outdir: string; synth(): void }): string {
+  try {
+    return stderrOf(() => app.synth());
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
 }

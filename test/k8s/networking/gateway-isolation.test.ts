@@ -1,7 +1,6 @@
-import * as fs from 'fs';
 import { ApiObject, Chart } from 'cdk8s';
 import { App, HttpRoute, WebService } from '../../../lib/k8s';
-import { stderrOf } from '../../util/k8s';
+import { stderrOfSynth } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 import { cluster } from '../platform/fixtures';
 
@@ -9,9 +8,8 @@ const LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /** Synthesizes an app of a cluster (namespace shop gets a default deny), a Gateway "public" there and a route to it; returns stderr. */
 function synthOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespace = 'shop', writeGateway = true, enforced = true): string {
-  const dir = tempDir('shipshape-gateway-');
   // the app of a cluster writes each namespace it uses, with a default deny
-  const app = new App({ outdir: dir, policy: false, cluster: cluster({ networkPolicyEnforced: enforced }) });
+  const app = new App({ outdir: tempDir('shipshape-gateway-'), policy: false, cluster: cluster({ networkPolicyEnforced: enforced }) });
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
   if (writeGateway) {
@@ -24,11 +22,7 @@ function synthOf(extra: (chart: Chart) => void = () => undefined, gatewayNamespa
   }
   new HttpRoute(chart, 'route', { gateway: { name: 'public', namespace: gatewayNamespace, sectionName: 'https' }, hostnames: ['shop.example.com'], rules: [{ backends: [{ service: api }] }] });
   extra(chart);
-  try {
-    return stderrOf(() => app.synth());
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return stderrOfSynth(app);
 }
 
 describe('a Gateway whose pods a default deny of the output isolates', () => {

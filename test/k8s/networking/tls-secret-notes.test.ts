@@ -1,21 +1,15 @@
-import * as fs from 'fs';
 import { Chart } from 'cdk8s';
 import { App, HttpIngress, IngressTls, WebService } from '../../../lib/k8s';
 import { tlsSecretNotes } from '../../../lib/k8s/output-notes';
-import { stderrOf } from '../../util/k8s';
+import { stderrOfSynth } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 
 /** Synthesizes the app `build` makes and returns what synth printed on stderr. */
 function synthOf(build: (app: App) => void): string {
-  const dir = tempDir('shipshape-tls-');
   // (policy on: the app keeps the objects for the whole-output notes)
-  const app = new App({ outdir: dir });
+  const app = new App({ outdir: tempDir('shipshape-tls-') });
   build(app);
-  try {
-    return stderrOf(() => app.synth());
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return stderrOfSynth(app);
 }
 
 /** An ingress for `host` in namespace `ns` with `tls`. */

@@ -1,24 +1,18 @@
-import * as fs from 'fs';
 import { ApiObject, Chart } from 'cdk8s';
 import { App, Worker, WorkerScaling } from '../../../lib/k8s';
-import { stderrOf } from '../../util/k8s';
+import { stderrOfSynth } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 
 /** Synthesizes a KEDA-scaled worker whose trigger names TriggerAuthentication sqs-auth; `extra` adds objects. */
 function synthOf(extra: (chart: Chart) => void = () => undefined): string {
-  const dir = tempDir('shipshape-keda-');
-  const app = new App({ outdir: dir });
+  const app = new App({ outdir: tempDir('shipshape-keda-') });
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   new Worker(chart, 'mailer', {
     image: 'ghcr.io/acme/mailer:1.0.0',
     scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }] }),
   });
   extra(chart);
-  try {
-    return stderrOf(() => app.synth());
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return stderrOfSynth(app);
 }
 
 describe('KEDA triggers naming a TriggerAuthentication', () => {
