@@ -5,6 +5,7 @@ import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { checkPort, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
+import { kedaScalerSlip } from './keda-scalers';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
@@ -89,7 +90,11 @@ export interface ExternalMetricScalingOptions extends WorkerScalingRange {
  * and namespace of KEDA's Helm chart; use those of your installation).
  */
 export interface KedaTrigger {
-  /** The scaler type, for example `aws-sqs-queue`, `rabbitmq`, `kafka`, `prometheus`. */
+  /**
+   * The scaler type, for example `aws-sqs-queue`, `rabbitmq`, `kafka`, `prometheus`. A type that is not one of KEDA's
+   * scalers but near one (`sqs`, `rabitmq`) is refused with the type meant; any other is written as given (a scaler
+   * of a newer KEDA).
+   */
   readonly type: string;
   /** The scaler's settings (see the KEDA scaler's documentation). */
   readonly metadata: { [key: string]: string };
@@ -431,6 +436,10 @@ export class Worker extends Workload {
     const triggers = o.triggers.map((t, i) => {
       if (typeof t.type !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(t.type)) {
         fail(this, `scaling.triggers[${i}].type`, t.type, 'is not a KEDA scaler type', "use the scaler's type, for example 'aws-sqs-queue', 'rabbitmq' or 'kafka'");
+      }
+      const slip = kedaScalerSlip(t.type);
+      if (slip.length > 0) {
+        fail(this, `scaling.triggers[${i}].type`, t.type, 'is not a KEDA scaler type: KEDA\'s operator would fail the ScaledObject ("no scaler found for type") and never scale the worker', `did you mean ${slip.map(k => `'${k}'`).join(' or ')}?`);
       }
       if (!t.metadata || typeof t.metadata !== 'object' || Object.keys(t.metadata).length === 0) {
         fail(this, `scaling.triggers[${i}].metadata`, t.metadata, 'must hold the scaler settings', "see the scaler's KEDA documentation, for example { queueLength: '30' }");

@@ -146,6 +146,13 @@ describe('Worker options', () => {
     expect(find(objs, 'ScaledObject').spec.triggers[0].metadata).toEqual({ queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' });
   });
 
+  test('KEDA trigger types: every built-in scaler is taken, and a type near none (a newer or external scaler) is written as given', () => {
+    for (const type of ['aws-sqs-queue', 'aws-dynamodb-streams', 'kafka', 'apache-kafka', 'redis-streams', 'cron', 'external-push', 'my-company-scaler']) {
+      const { objs } = build({ scaling: WorkerScaling.keda({ triggers: [{ type, metadata: { a: 'b' } }] }) });
+      expect(find(objs, 'ScaledObject').spec.triggers[0].type).toBe(type);
+    }
+  });
+
   test('grace period and probes are configurable', () => {
     const { objs } = build({ terminationGracePeriodSeconds: 300, healthPort: 9000, healthPortName: 'probe', liveness: Probe.exec(['/bin/alive']) });
     expect(pod(objs).terminationGracePeriodSeconds).toBe(300);
@@ -182,6 +189,9 @@ describe('Worker validation', () => {
     ['KEDA min negative', { scaling: WorkerScaling.keda({ min: -1, triggers: [{ type: 'cron', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.min (-1) must be a whole number of at least 0; use 0 (scale to zero) or more'],
     ['KEDA without triggers', { scaling: WorkerScaling.keda({ triggers: [] }) }, 'shop/mailer: scaling.triggers ([]) must name at least one KEDA scaler'],
     ['KEDA trigger type invalid', { scaling: WorkerScaling.keda({ triggers: [{ type: 'AWS SQS', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.triggers[0].type ("AWS SQS") is not a KEDA scaler type'],
+    ['KEDA trigger type a slip (prefix left out)', { scaling: WorkerScaling.keda({ triggers: [{ type: 'sqs', metadata: { a: 'b' } }] }) }, 'shop/mailer: scaling.triggers[0].type ("sqs") is not a KEDA scaler type: KEDA\'s operator would fail the ScaledObject ("no scaler found for type") and never scale the worker; did you mean \'aws-sqs-queue\'?'],
+    ['KEDA trigger type a slip (two candidates)', { scaling: WorkerScaling.keda({ triggers: [{ type: 'dynamodb', metadata: { a: 'b' } }] }) }, "did you mean 'aws-dynamodb' or 'aws-dynamodb-streams'?"],
+    ['KEDA trigger type a slip (a letter off)', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabitmq', metadata: { a: 'b' } }] }) }, "scaling.triggers[0].type (\"rabitmq\") is not a KEDA scaler type: KEDA's operator would fail the ScaledObject (\"no scaler found for type\") and never scale the worker; did you mean 'rabbitmq'?"],
     ['KEDA trigger without metadata', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: {} }] }) }, 'shop/mailer: scaling.triggers[0].metadata ({}) must hold the scaler settings'],
     ['KEDA metadata not a string', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { value: 10 as any } }] }) }, 'shop/mailer: scaling.triggers[0].metadata.value (10) must be a string (KEDA reads every setting as text); write it as "10"'],
     ['KEDA metadata with a password in a URL', { scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { queueName: 'q', host: 'amqp://guest:guest@rabbit:5672/' } }] }) }, 'shop/mailer: scaling.triggers[0].metadata.host ("<redacted>") looks like a plaintext secret (it holds a URL with a password), which would be readable in the ScaledObject by anyone who can read the namespace\'s objects; store it in a Secret and reference it with a KEDA TriggerAuthentication (authenticationRef), or use the scaler\'s hostFromEnv setting if it has one'],

@@ -1,0 +1,37 @@
+import { Validators } from '../../core/validators';
+
+/**
+ * The trigger types KEDA 2.20 builds a scaler for (its operator fails a ScaledObject naming any other with "no scaler
+ * found for type"). Used only to catch a slip: a type outside the list that is near none of it is accepted, since a
+ * newer KEDA may add scalers.
+ */
+const KEDA_SCALER_TYPES: readonly string[] = [
+  'activemq', 'apache-kafka', 'arangodb', 'artemis-queue', 'aws-cloudwatch', 'aws-dynamodb', 'aws-dynamodb-streams',
+  'aws-kinesis-stream', 'aws-sqs-queue', 'azure-app-insights', 'azure-blob', 'azure-data-explorer', 'azure-eventhub',
+  'azure-log-analytics', 'azure-monitor', 'azure-pipelines', 'azure-queue', 'azure-servicebus', 'beanstalkd', 'cassandra',
+  'clickhouse', 'couchdb', 'cpu', 'cron', 'datadog', 'dynatrace', 'elastic-forecast', 'elasticsearch', 'etcd', 'external',
+  'external-push', 'forgejo-runner', 'gcp-cloudtasks', 'gcp-pubsub', 'gcp-spanner', 'gcp-stackdriver', 'gcp-storage',
+  'github-runner', 'graphite', 'huawei-cloudeye', 'ibmmq', 'influxdb', 'kafka', 'kubernetes-resource', 'kubernetes-workload',
+  'liiklus', 'loki', 'memory', 'metrics-api', 'mongodb', 'mssql', 'mysql', 'nats-jetstream', 'new-relic', 'nsq', 'opensearch',
+  'openstack-metric', 'openstack-swift', 'postgresql', 'predictkube', 'prometheus', 'pulsar', 'rabbitmq', 'redis',
+  'redis-cluster', 'redis-cluster-streams', 'redis-sentinel', 'redis-sentinel-streams', 'redis-streams', 'selenium-grid',
+  'solace-direct-messaging', 'solace-event-queue', 'solarwinds', 'solr', 'splunk', 'splunk-observability', 'sumologic',
+  'temporal',
+];
+
+/**
+ * The KEDA scaler types `type` is likely a slip for, or an empty list when it is one of them or near none: one or two
+ * letters off a type (`rabbit-mq`, `aws-sqs-queues`), or the words of a type without its prefix or suffix (`sqs` for
+ * `aws-sqs-queue`, `dynamodb` for `aws-dynamodb` and `aws-dynamodb-streams`).
+ */
+export function kedaScalerSlip(type: string): string[] {
+  if (KEDA_SCALER_TYPES.includes(type)) return [];
+  const words = type.split('-').filter(w => w !== '');
+  const part = KEDA_SCALER_TYPES.filter(k => {
+    const kw = k.split('-');
+    return words.length > 0 && kw.some((_, i) => words.every((w, j) => kw[i + j] === w));
+  });
+  if (part.length > 0) return part;
+  const limit = type.length <= 4 ? 1 : 2;
+  return KEDA_SCALER_TYPES.filter(k => Validators._editDistance(type, k) <= limit);
+}
