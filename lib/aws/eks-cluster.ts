@@ -1197,7 +1197,11 @@ class ImportedEksCluster extends Construct implements IEksCluster {
               + 'node pools would be built for the wrong version. Set kubernetesVersion to the running version.',
           },
           {
-            condition: `\${self.vpc_config[0].vpc_id == "${this.network.vpcId}"}`,
+            // a reference (a Network built or read in this app) goes in bare: inside the expression cdktf writes it without
+            // its own interpolation, so quoted it would be compared as the literal text "aws_vpc.x.id"
+            condition: Token.isUnresolved(this.network.vpcId)
+              ? `\${self.vpc_config[0].vpc_id == ${this.network.vpcId}}`
+              : `\${self.vpc_config[0].vpc_id == "${this.network.vpcId}"}`,
             errorMessage: `EKS cluster ${this.clusterName} runs in VPC \${self.vpc_config[0].vpc_id}, not in the network given to ${this.node.path}: pass the cluster's own network.`,
           },
           {

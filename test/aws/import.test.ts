@@ -92,6 +92,16 @@ describe('EksCluster.fromClusterAttributes', () => {
     ]);
   });
 
+  test('the VPC check references a network built in the same app (not its address as text)', () => {
+    const stack = newStack();
+    const network = new aws.Network(stack, 'net', { region: 'eu-west-1', tags: TAGS });
+    aws.EksCluster.fromClusterAttributes(stack, 'analytics', { clusterName: 'analytics-prod', network, kubernetesVersion: aws.KubernetesVersion.V1_32 });
+    const json = synth(stack);
+    const [vpcName] = Object.keys(json.resource.aws_vpc);
+    const data = Object.values<any>(json.data.aws_eks_cluster)[0];
+    expect(data.lifecycle.postcondition[1].condition).toBe(`\${self.vpc_config[0].vpc_id == aws_vpc.${vpcName}.id}`);
+  });
+
   test('a node pool, an IRSA identity and an access grant on it reference the data source', () => {
     const { stack, cluster } = imported({ account: '123456789012' });
     cluster.addNodePool('spark');
