@@ -332,6 +332,22 @@ describe('identity', () => {
     expect(sa.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' });
   });
 
+  test('a role annotation in serviceAccountAnnotations that differs from the identity\'s is refused; the same one, or other annotations, are kept', () => {
+    const other = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/wrong' };
+    const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };
+    expect(errorOf(() => new WebService(appWith().chart, 'orders-api', { image: IMAGE, identity: irsa, serviceAccountAnnotations: other }))).toBe(
+      'shop/orders-api: serviceAccountAnnotations.eks.amazonaws.com/role-arn ("arn:aws:iam::123456789012:role/wrong") names another role than the workload\'s identity '
+      + '(arn:aws:iam::123456789012:role/shop-prod-orders), and would replace its annotation: the pods would assume that role; leave the annotation out: the identity writes what the ServiceAccount needs');
+    expect(errorOf(() => new WebService(appWith().chart, 'orders-api', { image: IMAGE, identity: podIdentity, serviceAccountAnnotations: other }))).toBe(
+      'shop/orders-api: serviceAccountAnnotations.eks.amazonaws.com/role-arn ("arn:aws:iam::123456789012:role/wrong") would give the pods IRSA credentials beside their EKS Pod Identity '
+      + '(shop-prod-orders): the AWS SDKs try IRSA\'s web identity first, so the pods would assume that role; leave the annotation out: the identity writes what the ServiceAccount needs');
+    const { app, chart } = appWith();
+    new WebService(chart, 'orders-api', { image: IMAGE, identity: irsa, serviceAccountAnnotations: { ...irsa.serviceAccountAnnotations, 'eks.amazonaws.com/token-expiration': '3600' } });
+    expect(objects(app).find(o => o.kind === 'ServiceAccount').metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders', 'eks.amazonaws.com/token-expiration': '3600',
+    });
+  });
+
   test('IRSA without the account at synth is refused', () => {
     const { chart } = appWith();
     const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: {} };

@@ -181,7 +181,8 @@ export interface WorkloadProps {
    */
   readonly automountServiceAccountToken?: boolean;
   /**
-   * Annotations for the workload's ServiceAccount, for example the IAM role annotation for IRSA.
+   * Annotations for the workload's ServiceAccount. With `identity`, the identity writes the IAM role annotation IRSA
+   * needs; an `eks.amazonaws.com/role-arn` naming another role (or any, with EKS Pod Identity) is refused.
    * @default - none
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
@@ -325,6 +326,8 @@ const CALLER_AUTHORIZATION_KINDS = ['PeerAuthentication', 'AuthorizationPolicy',
 const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 /** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
 const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+/** The ServiceAccount annotation that gives pods IRSA credentials: the IAM role to assume. */
+const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 /** The ServiceAccounts the workloads of one construct tree (one app) write: namespace/name -> path of the workload. */
 const SERVICE_ACCOUNTS = new WeakMap<IConstruct, Map<string, string>>();
@@ -450,6 +453,13 @@ export abstract class Workload extends Construct implements IWorkload {
     this.selectorLabels = RecommendedLabels.selector(labelOptions);
 
     const identity = props.identity;
+    const roleArn = props.serviceAccountAnnotations?.[ROLE_ARN_ANNOTATION];
+    if (identity && roleArn !== undefined && roleArn !== identity.serviceAccountAnnotations?.[ROLE_ARN_ANNOTATION]) {
+      fail(this, `serviceAccountAnnotations.${ROLE_ARN_ANNOTATION}`, roleArn, identity.mechanism === 'irsa'
+        ? `names another role than the workload's identity (${identity.serviceAccountAnnotations[ROLE_ARN_ANNOTATION]}), and would replace its annotation: the pods would assume that role`
+        : `would give the pods IRSA credentials beside their EKS Pod Identity (${identity.roleName}): the AWS SDKs try IRSA's web identity first, so the pods would assume that role`,
+      'leave the annotation out: the identity writes what the ServiceAccount needs');
+    }
     const clusterOf = ClusterContext.of(this);
     if (identity && clusterOf?.internetAccess === false) {
       // the AWS APIs are VPC endpoints there: HTTPS to the VPC's CIDR only, which must be known
@@ -923,7 +933,7 @@ export abstract class Workload extends Construct implements IWorkload {
       fail(this, 'serviceAccountName', props.serviceAccountName, `must be the identity's ServiceAccount (${identity.serviceAccount}): the IAM role trusts only that name`,
         'leave serviceAccountName out (the identity names the ServiceAccount), or create the identity for this name');
     }
-    if (identity.mechanism === 'irsa' && !identity.serviceAccountAnnotations?.['eks.amazonaws.com/role-arn']) {
+    if (identity.mechanism === 'irsa' && !identity.serviceAccountAnnotations?.[ROLE_ARN_ANNOTATION]) {
       fail(this, 'identity', identity.roleName, 'uses IRSA, whose ServiceAccount annotation needs the role ARN as a literal, but the ARN is only known after apply because the cluster was given no account id',
         'set the cluster\'s account (EksClusterProps.account, or EksClusterAttributes.account for a cluster imported with EksCluster.fromClusterAttributes; the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
     }
