@@ -394,6 +394,34 @@ describe('identity', () => {
     expect(objects(ok.app).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
   });
 
+  test('a workload running as a ServiceAccount a workload identity of the cluster is bound to, without that identity, is refused at synth', () => {
+    const irsa: WorkloadIdentityProfile = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };
+    for (const [identity, why] of [[podIdentity, 'their NetworkPolicy keeps them from the Pod Identity agent'], [irsa, 'the ServiceAccount lacks the role annotation']] as const) {
+      const app = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [identity] }) });
+      new Worker(new Chart(app, 'shop', { namespace: 'shop' }), 'orders', { image: IMAGE });
+      expect(errorOf(() => quietly(() => app.synth()))).toContain(`shop/orders: identity is not set, but ServiceAccount shop/orders the pods run as is bound to workload identity shop-prod-orders `
+        + `of cluster shop-prod: without it the pods would get no AWS credentials (${why}, and from the AWS APIs); pass the identity's handle as identity `
+        + '(aws.WorkloadIdentity.profile, or target.identity(...) in a fleet), or bind the identity to another ServiceAccount');
+    }
+    // another ServiceAccount name, or another namespace: not bound
+    const app = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [podIdentity] }) });
+    new Worker(new Chart(app, 'shop', { namespace: 'shop' }), 'orders', { image: IMAGE, serviceAccountName: 'orders-reader' });
+    new Worker(new Chart(app, 'billing', { namespace: 'billing' }), 'orders', { image: IMAGE });
+    expect(objects(app).filter(o => o.kind === 'ServiceAccount').map(o => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual(['billing/orders', 'shop/orders-reader']);
+  });
+
+  test('a workload whose profile is not production on a production cluster is refused at synth; a stricter profile, or none, is accepted', () => {
+    const app = new App({ outdir: outdir(), cluster: cluster() });
+    new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'storefront', { image: IMAGE, profile: EnvironmentProfile.DEVELOPMENT });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/storefront: profile (development) is not the environment of cluster shop-prod (production): '
+      + 'the workload would run with the development profile\'s defaults on a production cluster (fewer replicas, no disruption budget or spread); '
+      + 'leave profile out (it follows the cluster\'s environment), or pass EnvironmentProfile.PRODUCTION');
+    const staging = new App({ outdir: outdir(), cluster: cluster({ environment: EnvironmentProfile.STAGING }) });
+    new WebService(new Chart(staging, 'shop', { namespace: 'shop' }), 'storefront', { image: IMAGE, profile: EnvironmentProfile.PRODUCTION });
+    new WebService(new Chart(staging, 'admin', { namespace: 'admin' }), 'tools', { image: IMAGE });
+    expect(objects(staging).filter(o => o.kind === 'Deployment')).toHaveLength(2);
+  });
+
   test('one identity serves one workload: a second workload given it is refused at construction, naming the first and the fix', () => {
     const { app, chart } = appWith();
     new Worker(chart, 'orders', { image: IMAGE, identity: podIdentity });

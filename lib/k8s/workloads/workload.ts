@@ -193,7 +193,8 @@ export interface WorkloadProps {
    */
   readonly priorityClassName?: string;
   /**
-   * The environment profile, which sets availability defaults.
+   * The environment profile, which sets availability defaults. On a production cluster only the production profile is
+   * accepted (refused at synth otherwise).
    * @default - the environment of the app's cluster (`App({ cluster })`), else EnvironmentProfile.PRODUCTION
    */
   readonly profile?: EnvironmentProfile;
@@ -1022,6 +1023,22 @@ export abstract class Workload extends Construct implements IWorkload {
       return [`${this.node.path}: identity (${JSON.stringify(identity.roleName)}) is not one of the workload identities of cluster ${cluster.clusterName} `
         + `(${known.map(k => k.roleName).join(', ')}): its IAM role is bound to another cluster, so the pods would get no AWS credentials here; `
         + 'create the identity on this cluster (aws.EksCluster.addWorkloadIdentity) and pass that handle, for example through the cluster a fleet target names'];
+    }
+    if (!identity) {
+      // an identity bound to the ServiceAccount the pods run as, not passed: IRSA's annotation is missing, and the
+      // NetworkPolicy opens the AWS APIs and the Pod Identity agent only for a workload given its identity
+      const bound = known.find(k => k.namespace === this.namespace && k.serviceAccount === this.serviceAccountName);
+      if (bound !== undefined) {
+        return [`${this.node.path}: identity is not set, but ServiceAccount ${this.namespace}/${this.serviceAccountName} the pods run as is bound to workload identity `
+          + `${bound.roleName} of cluster ${cluster.clusterName}: without it the pods would get no AWS credentials (${bound.mechanism === 'irsa'
+            ? 'the ServiceAccount lacks the role annotation' : 'their NetworkPolicy keeps them from the Pod Identity agent'}, and from the AWS APIs); `
+          + 'pass the identity\'s handle as identity (aws.WorkloadIdentity.profile, or target.identity(...) in a fleet), or bind the identity to another ServiceAccount'];
+      }
+    }
+    if (cluster.environment === EnvironmentProfile.PRODUCTION && this.profile !== EnvironmentProfile.PRODUCTION) {
+      return [`${this.node.path}: profile (${this.profile}) is not the environment of cluster ${cluster.clusterName} (production): the workload would run with the ${this.profile} `
+        + 'profile\'s defaults on a production cluster (fewer replicas, no disruption budget or spread); leave profile out (it follows the cluster\'s environment), '
+        + 'or pass EnvironmentProfile.PRODUCTION'];
     }
     if (this.profile !== EnvironmentProfile.PRODUCTION) return [];
     const zones = cluster.zones?.length ?? 0;
