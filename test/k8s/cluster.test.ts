@@ -399,7 +399,7 @@ describe('identity', () => {
     for (const [identity, why] of [[podIdentity, 'their NetworkPolicy keeps them from the Pod Identity agent'], [irsa, 'the ServiceAccount lacks the role annotation']] as const) {
       const app = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [identity] }) });
       new Worker(new Chart(app, 'shop', { namespace: 'shop' }), 'orders', { image: IMAGE });
-      expect(errorOf(() => quietly(() => app.synth()))).toContain(`shop/orders: identity is not set, but ServiceAccount shop/orders the pods run as is bound to workload identity shop-prod-orders `
+      expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/orders: identity is not set, but ServiceAccount shop/orders the pods run as is bound to workload identity shop-prod-orders '
         + `of cluster shop-prod: without it the pods would get no AWS credentials (${why}, and from the AWS APIs); pass the identity's handle as identity `
         + '(aws.WorkloadIdentity.profile, or target.identity(...) in a fleet), or bind the identity to another ServiceAccount');
     }
