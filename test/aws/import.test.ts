@@ -127,6 +127,8 @@ describe('EksCluster.fromClusterAttributes', () => {
     const { stack, cluster } = imported();
     cluster.addNodePool('spark');
     expect(() => Testing.synth(stack, true)).toThrow(/ERROR SS-EKS-016 at block_device_mappings\[0\]\.ebs\.kms_key_id: no kms_key_id: the volume uses the AWS-managed key/);
+    // the fix names the prop the user sets, not only the Terraform shape
+    expect(() => Testing.synth(stack, true)).toThrow('give its cluster a KMS key: encryptionKeyArn on a cluster imported with EksCluster.fromClusterAttributes');
   });
 
   test('oidcProviderArn and encryptionKeyArn when given', () => {

@@ -9,7 +9,8 @@ export const EKS_16 = tfRule({
   severity: ERROR,
   kinds: ['aws_launch_template'],
   message: 'Node volumes are not encrypted with a KMS key',
-  fix: 'add block_device_mappings with ebs { encrypted = "true", kms_key_id = aws_kms_key.<key>.arn }',
+  fix: 'add block_device_mappings with ebs { encrypted = "true", kms_key_id = aws_kms_key.<key>.arn }; for a node pool shipshape writes, give its cluster a KMS key: '
+    + 'encryptionKeyArn on a cluster imported with EksCluster.fromClusterAttributes (a cluster shipshape creates has one)',
   rationale: 'Node volumes hold images, logs and emptyDir data; encryption with a KMS key protects them at rest and in snapshots.',
   sources: ['EKS Best Practices: encrypt data at rest'],
   check: (doc) => {
