@@ -373,6 +373,10 @@ export class App extends Cdk8sApp {
       } else if (carry) {
         files.carrySuppressions(() => _placeSuppressions(this, objects));
       }
+      // the files are final only now (the code suppressions written onto the objects): a folder another program wrote
+      // is taken over when this synth writes exactly what it holds
+      const handover = staging.handoverProblems();
+      if (handover.length > 0) throwProblems(handover, 'the app\'s output is inconsistent as a whole');
       staged = true;
       const passed = report;
       return {

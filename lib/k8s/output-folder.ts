@@ -12,8 +12,10 @@
 //   `.sarif` there and leaves the previous manifests untouched.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as jsyaml from 'js-yaml';
 import { FixedFields, FixedFieldsCollector, recordedFixedFields } from './fixed-fields';
 import { ShipshapeValidationError } from '../core/errors';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../policy/annotations';
 import { removeFailedReports } from '../policy/runner';
 
 /** The folder inside the output folder that shipshape owns (reports, the record of written files, staging). */
@@ -161,7 +163,9 @@ export class OutputStaging {
   private readonly byKey = new Map<string, { readonly rel: string; readonly source: string }>();
   private readonly dirs = new Set<string>();
   private readonly collisions: string[] = [];
-  /** Set by `problems()`: the other program whose folder this synth takes over (its output and this one's the same). */
+  /** Set by `problems()`: the other program whose output the folder holds (named in the refusal, or at the handover). */
+  private otherProgram?: string;
+  /** Set by `handoverProblems()`: the other program whose folder this synth takes over (its output and this one's the same). */
   private handedOverFrom?: string;
   private open = true;
   /** What `commit` did, kept until `discard` so that `rollback` can undo it. */
@@ -233,7 +237,9 @@ export class OutputStaging {
     // another program wrote the folder (another entry file, or one of the same name run from another folder): its
     // files that this synth does not make would be removed as stale, and the others overwritten, on every run of
     // either. Refused unless this synth writes exactly what is there (the entry file renamed, the output unchanged:
-    // the record then names the new program)
+    // the record then names the new program). What is there is known only once the code suppressions are written
+    // onto the objects (after the policy check): here only a file removed or added, or one that differs beyond its
+    // suppression annotations, is refused; `handoverProblems` compares the final files.
     // (a record written before programs were recorded by name holds the entry's path: compared by its name too)
     const recordedProgram = programName(readRecordField(this.outdir, 'program'));
     const recordedDir = readRecordField(this.outdir, 'programDir');
@@ -242,29 +248,10 @@ export class OutputStaging {
     const otherName = recordedProgram !== undefined && program !== undefined && recordedProgram !== program;
     const otherDir = recordedDir !== undefined && recordedDir !== dir;
     if ((otherName || otherDir) && recordedOwner === this.owner) {
-      const now = new Set(this.files.map(f => fileKey(toRel(f.rel))));
-      const lost = (readRecord(this.outdir) ?? []).filter(f => !now.has(fileKey(f)) && fs.existsSync(path.join(this.outdir, f)));
-      const differ = this.files.filter(f => !sameFile(path.join(this.outdir, f.rel), path.join(this.staging, f.rel)));
-      const added = differ.filter(f => !fs.existsSync(path.join(this.outdir, f.rel))).map(f => toRel(f.rel));
-      const changed = differ.filter(f => fs.existsSync(path.join(this.outdir, f.rel))).map(f => toRel(f.rel));
-      const them = otherName ? `${recordedProgram}${recordedDir !== undefined ? `, run from ${recordedDir} relative to the folder` : ''}`
+      this.otherProgram = otherName ? `${recordedProgram}${recordedDir !== undefined ? `, run from ${recordedDir} relative to the folder` : ''}`
         : `${recordedProgram ?? program}, run from ${recordedDir} relative to the folder, not ${dir}`;
-      if (lost.length > 0 || differ.length > 0) {
-        const record = path.join(this.outdir, STATE_DIR, RECORD_FILE);
-        const list = (files: string[]) => `${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}`;
-        const parts = [
-          ...(lost.length > 0 ? [`remove ${list(lost)}`] : []),
-          ...(changed.length > 0 ? [`write over ${list(changed)}`] : []),
-          ...(added.length > 0 ? [`add ${list(added)}`] : []),
-        ];
-        const what = parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-        out.push(`${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${them}, see ${record}), `
-          + `whose files this synth (${program}) would ${what}; give each program's App an outdir of its own, `
-          + `or delete ${record} to hand the folder over to this program`);
-      } else {
-        // the same files: the folder is handed over (an entry file renamed or moved); said at commit, for it refuses the other program from then on
-        this.handedOverFrom = them;
-      }
+      const early = this.otherProgramProblem(true);
+      if (early !== undefined) out.push(early);
     }
     // a file where a folder must go (or a folder where a file must go) would stop the move into place half-way
     out.push(...this.shapeProblems());
@@ -282,6 +269,50 @@ export class OutputStaging {
         + 'or give the chart or object another name');
     }
     return out;
+  }
+
+  /**
+   * The second half of the check of a folder another program wrote (see `problems`), once every file of this synth
+   * is final (the code suppressions written onto its objects): refused unless this synth writes exactly what the
+   * folder holds; when it does, the folder is handed over to this program at `commit` (said in a note).
+   */
+  public handoverProblems(): string[] {
+    if (this.otherProgram === undefined) return [];
+    const problem = this.otherProgramProblem(false);
+    if (problem !== undefined) return [problem];
+    this.handedOverFrom = this.otherProgram;
+    return [];
+  }
+
+  /**
+   * The refusal of a folder another program wrote, or undefined when this synth removes, adds and changes none of its
+   * files. `early`: the files are not final yet (code suppressions are written onto them later), so a file that
+   * differs only in its suppression annotations does not count, and nothing is refused unless a file is removed or
+   * added or differs beyond those annotations.
+   */
+  private otherProgramProblem(early: boolean): string | undefined {
+    const now = new Set(this.files.map(f => fileKey(toRel(f.rel))));
+    const lost = (readRecord(this.outdir) ?? []).filter(f => !now.has(fileKey(f)) && fs.existsSync(path.join(this.outdir, f)));
+    const same = (f: { rel: string }) => {
+      const there = path.join(this.outdir, f.rel);
+      const here = path.join(this.staging, f.rel);
+      return sameFile(there, here) || (early && sameButSuppressions(there, here));
+    };
+    const differ = this.files.filter(f => !same(f));
+    if (lost.length === 0 && differ.length === 0) return undefined;
+    const added = differ.filter(f => !fs.existsSync(path.join(this.outdir, f.rel))).map(f => toRel(f.rel));
+    const changed = differ.filter(f => fs.existsSync(path.join(this.outdir, f.rel))).map(f => toRel(f.rel));
+    const record = path.join(this.outdir, STATE_DIR, RECORD_FILE);
+    const list = (files: string[]) => `${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}`;
+    const parts = [
+      ...(lost.length > 0 ? [`remove ${list(lost)}`] : []),
+      ...(changed.length > 0 ? [`write over ${list(changed)}`] : []),
+      ...(added.length > 0 ? [`add ${list(added)}`] : []),
+    ];
+    const what = parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+    return `${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${this.otherProgram}, see ${record}), `
+      + `whose files this synth (${this.program()}) would ${what}; give each program's App an outdir of its own, `
+      + `or delete ${record} to hand the folder over to this program`;
   }
 
   /**
@@ -642,6 +673,28 @@ export class OutputStaging {
 function sameFile(a: string, b: string): boolean {
   try {
     return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when two YAML files hold the same documents once every `suppress.shipshape.io/` annotation is taken off their
+ * objects (and an `annotations` map left empty by that): what a staged file may still differ in before the code
+ * suppressions are written onto its objects. False for a file that is not YAML, or cannot be read.
+ */
+function sameButSuppressions(a: string, b: string): boolean {
+  if (!/\.ya?ml$/i.test(a)) return false;
+  const strip = (doc: any) => {
+    const ann = doc !== null && typeof doc === 'object' && doc.metadata !== null && typeof doc.metadata === 'object' ? doc.metadata.annotations : undefined;
+    if (ann === null || typeof ann !== 'object' || Array.isArray(ann)) return doc;
+    for (const key of Object.keys(ann)) if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) delete ann[key];
+    if (Object.keys(ann).length === 0) delete doc.metadata.annotations;
+    return doc;
+  };
+  try {
+    const docs = (file: string) => JSON.stringify(jsyaml.loadAll(fs.readFileSync(file, 'utf-8')).map(strip));
+    return docs(a) === docs(b);
   } catch {
     return false;
   }

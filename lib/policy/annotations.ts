@@ -47,19 +47,65 @@ export function carriesAnnotations(manifest: any): boolean {
   return t !== undefined && t.annotations !== undefined;
 }
 
-/** An annotation whose reason is too short to count as a suppression. */
+/** The annotation key without the rule id (`suppress.shipshape.io`), which names no rule. */
+const SUPPRESS_ANNOTATION_BARE = SUPPRESS_ANNOTATION_PREFIX.slice(0, -1);
+/** The fix of an annotation that names no rule, or several in one key. */
+const ONE_PER_RULE = `one annotation per rule: ${SUPPRESS_ANNOTATION_PREFIX}<RULE-ID>: <reason>`;
+
+/**
+ * A suppression annotation that counts as none: its reason is too short, its key names no rule
+ * (`suppress.shipshape.io: "SS-K8S-037 ..."`), or several rules in one key (`suppress.shipshape.io/SS-K8S-037,SS-K8S-034`).
+ */
 export interface BadSuppressionAnnotation {
   readonly key: string;
   readonly value: unknown;
   /** Where it sits: `metadata.annotations["<key>"]`, or the pod template's. */
   readonly jsonPath: string;
+  /** What is wrong with it (a finding's message, reported as SS-POLICY-003). */
+  readonly message: string;
+  /** How to write it instead. */
+  readonly fix: string;
+}
+
+/** Why `key` (a `suppress.shipshape.io` key) and `value` make no suppression, and the fix; undefined for a good one. */
+function badSuppression(key: string, value: unknown): { message: string; fix: string } | undefined {
+  const id = key === SUPPRESS_ANNOTATION_BARE ? '' : key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
+  const ids = id.split(/[\s,;|+]+/).filter(x => x !== '');
+  if (ids.length === 0) {
+    // the rule id written into the value instead (`suppress.shipshape.io: "SS-K8S-037 one replica is enough"`)
+    const lead = typeof value === 'string' ? /^\s*([A-Za-z][A-Za-z0-9_.-]*-[0-9]+)\b[\s:,-]*/.exec(value) : null;
+    const example = lead ? ` (here ${SUPPRESS_ANNOTATION_PREFIX}${lead[1]}: ${JSON.stringify(String(value).slice(lead[0].length).trim() || '...')})` : '';
+    return {
+      message: `annotation ${key} names no rule: the rule id goes into the key, after ${SUPPRESS_ANNOTATION_PREFIX}, so it suppresses nothing`,
+      fix: ONE_PER_RULE + example,
+    };
+  }
+  if (/[\s,;|+]/.test(id)) {
+    // the API refuses such a key too: the name part of an annotation key is letters, digits, '-', '_' and '.'
+    const refused = '(and the API refuses the key: the name of an annotation holds only letters, digits, "-", "_" and ".")';
+    return ids.length > 1 ? {
+      message: `annotation ${key} names ${ids.length} rules (${ids.join(', ')}) in one key, so it suppresses none of them ${refused}`,
+      fix: `${ONE_PER_RULE} (here ${ids.map(x => `${SUPPRESS_ANNOTATION_PREFIX}${x}`).join(' and ')}, each with its reason)`,
+    } : {
+      message: `annotation ${key} has a separator in its rule id (${JSON.stringify(id)}), so it suppresses nothing ${refused}`,
+      fix: `${ONE_PER_RULE} (here ${SUPPRESS_ANNOTATION_PREFIX}${ids[0]})`,
+    };
+  }
+  const reason = typeof value === 'string' ? value.trim() : '';
+  if (reason.length < MIN_REASON) {
+    return {
+      message: `annotation ${key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(value)})`,
+      fix: 'say in the annotation value why the rule does not apply to this object',
+    };
+  }
+  return undefined;
 }
 
 /**
  * The suppressions an object carries in `suppress.shipshape.io/<rule id>` annotations, scoped to `docPath`: on its
  * metadata and, for a workload, on its pod template's metadata (where a Helm chart's `podAnnotations` put them; a
  * key on both counts once, the object's). Each silences the rule on the whole object. Annotations whose reason is
- * shorter than `MIN_REASON` are returned in `bad`.
+ * shorter than `MIN_REASON`, and `suppress.shipshape.io` keys that name no rule or several, are returned in `bad`.
  */
 export function annotationSuppressions(manifest: any, docPath: string): { suppressions: Suppression[]; bad: BadSuppressionAnnotation[] } {
   const suppressions: Suppression[] = [];
@@ -68,12 +114,13 @@ export function annotationSuppressions(manifest: any, docPath: string): { suppre
   const template = annotationsOf({ metadata: podTemplateMetadata(manifest) });
   const read = (ann: { [key: string]: unknown }, where: string, skip?: { [key: string]: unknown }) => {
     for (const key of Object.keys(ann)) {
-      if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX) || (skip !== undefined && key in skip)) continue;
+      if (!(key.startsWith(SUPPRESS_ANNOTATION_PREFIX) || key === SUPPRESS_ANNOTATION_BARE) || (skip !== undefined && key in skip)) continue;
       const value = ann[key];
       const reason = typeof value === 'string' ? value.trim() : '';
       const jsonPath = `${where}["${key}"]`;
-      if (reason.length < MIN_REASON) {
-        bad.push({ key, value, jsonPath });
+      const why = badSuppression(key, value);
+      if (why !== undefined) {
+        bad.push({ key, value, jsonPath, ...why });
         continue;
       }
       const s: Suppression = { ruleId: key.slice(SUPPRESS_ANNOTATION_PREFIX.length), reason, path: docPath };

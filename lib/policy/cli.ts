@@ -45,6 +45,8 @@ const STATE_DIR = '.shipshape';
 const CHECKED_EXTENSION = /\.(ya?ml|json)$/i;
 /** The file cdk8s writes into its output folder with `recordConstructMetadata` (the walk skips it). */
 const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+/** How many names of skipped project files the summary line gives before it counts the rest. */
+const MAX_PROJECT_NAMES = 4;
 /** The project files of a cdk8s or cdktf app (npm, TypeScript, the cdk8s and cdktf configs): a folder search skips them. */
 const PROJECT_FILE = /^(package\.json|package-lock\.json|npm-shrinkwrap\.json|tsconfig(\.[\w-]+)?\.json|cdk8s\.ya?ml|cdktf\.json)$/;
 
@@ -1414,6 +1416,8 @@ export class Loader {
   public skippedMetadata = 0;
   /** package.json, tsconfig.json, cdk8s.yaml and the like, found in a folder search. */
   public skippedProject = 0;
+  /** How many of the skipped project files had each name, in the order first met. */
+  private readonly projectNames = new Map<string, number>();
   /** One line per skipped entry, for stderr. */
   public readonly notes: string[] = [];
   /**
@@ -1457,13 +1461,26 @@ export class Loader {
     }
     if (this.skippedTerraform > 0) parts.push(`${plural(this.skippedTerraform, 'file')} of Terraform JSON (cdktf output)`);
     if (this.skippedMetadata > 0) parts.push(`${plural(this.skippedMetadata, 'construct-metadata.json file')} (cdk8s's recordConstructMetadata)`);
-    if (this.skippedProject > 0) parts.push(`${plural(this.skippedProject, 'project file')} (package.json, tsconfig.json, cdk8s.yaml, cdktf.json and the like)`);
+    if (this.skippedProject > 0) parts.push(`${plural(this.skippedProject, 'project file')} (${this.projectFileNames()})`);
     if (this.skippedLinks > 0) parts.push(`${plural(this.skippedLinks, 'symlink')} not followed (loops, or leading out of the folders named)`);
     if (this.skippedSpecial > 0) {
       parts.push(this.skippedSpecial === 1 ? '1 entry that is not a regular file or folder' : `${this.skippedSpecial} entries that are not regular files or folders`);
     }
     if (this.skippedSources > 0) parts.push(`${plural(this.skippedSources, 'kustomize or Helm source')} (render ${this.skippedSources === 1 ? 'it' : 'them'} and check the output: see above)`);
     return parts.length > 0 ? `; skipped ${parts.join(' and ')}` : '';
+  }
+
+  /**
+   * The project files skipped, by name: the first few names met (with their count when several folders held one of
+   * that name), then how many files more (`package.json, tsconfig.json, cdk8s.yaml and 2 more`).
+   */
+  private projectFileNames(): string {
+    const shown = [...this.projectNames].slice(0, MAX_PROJECT_NAMES);
+    const named = shown.reduce((n, [, count]) => n + count, 0);
+    const names = shown.map(([name, count]) => (count > 1 ? `${name} x${count}` : name));
+    const more = this.skippedProject - named;
+    if (more > 0) return `${names.join(', ')} and ${more} more`;
+    return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   }
 
   /** Reads one command-line input: a file, or a folder searched recursively, in a stable order. */
@@ -1621,6 +1638,7 @@ export class Loader {
         if (PROJECT_FILE.test(e.name)) {
           // `shipshape check .` in the app's own folder: its package.json, tsconfig.json and cdk8s.yaml are not manifests
           this.skippedProject++;
+          this.projectNames.set(e.name, (this.projectNames.get(e.name) ?? 0) + 1);
           continue;
         }
         if (e.name === CONSTRUCT_METADATA_FILE) {
@@ -1863,8 +1881,8 @@ export class Loader {
     }
     for (const b of carried.bad) {
       this.bad.push({
-        ...badInput(file, index, line, `annotation ${b.key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(b.value)})`, docPath),
-        fix: 'say in the annotation value why the rule does not apply to this object',
+        ...badInput(file, index, line, b.message, docPath),
+        fix: b.fix,
         jsonPath: b.jsonPath,
         kind: doc.kind,
         ...(doc.name !== undefined ? { name: doc.name } : {}),

@@ -150,7 +150,7 @@ export function staleFinding(s: Suppression): Finding {
   return {
     ruleId: STALE_SUPPRESSION_RULE_ID,
     severity: Severity.WARNING,
-    message: `suppression of ${s.ruleId} matches no finding (reason: ${s.reason})`,
+    message: `suppression of ${s.ruleId} matches no finding (reason: ${s.reason.replace(/\s+/g, ' ').trim()})`,
     fix: 'remove the suppression, or fix its rule id or its scope',
     ...suppressionPlace(s),
   };

@@ -146,7 +146,8 @@ export class Policy {
    * Suppresses rule `ruleId` for every object under `scope`, with a reason that appears in every report.
    * A suppression that matches no finding is itself reported, so stale ones do not rot; one whose rule is in
    * none of the packs that run fails the synth (with the closest known id), unless `options.pack` names a pack
-   * that does not run (see `SuppressOptions.pack`).
+   * that does not run (see `SuppressOptions.pack`). A second suppression of the same rule on the same construct (and
+   * pack) throws, naming the first and its reason: it would silence nothing.
    * @param scope the construct whose objects the suppression covers (an object, a construct, a chart, the app)
    * @param ruleId the rule id, for example `SS-K8S-012`
    * @param reason why the rule does not apply here, at least 10 characters
@@ -160,6 +161,9 @@ export class Policy {
     if (!RULE_ID.test(ruleId.trim())) {
       fail(scope, 'ruleId', ruleId, `is not a rule id: ${RULE_ID_SHAPE}`,
         'pass the id shown in the policy report, for example SS-K8S-012');
+    }
+    if (typeof reason === 'string' && reason.trim() === '') {
+      fail(scope, 'reason', reason, reason === '' ? 'is empty' : 'is blank (only white space)', 'say why the rule does not apply here, so a reviewer can judge it');
     }
     if (typeof reason !== 'string' || reason.trim().length < MIN_REASON) {
       fail(scope, 'reason', reason, `must be at least ${MIN_REASON} characters`, 'say why the rule does not apply here, so a reviewer can judge it');
@@ -185,7 +189,14 @@ export class Policy {
       list = [];
       SUPPRESSIONS.set(root, list);
     }
-    list.push({ ruleId: ruleId.trim(), reason: reason.trim(), path: scope.node.path, ...(pack !== undefined ? { pack: pack.trim() } : {}) });
+    // the same rule twice on one construct: the second would silence nothing and be reported as stale (SS-POLICY-001)
+    const id = ruleId.trim();
+    const same = list.find(s => s.ruleId === id && s.path === scope.node.path && s.pack === (pack === undefined ? undefined : pack.trim()));
+    if (same !== undefined) {
+      fail(scope, 'ruleId', id, `is already suppressed at ${same.path || '<root>'} with reason ${JSON.stringify(same.reason)}${same.pack !== undefined ? ` (pack ${same.pack})` : ''}`,
+        'keep one: remove this Policy.suppress call, or the earlier one (a second suppression of a rule on one construct silences nothing)');
+    }
+    list.push({ ruleId: id, reason: reason.trim(), path: scope.node.path, ...(pack !== undefined ? { pack: pack.trim() } : {}) });
   }
 
   /**

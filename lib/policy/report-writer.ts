@@ -101,6 +101,14 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * A suppression's reason on one line of the summary: a reason written over several lines (a template literal, a YAML
+ * block scalar) keeps its words, with each run of white space shown as one space, so it does not break the indentation.
+ */
+export function oneLine(reason: string): string {
+  return reason.replace(/\s+/g, ' ').trim();
+}
+
 /** Where a finding is, for humans: the file and document (checked files) or the construct path. */
 export function where(f: Finding): string {
   if (f.file !== undefined) {
@@ -149,7 +157,7 @@ export function renderSummary(src: FindingSource, errorsOnly: boolean | Listed, 
     for (const f of list) {
       const label = f.suppression ? 'suppressed' : f.severity;
       lines.push(`  ${label.toUpperCase()} ${f.ruleId}${f.jsonPath ? ' at ' + f.jsonPath : ''}: ${f.message}`);
-      lines.push(f.suppression ? `    reason: ${f.suppression.reason}` : `    fix: ${f.fix}`);
+      lines.push(f.suppression ? `    reason: ${oneLine(f.suppression.reason)}` : `    fix: ${f.fix}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -205,7 +213,7 @@ function condensed(src: FindingSource, listed: (f: Finding) => boolean, count: n
   for (const g of groups.values()) {
     const f = g.first;
     const label = (f.suppression ? 'suppressed' : f.severity).toUpperCase();
-    const why = f.suppression ? `reason: ${f.suppression.reason}` : undefined;
+    const why = f.suppression ? `reason: ${oneLine(f.suppression.reason)}` : undefined;
     lines.push('');
     if (g.listed.length === 1 && g.others === 0) {
       const m = g.listed[0];

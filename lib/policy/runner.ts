@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { annotationSuppressions, carriesAnnotations, carrySuppressions, MIN_REASON } from './annotations';
+import { annotationSuppressions, carriesAnnotations, carrySuppressions } from './annotations';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import { BAD_INPUT_RULE_ID, covers, isBuiltInRuleId } from './internal';
@@ -60,8 +60,8 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
       bad.push({
         ruleId: BAD_INPUT_RULE_ID,
         severity: Severity.ERROR,
-        message: `annotation ${b.key} needs a reason of at least ${MIN_REASON} characters (got ${JSON.stringify(b.value)})`,
-        fix: 'say in the annotation value why the rule does not apply to this object',
+        message: b.message,
+        fix: b.fix,
         path: o.path,
         jsonPath: b.jsonPath,
         kind: doc.kind,

@@ -11,7 +11,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { Errors } from '../../lib/core';
-import { App, HttpIngress, IngressTls, Job, NetworkPeer, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
+import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
 import { programName, writeOwnedOutput } from '../../lib/k8s/output-folder';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
@@ -614,6 +614,40 @@ describe('two programs, one output folder', () => {
     expect(said).toContain('wrote the same files, so the folder is now recorded as its own: the other program\'s App is refused there from now on, '
       + 'unless it writes the same files (give each program an outdir of its own)\n');
     expect(stderrOf(() => { const again = runOf({ outdir: dir }); web(new Chart(again, 'a', { namespace: 'a' }), 'api'); again.synth(); })).not.toContain('held the output of another program');
+  });
+
+  test('a renamed entry file whose output carries code suppressions is the same output: handed over, not refused', () => {
+    // the suppressions are written onto the objects after the policy check: the folder is compared with the final files
+    const dir = outdir();
+    const run = (reason: string, extra = false) => {
+      const a = runOf({ outdir: dir });
+      const chart = new Chart(a, 'a', { namespace: 'a' });
+      const w = new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(1) });
+      w.allowFrom(NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }));
+      Policy.suppress(w, 'SS-K8S-037', reason);
+      if (extra) new ApiObject(new Chart(a, 'b', { namespace: 'b' }), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' }, data: { k: 'v' } });
+      return a;
+    };
+    quietly(() => run('a batch consumer, one replica is enough').synth());
+    expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8')).toContain('suppress.shipshape.io/SS-K8S-037: a batch consumer, one replica is enough');
+    const recordFile = path.join(dir, '.shipshape', 'output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
+    const renamed = () => fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: 'main' }));
+    // another reason is another output: refused once the suppressions are written, the folder untouched
+    renamed();
+    expect(errorOf(() => quietly(() => run('a batch consumer, one replica will do').synth())))
+      .toContain('holds the output of another program (main, run from ');
+    expect(errorOf(() => quietly(() => run('a batch consumer, one replica will do').synth())))
+      .toContain('whose files this synth (output-integrity.test) would write over a.k8s.yaml; give each program\'s App an outdir of its own');
+    // a file added: refused before the policy runs, and a file differing only in its suppressions is not named
+    expect(errorOf(() => quietly(() => run('a batch consumer, one replica is enough', true).synth())))
+      .toContain('whose files this synth (output-integrity.test) would add b.k8s.yaml; give each');
+    expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8')).toContain('one replica is enough');
+    // the same suppressions: the same files, handed over to the renamed program with the note
+    const said = stderrOf(() => run('a batch consumer, one replica is enough').synth());
+    expect(said).not.toContain('holds the output of another program');
+    expect(said).toContain(`shipshape note: outdir (${JSON.stringify(dir)}) held the output of another program (main, run from `);
+    expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8')).program).toBe('output-integrity.test');
   });
 
   test('an entry file of the same name run from another folder (two cdk8s apps, each with its main.ts) is another program', () => {

@@ -285,6 +285,37 @@ describe('suppress.shipshape.io annotations on a pod template (where a Helm char
     expect(both.findings.filter(f => f.ruleId === 'SS-POLICY-003' || f.ruleId === 'SS-POLICY-001')).toEqual([]);
   });
 
+  test('a key without the rule id, or with several ids, is refused with one annotation per rule as the fix (check and synth alike)', async () => {
+    const r = await check(legacy({
+      'suppress.shipshape.io': 'SS-K8S-037 a single replica is enough here',
+      'suppress.shipshape.io/SS-K8S-001,SS-K8S-012': 'the GPU driver installer needs both',
+    }));
+    expect(r.code).toBe(1);
+    const bad = r.findings.filter(f => f.ruleId === 'SS-POLICY-003').map(f => [f.jsonPath, f.message]);
+    expect(bad).toEqual([
+      ['metadata.annotations["suppress.shipshape.io"]',
+        'annotation suppress.shipshape.io names no rule: the rule id goes into the key, after suppress.shipshape.io/, so it suppresses nothing'],
+      ['metadata.annotations["suppress.shipshape.io/SS-K8S-001,SS-K8S-012"]',
+        'annotation suppress.shipshape.io/SS-K8S-001,SS-K8S-012 names 2 rules (SS-K8S-001, SS-K8S-012) in one key, so it suppresses none of them '
+          + '(and the API refuses the key: the name of an annotation holds only letters, digits, "-", "_" and ".")'],
+    ]);
+    expect(r.out).toContain('    fix: one annotation per rule: suppress.shipshape.io/<RULE-ID>: <reason> (here suppress.shipshape.io/SS-K8S-037: "a single replica is enough here")\n');
+    expect(r.out).toContain('    fix: one annotation per rule: suppress.shipshape.io/<RULE-ID>: <reason> '
+      + '(here suppress.shipshape.io/SS-K8S-001 and suppress.shipshape.io/SS-K8S-012, each with its reason)\n');
+    // nothing is suppressed, and the comma key is not taken for a rule id of its own (SS-POLICY-004)
+    expect(suppressedBy(r.findings, 'SS-K8S-001')).toEqual([undefined]);
+    expect(r.findings.filter(f => f.ruleId === 'SS-POLICY-004')).toEqual([]);
+    // synth reports the same
+    const app = new App({ outdir: tmpDir(), policy: false });
+    const manifest = legacy({ 'suppress.shipshape.io': 'SS-K8S-037 a single replica is enough here', 'suppress.shipshape.io/SS-K8S-001 SS-K8S-012': 'the GPU driver installer needs both' });
+    const report = checkObjects(app, [{ manifest, path: 'legacy', chart: 'legacy' }], [new KubernetesPack()]);
+    expect(report.findings.filter(f => f.ruleId === 'SS-POLICY-003').map(f => f.message)).toEqual([
+      'annotation suppress.shipshape.io names no rule: the rule id goes into the key, after suppress.shipshape.io/, so it suppresses nothing',
+      'annotation suppress.shipshape.io/SS-K8S-001 SS-K8S-012 names 2 rules (SS-K8S-001, SS-K8S-012) in one key, so it suppresses none of them '
+        + '(and the API refuses the key: the name of an annotation holds only letters, digits, "-", "_" and ".")',
+    ]);
+  });
+
   test('synth reads them the same way (the policy check of a k8s.App)', () => {
     const app = new App({ outdir: tmpDir(), policy: false });
     const report = checkObjects(app, [{ manifest: legacy({}, { 'suppress.shipshape.io/SS-K8S-029': 'pinned by the chart\'s own digest policy' }), path: 'legacy', chart: 'legacy' }], [new KubernetesPack()]);

@@ -305,7 +305,15 @@ test('shipshape check . in an app\'s own folder skips its project files (package
   });
   const r = await run(['check', root]);
   expect(r.code).toBe(0);
-  expect(r.out + r.err).toContain(' and 5 project files (package.json, tsconfig.json, cdk8s.yaml, cdktf.json and the like)');
+  // the files skipped, by name (the first four, then a count): never a file that is not there (cdktf.json)
+  expect(r.out + r.err).toContain(' and 5 project files (cdk8s.yaml, package-lock.json, package.json, tsconfig.dev.json and 1 more)');
+  expect(r.out + r.err).not.toContain('cdktf.json');
+  fs.rmSync(path.join(root, 'tsconfig.dev.json'));
+  fs.rmSync(path.join(root, 'package-lock.json'));
+  expect((await run(['check', root])).out).toContain(' and 3 project files (cdk8s.yaml, package.json and tsconfig.json)');
+  // one name in several folders is named once, with its count
+  writeTree(root, { 'other/package.json': '{"name": "other"}' });
+  expect((await run(['check', root])).out).toContain(' and 4 project files (cdk8s.yaml, package.json x2 and tsconfig.json)');
   expect(r.out + r.err).not.toContain('SS-POLICY-003');
   const named = await run(['check', path.join(root, 'package.json')]);
   expect(named.code).toBe(1);

@@ -50,6 +50,46 @@ describe('Policy.suppress', () => {
     expect(err.message).toBe('shop/Deployment-web: reason ("because") must be at least 10 characters; say why the rule does not apply here, so a reviewer can judge it');
   });
 
+  test('a blank reason is said to be blank, not too short', () => {
+    const { chart } = goodApp();
+    const web = chart.node.findChild('Deployment-web');
+    expect(() => Policy.suppress(web, 'SS-K8S-001', '            ')).toThrow(
+      'shop/Deployment-web: reason ("            ") is blank (only white space); say why the rule does not apply here, so a reviewer can judge it');
+    expect(() => Policy.suppress(web, 'SS-K8S-001', '')).toThrow('shop/Deployment-web: reason ("") is empty; say why');
+  });
+
+  test('the same rule suppressed twice on one construct is refused at the second call, naming the first', () => {
+    const { app, chart } = goodApp();
+    const web = chart.node.findChild('Deployment-web');
+    Policy.suppress(web, 'SS-K8S-035', 'the probes are one endpoint by design');
+    let err: any;
+    try { Policy.suppress(web, ' SS-K8S-035 ', 'a second reason, added later'); } catch (e) { err = e; }
+    expect(Errors.isValidationError(err)).toBe(true);
+    expect(err.message).toBe('shop/Deployment-web: ruleId ("SS-K8S-035") is already suppressed at shop/Deployment-web with reason "the probes are one endpoint by design"; '
+      + 'keep one: remove this Policy.suppress call, or the earlier one (a second suppression of a rule on one construct silences nothing)');
+    // another rule, another construct, or another pack is no duplicate
+    Policy.suppress(web, 'SS-K8S-036', 'the probes are one endpoint by design');
+    Policy.suppress(chart, 'SS-K8S-035', 'the whole chart shares one health endpoint');
+    Policy.suppress(web, 'SS-K8S-035', 'a rule of that name in the acme pack', { pack: 'acme' });
+    expect(Policy.suppressionsOf(app).map(x => `${x.path} ${x.ruleId}${x.pack ? ` ${x.pack}` : ''}`)).toEqual([
+      'shop/Deployment-web SS-K8S-035', 'shop/Deployment-web SS-K8S-036', 'shop SS-K8S-035', 'shop/Deployment-web SS-K8S-035 acme',
+    ]);
+  });
+
+  test('a reason over several lines is shown on one line in the summary (the reports keep it as written)', () => {
+    const { app, chart } = goodApp(privilegedAgent);
+    Policy.attach(app);
+    Policy.suppress(chart.node.findChild('Deployment-web'), 'SS-K8S-001', `node debugger needs host access:
+      it attaches to the kubelet's
+      processes`);
+    Policy.suppress(chart, 'SS-K8S-010', 'left over\n   from the old chart');
+    app.synth();
+    expect(stderr).toContain('\n    reason: node debugger needs host access: it attaches to the kubelet\'s processes\n');
+    expect(stderr).toContain('WARNING SS-POLICY-001: suppression of SS-K8S-010 matches no finding (reason: left over from the old chart)\n');
+    const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.json'), 'utf-8'));
+    expect(json.findings.find((f: any) => f.suppressed).suppressed.reason).toContain('access:\n      it attaches');
+  });
+
   test('an empty rule id fails', () => {
     const { chart } = goodApp();
     expect(() => Policy.suppress(chart, ' ', 'a good enough reason')).toThrow('shop: ruleId (" ") must name a rule, for example SS-K8S-012; pass the id shown in the policy report');

@@ -1,3 +1,4 @@
+import * as yaml from 'js-yaml';
 import { find, goodManifests, NS, pod } from './fixtures/good';
 import { KubernetesPack, PolicyEngine, Severity } from '../../lib/policy';
 import { k8sDocument } from '../../lib/policy/runner';
@@ -787,6 +788,25 @@ describe('SS-K8S-090: ConfigMap and Secret data the API accepts', () => {
     expect(hits('SS-K8S-090', [cm({ DEBUG: true, PORT: 8080, NAME: 'api' })])).toEqual([
       'ConfigMap/cfg data["DEBUG"]: ConfigMap key DEBUG has a boolean true under data; the API wants a string: quote it in YAML',
       'ConfigMap/cfg data["PORT"]: ConfigMap key PORT has a number 8080 under data; the API wants a string: quote it in YAML',
+    ]);
+  });
+
+  test('an object value reads "an object"; an unquoted Helm {{ ... }} (parsed as a mapping) says to run helm template first', () => {
+    const parsed = yaml.load('k: {{ .Values.x }}\nj: {{ .Values.y | quote }}\n') as object;
+    expect(hits('SS-K8S-090', [cm({ ...parsed, nested: { a: 1 }, list: ['x'] })])).toEqual([
+      'ConfigMap/cfg data["k"]: ConfigMap key k has an object {{ ... }} (an unquoted template, which YAML reads as a mapping) under data; '
+        + 'the API wants a string; it looks like a Helm template ({{ ... }}): run `helm template` first and check the rendered output',
+      'ConfigMap/cfg data["j"]: ConfigMap key j has an object {{ ... }} (an unquoted template, which YAML reads as a mapping) under data; '
+        + 'the API wants a string; it looks like a Helm template ({{ ... }}): run `helm template` first and check the rendered output',
+      'ConfigMap/cfg data["nested"]: ConfigMap key nested has an object {"a":1} under data; the API wants a string: quote it in YAML',
+      'ConfigMap/cfg data["list"]: ConfigMap key list has a list ["x"] under data; the API wants a string: quote it in YAML',
+    ]);
+    // a reader that keeps the inner mapping's text as the key: shown as written
+    expect(hits('SS-K8S-090', [cm({ k: { '{ .Values.x }': null } })])[0]).toContain('ConfigMap key k has an object {{ .Values.x }} (an unquoted template');
+    // the whole data map templated
+    expect(hits('SS-K8S-090', [cm(yaml.load('{{ toYaml .Values.config }}'))])).toEqual([
+      'ConfigMap/cfg data: data is an object {{ ... }} (an unquoted template, which YAML reads as a mapping), not a map of keys to values; '
+        + 'it looks like a Helm template ({{ ... }}): run `helm template` first and check the rendered output',
     ]);
   });
 

@@ -37,10 +37,30 @@ function isJson(text: string): boolean {
 const SA_TOKEN = 'kubernetes.io/service-account-token';
 const SA_NAME = 'kubernetes.io/service-account.name';
 
-/** A value as a message quotes it: its type and a short JSON. */
+/** What a message adds to a value that is an unrendered Helm template (as the CLI says of a document that does not parse). */
+const HELM_HINT = '; it looks like a Helm template ({{ ... }}): run `helm template` first and check the rendered output';
+
+/**
+ * True when `v` is what YAML reads an unquoted `{{ ... }}` as: a mapping of one key and no value, whose key is itself
+ * a mapping (`{ .Values.x }`), which a YAML reader turns into a string (`[object Object]`, or the mapping as text).
+ */
+function isUnrenderedTemplate(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  const keys = Object.keys(v as object);
+  return keys.length === 1 && (v as any)[keys[0]] === null && (keys[0] === '[object Object]' || /^\{.*\}$/s.test(keys[0]));
+}
+
+/** A value as a message quotes it: its type and a short JSON (an unrendered template as what it was written as). */
 function describe(v: unknown): string {
+  if (isUnrenderedTemplate(v)) {
+    // js-yaml keeps no text of the inner mapping (its key reads [object Object]); other readers keep it as `{ .Values.x }`
+    const key = Object.keys(v as object)[0];
+    const inner = key === '[object Object]' ? '...' : key.slice(1, -1).trim();
+    return `an object {{ ${inner.length > 40 ? `${inner.slice(0, 37)}...` : inner} }} (an unquoted template, which YAML reads as a mapping)`;
+  }
   const json = JSON.stringify(v) ?? String(v);
-  return `${Array.isArray(v) ? 'list' : typeof v} ${json.length > 40 ? `${json.slice(0, 37)}...` : json}`;
+  const shown = json.length > 40 ? `${json.slice(0, 37)}...` : json;
+  return `${Array.isArray(v) ? 'a list' : isObj(v) ? 'an object' : `a ${typeof v}`} ${shown}`;
 }
 
 /** The bytes a base64 value decodes to, or undefined when it is no base64 the API decodes. */
@@ -61,6 +81,10 @@ function checkMap(map: any, field: string, out: Violation[], value: (v: unknown,
     out.push({ jsonPath: field, message: `${field} must be a map of keys to values (got ${describe(map)})` });
     return 0;
   }
+  if (isUnrenderedTemplate(map)) {
+    out.push({ jsonPath: field, message: `${field} is ${describe(map)}, not a map of keys to values${HELM_HINT}` });
+    return 0;
+  }
   let bytes = 0;
   for (const key of Object.keys(map)) {
     const at = `${field}["${key}"]`;
@@ -78,14 +102,14 @@ function checkMap(map: any, field: string, out: Violation[], value: (v: unknown,
 function textValue(kind: string, field: string): (v: unknown, key: string) => number | string {
   return (v, key) => typeof v === 'string'
     ? Buffer.byteLength(v, 'utf8')
-    : `${kind} key ${key} has a ${describe(v)} under ${field}; the API wants a string: quote it in YAML`;
+    : `${kind} key ${key} has ${describe(v)} under ${field}; the API wants a string${isUnrenderedTemplate(v) ? HELM_HINT : ': quote it in YAML'}`;
 }
 
 /** The bytes of a base64 value, or why it is none. */
 function binaryValue(kind: string, field: string, plain: string): (v: unknown, key: string) => number | string {
   return (v, key) => base64Bytes(v) ?? (typeof v === 'string'
     ? `${kind} key ${key} under ${field} is not base64, which the API decodes it as (put plain text under ${plain})`
-    : `${kind} key ${key} has a ${describe(v)} under ${field}; the API wants a base64 string (put plain text under ${plain})`);
+    : `${kind} key ${key} has ${describe(v)} under ${field}; the API wants a base64 string${isUnrenderedTemplate(v) ? HELM_HINT : ` (put plain text under ${plain})`}`);
 }
 
 /** SS-K8S-090 — docs/rules.md#ss-k8s-090. */
