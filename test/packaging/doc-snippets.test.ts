@@ -64,6 +64,17 @@ const CONTEXTS: Context[] = [
     ].join('\n'),
   },
   {
+    contains: "const karpenter = new aws.Karpenter(this, 'karpenter'",
+    before: [
+      "import { Chart } from 'cdk8s';",
+      "import { TerraformStack } from 'cdktf';",
+      "import { Construct } from 'constructs';",
+      `import { aws, k8s } from '${LIB}';`,
+    ].join('\n'),
+    wrap: code => `export class ShopStack extends TerraformStack {\n  constructor(scope: Construct) {\n    super(scope, 'shop');\n${code}\n  }\n}`,
+    after: 'declare const cluster: aws.EksCluster;\ndeclare const kube: k8s.App;',
+  },
+  {
     contains: "import { TeamService } from './team-service';",
   },
   {

@@ -833,7 +833,8 @@ export class Fleet {
    * A team that defines nothing on a cluster gets no Application there, nor does a platform folder that would be
    * empty (a cluster with no profile and no team): its folder would not exist. The folders of clusters no longer in
    * the fleet, and of teams no longer on a cluster, lose the files shipshape wrote in them; files it did not write
-   * are left there and named on stderr.
+   * are left there and named on stderr. The notes a cluster's app prints on stderr start with the cluster
+   * (`shipshape note: cluster prod-eu: shop/web: ...`): its construct paths are the same on every cluster.
    */
   public synth(): void {
     const problems: string[] = [];
@@ -875,15 +876,15 @@ export class Fleet {
       if (!this.clusterNames.includes(folder) && folder !== this.gitOpsFolder) recoverOutputFolder(path.join(this.outdir, folder));
     }
     // 1. stage and check everything; 2. only then change the folders
-    const apps = [
-      ...this.outputs.map(o => ({ name: `cluster ${o.cluster.name}`, dir: path.join(this.outdir, o.cluster.name), app: o.app })),
+    const apps: Array<{ name: string; dir: string; app: App; cluster?: string }> = [
+      ...this.outputs.map(o => ({ name: `cluster ${o.cluster.name}`, dir: path.join(this.outdir, o.cluster.name), app: o.app, cluster: o.cluster.name })),
       { name: `the Argo CD folder ${this.gitOpsFolder}`, dir: path.join(this.outdir, this.gitOpsFolder), app: this.gitOpsApp },
     ];
     const staged: _StagedOutput[] = [];
     const failures: Array<{ name: string; error: unknown }> = [];
     for (const a of apps) {
       try {
-        staged.push(a.app._stage());
+        staged.push(a.cluster !== undefined ? withClusterNotes(a.cluster, () => a.app._stage()) : a.app._stage());
       } catch (e) {
         if (e instanceof Error) e.message = `${a.name} (${a.dir}): ${e.message}`;
         failures.push({ name: a.name, error: e });
@@ -1048,9 +1049,12 @@ export class Fleet {
       const near = elsewhere === undefined ? [...where.known, ...this.teamOfNamespace.keys()].find(k => Validators._editDistance(k, name) <= Math.max(1, Math.floor(name.length / 5))) : undefined;
       const why = elsewhere !== undefined ? `team ${elsewhere} has it, but does not run in environment ${where.environment}`
         : `no team, add-on or system namespace of the cluster has that name${near !== undefined ? ` (a typo of ${near}?)` : ''}`;
-      const fix = near !== undefined ? `fix the name, or list ${name} in externalNamespaces if it is made outside the fleet`
-        : `if ${name} is made outside the fleet (a controller installed by other means), list it in externalNamespaces; `
-          + 'if the fleet should install it, add its add-on pack (AddOnPack.chart for any Helm chart)';
+      const fix = elsewhere !== undefined
+        ? `if team ${elsewhere} should run on the clusters of environment ${where.environment}, add ${where.environment} to its environments; `
+          + 'otherwise leave the rule out there (define() reads target.environment)'
+        : near !== undefined ? `fix the name, or list ${name} in externalNamespaces if it is made outside the fleet`
+          : `if ${name} is made outside the fleet (a controller installed by other means), list it in externalNamespaces; `
+            + 'if the fleet should install it, add its add-on pack (AddOnPack.helm for any Helm chart)';
       const note = `shipshape note: ${this.where}: on cluster ${where.cluster}, NetworkPolicy ${obj.name} of team ${team.name} names a peer in namespace ${name}, `
         + `which the fleet does not give that cluster (${why}), so the rule reaches nothing there; ${fix}\n`;
       if (!this.notes.includes(note)) this.notes.push(note);
@@ -1155,6 +1159,30 @@ export class Fleet {
     }
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort() }, undefined, 2) + '\n');
+  }
+}
+
+const NOTE = 'shipshape note: ';
+
+/**
+ * Runs `fn` (the staging of one cluster's app) so that the notes it prints on stderr name the cluster: a cluster's app
+ * names a construct by its path in that app (`shop/storefront: development profile: ...`), which is the same on every
+ * cluster of the fleet. A note that starts with the cluster already (`cluster prod-eu pool general: ...`) is left as it is.
+ */
+function withClusterNotes<T>(cluster: string, fn: () => T): T {
+  const stderr = process.stderr;
+  const own = Object.prototype.hasOwnProperty.call(stderr, 'write');
+  const write = stderr.write;
+  const named = `${NOTE}cluster ${cluster}`;
+  const name = (line: string) => (line.startsWith(NOTE) && !line.startsWith(`${named} `) && !line.startsWith(`${named}:`) ? `${named}: ${line.slice(NOTE.length)}` : line);
+  stderr.write = function (chunk: unknown, ...rest: unknown[]): boolean {
+    return (write as (...args: unknown[]) => boolean).call(stderr, typeof chunk === 'string' ? chunk.split('\n').map(name).join('\n') : chunk, ...rest);
+  } as typeof stderr.write;
+  try {
+    return fn();
+  } finally {
+    if (own) stderr.write = write;
+    else delete (stderr as { write?: unknown }).write;
   }
 }
 

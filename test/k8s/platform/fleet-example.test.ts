@@ -87,3 +87,58 @@ test('one diagram per cluster, whose arrows match its NetworkPolicies', () => {
     expect(connectionsFromDiagram(md)).toEqual(fromPolicies);
   }
 });
+
+describe('the folders the README says to apply by hand (kubectl apply -f <folder>/)', () => {
+  /** The Argo CD folder, and each cluster's platform folder and team folders. */
+  const folders = () => ['argocd', ...CLUSTERS.flatMap(c => ['platform', ...TEAMS].map(f => `${c}/${f}`))];
+  /** The objects of one folder, as `kubectl apply -f <folder>/` reads them (not recursive: `.shipshape/` is not read). */
+  const objectsOf = (folder: string) => readDocs(path.join(dir, folder)).filter(d => !d.file.includes('/') && !d.file.includes(path.sep));
+
+  /**
+   * The objects of `folder` in a file that kubectl applies before the file holding their Namespace: it reads a
+   * folder's files in the order of their names, compared byte by byte (as JavaScript compares ASCII strings), and
+   * the API server refuses an object whose namespace does not exist yet.
+   */
+  function beforeTheirNamespace(folder: string): string[] {
+    const docs = objectsOf(folder);
+    const nsFiles = new Map<string, string[]>();
+    for (const d of docs) if (d.doc.kind === 'Namespace') nsFiles.set(d.doc.metadata.name, [...(nsFiles.get(d.doc.metadata.name) ?? []), d.file]);
+    const out: string[] = [];
+    for (const d of docs) {
+      for (const ns of nsFiles.get(d.doc.metadata?.namespace) ?? []) if (!(ns < d.file)) out.push(`${folder}/${d.file} (namespace ${d.doc.metadata.namespace}) does not sort after ${folder}/${ns}`);
+    }
+    return out;
+  }
+
+  test('the Argo CD folder and each team folder hold no Namespace after the objects in it; a team folder\'s namespace is made by the platform folder, applied first', () => {
+    for (const f of folders().filter(x => !x.endsWith('/platform'))) expect(beforeTheirNamespace(f)).toEqual([]);
+    for (const c of CLUSTERS) {
+      const made = new Set(objectsOf(`${c}/platform`).filter(d => d.doc.kind === 'Namespace').map(d => d.doc.metadata.name));
+      for (const t of TEAMS) {
+        const used = new Set(objectsOf(`${c}/${t}`).map(d => d.doc.metadata.namespace).filter(ns => ns !== undefined));
+        expect([...used].filter(ns => !made.has(ns))).toEqual([]);
+      }
+    }
+  });
+
+  test('a platform folder applied as the README says: its Namespaces first (the only objects with a Pod Security label), then the whole folder', () => {
+    for (const c of CLUSTERS) {
+      const docs = objectsOf(`${c}/platform`);
+      // kubectl apply -f <folder>/ -l pod-security.kubernetes.io/enforce selects exactly the Namespaces
+      const selected = docs.filter(d => d.doc.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== undefined);
+      expect(selected.map(d => d.file)).toEqual(docs.filter(d => d.doc.kind === 'Namespace').map(d => d.file));
+      const made = new Set(selected.map(d => d.doc.metadata.name));
+      const namespaced = docs.filter(d => d.doc.metadata.namespace !== undefined);
+      expect(namespaced.length).toBeGreaterThan(0);
+      for (const d of namespaced) expect(made.has(d.doc.metadata.namespace)).toBe(true);
+    }
+  });
+
+  // KNOWN DEFECT, expected to fail: a platform folder holds LimitRange.<team>-limits.k8s.yaml, which sorts before
+  // Namespace.<team>.k8s.yaml, so a single `kubectl apply -f <cluster>/platform/` fails the first time. The file names
+  // come from k8s.App (lib/k8s/app.ts, per-resource output), which the fleet cannot change; when k8s.App names the
+  // files of Namespaces (and CRDs) so that they sort first, this test fails: make it a plain `test`.
+  test.failing('in every such folder, each file holding a Namespace sorts before every file holding an object in that namespace', () => {
+    for (const f of folders()) expect(beforeTheirNamespace(f)).toEqual([]);
+  });
+});

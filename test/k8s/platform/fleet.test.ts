@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, karpenterPool, karpenterProfile, outdir, quietly, readDocs } from './fixtures';
+import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, karpenterPool, karpenterProfile, outdir, pool, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
@@ -927,8 +927,11 @@ describe('network peers in namespaces a cluster does not have', () => {
     const err = synthOf(props(['paymnts', 'payments']));
     expect(err).toContain('shipshape note: fleet/acme: on cluster staging-eu, NetworkPolicy mailer of team shop names a peer in namespace paymnts, which the fleet does not give that cluster '
       + '(no team, add-on or system namespace of the cluster has that name (a typo of payments?)), so the rule reaches nothing there; fix the name, or list paymnts in externalNamespaces if it is made outside the fleet');
-    expect(err).toContain('on cluster staging-eu, NetworkPolicy mailer of team shop names a peer in namespace payments, which the fleet does not give that cluster '
-      + '(team payments has it, but does not run in environment staging)');
+    // another team's namespace: the fix is the team's environments (or the rule), not a controller installed by other means
+    expect(err).toContain('shipshape note: fleet/acme: on cluster staging-eu, NetworkPolicy mailer of team shop names a peer in namespace payments, which the fleet does not give that cluster '
+      + '(team payments has it, but does not run in environment staging), so the rule reaches nothing there; if team payments should run on the clusters of environment staging, '
+      + 'add staging to its environments; otherwise leave the rule out there (define() reads target.environment)\n');
+    expect(err).not.toMatch(/namespace payments,[^\n]*(externalNamespaces|AddOnPack)/);
     expect(err).toContain('on cluster prod-eu, NetworkPolicy mailer of team shop names a peer in namespace paymnts');
     // payments runs in production: no note there
     expect(err).not.toContain('on cluster prod-eu, NetworkPolicy mailer of team shop names a peer in namespace payments,');
@@ -940,11 +943,38 @@ describe('network peers in namespaces a cluster does not have', () => {
     // no namespace of the fleet is a slip away: most likely a controller made outside the fleet, not a typo
     expect(synthOf(props(['monitoring']))).toContain('names a peer in namespace monitoring, which the fleet does not give that cluster (no team, add-on or system namespace '
       + 'of the cluster has that name), so the rule reaches nothing there; if monitoring is made outside the fleet (a controller installed by other means), '
-      + 'list it in externalNamespaces; if the fleet should install it, add its add-on pack (AddOnPack.chart for any Helm chart)');
+      + 'list it in externalNamespaces; if the fleet should install it, add its add-on pack (AddOnPack.helm for any Helm chart)');
     expectError(() => new Fleet(props([], { externalNamespaces: ['Monitoring'] })), /^fleet\/acme: externalNamespaces\[0\] \("Monitoring"\) must be/);
   });
 });
 
+
+describe('notes of the clusters\' apps', () => {
+  test('name the cluster they concern: each cluster\'s app names constructs by the same paths', () => {
+    const dev = (name: string, extra: Partial<ClusterProfile> = {}) => ({ name, environment: 'dev', region: 'eu-west-1', profile: profile(name, 'eu-west-1', EnvironmentProfile.DEVELOPMENT, extra) });
+    const d = description();
+    App._forgetOutdirs();
+    const err = stderrOf(() => new Fleet(fleetProps(outdir(), {
+      description: {
+        ...d,
+        environments: [...d.environments, { name: 'dev', profile: EnvironmentProfile.DEVELOPMENT, domain: 'dev.acme.example' }],
+        // dev-b's pool has an instance type shipshape does not size: its note names the cluster already
+        clusters: [dev('dev-a'), dev('dev-b', { nodePools: [pool('general', { instanceTypes: ['z9.large'] })] })],
+      },
+      teams: [{ name: 'reports', group: 'team-reports', workloads: new Reports() }],
+    })).synth());
+    for (const c of ['dev-a', 'dev-b']) {
+      expect(err).toContain(`shipshape note: cluster ${c}: reports/reports: development profile: 1 replica(s), no PodDisruptionBudget, no autoscaler: not for production traffic\n`);
+      expect(err).toContain(`shipshape note: cluster ${c}: reports/reports admits no caller: its NetworkPolicy allows no ingress`);
+    }
+    expect(err).toContain('shipshape note: cluster dev-b pool general: instance type z9.large is not in shipshape\'s table of node sizes');
+    expect(err).not.toContain('shipshape note: cluster dev-b: cluster dev-b');
+    // every note says which cluster (the fleet's own notes say it in their text)
+    for (const line of err.split('\n').filter(l => l.startsWith('shipshape note: '))) expect(line).toMatch(/^shipshape note: (cluster dev-[ab][ :]|fleet\/acme: )/);
+    // stderr is itself again after synth
+    expect(stderrOf(() => process.stderr.write('shipshape note: x\n'))).toBe('shipshape note: x\n');
+  });
+});
 
 describe('Karpenter installed by the cluster-releases pack', () => {
   const withKarpenter = (): FleetDescription => {
