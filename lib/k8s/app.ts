@@ -150,6 +150,13 @@ export class App extends Cdk8sApp {
    * @internal
    */
   public _foreignHint?: (files: string[]) => string;
+  /**
+   * In the per-resource output types, name the files of Namespaces and CustomResourceDefinitions `0000-<Kind>.<name>`
+   * so they sort first: `kubectl apply -f <folder>/` applies a folder's files in name order, and the API server refuses
+   * an object whose namespace (or kind) does not exist yet. A fleet's cluster folders, which users may apply by hand.
+   * @internal
+   */
+  public _prerequisitesFirst?: boolean;
 
   /**
    * Forgets which App of this process synthesized into which folder, as a new process would: for tests that
@@ -496,6 +503,7 @@ class ChartFiles {
   private readonly written: Array<{ rel: string; docs: any[] }> | undefined;
   /** The output file of each object (relative to the output folder). */
   public readonly files = new ObjectFiles();
+  private readonly prerequisitesFirst: boolean;
 
   constructor(app: App, private readonly staging: OutputStaging, hasDependantCharts: boolean, mayCarry: boolean) {
     this.ext = app.outputFileExtension;
@@ -504,6 +512,12 @@ class ChartFiles {
     this.source = app.node.path || '<app>';
     this.resources = (app as any).recordConstructMetadata ? {} : undefined;
     this.written = mayCarry ? [] : undefined;
+    this.prerequisitesFirst = app._prerequisitesFirst === true;
+  }
+
+  /** The prefix of a per-resource file name: `0000-` for the kinds other objects need first, with `_prerequisitesFirst`. */
+  private first(kind: string): string {
+    return this.prerequisitesFirst && (kind === 'Namespace' || kind === 'CustomResourceDefinition') ? '0000-' : '';
   }
 
   /** Writes (or, for FILE_PER_APP, appends) one chart's files. */
@@ -532,7 +546,7 @@ class ChartFiles {
       case YamlOutputType.FILE_PER_RESOURCE:
         r.manifests.forEach((manifest, i) => {
           if (manifest === undefined) return;
-          const rel = resourceFileName(manifest.kind, manifest.metadata.name) + ext;
+          const rel = this.first(manifest.kind) + resourceFileName(manifest.kind, manifest.metadata.name) + ext;
           this.yamlFile(rel, [manifest], r.paths[i]);
           this.files.set(r.paths[i], rel);
         });
@@ -541,7 +555,7 @@ class ChartFiles {
         const dir = this.namer(r.chart);
         // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
         r.apiObjects.forEach((obj, i) => {
-          const rel = `${dir}/${resourceFileName(obj.kind, obj.metadata.name)}${ext}`;
+          const rel = `${dir}/${this.first(obj.kind)}${resourceFileName(obj.kind, obj.metadata.name)}${ext}`;
           this.yamlFile(rel, [r.manifestOf(obj, i)], obj.node.path);
           this.files.set(obj.node.path, rel);
         });

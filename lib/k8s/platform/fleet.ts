@@ -681,6 +681,7 @@ export class Fleet {
       app._removalCause = FLEET_REMOVAL_CAUSE;
       app._owner = `${this.where}: cluster ${c.name}`;
       app._foreignHint = files => foreignHint(files, c.name);
+      app._prerequisitesFirst = true; // a folder applied by hand (kubectl apply -f) gets its Namespaces first
       if (props.diagrams ?? true) new TopologyDiagram(app, { title: `cluster ${c.name} (${env.name}, ${c.region})` });
 
       const target: AddOnTarget = { cluster: c.name, environment: env.name, domain, profile };

@@ -121,7 +121,7 @@ describe('the folders the README says to apply by hand (kubectl apply -f <folder
     }
   });
 
-  test('a platform folder applied as the README says: its Namespaces first (the only objects with a Pod Security label), then the whole folder', () => {
+  test('a platform folder\'s Namespaces are the only objects with a Pod Security label, and make every namespace its objects are in', () => {
     for (const c of CLUSTERS) {
       const docs = objectsOf(`${c}/platform`);
       // kubectl apply -f <folder>/ -l pod-security.kubernetes.io/enforce selects exactly the Namespaces
@@ -134,11 +134,8 @@ describe('the folders the README says to apply by hand (kubectl apply -f <folder
     }
   });
 
-  // KNOWN DEFECT, expected to fail: a platform folder holds LimitRange.<team>-limits.k8s.yaml, which sorts before
-  // Namespace.<team>.k8s.yaml, so a single `kubectl apply -f <cluster>/platform/` fails the first time. The file names
-  // come from k8s.App (lib/k8s/app.ts, per-resource output), which the fleet cannot change; when k8s.App names the
-  // files of Namespaces (and CRDs) so that they sort first, this test fails: make it a plain `test`.
-  test.failing('in every such folder, each file holding a Namespace sorts before every file holding an object in that namespace', () => {
+  // kubectl applies a folder's files in name order: the fleet names Namespace files 0000-Namespace.<name>.k8s.yaml
+  test('in every such folder, each file holding a Namespace sorts before every file holding an object in that namespace', () => {
     for (const f of folders()) expect(beforeTheirNamespace(f)).toEqual([]);
   });
 });
