@@ -217,7 +217,7 @@ export class App extends Cdk8sApp {
           defined.add(obj.metadata.name);
           // a TeamNamespace's Namespace is shipshape's too: it takes the readiness gate like ClusterResources' own
           if ((obj.node.scope as any)?.[TEAM_NAMESPACE] === true) teamNamespaces.set(obj.metadata.name, obj);
-        } else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion)) {used.add(obj.metadata.namespace);}
+        } else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion, obj.kind)) {used.add(obj.metadata.namespace);}
         if (obj.kind === 'Ingress' && obj.metadata.namespace && obj.metadata.toJson().annotations?.['alb.ingress.kubernetes.io/target-type'] === 'ip') albTargets.add(obj.metadata.namespace);
       } else if (Workload.isWorkload(c)) {
         const w = c as Workload;

@@ -23,18 +23,27 @@ export interface RenderedObject {
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
- * API groups whose objects live in the namespace of the operator that serves them: Velero reads Schedules only
- * from the namespace it runs in. That namespace belongs to the operator's installation (its pods need more than
- * Pod Security `restricted` and reach the API server and object storage), so k8s.App neither creates nor isolates
- * it, and the cluster check does not ask the output for it: the custom resource needs the operator installed anyway.
+ * Objects that live in the namespace of the operator that serves them: Velero reads Schedules only from the namespace
+ * it runs in, and Argo CD its Applications, ApplicationSets and AppProjects (Argo Rollouts, also `argoproj.io`, lives
+ * in the app's namespaces). That namespace belongs to the operator's installation (its pods need more than Pod
+ * Security `restricted` and reach the API server, Git and object storage), so k8s.App neither creates nor isolates it,
+ * and the cluster check does not ask the output for it: the custom resource needs the operator installed anyway.
+ * Group -> the kinds (undefined: every kind of the group).
  */
-const OPERATOR_NAMESPACED_GROUPS = ['velero.io'];
+const OPERATOR_NAMESPACED: { readonly [group: string]: readonly string[] | undefined } = {
+  'velero.io': undefined,
+  'argoproj.io': ['Application', 'ApplicationSet', 'AppProject'],
+};
 
-/** True when an object of this apiVersion lives in its operator's namespace (see OPERATOR_NAMESPACED_GROUPS). */
-export function inOperatorNamespace(apiVersion: unknown): boolean {
+/** True when an object of this apiVersion and kind lives in its operator's namespace (see OPERATOR_NAMESPACED). */
+export function inOperatorNamespace(apiVersion: unknown, kind: unknown): boolean {
   if (typeof apiVersion !== 'string') return false;
   const slash = apiVersion.indexOf('/');
-  return slash > 0 && OPERATOR_NAMESPACED_GROUPS.includes(apiVersion.slice(0, slash));
+  if (slash <= 0) return false;
+  const group = apiVersion.slice(0, slash);
+  if (!Object.prototype.hasOwnProperty.call(OPERATOR_NAMESPACED, group)) return false;
+  const kinds = OPERATOR_NAMESPACED[group];
+  return kinds === undefined || (typeof kind === 'string' && kinds.includes(kind));
 }
 
 /** Provisioners whose volumes attach to one node at a time (no ReadWriteMany or ReadOnlyMany). */
@@ -344,7 +353,7 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
     const m = o.manifest;
     if (!m || typeof m !== 'object') continue;
     const ns = m.metadata?.namespace;
-    if (typeof ns === 'string' && !namespaces.has(ns) && !nsReported.has(ns) && !inOperatorNamespace(m.apiVersion)) {
+    if (typeof ns === 'string' && !namespaces.has(ns) && !nsReported.has(ns) && !inOperatorNamespace(m.apiVersion, m.kind)) {
       nsReported.add(ns);
       problems.push(`${o.path}: metadata.namespace (${JSON.stringify(ns)}) of ${describe(m)} does not exist in cluster ${cluster.clusterName} nor in the output; `
         + 'add the Namespace (k8s.App creates one per namespace when `clusterResources` is on) or use an existing namespace');

@@ -394,6 +394,22 @@ describe('identity', () => {
     expect(objects(ok.app).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
   });
 
+  test('an Argo CD Application in Argo CD\'s namespace: the app neither creates nor isolates that namespace (Argo CD\'s own); an Argo Rollout\'s namespace it does', () => {
+    const app = new App({ outdir: outdir(), cluster: cluster() });
+    new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'web', { image: IMAGE });
+    new ApiObject(new Chart(app, 'gitops', { namespace: 'argocd' }), 'shop-app', {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'shop' },
+      spec: { project: 'default', source: { repoURL: 'https://git.example.com/shop.git', path: 'dist', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } },
+    });
+    new ApiObject(new Chart(app, 'rollouts', { namespace: 'canary' }), 'analysis', {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'success-rate' }, spec: { metrics: [{ name: 'ok', provider: { job: { spec: { template: { spec: { containers: [], restartPolicy: 'Never' } } } } } }] },
+    });
+    const objs = quietly(() => objects(app));
+    const namespaces = objs.filter(o => o.kind === 'Namespace').map(o => o.metadata.name).sort();
+    expect(namespaces).toEqual(['canary', 'shop']);
+    expect(objs.filter(o => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'argocd')).toEqual([]);
+  });
+
   test('a workload running as a ServiceAccount a workload identity of the cluster is bound to, without that identity, is refused at synth', () => {
     const irsa: WorkloadIdentityProfile = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };
     for (const [identity, why] of [[podIdentity, 'their NetworkPolicy keeps them from the Pod Identity agent'], [irsa, 'the ServiceAccount lacks the role annotation']] as const) {

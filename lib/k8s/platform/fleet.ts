@@ -1021,7 +1021,7 @@ export class Fleet {
           out.push(`${obj.node.path}: kind (${JSON.stringify(obj.kind)}) is cluster-scoped, and team ${team.name}'s Argo CD project allows ${allowed.length === 0 ? 'no cluster-scoped kind' : `only the cluster-scoped kinds ${allowed.join(', ')}`}; `
             + `move it to the platform, or allow it with clusterResources: [{ group: '${group}', kind: '${obj.kind}' }] on the team`);
         }
-      } else if (obj.metadata.namespace !== namespace && inOperatorNamespace(obj.apiVersion)) {
+      } else if (obj.metadata.namespace !== namespace && inOperatorNamespace(obj.apiVersion, obj.kind)) {
         out.push(`${obj.node.path}: ${obj.kind} ${obj.name} goes in its operator's namespace (${JSON.stringify(obj.metadata.namespace)}), where team ${team.name}'s Argo CD project may not deploy `
           + '(a team allowed there could also restore or read the backups of other teams); a fleet does not carry backups yet: '
           + 'leave `backup` out of the workloads a fleet deploys, and schedule their backups with Velero outside the fleet');
