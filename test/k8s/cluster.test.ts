@@ -398,7 +398,9 @@ describe('identity', () => {
     const app = new App({ outdir: outdir(), cluster: cluster() });
     new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'web', { image: IMAGE });
     new ApiObject(new Chart(app, 'gitops', { namespace: 'argocd' }), 'shop-app', {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'shop' },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'shop' },
       spec: { project: 'default', source: { repoURL: 'https://git.example.com/shop.git', path: 'dist', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } },
     });
     new ApiObject(new Chart(app, 'rollouts', { namespace: 'canary' }), 'analysis', {
