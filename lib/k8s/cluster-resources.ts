@@ -208,7 +208,8 @@ export class ClusterResources extends Chart {
 
   /**
    * Puts each namespace's Namespace and isolating NetworkPolicies in the Argo CD sync wave given for it (by name), at
-   * the latest: a job of an early wave runs there before the default wave is applied.
+   * the latest: a job of an early wave runs there before the default wave is applied. The StorageClasses go in the
+   * lowest of those waves: a workload the job connects to, applied in that wave, may claim a volume of one.
    * @internal
    */
   public _applyByWaves(waves: ReadonlyMap<string, number>): void {
@@ -217,6 +218,9 @@ export class ClusterResources extends Chart {
       if (ns === undefined) continue;
       for (const o of [ns, ...(this.namespacePolicies[name] ?? [])]) o.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(wave));
     }
+    if (waves.size === 0) return;
+    const lowest = Math.min(...waves.values());
+    for (const sc of Object.values(this.storageClasses)) sc.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(lowest));
   }
 
   /**

@@ -62,13 +62,12 @@ export interface JobProps extends JobRunProps {
    * own, and its destinations' ingress from it) are ordinary resources, which Argo CD applies in the Sync phase, after
    * the PreSync hooks, so a PreSync job of a new name could neither start nor reach its database (refused). To run a migration
    * before the Deployments roll, give the Job an `argocd.argoproj.io/sync-wave` below theirs (for example "-1"): the
-   * objects it needs then go in the wave below it by themselves (its ServiceAccount and NetworkPolicy; the
-   * NetworkPolicy of each workload it connects to, and that workload's mesh authorization objects, which admit it;
-   * and, under `App({ cluster })`, the Namespace objects the app writes for them, with their isolating policies),
-   * since Argo CD applies the default wave 0 only once the job is done. A namespace the app does not write must
-   * exist by then; the workloads it connects to must be running already (on a first sync they are not: run the first
-   * release's job by hand, or give those workloads a lower wave too). With a plain `kubectl apply` the annotations do nothing: the job runs beside the
-   * rollout.
+   * objects it needs then go in the wave below it by themselves (its ServiceAccount and NetworkPolicy; every object of
+   * each workload it connects to, a migration's database for example, so that it runs, and admits the job, before the
+   * job starts, on a first sync too; and, under `App({ cluster })`, the Namespace objects the app writes for them, with
+   * their isolating policies, and the StorageClasses), since Argo CD applies the default wave 0 only once the job is
+   * done. A namespace the app does not write must exist by then. With a plain `kubectl apply` the annotations do
+   * nothing: the job runs beside the rollout.
    * @default - none
    */
   readonly annotations?: { [key: string]: string };

@@ -667,21 +667,24 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _addEgress(peer: INetworkPeer, ports: number[]): void {
     Workload._addConnection(this._egress, peer, ports);
-    // a job in an early Argo CD sync wave needs its destinations' ingress rules applied before it runs
-    if (this._neededByWave !== undefined && Workload.isWorkload(peer) && peer !== this) (peer as Workload)._applyByWave(this._neededByWave);
+    // a job in an early Argo CD sync wave needs its destinations running, and admitting it, before it runs
+    if (this._neededByWave !== undefined && Workload.isWorkload(peer) && peer !== this) (peer as Workload)._runByWave(this._neededByWave);
   }
 
   /** See `_needBeforeWave`. */
   private _neededByWave?: number;
   /** The Argo CD sync wave this workload's NetworkPolicy is lowered to (`_applyByWave`), if any. */
   private _policyWave?: number;
+  /** The Argo CD sync wave all of this workload's objects are lowered to (`_runByWave`), if any. */
+  private _wholeWave?: number;
 
   /**
    * For a job that Argo CD runs in sync wave `wave` (and waits on): the objects it needs must be applied in an
-   * earlier wave, or its pod cannot start (no ServiceAccount yet) nor reach its destinations (their NetworkPolicies,
-   * in the default wave 0, not applied yet) and the sync waits on it until its deadline. Puts its own ServiceAccount
-   * and NetworkPolicy in wave `wave - 1` (when that is below 0, the default), and the NetworkPolicy of each workload it
-   * connects to, now and later.
+   * earlier wave, or its pod cannot start (no ServiceAccount yet) nor reach its destinations (not applied yet on a first
+   * sync, or their NetworkPolicies not admitting it) and the sync waits on it until its deadline. Puts its own
+   * ServiceAccount and NetworkPolicy in wave `wave - 1` (when that is below 0, the default), and every object of each
+   * workload it connects to (a migration's database: its Service, StatefulSet, NetworkPolicy, ...), now and later:
+   * Argo CD applies them, and waits for them to be healthy, before the job.
    * @internal
    */
   public _needBeforeWave(wave: number): void {
@@ -689,7 +692,19 @@ export abstract class Workload extends Construct implements IWorkload {
     this._neededByWave = wave - 1;
     this.serviceAccount.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave - 1));
     this._applyByWave(wave - 1);
-    for (const c of this._egress) if (Workload.isWorkload(c.peer) && c.peer !== this) (c.peer as Workload)._applyByWave(wave - 1);
+    for (const c of this._egress) if (Workload.isWorkload(c.peer) && c.peer !== this) (c.peer as Workload)._runByWave(wave - 1);
+  }
+
+  /**
+   * Puts every object of this workload in Argo CD sync wave `wave` at the latest (the lowest wave asked for wins): a job
+   * of an earlier wave connects to it.
+   * @internal
+   */
+  public _runByWave(wave: number): void {
+    if (this._wholeWave !== undefined && this._wholeWave <= wave) return;
+    this._wholeWave = wave;
+    this._applyByWave(wave);
+    this._reapplyWave();
   }
 
   /**
@@ -710,11 +725,28 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _reapplyWave(): void {
     if (this._policyWave === undefined) return;
-    const wave = String(this._policyWave);
-    this.networkPolicy.metadata.addAnnotation(ARGO_SYNC_WAVE, wave);
+    const lower = (obj: ApiObject, wave: number) => {
+      // a wave given already (an escape hatch) is kept when it is lower
+      const had: unknown = obj.metadata.toJson().annotations?.[ARGO_SYNC_WAVE];
+      if (typeof had === 'string' && /^\s*[-+]?\d+\s*$/.test(had) && Number(had) <= wave) return;
+      obj.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave));
+    };
+    lower(this.networkPolicy, this._policyWave);
     for (const c of this.node.findAll()) {
-      if (ApiObject.isApiObject(c) && CALLER_AUTHORIZATION_KINDS.includes((c as ApiObject).kind)) (c as ApiObject).metadata.addAnnotation(ARGO_SYNC_WAVE, wave);
+      if (!ApiObject.isApiObject(c)) continue;
+      const obj = c as ApiObject;
+      if (this._wholeWave !== undefined) lower(obj, this._wholeWave);
+      else if (CALLER_AUTHORIZATION_KINDS.includes(obj.kind)) lower(obj, this._policyWave);
     }
+  }
+
+  /**
+   * The Argo CD sync wave every object of this workload is lowered to, when a job of an earlier wave connects to it
+   * (see `_runByWave`).
+   * @internal
+   */
+  public get _runWave(): number | undefined {
+    return this._wholeWave;
   }
 
   /** The Argo CD sync wave the objects this workload needs are applied by, when it is a job of an early wave (see `_needBeforeWave`). @internal */

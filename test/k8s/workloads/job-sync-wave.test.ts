@@ -31,7 +31,7 @@ describe('a job of an early Argo CD sync wave, the mesh and the namespace', () =
     }
   });
 
-  test('with App({ cluster }): the Namespace the app writes, and its default deny and DNS policies, go in the job\'s earlier wave', () => {
+  test('with App({ cluster }): the Namespace the app writes, its default deny and DNS policies, the destination and the StorageClasses go in the job\'s earlier wave', () => {
     const dir = tempDir('shipshape-wave-');
     try {
       const app = new App({ outdir: dir, cluster: cluster() });
@@ -39,13 +39,20 @@ describe('a job of an early Argo CD sync wave, the mesh and the namespace', () =
       const data = new Chart(app, 'data', { namespace: 'data' });
       const db = new StatefulService(data, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
       new Job(shop, 'migrate', { image: IMAGE, annotations: { [WAVE]: '-1' } }).allowTo(db);
-      new Chart(app, 'other', { namespace: 'other' });
+      new StatefulService(new Chart(app, 'other', { namespace: 'other' }), 'queue', { image: 'ghcr.io/acme/queue:1.0.0', port: 5672 });
       quietly(() => app.synth());
       const docs = parseYamlFiles(dir).flatMap(f => f.docs);
       const wave = (kind: string, name: string, ns?: string) => docs.find(d => d.kind === kind && d.metadata.name === name && d.metadata.namespace === ns)?.metadata.annotations?.[WAVE];
       expect([wave('Namespace', 'shop'), wave('NetworkPolicy', 'default-deny', 'shop'), wave('NetworkPolicy', 'allow-dns', 'shop')]).toEqual(['-2', '-2', '-2']);
-      // the destination's namespace too
+      // the destination's namespace too, the destination itself (it must run before the job, on a first sync too), and
+      // the StorageClasses its volume may claim (Argo CD orders a wave's objects by kind: Namespace, StorageClass, ...)
       expect(wave('Namespace', 'data')).toBe('-2');
+      expect([wave('StatefulSet', 'db', 'data'), wave('Service', 'db', 'data'), wave('ServiceAccount', 'db', 'data')]).toEqual(['-2', '-2', '-2']);
+      const classes = docs.filter(d => d.kind === 'StorageClass');
+      expect(classes.length).toBeGreaterThan(0);
+      for (const sc of classes) expect(sc.metadata.annotations?.[WAVE]).toBe('-2');
+      // a namespace the job does not reach keeps the default wave
+      expect([wave('Namespace', 'other'), wave('StatefulSet', 'queue', 'other')]).toEqual([undefined, undefined]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -78,7 +78,7 @@ describe('Job options', () => {
       /annotations \(.*\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job's ServiceAccount and NetworkPolicy are.*; use 'argocd\.argoproj\.io\/hook': 'Sync'/);
   });
 
-  test('a job in an early Argo CD sync wave: its ServiceAccount and NetworkPolicy, and its destinations\' NetworkPolicies, go in the wave below', () => {
+  test('a job in an early Argo CD sync wave: its ServiceAccount and NetworkPolicy, and every object of its destinations, go in the wave below', () => {
     const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
     const cache = new StatefulService(c, 'cache', { image: 'ghcr.io/acme/cache:1.0.0', port: 6379 });
@@ -91,8 +91,10 @@ describe('Job options', () => {
     const wave = (kind: string, name: string) => objs.find(o => o.kind === kind && o.metadata.name === name).metadata.annotations?.['argocd.argoproj.io/sync-wave'];
     expect([wave('Job', 'migrate'), wave('ServiceAccount', 'migrate'), wave('NetworkPolicy', 'migrate')]).toEqual(['-1', '-2', '-2']);
     expect([wave('NetworkPolicy', 'db'), wave('NetworkPolicy', 'cache'), wave('NetworkPolicy', 'seed')]).toEqual(['-4', '-2', '-4']);
-    // the destinations themselves stay where they are
-    expect([wave('StatefulSet', 'db'), wave('ServiceAccount', 'db')]).toEqual([undefined, undefined]);
+    // the destinations run before the job (on a first sync they are not there yet): all their objects go in that wave
+    for (const kind of ['StatefulSet', 'ServiceAccount', 'Service', 'PodDisruptionBudget']) expect([kind, wave(kind, 'db'), wave(kind, 'cache')]).toEqual([kind, '-4', '-2']);
+    // the job itself stays in its wave
+    expect(wave('Job', 'seed')).toBe('-3');
     expectValid(objs);
   });
 
