@@ -4,11 +4,11 @@
 export class AccessPolicy {
   /** Full control of every resource in the cluster (cluster scope only). */
   public static readonly CLUSTER_ADMIN = new AccessPolicy('AmazonEKSClusterAdminPolicy');
-  /** Most resources, including RBAC inside the namespaces (Kubernetes `admin`). */
+  /** Most resources, Secrets, NetworkPolicies and RBAC inside the namespaces included (Kubernetes `admin`). Not for team entries (`grantTeamAccess`). */
   public static readonly ADMIN = new AccessPolicy('AmazonEKSAdminPolicy');
-  /** Read and write most resources, no RBAC (Kubernetes `edit`). */
+  /** Read and write most resources, Secrets and NetworkPolicies included, no RBAC (Kubernetes `edit`). Not for team entries (`grantTeamAccess`). */
   public static readonly EDIT = new AccessPolicy('AmazonEKSEditPolicy');
-  /** Read most resources, Secrets excluded (Kubernetes `view`). */
+  /** Read most resources, Secrets excluded (Kubernetes `view`). The only policy a team entry (`grantTeamAccess`) may name. */
   public static readonly VIEW = new AccessPolicy('AmazonEKSViewPolicy');
 
   /**

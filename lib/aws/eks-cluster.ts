@@ -114,7 +114,9 @@ export interface IEksCluster extends IConstruct {
   /**
    * Gives a team its access entry: the team's IAM principal mapped into its Kubernetes groups (which the team
    * namespace's RoleBindings bind) and, only when the entry names an EKS access policy, that policy scoped to the
-   * team's namespaces. Refuses an entry made for another cluster and cluster-admin.
+   * team's namespaces. The policy may only be `AmazonEKSViewPolicy`: EKS grants it on top of the namespace's RBAC,
+   * and the edit and admin policies read Secrets and change NetworkPolicies (admin, RBAC too), which no
+   * `TeamPermissions` grants. Refuses an entry made for another cluster, and any other access policy.
    * @param entry `k8s.platform.TeamNamespace.accessEntry` or one of `Fleet.accessEntries`
    */
   grantTeamAccess(entry: TeamAccessProfile): void;

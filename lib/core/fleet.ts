@@ -124,7 +124,9 @@ export interface TeamAccessProfile {
   /** The namespaces the team works in (the scope of `accessPolicy`). */
   readonly namespaces: string[];
   /**
-   * An EKS access policy to associate, scoped to `namespaces` (for example `AmazonEKSViewPolicy`).
+   * An EKS access policy to associate, scoped to `namespaces`: `AmazonEKSViewPolicy` only (`grantTeamAccess` refuses the
+   * others, which read the namespace's Secrets and change its NetworkPolicies; give a team more through its
+   * TeamNamespace permissions).
    * @default - none: the namespace's RBAC alone decides what the team may do
    */
   readonly accessPolicy?: string;

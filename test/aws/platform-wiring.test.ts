@@ -308,17 +308,29 @@ describe('EksCluster.grantTeamAccess', () => {
   test('error: cluster-admin', () => {
     expect(errorOf(() => cluster(newStack()).grantTeamAccess(entry({ accessPolicy: 'AmazonEKSClusterAdminPolicy' })))).toBe(
       'test/prod: entry.accessPolicy ("AmazonEKSClusterAdminPolicy") must not be cluster-admin: a team gets access to its own namespaces only; '
-      + 'use AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy, or grant a platform admin with grantClusterAdmin()');
+      + 'leave accessPolicy out (the namespace\'s RBAC decides) or use AmazonEKSViewPolicy, and grant a platform admin with grantClusterAdmin()');
+  });
+
+  // EKS adds an access policy to RBAC: edit and admin would give the team what its TeamPermissions leave out
+  test.each([
+    ['AmazonEKSEditPolicy', 'grants more than a team\'s permissions allow: EKS adds it to the namespace\'s RBAC, and it reads the namespace\'s Secrets and changes its '
+      + 'NetworkPolicies (the default deny), which no TeamPermissions grants'],
+    ['AmazonEKSAdminPolicy', 'grants more than a team\'s permissions allow: EKS adds it to the namespace\'s RBAC, and it reads the namespace\'s Secrets and changes its '
+      + 'NetworkPolicies (the default deny) and its RBAC, which no TeamPermissions grants'],
+    ['AmazonEKSAdminViewPolicy', 'must be AmazonEKSViewPolicy: EKS adds an access policy to the namespace\'s RBAC, and the others grant what no TeamPermissions grants'],
+  ])('error: %s (only AmazonEKSViewPolicy is for team entries)', (policy, problem) => {
+    expect(errorOf(() => cluster(newStack()).grantTeamAccess(entry({ accessPolicy: policy })))).toBe(
+      `test/prod: entry.accessPolicy ("${policy}") ${problem}; give the team more with TeamNamespace permissions (TeamPermissions.EDIT), and leave accessPolicy out or use AmazonEKSViewPolicy`);
   });
 
   test('error: a policy that is not an EKS access policy', () => {
     expect(errorOf(() => cluster(newStack()).grantTeamAccess(entry({ accessPolicy: 'ReadOnlyAccess' })))).toBe(
-      'test/prod: entry.accessPolicy ("ReadOnlyAccess") must be an EKS access policy (AmazonEKS...Policy); use AmazonEKSViewPolicy, AmazonEKSEditPolicy or AmazonEKSAdminPolicy');
+      'test/prod: entry.accessPolicy ("ReadOnlyAccess") must be an EKS access policy (AmazonEKS...Policy); leave accessPolicy out (the namespace\'s RBAC decides) or use AmazonEKSViewPolicy');
   });
 
   test('error: a policy without namespaces', () => {
-    expect(errorOf(() => cluster(newStack()).grantTeamAccess(entry({ accessPolicy: 'AmazonEKSEditPolicy', namespaces: [] })))).toBe(
-      'test/prod: entry.namespaces ([]) must list the team\'s namespaces: AmazonEKSEditPolicy is granted in them only; take the entry from TeamNamespace.accessEntry');
+    expect(errorOf(() => cluster(newStack()).grantTeamAccess(entry({ accessPolicy: 'AmazonEKSViewPolicy', namespaces: [] })))).toBe(
+      'test/prod: entry.namespaces ([]) must list the team\'s namespaces: AmazonEKSViewPolicy is granted in them only; take the entry from TeamNamespace.accessEntry');
   });
 
   test('error: no group, or a system: group', () => {

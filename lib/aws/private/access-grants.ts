@@ -87,8 +87,8 @@ export class AccessGrants {
 
   /**
    * `grantTeamAccess`: an access entry mapping the principal into the team's Kubernetes groups and, when the entry
-   * names an access policy, an association scoped to the team's namespaces (construct ids keyed by principal; a
-   * token principal: `team-<team>` / `team-<team>-policy`).
+   * names an access policy (`AmazonEKSViewPolicy` only), an association scoped to the team's namespaces (construct ids
+   * keyed by principal; a token principal: `team-<team>` / `team-<team>-policy`).
    */
   public grantTeam(clusterName: string, entry: TeamAccessProfile): void {
     if (!entry || typeof entry !== 'object') fail(this.scope, 'entry', entry, 'must be a TeamAccessProfile', 'pass TeamNamespace.accessEntry or one of Fleet.accessEntries');
@@ -109,12 +109,21 @@ export class AccessGrants {
     const namespaces = (entry.namespaces ?? []).map((n, i) => Names.dnsLabel(this.scope, `entry.namespaces[${i}]`, n));
     const policy = entry.accessPolicy;
     if (policy !== undefined) {
+      // EKS grants an access policy on top of the namespace's RBAC: only view stays within what a TeamPermissions grants
       if (policy === AccessPolicy.CLUSTER_ADMIN.policyName) {
         fail(this.scope, 'entry.accessPolicy', policy, 'must not be cluster-admin: a team gets access to its own namespaces only',
-          'use AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy, or grant a platform admin with grantClusterAdmin()');
+          'leave accessPolicy out (the namespace\'s RBAC decides) or use AmazonEKSViewPolicy, and grant a platform admin with grantClusterAdmin()');
       }
       if (!/^AmazonEKS[A-Za-z]+Policy$/.test(policy)) {
-        fail(this.scope, 'entry.accessPolicy', policy, 'must be an EKS access policy (AmazonEKS...Policy)', 'use AmazonEKSViewPolicy, AmazonEKSEditPolicy or AmazonEKSAdminPolicy');
+        fail(this.scope, 'entry.accessPolicy', policy, 'must be an EKS access policy (AmazonEKS...Policy)', 'leave accessPolicy out (the namespace\'s RBAC decides) or use AmazonEKSViewPolicy');
+      }
+      if (policy !== AccessPolicy.VIEW.policyName) {
+        const problem = policy === AccessPolicy.EDIT.policyName || policy === AccessPolicy.ADMIN.policyName
+          ? 'grants more than a team\'s permissions allow: EKS adds it to the namespace\'s RBAC, and it reads the namespace\'s Secrets and changes its NetworkPolicies '
+            + `(the default deny)${policy === AccessPolicy.ADMIN.policyName ? ' and its RBAC' : ''}, which no TeamPermissions grants`
+          : 'must be AmazonEKSViewPolicy: EKS adds an access policy to the namespace\'s RBAC, and the others grant what no TeamPermissions grants';
+        fail(this.scope, 'entry.accessPolicy', policy, problem,
+          'give the team more with TeamNamespace permissions (TeamPermissions.EDIT), and leave accessPolicy out or use AmazonEKSViewPolicy');
       }
       if (namespaces.length === 0) {
         fail(this.scope, 'entry.namespaces', entry.namespaces, `must list the team's namespaces: ${policy} is granted in them only`, 'take the entry from TeamNamespace.accessEntry');

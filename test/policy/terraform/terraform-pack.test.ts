@@ -318,6 +318,52 @@ describe('SS-EKS-023: a workload role is no administrator', () => {
     expect(inline(stmt)).toEqual([`aws_iam_role_policy extra: Statement[0] ${message}`]);
   });
 
+  // escalation beyond IAM, one family a row: EKS access entries and cluster settings, Systems Manager commands and sessions, ECR pushes
+  const ESCALATES = 'with which the role can give itself (or what it starts) more rights than it has';
+  test.each([
+    [{ Effect: 'Allow', Action: ['eks:CreateAccessEntry', 'eks:AssociateAccessPolicy'], Resource: '*' },
+      `allows eks:CreateAccessEntry, eks:AssociateAccessPolicy on every resource, ${ESCALATES}`],
+    [{ Effect: 'Allow', Action: ['eks:Update*', 'eks:Describe*'], Resource: 'arn:aws:eks:*:*:cluster/*' },
+      `allows eks:UpdateAccessEntry, eks:UpdateClusterConfig on every resource (arn:aws:eks:*:*:cluster/* names them all), ${ESCALATES}`],
+    [{ Effect: 'Allow', Action: ['ssm:SendCommand', 'ssm:StartSession'], Resource: '*' }, `allows ssm:SendCommand, ssm:StartSession on every resource, ${ESCALATES}`],
+    [{ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'], Resource: '*' },
+      `allows ecr:PutImage, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload on every resource, ${ESCALATES}`],
+    [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: 'arn:aws:dynamodb:*:*:table/*' },
+      'allows dynamodb:GetItem, dynamodb:Query on every resource (arn:aws:dynamodb:*:*:table/* names them all): every item of every table of the account'],
+  ])('%j is reported', (stmt, message) => {
+    expect(inline(stmt)).toEqual([`aws_iam_role_policy extra: Statement[0] ${message}`]);
+  });
+
+  /** The findings of SS-EKS-023 after attaching the AWS-managed policy `name` to the EBS CSI driver's role. */
+  const managed = (name: string) => check(mutated((j) => {
+    j.resource.aws_iam_role_policy_attachment.extra = {
+      '//': { metadata: { path: 'eks-cluster/ebs-csi-identity/extra' } },
+      'role': res(j, 'aws_iam_role', 'ebs-csi-identity/role').name,
+      'policy_arn': `arn:aws:iam::aws:policy/${name}`,
+    };
+  })).filter((x) => x.ruleId === 'SS-EKS-023').map((x) => x.message);
+
+  test.each([
+    'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess', 'AmazonDynamoDBReadOnlyAccess', 'AmazonDynamoDBFullAccess',
+    'AmazonS3ReadOnlyAccess', 'AmazonSQSFullAccess', 'AmazonKinesisReadOnlyAccess', 'AmazonSSMManagedInstanceCore',
+  ])('the managed policy %s is reported', (name) => {
+    expect(managed(name)).toEqual([expect.stringMatching(new RegExp(`^the role has the managed policy ${name} \\(attached by aws_iam_role_policy_attachment [^)]+\\), `
+      + 'which grants a whole service \\(or reads everything\\) on every resource of the account$'))]);
+  });
+
+  // AmazonSQSReadOnlyAccess lists queues and reads their attributes, no message
+  test('a read-only managed policy that reads no data is not reported', () => {
+    expect(managed('AmazonSQSReadOnlyAccess')).toEqual([]);
+  });
+
+  test('the same actions on one instance, table or repository are not reported', () => {
+    expect(inline(
+      { Effect: 'Allow', Action: 'ssm:SendCommand', Resource: ['arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0', 'arn:aws:ssm:eu-west-1::document/AWS-RunShellScript'] },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders' },
+      { Effect: 'Allow', Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'], Resource: 'arn:aws:ecr:eu-west-1:123456789012:repository/shop/web' },
+    )).toEqual([]);
+  });
+
   test('actions on named resources, a whole service on one resource, and Deny statements are not reported', () => {
     expect(inline(
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders/*' },

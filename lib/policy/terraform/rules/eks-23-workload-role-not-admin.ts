@@ -4,23 +4,40 @@ import { at, ERROR, list, parsePolicyText, podIdentityAssociations, refersTo, st
 /** AWS-managed policies that make a role an administrator, or let it make itself one. */
 const ADMIN_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
 /**
- * AWS-managed policies that grant a whole service on every resource (every `*FullAccess` one), or read every secret
- * or object of the account: the same as `<service>:*` on `*` written inline.
+ * AWS-managed policies that grant a whole service on every resource (every `*FullAccess` one, and these), or read
+ * every secret, object or item of the account: the same as `<service>:*` on `*` written inline. ECR PowerUser pushes
+ * to every repository (any image the cluster runs); AmazonSSMManagedInstanceCore reads every Parameter Store
+ * parameter. Read-only policies that read no data (AmazonSQSReadOnlyAccess lists queues, receives no message) are
+ * not here.
  */
-const ACCOUNT_WIDE_POLICIES = ['ReadOnlyAccess', 'AmazonS3ReadOnlyAccess', 'SecretsManagerReadWrite', 'AmazonSSMReadOnlyAccess'];
+const ACCOUNT_WIDE_POLICIES = [
+  'ReadOnlyAccess', 'AmazonS3ReadOnlyAccess', 'SecretsManagerReadWrite', 'AmazonSSMReadOnlyAccess', 'AmazonSSMManagedInstanceCore',
+  'AmazonEC2ContainerRegistryPowerUser', 'AmazonDynamoDBReadOnlyAccess', 'AmazonKinesisReadOnlyAccess',
+];
 
 /**
  * Actions with which a role grants itself (or a resource it controls) more than it has: privilege escalation paths
- * on every resource, and assuming any role.
+ * on every resource, and assuming any role. Beyond IAM: EKS access entries, access policies and cluster settings (a
+ * pod makes its role cluster-admin of every cluster, or adds an identity provider or public endpoint of its own);
+ * Systems Manager commands and sessions (root on every node that runs the SSM agent, and so the node role and every
+ * pod's credentials there); ECR pushes and repository policies (an image of its own in every repository, run by
+ * whatever pulls it).
  */
 const ESCALATION_ACTIONS = [
   'iam:PassRole', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy',
   'iam:AttachGroupPolicy', 'iam:PutRolePolicy', 'iam:PutUserPolicy', 'iam:PutGroupPolicy', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion',
   'iam:UpdateAssumeRolePolicy', 'iam:AddUserToGroup', 'sts:AssumeRole',
+  'eks:CreateAccessEntry', 'eks:UpdateAccessEntry', 'eks:AssociateAccessPolicy', 'eks:UpdateClusterConfig', 'eks:AssociateIdentityProviderConfig',
+  'ssm:SendCommand', 'ssm:StartSession', 'ssm:CreateAssociation', 'ssm:UpdateAssociation',
+  'ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:SetRepositoryPolicy', 'ecr:PutRegistryPolicy',
+  'ecr:PutReplicationConfiguration',
 ];
 
 /** Actions that read the account's secrets or stored objects: on every resource, every secret and object of the account. */
 const READ_EVERYTHING_ACTIONS = ['secretsmanager:GetSecretValue', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'kms:Decrypt', 's3:GetObject'];
+
+/** Actions that read a table's items: on every resource, every item of every table of the account (what AmazonDynamoDBReadOnlyAccess grants). */
+const READ_EVERY_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PartiQLSelect'];
 
 /** True when an IAM action pattern (`*` and `?` wildcards, any case) covers `action`. */
 function covers(pattern: string, action: string): boolean {
@@ -67,6 +84,8 @@ function tooBroad(s: any): string | undefined {
   if (escalating.length > 0) return `allows ${escalating.join(', ')} on ${where}, with which the role can give itself (or what it starts) more rights than it has`;
   const reading = READ_EVERYTHING_ACTIONS.filter(e => actions.some(a => covers(a, e)));
   if (reading.length > 0) return `allows ${reading.join(', ')} on ${where}: every secret, parameter, key or object of the account`;
+  const tables = READ_EVERY_TABLE_ACTIONS.filter(e => actions.some(a => covers(a, e)));
+  if (tables.length > 0) return `allows ${tables.join(', ')} on ${where}: every item of every table of the account`;
   return undefined;
 }
 
@@ -79,11 +98,17 @@ export const EKS_23 = tfRule({
   kinds: ['aws_iam_role'],
   message: 'A workload role is an administrator, or grants a whole service on every resource',
   fix: 'grant the actions the workload calls on the resources it uses (WorkloadIdentity.grantReadObjects, grantConsumeMessages, ... or a statement '
-    + 'naming actions and resource ARNs); attach no AdministratorAccess, PowerUserAccess, IAMFullAccess, *FullAccess or ReadOnlyAccess policy',
+    + 'naming actions and resource ARNs); attach no AdministratorAccess, PowerUserAccess, IAMFullAccess, *FullAccess, ReadOnlyAccess, AmazonEC2ContainerRegistryPowerUser '
+    + 'or account-wide read-only policy (AmazonS3ReadOnlyAccess, AmazonDynamoDBReadOnlyAccess, ...)',
   rationale: 'Every pod of the ServiceAccount gets the role: an administrator role (Action "*", iam:*, NotAction, or an administrator\'s managed policy) '
     + 'turns one compromised pod into a compromised account, and "<service>:*" on "*" (or a *FullAccess managed policy) reaches every bucket, queue or table of the account. '
     + 'So do, on every resource, the actions with which a role gives itself more (iam:PassRole, iam:CreateAccessKey, iam:Attach*Policy, iam:Put*Policy, '
-    + 'iam:CreatePolicyVersion, sts:AssumeRole, ...) and those that read every secret or object (secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt, s3:GetObject). '
+    + 'iam:CreatePolicyVersion, sts:AssumeRole, ...), makes itself cluster-admin of every cluster (eks:CreateAccessEntry, eks:AssociateAccessPolicy, '
+    + 'eks:UpdateClusterConfig, ...), runs commands as root on every node (ssm:SendCommand, ssm:StartSession: node pools attach AmazonSSMManagedInstanceCore) '
+    + 'or pushes images to every repository (ecr:PutImage, ecr:SetRepositoryPolicy, ...), and those that read every secret, object or table item '
+    + '(secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt, s3:GetObject, dynamodb:GetItem, dynamodb:Scan, ...). So do the managed policies '
+    + 'that grant such reach across the account: ReadOnlyAccess, AmazonEC2ContainerRegistryPowerUser, AmazonS3ReadOnlyAccess, AmazonDynamoDBReadOnlyAccess, '
+    + 'AmazonKinesisReadOnlyAccess, AmazonSSMReadOnlyAccess, AmazonSSMManagedInstanceCore, SecretsManagerReadWrite. '
     + 'An ARN with wildcards only where the resource\'s name goes (arn:aws:s3:::*, arn:aws:kms:*:*:key/*, arn:aws:iam::<account>:role/*) counts as every resource.',
   sources: ['Checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_355', 'EKS Best Practices: use one IAM role per application, with least privilege'],
   check: (doc, index) => {
