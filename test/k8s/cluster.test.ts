@@ -453,6 +453,31 @@ describe('identity', () => {
     expect(objects(app).filter(o => o.kind === 'ServiceAccount').map(o => o.metadata.name)).toEqual(['orders']);
   });
 
+  test('an IRSA role annotation written by hand, without identity: a note at synth unless an egress rule allows HTTPS', () => {
+    const role = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/api' };
+    const { chart } = appWith();
+    const closed = new WebService(chart, 'api', { image: IMAGE, serviceAccountAnnotations: role });
+    const open = new WebService(chart, 'reports', { image: IMAGE, serviceAccountAnnotations: role });
+    open.allowTo(NetworkPeer.cidr('10.40.0.0/16'), [443]);
+    const notes = (w: WebService) => {
+      w.node.validate();
+      return w.node.metadata.filter(m => m.type === 'shipshape:info').map(m => m.data as string);
+    };
+    expect(notes(closed)).toEqual(['serviceAccountAnnotations names an IAM role for IRSA (arn:aws:iam::123456789012:role/api) without identity, and no egress rule of the '
+      + 'NetworkPolicy allows HTTPS: where NetworkPolicies are enforced the pods reach neither STS nor the AWS APIs, so they cannot use the role; pass the identity\'s '
+      + 'handle as identity (aws.WorkloadIdentity.profile), which writes the annotation and opens that egress, or allowTo the AWS endpoints on port 443']);
+    expect(notes(open)).toEqual([]);
+  });
+
+  test('an identity whose ServiceAccount an earlier workload took by serviceAccountName: the fix points at that workload', () => {
+    const { chart } = appWith();
+    new WebService(chart, 'api', { image: IMAGE, serviceAccountName: 'orders' });
+    expect(() => new Worker(chart, 'orders', { image: IMAGE, identity: podIdentity }))
+      .toThrow('shop/orders: identity ("orders") is already the ServiceAccount of shop/api in namespace shop: each workload writes its own ServiceAccount, '
+        + 'and two of one name would overwrite each other (shop/api names it with serviceAccountName, without this identity: it would run with the identity\'s role); '
+        + 'give shop/api another serviceAccountName (or leave it out), or create another identity for this workload');
+  });
+
   test('a serviceAccountName another workload writes already is refused at construction', () => {
     const { chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE });

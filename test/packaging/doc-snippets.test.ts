@@ -55,7 +55,6 @@ const CONTEXTS: Context[] = [
     ].join('\n'),
     wrap: code => `export class ShopStack extends TerraformStack {\n  constructor(scope: Construct) {\n    super(scope, 'shop');\n${code}\n  }\n}`,
     after: [
-      'declare const network: aws.Network;',
       "declare const account: aws.EksClusterProps['account'];",
       "declare const admins: aws.EksClusterProps['admins'];",
       'declare const queue: SqsQueue;',

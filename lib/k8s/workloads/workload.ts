@@ -331,7 +331,7 @@ const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
 /** The ServiceAccounts the workloads of one construct tree (one app) write: namespace/name -> path of the workload. */
-const SERVICE_ACCOUNTS = new WeakMap<IConstruct, Map<string, string>>();
+const SERVICE_ACCOUNTS = new WeakMap<IConstruct, Map<string, { readonly path: string; readonly byProp: boolean }>>();
 
 /**
  * A container the workload's pod runs besides its main container (sidecars, init tasks).
@@ -494,7 +494,7 @@ export abstract class Workload extends Construct implements IWorkload {
 
     this.node.addValidation({ validate: () => this._clusterProblems() });
     this.node.addValidation({ validate: () => { const p = this._sidecarEndProblem(); return p ? [formatValidationMessage(p)] : []; } });
-    this.node.addValidation({ validate: () => { this._noteBlockedWaits(); return []; } });
+    this.node.addValidation({ validate: () => { this._noteBlockedWaits(); this._noteHandWrittenRole(); return []; } });
     // (a mesh enrolling this workload after a job's sync wave reached it: its authorization objects take the wave too)
     this.node.addValidation({ validate: () => { this._reapplyWave(); return []; } });
 
@@ -673,6 +673,8 @@ export abstract class Workload extends Construct implements IWorkload {
 
   /** See `_needBeforeWave`. */
   private _neededByWave?: number;
+  /** Set once `_noteHandWrittenRole` ran. */
+  private _roleNoted = false;
   /** The Argo CD sync wave this workload's NetworkPolicy is lowered to (`_applyByWave`), if any. */
   private _policyWave?: number;
   /** The Argo CD sync wave all of this workload's objects are lowered to (`_runByWave`), if any. */
@@ -932,13 +934,20 @@ export abstract class Workload extends Construct implements IWorkload {
       SERVICE_ACCOUNTS.set(root, taken);
     }
     const key = `${this.namespace}/${this.serviceAccountName}`;
-    const first = taken.get(key);
-    if (first === undefined) {
-      taken.set(key, this.node.path);
+    const claimed = taken.get(key);
+    if (claimed === undefined) {
+      // by serviceAccountName without an identity: a name chosen by hand, which an identity's workload may need
+      taken.set(key, { path: this.node.path, byProp: props.serviceAccountName !== undefined && !props.identity });
       return;
     }
+    const first = claimed.path;
     const why = `is already the ServiceAccount of ${first} in namespace ${this.namespace}: each workload writes its own ServiceAccount, and two of one name would overwrite each other`;
     const identity = props.identity;
+    if (identity && claimed.byProp) {
+      // the other workload took the identity's name by hand: the fix is there
+      fail(this, 'identity', identity.serviceAccount, `${why} (${first} names it with serviceAccountName, without this identity: it would run with the identity's role)`,
+        `give ${first} another serviceAccountName (or leave it out), or create another identity for this workload`);
+    }
     if (identity) {
       fail(this, 'identity', identity.serviceAccount, `${why} (the ServiceAccount takes the identity's name, so an identity serves one workload)`,
         'create another identity for this workload (aws.EksCluster.addWorkloadIdentity with a serviceAccount of its own) and grant it what this workload needs');
@@ -1354,6 +1363,20 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _waitWithoutPeer(task: string, host: string, port: number, named?: () => { peer: INetworkPeer; advice: string } | undefined): void {
     this._unpeeredWaits.push({ task, host, port, named });
+  }
+
+  /**
+   * A note, once, for an IRSA role annotation written by hand (no `identity`) when no egress rule lets the pods out on
+   * HTTPS: they could not reach STS nor the AWS APIs where NetworkPolicies are enforced.
+   */
+  private _noteHandWrittenRole(): void {
+    const roleArn = this._props.serviceAccountAnnotations?.[ROLE_ARN_ANNOTATION];
+    if (this._roleNoted || this._props.identity !== undefined || roleArn === undefined) return;
+    this._roleNoted = true;
+    if (this._egress.some(c => c.ports.length === 0 || c.ports.includes(443))) return;
+    this.node.addMetadata('shipshape:info', `serviceAccountAnnotations names an IAM role for IRSA (${roleArn}) without identity, and no egress rule of the NetworkPolicy `
+      + 'allows HTTPS: where NetworkPolicies are enforced the pods reach neither STS nor the AWS APIs, so they cannot use the role; pass the identity\'s handle as '
+      + 'identity (aws.WorkloadIdentity.profile), which writes the annotation and opens that egress, or allowTo the AWS endpoints on port 443');
   }
 
   /**
