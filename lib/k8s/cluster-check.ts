@@ -46,6 +46,9 @@ export function inOperatorNamespace(apiVersion: unknown, kind: unknown): boolean
   return kinds === undefined || (typeof kind === 'string' && kinds.includes(kind));
 }
 
+/** The provisioner names of the EBS CSI driver: the add-on's, EKS Auto Mode's, and the in-tree one (migrated to the add-on's driver). */
+const EBS_PROVISIONERS = new Set(['ebs.csi.aws.com', 'ebs.csi.eks.amazonaws.com', 'kubernetes.io/aws-ebs']);
+
 /** Provisioners whose volumes attach to one node at a time (no ReadWriteMany or ReadOnlyMany). */
 const SINGLE_NODE_PROVISIONERS = new Set(['ebs.csi.aws.com', 'ebs.csi.eks.amazonaws.com', 'kubernetes.io/aws-ebs']);
 
@@ -346,6 +349,19 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
   const defaultStorage = [...storageClasses.entries()].find(([, d]) => d)?.[0];
   const defaultIngress = [...ingressClasses.entries()].find(([, d]) => d)?.[0];
   const nsReported = new Set<string>();
+  // a StorageClass of the output for an EBS driver the cluster does not run (ebs.csi.aws.com on EKS Auto Mode, whose
+  // driver is ebs.csi.eks.amazonaws.com, or the reverse): no driver provisions its claims
+  const clusterEbs = [...new Set((cluster.storageClasses ?? []).map(sc => sc.provisioner).filter(p => EBS_PROVISIONERS.has(p)))];
+  for (const o of clusterEbs.length > 0 ? objects : []) {
+    const m = o.manifest;
+    if (m?.kind !== 'StorageClass' || typeof m.provisioner !== 'string' || !EBS_PROVISIONERS.has(m.provisioner)) continue;
+    // the in-tree name is served by the add-on's driver (CSI migration)
+    const served = m.provisioner === 'kubernetes.io/aws-ebs' ? 'ebs.csi.aws.com' : m.provisioner;
+    if (clusterEbs.includes(served)) continue;
+    problems.push(`${o.path}: provisioner (${JSON.stringify(m.provisioner)}) of ${describe(m)} is not the EBS driver of cluster ${cluster.clusterName} `
+      + `(${clusterEbs.join(', ')}): no driver would provision its claims, which would stay Pending; use provisioner ${JSON.stringify(clusterEbs[0])}, `
+      + `or one of the cluster's classes (${(cluster.storageClasses ?? []).map(sc => sc.name).join(', ')})`);
+  }
   /** Karpenter pool -> the workloads only it can take, with their fewest pods and each pod's requests. */
   const onKarpenterPool = new Map<SchedPool, Array<{ what: string; pods: number; cpu: number; memMiB: number }>>();
 

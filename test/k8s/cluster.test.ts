@@ -573,6 +573,21 @@ describe('storage, ingress classes and namespaces', () => {
       'shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.storageClassName ("io2") of StatefulSet shop/db is not a StorageClass of cluster shop-prod (gp3) nor of the output; the claim would stay Pending');
   });
 
+  test('a StorageClass of the output for an EBS driver the cluster does not run is refused; the cluster\'s driver, or the in-tree name it serves, is accepted', () => {
+    const sc = (chart: Chart, name: string, provisioner: string) => new ApiObject(chart, name, { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner });
+    const autoMode = cluster({ storageClasses: [{ ...cluster().storageClasses![0], provisioner: 'ebs.csi.eks.amazonaws.com' }] });
+    const app = new App({ outdir: outdir(), cluster: autoMode });
+    sc(new Chart(app, 'storage'), 'ebs-sc', 'ebs.csi.aws.com');
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('storage/ebs-sc: provisioner ("ebs.csi.aws.com") of StorageClass ebs-sc is not the EBS driver of cluster shop-prod '
+      + '(ebs.csi.eks.amazonaws.com): no driver would provision its claims, which would stay Pending; use provisioner "ebs.csi.eks.amazonaws.com", or one of the cluster\'s classes (gp3)');
+    const ok = new App({ outdir: outdir(), cluster: cluster() });
+    const storage = new Chart(ok, 'storage');
+    sc(storage, 'io2', 'ebs.csi.aws.com');
+    sc(storage, 'legacy', 'kubernetes.io/aws-ebs');
+    sc(storage, 'efs', 'efs.csi.aws.com');
+    expect(quietly(() => objects(ok)).filter(o => o.kind === 'StorageClass').map(o => o.metadata.name).sort()).toEqual(['efs', 'gp3', 'io2', 'legacy']);
+  });
+
   test('an Ingress takes the cluster\'s default class; an ALB class makes it an internal ALB reached from the VPC', () => {
     const { app, chart } = appWith();
     const api = new WebService(chart, 'api', { image: IMAGE });
