@@ -742,15 +742,6 @@ export abstract class Workload extends Construct implements IWorkload {
     }
   }
 
-  /**
-   * The Argo CD sync wave every object of this workload is lowered to, when a job of an earlier wave connects to it
-   * (see `_runByWave`).
-   * @internal
-   */
-  public get _runWave(): number | undefined {
-    return this._wholeWave;
-  }
-
   /** The Argo CD sync wave the objects this workload needs are applied by, when it is a job of an early wave (see `_needBeforeWave`). @internal */
   public get _neededWave(): number | undefined {
     return this._neededByWave;
