@@ -10,7 +10,10 @@
  *   on the raw side). `chart-per-service-same-id` (every chart's construct has the id "service", its `name` set)
  *   can be added with BENCH_LAYOUTS.
  * - raw: cdk8s `ApiObject`s in the stock cdk8s `App` (what a team writing plain cdk8s gets);
- * - shipshape: `k8s.WebService` in `k8s.App`, policy on.
+ * - shipshape: `k8s.WebService` in `k8s.App`, policy on;
+ * - policy-off: the same with `policy: false`, so that the policy's whole cost shows as the difference of the two
+ *   synth times: besides the check's own time, that counts the background work its code sets off (V8 compiling the
+ *   rules' hot functions on other threads), which on a two-core machine slows what runs after the check.
  * Both sides produce the same objects: the raw side is built from the manifests of one synthesized
  * WebService, used as JSON templates with the names substituted per index.
  *
@@ -23,7 +26,7 @@
  * takes minutes, and it runs once (not BENCH_RUNS times); BENCH_SLOW=0 leaves it out.
  *
  * Env: BENCH_N=1000,3000 (default) sets the list of N; BENCH_LAYOUTS=one-chart,chart-per-service (default);
- * BENCH_RUNS=3; BENCH_SLOW=0; BENCH_EKS=0 skips the EKS example benchmark at the end; BENCH_NODE_FLAGS adds
+ * BENCH_RUNS=3; BENCH_SLOW=0; BENCH_POLICY_OFF=0 leaves out the policy-off side; BENCH_EKS=0 skips the EKS example benchmark at the end; BENCH_NODE_FLAGS adds
  * Node.js flags to every child (both sides), for example `--v8-pool-size=2`: Node.js starts four V8 worker threads
  * (optimizing compiler, GC) whatever the number of cores, and on two cores they queue the main thread behind them.
  */
@@ -34,7 +37,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { lazifyAwsIndex } from '../scripts/lazy-aws-index';
 
-type Side = 'raw' | 'shipshape';
+type Side = 'raw' | 'shipshape' | 'policy-off';
 type Layout = 'one-chart' | 'chart-per-service' | 'chart-per-service-same-id';
 const LAYOUTS: Layout[] = ['one-chart', 'chart-per-service', 'chart-per-service-same-id'];
 
@@ -165,7 +168,7 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
     // load the libraries before the clock starts (module load is not synthesis)
     const cdk8s = require('cdk8s');
     const { Construct } = require('constructs');
-    const lib = side === 'shipshape' ? require('../lib') : undefined;
+    const lib = side === 'raw' ? undefined : require('../lib');
     const templates: string[] = side === 'raw' ? JSON.parse(fs.readFileSync(templatesFile, 'utf-8')) : [];
     const policy: Acc = { ms: 0 };
     const outputCheck: Acc = { ms: 0 };
@@ -194,7 +197,7 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
         });
       }
     } else {
-      app = new lib.k8s.App({ outdir });
+      app = new lib.k8s.App({ outdir, ...(side === 'policy-off' ? { policy: false } : {}) });
       const one = layout === 'one-chart' ? new cdk8s.Chart(app, 'services', { namespace: NAMESPACE }) : undefined;
       for (let i = 0; i < n; i++) {
         const name = serviceName(i);
@@ -224,7 +227,8 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
       cpuMs: (cpu.user + cpu.system) / 1000,
       rssMb: process.resourceUsage().maxRSS / 1024,
       ...(s0 !== undefined && s1 !== undefined ? { synthThreadMs: s1 - s0 } : {}),
-      ...(lib ? { policyMs: policy.ms, outputCheckMs: outputCheck.ms } : {}),
+      ...(side === 'shipshape' ? { policyMs: policy.ms } : {}),
+      ...(lib ? { outputCheckMs: outputCheck.ms } : {}),
       ...(lib && policy.threadMs !== undefined ? { policyThreadMs: policy.threadMs } : {}),
       ...(lib && policy.otherThreadsMs !== undefined ? { policyOtherThreadsMs: policy.otherThreadsMs } : {}),
     };
@@ -342,7 +346,7 @@ function median(xs: number[]): number {
 function summarize(rs: Result[]): Summary {
   const totals = rs.map(r => r.buildMs + r.synthMs);
   const first = rs[0];
-  const shipshape = first.policyMs !== undefined;
+  const shipshape = first.side === 'shipshape';
   return {
     side: first.side,
     layout: first.layout,
@@ -357,9 +361,9 @@ function summarize(rs: Result[]): Summary {
     totalMaxMs: Math.max(...totals),
     cpuMs: median(rs.map(r => r.cpuMs)),
     rssMb: median(rs.map(r => r.rssMb)),
+    ...(first.outputCheckMs !== undefined ? { outputCheckMs: median(rs.map(r => r.outputCheckMs!)) } : {}),
     ...(shipshape ? {
       policyMs: median(rs.map(r => r.policyMs!)),
-      outputCheckMs: median(rs.map(r => r.outputCheckMs!)),
       policyShare: median(rs.map(r => r.policyMs! / r.synthMs)),
       policyRunShare: median(rs.map(r => r.policyMs! / (r.buildMs + r.synthMs))),
     } : {}),
@@ -387,7 +391,7 @@ async function main(): Promise<void> {
   for (const l of layouts) if (!LAYOUTS.includes(l)) throw new Error(`BENCH_LAYOUTS: unknown layout ${l} (known: ${LAYOUTS.join(', ')})`);
   const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
   const slow = process.env.BENCH_SLOW !== '0';
-  const sides: Side[] = ['raw', 'shipshape'];
+  const sides: Side[] = process.env.BENCH_POLICY_OFF === '0' ? ['raw', 'shipshape'] : ['raw', 'shipshape', 'policy-off'];
   /** Raw cdk8s with a chart per service is quadratic in the stock App: minutes at N=3000. */
   const isSlow = (side: Side, layout: Layout, n: number) => side === 'raw' && layout !== 'one-chart' && n > 1000;
 
@@ -403,7 +407,7 @@ async function main(): Promise<void> {
     const kinds = templates.map(t => JSON.parse(t).kind).join(', ');
 
     console.log(`shipshape bench: ${os.cpus().length} CPU(s), node ${process.version}, ${runs} run(s) per case, interleaved`);
-    console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on`);
+    console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on${sides.includes('policy-off') ? '; policy-off = the same with policy: false' : ''}`);
     const flags = nodeFlags();
     console.log(`each case in a fresh node process${flags.length > 0 ? ` (extra flags: ${flags.join(' ')})` : ''} running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}\n`);
 
@@ -446,7 +450,7 @@ async function main(): Promise<void> {
   console.log('medians; times in seconds (total: median [min-max] of build + synth), RSS in MB;');
   console.log('vs raw 1-chart = shipshape total (or RSS) / raw cdk8s in one chart at the same N; vs raw = / raw cdk8s in the same layout\n');
   const header = ['side', 'layout', 'N', 'runs', 'objects', 'files', 'build', 'synth', 'total [min-max]', 'cpu', 'peak RSS', 'vs raw 1-chart', 'vs raw'];
-  const widths = [9, 17, 5, 4, 7, 5, 6, 6, 18, 6, 8, 15, 13];
+  const widths = [10, 17, 5, 4, 7, 5, 6, 6, 18, 6, 8, 15, 13];
   const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : pad(c, widths[i]))).join(' ');
   console.log(row(header));
   const ratio = (a: Summary, b: Summary | undefined) =>
@@ -469,6 +473,19 @@ async function main(): Promise<void> {
     if (s.side !== 'shipshape') continue;
     console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyMs!)} s (${(s.policyShare! * 100).toFixed(0)} % of synth, ${(s.policyRunShare! * 100).toFixed(0)} % of build + synth)   `
       + `whole-output check ${fmt(s.outputCheckMs!)} s (${((s.outputCheckMs! / s.synthMs) * 100).toFixed(1)} %)`);
+  }
+  const paired = summaries.filter(s => s.side === 'shipshape' && find('policy-off', s.layout, s.n) !== undefined);
+  if (paired.length > 0) {
+    console.log('\nthe policy\'s whole cost: median synth time with the policy on less with it off (policy: false), and its share of\n'
+      + 'synth with the policy on; besides the check, this counts what its code sets off that outlasts it (V8 compiling the\n'
+      + 'rules\' hot functions on other threads, which on two cores slows the rest of synth); a difference of medians, so\n'
+      + 'noisy with few runs:');
+    for (const s of paired) {
+      const off = find('policy-off', s.layout, s.n)!;
+      const cost = s.synthMs - off.synthMs;
+      console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} synth ${fmt(s.synthMs)} s on, ${fmt(off.synthMs)} s off: `
+        + `${fmt(cost)} s (${((cost / s.synthMs) * 100).toFixed(0)} % of synth, ${((cost / s.totalMs) * 100).toFixed(0)} % of build + synth)`);
+    }
   }
   const threaded = summaries.filter(s => s.side === 'shipshape' && s.policyThreadShare !== undefined);
   if (threaded.length > 0) {
