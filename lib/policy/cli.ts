@@ -20,7 +20,7 @@ import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import {
   ADMISSION_REFUSAL_RULE_ID, BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
-  SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
+  SUPPRESSION_SCOPES, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
 } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc, uncheckedPodTemplates } from './k8s/pod';
@@ -723,7 +723,7 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
     return r;
   };
   const emit = (doc: PolicyDocument, rule: RuleInfo, jsonPath: string, message: string | undefined) => {
-    const s = table.match(rule.id, doc.path);
+    const s = table.match(rule.id, doc.path, jsonPath, doc.kind, message ?? rule.message, doc.manifest);
     findings.add(doc, rule, jsonPath, message, s);
     const why = s === undefined ? undefined : engine._admissionRefusal(rule.id, doc, jsonPath, index);
     if (why === undefined) return;
@@ -1891,6 +1891,7 @@ export class Loader {
     }
     for (const x of peerExemptions(value)) {
       const s: Suppression = { ruleId: x.ruleId, reason: x.reason, path: docPath };
+      if (x.scope !== undefined) SUPPRESSION_SCOPES.set(s, x.scope);
       this.suppressions.push(s);
       this.peerSuppressions.add(s);
     }

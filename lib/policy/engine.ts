@@ -147,9 +147,9 @@ export class PolicyEngine {
     const refused = new Map<string, { at: number; count: number; level: number }>();
     for (let i = 0; i < raw.length; i++) {
       const f = raw[i];
-      const s = table.match(f.ruleId, f.path);
-      findings.push(s ? { ...f, suppression: s } : f);
       const doc = docOf[i];
+      const s = table.match(f.ruleId, f.path, f.jsonPath, f.kind, f.message, doc?.manifest);
+      findings.push(s ? { ...f, suppression: s } : f);
       const why = s === undefined || doc === undefined ? undefined : this._admissionRefusal(f.ruleId, doc, f.jsonPath, index);
       if (why === undefined) continue;
       // one per object and rule (a rule may report each container, each volume): it says how many findings it stands for

@@ -106,6 +106,24 @@ export function covers(scopePath: string, docPath: string): boolean {
   return c === '/' || c === '#';
 }
 
+/** A finding as the scope of a suppression sees it (see `SUPPRESSION_SCOPES`). */
+export interface ScopedFinding {
+  readonly jsonPath: string;
+  readonly kind: string;
+  readonly message: string;
+  /** The manifest of the document it is on (undefined for a finding on no document). */
+  readonly manifest: any;
+}
+
+/** Which findings of its rule a suppression covers. */
+export type ExemptionScope = (f: ScopedFinding) => boolean;
+
+/**
+ * The suppressions that cover part of their rule's findings only: a peer's exemption of a check that stands for part
+ * of a shipshape rule (see peers.ts). Any other suppression covers every finding of its rule in its scope.
+ */
+export const SUPPRESSION_SCOPES = new WeakMap<Suppression, ExemptionScope>();
+
 /**
  * The suppressions of one check, looked up per finding: the most specific (longest scope) suppression of the
  * finding's rule that covers the finding's document wins; of two with the same scope, the first registered.
@@ -113,28 +131,33 @@ export function covers(scopePath: string, docPath: string): boolean {
  * it costs the same with ten suppressions as with a hundred thousand (one per checked file).
  */
 export class SuppressionTable {
-  /** rule id -> scope path -> the first suppression registered with that scope */
-  private readonly byRule = new Map<string, Map<string, Suppression>>();
+  /** rule id -> scope path -> the suppressions registered with that scope, in registration order */
+  private readonly byRule = new Map<string, Map<string, Suppression[]>>();
   private readonly used = new Set<Suppression>();
 
   constructor(private readonly all: readonly Suppression[]) {
     for (const s of all) {
       let scopes = this.byRule.get(s.ruleId);
       if (!scopes) this.byRule.set(s.ruleId, scopes = new Map());
-      if (!scopes.has(s.path)) scopes.set(s.path, s);
+      const list = scopes.get(s.path);
+      if (list) list.push(s); else scopes.set(s.path, [s]);
     }
   }
 
-  /** The suppression that silences rule `ruleId` on the document at `docPath` (and marks it used), or undefined. */
-  public match(ruleId: string, docPath: string): Suppression | undefined {
+  /**
+   * The suppression that silences rule `ruleId` on the document at `docPath` (and marks it used), or undefined: the
+   * first registered at the nearest scope that covers the finding (`jsonPath`, `kind`, `message` and `manifest` are
+   * read by a suppression that covers part of its rule only, which covers nothing when they are not given).
+   */
+  public match(ruleId: string, docPath: string, jsonPath?: string, kind?: string, message?: string, manifest?: any): Suppression | undefined {
     const scopes = this.byRule.get(ruleId);
     if (scopes === undefined) return undefined;
-    let s = scopes.get(docPath);
+    let s = pick(scopes.get(docPath), jsonPath, kind, message, manifest);
     for (let i = docPath.length - 1; s === undefined && i > 0; i--) {
       const c = docPath.charCodeAt(i);
-      if (c === 47 /* / */ || c === 35 /* # */) s = scopes.get(docPath.slice(0, i));
+      if (c === 47 /* / */ || c === 35 /* # */) s = pick(scopes.get(docPath.slice(0, i)), jsonPath, kind, message, manifest);
     }
-    if (s === undefined) s = scopes.get('');
+    if (s === undefined) s = pick(scopes.get(''), jsonPath, kind, message, manifest);
     if (s !== undefined) this.used.add(s);
     return s;
   }
@@ -143,6 +166,18 @@ export class SuppressionTable {
   public unused(): Suppression[] {
     return this.all.filter(s => !this.used.has(s));
   }
+}
+
+/** The first of `list` that covers the finding (see `SuppressionTable.match`). */
+function pick(list: Suppression[] | undefined, jsonPath: string | undefined, kind: string | undefined, message: string | undefined, manifest: any): Suppression | undefined {
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    const part = SUPPRESSION_SCOPES.get(s);
+    if (part === undefined) return s;
+    if (jsonPath !== undefined && part({ jsonPath, kind: kind ?? '', message: message ?? '', manifest })) return s;
+  }
+  return undefined;
 }
 
 /** The finding that reports a suppression that silenced nothing. */

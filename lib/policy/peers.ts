@@ -13,6 +13,7 @@
 // from it means the same thing as for a default-on one.
 
 import { podTemplateAnnotationsPath, podTemplateMetadata } from './annotations';
+import { ExemptionScope, ScopedFinding } from './internal';
 import { sameData } from './k8s/pod';
 
 /** A public checker whose checks shipshape's Kubernetes rules stand for. */
@@ -146,6 +147,100 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-096': {},
 };
 
+/**
+ * Where a peer check stands for part of a shipshape rule only: which of the rule's findings the check covers, so that
+ * an exemption of the check silences those and leaves the others, as the peer would still report them (Polaris'
+ * hostNetworkSet exemption leaves SS-K8S-010's hostPID finding standing, since Polaris' hostPIDSet still reports it).
+ * Keyed `<peer>\0<check>\0<rule id>`; a pair absent here covers the whole rule.
+ */
+const PEER_SCOPES = new Map<string, ExemptionScope>();
+
+function scope(peer: PeerName, checks: { readonly [check: string]: ExemptionScope }, ruleId: string): void {
+  for (const check of Object.keys(checks)) PEER_SCOPES.set(`${peer}\0${check}\0${ruleId}`, checks[check]);
+}
+
+/** A finding at the pod field `field` (hostNetwork, hostPID, hostIPC). */
+const atPodField = (field: string): ExemptionScope => f => f.jsonPath.endsWith(`.${field}`);
+/** A finding of a document of `kind`. */
+const ofKind = (kind: string): ExemptionScope => f => f.kind === kind;
+/** A finding of a RoleBinding whose roleRef is of `roleKind`. */
+const bindingTo = (roleKind: string): ExemptionScope => f => f.kind === 'RoleBinding' && f.manifest?.roleRef?.kind === roleKind;
+
+/** The value at a finding's JSON path (`spec.template.spec.volumes[1].hostPath`) in its manifest, or undefined. */
+function valueAt(manifest: any, jsonPath: string): any {
+  let v = manifest;
+  for (const part of jsonPath.split(/\.|(?=\[)/)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    const i = /^\[(\d+)\]$/.exec(part);
+    v = i ? v[Number(i[1])] : v[part];
+  }
+  return v;
+}
+
+/** The host path of the hostPath volume a finding points at (`...volumes[i].hostPath`), or undefined. */
+function hostPathOf(f: ScopedFinding): string | undefined {
+  const p = valueAt(f.manifest, f.jsonPath)?.path;
+  return typeof p === 'string' ? p.replace(/\/+$/, '') || '/' : undefined;
+}
+
+/** A container runtime's socket: the container can drive the node's runtime (docker-sock, CKV_K8S_27). */
+const runtimeSocket: ExemptionScope = f => /\/(docker|containerd|crio)\.sock$/.test(hostPathOf(f) ?? '');
+/** The node's system directories (and the runtime sockets): a mount of one exposes the node itself. */
+const SYSTEM_DIRS = ['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/lib64', '/proc', '/root', '/run', '/sbin', '/sys', '/usr', '/var/lib/kubelet', '/var/run'];
+const systemMount: ExemptionScope = f => {
+  const p = hostPathOf(f);
+  return p !== undefined && (SYSTEM_DIRS.includes(p) || runtimeSocket(f));
+};
+/** A hostPath volume some container mounts without `readOnly: true`. */
+const writableMount: ExemptionScope = f => {
+  const m = /^(.*)\.volumes\[(\d+)\]\.hostPath$/.exec(f.jsonPath);
+  if (!m) return false;
+  const spec = valueAt(f.manifest, m[1]);
+  const name = spec?.volumes?.[Number(m[2])]?.name;
+  const containers = [...(Array.isArray(spec?.containers) ? spec.containers : []), ...(Array.isArray(spec?.initContainers) ? spec.initContainers : [])];
+  return containers.some((c: any) => Array.isArray(c?.volumeMounts) && c.volumeMounts.some((vm: any) => vm?.name === name && vm.readOnly !== true));
+};
+
+scope('polaris', { hostIPCSet: atPodField('hostIPC'), hostNetworkSet: atPodField('hostNetwork'), hostPIDSet: atPodField('hostPID') }, 'SS-K8S-010');
+scope('kube-linter', { 'host-ipc': atPodField('hostIPC'), 'host-network': atPodField('hostNetwork'), 'host-pid': atPodField('hostPID') }, 'SS-K8S-010');
+scope('checkov', { CKV_K8S_17: atPodField('hostPID'), CKV_K8S_18: atPodField('hostIPC'), CKV_K8S_19: atPodField('hostNetwork') }, 'SS-K8S-010');
+scope('kube-linter', { 'docker-sock': runtimeSocket, 'sensitive-host-mounts': systemMount, 'writable-host-mount': writableMount }, 'SS-K8S-011');
+scope('checkov', { CKV_K8S_27: runtimeSocket }, 'SS-K8S-011');
+// CKV_K8S_29: the pod's security context; CKV_K8S_30: the containers'
+scope('checkov', { CKV_K8S_29: f => !/ontainers\[/.test(f.jsonPath), CKV_K8S_30: f => /ontainers\[/.test(f.jsonPath) }, 'SS-K8S-020');
+scope('kube-linter', {
+  'liveness-port': f => f.jsonPath.includes('.livenessProbe.'),
+  'readiness-port': f => f.jsonPath.includes('.readinessProbe.'),
+  'startup-port': f => f.jsonPath.includes('.startupProbe.'),
+}, 'SS-K8S-036');
+for (const ruleId of ['SS-K8S-039', 'SS-K8S-041', 'SS-K8S-066']) {
+  const [deployment, statefulSet] = PEER_CHECKS[ruleId]['kube-score']!;
+  scope('kube-score', { [deployment]: ofKind('Deployment'), [statefulSet]: ofKind('StatefulSet') }, ruleId);
+}
+scope('kube-linter', { 'pdb-max-unavailable': f => f.jsonPath === 'spec.maxUnavailable', 'pdb-min-available': f => f.jsonPath === 'spec.minAvailable' }, 'SS-K8S-042');
+scope('polaris', { hpaMaxAvailability: f => f.jsonPath === 'spec.maxReplicas', hpaMinAvailability: f => f.jsonPath === 'spec.minReplicas' }, 'SS-K8S-045');
+scope('kube-linter', {
+  'default-service-account': f => f.message.includes('the default ServiceAccount'),
+  'non-existent-service-account': f => f.message.endsWith('is not in the output'),
+}, 'SS-K8S-058');
+scope('polaris', {
+  clusterrolebindingClusterAdmin: ofKind('ClusterRoleBinding'),
+  rolebindingClusterAdminClusterRole: bindingTo('ClusterRole'),
+  rolebindingClusterAdminRole: bindingTo('Role'),
+}, 'SS-K8S-078');
+scope('polaris', {
+  clusterrolePodExecAttach: ofKind('ClusterRole'),
+  clusterrolebindingPodExecAttach: ofKind('ClusterRoleBinding'),
+  rolePodExecAttach: ofKind('Role'),
+  rolebindingClusterRolePodExecAttach: bindingTo('ClusterRole'),
+  rolebindingRolePodExecAttach: bindingTo('Role'),
+}, 'SS-K8S-079');
+
+/** The part of rule `ruleId` an exemption of the peer check covers, or undefined for the whole rule. */
+export function exemptionScope(peer: PeerName, check: string, ruleId: string): ExemptionScope | undefined {
+  return PEER_SCOPES.get(`${peer}\0${check}\0${ruleId}`);
+}
+
 /** peer -> peer check id -> the shipshape rules that stand for it (in rule id order). */
 let byPeerCheck: Map<PeerName, Map<string, string[]>> | undefined;
 
@@ -198,6 +293,8 @@ export interface PeerExemption {
   readonly peer: PeerName;
   /** Where the annotation sits: `metadata.annotations["<key>"]` (or the pod template's). */
   readonly annotation: string;
+  /** The rule's findings it covers, where the peer's check stands for part of the rule only; undefined for all of them. */
+  readonly scope?: ExemptionScope;
 }
 
 const KUBE_LINTER_PREFIX = 'ignore-check.kube-linter.io/';
@@ -250,13 +347,16 @@ let lastExemptions: { cron: boolean; ann: any; child: any; result: readonly Peer
 function computePeerExemptions(manifest: any): readonly PeerExemption[] {
   const out: PeerExemption[] = [];
   const seen = new Set<string>();
-  const add = (peer: PeerName, ruleIds: readonly string[], where: string, key: string, value: unknown) => {
+  /** `check` undefined: an exemption of every check of the peer */
+  const add = (peer: PeerName, ruleIds: readonly string[], where: string, key: string, value: unknown, check?: string) => {
     const annotation = `${where}["${key}"]`;
     for (const ruleId of ruleIds) {
-      const k = `${ruleId}\u0000${annotation}`;
+      const part = check === undefined ? undefined : exemptionScope(peer, check, ruleId);
+      // one annotation may name several checks that stand for parts of one rule (kube-score/ignore: a,b): one each
+      const k = `${ruleId}\u0000${annotation}${part === undefined ? '' : `\u0000${check}`}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      out.push({ ruleId, peer, annotation, reason: `${PEER_LABELS[peer]} exemption ${annotation}: ${quote(value)}` });
+      out.push({ ruleId, peer, annotation, reason: `${PEER_LABELS[peer]} exemption ${annotation}: ${quote(value)}`, ...(part !== undefined ? { scope: part } : {}) });
     }
   };
   const meta = manifest !== null && typeof manifest === 'object' ? manifest.metadata : undefined;
@@ -268,18 +368,20 @@ function computePeerExemptions(manifest: any): readonly PeerExemption[] {
       if (key === KUBE_LINTER_ALL) {
         add('kube-linter', rulesOfPeer('kube-linter'), where, key, value);
       } else if (key.startsWith(KUBE_LINTER_PREFIX)) {
-        add('kube-linter', rulesForPeerCheck('kube-linter', key.slice(KUBE_LINTER_PREFIX.length)), where, key, value);
+        const check = key.slice(KUBE_LINTER_PREFIX.length);
+        add('kube-linter', rulesForPeerCheck('kube-linter', check), where, key, value, check);
       } else if (key === POLARIS_ALL) {
         if (typeof value === 'string' && value.toLowerCase() === 'true') add('polaris', rulesOfPeer('polaris'), where, key, value);
       } else if (key.startsWith(POLARIS_PREFIX) && key.endsWith(POLARIS_SUFFIX)) {
         if (typeof value === 'string' && value.toLowerCase() === 'true') {
-          add('polaris', rulesForPeerCheck('polaris', key.slice(POLARIS_PREFIX.length, key.length - POLARIS_SUFFIX.length)), where, key, value);
+          const check = key.slice(POLARIS_PREFIX.length, key.length - POLARIS_SUFFIX.length);
+          add('polaris', rulesForPeerCheck('polaris', check), where, key, value, check);
         }
       } else if (key.includes('checkov.io/skip') || key.includes('bridgecrew.io/skip')) {
         if (typeof value === 'string') {
           const eq = value.indexOf('=');
           const check = (eq >= 0 ? value.slice(0, eq) : value).trim();
-          add('checkov', rulesForPeerCheck('checkov', check), where, key, value);
+          add('checkov', rulesForPeerCheck('checkov', check), where, key, value, check);
         }
       }
     }
@@ -291,13 +393,13 @@ function computePeerExemptions(manifest: any): readonly PeerExemption[] {
   const childEnabled = new Set(expand(csv(child?.[KUBE_SCORE_ENABLE])));
   if (child && child[KUBE_SCORE_IGNORE] !== undefined) {
     for (const check of expand(csv(child[KUBE_SCORE_IGNORE]))) {
-      add('kube-score', rulesForPeerCheck('kube-score', check), childWhere, KUBE_SCORE_IGNORE, child[KUBE_SCORE_IGNORE]);
+      add('kube-score', rulesForPeerCheck('kube-score', check), childWhere, KUBE_SCORE_IGNORE, child[KUBE_SCORE_IGNORE], check);
     }
   }
   if (ann && ann[KUBE_SCORE_IGNORE] !== undefined) {
     for (const check of expand(csv(ann[KUBE_SCORE_IGNORE]))) {
       if (childEnabled.has(check)) continue;
-      add('kube-score', rulesForPeerCheck('kube-score', check), where, KUBE_SCORE_IGNORE, ann[KUBE_SCORE_IGNORE]);
+      add('kube-score', rulesForPeerCheck('kube-score', check), where, KUBE_SCORE_IGNORE, ann[KUBE_SCORE_IGNORE], check);
     }
   }
   return Object.freeze(out);

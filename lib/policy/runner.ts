@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { annotationSuppressions, carriesAnnotations, carrySuppressions } from './annotations';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
-import { BAD_INPUT_RULE_ID, covers, isBuiltInRuleId } from './internal';
+import { BAD_INPUT_RULE_ID, covers, isBuiltInRuleId, SUPPRESSION_SCOPES } from './internal';
 import { K8sDoc } from './k8s/pod';
 import { peerExemptions } from './peers';
 import { Policy } from './policy';
@@ -73,6 +73,7 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     // so synth and `shipshape check` agree; one that silences nothing is not reported as stale
     for (const x of peerExemptions(manifest)) {
       const s: Suppression = { ruleId: x.ruleId, reason: x.reason, path: o.path };
+      if (x.scope !== undefined) SUPPRESSION_SCOPES.set(s, x.scope);
       suppressions.push(s);
       peer.add(s);
     }
