@@ -304,6 +304,21 @@ describe('SS-K8S-042 PodDisruptionBudget policy', () => {
     ]);
   });
 
+  test('two budgets selecting the same pods are both reported (the eviction API refuses such pods); budgets of other pods are not', () => {
+    const other = { ...pdb({ maxUnavailable: 1 }), metadata: { name: 'web-extra', namespace: 'shop' } };
+    const why = 'the eviction API refuses to evict a pod that more than one budget covers, so node drains stop at these pods';
+    expect(hits('SS-K8S-042', [deployment('web', 3), pdb({ maxUnavailable: 1 }), other])).toEqual([
+      `PodDisruptionBudget/web spec.selector: PodDisruptionBudget selects the pods of Deployment web, as PodDisruptionBudget web-extra does: ${why}`,
+      `PodDisruptionBudget/web-extra spec.selector: PodDisruptionBudget selects the pods of Deployment web, as PodDisruptionBudget web does: ${why}`,
+    ]);
+    const api = deployment('api', 3);
+    const apiPdb = { ...pdb({ maxUnavailable: 1 }), metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, maxUnavailable: 1 } };
+    expect(hits('SS-K8S-042', [deployment('web', 3), api, pdb({ maxUnavailable: 1 }), apiPdb])).toEqual([]);
+    // the same labels in another namespace are other pods
+    const elsewhere = { ...other, metadata: { name: 'web-extra', namespace: 'staging' } };
+    expect(hits('SS-K8S-042', [deployment('web', 3), pdb({ maxUnavailable: 1 }), elsewhere])).toEqual([]);
+  });
+
   test('a workload is matched by its own selector when its template carries no labels', () => {
     const dep = deployment('web', 2);
     delete dep.spec.template.metadata;

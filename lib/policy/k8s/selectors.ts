@@ -90,6 +90,7 @@ export class K8sIndex {
   private readonly byPod = new Map<PodRef, PodTemplate>();
   private readonly selectorIndexes = new Map<string, SelectorIndex>();
   private readonly relations = new Map<string, Relation>();
+  private readonly overlaps = new Map<string, Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }>>();
 
   private constructor(private readonly index: DocumentIndex) {
     for (const kind of POD_KINDS) {
@@ -112,6 +113,24 @@ export class K8sIndex {
     const t = this.byPod.get(pod);
     if (t === undefined || t.ns !== ns) return this.selecting(kind, ns, podLabels(pod));
     return this.relation(kind).byTemplate.get(t) ?? NO_DOCS;
+  }
+
+  /**
+   * The policies of `kind` that select a pod template another policy of that kind selects too, each with the first
+   * such template and the other policies selecting it (once per output).
+   */
+  public overlapping(kind: 'PodDisruptionBudget' | 'NetworkPolicy'): Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }> {
+    let m = this.overlaps.get(kind);
+    if (m !== undefined) return m;
+    m = new Map();
+    for (const [template, docs] of this.relation(kind).byTemplate) {
+      if (docs.length < 2) continue;
+      for (const doc of docs) {
+        if (!m.has(doc)) m.set(doc, { template, others: docs.filter(d => d !== doc) });
+      }
+    }
+    this.overlaps.set(kind, m);
+    return m;
   }
 
   /** True when the selector of a NetworkPolicy or PodDisruptionBudget (an object) selects a pod template of its namespace. */

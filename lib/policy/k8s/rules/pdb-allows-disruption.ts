@@ -19,9 +19,10 @@ export const pdbAllowsDisruption = k8sRule({
   catalog: ['K8S-HA-06'],
   severity: ERROR,
   message: 'PodDisruptionBudget allows no disruption (node drains would block)',
-  fix: 'set maxUnavailable: 1 (or a minAvailable below the replica count)',
+  fix: 'set maxUnavailable: 1 (or a minAvailable below the replica count), and give each pod one budget',
   rationale: 'A budget that allows no eviction (maxUnavailable 0, minAvailable 100 % or at least the replica count) blocks every node drain and cluster upgrade. '
-    + 'A minAvailable percentage is rounded up, as the disruption controller does: 60 % of 2 pods is 2, which allows none.',
+    + 'A minAvailable percentage is rounded up, as the disruption controller does: 60 % of 2 pods is 2, which allows none. '
+    + 'Two budgets that select the same pods block them as well: the eviction API refuses to evict a pod that more than one budget covers.',
   differences: [
     {
       peer: 'polaris',
@@ -39,6 +40,15 @@ export const pdbAllowsDisruption = k8sRule({
       return [{ jsonPath: 'spec', message: 'PodDisruptionBudget sets neither minAvailable nor maxUnavailable' }];
     }
     const out: Violation[] = [];
+    const shared = K8sIndex.of(index).overlapping('PodDisruptionBudget').get(doc);
+    if (shared !== undefined) {
+      const others = shared.others.map(d => d.name ?? '(unnamed)');
+      out.push({
+        jsonPath: 'spec.selector',
+        message: `PodDisruptionBudget selects the pods of ${shared.template.doc.kind} ${shared.template.doc.name ?? '(unnamed)'}, as PodDisruptionBudget${others.length > 1 ? 's' : ''} `
+          + `${others.join(', ')} ${others.length > 1 ? 'do' : 'does'}: the eviction API refuses to evict a pod that more than one budget covers, so node drains stop at these pods`,
+      });
+    }
     if (max !== undefined && min !== undefined) {
       out.push({ jsonPath: 'spec', message: 'PodDisruptionBudget sets both minAvailable and maxUnavailable; the API accepts only one' });
     }
