@@ -294,6 +294,31 @@ describe('SS-K8S-039 anti-affinity terms must cover the pod\'s own namespace', (
   });
 });
 
+describe('SS-K8S-055 Ingress TLS hosts', () => {
+  const ingress = (tls: any[], hosts: Array<string | undefined>) => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: { tls, rules: hosts.map(host => ({ ...(host === undefined ? {} : { host }), http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } })) },
+  });
+
+  test('a rule host that no TLS entry lists is reported at the rule; listed, wildcard-covered and host-less rules are not', () => {
+    const tls = [{ hosts: ['a.example.com', '*.apps.example.com'], secretName: 'cert' }];
+    expect(hits('SS-K8S-055', [ingress(tls, ['a.example.com', 'b.example.com', 'x.apps.example.com', 'y.x.apps.example.com', undefined])])).toEqual([
+      'Ingress/web spec.rules[1].host: Ingress host b.example.com is in no spec.tls hosts: it is served without this Ingress\'s certificate',
+      'Ingress/web spec.rules[3].host: Ingress host y.x.apps.example.com is in no spec.tls hosts: it is served without this Ingress\'s certificate',
+    ]);
+  });
+
+  test('a TLS entry without hosts covers every host (its certificate can be the default)', () => {
+    expect(hits('SS-K8S-055', [ingress([{ secretName: 'cert' }], ['b.example.com'])])).toEqual([]);
+  });
+
+  test('an Ingress without TLS is reported once, at spec.tls', () => {
+    expect(hits('SS-K8S-055', [ingress([], ['b.example.com'])])).toEqual(['Ingress/web spec.tls: Ingress has no TLS']);
+  });
+});
+
 describe('SS-K8S-042 PodDisruptionBudget policy', () => {
   const pdb = (spec: any) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } }, ...spec } });
 

@@ -36,6 +36,33 @@ function plainListener(ref: any, i: number, route: PolicyDocument, index: Docume
   return { jsonPath: `spec.parentRefs[${i}]`, message: `HTTPRoute names no listener (sectionName) of ${where}, so it attaches to its plain-HTTP ${which} too` };
 }
 
+/** True when the TLS host `pattern` (a name, or `*.` and a domain) covers `host`: a wildcard stands for one label. */
+function tlsCovers(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (!p.startsWith('*.')) return p === h;
+  const dot = h.indexOf('.');
+  return dot > 0 && h.slice(dot) === p.slice(1);
+}
+
+/**
+ * The rule hosts of an Ingress with TLS that no `spec.tls` entry lists: the controller serves them without the
+ * certificate (plain HTTP, or its default certificate, which the browser refuses). A TLS entry without hosts is read
+ * as covering every host (some controllers use its certificate as the default), so it leaves nothing to report.
+ */
+function uncoveredHosts(spec: any): readonly Violation[] {
+  const tls = arr(spec.tls).map(t => o(t));
+  if (tls.some(t => !Array.isArray(t.hosts) || t.hosts.length === 0)) return NONE;
+  const hosts = tls.flatMap(t => arr(t.hosts)).filter((h): h is string => typeof h === 'string');
+  const out: Violation[] = [];
+  arr(spec.rules).forEach((r, i) => {
+    const host = o(r).host;
+    if (typeof host !== 'string' || host === '' || hosts.some(p => tlsCovers(p, host))) return;
+    out.push({ jsonPath: `spec.rules[${i}].host`, message: `Ingress host ${host} is in no spec.tls hosts: it is served without this Ingress's certificate` });
+  });
+  return out.length === 0 ? NONE : out;
+}
+
 /** SS-K8S-055 — docs/rules.md#ss-k8s-055. */
 export const ingressTls = k8sRule({
   id: 'SS-K8S-055',
@@ -43,16 +70,17 @@ export const ingressTls = k8sRule({
   catalog: ['K8S-NET-08'],
   severity: WARNING,
   message: 'Ingress has no TLS, or HTTPRoute attaches to a plain-HTTP Gateway listener',
-  fix: 'add spec.tls to the Ingress with the hosts and a certificate secret; attach the HTTPRoute to the Gateway\'s HTTPS listener with sectionName '
+  fix: 'add spec.tls to the Ingress with every rule host and a certificate secret; attach the HTTPRoute to the Gateway\'s HTTPS listener with sectionName '
     + '(or terminate TLS at the load balancer and record why)',
   rationale: 'Without TLS the traffic between clients and the ingress or Gateway is readable and changeable on the way. An HTTPRoute '
     + 'that names no listener (sectionName) attaches to every listener of its Gateway that admits it, plain-HTTP ones included; '
-    + 'a route that only redirects to https serves nothing in clear.',
+    + 'a route that only redirects to https serves nothing in clear. An Ingress rule host that no spec.tls entry lists is served '
+    + 'without the Ingress\'s certificate.',
   sources: ['CIS EKS 5.4.5', 'EKS Best Practices: use encryption with AWS load balancers'],
   kinds: ['Ingress', 'HTTPRoute'],
   check: (doc, index) => {
     const spec = o(doc.manifest.spec);
-    if (doc.kind === 'Ingress') return arr(spec.tls).length > 0 ? NONE : [{ jsonPath: 'spec.tls', message: 'Ingress has no TLS' }];
+    if (doc.kind === 'Ingress') return arr(spec.tls).length > 0 ? uncoveredHosts(spec) : [{ jsonPath: 'spec.tls', message: 'Ingress has no TLS' }];
     if (apiGroup(doc.manifest.apiVersion) !== GATEWAY_GROUP) return undefined;
     const refs = arr(spec.parentRefs).map(r => o(r));
     if (!refs.some(refersToGateway)) return undefined;
