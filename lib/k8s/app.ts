@@ -200,7 +200,22 @@ export class App extends Cdk8sApp {
     const tooNew = targetProblems(this, all);
     if (tooNew.length > 0) throwProblems(tooNew, 'a Kubernetes target is newer than the cluster it is for');
     const cluster = this.cluster;
-    if (!cluster || !this.clusterResources) return;
+    if (!cluster) return;
+    if (!this.clusterResources) {
+      // the namespaces are written by a chart of the program's own (a fleet's platform chart): those shipshape writes
+      // (a TeamNamespace's, a ClusterResources chart's) still take the readiness gate their ALB ip targets need
+      const targets = new Set<string>();
+      const own: ApiObject[] = [];
+      for (const c of all) {
+        if (!ApiObject.isApiObject(c)) continue;
+        const obj = c as ApiObject;
+        if (obj.kind === 'Namespace' && obj.metadata.name
+          && ((obj.node.scope as any)?.[TEAM_NAMESPACE] === true || obj.node.scopes.some(s => s instanceof ClusterResources))) own.push(obj);
+        if (obj.kind === 'Ingress' && obj.metadata.namespace && obj.metadata.toJson().annotations?.['alb.ingress.kubernetes.io/target-type'] === 'ip') targets.add(obj.metadata.namespace);
+      }
+      for (const ns of own) if (targets.has(ns.metadata.name!)) ns.metadata.addLabel(ClusterResources._READINESS_GATE_LABEL, 'enabled');
+      return;
+    }
     let resources = this.node.tryFindChild(ClusterResources.ID) as ClusterResources | undefined;
     if (!resources) resources = new ClusterResources(this, ClusterResources.ID, { cluster });
     const defined = new Set<string>(SYSTEM_NAMESPACES);

@@ -339,6 +339,8 @@ describe('SS-K8S-042 PodDisruptionBudget policy', () => {
     const api = deployment('api', 3);
     const apiPdb = { ...pdb({ maxUnavailable: 1 }), metadata: { name: 'api', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'api' } }, maxUnavailable: 1 } };
     expect(hits('SS-K8S-042', [deployment('web', 3), api, pdb({ maxUnavailable: 1 }), apiPdb])).toEqual([]);
+    // one budget held twice (two output folders checked together) is one budget
+    expect(hits('SS-K8S-042', [deployment('web', 3), pdb({ maxUnavailable: 1 }), pdb({ maxUnavailable: 1 })])).toEqual([]);
     // the same labels in another namespace are other pods
     const elsewhere = { ...other, metadata: { name: 'web-extra', namespace: 'staging' } };
     expect(hits('SS-K8S-042', [deployment('web', 3), pdb({ maxUnavailable: 1 }), elsewhere])).toEqual([]);

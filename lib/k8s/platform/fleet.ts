@@ -825,6 +825,18 @@ export class Fleet {
   }
 
   /**
+   * The EKS access entries the teams need on one cluster of the fleet (`accessEntries` of that cluster), for the AWS
+   * side of that cluster to create. Throws when the fleet has no cluster of that name: a misspelt name would
+   * otherwise give no entry, and the teams no access, without a word.
+   */
+  public accessEntriesFor(cluster: string): TeamAccessProfile[] {
+    if (!this.clusterNames.includes(cluster)) {
+      fail(this.where, 'cluster', cluster, `is not a cluster of the fleet (${this.clusterNames.join(', ')})`, 'name one of them, as the fleet description does');
+    }
+    return this.accessEntries.filter(e => e.cluster === cluster);
+  }
+
+  /**
    * Writes every cluster's folder and the Argo CD folder, in two steps. First every cluster's app and the Argo CD
    * app are rendered into staging folders and checked (validations, whole-output and cluster checks, policy); then,
    * only when all of them passed, the staged files are moved into place, folder by folder. When any check fails,

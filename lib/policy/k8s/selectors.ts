@@ -116,8 +116,8 @@ export class K8sIndex {
   }
 
   /**
-   * The policies of `kind` that select a pod template another policy of that kind selects too, each with the first
-   * such template and the other policies selecting it (once per output).
+   * The policies of `kind` that select a pod template another policy of that kind (of another name) selects too, each
+   * with the first such template and the other policies selecting it (once per output).
    */
   public overlapping(kind: 'PodDisruptionBudget' | 'NetworkPolicy'): Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }> {
     let m = this.overlaps.get(kind);
@@ -125,8 +125,12 @@ export class K8sIndex {
     m = new Map();
     for (const [template, docs] of this.relation(kind).byTemplate) {
       if (docs.length < 2) continue;
+      // one object held twice (the same name in the namespace, in two output folders checked together) is one policy
       for (const doc of docs) {
-        if (!m.has(doc)) m.set(doc, { template, others: docs.filter(d => d !== doc) });
+        if (m.has(doc)) continue;
+        const seen = new Set<string | undefined>([doc.name]);
+        const others = docs.filter(d => !seen.has(d.name) && seen.add(d.name) !== undefined);
+        if (others.length > 0) m.set(doc, { template, others });
       }
     }
     this.overlaps.set(kind, m);

@@ -5,7 +5,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, errorOf, IMAGE, outdir, quietly, readDocs } from './fixtures';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
-import { App, WebService } from '../../../lib/k8s';
+import { App, HttpIngress, IngressTls, WebService } from '../../../lib/k8s';
 import { Fleet, FleetProps, FleetTarget, IFleetWorkloads, TeamNamespace, TeamPermissions } from '../../../lib/k8s/platform';
 import { expectError } from '../../util/k8s';
 
@@ -368,5 +368,25 @@ describe('what a platform team adds outside the teams\' workloads, and errors in
       }],
     }));
     expect(captured(() => fleet.synth()).error).toContain('shop/cr: kind ("ClusterRole") is cluster-scoped, and team shop\'s Argo CD project allows only the cluster-scoped kinds scheduling.k8s.io/PriorityClass; ');
+  });
+});
+
+describe('a team namespace of the fleet whose Ingress sends ALB traffic to pod ips', () => {
+  test("takes the controller's pod readiness gate in the platform folder, as k8s.App's own namespaces do; a team without such an Ingress does not", () => {
+    const dir = outdir();
+    const ingress = (s: Construct) => {
+      const api = s.node.findChild('api') as WebService;
+      new HttpIngress(s, 'www', { rules: [{ host: 'shop.acme.example', paths: [{ backend: api }] }], tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/abc') });
+    };
+    const { error } = captured(() => new Fleet(props(dir, {
+      teams: [
+        { name: 'shop', group: 'team-shop', workloads: new ApiAnd(ingress) },
+        { name: 'reports', group: 'team-reports', workloads: new Api() },
+      ],
+    })).synth());
+    expect(error).toBeUndefined();
+    const namespaces = readDocs(path.join(dir, 'prod-eu', 'platform')).map(d => d.doc).filter(d => d.kind === 'Namespace');
+    const gate = (name: string) => namespaces.find(n => n.metadata.name === name)?.metadata.labels?.['elbv2.k8s.aws/pod-readiness-gate-inject'];
+    expect([gate('shop'), gate('reports')]).toStrictEqual(['enabled', undefined]);
   });
 });

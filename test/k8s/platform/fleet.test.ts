@@ -311,6 +311,14 @@ describe('Fleet', () => {
     ]);
   });
 
+  test('accessEntriesFor(cluster): that cluster\'s entries; a name the fleet lacks throws instead of granting nothing', () => {
+    const fleet = new Fleet(fleetProps(outdir()));
+    expect(fleet.accessEntriesFor('prod-eu')).toEqual([
+      { cluster: 'prod-eu', clusterName: 'prod-eu', team: 'shop', principalArn: 'arn:aws:iam::123456789012:role/shop', kubernetesGroups: ['team-shop'], namespaces: ['shop'] },
+    ]);
+    expect(errorOf(() => fleet.accessEntriesFor('prod'))).toContain('cluster ("prod") is not a cluster of the fleet (staging-eu, prod-eu)');
+  });
+
   test('a cluster with an API server URL is addressed by server', () => {
     const d = description();
     const { dir } = synthFleet({ description: { ...d, clusters: [{ ...d.clusters[0], argoCdServer: 'https://staging.eks.example' }, d.clusters[1]] } });

@@ -50,7 +50,7 @@ function tlsCovers(pattern: string, host: string): boolean {
  * certificate (plain HTTP, or its default certificate, which the browser refuses). A TLS entry without hosts is read
  * as covering every host (some controllers use its certificate as the default), so it leaves nothing to report.
  */
-function uncoveredHosts(spec: any): readonly Violation[] {
+function uncoveredHosts(spec: any): Violation[] {
   const tls = arr(spec.tls).map(t => o(t));
   if (tls.some(t => !Array.isArray(t.hosts) || t.hosts.length === 0)) return NONE;
   const hosts = tls.flatMap(t => arr(t.hosts)).filter((h): h is string => typeof h === 'string');
