@@ -137,6 +137,7 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-094': { breakIt: ms => { find(ms, 'HorizontalPodAutoscaler', 'api').spec.maxReplicas = 1; }, on: ['HorizontalPodAutoscaler', 'api'], at: 'spec.maxReplicas' },
   'SS-K8S-095': { breakIt: ms => { delete find(ms, 'Ingress', 'web').spec.rules[0].http.paths[0].pathType; }, on: ['Ingress', 'web'], at: 'spec.rules[0].http.paths[0].pathType' },
   'SS-K8S-096': { breakIt: ms => { find(ms, 'CronJob', 'report').spec.schedule = '61 * * * *'; }, on: ['CronJob', 'report'], at: 'spec.schedule' },
+  'SS-K8S-097': { breakIt: ms => { c0(ms).resources.requests.memory = '512Mi'; }, on: ['Deployment', 'web'], at: `${C0}.resources.requests.memory` },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {
@@ -250,7 +251,7 @@ describe('SS-K8S-073: Namespace enforces, audits and warns restricted', () => {
     delete labels['pod-security.kubernetes.io/enforce'];
     labels['pod-security.kubernetes.io/warn'] = 'baseline';
     expect(checkOne('SS-K8S-073', ms).findings.map(f => `${f.jsonPath}: ${f.message}`)).toEqual([
-      'metadata.labels["pod-security.kubernetes.io/enforce"]: Namespace does not enforce, audit and warn the restricted Pod Security level: '
+      'metadata.labels["pod-security.kubernetes.io/enforce"]: Namespace does not enforce the restricted Pod Security level, and does not warn at it: '
         + 'enforce is unset, warn is "baseline"',
     ]);
   });
@@ -299,12 +300,12 @@ describe('SS-K8S-092: one autoscaler per workload', () => {
 
 describe('KubernetesPack options are checked as the command line checks them', () => {
   test('an exclude id in another case is refused, with the id meant', () => {
-    expect(() => new KubernetesPack({ exclude: ['ss-k8s-031'] })).toThrow('KubernetesPack: exclude ("ss-k8s-031") is not a rule of the Kubernetes pack (SS-K8S-001 … SS-K8S-096); '
+    expect(() => new KubernetesPack({ exclude: ['ss-k8s-031'] })).toThrow('KubernetesPack: exclude ("ss-k8s-031") is not a rule of the Kubernetes pack (SS-K8S-001 … SS-K8S-097); '
       + 'list the ids as the policy report shows them (did you mean SS-K8S-031?)');
   });
 
   test('an id far from every rule gets no suggestion', () => {
-    expect(() => new KubernetesPack({ exclude: ['ACME-001'] })).toThrow(/^KubernetesPack: exclude \("ACME-001"\) is not a rule of the Kubernetes pack \(SS-K8S-001 … SS-K8S-096\); list the ids as the policy report shows them$/);
+    expect(() => new KubernetesPack({ exclude: ['ACME-001'] })).toThrow(/^KubernetesPack: exclude \("ACME-001"\) is not a rule of the Kubernetes pack \(SS-K8S-001 … SS-K8S-097\); list the ids as the policy report shows them$/);
   });
 
   test('an engine finding cannot be left out of a pack', () => {

@@ -8,7 +8,7 @@ export const addNoCapabilities = k8sPodRule({
   catalog: ['K8S-SEC-08'],
   severity: ERROR,
   message: 'Container adds Linux capabilities',
-  fix: 'remove securityContext.capabilities.add; listen on a port of 1024 or more instead of adding NET_BIND_SERVICE',
+  fix: 'remove securityContext.capabilities.add and do the work without the capabilities it added (for example, listen on a port of 1024 or more instead of adding NET_BIND_SERVICE); suppress with a reason when the container needs one',
   rationale: 'Every added capability is kernel privilege the container keeps; the one Pod Security allows (NET_BIND_SERVICE) is not needed when the process listens on a port of 1024 or more.',
   sources: ['Trivy KSV-0005, KSV-0022, KSV-0106, KSV-0119, KSV-0120', 'CIS EKS 4.2.7 (v1.4)'],
   differences: [

@@ -9,7 +9,7 @@ export const cronJobValidSchedule = k8sRule({
   catalog: ['K8S-JOB-01'],
   severity: ERROR,
   message: 'CronJob schedule is refused by the API server, or never runs',
-  fix: 'write 5 fields (minute hour day-of-month month day-of-week) with values in range, or a descriptor such as @daily; set the time zone in spec.timeZone',
+  fix: 'write 5 fields (minute hour day-of-month month day-of-week) with values in range and days of month that occur in the months named (not 31 2: February has no 31st), or a descriptor such as @daily; set the time zone in spec.timeZone',
   rationale: 'The API server parses spec.schedule as the CronJob controller does (robfig/cron: 5 fields, names, ranges, lists, steps, '
     + 'descriptors) and refuses a CronJob it cannot read or that sets a time zone inside the expression (TZ=, CRON_TZ=; spec.timeZone takes it). '
     + 'A schedule whose days of month never occur in its months (30 2: February 30) is accepted and never runs. The @every descriptor, '

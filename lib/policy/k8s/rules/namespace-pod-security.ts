@@ -26,9 +26,14 @@ export const namespacePodSecurity = k8sRule({
       const v = labels[`pod-security.kubernetes.io/${mode}`];
       return `${mode} is ${v === undefined ? 'unset' : JSON.stringify(v)}`;
     });
+    // name only the modes that fall short: a Namespace that enforces restricted is not said not to
+    const others = short.filter(mode => mode !== 'enforce').join(' or ');
+    const what = short[0] !== 'enforce' ? `enforces the restricted Pod Security level but does not ${others} at it`
+      : others === '' ? 'does not enforce the restricted Pod Security level'
+        : `does not enforce the restricted Pod Security level, and does not ${others} at it`;
     const v: Violation = {
       jsonPath: `metadata.labels["pod-security.kubernetes.io/${short[0]}"]`,
-      message: `Namespace does not enforce, audit and warn the restricted Pod Security level: ${said.join(', ')}`,
+      message: `Namespace ${what}: ${said.join(', ')}`,
     };
     return [v];
   },

@@ -16,10 +16,23 @@ export const statefulsetHeadlessService = k8sRule({
     const name = o(doc.manifest.spec).serviceName;
     if (typeof name !== 'string' || name === '') return [{ jsonPath: 'spec.serviceName' }];
     const svc = index.find('Service', name, doc.namespace);
+    const said = `Service ${name}, the StatefulSet's serviceName,`;
+    if (svc === undefined) return [{ jsonPath: 'spec.serviceName', message: `${said} is not in the output` }];
     const pod = podOfDoc(doc)!;
-    const sspec = o(svc?.manifest.spec);
-    const ok = svc !== undefined && sspec.clusterIP === 'None' && isObj(sspec.selector) &&
-      selectorMatches({ matchLabels: sspec.selector }, podLabels(pod));
-    return ok ? NONE : [{ jsonPath: 'spec.serviceName', message: `Service ${name} is missing, not headless, or does not select the pods` }];
+    const sspec = o(svc.manifest.spec);
+    // name each way the Service falls short, and only those
+    const short: string[] = [];
+    if (sspec.clusterIP !== 'None') {
+      short.push(`is not headless (its clusterIP is ${sspec.clusterIP === undefined ? 'unset' : JSON.stringify(sspec.clusterIP)}, not None)`);
+    }
+    const labels = podLabels(pod);
+    const shown = (l: { [k: string]: unknown }) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ');
+    if (!isObj(sspec.selector)) {
+      short.push('does not select the StatefulSet\'s pods (it has no selector)');
+    } else if (!selectorMatches({ matchLabels: sspec.selector }, labels)) {
+      const podsSaid = Object.keys(labels).length === 0 ? 'the pods have no labels' : `the pods are labelled ${shown(labels)}`;
+      short.push(`does not select the StatefulSet's pods (its selector is ${shown(sspec.selector)}; ${podsSaid})`);
+    }
+    return short.length === 0 ? NONE : [{ jsonPath: 'spec.serviceName', message: `${said} ${short.join(' and ')}` }];
   },
 });
