@@ -13,6 +13,7 @@ import { ImageRef } from '../../core/image';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
+import { TOKEN_FIX, tokenFields } from '../../policy/output-check';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { Validators } from '../../core/validators';
 import { ClusterContext } from '../cluster-context';
@@ -1335,6 +1336,9 @@ export abstract class Workload extends Construct implements IWorkload {
     const prop = `env.${name}`;
     const allowed = 'must be an EnvValue (EnvValue.fromValue, fromConfigMapKey, fromSecretKey or fromFieldPath)';
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      // a Terraform value (queue.url) passed on: EnvValue.fromValue would not help, the value does not exist at synth
+      const token = tokenFields(value)[0];
+      if (token !== undefined) fail(this, prop, value, `is ${token.what}, not a value known at synth`, TOKEN_FIX);
       const secret = Validators.plaintextSecret(name, String(value));
       if (secret) {
         fail(this, prop, '<redacted>', `${allowed}, and looks like a plaintext secret (${secret}), which would be readable by anyone who can read the manifest (rule SS-K8S-062)`,

@@ -43,6 +43,12 @@ describe('env values that are no EnvValue', () => {
       .toBe(`shop/api: env.A (undefined) ${ENV_VALUE}; give it a value, for example EnvValue.fromValue('...'), or leave A out`);
   });
 
+  test('a Terraform token passed as a string (queue.url) is said to be one, with what to do instead of EnvValue.fromValue', () => {
+    const msg = messageOf(web({ env: js({ QUEUE_URL: '${TfToken[TOKEN.93]}' }) }));
+    expect(msg).toContain('shop/api: env.QUEUE_URL ("${TfToken[TOKEN.93]}") is an unresolved Terraform (cdktf) token, not a value known at synth; Kubernetes YAML is written at synth');
+    expect(msg).not.toContain('EnvValue.fromValue');
+  });
+
   test('a number is quoted in the fix (environment variables are strings)', () => {
     expect(messageOf(web({ env: js({ WORKERS: 4 }) }))).toBe(`shop/api: env.WORKERS (4) ${ENV_VALUE}; write EnvValue.fromValue("4")`);
   });
