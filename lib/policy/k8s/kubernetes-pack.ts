@@ -92,6 +92,7 @@ import { statefulsetHeadlessService } from './rules/statefulset-headless-service
 import { topologySpread } from './rules/topology-spread';
 import { trustedRegistry } from './rules/trusted-registry';
 import { validConfigData } from './rules/valid-config-data';
+import { validContainers } from './rules/valid-containers';
 import { validLabelValues } from './rules/valid-label-values';
 import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
@@ -120,7 +121,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-096`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-097`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -268,6 +269,7 @@ export class KubernetesPack implements IRulePack {
       hpaValidBounds,
       ingressValidPaths,
       cronJobValidSchedule,
+      validContainers,
     ];
     const known = all.map(r => r.id);
     for (const id of exclude) {

@@ -63,7 +63,12 @@ function servicePorts(doc: PolicyDocument, index: DocumentIndex): Violation[] {
         if (first !== undefined) (out ??= []).push({ jsonPath: `spec.ports[${i}].port`, message: `Service port ${key} is listed twice (spec.ports[${first}] and [${i}]): the API refuses a duplicate port` });
         else numbers.set(key, i);
       }
-      if (typeof p.name === 'string') {
+      if (p.name === undefined || p.name === null || p.name === '') {
+        (out ??= []).push({
+          jsonPath: `spec.ports[${i}].name`,
+          message: `Service port ${typeof p.port === 'number' ? p.port : `spec.ports[${i}]`} has no name: names are required when a Service has more than one port, and the API refuses the Service`,
+        });
+      } else if (typeof p.name === 'string') {
         const first = names.get(p.name);
         if (first !== undefined) (out ??= []).push({ jsonPath: `spec.ports[${i}].name`, message: `Service port name ${p.name} is used twice (spec.ports[${first}] and [${i}]): the API refuses a duplicate name` });
         else names.set(p.name, i);
@@ -101,6 +106,17 @@ const podPorts = podLocalCheck((pod) => {
   for (const r of containersOf(pod)) {
     const seen = new Set<string>();
     arr(r.c.ports).forEach((p0, i) => {
+      // JSON and YAML keep a quoted number a string, and the API takes only a number for these fields
+      for (const f of NUMBER_FIELDS) {
+        const v = o(p0)[f];
+        if (typeof v !== 'string') continue;
+        out.push({
+          jsonPath: `${r.path}.ports[${i}].${f}`,
+          message: /^\s*\d+\s*$/.test(v)
+            ? `Container ${f} ${JSON.stringify(v)} is a quoted number: the API takes only a number there and refuses the string; write it unquoted`
+            : `Container ${f} ${JSON.stringify(v)} is not a port number: the API takes only a number from 1 to 65535 there`,
+        });
+      }
       const n = o(p0).name;
       if (n === undefined) return;
       if (typeof n !== 'string' || !validPortName(n)) {
@@ -125,6 +141,8 @@ const podPorts = podLocalCheck((pod) => {
   return out;
 });
 
+/** The container port fields the API reads as numbers only. */
+const NUMBER_FIELDS = ['containerPort', 'hostPort'];
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket'];
 
@@ -134,11 +152,11 @@ export const validPorts = k8sRule({
   title: 'Valid port names and target ports',
   catalog: ['K8S-NET-06'],
   severity: ERROR,
-  message: 'Invalid or duplicate port name, duplicate Service port, invalid target port, or a probe port name the container does not declare',
-  fix: 'name container ports with at most 15 lowercase letters, digits and single dashes, uniquely per container, and Service ports with DNS labels (at most 63 lowercase letters, digits and "-"), uniquely per Service; '
-    + 'list each Service port number once per protocol; targetPort is a container port name declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
-  rationale: 'Invalid or duplicate port names (a container port\'s is an IANA service name of at most 15 characters, a Service port\'s a DNS label of at most 63), a Service port number listed twice for one protocol, and out-of-range target ports are refused by the API '
-    + 'or route traffic nowhere; a probe on a port name its container does not declare never resolves, so the probe always fails. A quoted number as targetPort '
+  message: 'Invalid, missing or duplicate port name, quoted container port, duplicate Service port, invalid target port, or a probe port name the container does not declare',
+  fix: 'name container ports with at most 15 lowercase letters, digits and single dashes, uniquely per container, and Service ports with DNS labels (at most 63 lowercase letters, digits and "-"), uniquely per Service, every one of them when it has several; '
+    + 'write containerPort and hostPort as numbers (unquoted); list each Service port number once per protocol; targetPort is a container port name declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
+  rationale: 'Invalid or duplicate port names (a container port\'s is an IANA service name of at most 15 characters, a Service port\'s a DNS label of at most 63), a Service port number listed twice for one protocol, a Service of several ports with an unnamed one, '
+    + 'a containerPort or hostPort written as a string (a quoted "8080"), and out-of-range target ports are refused by the API or route traffic nowhere; a probe on a port name its container does not declare never resolves, so the probe always fails. A quoted number as targetPort '
     + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port. A named targetPort resolves per '
     + 'pod: when no pod the Service selects in the output declares that container port name, the port has no endpoint.',
   kinds: [...POD_KINDS, 'Service'],

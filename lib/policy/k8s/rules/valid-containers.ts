@@ -1,0 +1,94 @@
+import { Violation } from '../../rule';
+import { ERROR, k8sPodRule, NONE } from '../define';
+import { containersOf, isObj, o, POD_KINDS } from '../pod';
+import { compareQuantities, parseQuantity, Quantity } from '../quantity';
+
+/** A DNS-1123 label: what a container's name must be. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** `.key`, or `["key"]` for a key that is not an identifier (`["ephemeral-storage"]`, `["nvidia.com/gpu"]`). */
+function keyPath(k: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+}
+
+/** How a message names a resource: CPU and Memory, others as written. */
+function resourceLabel(res: string): string {
+  return res === 'cpu' ? 'CPU' : res === 'memory' ? 'Memory' : res;
+}
+
+/**
+ * A corrected spelling of a quantity that is not one, or undefined: spaces removed, and a binary suffix's case fixed
+ * (`1gi` is 1Gi), except that a CPU quantity in "mi" means millicores (`100mi` is 100m).
+ */
+function suggestion(res: string, q: unknown): string | undefined {
+  if (typeof q !== 'string') return undefined;
+  const t = q.replace(/\s+/g, '').replace(/([kmgtpe])i$/i, (_, p: string) => (res === 'cpu' && p === 'm' ? 'm' : `${p.toUpperCase()}i`));
+  return t !== q.trim() && parseQuantity(t) !== undefined ? t : undefined;
+}
+
+/** SS-K8S-097 — docs/rules.md#ss-k8s-097. */
+export const validContainers = k8sPodRule({
+  id: 'SS-K8S-097',
+  title: 'Containers the API server accepts',
+  catalog: ['K8S-META-04'],
+  severity: ERROR,
+  message: 'Container name or resource quantity is refused by the API server',
+  fix: 'give every container (init and ephemeral ones included) its own name, a DNS label; write requests and limits as quantities '
+    + '(100m, 1.5, 256Mi, 1Gi; suffixes are case-sensitive, no space) of 0 or more, and no request above its limit',
+  rationale: 'The API server refuses a pod, and so the workload carrying its template, when two of its containers, init containers '
+    + 'or ephemeral containers share a name, when a container has no name or one that is not a DNS label (at most 63 lowercase '
+    + 'letters, digits and "-"), when a request or limit is not a Kubernetes quantity ("100mi", "1 Gi" and "" are not) or is '
+    + 'negative, and when a container requests more of a resource than its limit: `kubectl apply` fails, and the roll-out never '
+    + 'starts. SS-K8S-023 to SS-K8S-027 require the requests and limits; this rule checks what they say.',
+  kinds: POD_KINDS,
+  podCheck: (pod) => {
+    if (!pod) return NONE;
+    let out: Violation[] | undefined;
+    const bad = (jsonPath: string, message: string) => { (out ??= []).push({ jsonPath, message }); };
+    const names = new Set<string>();
+    for (const r of containersOf(pod, true)) {
+      const name = r.c.name;
+      if (typeof name !== 'string' || name === '') {
+        bad(`${r.path}.name`, 'Container has no name, which the API requires');
+      } else if (!DNS_LABEL.test(name)) {
+        bad(`${r.path}.name`, `Container name ${JSON.stringify(name)} must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`);
+      } else if (names.has(name)) {
+        bad(`${r.path}.name`, `Two containers are named ${name}: the API requires names unique across containers, initContainers and ephemeralContainers`);
+      }
+      if (typeof name === 'string') names.add(name);
+      const res = o(r.c.resources);
+      const requests = quantities(res.requests, `${r.path}.resources.requests`, 'request', bad);
+      const limits = quantities(res.limits, `${r.path}.resources.limits`, 'limit', bad);
+      for (const [k, q] of requests) {
+        const l = limits.get(k);
+        if (l === undefined || compareQuantities(q.q, l.q) <= 0) continue;
+        bad(`${r.path}.resources.requests${keyPath(k)}`, `${resourceLabel(k)} request ${q.text} is above its limit ${l.text}: the API refuses it`);
+      }
+    }
+    return out ?? NONE;
+  },
+});
+
+/**
+ * The valid, non-negative quantities of a requests or limits map, by resource; reports the others at `at` (null is left
+ * alone: the API reads it as unset).
+ */
+function quantities(map: unknown, at: string, what: string, bad: (jsonPath: string, message: string) => void): Map<string, { q: Quantity; text: string }> {
+  const out = new Map<string, { q: Quantity; text: string }>();
+  if (!isObj(map)) return out;
+  for (const [k, v] of Object.entries(map as object)) {
+    if (v === null || v === undefined) continue;
+    const q = parseQuantity(v);
+    const label = `${resourceLabel(k)} ${what}`;
+    if (q === undefined) {
+      const s = suggestion(k, v);
+      bad(`${at}${keyPath(k)}`, `${label} ${JSON.stringify(v)} is not a quantity${s === undefined ? '' : ` (did you mean ${s}?)`}: the API refuses it; `
+        + 'write a number with an optional suffix (case-sensitive, no space), for example 100m, 1.5 or 256Mi');
+    } else if (q.negative) {
+      bad(`${at}${keyPath(k)}`, `${label} ${String(v).trim()} is negative: the API refuses it`);
+    } else {
+      out.set(k, { q, text: String(v).trim() });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,227 @@
+// SS-K8S-097 (containers), and the SS-K8S-053 (ports) and SS-K8S-047 (rolling update) cases the API server refuses,
+// on manifests written by hand.
+import { PolicyEngine } from '../../../lib/policy/engine';
+import { KubernetesPack } from '../../../lib/policy/k8s/kubernetes-pack';
+import { compareQuantities, nonZeroQuantity, parseQuantity, quantityValue } from '../../../lib/policy/k8s/quantity';
+import { k8sDocument } from '../../../lib/policy/runner';
+
+function hits(ruleId: string, manifests: any[]): string[] {
+  const engine = new PolicyEngine({ packs: [new KubernetesPack()] });
+  const report = engine._check(manifests.map((m, i) => k8sDocument(m, `doc${i}`)), [], []);
+  return report.findings.filter(f => f.ruleId === ruleId).map(f => `${f.kind}/${f.name} ${f.jsonPath}: ${f.message}`);
+}
+
+const C = 'spec.template.spec.containers';
+
+const deployment = (name: string, podSpec: any, spec: any = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'shop' },
+  spec: { selector: { matchLabels: { app: name } }, ...spec, template: { metadata: { labels: { app: name } }, spec: podSpec } },
+});
+
+const ctr = (name: string | undefined, resources?: any, more: any = {}) => ({
+  ...(name === undefined ? {} : { name }),
+  image: 'registry.example.com/app:1.2.3',
+  ...(resources === undefined ? {} : { resources }),
+  ...more,
+});
+
+describe('SS-K8S-097 container names the API server accepts', () => {
+  test('distinct DNS-label names across containers, initContainers and ephemeralContainers pass', () => {
+    expect(hits('SS-K8S-097', [deployment('web', {
+      containers: [ctr('app'), ctr('proxy-1')], initContainers: [ctr('migrate')], ephemeralContainers: [ctr('debug')],
+    })])).toEqual([]);
+  });
+
+  test('two containers of one name, also an init or ephemeral one, are refused at the second one\'s name', () => {
+    expect(hits('SS-K8S-097', [deployment('web', {
+      containers: [ctr('app'), ctr('app')], initContainers: [ctr('app')], ephemeralContainers: [ctr('proxy'), ctr('proxy')],
+    })])).toEqual([
+      `Deployment/web ${C}[1].name: Two containers are named app: the API requires names unique across containers, initContainers and ephemeralContainers`,
+      'Deployment/web spec.template.spec.initContainers[0].name: Two containers are named app: the API requires names unique across containers, initContainers and ephemeralContainers',
+      'Deployment/web spec.template.spec.ephemeralContainers[1].name: Two containers are named proxy: the API requires names unique across containers, initContainers and ephemeralContainers',
+    ]);
+  });
+
+  test('a container without a name, or with one that is not a DNS label, is refused', () => {
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [ctr(undefined), ctr(''), ctr('App'), ctr('web_server'), ctr('a'.repeat(64))] })])).toEqual([
+      `Deployment/web ${C}[0].name: Container has no name, which the API requires`,
+      `Deployment/web ${C}[1].name: Container has no name, which the API requires`,
+      `Deployment/web ${C}[2].name: Container name "App" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`,
+      `Deployment/web ${C}[3].name: Container name "web_server" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`,
+      `Deployment/web ${C}[4].name: Container name "${'a'.repeat(64)}" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`,
+    ]);
+  });
+
+  test('a CronJob\'s and a Pod\'s containers are checked at their own paths', () => {
+    const cron = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: 'shop' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [ctr('job'), ctr('job')] } } } } },
+    };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'one', namespace: 'shop' }, spec: { containers: [ctr('Job')] } };
+    expect(hits('SS-K8S-097', [cron, pod])).toEqual([
+      'CronJob/nightly spec.jobTemplate.spec.template.spec.containers[1].name: Two containers are named job: the API requires names unique across containers, initContainers and ephemeralContainers',
+      'Pod/one spec.containers[0].name: Container name "Job" must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
+    ]);
+  });
+
+  test('identical pods share one result, each reported at its own object', () => {
+    const spec = () => ({ containers: [ctr('app'), ctr('app')] });
+    expect(hits('SS-K8S-097', [deployment('a', spec()), deployment('b', spec())])).toEqual([
+      `Deployment/a ${C}[1].name: Two containers are named app: the API requires names unique across containers, initContainers and ephemeralContainers`,
+      `Deployment/b ${C}[1].name: Two containers are named app: the API requires names unique across containers, initContainers and ephemeralContainers`,
+    ]);
+  });
+});
+
+describe('SS-K8S-097 resource quantities the API server accepts', () => {
+  const one = (resources: any) => hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', resources)] })]);
+  const HOW = 'the API refuses it; write a number with an optional suffix (case-sensitive, no space), for example 100m, 1.5 or 256Mi';
+
+  test('numbers, decimal and binary suffixes, exponents, signs and surrounding spaces are quantities', () => {
+    expect(one({
+      requests: { 'cpu': 1.5, 'memory': 1e3, 'ephemeral-storage': '2Gi', 'nvidia.com/gpu': 1 },
+      limits: { 'cpu': '2', 'memory': '1e3', 'ephemeral-storage': ' 2Gi ', 'nvidia.com/gpu': '1' },
+    })).toEqual([]);
+    expect(one({ requests: { cpu: '500m', memory: '+1.5Gi' }, limits: { cpu: '.5', memory: '1536Mi' } })).toEqual([]);
+    expect(one({ requests: { cpu: '100u', memory: '1E3' }, limits: { cpu: '100000n', memory: '1k' } })).toEqual([]);
+    expect(one({ requests: { cpu: '2.', memory: '1E' }, limits: { cpu: '2e0', memory: '1Ei' } })).toEqual([]);
+  });
+
+  test('a request equal to its limit however written, and a request with no limit, pass', () => {
+    expect(one({ requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '0.1', memory: '1073741824' } })).toEqual([]);
+    expect(one({ requests: { cpu: '300m', memory: '1.5Gi' }, limits: { cpu: 0.3, memory: '1536Mi' } })).toEqual([]);
+    expect(one({ requests: { cpu: '8', memory: '64Gi' } })).toEqual([]);
+    expect(one({ requests: { cpu: '1' }, limits: { memory: '1Gi' } })).toEqual([]);
+  });
+
+  test('a value that is not a quantity is refused at its field, with a corrected spelling when there is one', () => {
+    expect(one({ limits: { cpu: '100mi', memory: '1 Gi' } })).toEqual([
+      `Deployment/web ${C}[0].resources.limits.cpu: CPU limit "100mi" is not a quantity (did you mean 100m?): ${HOW}`,
+      `Deployment/web ${C}[0].resources.limits.memory: Memory limit "1 Gi" is not a quantity (did you mean 1Gi?): ${HOW}`,
+    ]);
+    expect(one({ requests: { memory: '100mi' }, limits: { memory: '1gi' } })).toEqual([
+      `Deployment/web ${C}[0].resources.requests.memory: Memory request "100mi" is not a quantity (did you mean 100Mi?): ${HOW}`,
+      `Deployment/web ${C}[0].resources.limits.memory: Memory limit "1gi" is not a quantity (did you mean 1Gi?): ${HOW}`,
+    ]);
+    expect(one({ requests: { 'cpu': 'abc', 'memory': '', 'ephemeral-storage': '1GB', 'nvidia.com/gpu': true } })).toEqual([
+      `Deployment/web ${C}[0].resources.requests.cpu: CPU request "abc" is not a quantity: ${HOW}`,
+      `Deployment/web ${C}[0].resources.requests.memory: Memory request "" is not a quantity: ${HOW}`,
+      `Deployment/web ${C}[0].resources.requests["ephemeral-storage"]: ephemeral-storage request "1GB" is not a quantity: ${HOW}`,
+      `Deployment/web ${C}[0].resources.requests["nvidia.com/gpu"]: nvidia.com/gpu request true is not a quantity: ${HOW}`,
+    ]);
+    expect(one({ requests: { cpu: '1e', memory: '1K' }, limits: { cpu: '1e1.5', memory: '1Mb' } }).map(h => h.split(': ')[1])).toEqual([
+      'CPU request "1e" is not a quantity', // a lone "e" is no suffix
+      'Memory request "1K" is not a quantity', // kilo is a lower-case k
+      'CPU limit "1e1.5" is not a quantity', // an exponent is a whole number
+      'Memory limit "1Mb" is not a quantity',
+    ]);
+  });
+
+  test('a negative quantity is refused', () => {
+    expect(one({ requests: { cpu: '-100m' }, limits: { memory: -1 } })).toEqual([
+      `Deployment/web ${C}[0].resources.requests.cpu: CPU request -100m is negative: the API refuses it`,
+      `Deployment/web ${C}[0].resources.limits.memory: Memory limit -1 is negative: the API refuses it`,
+    ]);
+  });
+
+  test('a request above its limit is refused at the request, the values named as written', () => {
+    expect(one({ requests: { cpu: '2' }, limits: { cpu: '1' } })).toEqual([
+      `Deployment/web ${C}[0].resources.requests.cpu: CPU request 2 is above its limit 1: the API refuses it`,
+    ]);
+    expect(one({ requests: { 'memory': '1Gi', 'ephemeral-storage': '1.1G' }, limits: { 'memory': '1G', 'ephemeral-storage': '1Gi' } })).toEqual([
+      `Deployment/web ${C}[0].resources.requests.memory: Memory request 1Gi is above its limit 1G: the API refuses it`,
+      `Deployment/web ${C}[0].resources.requests["ephemeral-storage"]: ephemeral-storage request 1.1G is above its limit 1Gi: the API refuses it`,
+    ]);
+    // exactly: one millicore, or one byte, above is above
+    expect(one({ requests: { cpu: '1001m', memory: 1073741825 }, limits: { cpu: 1, memory: '1Gi' } })).toHaveLength(2);
+    // a limit of 0 takes no request
+    expect(one({ requests: { cpu: '100m' }, limits: { cpu: '0' } })).toEqual([
+      `Deployment/web ${C}[0].resources.requests.cpu: CPU request 100m is above its limit 0: the API refuses it`,
+    ]);
+  });
+
+  test('an invalid request or limit is reported once, not compared', () => {
+    expect(one({ requests: { cpu: '2x' }, limits: { cpu: '1' } })).toHaveLength(1);
+    expect(one({ requests: { cpu: '2' }, limits: { cpu: '1 core' } })).toHaveLength(1);
+  });
+
+  test('init containers\' resources are checked too', () => {
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [ctr('app')], initContainers: [ctr('init', { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } })] })])).toEqual([
+      'Deployment/web spec.template.spec.initContainers[0].resources.requests.memory: Memory request 2Gi is above its limit 1Gi: the API refuses it',
+    ]);
+  });
+});
+
+describe('quantity.ts', () => {
+  test('parses the quantity grammar exactly, and nonZeroQuantity is unchanged', () => {
+    const v = (q: unknown) => { const p = parseQuantity(q); return p === undefined ? undefined : quantityValue(p); };
+    expect([v('100m'), v('1.5'), v('256Mi'), v('1e3'), v('1E'), v('2k'), v(' 1Ki '), v('-2'), v(0.25)]).toEqual([0.1, 1.5, 256 * 2 ** 20, 1000, 1e18, 2000, 1024, -2, 0.25]);
+    for (const bad of ['100mi', '1 Gi', 'abc', '', '1e', '1K', '--1', '1.2.3', null, undefined, {}, Number.NaN, Infinity]) expect([bad, parseQuantity(bad)]).toEqual([bad, undefined]);
+    const cmp = (a: string, b: string) => compareQuantities(parseQuantity(a)!, parseQuantity(b)!);
+    expect([cmp('1Gi', '1073741824'), cmp('0.1', '100m'), cmp('1Ei', '1152921504606846977'), cmp('1e-3', '1m'), cmp('-1', '0'), cmp('1e500', '1')]).toEqual([0, 0, -1, 0, -1, 1]);
+    expect([nonZeroQuantity('100m'), nonZeroQuantity('0'), nonZeroQuantity(''), nonZeroQuantity(2), nonZeroQuantity('abc')]).toEqual([true, false, false, true, true]);
+  });
+});
+
+describe('SS-K8S-053 container ports and Service port names the API server accepts', () => {
+  const service = (ports: any[]) => ({
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports },
+  });
+  const web = (ports: any[]) => deployment('web', { containers: [ctr('app', undefined, { ports })] });
+
+  test('numeric container ports pass', () => {
+    expect(hits('SS-K8S-053', [web([{ name: 'http', containerPort: 8080 }, { containerPort: 9090, hostPort: 9090 }])])).toEqual([]);
+  });
+
+  test('a containerPort or hostPort written as a string is refused: a quoted number is told to be written unquoted', () => {
+    expect(hits('SS-K8S-053', [web([{ name: 'http', containerPort: '8080' }, { containerPort: 9090, hostPort: '9090' }, { containerPort: 'http' }])])).toEqual([
+      `Deployment/web ${C}[0].ports[0].containerPort: Container containerPort "8080" is a quoted number: the API takes only a number there and refuses the string; write it unquoted`,
+      `Deployment/web ${C}[0].ports[1].hostPort: Container hostPort "9090" is a quoted number: the API takes only a number there and refuses the string; write it unquoted`,
+      `Deployment/web ${C}[0].ports[2].containerPort: Container containerPort "http" is not a port number: the API takes only a number from 1 to 65535 there`,
+    ]);
+  });
+
+  test('a Service of one unnamed port, and one of two named ports, pass', () => {
+    expect(hits('SS-K8S-053', [service([{ port: 80, targetPort: 8080 }])])).toEqual([]);
+    expect(hits('SS-K8S-053', [service([{ name: 'http', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }])])).toEqual([]);
+  });
+
+  test('a Service of several ports needs a name on each', () => {
+    expect(hits('SS-K8S-053', [service([{ name: 'http', port: 80, targetPort: 8080 }, { port: 443, targetPort: 8443 }, { name: '', port: 9090, targetPort: 9090 }])])).toEqual([
+      'Service/web spec.ports[1].name: Service port 443 has no name: names are required when a Service has more than one port, and the API refuses the Service',
+      'Service/web spec.ports[2].name: Service port 9090 has no name: names are required when a Service has more than one port, and the API refuses the Service',
+    ]);
+  });
+
+  test('a duplicate Service port name is still reported once', () => {
+    expect(hits('SS-K8S-053', [service([{ name: 'http', port: 80, targetPort: 8080 }, { name: 'http', port: 81, targetPort: 8081 }])])).toEqual([
+      'Service/web spec.ports[1].name: Service port name http is used twice (spec.ports[0] and [1]): the API refuses a duplicate name',
+    ]);
+  });
+});
+
+describe('SS-K8S-047 a rolling update that can progress', () => {
+  const web = (strategy: any) => deployment('web', { containers: [ctr('app')] }, { strategy });
+  const STUCK = 'Deployment/web spec.strategy.rollingUpdate: Deployment rolling update has maxSurge and maxUnavailable both 0: the roll-out could never progress, '
+    + 'and the API refuses it; keep maxUnavailable 0 and set maxSurge (25%, or 1)';
+
+  test('maxSurge and maxUnavailable both 0, as numbers or percentages, are refused', () => {
+    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } })])).toEqual([STUCK]);
+    expect(hits('SS-K8S-047', [web({ rollingUpdate: { maxSurge: '0%', maxUnavailable: 0 } })])).toEqual([STUCK]);
+  });
+
+  test('one of them above 0, or unset (it defaults to 25%), passes', () => {
+    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } })])).toEqual([]);
+    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } })])).toEqual([]);
+    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } })])).toEqual([]);
+    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0 } })])).toEqual([]);
+  });
+
+  test('Recreate is still reported at the type, with the message it had', () => {
+    expect(hits('SS-K8S-047', [web({ type: 'Recreate' })])).toEqual(['Deployment/web spec.strategy.type: Deployment does not use rolling updates']);
+  });
+});
