@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import * as jsyaml from 'js-yaml';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { AddOnPack, AddOnTarget } from './add-on-pack';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
@@ -17,6 +18,7 @@ import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { Validators } from '../../core/validators';
 import { CLUSTER_SCOPED } from '../../policy/k8s/rules/explicit-namespace';
+import { groupOf } from '../../policy/output-check';
 import { sourceRoot } from '../../policy/report-writer';
 import { _StagedOutput, App } from '../app';
 import { inOperatorNamespace } from '../cluster-check';
@@ -339,10 +341,105 @@ const GUARD_RAIL_KINDS: ResourceKind[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
 ];
 
+/**
+ * API groups every cluster serves without a CRD: Kubernetes' own, and those EKS installs on every cluster (the VPC
+ * CNI's ENIConfig and PolicyEndpoint, the VPC resource controller's SecurityGroupPolicy).
+ */
+const BUILT_IN_GROUPS = new Set([
+  '', 'apps', 'batch', 'autoscaling', 'policy', 'extensions', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'scheduling.k8s.io',
+  'coordination.k8s.io', 'discovery.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io',
+  'certificates.k8s.io', 'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'resource.k8s.io',
+  'internal.apiserver.k8s.io', 'storagemigration.k8s.io', 'metrics.k8s.io',
+  'crd.k8s.amazonaws.com', 'networking.k8s.aws', 'vpcresources.k8s.aws',
+]);
+/** EKS Auto Mode's own group (its NodeClass), served on Auto Mode clusters only. */
+const AUTO_MODE_GROUP = 'eks.amazonaws.com';
+
+/**
+ * The custom resource groups whose CRDs shipshape knows where to get: which add-on releases bring them (by chart),
+ * and what to add when none does. The note of a team writing such a resource on a cluster none of whose add-on
+ * releases brings its CRDs says `fix`.
+ */
+interface CrdSource {
+  readonly groups: string[];
+  /** True for a release that installs the CRDs. */
+  readonly brings: (r: HelmReleaseProfile) => boolean;
+  /** For a release of the right chart that leaves the CRDs out: why, and how to turn them on. */
+  readonly without?: (r: HelmReleaseProfile) => string | undefined;
+  readonly fix: string;
+}
+/** cert-manager's chart installs its CRDs only when told to (`crds.enabled`, before v1.15 `installCRDs`). */
+const certManagerCrds = (r: HelmReleaseProfile) => r.values['crds.enabled'] === 'true' || r.values.installCRDs === 'true';
+const helmPack = (name: string, repository: string, chart: string, namespace: string) =>
+  `AddOnPack.helm({ name: '${name}', repository: '${repository}', chart: '${chart}', version: '<exact version>', namespace: '${namespace}' })`;
+const CRD_SOURCES: CrdSource[] = [
+  {
+    groups: ['keda.sh'],
+    brings: r => r.chart === 'keda',
+    fix: `add KEDA to addOns: ${helmPack('keda', 'https://kedacore.github.io/charts', 'keda', 'keda')}`,
+  },
+  {
+    groups: ['cert-manager.io', 'acme.cert-manager.io'],
+    brings: r => r.chart === 'cert-manager' && certManagerCrds(r),
+    without: r => (r.chart === 'cert-manager' && !certManagerCrds(r)
+      ? `the fleet's release ${r.namespace}/${r.releaseName} (chart cert-manager) installs none: the chart leaves them out unless crds.enabled is 'true'; `
+        + 'set values: { \'crds.enabled\': \'true\' } on its add-on pack, as AddOnPack.certManager() does' : undefined),
+    fix: 'add AddOnPack.certManager() to addOns',
+  },
+  {
+    groups: ['karpenter.sh', 'karpenter.k8s.aws'],
+    brings: r => r.chart === 'karpenter' || r.chart === 'karpenter-crd',
+    fix: 'add AddOnPack.karpenter() to addOns (it installs the Karpenter of each cluster whose profile has one, CRDs included: give the cluster aws.Karpenter if it has none)',
+  },
+  {
+    groups: ['monitoring.coreos.com'],
+    brings: r => ['kube-prometheus-stack', 'prometheus-operator', 'prometheus-operator-crds'].includes(r.chart),
+    fix: `add the Prometheus Operator to addOns: ${helmPack('kube-prometheus-stack', 'https://prometheus-community.github.io/helm-charts', 'kube-prometheus-stack', 'monitoring')} `
+      + '(or the chart prometheus-operator-crds for the CRDs alone)',
+  },
+  {
+    groups: ['velero.io'],
+    brings: r => r.chart === 'velero',
+    fix: `add Velero to addOns: ${helmPack('velero', 'https://vmware-tanzu.github.io/helm-charts', 'velero', 'velero')}`,
+  },
+  {
+    groups: ['gateway.networking.k8s.io'],
+    // Envoy Gateway's chart carries the Gateway API CRDs; most implementations expect them installed beforehand
+    brings: r => r.chart === 'gateway-helm',
+    fix: 'add a chart of the platform\'s holding the Gateway API CRDs (the standard channel of kubernetes-sigs/gateway-api, at the version your Gateway implementation supports) '
+      + 'to addOns with AddOnPack.helm',
+  },
+  {
+    groups: ['elbv2.k8s.aws'],
+    brings: r => r.chart === 'aws-load-balancer-controller',
+    fix: 'add AddOnPack.clusterReleases() to addOns for a cluster made with aws.EksCluster.addLoadBalancerController(), else AddOnPack.awsLoadBalancerController()',
+  },
+  {
+    groups: ['external-secrets.io', 'generators.external-secrets.io'],
+    brings: r => r.chart === 'external-secrets',
+    fix: `add External Secrets to addOns: ${helmPack('external-secrets', 'https://charts.external-secrets.io', 'external-secrets', 'external-secrets')}`,
+  },
+  {
+    groups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
+    brings: r => r.chart === 'base' && r.repository.includes('istio'),
+    fix: `add Istio's CRDs to addOns: ${helmPack('istio-base', 'https://istio-release.storage.googleapis.com/charts', 'base', 'istio-system')} (and istiod)`,
+  },
+  {
+    groups: ['policy.linkerd.io', 'linkerd.io', 'workload.linkerd.io'],
+    brings: r => r.chart === 'linkerd-crds' || r.chart === 'linkerd2',
+    fix: 'add Linkerd\'s CRDs (its chart linkerd-crds) to addOns with AddOnPack.helm',
+  },
+];
+/** Labels of a group name that say nothing of its operator (`policy.linkerd.io`: only `linkerd` does). */
+const GENERIC_GROUP_LABELS = new Set(['k8s', 'x-k8s', 'io', 'com', 'org', 'dev', 'net', 'sh', 'aws', 'cloud', 'api', 'apis', 'policy', 'policies',
+  'networking', 'security', 'monitoring', 'config', 'core', 'operator', 'operators', 'crd', 'crds', 'github', 'www']);
+
 interface ClusterOutput {
   readonly cluster: FleetCluster;
   readonly environment: FleetEnvironment;
   readonly app: App;
+  /** The add-on releases the fleet installs on the cluster. */
+  readonly releases: HelmReleaseProfile[];
   /** The platform folder's chart and the Application that deploys it. */
   readonly platform: { chart: Chart; application: ApiObject };
   readonly teams: Array<{ team: FleetTeam; namespace: TeamNamespace; chart: Chart; application: ApiObject }>;
@@ -390,7 +487,12 @@ interface ApplicationOwner {
  *
  * Adding a cluster is adding one `FleetCluster` to the description. `synth()` writes every folder or none. Apply
  * `<outdir>/argocd/` again whenever it changes (a cluster, team or add-on added or removed, a version or sync policy
- * changed); `kubectl apply` does not delete the Applications of a dropped cluster or team.
+ * changed); `kubectl apply` does not delete the Applications of a dropped cluster or team, nor a dropped team's
+ * AppProject: synth names each that left the folder on stderr, with the command that deletes it (the Applications
+ * first: Argo CD can neither sync nor cleanly delete an Application whose project is gone). A custom resource a team
+ * writes on a cluster where no CRD of the output and no add-on release known to bring it defines its kind (KEDA,
+ * cert-manager, Karpenter, Prometheus Operator, Velero, Gateway API, ...) is noted there too: its Application could
+ * not sync unless the CRD is installed outside the fleet.
  */
 export class Fleet {
   /** True when `x` is a Fleet, also one made by another copy of the shipshape library. */
@@ -644,7 +746,7 @@ export class Fleet {
           syncPolicy: syncPolicy(env, ['PruneLast=true']),
         });
 
-      const out: ClusterOutput = { cluster: c, environment: env, app, platform: { chart: platform, application: platformApp }, teams: [] };
+      const out: ClusterOutput = { cluster: c, environment: env, app, releases: [], platform: { chart: platform, application: platformApp }, teams: [] };
       /** The namespaces of this cluster a NetworkPolicy peer may name without a note (filled below, read at synth). */
       const known = new Set<string>([...this.reservedNamespaces.keys(), ...this.externalNamespaces]);
       for (const [teamIndex, team] of teams.entries()) {
@@ -703,6 +805,7 @@ export class Fleet {
               'drop one of the packs, or give the release another name');
           }
           releases.set(key, pack.name);
+          out.releases.push(r);
           installing.add(pack);
           const source = helmSource(r);
           chartRepos.add(source.repoURL);
@@ -882,6 +985,9 @@ export class Fleet {
         if (!hasObjects(t.chart)) dropApplication(t.application, `team ${t.team.name} defines nothing on cluster ${o.cluster.name}`);
       }
     }
+    for (const o of this.outputs) {
+      for (const n of this.missingCrdNotes(o)) if (!this.notes.includes(n)) this.notes.push(n);
+    }
 
     // 0. a synth killed while it removed a dropped cluster's output left that folder's journal: undone first, as the
     // other folders' are when they are staged
@@ -917,6 +1023,7 @@ export class Fleet {
       throw new Error(`${this.where}: synth failed on ${names}; ${unchanged}\n${messages.join('\n\n')}`);
     }
     const teamFolders = this.teamFolders();
+    const projectsBefore = this.recordedProjects();
     const committed: Array<{ s: _StagedOutput; name: string }> = [];
     const notes: string[] = [];
     withSignalsDeferred(() => {
@@ -932,6 +1039,7 @@ export class Fleet {
     // said once every folder committed: a folder put back after a later one failed removed nothing
     for (const n of notes) process.stderr.write(n);
     this.nameTeamLeftovers(teamFolders);
+    this.nameDroppedProjects(projectsBefore);
     for (const n of this.notes) process.stderr.write(n);
   }
 
@@ -1125,6 +1233,106 @@ export class Fleet {
           + `or no longer defining anything there); ${path.join(dir, folder)} still holds ${left.join(', ')}, which shipshape did not write: `
           + `left in place, remove ${one ? 'it' : 'them'} if no longer needed\n`);
       }
+    }
+  }
+
+  /**
+   * Notes the custom resources the teams write on a cluster whose CRDs nothing of the fleet installs there: no CRD of
+   * their group in the cluster's output, and no add-on release of the cluster known to bring them (`CRD_SOURCES`; for
+   * a group shipshape does not know, none whose chart or repository is named after the group). Until the CRDs exist
+   * the API server refuses the objects, and the team's Application cannot sync. A note, not an error: the platform may
+   * install them outside the fleet.
+   */
+  private missingCrdNotes(o: ClusterOutput): string[] {
+    const defined = new Set<string>();
+    for (const x of o.app.node.findAll()) {
+      if (!ApiObject.isApiObject(x)) continue;
+      const obj = x as ApiObject;
+      if (obj.kind !== 'CustomResourceDefinition' || groupOf(obj.apiVersion) !== 'apiextensions.k8s.io') continue;
+      const group = obj.toJson()?.spec?.group;
+      if (typeof group === 'string') defined.add(group);
+    }
+    const autoMode = Fleets.clusterProfile(this.description, o.cluster.name).autoMode === true;
+    /** group -> team -> kinds */
+    const needs = new Map<string, Map<string, Set<string>>>();
+    for (const t of o.teams) {
+      for (const x of t.chart.node.findAll()) {
+        if (!ApiObject.isApiObject(x)) continue;
+        const obj = x as ApiObject;
+        const group = groupOf(obj.apiVersion);
+        if (BUILT_IN_GROUPS.has(group) || (autoMode && group === AUTO_MODE_GROUP) || defined.has(group)) continue;
+        const byTeam = needs.get(group) ?? new Map<string, Set<string>>();
+        needs.set(group, byTeam);
+        byTeam.set(t.team.name, (byTeam.get(t.team.name) ?? new Set<string>()).add(obj.kind));
+      }
+    }
+    const notes: string[] = [];
+    for (const group of [...needs.keys()].sort()) {
+      const source = CRD_SOURCES.find(x => x.groups.includes(group));
+      let why: string;
+      let fix: string;
+      if (source) {
+        if (o.releases.some(source.brings)) continue;
+        why = 'no add-on pack of the fleet installs them there';
+        fix = o.releases.map(r => source.without?.(r)).find(w => w !== undefined) ?? source.fix;
+      } else {
+        const labels = group.split('.').slice(0, -1).filter(l => l.length >= 3 && !GENERIC_GROUP_LABELS.has(l));
+        if (o.releases.some(r => labels.some(l => r.chart.toLowerCase().includes(l) || r.repository.toLowerCase().includes(l)))) continue;
+        why = 'no add-on pack of the fleet is known to install them there (shipshape knows no chart for the group, and no release of the cluster is named after it)';
+        fix = 'add the chart of the operator that defines them to addOns (AddOnPack.helm)';
+      }
+      const teams = [...needs.get(group)!].map(([team, kinds]) => ({ team, kinds: [...kinds].sort().join(', ') }));
+      const who = teams.length === 1 ? `team ${teams[0].team} writes ${group} objects (${teams[0].kinds})`
+        : `teams ${teams.map(t => `${t.team} (${t.kinds})`).join(', ')} write ${group} objects`;
+      notes.push(`shipshape note: ${this.where}: on cluster ${o.cluster.name}, ${who}, whose CRDs are not in the cluster's output, and ${why}: `
+        + `until they are installed, the API server refuses the objects and ${teams.length === 1 ? 'the team\'s Application' : 'their Applications'} cannot sync; `
+        + `${fix}, or install them outside the fleet\n`);
+    }
+    return notes;
+  }
+
+  /**
+   * The AppProjects the Argo CD folder held after the last synth, read from the files its record names (what
+   * `kubectl apply` of the folder created), for `nameDroppedProjects`.
+   */
+  private recordedProjects(): Array<{ name: string; namespace: string; team?: string }> {
+    const dir = path.join(this.outdir, this.gitOpsFolder);
+    const out: Array<{ name: string; namespace: string; team?: string }> = [];
+    for (const rel of readRecord(dir) ?? []) {
+      if (!/\.ya?ml$/.test(rel)) continue;
+      let docs: unknown[];
+      try {
+        const text = fs.readFileSync(path.join(dir, rel), 'utf-8');
+        if (!text.includes('AppProject')) continue;
+        docs = jsyaml.loadAll(text);
+      } catch {
+        continue; // gone or unreadable: nothing known of it
+      }
+      for (const d of docs as any[]) {
+        if (d?.apiVersion !== ARGO || d.kind !== 'AppProject' || typeof d.metadata?.name !== 'string') continue;
+        const team = d.metadata.labels?.[TEAM_LABEL];
+        out.push({ name: d.metadata.name, namespace: typeof d.metadata.namespace === 'string' ? d.metadata.namespace : this.argoNamespace, ...(typeof team === 'string' ? { team } : {}) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Names the AppProjects the Argo CD folder no longer holds (a team dropped or renamed, the last add-on pack
+   * removed): `kubectl apply` of the folder does not delete them, nor does Argo CD.
+   */
+  private nameDroppedProjects(before: Array<{ name: string; namespace: string; team?: string }>): void {
+    const fleet = `shipshape.io/fleet=${this.description.name}`;
+    for (const p of before) {
+      if (p.namespace === this.argoNamespace && this.projects[p.name] !== undefined) continue;
+      const [why, selector] = this.projects[p.name] !== undefined ? [`the fleet's AppProjects are now in namespace ${this.argoNamespace}, gitOps.namespace`, fleet]
+        : p.team !== undefined ? [`team ${p.team} is no longer in the fleet`, `${fleet},${TEAM_LABEL}=${p.team}`]
+          : p.name === `${this.description.name}-${ADD_ONS}` ? ['the fleet has no add-on pack any more', `${fleet},shipshape.io/add-on`]
+            : ['the fleet no longer writes it', undefined];
+      const apps = selector !== undefined ? `kubectl delete applications -n ${p.namespace} -l ${selector}` : `argocd app list -p ${p.name} lists them`;
+      process.stderr.write(`shipshape note: ${this.where}: AppProject ${p.name} is no longer in ${this.gitOpsFolder}/ (${why}); kubectl apply does not delete it: `
+        + `delete its Applications first (${apps}; Argo CD can neither sync nor cleanly delete an Application whose project is gone), `
+        + `then the project with kubectl delete appproject -n ${p.namespace} ${p.name}\n`);
     }
   }
 
