@@ -260,7 +260,8 @@ describe('an exemption of a peer check that stands for part of a rule silences t
   });
 
   test('kube-linter host-network and Checkov CKV_K8S_19 likewise; exempting both checks silences both findings', async () => {
-    for (const annotation of [{ 'ignore-check.kube-linter.io/host-network': 'CNI agent' }, { 'checkov.io/skip1': 'CKV_K8S_19=CNI agent' }]) {
+    const annotations: Array<{ [k: string]: string }> = [{ 'ignore-check.kube-linter.io/host-network': 'CNI agent' }, { 'checkov.io/skip1': 'CKV_K8S_19=CNI agent' }];
+    for (const annotation of annotations) {
       const { findings } = await check(nodeAgent(annotation));
       expect(byPath(findings, 'SS-K8S-010').map(([p, r]) => [p, r !== undefined])).toStrictEqual([['spec.template.spec.hostNetwork', true], ['spec.template.spec.hostPID', false]]);
     }
