@@ -1376,7 +1376,7 @@ export class Fleet {
       }
       process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet (a cluster renamed or dropped)`
         + (left.length > 0 ? `; ${dir} still holds ${left.join(', ')}, which shipshape did not write: left in place, remove ${left.length === 1 ? 'it' : 'them'} if no longer needed` : '')
-        + `; its Applications stay in Argo CD until deleted: kubectl delete applications -n ${this.argoNamespace} -l shipshape.io/cluster=${folder}\n`);
+        + `; its Applications stay in Argo CD until deleted: kubectl delete applications -n ${this.argoNamespace} -l shipshape.io/fleet=${this.description.name},shipshape.io/cluster=${folder}\n`);
     }
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort() }, undefined, 2) + '\n');
