@@ -510,6 +510,8 @@ export class Fleet {
   public readonly projects: { [name: string]: ApiObject } = {};
   /** The Argo CD Applications, by name. */
   public readonly applications: { [name: string]: ApiObject } = {};
+  /** What the Argo CD folder held before this synth (see `recordedArgoObjects`), read once before the commit. */
+  private argoBefore?: Array<{ kind: string; name: string; namespace: string; team?: string; addOn?: string; cluster?: string }>;
 
   private readonly outputs: ClusterOutput[] = [];
   private readonly gitOpsFolder: string;
@@ -1023,6 +1025,7 @@ export class Fleet {
       throw new Error(`${this.where}: synth failed on ${names}; ${unchanged}\n${messages.join('\n\n')}`);
     }
     const teamFolders = this.teamFolders();
+    this.argoBefore = undefined;
     const projectsBefore = this.recordedProjects();
     const committed: Array<{ s: _StagedOutput; name: string }> = [];
     const notes: string[] = [];
@@ -1040,6 +1043,7 @@ export class Fleet {
     for (const n of notes) process.stderr.write(n);
     this.nameTeamLeftovers(teamFolders);
     this.nameDroppedProjects(projectsBefore);
+    this.nameDroppedAddOns(this.recordedArgoObjects());
     for (const n of this.notes) process.stderr.write(n);
   }
 
@@ -1296,25 +1300,62 @@ export class Fleet {
    * `kubectl apply` of the folder created), for `nameDroppedProjects`.
    */
   private recordedProjects(): Array<{ name: string; namespace: string; team?: string }> {
+    return this.recordedArgoObjects().filter(o => o.kind === 'AppProject');
+  }
+
+  /**
+   * The AppProjects and add-on Applications the Argo CD folder held after the last synth, read from the files its
+   * record lists (what was last applied), for `nameDroppedProjects` and `nameDroppedAddOns`.
+   */
+  private recordedArgoObjects(): Array<{ kind: string; name: string; namespace: string; team?: string; addOn?: string; cluster?: string }> {
+    if (this.argoBefore !== undefined) return this.argoBefore;
     const dir = path.join(this.outdir, this.gitOpsFolder);
-    const out: Array<{ name: string; namespace: string; team?: string }> = [];
+    const out: Array<{ kind: string; name: string; namespace: string; team?: string; addOn?: string; cluster?: string }> = [];
     for (const rel of readRecord(dir) ?? []) {
       if (!/\.ya?ml$/.test(rel)) continue;
       let docs: unknown[];
       try {
         const text = fs.readFileSync(path.join(dir, rel), 'utf-8');
-        if (!text.includes('AppProject')) continue;
+        if (!text.includes('AppProject') && !text.includes('shipshape.io/add-on')) continue;
         docs = jsyaml.loadAll(text);
       } catch {
         continue; // gone or unreadable: nothing known of it
       }
       for (const d of docs as any[]) {
-        if (d?.apiVersion !== ARGO || d.kind !== 'AppProject' || typeof d.metadata?.name !== 'string') continue;
-        const team = d.metadata.labels?.[TEAM_LABEL];
-        out.push({ name: d.metadata.name, namespace: typeof d.metadata.namespace === 'string' ? d.metadata.namespace : this.argoNamespace, ...(typeof team === 'string' ? { team } : {}) });
+        if (d?.apiVersion !== ARGO || (d.kind !== 'AppProject' && d.kind !== 'Application') || typeof d.metadata?.name !== 'string') continue;
+        const labels = d.metadata.labels ?? {};
+        const addOn = labels['shipshape.io/add-on'];
+        if (d.kind === 'Application' && typeof addOn !== 'string') continue;
+        const team = labels[TEAM_LABEL];
+        const cluster = labels['shipshape.io/cluster'];
+        out.push({
+          kind: d.kind,
+          name: d.metadata.name,
+          namespace: typeof d.metadata.namespace === 'string' ? d.metadata.namespace : this.argoNamespace,
+          ...(typeof team === 'string' ? { team } : {}),
+          ...(typeof addOn === 'string' ? { addOn } : {}),
+          ...(typeof cluster === 'string' ? { cluster } : {}),
+        });
       }
     }
+    this.argoBefore = out;
     return out;
+  }
+
+  /**
+   * Names the add-on Applications the Argo CD folder no longer holds (a pack or one of its releases removed, or a
+   * cluster dropped from a pack's environments) on clusters still in the fleet: `kubectl apply` of the folder does not
+   * delete them. Those of dropped clusters, and those of a removed add-on project, are named by the notes of those.
+   */
+  private nameDroppedAddOns(before: Array<{ kind: string; name: string; namespace: string; addOn?: string; cluster?: string }>): void {
+    if (this.projects[`${this.description.name}-${ADD_ONS}`] === undefined) return;
+    for (const a of before) {
+      if (a.kind !== 'Application' || a.addOn === undefined) continue;
+      if (a.namespace === this.argoNamespace && this.applications[a.name] !== undefined) continue;
+      if (a.cluster === undefined || !this.clusterNames.includes(a.cluster)) continue;
+      process.stderr.write(`shipshape note: ${this.where}: Application ${a.name} (add-on pack ${a.addOn} on cluster ${a.cluster}) is no longer in ${this.gitOpsFolder}/; `
+        + `kubectl apply does not delete it, and Argo CD keeps what it installed: delete it with kubectl delete application -n ${a.namespace} ${a.name}\n`);
+    }
   }
 
   /**

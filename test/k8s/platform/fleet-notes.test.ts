@@ -120,6 +120,30 @@ describe('AppProjects that left argocd/ are named, with the command that deletes
   });
 });
 
+describe('add-on Applications that left argocd/', () => {
+  test('a removed pack\'s Applications are named, one per cluster, with the command; those of the packs kept are not', () => {
+    const dir = outdir();
+    synth(props(dir, { addOns: [AddOnPack.metricsServer(), AddOnPack.certManager()] }));
+    const err = synth(props(dir, { addOns: [AddOnPack.metricsServer()] }));
+    const dropped = err.split('\n').filter(l => l.includes('is no longer in argocd/;'));
+    expect(dropped.length).toBe(2);
+    for (const c of ['staging-eu', 'prod-eu']) {
+      const app = dropped.find(l => l.includes(`on cluster ${c})`))!;
+      expect(app).toMatch(new RegExp(`^shipshape note: fleet/acme: Application ${c}-(\\S+) \\(add-on pack cert-manager on cluster ${c}\\) is no longer in argocd/; `
+        + 'kubectl apply does not delete it, and Argo CD keeps what it installed: delete it with kubectl delete application -n argocd \\S+$'));
+    }
+    expect(err).not.toContain('metrics-server) is no longer');
+  });
+
+  test('without any add-on pack left, the project\'s note covers its Applications (no note per Application)', () => {
+    const dir = outdir();
+    synth(props(dir, { addOns: [AddOnPack.certManager()] }));
+    const err = synth(props(dir, { addOns: [] }));
+    expect(err).toContain('AppProject acme-add-ons is no longer in argocd/');
+    expect(err).not.toContain('(add-on pack cert-manager on cluster');
+  });
+});
+
 describe('custom resources of a team whose CRDs nothing of the fleet installs on a cluster', () => {
   const keda = (scope: Construct, target: FleetTarget) => new Worker(scope, 'mailer', {
     image: IMAGE,
