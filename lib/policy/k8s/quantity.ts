@@ -83,3 +83,10 @@ export function compareQuantities(a: Quantity, b: Quantity): number {
   const c = x < y ? -1 : x > y ? 1 : 0;
   return a.negative ? -c : c;
 }
+
+/** True when the quantity is a whole number of base units (`2`, `1.5Ki` = 1536; not `0.5` or `500m`). */
+export function isWholeQuantity(q: Quantity): boolean {
+  if (q.pow10 >= 0) return true;
+  if (-q.pow10 > EXACT_POW10) return false;
+  return (q.digits * 2n ** BigInt(q.pow2)) % 10n ** BigInt(-q.pow10) === 0n;
+}

@@ -2,7 +2,7 @@
 // on manifests written by hand.
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { KubernetesPack } from '../../../lib/policy/k8s/kubernetes-pack';
-import { compareQuantities, nonZeroQuantity, parseQuantity, quantityValue } from '../../../lib/policy/k8s/quantity';
+import { compareQuantities, isWholeQuantity, nonZeroQuantity, parseQuantity, quantityValue } from '../../../lib/policy/k8s/quantity';
 import { k8sDocument } from '../../../lib/policy/runner';
 
 function hits(ruleId: string, manifests: any[]): string[] {
@@ -156,6 +156,36 @@ describe('SS-K8S-097 resource quantities the API server accepts', () => {
   });
 });
 
+describe('SS-K8S-097 extended resources (never overcommitted)', () => {
+  const one = (resources: any) => hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', resources)] })]);
+  const at = `Deployment/web ${C}[0].resources`;
+
+  test('whole units with the request equal to the limit, or a limit alone, pass; kubernetes.io names are not extended', () => {
+    expect(one({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': 1 } })).toEqual([]);
+    expect(one({ limits: { 'nvidia.com/gpu': 2, 'vpc.amazonaws.com/pod-eni': '1' } })).toEqual([]);
+    expect(one({ requests: { 'example.kubernetes.io/thing': '500m' } })).toEqual([]);
+  });
+
+  test('a request without a limit, or different from it, is refused', () => {
+    expect(one({ requests: { 'nvidia.com/gpu': 1 } })).toEqual([
+      `${at}.requests["nvidia.com/gpu"]: nvidia.com/gpu request 1 has no limit: the API requires an extended resource's limit, equal to its request`,
+    ]);
+    expect(one({ requests: { 'nvidia.com/gpu': 1 }, limits: { 'nvidia.com/gpu': 2 } })).toEqual([
+      `${at}.requests["nvidia.com/gpu"]: nvidia.com/gpu request 1 differs from its limit 2: the API requires them equal for an extended resource`,
+    ]);
+  });
+
+  test('a fraction is refused wherever it is', () => {
+    expect(one({ limits: { 'nvidia.com/gpu': '500m' } })).toEqual([
+      `${at}.limits["nvidia.com/gpu"]: nvidia.com/gpu limit 500m is not a whole number: the API takes an extended resource in whole units only`,
+    ]);
+    expect(one({ requests: { 'nvidia.com/gpu': 0.5 }, limits: { 'nvidia.com/gpu': 0.5 } })).toEqual([
+      `${at}.requests["nvidia.com/gpu"]: nvidia.com/gpu request 0.5 is not a whole number: the API takes an extended resource in whole units only`,
+      `${at}.limits["nvidia.com/gpu"]: nvidia.com/gpu limit 0.5 is not a whole number: the API takes an extended resource in whole units only`,
+    ]);
+  });
+});
+
 describe('quantity.ts', () => {
   test('parses the quantity grammar exactly, and nonZeroQuantity is unchanged', () => {
     const v = (q: unknown) => { const p = parseQuantity(q); return p === undefined ? undefined : quantityValue(p); };
@@ -164,6 +194,8 @@ describe('quantity.ts', () => {
     const cmp = (a: string, b: string) => compareQuantities(parseQuantity(a)!, parseQuantity(b)!);
     expect([cmp('1Gi', '1073741824'), cmp('0.1', '100m'), cmp('1Ei', '1152921504606846977'), cmp('1e-3', '1m'), cmp('-1', '0'), cmp('1e500', '1')]).toEqual([0, 0, -1, 0, -1, 1]);
     expect([nonZeroQuantity('100m'), nonZeroQuantity('0'), nonZeroQuantity(''), nonZeroQuantity(2), nonZeroQuantity('abc')]).toEqual([true, false, false, true, true]);
+    const whole = (q: string) => isWholeQuantity(parseQuantity(q)!);
+    expect(['2', '1.5Ki', '2000m', '1e3', '0.5', '500m', '1.5', '1e-1'].map(whole)).toEqual([true, true, true, true, false, false, false, false]);
   });
 });
 

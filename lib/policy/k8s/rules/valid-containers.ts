@@ -1,7 +1,7 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sPodRule, NONE } from '../define';
 import { containersOf, isObj, o, POD_KINDS } from '../pod';
-import { compareQuantities, parseQuantity, Quantity } from '../quantity';
+import { compareQuantities, isWholeQuantity, parseQuantity, Quantity } from '../quantity';
 
 /** A DNS-1123 label: what a container's name must be. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -9,6 +9,14 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** `.key`, or `["key"]` for a key that is not an identifier (`["ephemeral-storage"]`, `["nvidia.com/gpu"]`). */
 function keyPath(k: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+}
+
+/** True for an extended resource: a name with a domain other than kubernetes.io (`nvidia.com/gpu`), never overcommitted. */
+function extended(res: string): boolean {
+  const slash = res.indexOf('/');
+  if (slash < 0) return false;
+  const domain = res.slice(0, slash);
+  return domain !== 'kubernetes.io' && !domain.endsWith('.kubernetes.io');
 }
 
 /** How a message names a resource: CPU and Memory, others as written. */
@@ -38,7 +46,8 @@ export const validContainers = k8sPodRule({
   rationale: 'The API server refuses a pod, and so the workload carrying its template, when two of its containers, init containers '
     + 'or ephemeral containers share a name, when a container has no name or one that is not a DNS label (at most 63 lowercase '
     + 'letters, digits and "-"), when a request or limit is not a Kubernetes quantity ("100mi", "1 Gi" and "" are not) or is '
-    + 'negative, and when a container requests more of a resource than its limit: `kubectl apply` fails, and the roll-out never '
+    + 'negative, when a container requests more of a resource than its limit, and when an extended resource (nvidia.com/gpu) is '
+    + 'not in whole units or its request has no equal limit: `kubectl apply` fails, and the roll-out never '
     + 'starts. SS-K8S-023 to SS-K8S-027 require the requests and limits; this rule checks what they say.',
   kinds: POD_KINDS,
   podCheck: (pod) => {
@@ -61,8 +70,22 @@ export const validContainers = k8sPodRule({
       const limits = quantities(res.limits, `${r.path}.resources.limits`, 'limit', bad);
       for (const [k, q] of requests) {
         const l = limits.get(k);
+        const at = `${r.path}.resources.requests${keyPath(k)}`;
+        if (extended(k)) {
+          // an extended resource (a GPU, say) is never overcommitted: whole units, and the request is the limit
+          if (l === undefined) bad(at, `${k} request ${q.text} has no limit: the API requires an extended resource's limit, equal to its request`);
+          else if (compareQuantities(q.q, l.q) !== 0) bad(at, `${k} request ${q.text} differs from its limit ${l.text}: the API requires them equal for an extended resource`);
+          continue;
+        }
         if (l === undefined || compareQuantities(q.q, l.q) <= 0) continue;
-        bad(`${r.path}.resources.requests${keyPath(k)}`, `${resourceLabel(k)} request ${q.text} is above its limit ${l.text}: the API refuses it`);
+        bad(at, `${resourceLabel(k)} request ${q.text} is above its limit ${l.text}: the API refuses it`);
+      }
+      for (const [side, map] of [['requests', requests], ['limits', limits]] as const) {
+        for (const [k, q] of map) {
+          if (extended(k) && !isWholeQuantity(q.q)) {
+            bad(`${r.path}.resources.${side}${keyPath(k)}`, `${k} ${side === 'requests' ? 'request' : 'limit'} ${q.text} is not a whole number: the API takes an extended resource in whole units only`);
+          }
+        }
       }
     }
     return out ?? NONE;
