@@ -41,6 +41,7 @@ import { coversEveryIpv4Address } from '../core/ip-coverage';
 import { HelmReleaseProfile } from '../core/karpenter-profile';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
+import { Validators } from '../core/validators';
 import { Policy } from '../policy/policy';
 import { EKS_KUBERNETES_VERSIONS, isSupportedEksVersion } from '../policy/terraform/eks-versions';
 
@@ -469,6 +470,7 @@ export class EksCluster extends Construct implements IEksCluster {
     if (!props.network) fail(this, 'network', props.network, 'is required', 'pass a Network');
     this.network = props.network;
     this.region = props.network.region;
+    if (props.environment !== undefined) Validators.environmentProfile(this, 'environment', props.environment);
     this.environment = props.environment ?? props.network.environment;
     this.resourceTags = renderCostTags(this, 'tags', props.tags ?? props.network.costTags);
     // the network's own tags were checked by the network; tags of the cluster's own, against the cluster's environment

@@ -241,6 +241,7 @@ export class Network extends Construct implements INetwork {
     TerraformPolicy._ensure(this);
     const tags = renderCostTags(this, 'tags', props.tags);
     this.costTags = props.tags;
+    if (props.environment !== undefined) Validators.environmentProfile(this, 'environment', props.environment);
     this.environment = props.environment ?? EnvironmentProfile.PRODUCTION;
     checkEnvironmentTag(this, props.environment, this.environment, props.tags);
     this.name = props.name ?? Names.kebab(this.node.path.replace(/\//g, '-'));

@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { Names } from './names';
+import { EnvironmentProfile } from './profile';
 import { credentialIn, secretByName } from './secret-patterns';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -217,6 +218,24 @@ export class Validators {
         `use ${JSON.stringify(closest(String(effect), TAINT_EFFECTS))}`);
     }
     return effect;
+  }
+
+  /**
+   * Validates an environment profile given from plain JavaScript or a cast (`process.env.PROFILE as EnvironmentProfile`):
+   * `production`, `staging` or `development`. Any other value would get production's defaults without a word.
+   *
+   * @returns the profile, unchanged
+   */
+  public static environmentProfile(scope: IConstruct, prop: string, profile: EnvironmentProfile): EnvironmentProfile {
+    const known: string[] = Object.values(EnvironmentProfile);
+    if (!known.includes(profile)) {
+      const s = String(profile).toLowerCase();
+      // 'dev', 'prod' and 'Production' mean the profile they start with
+      const guess = known.find(k => s.length >= 3 && k.startsWith(s)) ?? closest(String(profile), known);
+      fail(scope, prop, profile, `must be an EnvironmentProfile (${known.join(', ')}); another value would get production's defaults`,
+        `use EnvironmentProfile.${guess.toUpperCase()} ('${guess}')`);
+    }
+    return profile;
   }
 
   /**

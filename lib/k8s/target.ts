@@ -99,7 +99,7 @@ export class KubernetesVersion {
  * with `KubernetesTarget.of(this)`; the output then validates against that version's schema.
  *
  * @example
- * KubernetesTarget.set(chart, KubernetesVersion.V1_30);
+ * k8s.KubernetesTarget.set(chart, k8s.KubernetesVersion.V1_30);
  */
 export class KubernetesTarget {
   /** The version used when no target is set. */

@@ -28,3 +28,16 @@ describe('the environment tag against the environment prop', () => {
     }
   });
 });
+
+describe('an environment that is no EnvironmentProfile (plain JavaScript, or a cast of an environment variable)', () => {
+  test('is refused, with the profile it most likely means, on Network and EksCluster', () => {
+    expect(errorOf(() => network(TAGS, 'dev' as EnvironmentProfile))).toBe(
+      'test/net: environment ("dev") must be an EnvironmentProfile (production, staging, development); another value would get production\'s defaults; '
+      + 'use EnvironmentProfile.DEVELOPMENT (\'development\')');
+    const stack = newStack();
+    const net = new aws.Network(stack, 'net', { region: 'eu-west-1', tags: TAGS });
+    expect(errorOf(() => new aws.EksCluster(stack, 'cluster', { network: net, tags: TAGS, environment: 'Production' as EnvironmentProfile }))).toContain(
+      'test/cluster: environment ("Production") must be an EnvironmentProfile (production, staging, development); another value would get production\'s defaults; '
+      + 'use EnvironmentProfile.PRODUCTION (\'production\')');
+  });
+});

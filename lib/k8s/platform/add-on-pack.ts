@@ -121,7 +121,7 @@ type Kind = 'helm' | 'karpenter' | 'cluster-releases';
  * rolled out to every cluster as an Argo CD Application with a Helm source: changing one version moves the fleet.
  *
  * @example
- * addOns: [AddOnPack.certManager(), AddOnPack.metricsServer({ version: '3.12.2' }), AddOnPack.karpenter()]
+ * addOns: [k8s.platform.AddOnPack.certManager(), k8s.platform.AddOnPack.metricsServer({ version: '3.12.2' }), k8s.platform.AddOnPack.karpenter()]
  */
 export class AddOnPack {
   /** True when `x` is an AddOnPack, also one made by another copy of the shipshape library. */

@@ -9,7 +9,7 @@ const SCHEDULE = Symbol.for('shipshape.Schedule');
  * as Kubernetes CronJobs and Velero schedules read it. The time zone is a separate setting (`timeZone`).
  *
  * @example
- * Schedule.cron('0 3 * * *') // every day at 03:00
+ * k8s.Schedule.cron('0 3 * * *') // every day at 03:00
  */
 export class Schedule {
   /**

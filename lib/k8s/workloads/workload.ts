@@ -430,6 +430,7 @@ export abstract class Workload extends Construct implements IWorkload {
         "set `namespace` on the Chart (new Chart(app, 'shop', { namespace: 'shop' })) or on the workload");
     }
     this.namespace = Names.dnsLabel(this, 'namespace', ns, 63);
+    if (props.profile !== undefined) Validators.environmentProfile(this, 'profile', props.profile);
     this.profile = props.profile ?? ClusterContext.of(this)?.environment ?? EnvironmentProfile.PRODUCTION;
     this.image = ImageRef.parse(props.image, { allowLatest: props.allowLatestImage, allowLatestProp: 'allowLatestImage' }, this, 'image');
     const version = props.version ?? this.image.tag;

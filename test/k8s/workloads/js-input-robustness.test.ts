@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { EnvironmentProfile } from '../../../lib/core';
 import {
   EnvValue, HostAccess, Job, NetworkPeer, NodeAgent, Schedule, ScheduledJob, StatefulService, StatefulServiceProps, WebService, WebServiceProps, Worker, WorkloadProps,
 } from '../../../lib/k8s';
@@ -47,6 +48,13 @@ describe('env values that are no EnvValue', () => {
     const msg = messageOf(web({ env: js({ QUEUE_URL: '${TfToken[TOKEN.93]}' }) }));
     expect(msg).toContain('shop/api: env.QUEUE_URL ("${TfToken[TOKEN.93]}") is an unresolved Terraform (cdktf) token, not a value known at synth; Kubernetes YAML is written at synth');
     expect(msg).not.toContain('EnvValue.fromValue');
+  });
+
+  test('a profile that is no EnvironmentProfile (process.env.PROFILE as EnvironmentProfile) is refused, not taken for production', () => {
+    expect(messageOf(web({ profile: 'dev' as EnvironmentProfile }))).toBe(
+      'shop/api: profile ("dev") must be an EnvironmentProfile (production, staging, development); another value would get production\'s defaults; '
+      + 'use EnvironmentProfile.DEVELOPMENT (\'development\')');
+    expect(messageOf(web({ profile: 'prodution' as EnvironmentProfile }))).toContain('use EnvironmentProfile.PRODUCTION (\'production\')');
   });
 
   test('a number is quoted in the fix (environment variables are strings)', () => {
