@@ -143,10 +143,13 @@ export function renderProbes(scope: IConstruct, probes: ProbeSet, mainPort: numb
   if (readiness._identity(mainPort) === liveness._identity(mainPort)) {
     fail(scope, 'liveness', liveness._identity(mainPort),
       'is the same check as the readiness probe: a slow dependency would then restart healthy pods (rule SS-K8S-035)',
-      ['grpc', 'tcp'].includes(liveness.kind)
+      liveness.kind === 'grpc'
         ? "probe different things, for example readiness Probe.grpc({ service: 'readiness' }) and liveness Probe.grpc({ service: 'liveness' }) on a gRPC server "
           + "(the gRPC health protocol reports each service), or readiness Probe.http('/readyz') and liveness Probe.http('/livez') on an HTTP one"
-        : "probe different things, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
+        : liveness.kind === 'tcp'
+          ? "probe different things: on a server that speaks neither HTTP nor gRPC (a database), readiness with its own check command, "
+            + "for example Probe.exec(['pg_isready']), and liveness Probe.tcp(); on an HTTP one, readiness Probe.http('/readyz') and liveness Probe.http('/livez')"
+          : "probe different things, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
   }
   return {
     readinessProbe: readiness._render(scope, 'readiness', mainPort, mainPortName, ports, false),

@@ -33,6 +33,12 @@ describe('Probe.grpc', () => {
       + "(the gRPC health protocol reports each service), or readiness Probe.http('/readyz') and liveness Probe.http('/livez') on an HTTP one");
   });
 
+  test('two TCP probes on one port are refused with a fix that fits a server speaking neither HTTP nor gRPC', () => {
+    expectError(() => new StatefulService(chart(), 'db', {
+      image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: Probe.tcp(), liveness: Probe.tcp({ periodSeconds: 20 }),
+    }), /is the same check as the readiness probe: .*; probe different things: on a server that speaks neither HTTP nor gRPC \(a database\), readiness with its own check command, for example Probe\.exec\(\['pg_isready'\]\), and liveness Probe\.tcp\(\)/);
+  });
+
   test('a port the container does not declare is refused, as for the other probes', () => {
     expectError(() => new StatefulService(chart(), 'db', {
       image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: Probe.grpc({ port: 5433 }), liveness: Probe.tcp(),

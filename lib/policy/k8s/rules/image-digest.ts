@@ -34,7 +34,8 @@ export const imageDigest = k8sPodRule({
   catalog: ['K8S-IMG-02'],
   severity: WARNING,
   message: 'Image uses a tag that may move, and no digest',
-  fix: 'reference the image by an exact version (repo:1.2.3) or, better, a digest (repo:1.2.3@sha256:<digest>)',
+  fix: 'reference the image by a digest (repo:1.2.3@sha256:<digest>), or by an exact version tag (repo:1.2.3) where the image has one '
+    + '(an image whose exact release is MAJOR.MINOR, postgres:16.4, has no longer tag: pin its digest)',
   rationale: 'A floating tag is moved by its publisher, so the same manifest runs different code over time. A channel or variant name (stable, alpine) and a major version '
     + '(16) float; a MAJOR.MINOR tag (1.25) floats for many images (moved to each patch release) and is the exact release for others (registry.k8s.io/pause:3.10), '
     + 'which the rule cannot tell apart, so its finding says the tag may float. An exact release tag (1.4.2) or a commit id is what teams do not move, and a digest pins the content itself.',
