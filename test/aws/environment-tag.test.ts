@@ -36,7 +36,7 @@ describe('an environment that is no EnvironmentProfile (plain JavaScript, or a c
       + 'use EnvironmentProfile.DEVELOPMENT (\'development\')');
     const stack = newStack();
     const net = new aws.Network(stack, 'net', { region: 'eu-west-1', tags: TAGS });
-    expect(errorOf(() => new aws.EksCluster(stack, 'cluster', { network: net, tags: TAGS, environment: 'Production' as EnvironmentProfile }))).toContain(
+    expect(errorOf(() => new aws.EksCluster(stack, 'cluster', { network: net, version: aws.KubernetesVersion.V1_33, tags: TAGS, environment: 'Production' as EnvironmentProfile }))).toContain(
       'test/cluster: environment ("Production") must be an EnvironmentProfile (production, staging, development); another value would get production\'s defaults; '
       + 'use EnvironmentProfile.PRODUCTION (\'production\')');
   });

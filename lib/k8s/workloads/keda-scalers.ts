@@ -35,3 +35,31 @@ export function kedaScalerSlip(type: string): string[] {
   const limit = type.length <= 4 ? 1 : 2;
   return KEDA_SCALER_TYPES.filter(k => Validators._editDistance(type, k) <= limit);
 }
+
+/**
+ * The settings KEDA's aws-sqs-queue scaler reads (KEDA 2.x): a setting a letter or two off one of them (`queueLenght`,
+ * `queueUrl`) is a slip the scaler would ignore, or fail on when it is the queue itself.
+ */
+const SQS_SETTINGS = [
+  'queueURL', 'queueURLFromEnv', 'queueLength', 'activationQueueLength', 'awsRegion', 'awsEndpoint', 'identityOwner',
+  'scaleOnInFlight', 'scaleOnDelayed', 'awsAccessKeyID', 'awsSecretAccessKey', 'awsSessionToken', 'awsRoleArn',
+];
+
+/** Settings known per scaler type, for `kedaSettingSlip`. */
+const SCALER_SETTINGS: { readonly [type: string]: readonly string[] } = { 'aws-sqs-queue': SQS_SETTINGS };
+
+/**
+ * The setting of scaler `type` that `key` is a slip of (another case, or one or two letters off), or undefined: a key
+ * of the scaler, one far from all of them (a setting of a newer KEDA) or a scaler whose settings are not listed.
+ */
+export function kedaSettingSlip(type: string, key: string): string | undefined {
+  const known = SCALER_SETTINGS[type];
+  if (known === undefined || known.includes(key)) return undefined;
+  const lower = key.toLowerCase();
+  return known.find(k => k.toLowerCase() === lower) ?? known.find(k => Validators._editDistance(lower, k.toLowerCase()) <= (k.length <= 8 ? 1 : 2));
+}
+
+/** True for a scaler that reads an AWS service with credentials of its own (KEDA's operator calls the service). */
+export function awsScaler(type: string): boolean {
+  return type.startsWith('aws-');
+}

@@ -5,7 +5,7 @@ import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { checkPort, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
-import { kedaScalerSlip } from './keda-scalers';
+import { awsScaler, kedaScalerSlip, kedaSettingSlip } from './keda-scalers';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
@@ -446,6 +446,10 @@ export class Worker extends Workload {
       }
       for (const [k, v] of Object.entries(t.metadata)) {
         if (typeof v !== 'string') fail(this, `scaling.triggers[${i}].metadata.${k}`, v, 'must be a string (KEDA reads every setting as text)', `write it as ${JSON.stringify(String(v))}`);
+        const meant = kedaSettingSlip(t.type, k);
+        if (meant !== undefined) {
+          fail(this, `scaling.triggers[${i}].metadata.${k}`, v, `is not a setting of KEDA's ${t.type} scaler, which would ignore it (or fail without the setting meant)`, `did you mean ${meant}?`);
+        }
         // `<setting>FromEnv` names an environment variable of the worker's container: not the secret itself
         const secret = /FromEnv$/.test(k) ? undefined : Validators.plaintextSecret(k, v);
         if (secret) {
@@ -455,7 +459,12 @@ export class Worker extends Workload {
       }
       const r: KedaTriggerManifest = { type: t.type, metadata: { ...t.metadata } };
       if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);
-      if (t.authenticationRef !== undefined) r.authenticationRef = { name: Names.dnsSubdomain(this, `scaling.triggers[${i}].authenticationRef`, t.authenticationRef) };
+      if (t.authenticationRef !== undefined) {r.authenticationRef = { name: Names.dnsSubdomain(this, `scaling.triggers[${i}].authenticationRef`, t.authenticationRef) };} else if (awsScaler(t.type) && t.metadata.identityOwner !== 'operator') {
+        this.node.addMetadata('shipshape:info', `scaling.triggers[${i}] (${t.type}) has no authenticationRef: KEDA's operator, not the worker's pods, calls AWS for `
+          + 'the scaler, so the worker\'s identity does not apply; without credentials the scaler fails and the worker stays at its minimum while its queue fills. '
+          + 'Give it a TriggerAuthentication (podIdentity with provider aws and the role KEDA may assume) as authenticationRef, '
+          + 'or set metadata identityOwner: \'operator\' when the KEDA operator\'s own role may read the queue');
+      }
       return r;
     });
     const polling = checkWhole(this, 'scaling.pollingIntervalSeconds', o.pollingIntervalSeconds ?? 30, 1, 'use for example 30');
