@@ -437,7 +437,22 @@ export class IstioMesh extends Construct implements IMesh {
     return { selector, mtls: { mode: 'STRICT' }, ...(plaintext.length ? { portLevelMtls } satisfies IstioPeerAuthenticationSpec : {}) };
   }
 
+  /**
+   * The ALLOW rules of `workload`'s AuthorizationPolicy, one or two per declared caller, each identical rule once (in
+   * the order of its first occurrence): two callers may render the same rule (an HttpIngress and an HttpRoute both
+   * admitting plaintext requests on the service port, the same caller declared twice).
+   */
   private rules(workload: Workload): IstioAuthorizationRule[] {
+    const seen = new Set<string>();
+    return this.callerRules(workload).filter(r => {
+      const key = JSON.stringify(r);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  private callerRules(workload: Workload): IstioAuthorizationRule[] {
     const own = workload.containerPorts;
     return workload.ingressConnections.flatMap(c => {
       const cfg = c.peer.toNetworkPeer();

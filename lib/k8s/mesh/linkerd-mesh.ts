@@ -90,6 +90,13 @@ export interface LinkerdMeshProps {
  * Service too, and `appProtocol: tcp` (what Istio reads) means nothing to it (recent Linkerd versions read their own
  * value, `linkerd.io/opaque`, which the annotation makes unnecessary here).
  *
+ * Probes: Linkerd's default policy authorizes the kubelet's HTTP probes (by their paths) only, so a gRPC probe
+ * (`Probe.grpc`) on the port of a Server that admits meshed callers only, a WebService's or a StatefulService's, is
+ * refused at synth: it would be refused and the pods never become ready. A TCP probe (`Probe.tcp`) of an enrolled
+ * workload of any kind is noted at synth (on stderr, not an error): the pod's proxy accepts every TCP connection to
+ * the pod's ports itself, so the probe passes even when the app is hung; probe with a command (`Probe.exec`), HTTP
+ * or gRPC instead.
+ *
  * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
  * get `config.beta.linkerd.io/proxy-enable-native-sidecar: "true"` (and the `config.alpha.linkerd.io/` spelling read
  * by Linkerd 2.15 to 2.17), so the proxy runs as a native sidecar and stops once the job's container has exited.
@@ -139,6 +146,8 @@ export class LinkerdMesh extends Construct implements IMesh {
   public readonly meshName = 'linkerd';
   private readonly props: LinkerdMeshProps;
   private readonly enrolled = new Set<Workload>();
+  /** The enrolled workloads whose TCP probes have been noted (validation may run more than once). */
+  private readonly notedTcpProbes = new Set<Workload>();
 
   constructor(scope: Construct, id: string, props: LinkerdMeshProps = {}) {
     super(scope, id);
@@ -147,19 +156,62 @@ export class LinkerdMesh extends Construct implements IMesh {
     Mesh._register(this);
     // at synth, once for the mesh: no enrolled workload's pods opt out of Linkerd or ask Istio for a proxy too
     Mesh._guardEnrolled(this, this.enrolled);
-    this.node.addValidation({ validate: () => [...this.enrolled].flatMap(w => LinkerdMesh.deniedGrpcProbes(w)) });
+    this.node.addValidation({
+      validate: () => [...this.enrolled].flatMap(w => {
+        this.noteTcpProbes(w);
+        return LinkerdMesh.deniedGrpcProbes(w);
+      }),
+    });
   }
 
   /**
-   * A web service whose kubelet gRPC probes reach a Server that denies unauthenticated clients: Linkerd's default
-   * policy authorizes the kubelet's HTTP probes (by their paths) only, so the probes fail and the pods never become
-   * ready. Undefined unless such a probe is there.
+   * The main container's probes of `workload` (readiness, liveness, startup), rendered, by their container field;
+   * none for a workload without any.
+   */
+  private static probesOf(workload: Workload): { [field: string]: any } {
+    const w = workload as any;
+    const extras = typeof w._mainContainerExtras === 'function' ? w._mainContainerExtras() ?? {} : {};
+    const out: { [field: string]: any } = {};
+    for (const k of ['readinessProbe', 'livenessProbe', 'startupProbe']) if (extras[k]) out[k] = extras[k];
+    return out;
+  }
+
+  /**
+   * Notes (once per synth, on stderr) an enrolled workload's TCP probes: the pod's Linkerd proxy accepts every
+   * inbound TCP connection itself, whether the app behind it listens or not, so a TCP probe always passes.
+   */
+  private noteTcpProbes(workload: Workload): void {
+    if (this.notedTcpProbes.has(workload)) return;
+    const w = workload as any;
+    const probes = LinkerdMesh.probesOf(workload);
+    const tcp = Object.keys(probes).filter(k => probes[k].tcpSocket !== undefined);
+    if (tcp.length === 0) return;
+    this.notedTcpProbes.add(workload);
+    const named = new Map<string, number>((typeof w._mainPorts === 'function' ? w._mainPorts() as Array<{ name: string; port: number }> : []).map(p => [p.name, p.port]));
+    const ports = [...new Set(tcp.map(k => probes[k].tcpSocket.port).map(p => (typeof p === 'number' ? p : named.get(p) ?? p)))];
+    // a gRPC probe on the Server's port is refused (deniedGrpcProbes) unless plaintext callers open it: not suggested there
+    const server = typeof w.servicePort === 'number' && ports.includes(w.port) && !Mesh._plaintextPorts(workload).includes(w.port);
+    const one = tcp.length === 1;
+    workload.node.addMetadata('shipshape:info', `${tcp.join(', ')} (TCP, port${ports.length === 1 ? '' : 's'} ${ports.join(', ')}) `
+      + `check${one ? 's' : ''} nothing under Linkerd: the pod's Linkerd proxy answers the kubelet's connect itself (it accepts every TCP connection `
+      + `to the pod's ports, whether the app is up, hung or not listening), so ${one ? 'it always passes' : 'they always pass'}; probe something the app itself answers `
+      + 'instead: a command in the container (Probe.exec, for example Probe.exec([\'pg_isready\']) for PostgreSQL)'
+      + (server ? ` or HTTP (Probe.http); not gRPC on port ${w.port}, whose Linkerd Server admits meshed callers only and refuses the kubelet's gRPC probes`
+        : ', HTTP (Probe.http) or gRPC (Probe.grpc)'));
+  }
+
+  /**
+   * The error when an enrolled workload's kubelet gRPC probes reach its Server (a WebService's or a StatefulService's,
+   * whatever the Server's protocol: HTTP, detected or opaque) while the Server denies unauthenticated clients:
+   * Linkerd's default policy authorizes the kubelet's HTTP probes (by their paths) only, so the probes fail and the
+   * pods never become ready. Empty unless such a probe is there. A workload without a Server (a Worker) is left to
+   * the cluster's default inbound policy.
    */
   private static deniedGrpcProbes(workload: Workload): string[] {
     const web = workload as any;
-    if (typeof web.servicePort !== 'number' || !Mesh._speaksHttp(workload) || typeof web._mainContainerExtras !== 'function') return [];
-    const extras = web._mainContainerExtras() ?? {};
-    const grpc = ['readinessProbe', 'livenessProbe', 'startupProbe'].filter(k => extras[k]?.grpc?.port === web.port);
+    if (typeof web.servicePort !== 'number' || typeof web.port !== 'number') return [];
+    const probes = LinkerdMesh.probesOf(workload);
+    const grpc = Object.keys(probes).filter(k => probes[k].grpc?.port === web.port);
     if (grpc.length === 0 || Mesh._plaintextPorts(workload).includes(web.port)) return [];
     return [`${workload.node.path}: ${grpc.join(', ')} (gRPC, port ${web.port}) reach the Linkerd Server of ${workload.node.path}, which admits meshed callers only: `
       + 'Linkerd\'s default policy authorizes the kubelet\'s HTTP probes (by their paths) only, so the gRPC probes are refused and the pods never become ready; '

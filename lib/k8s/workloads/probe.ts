@@ -69,7 +69,10 @@ export class Probe {
   }
 
   /**
-   * A TCP connect probe on the main port (or `options.port`).
+   * A TCP connect probe on the main port (or `options.port`). Under Linkerd it checks nothing: the pod's Linkerd proxy
+   * accepts every TCP connection to the pod's ports itself, so the probe passes even when the app is hung or not
+   * listening (a LinkerdMesh notes such probes at synth); there, probe with a command (`Probe.exec(['pg_isready'])`
+   * for PostgreSQL), HTTP or gRPC instead. Istio rewrites the probe through its agent, which connects to the app.
    */
   public static tcp(options?: ProbeOptions): Probe {
     return new Probe('tcp', undefined, undefined, options ?? {});

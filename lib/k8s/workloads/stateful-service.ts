@@ -116,7 +116,9 @@ export interface StatefulServiceProps extends WorkloadProps {
   /**
    * Readiness probe. The default suits a store that answers HTTP on its client port (etcd); a database or queue
    * that speaks its own protocol there needs its own probes, for example `Probe.exec(['pg_isready', '-q'])` for
-   * readiness and `Probe.tcp()` for liveness: an HTTP probe on such a port never passes.
+   * readiness and `Probe.tcp()` for liveness: an HTTP probe on such a port never passes. Enrolled in a LinkerdMesh, a
+   * TCP probe checks nothing (the Linkerd proxy accepts the connection itself; see `Probe.tcp`): probe with a command
+   * there, for liveness too, and a gRPC probe on the client port is refused (Linkerd authorizes HTTP probes only).
    * @default Probe.http('/readyz') on the client port
    */
   readonly readiness?: Probe;
