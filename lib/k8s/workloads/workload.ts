@@ -324,6 +324,8 @@ const ARGO_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
  * wave needs applied before it calls the workload.
  */
 const CALLER_AUTHORIZATION_KINDS = ['PeerAuthentication', 'AuthorizationPolicy', 'Server', 'MeshTLSAuthentication', 'NetworkAuthentication'];
+/** The kinds of a workload's objects that hold a pod template (or are a pod), whose ConfigMaps and Secrets `_applyWaveToConfig` reads. */
+const POD_TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 /** On a workload's `toNetworkPeer()` config: the workload (see `Workload._workloadOf`). */
 const PEER_OF = Symbol.for('shipshape.Workload.peerOf');
 /** The EKS Pod Identity agent on every node (link-local, IPv4), which hands out the pods' credentials. */
@@ -498,7 +500,8 @@ export abstract class Workload extends Construct implements IWorkload {
     this.node.addValidation({ validate: () => { const p = this._sidecarEndProblem(); return p ? [formatValidationMessage(p)] : []; } });
     this.node.addValidation({ validate: () => { this._noteBlockedWaits(); this._noteHandWrittenRole(); return []; } });
     // (a mesh enrolling this workload after a job's sync wave reached it: its authorization objects take the wave too)
-    this.node.addValidation({ validate: () => { this._reapplyWave(); return []; } });
+    // (and the ConfigMaps and Secrets of the output its pods read, wherever and whenever they were added, take its wave)
+    this.node.addValidation({ validate: () => { this._reapplyWave(); this._applyWaveToConfig(); return []; } });
 
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
@@ -681,6 +684,8 @@ export abstract class Workload extends Construct implements IWorkload {
   private _policyWave?: number;
   /** The Argo CD sync wave all of this workload's objects are lowered to (`_runByWave`), if any. */
   private _wholeWave?: number;
+  /** The Argo CD sync wave of a job of an early wave itself (`_needBeforeWave`): the ConfigMaps and Secrets it reads go there. */
+  private _ownWave?: number;
 
   /**
    * For a job that Argo CD runs in sync wave `wave` (and waits on): the objects it needs must be applied in an
@@ -688,11 +693,13 @@ export abstract class Workload extends Construct implements IWorkload {
    * sync, or their NetworkPolicies not admitting it) and the sync waits on it until its deadline. Puts its own
    * ServiceAccount and NetworkPolicy in wave `wave - 1` (when that is below 0, the default), and every object of each
    * workload it connects to (a migration's database: its Service, StatefulSet, NetworkPolicy, ...), now and later:
-   * Argo CD applies them, and waits for them to be healthy, before the job.
+   * Argo CD applies them, and waits for them to be healthy, before the job. The ConfigMaps and Secrets the job and
+   * those workloads read follow at synth (`_applyWaveToConfig`).
    * @internal
    */
   public _needBeforeWave(wave: number): void {
     if (wave > 0) return;
+    this._ownWave = wave;
     this._neededByWave = wave - 1;
     this.serviceAccount.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave - 1));
     this._applyByWave(wave - 1);
@@ -731,8 +738,8 @@ export abstract class Workload extends Construct implements IWorkload {
     if (this._policyWave === undefined) return;
     const lower = (obj: ApiObject, wave: number) => {
       // a wave given already (an escape hatch) is kept when it is lower
-      const had: unknown = obj.metadata.toJson().annotations?.[ARGO_SYNC_WAVE];
-      if (typeof had === 'string' && /^\s*[-+]?\d+\s*$/.test(had) && Number(had) <= wave) return;
+      const had = Workload._argoWave(obj.metadata.toJson().annotations?.[ARGO_SYNC_WAVE]);
+      if (had !== undefined && had <= wave) return;
       obj.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave));
     };
     lower(this.networkPolicy, this._policyWave);
@@ -742,6 +749,114 @@ export abstract class Workload extends Construct implements IWorkload {
       if (this._wholeWave !== undefined) lower(obj, this._wholeWave);
       else if (CALLER_AUTHORIZATION_KINDS.includes(obj.kind)) lower(obj, this._policyWave);
     }
+  }
+
+  /**
+   * The sync wave Argo CD reads from an `argocd.argoproj.io/sync-wave` value, or undefined when it reads none (then it
+   * takes the object's `helm.sh/hook-weight`, or 0): Argo CD parses the value with Go's `strconv.Atoi`, so an integer
+   * with an optional sign and nothing else, no spaces (values beyond JavaScript's safe integers are left out too).
+   * @internal
+   */
+  public static _argoWave(value: unknown): number | undefined {
+    if (typeof value !== 'string' || !/^[-+]?\d+$/.test(value)) return undefined;
+    const wave = Number(value);
+    return Number.isSafeInteger(wave) ? wave : undefined;
+  }
+
+  /**
+   * Puts the ConfigMaps and Secrets of the app's output that this workload's pods read in its Argo CD sync wave, when
+   * a job of an early wave moved it there (`_runByWave`) or it is that job (`_needBeforeWave`): the pods wait for them
+   * (ContainerCreating, CreateContainerConfigError), and Argo CD applies the default wave 0, where they would be, only
+   * once this wave is healthy, so the sync would wait forever. Read from the rendered pods: secret, configMap and
+   * projected volumes, env valueFrom and envFrom of every container, imagePullSecrets (and those of its
+   * ServiceAccount). An External Secrets `ExternalSecret` whose target Secret (by default its own name) is one of them
+   * goes in the wave too, with the SecretStore (or ClusterSecretStore) it names, when in the output. Objects are matched
+   * by kind, name and the workload's namespace; the lowest wave asked for wins, and a lower wave given by hand is kept.
+   * Runs at synth (a validation), when every object of the app exists.
+   * @internal
+   */
+  public _applyWaveToConfig(): void {
+    const waves = [this._ownWave, this._wholeWave].filter((w): w is number => w !== undefined);
+    if (waves.length === 0) return;
+    const wave = Math.min(...waves);
+    const refs = this._configReferences();
+    if (refs.size === 0) return;
+    const lower = (obj: ApiObject) => {
+      // an object without a wave (or with one Argo CD cannot read) is in wave 0
+      if ((Workload._argoWave(obj.metadata.toJson().annotations?.[ARGO_SYNC_WAVE]) ?? 0) <= wave) return;
+      obj.metadata.addAnnotation(ARGO_SYNC_WAVE, String(wave));
+    };
+    const stores = new Set<string>();
+    const all = this.node.root.node.findAll().filter(c => ApiObject.isApiObject(c)) as ApiObject[];
+    for (const obj of all) {
+      const group = obj.apiVersion.split('/')[0];
+      if (obj.apiVersion === 'v1' && (obj.kind === 'ConfigMap' || obj.kind === 'Secret')) {
+        if (obj.metadata.namespace === this.namespace && refs.has(`${obj.kind}/${obj.metadata.name}`)) lower(obj);
+      } else if (group === 'external-secrets.io' && obj.kind === 'ExternalSecret' && obj.metadata.namespace === this.namespace) {
+        const spec = Workload._renderedOf(obj)?.spec;
+        const target: unknown = spec?.target?.name ?? obj.metadata.name;
+        if (typeof target !== 'string' || !refs.has(`Secret/${target}`)) continue;
+        lower(obj);
+        const store = spec?.secretStoreRef;
+        if (typeof store?.name === 'string') stores.add(store.kind === 'ClusterSecretStore' ? `ClusterSecretStore/${store.name}` : `SecretStore/${store.name}`);
+      }
+    }
+    if (stores.size === 0) return;
+    for (const obj of all) {
+      if (obj.apiVersion.split('/')[0] !== 'external-secrets.io' || !stores.has(`${obj.kind}/${obj.metadata.name}`)) continue;
+      if (obj.kind === 'ClusterSecretStore' || obj.metadata.namespace === this.namespace) lower(obj);
+    }
+  }
+
+  /** An object as rendered, or undefined when it does not render (synth reports why). */
+  private static _renderedOf(obj: ApiObject): any {
+    try {
+      return obj.toJson();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The ConfigMaps and Secrets this workload's pods read, as `ConfigMap/<name>` and `Secret/<name>`, from its rendered
+   * objects (see `_applyWaveToConfig`).
+   */
+  private _configReferences(): Set<string> {
+    const refs = new Set<string>();
+    const name = (kind: string, n: unknown) => { if (typeof n === 'string') refs.add(`${kind}/${n}`); };
+    const list = (x: unknown): any[] => (Array.isArray(x) ? x : []);
+    for (const c of this.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const obj = c as ApiObject;
+      if (obj.kind === 'ServiceAccount') {
+        for (const s of list(Workload._renderedOf(obj)?.imagePullSecrets)) name('Secret', s?.name);
+        continue;
+      }
+      if (!POD_TEMPLATE_KINDS.includes(obj.kind)) continue;
+      const spec = Workload._renderedOf(obj)?.spec;
+      const pod: corev1.PodSpec | undefined = obj.kind === 'Pod' ? spec : obj.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+      if (!pod) continue;
+      for (const s of list(pod.imagePullSecrets)) name('Secret', s?.name);
+      for (const ct of [...list(pod.initContainers), ...list(pod.containers), ...list(pod.ephemeralContainers)] as corev1.Container[]) {
+        for (const e of list(ct?.env) as corev1.EnvVar[]) {
+          name('ConfigMap', e?.valueFrom?.configMapKeyRef?.name);
+          name('Secret', e?.valueFrom?.secretKeyRef?.name);
+        }
+        for (const e of list(ct?.envFrom) as corev1.EnvFromSource[]) {
+          name('ConfigMap', e?.configMapRef?.name);
+          name('Secret', e?.secretRef?.name);
+        }
+      }
+      for (const v of list(pod.volumes) as corev1.Volume[]) {
+        name('ConfigMap', v?.configMap?.name);
+        name('Secret', v?.secret?.secretName);
+        for (const s of list(v?.projected?.sources) as corev1.VolumeProjection[]) {
+          name('ConfigMap', s?.configMap?.name);
+          name('Secret', s?.secret?.name);
+        }
+      }
+    }
+    return refs;
   }
 
   /** The Argo CD sync wave the objects this workload needs are applied by, when it is a job of an early wave (see `_needBeforeWave`). @internal */
