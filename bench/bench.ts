@@ -507,7 +507,7 @@ async function main(): Promise<void> {
         const a = find(side, layout, 1000);
         const b = find(side, layout, 3000);
         if (!a || !b) continue;
-        console.log(`  ${side.padEnd(9)} ${layout.padEnd(26)} time ${exponent(a.totalMs, b.totalMs)}   cpu ${exponent(a.cpuMs, b.cpuMs)}`
+        console.log(`  ${side.padEnd(10)} ${layout.padEnd(26)} time ${exponent(a.totalMs, b.totalMs)}   cpu ${exponent(a.cpuMs, b.cpuMs)}`
           + `${b.runs === 1 ? '   (N=3000: 1 run)' : ''}`);
       }
     }
