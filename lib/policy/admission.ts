@@ -1,5 +1,6 @@
 // Internal: suppressed findings that Pod Security admission refuses anyway. Not re-exported by the barrel.
 import { DocumentIndex } from './document-index';
+import { valueAt } from './internal';
 import { podOfDoc } from './k8s/pod';
 import { PEER_CHECKS } from './peers';
 import { IRule, PolicyDocument } from './rule';
@@ -153,16 +154,4 @@ export function refusalFix(ruleId: string, level: number): string {
   return 'make the pods comply with the rule, or run them in a namespace whose pod-security.kubernetes.io/enforce label allows them '
     + `(${levels}; a TeamNamespace always enforces restricted, so a namespace of `
     + 'their own outside the team); suppress SS-POLICY-009 only when the cluster exempts these pods from Pod Security (its admission configuration)';
-}
-
-/** The value at a finding's JSON path (`spec.template.spec.containers[0].ports[1].hostPort`), or undefined. */
-function valueAt(root: any, jsonPath: string): unknown {
-  let v = root;
-  const steps = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = steps.exec(jsonPath)) !== null) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = v[m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`))];
-  }
-  return v;
 }

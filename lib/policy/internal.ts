@@ -330,3 +330,15 @@ export const RESERVED_PACK_NAMES: ReadonlyMap<string, string> = new Map([
 export function isBuiltInRuleId(ruleId: string): boolean {
   return ruleId.startsWith('SS-');
 }
+
+/** The value at a finding's JSON path (`spec.template.spec.containers[0].ports[1].hostPort`, `...annotations["a/b"]`), or undefined. */
+export function valueAt(root: any, jsonPath: string): unknown {
+  let v = root;
+  const steps = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = steps.exec(jsonPath)) !== null) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = v[m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`))];
+  }
+  return v;
+}

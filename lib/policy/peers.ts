@@ -13,7 +13,7 @@
 // from it means the same thing as for a default-on one.
 
 import { podTemplateAnnotationsPath, podTemplateMetadata } from './annotations';
-import { ExemptionScope, ScopedFinding } from './internal';
+import { ExemptionScope, ScopedFinding, valueAt } from './internal';
 import { sameData } from './k8s/pod';
 
 /** A public checker whose checks shipshape's Kubernetes rules stand for. */
@@ -167,20 +167,9 @@ const ofKind = (kind: string): ExemptionScope => f => f.kind === kind;
 /** A finding of a RoleBinding whose roleRef is of `roleKind`. */
 const bindingTo = (roleKind: string): ExemptionScope => f => f.kind === 'RoleBinding' && f.manifest?.roleRef?.kind === roleKind;
 
-/** The value at a finding's JSON path (`spec.template.spec.volumes[1].hostPath`) in its manifest, or undefined. */
-function valueAt(manifest: any, jsonPath: string): any {
-  let v = manifest;
-  for (const part of jsonPath.split(/\.|(?=\[)/)) {
-    if (v === null || typeof v !== 'object') return undefined;
-    const i = /^\[(\d+)\]$/.exec(part);
-    v = i ? v[Number(i[1])] : v[part];
-  }
-  return v;
-}
-
 /** The host path of the hostPath volume a finding points at (`...volumes[i].hostPath`), or undefined. */
 function hostPathOf(f: ScopedFinding): string | undefined {
-  const p = valueAt(f.manifest, f.jsonPath)?.path;
+  const p = (valueAt(f.manifest, f.jsonPath) as any)?.path;
   return typeof p === 'string' ? p.replace(/\/+$/, '') || '/' : undefined;
 }
 
@@ -196,7 +185,7 @@ const systemMount: ExemptionScope = f => {
 const writableMount: ExemptionScope = f => {
   const m = /^(.*)\.volumes\[(\d+)\]\.hostPath$/.exec(f.jsonPath);
   if (!m) return false;
-  const spec = valueAt(f.manifest, m[1]);
+  const spec = valueAt(f.manifest, m[1]) as any;
   const name = spec?.volumes?.[Number(m[2])]?.name;
   const containers = [...(Array.isArray(spec?.containers) ? spec.containers : []), ...(Array.isArray(spec?.initContainers) ? spec.initContainers : [])];
   return containers.some((c: any) => Array.isArray(c?.volumeMounts) && c.volumeMounts.some((vm: any) => vm?.name === name && vm.readOnly !== true));
