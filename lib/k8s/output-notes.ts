@@ -160,13 +160,14 @@ export function kedaAuthenticationNotes(objects: readonly RenderedObject[]): str
   const notes: string[] = [];
   for (const { m, ns } of scaled) {
     const triggers: any[] = Array.isArray(m.spec?.triggers) ? m.spec.triggers : [];
-    const missing = [...new Set(triggers.map(t => t?.authenticationRef).filter((r: any) => typeof r?.name === 'string')
-      .filter((r: any) => !auths.has(r.kind === 'ClusterTriggerAuthentication' ? `cluster/${r.name}` : `${ns}/${r.name}`))
-      .map((r: any) => `${r.kind ?? 'TriggerAuthentication'} ${r.kind === 'ClusterTriggerAuthentication' ? '' : `${ns}/`}${r.name}`))];
+    const refs = triggers.map(t => t?.authenticationRef).filter((r: any) => typeof r?.name === 'string')
+      .filter((r: any) => !auths.has(r.kind === 'ClusterTriggerAuthentication' ? `cluster/${r.name}` : `${ns}/${r.name}`));
+    const missing = [...new Set(refs.map((r: any) => `${r.kind ?? 'TriggerAuthentication'} ${r.kind === 'ClusterTriggerAuthentication' ? '' : `${ns}/`}${r.name}`))];
     if (missing.length === 0) continue;
+    const kinds = [...new Set(refs.map((r: any) => String(r.kind ?? 'TriggerAuthentication')))];
     notes.push(`shipshape note: ${describeObject(m)}: its triggers name ${missing.join(', ')}, which this output does not hold: unless it is made otherwise (before the `
       + 'ScaledObject is applied), KEDA cannot authenticate the trigger and the workload stays at its minimum; add it to the app (an ApiObject of kind '
-      + 'TriggerAuthentication naming the Secret keys, or pod identity), or check its name\n');
+      + `${kinds.join(' or ')} naming the Secret keys, or pod identity), or check its name\n`);
   }
   return notes;
 }

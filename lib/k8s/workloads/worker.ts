@@ -80,6 +80,16 @@ export interface ExternalMetricScalingOptions extends WorkerScalingRange {
 }
 
 /**
+ * The kind of KEDA object a trigger's `authenticationRef` names.
+ */
+export enum KedaAuthenticationKind {
+  /** A TriggerAuthentication, in the workload's namespace. */
+  TRIGGER_AUTHENTICATION = 'TriggerAuthentication',
+  /** A ClusterTriggerAuthentication: cluster-scoped, one set of credentials every namespace's scalers may name. */
+  CLUSTER_TRIGGER_AUTHENTICATION = 'ClusterTriggerAuthentication',
+}
+
+/**
  * A KEDA scaler (`ScaledObject.spec.triggers[]` entry).
  *
  * KEDA's operator, in its own namespace, reads the metric from the service itself (the queue, the broker), not
@@ -99,7 +109,8 @@ export interface KedaTrigger {
   /** The scaler's settings (see the KEDA scaler's documentation). */
   readonly metadata: { [key: string]: string };
   /**
-   * The TriggerAuthentication (in the workload's namespace) holding the scaler's credentials. A scaler that reads a
+   * The name of the TriggerAuthentication (in the workload's namespace; or of the ClusterTriggerAuthentication, with
+   * `authenticationKind`) holding the scaler's credentials. A scaler that reads a
    * cloud service (`aws-sqs-queue`, `aws-cloudwatch`, ...) needs one: KEDA's operator, not the worker's pods, calls
    * the service, so the worker's `identity` does not apply to it (give the TriggerAuthentication `podIdentity`
    * with the operator's own role, or the role to assume). Without credentials the scaler fails, and a worker with
@@ -107,6 +118,13 @@ export interface KedaTrigger {
    * @default - no authentication reference
    */
   readonly authenticationRef?: string;
+  /**
+   * The kind of object `authenticationRef` names: a TriggerAuthentication in the workload's namespace, or a
+   * ClusterTriggerAuthentication shared by the cluster (KEDA then reads the credentials' Secrets in its own namespace).
+   * Needs `authenticationRef`.
+   * @default KedaAuthenticationKind.TRIGGER_AUTHENTICATION
+   */
+  readonly authenticationKind?: KedaAuthenticationKind;
   /**
    * A name for the trigger.
    * @default - unnamed
@@ -459,7 +477,18 @@ export class Worker extends Workload {
       }
       const r: KedaTriggerManifest = { type: t.type, metadata: { ...t.metadata } };
       if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);
-      if (t.authenticationRef !== undefined) {r.authenticationRef = { name: Names.dnsSubdomain(this, `scaling.triggers[${i}].authenticationRef`, t.authenticationRef) };} else if (awsScaler(t.type) && t.metadata.identityOwner !== 'operator') {
+      const kinds = Object.values(KedaAuthenticationKind) as string[];
+      if (t.authenticationKind !== undefined && !kinds.includes(t.authenticationKind)) {
+        fail(this, `scaling.triggers[${i}].authenticationKind`, t.authenticationKind, 'is not a kind of KEDA authentication object', `use KedaAuthenticationKind (${kinds.join(' or ')})`);
+      }
+      if (t.authenticationKind !== undefined && t.authenticationRef === undefined) {
+        fail(this, `scaling.triggers[${i}].authenticationKind`, t.authenticationKind, 'is set without authenticationRef, so the trigger names no authentication object', `name the ${t.authenticationKind} in authenticationRef, or leave authenticationKind out`);
+      }
+      if (t.authenticationRef !== undefined) {
+        r.authenticationRef = { name: Names.dnsSubdomain(this, `scaling.triggers[${i}].authenticationRef`, t.authenticationRef) };
+        // KEDA reads a reference without a kind as a TriggerAuthentication
+        if (t.authenticationKind === KedaAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION) r.authenticationRef.kind = t.authenticationKind;
+      } else if (awsScaler(t.type) && t.metadata.identityOwner !== 'operator') {
         this.node.addMetadata('shipshape:info', `scaling.triggers[${i}] (${t.type}) has no authenticationRef: KEDA's operator, not the worker's pods, calls AWS for `
           + 'the scaler, so the worker\'s identity does not apply; without credentials the scaler fails and the worker stays at its minimum while its queue fills. '
           + 'Give it a TriggerAuthentication (podIdentity with provider aws and the role KEDA may assume) as authenticationRef, '

@@ -1,7 +1,8 @@
+import * as fs from 'fs';
 import { ApiObject, Chart } from 'cdk8s';
-import { App, Worker, WorkerScaling } from '../../../lib/k8s';
-import { stderrOfSynth, validationMessageOf } from '../../util/k8s';
-import { tempDir } from '../../util/schema';
+import { App, KedaAuthenticationKind, Worker, WorkerScaling } from '../../../lib/k8s';
+import { stderrOf, stderrOfSynth, validationMessageOf } from '../../util/k8s';
+import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
 /** Synthesizes a KEDA-scaled worker whose trigger names TriggerAuthentication sqs-auth; `extra` adds objects. */
 function synthOf(extra: (chart: Chart) => void = () => undefined): string {
@@ -50,5 +51,55 @@ describe('KEDA AWS scalers', () => {
       'shop/mailer: scaling.triggers[0].metadata.queueLenght ("5") is not a setting of KEDA\'s aws-sqs-queue scaler, which would ignore it (or fail without the setting meant); did you mean queueLength?');
     expect(validationMessageOf(() => worker(sqs({ queueUrl: QUEUE }, 'sqs-auth')))).toContain('did you mean queueURL?');
     expect(() => worker(sqs({ queueURL: QUEUE, someNewerSetting: 'true' }, 'sqs-auth'))).not.toThrow();
+  });
+});
+
+describe('KEDA triggers naming a ClusterTriggerAuthentication', () => {
+  const trigger = (extra: any) => ({ type: 'aws-sqs-queue', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' }, ...extra });
+  function synthWith(t: any, extra: (chart: Chart) => void = () => undefined): { objs: any[]; stderr: string } {
+    const outdir = tempDir('shipshape-keda-');
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new Worker(chart, 'mailer', { image: 'ghcr.io/acme/mailer:1.0.0', scaling: WorkerScaling.keda({ triggers: [t] }) });
+    extra(chart);
+    const stderr = stderrOf(() => app.synth());
+    const objs = parseYamlFiles(outdir).flatMap(f => f.docs);
+    fs.rmSync(outdir, { recursive: true, force: true });
+    return { objs, stderr };
+  }
+  const refOf = (objs: any[]) => objs.find(o => o.kind === 'ScaledObject').spec.triggers[0].authenticationRef;
+
+  test('authenticationKind CLUSTER_TRIGGER_AUTHENTICATION writes the kind; the default writes none (KEDA reads a TriggerAuthentication)', () => {
+    const cluster = synthWith(trigger({ authenticationRef: 'aws-keda', authenticationKind: KedaAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION }));
+    expect(refOf(cluster.objs)).toStrictEqual({ name: 'aws-keda', kind: 'ClusterTriggerAuthentication' });
+    expectValid(cluster.objs);
+    expect(refOf(synthWith(trigger({ authenticationRef: 'sqs-auth' })).objs)).toStrictEqual({ name: 'sqs-auth' });
+    expect(refOf(synthWith(trigger({ authenticationRef: 'sqs-auth', authenticationKind: KedaAuthenticationKind.TRIGGER_AUTHENTICATION })).objs)).toStrictEqual({ name: 'sqs-auth' });
+  });
+
+  test('one the output does not hold is named in a note, without a namespace; one it holds is not', () => {
+    const t = trigger({ authenticationRef: 'aws-keda', authenticationKind: KedaAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION });
+    expect(synthWith(t).stderr).toContain('shipshape note: ScaledObject shop/mailer: its triggers name ClusterTriggerAuthentication aws-keda, which this output does not hold: '
+      + 'unless it is made otherwise (before the ScaledObject is applied), KEDA cannot authenticate the trigger and the workload stays at its minimum; '
+      + 'add it to the app (an ApiObject of kind ClusterTriggerAuthentication naming the Secret keys, or pod identity), or check its name\n');
+    const held = synthWith(t, chart => new ApiObject(chart, 'auth', {
+      apiVersion: 'keda.sh/v1alpha1', kind: 'ClusterTriggerAuthentication', metadata: { name: 'aws-keda' }, spec: { podIdentity: { provider: 'aws' } },
+    }));
+    expect(held.stderr).not.toContain('its triggers name');
+    // a TriggerAuthentication of that name in the workload's namespace is another object
+    expect(synthWith(t, chart => new ApiObject(chart, 'auth', {
+      apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'aws-keda' }, spec: { podIdentity: { provider: 'aws' } },
+    })).stderr).toContain('its triggers name ClusterTriggerAuthentication aws-keda');
+  });
+
+  test('authenticationKind without authenticationRef is refused', () => {
+    expect(validationMessageOf(() => synthWith(trigger({ authenticationKind: KedaAuthenticationKind.CLUSTER_TRIGGER_AUTHENTICATION })))).toBe(
+      'shop/mailer: scaling.triggers[0].authenticationKind ("ClusterTriggerAuthentication") is set without authenticationRef, so the trigger names no authentication object; '
+      + 'name the ClusterTriggerAuthentication in authenticationRef, or leave authenticationKind out');
+  });
+
+  test('an authenticationKind that is no kind of KEDA authentication object is refused', () => {
+    expect(validationMessageOf(() => synthWith(trigger({ authenticationRef: 'aws-keda', authenticationKind: 'Cluster' })))).toBe(
+      'shop/mailer: scaling.triggers[0].authenticationKind ("Cluster") is not a kind of KEDA authentication object; use KedaAuthenticationKind (TriggerAuthentication or ClusterTriggerAuthentication)');
   });
 });
