@@ -1309,7 +1309,8 @@ export class Fleet {
    */
   private recordedArgoObjects(): Array<{ kind: string; name: string; namespace: string; team?: string; addOn?: string; cluster?: string }> {
     if (this.argoBefore !== undefined) return this.argoBefore;
-    const dir = path.join(this.outdir, this.gitOpsFolder);
+    // what was last applied: the folder of the last synth, when gitOps.folder has been renamed since
+    const dir = path.join(this.outdir, this.recordedArgoFolder() ?? this.gitOpsFolder);
     const out: Array<{ kind: string; name: string; namespace: string; team?: string; addOn?: string; cluster?: string }> = [];
     for (const rel of readRecord(dir) ?? []) {
       if (!/\.ya?ml$/.test(rel)) continue;
@@ -1379,13 +1380,27 @@ export class Fleet {
 
   /** The folders the fleet's record names (those of the last synth, and dropped ones whose removal failed). */
   private recordedFolders(): string[] {
+    const data = this.record();
+    return Array.isArray(data?.folders) ? data.folders.filter(isFolderName) : [];
+  }
+
+  /**
+   * The Argo CD folder of the last synth, when the record names one other than `gitOps.folder` (a record written
+   * before the Argo CD folder was recorded names none).
+   */
+  private recordedArgoFolder(): string | undefined {
+    const folder = this.record()?.argoFolder;
+    return isFolderName(folder) && folder !== this.gitOpsFolder && this.recordedFolders().includes(folder) ? folder : undefined;
+  }
+
+  /** The fleet's record (`.shipshape/fleet.json`), or undefined when there is none of this format. */
+  private record(): { folders?: unknown; argoFolder?: unknown } | undefined {
     try {
       const data = JSON.parse(fs.readFileSync(path.join(this.outdir, STATE_DIR, FLEET_RECORD), 'utf-8'));
-      if (data?.format === FLEET_RECORD_FORMAT && Array.isArray(data.folders)) return data.folders.filter((f: unknown) => typeof f === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f));
+      return data?.format === FLEET_RECORD_FORMAT ? data : undefined;
     } catch {
-      // no record yet
+      return undefined; // no record yet
     }
-    return [];
   }
 
   /** Removes what shipshape wrote in the folders of clusters that left the fleet, then records the current folders. */
@@ -1393,6 +1408,7 @@ export class Fleet {
     const stateDir = path.join(this.outdir, STATE_DIR);
     const file = path.join(stateDir, FLEET_RECORD);
     const previous = this.recordedFolders();
+    const previousArgo = this.recordedArgoFolder();
     const current = [...this.clusterNames, this.gitOpsFolder];
     const retry: string[] = [];
     for (const folder of previous) {
@@ -1415,16 +1431,27 @@ export class Fleet {
         // files shipshape did not write are left in place, and named
         left = filesUnder(dir);
       }
-      process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet (a cluster renamed or dropped)`
-        + (left.length > 0 ? `; ${dir} still holds ${left.join(', ')}, which shipshape did not write: left in place, remove ${left.length === 1 ? 'it' : 'them'} if no longer needed` : '')
+      const leftOver = left.length > 0 ? `; ${dir} still holds ${left.join(', ')}, which shipshape did not write: left in place, remove ${left.length === 1 ? 'it' : 'them'} if no longer needed` : '';
+      if (folder === previousArgo) {
+        // the Argo CD folder renamed (gitOps.folder): the same objects, by the same names, are in the new folder
+        process.stderr.write(`shipshape: ${this.where}: removed ${folder}/, the Argo CD folder of the last synth: the fleet's Argo CD objects are now in ${this.gitOpsFolder}/ (gitOps.folder)${leftOver}; `
+          + `they keep their names, so applying ${this.gitOpsFolder}/ updates those applied from ${folder}/ and nothing needs deleting: apply ${path.join(this.outdir, this.gitOpsFolder)} where you applied ${dir}\n`);
+        continue;
+      }
+      process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet (a cluster renamed or dropped)${leftOver}`
         + `; its Applications stay in Argo CD until deleted: kubectl delete applications -n ${this.argoNamespace} -l shipshape.io/fleet=${this.description.name},shipshape.io/cluster=${folder}\n`);
     }
     fs.mkdirSync(stateDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort() }, undefined, 2) + '\n');
+    fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort(), argoFolder: this.gitOpsFolder }, undefined, 2) + '\n');
   }
 }
 
 const NOTE = 'shipshape note: ';
+
+/** True for a folder name a fleet writes (a DNS label). */
+function isFolderName(f: unknown): f is string {
+  return typeof f === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(f);
+}
 
 /**
  * Runs `fn` (the staging of one cluster's app) so that the notes it prints on stderr name the cluster: a cluster's app

@@ -1,5 +1,6 @@
 // What synth says on stderr that a fleet leaves behind or lacks: the AppProjects that left argocd/ (kubectl apply does
 // not delete them), and the custom resources a team writes on a cluster whose CRDs nothing of the fleet installs there.
+import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -117,6 +118,31 @@ describe('AppProjects that left argocd/ are named, with the command that deletes
     const dir = outdir();
     expect(synth(props(dir))).not.toContain('AppProject');
     expect(synth(props(dir, { addOns: [AddOnPack.metricsServer(), AddOnPack.certManager()] }))).not.toContain('AppProject');
+  });
+});
+
+describe('the Argo CD folder renamed (gitOps.folder)', () => {
+  const renamed = (dir: string, extra: Partial<FleetProps> = {}) => props(dir, { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: 'dist/fleet', folder: 'gitops' }, ...extra });
+
+  test('the old folder is removed with a note that fits a rename, not a dropped cluster\'s', () => {
+    const dir = outdir();
+    quietly(() => synth(props(dir)));
+    const err = synth(renamed(dir));
+    expect(err).toContain('shipshape: fleet/acme: removed argocd/, the Argo CD folder of the last synth: the fleet\'s Argo CD objects are now in gitops/ (gitOps.folder); '
+      + `they keep their names, so applying gitops/ updates those applied from argocd/ and nothing needs deleting: apply ${path.join(dir, 'gitops')} where you applied ${path.join(dir, 'argocd')}\n`);
+    expect(err).not.toContain('shipshape.io/cluster=argocd');
+    expect(err).not.toContain('no longer in the fleet');
+    expect(fs.existsSync(path.join(dir, 'argocd'))).toBe(false);
+    expect(readDocs(path.join(dir, 'gitops')).map(d => d.doc).filter(d => d.kind === 'AppProject').map(d => d.metadata.name).sort())
+      .toEqual(['acme-add-ons', 'acme-analytics', 'acme-platform', 'acme-shop']);
+    // said once
+    expect(synth(renamed(dir))).not.toContain('removed');
+  });
+
+  test('a team dropped in the same synth: its AppProject, applied from the old folder, is named', () => {
+    const dir = outdir();
+    quietly(() => synth(props(dir)));
+    expect(synth(renamed(dir, { teams: [team('shop')] }))).toContain('shipshape note: fleet/acme: AppProject acme-analytics is no longer in gitops/ (team analytics is no longer in the fleet); ');
   });
 });
 

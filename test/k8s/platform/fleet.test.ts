@@ -224,8 +224,8 @@ describe('Fleet output', () => {
     expect(prod.get('Deployment.web.k8s.yaml').spec.template.spec.containers[0].resources.requests.cpu).toBe('500m');
   });
 
-  test('the fleet records its folders', () => {
-    expect(JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'fleet.json'), 'utf-8'))).toEqual({ format: 'shipshape-fleet/v1', folders: ['argocd', 'prod-eu', 'staging-eu'] });
+  test('the fleet records its folders, and which one is the Argo CD folder', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'fleet.json'), 'utf-8'))).toEqual({ format: 'shipshape-fleet/v1', folders: ['argocd', 'prod-eu', 'staging-eu'], argoFolder: 'argocd' });
   });
 });
 
