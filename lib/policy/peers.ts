@@ -146,6 +146,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-095': {},
   'SS-K8S-096': {},
   'SS-K8S-097': {},
+  'SS-K8S-098': {},
 };
 
 /**

@@ -96,6 +96,7 @@ import { validContainers } from './rules/valid-containers';
 import { validLabelValues } from './rules/valid-label-values';
 import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
+import { validUpdateStrategy } from './rules/valid-update-strategy';
 import { validVolumeMounts } from './rules/valid-volume-mounts';
 
 /** Marks a Kubernetes pack, whichever copy of shipshape made it. */
@@ -121,7 +122,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-097`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-098`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -270,6 +271,7 @@ export class KubernetesPack implements IRulePack {
       ingressValidPaths,
       cronJobValidSchedule,
       validContainers,
+      validUpdateStrategy,
     ];
     const known = all.map(r => r.id);
     for (const id of exclude) {

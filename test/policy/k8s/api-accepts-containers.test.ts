@@ -1,4 +1,4 @@
-// SS-K8S-097 (containers), and the SS-K8S-053 (ports) and SS-K8S-047 (rolling update) cases the API server refuses,
+// SS-K8S-097 (containers), SS-K8S-098 (update strategies), and the SS-K8S-053 (ports) cases the API server refuses,
 // on manifests written by hand.
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { KubernetesPack } from '../../../lib/policy/k8s/kubernetes-pack';
@@ -236,24 +236,95 @@ describe('SS-K8S-053 container ports and Service port names the API server accep
   });
 });
 
-describe('SS-K8S-047 a rolling update that can progress', () => {
+describe('SS-K8S-098 update strategies the API server accepts', () => {
   const web = (strategy: any) => deployment('web', { containers: [ctr('app')] }, { strategy });
+  const agent = (updateStrategy: any) => ({ ...deployment('agent', { containers: [ctr('app')] }, { updateStrategy }), kind: 'DaemonSet' });
+  const db = (updateStrategy: any) => ({ ...deployment('db', { containers: [ctr('app')] }, { updateStrategy, serviceName: 'db' }), kind: 'StatefulSet' });
   const STUCK = 'Deployment/web spec.strategy.rollingUpdate: Deployment rolling update has maxSurge and maxUnavailable both 0: the roll-out could never progress, '
     + 'and the API refuses it; keep maxUnavailable 0 and set maxSurge (25%, or 1)';
 
-  test('maxSurge and maxUnavailable both 0, as numbers or percentages, are refused', () => {
-    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } })])).toEqual([STUCK]);
-    expect(hits('SS-K8S-047', [web({ rollingUpdate: { maxSurge: '0%', maxUnavailable: 0 } })])).toEqual([STUCK]);
+  test('Deployment: maxSurge and maxUnavailable both 0, as numbers or percentages, are refused', () => {
+    expect(hits('SS-K8S-098', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } })])).toEqual([STUCK]);
+    expect(hits('SS-K8S-098', [web({ rollingUpdate: { maxSurge: '0%', maxUnavailable: 0 } })])).toEqual([STUCK]);
   });
 
-  test('one of them above 0, or unset (it defaults to 25%), passes', () => {
-    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } })])).toEqual([]);
-    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } })])).toEqual([]);
-    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } })])).toEqual([]);
-    expect(hits('SS-K8S-047', [web({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0 } })])).toEqual([]);
+  test('Deployment: one of them above 0, or unset (it defaults to 25%), passes; so do no strategy and Recreate alone', () => {
+    for (const strategy of [
+      { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
+      { rollingUpdate: { maxSurge: 0 } },
+      { rollingUpdate: { maxSurge: '200%', maxUnavailable: '100%' } },
+      { type: 'Recreate' },
+      undefined,
+    ]) expect(hits('SS-K8S-098', [web(strategy)])).toEqual([]);
   });
 
-  test('Recreate is still reported at the type, with the message it had', () => {
+  test('Deployment: values that are no number of pods nor percentage, negative, or a maxUnavailable above 100% are refused', () => {
+    expect(hits('SS-K8S-098', [web({ rollingUpdate: { maxSurge: '1', maxUnavailable: -1 } })])).toEqual([
+      'Deployment/web spec.strategy.rollingUpdate.maxSurge: maxSurge "1" is not a percentage (write 1, a number, for pods, or "1%"); the API refuses it',
+      'Deployment/web spec.strategy.rollingUpdate.maxUnavailable: maxUnavailable -1 is negative: it must be 0 or more; the API refuses it',
+    ]);
+    expect(hits('SS-K8S-098', [web({ rollingUpdate: { maxSurge: 1.5, maxUnavailable: '150%' } })])).toEqual([
+      'Deployment/web spec.strategy.rollingUpdate.maxSurge: maxSurge 1.5 is not a whole number: write a number of pods (1) or a percentage ("25%"); the API refuses it',
+      'Deployment/web spec.strategy.rollingUpdate.maxUnavailable: maxUnavailable "150%" is more than 100%; the API refuses it',
+    ]);
+    expect(hits('SS-K8S-098', [web({ rollingUpdate: { maxSurge: 'one', maxUnavailable: true } })])).toEqual([
+      'Deployment/web spec.strategy.rollingUpdate.maxSurge: maxSurge "one" is not a percentage (write a number of pods, 1, or a percentage, "25%"); the API refuses it',
+      'Deployment/web spec.strategy.rollingUpdate.maxUnavailable: maxUnavailable true is neither a number of pods nor a percentage ("25%"); the API refuses it',
+    ]);
+  });
+
+  test('Deployment: an unknown type, and a rollingUpdate beside Recreate, are refused', () => {
+    expect(hits('SS-K8S-098', [web({ type: 'BlueGreen' })])).toEqual([
+      'Deployment/web spec.strategy.type: Deployment strategy type "BlueGreen" is refused by the API: it is RollingUpdate or Recreate',
+    ]);
+    expect(hits('SS-K8S-098', [web({ type: 'Recreate', rollingUpdate: { maxSurge: 1 } })])).toEqual([
+      'Deployment/web spec.strategy.rollingUpdate: Deployment strategy Recreate has a rollingUpdate, which the API allows only with type RollingUpdate: remove rollingUpdate, or use type RollingUpdate',
+    ]);
+  });
+
+  test('SS-K8S-047 still reports Recreate at the type, and leaves an unknown type to SS-K8S-098', () => {
     expect(hits('SS-K8S-047', [web({ type: 'Recreate' })])).toEqual(['Deployment/web spec.strategy.type: Deployment does not use rolling updates']);
+    expect(hits('SS-K8S-047', [web({ type: 'BlueGreen' })])).toEqual([]);
+    expect(hits('SS-K8S-047', [web({ rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } })])).toEqual([]);
+  });
+
+  test('DaemonSet: maxSurge set beside the default maxUnavailable (1) is refused; with maxUnavailable 0 it passes', () => {
+    expect(hits('SS-K8S-098', [agent({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } })])).toEqual([
+      'DaemonSet/agent spec.updateStrategy.rollingUpdate.maxSurge: DaemonSet rolling update sets maxSurge 1 beside maxUnavailable (1 when unset): a DaemonSet either surges or takes nodes\' pods down, '
+      + 'and the API refuses both above 0; set maxUnavailable: 0 to start each node\'s new pod before its old one stops, or leave maxSurge out',
+    ]);
+    expect(hits('SS-K8S-098', [agent({ rollingUpdate: { maxSurge: '10%', maxUnavailable: '10%' } })])).toHaveLength(1);
+    expect(hits('SS-K8S-098', [agent({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } })])).toEqual([]);
+    expect(hits('SS-K8S-098', [agent({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%' } })])).toEqual([]);
+    expect(hits('SS-K8S-098', [agent({ type: 'OnDelete' })])).toEqual([]);
+  });
+
+  test('DaemonSet: maxUnavailable 0 without maxSurge (default 0), a maxSurge above 100%, and an unknown type are refused', () => {
+    expect(hits('SS-K8S-098', [agent({ rollingUpdate: { maxUnavailable: 0 } })])).toEqual([
+      'DaemonSet/agent spec.updateStrategy.rollingUpdate.maxUnavailable: DaemonSet rolling update has maxUnavailable and maxSurge both 0: the roll-out could never progress, '
+      + 'and the API refuses it; set maxUnavailable (1), or maxSurge (1) with maxUnavailable 0',
+    ]);
+    expect(hits('SS-K8S-098', [agent({ rollingUpdate: { maxSurge: '120%', maxUnavailable: 0 } })])).toEqual([
+      'DaemonSet/agent spec.updateStrategy.rollingUpdate.maxSurge: maxSurge "120%" is more than 100%; the API refuses it',
+    ]);
+    expect(hits('SS-K8S-098', [agent({ type: 'Recreate' })])).toEqual([
+      'DaemonSet/agent spec.updateStrategy.type: DaemonSet updateStrategy type "Recreate" is refused by the API: it is RollingUpdate or OnDelete',
+    ]);
+  });
+
+  test('StatefulSet: a rollingUpdate beside OnDelete, a negative partition and an unknown type are refused', () => {
+    expect(hits('SS-K8S-098', [db({ type: 'OnDelete', rollingUpdate: { partition: 0 } })])).toEqual([
+      'StatefulSet/db spec.updateStrategy.rollingUpdate: StatefulSet updateStrategy OnDelete has a rollingUpdate, which the API allows only with type RollingUpdate: remove rollingUpdate, or use type RollingUpdate',
+    ]);
+    expect(hits('SS-K8S-098', [db({ type: 'RollingUpdate', rollingUpdate: { partition: -1 } })])).toEqual([
+      'StatefulSet/db spec.updateStrategy.rollingUpdate.partition: StatefulSet rolling update partition -1 is refused by the API: it is a whole number, 0 or more (the pods from that ordinal up are updated)',
+    ]);
+    expect(hits('SS-K8S-098', [db({ type: 'Canary' })])).toEqual([
+      'StatefulSet/db spec.updateStrategy.type: StatefulSet updateStrategy type "Canary" is refused by the API: it is RollingUpdate or OnDelete',
+    ]);
+    expect(hits('SS-K8S-098', [db({ type: 'RollingUpdate', rollingUpdate: { partition: 2 } })])).toEqual([]);
+    expect(hits('SS-K8S-098', [db({ type: 'OnDelete' })])).toEqual([]);
   });
 });
