@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
@@ -296,6 +297,8 @@ const ARGO = 'argoproj.io/v1alpha1';
 const PLATFORM = 'platform';
 /** The last part of the add-on AppProject's name (`<fleet>-add-ons`), which a team's project name must not repeat. */
 const ADD_ONS = 'add-ons';
+/** The label that makes a Secret of Argo CD's namespace a repository (or credential template) Argo CD reads. */
+const ARGO_SECRET_TYPE = 'argocd.argoproj.io/secret-type';
 /** Why a fleet's synth removes files from a cluster folder, most likely (see `App._removalCause`). */
 const FLEET_REMOVAL_CAUSE = 'a team, workload or add-on renamed or removed; or another App writes into this folder, which the fleet owns: give that App an outdir of its own';
 const FLEET_RECORD = 'fleet.json';
@@ -713,6 +716,8 @@ export class Fleet {
     };
 
     const chartRepos = new Set<string>();
+    /** The add-on charts' OCI registry paths, as Argo CD spells them (without oci://). */
+    const ociRepos = new Set<string>();
     let karpenterKinds = false;
     /** The packs that install a release on at least one cluster. */
     const installing = new Set<AddOnPack>();
@@ -811,6 +816,7 @@ export class Fleet {
           installing.add(pack);
           const source = helmSource(r);
           chartRepos.add(source.repoURL);
+          if (r.repository.startsWith('oci://')) ociRepos.add(source.repoURL);
           application(`${c.name}-${r.releaseName}`,
             {
               prop: `addOns[${packIndex}].releaseName`,
@@ -877,6 +883,19 @@ export class Fleet {
       destinations: allDestinations('*', fleet.clusters),
       clusterResourceWhitelist: [...PLATFORM_CLUSTER_KINDS, ...(karpenterKinds ? KARPENTER_KINDS : [])].map(k => ({ ...k })),
     });
+    // Argo CD reads a Helm repoURL without a scheme as an OCI registry only when a repository declares it so
+    // (enableOCI); otherwise it looks for <repoURL>/index.yaml over HTTPS, and the add-on never syncs
+    for (const url of [...ociRepos].sort()) {
+      const slug = url.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40).replace(/-$/, '');
+      const name = `${fleet.name}-oci-${slug}-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`;
+      new ApiObject(projectsChart, `oci-${url}`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, labels: { ...fleetLabels, [ARGO_SECRET_TYPE]: 'repository' } },
+        // no credentials: a public registry needs none; a private one gets them from a credential template of yours
+        stringData: { type: 'helm', name: slug, url, enableOCI: 'true' },
+      });
+    }
     if (addOns.length > 0) {
       project(`${fleet.name}-${ADD_ONS}`, {}, {
         description: `Cluster add-ons of fleet ${fleet.name} (Helm charts at pinned versions); they install CRDs, cluster roles and webhooks`,

@@ -1012,3 +1012,39 @@ describe('Karpenter installed by the cluster-releases pack', () => {
     expect(stderr).toContain('kube-system/karpenter (Karpenter: add AddOnPack.karpenter())');
   });
 });
+
+describe('add-on charts from OCI registries', () => {
+  const oci = AddOnPack.helm({ name: 'podinfo', repository: 'oci://ghcr.io/stefanprodan/charts', chart: 'podinfo', version: '6.9.0', namespace: 'podinfo' });
+
+  test('each OCI registry gets an Argo CD repository Secret (enableOCI, no credentials) beside the projects; an https:// repository gets none', () => {
+    App._forgetOutdirs();
+    const dir = outdir();
+    const stderr = stderrOf(() => new Fleet(fleetProps(dir, { addOns: [AddOnPack.metricsServer(), oci] })).synth());
+    expect(stderr).not.toMatch(/Secret/); // no rule has anything to say about it
+    const docs = argo(dir);
+    const secrets = docs.filter(d => d.kind === 'Secret');
+    expect(secrets).toStrictEqual([{
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: expect.stringMatching(/^acme-oci-ghcr-io-stefanprodan-charts-[0-9a-f]{8}$/),
+        namespace: 'argocd',
+        labels: { 'shipshape.io/fleet': 'acme', 'app.kubernetes.io/managed-by': 'shipshape', 'argocd.argoproj.io/secret-type': 'repository' },
+      },
+      stringData: { type: 'helm', name: 'ghcr-io-stefanprodan-charts', url: 'ghcr.io/stefanprodan/charts', enableOCI: 'true' },
+    }]);
+    // the Applications name the registry as the Secret does (Argo CD matches repositories by URL), and the project admits it
+    const podinfo = app(docs, 'prod-eu-podinfo');
+    expect(podinfo.spec.source).toMatchObject({ repoURL: 'ghcr.io/stefanprodan/charts', chart: 'podinfo', targetRevision: '6.9.0' });
+    const project = docs.find(d => d.kind === 'AppProject' && d.metadata.name === 'acme-add-ons');
+    expect(project.spec.sourceRepos).toContain('ghcr.io/stefanprodan/charts');
+    // applied before the Applications: in the projects file
+    expect(fs.readFileSync(path.join(dir, 'argocd', '0000-projects.k8s.yaml'), 'utf-8')).toContain('argocd.argoproj.io/secret-type: repository');
+    if (SHARED_SCHEMAS) expectValid(docs);
+  });
+
+  test('without an OCI chart there is no repository Secret', () => {
+    const { dir } = synthFleet({ addOns: [AddOnPack.metricsServer()] });
+    expect(argo(dir).filter(d => d.kind === 'Secret')).toEqual([]);
+  });
+});
