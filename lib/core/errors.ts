@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { SHIPSHAPE_ERROR, ValidationErrorDetails } from './error-guards';
+import { isNumberToken } from './tokens';
 
 export { Errors } from './error-guards';
 export type { ValidationErrorDetails } from './error-guards';
@@ -75,6 +76,16 @@ export function pathOf(scope: IConstruct | string): string {
  * @internal
  */
 export function fail(scope: IConstruct | string, prop: string, value: unknown, allowed: string, fix: string): never {
+  if (typeof value === 'number' && isNumberToken(value)) {
+    // a number token shows as a huge negative number: the check it failed is not the problem
+    throw new ShipshapeValidationError({
+      path: pathOf(scope),
+      prop,
+      value: 'a number token',
+      allowed: 'is an unresolved Terraform (cdktf) or CDK token, a value known only after deploy, which shipshape cannot check or write into the YAML',
+      fix: `pass a literal number known at synth (${prop} ${allowed.replace(/^must /, 'must ')})`,
+    });
+  }
   throw new ShipshapeValidationError({ path: pathOf(scope), prop, value: show(value), allowed, fix });
 }
 

@@ -14,6 +14,7 @@
 import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
 import { TEMPLATE_KINDS } from './k8s/pod';
 import { SHIPSHAPE_ERROR } from '../core/error-guards';
+import { isNumberToken, isTokenString } from '../core/tokens';
 
 /** One rendered object and the construct path that wrote it. */
 export interface OutputObject {
@@ -150,22 +151,6 @@ const SHOWN_WHEN_MANY = 20;
 // ---------------------------------------------------------------------------------------------------------
 // Unresolved tokens
 
-const TOKEN_STRING = /\$\{TfToken\[|#\{TfToken\[|&\{TfToken\[|\$\{Token\[/;
-
-/** True when `n` is a cdktf / AWS CDK number token (a NaN-adjacent double with a marker in its top 16 bits). */
-export function isNumberToken(n: number): boolean {
-  if (n >= -1e280 || !Number.isFinite(n)) return false;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, n);
-  const top = view.getUint16(0); // sign and exponent bits (big-endian view)
-  return top === 0xfdff || top === 0xfbff;
-}
-
-/** Whether a string holds one of TOKEN_STRING's markers (all of them contain "Token["). */
-function isTokenString(s: string): boolean {
-  return s.indexOf('Token[') !== -1 && TOKEN_STRING.test(s);
-}
-
 /**
  * Whether anything in `v` is an unresolved token: the same tests as `tokenProblems`, without building field
  * names (nearly every manifest has none, and then this walk is all the token check costs).
@@ -213,7 +198,7 @@ export function tokenFields(manifest: any): TokenField[] {
   const visit = (v: any, field: string, depth: number) => {
     if (depth > 200) return;
     if (typeof v === 'string') {
-      if (TOKEN_STRING.test(v)) out.push({ field, value: JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v), key: false, what: `an unresolved ${tokenKind(v)} token` });
+      if (isTokenString(v)) out.push({ field, value: JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v), key: false, what: `an unresolved ${tokenKind(v)} token` });
       return;
     }
     if (typeof v === 'number') {
@@ -227,7 +212,7 @@ export function tokenFields(manifest: any): TokenField[] {
     }
     for (const k of Object.keys(v)) {
       const sub = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? (field ? `${field}.${k}` : k) : `${field}[${JSON.stringify(k)}]`;
-      if (TOKEN_STRING.test(k)) out.push({ field: sub, value: JSON.stringify(k.length > 80 ? k.slice(0, 77) + '...' : k), key: true, what: `an unresolved ${tokenKind(k)} token` });
+      if (isTokenString(k)) out.push({ field: sub, value: JSON.stringify(k.length > 80 ? k.slice(0, 77) + '...' : k), key: true, what: `an unresolved ${tokenKind(k)} token` });
       visit(v[k], sub, depth + 1);
     }
   };

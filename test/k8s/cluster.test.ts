@@ -414,11 +414,17 @@ describe('identity', () => {
 
   test('a workload running as a ServiceAccount a workload identity of the cluster is bound to, without that identity, is refused at synth', () => {
     const irsa: WorkloadIdentityProfile = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/shop-prod-orders' } };
-    for (const [identity, why] of [[podIdentity, 'their NetworkPolicy keeps them from the Pod Identity agent'], [irsa, 'the ServiceAccount lacks the role annotation']] as const) {
+    const annotations = irsa.serviceAccountAnnotations;
+    for (const [identity, why, extra] of [
+      [podIdentity, 'their NetworkPolicy keeps them from the Pod Identity agent, and from the AWS APIs', {}],
+      [irsa, 'their NetworkPolicy keeps them from the AWS APIs, where the role is assumed with the ServiceAccount\'s token, and the ServiceAccount lacks the role annotation', {}],
+      // the annotation written by hand: the NetworkPolicy still keeps the pods from STS
+      [irsa, 'their NetworkPolicy keeps them from the AWS APIs, where the role is assumed with the ServiceAccount\'s token', { serviceAccountAnnotations: annotations }],
+    ] as const) {
       const app = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [identity] }) });
-      new Worker(new Chart(app, 'shop', { namespace: 'shop' }), 'orders', { image: IMAGE });
+      new Worker(new Chart(app, 'shop', { namespace: 'shop' }), 'orders', { image: IMAGE, ...extra });
       expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/orders: identity is not set, but ServiceAccount shop/orders the pods run as is bound to workload identity shop-prod-orders '
-        + `of cluster shop-prod: without it the pods would get no AWS credentials (${why}, and from the AWS APIs); pass the identity's handle as identity `
+        + `of cluster shop-prod: without it the pods would get no AWS credentials (${why}); pass the identity's handle as identity `
         + '(aws.WorkloadIdentity.profile, or target.identity(...) in a fleet), or bind the identity to another ServiceAccount');
     }
     // another ServiceAccount name, or another namespace: not bound

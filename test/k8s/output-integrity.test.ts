@@ -11,11 +11,11 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { Errors } from '../../lib/core';
+import { isNumberToken } from '../../lib/core/tokens';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
 import { programName, writeOwnedOutput } from '../../lib/k8s/output-folder';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
-import { isNumberToken } from '../../lib/policy/output-check';
 import { quietly, stderrOf } from '../util/k8s';
 import { comparableFindings } from '../util/whole-output';
 

@@ -1178,9 +1178,12 @@ export abstract class Workload extends Construct implements IWorkload {
       // NetworkPolicy opens the AWS APIs and the Pod Identity agent only for a workload given its identity
       const bound = known.find(k => k.namespace === this.namespace && k.serviceAccount === this.serviceAccountName);
       if (bound !== undefined) {
+        const annotated = this._props.serviceAccountAnnotations?.[ROLE_ARN_ANNOTATION] !== undefined;
+        const why = bound.mechanism === 'irsa'
+          ? `their NetworkPolicy keeps them from the AWS APIs, where the role is assumed with the ServiceAccount's token${annotated ? '' : ', and the ServiceAccount lacks the role annotation'}`
+          : 'their NetworkPolicy keeps them from the Pod Identity agent, and from the AWS APIs';
         return [`${this.node.path}: identity is not set, but ServiceAccount ${this.namespace}/${this.serviceAccountName} the pods run as is bound to workload identity `
-          + `${bound.roleName} of cluster ${cluster.clusterName}: without it the pods would get no AWS credentials (${bound.mechanism === 'irsa'
-            ? 'the ServiceAccount lacks the role annotation' : 'their NetworkPolicy keeps them from the Pod Identity agent'}, and from the AWS APIs); `
+          + `${bound.roleName} of cluster ${cluster.clusterName}: without it the pods would get no AWS credentials (${why}); `
           + 'pass the identity\'s handle as identity (aws.WorkloadIdentity.profile, or target.identity(...) in a fleet), or bind the identity to another ServiceAccount'];
       }
     }
