@@ -143,3 +143,33 @@ function cronField(text: string, f: typeof FIELDS[number]): FieldValues {
   }
   return { values, star };
 }
+
+/**
+ * What is wrong with a time zone name as Kubernetes (`CronJob.spec.timeZone`) and Velero (`CRON_TZ=`) read it, with
+ * Go's `time.LoadLocation`: a name of the tz database spelled exactly (`Europe/Berlin`, `UTC`), not `Local`.
+ * Undefined for a good name. The JavaScript runtime knows the names without their case (`europe/berlin` works
+ * there), Go does not: a name whose case differs from the database's is refused too, with the name meant.
+ */
+export function timeZoneProblem(tz: unknown): { problem: string; fix: string } | undefined {
+  const shape = typeof tz === 'string' && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  let canonical: string | undefined;
+  if (shape && (tz as string).toLowerCase() !== 'local') {
+    try {
+      canonical = new Intl.DateTimeFormat('en-US', { timeZone: tz as string }).resolvedOptions().timeZone;
+    } catch {
+      canonical = undefined;
+    }
+  }
+  if (canonical === undefined) return { problem: 'is not an IANA time zone name', fix: "use a name such as 'UTC' or 'Europe/Berlin'" };
+  const name = tz as string;
+  if (canonical === name) return undefined;
+  // the runtime's name for the zone differs only in case, or a part of the name starts in lowercase (no name of the
+  // database does): Go looks the name up as written and finds nothing
+  if (canonical.toLowerCase() === name.toLowerCase() || name.split('/').some(part => /^[a-z]/.test(part))) {
+    return {
+      problem: 'is not spelled as the tz database spells it: Kubernetes and Velero look time zone names up case-sensitively and refuse it',
+      fix: `write ${JSON.stringify(canonical)}`,
+    };
+  }
+  return undefined; // another name of the zone (US/Eastern for America/New_York)
+}

@@ -3,23 +3,15 @@ import { IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
+import { timeZoneProblem } from '../../core/cron';
 import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { CpuQuantity } from '../../core/quantity';
 
-/** Validates an IANA time zone name (`Europe/Berlin`, `UTC`). */
+/** Validates an IANA time zone name (`Europe/Berlin`, `UTC`), spelled as the tz database spells it. */
 export function checkTimeZone(scope: IConstruct, prop: string, tz: string): string {
-  let ok = typeof tz === 'string' && /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz) && tz !== 'Local';
-  if (ok) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) {
-    fail(scope, prop, tz, 'is not an IANA time zone name', "use a name such as 'UTC' or 'Europe/Berlin'");
-  }
+  const p = timeZoneProblem(tz);
+  if (p !== undefined) fail(scope, prop, tz, p.problem, p.fix);
   return tz;
 }
 

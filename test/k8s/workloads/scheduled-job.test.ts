@@ -114,6 +114,8 @@ describe('ScheduledJob validation', () => {
   test.each<[string, Partial<ScheduledJobProps>, string]>([
     ['unknown time zone', { timeZone: 'Europe/Atlantis' }, "shop/report: timeZone (\"Europe/Atlantis\") is not an IANA time zone name; use a name such as 'UTC' or 'Europe/Berlin'"],
     ['Local time zone', { timeZone: 'Local' }, 'shop/report: timeZone ("Local") is not an IANA time zone name'],
+    ['time zone in lowercase', { timeZone: 'europe/berlin' }, 'shop/report: timeZone ("europe/berlin") is not spelled as the tz database spells it: Kubernetes and Velero look time zone names up case-sensitively and refuse it; write "Europe/Berlin"'],
+    ['UTC in lowercase', { timeZone: 'utc' }, 'shop/report: timeZone ("utc") is not spelled as the tz database spells it: Kubernetes and Velero look time zone names up case-sensitively and refuse it; write "UTC"'],
     ['bad concurrency policy', { concurrencyPolicy: 'Sometimes' as any }, 'shop/report: concurrencyPolicy ("Sometimes") must be Forbid, Replace or Allow; use ConcurrencyPolicy.FORBID'],
     ['starting deadline under 10 s', { startingDeadlineSeconds: 5 }, 'shop/report: startingDeadlineSeconds (5) must be a whole number of at least 10; use 10 or more (the controller checks schedules every 10 seconds), for example 300'],
     ['negative history', { successfulJobsHistoryLimit: -1 }, 'shop/report: successfulJobsHistoryLimit (-1) must be a whole number of at least 0; use for example 3'],

@@ -71,3 +71,38 @@ describe('SS-K8S-096 CronJob schedule that runs', () => {
     ]);
   });
 });
+
+describe('SS-K8S-096 CronJob time zones the API server finds', () => {
+  const cron = (timeZone: unknown) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'report', namespace: 'shop' },
+    spec: { schedule: '0 3 * * *', timeZone, jobTemplate: { spec: { template: { spec: { containers: [{ name: 'r', image: 'r:1' }], restartPolicy: 'Never' } } } } },
+  });
+
+  test('names of the tz database as it spells them pass, aliases included', () => {
+    for (const tz of ['UTC', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'Etc/GMT+2', 'US/Eastern', 'Asia/Calcutta', undefined]) {
+      expect([tz, hits('SS-K8S-096', [cron(tz)])]).toEqual([tz, []]);
+    }
+  });
+
+  test('a name in another case is refused with the name meant (Go looks names up case-sensitively; JavaScript does not)', () => {
+    expect(hits('SS-K8S-096', [cron('europe/berlin')])).toEqual([
+      'spec.timeZone: CronJob timeZone "europe/berlin" is not spelled as the tz database spells it: Kubernetes and Velero look time zone names up case-sensitively and refuse it; write "Europe/Berlin"',
+    ]);
+    expect(hits('SS-K8S-096', [cron('utc')])).toEqual([
+      'spec.timeZone: CronJob timeZone "utc" is not spelled as the tz database spells it: Kubernetes and Velero look time zone names up case-sensitively and refuse it; write "UTC"',
+    ]);
+    expect(hits('SS-K8S-096', [cron('EUROPE/BERLIN')])).toHaveLength(1);
+    // an alias in lowercase: the runtime names the zone otherwise, the fix is that name
+    expect(hits('SS-K8S-096', [cron('us/eastern')])).toEqual([expect.stringContaining('write "America/New_York"')]);
+  });
+
+  test('an unknown name, and Local, are refused', () => {
+    expect(hits('SS-K8S-096', [cron('Mars/Olympus')])).toEqual([
+      'spec.timeZone: CronJob timeZone "Mars/Olympus" is not an IANA time zone name: the API server refuses the CronJob; use a name such as \'UTC\' or \'Europe/Berlin\'',
+    ]);
+    expect(hits('SS-K8S-096', [cron('Local')])).toHaveLength(1);
+    expect(hits('SS-K8S-096', [cron('local')])).toHaveLength(1);
+  });
+});
