@@ -224,6 +224,9 @@ export class App extends Cdk8sApp {
     /** The namespaces of Ingresses whose ALB sends traffic to the pods directly (ip targets): see _injectReadinessGates. */
     const albTargets = new Set<string>();
     const teamNamespaces = new Map<string, ApiObject>();
+    /** Namespaces the program writes itself (ApiObjects of kind Namespace of its own), and those its workloads run in. */
+    const ownNamespaces = new Map<string, ApiObject>();
+    const workloadNamespaces = new Set<string>();
     for (const c of all) {
       if (c === this || c === resources || c.node.scopes.includes(resources)) continue;
       if (ApiObject.isApiObject(c)) {
@@ -232,15 +235,26 @@ export class App extends Cdk8sApp {
           defined.add(obj.metadata.name);
           // a TeamNamespace's Namespace is shipshape's too: it takes the readiness gate like ClusterResources' own
           if ((obj.node.scope as any)?.[TEAM_NAMESPACE] === true) teamNamespaces.set(obj.metadata.name, obj);
+          else if (!ownNamespaces.has(obj.metadata.name)) ownNamespaces.set(obj.metadata.name, obj);
         } else if (obj.metadata.namespace && !inOperatorNamespace(obj.apiVersion, obj.kind)) {used.add(obj.metadata.namespace);}
         if (obj.kind === 'Ingress' && obj.metadata.namespace && obj.metadata.toJson().annotations?.['alb.ingress.kubernetes.io/target-type'] === 'ip') albTargets.add(obj.metadata.namespace);
       } else if (Workload.isWorkload(c)) {
         const w = c as Workload;
+        workloadNamespaces.add(w.namespace);
         const need = w._podSecurityNeed();
         // the namespace enforces the least strict level any of its workloads needs
         const had = needs.get(w.namespace);
         if (need && (had === undefined || (had.level === 'baseline' && need.level === 'privileged'))) needs.set(w.namespace, need);
       }
+    }
+    // a Namespace of the program's own, without Pod Security labels, where shipshape workloads run: shipshape defers to
+    // it, so neither its labels nor the default deny come with it; said once, on that object
+    for (const [ns, obj] of ownNamespaces) {
+      if (!workloadNamespaces.has(ns) || obj.metadata.getLabel(ENFORCE_LABEL) !== undefined) continue;
+      const note = `namespace ${ns} is written by this Namespace of the program's own, so shipshape writes no Namespace for it: `
+        + `the Pod Security labels (${ENFORCE_LABEL}) and the default-deny and allow-dns NetworkPolicies shipshape gives the namespaces it writes are not added `
+        + `(SS-K8S-073 and SS-K8S-074 report what is missing); label this Namespace and add the policies yourself, or remove it and let shipshape write namespace ${ns}`;
+      if (!obj.node.metadata.some(m => m.type === NOTE_METADATA && m.data === note)) obj.node.addMetadata(NOTE_METADATA, note);
     }
     for (const ns of [...used].sort()) {
       if (defined.has(ns)) continue;
@@ -970,6 +984,8 @@ const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
 
 /** The construct metadata type whose entries `k8s.App` prints on synth. */
 const NOTE_METADATA = 'shipshape:info';
+/** The Pod Security admission label that sets a namespace's enforced level. */
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 /** The rule about a namespace's Pod Security level (suppressed with its reason where a node agent needs host access). */
 const RELAXED_NAMESPACE_RULE = 'SS-K8S-073';
 

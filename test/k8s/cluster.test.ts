@@ -516,6 +516,31 @@ describe('storage, ingress classes and namespaces', () => {
     expect(() => appWith(cluster({ storageClasses: [gp3, { ...gp3, name: 'io2', isDefault: false }] }))).not.toThrow();
   });
 
+  test('a Namespace of the program\'s own without Pod Security labels, where shipshape workloads run: said once, with what is not added', () => {
+    const { app, chart } = appWith();
+    new ApiObject(new Chart(app, 'legacy'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'shop' } } });
+    new WebService(chart, 'api', { image: IMAGE });
+    const note = 'shipshape note: legacy/ns: namespace shop is written by this Namespace of the program\'s own, so shipshape writes no Namespace for it: '
+      + 'the Pod Security labels (pod-security.kubernetes.io/enforce) and the default-deny and allow-dns NetworkPolicies shipshape gives the namespaces it writes are not added '
+      + '(SS-K8S-073 and SS-K8S-074 report what is missing); label this Namespace and add the policies yourself, or remove it and let shipshape write namespace shop\n';
+    let objs: any[] = [];
+    const err = stderrOf(() => { objs = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJS()).filter(Boolean); });
+    expect(err.split(note).length - 1).toBe(1);
+    expect(objs.filter(o => o.kind === 'Namespace').map(o => o.metadata.name)).toEqual(['shop']);
+    expect(objs.filter(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny')).toEqual([]);
+    // a second synth says it once again, not twice
+    expect(stderrOf(() => app.synthYaml()).split(note).length - 1).toBe(1);
+  });
+
+  test('a Namespace of the program\'s own with its enforce label, or where no shipshape workload runs, gets no note', () => {
+    for (const [labels, ns] of [[{ 'pod-security.kubernetes.io/enforce': 'restricted' }, 'shop'], [{}, 'tools']] as const) {
+      const { app, chart } = appWith();
+      new ApiObject(new Chart(app, 'legacy'), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } });
+      new WebService(chart, 'api', { image: IMAGE });
+      expect(stderrOf(() => app.synthYaml())).not.toContain('Namespace of the program\'s own');
+    }
+  });
+
   test('the cluster\'s StorageClasses and IngressClasses are emitted, the default ones marked', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE });
