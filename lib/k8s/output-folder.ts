@@ -163,6 +163,8 @@ export class OutputStaging {
   private readonly byKey = new Map<string, { readonly rel: string; readonly source: string }>();
   private readonly dirs = new Set<string>();
   private readonly collisions: string[] = [];
+  /** The hidden folders (a part starting with '.') files were planned in, each refused once. */
+  private readonly hiddenFolders = new Set<string>();
   /** Set by `problems()`: the other program whose output the folder holds (named in the refusal, or at the handover). */
   private otherProgram?: string;
   /** Set by `handoverProblems()`: the other program whose folder this synth takes over (its output and this one's the same). */
@@ -195,6 +197,16 @@ export class OutputStaging {
     const first = this.byKey.get(key);
     if (first) {
       this.collisions.push(collision(file, first));
+      return false;
+    }
+    // a chart id starting with '.' names a hidden folder (FOLDER_PER_CHART_FILE_PER_RESOURCE)
+    const hidden = file.rel.split(/[\\/]/).slice(0, -1).find(part => part.startsWith('.'));
+    if (hidden !== undefined) {
+      if (!this.hiddenFolders.has(hidden)) {
+        this.hiddenFolders.add(hidden);
+        this.collisions.push(`${file.source}: output file (${JSON.stringify(file.rel)}) is in the hidden folder ${hidden}, which shipshape check of the output folder `
+          + 'does not enter (it skips hidden folders, as many tools do), so the check would not see what synth checked; give the chart an id that does not start with "."');
+      }
       return false;
     }
     const staged = { rel: file.rel, source: file.source };

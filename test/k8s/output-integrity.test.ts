@@ -123,6 +123,18 @@ describe('collisions: one object per kind, namespace and name across the whole a
     expect(msg).toContain('give each route its own host or path');
   });
 
+  test('a chart id starting with "." would write a hidden folder, which shipshape check does not enter: refused once per folder', () => {
+    const dir = outdir();
+    const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    web(new Chart(app, '.team-a', { namespace: 'shop' }), 'api');
+    web(new Chart(app, 'team-b', { namespace: 'shop' }), 'web');
+    const msg = errorOf(() => quietly(() => app.synth()));
+    expect(msg).toMatch(/^the app's output is inconsistent as a whole \(1 problem\); nothing was written:/);
+    expect(msg).toMatch(/\.team-a\/api\/\w+: output file \("\.team-a-[0-9a-f]+\/\w+\.api\.k8s\.yaml"\) is in the hidden folder \.team-a-[0-9a-f]+, which shipshape check of the output folder does not enter/);
+    expect(msg).toContain('give the chart an id that does not start with "."');
+    expect(fs.readdirSync(dir).filter(f => !f.startsWith('.shipshape'))).toEqual([]);
+  });
+
   test('one object name in FILE_PER_RESOURCE layout across namespaces would overwrite a file: refused', () => {
     const app = runOf({ outdir: outdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
     web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
