@@ -71,7 +71,7 @@ describe('SS-K8S-096: the fix covers a schedule whose days never occur in its mo
     ]);
     expect(r.fixes).toEqual([
       'write 5 fields (minute hour day-of-month month day-of-week) with values in range and days of month that occur in the months named '
-        + '(not 31 2: February has no 31st), or a descriptor such as @daily; set the time zone in spec.timeZone',
+        + '(not 31 2: February has no 31st), or a descriptor such as @daily; set the time zone in spec.timeZone, as the tz database spells it (Europe/Berlin)',
     ]);
   });
 });

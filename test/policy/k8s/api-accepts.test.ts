@@ -106,3 +106,21 @@ describe('SS-K8S-096 CronJob time zones the API server finds', () => {
     expect(hits('SS-K8S-096', [cron('local')])).toHaveLength(1);
   });
 });
+
+describe('SS-K8S-071 Job and CronJob restart policy', () => {
+  const job = (restartPolicy?: string) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: 'shop' },
+    spec: { template: { spec: { ...(restartPolicy === undefined ? {} : { restartPolicy }), containers: [{ name: 'm', image: 'm:1' }] } } },
+  });
+
+  test('a Job whose pods restart Always, or leave restartPolicy unset (which means Always), is refused', () => {
+    expect(hits('SS-K8S-071', [job('Always')])).toEqual(['spec.template.spec.restartPolicy: Job pods need restartPolicy Never or OnFailure; it is "Always", which the API refuses']);
+    expect(hits('SS-K8S-071', [job()])).toEqual(['spec.template.spec.restartPolicy: Job pods need restartPolicy Never or OnFailure; it is unset, which means Always, which the API refuses']);
+  });
+
+  test('Never and OnFailure pass', () => {
+    expect(hits('SS-K8S-071', [job('Never'), job('OnFailure')])).toEqual([]);
+  });
+});
