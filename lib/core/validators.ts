@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { IConstruct } from 'constructs';
 import { fail } from './errors';
 import { Names } from './names';
@@ -263,7 +264,15 @@ export class Validators {
    * @internal
    */
   public static _absolutePath(scope: IConstruct, prop: string, value: string, example: string): string {
-    if (typeof value === 'string' && value.startsWith('/')) return value;
+    if (typeof value === 'string' && value.startsWith('/')) {
+      const trimmed = value.length > 1 ? value.replace(/\/+$/, '') || '/' : value;
+      if (trimmed.includes('//') || trimmed.split('/').some(seg => seg === '.' || seg === '..')) {
+        // /data/../tmp mounts at /tmp: checked as written, it would pass the checks /tmp fails (a second mount there)
+        fail(scope, prop, value, 'has a "." or ".." segment or an empty one ("//"): paths are checked as written, so a path must be the one it means',
+          `write it as ${JSON.stringify(posix.normalize(trimmed))}`);
+      }
+      return value;
+    }
     if (typeof value === 'string' && value.trim() !== '') {
       fail(scope, prop, value, 'must be an absolute path', `write it as ${JSON.stringify('/' + value)}`);
     }

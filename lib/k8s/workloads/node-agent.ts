@@ -220,13 +220,14 @@ export class HostAccess {
  * server refuses `..` in a hostPath, and a path checked as written must be the path mounted).
  */
 function checkNodePath(scope: Construct, prop: string, v: unknown): string {
-  const given = Validators._absolutePath(scope, prop, v as string, '/var/log');
-  const path = given.length > 1 ? given.replace(/\/+$/, '') || '/' : given;
-  if (path.includes('//') || path.split('/').some(seg => seg === '.' || seg === '..')) {
+  // before the generic check of an absolute path: a hostPath's has more to say (the API server refuses "..")
+  const trimmed = typeof v === 'string' && v.length > 1 ? v.replace(/\/+$/, '') || '/' : v;
+  if (typeof trimmed === 'string' && trimmed.startsWith('/') && (trimmed.includes('//') || trimmed.split('/').some(seg => seg === '.' || seg === '..'))) {
     fail(scope, prop, v, 'has a "." or ".." segment or an empty one ("//"): the API server refuses ".." in a hostPath, and the path is checked as written',
-      `write the path it means without them (here ${JSON.stringify(posix.normalize(path))})`);
+      `write the path it means without them (here ${JSON.stringify(posix.normalize(trimmed))})`);
   }
-  return path;
+  const given = Validators._absolutePath(scope, prop, v as string, '/var/log');
+  return given.length > 1 ? given.replace(/\/+$/, '') || '/' : given;
 }
 
 /**

@@ -388,6 +388,9 @@ describe('WebService validation errors', () => {
   });
   test('colliding mounts', () => {
     expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/tmp") is already mounted by security.writablePaths[0] (a default writable path); mount the volume elsewhere, or set security.writablePaths without that path');
+    // the same path written with a ".." segment is refused as such, not mounted over the writable /tmp
+    expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/etc/../tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/etc/../tmp") has a "." or ".." segment or an empty one ("//"): paths are checked as written, so a path must be the one it means; write it as "/tmp"');
+    expectError(make({ security: { writablePaths: ['/var/./cache'] } }), 'shop/api: security.writablePaths[0] ("/var/./cache") has a "." or ".." segment');
   });
   test('allowFrom on a port the service does not listen on', () => {
     const c = chart();
