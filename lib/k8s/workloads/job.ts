@@ -175,7 +175,7 @@ function refusePreSync(scope: IConstruct, annotations: { [key: string]: string }
   const instead = "'argocd.argoproj.io/hook': 'Sync' with 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' (it runs with the release), "
     + 'or an argocd.argoproj.io/sync-wave below the Deployments\' (the job\'s ServiceAccount and the NetworkPolicies it needs then go in the wave below it, see JobProps.annotations)';
   const argo = hooks(annotations[ARGO_HOOK]);
-  if (argo.includes('PreSync')) fail(scope, 'annotations', annotations[ARGO_HOOK], `must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks ${why}`, `use ${instead}`);
+  if (argo.includes('PreSync')) fail(scope, `annotations["${ARGO_HOOK}"]`, annotations[ARGO_HOOK], `must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks ${why}`, `use ${instead}`);
   // Argo CD ignores helm.sh/hook on an object whose argocd.argoproj.io/hook names a hook type it knows
   if (argo.some(h => ARGO_HOOK_TYPES.includes(h))) return;
   const helm = hooks(annotations[HELM_HOOK]).filter(h => HELM_PRESYNC_HOOKS.includes(h));

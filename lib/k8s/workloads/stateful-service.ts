@@ -526,7 +526,7 @@ export class StatefulService extends Workload implements IStatefulService {
     checkBoolean(this, 'backup.fileSystemBackup', b.fileSystemBackup);
     // a backup that holds no volume data looks like a database backup and restores an empty database
     if (this.claims.length === 0) {
-      fail(this, 'backup', 'set', 'backs up no data: the service has no persistent volumes (volumes), so each backup would hold only its objects, which this program writes anyway',
+      fail(this, 'backup.schedule', b.schedule?.expression, 'backs up no data: the service has no persistent volumes (volumes), so each backup would hold only its objects, which this program writes anyway',
         'add the volumes that hold its data, or leave backup out');
     }
     if (b.snapshotVolumes === false && !b.fileSystemBackup) {

@@ -75,7 +75,7 @@ describe('Job options', () => {
 
   test.each(['PreSync', 'PreSync,PostSync', ' PostSync , PreSync'])('an Argo CD PreSync hook (%s) is refused: its ServiceAccount would not exist yet', hook => {
     expect(() => build({ annotations: { 'argocd.argoproj.io/hook': hook } })).toThrow(
-      /annotations \(.*\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job's ServiceAccount and NetworkPolicy are.*; use 'argocd\.argoproj\.io\/hook': 'Sync'/);
+      /annotations\["argocd\.argoproj\.io\/hook"\] \(.*\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before it applies the Sync phase, where the job's ServiceAccount and NetworkPolicy are.*; use 'argocd\.argoproj\.io\/hook': 'Sync'/);
   });
 
   test('a job in an early Argo CD sync wave: its ServiceAccount and NetworkPolicy, and every object of its destinations, go in the wave below', () => {

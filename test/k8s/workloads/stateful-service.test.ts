@@ -250,7 +250,7 @@ describe('StatefulService options', () => {
 
   test.each<[string, Partial<StatefulServiceProps>, string]>([
     ['a backup of a service without volumes', { backup: { schedule: Schedule.cron('@daily') } },
-      'shop/db: backup ("set") backs up no data: the service has no persistent volumes (volumes), so each backup would hold only its objects, which this program writes anyway; '
+      'shop/db: backup.schedule ("@daily") backs up no data: the service has no persistent volumes (volumes), so each backup would hold only its objects, which this program writes anyway; '
       + 'add the volumes that hold its data, or leave backup out'],
     ['no snapshots and no file-system backup', { volumes: DATA, backup: { schedule: Schedule.cron('@daily'), snapshotVolumes: false } },
       'shop/db: backup.snapshotVolumes (false) leaves the backups without the volumes\' data: no snapshot, and no file-system backup (fileSystemBackup is off), so a restore brings back empty volumes; '

@@ -153,6 +153,6 @@ describe('Helm hooks Argo CD runs as PreSync hooks', () => {
 
   test('an Argo CD PreSync hook beside a Helm hook is refused as before', () => {
     expect(validationMessageOf(() => build({ 'helm.sh/hook': 'post-install', 'argocd.argoproj.io/hook': 'PreSync' })))
-      .toMatch(/^shop\/migrate: annotations \("PreSync"\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before/);
+      .toMatch(/^shop\/migrate: annotations\["argocd\.argoproj\.io\/hook"\] \("PreSync"\) must not make the job an Argo CD PreSync hook: Argo CD runs PreSync hooks before/);
   });
 });
