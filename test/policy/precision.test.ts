@@ -960,7 +960,10 @@ describe('SS-K8S-091: volumes and mounts the API accepts', () => {
       kind: 'StatefulSet',
       metadata: { name: 'db', namespace: 'shop' },
       spec: {
-        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: {} }, { metadata: { name: 'raw' }, spec: { volumeMode: 'Block' } }],
+        volumeClaimTemplates: [
+          { metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } },
+          { metadata: { name: 'raw' }, spec: { volumeMode: 'Block', resources: { requests: { storage: '1Gi' } } } },
+        ],
         template: { spec: { containers: [{ name: 'db', volumeMounts: mounts, volumeDevices: [{ name: 'raw', devicePath: '/dev/xvdb' }] }] } },
       },
     });

@@ -328,3 +328,38 @@ describe('SS-K8S-098 update strategies the API server accepts', () => {
     expect(hits('SS-K8S-098', [db({ type: 'OnDelete' })])).toEqual([]);
   });
 });
+
+describe('SS-K8S-091 claims the API server accepts', () => {
+  const pvc = (storage: unknown) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'shop' },
+    spec: { accessModes: ['ReadWriteOnce'], ...(storage === undefined ? {} : { resources: { requests: { storage } } }) },
+  });
+  const sts = (storage: unknown) => ({
+    ...deployment('db', { containers: [ctr('db', undefined, { volumeMounts: [{ name: 'data', mountPath: '/data' }] })] }, {
+      serviceName: 'db',
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } }],
+    }),
+    kind: 'StatefulSet',
+  });
+
+  test('a storage request that is a quantity above 0 passes', () => {
+    expect(hits('SS-K8S-091', [pvc('10Gi'), pvc('500M'), pvc(1073741824), sts('10G')])).toEqual([]);
+  });
+
+  test('a size with a byte unit, no size, or a size of 0 is refused, with the quantities meant', () => {
+    expect(hits('SS-K8S-091', [pvc('10GB')])).toEqual([
+      'PersistentVolumeClaim/data spec.resources.requests.storage: PersistentVolumeClaim requests storage "10GB", which is no Kubernetes quantity (write 10G for powers of 10, or 10Gi for powers of 2): the API refuses it',
+    ]);
+    expect(hits('SS-K8S-091', [pvc('500 kb')])).toEqual([expect.stringContaining('(write 500k for powers of 10, or 500Ki for powers of 2)')]);
+    expect(hits('SS-K8S-091', [pvc(undefined)])).toEqual(['PersistentVolumeClaim/data spec.resources.requests.storage: PersistentVolumeClaim requests no storage, which the API requires']);
+    expect(hits('SS-K8S-091', [pvc('0')])).toEqual(['PersistentVolumeClaim/data spec.resources.requests.storage: PersistentVolumeClaim requests storage "0"; it must be more than 0, and the API refuses it']);
+  });
+
+  test('a StatefulSet claim template is checked the same way, at its own path', () => {
+    expect(hits('SS-K8S-091', [sts('10GB')])).toEqual([
+      'StatefulSet/db spec.volumeClaimTemplates[0].spec.resources.requests.storage: Claim template data requests storage "10GB", which is no Kubernetes quantity (write 10G for powers of 10, or 10Gi for powers of 2): the API refuses it',
+    ]);
+  });
+});

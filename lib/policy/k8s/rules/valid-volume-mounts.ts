@@ -1,6 +1,7 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule, NONE, podLocalCheck } from '../define';
 import { arr, containersOf, isObj, o, PodRef, podOfDoc, POD_KINDS } from '../pod';
+import { parseQuantity } from '../quantity';
 
 /** A DNS-1123 label: what a volume's name must be. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -16,23 +17,58 @@ export const validVolumeMounts = k8sRule({
   title: 'Volumes and mounts the API accepts',
   catalog: ['K8S-META-04'],
   severity: ERROR,
-  message: 'A volume mount names no volume of the pod, or volumes and mounts are not what the API accepts',
-  fix: 'mount only volumes listed in the pod\'s volumes, give each volume one name, each mount in a container its own mountPath, and a subPath relative to the volume',
+  message: 'A volume mount names no volume of the pod, or volumes, mounts and claims are not what the API accepts',
+  fix: 'mount only volumes listed in the pod\'s volumes, give each volume one name, each mount in a container its own mountPath, and a subPath relative to the volume; '
+    + 'give each claim a storage request that is a quantity above 0 (10Gi, 500M)',
   rationale: 'The API refuses a pod whose container mounts a volume the pod does not list (a typo, or a volume removed by a patch while its '
     + 'mount stayed), two volumes of one name, two mounts at one path in a container, a mount without a path, a subPath that is absolute or '
     + 'climbs out with "..", subPath and subPathExpr together, a volume name that is no DNS label, and a volumeDevice naming no volume, one that is no '
-    + 'claim, one the container also mounts, or one at a mount\'s path or another device\'s: `kubectl apply` of the workload fails.',
-  kinds: POD_KINDS,
+    + 'claim, one the container also mounts, or one at a mount\'s path or another device\'s: `kubectl apply` of the workload fails. So does a '
+    + 'PersistentVolumeClaim, or a StatefulSet claim template, whose storage request is missing, zero, or no Kubernetes quantity '
+    + '("10GB" and "10 Gi" are not; 10G and 10Gi are).',
+  kinds: [...POD_KINDS, 'PersistentVolumeClaim'],
   check: (doc, index) => {
+    if (doc.kind === 'PersistentVolumeClaim') {
+      const out: Violation[] = [];
+      claimStorage(o(doc.manifest.spec), 'spec', 'PersistentVolumeClaim', out);
+      return out.length === 0 ? NONE : out;
+    }
     const claims = doc.kind === 'StatefulSet' ? claimNames(doc.manifest) : undefined;
     if (claims === undefined) return sharedCheck(doc, index);
     const pod = podOfDoc(doc);
-    return pod ? checkPod(pod, claims) : undefined;
+    const out = pod ? [...checkPod(pod, claims)] : [];
+    arr(o(doc.manifest.spec).volumeClaimTemplates).forEach((t, i) => claimStorage(o(o(t).spec), `spec.volumeClaimTemplates[${i}].spec`, `Claim template ${o(o(t).metadata).name ?? i}`, out));
+    return out.length === 0 ? NONE : out;
   },
 });
 
 /** The pod-local check (pods without claim templates), computed once per distinct pod. */
 const sharedCheck = podLocalCheck(pod => (pod ? checkPod(pod, undefined) : undefined));
+
+/** For a size written with a byte unit (`10GB`, `500 mb`), the quantities meant, in words; else ''. */
+function byteUnitHint(v: unknown): string {
+  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([kmgtpe])i?b\s*$/i.exec(v) : null;
+  if (!m) return '';
+  const letter = m[2].toLowerCase();
+  const decimal = letter === 'k' ? 'k' : letter.toUpperCase();
+  return ` (write ${m[1]}${decimal} for powers of 10, or ${m[1]}${letter.toUpperCase()}i for powers of 2)`;
+}
+
+/** Reports a claim spec's storage request (at `at`) that the API refuses: missing, no quantity, or not above zero. */
+function claimStorage(spec: any, at: string, what: string, out: Violation[]): void {
+  const storage = o(o(spec.resources).requests).storage;
+  const path = `${at}.resources.requests.storage`;
+  if (storage === undefined || storage === null) {
+    out.push({ jsonPath: path, message: `${what} requests no storage, which the API requires` });
+    return;
+  }
+  const q = parseQuantity(storage);
+  if (q === undefined) {
+    out.push({ jsonPath: path, message: `${what} requests storage ${JSON.stringify(storage)}, which is no Kubernetes quantity${byteUnitHint(storage)}: the API refuses it` });
+  } else if (q.negative || q.digits === BigInt(0)) {
+    out.push({ jsonPath: path, message: `${what} requests storage ${JSON.stringify(storage)}; it must be more than 0, and the API refuses it` });
+  }
+}
 
 /** The names of a StatefulSet's volumeClaimTemplates, or undefined when it has none. */
 function claimNames(m: any): string[] | undefined {
