@@ -60,7 +60,18 @@ function secretName(name: string, value: unknown): boolean {
  * could be one (not a switch such as `true`). A value that is a credential by its shape is `credentialIn`'s.
  */
 export function secretByName(name: unknown, value: unknown): boolean {
-  return typeof name === 'string' && secretName(name, value) && !(typeof value === 'string' && SWITCH_VALUE.test(value.trim()));
+  return typeof name === 'string' && secretName(name, value) && !(typeof value === 'string' && (SWITCH_VALUE.test(value.trim()) || notALiteral(value)));
+}
+
+/**
+ * Values that hold no secret whatever their name: only references to other variables (`$(PG_PASS)`, which Kubernetes
+ * expands from another variable of the container, a Secret's through `valueFrom`; or a `${PG_PASS}` placeholder), or
+ * an absolute file path (`TLS_PRIVATE_KEY: /etc/tls/tls.key`, where the secret is mounted).
+ */
+function notALiteral(value: string): boolean {
+  const v = value.trim();
+  if (v !== '' && v.replace(/\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/g, '').trim() === '') return true;
+  return /^\/[^\s]*[A-Za-z][^\s]*$/.test(v) && !v.startsWith('//');
 }
 
 /** A `key=value` or `key: value` line of a properties, ini, .env or YAML file (the key a word of letters, digits, `_`, `.`, `-`). */

@@ -559,6 +559,16 @@ describe('SS-K8S-062 and SS-K8S-063 judge names and values as the constructs do'
     expect(hits('SS-K8S-062', [withEnv(secrets)])).toEqual([0, 1, 2].map(i => `Pod/p spec.containers[0].env[${i}].value: Environment variable ${secrets[i].name} holds a literal secret`));
   });
 
+  test('a value that only references other variables ($(VAR), which Kubernetes expands, or a ${VAR} placeholder), or is a file path, is no literal', () => {
+    const refs = [
+      { name: 'PGPASSWORD', value: '$(PG_PASS)' }, { name: 'DB_PASSWORD', value: ' $(USER)$(PASS) ' }, { name: 'REDIS_PASSWORD', value: '${REDIS_PASSWORD}' },
+      { name: 'TLS_PRIVATE_KEY', value: '/etc/tls/tls.key' },
+    ];
+    expect(hits('SS-K8S-062', [withEnv(refs)])).toEqual([]);
+    // a reference beside literal text is still a literal
+    expect(hits('SS-K8S-062', [withEnv([{ name: 'DB_PASSWORD', value: 'hunter2$(SUFFIX)' }])])).toEqual(['Pod/p spec.containers[0].env[0].value: Environment variable DB_PASSWORD holds a literal secret']);
+  });
+
   test('a ConfigMap key naming a secret file is not reported; one holding a private key is', () => {
     const cm = (data: { [k: string]: string }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' }, data });
     expect(hits('SS-K8S-063', [cm({ tls_secret_name: 'web-tls', password_file: '/run/secrets/db' })])).toEqual([]);
