@@ -17,10 +17,27 @@ describe('SS-K8S-095 Ingress paths the API server accepts', () => {
     spec: { rules: [{ http: { paths: paths.map(p => ({ ...p, backend: { service: { name: 'web', port: { name: 'http' } } } })) } }] },
   });
 
-  test('a pathType the API knows, and a Prefix or Exact path starting with /, pass; ImplementationSpecific takes any path', () => {
+  test('a pathType the API knows, and a path starting with /, pass; an ImplementationSpecific path may be empty or hold what its controller reads', () => {
     expect(hits('SS-K8S-095', [ingress('networking.k8s.io/v1', [
-      { path: '/', pathType: 'Prefix' }, { path: '/a', pathType: 'Exact' }, { path: 'anything*', pathType: 'ImplementationSpecific' }, { pathType: 'ImplementationSpecific' },
+      { path: '/', pathType: 'Prefix' }, { path: '/a', pathType: 'Exact' }, { path: '/anything*', pathType: 'ImplementationSpecific' }, { pathType: 'ImplementationSpecific' },
+      { path: '/api/v1.2/', pathType: 'Prefix' }, { path: '/.well-known/acme-challenge', pathType: 'Prefix' }, { path: '/a//b', pathType: 'ImplementationSpecific' },
     ])])).toEqual([]);
+  });
+
+  test('a Prefix or Exact path with //, /./, /../ or %2F, or ending in /. or /.., a relative ImplementationSpecific path, and an http section without paths are refused', () => {
+    const paths = ['/api//v1', '/api/../admin', '/a/./b', '/api%2Fv1', '/api/.', '/api/..'].map(path => ({ path, pathType: 'Prefix' }));
+    expect(hits('SS-K8S-095', [ingress('networking.k8s.io/v1', [...paths, { path: 'api', pathType: 'ImplementationSpecific' }])])).toEqual([
+      'spec.rules[0].http.paths[0].path: Ingress path "/api//v1" of pathType Prefix contains //: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[1].path: Ingress path "/api/../admin" of pathType Prefix contains /../: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[2].path: Ingress path "/a/./b" of pathType Prefix contains /./: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[3].path: Ingress path "/api%2Fv1" of pathType Prefix contains %2F: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[4].path: Ingress path "/api/." of pathType Prefix ends with /.: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[5].path: Ingress path "/api/.." of pathType Prefix ends with /..: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[6].path: Ingress path "api" does not start with /, which even an ImplementationSpecific path must when it is set: the API server refuses the Ingress',
+    ]);
+    expect(hits('SS-K8S-095', [{ ...ingress('networking.k8s.io/v1', []), spec: { rules: [{ host: 'a.example.com', http: { paths: [] } }] } }])).toEqual([
+      'spec.rules[0].http.paths: Ingress rule has an http section without paths: the API server refuses the Ingress',
+    ]);
   });
 
   test('a missing or unknown pathType, and a relative Prefix or Exact path, are refused, each at its field', () => {
@@ -28,7 +45,7 @@ describe('SS-K8S-095 Ingress paths the API server accepts', () => {
       'spec.rules[0].http.paths[0].pathType: Ingress path has no pathType, which networking.k8s.io/v1 requires: the API server refuses the Ingress',
       'spec.rules[0].http.paths[1].pathType: Ingress pathType "prefix" is not one of Exact, Prefix, ImplementationSpecific: the API server refuses the Ingress',
       'spec.rules[0].http.paths[2].path: Ingress path "api" of pathType Prefix does not start with /: the API server refuses the Ingress',
-      'spec.rules[0].http.paths[3].path: Ingress path null of pathType Exact does not start with /: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[3].path: Ingress path of pathType Exact is missing (it must start with /): the API server refuses the Ingress',
     ]);
   });
 
