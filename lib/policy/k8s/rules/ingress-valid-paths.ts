@@ -15,9 +15,9 @@ export const ingressValidPaths = k8sRule({
   severity: ERROR,
   message: 'Ingress path is refused by the API server',
   fix: 'give every HTTP rule at least one path, every path a pathType (Prefix, Exact or ImplementationSpecific) and a path starting with / '
-    + '(for Prefix and Exact, without //, /./, /../ or %2F, and not ending in /. or /..)',
+    + '(for Prefix and Exact, without a double slash, a "." or ".." segment or an encoded slash, %2F)',
   rationale: 'networking.k8s.io/v1 requires a pathType on every HTTP path, one of Exact, Prefix and ImplementationSpecific, and an Exact '
-    + 'or Prefix path that is absolute and holds no //, /./, /../ or %2F and does not end in /. or /.., an ImplementationSpecific path that is '
+    + 'or Prefix path that is absolute and holds no double slash, no "." or ".." segment and no encoded slash (%2F), an ImplementationSpecific path that is '
     + 'empty or absolute, and at least one path in an HTTP rule: the API server refuses any other Ingress, so none of its routes exists. v1beta1 Ingresses '
     + '(no longer served) had no such rule and are not checked. SS-K8S-054 checks the backends.',
   kinds: ['Ingress'],
