@@ -141,3 +141,20 @@ describe('SS-K8S-071 Job and CronJob restart policy', () => {
     expect(hits('SS-K8S-071', [job('Never'), job('OnFailure')])).toEqual([]);
   });
 });
+
+describe('SS-K8S-089 Job names', () => {
+  const job = (name: string, manualSelector?: boolean) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'shop' },
+    spec: { ...(manualSelector ? { manualSelector, selector: { matchLabels: { app: 'm' } } } : {}), template: { metadata: { labels: { app: 'm' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'm:1' }] } } },
+  });
+
+  test('a Job name over 63 characters is refused (its pods\' job-name label holds 63), unless the Job selects its pods itself', () => {
+    expect(hits('SS-K8S-089', [job('j'.repeat(63))])).toEqual([]);
+    expect(hits('SS-K8S-089', [job('j'.repeat(64))])).toEqual([
+      `metadata.name: Job name "${'j'.repeat(64)}" must be at most 63 characters: the API server writes it into the job-name label of the Job's pods, which holds 63`,
+    ]);
+    expect(hits('SS-K8S-089', [job('j'.repeat(64), true)])).toEqual([]);
+  });
+});

@@ -26,7 +26,7 @@ function subdomain(name: string): boolean {
 }
 
 /** Why `name` is no name of an object of `kind`, or undefined. */
-function problem(kind: string, name: string): string | undefined {
+function problem(kind: string, name: string, manualSelector: boolean): string | undefined {
   // the common case first: a short DNS label is a name of every kind (but a Service's starting with a digit, a long CronJob's)
   if (name.length <= 52 && DNS_LABEL.test(name) && (!DNS_1035_KINDS.has(kind) || DNS_1035_LABEL.test(name))) return undefined;
   if (name === '.' || name === '..' || /[/%]/.test(name)) return 'may not be "." or ".." or hold "/" or "%"';
@@ -38,6 +38,8 @@ function problem(kind: string, name: string): string | undefined {
     return 'must be at most 253 characters of lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit';
   }
   if (kind === 'CronJob' && name.length > 52) return 'must be at most 52 characters (the Jobs it creates add 11)';
+  // the API server writes a Job's name into its pods' job-name labels (unless it selects its pods itself), and a label value holds 63
+  if (kind === 'Job' && name.length > 63 && !manualSelector) return 'must be at most 63 characters: the API server writes it into the job-name label of the Job\'s pods, which holds 63';
   return undefined;
 }
 
@@ -50,7 +52,7 @@ export const validObjectName = k8sRule({
   message: 'Object name or namespace is not one the API accepts',
   fix: 'name the object with lowercase letters, digits and "-" (and "." where the kind allows it), starting with a letter or digit (a Service: with a letter) and ending with a letter or digit',
   rationale: 'The API server refuses an object without a name (unless it has generateName), with a name its kind does not allow (uppercase, "_", too long; '
-    + 'a Service name must start with a letter; a CronJob name is at most 52 characters), or in a namespace that is not a DNS label: kubectl apply fails on it. '
+    + 'a Service name must start with a letter; a CronJob name is at most 52 characters, a Job name 63 unless it sets manualSelector), or in a namespace that is not a DNS label: kubectl apply fails on it. '
     + 'RBAC objects (whose names may hold ":") and custom resources (whose CRDs decide) only need a name usable in a URL.',
   check: (doc) => {
     const m = doc.manifest;
@@ -62,7 +64,7 @@ export const validObjectName = k8sRule({
     } else if (typeof meta.name !== 'string') {
       out.push({ jsonPath: 'metadata.name', message: `metadata.name is not a string (${JSON.stringify(meta.name)})` });
     } else {
-      const why = problem(m.kind, meta.name);
+      const why = problem(m.kind, meta.name, m.kind === 'Job' && o(m.spec).manualSelector === true);
       if (why) out.push({ jsonPath: 'metadata.name', message: `${m.kind} name ${JSON.stringify(meta.name)} ${why}` });
     }
     if (meta.namespace !== undefined && !(typeof meta.namespace === 'string' && meta.namespace.length <= 63 && DNS_LABEL.test(meta.namespace))) {
