@@ -363,3 +363,49 @@ describe('SS-K8S-091 claims the API server accepts', () => {
     ]);
   });
 });
+
+describe('SS-K8S-053 ports the API server accepts', () => {
+  const podWith = (container: any) => deployment('web', { containers: [{ ...ctr('app'), ...container }] });
+  const C0 = `${C}[0]`;
+
+  test('a quoted number as a probe\'s or lifecycle hook\'s port is refused (a name to the API, which needs a letter), as is a gRPC port that is no number', () => {
+    expect(hits('SS-K8S-053', [podWith({
+      ports: [{ name: 'http', containerPort: 8080 }],
+      readinessProbe: { httpGet: { path: '/readyz', port: '8080' } },
+      livenessProbe: { tcpSocket: { port: 'http' } },
+      startupProbe: { grpc: { port: 'http' } },
+      lifecycle: { preStop: { httpGet: { path: '/drain', port: '8080' } } },
+    })])).toEqual([
+      `Deployment/web ${C0}.readinessProbe.httpGet.port: Port "8080" is a quoted number: the API reads it as a port name, which needs a letter, and refuses it; write it unquoted`,
+      `Deployment/web ${C0}.startupProbe.grpc.port: Probe grpc port "http" is not a port number from 1 to 65535: a gRPC probe takes a number only (no name, not quoted), and the API refuses it`,
+      `Deployment/web ${C0}.lifecycle.preStop.httpGet.port: Port "8080" is a quoted number: the API reads it as a port name, which needs a letter, and refuses it; write it unquoted`,
+    ]);
+  });
+
+  test('ports out of 1..65535 and protocols spelled otherwise than TCP, UDP, SCTP are refused', () => {
+    expect(hits('SS-K8S-053', [podWith({
+      ports: [{ name: 'a', containerPort: 0 }, { name: 'b', containerPort: 65536, protocol: 'tcp' }, { name: 'c', containerPort: 9000, hostPort: 70000 }],
+      readinessProbe: { tcpSocket: { port: 70000 } },
+    })])).toEqual([
+      `Deployment/web ${C0}.ports[0].containerPort: Container containerPort 0 is not a port number from 1 to 65535: the API refuses it`,
+      `Deployment/web ${C0}.ports[1].containerPort: Container containerPort 65536 is not a port number from 1 to 65535: the API refuses it`,
+      `Deployment/web ${C0}.ports[1].protocol: Container port protocol "tcp" is not one of TCP, UDP, SCTP: the API refuses it; write TCP`,
+      `Deployment/web ${C0}.ports[2].hostPort: Container hostPort 70000 is not a port number from 1 (or 0, none) to 65535: the API refuses it`,
+      `Deployment/web ${C0}.readinessProbe.tcpSocket.port: Port 70000 is not a port number from 1 to 65535: the API refuses it`,
+    ]);
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 0, protocol: 'Udp', targetPort: 8080 }] } };
+    expect(hits('SS-K8S-053', [service])).toEqual([
+      'Service/web spec.ports[0].port: Service port 0 is not a port number from 1 to 65535 (unquoted): the API refuses it',
+      'Service/web spec.ports[0].protocol: Service port protocol "Udp" is not one of TCP, UDP, SCTP: the API refuses it; write UDP',
+    ]);
+  });
+
+  test('numbers in range, declared names and the three protocols pass', () => {
+    expect(hits('SS-K8S-053', [podWith({
+      ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }, { name: 'dns', containerPort: 53, protocol: 'UDP', hostPort: 0 }],
+      readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
+      livenessProbe: { grpc: { port: 8080 } },
+      lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } },
+    })])).toEqual([]);
+  });
+});

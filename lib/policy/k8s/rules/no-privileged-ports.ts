@@ -18,7 +18,7 @@ export const noPrivilegedPorts = k8sPodRule({
       const ports = arr(r.c.ports);
       for (let i = 0; i < ports.length; i++) {
         const p = o(ports[i]).containerPort;
-        if (typeof p === 'number' && p < 1024) {
+        if (typeof p === 'number' && p >= 1 && p < 1024) { // 0 and below are SS-K8S-053's (the API refuses them)
           out.push({
             jsonPath: `${r.path}.ports[${i}].containerPort`,
             message: `Container listens on privileged port ${p}; listen on a port of 1024 or more and keep ${p} as the Service port (port: ${p}, targetPort: the new port)`,

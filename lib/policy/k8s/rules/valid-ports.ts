@@ -81,6 +81,11 @@ function servicePorts(doc: PolicyDocument, index: DocumentIndex): Violation[] {
         message: `Service port name ${JSON.stringify(p.name)} is not a valid DNS label (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit): the API refuses it`,
       });
     }
+    if (p.port !== undefined && !(typeof p.port === 'number' && Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535)) {
+      (out ??= []).push({ jsonPath: `spec.ports[${i}].port`, message: `Service port ${JSON.stringify(p.port)} is not a port number from 1 to 65535 (unquoted): the API refuses it` });
+    }
+    const protocolProblem = badProtocol(p.protocol);
+    if (protocolProblem !== undefined) (out ??= []).push({ jsonPath: `spec.ports[${i}].protocol`, message: `Service port protocol ${protocolProblem}` });
     const t = p.targetPort;
     // unset, 0 and "" all default to the port itself
     if (t === undefined || t === 0 || t === '') continue;
@@ -109,6 +114,14 @@ const podPorts = podLocalCheck((pod) => {
       // JSON and YAML keep a quoted number a string, and the API takes only a number for these fields
       for (const f of NUMBER_FIELDS) {
         const v = o(p0)[f];
+        if (typeof v === 'number') {
+          // containerPort is required, 1..65535; hostPort 0 means none
+          const min = f === 'containerPort' ? 1 : 0;
+          if (!Number.isInteger(v) || v < min || v > 65535) {
+            out.push({ jsonPath: `${r.path}.ports[${i}].${f}`, message: `Container ${f} ${v} is not a port number from ${min === 1 ? 1 : '1 (or 0, none)'} to 65535: the API refuses it` });
+          }
+          continue;
+        }
         if (typeof v !== 'string') continue;
         out.push({
           jsonPath: `${r.path}.ports[${i}].${f}`,
@@ -117,6 +130,8 @@ const podPorts = podLocalCheck((pod) => {
             : `Container ${f} ${JSON.stringify(v)} is not a port number: the API takes only a number from 1 to 65535 there`,
         });
       }
+      const protocolProblem = badProtocol(o(p0).protocol);
+      if (protocolProblem !== undefined) out.push({ jsonPath: `${r.path}.ports[${i}].protocol`, message: `Container port protocol ${protocolProblem}` });
       const n = o(p0).name;
       if (n === undefined) return;
       if (typeof n !== 'string' || !validPortName(n)) {
@@ -133,18 +148,61 @@ const podPorts = podLocalCheck((pod) => {
       if (pr === null || typeof pr !== 'object') continue;
       for (const h of HANDLERS) {
         const port = o(pr[h]).port;
-        if (typeof port !== 'string' || /^\d+$/.test(port) || seen.has(port)) continue;
-        out.push({ jsonPath: `${r.path}.${probe}.${h}.port`, message: `Probe port name ${JSON.stringify(port)} is not a port the container declares: the kubelet cannot resolve it, so the probe always fails` });
+        const at = `${r.path}.${probe}.${h}.port`;
+        if (handlerPort(port, at, out) || typeof port !== 'string' || seen.has(port)) continue;
+        out.push({ jsonPath: at, message: `Probe port name ${JSON.stringify(port)} is not a port the container declares: the kubelet cannot resolve it, so the probe always fails` });
       }
+      const grpc = pr.grpc;
+      if (grpc !== null && typeof grpc === 'object' && grpc.port !== undefined && !(typeof grpc.port === 'number' && Number.isInteger(grpc.port) && grpc.port >= 1 && grpc.port <= 65535)) {
+        out.push({ jsonPath: `${r.path}.${probe}.grpc.port`, message: `Probe grpc port ${JSON.stringify(grpc.port)} is not a port number from 1 to 65535: a gRPC probe takes a number only (no name, not quoted), and the API refuses it` });
+      }
+    }
+    // lifecycle hooks' ports are read as a probe's are
+    for (const hook of HOOKS) {
+      const hk = o(o(r.c.lifecycle)[hook]);
+      for (const h of HANDLERS) handlerPort(o(hk[h]).port, `${r.path}.lifecycle.${hook}.${h}.port`, out);
     }
   }
   return out;
 });
 
+/**
+ * Reports the port of an httpGet or tcpSocket handler that the API refuses (a quoted number, which it reads as a name
+ * and a name needs a letter; a number out of range; a name that is no IANA service name); true when it did.
+ */
+function handlerPort(port: unknown, at: string, out: Violation[]): boolean {
+  if (port === undefined) return false;
+  if (typeof port === 'number') {
+    if (Number.isInteger(port) && port >= 1 && port <= 65535) return false;
+    out.push({ jsonPath: at, message: `Port ${port} is not a port number from 1 to 65535: the API refuses it` });
+    return true;
+  }
+  if (typeof port === 'string' && /^\s*\d+\s*$/.test(port)) {
+    out.push({ jsonPath: at, message: `Port ${JSON.stringify(port)} is a quoted number: the API reads it as a port name, which needs a letter, and refuses it; write it unquoted` });
+    return true;
+  }
+  if (typeof port !== 'string' || !validPortName(port)) {
+    out.push({ jsonPath: at, message: `Port ${JSON.stringify(port)} is neither a port number nor a valid port name (at most 15 lowercase letters, digits and single dashes): the API refuses it` });
+    return true;
+  }
+  return false;
+}
+
+/** The protocols the API takes for a port, as it spells them. */
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+/** What is wrong with a port's protocol (`"tcp" is not one of ...`), or undefined (unset, or one of PROTOCOLS). */
+function badProtocol(protocol: unknown): string | undefined {
+  if (protocol === undefined || PROTOCOLS.includes(protocol as string)) return undefined;
+  const meant = typeof protocol === 'string' ? PROTOCOLS.find(x => x === protocol.toUpperCase()) : undefined;
+  return `${JSON.stringify(protocol)} is not one of ${PROTOCOLS.join(', ')}: the API refuses it${meant ? `; write ${meant}` : ''}`;
+}
+
 /** The container port fields the API reads as numbers only. */
 const NUMBER_FIELDS = ['containerPort', 'hostPort'];
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket'];
+const HOOKS = ['postStart', 'preStop'];
 
 /** SS-K8S-053 — docs/rules.md#ss-k8s-053. */
 export const validPorts = k8sRule({
@@ -152,11 +210,12 @@ export const validPorts = k8sRule({
   title: 'Valid port names and target ports',
   catalog: ['K8S-NET-06'],
   severity: ERROR,
-  message: 'Invalid, missing or duplicate port name, quoted container port, duplicate Service port, invalid target port, or a probe port name the container does not declare',
+  message: 'Invalid, missing or duplicate port name, quoted or out-of-range port, unknown protocol, duplicate Service port, invalid target port, or a probe port name the container does not declare',
   fix: 'name container ports with at most 15 lowercase letters, digits and single dashes, uniquely per container, and Service ports with DNS labels (at most 63 lowercase letters, digits and "-"), uniquely per Service, every one of them when it has several; '
-    + 'write containerPort and hostPort as numbers (unquoted); list each Service port number once per protocol; targetPort is a container port name declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
+    + 'write containerPort, hostPort, Service ports and probe and hook ports as numbers from 1 to 65535 (unquoted) or, where a name is allowed, a declared name; protocols as TCP, UDP or SCTP; list each Service port number once per protocol; targetPort is a container port name declared by the pods the Service selects, or 1..65535 (unquoted); probe a port by a name its container declares',
   rationale: 'Invalid or duplicate port names (a container port\'s is an IANA service name of at most 15 characters, a Service port\'s a DNS label of at most 63), a Service port number listed twice for one protocol, a Service of several ports with an unnamed one, '
-    + 'a containerPort or hostPort written as a string (a quoted "8080"), and out-of-range target ports are refused by the API or route traffic nowhere; a probe on a port name its container does not declare never resolves, so the probe always fails. A quoted number as targetPort '
+    + 'a containerPort or hostPort written as a string (a quoted "8080"), a port out of 1..65535 (container, Service, probe, lifecycle hook), a protocol other than TCP, UDP and SCTP as spelled (tcp is refused), '
+    + 'a quoted number as a probe\'s or hook\'s port (a name to the API, which needs a letter), a gRPC probe port that is no number, and out-of-range target ports are refused by the API or route traffic nowhere; a probe on a port name its container does not declare never resolves, so the probe always fails. A quoted number as targetPort '
     + 'is a name to the API, and refused (a name needs a letter); an unset, 0 or empty targetPort defaults to the port. A named targetPort resolves per '
     + 'pod: when no pod the Service selects in the output declares that container port name, the port has no endpoint.',
   kinds: [...POD_KINDS, 'Service'],
