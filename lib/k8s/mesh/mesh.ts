@@ -631,6 +631,13 @@ export class Mesh {
         }
         continue;
       }
+      if (!Workload.isWorkload(c.peer) && cfg.namespace === undefined && cfg.namespaceLabels !== undefined) {
+        // the NetworkPolicy selects the namespaces by their labels; the mesh's authorization names namespaces (Istio's
+        // sources, Linkerd's identity references), so it would admit another set of callers than the policy
+        errors.push(`allowFrom (${cfg.description}) selects its namespaces by labels, which ${mesh}'s authorization cannot express (it names namespaces), `
+          + 'so the mesh would refuse the callers the NetworkPolicy admits; name each namespace instead (NetworkPeer.namespace(name) or NetworkPeer.pods(namespace, labels), one per namespace)');
+        continue;
+      }
       if (cfg.plaintext && !Workload.isWorkload(c.peer) && ports.length === 0) {
         errors.push(`allowFrom (${cfg.description}) calls without ${mesh}'s mutual TLS, and the workload declares no port to accept plaintext on; `
           + 'declare the port the caller reaches, or declare the caller meshed ({ meshed: true } on NetworkPeer.ingressController, NetworkPeer.pods or NetworkPeer.namespace)');

@@ -21,7 +21,8 @@ export interface NetworkPeerConfig {
    */
   readonly podLabels?: { [key: string]: string };
   /**
-   * Labels selecting the peer namespaces (used when `namespace` is not set).
+   * Labels selecting the peer namespaces (used when `namespace` is not set). A workload enrolled in a mesh refuses such
+   * a caller at synth: the mesh's authorization names namespaces, so it could not admit the same callers.
    * @default - no namespace selector
    */
   readonly namespaceLabels?: { [key: string]: string };

@@ -295,6 +295,30 @@ describe('mesh errors', () => {
   });
 });
 
+describe('callers selected by namespace labels', () => {
+  const byLabels = { toNetworkPeer: () => ({ description: 'payments namespaces', namespaceLabels: { team: 'payments' } }) };
+
+  test.each([['Istio', (c: Chart) => new IstioMesh(c, 'mesh')], ['Linkerd', (c: Chart) => new LinkerdMesh(c, 'mesh')]] as const)(
+    '%s: refused at synth, since the mesh names namespaces and would admit other callers than the NetworkPolicy', (mesh, make) => {
+      const chart = testChart();
+      const m = make(chart);
+      const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+      api.allowFrom(byLabels);
+      m.enrol(api);
+      expect(validationErrors(chart)).toEqual([
+        `allowFrom (payments namespaces) selects its namespaces by labels, which ${mesh}'s authorization cannot express (it names namespaces), so the mesh would refuse the callers `
+        + 'the NetworkPolicy admits; name each namespace instead (NetworkPeer.namespace(name) or NetworkPeer.pods(namespace, labels), one per namespace)',
+      ]);
+    });
+
+  test('without a mesh the labels are the NetworkPolicy\'s namespace selector', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    api.allowFrom(byLabels);
+    expect(validationErrors(chart)).toEqual([]);
+  });
+});
+
 describe('mesh errors (more)', () => {
   test('an invalid trust domain', () => {
     expectError(() => new IstioMesh(testChart(), 'mesh', { trustDomain: 'Cluster Local' }), /trustDomain \("Cluster Local"\) must be an RFC 1123 DNS subdomain/);
