@@ -68,14 +68,40 @@ export function showMemory(bytes: number): string {
   return MemoryQuantity.parse(String(Math.ceil(bytes))).toString();
 }
 
-function podTemplate(m: any): { spec: corev1.PodSpec; field: string } | undefined {
+function podTemplate(m: any): { spec: corev1.PodSpec; field: string; annotations: { [k: string]: unknown } } | undefined {
   switch (m?.kind) {
-    case 'Pod': return m.spec ? { spec: m.spec, field: 'spec' } : undefined;
-    case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.spec ? { spec: m.spec.jobTemplate.spec.template.spec, field: 'spec.jobTemplate.spec.template.spec' } : undefined;
+    case 'Pod': return m.spec ? { spec: m.spec, field: 'spec', annotations: m.metadata?.annotations ?? {} } : undefined;
+    case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.spec
+      ? { spec: m.spec.jobTemplate.spec.template.spec, field: 'spec.jobTemplate.spec.template.spec', annotations: m.spec.jobTemplate.spec.template.metadata?.annotations ?? {} } : undefined;
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
-      return m.spec?.template?.spec ? { spec: m.spec.template.spec, field: 'spec.template.spec' } : undefined;
+      return m.spec?.template?.spec ? { spec: m.spec.template.spec, field: 'spec.template.spec', annotations: m.spec.template.metadata?.annotations ?? {} } : undefined;
     default: return undefined;
   }
+}
+
+/**
+ * The mesh proxy a pod's annotations size (Istio's `sidecar.istio.io/proxyCPU`..., Linkerd's
+ * `config.linkerd.io/proxy-cpu-request`..., which mesh enrolment writes): the injector adds that container before
+ * LimitRange and ResourceQuota admission, so it counts as the pod's own. Undefined when no such annotation is set.
+ */
+function meshProxy(annotations: { [k: string]: unknown }, field: string): { container: corev1.Container; at: string; name: string } | undefined {
+  const meshes = [
+    { name: 'istio-proxy', keys: ['sidecar.istio.io/proxyCPU', 'sidecar.istio.io/proxyCPULimit', 'sidecar.istio.io/proxyMemory', 'sidecar.istio.io/proxyMemoryLimit'] },
+    { name: 'linkerd-proxy', keys: ['config.linkerd.io/proxy-cpu-request', 'config.linkerd.io/proxy-cpu-limit', 'config.linkerd.io/proxy-memory-request', 'config.linkerd.io/proxy-memory-limit'] },
+  ];
+  for (const m of meshes) {
+    const [cpu, cpuLimit, memory, memoryLimit] = m.keys.map(k => (typeof annotations[k] === 'string' ? annotations[k] as string : undefined));
+    if (cpu === undefined && cpuLimit === undefined && memory === undefined && memoryLimit === undefined) continue;
+    const requests: { [k: string]: string } = {};
+    const limits: { [k: string]: string } = {};
+    if (cpu !== undefined) requests.cpu = cpu;
+    if (memory !== undefined) requests.memory = memory;
+    if (cpuLimit !== undefined) limits.cpu = cpuLimit;
+    if (memoryLimit !== undefined) limits.memory = memoryLimit;
+    const meta = field.replace(/\.spec$/, '.metadata').replace(/^spec$/, 'metadata');
+    return { container: { name: m.name, resources: { requests, limits } } as corev1.Container, at: `${meta}.annotations (the ${m.name} container its mesh injects)`, name: `the ${m.name} container` };
+  }
+  return undefined;
 }
 
 /** How many pods of a controller can exist at once, and why. */
@@ -116,19 +142,26 @@ function mostPods(m: any, hpaMax: Map<string, number>): { pods: number; why: str
 }
 
 /** A pod's quota usage (containers and native sidecars, or the largest init container) and its containers' problems. */
-function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsPath: string): Usage {
+function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsPath: string,
+  annotations: { [k: string]: unknown } = {}): Usage {
   // objects of the app (any cdk8s object, typed or not): read defensively, every field may be missing
-  const containerUsage = (c: corev1.Container | undefined, i: number, list: string): Usage => {
+  const containerUsage = (c: corev1.Container | undefined, i: number, list: string, place?: { at: string; name: string }): Usage => {
     const req = c?.resources?.requests ?? {};
     const lim = c?.resources?.limits ?? {};
     const cpuLimit = cpuOf(lim.cpu) ?? limits.defaultCpuLimit.millicores;
     const memLimit = memOf(lim.memory) ?? limits.defaultMemoryLimit.bytes;
     const cpu = cpuOf(req.cpu) ?? cpuOf(lim.cpu) ?? limits.defaultCpuRequest.millicores;
     const mem = memOf(req.memory) ?? memOf(lim.memory) ?? limits.defaultMemoryRequest.bytes;
-    const at = `${field}.${list}[${i}]`;
-    const name = `container ${JSON.stringify(c?.name)} of ${where}`;
+    const name = place ? `${place.name} of ${where}` : `container ${JSON.stringify(c?.name)} of ${where}`;
     const check = (ok: boolean, prop: string, value: string, allowed: string, fix: string) => {
-      if (!ok) problems.push(`${path}: ${at}.resources.${prop} (${value}) of ${name} ${allowed}; ${fix}`);
+      if (ok) return;
+      if (!place) {
+        problems.push(`${path}: ${field}.${list}[${i}].resources.${prop} (${value}) of ${name} ${allowed}; ${fix}`);
+        return;
+      }
+      // the proxy is sized by the mesh enrolment's proxyResources, written as the pod's annotations
+      problems.push(`${path}: ${place.at}: ${prop} (${value}) of ${name} ${allowed}; `
+        + `${fix.replace("the container's", "the proxy's").replace('on the container', 'on the proxy')} (the proxy's resources are MeshEnrolOptions.proxyResources)`);
     };
     check(cpuLimit <= limits.maxCpu.millicores, 'limits.cpu', showCpu(cpuLimit), `is above the namespace's LimitRange maximum per container (cpu ${limits.maxCpu}), so the API server would refuse the pod`,
       `lower the container's cpu limit to ${limits.maxCpu} or less, or raise limits.maxCpu of ${limitsPath}`);
@@ -149,6 +182,8 @@ function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, fi
     a.cpu += b.cpu; a.mem += b.mem; a.cpuLimit += b.cpuLimit; a.memLimit += b.memLimit;
   };
   (pod.containers ?? []).forEach((c: corev1.Container, i: number) => add(sum, containerUsage(c, i, 'containers')));
+  const proxy = meshProxy(annotations, field);
+  if (proxy) add(sum, containerUsage(proxy.container, 0, 'containers', proxy));
   const sidecars: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
   const init: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
   (pod.initContainers ?? []).forEach((c: corev1.Container, i: number) => {
@@ -211,7 +246,7 @@ export function quotaProblems(teamPath: string, namespace: string, quota: Resolv
     }
     const template = podTemplate(m);
     if (!template) continue;
-    const usage = podUsage(template.spec, limits, where, template.field, problems, o.path, teamPath);
+    const usage = podUsage(template.spec, limits, where, template.field, problems, o.path, teamPath, template.annotations);
     const most = mostPods(m, hpaMax);
     if (!most) continue;
     pods += most.pods;

@@ -224,7 +224,8 @@ const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
  *
  * At synth, every pod-bearing object in the namespace (from any chart of the app) must fit: each container within the
  * LimitRange's bounds, and the namespace's requests, limits, pods and claims at their most replicas (HPA maximum,
- * plus the Deployment's roll-out surge) within the quota. The error gives the numbers.
+ * plus the Deployment's roll-out surge) within the quota. A mesh proxy that an enrolment sizes (its pod annotations)
+ * counts as a container of the pod: its injector adds it before admission checks the pod. The error gives the numbers.
  *
  * @example
  * new k8s.platform.TeamNamespace(chart, 'shop', { team: 'shop', group: 'team-shop' });

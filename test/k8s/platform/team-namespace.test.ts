@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { cluster, errorOf, IMAGE, quietly } from './fixtures';
 import { App, ConcurrencyPolicy, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
 import { expectError } from '../../util/k8s';
@@ -284,6 +285,27 @@ describe('workloads must fit the team namespace', () => {
     new ScheduledJob(forbid.chart, 'sync', { image: IMAGE, schedule: Schedule.cron('*/15 * * * *'), activeDeadlineSeconds: 3600, resources: { cpu: '1' } });
     expect(objects(forbid.app).some(d => d.kind === 'CronJob')).toBe(true);
   });
+
+  test.each([['Istio', 'istio-proxy'], ['Linkerd', 'linkerd-proxy']] as const)(
+    'the %s proxy its mesh injects counts: a proxy limit above the LimitRange maximum is refused, and the quota sums it', (mesh, container) => {
+      const { app, chart } = setup({ limits: { maxCpu: '500m', defaultCpuLimit: '500m' } });
+      const m = mesh === 'Istio' ? new IstioMesh(chart, 'mesh') : new LinkerdMesh(chart, 'mesh');
+      const api = new WebService(chart, 'api', { image: IMAGE, resources: { cpu: '250m', cpuLimit: '500m' } });
+      api.allowFrom(NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }, { meshed: true }));
+      m.enrol(api);
+      expect(errorOf(() => objects(app))).toContain(`shop/api/Deployment: spec.template.metadata.annotations (the ${container} container its mesh injects): limits.cpu (1) `
+        + `of the ${container} container of Deployment shop/api is above the namespace's LimitRange maximum per container (cpu 500m), so the API server would refuse the pod; `
+        + 'lower the proxy\'s cpu limit to 500m or less, or raise limits.maxCpu of platform/shop (the proxy\'s resources are MeshEnrolOptions.proxyResources)');
+
+      const q = setup({ quota: { requestsCpu: '4', limitsCpu: '13' } });
+      const m2 = mesh === 'Istio' ? new IstioMesh(q.chart, 'mesh') : new LinkerdMesh(q.chart, 'mesh');
+      const api2 = new WebService(q.chart, 'api', { image: IMAGE });
+      api2.allowFrom(NetworkPeer.ingressController('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }, { meshed: true }));
+      m2.enrol(api2);
+      // 13 pods (10 at the autoscaler's maximum + 3 surge) x (250m + the proxy's 100m)
+      expect(errorOf(() => objects(q.app))).toContain('quota.requestsCpu ("4") of namespace shop is less than its workloads need at their most pods (4550m: Deployment shop/api 13 pod(s) '
+        + '(10 replicas at the autoscaler\'s maximum + 3 roll-out surge) x 350m)');
+    });
 
   test('the same workloads fit a quota large enough', () => {
     const { app, chart } = setup({ quota: { requestsCpu: '2500m' } });
