@@ -96,8 +96,10 @@ export enum KedaAuthenticationKind {
  * through the worker's pods. A service in the output that a NetworkPolicy protects (a shipshape StatefulService,
  * for example, which admits only the workloads given `allowFrom`/`allowTo`) must admit the operator too, or the
  * scaler cannot connect and a worker with `min: 0` never leaves zero:
- * `queue.allowFrom(NetworkPeer.pods('keda', { 'app.kubernetes.io/name': 'keda-operator' }), [5672])` (the labels
- * and namespace of KEDA's Helm chart; use those of your installation).
+ * `queue.allowFrom(NetworkPeer.pods('keda', { 'app.kubernetes.io/name': 'keda-operator' }, { meshed: false }), [5672])`
+ * (the labels and namespace of KEDA's Helm chart; use those of your installation). `meshed: false` says the operator
+ * runs no mesh proxy, as KEDA's chart installs it: a queue enrolled in a mesh then accepts its plaintext connections on
+ * that port (left out, the operator is taken to be meshed, and the mesh would refuse it).
  */
 export interface KedaTrigger {
   /**
