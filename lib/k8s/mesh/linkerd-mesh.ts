@@ -183,6 +183,21 @@ export class LinkerdMesh extends Construct implements IMesh {
   private noteTcpProbes(workload: Workload): void {
     if (this.notedTcpProbes.has(workload)) return;
     const w = workload as any;
+    // the sidecars' own TCP probes (an AmbassadorProxy's default readiness) are just as blind
+    const sidecarTcp: string[] = [];
+    for (const s of (w._sidecars ?? []) as Array<{ binding: { containers?: any[]; initContainers?: any[] } }>) {
+      for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
+        for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+          if (c?.[kind]?.tcpSocket !== undefined) sidecarTcp.push(`${kind} of sidecar container ${c.name}`);
+        }
+      }
+    }
+    if (sidecarTcp.length > 0) {
+      this.notedTcpProbes.add(workload);
+      workload.node.addMetadata('shipshape:info', `${sidecarTcp.join(', ')} (TCP) check${sidecarTcp.length === 1 ? 's' : ''} nothing under Linkerd: the pod's Linkerd proxy `
+        + 'answers the kubelet\'s connect itself, so the probe always passes, even when the sidecar is down; give the sidecar a probe it answers itself '
+        + '(its readiness or liveness option: Probe.http on a health endpoint, or Probe.exec)');
+    }
     const probes = LinkerdMesh.probesOf(workload);
     const tcp = Object.keys(probes).filter(k => probes[k].tcpSocket !== undefined);
     if (tcp.length === 0) return;

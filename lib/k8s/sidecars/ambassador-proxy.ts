@@ -46,6 +46,8 @@ export interface AmbassadorProxyProps extends SidecarOptions {
    * for example cloud-sql-proxy's `--address=0.0.0.0`) for the default TCP probe to pass; the NetworkPolicy still
    * admits no other pod to the listen port. A proxy left on 127.0.0.1 (the usual default of local proxies) never
    * becomes ready there, and a native sidecar's readiness counts for the pod: the pod would stay out of its Service.
+   * In a Linkerd mesh the TCP probe checks nothing (the pod's Linkerd proxy answers the connect itself, noted at
+   * synth): give the proxy an HTTP health probe or a command there.
    * @default Probe.tcp() on the listen port
    */
   readonly readiness?: Probe;

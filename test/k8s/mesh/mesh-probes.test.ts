@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
-import { App, HttpIngress, HttpRoute, IngressTls, Probe, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { App, HttpIngress, HttpRoute, IngressTls, NetworkPeer, Probe, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { IMesh, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
+import { AmbassadorProxy } from '../../../lib/k8s/sidecars';
 import { stderrOfSynth } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 import { one, testChart, validationErrors } from '../networking/traffic-util';
@@ -83,6 +84,19 @@ describe('Linkerd and TCP probes: the proxy accepts the connection itself', () =
       + '(it accepts every TCP connection to the pod\'s ports, whether the app is up, hung or not listening), so it always passes; probe something the app itself answers '
       + 'instead: a command in the container (Probe.exec, for example Probe.exec([\'pg_isready\']) for PostgreSQL), HTTP (Probe.http) or gRPC (Probe.grpc)',
     ]);
+  });
+
+  test('Linkerd: a sidecar\'s TCP probes (an AmbassadorProxy\'s default readiness) are noted too', () => {
+    const app = new App({ outdir: tempDir('shipshape-mesh-probes-'), policy: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const mesh = new LinkerdMesh(chart, 'mesh');
+    const w = new Worker(chart, 'w', { image: IMAGE, readiness: Probe.exec(['/bin/ready']), liveness: Probe.exec(['/bin/live']) });
+    w.addSidecar(new AmbassadorProxy({ image: 'ghcr.io/acme/redis-proxy:1.0.0', listenPort: 6380, upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [6379] }) }));
+    mesh.enrol(w);
+    const notes = stderrOfSynth(app).split('\n').filter(l => l.includes('under Linkerd'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^shipshape note: shop\/w: readinessProbe of sidecar container [a-z0-9-]+(, startupProbe of sidecar container [a-z0-9-]+)? \(TCP\) checks? nothing under Linkerd: /);
+    expect(notes[0]).toContain('give the sidecar a probe it answers itself (its readiness or liveness option: Probe.http on a health endpoint, or Probe.exec)');
   });
 
   test('Istio (which rewrites the probes through its agent): no note', () => {
