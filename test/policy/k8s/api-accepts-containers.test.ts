@@ -409,3 +409,26 @@ describe('SS-K8S-053 ports the API server accepts', () => {
     })])).toEqual([]);
   });
 });
+
+describe('SS-K8S-042 PodDisruptionBudget values the API server accepts', () => {
+  const pdb = (spec: any) => ({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'api', namespace: 'shop' },
+    spec: { selector: { matchLabels: { app: 'api' } }, ...spec },
+  });
+
+  test('a quoted pod count, a negative one, a percentage above 100 % and an unknown eviction policy are refused', () => {
+    expect(hits('SS-K8S-042', [pdb({ maxUnavailable: '1', unhealthyPodEvictionPolicy: 'Always' })])).toEqual([
+      'PodDisruptionBudget/api spec.maxUnavailable: PodDisruptionBudget maxUnavailable "1" is not a percentage (write 1, a number, for pods, or "1%"); the API refuses it',
+      'PodDisruptionBudget/api spec.unhealthyPodEvictionPolicy: PodDisruptionBudget unhealthyPodEvictionPolicy "Always" is not IfHealthyBudget or AlwaysAllow; the API refuses it',
+    ]);
+    expect(hits('SS-K8S-042', [pdb({ minAvailable: -1 })])).toEqual(['PodDisruptionBudget/api spec.minAvailable: PodDisruptionBudget minAvailable -1 is negative: it must be 0 or more; the API refuses it']);
+    expect(hits('SS-K8S-042', [pdb({ minAvailable: '150%' })])).toEqual(['PodDisruptionBudget/api spec.minAvailable: PodDisruptionBudget minAvailable "150%" is more than 100%; the API refuses it']);
+  });
+
+  test('SS-K8S-043 reports an unset policy only; a value the API refuses is SS-K8S-042\'s', () => {
+    expect(hits('SS-K8S-043', [pdb({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'Always' })])).toEqual([]);
+    expect(hits('SS-K8S-043', [pdb({ maxUnavailable: 1 })])).toEqual(['PodDisruptionBudget/api spec.unhealthyPodEvictionPolicy: PodDisruptionBudget does not set unhealthyPodEvictionPolicy']);
+  });
+});

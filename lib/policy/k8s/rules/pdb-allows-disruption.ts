@@ -2,6 +2,7 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { describeReplicas, effectiveReplicas } from '../hpa';
 import { o } from '../pod';
+import { intOrPercent } from './valid-update-strategy';
 import { K8sIndex } from '../selectors';
 
 function pct(v: any): number | undefined {
@@ -18,11 +19,14 @@ export const pdbAllowsDisruption = k8sRule({
   title: 'PodDisruptionBudget allows a disruption',
   catalog: ['K8S-HA-06'],
   severity: ERROR,
-  message: 'PodDisruptionBudget allows no disruption (node drains would block)',
-  fix: 'set maxUnavailable: 1 (or a minAvailable below the replica count), and give each pod one budget',
+  message: 'PodDisruptionBudget allows no disruption (node drains would block), or holds values the API refuses',
+  fix: 'set maxUnavailable: 1 (or a minAvailable below the replica count), and give each pod one budget; write both as a pod count (unquoted) '
+    + 'or a percentage up to 100%, and unhealthyPodEvictionPolicy as AlwaysAllow or IfHealthyBudget',
   rationale: 'A budget that allows no eviction (maxUnavailable 0, minAvailable 100 % or at least the replica count) blocks every node drain and cluster upgrade. '
     + 'A minAvailable percentage is rounded up, as the disruption controller does: 60 % of 2 pods is 2, which allows none. '
-    + 'Two budgets that select the same pods block them as well: the eviction API refuses to evict a pod that more than one budget covers.',
+    + 'Two budgets that select the same pods block them as well: the eviction API refuses to evict a pod that more than one budget covers. '
+    + 'The API refuses a budget whose minAvailable or maxUnavailable is no pod count or percentage (a quoted "1" is neither), negative or above '
+    + '100 %, or whose unhealthyPodEvictionPolicy is not AlwaysAllow or IfHealthyBudget.',
   differences: [
     {
       peer: 'polaris',
@@ -40,6 +44,21 @@ export const pdbAllowsDisruption = k8sRule({
       return [{ jsonPath: 'spec', message: 'PodDisruptionBudget sets neither minAvailable nor maxUnavailable' }];
     }
     const out: Violation[] = [];
+    // values the API refuses: no pod count or percentage (a quoted "1"), negative, above 100 %, an unknown eviction policy
+    let refused = false;
+    for (const [field, v] of [['minAvailable', min], ['maxUnavailable', max]] as const) {
+      if (v === undefined || v === null) continue;
+      const r = intOrPercent(v);
+      const why = 'refused' in r ? r.refused : r.pct && r.n > 100 ? 'is more than 100%' : undefined;
+      if (why === undefined) continue;
+      refused = true;
+      out.push({ jsonPath: `spec.${field}`, message: `PodDisruptionBudget ${field} ${JSON.stringify(v)} ${why}; the API refuses it` });
+    }
+    const policy = spec.unhealthyPodEvictionPolicy;
+    if (policy !== undefined && policy !== 'IfHealthyBudget' && policy !== 'AlwaysAllow') {
+      out.push({ jsonPath: 'spec.unhealthyPodEvictionPolicy', message: `PodDisruptionBudget unhealthyPodEvictionPolicy ${JSON.stringify(policy)} is not IfHealthyBudget or AlwaysAllow; the API refuses it` });
+    }
+    if (refused) return out;
     const shared = K8sIndex.of(index).overlapping('PodDisruptionBudget').get(doc);
     if (shared !== undefined) {
       const others = shared.others.map(d => d.name ?? '(unnamed)');

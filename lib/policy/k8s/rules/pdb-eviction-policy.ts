@@ -12,7 +12,7 @@ export const pdbEvictionPolicy = k8sRule({
   rationale: 'With the default policy, pods that are not ready still count against the budget, so a crash-looping pod can block drains; AlwaysAllow lets them be evicted.',
   kinds: ['PodDisruptionBudget'],
   check: (doc) => {
-    const p = o(doc.manifest.spec).unhealthyPodEvictionPolicy;
-    return p === 'IfHealthyBudget' || p === 'AlwaysAllow' ? NONE : [{ jsonPath: 'spec.unhealthyPodEvictionPolicy' }];
+    // a value the API does not know is SS-K8S-042's (the API refuses it)
+    return o(doc.manifest.spec).unhealthyPodEvictionPolicy !== undefined ? NONE : [{ jsonPath: 'spec.unhealthyPodEvictionPolicy' }];
   },
 });

@@ -6,7 +6,7 @@ import { isObj, o } from '../pod';
  * A maxSurge or maxUnavailable as the API reads it: a whole number of pods (0 or more) or a percentage string
  * (`25%`), `{ pct }` for a percentage; or why the API refuses it.
  */
-function intOrPercent(v: unknown): { n: number; pct: boolean } | { refused: string } {
+export function intOrPercent(v: unknown): { n: number; pct: boolean } | { refused: string } {
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) return { refused: 'is not a whole number: write a number of pods (1) or a percentage ("25%")' };
     if (v < 0) return { refused: 'is negative: it must be 0 or more' };
