@@ -432,3 +432,23 @@ describe('SS-K8S-042 PodDisruptionBudget values the API server accepts', () => {
     expect(hits('SS-K8S-043', [pdb({ maxUnavailable: 1 })])).toEqual(['PodDisruptionBudget/api spec.unhealthyPodEvictionPolicy: PodDisruptionBudget does not set unhealthyPodEvictionPolicy']);
   });
 });
+
+describe('SS-K8S-097 resource names, huge pages and an empty container list', () => {
+  test('a resource name without a domain that is no container resource is refused, with the one meant', () => {
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', { requests: { cpu: '100m' }, limits: { 'memroy': '1Gi', 'example.com/widget': '1' } })] })]))
+      .toEqual([
+        `Deployment/web ${C}[0].resources.limits.memroy: Resource "memroy" is not a resource of a container (cpu, memory, ephemeral-storage, hugepages-<size>, or a name with a domain such as nvidia.com/gpu); did you mean memory?: the API refuses it`,
+      ]);
+  });
+
+  test('huge pages need a limit equal to their request', () => {
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', { requests: { 'hugepages-2Mi': '100Mi' } })] })])).toEqual([
+      `Deployment/web ${C}[0].resources.requests["hugepages-2Mi"]: hugepages-2Mi request 100Mi has no limit: the API requires a limit of huge pages, equal to its request`,
+    ]);
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', { requests: { 'hugepages-2Mi': '100Mi' }, limits: { 'hugepages-2Mi': '100Mi' } })] })])).toEqual([]);
+  });
+
+  test('a pod with an empty container list is refused', () => {
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [] })])).toEqual([`Deployment/web ${C}: Pod has no container, which the API requires`]);
+  });
+});

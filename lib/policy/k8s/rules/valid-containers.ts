@@ -1,7 +1,12 @@
+import { Validators } from '../../../core/validators';
 import { Violation } from '../../rule';
 import { ERROR, k8sPodRule, NONE } from '../define';
 import { containersOf, isObj, o, POD_KINDS } from '../pod';
 import { compareQuantities, isWholeQuantity, parseQuantity, Quantity } from '../quantity';
+
+/** The resources of a container that have no domain in their name (huge pages aside: `hugepages-2Mi`). */
+const STANDARD_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'];
+const HUGEPAGES = 'hugepages-';
 
 /** A DNS-1123 label: what a container's name must be. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -47,13 +52,15 @@ export const validContainers = k8sPodRule({
     + 'or ephemeral containers share a name, when a container has no name or one that is not a DNS label (at most 63 lowercase '
     + 'letters, digits and "-"), when a request or limit is not a Kubernetes quantity ("100mi", "1 Gi" and "" are not) or is '
     + 'negative, when a container requests more of a resource than its limit, and when an extended resource (nvidia.com/gpu) is '
-    + 'not in whole units or its request has no equal limit: `kubectl apply` fails, and the roll-out never '
+    + 'not in whole units or its request has no equal limit (huge pages need an equal limit too), when a resource without a domain is '
+    + 'none of cpu, memory, ephemeral-storage and hugepages-<size> (memroy), and when the pod has no container: `kubectl apply` fails, and the roll-out never '
     + 'starts. SS-K8S-023 to SS-K8S-027 require the requests and limits; this rule checks what they say.',
   kinds: POD_KINDS,
   podCheck: (pod) => {
     if (!pod) return NONE;
     let out: Violation[] | undefined;
     const bad = (jsonPath: string, message: string) => { (out ??= []).push({ jsonPath, message }); };
+    if (Array.isArray(pod.spec.containers) && pod.spec.containers.length === 0) bad(`${pod.path}.containers`, 'Pod has no container, which the API requires');
     const names = new Set<string>();
     for (const r of containersOf(pod, true)) {
       const name = r.c.name;
@@ -71,10 +78,11 @@ export const validContainers = k8sPodRule({
       for (const [k, q] of requests) {
         const l = limits.get(k);
         const at = `${r.path}.resources.requests${keyPath(k)}`;
-        if (extended(k)) {
-          // an extended resource (a GPU, say) is never overcommitted: whole units, and the request is the limit
-          if (l === undefined) bad(at, `${k} request ${q.text} has no limit: the API requires an extended resource's limit, equal to its request`);
-          else if (compareQuantities(q.q, l.q) !== 0) bad(at, `${k} request ${q.text} differs from its limit ${l.text}: the API requires them equal for an extended resource`);
+        if (extended(k) || k.startsWith(HUGEPAGES)) {
+          // an extended resource (a GPU, say) and huge pages are never overcommitted: the request is the limit
+          const kind = extended(k) ? 'an extended resource' : 'huge pages';
+          if (l === undefined) bad(at, `${k} request ${q.text} has no limit: the API requires ${kind === 'huge pages' ? 'a limit of huge pages' : 'an extended resource\'s limit'}, equal to its request`);
+          else if (compareQuantities(q.q, l.q) !== 0) bad(at, `${k} request ${q.text} differs from its limit ${l.text}: the API requires them equal for ${kind}`);
           continue;
         }
         if (l === undefined || compareQuantities(q.q, l.q) <= 0) continue;
@@ -101,6 +109,13 @@ function quantities(map: unknown, at: string, what: string, bad: (jsonPath: stri
   if (!isObj(map)) return out;
   for (const [k, v] of Object.entries(map as object)) {
     if (v === null || v === undefined) continue;
+    // a name without a domain is one of Kubernetes' own container resources (a slip is refused, not ignored)
+    if (!k.includes('/') && !STANDARD_RESOURCES.includes(k) && !k.startsWith(HUGEPAGES)) {
+      const meant = STANDARD_RESOURCES.find(r => Validators._editDistance(r, k.toLowerCase()) <= 2);
+      bad(`${at}${keyPath(k)}`, `Resource ${JSON.stringify(k)} is not a resource of a container (cpu, memory, ephemeral-storage, hugepages-<size>, or a name with a domain `
+        + `such as nvidia.com/gpu)${meant ? `; did you mean ${meant}?` : ''}: the API refuses it`);
+      continue;
+    }
     const q = parseQuantity(v);
     const label = `${resourceLabel(k)} ${what}`;
     if (q === undefined) {
