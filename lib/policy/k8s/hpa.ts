@@ -82,8 +82,10 @@ export function describeReplicas(index: DocumentIndex, doc: PolicyDocument): str
   const count = `${n} replica${n === 1 ? '' : 's'}`;
   const hpas = hpasTargeting(index, doc);
   if (hpas.length > 0) {
-    const set = typeof o(hpas[0].manifest.spec).minReplicas === 'number';
-    return `${count}, ${set ? 'the minReplicas' : 'the default minReplicas (unset)'} of HorizontalPodAutoscaler ${hpas[0].name}, which it can scale down to`;
+    const min = o(hpas[0].manifest.spec).minReplicas;
+    const which = typeof min === 'number' ? 'the minReplicas'
+      : min === undefined || min === null ? 'the default minReplicas (unset)' : `the default minReplicas (${JSON.stringify(min)} is no number)`;
+    return `${count}, ${which} of HorizontalPodAutoscaler ${hpas[0].name}, which it can scale down to`;
   }
   const keda = kedaScaling(index, doc);
   if (keda) {

@@ -452,3 +452,25 @@ describe('SS-K8S-097 resource names, huge pages and an empty container list', ()
     expect(hits('SS-K8S-097', [deployment('web', { containers: [] })])).toEqual([`Deployment/web ${C}: Pod has no container, which the API requires`]);
   });
 });
+
+describe('messages about values the API refuses elsewhere', () => {
+  test('an HPA minReplicas that is no number is SS-K8S-094\'s alone: SS-K8S-045 does not call it unset', () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: '3', maxReplicas: 10 },
+    };
+    expect(hits('SS-K8S-045', [deployment('web', { containers: [ctr('app')] }), hpa])).toEqual([]);
+    expect(hits('SS-K8S-094', [deployment('web', { containers: [ctr('app')] }), hpa])).toHaveLength(1);
+  });
+
+  test('a label value that is no string is shown as YAML wrote it (.inf, ~)', () => {
+    const d = deployment('web', { containers: [ctr('app')] });
+    const labelled = { ...d, metadata: { ...d.metadata, labels: { inf: Infinity, none: null } } };
+    expect(hits('SS-K8S-068', [labelled])).toEqual([
+      'Deployment/web metadata.labels["inf"]: Label inf has a value that is not a string (number Infinity): quote it in YAML',
+      'Deployment/web metadata.labels["none"]: Label none has a value that is not a string (null (no value)): quote it in YAML',
+    ]);
+  });
+});

@@ -31,6 +31,8 @@ export const hpaBounds = k8sRule({
       const target = index.find(ref.kind, ref.name, doc.namespace);
       if (target && isDevelopmentProfile(target.manifest)) return undefined;
     }
+    // a minReplicas that is no number ("3") is refused by the API: SS-K8S-094 reports it
+    if (spec.minReplicas !== undefined && spec.minReplicas !== null && typeof spec.minReplicas !== 'number') return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
     const out: Violation[] = [];
     if (min < 2) out.push({ jsonPath: 'spec.minReplicas', message: `HPA minReplicas is ${typeof spec.minReplicas === 'number' ? min : 'unset (1)'}; it must be 2 or more` });

@@ -87,7 +87,7 @@ export const pdbAllowsDisruption = k8sRule({
         const needed = minPct === undefined ? min : Math.ceil(minPct * replicas / 100);
         if (needed >= replicas) {
           const what = minPct === undefined ? `minAvailable ${min}` : `minAvailable ${min} (${needed} of ${replicas} pods, rounded up)`;
-          out.push({ jsonPath: 'spec.minAvailable', message: `${what} leaves no disruption for ${t.doc.kind} ${t.doc.name} (${describeReplicas(index, t.doc)})` });
+          out.push({ jsonPath: 'spec.minAvailable', message: `${what} leaves no disruption for ${t.doc.kind} ${t.doc.name ?? '(unnamed)'} (${describeReplicas(index, t.doc)})` });
           break;
         }
       }

@@ -34,6 +34,8 @@ export const pdbFitsHpa = k8sRule({
     const target = index.find(ref.kind, ref.name, doc.namespace);
     const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
+    // a minReplicas that is no number ("3") is refused by the API: SS-K8S-094 reports it
+    if (spec.minReplicas !== undefined && spec.minReplicas !== null && typeof spec.minReplicas !== 'number') return undefined;
     const min = typeof spec.minReplicas === 'number' ? spec.minReplicas : 1;
     const pdbs = K8sIndex.of(index).selectingPod('PodDisruptionBudget', doc.namespace ?? '', pod);
     for (const p of pdbs) {

@@ -53,7 +53,8 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
     const v = l[k];
     if (typeof v !== 'string') {
       // `enabled: yes` or `replicas: 3` unquoted in YAML: the API wants a string
-      out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has a value that is not a string (${v === null ? 'null' : typeof v} ${JSON.stringify(v)}): quote it in YAML` });
+      const shown = v === null ? 'null (no value)' : typeof v === 'number' ? `number ${String(v)}` : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
+      out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has a value that is not a string (${shown}): quote it in YAML` });
     } else if (!validValue(v)) {
       out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}` });
     }
