@@ -89,6 +89,22 @@ describe('SS-K8S-096 CronJob schedule that runs', () => {
   });
 });
 
+describe('SS-K8S-096 @every', () => {
+  const cron = (schedule: string) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'nightly', namespace: 'shop' },
+    spec: { schedule, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'busybox:1.36.1' }] } } } } },
+  });
+  test('with a Go duration it passes; with anything else it is refused', () => {
+    for (const s of ['@every 5m', '@every 1h30m', '@every 1.5h', '@every 90s']) expect([s, hits('SS-K8S-096', [cron(s)])]).toEqual([s, []]);
+    expect(hits('SS-K8S-096', [cron('@every banana')])).toEqual([
+      'spec.schedule: CronJob schedule "@every banana" gives @every no duration Go reads (such as 5m, 1h30m): the API server refuses the CronJob',
+    ]);
+    expect(hits('SS-K8S-096', [cron('@every 5')])).toHaveLength(1);
+  });
+});
+
 describe('SS-K8S-096 CronJob time zones the API server finds', () => {
   const cron = (timeZone: unknown) => ({
     apiVersion: 'batch/v1',

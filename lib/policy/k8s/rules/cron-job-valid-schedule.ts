@@ -3,6 +3,9 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { o } from '../pod';
 
+/** A duration as Go's time.ParseDuration reads it (what @every takes): 90s, 1h30m, 1.5h; not negative or zero. */
+const GO_DURATION = /^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h)(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))*$/;
+
 /** SS-K8S-096 — docs/rules.md#ss-k8s-096. */
 export const cronJobValidSchedule = k8sRule({
   id: 'SS-K8S-096',
@@ -14,14 +17,18 @@ export const cronJobValidSchedule = k8sRule({
   rationale: 'The API server parses spec.schedule as the CronJob controller does (robfig/cron: 5 fields, names, ranges, lists, steps, '
     + 'descriptors) and refuses a CronJob it cannot read or that sets a time zone inside the expression (TZ=, CRON_TZ=; spec.timeZone takes it). '
     + 'A schedule whose days of month never occur in its months (30 2: February 30) is accepted and never runs. The @every descriptor, '
-    + 'which the parser accepts, is not reported. spec.timeZone must name a zone of the tz database as it spells it: the API server looks '
+    + 'which the parser accepts, is reported only when what follows is no Go duration (@every banana). spec.timeZone must name a zone of the tz database as it spells it: the API server looks '
     + 'it up case-sensitively (europe/berlin and utc are refused) and refuses Local.',
   kinds: ['CronJob'],
   check: doc => {
     const spec = o(doc.manifest.spec);
     const out: Violation[] = [];
     const schedule = spec.schedule;
-    const p = typeof schedule === 'string' && /^@every\s/.test(schedule.trim()) ? undefined
+    const every = typeof schedule === 'string' ? /^@every\s+(.*)$/.exec(schedule.trim()) : null;
+    if (every !== null && !GO_DURATION.test(every[1].trim())) {
+      out.push({ jsonPath: 'spec.schedule', message: `CronJob schedule ${JSON.stringify(schedule)} gives @every no duration Go reads (such as 5m, 1h30m): the API server refuses the CronJob` });
+    }
+    const p = every !== null ? undefined
       : cronProblem(typeof schedule === 'string' ? schedule.trim() : schedule, 'spec.timeZone (Kubernetes 1.27 and later)', 'the API server refuses');
     if (p !== undefined) {
       const shown = schedule === undefined ? 'is unset, which the API server refuses' : `${JSON.stringify(schedule)} ${p.problem}${p.refused && !p.problem.includes('refuses') ? ': the API server refuses the CronJob' : ''}`;
