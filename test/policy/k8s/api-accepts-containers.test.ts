@@ -474,3 +474,24 @@ describe('messages about values the API refuses elsewhere', () => {
     ]);
   });
 });
+
+describe('SS-K8S-068 label and annotation keys the API server accepts', () => {
+  const withMeta = (labels: any, annotations: any = {}) => {
+    const d = deployment('web', { containers: [ctr('app')] });
+    return { ...d, metadata: { ...d.metadata, labels, annotations } };
+  };
+
+  test('keys with an uppercase prefix, two slashes, an empty or over-long name, or a space are refused; annotation keys are read in lowercase', () => {
+    expect(hits('SS-K8S-068', [withMeta({ 'Example.com/x': 'a', 'a/b/c': 'a', 'example.com/': 'a', [`n${'x'.repeat(63)}`]: 'a' }, { 'a b': 'x', 'Example.com/Note': 'ok' })]).map(h => h.replace(/: an optional prefix.*$/, ''))).toEqual([
+      'Deployment/web metadata.labels["Example.com/x"]: Label key "Example.com/x" is not one the API accepts',
+      'Deployment/web metadata.labels["a/b/c"]: Label key "a/b/c" is not one the API accepts',
+      'Deployment/web metadata.labels["example.com/"]: Label key "example.com/" is not one the API accepts',
+      `Deployment/web metadata.labels["n${'x'.repeat(63)}"]: Label key "n${'x'.repeat(63)}" is not one the API accepts`,
+      'Deployment/web metadata.annotations["a b"]: Annotation key "a b" is not one the API accepts',
+    ]);
+  });
+
+  test('usual keys pass', () => {
+    expect(hits('SS-K8S-068', [withMeta({ 'app.kubernetes.io/name': 'web', 'tier': 'front', 'team_A.x-y': 'a' }, { 'kubectl.kubernetes.io/default-container': 'app', 'suppress.shipshape.io/SS-K8S-029': 'a reason of length' })])).toEqual([]);
+  });
+});

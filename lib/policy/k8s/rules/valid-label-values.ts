@@ -32,15 +32,67 @@ function validValue(v: any): boolean {
  * a service carries the service's name and the same component, version and manager labels), and a set lookup costs
  * less than reading the characters again.
  */
-function allValid(labels: any, valid: Set<unknown>): boolean {
+function allValid(labels: any, valid: Set<unknown>, keys: Set<string>): boolean {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return true;
   for (const k in labels) {
+    if (!keys.has(k)) {
+      if (!validKey(k, false)) return false;
+      keys.add(k);
+    }
     const v = labels[k];
     if (valid.has(v)) continue;
     if (!validValue(v)) return false;
     valid.add(v);
   }
   return true;
+}
+
+/** True when no annotation key is one the API refuses (keys only: any string is a value). */
+function allKeysValid(annotations: any, keys: Set<string>): boolean {
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return true;
+  for (const k in annotations) {
+    if (keys.has(k)) continue;
+    if (!validKey(k, true)) return false;
+    keys.add(k);
+  }
+  return true;
+}
+
+/** A DNS-1123 label, as each dot-separated part of a key's prefix must be. */
+const PREFIX_PART = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The name part of a label or annotation key. */
+const KEY_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * A key the API accepts for a label or (with `annotation`, read in lowercase as the API does) an annotation: an optional
+ * prefix, a DNS subdomain of at most 253 characters, and `/`, then a name of at most 63 alphanumerics, `-`, `_` and `.`,
+ * starting and ending with an alphanumeric.
+ */
+function validKey(key: string, annotation: boolean): boolean {
+  const k = annotation ? key.toLowerCase() : key;
+  const slash = k.indexOf('/');
+  const name = slash < 0 ? k : k.slice(slash + 1);
+  if (name.length === 0 || name.length > 63 || !KEY_NAME.test(name)) return false;
+  if (slash < 0) return true;
+  const prefix = k.slice(0, slash);
+  return prefix.length > 0 && prefix.length <= 253 && prefix.split('.').every(part => part.length <= 63 && PREFIX_PART.test(part));
+}
+
+function newKeySet(): Set<string> {
+  return new Set();
+}
+
+/** Reports the keys of `map` the API refuses. */
+function checkKeys(map: any, base: string, what: 'Label' | 'Annotation', out: Violation[]) {
+  const m = o(map);
+  for (const k of Object.keys(m)) {
+    if (validKey(k, what === 'Annotation')) continue;
+    out.push({
+      jsonPath: `${base}["${k}"]`,
+      message: `${what} key ${JSON.stringify(k)} is not one the API accepts: an optional prefix (a lowercase DNS subdomain) and "/", then a name of at most 63 `
+        + 'letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    });
+  }
 }
 
 function newSet(): Set<unknown> {
@@ -64,23 +116,36 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
 /** SS-K8S-068 — docs/rules.md#ss-k8s-068. */
 export const validLabelValues = k8sRule({
   id: 'SS-K8S-068',
-  title: 'Valid label values',
+  title: 'Valid label values and keys',
   catalog: ['K8S-META-04'],
   severity: ERROR,
-  message: 'Label value is not valid',
-  fix: 'use a string of at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric (quote yes, no, true, false and numbers in YAML)',
-  rationale: 'The API refuses label values that are longer than 63 characters or use other characters.',
+  message: 'Label value, or label or annotation key, is not valid',
+  fix: 'write label values as strings of at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric (quote yes, no, true, false and numbers in YAML); '
+    + 'write keys as an optional lowercase DNS prefix and "/", then a name of at most 63 such characters',
+  rationale: 'The API refuses label values that are longer than 63 characters or use other characters, and label and annotation keys that '
+    + 'are not an optional prefix (a lowercase DNS subdomain: Example.com/x is refused) and "/" followed by a name of at most 63 letters, '
+    + 'digits, "-", "_" and "." that starts and ends with a letter or digit (a/b/c, example.com/ and "a b" are refused).',
   check: (doc, index) => {
     const m = doc.manifest;
     if (typeof m?.apiVersion !== 'string') return undefined;
     const meta = m.metadata;
     const pod = POD_KIND_SET.has(doc.kind) ? podOfDoc(doc) : undefined;
     const valid = index._memo('k8s.validLabelValues', newSet);
-    if (allValid(meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta.labels : undefined, valid)
-      && (!pod || pod.metaPath === 'metadata' || allValid(pod.meta.labels, valid))) return NONE;
+    const keys = index._memo('k8s.validLabelKeys', newKeySet);
+    const annotationKeys = index._memo('k8s.validAnnotationKeys', newKeySet);
+    const own = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta : undefined;
+    const template = pod && pod.metaPath !== 'metadata' ? pod.meta : undefined;
+    if (allValid(own?.labels, valid, keys) && allKeysValid(own?.annotations, annotationKeys)
+      && (template === undefined || (allValid(template.labels, valid, keys) && allKeysValid(template.annotations, annotationKeys)))) return NONE;
     const out: Violation[] = [];
+    checkKeys(o(doc.manifest.metadata).labels, 'metadata.labels', 'Label', out);
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
-    if (pod && pod.metaPath !== 'metadata') checkLabels(pod.meta.labels, `${pod.metaPath}.labels`, out);
+    checkKeys(o(doc.manifest.metadata).annotations, 'metadata.annotations', 'Annotation', out);
+    if (pod && template !== undefined) {
+      checkKeys(template.labels, `${pod.metaPath}.labels`, 'Label', out);
+      checkLabels(template.labels, `${pod.metaPath}.labels`, out);
+      checkKeys(template.annotations, `${pod.metaPath}.annotations`, 'Annotation', out);
+    }
     return out;
   },
 });
