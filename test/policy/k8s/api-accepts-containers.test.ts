@@ -495,3 +495,14 @@ describe('SS-K8S-068 label and annotation keys the API server accepts', () => {
     expect(hits('SS-K8S-068', [withMeta({ 'app.kubernetes.io/name': 'web', 'tier': 'front', 'team_A.x-y': 'a' }, { 'kubectl.kubernetes.io/default-container': 'app', 'suppress.shipshape.io/SS-K8S-029': 'a reason of length' })])).toEqual([]);
   });
 });
+
+describe('SS-K8S-098 rollout settings', () => {
+  test('negative replicas or revisionHistoryLimit, and a progress deadline not above minReadySeconds, are refused', () => {
+    expect(hits('SS-K8S-098', [deployment('web', { containers: [ctr('app')] }, { replicas: -1, revisionHistoryLimit: -1, minReadySeconds: 600, progressDeadlineSeconds: 600 })])).toEqual([
+      'Deployment/web spec.replicas: Deployment replicas -1 is not a whole number of 0 or more: the API refuses it',
+      'Deployment/web spec.revisionHistoryLimit: Deployment revisionHistoryLimit -1 is not a whole number of 0 or more: the API refuses it',
+      'Deployment/web spec.progressDeadlineSeconds: Deployment progressDeadlineSeconds 600 is not above minReadySeconds (600): the API refuses it',
+    ]);
+    expect(hits('SS-K8S-098', [deployment('web', { containers: [ctr('app')] }, { replicas: 0, revisionHistoryLimit: 0, minReadySeconds: 10, progressDeadlineSeconds: 600 })])).toEqual([]);
+  });
+});

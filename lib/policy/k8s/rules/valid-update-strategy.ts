@@ -50,6 +50,24 @@ function readBounds(ru: any, at: string, defaults: { maxSurge: number; maxUnavai
   return { surge: read('maxSurge', limitSurge), unavailable: read('maxUnavailable', true) };
 }
 
+/** Reports the rollout counts of a workload spec the API refuses: negative replicas or revisionHistoryLimit, and (Deployment) a progress deadline not above minReadySeconds. */
+function checkCounts(kind: string, spec: any, out: Violation[]): void {
+  for (const field of ['replicas', 'revisionHistoryLimit', 'minReadySeconds']) {
+    const v = spec[field];
+    if (v === undefined || v === null) continue;
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
+      out.push({ jsonPath: `spec.${field}`, message: `${kind} ${field} ${show(v)} is not a whole number of 0 or more: the API refuses it` });
+    }
+  }
+  const deadline = spec.progressDeadlineSeconds;
+  if (kind === 'Deployment' && typeof deadline === 'number') {
+    const min = typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0;
+    if (deadline <= min) {
+      out.push({ jsonPath: 'spec.progressDeadlineSeconds', message: `Deployment progressDeadlineSeconds ${deadline} is not above minReadySeconds (${min}): the API refuses it` });
+    }
+  }
+}
+
 function checkDeployment(spec: any, out: Violation[]): void {
   if (!isObj(spec.strategy)) return;
   const strategy = spec.strategy;
@@ -126,24 +144,27 @@ function checkStatefulSet(spec: any, out: Violation[]): void {
 /** SS-K8S-098 — docs/rules.md#ss-k8s-098. */
 export const validUpdateStrategy = k8sRule({
   id: 'SS-K8S-098',
-  title: 'Update strategy the API server accepts',
+  title: 'Update strategy and rollout settings the API server accepts',
   catalog: ['K8S-HA-11'],
   severity: ERROR,
-  message: 'Update strategy is refused by the API server',
+  message: 'Update strategy or rollout setting is refused by the API server',
   fix: 'write maxSurge and maxUnavailable as a number of pods or a percentage ("25%", at most 100% where the kind limits it), '
-    + 'not both 0 (for a DaemonSet, not both above 0 either); use a type the kind knows, with rollingUpdate only for RollingUpdate',
+    + 'not both 0 (for a DaemonSet, not both above 0 either); use a type the kind knows, with rollingUpdate only for RollingUpdate; '
+    + 'keep replicas and history counts whole and not negative, and a progress deadline above minReadySeconds',
   rationale: 'The API server refuses a Deployment, DaemonSet or StatefulSet whose update strategy it cannot run, so `kubectl apply` '
     + 'fails: a type other than RollingUpdate and Recreate (Deployment) or RollingUpdate and OnDelete (DaemonSet, StatefulSet); '
     + 'a rollingUpdate beside Recreate or a StatefulSet\'s OnDelete; a maxSurge or maxUnavailable that is negative, not a whole '
     + 'number, or a string that is not a percentage ("1" is not; 1 and "25%" are); a maxUnavailable above 100% (and a DaemonSet\'s '
     + 'maxSurge); maxSurge and maxUnavailable both 0 (an unset one counts as its default: 25% for a Deployment, maxUnavailable 1 '
     + 'and maxSurge 0 for a DaemonSet), which no roll-out could progress with; a DaemonSet with both above 0, as when maxSurge is '
-    + 'set and maxUnavailable left to its default of 1; and a negative StatefulSet partition.',
+    + 'set and maxUnavailable left to its default of 1; a negative StatefulSet partition; and negative (or fractional) replicas, '
+    + 'revisionHistoryLimit or minReadySeconds, or a Deployment progressDeadlineSeconds not above its minReadySeconds.',
   sources: ['Kubernetes API validation (apps/v1)'],
   kinds: ['Deployment', 'DaemonSet', 'StatefulSet'],
   check: (doc) => {
     const spec = o(doc.manifest.spec);
     const out: Violation[] = [];
+    checkCounts(doc.kind, spec, out);
     if (doc.kind === 'Deployment') checkDeployment(spec, out);
     else if (doc.kind === 'DaemonSet') checkDaemonSet(spec, out);
     else checkStatefulSet(spec, out);
