@@ -506,3 +506,36 @@ describe('SS-K8S-098 rollout settings', () => {
     expect(hits('SS-K8S-098', [deployment('web', { containers: [ctr('app')] }, { replicas: 0, revisionHistoryLimit: 0, minReadySeconds: 10, progressDeadlineSeconds: 600 })])).toEqual([]);
   });
 });
+
+describe('SS-K8S-091 volume sources the API server accepts', () => {
+  const withVolumes = (volumes: any[], mounts: any[] = []) => deployment('web', { volumes, containers: [ctr('app', undefined, { volumeMounts: mounts })] });
+
+  test('two sources, a mode above 0777, an item path out of the volume, a size that is no quantity and a claim volume without a claim are refused', () => {
+    expect(hits('SS-K8S-091', [withVolumes([
+      { name: 'tmp', emptyDir: {}, configMap: { name: 'x' } },
+      { name: 'cfg', configMap: { name: 'cfg', defaultMode: 1000, items: [{ key: 'a', path: '/etc/a' }, { key: 'b', path: '../b' }] } },
+      { name: 'scratch', emptyDir: { sizeLimit: '1 Gi' } },
+      { name: 'data', persistentVolumeClaim: {} },
+    ])])).toEqual([
+      `Deployment/web ${C.replace('.containers', '')}.volumes[0]: Volume tmp has 2 sources (emptyDir, configMap); a volume has exactly one, and the API refuses more`,
+      `Deployment/web ${C.replace('.containers', '')}.volumes[1].configMap.defaultMode: defaultMode 1000 is not a file mode from 0 to 0777 (511 in decimal; write 0644 in YAML, 420 in JSON): the API refuses it`,
+      `Deployment/web ${C.replace('.containers', '')}.volumes[1].configMap.items[0].path: Item path "/etc/a" must be relative to the volume, without "..": the API refuses it`,
+      `Deployment/web ${C.replace('.containers', '')}.volumes[1].configMap.items[1].path: Item path "../b" must be relative to the volume, without "..": the API refuses it`,
+      `Deployment/web ${C.replace('.containers', '')}.volumes[2].emptyDir.sizeLimit: emptyDir sizeLimit "1 Gi" is no Kubernetes quantity: the API refuses it`,
+      `Deployment/web ${C.replace('.containers', '')}.volumes[3].persistentVolumeClaim.claimName: persistentVolumeClaim volume names no claim (claimName), which the API requires`,
+    ]);
+  });
+
+  test('Bidirectional propagation outside a privileged container is refused', () => {
+    expect(hits('SS-K8S-091', [withVolumes([{ name: 'host', hostPath: { path: '/mnt' } }], [{ name: 'host', mountPath: '/mnt', mountPropagation: 'Bidirectional' }])])).toEqual([
+      `Deployment/web ${C}[0].volumeMounts[0].mountPropagation: Container app mounts volume host with Bidirectional propagation, which the API allows in a privileged container only`,
+    ]);
+  });
+
+  test('usual volumes pass', () => {
+    expect(hits('SS-K8S-091', [withVolumes([
+      { name: 'tmp', emptyDir: { sizeLimit: '128Mi' } }, { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o644, items: [{ key: 'a', path: 'conf/a.yaml' }] } },
+      { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
+    ], [{ name: 'tmp', mountPath: '/tmp' }, { name: 'cfg', mountPath: '/etc/app' }, { name: 'data', mountPath: '/data', mountPropagation: 'HostToContainer' }])])).toEqual([]);
+  });
+});

@@ -25,7 +25,9 @@ export const validVolumeMounts = k8sRule({
     + 'climbs out with "..", subPath and subPathExpr together, a volume name that is no DNS label, and a volumeDevice naming no volume, one that is no '
     + 'claim, one the container also mounts, or one at a mount\'s path or another device\'s: `kubectl apply` of the workload fails. So does a '
     + 'PersistentVolumeClaim, or a StatefulSet claim template, whose storage request is missing, zero, or no Kubernetes quantity '
-    + '("10GB" and "10 Gi" are not; 10G and 10Gi are).',
+    + '("10GB" and "10 Gi" are not; 10G and 10Gi are). So does a volume with no source or several, a file mode above 0777, an item path '
+    + 'that is absolute or climbs out with "..", an emptyDir sizeLimit that is no quantity, a persistentVolumeClaim volume without claimName, '
+    + 'and Bidirectional mount propagation in a container that is not privileged.',
   kinds: [...POD_KINDS, 'PersistentVolumeClaim'],
   check: (doc, index) => {
     if (doc.kind === 'PersistentVolumeClaim') {
@@ -52,6 +54,41 @@ function byteUnitHint(v: unknown): string {
   const letter = m[2].toLowerCase();
   const decimal = letter === 'k' ? 'k' : letter.toUpperCase();
   return ` (write ${m[1]}${decimal} for powers of 10, or ${m[1]}${letter.toUpperCase()}i for powers of 2)`;
+}
+
+/** The keys of a volume that are not its source. */
+const NOT_A_SOURCE = new Set(['name']);
+
+/** Reports what the API refuses in a volume's source: none or several, modes above 0777, item paths out of the volume, a bad size or claim. */
+function volumeSource(v: any, at: string, bad: (jsonPath: string, message: string) => void): void {
+  const sources = Object.keys(v).filter(k => !NOT_A_SOURCE.has(k) && v[k] !== undefined && v[k] !== null);
+  if (sources.length > 1) bad(at, `Volume ${v.name} has ${sources.length} sources (${sources.join(', ')}); a volume has exactly one, and the API refuses more`);
+  for (const k of sources) {
+    const src = o(v[k]);
+    const where = `${at}.${k}`;
+    const mode = (field: string, m: unknown) => {
+      if (m !== undefined && m !== null && !(typeof m === 'number' && Number.isInteger(m) && m >= 0 && m <= 0o777)) {
+        bad(`${where}.${field}`, `${field} ${JSON.stringify(m)} is not a file mode from 0 to 0777 (511 in decimal; write 0644 in YAML, 420 in JSON): the API refuses it`);
+      }
+    };
+    mode('defaultMode', src.defaultMode);
+    const items = k === 'projected' ? arr(src.sources).flatMap((s: any) => Object.values(o(s)).map((x: any) => o(x).items).filter(Array.isArray)) : [arr(src.items)];
+    for (const list of items) {
+      (list as any[]).forEach((it: any, j: number) => {
+        const path = o(it).path;
+        if (typeof path === 'string' && (path.startsWith('/') || path.split('/').includes('..'))) {
+          bad(`${where}.items[${j}].path`, `Item path ${JSON.stringify(path)} must be relative to the volume, without "..": the API refuses it`);
+        }
+        mode(`items[${j}].mode`, o(it).mode);
+      });
+    }
+    if (k === 'emptyDir' && src.sizeLimit !== undefined && src.sizeLimit !== null && parseQuantity(src.sizeLimit) === undefined) {
+      bad(`${where}.sizeLimit`, `emptyDir sizeLimit ${JSON.stringify(src.sizeLimit)} is no Kubernetes quantity${byteUnitHint(src.sizeLimit)}: the API refuses it`);
+    }
+    if (k === 'persistentVolumeClaim' && (typeof src.claimName !== 'string' || src.claimName === '')) {
+      bad(`${where}.claimName`, 'persistentVolumeClaim volume names no claim (claimName), which the API requires');
+    }
+  }
 }
 
 /** Reports a claim spec's storage request (at `at`) that the API refuses: missing, no quantity, or not above zero. */
@@ -96,6 +133,7 @@ function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
     } else {
       names.set(name, volumes[i]);
     }
+    volumeSource(o(volumes[i]), `${pod.path}.volumes[${i}]`, bad);
   }
   // a StatefulSet's volumeClaimTemplates are volumes of its pods too (claims, so they can be devices)
   for (const n of claims ?? []) if (!names.has(n)) names.set(n, { persistentVolumeClaim: {} });
@@ -120,6 +158,11 @@ function checkPod(pod: PodRef, claims: string[] | undefined): Violation[] {
       }
       if (typeof m.subPath === 'string' && m.subPath !== '' && !relativeInside(m.subPath)) {
         bad(`${at}.subPath`, `subPath ${JSON.stringify(m.subPath)} must be a relative path inside the volume (no leading "/", no "..")`);
+      }
+      if (m.mountPropagation === 'Bidirectional' && o(r.c.securityContext).privileged !== true) {
+        bad(`${at}.mountPropagation`, `Container ${o(r.c).name} mounts volume ${m.name} with Bidirectional propagation, which the API allows in a privileged container only`);
+      } else if (m.mountPropagation !== undefined && m.mountPropagation !== null && !['None', 'HostToContainer', 'Bidirectional'].includes(m.mountPropagation)) {
+        bad(`${at}.mountPropagation`, `mountPropagation ${JSON.stringify(m.mountPropagation)} is not None, HostToContainer or Bidirectional: the API refuses it`);
       }
       if (typeof m.subPathExpr === 'string' && m.subPathExpr !== '' && typeof m.subPath === 'string' && m.subPath !== '') {
         bad(`${at}.subPathExpr`, 'subPath and subPathExpr cannot both be set');
