@@ -54,6 +54,46 @@ describe('SS-K8S-095 Ingress paths the API server accepts', () => {
   });
 });
 
+describe('SS-K8S-095 Ingress hosts and backends the API server accepts', () => {
+  const ing = (spec: any) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec });
+  const path = (backend: any) => ({ path: '/', pathType: 'Prefix', backend });
+  const svc = { service: { name: 'web', port: { name: 'http' } } };
+
+  test('an IP, a host with a port, an uppercase host and a "*" in the middle are refused, in rules and in tls', () => {
+    expect(hits('SS-K8S-095', [ing({
+      tls: [{ hosts: ['Shop.example.com'], secretName: 't' }],
+      rules: [
+        { host: '10.0.0.1', http: { paths: [path(svc)] } }, { host: 'shop.example.com:8443', http: { paths: [path(svc)] } },
+        { host: 'a.*.example.com', http: { paths: [path(svc)] } }, { host: '*.example.com', http: { paths: [path(svc)] } },
+      ],
+    })])).toEqual([
+      'spec.tls[0].hosts[0]: Ingress TLS host "Shop.example.com" is not in lowercase (write shop.example.com): the API server refuses the Ingress',
+      'spec.rules[0].host: Ingress host "10.0.0.1" is an IP address or has a port; it must be a DNS name: the API server refuses the Ingress',
+      'spec.rules[1].host: Ingress host "shop.example.com:8443" has a port; it must be a DNS name without one: the API server refuses the Ingress',
+      'spec.rules[2].host: Ingress host "a.*.example.com" has a "*" other than as its whole first label (*.example.com): the API server refuses the Ingress',
+    ]);
+  });
+
+  test('a backend with both port forms, or both a service and a resource, and an Ingress with neither rules nor defaultBackend are refused', () => {
+    expect(hits('SS-K8S-095', [ing({
+      rules: [{
+        host: 'shop.example.com',
+        http: {
+          paths: [
+            path({ service: { name: 'web', port: { name: 'http', number: 80 } } }),
+            path({ service: { name: 'web', port: { number: 80 } }, resource: { apiGroup: 'k8s.example.com', kind: 'Bucket', name: 'b' } }),
+          ],
+        },
+      }],
+    })])).toEqual([
+      'spec.rules[0].http.paths[0].backend: Ingress backend gives its service port both a name and a number; the API takes one: the API server refuses the Ingress',
+      'spec.rules[0].http.paths[1].backend: Ingress backend names both a service and a resource; the API takes one: the API server refuses the Ingress',
+    ]);
+    expect(hits('SS-K8S-095', [ing({ ingressClassName: 'nginx' })])).toEqual(['spec: Ingress has neither rules nor a defaultBackend: the API server refuses the Ingress']);
+    expect(hits('SS-K8S-095', [ing({ defaultBackend: svc })])).toEqual([]);
+  });
+});
+
 describe('SS-K8S-096 CronJob schedule that runs', () => {
   const cron = (schedule: unknown) => ({
     apiVersion: 'batch/v1',

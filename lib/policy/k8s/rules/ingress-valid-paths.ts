@@ -6,31 +6,73 @@ const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
 /** What an Exact or Prefix path may not contain, and how it may not end (the API server's list). */
 const BAD_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const BAD_ENDINGS = ['/..', '/.'];
+/** A DNS-1123 subdomain, and one whose first label is "*" (what an Ingress host may be). */
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const WILDCARD = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why the API refuses `host` as an Ingress host (rules and tls), or undefined. */
+function hostProblem(host: unknown): string | undefined {
+  if (typeof host !== 'string') return 'is not a string';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')) return /^\d/.test(host) || host.split(':').length > 2 ? 'is an IP address or has a port; it must be a DNS name' : 'has a port; it must be a DNS name without one';
+  if (host.length > 253) return 'is longer than 253 characters';
+  if (host.includes('*')) return WILDCARD.test(host) ? undefined : 'has a "*" other than as its whole first label (*.example.com)';
+  if (!SUBDOMAIN.test(host)) return host !== host.toLowerCase() && SUBDOMAIN.test(host.toLowerCase()) ? `is not in lowercase (write ${host.toLowerCase()})` : 'is not a DNS name (lowercase letters, digits, "-" and ".")';
+  return undefined;
+}
+
+/** Why the API refuses an Ingress backend's shape, or undefined. */
+function backendProblem(b: any): string | undefined {
+  if (b === null || typeof b !== 'object') return undefined;
+  if (b.service !== undefined && b.resource !== undefined) return 'names both a service and a resource; the API takes one';
+  const port = o(o(b.service).port);
+  if (b.service !== undefined && port.name !== undefined && port.number !== undefined) return 'gives its service port both a name and a number; the API takes one';
+  if (b.service !== undefined && port.name === undefined && port.number === undefined) return 'gives its service no port (name or number), which the API requires';
+  return undefined;
+}
 
 /** SS-K8S-095 — docs/rules.md#ss-k8s-095. */
 export const ingressValidPaths = k8sRule({
   id: 'SS-K8S-095',
-  title: 'Ingress paths the API server accepts',
+  title: 'Ingress paths, hosts and backends the API server accepts',
   catalog: ['K8S-NET-07'],
   severity: ERROR,
-  message: 'Ingress path is refused by the API server',
-  fix: 'give every HTTP rule at least one path, every path a pathType (Prefix, Exact or ImplementationSpecific) and a path starting with / '
+  message: 'Ingress path, host or backend is refused by the API server',
+  fix: 'write hosts as lowercase DNS names (a "*" only as the first label), backends with one service port (name or number); give every HTTP rule at least one path, every path a pathType (Prefix, Exact or ImplementationSpecific) and a path starting with / '
     + '(for Prefix and Exact, without a double slash, a "." or ".." segment or an encoded slash, %2F)',
   rationale: 'networking.k8s.io/v1 requires a pathType on every HTTP path, one of Exact, Prefix and ImplementationSpecific, and an Exact '
     + 'or Prefix path that is absolute and holds no double slash, no "." or ".." segment and no encoded slash (%2F), an ImplementationSpecific path that is '
-    + 'empty or absolute, and at least one path in an HTTP rule: the API server refuses any other Ingress, so none of its routes exists. v1beta1 Ingresses '
+    + 'empty or absolute, and at least one path in an HTTP rule. Hosts (of rules and of tls) must be lowercase DNS names, a "*" only as the whole first '
+    + 'label, not IP addresses and without a port; a backend names a service or a resource, not both, and a service port by name or number, not both; '
+    + 'an Ingress without rules needs a defaultBackend. The API server refuses any other Ingress, so none of its routes exists. v1beta1 Ingresses '
     + '(no longer served) had no such rule and are not checked. SS-K8S-054 checks the backends.',
   kinds: ['Ingress'],
   check: doc => {
     if (String(doc.manifest.apiVersion).endsWith('v1beta1')) return undefined;
     let out: Violation[] | undefined;
     const bad = (jsonPath: string, message: string) => { (out ??= []).push({ jsonPath, message: `${message}: the API server refuses the Ingress` }); };
-    arr(o(doc.manifest.spec).rules).forEach((r, i) => {
+    const spec = o(doc.manifest.spec);
+    if (!Array.isArray(spec.rules) || spec.rules.length === 0) {
+      if (spec.defaultBackend === undefined || spec.defaultBackend === null) bad('spec', 'Ingress has neither rules nor a defaultBackend');
+    }
+    const defaultWhy = backendProblem(spec.defaultBackend);
+    if (defaultWhy !== undefined) bad('spec.defaultBackend', `Ingress defaultBackend ${defaultWhy}`);
+    arr(spec.tls).forEach((t, i) => arr(o(t).hosts).forEach((h, j) => {
+      const why = hostProblem(h);
+      if (why !== undefined) bad(`spec.tls[${i}].hosts[${j}]`, `Ingress TLS host ${JSON.stringify(h)} ${why}`);
+    }));
+    arr(spec.rules).forEach((r, i) => {
+      const host = o(r).host;
+      if (host !== undefined && host !== null && host !== '') {
+        const why = hostProblem(host);
+        if (why !== undefined) bad(`spec.rules[${i}].host`, `Ingress host ${JSON.stringify(host)} ${why}`);
+      }
       const http = o(r).http;
       if (http !== undefined && http !== null && Array.isArray(http.paths) && http.paths.length === 0) bad(`spec.rules[${i}].http.paths`, 'Ingress rule has an http section without paths');
       arr(o(http).paths).forEach((p0, j) => {
         const p = o(p0);
         const at = `spec.rules[${i}].http.paths[${j}]`;
+        const backendWhy = backendProblem(p.backend);
+        if (backendWhy !== undefined) bad(`${at}.backend`, `Ingress backend ${backendWhy}`);
         const type = p.pathType;
         const path = p.path;
         const shown = JSON.stringify(path);
