@@ -77,6 +77,56 @@ describe('SS-K8S-097 container names the API server accepts', () => {
   });
 });
 
+describe('SS-K8S-097 images, policies, probes and hooks the API server accepts', () => {
+  const one = (more: any, init?: any) => hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', undefined, more)], ...(init ? { initContainers: [init] } : {}) })]);
+  const http = { httpGet: { path: '/healthz', port: 8080 } };
+
+  test('the policies as spelled, one handler per probe and hook, and probes on a sidecar init container pass', () => {
+    expect(one({
+      imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError',
+      livenessProbe: http, readinessProbe: { tcpSocket: { port: 8080 } }, startupProbe: { grpc: { port: 9090 } },
+      lifecycle: { preStop: { sleep: { seconds: 5 } }, postStart: { exec: { command: ['true'] } } },
+    }, ctr('proxy', undefined, { restartPolicy: 'Always', readinessProbe: http, lifecycle: { preStop: http } }))).toEqual([]);
+    // unset, null and empty values are defaulted by the API
+    expect(one({ imagePullPolicy: '', terminationMessagePolicy: null, livenessProbe: null, lifecycle: null })).toEqual([]);
+  });
+
+  test('a container without an image, or with spaces around it, is refused', () => {
+    expect(hits('SS-K8S-097', [deployment('web', { containers: [{ name: 'a' }, { name: 'b', image: '' }, { name: 'c', image: ' registry.example.com/app:1.2.3' }] })])).toEqual([
+      `Deployment/web ${C}[0].image: Container has no image, which the API requires`,
+      `Deployment/web ${C}[1].image: Container has no image, which the API requires`,
+      `Deployment/web ${C}[2].image: Image " registry.example.com/app:1.2.3" has leading or trailing whitespace, which the API refuses`,
+    ]);
+  });
+
+  test('a pull or termination message policy the API does not know as spelled is refused, with the spelling meant', () => {
+    expect(one({ imagePullPolicy: 'always', terminationMessagePolicy: 'Logs' })).toEqual([
+      `Deployment/web ${C}[0].imagePullPolicy: imagePullPolicy "always" is not one the API accepts (Always, IfNotPresent, Never; case-sensitive); did you mean Always?`,
+      `Deployment/web ${C}[0].terminationMessagePolicy: terminationMessagePolicy "Logs" is not one the API accepts (File, FallbackToLogsOnError; case-sensitive)`,
+    ]);
+  });
+
+  test('a probe or hook with several handlers, or none, is refused at the probe or hook', () => {
+    expect(one({
+      livenessProbe: { ...http, tcpSocket: {} }, readinessProbe: { periodSeconds: 5 }, startupProbe: { exec: { command: ['true'] }, grpc: { port: 9090 }, httpGet: null },
+      lifecycle: { preStop: { sleep: { seconds: 5 }, exec: { command: ['true'] } }, postStart: {} },
+    })).toEqual([
+      `Deployment/web ${C}[0].livenessProbe: livenessProbe has 2 handlers (httpGet, tcpSocket), which the API refuses: keep one`,
+      `Deployment/web ${C}[0].readinessProbe: readinessProbe has no handler, which the API requires: set one of exec, httpGet, tcpSocket and grpc`,
+      `Deployment/web ${C}[0].startupProbe: startupProbe has 2 handlers (exec, grpc), which the API refuses: keep one`,
+      `Deployment/web ${C}[0].lifecycle.postStart: postStart has no handler, which the API requires: set one of exec, httpGet and sleep`,
+      `Deployment/web ${C}[0].lifecycle.preStop: preStop has 2 handlers (exec, sleep), which the API refuses: keep one`,
+    ]);
+  });
+
+  test('probes and hooks on an init container that is not a sidecar are refused', () => {
+    expect(one({}, ctr('migrate', undefined, { readinessProbe: http, lifecycle: { preStop: http } }))).toEqual([
+      'Deployment/web spec.template.spec.initContainers[0].readinessProbe: readinessProbe is set on an init container, which the API refuses unless the container has restartPolicy: Always (a sidecar)',
+      'Deployment/web spec.template.spec.initContainers[0].lifecycle: lifecycle is set on an init container, which the API refuses unless the container has restartPolicy: Always (a sidecar)',
+    ]);
+  });
+});
+
 describe('SS-K8S-097 resource quantities the API server accepts', () => {
   const one = (resources: any) => hits('SS-K8S-097', [deployment('web', { containers: [ctr('app', resources)] })]);
   const HOW = 'the API refuses it; write a number with an optional suffix (case-sensitive, no space), for example 100m, 1.5 or 256Mi';
