@@ -1,4 +1,4 @@
-// SS-K8S-097 (containers), SS-K8S-098 (update strategies), and the SS-K8S-053 (ports) cases the API server refuses,
+// SS-K8S-097 (containers), SS-K8S-098 (update strategies), SS-K8S-099 (selectors), and the SS-K8S-053 (ports) cases the API server refuses,
 // on manifests written by hand.
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { KubernetesPack } from '../../../lib/policy/k8s/kubernetes-pack';
@@ -83,8 +83,11 @@ describe('SS-K8S-097 images, policies, probes and hooks the API server accepts',
 
   test('the policies as spelled, one handler per probe and hook, and probes on a sidecar init container pass', () => {
     expect(one({
-      imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError',
-      livenessProbe: http, readinessProbe: { tcpSocket: { port: 8080 } }, startupProbe: { grpc: { port: 9090 } },
+      imagePullPolicy: 'IfNotPresent',
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      livenessProbe: http,
+      readinessProbe: { tcpSocket: { port: 8080 } },
+      startupProbe: { grpc: { port: 9090 } },
       lifecycle: { preStop: { sleep: { seconds: 5 } }, postStart: { exec: { command: ['true'] } } },
     }, ctr('proxy', undefined, { restartPolicy: 'Always', readinessProbe: http, lifecycle: { preStop: http } }))).toEqual([]);
     // unset, null and empty values are defaulted by the API
@@ -108,7 +111,9 @@ describe('SS-K8S-097 images, policies, probes and hooks the API server accepts',
 
   test('a probe or hook with several handlers, or none, is refused at the probe or hook', () => {
     expect(one({
-      livenessProbe: { ...http, tcpSocket: {} }, readinessProbe: { periodSeconds: 5 }, startupProbe: { exec: { command: ['true'] }, grpc: { port: 9090 }, httpGet: null },
+      livenessProbe: { ...http, tcpSocket: {} },
+      readinessProbe: { periodSeconds: 5 },
+      startupProbe: { exec: { command: ['true'] }, grpc: { port: 9090 }, httpGet: null },
       lifecycle: { preStop: { sleep: { seconds: 5 }, exec: { command: ['true'] } }, postStart: {} },
     })).toEqual([
       `Deployment/web ${C}[0].livenessProbe: livenessProbe has 2 handlers (httpGet, tcpSocket), which the API refuses: keep one`,
@@ -587,5 +592,83 @@ describe('SS-K8S-091 volume sources the API server accepts', () => {
       { name: 'tmp', emptyDir: { sizeLimit: '128Mi' } }, { name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o644, items: [{ key: 'a', path: 'conf/a.yaml' }] } },
       { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
     ], [{ name: 'tmp', mountPath: '/tmp' }, { name: 'cfg', mountPath: '/etc/app' }, { name: 'data', mountPath: '/data', mountPropagation: 'HostToContainer' }])])).toEqual([]);
+  });
+});
+
+describe('SS-K8S-099 label and node selectors the API server accepts', () => {
+  const web = (spec: any = {}, podSpec: any = {}) => {
+    const d: any = deployment('web', { containers: [ctr('app')], ...podSpec });
+    d.spec = { ...d.spec, ...spec };
+    return d;
+  };
+
+  test('the four operators used as the API wants, Gt and Lt on one whole number, and plain matchLabels pass', () => {
+    expect(hits('SS-K8S-099', [web({
+      selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'canary', operator: 'DoesNotExist' }, { key: 'x', operator: 'Exists', values: [] }] },
+    }, {
+      affinity: {
+        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'example.com/cores', operator: 'Gt', values: ['4'] }] }] } },
+        podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'web' } } } }] },
+      },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['db'] }] } }],
+    })])).toEqual([]);
+  });
+
+  test('Exists with values, In without values and an operator in another case are refused at the expression', () => {
+    expect(hits('SS-K8S-099', [web({
+      selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'Exists', values: ['web'] }, { key: 'zone', operator: 'In' }, { key: 'track', operator: 'notin', values: ['canary'] }] },
+    })])).toEqual([
+      'Deployment/web spec.selector.matchExpressions[0].values: Selector expression on tier uses Exists with values, which the API refuses: Exists takes none (use In to match values)',
+      'Deployment/web spec.selector.matchExpressions[1].values: Selector expression on zone uses In without values, which the API refuses: list the values to match',
+      'Deployment/web spec.selector.matchExpressions[2].operator: Selector operator "notin" is not one the API accepts (In, NotIn, Exists, DoesNotExist; case-sensitive); did you mean NotIn?',
+    ]);
+  });
+
+  test('selector keys and values that are no label keys or values are refused, in matchLabels and in expressions', () => {
+    expect(hits('SS-K8S-099', [web({
+      selector: { matchLabels: { 'app': 'web', 'Example.com/x': 'y', 'tier': 'front end' }, matchExpressions: [{ key: 'a/b/c', operator: 'In', values: ['ok', '-bad'] }] },
+    })])).toEqual([
+      'Deployment/web spec.selector.matchLabels["Example.com/x"]: Selector key "Example.com/x" is not a label key the API accepts: an optional prefix (a lowercase DNS subdomain) and "/", then a name of at most 63 letters, digits, "-", "_" and "."',
+      'Deployment/web spec.selector.matchLabels.tier: Selector value "front end" for tier is not a label value the API accepts: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      'Deployment/web spec.selector.matchExpressions[0].key: Selector expression key "a/b/c" is not a label key the API accepts',
+      'Deployment/web spec.selector.matchExpressions[0].values[1]: Selector value "-bad" is not a label value the API accepts',
+    ]);
+  });
+
+  test('the pod template\'s affinity terms, node affinity and spread constraints are checked at their paths', () => {
+    const P = 'spec.template.spec';
+    expect(hits('SS-K8S-099', [web({}, {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'example.com/cores', operator: 'Gt', values: ['4', '8'] }, { key: 'gpu', operator: 'Lt', values: ['two'] }] }] },
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'zone', operator: 'Exists', values: ['a'] }] } }],
+        },
+        podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'app', operator: 'Gt', values: ['1'] }] } }] },
+      },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn' }] } }],
+    })])).toEqual([
+      `Deployment/web ${P}.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchExpressions[0].operator: Selector operator "Gt" is not one the API accepts (In, NotIn, Exists, DoesNotExist; case-sensitive)`,
+      `Deployment/web ${P}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Node selector expression on example.com/cores uses Gt with 2 values, which the API refuses: Gt takes one value, a whole number`,
+      `Deployment/web ${P}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values: Node selector expression on gpu uses Lt with the value "two", which the API refuses: Lt takes one value, a whole number`,
+      `Deployment/web ${P}.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values: Selector expression on zone uses Exists with values, which the API refuses: Exists takes none (use In to match values)`,
+      `Deployment/web ${P}.topologySpreadConstraints[0].labelSelector.matchExpressions[0].values: Selector expression on app uses NotIn without values, which the API refuses: list the values to match`,
+    ]);
+  });
+
+  test('a PodDisruptionBudget\'s, a NetworkPolicy\'s and a Service\'s selectors are checked', () => {
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'shop' }, spec: { minAvailable: 1, selector: { matchExpressions: [{ key: 'app', operator: 'exists' }] } } };
+    const np = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: [] }] } }] }], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db!' } } }] }] },
+    };
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web', tier: true }, ports: [{ port: 80 }] } };
+    expect(hits('SS-K8S-099', [pdb, np, svc])).toEqual([
+      'PodDisruptionBudget/web spec.selector.matchExpressions[0].operator: Selector operator "exists" is not one the API accepts (In, NotIn, Exists, DoesNotExist; case-sensitive); did you mean Exists?',
+      'NetworkPolicy/web spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values: Selector expression on team uses In without values, which the API refuses: list the values to match',
+      'NetworkPolicy/web spec.egress[0].to[0].podSelector.matchLabels.app: Selector value "db!" for app is not a label value the API accepts: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+      'Service/web spec.selector.tier: Selector value true for tier is not a label value the API accepts: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    ]);
   });
 });

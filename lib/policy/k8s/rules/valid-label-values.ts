@@ -13,7 +13,7 @@ function alnum(c: number): boolean {
  * A valid label value: empty, or at most 63 characters of alphanumerics, `-`, `_` and `.`, starting and ending
  * with an alphanumeric (the API's `(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?`).
  */
-function validValue(v: any): boolean {
+export function validLabelValue(v: any): boolean {
   if (typeof v !== 'string') return false;
   const n = v.length;
   if (n === 0) return true;
@@ -32,7 +32,7 @@ function validValue(v: any): boolean {
  * a service carries the service's name and the same component, version and manager labels), and a set lookup costs
  * less than reading the characters again.
  */
-function allValid(labels: any, valid: Set<unknown>, keys: Set<string>): boolean {
+export function labelKeysAndValuesValid(labels: any, valid: Set<unknown>, keys: Set<string>): boolean {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return true;
   for (const k in labels) {
     if (!keys.has(k)) {
@@ -41,7 +41,7 @@ function allValid(labels: any, valid: Set<unknown>, keys: Set<string>): boolean 
     }
     const v = labels[k];
     if (valid.has(v)) continue;
-    if (!validValue(v)) return false;
+    if (!validLabelValue(v)) return false;
     valid.add(v);
   }
   return true;
@@ -78,7 +78,13 @@ function validKey(key: string, annotation: boolean): boolean {
   return prefix.length > 0 && prefix.length <= 253 && prefix.split('.').every(part => part.length <= 63 && PREFIX_PART.test(part));
 }
 
-function newKeySet(): Set<string> {
+/** A key the API accepts for a label (or a selector's label). */
+export function validLabelKey(key: string): boolean {
+  return validKey(key, false);
+}
+
+/** The label keys found valid so far in a check (shared by the rules that read labels). */
+export function newKeySet(): Set<string> {
   return new Set();
 }
 
@@ -95,7 +101,8 @@ function checkKeys(map: any, base: string, what: 'Label' | 'Annotation', out: Vi
   }
 }
 
-function newSet(): Set<unknown> {
+/** The label values found valid so far in a check (shared by the rules that read labels). */
+export function newSet(): Set<unknown> {
   return new Set();
 }
 
@@ -107,7 +114,7 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
       // `enabled: yes` or `replicas: 3` unquoted in YAML: the API wants a string
       const shown = v === null ? 'null (no value)' : typeof v === 'number' ? `number ${String(v)}` : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
       out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has a value that is not a string (${shown}): quote it in YAML` });
-    } else if (!validValue(v)) {
+    } else if (!validLabelValue(v)) {
       out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}` });
     }
   }
@@ -135,8 +142,8 @@ export const validLabelValues = k8sRule({
     const annotationKeys = index._memo('k8s.validAnnotationKeys', newKeySet);
     const own = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta : undefined;
     const template = pod && pod.metaPath !== 'metadata' ? pod.meta : undefined;
-    if (allValid(own?.labels, valid, keys) && allKeysValid(own?.annotations, annotationKeys)
-      && (template === undefined || (allValid(template.labels, valid, keys) && allKeysValid(template.annotations, annotationKeys)))) return NONE;
+    if (labelKeysAndValuesValid(own?.labels, valid, keys) && allKeysValid(own?.annotations, annotationKeys)
+      && (template === undefined || (labelKeysAndValuesValid(template.labels, valid, keys) && allKeysValid(template.annotations, annotationKeys)))) return NONE;
     const out: Violation[] = [];
     checkKeys(o(doc.manifest.metadata).labels, 'metadata.labels', 'Label', out);
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
