@@ -92,6 +92,20 @@ describe('SS-K8S-095 Ingress hosts and backends the API server accepts', () => {
     expect(hits('SS-K8S-095', [ing({ ingressClassName: 'nginx' })])).toEqual(['spec: Ingress has neither rules nor a defaultBackend: the API server refuses the Ingress']);
     expect(hits('SS-K8S-095', [ing({ defaultBackend: svc })])).toEqual([]);
   });
+
+  test('a class name or TLS secretName that is no lowercase DNS name, and a class annotation that differs from ingressClassName, are refused', () => {
+    const ingress = { ...ing({ ingressClassName: 'NGINX', tls: [{ hosts: ['shop.example.com'], secretName: 'Shop_TLS' }, { hosts: ['a.example.com'] }], defaultBackend: svc }) };
+    ingress.metadata = { ...ingress.metadata, annotations: { 'kubernetes.io/ingress.class': 'nginx' } } as any;
+    expect(hits('SS-K8S-095', [ingress])).toEqual([
+      'spec.ingressClassName: Ingress class name "NGINX" is not a lowercase DNS name (did you mean nginx?): the API server refuses the Ingress',
+      'metadata.annotations["kubernetes.io/ingress.class"]: Ingress annotation kubernetes.io/ingress.class "nginx" differs from ingressClassName "NGINX" (remove the annotation): the API server refuses the Ingress',
+      'spec.tls[0].secretName: Ingress TLS secretName "Shop_TLS" is not a Secret name (a lowercase DNS name): the API server refuses the Ingress',
+    ]);
+    // the annotation alone, or saying the same as the field, passes
+    const same = ing({ ingressClassName: 'alb', defaultBackend: svc });
+    (same.metadata as any).annotations = { 'kubernetes.io/ingress.class': 'alb' };
+    expect(hits('SS-K8S-095', [same, { ...ing({ defaultBackend: svc }), metadata: { name: 'old', namespace: 'shop', annotations: { 'kubernetes.io/ingress.class': 'nginx' } } }])).toEqual([]);
+  });
 });
 
 describe('SS-K8S-096 CronJob schedule that runs', () => {

@@ -1,6 +1,7 @@
 import { Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { arr, o } from '../pod';
+import { subdomain } from './valid-object-name';
 
 const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
 /** What an Exact or Prefix path may not contain, and how it may not end (the API server's list). */
@@ -30,19 +31,22 @@ function backendProblem(b: any): string | undefined {
   return undefined;
 }
 
+/** The class annotation of Ingresses older than spec.ingressClassName. */
+const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+
 /** SS-K8S-095 — docs/rules.md#ss-k8s-095. */
 export const ingressValidPaths = k8sRule({
   id: 'SS-K8S-095',
   title: 'Ingress paths, hosts and backends the API server accepts',
   catalog: ['K8S-NET-07'],
   severity: ERROR,
-  message: 'Ingress path, host or backend is refused by the API server',
-  fix: 'write hosts as lowercase DNS names (a "*" only as the first label), backends with one service port (name or number); give every HTTP rule at least one path, every path a pathType (Prefix, Exact or ImplementationSpecific) and a path starting with / '
+  message: 'Ingress path, host, class, TLS Secret or backend is refused by the API server',
+  fix: 'write hosts, the ingressClassName and TLS secretNames as lowercase DNS names (a "*" only as a host\'s first label), backends with one service port (name or number); give every HTTP rule at least one path, every path a pathType (Prefix, Exact or ImplementationSpecific) and a path starting with / '
     + '(for Prefix and Exact, without a double slash, a "." or ".." segment or an encoded slash, %2F)',
   rationale: 'networking.k8s.io/v1 requires a pathType on every HTTP path, one of Exact, Prefix and ImplementationSpecific, and an Exact '
     + 'or Prefix path that is absolute and holds no double slash, no "." or ".." segment and no encoded slash (%2F), an ImplementationSpecific path that is '
     + 'empty or absolute, and at least one path in an HTTP rule. Hosts (of rules and of tls) must be lowercase DNS names, a "*" only as the whole first '
-    + 'label, not IP addresses and without a port; a backend names a service or a resource, not both, and a service port by name or number, not both; '
+    + 'label, not IP addresses and without a port; an ingressClassName and a TLS secretName are lowercase DNS names (NGINX is refused), and a kubernetes.io/ingress.class annotation beside ingressClassName must say the same; a backend names a service or a resource, not both, and a service port by name or number, not both; '
     + 'an Ingress without rules needs a defaultBackend. The API server refuses any other Ingress, so none of its routes exists. v1beta1 Ingresses '
     + '(no longer served) had no such rule and are not checked. SS-K8S-054 checks the backends.',
   kinds: ['Ingress'],
@@ -54,6 +58,19 @@ export const ingressValidPaths = k8sRule({
     if (!Array.isArray(spec.rules) || spec.rules.length === 0) {
       if (spec.defaultBackend === undefined || spec.defaultBackend === null) bad('spec', 'Ingress has neither rules nor a defaultBackend');
     }
+    const cls = spec.ingressClassName;
+    if (typeof cls === 'string' && !subdomain(cls)) {
+      bad('spec.ingressClassName', `Ingress class name ${JSON.stringify(cls)} is not a lowercase DNS name${cls !== cls.toLowerCase() && subdomain(cls.toLowerCase()) ? ` (did you mean ${cls.toLowerCase()}?)` : ''}`);
+    }
+    // on create, the API server wants the legacy class annotation to agree with the field when both are set
+    const annotated = o(o(doc.manifest.metadata).annotations)[CLASS_ANNOTATION];
+    if (typeof cls === 'string' && typeof annotated === 'string' && annotated !== cls) {
+      bad(`metadata.annotations["${CLASS_ANNOTATION}"]`, `Ingress annotation ${CLASS_ANNOTATION} ${JSON.stringify(annotated)} differs from ingressClassName ${JSON.stringify(cls)} (remove the annotation)`);
+    }
+    arr(spec.tls).forEach((t, i) => {
+      const secret = o(t).secretName;
+      if (typeof secret === 'string' && secret !== '' && !subdomain(secret)) bad(`spec.tls[${i}].secretName`, `Ingress TLS secretName ${JSON.stringify(secret)} is not a Secret name (a lowercase DNS name)`);
+    });
     const defaultWhy = backendProblem(spec.defaultBackend);
     if (defaultWhy !== undefined) bad('spec.defaultBackend', `Ingress defaultBackend ${defaultWhy}`);
     arr(spec.tls).forEach((t, i) => arr(o(t).hosts).forEach((h, j) => {

@@ -21,7 +21,8 @@ const SUBDOMAIN_KINDS = new Set([
   'HorizontalPodAutoscaler', 'PriorityClass', 'ResourceQuota', 'LimitRange', 'Endpoints', 'EndpointSlice', 'CSIDriver', 'RuntimeClass',
 ]);
 
-function subdomain(name: string): boolean {
+/** A DNS subdomain (RFC 1123): what most object names, an Ingress's class and a TLS Secret's name must be. */
+export function subdomain(name: string): boolean {
   return name.length <= 253 && name.split('.').every(l => DNS_LABEL.test(l));
 }
 
