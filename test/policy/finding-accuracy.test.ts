@@ -81,7 +81,7 @@ describe('SS-K8S-041 counts a budget whose selector selects the pods by matchExp
 });
 
 describe('SS-K8S-084 reads a role rule\'s apiGroups', () => {
-  const WARN = 'Role can change admission webhooks or approve certificate requests';
+  const WARN = 'Role can change admission webhooks or policies, or approve certificate requests';
 
   test('resources ["*"] of a CRD\'s API group reach no webhook configuration and no certificate approval', () => {
     expect(hits('SS-K8S-084', [role('acme', [{ apiGroups: ['acme.dev'], resources: ['*'], verbs: ['update'] }])])).toEqual([]);
@@ -97,6 +97,14 @@ describe('SS-K8S-084 reads a role rule\'s apiGroups', () => {
       .toEqual([`Role/approve rules[0]: ${WARN}`]);
     expect(hits('SS-K8S-084', [role('signers', [{ apiGroups: ['certificates.k8s.io'], resources: ['signers'], verbs: ['approve'] }])]))
       .toEqual([`Role/signers rules[0]: ${WARN}`]);
+  });
+
+  test('the admission policies and their bindings count as the webhook configurations do; reading them does not', () => {
+    for (const resource of ['validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']) {
+      expect(hits('SS-K8S-084', [role('policies', [{ apiGroups: ['admissionregistration.k8s.io'], resources: [resource], verbs: ['delete'] }])]))
+        .toEqual([`Role/policies rules[0]: ${WARN}`]);
+    }
+    expect(hits('SS-K8S-084', [role('reader', [{ apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingadmissionpolicies'], verbs: ['get', 'list', 'watch'] }])])).toEqual([]);
   });
 });
 

@@ -92,7 +92,7 @@ describe('a * before a subresource (*/exec) grants that subresource of every res
     expect(hits('SS-K8S-082', [role('Role', 'star-token', [{ apiGroups: [''], resources: ['*/token'], verbs: ['create'] }])]))
       .toEqual(['Role/star-token rules[0].resources: Role can create tokens of ServiceAccounts (create on serviceaccounts/token): it acts as any ServiceAccount in its scope']);
     expect(hits('SS-K8S-084', [role('ClusterRole', 'star-approval', [{ apiGroups: ['certificates.k8s.io'], resources: ['*/approval'], verbs: ['update'] }])]))
-      .toEqual(['ClusterRole/star-approval rules[0]: Role can change admission webhooks or approve certificate requests']);
+      .toEqual(['ClusterRole/star-approval rules[0]: Role can change admission webhooks or policies, or approve certificate requests']);
   });
 
   test('SS-K8S-077 reports the entry as a wildcard; pods/* and */ alone grant nothing more and are not subresource wildcards', () => {
