@@ -103,6 +103,12 @@ describe('a * before a subresource (*/exec) grants that subresource of every res
     expect(hits('SS-K8S-079', pods)).toEqual([]);
   });
 
+  test('SS-K8S-077 reports * in a ClusterRole\'s nonResourceURLs; listed URLs and a prefix such as /healthz/* pass', () => {
+    expect(hits('SS-K8S-077', [role('ClusterRole', 'all-urls', [{ nonResourceURLs: ['*'], verbs: ['get'] }])]))
+      .toEqual(['ClusterRole/all-urls rules[0].nonResourceURLs: Role rule has * in nonResourceURLs: every URL the API server serves outside its resources (/metrics, /debug/pprof, /logs)']);
+    expect(hits('SS-K8S-077', [role('ClusterRole', 'metrics', [{ nonResourceURLs: ['/metrics', '/healthz/*'], verbs: ['get'] }])])).toEqual([]);
+  });
+
   test('a subresource wildcard in another API group is not the core group\'s pods/exec', () => {
     expect(hits('SS-K8S-079', [role('Role', 'apps-exec', [{ apiGroups: ['apps'], resources: ['*/exec'], verbs: ['create'] }])])).toEqual([]);
   });

@@ -13,6 +13,8 @@ export interface RoleRule {
   readonly verbs: string[];
   /** The resourceNames the rule is limited to (empty: every object of its resources). */
   readonly resourceNames: string[];
+  /** The non-resource URLs of a ClusterRole's rule (/metrics, /healthz/*). */
+  readonly nonResourceURLs: string[];
   readonly path: string;
 }
 
@@ -20,7 +22,14 @@ export interface RoleRule {
 export function roleRules(manifest: any): RoleRule[] {
   return arr(manifest.rules).map((r0, i) => {
     const r = o(r0);
-    return { apiGroups: arr(r.apiGroups).map(String), resources: arr(r.resources).map(String), verbs: arr(r.verbs).map(String), resourceNames: arr(r.resourceNames).map(String), path: `rules[${i}]` };
+    return {
+      apiGroups: arr(r.apiGroups).map(String),
+      resources: arr(r.resources).map(String),
+      verbs: arr(r.verbs).map(String),
+      resourceNames: arr(r.resourceNames).map(String),
+      nonResourceURLs: arr(r.nonResourceURLs).map(String),
+      path: `rules[${i}]`,
+    };
   });
 }
 

@@ -9,8 +9,8 @@ export const rbacNoWildcards = k8sRule({
   catalog: ['K8S-RBAC-01'],
   severity: ERROR,
   message: 'Role rule uses a wildcard',
-  fix: 'list the apiGroups, resources and verbs the workload needs instead of *',
-  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs; in resources, a * before a subresource (*/exec) grants that subresource of every resource. The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
+  fix: 'list the apiGroups, resources, verbs and nonResourceURLs the workload needs instead of *',
+  rationale: 'A * grants every current and future resource or verb, including ones added by later CRDs; in resources, a * before a subresource (*/exec) grants that subresource of every resource; in nonResourceURLs, a * grants every URL the API server serves outside its resources (/metrics, /debug/pprof, /logs). The platform\'s own roles (system:, eks: and gce: names, and the default ClusterRoles) are not reported.',
   sources: ['Trivy KSV-0044, KSV-0045, KSV-0046', 'CIS EKS 4.1.3'],
   kinds: ROLE_KINDS,
   check: (doc) => {
@@ -20,6 +20,8 @@ export const rbacNoWildcards = k8sRule({
       for (const f of ['apiGroups', 'resources', 'verbs'] as const) {
         if (r[f].includes('*')) out.push({ jsonPath: `${r.path}.${f}`, message: `Role rule has * in ${f}` });
       }
+      // a ClusterRole's non-resource URLs: `*` is every one the API server serves (/metrics, /debug/pprof, /logs when enabled)
+      if (r.nonResourceURLs.includes('*')) out.push({ jsonPath: `${r.path}.nonResourceURLs`, message: 'Role rule has * in nonResourceURLs: every URL the API server serves outside its resources (/metrics, /debug/pprof, /logs)' });
       // `*` + `/exec`: the API server grants that subresource of every resource
       for (const res of r.resources) {
         if (res.startsWith('*/') && res.length > 2) {
