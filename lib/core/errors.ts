@@ -90,11 +90,17 @@ export function fail(scope: IConstruct | string, prop: string, value: unknown, a
 }
 
 /**
+ * The metadata type of a construct warning (read by `testing.Template.warnings`).
+ * @internal
+ */
+export const WARNING_METADATA = 'shipshape:warning';
+
+/**
  * A warning on construction: recorded on the construct as `shipshape:warning` metadata (for tools and tests) and
  * printed to stderr, so the user sees it on synth. For what is allowed but usually a mistake.
  * @internal
  */
 export function warn(scope: IConstruct, warning: string): void {
-  scope.node.addMetadata('shipshape:warning', warning);
+  scope.node.addMetadata(WARNING_METADATA, warning);
   process.stderr.write(`shipshape warning: ${scope.node.path}: ${warning}\n`);
 }

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Match, Matcher, MatchResult } from './match';
-import { fail } from '../core/errors';
+import { fail, WARNING_METADATA } from '../core/errors';
 import { App as ShipshapeApp } from '../k8s/app';
 import { clusterProblems } from '../k8s/cluster-check';
 import { toJsonExplained } from '../k8s/render';
@@ -17,6 +17,18 @@ import { checkObjects, ObjectInput } from '../policy/runner';
 
 /** How many objects an error message lists before it says how many more there are. */
 const LISTED_OBJECTS = 20;
+
+/**
+ * A warning a construct gave when it was built: printed on stderr (`shipshape warning: <path>: <message>`) and
+ * recorded on the construct as `shipshape:warning` metadata. Unlike a policy finding, it is about the construct's
+ * props (an even replica count for a quorum system, say), not about an object of the output.
+ */
+export interface ConstructWarning {
+  /** The construct path of the construct that gave the warning. */
+  readonly path: string;
+  /** The warning. */
+  readonly message: string;
+}
 
 /**
  * Which findings of a rule `Template.hasFinding` looks for. Every field that is set must match.
@@ -135,6 +147,12 @@ export class Template {
    */
   public readonly report?: PolicyReport;
 
+  /**
+   * The warnings the constructs of the template's scope (the chart, or the app) gave when they were built, in
+   * construct order (see `ConstructWarning`). Assert them with `hasWarning` and `hasNoWarnings`.
+   */
+  public readonly warnings: ConstructWarning[];
+
   private readonly paths: string[];
 
   /**
@@ -157,6 +175,8 @@ export class Template {
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
     const objects = scope === root ? all : all.filter(o => o.chart === scope.node.path);
+    this.warnings = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === WARNING_METADATA)
+      .map(m => ({ path: c.node.path, message: String(m.data) })));
     this.manifests = objects.map(o => o.manifest);
     this.paths = objects.map(o => o.path);
     // suppressions made in code are written onto the objects as synth writes them (with the policy off too)
@@ -275,6 +295,26 @@ export class Template {
     }
   }
 
+  /**
+   * Asserts that the construct at `path`, or one under it, gave a warning containing `message` when it was built
+   * (see `warnings`). The error lists the warnings there are.
+   * @param path a construct path, or the path of one of its parents (`payments/db` matches `payments/db/Resource`)
+   * @param message text the warning contains
+   */
+  public hasWarning(path: string, message: string): void {
+    const under = this.warnings.filter(w => w.path === path || w.path.startsWith(`${path}/`));
+    if (under.some(w => w.message.includes(message))) return;
+    fail('Template', 'hasWarning', path, `expected a construct warning containing ${JSON.stringify(message)}, found none`,
+      this.warnings.length === 0 ? 'no construct gave a warning' : `the warnings are: ${this.warnings.map(showWarning).join('; ')}`);
+  }
+
+  /** Asserts that no construct of the template's scope gave a warning when it was built (see `warnings`). */
+  public hasNoWarnings(): void {
+    if (this.warnings.length === 0) return;
+    fail('Template', 'hasNoWarnings', this.warnings.length, `expected no construct warning, found ${this.warnings.length}`,
+      `change the props each names: ${this.warnings.map(showWarning).join('; ')}`);
+  }
+
   private ofKind(kind: string): number[] {
     const out: number[] = [];
     this.manifests.forEach((m, i) => {
@@ -320,6 +360,11 @@ export class Template {
     }
     return this.report;
   }
+}
+
+/** A construct warning in an assertion's message. */
+function showWarning(w: ConstructWarning): string {
+  return `${w.path}: ${w.message}`;
 }
 
 function selects(filter: FindingFilter, f: Finding): boolean {

@@ -377,3 +377,33 @@ describe('Template: results and messages', () => {
     template.hasNoFindings();
   });
 });
+
+describe('Template: construct warnings', () => {
+  const EVEN = 'replicas (2) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this';
+  const db = (chart: Chart, id: string, more: Partial<k8s.StatefulServiceProps> = {}) =>
+    new k8s.StatefulService(chart, id, { image: 'ghcr.io/acme/db:1.0.0', port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], ...more });
+
+  test('warnings lists what the constructs of the chart warned on construction; hasWarning finds one by path and text', () => {
+    const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
+    quietly(() => db(chart, 'db', { replicas: 2 }));
+    const template = Template.fromChart(chart);
+    expect(template.warnings).toEqual([{ path: 'shop/db', message: EVEN }]);
+    template.hasWarning('shop', 'is even');
+    template.hasWarning('shop/db', 'set quorum: false');
+    expect(errorOf(() => template.hasWarning('shop/db', 'is odd'))).toBe(
+      `Template: hasWarning ("shop/db") expected a construct warning containing "is odd", found none; the warnings are: shop/db: ${EVEN}`);
+    expect(errorOf(() => template.hasWarning('shop/cache', 'is even'))).toContain('found none');
+    expect(errorOf(() => template.hasNoWarnings())).toBe(
+      `Template: hasNoWarnings (1) expected no construct warning, found 1; change the props each names: shop/db: ${EVEN}`);
+  });
+
+  test('a template of one chart holds the warnings of that chart only; one of the app holds all', () => {
+    const app = new App();
+    const quiet = new Chart(app, 'quiet', { namespace: 'quiet' });
+    db(quiet, 'db', { replicas: 3 });
+    quietly(() => db(new Chart(app, 'loud', { namespace: 'loud' }), 'db', { replicas: 2 }));
+    Template.fromChart(quiet).hasNoWarnings();
+    expect(Template.fromChart(quiet).warnings).toEqual([]);
+    expect(Template.fromApp(app).warnings.map(w => w.path)).toEqual(['loud/db']);
+  });
+});
