@@ -1780,7 +1780,10 @@ export class Loader {
         this.refuse({ ...badInput(file, index, contentLine, `document ${index} has nesting deeper than ${MAX_NESTING} levels (the parser ran out of stack); it is not checked`), fix: NESTING_FIX });
         return;
       }
-      const reason = String(e?.reason ?? e?.message ?? e).split('\n')[0];
+      let reason = String(e?.reason ?? e?.message ?? e).split('\n')[0];
+      // js-yaml marks a duplicated key where it starts: name it (kubectl refuses the document too)
+      const key = reason === 'duplicated mapping key' ? keyAt(text, e?.mark) : undefined;
+      if (key !== undefined) reason = `the key ${key} appears twice in one mapping (duplicated mapping key)`;
       // js-yaml places an error at the end of the text on the line after it: keep it within the document
       const lastLine = line + text.replace(/\n+$/, '').split('\n').length - 1;
       const at = e?.mark?.line !== undefined ? Math.min(line + e.mark.line, lastLine) : line;
@@ -2272,4 +2275,12 @@ export function loadInputs(inputs: string[], maxFileSize = DEFAULT_MAX_FILE_SIZE
   const loader = new Loader(maxFileSize);
   for (const input of inputs) loader.loadInput(input);
   return { documents: loader.documents, suppressions: loader.suppressions, peerSuppressions: loader.peerSuppressions, bad: loader.bad, files: loader.files };
+}
+
+/** The mapping key that starts at a js-yaml error mark (line and column in `text`), as written, or undefined. */
+function keyAt(text: string, mark: any): string | undefined {
+  if (typeof mark?.line !== 'number' || typeof mark?.column !== 'number') return undefined;
+  const rest = (text.split('\n')[mark.line] ?? '').slice(mark.column);
+  const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s:#][^:#]*?)\s*:(\s|$)/.exec(rest);
+  return m ? JSON.stringify(m[1].replace(/^(["'])(.*)\1$/, '$2')) : undefined;
 }

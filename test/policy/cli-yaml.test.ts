@@ -85,6 +85,16 @@ describe('directives', () => {
   });
 });
 
+describe('a key written twice in one mapping', () => {
+  test('is named in the error, at its second line; a nested, a quoted and a prefixed key too', async () => {
+    const doc = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n${body}`;
+    const errors = async (text: string) => (await report(yamlFile(text))).json.findings.filter((f: any) => f.ruleId === 'SS-POLICY-003').map((f: any) => `${f.line}: ${f.message}`);
+    expect(await errors(doc('data:\n  level: info\n  level: debug\n'))).toEqual(['8: document 0 is not valid YAML: the key "level" appears twice in one mapping (duplicated mapping key)']);
+    expect(await errors(doc('  labels:\n    app.kubernetes.io/name: shop\n  "name": other\n'))).toEqual(['8: document 0 is not valid YAML: the key "name" appears twice in one mapping (duplicated mapping key)']);
+    expect(await errors(doc('data: {}\ndata:\n  level: info\n'))).toEqual(['7: document 0 is not valid YAML: the key "data" appears twice in one mapping (duplicated mapping key)']);
+  });
+});
+
 describe('lines', () => {
   const LIST = [
     '# Source: chart/templates/list.yaml', // 1
