@@ -128,7 +128,7 @@ export class TopologyDiagram implements IOutputFile {
 
   /** The Markdown file: heading, Mermaid diagram, connection table and namespace-wide policies. */
   public produce(): string {
-    const { groups, edges, namespaceWide } = this.model();
+    const { groups, edges, namespaceWide, podsOutside } = this.model();
     const cluster = this.app.cluster;
     const title = this.title ?? (cluster ? `cluster ${cluster.clusterName}` : 'the app');
     const keys = new Set<string>(groups.map(g => g.key));
@@ -141,7 +141,10 @@ export class TopologyDiagram implements IOutputFile {
     const ids = new Map<string, string>(sorted.map((k, i) => [k, `n${i}`]));
     const label = (s: string) => s.replace(/"/g, '#quot;');
     const lines: string[] = ['flowchart LR'];
-    const namespaces = [...new Set(groups.map(g => g.namespace))].sort();
+    // pods a policy names that no workload of the output runs (cert-manager's solver pods, say): in their namespace's
+    // box too, drawn rounded like the other ends that are no workload
+    const drawnOutside = (k: string) => !groupKeys.has(k) && !podsOutside.has(k);
+    const namespaces = [...new Set([...groups.map(g => g.namespace), ...[...podsOutside.entries()].filter(([k]) => keys.has(k)).map(([, ns]) => ns)])].sort();
     // the workloads of each namespace, in key order (one pass: a namespace per team makes this large)
     const byNamespace = new Map<string, string[]>();
     const groupByKey = new Map(groups.map(g => [g.key, g]));
@@ -154,10 +157,11 @@ export class TopologyDiagram implements IOutputFile {
     namespaces.forEach((ns, i) => {
       lines.push(`  subgraph ns${i}["namespace ${label(ns)}"]`);
       for (const k of byNamespace.get(ns) ?? []) lines.push(`    ${ids.get(k)}["${label(k)}"]`);
+      for (const k of sorted) if (podsOutside.get(k) === ns) lines.push(`    ${ids.get(k)}(["${label(k)}"])`);
       lines.push('  end');
     });
     for (const k of sorted) {
-      if (!groupKeys.has(k)) lines.push(`  ${ids.get(k)}(["${label(k)}"])`);
+      if (drawnOutside(k)) lines.push(`  ${ids.get(k)}(["${label(k)}"])`);
     }
     // a connection one side blocks is drawn dashed and crossed out in the table
     for (const e of edges) {
@@ -196,7 +200,7 @@ export class TopologyDiagram implements IOutputFile {
     return out.join('\n') + '\n';
   }
 
-  private model(): { groups: PodGroup[]; edges: TopologyEdge[]; namespaceWide: string[] } {
+  private model(): { groups: PodGroup[]; edges: TopologyEdge[]; namespaceWide: string[]; podsOutside: Map<string, string> } {
     const manifests: any[] = [];
     for (const c of this.app.node.findAll()) {
       if (ApiObject.isApiObject(c)) manifests.push((c as ApiObject).toJson());
@@ -210,9 +214,13 @@ export class TopologyDiagram implements IOutputFile {
       const list = groupsIn.get(g.namespace);
       if (list) list.push(g); else groupsIn.set(g.namespace, [g]);
     }
+    // the pods a selector names in one namespace that no workload of the output runs, by key: their namespace
+    const podsOutside = new Map<string, string>();
     const podsIn = (ns: string, sel: metav1.LabelSelector | undefined, fallback: string): string[] => {
       const found = (groupsIn.get(ns) ?? []).filter(g => selectorMatches(sel ?? {}, g.labels)).map(g => g.key);
-      return found.length ? found : [fallback];
+      if (found.length) return found;
+      podsOutside.set(fallback, ns);
+      return [fallback];
     };
     const peerKeys = (peer: networkingv1.NetworkPolicyPeer | undefined, ns: string): string[] => {
       if (peer === undefined) return ['anywhere'];
@@ -326,6 +334,6 @@ export class TopologyDiagram implements IOutputFile {
         return { ...e, allowedBy: [...e.allowedBy].sort(), ...(why !== undefined ? { blockedBy: why } : {}) };
       })
       .sort((a, b) => compare(a.from + '\u0000' + a.to + '\u0000' + a.ports, b.from + '\u0000' + b.to + '\u0000' + b.ports));
-    return { groups: groups.sort((a, b) => compare(a.key, b.key)), edges, namespaceWide: namespaceWide.sort() };
+    return { groups: groups.sort((a, b) => compare(a.key, b.key)), edges, namespaceWide: namespaceWide.sort(), podsOutside };
   }
 }

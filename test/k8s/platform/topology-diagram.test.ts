@@ -54,6 +54,25 @@ describe('TopologyDiagram', () => {
     ]));
   });
 
+  test('pods a policy names that no workload of the output runs are drawn in their namespace\'s box', () => {
+    const dir = outdir();
+    quietly(() => shop(dir).app.synth());
+    const md = fs.readFileSync(path.join(dir, 'topology.md'), 'utf-8');
+    const boxes = new Map<string, string[]>();
+    let box: string[] | undefined;
+    for (const line of md.split('\n')) {
+      const open = /^ {2}subgraph \w+\["namespace (.+)"\]$/.exec(line);
+      if (open) boxes.set(open[1], box = []);
+      else if (line === '  end') box = undefined;
+      else if (box) box.push(line.trim().replace(/^\w+[[(]+"(.*)"[\])]+$/, '$1'));
+    }
+    expect(boxes.get('kube-system')).toEqual(['pods k8s-app=kube-dns in kube-system']);
+    expect(boxes.get('shop')).toEqual(expect.arrayContaining(['Deployment shop/web', 'Deployment shop/api']));
+    // a whole namespace or a CIDR stays outside every box
+    expect([...boxes.values()].flat().filter(n => n.startsWith('namespace ') || n.startsWith('CIDR '))).toEqual([]);
+    expect(md).toMatch(/^ {2}\w+\(\["namespace monitoring"\]\)$/m);
+  });
+
   test('every workload is a node, also one without a policy', () => {
     const dir = outdir();
     const { app, chart } = shop(dir);
