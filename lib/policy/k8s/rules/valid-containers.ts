@@ -22,7 +22,7 @@ const HOOK_HANDLERS = ['exec', 'httpGet', 'sleep'];
 const HOOKS = ['postStart', 'preStop'];
 
 /** `.key`, or `["key"]` for a key that is not an identifier (`["ephemeral-storage"]`, `["nvidia.com/gpu"]`). */
-function keyPath(k: string): string {
+export function keyPath(k: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
 }
 

@@ -2,6 +2,7 @@ import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, MAP_SELECTOR_KINDS, o, podOfDoc, POD_KINDS } from '../pod';
+import { keyPath } from './valid-containers';
 import { labelKeysAndValuesValid, newKeySet, newSet, validLabelKey, validLabelValue } from './valid-label-values';
 
 const POD_KIND_SET = new Set(POD_KINDS);
@@ -13,11 +14,6 @@ const AFFINITIES = ['podAffinity', 'podAntiAffinity'];
 const PEERS = [['ingress', 'from'], ['egress', 'to']];
 
 type Bad = (jsonPath: string, message: string) => void;
-
-/** `.key`, or `["key"]` for a key that is not an identifier. */
-function keyPath(k: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
-}
 
 /** Reports the keys and values of a label map used as a selector (`matchLabels`, a Service's selector) the API refuses. */
 function checkLabelMap(map: unknown, at: string, cache: Caches, bad: Bad) {
