@@ -812,6 +812,11 @@ async function check(inputs: string[], options: CheckOptions, io: Io): Promise<n
   human(renderSummary(findings, false, 50, everyFinding));
   const notChecked = loader.notChecked > 0 ? ` (${loader.notChecked} more not checked: see SS-POLICY-003)` : '';
   human(`checked ${plural(loader.documents.length, 'document')}${notChecked} in ${plural(loader.files, 'file')}${loader.skippedNote()}\n`);
+  if (loader.notChecked > 0 && findings.errors + findings.warnings > loader.bad.length) {
+    // a ConfigMap whose YAML does not parse is missing to the rules that look for it
+    human(`the ${loader.notChecked === 1 ? 'document not checked is' : `${loader.notChecked} documents not checked are`} missing to the other rules: `
+      + 'a finding that an object is not in the output may be about one of them\n');
+  }
   const separate = separateOutputs(outputs, inputs);
   if (separate !== undefined) human(`${separate}\n`);
 
@@ -1789,7 +1794,8 @@ export class Loader {
       const at = e?.mark?.line !== undefined ? Math.min(line + e.mark.line, lastLine) : line;
       const helm = text.includes('{{');
       const f = badInput(file, index, at, `document ${index} is not valid ${json ? 'JSON' : 'YAML'}: ${reason}${helm ? HELM_HINT : ''}`);
-      this.refuse(helm ? { ...f, fix: 'render the chart with `helm template` and check the rendered manifests' } : f);
+      this.refuse(helm ? { ...f, fix: 'render the chart with `helm template` and check the rendered manifests' }
+        : key !== undefined ? { ...f, fix: `keep one ${key} in that mapping (kubectl and the API server refuse the document as it is)` } : f);
       return;
     }
     if (value === null || value === undefined) return;

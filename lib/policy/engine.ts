@@ -191,7 +191,9 @@ export class PolicyEngine {
     const kubernetesRule = /^SS-K8S-/i.test(s.ruleId) && !this.packs.some(p => p.name === 'kubernetes');
     const fix = kubernetesRule ? `add new KubernetesPack() to the policy packs (${s.ruleId} is a rule of shipshape's Kubernetes pack), or remove the suppression`
       : closest !== undefined ? `write the id as the policy report shows it (${closest}?)${isBuiltInRuleId(s.ruleId.toUpperCase()) ? '' : `, or add the pack that defines ${s.ruleId} to the policy packs`}`
-        : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`;
+        // SS- ids are shipshape's own: no other pack may define one
+        : isBuiltInRuleId(s.ruleId.toUpperCase()) ? `no rule of shipshape has the id ${s.ruleId}: write the id as the policy report shows it, or remove the suppression`
+          : `add the pack that defines ${s.ruleId} to the policy packs, or write the id as the policy report shows it`;
     return {
       ruleId: UNKNOWN_RULE_SUPPRESSION_RULE_ID,
       severity: Severity.ERROR,

@@ -280,7 +280,7 @@ export class Template {
 
   /**
    * Asserts that rule `ruleId` reported at least one finding that `options` selects (for example the object's
-   * `kind` and `name`). A `ruleId` that none of the packs that ran has is an error naming the closest id. To assert a
+   * `kind` and `name`). A `ruleId` that none of the packs that ran has is an error (naming the id meant when it differs in case, separator or prefix only). To assert a
    * finding's `jsonPath` or message, read the findings with `findFindings`.
    */
   public hasFinding(ruleId: string, options: FindingOptions = {}): void {

@@ -90,8 +90,25 @@ describe('a key written twice in one mapping', () => {
     const doc = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n${body}`;
     const errors = async (text: string) => (await report(yamlFile(text))).json.findings.filter((f: any) => f.ruleId === 'SS-POLICY-003').map((f: any) => `${f.line}: ${f.message}`);
     expect(await errors(doc('data:\n  level: info\n  level: debug\n'))).toEqual(['8: document 0 is not valid YAML: the key "level" appears twice in one mapping (duplicated mapping key)']);
+    const text = await run(['check', yamlFile(doc('data:\n  level: info\n  level: debug\n'))]);
+    expect(text.out).toContain('    fix: keep one "level" in that mapping (kubectl and the API server refuse the document as it is)\n');
     expect(await errors(doc('  labels:\n    app.kubernetes.io/name: shop\n  "name": other\n'))).toEqual(['8: document 0 is not valid YAML: the key "name" appears twice in one mapping (duplicated mapping key)']);
     expect(await errors(doc('data: {}\ndata:\n  level: info\n'))).toEqual(['7: document 0 is not valid YAML: the key "data" appears twice in one mapping (duplicated mapping key)']);
+  });
+});
+
+describe('a document that cannot be read and the rules that look for it', () => {
+  test('a note says that a finding of a missing object may be about the document not checked', async () => {
+    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  level: info\n  level: debug\n';
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\n  namespace: shop\nspec:\n  containers:\n  - name: app\n    image: registry.example.com/app:1.0.0\n    envFrom:\n    - configMapRef:\n        name: settings\n';
+    const dir = writeTree(tmpDir(), { 'a.yaml': `${broken}---\n${pod}` });
+    const r = await run(['check', dir]);
+    expect(r.out).toContain('ConfigMap settings');
+    expect(r.out).toContain('checked 1 document (1 more not checked: see SS-POLICY-003) in 1 file\n'
+      + 'the document not checked is missing to the other rules: a finding that an object is not in the output may be about one of them\n');
+    // with the file read, no such note
+    const fixed = writeTree(tmpDir(), { 'a.yaml': `${broken.replace('  level: debug\n', '')}---\n${pod}` });
+    expect((await run(['check', fixed])).out).not.toContain('missing to the other rules');
   });
 });
 

@@ -54,6 +54,13 @@ describe('Policy.suppress: the rule id', () => {
       /ERROR SS-POLICY-004: suppression of ACME-IMG-001 at shop\/api names a rule that none of the packs that run has \(kubernetes\)\s+fix: add the pack that defines ACME-IMG-001 to the policy packs, or write the id as the policy report shows it/);
   });
 
+  test('a shipshape id that no rule has is not sent to look for a pack (SS- ids are shipshape\'s own)', () => {
+    const { app, api } = shop();
+    Policy.suppress(api, 'SS-K8S-410', 'the port is closed at the load balancer');
+    expect(() => app.synthYaml()).toThrow(
+      /suppression of SS-K8S-410 at shop\/api names a rule that none of the packs that run has \(kubernetes\)\s+fix: no rule of shipshape has the id SS-K8S-410: write the id as the policy report shows it, or remove the suppression/);
+  });
+
   test('a known id that matches nothing stays a warning', () => {
     const { app, api } = shop();
     Policy.suppress(api, 'SS-K8S-011', 'no hostPath here, kept for the migration');

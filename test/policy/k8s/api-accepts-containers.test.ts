@@ -546,6 +546,14 @@ describe('SS-K8S-068 label and annotation keys the API server accepts', () => {
     ]);
   });
 
+  test('an invalid label value is reported with the reason: its length, its first or last character, or the characters it may not hold', () => {
+    expect(hits('SS-K8S-068', [withMeta({ long: 'a'.repeat(69), edge: '-web', chars: 'front end/v2' })])).toEqual([
+      `Deployment/web metadata.labels["long"]: Label long has an invalid value "${'a'.repeat(69)}": it has 69 characters, at most 63 are allowed`,
+      'Deployment/web metadata.labels["edge"]: Label edge has an invalid value "-web": it must start and end with a letter or digit',
+      'Deployment/web metadata.labels["chars"]: Label chars has an invalid value "front end/v2": it holds " ", "/", where only letters, digits, "-", "_" and "." are allowed',
+    ]);
+  });
+
   test('usual keys pass', () => {
     expect(hits('SS-K8S-068', [withMeta({ 'app.kubernetes.io/name': 'web', 'tier': 'front', 'team_A.x-y': 'a' }, { 'kubectl.kubernetes.io/default-container': 'app', 'suppress.shipshape.io/SS-K8S-029': 'a reason of length' })])).toEqual([]);
   });

@@ -25,6 +25,14 @@ export function validLabelValue(v: any): boolean {
   return true;
 }
 
+/** Why a string is no label value (for one that `validLabelValue` refuses). */
+export function labelValueProblem(v: string): string {
+  if (v.length > 63) return `it has ${v.length} characters, at most 63 are allowed`;
+  if (!alnum(v.charCodeAt(0)) || !alnum(v.charCodeAt(v.length - 1))) return 'it must start and end with a letter or digit';
+  const bad = [...new Set([...v].filter(c => !/[A-Za-z0-9._-]/.test(c)))].map(c => JSON.stringify(c)).join(', ');
+  return `it holds ${bad}, where only letters, digits, "-", "_" and "." are allowed`;
+}
+
 /**
  * True when no value `checkLabels` looks at is invalid (no allocation: the common case). It reads the keys for-in
  * gives, a superset of the own keys `checkLabels` reads, so a false answer only means "look closer". `valid` holds
@@ -115,7 +123,7 @@ function checkLabels(labels: any, base: string, out: Violation[]) {
       const shown = v === null ? 'null (no value)' : typeof v === 'number' ? `number ${String(v)}` : `${typeof v} ${JSON.stringify(v) ?? String(v)}`;
       out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has a value that is not a string (${shown}): quote it in YAML` });
     } else if (!validLabelValue(v)) {
-      out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}` });
+      out.push({ jsonPath: `${base}["${k}"]`, message: `Label ${k} has an invalid value ${JSON.stringify(v)}: ${labelValueProblem(v)}` });
     }
   }
 }
