@@ -148,6 +148,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-097': {},
   'SS-K8S-098': {},
   'SS-K8S-099': {},
+  'SS-K8S-100': {},
 };
 
 /**

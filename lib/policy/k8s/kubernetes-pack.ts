@@ -96,6 +96,7 @@ import { validContainers } from './rules/valid-containers';
 import { validLabelValues } from './rules/valid-label-values';
 import { validObjectName } from './rules/valid-object-name';
 import { validPorts } from './rules/valid-ports';
+import { validScalars } from './rules/valid-scalars';
 import { validSelectors } from './rules/valid-selectors';
 import { validUpdateStrategy } from './rules/valid-update-strategy';
 import { validVolumeMounts } from './rules/valid-volume-mounts';
@@ -123,7 +124,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-099`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-100`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -274,6 +275,7 @@ export class KubernetesPack implements IRulePack {
       validContainers,
       validUpdateStrategy,
       validSelectors,
+      validScalars,
     ];
     const known = all.map(r => r.id);
     for (const id of exclude) {

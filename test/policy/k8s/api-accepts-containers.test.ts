@@ -1,4 +1,4 @@
-// SS-K8S-097 (containers), SS-K8S-098 (update strategies), SS-K8S-099 (selectors), and the SS-K8S-053 (ports) cases the API server refuses,
+// SS-K8S-097 (containers), SS-K8S-098 (update strategies), SS-K8S-099 (selectors), SS-K8S-100 (numbers and booleans), and the SS-K8S-053 (ports) cases the API server refuses,
 // on manifests written by hand.
 import { PolicyEngine } from '../../../lib/policy/engine';
 import { KubernetesPack } from '../../../lib/policy/k8s/kubernetes-pack';
@@ -678,5 +678,66 @@ describe('SS-K8S-099 label and node selectors the API server accepts', () => {
       'NetworkPolicy/web spec.egress[0].to[0].podSelector.matchLabels.app: Selector value "db!" for app is not a label value the API accepts: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
       'Service/web spec.selector.tier: Selector value true for tier is not a label value the API accepts: a string of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
     ]);
+  });
+});
+
+describe('SS-K8S-100 numbers and booleans, not strings', () => {
+  const P = 'spec.template.spec';
+  test('unquoted numbers and booleans pass, and so do unset and null fields', () => {
+    expect(hits('SS-K8S-100', [deployment('web', {
+      terminationGracePeriodSeconds: 30,
+      automountServiceAccountToken: false,
+      hostNetwork: false,
+      priority: null,
+      securityContext: { runAsUser: 10001, runAsNonRoot: true, supplementalGroups: [10001] },
+      containers: [ctr('app', undefined, { tty: false, securityContext: { readOnlyRootFilesystem: true }, livenessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 5 } })],
+    }, { progressDeadlineSeconds: 600, paused: false })])).toEqual([]);
+  });
+
+  test('a quoted number or boolean in the pod, its containers, probes and hooks is refused at its field, with the value to write', () => {
+    expect(hits('SS-K8S-100', [deployment('web', {
+      terminationGracePeriodSeconds: '30',
+      automountServiceAccountToken: 'false',
+      hostPID: 'no',
+      securityContext: { runAsUser: '10001', fsGroup: 1.5, supplementalGroups: ['10001'] },
+      containers: [ctr('app', undefined, {
+        securityContext: { allowPrivilegeEscalation: 'False' },
+        readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: '5s' },
+        lifecycle: { preStop: { sleep: { seconds: '5' } } },
+      })],
+    }, { progressDeadlineSeconds: '600' })])).toEqual([
+      `Deployment/web ${P}.terminationGracePeriodSeconds: terminationGracePeriodSeconds is the string "30": the API refuses a quoted number; write 30 unquoted`,
+      `Deployment/web ${P}.automountServiceAccountToken: automountServiceAccountToken is the string "false": the API refuses a quoted boolean; write false unquoted`,
+      'Deployment/web spec.progressDeadlineSeconds: progressDeadlineSeconds is the string "600": the API refuses a quoted number; write 600 unquoted',
+      `Deployment/web ${P}.hostPID: hostPID is "no", not true or false`,
+      `Deployment/web ${P}.securityContext.runAsUser: runAsUser is the string "10001": the API refuses a quoted number; write 10001 unquoted`,
+      `Deployment/web ${P}.securityContext.fsGroup: fsGroup is 1.5, not a whole number`,
+      `Deployment/web ${P}.securityContext.supplementalGroups[0]: supplementalGroups[0] is the string "10001": the API refuses a quoted number; write 10001 unquoted`,
+      `Deployment/web ${C}[0].securityContext.allowPrivilegeEscalation: allowPrivilegeEscalation is the string "False": the API refuses a quoted boolean; write false unquoted`,
+      `Deployment/web ${C}[0].readinessProbe.periodSeconds: periodSeconds is the string "5s", not a whole number`,
+      `Deployment/web ${C}[0].lifecycle.preStop.sleep.seconds: seconds is the string "5": the API refuses a quoted number; write 5 unquoted`,
+    ]);
+  });
+
+  test('a Job\'s and a CronJob\'s counts and flags are checked, the job template\'s too', () => {
+    const cron = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly', namespace: 'shop' },
+      spec: { schedule: '0 3 * * *', suspend: 'true', jobTemplate: { spec: { backoffLimit: '3', template: { spec: { restartPolicy: 'Never', containers: [ctr('job')] } } } } },
+    };
+    expect(hits('SS-K8S-100', [cron])).toEqual([
+      'CronJob/nightly spec.suspend: suspend is the string "true": the API refuses a quoted boolean; write true unquoted',
+      'CronJob/nightly spec.jobTemplate.spec.backoffLimit: backoffLimit is the string "3": the API refuses a quoted number; write 3 unquoted',
+    ]);
+  });
+
+  test('the rules that judge such a value leave a string to SS-K8S-100 instead of misreading it', () => {
+    const d = deployment('web', { automountServiceAccountToken: 'false', securityContext: { runAsUser: '10001', runAsGroup: '10001' }, containers: [ctr('app', undefined, { imagePullPolicy: 'always' })] }, { replicas: '3' });
+    expect(hits('SS-K8S-005', [d])).toEqual([]);
+    expect(hits('SS-K8S-057', [d])).toEqual([]);
+    expect(hits('SS-K8S-037', [d])).toEqual([]);
+    expect(hits('SS-K8S-031', [d])).toEqual([]);
+    expect(hits('SS-K8S-098', [d])).toEqual(['Deployment/web spec.replicas: Deployment replicas "3" is not a whole number of 0 or more: the API refuses it']);
   });
 });

@@ -20,7 +20,8 @@ export const highUidGid = k8sPodRule({
     const psc = sc(pod.spec);
     const out: Violation[] = [];
     for (const f of ['runAsUser', 'runAsGroup']) {
-      if (psc[f] !== undefined && !(typeof psc[f] === 'number' && psc[f] >= MIN)) {
+      // a quoted number is SS-K8S-100's (the API refuses it as it is)
+      if (psc[f] !== undefined && typeof psc[f] !== 'string' && !(typeof psc[f] === 'number' && psc[f] >= MIN)) {
         out.push({ jsonPath: `${pod.path}.securityContext.${f}`, message: `Pod ${f} is ${JSON.stringify(psc[f])}, below 10001` });
       }
     }
@@ -28,7 +29,7 @@ export const highUidGid = k8sPodRule({
       const csc = sc(r.c);
       for (const f of ['runAsUser', 'runAsGroup']) {
         const v = csc[f];
-        if (typeof v === 'number' && v >= MIN) continue;
+        if ((typeof v === 'number' && v >= MIN) || typeof v === 'string' || (v === undefined && typeof psc[f] === 'string')) continue;
         // say which: a low id, or an id only inherited from the pod (or none at all)
         const inherited = typeof psc[f] === 'number' && psc[f] >= MIN;
         const message = v !== undefined ? `Container ${f} is ${JSON.stringify(v)}, below 10001`

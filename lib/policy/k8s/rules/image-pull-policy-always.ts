@@ -2,8 +2,15 @@ import { ALL, containerCheck, k8sPodRule, WARNING } from '../define';
 import { containersOf, podOf, POD_KINDS } from '../pod';
 import { hasFixedTag } from './image-tag';
 
-// an unset policy is Always when the image has no tag or the latest tag (the API server's default)
-const bad = (c: any) => c.imagePullPolicy !== 'Always' && !(c.imagePullPolicy === undefined && typeof c.image === 'string' && !hasFixedTag(c.image));
+/** The policies the API knows; another value (`always`) is SS-K8S-097's, which the API refuses. */
+const KNOWN = ['Always', 'IfNotPresent', 'Never'];
+// an unset (or empty) policy is Always when the image has no tag or the latest tag (the API server's default)
+const bad = (c: any) => {
+  const p = c.imagePullPolicy;
+  const unset = p === undefined || p === null || p === '';
+  if (!unset && !KNOWN.includes(p)) return false;
+  return p !== 'Always' && !(unset && typeof c.image === 'string' && !hasFixedTag(c.image));
+};
 
 /** SS-K8S-031 — docs/rules.md#ss-k8s-031. */
 export const imagePullPolicyAlways = k8sPodRule({

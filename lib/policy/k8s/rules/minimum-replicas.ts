@@ -34,6 +34,7 @@ export const minimumReplicas = k8sRule({
   check: (doc, index) => {
     if (isDevelopmentProfile(doc.manifest) || hpasTargeting(index, doc).length > 0 || kedaScaling(index, doc) !== undefined) return undefined;
     const r = o(doc.manifest.spec).replicas;
+    if (r !== undefined && r !== null && typeof r !== 'number') return undefined; // a quoted "2": SS-K8S-098 reports what the API refuses
     return typeof r === 'number' && r >= 2 ? NONE : [{ jsonPath: 'spec.replicas' }];
   },
 });

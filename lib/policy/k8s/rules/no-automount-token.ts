@@ -38,6 +38,8 @@ export const noAutomountToken = k8sRule({
   kinds: POD_KINDS,
   check: (doc, index) => {
     const pod = podOfDoc(doc)!;
+    // a quoted "false" is SS-K8S-100's: the API refuses it as it is
+    if (typeof pod.spec.automountServiceAccountToken === 'string') return undefined;
     if (pod.spec.automountServiceAccountToken === false) return projectedApiTokens(pod);
     if (pod.spec.automountServiceAccountToken === undefined) {
       // the pod's ServiceAccount (serviceAccount is the deprecated alias; none named is the namespace's default)
