@@ -148,6 +148,14 @@ export class Validators {
   }
 
   /**
+   * True when `value` parses as an IPv4 or IPv6 CIDR (bits set after the prefix allowed).
+   * @internal
+   */
+  public static _isCidr(value: string): boolean {
+    return typeof parseCidr(value) !== 'string';
+  }
+
+  /**
    * True when `inner` is a CIDR strictly inside `outer` (same family, longer prefix). Both must be valid CIDRs.
    */
   public static cidrContains(outer: string, inner: string): boolean {

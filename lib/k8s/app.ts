@@ -18,6 +18,7 @@ import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, show } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
+import { Validators } from '../core/validators';
 import { describeObject, OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
@@ -869,7 +870,17 @@ function printIdentityNotes(cluster: ClusterProfile, all: readonly IConstruct[])
   const releaseNamespaces = new Set<string>(['kube-system', ...(cluster.helmReleases ?? []).map(r => r.namespace)]);
   let out = '';
   for (const id of identities) {
-    if (releaseNamespaces.has(id.namespace) || !namespaces.has(id.namespace) || accounts.has(`${id.namespace}/${id.serviceAccount}`)) continue;
+    if (releaseNamespaces.has(id.namespace) || accounts.has(`${id.namespace}/${id.serviceAccount}`)) continue;
+    if (!namespaces.has(id.namespace)) {
+      // another program's namespace, unless its name is a slip of one of this app's (shpo for shop)
+      const near = [...namespaces].filter(ns => Validators._editDistance(ns, id.namespace) <= 2 && Math.min(ns.length, id.namespace.length) > 3).sort();
+      if (near.length > 0) {
+        out += `shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
+          + `in a namespace this app writes nothing to; did you mean ${near.join(' or ')}? If the identity is for a workload of this app, create it for that namespace `
+          + '(aws.EksCluster.addWorkloadIdentity)\n';
+      }
+      continue;
+    }
     out += `shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
       + 'which this app does not create: its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity '
       + '(aws.EksCluster.addWorkloadIdentity) if its workload is gone\n';

@@ -187,7 +187,7 @@ function nodeShortage(m: any, pod: { spec: any; field: string }, pools: SchedPoo
 
 /** What to do about a pod no pool takes, from why each pool refused it. */
 function schedulingFix(whys: string[]): string {
-  const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool))'];
+  const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool)'];
   if (whys.some(w => w.startsWith('taint '))) fixes.push('or a pool without taints');
   if (whys.some(w => w.startsWith('requests '))) fixes.push('lower its requests, or add a pool with larger instance types (or raise the Karpenter pool\'s maxCpu and maxMemory)');
   if (whys.some(w => w.startsWith('node selector ') || w.startsWith('required node affinity'))) {

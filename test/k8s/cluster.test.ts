@@ -144,7 +144,7 @@ describe('placement', () => {
     const msg = errorOf(() => quietly(() => app.synth()));
     expect(msg).toContain('shop/api/Deployment: spec.template.spec of Deployment shop/api cannot be scheduled on any node pool of cluster shop-prod: '
       + 'pool system: taint CriticalAddonsOnly=true:NoSchedule not tolerated; pool batch-spot: taint shipshape.dev/spot=true:NoSchedule not tolerated; '
-      + 'give the workload a placement on a pool that can take it (Placement.onPool(pool)); or a pool without taints');
+      + 'give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool); or a pool without taints');
     // the fix follows the reasons: nothing about instance sizes when only taints are in the way
     expect(msg).not.toContain('larger instance types');
   });
@@ -181,7 +181,7 @@ describe('capacity', () => {
     new WebService(chart, 'api', { image: IMAGE, resources: { memory: '32Gi', cpu: '2', cpuLimit: '2' }, replicas: Replicas.fixed(3) });
     const msg = errorOf(() => quietly(() => app.synth()));
     expect(msg).toContain('pool general: requests cpu 2000m, memory 32768Mi do not fit its largest instance type m7i.xlarge (allocatable cpu 3920m, memory 14506Mi)');
-    expect(msg).toContain('; give the workload a placement on a pool that can take it (Placement.onPool(pool)); lower its requests, or add a pool with larger instance types');
+    expect(msg).toContain('; give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool); lower its requests, or add a pool with larger instance types');
   });
 
   test('the flex families are in the table: a pod too large for m7i-flex.large is refused', () => {
@@ -218,6 +218,17 @@ describe('capacity', () => {
     // the worker creates it; billing is another program's namespace; kube-system's come with the controllers' releases
     const withWorker = synthStderr(true);
     expect(withWorker).not.toContain('workload identity');
+  });
+
+  test('an identity in a namespace the app does not write to, whose name is a slip of one it does, is named with the namespace meant', () => {
+    const typo: WorkloadIdentityProfile = { ...podIdentity, namespace: 'shpo', serviceAccount: 'orders', roleName: 'shop-prod-orders' };
+    const other: WorkloadIdentityProfile = { ...podIdentity, namespace: 'billing', serviceAccount: 'invoices', roleName: 'shop-prod-invoices' };
+    const { app, chart } = appWith(cluster({ workloadIdentities: [typo, other] }));
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
+    const stderr = stderrOf(() => app.synth());
+    expect(stderr).toContain('shipshape note: cluster shop-prod: workload identity shop-prod-orders is bound to ServiceAccount shpo/orders, in a namespace this app writes '
+      + 'nothing to; did you mean shop? If the identity is for a workload of this app, create it for that namespace (aws.EksCluster.addWorkloadIdentity)\n');
+    expect(stderr).not.toContain('shop-prod-invoices');
   });
 
   test('a pool with instance types the table does not hold is named in a note: pod sizes are not checked there', () => {

@@ -95,6 +95,7 @@ import { validConfigData } from './rules/valid-config-data';
 import { validContainers } from './rules/valid-containers';
 import { validLabelValues } from './rules/valid-label-values';
 import { validObjectName } from './rules/valid-object-name';
+import { validPolicyObjects } from './rules/valid-policy-objects';
 import { validPorts } from './rules/valid-ports';
 import { validScalars } from './rules/valid-scalars';
 import { validSelectors } from './rules/valid-selectors';
@@ -124,7 +125,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-100`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-101`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -276,6 +277,7 @@ export class KubernetesPack implements IRulePack {
       validUpdateStrategy,
       validSelectors,
       validScalars,
+      validPolicyObjects,
     ];
     const known = all.map(r => r.id);
     for (const id of exclude) {
