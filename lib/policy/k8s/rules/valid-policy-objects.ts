@@ -121,7 +121,7 @@ function checkBinding(kind: string, m: any, bad: Bad): void {
 export const validPolicyObjects = k8sRule({
   id: 'SS-K8S-101',
   title: 'NetworkPolicies and RBAC objects the API server accepts',
-  catalog: ['K8S-NET-02', 'K8S-RBAC-01'],
+  catalog: ['K8S-META-04'],
   severity: ERROR,
   message: 'NetworkPolicy, role or binding holds a field the API server refuses',
   fix: 'spell policyTypes Ingress and Egress and protocols TCP, UDP or SCTP; give each NetworkPolicy peer one of a selector or an ipBlock; give every role rule verbs, '
