@@ -554,6 +554,18 @@ describe('SS-K8S-068 label and annotation keys the API server accepts', () => {
     ]);
   });
 
+  test('annotations above 256 KiB in all (keys and values, in UTF-8 bytes) are refused, on the object and on the pod template', () => {
+    const big = { 'example.com/dump': 'x'.repeat(262144) };
+    const d = withMeta({ app: 'web' }, big);
+    (d.spec.template.metadata as any).annotations = { 'example.com/note': 'é'.repeat(131072) };
+    expect(hits('SS-K8S-068', [d])).toEqual([
+      'Deployment/web metadata.annotations: Annotations hold 262160 bytes (keys and values); the API accepts at most 262144 (256 KiB) in all: move large data to a ConfigMap',
+      'Deployment/web spec.template.metadata.annotations: Annotations hold 262160 bytes (keys and values); the API accepts at most 262144 (256 KiB) in all: move large data to a ConfigMap',
+    ]);
+    // just within the limit
+    expect(hits('SS-K8S-068', [withMeta({ app: 'web' }, { 'example.com/dump': 'x'.repeat(262144 - 16) })])).toEqual([]);
+  });
+
   test('usual keys pass', () => {
     expect(hits('SS-K8S-068', [withMeta({ 'app.kubernetes.io/name': 'web', 'tier': 'front', 'team_A.x-y': 'a' }, { 'kubectl.kubernetes.io/default-container': 'app', 'suppress.shipshape.io/SS-K8S-029': 'a reason of length' })])).toEqual([]);
   });

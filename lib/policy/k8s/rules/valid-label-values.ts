@@ -55,15 +55,36 @@ export function labelKeysAndValuesValid(labels: any, valid: Set<unknown>, keys: 
   return true;
 }
 
-/** True when no annotation key is one the API refuses (keys only: any string is a value). */
+/** The most the API accepts in one object's annotations, keys and values together, in bytes (256 KiB). */
+const MAX_ANNOTATION_BYTES = 262144;
+
+/**
+ * True when no annotation key is one the API refuses and the annotations are surely within the size limit (keys and
+ * values counted in UTF-16 units, of which UTF-8 uses at most 3 bytes each: a false answer means "look closer").
+ */
 function allKeysValid(annotations: any, keys: Set<string>): boolean {
   if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return true;
+  let units = 0;
   for (const k in annotations) {
+    const v = annotations[k];
+    units += k.length + (typeof v === 'string' ? v.length : 0);
     if (keys.has(k)) continue;
     if (!validKey(k, true)) return false;
     keys.add(k);
   }
-  return true;
+  return units * 3 < MAX_ANNOTATION_BYTES;
+}
+
+/** Reports annotations above the API's size limit (the bytes of every key and value). */
+function checkAnnotationSize(map: any, base: string, out: Violation[]) {
+  const m = o(map);
+  let bytes = 0;
+  for (const k of Object.keys(m)) bytes += Buffer.byteLength(k) + (typeof m[k] === 'string' ? Buffer.byteLength(m[k]) : 0);
+  if (bytes <= MAX_ANNOTATION_BYTES) return;
+  out.push({
+    jsonPath: base,
+    message: `Annotations hold ${bytes} bytes (keys and values); the API accepts at most ${MAX_ANNOTATION_BYTES} (256 KiB) in all: move large data to a ConfigMap`,
+  });
 }
 
 /** A DNS-1123 label, as each dot-separated part of a key's prefix must be. */
@@ -134,12 +155,13 @@ export const validLabelValues = k8sRule({
   title: 'Valid label values and keys',
   catalog: ['K8S-META-04'],
   severity: ERROR,
-  message: 'Label value, or label or annotation key, is not valid',
+  message: 'Label value, label or annotation key, or annotation size is not valid',
   fix: 'write label values as strings of at most 63 characters: alphanumerics, -, _ and ., starting and ending with an alphanumeric (quote yes, no, true, false and numbers in YAML); '
     + 'write keys as an optional lowercase DNS prefix and "/", then a name of at most 63 such characters',
   rationale: 'The API refuses label values that are longer than 63 characters or use other characters, and label and annotation keys that '
     + 'are not an optional prefix (a lowercase DNS subdomain: Example.com/x is refused) and "/" followed by a name of at most 63 letters, '
-    + 'digits, "-", "_" and "." that starts and ends with a letter or digit (a/b/c, example.com/ and "a b" are refused).',
+    + 'digits, "-", "_" and "." that starts and ends with a letter or digit (a/b/c, example.com/ and "a b" are refused), and annotations of more '
+    + 'than 256 KiB (keys and values together) on one object or pod template.',
   check: (doc, index) => {
     const m = doc.manifest;
     if (typeof m?.apiVersion !== 'string') return undefined;
@@ -156,10 +178,12 @@ export const validLabelValues = k8sRule({
     checkKeys(o(doc.manifest.metadata).labels, 'metadata.labels', 'Label', out);
     checkLabels(o(doc.manifest.metadata).labels, 'metadata.labels', out);
     checkKeys(o(doc.manifest.metadata).annotations, 'metadata.annotations', 'Annotation', out);
+    checkAnnotationSize(o(doc.manifest.metadata).annotations, 'metadata.annotations', out);
     if (pod && template !== undefined) {
       checkKeys(template.labels, `${pod.metaPath}.labels`, 'Label', out);
       checkLabels(template.labels, `${pod.metaPath}.labels`, out);
       checkKeys(template.annotations, `${pod.metaPath}.annotations`, 'Annotation', out);
+      checkAnnotationSize(template.annotations, `${pod.metaPath}.annotations`, out);
     }
     return out;
   },
