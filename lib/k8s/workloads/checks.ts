@@ -140,7 +140,7 @@ export function renderProbes(scope: IConstruct, probes: ProbeSet, mainPort: numb
           + "(the gRPC health protocol reports each service), or readiness Probe.http('/readyz') and liveness Probe.http('/livez') on an HTTP one"
         : liveness.kind === 'tcp'
           ? 'probe different things: on a server that speaks neither HTTP nor gRPC (a database), readiness with its own check command, '
-            + "for example Probe.exec(['pg_isready']), and liveness Probe.tcp(); on an HTTP one, readiness Probe.http('/readyz') and liveness Probe.http('/livez')"
+            + "for example Probe.exec(['pg_isready']), and liveness Probe.tcp() (under Linkerd, whose proxy answers TCP for the pod, a cheaper command such as Probe.exec(['pg_isready', '-t', '1'])); on an HTTP one, readiness Probe.http('/readyz') and liveness Probe.http('/livez')"
           : "probe different things, for example readiness Probe.http('/readyz') and liveness Probe.http('/livez')");
   }
   return {

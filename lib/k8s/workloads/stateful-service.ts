@@ -177,9 +177,32 @@ export interface IStatefulService extends IWorkload {
 /** The pod annotation naming the volumes Velero's file-system backup leaves out. */
 const VELERO_EXCLUDES = 'backup.velero.io/backup-volumes-excludes';
 
-/** Adds the pod template's emptyDir volumes to the volumes Velero's file-system backup leaves out. */
+/**
+ * The emptyDir volumes a mesh's injector adds to an enrolled pod, which Velero's file-system backup would take: Istio's
+ * proxy state and workload certificates, Linkerd's proxy identity (its private key) and iptables lock.
+ */
+const MESH_VOLUMES: { readonly [mesh: string]: string[] } = {
+  istio: ['istio-envoy', 'istio-data', 'workload-socket', 'credential-socket', 'workload-certs'],
+  linkerd: ['linkerd-identity-end-entity', 'linkerd-proxy-init-xtables-lock'],
+};
+
+/** The mesh whose proxy the pod template asks for (by the labels and annotations an enrolment writes), or undefined. */
+function injectedMesh(t: corev1.PodTemplateSpec): string | undefined {
+  const labels = t.metadata?.labels ?? {};
+  const annotations = t.metadata?.annotations ?? {};
+  const keys = [...Object.keys(labels), ...Object.keys(annotations)];
+  if (labels['sidecar.istio.io/inject'] !== 'false' && keys.some(k => k.startsWith('sidecar.istio.io/'))) return 'istio';
+  if (annotations['linkerd.io/inject'] === 'enabled' || keys.some(k => k.startsWith('config.linkerd.io/'))) return 'linkerd';
+  return undefined;
+}
+
+/**
+ * Adds the pod template's emptyDir volumes, and those a mesh's injector adds to it, to the volumes Velero's
+ * file-system backup leaves out.
+ */
 function excludeScratchFromBackup(t: corev1.PodTemplateSpec): void {
-  const scratch = (t.spec?.volumes ?? []).filter(v => v.emptyDir !== undefined).map(v => v.name);
+  const mesh = injectedMesh(t);
+  const scratch = [...(t.spec?.volumes ?? []).filter(v => v.emptyDir !== undefined).map(v => v.name), ...(mesh ? MESH_VOLUMES[mesh] : [])];
   if (scratch.length === 0) return;
   const annotations = { ...t.metadata?.annotations };
   const listed = (annotations[VELERO_EXCLUDES] ?? '').split(',').map(x => x.trim()).filter(x => x !== '');
@@ -321,7 +344,8 @@ export class StatefulService extends Workload implements IStatefulService {
         extraMountProps: this.claims.map((_, i) => `volumes[${i}].mountPath`),
       });
       // Velero's file-system backup takes every pod volume it is not told to leave out, the scratch emptyDirs
-      // (writable paths such as /tmp) included: they hold nothing to restore
+      // (writable paths such as /tmp) included: they hold nothing to restore; nor do the mesh proxy's, and Linkerd's
+      // holds the proxy's private key
       if (props.backup?.fileSystemBackup) excludeScratchFromBackup(t);
       return t;
     };

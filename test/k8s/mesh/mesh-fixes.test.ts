@@ -5,7 +5,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile } from '../../../lib/core';
 import {
-  App, HttpIngress, IngressTls, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, StatefulService, WebService,
+  App, HttpIngress, IngressTls, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, StatefulService, WebService,
 } from '../../../lib/k8s';
 import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace } from '../../../lib/k8s/platform';
@@ -495,5 +495,29 @@ describe('Linkerd and the kubelet\'s gRPC probes', () => {
     const istio = testChart();
     new IstioMesh(istio, 'mesh').enrol(grpcService(istio));
     expect(validationErrors(istio)).toEqual([]);
+  });
+});
+
+describe('Velero file-system backup of an enrolled StatefulService', () => {
+  const excludes = (mesh: (c: Chart) => IMesh | undefined) => {
+    const chart = testChart();
+    const db = new StatefulService(chart, 'db', {
+      image: 'docker.io/library/postgres:16.4',
+      port: 5432,
+      quorum: false,
+      readiness: Probe.exec(['pg_isready']),
+      liveness: Probe.exec(['pg_isready', '--timeout=5']),
+      volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql/data' }],
+      backup: { schedule: Schedule.cron('0 3 * * *'), fileSystemBackup: true },
+    });
+    mesh(chart)?.enrol(db);
+    return String(one(chart.toJson(), 'StatefulSet', 'db').spec.template.metadata.annotations['backup.velero.io/backup-volumes-excludes']).split(',');
+  };
+
+  test('leaves out the volumes the mesh injector adds (Linkerd\'s proxy identity holds its private key), besides the scratch volumes', () => {
+    const plain = excludes(() => undefined);
+    expect(plain).toContain('tmp');
+    expect(excludes(c => new LinkerdMesh(c, 'mesh'))).toEqual([...plain, 'linkerd-identity-end-entity', 'linkerd-proxy-init-xtables-lock']);
+    expect(excludes(c => new IstioMesh(c, 'mesh'))).toEqual([...plain, 'istio-envoy', 'istio-data', 'workload-socket', 'credential-socket', 'workload-certs']);
   });
 });

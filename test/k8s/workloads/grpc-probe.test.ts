@@ -36,7 +36,7 @@ describe('Probe.grpc', () => {
   test('two TCP probes on one port are refused with a fix that fits a server speaking neither HTTP nor gRPC', () => {
     expectError(() => new StatefulService(chart(), 'db', {
       image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: Probe.tcp(), liveness: Probe.tcp({ periodSeconds: 20 }),
-    }), /is the same check as the readiness probe: .*; probe different things: on a server that speaks neither HTTP nor gRPC \(a database\), readiness with its own check command, for example Probe\.exec\(\['pg_isready'\]\), and liveness Probe\.tcp\(\)/);
+    }), /is the same check as the readiness probe: .*; probe different things: on a server that speaks neither HTTP nor gRPC \(a database\), readiness with its own check command, for example Probe\.exec\(\['pg_isready'\]\), and liveness Probe\.tcp\(\) \(under Linkerd, whose proxy answers TCP for the pod, a cheaper command such as Probe\.exec\(\['pg_isready', '-t', '1'\]\)\)/);
   });
 
   test('a port the container does not declare is refused, as for the other probes', () => {
