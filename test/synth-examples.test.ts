@@ -95,7 +95,7 @@ test('npm run synth: relative report paths, the previous output compared with, k
     writeExample(root, 'batch', 'ghcr.io/acme/migrate:1.1.0');
     const second = run(root);
     expect(second.result).toMatchObject({ exitCode: 0, failed: [], removed: ['gone'] });
-    expect(second.warn).toMatch(/^ {2}shipshape: batch\/migrate\/Job: Job batch\/migrate changes spec\.template since the last synth into this folder; /m);
+    expect(second.warn).toMatch(/^ {2}shipshape: batch\/migrate\/Job: Job batch\/migrate changes spec\.template since the last synth into \S*batch; /m);
     expect(Object.keys(snapshot(path.join(dist, 'batch'))).sort()).toEqual(Object.keys(output).sort());
     expect(fs.existsSync(path.join(dist, 'gone'))).toBe(false);
     expect(second.log).toMatch(/^gone gone +removed .*dist\/gone\/: no example gone under/m);

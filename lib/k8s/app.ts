@@ -361,6 +361,8 @@ export class App extends Cdk8sApp {
       const checker = new OutputChecker();
       const fixed = new FixedFieldsCollector();
       const objects: SynthesizedObject[] = [];
+      // the Namespaces this output writes (a Namespace a removed file held may have moved to another file)
+      const namespaces = new Set<string>();
       const renderer = new ManifestRenderer(this);
       for (const chart of charts) {
         const r = renderChart(chart, renderer);
@@ -371,6 +373,7 @@ export class App extends Cdk8sApp {
           const o = { manifest, path: r.paths[i], chart: chartPath };
           checker.add(o);
           fixed.add(manifest, o.path);
+          if (manifest.kind === 'Namespace' && typeof manifest.metadata?.name === 'string') namespaces.add(manifest.metadata.name);
           if (keep) objects.push(o);
         }
         files.add(r);
@@ -417,7 +420,7 @@ export class App extends Cdk8sApp {
       staged = true;
       const passed = report;
       return {
-        commit: () => this.commitStaged(staging, passed, located, fixed),
+        commit: () => this.commitStaged(staging, passed, located, fixed, namespaces),
         rollback: () => staging.rollback(),
         discard: () => staging.discard(),
       };
@@ -428,7 +431,8 @@ export class App extends Cdk8sApp {
   }
 
   /** The second half of `synth()`: moves the staged files into the output folder and writes the reports. */
-  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport, fixed: FixedFieldsCollector): string[] {
+  private commitStaged(staging: OutputStaging, report: PolicyReport | undefined, located: (r: PolicyReport) => PolicyReport, fixed: FixedFieldsCollector,
+    namespaces: ReadonlySet<string>): string[] {
     const notes: string[] = [];
     const stateDir = path.join(this.outdir, STATE_DIR);
     const change = staging.commit(this.policy ? _kubernetesPackOptions(this) : undefined, fixed, this.policy ? _otherPackNames(this) : []);
@@ -454,6 +458,14 @@ export class App extends Cdk8sApp {
       notes.push(`shipshape: removed ${change.removed.join(', ')} from ${this.outdir}: an earlier synth into this folder wrote `
         + `${change.removed.length === 1 ? 'it' : 'them'}, and this app's output no longer has ${change.removed.length === 1 ? 'it' : 'them'} `
         + `(${this._removalCause ?? 'a chart or object renamed or removed since'})\n`);
+    }
+    // a Namespace no longer written: a sync that prunes deletes it, and everything in it
+    const gone = change.removedNamespaces.filter(n => !namespaces.has(n.name));
+    for (const n of gone) {
+      notes.push(`shipshape warning: ${this.outdir}: Namespace ${n.name} is no longer in the output (an earlier synth wrote it in ${n.file}): applied with pruning `
+        + '(an Argo CD Application with prune, kubectl apply --prune) it is deleted, and with it every object in it, PersistentVolumeClaims included, whose volumes '
+        + 'go too where their StorageClass reclaims with Delete; kubectl apply without --prune leaves it. If the namespace should stay (a team, chart or app '
+        + 'renamed), keep writing it under its name (a FleetTeam\'s namespace, a chart\'s namespace), or delete it by hand once its data is safe\n');
     }
     if (change.unremovable.length > 0) {
       notes.push(`shipshape: could not remove ${change.unremovable.join(', ')} from ${this.outdir}, which an earlier synth wrote and this one no longer makes; `

@@ -96,7 +96,7 @@ export class FixedFieldsCollector {
    * The notes for the objects of this output whose fixed fields differ from those the previous synth recorded (an
    * object new to the folder, or a record without fingerprints, gives none).
    */
-  public changesSince(previous: FixedFields | undefined): string[] {
+  public changesSince(previous: FixedFields | undefined, outdir: string): string[] {
     if (previous === undefined) return [];
     const notes: string[] = [];
     for (const key of Object.keys(this.fields)) {
@@ -109,7 +109,7 @@ export class FixedFieldsCollector {
       const ns = rest.slice(0, rest.indexOf('/'));
       const name = rest.slice(rest.indexOf('/') + 1);
       const field = FIELDS[kind].find(f => f.path === changed[changed.length - 1])!;
-      notes.push(`shipshape: ${this.paths.get(key)}: ${kind} ${rest} changes ${changed.join(', ')} since the last synth into this folder; `
+      notes.push(`shipshape: ${this.paths.get(key)}: ${kind} ${rest} changes ${changed.join(', ')} since the last synth into ${outdir}; `
         + `the API server refuses that change to an existing ${kind} (kubectl apply and an Argo CD sync would fail): ${field.fix(kind, ns, name)}\n`);
     }
     return notes;

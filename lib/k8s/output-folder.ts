@@ -54,6 +54,20 @@ export interface OutputChange {
   readonly unremovable: string[];
   /** Notes on objects whose fields the API server keeps fixed that changed since the previous synth (see fixed-fields.ts). */
   readonly fixedChanges: string[];
+  /** The Namespace objects the removed files held, with the file each was in (whether this synth writes them elsewhere is the caller's to say). */
+  readonly removedNamespaces: Array<{ name: string; file: string }>;
+}
+
+/** The Namespace objects a manifest file holds (by name), or none when it does not parse. */
+function namespacesIn(file: string): string[] {
+  try {
+    const text = fs.readFileSync(file, 'utf-8');
+    if (!/^kind:\s*Namespace\s*$/m.test(text)) return [];
+    return jsyaml.loadAll(text).filter((d: any) => d?.kind === 'Namespace' && d?.apiVersion === 'v1' && typeof d?.metadata?.name === 'string')
+      .map((d: any) => d.metadata.name as string);
+  } catch {
+    return [];
+  }
 }
 
 function toRel(p: string): string {
@@ -494,6 +508,7 @@ export class OutputStaging {
     const now = new Set(written);
     const removed: string[] = [];
     const removedAside: Array<{ file: string; aside: string }> = [];
+    const removedNamespaces: Array<{ name: string; file: string }> = [];
     const unremovable: string[] = [];
     for (const rel of previous ?? []) {
       if (now.has(rel)) continue;
@@ -505,6 +520,7 @@ export class OutputStaging {
         fs.renameSync(file, aside);
         removedAside.push({ file, aside });
         removed.push(rel);
+        for (const name of namespacesIn(aside)) removedNamespaces.push({ name, file: rel });
         removeEmptyParents(path.dirname(file), outdir);
       } catch (e: any) {
         // gone already is fine; a file that cannot be removed stays recorded, so the next synth tries again
@@ -521,7 +537,7 @@ export class OutputStaging {
         + 'unless it writes the same files (give each program an outdir of its own)\n');
     }
     this.committed = { moved, removedAside, previousText };
-    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed?.changesSince(previousFixed) ?? [] };
+    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed?.changesSince(previousFixed, this.outdir) ?? [], removedNamespaces };
   }
 
   /**

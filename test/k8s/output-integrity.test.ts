@@ -782,3 +782,27 @@ describe('many problems', () => {
     expect(error.problems).toHaveLength(60);
   });
 });
+
+describe('a Namespace the output no longer writes', () => {
+  const synth = (dir: string, chartId: string, namespaces: string[]) => {
+    // each synth stands for a run of the program (one App per run)
+    App._forgetOutdirs();
+    const app = new App({ outdir: dir, policy: false });
+    const chart = new Chart(app, chartId);
+    for (const ns of namespaces) new ApiObject(chart, `ns-${ns}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    return stderrOf(() => app.synth());
+  };
+
+  test('is named in a warning that says pruning deletes it with its volumes; one that moved to another file is not', () => {
+    const dir = outdir();
+    synth(dir, 'payments', ['payments']);
+    const renamed = synth(dir, 'billing', ['billing']);
+    expect(renamed).toContain(`shipshape warning: ${dir}: Namespace payments is no longer in the output (an earlier synth wrote it in payments.k8s.yaml): applied with pruning `
+      + '(an Argo CD Application with prune, kubectl apply --prune) it is deleted, and with it every object in it, PersistentVolumeClaims included');
+    expect(renamed).not.toContain('Namespace billing');
+    // the namespace written from another chart (another file): nothing is deleted
+    const moved = synth(dir, 'platform', ['billing']);
+    expect(moved).toContain('removed billing.k8s.yaml');
+    expect(moved).not.toContain('is no longer in the output');
+  });
+});

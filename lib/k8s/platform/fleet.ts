@@ -1219,7 +1219,9 @@ export class Fleet {
       if (!Errors.isValidationError(e) || (e as any).details === undefined) throw e;
       const d = (e as any).details as ValidationErrorDetails;
       const prop = d.prop === 'team' ? 'name' : own !== undefined && d.prop.startsWith('quota') ? `quotaPerEnvironment.${environment}${d.prop.slice('quota'.length)}` : d.prop;
-      throw new ShipshapeValidationError({ ...d, path: this.where, prop: `teams[${index}].${prop}` });
+      // the quota of this environment replaces `quota`: the other fields the message names are its fields too
+      const own2 = (text: string) => (own !== undefined ? text.replace(/\bquota\./g, `quotaPerEnvironment.${environment}.`) : text);
+      throw new ShipshapeValidationError({ ...d, allowed: own2(d.allowed), fix: own2(d.fix), path: this.where, prop: `teams[${index}].${prop}` });
     }
   }
 

@@ -106,6 +106,15 @@ describe('quotaPerEnvironment', () => {
     expect(err).not.toContain('cluster prod-eu');
   });
 
+  test('a request above the environment\'s limit names the environment\'s fields in the whole message (it replaces quota, defaults included)', () => {
+    const err = errorOf(() => new Fleet(props(outdir(), {
+      teams: [{ name: 'shop', group: 'team-shop', workloads: new Api(), quota: { requestsMemory: '40Gi', limitsMemory: '64Gi' }, quotaPerEnvironment: { dev: { requestsMemory: '20Gi' } } }],
+    })).synth());
+    expect(err).toContain('teams[0].quotaPerEnvironment.dev.requestsMemory ("20Gi") must be <= quotaPerEnvironment.dev.limitsMemory (16Gi, its default)');
+    expect(err).toContain('lower quotaPerEnvironment.dev.requestsMemory or raise quotaPerEnvironment.dev.limitsMemory');
+    expect(err).not.toMatch(/[^.]quota\.limitsMemory/);
+  });
+
   test('a bad value names the environment\'s prop', () => {
     expect(errorOf(() => new Fleet(props(outdir(), {
       teams: [{ name: 'shop', group: 'team-shop', workloads: new Api(), quotaPerEnvironment: { dev: { requestsCpu: 'lots' } } }],
