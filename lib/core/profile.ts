@@ -12,7 +12,7 @@ export enum EnvironmentProfile {
    */
   STAGING = 'staging',
   /**
-   * Development: one replica, no autoscaler, no PodDisruptionBudget (a PDB on one pod would block node drains).
+   * Development: one replica, no autoscaler, no PodDisruptionBudget (with one pod there is nothing to keep available during an eviction: a budget would protect nothing, or block node drains with minAvailable 1).
    */
   DEVELOPMENT = 'development',
 }
