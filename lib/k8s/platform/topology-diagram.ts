@@ -126,9 +126,19 @@ export class TopologyDiagram implements IOutputFile {
     return this.model().edges;
   }
 
-  /** The Markdown file: heading, Mermaid diagram, connection table and namespace-wide policies. */
+  /**
+   * The Markdown file: heading, Mermaid diagram, connection table and namespace-wide policies. The connections one
+   * side blocks are also named on stderr (a declaration made on one side only, as between two teams, shows nowhere else).
+   */
   public produce(): string {
     const { groups, edges, namespaceWide, podsOutside } = this.model();
+    const blocked = edges.filter(e => e.blockedBy !== undefined);
+    if (blocked.length > 0) {
+      const shown = blocked.slice(0, 5).map(e => `${e.from} -> ${e.to} (${e.ports}): ${e.blockedBy}`).join('; ');
+      process.stderr.write(`shipshape note: ${this.path}: ${blocked.length === 1 ? 'a connection one side allows is' : `${blocked.length} connections one side allows are`} `
+        + `blocked by the other side's NetworkPolicies: ${shown}${blocked.length > 5 ? `; and ${blocked.length - 5} more (see ${this.path})` : ''}; `
+        + 'declare each call on both sides (caller.allowTo(callee) and callee.allowFrom(caller), or a NetworkPeer naming the other side)\n');
+    }
     const cluster = this.app.cluster;
     const title = this.title ?? (cluster ? `cluster ${cluster.clusterName}` : 'the app');
     const keys = new Set<string>(groups.map(g => g.key));

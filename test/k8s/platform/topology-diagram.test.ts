@@ -5,7 +5,7 @@ import { cluster, connectionsFromDiagram, connectionsFromPolicies, IMAGE, outdir
 import { App, HttpIngress, IngressTls, NetworkPeer, WebService, Worker } from '../../../lib/k8s';
 import { TopologyDiagram } from '../../../lib/k8s/platform';
 import { Policy } from '../../../lib/policy';
-import { expectError } from '../../util/k8s';
+import { expectError, stderrOf } from '../../util/k8s';
 
 function shop(dir: string, withDiagram = true) {
   const app = new App({ cluster: cluster(), outdir: dir });
@@ -184,7 +184,10 @@ describe('TopologyDiagram: connections one side blocks', () => {
     api.allowFrom(NetworkPeer.pods('shop', { app: 'frontend' }), [8080]);
     // (the namespaces' default-deny is written at synth; the hand-written Deployment would fail the pack)
     Policy.configure(app, { packs: [] });
-    quietly(() => app.synth());
+    const stderr = stderrOf(() => app.synth());
+    expect(stderr).toContain('shipshape note: topology.md: a connection one side allows is blocked by the other side\'s NetworkPolicies: '
+      + 'Deployment shop/frontend -> Deployment shop/api (TCP 8080): the egress of Deployment shop/frontend: its NetworkPolicies allow no such call; '
+      + 'declare each call on both sides');
     const edges = diagram!.edges();
     const frontend = edges.find(e => e.from === 'Deployment shop/frontend' && e.to === 'Deployment shop/api')!;
     expect(frontend.blockedBy).toBe('the egress of Deployment shop/frontend: its NetworkPolicies allow no such call');
