@@ -1460,7 +1460,8 @@ export class Fleet {
         continue;
       }
       process.stderr.write(`shipshape: ${this.where}: removed the output of ${folder}, which is no longer in the fleet (a cluster renamed or dropped)${leftOver}`
-        + `; its Applications stay in Argo CD until deleted: kubectl delete applications -n ${this.argoNamespace} -l shipshape.io/fleet=${this.description.name},shipshape.io/cluster=${folder}\n`);
+        + '; its Applications stay in Argo CD until deleted, and the AppProjects applied from this synth no longer admit that cluster, so they show as invalid: '
+        + `kubectl delete applications -n ${this.argoNamespace} -l shipshape.io/fleet=${this.description.name},shipshape.io/cluster=${folder}\n`);
     }
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ format: FLEET_RECORD_FORMAT, folders: [...current, ...retry].sort(), argoFolder: this.gitOpsFolder }, undefined, 2) + '\n');

@@ -896,8 +896,8 @@ describe('Fleet folders', () => {
     })).synth());
     expect(error).toBeUndefined();
     expect(stderr).toContain(`shipshape: fleet/acme: removed the output of prod-us, which is no longer in the fleet (a cluster renamed or dropped); ${path.join(dir, 'prod-us')} still holds notes.yaml, `
-      + 'which shipshape did not write: left in place, remove it if no longer needed; its Applications stay in Argo CD until deleted: '
-      + 'kubectl delete applications -n argocd -l shipshape.io/fleet=acme,shipshape.io/cluster=prod-us\n');
+      + 'which shipshape did not write: left in place, remove it if no longer needed; its Applications stay in Argo CD until deleted, and the AppProjects applied '
+      + 'from this synth no longer admit that cluster, so they show as invalid: kubectl delete applications -n argocd -l shipshape.io/fleet=acme,shipshape.io/cluster=prod-us\n');
     // the renamed team's Applications are gone from argocd/, not from Argo CD: each is named with the command
     for (const c of ['prod-eu', 'staging-eu']) {
       expect(stderr).toContain(`shipshape note: fleet/acme: Application ${c}-reports is no longer in argocd/ (its folder reports of cluster ${c} is gone); `
