@@ -47,7 +47,7 @@ const etcd = new k8s.StatefulService(chart, name, {
   // Canary a new version on etcd-2 first by raising this to 2, then lower it to 0 to roll the rest.
   partition: 0,
   backup: {
-    schedule: k8s.Schedule.cron('0 2 * * *'), // nightly at 02:00
+    schedule: k8s.Schedule.cron('0 3 * * *'), // nightly at 03:00 (02:00 Berlin time is skipped once a year, when daylight saving starts)
     timeZone: 'Europe/Berlin',
     ttl: '720h', // keep 30 days
   },

@@ -173,3 +173,83 @@ export function timeZoneProblem(tz: unknown): { problem: string; fix: string } |
   }
   return undefined; // another name of the zone (US/Eastern for America/New_York)
 }
+
+const MINUTE = 60000;
+const DAY = 1440 * MINUTE;
+
+/** The formatter that reads an instant's wall-clock date and time in `tz` (one per zone). */
+const WALL_CLOCKS = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock date and time of instant `ms` in `tz`, as minutes since 1970-01-01 00:00 of that clock. */
+function wallClock(tz: string, ms: number): number {
+  let f = WALL_CLOCKS.get(tz);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    WALL_CLOCKS.set(tz, f);
+  }
+  const p: { [k: string]: number } = {};
+  for (const x of f.formatToParts(new Date(ms))) if (x.type !== 'literal') p[x.type] = Number(x.value);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) / MINUTE;
+}
+
+/** The offset of `tz` from UTC at instant `ms`, in minutes. */
+function offsetAt(tz: string, ms: number): number {
+  return wallClock(tz, ms) - Math.floor(ms / MINUTE);
+}
+
+/** A daily run time of a schedule that a clock change skips (spring) or runs twice (autumn). */
+export interface ClockChangeClash {
+  /** `skipped`: the time does not exist that day; `repeated`: it happens twice. */
+  readonly kind: 'skipped' | 'repeated';
+  /** The run time, `HH:MM`. */
+  readonly time: string;
+  /** The local date of the clock change, `YYYY-MM-DD`. */
+  readonly date: string;
+}
+
+/**
+ * The first run time of `expression` (5 fields with fixed hours and minutes, for example `30 2 * * *`) that a clock
+ * change of time zone `tz` skips or repeats on a day the schedule runs, in the year from `from`; undefined when none
+ * does, or the schedule runs every hour or minute (a run skipped or repeated then is one of many).
+ */
+export function clockChangeClash(expression: string, tz: string, from: Date): ClockChangeClash | undefined {
+  const fields = cronFields(expression);
+  if (fields === undefined || fields[0].star || fields[1].star || fields[1].values.size > 12) return undefined;
+  const [minutes, hours, days, months, weekdays] = fields;
+  const times: number[] = [];
+  for (const h of hours.values) for (const m of minutes.values) times.push(h * 60 + m);
+  // robfig/cron runs on a day when its month matches and either day field does (both when one is unrestricted)
+  const runsOn = (local: Date) => months.values.has(local.getUTCMonth() + 1) && (days.star && weekdays.star ? true
+    : days.star ? weekdays.values.has(local.getUTCDay()) : weekdays.star ? days.values.has(local.getUTCDate())
+      : days.values.has(local.getUTCDate()) || weekdays.values.has(local.getUTCDay()));
+  const start = Math.floor(from.getTime() / DAY) * DAY;
+  for (let d = 0; d < 366; d++) {
+    const a = start + d * DAY;
+    const before = offsetAt(tz, a);
+    const after = offsetAt(tz, a + DAY);
+    if (before === after) continue;
+    // the minute the new offset starts (offsets change at most once a day)
+    let lo = a;
+    let hi = a + DAY;
+    while (hi - lo > MINUTE) {
+      const mid = lo + Math.floor((hi - lo) / (2 * MINUTE)) * MINUTE;
+      if (offsetAt(tz, mid) === before) lo = mid; else hi = mid;
+    }
+    const wall = Math.floor(hi / MINUTE) + before; // the wall clock reading the change jumps from
+    const local = new Date(wall * MINUTE);
+    if (!runsOn(local)) continue;
+    const at = ((wall % 1440) + 1440) % 1440;
+    const delta = after - before;
+    // forward: [at, at + delta) never shows; back: [at + delta, at) shows twice
+    const [first, last] = delta > 0 ? [at, at + delta] : [at + delta, at];
+    const hit = times.find(t => (t >= first && t < last) || (t + 1440 >= first && t + 1440 < last) || (t - 1440 >= first && t - 1440 < last));
+    if (hit === undefined) continue;
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return {
+      kind: delta > 0 ? 'skipped' : 'repeated',
+      time: `${pad(Math.floor(hit / 60))}:${pad(hit % 60)}`,
+      date: `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
+    };
+  }
+  return undefined;
+}

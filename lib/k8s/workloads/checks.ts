@@ -3,8 +3,8 @@ import { IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
-import { timeZoneProblem } from '../../core/cron';
-import { fail } from '../../core/errors';
+import { clockChangeClash, timeZoneProblem } from '../../core/cron';
+import { fail, warn } from '../../core/errors';
 import { Names } from '../../core/names';
 import { CpuQuantity } from '../../core/quantity';
 
@@ -13,6 +13,21 @@ export function checkTimeZone(scope: IConstruct, prop: string, tz: string): stri
   const p = timeZoneProblem(tz);
   if (p !== undefined) fail(scope, prop, tz, p.problem, p.fix);
   return tz;
+}
+
+/**
+ * Warns when a schedule's daily run time falls in a clock change of its time zone within the next year (02:30 in
+ * Europe/Berlin is skipped on the last Sunday of March, 01:30 in America/New_York happens twice in November): the
+ * CronJob controller and Velero then skip that day's run or may run it twice.
+ */
+export function warnClockChange(scope: IConstruct, prop: string, expression: string, tz: string): void {
+  const clash = clockChangeClash(expression, tz, new Date());
+  if (clash === undefined) return;
+  warn(scope, clash.kind === 'skipped'
+    ? `${prop} runs at ${clash.time} ${tz}, a time the clocks skip on ${clash.date} (daylight saving starts): that day's run does not happen at that time and may not happen at all; `
+      + 'pick a time the clocks never skip (outside the hour of the change), or set the time zone to UTC'
+    : `${prop} runs at ${clash.time} ${tz}, a time the clocks pass twice on ${clash.date} (daylight saving ends): that day's run may happen twice; `
+      + 'pick a time outside the repeated hour, set the time zone to UTC, or make the run safe to repeat');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as batchv1 from 'kubernetes-types/batch/v1';
-import { checkTimeZone, checkWhole } from './checks';
+import { checkTimeZone, checkWhole, warnClockChange } from './checks';
 import { Schedule } from './cron';
 import { ContainerPort } from './env';
 import { Job, JobRunProps } from './job';
@@ -32,7 +32,9 @@ export interface ScheduledJobProps extends JobRunProps {
    */
   readonly schedule: Schedule;
   /**
-   * The schedule's time zone, an IANA name (`Europe/Berlin`); CronJob `spec.timeZone`.
+   * The schedule's time zone, an IANA name (`Europe/Berlin`); CronJob `spec.timeZone`. A run time the clocks of that
+   * zone skip or pass twice within the next year (02:30 in `Europe/Berlin`, when daylight saving starts) is a construct
+   * warning: that day's run does not happen, or may happen twice.
    * @default - the kube-controller-manager's time zone (UTC on managed clusters)
    */
   readonly timeZone?: string;
@@ -88,6 +90,7 @@ export class ScheduledJob extends Workload {
       fail(this, 'name', this.name, 'is longer than 52 characters, the limit for a CronJob (its jobs add an 11-character suffix)', 'use a shorter name');
     }
     const timeZone = props.timeZone !== undefined ? checkTimeZone(this, 'timeZone', props.timeZone) : undefined;
+    if (timeZone !== undefined) warnClockChange(this, 'schedule', this.schedule, timeZone);
     const concurrency = props.concurrencyPolicy ?? ConcurrencyPolicy.FORBID;
     if (!Object.values(ConcurrencyPolicy).includes(concurrency)) {
       fail(this, 'concurrencyPolicy', concurrency, 'must be Forbid, Replace or Allow', 'use ConcurrencyPolicy.FORBID');

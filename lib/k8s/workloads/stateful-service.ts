@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type * as appsv1 from 'kubernetes-types/apps/v1';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
-import { checkBoolean, checkDuration, checkEnum, checkObjectList, checkPort, checkPorts, checkServiceName, checkTimeZone, checkWhole, renderProbes } from './checks';
+import { checkBoolean, checkDuration, checkEnum, checkObjectList, checkPort, checkPorts, checkServiceName, checkTimeZone, checkWhole, renderProbes, warnClockChange } from './checks';
 import { Schedule } from './cron';
 import { ContainerPort } from './env';
 import { Probe } from './probe';
@@ -543,6 +543,7 @@ export class StatefulService extends Workload implements IStatefulService {
     }
     const cron = b.schedule._validate(this, 'backup.schedule', 'backup.timeZone', 'shipshape writes itself from backup.timeZone');
     const tz = b.timeZone !== undefined ? checkTimeZone(this, 'backup.timeZone', b.timeZone) : undefined;
+    if (tz !== undefined) warnClockChange(this, 'backup.schedule', cron, tz);
     const ttl = checkDuration(this, 'backup.ttl', b.ttl ?? '720h');
     const ns = Names.dnsLabel(this, 'backup.veleroNamespace', b.veleroNamespace ?? 'velero', 63);
     if (b.storageLocation !== undefined) Names.dnsSubdomain(this, 'backup.storageLocation', b.storageLocation);

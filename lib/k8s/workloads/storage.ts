@@ -98,7 +98,8 @@ export interface BackupOptions {
    * prefix from version 1.15 on, and needs the zone in its image's time zone data: an older Velero, or one without
    * the zone, marks the Schedule `FailedValidation` and takes no backup. Without a time zone, write the schedule in
    * UTC, which every Velero reads: `UTC` (or an alias such as `Etc/UTC`) writes no prefix, as the schedule then runs in
-   * the Velero server's time zone, UTC in the official image.
+   * the Velero server's time zone, UTC in the official image. A backup time the zone's clocks skip or pass twice within
+   * the next year (02:00 in `Europe/Berlin`) is a construct warning.
    * @default - the Velero server's time zone (UTC in the official image)
    */
   readonly timeZone?: string;

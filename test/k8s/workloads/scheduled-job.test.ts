@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ConcurrencyPolicy, JobRestartPolicy, NetworkPeer, Schedule, ScheduledJob, ScheduledJobProps } from '../../../lib/k8s';
-import { expectError, policyErrors } from '../../util/k8s';
+import { expectError, policyErrors, stderrOf } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/report:3.1.0';
@@ -154,5 +154,16 @@ describe('Schedule: the shortest time between two runs', () => {
     ['@weekly', 10080],
   ])('%s runs at most every %d minutes', (expression, minutes) => {
     expect(Schedule._shortestIntervalMinutes(expression)).toBe(minutes);
+  });
+});
+
+describe('ScheduledJob and clock changes', () => {
+  test('a run time the clocks skip in the job\'s time zone is a warning on stderr and on the construct; without a time zone there is none', () => {
+    let sj: ScheduledJob | undefined;
+    const stderr = stderrOf(() => { sj = build({ schedule: Schedule.cron('30 2 * * *'), timeZone: 'Europe/Berlin' }).sj; });
+    expect(stderr).toMatch(/^shipshape warning: shop\/report: schedule runs at 02:30 Europe\/Berlin, a time the clocks skip on \d{4}-03-\d\d \(daylight saving starts\)/m);
+    expect(sj!.node.metadata.filter(m => m.type === 'shipshape:warning')).toHaveLength(1);
+    // the controller's own clock (UTC on EKS) has no daylight saving
+    expect(stderrOf(() => build({ schedule: Schedule.cron('30 2 * * *') }))).toBe('');
   });
 });

@@ -6,7 +6,7 @@ import {
   ClaimRetention, EnvValue, NetworkPeer, PodManagementPolicy, Probe, Schedule, StatefulService, StatefulServiceProps, VolumeAccessMode,
 } from '../../../lib/k8s';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
-import { expectError, policyErrors } from '../../util/k8s';
+import { expectError, policyErrors, quietly } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/store:2.1.0';
@@ -417,5 +417,20 @@ describe('the PostgreSQL example of the StatefulService docs', () => {
 
   test('it passes the policy', () => {
     expect(policyErrors(objs)).toEqual([]);
+  });
+});
+
+describe('schedules and clock changes', () => {
+  test('a backup at a time the clocks skip or repeat in its time zone is a construct warning; 03:00 in Berlin, or UTC, is not', () => {
+    const warnings = (schedule: string, timeZone: string) => quietly(() => build({ volumes: DATA, backup: { schedule: Schedule.cron(schedule), timeZone } })).ss
+      .node.metadata.filter(m => m.type === 'shipshape:warning').map(m => String(m.data));
+    expect(warnings('30 2 * * *', 'Europe/Berlin')).toEqual([expect.stringMatching(
+      /^backup\.schedule runs at 02:30 Europe\/Berlin, a time the clocks skip on \d{4}-03-\d\d \(daylight saving starts\): that day's run does not happen at that time and may not happen at all; pick a time the clocks never skip/)]);
+    expect(warnings('30 1 * * *', 'America/New_York')).toEqual([expect.stringMatching(
+      /^backup\.schedule runs at 01:30 America\/New_York, a time the clocks pass twice on \d{4}-11-\d\d \(daylight saving ends\): that day's run may happen twice/)]);
+    expect(warnings('0 3 * * *', 'Europe/Berlin')).toEqual([]);
+    expect(warnings('30 2 * * *', 'UTC')).toEqual([]);
+    // a schedule that never runs on the day of the change (weekdays; the clocks change on a Sunday)
+    expect(warnings('30 2 * * 1-5', 'Europe/Berlin')).toEqual([]);
   });
 });
