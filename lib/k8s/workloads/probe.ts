@@ -2,6 +2,23 @@ import { IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { fail } from '../../core/errors';
 
+/** Where each workload declares a port besides its main one, for the fix of a probe on an undeclared port. */
+const PORT_PROPS: { [construct: string]: string } = {
+  WebService: ' (extraPorts)',
+  Worker: ' (healthPort)',
+  NodeAgent: ' (ports)',
+  StatefulService: ' (peerPorts: the kubelet\'s probes reach any declared port, though only the replicas may connect to a peer port)',
+};
+
+/** The `PORT_PROPS` hint for a workload construct, also one of a subclass (a team's own construct). */
+function portsHint(scope: unknown): string {
+  for (let p = scope === null || typeof scope !== 'object' ? null : Object.getPrototypeOf(scope); p; p = Object.getPrototypeOf(p)) {
+    const hint = PORT_PROPS[p.constructor?.name];
+    if (hint !== undefined) return hint;
+  }
+  return '';
+}
+
 /**
  * Timing options shared by every probe kind.
  */
@@ -129,7 +146,7 @@ export class Probe {
       }
       if (!declaredPorts.includes(p)) {
         fail(scope, `${prop}.port`, p, `is not a port the container declares (${declaredPorts.join(', ') || 'none'}) (rule SS-K8S-036)`,
-          'probe a declared container port, or declare the port first');
+          `probe a declared container port, or declare the port first${portsHint(scope)}`);
       }
       port = p === mainPort && mainPortName ? mainPortName : p;
     }

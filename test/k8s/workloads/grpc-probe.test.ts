@@ -42,6 +42,12 @@ describe('Probe.grpc', () => {
   test('a port the container does not declare is refused, as for the other probes', () => {
     expectError(() => new StatefulService(chart(), 'db', {
       image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: Probe.grpc({ port: 5433 }), liveness: Probe.tcp(),
-    }), /^shop\/db: readiness\.port \(5433\) is not a port the container declares \(5432\) \(rule SS-K8S-036\)/);
+    }), /^shop\/db: readiness\.port \(5433\) is not a port the container declares \(5432\) \(rule SS-K8S-036\); probe a declared container port, or declare the port first \(peerPorts: the kubelet's probes reach any declared port/);
+  });
+
+  test('the fix names the prop that declares another port, also on a subclass of the workload', () => {
+    class TeamService extends WebService {}
+    expectError(() => new TeamService(chart(), 'api', { image: 'ghcr.io/acme/api:1.0.0', readiness: Probe.tcp({ port: 9999 }) }),
+      /; probe a declared container port, or declare the port first \(extraPorts\)$/);
   });
 });
