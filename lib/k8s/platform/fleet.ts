@@ -1213,7 +1213,8 @@ export class Fleet {
     const own = team.quotaPerEnvironment?.[environment];
     try {
       const tn = new TeamNamespace(scope, team.name, { ...team, team: team.name, ...(own !== undefined ? { quota: own } : {}) });
-      if (own !== undefined) tn._quotaProp = `teams[${index}].quotaPerEnvironment.${environment}`;
+      tn._quotaProp = own !== undefined ? `teams[${index}].quotaPerEnvironment.${environment}` : `teams[${index}].quota`;
+      tn._limitsProp = `teams[${index}].limits`;
       return tn;
     } catch (e) {
       if (!Errors.isValidationError(e) || (e as any).details === undefined) throw e;

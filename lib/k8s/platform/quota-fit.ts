@@ -142,7 +142,7 @@ function mostPods(m: any, hpaMax: Map<string, number>): { pods: number; why: str
 }
 
 /** A pod's quota usage (containers and native sidecars, or the largest init container) and its containers' problems. */
-function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsPath: string,
+function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, field: string, problems: string[], path: string, limitsProp: (field: string) => string,
   annotations: { [k: string]: unknown } = {}): Usage {
   // objects of the app (any cdk8s object, typed or not): read defensively, every field may be missing
   const containerUsage = (c: corev1.Container | undefined, i: number, list: string, place?: { at: string; name: string }): Usage => {
@@ -164,17 +164,17 @@ function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, fi
         + `${fix.replace("the container's", "the proxy's").replace('on the container', 'on the proxy')} (the proxy's resources are MeshEnrolOptions.proxyResources)`);
     };
     check(cpuLimit <= limits.maxCpu.millicores, 'limits.cpu', showCpu(cpuLimit), `is above the namespace's LimitRange maximum per container (cpu ${limits.maxCpu}), so the API server would refuse the pod`,
-      `lower the container's cpu limit to ${limits.maxCpu} or less, or raise limits.maxCpu of ${limitsPath}`);
+      `lower the container's cpu limit to ${limits.maxCpu} or less, or raise ${limitsProp('maxCpu')}`);
     check(memLimit <= limits.maxMemory.bytes, 'limits.memory', showMemory(memLimit), `is above the namespace's LimitRange maximum per container (memory ${limits.maxMemory}), so the API server would refuse the pod`,
-      `lower the container's memory limit to ${limits.maxMemory} or less, or raise limits.maxMemory of ${limitsPath}`);
+      `lower the container's memory limit to ${limits.maxMemory} or less, or raise ${limitsProp('maxMemory')}`);
     check(cpu >= limits.minCpu.millicores, 'requests.cpu', showCpu(cpu), `is below the namespace's LimitRange minimum per container (cpu ${limits.minCpu})`,
-      `request at least ${limits.minCpu}, or lower limits.minCpu of ${limitsPath}`);
+      `request at least ${limits.minCpu}, or lower ${limitsProp('minCpu')}`);
     check(mem >= limits.minMemory.bytes, 'requests.memory', showMemory(mem), `is below the namespace's LimitRange minimum per container (memory ${limits.minMemory})`,
-      `request at least ${limits.minMemory}, or lower limits.minMemory of ${limitsPath}`);
+      `request at least ${limits.minMemory}, or lower ${limitsProp('minMemory')}`);
     check(cpu <= cpuLimit, 'requests.cpu', showCpu(cpu), `is above the container's cpu limit (${showCpu(cpuLimit)}${lim.cpu === undefined ? ', the namespace default' : ''})`,
-      `set a cpu limit of at least ${showCpu(cpu)} on the container, or raise limits.defaultCpuLimit of ${limitsPath}`);
+      `set a cpu limit of at least ${showCpu(cpu)} on the container, or raise ${limitsProp('defaultCpuLimit')}`);
     check(mem <= memLimit, 'requests.memory', showMemory(mem), `is above the container's memory limit (${showMemory(memLimit)}${lim.memory === undefined ? ', the namespace default' : ''})`,
-      `set a memory limit of at least ${showMemory(mem)} on the container, or raise limits.defaultMemoryLimit of ${limitsPath}`);
+      `set a memory limit of at least ${showMemory(mem)} on the container, or raise ${limitsProp('defaultMemoryLimit')}`);
     return { cpu, mem, cpuLimit, memLimit };
   };
   const sum: Usage = { cpu: 0, mem: 0, cpuLimit: 0, memLimit: 0 };
@@ -210,9 +210,12 @@ function podUsage(pod: corev1.PodSpec, limits: ResolvedLimits, where: string, fi
  * Every way the objects of `namespace` do not fit its quota and container limits, one message each.
  * @param teamPath the construct path of the team namespace (named in quota errors and fixes)
  * @param quotaProp the prop that gave the quota, as errors name it (a fleet team's `quotaPerEnvironment.<environment>`)
+ * @param limitsProp the prop that gave the container limits, as fixes name it (a fleet team's `teams[2].limits`); by
+ *   default `limits.<field> of <teamPath>`
  */
 export function quotaProblems(teamPath: string, namespace: string, quota: ResolvedQuota, limits: ResolvedLimits,
-  objects: ReadonlyArray<{ manifest: any; path: string }>, quotaProp = 'quota'): string[] {
+  objects: ReadonlyArray<{ manifest: any; path: string }>, quotaProp = 'quota', limitsProp?: string): string[] {
+  const limitsRef = (f: string) => (limitsProp !== undefined ? `${limitsProp}.${f}` : `limits.${f} of ${teamPath}`);
   const problems: string[] = [];
   const hpaMax = new Map<string, number>();
   for (const o of objects) {
@@ -246,7 +249,7 @@ export function quotaProblems(teamPath: string, namespace: string, quota: Resolv
     }
     const template = podTemplate(m);
     if (!template) continue;
-    const usage = podUsage(template.spec, limits, where, template.field, problems, o.path, teamPath, template.annotations);
+    const usage = podUsage(template.spec, limits, where, template.field, problems, o.path, limitsRef, template.annotations);
     const most = mostPods(m, hpaMax);
     if (!most) continue;
     pods += most.pods;

@@ -270,6 +270,11 @@ export class TeamNamespace extends Construct {
    * @internal
    */
   public _quotaProp = 'quota';
+  /**
+   * The prop limit fixes name (a fleet team's `teams[2].limits`); undefined: `limits.<field> of <this path>`.
+   * @internal
+   */
+  public _limitsProp?: string;
   private readonly resolvedQuota: ResolvedQuota;
   private readonly resolvedLimits: ResolvedLimits;
 
@@ -469,14 +474,14 @@ export class TeamNamespace extends Construct {
         // the quota caps limits.cpu, so the LimitRange gives every container without a CPU limit the default one
         problems.push(`${c.node.path}: resources.cpuLimit ("none") cannot hold in namespace ${this.namespace}: its ResourceQuota caps limits.cpu, `
           + `so its LimitRange gives each container without a CPU limit the default (${this.resolvedLimits.defaultCpuLimit}), which may throttle it; `
-          + `set the CPU limit the workload needs (it counts against quota.limitsCpu), or raise limits.defaultCpuLimit of ${this.node.path}`);
+          + `set the CPU limit the workload needs (it counts against ${this._quotaProp}.limitsCpu), or raise ${this._limitsProp !== undefined ? `${this._limitsProp}.defaultCpuLimit` : `limits.defaultCpuLimit of ${this.node.path}`}`);
       }
       if (!ApiObject.isApiObject(c) || c.node.scopes.includes(this)) continue;
       const obj = c as ApiObject;
       if (obj.metadata.namespace !== this.namespace) continue;
       objects.push({ manifest: obj.toJson(), path: obj.node.path });
     }
-    return [...problems, ...quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects, this._quotaProp)];
+    return [...problems, ...quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects, this._quotaProp, this._limitsProp)];
   }
 
   private resolveQuota(q: TeamQuota): ResolvedQuota {

@@ -115,6 +115,14 @@ describe('quotaPerEnvironment', () => {
     expect(err).not.toMatch(/[^.]quota\.limitsMemory/);
   });
 
+  test('a LimitRange a team\'s workload breaks names the team\'s limits prop, as the quota errors name its quota', () => {
+    const err = errorOf(() => new Fleet(props(outdir(), {
+      teams: [{ name: 'shop', group: 'team-shop', workloads: new Api(), limits: { maxMemory: '128Mi', defaultMemoryLimit: '128Mi', defaultMemoryRequest: '64Mi' } }],
+    })).synth());
+    expect(err).toMatch(/or raise teams\[0\]\.limits\.max(Cpu|Memory)/);
+    expect(err).not.toMatch(/of platform\/shop/);
+  });
+
   test('a bad value names the environment\'s prop', () => {
     expect(errorOf(() => new Fleet(props(outdir(), {
       teams: [{ name: 'shop', group: 'team-shop', workloads: new Api(), quotaPerEnvironment: { dev: { requestsCpu: 'lots' } } }],

@@ -622,7 +622,8 @@ describe('Fleet validation', () => {
 
   test('quota errors name the cluster', () => {
     const fleet = new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop(), quota: { requestsCpu: '1' } }] }));
-    expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster prod-eu: platform/shop: quota.requestsCpu ("1") of namespace shop is less than its workloads need');
+    expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster prod-eu: platform/shop: teams[0].quota.requestsCpu ("1") of namespace shop is less than its workloads need');
+    expect(errorOf(() => quietly(() => fleet.synth()))).toContain('raise teams[0].quota.requestsCpu to at least');
   });
 
   test('hostname() without a domain is refused', () => {
