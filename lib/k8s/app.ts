@@ -9,7 +9,7 @@ import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
 import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
-import { gatewayIsolationNotes, kedaAuthenticationNotes, tlsSecretNotes } from './output-notes';
+import { outputNotes } from './output-notes';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
@@ -805,8 +805,7 @@ function printNotes(all: IConstruct[]): void {
  * elsewhere, KEDA authentications the output lacks.
  */
 function printOutputNotes(objects: readonly { manifest: any; path: string }[], cluster: ClusterProfile | undefined): void {
-  const gateways = cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects);
-  for (const n of [...gateways, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)]) process.stderr.write(n);
+  for (const n of outputNotes(objects, cluster)) process.stderr.write(n);
 }
 
 /**

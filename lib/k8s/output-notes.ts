@@ -2,7 +2,18 @@
 // likely wrong in the objects written, but may be made outside the app, so it does not fail the synth. Each function
 // reads the rendered objects and returns the notes, one line each. Not re-exported by the barrel.
 import type { RenderedObject } from './cluster-check';
+import type { ClusterProfile } from '../core/cluster-profile';
 import { describeObject } from '../policy/output-check';
+
+/**
+ * Every note on the output as a whole that synth prints, in order (each a line ending in a newline): the Gateways
+ * whose proxy pods the output isolates (unless the cluster is known not to enforce NetworkPolicies), the TLS Secrets,
+ * and the KEDA authentications the output names but does not hold.
+ */
+export function outputNotes(objects: readonly RenderedObject[], cluster: ClusterProfile | undefined): string[] {
+  const gateways = cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects);
+  return [...gateways, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)];
+}
 
 /**
  * Notes on the Gateways of the output whose pods a namespace-wide deny of the output isolates: Istio and NGINX

@@ -4,6 +4,7 @@ import { Match, Matcher, MatchResult } from './match';
 import { fail, WARNING_METADATA } from '../core/errors';
 import { App as ShipshapeApp } from '../k8s/app';
 import { clusterProblems } from '../k8s/cluster-check';
+import { outputNotes } from '../k8s/output-notes';
 import { toJsonExplained } from '../k8s/render';
 import { resolveDependenciesOnce, validateOnce } from '../k8s/synth-steps';
 import { Finding } from '../policy/finding';
@@ -153,6 +154,14 @@ export class Template {
    */
   public readonly warnings: ConstructWarning[];
 
+  /**
+   * The notes on the output as a whole that synth prints on stderr, read over the whole app as synth reads it (also
+   * for a template of one chart), one line each (without the trailing newline): a Gateway whose proxy pods the output isolates, a TLS Secret or a KEDA trigger
+   * authentication the objects name but the output does not hold. They do not fail a synth: what they name may be
+   * made outside the app.
+   */
+  public readonly notes: string[];
+
   private readonly paths: string[];
 
   /**
@@ -175,6 +184,7 @@ export class Template {
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
     const objects = scope === root ? all : all.filter(o => o.chart === scope.node.path);
+    this.notes = outputNotes(all, cluster).map(n => n.replace(/\n$/, ''));
     this.warnings = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === WARNING_METADATA)
       .map(m => ({ path: c.node.path, message: String(m.data) })));
     this.manifests = objects.map(o => o.manifest);

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { ApiObject, Chart } from 'cdk8s';
 import { App, KedaAuthenticationKind, Worker, WorkerScaling } from '../../../lib/k8s';
+import { Template } from '../../../lib/testing';
 import { stderrOf, stderrOfSynth, validationMessageOf } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
@@ -27,6 +28,23 @@ describe('KEDA triggers naming a TriggerAuthentication', () => {
     expect(synthOf(chart => new ApiObject(chart, 'auth', {
       apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'sqs-auth' }, spec: { podIdentity: { provider: 'aws' } },
     }))).not.toContain('its triggers name');
+  });
+});
+
+describe('Template.notes', () => {
+  test('holds the whole-output notes synth prints, so a test can assert them; none when the output holds what it names', () => {
+    const build = (withAuth: boolean) => {
+      const app = new App({ outdir: tempDir('shipshape-keda-') });
+      const chart = new Chart(app, 'shop', { namespace: 'shop' });
+      new Worker(chart, 'mailer', {
+        image: 'ghcr.io/acme/mailer:1.0.0',
+        scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }] }),
+      });
+      if (withAuth) new ApiObject(chart, 'auth', { apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'sqs-auth' }, spec: { podIdentity: { provider: 'aws' } } });
+      return Template.fromChart(chart);
+    };
+    expect(build(false).notes).toEqual([expect.stringMatching(/^shipshape note: ScaledObject shop\/mailer: its triggers name TriggerAuthentication shop\/sqs-auth, which this output does not hold: .*or check its name$/)]);
+    expect(build(true).notes).toEqual([]);
   });
 });
 
