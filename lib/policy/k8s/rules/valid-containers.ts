@@ -49,10 +49,15 @@ function suggestion(res: string, q: unknown): string | undefined {
   return t !== q.trim() && parseQuantity(t) !== undefined ? t : undefined;
 }
 
+/** The value of `allowed` that `value` spells in another case (or with spaces around it), or undefined. */
+export function caseMeant(value: unknown, allowed: readonly string[]): string | undefined {
+  return typeof value === 'string' ? allowed.find(a => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+}
+
 /** Reports a field whose value is not one of `allowed` (unset, null and "" are defaulted by the API), naming the spelling meant. */
 function checkEnum(value: unknown, allowed: string[], at: string, field: string, bad: (jsonPath: string, message: string) => void) {
   if (value === undefined || value === null || value === '' || allowed.includes(value as string)) return;
-  const meant = typeof value === 'string' ? allowed.find(a => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+  const meant = caseMeant(value, allowed);
   bad(at, `${field} ${JSON.stringify(value)} is not one the API accepts (${allowed.join(', ')}; case-sensitive)${meant ? `; did you mean ${meant}?` : ''}`);
 }
 

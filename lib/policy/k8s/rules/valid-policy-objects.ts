@@ -2,6 +2,7 @@ import { Validators } from '../../../core/validators';
 import { Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { arr, isObj, o } from '../pod';
+import { caseMeant } from './valid-containers';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const POLICY_TYPES = ['Ingress', 'Egress'];
@@ -12,7 +13,7 @@ type Bad = (jsonPath: string, message: string) => void;
 
 /** The spelling of `value` among `allowed` when it differs only in case, for a message. */
 function meant(value: unknown, allowed: string[]): string {
-  const m = typeof value === 'string' ? allowed.find(a => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+  const m = caseMeant(value, allowed);
   return m === undefined ? '' : `; did you mean ${m}?`;
 }
 

@@ -2,7 +2,7 @@ import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, MAP_SELECTOR_KINDS, o, podOfDoc, POD_KINDS } from '../pod';
-import { keyPath } from './valid-containers';
+import { caseMeant, keyPath } from './valid-containers';
 import { labelKeysAndValuesValid, newKeySet, newSet, validLabelKey, validLabelValue } from './valid-label-values';
 
 const POD_KIND_SET = new Set(POD_KINDS);
@@ -40,7 +40,7 @@ function checkExpressions(list: unknown, at: string, operators: string[], bad: B
     const values: unknown[] = Array.isArray(e.values) ? e.values : [];
     const name = typeof key === 'string' ? key : 'its key';
     if (!operators.includes(op)) {
-      const meant = typeof op === 'string' ? operators.find(x => x.toLowerCase() === op.trim().toLowerCase()) : undefined;
+      const meant = caseMeant(op, operators);
       bad(`${here}.operator`, `Selector operator ${JSON.stringify(op) ?? 'unset'} is not one the API accepts (${operators.join(', ')}; case-sensitive)${meant ? `; did you mean ${meant}?` : ''}`);
     } else if ((op === 'In' || op === 'NotIn') && values.length === 0) {
       bad(`${here}.values`, `Selector expression on ${name} uses ${op} without values, which the API refuses: list the values to match`);
