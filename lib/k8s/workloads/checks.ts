@@ -116,11 +116,12 @@ export function checkPort(scope: IConstruct, prop: string, port: number): number
 
 /**
  * Validates a list of named ports against ports already taken (`taken` maps number and name to the prop that holds
- * them) and returns the validated list.
+ * them) and returns the validated list; `example` is the entry the error for a malformed list shows.
  */
-export function checkPorts(scope: IConstruct, prop: string, ports: ContainerPort[], taken: Array<{ name: string; port: number; prop: string }>): ContainerPort[] {
+export function checkPorts(scope: IConstruct, prop: string, ports: ContainerPort[], taken: Array<{ name: string; port: number; prop: string }>,
+  example = "{ name: 'peer', port: 7000 }"): ContainerPort[] {
   const seen = [...taken];
-  return checkObjectList(scope, prop, ports, "{ name: 'peer', port: 7000 }").map((p, i) => {
+  return checkObjectList(scope, prop, ports, example).map((p, i) => {
     const name = Names.portName(scope, `${prop}[${i}].name`, p.name);
     const port = checkPort(scope, `${prop}[${i}].port`, p.port);
     const sameNumber = seen.find(s => s.port === port);

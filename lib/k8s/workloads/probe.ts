@@ -7,7 +7,7 @@ const PORT_PROPS: { [construct: string]: string } = {
   WebService: ' (extraPorts)',
   Worker: ' (healthPort)',
   NodeAgent: ' (ports)',
-  StatefulService: ' (peerPorts: the kubelet\'s probes reach any declared port, though only the replicas may connect to a peer port)',
+  StatefulService: ' (extraPorts)',
 };
 
 /** The `PORT_PROPS` hint for a workload construct, also one of a subclass (a team's own construct). */

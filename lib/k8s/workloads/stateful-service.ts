@@ -64,6 +64,13 @@ export interface StatefulServiceProps extends WorkloadProps {
    */
   readonly peerPorts?: ContainerPort[];
   /**
+   * More ports callers may reach besides `port`: a metrics exporter, an admin API, a separate health endpoint. The
+   * client Service and the headless Service publish each under its own name and number, and whoever `allowFrom`
+   * admits may reach them, as `port`.
+   * @default - none
+   */
+  readonly extraPorts?: ContainerPort[];
+  /**
    * The number of replicas.
    * @default - 3 in production and staging, 1 in development
    */
@@ -277,6 +284,7 @@ export class StatefulService extends Workload implements IStatefulService {
   public readonly backupSchedule?: ApiObject;
 
   private readonly peerPorts: ContainerPort[];
+  private readonly extraPorts: ContainerPort[];
   private readonly claims: VolumeClaim[];
   private appProtocol?: string;
 
@@ -288,6 +296,16 @@ export class StatefulService extends Workload implements IStatefulService {
     this.portName = Names.portName(this, 'portName', props.portName ?? 'client');
     this.servicePort = checkWhole(this, 'servicePort', props.servicePort ?? this.port, 1, 'use the port your clients expect', 65535);
     this.peerPorts = checkPorts(this, 'peerPorts', props.peerPorts ?? [], [{ name: this.portName, port: this.port, prop: 'port' }]);
+    this.extraPorts = checkPorts(this, 'extraPorts', props.extraPorts ?? [], [{ name: this.portName, port: this.port, prop: 'port' },
+      ...this.peerPorts.map((p, i) => ({ ...p, prop: `peerPorts[${i}]` }))], "{ name: 'metrics', port: 9187 }");
+    this.extraPorts.forEach((p, i) => {
+      // the client Service publishes each extra port on its own number, beside servicePort: the API server refuses a
+      // Service listing one port number twice
+      if (p.port === this.servicePort) {
+        fail(this, `extraPorts[${i}].port`, p.port, `is also servicePort, the client Service's port, which publishes extra ports on their own numbers, so it would list ${p.port} twice (the API server refuses that)`,
+          `give the extra port another number, or set servicePort to another (the pods listen on port ${this.port})`);
+      }
+    });
     this.headlessServiceName = `${this.name}-headless`;
     // the StatefulSet controller labels every pod controller-revision-hash: <name>-<hash of up to 10 characters>, and a
     // label value has at most 63 characters: a longer name synthesizes, applies, and never gets a pod
@@ -386,7 +404,7 @@ export class StatefulService extends Workload implements IStatefulService {
       }),
     } satisfies appsv1.StatefulSet);
 
-    const allPorts = [{ name: this.portName, port: this.port }, ...this.peerPorts];
+    const allPorts = [{ name: this.portName, port: this.port }, ...this.peerPorts, ...this.extraPorts];
     this.headlessService = new ApiObject(this, 'HeadlessService', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -406,7 +424,7 @@ export class StatefulService extends Workload implements IStatefulService {
       spec: {
         type: 'ClusterIP',
         selector: { ...this.selectorLabels },
-        ports: Lazy.any({ produce: () => [this.servicePortOf(this.portName, this.servicePort)] }),
+        ports: Lazy.any({ produce: () => [this.servicePortOf(this.portName, this.servicePort), ...this.extraPorts.map(p => this.servicePortOf(p.name, p.port))] }),
       },
     } satisfies corev1.Service);
 
@@ -433,7 +451,7 @@ export class StatefulService extends Workload implements IStatefulService {
   }
 
   public get containerPorts(): number[] {
-    return [this.port, ...this.peerPorts.map(p => p.port)];
+    return [this.port, ...this.peerPorts.map(p => p.port), ...this.extraPorts.map(p => p.port)];
   }
   /**
    * The ports only the replicas themselves may reach: the peer ports.
@@ -456,7 +474,7 @@ export class StatefulService extends Workload implements IStatefulService {
 
   /** @internal */
   protected _mainPorts(): ContainerPort[] {
-    return [{ name: this.portName, port: this.port }, ...this.peerPorts];
+    return [{ name: this.portName, port: this.port }, ...this.peerPorts, ...this.extraPorts];
   }
 
   /** @internal */

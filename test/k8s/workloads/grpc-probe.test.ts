@@ -42,7 +42,7 @@ describe('Probe.grpc', () => {
   test('a port the container does not declare is refused, as for the other probes', () => {
     expectError(() => new StatefulService(chart(), 'db', {
       image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: Probe.grpc({ port: 5433 }), liveness: Probe.tcp(),
-    }), /^shop\/db: readiness\.port \(5433\) is not a port the container declares \(5432\) \(rule SS-K8S-036\); probe a declared container port, or declare the port first \(peerPorts: the kubelet's probes reach any declared port/);
+    }), /^shop\/db: readiness\.port \(5433\) is not a port the container declares \(5432\) \(rule SS-K8S-036\); probe a declared container port, or declare the port first \(extraPorts\)/);
   });
 
   test('the fix names the prop that declares another port, also on a subclass of the workload', () => {

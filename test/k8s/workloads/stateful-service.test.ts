@@ -275,6 +275,38 @@ describe('StatefulService options', () => {
     expect(np.ingress[1].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api' } } }]);
   });
 
+  test('extraPorts: published on both Services under their names, admitted for callers, not for peers only; a probe may use one', () => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const db = new StatefulService(c, 'db', {
+      image: IMAGE,
+      port: 5432,
+      portName: 'postgres',
+      servicePort: 5432,
+      peerPorts: [{ name: 'repl', port: 7000 }],
+      extraPorts: [{ name: 'metrics', port: 9187 }],
+      readiness: Probe.http('/healthz', { port: 9187 }),
+      liveness: Probe.tcp(),
+    });
+    db.allowFrom(NetworkPeer.namespace('monitoring'));
+    const out = c.toJson();
+    expect(find(out, 'Service', 'db').spec.ports).toEqual([
+      { name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' },
+      { name: 'metrics', port: 9187, targetPort: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(find(out, 'Service', 'db-headless').spec.ports.map((p: any) => `${p.name}:${p.port}`)).toEqual(['postgres:5432', 'repl:7000', 'metrics:9187']);
+    expect(main(out).ports).toEqual([
+      { name: 'postgres', containerPort: 5432, protocol: 'TCP' }, { name: 'repl', containerPort: 7000, protocol: 'TCP' }, { name: 'metrics', containerPort: 9187, protocol: 'TCP' },
+    ]);
+    expect(main(out).readinessProbe.httpGet).toEqual({ path: '/healthz', port: 9187 });
+    expect(db.containerPorts).toEqual([5432, 7000, 9187]);
+    // the caller reaches the client and extra ports, never the peer port; the replicas reach every port
+    const np = find(out, 'NetworkPolicy').spec;
+    expect(np.ingress[1].ports).toEqual([{ port: 5432, protocol: 'TCP' }, { port: 9187, protocol: 'TCP' }]);
+    expect(np.ingress[0].ports).toEqual([{ port: 5432, protocol: 'TCP' }, { port: 7000, protocol: 'TCP' }, { port: 9187, protocol: 'TCP' }]);
+    expectValid(out);
+    expect(policyErrors(out)).toEqual([]);
+  });
+
   test('an even replica count warns (construct metadata and stderr), unless quorum is false', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     let warned: StatefulService | undefined;
@@ -306,6 +338,13 @@ describe('StatefulService validation', () => {
     ['service port out of range', { servicePort: 70000 }, 'shop/db: servicePort (70000) must be a whole number from 1 to 65535; use the port your clients expect'],
     ['peer port clashing by number', { peerPorts: [{ name: 'peer', port: 8080 }] }, 'shop/db: peerPorts[0].port (8080) clashes with port, which uses the same number; give every port its own number'],
     ['peer port clashing by name', { peerPorts: [{ name: 'client', port: 7000 }] }, 'shop/db: peerPorts[0].name ("client") clashes with port, which uses the same name; give every port its own name'],
+    ['extra port clashing with a peer port by number', { peerPorts: [{ name: 'repl', port: 7000 }], extraPorts: [{ name: 'metrics', port: 7000 }] },
+      'shop/db: extraPorts[0].port (7000) clashes with peerPorts[0], which uses the same number; give every port its own number'],
+    ['extra port clashing with port by name', { extraPorts: [{ name: 'client', port: 9187 }] }, 'shop/db: extraPorts[0].name ("client") clashes with port, which uses the same name; give every port its own name'],
+    ['extra port on servicePort', { port: 5432, servicePort: 9187, extraPorts: [{ name: 'metrics', port: 9187 }] },
+      'shop/db: extraPorts[0].port (9187) is also servicePort, the client Service\'s port, which publishes extra ports on their own numbers, so it would list 9187 twice (the API server refuses that); give the extra port another number, or set servicePort to another (the pods listen on port 5432)'],
+    ['extra port below 1024', { extraPorts: [{ name: 'metrics', port: 80 }] }, 'shop/db: extraPorts[0].port (80) must be a whole number from 1024 to 65535'],
+    ['extra ports not a list', { extraPorts: { name: 'metrics', port: 9187 } as any }, "{ name: 'metrics', port: 9187 }"],
     ['volume size that does not parse', { volumes: [{ name: 'data', size: 'ten gigs', mountPath: '/data' }] }, 'shop/db: volumes[0].size ("ten gigs") is not a byte quantity'],
     ['zero volume size', { volumes: [{ name: 'data', size: '0Gi', mountPath: '/data' }] }, 'shop/db: volumes[0].size ("0Gi") must be more than zero; request a size such as "10Gi"'],
     ['relative mount path', { volumes: [{ name: 'data', size: '1Gi', mountPath: 'data' }] }, 'shop/db: volumes[0].mountPath ("data") must be an absolute path; write it as "/data"'],
