@@ -36,3 +36,20 @@ test('the README example is about ten lines and synthesizes the objects the READ
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every range of rule ids the docs give ends at the pack\'s last rule', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { KubernetesPack, TerraformPack } = require('../lib/policy');
+  const last = (rules: Array<{ id: string }>) => rules.map(r => r.id).sort().pop()!.replace(/^SS-(K8S|EKS)-/, '');
+  const want: { [prefix: string]: string } = { K8S: last(new KubernetesPack().rules), EKS: last(new TerraformPack().rules) };
+  const files = ['README.md', 'lib/policy/README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).map(f => `docs/${f}`)];
+  const ranges: string[] = [];
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
+    for (const m of text.matchAll(/SS-(K8S|EKS)-001 ?(?:\.\.\.|…|–) ?(?:SS-(?:K8S|EKS)-)?(\d{3})/g)) {
+      ranges.push(`${f}: ${m[0]}`);
+      expect(`${f}: ${m[0]}`).toBe(`${f}: ${m[0].slice(0, m[0].length - 3)}${want[m[1]]}`);
+    }
+  }
+  expect(ranges.some(r => r.startsWith('README.md: SS-K8S-001'))).toBe(true);
+});

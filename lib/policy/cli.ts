@@ -19,7 +19,7 @@ import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import {
-  ADMISSION_REFUSAL_RULE_ID, BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
+  ADMISSION_REFUSAL_RULE_ID, BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, nearRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
   SUPPRESSION_SCOPES, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
 } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
@@ -31,7 +31,6 @@ import {
   BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, reportFile, sarifLog, STDIN_FILE, streamJson, writeJsonFile,
 } from './report-writer';
 import { IRulePack, PolicyDocument, Severity } from './rule';
-import { Validators } from '../core/validators';
 
 export { SUPPRESS_ANNOTATION_PREFIX };
 
@@ -332,8 +331,14 @@ function parseExclude(values: string[]): { rules: string[]; wholeInput: string[]
           + `${WHOLE_INPUT_RULE_IDS.join(', ')} can be left out`;
       }
       if (!known.includes(id)) {
-        return `--exclude: ${JSON.stringify(id)} is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}) `
-          + `nor one of the whole-input warnings (${WHOLE_INPUT_RULE_IDS.join(', ')}); did you mean ${Validators._closest(id, [...known, ...WHOLE_INPUT_RULE_IDS])}?`;
+        const head = `--exclude: ${JSON.stringify(id)} is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}) `
+          + `nor one of the whole-input warnings (${WHOLE_INPUT_RULE_IDS.join(', ')})`;
+        // a suggestion only for a slip of one of those ids: ACME-001 is a rule of its own, not a slip of SS-K8S-001
+        const slip = nearRuleId(id, [...known, ...WHOLE_INPUT_RULE_IDS]);
+        if (slip !== undefined) return `${head}; did you mean ${slip}?`;
+        return isBuiltInRuleId(id.toUpperCase()) ? `${head}; list the ids as the policy report shows them`
+          : `${head}; --exclude leaves out rules of shipshape's Kubernetes pack only: to leave out a rule of a pack of yours (--pack), `
+            + 'leave it out of the rules the pack\'s module exports';
       }
       if (!rules.includes(id)) rules.push(id);
     }

@@ -45,6 +45,13 @@ describe('--exclude and --trusted-registry', () => {
     expect(r.err).toBe(`shipshape: --exclude: "ss-k8s-65" is not a rule of the Kubernetes pack (SS-K8S-001 … ${last}) `
       + 'nor one of the whole-input warnings (SS-POLICY-005, SS-POLICY-006, SS-POLICY-007); did you mean SS-K8S-065?\n');
     expect((await run(['check', outdir(), '--exclude', 'SS-POLICY-05'])).err).toContain('did you mean SS-POLICY-005?');
+    // a rule of a pack of one's own is no slip of a shipshape id: no suggestion, and what --exclude covers
+    const own = await run(['check', outdir(), '--exclude', 'ACME-001']);
+    expect(own.code).toBe(2);
+    expect(own.err).toBe(`shipshape: --exclude: "ACME-001" is not a rule of the Kubernetes pack (SS-K8S-001 … ${last}) `
+      + 'nor one of the whole-input warnings (SS-POLICY-005, SS-POLICY-006, SS-POLICY-007); --exclude leaves out rules of shipshape\'s Kubernetes pack only: '
+      + 'to leave out a rule of a pack of yours (--pack), leave it out of the rules the pack\'s module exports\n');
+    expect((await run(['check', outdir(), '--exclude', 'SS-K8S-999'])).err).toMatch(/\(SS-POLICY-005, SS-POLICY-006, SS-POLICY-007\); list the ids as the policy report shows them\n$/);
     expect((await run(['check', outdir(), '--exclude', 'SS-K8S-063,'])).err).toContain('--exclude needs rule ids such as SS-K8S-063');
     expect((await run(['check', outdir(), '--exclude'])).err).toContain('shipshape: --exclude needs rule ids, for example SS-K8S-063');
   });
