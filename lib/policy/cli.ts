@@ -19,8 +19,8 @@ import { DocumentIndex } from './document-index';
 import { PolicyEngine } from './engine';
 import { Finding, Suppression } from './finding';
 import {
-  ADMISSION_REFUSAL_RULE_ID, BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, nearRuleId, RULE_CRASHED_RULE_ID, STALE_SUPPRESSION_RULE_ID, staleFinding,
-  SUPPRESSION_SCOPES, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
+  ADMISSION_REFUSAL_RULE_ID, BAD_INPUT_RULE_ID, DUPLICATE_OBJECT_RULE_ID, ENGINE_RULES, findingFor, HOST_PORT_RULE_ID, isBuiltInRuleId, nearRuleId, RULE_CRASHED_RULE_ID,
+  STALE_SUPPRESSION_RULE_ID, staleFinding, SUPPRESSION_SCOPES, SuppressionTable, TRAFFIC_CONFLICT_RULE_ID, UNKNOWN_RULE_SUPPRESSION_RULE_ID, UNRESOLVED_TOKEN_RULE_ID,
 } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { K8sDoc, uncheckedPodTemplates } from './k8s/pod';
