@@ -25,6 +25,7 @@ import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
 import { resolveAutoscalerOptions } from './private/autoscaler-charts';
 import { AwsContext, dependsOnRef, partitionOf, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, parseCidr } from './private/cidr';
+import { gpuDevicePluginRelease } from './private/gpu-device-plugin';
 import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
 import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { rawDataRef } from './private/raw-ref';
@@ -38,7 +39,7 @@ import { ClusterProfile, IngressClassProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, show } from '../core/errors';
 import type { TeamAccessProfile } from '../core/fleet';
 import { coversEveryIpv4Address } from '../core/ip-coverage';
-import { HelmReleaseProfile } from '../core/karpenter-profile';
+import { HelmReleaseProfile, KarpenterProfile } from '../core/karpenter-profile';
 import { Names } from '../core/names';
 import { EnvironmentProfile } from '../core/profile';
 import { Validators } from '../core/validators';
@@ -1002,7 +1003,7 @@ export class EksCluster extends Construct implements IEksCluster {
       internetAccess: () => this.network.internetAccess,
       // Auto Mode runs an ALB controller of its own (internal ALBs unless an IngressClassParams says otherwise).
       ingressClasses: () => this.ingressClassProfiles(),
-      helmReleases: () => this.helmReleaseProfiles(karpenterProfileOf(this)?.controller),
+      helmReleases: () => this.helmReleaseProfiles(karpenterProfileOf(this)),
     };
   }
 
@@ -1020,11 +1021,14 @@ export class EksCluster extends Construct implements IEksCluster {
     return this.loadBalancer ? [this.loadBalancer.ingressClass] : undefined;
   }
 
-  private helmReleaseProfiles(karpenter: HelmReleaseProfile | undefined): HelmReleaseProfile[] | undefined {
+  private helmReleaseProfiles(karpenter: KarpenterProfile | undefined): HelmReleaseProfile[] | undefined {
+    // Auto Mode's nodes carry the NVIDIA device plugin themselves
+    const gpu = this.autoMode ? undefined : gpuDevicePluginRelease(this.pools, karpenter);
     const releases = [
-      ...(karpenter ? [karpenter] : []),
+      ...(karpenter ? [karpenter.controller] : []),
       ...(this.loadBalancer ? [this.loadBalancer.release] : []),
       ...(this.autoscaler ? [this.autoscaler.release] : []),
+      ...(gpu ? [gpu] : []),
     ];
     return releases.length > 0 ? releases : undefined;
   }

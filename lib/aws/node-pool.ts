@@ -107,7 +107,9 @@ export interface NodePoolOptions {
   readonly capacity?: NodeCapacity;
   /**
    * The AMI family. NVIDIA GPU instance types (g4dn, g5, g6, p4d, p5, …) need an `_NVIDIA` type, whose AMI carries
-   * the driver that makes their GPUs schedulable as `nvidia.com/gpu`; any other type is refused for them.
+   * the NVIDIA driver; any other type is refused for them. Their GPUs become schedulable as `nvidia.com/gpu` once the
+   * NVIDIA device plugin runs on the nodes: Bottlerocket's NVIDIA AMI carries it, and for the AL2023 NVIDIA AMI the
+   * cluster lists its Helm release in `profile.helmReleases`.
    * @default - NodeAmiType.AL2023_X86_64_NVIDIA when `capacity` lists an NVIDIA GPU instance type, else NodeAmiType.AL2023_X86_64_STANDARD
    */
   readonly amiType?: NodeAmiType;

@@ -76,6 +76,13 @@ const GPU: { [family: string]: { [size: string]: [number, number, number] } } = 
   },
 };
 
+/** The NVIDIA GPUs of the largest GPU types outside the table (8 each). */
+const GPU_COUNT_OTHER: { [instanceType: string]: number } = {
+  'p4d.24xlarge': 8,
+  'p4de.24xlarge': 8,
+  'p5.48xlarge': 8,
+};
+
 /** Share of the memory sold that the kernel reports to the kubelet as capacity (measured on EKS nodes). */
 const MEMORY_CAPACITY_SHARE = 0.946;
 
@@ -153,6 +160,20 @@ export class InstanceTypes {
    */
   public static _nvidiaGpu(instanceType: string): boolean {
     return /^(g3s?|g4dn|g5|g6|g6e|g6f|gr6|p2|p3|p3dn|p4d|p4de|p5|p5e|p5en|p6-b200)\.[a-z0-9-]+$/.test(instanceType);
+  }
+
+  /**
+   * The NVIDIA GPUs of an instance type (`nvidia.com/gpu` on its node), for the sizes of the GPU families the table
+   * sizes (`g4dn`, `g5`) and `p4d.24xlarge`, `p4de.24xlarge`, `p5.48xlarge`; undefined for any other type.
+   * @internal
+   */
+  public static _nvidiaGpuCount(instanceType: string): number | undefined {
+    const m = /^([a-z0-9-]+)\.([a-z0-9]+)$/.exec(instanceType);
+    if (m === null) return undefined;
+    const [, family, size] = m;
+    if (GPU[family]?.[size] === undefined) return GPU_COUNT_OTHER[instanceType];
+    // one GPU, except the 4-GPU 12xlarge (and g5.24xlarge) and the 8-GPU g5.48xlarge
+    return size === '12xlarge' || (family === 'g5' && size === '24xlarge') ? 4 : family === 'g5' && size === '48xlarge' ? 8 : 1;
   }
 
   /** kube-reserved CPU of the EKS-optimized AMIs for a node of `vcpus` cores, in millicores. */

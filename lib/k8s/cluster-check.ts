@@ -13,6 +13,9 @@ import { InstanceTypes, NodeAllocatable } from '../core/instance-types';
 import { KarpenterNodePoolProfile } from '../core/karpenter-profile';
 import { CpuQuantity, MemoryQuantity } from '../core/quantity';
 
+/** The extended resource of NVIDIA GPUs. */
+const GPU_RESOURCE = 'nvidia.com/gpu';
+
 /** An object of the output and the construct path that wrote it. */
 export interface RenderedObject {
   readonly manifest: any;
@@ -67,6 +70,13 @@ interface SchedPool {
   readonly fixed?: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
   /** For a Karpenter NodePool: the most vCPUs and memory (MiB) its nodes may hold in total (`spec.limits`). */
   readonly limits?: { readonly cpuMillis: number; readonly memMiB: number };
+  /**
+   * The NVIDIA GPUs of its largest node: 0 when none of its instance types (or categories) has one, undefined when
+   * unknown (it may launch GPU instances of a size the table does not count).
+   */
+  readonly gpus: number | undefined;
+  /** What the pool's instances are, for a message about GPUs: `instance types m6i.large, m6i.xlarge`. */
+  readonly instances: string;
 }
 
 function poolsOf(cluster: ClusterProfile): SchedPool[] {
@@ -90,6 +100,7 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
       instanceTypes: [...p.instanceTypes],
       maxNodes: autoscaled ? p.maxSize : desiredSize,
       fixed: autoscaled ? undefined : { minSize: p.minSize, desiredSize, maxSize: p.maxSize },
+      ...gpusOf(p.instanceTypes, undefined),
     };
   };
   pools.push(...(cluster.nodePools ?? []).map(mng));
@@ -102,7 +113,14 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
     labels.set('karpenter.sh/capacity-type', [...k.capacityTypes]);
     labels.set('topology.kubernetes.io/zone', [...k.zones]);
     if (k.instanceTypes?.length) labels.set('node.kubernetes.io/instance-type', [...k.instanceTypes]);
-    return { name: k.name, labels, taints: k.taints ?? [], instanceTypes: k.instanceTypes ?? [], limits: { cpuMillis: k.cpuLimit * 1000, memMiB: k.memoryLimitGiB * 1024 } };
+    return {
+      name: k.name,
+      labels,
+      taints: k.taints ?? [],
+      instanceTypes: k.instanceTypes ?? [],
+      limits: { cpuMillis: k.cpuLimit * 1000, memMiB: k.memoryLimitGiB * 1024 },
+      ...gpusOf(k.instanceTypes, k.instanceCategories),
+    };
   };
   pools.push(...(cluster.karpenter?.nodePools ?? []).map(nodePool));
   if (cluster.autoMode) {
@@ -117,11 +135,33 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
         ['eks.amazonaws.com/compute-type', ['auto']],
       ]);
       if ((cluster.zones ?? []).length > 0) labels.set('topology.kubernetes.io/zone', [...cluster.zones]);
-      pools.push({ name, labels, taints: system ? [{ key: 'CriticalAddonsOnly', effect: 'NoSchedule' }] : [], instanceTypes: [] });
+      // the built-in pools launch c, m and r instances only: a GPU workload needs a NodePool of its own
+      pools.push({ name, labels, taints: system ? [{ key: 'CriticalAddonsOnly', effect: 'NoSchedule' }] : [], instanceTypes: [], gpus: 0, instances: 'instance categories c, m, r (EKS Auto Mode\'s built-in pool)' });
     }
     pools.push(...(cluster.autoModeNodePools ?? []).map(nodePool));
   }
   return pools;
+}
+
+/** The instance categories of NVIDIA GPU instances (g4dn, g5, p4d, p5, …; the g family also holds AMD and ARM GPU types). */
+const GPU_CATEGORIES = ['g', 'p'];
+
+/**
+ * The NVIDIA GPUs of a pool's largest node, from its exact instance types or else its instance categories (see
+ * `SchedPool.gpus`), and its instances in words.
+ */
+function gpusOf(instanceTypes: readonly string[] | undefined, categories: readonly string[] | undefined): { gpus: number | undefined; instances: string } {
+  if (instanceTypes !== undefined && instanceTypes.length > 0) {
+    const instances = `instance types ${instanceTypes.join(', ')}`;
+    const gpuTypes = instanceTypes.filter(t => InstanceTypes._nvidiaGpu(t));
+    if (gpuTypes.length === 0) return { gpus: 0, instances };
+    const counts = gpuTypes.map(t => InstanceTypes._nvidiaGpuCount(t));
+    return { gpus: counts.every((c): c is number => c !== undefined) ? Math.max(...counts) : undefined, instances };
+  }
+  if (categories !== undefined && categories.length > 0) {
+    return { gpus: categories.some(c => GPU_CATEGORIES.includes(c)) ? undefined : 0, instances: `instance categories ${categories.join(', ')}` };
+  }
+  return { gpus: undefined, instances: 'any instance type' };
 }
 
 /** EKS Auto Mode's built-in NodePools, enabled by default. */
@@ -190,6 +230,10 @@ function schedulingFix(whys: string[]): string {
   const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool)'];
   if (whys.some(w => w.startsWith('taint '))) fixes.push('or a pool without taints');
   if (whys.some(w => w.startsWith('requests '))) fixes.push('lower its requests, or add a pool with larger instance types (or raise the Karpenter pool\'s maxCpu and maxMemory)');
+  if (whys.some(w => w.startsWith(GPU_NEED_PREFIX))) {
+    fixes.push('add a pool of NVIDIA GPU instances with enough GPUs per node (a managed pool of g5 or g6 instances, or a Karpenter pool with such instanceTypes) '
+      + 'and place the workload on it, or lower resources.gpus');
+  }
   if (whys.some(w => w.startsWith('node selector ') || w.startsWith('required node affinity'))) {
     fixes.push('make its node selector or affinity name labels a pool of this cluster has');
   }
@@ -244,7 +288,7 @@ function exprMatches(labels: Map<string, string[]>, e: any): boolean {
 }
 
 /** Why `pool` cannot take the pod, or undefined when it can. */
-function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: number }): string | undefined {
+function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: number; gpus: number }): string | undefined {
   const tolerations = Array.isArray(pod.tolerations) ? pod.tolerations : [];
   const untolerated = pool.taints.filter(t => blocking(t) && !tolerates(tolerations, t));
   if (untolerated.length) {
@@ -258,6 +302,11 @@ function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: num
   if (Array.isArray(terms) && terms.length > 0) {
     const ok = terms.some((term: any) => (term?.matchExpressions ?? []).every((e: any) => exprMatches(pool.labels, e)));
     if (!ok) return 'required node affinity matches none of its nodes';
+  }
+  // no node of the pool advertises as many GPUs (nvidia.com/gpu): the pod stays Pending, and Karpenter launches nothing
+  if (need.gpus > 0 && pool.gpus !== undefined && pool.gpus < need.gpus) {
+    return pool.gpus === 0 ? `${GPU_NEED_PREFIX}${need.gpus} NVIDIA GPU${need.gpus === 1 ? '' : 's'} (nvidia.com/gpu), and its ${pool.instances} have none`
+      : `${GPU_NEED_PREFIX}${need.gpus} NVIDIA GPUs (nvidia.com/gpu) on one node, and the largest node of its ${pool.instances} has ${pool.gpus}`;
   }
   // Karpenter launches no node that would take the pool past its limits: a pod larger than them never runs
   const limits = pool.limits;
@@ -276,8 +325,11 @@ function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: num
   return undefined;
 }
 
+/** How a refusal for GPUs starts (the fix looks for it). */
+const GPU_NEED_PREFIX = 'needs ';
+
 /** The pod's effective requests (the sum of its containers and native sidecars, or its largest init container). */
-function podRequests(pod: any): { cpu: number; memMiB: number } {
+function podRequests(pod: any): { cpu: number; memMiB: number; gpus: number } {
   const cpuOf = (c: any) => {
     const v = c?.resources?.requests?.cpu;
     if (v === undefined) return 0;
@@ -296,26 +348,40 @@ function podRequests(pod: any): { cpu: number; memMiB: number } {
       return 0;
     }
   };
+  // an extended resource: its limit is its request (a request alone must equal the limit)
+  const gpuOf = (c: any) => {
+    const v = c?.resources?.limits?.[GPU_RESOURCE] ?? c?.resources?.requests?.[GPU_RESOURCE];
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : 0;
+    return Number.isFinite(n) ? n : 0;
+  };
   let cpu = 0;
   let mem = 0;
+  let gpus = 0;
   for (const c of pod.containers ?? []) {
     cpu += cpuOf(c);
     mem += memOf(c);
+    gpus += gpuOf(c);
   }
   let initCpu = 0;
   let initMem = 0;
+  let initGpus = 0;
   let sidecarCpu = 0;
   let sidecarMem = 0;
+  let sidecarGpus = 0;
   for (const c of pod.initContainers ?? []) {
     if (c?.restartPolicy === 'Always') {
       sidecarCpu += cpuOf(c);
       sidecarMem += memOf(c);
+      sidecarGpus += gpuOf(c);
     } else {
       initCpu = Math.max(initCpu, sidecarCpu + cpuOf(c));
       initMem = Math.max(initMem, sidecarMem + memOf(c));
+      initGpus = Math.max(initGpus, sidecarGpus + gpuOf(c));
     }
   }
-  return { cpu: Math.ceil(Math.max(cpu + sidecarCpu, initCpu)), memMiB: Math.ceil(Math.max(mem + sidecarMem, initMem)) };
+  return {
+    cpu: Math.ceil(Math.max(cpu + sidecarCpu, initCpu)), memMiB: Math.ceil(Math.max(mem + sidecarMem, initMem)), gpus: Math.max(gpus + sidecarGpus, initGpus),
+  };
 }
 
 function describe(m: any): string {

@@ -151,6 +151,48 @@ describe('aws.Karpenter: AWS side', () => {
     expect(c.profile.helmReleases).toEqual([karpenter.profile.controller, c.clusterAutoscaler!.release]);
   });
 
+  test('NVIDIA GPU pools on Amazon Linux 2023 get the NVIDIA device plugin release, on their GPU nodes only; Bottlerocket and CPU pools do not', () => {
+    const gpuStack = newStack();
+    const g = cluster(gpuStack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
+    g.addNodePool('system', { minSize: 3, maxSize: 3 });
+    g.addNodePool('train', { capacity: aws.NodeCapacity.onDemand(['g5.xlarge', 'g5.2xlarge']), minSize: 0, maxSize: 2, taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }] });
+    const k = new aws.Karpenter(gpuStack, 'karpenter', { cluster: g, amiAlias: 'al2023@v20250505' });
+    k.addNodePool('general', { maxCpu: 100 });
+    k.addNodePool('infer', { maxCpu: 100, instanceTypes: ['g5.xlarge'], taints: [{ key: 'gpu', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }] });
+    const plugin = g.profile.helmReleases!.find((r) => r.chart === 'nvidia-device-plugin')!;
+    expect(plugin).toEqual({
+      repository: 'https://nvidia.github.io/k8s-device-plugin',
+      chart: 'nvidia-device-plugin',
+      version: '0.20.0',
+      releaseName: 'nvidia-device-plugin',
+      namespace: 'kube-system',
+      serviceAccountName: 'nvidia-device-plugin-service-account',
+      values: {
+        'tolerations[0].operator': 'Exists',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key': 'shipshape.dev/node-pool',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator': 'In',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]': 'prod-train',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].key': 'node.kubernetes.io/instance-type',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].operator': 'In',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values[0]': 'g5.2xlarge',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values[1]': 'g5.xlarge',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[0].key': 'karpenter.sh/nodepool',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[0].operator': 'In',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[0].values[0]': 'prod-infer',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[1].key': 'karpenter.k8s.aws/instance-gpu-manufacturer',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[1].operator': 'In',
+        'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[1].values[0]': 'nvidia',
+      },
+    });
+    // no GPU pool, or GPU nodes on Bottlerocket (whose NVIDIA AMIs carry the plugin): no release
+    const cpu = newStack();
+    const c2 = cluster(cpu, { admins: ['arn:aws:iam::123456789012:role/admin'] });
+    c2.addNodePool('system', { minSize: 3, maxSize: 3 });
+    c2.addNodePool('br', { capacity: aws.NodeCapacity.onDemand(['g5.xlarge']), amiType: aws.NodeAmiType.BOTTLEROCKET_X86_64_NVIDIA, minSize: 2, maxSize: 2 });
+    new aws.Karpenter(cpu, 'karpenter', { cluster: c2, amiAlias: 'bottlerocket@v1.40.0' }).addNodePool('gpu', { maxCpu: 100, instanceCategories: ['g'] });
+    expect(c2.profile.helmReleases!.map((r) => r.chart)).toEqual(['karpenter']);
+  });
+
   test('a Karpenter cluster whose node group is fixed in size gets no cluster-autoscaler: Karpenter alone scales', () => {
     const fixedStack = newStack();
     const fixed = cluster(fixedStack, { admins: ['arn:aws:iam::123456789012:role/admin'] });

@@ -203,6 +203,37 @@ describe('capacity', () => {
     expect(errorOf(() => quietly(() => app.synth()))).toContain('pool gpu: requests cpu 250m, memory 24576Mi do not fit its largest instance type g5.xlarge');
   });
 
+  test('a pod requesting GPUs runs only on a pool with enough NVIDIA GPUs per node (resources.gpus)', () => {
+    expect([InstanceTypes._nvidiaGpuCount('g5.xlarge'), InstanceTypes._nvidiaGpuCount('g5.12xlarge'), InstanceTypes._nvidiaGpuCount('g5.48xlarge'),
+      InstanceTypes._nvidiaGpuCount('g4dn.12xlarge'), InstanceTypes._nvidiaGpuCount('p5.48xlarge'), InstanceTypes._nvidiaGpuCount('g6.xlarge'),
+      InstanceTypes._nvidiaGpuCount('m7i.large')]).toEqual([1, 4, 8, 4, 8, undefined, undefined]);
+    const gpuTaint = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' as const };
+    // no GPU pool at all: refused, naming each pool's instances
+    const none = appWith(cluster({ nodePools: [general] }));
+    const w = new Worker(none.chart, 'infer', { image: IMAGE, resources: { gpus: 1 } });
+    expect(w.deployment.toJson().spec.template.spec.containers[0].resources).toMatchObject({ requests: { 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } });
+    expect(errorOf(() => quietly(() => none.app.synth()))).toContain('shop/infer/Deployment: spec.template.spec of Deployment shop/infer cannot be scheduled on any node pool of cluster shop-prod: '
+      + 'pool general: needs 1 NVIDIA GPU (nvidia.com/gpu), and its instance types m7i.xlarge have none; give the workload a placement on a pool that can take it '
+      + '(Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool); add a pool of NVIDIA GPU instances with enough GPUs per node');
+    // a GPU pool of one GPU per node, and a pod asking for two; a Karpenter pool of c, m and r instances has none either
+    const gpu = pool('gpu', { instanceTypes: ['g5.xlarge', 'g5.2xlarge'], taints: [gpuTaint] });
+    const small = appWith(cluster({ nodePools: [general, gpu], karpenter: karpenterProfile('shop-prod', [karpenterPool('general', { instanceCategories: ['c', 'm', 'r'] })]) }));
+    new Worker(small.chart, 'train', { image: IMAGE, resources: { gpus: 2 }, placement: Placement.onPool(gpu) });
+    expect(errorOf(() => quietly(() => small.app.synth()))).toContain('pool gpu: needs 2 NVIDIA GPUs (nvidia.com/gpu) on one node, and the largest node of its instance types g5.xlarge, g5.2xlarge has 1');
+    // placed on the GPU pool with enough GPUs: synthesizes; so does a pool of types whose GPUs the table does not count
+    const fits = appWith(cluster({ nodePools: [general, pool('gpu4', { instanceTypes: ['g5.12xlarge'], taints: [gpuTaint] }), pool('g6', { instanceTypes: ['g6.xlarge'], taints: [gpuTaint] })] }));
+    new Worker(fits.chart, 'train', { image: IMAGE, resources: { gpus: 4 }, placement: Placement.onPool(pool('gpu4', { instanceTypes: ['g5.12xlarge'], taints: [gpuTaint] })) });
+    new Worker(fits.chart, 'infer', { image: IMAGE, resources: { gpus: 1 }, placement: Placement.onPool(pool('g6', { instanceTypes: ['g6.xlarge'], taints: [gpuTaint] })) });
+    expect(() => quietly(() => fits.app.synth())).not.toThrow();
+  });
+
+  test('resources.gpus must be a whole number from 1 to 64', () => {
+    for (const gpus of [0, 1.5, -1, 65]) {
+      expect(errorOf(() => new Worker(appWith(cluster()).chart, 'infer', { image: IMAGE, resources: { gpus } }))).toBe(
+        `shop/infer: resources.gpus (${gpus}) must be a whole number of GPUs from 1 to 64 (a GPU is not shared between containers); use 1, or leave gpus out for a container without a GPU`);
+    }
+  });
+
   test('an identity bound to a ServiceAccount the app no longer creates, in a namespace it writes to, is named in a note', () => {
     const orders: WorkloadIdentityProfile = { ...podIdentity, namespace: 'shop', serviceAccount: 'orders', roleName: 'shop-prod-orders' };
     const other: WorkloadIdentityProfile = { ...podIdentity, namespace: 'billing', serviceAccount: 'invoices', roleName: 'shop-prod-invoices' };

@@ -24,6 +24,9 @@ import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { _chartOf } from '../synth-steps';
 import { KubernetesTarget } from '../target';
 
+/** The extended resource of NVIDIA GPUs, as the NVIDIA device plugin advertises them. */
+const GPU_RESOURCE = 'nvidia.com/gpu';
+
 /**
  * Resource requests and limits for the main container.
  *
@@ -65,6 +68,14 @@ export interface ResourceRequirements {
    * @default - "1Gi", or the request when that is more
    */
   readonly ephemeralStorageLimit?: string;
+  /**
+   * NVIDIA GPUs for the main container (`nvidia.com/gpu`), a whole number, written as both request and limit (a GPU is
+   * never shared or overcommitted). Place the workload on a pool of NVIDIA GPU instances (`Placement.onPool`,
+   * `Placement.onKarpenterPool`): on a cluster it knows, `k8s.App` refuses a pod that no pool with enough GPUs per node
+   * takes.
+   * @default - no GPU
+   */
+  readonly gpus?: number;
 }
 
 /**
@@ -1679,10 +1690,16 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     const limits: { [resource: string]: string } = { 'memory': memLimit.toString(), 'ephemeral-storage': ephLimit.toString() };
     if (cpuLimit) limits.cpu = cpuLimit.toString();
-    return {
-      requests: { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() },
-      limits,
-    } satisfies corev1.ResourceRequirements;
+    const requests: { [resource: string]: string } = { 'cpu': cpu.toString(), 'memory': mem.toString(), 'ephemeral-storage': eph.toString() };
+    if (r.gpus !== undefined) {
+      if (typeof r.gpus !== 'number' || !Number.isInteger(r.gpus) || r.gpus < 1 || r.gpus > 64) {
+        fail(this, 'resources.gpus', r.gpus, 'must be a whole number of GPUs from 1 to 64 (a GPU is not shared between containers)', 'use 1, or leave gpus out for a container without a GPU');
+      }
+      // an extended resource: request and limit must be equal (the API refuses a request without the same limit)
+      requests[GPU_RESOURCE] = String(r.gpus);
+      limits[GPU_RESOURCE] = String(r.gpus);
+    }
+    return { requests, limits } satisfies corev1.ResourceRequirements;
   }
 
   /**
