@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, karpenterPool, karpenterProfile, outdir, pool, quietly, readDocs } from './fixtures';
+import { gpuDevicePluginRelease } from '../../../lib/aws/private/gpu-device-plugin';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
@@ -1002,6 +1003,27 @@ describe('Karpenter installed by the cluster-releases pack', () => {
     expect(fs.existsSync(path.join(dir, 'prod-eu', 'platform', 'NodePool.burst.k8s.yaml'))).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'prod-eu', 'platform')).some(f => f.startsWith('EC2NodeClass.'))).toBe(true);
     expect(stderr).not.toContain('AddOnPack.karpenter()');
+  });
+
+  test('a GPU cluster\'s NVIDIA device plugin release becomes an Application with its affinity and toleration as Helm parameters', () => {
+    App._forgetOutdirs();
+    const dir = outdir();
+    const d = description();
+    const prod = d.clusters[1];
+    const karpenter = karpenterProfile(prod.profile!.clusterName, [karpenterPool('infer', { instanceCategories: ['g'], zones: ['eu-west-1a'] })]);
+    const plugin = gpuDevicePluginRelease([], karpenter)!;
+    const gpu = { ...d, clusters: [d.clusters[0], { ...prod, profile: { ...prod.profile!, helmReleases: [karpenter.controller, plugin], karpenter } }] };
+    const stderr = stderrOf(() => new Fleet(fleetProps(dir, { description: gpu, addOns: [AddOnPack.clusterReleases(), AddOnPack.metricsServer()] })).synth());
+    expect(stderr).not.toContain('nvidia-device-plugin');
+    const docs = argo(dir);
+    const application = app(docs, 'prod-eu-nvidia-device-plugin');
+    expect(application.spec.source).toMatchObject({ repoURL: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', targetRevision: '0.20.0' });
+    expect(application.spec.destination.namespace).toBe('kube-system');
+    expect(application.spec.source.helm.parameters).toEqual(expect.arrayContaining([
+      { name: 'tolerations[0].operator', value: 'Exists' },
+      { name: 'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]', value: 'infer' },
+    ]));
+    if (SHARED_SCHEMAS) expectValid(docs);
   });
 
   test('without a pack that installs the controller, no NodePool is written and the note names the Karpenter pack', () => {
