@@ -5,7 +5,7 @@
 // the findings synth gave. The same annotation, written by hand on an object, suppresses the rule on that object
 // at synth and in the CLI alike.
 import { Finding, Suppression } from './finding';
-import { covers, SUPPRESSION_ORIGINS } from './internal';
+import { covers, SUPPRESSION_ORIGINS, unsuppressible } from './internal';
 
 /** Annotation prefix that suppresses a rule on one object: `suppress.shipshape.io/SS-K8S-012: "<reason>"`. */
 export const SUPPRESS_ANNOTATION_PREFIX = 'suppress.shipshape.io/';
@@ -90,6 +90,10 @@ function badSuppression(key: string, value: unknown): { message: string; fix: st
       message: `annotation ${key} has a separator in its rule id (${JSON.stringify(id)}), so it suppresses nothing ${refused}`,
       fix: `${ONE_PER_RULE} (here ${SUPPRESS_ANNOTATION_PREFIX}${ids[0]})`,
     };
+  }
+  const engine = unsuppressible(key.slice(SUPPRESS_ANNOTATION_PREFIX.length));
+  if (engine !== undefined) {
+    return { message: `annotation ${key} names a finding of the policy engine, which cannot be suppressed: ${engine.slice(0, engine.indexOf(':'))}`, fix: engine.slice(engine.indexOf(':') + 2) };
   }
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason.length < MIN_REASON) {

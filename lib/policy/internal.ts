@@ -96,6 +96,35 @@ export const ENGINE_RULES = [
 ];
 
 /**
+ * Why a suppression of each engine finding is refused (in code and in annotations): each means something was not
+ * checked, or would reach the cluster broken. SS-POLICY-009 alone may be suppressed, where the cluster exempts the pods
+ * from Pod Security.
+ */
+const UNSUPPRESSIBLE: { readonly [id: string]: string } = {
+  [STALE_SUPPRESSION_RULE_ID]: 'it reports a suppression that silences nothing: remove that suppression instead',
+  [RULE_CRASHED_RULE_ID]: 'it reports a rule that could not check a document, which would otherwise pass unchecked: fix the document, or the rule '
+    + '(a rule of your own pack), or leave the rule out of its pack',
+  [BAD_INPUT_RULE_ID]: 'it reports input that could not be read or checked: fix the input',
+  [UNKNOWN_RULE_SUPPRESSION_RULE_ID]: 'it reports a suppression naming a rule that none of the packs that run has (a typo): correct that suppression\'s id',
+  [DUPLICATE_OBJECT_RULE_ID]: 'it reports the input as a whole, and synth refuses the same output as an error: fix the output '
+    + '(shipshape check --exclude leaves the warning out of a run over several clusters\' outputs)',
+  [HOST_PORT_RULE_ID]: 'it reports the input as a whole, and synth refuses the same output as an error: fix the output '
+    + '(shipshape check --exclude leaves the warning out of a run over several clusters\' outputs)',
+  [TRAFFIC_CONFLICT_RULE_ID]: 'it reports the input as a whole, and synth refuses the same output as an error: fix the output '
+    + '(shipshape check --exclude leaves the warning out of a run over several clusters\' outputs)',
+  [UNRESOLVED_TOKEN_RULE_ID]: 'it reports a placeholder the cluster would get instead of the value: pass a literal',
+};
+
+/**
+ * Why a suppression of `ruleId` can never apply when it names an engine finding other than SS-POLICY-009 (in any case),
+ * else undefined.
+ */
+export function unsuppressible(ruleId: string): string | undefined {
+  const id = ruleId.trim().toUpperCase();
+  return Object.prototype.hasOwnProperty.call(UNSUPPRESSIBLE, id) ? UNSUPPRESSIBLE[id] : undefined;
+}
+
+/**
  * True when a suppression registered at `scopePath` covers a document at `docPath`.
  */
 export function covers(scopePath: string, docPath: string): boolean {

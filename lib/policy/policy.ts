@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from './annotations';
 import { PolicyEngine } from './engine';
 import { Suppression } from './finding';
-import { isCdk8sApp, PACK_NAME, PACK_NAME_SHAPE, RESERVED_PACK_NAMES, RULE_ID, RULE_ID_SHAPE } from './internal';
+import { isCdk8sApp, PACK_NAME, PACK_NAME_SHAPE, RESERVED_PACK_NAMES, RULE_ID, RULE_ID_SHAPE, unsuppressible } from './internal';
 import { KubernetesPack } from './k8s/kubernetes-pack';
 import { outputProblems } from './output-check';
 import { cdk8sObjectFiles } from './output-files';
@@ -161,6 +161,10 @@ export class Policy {
     if (!RULE_ID.test(ruleId.trim())) {
       fail(scope, 'ruleId', ruleId, `is not a rule id: ${RULE_ID_SHAPE}`,
         'pass the id shown in the policy report, for example SS-K8S-012');
+    }
+    const engine = unsuppressible(ruleId);
+    if (engine !== undefined) {
+      fail(scope, 'ruleId', ruleId, `is a finding of the policy engine, which cannot be suppressed: ${engine.slice(0, engine.indexOf(':'))}`, engine.slice(engine.indexOf(':') + 2));
     }
     if (typeof reason === 'string' && reason.trim() === '') {
       fail(scope, 'reason', reason, reason === '' ? 'is empty' : 'is blank (only white space)', 'say why the rule does not apply here, so a reviewer can judge it');

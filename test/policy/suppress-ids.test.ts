@@ -83,6 +83,26 @@ describe('Policy.suppress: the rule id', () => {
     ]);
   });
 
+  test('an engine finding other than SS-POLICY-009 cannot be suppressed: each means something was not checked', () => {
+    expectError(() => Policy.suppress(shop().api, 'SS-POLICY-002', 'the acme rule is known to be broken'),
+      'shop/api: ruleId ("SS-POLICY-002") is a finding of the policy engine, which cannot be suppressed: it reports a rule that could not check a document, '
+      + 'which would otherwise pass unchecked; fix the document, or the rule (a rule of your own pack), or leave the rule out of its pack');
+    expectError(() => Policy.suppress(shop().api, 'ss-policy-008', 'the value comes later'),
+      'shop/api: ruleId ("ss-policy-008") is a finding of the policy engine, which cannot be suppressed: it reports a placeholder the cluster would get instead of the value; pass a literal');
+    for (const id of ['SS-POLICY-001', 'SS-POLICY-003', 'SS-POLICY-004', 'SS-POLICY-005', 'SS-POLICY-006', 'SS-POLICY-007']) {
+      expectError(() => Policy.suppress(shop().api, id, 'a reason long enough'), `shop/api: ruleId ("${id}") is a finding of the policy engine, which cannot be suppressed`);
+    }
+    // the Pod Security refusal may be, where the cluster exempts the pods
+    expect(() => Policy.suppress(shop().api, 'SS-POLICY-009', 'the cluster exempts this namespace from Pod Security')).not.toThrow();
+  });
+
+  test('so is an annotation naming one: an SS-POLICY-003 error at the annotation', () => {
+    const { app, api } = shop();
+    api.serviceAccount.metadata.addAnnotation('suppress.shipshape.io/SS-POLICY-002', 'the acme rule is known to be broken');
+    expect(() => app.synthYaml()).toThrow('ERROR SS-POLICY-003 at metadata.annotations["suppress.shipshape.io/SS-POLICY-002"]: annotation suppress.shipshape.io/SS-POLICY-002 '
+      + 'names a finding of the policy engine, which cannot be suppressed: it reports a rule that could not check a document, which would otherwise pass unchecked');
+  });
+
   test('an engine rule id (a stale-suppression warning) can be suppressed too', () => {
     const report = new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'SS-POLICY-001', reason: 'the reason is long enough', path: '' }] });
     expect(report.errors).toEqual([]);
