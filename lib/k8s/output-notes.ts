@@ -3,6 +3,7 @@
 // reads the rendered objects and returns the notes, one line each. Not re-exported by the barrel.
 import type { RenderedObject } from './cluster-check';
 import type { ClusterProfile } from '../core/cluster-profile';
+import { selectorMatches } from '../policy/k8s/selectors';
 import { describeObject } from '../policy/output-check';
 
 /**
@@ -11,8 +12,65 @@ import { describeObject } from '../policy/output-check';
  * and the KEDA authentications the output names but does not hold.
  */
 export function outputNotes(objects: readonly RenderedObject[], cluster: ClusterProfile | undefined): string[] {
-  const gateways = cluster?.networkPolicyEnforced === false ? [] : gatewayIsolationNotes(objects);
-  return [...gateways, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)];
+  const enforced = cluster?.networkPolicyEnforced !== false;
+  const gateways = enforced ? gatewayIsolationNotes(objects) : [];
+  const isolated = enforced ? isolatedServiceNotes(objects) : [];
+  return [...gateways, ...isolated, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)];
+}
+
+/** The workload kinds whose pod template a Service may select. */
+const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+
+/**
+ * Notes on the workloads of the output that shipshape did not write (cdk8s-plus, hand-written) whose pods a Service
+ * selects and the output's NetworkPolicies isolate with no rule that admits a caller (a namespace's default deny, and
+ * nothing for them): the Service reaches nothing where NetworkPolicies are enforced. shipshape's own workloads get
+ * the note that names their missing `allowFrom` instead.
+ */
+export function isolatedServiceNotes(objects: readonly RenderedObject[]): string[] {
+  const workloads: Array<{ m: any; ns: string; labels: { [k: string]: string } }> = [];
+  const services: Array<{ m: any; ns: string; selector: { [k: string]: string } }> = [];
+  const policies = new Map<string, any[]>();
+  for (const o of objects) {
+    const m = o.manifest;
+    const ns = m?.metadata?.namespace;
+    if (typeof ns !== 'string') continue;
+    if (m.kind === 'NetworkPolicy') {
+      const list = policies.get(ns) ?? [];
+      list.push(m);
+      policies.set(ns, list);
+    } else if (m.kind === 'Service' && m.apiVersion === 'v1') {
+      const selector = m.spec?.selector;
+      if (isPlainObject(selector) && Object.keys(selector).length > 0 && m.spec?.type !== 'ExternalName') services.push({ m, ns, selector });
+    } else if (TEMPLATE_KINDS.includes(m.kind) && m.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'shipshape') {
+      const labels = m.spec?.template?.metadata?.labels;
+      if (isPlainObject(labels)) workloads.push({ m, ns, labels });
+    }
+  }
+  if (workloads.length === 0 || policies.size === 0) return [];
+  const notes: string[] = [];
+  for (const w of workloads) {
+    const by = services.filter(s => s.ns === w.ns && Object.entries(s.selector).every(([k, v]) => w.labels[k] === v));
+    if (by.length === 0) continue;
+    const isolating = (policies.get(w.ns) ?? []).filter(p => guardsIngress(p) && isPlainObject(p.spec?.podSelector) && selectorMatches(p.spec.podSelector, w.labels));
+    if (isolating.length === 0 || isolating.some(p => Array.isArray(p.spec.ingress) && p.spec.ingress.length > 0)) continue;
+    notes.push(`shipshape note: ${describeObject(w.m)}, which shipshape did not write, is selected by ${by.map(s => describeObject(s.m)).join(', ')}, and `
+      + `${isolating.map(p => `NetworkPolicy ${w.ns}/${p.metadata?.name}`).join(', ')} of this output isolate${isolating.length === 1 ? 's' : ''} its pods `
+      + 'with no rule that admits a caller: the Service reaches nothing where NetworkPolicies are enforced, an Ingress controller included; add a '
+      + 'NetworkPolicy that selects its pods and admits its callers (cdk8s-plus: connections.allowFrom(caller); a shipshape workload\'s allowTo writes the '
+      + 'caller\'s side only)\n');
+  }
+  return notes;
+}
+
+/** True when a NetworkPolicy restricts ingress: its policyTypes list Ingress, or, unset, default to it. */
+function guardsIngress(p: any): boolean {
+  const types = p.spec?.policyTypes;
+  return Array.isArray(types) ? types.includes('Ingress') : true;
+}
+
+function isPlainObject(x: unknown): x is { [k: string]: any } {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
 /**
