@@ -10,7 +10,7 @@ import { outputProblems } from './output-check';
 import { cdk8sObjectFiles } from './output-files';
 import { PolicyReport } from './report';
 import { IRulePack } from './rule';
-import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, removeFailedReports, writeReport } from './runner';
+import { carryCodeSuppressions, checkObjects, FAILED_SUFFIX, removeFailedReports, reportFiles, writeReport } from './runner';
 import { fail } from '../core/errors';
 
 /** Minimum length of a suppression reason. */
@@ -311,7 +311,11 @@ export class Policy {
               passed(report);
             }
           }
-          if (report.hasErrors) return [report.summary(true)];
+          if (report.hasErrors) {
+            // as k8s.App says: where the reports of the failed run go
+            const where = dir === undefined ? '' : `\nreports of this failed run: ${reportFiles(dir, prefix, FAILED_SUFFIX).map(f => path.relative(process.cwd(), f) || f).join(', ')}`;
+            return [report.summary(true) + where];
+          }
           // suppressions travel with the objects: cdk8s renders them again after the validations
           const before = objects.map(o => new Set(Object.keys(o.manifest?.metadata?.annotations ?? {})));
           carryCodeSuppressions(scope, report, objects);

@@ -122,8 +122,10 @@ describe('Policy.attach on a plain cdk8s App', () => {
     expect(fs.readdirSync(path.join(app.outdir, '.shipshape')).sort()).toEqual(['policy-report.failed.json', 'policy-report.failed.sarif']);
     const json = JSON.parse(fs.readFileSync(path.join(app.outdir, '.shipshape', 'policy-report.failed.json'), 'utf-8'));
     expect(json.findings[0]).toMatchObject({ ruleId: 'SS-K8S-001', path: 'shop/Deployment-web', kind: 'Deployment', name: 'web', severity: 'error' });
-    // the error lists the finding; stderr does not print it a second time
+    // the error lists the finding and says where the reports went; stderr does not print it a second time
     expect(() => app.synth()).toThrow('shop/Deployment-web (Deployment web)');
+    const rel = (f: string) => path.relative(process.cwd(), path.join(app.outdir, '.shipshape', f));
+    expect(() => app.synth()).toThrow(`\nreports of this failed run: ${rel('policy-report.failed.json')}, ${rel('policy-report.failed.sarif')}`);
     expect(stderr).toBe('');
   });
 
