@@ -12,10 +12,15 @@ const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export class Names {
   /**
-   * Turns a construct id into a kebab-case name (`OrdersApi` -> `orders-api`).
+   * Turns a construct id into a kebab-case name (`OrdersApi` -> `orders-api`, `Zürich` -> `zurich`): letters lose
+   * their accents, characters other than letters, digits, '.' and '-' become '-'. The result is not checked: a name
+   * that is still no valid Kubernetes name (too long, or starting with a digit where a DNS-1035 label is needed) is
+   * refused, with the rule, where it is used.
    */
   public static kebab(id: string): string {
     return id
+      // accents off (é -> e) before anything else, so a letter is kept rather than turned into a '-'
+      .normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
       .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
       .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
       .replace(/[^A-Za-z0-9.-]+/g, '-')

@@ -5,7 +5,7 @@ import { TeamNamespace } from '../../lib/k8s/platform';
 const scope = () => new Chart(Testing.app(), 'c');
 
 describe('Names', () => {
-  test.each([['OrdersApi', 'orders-api'], ['orders_api', 'orders-api'], ['HTTPServer', 'http-server'], ['api', 'api']])('kebab(%s)', (id, name) => {
+  test.each([['OrdersApi', 'orders-api'], ['orders_api', 'orders-api'], ['HTTPServer', 'http-server'], ['api', 'api'], ['Zürich', 'zurich'], ['ünï', 'uni'], ['CaféAPI', 'cafe-api'], ['日本', '']])('kebab(%s)', (id, name) => {
     expect(Names.kebab(id)).toBe(name);
   });
   test('dnsLabel accepts a valid label and refuses too long or invalid ones', () => {
