@@ -194,7 +194,10 @@ export interface EksClusterProps {
    */
   readonly tags?: CostTags;
   /**
-   * The cluster name.
+   * The cluster name: at most 100 lowercase letters, digits and `-`, starting and ending with a letter or digit.
+   * Stricter than EKS (which also takes capitals and `_`), because shipshape names Kubernetes objects and labels after
+   * the cluster (Karpenter NodePools `<clusterName>-<id>`, the label `app.kubernetes.io/part-of`). A cluster that
+   * already runs under another name can be used through `EksCluster.fromClusterAttributes`.
    * @default - the construct id in kebab case
    */
   readonly clusterName?: string;
@@ -291,7 +294,11 @@ export interface EksClusterProps {
  * (`EksCluster.fromClusterAttributes`).
  */
 export interface EksClusterAttributes {
-  /** The cluster name. */
+  /**
+   * The cluster name: any name EKS takes (1-100 letters, digits, `-` and `_`, starting with a letter or digit). Where
+   * shipshape names Kubernetes objects after the cluster (Karpenter NodePools `<clusterName>-<id>`), it uses the name
+   * in lowercase, `_` as `-`, without a trailing `-` (`Shop_Prod` gives `shop-prod-<id>`).
+   */
   readonly clusterName: string;
   /** The network the cluster runs in (`Network.fromNetworkAttributes` for an existing VPC). */
   readonly network: INetwork;
@@ -479,6 +486,15 @@ export class EksCluster extends Construct implements IEksCluster {
     this.clusterName = props.clusterName ?? Names.kebab(id);
     if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(this.clusterName)) {
       fail(this, 'clusterName', this.clusterName, 'must be 1-100 letters, digits, - or _, starting with a letter or digit', 'pass a valid clusterName');
+    }
+    // EKS takes capitals, '_' and a trailing '-'; the names and labels shipshape gives Kubernetes objects after the
+    // cluster do not (an imported cluster, whose name is given, gets names derived from it instead)
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(this.clusterName)) {
+      fail(this, 'clusterName', this.clusterName, "must be lowercase letters, digits and '-', starting and ending with a letter or digit: "
+        + 'shipshape names Kubernetes objects and labels after the cluster (Karpenter NodePools <clusterName>-<id>, '
+        + 'the label app.kubernetes.io/part-of of its StorageClasses and IngressClasses), and Kubernetes refuses other names there',
+      `pass clusterName: ${JSON.stringify(Names._kubernetesClusterName(this.clusterName))} (a cluster that already runs under this name, `
+        + 'which EKS cannot rename, can be used through EksCluster.fromClusterAttributes)');
     }
     const version = props.version?.version;
     checkMinorForm(this, 'version', version);
@@ -718,7 +734,8 @@ export class EksCluster extends Construct implements IEksCluster {
     });
     this.oidcProviderArn = this.oidcProvider.arn;
 
-    const prefix = this.clusterName.replace(/-/g, '_');
+    // a Terraform name starts with a letter or '_': a cluster name may start with a digit
+    const prefix = `${/^[0-9]/.test(this.clusterName) ? '_' : ''}${this.clusterName.replace(/-/g, '_')}`;
     const output = (outputId: string, name: string, value: string, description: string): string => {
       const out = new TerraformOutput(this, outputId, { value, description });
       out.overrideLogicalId(`${prefix}_${name}`);

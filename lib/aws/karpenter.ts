@@ -115,7 +115,7 @@ export interface KarpenterDisruptionBudget {
 export interface KarpenterNodePoolOptions {
   /**
    * The NodePool name (unique per cluster across managed node groups and Karpenter pools).
-   * @default - `<cluster name>-<id in kebab case>`
+   * @default - `<cluster name>-<id in kebab case>` (the name of an imported cluster in lowercase, `_` as `-`)
    */
   readonly name?: string;
   /** The most vCPUs the pool's nodes may hold in total: the pool's cost ceiling. */
@@ -330,7 +330,9 @@ export class KarpenterNodePool extends Construct {
     if (typeof nodeClass.kind !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(nodeClass.kind)) {
       fail(this, 'nodeClass.kind', nodeClass.kind, 'must be a Kubernetes kind such as EC2NodeClass or NodeClass', 'use Karpenter.addNodePool or EksCluster.addAutoModeNodePool');
     }
-    this.name = Names.dnsSubdomain(this, 'name', options.name ?? `${cluster.clusterName}-${Names.kebab(id)}`);
+    // the cluster's name as Kubernetes names can carry it: unchanged for a cluster shipshape creates (EksCluster takes
+    // no other), lowercase with '-' for '_' for an imported one (EKS takes capitals, '_' and a trailing '-')
+    this.name = Names.dnsSubdomain(this, 'name', options.name ?? `${Names._kubernetesClusterName(cluster.clusterName)}-${Names.kebab(id)}`);
     if (this.name.length > 63) {
       if (options.name === undefined) {
         fail(this, 'name', this.name, `must be at most 63 characters (it is also a label value); it derives from clusterName (${cluster.clusterName.length} characters) and the construct id, as <clusterName>-<id>`,

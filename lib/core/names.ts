@@ -116,6 +116,31 @@ export class Names {
     return head ? `${head}-${hash}` : hash.slice(0, max);
   }
 
+  /**
+   * The form of an EKS cluster name Kubernetes names can carry: lowercase, `_` as `-`, without a leading or trailing
+   * `-` (`Shop_Prod-` -> `shop-prod`). What `aws.EksCluster` suggests for a clusterName it refuses, and what the
+   * default names of Karpenter pools start with on an imported cluster (whose name shipshape cannot choose).
+   * @internal
+   */
+  public static _kubernetesClusterName(clusterName: string): string {
+    return clusterName.toLowerCase().replace(/_/g, '-').replace(/^-+|-+$/g, '');
+  }
+
+  /**
+   * A label value for `value`, which may not be one (a long cluster name, one ending in `-`): `value` when it is a
+   * label value; else with the characters a label value cannot hold as `-`, without a leading or trailing character
+   * other than a letter or digit, and, when that is longer than 63 characters, cut short with `-<8 hex digits>` of a
+   * SHA-256 hash of `value` (two long values that start alike stay apart). The same on every synth.
+   * @internal
+   */
+  public static _fitLabelValue(value: string): string {
+    if (value.length <= 63 && LABEL_VALUE.test(value)) return value;
+    const clean = value.replace(/[^-A-Za-z0-9_.]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+    if (clean.length <= 63) return clean;
+    const hash = createHash('sha256').update(value).digest('hex').slice(0, 8);
+    return `${clean.slice(0, 63 - hash.length - 1).replace(/[^A-Za-z0-9]+$/, '')}-${hash}`;
+  }
+
   /** A best-effort valid name derived from a bad one, for error messages. */
   private static suggest(value: string, max: number): string {
     const s = Names.kebab(value).replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').slice(0, max).replace(/-$/, '');

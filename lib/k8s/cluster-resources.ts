@@ -92,7 +92,8 @@ export class ClusterResources extends Chart {
   constructor(scope: Construct, id: string, props: ClusterResourcesProps) {
     super(scope, id);
     this.cluster = props.cluster;
-    const labels = { [RecommendedLabels.PART_OF]: props.cluster.clusterName, [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
+    // EKS names may be longer than a label value (100 characters) or end in '-' (an imported cluster's, a profile by hand)
+    const labels = { [RecommendedLabels.PART_OF]: Names._fitLabelValue(props.cluster.clusterName), [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
     for (const sc of props.cluster.storageClasses ?? []) {
       Names.dnsSubdomain(this, 'cluster.storageClasses.name', sc.name);
       this.storageClasses[sc.name] = new ApiObject(this, `storage-class-${sc.name}`, {
