@@ -22,6 +22,7 @@ import { NodePool, NodePoolOptions } from './node-pool';
 import { PolicyStatement } from './policy-statement';
 import { AccessGrants } from './private/access-grants';
 import { PINNED_ADDON_VERSIONS } from './private/addon-versions';
+import { checkIamArnPartition } from './private/arns';
 import { resolveAutoscalerOptions } from './private/autoscaler-charts';
 import { AwsContext, dependsOnRef, partitionOf, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, parseCidr } from './private/cidr';
@@ -109,7 +110,7 @@ export interface IEksCluster extends IConstruct {
   /**
    * Grants an IAM principal an EKS access policy, cluster-wide or in some namespaces, through an
    * access entry (one per principal) and a policy association.
-   * @param principalArn an IAM role or user ARN
+   * @param principalArn an IAM role or user ARN, of the partition of the cluster's region
    */
   grantAccess(principalArn: string, options: AccessGrantOptions): void;
 
@@ -209,7 +210,8 @@ export interface EksClusterProps {
   /**
    * IAM principal ARNs (roles or users) granted cluster-admin through an access entry. A cluster
    * must have at least one cluster admin by synth time (here, `grantClusterAdmin()` or
-   * `grantAccess()` with `AccessPolicy.CLUSTER_ADMIN`).
+   * `grantAccess()` with `AccessPolicy.CLUSTER_ADMIN`). An ARN of another partition than the region's
+   * (`arn:aws:` for a cluster in `cn-north-1`, whose partition is `aws-cn`) is refused, as EKS would refuse it.
    * @default - none here; then synth fails unless `grantClusterAdmin()` or `grantAccess()` with `AccessPolicy.CLUSTER_ADMIN` grants someone
    */
   readonly admins?: string[];
@@ -327,7 +329,7 @@ export interface EksClusterAttributes {
    */
   readonly encryptionKeyArn?: string;
   /**
-   * ARN of the cluster's IAM OIDC provider (for IRSA identities).
+   * ARN of the cluster's IAM OIDC provider (for IRSA identities), of the partition of the network's region.
    * @default - `arn:<partition>:iam::<account>:oidc-provider/<issuer host>`, the ARN IAM gives it
    */
   readonly oidcProviderArn?: string;
@@ -880,7 +882,7 @@ export class EksCluster extends Construct implements IEksCluster {
   /**
    * Grants an IAM principal cluster-admin through an access entry and the
    * AmazonEKSClusterAdminPolicy access policy.
-   * @param principalArn an IAM role or user ARN
+   * @param principalArn an IAM role or user ARN, of the partition of the cluster's region
    */
   public grantClusterAdmin(principalArn: string): void {
     this.grants.grantClusterAdmin(principalArn);
@@ -1244,6 +1246,8 @@ class ImportedEksCluster extends Construct implements IEksCluster {
     this.oidcIssuer = cluster.identity.get(0).oidc.get(0).issuer;
     this.oidcIssuerHost = new TerraformLocal(this, 'oidc-issuer-host', Fn.replace(this.oidcIssuer, 'https://', '')).asString;
     const account = this.account ?? ctx.accountId;
+    checkIamArnPartition(this, 'oidcProviderArn', attrs.oidcProviderArn, this.region,
+      'the IAM roles of IRSA workload identities would trust an OIDC provider of another partition, which IAM refuses at apply');
     this.oidcProviderArn = attrs.oidcProviderArn ?? `arn:${ctx.partitionIn(this.region)}:iam::${account}:oidc-provider/${this.oidcIssuerHost}`;
     this.grants = new AccessGrants(this, this.clusterNameRef, this.resourceTags, this.region);
   }

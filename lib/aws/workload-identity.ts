@@ -9,7 +9,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
-import { ArnKind, BUCKET_ARN, checkArn, checkPartitions, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
+import { ArnKind, BUCKET_ARN, checkArn, checkIamArnPartition, checkPartitions, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
 import { AwsContext, partitionOf, policyJson } from './private/aws-context';
 import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
 import { claimServiceAccount, missingEndpoints } from './private/registry';
@@ -52,7 +52,8 @@ export interface WorkloadIdentityOptions {
    */
   readonly statements?: PolicyStatement[];
   /**
-   * Managed policy ARNs to attach (`arn:aws:iam::aws:policy/<name>` or `arn:aws:iam::<account>:policy/<name>`). An administrator's
+   * Managed policy ARNs to attach (`arn:aws:iam::aws:policy/<name>` or `arn:aws:iam::<account>:policy/<name>`; `arn:aws-cn:`,
+   * `arn:aws-us-gov:`... for a cluster in a region of that partition: another partition is refused). An administrator's
    * policy (AdministratorAccess, PowerUserAccess, IAMFullAccess) fails the Terraform pack's SS-EKS-023.
    * @default - none
    */
@@ -191,6 +192,7 @@ export class WorkloadIdentity extends Construct {
         fail(this, `managedPolicyArns[${i}]`, arn, 'is not the ARN of an IAM managed policy', `write the whole ARN, for example ${JSON.stringify(`arn:aws:iam::aws:policy/${typeof arn === 'string' && /^[\w+=,.@-]+$/.test(arn) ? arn : 'AmazonS3ReadOnlyAccess'}`)} `
           + '(an AWS managed policy) or arn:aws:iam::<account>:policy/<name>');
       }
+      checkIamArnPartition(this, `managedPolicyArns[${i}]`, arn, b.region, 'IAM refuses, at apply, to attach a policy of another partition to the role');
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.resource.name, policyArn: arn });
     });
     // in a network without internet access the pods reach AWS through VPC endpoints only: one for each service the

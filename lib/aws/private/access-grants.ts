@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { Construct } from 'constructs';
+import { checkIamArnPartition } from './arns';
 import { AwsContext } from './aws-context';
 import { fail, pathOf } from '../../core/errors';
 import type { TeamAccessProfile } from '../../core/fleet';
@@ -158,6 +159,7 @@ export class AccessGrants {
     if (typeof principalArn !== 'string' || !PRINCIPAL.test(principalArn)) {
       fail(this.scope, prop, principalArn, 'must be an IAM role or user ARN', "pass an ARN like 'arn:aws:iam::123456789012:role/platform-admin'");
     }
+    checkIamArnPartition(this.scope, prop, principalArn, this.region, 'EKS refuses, at apply, an access entry for a principal of another partition');
   }
 
   private grant(id: string, principalArn: string, policy: AccessPolicy, namespaces: string[] | undefined): void {

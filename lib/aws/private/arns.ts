@@ -138,6 +138,23 @@ function literalPartitionOf(value: string): string | undefined {
   return m && m[1] !== '' && !m[1].includes(TOKEN) ? m[1] : undefined;
 }
 
+/**
+ * Refuses a literal IAM ARN (no region in it: a principal, an OIDC provider, a managed policy) of another partition
+ * than that of the cluster's region, which EKS or IAM refuses at apply (`refusal` says which, and what). The fix is
+ * the ARN rewritten to the cluster's partition; partitions have accounts of their own, so it asks to check the
+ * account. Not checked: an ARN whose partition is a token, or a region known only at apply.
+ * @internal
+ */
+export function checkIamArnPartition(scope: IConstruct, prop: string, value: unknown, region: unknown, refusal: string): void {
+  if (typeof value !== 'string') return;
+  const expected = knownPartitionOf(region);
+  const given = literalPartitionOf(value);
+  if (expected === undefined || given === undefined || given === expected) return;
+  const shown = literalText(value)!.split(TOKEN).join('<token>');
+  fail(scope, prop, shown, `is an ARN of partition ${given}, but the cluster is in partition ${expected} (region ${region}): ${refusal}`,
+    `pass an ARN of partition ${expected}, "arn:${expected}:${shown.slice(`arn:${given}:`.length)}" (partitions have accounts of their own: check the account id)`);
+}
+
 /** One ARN a grant was given (checked by `checkArn`), for `checkPartitions`. */
 export interface GrantArn {
   /** The prop that took it: `grantReadObjectsByArn`, `grantReadObjectsByArn.kmsKeyArn`. */
