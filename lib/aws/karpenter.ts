@@ -141,8 +141,9 @@ export interface KarpenterNodePoolOptions {
    */
   readonly instanceCategories?: string[];
   /**
-   * Only instance generations newer than this one.
-   * @default 5
+   * The oldest instance generation the pool launches: this one and newer (`6` allows m6i and m7i, not m5), a whole
+   * number from 1 to 20. Written as the requirement `instance-generation Gt <minInstanceGeneration - 1>`.
+   * @default 6
    */
   readonly minInstanceGeneration?: number;
   /**
@@ -372,9 +373,10 @@ export class KarpenterNodePool extends Construct {
       }
     } else {
       categories = this.list('instanceCategories', options.instanceCategories ?? ['c', 'm', 'r'], /^[a-z]+$/, 'instance categories such as c, m, r');
-      generation = options.minInstanceGeneration ?? 5;
-      if (!Number.isInteger(generation) || generation < 0 || generation > 20) {
-        fail(this, 'minInstanceGeneration', generation, 'must be a whole number between 0 and 20', 'use 5 (sixth generation and newer)');
+      generation = options.minInstanceGeneration ?? 6;
+      if (!Number.isInteger(generation) || generation < 1 || generation > 20) {
+        fail(this, 'minInstanceGeneration', generation, 'must be a whole number between 1 and 20 (the oldest instance generation the pool launches)',
+          'use 6 (sixth generation and newer)');
       }
     }
     const netZones = cluster.network.availabilityZones;

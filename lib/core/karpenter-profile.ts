@@ -80,7 +80,8 @@ export interface KarpenterNodePoolProfile {
    */
   readonly instanceCategories?: string[];
   /**
-   * Only instance generations newer than this one (`5` allows m6i, not m5).
+   * The oldest instance generation: this one and newer (`6` allows m6i and m7i, not m5), written as the requirement
+   * `instance-generation Gt <minInstanceGeneration - 1>`.
    * @default - any generation
    */
   readonly minInstanceGeneration?: number;

@@ -37,7 +37,8 @@ export function poolRequirements(p: PoolRequirementInputs): PoolRequirement[] {
       requirements.push({ key: `${prefix}/instance-category`, operator: 'In', values: [...p.instanceCategories] });
     }
     if (p.minInstanceGeneration !== undefined) {
-      requirements.push({ key: `${prefix}/instance-generation`, operator: 'Gt', values: [String(p.minInstanceGeneration)] });
+      // this generation and newer: Kubernetes node selectors have Gt, not Gte
+      requirements.push({ key: `${prefix}/instance-generation`, operator: 'Gt', values: [String(p.minInstanceGeneration - 1)] });
     }
   }
   requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: [...p.zones] });

@@ -205,7 +205,7 @@ describe('aws.Karpenter: AWS side', () => {
     expect(resources(synth(fixedStack), 'aws_eks_pod_identity_association').map((a) => a.service_account)).toEqual(['karpenter']);
   });
 
-  test('node pool defaults: on-demand amd64 c/m/r newer than generation 5, every zone, 10% budget, 720h, 1m consolidation', () => {
+  test('node pool defaults: on-demand amd64 c/m/r generation 6 and newer, every zone, 10% budget, 720h, 1m consolidation', () => {
     expect(karpenter.profile.nodePools[0]).toEqual({
       name: 'prod-general',
       nodeClassGroup: 'karpenter.k8s.aws',
@@ -216,7 +216,7 @@ describe('aws.Karpenter: AWS side', () => {
       capacityTypes: ['on-demand'],
       architectures: ['amd64'],
       instanceCategories: ['c', 'm', 'r'],
-      minInstanceGeneration: 5,
+      minInstanceGeneration: 6,
       instanceTypes: undefined,
       zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
       cpuLimit: 100,

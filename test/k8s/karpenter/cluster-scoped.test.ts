@@ -25,7 +25,7 @@ const PROFILE: KarpenterProfile = {
     capacityTypes: ['on-demand'],
     architectures: ['amd64'],
     instanceCategories: ['c', 'm', 'r'],
-    minInstanceGeneration: 5,
+    minInstanceGeneration: 6,
     zones: ['eu-west-1a'],
     cpuLimit: 10,
     memoryLimitGiB: 40,

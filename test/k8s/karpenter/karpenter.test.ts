@@ -24,7 +24,7 @@ const POOL: KarpenterNodePoolProfile = {
   capacityTypes: ['on-demand', 'spot'],
   architectures: ['amd64'],
   instanceCategories: ['c', 'm'],
-  minInstanceGeneration: 5,
+  minInstanceGeneration: 6,
   zones: ['eu-west-1a', 'eu-west-1b'],
   cpuLimit: 100,
   memoryLimitGiB: 400,
