@@ -568,7 +568,7 @@ export class HttpIngress extends Construct {
     } satisfies networkingv1.Ingress);
 
     (props.rules ?? []).forEach((r, i) => {
-      if (!r.paths || r.paths.length === 0) fail(this, `rules[${i}].paths`, [], 'must hold at least one path', 'add { backend: service }');
+      if (!r.paths || r.paths.length === 0) fail(this, `rules[${i}].paths`, r.paths, 'must hold at least one path', 'add { backend: service }');
       r.paths.forEach((p, j) => this.add(`rules[${i}].paths[${j}]`, r.host, p, `rules[${i}].host`));
     });
     this.node.addValidation({ validate: () => this.routes.length ? [] : [`${this.node.path}: rules ([]) must route at least one host and path; add rules or call addPath`] });
@@ -638,8 +638,10 @@ export class HttpIngress extends Construct {
     const dup = this.routes.find(r => r.host === host
       && (r.path === path || (r.pathType === IngressPathType.PREFIX && pathType === IngressPathType.PREFIX && TrafficChecks.prefixKey(r.path) === prefixKey)));
     if (dup) {
+      // the value shown is the path as written (unset: the default "/"); the host is named in the problem
+      const what = p.path === undefined ? `is unset, so it is "/", which is already routed on ${host}` : `is already routed on ${host}`;
       const same = dup.path === path ? '' : ` as ${JSON.stringify(dup.path)} (a Prefix match ignores a trailing '/')`;
-      fail(this, `${prop}.path`, `${host}${path}`, `is already routed${same} (to ${dup.backend.name}): each host and path may appear once`, 'remove one of the two paths, or change its host or path');
+      fail(this, `${prop}.path`, p.path, `${what}${same} (to ${dup.backend.name}): each host and path may appear once`, 'remove one of the two paths, or change its host or path');
     }
     const cm = this.tls?.certManagerOptions;
     if (host.startsWith('*.') && cm && cm.http01Solver === undefined) {

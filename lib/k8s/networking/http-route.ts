@@ -328,12 +328,18 @@ export class HttpRoute extends Construct {
       const prev = this.matchKeys.get(key) ?? (keys.indexOf(key) < j ? -1 : undefined);
       if (prev !== undefined) {
         const where = prev === -1 ? `matches[${keys.indexOf(key)}] of the same rule` : `a match of rules[${prev}]`;
-        fail(this, `${prop}.matches[${j}]`, matches[j], `duplicates ${where} (a PathPrefix match ignores a trailing '/', header names are case-insensitive): the same requests would be routed twice`,
-          'remove one of the matches or make them differ (path, headers or method)');
+        const why = "(a PathPrefix match ignores a trailing '/', header names are case-insensitive): the same requests would be routed twice";
+        const fix = 'remove one of the matches or make them differ (path, headers or method)';
+        // the value shown is the match as written; a rule without matches matches every path
+        if (rule.matches === undefined || rule.matches.length === 0) {
+          fail(this, `${prop}.matches`, rule.matches, `${rule.matches === undefined ? 'is unset' : 'is empty'}, so the rule matches every path (PathPrefix "/"), which duplicates ${where} ${why}`,
+            'give the rule matches of its own (path, headers or method), or remove one of the two rules');
+        }
+        fail(this, `${prop}.matches[${j}]`, rule.matches[j], `duplicates ${where} ${why}`, fix);
       }
     });
     keys.forEach(k => this.matchKeys.set(k, this.rules.length));
-    if (!rule.backends || rule.backends.length === 0) fail(this, `${prop}.backends`, [], 'must hold at least one backend', 'add { service: api }');
+    if (!rule.backends || rule.backends.length === 0) fail(this, `${prop}.backends`, rule.backends, 'must hold at least one backend', 'add { service: api }');
     if (rule.backends.length > 16) fail(this, `${prop}.backends`, rule.backends.length, 'must hold at most 16 backends (Gateway API limit)', 'remove backends');
     let total = 0;
     const backendRefs = rule.backends.map((declared, j) => {

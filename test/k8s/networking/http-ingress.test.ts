@@ -219,9 +219,24 @@ describe('HttpIngress errors', () => {
     expectError(() => setup({ plainHttp: true }), /plainHttp \(true\) contradicts tls/);
   });
 
-  test('duplicate host and path', () => {
+  test('duplicate host and path: the path is shown as written, the host in the problem', () => {
     const { api, ing } = setup();
-    expectError(() => ing.addPath('shop.example.com', { path: '/', backend: api }), /path \("shop\.example\.com\/"\) is already routed \(to api\)/);
+    expectError(() => ing.addPath('shop.example.com', { path: '/', backend: api }),
+      'shop/web: addPath("shop.example.com").path ("/") is already routed on shop.example.com (to api): each host and path may appear once; remove one of the two paths, or change its host or path');
+  });
+
+  test('a duplicate path within one rule names the rule\'s path as written', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    expectError(() => new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: 'shop.example.com', paths: [{ path: '/a', backend: api }, { path: '/a', backend: api }] }] }),
+      'shop/web: rules[0].paths[1].path ("/a") is already routed on shop.example.com (to api): each host and path may appear once; remove one of the two paths, or change its host or path');
+  });
+
+  test('a duplicate of the default path "/" says the unset path is "/"', () => {
+    const { api, ing } = setup();
+    expectError(() => ing.addPath('shop.example.com', { backend: api }),
+      'shop/web: addPath("shop.example.com").path (undefined) is unset, so it is "/", which is already routed on shop.example.com (to api): each host and path may appear once; '
+      + 'remove one of the two paths, or change its host or path');
   });
 
   test('a port the backend Service does not expose', () => {

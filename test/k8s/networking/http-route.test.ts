@@ -98,7 +98,9 @@ describe('HttpRoute errors', () => {
 
   test('a duplicate match (same path, headers and method)', () => {
     const { api, route } = setup();
-    expectError(() => route.addRule({ backends: [{ service: api }] }), /rules\[1\]\.matches\[0\] .* duplicates a match of rules\[0\]/);
+    expectError(() => route.addRule({ backends: [{ service: api }] }),
+      'shop/shop: rules[1].matches (undefined) is unset, so the rule matches every path (PathPrefix "/"), which duplicates a match of rules[0] (a PathPrefix match ignores a trailing \'/\', '
+      + 'header names are case-insensitive): the same requests would be routed twice; give the rule matches of its own (path, headers or method), or remove one of the two rules');
   });
 
   test('weights summing to zero', () => {
