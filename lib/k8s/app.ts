@@ -19,7 +19,7 @@ import { ClusterProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, show } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
 import { Validators } from '../core/validators';
-import { describeObject, OutputChecker, outputProblems, throwProblems } from '../policy/output-check';
+import { describeObject, OutputChecker, outputProblems, possibleRouteConflicts, throwProblems } from '../policy/output-check';
 import { chartNamer, ObjectFiles, resourceFileName } from '../policy/output-files';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
@@ -358,7 +358,7 @@ export class App extends Cdk8sApp {
     const files = new ChartFiles(this, staging, hasDependantCharts, carry);
     let staged = false;
     try {
-      const checker = new OutputChecker();
+      const checker = new OutputChecker(this.cluster);
       const fixed = new FixedFieldsCollector();
       const objects: SynthesizedObject[] = [];
       // the Namespaces this output writes (a Namespace a removed file held may have moved to another file)
@@ -384,6 +384,7 @@ export class App extends Cdk8sApp {
       const problems = [...checker.problems(), ...staging.problems(), ...strayDuplicates(this.outdir, staging.strayFiles(), checker),
         ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
       if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
+      for (const w of checker.warnings()) process.stderr.write(`shipshape warning: ${w}\n`);
       if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
       printOutputNotes(objects, this.cluster);
 
@@ -499,8 +500,9 @@ export class App extends Cdk8sApp {
     const renderer = new ManifestRenderer(this);
     const rendered = appCharts(this).map(c => renderChart(c, renderer));
     const objects = policyObjects(rendered);
-    const problems = [...outputProblems(objects), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
+    const problems = [...outputProblems(objects, this.cluster), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
+    for (const w of possibleRouteConflicts(objects, this.cluster)) process.stderr.write(`shipshape warning: ${w}\n`);
     if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
     printOutputNotes(objects, this.cluster);
     if (this.policy) {

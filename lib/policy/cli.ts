@@ -2217,10 +2217,12 @@ function hostPortClashes(documents: readonly PolicyDocument[]): Finding[] {
 
 /**
  * A warning at each Ingress, HTTPRoute or Certificate that routes a host and path another one routes, or writes a TLS
- * Secret another one writes for other hosts: what synth refuses (output-check.ts `trafficProblems`).
+ * Secret another one writes for other hosts: what synth refuses, and an Ingress without a class that may route what an
+ * Ingress of another class routes, which synth warns of (output-check.ts `trafficProblems`; an IngressClass of the
+ * input marked default says which class serves an Ingress without one).
  */
 function trafficConflicts(documents: readonly PolicyDocument[]): Finding[] {
-  const routing = documents.filter(d => d.kind === 'Ingress' || d.kind === 'HTTPRoute' || d.kind === 'Certificate');
+  const routing = documents.filter(d => d.kind === 'Ingress' || d.kind === 'HTTPRoute' || d.kind === 'Certificate' || d.kind === 'IngressClass');
   if (routing.length < 2) return [];
   const out: Finding[] = [];
   for (const problem of trafficProblems(routing.map(d => ({ manifest: d.manifest, path: d.path })))) {

@@ -4,7 +4,9 @@
 // written, and refuses output that `kubectl apply -f dist/` or Argo CD would silently mangle:
 // - two objects with the same group/kind/namespace/name (apply keeps the last one written);
 // - two Ingresses (or HTTPRoutes on one Gateway) routing the same host and path (a Prefix path with and without
-//   its trailing '/' is the same path; a route without sectionName attaches to every listener of its Gateway);
+//   its trailing '/' is the same path; a route without sectionName attaches to every listener of its Gateway; an
+//   Ingress without a class is in the cluster's default class, when the cluster's profile or the output says which
+//   class that is, else synth warns of each other class that routes its host and path);
 // - two cert-manager Certificates (or Ingresses with cert-manager's ingress-shim) writing one TLS Secret for
 //   different hosts;
 // - two objects written to the same file;
@@ -12,6 +14,7 @@
 // - two pods that take one host port on the same node where one of them is a DaemonSet's (the scheduler leaves the
 //   second Pending on every node), and a host port the node's own kubelet or kube-proxy listens on.
 import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
+import type { ClusterProfile } from '../core/cluster-profile';
 import { TEMPLATE_KINDS } from './k8s/pod';
 import { SHIPSHAPE_ERROR } from '../core/error-guards';
 import { isNumberToken, isTokenString } from '../core/tokens';
@@ -58,11 +61,20 @@ function identityOf(manifest: any): string | undefined {
  * (see `HostPortIndex`), and the routing objects (Ingresses, HTTPRoutes) and cert-manager Certificates, not the manifests. `problems()` gives what `outputProblems` gives for the same objects.
  */
 export class OutputChecker {
+  private readonly cluster?: ClusterProfile;
   private readonly found: string[] = [];
   /** identity key -> construct path of the first object with it */
   private readonly seen = new Map<string, string>();
   private readonly routes: OutputObject[] = [];
   private readonly hostPorts = new HostPortIndex();
+
+  /**
+   * @param cluster the profile of the cluster the output is for, if known: an Ingress without a class belongs to
+   * its default ingress class
+   */
+  constructor(cluster?: ClusterProfile) {
+    this.cluster = cluster;
+  }
 
   /** Checks one object (identity, tokens and host ports now; routes when `problems()` is called). */
   public add(o: OutputObject): void {
@@ -81,7 +93,7 @@ export class OutputChecker {
     }
     if (hasToken(m, 0)) tokenProblems(o, this.found);
     for (const p of this.hostPorts.add(o)) this.found.push(`${p.path}: ${p.field} (${p.value}) ${p.allowed}; ${p.fix}`);
-    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute'
+    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute' || m.kind === 'IngressClass'
       || (m.kind === 'Certificate' && groupOf(m.apiVersion) === 'cert-manager.io'))) this.routes.push(o);
   }
 
@@ -91,10 +103,18 @@ export class OutputChecker {
     return id === undefined ? undefined : this.seen.get(id);
   }
 
+  /**
+   * What may be wrong but cannot be known from the output alone, one message each (synth prints them, with
+   * `shipshape warning: `): the possible route conflicts of an Ingress without a class (`possibleRouteConflicts`).
+   */
+  public warnings(): string[] {
+    return possibleRouteConflicts(this.routes, this.cluster);
+  }
+
   /** Every problem found so far, route conflicts included, in the order `outputProblems` lists them. */
   public problems(): string[] {
     const out = [...this.found];
-    routeProblems(this.routes, out);
+    routeProblems(this.routes, out, this.cluster);
     tlsSecretProblems(this.routes, out);
     return out;
   }
@@ -102,22 +122,26 @@ export class OutputChecker {
 
 /**
  * The route conflicts (one host and path routed twice) and TLS Secret conflicts (one Secret written for two host sets)
- * of `objects`, one message each in the shape `<path>: <field> (<value>) <what is wrong>; <fix>` (for `shipshape check`).
+ * of `objects`, then the possible route conflicts of an Ingress without a class (`possibleRouteConflicts`), one
+ * message each in the shape `<path>: <field> (<value>) <what is wrong>; <fix>` (for `shipshape check`, which knows
+ * no cluster profile).
  */
 export function trafficProblems(objects: readonly OutputObject[]): string[] {
-  const routing = objects.filter(o => o.manifest !== null && typeof o.manifest === 'object' && ['Ingress', 'HTTPRoute', 'Certificate'].includes(o.manifest.kind));
+  const routing = objects.filter(o => o.manifest !== null && typeof o.manifest === 'object' && ['Ingress', 'HTTPRoute', 'Certificate', 'IngressClass'].includes(o.manifest.kind));
   const out: string[] = [];
-  routeProblems(routing, out);
+  routeProblems(routing, out, undefined);
   tlsSecretProblems(routing, out);
+  out.push(...possibleRouteConflicts(routing, undefined));
   return out;
 }
 
 /**
  * Every problem of the output as a whole, one message each, in the shape
  * `<construct path>: <field> (<value>) <what is wrong>; <fix>`.
+ * @param cluster the profile of the cluster the output is for, if known (see `OutputChecker`)
  */
-export function outputProblems(objects: readonly OutputObject[]): string[] {
-  const checker = new OutputChecker();
+export function outputProblems(objects: readonly OutputObject[], cluster?: ClusterProfile): string[] {
+  const checker = new OutputChecker(cluster);
   for (const o of objects) checker.add(o);
   return checker.problems();
 }
@@ -427,6 +451,8 @@ interface RouteClaim {
   readonly where: string;
   readonly field: string;
   readonly describe: string;
+  /** An Ingress: its class as named (undefined when it names none), the key without the class, and host, path and type for messages. */
+  readonly ingress?: { readonly named: string | undefined; readonly requests: string; readonly head: string };
 }
 
 /** The path a Prefix / PathPrefix match is compared by: both ignore a trailing '/' (`/api` and `/api/` are one prefix). */
@@ -434,7 +460,65 @@ function prefixKey(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
 }
 
-function routeProblems(objects: readonly OutputObject[], out: string[]): void {
+/**
+ * The class an Ingress without one belongs to: the default class of the cluster's profile, else the IngressClass of
+ * the output marked default (`ingressclass.kubernetes.io/is-default-class`). `known` is false
+ * when neither says anything of the cluster's classes (no default in the output, no profile or one listing no ingress
+ * class): the default class may then be any class.
+ */
+interface DefaultIngressClass {
+  readonly name?: string;
+  /** What the default is, for messages (`the default class of cluster prod`). */
+  readonly source?: string;
+  readonly known: boolean;
+}
+
+function defaultIngressClassOf(objects: readonly OutputObject[], cluster: ClusterProfile | undefined): DefaultIngressClass {
+  const classes = cluster?.ingressClasses ?? [];
+  const dflt = classes.find(c => c.isDefault);
+  if (dflt) return { name: dflt.name, source: `the default class of cluster ${cluster!.clusterName}`, known: true };
+  const marked = objects.find(o => o.manifest?.kind === 'IngressClass' && typeof o.manifest.metadata?.name === 'string'
+    && o.manifest.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
+  if (marked) return { name: marked.manifest.metadata.name, source: 'the default IngressClass of the output', known: true };
+  // a profile listing classes, none of them default: an Ingress without a class is served by none (clusterProblems says so)
+  return { known: classes.length > 0 };
+}
+
+/** The claims of an Ingress's paths: one per host and path, in the class it names or the default class. */
+function ingressClaims(o: OutputObject, dflt: DefaultIngressClass): RouteClaim[] {
+  const m = o.manifest;
+  const spec = m.spec ?? {};
+  const named = spec.ingressClassName ?? m.metadata?.annotations?.['kubernetes.io/ingress.class'];
+  const cls = named ?? dflt.name ?? '<default class>';
+  const clsText = named === undefined && dflt.name !== undefined
+    ? `ingress class ${JSON.stringify(cls)} (no ingressClassName: ${dflt.source})` : `ingress class ${JSON.stringify(cls)}`;
+  const rules = Array.isArray(spec.rules) ? spec.rules : [];
+  const out: RouteClaim[] = [];
+  rules.forEach((r: any, i: number) => {
+    const host = typeof r?.host === 'string' ? r.host : '*';
+    const paths = Array.isArray(r?.http?.paths) ? r.http.paths : [];
+    paths.forEach((p: any, j: number) => {
+      const pth = typeof p?.path === 'string' ? p.path : '/';
+      const type = typeof p?.pathType === 'string' ? p.pathType : 'ImplementationSpecific';
+      const requests = `${host}\u0000${type}\u0000${type === 'Prefix' ? prefixKey(pth) : pth}`;
+      const head = `host ${JSON.stringify(host)}, path ${JSON.stringify(pth)} (${type})`;
+      out.push({
+        key: `ingress\u0000${cls}\u0000${requests}`,
+        section: '',
+        value: pth,
+        path: o.path,
+        where: describeObject(m),
+        field: `spec.rules[${i}].http.paths[${j}]`,
+        describe: `${head}, ${clsText}`,
+        ingress: { named, requests, head },
+      });
+    });
+  });
+  return out;
+}
+
+function routeProblems(objects: readonly OutputObject[], out: string[], cluster: ClusterProfile | undefined): void {
+  const dflt = defaultIngressClassOf(objects, cluster);
   const claims = new Map<string, RouteClaim[]>();
   const claim = (c: RouteClaim) => {
     const list = claims.get(c.key);
@@ -451,34 +535,20 @@ function routeProblems(objects: readonly OutputObject[], out: string[]): void {
       const [all, one] = first.section === '' ? [first, c] : [c, first];
       why.push(`on listener ${JSON.stringify(one.section)}: ${all.where} names no sectionName, so it attaches to every listener of the Gateway, ${JSON.stringify(one.section)} included`);
     }
+    // one of two Ingresses names no class: it is in the other's class as the cluster's default
+    const classless = [first, c].find(x => x.ingress !== undefined && x.ingress.named === undefined);
+    const oneClassless = classless !== undefined && (first.ingress?.named !== undefined || c.ingress?.named !== undefined);
+    if (oneClassless && classless === first) why.push(`in class ${JSON.stringify(dflt.name)}: ${first.where} names no ingressClassName, and ${JSON.stringify(dflt.name)} is ${dflt.source}`);
     out.push(`${c.path}: ${c.field} (${c.describe}) is also routed by ${first.path} (${first.where}, ${first.field})${why.length ? ` ${why.join('; ')}` : ''}; `
       + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one'
-      + (first.section !== c.section ? ', or attach both to one listener with sectionName' : ''));
+      + (first.section !== c.section ? ', or attach both to one listener with sectionName' : '')
+      + (oneClassless ? `, or set ingressClassName on ${classless.where} if another class than ${JSON.stringify(dflt.name)} should serve it` : ''));
   };
   for (const o of objects) {
     const m = o.manifest;
     if (!m || typeof m !== 'object') continue;
     if (m.kind === 'Ingress') {
-      const spec = m.spec ?? {};
-      const cls = spec.ingressClassName ?? m.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '<default class>';
-      const rules = Array.isArray(spec.rules) ? spec.rules : [];
-      rules.forEach((r: any, i: number) => {
-        const host = typeof r?.host === 'string' ? r.host : '*';
-        const paths = Array.isArray(r?.http?.paths) ? r.http.paths : [];
-        paths.forEach((p: any, j: number) => {
-          const pth = typeof p?.path === 'string' ? p.path : '/';
-          const type = typeof p?.pathType === 'string' ? p.pathType : 'ImplementationSpecific';
-          claim({
-            key: `ingress\u0000${cls}\u0000${host}\u0000${type}\u0000${type === 'Prefix' ? prefixKey(pth) : pth}`,
-            section: '',
-            value: pth,
-            path: o.path,
-            where: describeObject(m),
-            field: `spec.rules[${i}].http.paths[${j}]`,
-            describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(pth)} (${type}), ingress class ${JSON.stringify(cls)}`,
-          });
-        });
-      });
+      ingressClaims(o, dflt).forEach(claim);
     } else if (m.kind === 'HTTPRoute' && groupOf(m.apiVersion) === 'gateway.networking.k8s.io') {
       const spec = m.spec ?? {};
       const ns = m.metadata?.namespace ?? '';
@@ -510,6 +580,47 @@ function routeProblems(objects: readonly OutputObject[], out: string[]): void {
       });
     }
   }
+}
+
+/**
+ * The route conflicts an Ingress without a class may have, when nothing says which class is the cluster's default
+ * (no IngressClass of the output marked default, no cluster profile listing ingress classes): the cluster's default
+ * class serves it, so it conflicts with any Ingress routing the same host and path in the class that turns out to be
+ * the default. One message per such Ingress path and other class, in the shape `<path>: <field> (<value>) <what may be
+ * wrong>; <fix>`; a warning, not an error (synth prints it). Two Ingresses without a class that route one host and
+ * path conflict for certain: `routeProblems` reports them.
+ */
+export function possibleRouteConflicts(objects: readonly OutputObject[], cluster: ClusterProfile | undefined): string[] {
+  const dflt = defaultIngressClassOf(objects, cluster);
+  if (dflt.known) return [];
+  const classless: RouteClaim[] = [];
+  /** host/type/path -> class -> the first claim of that class */
+  const named = new Map<string, Map<string, RouteClaim>>();
+  for (const o of objects) {
+    if (!o.manifest || typeof o.manifest !== 'object' || o.manifest.kind !== 'Ingress') continue;
+    for (const c of ingressClaims(o, dflt)) {
+      const cls = c.ingress!.named;
+      if (cls === undefined) {
+        classless.push(c);
+        continue;
+      }
+      const byClass = named.get(c.ingress!.requests) ?? new Map<string, RouteClaim>();
+      if (!byClass.has(cls)) byClass.set(cls, c);
+      named.set(c.ingress!.requests, byClass);
+    }
+  }
+  const out: string[] = [];
+  for (const c of classless) {
+    for (const [cls, other] of named.get(c.ingress!.requests) ?? []) {
+      const asPath = other.value !== c.value ? ` as path ${JSON.stringify(other.value)} (a prefix match ignores a trailing '/')` : '';
+      out.push(`${c.path}: ${c.field} (${c.ingress!.head}, no ingressClassName) may also be routed by ${other.path} (${other.where}, ${other.field}, ingress class ${JSON.stringify(cls)})`
+        + `${asPath}: the cluster's default IngressClass serves ${c.where}, which names no class, and no cluster profile, nor an IngressClass marked default among these `
+        + `objects, says which class that is; if it is ${JSON.stringify(cls)}, a controller sends the traffic to only one of them; set ingressClassName on ${c.where} (cdk8s-plus: className) `
+        + `to the class meant to serve it, and if that is ${JSON.stringify(cls)}, give the two routes their own host or path, or merge them; or give the app its cluster's `
+        + 'profile (App({ cluster })), whose ingress classes say which one is the default');
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

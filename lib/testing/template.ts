@@ -9,7 +9,7 @@ import { toJsonExplained } from '../k8s/render';
 import { resolveDependenciesOnce, validateOnce } from '../k8s/synth-steps';
 import { Finding } from '../policy/finding';
 import { ENGINE_RULES, nearRuleId } from '../policy/internal';
-import { outputProblems, throwProblems } from '../policy/output-check';
+import { outputProblems, possibleRouteConflicts, throwProblems } from '../policy/output-check';
 import { Policy } from '../policy/policy';
 import { PolicyReport } from '../policy/report';
 import { Severity } from '../policy/rule';
@@ -156,9 +156,10 @@ export class Template {
 
   /**
    * The notes on the output as a whole that synth prints on stderr, read over the whole app as synth reads it (also
-   * for a template of one chart), one line each (without the trailing newline): a Gateway whose proxy pods the output isolates, a TLS Secret or a KEDA trigger
-   * authentication the objects name but the output does not hold. They do not fail a synth: what they name may be
-   * made outside the app.
+   * for a template of one chart), one line each (without the trailing newline): an Ingress without a class that may
+   * route a host and path another class routes (when the cluster's default class is not known), a Gateway whose proxy
+   * pods the output isolates, a TLS Secret or a KEDA trigger authentication the objects name but the output does not
+   * hold. They do not fail a synth: what they name may be made outside the app.
    */
   public readonly notes: string[];
 
@@ -180,11 +181,11 @@ export class Template {
     for (const c of topology(root)) if (Chart.isChart(c)) all.push(...render(c));
     // the output as a whole, as k8s.App.synth() checks it (and with the same error)
     const cluster = root instanceof ShipshapeApp ? root.cluster : undefined;
-    const problems = [...outputProblems(all), ...(cluster ? clusterProblems(cluster, all) : [])];
+    const problems = [...outputProblems(all, cluster), ...(cluster ? clusterProblems(cluster, all) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
     const objects = scope === root ? all : all.filter(o => o.chart === scope.node.path);
-    this.notes = outputNotes(all, cluster).map(n => n.replace(/\n$/, ''));
+    this.notes = [...possibleRouteConflicts(all, cluster).map(w => `shipshape warning: ${w}`), ...outputNotes(all, cluster).map(n => n.replace(/\n$/, ''))];
     this.warnings = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === WARNING_METADATA)
       .map(m => ({ path: c.node.path, message: String(m.data) })));
     this.manifests = objects.map(o => o.manifest);

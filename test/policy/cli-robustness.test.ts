@@ -400,6 +400,40 @@ spec:
     expect(found.map((f: any) => [f.severity, f.name])).toEqual([['warning', 'b']]);
     expect(found[0].message).toContain('shop.example.com');
   });
+
+  const classless = ingress('legacy', 'shop.example.com', '/api').replace('  ingressClassName: nginx\n', '');
+  const ingressClass = (name: string, isDefault: boolean) => `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: ${name}
+  annotations: {ingressclass.kubernetes.io/is-default-class: "${isDefault}"}
+spec: {controller: example.com/${name}}
+`;
+  const policy007 = async (files: { [name: string]: string }) => {
+    const dir = writeTree(tmpDir(), files);
+    const r = await run(['check', dir, '--format', 'json']);
+    return JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'SS-POLICY-007').map((f: any) => `${f.name}: ${f.message}`.split(`${dir}${path.sep}`).join(''));
+  };
+
+  test('an Ingress without a class beside one of class nginx: a warning at it that the default class, unknown here, may be nginx', async () => {
+    expect(await policy007({ 'a.yaml': ingress('a', 'shop.example.com', '/api'), 'legacy.yaml': classless })).toEqual([
+      'legacy: spec.rules[0].http.paths[0] (host "shop.example.com", path "/api" (Prefix), no ingressClassName) may also be routed by a.yaml#0 '
+      + '(Ingress shop/a, spec.rules[0].http.paths[0], ingress class "nginx"): the cluster\'s default IngressClass serves Ingress shop/legacy, which names no class, '
+      + 'and no cluster profile, nor an IngressClass marked default among these objects, says which class that is; if it is "nginx", a controller sends the traffic to only one of them; '
+      + 'set ingressClassName on Ingress shop/legacy (cdk8s-plus: className) to the class meant to serve it, and if that is "nginx", give the two routes their own host or path, '
+      + 'or merge them; or give the app its cluster\'s profile (App({ cluster })), whose ingress classes say which one is the default',
+    ]);
+  });
+
+  test('an IngressClass of the input marked default puts an Ingress without a class in it: a conflict with that class only', async () => {
+    const found = await policy007({ 'a.yaml': ingress('a', 'shop.example.com', '/api'), 'legacy.yaml': classless, 'class.yaml': ingressClass('nginx', true) });
+    expect(found).toEqual([
+      'legacy: spec.rules[0].http.paths[0] (host "shop.example.com", path "/api" (Prefix), ingress class "nginx" (no ingressClassName: the default IngressClass of the output)) '
+      + 'is also routed by a.yaml#0 (Ingress shop/a, spec.rules[0].http.paths[0]); a controller sends the traffic to only one of them: give each route its own host or path, '
+      + 'or merge them into one, or set ingressClassName on Ingress shop/legacy if another class than "nginx" should serve it',
+    ]);
+    expect(await policy007({ 'a.yaml': ingress('a', 'shop.example.com', '/api'), 'legacy.yaml': classless, 'class.yaml': ingressClass('traefik', true) })).toEqual([]);
+  });
 });
 
 describe('unresolved tokens in shipshape check (SS-POLICY-008)', () => {
