@@ -17,6 +17,16 @@ const MESH_ENROLMENT = Symbol.for('shipshape.k8s.MeshEnrolment');
 /** On a workload enrolled in Istio: its Service's host name there (`<name>.<namespace>.svc.<cluster domain>`). */
 const MESH_SERVICE_HOST = Symbol.for('shipshape.k8s.MeshServiceHost');
 
+/** The controller name (IngressClass spec.controller) of the community ingress-nginx controller. */
+const INGRESS_NGINX_CONTROLLER = 'k8s.io/ingress-nginx';
+/**
+ * What ingress-nginx's admission webhook accepts as a Prefix or Exact path (its strict-validate-path-type check, on by
+ * default since controller v1.12): '/', then letters, digits, '.', '_', '-' and '/' only.
+ */
+const INGRESS_NGINX_STRICT_PATH = /^\/[A-Za-z0-9._\-/]*$/;
+/** Characters that make a path a regular expression (ingress-nginx reads paths as PCRE with use-regex). */
+const REGEX_CHARACTER = /[()[\]{}*+?|^$\\]/;
+
 /** The label cert-manager puts on its ACME HTTP-01 solver pods (SS-K8S-049 knows it too). */
 const ACME_SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
 /** The rule that reports an Ingress backend the output lacks (a Service, or its port): it cannot see an imported Service. */
@@ -54,7 +64,10 @@ export enum IngressPathType {
  */
 export interface IngressPath {
   /**
-   * The URL path, starting with `/`.
+   * The URL path, starting with `/`. Under ingress-nginx (class "nginx"), a Prefix or Exact path holds only letters,
+   * digits, '.', '_', '-' and '/' (its admission webhook refuses any other); a regular expression such as
+   * `/api/(.*)` takes `pathType: IngressPathType.IMPLEMENTATION_SPECIFIC` and the annotation
+   * `nginx.ingress.kubernetes.io/use-regex: "true"`.
    * @default "/"
    */
   readonly path?: string;
@@ -385,6 +398,8 @@ export class HttpIngress extends Construct {
   private readonly tls?: IngressTls;
   /** The user set the SS-K8S-054 suppression annotation themselves: it is theirs to keep. */
   private readonly ownBackendSuppression: boolean;
+  /** The community ingress-nginx controller serves the ingress's class: its admission refuses more Prefix and Exact paths than the API server. */
+  private readonly ingressNginx: boolean;
 
   constructor(scope: Construct, id: string, props: HttpIngressProps) {
     super(scope, id);
@@ -454,6 +469,8 @@ export class HttpIngress extends Construct {
     const secretName = props.tls?.kind === 'cert-manager' ? (props.tls.secretName ?? `${this.name}-tls`) : props.tls?.secretName;
     if (secretName !== undefined) Names.dnsSubdomain(this, 'tls.secretName', secretName);
     this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? clusterClass?.name ?? (aws ? 'alb' : 'nginx'));
+    // the cluster's profile says which controller serves the class; without it, "nginx" is ingress-nginx's (as for the controller peer)
+    this.ingressNginx = clusterClass !== undefined ? clusterClass.controller === INGRESS_NGINX_CONTROLLER : this.ingressClassName === 'nginx';
 
     const annotations: { [key: string]: string } = { ...Validators.annotations(this, 'annotations', props.annotations ?? {}) };
     this.ownBackendSuppression = annotations[BACKENDS_EXIST_SUPPRESSION] !== undefined;
@@ -633,7 +650,10 @@ export class HttpIngress extends Construct {
     const path = p.path ?? '/';
     if (!path.startsWith('/')) fail(this, `${prop}.path`, path, "must start with '/'", `write it as ${JSON.stringify('/' + path)}`);
     const pathType = p.pathType ?? IngressPathType.PREFIX;
-    if (pathType === IngressPathType.PREFIX || pathType === IngressPathType.EXACT) TrafficChecks.ingressPath(this, `${prop}.path`, path, pathType);
+    if (pathType === IngressPathType.PREFIX || pathType === IngressPathType.EXACT) {
+      TrafficChecks.ingressPath(this, `${prop}.path`, path, pathType);
+      if (this.ingressNginx) this.checkIngressNginxPath(`${prop}.path`, path, pathType);
+    }
     const prefixKey = TrafficChecks.prefixKey(path);
     const dup = this.routes.find(r => r.host === host
       && (r.path === path || (r.pathType === IngressPathType.PREFIX && pathType === IngressPathType.PREFIX && TrafficChecks.prefixKey(r.path) === prefixKey)));
@@ -677,6 +697,30 @@ export class HttpIngress extends Construct {
         (backend.service as ApiObject).metadata.addAnnotation('alb.ingress.kubernetes.io/healthcheck-path', readiness);
       }
     }
+  }
+
+  /**
+   * Refuses a Prefix or Exact path that ingress-nginx's admission webhook refuses (strict-validate-path-type, on by
+   * default since controller v1.12): a character other than letters, digits, '.', '_', '-' and '/', most often a
+   * regular expression written with the default pathType.
+   */
+  private checkIngressNginxPath(prop: string, path: string, pathType: IngressPathType): void {
+    if (INGRESS_NGINX_STRICT_PATH.test(path)) return;
+    const aType = `${pathType === IngressPathType.EXACT ? 'an' : 'a'} ${pathType} path`;
+    const refused = `ingress-nginx (ingress class ${JSON.stringify(this.ingressClassName)}) refuses any character but letters, digits, '.', '_', '-' and '/' in ${aType} `
+      + `(its admission webhook answers "path ${path} cannot be used with pathType ${pathType}"; strict-validate-path-type, on by default since controller v1.12)`;
+    const regex = REGEX_CHARACTER.exec(path);
+    if (regex) {
+      const literal = path.slice(0, regex.index);
+      const below = literal.slice(0, literal.lastIndexOf('/') + 1);
+      fail(this, prop, path, `holds ${JSON.stringify(regex[0])}, a regular expression character, but ${aType} is never a regular expression, and ${refused}`,
+        "for a regular expression set pathType: IngressPathType.IMPLEMENTATION_SPECIFIC and annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } "
+        + '(ingress-nginx then reads every path of the host as a regular expression, in every Ingress of the class)'
+        + (below.length > 1 ? `; for everything below ${below}, write path ${JSON.stringify(below)} with pathType Prefix` : ''));
+    }
+    const bad = [...path].find(c => !/[A-Za-z0-9._\-/]/.test(c))!;
+    fail(this, prop, path, `holds ${JSON.stringify(bad)}, and ${refused}`,
+      `set pathType: IngressPathType.IMPLEMENTATION_SPECIFIC (ingress-nginx matches such a path as a prefix), or write the path without ${JSON.stringify(bad)}`);
   }
 
   /**

@@ -13,6 +13,7 @@ import {
 } from '../../../lib/k8s';
 import { quietly } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
+import { cluster as clusterProfile } from '../platform/fixtures';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 
@@ -86,7 +87,9 @@ describe('1. paths are validated as the API server (Ingress) and the HTTPRoute C
   });
 
   test('valid paths (dots inside segments, percent-encoding, a trailing slash) still synthesize and validate', () => {
-    const { chart, api, ing } = ingress({ path: '/v1.2/..hidden/a%20b/' });
+    // percent-encoding is the API server's to accept; ingress-nginx's own admission refuses '%' (see its test below)
+    const traefik = { ingressClassName: 'traefik', controller: NetworkPeer.ingressController('traefik', { 'app.kubernetes.io/name': 'traefik' }) };
+    const { chart, api, ing } = ingress({ path: '/v1.2/..hidden/a%20b/', ...traefik });
     ing.addPath('shop.example.com', { path: '/.well-known/acme', pathType: IngressPathType.EXACT, backend: api });
     expectValid(chart.toJson());
     const r = route([{ path: "/api/v1/users/~me;x=1@a:b!$&'()*+,=" }, { path: '/a%20b', pathType: HttpRoutePathType.EXACT }]);
@@ -113,6 +116,46 @@ describe('1. paths are validated as the API server (Ingress) and the HTTPRoute C
     expectError(() => route([{ path: '/100%' }]), /\("\/100%"\) contains "%", .*percent-encode it as "%25"/);
     expectError(() => route([{ path: '/caf\u00e9' }]), /contains "\u00e9", .*percent-encode it as "%C3%A9"/);
     expectError(() => route([{ path: '/' + 'a'.repeat(1024) }]), /is 1025 characters long, more than the 1024 allowed/);
+  });
+
+  test('under ingress-nginx (class nginx), a regular expression with the default pathType Prefix is refused: ImplementationSpecific and use-regex', () => {
+    expectError(() => ingress({ path: '/api/(.*)' }),
+      'shop/web: rules[0].paths[0].path ("/api/(.*)") holds "(", a regular expression character, but a Prefix path is never a regular expression, and ingress-nginx '
+      + '(ingress class "nginx") refuses any character but letters, digits, \'.\', \'_\', \'-\' and \'/\' in a Prefix path (its admission webhook answers '
+      + '"path /api/(.*) cannot be used with pathType Prefix"; strict-validate-path-type, on by default since controller v1.12); for a regular expression set '
+      + "pathType: IngressPathType.IMPLEMENTATION_SPECIFIC and annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } (ingress-nginx then reads every path "
+      + 'of the host as a regular expression, in every Ingress of the class); for everything below /api/, write path "/api/" with pathType Prefix');
+  });
+
+  test('under ingress-nginx, an Exact path with a character its admission refuses (not a regular expression) names ImplementationSpecific', () => {
+    const { api, ing } = ingress();
+    expectError(() => ing.addPath('shop.example.com', { path: '/api/v1/schedules:batchDelete', pathType: IngressPathType.EXACT, backend: api }),
+      'shop/web: addPath("shop.example.com").path ("/api/v1/schedules:batchDelete") holds ":", and ingress-nginx (ingress class "nginx") refuses any character but '
+      + 'letters, digits, \'.\', \'_\', \'-\' and \'/\' in an Exact path (its admission webhook answers "path /api/v1/schedules:batchDelete cannot be used with pathType Exact"; '
+      + 'strict-validate-path-type, on by default since controller v1.12); set pathType: IngressPathType.IMPLEMENTATION_SPECIFIC (ingress-nginx matches such a path '
+      + 'as a prefix), or write the path without ":"');
+  });
+
+  test('a regular expression with ImplementationSpecific and use-regex synthesizes under ingress-nginx', () => {
+    const { chart } = ingress({ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } });
+    const objs = chart.toJson();
+    expect(one(objs, 'Ingress').spec.rules[0].http.paths[0]).toMatchObject({ path: '/api/(.*)', pathType: 'ImplementationSpecific' });
+    expectValid(objs);
+  });
+
+  test("the cluster's profile says which controller serves a class: ingress-nginx's class of another name is checked, another controller's nginx class is not", () => {
+    const inCluster = (ic: { name: string; controller: string }) => {
+      const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-routes-')), cluster: clusterProfile({ ingressClasses: [{ ...ic, isDefault: true }] }) });
+      dirs.push(a.outdir);
+      const chart = new Chart(a, 'shop', { namespace: 'shop' });
+      return () => new HttpIngress(chart, 'web', {
+        rules: [{ host: 'shop.example.com', paths: [{ path: '/api/(.*)', backend: new WebService(chart, 'api', { image: IMAGE }) }] }],
+        tls: IngressTls.secret('shop-tls'),
+      });
+    };
+    expectError(inCluster({ name: 'public', controller: 'k8s.io/ingress-nginx' }), 'shop/web: rules[0].paths[0].path ("/api/(.*)") holds "(", a regular expression character, '
+      + 'but a Prefix path is never a regular expression, and ingress-nginx (ingress class "public") refuses');
+    expect(inCluster({ name: 'nginx', controller: 'nginx.org/ingress-controller' })).not.toThrow();
   });
 
   test('an HTTPRoute rule with more than 64 matches is refused (CRD maxItems 64); 64 are fine', () => {
