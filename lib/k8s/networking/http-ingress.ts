@@ -400,6 +400,8 @@ export class HttpIngress extends Construct {
   private readonly ownBackendSuppression: boolean;
   /** The community ingress-nginx controller serves the ingress's class: its admission refuses more Prefix and Exact paths than the API server. */
   private readonly ingressNginx: boolean;
+  /** ingress-nginx reads this ingress's paths as regular expressions (its use-regex or rewrite-target annotation). */
+  private readonly nginxRegex: boolean;
 
   constructor(scope: Construct, id: string, props: HttpIngressProps) {
     super(scope, id);
@@ -474,6 +476,7 @@ export class HttpIngress extends Construct {
 
     const annotations: { [key: string]: string } = { ...Validators.annotations(this, 'annotations', props.annotations ?? {}) };
     this.ownBackendSuppression = annotations[BACKENDS_EXIST_SUPPRESSION] !== undefined;
+    this.nginxRegex = annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' || annotations['nginx.ingress.kubernetes.io/rewrite-target'] !== undefined;
     const cm = props.tls?.certManagerOptions;
     if (cm) {
       Names.dnsSubdomain(this, 'tls.issuer', cm.issuer);
@@ -653,6 +656,13 @@ export class HttpIngress extends Construct {
     if (pathType === IngressPathType.PREFIX || pathType === IngressPathType.EXACT) {
       TrafficChecks.ingressPath(this, `${prop}.path`, path, pathType);
       if (this.ingressNginx) this.checkIngressNginxPath(`${prop}.path`, path, pathType);
+    } else if (this.ingressNginx && !this.nginxRegex && REGEX_CHARACTER.test(path)) {
+      // without use-regex, ingress-nginx matches an ImplementationSpecific path as a literal prefix: "/api/(.*)" matches nothing
+      const c = REGEX_CHARACTER.exec(path)![0];
+      fail(this, `${prop}.path`, path, `holds ${JSON.stringify(c)}, a regular expression character, but without the annotation nginx.ingress.kubernetes.io/use-regex: "true" `
+        + `ingress-nginx (ingress class ${JSON.stringify(this.ingressClassName)}) matches the path literally, as a prefix, so no request would match it`,
+      "add annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } (ingress-nginx then reads every path of the host as a regular expression, "
+        + 'in every Ingress of the class), or write the path without it');
     }
     const prefixKey = TrafficChecks.prefixKey(path);
     const dup = this.routes.find(r => r.host === host

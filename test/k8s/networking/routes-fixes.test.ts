@@ -143,6 +143,17 @@ describe('1. paths are validated as the API server (Ingress) and the HTTPRoute C
     expectValid(objs);
   });
 
+  test('under ingress-nginx, a regular expression with ImplementationSpecific but no use-regex (nor rewrite-target) is refused: it would match literally', () => {
+    expectError(() => ingress({ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC }),
+      'shop/web: rules[0].paths[0].path ("/api/(.*)") holds "(", a regular expression character, but without the annotation nginx.ingress.kubernetes.io/use-regex: "true" '
+      + 'ingress-nginx (ingress class "nginx") matches the path literally, as a prefix, so no request would match it; '
+      + "add annotations: { 'nginx.ingress.kubernetes.io/use-regex': 'true' } (ingress-nginx then reads every path of the host as a regular expression, in every Ingress of the class), "
+      + 'or write the path without it');
+    // rewrite-target makes ingress-nginx read the paths as regular expressions too; a literal ImplementationSpecific path needs nothing
+    expect(() => ingress({ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/$1' } })).not.toThrow();
+    expect(() => ingress({ path: '/static/app.js', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC })).not.toThrow();
+  });
+
   test("the cluster's profile says which controller serves a class: ingress-nginx's class of another name is checked, another controller's nginx class is not", () => {
     const inCluster = (ic: { name: string; controller: string }) => {
       const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'shipshape-routes-')), cluster: clusterProfile({ ingressClasses: [{ ...ic, isDefault: true }] }) });
