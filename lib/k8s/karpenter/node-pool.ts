@@ -60,6 +60,11 @@ export class NodePool extends Construct {
     if (!p) fail(this, 'pool', p, 'is required', 'pass an entry of aws.Karpenter.profile.nodePools');
     this.name = Names.dnsSubdomain(this, 'pool.name', p.name);
     if (!(p.cpuLimit >= 1)) fail(this, 'pool.cpuLimit', p.cpuLimit, 'must be >= 1 (a pool without limits scales without bound)', 'set maxCpu on the AWS side');
+    const gen = p.minInstanceGeneration;
+    if (gen !== undefined && (!Number.isInteger(gen) || gen < 1 || gen > 20)) {
+      // a profile written by hand: the AWS side refuses the same
+      fail(this, 'pool.minInstanceGeneration', gen, 'must be a whole number from 1 to 20 (the oldest instance generation the pool launches)', 'use 6 (sixth generation and newer)');
+    }
     if (!p.disruptionBudgets || p.disruptionBudgets.length === 0) {
       fail(this, 'pool.disruptionBudgets', p.disruptionBudgets, 'must list at least one budget', "use [{ nodes: '10%' }]");
     }

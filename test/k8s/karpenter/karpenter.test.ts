@@ -158,6 +158,13 @@ describe('k8s.karpenter refusals', () => {
       'c/p: pool.cpuLimit (0) must be >= 1 (a pool without limits scales without bound); set maxCpu on the AWS side');
   });
 
+  test('a pool of a generation that does not exist (a profile written by hand)', () => {
+    for (const minInstanceGeneration of [0, 5.5, 21]) {
+      expect(() => new karpenter.NodePool(chart(), 'p', { pool: { ...POOL, minInstanceGeneration } })).toThrow(
+        `c/p: pool.minInstanceGeneration (${minInstanceGeneration}) must be a whole number from 1 to 20 (the oldest instance generation the pool launches); use 6 (sixth generation and newer)`);
+    }
+  });
+
   test('a pool without budgets', () => {
     expect(() => new karpenter.NodePool(chart(), 'p', { pool: { ...POOL, disruptionBudgets: [] } })).toThrow(
       "c/p: pool.disruptionBudgets ([]) must list at least one budget; use [{ nodes: '10%' }]");
