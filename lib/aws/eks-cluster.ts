@@ -1203,6 +1203,8 @@ class ImportedEksCluster extends Construct implements IEksCluster {
       fail(this, 'account', attrs.account, 'must be a 12-digit AWS account id', 'pass the account id or leave it out');
     }
     this.account = attrs.account;
+    checkIamArnPartition(this, 'encryptionKeyArn', attrs.encryptionKeyArn, this.region,
+      'the node volumes and the key grants of the node roles would name a KMS key of another partition, which AWS refuses at apply');
     this.encryptionKeyArn = attrs.encryptionKeyArn;
     this.cniPolicyOnNodeRole = attrs.cniPolicyOnNodeRole ?? false;
     this.scaling = attrs.nodeGroupScaling ?? NodeGroupScaling.EXTERNAL;

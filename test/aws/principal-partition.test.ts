@@ -73,4 +73,15 @@ describe('other IAM ARNs of another partition', () => {
     });
     expect(ok.oidcProviderArn).toBe(oidc.replace('arn:aws:', 'arn:aws-us-gov:'));
   });
+
+  test('fromClusterAttributes encryptionKeyArn: a key ARN of another partition is refused', () => {
+    const { stack, network } = clusterIn('cn-north-1');
+    const key = 'arn:aws:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(errorOf(() => aws.EksCluster.fromClusterAttributes(stack, 'legacy', {
+      clusterName: 'legacy', network, kubernetesVersion: aws.KubernetesVersion.V1_33, encryptionKeyArn: key,
+    }))).toBe(
+      `test/legacy: encryptionKeyArn ("${key}") is an ARN of partition aws, but the cluster is in partition aws-cn (region cn-north-1): `
+      + 'the node volumes and the key grants of the node roles would name a KMS key of another partition, which AWS refuses at apply; '
+      + `pass an ARN of partition aws-cn, "${key.replace('arn:aws:', 'arn:aws-cn:')}" ${ACCOUNTS}`);
+  });
 });
