@@ -36,9 +36,7 @@ export function isolatedServiceNotes(objects: readonly RenderedObject[]): string
     const ns = m?.metadata?.namespace;
     if (typeof ns !== 'string') continue;
     if (m.kind === 'NetworkPolicy') {
-      const list = policies.get(ns) ?? [];
-      list.push(m);
-      policies.set(ns, list);
+      pushTo(policies, ns, m);
     } else if (m.kind === 'Service' && m.apiVersion === 'v1') {
       const selector = m.spec?.selector;
       if (isPlainObject(selector) && Object.keys(selector).length > 0 && m.spec?.type !== 'ExternalName') services.push({ m, ns, selector });
@@ -69,6 +67,12 @@ function guardsIngress(p: any): boolean {
   return Array.isArray(types) ? types.includes('Ingress') : true;
 }
 
+/** Adds `value` to the list of `key` (the NetworkPolicies of a namespace). */
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]); else list.push(value);
+}
+
 function isPlainObject(x: unknown): x is { [k: string]: any } {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
@@ -88,9 +92,7 @@ export function gatewayIsolationNotes(objects: readonly RenderedObject[]): strin
     const ns = m?.metadata?.namespace;
     if (typeof ns !== 'string') continue;
     if (m.kind === 'NetworkPolicy') {
-      const list = policies.get(ns) ?? [];
-      list.push(m);
-      policies.set(ns, list);
+      pushTo(policies, ns, m);
     } else if (m.kind === 'Gateway' && typeof m.apiVersion === 'string' && m.apiVersion.startsWith('gateway.networking.k8s.io/') && typeof m.metadata?.name === 'string'
       && IN_NAMESPACE_GATEWAY_CLASSES.includes(m.spec?.gatewayClassName)) {
       const ports = (Array.isArray(m.spec?.listeners) ? m.spec.listeners : []).map((l: any) => l?.port).filter((p: any) => typeof p === 'number');

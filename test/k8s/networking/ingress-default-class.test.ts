@@ -7,10 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
-import { Errors } from '../../../lib/core';
 import { ClusterProfile } from '../../../lib/core/cluster-profile';
 import { App, HttpIngress, IngressTls, WebService } from '../../../lib/k8s';
-import { quietly, stderrOf } from '../../util/k8s';
+import { quietly, stderrOf, validationMessageOf } from '../../util/k8s';
 import { cluster } from '../platform/fixtures';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -41,15 +40,6 @@ function nginxIngress(chart: Chart): void {
   });
 }
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e: any) {
-    expect(Errors.isValidationError(e)).toBe(true);
-    return e.message;
-  }
-  throw new Error('expected an error');
-}
 
 const NGINX = { name: 'nginx', controller: 'k8s.io/ingress-nginx', controllerNamespace: 'ingress-nginx', controllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
 
@@ -73,7 +63,7 @@ test('with a cluster profile whose default class is nginx, the Ingress without a
   const c = new Chart(a, 'c', { namespace: 'shop' });
   nginxIngress(c);
   classless(c);
-  expect(errorOf(() => quietly(() => a.synth()))).toContain('c/legacy: spec.rules[0].http.paths[0] (host "shop.example.com", path "/" (Prefix), ingress class "nginx" '
+  expect(validationMessageOf(() => quietly(() => a.synth()))).toContain('c/legacy: spec.rules[0].http.paths[0] (host "shop.example.com", path "/" (Prefix), ingress class "nginx" '
     + '(no ingressClassName: the default class of cluster shop-prod)) is also routed by c/web/Ingress (Ingress shop/web, spec.rules[0].http.paths[0]); '
     + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one, '
     + 'or set ingressClassName on Ingress shop/legacy if another class than "nginx" should serve it');
@@ -81,7 +71,7 @@ test('with a cluster profile whose default class is nginx, the Ingress without a
   const d = new Chart(b, 'c', { namespace: 'shop' });
   classless(d);
   nginxIngress(d);
-  expect(errorOf(() => quietly(() => b.synth()))).toContain('c/web/Ingress: spec.rules[0].http.paths[0] (host "shop.example.com", path "/" (Prefix), ingress class "nginx") '
+  expect(validationMessageOf(() => quietly(() => b.synth()))).toContain('c/web/Ingress: spec.rules[0].http.paths[0] (host "shop.example.com", path "/" (Prefix), ingress class "nginx") '
     + 'is also routed by c/legacy (Ingress shop/legacy, spec.rules[0].http.paths[0]) in class "nginx": Ingress shop/legacy names no ingressClassName, '
     + 'and "nginx" is the default class of cluster shop-prod; a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one, '
     + 'or set ingressClassName on Ingress shop/legacy if another class than "nginx" should serve it');
