@@ -540,6 +540,18 @@ export class Fleet {
     if (typeof git?.repoUrl !== 'string' || git.repoUrl.trim() === '') {
       fail(this.where, 'gitOps.repoUrl', git?.repoUrl, 'must be the Git repository the output is committed to', "use for example 'https://github.com/acme/platform.git'");
     }
+    const secret = credentialsIn(git.repoUrl);
+    if (secret !== undefined) {
+      // the URL is written into every Application and AppProject, which are committed to Git and readable in the cluster
+      fail(this.where, 'gitOps.repoUrl', git.repoUrl.replace(secret, '***'), `holds ${/^[^:]*:/.test(secret) ? 'a password' : 'an access token'} before the host: `
+        + 'the URL is written into every Application\'s source.repoURL and the AppProjects\' sourceRepos, which are committed to Git and readable in the cluster',
+      `use the URL without credentials (${git.repoUrl.replace(`${secret}@`, '')}) and give Argo CD the credentials in a repository Secret (label argocd.argoproj.io/secret-type: repository), `
+        + 'made outside the fleet\'s output; rotate the credential, which this program holds in its source');
+    }
+    if (/^https:\/\/[^#?]*[#?]/.test(git.repoUrl)) {
+      fail(this.where, 'gitOps.repoUrl', git.repoUrl, 'has a query or fragment (a branch after "#"?), which is no part of a repository\'s clone URL',
+        `use the clone URL alone (${git.repoUrl.replace(/[#?].*$/, '')}); the revision Argo CD syncs is gitOps.targetRevision`);
+    }
     if (!isGitUrl(git.repoUrl)) {
       fail(this.where, 'gitOps.repoUrl', git.repoUrl, 'must be a Git URL Argo CD can clone: https://<host>/<path>, ssh://<user>@<host>/<path> or scp-style <user>@<host>:<path> '
         + '(it becomes every Application\'s source.repoURL and the AppProjects\' sourceRepos)',
@@ -561,18 +573,21 @@ export class Fleet {
           ? `set gitOps.path to '${inRepo.path}', or the fleet's outdir to the folder gitOps.path names`
           : 'set the fleet\'s outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)');
     }
-    if (inRepo === undefined && props.outdir === undefined && process.env.CDK8S_OUTDIR !== undefined && path.resolve(this.outdir) !== path.resolve(gitPath)
-      && workTreeOf(this.outdir)?.path !== gitPath) {
-      // no checkout of repoUrl to compare with (a new repository, no remote yet, a fork, a CI folder): the folder the
-      // fleet writes is at gitOps.path of the Git work tree it lies in, or else of the working directory (the program
-      // runs from the repository root); anywhere else every Application would point at a folder that does not exist
-      const tree = workTreeOf(this.outdir);
+    // no checkout of repoUrl to compare with (a new repository, no remote yet, a fork, a CI folder): the folder the
+    // fleet writes is at gitOps.path of the Git work tree it lies in, or else of the working directory (the program
+    // runs from the repository root); anywhere else every Application would point at a folder that does not exist
+    const fromEnv = process.env.CDK8S_OUTDIR !== undefined;
+    const tree = inRepo === undefined && props.outdir === undefined ? workTreeOf(this.outdir) : undefined;
+    if (inRepo === undefined && props.outdir === undefined && (tree !== undefined ? tree.path !== gitPath : fromEnv && path.resolve(this.outdir) !== path.resolve(gitPath))) {
       const place = tree ? `the folder ${tree.path || '.'} of the Git work tree at ${tree.root}`
         : `${path.relative(process.cwd(), path.resolve(this.outdir)).split(path.sep).join('/') || '.'} from the working directory (no Git work tree: the program is taken to run from the repository root)`;
-      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir} (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist) `
+      const target = tree ? path.relative(path.resolve(process.cwd()), path.join(tree.root, gitPath)).split(path.sep).join('/') || '.' : gitPath;
+      const source = fromEnv ? ' (from $CDK8S_OUTDIR, which `cdk8s synth` sets from the output of cdk8s.yaml, default dist)'
+        : ` (gitOps.path, taken from the working directory ${process.cwd()})`;
+      fail(this.where, 'gitOps.path', git.path, `is not where the fleet writes: its output folder ${this.outdir}${source} `
         + `is ${place}, so every Application would point at ${gitPath} of ${git.repoUrl}, a folder this synth does not write`,
-      `set output: ${tree ? path.relative(path.resolve(process.cwd()), path.join(tree.root, gitPath)).split(path.sep).join('/') || '.' : gitPath} in cdk8s.yaml (or the fleet's outdir to that folder), or set gitOps.path to the folder's path in the repository; `
-        + 'a fleet that is copied into another repository after synth says where with an explicit outdir');
+      `${fromEnv ? `set output: ${target} in cdk8s.yaml (or the fleet's outdir to that folder)` : `run the program from the repository root (${tree!.root}), or set the fleet's outdir to '${target}'`}, `
+        + 'or set gitOps.path to the folder\'s path in the repository; a fleet that is copied into another repository after synth says where with an explicit outdir');
     }
     const argoNamespace = Names.dnsLabel(at(this.where), 'gitOps.namespace', git.namespace ?? 'argocd');
     this.argoNamespace = argoNamespace;
@@ -1629,6 +1644,17 @@ function openDirections(manifest: any): string[] {
   if (types.includes('Ingress') && (spec.ingress ?? []).some((r: any) => openRule(r, 'from'))) out.push('ingress');
   if (types.includes('Egress') && (spec.egress ?? []).some((r: any) => openRule(r, 'to'))) out.push('egress');
   return out;
+}
+
+/**
+ * The credentials an https Git URL holds before its host (`user:password`, or a GitHub or GitLab access token as the
+ * user name), or undefined; a user name alone (Azure DevOps clone URLs name the organisation) is no secret.
+ */
+function credentialsIn(url: string): string | undefined {
+  const m = /^https:\/\/([^/@]+)@/.exec(url);
+  if (m === null) return undefined;
+  const info = m[1];
+  return info.includes(':') || /^(ghp_|gho_|ghu_|ghs_|ghr_|github_pat_|glpat-)/.test(info) ? info : undefined;
 }
 
 /**

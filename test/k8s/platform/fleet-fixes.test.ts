@@ -159,8 +159,26 @@ describe('gitOps.repoUrl', () => {
   });
 
   test.each([
+    ['https://bot:s3cret-pass@github.com/acme/platform.git', 'bot:s3cret-pass', 'a password'],
+    ['https://ghp_0123456789abcdefABCDEF@github.com/acme/platform.git', 'ghp_0123456789abcdefABCDEF', 'an access token'],
+    ['https://oauth2:glpat-abcdef@gitlab.com/acme/platform.git', 'oauth2:glpat-abcdef', 'a password'],
+  ])('%j is refused: the credentials would be committed in every Application', (url, secret, what) => {
+    expectError(() => new Fleet(props(outdir(), { gitOps: { repoUrl: url, path: 'dist/fleet' } })),
+      `fleet/acme: gitOps.repoUrl (${JSON.stringify(url.replace(secret, '***'))}) holds ${what} before the host: the URL is written into every Application's source.repoURL `
+      + 'and the AppProjects\' sourceRepos, which are committed to Git and readable in the cluster; '
+      + `use the URL without credentials (${url.replace(`${secret}@`, '')}) and give Argo CD the credentials in a repository Secret`);
+  });
+
+  test('a URL with a branch after "#" is refused: the revision is gitOps.targetRevision', () => {
+    expectError(() => new Fleet(props(outdir(), { gitOps: { repoUrl: 'https://github.com/acme/platform.git#main', path: 'dist/fleet' } })),
+      'fleet/acme: gitOps.repoUrl ("https://github.com/acme/platform.git#main") has a query or fragment (a branch after "#"?), which is no part of a repository\'s clone URL; '
+      + 'use the clone URL alone (https://github.com/acme/platform.git); the revision Argo CD syncs is gitOps.targetRevision');
+  });
+
+  test.each([
     ['https://github.com/acme/platform.git'],
     ['https://gitlab.example.com:8443/group/sub/platform'],
+    ['https://dev-org@dev.azure.com/dev-org/platform/_git/platform'],
     ['ssh://git@github.com/acme/platform.git'],
     ['ssh://git@git.example.com:2222/acme/platform.git'],
     ['git@github.com:acme/platform.git'],

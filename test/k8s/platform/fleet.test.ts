@@ -392,6 +392,28 @@ describe('Fleet', () => {
     }
   });
 
+  test('without outdir or $CDK8S_OUTDIR, run from a folder of a Git work tree without a checkout of repoUrl: refused, as with $CDK8S_OUTDIR', () => {
+    const root = fork();
+    const before = process.env.CDK8S_OUTDIR;
+    const wd = process.cwd();
+    delete process.env.CDK8S_OUTDIR;
+    fs.mkdirSync(path.join(root, 'sub'));
+    process.chdir(path.join(root, 'sub'));
+    try {
+      expect(() => new Fleet({ ...fleetProps(''), outdir: undefined })).toThrow(
+        `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder dist/fleet (gitOps.path, taken from the working directory ${process.cwd()}) `
+        + `is the folder sub/dist/fleet of the Git work tree at ${root}, so every Application would point at dist/fleet of https://github.com/acme/platform.git, a folder this synth does not write; `
+        + `run the program from the repository root (${root}), or set the fleet's outdir to '../dist/fleet', or set gitOps.path to the folder's path in the repository`);
+      // from the work tree's root, it is where Argo CD looks
+      process.chdir(root);
+      expect(new Fleet({ ...fleetProps(''), outdir: undefined }).outdir).toBe('dist/fleet');
+    } finally {
+      process.chdir(wd);
+      if (before !== undefined) process.env.CDK8S_OUTDIR = before;
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('without outdir or $CDK8S_OUTDIR, the fleet writes where Argo CD looks: gitOps.path', () => {
     const before = process.env.CDK8S_OUTDIR;
     delete process.env.CDK8S_OUTDIR;
