@@ -4,7 +4,7 @@ import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutpu
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { useChildTables } from './child-tables';
-import { clusterProblems, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
+import { clusterProblems, gpuCapacityNotes, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
@@ -385,7 +385,7 @@ export class App extends Cdk8sApp {
         ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
       if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
       for (const w of checker.warnings()) process.stderr.write(`shipshape warning: ${w}\n`);
-      if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
+      if (this.cluster) for (const n of [...karpenterPoolNotes(this.cluster, objects), ...gpuCapacityNotes(this.cluster, objects)]) process.stderr.write(n);
       printOutputNotes(objects, this.cluster);
 
       const stateDir = path.join(this.outdir, STATE_DIR);
@@ -503,7 +503,7 @@ export class App extends Cdk8sApp {
     const problems = [...outputProblems(objects, this.cluster), ...(this.cluster ? clusterProblems(this.cluster, objects) : [])];
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
     for (const w of possibleRouteConflicts(objects, this.cluster)) process.stderr.write(`shipshape warning: ${w}\n`);
-    if (this.cluster) for (const n of karpenterPoolNotes(this.cluster, objects)) process.stderr.write(n);
+    if (this.cluster) for (const n of [...karpenterPoolNotes(this.cluster, objects), ...gpuCapacityNotes(this.cluster, objects)]) process.stderr.write(n);
     printOutputNotes(objects, this.cluster);
     if (this.policy) {
       const report = _checkPolicy(this, objects, this._policyLabel);

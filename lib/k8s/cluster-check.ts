@@ -225,6 +225,61 @@ function nodeShortage(m: any, pod: { spec: any; field: string }, pools: SchedPoo
     + `${AUTOSCALER_FIX.replace('scale it', `scale ${names}`)}, raise minSize (or desiredSize) of ${names}, place the workload on more pools, or run fewer replicas`;
 }
 
+/**
+ * How many pods of `gpus` NVIDIA GPUs each the managed pools can hold at most (their most nodes times the pods one
+ * node fits), and the pools in words; undefined when a pool's nodes or GPUs are not known (a Karpenter pool, an
+ * instance type whose GPUs the table does not count).
+ */
+function gpuPods(pools: readonly SchedPool[], gpus: number): { pods: number; each: string } | undefined {
+  if (gpus <= 0 || pools.length === 0 || pools.some(p => p.maxNodes === undefined || p.gpus === undefined)) return undefined;
+  const pods = pools.reduce((n, p) => n + p.maxNodes! * Math.floor(p.gpus! / gpus), 0);
+  const each = pools.map(p => `${p.name}: ${p.maxNodes} node${p.maxNodes === 1 ? '' : 's'} of ${p.gpus} GPU${p.gpus === 1 ? '' : 's'}`).join(', ');
+  return { pods, each };
+}
+
+/** The fewest pods of a GPU workload beyond what the pools that can take them hold in GPUs (see `gpuPods`), or undefined. */
+function gpuShortage(m: any, gpus: number, pools: readonly SchedPool[], objects: readonly RenderedObject[]): string | undefined {
+  const room = gpuPods(pools, gpus);
+  if (room === undefined || m.kind === 'DaemonSet') return undefined;
+  const pods = minimumPods(m, objects);
+  if (pods <= room.pods) return undefined;
+  const what = typeof m.spec?.replicas === 'number' || !['Deployment', 'StatefulSet'].includes(m.kind)
+    ? `${m.kind === 'Job' || m.kind === 'CronJob' ? 'the parallelism' : 'spec.replicas'} (${pods}) of ${describe(m)}`
+    : `the minReplicas (${pods}) of the HorizontalPodAutoscaler of ${describe(m)}`;
+  return `${what} need ${gpus} NVIDIA GPU${gpus === 1 ? '' : 's'} (nvidia.com/gpu) each, but the node pools that can take its pods hold ${room.pods} such pod${room.pods === 1 ? '' : 's'} `
+    + `at most (${room.each}): ${pods - room.pods} would stay Pending; raise the pools' maxSize, use instance types with more GPUs, or run fewer replicas`;
+}
+
+/**
+ * Notes for GPU workloads an HPA of the output may scale past what the pools that can take their pods hold in GPUs
+ * (see `gpuPods`): the replicas past that stay Pending.
+ */
+export function gpuCapacityNotes(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
+  const maxima = new Map<string, number>();
+  for (const o of objects) {
+    const h = o.manifest;
+    if (h?.kind !== 'HorizontalPodAutoscaler' || typeof h.spec?.maxReplicas !== 'number') continue;
+    maxima.set(`${h.metadata?.namespace}/${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`, h.spec.maxReplicas);
+  }
+  if (maxima.size === 0) return [];
+  const pools = poolsOf(cluster);
+  const notes: string[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    const max = maxima.get(`${m?.metadata?.namespace}/${m?.kind}/${m?.metadata?.name}`);
+    const pod = max === undefined ? undefined : podSpecOf(m);
+    if (pod === undefined) continue;
+    const need = podRequests(pod.spec);
+    if (need.gpus === 0) continue;
+    const room = gpuPods(pools.filter(p => poolRefusal(p, pod.spec, need) === undefined), need.gpus);
+    if (room === undefined || max! <= room.pods) continue;
+    notes.push(`shipshape note: cluster ${cluster.clusterName}: ${describe(m)} may scale to ${max} replicas (the maxReplicas of its HorizontalPodAutoscaler) of `
+      + `${need.gpus} NVIDIA GPU${need.gpus === 1 ? '' : 's'} each, but the node pools that can take its pods hold ${room.pods} such pod${room.pods === 1 ? '' : 's'} at most `
+      + `(${room.each}): replicas past ${room.pods} stay Pending; raise the pools' maxSize, or lower maxReplicas\n`);
+  }
+  return notes;
+}
+
 /** What to do about a pod no pool takes, from why each pool refused it. */
 function schedulingFix(whys: string[]): string {
   const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool)'];
@@ -450,7 +505,7 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
           + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; ${schedulingFix(refusals.map(r => r.why!))}`);
       } else {
         const accepting = refusals.filter(r => r.why === undefined).map(r => r.p);
-        const problem = emptyPools(m, pod, accepting, cluster.clusterName) ?? nodeShortage(m, pod, accepting);
+        const problem = emptyPools(m, pod, accepting, cluster.clusterName) ?? nodeShortage(m, pod, accepting) ?? gpuShortage(m, need.gpus, accepting, objects);
         if (problem !== undefined) problems.push(`${o.path}: ${problem}`);
         // the pods that can go to one Karpenter pool only count against its limits together
         if (accepting.length === 1 && accepting[0].limits !== undefined && m.kind !== 'DaemonSet') {

@@ -227,6 +227,25 @@ describe('capacity', () => {
     expect(() => quietly(() => fits.app.synth())).not.toThrow();
   });
 
+  test('GPU pods beyond what the GPU pools hold: the fewest replicas are refused, an HPA maximum beyond it is noted', () => {
+    const gpuTaint = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' as const };
+    const gpu = pool('gpu', { instanceTypes: ['g5.xlarge'], minSize: 0, maxSize: 4, taints: [gpuTaint] });
+    const fixed = appWith(cluster({ nodePools: [general, gpu] }));
+    new WebService(fixed.chart, 'train', { image: IMAGE, resources: { gpus: 1 }, replicas: Replicas.fixed(5), placement: Placement.onPool(gpu) });
+    expect(errorOf(() => quietly(() => fixed.app.synth()))).toContain('shop/train/Deployment: spec.replicas (5) of Deployment shop/train need 1 NVIDIA GPU (nvidia.com/gpu) each, '
+      + 'but the node pools that can take its pods hold 4 such pods at most (gpu: 4 nodes of 1 GPU): 1 would stay Pending; raise the pools\' maxSize, '
+      + 'use instance types with more GPUs, or run fewer replicas');
+    // two GPUs a pod on one-GPU nodes is refused per pod already; an autoscaled one within the pool runs, with a note past it
+    const scaled = appWith(cluster({ nodePools: [general, gpu] }));
+    new WebService(scaled.chart, 'infer', { image: IMAGE, resources: { gpus: 1 }, replicas: Replicas.autoscale({ min: 3, max: 12 }), placement: Placement.onPool(gpu) });
+    expect(stderrOf(() => scaled.app.synth())).toContain('shipshape note: cluster shop-prod: Deployment shop/infer may scale to 12 replicas (the maxReplicas of its HorizontalPodAutoscaler) '
+      + 'of 1 NVIDIA GPU each, but the node pools that can take its pods hold 4 such pods at most (gpu: 4 nodes of 1 GPU): replicas past 4 stay Pending; '
+      + 'raise the pools\' maxSize, or lower maxReplicas\n');
+    const within = appWith(cluster({ nodePools: [general, gpu] }));
+    new WebService(within.chart, 'infer', { image: IMAGE, resources: { gpus: 1 }, replicas: Replicas.autoscale({ min: 3, max: 4 }), placement: Placement.onPool(gpu) });
+    expect(stderrOf(() => within.app.synth())).not.toContain('NVIDIA GPU');
+  });
+
   test('resources.gpus must be a whole number from 1 to 64', () => {
     for (const gpus of [0, 1.5, -1, 65]) {
       expect(errorOf(() => new Worker(appWith(cluster()).chart, 'infer', { image: IMAGE, resources: { gpus } }))).toBe(
