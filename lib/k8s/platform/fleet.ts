@@ -815,10 +815,11 @@ export class Fleet {
           const tenant = out.teams.find(t => t.namespace.namespace === r.namespace);
           if (tenant) {
             const i = teams.indexOf(tenant.team);
-            fail(this.where, tenant.team.namespace !== undefined ? `teams[${i}].namespace` : `teams[${i}].name`, r.namespace,
-              `is the namespace add-on pack ${pack.name} installs its release ${r.releaseName} into on cluster ${c.name}; a team gets a namespace of its own `
-              + '(the team\'s quota, default-deny NetworkPolicies and RBAC would apply to the add-on, and the team\'s project could change it)',
-              `give team ${tenant.team.name} another namespace`);
+            const named = tenant.team.namespace === undefined;
+            fail(this.where, named ? `teams[${i}].name` : `teams[${i}].namespace`, r.namespace,
+              `${named ? `is also the team's namespace (teams[${i}].namespace is unset), and it ` : ''}is the namespace add-on pack ${pack.name} installs its release ${r.releaseName} into on cluster ${c.name}; `
+              + 'a team gets a namespace of its own (the team\'s quota, default-deny NetworkPolicies and RBAC would apply to the add-on, and the team\'s project could change it)',
+              `give team ${tenant.team.name} another namespace${named ? ` (teams[${i}].namespace)` : ''}`);
           }
           const key = `${r.namespace}/${r.releaseName}`;
           const first = releases.get(key);

@@ -288,6 +288,12 @@ export class TeamNamespace extends Construct {
       fail(this, 'namespace', this.namespace, 'is a namespace every cluster has and shares; a team gets a namespace of its own',
         `${props.namespace === undefined ? 'name the team otherwise, or set namespace' : 'set namespace'} to one of its own, for example ${JSON.stringify(example)}`);
     }
+    if (this.namespace.startsWith('kube-')) {
+      // the API server takes it, but Kubernetes keeps the prefix for its own namespaces, and tools treat them as system ones
+      const own = this.namespace.slice('kube-'.length);
+      fail(this, 'namespace', this.namespace, 'starts with "kube-", which Kubernetes keeps for its own system namespaces (tools and policies treat such namespaces as the cluster\'s)',
+        `${props.namespace === undefined ? 'name the team otherwise, or set namespace' : 'set namespace'} to a name without the prefix, for example ${JSON.stringify(own === '' ? `team-${this.team}` : own)}`);
+    }
     // a second TeamNamespace of the same namespace in one app would write each of its objects twice: said once, here
     let claimed = TEAM_NAMESPACES.get(this.node.root);
     if (claimed === undefined) {

@@ -875,7 +875,7 @@ describe('Fleet clusters and names', () => {
       'fleet/acme: teams[0].namespace ("cert-manager") is the namespace add-on pack cert-manager installs its release cert-manager into on cluster staging-eu; a team gets a namespace of its own '
       + '(the team\'s quota, default-deny NetworkPolicies and RBAC would apply to the add-on, and the team\'s project could change it); give team shop another namespace');
     expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'external-dns', group: 'a', workloads: new Reports() }] })),
-      /^fleet\/acme: teams\[0\]\.name \("external-dns"\) is the namespace add-on pack external-dns installs its release external-dns into on cluster staging-eu;/);
+      /^fleet\/acme: teams\[0\]\.name \("external-dns"\) is also the team's namespace \(teams\[0\]\.namespace is unset\), and it is the namespace add-on pack external-dns installs its release external-dns into on cluster staging-eu;.*; give team external-dns another namespace \(teams\[0\]\.namespace\)$/);
     expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', namespace: 'argocd', group: 'a', workloads: new Reports() }] })),
       'fleet/acme: teams[0].namespace ("argocd") is the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications; a team gets a namespace of its own; '
       + 'give the team another namespace (namespace: \'shop\')');

@@ -216,6 +216,12 @@ describe('TeamNamespace validation', () => {
       + 'name the team otherwise, or set namespace to one of its own, for example "team-default"');
   });
 
+  test('a namespace with the prefix kube- is refused: Kubernetes keeps it for its system namespaces', () => {
+    expectError(() => setup({ namespace: 'kube-shop' }), 'platform/shop: namespace ("kube-shop") starts with "kube-", which Kubernetes keeps for its own system namespaces '
+      + '(tools and policies treat such namespaces as the cluster\'s); set namespace to a name without the prefix, for example "shop"');
+    expectError(() => setup({ team: 'kube-team' }), 'platform/shop: namespace ("kube-team") starts with "kube-"');
+  });
+
   test('an access principal that is not an IAM ARN is refused', () => {
     expectError(() => setup({ access: { principalArn: 'team-shop' } }), /platform\/shop: access.principalArn \("team-shop"\) must be an IAM role or user ARN/);
   });
