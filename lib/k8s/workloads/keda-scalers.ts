@@ -63,3 +63,51 @@ export function kedaSettingSlip(type: string, key: string): string | undefined {
 export function awsScaler(type: string): boolean {
   return type.startsWith('aws-');
 }
+
+/** One setting of a trigger that KEDA's scaler refuses: the setting, and what is wrong and what to write. */
+export interface KedaSettingProblem {
+  readonly setting: string;
+  readonly value: string | undefined;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/**
+ * What KEDA's scaler of `type` refuses in `metadata` (its operator then fails the ScaledObject, and the worker stays at
+ * its minimum): the aws-sqs-queue scaler needs a queue (queueURL or queueURLFromEnv) and awsRegion, and reads its
+ * lengths as whole numbers and its switches as true or false. Other scalers are not checked.
+ */
+export function kedaSettingProblems(type: string, metadata: { readonly [key: string]: string }): KedaSettingProblem[] {
+  if (type !== 'aws-sqs-queue') return [];
+  const out: KedaSettingProblem[] = [];
+  if (metadata.queueURL === undefined && metadata.queueURLFromEnv === undefined) {
+    out.push({
+      setting: 'queueURL',
+      value: undefined,
+      problem: 'is unset (nor is queueURLFromEnv): KEDA\'s aws-sqs-queue scaler needs the queue it scales on',
+      fix: "set queueURL to the queue's URL, for example 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders'",
+    });
+  }
+  if (metadata.awsRegion === undefined || metadata.awsRegion.trim() === '') {
+    const fromUrl = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com/.exec(metadata.queueURL ?? '')?.[1];
+    out.push({
+      setting: 'awsRegion',
+      value: metadata.awsRegion,
+      problem: 'is unset: KEDA\'s aws-sqs-queue scaler needs the region of the queue',
+      fix: `set awsRegion${fromUrl ? ` to '${fromUrl}', the region of queueURL` : ", for example 'eu-west-1'"}`,
+    });
+  }
+  for (const k of ['queueLength', 'activationQueueLength']) {
+    const v = metadata[k];
+    if (v !== undefined && !/^\d+$/.test(v.trim())) {
+      out.push({ setting: k, value: v, problem: 'is not a whole number of messages, which KEDA\'s aws-sqs-queue scaler reads it as', fix: "write it as a number in quotes, for example '30'" });
+    }
+  }
+  for (const k of ['scaleOnInFlight', 'scaleOnDelayed']) {
+    const v = metadata[k];
+    if (v !== undefined && !/^(true|false)$/i.test(v.trim())) {
+      out.push({ setting: k, value: v, problem: 'is not true or false, which KEDA\'s aws-sqs-queue scaler reads it as', fix: "write 'true' or 'false'" });
+    }
+  }
+  return out;
+}

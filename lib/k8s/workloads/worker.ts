@@ -5,7 +5,7 @@ import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { checkPort, checkWhole, renderProbes } from './checks';
 import { ContainerPort } from './env';
-import { awsScaler, kedaScalerSlip, kedaSettingSlip } from './keda-scalers';
+import { awsScaler, kedaScalerSlip, kedaSettingProblems, kedaSettingSlip } from './keda-scalers';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
 import { fail } from '../../core/errors';
@@ -108,7 +108,11 @@ export interface KedaTrigger {
    * of a newer KEDA).
    */
   readonly type: string;
-  /** The scaler's settings (see the KEDA scaler's documentation). */
+  /**
+   * The scaler's settings (see the KEDA scaler's documentation). For `aws-sqs-queue`, what its scaler refuses is refused
+   * here: no queue (`queueURL` or `queueURLFromEnv`), no `awsRegion`, a length that is no whole number, a switch that is
+   * neither true nor false, and a setting a letter or two off one it reads.
+   */
   readonly metadata: { [key: string]: string };
   /**
    * The name of the TriggerAuthentication (in the workload's namespace; or of the ClusterTriggerAuthentication, with
@@ -476,6 +480,9 @@ export class Worker extends Workload {
           fail(this, `scaling.triggers[${i}].metadata.${k}`, '<redacted>', `looks like a plaintext secret (${secret}), which would be readable in the ScaledObject by anyone who can read the namespace's objects`,
             `store it in a Secret and reference it with a KEDA TriggerAuthentication (authenticationRef), or use the scaler's ${k}FromEnv setting if it has one`);
         }
+      }
+      for (const b of kedaSettingProblems(t.type, t.metadata)) {
+        fail(this, `scaling.triggers[${i}].metadata.${b.setting}`, b.value, `${b.problem}; KEDA's operator would fail the ScaledObject and never scale the worker`, b.fix);
       }
       const r: KedaTriggerManifest = { type: t.type, metadata: { ...t.metadata } };
       if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);

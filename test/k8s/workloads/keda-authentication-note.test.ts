@@ -11,7 +11,7 @@ function synthOf(extra: (chart: Chart) => void = () => undefined): string {
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
   new Worker(chart, 'mailer', {
     image: 'ghcr.io/acme/mailer:1.0.0',
-    scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }] }),
+    scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20', awsRegion: 'eu-west-1' } }] }),
   });
   extra(chart);
   return stderrOfSynth(app);
@@ -38,7 +38,7 @@ describe('Template.notes', () => {
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
       new Worker(chart, 'mailer', {
         image: 'ghcr.io/acme/mailer:1.0.0',
-        scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }] }),
+        scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20', awsRegion: 'eu-west-1' } }] }),
       });
       if (withAuth) new ApiObject(chart, 'auth', { apiVersion: 'keda.sh/v1alpha1', kind: 'TriggerAuthentication', metadata: { name: 'sqs-auth' }, spec: { podIdentity: { provider: 'aws' } } });
       return Template.fromChart(chart);
@@ -68,12 +68,26 @@ describe('KEDA AWS scalers', () => {
     expect(validationMessageOf(() => worker(sqs({ queueURL: QUEUE, queueLenght: '5' }, 'sqs-auth')))).toBe(
       'shop/mailer: scaling.triggers[0].metadata.queueLenght ("5") is not a setting of KEDA\'s aws-sqs-queue scaler, which would ignore it (or fail without the setting meant); did you mean queueLength?');
     expect(validationMessageOf(() => worker(sqs({ queueUrl: QUEUE }, 'sqs-auth')))).toContain('did you mean queueURL?');
-    expect(() => worker(sqs({ queueURL: QUEUE, someNewerSetting: 'true' }, 'sqs-auth'))).not.toThrow();
+    expect(() => worker(sqs({ queueURL: QUEUE, awsRegion: 'eu-west-1', someNewerSetting: 'true' }, 'sqs-auth'))).not.toThrow();
+  });
+
+  test('the settings KEDA\'s aws-sqs-queue scaler needs, and those it reads as numbers or switches, are checked', () => {
+    const message = (metadata: { [k: string]: string }) => validationMessageOf(() => worker(sqs(metadata, 'sqs-auth')));
+    expect(message({ awsRegion: 'eu-west-1', queueLength: '5' })).toBe('shop/mailer: scaling.triggers[0].metadata.queueURL (undefined) is unset (nor is queueURLFromEnv): '
+      + 'KEDA\'s aws-sqs-queue scaler needs the queue it scales on; KEDA\'s operator would fail the ScaledObject and never scale the worker; '
+      + "set queueURL to the queue's URL, for example 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders'");
+    expect(message({ queueURL: QUEUE })).toBe('shop/mailer: scaling.triggers[0].metadata.awsRegion (undefined) is unset: KEDA\'s aws-sqs-queue scaler needs the region of the queue; '
+      + "KEDA's operator would fail the ScaledObject and never scale the worker; set awsRegion to 'eu-west-1', the region of queueURL");
+    expect(message({ queueURL: QUEUE, awsRegion: 'eu-west-1', queueLength: 'five' })).toBe('shop/mailer: scaling.triggers[0].metadata.queueLength ("five") is not a whole number of messages, '
+      + "which KEDA's aws-sqs-queue scaler reads it as; KEDA's operator would fail the ScaledObject and never scale the worker; write it as a number in quotes, for example '30'");
+    expect(message({ queueURL: QUEUE, awsRegion: 'eu-west-1', scaleOnInFlight: 'yes' })).toContain('scaling.triggers[0].metadata.scaleOnInFlight ("yes") is not true or false');
+    // a queue from the worker's environment is a queue too
+    expect(() => worker(sqs({ queueURLFromEnv: 'QUEUE_URL', awsRegion: 'eu-west-1' }, 'sqs-auth'))).not.toThrow();
   });
 });
 
 describe('KEDA triggers naming a ClusterTriggerAuthentication', () => {
-  const trigger = (extra: any) => ({ type: 'aws-sqs-queue', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' }, ...extra });
+  const trigger = (extra: any) => ({ type: 'aws-sqs-queue', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20', awsRegion: 'eu-west-1' }, ...extra });
   function synthWith(t: any, extra: (chart: Chart) => void = () => undefined): { objs: any[]; stderr: string } {
     const outdir = tempDir('shipshape-keda-');
     const app = new App({ outdir });

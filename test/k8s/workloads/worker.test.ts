@@ -115,7 +115,7 @@ describe('Worker options', () => {
   test('KEDA scaling: a ScaledObject (defaults: profile range, polling 30 s, cooldown 300 s), no HPA, no replicas', () => {
     const { objs, w } = build({
       scaling: WorkerScaling.keda({
-        triggers: [{ type: 'aws-sqs-queue', name: 'orders', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }],
+        triggers: [{ type: 'aws-sqs-queue', name: 'orders', authenticationRef: 'sqs-auth', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20', awsRegion: 'eu-west-1' } }],
       }),
     });
     expect(find(objs, 'HorizontalPodAutoscaler')).toBeUndefined();
@@ -129,7 +129,7 @@ describe('Worker options', () => {
       maxReplicaCount: 10,
       pollingInterval: 30,
       cooldownPeriod: 300,
-      triggers: [{ type: 'aws-sqs-queue', name: 'orders', authenticationRef: { name: 'sqs-auth' }, metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20' } }],
+      triggers: [{ type: 'aws-sqs-queue', name: 'orders', authenticationRef: { name: 'sqs-auth' }, metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', queueLength: '20', awsRegion: 'eu-west-1' } }],
     });
     expectValid(objs);
     expect(policyErrors(objs)).toEqual([]);
@@ -148,7 +148,8 @@ describe('Worker options', () => {
 
   test('KEDA trigger types: every built-in scaler is taken, and a type near none (a newer or external scaler) is written as given', () => {
     for (const type of ['aws-sqs-queue', 'aws-dynamodb-streams', 'kafka', 'apache-kafka', 'redis-streams', 'cron', 'external-push', 'my-company-scaler']) {
-      const { objs } = build({ scaling: WorkerScaling.keda({ triggers: [{ type, metadata: { a: 'b' } }] }) });
+      const metadata: { [k: string]: string } = type === 'aws-sqs-queue' ? { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', awsRegion: 'eu-west-1' } : { a: 'b' };
+      const { objs } = build({ scaling: WorkerScaling.keda({ triggers: [{ type, metadata }] }) });
       expect(find(objs, 'ScaledObject').spec.triggers[0].type).toBe(type);
     }
   });
