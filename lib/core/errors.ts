@@ -96,6 +96,13 @@ export function fail(scope: IConstruct | string, prop: string, value: unknown, a
 export const WARNING_METADATA = 'shipshape:warning';
 
 /**
+ * The metadata type of a construct note, which `k8s.App` prints on synth (`shipshape note: <path>: <note>`) and
+ * `testing.Template.notes` holds.
+ * @internal
+ */
+export const NOTE_METADATA = 'shipshape:info';
+
+/**
  * A warning on construction: recorded on the construct as `shipshape:warning` metadata (for tools and tests) and
  * printed to stderr, so the user sees it on synth. For what is allowed but usually a mistake.
  * @internal

@@ -16,7 +16,7 @@ import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { ClusterProfile } from '../core/cluster-profile';
-import { fail, formatValidationMessage, show } from '../core/errors';
+import { fail, formatValidationMessage, NOTE_METADATA, show } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
 import { Validators } from '../core/validators';
 import { describeObject, OutputChecker, outputProblems, possibleRouteConflicts, throwProblems } from '../policy/output-check';
@@ -1006,8 +1006,6 @@ function targetProblems(app: App, all: readonly IConstruct[]): string[] {
 /** The brand of a TeamNamespace (lib/k8s/platform/team-namespace.ts), whichever copy of shipshape made it. */
 const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
 
-/** The construct metadata type whose entries `k8s.App` prints on synth. */
-const NOTE_METADATA = 'shipshape:info';
 /** The Pod Security admission label that sets a namespace's enforced level. */
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 /** The rule about a namespace's Pod Security level (suppressed with its reason where a node agent needs host access). */

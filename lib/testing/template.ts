@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Match, Matcher, MatchResult } from './match';
-import { fail, WARNING_METADATA } from '../core/errors';
+import { fail, NOTE_METADATA, WARNING_METADATA } from '../core/errors';
 import { App as ShipshapeApp } from '../k8s/app';
-import { clusterProblems } from '../k8s/cluster-check';
+import { clusterProblems, gpuCapacityNotes, karpenterPoolNotes } from '../k8s/cluster-check';
 import { outputNotes } from '../k8s/output-notes';
 import { toJsonExplained } from '../k8s/render';
 import { resolveDependenciesOnce, validateOnce } from '../k8s/synth-steps';
@@ -155,11 +155,14 @@ export class Template {
   public readonly warnings: ConstructWarning[];
 
   /**
-   * The notes on the output as a whole that synth prints on stderr, read over the whole app as synth reads it (also
-   * for a template of one chart), one line each (without the trailing newline): an Ingress without a class that may
-   * route a host and path another class routes (when the cluster's default class is not known), a Gateway whose proxy
-   * pods the output isolates, a TLS Secret or a KEDA trigger authentication the objects name but the output does not
-   * hold. They do not fail a synth: what they name may be made outside the app.
+   * The notes synth prints on stderr, one line each (without the trailing newline): those the constructs of the
+   * template's scope gave (`shipshape note: <path>: ...`: a KEDA trigger without credentials, a probe the mesh
+   * answers, one instance on purpose), then those on the output as a whole, read over the whole app as synth reads
+   * it (also for a template of one chart): an Ingress without a class that may route a host and path another class
+   * routes (when the cluster's default class is not known), pods that only pools the output has no NodePool for can
+   * take, GPU replicas past what the pools hold, a Gateway whose proxy pods the output isolates, a TLS Secret or a
+   * KEDA trigger authentication the objects name but the output does not hold. They do not fail a synth: what they
+   * name may be made outside the app.
    */
   public readonly notes: string[];
 
@@ -185,7 +188,11 @@ export class Template {
     if (problems.length > 0) throwProblems(problems, 'the app\'s output is inconsistent as a whole');
 
     const objects = scope === root ? all : all.filter(o => o.chart === scope.node.path);
-    this.notes = [...possibleRouteConflicts(all, cluster).map(w => `shipshape warning: ${w}`), ...outputNotes(all, cluster).map(n => n.replace(/\n$/, ''))];
+    // as synth prints them: the constructs' own notes (of the template's scope), then those on the output as a whole
+    const own = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === NOTE_METADATA).map(m => `shipshape note: ${c.node.path}: ${m.data}`));
+    const clusterNotes = cluster ? [...karpenterPoolNotes(cluster, all), ...gpuCapacityNotes(cluster, all)] : [];
+    this.notes = [...own, ...possibleRouteConflicts(all, cluster).map(w => `shipshape warning: ${w}`),
+      ...[...clusterNotes, ...outputNotes(all, cluster)].map(n => n.replace(/\n$/, ''))];
     this.warnings = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === WARNING_METADATA)
       .map(m => ({ path: c.node.path, message: String(m.data) })));
     this.manifests = objects.map(o => o.manifest);

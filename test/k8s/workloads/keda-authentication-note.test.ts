@@ -46,6 +46,19 @@ describe('Template.notes', () => {
     expect(build(false).notes).toEqual([expect.stringMatching(/^shipshape note: ScaledObject shop\/mailer: its triggers name TriggerAuthentication shop\/sqs-auth, which this output does not hold: .*or check its name$/)]);
     expect(build(true).notes).toEqual([]);
   });
+
+  test('holds the notes the constructs gave too, as synth prints them (a trigger without credentials)', () => {
+    const app = new App({ outdir: tempDir('shipshape-keda-') });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new Worker(chart, 'mailer', {
+      image: 'ghcr.io/acme/mailer:1.0.0',
+      scaling: WorkerScaling.keda({ triggers: [{ type: 'aws-sqs-queue', metadata: { queueURL: 'https://sqs.eu-west-1.amazonaws.com/1/orders', awsRegion: 'eu-west-1' } }] }),
+    });
+    const notes = Template.fromChart(chart).notes;
+    expect(notes).toEqual([expect.stringMatching(/^shipshape note: shop\/mailer: scaling\.triggers\[0\] \(aws-sqs-queue\) has no authenticationRef: /)]);
+    // the same line synth prints
+    expect(stderrOfSynth(app)).toContain(`${notes[0]}\n`);
+  });
 });
 
 describe('KEDA AWS scalers', () => {
