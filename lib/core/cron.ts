@@ -16,6 +16,17 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** The descriptors a schedule may be instead of 5 fields. */
 export const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
+/** The 5 fields each descriptor stands for (as robfig/cron, the CronJob controller's parser, reads them). */
+const DESCRIPTOR_FIELDS: { readonly [descriptor: string]: string } = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
 /** What is wrong with a cron expression, and how to fix it. */
 export interface CronProblem {
   /** Says what is wrong, to follow the expression (`has an invalid minute field "61": 61 is outside 0-59`). */
@@ -70,7 +81,9 @@ export function cronProblem(expression: string, timeZoneSetting = 'the timeZone 
 
 /** The fields of a valid 5-field expression (minute, hour, day of month, month, day of week), or undefined. */
 export function cronFields(expression: string): FieldValues[] | undefined {
-  const parts = typeof expression === 'string' ? expression.trim().split(/\s+/) : [];
+  // a descriptor is read as the 5 fields it stands for (robfig/cron's table), so it gets the same checks
+  const e = typeof expression === 'string' ? expression.trim() : '';
+  const parts = (Object.prototype.hasOwnProperty.call(DESCRIPTOR_FIELDS, e) ? DESCRIPTOR_FIELDS[e] : e).split(/\s+/);
   if (parts.length !== 5) return undefined;
   try {
     return parts.map((part, i) => cronField(part, FIELDS[i]));

@@ -166,4 +166,12 @@ describe('ScheduledJob and clock changes', () => {
     // the controller's own clock (UTC on EKS) has no daylight saving
     expect(stderrOf(() => build({ schedule: Schedule.cron('30 2 * * *') }))).toBe('');
   });
+
+  test('a descriptor is read as the fields it stands for: @daily at midnight where the clocks skip midnight warns, @hourly never does', () => {
+    // America/Santiago moves its clocks at midnight
+    expect(stderrOf(() => build({ schedule: Schedule.cron('@daily'), timeZone: 'America/Santiago' })))
+      .toMatch(/^shipshape warning: shop\/report: schedule runs at 00:00 America\/Santiago, a time the clocks skip on \d{4}-\d\d-\d\d \(daylight saving starts\)/m);
+    expect(stderrOf(() => build({ schedule: Schedule.cron('@hourly'), timeZone: 'America/Santiago' }))).toBe('');
+    expect(stderrOf(() => build({ schedule: Schedule.cron('@daily'), timeZone: 'Europe/Berlin' }))).toBe('');
+  });
 });
