@@ -1023,12 +1023,22 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
-   * Every container port of the pod, with the prop that set it: `port` for the app container's ports, and
-   * `sidecars.<name>.port` for a sidecar's.
+   * Every container port of the pod, with the prop that set it: `port`, `extraPorts[i].port`, `peerPorts[i].port`,
+   * `ports[i].port` or `healthPort` for the app container's ports, and `sidecars.<name>.port` for a sidecar's.
    * @internal
    */
   public _podPorts(): Array<{ port: number; prop: string }> {
-    const own = this._mainPorts().map(p => ({ port: p.port, prop: 'port' }));
+    // the prop that declared each of the app container's ports: a list of ports (extraPorts, peerPorts, a NodeAgent's
+    // ports), a Worker's healthPort, else port
+    const props: any = this._props;
+    const propOf = (port: number): string => {
+      for (const list of ['extraPorts', 'peerPorts', 'ports']) {
+        const i = Array.isArray(props[list]) ? props[list].findIndex((p: any) => p?.port === port) : -1;
+        if (i >= 0) return `${list}[${i}].port`;
+      }
+      return props.healthPort === port ? 'healthPort' : 'port';
+    };
+    const own = this._mainPorts().map(p => ({ port: p.port, prop: propOf(p.port) }));
     const sidecars = this._sidecars.flatMap(s => [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]
       .flatMap(c => ((c.ports ?? []) as corev1.ContainerPort[]).map(p => ({ port: p.containerPort, prop: `sidecars.${s.sidecar.name}.port` }))));
     return [...own, ...sidecars];

@@ -5,7 +5,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ClusterProfile, EnvironmentProfile } from '../../../lib/core';
 import {
-  App, HttpIngress, IngressTls, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, StatefulService, WebService,
+  App, HttpIngress, IngressTls, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, StatefulService, WebService, Worker,
 } from '../../../lib/k8s';
 import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace } from '../../../lib/k8s/platform';
@@ -373,6 +373,18 @@ describe('app ports the mesh proxy listens on itself', () => {
         `shop/x: port (${port}) is a port the ${proxy} proxy listens on in every pod it joins (${kind === 'istio' ? '15000, 15001, 15004, 15006, 15008, 15020, 15021, 15053, 15090' : '4140, 4143, 4190, 4191'}), `
         + `and shop/x is enrolled in shop/mesh: the app and the proxy cannot both bind it; pick a port outside ${proxy}'s`);
     });
+
+  test('an extra port, a peer port or a Worker\'s health port on a proxy port is refused naming its own prop', () => {
+    const chart = testChart();
+    const web = new WebService(chart, 'x', { image: 'ghcr.io/acme/x:1.0.0', extraPorts: [{ name: 'metrics', port: 9090 }, { name: 'admin', port: 4191 }] });
+    expect(() => newMesh(chart, 'linkerd').enrol(web)).toThrow(/^shop\/x: extraPorts\[1\]\.port \(4191\) is a port the Linkerd proxy listens on in every pod it joins/);
+    const other = testChart();
+    const db = new StatefulService(other, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432, peerPorts: [{ name: 'repl', port: 15020 }] });
+    expect(() => new IstioMesh(other, 'istio').enrol(db)).toThrow(/^shop\/db: peerPorts\[0\]\.port \(15020\) is a port the Istio proxy listens on/);
+    const third = testChart();
+    const worker = new Worker(third, 'w', { image: 'ghcr.io/acme/w:1.0.0', healthPort: 4190 });
+    expect(() => newMesh(third, 'linkerd').enrol(worker)).toThrow(/^shop\/w: healthPort \(4190\) is a port the Linkerd proxy listens on/);
+  });
 
   test('a port of the other mesh is not refused (Linkerd\'s 4191 under Istio)', () => {
     const chart = testChart();
