@@ -59,7 +59,16 @@ export function cronProblem(expression: string, timeZoneSetting = 'the timeZone 
   }
   if (e.startsWith('@')) {
     if (CRON_DESCRIPTORS.includes(e)) return undefined;
-    return { problem: `is not a supported descriptor (${CRON_DESCRIPTORS.join(', ')})`, fix: "use one of them or a 5-field expression such as '0 3 * * *'", refused: !/^@every\s/.test(e) };
+    if (/^@every\s/.test(e)) {
+      // the API server's parser takes it, but Kubernetes documents only the descriptors above, and an interval counts
+      // from the last run rather than the clock (a time zone means nothing to it)
+      return {
+        problem: `is an interval, which the CronJob controller counts from the job's last run rather than the clock: Kubernetes documents only ${CRON_DESCRIPTORS.join(', ')} and 5-field expressions`,
+        fix: "write the times as 5 fields, for example '*/15 * * * *' for every 15 minutes or '0 */6 * * *' for every 6 hours",
+        refused: false,
+      };
+    }
+    return { problem: `is not a supported descriptor (${CRON_DESCRIPTORS.join(', ')})`, fix: "use one of them or a 5-field expression such as '0 3 * * *'", refused: true };
   }
   const parts = e.split(/\s+/);
   if (parts.length !== 5) {

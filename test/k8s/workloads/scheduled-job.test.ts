@@ -98,7 +98,10 @@ describe('ScheduledJob validation', () => {
     ['empty list item', '1,,2 * * * *', 'has an invalid minute field "1,,2": empty list item'],
     ['question mark in the hour', '0 ? * * *', 'has an invalid hour field "?"'],
     ['time zone in the expression', 'CRON_TZ=UTC 0 3 * * *', 'shop/report: schedule ("CRON_TZ=UTC 0 3 * * *") sets a time zone inside the expression, which Kubernetes refuses; remove the CRON_TZ= prefix and set the timeZone prop instead'],
-    ['unsupported descriptor', '@every 5m', 'shop/report: schedule ("@every 5m") is not a supported descriptor'],
+    ['unsupported descriptor', '@weekdays', 'shop/report: schedule ("@weekdays") is not a supported descriptor'],
+    ['an interval (@every)', '@every 5m', 'shop/report: schedule ("@every 5m") is an interval, which the CronJob controller counts from the job\'s last run rather than the clock: '
+      + 'Kubernetes documents only @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly and 5-field expressions; '
+      + "write the times as 5 fields, for example '*/15 * * * *' for every 15 minutes or '0 */6 * * *' for every 6 hours"],
     ['February 30', '0 3 30 2 *', 'shop/report: schedule ("0 3 30 2 *") never runs: no day of month in "30" exists in the month(s) "2" '
       + '(February has at most 29 days; April, June, September and November have 30); pick days the months have (for the last day of a month, '
       + "run on day 1 of the next month, for example '0 3 1 3 *' instead of '0 3 30 2 *'), or name the months the day exists in"],
