@@ -1038,14 +1038,20 @@ export class Fleet {
     ];
     const staged: _StagedOutput[] = [];
     const failures: Array<{ name: string; error: unknown }> = [];
-    for (const a of apps) {
-      try {
-        staged.push(a.cluster !== undefined ? withClusterNotes(a.cluster, () => a.app._stage()) : a.app._stage());
-      } catch (e) {
-        if (e instanceof Error) e.message = `${a.name} (${a.dir}): ${e.message}`;
-        failures.push({ name: a.name, error: e });
+    // what staging prints is held until every folder passed: the notes describe output that a failure elsewhere keeps
+    // from being written, so they are dropped then (warnings and policy summaries stay)
+    const held = holdingStderr(() => {
+      for (const a of apps) {
+        try {
+          staged.push(a.cluster !== undefined ? withClusterNotes(a.cluster, () => a.app._stage()) : a.app._stage());
+        } catch (e) {
+          if (e instanceof Error) e.message = `${a.name} (${a.dir}): ${e.message}`;
+          failures.push({ name: a.name, error: e });
+        }
       }
-    }
+    });
+    const printed = failures.length === 0 ? held : held.split('\n').filter(line => !line.startsWith(NOTE)).join('\n');
+    if (printed.trim() !== '') process.stderr.write(printed);
     if (failures.length > 0) {
       for (const s of staged) s.discard();
       const names = failures.map(f => f.name).join(', ');
@@ -1497,6 +1503,25 @@ function isFolderName(f: unknown): f is string {
  * names a construct by its path in that app (`shop/storefront: development profile: ...`), which is the same on every
  * cluster of the fleet. A note that starts with the cluster already (`cluster prod-eu pool general: ...`) is left as it is.
  */
+/** Runs `fn` with what it writes to stderr held back; returns that text (fn's errors are its own to catch). */
+function holdingStderr(fn: () => void): string {
+  const stderr = process.stderr;
+  const own = Object.prototype.hasOwnProperty.call(stderr, 'write');
+  const write = stderr.write;
+  let text = '';
+  stderr.write = function (chunk: unknown): boolean {
+    text += typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf-8') : String(chunk);
+    return true;
+  } as typeof stderr.write;
+  try {
+    fn();
+  } finally {
+    if (own) stderr.write = write;
+    else delete (stderr as { write?: unknown }).write;
+  }
+  return text;
+}
+
 function withClusterNotes<T>(cluster: string, fn: () => T): T {
   const stderr = process.stderr;
   const own = Object.prototype.hasOwnProperty.call(stderr, 'write');
