@@ -1,5 +1,6 @@
 // Internal: the names of the files a cdk8s app writes its objects to, for the reports' file locations.
 // Shared by k8s.App (which writes the files itself) and Policy.attach (where cdk8s writes them). Not re-exported.
+import { createHash } from 'crypto';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 
 /** cdk8s' chart file/folder names: the chart's DNS label, with a 4-digit index when charts depend on charts. */
@@ -14,8 +15,15 @@ export function chartNamer(indexed: boolean): (chart: Chart) => string {
 
 /** cdk8s' file name (without extension) for one object in the per-resource output types. */
 export function resourceFileName(kind: string, name: string | undefined): string {
-  return `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+  const base = `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+  // a file name holds at most 255 bytes: an object name may have 253 characters, and the kind, an index prefix and
+  // the extension come on top; a longer one is cut and told apart by a hash of the whole
+  if (base.length <= MAX_RESOURCE_FILE_BASE) return base;
+  return `${base.slice(0, MAX_RESOURCE_FILE_BASE - 9)}-${createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
 }
+
+/** The longest file name (without extension and index prefix) of one object: room for both within 255 bytes. */
+const MAX_RESOURCE_FILE_BASE = 200;
 
 /** The output file of each object, by construct path (relative to the output folder). */
 export class ObjectFiles {

@@ -135,6 +135,21 @@ describe('collisions: one object per kind, namespace and name across the whole a
     expect(fs.readdirSync(dir).filter(f => !f.startsWith('.shipshape'))).toEqual([]);
   });
 
+  test('an object name of 253 characters in FILE_PER_RESOURCE layout gets a file name within 255 bytes, told apart by a hash', () => {
+    const dir = outdir();
+    const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, policy: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const long = (c: string) => `${c.repeat(120)}.${'b'.repeat(132)}`;
+    for (const c of ['a', 'c']) new ApiObject(chart, c, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: long(c) }, data: { k: 'v' } });
+    quietly(() => app.synth());
+    const written = files(dir).filter(f => f.startsWith('ConfigMap.'));
+    expect(written).toHaveLength(2);
+    for (const f of written) {
+      expect(Buffer.byteLength(f)).toBeLessThanOrEqual(255);
+      expect(f).toMatch(/^ConfigMap\.[a-c]+\.?b*-[0-9a-f]{8}\.k8s\.yaml$/);
+    }
+  });
+
   test('one object name in FILE_PER_RESOURCE layout across namespaces would overwrite a file: refused', () => {
     const app = runOf({ outdir: outdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
     web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
