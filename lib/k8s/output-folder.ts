@@ -281,6 +281,14 @@ export class OutputStaging {
     }
     // a file where a folder must go (or a folder where a file must go) would stop the move into place half-way
     out.push(...this.shapeProblems());
+    // a linked folder inside the output folder: writing and removing through it would change files elsewhere
+    out.push(...this.linkProblems());
+    const recordText = readRecordText(this.outdir);
+    if (recordText !== undefined && readRecord(this.outdir) === undefined) {
+      process.stderr.write(`shipshape warning: ${path.join(this.outdir, STATE_DIR, RECORD_FILE)} cannot be read as the record of an earlier synth (a merge conflict, `
+        + 'a hand edit?): this synth does not know which files an earlier one wrote, so it removes none of them and names them as files it did not write; '
+        + 'restore the record from the commit of the last synth, or delete it and remove the files no longer written by hand\n');
+    }
     // another writer's folder above this one, or below it where this synth writes
     out.push(...this.nestingProblems());
     const previous = readRecord(this.outdir);
@@ -345,6 +353,43 @@ export class OutputStaging {
    * The planned files whose place in the output folder is taken by something of another type: a file (or link) where
    * one of its folders must go, or a folder where the file must go. Checked before anything moves.
    */
+  /**
+   * Folders inside the output folder that are symbolic links, on the way to a file this synth writes or to one an
+   * earlier synth wrote (which it may remove): the moves and removals would go through the link, outside the folder.
+   */
+  private linkProblems(): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const rels = [...this.files.map(f => ({ rel: f.rel, source: f.source })), ...(readRecord(this.outdir) ?? []).map(rel => ({ rel, source: undefined }))];
+    for (const { rel, source } of rels) {
+      const parts = rel.split(/[\\/]/);
+      let dir = this.outdir;
+      for (let i = 0; i < parts.length - 1; i++) {
+        dir = path.join(dir, parts[i]);
+        if (seen.has(dir)) break;
+        let link = false;
+        try {
+          link = fs.lstatSync(dir).isSymbolicLink();
+        } catch {
+          break; // absent: created by the move
+        }
+        if (!link) continue;
+        seen.add(dir);
+        let to = '';
+        try {
+          to = ` (to ${fs.realpathSync(dir)})`;
+        } catch {
+          // a dangling link
+        }
+        out.push(`${source ?? path.join(this.outdir, STATE_DIR, RECORD_FILE)}: ${source ? 'output file' : 'recorded file'} (${JSON.stringify(toRel(rel))}) `
+          + `goes through ${dir}, a symbolic link${to}: synth writes and removes the output folder's files only inside it, and through the link it would change `
+          + 'files elsewhere; replace the link with a folder of its own (copy what it points at, if you need it there)');
+        break;
+      }
+    }
+    return out;
+  }
+
   private shapeProblems(): string[] {
     const out: string[] = [];
     const checked = new Map<string, boolean>();

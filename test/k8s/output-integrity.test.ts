@@ -135,6 +135,44 @@ describe('collisions: one object per kind, namespace and name across the whole a
     expect(fs.readdirSync(dir).filter(f => !f.startsWith('.shipshape'))).toEqual([]);
   });
 
+  test('a chart folder that is a symbolic link is refused: writing and removing through it would change files elsewhere', () => {
+    const dir = outdir();
+    const build = (chartId: string) => {
+      const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+      web(new Chart(app, chartId, { namespace: 'shop' }), 'api');
+      return app;
+    };
+    quietly(() => build('blog').synth());
+    // the chart's folder moved elsewhere and linked back in
+    const elsewhere = outdir();
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+    fs.renameSync(path.join(dir, 'blog'), elsewhere);
+    fs.symlinkSync(elsewhere, path.join(dir, 'blog'));
+    const before = files(elsewhere);
+    const msg = errorOf(() => quietly(() => build('blog').synth()));
+    expect(msg).toMatch(new RegExp(`output file \\("blog/\\w+\\.api\\.k8s\\.yaml"\\) goes through ${path.join(dir, 'blog').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a symbolic link \\(to ${fs.realpathSync(elsewhere).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+    expect(msg).toContain('replace the link with a folder of its own');
+    // a rename would remove the recorded files through the link: refused too, and nothing elsewhere changed
+    expect(errorOf(() => quietly(() => build('news').synth()))).toMatch(/recorded file \("blog\/\w+\.api\.k8s\.yaml"\) goes through .*, a symbolic link/);
+    expect(files(elsewhere)).toEqual(before);
+  });
+
+  test('a record that cannot be read is a warning: the synth cannot tell which files an earlier one wrote', () => {
+    const dir = outdir();
+    const build = (chartId: string) => {
+      const app = runOf({ outdir: dir });
+      web(new Chart(app, chartId, { namespace: 'shop' }), 'api');
+      return app;
+    };
+    quietly(() => build('blog').synth());
+    fs.writeFileSync(path.join(dir, '.shipshape', 'output.json'), '{"format": "shipshape-output/v1", "files": [');
+    const stderr = stderrOf(() => build('blog').synth());
+    expect(stderr).toContain(`shipshape warning: ${path.join(dir, '.shipshape', 'output.json')} cannot be read as the record of an earlier synth (a merge conflict, a hand edit?): `
+      + 'this synth does not know which files an earlier one wrote, so it removes none of them');
+    // the synth that wrote a readable record says nothing more
+    expect(stderrOf(() => build('blog').synth())).not.toContain('cannot be read');
+  });
+
   test('an object name of 253 characters in FILE_PER_RESOURCE layout gets a file name within 255 bytes, told apart by a hash', () => {
     const dir = outdir();
     const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, policy: false });
