@@ -268,7 +268,8 @@ export function gpuCapacityNotes(cluster: ClusterProfile, objects: readonly Rend
     const m = o.manifest;
     const max = maxima.get(`${m?.metadata?.namespace}/${m?.kind}/${m?.metadata?.name}`);
     const pod = max === undefined ? undefined : podSpecOf(m);
-    if (pod === undefined) continue;
+    // most pods ask for no GPU: no need to add up their requests
+    if (pod === undefined || ![...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].some((c: any) => gpuAsked(c))) continue;
     const need = podRequests(pod.spec);
     if (need.gpus === 0) continue;
     const room = gpuPods(pools.filter(p => poolRefusal(p, pod.spec, need) === undefined), need.gpus);
@@ -278,6 +279,11 @@ export function gpuCapacityNotes(cluster: ClusterProfile, objects: readonly Rend
       + `(${room.each}): replicas past ${room.pods} stay Pending; raise the pools' maxSize, or lower maxReplicas\n`);
   }
   return notes;
+}
+
+/** True when a container names NVIDIA GPUs among its limits or requests. */
+function gpuAsked(c: any): boolean {
+  return c?.resources?.limits?.[GPU_RESOURCE] !== undefined || c?.resources?.requests?.[GPU_RESOURCE] !== undefined;
 }
 
 /** What to do about a pod no pool takes, from why each pool refused it. */
