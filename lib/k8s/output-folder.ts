@@ -158,8 +158,11 @@ export class OutputStaging {
     const stateDir = path.join(outdir, STATE_DIR);
     try {
       fs.mkdirSync(stateDir, { recursive: true });
+      refuseRunningSynth(outdir, owner);
       recoverOutputFolder(outdir);
-      return new OutputStaging(outdir, stateDir, fs.mkdtempSync(path.join(stateDir, STAGING_PREFIX)), created, owner);
+      const staging = fs.mkdtempSync(path.join(stateDir, STAGING_PREFIX));
+      fs.writeFileSync(path.join(staging, PID_FILE), String(process.pid));
+      return new OutputStaging(outdir, stateDir, staging, created, owner);
     } catch (e: any) {
       if (e?.code !== 'EACCES' && e?.code !== 'EPERM' && e?.code !== 'EROFS') throw e;
       throw new ShipshapeValidationError({
@@ -779,6 +782,53 @@ export function programName(entry: string | undefined): string | undefined {
   return path.basename(entry).replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
 }
 
+/** The file in a staging folder that names the process staging there. */
+const PID_FILE = 'pid';
+
+/** The id of the process (other than this one) that stages in `staging` and still runs, else undefined. */
+function runningSynth(staging: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(staging, PID_FILE), 'utf-8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e: any) {
+    // EPERM: it runs, as another user
+    return e?.code === 'EPERM' ? pid : undefined;
+  }
+}
+
+/**
+ * Refuses a synth into `outdir` while another one (another process) stages there: the second would take the first's
+ * staging folder for a leftover, and their moves would undo each other.
+ */
+function refuseRunningSynth(outdir: string, owner: string): void {
+  const stateDir = path.join(outdir, STATE_DIR);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(stateDir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (!e.startsWith(STAGING_PREFIX)) continue;
+    const pid = runningSynth(path.join(stateDir, e));
+    if (pid === undefined) continue;
+    throw new ShipshapeValidationError({
+      path: owner === APP_OWNER ? '<app>' : owner,
+      prop: 'outdir',
+      value: JSON.stringify(outdir),
+      allowed: `is being written by another synth now (process ${pid}, staging in ${path.join(stateDir, e)}): two synths into one folder would undo each other's moves`,
+      fix: `wait for it to end and synth again; if no synth runs (process ${pid} is another program that took a dead synth's id), delete ${path.join(stateDir, e)}`,
+    });
+  }
+}
+
 /**
  * Cleans up after synths of the folder that were killed half-way: a staging folder is removed, and one killed while
  * it moved its files in (its journal still there) is undone first, so the folder holds the previous output again; a
@@ -795,6 +845,8 @@ export function recoverOutputFolder(outdir: string): void {
   }
   for (const e of entries) {
     if (e.startsWith(STAGING_PREFIX)) {
+      // the staging folder of a synth that still runs is its own, not a leftover
+      if (runningSynth(path.join(stateDir, e)) !== undefined) continue;
       const note = recoverInterrupted(outdir, stateDir, path.join(stateDir, e));
       if (note !== undefined) process.stderr.write(note);
       fs.rmSync(path.join(stateDir, e), { recursive: true, force: true });

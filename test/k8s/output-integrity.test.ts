@@ -3,6 +3,7 @@
  * unresolved tokens, the owned output folder (no stale file, failed synth leaves the previous output), and
  * suppressions that travel with the objects.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -155,6 +156,34 @@ describe('collisions: one object per kind, namespace and name across the whole a
     // a rename would remove the recorded files through the link: refused too, and nothing elsewhere changed
     expect(errorOf(() => quietly(() => build('news').synth()))).toMatch(/recorded file \("blog\/\w+\.api\.k8s\.yaml"\) goes through .*, a symbolic link/);
     expect(files(elsewhere)).toEqual(before);
+  });
+
+  test('a synth while another process stages into the folder is refused; once that process is gone, its staging folder is a leftover', async () => {
+    const dir = outdir();
+    const build = () => {
+      const app = runOf({ outdir: dir });
+      web(new Chart(app, 'blog', { namespace: 'shop' }), 'api');
+      return app;
+    };
+    quietly(() => build().synth());
+    // another synth, as it stages: its staging folder names its process
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const staging = path.join(dir, '.shipshape', 'staging-other1');
+      fs.mkdirSync(staging);
+      fs.writeFileSync(path.join(staging, 'pid'), String(other.pid));
+      expect(errorOf(() => quietly(() => build().synth()))).toBe(`<app>: outdir (${JSON.stringify(dir)}) is being written by another synth now `
+        + `(process ${other.pid}, staging in ${staging}): two synths into one folder would undo each other's moves; wait for it to end and synth again; `
+        + `if no synth runs (process ${other.pid} is another program that took a dead synth's id), delete ${staging}`);
+      expect(fs.existsSync(staging)).toBe(true);
+      const exited = new Promise(resolve => other.once('exit', resolve));
+      other.kill('SIGKILL');
+      await exited;
+      quietly(() => build().synth());
+      expect(fs.existsSync(staging)).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   test('a record that cannot be read is a warning: the synth cannot tell which files an earlier one wrote', () => {
