@@ -9,12 +9,11 @@
 // - every Ingress names an IngressClass the cluster or the output defines (or, naming none, a default exists);
 // - every namespace an object uses exists (in the output, or is one of the cluster's own).
 import { ClusterProfile, NodePoolProfile, TaintProfile } from '../core/cluster-profile';
+import { NVIDIA_GPU_CATEGORIES, NVIDIA_GPU_RESOURCE } from '../core/gpu';
 import { InstanceTypes, NodeAllocatable } from '../core/instance-types';
 import { KarpenterNodePoolProfile } from '../core/karpenter-profile';
 import { CpuQuantity, MemoryQuantity } from '../core/quantity';
 
-/** The extended resource of NVIDIA GPUs. */
-const GPU_RESOURCE = 'nvidia.com/gpu';
 
 /** An object of the output and the construct path that wrote it. */
 export interface RenderedObject {
@@ -143,9 +142,6 @@ function poolsOf(cluster: ClusterProfile): SchedPool[] {
   return pools;
 }
 
-/** The instance categories of NVIDIA GPU instances (g4dn, g5, p4d, p5, …; the g family also holds AMD and ARM GPU types). */
-const GPU_CATEGORIES = ['g', 'p'];
-
 /**
  * The NVIDIA GPUs of a pool's largest node, from its exact instance types or else its instance categories (see
  * `SchedPool.gpus`), and its instances in words.
@@ -159,7 +155,7 @@ function gpusOf(instanceTypes: readonly string[] | undefined, categories: readon
     return { gpus: counts.every((c): c is number => c !== undefined) ? Math.max(...counts) : undefined, instances };
   }
   if (categories !== undefined && categories.length > 0) {
-    return { gpus: categories.some(c => GPU_CATEGORIES.includes(c)) ? undefined : 0, instances: `instance categories ${categories.join(', ')}` };
+    return { gpus: categories.some(c => NVIDIA_GPU_CATEGORIES.includes(c)) ? undefined : 0, instances: `instance categories ${categories.join(', ')}` };
   }
   return { gpus: undefined, instances: 'any instance type' };
 }
@@ -283,7 +279,7 @@ export function gpuCapacityNotes(cluster: ClusterProfile, objects: readonly Rend
 
 /** True when a container names NVIDIA GPUs among its limits or requests. */
 function gpuAsked(c: any): boolean {
-  return c?.resources?.limits?.[GPU_RESOURCE] !== undefined || c?.resources?.requests?.[GPU_RESOURCE] !== undefined;
+  return c?.resources?.limits?.[NVIDIA_GPU_RESOURCE] !== undefined || c?.resources?.requests?.[NVIDIA_GPU_RESOURCE] !== undefined;
 }
 
 /** What to do about a pod no pool takes, from why each pool refused it. */
@@ -411,7 +407,7 @@ function podRequests(pod: any): { cpu: number; memMiB: number; gpus: number } {
   };
   // an extended resource: its limit is its request (a request alone must equal the limit)
   const gpuOf = (c: any) => {
-    const v = c?.resources?.limits?.[GPU_RESOURCE] ?? c?.resources?.requests?.[GPU_RESOURCE];
+    const v = c?.resources?.limits?.[NVIDIA_GPU_RESOURCE] ?? c?.resources?.requests?.[NVIDIA_GPU_RESOURCE];
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : 0;
     return Number.isFinite(n) ? n : 0;
   };

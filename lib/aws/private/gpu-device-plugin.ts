@@ -1,3 +1,4 @@
+import { NVIDIA_GPU_CATEGORIES } from '../../core/gpu';
 import { InstanceTypes } from '../../core/instance-types';
 import { HelmReleaseProfile, KarpenterProfile } from '../../core/karpenter-profile';
 import type { NodePool } from '../node-pool';
@@ -5,9 +6,6 @@ import { POOL_LABEL } from './pool-checks';
 
 /** The NVIDIA device plugin chart shipshape installs for GPU nodes on Amazon Linux 2023 (pinned; raise it after testing). */
 export const NVIDIA_DEVICE_PLUGIN_CHART = { repository: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', version: '0.20.0' };
-
-/** The Karpenter instance categories that hold NVIDIA GPU instances. */
-const GPU_CATEGORIES = ['g', 'p'];
 
 /**
  * The Helm release of the NVIDIA device plugin when some pool runs NVIDIA GPU instances on Amazon Linux 2023, whose
@@ -22,7 +20,7 @@ export function gpuDevicePluginRelease(pools: readonly NodePool[], karpenter: Ka
   const managedTypes = [...new Set(managed.flatMap(p => p.capacity.instanceTypes.filter(t => InstanceTypes._nvidiaGpu(t))))].sort();
   const al2023 = karpenter !== undefined && karpenter.nodeClass.amiAlias.startsWith('al2023@');
   const karpenterPools = al2023 ? karpenter!.nodePools.filter(p => (p.instanceTypes ?? []).some(t => InstanceTypes._nvidiaGpu(t))
-    || (p.instanceTypes === undefined && (p.instanceCategories ?? []).some(c => GPU_CATEGORIES.includes(c)))).map(p => p.name) : [];
+    || (p.instanceTypes === undefined && (p.instanceCategories ?? []).some(c => NVIDIA_GPU_CATEGORIES.includes(c)))).map(p => p.name) : [];
   if (managedTypes.length === 0 && karpenterPools.length === 0) return undefined;
   const values: { [path: string]: string } = {
     // a node agent for GPU nodes: it runs there whatever the pool's taints

@@ -9,6 +9,7 @@ import { ConfigMapMount, ContainerPort, EnvValue, SecretMount } from './env';
 import { Placement } from './placement';
 import { WorkloadIdentityProfile } from '../../core/cluster-profile';
 import { fail, formatValidationMessage, show, ShipshapeValidationError, ValidationErrorDetails } from '../../core/errors';
+import { NVIDIA_GPU_RESOURCE } from '../../core/gpu';
 import { ImageRef } from '../../core/image';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
@@ -23,9 +24,6 @@ import { checkPeerConfig, checkPeerPorts, renderPeer } from '../networking/peer-
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { _chartOf } from '../synth-steps';
 import { KubernetesTarget } from '../target';
-
-/** The extended resource of NVIDIA GPUs, as the NVIDIA device plugin advertises them. */
-const GPU_RESOURCE = 'nvidia.com/gpu';
 
 /**
  * Resource requests and limits for the main container.
@@ -1706,8 +1704,8 @@ export abstract class Workload extends Construct implements IWorkload {
         fail(this, 'resources.gpus', r.gpus, 'must be a whole number of GPUs from 1 to 64 (a GPU is not shared between containers)', 'use 1, or leave gpus out for a container without a GPU');
       }
       // an extended resource: request and limit must be equal (the API refuses a request without the same limit)
-      requests[GPU_RESOURCE] = String(r.gpus);
-      limits[GPU_RESOURCE] = String(r.gpus);
+      requests[NVIDIA_GPU_RESOURCE] = String(r.gpus);
+      limits[NVIDIA_GPU_RESOURCE] = String(r.gpus);
     }
     return { requests, limits } satisfies corev1.ResourceRequirements;
   }
