@@ -116,6 +116,45 @@ export class FixedFieldsCollector {
   }
 }
 
+/** The fingerprint of a StatefulSet without volume claim templates (one that keeps no data of its own). */
+const NO_CLAIMS = fingerprint([]);
+
+/**
+ * Notes on the StatefulSets with volume claims that the previous synth recorded and this output no longer has. Their
+ * claims are named after them (`<claim>-<name>-<ordinal>`): a StatefulSet renamed starts on new, empty volumes, and
+ * the old claims, with the data, stay in the cluster (unless the old StatefulSet deleted them: `claimsWhenDeleted`).
+ * A warning when a StatefulSet new to the folder stands in the same namespace (most likely the same store renamed),
+ * else a note.
+ */
+export function removedStoreNotes(now: FixedFields, previous: FixedFields | undefined, outdir: string): string[] {
+  if (previous === undefined) return [];
+  const notes: string[] = [];
+  const split = (key: string) => {
+    const rest = key.slice(key.indexOf(' ') + 1);
+    return { ns: rest.slice(0, rest.indexOf('/')), name: rest.slice(rest.indexOf('/') + 1), rest };
+  };
+  for (const key of Object.keys(previous)) {
+    if (!key.startsWith('StatefulSet ') || now[key] !== undefined) continue;
+    const claims = previous[key]?.['spec.volumeClaimTemplates'];
+    if (typeof claims !== 'string' || claims === NO_CLAIMS) continue;
+    const { ns, name, rest } = split(key);
+    const claimNames = `<claim>-${name}-<ordinal>`;
+    const newcomers = Object.keys(now).filter(k => k.startsWith('StatefulSet ') && previous[k] === undefined && split(k).ns === ns).map(k => split(k).rest);
+    if (newcomers.length > 0) {
+      const them = newcomers.length === 1 ? `StatefulSet ${newcomers[0]} is` : `StatefulSets ${newcomers.join(', ')} are`;
+      notes.push(`shipshape warning: ${outdir}: StatefulSet ${rest}, which an earlier synth wrote with volume claims, is no longer in the output, and ${them} new in `
+        + `namespace ${ns || '(none)'}: if one is ${name} renamed, it starts on new, empty volumes (a StatefulSet's claims are named after it), while ${name}'s claims `
+        + `(${claimNames}) keep the data in the cluster (unless its claimsWhenDeleted is Delete, when deleting ${name} deletes them); to keep the data, give the `
+        + `renamed construct its old name (name: '${name}')\n`);
+    } else {
+      notes.push(`shipshape note: ${outdir}: StatefulSet ${rest}, which an earlier synth wrote with volume claims, is no longer in the output: applied with pruning it is `
+        + `deleted, and its claims (${claimNames}) keep the data in the cluster unless its claimsWhenDeleted is Delete (then they go too, with their volumes where `
+        + 'the StorageClass reclaims with Delete); delete the claims by hand once the data is safe\n');
+    }
+  }
+  return notes;
+}
+
 /** The fingerprints a record holds, or undefined when it holds none (or something else). */
 export function recordedFixedFields(data: any): FixedFields | undefined {
   const f = data?.fixed;

@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as jsyaml from 'js-yaml';
-import { FixedFields, FixedFieldsCollector, recordedFixedFields } from './fixed-fields';
+import { FixedFields, FixedFieldsCollector, recordedFixedFields, removedStoreNotes } from './fixed-fields';
 import { ShipshapeValidationError } from '../core/errors';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../policy/annotations';
 import { removeFailedReports } from '../policy/runner';
@@ -52,7 +52,10 @@ export interface OutputChange {
   readonly foreign: string[];
   /** Files of the previous synth this one no longer makes that could not be removed (`<path> (<error code>)`); they stay recorded. */
   readonly unremovable: string[];
-  /** Notes on objects whose fields the API server keeps fixed that changed since the previous synth (see fixed-fields.ts). */
+  /**
+   * Notes on objects whose fields the API server keeps fixed that changed since the previous synth, and on StatefulSets
+   * with volume claims that left the output (see fixed-fields.ts).
+   */
   readonly fixedChanges: string[];
   /** The Namespace objects the removed files held, with the file each was in (whether this synth writes them elsewhere is the caller's to say). */
   readonly removedNamespaces: Array<{ name: string; file: string }>;
@@ -585,7 +588,8 @@ export class OutputStaging {
         + 'unless it writes the same files (give each program an outdir of its own)\n');
     }
     this.committed = { moved, removedAside, previousText };
-    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed?.changesSince(previousFixed, this.outdir) ?? [], removedNamespaces };
+    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed === undefined ? [] : [...fixed.changesSince(previousFixed, this.outdir), ...removedStoreNotes(fixed.fields, previousFixed, this.outdir)],
+      removedNamespaces };
   }
 
   /**

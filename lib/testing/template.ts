@@ -160,9 +160,12 @@ export class Template {
    * answers, one instance on purpose), then those on the output as a whole, read over the whole app as synth reads
    * it (also for a template of one chart): an Ingress without a class that may route a host and path another class
    * routes (when the cluster's default class is not known), pods that only pools the output has no NodePool for can
-   * take, GPU replicas past what the pools hold, a Gateway whose proxy pods the output isolates, a TLS Secret or a
-   * KEDA trigger authentication the objects name but the output does not hold. They do not fail a synth: what they
-   * name may be made outside the app.
+   * take, GPU replicas past what the pools hold, a Gateway whose proxy pods the output isolates, an Ingress reading a
+   * TLS Secret that cert-manager writes only in another namespace or for other hosts, a Gateway listener reading a
+   * certificate Secret of another namespace without a ReferenceGrant, a KEDA trigger authentication the objects name
+   * but the output does not hold. They do not fail a synth: what they name may be made outside the app. (A TLS Secret
+   * no object of the output makes, with no cert-manager certificate of that name anywhere, is not a note: TLS
+   * Secrets are often made outside the output.)
    */
   public readonly notes: string[];
 

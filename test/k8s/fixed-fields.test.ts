@@ -83,3 +83,55 @@ describe('fields the API server keeps fixed', () => {
     expect(record.fixed['Job shop/migrate']['spec.template']).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('a StatefulSet with volume claims that leaves the output', () => {
+  /** One store (`id`, with claims unless `volumes` is empty) in namespace shop; returns stderr. */
+  function store(dir: string, id: string, props: Partial<StatefulServiceProps> = {}): string {
+    App._forgetOutdirs();
+    const app = new App({ outdir: dir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new StatefulService(chart, id, {
+      image: 'ghcr.io/acme/pg:16.4.0',
+      port: 5432,
+      readiness: Probe.tcp(),
+      liveness: Probe.exec(['pg_isready']),
+      volumes: [{ name: 'data', size: '50Gi', mountPath: '/var/lib/data' }],
+      ...props,
+    });
+    return stderrOf(() => app.synth());
+  }
+  const said = (stderr: string) => stderr.split('\n').filter(l => l.includes('which an earlier synth wrote with volume claims'));
+
+  test('renamed: a warning that the new one starts on empty volumes, with the old name as the fix; the old name keeps it quiet', () => {
+    const dir = outdir();
+    store(dir, 'db');
+    expect(said(store(dir, 'postgres'))).toEqual([
+      `shipshape warning: ${dir}: StatefulSet shop/db, which an earlier synth wrote with volume claims, is no longer in the output, and StatefulSet shop/postgres `
+      + 'is new in namespace shop: if one is db renamed, it starts on new, empty volumes (a StatefulSet\'s claims are named after it), while db\'s claims '
+      + '(<claim>-db-<ordinal>) keep the data in the cluster (unless its claimsWhenDeleted is Delete, when deleting db deletes them); to keep the data, give the '
+      + 'renamed construct its old name (name: \'db\')',
+    ]);
+    // said once: the record no longer holds db
+    expect(said(store(dir, 'postgres'))).toEqual([]);
+    const again = outdir();
+    store(again, 'db');
+    expect(said(store(again, 'postgres', { name: 'db' }))).toEqual([]);
+  });
+
+  test('removed with no StatefulSet new in its namespace: a note that its claims stay', () => {
+    const dir = outdir();
+    synth(dir);
+    App._forgetOutdirs();
+    const app = new App({ outdir: dir });
+    new Job(new Chart(app, 'shop', { namespace: 'shop' }), 'migrate', { image: 'ghcr.io/acme/api:1.4.2', args: ['migrate'] });
+    const notesNow = said(stderrOf(() => app.synth()));
+    expect(notesNow).toHaveLength(1);
+    expect(notesNow[0]).toMatch(/^shipshape note: \S+: StatefulSet shop\/db, which an earlier synth wrote with volume claims, is no longer in the output: applied with pruning it is deleted, and its claims \(<claim>-db-<ordinal>\) keep the data/);
+  });
+
+  test('one without volume claims leaves without a word', () => {
+    const dir = outdir();
+    store(dir, 'cache', { volumes: [] });
+    expect(said(store(dir, 'memcache', { volumes: [] }))).toEqual([]);
+  });
+});
