@@ -134,6 +134,9 @@ class PaymentsWorkloads implements k8s.platform.IFleetWorkloads {
       profile: target.profile,
       port: 5432,
       quorum: true,
+      // it speaks the PostgreSQL protocol on its port, not HTTP: probes that check the server
+      readiness: k8s.Probe.exec(['pg_isready', '-q', '-h', '127.0.0.1']),
+      liveness: k8s.Probe.tcp(),
       volumes: [{ name: 'data', size: target.isProduction ? '100Gi' : '20Gi', mountPath: '/var/lib/ledger' }],
       resources: { cpu: '500m', memory: '1Gi' },
     });

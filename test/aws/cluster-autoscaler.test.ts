@@ -366,7 +366,7 @@ describe('one program: what the Kubernetes side counts on', () => {
   function caseB(props: Partial<aws.EksClusterProps>): string {
     const { c } = withPools(props);
     return kubeSynth(c.profile, (chart) => new k8s.StatefulService(chart, 'db', {
-      image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }],
+      image: IMAGE, port: 5432, readiness: k8s.Probe.exec(['pg_isready']), liveness: k8s.Probe.tcp(), replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }],
     }));
   }
 
@@ -391,7 +391,7 @@ describe('one program: what the Kubernetes side counts on', () => {
     expect(c.clusterAutoscaler).toBeUndefined();
     expect(kubeSynth(c.profile, (chart) => {
       new k8s.Worker(chart, 'reindex', { image: IMAGE, placement: k8s.Placement.onKarpenterPool(general.profile) });
-      new k8s.StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      new k8s.StatefulService(chart, 'db', { image: IMAGE, port: 5432, readiness: k8s.Probe.exec(['pg_isready']), liveness: k8s.Probe.tcp(), replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     })).toBe('');
   });
 });

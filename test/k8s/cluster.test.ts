@@ -11,7 +11,7 @@ import { karpenterPool, karpenterProfile } from './platform/fixtures';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
 import {
   App, ClusterContext, ClusterResources, HostAccess, HttpIngress, IngressTls, karpenter as karpenterLib, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Placement,
-  PodSecurityLevel, Replicas, Schedule, ScheduledJob, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
+  PodSecurityLevel, Replicas, Schedule, ScheduledJob, Probe, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { policyErrors, quietly, stderrOf } from '../util/k8s';
@@ -633,13 +633,15 @@ describe('storage, ingress classes and namespaces', () => {
 
   test('a profile that lists no StorageClass knows none: claims are not checked against it (a fleet cluster given by its version)', () => {
     const { app, chart } = appWith(cluster({ storageClasses: [] }));
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     expect(() => objects(app)).not.toThrow();
   });
 
   test('an empty storageClasses list means "not known", not "none": a claim naming any class is written as given, one naming none stays without a class', () => {
     const { app, chart } = appWith(cluster({ storageClasses: [] }));
     new StatefulService(chart, 'db', {
+      readiness: Probe.http('/readyz'),
+      liveness: Probe.http('/livez'),
       image: IMAGE,
       port: 5432,
       volumes: [
@@ -653,14 +655,14 @@ describe('storage, ingress classes and namespaces', () => {
 
   test('stateful workloads name the cluster\'s default class', () => {
     const { app, chart } = appWith();
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     const sts = objects(app).find(o => o.kind === 'StatefulSet');
     expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('gp3');
   });
 
   test('a claim naming a class the cluster lacks is refused', () => {
     const { app, chart } = appWith();
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' }] });
     expect(errorOf(() => quietly(() => app.synth()))).toContain(
       'shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.storageClassName ("io2") of StatefulSet shop/db is not a StorageClass of cluster shop-prod (gp3) nor of the output; the claim would stay Pending');
   });
@@ -831,7 +833,7 @@ describe('storage, ingress classes and namespaces', () => {
 
   test('Velero\'s namespace, where a backup\'s Schedule goes, is neither created nor isolated, nor asked of the cluster', () => {
     const { app, chart } = appWith();
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], backup: { schedule: Schedule.cron('0 2 * * *') } });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], backup: { schedule: Schedule.cron('0 2 * * *') } });
     const objs = objects(app);
     expect(objs.find(o => o.kind === 'Schedule').metadata.namespace).toBe('velero');
     expect(objs.filter(o => o.kind === 'Namespace').map(o => o.metadata.name)).toEqual(['shop']);
@@ -840,7 +842,7 @@ describe('storage, ingress classes and namespaces', () => {
     const bare = new App({ outdir: outdir(), cluster: cluster(), clusterResources: false });
     const c2 = new Chart(bare, 'shop', { namespace: 'shop' });
     new ApiObject(c2, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
-    new StatefulService(c2, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], backup: { schedule: Schedule.cron('0 2 * * *'), veleroNamespace: 'backups' } });
+    new StatefulService(c2, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], backup: { schedule: Schedule.cron('0 2 * * *'), veleroNamespace: 'backups' } });
     expect(objects(bare).find(o => o.kind === 'Schedule').metadata.namespace).toBe('backups');
   });
 
@@ -893,23 +895,23 @@ describe('facts flow from the cluster', () => {
 
   test('a claim several nodes would mount (ReadWriteMany) on an EBS class is refused: EBS volumes attach to one node', () => {
     const { app, chart } = appWith();
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', accessMode: VolumeAccessMode.READ_WRITE_MANY }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', accessMode: VolumeAccessMode.READ_WRITE_MANY }] });
     expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.accessModes (ReadWriteMany) of StatefulSet shop/db asks for a volume '
       + 'several nodes mount, but StorageClass gp3 of cluster shop-prod provisions ebs.csi.aws.com volumes, which attach to one node: the claim would stay Pending; '
       + 'use ReadWriteOnce (or ReadWriteOncePod), or a class whose volumes many nodes share (Amazon EFS, efs.csi.aws.com)');
     const ok = appWith();
-    new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', accessMode: VolumeAccessMode.READ_WRITE_ONCE_POD }] });
+    new StatefulService(ok.chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', accessMode: VolumeAccessMode.READ_WRITE_ONCE_POD }] });
     expect(() => quietly(() => ok.app.synth())).not.toThrow();
   });
 
   test('replicas that need a node each (required anti-affinity per host) beyond the pools\' maxSize are refused', () => {
     const { app, chart } = appWith();
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 7, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 7, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/db/StatefulSet: spec.replicas (7) of StatefulSet shop/db need a node each (a required pod anti-affinity on '
       + 'kubernetes.io/hostname), but the node pools that can take its pods scale to 6 nodes at most (general: maxSize 6): 1 would stay Pending; '
       + 'raise a pool\'s maxSize, place the workload on more pools, or run fewer replicas');
     const ok = appWith();
-    new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new StatefulService(ok.chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     expect(() => quietly(() => ok.app.synth())).not.toThrow();
   });
 
@@ -961,14 +963,14 @@ describe('facts flow from the cluster', () => {
 
     test('replicas that need a node each count the desired size of a pool nothing scales, not its maxSize', () => {
       const { app, chart } = appWith(cluster({ nodePools: [fixedGeneral, system, spot] }));
-      new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
       expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/db/StatefulSet: spec.replicas (5) of StatefulSet shop/db need a node each (a required pod anti-affinity on '
         + 'kubernetes.io/hostname), but the node pools that can take its pods hold 3 nodes at most (general: 3 nodes, nothing scales it (minSize 3, desiredSize 3, maxSize 9)): '
         + '2 would stay Pending; let the cluster-autoscaler scale general (aws.EksCluster nodeGroupScaling: NodeGroupScaling.CLUSTER_AUTOSCALER; for a profile written by hand, '
         + 'autoscaled: true once an autoscaler runs), raise minSize (or desiredSize) of general, place the workload on more pools, or run fewer replicas');
       for (const p of [pool('general', { ...fixedGeneral, desiredSize: 5 }), pool('general', { ...fixedGeneral, autoscaled: true })]) {
         const ok = appWith(cluster({ nodePools: [p, system, spot] }));
-        new StatefulService(ok.chart, 'db', { image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+        new StatefulService(ok.chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 5, quorum: true, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
         expect(() => quietly(() => ok.app.synth())).not.toThrow();
       }
     });
@@ -998,7 +1000,7 @@ describe('facts flow from the cluster', () => {
   test('the zone message names the prop that set the count: replicas.min, a StatefulService\'s replicas, a Worker\'s scaling.min', () => {
     const cases: Array<[string, (chart: Chart) => void, string]> = [
       ['autoscaled', c => new WebService(c, 'api', { image: IMAGE, replicas: Replicas.autoscale({ min: 2, max: 6 }) }), 'shop/api: replicas.min (2) must be'],
-      ['stateful', c => new StatefulService(c, 'db', { image: IMAGE, port: 5432, replicas: 1, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] }), 'shop/db: replicas (1) must be'],
+      ['stateful', c => new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 1, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] }), 'shop/db: replicas (1) must be'],
       ['keda', c => new Worker(c, 'mailer', { image: IMAGE, scaling: WorkerScaling.keda({ min: 1, max: 5, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) }), 'shop/mailer: scaling.min (1) must be'],
       ['fixed worker', c => new Worker(c, 'mailer', { image: IMAGE, scaling: WorkerScaling.fixed(2) }), 'shop/mailer: scaling (2) must be'],
     ];
@@ -1018,14 +1020,14 @@ describe('facts flow from the cluster', () => {
 
   test('a StatefulService run as one instance on purpose (replicas: 1, spread: false) is accepted in production, with a note', () => {
     const { app, chart } = appWith();
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 1, spread: false, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 1, spread: false, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     const stderr = stderrOf(() => app.synth());
     expect(stderr).toContain('shipshape note: shop/db: one instance on purpose (replicas: 1, spread: false): a node drain, node failure or zone outage stops it');
     expect(stderr).not.toContain('SS-K8S-');
     // spread on (the default), or two replicas without spread: still one replica per zone
     for (const props of [{ replicas: 1 }, { replicas: 2, spread: false }]) {
       const other = appWith();
-      new StatefulService(other.chart, 'db', { image: IMAGE, port: 5432, ...props, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      new StatefulService(other.chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, ...props, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
       expect(errorOf(() => quietly(() => other.app.synth()))).toContain(
         `shop/db: replicas (${props.replicas}) must be at least the number of zones of cluster shop-prod (3) in production, so topology spread puts a replica in every zone `
         + 'and a zone outage leaves the rest serving; raise replicas to 3 or more; or, for a store that does not replicate itself, run one instance on purpose: replicas: 1 with spread: false');
@@ -1044,7 +1046,7 @@ describe('facts flow from the cluster', () => {
     api.allowFrom(NetworkPeer.ingressController('kube-system', { 'app.kubernetes.io/name': 'aws-load-balancer-controller' }));
     const www = new HttpIngress(chart, 'www', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acm('arn:aws:acm:eu-west-1:123456789012:certificate/abc') });
     expect(www.ingressClassName).toBe('alb');
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
     new Worker(chart, 'batch', { image: IMAGE, placement: Placement.onPool(spot) });
     const objs = objects(app);
     expectValid(objs);

@@ -31,6 +31,11 @@ interface Context {
 
 const CONTEXTS: Context[] = [
   {
+    contains: "  image: 'postgres:16.4',",
+    before: `import { k8s } from '${LIB}';`,
+    after: "declare const chart: import('cdk8s').Chart;",
+  },
+  {
     contains: 'for (const r of cluster.profile.helmReleases ?? []) {',
     after: `declare const cluster: import('${LIB}').aws.EksCluster;`,
   },

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { EnvironmentProfile } from '../../lib/core';
-import { Job, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../lib/k8s';
+import { Job, Replicas, Schedule, ScheduledJob, Probe, StatefulService, WebService, Worker, WorkerScaling } from '../../lib/k8s';
 import { KubernetesPack, PolicyEngine, PolicyReport } from '../../lib/policy';
 import { k8sDocument } from '../../lib/policy/runner';
 
@@ -36,7 +36,12 @@ describe.each([EnvironmentProfile.PRODUCTION, EnvironmentProfile.STAGING, Enviro
 
   test('StatefulService', () => {
     expect(shown(check(c => new StatefulService(c, 'db', {
-      image: IMAGE, profile, port: 5432, volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/data' }],
+      readiness: Probe.http('/readyz'),
+      liveness: Probe.http('/livez'),
+      image: IMAGE,
+      profile,
+      port: 5432,
+      volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/data' }],
     })))).toEqual([]);
   });
 

@@ -286,7 +286,7 @@ describe('Template: the whole-output checks of synth', () => {
     test('a claim naming a class the cluster lacks throws the error synth throws', () => {
       const app = new k8s.App({ cluster });
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
-      new k8s.StatefulService(chart, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' }] });
+      new k8s.StatefulService(chart, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: k8s.Probe.exec(['pg_isready']), liveness: k8s.Probe.tcp(), volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db', storageClassName: 'io2' }] });
       const message = errorOf(() => Template.fromChart(chart));
       expect(message).toContain('shop/db/StatefulSet: spec.volumeClaimTemplates[0].spec.storageClassName ("io2") of StatefulSet shop/db is not a StorageClass of cluster shop-prod (gp3) nor of the output');
       expect(message).toBe(errorOf(() => quietly(() => app.synthYaml())));
@@ -381,7 +381,7 @@ describe('Template: results and messages', () => {
 describe('Template: construct warnings', () => {
   const EVEN = 'replicas (2) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this';
   const db = (chart: Chart, id: string, more: Partial<k8s.StatefulServiceProps> = {}) =>
-    new k8s.StatefulService(chart, id, { image: 'ghcr.io/acme/db:1.0.0', port: 5432, volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], ...more });
+    new k8s.StatefulService(chart, id, { image: 'ghcr.io/acme/db:1.0.0', port: 5432, readiness: k8s.Probe.exec(['pg_isready']), liveness: k8s.Probe.tcp(), volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }], ...more });
 
   test('warnings lists what the constructs of the chart warned on construction; hasWarning finds one by path and text', () => {
     const chart = new Chart(new App(), 'shop', { namespace: 'shop' });

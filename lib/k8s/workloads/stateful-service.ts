@@ -6,6 +6,7 @@ import type * as metav1 from 'kubernetes-types/meta/v1';
 import { checkBoolean, checkDuration, checkEnum, checkObjectList, checkPort, checkPorts, checkServiceName, checkTimeZone, checkWhole, renderProbes, warnClockChange } from './checks';
 import { Schedule } from './cron';
 import { ContainerPort } from './env';
+import { checkServerDefaults } from './known-images';
 import { Probe } from './probe';
 import { BackupOptions, ClaimRetention, PodManagementPolicy, VolumeAccessMode, VolumeClaim } from './storage';
 import { IWorkload, Workload, WorkloadProps } from './workload';
@@ -71,7 +72,10 @@ export interface StatefulServiceProps extends WorkloadProps {
    */
   readonly extraPorts?: ContainerPort[];
   /**
-   * The number of replicas.
+   * The number of replicas. Several replicas of a server that does not replicate by itself are separate stores behind
+   * one Service: for the official PostgreSQL, MySQL, MariaDB, MongoDB, Redis and Valkey images, leaving this unset
+   * where the default is more than 1 is refused (set `replicas: 1` and `spread: false`, or the count your replicated
+   * setup runs).
    * @default - 3 in production and staging, 1 in development
    */
   readonly replicas?: number;
@@ -126,6 +130,9 @@ export interface StatefulServiceProps extends WorkloadProps {
    * readiness and `Probe.tcp()` for liveness: an HTTP probe on such a port never passes. Enrolled in a LinkerdMesh, a
    * TCP probe checks nothing (the Linkerd proxy accepts the connection itself; see `Probe.tcp`): probe with a command
    * there, for liveness too, and a gRPC probe on the client port is refused (Linkerd authorizes HTTP probes only).
+   * Leaving `readiness` or `liveness` unset is refused where the image is an official server image shipshape knows
+   * (PostgreSQL, MySQL, MariaDB, MongoDB, Redis, Valkey, RabbitMQ) or the port is a well-known non-HTTP server port
+   * (2181, 3306, 4222, 5432, 5672, 6379, 9042, 9092, 11211, 27017); the message suggests probes for the server.
    * @default Probe.http('/readyz') on the client port
    */
   readonly readiness?: Probe;
@@ -369,6 +376,22 @@ export class StatefulService extends Workload implements IStatefulService {
     };
     // Validate the pod (resources, mounts, env, probes) now, so bad input fails at construction.
     podTemplate();
+    // defaults that cannot work with the server the image runs (HTTP probes on a database port, ...)
+    const writable = props.security?.readOnlyRootFilesystem === false ? undefined
+      : [...(Array.isArray(props.security?.writablePaths) ? props.security!.writablePaths : ['/tmp']), ...this.claims.map(c => c.mountPath)];
+    checkServerDefaults(this, {
+      image: this.image,
+      port: this.port,
+      readinessGiven: props.readiness !== undefined,
+      livenessGiven: props.liveness !== undefined,
+      replicasGiven: props.replicas !== undefined,
+      replicas: this.replicas,
+      writable,
+      writablePaths: Array.isArray(props.security?.writablePaths) ? props.security!.writablePaths : undefined,
+      env: Object.keys(props.env ?? {}),
+      args: Array.isArray(props.args) ? props.args : [],
+      volumes: this.claims.map(c => c.mountPath),
+    });
 
     const development = this.profile === EnvironmentProfile.DEVELOPMENT;
     this.statefulSet = new ApiObject(this, 'StatefulSet', {

@@ -23,7 +23,7 @@ const NGINX = { 'app.kubernetes.io/name': 'ingress-nginx' };
 /** A PostgreSQL-like StatefulService (opaque under Linkerd) called by a web service. */
 function database(chart: Chart, mesh: IMesh, enrolApi = true): { db: StatefulService; api: WebService } {
   const db = new StatefulService(chart, 'db', {
-    image: 'docker.io/library/postgres:16.4',
+    image: 'ghcr.io/acme/postgres:16.4',
     port: 5432,
     portName: 'postgres',
     quorum: false,
@@ -59,7 +59,7 @@ describe('Linkerd opaque ports: meshed callers reach the server proxy inbound po
   test('declarations made after enrolment are covered too (rendered at synth); pods declared meshed get 4143, unmeshed ones do not', () => {
     const chart = testChart();
     const mesh = new LinkerdMesh(chart, 'mesh');
-    const db = new StatefulService(chart, 'db', { image: 'docker.io/library/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
+    const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
     mesh.enrol(db);
     db.allowFrom(NetworkPeer.pods('batch', { app: 'etl' }));
     db.allowFrom(NetworkPeer.pods('legacy', { app: 'report' }, { meshed: false }), [5432]);
@@ -379,7 +379,7 @@ describe('app ports the mesh proxy listens on itself', () => {
     const web = new WebService(chart, 'x', { image: 'ghcr.io/acme/x:1.0.0', extraPorts: [{ name: 'metrics', port: 9090 }, { name: 'admin', port: 4191 }] });
     expect(() => newMesh(chart, 'linkerd').enrol(web)).toThrow(/^shop\/x: extraPorts\[1\]\.port \(4191\) is a port the Linkerd proxy listens on in every pod it joins/);
     const other = testChart();
-    const db = new StatefulService(other, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432, peerPorts: [{ name: 'repl', port: 15020 }] });
+    const db = new StatefulService(other, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/db:1.0.0', port: 5432, peerPorts: [{ name: 'repl', port: 15020 }] });
     expect(() => new IstioMesh(other, 'istio').enrol(db)).toThrow(/^shop\/db: peerPorts\[0\]\.port \(15020\) is a port the Istio proxy listens on/);
     const third = testChart();
     const worker = new Worker(third, 'w', { image: 'ghcr.io/acme/w:1.0.0', healthPort: 4190 });
@@ -514,7 +514,7 @@ describe('Velero file-system backup of an enrolled StatefulService', () => {
   const excludes = (mesh: (c: Chart) => IMesh | undefined) => {
     const chart = testChart();
     const db = new StatefulService(chart, 'db', {
-      image: 'docker.io/library/postgres:16.4',
+      image: 'ghcr.io/acme/postgres:16.4',
       port: 5432,
       quorum: false,
       readiness: Probe.exec(['pg_isready']),

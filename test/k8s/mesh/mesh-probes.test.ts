@@ -56,7 +56,7 @@ describe('Linkerd and TCP probes: the proxy accepts the connection itself', () =
     const mesh: IMesh = kind === 'istio' ? new IstioMesh(chart, 'mesh') : new LinkerdMesh(chart, 'mesh');
     const api = new WebService(chart, 'api', { image: IMAGE });
     const db = new StatefulService(chart, 'db', {
-      image: 'docker.io/library/postgres:16.4',
+      image: 'ghcr.io/acme/postgres:16.4',
       port: 5432,
       replicas: 1,
       spread: false,

@@ -8,7 +8,7 @@ import { byKind, expectError, expectValidWithCrds, one, policyErrors, testChart,
 /** A PostgreSQL-like StatefulService, called by a web service (both enrolled). */
 function database(chart: Chart, mesh: IMesh): { db: StatefulService; api: WebService } {
   const db = new StatefulService(chart, 'db', {
-    image: 'docker.io/library/postgres:16.4',
+    image: 'ghcr.io/acme/postgres:16.4',
     port: 5432,
     portName: 'postgres',
     quorum: false,
@@ -73,7 +73,7 @@ describe('a StatefulService (a database) is meshed as opaque TCP', () => {
   test('Istio: no VirtualService, a DestinationRule with ISTIO_MUTUAL and a TCP connection limit only, an authorization by identity and port', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh');
-    const db = new StatefulService(chart, 'db', { image: 'docker.io/library/postgres:16.4', port: 5432, portName: 'postgres', quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
+    const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/postgres:16.4', port: 5432, portName: 'postgres', quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
     const api = new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
     db.allowFrom(api);
     mesh.enrol(api);
@@ -139,7 +139,7 @@ describe('a StatefulService (a database) is meshed as opaque TCP', () => {
   test('HTTP settings asked of a StatefulService are refused (they would do nothing), naming the option and the fix', () => {
     const make = () => {
       const chart = testChart();
-      const db = new StatefulService(chart, 'db', { image: 'docker.io/library/postgres:16.4', port: 5432, portName: 'postgres', quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
+      const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/postgres:16.4', port: 5432, portName: 'postgres', quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
       return { chart, db };
     };
     let m = make();
@@ -253,7 +253,7 @@ describe('jobs in a mesh', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh');
     const { cron } = jobs(chart);
-    const db = new StatefulService(chart, 'db', { image: 'docker.io/library/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
+    const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
     cron.allowTo(db);
     mesh.enrol(db);
     expect(validationErrors(chart)).toEqual([
@@ -268,7 +268,7 @@ describe('jobs in a mesh', () => {
     KubernetesTarget.set(chart, KubernetesVersion.V1_30);
     const mesh = new LinkerdMesh(chart, 'mesh');
     const { cron } = jobs(chart);
-    const db = new StatefulService(chart, 'db', { image: 'docker.io/library/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
+    const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/postgres:16.4', port: 5432, quorum: false, readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp() });
     cron.allowTo(db);
     mesh.enrol(db);
     expect(validationErrors(chart)).toEqual([expect.stringMatching(/; enrol shop\/report in the same mesh \(mesh\.enrol\(\.\.\.\)\), or remove the connection$/)]);

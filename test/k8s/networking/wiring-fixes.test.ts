@@ -1,14 +1,14 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expectError, one, testChart, validationErrors } from './traffic-util';
-import { HttpIngress, HttpRoute, IngressTls, IWebService, Job, NetworkPeer, NetworkPeerConfig, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { HttpIngress, HttpRoute, IngressTls, IWebService, Job, NetworkPeer, NetworkPeerConfig, Probe, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { IstioMesh } from '../../../lib/k8s/mesh';
 import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
 
 // How allowFrom / allowTo (and an init task's wait) turn into NetworkPolicy rules on both sides of a connection.
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
-const DB_IMAGE = 'postgres:16.4';
+const DB_IMAGE = 'ghcr.io/acme/db:16.4';
 const tcp = (...ports: number[]) => ports.map(port => ({ port, protocol: 'TCP' }));
 const policy = (chart: Chart, name: string) => one(chart.toJson(), 'NetworkPolicy', name).spec;
 const podsOf = (name: string) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name } } });
@@ -21,7 +21,7 @@ const egressTo = (chart: Chart, name: string, to: string) => policy(chart, name)
 /** A replicated database with a client port 5432 and a replication port 5433 for its replicas only. */
 function withDb() {
   const chart = testChart();
-  const db = new StatefulService(chart, 'db', { image: DB_IMAGE, port: 5432, peerPorts: [{ name: 'repl', port: 5433 }] });
+  const db = new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: DB_IMAGE, port: 5432, peerPorts: [{ name: 'repl', port: 5433 }] });
   return { chart, db };
 }
 

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { cluster, connectionsFromDiagram, connectionsFromPolicies, errorOf, IMAGE, karpenterPool, karpenterProfile, outdir, pool, quietly, readDocs } from './fixtures';
 import { gpuDevicePluginRelease } from '../../../lib/aws/private/gpu-device-plugin';
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
-import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, Probe, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
 import { expectError, stderrOf } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
@@ -585,7 +585,7 @@ describe('Fleet validation', () => {
   test('a team\'s backup (a Velero Schedule, in Velero\'s namespace) is refused with the reason and what to do instead', () => {
     class Backed implements IFleetWorkloads {
       public define(scope: Construct, target: FleetTarget): void {
-        new StatefulService(scope, 'db', { image: IMAGE, port: 5432, profile: target.profile, volumes: [{ name: 'data', size: '10Gi', mountPath: '/data' }], backup: { schedule: Schedule.cron('0 1 * * *') } });
+        new StatefulService(scope, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, profile: target.profile, volumes: [{ name: 'data', size: '10Gi', mountPath: '/data' }], backup: { schedule: Schedule.cron('0 1 * * *') } });
       }
     }
     const fleet = new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Backed() }] }));

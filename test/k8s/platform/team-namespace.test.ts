@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { cluster, errorOf, IMAGE, quietly } from './fixtures';
-import { App, ConcurrencyPolicy, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
+import { App, ConcurrencyPolicy, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, Probe, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
 import { IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
@@ -352,7 +352,7 @@ describe('workloads must fit the team namespace', () => {
 
   test('volume claims of a StatefulService count against claims and storage', () => {
     const { app, chart } = setup({ quota: { requestsStorage: '50Gi' } });
-    new StatefulService(chart, 'db', { image: IMAGE, port: 5432, replicas: 3, volumes: [{ name: 'data', size: '20Gi', mountPath: '/data' }] });
+    new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432, replicas: 3, volumes: [{ name: 'data', size: '20Gi', mountPath: '/data' }] });
     expect(errorOf(() => objects(app))).toContain('quota.requestsStorage ("50Gi") of namespace shop is less than its workloads need at their most pods (60Gi: StatefulSet shop/db 3 x 20Gi (claim template data))');
   });
 

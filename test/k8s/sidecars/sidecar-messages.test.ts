@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Chart } from 'cdk8s';
 import * as ts from 'typescript';
 import * as k8s from '../../../lib/k8s';
-import { App, NetworkPeer, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { App, NetworkPeer, Probe, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
 import { stderrOf, validationMessageOf } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
@@ -111,7 +111,7 @@ describe('a wait for a workload of the app, declared without a peer: the note na
       fs.rmSync(app.outdir, { recursive: true, force: true });
     }
   };
-  const db = (chart: Chart) => new StatefulService(chart, 'db', { image: 'postgres:16.4', port: 5432, volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql/data' }] });
+  const db = (chart: Chart) => new StatefulService(chart, 'db', { readiness: Probe.exec(['pg_isready']), liveness: Probe.tcp(), image: 'ghcr.io/acme/postgres:16.4', port: 5432, volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql/data' }] });
 
   test('"db", the Service of a StatefulService in the namespace, defined after the waiting workload', () => {
     expect(notes('db', 5432, chart => { db(chart); })).toEqual([

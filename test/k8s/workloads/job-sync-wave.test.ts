@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { Chart, Testing } from 'cdk8s';
-import { App, Job, KubernetesTarget, KubernetesVersion, StatefulService } from '../../../lib/k8s';
+import { App, Job, KubernetesTarget, KubernetesVersion, Probe, StatefulService } from '../../../lib/k8s';
 import { IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { quietly } from '../../util/k8s';
 import { parseYamlFiles, tempDir } from '../../util/schema';
@@ -16,7 +16,7 @@ describe('a job of an early Argo CD sync wave, the mesh and the namespace', () =
       // (a job joins a mesh on 1.29+ targets, where its proxy is a native sidecar)
       KubernetesTarget.set(c, KubernetesVersion.V1_33);
       const mesh = kind === 'istio' ? new IstioMesh(c, 'mesh') : new LinkerdMesh(c, 'mesh');
-      const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+      const db = new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
       const job = new Job(c, 'migrate', { image: IMAGE, annotations: { [WAVE]: '-1' } });
       mesh.enrol(job);
       if (enrolFirst) mesh.enrol(db);
@@ -37,9 +37,9 @@ describe('a job of an early Argo CD sync wave, the mesh and the namespace', () =
       const app = new App({ outdir: dir, cluster: cluster() });
       const shop = new Chart(app, 'shop', { namespace: 'shop' });
       const data = new Chart(app, 'data', { namespace: 'data' });
-      const db = new StatefulService(data, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+      const db = new StatefulService(data, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
       new Job(shop, 'migrate', { image: IMAGE, annotations: { [WAVE]: '-1' } }).allowTo(db);
-      new StatefulService(new Chart(app, 'other', { namespace: 'other' }), 'queue', { image: 'ghcr.io/acme/queue:1.0.0', port: 5672 });
+      new StatefulService(new Chart(app, 'other', { namespace: 'other' }), 'queue', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/queue:1.0.0', port: 5672 });
       quietly(() => app.synth());
       const docs = parseYamlFiles(dir).flatMap(f => f.docs);
       const wave = (kind: string, name: string, ns?: string) => docs.find(d => d.kind === kind && d.metadata.name === name && d.metadata.namespace === ns)?.metadata.annotations?.[WAVE];

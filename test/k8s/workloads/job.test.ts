@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { Job, JobProps, JobRestartPolicy, NetworkPeer, StatefulService } from '../../../lib/k8s';
+import { Job, JobProps, JobRestartPolicy, NetworkPeer, Probe, StatefulService } from '../../../lib/k8s';
 import { expectError, policyErrors } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 
@@ -80,8 +80,8 @@ describe('Job options', () => {
 
   test('a job in an early Argo CD sync wave: its ServiceAccount and NetworkPolicy, and every object of its destinations, go in the wave below', () => {
     const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
-    const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
-    const cache = new StatefulService(c, 'cache', { image: 'ghcr.io/acme/cache:1.0.0', port: 6379 });
+    const db = new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    const cache = new StatefulService(c, 'cache', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/cache:1.0.0', port: 6379 });
     const job = new Job(c, 'migrate', { image: IMAGE, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } });
     job.allowTo(db);
     // declared from the other side, and by a second job in an earlier wave still (the lowest wave wins)
@@ -100,7 +100,7 @@ describe('Job options', () => {
 
   test('a job in a later wave than the default (or none) changes no other object\'s wave', () => {
     const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
-    const db = new StatefulService(c, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    const db = new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
     new Job(c, 'report', { image: IMAGE, annotations: { 'argocd.argoproj.io/sync-wave': '5' } }).allowTo(db);
     const annotated = c.toJson().filter(o => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined).map(o => `${o.kind} ${o.metadata.name}`);
     expect(annotated).toEqual(['Job report']);
@@ -115,7 +115,7 @@ describe('Job options', () => {
 
   test('allowTo a StatefulService opens egress here and ingress there', () => {
     const { chart, job } = build();
-    const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
+    const db = new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: 'ghcr.io/acme/db:1.0.0', port: 5432 });
     job.allowTo(db);
     const objs = chart.toJson();
     const nps = objs.filter(o => o.kind === 'NetworkPolicy');

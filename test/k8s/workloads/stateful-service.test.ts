@@ -268,7 +268,7 @@ describe('StatefulService options', () => {
 
   test('allowFrom adds declared clients next to the peers', () => {
     const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
-    const db = new StatefulService(c, 'db', { image: IMAGE, port: 5432 });
+    const db = new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 5432 });
     db.allowFrom(NetworkPeer.namespace('api'));
     const np = c.toJson().find(o => o.kind === 'NetworkPolicy').spec;
     expect(np.ingress).toHaveLength(2);

@@ -7,7 +7,7 @@ import { parseYamlFiles, tempDir } from '../../util/schema';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const IMAGE = 'ghcr.io/acme/shop-api:1.4.2';
-const PG = `postgres:16.4@sha256:${'a'.repeat(64)}`;
+const PG = `ghcr.io/acme/db:16.4@sha256:${'a'.repeat(64)}`;
 
 /** Runs the app's validations (which synth runs first), then renders every chart. */
 function synth(app: CdkApp): any[] {
@@ -60,7 +60,7 @@ describe('a job of an early Argo CD sync wave: the ConfigMaps and Secrets it and
     new ApiObject(c, 'unread', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unread' }, data: { A: '1' } });
     // a ConfigMap of the same name in another namespace is another object
     new ApiObject(new Chart(app, 'other', { namespace: 'other' }), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { A: '1' } });
-    const db = new StatefulService(c, 'db', { image: PG, port: 5432, env: { PASSWORD: EnvValue.fromSecretKey('shared', 'password') } });
+    const db = new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: PG, port: 5432, env: { PASSWORD: EnvValue.fromSecretKey('shared', 'password') } });
     const job = new Job(c, 'migrate', {
       image: IMAGE,
       annotations: { [WAVE]: '-1' },
@@ -100,7 +100,7 @@ describe('a job of an early Argo CD sync wave: the ConfigMaps and Secrets it and
     for (const [kind, name] of [['SecretStore', 'vault'], ['ClusterSecretStore', 'aws'], ['SecretStore', 'other']]) {
       new ApiObject(c, `${kind}-${name}`, { apiVersion: 'external-secrets.io/v1beta1', kind, metadata: { name, namespace: kind === 'ClusterSecretStore' ? undefined : 'shop' }, spec: {} });
     }
-    const db = new StatefulService(c, 'db', { image: PG, port: 5432, secretMounts: [{ secretName: 'db-credentials', mountPath: '/etc/db' }] });
+    const db = new StatefulService(c, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: PG, port: 5432, secretMounts: [{ secretName: 'db-credentials', mountPath: '/etc/db' }] });
     new Job(c, 'migrate', { image: IMAGE, annotations: { [WAVE]: '-1' }, secretMounts: [{ secretName: 'api-token', mountPath: '/etc/token' }] }).allowTo(db);
     const objs = synth(app);
     expect([waveOf(objs, 'ExternalSecret', 'db-es'), waveOf(objs, 'SecretStore', 'vault')]).toEqual(['-2', '-2']);

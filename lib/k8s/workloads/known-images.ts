@@ -1,0 +1,147 @@
+// Internal: what shipshape knows of a few official server images and well-known server ports, so that defaults
+// which cannot work with them (an HTTP probe on a database port, three copies of a server that does not replicate,
+// a read-only directory the server must write) are refused at construction instead of giving pods that never run.
+import { IConstruct } from 'constructs';
+import { fail } from '../../core/errors';
+import { ImageRef } from '../../core/image';
+
+/** A server image shipshape knows. */
+interface KnownServer {
+  /** The server's name in messages. */
+  readonly name: string;
+  /** What it speaks on its port. */
+  readonly protocol: string;
+  /** A readiness probe that works with the image, as code. */
+  readonly readiness: string;
+  /** A liveness probe that differs from the readiness probe, as code. */
+  readonly liveness: string;
+  /** One server that does not replicate by itself (several replicas are separate stores behind one Service). */
+  readonly singleServer: boolean;
+  /** Directories the server writes at run time with its default settings, and why. */
+  readonly writes?: ReadonlyArray<{ readonly path: string; readonly why: string; readonly unlessArg?: RegExp }>;
+}
+
+const POSTGRES: KnownServer = {
+  name: 'PostgreSQL',
+  protocol: 'PostgreSQL',
+  readiness: "Probe.exec(['pg_isready', '-q', '-h', '127.0.0.1'])",
+  liveness: 'Probe.tcp()',
+  singleServer: true,
+  writes: [{ path: '/var/run/postgresql', why: 'its socket and lock file (it stops at start with "could not create lock file")' }],
+};
+const REDIS = (cli: string, name: string): KnownServer => ({
+  name,
+  protocol: 'the Redis protocol (RESP)',
+  readiness: `Probe.exec(['${cli}', 'ping'])`,
+  liveness: 'Probe.tcp()',
+  singleServer: true,
+  // the default configuration snapshots into the working directory (/data); a failed snapshot stops writes
+  // (stop-writes-on-bgsave-error), so clients get MISCONF errors
+  writes: [{
+    path: '/data',
+    why: 'its snapshots (the default configuration saves them there, and after a failed save it refuses writes: MISCONF)',
+    unlessArg: /^--save$/,
+  }],
+});
+
+/** Official images (Docker Hub's library, or its mirror on ECR Public), by repository name. */
+const SERVERS: { [repository: string]: KnownServer } = {
+  'postgres': POSTGRES,
+  'mysql': { name: 'MySQL', protocol: 'the MySQL protocol', readiness: "Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'])", liveness: 'Probe.tcp()', singleServer: true },
+  'mariadb': { name: 'MariaDB', protocol: 'the MySQL protocol', readiness: "Probe.exec(['mariadb-admin', 'ping', '-h', '127.0.0.1'])", liveness: 'Probe.tcp()', singleServer: true },
+  'redis': REDIS('redis-cli', 'Redis'),
+  'valkey/valkey': REDIS('valkey-cli', 'Valkey'),
+  'mongo': { name: 'MongoDB', protocol: 'the MongoDB wire protocol', readiness: "Probe.exec(['mongosh', '--quiet', '--eval', \"db.adminCommand('ping')\"])", liveness: 'Probe.tcp()', singleServer: true },
+  'rabbitmq': { name: 'RabbitMQ', protocol: 'AMQP', readiness: "Probe.exec(['rabbitmq-diagnostics', '-q', 'ping'])", liveness: 'Probe.tcp()', singleServer: false },
+};
+
+/** Ports that servers which do not answer HTTP there use by convention. */
+const SERVER_PORTS: { [port: number]: string } = {
+  2181: 'ZooKeeper',
+  3306: 'MySQL and MariaDB',
+  4222: 'NATS',
+  5432: 'PostgreSQL',
+  5672: 'AMQP (RabbitMQ)',
+  6379: 'Redis and Valkey',
+  9042: 'Cassandra (CQL)',
+  9092: 'Kafka',
+  11211: 'memcached',
+  27017: 'MongoDB',
+};
+
+/** Registries (with path) whose images are Docker Hub's official images. */
+const OFFICIAL_PREFIXES = ['docker.io/library/', 'index.docker.io/library/', 'registry-1.docker.io/library/', 'public.ecr.aws/docker/library/', 'mirror.gcr.io/library/'];
+
+/** The known server an image reference runs, with the image's name (`postgres`), if any. */
+export function knownServer(image: ImageRef): (KnownServer & { readonly image: string }) | undefined {
+  const full = `${image.registry === undefined ? '' : `${image.registry}/`}${image.repository}`;
+  let name: string | undefined;
+  if (image.registry === undefined) {
+    name = full.startsWith('library/') ? full.slice('library/'.length) : full;
+  } else {
+    for (const prefix of OFFICIAL_PREFIXES) if (full.startsWith(prefix)) name = full.slice(prefix.length);
+    // Docker Hub images of an organisation (valkey/valkey) under the Docker Hub host
+    if (name === undefined && /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//.test(full)) name = full.slice(full.indexOf('/') + 1);
+  }
+  const server = name === undefined ? undefined : SERVERS[name];
+  return server === undefined ? undefined : { ...server, image: name! };
+}
+
+/** What a StatefulService's container is, as `checkServerDefaults` reads it. */
+export interface ServerContainer {
+  readonly image: ImageRef;
+  readonly port: number;
+  /** Whether readiness and liveness probes were given (else the HTTP defaults apply). */
+  readonly readinessGiven: boolean;
+  readonly livenessGiven: boolean;
+  /** Whether replicas was given (else the profile's default applies), and the count. */
+  readonly replicasGiven: boolean;
+  readonly replicas: number;
+  /** The paths the container may write: the writable paths (emptyDir) and the volumes' mount paths; undefined when the root filesystem is writable. */
+  readonly writable: readonly string[] | undefined;
+  /** security.writablePaths as given (for the message). */
+  readonly writablePaths: readonly string[] | undefined;
+  /** The environment variable names set. */
+  readonly env: readonly string[];
+  readonly args: readonly string[];
+  /** The mount paths of the volume claims. */
+  readonly volumes: readonly string[];
+}
+
+/**
+ * Refuses the StatefulService defaults that cannot work with the container's server: the HTTP probes on a port that
+ * speaks another protocol, the default replica count for a server that does not replicate itself, and a read-only
+ * directory the server writes; for PostgreSQL also its data directory on the volume's root.
+ */
+export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void {
+  const server = knownServer(c.image);
+  const portServer = SERVER_PORTS[c.port];
+  if ((server !== undefined || portServer !== undefined) && (!c.readinessGiven || !c.livenessGiven)) {
+    const defaulted = !c.readinessGiven && !c.livenessGiven ? 'readiness and liveness' : !c.readinessGiven ? 'readiness' : 'liveness';
+    const what = server !== undefined ? `the image (${server.image}) runs ${server.name}, which speaks ${server.protocol} on its port`
+      : `port ${c.port} is ${portServer}'s port, which does not answer HTTP`;
+    const fix = server !== undefined
+      ? `give probes that check the server, for example readiness: ${server.readiness} and liveness: ${server.liveness}`
+      : "give probes that check the server, for example readiness with its own check command (Probe.exec([...])) and liveness Probe.tcp(); if it does answer HTTP there, say so with Probe.http('/path')";
+    fail(scope, defaulted, undefined, `is not set, and the default HTTP probe (GET /readyz, /livez on port ${c.port}) never passes: ${what}, so no pod would ever be ready`, fix);
+  }
+  if (server === undefined) return;
+  if (server.singleServer && !c.replicasGiven && c.replicas > 1) {
+    fail(scope, 'replicas', undefined, `is not set, and the default ${c.replicas} replicas of the image (${server.image}) would be ${c.replicas} separate ${server.name} servers behind one Service, `
+      + `each with its own data: ${server.name} does not replicate by itself`,
+    'set replicas: 1 and spread: false (one instance on purpose), or set replicas yourself for a setup that replicates (its own arguments or an operator made for it)');
+  }
+  if (c.writable !== undefined) {
+    for (const w of server.writes ?? []) {
+      if (w.unlessArg !== undefined && c.args.some(a => w.unlessArg!.test(a))) continue;
+      if (c.writable.some(p => w.path === p || w.path.startsWith(`${p.replace(/\/$/, '')}/`))) continue;
+      fail(scope, 'security.writablePaths', c.writablePaths, `leaves ${w.path} read-only (the root filesystem is read-only), where ${server.name} writes ${w.why}`,
+        `mount a volume there, or add it to security.writablePaths (the list replaces the default ['/tmp']: writablePaths: ['/tmp', '${w.path}'])`);
+    }
+  }
+  if (server.name === POSTGRES.name && !c.env.includes('PGDATA') && c.volumes.includes('/var/lib/postgresql/data')) {
+    fail(scope, 'env', undefined, 'sets no PGDATA while a volume is mounted at /var/lib/postgresql/data, the image\'s data directory: initdb refuses a mount point that is not '
+      + 'empty (a new ext4 volume holds lost+found), so the first start fails',
+    "keep the data in a folder of the volume: env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }");
+  }
+}
