@@ -266,22 +266,30 @@ export class OutputStaging {
         + 'which this synth would remove; give this app an outdir of its own (an output folder belongs to one App), '
         + `or delete ${record} to hand the folder over`);
     }
-    // another program wrote the folder (another entry file, or one of the same name run from another folder): its
-    // files that this synth does not make would be removed as stale, and the others overwritten, on every run of
-    // either. Refused unless this synth writes exactly what is there (the entry file renamed, the output unchanged:
-    // the record then names the new program). What is there is known only once the code suppressions are written
-    // onto the objects (after the policy check): here only a file removed or added, or one that differs beyond its
-    // suppression annotations, is refused; `handoverProblems` compares the final files.
-    // (a record written before programs were recorded by name holds the entry's path: compared by its name too)
+    // another program wrote the folder (another entry file, or one of the same name in another folder, as two cdk8s
+    // apps' main.ts): its files that this synth does not make would be removed as stale, and the others overwritten,
+    // on every run of either. Refused unless this synth writes exactly what is there (the entry file renamed or
+    // moved, the output unchanged: the record then names the new program). What is there is known only once the code
+    // suppressions are written onto the objects (after the policy check): here only a file removed or added, or one
+    // that differs beyond its suppression annotations, is refused; `handoverProblems` compares the final files.
+    // A program is its entry file's name and folder (`entryDir`); a record of an earlier version names the working
+    // directory instead (`programDir`), compared as it was then so that upgrading refuses nothing, and one older still
+    // names neither: compared by name only. (A record written before programs were recorded by name holds the
+    // entry's path: compared by its name too.)
     const recordedProgram = programName(readRecordField(this.outdir, 'program'));
-    const recordedDir = readRecordField(this.outdir, 'programDir');
+    const recordedEntryDir = readRecordField(this.outdir, 'entryDir');
+    const recordedWorkDir = recordedEntryDir === undefined ? readRecordField(this.outdir, 'programDir') : undefined;
     const program = this.program();
-    const dir = this.programDir();
+    const entryDir = this.entryDir();
     const otherName = recordedProgram !== undefined && program !== undefined && recordedProgram !== program;
-    const otherDir = recordedDir !== undefined && recordedDir !== dir;
+    const otherDir = recordedEntryDir !== undefined ? entryDir !== undefined && recordedEntryDir !== entryDir
+      : recordedWorkDir !== undefined && recordedWorkDir !== workingDir(this.outdir);
     if ((otherName || otherDir) && recordedOwner === this.owner) {
-      this.otherProgram = otherName ? `${recordedProgram}${recordedDir !== undefined ? `, run from ${recordedDir} relative to the folder` : ''}`
-        : `${recordedProgram ?? program}, run from ${recordedDir} relative to the folder, not ${dir}`;
+      const name = recordedProgram ?? program;
+      this.otherProgram = recordedEntryDir !== undefined ? `${name} in ${recordedEntryDir}, relative to the folder`
+        : recordedWorkDir === undefined ? `${name}`
+          : otherName ? `${name}, run from ${recordedWorkDir} relative to the folder`
+            : `${name}, run from ${recordedWorkDir} relative to the folder, not ${workingDir(this.outdir)}`;
       const early = this.otherProgramProblem(true);
       if (early !== undefined) out.push(early);
     }
@@ -351,7 +359,7 @@ export class OutputStaging {
     ];
     const what = parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
     return `${describeOwner(this.owner)}: outdir (${JSON.stringify(this.outdir)}) holds the output of another program (${this.otherProgram}, see ${record}), `
-      + `whose files this synth (${this.program()}) would ${what}; give each program's App an outdir of its own, `
+      + `whose files this synth (${this.describeProgram()}) would ${what}; give each program's App an outdir of its own, `
       + `or delete ${record} to hand the folder over to this program`;
   }
 
@@ -583,13 +591,19 @@ export class OutputStaging {
     this.writeRecord([...written, ...kept].sort(), kubernetesPack, fixed?.fields, otherPacks);
     removeFailedReports(this.stateDir);
     if (this.handedOverFrom !== undefined) {
-      process.stderr.write(`shipshape note: outdir (${JSON.stringify(this.outdir)}) held the output of another program (${this.handedOverFrom}); this synth (${this.program()}, `
-        + `run from ${this.programDir()}) wrote the same files, so the folder is now recorded as its own: the other program's App is refused there from now on, `
+      process.stderr.write(`shipshape note: outdir (${JSON.stringify(this.outdir)}) held the output of another program (${this.handedOverFrom}); `
+        + `this synth (${this.describeProgram()}) wrote the same files, so the folder is now recorded as its own: the other program's App is refused there from now on, `
         + 'unless it writes the same files (give each program an outdir of its own)\n');
     }
     this.committed = { moved, removedAside, previousText };
-    return { written, removed, foreign: foreignManifests(outdir, now, previous), unremovable, fixedChanges: fixed === undefined ? [] : [...fixed.changesSince(previousFixed, this.outdir), ...removedStoreNotes(fixed.fields, previousFixed, this.outdir)],
-      removedNamespaces };
+    return {
+      written,
+      removed,
+      foreign: foreignManifests(outdir, now, previous),
+      unremovable,
+      fixedChanges: fixed === undefined ? [] : [...fixed.changesSince(previousFixed, this.outdir), ...removedStoreNotes(fixed.fields, previousFixed, this.outdir)],
+      removedNamespaces,
+    };
   }
 
   /**
@@ -615,32 +629,42 @@ export class OutputStaging {
   }
 
   /**
-   * The program writing the folder: the name of its entry file (the main module) without its folder and extension
-   * (`main` for main.ts run with ts-node, for the main.js tsc compiled from it into build/, and for src/main.ts after
-   * a move), so that the record reads the same however the program is started and on every checkout; undefined
-   * when there is no main module.
+   * The name of the program writing the folder: its entry file (the main module) without folder and extension
+   * (`main` for main.ts run with ts-node, for the main.js tsc compiled from it, and for src/main.ts); undefined when
+   * there is no main module. With `entryDir`, what tells programs apart.
    */
   private program(): string | undefined {
     return programName(require.main?.filename);
   }
 
   /**
-   * Where the program runs from, relative to the output folder ('/'-separated): two projects whose entry files share
-   * a name (two `cdk8s init` apps, each with its main.ts) are two programs; the same project run from its folder is
-   * one, on every checkout and whether started with ts-node or from compiled JavaScript.
+   * The folder of the entry file, relative to the output folder ('/'-separated, '.' when the same): two programs
+   * whose entry files share a name (two cdk8s apps, each with its apps/<app>/main.ts) are two programs however they
+   * are started, and one program is one from any working directory and on every checkout. The same program started
+   * from the JavaScript tsc compiled into another folder (build/main.js beside main.ts) counts as another one, as a
+   * renamed entry file does: handed over when it writes the same files. Undefined when there is no main module.
    */
-  private programDir(): string {
-    return path.relative(path.resolve(this.outdir), process.cwd()).split(path.sep).join('/') || '.';
+  private entryDir(): string | undefined {
+    const entry = require.main?.filename;
+    if (!entry) return undefined;
+    return toRel(path.relative(realPath(this.outdir), realPath(path.dirname(entry)))) || '.';
+  }
+
+  /** This program in messages: `main in ../apps/a` (its entry file's folder relative to the output folder). */
+  private describeProgram(): string {
+    const entryDir = this.entryDir();
+    return `${this.program() ?? 'a program without an entry file'}${entryDir !== undefined ? ` in ${entryDir}` : ''}`;
   }
 
   /** Writes the record of the folder (atomically: a rename over the old one). */
   private writeRecord(files: string[], kubernetesPack: { exclude: string[]; trustedRegistries: string[] } | undefined, fixed: FixedFields | undefined, otherPacks: string[] = []): void {
     const program = this.program();
+    const entryDir = this.entryDir();
     const record = JSON.stringify({
       format: RECORD_FORMAT,
       owner: this.owner,
       ...(program !== undefined ? { program } : {}),
-      programDir: this.programDir(),
+      ...(entryDir !== undefined ? { entryDir } : {}),
       files,
       ...(kubernetesPack ? { kubernetesPack } : {}),
       ...(otherPacks.length > 0 ? { otherPacks: [...otherPacks].sort() } : {}),
@@ -778,6 +802,14 @@ function sameButSuppressions(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The working directory relative to the output folder ('/'-separated, '.' when the same): what records of earlier
+ * versions named the program by (`programDir`), before its entry file's folder (`entryDir`) replaced it.
+ */
+function workingDir(outdir: string): string {
+  return toRel(path.relative(path.resolve(outdir), process.cwd())) || '.';
 }
 
 /** The name a program is recorded by: its entry file's name without folder and extension (see `OutputStaging.program`). */

@@ -267,7 +267,7 @@ describe('the app owns its output folder', () => {
     quietly(() => build(dir, 'shop-v2').synth());
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop-v2.k8s.yaml']);
     const record = JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8'));
-    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), programDir: expect.any(String), files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
+    expect(record).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), entryDir: expect.any(String), files: ['shop-v2.k8s.yaml'], kubernetesPack: { exclude: [], trustedRegistries: [] } });
   });
 
   test('a file an earlier synth wrote and this one does not is removed with a note (a renamed chart)', () => {
@@ -289,7 +289,7 @@ describe('the app owns its output folder', () => {
     const off = runOf({ outdir: dir, policy: false });
     web(new Chart(off, 'shop', { namespace: 'shop' }), 'api');
     quietly(() => off.synth());
-    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), programDir: expect.any(String), files: ['shop.k8s.yaml'] });
+    expect(record()).toEqual({ format: 'shipshape-output/v1', owner: 'app', program: expect.any(String), entryDir: expect.any(String), files: ['shop.k8s.yaml'] });
   });
 
   test('a file of the folder that no synth of this app wrote is not overwritten by a new output file: synth fails and says which', () => {
@@ -681,6 +681,30 @@ describe('output folders inside one another', () => {
 });
 
 describe('two programs, one output folder', () => {
+  /** The folder of this test file (the entry file under jest) relative to `dir`, as the record names it. */
+  const entryDirOf = (dir: string) => path.relative(fs.realpathSync(dir), fs.realpathSync(__dirname)).split(path.sep).join('/');
+
+  /**
+   * Runs `fn` as the program whose entry file is `entry` (the main module's file name), started from `cwd`. Under jest
+   * the main module the library sees is this test file's module (`require.main` is null here: set before it was known).
+   */
+  function asProgram<T>(entry: string, cwd: string, fn: () => T): T {
+    const main = module;
+    const filename = main.filename;
+    const wd = process.cwd();
+    main.filename = entry;
+    process.chdir(cwd);
+    try {
+      return fn();
+    } finally {
+      process.chdir(wd);
+      main.filename = filename;
+    }
+  }
+
+  /** A synth of an App with one chart `chart` into `dir` (a new run of the program); returns what it said on stderr. */
+  const synthChart = (dir: string, chart: string) => stderrOf(() => { const a = runOf({ outdir: dir }); web(new Chart(a, chart, { namespace: chart }), 'api'); a.synth(); });
+
   test('a folder another program wrote is refused when this synth would remove that program\'s files', () => {
     const dir = outdir();
     quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'a', { namespace: 'a' }), 'api'); a.synth(); });
@@ -689,8 +713,8 @@ describe('two programs, one output folder', () => {
     fs.writeFileSync(recordFile, JSON.stringify({ ...record, program: 'other' }));
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
-    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other, run from `);
-    expect(errorOf(() => quietly(() => b.synth()))).toContain('whose files this synth (output-integrity.test) would remove a.k8s.yaml and add b.k8s.yaml; give each program\'s App an outdir of its own');
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (other in ${entryDirOf(dir)}, relative to the folder, see `);
+    expect(errorOf(() => quietly(() => b.synth()))).toContain(`whose files this synth (output-integrity.test in ${entryDirOf(dir)}) would remove a.k8s.yaml and add b.k8s.yaml; give each program's App an outdir of its own`);
     expect(fs.existsSync(path.join(dir, 'a.k8s.yaml'))).toBe(true);
     // other objects in the same files: overwriting them is refused too, and the folder keeps the first program's
     const over = runOf({ outdir: dir });
@@ -703,8 +727,8 @@ describe('two programs, one output folder', () => {
     const said = stderrOf(() => same.synth());
     expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8')).program).toBe('output-integrity.test');
     // said once, at the handover: from now on the other program is refused there
-    expect(said).toContain(`shipshape note: outdir (${JSON.stringify(dir)}) held the output of another program (other, run from `);
-    expect(said).toContain('; this synth (output-integrity.test, run from ');
+    expect(said).toContain(`shipshape note: outdir (${JSON.stringify(dir)}) held the output of another program (other in ${entryDirOf(dir)}, relative to the folder); `
+      + `this synth (output-integrity.test in ${entryDirOf(dir)}) wrote the same files`);
     expect(said).toContain('wrote the same files, so the folder is now recorded as its own: the other program\'s App is refused there from now on, '
       + 'unless it writes the same files (give each program an outdir of its own)\n');
     expect(stderrOf(() => { const again = runOf({ outdir: dir }); web(new Chart(again, 'a', { namespace: 'a' }), 'api'); again.synth(); })).not.toContain('held the output of another program');
@@ -730,38 +754,77 @@ describe('two programs, one output folder', () => {
     // another reason is another output: refused once the suppressions are written, the folder untouched
     renamed();
     expect(errorOf(() => quietly(() => run('a batch consumer, one replica will do').synth())))
-      .toContain('holds the output of another program (main, run from ');
+      .toContain(`holds the output of another program (main in ${entryDirOf(dir)}, relative to the folder, see `);
     expect(errorOf(() => quietly(() => run('a batch consumer, one replica will do').synth())))
-      .toContain('whose files this synth (output-integrity.test) would write over a.k8s.yaml; give each program\'s App an outdir of its own');
+      .toContain(`whose files this synth (output-integrity.test in ${entryDirOf(dir)}) would write over a.k8s.yaml; give each program's App an outdir of its own`);
     // a file added: refused before the policy runs, and a file differing only in its suppressions is not named
     expect(errorOf(() => quietly(() => run('a batch consumer, one replica is enough', true).synth())))
-      .toContain('whose files this synth (output-integrity.test) would add b.k8s.yaml; give each');
+      .toContain(`whose files this synth (output-integrity.test in ${entryDirOf(dir)}) would add b.k8s.yaml; give each`);
     expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf-8')).toContain('one replica is enough');
     // the same suppressions: the same files, handed over to the renamed program with the note
     const said = stderrOf(() => run('a batch consumer, one replica is enough').synth());
     expect(said).not.toContain('holds the output of another program');
-    expect(said).toContain(`shipshape note: outdir (${JSON.stringify(dir)}) held the output of another program (main, run from `);
+    expect(said).toContain(`shipshape note: outdir (${JSON.stringify(dir)}) held the output of another program (main in ${entryDirOf(dir)}, relative to the folder); `);
     expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8')).program).toBe('output-integrity.test');
   });
 
-  test('an entry file of the same name run from another folder (two cdk8s apps, each with its main.ts) is another program', () => {
-    const dir = outdir();
-    quietly(() => { const a = runOf({ outdir: dir }); web(new Chart(a, 'a', { namespace: 'a' }), 'api'); a.synth(); });
+  test('entry files of the same name in two folders (two cdk8s apps, each with its main.ts), run from one working directory, are two programs', () => {
+    const repo = outdir();
+    const dir = path.join(repo, 'dist');
+    for (const app of ['a', 'b']) fs.mkdirSync(path.join(repo, 'apps', app), { recursive: true });
+    asProgram(path.join(repo, 'apps', 'a', 'main.ts'), repo, () => synthChart(dir, 'a'));
     const recordFile = path.join(dir, '.shipshape', 'output.json');
     const record = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
-    expect(record.programDir).toBe(path.relative(dir, process.cwd()).split(path.sep).join('/'));
-    fs.writeFileSync(recordFile, JSON.stringify({ ...record, programDir: '../other' }));
-    const b = runOf({ outdir: dir });
-    web(new Chart(b, 'b', { namespace: 'b' }), 'api');
-    expect(errorOf(() => quietly(() => b.synth()))).toContain(`holds the output of another program (output-integrity.test, run from ../other relative to the folder, not ${record.programDir}, see ${recordFile}), `
-      + 'whose files this synth (output-integrity.test) would remove a.k8s.yaml and add b.k8s.yaml');
-    // a record from before programDir was recorded: not compared
-    const { programDir: _, ...older } = record;
-    fs.writeFileSync(recordFile, JSON.stringify(older));
-    expect(() => quietly(() => b.synth())).not.toThrow();
+    expect([record.program, record.entryDir, record.programDir]).toEqual(['main', '../apps/a', undefined]);
+    // apps/b/main.ts would remove apps/a's files as its own stale ones: refused, naming both entry files' folders
+    expect(errorOf(() => asProgram(path.join(repo, 'apps', 'b', 'main.ts'), repo, () => synthChart(dir, 'b')))).toContain(
+      `a k8s.App: outdir (${JSON.stringify(dir)}) holds the output of another program (main in ../apps/a, relative to the folder, see ${recordFile}), `
+      + 'whose files this synth (main in ../apps/b) would remove a.k8s.yaml and add b.k8s.yaml; give each program\'s App an outdir of its own, '
+      + `or delete ${recordFile} to hand the folder over to this program`);
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['a.k8s.yaml']);
+    expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8'))).toEqual(record);
   });
 
-  test('a program is recorded by its entry file\'s name: ts-node main.ts, node build/main.js and src/main.ts are one program, and an older record\'s path counts by its name', () => {
+  test('one entry file run from two working directories is one program: the output and the record are byte-identical', () => {
+    const repo = outdir();
+    const dir = path.join(repo, 'dist');
+    fs.mkdirSync(path.join(repo, 'lib'));
+    const entry = path.join(repo, 'main.ts');
+    const output = () => Object.fromEntries(files(dir).filter(f => !/policy-report/.test(f)).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+    expect(asProgram(entry, repo, () => synthChart(dir, 'a'))).not.toContain('another program');
+    const first = output();
+    expect(JSON.parse(first[path.join('.shipshape', 'output.json')]).entryDir).toBe('..');
+    // cd lib && npx ts-node ../main.ts
+    const said = asProgram(entry, path.join(repo, 'lib'), () => synthChart(dir, 'a'));
+    expect(said).not.toContain('another program');
+    expect(output()).toEqual(first);
+  });
+
+  test('a record of an earlier version (the working directory as programDir, no entryDir) is compared as it was: no refusal on upgrade, and another directory is still another program', () => {
+    const repo = outdir();
+    const dir = path.join(repo, 'dist');
+    const entry = path.join(repo, 'apps', 'a', 'main.ts');
+    fs.mkdirSync(path.dirname(entry), { recursive: true });
+    asProgram(entry, repo, () => synthChart(dir, 'a'));
+    const recordFile = path.join(dir, '.shipshape', 'output.json');
+    const { entryDir: _, ...record } = JSON.parse(fs.readFileSync(recordFile, 'utf-8'));
+    // written by the earlier version from the repository root: the same program, whatever its entry file's folder
+    const older = { ...record, programDir: '..' };
+    fs.writeFileSync(recordFile, JSON.stringify(older));
+    expect(asProgram(entry, repo, () => synthChart(dir, 'b'))).not.toContain('another program');
+    // the record now names the entry file's folder, no longer the working directory
+    expect(JSON.parse(fs.readFileSync(recordFile, 'utf-8'))).toEqual({ ...record, entryDir: '../apps/a', files: ['b.k8s.yaml'] });
+    // written from another working directory: another program, as the earlier version said
+    fs.writeFileSync(recordFile, JSON.stringify({ ...older, programDir: '../other', files: ['b.k8s.yaml'] }));
+    expect(errorOf(() => asProgram(entry, repo, () => synthChart(dir, 'a')))).toContain(
+      `holds the output of another program (main, run from ../other relative to the folder, not .., see ${recordFile}), `
+      + 'whose files this synth (main in ../apps/a) would remove b.k8s.yaml and add a.k8s.yaml');
+    // a record older still (neither): compared by name only
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, files: ['b.k8s.yaml'] }));
+    expect(asProgram(entry, repo, () => synthChart(dir, 'a'))).not.toContain('another program');
+  });
+
+  test('a program is named by its entry file without folder and extension (main for main.ts, build/main.js and src/main.ts), and an older record\'s path counts by its name', () => {
     expect([programName('/repo/main.ts'), programName('/repo/build/main.js'), programName('/repo/src/main.ts'), programName('../main.mts'), programName('C:/x/main.cjs')]).toEqual(['main', 'main', 'main', 'main', 'main']);
     expect(programName('/repo/apps/staging.ts')).toBe('staging');
     expect(programName(undefined)).toBeUndefined();
