@@ -14,22 +14,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as jsyaml from 'js-yaml';
 import { FixedFields, FixedFieldsCollector, recordedFixedFields, removedStoreNotes } from './fixed-fields';
+import { JOURNAL_FILE, JOURNAL_FORMAT, PID_FILE, readJournal, runningSynth, STAGING_PREFIX, STATE_DIR } from './synth-state';
 import { ShipshapeValidationError } from '../core/errors';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../policy/annotations';
 import { removeFailedReports } from '../policy/runner';
 
-/** The folder inside the output folder that shipshape owns (reports, the record of written files, staging). */
-export const STATE_DIR = '.shipshape';
+export { STATE_DIR };
 /** The record a fleet keeps of its folders, in the fleet's `.shipshape/` (k8s/platform/fleet.ts). */
 const FLEET_RECORD = 'fleet.json';
-/** The name each synth's staging folder in `.shipshape/` starts with. */
-const STAGING_PREFIX = 'staging-';
 /** The record of the files the last successful synth wrote. */
 const RECORD_FILE = 'output.json';
 const RECORD_FORMAT = 'shipshape-output/v1';
-/** What a commit in progress writes into its staging folder: the previous record and the files it moves in. */
-const JOURNAL_FILE = 'commit.json';
-const JOURNAL_FORMAT = 'shipshape-commit/v1';
 /** Where a commit keeps copies of the folder's reports until it is done (the killed synth's reports are replaced by them). */
 const KEPT_REPORTS = '.reports';
 /** A report written by a process that died before renaming it into place (`<report>.<pid>.tmp`). */
@@ -818,27 +813,6 @@ export function programName(entry: string | undefined): string | undefined {
   return path.basename(entry).replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
 }
 
-/** The file in a staging folder that names the process staging there. */
-const PID_FILE = 'pid';
-
-/** The id of the process (other than this one) that stages in `staging` and still runs, else undefined. */
-function runningSynth(staging: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(staging, PID_FILE), 'utf-8').trim());
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (e: any) {
-    // EPERM: it runs, as another user
-    return e?.code === 'EPERM' ? pid : undefined;
-  }
-}
-
 /**
  * Refuses a synth into `outdir` while another one (another process) stages there: the second would take the first's
  * staging folder for a leftover, and their moves would undo each other.
@@ -899,16 +873,9 @@ export function recoverOutputFolder(outdir: string): void {
  * undefined when the staging folder holds no journal (the synth died before committing: nothing to undo).
  */
 function recoverInterrupted(outdir: string, stateDir: string, staging: string): string | undefined {
-  const journalFile = path.join(staging, JOURNAL_FILE);
-  let journal: any;
-  let since: number;
-  try {
-    journal = JSON.parse(fs.readFileSync(journalFile, 'utf-8'));
-    since = fs.statSync(journalFile).mtimeMs;
-  } catch {
-    return undefined;
-  }
-  if (!journal || journal.format !== JOURNAL_FORMAT || !Array.isArray(journal.files)) return undefined;
+  const read = readJournal(staging);
+  if (read === undefined) return undefined;
+  const { journal, since } = read;
   const failed: string[] = [];
   const put = (from: string, to: string, rel: string) => {
     try {

@@ -31,6 +31,7 @@ import {
   BufferedWriter, FindingSource, isOwnJsonReport, jsonReport, packageInfo, renderSummary, reportFile, sarifLog, STDIN_FILE, streamJson, writeJsonFile,
 } from './report-writer';
 import { IRulePack, PolicyDocument, Severity } from './rule';
+import { JOURNAL_FILE, unfinishedSynth } from '../k8s/synth-state';
 
 export { SUPPRESS_ANNOTATION_PREFIX };
 
@@ -94,8 +95,8 @@ exit codes:
   2  bad usage (an unknown rule id in --exclude, a --trusted-registry that is not a host pattern,
      folders named that were synthesized with different pack options, standard input (-) named twice), or input that
      could not be read: a missing or unreadable path, a FIFO, socket or device named on the command line,
-     a kustomize or Helm source folder named, a file or standard input over the size limit, or no
-     Kubernetes document at all
+     a kustomize or Helm source folder named, a file or standard input over the size limit, an output
+     folder a synth is writing or was killed in while it moved its files in, or no Kubernetes document at all
 
 Suppress a rule on one object with the annotation (on its metadata, or on a workload's pod template)
   suppress.shipshape.io/<rule id>: "<reason, at least ${MIN_REASON} characters>"
@@ -1225,6 +1226,21 @@ function isOutputFolder(dir: string): boolean {
   return false;
 }
 
+/**
+ * The output folder `dir` lies in: the nearest folder from `dir` up that holds a `.shipshape/` folder (where a synth
+ * stages its files), or undefined.
+ */
+function enclosingOutput(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    try {
+      if (fs.statSync(path.join(d, STATE_DIR)).isDirectory()) return d;
+    } catch {
+      // none here: look further up
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 /** True for a folder that holds an App's record of its output (`.shipshape/output.json`, a regular file). */
 function hasAppRecord(dir: string): boolean {
   try {
@@ -1514,6 +1530,11 @@ export class Loader {
         this.skippedOwn += countFiles(input);
         return;
       }
+      // a folder a synth left half-written, or is writing (or one in such a folder): not checked
+      if (this.refuseUnfinished(enclosingOutput(input))) {
+        this.seenDirs.add(key);
+        return;
+      }
       const source = isOutputFolder(input) ? undefined : sourceOf(input);
       if (source !== undefined) {
         this.cannotRead(shown, `${shown} is ${source.what} (it holds ${source.file}), not a folder of manifests: `
@@ -1537,6 +1558,7 @@ export class Loader {
         this.skippedOwn++;
         return;
       }
+      if (this.refuseUnfinished(enclosingOutput(path.dirname(input)))) return;
       this.readFile(input, true);
     } else {
       this.cannotRead(shown, `${shown} is ${typeOf(st)}, not a file or folder: only regular files and folders are checked${streamHint(input, st)}`);
@@ -1624,6 +1646,10 @@ export class Loader {
           continue;
         }
         if (this.seenDirs.has(key)) continue; // the same folder reached twice (through a link): read once
+        if (this.refuseUnfinished(p)) {
+          this.seenDirs.add(key);
+          continue;
+        }
         const inOutput = output || isOutputFolder(p);
         const source = inOutput ? undefined : sourceOf(p);
         if (source !== undefined) {
@@ -1662,6 +1688,34 @@ export class Loader {
       }
     }
   }
+
+  /**
+   * Refuses the output folder `dir` (an SS-POLICY-003 error, exit 2; none of its files read) when a synth into it has
+   * not finished: one killed while it moved its files in left a mix of the previous output and the new one (which the
+   * next synth undoes), and one still running changes the files while they are read. Changes nothing in the folder.
+   * @returns whether it was refused
+   */
+  private refuseUnfinished(dir: string | undefined): boolean {
+    if (dir === undefined) return false;
+    if (this.unfinished.has(path.resolve(dir))) return true; // refused once already (a file of it named too)
+    const synth = unfinishedSynth(dir);
+    if (synth === undefined) return false;
+    this.unfinished.add(path.resolve(dir));
+    const folder = reportFile(dir, this.cwd);
+    const staging = reportFile(synth.staging, this.cwd);
+    if (synth.running !== undefined) {
+      this.cannotRead(folder, `a synth is writing this output folder now (process ${synth.running}, staging in ${staging}): `
+        + 'its files may change while they are read, so the folder was not checked', 'check the folder again once that synth has ended');
+    } else {
+      this.cannotRead(folder, `a synth into this output folder was interrupted while it moved its files in (its journal ${staging}/${JOURNAL_FILE} is still there): `
+        + 'the folder may hold a mix of the previous output and the new one, so it was not checked',
+      `run the program: its next synth into ${folder} first undoes the interrupted one; then check the folder again`);
+    }
+    return true;
+  }
+
+  /** The output folders refused by `refuseUnfinished` (absolute paths). */
+  private readonly unfinished = new Set<string>();
 
   /** Skips an entry, with a note on stderr; `link`: a symlink not followed (a loop, or leading out of the folder). */
   private skip(p: string, why: string, link = false) {

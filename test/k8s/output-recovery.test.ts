@@ -9,6 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { run as shipshape } from '../policy/cli-helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const dirs: string[] = [];
@@ -134,6 +135,27 @@ describe('a synth killed while it moves its files in', () => {
       expect(Object.keys(after).some(f => f.includes('staging-') || f.endsWith('.tmp'))).toBe(false);
       copy(path.join(base, 'dist-a'), path.join(base, 'dist'));
     }, 60_000);
+
+  test('shipshape check of the folder a killed synth left refuses it (exit 2, naming the interrupted synth) and changes nothing; once the next synth undid it, the folder is checked', async () => {
+    const dist = path.join(base, 'dist');
+    const n = renames.findIndex(l => l.split(' ')[2].endsWith('search.k8s.yaml')) + 1;
+    const killed = run(base, { STATE: 'b', KILL_AT: String(n) });
+    expect(killed.signal).toBe('SIGKILL');
+    const left = snapshot(dist);
+    // a mix: the new web.k8s.yaml moved in, api.k8s.yaml still there
+    expect(left['web.k8s.yaml']).not.toEqual(before['web.k8s.yaml']);
+    expect(left['api.k8s.yaml']).toBeDefined();
+    const refused = await shipshape(['check', dist]);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toContain('ERROR SS-POLICY-003: a synth into this output folder was interrupted while it moved its files in');
+    expect(refused.out).toContain('the folder may hold a mix of the previous output and the new one, so it was not checked');
+    expect(snapshot(dist)).toEqual(left);
+    expect(run(base, { STATE: 'b' }).status).toBe(0);
+    const checked = await shipshape(['check', dist]);
+    expect(checked.code).not.toBe(2);
+    expect(checked.out).not.toContain('SS-POLICY-003');
+    copy(path.join(base, 'dist-a'), path.join(base, 'dist'));
+  }, 60_000);
 
   test('killed while it removes its staging folder after the commit is done: the next synth undoes nothing, and the folder holds the whole new output', () => {
     const logged = run(base, { STATE: 'b', RM_LOG: '1' });
