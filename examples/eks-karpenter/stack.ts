@@ -46,7 +46,7 @@ export class EksKarpenterStack extends TerraformStack {
       taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }],
     });
 
-    this.karpenter = new aws.Karpenter(this, 'karpenter', { cluster, amiAlias: 'al2023@v20250505' });
+    this.karpenter = new aws.Karpenter(this, 'karpenter', { cluster, amiAlias: 'al2023@v20250704' });
     this.karpenter.addNodePool('general', {
       maxCpu: 400,
       capacityTypes: [aws.KarpenterCapacityType.ON_DEMAND],

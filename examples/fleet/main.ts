@@ -59,7 +59,7 @@ function karpenter(cluster: string, region: string): KarpenterProfile {
       serviceAccountName: 'karpenter',
       identity: { namespace: 'kube-system', serviceAccount: 'karpenter', roleName: `${cluster}-karpenter`, mechanism: 'pod-identity', serviceAccountAnnotations: {} },
     },
-    nodeClass: { name: 'default', roleName: `${cluster}-nodes`, subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: { team: 'platform' } },
+    nodeClass: { name: 'default', roleName: `${cluster}-nodes`, subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250704', volumeSizeGiB: 50, tags: { team: 'platform' } },
     nodePools: [{
       name: 'burst',
       nodeClassGroup: 'karpenter.k8s.aws',

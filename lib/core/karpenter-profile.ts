@@ -137,7 +137,7 @@ export interface KarpenterNodeClassProfile {
   readonly subnetSelectorTags: { [key: string]: string };
   /** Tags that select the node security groups (`karpenter.sh/discovery: <cluster>`). */
   readonly securityGroupSelectorTags: { [key: string]: string };
-  /** The AMI selector alias, for example `al2023@v20250505` or `bottlerocket@latest`. */
+  /** The AMI selector alias, for example `al2023@v20250704` or `bottlerocket@latest`. */
   readonly amiAlias: string;
   /** Size of the root (AL2023) or data (Bottlerocket) volume, in GiB. */
   readonly volumeSizeGiB: number;

@@ -258,7 +258,7 @@ describe('core add-ons need a node pool to run on', () => {
   test('a cluster with Karpenter and no node pool gets Karpenter\'s error only; Auto Mode and imported clusters need no pool', () => {
     const stack = newStack();
     const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
-    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' }).addNodePool('general', { maxCpu: 100 });
+    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' }).addNodePool('general', { maxCpu: 100 });
     const msg = validationError(stack)!;
     expect(msg).toContain('has no managed node group, so nothing would run the Karpenter controller');
     expect(msg).not.toContain('nodePools ([])');
@@ -276,7 +276,7 @@ describe('core add-ons need a node pool to run on', () => {
     const stack = newStack();
     const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
     aws.EksCluster.fromClusterAttributes(stack, 'again', { clusterName: c.clusterName, network: c.network, kubernetesVersion: aws.KubernetesVersion.V1_33 });
-    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' }).addNodePool('general', { maxCpu: 100 });
+    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' }).addNodePool('general', { maxCpu: 100 });
     expect(validationError(stack)).toContain('test/karpenter: cluster (prod) has no managed node group, so nothing would run the Karpenter controller');
   });
 });

@@ -386,7 +386,7 @@ describe('one program: what the Kubernetes side counts on', () => {
     const stack = newStack();
     const c = cluster(stack, { admins: [ADMIN], account: '123456789012' });
     c.addNodePool('system', { minSize: 3, maxSize: 3, taints: [{ key: 'CriticalAddonsOnly', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }] });
-    const karpenter = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const karpenter = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     const general = karpenter.addNodePool('general', { maxCpu: 200 });
     expect(c.clusterAutoscaler).toBeUndefined();
     expect(kubeSynth(c.profile, (chart) => {

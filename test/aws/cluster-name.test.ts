@@ -57,7 +57,7 @@ describe('EksCluster clusterName: what Kubernetes names and labels can carry', (
     const stack = newStack();
     const c = cluster(stack, { admins, clusterName: 'shop-prod' });
     c.addNodePool('system', { name: 'system' });
-    const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(k.addNodePool('general', { maxCpu: 10 }).name).toBe('shop-prod-general');
     expect(() => Testing.fullSynth(stack)).not.toThrow();
     expect(storageClassOf(c.profile).metadata.labels['app.kubernetes.io/part-of']).toBe('shop-prod');
@@ -107,7 +107,7 @@ describe('EksCluster.fromClusterAttributes: any name EKS takes', () => {
       encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9',
     });
     c.addNodePool('system', { name: 'system' });
-    const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250704' });
     k.addNodePool('general', { maxCpu: 10 });
     expect(k.profile.nodePools.map((p) => p.name)).toEqual(['shop-prod-general']);
     expect(k.profile.controller.values['settings.clusterName']).toBe('Shop_Prod-');

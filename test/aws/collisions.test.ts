@@ -15,7 +15,7 @@ describe('node pool name collisions (one name per cluster)', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('system');
-    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(errorOf(() => k.addNodePool('system', { maxCpu: 10 }))).toBe(
       'test/karpenter/system: name ("prod-system") is already the name of node pool test/prod/system in cluster prod '
       + '(node pool names share the shipshape.dev/node-pool label and must be unique per cluster); give one of the two pools another id or an explicit name');
@@ -66,7 +66,7 @@ describe('one workload identity per ServiceAccount (per cluster)', () => {
   test('an identity for the Karpenter controller ServiceAccount', () => {
     const stack = newStack();
     const c = cluster(stack);
-    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(errorOf(() => c.addWorkloadIdentity('k', { namespace: 'kube-system', serviceAccount: 'karpenter' }))).toBe(
       'test/prod/k: serviceAccount ("kube-system/karpenter") already has a workload identity (test/karpenter/controller) in cluster prod; '
       + 'a ServiceAccount can carry one IAM role only; give the two workloads their own ServiceAccounts, or merge the permissions into one identity');

@@ -224,10 +224,10 @@ describe('Session Manager on the node role', () => {
 
   test('Karpenter\'s node role too', () => {
     const on = newStack();
-    new aws.Karpenter(on, 'karpenter', { cluster: cluster(on), amiAlias: 'al2023@v20250505' });
+    new aws.Karpenter(on, 'karpenter', { cluster: cluster(on), amiAlias: 'al2023@v20250704' });
     expect(policies(synth(on), 'karpenter')).toContain('AmazonSSMManagedInstanceCore');
     const off = newStack();
-    new aws.Karpenter(off, 'karpenter', { cluster: cluster(off), amiAlias: 'al2023@v20250505', sessionManager: false });
+    new aws.Karpenter(off, 'karpenter', { cluster: cluster(off), amiAlias: 'al2023@v20250704', sessionManager: false });
     expect(policies(synth(off), 'karpenter')).not.toContain('AmazonSSMManagedInstanceCore');
   });
 });

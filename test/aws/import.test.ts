@@ -150,7 +150,7 @@ describe('EksCluster.fromClusterAttributes', () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
     const { stack, cluster } = imported({ encryptionKeyArn: key });
     const k = new aws.Karpenter(stack, 'karpenter', {
-      amiAlias: 'al2023@v20250505',
+      amiAlias: 'al2023@v20250704',
       cluster: aws.EksCluster.fromClusterAttributes(stack, 'k133', {
         clusterName: 'other', network: cluster.network, kubernetesVersion: aws.KubernetesVersion.V1_33, encryptionKeyArn: key,
       }),

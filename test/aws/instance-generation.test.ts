@@ -9,7 +9,7 @@ function karpenterOf(): aws.Karpenter {
   const stack = newStack();
   const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
   c.addNodePool('system');
-  return new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+  return new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
 }
 
 /** The instance-generation requirement of the NodePool the Kubernetes side writes for the pool. */

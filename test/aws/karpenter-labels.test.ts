@@ -7,7 +7,7 @@ function withKarpenter() {
   const stack = newStack();
   const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
   c.addNodePool('system');
-  const karpenter = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+  const karpenter = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
   return { stack, cluster: c, karpenter };
 }
 

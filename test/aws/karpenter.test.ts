@@ -7,7 +7,7 @@ function withKarpenter(props: Partial<aws.KarpenterProps> = {}, env?: Environmen
   const stack = newStack();
   const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] }, env);
   c.addNodePool('system');
-  const karpenter = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505', ...props });
+  const karpenter = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704', ...props });
   karpenter.addNodePool('general', { maxCpu: 100 });
   return { stack, cluster: c, karpenter };
 }
@@ -111,7 +111,7 @@ describe('aws.Karpenter: AWS side', () => {
       instanceProfileName: undefined,
       subnetSelectorTags: { 'karpenter.sh/discovery': 'prod' },
       securityGroupSelectorTags: { 'karpenter.sh/discovery': 'prod' },
-      amiAlias: 'al2023@v20250505',
+      amiAlias: 'al2023@v20250704',
       volumeSizeGiB: 50,
       volumeKmsKeyId: 'alias/eks/prod',
       tags: { 'team': 'payments', 'environment': 'production', 'cost-centre': 'cc-1', 'managed-by': 'shipshape' },
@@ -156,7 +156,7 @@ describe('aws.Karpenter: AWS side', () => {
     const g = cluster(gpuStack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
     g.addNodePool('system', { minSize: 3, maxSize: 3 });
     g.addNodePool('train', { capacity: aws.NodeCapacity.onDemand(['g5.xlarge', 'g5.2xlarge']), minSize: 0, maxSize: 2, taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }] });
-    const k = new aws.Karpenter(gpuStack, 'karpenter', { cluster: g, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(gpuStack, 'karpenter', { cluster: g, amiAlias: 'al2023@v20250704' });
     k.addNodePool('general', { maxCpu: 100 });
     k.addNodePool('infer', { maxCpu: 100, instanceTypes: ['g5.xlarge'], taints: [{ key: 'gpu', value: 'true', effect: aws.TaintEffect.NO_SCHEDULE }] });
     const plugin = g.profile.helmReleases!.find((r) => r.chart === 'nvidia-device-plugin')!;
@@ -197,7 +197,7 @@ describe('aws.Karpenter: AWS side', () => {
     const fixedStack = newStack();
     const fixed = cluster(fixedStack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
     fixed.addNodePool('system', { minSize: 3, maxSize: 3 });
-    const k = new aws.Karpenter(fixedStack, 'karpenter', { cluster: fixed, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(fixedStack, 'karpenter', { cluster: fixed, amiAlias: 'al2023@v20250704' });
     k.addNodePool('general', { maxCpu: 100 });
     expect(fixed.clusterAutoscaler).toBeUndefined();
     expect(fixed.profile.helmReleases).toEqual([k.profile.controller]);
@@ -241,7 +241,7 @@ describe('aws.Karpenter options', () => {
     const stack = newStack();
     const c = cluster(stack, { account: '123456789012', admins: ['arn:aws:iam::123456789012:role/admin'] });
     c.addNodePool('system');
-    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505', identityMechanism: aws.IdentityMechanism.IRSA });
+    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704', identityMechanism: aws.IdentityMechanism.IRSA });
     expect(k.profile.controller.values['serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn']).toBe('arn:aws:iam::123456789012:role/prod-karpenter');
   });
 
@@ -295,50 +295,69 @@ describe('aws.Karpenter refusals', () => {
   test('an EKS Auto Mode cluster', () => {
     const stack = newStack();
     const c = cluster(stack, { autoMode: {} });
-    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' }))).toBe(
       'test/karpenter: cluster ("prod") runs EKS Auto Mode, which already runs Karpenter for its nodes; declare more capacity as Auto Mode NodePools, or build the cluster without autoMode');
   });
 
   test('a Kubernetes version Karpenter 1.14 does not support', () => {
     const stack = newStack();
     const c = cluster(stack, { version: aws.KubernetesVersion.V1_29 });
-    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' }))).toBe(
       'test/karpenter: cluster ("1.29") runs a Kubernetes version Karpenter 1.14.1 does not support (1.30 to 1.36); raise the cluster to 1.30 or later');
   });
 
   test('a second Karpenter on the same cluster', () => {
     const { stack, cluster: c } = withKarpenter();
-    expect(errorOf(() => new aws.Karpenter(stack, 'again', { cluster: c, amiAlias: 'al2023@v20250505' }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'again', { cluster: c, amiAlias: 'al2023@v20250704' }))).toBe(
       'test/again: cluster ("prod") already has Karpenter (test/karpenter); one Karpenter controller runs per cluster; add node pools to the existing Karpenter construct instead');
   });
 
   test('a version that is not an exact 1.x release', () => {
     const stack = newStack();
-    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250505', version: '1.14' }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250704', version: '1.14' }))).toBe(
       'test/karpenter: version ("1.14") must be an exact Karpenter 1.x release such as 1.14.1; pin an exact version');
   });
 
   test('an AMI alias of another family', () => {
     const stack = newStack();
     expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'ubuntu@latest' }))).toBe(
-      "test/karpenter: amiAlias (\"ubuntu@latest\") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only); use 'al2023@latest' or pin 'al2023@v20250505'");
+      "test/karpenter: amiAlias (\"ubuntu@latest\") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only); use 'al2023@latest' or pin 'al2023@v20250704'");
+  });
+
+  test('a pinned AMI release older than EKS\'s support of the cluster\'s version (it has no AMI for it)', () => {
+    const stack = newStack();
+    const c = cluster(stack, { version: aws.KubernetesVersion.V1_33 });
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' }))).toBe(
+      'test/karpenter: amiAlias ("al2023@v20250505") is the AMI release of 2025-05-05, before EKS supported Kubernetes 1.33 (2025-05-29), the cluster\'s version: '
+      + 'that release has no AMI built for 1.33, so the node class resolves no AMI and Karpenter launches no node; '
+      + "pin a release published for 1.33 (from 2025-05-29 on; see the amazon-eks-ami releases), or use 'al2023@latest'");
+  });
+
+  test('a release from the weeks before that support, latest and bottlerocket are accepted', () => {
+    const accepted = (version: aws.KubernetesVersion, amiAlias: string) => {
+      const stack = newStack();
+      return new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack, { version }), amiAlias }).profile.nodeClass.amiAlias;
+    };
+    expect(accepted(aws.KubernetesVersion.V1_33, 'al2023@v20250519')).toBe('al2023@v20250519');
+    expect(accepted(aws.KubernetesVersion.V1_34, 'al2023@latest')).toBe('al2023@latest');
+    expect(accepted(aws.KubernetesVersion.V1_34, 'bottlerocket@v1.20.0')).toBe('bottlerocket@v1.20.0');
   });
 
   test('a queue name SQS refuses', () => {
     const stack = newStack();
-    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250505', interruptionQueueName: 'my queue' }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250704', interruptionQueueName: 'my queue' }))).toBe(
       'test/karpenter: interruptionQueueName ("my queue") must be 1-80 letters, digits, - or _ (an SQS standard queue name); pass a shorter name');
   });
 
   test('a chart repository that is not oci:// or https://', () => {
     const stack = newStack();
-    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250505', chartRepository: 'public.ecr.aws/karpenter' }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250704', chartRepository: 'public.ecr.aws/karpenter' }))).toBe(
       "test/karpenter: chartRepository (\"public.ecr.aws/karpenter\") must be an oci:// or https:// chart repository; use 'oci://public.ecr.aws/karpenter' or your mirror");
   });
 
   test('a volume too small', () => {
     const stack = newStack();
-    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250505', volumeSizeGiB: 8 }))).toBe(
+    expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'al2023@v20250704', volumeSizeGiB: 8 }))).toBe(
       'test/karpenter: volumeSizeGiB (8) must be a whole number of GiB between 20 and 16384; use 50');
   });
 
@@ -347,8 +366,8 @@ describe('aws.Karpenter refusals', () => {
     const net = network(stack);
     const a = new aws.EksCluster(stack, 'a', { network: net, version: aws.KubernetesVersion.V1_33 });
     const b = new aws.EksCluster(stack, 'b', { network: net, version: aws.KubernetesVersion.V1_33 });
-    new aws.Karpenter(stack, 'ka', { cluster: a, amiAlias: 'al2023@v20250505' });
-    expect(errorOf(() => new aws.Karpenter(stack, 'kb', { cluster: b, amiAlias: 'al2023@v20250505' }))).toBe(
+    new aws.Karpenter(stack, 'ka', { cluster: a, amiAlias: 'al2023@v20250704' });
+    expect(errorOf(() => new aws.Karpenter(stack, 'kb', { cluster: b, amiAlias: 'al2023@v20250704' }))).toBe(
       'test/kb: cluster ("b") shares network test/net with Karpenter of cluster a (test/ka); a subnet carries one karpenter.sh/discovery value; give each Karpenter-managed cluster its own network, or its own subnets');
   });
 
@@ -433,7 +452,7 @@ describe('aws.Karpenter refusals', () => {
   test('synth: no managed node group to run the controller, and no NodePool', () => {
     const stack = newStack();
     const c = cluster(stack, { admins: ['arn:aws:iam::123456789012:role/admin'] });
-    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(() => Testing.synth(stack, true)).toThrow(
       'test/karpenter: cluster (prod) has no managed node group, so nothing would run the Karpenter controller (it must not run on nodes it manages); add a small system pool with cluster.addNodePool()');
     expect(() => Testing.synth(stack, true)).toThrow(
@@ -446,7 +465,7 @@ describe('aws.Karpenter refusals', () => {
     new aws.VpcEndpoints(stack, 'endpoints', { network: net, services: aws.VpcEndpointService.eksNodeDefaults().filter((s) => s.name !== 'ssm') });
     const c = new aws.EksCluster(stack, 'prod', { network: net, version: aws.KubernetesVersion.V1_33, admins: ['arn:aws:iam::123456789012:role/admin'] });
     c.addNodePool('system');
-    const isolated = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const isolated = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     isolated.addNodePool('general', { maxCpu: 10 });
     expect(() => Testing.synth(stack, true)).toThrow(
       "test/karpenter: network (test/net) has no internet access and no VPC endpoint for sqs, eks, ssm, which Karpenter needs (interruption queue, cluster endpoint discovery, AMI lookups); add VpcEndpointService.SQS, EKS and SSM to the network's VpcEndpoints");

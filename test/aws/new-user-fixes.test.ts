@@ -18,7 +18,7 @@ const RULES = ['scheduled-change', 'spot-interruption', 'rebalance', 'instance-s
 function longCluster(stack: TerraformStack, clusterName: string, props: Partial<aws.KarpenterProps> = {}): { c: aws.EksCluster; k: aws.Karpenter } {
   const c = new aws.EksCluster(stack, 'c', { network: network(stack), version: aws.KubernetesVersion.V1_33, admins, clusterName });
   c.addNodePool('system', { name: 'system' });
-  const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250505', ...props });
+  const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250704', ...props });
   k.addNodePool('b', { name: 'batch', maxCpu: 10 });
   return { c, k };
 }
@@ -105,7 +105,7 @@ describe('derived AWS names of a long cluster name (EKS allows 100 characters)',
       + 'it derives from clusterName (60 characters) and the construct id, as <clusterName>-<id>; '
       + 'pass a name of at most 63 characters for the pool (name), or give the cluster a shorter clusterName');
     c.addNodePool('sys', { name: 'system' });
-    const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(stack, 'k', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(errorOf(() => k.addNodePool('batch', { maxCpu: 10 }))).toBe(
       `test/k/batch: name ("${'c'.repeat(60)}-batch") must be at most 63 characters (it is also a label value); `
       + 'it derives from clusterName (60 characters) and the construct id, as <clusterName>-<id>; '
@@ -189,7 +189,7 @@ describe('taints: one per key and effect', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('system');
-    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(errorOf(() => k.addNodePool('batch', { maxCpu: 10, taints: dup }))).toBe(
       'test/karpenter/batch: taints[1] ("dedicated=gpu:NO_SCHEDULE") has the key and effect of taints[0] (dedicated:NO_SCHEDULE): '
       + 'Kubernetes allows one taint per key and effect on a node, and refuses a node that lists two; keep one taint per key and effect (one value each), or use another key');
@@ -219,7 +219,7 @@ describe('the reserved label shipshape.dev/node-pool', () => {
     const stack = newStack();
     const c = cluster(stack);
     c.addNodePool('system');
-    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250505' });
+    const k = new aws.Karpenter(stack, 'karpenter', { cluster: c, amiAlias: 'al2023@v20250704' });
     expect(errorOf(() => k.addNodePool('batch', { maxCpu: 10, labels: { 'shipshape.dev/node-pool': 'x' } }))).toBe(
       'test/karpenter/batch: labels ("shipshape.dev/node-pool=x") uses the key shipshape.dev/node-pool, which shipshape reserves: it sets it on every node to the '
       + 'pool\'s name (prod-batch), which placement and the scheduling checks read; leave the label out (to change its value, set the pool\'s name), '
@@ -274,7 +274,7 @@ describe('Karpenter amiAlias in production', () => {
       write.mockRestore();
     }
     const expected = 'amiAlias is not set, so production nodes run al2023@latest: each AMI AWS publishes rolls out to them as drift, untested '
-      + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250505\', and raise it after testing, '
+      + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250704\', and raise it after testing, '
       + 'or pass amiAlias: \'al2023@latest\' to choose the latest AMI explicitly and silence this';
     expect(warnings(k!)).toEqual([expected]);
     expect(printed).toEqual([[`shipshape warning: test/karpenter: ${expected}\n`]]);
@@ -284,7 +284,7 @@ describe('Karpenter amiAlias in production', () => {
   test('no warning: a pinned or explicit alias in production, or the default in development', () => {
     const stack = newStack();
     const c = cluster(stack);
-    expect(warnings(new aws.Karpenter(stack, 'pinned', { cluster: c, amiAlias: 'al2023@v20250505' }))).toEqual([]);
+    expect(warnings(new aws.Karpenter(stack, 'pinned', { cluster: c, amiAlias: 'al2023@v20250704' }))).toEqual([]);
     const stack2 = newStack();
     expect(warnings(new aws.Karpenter(stack2, 'explicit', { cluster: cluster(stack2), amiAlias: 'al2023@latest' }))).toEqual([]);
     const dev = newStack();

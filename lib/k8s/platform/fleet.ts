@@ -255,11 +255,22 @@ interface ArgoDestination {
   namespace?: string;
 }
 
+/** An Application `spec.ignoreDifferences` entry. */
+interface ArgoIgnoreDifference {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
+}
+
 /** Application `spec`. */
 interface ArgoApplicationSpec {
   project: string;
   source?: ArgoSource;
   destination: ArgoDestination;
+  ignoreDifferences?: ArgoIgnoreDifference[];
   syncPolicy?: {
     automated?: { prune?: boolean; selfHeal?: boolean };
     syncOptions?: string[];
@@ -845,7 +856,8 @@ export class Fleet {
               project: `${fleet.name}-${ADD_ONS}`,
               source,
               destination: destination(c, r.namespace),
-              syncPolicy: syncPolicy(env, ['CreateNamespace=true', 'ServerSideApply=true']),
+              ...renderedAnew(r),
+              syncPolicy: syncPolicy(env, ['CreateNamespace=true', 'ServerSideApply=true', ...(renderedAnew(r) ? ['RespectIgnoreDifferences=true'] : [])]),
             });
         }
       }
@@ -1557,6 +1569,25 @@ function filesUnder(dir: string): string[] {
   };
   walk('');
   return out.sort();
+}
+
+/**
+ * What a release's chart renders anew on every render, for Argo CD to leave alone. The AWS Load Balancer Controller
+ * chart makes a self-signed webhook certificate each time it is rendered (Helm's lookup of the existing one finds
+ * nothing under Argo CD, which renders with `helm template`): without this its Application is OutOfSync after every
+ * refresh, and a sync swaps the certificate under the running controller. With `RespectIgnoreDifferences` a sync
+ * keeps the live certificate and CA bundle (they are written once, when the objects are created).
+ */
+function renderedAnew(r: HelmReleaseProfile): { ignoreDifferences: ArgoIgnoreDifference[] } | undefined {
+  if (r.chart !== 'aws-load-balancer-controller') return undefined;
+  const caBundle = ['.webhooks[]?.clientConfig.caBundle'];
+  return {
+    ignoreDifferences: [
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: 'aws-load-balancer-webhook', jqPathExpressions: caBundle },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'aws-load-balancer-webhook', jqPathExpressions: caBundle },
+      { kind: 'Secret', name: 'aws-load-balancer-tls', namespace: r.namespace, jsonPointers: ['/data'] },
+    ],
+  };
 }
 
 /** An Argo CD Helm source for a release: OCI registries without their scheme (Argo CD's spelling). */

@@ -14,7 +14,7 @@ const PROFILE: KarpenterProfile = {
   version: '1.14.1',
   interruptionQueueName: 'prod-karpenter',
   controller: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' },
-  nodeClass: { name: 'default', roleName: 'prod-karpenter-node', subnetSelectorTags: DISCOVERY, securityGroupSelectorTags: DISCOVERY, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
+  nodeClass: { name: 'default', roleName: 'prod-karpenter-node', subnetSelectorTags: DISCOVERY, securityGroupSelectorTags: DISCOVERY, amiAlias: 'al2023@v20250704', volumeSizeGiB: 50, tags: {} },
   nodePools: [{
     name: 'prod-general',
     nodeClassGroup: 'karpenter.k8s.aws',

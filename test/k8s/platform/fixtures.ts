@@ -54,7 +54,7 @@ export function karpenterProfile(clusterName: string, pools: KarpenterNodePoolPr
     version: '1.14.1',
     interruptionQueueName: `${clusterName}-karpenter`,
     controller: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1', releaseName: 'karpenter', namespace: 'kube-system', values: {}, serviceAccountName: 'karpenter' },
-    nodeClass: { name: 'default', roleName: `${clusterName}-karpenter-node`, subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250505', volumeSizeGiB: 50, tags: {} },
+    nodeClass: { name: 'default', roleName: `${clusterName}-karpenter-node`, subnetSelectorTags: discovery, securityGroupSelectorTags: discovery, amiAlias: 'al2023@v20250704', volumeSizeGiB: 50, tags: {} },
     nodePools: pools,
   };
 }

@@ -1096,3 +1096,30 @@ describe('add-on charts from OCI registries', () => {
     expect(argo(dir).filter(d => d.kind === 'Secret')).toEqual([]);
   });
 });
+
+describe('the AWS Load Balancer Controller\'s Application leaves the webhook certificate the chart renders anew alone', () => {
+  const albIdentity = { namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller', roleName: 'alb', mechanism: 'pod-identity', serviceAccountAnnotations: {} };
+  const synthesized = () => {
+    App._forgetOutdirs();
+    const dir = outdir();
+    const d = description();
+    const withIdentity = d.clusters.map(c => ({ ...c, profile: { ...c.profile!, workloadIdentities: [dnsIdentity, albIdentity] } }));
+    quietly(() => new Fleet(fleetProps(dir, { description: { ...d, clusters: withIdentity }, addOns: [AddOnPack.awsLoadBalancerController(), AddOnPack.metricsServer()] })).synth());
+    return argo(dir);
+  };
+
+  test('ignoreDifferences on both webhooks\' caBundle and the TLS Secret\'s data, respected on sync; other add-ons get none', () => {
+    const docs = synthesized();
+    const alb = app(docs, 'prod-eu-aws-load-balancer-controller');
+    expect(alb.spec.ignoreDifferences).toEqual([
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', name: 'aws-load-balancer-webhook', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'aws-load-balancer-webhook', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+      { kind: 'Secret', name: 'aws-load-balancer-tls', namespace: 'kube-system', jsonPointers: ['/data'] },
+    ]);
+    expect(alb.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true']);
+    const ms = app(docs, 'prod-eu-metrics-server');
+    expect(ms.spec.ignoreDifferences).toBeUndefined();
+    expect(ms.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true', 'ServerSideApply=true']);
+    if (SHARED_SCHEMAS) expectValid(docs);
+  });
+});
