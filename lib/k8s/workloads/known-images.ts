@@ -72,19 +72,38 @@ const SERVER_PORTS: { [port: number]: string } = {
 /** Registries (with path) whose images are Docker Hub's official images. */
 const OFFICIAL_PREFIXES = ['docker.io/library/', 'index.docker.io/library/', 'registry-1.docker.io/library/', 'public.ecr.aws/docker/library/', 'mirror.gcr.io/library/'];
 
+/** The image's name on Docker Hub (`postgres`, `valkey/valkey`) when it is pulled from Docker Hub or an official mirror of it. */
+function dockerHubName(image: ImageRef): string | undefined {
+  const full = `${image.registry === undefined ? '' : `${image.registry}/`}${image.repository}`;
+  if (image.registry === undefined) return full.startsWith('library/') ? full.slice('library/'.length) : full;
+  for (const prefix of OFFICIAL_PREFIXES) if (full.startsWith(prefix)) return full.slice(prefix.length);
+  // Docker Hub images of an organisation (valkey/valkey) under the Docker Hub host
+  if (/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//.test(full)) return full.slice(full.indexOf('/') + 1);
+  return undefined;
+}
+
 /** The known server an image reference runs, with the image's name (`postgres`), if any. */
 export function knownServer(image: ImageRef): (KnownServer & { readonly image: string }) | undefined {
-  const full = `${image.registry === undefined ? '' : `${image.registry}/`}${image.repository}`;
-  let name: string | undefined;
-  if (image.registry === undefined) {
-    name = full.startsWith('library/') ? full.slice('library/'.length) : full;
-  } else {
-    for (const prefix of OFFICIAL_PREFIXES) if (full.startsWith(prefix)) name = full.slice(prefix.length);
-    // Docker Hub images of an organisation (valkey/valkey) under the Docker Hub host
-    if (name === undefined && /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//.test(full)) name = full.slice(full.indexOf('/') + 1);
-  }
+  const name = dockerHubName(image);
   const server = name === undefined ? undefined : SERVERS[name];
   return server === undefined ? undefined : { ...server, image: name! };
+}
+
+/** Where the official nginx image creates its temporary folders at start. */
+const NGINX_CACHE = '/var/cache/nginx';
+
+/**
+ * Refuses the official nginx image under a read-only root filesystem that leaves its cache directory read-only: it
+ * is built to start as root, listens on port 80 and creates its temporary folders under /var/cache/nginx at start,
+ * so it stops at once (`mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)`).
+ */
+export function checkWebServerImage(scope: IConstruct, image: ImageRef, given: string, security: { readonly readOnlyRootFilesystem?: boolean; readonly writablePaths?: string[] } | undefined): void {
+  if (dockerHubName(image) !== 'nginx' || security?.readOnlyRootFilesystem === false) return;
+  const writable = Array.isArray(security?.writablePaths) ? security!.writablePaths : ['/tmp'];
+  if (writable.some(p => NGINX_CACHE === p || NGINX_CACHE.startsWith(`${p.replace(/\/$/, '')}/`))) return;
+  fail(scope, 'image', given, 'is the official nginx image, built to start as root: it listens on port 80 and creates its temporary folders under /var/cache/nginx at start, '
+    + 'so with the read-only root filesystem and the non-root user every pod stops at once ("mkdir() /var/cache/nginx/client_temp failed (30: Read-only file system)")',
+  `use nginxinc/nginx-unprivileged${image.tag !== undefined ? `:${image.tag}` : ''} (the same nginx, listening on port 8080 with its temporary and pid files in /tmp) with port: 8080 and probes on a path it serves`);
 }
 
 /** What a StatefulService's container is, as `checkServerDefaults` reads it. */
@@ -108,14 +127,25 @@ export interface ServerContainer {
   readonly volumes: readonly string[];
 }
 
+/** One default that cannot work with the server, as `fail` takes it, and its fix in a few words. */
+interface Problem {
+  readonly prop: string;
+  readonly value: unknown;
+  readonly allowed: string;
+  readonly fix: string;
+  readonly short: string;
+}
+
 /**
  * Refuses the StatefulService defaults that cannot work with the container's server: the HTTP probes on a port that
  * speaks another protocol, the default replica count for a server that does not replicate itself, and a read-only
- * directory the server writes; for PostgreSQL also its data directory on the volume's root.
+ * directory the server writes; for PostgreSQL also its data directory on the volume's root. The error is the first
+ * problem, and names the others, so that one round fixes them all.
  */
 export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void {
   const server = knownServer(c.image);
   const portServer = SERVER_PORTS[c.port];
+  const problems: Problem[] = [];
   if ((server !== undefined || portServer !== undefined) && (!c.readinessGiven || !c.livenessGiven)) {
     const defaulted = !c.readinessGiven && !c.livenessGiven ? 'readiness and liveness' : !c.readinessGiven ? 'readiness' : 'liveness';
     const what = server !== undefined ? `the image (${server.image}) runs ${server.name}, which speaks ${server.protocol} on its port`
@@ -123,25 +153,49 @@ export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void
     const fix = server !== undefined
       ? `give probes that check the server, for example readiness: ${server.readiness} and liveness: ${server.liveness}`
       : "give probes that check the server, for example readiness with its own check command (Probe.exec([...])) and liveness Probe.tcp(); if it does answer HTTP there, say so with Probe.http('/path')";
-    fail(scope, defaulted, undefined, `is not set, and the default HTTP probe (GET /readyz, /livez on port ${c.port}) never passes: ${what}, so no pod would ever be ready`, fix);
+    problems.push({
+      prop: defaulted,
+      value: undefined,
+      fix,
+      short: `${defaulted} probes that check the server`,
+      allowed: `is not set, and the default HTTP probe (GET /readyz, /livez on port ${c.port}) never passes: ${what}, so no pod would ever be ready`,
+    });
   }
-  if (server === undefined) return;
-  if (server.singleServer && !c.replicasGiven && c.replicas > 1) {
-    fail(scope, 'replicas', undefined, `is not set, and the default ${c.replicas} replicas of the image (${server.image}) would be ${c.replicas} separate ${server.name} servers behind one Service, `
-      + `each with its own data: ${server.name} does not replicate by itself`,
-    'set replicas: 1 and spread: false (one instance on purpose), or set replicas yourself for a setup that replicates (its own arguments or an operator made for it)');
+  if (server !== undefined && server.singleServer && !c.replicasGiven && c.replicas > 1) {
+    problems.push({
+      prop: 'replicas',
+      value: undefined,
+      short: 'replicas: 1 with spread: false, or the count of a setup that replicates',
+      allowed: `is not set, and the default ${c.replicas} replicas of the image (${server.image}) would be ${c.replicas} separate ${server.name} servers behind one Service, `
+        + `each with its own data: ${server.name} does not replicate by itself`,
+      fix: 'set replicas: 1 and spread: false (one instance on purpose), or set replicas yourself for a setup that replicates (its own arguments or an operator made for it)',
+    });
   }
-  if (c.writable !== undefined) {
+  if (server !== undefined && c.writable !== undefined) {
     for (const w of server.writes ?? []) {
       if (w.unlessArg !== undefined && c.args.some(a => w.unlessArg!.test(a))) continue;
       if (c.writable.some(p => w.path === p || w.path.startsWith(`${p.replace(/\/$/, '')}/`))) continue;
-      fail(scope, 'security.writablePaths', c.writablePaths, `leaves ${w.path} read-only (the root filesystem is read-only), where ${server.name} writes ${w.why}`,
-        `mount a volume there, or add it to security.writablePaths (the list replaces the default ['/tmp']: writablePaths: ['/tmp', '${w.path}'])`);
+      problems.push({
+        prop: 'security.writablePaths',
+        value: c.writablePaths,
+        short: `${w.path} writable`,
+        allowed: `leaves ${w.path} read-only (the root filesystem is read-only), where ${server.name} writes ${w.why}`,
+        fix: `mount a volume there, or add it to security.writablePaths (the list replaces the default ['/tmp']: writablePaths: ['/tmp', '${w.path}'])`,
+      });
     }
   }
-  if (server.name === POSTGRES.name && !c.env.includes('PGDATA') && c.volumes.includes('/var/lib/postgresql/data')) {
-    fail(scope, 'env', undefined, 'sets no PGDATA while a volume is mounted at /var/lib/postgresql/data, the image\'s data directory: initdb refuses a mount point that is not '
-      + 'empty (a new ext4 volume holds lost+found), so the first start fails',
-    "keep the data in a folder of the volume: env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }");
+  if (server?.name === POSTGRES.name && !c.env.includes('PGDATA') && c.volumes.includes('/var/lib/postgresql/data')) {
+    problems.push({
+      prop: 'env',
+      value: undefined,
+      short: 'PGDATA in a folder of the volume',
+      allowed: 'sets no PGDATA while a volume is mounted at /var/lib/postgresql/data, the image\'s data directory: initdb refuses a mount point that is not '
+        + 'empty (a new ext4 volume holds lost+found), so the first start fails',
+      fix: "keep the data in a folder of the volume: env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }",
+    });
   }
+  const [first, ...rest] = problems;
+  if (first === undefined) return;
+  const also = rest.length === 0 ? '' : ` (the image also needs ${rest.map(p => p.short).join('; ')}: see the README's "Running an official server image")`;
+  fail(scope, first.prop, first.value, first.allowed, first.fix + also);
 }

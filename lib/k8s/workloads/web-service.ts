@@ -5,6 +5,7 @@ import type * as autoscalingv2 from 'kubernetes-types/autoscaling/v2';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import { checkObjectList, checkServiceName, renderProbes } from './checks';
 import { ContainerPort } from './env';
+import { checkWebServerImage } from './known-images';
 import { Probe } from './probe';
 import { Replicas } from './replicas';
 import { IWorkload, Workload, WorkloadProps } from './workload';
@@ -347,6 +348,7 @@ export class WebService extends Workload implements IWebService {
     const spread = props.spread ?? defaults.spread;
     // Render the pod once now so bad input (probes, env, mounts, ids, resources) fails at construction, not at synth.
     this._renderPodTemplate({ terminationGracePeriodSeconds: this.grace, spread });
+    checkWebServerImage(this, this.image, props.image, props.security);
 
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',

@@ -130,6 +130,9 @@ export interface WorkloadProps {
   readonly namespace?: string;
   /**
    * The container image, `[registry/]repository:tag[@sha256:digest]`. `latest` and tag-less images are refused.
+   * The workloads run it as a non-root user on a read-only root filesystem: an official image built to start as root
+   * needs settings of its own (see `StatefulService` for PostgreSQL; a `WebService` of the official nginx image is
+   * refused unless `/var/cache/nginx` is writable: use `nginxinc/nginx-unprivileged`).
    */
   readonly image: string;
   /**

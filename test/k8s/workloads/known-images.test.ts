@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { EnvironmentProfile } from '../../../lib/core';
-import { EnvValue, Probe, StatefulService, StatefulServiceProps } from '../../../lib/k8s';
+import { EnvValue, Probe, StatefulService, StatefulServiceProps, WebService, WebServiceProps } from '../../../lib/k8s';
 import { expectError, policyErrors } from '../../util/k8s';
 
 // StatefulService defaults that cannot work with the server an official image runs are refused at construction:
@@ -70,6 +70,12 @@ describe('the HTTP probe defaults on a server that does not answer HTTP', () => 
   });
 });
 
+test('the naive case (defaults everywhere): one error, naming everything the image needs', () => {
+  const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  expect(() => new StatefulService(c, 'db', { image: 'postgres:16.4', port: 5432, volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql/data' }] }))
+    .toThrow(/^shop\/db: readiness and liveness \(undefined\) is not set, .* and liveness: Probe\.tcp\(\) \(the image also needs replicas: 1 with spread: false, or the count of a setup that replicates; \/var\/run\/postgresql writable; PGDATA in a folder of the volume: see the README's "Running an official server image"\)$/);
+});
+
 describe('replicas of a server that does not replicate itself', () => {
   test('the default 3 (production) is refused, naming the fix', () => {
     expectError(() => build({ image: 'postgres:16.4', port: 5432, ...PG_PROBES, ...PG_REST, replicas: undefined }),
@@ -130,5 +136,27 @@ describe('PostgreSQL\'s data directory on the volume\'s root', () => {
     const objs = build({ image: 'postgres:16.4', port: 5432, ...PG_PROBES, ...PG_REST });
     expect(sts(objs).template.spec.containers[0].env).toContainEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' });
     expect(policyErrors(objs)).toEqual([]);
+  });
+});
+
+describe('the official nginx image as a WebService', () => {
+  const web = (props: Partial<WebServiceProps>) => {
+    const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new WebService(c, 'web', { image: 'nginx:1.27.3', ...props });
+    return c.toJson().find(o => o.kind === 'Deployment').spec.template.spec.containers[0];
+  };
+
+  test('is refused under the read-only root filesystem, naming the unprivileged image of the same tag', () => {
+    expectError(() => web({}),
+      'shop/web: image ("nginx:1.27.3") is the official nginx image, built to start as root: it listens on port 80 and creates its temporary folders under /var/cache/nginx at start, '
+      + 'so with the read-only root filesystem and the non-root user every pod stops at once ("mkdir() /var/cache/nginx/client_temp failed (30: Read-only file system)"); '
+      + 'use nginxinc/nginx-unprivileged:1.27.3 (the same nginx, listening on port 8080 with its temporary and pid files in /tmp) with port: 8080 and probes on a path it serves');
+    expectError(() => web({ image: 'docker.io/library/nginx:1.27.3-alpine' }), /^shop\/web: image \("docker.io\/library\/nginx:1.27.3-alpine"\) is the official nginx image/);
+  });
+
+  test('accepted with its cache directory writable or a writable root filesystem; the unprivileged image keeps the defaults', () => {
+    expect(web({ security: { writablePaths: ['/tmp', '/var/cache/nginx', '/var/run'] } }).image).toBe('nginx:1.27.3');
+    expect(web({ security: { readOnlyRootFilesystem: false } }).securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(web({ image: 'nginxinc/nginx-unprivileged:1.27.3' }).readinessProbe.httpGet.port).toBe('http');
   });
 });

@@ -357,7 +357,7 @@ describe('WebService validation errors', () => {
     try {
       const latestApp = (suppress: boolean) => {
         const app = new ShipshapeApp({ outdir: tempDir() });
-        const api = new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'nginx:latest', allowLatestImage: true, profile: EnvironmentProfile.DEVELOPMENT });
+        const api = new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/preview:latest', allowLatestImage: true, profile: EnvironmentProfile.DEVELOPMENT });
         if (suppress) Policy.suppress(api, 'SS-K8S-029', 'a throw-away preview environment follows the latest build');
         return app;
       };
