@@ -11,7 +11,9 @@ export const highUidGid = k8sPodRule({
   catalog: ['K8S-SEC-05'],
   severity: WARNING,
   message: 'Container user or group id is below 10001 or not set at container level',
-  fix: 'set runAsUser and runAsGroup to 10001 or more on the pod securityContext and on every container securityContext',
+  fix: 'set runAsUser and runAsGroup to 10001 or more on the pod securityContext and on every container securityContext; an image that owns its '
+    + 'files as a lower id (postgres as 999) keeps it: accept the warning with a reason, Policy.suppress(workload, \'SS-K8S-005\', \'<why>\') '
+    + 'or the annotation suppress.shipshape.io/SS-K8S-005',
   rationale: 'An id of 10001 or more never collides with a user of the node (system accounts sit below 10000); set at container level it satisfies every scanner.',
   sources: ['Trivy KSV-0020, KSV-0021'],
   kinds: POD_KINDS,
