@@ -18,7 +18,15 @@ interface KnownServer {
   /** One server that does not replicate by itself (several replicas are separate stores behind one Service). */
   readonly singleServer: boolean;
   /** Directories the server writes at run time with its default settings, and why. */
-  readonly writes?: ReadonlyArray<{ readonly path: string; readonly why: string; readonly unlessArg?: RegExp }>;
+  readonly writes?: readonly Write[];
+}
+
+/** A directory a server writes at run time, and why. */
+interface Write {
+  readonly path: string;
+  readonly why: string;
+  /** An argument that moves the writes elsewhere or turns them off. */
+  readonly unlessArg?: RegExp;
 }
 
 const POSTGRES: KnownServer = {
@@ -47,12 +55,40 @@ const REDIS = (cli: string, name: string): KnownServer => ({
 /** Official images (Docker Hub's library, or its mirror on ECR Public), by repository name. */
 const SERVERS: { [repository: string]: KnownServer } = {
   'postgres': POSTGRES,
-  'mysql': { name: 'MySQL', protocol: 'the MySQL protocol', readiness: "Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'])", liveness: 'Probe.tcp()', singleServer: true },
-  'mariadb': { name: 'MariaDB', protocol: 'the MySQL protocol', readiness: "Probe.exec(['mariadb-admin', 'ping', '-h', '127.0.0.1'])", liveness: 'Probe.tcp()', singleServer: true },
+  'mysql': {
+    name: 'MySQL',
+    protocol: 'the MySQL protocol',
+    readiness: "Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1'])",
+    liveness: 'Probe.tcp()',
+    singleServer: true,
+    writes: [{ path: '/var/run/mysqld', why: 'its socket and pid file' }, { path: '/var/lib/mysql', why: 'its data' }],
+  },
+  'mariadb': {
+    name: 'MariaDB',
+    protocol: 'the MySQL protocol',
+    readiness: "Probe.exec(['mariadb-admin', 'ping', '-h', '127.0.0.1'])",
+    liveness: 'Probe.tcp()',
+    singleServer: true,
+    writes: [{ path: '/run/mysqld', why: 'its socket and pid file' }, { path: '/var/lib/mysql', why: 'its data' }],
+  },
   'redis': REDIS('redis-cli', 'Redis'),
   'valkey/valkey': REDIS('valkey-cli', 'Valkey'),
-  'mongo': { name: 'MongoDB', protocol: 'the MongoDB wire protocol', readiness: "Probe.exec(['mongosh', '--quiet', '--eval', \"db.adminCommand('ping')\"])", liveness: 'Probe.tcp()', singleServer: true },
-  'rabbitmq': { name: 'RabbitMQ', protocol: 'AMQP', readiness: "Probe.exec(['rabbitmq-diagnostics', '-q', 'ping'])", liveness: 'Probe.tcp()', singleServer: false },
+  'mongo': {
+    name: 'MongoDB',
+    protocol: 'the MongoDB wire protocol',
+    readiness: "Probe.exec(['mongosh', '--quiet', '--eval', \"db.adminCommand('ping')\"])",
+    liveness: 'Probe.tcp()',
+    singleServer: true,
+    writes: [{ path: '/data/db', why: 'its data' }],
+  },
+  'rabbitmq': {
+    name: 'RabbitMQ',
+    protocol: 'AMQP',
+    readiness: "Probe.exec(['rabbitmq-diagnostics', '-q', 'ping'])",
+    liveness: 'Probe.tcp()',
+    singleServer: false,
+    writes: [{ path: '/var/lib/rabbitmq', why: 'its node database and Erlang cookie' }],
+  },
 };
 
 /** Ports that servers which do not answer HTTP there use by convention. */
@@ -172,9 +208,15 @@ export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void
     });
   }
   if (server !== undefined && c.writable !== undefined) {
-    for (const w of server.writes ?? []) {
+    // PostgreSQL's data directory: PGDATA, else the image's default (from 18 on under the major version's folder)
+    const major = /^(\d+)/.exec(c.image.tag ?? '')?.[1];
+    const pgdata = Number(major) >= 18 ? `/var/lib/postgresql/${major}/docker` : '/var/lib/postgresql/data';
+    const data: Write[] = server.name === POSTGRES.name && !c.env.includes('PGDATA') ? [{ path: pgdata, why: 'its data (initdb cannot create the data directory)' }] : [];
+    // /var/run is a link to /run in these images
+    const norm = (p: string) => p.replace(/\/$/, '').replace(/^\/var\/run(?=\/|$)/, '/run');
+    for (const w of [...server.writes ?? [], ...data]) {
       if (w.unlessArg !== undefined && c.args.some(a => w.unlessArg!.test(a))) continue;
-      if (c.writable.some(p => w.path === p || w.path.startsWith(`${p.replace(/\/$/, '')}/`))) continue;
+      if (c.writable.some(p => norm(w.path) === norm(p) || norm(w.path).startsWith(`${norm(p)}/`))) continue;
       problems.push({
         prop: 'security.writablePaths',
         value: c.writablePaths,
@@ -192,6 +234,16 @@ export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void
       allowed: 'sets no PGDATA while a volume is mounted at /var/lib/postgresql/data, the image\'s data directory: initdb refuses a mount point that is not '
         + 'empty (a new ext4 volume holds lost+found), so the first start fails',
       fix: "keep the data in a folder of the volume: env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }",
+    });
+  }
+  if (server?.name === 'MySQL' && c.volumes.includes('/var/lib/mysql') && !c.args.some(a => a.startsWith('--datadir'))) {
+    problems.push({
+      prop: 'args',
+      value: c.args.length ? c.args : undefined,
+      short: 'the data directory in a folder of the volume (--datadir)',
+      allowed: 'sets no --datadir while a volume is mounted at /var/lib/mysql, the image\'s data directory: mysqld --initialize refuses a data directory that is not '
+        + 'empty (a new ext4 volume holds lost+found), so the first start fails',
+      fix: "keep the data in a folder of the volume: args: ['--datadir=/var/lib/mysql/data']",
     });
   }
   const [first, ...rest] = problems;

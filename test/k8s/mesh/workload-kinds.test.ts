@@ -98,7 +98,7 @@ describe('a StatefulService (a database) is meshed as opaque TCP', () => {
     const chart = testChart();
     const mesh = new IstioMesh(chart, 'mesh');
     const db = new StatefulService(chart, 'mysql', {
-      image: 'mysql:8.4.2',
+      image: 'ghcr.io/acme/mysql:8.4.2',
       port: 3306,
       portName: 'mysql',
       servicePort: 3306,
@@ -127,7 +127,7 @@ describe('a StatefulService (a database) is meshed as opaque TCP', () => {
   test('Linkerd and no mesh: no appProtocol (Linkerd reads the opaque-ports annotation, and tcp means nothing to it)', () => {
     for (const meshed of [true, false]) {
       const chart = testChart();
-      const db = new StatefulService(chart, 'db', { image: 'mysql:8.4.2', port: 3306, replicas: 1, readiness: Probe.exec(['mysqladmin', 'ping']), liveness: Probe.tcp() });
+      const db = new StatefulService(chart, 'db', { image: 'ghcr.io/acme/mysql:8.4.2', port: 3306, replicas: 1, readiness: Probe.exec(['mysqladmin', 'ping']), liveness: Probe.tcp() });
       if (meshed) new LinkerdMesh(chart, 'mesh').enrol(db);
       const objs = chart.toJson();
       expect(one(objs, 'Service', 'db').spec.ports).toEqual([{ name: 'client', port: 3306, targetPort: 'client', protocol: 'TCP' }]);

@@ -87,7 +87,13 @@ describe('replicas of a server that does not replicate itself', () => {
   test('the development default (1) and a count given are accepted; RabbitMQ clusters itself and keeps the default', () => {
     expect(sts(build({ image: 'postgres:16.4', port: 5432, ...PG_PROBES, ...PG_REST, replicas: undefined, spread: undefined, profile: EnvironmentProfile.DEVELOPMENT })).replicas).toBe(1);
     expect(sts(build({ image: 'postgres:16.4', port: 5432, ...PG_PROBES, ...PG_REST, replicas: 3, spread: undefined, quorum: false })).replicas).toBe(3);
-    expect(sts(build({ image: 'rabbitmq:4.0', port: 5672, readiness: Probe.exec(['rabbitmq-diagnostics', '-q', 'ping']), liveness: Probe.tcp() })).replicas).toBe(3);
+    expect(sts(build({
+      image: 'rabbitmq:4.0',
+      port: 5672,
+      readiness: Probe.exec(['rabbitmq-diagnostics', '-q', 'ping']),
+      liveness: Probe.tcp(),
+      volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/rabbitmq' }],
+    })).replicas).toBe(3);
   });
 });
 
@@ -122,6 +128,36 @@ describe('directories the server writes, under a read-only root filesystem', () 
     expect(sts(build({ image: 'redis:7.4', port: 6379, replicas: 1, spread: false, ...REDIS_PROBES, args: ['--save', ''] })).template.spec.containers[0].args).toEqual(['--save', '']);
     expect(sts(build({ image: 'redis:7.4', port: 6379, replicas: 1, spread: false, ...REDIS_PROBES, volumes: [{ name: 'data', size: '5Gi', mountPath: '/data' }] }))
       .volumeClaimTemplates[0].metadata.name).toBe('data');
+  });
+});
+
+describe('data and run-time directories of the other servers, and PostgreSQL without a volume', () => {
+  test('PostgreSQL without a volume: its data directory (by major version) is read-only', () => {
+    const noVolume = { ...PG_PROBES, ...PG_REST, volumes: undefined, env: undefined };
+    expectError(() => build({ image: 'postgres:16.4', port: 5432, ...noVolume }),
+      /^shop\/db: security\.writablePaths \(\["\/tmp","\/var\/run\/postgresql"\]\) leaves \/var\/lib\/postgresql\/data read-only .* where PostgreSQL writes its data \(initdb cannot create the data directory\)/);
+    expectError(() => build({ image: 'postgres:18.1', port: 5432, ...noVolume }), /leaves \/var\/lib\/postgresql\/18\/docker read-only/);
+    // PostgreSQL 18's layout: the volume on /var/lib/postgresql holds the data folder
+    expect(sts(build({ image: 'postgres:18.1', port: 5432, ...noVolume, volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql' }] })).replicas).toBe(1);
+  });
+
+  test('MySQL: the socket directory (also spelled /run) and the data directory; on a volume\'s root it needs --datadir', () => {
+    const mysql = { image: 'mysql:8.4.3', port: 3306, replicas: 1, spread: false, readiness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1']), liveness: Probe.tcp() };
+    const vol = [{ name: 'data', size: '20Gi', mountPath: '/var/lib/mysql' }];
+    expectError(() => build({ ...mysql, volumes: vol }), /^shop\/db: security\.writablePaths \(undefined\) leaves \/var\/run\/mysqld read-only .* where MySQL writes its socket and pid file/);
+    expectError(() => build({ ...mysql, security: { writablePaths: ['/tmp', '/run/mysqld'] } }), /leaves \/var\/lib\/mysql read-only .* where MySQL writes its data/);
+    expectError(() => build({ ...mysql, volumes: vol, security: { writablePaths: ['/tmp', '/var/run/mysqld'] } }),
+      "shop/db: args (undefined) sets no --datadir while a volume is mounted at /var/lib/mysql, the image's data directory: mysqld --initialize refuses a data directory that is not "
+      + "empty (a new ext4 volume holds lost+found), so the first start fails; keep the data in a folder of the volume: args: ['--datadir=/var/lib/mysql/data']");
+    expect(sts(build({ ...mysql, volumes: vol, security: { writablePaths: ['/tmp', '/run/mysqld'] }, args: ['--datadir=/var/lib/mysql/data'] })).template.spec.containers[0].args)
+      .toEqual(['--datadir=/var/lib/mysql/data']);
+  });
+
+  test('MongoDB and RabbitMQ: their data directories', () => {
+    expectError(() => build({ image: 'mongo:8.0', port: 27017, replicas: 1, readiness: Probe.exec(['mongosh', '--eval', 'db.adminCommand("ping")']), liveness: Probe.tcp() }),
+      /leaves \/data\/db read-only .* where MongoDB writes its data/);
+    expectError(() => build({ image: 'rabbitmq:4.0', port: 5672, readiness: Probe.exec(['rabbitmq-diagnostics', '-q', 'ping']), liveness: Probe.tcp() }),
+      /leaves \/var\/lib\/rabbitmq read-only .* where RabbitMQ writes its node database and Erlang cookie/);
   });
 });
 
