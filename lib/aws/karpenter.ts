@@ -8,7 +8,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Token } from 'cdktf';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { TaintEffect, NodeTaint } from './node-pool';
 import { PolicyStatement } from './policy-statement';
@@ -20,6 +20,7 @@ import { claimNodePoolName, claimSubnetDiscovery, hasNoManagedNodes, isOwnedClus
 import { minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
+import { checkAmiReleaseForVersion } from '../core/ami-release';
 import { TaintProfile } from '../core/cluster-profile';
 import { fail, warn } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
@@ -587,7 +588,7 @@ export class Karpenter extends Construct {
     if (!/^(al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$/.test(this.amiAlias)) {
       fail(this, 'amiAlias', this.amiAlias, 'must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)', "use 'al2023@latest' or pin 'al2023@v20250704'");
     }
-    checkAmiReleaseForVersion(this, this.amiAlias, minor);
+    checkAmiReleaseForVersion(this, 'amiAlias', this.amiAlias, minor);
     if (props.amiAlias === undefined && cluster.environment === EnvironmentProfile.PRODUCTION) {
       const warning = `amiAlias is not set, so production nodes run ${this.amiAlias}: each AMI AWS publishes rolls out to them as drift, untested `
         + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250704\', and raise it after testing, '
@@ -956,34 +957,3 @@ function requirementOption(key: string): string {
   return REQUIREMENT_OPTIONS.find(([end]) => key.endsWith(end))?.[1] ?? 'change the pool\'s options';
 }
 
-/**
- * The day EKS began supporting each Kubernetes minor version (standard support). EKS-optimized AMIs for a version are
- * published from around that day: an AMI release from weeks before it holds no AMI built for the version.
- */
-const EKS_SUPPORT_START: { [minor: number]: string } = {
-  29: '2024-01-23',
-  30: '2024-05-23',
-  31: '2024-09-26',
-  32: '2025-01-23',
-  33: '2025-05-29',
-  34: '2025-10-02',
-};
-/** How long before EKS's support of a version its AMIs may be published (a release older than that has none). */
-const AMI_LEAD_DAYS = 21;
-
-/**
- * Refuses a pinned Amazon Linux 2023 AMI release (`al2023@v20250704`) published well before EKS supported the cluster's
- * Kubernetes version: Karpenter resolves the alias for the cluster's version, finds no AMI of that release built for
- * it, and launches no node.
- */
-function checkAmiReleaseForVersion(scope: IConstruct, alias: string, minor: number): void {
-  const m = /^al2023@v(\d{4})(\d{2})(\d{2})$/.exec(alias);
-  const start = EKS_SUPPORT_START[minor];
-  if (!m || start === undefined) return;
-  const released = `${m[1]}-${m[2]}-${m[3]}`;
-  const earliest = new Date(Date.parse(`${start}T00:00:00Z`) - AMI_LEAD_DAYS * 86_400_000).toISOString().slice(0, 10);
-  if (released >= earliest) return;
-  fail(scope, 'amiAlias', alias, `is the AMI release of ${released}, before EKS supported Kubernetes 1.${minor} (${start}), the cluster's version: `
-    + 'that release has no AMI built for 1.' + minor + ', so the node class resolves no AMI and Karpenter launches no node',
-  `pin a release published for 1.${minor} (from ${start} on; see the amazon-eks-ami releases), or use 'al2023@latest'`);
-}

@@ -15,6 +15,7 @@ import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
+import { checkAmiReleaseForVersion } from '../core/ami-release';
 import { ClusterProfile } from '../core/cluster-profile';
 import { fail, formatValidationMessage, NOTE_METADATA, show } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
@@ -179,6 +180,9 @@ export class App extends Cdk8sApp {
       ClusterContext.set(this, props.cluster);
       KubernetesTarget.set(this, oldestKubelet(props.cluster));
       checkDefaultClasses(props.cluster);
+      const amiAlias = props.cluster.karpenter?.nodeClass?.amiAlias;
+      const minor = /^1\.(\d+)$/.exec(String(props.cluster.kubernetesVersion))?.[1];
+      if (typeof amiAlias === 'string' && minor !== undefined) checkAmiReleaseForVersion('<app>', 'cluster.karpenter.nodeClass.amiAlias', amiAlias, Number(minor));
     }
   }
 

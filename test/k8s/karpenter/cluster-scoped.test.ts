@@ -5,7 +5,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { k8s } from '../../../lib';
-import { KarpenterProfile } from '../../../lib/core';
+import { EnvironmentProfile, KarpenterProfile } from '../../../lib/core';
 import { karpenter } from '../../../lib/k8s';
 
 const DISCOVERY = { 'karpenter.sh/discovery': 'prod' };
@@ -74,4 +74,29 @@ test('written by k8s.App (its own renderer): no namespace in the YAML', () => {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+describe('a cluster profile\'s pinned AMI release and the cluster\'s version (a hand-written profile)', () => {
+  const profile = (amiAlias: string, kubernetesVersion: string) => ({
+    clusterName: 'prod',
+    region: 'eu-west-1',
+    environment: EnvironmentProfile.PRODUCTION,
+    kubernetesVersion,
+    nodePools: [],
+    zones: ['eu-west-1a'],
+    storageClasses: [],
+    networkPolicyEnforced: true,
+    karpenter: { ...PROFILE, nodeClass: { ...PROFILE.nodeClass, amiAlias } },
+  });
+
+  test('a release from before EKS supported the version is refused on the App', () => {
+    expect(() => new k8s.App({ cluster: profile('al2023@v20250505', '1.33') })).toThrow(
+      '<app>: cluster.karpenter.nodeClass.amiAlias ("al2023@v20250505") is the AMI release of 2025-05-05, before EKS supported Kubernetes 1.33 (2025-05-29), the cluster\'s version: '
+      + 'that release has no AMI built for 1.33, so the node class resolves no AMI and Karpenter launches no node; '
+      + "pin a release published for 1.33 (from 2025-05-29 on; see the amazon-eks-ami releases), or use 'al2023@latest'");
+  });
+
+  test('the same release on a version EKS supported before it is accepted', () => {
+    expect(new k8s.App({ cluster: profile('al2023@v20250505', '1.32') }).cluster?.karpenter?.nodeClass.amiAlias).toBe('al2023@v20250505');
+  });
 });
