@@ -175,8 +175,8 @@ interface Problem {
 /**
  * Refuses the StatefulService defaults that cannot work with the container's server: the HTTP probes on a port that
  * speaks another protocol, the default replica count for a server that does not replicate itself, and a read-only
- * directory the server writes; for PostgreSQL also its data directory on the volume's root. The error is the first
- * problem, and names the others, so that one round fixes them all.
+ * directory the server writes; for PostgreSQL and MySQL also their data directory on the volume's root. The error is
+ * the first problem, and names the others, so that one round fixes them all.
  */
 export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void {
   const server = knownServer(c.image);
