@@ -956,4 +956,3 @@ const REQUIREMENT_OPTIONS: Array<[string, string]> = [
 function requirementOption(key: string): string {
   return REQUIREMENT_OPTIONS.find(([end]) => key.endsWith(end))?.[1] ?? 'change the pool\'s options';
 }
-
