@@ -588,7 +588,7 @@ export class Karpenter extends Construct {
     if (!/^(al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$/.test(this.amiAlias)) {
       fail(this, 'amiAlias', this.amiAlias, 'must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)', "use 'al2023@latest' or pin 'al2023@v20250704'");
     }
-    checkAmiReleaseForVersion(this, 'amiAlias', this.amiAlias, minor);
+    checkAmiReleaseForVersion(this, 'amiAlias', this.amiAlias, cluster.kubernetesVersion);
     if (props.amiAlias === undefined && cluster.environment === EnvironmentProfile.PRODUCTION) {
       const warning = `amiAlias is not set, so production nodes run ${this.amiAlias}: each AMI AWS publishes rolls out to them as drift, untested `
         + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250704\', and raise it after testing, '

@@ -23,7 +23,8 @@ const AMI_LEAD_DAYS = 21;
  * Kubernetes version: Karpenter resolves the alias for the cluster's version, finds no AMI of that release built for
  * it, and launches no node.
  */
-export function checkAmiReleaseForVersion(scope: IConstruct | string, prop: string, alias: string, minor: number): void {
+export function checkAmiReleaseForVersion(scope: IConstruct | string, prop: string, alias: string, kubernetesVersion: string): void {
+  const minor = Number(/^1\.(\d+)$/.exec(String(kubernetesVersion))?.[1]);
   const m = /^al2023@v(\d{4})(\d{2})(\d{2})$/.exec(alias);
   const start = EKS_SUPPORT_START[minor];
   if (!m || start === undefined) return;

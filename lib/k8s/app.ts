@@ -181,8 +181,7 @@ export class App extends Cdk8sApp {
       KubernetesTarget.set(this, oldestKubelet(props.cluster));
       checkDefaultClasses(props.cluster);
       const amiAlias = props.cluster.karpenter?.nodeClass?.amiAlias;
-      const minor = /^1\.(\d+)$/.exec(String(props.cluster.kubernetesVersion))?.[1];
-      if (typeof amiAlias === 'string' && minor !== undefined) checkAmiReleaseForVersion('<app>', 'cluster.karpenter.nodeClass.amiAlias', amiAlias, Number(minor));
+      if (typeof amiAlias === 'string') checkAmiReleaseForVersion('<app>', 'cluster.karpenter.nodeClass.amiAlias', amiAlias, props.cluster.kubernetesVersion);
     }
   }
 
