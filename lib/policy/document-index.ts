@@ -55,13 +55,18 @@ export class DocumentIndex {
    * @param namespace the namespace (default: documents without a namespace)
    */
   public inNamespace(kind: string, namespace?: string): PolicyDocument[] {
-    let nsMap = this.byKindNs.get(kind);
-    if (nsMap === undefined) {
-      nsMap = new Map();
-      for (const d of this.ofKind(kind)) push(nsMap, d.namespace ?? '', d);
-      this.byKindNs.set(kind, nsMap);
-    }
+    const nsMap = this.byKindNs.get(kind) ?? this.fileByNamespace(kind);
     return nsMap.get(namespace ?? '') ?? EMPTY;
+  }
+
+  // The lazy builders below run once per kind or key: kept out of the lookups that rules call on every document,
+  // so the compiler does not build them into each rule that inlines a lookup.
+
+  private fileByNamespace(kind: string): Map<string, PolicyDocument[]> {
+    const nsMap = new Map<string, PolicyDocument[]>();
+    for (const d of this.ofKind(kind)) push(nsMap, d.namespace ?? '', d);
+    this.byKindNs.set(kind, nsMap);
+    return nsMap;
   }
 
   /**
@@ -71,22 +76,24 @@ export class DocumentIndex {
    * @param namespace the namespace (default: documents without a namespace)
    */
   public find(kind: string, name: string, namespace?: string): PolicyDocument | undefined {
-    let names = this.byKindNsName.get(kind);
-    if (names === undefined) {
-      names = new Map();
-      for (const d of this.ofKind(kind)) {
-        if (d.name === undefined) continue;
-        const ns = d.namespace ?? '';
-        let byName = names.get(ns);
-        if (!byName) {
-          byName = new Map();
-          names.set(ns, byName);
-        }
-        if (!byName.has(d.name)) byName.set(d.name, d);
-      }
-      this.byKindNsName.set(kind, names);
-    }
+    const names = this.byKindNsName.get(kind) ?? this.fileByName(kind);
     return names.get(namespace ?? '')?.get(name);
+  }
+
+  private fileByName(kind: string): Map<string, Map<string, PolicyDocument>> {
+    const names = new Map<string, Map<string, PolicyDocument>>();
+    for (const d of this.ofKind(kind)) {
+      if (d.name === undefined) continue;
+      const ns = d.namespace ?? '';
+      let byName = names.get(ns);
+      if (!byName) {
+        byName = new Map();
+        names.set(ns, byName);
+      }
+      if (!byName.has(d.name)) byName.set(d.name, d);
+    }
+    this.byKindNsName.set(kind, names);
+    return names;
   }
 
   /**
@@ -94,11 +101,13 @@ export class DocumentIndex {
    * @internal
    */
   public _memo<T>(key: string, build: (index: DocumentIndex) => T): T {
-    let v = this.memo.get(key);
-    if (v === undefined) {
-      v = build(this);
-      this.memo.set(key, v);
-    }
+    const v = this.memo.get(key);
+    return v !== undefined ? v : this.memoize(key, build);
+  }
+
+  private memoize<T>(key: string, build: (index: DocumentIndex) => T): T {
+    const v = build(this);
+    this.memo.set(key, v);
     return v;
   }
 }

@@ -120,9 +120,11 @@ export class K8sIndex {
    * with the first such template and the other policies selecting it (once per output).
    */
   public overlapping(kind: 'PodDisruptionBudget' | 'NetworkPolicy'): Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }> {
-    let m = this.overlaps.get(kind);
-    if (m !== undefined) return m;
-    m = new Map();
+    return this.overlaps.get(kind) ?? this.findOverlaps(kind);
+  }
+
+  private findOverlaps(kind: 'PodDisruptionBudget' | 'NetworkPolicy'): Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }> {
+    const m = new Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }>();
     for (const [template, docs] of this.relation(kind).byTemplate) {
       if (docs.length < 2) continue;
       // one object held twice (the same name in the namespace, in two output folders checked together) is one policy
@@ -150,8 +152,10 @@ export class K8sIndex {
    * document order.
    */
   private relation(kind: string): Relation {
-    let r = this.relations.get(kind);
-    if (r !== undefined) return r;
+    return this.relations.get(kind) ?? this.relate(kind);
+  }
+
+  private relate(kind: string): Relation {
     const byTemplate = new Map<PodTemplate, PolicyDocument[]>();
     const selecting = new Set<PolicyDocument>();
     /** The templates more than one policy selects (their lists are put in order at the end). */
@@ -192,7 +196,7 @@ export class K8sIndex {
         byTemplate.set(t, ranked.map(e => e.doc));
       }
     }
-    r = { byTemplate, selecting };
+    const r = { byTemplate, selecting };
     this.relations.set(kind, r);
     return r;
   }
@@ -234,27 +238,33 @@ export class K8sIndex {
 
   /** The templates in `ns` that carry the label pair `k`=`v`, in document order; undefined when none. */
   private pair(ns: string, k: string, v: string): PodTemplate[] | undefined {
-    let namespaces = this.byKey.get(k);
-    if (namespaces === undefined) {
-      namespaces = new Map();
-      const templates = this.templates;
-      for (let i = 0; i < templates.length; i++) {
-        const t = templates[i];
-        const labels = t.labels;
-        if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
-        const lv = labels[k];
-        const value = typeof lv === 'string' ? lv : String(lv);
-        let values = namespaces.get(t.ns);
-        if (values === undefined) {
-          values = new Map();
-          namespaces.set(t.ns, values);
-        }
-        const list = values.get(value);
-        if (list === undefined) values.set(value, [t]); else list.push(t);
-      }
-      this.byKey.set(k, namespaces);
-    }
+    const namespaces = this.byKey.get(k) ?? this.fileKey(k);
     return namespaces.get(ns)?.get(v);
+  }
+
+  /**
+   * Files the templates under label key `k` (once per key). The lazy builders of this index are functions of their
+   * own, apart from the lookups rules make on every document, so the compiler does not build them into each rule.
+   */
+  private fileKey(k: string): Map<string, Map<string, PodTemplate[]>> {
+    const namespaces = new Map<string, Map<string, PodTemplate[]>>();
+    const templates = this.templates;
+    for (let i = 0; i < templates.length; i++) {
+      const t = templates[i];
+      const labels = t.labels;
+      if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+      const lv = labels[k];
+      const value = typeof lv === 'string' ? lv : String(lv);
+      let values = namespaces.get(t.ns);
+      if (values === undefined) {
+        values = new Map();
+        namespaces.set(t.ns, values);
+      }
+      const list = values.get(value);
+      if (list === undefined) values.set(value, [t]); else list.push(t);
+    }
+    this.byKey.set(k, namespaces);
+    return namespaces;
   }
 
   /** The pod templates in `ns` that `selector` selects (LabelSelector shape). */
@@ -281,12 +291,14 @@ export class K8sIndex {
    * selects `labels`. The list is shared: the same `labels` object (a pod's, from `podLabels`) gets the same list.
    */
   public selecting(kind: 'PodDisruptionBudget' | 'NetworkPolicy', ns: string, labels: { [k: string]: string }): PolicyDocument[] {
-    let si = this.selectorIndexes.get(kind);
-    if (si === undefined) {
-      si = new SelectorIndex(this, this.index.ofKind(kind), kind === 'NetworkPolicy');
-      this.selectorIndexes.set(kind, si);
-    }
+    const si = this.selectorIndexes.get(kind) ?? this.indexSelectors(kind);
     return si.query(ns, labels);
+  }
+
+  private indexSelectors(kind: 'PodDisruptionBudget' | 'NetworkPolicy'): SelectorIndex {
+    const si = new SelectorIndex(this, this.index.ofKind(kind), kind === 'NetworkPolicy');
+    this.selectorIndexes.set(kind, si);
+    return si;
   }
 }
 

@@ -170,7 +170,11 @@ export const validSelectors = k8sRule({
 });
 
 function caches(index: DocumentIndex): Caches {
-  return index._memo('k8s.validSelectorCaches', () => ({ values: index._memo('k8s.validLabelValues', newSet), keys: index._memo('k8s.validLabelKeys', newKeySet) }));
+  return index._memo('k8s.validSelectorCaches', newCaches);
+}
+
+function newCaches(index: DocumentIndex): Caches {
+  return { values: index._memo('k8s.validLabelValues', newSet), keys: index._memo('k8s.validLabelKeys', newKeySet) };
 }
 
 /** True when no expression of `list` is one the API refuses (no allocation; a false answer means "look closer"). */
