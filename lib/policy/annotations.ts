@@ -112,10 +112,12 @@ function badSuppression(key: string, value: unknown): { message: string; fix: st
  * shorter than `MIN_REASON`, and `suppress.shipshape.io` keys that name no rule or several, are returned in `bad`.
  */
 export function annotationSuppressions(manifest: any, docPath: string): { suppressions: Suppression[]; bad: BadSuppressionAnnotation[] } {
-  const suppressions: Suppression[] = [];
-  const bad: BadSuppressionAnnotation[] = [];
   const own = annotationsOf(manifest);
   const template = annotationsOf({ metadata: podTemplateMetadata(manifest) });
+  // most annotated objects carry no suppression (a checksum, a peer's exemption): nothing to build
+  if (!hasSuppressionKey(own) && !hasSuppressionKey(template)) return { suppressions: [], bad: [] };
+  const suppressions: Suppression[] = [];
+  const bad: BadSuppressionAnnotation[] = [];
   const read = (ann: { [key: string]: unknown }, where: string, skip?: { [key: string]: unknown }) => {
     for (const key of Object.keys(ann)) {
       if (!(key.startsWith(SUPPRESS_ANNOTATION_PREFIX) || key === SUPPRESS_ANNOTATION_BARE) || (skip !== undefined && key in skip)) continue;
@@ -141,6 +143,15 @@ export function annotationSuppressions(manifest: any, docPath: string): { suppre
   if (own) read(own, 'metadata.annotations');
   if (template) read(template, podTemplateAnnotationsPath(manifest), own);
   return { suppressions, bad };
+}
+
+/** True when `ann` holds a `suppress.shipshape.io` key (with or without a rule id). */
+function hasSuppressionKey(ann: { [key: string]: unknown } | undefined): boolean {
+  if (ann === undefined) return false;
+  for (const key of Object.keys(ann)) {
+    if (key.startsWith(SUPPRESS_ANNOTATION_BARE)) return true;
+  }
+  return false;
 }
 
 /** An object as the synth handed it to the policy check. */

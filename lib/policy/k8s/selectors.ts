@@ -25,8 +25,10 @@ export function selectorMatches(selector: Selector, labels: { [k: string]: strin
   for (const k in ml) {
     if (labels[k] !== ml[k]) return false;
   }
-  const me = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  for (const e of me) {
+  const me = selector.matchExpressions;
+  if (!Array.isArray(me)) return true;
+  for (let i = 0; i < me.length; i++) {
+    const e = me[i];
     if (!isObj(e)) return false;
     const has = Object.prototype.hasOwnProperty.call(labels, e.key);
     const values = Array.isArray(e.values) ? e.values : [];
@@ -43,8 +45,11 @@ export function selectorMatches(selector: Selector, labels: { [k: string]: strin
 
 /** True when a selector is empty (selects every pod of the namespace). */
 export function selectorIsEmpty(selector: Selector): boolean {
-  return Object.keys(o(selector.matchLabels)).length === 0 &&
-    !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
+  const ml = o(selector.matchLabels);
+  for (const k in ml) {
+    if (Object.prototype.hasOwnProperty.call(ml, k)) return false;
+  }
+  return !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
 }
 
 
@@ -125,8 +130,8 @@ export class K8sIndex {
 
   private findOverlaps(kind: 'PodDisruptionBudget' | 'NetworkPolicy'): Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }> {
     const m = new Map<PolicyDocument, { template: PodTemplate; others: PolicyDocument[] }>();
-    for (const [template, docs] of this.relation(kind).byTemplate) {
-      if (docs.length < 2) continue;
+    this.relation(kind).byTemplate.forEach((docs, template) => {
+      if (docs.length < 2) return;
       // one object held twice (the same name in the namespace, in two output folders checked together) is one policy
       for (const doc of docs) {
         if (m.has(doc)) continue;
@@ -134,7 +139,7 @@ export class K8sIndex {
         const others = docs.filter(d => !seen.has(d.name) && seen.add(d.name) !== undefined);
         if (others.length > 0) m.set(doc, { template, others });
       }
-    }
+    });
     this.overlaps.set(kind, m);
     return m;
   }

@@ -25,7 +25,10 @@ export const oneAutoscaler = k8sRule({
   kinds: ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'],
   check: (doc, index) => {
     // the HPA a ScaledObject makes (owned by it) is that ScaledObject's, not a second autoscaler (a cluster export holds both)
-    const hpas = hpasTargeting(index, doc).filter(h => !(o(h.manifest.metadata).ownerReferences instanceof Array
+    const targeting = hpasTargeting(index, doc);
+    // the common case, one HPA and no ScaledObject in the output, without building lists
+    if (targeting.length < 2 && index.ofKind('ScaledObject').length === 0) return NONE;
+    const hpas = targeting.filter(h => !(o(h.manifest.metadata).ownerReferences instanceof Array
       && (h.manifest.metadata.ownerReferences as any[]).some(r => o(r).kind === 'ScaledObject')));
     const scaled = scaledObjectsOf(doc, index);
     if (hpas.length + scaled.length < 2) return NONE;

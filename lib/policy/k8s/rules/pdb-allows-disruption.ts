@@ -9,6 +9,16 @@ function pct(v: any): number | undefined {
   return typeof v === 'string' && /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : undefined;
 }
 
+/** Reports a minAvailable or maxUnavailable the API refuses (no pod count or percentage, negative, above 100 %): 1 when it did, else 0. */
+function refusedCount(field: 'minAvailable' | 'maxUnavailable', v: unknown, out: Violation[]): number {
+  if (v === undefined || v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0)) return 0;
+  const r = intOrPercent(v);
+  const why = 'refused' in r ? r.refused : r.pct && r.n > 100 ? 'is more than 100%' : undefined;
+  if (why === undefined) return 0;
+  out.push({ jsonPath: `spec.${field}`, message: `PodDisruptionBudget ${field} ${JSON.stringify(v)} ${why}; the API refuses it` });
+  return 1;
+}
+
 /**
  * SS-K8S-042 — docs/rules.md#ss-k8s-042. Each field is judged on its own (a budget that sets both is refused by the API,
  * and reported as such). A numeric minAvailable is compared with the replicas of every workload the budget
@@ -45,15 +55,7 @@ export const pdbAllowsDisruption = k8sRule({
     }
     const out: Violation[] = [];
     // values the API refuses: no pod count or percentage (a quoted "1"), negative, above 100 %, an unknown eviction policy
-    let refused = false;
-    for (const [field, v] of [['minAvailable', min], ['maxUnavailable', max]] as const) {
-      if (v === undefined || v === null) continue;
-      const r = intOrPercent(v);
-      const why = 'refused' in r ? r.refused : r.pct && r.n > 100 ? 'is more than 100%' : undefined;
-      if (why === undefined) continue;
-      refused = true;
-      out.push({ jsonPath: `spec.${field}`, message: `PodDisruptionBudget ${field} ${JSON.stringify(v)} ${why}; the API refuses it` });
-    }
+    const refused = refusedCount('minAvailable', min, out) + refusedCount('maxUnavailable', max, out) > 0;
     const policy = spec.unhealthyPodEvictionPolicy;
     if (policy !== undefined && policy !== 'IfHealthyBudget' && policy !== 'AlwaysAllow') {
       out.push({ jsonPath: 'spec.unhealthyPodEvictionPolicy', message: `PodDisruptionBudget unhealthyPodEvictionPolicy ${JSON.stringify(policy)} is not IfHealthyBudget or AlwaysAllow; the API refuses it` });

@@ -112,11 +112,6 @@ export function validLabelKey(key: string): boolean {
   return validKey(key, false);
 }
 
-/** The label keys found valid so far in a check (shared by the rules that read labels). */
-export function newKeySet(): Set<string> {
-  return new Set();
-}
-
 /** Reports the keys of `map` the API refuses. */
 function checkKeys(map: any, base: string, what: 'Label' | 'Annotation', out: Violation[]) {
   const m = o(map);
@@ -130,9 +125,16 @@ function checkKeys(map: any, base: string, what: 'Label' | 'Annotation', out: Vi
   }
 }
 
-/** The label values found valid so far in a check (shared by the rules that read labels). */
-export function newSet(): Set<unknown> {
-  return new Set();
+/** The label values, label keys and annotation keys found valid so far in a check (shared by the rules that read labels). */
+export interface KnownValid {
+  readonly values: Set<unknown>;
+  readonly keys: Set<string>;
+  readonly annotationKeys: Set<string>;
+}
+
+/** The sets of one check, looked up once per document (`DocumentIndex._memo`). */
+export function knownValid(): KnownValid {
+  return { values: new Set(), keys: new Set(), annotationKeys: new Set() };
 }
 
 function checkLabels(labels: any, base: string, out: Violation[]) {
@@ -167,9 +169,10 @@ export const validLabelValues = k8sRule({
     if (typeof m?.apiVersion !== 'string') return undefined;
     const meta = m.metadata;
     const pod = POD_KIND_SET.has(doc.kind) ? podOfDoc(doc) : undefined;
-    const valid = index._memo('k8s.validLabelValues', newSet);
-    const keys = index._memo('k8s.validLabelKeys', newKeySet);
-    const annotationKeys = index._memo('k8s.validAnnotationKeys', newKeySet);
+    const known = index._memo('k8s.validLabels', knownValid);
+    const valid = known.values;
+    const keys = known.keys;
+    const annotationKeys = known.annotationKeys;
     const own = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? meta : undefined;
     const template = pod && pod.metaPath !== 'metadata' ? pod.meta : undefined;
     if (labelKeysAndValuesValid(own?.labels, valid, keys) && allKeysValid(own?.annotations, annotationKeys)

@@ -59,18 +59,27 @@ export const validObjectName = k8sRule({
     const m = doc.manifest;
     if (typeof m?.apiVersion !== 'string' || typeof m?.kind !== 'string') return undefined;
     const meta = o(m.metadata);
-    const out: Violation[] = [];
+    let out: Violation[] | undefined;
     if (meta.name === undefined || meta.name === '') {
-      if (typeof meta.generateName !== 'string' || meta.generateName === '') out.push({ jsonPath: 'metadata.name', message: 'Object has no metadata.name (nor generateName)' });
+      if (typeof meta.generateName !== 'string' || meta.generateName === '') (out ??= []).push({ jsonPath: 'metadata.name', message: 'Object has no metadata.name (nor generateName)' });
     } else if (typeof meta.name !== 'string') {
-      out.push({ jsonPath: 'metadata.name', message: `metadata.name is not a string (${JSON.stringify(meta.name)})` });
+      (out ??= []).push({ jsonPath: 'metadata.name', message: `metadata.name is not a string (${JSON.stringify(meta.name)})` });
     } else {
       const why = problem(m.kind, meta.name, m.kind === 'Job' && o(m.spec).manualSelector === true);
-      if (why) out.push({ jsonPath: 'metadata.name', message: `${m.kind} name ${JSON.stringify(meta.name)} ${why}` });
+      if (why) (out ??= []).push({ jsonPath: 'metadata.name', message: `${m.kind} name ${JSON.stringify(meta.name)} ${why}` });
     }
-    if (meta.namespace !== undefined && !(typeof meta.namespace === 'string' && meta.namespace.length <= 63 && DNS_LABEL.test(meta.namespace))) {
-      out.push({ jsonPath: 'metadata.namespace', message: `metadata.namespace ${JSON.stringify(meta.namespace)} must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit` });
+    const ns = meta.namespace;
+    // an output names a few namespaces many times over: the last valid one is not read again
+    if (ns !== undefined && ns !== lastValidNamespace) {
+      if (typeof ns === 'string' && ns.length <= 63 && DNS_LABEL.test(ns)) {
+        lastValidNamespace = ns;
+      } else {
+        (out ??= []).push({ jsonPath: 'metadata.namespace', message: `metadata.namespace ${JSON.stringify(ns)} must be at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit` });
+      }
     }
-    return out.length > 0 ? out : NONE;
+    return out ?? NONE;
   },
 });
+
+/** The namespace the check last found valid. */
+let lastValidNamespace: string | undefined;

@@ -17,55 +17,83 @@ function meant(value: unknown, allowed: string[]): string {
   return m === undefined ? '' : `; did you mean ${m}?`;
 }
 
-/** What the API refuses in a NetworkPolicy: its policy types, ports and peers. */
+/** The rule lists of a NetworkPolicy and the peer list each rule holds. */
+const DIRECTIONS = [['ingress', 'from'], ['egress', 'to']];
+
+/**
+ * What the API refuses in a NetworkPolicy: its policy types, ports and peers. Plain loops, and each path is written
+ * only for a field reported: this runs on every NetworkPolicy of every synth.
+ */
 function checkNetworkPolicy(spec: any, bad: Bad): void {
   const types = spec.policyTypes;
   if (Array.isArray(types)) {
-    types.forEach((t, i) => {
+    for (let i = 0; i < types.length; i++) {
+      if (!(i in types)) continue;
+      const t = types[i];
       if (!POLICY_TYPES.includes(t)) bad(`spec.policyTypes[${i}]`, `policyTypes entry ${JSON.stringify(t)} is not Ingress or Egress as the API spells them${meant(t, POLICY_TYPES)}`);
-    });
+    }
     if (types.length > 2) bad('spec.policyTypes', `policyTypes lists ${types.length} entries: the API accepts at most two (Ingress and Egress)`);
   }
-  for (const [dir, side] of [['ingress', 'from'], ['egress', 'to']] as const) {
-    arr(spec[dir]).forEach((rule, i) => {
-      const at = `spec.${dir}[${i}]`;
-      arr(o(rule).ports).forEach((p0, j) => checkPort(o(p0), `${at}.ports[${j}]`, bad));
-      arr(o(rule)[side]).forEach((peer0, j) => checkPeer(peer0, `${at}.${side}[${j}]`, bad));
-    });
+  for (let d = 0; d < DIRECTIONS.length; d++) {
+    const dir = DIRECTIONS[d][0];
+    const rules = spec[dir];
+    if (!Array.isArray(rules)) continue;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = o(rules[i]);
+      const ports = rule.ports;
+      if (Array.isArray(ports)) {
+        for (let j = 0; j < ports.length; j++) checkPort(o(ports[j]), dir, i, j, bad);
+      }
+      const side = DIRECTIONS[d][1];
+      const peers = rule[side];
+      if (Array.isArray(peers)) {
+        for (let j = 0; j < peers.length; j++) checkPeer(peers[j], dir, side, i, j, bad);
+      }
+    }
   }
 }
 
-/** A NetworkPolicy port: protocol as spelled, endPort only after a numeric port and not below it. */
-function checkPort(p: any, at: string, bad: Bad): void {
+/** A NetworkPolicy port (`spec.<dir>[i].ports[j]`): protocol as spelled, endPort only after a numeric port and not below it. */
+function checkPort(p: any, dir: string, i: number, j: number, bad: Bad): void {
   if (p.protocol !== undefined && p.protocol !== null && !PROTOCOLS.includes(p.protocol)) {
-    bad(`${at}.protocol`, `NetworkPolicy port protocol ${JSON.stringify(p.protocol)} is not TCP, UDP or SCTP as the API spells them${meant(p.protocol, PROTOCOLS)}`);
+    bad(`spec.${dir}[${i}].ports[${j}].protocol`, `NetworkPolicy port protocol ${JSON.stringify(p.protocol)} is not TCP, UDP or SCTP as the API spells them${meant(p.protocol, PROTOCOLS)}`);
   }
   const end = p.endPort;
   if (end === undefined || end === null) return;
-  if (p.port === undefined || p.port === null) bad(`${at}.endPort`, 'NetworkPolicy endPort is set without a port: the API needs the range\'s first port in port');
-  else if (typeof p.port !== 'number') bad(`${at}.endPort`, `NetworkPolicy endPort is set with the named port ${JSON.stringify(p.port)}: a range needs a port number`);
-  else if (typeof end === 'number' && end < p.port) bad(`${at}.endPort`, `NetworkPolicy endPort ${end} is below port ${p.port}: the range must end at or after its first port`);
+  const at = `spec.${dir}[${i}].ports[${j}].endPort`;
+  if (p.port === undefined || p.port === null) bad(at, 'NetworkPolicy endPort is set without a port: the API needs the range\'s first port in port');
+  else if (typeof p.port !== 'number') bad(at, `NetworkPolicy endPort is set with the named port ${JSON.stringify(p.port)}: a range needs a port number`);
+  else if (typeof end === 'number' && end < p.port) bad(at, `NetworkPolicy endPort ${end} is below port ${p.port}: the range must end at or after its first port`);
 }
 
-/** A NetworkPolicy peer: something to select, and not pods and an IP block at once; an IP block's CIDRs. */
-function checkPeer(peer0: unknown, at: string, bad: Bad): void {
+/**
+ * A NetworkPolicy peer (`spec.<dir>[i].<side>[j]`): something to select, and not pods and an IP block at once; an IP
+ * block's CIDRs.
+ */
+function checkPeer(peer0: unknown, dir: string, side: string, i: number, j: number, bad: Bad): void {
   if (!isObj(peer0)) return;
   const peer = peer0 as any;
   const selects = (peer.podSelector !== undefined && peer.podSelector !== null) || (peer.namespaceSelector !== undefined && peer.namespaceSelector !== null);
   const block = peer.ipBlock !== undefined && peer.ipBlock !== null;
-  if (!selects && !block) bad(at, 'NetworkPolicy peer selects nothing: the API needs a podSelector, a namespaceSelector or an ipBlock (leave the from or to list out to allow all)');
-  if (selects && block) bad(at, 'NetworkPolicy peer has an ipBlock beside a pod or namespace selector: the API takes one or the other; write two peers');
+  if (selects === block) {
+    const at = `spec.${dir}[${i}].${side}[${j}]`;
+    if (!selects) bad(at, 'NetworkPolicy peer selects nothing: the API needs a podSelector, a namespaceSelector or an ipBlock (leave the from or to list out to allow all)');
+    else bad(at, 'NetworkPolicy peer has an ipBlock beside a pod or namespace selector: the API takes one or the other; write two peers');
+  }
   if (!block) return;
   const cidr = o(peer.ipBlock).cidr;
   if (typeof cidr !== 'string' || !validCidr(cidr)) {
-    bad(`${at}.ipBlock.cidr`, `NetworkPolicy ipBlock cidr ${JSON.stringify(cidr) ?? 'unset'} is not a CIDR (such as 10.0.0.0/16)`);
+    bad(`spec.${dir}[${i}].${side}[${j}].ipBlock.cidr`, `NetworkPolicy ipBlock cidr ${JSON.stringify(cidr) ?? 'unset'} is not a CIDR (such as 10.0.0.0/16)`);
     return;
   }
-  arr(o(peer.ipBlock).except).forEach((e, k) => {
+  const except = arr(o(peer.ipBlock).except);
+  for (let k = 0; k < except.length; k++) {
+    if (!(k in except)) continue;
+    const e = except[k];
     if (typeof e !== 'string' || !validCidr(e) || !Validators.cidrContains(cidr, e)) {
-      bad(`${at}.ipBlock.except[${k}]`, `NetworkPolicy ipBlock except ${JSON.stringify(e)} is not a CIDR strictly inside ${cidr}: the API refuses it`);
+      bad(`spec.${dir}[${i}].${side}[${j}].ipBlock.except[${k}]`, `NetworkPolicy ipBlock except ${JSON.stringify(e)} is not a CIDR strictly inside ${cidr}: the API refuses it`);
     }
-  });
+  }
 }
 
 /** True for an IPv4 or IPv6 CIDR (bits after the prefix allowed, as the API server reads an ipBlock). */

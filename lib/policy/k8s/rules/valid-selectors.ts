@@ -3,7 +3,7 @@ import { PolicyDocument, Violation } from '../../rule';
 import { ERROR, k8sRule, NONE } from '../define';
 import { isObj, MAP_SELECTOR_KINDS, o, podOfDoc, POD_KINDS } from '../pod';
 import { caseMeant, keyPath } from './valid-containers';
-import { labelKeysAndValuesValid, newKeySet, newSet, validLabelKey, validLabelValue } from './valid-label-values';
+import { KnownValid, knownValid, labelKeysAndValuesValid, validLabelKey, validLabelValue } from './valid-label-values';
 
 const POD_KIND_SET = new Set(POD_KINDS);
 /** The operators of a label selector's expressions (LabelSelectorRequirement). */
@@ -111,10 +111,7 @@ function checkPodSelectors(spec: any, at: string, cache: Caches, bad: Bad) {
 }
 
 /** The label keys and values found valid so far in this check (the sets of SS-K8S-068). */
-interface Caches {
-  readonly values: Set<unknown>;
-  readonly keys: Set<string>;
-}
+type Caches = KnownValid;
 
 /** SS-K8S-099 — docs/rules.md#ss-k8s-099. */
 export const validSelectors = k8sRule({
@@ -170,11 +167,7 @@ export const validSelectors = k8sRule({
 });
 
 function caches(index: DocumentIndex): Caches {
-  return index._memo('k8s.validSelectorCaches', newCaches);
-}
-
-function newCaches(index: DocumentIndex): Caches {
-  return { values: index._memo('k8s.validLabelValues', newSet), keys: index._memo('k8s.validLabelKeys', newKeySet) };
+  return index._memo('k8s.validLabels', knownValid);
 }
 
 /** True when no expression of `list` is one the API refuses (no allocation; a false answer means "look closer"). */

@@ -33,26 +33,34 @@ function show(v: unknown): string {
  */
 function readBounds(ru: any, at: string, defaults: { maxSurge: number; maxUnavailable: number }, limitSurge: boolean, out: Violation[])
   : { surge: boolean | undefined; unavailable: boolean | undefined } {
-  const read = (field: 'maxSurge' | 'maxUnavailable', limit: boolean): boolean | undefined => {
-    const v = ru[field];
-    if (v === undefined || v === null) return defaults[field] !== 0;
-    const r = intOrPercent(v);
-    if ('refused' in r) {
-      out.push({ jsonPath: `${at}.${field}`, message: `${field} ${show(v)} ${r.refused}; the API refuses it` });
-      return undefined;
-    }
-    if (limit && r.pct && r.n > 100) {
-      out.push({ jsonPath: `${at}.${field}`, message: `${field} ${show(v)} is more than 100%; the API refuses it` });
-      return undefined;
-    }
-    return r.n !== 0;
-  };
-  return { surge: read('maxSurge', limitSurge), unavailable: read('maxUnavailable', true) };
+  return { surge: readBound(ru, 'maxSurge', at, defaults.maxSurge, limitSurge, out), unavailable: readBound(ru, 'maxUnavailable', at, defaults.maxUnavailable, true, out) };
+}
+
+/** One field of `readBounds`: whether it is non-zero (its default when unset), or undefined when the API refuses it (reported). */
+function readBound(ru: any, field: 'maxSurge' | 'maxUnavailable', at: string, byDefault: number, limit: boolean, out: Violation[]): boolean | undefined {
+  const v = ru[field];
+  if (v === undefined || v === null) return byDefault !== 0;
+  // the common values without reading a percentage: a whole number of pods
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v !== 0;
+  const r = intOrPercent(v);
+  if ('refused' in r) {
+    out.push({ jsonPath: `${at}.${field}`, message: `${field} ${show(v)} ${r.refused}; the API refuses it` });
+    return undefined;
+  }
+  if (limit && r.pct && r.n > 100) {
+    out.push({ jsonPath: `${at}.${field}`, message: `${field} ${show(v)} is more than 100%; the API refuses it` });
+    return undefined;
+  }
+  return r.n !== 0;
 }
 
 /** Reports the rollout counts of a workload spec the API refuses: negative replicas or revisionHistoryLimit, and (Deployment) a progress deadline not above minReadySeconds. */
+/** The rollout counts the API wants as whole numbers of 0 or more. */
+const COUNTS = ['replicas', 'revisionHistoryLimit', 'minReadySeconds'];
+
 function checkCounts(kind: string, spec: any, out: Violation[]): void {
-  for (const field of ['replicas', 'revisionHistoryLimit', 'minReadySeconds']) {
+  for (let i = 0; i < COUNTS.length; i++) {
+    const field = COUNTS[i];
     const v = spec[field];
     if (v === undefined || v === null) continue;
     if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
