@@ -13,12 +13,23 @@ export function intOrPercent(v: unknown): { n: number; pct: boolean } | { refuse
     return { n: v, pct: false };
   }
   if (typeof v === 'string') {
-    const m = /^([0-9]+)%$/.exec(v);
-    if (m) return { n: Number(m[1]), pct: true };
+    const n = percentOf(v);
+    if (n !== undefined) return { n, pct: true };
     const hint = /^[0-9]+$/.test(v.trim()) ? ` (write ${v.trim()}, a number, for pods, or "${v.trim()}%")` : ' (write a number of pods, 1, or a percentage, "25%")';
     return { refused: `is not a percentage${hint}` };
   }
   return { refused: 'is neither a number of pods nor a percentage ("25%")' };
+}
+
+/** The number of a percentage string of digits and `%` (`25%`), or undefined. */
+function percentOf(v: string): number | undefined {
+  const last = v.length - 1;
+  if (last < 1 || v.charCodeAt(last) !== 37) return undefined;
+  for (let i = 0; i < last; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(v.slice(0, last));
 }
 
 /** How a message shows a value: strings quoted, as in YAML. */
