@@ -69,6 +69,8 @@ export class K8sDoc implements PolicyDocument {
   public _pod: PodRef | null | undefined = undefined;
   /** The HPAs targeting this document (see hpa.ts), once looked up. @internal */
   public _hpas: PolicyDocument[] | undefined = undefined;
+  /** The pod templates a Service's selector selects (see `K8sIndex.templatesOfService`), once looked up. @internal */
+  public _selected: readonly unknown[] | undefined = undefined;
   constructor(
     public readonly kind: string,
     public readonly manifest: any,
@@ -198,6 +200,14 @@ export function isDevelopmentProfile(manifest: any): boolean {
 /** Safe object access. */
 export function o(x: any): any {
   return x !== null && typeof x === 'object' && !Array.isArray(x) ? x : EMPTY;
+}
+
+/** True when `x` has an own enumerable key (`Object.keys(x).length > 0`, without building the list). */
+export function hasKey(x: object): boolean {
+  for (const k in x) {
+    if (Object.prototype.hasOwnProperty.call(x, k)) return true;
+  }
+  return false;
 }
 
 /** Safe array access. */

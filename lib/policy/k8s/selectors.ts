@@ -3,7 +3,7 @@
 // so no rule scans all pairs of objects.
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument } from '../rule';
-import { isObj, o, PodRef, podLabels, podOfDoc, POD_KINDS } from './pod';
+import { hasKey, isObj, K8sDoc, o, PodRef, podLabels, podOfDoc, POD_KINDS } from './pod';
 
 /** A pod template found in the output. */
 export interface PodTemplate {
@@ -45,11 +45,7 @@ export function selectorMatches(selector: Selector, labels: { [k: string]: strin
 
 /** True when a selector is empty (selects every pod of the namespace). */
 export function selectorIsEmpty(selector: Selector): boolean {
-  const ml = o(selector.matchLabels);
-  for (const k in ml) {
-    if (Object.prototype.hasOwnProperty.call(ml, k)) return false;
-  }
-  return !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
+  return !hasKey(o(selector.matchLabels)) && !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
 }
 
 
@@ -211,7 +207,11 @@ export class K8sIndex {
    * whole namespace for a selector without matchLabels); undefined when a pair is carried by no template.
    */
   private candidates(ns: string, sel: Selector): PodTemplate[] | undefined {
-    const ml = o(sel.matchLabels);
+    return this.candidatesOf(ns, o(sel.matchLabels));
+  }
+
+  /** `candidates` of a selector whose matchLabels are `ml` (an object). */
+  private candidatesOf(ns: string, ml: any): PodTemplate[] | undefined {
     let best: PodTemplate[] | undefined;
     for (const k in ml) {
       const v = ml[k];
@@ -286,9 +286,40 @@ export class K8sIndex {
     return false;
   }
 
-  /** The pod templates in `ns` a Service-style plain selector (`{k: v}`) selects. */
-  public templatesSelectedByMap(ns: string, selector: { [k: string]: string }): PodTemplate[] {
-    return this.templatesSelectedBy(ns, { matchLabels: selector });
+  /**
+   * The pod templates of its namespace a Service's selector (a plain label map) selects, in document order; looked up
+   * once per Service (several rules ask). A Service without a selector object selects none here.
+   */
+  public templatesOfService(doc: PolicyDocument): readonly PodTemplate[] {
+    if (!K8sDoc.isK8sDoc(doc)) return this.serviceTemplates(doc);
+    const k = doc as K8sDoc;
+    let t = k._selected as readonly PodTemplate[] | undefined;
+    if (t === undefined) {
+      t = this.serviceTemplates(doc);
+      k._selected = t;
+    }
+    return t;
+  }
+
+  private serviceTemplates(doc: PolicyDocument): PodTemplate[] {
+    const spec = doc.manifest?.spec;
+    const sel = spec !== null && typeof spec === 'object' ? spec.selector : undefined;
+    if (!isObj(sel)) return NO_TEMPLATES;
+    const cands = this.candidatesOf(doc.namespace ?? '', sel);
+    if (cands === undefined) return NO_TEMPLATES;
+    let out: PodTemplate[] | undefined;
+    for (let i = 0; i < cands.length; i++) {
+      const labels = cands[i].labels;
+      let match = true;
+      for (const key in sel) {
+        if (labels[key] !== sel[key]) {
+          match = false;
+          break;
+        }
+      }
+      if (match) (out ??= []).push(cands[i]);
+    }
+    return out ?? NO_TEMPLATES;
   }
 
   /**
@@ -323,6 +354,7 @@ interface Relation {
 }
 
 const NO_DOCS: PolicyDocument[] = [];
+const NO_TEMPLATES: PodTemplate[] = [];
 
 /** Documents holding a selector, each filed under its rarest matchLabels pair. */
 class SelectorIndex {

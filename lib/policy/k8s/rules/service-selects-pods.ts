@@ -1,5 +1,5 @@
 import { ERROR, k8sRule, NONE } from '../define';
-import { isObj, o } from '../pod';
+import { hasKey, isObj, o } from '../pod';
 import { K8sIndex, PodTemplate } from '../selectors';
 
 /** A label value made of digits (a pod's index). */
@@ -47,10 +47,10 @@ export const serviceSelectsPods = k8sRule({
   check: (doc, index) => {
     const spec = o(doc.manifest.spec);
     if (spec.type === 'ExternalName') return undefined;
-    if (!isObj(spec.selector) || Object.keys(spec.selector).length === 0) return undefined; // endpoints managed by hand
+    if (!isObj(spec.selector) || !hasKey(spec.selector)) return undefined; // endpoints managed by hand
     const k = K8sIndex.of(index);
     const ns = doc.namespace ?? '';
-    if (k.anyTemplateSelectedBy(ns, { matchLabels: spec.selector })) return NONE;
+    if (k.templatesOfService(doc).length > 0) return NONE;
     // a selector on labels the pods get from their controller at run time: match the rest, then those
     const base: { [key: string]: string } = {};
     const runtime: Array<[string, string]> = [];

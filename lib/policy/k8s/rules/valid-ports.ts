@@ -1,8 +1,8 @@
 import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
 import { ERROR, k8sRule, NONE, podLocalCheck, podLocalFact } from '../define';
-import { arr, containersOf, isObj, o, POD_KINDS } from '../pod';
-import { K8sIndex } from '../selectors';
+import { arr, containersOf, hasKey, isObj, o, POD_KINDS } from '../pod';
+import { K8sIndex, PodTemplate } from '../selectors';
 
 const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
@@ -34,16 +34,25 @@ const portNames = podLocalFact((pod): ReadonlySet<string> => {
  */
 function unresolvedNames(doc: PolicyDocument, index: DocumentIndex, named: Array<{ i: number; name: string }>): Violation[] {
   const spec = o(doc.manifest.spec);
-  if (spec.type === 'ExternalName' || !isObj(spec.selector) || Object.keys(spec.selector).length === 0) return NONE;
-  const templates = K8sIndex.of(index).templatesSelectedByMap(doc.namespace ?? '', spec.selector);
+  if (spec.type === 'ExternalName' || !isObj(spec.selector) || !hasKey(spec.selector)) return NONE;
+  const templates = K8sIndex.of(index).templatesOfService(doc);
   if (templates.length === 0) return NONE;
   let out: Violation[] | undefined;
-  for (const { i, name } of named) {
-    if (templates.some(t => portNames(t.doc, index).has(name))) continue;
+  for (let n = 0; n < named.length; n++) {
+    const { i, name } = named[n];
+    if (declaredBySome(templates, index, name)) continue;
     const pods = templates.slice(0, 3).map(t => `${t.doc.kind} ${t.doc.name}`).join(', ') + (templates.length > 3 ? `, and ${templates.length - 3} more` : '');
     (out ??= []).push({ jsonPath: `spec.ports[${i}].targetPort`, message: `Service targetPort ${name} names no container port of the pods it selects (${pods}): the port has no endpoint` });
   }
   return out ?? NONE;
+}
+
+/** True when a pod of one of `templates` declares the container port `name`. */
+function declaredBySome(templates: readonly PodTemplate[], index: DocumentIndex, name: string): boolean {
+  for (let t = 0; t < templates.length; t++) {
+    if (portNames(templates[t].doc, index).has(name)) return true;
+  }
+  return false;
 }
 
 /** A Service's target ports: numbers in range or valid names, and names some selected pod declares. */
