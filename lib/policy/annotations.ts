@@ -115,7 +115,7 @@ export function annotationSuppressions(manifest: any, docPath: string): { suppre
   const own = annotationsOf(manifest);
   const template = annotationsOf({ metadata: podTemplateMetadata(manifest) });
   // most annotated objects carry no suppression (a checksum, a peer's exemption): nothing to build
-  if (!hasSuppressionKey(own) && !hasSuppressionKey(template)) return { suppressions: [], bad: [] };
+  if (!hasSuppressionKey(own) && !hasSuppressionKey(template)) return NONE_CARRIED;
   const suppressions: Suppression[] = [];
   const bad: BadSuppressionAnnotation[] = [];
   const read = (ann: { [key: string]: unknown }, where: string, skip?: { [key: string]: unknown }) => {
@@ -148,11 +148,17 @@ export function annotationSuppressions(manifest: any, docPath: string): { suppre
 /** True when `ann` holds a `suppress.shipshape.io` key (with or without a rule id). */
 function hasSuppressionKey(ann: { [key: string]: unknown } | undefined): boolean {
   if (ann === undefined) return false;
-  for (const key of Object.keys(ann)) {
-    if (key.startsWith(SUPPRESS_ANNOTATION_BARE)) return true;
+  for (const key in ann) {
+    if (key.startsWith(SUPPRESS_ANNOTATION_BARE) && Object.prototype.hasOwnProperty.call(ann, key)) return true;
   }
   return false;
 }
+
+/** What an object without a suppression annotation carries (shared: read only). */
+const NONE_CARRIED: { suppressions: Suppression[]; bad: BadSuppressionAnnotation[] } = Object.freeze({
+  suppressions: Object.freeze([]) as unknown as Suppression[],
+  bad: Object.freeze([]) as unknown as BadSuppressionAnnotation[],
+});
 
 /** An object as the synth handed it to the policy check. */
 export interface CarriedObject {

@@ -50,13 +50,15 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     // most objects carry no annotation, on themselves or on a pod template: nothing to read
     if (!carriesAnnotations(manifest)) continue;
     const carried = annotationSuppressions(manifest, o.path);
-    for (const s of carried.suppressions) {
+    for (let c = 0; c < carried.suppressions.length; c++) {
+      const s = carried.suppressions[c];
       suppressions.push(s);
       // an annotation of a rule of a pack of yours that this run leaves out (hand-written YAML, or the output of an app
       // that runs it): left alone, as `shipshape check` leaves it; an SS- id, or one a pack that runs claims, is checked
       if (!isBuiltInRuleId(s.ruleId.toUpperCase()) && !engine._claims(s.ruleId)) leftAlone.add(s);
     }
-    for (const b of carried.bad) {
+    for (let c = 0; c < carried.bad.length; c++) {
+      const b = carried.bad[c];
       bad.push({
         ruleId: BAD_INPUT_RULE_ID,
         severity: Severity.ERROR,
@@ -71,7 +73,9 @@ export function checkObjects(scope: IConstruct, objects: ObjectInput[], packs: I
     }
     // the exemption annotations teams use with kube-linter, Polaris, kube-score and Checkov, as the CLI reads them,
     // so synth and `shipshape check` agree; one that silences nothing is not reported as stale
-    for (const x of peerExemptions(manifest)) {
+    const exemptions = peerExemptions(manifest);
+    for (let e = 0; e < exemptions.length; e++) {
+      const x = exemptions[e];
       const s: Suppression = { ruleId: x.ruleId, reason: x.reason, path: o.path };
       if (x.scope !== undefined) SUPPRESSION_SCOPES.set(s, x.scope);
       suppressions.push(s);

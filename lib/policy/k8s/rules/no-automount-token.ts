@@ -9,18 +9,22 @@ import { arr, o, PodRef, podOfDoc, POD_KINDS } from '../pod';
  */
 function projectedApiTokens(pod: PodRef): Violation[] {
   let out: Violation[] | undefined;
-  arr(pod.spec.volumes).forEach((v0, i) => {
-    arr(o(o(v0).projected).sources).forEach((src, j) => {
-      const t = o(src).serviceAccountToken;
-      if (t === undefined || t === null) return;
+  const volumes = arr(pod.spec.volumes);
+  for (let i = 0; i < volumes.length; i++) {
+    if (!(i in volumes)) continue;
+    const sources = arr(o(o(volumes[i]).projected).sources);
+    for (let j = 0; j < sources.length; j++) {
+      if (!(j in sources)) continue;
+      const t = o(sources[j]).serviceAccountToken;
+      if (t === undefined || t === null) continue;
       const audience = o(t).audience;
-      if (typeof audience === 'string' && audience !== '') return;
+      if (typeof audience === 'string' && audience !== '') continue;
       (out ??= []).push({
         jsonPath: `${pod.path}.volumes[${i}].projected.sources[${j}].serviceAccountToken`,
         message: 'Pod mounts a projected service account token for the Kubernetes API (no audience), although automountServiceAccountToken is false: the pod can call the API as its ServiceAccount',
       });
-    });
-  });
+    }
+  }
   return out ?? NONE;
 }
 
