@@ -278,14 +278,6 @@ export class K8sIndex {
     return cands === undefined ? [] : cands.filter(t => selectorMatches(selector, t.labels));
   }
 
-  /** True when `selector` (LabelSelector shape) selects at least one pod template in `ns`. */
-  public anyTemplateSelectedBy(ns: string, selector: Selector): boolean {
-    const cands = this.candidates(ns, selector);
-    if (cands === undefined) return false;
-    for (let i = 0; i < cands.length; i++) if (selectorMatches(selector, cands[i].labels)) return true;
-    return false;
-  }
-
   /**
    * The pod templates of its namespace a Service's selector (a plain label map) selects, in document order; looked up
    * once per Service (several rules ask). A Service without a selector object selects none here.
