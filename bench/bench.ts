@@ -471,7 +471,7 @@ async function main(): Promise<void> {
     + 'check also its share of build + synth, the whole program run):');
   for (const s of summaries) {
     if (s.side !== 'shipshape') continue;
-    console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyMs!)} s (${(s.policyShare! * 100).toFixed(0)} % of synth, ${(s.policyRunShare! * 100).toFixed(0)} % of build + synth)   `
+    console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyMs!)} s (${(s.policyShare! * 100).toFixed(1)} % of synth, ${(s.policyRunShare! * 100).toFixed(1)} % of build + synth)   `
       + `whole-output check ${fmt(s.outputCheckMs!)} s (${((s.outputCheckMs! / s.synthMs) * 100).toFixed(1)} %)`);
   }
   const paired = summaries.filter(s => s.side === 'shipshape' && find('policy-off', s.layout, s.n) !== undefined);
@@ -493,7 +493,7 @@ async function main(): Promise<void> {
       + 'CPU time in synth, and the CPU time the process\'s other threads (mostly V8\'s optimizing compiler and GC workers) used\n'
       + 'meanwhile; with more such threads busy than free cores, the check\'s wall time exceeds its CPU time:');
     for (const s of threaded) {
-      console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyThreadMs!)} s CPU (${(s.policyThreadShare! * 100).toFixed(0)} % of synth CPU)`
+      console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyThreadMs!)} s CPU (${(s.policyThreadShare! * 100).toFixed(1)} % of synth CPU)`
         + (s.policyOtherThreadsMs !== undefined ? `   other threads meanwhile ${fmt(s.policyOtherThreadsMs)} s CPU` : ''));
     }
   }

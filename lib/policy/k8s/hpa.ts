@@ -34,16 +34,26 @@ function buildHpaMap(i: DocumentIndex): Map<string, HpaGroup[]> {
   return m;
 }
 
-/** The HPAs targeting a workload document (looked up once per document: several rules ask). */
+/**
+ * The HPAs targeting a workload document (looked up once per document: several rules ask). The first ask for a kind
+ * looks up every document of that kind in one pass, so the rules read a field.
+ */
 export function hpasTargeting(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
   if (!K8sDoc.isK8sDoc(doc)) return lookUp(index, doc);
-  const k = doc as K8sDoc;
-  let hpas = k._hpas;
-  if (hpas === undefined) {
-    hpas = lookUp(index, doc);
-    k._hpas = hpas;
+  const hpas = (doc as K8sDoc)._hpas;
+  return hpas !== undefined ? hpas : lookUpKind(index, doc as K8sDoc);
+}
+
+/** Looks up the HPAs of every document of `doc`'s kind (once per kind), and returns those of `doc`. */
+function lookUpKind(index: DocumentIndex, doc: K8sDoc): PolicyDocument[] {
+  const docs = index.ofKind(doc.kind);
+  for (let i = 0; i < docs.length; i++) {
+    const d = docs[i];
+    if (K8sDoc.isK8sDoc(d) && (d as K8sDoc)._hpas === undefined) (d as K8sDoc)._hpas = lookUp(index, d);
   }
-  return hpas;
+  // a document the index does not hold under its kind
+  if (doc._hpas === undefined) doc._hpas = lookUp(index, doc);
+  return doc._hpas;
 }
 
 function lookUp(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {

@@ -284,13 +284,20 @@ export class K8sIndex {
    */
   public templatesOfService(doc: PolicyDocument): readonly PodTemplate[] {
     if (!K8sDoc.isK8sDoc(doc)) return this.serviceTemplates(doc);
-    const k = doc as K8sDoc;
-    let t = k._selected as readonly PodTemplate[] | undefined;
-    if (t === undefined) {
-      t = this.serviceTemplates(doc);
-      k._selected = t;
+    const t = (doc as K8sDoc)._selected as readonly PodTemplate[] | undefined;
+    return t !== undefined ? t : this.selectForKind(doc as K8sDoc);
+  }
+
+  /** Looks up the templates of every document of `doc`'s kind in one pass (once per kind), and returns those of `doc`. */
+  private selectForKind(doc: K8sDoc): readonly PodTemplate[] {
+    const docs = this.index.ofKind(doc.kind);
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i];
+      if (K8sDoc.isK8sDoc(d) && (d as K8sDoc)._selected === undefined) (d as K8sDoc)._selected = this.serviceTemplates(d);
     }
-    return t;
+    // a document the index does not hold under its kind
+    if (doc._selected === undefined) doc._selected = this.serviceTemplates(doc);
+    return doc._selected as readonly PodTemplate[];
   }
 
   private serviceTemplates(doc: PolicyDocument): PodTemplate[] {
