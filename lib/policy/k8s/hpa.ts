@@ -68,6 +68,27 @@ function lookUp(index: DocumentIndex, doc: PolicyDocument): PolicyDocument[] {
   return NO_HPA;
 }
 
+/**
+ * The document an HPA's scaleTargetRef names by kind and name (the first in the output of that kind and name in the
+ * HPA's namespace), or undefined when it names none or the output holds none; looked up once per HPA (several rules ask).
+ */
+export function scaleTarget(index: DocumentIndex, hpa: PolicyDocument): PolicyDocument | undefined {
+  if (!K8sDoc.isK8sDoc(hpa)) return findTarget(index, hpa);
+  const k = hpa as K8sDoc;
+  let t = k._target;
+  if (t === undefined) {
+    t = findTarget(index, hpa) ?? null;
+    k._target = t;
+  }
+  return t ?? undefined;
+}
+
+function findTarget(index: DocumentIndex, hpa: PolicyDocument): PolicyDocument | undefined {
+  const ref = o(o(hpa.manifest.spec).scaleTargetRef);
+  if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  return index.find(ref.kind, ref.name, hpa.namespace);
+}
+
 /** The KEDA ScaledObject that scales a Deployment (KEDA creates its HPA in the cluster), or undefined. */
 export function kedaScaling(index: DocumentIndex, doc: PolicyDocument): PolicyDocument | undefined {
   if (index.ofKind('ScaledObject').length === 0) return undefined;

@@ -69,6 +69,8 @@ export class K8sDoc implements PolicyDocument {
   public _pod: PodRef | null | undefined = undefined;
   /** The HPAs targeting this document (see hpa.ts), once looked up. @internal */
   public _hpas: PolicyDocument[] | undefined = undefined;
+  /** The workload an HPA scales (see hpa.ts `scaleTarget`; null: none in the output), once looked up. @internal */
+  public _target: PolicyDocument | null | undefined = undefined;
   /** The pod templates a Service's selector selects (see `K8sIndex.templatesOfService`), once looked up. @internal */
   public _selected: readonly unknown[] | undefined = undefined;
   constructor(

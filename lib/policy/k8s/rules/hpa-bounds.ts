@@ -1,5 +1,6 @@
 import { Violation } from '../../rule';
 import { k8sRule, WARNING } from '../define';
+import { scaleTarget } from '../hpa';
 import { isDevelopmentProfile, o } from '../pod';
 
 /**
@@ -28,7 +29,7 @@ export const hpaBounds = k8sRule({
     if (isDevelopmentProfile(doc.manifest)) return undefined;
     const ref = o(spec.scaleTargetRef);
     if (typeof ref.kind === 'string' && typeof ref.name === 'string') {
-      const target = index.find(ref.kind, ref.name, doc.namespace);
+      const target = scaleTarget(index, doc);
       if (target && isDevelopmentProfile(target.manifest)) return undefined;
     }
     // a minReplicas that is no number ("3") is refused by the API: SS-K8S-094 reports it

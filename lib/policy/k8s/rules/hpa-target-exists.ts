@@ -1,4 +1,5 @@
 import { ERROR, k8sRule, NONE } from '../define';
+import { scaleTarget } from '../hpa';
 import { o } from '../pod';
 
 /** SS-K8S-046 — docs/rules.md#ss-k8s-046. */
@@ -14,7 +15,7 @@ export const hpaTargetExists = k8sRule({
   check: (doc, index) => {
     const ref = o(o(doc.manifest.spec).scaleTargetRef);
     if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') return [{ jsonPath: 'spec.scaleTargetRef' }];
-    const target = index.find(ref.kind, ref.name, doc.namespace);
+    const target = scaleTarget(index, doc);
     if (!target || (ref.apiVersion !== undefined && target.manifest.apiVersion !== ref.apiVersion)) {
       return [{ jsonPath: 'spec.scaleTargetRef', message: `HPA targets ${ref.kind} ${ref.name}, which is not in the output` }];
     }

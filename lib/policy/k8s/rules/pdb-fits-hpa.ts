@@ -1,4 +1,5 @@
 import { k8sRule, NONE, WARNING } from '../define';
+import { scaleTarget } from '../hpa';
 import { o, podOfDoc } from '../pod';
 import { K8sIndex } from '../selectors';
 
@@ -31,7 +32,7 @@ export const pdbFitsHpa = k8sRule({
     const spec = o(doc.manifest.spec);
     const ref = o(spec.scaleTargetRef);
     if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
-    const target = index.find(ref.kind, ref.name, doc.namespace);
+    const target = scaleTarget(index, doc);
     const pod = target && podOfDoc(target);
     if (!target || !pod) return undefined;
     // a minReplicas that is no number ("3") is refused by the API: SS-K8S-094 reports it
