@@ -65,10 +65,10 @@ function readBound(ru: any, field: 'maxSurge' | 'maxUnavailable', at: string, by
   return r.n !== 0;
 }
 
-/** Reports the rollout counts of a workload spec the API refuses: negative replicas or revisionHistoryLimit, and (Deployment) a progress deadline not above minReadySeconds. */
 /** The rollout counts the API wants as whole numbers of 0 or more. */
 const COUNTS = ['replicas', 'revisionHistoryLimit', 'minReadySeconds'];
 
+/** Reports the rollout counts of a workload spec the API refuses: negative replicas or revisionHistoryLimit, and (Deployment) a progress deadline not above minReadySeconds. */
 function checkCounts(kind: string, spec: any, out: Violation[]): void {
   for (let i = 0; i < COUNTS.length; i++) {
     const field = COUNTS[i];
