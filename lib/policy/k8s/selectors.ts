@@ -280,7 +280,8 @@ export class K8sIndex {
 
   /**
    * The pod templates of its namespace a Service's selector (a plain label map) selects, in document order; looked up
-   * once per Service (several rules ask). A Service without a selector object selects none here.
+   * once per Service (several rules ask). A Service without a selector, or with an empty one, selects none: the API
+   * leaves its endpoints to be managed by hand.
    */
   public templatesOfService(doc: PolicyDocument): readonly PodTemplate[] {
     if (!K8sDoc.isK8sDoc(doc)) return this.serviceTemplates(doc);
@@ -303,7 +304,7 @@ export class K8sIndex {
   private serviceTemplates(doc: PolicyDocument): PodTemplate[] {
     const spec = doc.manifest?.spec;
     const sel = spec !== null && typeof spec === 'object' ? spec.selector : undefined;
-    if (!isObj(sel)) return NO_TEMPLATES;
+    if (!isObj(sel) || !hasKey(sel)) return NO_TEMPLATES;
     const cands = this.candidatesOf(doc.namespace ?? '', sel);
     if (cands === undefined) return NO_TEMPLATES;
     let out: PodTemplate[] | undefined;
