@@ -2,11 +2,11 @@ import { Violation } from '../../rule';
 import { ERROR, k8sRule } from '../define';
 import { describeReplicas, effectiveReplicas } from '../hpa';
 import { o } from '../pod';
-import { intOrPercent } from './valid-update-strategy';
+import { intOrPercent, percentOf } from './valid-update-strategy';
 import { K8sIndex } from '../selectors';
 
 function pct(v: any): number | undefined {
-  return typeof v === 'string' && /^\d+%$/.test(v) ? Number(v.slice(0, -1)) : undefined;
+  return typeof v === 'string' ? percentOf(v) : undefined;
 }
 
 /** Reports a minAvailable or maxUnavailable the API refuses (no pod count or percentage, negative, above 100 %): 1 when it did, else 0. */

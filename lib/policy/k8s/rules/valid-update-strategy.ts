@@ -22,7 +22,7 @@ export function intOrPercent(v: unknown): { n: number; pct: boolean } | { refuse
 }
 
 /** The number of a percentage string of digits and `%` (`25%`), or undefined. */
-function percentOf(v: string): number | undefined {
+export function percentOf(v: string): number | undefined {
   const last = v.length - 1;
   if (last < 1 || v.charCodeAt(last) !== 37) return undefined;
   for (let i = 0; i < last; i++) {
