@@ -62,6 +62,8 @@ interface Result {
   readonly policyThreadMs?: number;
   /** CPU time of the process's other threads (mostly V8's compiler and GC workers) while the policy check ran (Linux only). */
   readonly policyOtherThreadsMs?: number;
+  /** Time the main thread spent ready to run but waiting for a core while the policy check ran (Linux only). */
+  readonly policyWaitMs?: number;
 }
 
 const TEMPLATE_NAME = 'svc-template';
@@ -105,9 +107,22 @@ function workDir(): string {
  * the file does not exist (not Linux). `tid` defaults to the calling (main) thread.
  */
 function threadCpuMs(tid?: string): number | undefined {
+  return schedstatMs(tid, 0);
+}
+
+/**
+ * Time so far the calling (main) thread spent runnable but waiting for a core (its run-queue delay), in ms, from its
+ * schedstat; undefined where the file does not exist (not Linux).
+ */
+function threadWaitMs(): number | undefined {
+  return schedstatMs(undefined, 1);
+}
+
+/** Field `field` of a thread's schedstat (nanoseconds) in ms, or undefined where the file does not exist. */
+function schedstatMs(tid: string | undefined, field: number): number | undefined {
   try {
     const file = tid === undefined ? '/proc/thread-self/schedstat' : `/proc/self/task/${tid}/schedstat`;
-    return Number(fs.readFileSync(file, 'utf-8').split(' ')[0]) / 1e6;
+    return Number(fs.readFileSync(file, 'utf-8').split(' ')[field]) / 1e6;
   } catch {
     return undefined;
   }
@@ -135,6 +150,7 @@ interface Acc {
   ms: number;
   threadMs?: number;
   otherThreadsMs?: number;
+  waitMs?: number;
 }
 
 /**
@@ -146,6 +162,7 @@ function timeCalls(obj: any, name: string, acc: Acc, threads = false): void {
   obj[name] = function (this: any, ...args: any[]) {
     const others0 = threads ? otherThreadsCpuMs() : undefined;
     const c0 = threads ? threadCpuMs() : undefined;
+    const w0 = threads ? threadWaitMs() : undefined;
     const t0 = process.hrtime.bigint();
     try {
       return f.apply(this, args);
@@ -153,6 +170,8 @@ function timeCalls(obj: any, name: string, acc: Acc, threads = false): void {
       acc.ms += Number(process.hrtime.bigint() - t0) / 1e6;
       const c1 = threads ? threadCpuMs() : undefined;
       if (c0 !== undefined && c1 !== undefined) acc.threadMs = (acc.threadMs ?? 0) + c1 - c0;
+      const w1 = threads ? threadWaitMs() : undefined;
+      if (w0 !== undefined && w1 !== undefined) acc.waitMs = (acc.waitMs ?? 0) + w1 - w0;
       if (others0 !== undefined && others0.size > 0) {
         let sum = 0;
         for (const [tid, ms] of otherThreadsCpuMs()) sum += ms - (others0.get(tid) ?? 0);
@@ -231,6 +250,7 @@ function child(side: Side, layout: Layout, n: number, templatesFile: string): vo
       ...(lib ? { outputCheckMs: outputCheck.ms } : {}),
       ...(lib && policy.threadMs !== undefined ? { policyThreadMs: policy.threadMs } : {}),
       ...(lib && policy.otherThreadsMs !== undefined ? { policyOtherThreadsMs: policy.otherThreadsMs } : {}),
+      ...(lib && policy.waitMs !== undefined ? { policyWaitMs: policy.waitMs } : {}),
     };
     process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
   } finally {
@@ -335,6 +355,8 @@ interface Summary {
   readonly policyThreadMs?: number;
   /** Median CPU time of the other threads while the policy check ran (Linux only). */
   readonly policyOtherThreadsMs?: number;
+  /** Median time the main thread waited for a core while the policy check ran (Linux only). */
+  readonly policyWaitMs?: number;
 }
 
 function median(xs: number[]): number {
@@ -373,6 +395,9 @@ function summarize(rs: Result[]): Summary {
     } : {}),
     ...(shipshape && rs.every(r => r.policyOtherThreadsMs !== undefined) ? {
       policyOtherThreadsMs: median(rs.map(r => r.policyOtherThreadsMs!)),
+    } : {}),
+    ...(shipshape && rs.every(r => r.policyWaitMs !== undefined) ? {
+      policyWaitMs: median(rs.map(r => r.policyWaitMs!)),
     } : {}),
   };
 }
@@ -490,11 +515,13 @@ async function main(): Promise<void> {
   const threaded = summaries.filter(s => s.side === 'shipshape' && s.policyThreadShare !== undefined);
   if (threaded.length > 0) {
     console.log('\nthe policy check in CPU time (Linux): the main thread\'s CPU time in the check and its share of the main thread\'s\n'
-      + 'CPU time in synth, and the CPU time the process\'s other threads (mostly V8\'s optimizing compiler and GC workers) used\n'
-      + 'meanwhile; with more such threads busy than free cores, the check\'s wall time exceeds its CPU time:');
+      + 'CPU time in synth, the CPU time the process\'s other threads (mostly V8\'s optimizing compiler and GC workers) used\n'
+      + 'meanwhile, and how long the main thread waited for a core meanwhile (ready to run while other threads held every\n'
+      + 'core): the check\'s wall time is about its CPU time plus that wait:');
     for (const s of threaded) {
       console.log(`  ${s.layout.padEnd(26)} N=${String(s.n).padEnd(5)} policy ${fmt(s.policyThreadMs!)} s CPU (${(s.policyThreadShare! * 100).toFixed(1)} % of synth CPU)`
-        + (s.policyOtherThreadsMs !== undefined ? `   other threads meanwhile ${fmt(s.policyOtherThreadsMs)} s CPU` : ''));
+        + (s.policyOtherThreadsMs !== undefined ? `   other threads meanwhile ${fmt(s.policyOtherThreadsMs)} s CPU` : '')
+        + (s.policyWaitMs !== undefined ? `   waited for a core ${fmt(s.policyWaitMs)} s` : ''));
     }
   }
 
