@@ -9,7 +9,7 @@ import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
 import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
-import { outputNotes } from './output-notes';
+import { outputNotes, readByOutputNotes } from './output-notes';
 import { ManifestRenderer } from './render';
 import { resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
@@ -353,7 +353,7 @@ export class App extends Cdk8sApp {
 
     // Chart by chart: render, check each object, and write the chart's files into the staging folder, which is
     // moved into place only when the whole output has passed. A chart's manifests are kept after that only for
-    // the app-wide checks that read every object (the policy, the cluster checks).
+    // the app-wide checks that read every object (the policy, the cluster checks) and the notes on the output.
     // with the policy off, suppressions made in code are still written onto the objects (see _placeSuppressions)
     const carry = Policy.suppressionsOf(this).length > 0;
     const keep = this.policy || carry || this.cluster !== undefined;
@@ -377,7 +377,8 @@ export class App extends Cdk8sApp {
           checker.add(o);
           fixed.add(manifest, o.path);
           if (manifest.kind === 'Namespace' && typeof manifest.metadata?.name === 'string') namespaces.add(manifest.metadata.name);
-          if (keep) objects.push(o);
+          // without those checks, the objects the whole-output notes read are kept for them alone
+          if (keep || readByOutputNotes(manifest)) objects.push(o);
         }
         files.add(r);
       }

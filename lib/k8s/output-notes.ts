@@ -21,6 +21,18 @@ export function outputNotes(objects: readonly RenderedObject[], cluster: Cluster
 /** The workload kinds whose pod template a Service may select. */
 const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
 
+/** The kinds of the objects the notes read (each function below reads some of them, and nothing else). */
+const NOTE_KINDS = new Set(['NetworkPolicy', 'Service', ...TEMPLATE_KINDS, 'Gateway', 'ReferenceGrant', 'Certificate', 'Ingress',
+  'TriggerAuthentication', 'ClusterTriggerAuthentication', 'ScaledObject', 'ScaledJob']);
+
+/**
+ * True when `outputNotes` may read the object: a synth that keeps no other object (the policy off, no cluster
+ * profile) keeps these for the notes, so that they do not depend on the policy.
+ */
+export function readByOutputNotes(manifest: any): boolean {
+  return manifest !== null && typeof manifest === 'object' && NOTE_KINDS.has(manifest.kind);
+}
+
 /**
  * Notes on the workloads of the output that shipshape did not write (cdk8s-plus, hand-written) whose pods a Service
  * selects and the output's NetworkPolicies isolate with no rule that admits a caller (a namespace's default deny, and

@@ -26,6 +26,22 @@ describe('a workload shipshape did not write, behind a Service, that the output\
     expect(stderr).not.toMatch(/Deployment shop\/api, which shipshape did not write/);
   });
 
+  test('is noted without a cluster profile and with the policy off too, for a namespace-wide deny of the output\'s own', () => {
+    const app = new App({ outdir: tempDir('shipshape-foreign-'), policy: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const catalog = new kplus.Deployment(chart, 'catalog', {
+      containers: [{ image: 'ghcr.io/acme/catalog:2.0.0', portNumber: 8080, securityContext: { user: 10001, group: 10001 } }],
+    });
+    catalog.exposeViaService({ name: 'catalog' });
+    new ApiObject(chart, 'deny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny-all' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    expect(stderrOfSynth(app)).toMatch(/shipshape note: Deployment shop\/shop-catalog-c[0-9a-z]+, which shipshape did not write, is selected by Service shop\/catalog, and NetworkPolicy shop\/deny-all of this output isolates its pods/);
+  });
+
   test('no note once a NetworkPolicy admits callers, on a cluster that does not enforce NetworkPolicies, or without a Service', () => {
     expect(synthOf(chart => new ApiObject(chart, 'catalog-in', {
       apiVersion: 'networking.k8s.io/v1',

@@ -4,10 +4,9 @@ import { tlsSecretNotes } from '../../../lib/k8s/output-notes';
 import { stderrOfSynth } from '../../util/k8s';
 import { tempDir } from '../../util/schema';
 
-/** Synthesizes the app `build` makes and returns what synth printed on stderr. */
-function synthOf(build: (app: App) => void): string {
-  // (policy on: the app keeps the objects for the whole-output notes)
-  const app = new App({ outdir: tempDir('shipshape-tls-') });
+/** Synthesizes the app `build` makes (with the policy on, unless `policy` is false) and returns what synth printed on stderr. */
+function synthOf(build: (app: App) => void, policy = true): string {
+  const app = new App({ outdir: tempDir('shipshape-tls-'), policy });
   build(app);
   return stderrOfSynth(app);
 }
@@ -28,6 +27,16 @@ describe('TLS Secrets that cert-manager writes for another namespace or other ho
     expect(printed).toContain('shipshape note: Ingress payments/ing reads TLS Secret payments/site-tls, which no object of this output makes, while cert-manager writes a Secret '
       + 'of that name in namespace storefront (Ingress storefront/ing (cert-manager\'s ingress-shim)): an Ingress reads Secrets of its own namespace only, so unless '
       + 'payments/site-tls is made otherwise its controller serves its default certificate; ask cert-manager for a certificate in this namespace (IngressTls.certManager)\n');
+  });
+
+  test('the note does not depend on the policy: with policy: false (and no cluster profile) synth prints it too', () => {
+    const build = (app: App) => {
+      ingress(app, 'storefront', 'shop.example.com', IngressTls.certManager({ issuer: 'letsencrypt', secretName: 'site-tls' }));
+      ingress(app, 'payments', 'pay.example.com', IngressTls.secret('site-tls'));
+    };
+    const note = 'shipshape note: Ingress payments/ing reads TLS Secret payments/site-tls, which no object of this output makes';
+    expect(synthOf(build, false)).toContain(note);
+    expect(synthOf(build, false)).not.toContain('shipshape policy');
   });
 
   test('an Ingress serving other hosts with a Secret cert-manager issues in its namespace is noted; a wildcard covers one label', () => {
