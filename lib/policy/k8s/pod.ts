@@ -106,10 +106,23 @@ export function podOfDoc(doc: PolicyDocument): PodRef | undefined {
 
 /**
  * A PodRef with every field present from the start (caches included), in one order: all PodRefs share one
- * hidden class, so the rules' property reads stay monomorphic however the caches fill.
+ * hidden class, so the rules' property reads stay monomorphic however the caches fill. A class, not an object
+ * literal: V8 tracks how long the objects of a literal live, and when it decides mid-check that those of a
+ * literal outlive young-generation collections (a check keeps every PodRef), it throws away the optimized code of
+ * every function that inlined the literal (the rule loop among them) to compile it again; objects made with `new`
+ * are not tracked so.
  */
+class PodRefData implements PodRef {
+  public labels: { [k: string]: string } | undefined = undefined;
+  public containers: ContainerRef[] | undefined = undefined;
+  public containersEph: ContainerRef[] | undefined = undefined;
+  public mains: ContainerRef[] | undefined = undefined;
+  public cls: PodClass | undefined = undefined;
+  constructor(public readonly spec: any, public readonly path: string, public readonly meta: any, public readonly metaPath: string, public readonly selector: any) {}
+}
+
 function podRef(spec: any, path: string, meta: any, metaPath: string, selector: any): PodRef {
-  return { spec, path, meta, metaPath, selector, labels: undefined, containers: undefined, containersEph: undefined, mains: undefined, cls: undefined };
+  return new PodRefData(spec, path, meta, metaPath, selector);
 }
 
 /** The pod spec of a pod-bearing object, or undefined. */

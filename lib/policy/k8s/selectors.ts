@@ -13,6 +13,11 @@ export interface PodTemplate {
   readonly ns: string;
 }
 
+/** A PodTemplate of the index: a class, not an object literal, for the reason `PodRefData` gives (pod.ts). */
+class IndexedTemplate implements PodTemplate {
+  constructor(public readonly doc: PolicyDocument, public readonly pod: PodRef, public readonly labels: { [k: string]: string }, public readonly ns: string) {}
+}
+
 /** A label selector in its Kubernetes shape. */
 export interface Selector {
   readonly matchLabels?: { [k: string]: string };
@@ -98,7 +103,7 @@ export class K8sIndex {
       for (const doc of index.ofKind(kind)) {
         const pod = podOfDoc(doc);
         if (!pod) continue;
-        const t: PodTemplate = { doc, pod, labels: podLabels(pod), ns: doc.namespace ?? '' };
+        const t: PodTemplate = new IndexedTemplate(doc, pod, podLabels(pod), doc.namespace ?? '');
         this.templates.push(t);
         push(this.byNs, t.ns, t);
         if (!this.byPod.has(pod)) this.byPod.set(pod, t);
