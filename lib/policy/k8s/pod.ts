@@ -529,8 +529,11 @@ export function uncheckedPodTemplates(objects: readonly { readonly manifest: any
   const byKind = new Map<string, string[]>();
   for (let i = 0; i < objects.length; i++) {
     const m = objects[i].manifest;
-    if (!isObj(m) || POD_KIND_SET.has(m.kind) || !isObj(m.spec)) continue;
+    if (m === null || typeof m !== 'object') continue;
     const spec = m.spec;
+    // most objects hold no template at all: two reads, before any call
+    if (spec === null || typeof spec !== 'object' || (spec.template === undefined && spec.jobTemplate === undefined)) continue;
+    if (Array.isArray(m) || Array.isArray(spec) || POD_KIND_SET.has(m.kind)) continue;
     const template = isObj(spec.template) ? spec.template : o(o(o(spec.jobTemplate).spec).template);
     if (!Array.isArray(o(template.spec).containers)) continue;
     const key = `${String(m.kind)}${typeof m.apiVersion === 'string' ? ` (${m.apiVersion})` : ''}`;
