@@ -434,7 +434,9 @@ async function main(): Promise<void> {
     console.log(`shipshape bench: ${os.cpus().length} CPU(s), node ${process.version}, ${runs} run(s) per case, interleaved`);
     console.log(`one service = ${templates.length} objects (${kinds}); raw = cdk8s ApiObjects from those manifests in the stock cdk8s App; shipshape = k8s.WebService in k8s.App with the policy on${sides.includes('policy-off') ? '; policy-off = the same with policy: false' : ''}`);
     const flags = nodeFlags();
-    console.log(`each case in a fresh node process${flags.length > 0 ? ` (extra flags: ${flags.join(' ')})` : ''} running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}\n`);
+    // NODE_OPTIONS reaches every child (the environment is inherited): named, since it changes the figures as flags do
+    const nodeOptions = (process.env.NODE_OPTIONS ?? '').trim();
+    console.log(`each case in a fresh node process${flags.length > 0 ? ` (extra flags: ${flags.join(' ')})` : ''}${nodeOptions !== '' ? ` (NODE_OPTIONS: ${nodeOptions})` : ''} running transpiled JavaScript (no ts-node); synth into a temp folder in ${workDir()}\n`);
 
     const cases: Array<{ side: Side; layout: Layout; n: number }> = [];
     for (const n of ns) {
