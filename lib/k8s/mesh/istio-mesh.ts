@@ -134,7 +134,8 @@ export interface IstioMeshProps {
  * which would stall protocols where the server speaks first (MySQL). The kubelet's HTTP probes are unaffected: they
  * go through the Istio agent (`rewriteAppHTTPProbers`).
  *
- * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
+ * A Job or ScheduledJob can be enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`; below
+ * that, `enrol` throws): its pods
  * get `sidecar.istio.io/nativeSidecar: "true"`, so the proxy runs as a native sidecar and stops once the job's
  * container has exited (an ordinary proxy container would keep the job from ever completing).
  *

@@ -97,7 +97,8 @@ export interface LinkerdMeshProps {
  * the pod's ports itself, so the probe passes even when the app is hung; probe with a command (`Probe.exec`), HTTP
  * or gRPC instead.
  *
- * A Job or ScheduledJob is enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`): its pods
+ * A Job or ScheduledJob can be enrolled only when the target is Kubernetes 1.29 or later (`KubernetesTarget`; below
+ * that, `enrol` throws): its pods
  * get `config.beta.linkerd.io/proxy-enable-native-sidecar: "true"` (and the `config.alpha.linkerd.io/` spelling read
  * by Linkerd 2.15 to 2.17), so the proxy runs as a native sidecar and stops once the job's container has exited.
  *

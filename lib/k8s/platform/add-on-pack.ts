@@ -121,7 +121,7 @@ type Kind = 'helm' | 'karpenter' | 'cluster-releases';
  * rolled out to every cluster as an Argo CD Application with a Helm source: changing one version moves the fleet.
  *
  * @example
- * addOns: [k8s.platform.AddOnPack.certManager(), k8s.platform.AddOnPack.metricsServer({ version: '3.12.2' }), k8s.platform.AddOnPack.karpenter()]
+ * addOns: [k8s.platform.AddOnPack.certManager(), k8s.platform.AddOnPack.metricsServer({ version: '3.12.2' })]
  */
 export class AddOnPack {
   /** True when `x` is an AddOnPack, also one made by another copy of the shipshape library. */
@@ -215,7 +215,9 @@ export class AddOnPack {
 
   /**
    * The Karpenter controller of each cluster that has one (`ClusterProfile.karpenter.controller`, written by
-   * `aws.Karpenter` with its values and identity); clusters without Karpenter get none.
+   * `aws.Karpenter` with its values and identity); clusters without Karpenter get none. The fleet refuses the pack when
+   * no cluster of the environments it covers has Karpenter (a cluster given by its version alone has none): it
+   * would install nothing.
    */
   public static karpenter(options: KarpenterPackOptions = {}): AddOnPack {
     if (options.version !== undefined) AddOnPack.checkVersion('AddOnPack.karpenter', options.version);

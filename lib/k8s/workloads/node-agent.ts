@@ -132,9 +132,12 @@ export interface HostNetworkOptions {
 }
 
 /**
- * One explicit, reasoned piece of host access for a NodeAgent. Each produces a policy finding
+ * One explicit, reasoned piece of host access for a NodeAgent. Each is refused by a policy rule
  * (hostPath: SS-K8S-011; hostNetwork and hostPID: SS-K8S-010; capabilities: SS-K8S-008; running as
- * root: SS-K8S-004 and SS-K8S-005) that the user suppresses with `Policy.suppress(agent, ruleId, reason)`, so nothing privileged ships by accident.
+ * root: SS-K8S-004 and SS-K8S-005) until the user accepts it with `Policy.suppress(agent, ruleId, reason)`, so nothing
+ * privileged ships by accident. Under a `k8s.App` that runs the policy, synth refuses an entry not accepted yet before
+ * it renders anything: a validation error naming the entry and the exact `Policy.suppress` calls that accept it (no
+ * policy report is written for it). Under another App, or in `testing.Template`, it is that rule's finding.
  * Privileged containers are not offered at all.
  */
 export class HostAccess {

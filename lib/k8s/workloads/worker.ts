@@ -120,7 +120,8 @@ export interface KedaTrigger {
    * cloud service (`aws-sqs-queue`, `aws-cloudwatch`, ...) needs one: KEDA's operator, not the worker's pods, calls
    * the service, so the worker's `identity` does not apply to it (give the TriggerAuthentication `podIdentity`
    * with the operator's own role, or the role to assume). Without credentials the scaler fails, and a worker with
-   * `min: 0` then stays at zero replicas while its queue fills; nothing in the output shows that.
+   * `min: 0` then stays at zero replicas while its queue fills. The YAML does not show that, so synth prints a note for
+   * an AWS scaler given neither `authenticationRef` nor `identityOwner: 'operator'` in its metadata.
    * @default - no authentication reference
    */
   readonly authenticationRef?: string;
