@@ -386,4 +386,21 @@ describe('examples/platform: terraform test against a mocked AWS provider', () =
         'The AWS credentials belong to account 999999999999, but platform/shop-prod (account) expects account 123456789012');
     }
   }, 600_000);
+
+  test('the README\'s offline-plan test file and its refusal run pass as written', () => {
+    // README "The Terraform plan, offline": the blocks after the CLI configuration are the test file a user copies
+    // (mock_provider and a run) and a refusal run; both describe the cluster of examples/platform
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### The Terraform plan, offline'));
+    const blocks = [...section.slice(0, section.indexOf('\n## ')).matchAll(/```hcl\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toHaveLength(3);
+    expect(blocks[0]).toContain('provider_installation');
+    const text = `${blocks[1]}\n${blocks[2]}`;
+    const { runs } = parseTestFile(text);
+    expect(runs.map((r) => [r.name, r.expectsFailure])).toEqual([['private_control_plane', false], ['refuses_another_account', true]]);
+    const json = fs.readFileSync(path.join(work, 'stacks', 'platform', 'cdk.tf.json'), 'utf8');
+    const outcome = terraformTest(json, { 'readme.tftest.hcl': text });
+    expect(outcome.other).toEqual([]);
+    expect(outcome.runs).toEqual({ 'readme.tftest.hcl/private_control_plane': 'pass', 'readme.tftest.hcl/refuses_another_account': 'pass' });
+  }, 600_000);
 });
