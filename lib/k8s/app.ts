@@ -167,12 +167,14 @@ export class App extends Cdk8sApp {
    */
   public static _forgetOutdirs(): void {
     OUTDIR_CLAIMS.clear();
+    CREATED_WITH_OUTDIR.clear();
   }
 
   constructor(props: AppProps = {}) {
     super(props);
     // keep V8's shared object shapes when thousands of charts have distinct child ids (see child-tables.ts)
     useChildTables(this.node);
+    noteOutdir(this);
     this.policy = props.policy ?? true;
     this.cluster = props.cluster;
     this.clusterResources = props.clusterResources ?? true;
@@ -1054,21 +1056,49 @@ const OUTDIR_CLAIMS = new Map<string, { readonly id: number; readonly owner?: st
 const APP_IDS = new WeakMap<App, number>();
 let nextAppId = 0;
 
-/**
- * Refuses a second App of this program synthesizing into a folder another App of it already synthesized into: the
- * second would remove the first one's files as stale (its record says they are this folder's output).
- */
-function claimOutdir(app: App): void {
-  const key = realPath(app.outdir);
+/** The ids of the Apps of this process created with an outdir, by the outdir's absolute path at their creation. */
+const CREATED_WITH_OUTDIR = new Map<string, Set<number>>();
+
+function appId(app: App): number {
   let id = APP_IDS.get(app);
   if (id === undefined) {
     id = nextAppId++;
     APP_IDS.set(app, id);
   }
+  return id;
+}
+
+/** Records that `app` was created with its outdir (see `claimOutdir`). */
+function noteOutdir(app: App): void {
+  const key = path.resolve(app.outdir);
+  let ids = CREATED_WITH_OUTDIR.get(key);
+  if (ids === undefined) {
+    ids = new Set();
+    CREATED_WITH_OUTDIR.set(key, ids);
+  }
+  ids.add(appId(app));
+}
+
+/**
+ * Refuses a second App of this program synthesizing into a folder another App of it already synthesized into: the
+ * second would remove the first one's files as stale (its record says they are this folder's output). Refuses as
+ * well an App whose outdir another App of this program was created with, before either has synthesized: whichever
+ * synthesized first would remove the files the other wrote in an earlier run, so the refusal may not wait for the
+ * second synth.
+ */
+function claimOutdir(app: App): void {
+  const key = realPath(app.outdir);
+  const id = appId(app);
   const first = OUTDIR_CLAIMS.get(key);
+  const fix = 'give each App an outdir of its own (new k8s.App({ outdir: \'dist/<name>\' }))';
   if (first !== undefined && first.id !== id) {
     fail(app.node.path || '<app>', 'outdir', app.outdir, `is also the output folder of another App of this program${first.owner ? ` (${first.owner})` : ''}, `
-      + 'whose files this synth would remove as stale', 'give each App an outdir of its own (new k8s.App({ outdir: \'dist/<name>\' }))');
+      + 'whose files this synth would remove as stale', fix);
+  }
+  const twins = [...(CREATED_WITH_OUTDIR.get(path.resolve(app.outdir)) ?? [])].filter(x => x !== id).length;
+  if (first === undefined && twins > 0) {
+    fail(app.node.path || '<app>', 'outdir', app.outdir, `is also the outdir ${twins === 1 ? 'of another App' : `of ${twins} other Apps`} this program created; `
+      + 'whichever synthesized first would remove as stale the files the other wrote into the folder in an earlier run', fix);
   }
   OUTDIR_CLAIMS.set(key, { id, ...(app._owner !== undefined ? { owner: app._owner } : {}) });
 }

@@ -532,6 +532,25 @@ describe('one output folder, one writer; a commit is all or nothing', () => {
     expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop.k8s.yaml']);
   });
 
+  test('two Apps created with one outdir are refused whichever synthesizes first, before either removes the other\'s files', () => {
+    const dir = outdir();
+    // an earlier run of the program: only the first App synthesized
+    App._forgetOutdirs();
+    quietly(() => shop(new App({ outdir: dir })).synth());
+    const before = fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8');
+    // this run: both Apps exist, and the one created second synthesizes first
+    App._forgetOutdirs();
+    const first = shop(new App({ outdir: dir }));
+    const second = shop(new App({ outdir: dir }), 'billing');
+    const message = `<app>: outdir ("${dir}") is also the outdir of another App this program created; whichever synthesized first would remove as `
+      + 'stale the files the other wrote into the folder in an earlier run; give each App an outdir of its own (new k8s.App({ outdir: \'dist/<name>\' }))';
+    expect(errorOf(() => quietly(() => second.synth()))).toBe(message);
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop.k8s.yaml']);
+    expect(fs.readFileSync(path.join(dir, 'shop.k8s.yaml'), 'utf-8')).toBe(before);
+    expect(errorOf(() => quietly(() => first.synth()))).toBe(message);
+    expect(files(dir).filter(f => !f.startsWith('.shipshape'))).toEqual(['shop.k8s.yaml']);
+  });
+
   test('the same App may synthesize again into its folder', () => {
     const dir = outdir();
     App._forgetOutdirs();
