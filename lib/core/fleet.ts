@@ -97,7 +97,12 @@ export interface FleetCluster {
  * Kubernetes side (`k8s.platform.Fleet`) writes a folder per cluster and the Argo CD objects that deploy those folders.
  */
 export interface FleetDescription {
-  /** The fleet's name, a DNS label (labels and the Argo CD project names carry it). */
+  /**
+   * The fleet's name, a DNS label (labels and the Argo CD project names carry it). Give every fleet one Argo CD manages
+   * a name of its own: the AppProjects are named `<fleet>-<team>`, `<fleet>-platform` and `<fleet>-add-ons` in Argo CD's
+   * namespace, so two fleets of one name (two programs, or one per environment) would overwrite each other's projects
+   * there. One program cannot see another's fleet, so this is not checked.
+   */
   readonly name: string;
   /** The environments (at least one). */
   readonly environments: FleetEnvironment[];

@@ -228,7 +228,8 @@ export interface FleetProps {
   readonly diagrams?: boolean;
   /**
    * Namespaces that exist on the clusters without the fleet (made by hand or by another tool), which workloads may
-   * name as network peers (`NetworkPeer.pods`, `NetworkPeer.namespace`, ...).
+   * name as network peers (`NetworkPeer.pods`, `NetworkPeer.namespace`, ...). A team's namespace may not be one of
+   * them (the fleet would take it over: its Namespace, quota and default deny).
    * @default - none: a NetworkPolicy peer in a namespace the fleet neither creates nor installs an add-on into on a
    * cluster (nor one every cluster has) is noted on stderr at synth, as a likely typo or a team that does not run there
    */
@@ -641,6 +642,13 @@ export class Fleet {
       if (ns === argoNamespace) {
         fail(this.where, t.namespace !== undefined ? `teams[${i}].namespace` : `teams[${i}].name`, ns, 'is the namespace Argo CD runs in (gitOps.namespace), which holds the fleet\'s AppProjects and Applications; a team gets a namespace of its own',
           `give the team another namespace (namespace: '${t.name === ns ? `team-${t.name}` : t.name}')`);
+      }
+      if (this.externalNamespaces.includes(ns)) {
+        // the fleet would take over a namespace something else made: Pod Security restricted, a quota and a default deny
+        // on what runs there (an ingress controller's pods refused, its traffic cut)
+        fail(this.where, t.namespace !== undefined ? `teams[${i}].namespace` : `teams[${i}].name`, ns, 'is listed in externalNamespaces (a namespace that exists on the clusters without the fleet), so the fleet would take it over: '
+          + 'its Namespace (Pod Security restricted), quota and default-deny NetworkPolicies would apply to what runs there',
+        `give the team a namespace of its own (namespace: '${t.name === ns ? `team-${t.name}` : t.name}'), or drop ${ns} from externalNamespaces if the fleet is to make it`);
       }
       if (!t.workloads || typeof t.workloads.define !== 'function') {
         fail(this.where, `teams[${i}].workloads`, t.workloads, 'must implement IFleetWorkloads (a define(scope, target) method)', 'pass an object with a define method');

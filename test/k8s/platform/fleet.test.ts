@@ -886,6 +886,17 @@ describe('Fleet clusters and names', () => {
       /^fleet\/acme: teams\[0\]\.name \("gitops"\) is the namespace Argo CD runs in .*; give the team another namespace \(namespace: 'team-gitops'\)$/);
   });
 
+  test('a team in a namespace listed in externalNamespaces is refused (the fleet would take over what another tool made)', () => {
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'ing', namespace: 'ingress-nginx', group: 'a', workloads: new Reports() }], externalNamespaces: ['monitoring', 'ingress-nginx'] })),
+      'fleet/acme: teams[0].namespace ("ingress-nginx") is listed in externalNamespaces (a namespace that exists on the clusters without the fleet), so the fleet would take it over: '
+      + 'its Namespace (Pod Security restricted), quota and default-deny NetworkPolicies would apply to what runs there; '
+      + 'give the team a namespace of its own (namespace: \'ing\'), or drop ingress-nginx from externalNamespaces if the fleet is to make it');
+    expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'monitoring', group: 'a', workloads: new Reports() }], externalNamespaces: ['monitoring'] })),
+      /^fleet\/acme: teams\[0\]\.name \("monitoring"\) is listed in externalNamespaces .*; give the team a namespace of its own \(namespace: 'team-monitoring'\), or drop monitoring from externalNamespaces if the fleet is to make it$/);
+    // the same team beside an unrelated external namespace is fine
+    expect(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'a', workloads: new Reports() }], externalNamespaces: ['monitoring'] }))).not.toThrow();
+  });
+
   test('a team that runs on no cluster is refused', () => {
     expectError(() => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'a', workloads: new Reports(), environments: [] }] })),
       'fleet/acme: teams[0].environments ([]) name no environment that has a cluster (environments with clusters: staging, production), so team shop would run nowhere (an AppProject with no destination); '
