@@ -11,7 +11,7 @@ import { FixedFieldsCollector } from './fixed-fields';
 import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
 import { outputNotes, readByOutputNotes } from './output-notes';
 import { ManifestRenderer } from './render';
-import { resolveDependenciesOnce, validateOnce } from './synth-steps';
+import { namespacesFirst, resolveDependenciesOnce, validateOnce } from './synth-steps';
 import { KubernetesTarget, KubernetesVersion } from './target';
 import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
@@ -291,6 +291,20 @@ export class App extends Cdk8sApp {
   }
 
   /**
+   * Orders the output so every object comes after the Namespace the program writes for it (see `namespacesFirst`),
+   * but in a fleet's cluster folder, whose files put Namespaces first by name (`_prerequisitesFirst`).
+   * @returns whether a chart was made to depend on another
+   * @internal
+   */
+  public _namespacesFirst(all: IConstruct[]): boolean {
+    return this.namespacesFirst(all);
+  }
+
+  private namespacesFirst(all: IConstruct[]): boolean {
+    return this._prerequisitesFirst === true ? false : namespacesFirst(all);
+  }
+
+  /**
    * Adds a file that `synth()` writes into the output folder with the manifests (same staging, record and
    * stale-file removal). Its path must stay inside the folder and out of `.shipshape/`.
    */
@@ -350,7 +364,8 @@ export class App extends Cdk8sApp {
       printPoolNotes(this.cluster);
       printIdentityNotes(this.cluster, all);
     }
-    const hasDependantCharts = resolveDependenciesOnce(all);
+    let hasDependantCharts = resolveDependenciesOnce(all);
+    if (this.namespacesFirst(all)) hasDependantCharts = true;
     const charts = appCharts(this);
 
     // Chart by chart: render, check each object, and write the chart's files into the staging folder, which is
@@ -498,6 +513,7 @@ export class App extends Cdk8sApp {
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synthYaml(): resolve dependencies, then validate
     resolveDependenciesOnce(all);
+    this.namespacesFirst(all);
     validateOnce(all);
     // the notes synth() prints, so a test of the YAML (or a tool reading it) sees them too
     printNotes(all);

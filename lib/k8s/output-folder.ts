@@ -474,9 +474,11 @@ export class OutputStaging {
         break;
       }
       const fleetRecord = path.join(d, STATE_DIR, FLEET_RECORD);
-      if (fs.existsSync(fleetRecord) && !this.owner.startsWith('fleet/')) {
-        out.push(`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside ${d}, the output folder of a fleet (see ${fleetRecord}), whose Applications deploy its folders; `
-          + `give this app an outdir outside ${d}`);
+      // a fleet's own folders (a cluster's, Argo CD's) lie right under its output folder: one deeper belongs to another
+      // fleet, nested in this one's folder (its cluster folder's record lists no file there, so nothing else says so)
+      if (fs.existsSync(fleetRecord) && (!this.owner.startsWith('fleet/') || rel.includes('/'))) {
+        out.push(`${me}: outdir (${JSON.stringify(this.outdir)}) lies inside ${d}, the output folder of ${this.owner.startsWith('fleet/') ? 'another ' : ''}fleet (see ${fleetRecord}), whose Applications deploy its folders; `
+          + (this.owner.startsWith('fleet/') ? `give this fleet an output folder (outdir and gitOps.path) outside ${d}` : `give this app an outdir outside ${d}`));
         break;
       }
       if (path.dirname(d) === d) break;

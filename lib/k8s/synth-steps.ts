@@ -150,3 +150,81 @@ export function _chartOf(scope: IConstruct): Chart {
   return fail(scope, 'scope', scope.node.scope?.node.path || '<root>', 'is in no cdk8s Chart: every Kubernetes object belongs to a chart, which names its file and default namespace',
     `create it in a chart: new Chart(app, 'shop', { namespace: 'shop' }), then new ${scope.constructor.name}(chart, '${scope.node.id}', ...)`);
 }
+
+/**
+ * Puts every object after the Namespace it lives in, where the program writes that Namespace itself (a
+ * `TeamNamespace`'s, a ClusterResources chart's, or a Namespace object of the program's own): `kubectl apply -f` of
+ * the folder (files in name order, a file's objects in order) would otherwise refuse the objects it reaches first
+ * (`namespaces "shop" not found`). An object in another chart makes its chart depend on the Namespace's chart (the
+ * chart's file then comes after; cdk8s numbers the files of an app with chart dependencies); one in the same chart
+ * depends on the Namespace object. Runs after `resolveDependenciesOnce` (it adds edges at the level that resolution
+ * gives); an edge that would close a cycle (the Namespace's chart, or the Namespace, depending on the object's) is
+ * left out: the order the program gave wins.
+ * @returns whether it made a chart depend on another (file names then get an index prefix)
+ */
+export function namespacesFirst(all: IConstruct[]): boolean {
+  const namespaces = new Map<string, ApiObject>();
+  for (const c of all) {
+    if (!isApiObject(c) || c.kind !== 'Namespace' || c.apiVersion !== 'v1') continue;
+    const name = c.metadata.name;
+    if (name && !namespaces.has(name)) namespaces.set(name, c);
+  }
+  if (namespaces.size === 0) return false;
+  let chartEdges = false;
+  // the chart of the objects met last, and whether it was found to follow the Namespace's chart: objects come in runs
+  // of one chart, so most lookups are this one
+  let lastFrom: Chart | undefined;
+  let lastTo: Chart | undefined;
+  for (const c of all) {
+    if (!isApiObject(c) || c.kind === 'Namespace') continue;
+    const ns = c.metadata.namespace;
+    if (ns === undefined) continue;
+    const nsObj = namespaces.get(ns);
+    if (nsObj === undefined) continue;
+    const from = Chart.of(c);
+    const to = Chart.of(nsObj);
+    if (from === to) {
+      if (nsObj.node.dependencies.length > 0 && reaches(nsObj, c)) continue;
+      c.node.addDependency(nsObj);
+      continue;
+    }
+    if (from === lastFrom && to === lastTo) continue;
+    lastFrom = from;
+    lastTo = to;
+    if (reachesChart(from, to) || reachesChart(to, from)) continue;
+    from.node.addDependency(to);
+    chartEdges = true;
+  }
+  return chartEdges;
+}
+
+/** True when `from` depends on `to`, directly or through other constructs' dependencies. */
+function reaches(from: IConstruct, to: IConstruct): boolean {
+  const seen = new Set<IConstruct>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n === to) return true;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const d of n.node.dependencies) stack.push(d);
+  }
+  return false;
+}
+
+/**
+ * True when chart `from` comes after chart `to` by the dependencies resolution gave charts (a chart's own, and its
+ * nested charts', which it depends on).
+ */
+function reachesChart(from: Chart, to: Chart): boolean {
+  const seen = new Set<IConstruct>();
+  const stack: IConstruct[] = [from];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n === to) return true;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const d of n.node.dependencies) stack.push(isChart(d) ? d : Chart.of(d));
+  }
+  return false;
+}

@@ -181,6 +181,7 @@ export class Template {
     if (root instanceof ShipshapeApp) root._prepareCluster();
     const constructs = root.node.findAll();
     resolveDependenciesOnce(constructs);
+    if (root instanceof ShipshapeApp) root._namespacesFirst(constructs);
     // the checks Policy.attach added are left to this template, which runs the same packs in memory
     Policy._withoutAttachedChecks(() => validateOnce(constructs));
     const all: ObjectInput[] = [];

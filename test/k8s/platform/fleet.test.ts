@@ -809,6 +809,21 @@ describe('Fleet synth is all or nothing', () => {
     expect(captured(() => atRoot.synth()).error).toContain(`is the output folder of a fleet (see ${path.join(dir, '.shipshape', 'fleet.json')})`);
   });
 
+  test('another fleet whose folder lies inside this fleet\'s (in a cluster folder, or beside them) is refused before anything is written', () => {
+    const dir = outdir();
+    synthFleet({}, dir);
+    for (const inside of [path.join(dir, 'prod-eu', 'nested'), path.join(dir, 'other')]) {
+      App._forgetOutdirs();
+      const other = new Fleet(fleetProps(inside, { description: { ...description(), name: 'other' } }));
+      const { error } = captured(() => other.synth());
+      expect(error).toContain(`lies inside ${dir}, the output folder of another fleet (see ${path.join(dir, '.shipshape', 'fleet.json')}), whose Applications deploy its folders; `
+        + `give this fleet an output folder (outdir and gitOps.path) outside ${dir}`);
+      expect(fs.existsSync(inside)).toBe(false);
+    }
+    // the fleet itself, run again, still writes its folders
+    expect(captured(() => rerun(fleetProps(dir)).synth()).error).toBeUndefined();
+  });
+
   test('every failing cluster is named, and a first synth that fails writes no manifest anywhere', () => {
     const dir = outdir();
     const { error } = captured(() => rerun(fleetProps(dir, { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop2(['staging-eu', 'prod-eu']) }] })).synth());

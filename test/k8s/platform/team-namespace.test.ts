@@ -1,6 +1,8 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { cluster, errorOf, IMAGE, quietly } from './fixtures';
+import { cluster, errorOf, IMAGE, outdir, quietly } from './fixtures';
 import { App, ConcurrencyPolicy, HostAccess, HttpIngress, IngressTls, KubernetesTarget, KubernetesVersion, NetworkPeer, NodeAgent, Replicas, Schedule, ScheduledJob, Probe, StatefulService, WebService, Worker, WorkerScaling } from '../../../lib/k8s';
 import { IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
 import { TeamNamespace, TeamNamespaceProps, TeamPermissions } from '../../../lib/k8s/platform';
@@ -191,6 +193,71 @@ describe('TeamNamespace defaults', () => {
   test('brand check', () => {
     expect(TeamNamespace.isTeamNamespace(setup().team)).toBe(true);
     expect(TeamNamespace.isTeamNamespace({})).toBe(false);
+  });
+});
+
+/** The (kind, name) of every document of the folder's YAML files, in the order kubectl apply -f reads them (files by name). */
+function applyOrder(dir: string): string[] {
+  return fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()
+    .flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf-8')).map((d: any) => d.toJS()).filter(Boolean).map((d: any) => `${f}: ${d.kind}/${d.metadata.name}`));
+}
+
+describe('the team namespace comes before what runs in it (kubectl apply -f reads files by name)', () => {
+  /** The index of the first entry naming `what`. */
+  const at = (order: string[], what: string) => order.findIndex(e => e.endsWith(what));
+
+  test('a team chart created before the chart holding its TeamNamespace depends on that chart, with a cluster', () => {
+    const dir = outdir();
+    const app = new App({ cluster: cluster(), outdir: dir });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const platform = new Chart(app, 'platform');
+    new TeamNamespace(platform, 'shop', { team: 'shop', group: 'team-shop' });
+    new WebService(shop, 'web', { image: IMAGE });
+    quietly(() => app.synth());
+    const order = applyOrder(dir);
+    expect(order.filter(e => e.includes('Namespace/shop'))).toEqual(['0001-platform.k8s.yaml: Namespace/shop']);
+    expect(at(order, 'Deployment/web')).toBeGreaterThan(at(order, 'Namespace/shop'));
+    expect(fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()).toEqual(['0000-cluster-resources.k8s.yaml', '0001-platform.k8s.yaml', '0002-shop.k8s.yaml']);
+  });
+
+  test('without a cluster too: the files are then numbered, the Namespace\'s chart first', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const platform = new Chart(app, 'zz-platform');
+    new TeamNamespace(platform, 'shop', { team: 'shop', group: 'team-shop' });
+    new WebService(shop, 'web', { image: IMAGE });
+    quietly(() => app.synth());
+    expect(fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()).toEqual(['0000-zz-platform.k8s.yaml', '0001-shop.k8s.yaml']);
+    const order = applyOrder(dir);
+    expect(at(order, 'Deployment/web')).toBeGreaterThan(at(order, 'Namespace/shop'));
+  });
+
+  test('in one chart, the Namespace comes before the objects created before it; a Namespace of the program\'s own too', () => {
+    const app = new App({ cluster: cluster() });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new WebService(chart, 'web', { image: IMAGE });
+    new TeamNamespace(chart, 'team', { team: 'shop', group: 'team-shop' });
+    const kinds = objects(app).filter(d => d.metadata.namespace === 'shop' || d.kind === 'Namespace').map(d => `${d.kind}/${d.metadata.name}`);
+    expect(kinds[0]).toBe('Namespace/shop');
+
+    const own = new App();
+    const c = new Chart(own, 'c');
+    new ApiObject(c, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'tools' }, data: { a: 'b' } });
+    new ApiObject(c, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tools' } });
+    expect(objects(own).map(d => d.kind)).toEqual(['Namespace', 'ConfigMap']);
+  });
+
+  test('an order the program fixed the other way (the Namespace\'s chart depending on the team chart) is kept, not a cycle', () => {
+    const dir = outdir();
+    const app = new App({ outdir: dir });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const platform = new Chart(app, 'platform');
+    new TeamNamespace(platform, 'shop', { team: 'shop', group: 'team-shop' });
+    new WebService(shop, 'web', { image: IMAGE });
+    platform.addDependency(shop);
+    quietly(() => app.synth());
+    expect(fs.readdirSync(dir).filter(f => f.endsWith('.yaml')).sort()).toEqual(['0000-shop.k8s.yaml', '0001-platform.k8s.yaml']);
   });
 });
 
