@@ -1314,19 +1314,22 @@ export abstract class Workload extends Construct implements IWorkload {
 
     const volumes: corev1.Volume[] = [];
     const mounts: corev1.VolumeMount[] = [];
-    /** mount path -> the prop that mounted it first */
-    const mountPaths = new Map<string, string>();
+    /** mount directory (see mountDirectory) -> the prop that mounted it first, and the path as written there */
+    const mountPaths = new Map<string, { prop: string; path: string }>();
     const writableDefault = p.security?.writablePaths === undefined;
     // `example` is the path suggested for a missing one (plain JavaScript, or `as any`)
     const addMount = (prop: string, path: string, example: string) => {
       Validators._absolutePath(this, prop, path, example);
-      const first = mountPaths.get(path);
+      // '/data/' and '/data' are one directory to the container runtime, two paths to the API: compared as directories
+      const dir = mountDirectory(path);
+      const first = mountPaths.get(dir);
       if (first !== undefined) {
-        const byDefault = writableDefault && first.startsWith('security.writablePaths[') ? ' (a default writable path)' : '';
-        fail(this, prop, path, `is already mounted by ${first}${byDefault}`,
+        const byDefault = writableDefault && first.prop.startsWith('security.writablePaths[') ? ' (a default writable path)' : '';
+        const spelt = first.path !== path ? `, as ${JSON.stringify(first.path)}: the same directory` : '';
+        fail(this, prop, path, `is already mounted by ${first.prop}${byDefault}${spelt}`,
           byDefault ? 'mount the volume elsewhere, or set security.writablePaths without that path' : 'give each volume its own mount path');
       }
-      mountPaths.set(path, prop);
+      mountPaths.set(dir, { prop, path });
     };
     writable.forEach((path, i) => {
       addMount(`security.writablePaths[${i}]`, path, writable.includes('/tmp') ? `/var/cache/${this.name}` : '/tmp');
@@ -1819,4 +1822,9 @@ function nativeSidecar(c: corev1.Container): corev1.Container {
  */
 function exampleName(name: unknown, fallback: string): string {
   return typeof name === 'string' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) ? name : fallback;
+}
+
+/** The directory a mount path names: repeated and trailing slashes and `.` segments dropped (`/data/` is `/data`). */
+function mountDirectory(mountPath: string): string {
+  return '/' + mountPath.split('/').filter(part => part !== '' && part !== '.').join('/');
 }

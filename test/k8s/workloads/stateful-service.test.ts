@@ -354,6 +354,8 @@ describe('StatefulService validation', () => {
       'shop/db: volumes[1].mountPath ("/data/wal") collides with volumes[0].mountPath (/data): one would hide the other'],
     ['volume mount on a secret mount', { secretMounts: [{ secretName: 'creds', mountPath: '/data' }], volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }] },
       'shop/db: volumes[0].mountPath ("/data") is already mounted by secretMounts[0].mountPath; give each volume its own mount path'],
+    ['volume mount on a writable path written with a trailing slash', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }], security: { writablePaths: ['/tmp', '/data/'] } },
+      'shop/db: volumes[0].mountPath ("/data") is already mounted by security.writablePaths[1], as "/data/": the same directory; give each volume its own mount path'],
     ['volume mount on /tmp', { volumes: [{ name: 'scratch', size: '1Gi', mountPath: '/tmp' }] }, 'shop/db: volumes[0].mountPath ("/tmp") is already mounted by security.writablePaths[0] (a default writable path); mount the volume elsewhere, or set security.writablePaths without that path'],
     ['volume mount on /tmp through ..', { volumes: [{ name: 'scratch', size: '1Gi', mountPath: '/data/../tmp' }] }, 'shop/db: volumes[0].mountPath ("/data/../tmp") has a "." or ".." segment or an empty one ("//"): paths are checked as written, so a path must be the one it means; write it as "/tmp"'],
     ['volume mount path with //', { volumes: [{ name: 'data', size: '1Gi', mountPath: '/var//lib/db' }] }, 'shop/db: volumes[0].mountPath ("/var//lib/db") has a "." or ".." segment or an empty one ("//"): paths are checked as written, so a path must be the one it means; write it as "/var/lib/db"'],

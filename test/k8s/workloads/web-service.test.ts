@@ -388,6 +388,11 @@ describe('WebService validation errors', () => {
   });
   test('colliding mounts', () => {
     expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/tmp") is already mounted by security.writablePaths[0] (a default writable path); mount the volume elsewhere, or set security.writablePaths without that path');
+    // a trailing slash names the same directory (the API compares the strings, the runtime mounts one over the other)
+    expectError(make({ security: { writablePaths: ['/tmp', '/tmp/'] } }),
+      'shop/api: security.writablePaths[1] ("/tmp/") is already mounted by security.writablePaths[0], as "/tmp": the same directory; give each volume its own mount path');
+    expectError(make({ configMapMounts: [{ configMapName: 'settings', mountPath: '/etc/app' }], secretMounts: [{ secretName: 'a', mountPath: '/etc/app/' }] }),
+      /^shop\/api: (secretMounts\[0\]|configMapMounts\[0\])\.mountPath \("\/etc\/app\/?"\) is already mounted by (configMapMounts|secretMounts)\[0\]\.mountPath, as "\/etc\/app\/?": the same directory; give each volume its own mount path$/);
     // the same path written with a ".." segment is refused as such, not mounted over the writable /tmp
     expectError(make({ secretMounts: [{ secretName: 'a', mountPath: '/etc/../tmp' }] }), 'shop/api: secretMounts[0].mountPath ("/etc/../tmp") has a "." or ".." segment or an empty one ("//"): paths are checked as written, so a path must be the one it means; write it as "/tmp"');
     expectError(make({ security: { writablePaths: ['/var/./cache'] } }), 'shop/api: security.writablePaths[0] ("/var/./cache") has a "." or ".." segment');
