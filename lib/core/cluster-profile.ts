@@ -66,17 +66,17 @@ export interface NodePoolProfile {
 export interface StorageClassProfile {
   /** The StorageClass name. */
   readonly name: string;
-  /** The CSI provisioner, for example `ebs.csi.aws.com`. */
+  /** The CSI provisioner, for example `ebs.csi.aws.com` (a qualified name: `k8s.App` refuses another). */
   readonly provisioner: string;
   /** Whether it should be the cluster's default StorageClass (`k8s.App` refuses a profile with more than one). */
   readonly isDefault: boolean;
   /** StorageClass parameters (for example `type: gp3`, `encrypted: "true"`). */
   readonly parameters: { [key: string]: string };
-  /** `WaitForFirstConsumer` (zonal volumes) or `Immediate`. */
+  /** `WaitForFirstConsumer` (zonal volumes) or `Immediate` (`k8s.App` refuses another value). */
   readonly volumeBindingMode: string;
   /** Whether volumes can be expanded. */
   readonly allowVolumeExpansion: boolean;
-  /** `Delete` or `Retain`. */
+  /** `Delete` or `Retain` (`k8s.App` refuses another value). */
   readonly reclaimPolicy: string;
 }
 

@@ -36,3 +36,20 @@ test('identities: none known is not checked; a listed set refuses an identity it
   expect(synth(profile)).toContain('serviceAccountName: api');
   expect(() => synth({ ...profile, workloadIdentities: [{ ...identity, roleName: 'other' }] })).toThrow('shop/api: identity ("api") is not one of the workload identities of cluster onprem (other)');
 });
+
+test('a hand-written storage class the API server would refuse is refused: provisioner, reclaim policy, binding mode', () => {
+  const gp3 = { name: 'gp3', isDefault: true, provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3' }, volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, reclaimPolicy: 'Delete' };
+  const make = (sc: Partial<typeof gp3>) => () => new App({ outdir: tempDir(), cluster: { ...profile, storageClasses: [{ ...gp3, ...sc }] } });
+  expect(make({})).not.toThrow();
+  expect(make({ provisioner: 'kubernetes.io/aws-ebs', reclaimPolicy: 'Retain', volumeBindingMode: 'Immediate' })).not.toThrow();
+  expect(make({ provisioner: '' })).toThrow(
+    '<app>: cluster.storageClasses[gp3].provisioner ("") is not the name of a volume provisioner (a qualified name such as ebs.csi.aws.com, which the API server requires); '
+    + "name the CSI driver that makes the volumes, for example 'ebs.csi.aws.com' (EBS) or 'efs.csi.aws.com' (EFS)");
+  expect(make({ provisioner: 'ebs csi' })).toThrow('cluster.storageClasses[gp3].provisioner ("ebs csi") is not the name of a volume provisioner');
+  expect(make({ reclaimPolicy: 'Keep' })).toThrow(
+    '<app>: cluster.storageClasses[gp3].reclaimPolicy ("Keep") must be Delete or Retain (the API server refuses any other reclaim policy on a StorageClass); '
+    + "use 'Delete' (the volume goes with its claim) or 'Retain' (it stays, to be cleaned up by hand)");
+  expect(make({ volumeBindingMode: 'Later' })).toThrow(
+    '<app>: cluster.storageClasses[gp3].volumeBindingMode ("Later") must be WaitForFirstConsumer or Immediate (the API server refuses any other binding mode); '
+    + "use 'WaitForFirstConsumer' for zonal volumes such as EBS (made in the zone of the pod's node), or 'Immediate'");
+});

@@ -435,6 +435,14 @@ export class HttpIngress extends Construct {
       fail(this, 'aws.vpcCidr', undefined, `${what} to let the ALB reach the backends (their NetworkPolicy admits the ALB's VPC addresses), and ${why}`,
         "set aws: { vpcCidr: '10.0.0.0/16' } to the CIDR of the cluster's VPC, give the app the cluster's profile with vpcCidr, or name the peer that reaches the backends with controller");
     }
+    // the cluster has an ALB class, but this ingress does not get it: no class named, and that class is not the default
+    const unnamedAlb = props.tls?.kind === 'acm' && !aws && props.ingressClassName === undefined
+      ? cluster?.ingressClasses?.find(c => /\/alb$/.test(c.controller)) : undefined;
+    if (unnamedAlb !== undefined) {
+      fail(this, 'tls', 'acm', `needs an ALB (an ACM certificate lives on the ALB), and this ingress names no ingress class while cluster ${cluster!.clusterName}'s ALB class ${unnamedAlb.name} `
+        + `is not its default${clusterClass !== undefined ? ` (the default is ${clusterClass.name}, ${clusterClass.controller})` : ' (it has no default class)'}`,
+      `set ingressClassName: ${JSON.stringify(unnamedAlb.name)}, or make the ALB class the cluster's default; or use IngressTls.secret / IngressTls.certManager`);
+    }
     if (props.tls?.kind === 'acm' && !aws) {
       fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)',
         'install the controller in the cluster (aws.EksCluster.addLoadBalancerController(): its profile then lists the alb class, which this ingress uses by itself), '

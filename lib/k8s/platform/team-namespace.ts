@@ -13,7 +13,7 @@ import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
 import { ClusterContext } from '../cluster-context';
 import { allowDnsSpec, defaultDenySpec } from '../networking/namespace-isolation';
-import { validationIndex } from '../synth-steps';
+import { _chartOf, validationIndex } from '../synth-steps';
 import { KubernetesTarget, KubernetesVersion } from '../target';
 import { Workload } from '../workloads/workload';
 
@@ -281,6 +281,7 @@ export class TeamNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
     super(scope, id);
     Object.defineProperty(this, TEAM_NAMESPACE, { value: true });
+    _chartOf(this); // its objects need a chart (cdk8s would say only that it found no parent chart)
     this.team = Names.dnsLabel(this, 'team', props.team);
     this.namespace = Names.dnsLabel(this, 'namespace', props.namespace ?? props.team);
     if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(this.namespace)) {

@@ -354,6 +354,18 @@ describe('HttpIngress aws.vpcCidr: given, or the VPC of the app\'s cluster', () 
       + "set aws (aws: {} takes the VPC CIDR from the app's cluster; else aws: { vpcCidr: ... }); or use IngressTls.secret / IngressTls.certManager");
   });
 
+  test('an ACM certificate on an ingress naming no class, where the cluster\'s ALB class is not its default: the refusal names the class to set (not the controller, which is there)', () => {
+    const alb = { name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: false };
+    const nginx = { name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true };
+    expectError(() => inCluster({ ingressClasses: [alb] }, {}),
+      'shop/web: tls ("acm") needs an ALB (an ACM certificate lives on the ALB), and this ingress names no ingress class while cluster shop-prod\'s ALB class alb is not its default (it has no default class); '
+      + 'set ingressClassName: "alb", or make the ALB class the cluster\'s default; or use IngressTls.secret / IngressTls.certManager');
+    expectError(() => inCluster({ ingressClasses: [alb, nginx] }, {}),
+      /its default \(the default is nginx, k8s\.io\/ingress-nginx\); set ingressClassName: "alb"/);
+    // naming the class is the fix
+    expect(one(inCluster({ ingressClasses: [alb, nginx] }, { ingressClassName: 'alb' }).objs, 'Ingress').spec.ingressClassName).toBe('alb');
+  });
+
   test('class alb without aws on a cluster whose profile lists no class: the refusal says to install the controller with the cluster', () => {
     expectError(() => inCluster({ ingressClasses: undefined }, { ingressClassName: 'alb', tls: IngressTls.secret('shop-tls') }),
       'shop/web: ingressClassName ("alb") is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '

@@ -262,6 +262,13 @@ describe('the team namespace comes before what runs in it (kubectl apply -f read
 });
 
 describe('TeamNamespace validation', () => {
+  test('a TeamNamespace outside any chart is refused with its construct path and the fix', () => {
+    const app = new App();
+    expectError(() => new TeamNamespace(app, 'shop', { team: 'shop', group: 'team-shop' }),
+      'shop: scope ("<root>") is in no cdk8s Chart: every Kubernetes object belongs to a chart, which names its file and default namespace; '
+      + "create it in a chart: new Chart(app, 'shop', { namespace: 'shop' }), then new TeamNamespace(chart, 'shop', ...)");
+  });
+
   test('a system group is refused', () => {
     expectError(() => setup({ group: 'system:authenticated' }), /platform\/shop: group \("system:authenticated"\) must not be a Kubernetes or EKS system group/);
   });
