@@ -4,9 +4,9 @@ import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutpu
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { useChildTables } from './child-tables';
-import { clusterProblems, gpuCapacityNotes, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
+import { checkStorageClass, clusterProblems, gpuCapacityNotes, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
-import { _checkStorageClass, ClusterResources, PodSecurityLevel } from './cluster-resources';
+import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
 import { APP_OWNER, OutputStaging, readRecord, realPath, STATE_DIR, withSignalsDeferred } from './output-folder';
 import { outputNotes, readByOutputNotes } from './output-notes';
@@ -182,7 +182,7 @@ export class App extends Cdk8sApp {
       ClusterContext.set(this, props.cluster);
       KubernetesTarget.set(this, oldestKubelet(props.cluster));
       checkDefaultClasses(props.cluster);
-      for (const sc of props.cluster.storageClasses ?? []) _checkStorageClass('<app>', sc);
+      for (const sc of props.cluster.storageClasses ?? []) checkStorageClass('<app>', sc);
       const amiAlias = props.cluster.karpenter?.nodeClass?.amiAlias;
       if (typeof amiAlias === 'string') checkAmiReleaseForVersion('<app>', 'cluster.karpenter.nodeClass.amiAlias', amiAlias, props.cluster.kubernetesVersion);
     }

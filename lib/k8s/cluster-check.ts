@@ -8,7 +8,9 @@
 // - every volume claim names a StorageClass the cluster or the output defines (or, naming none, a default exists);
 // - every Ingress names an IngressClass the cluster or the output defines (or, naming none, a default exists);
 // - every namespace an object uses exists (in the output, or is one of the cluster's own).
-import { ClusterProfile, NodePoolProfile, TaintProfile } from '../core/cluster-profile';
+import { IConstruct } from 'constructs';
+import { ClusterProfile, NodePoolProfile, StorageClassProfile, TaintProfile } from '../core/cluster-profile';
+import { fail } from '../core/errors';
 import { NVIDIA_GPU_CATEGORIES, NVIDIA_GPU_RESOURCE } from '../core/gpu';
 import { InstanceTypes, NodeAllocatable } from '../core/instance-types';
 import { KarpenterNodePoolProfile } from '../core/karpenter-profile';
@@ -652,4 +654,28 @@ export function karpenterPoolNotes(cluster: ClusterProfile, objects: readonly Re
       + 'Karpenter launches no node for them and the pods stay Pending; add k8s.karpenter.KarpenterResources (with the cluster profile\'s karpenter) to the app, '
       + 'or, in a fleet, an add-on pack that installs Karpenter (AddOnPack.karpenter() or AddOnPack.clusterReleases())\n';
   });
+}
+
+/** A qualified name, as the API wants a StorageClass's provisioner (`ebs.csi.aws.com`, `kubernetes.io/aws-ebs`). */
+const PROVISIONER = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * Refuses a storage class of the profile whose StorageClass the API server would refuse (a profile written by hand):
+ * a provisioner that is no qualified name, a reclaim policy other than Delete or Retain, a binding mode other than
+ * WaitForFirstConsumer or Immediate. Strict schemas let these through (the fields are plain strings there).
+ */
+export function checkStorageClass(scope: IConstruct | string, sc: StorageClassProfile): void {
+  const at = `cluster.storageClasses[${sc.name}]`;
+  if (typeof sc.provisioner !== 'string' || !PROVISIONER.test(sc.provisioner)) {
+    fail(scope, `${at}.provisioner`, sc.provisioner, 'is not the name of a volume provisioner (a qualified name such as ebs.csi.aws.com, which the API server requires)',
+      "name the CSI driver that makes the volumes, for example 'ebs.csi.aws.com' (EBS) or 'efs.csi.aws.com' (EFS)");
+  }
+  if (sc.reclaimPolicy !== 'Delete' && sc.reclaimPolicy !== 'Retain') {
+    fail(scope, `${at}.reclaimPolicy`, sc.reclaimPolicy, 'must be Delete or Retain (the API server refuses any other reclaim policy on a StorageClass)',
+      "use 'Delete' (the volume goes with its claim) or 'Retain' (it stays, to be cleaned up by hand)");
+  }
+  if (sc.volumeBindingMode !== 'WaitForFirstConsumer' && sc.volumeBindingMode !== 'Immediate') {
+    fail(scope, `${at}.volumeBindingMode`, sc.volumeBindingMode, 'must be WaitForFirstConsumer or Immediate (the API server refuses any other binding mode)',
+      "use 'WaitForFirstConsumer' for zonal volumes such as EBS (made in the zone of the pod's node), or 'Immediate'");
+  }
 }

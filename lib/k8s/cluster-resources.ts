@@ -4,7 +4,8 @@ import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import type * as storagev1 from 'kubernetes-types/storage/v1';
-import { ClusterProfile, StorageClassProfile } from '../core/cluster-profile';
+import { checkStorageClass } from './cluster-check';
+import { ClusterProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { RecommendedLabels } from '../core/labels';
 import { Names } from '../core/names';
@@ -96,7 +97,7 @@ export class ClusterResources extends Chart {
     const labels = { [RecommendedLabels.PART_OF]: Names._fitLabelValue(props.cluster.clusterName), [RecommendedLabels.MANAGED_BY]: RecommendedLabels.MANAGER };
     for (const sc of props.cluster.storageClasses ?? []) {
       Names.dnsSubdomain(this, 'cluster.storageClasses.name', sc.name);
-      _checkStorageClass(this, sc);
+      checkStorageClass(this, sc);
       this.storageClasses[sc.name] = new ApiObject(this, `storage-class-${sc.name}`, {
         apiVersion: 'storage.k8s.io/v1',
         kind: 'StorageClass',
@@ -243,30 +244,5 @@ export class ClusterResources extends Chart {
   /** The namespaces added so far. */
   public get namespaceNames(): string[] {
     return [...this.namespaces.keys()];
-  }
-}
-
-/** A qualified name, as the API wants a StorageClass's provisioner (`ebs.csi.aws.com`, `kubernetes.io/aws-ebs`). */
-const PROVISIONER = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/**
- * Refuses a storage class of the profile whose StorageClass the API server would refuse (a profile written by hand):
- * a provisioner that is no qualified name, a reclaim policy other than Delete or Retain, a binding mode other than
- * WaitForFirstConsumer or Immediate. Strict schemas let these through (the fields are plain strings there).
- * @internal
- */
-export function _checkStorageClass(scope: Construct | string, sc: StorageClassProfile): void {
-  const at = `cluster.storageClasses[${sc.name}]`;
-  if (typeof sc.provisioner !== 'string' || !PROVISIONER.test(sc.provisioner)) {
-    fail(scope, `${at}.provisioner`, sc.provisioner, 'is not the name of a volume provisioner (a qualified name such as ebs.csi.aws.com, which the API server requires)',
-      "name the CSI driver that makes the volumes, for example 'ebs.csi.aws.com' (EBS) or 'efs.csi.aws.com' (EFS)");
-  }
-  if (sc.reclaimPolicy !== 'Delete' && sc.reclaimPolicy !== 'Retain') {
-    fail(scope, `${at}.reclaimPolicy`, sc.reclaimPolicy, 'must be Delete or Retain (the API server refuses any other reclaim policy on a StorageClass)',
-      "use 'Delete' (the volume goes with its claim) or 'Retain' (it stays, to be cleaned up by hand)");
-  }
-  if (sc.volumeBindingMode !== 'WaitForFirstConsumer' && sc.volumeBindingMode !== 'Immediate') {
-    fail(scope, `${at}.volumeBindingMode`, sc.volumeBindingMode, 'must be WaitForFirstConsumer or Immediate (the API server refuses any other binding mode)',
-      "use 'WaitForFirstConsumer' for zonal volumes such as EBS (made in the zone of the pod's node), or 'Immediate'");
   }
 }
