@@ -4,7 +4,7 @@ import { PolicyStatement } from './policy-statement';
 import { resolveAutoscalerOptions } from './private/autoscaler-charts';
 import { AwsContext, partitionOf } from './private/aws-context';
 import { controllerRelease } from './private/controller-release';
-import { missingEndpoints } from './private/registry';
+import { isBuildingOwnAutoscaler, missingEndpoints } from './private/registry';
 import { WorkloadIdentity } from './workload-identity';
 import { fail } from '../core/errors';
 import { HelmReleaseProfile } from '../core/karpenter-profile';
@@ -124,6 +124,12 @@ export class ClusterAutoscaler extends Construct {
     if (cluster.autoMode) {
       fail(this, 'cluster', cluster.clusterName, 'runs EKS Auto Mode, which scales its own nodes and has no managed node group',
         'leave the cluster-autoscaler out');
+    }
+    // an EksCluster left at nodeGroupScaling CLUSTER_AUTOSCALER adds its own (on the same ServiceAccount) once a pool can grow
+    if ((cluster as any)._nodeGroupScaling === NodeGroupScaling.CLUSTER_AUTOSCALER && !isBuildingOwnAutoscaler(cluster)) {
+      fail(this, 'cluster', cluster.clusterName, 'already runs its own Cluster Autoscaler (nodeGroupScaling NodeGroupScaling.CLUSTER_AUTOSCALER, the default): '
+        + `${cluster.node.path} adds it as ${NAMESPACE}/${NAME} once a pool can grow, and a second one would scale the same node groups`,
+      'set nodeGroupScaling: NodeGroupScaling.EXTERNAL on the cluster to bring your own, or drop this ClusterAutoscaler (pass its options as the cluster\'s clusterAutoscaler)');
     }
     const { version, repository, replicas } = resolveAutoscalerOptions(this, '', cluster.kubernetesVersion, cluster.environment, props);
     this.version = version;

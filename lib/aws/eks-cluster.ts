@@ -27,10 +27,10 @@ import { resolveAutoscalerOptions } from './private/autoscaler-charts';
 import { AwsContext, dependsOnRef, partitionOf, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, parseCidr } from './private/cidr';
 import { gpuDevicePluginRelease } from './private/gpu-device-plugin';
-import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
+import { LOG_RETENTION_DAYS, logKeyPolicy, nearestLogRetention } from './private/kms';
 import { fitName, MAX_IAM_ROLE_NAME } from './private/names';
 import { rawDataRef } from './private/raw-ref';
-import { claimClusterName, claimNodePoolName, karpenterProfileOf, markImportedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
+import { buildOwnAutoscaler, claimClusterName, claimNodePoolName, karpenterProfileOf, markImportedCluster, missingEndpoints, REQUIRED_NODE_ENDPOINTS } from './private/registry';
 import { renderStatements } from './private/statements';
 import { checkEnvironmentTag, renderCostTags } from './private/tags';
 import { checkAddonVersions, checkMinorForm, minorOf } from './private/versions';
@@ -224,7 +224,8 @@ export interface EksClusterProps {
    */
   readonly publicAccessCidrs?: string[];
   /**
-   * Retention of the control-plane log group, in days (365 or more).
+   * Retention of the control-plane log group, in days: a CloudWatch Logs retention value of at least 365 (365, 400,
+   * 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).
    * @default 365
    */
   readonly logRetentionDays?: number;
@@ -586,8 +587,8 @@ export class EksCluster extends Construct implements IEksCluster {
     this.publicEndpoint = cidrs.length > 0;
     const retention = props.logRetentionDays ?? 365;
     if (!LOG_RETENTION_DAYS.includes(retention) || retention < 365) {
-      fail(this, 'logRetentionDays', retention, `must be a CloudWatch retention of at least 365 days (${LOG_RETENTION_DAYS.filter((d) => d >= 365).join(', ')})`,
-        'use 365 or more');
+      fail(this, 'logRetentionDays', retention, `must be one of CloudWatch Logs' retention values of at least 365 days (${LOG_RETENTION_DAYS.filter((d) => d >= 365).join(', ')})`,
+        `use ${nearestLogRetention(retention, 365)}`);
     }
 
     const ctx = AwsContext.of(this);
@@ -837,7 +838,7 @@ export class EksCluster extends Construct implements IEksCluster {
     this.pools.push(pool);
     // the first pool the cluster-autoscaler can grow brings it in (a cluster whose pools are all fixed in size needs none)
     if (pool.autoscaled && this.nodeGroupScaling === NodeGroupScaling.CLUSTER_AUTOSCALER && !this.autoscaler) {
-      this.autoscaler = new ClusterAutoscaler(this, 'cluster-autoscaler', { ...(this.autoscalerOptions ?? {}), cluster: this });
+      this.autoscaler = buildOwnAutoscaler(this, () => new ClusterAutoscaler(this, 'cluster-autoscaler', { ...(this.autoscalerOptions ?? {}), cluster: this }));
       this.identities.push(this.autoscaler.identity);
     }
   }

@@ -20,7 +20,7 @@ import { claimNodePoolName, claimSubnetDiscovery, hasNoManagedNodes, isOwnedClus
 import { minorOf } from './private/versions';
 import { TerraformPolicy } from './terraform-policy';
 import { IdentityMechanism, WorkloadIdentity } from './workload-identity';
-import { checkAmiReleaseForVersion } from '../core/ami-release';
+import { checkAmiReleaseForVersion, exampleAmiAlias } from '../core/ami-release';
 import { TaintProfile } from '../core/cluster-profile';
 import { fail, warn } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
@@ -278,7 +278,7 @@ export interface KarpenterProps {
   readonly instanceProfile?: boolean;
   /**
    * The EC2NodeClass AMI alias: `al2023@<version>` or `bottlerocket@<version>`. Pin a version in
-   * production (`al2023@v20250704`) so new AMIs roll out when you raise it (as drift, within the
+   * production (`al2023@v20251007`) so new AMIs roll out when you raise it (as drift, within the
    * pools' disruption budgets), not whenever AWS publishes one. In production (the cluster's environment), leaving
    * amiAlias out prints a warning on construction (also recorded as `shipshape:warning` metadata on the construct):
    * pin a version, or pass `'al2023@latest'` explicitly to choose the latest AMI and silence it. Karpenter resolves
@@ -586,12 +586,13 @@ export class Karpenter extends Construct {
     }
     this.amiAlias = props.amiAlias ?? 'al2023@latest';
     if (!/^(al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$/.test(this.amiAlias)) {
-      fail(this, 'amiAlias', this.amiAlias, 'must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)', "use 'al2023@latest' or pin 'al2023@v20250704'");
+      fail(this, 'amiAlias', this.amiAlias, 'must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)',
+        `use 'al2023@latest' or pin '${exampleAmiAlias(cluster.kubernetesVersion)}'`);
     }
     checkAmiReleaseForVersion(this, 'amiAlias', this.amiAlias, cluster.kubernetesVersion);
     if (props.amiAlias === undefined && cluster.environment === EnvironmentProfile.PRODUCTION) {
       const warning = `amiAlias is not set, so production nodes run ${this.amiAlias}: each AMI AWS publishes rolls out to them as drift, untested `
-        + '(within the pools\' disruption budgets); pin a release, for example amiAlias: \'al2023@v20250704\', and raise it after testing, '
+        + `(within the pools' disruption budgets); pin a release, for example amiAlias: '${exampleAmiAlias(cluster.kubernetesVersion)}', and raise it after testing, `
         + `or pass amiAlias: '${this.amiAlias}' to choose the latest AMI explicitly and silence this`;
       warn(this, warning);
     }

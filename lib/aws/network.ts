@@ -20,7 +20,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CostTags } from './cost-tags';
 import { AwsContext, policyJson, providerRegionProblem } from './private/aws-context';
 import { cidrContains, cidrOverlaps, formatCidr, MIN_LOAD_BALANCER_SUBNET_PREFIX, parseCidr, ParsedCidr, planSubnets, PRIVATE_SUBNET_OFFSET, PUBLIC_SUBNET_OFFSET } from './private/cidr';
-import { LOG_RETENTION_DAYS, logKeyPolicy } from './private/kms';
+import { LOG_RETENTION_DAYS, logKeyPolicy, nearestLogRetention } from './private/kms';
 import { rawDataRef } from './private/raw-ref';
 import { checkEnvironmentTag, renderCostTags } from './private/tags';
 import { TerraformPolicy } from './terraform-policy';
@@ -152,7 +152,8 @@ export interface NetworkProps {
    */
   readonly privateSubnetCidrs?: string[];
   /**
-   * Public subnet CIDRs, one per zone, inside the VPC CIDR and not overlapping.
+   * Public subnet CIDRs, one per zone, inside the VPC CIDR and not overlapping, each /27 or larger (they are tagged
+   * `kubernetes.io/role/elb`, and a load balancer needs a /27 or larger subnet).
    * @default - small subnets (prefix + 6) cut from the VPC's last eighth
    */
   readonly publicSubnetCidrs?: string[];
@@ -162,7 +163,8 @@ export interface NetworkProps {
    */
   readonly natGatewayPerZone?: boolean;
   /**
-   * Retention of the VPC flow log group, in days (a CloudWatch Logs retention value).
+   * Retention of the VPC flow log group, in days: a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120,
+   * 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).
    * @default 365
    */
   readonly flowLogRetentionDays?: number;
@@ -324,7 +326,8 @@ export class Network extends Construct implements INetwork {
     this.natGatewayPerZone = this.internetAccess && (props.natGatewayPerZone ?? (this.environment !== EnvironmentProfile.DEVELOPMENT));
     const retention = props.flowLogRetentionDays ?? 365;
     if (!LOG_RETENTION_DAYS.includes(retention)) {
-      fail(this, 'flowLogRetentionDays', retention, `must be one of ${LOG_RETENTION_DAYS.join(', ')}`, 'pick 365 or more');
+      fail(this, 'flowLogRetentionDays', retention, `must be one of CloudWatch Logs' retention values (${LOG_RETENTION_DAYS.join(', ')})`,
+        `use ${nearestLogRetention(retention)}`);
     }
 
     const named = (n: string) => ({ ...tags, Name: n });
@@ -474,6 +477,12 @@ export class Network extends Construct implements INetwork {
       }
       if (p.prefix > 28) {
         fail(this, prop, c, 'must have a prefix of /28 or larger (AWS minimum)', 'use a larger subnet');
+      }
+      if (prop === 'publicSubnetCidrs' && p.prefix > MIN_LOAD_BALANCER_SUBNET_PREFIX) {
+        const lb = MIN_LOAD_BALANCER_SUBNET_PREFIX;
+        fail(this, prop, c, `must have a prefix of /${lb} or larger: the public subnets are tagged kubernetes.io/role/elb and an Application Load Balancer `
+          + `needs a /${lb} or larger subnet with 8 free addresses`,
+        `use a /${lb} or larger subnet (for example '${formatCidr(p.base - (p.base % 2 ** (32 - lb)), lb)}' if that range is free)`);
       }
     }
     return [...cidrs];

@@ -265,7 +265,8 @@ export class NodePool extends Construct {
         fail(this, 'name', this.name, `must be 1-63 letters, digits, - or _, starting with a letter or digit; it derives from clusterName (${cluster.clusterName.length} characters) and the construct id, as <clusterName>-<id>`,
           'pass a name of at most 63 characters for the pool (name), or give the cluster a shorter clusterName');
       }
-      fail(this, 'name', this.name, 'must be 1-63 letters, digits, - or _, starting with a letter or digit', 'pass a shorter name');
+      const { problem, fix } = nodeGroupNameProblem(this.name);
+      fail(this, 'name', this.name, `must be 1-63 letters, digits, - or _, starting with a letter or digit${problem}`, fix);
     }
     this.capacity = props.capacity ?? NodeCapacity.onDemand(['m6i.large']);
     const types = this.capacity.instanceTypes;
@@ -273,6 +274,14 @@ export class NodePool extends Construct {
       fail(this, 'capacity.instanceTypes', types, 'must list at least one instance type', "list instance types, for example ['m6i.large']");
     }
     for (const t of types) checkInstanceTypeName(this, 'capacity.instanceTypes', t);
+    const duplicate = types.find((t, i) => types.indexOf(t) !== i);
+    if (duplicate !== undefined) {
+      if (this.capacity.capacityType === 'SPOT') {
+        fail(this, 'capacity.instanceTypes', duplicate, 'appears twice: spot capacity needs at least 2 different instance types (one spot pool can be reclaimed all at once)',
+          "list each instance type once, and add similar types, for example NodeCapacity.spot(['m6i.large', 'm6a.large', 'm5.large'])");
+      }
+      fail(this, 'capacity.instanceTypes', duplicate, 'appears twice', 'list each instance type once');
+    }
     if (this.capacity.capacityType === 'SPOT' && types.length < 2) {
       fail(this, 'capacity.instanceTypes', types,
         'must list at least 2 instance types for spot capacity (one spot pool can be reclaimed all at once)',
@@ -523,6 +532,22 @@ const KUBELET_LABELS = [
 ];
 /** The kubernetes.io label namespaces the kubelet accepts (and their subdomains). */
 const KUBELET_LABEL_NAMESPACES = ['node.kubernetes.io/', 'kubelet.kubernetes.io/'];
+
+/** Why a node group name is refused (`: " " is not allowed`), and how to fix it, for its error message. */
+function nodeGroupNameProblem(name: unknown): { problem: string; fix: string } {
+  if (typeof name !== 'string' || name.length === 0) return { problem: '', fix: "pass a name, for example 'general'" };
+  const bad = [...new Set(name.match(/[^a-zA-Z0-9_-]/g) ?? [])];
+  const problems: string[] = [];
+  if (bad.length > 0) problems.push(`${bad.map((c) => JSON.stringify(c)).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not allowed`);
+  else if (!/^[a-zA-Z0-9]/.test(name)) problems.push(`it starts with ${JSON.stringify(name[0])}`);
+  if (name.length > 63) problems.push(`it has ${name.length} characters`);
+  const fixed = name.replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/^[-_]+/, '').slice(0, 63).replace(/[-_]+$/, '');
+  const example = fixed ? `, for example ${JSON.stringify(fixed)}` : '';
+  const fix = bad.length > 0 ? `replace ${bad.length === 1 ? 'it' : 'them'} with -${example}`
+    : !/^[a-zA-Z0-9]/.test(name) ? `start it with a letter or digit${example}`
+      : `pass a name of at most 63 characters${example}`;
+  return { problem: `: ${problems.join(', and ')}`, fix };
+}
 
 /**
  * Whether the kubelet accepts `key` in --node-labels (EKS managed node groups pass the labels there): keys outside the

@@ -14,6 +14,7 @@ import { AwsContext, partitionOf, policyJson } from './private/aws-context';
 import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
 import { claimServiceAccount, missingEndpoints } from './private/registry';
 import { renderStatements } from './private/statements';
+import { VpcEndpointService } from './vpc-endpoints';
 import { WorkloadIdentityProfile } from '../core/cluster-profile';
 import { fail } from '../core/errors';
 import { Names } from '../core/names';
@@ -213,9 +214,15 @@ export class WorkloadIdentity extends Construct {
         }
         const missing = missingEndpoints(network, [...services].sort());
         if (missing.length === 0) return [];
+        // the defaults already hold some of the missing services: list only the others after them (a service listed twice is refused)
+        const defaults = VpcEndpointService.eksNodeDefaults().map(s => s.name);
+        const extra = missing.filter(m => !defaults.includes(m));
+        const servicesExpr = extra.length === 0
+          ? `VpcEndpointService.eksNodeDefaults(), which includes ${missing.map(m => endpointExpr(m).replace('VpcEndpointService.', '')).join(', ')}`
+          : `[...VpcEndpointService.eksNodeDefaults(), ${extra.map(m => endpointExpr(m)).join(', ')}]`;
         return [`${this.node.path}: network (${network.node.path}) has no internet access and no VPC endpoint for ${missing.join(', ')}, which the role's `
           + `${missing.every(m => m === 'sts') ? 'web identity (IRSA) needs' : 'statements call'}: the pods' SDK calls time out; add ${missing.length === 1 ? 'it' : 'them'} to the network's `
-          + `VpcEndpoints (services: [...VpcEndpointService.eksNodeDefaults(), ${missing.map(m => endpointExpr(m)).join(', ')}])`];
+          + `VpcEndpoints (services: ${servicesExpr})`];
       },
     });
     if (this.mechanism === IdentityMechanism.POD_IDENTITY) {

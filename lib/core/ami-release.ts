@@ -17,6 +17,23 @@ const EKS_SUPPORT_START: { [minor: number]: string } = {
 };
 /** How long before EKS's support of a version its AMIs may be published (a release older than that has none). */
 const AMI_LEAD_DAYS = 21;
+/**
+ * Amazon Linux 2023 EKS AMI releases (amazon-eks-ami tags), oldest first, suggested as pins in messages. Keep one
+ * published on or after the support start of every version of `EKS_SUPPORT_START`.
+ */
+const KNOWN_AL2023_RELEASES = ['v20250704', 'v20251007'];
+
+/**
+ * An AMI alias to suggest pinning on a cluster of `kubernetesVersion` (`al2023@v20251007`): the first known release
+ * published on or after the day EKS began supporting the version, else the latest known; one
+ * `checkAmiReleaseForVersion` accepts for the version.
+ */
+export function exampleAmiAlias(kubernetesVersion: string): string {
+  const minor = Number(/^1\.(\d+)$/.exec(String(kubernetesVersion))?.[1]);
+  const start = (EKS_SUPPORT_START[minor] ?? '').replace(/-/g, '');
+  const release = KNOWN_AL2023_RELEASES.find((r) => r.slice(1) >= start) ?? KNOWN_AL2023_RELEASES[KNOWN_AL2023_RELEASES.length - 1];
+  return `al2023@${release}`;
+}
 
 /**
  * Refuses a pinned Amazon Linux 2023 AMI release (`al2023@v20250704`) published well before EKS supported the cluster's

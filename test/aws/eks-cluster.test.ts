@@ -169,7 +169,7 @@ describe('aws.EksCluster errors', () => {
 
   test('log retention below 365 days', () => {
     const msg = errorOf(() => cluster(newStack(), { logRetentionDays: 90 }));
-    expect(msg).toBe('test/prod: logRetentionDays (90) must be a CloudWatch retention of at least 365 days (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653); use 365 or more');
+    expect(msg).toBe('test/prod: logRetentionDays (90) must be one of CloudWatch Logs\' retention values of at least 365 days (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653); use 365');
   });
 
   test('missing cost tags on the cluster', () => {

@@ -25,7 +25,7 @@ describe('aws validation errors', () => {
 
   test('Network: flow log retention not a CloudWatch value', () => {
     expect(errorOf(() => network(newStack(), { flowLogRetentionDays: 100 })))
-      .toBe('test/net: flowLogRetentionDays (100) must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; pick 365 or more');
+      .toBe('test/net: flowLogRetentionDays (100) must be one of CloudWatch Logs\' retention values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653); use 120');
   });
 
   test('cost tags: reserved extra key', () => {
@@ -96,7 +96,8 @@ describe('aws validation errors', () => {
 
   test('NodePool: invalid name', () => {
     expect(errorOf(() => cluster(newStack()).addNodePool('p', { name: 'a'.repeat(70) })))
-      .toBe(`test/prod/p: name ("${'a'.repeat(70)}") must be 1-63 letters, digits, - or _, starting with a letter or digit; pass a shorter name`);
+      .toBe(`test/prod/p: name ("${'a'.repeat(70)}") must be 1-63 letters, digits, - or _, starting with a letter or digit: it has 70 characters; `
+        + `pass a name of at most 63 characters, for example "${'a'.repeat(63)}"`);
   });
 
   test('WorkloadIdentity: role name too long', () => {

@@ -94,6 +94,27 @@ export function claimServiceAccount(cluster: RegistryCluster, owner: IConstruct,
   record.serviceAccounts.set(key, pathOf(owner));
 }
 
+const BUILDING_OWN_AUTOSCALER = new WeakSet<IConstruct>();
+
+/**
+ * Builds the cluster-autoscaler an EksCluster adds itself (nodeGroupScaling CLUSTER_AUTOSCALER): a ClusterAutoscaler
+ * built inside `build` is that one, and not refused as a second autoscaler of the cluster.
+ * @internal
+ */
+export function buildOwnAutoscaler<T>(cluster: IConstruct, build: () => T): T {
+  BUILDING_OWN_AUTOSCALER.add(cluster);
+  try {
+    return build();
+  } finally {
+    BUILDING_OWN_AUTOSCALER.delete(cluster);
+  }
+}
+
+/** Whether the cluster's own cluster-autoscaler is being built (see `buildOwnAutoscaler`). @internal */
+export function isBuildingOwnAutoscaler(cluster: IConstruct): boolean {
+  return BUILDING_OWN_AUTOSCALER.has(cluster);
+}
+
 /**
  * Marks a cluster as imported unless an EksCluster of the app creates it (an import of the app's own cluster, by
  * `fromClusterAttributes`, keeps it owned), so checks that need to see every node pool (Karpenter's controller needs
