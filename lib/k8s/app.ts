@@ -298,10 +298,6 @@ export class App extends Cdk8sApp {
    * @internal
    */
   public _namespacesFirst(all: IConstruct[]): boolean {
-    return this.namespacesFirst(all);
-  }
-
-  private namespacesFirst(all: IConstruct[]): boolean {
     return this._prerequisitesFirst === true ? false : namespacesFirst(all);
   }
 
@@ -366,7 +362,7 @@ export class App extends Cdk8sApp {
       printIdentityNotes(this.cluster, all);
     }
     let hasDependantCharts = resolveDependenciesOnce(all);
-    if (this.namespacesFirst(all)) hasDependantCharts = true;
+    if (this._namespacesFirst(all)) hasDependantCharts = true;
     const charts = appCharts(this);
 
     // Chart by chart: render, check each object, and write the chart's files into the staging folder, which is
@@ -514,7 +510,7 @@ export class App extends Cdk8sApp {
     const all = this.node.findAll();
     // same order of steps as cdk8s App.synthYaml(): resolve dependencies, then validate
     resolveDependenciesOnce(all);
-    this.namespacesFirst(all);
+    this._namespacesFirst(all);
     validateOnce(all);
     // the notes synth() prints, so a test of the YAML (or a tool reading it) sees them too
     printNotes(all);

@@ -171,8 +171,7 @@ export function namespacesFirst(all: IConstruct[]): boolean {
   }
   if (namespaces.size === 0) return false;
   let chartEdges = false;
-  // the chart of the objects met last, and whether it was found to follow the Namespace's chart: objects come in runs
-  // of one chart, so most lookups are this one
+  // the chart pair met last (already handled): objects come in runs of one chart, so most lookups are this one
   let lastFrom: Chart | undefined;
   let lastTo: Chart | undefined;
   for (const c of all) {
@@ -198,8 +197,11 @@ export function namespacesFirst(all: IConstruct[]): boolean {
   return chartEdges;
 }
 
-/** True when `from` depends on `to`, directly or through other constructs' dependencies. */
-function reaches(from: IConstruct, to: IConstruct): boolean {
+/**
+ * True when `from` depends on `to`, directly or through other constructs' dependencies; with `step`, each dependency is
+ * read as what `step` gives for it (its chart, for the order of charts).
+ */
+function reaches(from: IConstruct, to: IConstruct, step: (d: IConstruct) => IConstruct = d => d): boolean {
   const seen = new Set<IConstruct>();
   const stack = [from];
   while (stack.length > 0) {
@@ -207,7 +209,7 @@ function reaches(from: IConstruct, to: IConstruct): boolean {
     if (n === to) return true;
     if (seen.has(n)) continue;
     seen.add(n);
-    for (const d of n.node.dependencies) stack.push(d);
+    for (const d of n.node.dependencies) stack.push(step(d));
   }
   return false;
 }
@@ -217,14 +219,5 @@ function reaches(from: IConstruct, to: IConstruct): boolean {
  * nested charts', which it depends on).
  */
 function reachesChart(from: Chart, to: Chart): boolean {
-  const seen = new Set<IConstruct>();
-  const stack: IConstruct[] = [from];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n === to) return true;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    for (const d of n.node.dependencies) stack.push(isChart(d) ? d : Chart.of(d));
-  }
-  return false;
+  return reaches(from, to, d => (isChart(d) ? d : Chart.of(d)));
 }
