@@ -101,7 +101,11 @@ export interface _StagedOutput {
  * files into a staging folder, keeping only what the app-wide checks need (every manifest when the policy or a
  * cluster is on). Thousands of charts whose constructs have distinct ids are as fast as one chart. Everything
  * else is as cdk8s does it: chart and ApiObject dependencies order the output, `node.addValidation`
- * validations run, and every `yamlOutputType` writes the same file names as the stock App.
+ * validations run, and every `yamlOutputType` writes the same file names as the stock App, with two differences
+ * in the per-resource types, where the stock App's names would break `kubectl apply -f` of the folder: a Namespace's
+ * or CustomResourceDefinition's file is named `0000-<Kind>.<name>` (kubectl reads files in name order, and
+ * `Deployment.api` would come before `Namespace.shop`), and an object whose `<Kind>.<name>` file an object of
+ * another namespace already has is written to `<Kind>.<name>.<namespace>` (the stock App overwrites the first).
  *
  * Before anything reaches the output folder, the output is checked as a whole: one object per kind, namespace
  * and name across all charts (the error names both construct paths), one route per host and path, one file per
@@ -153,9 +157,9 @@ export class App extends Cdk8sApp {
    */
   public _foreignHint?: (files: string[]) => string;
   /**
-   * In the per-resource output types, name the files of Namespaces and CustomResourceDefinitions `0000-<Kind>.<name>`
-   * so they sort first: `kubectl apply -f <folder>/` applies a folder's files in name order, and the API server refuses
-   * an object whose namespace (or kind) does not exist yet. A fleet's cluster folders, which users may apply by hand.
+   * A fleet's cluster folder (per-resource output, whose Namespace and CustomResourceDefinition files are named
+   * `0000-<Kind>.<name>` and so sort first): the charts need no dependency on the chart of their Namespace
+   * (`_namespacesFirst`), which would number the chart folders.
    * @internal
    */
   public _prerequisitesFirst?: boolean;
@@ -566,7 +570,8 @@ class ChartFiles {
   private readonly written: Array<{ rel: string; docs: any[] }> | undefined;
   /** The output file of each object (relative to the output folder). */
   public readonly files = new ObjectFiles();
-  private readonly prerequisitesFirst: boolean;
+  /** The namespace ('' for none) of the object each per-resource file was first named for. */
+  private readonly namespaceOf = new Map<string, string>();
 
   constructor(app: App, private readonly staging: OutputStaging, hasDependantCharts: boolean, mayCarry: boolean) {
     this.ext = app.outputFileExtension;
@@ -575,12 +580,30 @@ class ChartFiles {
     this.source = app.node.path || '<app>';
     this.resources = (app as any).recordConstructMetadata ? {} : undefined;
     this.written = mayCarry ? [] : undefined;
-    this.prerequisitesFirst = app._prerequisitesFirst === true;
   }
 
-  /** The prefix of a per-resource file name: `0000-` for the kinds other objects need first, with `_prerequisitesFirst`. */
+  /**
+   * The prefix of a per-resource file name: `0000-` for the kinds other objects need first (a Namespace, a
+   * CustomResourceDefinition), so that `kubectl apply -f` of the folder, which reads files in name order, creates
+   * them before the objects that need them (`Deployment.api` would come before `Namespace.shop`).
+   */
   private first(kind: string): string {
-    return this.prerequisitesFirst && (kind === 'Namespace' || kind === 'CustomResourceDefinition') ? '0000-' : '';
+    return kind === 'Namespace' || kind === 'CustomResourceDefinition' ? '0000-' : '';
+  }
+
+  /**
+   * The per-resource file name (within `dir`, '' or a chart folder with its '/') of an object: `<Kind>.<name>`, as
+   * cdk8s names it; an object of the same kind and name in another namespace, whose file name is taken by an
+   * earlier one (a team's `api` in `shop` and in `shop-staging`, the default-deny policy of each namespace of a
+   * cluster), gets `<Kind>.<name>.<namespace>`, so neither overwrites the other.
+   */
+  private resourceFile(dir: string, kind: string, name: string | undefined, namespace: unknown): string {
+    const ns = typeof namespace === 'string' ? namespace : '';
+    let rel = `${dir}${this.first(kind)}${resourceFileName(kind, name)}${this.ext}`;
+    const owner = this.namespaceOf.get(rel);
+    if (owner !== undefined && owner !== ns && ns !== '') rel = `${dir}${this.first(kind)}${resourceFileName(kind, `${name}.${ns}`)}${this.ext}`;
+    if (!this.namespaceOf.has(rel)) this.namespaceOf.set(rel, ns);
+    return rel;
   }
 
   /** Writes (or, for FILE_PER_APP, appends) one chart's files. */
@@ -609,7 +632,7 @@ class ChartFiles {
       case YamlOutputType.FILE_PER_RESOURCE:
         r.manifests.forEach((manifest, i) => {
           if (manifest === undefined) return;
-          const rel = this.first(manifest.kind) + resourceFileName(manifest.kind, manifest.metadata.name) + ext;
+          const rel = this.resourceFile('', manifest.kind, manifest.metadata.name, manifest.metadata.namespace);
           this.yamlFile(rel, [manifest], r.paths[i]);
           this.files.set(r.paths[i], rel);
         });
@@ -618,7 +641,7 @@ class ChartFiles {
         const dir = this.namer(r.chart);
         // as cdk8s: file names from the ApiObject (kind and metadata.name before JSON patches)
         r.apiObjects.forEach((obj, i) => {
-          const rel = `${dir}/${this.first(obj.kind)}${resourceFileName(obj.kind, obj.metadata.name)}${ext}`;
+          const rel = this.resourceFile(`${dir}/`, obj.kind, obj.metadata.name, obj.metadata.namespace);
           this.yamlFile(rel, [r.manifestOf(obj, i)], obj.node.path);
           this.files.set(obj.node.path, rel);
         });

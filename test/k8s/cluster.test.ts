@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
 import * as YAML from 'yaml';
 import { karpenterPool, karpenterProfile } from './platform/fixtures';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
@@ -1064,5 +1064,43 @@ describe('charts that depend on the cluster-resources chart', () => {
     const crossChart = app.node.findAll().filter(c => ApiObject.isApiObject(c))
       .flatMap(c => c.node.dependencies.filter(d => Chart.of(d) !== Chart.of(c)).map(d => `${c.node.path} -> ${d.node.path}`));
     expect(crossChart).toEqual([]);
+  });
+});
+
+describe.each([
+  ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE, ''],
+  ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE, '0000-cluster-resources/'],
+])('per-resource output (%s) of a cluster app with two namespaces', (_name, yamlOutputType, resources) => {
+  function synthTwoNamespaces(): { dir: string; written: string[] } {
+    const dir = outdir();
+    const app = new App({ cluster: cluster(), outdir: dir, yamlOutputType });
+    for (const ns of ['shop', 'ops']) new WebService(new Chart(app, ns, { namespace: ns }), 'api', { image: IMAGE });
+    quietly(() => app.synth());
+    const written: string[] = [];
+    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach(e => {
+      if (e.name === '.shipshape') return;
+      if (e.isDirectory()) walk(path.join(d, e.name)); else if (e.name.endsWith('.yaml')) written.push(path.relative(dir, path.join(d, e.name)));
+    });
+    walk(dir);
+    return { dir, written: written.sort() };
+  }
+
+  test('each namespace\'s default-deny and allow-dns policies get a file of their own (the second named with its namespace)', () => {
+    const { dir, written } = synthTwoNamespaces();
+    for (const policy of ['default-deny', 'allow-dns']) {
+      const files = written.filter(f => f.startsWith(`${resources}NetworkPolicy.${policy}.`));
+      expect(files).toHaveLength(2);
+      expect(files).toEqual([`${resources}NetworkPolicy.${policy}.k8s.yaml`, `${resources}NetworkPolicy.${policy}.shop.k8s.yaml`]);
+      const namespaces = files.map(f => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf-8')).metadata.namespace);
+      expect(namespaces).toEqual(['ops', 'shop']);
+    }
+  });
+
+  test('the Namespace files sort first, so kubectl apply -f of the folder creates them before the objects in them', () => {
+    const { written } = synthTwoNamespaces();
+    expect(written.filter(f => f.startsWith(`${resources}0000-`)).sort()).toEqual([`${resources}0000-Namespace.ops.k8s.yaml`, `${resources}0000-Namespace.shop.k8s.yaml`]);
+    // kubectl reads a folder's files in name order: the Namespaces before every object in them
+    const inFolder = written.filter(f => f.startsWith(resources));
+    expect(inFolder.slice(0, 2)).toEqual([`${resources}0000-Namespace.ops.k8s.yaml`, `${resources}0000-Namespace.shop.k8s.yaml`]);
   });
 });

@@ -217,12 +217,17 @@ describe('collisions: one object per kind, namespace and name across the whole a
     }
   });
 
-  test('one object name in FILE_PER_RESOURCE layout across namespaces would overwrite a file: refused', () => {
-    const app = runOf({ outdir: outdir(), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+  test('one object name in FILE_PER_RESOURCE layout across namespaces: the second object\'s file carries its namespace, so none is overwritten', () => {
+    const dir = outdir();
+    const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
     web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
     web(new Chart(app, 'b', { namespace: 'shop-staging' }), 'api');
-    expect(errorOf(() => quietly(() => app.synth()))).toContain('b/api/Deployment: output file ("Deployment.api.k8s.yaml") is also written by a/api/Deployment');
+    quietly(() => app.synth());
+    expect(files(dir).filter(f => f.startsWith('Deployment.'))).toEqual(['Deployment.api.k8s.yaml', 'Deployment.api.shop-staging.k8s.yaml']);
+    expect(YAML.parse(fs.readFileSync(path.join(dir, 'Deployment.api.k8s.yaml'), 'utf-8')).metadata.namespace).toBe('shop');
+    expect(YAML.parse(fs.readFileSync(path.join(dir, 'Deployment.api.shop-staging.k8s.yaml'), 'utf-8')).metadata.namespace).toBe('shop-staging');
   });
+
 });
 
 describe('unresolved tokens never reach the YAML', () => {
