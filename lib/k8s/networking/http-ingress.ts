@@ -425,6 +425,15 @@ export class HttpIngress extends Construct {
     const albClass = clusterClass !== undefined && /\/alb$/.test(clusterClass.controller);
     // an ingress class of the cluster served by the AWS Load Balancer Controller is an ALB, with or without `aws`
     const aws: AwsLoadBalancerOptions | undefined = props.aws ?? (albClass ? {} : undefined);
+    // `aws` on a class another controller serves: that controller ignores the ALB's annotations, and the backends would
+    // admit the whole VPC for nothing
+    const otherController = clusterClass !== undefined ? (albClass ? undefined : `${clusterClass.controller} (cluster ${cluster!.clusterName}'s profile)`)
+      : props.ingressClassName === 'nginx' ? 'ingress-nginx (the class name of the community controller, and no cluster profile says otherwise)' : undefined;
+    if (props.aws !== undefined && otherController !== undefined) {
+      fail(this, 'aws', JSON.stringify(props.aws), `makes this ingress an ALB, but its ingress class ${JSON.stringify(props.ingressClassName ?? clusterClass!.name)} is served by ${otherController}, `
+        + 'which ignores the ALB annotations (and an ACM certificate: it would serve its default certificate)',
+      `remove aws for this class (use IngressTls.secret or IngressTls.certManager for TLS), or set ingressClassName to a class of the AWS Load Balancer Controller${props.ingressClassName !== undefined ? '' : ' (the cluster\'s default class is not one)'}`);
+    }
     // the ALB's addresses: given, or the VPC of the app's cluster (only needed for the default controller peer)
     const vpcCidr = aws ? (aws.vpcCidr ?? cluster?.vpcCidr) : undefined;
     if (aws && vpcCidr === undefined && props.controller === undefined) {
@@ -483,6 +492,15 @@ export class HttpIngress extends Construct {
     this.ingressNginx = clusterClass !== undefined ? clusterClass.controller === INGRESS_NGINX_CONTROLLER : this.ingressClassName === 'nginx';
 
     const annotations: { [key: string]: string } = { ...Validators.annotations(this, 'annotations', props.annotations ?? {}) };
+    /** Sets an annotation the ingress writes from one of its props, refusing the user's own annotation of it with another value. */
+    const generated = (key: string, value: string, prop: string) => {
+      const own = props.annotations?.[key];
+      if (own !== undefined && own !== value) {
+        fail(this, `annotations["${key}"]`, own, `contradicts the value the ingress writes there from ${prop} (${JSON.stringify(value)}), which would replace it`,
+          `set ${prop} instead of the annotation, or remove the annotation`);
+      }
+      annotations[key] = value;
+    };
     this.ownBackendSuppression = annotations[BACKENDS_EXIST_SUPPRESSION] !== undefined;
     this.nginxRegex = annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' || annotations['nginx.ingress.kubernetes.io/rewrite-target'] !== undefined;
     const cm = props.tls?.certManagerOptions;
@@ -493,7 +511,11 @@ export class HttpIngress extends Construct {
         this.certificate = new ApiObject(this, 'Certificate', {
           apiVersion: 'cert-manager.io/v1',
           kind: 'Certificate',
-          metadata: { name: this.name, namespace: this.namespace },
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'certificate', 'app.kubernetes.io/managed-by': 'shipshape' },
+          },
           spec: Lazy.any({
             produce: () => ({
               secretName: secretName!, // always set for cert-manager TLS (given, or <name>-tls)
@@ -503,9 +525,19 @@ export class HttpIngress extends Construct {
             } satisfies Certificate['spec']),
           }),
         } satisfies Certificate);
-      } else {
-        annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
       }
+      // an issuer annotation of the user's: cert-manager's ingress-shim would request a second certificate for the Secret
+      for (const key of ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer']) {
+        const own = props.annotations?.[key];
+        const ours = !cm.createCertificate && key === (kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer');
+        if (own !== undefined && !(ours && own === cm.issuer)) {
+          fail(this, `annotations["${key}"]`, own, `names an issuer for cert-manager, but tls (IngressTls.certManager) already ${cm.createCertificate
+            ? `writes a Certificate from issuer ${JSON.stringify(cm.issuer)} for Secret ${secretName}: cert-manager's ingress-shim would request a second one for the same Secret`
+            : `sets ${kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'} to ${JSON.stringify(cm.issuer)}`}`,
+          'name the issuer in IngressTls.certManager({ issuer, issuerKind }) only, and remove the annotation');
+        }
+      }
+      if (!cm.createCertificate) annotations[kind === CertManagerIssuerKind.CLUSTER_ISSUER ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer'] = cm.issuer;
       if (cm.http01Solver ?? true) {
         // the solver answers the CA's HTTP request, relayed by the ingress controller (cert-manager's own self check
         // takes the same way, through the host's address), on 8089 and no other port: only the controller reaches it
@@ -538,18 +570,18 @@ export class HttpIngress extends Construct {
         Validators.cidr(this, prop, vpcCidr);
       }
       const tlsOn = !!props.tls;
-      annotations['alb.ingress.kubernetes.io/scheme'] = a.scheme ?? AlbScheme.INTERNAL;
-      annotations['alb.ingress.kubernetes.io/target-type'] = a.targetType ?? AlbTargetType.IP;
+      generated('alb.ingress.kubernetes.io/scheme', a.scheme ?? AlbScheme.INTERNAL, 'aws.scheme');
+      generated('alb.ingress.kubernetes.io/target-type', a.targetType ?? AlbTargetType.IP, 'aws.targetType');
       this.instanceTargets = a.targetType === AlbTargetType.INSTANCE;
-      annotations['alb.ingress.kubernetes.io/listen-ports'] = tlsOn ? '[{"HTTP": 80}, {"HTTPS": 443}]' : '[{"HTTP": 80}]';
+      generated('alb.ingress.kubernetes.io/listen-ports', tlsOn ? '[{"HTTP": 80}, {"HTTPS": 443}]' : '[{"HTTP": 80}]', 'tls (HTTP 80, and HTTPS 443 with TLS)');
       if (tlsOn) {
-        annotations['alb.ingress.kubernetes.io/ssl-policy'] = a.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06';
-        if (a.sslRedirect ?? true) annotations['alb.ingress.kubernetes.io/ssl-redirect'] = '443';
+        generated('alb.ingress.kubernetes.io/ssl-policy', a.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06', 'aws.sslPolicy');
+        if (a.sslRedirect ?? true) generated('alb.ingress.kubernetes.io/ssl-redirect', '443', 'aws.sslRedirect');
       } else if (a.sslRedirect) {
         fail(this, 'aws.sslRedirect', true, 'needs TLS: there is no HTTPS listener to redirect to', 'set tls, or drop sslRedirect');
       }
-      if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined) annotations['alb.ingress.kubernetes.io/certificate-arn'] = props.tls.certificateArn;
-      if (a.groupName) annotations['alb.ingress.kubernetes.io/group.name'] = Names.dnsLabel(this, 'aws.groupName', a.groupName, 63);
+      if (props.tls?.kind === 'acm' && props.tls.certificateArn !== undefined) generated('alb.ingress.kubernetes.io/certificate-arn', props.tls.certificateArn, "tls (IngressTls.acm('arn:...'))");
+      if (a.groupName) generated('alb.ingress.kubernetes.io/group.name', Names.dnsLabel(this, 'aws.groupName', a.groupName, 63), 'aws.groupName');
       // a health check path the user gave the Ingress is theirs: a Service annotation would take precedence over it
       this.albHealthChecks = annotations['alb.ingress.kubernetes.io/healthcheck-path'] === undefined;
     }
@@ -673,7 +705,9 @@ export class HttpIngress extends Construct {
         + 'in every Ingress of the class), or write the path without it');
     }
     const prefixKey = TrafficChecks.prefixKey(path);
-    const dup = this.routes.find(r => r.host === host
+    // one path with two types is two routes (an Exact match takes precedence over a Prefix one, as the Ingress API says);
+    // an ImplementationSpecific path may mean either, so it takes its path from the others
+    const dup = this.routes.find(r => r.host === host && (r.pathType === pathType || r.pathType === IngressPathType.IMPLEMENTATION_SPECIFIC || pathType === IngressPathType.IMPLEMENTATION_SPECIFIC)
       && (r.path === path || (r.pathType === IngressPathType.PREFIX && pathType === IngressPathType.PREFIX && TrafficChecks.prefixKey(r.path) === prefixKey)));
     if (dup) {
       // the value shown is the path as written (unset: the default "/"); the host is named in the problem

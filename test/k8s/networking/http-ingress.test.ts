@@ -425,3 +425,73 @@ test('an ALB ingress class of the cluster, no aws and a profile without its VPC 
   expectError(() => new HttpIngress(chart2, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api2 }] }], tls: IngressTls.secret('shop-tls') }),
     /^shop\/web: tls \("secret"\) keeps the certificate in a Secret, which the AWS Load Balancer Controller ignores: an ALB \(ingress class "alb"\)/);
 });
+
+describe('HttpIngress settings the ingress writes itself', () => {
+  function inCluster(props: Partial<HttpIngressProps>, profile: Partial<ClusterProfile> = {}): any[] {
+    const app = new App({ cluster: clusterProfile(profile) });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acmByHost(), ...props });
+    return chart.toJson();
+  }
+  const nginxToo = { ingressClasses: [{ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true }, { name: 'nginx', controller: 'k8s.io/ingress-nginx' }] };
+
+  test('aws on a class the cluster\'s profile gives another controller is refused: that controller ignores the ALB annotations', () => {
+    expectError(() => inCluster({ ingressClassName: 'nginx', aws: { scheme: AlbScheme.INTERNET_FACING } }, nginxToo),
+      'shop/web: aws ("{\\"scheme\\":\\"internet-facing\\"}") makes this ingress an ALB, but its ingress class "nginx" is served by k8s.io/ingress-nginx (cluster shop-prod\'s profile), '
+      + 'which ignores the ALB annotations (and an ACM certificate: it would serve its default certificate); '
+      + 'remove aws for this class (use IngressTls.secret or IngressTls.certManager for TLS), or set ingressClassName to a class of the AWS Load Balancer Controller');
+  });
+
+  test('aws on the class "nginx" without a cluster profile is refused too (ingress-nginx\'s class name)', () => {
+    expectError(() => setup({ ingressClassName: 'nginx', aws: { vpcCidr: '10.0.0.0/16' }, tls: IngressTls.acmByHost() }),
+      /^shop\/web: aws \(.*\) makes this ingress an ALB, but its ingress class "nginx" is served by ingress-nginx \(the class name of the community controller, and no cluster profile says otherwise\)/);
+  });
+
+  test('an annotation of the user\'s that the ingress writes from a prop is refused when the values differ, naming the prop', () => {
+    expectError(() => inCluster({ aws: {}, annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing' } }),
+      'shop/web: annotations["alb.ingress.kubernetes.io/scheme"] ("internet-facing") contradicts the value the ingress writes there from aws.scheme ("internal"), which would replace it; '
+      + 'set aws.scheme instead of the annotation, or remove the annotation');
+    expectError(() => inCluster({ annotations: { 'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-2016-08' } }),
+      /annotations\["alb\.ingress\.kubernetes\.io\/ssl-policy"\] \("ELBSecurityPolicy-2016-08"\) contradicts the value the ingress writes there from aws\.sslPolicy/);
+  });
+
+  test('the same value as the prop gives is kept without complaint', () => {
+    const objs = inCluster({ aws: { scheme: AlbScheme.INTERNET_FACING }, annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing' } });
+    expect(one(objs, 'Ingress').metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internet-facing');
+  });
+
+  test('an issuer annotation beside IngressTls.certManager is refused: two issuers would ask for one Secret', () => {
+    expectError(() => setup({ tls: IngressTls.certManager({ issuer: 'other', createCertificate: true }), annotations: { 'cert-manager.io/cluster-issuer': 'le' } }),
+      'shop/web: annotations["cert-manager.io/cluster-issuer"] ("le") names an issuer for cert-manager, but tls (IngressTls.certManager) already writes a Certificate from issuer "other" '
+      + 'for Secret web-tls: cert-manager\'s ingress-shim would request a second one for the same Secret; name the issuer in IngressTls.certManager({ issuer, issuerKind }) only, and remove the annotation');
+    expectError(() => setup({ tls: IngressTls.certManager({ issuer: 'le' }), annotations: { 'cert-manager.io/issuer': 'le' } }),
+      /annotations\["cert-manager\.io\/issuer"\] \("le"\) names an issuer for cert-manager, but tls \(IngressTls\.certManager\) already sets cert-manager\.io\/cluster-issuer to "le"/);
+  });
+
+  test('the Certificate carries the ingress\'s labels, with the component certificate', () => {
+    const { objs } = setup({ tls: IngressTls.certManager({ issuer: 'le', createCertificate: true }) });
+    expect(one(objs, 'Certificate').metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'certificate', 'app.kubernetes.io/managed-by': 'shipshape',
+    });
+  });
+});
+
+describe('HttpIngress one path with two path types', () => {
+  test('an Exact and a Prefix path of the same value are two routes (Exact takes precedence), as the Ingress API allows', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: 'shop.example.com', paths: [{ path: '/x', pathType: IngressPathType.EXACT, backend: api }, { path: '/x', backend: api }] }] });
+    const objs = chart.toJson();
+    expect(one(objs, 'Ingress').spec.rules[0].http.paths.map((p: any) => `${p.pathType} ${p.path}`)).toEqual(['Exact /x', 'Prefix /x']);
+    expectValid(objs);
+    expect(policyErrors(objs)).toEqual([]);
+  });
+
+  test('an ImplementationSpecific path beside a Prefix path of the same value is still refused (it may mean either)', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    expectError(() => new HttpIngress(chart, 'web', { tls: IngressTls.secret('t'), rules: [{ host: 'shop.example.com', paths: [{ path: '/x', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC, backend: api }, { path: '/x', backend: api }] }] }),
+      /rules\[0\]\.paths\[1\]\.path \("\/x"\) is already routed on shop\.example\.com/);
+  });
+});
