@@ -9,6 +9,8 @@
 //   class that is, else synth warns of each other class that routes its host and path);
 // - two cert-manager Certificates (or Ingresses with cert-manager's ingress-shim) writing one TLS Secret for
 //   different hosts;
+// - two Ingresses of one ALB IngressGroup setting a load-balancer-wide annotation (scheme, SSL policy, ...) to
+//   different values: the AWS Load Balancer Controller then reconciles none of the group;
 // - two objects written to the same file;
 // - an unresolved token (cdktf, AWS CDK) anywhere in a manifest: Terraform values are only known at apply;
 // - two pods that take one host port on the same node where one of them is a DaemonSet's (the scheduler leaves the
@@ -116,6 +118,7 @@ export class OutputChecker {
     const out = [...this.found];
     routeProblems(this.routes, out, this.cluster);
     tlsSecretProblems(this.routes, out);
+    albGroupProblems(this.routes, out);
     return out;
   }
 }
@@ -131,6 +134,7 @@ export function trafficProblems(objects: readonly OutputObject[]): string[] {
   const out: string[] = [];
   routeProblems(routing, out, undefined);
   tlsSecretProblems(routing, out);
+  albGroupProblems(routing, out);
   out.push(...possibleRouteConflicts(routing, undefined));
   return out;
 }
@@ -559,25 +563,89 @@ function routeProblems(objects: readonly OutputObject[], out: string[], cluster:
       rules.forEach((r: any, i: number) => {
         const matches = Array.isArray(r?.matches) && r.matches.length ? r.matches : [{}];
         matches.forEach((mt: any, j: number) => {
-          // only plain path matches are compared: header, query and method matches make routes distinct
-          if (mt?.headers?.length || mt?.queryParams?.length || mt?.method) return;
+          // header, query and method matches are part of what a match selects: two matches conflict when all agree
+          const extra = matchConditions(mt);
           const type = mt?.path?.type ?? 'PathPrefix';
           const value = mt?.path?.value ?? '/';
           for (const parent of parents) {
             for (const host of hosts) {
               claim({
-                key: `route\u0000${parent.gateway}\u0000${host}\u0000${type}\u0000${type === 'PathPrefix' ? prefixKey(value) : value}`,
+                key: `route\u0000${parent.gateway}\u0000${host}\u0000${type}\u0000${type === 'PathPrefix' ? prefixKey(value) : value}\u0000${extra.key}`,
                 section: parent.section,
                 value,
                 path: o.path,
                 where: describeObject(m),
                 field: `spec.rules[${i}].matches[${j}]`,
-                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type}), gateway ${parent.gateway}${parent.section ? `/${parent.section}` : ''}`,
+                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type})${extra.text}, gateway ${parent.gateway}${parent.section ? `/${parent.section}` : ''}`,
               });
             }
           }
         });
       });
+    }
+  }
+}
+
+/**
+ * The header, query parameter and method conditions of an HTTPRoute match, as a key two matches selecting the same
+ * requests share (header names compared in lower case, as HTTP does; query parameter names as written) and as text
+ * for messages (empty for a plain path match).
+ */
+function matchConditions(mt: any): { key: string; text: string } {
+  const list = (v: unknown, lower: boolean): string[] => (Array.isArray(v) ? v : [])
+    .map((h: any) => `${lower && typeof h?.name === 'string' ? h.name.toLowerCase() : h?.name}${h?.type === 'RegularExpression' ? '~' : '='}${h?.value}`).sort();
+  const headers = list(mt?.headers, true);
+  const query = list(mt?.queryParams, false);
+  const method = typeof mt?.method === 'string' ? mt.method : '';
+  const parts = [...(method ? [`method ${method}`] : []), ...headers.map(h => `header ${h}`), ...query.map(q => `query ${q}`)];
+  return { key: `${method}\u0000${headers.join('\u0001')}\u0000${query.join('\u0001')}`, text: parts.length ? `, ${parts.join(', ')}` : '' };
+}
+
+/**
+ * The annotations of the AWS Load Balancer Controller that configure the load balancer of an IngressGroup as a whole
+ * (its "exclusive" ones): set on one Ingress of the group, or to the same value on all of them. With the prop of
+ * `HttpIngress` that writes each, for the fix.
+ */
+const ALB_GROUP_ANNOTATIONS = new Map<string, string | undefined>([
+  ['scheme', 'aws.scheme'], ['ssl-policy', 'aws.sslPolicy'], ['ssl-redirect', 'aws.sslRedirect'], ['load-balancer-name', undefined],
+  ['ip-address-type', undefined], ['subnets', undefined], ['security-groups', undefined], ['manage-backend-security-group-rules', undefined],
+  ['customer-owned-ipv4-pool', undefined], ['load-balancer-attributes', undefined], ['inbound-cidrs', undefined], ['wafv2-acl-arn', undefined],
+  ['waf-acl-id', undefined], ['shield-advanced-protection', undefined], ['security-group-prefix-lists', undefined], ['mutual-authentication', undefined],
+]);
+const ALB_PREFIX = 'alb.ingress.kubernetes.io/';
+
+/**
+ * Two Ingresses of one explicit ALB IngressGroup (`alb.ingress.kubernetes.io/group.name`, a name of the cluster,
+ * whatever the namespace) that set one of the group-wide annotations to different values: the controller cannot
+ * build the group's load balancer, and reconciles none of its Ingresses.
+ */
+function albGroupProblems(objects: readonly OutputObject[], out: string[]): void {
+  /** group -> annotation -> the first Ingress setting it */
+  const groups = new Map<string, Map<string, { value: string; path: string; where: string }>>();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (!m || typeof m !== 'object' || m.kind !== 'Ingress') continue;
+    const annotations = m.metadata?.annotations;
+    const group = annotations?.[`${ALB_PREFIX}group.name`];
+    if (typeof group !== 'string' || group === '') continue;
+    let seen = groups.get(group);
+    if (seen === undefined) {
+      seen = new Map();
+      groups.set(group, seen);
+    }
+    for (const [name, prop] of ALB_GROUP_ANNOTATIONS) {
+      const value = annotations[ALB_PREFIX + name];
+      if (typeof value !== 'string') continue;
+      const first = seen.get(name);
+      if (first === undefined) {
+        seen.set(name, { value, path: o.path, where: describeObject(m) });
+        continue;
+      }
+      if (first.value === value) continue;
+      out.push(`${o.path}: metadata.annotations["${ALB_PREFIX}${name}"] (${JSON.stringify(value)}) differs from ${JSON.stringify(first.value)} on ${first.path} (${first.where}), `
+        + `in the same ALB IngressGroup ${JSON.stringify(group)}: the AWS Load Balancer Controller takes this setting of the group's load balancer from one Ingress, `
+        + 'or the same value on all of them, and reconciles none of the group otherwise; '
+        + `give both the same value${prop !== undefined ? ` (${prop} of an HttpIngress)` : ''}, set it on one Ingress of the group only, or put them in different groups`);
     }
   }
 }

@@ -434,7 +434,7 @@ describe('HttpIngress settings the ingress writes itself', () => {
     new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acmByHost(), ...props });
     return chart.toJson();
   }
-  const nginxToo = { ingressClasses: [{ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true }, { name: 'nginx', controller: 'k8s.io/ingress-nginx' }] };
+  const nginxToo = { ingressClasses: [{ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true }, { name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: false }] };
 
   test('aws on a class the cluster\'s profile gives another controller is refused: that controller ignores the ALB annotations', () => {
     expectError(() => inCluster({ ingressClassName: 'nginx', aws: { scheme: AlbScheme.INTERNET_FACING } }, nginxToo),

@@ -9,7 +9,7 @@ import { Chart } from 'cdk8s';
 import { expectError, one, testChart, validationErrors } from './traffic-util';
 import { Errors } from '../../../lib/core';
 import {
-  App, HttpIngress, HttpIngressProps, HttpMethod, HttpRoute, HttpRouteMatch, HttpRoutePathType, HttpRouteProps, IngressPathType, IngressTls, NetworkPeer, WebService,
+  AlbScheme, App, HttpIngress, HttpIngressProps, HttpMethod, HttpRoute, HttpRouteMatch, HttpRoutePathType, HttpRouteProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
 import { quietly } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
@@ -320,12 +320,81 @@ describe('3. equivalent routes are refused', () => {
     expect(() => quietly(() => b.synth())).not.toThrow();
   });
 
+  function headerRoutes(a: App, first: { headers?: { [k: string]: string }; method?: HttpMethod }, second: { headers?: { [k: string]: string }; method?: HttpMethod }): void {
+    const c = new Chart(a, 'c', { namespace: 'shop' });
+    [first, second].forEach((m, i) => {
+      new HttpRoute(c, `r${i + 1}`, {
+        gateway: { name: 'public', namespace: 'gateways', sectionName: 'https' },
+        hostnames: ['shop.example.com'],
+        rules: [{ matches: [{ path: '/api', ...m }], backends: [{ service: new WebService(c, `svc${i + 1}`, { image: IMAGE }) }] }],
+      });
+    });
+  }
+
+  test('HTTPRoute: two routes with the same path and the same header match (names in any case) conflict', () => {
+    const a = app();
+    headerRoutes(a, { headers: { 'x-canary': 'yes' } }, { headers: { 'X-Canary': 'yes' } });
+    expect(errorOf(() => quietly(() => a.synth()))).toContain('c/r2/HTTPRoute: spec.rules[0].matches[0] (host "shop.example.com", path "/api" (PathPrefix), header x-canary=yes, '
+      + 'gateway gateways/public/https) is also routed by c/r1/HTTPRoute (HTTPRoute shop/r1, spec.rules[0].matches[0]); a controller sends the traffic to only one of them');
+  });
+
+  test('HTTPRoute: two routes with the same path and method conflict; other methods or header values are distinct routes', () => {
+    const a = app();
+    headerRoutes(a, { method: HttpMethod.GET }, { method: HttpMethod.GET });
+    expect(errorOf(() => quietly(() => a.synth()))).toMatch(/c\/r2\/HTTPRoute: spec\.rules\[0\]\.matches\[0\] \(host "shop\.example\.com", path "\/api" \(PathPrefix\), method GET, gateway gateways\/public\/https\) is also routed by c\/r1\/HTTPRoute/);
+    const b = app();
+    headerRoutes(b, { method: HttpMethod.GET }, { method: HttpMethod.POST });
+    expect(() => quietly(() => b.synth())).not.toThrow();
+    const c = app();
+    headerRoutes(c, { headers: { 'x-canary': 'yes' } }, { headers: { 'x-canary': 'no' } });
+    expect(() => quietly(() => c.synth())).not.toThrow();
+    const d = app();
+    headerRoutes(d, { headers: { 'x-canary': 'yes' } }, {});
+    expect(() => quietly(() => d.synth())).not.toThrow();
+  });
+
   test("HTTPRoute: '/api' and '/api/' PathPrefix in one route are refused at once", () => {
     expectError(() => route([{ path: '/api' }, { path: '/api/' }]),
       'shop/shop: rules[0].matches[1] ({"path":"/api/"}) duplicates matches[0] of the same rule (a PathPrefix match ignores a trailing \'/\', header names are case-insensitive): '
       + 'the same requests would be routed twice; remove one of the matches or make them differ (path, headers or method)');
     const { api, route: r } = route([{ path: '/api/' }]);
     expectError(() => r.addRule({ matches: [{ path: '/api' }], backends: [{ service: api }] }), 'shop/shop: rules[1].matches[0] ({"path":"/api"}) duplicates a match of rules[0] (');
+  });
+});
+
+describe('3b. one ALB IngressGroup, one setting of its load balancer', () => {
+  function grouped(a: App, first: Partial<HttpIngressProps>, second: Partial<HttpIngressProps>): void {
+    const c = new Chart(a, 'c', { namespace: 'shop' });
+    [first, second].forEach((p, i) => {
+      new HttpIngress(c, `i${i + 1}`, {
+        ingressClassName: 'alb',
+        rules: [{ host: `h${i + 1}.example.com`, paths: [{ backend: new WebService(c, `svc${i + 1}`, { image: IMAGE }) }] }],
+        tls: IngressTls.acmByHost(),
+        ...p,
+        aws: { vpcCidr: '10.0.0.0/16', groupName: 'g', ...p.aws },
+      });
+    });
+  }
+
+  test('two Ingresses of one group with different schemes fail synth, naming both, the group and the prop', () => {
+    const a = app();
+    grouped(a, { aws: { scheme: AlbScheme.INTERNET_FACING } }, {});
+    expect(errorOf(() => quietly(() => a.synth()))).toContain('c/i2/Ingress: metadata.annotations["alb.ingress.kubernetes.io/scheme"] ("internal") differs from "internet-facing" on c/i1/Ingress '
+      + '(Ingress shop/i1), in the same ALB IngressGroup "g": the AWS Load Balancer Controller takes this setting of the group\'s load balancer from one Ingress, '
+      + 'or the same value on all of them, and reconciles none of the group otherwise; give both the same value (aws.scheme of an HttpIngress), '
+      + 'set it on one Ingress of the group only, or put them in different groups');
+  });
+
+  test('different SSL policies in one group fail; the same settings, or different groups, are fine', () => {
+    const a = app();
+    grouped(a, {}, { aws: { sslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06' } });
+    expect(errorOf(() => quietly(() => a.synth()))).toContain('c/i2/Ingress: metadata.annotations["alb.ingress.kubernetes.io/ssl-policy"] ("ELBSecurityPolicy-TLS13-1-3-2021-06") differs from');
+    const b = app();
+    grouped(b, { aws: { scheme: AlbScheme.INTERNET_FACING } }, { aws: { scheme: AlbScheme.INTERNET_FACING } });
+    expect(() => quietly(() => b.synth())).not.toThrow();
+    const c = app();
+    grouped(c, { aws: { scheme: AlbScheme.INTERNET_FACING } }, { aws: { groupName: 'other' } });
+    expect(() => quietly(() => c.synth())).not.toThrow();
   });
 });
 
