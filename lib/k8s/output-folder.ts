@@ -631,7 +631,7 @@ export class OutputStaging {
    * there is no main module. With `entryDir`, what tells programs apart.
    */
   private program(): string | undefined {
-    return programName(require.main?.filename);
+    return programName(entryFile());
   }
 
   /**
@@ -642,7 +642,7 @@ export class OutputStaging {
    * renamed entry file does: handed over when it writes the same files. Undefined when there is no main module.
    */
   private entryDir(): string | undefined {
-    const entry = require.main?.filename;
+    const entry = entryFile();
     if (!entry) return undefined;
     return toRel(path.relative(realPath(this.outdir), realPath(path.dirname(entry)))) || '.';
   }
@@ -809,7 +809,18 @@ function workingDir(outdir: string): string {
   return toRel(path.relative(path.resolve(outdir), process.cwd())) || '.';
 }
 
-/** The name a program is recorded by: its entry file's name without folder and extension (see `OutputStaging.program`). */
+/**
+ * The entry file of the program (see `OutputStaging.program`): the main module of a CommonJS program, else the
+ * script Node was started with (a native ES module has no main module); undefined when there is neither.
+ */
+export function entryFile(): string | undefined {
+  const main = require.main?.filename;
+  if (main) return main;
+  const script = process.argv[1];
+  return script ? path.resolve(script) : undefined;
+}
+
+/** The name a program is recorded by: its entry file's name without folder and extension (`main` for main.ts, main.js, main.mjs). */
 export function programName(entry: string | undefined): string | undefined {
   if (!entry) return undefined;
   return path.basename(entry).replace(/\.(d\.)?[cm]?[jt]sx?$/, '');

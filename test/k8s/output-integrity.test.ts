@@ -3,7 +3,7 @@
  * unresolved tokens, the owned output folder (no stale file, failed synth leaves the previous output), and
  * suppressions that travel with the objects.
  */
-import { spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -863,6 +863,21 @@ describe('two programs, one output folder', () => {
     const b = runOf({ outdir: dir });
     web(new Chart(b, 'b', { namespace: 'b' }), 'api');
     expect(() => quietly(() => b.synth())).not.toThrow();
+  });
+
+  test('a native ES module program (node main.mjs, which has no main module) is recorded by its script: main', () => {
+    const dir = outdir();
+    const script = path.join(dir, 'main.mjs');
+    const library = path.join(__dirname, '..', '..', 'lib', 'k8s', 'output-folder.ts');
+    fs.writeFileSync(script, [
+      "import { createRequire } from 'module';",
+      'const require = createRequire(import.meta.url);',
+      `require(${JSON.stringify(require.resolve('ts-node'))}).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });`,
+      `const folder = require(${JSON.stringify(library)});`,
+      'console.log(JSON.stringify({ main: require.main === undefined, entry: folder.entryFile(), program: folder.programName(folder.entryFile()) }));',
+    ].join('\n'));
+    const out = execFileSync(process.execPath, [script], { encoding: 'utf-8', cwd: os.tmpdir() });
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({ main: true, entry: fs.realpathSync(script) === script ? script : expect.any(String), program: 'main' });
   });
 });
 
