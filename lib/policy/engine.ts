@@ -54,6 +54,7 @@ export class PolicyEngine {
     this.packs = [...props.packs];
     const seen = new Map<string, string>();
     const packNames = new Set<string>();
+    this.packs.forEach((pack, i) => checkPackShape(pack, i));
     for (const pack of this.packs) {
       checkPackName(pack);
       if (packNames.has(pack.name)) {
@@ -333,11 +334,12 @@ export class PolicyEngine {
             const result = e.rule.evaluate(doc, index);
             if (result === null || typeof result !== 'object' || !STATUSES.includes((result as RuleResult).status)) {
               const got = result === null ? 'null' : typeof result !== 'object' ? typeof result
-                : (result as any).status === undefined ? 'an object without a status' : `the status ${JSON.stringify((result as any).status)}`;
+                : typeof (result as any).then === 'function' ? 'a Promise (evaluate must be synchronous: synth does not wait)'
+                  : Array.isArray(result) ? 'an array' : (result as any).status === undefined ? 'an object without a status' : `the status ${JSON.stringify((result as any).status)}`;
               throw new Error(`evaluate returned ${got}, not a RuleResult: `
                 + 'return RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
             }
-            violations = result.status === RuleStatus.NON_COMPLIANT ? result.violations : undefined;
+            violations = result.status === RuleStatus.NON_COMPLIANT ? checkedViolations(result.violations) : undefined;
           }
         } catch (err: any) {
           emit(doc, CRASHED, '', `rule ${e.rule.id} could not check this document: ${err?.message ?? String(err)}`);
@@ -420,6 +422,10 @@ function checkRuleShape(rule: IRule, pack: string): void {
   if (!(rule instanceof SpecRule) && /^SS-/i.test(rule.id)) {
     throw new Error(`policy: ${where} has an id starting with SS-, which shipshape's own rules use (their suppressions and reports would mix); give your rules a prefix of your own, for example ACME-001`);
   }
+  if (typeof (rule as { evaluate?: unknown }).evaluate !== 'function') {
+    throw new Error(`policy: ${where} has no evaluate function (it has ${describeValue((rule as { evaluate?: unknown }).evaluate)}); `
+      + 'give it evaluate(document, index), returning RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
+  }
   if (rule.severity !== Severity.ERROR && rule.severity !== Severity.WARNING) {
     throw new Error(`policy: ${where} has the severity ${JSON.stringify(rule.severity)}; use Severity.ERROR ("error") or Severity.WARNING ("warning")`);
   }
@@ -461,10 +467,64 @@ function checkPackName(pack: IRulePack): void {
     + `give your pack a name of its own, for example ${JSON.stringify(`acme-${name}`)}`);
 }
 
-/** A pack name close to `name` (lower case, other characters as '-'), for the error that refuses `name`. */
+/**
+ * A pack name close to `name` (lower case, other characters as '-'), for the error that refuses `name`; one
+ * shipshape keeps for itself (`Kubernetes` lower-cased) gets the prefix `acme-`.
+ */
 function suggestedPackName(name: string): string {
   const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
-  return s === '' ? 'acme' : s;
+  if (s === '') return 'acme';
+  return RESERVED_PACK_NAMES.has(s) ? `acme-${s}`.slice(0, 63).replace(/-+$/, '') : s;
+}
+
+/** Refuses what is no rule pack at all: not an object, or without a list of rules (plain JavaScript, a wrong import). */
+function checkPackShape(pack: unknown, i: number): void {
+  if (pack === null || typeof pack !== 'object') {
+    throw new Error(`policy: packs[${i}] is ${describeValue(pack)}, not a rule pack; list packs such as new KubernetesPack() or an object { name, rules } of your own (a wrong import gives undefined)`);
+  }
+  const rules = (pack as { rules?: unknown }).rules;
+  if (!Array.isArray(rules)) {
+    const name = (pack as { name?: unknown }).name;
+    throw new Error(`policy: packs[${i}]${typeof name === 'string' ? ` (${name})` : ''} has rules ${describeValue(rules)}, not an array of rules; give the pack rules: [...]`);
+  }
+  rules.forEach((r, j) => {
+    if (r === null || typeof r !== 'object') throw new Error(`policy: packs[${i}].rules[${j}] is ${describeValue(r)}, not a rule; give each rule an id, severity, message, fix and evaluate`);
+  });
+}
+
+/** A value as errors show it: its type, and the value itself when short. */
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return `${typeof v} ${text.length > 40 ? `${text.slice(0, 37)}...` : text}`;
+}
+
+/**
+ * The violations of a rule's non-compliant result, as the engine reports them, or an error saying what is wrong with
+ * them (the rule's finding then becomes SS-POLICY-002): an array of objects with a string jsonPath ('' for the
+ * document itself) and, optionally, a string message.
+ */
+function checkedViolations(violations: unknown): readonly Violation[] {
+  if (!Array.isArray(violations)) {
+    throw new Error(`evaluate returned non-compliant with violations ${describeValue(violations)}, not an array: return RuleResult.nonCompliant([{ jsonPath, message }]) or RuleResult.violation(jsonPath)`);
+  }
+  for (let i = 0; i < violations.length; i++) {
+    const v = violations[i];
+    if (v === null || typeof v !== 'object') {
+      throw new Error(`evaluate returned violations[${i}] ${describeValue(v)}, not a violation: give each violation { jsonPath: 'spec.replicas', message?: '...' }`);
+    }
+    if (typeof v.jsonPath !== 'string') {
+      throw new Error(`evaluate returned violations[${i}] with jsonPath ${describeValue(v.jsonPath)}, not a string: give the place as a dotted JSON path ('spec.replicas'; '' for the document itself)`);
+    }
+    if (v.message !== undefined && typeof v.message !== 'string') {
+      throw new Error(`evaluate returned violations[${i}] with message ${describeValue(v.message)}, not a string: give a message as a string, or leave it unset for the rule's message`);
+    }
+  }
+  return violations;
 }
 
 /** True for shipshape's own packs: a Kubernetes pack (of any copy of shipshape), or a pack of shipshape's rules only. */

@@ -500,6 +500,42 @@ describe('engine', () => {
       + 'return RuleResult.compliant(), RuleResult.notApplicable(), RuleResult.violation(jsonPath) or RuleResult.nonCompliant(violations)');
   });
 
+  describe('a rule whose result is malformed (plain JavaScript) is reported as SS-POLICY-002 saying what is wrong, never a crash or a wrong finding', () => {
+    const reportOf = (evaluate: () => any) => new PolicyEngine({ packs: [{ name: 'acme', rules: [{ id: 'ACME-001', severity: Severity.ERROR, message: 'm', fix: 'f', kinds: ['Deployment'], evaluate }] }] })
+      .check(goodManifests().map((m, i) => docOf(m, `app/${i}`)));
+    const messages = (evaluate: () => any) => reportOf(evaluate).errors.map(f => `${f.ruleId} ${f.message}`);
+    test.each([
+      ['a null violation', () => ({ status: 'non-compliant', violations: [null] }), 'evaluate returned violations[0] null, not a violation: give each violation { jsonPath: \'spec.replicas\', message?: \'...\' }'],
+      ['violations that are a string', () => ({ status: 'non-compliant', violations: 'spec' }),
+        'evaluate returned non-compliant with violations string "spec", not an array: return RuleResult.nonCompliant([{ jsonPath, message }]) or RuleResult.violation(jsonPath)'],
+      ['a violation without jsonPath', () => RuleResult.nonCompliant([{ message: 'x' } as any]),
+        'evaluate returned violations[0] with jsonPath undefined, not a string: give the place as a dotted JSON path (\'spec.replicas\'; \'\' for the document itself)'],
+      ['a message that is no string', () => RuleResult.nonCompliant([{ jsonPath: 'spec', message: { a: 1 } } as any]),
+        'evaluate returned violations[0] with message an object, not a string: give a message as a string, or leave it unset for the rule\'s message'],
+      ['a Promise (an async evaluate)', () => Promise.resolve(RuleResult.compliant()),
+        'evaluate returned a Promise (evaluate must be synchronous: synth does not wait), not a RuleResult: return RuleResult.compliant()'],
+    ])('%s', (_what, evaluate, expected) => {
+      const found = messages(evaluate);
+      expect(found.length).toBeGreaterThan(0);
+      for (const m of found) expect(m).toContain(`SS-POLICY-002 rule ACME-001 could not check this document: ${expected}`);
+    });
+  });
+
+  test('a rule without evaluate, and a pack that is none, are refused when the engine is made', () => {
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [{ id: 'ACME-001', severity: Severity.ERROR, message: 'm', fix: 'f' } as any] }] }))
+      .toThrow('policy: rule ACME-001 (pack acme) has no evaluate function (it has undefined); give it evaluate(document, index), returning RuleResult.compliant(), ');
+    expect(() => new PolicyEngine({ packs: [new KubernetesPack(), null as any] }))
+      .toThrow('policy: packs[1] is null, not a rule pack; list packs such as new KubernetesPack() or an object { name, rules } of your own (a wrong import gives undefined)');
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: 'x' as any }] }))
+      .toThrow('policy: packs[0] (acme) has rules string "x", not an array of rules; give the pack rules: [...]');
+  });
+
+  test('the pack name suggested for a refused one is not one shipshape keeps for itself', () => {
+    const rule = { id: 'ACME-001', severity: Severity.ERROR, message: 'm', fix: 'f', evaluate: () => RuleResult.compliant() };
+    expect(() => new PolicyEngine({ packs: [{ name: 'Kubernetes', rules: [rule] }] })).toThrow(/name it as you would an npm package, for example "acme-kubernetes"$/);
+    expect(() => new PolicyEngine({ packs: [{ name: 'Billing Rules', rules: [rule] }] })).toThrow(/for example "billing-rules"$/);
+  });
+
   test('the most specific suppression wins', () => {
     const ms = goodManifests();
     breakWebPrivileged(ms);
