@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import { IMesh, Mesh, MeshEnrolOptions } from './mesh';
-import { fail } from '../../core/errors';
+import { fail, warn } from '../../core/errors';
 import { Names } from '../../core/names';
 import { INetworkPeer, NetworkPeer } from '../networking/network-peer';
 import { renderPeer } from '../networking/peer-config';
@@ -70,7 +70,9 @@ export interface LinkerdMeshProps {
   /**
    * The protocol of every web service's port (their `Server` objects). Other workloads' Servers are always opaque TCP.
    * @default - by each web service's port name (`portName`): LinkerdProtocol.GRPC for `grpc` or `grpc-*` (not `grpc-web`),
-   * LinkerdProtocol.HTTP_2 for `http2`, `h2c` or their `-*` forms, else LinkerdProtocol.HTTP_1
+   * LinkerdProtocol.HTTP_2 for `http2`, `h2c` or their `-*` forms, else LinkerdProtocol.HTTP_1; LinkerdProtocol.UNKNOWN
+   * (detection) for a gRPC or HTTP/2 port the kubelet probes over HTTP (its probes are HTTP/1.1, which a gRPC or HTTP/2
+   * Server refuses). Set to GRPC or HTTP_2, it is kept, with a warning for each web service the kubelet probes over HTTP.
    */
   readonly protocol?: LinkerdProtocol;
 }
@@ -307,7 +309,7 @@ export class LinkerdMesh extends Construct implements IMesh {
         podSelector: { matchLabels: { ...workload.selectorLabels } },
         port: web.portName,
         // a protocol of its own (PostgreSQL, Redis...) is proxied as opaque TCP: HTTP handling would break every connection
-        proxyProtocol: http ? this.props.protocol ?? LinkerdMesh.protocolOfPortName(web.portName) : probed.includes(web.port) ? LinkerdProtocol.UNKNOWN : 'opaque',
+        proxyProtocol: http ? this.httpProtocol(workload) : probed.includes(web.port) ? LinkerdProtocol.UNKNOWN : 'opaque',
         // a caller outside the mesh reaching this port has no identity to authorize: admit in-cluster plaintext
         accessPolicy: Lazy.any({ produce: () => (Mesh._plaintextPorts(workload).includes(web.port) ? 'cluster-unauthenticated' : 'deny') }),
       },
@@ -365,6 +367,23 @@ export class LinkerdMesh extends Construct implements IMesh {
    * gRPC for `grpc` or `grpc-*` (but `grpc-web`, HTTP/1.1 on the wire), HTTP/2 for `http2`, `h2c` or `http2-*`/`h2c-*`,
    * else HTTP/1.
    */
+  /**
+   * The protocol of a web service's Server: the mesh's, or its port name's; a gRPC or HTTP/2 Server (no protocol
+   * detection) takes no HTTP/1.1 connection, which is what the kubelet's HTTP probes are, so a port it probes over
+   * HTTP is detected instead (or kept with a warning, when the mesh's protocol says gRPC or HTTP/2).
+   */
+  private httpProtocol(workload: Workload): LinkerdProtocol {
+    const web = workload as any;
+    const declared = this.props.protocol ?? LinkerdMesh.protocolOfPortName(web.portName);
+    if ((declared !== LinkerdProtocol.GRPC && declared !== LinkerdProtocol.HTTP_2) || !Mesh._httpProbePorts(workload).includes(web.port)) return declared;
+    if (this.props.protocol === undefined) return LinkerdProtocol.UNKNOWN;
+    // the mesh's own choice is kept, with a warning: a Linkerd version may admit HTTP/1.1 probes on such a Server
+    warn(this, `protocol ${declared} makes the Linkerd Server of ${workload.node.path} (port ${web.port}) ${declared} only, without protocol detection, but the kubelet probes that port `
+      + 'over HTTP/1.1 (Probe.http, the default probes), which such a Server refuses (linkerd/linkerd2#10775): the probes would fail and the pods never become ready; '
+      + 'leave protocol unset (a gRPC or HTTP/2 port the kubelet probes over HTTP is then detected), or probe the service another way (Probe.exec, for example grpc_health_probe)');
+    return declared;
+  }
+
   private static protocolOfPortName(name: unknown): LinkerdProtocol {
     if (typeof name !== 'string') return LinkerdProtocol.HTTP_1;
     // gRPC-Web (grpc-web, from browsers) is HTTP/1.1 on the wire

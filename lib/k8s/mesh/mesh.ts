@@ -66,7 +66,9 @@ export interface ProxyResources {
 }
 
 /**
- * Retries made by the calling proxies.
+ * Retries made by the calling proxies, of requests whose method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE) unless
+ * `retryNonIdempotent` is set. Every gRPC call is an HTTP POST: a gRPC service's calls are retried only with
+ * `retryNonIdempotent` (safe when its methods may run twice).
  */
 export interface MeshRetryOptions {
   /**
@@ -80,8 +82,9 @@ export interface MeshRetryOptions {
    */
   readonly perTryTimeout?: Duration;
   /**
-   * Retry non-idempotent methods (POST, PATCH) too. Only safe when the service deduplicates requests.
-   * @default false (only GET, HEAD, OPTIONS, PUT and DELETE are retried)
+   * Retry non-idempotent methods (POST, PATCH) too, gRPC calls included (all of them POST). Only safe when the
+   * service deduplicates requests.
+   * @default false (only GET, HEAD, OPTIONS, PUT and DELETE are retried: no gRPC call)
    */
   readonly retryNonIdempotent?: boolean;
 }
@@ -714,7 +717,7 @@ export class Mesh {
       const describe = [pods.podLabels ? `pods ${show(pods.podLabels)}` : 'every pod', pods.namespace ? `in ${pods.namespace}` : `in namespaces ${show(pods.namespaceLabels ?? {})}`].join(' ');
       const unmeshedBy = Mesh._declaredBy(workload, unmeshed.peer);
       errors.push(`${name(meshed)} contradicts ${name(unmeshed)}: both are ${describe}, declared in the mesh by the first and outside it by the second, `
-        + `so ${weakened}, though the pods were declared meshed; declare them the same way everywhere: if they run a ${mesh} proxy, `
+        + `so ${weakened}, though the pods were declared meshed; declare them the same way everywhere: if they run ${mesh === 'Istio' ? 'an' : 'a'} ${mesh} proxy, `
         + (unmeshedBy
           ? `give ${unmeshedBy.node.path} that peer declared meshed (${(unmeshedBy as any).gatewayPeer === unmeshed.peer ? 'gatewayMeshed: true' : 'controller: NetworkPeer.ingressController(namespace, labels, { meshed: true })'})`
           : 'declare the second { meshed: true } too')
@@ -837,7 +840,7 @@ export class Mesh {
     const callers = [...new Set(workload.ingressConnections
       .filter(c => !Workload.isWorkload(c.peer) && c.peer.toNetworkPeer().plaintext)
       .map(c => c.peer.toNetworkPeer().description))];
-    return [`port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} accept${ports.length === 1 ? 's' : ''} callers without a ${mesh} mesh identity `
+    return [`port${ports.length === 1 ? '' : 's'} ${ports.join(', ')} accept${ports.length === 1 ? 's' : ''} callers without ${mesh === 'Istio' ? 'an' : 'a'} ${mesh} mesh identity `
       + `(${callers.join('; ')}), and only the NetworkPolicy limits that to them, but the cluster's profile says NetworkPolicies `
       + `are not enforced (networkPolicyEnforced: false): any pod of the cluster could call ${ports.length === 1 ? 'that port' : 'those ports'} without mutual TLS; `
       + 'run those callers in the mesh and declare them so (gatewayMeshed: true on the route, NetworkPeer.ingressController(namespace, labels, { meshed: true })), '

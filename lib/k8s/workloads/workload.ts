@@ -592,6 +592,8 @@ export abstract class Workload extends Construct implements IWorkload {
     const granted = this._checkCalleePorts(this, 'allowFrom.ports', peer === this, ports);
     this._addIngress(peer, granted);
     other?._addEgress(this, granted.length ? granted : this._clientPorts());
+    // its own replicas calling each other: both sides, as for another workload
+    if (peer === this) this._addEgress(this, granted.length ? granted : [...this.containerPorts]);
   }
 
   /**
@@ -614,7 +616,8 @@ export abstract class Workload extends Construct implements IWorkload {
     if (callee !== this) callee._checkIngressAccepted(this, 'allowTo');
     const granted = callee._checkCalleePorts(this, 'allowTo.ports', callee === this, ports);
     this._addEgress(peer, granted.length ? granted : callee === this ? [...this.containerPorts] : callee._clientPorts());
-    if (callee !== this) callee._addIngress(this, granted);
+    // (its own replicas: admitted too, unless the workload admits no caller at all)
+    if (callee !== this || this._ingressRefusal() === undefined) callee._addIngress(this, granted);
   }
 
   /**

@@ -7,9 +7,10 @@ import { ClusterProfile, EnvironmentProfile } from '../../../lib/core';
 import {
   App, HttpIngress, IngressTls, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, StatefulService, WebService, Worker,
 } from '../../../lib/k8s';
-import { IMesh, IstioInjection, IstioMesh, LinkerdMesh } from '../../../lib/k8s/mesh';
+import { IMesh, IstioInjection, IstioMesh, LinkerdMesh, LinkerdProtocol } from '../../../lib/k8s/mesh';
 import { TeamNamespace } from '../../../lib/k8s/platform';
 import { InitTask, InitTasks, LogShipper } from '../../../lib/k8s/sidecars';
+import { stderrOf } from '../../util/k8s';
 import { expectError, expectValidWithCrds, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
 import { cluster as clusterFixture } from '../platform/fixtures';
 
@@ -507,6 +508,38 @@ describe('Linkerd and the kubelet\'s gRPC probes', () => {
     const istio = testChart();
     new IstioMesh(istio, 'mesh').enrol(grpcService(istio));
     expect(validationErrors(istio)).toEqual([]);
+  });
+});
+
+describe('Linkerd Server protocol of a gRPC or HTTP/2 port the kubelet probes over HTTP', () => {
+  const serverOf = (chart: Chart) => chart.toJson().find((o: any) => o.kind === 'Server');
+
+  test('a grpc port with the default HTTP probes is detected (unknown), since a gRPC Server refuses the kubelet\'s HTTP/1.1 probes', () => {
+    const chart = testChart();
+    new LinkerdMesh(chart, 'mesh').enrol(new WebService(chart, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', port: 9090, portName: 'grpc' }));
+    expect(serverOf(chart).spec.proxyProtocol).toBe('unknown');
+    expect(validationErrors(chart)).toEqual([]);
+  });
+
+  test('a grpc port probed another way (Probe.exec) keeps the gRPC Server; an h2c port with HTTP probes is detected too', () => {
+    const chart = testChart();
+    new LinkerdMesh(chart, 'mesh').enrol(new WebService(chart, 'orders', {
+      image: 'ghcr.io/acme/orders:1.0.0', port: 9090, portName: 'grpc', readiness: Probe.exec(['grpc_health_probe', '-addr=:9090', '-service=readiness']), liveness: Probe.exec(['grpc_health_probe', '-addr=:9090']),
+    }));
+    expect(serverOf(chart).spec.proxyProtocol).toBe('gRPC');
+    const h2 = testChart();
+    new LinkerdMesh(h2, 'mesh').enrol(new WebService(h2, 'api', { image: 'ghcr.io/acme/api:1.0.0', portName: 'h2c' }));
+    expect(serverOf(h2).spec.proxyProtocol).toBe('unknown');
+  });
+
+  test('a mesh protocol of gRPC on a service the kubelet probes over HTTP is kept, with a warning naming the fix', () => {
+    const chart = testChart();
+    const mesh = new LinkerdMesh(chart, 'mesh', { protocol: LinkerdProtocol.GRPC });
+    const said = stderrOf(() => mesh.enrol(new WebService(chart, 'orders', { image: 'ghcr.io/acme/orders:1.0.0', port: 9090, portName: 'grpc' })));
+    expect(serverOf(chart).spec.proxyProtocol).toBe('gRPC');
+    expect(said).toContain('shipshape warning: shop/mesh: protocol gRPC makes the Linkerd Server of shop/orders (port 9090) gRPC only, without protocol detection, but the kubelet probes that port '
+      + 'over HTTP/1.1 (Probe.http, the default probes), which such a Server refuses (linkerd/linkerd2#10775): the probes would fail and the pods never become ready; '
+      + 'leave protocol unset');
   });
 });
 

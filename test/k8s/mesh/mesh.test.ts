@@ -207,11 +207,12 @@ describe('LinkerdMesh options', () => {
     expectValidWithCrds(objs);
   });
 
-  test('by default a web service\'s port name sets its Server\'s protocol: grpc → gRPC, h2c → HTTP/2, http → HTTP/1', () => {
+  test('by default a web service\'s port name sets its Server\'s protocol: grpc → gRPC, h2c → HTTP/2, http → HTTP/1 (gRPC and HTTP/2 ports not probed over HTTP)', () => {
     const chart = testChart();
     const mesh = new LinkerdMesh(chart, 'mesh');
-    const grpc = new WebService(chart, 'catalog', { image: 'ghcr.io/acme/catalog:1.0.0', port: 9090, portName: 'grpc' });
-    const h2c = new WebService(chart, 'stream', { image: 'ghcr.io/acme/stream:1.0.0', port: 9091, portName: 'h2c-api' });
+    const execProbes = (port: number) => ({ readiness: Probe.exec(['grpc_health_probe', `-addr=:${port}`, '-service=readiness']), liveness: Probe.exec(['grpc_health_probe', `-addr=:${port}`]) });
+    const grpc = new WebService(chart, 'catalog', { image: 'ghcr.io/acme/catalog:1.0.0', port: 9090, portName: 'grpc', ...execProbes(9090) });
+    const h2c = new WebService(chart, 'stream', { image: 'ghcr.io/acme/stream:1.0.0', port: 9091, portName: 'h2c-api', ...execProbes(9091) });
     const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
     // gRPC-Web from browsers is HTTP/1.1 on the wire
     const grpcWeb = new WebService(chart, 'browser', { image: 'ghcr.io/acme/browser:1.0.0', port: 9092, portName: 'grpc-web' });

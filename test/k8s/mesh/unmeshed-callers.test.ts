@@ -217,7 +217,7 @@ describe('a cluster whose profile says NetworkPolicies are not enforced: plainte
 
   test.each([['istio', 'Istio'], ['linkerd', 'Linkerd']] as const)('%s: an unmeshed gateway would open the port to every pod of the cluster', (kind, label) => {
     expect(setup(kind, false)).toEqual([
-      `port 8080 accepts callers without a ${label} mesh identity (unmeshed pods {"gateway.networking.k8s.io/gateway-name":"public"} in gateways), and only the NetworkPolicy limits that to them, `
+      `port 8080 accepts callers without ${label === 'Istio' ? 'an' : 'a'} ${label} mesh identity (unmeshed pods {"gateway.networking.k8s.io/gateway-name":"public"} in gateways), and only the NetworkPolicy limits that to them, `
       + 'but the cluster\'s profile says NetworkPolicies are not enforced (networkPolicyEnforced: false): any pod of the cluster could call that port without mutual TLS; '
       + 'run those callers in the mesh and declare them so (gatewayMeshed: true on the route, NetworkPeer.ingressController(namespace, labels, { meshed: true })), '
       + 'or enforce NetworkPolicies on the cluster (the VPC CNI network policy agent) and set networkPolicyEnforced: true',

@@ -265,6 +265,19 @@ describe('WebService profiles and overrides', () => {
     expect(np('web').egress[1]).toEqual({ to: [{ podSelector: { matchLabels: api.selectorLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] });
   });
 
+  test.each([
+    ['allowFrom', (api: WebService) => api.allowFrom(api)],
+    ['allowTo', (api: WebService) => api.allowTo(api)],
+  ])('%s itself lets its replicas call each other: ingress from and egress to its own pods', (_name, connect) => {
+    const c = chart();
+    const api = new WebService(c, 'api', { image: IMAGE });
+    connect(api);
+    const np = c.toJson().find(o => o.kind === 'NetworkPolicy' && o.metadata.name === 'api').spec;
+    const own = { podSelector: { matchLabels: api.selectorLabels } };
+    expect(np.ingress).toContainEqual({ from: [own], ports: [{ port: 8080, protocol: 'TCP' }] });
+    expect(np.egress).toContainEqual({ to: [own], ports: [{ port: 8080, protocol: 'TCP' }] });
+  });
+
   test('allowFrom a namespace and allowTo a CIDR', () => {
     const c = chart();
     const api = new WebService(c, 'api', { image: IMAGE });
