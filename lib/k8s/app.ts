@@ -178,6 +178,12 @@ export class App extends Cdk8sApp {
     super(props);
     // keep V8's shared object shapes when thousands of charts have distinct child ids (see child-tables.ts)
     useChildTables(this.node);
+    // every file is YAML: kubectl apply -f and shipshape check read a folder's .yaml, .yml and .json files, a .json one as JSON
+    const ext: unknown = this.outputFileExtension;
+    if (typeof ext !== 'string' || !/^(\.[A-Za-z0-9_-]+)*\.(yaml|yml)$/.test(ext)) {
+      fail(this.node.path || '<app>', 'outputFileExtension', ext, 'must end in .yaml or .yml: the files hold YAML, and kubectl apply -f and shipshape check of the folder read only .yaml, .yml and .json files '
+        + '(a .json file as JSON)', 'use ".k8s.yaml" (the default) or ".yaml"');
+    }
     noteOutdir(this);
     this.policy = props.policy ?? true;
     this.cluster = props.cluster;

@@ -639,3 +639,15 @@ describe('a JSON patch that does not apply', () => {
     expect(chart.toJson().find((o: any) => o.kind === 'Deployment').spec.template.spec.dnsPolicy).toBe('Default');
   });
 });
+
+describe('outputFileExtension', () => {
+  test.each(['.json', '', 'yaml', '.k8s.txt'])('%j is refused: the files hold YAML, and kubectl apply -f reads only .yaml, .yml and .json files', (ext) => {
+    expect(() => new k8s.App({ outputFileExtension: ext, policy: false })).toThrow(
+      `<app>: outputFileExtension (${JSON.stringify(ext)}) must end in .yaml or .yml: the files hold YAML, and kubectl apply -f and shipshape check of the folder read only .yaml, .yml and .json files `
+      + '(a .json file as JSON); use ".k8s.yaml" (the default) or ".yaml"');
+  });
+
+  test.each(['.k8s.yaml', '.yaml', '.yml', '.shop.k8s.yml'])('%j is accepted', (ext) => {
+    expect(new k8s.App({ outputFileExtension: ext, policy: false }).outputFileExtension).toBe(ext);
+  });
+});

@@ -1,7 +1,7 @@
 // A platform team's reusable construct, published as the team's own library on top of shipshape.
-// In your own library, import from the package instead: import { EnvironmentProfile, k8s } from 'shipshape';
+// In your own library, import from the package instead: import { EnvironmentProfile, k8s, Names } from 'shipshape';
 import { Construct } from 'constructs';
-import { EnvironmentProfile, k8s } from '../../../lib';
+import { EnvironmentProfile, k8s, Names } from '../../../lib';
 
 /** The registry every ACME image must come from. */
 export const ACME_REGISTRY = 'ghcr.io/acme/';
@@ -58,7 +58,7 @@ export class TeamService extends Construct {
       throw new Error(`${this.node.path}: image (${JSON.stringify(props.image)}) must come from ${ACME_REGISTRY}; push it there and use that name`);
     }
     this.web = new k8s.WebService(this, 'web', {
-      name: id,
+      name: Names.kebab(id),
       image: props.image,
       partOf: props.team,
       labels: { 'acme.dev/team': props.team },

@@ -8,7 +8,7 @@ import { ContainerPort } from './env';
 import { awsScaler, kedaScalerSlip, kedaSettingProblems, kedaSettingSlip } from './keda-scalers';
 import { Probe } from './probe';
 import { Workload, WorkloadProps } from './workload';
-import { fail } from '../../core/errors';
+import { fail, warn } from '../../core/errors';
 import { Names } from '../../core/names';
 import { EnvironmentProfile, Profiles } from '../../core/profile';
 import { Validators } from '../../core/validators';
@@ -316,6 +316,11 @@ export class Worker extends Workload {
     // nothing may reach (rule SS-K8S-048)
     const probesUsePort = [props.readiness, props.liveness].some(p => p === undefined || p.kind !== 'exec') || (props.startup !== undefined && props.startup.kind !== 'exec');
     this.declaresHealthPort = props.healthPort !== undefined || probesUsePort;
+    if (props.healthPort !== undefined && !probesUsePort) {
+      warn(this, `healthPort (${props.healthPort}) declares a port no probe uses (every probe is a Probe.exec command), and a worker takes no calls: `
+        + 'the port is one nothing may reach, which rule SS-K8S-048 reports (no NetworkPolicy with ingress rules covers the pods); '
+        + 'leave healthPort out, or probe that port (Probe.http, Probe.tcp)');
+    }
     const grace = checkWhole(this, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 60, 1, 'use the longest time one message takes, for example 60');
 
     const given: any = props.scaling;

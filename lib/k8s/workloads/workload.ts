@@ -1325,6 +1325,10 @@ export abstract class Workload extends Construct implements IWorkload {
       Validators._absolutePath(this, prop, path, example);
       // '/data/' and '/data' are one directory to the container runtime, two paths to the API: compared as directories
       const dir = mountDirectory(path);
+      if (dir === '/') {
+        fail(this, prop, path, 'mounts a volume over the container\'s whole filesystem, hiding every file of the image (its program included): the container could not start',
+          `mount it in a directory of its own, for example ${example}`);
+      }
       const first = mountPaths.get(dir);
       if (first !== undefined) {
         const byDefault = writableDefault && first.prop.startsWith('security.writablePaths[') ? ' (a default writable path)' : '';

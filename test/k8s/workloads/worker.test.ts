@@ -4,7 +4,7 @@ import { Chart, Testing } from 'cdk8s';
 import { EnvironmentProfile } from '../../../lib/core';
 import { NetworkPeer, Probe, WebService, Worker, WorkerProps, WorkerScaling } from '../../../lib/k8s';
 import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
-import { expectError, policyErrors } from '../../util/k8s';
+import { expectError, policyErrors, stderrOf } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
 
 const IMAGE = 'ghcr.io/acme/mailer:2.0.1';
@@ -171,9 +171,14 @@ describe('Worker options', () => {
       .check(objs.map((m, i) => ({ kind: m.kind, manifest: m, path: `doc#${i}`, name: m.metadata?.name, namespace: m.metadata?.namespace })))
       .warnings.map(f => f.ruleId);
     expect(warnings).not.toContain('SS-K8S-048');
-    // a health port set on purpose is declared all the same
-    expect(main(build({ readiness: Probe.exec(['/bin/healthy']), liveness: Probe.exec(['/bin/alive']), healthPort: 9000 }).objs).ports)
-      .toEqual([{ name: 'health', containerPort: 9000, protocol: 'TCP' }]);
+    // a health port set on purpose is declared all the same, with a warning that says what SS-K8S-048 will report and why
+    let built: any[] = [];
+    const said = stderrOf(() => { built = build({ readiness: Probe.exec(['/bin/healthy']), liveness: Probe.exec(['/bin/alive']), healthPort: 9000 }).objs; });
+    expect(main(built).ports).toEqual([{ name: 'health', containerPort: 9000, protocol: 'TCP' }]);
+    expect(said).toContain('shipshape warning: shop/mailer: healthPort (9000) declares a port no probe uses (every probe is a Probe.exec command), and a worker takes no calls: '
+      + 'the port is one nothing may reach, which rule SS-K8S-048 reports (no NetworkPolicy with ingress rules covers the pods); leave healthPort out, or probe that port (Probe.http, Probe.tcp)');
+    // a probe on the port: no warning
+    expect(stderrOf(() => build({ readiness: Probe.exec(['/bin/healthy']), healthPort: 9000 }))).not.toContain('declares a port no probe uses');
   });
 });
 

@@ -70,7 +70,7 @@ export const ingressTls = k8sRule({
   catalog: ['K8S-NET-08'],
   severity: WARNING,
   message: 'Ingress has no TLS, or HTTPRoute attaches to a plain-HTTP Gateway listener',
-  fix: 'add spec.tls to the Ingress with every rule host and a certificate secret; attach the HTTPRoute to the Gateway\'s HTTPS listener with sectionName '
+  fix: 'for an Ingress, add spec.tls with every rule host and a certificate secret; for an HTTPRoute, attach it to the Gateway\'s HTTPS listener with sectionName '
     + '(or terminate TLS at the load balancer and record why)',
   rationale: 'Without TLS the traffic between clients and the ingress or Gateway is readable and changeable on the way. An HTTPRoute '
     + 'that names no listener (sectionName) attaches to every listener of its Gateway that admits it, plain-HTTP ones included; '
