@@ -978,7 +978,11 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     for (const c of [...(binding.containers ?? []), ...(binding.initContainers ?? [])]) {
       if (taken.has(c.name)) {
-        fail(this, `sidecars.${sidecar.name}.name`, c.name, 'is already the name of a container in this pod', 'give each sidecar its own name');
+        // a sidecar of several containers (InitTasks: one per task) names them itself: say which one clashes
+        const own = c.name === sidecar.name;
+        fail(this, own ? `sidecars.${sidecar.name}.name` : `sidecars.${sidecar.name} container`, c.name,
+          `is already the name of a container in this pod${c.name === 'app' ? ' (the app container)' : ''}`,
+          own ? 'give each sidecar its own name' : `give that container of ${sidecar.name} (an init task, a sidecar container) another name`);
       }
       taken.add(c.name);
       for (const p of c.ports ?? []) {
@@ -1338,10 +1342,13 @@ export abstract class Workload extends Construct implements IWorkload {
       }
       mountPaths.set(dir, { prop, path });
     };
+    // a writable path holds at most 128Mi, and no more than the container's ephemeral storage limit, past which the
+    // kubelet evicts the pod before the volume's own limit is ever reached
+    const scratchLimit = smallerSize('128Mi', p.resources?.ephemeralStorageLimit);
     writable.forEach((path, i) => {
       addMount(`security.writablePaths[${i}]`, path, writable.includes('/tmp') ? `/var/cache/${this.name}` : '/tmp');
       const name = i === 0 && path === '/tmp' ? 'tmp' : `writable-${i}`;
-      volumes.push({ name, emptyDir: { sizeLimit: '128Mi' } });
+      volumes.push({ name, emptyDir: { sizeLimit: scratchLimit } });
       mounts.push({ name, mountPath: path });
     });
     /** The app's secret and ConfigMap mounts, which init tasks given the app's configuration share. */
@@ -1832,6 +1839,16 @@ function exampleName(name: unknown, fallback: string): string {
 }
 
 /** The directory a mount path names: repeated and trailing slashes and `.` segments dropped (`/data/` is `/data`). */
+/** The smaller of two byte quantities as written (`other` when it parses and is smaller, else `size`). */
+function smallerSize(size: string, other: unknown): string {
+  if (typeof other !== 'string') return size;
+  try {
+    return MemoryQuantity.parse(other).compare(MemoryQuantity.parse(size)) < 0 ? other : size;
+  } catch {
+    return size; // refused where the resources are read, with the prop named
+  }
+}
+
 function mountDirectory(mountPath: string): string {
   return '/' + mountPath.split('/').filter(part => part !== '' && part !== '.').join('/');
 }

@@ -52,6 +52,13 @@ describe('a sidecar port the pod already has: the error names the prop that sets
       .toBe('shop/api: sidecars.log-shipper.name ("log-shipper") is already the name of a container in this pod; give each sidecar its own name');
   });
 
+  test('an init task named like the app container is named as the sidecar\'s container, not as the sidecar\'s name', () => {
+    const api = new WebService(testChart(), 'api', { image: IMAGE });
+    expect(messageOf(() => api.addSidecar(new InitTasks({ tasks: [InitTask.run('app', { image: IMAGE, command: ['/bin/migrate'] })] }))))
+      .toBe('shop/api: sidecars.init container ("app") is already the name of a container in this pod (the app container); '
+        + 'give that container of init (an init task, a sidecar container) another name');
+  });
+
   test('a MetricsAdapter on a shipper\'s port names its own port prop, and the fix skips the ports taken', () => {
     const api = new WebService(testChart(), 'api', { image: IMAGE });
     api.addSidecar(new LogShipper());

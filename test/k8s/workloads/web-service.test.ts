@@ -79,6 +79,16 @@ describe('WebService defaults', () => {
     expect(pod(objs).volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '128Mi' } }]);
   });
 
+  test('a writable path holds no more than the container\'s ephemeral storage limit, when that is below 128Mi', () => {
+    const volumesWith = (limit: string) => {
+      const c = chart();
+      new WebService(c, 'api', { image: IMAGE, resources: { ephemeralStorage: '32Mi', ephemeralStorageLimit: limit } });
+      return pod(c.toJson()).volumes;
+    };
+    expect(volumesWith('64Mi')).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    expect(volumesWith('2Gi')).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '128Mi' } }]);
+  });
+
   test('requests cpu, memory and ephemeral-storage; limits memory (= request), ephemeral-storage and cpu', () => {
     expect(main(objs).resources).toEqual({
       requests: { 'cpu': '250m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },

@@ -142,7 +142,8 @@ export const configMapReferences = k8sRule({
   catalog: ['K8S-IDN-02'],
   severity: WARNING,
   message: 'Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output',
-  fix: 'add the ConfigMap (with the key) to the output in the pod\'s namespace, or the key to the Secret, fix the name or key, or mark the reference optional: true if the pod can start without it',
+  fix: 'fix the ConfigMap or Secret name or key the pod names; or add the ConfigMap (with the key) to the output in the pod\'s namespace, or the key to the Secret; '
+    + 'or mark the reference optional: true if the pod can start without it',
   rationale: 'A container whose environment (envFrom configMapRef, env valueFrom configMapKeyRef) names a ConfigMap or key that does not exist never '
     + 'starts: it stays in CreateContainerConfigError; a pod whose configMap or projected volume names one stays in ContainerCreating. '
     + 'Nothing fails: the workload just never becomes ready, and a Job never runs. The rule looks for the ConfigMap in the same namespace of '
