@@ -16,3 +16,19 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterPushSecret', 'ClusterGenerator', 'ClusterTriggerAuthentication', 'ClusterPolicy',
   'ClusterCleanupPolicy', 'IngressClassParams',
 ]);
+
+/**
+ * The namespaced built-in kinds, and the namespaced custom resources shipshape writes or meets often: with
+ * `CLUSTER_SCOPED_KINDS`, the kinds a rule's `kinds` list is compared with, to catch a slip (`deployment`,
+ * `Deployments`) that would silently match nothing.
+ */
+export const NAMESPACED_WELL_KNOWN_KINDS: ReadonlySet<string> = new Set([
+  'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Service', 'Endpoints',
+  'EndpointSlice', 'ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim', 'Ingress', 'NetworkPolicy', 'PodDisruptionBudget',
+  'HorizontalPodAutoscaler', 'ResourceQuota', 'LimitRange', 'Role', 'RoleBinding', 'Lease', 'Event', 'PodTemplate', 'ControllerRevision',
+  'CSIStorageCapacity', 'ResourceClaim', 'ResourceClaimTemplate', 'VolumeSnapshot', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute',
+  'TCPRoute', 'UDPRoute', 'ReferenceGrant', 'Certificate', 'Issuer', 'ScaledObject', 'ScaledJob', 'TriggerAuthentication', 'Application',
+  'ApplicationSet', 'AppProject', 'VirtualService', 'DestinationRule', 'PeerAuthentication', 'AuthorizationPolicy', 'Sidecar',
+  'ServiceEntry', 'Server', 'ServerAuthorization', 'ServiceProfile', 'ExternalSecret', 'SecretStore',
+  'Backup', 'Schedule', 'Restore', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'VerticalPodAutoscaler',
+]);

@@ -1,4 +1,5 @@
 import { AdmissionRefusal, admissionLevels, admissionRefusal, enforcedLevels, refusalFix, refusalMessage } from './admission';
+import { CLUSTER_SCOPED_KINDS, NAMESPACED_WELL_KNOWN_KINDS } from './cluster-scoped';
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
 import {
@@ -53,6 +54,8 @@ export class PolicyEngine {
   constructor(props: PolicyEngineProps) {
     this.packs = [...props.packs];
     const seen = new Map<string, string>();
+    /** The ids seen so far in upper case, for ids that differ only in case. */
+    const seenUpper = new Map<string, string>();
     const packNames = new Set<string>();
     this.packs.forEach((pack, i) => checkPackShape(pack, i));
     for (const pack of this.packs) {
@@ -79,7 +82,14 @@ export class PolicyEngine {
         if (other !== undefined) {
           throw new Error(`policy: rule id ${rule.id} appears twice (${other === pack.name ? `twice in pack ${pack.name}` : `in packs ${other} and ${pack.name}`}); every rule needs a unique id`);
         }
+        // ACME-001 and acme-001: a suppression, a report or a reader cannot tell which is meant (an id in another case is
+        // taken as a slip of the known one)
+        const sameUpper = seenUpper.get(rule.id.toUpperCase());
+        if (sameUpper !== undefined) {
+          throw new Error(`policy: rule ids ${sameUpper} and ${rule.id} (pack ${pack.name}) differ only in case; suppressions and reports could not tell them apart: give the rules ids that differ in more than case`);
+        }
         seen.set(rule.id, pack.name);
+        seenUpper.set(rule.id.toUpperCase(), rule.id);
         ids.add(rule.id);
         this.packOf.set(rule, pack.name);
         const rationale = rule.rationale;
@@ -441,6 +451,33 @@ function checkRuleShape(rule: IRule, pack: string): void {
   if (!(rule instanceof SpecRule) && rule.kinds !== undefined && (!Array.isArray(rule.kinds) || rule.kinds.length === 0)) {
     throw new Error(`policy: ${where} has kinds ${JSON.stringify(rule.kinds)}, so it never runs; list the kinds it checks, or leave kinds unset to check every kind`);
   }
+  if (!(rule instanceof SpecRule) && rule.kinds !== undefined) {
+    for (const kind of rule.kinds) {
+      if (typeof kind !== 'string' || kind.trim() === '') {
+        throw new Error(`policy: ${where} lists the kind ${describeValue(kind)}, which no document has; list kinds as the manifests name them ('Deployment')`);
+      }
+      const meant = kindSlip(kind);
+      if (meant !== undefined) {
+        throw new Error(`policy: ${where} lists the kind ${JSON.stringify(kind)}, which matches no document (kinds are compared as the manifests write them, `
+          + `case included); did you mean ${JSON.stringify(meant)}?`);
+      }
+    }
+  }
+}
+
+/**
+ * The well-known kind `kind` is a slip of (another case, a plural, an apiVersion prefix: `deployment`, `Deployments`,
+ * `apps/v1/Deployment`), or undefined when it is one, or no slip of one (a custom resource's kind).
+ */
+function kindSlip(kind: string): string | undefined {
+  if (CLUSTER_SCOPED_KINDS.has(kind) || NAMESPACED_WELL_KNOWN_KINDS.has(kind)) return undefined;
+  const bare = kind.includes('/') ? kind.slice(kind.lastIndexOf('/') + 1) : kind;
+  const singular = [bare, bare.replace(/es$/i, ''), bare.replace(/s$/i, ''), bare.replace(/ies$/i, 'y')];
+  for (const known of [...NAMESPACED_WELL_KNOWN_KINDS, ...CLUSTER_SCOPED_KINDS]) {
+    const k = known.toLowerCase();
+    if (singular.some(s => s.toLowerCase() === k)) return known;
+  }
+  return undefined;
 }
 
 /**

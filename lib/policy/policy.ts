@@ -217,7 +217,7 @@ export class Policy {
    * (`Policy.suppress(chart, ruleId, reason)`); on a plain cdk8s App, `Policy.attach(chart, { packs })` checks one
    * chart with packs of its own.
    * A pack the engine refuses throws here, as it would at synth: a rule with a bad id, severity, message, fix or
-   * kinds, an id twice, or a pack name that is blank, not lower-case letters, digits and '-' (`acme-platform`), twice,
+   * kinds (empty, or a slip of a well-known kind such as `deployment`), an id twice (or in two cases), or a pack name that is blank, not lower-case letters, digits and '-' (`acme-platform`), twice,
    * or one shipshape uses itself (`engine`, `unknown`, `shipshape`, `security`, `reliability`; `kubernetes` and
    * `terraform` on a pack of your own). So does a second call for the same app, which would silently replace the first one's packs.
    * @param scope the App (k8s.App, or a plain cdk8s App)

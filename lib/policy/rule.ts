@@ -146,8 +146,9 @@ export interface IRule {
   /** One line saying how to fix it. */
   readonly fix: string;
   /**
-   * The document kinds this rule looks at (for example `['Deployment', 'StatefulSet']`);
-   * the engine calls the rule only for those.
+   * The document kinds this rule looks at (for example `['Deployment', 'StatefulSet']`), as the manifests write
+   * them (case included); the engine calls the rule only for those, and refuses a slip of a well-known kind
+   * (`deployment`, `Deployments`) that would match nothing.
    * @default - every document
    */
   readonly kinds?: string[];

@@ -450,6 +450,10 @@ describe('engine', () => {
     ['an empty message', { message: ' ' }, 'policy: rule ACME-001 (pack acme) has no message; say what a finding means, in one sentence'],
     ['an empty fix', { fix: '' }, 'policy: rule ACME-001 (pack acme) has no fix; say how to comply, in one sentence'],
     ['an empty kinds list', { kinds: [] }, 'policy: rule ACME-001 (pack acme) has kinds [], so it never runs; list the kinds it checks, or leave kinds unset to check every kind'],
+    ['a kind in lower case', { kinds: ['Service', 'deployment'] }, 'policy: rule ACME-001 (pack acme) lists the kind "deployment", which matches no document (kinds are compared as the manifests write them, case included); did you mean "Deployment"?'],
+    ['a kind in the plural', { kinds: ['NetworkPolicies'] }, 'policy: rule ACME-001 (pack acme) lists the kind "NetworkPolicies", which matches no document (kinds are compared as the manifests write them, case included); did you mean "NetworkPolicy"?'],
+    ['a kind with its apiVersion', { kinds: ['apps/v1/StatefulSet'] }, 'policy: rule ACME-001 (pack acme) lists the kind "apps/v1/StatefulSet", which matches no document (kinds are compared as the manifests write them, case included); did you mean "StatefulSet"?'],
+    ['a kind that is no string', { kinds: [42] }, 'policy: rule ACME-001 (pack acme) lists the kind number 42, which no document has; list kinds as the manifests name them (\'Deployment\')'],
   ])('a rule with %s is refused when the engine is made', (_what, change, message) => {
     const rule: IRule = { id: 'ACME-001', severity: Severity.WARNING, message: 'Object has no team label', fix: 'add metadata.labels.team', evaluate: () => RuleResult.compliant(), ...change as any };
     expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [rule] }] })).toThrow(message);
@@ -468,6 +472,17 @@ describe('engine', () => {
     const acme = { name: 'acme', rules: [] };
     expect(() => new PolicyEngine({ packs: [acme, new KubernetesPack(), acme] }))
       .toThrow('policy: the packs list two packs named acme (the same pack twice); list each pack once, and give a pack of yours a name of its own');
+  });
+
+  test('kinds of custom resources and built-in kinds as the manifests write them are accepted', () => {
+    const rule: IRule = { id: 'ACME-001', severity: Severity.WARNING, message: 'm', fix: 'f', kinds: ['Widget', 'Endpoints', 'Ingress', 'ClusterRole', 'Rollout'], evaluate: () => RuleResult.compliant() };
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [rule] }] })).not.toThrow();
+  });
+
+  test('rule ids that differ only in case are refused', () => {
+    const rule = (id: string) => ({ id, severity: Severity.ERROR, message: 'm', fix: 'f', evaluate: () => RuleResult.compliant() });
+    expect(() => new PolicyEngine({ packs: [{ name: 'acme', rules: [rule('ACME-001'), rule('acme-001')] }] }))
+      .toThrow('policy: rule ids ACME-001 and acme-001 (pack acme) differ only in case; suppressions and reports could not tell them apart: give the rules ids that differ in more than case');
   });
 
   test('duplicate rule ids are refused, naming both packs', () => {
