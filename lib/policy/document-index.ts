@@ -50,6 +50,14 @@ export class DocumentIndex {
   }
 
   /**
+   * The kinds of the documents, in the order they first appear.
+   * @internal
+   */
+  public _kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+
+  /**
    * The documents of one kind in one namespace, in input order.
    * @param kind the kind
    * @param namespace the namespace (default: documents without a namespace)

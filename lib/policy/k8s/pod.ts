@@ -529,13 +529,7 @@ export function uncheckedPodTemplates(objects: readonly { readonly manifest: any
   const byKind = new Map<string, string[]>();
   for (let i = 0; i < objects.length; i++) {
     const m = objects[i].manifest;
-    if (m === null || typeof m !== 'object') continue;
-    const spec = m.spec;
-    // most objects hold no template at all: two reads, before any call
-    if (spec === null || typeof spec !== 'object' || (spec.template === undefined && spec.jobTemplate === undefined)) continue;
-    if (Array.isArray(m) || Array.isArray(spec) || POD_KIND_SET.has(m.kind)) continue;
-    const template = isObj(spec.template) ? spec.template : o(o(o(spec.jobTemplate).spec).template);
-    if (!Array.isArray(o(template.spec).containers)) continue;
+    if (foreignPodOf(m) === undefined) continue;
     const key = `${String(m.kind)}${typeof m.apiVersion === 'string' ? ` (${m.apiVersion})` : ''}`;
     const meta = o(m.metadata);
     const name = typeof meta.name !== 'string' ? '(no name)' : typeof meta.namespace === 'string' ? `${meta.namespace}/${meta.name}` : meta.name;
@@ -548,4 +542,23 @@ export function uncheckedPodTemplates(objects: readonly { readonly manifest: any
   return `${count === 1 ? 'a document holds' : `${count} documents hold`} a pod template in a kind the Kubernetes pack does not know (${kinds.join('; ')}): `
     + `the pod rules (security context, resources, probes, images...) did not check ${count === 1 ? 'its' : 'their'} pods; `
     + `check the pod spec as a kind the pack reads (a Deployment or Pod holding the same template), or with a rule pack of your own (${ownPack})`;
+}
+
+/**
+ * The pod template of a document of a kind the pod rules do not read (an Argo Rollout, a Knative Revision...) that
+ * holds one at `spec.template` (with the workload's `spec.selector`) or `spec.jobTemplate.spec.template`, with a
+ * list of containers; undefined for any other document (of a pod kind, or without such a template). The pod rules do
+ * not check it (`uncheckedPodTemplates` says so), but its pods are pods: the label relations count them, so a
+ * Service, PodDisruptionBudget or NetworkPolicy selecting them selects pods.
+ */
+export function foreignPodOf(m: any): PodRef | undefined {
+  if (m === null || typeof m !== 'object') return undefined;
+  const spec = m.spec;
+  // most objects hold no template at all: two reads, before any call
+  if (spec === null || typeof spec !== 'object' || (spec.template === undefined && spec.jobTemplate === undefined)) return undefined;
+  if (Array.isArray(m) || Array.isArray(spec) || POD_KIND_SET.has(m.kind)) return undefined;
+  const [template, at, selector] = isObj(spec.template) ? [spec.template, 'spec.template', spec.selector]
+    : [o(o(o(spec.jobTemplate).spec).template), 'spec.jobTemplate.spec.template', undefined];
+  if (!Array.isArray(o(template.spec).containers)) return undefined;
+  return podRef(template.spec, `${at}.spec`, o(template.metadata), `${at}.metadata`, selector);
 }

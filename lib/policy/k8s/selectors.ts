@@ -3,7 +3,9 @@
 // so no rule scans all pairs of objects.
 import { DocumentIndex } from '../document-index';
 import { PolicyDocument } from '../rule';
-import { hasKey, isObj, K8sDoc, o, PodRef, podLabels, podOfDoc, POD_KINDS } from './pod';
+import { foreignPodOf, hasKey, isObj, K8sDoc, o, PodRef, podLabels, podOfDoc, POD_KINDS } from './pod';
+
+const POD_KIND_SET: ReadonlySet<string> = new Set(POD_KINDS);
 
 /** A pod template found in the output. */
 export interface PodTemplate {
@@ -107,6 +109,17 @@ export class K8sIndex {
         this.templates.push(t);
         push(this.byNs, t.ns, t);
         if (!this.byPod.has(pod)) this.byPod.set(pod, t);
+      }
+    }
+    // the pods of kinds the pod rules do not read (an Argo Rollout): selected like any other
+    for (const kind of index._kinds()) {
+      if (POD_KIND_SET.has(kind)) continue;
+      for (const doc of index.ofKind(kind)) {
+        const pod = foreignPodOf(doc.manifest);
+        if (!pod) continue;
+        const t: PodTemplate = new IndexedTemplate(doc, pod, podLabels(pod), doc.namespace ?? '');
+        this.templates.push(t);
+        push(this.byNs, t.ns, t);
       }
     }
   }

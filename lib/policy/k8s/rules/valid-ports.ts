@@ -1,8 +1,10 @@
 import { DocumentIndex } from '../../document-index';
 import { PolicyDocument, Violation } from '../../rule';
 import { ERROR, k8sRule, NONE, podLocalCheck, podLocalFact } from '../define';
-import { arr, containersOf, hasKey, isObj, o, POD_KINDS } from '../pod';
+import { arr, containersOf, hasKey, isObj, o, POD_KINDS, PodRef } from '../pod';
 import { K8sIndex, PodTemplate } from '../selectors';
+
+const POD_KIND_SET: ReadonlySet<string> = new Set(POD_KINDS);
 
 const IANA = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
 
@@ -14,8 +16,8 @@ export function validPortName(n: string): boolean {
 /** A DNS-1123 label: what the API requires of a Service port's name (at most 63 characters). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** The names of a pod's container ports (main containers, and init containers such as native sidecars), pod-local. */
-const portNames = podLocalFact((pod): ReadonlySet<string> => {
+/** The names of a pod's container ports (main containers, and init containers such as native sidecars). */
+function namesOf(pod: PodRef | undefined): ReadonlySet<string> {
   const names = new Set<string>();
   if (pod === undefined) return names;
   for (const r of containersOf(pod)) {
@@ -25,7 +27,15 @@ const portNames = podLocalFact((pod): ReadonlySet<string> => {
     }
   }
   return names;
-});
+}
+
+/** `namesOf` a document's pod, pod-local (computed once per distinct pod-local view). */
+const portNames = podLocalFact(namesOf);
+
+/** The port names of a template's pods: a foreign template (an Argo Rollout's) is read as it is. */
+function templatePortNames(t: PodTemplate, index: DocumentIndex): ReadonlySet<string> {
+  return POD_KIND_SET.has(t.doc.kind) ? portNames(t.doc, index) : namesOf(t.pod);
+}
 
 /**
  * Named target ports of a Service that no pod it selects declares: the API resolves a name per pod, so the port has
@@ -50,7 +60,7 @@ function unresolvedNames(doc: PolicyDocument, index: DocumentIndex, named: Array
 /** True when a pod of one of `templates` declares the container port `name`. */
 function declaredBySome(templates: readonly PodTemplate[], index: DocumentIndex, name: string): boolean {
   for (let t = 0; t < templates.length; t++) {
-    if (portNames(templates[t].doc, index).has(name)) return true;
+    if (templatePortNames(templates[t], index).has(name)) return true;
   }
   return false;
 }
