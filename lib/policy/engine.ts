@@ -1,10 +1,11 @@
 import { AdmissionRefusal, admissionLevels, admissionRefusal, enforcedLevels, refusalFix, refusalMessage } from './admission';
+import { MIN_REASON } from './annotations';
 import { CLUSTER_SCOPED_KINDS, NAMESPACED_WELL_KNOWN_KINDS } from './cluster-scoped';
 import { DocumentIndex } from './document-index';
 import { Finding, Suppression } from './finding';
 import {
   ADMISSION_REFUSAL_RULE_ID, ENGINE_RULES, findingFor, nearRuleId, PACK_NAME, PACK_NAME_SHAPE, RESERVED_PACK_NAMES, RULE_CRASHED_RULE_ID, RULE_ID, RULE_ID_SHAPE,
-  isBuiltInRuleId, ruleIdPrefix, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID,
+  isBuiltInRuleId, ruleIdPrefix, staleFinding, suppressionPlace, SuppressionTable, UNKNOWN_RULE_SUPPRESSION_RULE_ID, unsuppressible,
 } from './internal';
 import { PolicyReport, RuleInfo } from './report';
 import { IRule, IRulePack, PolicyDocument, RuleResult, RuleStatus, Severity, Violation } from './rule';
@@ -16,7 +17,8 @@ import { SharedResults, SpecRule } from './spec-rule';
  */
 export interface CheckOptions {
   /**
-   * Suppressions to apply.
+   * Suppressions to apply. Each is held to what `Policy.suppress` and the annotations accept (`check` throws
+   * otherwise): a rule id, a reason of at least 10 characters, a path, and no engine finding but SS-POLICY-009.
    * @default - none
    */
   readonly suppressions?: Suppression[];
@@ -122,7 +124,9 @@ export class PolicyEngine {
    * Checks `documents` (one whole output) and returns the report.
    */
   public check(documents: PolicyDocument[], options: CheckOptions = {}): PolicyReport {
-    return this._check(documents, options.suppressions ?? [], []);
+    const suppressions = options.suppressions ?? [];
+    suppressions.forEach(checkSuppression);
+    return this._check(documents, suppressions, []);
   }
 
   /**
@@ -527,6 +531,29 @@ function checkPackShape(pack: unknown, i: number): void {
   rules.forEach((r, j) => {
     if (r === null || typeof r !== 'object') throw new Error(`policy: packs[${i}].rules[${j}] is ${describeValue(r)}, not a rule; give each rule an id, severity, message, fix and evaluate`);
   });
+}
+
+/**
+ * Refuses a suppression handed to `PolicyEngine.check` that `Policy.suppress` and the annotations refuse too: no rule
+ * id, a reason shorter than 10 characters (a reviewer could not judge it), a path that is no string, or an engine
+ * finding that cannot be suppressed (a document left unchecked, a suppression silencing nothing...).
+ */
+function checkSuppression(s: Suppression, i: number): void {
+  const at = `policy: suppressions[${i}]`;
+  if (s === null || typeof s !== 'object') throw new Error(`${at} is ${describeValue(s)}, not a suppression; give { ruleId, reason, path }`);
+  if (typeof s.ruleId !== 'string' || !RULE_ID.test(s.ruleId.trim())) {
+    throw new Error(`${at} has the ruleId ${describeValue(s.ruleId)}, which is not a rule id: ${RULE_ID_SHAPE}; give the id the policy report shows, for example SS-K8S-012`);
+  }
+  const engine = unsuppressible(s.ruleId);
+  if (engine !== undefined) {
+    throw new Error(`${at} names ${s.ruleId}, a finding of the policy engine, which cannot be suppressed: ${engine}`);
+  }
+  if (typeof s.reason !== 'string' || s.reason.trim().length < MIN_REASON) {
+    throw new Error(`${at} (${s.ruleId}) has the reason ${describeValue(s.reason)}; a reason must be at least ${MIN_REASON} characters: say why the rule does not apply there, so a reviewer can judge it`);
+  }
+  if (typeof s.path !== 'string') {
+    throw new Error(`${at} (${s.ruleId}) has the path ${describeValue(s.path)}, not a string; give the path of the documents it covers ('' for all of them)`);
+  }
 }
 
 /** A value as errors show it: its type, and the value itself when short. */

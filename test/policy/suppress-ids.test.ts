@@ -103,10 +103,22 @@ describe('Policy.suppress: the rule id', () => {
       + 'names a finding of the policy engine, which cannot be suppressed: it reports a rule that could not check a document, which would otherwise pass unchecked');
   });
 
-  test('an engine rule id (a stale-suppression warning) can be suppressed too', () => {
-    const report = new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'SS-POLICY-001', reason: 'the reason is long enough', path: '' }] });
-    expect(report.errors).toEqual([]);
-    expect(report.warnings.map(f => f.ruleId)).toEqual(['SS-POLICY-001']);
+  test('PolicyEngine.check refuses a suppression of an engine finding, as Policy.suppress does', () => {
+    expect(() => new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'SS-POLICY-001', reason: 'the reason is long enough', path: '' }] }))
+      .toThrow('policy: suppressions[0] names SS-POLICY-001, a finding of the policy engine, which cannot be suppressed: it reports a suppression that silences nothing: remove that suppression instead');
+    expect(() => new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'ss-policy-002', reason: 'the rule is known to crash here', path: 'x' }] }))
+      .toThrow('policy: suppressions[0] names ss-policy-002, a finding of the policy engine, which cannot be suppressed: it reports a rule that could not check a document');
+    // the Pod Security refusal may be, where the cluster exempts the pods
+    expect(() => new PolicyEngine({ packs: [acme] }).check([], { suppressions: [{ ruleId: 'SS-POLICY-009', reason: 'the cluster exempts this namespace', path: 'x' }] })).not.toThrow();
+  });
+
+  test.each([
+    ['an empty reason', { ruleId: 'ACME-001', reason: '', path: 'x' }, 'policy: suppressions[0] (ACME-001) has the reason string ""; a reason must be at least 10 characters: say why the rule does not apply there, so a reviewer can judge it'],
+    ['a blank reason', { ruleId: 'ACME-001', reason: '          ', path: 'x' }, 'policy: suppressions[0] (ACME-001) has the reason string "          "; a reason must be at least 10 characters'],
+    ['no rule id', { reason: 'the reason is long enough', path: 'x' }, 'policy: suppressions[0] has the ruleId undefined, which is not a rule id'],
+    ['no path', { ruleId: 'ACME-001', reason: 'the reason is long enough' }, 'policy: suppressions[0] (ACME-001) has the path undefined, not a string; give the path of the documents it covers (\'\' for all of them)'],
+  ])('PolicyEngine.check refuses a suppression with %s, as Policy.suppress does', (_what, s, message) => {
+    expect(() => new PolicyEngine({ packs: [acme] }).check([], { suppressions: [s as any] })).toThrow(message);
   });
 });
 
