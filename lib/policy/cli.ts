@@ -245,7 +245,7 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
       io.err(`shipshape: --pack ${m} could not be loaded: ${String(e?.message ?? e).split('\n')[0]}; name a JavaScript module (compile TypeScript first) by its path or package name\n`);
       return undefined;
     }
-    const candidates = [exported, exported?.default, ...(exported !== null && typeof exported === 'object' ? Object.values(exported) : [])];
+    const candidates = [exported, readExport(exported, 'default'), ...exportedValues(exported)];
     const found = new Set<IRulePack>();
     // the Kubernetes pack runs anyway, with the options of the command line or of synth's record
     const own = (x: any) => isPack(x) && !KubernetesPack._isKubernetesPack(x);
@@ -256,6 +256,8 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
     // a jsii library exports its pack as a class (jsii drops exported constants from its assembly): a class whose name
     // ends in Pack and whose constructor can be called with no argument (none, or one optional props object: written
     // `props?: AcmePackProps`, it still counts 1 in Function.length) is made once, when the module exports no pack object
+    // a class that needs arguments (a pack made per tenant) cannot be made here: it is skipped, and named
+    const failed: string[] = [];
     if (found.size === 0) {
       for (const c of new Set(candidates)) {
         if (typeof c !== 'function' || c.length > 1 || !/Pack$/.test(c.name ?? '') || c.prototype === undefined || c === KubernetesPack) continue;
@@ -263,20 +265,41 @@ function loadPacks(modules: readonly string[], io: Io): IRulePack[] | undefined 
         try {
           made = new c();
         } catch (e: any) {
-          io.err(`shipshape: --pack ${m}: new ${c.name}() failed: ${String(e?.message ?? e).split('\n')[0]}\n`);
-          return undefined;
+          failed.push(`new ${c.name}() failed: ${String(e?.message ?? e).split('\n')[0]}`);
+          continue;
         }
         if (own(made)) found.add(made as IRulePack);
       }
     }
     if (found.size === 0) {
-      io.err(`shipshape: --pack ${m} exports no rule pack: export an object with a name and a list of rules (an IRulePack), for example module.exports = { name: 'acme', rules: [...] }, `
+      io.err(`shipshape: --pack ${m} exports no rule pack${failed.length > 0 ? ` that can be made without arguments (${failed.join('; ')})` : ''}: `
+        + 'export an object with a name and a list of rules (an IRulePack), for example module.exports = { name: \'acme\', rules: [...] }, '
         + 'or a class named ...Pack whose constructor can be called with no argument\n');
       return undefined;
     }
+    for (const f of failed) io.err(`shipshape note: --pack ${m}: ${f}; that class is skipped (its constructor needs arguments), the module's other packs run\n`);
     packs.push(...found);
   }
   return packs;
+}
+
+/**
+ * `x[key]` of a module's exports, or undefined when reading it throws (a lazy export whose optional dependencies are
+ * missing, such as shipshape's own `aws`): such an export holds no pack this run could use.
+ */
+function readExport(x: any, key: string): unknown {
+  if (x === null || (typeof x !== 'object' && typeof x !== 'function')) return undefined;
+  try {
+    return x[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The values of a module's own enumerable exports, leaving out those that throw when read (see `readExport`). */
+function exportedValues(x: any): unknown[] {
+  if (x === null || typeof x !== 'object') return [];
+  return Object.keys(x).map(k => readExport(x, k));
 }
 
 /** The options of the Kubernetes pack a run uses (those of KubernetesPackProps). */

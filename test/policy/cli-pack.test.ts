@@ -66,6 +66,32 @@ describe('--pack', () => {
     expect(none.err).toContain('exports no rule pack: export an object with a name and a list of rules (an IRulePack)');
   });
 
+  test('a ...Pack class whose constructor needs arguments is skipped, with a note, and the module\'s other pack classes run', async () => {
+    const CLASSES = ACME.replace("module.exports = { acme: { name: 'acme', rules: [teamLabel] } };",
+      "class AcmePack { constructor(props = {}) { this.name = 'acme'; this.rules = [teamLabel]; } }\n"
+      + "class TenantPack { constructor(props) { this.name = 'tenant-' + props.tenant; this.rules = []; } }\nmodule.exports = { AcmePack, TenantPack };");
+    const dir = writeTree(tmpDir(), { 'acme-lib.js': CLASSES, 'a.yaml': DEPLOYMENT('app: api') });
+    const r = await run(['check', dir, '--pack', path.join(dir, 'acme-lib.js'), '--format', 'json']);
+    expect(JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'ACME-001').map((f: any) => `${f.kind}/${f.name}`)).toEqual(['Deployment/api']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/shipshape note: --pack \S+acme-lib\.js: new TenantPack\(\) failed: Cannot read properties of undefined \(reading 'tenant'\); that class is skipped/);
+    // a module whose only pack class needs arguments exports no pack this run can make: a usage error naming the failure
+    const only = writeTree(tmpDir(), { 'tenant.js': "class TenantPack { constructor(props) { this.name = 'tenant-' + props.tenant; this.rules = []; } }\nmodule.exports = { TenantPack };", 'a.yaml': DEPLOYMENT('app: api') });
+    const none = await run(['check', only, '--pack', path.join(only, 'tenant.js')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/exports no rule pack that can be made without arguments \(new TenantPack\(\) failed: Cannot read properties of undefined \(reading 'tenant'\)\): export an object/);
+  });
+
+  test('an export that throws when read (a lazy export whose optional dependencies are missing) is passed over, not a crash', async () => {
+    const LAZY = ACME.replace("module.exports = { acme: { name: 'acme', rules: [teamLabel] } };",
+      "Object.defineProperty(exports, 'aws', { enumerable: true, get() { throw new Error('the aws submodule needs the optional peer dependencies'); } });\n"
+      + "exports.acme = { name: 'acme', rules: [teamLabel] };");
+    const dir = writeTree(tmpDir(), { 'lazy.js': LAZY, 'a.yaml': DEPLOYMENT('app: api') });
+    const r = await run(['check', dir, '--pack', path.join(dir, 'lazy.js'), '--format', 'json']);
+    expect(JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'ACME-001')).toHaveLength(1);
+    expect(r.err).not.toContain('optional peer dependencies');
+  });
+
   test('a class named ...Pack with a constructor of no argument (how a jsii library exports its pack) is made and run', async () => {
     const CLASS = ACME.replace("module.exports = { acme: { name: 'acme', rules: [teamLabel] } };",
       "class AcmePack { constructor() { this.name = 'acme'; this.rules = [teamLabel]; } }\nclass AcmeWebApp { constructor(scope, id) { throw new Error('not a pack'); } }\nmodule.exports = { AcmePack, AcmeWebApp };");
