@@ -8,6 +8,7 @@
 // are refused before any rule sees them. Memory stays bounded by the parsed documents (which cross-object rules
 // need): files are read one at a time and split into documents as they are read, raw text is dropped once a
 // document is parsed, and findings are kept in a compact table and rendered one at a time.
+import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
@@ -1596,7 +1597,8 @@ export class Loader {
     const file = STDIN_FILE;
     this.files++;
     if (this.fileNames.length < MAX_NAMED_FILES) this.fileNames.push(file);
-    const splitter = this.yamlSplitter(file);
+    const starts: Array<[number, number]> = [];
+    const splitter = this.yamlSplitter(file, starts);
     const lines = new LineReader(this.maxFileSize, l => splitter.line(l));
     try {
       for await (const chunk of chunks) {
@@ -1613,6 +1615,7 @@ export class Loader {
     }
     lines.end();
     splitter.end();
+    if (lines.notUtf8 !== undefined) this.bad.push(notUtf8Finding(file, lines.notUtf8, documentAt(starts, lines.notUtf8.line)));
   }
 
   /**
@@ -1805,19 +1808,25 @@ export class Loader {
 
   /** Reads a YAML file 1 MiB at a time, splitting documents as lines arrive: one document's text at a time. */
   private readYaml(fd: number, file: string): void {
-    const splitter = this.yamlSplitter(file);
-    const ok = readLines(fd, this.maxFileSize, l => splitter.line(l));
-    if (!ok) {
+    const starts: Array<[number, number]> = [];
+    const splitter = this.yamlSplitter(file, starts);
+    const read = readLines(fd, this.maxFileSize, l => splitter.line(l));
+    if (read === undefined) {
       this.cannotRead(file, tooLarge(file, undefined, this.maxFileSize), TOO_LARGE_FIX);
       return;
     }
     splitter.end();
+    if (read.notUtf8 !== undefined) this.bad.push(notUtf8Finding(file, read.notUtf8, documentAt(starts, read.notUtf8.line)));
   }
 
-  /** A splitter that adds each document of the YAML stream `file` it is fed, line by line. */
-  private yamlSplitter(file: string): DocumentSplitter {
+  /**
+   * A splitter that adds each document of the YAML stream `file` it is fed, line by line; `starts` (when given) gets
+   * the first line and index of each document that is not blank.
+   */
+  private yamlSplitter(file: string, starts?: Array<[number, number]>): DocumentSplitter {
     return new DocumentSplitter((lines, blank, line, index, contentLine, directive) => {
       if (blank) return;
+      starts?.push([line, index]);
       if (directive !== undefined) {
         // valid YAML that kubectl (and Argo CD, Flux: the same splitter) cannot read: it cuts the stream at each
         // `---` line and parses the directive alone (kubernetes/kubernetes#135998); the document is still checked
@@ -2090,6 +2099,15 @@ class LineReader {
   private total = 0;
   private rest = '';
   private first = true;
+  /** The lines handed on so far. */
+  private count = 0;
+  /** The bytes of a UTF-8 sequence the last chunk ended within (checked with the next chunk). */
+  private pending: Buffer = Buffer.alloc(0);
+  /**
+   * The line (from 1) and value of the first byte that is not UTF-8, once one is met: the decoder reads it as U+FFFD,
+   * while kubectl refuses the file (its YAML reader accepts UTF-8 only).
+   */
+  public notUtf8: { line: number; byte: number } | undefined = undefined;
 
   constructor(private readonly limit: number, private readonly line: (l: string) => void) {}
 
@@ -2109,6 +2127,7 @@ class LineReader {
   }
 
   private lines(chunk: Buffer): void {
+    if (this.notUtf8 === undefined) this.checkUtf8(chunk);
     let text = this.rest + this.decoder.write(chunk);
     if (this.first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -2120,13 +2139,34 @@ class LineReader {
       if (nl < 0) break;
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       this.line(text.slice(start, end));
+      this.count++;
       start = nl + 1;
     }
     this.rest = text.slice(start);
   }
 
+  /**
+   * Checks that `chunk` continues valid UTF-8 (a sequence cut at its end is checked with the next chunk); notes the
+   * first byte that does not (the lines of this chunk are not handed on yet, so `count` is that of the earlier ones).
+   */
+  private checkUtf8(chunk: Buffer): void {
+    const bytes = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const cut = completeUtf8Length(bytes);
+    if (isUtf8(bytes.subarray(0, cut))) {
+      this.pending = Buffer.from(bytes.subarray(cut));
+      return;
+    }
+    const at = firstNonUtf8(bytes);
+    let line = this.count + 1;
+    for (let i = bytes.indexOf(10); i >= 0 && i < at; i = bytes.indexOf(10, i + 1)) line++;
+    this.notUtf8 = { line, byte: bytes[at] };
+    this.pending = Buffer.alloc(0);
+  }
+
   /** The last line. */
   public end(): void {
+    // a sequence the stream ends within is not UTF-8 either
+    if (this.notUtf8 === undefined && this.pending.length > 0) this.notUtf8 = { line: this.count + 1, byte: this.pending[0] };
     let last = this.rest + this.decoder.end();
     if (this.first && last.charCodeAt(0) === 0xfeff) last = last.slice(1);
     this.line(last);
@@ -2134,10 +2174,46 @@ class LineReader {
 }
 
 /**
- * Reads `fd` 1 MiB at a time and calls `line` for every line (see `LineReader`). Returns false, having stopped, when
- * more than `limit` bytes come.
+ * The length of the longest start of `bytes` that does not end within a UTF-8 sequence (the bytes of a character cut
+ * at the end are left for the next chunk); a byte that cannot start a sequence counts as complete (`isUtf8` refuses it).
  */
-function readLines(fd: number, limit: number, line: (l: string) => void): boolean {
+function completeUtf8Length(bytes: Buffer): number {
+  const n = bytes.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = bytes[n - back];
+    if (b >= 0x80 && b < 0xc0) continue; // a continuation byte: look further back for the lead byte
+    const size = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 1;
+    return size > back ? n - back : n;
+  }
+  return n;
+}
+
+/** The offset of the first byte of `bytes` that is not part of valid UTF-8 (for bytes `isUtf8` refuses). */
+function firstNonUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const size = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (size === 0 || i + size > bytes.length || !isUtf8(bytes.subarray(i, i + size))) return i;
+    i += size;
+  }
+  return bytes.length;
+}
+
+/** The finding for a file or stream with bytes that are not UTF-8 (`LineReader.notUtf8`), at the document holding them. */
+function notUtf8Finding(file: string, at: { line: number; byte: number }, index: number | undefined): Finding {
+  return {
+    ...badInput(file, index, at.line, `${file} line ${at.line} holds the byte 0x${at.byte.toString(16).padStart(2, '0')}, which is not UTF-8: kubectl apply refuses the file `
+      + '(its YAML reader accepts UTF-8 only: "invalid leading UTF-8 octet"); the text was checked with such bytes read as U+FFFD'),
+    fix: 'save the file as UTF-8 (from Latin-1: iconv -f latin1 -t utf-8 file.yaml)',
+  };
+}
+
+/**
+ * Reads `fd` 1 MiB at a time and calls `line` for every line (see `LineReader`). Returns undefined, having stopped,
+ * when more than `limit` bytes come; else where the first byte that is not UTF-8 is, if any (`LineReader.notUtf8`).
+ */
+function readLines(fd: number, limit: number, line: (l: string) => void): { notUtf8: { line: number; byte: number } | undefined } | undefined {
   const buf = Buffer.allocUnsafe(READ_CHUNK);
   const reader = new LineReader(limit, line);
   for (;;) {
@@ -2149,10 +2225,10 @@ function readLines(fd: number, limit: number, line: (l: string) => void): boolea
       throw e;
     }
     if (n === 0) break;
-    if (!reader.push(buf.subarray(0, n))) return false;
+    if (!reader.push(buf.subarray(0, n))) return undefined;
   }
   reader.end();
-  return true;
+  return { notUtf8: reader.notUtf8 };
 }
 
 /** The whole content of `fd` as text (byte order mark dropped), or undefined past `limit` bytes. */
@@ -2332,6 +2408,16 @@ function unresolvedTokens(documents: readonly PolicyDocument[]): Finding[] {
 /** The engine rule (SS-POLICY-*) of `id`, as reports list it. */
 function engineRule(id: string): RuleInfo {
   return ENGINE_RULES.find(r => r.id === id) as RuleInfo;
+}
+
+/** The index of the document (of those starting at the lines `starts` gives) that holds `line`, or undefined. */
+function documentAt(starts: ReadonlyArray<readonly [number, number]>, line: number): number | undefined {
+  let index: number | undefined;
+  for (const [first, i] of starts) {
+    if (first > line) break;
+    index = i;
+  }
+  return index;
 }
 
 function badInput(file: string, index: number | undefined, line: number | undefined, message: string, docPath?: string): Finding {

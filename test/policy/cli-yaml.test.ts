@@ -206,3 +206,42 @@ describe('plain scalars read as Kubernetes reads them (YAML 1.1, go-yaml)', () =
     expect(code).toBe(1);
   });
 });
+
+describe('bytes that are not UTF-8', () => {
+  /** Writes `bytes` as x.yaml in a new folder; returns its path. */
+  function bytesFile(bytes: Buffer): string {
+    const file = path.join(tmpDir(), 'x.yaml');
+    fs.writeFileSync(file, bytes);
+    return file;
+  }
+
+  test('a Latin-1 byte is an SS-POLICY-003 error at its line and document: kubectl refuses the file', () => {
+    const second = Buffer.concat([Buffer.from('---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: greeting, namespace: shop}\ndata:\n  text: "gr'),
+      Buffer.from([0xfc]), Buffer.from('n"\n')]);
+    const file = bytesFile(Buffer.concat([Buffer.from(CONFIG_MAP), second]));
+    const loaded = loadInputs([file]);
+    expect(loaded.bad.map(f => `${f.ruleId} ${f.path} line ${f.line}: ${f.message} | ${f.fix}`)).toEqual([
+      `SS-POLICY-003 ${file.replace(/\\/g, '/')}#1 line 10: ${file.replace(/\\/g, '/')} line 10 holds the byte 0xfc, which is not UTF-8: kubectl apply refuses the file `
+      + '(its YAML reader accepts UTF-8 only: "invalid leading UTF-8 octet"); the text was checked with such bytes read as U+FFFD | save the file as UTF-8 (from Latin-1: iconv -f latin1 -t utf-8 file.yaml)',
+    ]);
+    // the documents are still checked
+    expect(loaded.documents.map(d => d.name)).toEqual(['settings', 'greeting']);
+  });
+
+  test('UTF-8 text (umlauts, emoji, an encoded U+FFFD) and a character cut by the 1 MiB read are read without a finding', () => {
+    const text = `${CONFIG_MAP}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: greeting, namespace: shop}\ndata:\n  text: "grüß gott 🚀 \uFFFD"\n`;
+    expect(loadInputs([bytesFile(Buffer.from(text))]).bad).toEqual([]);
+    // a long comment puts the four bytes of the emoji across the first chunk's end
+    const head = Buffer.from(`# ${'x'.repeat(1024 * 1024 - 4)}`);
+    const cut = Buffer.concat([head, Buffer.from('🚀\n'), Buffer.from(CONFIG_MAP)]);
+    expect(cut.indexOf(Buffer.from('🚀'))).toBe(1024 * 1024 - 2);
+    const loaded = loadInputs([bytesFile(cut)]);
+    expect(loaded.bad).toEqual([]);
+    expect(loaded.documents.map(d => d.name)).toEqual(['settings']);
+  });
+
+  test('a file that ends within a character is not UTF-8 either', () => {
+    const loaded = loadInputs([bytesFile(Buffer.concat([Buffer.from(`${CONFIG_MAP}# caf`), Buffer.from([0xc3])]))]);
+    expect(loaded.bad.map(f => `${f.line}: ${f.message.split(':')[0]}`)).toEqual([`5: ${loaded.bad[0].file} line 5 holds the byte 0xc3, which is not UTF-8`]);
+  });
+});
