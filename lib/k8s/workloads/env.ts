@@ -1,3 +1,4 @@
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
@@ -31,22 +32,24 @@ export class EnvValue {
 
   /**
    * A key of a cdk8s-plus ConfigMap (for example one built with `new kplus.ConfigMap(chart, 'settings', { data })`).
-   * Checked as `fromConfigMapKey` checks its name and key.
+   * Checked as `fromConfigMapKey` checks its name and key; the workload that uses the value also refuses a ConfigMap
+   * of this app in another namespace (a pod reads those of its own namespace only).
    * @param configMap the ConfigMap
    * @param key the key to read (see `fromConfigMapKey`)
    */
   public static fromConfigMap(configMap: kplus.IConfigMap, key: string): EnvValue {
-    return EnvValue.fromConfigMapKey(configMap.name, key);
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMap.name, key } } }, configMap);
   }
 
   /**
    * A key of a cdk8s-plus Secret, as an environment variable (see `fromSecretKey` for why files are preferred).
-   * Checked as `fromSecretKey` checks its name and key.
+   * Checked as `fromSecretKey` checks its name and key; the workload that uses the value also refuses a Secret of
+   * this app in another namespace (a pod reads those of its own namespace only).
    * @param secret the Secret
    * @param key the key to read (see `fromSecretKey`)
    */
   public static fromSecret(secret: kplus.ISecret, key: string): EnvValue {
-    return EnvValue.fromSecretKey(secret.name, key);
+    return new EnvValue({ valueFrom: { secretKeyRef: { name: secret.name, key } } }, secret);
   }
 
   /**
@@ -75,9 +78,12 @@ export class EnvValue {
   }
 
   private readonly spec: Omit<corev1.EnvVar, 'name'>;
+  /** The cdk8s-plus ConfigMap or Secret the value reads, when given as one (its namespace is checked). */
+  private readonly source?: kplus.IConfigMap | kplus.ISecret;
 
-  private constructor(spec: Omit<corev1.EnvVar, 'name'>) {
+  private constructor(spec: Omit<corev1.EnvVar, 'name'>, source?: kplus.IConfigMap | kplus.ISecret) {
     this.spec = spec;
+    this.source = source;
   }
 
   /** The literal value, if this is a literal. */
@@ -103,6 +109,7 @@ export class EnvValue {
       Names.dnsSubdomain(where, `${p}.secretName`, secret.name!);
       checkDataKey(where, `${p}.key`, secret.key, 'Secret');
     }
+    if (scope !== undefined && this.source !== undefined) this.checkNamespace(scope, p, configMap ? 'ConfigMap' : 'Secret');
     const fieldPath = this.spec.valueFrom?.fieldRef?.fieldPath;
     if (scope && fieldPath === 'status.hostIPs') {
       const target = KubernetesTarget.of(scope);
@@ -112,6 +119,44 @@ export class EnvValue {
       }
     }
     return { name, ...this.spec } satisfies corev1.EnvVar;
+  }
+
+  /**
+   * Refuses a ConfigMap or Secret of this app (a cdk8s-plus object) in another namespace than the workload `scope`:
+   * the kubelet looks the name up in the pod's namespace, so the pod would never start (CreateContainerConfigError).
+   * An imported one (`Secret.fromSecretName`) has no namespace of its own and is not checked.
+   */
+  private checkNamespace(scope: IConstruct, prop: string, kind: 'ConfigMap' | 'Secret'): void {
+    const theirs = namespaceOf(this.source);
+    const own = (scope as unknown as { namespace?: unknown }).namespace;
+    const ours = typeof own === 'string' ? own : chartNamespace(scope);
+    if (theirs === undefined || ours === undefined || theirs === ours) return;
+    const name = this.source!.name;
+    fail(scope, `${prop}.${kind === 'ConfigMap' ? 'configMapName' : 'secretName'}`, name,
+      `is the ${kind} ${name} of namespace ${theirs}, while the workload runs in namespace ${ours}: a pod reads the ${kind}s of its own namespace only, `
+      + 'so it would never start (CreateContainerConfigError)',
+      `create the ${kind} in a chart of namespace ${ours}, or run the workload in namespace ${theirs}`);
+  }
+}
+
+/**
+ * The namespace of a cdk8s-plus resource of this app: its ApiObject's metadata.namespace, else its chart's; undefined
+ * for an imported one (`Secret.fromSecretName`: a name only, in whatever namespace reads it).
+ */
+function namespaceOf(x: unknown): string | undefined {
+  if (x === null || typeof x !== 'object') return undefined;
+  const obj = (x as { apiObject?: unknown }).apiObject;
+  if (!ApiObject.isApiObject(obj)) return undefined;
+  const ns = (obj as ApiObject).metadata.namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : chartNamespace(obj as ApiObject);
+}
+
+/** The namespace of the chart `scope` is in, or undefined (none, or no chart). */
+function chartNamespace(scope: IConstruct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined;
   }
 }
 

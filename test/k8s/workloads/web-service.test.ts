@@ -264,6 +264,23 @@ describe('WebService profiles and overrides', () => {
     ]);
   });
 
+  test('a cdk8s-plus ConfigMap or Secret of another namespace is refused: the pod reads those of its own namespace only', () => {
+    const app = Testing.app();
+    const shared = new Chart(app, 'shared', { namespace: 'shared' });
+    const creds = new kplus.Secret(shared, 'creds', { metadata: { name: 'creds' }, stringData: { url: 'postgres://db/shop' } });
+    const settings = new kplus.ConfigMap(shared, 'settings', { metadata: { name: 'settings' }, data: { LOG_LEVEL: 'info' } });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    expectError(() => new WebService(shop, 'api', { image: IMAGE, env: { DB_URL: EnvValue.fromSecret(creds, 'url') } }),
+      'shop/api: env.DB_URL.secretName ("creds") is the Secret creds of namespace shared, while the workload runs in namespace shop: a pod reads the Secrets of its own '
+      + 'namespace only, so it would never start (CreateContainerConfigError); create the Secret in a chart of namespace shop, or run the workload in namespace shared');
+    expectError(() => new Worker(shop, 'worker', { image: IMAGE, env: { LOG_LEVEL: EnvValue.fromConfigMap(settings, 'LOG_LEVEL') } }),
+      'shop/worker: env.LOG_LEVEL.configMapName ("settings") is the ConfigMap settings of namespace shared, while the workload runs in namespace shop');
+    // one of the workload's namespace, and an imported one (a name only), are fine
+    const own = new kplus.ConfigMap(shop, 'own', { metadata: { name: 'own' }, data: { LOG_LEVEL: 'info' } });
+    const imported = kplus.Secret.fromSecretName(shared, 'db', 'db-credentials');
+    expect(() => new WebService(shop, 'web', { image: IMAGE, env: { LOG_LEVEL: EnvValue.fromConfigMap(own, 'LOG_LEVEL'), DB_USER: EnvValue.fromSecret(imported, 'user') } })).not.toThrow();
+  });
+
   test('allowFrom another WebService opens ingress here and egress there', () => {
     const c = chart();
     const api = new WebService(c, 'api', { image: IMAGE });
