@@ -1,4 +1,5 @@
 import { Validators } from '../../core/validators';
+import { ADMISSION_REFUSAL_RULE_ID, unsuppressible } from '../internal';
 import { IRule, IRulePack } from '../rule';
 import { addNoCapabilities } from './rules/add-no-capabilities';
 import { apparmorNotUnconfined } from './rules/apparmor-not-unconfined';
@@ -289,7 +290,7 @@ export class KubernetesPack implements IRulePack {
         || Validators._editDistance(id.toUpperCase(), candidate) <= 2) ? candidate : undefined;
       throw new Error(`KubernetesPack: exclude (${JSON.stringify(id)}) is not a rule of the Kubernetes pack (${known[0]} … ${known[known.length - 1]}); `
         + (engine
-          ? 'the policy engine\'s own findings (SS-POLICY-*) belong to no pack and cannot be left out; suppress one on the object it is about, with a reason'
+          ? `the policy engine's own findings (SS-POLICY-*) belong to no pack and cannot be left out; ${engineFindingAdvice(id)}`
           : `list the ids as the policy report shows them${closest !== undefined ? ` (did you mean ${closest}?)` : ''}`));
     }
     for (const r of this._options.trustedRegistries) {
@@ -300,4 +301,16 @@ export class KubernetesPack implements IRulePack {
     }
     this.rules = all.filter(r => !exclude.has(r.id));
   }
+}
+
+/**
+ * What to do instead of leaving an engine finding out of the pack: SS-POLICY-009 may be suppressed on its object; the
+ * others cannot be suppressed either, and say why (some may be left out of a `shipshape check` run with --exclude).
+ */
+function engineFindingAdvice(id: string): string {
+  if (id.toUpperCase() === ADMISSION_REFUSAL_RULE_ID) {
+    return `suppress ${ADMISSION_REFUSAL_RULE_ID} on the object it is about, with a reason, where the cluster exempts its pods from Pod Security`;
+  }
+  const why = unsuppressible(id);
+  return why === undefined ? 'no engine finding has that id' : `nor suppressed: ${why}`;
 }
