@@ -497,7 +497,8 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
     if (typeof ns === 'string' && !namespaces.has(ns) && !nsReported.has(ns) && !inOperatorNamespace(m.apiVersion, m.kind)) {
       nsReported.add(ns);
       problems.push(`${o.path}: metadata.namespace (${JSON.stringify(ns)}) of ${describe(m)} does not exist in cluster ${cluster.clusterName} nor in the output; `
-        + 'add the Namespace (k8s.App creates one per namespace when `clusterResources` is on) or use an existing namespace');
+        + 'add the Namespace, or use an existing namespace (k8s.App writes a Namespace for each namespace its charts and objects name, when `clusterResources` '
+        + `is on, but not for one a JSON patch sets afterwards: add that one with new k8s.ClusterResources(app, k8s.ClusterResources.ID, { cluster }).addNamespace(${JSON.stringify(ns)}))`);
     }
 
     const pod = podSpecOf(m);

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, YamlOutputType } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
 import * as YAML from 'yaml';
 import { karpenterPool, karpenterProfile } from './platform/fixtures';
 import { ClusterProfile, EnvironmentProfile, Errors, InstanceTypes, NodePoolProfile, WorkloadIdentityProfile } from '../../lib/core';
@@ -850,6 +850,15 @@ describe('storage, ingress classes and namespaces', () => {
     const app = new App({ outdir: outdir(), cluster: cluster(), clusterResources: false });
     new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'api', { image: IMAGE });
     expect(errorOf(() => quietly(() => app.synth()))).toContain('metadata.namespace ("shop") of ServiceAccount shop/api does not exist in cluster shop-prod nor in the output');
+  });
+
+  test('a namespace a JSON patch sets gets no Namespace: the error says so and how to add it', () => {
+    const app = new App({ outdir: outdir(), cluster: cluster() });
+    const settings = new ApiObject(new Chart(app, 'shop', { namespace: 'shop' }), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } });
+    settings.addJsonPatch(JsonPatch.replace('/metadata/namespace', 'brandnew'));
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('metadata.namespace ("brandnew") of ConfigMap brandnew/settings does not exist in cluster shop-prod nor in the output; '
+      + 'add the Namespace, or use an existing namespace (k8s.App writes a Namespace for each namespace its charts and objects name, when `clusterResources` is on, '
+      + 'but not for one a JSON patch sets afterwards: add that one with new k8s.ClusterResources(app, k8s.ClusterResources.ID, { cluster }).addNamespace("brandnew"))');
   });
 });
 
