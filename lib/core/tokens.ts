@@ -23,3 +23,17 @@ export function isNumberToken(n: number): boolean {
 export function isTokenString(s: string): boolean {
   return s.indexOf('Token[') !== -1 && TOKEN_STRING.test(s);
 }
+
+/** A number written as text the way JavaScript writes a number token: negative, with an exponent of 281 or more. */
+const NUMBER_TOKEN_TEXT = /-\d(?:\.\d+)?e\+\d{3}/g;
+
+/**
+ * Whether a string holds a number token written as text (`${maxConns}` of a cdktf number gives
+ * "-8.109562212591379e+298"): the value the cluster would get is that number, not the Terraform one.
+ * @internal
+ */
+export function hasNumberTokenText(s: string): boolean {
+  if (s.indexOf('e+') === -1) return false;
+  const found = s.match(NUMBER_TOKEN_TEXT);
+  return found !== null && found.some(t => isNumberToken(Number(t)));
+}

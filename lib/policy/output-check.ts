@@ -19,7 +19,7 @@ import { CLUSTER_SCOPED_KINDS } from './cluster-scoped';
 import type { ClusterProfile } from '../core/cluster-profile';
 import { TEMPLATE_KINDS } from './k8s/pod';
 import { SHIPSHAPE_ERROR } from '../core/error-guards';
-import { isNumberToken, isTokenString } from '../core/tokens';
+import { hasNumberTokenText, isNumberToken, isTokenString } from '../core/tokens';
 
 /** One rendered object and the construct path that wrote it. */
 export interface OutputObject {
@@ -185,7 +185,7 @@ const SHOWN_WHEN_MANY = 20;
  */
 function hasToken(v: any, depth: number): boolean {
   if (depth > 200) return false;
-  if (typeof v === 'string') return isTokenString(v);
+  if (typeof v === 'string') return isTokenString(v) || hasNumberTokenText(v);
   if (typeof v === 'number') return v < -1e280 && isNumberToken(v);
   if (v === null || typeof v !== 'object') return false;
   if (Array.isArray(v)) {
@@ -226,7 +226,9 @@ export function tokenFields(manifest: any): TokenField[] {
   const visit = (v: any, field: string, depth: number) => {
     if (depth > 200) return;
     if (typeof v === 'string') {
-      if (isTokenString(v)) out.push({ field, value: JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v), key: false, what: `an unresolved ${tokenKind(v)} token` });
+      const what = isTokenString(v) ? `an unresolved ${tokenKind(v)} token`
+        : hasNumberTokenText(v) ? 'an unresolved number token written as text (a cdktf or CDK number turned into a string)' : undefined;
+      if (what !== undefined) out.push({ field, value: JSON.stringify(v.length > 80 ? v.slice(0, 77) + '...' : v), key: false, what });
       return;
     }
     if (typeof v === 'number') {

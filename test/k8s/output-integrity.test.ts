@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { Errors } from '../../lib/core';
 import { isNumberToken } from '../../lib/core/tokens';
-import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
+import { App, EnvValue, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, WebService } from '../../lib/k8s';
 import { programName, writeOwnedOutput } from '../../lib/k8s/output-folder';
 import { KubernetesPack, Policy } from '../../lib/policy';
 import { main as shipshapeCli } from '../../lib/policy/cli';
@@ -253,6 +253,20 @@ describe('unresolved tokens never reach the YAML', () => {
     const msg = errorOf(() => quietly(() => app.synthYaml()));
     expect(msg).toMatch(/shop\/cm: data\.port \(-[0-9.e+]+\) of ConfigMap shop\/cm is an unresolved number token/);
     expect(msg).toMatch(/shop\/cm: data\.hosts \("#\{TfToken\[TOKEN\.\d+\]\}"\) of ConfigMap shop\/cm is an unresolved Terraform \(cdktf\) token/);
+  });
+
+  test('a number token turned into text (`${n}`) is caught in any string, alone or inside other text', () => {
+    const app = runOf();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const n = Token.asNumber({ resolve: () => 3 });
+    new WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2', env: { MAX_CONNS: EnvValue.fromValue(`${n}`), DSN: EnvValue.fromValue(`db?max=${n}&x=1`) } });
+    const msg = errorOf(() => quietly(() => app.synthYaml()));
+    expect(msg).toMatch(/shop\/api\/Deployment: spec\.template\.spec\.containers\[0\]\.env\[0\]\.value \("-[0-9.]+e\+\d{3}"\) of Deployment shop\/api is an unresolved number token written as text/);
+    expect(msg).toMatch(/env\[1\]\.value \("db\?max=-[0-9.]+e\+\d{3}&x=1"\) of Deployment shop\/api is an unresolved number token written as text \(a cdktf or CDK number turned into a string\)/);
+    // a large real number written as text is no token
+    const ok = runOf();
+    new WebService(new Chart(ok, 'shop', { namespace: 'shop' }), 'api', { image: 'ghcr.io/acme/api:1.4.2', env: { BIG: EnvValue.fromValue('-1.5e+300'), SMALL: EnvValue.fromValue('2e+10') } });
+    expect(() => quietly(() => ok.synthYaml())).not.toThrow();
   });
 });
 
