@@ -536,6 +536,21 @@ describe('identity', () => {
     expect(notes(open)).toEqual([]);
   });
 
+  test('a Kubernetes API token (automountServiceAccountToken) without an egress rule for HTTPS: a note at synth naming the fix', () => {
+    const { chart } = appWith();
+    const closed = new Worker(chart, 'watcher', { image: IMAGE, automountServiceAccountToken: true });
+    const open = new Worker(chart, 'operator', { image: IMAGE, automountServiceAccountToken: true });
+    open.allowTo(NetworkPeer.cidr('10.40.0.0/16', { ports: [443] }));
+    const tokenless = new Worker(chart, 'plain', { image: IMAGE });
+    const notes = (w: Worker) => {
+      w.node.validate();
+      return w.node.metadata.filter(m => m.type === 'shipshape:info').map(m => m.data as string);
+    };
+    expect(notes(closed)).toEqual([expect.stringMatching(/^automountServiceAccountToken mounts a Kubernetes API token, but no egress rule of the NetworkPolicy allows HTTPS \(443\): where NetworkPolicies are enforced the pods cannot reach the API server, so they cannot use the token; allowTo\(NetworkPeer\.cidr\('[^']+', \{ ports: \[443\] \}\)\)/)]);
+    expect(notes(open)).toEqual([]);
+    expect(notes(tokenless)).toEqual([]);
+  });
+
   test('an identity whose ServiceAccount an earlier workload took by serviceAccountName: the fix points at that workload', () => {
     const { chart } = appWith();
     new WebService(chart, 'api', { image: IMAGE, serviceAccountName: 'orders' });

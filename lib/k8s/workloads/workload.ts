@@ -189,7 +189,9 @@ export interface WorkloadProps {
    */
   readonly security?: SecurityOptions;
   /**
-   * Mount a Kubernetes API token into the pods. Only for workloads that call the Kubernetes API.
+   * Mount a Kubernetes API token into the pods. Only for workloads that call the Kubernetes API. The workload's
+   * NetworkPolicy does not open the way to the API server by itself: allowTo its addresses on port 443
+   * (`NetworkPeer.cidr(vpcCidr, { ports: [443] })` on EKS); synth notes a token without such an egress rule.
    * @default false
    */
   readonly automountServiceAccountToken?: boolean;
@@ -510,7 +512,7 @@ export abstract class Workload extends Construct implements IWorkload {
 
     this.node.addValidation({ validate: () => this._clusterProblems() });
     this.node.addValidation({ validate: () => { const p = this._sidecarEndProblem(); return p ? [formatValidationMessage(p)] : []; } });
-    this.node.addValidation({ validate: () => { this._noteBlockedWaits(); this._noteHandWrittenRole(); return []; } });
+    this.node.addValidation({ validate: () => { this._noteBlockedWaits(); this._noteHandWrittenRole(); this._noteApiToken(); return []; } });
     // (a mesh enrolling this workload after a job's sync wave reached it: its authorization objects take the wave too)
     // (and the ConfigMaps and Secrets of the output its pods read, wherever and whenever they were added, take its wave)
     this.node.addValidation({ validate: () => { this._reapplyWave(); this._applyWaveToConfig(); return []; } });
@@ -695,6 +697,8 @@ export abstract class Workload extends Construct implements IWorkload {
   private _neededByWave?: number;
   /** Set once `_noteHandWrittenRole` ran. */
   private _roleNoted = false;
+  /** Set once `_noteApiToken` ran. */
+  private _tokenNoted = false;
   /** The Argo CD sync wave this workload's NetworkPolicy is lowered to (`_applyByWave`), if any. */
   private _policyWave?: number;
   /** The Argo CD sync wave all of this workload's objects are lowered to (`_runByWave`), if any. */
@@ -1516,6 +1520,23 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   public _waitWithoutPeer(task: string, host: string, port: number, named?: () => { peer: INetworkPeer; advice: string } | undefined): void {
     this._unpeeredWaits.push({ task, host, port, named });
+  }
+
+  /**
+   * A note, once, for a workload given a Kubernetes API token (`automountServiceAccountToken`) when no egress rule
+   * lets the pods out on HTTPS: where NetworkPolicies are enforced they cannot reach the API server (whose addresses
+   * are outside the cluster's pods: on EKS the control plane's network interfaces in the VPC), so the token is no use.
+   */
+  private _noteApiToken(): void {
+    if (this._tokenNoted || this._props.automountServiceAccountToken !== true) return;
+    this._tokenNoted = true;
+    const cluster = ClusterContext.of(this);
+    if (cluster?.networkPolicyEnforced === false) return;
+    if (this._egress.some(c => c.ports.length === 0 || c.ports.includes(443))) return;
+    const vpc = typeof cluster?.vpcCidr === 'string' ? cluster.vpcCidr : '<the VPC CIDR>';
+    this.node.addMetadata('shipshape:info', 'automountServiceAccountToken mounts a Kubernetes API token, but no egress rule of the NetworkPolicy allows HTTPS (443): '
+      + 'where NetworkPolicies are enforced the pods cannot reach the API server, so they cannot use the token; '
+      + `allowTo(NetworkPeer.cidr('${vpc}', { ports: [443] })) (on EKS the API server is reached at the control plane's network interfaces in the cluster's VPC)`);
   }
 
   /**
