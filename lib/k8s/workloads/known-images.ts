@@ -52,6 +52,17 @@ const REDIS = (cli: string, name: string): KnownServer => ({
   }],
 });
 
+/**
+ * The variables of which the official database images' entrypoints need one to initialize a new database (a superuser
+ * password, its file, or an explicit choice of no password), by server name.
+ */
+const SUPERUSER_VARIABLES: { readonly [server: string]: readonly string[] } = {
+  PostgreSQL: ['POSTGRES_PASSWORD', 'POSTGRES_PASSWORD_FILE', 'POSTGRES_HOST_AUTH_METHOD'],
+  MySQL: ['MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'],
+  MariaDB: ['MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_FILE', 'MARIADB_ROOT_PASSWORD_HASH', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD',
+    'MYSQL_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD_FILE', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'],
+};
+
 /** Official images (Docker Hub's library, or its mirror on ECR Public), by repository name. */
 const SERVERS: { [repository: string]: KnownServer } = {
   'postgres': POSTGRES,
@@ -158,6 +169,8 @@ export interface ServerContainer {
   readonly writablePaths: readonly string[] | undefined;
   /** The environment variable names set. */
   readonly env: readonly string[];
+  /** Whether variables also come from elsewhere (envFromConfigMaps), or the image's entrypoint is replaced (command). */
+  readonly envFromElsewhere: boolean;
   readonly args: readonly string[];
   /** The mount paths of the volume claims. */
   readonly volumes: readonly string[];
@@ -234,6 +247,21 @@ export function checkServerDefaults(scope: IConstruct, c: ServerContainer): void
       allowed: 'sets no PGDATA while a volume is mounted at /var/lib/postgresql/data, the image\'s data directory: initdb refuses a mount point that is not '
         + 'empty (a new ext4 volume holds lost+found), so the first start fails',
       fix: "keep the data in a folder of the volume: env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }",
+    });
+  }
+  const superuser = SUPERUSER_VARIABLES[server?.name ?? ''];
+  if (superuser !== undefined && !c.envFromElsewhere && !superuser.some(v => c.env.includes(v))) {
+    const prefix = server!.name === POSTGRES.name ? 'POSTGRES' : server!.name === 'MySQL' ? 'MYSQL' : 'MARIADB';
+    const file = server!.name === POSTGRES.name ? 'POSTGRES_PASSWORD_FILE' : `${prefix}_ROOT_PASSWORD_FILE`;
+    problems.push({
+      prop: 'env',
+      value: undefined,
+      short: `${file} from a mounted Secret`,
+      allowed: `sets none of ${superuser.join(', ')}: the image's entrypoint refuses to initialize the database without a superuser password `
+        + `(${server!.name === POSTGRES.name ? '"Database is uninitialized and superuser password is not specified"' : '"Database is uninitialized and password option is not specified"'}), `
+        + 'so the first start fails and the pod restarts forever',
+      fix: 'mount the password from a Secret and give the image its file: secretMounts: [{ secretName: \'db-superuser\', mountPath: \'/var/run/secrets/db\' }] '
+        + `and env: { ${file}: EnvValue.fromValue('/var/run/secrets/db/password') }`,
     });
   }
   if (server?.name === 'MySQL' && c.volumes.includes('/var/lib/mysql') && !c.args.some(a => a.startsWith('--datadir'))) {

@@ -389,6 +389,7 @@ export class StatefulService extends Workload implements IStatefulService {
       writable,
       writablePaths: Array.isArray(props.security?.writablePaths) ? props.security!.writablePaths : undefined,
       env: Object.keys(props.env ?? {}),
+      envFromElsewhere: (props.envFromConfigMaps ?? []).length > 0 || props.command !== undefined,
       args: Array.isArray(props.args) ? props.args : [],
       volumes: this.claims.map(c => c.mountPath),
     });

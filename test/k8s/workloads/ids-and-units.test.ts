@@ -20,7 +20,8 @@ function synth(accept: boolean): { yaml: string; stderr: string } {
     spread: false,
     readiness: Probe.exec(['pg_isready', '-q', '-h', '127.0.0.1']),
     liveness: Probe.tcp(),
-    env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') },
+    env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata'), POSTGRES_HOST_AUTH_METHOD: EnvValue.fromValue('scram-sha-256'), POSTGRES_PASSWORD_FILE: EnvValue.fromValue('/var/run/secrets/db/password') },
+    secretMounts: [{ secretName: 'db-superuser', mountPath: '/var/run/secrets/db' }],
     volumes: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: '10Gi' }],
     security: { runAsUser: 999, runAsGroup: 999, fsGroup: 999, writablePaths: ['/tmp', '/var/run/postgresql'] },
   });

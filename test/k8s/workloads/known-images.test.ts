@@ -15,7 +15,8 @@ const PG_REST: Partial<StatefulServiceProps> = {
   spread: false,
   security: { writablePaths: ['/tmp', '/var/run/postgresql'] },
   volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql/data' }],
-  env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') },
+  secretMounts: [{ secretName: 'db-superuser', mountPath: '/var/run/secrets/db' }],
+  env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata'), POSTGRES_PASSWORD_FILE: EnvValue.fromValue('/var/run/secrets/db/password') },
 };
 
 function build(props: StatefulServiceProps): any[] {
@@ -73,7 +74,7 @@ describe('the HTTP probe defaults on a server that does not answer HTTP', () => 
 test('the naive case (defaults everywhere): one error, naming everything the image needs', () => {
   const c = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
   expect(() => new StatefulService(c, 'db', { image: 'postgres:16.4', port: 5432, volumes: [{ name: 'data', size: '10Gi', mountPath: '/var/lib/postgresql/data' }] }))
-    .toThrow(/^shop\/db: readiness and liveness \(undefined\) is not set, .* and liveness: Probe\.tcp\(\) \(the image also needs replicas: 1 with spread: false, or the count of a setup that replicates; \/var\/run\/postgresql writable; PGDATA in a folder of the volume: see the README's "Running an official server image"\)$/);
+    .toThrow(/^shop\/db: readiness and liveness \(undefined\) is not set, .* and liveness: Probe\.tcp\(\) \(the image also needs replicas: 1 with spread: false, or the count of a setup that replicates; \/var\/run\/postgresql writable; PGDATA in a folder of the volume; POSTGRES_PASSWORD_FILE from a mounted Secret: see the README's "Running an official server image"\)$/);
 });
 
 describe('replicas of a server that does not replicate itself', () => {
@@ -133,7 +134,7 @@ describe('directories the server writes, under a read-only root filesystem', () 
 
 describe('data and run-time directories of the other servers, and PostgreSQL without a volume', () => {
   test('PostgreSQL without a volume: its data directory (by major version) is read-only', () => {
-    const noVolume = { ...PG_PROBES, ...PG_REST, volumes: undefined, env: undefined };
+    const noVolume = { ...PG_PROBES, ...PG_REST, volumes: undefined, env: { POSTGRES_PASSWORD_FILE: EnvValue.fromValue('/var/run/secrets/db/password') } };
     expectError(() => build({ image: 'postgres:16.4', port: 5432, ...noVolume }),
       /^shop\/db: security\.writablePaths \(\["\/tmp","\/var\/run\/postgresql"\]\) leaves \/var\/lib\/postgresql\/data read-only .* where PostgreSQL writes its data \(initdb cannot create the data directory\)/);
     expectError(() => build({ image: 'postgres:18.1', port: 5432, ...noVolume }), /leaves \/var\/lib\/postgresql\/18\/docker read-only/);
@@ -142,7 +143,16 @@ describe('data and run-time directories of the other servers, and PostgreSQL wit
   });
 
   test('MySQL: the socket directory (also spelled /run) and the data directory; on a volume\'s root it needs --datadir', () => {
-    const mysql = { image: 'mysql:8.4.3', port: 3306, replicas: 1, spread: false, readiness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1']), liveness: Probe.tcp() };
+    const mysql = {
+      image: 'mysql:8.4.3',
+      port: 3306,
+      replicas: 1,
+      spread: false,
+      readiness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1']),
+      liveness: Probe.tcp(),
+      env: { MYSQL_ROOT_PASSWORD_FILE: EnvValue.fromValue('/var/run/secrets/db/password') },
+      secretMounts: [{ secretName: 'db-root', mountPath: '/var/run/secrets/db' }],
+    };
     const vol = [{ name: 'data', size: '20Gi', mountPath: '/var/lib/mysql' }];
     expectError(() => build({ ...mysql, volumes: vol }), /^shop\/db: security\.writablePaths \(undefined\) leaves \/var\/run\/mysqld read-only .* where MySQL writes its socket and pid file/);
     expectError(() => build({ ...mysql, security: { writablePaths: ['/tmp', '/run/mysqld'] } }), /leaves \/var\/lib\/mysql read-only .* where MySQL writes its data/);
@@ -151,6 +161,23 @@ describe('data and run-time directories of the other servers, and PostgreSQL wit
       + "empty (a new ext4 volume holds lost+found), so the first start fails; keep the data in a folder of the volume: args: ['--datadir=/var/lib/mysql/data']");
     expect(sts(build({ ...mysql, volumes: vol, security: { writablePaths: ['/tmp', '/run/mysqld'] }, args: ['--datadir=/var/lib/mysql/data'] })).template.spec.containers[0].args)
       .toEqual(['--datadir=/var/lib/mysql/data']);
+  });
+
+  test('PostgreSQL, MySQL and MariaDB without a superuser password (nor its file, nor a choice of none): the first start fails', () => {
+    const pg = { image: 'postgres:16.4', port: 5432, ...PG_PROBES, ...PG_REST };
+    expectError(() => build({ ...pg, env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') } }),
+      'shop/db: env (undefined) sets none of POSTGRES_PASSWORD, POSTGRES_PASSWORD_FILE, POSTGRES_HOST_AUTH_METHOD: the image\'s entrypoint refuses to initialize the database '
+      + 'without a superuser password ("Database is uninitialized and superuser password is not specified"), so the first start fails and the pod restarts forever; '
+      + "mount the password from a Secret and give the image its file: secretMounts: [{ secretName: 'db-superuser', mountPath: '/var/run/secrets/db' }] "
+      + "and env: { POSTGRES_PASSWORD_FILE: EnvValue.fromValue('/var/run/secrets/db/password') }");
+    const mysqlBase = { port: 3306, replicas: 1, spread: false, readiness: Probe.exec(['mysqladmin', 'ping', '-h', '127.0.0.1']), liveness: Probe.tcp(), security: { writablePaths: ['/tmp', '/run/mysqld', '/var/lib/mysql'] } };
+    expectError(() => build({ image: 'mysql:8.4.3', ...mysqlBase }), /^shop\/db: env \(undefined\) sets none of MYSQL_ROOT_PASSWORD, MYSQL_ROOT_PASSWORD_FILE, MYSQL_ALLOW_EMPTY_PASSWORD, MYSQL_RANDOM_ROOT_PASSWORD: .*env: \{ MYSQL_ROOT_PASSWORD_FILE:/);
+    expectError(() => build({ image: 'mariadb:11.4', ...mysqlBase }), /^shop\/db: env \(undefined\) sets none of MARIADB_ROOT_PASSWORD, .*env: \{ MARIADB_ROOT_PASSWORD_FILE:/);
+    // a choice of a random password, the MySQL spelling on MariaDB, variables from a ConfigMap, or an entrypoint of one's own: accepted
+    expect(() => build({ image: 'mysql:8.4.3', ...mysqlBase, env: { MYSQL_RANDOM_ROOT_PASSWORD: EnvValue.fromValue('yes') } })).not.toThrow();
+    expect(() => build({ image: 'mariadb:11.4', ...mysqlBase, env: { MYSQL_ROOT_PASSWORD_FILE: EnvValue.fromValue('/run/secrets/root') } })).not.toThrow();
+    expect(() => build({ ...pg, env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }, envFromConfigMaps: ['db-settings'] })).not.toThrow();
+    expect(() => build({ ...pg, env: { PGDATA: EnvValue.fromValue('/var/lib/postgresql/data/pgdata') }, command: ['/usr/local/bin/start-db'] })).not.toThrow();
   });
 
   test('MongoDB and RabbitMQ: their data directories', () => {
