@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import { fail } from '../../core/errors';
@@ -34,9 +35,13 @@ export interface TopologyEdge {
   /** The NetworkPolicy rules that allow it (`ingress of NetworkPolicy shop/api`). */
   readonly allowedBy: string[];
   /**
-   * For a connection between two workloads that one side's policies allow and the other side's do not: why it is
-   * blocked all the same (`the egress of Deployment shop/web: its NetworkPolicies allow no such call`).
-   * @default - not blocked (both sides allow it, or the other side is not isolated in that direction)
+   * For a connection that one side's policies allow and the other side's do not: why it is blocked all the same
+   * (`the egress of Deployment shop/web: its NetworkPolicies allow no such call`). Judged where the other end is a
+   * workload of the output, or a namespace (`namespace payments`) some of whose workloads are: blocked when none of
+   * those workloads' policies allow the call (on a port of the connection: a NetworkPolicy matches the pods'
+   * container port, not a Service port).
+   * @default - not blocked (both sides allow it, the other side is not isolated in that direction, or the other end
+   * is no workload of the output: a CIDR, pods no workload here runs, a namespace with no workload here)
    */
   readonly blockedBy?: string;
 }
@@ -48,12 +53,67 @@ interface PodGroup {
   readonly key: string;
   readonly namespace: string;
   readonly labels: { [key: string]: string };
+  /** The ports its containers declare (a NetworkPolicy's named port resolves against them). */
+  readonly ports: ContainerPortOf[];
+}
+
+interface ContainerPortOf {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: string;
 }
 
 function podLabelsOf(m: any): { [key: string]: string } {
   if (m.kind === 'Pod') return m.metadata?.labels ?? {};
   if (m.kind === 'CronJob') return m.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
   return m.spec?.template?.metadata?.labels ?? {};
+}
+
+function containerPortsOf(m: any): ContainerPortOf[] {
+  const spec: Partial<corev1.PodSpec> = (m.kind === 'Pod' ? m.spec : m.kind === 'CronJob' ? m.spec?.jobTemplate?.spec?.template?.spec : m.spec?.template?.spec) ?? {};
+  const containers: corev1.Container[] = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
+  return containers.flatMap(c => (Array.isArray(c?.ports) ? c.ports : [])
+    .filter(p => typeof p?.containerPort === 'number')
+    .map(p => ({ ...(p.name !== undefined ? { name: p.name } : {}), port: p.containerPort, protocol: p.protocol ?? 'TCP' })));
+}
+
+/** A range of ports of one protocol, inclusive. */
+interface PortSpan {
+  readonly protocol: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+const ANY_PORT: PortSpan[] = ['TCP', 'UDP', 'SCTP'].map(protocol => ({ protocol, from: 1, to: 65535 }));
+
+/**
+ * The ports a NetworkPolicy rule's `ports` match on the pods of `callee` (the receiving end, whose containers a
+ * named port names): all of them when the list is empty; a named port the callee's containers do not declare
+ * matches nothing.
+ */
+function portSpans(ports: networkingv1.NetworkPolicyPort[] | undefined, callee: PodGroup): PortSpan[] {
+  if (!ports || ports.length === 0) return ANY_PORT;
+  return ports.flatMap((p): PortSpan[] => {
+    const protocol = p.protocol ?? 'TCP';
+    if (p.port === undefined) return [{ protocol, from: 1, to: 65535 }];
+    const n = typeof p.port === 'number' ? p.port : /^[0-9]+$/.test(p.port) ? Number(p.port) : undefined;
+    if (n !== undefined) return [{ protocol, from: n, to: p.endPort ?? n }];
+    return callee.ports.filter(c => c.name === p.port && c.protocol === protocol).map(c => ({ protocol, from: c.port, to: c.port }));
+  });
+}
+
+function spansOverlap(a: PortSpan[], b: PortSpan[]): boolean {
+  return a.some(x => b.some(y => x.protocol === y.protocol && x.from <= y.to && y.from <= x.to));
+}
+
+/**
+ * Whether a namespaceSelector may select namespace `name`. Only its `kubernetes.io/metadata.name` label is known
+ * here: a selector on other labels may select it (taken as yes, so that nothing is reported blocked on a guess).
+ */
+function namespaceMayMatch(s: metav1.LabelSelector, name: string): boolean {
+  const keys = [...Object.keys(s.matchLabels ?? {}), ...(s.matchExpressions ?? []).map(e => e.key)];
+  if (keys.some(k => k !== 'kubernetes.io/metadata.name')) return true;
+  return selectorMatches(s, { 'kubernetes.io/metadata.name': name });
 }
 
 /** Code-unit order (the same on every machine, unlike localeCompare). */
@@ -96,6 +156,14 @@ function namedNamespace(s: metav1.LabelSelector | undefined): string | undefined
  * picture is drawn from them, so the two cannot disagree. Namespace-wide policies (default deny, DNS) are listed
  * under the picture.
  *
+ * A connection needs both sides. One that a side allows and the other does not is drawn dashed, marked blocked in
+ * the table and named in a note on stderr at synth: between two workloads, and also where one side names a whole
+ * namespace (`NetworkPeer.namespace`) or pods by labels and the other side is a workload of the output those cover
+ * (`web.allowTo(NetworkPeer.namespace('payments', { ports: [80] }))` where the workloads of payments admit web only
+ * on their container port 8080, not on the Service port 80): the workloads it covers are judged one by one (their
+ * ingress or egress rules, any policy selecting them, named ports resolved on the receiving pods), and the
+ * connection is blocked when none of them allows it.
+ *
  * @example
  * new k8s.platform.TopologyDiagram(app);   // writes dist/topology.md on app.synth()
  */
@@ -137,7 +205,8 @@ export class TopologyDiagram implements IOutputFile {
       const shown = blocked.slice(0, 5).map(e => `${e.from} -> ${e.to} (${e.ports}): ${e.blockedBy}`).join('; ');
       process.stderr.write(`shipshape note: ${this.path}: ${blocked.length === 1 ? 'a connection one side allows is' : `${blocked.length} connections one side allows are`} `
         + `blocked by the other side's NetworkPolicies: ${shown}${blocked.length > 5 ? `; and ${blocked.length - 5} more (see ${this.path})` : ''}; `
-        + 'declare each call on both sides (caller.allowTo(callee) and callee.allowFrom(caller), or a NetworkPeer naming the other side)\n');
+        + 'declare each call on both sides (caller.allowTo(callee) and callee.allowFrom(caller), or a NetworkPeer naming the other side), '
+        + 'on the callee pods\' container port (a NetworkPolicy matches it, not the Service port)\n');
     }
     const cluster = this.app.cluster;
     const title = this.title ?? (cluster ? `cluster ${cluster.clusterName}` : 'the app');
@@ -184,9 +253,11 @@ export class TopologyDiagram implements IOutputFile {
       '',
       'Written by shipshape at synth from the NetworkPolicies in this folder: each arrow is a connection a rule of',
       'them allows (the receiving pods\' ingress rules or the calling pods\' egress rules). A connection needs both',
-      'sides: between two workloads, one that the other side\'s policies do not allow (that side is isolated in that',
-      'direction and no rule of its policies names the call) is drawn dashed and marked blocked, with the side that',
-      'blocks it. Regenerated on every synth; do not edit.',
+      'sides: one that the other side\'s policies do not allow (that side is isolated in that direction and no rule of',
+      'its policies names the call on a port of the connection, the pods\' container port) is drawn dashed and marked',
+      'blocked, with the side that blocks it. The other side is judged where it is a workload in this folder, or a',
+      'namespace or pods a rule names whose workloads are in this folder (blocked when none of them allows the call).',
+      'Regenerated on every synth; do not edit.',
       '',
       '```mermaid',
       ...lines,
@@ -217,7 +288,7 @@ export class TopologyDiagram implements IOutputFile {
     }
     const groups: PodGroup[] = manifests
       .filter(m => POD_KINDS.includes(m?.kind) && typeof m.metadata?.name === 'string')
-      .map(m => ({ key: `${m.kind} ${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, namespace: m.metadata.namespace ?? 'default', labels: podLabelsOf(m) }));
+      .map(m => ({ key: `${m.kind} ${m.metadata.namespace ?? 'default'}/${m.metadata.name}`, namespace: m.metadata.namespace ?? 'default', labels: podLabelsOf(m), ports: containerPortsOf(m) }));
 
     const groupsIn = new Map<string, PodGroup[]>();
     for (const g of groups) {
@@ -226,6 +297,8 @@ export class TopologyDiagram implements IOutputFile {
     }
     // the pods a selector names in one namespace that no workload of the output runs, by key: their namespace
     const podsOutside = new Map<string, string>();
+    // the workloads of the output a node that is no workload stands for (`namespace payments`: those of payments)
+    const coveredBy = new Map<string, PodGroup[]>();
     const podsIn = (ns: string, sel: metav1.LabelSelector | undefined, fallback: string): string[] => {
       const found = (groupsIn.get(ns) ?? []).filter(g => selectorMatches(sel ?? {}, g.labels)).map(g => g.key);
       if (found.length) return found;
@@ -241,21 +314,27 @@ export class TopologyDiagram implements IOutputFile {
           if (named !== undefined) return podsIn(named, peer.podSelector, `pods ${showSelector(peer.podSelector)} in ${named}`);
           return [`pods ${showSelector(peer.podSelector)} in namespaces ${showSelector(peer.namespaceSelector)}`];
         }
-        if (named !== undefined) return [`namespace ${named}`];
+        if (named !== undefined) {
+          coveredBy.set(`namespace ${named}`, groupsIn.get(named) ?? []);
+          return [`namespace ${named}`];
+        }
         return [isEmptySelector(peer.namespaceSelector) ? 'all namespaces' : `namespaces ${showSelector(peer.namespaceSelector)}`];
       }
       if (peer.podSelector) return podsIn(ns, peer.podSelector, `pods ${showSelector(peer.podSelector)} in ${ns}`);
       return ['anywhere'];
     };
 
-    const merged = new Map<string, { from: string; to: string; ports: string; allowedBy: string[] }>();
-    const add = (from: string, to: string, ports: string, by: string) => {
+    // an edge with the rule's ports as written (the same `ports` text is the same ports)
+    type Merged = { from: string; to: string; ports: string; rulePorts: networkingv1.NetworkPolicyPort[] | undefined; allowedBy: string[] };
+    const merged = new Map<string, Merged>();
+    const add = (from: string, to: string, rulePorts: networkingv1.NetworkPolicyPort[] | undefined, by: string) => {
+      const ports = showPorts(rulePorts);
       const k = `${from}\u0000${to}\u0000${ports}`;
       const e = merged.get(k);
       if (e) {
         if (!e.allowedBy.includes(by)) e.allowedBy.push(by);
       } else {
-        merged.set(k, { from, to, ports, allowedBy: [by] });
+        merged.set(k, { from, to, ports, rulePorts, allowedBy: [by] });
       }
     };
     const namespaceWide: string[] = [];
@@ -282,66 +361,91 @@ export class TopologyDiagram implements IOutputFile {
       if (types.includes('Ingress')) {
         for (const rule of spec.ingress ?? []) {
           const from: Array<networkingv1.NetworkPolicyPeer | undefined> = rule.from?.length ? rule.from : [undefined];
-          for (const peer of from) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(p, s, showPorts(rule.ports), `ingress of ${name}`);
+          for (const peer of from) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(p, s, rule.ports, `ingress of ${name}`);
         }
       }
       if (types.includes('Egress')) {
         for (const rule of spec.egress ?? []) {
           const to: Array<networkingv1.NetworkPolicyPeer | undefined> = rule.to?.length ? rule.to : [undefined];
-          for (const peer of to) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(s, p, showPorts(rule.ports), `egress of ${name}`);
+          for (const peer of to) for (const p of peerKeys(peer, ns)) for (const s of subjects) add(s, p, rule.ports, `egress of ${name}`);
         }
       }
     }
-    // a connection between two workloads needs both sides: the caller's egress and the callee's ingress, wherever
-    // a policy makes that side isolated (one that selects its pods and has the direction in its policyTypes). A
-    // namespace-wide policy with rules in the direction may allow it: not judged here (listed below the table).
+    // a connection needs both sides: the caller's egress and the callee's ingress, wherever a policy makes that side
+    // isolated (one that selects its pods and has the direction in its policyTypes). An edge comes from one side's
+    // rule; the other side is judged on the workloads of the output the other end stands for: itself, or those of a
+    // namespace or a pod selector the rule names
     const policies = (manifests.filter(m => m?.kind === 'NetworkPolicy') as networkingv1.NetworkPolicy[]).map(np => {
       const spec: Partial<networkingv1.NetworkPolicySpec> = np.spec ?? {};
       return { ns: np.metadata?.namespace ?? 'default', spec, types: spec.policyTypes ?? (spec.egress ? ['Ingress', 'Egress'] : ['Ingress']) };
     });
-    /**
-     * Whether the pods of `g` are isolated in direction `type` with no rule of a namespace-wide policy (an empty
-     * podSelector, whose rules the edges above leave out) naming the other end `other` on `ports`.
-     */
     const policiesIn = new Map<string, typeof policies>();
     for (const p of policies) {
       const list = policiesIn.get(p.ns);
       if (list) list.push(p); else policiesIn.set(p.ns, [p]);
     }
-    const closed = (g: PodGroup, type: 'Ingress' | 'Egress', other: string, ports: string): boolean => {
+    /** Whether `peer`, of a rule of a policy in namespace `ns`, names the pods of workload `g`. */
+    const peerCovers = (peer: networkingv1.NetworkPolicyPeer | undefined, ns: string, g: PodGroup): boolean => {
+      if (peer === undefined) return true;
+      if (peer.ipBlock) return false;
+      if (peer.namespaceSelector) {
+        if (!namespaceMayMatch(peer.namespaceSelector, g.namespace)) return false;
+      } else if (!peer.podSelector) {
+        return true; // drawn as anywhere
+      } else if (g.namespace !== ns) {
+        return false;
+      }
+      return selectorMatches(peer.podSelector ?? {}, g.labels);
+    };
+    /**
+     * Whether the policies of workload `g` let it make (Egress) or take (Ingress) a call with workload `other` on one
+     * of the ports of edge `e`, ports resolved on `callee`: true when no policy isolates it in that direction.
+     */
+    const lets = (g: PodGroup, type: 'Ingress' | 'Egress', other: PodGroup, e: Merged, callee: PodGroup): boolean => {
+      const wanted = portSpans(e.rulePorts, callee);
       let isolated = false;
       for (const p of policiesIn.get(g.namespace) ?? []) {
         if (!p.types.includes(type)) continue;
-        const wide = isEmptySelector(p.spec.podSelector);
-        if (!wide && !selectorMatches(p.spec.podSelector ?? {}, g.labels)) continue;
+        if (!selectorMatches(p.spec.podSelector ?? {}, g.labels)) continue;
         isolated = true;
-        if (!wide) continue;
         const rules: Array<networkingv1.NetworkPolicyIngressRule & networkingv1.NetworkPolicyEgressRule> = (type === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? [];
         for (const r of rules) {
           const peers: Array<networkingv1.NetworkPolicyPeer | undefined> = (type === 'Ingress' ? r.from : r.to)?.length ? (type === 'Ingress' ? r.from! : r.to!) : [undefined];
-          const portsOk = !r.ports?.length || showPorts(r.ports) === ports;
-          if (portsOk && peers.some(peer => peerKeys(peer, p.ns).some(k => k === other || k === 'anywhere'))) return false;
+          const portsOk = showPorts(r.ports) === e.ports || spansOverlap(portSpans(r.ports, callee), wanted);
+          if (portsOk && peers.some(peer => peerCovers(peer, p.ns, other))) return true;
         }
       }
-      return isolated;
+      return !isolated;
     };
     const groupOf = new Map(groups.map(g => [g.key, g]));
-    const blocked = (e: { from: string; to: string; ports: string; allowedBy: string[] }): string | undefined => {
-      const from = groupOf.get(e.from);
-      const to = groupOf.get(e.to);
-      if (from === undefined || to === undefined) return undefined;
-      if (!e.allowedBy.some(b => b.startsWith('egress of ')) && closed(from, 'Egress', e.to, e.ports)) {
-        return `the egress of ${e.from}: its NetworkPolicies allow no such call`;
+    const workloadsOf = (key: string): PodGroup[] => {
+      const g = groupOf.get(key);
+      return g !== undefined ? [g] : coveredBy.get(key) ?? [];
+    };
+    const blocked = (e: Merged): string | undefined => {
+      const byEgress = e.allowedBy.some(b => b.startsWith('egress of '));
+      const byIngress = e.allowedBy.some(b => b.startsWith('ingress of '));
+      if (byEgress && byIngress) return undefined;
+      // the side that wrote no rule for it: the callees' ingress for an egress rule, the callers' egress for an ingress rule
+      const judged = new Set<PodGroup>();
+      const direct = groupOf.has(e.from) && groupOf.has(e.to);
+      for (const from of workloadsOf(e.from)) {
+        for (const to of workloadsOf(e.to)) {
+          if (from === to && !direct) continue; // a workload in the namespace it names: not a call this edge is about
+          const ok = byEgress ? lets(to, 'Ingress', from, e, to) : lets(from, 'Egress', to, e, to);
+          if (ok) return undefined;
+          judged.add(byEgress ? to : from);
+        }
       }
-      if (!e.allowedBy.some(b => b.startsWith('ingress of ')) && closed(to, 'Ingress', e.from, e.ports)) {
-        return `the ingress of ${e.to}: its NetworkPolicies admit no such call`;
-      }
-      return undefined;
+      if (judged.size === 0) return undefined;
+      const keys = [...judged].map(g => g.key).sort().join(', ');
+      const whose = judged.size === 1 ? 'its' : 'their';
+      return byEgress ? `the ingress of ${keys}: ${whose} NetworkPolicies admit no such call` : `the egress of ${keys}: ${whose} NetworkPolicies allow no such call`;
     };
     const edges = [...merged.values()]
       .map(e => {
         const why = blocked(e);
-        return { ...e, allowedBy: [...e.allowedBy].sort(), ...(why !== undefined ? { blockedBy: why } : {}) };
+        return { from: e.from, to: e.to, ports: e.ports, allowedBy: [...e.allowedBy].sort(), ...(why !== undefined ? { blockedBy: why } : {}) };
       })
       .sort((a, b) => compare(a.from + '\u0000' + a.to + '\u0000' + a.ports, b.from + '\u0000' + b.to + '\u0000' + b.ports));
     return { groups: groups.sort((a, b) => compare(a.key, b.key)), edges, namespaceWide: namespaceWide.sort(), podsOutside };
