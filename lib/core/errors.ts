@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { SHIPSHAPE_ERROR, ValidationErrorDetails } from './error-guards';
-import { isNumberToken } from './tokens';
+import { hasNumberTokenText, isNumberToken, isTokenString } from './tokens';
 
 export { Errors } from './error-guards';
 export type { ValidationErrorDetails } from './error-guards';
@@ -84,6 +84,17 @@ export function fail(scope: IConstruct | string, prop: string, value: unknown, a
       value: 'a number token',
       allowed: 'is an unresolved Terraform (cdktf) or CDK token, a value known only after deploy, which shipshape cannot check or write into the YAML',
       fix: `pass a literal number known at synth (${prop} ${allowed.replace(/^must /, 'must ')})`,
+    });
+  }
+  if (typeof value === 'string' && !/\btoken\b/i.test(allowed) && (isTokenString(value) || hasNumberTokenText(value))) {
+    // a string token (`${TfToken[...]}`) is no literal: the check it failed read the marker, not the value (a check
+    // that names the token itself keeps its own words)
+    throw new ShipshapeValidationError({
+      path: pathOf(scope),
+      prop,
+      value: show(value),
+      allowed: 'is an unresolved Terraform (cdktf) or CDK token, a value known only after deploy, which shipshape cannot check or write into the YAML',
+      fix: `pass a literal known at synth (${prop} ${allowed.replace(/^must /, 'must ')})`,
     });
   }
   throw new ShipshapeValidationError({ path: pathOf(scope), prop, value: show(value), allowed, fix });

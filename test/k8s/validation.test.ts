@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { Token } from 'cdktf';
 import {
   App, EnvValue, HostAccess, HttpIngress, IngressTls, INetworkPeer, Job, KubernetesTarget, KubernetesVersion,
   NetworkPeer, NodeAgent, WebService, WebServiceProps,
@@ -32,14 +33,25 @@ describe('label and annotation keys', () => {
     expect(d.spec.template.metadata.annotations['example.com/owner']).toBe('payments');
   });
 
-  test('addPodLabel refuses a bad key', () => {
+  test('addPodLabel refuses a bad key, a bad value, and a label the workload sets itself, naming the call', () => {
     const api = web();
-    expectError(() => api.addPodLabel('bad key!', 'x'), `shop/api: podLabels ("bad key!") is not a valid label key: ${KEY_RULE}; use a key such as "bad-key"`);
+    expectError(() => api.addPodLabel('bad key!', 'x'), `shop/api: addPodLabel key ("bad key!") is not a valid label key: ${KEY_RULE}; use a key such as "bad-key"`);
+    expectError(() => api.addPodLabel('team', 'has space'), /^shop\/api: addPodLabel\("team"\) value \("has space"\) /);
+    // the selector matches the instance label: a value of one's own would stop it matching the pods
+    expectError(() => api.addPodLabel('app.kubernetes.io/instance', 'x'),
+      'shop/api: addPodLabel("app.kubernetes.io/instance") ("x") is a label the workload sets itself (its name, part of its selector); set the workload\'s `name` instead');
+    api.addPodLabel('example.com/team', 'payments');
+  });
+
+  test('a Terraform (cdktf) string token where a literal is checked is named as a token, not as a bad literal', () => {
+    const bucket = Token.asString({ resolve: () => 'my-bucket' });
+    expectError(() => web({ labels: { bucket } }), /^shop\/api: labels\.bucket \("\$\{TfToken\[TOKEN\.\d+\]\}"\) is an unresolved Terraform \(cdktf\) or CDK token, a value known only after deploy, which shipshape cannot check or write into the YAML; pass a literal known at synth \(labels\.bucket must be a label value/);
+    expectError(() => web({ secretMounts: [{ secretName: bucket, mountPath: '/var/run/secrets/b' }] }), /is an unresolved Terraform \(cdktf\) or CDK token/);
   });
 
   test('podAnnotations, addPodAnnotation and serviceAccountAnnotations refuse bad keys', () => {
     expectError(() => web({ podAnnotations: { 'my note': 'x' } }), /^shop\/api: podAnnotations \("my note"\) is not a valid annotation key: .*; use a key such as "my-note"$/);
-    expectError(() => web().addPodAnnotation('/x', 'y'), /^shop\/api: podAnnotations \("\/x"\) is not a valid annotation key/);
+    expectError(() => web().addPodAnnotation('/x', 'y'), /^shop\/api: addPodAnnotation key \("\/x"\) is not a valid annotation key/);
     expectError(() => web({ serviceAccountAnnotations: { 'eks amazonaws com/role-arn': 'x' } }), /^shop\/api: serviceAccountAnnotations \("eks amazonaws com\/role-arn"\) is not a valid annotation key: .*; use a key such as "eks-amazonaws-com\/role-arn"$/);
   });
 

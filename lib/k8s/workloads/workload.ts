@@ -934,16 +934,20 @@ export abstract class Workload extends Construct implements IWorkload {
    * Adds an annotation to the pod template (for example a mesh or scraping annotation).
    */
   public addPodAnnotation(key: string, value: string): void {
-    Validators.annotationKey(this, 'podAnnotations', key);
+    Validators.annotationKey(this, 'addPodAnnotation key', key);
     this._podAnnotations[key] = value;
   }
 
   /**
-   * Adds a label to the pod template (not to selectors).
+   * Adds a label to the pod template (not to selectors). A label the workload writes itself (its name and instance,
+   * which its selector matches, component, version, part-of, managed-by) is refused, as in `labels`.
    */
   public addPodLabel(key: string, value: string): void {
-    Validators.labelKey(this, 'podLabels', key);
-    Names.labelValue(this, `podLabels.${key}`, value);
+    Validators.labelKey(this, 'addPodLabel key', key);
+    Names.labelValue(this, `addPodLabel("${key}") value`, value);
+    const own = OWN_LABELS[key];
+    // the selector's two would stop matching the pods (the Deployment refused, the Service selecting none)
+    if (own !== undefined) fail(this, `addPodLabel("${key}")`, value, `is a label the workload sets itself (${own[0]})`, own[1]);
     this._podLabels[key] = value;
   }
 
@@ -1014,9 +1018,14 @@ export abstract class Workload extends Construct implements IWorkload {
       ...(p.configMapMounts ?? []).map(m => m.mountPath),
       ...this._sidecars.flatMap(s => (s.binding.appVolumeMounts ?? []).map(m => m.mountPath)),
     ]);
+    const writable = p.security?.writablePaths ?? ['/tmp'];
     for (const m of binding.appVolumeMounts ?? []) {
       if (paths.has(m.mountPath)) {
-        fail(this, `sidecars.${sidecar.name}.volumeMounts`, m.mountPath, 'is already a mount path of the app container', 'mount the sidecar volume at another path');
+        // a writable path the sidecar shares: its volume is writable for the app already, so the path is the one to drop
+        const shared = p.security?.writablePaths !== undefined && writable.includes(m.mountPath);
+        fail(this, `sidecars.${sidecar.name}.volumeMounts`, m.mountPath, `is already a mount path of the app container${shared ? ' (one of security.writablePaths)' : ''}`,
+          shared ? `leave ${m.mountPath} out of security.writablePaths: the sidecar shares its volume there with the app, which may write it`
+            : 'mount the sidecar volume at another path');
       }
       paths.add(m.mountPath);
     }

@@ -209,7 +209,17 @@ describe('sidecar errors', () => {
 
   test('a log directory the app already mounts', () => {
     const w = api();
-    expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/tmp' })), /sidecars\.log-shipper\.volumeMounts \("\/tmp"\) is already a mount path of the app container/);
+    expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/tmp' })),
+      'shop/api: sidecars.log-shipper.volumeMounts ("/tmp") is already a mount path of the app container; mount the sidecar volume at another path');
+  });
+
+  test('a log directory also listed in security.writablePaths: the fix is to leave it out there (the shared volume is writable)', () => {
+    const w = new WebService(testChart(), 'api', { image: IMAGE, security: { writablePaths: ['/tmp', '/var/log/app'] } });
+    expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/var/log/app' })),
+      'shop/api: sidecars.log-shipper.volumeMounts ("/var/log/app") is already a mount path of the app container (one of security.writablePaths); '
+      + 'leave /var/log/app out of security.writablePaths: the sidecar shares its volume there with the app, which may write it');
+    const fixed = new WebService(testChart(), 'api', { image: IMAGE, security: { writablePaths: ['/tmp'] } });
+    fixed.addSidecar(new LogShipper({ logDirectory: '/var/log/app' }));
   });
 
   test('a secret-looking literal env value', () => {
