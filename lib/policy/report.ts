@@ -53,7 +53,10 @@ export class PolicyReport {
     return new PolicyReport(this.findings.map(f => (f.file !== undefined ? f : { ...f, file: locate(f) ?? fallback })), this.rules);
   }
 
-  /** Every finding, suppressed ones included, in document order. */
+  /**
+   * Every finding, suppressed ones included: at synth in construct path order (as the YAML is written), from
+   * `PolicyEngine.check` in document order with the findings about suppressions (stale, unknown rule) last.
+   */
   public readonly findings: Finding[];
   /** The rules that ran. */
   public readonly rules: RuleInfo[];
