@@ -133,9 +133,10 @@ describe('SS-K8S-086 a ConfigMap a pod needs is not in the output', () => {
     ]);
   });
 
-  test('a ConfigMap of that name in another namespace does not count', () => {
+  test('a ConfigMap of that name in another namespace does not count, and the finding says where it is', () => {
     expect(hits(CM, [configMap('migrate-config', { a: '1' }, {}, 'billing'), job('migrate', {}, { envFrom: [{ configMapRef: { name: 'migrate-config' } }] })]))
-      .toEqual([`Job/migrate ${C0}.envFrom[0].configMapRef.name: ConfigMap migrate-config is not in the output (namespace shop): ${ENV_WAIT}`]);
+      .toEqual([`Job/migrate ${C0}.envFrom[0].configMapRef.name: ConfigMap migrate-config is not in the output (namespace shop; a ConfigMap of that name is in namespace billing, `
+        + `which the pod cannot read): ${ENV_WAIT}`]);
   });
 
   test('a key the ConfigMap in the output does not hold (env and volume items)', () => {

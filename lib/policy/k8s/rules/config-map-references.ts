@@ -190,7 +190,10 @@ export const configMapReferences = k8sRule({
       if (PLATFORM_CONFIG_MAPS.includes(r.name)) continue;
       const cm = index.find('ConfigMap', r.name, doc.namespace);
       if (cm === undefined) {
-        (out ??= []).push({ jsonPath: r.at, message: `ConfigMap ${r.name} is not in the output${doc.namespace ? ` (namespace ${doc.namespace})` : ''}: until it exists, ${waits(r.how)}` });
+        // one of that name in another namespace: the pod reads those of its own namespace only
+        const elsewhere = index.ofKind('ConfigMap').find(d => d.name === r.name)?.namespace;
+        const where = doc.namespace ? ` (namespace ${doc.namespace}${elsewhere !== undefined && elsewhere !== doc.namespace ? `; a ConfigMap of that name is in namespace ${elsewhere}, which the pod cannot read` : ''})` : '';
+        (out ??= []).push({ jsonPath: r.at, message: `ConfigMap ${r.name} is not in the output${where}: until it exists, ${waits(r.how)}` });
         continue;
       }
       if (r.keys.length === 0) continue;
