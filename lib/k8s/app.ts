@@ -104,8 +104,10 @@ export interface _StagedOutput {
  * validations run, and every `yamlOutputType` writes the same file names as the stock App, with two differences
  * in the per-resource types, where the stock App's names would break `kubectl apply -f` of the folder: a Namespace's
  * or CustomResourceDefinition's file is named `0000-<Kind>.<name>` (kubectl reads files in name order, and
- * `Deployment.api` would come before `Namespace.shop`), and an object whose `<Kind>.<name>` file an object of
- * another namespace already has is written to `<Kind>.<name>.<namespace>` (the stock App overwrites the first).
+ * `Deployment.api` would come before `Namespace.shop`), the files of what pods use or are governed by from their
+ * start (NetworkPolicy, ResourceQuota, LimitRange, ServiceAccount, ConfigMap, Secret, claims, RBAC, classes) are
+ * named `0001-<Kind>.<name>`, and an object whose `<Kind>.<name>` file an object of another namespace already has is
+ * written to `<Kind>.<name>.<namespace>` (the stock App overwrites the first).
  *
  * Before anything reaches the output folder, the output is checked as a whole: one object per kind, namespace
  * and name across all charts (the error names both construct paths), one route per host and path, one file per
@@ -559,6 +561,16 @@ interface RenderedChart {
 }
 
 /**
+ * The kinds a per-resource output writes to `0001-<Kind>.<name>` files, after Namespaces and CRDs and before the
+ * workloads (see `ChartFiles.first`): what pods use or are governed by from their start, in the spirit of Helm's
+ * install order.
+ */
+const PREREQUISITE_KINDS: ReadonlySet<string> = new Set([
+  'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PriorityClass', 'RuntimeClass', 'StorageClass', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'PersistentVolume', 'PersistentVolumeClaim', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'IngressClass',
+]);
+
+/**
  * Writes each chart's files into the staging folder as soon as the chart is rendered, with the names the stock
  * App gives them for the app's `yamlOutputType`.
  */
@@ -589,12 +601,16 @@ class ChartFiles {
   }
 
   /**
-   * The prefix of a per-resource file name: `0000-` for the kinds other objects need first (a Namespace, a
-   * CustomResourceDefinition), so that `kubectl apply -f` of the folder, which reads files in name order, creates
-   * them before the objects that need them (`Deployment.api` would come before `Namespace.shop`).
+   * The prefix of a per-resource file name, so that `kubectl apply -f` of the folder, which reads files in name order,
+   * creates what other objects need before them: `0000-` for a Namespace and a CustomResourceDefinition (the API
+   * refuses objects in a namespace, or of a kind, that does not exist yet: `Deployment.api` would come before
+   * `Namespace.shop`); `0001-` for what pods use or are governed by from their start (`PREREQUISITE_KINDS`: their
+   * NetworkPolicies, quota and limit defaults, ServiceAccount, ConfigMaps, Secrets, claims, RBAC), which would
+   * otherwise come after a `Deployment.*` file: pods running unisolated, outside the quota, or refused until their
+   * ServiceAccount exists.
    */
   private first(kind: string): string {
-    return kind === 'Namespace' || kind === 'CustomResourceDefinition' ? '0000-' : '';
+    return kind === 'Namespace' || kind === 'CustomResourceDefinition' ? '0000-' : PREREQUISITE_KINDS.has(kind) ? '0001-' : '';
   }
 
   /**

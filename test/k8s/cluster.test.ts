@@ -1112,9 +1112,9 @@ describe.each([
   test('each namespace\'s default-deny and allow-dns policies get a file of their own (the second named with its namespace)', () => {
     const { dir, written } = synthTwoNamespaces();
     for (const policy of ['default-deny', 'allow-dns']) {
-      const files = written.filter(f => f.startsWith(`${resources}NetworkPolicy.${policy}.`));
+      const files = written.filter(f => f.startsWith(`${resources}0001-NetworkPolicy.${policy}.`));
       expect(files).toHaveLength(2);
-      expect(files).toEqual([`${resources}NetworkPolicy.${policy}.k8s.yaml`, `${resources}NetworkPolicy.${policy}.shop.k8s.yaml`]);
+      expect(files).toEqual([`${resources}0001-NetworkPolicy.${policy}.k8s.yaml`, `${resources}0001-NetworkPolicy.${policy}.shop.k8s.yaml`]);
       const namespaces = files.map(f => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf-8')).metadata.namespace);
       expect(namespaces).toEqual(['ops', 'shop']);
     }
@@ -1126,5 +1126,16 @@ describe.each([
     // kubectl reads a folder's files in name order: the Namespaces before every object in them
     const inFolder = written.filter(f => f.startsWith(resources));
     expect(inFolder.slice(0, 2)).toEqual([`${resources}0000-Namespace.ops.k8s.yaml`, `${resources}0000-Namespace.shop.k8s.yaml`]);
+  });
+
+  test('what pods use or are governed by from their start comes next (0001-), then the workloads', () => {
+    const { written } = synthTwoNamespaces();
+    const files = written.map(f => f.slice(f.lastIndexOf('/') + 1));
+    const at = (re: RegExp) => files.findIndex(f => re.test(f));
+    const lastPrerequisite = Math.max(...['NetworkPolicy', 'ServiceAccount', 'ResourceQuota', 'LimitRange'].map(k => files.map(f => f.startsWith(`0001-${k}.`)).lastIndexOf(true)));
+    expect(files.filter(f => /^0001-(NetworkPolicy|ServiceAccount)\./.test(f)).length).toBeGreaterThan(0);
+    // in the one-folder layout every prerequisite sorts before every Deployment (each chart's folder in the other one)
+    if (resources === '') expect(lastPrerequisite).toBeLessThan(at(/^Deployment\./));
+    expect(files.filter(f => /^(NetworkPolicy|ServiceAccount|ResourceQuota|LimitRange|ConfigMap|Secret|Role|RoleBinding)\./.test(f))).toEqual([]);
   });
 });

@@ -131,7 +131,7 @@ describe('collisions: one object per kind, namespace and name across the whole a
     web(new Chart(app, 'team-b', { namespace: 'shop' }), 'web');
     const msg = errorOf(() => quietly(() => app.synth()));
     expect(msg).toMatch(/^the app's output is inconsistent as a whole \(1 problem\); nothing was written:/);
-    expect(msg).toMatch(/\.team-a\/api\/\w+: output file \("\.team-a-[0-9a-f]+\/\w+\.api\.k8s\.yaml"\) is in the hidden folder \.team-a-[0-9a-f]+, which shipshape check of the output folder does not enter/);
+    expect(msg).toMatch(/\.team-a\/api\/\w+: output file \("\.team-a-[0-9a-f]+\/(0001-)?\w+\.api\.k8s\.yaml"\) is in the hidden folder \.team-a-[0-9a-f]+, which shipshape check of the output folder does not enter/);
     expect(msg).toContain('give the chart an id that does not start with "."');
     expect(fs.readdirSync(dir).filter(f => !f.startsWith('.shipshape'))).toEqual([]);
   });
@@ -151,10 +151,10 @@ describe('collisions: one object per kind, namespace and name across the whole a
     fs.symlinkSync(elsewhere, path.join(dir, 'blog'));
     const before = files(elsewhere);
     const msg = errorOf(() => quietly(() => build('blog').synth()));
-    expect(msg).toMatch(new RegExp(`output file \\("blog/\\w+\\.api\\.k8s\\.yaml"\\) goes through ${path.join(dir, 'blog').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a symbolic link \\(to ${fs.realpathSync(elsewhere).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+    expect(msg).toMatch(new RegExp(`output file \\("blog/(0001-)?\\w+\\.api\\.k8s\\.yaml"\\) goes through ${path.join(dir, 'blog').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, a symbolic link \\(to ${fs.realpathSync(elsewhere).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
     expect(msg).toContain('replace the link with a folder of its own');
     // a rename would remove the recorded files through the link: refused too, and nothing elsewhere changed
-    expect(errorOf(() => quietly(() => build('news').synth()))).toMatch(/recorded file \("blog\/\w+\.api\.k8s\.yaml"\) goes through .*, a symbolic link/);
+    expect(errorOf(() => quietly(() => build('news').synth()))).toMatch(/recorded file \("blog\/(0001-)?\w+\.api\.k8s\.yaml"\) goes through .*, a symbolic link/);
     expect(files(elsewhere)).toEqual(before);
   });
 
@@ -209,11 +209,11 @@ describe('collisions: one object per kind, namespace and name across the whole a
     const long = (c: string) => `${c.repeat(120)}.${'b'.repeat(132)}`;
     for (const c of ['a', 'c']) new ApiObject(chart, c, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: long(c) }, data: { k: 'v' } });
     quietly(() => app.synth());
-    const written = files(dir).filter(f => f.startsWith('ConfigMap.'));
+    const written = files(dir).filter(f => f.startsWith('0001-ConfigMap.'));
     expect(written).toHaveLength(2);
     for (const f of written) {
       expect(Buffer.byteLength(f)).toBeLessThanOrEqual(255);
-      expect(f).toMatch(/^ConfigMap\.[a-c]+\.?b*-[0-9a-f]{8}\.k8s\.yaml$/);
+      expect(f).toMatch(/^0001-ConfigMap\.[a-c]+\.?b*-[0-9a-f]{8}\.k8s\.yaml$/);
     }
   });
 
