@@ -26,6 +26,48 @@ export interface RenderedObject {
 /** Namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/** What a cluster's profile says runs in one of its namespaces: who (in words), and the field of the profile that says so. */
+export interface ProfileNamespace {
+  /** What runs there: `the controller of IngressClass nginx (k8s.io/ingress-nginx)`. */
+  readonly what: string;
+  /** The field of the profile that names the namespace: `ingressClasses[0].controllerNamespace`. */
+  readonly field: string;
+}
+
+/**
+ * The namespaces where the profile says a controller or add-on of the cluster runs (not a team): each ingress class's
+ * controller (`controllerNamespace`, kube-system when unset, and its `controllerRelease`), each Helm release the
+ * profile lists (`helmReleases`), and Karpenter's controller. The first that names a namespace describes it. The
+ * namespaces of the profile's workload identities are not among them: a team's workload may have one.
+ */
+export function addOnNamespaces(cluster: ClusterProfile): Map<string, ProfileNamespace> {
+  const out = new Map<string, ProfileNamespace>();
+  const add = (ns: unknown, what: string, field: string) => {
+    if (typeof ns === 'string' && ns !== '' && !out.has(ns)) out.set(ns, { what, field });
+  };
+  (cluster.ingressClasses ?? []).forEach((ic, i) => {
+    const controller = `the controller of IngressClass ${ic.name} (${ic.controller})`;
+    add(ic.controllerNamespace ?? 'kube-system', controller, `ingressClasses[${i}].controllerNamespace`);
+    const r = ic.controllerRelease;
+    if (r) add(r.namespace, `${controller}, Helm release ${r.releaseName} of chart ${r.chart}`, `ingressClasses[${i}].controllerRelease.namespace`);
+  });
+  (cluster.helmReleases ?? []).forEach((r, i) => add(r.namespace, `Helm release ${r.releaseName} of chart ${r.chart}`, `helmReleases[${i}].namespace`));
+  const karpenter = cluster.karpenter?.controller;
+  if (karpenter) add(karpenter.namespace, `Karpenter's controller (Helm release ${karpenter.releaseName})`, 'karpenter.controller.namespace');
+  return out;
+}
+
+/**
+ * Every namespace a cluster's profile knows: the system ones, those of its controllers and add-ons
+ * (`addOnNamespaces`), and those of its workload identities (a ServiceAccount of the identity lives there).
+ */
+export function profileNamespaces(cluster: ClusterProfile): Set<string> {
+  const out = new Set<string>([...SYSTEM_NAMESPACES, ...addOnNamespaces(cluster).keys()]);
+  for (const id of cluster.workloadIdentities ?? []) if (typeof id?.namespace === 'string') out.add(id.namespace);
+  for (const r of cluster.helmReleases ?? []) if (typeof r.identity?.namespace === 'string') out.add(r.identity.namespace);
+  return out;
+}
+
 /**
  * Objects that live in the namespace of the operator that serves them: Velero reads Schedules only from the namespace
  * it runs in, and Argo CD its Applications, ApplicationSets and AppProjects (Argo Rollouts, also `argoproj.io`, lives

@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
 import type * as networkingv1 from 'kubernetes-types/networking/v1';
@@ -63,6 +63,17 @@ export interface ClusterResourcesProps {
 }
 
 const PSA = 'pod-security.kubernetes.io';
+
+/**
+ * Who declares the Namespace of each namespace of an app (by its root): its TeamNamespace (path and team), or
+ * `ClusterResources.addNamespace` (the path of the ClusterResources chart). Both write the Namespace, so one
+ * namespace takes one of them.
+ */
+interface NamespaceDeclarations {
+  readonly teams: Map<string, { readonly path: string; readonly team: string }>;
+  readonly added: Map<string, string>;
+}
+const DECLARED = new WeakMap<IConstruct, NamespaceDeclarations>();
 
 /**
  * The cluster-level objects an app's workloads rely on, created from the cluster's profile: its StorageClasses
@@ -144,6 +155,24 @@ export class ClusterResources extends Chart {
   public static readonly _READINESS_GATE_LABEL = READINESS_GATE_LABEL;
 
   /**
+   * Who declares the Namespace of each namespace of the app `scope` is in (see NamespaceDeclarations): TeamNamespace
+   * records its namespace there, and a namespace is declared once.
+   * @internal
+   */
+  public static _namespaceDeclarations(scope: IConstruct): {
+    readonly teams: Map<string, { readonly path: string; readonly team: string }>;
+    readonly added: Map<string, string>;
+  } {
+    const root = scope.node.root;
+    let d = DECLARED.get(root);
+    if (d === undefined) {
+      d = { teams: new Map(), added: new Map() };
+      DECLARED.set(root, d);
+    }
+    return d;
+  }
+
+  /**
    * Marks namespace `name` (when this chart writes its Namespace) for the AWS Load Balancer Controller's pod readiness
    * gate: with ALB `ip` targets, a rollout then waits until each new pod is a healthy target of the load balancer
    * before it stops an old one. Without it the old pods go as soon as the new ones pass their Kubernetes readiness
@@ -165,6 +194,12 @@ export class ClusterResources extends Chart {
     if (enforce !== PodSecurityLevel.RESTRICTED && (!options.reason || options.reason.trim().length < 10)) {
       fail(this, `namespaces.${name}.reason`, options.reason, `is required (at least 10 characters) when the namespace enforces ${enforce} instead of restricted`,
         'say which workload needs host access and why');
+    }
+    const team = ClusterResources._namespaceDeclarations(this).teams.get(name);
+    if (team !== undefined) {
+      // both would write Namespace <name>: said here, not as two objects of one name at synth
+      fail(this, 'namespace', name, `is declared twice: by TeamNamespace ${team.path} (team ${team.team}) and by ClusterResources.addNamespace(${JSON.stringify(name)}) of ${this.node.path}, `
+        + `and both would write Namespace ${name}`, `declare it once: a TeamNamespace writes its Namespace, with its Pod Security level (restricted), itself, so drop this addNamespace(${JSON.stringify(name)}) call`);
     }
     const existing = this.namespaces.get(name);
     if (existing) {
@@ -196,6 +231,8 @@ export class ClusterResources extends Chart {
       },
     } satisfies corev1.Namespace);
     this.namespaces.set(name, ns);
+    const added = ClusterResources._namespaceDeclarations(this).added;
+    if (!added.has(name)) added.set(name, this.node.path);
     if (enforce !== PodSecurityLevel.RESTRICTED) this.relaxed.set(name, `the namespace enforces ${enforce} for ${options.reason!.trim()}`);
     if (options.defaultDeny ?? true) {
       const policy = (id: string, policyName: string, spec: networkingv1.NetworkPolicySpec) => new ApiObject(this, `namespace-${name}-${id}`, {

@@ -1,21 +1,90 @@
 // Internal: notes on the output as a whole (README "The output as a whole"), printed by k8s.App on synth: what is
 // likely wrong in the objects written, but may be made outside the app, so it does not fail the synth. Each function
 // reads the rendered objects and returns the notes, one line each. Not re-exported by the barrel.
-import type { RenderedObject } from './cluster-check';
+import { profileNamespaces, type RenderedObject } from './cluster-check';
 import type { ClusterProfile } from '../core/cluster-profile';
+import { Validators } from '../core/validators';
 import { selectorMatches } from '../policy/k8s/selectors';
 import { describeObject } from '../policy/output-check';
 
 /**
  * Every note on the output as a whole that synth prints, in order (each a line ending in a newline): the Gateways
  * whose proxy pods the output isolates (unless the cluster is known not to enforce NetworkPolicies), the TLS Secrets,
- * and the KEDA authentications the output names but does not hold.
+ * the KEDA authentications the output names but does not hold, and (with a cluster profile) the NetworkPolicy peers
+ * in namespaces neither the output nor the profile has.
  */
 export function outputNotes(objects: readonly RenderedObject[], cluster: ClusterProfile | undefined): string[] {
   const enforced = cluster?.networkPolicyEnforced !== false;
   const gateways = enforced ? gatewayIsolationNotes(objects) : [];
   const isolated = enforced ? isolatedServiceNotes(objects) : [];
-  return [...gateways, ...isolated, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects)];
+  const peers = cluster !== undefined ? peerNamespaceNotes(objects, cluster) : [];
+  return [...gateways, ...isolated, ...tlsSecretNotes(objects), ...kedaAuthenticationNotes(objects), ...peers];
+}
+
+/** The label a fleet's team charts put on every object of theirs (TEAM_LABEL of the platform constants). */
+const FLEET_TEAM_LABEL = 'shipshape.io/team';
+
+/**
+ * Notes on the namespaces that the output's NetworkPolicies name as a peer (`kubernetes.io/metadata.name` in a
+ * namespaceSelector) and that neither the output has (a Namespace of it, or a namespace its objects are in) nor the
+ * cluster's profile knows (see `profileNamespaces`): the rule reaches nothing there unless the namespace is made
+ * outside the program, and a name a slip away from a namespace of the output is most likely a typo of it. One note
+ * per namespace, naming its policies. A fleet's team policies (labelled shipshape.io/team by the team's chart) are
+ * left to the fleet, which notes them with what it knows of the cluster (its external namespaces, the teams of other
+ * environments).
+ */
+export function peerNamespaceNotes(objects: readonly RenderedObject[], cluster: ClusterProfile): string[] {
+  const output = new Set<string>();
+  const policies: any[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m === null || typeof m !== 'object') continue;
+    if (m.kind === 'Namespace' && m.apiVersion === 'v1' && typeof m.metadata?.name === 'string') output.add(m.metadata.name);
+    if (typeof m.metadata?.namespace === 'string') output.add(m.metadata.namespace);
+    if (m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1' && typeof m.metadata?.labels?.[FLEET_TEAM_LABEL] !== 'string') policies.push(m);
+  }
+  const known = profileNamespaces(cluster);
+  /** unknown namespace -> the policies naming it (in output order) */
+  const unknown = new Map<string, string[]>();
+  for (const p of policies) {
+    const spec = isPlainObject(p.spec) ? p.spec : {};
+    const rules = (list: unknown, side: 'from' | 'to') => (Array.isArray(list) ? list.flatMap((r: any) => (Array.isArray(r?.[side]) ? r[side] : [])) : []);
+    for (const peer of [...rules(spec.ingress, 'from'), ...rules(spec.egress, 'to')]) {
+      const name = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+      if (typeof name !== 'string' || output.has(name) || known.has(name)) continue;
+      const list = unknown.get(name) ?? [];
+      const who = describeObject(p);
+      if (!list.includes(who)) list.push(who);
+      unknown.set(name, list);
+    }
+  }
+  const notes: string[] = [];
+  for (const [name, who] of unknown) {
+    const near = closest(name, [...output].sort());
+    const shown = `${who.slice(0, 3).join(', ')}${who.length > 3 ? ` and ${who.length - 3} more` : ''}`;
+    const one = who.length === 1;
+    notes.push(`shipshape note: cluster ${cluster.clusterName}: ${shown} name${one ? 's' : ''} a peer in namespace ${name}, which neither the output nor the cluster's profile has `
+      + '(no Namespace or object of the output is in it, nor is it a system, controller, add-on or workload identity namespace of the profile'
+      + `${near !== undefined ? `; a typo of ${near}?` : ''}), so the rule reaches nothing there unless ${name} is made outside the program; `
+      + (near !== undefined ? `fix the name, or make sure ${name} exists on the cluster\n`
+        : `if ${name} is made outside the program (a controller installed by other means), the profile may name it (helmReleases, or an ingress class's controllerNamespace); `
+          + 'otherwise check the name\n'));
+  }
+  return notes;
+}
+
+/**
+ * The namespace of `candidates` closest to `name` when it is a likely typo of it: at most 2 edits away, and fewer
+ * than a third of the name's length (a short name is a few edits from many others); the first of the closest.
+ */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: { n: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = Validators._editDistance(c, name);
+    if (d > 2 || d * 3 > name.length) continue;
+    if (best === undefined || d < best.d) best = { n: c, d };
+  }
+  return best?.n;
 }
 
 /** The workload kinds whose pod template a Service may select. */

@@ -6,12 +6,14 @@ import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import type * as rbacv1 from 'kubernetes-types/rbac/v1';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
 import { quotaProblems, ResolvedLimits, ResolvedQuota } from './quota-fit';
-import { fail } from '../../core/errors';
+import { fail, formatValidationMessage } from '../../core/errors';
 import { TeamAccessProfile } from '../../core/fleet';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { addOnNamespaces } from '../cluster-check';
 import { ClusterContext } from '../cluster-context';
+import { ClusterResources } from '../cluster-resources';
 import { allowDnsSpec, defaultDenySpec } from '../networking/namespace-isolation';
 import { _chartOf, validationIndex } from '../synth-steps';
 import { KubernetesTarget, KubernetesVersion } from '../target';
@@ -209,8 +211,11 @@ export interface TeamNamespaceProps extends TeamNamespaceOptions {
 }
 
 const PSA = 'pod-security.kubernetes.io';
-/** The namespaces of the TeamNamespaces of each app (by root), and the path of the TeamNamespace that has each. */
-const TEAM_NAMESPACES = new WeakMap<IConstruct, Map<string, string>>();
+/**
+ * The cluster-wide view bindings of the teams of each app (by root), by name (`team-<team>-view`): the TeamNamespace
+ * that writes it, its group and the object. A team's other namespaces with `clusterView` share it.
+ */
+const VIEW_BINDINGS = new WeakMap<IConstruct, Map<string, { path: string; group: string; binding: ApiObject }>>();
 const TEAM_NAMESPACE = Symbol.for('shipshape.TeamNamespace');
 
 const READ = ['get', 'list', 'watch'];
@@ -259,7 +264,9 @@ export class TeamNamespace extends Construct {
   /** The RoleBinding of the team's group to the Role. */
   public readonly roleBinding: ApiObject;
   /**
-   * The ClusterRoleBinding of the team's group to `view`.
+   * The ClusterRoleBinding of the team's group to `view` (`team-<team>-view`). A team with several namespaces that
+   * ask for `clusterView` has one: the first TeamNamespace of the team writes it, and the others share it (they must
+   * name the same group).
    * @default - undefined unless `clusterView`
    */
   public readonly clusterViewBinding?: ApiObject;
@@ -295,18 +302,34 @@ export class TeamNamespace extends Construct {
       fail(this, 'namespace', this.namespace, 'starts with "kube-", which Kubernetes keeps for its own system namespaces (tools and policies treat such namespaces as the cluster\'s)',
         `${props.namespace === undefined ? 'name the team otherwise, or set namespace' : 'set namespace'} to a name without the prefix, for example ${JSON.stringify(own === '' ? `team-${this.team}` : own)}`);
     }
-    // a second TeamNamespace of the same namespace in one app would write each of its objects twice: said once, here
-    let claimed = TEAM_NAMESPACES.get(this.node.root);
-    if (claimed === undefined) {
-      claimed = new Map();
-      TEAM_NAMESPACES.set(this.node.root, claimed);
+    const setNamespace = props.namespace === undefined ? 'name the team otherwise, or set namespace' : 'set namespace';
+    const ownExample = JSON.stringify(this.namespace === this.team ? `team-${this.team}` : this.team);
+    // where the profile says a controller or add-on of the cluster runs: the team's guard rails would apply to it
+    // (Pod Security restricted, a quota without LoadBalancer Services, a default deny): an ingress controller's pods
+    // refused or cut off, and every Ingress of its class with them
+    const cluster = ClusterContext.of(this);
+    const addOn = cluster ? addOnNamespaces(cluster).get(this.namespace) : undefined;
+    if (cluster && addOn) {
+      fail(this, 'namespace', this.namespace, `is where ${addOn.what} runs on cluster ${cluster.clusterName} (its profile's ${addOn.field}); a team gets a namespace of its own: `
+        + 'the team\'s Pod Security level (restricted), quota, LimitRange and default-deny NetworkPolicies would apply to the controller\'s pods and cut off their traffic',
+      `${setNamespace} to one of the team's own, for example ${ownExample}`);
     }
-    const first = claimed.get(this.namespace);
+    // a second TeamNamespace of the same namespace in one app, or ClusterResources.addNamespace of it, would write its
+    // Namespace twice: said once, here (the one declared second says it)
+    const declared = ClusterResources._namespaceDeclarations(this);
+    const first = declared.teams.get(this.namespace);
     if (first !== undefined) {
-      fail(this, 'namespace', this.namespace, `is already the namespace of TeamNamespace ${first} in this app (team ${JSON.stringify(this.team)} declared twice?)`,
-        'declare each team once, or give this one a namespace of its own (namespace)');
+      fail(this, 'namespace', this.namespace, `is also the namespace of TeamNamespace ${first.path} (team ${first.team}): it and this TeamNamespace (team ${this.team}) `
+        + `would both write Namespace ${this.namespace} and its guard rails`,
+      `declare namespace ${this.namespace} once: give one of them a namespace of its own (namespace), or drop one`);
     }
-    claimed.set(this.namespace, this.node.path);
+    const added = declared.added.get(this.namespace);
+    if (added !== undefined) {
+      fail(this, 'namespace', this.namespace, `is declared twice: by this TeamNamespace and by ClusterResources.addNamespace(${JSON.stringify(this.namespace)}) of ${added}, `
+        + `and both would write Namespace ${this.namespace}`,
+      `declare it once: a TeamNamespace writes its Namespace, with its Pod Security level (restricted), itself, so drop the addNamespace(${JSON.stringify(this.namespace)}) call`);
+    }
+    declared.teams.set(this.namespace, { path: this.node.path, team: this.team });
     this.group = TeamNamespace.checkGroup(this, props.group);
     this.permissions = props.permissions ?? TeamPermissions.OPERATE;
     if (!Object.values(TeamPermissions).includes(this.permissions)) {
@@ -332,7 +355,6 @@ export class TeamNamespace extends Construct {
     this.resolvedQuota = this.resolveQuota(props.quota ?? {});
     this.resolvedLimits = this.resolveLimits(props.limits ?? {});
 
-    const cluster = ClusterContext.of(this);
     // Pod Security reads "v1.N" only: written from the parsed version, whichever form the profile gives (v1.30, 1.30.2)
     // without a cluster, the Kubernetes target set for the app (or a parent) pins them; else "latest"
     const target = cluster ? undefined : KubernetesTarget._explicitOf(this);
@@ -426,16 +448,30 @@ export class TeamNamespace extends Construct {
       roleRef: { kind: 'Role', name: `${this.team}-${this.permissions}`, apiGroup: 'rbac.authorization.k8s.io' },
     } satisfies rbacv1.RoleBinding);
     if (props.clusterView) {
-      this.clusterViewBinding = new ApiObject(this, 'ClusterViewBinding', {
+      // one binding per team: a team's other namespace with clusterView wrote the same one already, unless its group differs
+      const bindingName = `team-${this.team}-view`;
+      let views = VIEW_BINDINGS.get(this.node.root);
+      if (views === undefined) {
+        views = new Map();
+        VIEW_BINDINGS.set(this.node.root, views);
+      }
+      const written = views.get(bindingName);
+      if (written !== undefined && written.group !== this.group) {
+        fail(this, 'clusterView', true, `would bind group ${JSON.stringify(this.group)} to view cluster-wide in ClusterRoleBinding ${bindingName}, which TeamNamespace ${written.path} `
+          + `(team ${this.team}'s other namespace, also with clusterView) writes for group ${JSON.stringify(written.group)}: a team has one cluster-wide view binding, `
+          + 'so its groups must agree', `give both TeamNamespaces of team ${this.team} the same group, or leave clusterView off on one of them`);
+      }
+      this.clusterViewBinding = written?.binding ?? new ApiObject(this, 'ClusterViewBinding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRoleBinding',
-        metadata: { name: `team-${this.team}-view`, labels: { ...labels } },
+        metadata: { name: bindingName, labels: { ...labels } },
         subjects: [{ kind: 'Group', name: this.group, apiGroup: 'rbac.authorization.k8s.io' }],
         roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' },
       } satisfies rbacv1.ClusterRoleBinding);
+      if (written === undefined) views.set(bindingName, { path: this.node.path, group: this.group, binding: this.clusterViewBinding });
     }
 
-    this.node.addValidation({ validate: () => this.fitProblems() });
+    this.node.addValidation({ validate: () => [...this.namespaceProblems(), ...this.fitProblems()] });
   }
 
   /**
@@ -458,6 +494,24 @@ export class TeamNamespace extends Construct {
       namespaces: [this.namespace],
       ...(this.access.accessPolicy ? { accessPolicy: this.access.accessPolicy } : {}),
     };
+  }
+
+  /**
+   * The other Namespace objects of the app named like this team's namespace (a Namespace of the program's own): this
+   * TeamNamespace writes that Namespace, and two objects of one name would leave only one of them (checked at synth,
+   * before anything else says what either writes).
+   */
+  private namespaceProblems(): string[] {
+    const index = validationIndex('team-namespace.namespaceObjects', namespaceObjects) ?? namespaceObjects(this.node.root.node.findAll());
+    return (index.get(this.namespace) ?? []).filter(o => o !== this.namespaceObject).map(o => formatValidationMessage({
+      path: this.node.path,
+      prop: 'namespace',
+      value: JSON.stringify(this.namespace),
+      allowed: `is also written by ${o.node.path}, a Namespace of the program's own: it and this TeamNamespace both write Namespace ${this.namespace} `
+        + '(kubectl apply and Argo CD would keep only one of them)',
+      fix: `keep one: remove ${o.node.path} (this TeamNamespace writes Namespace ${this.namespace} itself, with Pod Security restricted and its guard rails), `
+        + 'or remove this TeamNamespace',
+    }));
   }
 
   /** What the app's objects in this namespace ask beyond the quota and limits (checked at synth). */
@@ -594,6 +648,19 @@ export class TeamNamespace extends Construct {
     );
     return rules;
   }
+}
+
+/** The Namespace objects of the app by name (in construct order), for `namespaceProblems`. */
+function namespaceObjects(all: IConstruct[]): Map<string, ApiObject[]> {
+  const out = new Map<string, ApiObject[]>();
+  for (const c of all) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const obj = c as ApiObject;
+    if (obj.kind !== 'Namespace' || obj.apiVersion !== 'v1' || typeof obj.metadata.name !== 'string') continue;
+    const list = out.get(obj.metadata.name);
+    if (list) list.push(obj); else out.set(obj.metadata.name, [obj]);
+  }
+  return out;
 }
 
 /** The workloads and ApiObjects of the app by the namespace they are in (in construct order), for `fitProblems`. */

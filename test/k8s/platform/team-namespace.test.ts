@@ -276,8 +276,8 @@ describe('TeamNamespace validation', () => {
   test('a second TeamNamespace of the same namespace in one app is refused once, naming the first', () => {
     const { platform } = setup();
     expectError(() => new TeamNamespace(platform, 'shop-again', { team: 'shop', group: 'team-shop' }),
-      'platform/shop-again: namespace ("shop") is already the namespace of TeamNamespace platform/shop in this app (team "shop" declared twice?); '
-      + 'declare each team once, or give this one a namespace of its own (namespace)');
+      'platform/shop-again: namespace ("shop") is also the namespace of TeamNamespace platform/shop (team shop): it and this TeamNamespace (team shop) would both '
+      + 'write Namespace shop and its guard rails; declare namespace shop once: give one of them a namespace of its own (namespace), or drop one');
     // another app (another cluster) may have the same team
     expect(() => setup()).not.toThrow();
   });
