@@ -1038,7 +1038,11 @@ export abstract class Workload extends Construct implements IWorkload {
       return { callee, granted: callee._checkCalleePorts(this, `${prop}.ports`, false, c.ports.length ? c.ports : undefined) };
     });
     this._sidecars.push({ sidecar, binding });
-    for (const c of binding.ingress ?? []) this._addIngress(c.peer, [...c.ports]);
+    for (const c of binding.ingress ?? []) {
+      this._addIngress(c.peer, [...c.ports]);
+      // a caller that is another shipshape workload (a MetricsAdapter's scraper) gets the egress too, as allowFrom gives it
+      if (Workload.isWorkload(c.peer) && c.peer !== this) (c.peer as Workload)._addEgress(this, [...c.ports]);
+    }
     for (const c of binding.egress ?? []) this._addEgress(c.peer, [...c.ports]);
     for (const { callee, granted } of callees) callee._addIngress(this, granted);
   }

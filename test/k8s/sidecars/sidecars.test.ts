@@ -207,6 +207,17 @@ describe('sidecar errors', () => {
     expectError(() => api().addSidecar(new LogShipper({ logDirectory: 'var/log' })), /sidecars\.log-shipper\.logDirectory \("var\/log"\) must be an absolute path/);
   });
 
+  test('a shipshape workload as a MetricsAdapter scraper gets the egress to the metrics port, as allowFrom gives it', () => {
+    const chart = testChart();
+    const prom = new WebService(chart, 'prometheus', { image: 'quay.io/prometheus/prometheus:v2.54.1', port: 9090, readiness: Probe.http('/-/ready'), liveness: Probe.http('/-/healthy') });
+    const orders = new Worker(chart, 'orders', { image: IMAGE });
+    orders.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', scraper: prom }));
+    const objs = chart.toJson();
+    const policy = (name: string) => objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === name).spec;
+    expect(policy('orders').ingress).toContainEqual({ from: [{ podSelector: { matchLabels: prom.selectorLabels } }], ports: [{ port: 9102, protocol: 'TCP' }] });
+    expect(policy('prometheus').egress).toContainEqual({ to: [{ podSelector: { matchLabels: orders.selectorLabels } }], ports: [{ port: 9102, protocol: 'TCP' }] });
+  });
+
   test('a log directory the app already mounts', () => {
     const w = api();
     expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/tmp' })),
