@@ -119,6 +119,14 @@ describe('placement', () => {
     expect(pod.affinity.podAntiAffinity).toBeDefined();
   });
 
+  test('a pool profile without labels is refused: no selector could name its nodes', () => {
+    const bare: NodePoolProfile = { ...graviton, name: 'arm', labels: {} };
+    expect(() => Placement.onPool(bare)).toThrow('Placement: pool arm: labels ({}) is empty, so no node selector can name the pool\'s nodes: the pods would run on any node '
+      + '(of any architecture), or, beside other pools, on none of this pool\'s; give the pool\'s profile the labels its nodes carry, for example '
+      + '{ \'eks.amazonaws.com/nodegroup\': \'arm\' } (EKS puts it on the nodes of a managed node group)');
+    expect(() => Placement.onPools([general, bare])).toThrow(/^Placement: pool arm: labels \(\{\}\) is empty/);
+  });
+
   test('a taint without a value is tolerated with operator Exists', () => {
     const rendered = Placement.onPool(graviton)._render(new Chart(new App(), 'x'));
     expect(rendered.tolerations).toEqual([{ key: 'shipshape.dev/arm64', operator: 'Exists', effect: 'NoSchedule' }]);

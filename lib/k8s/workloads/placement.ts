@@ -4,6 +4,16 @@ import { NodePoolProfile, TaintProfile } from '../../core/cluster-profile';
 import { fail } from '../../core/errors';
 import { KarpenterNodePoolProfile } from '../../core/karpenter-profile';
 
+/**
+ * Refuses a pool profile without labels: the node selector (or affinity term) on them would be empty, which selects
+ * every node (a nodeSelector {}) or none (an empty node selector term): the pods would not run where the placement says.
+ */
+function checkPoolLabels(name: string, labels: { [key: string]: string }, example: string): void {
+  if (labels === null || typeof labels !== 'object' || Object.keys(labels).length > 0) return;
+  fail('Placement', `pool ${name}: labels`, labels, 'is empty, so no node selector can name the pool\'s nodes: the pods would run on any node (of any architecture), '
+    + 'or, beside other pools, on none of this pool\'s', `give the pool's profile the labels its nodes carry, for example ${example}`);
+}
+
 /** A node pool as placement sees it: the labels to select it, the taints to tolerate, its architectures. */
 interface PoolTarget {
   readonly name: string;
@@ -67,6 +77,7 @@ export class Placement {
         'must be a Karpenter node pool profile (aws.KarpenterNodePool.profile, an entry of a cluster profile\'s karpenter.nodePools or autoModeNodePools)',
         'pass a managed node group\'s profile to Placement.onPool instead, or the Karpenter pool itself');
     }
+    checkPoolLabels(pool.name, pool.labels, `{ 'karpenter.sh/nodepool': '${pool.name}' } (Karpenter puts it on the nodes it launches for the pool)`);
     return new Placement('pools', [{
       name: pool.name,
       labels: { ...pool.labels },
@@ -84,6 +95,7 @@ export class Placement {
     if (!pool || typeof pool.name !== 'string' || typeof pool.labels !== 'object') {
       fail('Placement', 'pool', pool, 'must be a node pool profile (aws.NodePool.profile or an entry of aws.EksCluster.profile.nodePools)', 'pass the pool, not its name');
     }
+    checkPoolLabels(pool.name, pool.labels, `{ 'eks.amazonaws.com/nodegroup': '${pool.name}' } (EKS puts it on the nodes of a managed node group)`);
     return { name: pool.name, labels: { ...pool.labels }, taints: [...(pool.taints ?? [])], architectures: pool.architecture ? [pool.architecture] : [] };
   }
 
