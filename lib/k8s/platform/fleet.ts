@@ -1022,7 +1022,17 @@ export class Fleet {
       }
       const all = o.app.node.findAll();
       withValidationPass(all, () => {
-        for (const c of all) for (const e of c.node.validate()) problems.push(`${prefix}${validationLine(c, e)}`);
+        for (const c of all) {
+          let errors: string[];
+          try {
+            errors = c.node.validate();
+          } catch (e) {
+            // a validation that renders objects (a namespace's quota fit) meets their errors: they arose on this cluster
+            if (e instanceof Error) e.message = `${prefix}${e.message}`;
+            throw e;
+          }
+          for (const e of errors) problems.push(`${prefix}${validationLine(c, e)}`);
+        }
       });
     }
     if (problems.length > 0) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
