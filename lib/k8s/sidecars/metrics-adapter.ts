@@ -60,13 +60,15 @@ export interface MetricsAdapterProps extends SidecarOptions {
    */
   readonly liveness?: Probe;
   /**
-   * Emit a prometheus-operator `PodMonitor` that scrapes the exporter.
-   * (A `ServiceMonitor` would need the port on the workload's Service; a PodMonitor scrapes the pods directly.)
+   * Emit a prometheus-operator `PodMonitor` that scrapes the exporter, named after the workload (after the workload
+   * and the adapter's `name` for an adapter not named `metrics-adapter`, so several adapters of one workload each get
+   * one). (A `ServiceMonitor` would need the port on the workload's Service; a PodMonitor scrapes the pods directly.)
+   * `scrapeInterval` and `podMonitorLabels` are refused without it.
    * @default false
    */
   readonly podMonitor?: boolean;
   /**
-   * Scrape interval of the PodMonitor.
+   * Scrape interval of the PodMonitor, in whole seconds.
    * @default Duration.seconds(30)
    */
   readonly scrapeInterval?: Duration;
@@ -144,19 +146,40 @@ export class MetricsAdapter implements ISidecar {
       prop,
     });
     const interval = p.scrapeInterval ?? Duration.seconds(30);
+    if (!p.podMonitor && (p.podMonitorLabels !== undefined || p.scrapeInterval !== undefined)) {
+      const given = p.podMonitorLabels !== undefined ? 'podMonitorLabels' : 'scrapeInterval';
+      fail(workload, `${prop}.${given}`, given === 'podMonitorLabels' ? p.podMonitorLabels : p.scrapeInterval?.toHumanString(),
+        'applies to the PodMonitor, which only podMonitor: true writes: without it nothing reads it', `set podMonitor: true, or leave ${given} out`);
+    }
     if (p.podMonitor) {
       if (this._podMonitor) fail(workload, `${prop}`, this.name, 'is already bound to a workload', 'create one MetricsAdapter per workload');
+      let seconds: number;
+      try {
+        seconds = interval.toSeconds();
+      } catch {
+        fail(workload, `${prop}.scrapeInterval`, interval.toHumanString(), 'must be a whole number of seconds (Prometheus reads the interval in seconds here)', 'use Duration.seconds(...)');
+      }
+      const labels = Validators.labels(workload, `${prop}.podMonitorLabels`, p.podMonitorLabels ?? {});
+      for (const [k, v] of Object.entries(labels)) {
+        // the selector labels are written last: a different value of one would be dropped without a word
+        if (k in workload.selectorLabels && workload.selectorLabels[k] !== v) {
+          fail(workload, `${prop}.podMonitorLabels["${k}"]`, v, `is one of the workload's selector labels, which the PodMonitor carries as they are (${k}: ${workload.selectorLabels[k]})`,
+            'leave it out, or label the PodMonitor under another key');
+        }
+      }
+      // one PodMonitor per adapter: the default adapter's is named after the workload, another one's after both
+      const monitorName = this.name === 'metrics-adapter' ? workload.name : `${workload.name}-${this.name}`;
       this._podMonitor = new ApiObject(SidecarContainers.scope(workload), `${this.name}-PodMonitor`, {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PodMonitor',
         metadata: {
-          name: workload.name,
+          name: monitorName,
           namespace: workload.namespace,
-          labels: { ...Validators.labels(workload, `${prop}.podMonitorLabels`, p.podMonitorLabels ?? {}), ...workload.selectorLabels },
+          labels: { ...labels, ...workload.selectorLabels },
         },
         spec: {
           selector: { matchLabels: { ...workload.selectorLabels } },
-          podMetricsEndpoints: [{ port: portName, path, interval: `${interval.toSeconds()}s` }],
+          podMetricsEndpoints: [{ port: portName, path, interval: `${seconds!}s` }],
         },
       } satisfies PodMonitor);
     }

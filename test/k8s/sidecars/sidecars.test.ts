@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { App, EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
@@ -288,6 +288,25 @@ describe('sidecar errors (more)', () => {
     expect(pm.metadata.labels).toEqual({ 'release': 'kube-prometheus-stack', 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' });
     expectError(() => api().addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true, podMonitorLabels: { release: 'a b' } })),
       /sidecars\.metrics-adapter\.podMonitorLabels/);
+  });
+
+  test('two MetricsAdapters with PodMonitors on one workload: the second one\'s is named after the workload and the adapter', () => {
+    const chart = testChart();
+    const web = new WebService(chart, 'web', { image: 'ghcr.io/acme/web:1.0.0' });
+    web.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', podMonitor: true }));
+    web.addSidecar(new MetricsAdapter({ name: 'm2', image: 'prom/statsd-exporter:v0.28.0', port: 9103, portName: 'metrics2', podMonitor: true }));
+    expect(chart.toJson().filter(o => o.kind === 'PodMonitor').map(o => `${o.metadata.name} ${o.spec.podMetricsEndpoints[0].port}`)).toEqual(['web metrics', 'web-m2 metrics2']);
+  });
+
+  test('PodMonitor settings without podMonitor, a selector label in podMonitorLabels, and an interval of no whole seconds are refused', () => {
+    const image = 'prom/statsd-exporter:v0.28.0';
+    expectError(() => api().addSidecar(new MetricsAdapter({ image, podMonitorLabels: { release: 'kube-prometheus-stack' } })),
+      'shop/api: sidecars.metrics-adapter.podMonitorLabels ({"release":"kube-prometheus-stack"}) applies to the PodMonitor, which only podMonitor: true writes: '
+      + 'without it nothing reads it; set podMonitor: true, or leave podMonitorLabels out');
+    expectError(() => api().addSidecar(new MetricsAdapter({ image, podMonitor: true, podMonitorLabels: { 'app.kubernetes.io/name': 'other' } })),
+      /^shop\/api: sidecars\.metrics-adapter\.podMonitorLabels\["app\.kubernetes\.io\/name"\] \("other"\) is one of the workload's selector labels/);
+    expectError(() => api().addSidecar(new MetricsAdapter({ image, podMonitor: true, scrapeInterval: Duration.millis(1500) })),
+      /^shop\/api: sidecars\.metrics-adapter\.scrapeInterval \("1 second 500 millis"\) must be a whole number of seconds/);
   });
 
   test('a MetricsAdapter with a PodMonitor bound to two workloads', () => {
