@@ -1,5 +1,6 @@
 import { SidecarContainers } from './builder';
 import { ISidecar, SidecarBinding, SidecarOptions } from './sidecar';
+import { fail } from '../../core/errors';
 import { Names } from '../../core/names';
 import { INetworkPeer } from '../networking/network-peer';
 import { Probe } from '../workloads/probe';
@@ -56,6 +57,13 @@ export interface AmbassadorProxyProps extends SidecarOptions {
    * @default - no liveness probe (a TCP check would equal the readiness probe)
    */
   readonly liveness?: Probe;
+  /**
+   * A port the proxy serves its health checks on besides its listen port (cloud-sql-proxy's `--http-port`, with
+   * `/readiness` and `/liveness`), declared on the proxy's container as `health` so its probes may use it
+   * (`Probe.http('/readiness', { port })`). The NetworkPolicy admits no other pod to it; the kubelet probes it.
+   * @default - none: the probes use the listen port
+   */
+  readonly healthPort?: number;
 }
 
 /**
@@ -94,13 +102,18 @@ export class AmbassadorProxy implements ISidecar {
     SidecarContainers.name(workload, `${prop}.name`, this.name);
     const port = SidecarContainers.port(workload, `${prop}.listenPort`, p.listenPort);
     SidecarContainers.freePort(workload, `${prop}.listenPort`, this.name, port);
+    const health = p.healthPort === undefined ? undefined : SidecarContainers.port(workload, `${prop}.healthPort`, p.healthPort);
+    if (health !== undefined) {
+      if (health === port) fail(workload, `${prop}.healthPort`, health, 'is the listen port', 'leave healthPort out to probe the listen port, or give the port the health checks are served on');
+      SidecarContainers.freePort(workload, `${prop}.healthPort`, this.name, health);
+    }
     const tmp = SidecarContainers.tmp(this.name);
     const container = SidecarContainers.build(workload, {
       name: this.name,
       image: p.image,
       args: p.args,
       env: p.env,
-      ports: [{ name: Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy'), port }],
+      ports: [{ name: Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy'), port }, ...(health !== undefined ? [{ name: 'health', port: health }] : [])],
       readiness: p.readiness ?? Probe.tcp(),
       liveness: p.liveness,
       mounts: [tmp.mount],

@@ -146,7 +146,10 @@ export class Probe {
       }
       if (!declaredPorts.includes(p)) {
         fail(scope, `${prop}.port`, p, `is not a port the container declares (${declaredPorts.join(', ') || 'none'}) (rule SS-K8S-036)`,
-          `probe a declared container port, or declare the port first${portsHint(scope)}`);
+          prop.startsWith('sidecars.')
+            // a sidecar's ports are its own: the workload's props declare the app container's
+            ? 'probe a port the sidecar declares, or declare its health port on the sidecar (AmbassadorProxy healthPort)'
+            : `probe a declared container port, or declare the port first${portsHint(scope)}`);
       }
       port = p === mainPort && mainPortName ? mainPortName : p;
     }

@@ -218,6 +218,23 @@ describe('sidecar errors', () => {
     expect(policy('prometheus').egress).toContainEqual({ to: [{ podSelector: { matchLabels: orders.selectorLabels } }], ports: [{ port: 9102, protocol: 'TCP' }] });
   });
 
+  test('an AmbassadorProxy healthPort is declared on the proxy, so its HTTP probes may use it; an undeclared one is refused with a fix that fits a sidecar', () => {
+    const chart = testChart();
+    const upstream = NetworkPeer.cidr('10.0.32.0/20', { ports: [5432] });
+    const image = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0';
+    const web = new WebService(chart, 'api', { image: IMAGE });
+    web.addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, readiness: Probe.http('/readiness', { port: 9090 }), liveness: Probe.http('/liveness', { port: 9090 }) }));
+    const spec = chart.toJson().find(o => o.kind === 'Deployment').spec.template.spec;
+    const proxy = [...spec.containers, ...(spec.initContainers ?? [])].find((c: any) => c.name === 'ambassador');
+    expect(proxy.ports).toEqual([{ name: 'proxy', containerPort: 5432, protocol: 'TCP' }, { name: 'health', containerPort: 9090, protocol: 'TCP' }]);
+    expect(proxy.readinessProbe.httpGet).toMatchObject({ path: '/readiness', port: 9090 });
+    expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, readiness: Probe.http('/readiness', { port: 9090 }) })),
+      'shop/api: sidecars.ambassador.readiness.port (9090) is not a port the container declares (5432) (rule SS-K8S-036); probe a port the sidecar declares, '
+      + 'or declare its health port on the sidecar (AmbassadorProxy healthPort)');
+    expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 5432 })),
+      /^shop\/api: sidecars\.ambassador\.healthPort \(5432\) is the listen port/);
+  });
+
   test('a log directory the app already mounts', () => {
     const w = api();
     expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/tmp' })),
