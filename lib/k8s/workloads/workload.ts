@@ -1664,12 +1664,28 @@ export abstract class Workload extends Construct implements IWorkload {
         allowed: `is a long-running container${others.length ? ` (as ${others.length === 1 ? 'is' : 'are'} ${others.join(', ')})` : ''}, `
           + `which on the Kubernetes ${target} target (no native sidecars before 1.29) becomes a regular container of the ${kind}'s pod `
           + 'and keeps it running after the app exits, so the job never completes (it fails at activeDeadlineSeconds)',
-        fix: 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
-          + 'in the cluster profile given to App({ cluster })): the sidecar then becomes a native sidecar, stopped when the app exits; '
+        fix: `${this._oldPoolsFix() ?? 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
+          + 'in the cluster profile given to App({ cluster })): the sidecar then becomes a native sidecar, stopped when the app exits'}; `
           + 'otherwise remove the sidecar, do the work in the app container or an InitTasks task, or run it as a separate workload',
       };
     }
     return undefined;
+  }
+
+  /**
+   * When the cluster's control plane runs 1.29+ but node pools run an older kubelet (an upgrade under way), which
+   * holds the app's target below native sidecars: the fix is raising those pools (a newer target is refused while they
+   * run older kubelets). Undefined otherwise.
+   */
+  private _oldPoolsFix(): string | undefined {
+    const cluster = ClusterContext.of(this);
+    const minor = (v: unknown) => (typeof v === 'string' ? Number(/^v?1\.(\d+)/.exec(v)?.[1] ?? NaN) : NaN);
+    if (cluster === undefined || !(minor(cluster.kubernetesVersion) >= 29)) return undefined;
+    const old = (cluster.nodePools ?? []).filter(p => minor(p.kubernetesVersion) < 29).map(p => `${p.name} (${p.kubernetesVersion})`);
+    if (old.length === 0) return undefined;
+    return `cluster ${cluster.clusterName} runs Kubernetes ${cluster.kubernetesVersion}, but the kubelets of node pool${old.length === 1 ? '' : 's'} ${old.join(', ')} are older, `
+      + `so the app targets ${KubernetesTarget.of(this)}: raise ${old.length === 1 ? 'that pool' : 'those pools'} to 1.29 or newer (and ${old.length === 1 ? 'its' : 'their'} `
+      + 'kubernetesVersion in the profile): the sidecar then becomes a native sidecar, stopped when the app exits';
   }
 
   /**

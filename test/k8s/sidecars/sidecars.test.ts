@@ -9,6 +9,7 @@ import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from
 import { stderrOf } from '../../util/k8s';
 import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
 import { expectError, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
+import { cluster, pool } from '../platform/fixtures';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 const pod = (objs: any[]) => one(objs, 'Deployment').spec.template.spec;
@@ -509,6 +510,25 @@ describe('sidecars on run-to-completion workloads (Job, ScheduledJob)', () => {
     ]);
     // rendering without validation (chart.toJson) is stopped too, so no YAML with the never-ending pod comes out
     expect(() => chart.toJson()).toThrow(/shop\/migrate: sidecars\.log-shipper \("log-shipper"\) is a long-running container/);
+  });
+
+  test('on a cluster whose control plane runs 1.29+ while a pool runs an older kubelet, the fix is raising that pool', () => {
+    const region = 'eu-west-1';
+    const app = new App({
+      outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'sidecar-pool-')),
+      cluster: cluster({
+        kubernetesVersion: '1.30',
+        nodePools: [
+          pool('general', { zones: [`${region}a`, `${region}b`, `${region}c`] }),
+          pool('graviton', { zones: [`${region}a`, `${region}b`, `${region}c`], kubernetesVersion: '1.28' }),
+        ],
+      }),
+    });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    job(chart).addSidecar(new LogShipper({ destination: NetworkPeer.namespace('logging', { ports: [24224] }) }));
+    expect(validationErrors(chart)).toEqual([expect.stringContaining('on the Kubernetes 1.28 target (no native sidecars before 1.29)')]);
+    expect(validationErrors(chart)[0]).toContain('; cluster shop-prod runs Kubernetes 1.30, but the kubelets of node pool graviton (1.28) are older, so the app targets 1.28: '
+      + 'raise that pool to 1.29 or newer (and its kubernetesVersion in the profile): the sidecar then becomes a native sidecar, stopped when the app exits; otherwise remove the sidecar');
   });
 
   test('several long-running sidecars on a Job below 1.29: one error names them all', () => {
