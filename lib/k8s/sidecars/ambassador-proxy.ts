@@ -53,7 +53,7 @@ export interface AmbassadorProxyProps extends SidecarOptions {
    */
   readonly readiness?: Probe;
   /**
-   * Liveness probe (must differ from readiness to be useful; the same pod-IP caveat as `readiness` applies).
+   * Liveness probe (one equal to the readiness probe is a policy warning, SS-K8S-035; the same pod-IP caveat as `readiness` applies).
    * @default - no liveness probe (a TCP check would equal the readiness probe)
    */
   readonly liveness?: Probe;

@@ -63,7 +63,8 @@ export interface LogShipperProps extends SidecarOptions {
    */
   readonly readiness?: Probe;
   /**
-   * Liveness probe of the shipper (must differ from readiness).
+   * Liveness probe of the shipper; one equal to the readiness probe is a policy warning (SS-K8S-035): a liveness probe should check
+   * that the process is stuck, not that it is not ready yet.
    * @default Probe.http('/api/v1/health') on the monitoring port
    */
   readonly liveness?: Probe;

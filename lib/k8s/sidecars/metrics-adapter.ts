@@ -55,7 +55,8 @@ export interface MetricsAdapterProps extends SidecarOptions {
    */
   readonly readiness?: Probe;
   /**
-   * Liveness probe of the exporter (must differ from readiness).
+   * Liveness probe of the exporter; one equal to the readiness probe is a policy warning (SS-K8S-035): a liveness probe should check
+   * that the process is stuck, not that it is not ready yet.
    * @default Probe.tcp() on the metrics port
    */
   readonly liveness?: Probe;
