@@ -4,7 +4,7 @@ import {
   App, EnvValue, HostAccess, HttpIngress, IngressTls, INetworkPeer, Job, KubernetesTarget, KubernetesVersion,
   NetworkPeer, NodeAgent, WebService, WebServiceProps,
 } from '../../lib/k8s';
-import { AmbassadorProxy, MetricsAdapter } from '../../lib/k8s/sidecars';
+import { AmbassadorProxy, LogShipper, MetricsAdapter } from '../../lib/k8s/sidecars';
 import { Policy } from '../../lib/policy';
 import { expectError, quietly } from '../util/k8s';
 
@@ -325,6 +325,15 @@ describe('props the API or the scheduler would refuse later', () => {
   test('a sidecar port may not take the name of a port of the pod', () => {
     const api = web();
     expectError(() => api.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', portName: 'http' })),
-      /^shop\/api: sidecars\.metrics-adapter\.portName \("http"\) is already the name of a port in this pod: a Service targetPort or probe port of that name would reach whichever container lists it first; give the sidecar's port another name$/);
+      'shop/api: sidecars.metrics-adapter.portName ("http") is already the name of a port in this pod (a port of the app container): a Service targetPort or probe port '
+      + 'of that name would reach whichever container lists it first; set sidecars.metrics-adapter.portName to another name, or rename a port of the app container (portName)');
+  });
+
+  test('a LogShipper port named like another sidecar\'s: the fix names the prop that can change (the log shipper fixes its own name)', () => {
+    const api = web();
+    api.addSidecar(new MetricsAdapter({ image: 'prom/statsd-exporter:v0.28.0', portName: 'log-http' }));
+    expectError(() => api.addSidecar(new LogShipper({ logDirectory: '/var/log/app' })),
+      'shop/api: sidecars.log-shipper.port ("log-http") is already the name of a port in this pod (a port of sidecar metrics-adapter): a Service targetPort or probe port '
+      + 'of that name would reach whichever container lists it first; rename a port of sidecar metrics-adapter (sidecars.metrics-adapter.portName)');
   });
 });

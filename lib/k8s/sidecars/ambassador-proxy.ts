@@ -59,11 +59,16 @@ export interface AmbassadorProxyProps extends SidecarOptions {
   readonly liveness?: Probe;
   /**
    * A port the proxy serves its health checks on besides its listen port (cloud-sql-proxy's `--http-port`, with
-   * `/readiness` and `/liveness`), declared on the proxy's container as `health` so its probes may use it
+   * `/readiness` and `/liveness`), declared on the proxy's container (named `healthPortName`) so its probes may use it
    * (`Probe.http('/readiness', { port })`). The NetworkPolicy admits no other pod to it; the kubelet probes it.
    * @default - none: the probes use the listen port
    */
   readonly healthPort?: number;
+  /**
+   * The name of the health port (`healthPort`): unique in the pod, at most 15 lowercase letters, digits and "-".
+   * @default "proxy-health"
+   */
+  readonly healthPortName?: string;
 }
 
 /**
@@ -107,13 +112,19 @@ export class AmbassadorProxy implements ISidecar {
       if (health === port) fail(workload, `${prop}.healthPort`, health, 'is the listen port', 'leave healthPort out to probe the listen port, or give the port the health checks are served on');
       SidecarContainers.freePort(workload, `${prop}.healthPort`, this.name, health);
     }
+    if (health === undefined && p.healthPortName !== undefined) {
+      fail(workload, `${prop}.healthPortName`, p.healthPortName, 'names a health port, but healthPort is not set', 'set healthPort to the port the proxy serves its health checks on, or leave healthPortName out');
+    }
     const tmp = SidecarContainers.tmp(this.name);
     const container = SidecarContainers.build(workload, {
       name: this.name,
       image: p.image,
       args: p.args,
       env: p.env,
-      ports: [{ name: Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy'), port }, ...(health !== undefined ? [{ name: 'health', port: health }] : [])],
+      ports: [
+        { name: Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy'), port, nameProp: `${prop}.portName` },
+        ...(health !== undefined ? [{ name: Names.portName(workload, `${prop}.healthPortName`, p.healthPortName ?? 'proxy-health'), port: health, nameProp: `${prop}.healthPortName` }] : []),
+      ],
       readiness: p.readiness ?? Probe.tcp(),
       liveness: p.liveness,
       mounts: [tmp.mount],

@@ -17,7 +17,8 @@ export interface ContainerSpec {
   readonly command?: string[];
   readonly args?: string[];
   readonly env?: { [key: string]: string };
-  readonly ports?: Array<{ name: string; port: number }>;
+  /** The ports; `nameProp` is the prop that names a port (for errors), unset for a name the sidecar fixes itself. */
+  readonly ports?: Array<{ name: string; port: number; nameProp?: string }>;
   readonly readiness?: Probe;
   readonly liveness?: Probe;
   readonly mounts?: any[];
@@ -32,6 +33,14 @@ export interface ContainerSpec {
  * @internal
  */
 export class SidecarContainers {
+  /**
+   * The prop that named a port of a container `build` made (`sidecars.<name>.portName`), for the workload's errors;
+   * undefined for a name the sidecar fixes itself, or a container made otherwise.
+   */
+  public static portNameProp(container: object, portName: string): string | undefined {
+    return PORT_NAME_PROPS.get(container)?.get(portName);
+  }
+
   /** Validates a sidecar/container name. */
   public static name(scope: IConstruct, prop: string, value: string): string {
     return Names.dnsLabel(scope, prop, value, 63);
@@ -121,6 +130,8 @@ export class SidecarContainers {
       volumeMounts: spec.mounts && spec.mounts.length ? spec.mounts : undefined,
     };
     for (const k of Object.keys(c) as Array<Exclude<keyof corev1.Container, 'name'>>) if (c[k] === undefined) delete c[k];
+    const named = ports.filter(p => p.nameProp !== undefined);
+    if (named.length > 0) PORT_NAME_PROPS.set(c, new Map(named.map(p => [p.name, p.nameProp!])));
     return c;
   }
 
@@ -171,3 +182,6 @@ export class SidecarContainers {
 
   private constructor() {}
 }
+
+/** See `SidecarContainers.portNameProp`. */
+const PORT_NAME_PROPS = new WeakMap<object, Map<string, string>>();

@@ -139,7 +139,7 @@ export class MetricsAdapter implements ISidecar {
       name: this.name,
       image: p.image,
       args: p.args,
-      ports: [{ name: portName, port }],
+      ports: [{ name: portName, port, nameProp: `${prop}.portName` }],
       readiness: p.readiness ?? Probe.http(path),
       liveness: p.liveness ?? Probe.tcp(),
       mounts: [tmp.mount],

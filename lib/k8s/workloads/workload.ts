@@ -21,6 +21,7 @@ import { ClusterContext } from '../cluster-context';
 import { dnsEgressRule } from '../networking/namespace-isolation';
 import { INetworkPeer, NetworkConnection, NetworkPeerConfig } from '../networking/network-peer';
 import { checkPeerConfig, checkPeerPorts, renderPeer } from '../networking/peer-config';
+import { SidecarContainers } from '../sidecars/builder';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { _chartOf } from '../synth-steps';
 import { KubernetesTarget } from '../target';
@@ -999,8 +1000,12 @@ export abstract class Workload extends Construct implements IWorkload {
         }
         ports.add(p.containerPort);
         if (p.name !== undefined && portNames.has(p.name)) {
-          fail(this, `sidecars.${sidecar.name}.portName`, p.name, 'is already the name of a port in this pod: a Service targetPort or probe port of that name would reach whichever container lists it first',
-            'give the sidecar\'s port another name');
+          // name the prop that named the new port (when the sidecar has one) and the one that named the port it clashes with
+          const own = SidecarContainers.portNameProp(c, p.name);
+          const other = this._portNameOwner(p.name);
+          const fixes = [own !== undefined ? `set ${own} to another name` : undefined, other.prop !== undefined ? `rename ${other.what} (${other.prop})` : undefined].filter(f => f !== undefined);
+          fail(this, own ?? `sidecars.${sidecar.name}.port`, p.name, `is already the name of a port in this pod (${other.what}): a Service targetPort or probe port of that name would reach whichever container lists it first`,
+            fixes.length > 0 ? fixes.join(', or ') : 'give one of the two ports another name');
         }
         if (p.name !== undefined) portNames.add(p.name);
       }
@@ -1052,6 +1057,29 @@ export abstract class Workload extends Construct implements IWorkload {
    * `ports[i].port` or `healthPort` for the app container's ports, and `sidecars.<name>.port` for a sidecar's.
    * @internal
    */
+  /**
+   * Which port of the pod has the name `name`, and the prop that named it (undefined for a name a sidecar fixes itself).
+   * @internal
+   */
+  public _portNameOwner(name: string): { what: string; prop?: string } {
+    const props: any = this._props;
+    const own = this._mainPorts().find(p => p.name === name);
+    if (own !== undefined) {
+      for (const list of ['extraPorts', 'peerPorts', 'ports']) {
+        const i = Array.isArray(props[list]) ? props[list].findIndex((p: any) => p?.name === name) : -1;
+        if (i >= 0) return { what: 'a port of the app container', prop: `${list}[${i}].name` };
+      }
+      // a Worker's health port (named by healthPortName), else the main port
+      return { what: 'a port of the app container', prop: (this as { healthPortName?: string }).healthPortName === name ? 'healthPortName' : 'portName' };
+    }
+    for (const s of this._sidecars) {
+      for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
+        if (((c.ports ?? []) as corev1.ContainerPort[]).some(p => p.name === name)) return { what: `a port of sidecar ${s.sidecar.name}`, prop: SidecarContainers.portNameProp(c, name) };
+      }
+    }
+    return { what: 'another port of this sidecar', prop: undefined };
+  }
+
   public _podPorts(): Array<{ port: number; prop: string }> {
     // the prop that declared each of the app container's ports: a list of ports (extraPorts, peerPorts, a NodeAgent's
     // ports), a Worker's healthPort, else port

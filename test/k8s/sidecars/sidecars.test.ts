@@ -227,13 +227,29 @@ describe('sidecar errors', () => {
     web.addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, readiness: Probe.http('/readiness', { port: 9090 }), liveness: Probe.http('/liveness', { port: 9090 }) }));
     const spec = chart.toJson().find(o => o.kind === 'Deployment').spec.template.spec;
     const proxy = [...spec.containers, ...(spec.initContainers ?? [])].find((c: any) => c.name === 'ambassador');
-    expect(proxy.ports).toEqual([{ name: 'proxy', containerPort: 5432, protocol: 'TCP' }, { name: 'health', containerPort: 9090, protocol: 'TCP' }]);
+    expect(proxy.ports).toEqual([{ name: 'proxy', containerPort: 5432, protocol: 'TCP' }, { name: 'proxy-health', containerPort: 9090, protocol: 'TCP' }]);
     expect(proxy.readinessProbe.httpGet).toMatchObject({ path: '/readiness', port: 9090 });
     expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, readiness: Probe.http('/readiness', { port: 9090 }) })),
       'shop/api: sidecars.ambassador.readiness.port (9090) is not a port the container declares (5432) (rule SS-K8S-036); probe a port the sidecar declares, '
       + 'or declare its health port on the sidecar (AmbassadorProxy healthPort)');
     expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 5432 })),
       /^shop\/api: sidecars\.ambassador\.healthPort \(5432\) is the listen port/);
+    expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPortName: 'hc' })),
+      'shop/api: sidecars.ambassador.healthPortName ("hc") names a health port, but healthPort is not set; set healthPort to the port the proxy serves its health checks on, or leave healthPortName out');
+  });
+
+  test('an AmbassadorProxy healthPort on a Worker: its name does not clash with the worker\'s health port, and a clash names both props', () => {
+    const chart = testChart();
+    const upstream = NetworkPeer.cidr('10.0.32.0/20', { ports: [5432] });
+    const image = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.0';
+    const worker = new Worker(chart, 'jobs', { image: IMAGE });
+    worker.addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, readiness: Probe.http('/readiness', { port: 9090 }), liveness: Probe.http('/liveness', { port: 9090 }) }));
+    const spec = chart.toJson().find(o => o.kind === 'Deployment').spec.template.spec;
+    const names = [...spec.containers, ...(spec.initContainers ?? [])].flatMap((c: any) => (c.ports ?? []).map((p: any) => p.name));
+    expect(names.sort()).toEqual(['health', 'proxy', 'proxy-health']);
+    expectError(() => new Worker(testChart(), 'jobs', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, healthPortName: 'health' })),
+      'shop/jobs: sidecars.ambassador.healthPortName ("health") is already the name of a port in this pod (a port of the app container): a Service targetPort or probe port '
+      + 'of that name would reach whichever container lists it first; set sidecars.ambassador.healthPortName to another name, or rename a port of the app container (healthPortName)');
   });
 
   test('a log directory the app already mounts', () => {
