@@ -47,11 +47,8 @@ export function peerNamespaceNotes(objects: readonly RenderedObject[], cluster: 
   /** unknown namespace -> the policies naming it (in output order) */
   const unknown = new Map<string, string[]>();
   for (const p of policies) {
-    const spec = isPlainObject(p.spec) ? p.spec : {};
-    const rules = (list: unknown, side: 'from' | 'to') => (Array.isArray(list) ? list.flatMap((r: any) => (Array.isArray(r?.[side]) ? r[side] : [])) : []);
-    for (const peer of [...rules(spec.ingress, 'from'), ...rules(spec.egress, 'to')]) {
-      const name = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-      if (typeof name !== 'string' || output.has(name) || known.has(name)) continue;
+    for (const name of peerNamespacesOf(p)) {
+      if (output.has(name) || known.has(name)) continue;
       const list = unknown.get(name) ?? [];
       const who = describeObject(p);
       if (!list.includes(who)) list.push(who);
@@ -60,7 +57,7 @@ export function peerNamespaceNotes(objects: readonly RenderedObject[], cluster: 
   }
   const notes: string[] = [];
   for (const [name, who] of unknown) {
-    const near = closest(name, [...output].sort());
+    const near = likelyNamespaceTypo(name, [...output].sort());
     const shown = `${who.slice(0, 3).join(', ')}${who.length > 3 ? ` and ${who.length - 3} more` : ''}`;
     const one = who.length === 1;
     notes.push(`shipshape note: cluster ${cluster.clusterName}: ${shown} name${one ? 's' : ''} a peer in namespace ${name}, which neither the output nor the cluster's profile has `
@@ -74,12 +71,28 @@ export function peerNamespaceNotes(objects: readonly RenderedObject[], cluster: 
 }
 
 /**
+ * The namespaces a NetworkPolicy names as a peer by name (`kubernetes.io/metadata.name` in the namespaceSelector of
+ * an ingress rule's `from` or an egress rule's `to`), in order, with repeats.
+ */
+export function peerNamespacesOf(policy: any): string[] {
+  const spec = isPlainObject(policy?.spec) ? policy.spec : {};
+  const rules = (list: unknown, side: 'from' | 'to') => (Array.isArray(list) ? list.flatMap((r: any) => (Array.isArray(r?.[side]) ? r[side] : [])) : []);
+  const out: string[] = [];
+  for (const peer of [...rules(spec.ingress, 'from'), ...rules(spec.egress, 'to')]) {
+    const name = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+    if (typeof name === 'string') out.push(name);
+  }
+  return out;
+}
+
+/**
  * The namespace of `candidates` closest to `name` when it is a likely typo of it: at most 2 edits away, and fewer
  * than a third of the name's length (a short name is a few edits from many others); the first of the closest.
  */
-function closest(name: string, candidates: readonly string[]): string | undefined {
+export function likelyNamespaceTypo(name: string, candidates: Iterable<string>): string | undefined {
   let best: { n: string; d: number } | undefined;
   for (const c of candidates) {
+    if (c === name) continue;
     const d = Validators._editDistance(c, name);
     if (d > 2 || d * 3 > name.length) continue;
     if (best === undefined || d < best.d) best = { n: c, d };

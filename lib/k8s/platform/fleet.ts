@@ -26,6 +26,7 @@ import { inOperatorNamespace } from '../cluster-check';
 import { ClusterResources } from '../cluster-resources';
 import { KarpenterResources } from '../karpenter/karpenter-resources';
 import { readRecord, recoverOutputFolder, STATE_DIR, withSignalsDeferred, writeOwnedOutput } from '../output-folder';
+import { likelyNamespaceTypo, peerNamespacesOf } from '../output-notes';
 import { validationLine, withValidationPass } from '../synth-steps';
 import { KubernetesVersion } from '../target';
 
@@ -1234,15 +1235,12 @@ export class Fleet {
    * reaches nothing there: a typo, or a team that does not run in the cluster's environment.
    */
   private notePeerNamespaces(policy: any, obj: ApiObject, team: FleetTeam, where: { cluster: string; environment: string; known: Set<string> }): void {
-    const spec = policy?.spec ?? {};
-    const peers = [...(spec.ingress ?? []).flatMap((r: any) => r?.from ?? []), ...(spec.egress ?? []).flatMap((r: any) => r?.to ?? [])];
-    for (const peer of peers) {
-      const name = peer?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
-      if (typeof name !== 'string' || where.known.has(name)) continue;
+    for (const name of peerNamespacesOf(policy)) {
+      if (where.known.has(name)) continue;
       const elsewhere = this.teamOfNamespace.get(name);
       // a typo only when a namespace of the cluster is a slip away; otherwise, most often, a controller's namespace
       // (ingress-nginx, monitoring) that something outside the fleet makes
-      const near = elsewhere === undefined ? [...where.known, ...this.teamOfNamespace.keys()].find(k => Validators._editDistance(k, name) <= Math.max(1, Math.floor(name.length / 5))) : undefined;
+      const near = elsewhere === undefined ? likelyNamespaceTypo(name, [...where.known, ...this.teamOfNamespace.keys()]) : undefined;
       const why = elsewhere !== undefined ? `team ${elsewhere} has it, but does not run in environment ${where.environment}`
         : `no team, add-on or system namespace of the cluster has that name${near !== undefined ? ` (a typo of ${near}?)` : ''}`;
       const fix = elsewhere !== undefined

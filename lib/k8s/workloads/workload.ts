@@ -24,7 +24,7 @@ import { checkPeerConfig, checkPeerPorts, renderPeer } from '../networking/peer-
 import { SidecarContainers } from '../sidecars/builder';
 import type { ISidecar, SidecarBinding } from '../sidecars/sidecar';
 import { _chartOf } from '../synth-steps';
-import { KubernetesTarget } from '../target';
+import { KubernetesTarget, KubernetesVersion } from '../target';
 
 /**
  * Resource requests and limits for the main container.
@@ -1707,9 +1707,10 @@ export abstract class Workload extends Construct implements IWorkload {
    */
   private _oldPoolsFix(): string | undefined {
     const cluster = ClusterContext.of(this);
-    const minor = (v: unknown) => (typeof v === 'string' ? Number(/^v?1\.(\d+)/.exec(v)?.[1] ?? NaN) : NaN);
-    if (cluster === undefined || !(minor(cluster.kubernetesVersion) >= 29)) return undefined;
-    const old = (cluster.nodePools ?? []).filter(p => minor(p.kubernetesVersion) < 29).map(p => `${p.name} (${p.kubernetesVersion})`);
+    // a version the App refuses (it names the prop) is left to it
+    const version = (v: unknown) => { try { return typeof v === 'string' ? KubernetesVersion.of(v) : undefined; } catch { return undefined; } };
+    if (cluster === undefined || version(cluster.kubernetesVersion)?.isAtLeast(KubernetesVersion.V1_29) !== true) return undefined;
+    const old = (cluster.nodePools ?? []).filter(p => version(p.kubernetesVersion)?.isAtLeast(KubernetesVersion.V1_29) === false).map(p => `${p.name} (${p.kubernetesVersion})`);
     if (old.length === 0) return undefined;
     return `cluster ${cluster.clusterName} runs Kubernetes ${cluster.kubernetesVersion}, but the kubelets of node pool${old.length === 1 ? '' : 's'} ${old.join(', ')} are older, `
       + `so the app targets ${KubernetesTarget.of(this)}: raise ${old.length === 1 ? 'that pool' : 'those pools'} to 1.29 or newer (and ${old.length === 1 ? 'its' : 'their'} `
