@@ -150,6 +150,7 @@ export const PEER_CHECKS: { readonly [ruleId: string]: PeerIds } = {
   'SS-K8S-099': {},
   'SS-K8S-100': {},
   'SS-K8S-101': {},
+  'SS-K8S-102': {},
 };
 
 /**

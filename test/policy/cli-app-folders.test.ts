@@ -123,7 +123,7 @@ describe('two App output folders under one parent', () => {
     fs.writeFileSync(record, JSON.stringify({ ...data, kubernetesPack: { exclude: ['ss-k8s-029'], trustedRegistries: [] } }));
     const r = await run(['check', path.join(root, 'a'), '--format', 'json']);
     expect(r.err).toContain(`shipshape: ignored the Kubernetes pack options recorded in ${slash(root)}/a/.shipshape/output.json: exclude ("ss-k8s-029") is not a rule of the Kubernetes pack `
-      + '(SS-K8S-001 … SS-K8S-101); list the ids as the policy report shows them (did you mean SS-K8S-029?)\n');
+      + '(SS-K8S-001 … SS-K8S-102); list the ids as the policy report shows them (did you mean SS-K8S-029?)\n');
     // the pack's defaults then: SS-K8S-029 runs
     expect(ids(r.out, root).filter((f: string) => f.startsWith('SS-K8S-029'))).toEqual(['SS-K8S-029 a/a.k8s.yaml Deployment/lazy']);
   });

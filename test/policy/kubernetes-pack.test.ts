@@ -142,6 +142,7 @@ const CASES: { [id: string]: Case } = {
   'SS-K8S-099': { breakIt: ms => { web(ms).spec.selector.matchExpressions = [{ key: 'tier', operator: 'Exists', values: ['web'] }]; }, on: ['Deployment', 'web'], at: 'spec.selector.matchExpressions[0].values' },
   'SS-K8S-100': { breakIt: ms => { c0(ms).livenessProbe.periodSeconds = '10'; }, on: ['Deployment', 'web'], at: `${C0}.livenessProbe.periodSeconds` },
   'SS-K8S-101': { breakIt: ms => { role(ms).rules.push({ apiGroups: [''], resources: ['configmaps'] }); }, on: ['Role', 'api'], at: 'rules[1].verbs' },
+  'SS-K8S-102': { breakIt: ms => { find(ms, 'HTTPRoute', 'storefront').spec.rules[0].backendRefs[0].port = 8080; }, on: ['HTTPRoute', 'storefront'], at: 'spec.rules[0].backendRefs[0].port' },
 };
 
 test('every rule of the pack has a case, ids are unique and stable', () => {
@@ -304,12 +305,12 @@ describe('SS-K8S-092: one autoscaler per workload', () => {
 
 describe('KubernetesPack options are checked as the command line checks them', () => {
   test('an exclude id in another case is refused, with the id meant', () => {
-    expect(() => new KubernetesPack({ exclude: ['ss-k8s-031'] })).toThrow('KubernetesPack: exclude ("ss-k8s-031") is not a rule of the Kubernetes pack (SS-K8S-001 … SS-K8S-101); '
+    expect(() => new KubernetesPack({ exclude: ['ss-k8s-031'] })).toThrow('KubernetesPack: exclude ("ss-k8s-031") is not a rule of the Kubernetes pack (SS-K8S-001 … SS-K8S-102); '
       + 'list the ids as the policy report shows them (did you mean SS-K8S-031?)');
   });
 
   test('an id far from every rule gets no suggestion', () => {
-    expect(() => new KubernetesPack({ exclude: ['ACME-001'] })).toThrow(/^KubernetesPack: exclude \("ACME-001"\) is not a rule of the Kubernetes pack \(SS-K8S-001 … SS-K8S-101\); list the ids as the policy report shows them$/);
+    expect(() => new KubernetesPack({ exclude: ['ACME-001'] })).toThrow(/^KubernetesPack: exclude \("ACME-001"\) is not a rule of the Kubernetes pack \(SS-K8S-001 … SS-K8S-102\); list the ids as the policy report shows them$/);
   });
 
   test('an engine finding cannot be left out of a pack; the error says what can be done instead', () => {

@@ -90,6 +90,38 @@ export class TrafficChecks {
     return Array.isArray(replicaOnly) && !replicaOnly.includes(servicePort);
   }
 
+  /**
+   * Refuses a backend of an ingress or route (`what`) that routes both to a Service imported with
+   * `WebService.fromServiceAttributes` and to a backend nothing but the rule `rule` checks (a hand-written
+   * `IWebService`): the suppression of that rule for the import, written on the whole `object`, would also hide a
+   * Service or port the other backend lacks. `earlier` are the backends routed so far.
+   */
+  public static checkImportMix(scope: IConstruct, prop: string, backend: IWebService, imported: boolean, unchecked: boolean,
+    earlier: ReadonlyArray<{ backend: IWebService; imported: boolean; unchecked: boolean }>, what: { rule: string; noun: string; object: string; construct: string }): void {
+    const rule = `rule ${what.rule} (backends in the output) on its whole ${what.object}`;
+    if (imported) {
+      const other = earlier.find(r => r.unchecked);
+      if (other === undefined) return;
+      fail(scope, prop, backend.node.path, `is a Service imported with WebService.fromServiceAttributes, for which the ${what.noun} suppresses ${rule}, `
+        + `but it also routes to ${other.backend.node.path} (Service ${other.backend.name}), which is not a shipshape workload of this app: the suppression would also hide `
+        + 'a Service or port missing there',
+      `route the imported Service in an ${what.construct} of its own, or ${other.backend.name} in another one`);
+    }
+    if (!unchecked) return;
+    const imp = earlier.find(r => r.imported);
+    if (imp === undefined) return;
+    fail(scope, prop, backend.node.path, `is not a shipshape workload of this app (Service ${backend.name}), and the ${what.noun} also routes to Service ${imp.backend.name}, `
+      + `imported with WebService.fromServiceAttributes, for which it suppresses ${rule}: the suppression would also hide a Service or port missing for ${backend.name}`,
+    `route ${backend.name} in an ${what.construct} of its own, or import it with WebService.fromServiceAttributes if it is managed outside this app`);
+  }
+
+  /** The reason of the suppression an ingress or route writes for its imported backend Services `names` (in `namespace`). */
+  public static importedBackendsReason(names: readonly string[], namespace: string): string {
+    return names.length === 1
+      ? `backend Service ${names[0]} (${namespace}) is imported with WebService.fromServiceAttributes: it is managed outside this app`
+      : `backend Services ${names.join(', ')} (${namespace}) are imported with WebService.fromServiceAttributes: they are managed outside this app`;
+  }
+
   /** The ports a WebService's Service exposes. */
   public static servicePorts(backend: IWebService): number[] {
     return [backend.servicePort, ...backend.containerPorts.filter(p => p !== backend.port)];

@@ -452,9 +452,19 @@ export class HttpIngress extends Construct {
         + `is not its default${clusterClass !== undefined ? ` (the default is ${clusterClass.name}, ${clusterClass.controller})` : ' (it has no default class)'}`,
       `set ingressClassName: ${JSON.stringify(unnamedAlb.name)}, or make the ALB class the cluster's default; or use IngressTls.secret / IngressTls.certManager`);
     }
+    // the ingress names a class that is not the cluster's ALB class, while the cluster has one: the class is the mistake
+    const albClasses = (cluster?.ingressClasses ?? []).filter(c => /\/alb$/.test(c.controller));
+    if (props.tls?.kind === 'acm' && !aws && props.ingressClassName !== undefined && albClasses.length > 0) {
+      const classes = (cluster!.ingressClasses ?? []).map(c => `${c.name} (${c.controller})`).join(', ');
+      const alb = albClasses.find(c => c.isDefault) ?? albClasses[0];
+      fail(this, 'ingressClassName', props.ingressClassName, `${clusterClass !== undefined ? `is served by ${clusterClass.controller}` : `is not an ingress class of cluster ${cluster!.clusterName} (its classes: ${classes})`}, `
+        + 'but tls ("acm") needs an ALB (an ACM certificate lives on the ALB)',
+      `set ingressClassName: ${JSON.stringify(alb.name)}${alb.isDefault ? ` or leave it out (${alb.name} is the cluster's default class)` : ''}; or keep the class and use IngressTls.secret / IngressTls.certManager`);
+    }
     if (props.tls?.kind === 'acm' && !aws) {
       fail(this, 'tls', 'acm', 'needs the AWS Load Balancer Controller (an ACM certificate lives on the ALB)',
-        'install the controller in the cluster (aws.EksCluster.addLoadBalancerController(): its profile then lists the alb class, which this ingress uses by itself), '
+        'install the controller in the cluster (aws.EksCluster.addLoadBalancerController(): its profile then lists the alb class, which this ingress uses by itself'
+        + `${cluster !== undefined ? '; call it before creating this ingress, which reads the cluster\'s ingress classes when it is created' : ''}), `
         + 'or, for a controller installed by other means, set aws (aws: {} takes the VPC CIDR from the app\'s cluster; else aws: { vpcCidr: ... }); '
         + 'or use IngressTls.secret / IngressTls.certManager');
     }
@@ -603,7 +613,7 @@ export class HttpIngress extends Construct {
         ? `did you mean "nginx"? An Ingress of a class no controller serves is never served; ${namePods} if "${name}" is a class of its own`
         : alb && cluster !== undefined
           ? `the profile of cluster ${cluster.clusterName} lists no ingress class: install the AWS Load Balancer Controller with the cluster (EksCluster.addLoadBalancerController(), `
-            + 'whose profile then lists the alb class and its pods) and set aws on the ingress, or ' + namePods
+            + 'whose profile then lists the alb class and its pods; call it before creating this ingress, which reads the cluster\'s ingress classes when it is created), or ' + namePods
           : cluster !== undefined
             ? `${namePods}, or list the class in the ingressClasses of the profile of cluster ${cluster.clusterName} (where its controller runs)`
             : `${namePods}, or give the app its cluster's profile, whose ingress classes say where each controller runs`;
@@ -633,6 +643,26 @@ export class HttpIngress extends Construct {
     });
     this.node.addValidation({ validate: () => this.routes.length ? [] : [`${this.node.path}: rules ([]) must route at least one host and path; add rules or call addPath`] });
     this.node.addValidation({ validate: () => this.istioUpstreamProblems(annotations) });
+    if (cluster !== undefined) {
+      // the ingress chose its class, controller peer and ALB settings from the cluster's ingress classes as they were
+      // when it was created; a class added later (addLoadBalancerController() called after it) that would change them
+      // is not what it wrote
+      const chosen = clusterClass;
+      const wrote = { name: this.ingressClassName, alb: aws !== undefined, peer: this.controller.toNetworkPeer().description };
+      this.node.addValidation({
+        validate: () => {
+          const now = cluster.ingressClasses?.find(c => (props.ingressClassName !== undefined ? c.name === props.ingressClassName : c.isDefault));
+          if (now === undefined || now.name === chosen?.name) return [];
+          const alb = props.aws !== undefined || /\/alb$/.test(now.controller);
+          const peer = props.controller !== undefined || alb ? wrote.peer
+            : NetworkPeer.ingressController(now.controllerNamespace ?? 'kube-system', now.controllerPodLabels ?? { 'app.kubernetes.io/name': now.name }).toNetworkPeer().description;
+          if (now.name === wrote.name && alb === wrote.alb && peer === wrote.peer) return [];
+          return [`${this.node.path}: was created before cluster ${cluster.clusterName}'s ingress class ${now.name} (${now.controller}) was added, so it wrote class `
+            + `${wrote.name}${wrote.alb ? ' (an ALB)' : ''} with the controller ${wrote.peer} from the classes the cluster had then, where it would now take class ${now.name}; `
+            + 'create the ingress after the class is added (call addLoadBalancerController(), or add the class to the profile, before new HttpIngress)'];
+        },
+      });
+    }
     if (cm?.http01Solver === true) {
       this.node.addValidation({
         validate: () => {
@@ -725,7 +755,8 @@ export class HttpIngress extends Construct {
     const { servicePort, targetPort } = TrafficChecks.backend(this, prop, p.backend, this.namespace, p.port);
     const imported = TrafficChecks.isImported(p.backend);
     const unchecked = !imported && !TrafficChecks.inApp(this, p.backend, servicePort);
-    this.checkImportMix(`${prop}.backend`, p.backend, imported, unchecked);
+    TrafficChecks.checkImportMix(this, `${prop}.backend`, p.backend, imported, unchecked, this.routes,
+      { rule: BACKENDS_EXIST_RULE, noun: 'ingress', object: 'Ingress', construct: 'HttpIngress' });
     this.routes.push({ host, path, pathType, backend: p.backend, servicePort, imported, unchecked });
     if (this.instanceTargets && !imported) {
       fail(this, 'aws.targetType', AlbTargetType.INSTANCE, `reaches targets through a NodePort, but ${p.backend.node.path}'s Service is a ClusterIP Service, which has none: `
@@ -776,29 +807,6 @@ export class HttpIngress extends Construct {
   }
 
   /**
-   * Refuses to route to an imported Service and to a backend nothing but SS-K8S-054 checks (a hand-written
-   * `IWebService`) in one ingress: the suppression of that rule for the import covers the whole Ingress object, so
-   * it would also hide a Service or port the other backend lacks.
-   */
-  private checkImportMix(prop: string, backend: IWebService, imported: boolean, unchecked: boolean): void {
-    if (imported) {
-      const other = this.routes.find(r => r.unchecked);
-      if (other === undefined) return;
-      fail(this, prop, backend.node.path, `is a Service imported with WebService.fromServiceAttributes, for which the ingress suppresses rule ${BACKENDS_EXIST_RULE} `
-        + `(backends in the output) on its whole Ingress, but it also routes to ${other.backend.node.path} (Service ${other.backend.name}), which is not a shipshape workload `
-        + 'of this app: the suppression would also hide a Service or port missing there',
-      `route the imported Service in an HttpIngress of its own, or ${other.backend.name} in another one`);
-    }
-    if (!unchecked) return;
-    const imp = this.routes.find(r => r.imported);
-    if (imp === undefined) return;
-    fail(this, prop, backend.node.path, `is not a shipshape workload of this app (Service ${backend.name}), and the ingress also routes to Service ${imp.backend.name}, `
-      + `imported with WebService.fromServiceAttributes, for which it suppresses rule ${BACKENDS_EXIST_RULE} (backends in the output) on its whole Ingress: `
-      + `the suppression would also hide a Service or port missing for ${backend.name}`,
-    `route ${backend.name} in an HttpIngress of its own, or import it with WebService.fromServiceAttributes if it is managed outside this app`);
-  }
-
-  /**
    * Suppresses SS-K8S-054 on the Ingress, with a reason naming every imported backend Service (written as the
    * annotation `suppress.shipshape.io/SS-K8S-054`, read at synth and by `shipshape check` alike; rewritten as
    * imports are added). The user's own annotation of that rule is left as it is.
@@ -806,10 +814,7 @@ export class HttpIngress extends Construct {
   private suppressImportedBackends(): void {
     if (this.ownBackendSuppression) return;
     const names = [...new Set(this.routes.filter(r => r.imported).map(r => r.backend.name))];
-    const reason = names.length === 1
-      ? `backend Service ${names[0]} (${this.namespace}) is imported with WebService.fromServiceAttributes: it is managed outside this app`
-      : `backend Services ${names.join(', ')} (${this.namespace}) are imported with WebService.fromServiceAttributes: they are managed outside this app`;
-    this.ingress.metadata.addAnnotation(BACKENDS_EXIST_SUPPRESSION, reason);
+    this.ingress.metadata.addAnnotation(BACKENDS_EXIST_SUPPRESSION, TrafficChecks.importedBackendsReason(names, this.namespace));
   }
 
   private renderSpec(secretName: string | undefined): networkingv1.IngressSpec {

@@ -9,6 +9,9 @@ import { Names } from '../../core/names';
 import { _chartOf } from '../synth-steps';
 import type { IWebService } from '../workloads/web-service';
 
+/** The rule that checks an HTTPRoute's backends against the output (suppressed for imported Services). */
+const BACKENDS_EXIST_RULE = 'SS-K8S-102';
+
 /** A Gateway API HTTPRoute match (gateway.networking.k8s.io/v1 `spec.rules[].matches[]`), the fields shipshape writes. */
 interface HttpRouteMatchManifest {
   path?: { type?: string; value?: string };
@@ -121,8 +124,11 @@ export interface HttpRouteBackend {
    * which the route does not write, so it is refused). Its NetworkPolicy admits the gateway on the routed port.
    *
    * A Service managed outside this app is routed to by importing it with `WebService.fromServiceAttributes`: the
-   * route then writes no NetworkPolicy rule for it (its owner admits the gateway's pods). No policy rule checks an
-   * HTTPRoute's backends against the output, so nothing is suppressed for it.
+   * route then writes no NetworkPolicy rule for it (its owner admits the gateway's pods), and suppresses rule
+   * SS-K8S-102, which cannot see the Service in the output, on its HTTPRoute object with a reason naming the imported
+   * Services (annotation `suppress.shipshape.io/SS-K8S-102`). That suppression covers the whole HTTPRoute, so a route
+   * with an imported backend may route besides only to shipshape workloads of this app, whose Services and ports it
+   * checks itself; another backend (a hand-written `IWebService`) is refused there: route it in a route of its own.
    */
   readonly service: IWebService;
   /**
@@ -251,6 +257,8 @@ export class HttpRoute extends Construct {
   private readonly gatewayNamespace: string;
   private readonly matchKeys = new Map<string, number>();
   private readonly admitted = new Set<string>();
+  /** Every backend routed so far: imported with WebService.fromServiceAttributes, or checked by nothing but SS-K8S-102. */
+  private readonly routed: Array<{ backend: IWebService; imported: boolean; unchecked: boolean }> = [];
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
@@ -352,9 +360,19 @@ export class HttpRoute extends Construct {
         fail(this, `${bp}.weight`, weight, 'must be a whole number from 0 to 1000000', 'use relative weights such as 90 and 10');
       }
       total += weight;
+      const imported = TrafficChecks.isImported(b.service);
+      const unchecked = !imported && !TrafficChecks.inApp(this, b.service, servicePort);
+      TrafficChecks.checkImportMix(this, `${bp}.service`, b.service, imported, unchecked, this.routed,
+        { rule: BACKENDS_EXIST_RULE, noun: 'route', object: 'HTTPRoute', construct: 'HttpRoute' });
+      this.routed.push({ backend: b.service, imported, unchecked });
+      if (imported) {
+        // SS-K8S-102 cannot see an imported Service in the output: suppressed on the HTTPRoute, with a reason naming every import
+        const names = [...new Set(this.routed.filter(r => r.imported).map(r => r.backend.name))];
+        this.route.metadata.addAnnotation(`suppress.shipshape.io/${BACKENDS_EXIST_RULE}`, TrafficChecks.importedBackendsReason(names, this.namespace));
+      }
       const key = `${b.service.node.path}|${targetPort}`;
       // an imported Service's pods are their owner's: no NetworkPolicy rule for them (see WebService.fromServiceAttributes)
-      if (!TrafficChecks.isImported(b.service) && !this.admitted.has(key)) {
+      if (!imported && !this.admitted.has(key)) {
         this.admitted.add(key);
         const svc = b.service as any;
         if (typeof svc.allowFrom === 'function') svc.allowFrom(this.gatewayPeer, [targetPort]);

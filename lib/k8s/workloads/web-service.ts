@@ -247,13 +247,13 @@ export class WebService extends Workload implements IWebService {
    *   routes to, but writes nothing for an imported Service. If the Service's pods sit behind a NetworkPolicy (a
    *   default-deny namespace), their owner must admit the ingress controller or gateway on `port` themselves, or the
    *   route answers 502/504.
-   * - The Service and its port: the policy rule that checks an Ingress's backends against the output (SS-K8S-054)
-   *   cannot see this Service, so an `HttpIngress` that routes to it suppresses that rule on its Ingress object, with
-   *   a reason naming the imported Services (the annotation `suppress.shipshape.io/SS-K8S-054`, which `shipshape check`
-   *   of the YAML reads too). Since that suppression covers the whole Ingress, such an ingress may route besides only
-   *   to shipshape workloads of this app (whose Services and ports it checks itself) and other imports; `servicePort`
-   *   must be right, as nothing checks it. No policy rule checks an `HttpRoute`'s backends, so nothing is suppressed
-   *   there.
+   * - The Service and its port: the policy rules that check an Ingress's and an HTTPRoute's backends against the
+   *   output (SS-K8S-054, SS-K8S-102) cannot see this Service, so an `HttpIngress` or `HttpRoute` that routes to it
+   *   suppresses its rule on its Ingress or HTTPRoute object, with a reason naming the imported Services (the
+   *   annotation `suppress.shipshape.io/SS-K8S-054` or `suppress.shipshape.io/SS-K8S-102`, which `shipshape check` of
+   *   the YAML reads too). Since that suppression covers the whole object, such an ingress or route may route besides
+   *   only to shipshape workloads of this app (whose Services and ports it checks itself) and other imports;
+   *   `servicePort` must be right, as nothing checks it.
    *
    * @param scope the parent construct (its chart gives the default namespace)
    * @param id the construct id

@@ -80,6 +80,7 @@ import { readinessProbe } from './rules/readiness-probe';
 import { resourceQuotaComplete } from './rules/resource-quota-complete';
 import { rollingUpdate } from './rules/rolling-update';
 import { routeAttaches } from './rules/route-attaches';
+import { routeBackendsExist } from './rules/route-backends-exist';
 import { runAsNonRoot } from './rules/run-as-non-root';
 import { safeSysctls } from './rules/safe-sysctls';
 import { seccompRuntimeDefault } from './rules/seccomp-runtime-default';
@@ -126,7 +127,7 @@ export interface KubernetesPackProps {
 }
 
 /**
- * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-101`: pod and container security, resources,
+ * The Kubernetes best-practice rules, ids `SS-K8S-001` … `SS-K8S-102`: pod and container security, resources,
  * images, probes, availability, network, identity and secrets, metadata, jobs, namespaces and RBAC. Each rule, its
  * rationale and the checks of other tools it stands for are listed in the rule catalog, docs/rules.md.
  */
@@ -279,6 +280,7 @@ export class KubernetesPack implements IRulePack {
       validSelectors,
       validScalars,
       validPolicyObjects,
+      routeBackendsExist,
     ];
     const known = all.map(r => r.id);
     for (const id of exclude) {

@@ -371,11 +371,49 @@ describe('HttpIngress aws.vpcCidr: given, or the VPC of the app\'s cluster', () 
       'shop/web: ingressClassName ("alb") is not "nginx", yet without controller the backends admit only the ingress-nginx controller pods '
       + '(namespace ingress-nginx, label app.kubernetes.io/name: ingress-nginx), so the controller of this class would be refused by every backend\'s NetworkPolicy; '
       + 'the profile of cluster shop-prod lists no ingress class: install the AWS Load Balancer Controller with the cluster (EksCluster.addLoadBalancerController(), '
-      + 'whose profile then lists the alb class and its pods) and set aws on the ingress, or '
+      + 'whose profile then lists the alb class and its pods; call it before creating this ingress, which reads the cluster\'s ingress classes when it is created), or '
       + 'name its pods: controller: NetworkPeer.ingressController(\'<its namespace>\', { \'app.kubernetes.io/name\': \'<its name label>\' })');
     // another class on that cluster: list it in the profile (the app has its cluster already)
     expectError(() => inCluster({ ingressClasses: undefined }, { ingressClassName: 'traefik', tls: IngressTls.secret('shop-tls') }),
       /; name its pods: controller: NetworkPeer\.ingressController\(.*\), or list the class in the ingressClasses of the profile of cluster shop-prod \(where its controller runs\)$/);
+  });
+
+  test('an ACM certificate on a cluster without an ALB class yet: the fix says to add the controller before the ingress', () => {
+    expectError(() => inCluster({ ingressClasses: undefined }, {}),
+      /^shop\/web: tls \("acm"\) needs the AWS Load Balancer Controller .*addLoadBalancerController\(\): its profile then lists the alb class, which this ingress uses by itself; call it before creating this ingress, which reads the cluster's ingress classes when it is created\), or, for a controller/);
+  });
+
+  test('an ACM certificate on an ingress naming a class the cluster lacks, while it has an ALB class: the class is named as the mistake', () => {
+    expectError(() => inCluster({}, { ingressClassName: 'nginx' }),
+      'shop/web: ingressClassName ("nginx") is not an ingress class of cluster shop-prod (its classes: alb (ingress.k8s.aws/alb)), but tls ("acm") needs an ALB (an ACM certificate lives on the ALB); '
+      + 'set ingressClassName: "alb" or leave it out (alb is the cluster\'s default class); or keep the class and use IngressTls.secret / IngressTls.certManager');
+    const nginx = { name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: false };
+    expectError(() => inCluster({ ingressClasses: [{ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true }, nginx] }, { ingressClassName: 'nginx' }),
+      /^shop\/web: ingressClassName \("nginx"\) is served by k8s\.io\/ingress-nginx, but tls \("acm"\) needs an ALB/);
+  });
+
+  test('an ingress created before the cluster\'s ALB class was added (addLoadBalancerController() called later) is refused at synth, not written with the wrong class', () => {
+    const profile = clusterProfile({ ingressClasses: [] });
+    const app = new App({ cluster: profile });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], plainHttp: true });
+    expect(validationErrors(chart)).toEqual([]);
+    (profile.ingressClasses as any[]).push({ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true });
+    expect(validationErrors(chart)).toEqual([
+      'shop/web: was created before cluster shop-prod\'s ingress class alb (ingress.k8s.aws/alb) was added, so it wrote class nginx with the controller ingress controller in ingress-nginx '
+      + 'from the classes the cluster had then, where it would now take class alb; create the ingress after the class is added (call addLoadBalancerController(), or add the class to the profile, before new HttpIngress)',
+    ]);
+  });
+
+  test('a class added later that changes nothing the ingress wrote (it named the class and set aws) is accepted', () => {
+    const profile = clusterProfile({ ingressClasses: [] });
+    const app = new App({ cluster: profile });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls: IngressTls.acmByHost(), ingressClassName: 'alb', aws: {} });
+    (profile.ingressClasses as any[]).push({ name: 'alb', controller: 'ingress.k8s.aws/alb', isDefault: true });
+    expect(validationErrors(chart)).toEqual([]);
   });
 
   test('cert-manager TLS on an internet-facing ALB: refused for the Secret alone (no word of an internal ALB)', () => {

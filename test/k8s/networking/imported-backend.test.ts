@@ -1,7 +1,7 @@
 /**
  * Routing to a Kubernetes Service that exists outside the app: `WebService.fromServiceAttributes`, and what
  * HttpIngress and HttpRoute do with such a backend (no NetworkPolicy rule on its pods; SS-K8S-054 suppressed on the
- * Ingress with a reason, so the synth and `shipshape check` of the written YAML agree).
+ * Ingress and SS-K8S-102 on the HTTPRoute with a reason, so the synth and `shipshape check` of the written YAML agree).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -112,10 +112,12 @@ describe('an Ingress and an HTTPRoute with an in-app and an imported backend, un
     expect(report.findings.filter((f: any) => f.ruleId === 'SS-POLICY-001')).toEqual([]);
   });
 
-  test('the HTTPRoute routes to the imported Service\'s name and port (no rule checks HTTPRoute backends: nothing suppressed)', () => {
+  test('the HTTPRoute routes to the imported Service\'s name and port, and carries the SS-K8S-102 suppression with the same reason', () => {
     const r = one(docs, 'HTTPRoute', 'api-route');
     expect(r.spec.rules[1].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'legacy', port: 8080, weight: 1 }]);
-    expect(r.metadata.annotations).toBeUndefined();
+    expect(r.metadata.annotations).toEqual({ 'suppress.shipshape.io/SS-K8S-102': REASON });
+    expect(report.findings.filter((f: any) => f.ruleId === 'SS-K8S-102').map((f: any) => [f.name, f.jsonPath, f.suppressed?.reason]))
+      .toEqual([['api-route', 'spec.rules[1].backendRefs[0].name', REASON]]);
     expect(route.gatewayPeer).toBeDefined();
   });
 
@@ -151,10 +153,11 @@ describe('an Ingress and an HTTPRoute with an in-app and an imported backend, un
   test('shipshape check of the written folder agrees: exit 0, the finding suppressed by the annotation', async () => {
     const r = await run(['check', app.outdir, '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('shipshape policy: 0 errors, 0 warnings, 1 suppressed');
+    expect(r.err).toContain('shipshape policy: 0 errors, 0 warnings, 2 suppressed');
     const findings = JSON.parse(r.out).findings;
     expect(findings.map((f: any) => [f.ruleId, f.name, f.jsonPath, f.suppressed?.reason])).toEqual([
       ['SS-K8S-054', 'web', 'spec.rules[0].http.paths[1].backend.service.name', REASON],
+      ['SS-K8S-102', 'api-route', 'spec.rules[1].backendRefs[0].name', REASON],
     ]);
   });
 });
@@ -170,6 +173,20 @@ describe('without the import: a hand-written IWebService (unchanged behaviour)',
     expect(() => quietly(() => app.synth())).toThrow('ERROR SS-K8S-054 at spec.rules[0].http.paths[1].backend.service.name: Ingress backend Service "legacy" is not in the output');
     expect(suppressionOf(ing)).toBeUndefined();
     expect(Policy.suppressionsOf(app)).toEqual([]);
+  });
+
+  test('in an HttpRoute: fails the synth with SS-K8S-102, and nothing is suppressed', () => {
+    const { app, chart } = shopApp();
+    const route = new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: new HandWrittenService(chart, 'legacy') }] }] });
+    expect(() => quietly(() => app.synth())).toThrow('ERROR SS-K8S-102 at spec.rules[0].backendRefs[0].name: HTTPRoute backend Service "legacy" is not in the output (namespace shop)');
+    expect(route.route.toJson().metadata.annotations).toBeUndefined();
+  });
+
+  test('an HttpRoute may not route to an import and to a hand-written backend: the suppression would hide the second', () => {
+    const { chart } = shopApp();
+    const legacy = importLegacy(chart);
+    expectError(() => new HttpRoute(chart, 'r', { gateway: { name: 'gw', sectionName: 'https' }, rules: [{ backends: [{ service: legacy }, { service: new HandWrittenService(chart, 'old') }] }] }),
+      /^shop\/r: rules\[0\]\.backends\[1\]\.service \("shop\/old"\) is not a shipshape workload of this app \(Service legacy\), and the route also routes to Service legacy, imported with WebService\.fromServiceAttributes, for which it suppresses rule SS-K8S-102 \(backends in the output\) on its whole HTTPRoute/);
   });
 });
 
