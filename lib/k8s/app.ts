@@ -585,7 +585,7 @@ class ChartFiles {
   /** construct-metadata.json's entries, when the app records construct metadata. */
   private readonly resources: { [name: string]: { path: string } } | undefined;
   /** Each file and its manifests, kept only when suppressions may be carried onto manifests after they are written. */
-  private readonly written: Array<{ rel: string; docs: any[] }> | undefined;
+  private readonly written: Array<{ rel: string; readonly docs: any[] }> | undefined;
   /** The output file of each object (relative to the output folder). */
   public readonly files = new ObjectFiles();
   /** The namespace ('' for none) of the object each per-resource file was first named for. */
@@ -615,17 +615,38 @@ class ChartFiles {
 
   /**
    * The per-resource file name (within `dir`, '' or a chart folder with its '/') of an object: `<Kind>.<name>`, as
-   * cdk8s names it; an object of the same kind and name in another namespace, whose file name is taken by an
-   * earlier one (a team's `api` in `shop` and in `shop-staging`, the default-deny policy of each namespace of a
-   * cluster), gets `<Kind>.<name>.<namespace>`, so neither overwrites the other.
+   * cdk8s names it, while no object of the same kind and name in another namespace shares it; when some do (a team's
+   * `api` in `shop` and in `shop-staging`, the default-deny policy of each namespace of a cluster), each namespaced one
+   * is in `<Kind>.<name>.<namespace>` (one without a namespace keeps `<Kind>.<name>`), so none overwrites another and
+   * the names do not depend on the order the charts are written in: the file of the first one, written under the
+   * plain name, is moved when the second comes.
    */
   private resourceFile(dir: string, kind: string, name: string | undefined, namespace: unknown): string {
     const ns = typeof namespace === 'string' ? namespace : '';
-    let rel = `${dir}${this.first(kind)}${resourceFileName(kind, name)}${this.ext}`;
-    const owner = this.namespaceOf.get(rel);
-    if (owner !== undefined && owner !== ns && ns !== '') rel = `${dir}${this.first(kind)}${resourceFileName(kind, `${name}.${ns}`)}${this.ext}`;
-    if (!this.namespaceOf.has(rel)) this.namespaceOf.set(rel, ns);
-    return rel;
+    const first = this.first(kind);
+    const plain = `${dir}${first}${resourceFileName(kind, name)}${this.ext}`;
+    const inNamespace = (n: string) => `${dir}${first}${resourceFileName(kind, `${name}.${n}`)}${this.ext}`;
+    const owner = this.namespaceOf.get(plain);
+    if (owner === undefined) {
+      this.namespaceOf.set(plain, ns);
+      return plain;
+    }
+    if (owner === ns) return plain; // one name in one namespace twice: the staging reports the duplicate
+    // another namespace (or none) shares the name: the namespaced holder of the plain name moves to its namespace's name
+    if (owner !== '') {
+      this.moveFile(plain, inNamespace(owner));
+      this.namespaceOf.set(plain, '');
+      if (ns === '') return plain;
+      this.namespaceOf.set(inNamespace(owner), owner);
+    }
+    return ns === '' ? plain : inNamespace(ns);
+  }
+
+  /** Moves a file written earlier (see `resourceFile`), with what records it. */
+  private moveFile(from: string, to: string): void {
+    if (!this.staging.rename(from, to, this.source)) return;
+    this.files.moved(from, to);
+    for (const w of this.written ?? []) if (w.rel === from) w.rel = to;
   }
 
   /** Writes (or, for FILE_PER_APP, appends) one chart's files. */
@@ -647,7 +668,7 @@ class ChartFiles {
       }
       case YamlOutputType.FILE_PER_CHART: {
         const rel = this.namer(r.chart) + ext;
-        this.yamlFile(rel, r.manifests, r.chart.node.path);
+        this.yamlFile(rel, r.manifests, r.chart.node.path, 'give the charts ids that differ (cdk8s names each chart\'s file after its id)');
         for (const p of r.paths) this.files.set(p, rel);
         break;
       }
@@ -682,7 +703,7 @@ class ChartFiles {
     this.close();
     for (const f of outputFiles) {
       const text = f.produce();
-      this.staging.write({ rel: f.path, source: this.source, write: (file: string) => fs.writeFileSync(file, text) });
+      this.staging.write({ rel: f.path, source: this.source, write: (file: string) => fs.writeFileSync(file, text), rename: `give the output file another path (addOutputFile path ${JSON.stringify(f.path)})` });
     }
     if (this.resources) {
       const text = JSON.stringify({ version: '1.0.0', resources: this.resources });
@@ -715,8 +736,8 @@ class ChartFiles {
     w?.close();
   }
 
-  private yamlFile(rel: string, docs: any[], source: string): void {
-    if (this.staging.write({ rel, source, write: (file: string) => _writeYamlFile(file, docs) }) && this.written) {
+  private yamlFile(rel: string, docs: any[], source: string, rename?: string): void {
+    if (this.staging.write({ rel, source, write: (file: string) => _writeYamlFile(file, docs), rename }) && this.written) {
       this.written.push({ rel, docs });
     }
   }

@@ -37,6 +37,8 @@ export interface PlannedFile {
   readonly write: (file: string) => void;
   /** The construct path that produced it (for error messages). */
   readonly source: string;
+  /** How to give the file another path, when two files would share one (default: distinct object names, or FILE_PER_CHART). */
+  readonly rename?: string;
 }
 
 /** What a successful synth did to the output folder. */
@@ -174,8 +176,8 @@ export class OutputStaging {
   }
 
   /** What was written (path and source only: a file's content, and the manifests it was made from, are not kept). */
-  private readonly files: Array<{ readonly rel: string; readonly source: string }> = [];
-  private readonly byKey = new Map<string, { readonly rel: string; readonly source: string }>();
+  private readonly files: Array<{ readonly rel: string; readonly source: string; readonly rename?: string }> = [];
+  private readonly byKey = new Map<string, { readonly rel: string; readonly source: string; readonly rename?: string }>();
   private readonly dirs = new Set<string>();
   private readonly collisions: string[] = [];
   /** The hidden folders (a part starting with '.') files were planned in, each refused once. */
@@ -224,10 +226,32 @@ export class OutputStaging {
       }
       return false;
     }
-    const staged = { rel: file.rel, source: file.source };
+    const staged = { rel: file.rel, source: file.source, rename: file.rename };
     this.byKey.set(key, staged);
     this.files.push(staged);
     file.write(this.target(file.rel));
+    return true;
+  }
+
+  /**
+   * Moves a file written earlier in this synth to another path (a per-resource file that must be named after its
+   * namespace once another object claims its name). A path already written is a problem, as for `write`.
+   * @returns whether the file was moved
+   */
+  public rename(from: string, to: string, source: string): boolean {
+    const staged = this.byKey.get(fileKey(from));
+    if (staged === undefined) return false;
+    const taken = this.byKey.get(fileKey(to));
+    if (taken !== undefined) {
+      this.collisions.push(collision({ rel: to, source }, taken));
+      return false;
+    }
+    const target = this.target(to);
+    fs.renameSync(this.target(from), target);
+    const moved = { rel: to, source: staged.source, rename: staged.rename };
+    this.byKey.delete(fileKey(from));
+    this.byKey.set(fileKey(to), moved);
+    this.files[this.files.indexOf(staged)] = moved;
     return true;
   }
 
@@ -1021,9 +1045,9 @@ function missingDirs(dir: string): string[] {
   return out;
 }
 
-function collision(f: { readonly rel: string; readonly source: string }, first: { readonly source: string }): string {
+function collision(f: { readonly rel: string; readonly source: string; readonly rename?: string }, first: { readonly source: string; readonly rename?: string }): string {
   return `${f.source}: output file (${JSON.stringify(f.rel)}) is also written by ${first.source}, so one would overwrite the other; `
-    + 'give the objects distinct names or use another yamlOutputType (FILE_PER_CHART keeps them apart)';
+    + (f.rename ?? first.rename ?? 'give the objects distinct names or use another yamlOutputType (FILE_PER_CHART keeps them apart)');
 }
 
 /**

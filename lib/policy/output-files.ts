@@ -46,6 +46,11 @@ export class ObjectFiles {
     return undefined;
   }
 
+  /** Records that the objects written to `from` are in `to` now. */
+  public moved(from: string, to: string): void {
+    for (const [p, rel] of this.files) if (rel === from) this.files.set(p, to);
+  }
+
   /** The first output file recorded, if any. */
   public get first(): string | undefined {
     for (const rel of this.files.values()) return rel;

@@ -1117,12 +1117,12 @@ describe.each([
     return { dir, written: written.sort() };
   }
 
-  test('each namespace\'s default-deny and allow-dns policies get a file of their own (the second named with its namespace)', () => {
+  test('each namespace\'s default-deny and allow-dns policies get a file of their own (named with its namespace)', () => {
     const { dir, written } = synthTwoNamespaces();
     for (const policy of ['default-deny', 'allow-dns']) {
       const files = written.filter(f => f.startsWith(`${resources}0001-NetworkPolicy.${policy}.`));
       expect(files).toHaveLength(2);
-      expect(files).toEqual([`${resources}0001-NetworkPolicy.${policy}.k8s.yaml`, `${resources}0001-NetworkPolicy.${policy}.shop.k8s.yaml`]);
+      expect(files).toEqual([`${resources}0001-NetworkPolicy.${policy}.ops.k8s.yaml`, `${resources}0001-NetworkPolicy.${policy}.shop.k8s.yaml`]);
       const namespaces = files.map(f => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf-8')).metadata.namespace);
       expect(namespaces).toEqual(['ops', 'shop']);
     }

@@ -217,15 +217,54 @@ describe('collisions: one object per kind, namespace and name across the whole a
     }
   });
 
-  test('one object name in FILE_PER_RESOURCE layout across namespaces: the second object\'s file carries its namespace, so none is overwritten', () => {
+  test('one object name in FILE_PER_RESOURCE layout across namespaces: each file carries its namespace, so none is overwritten', () => {
     const dir = outdir();
     const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
     web(new Chart(app, 'a', { namespace: 'shop' }), 'api');
     web(new Chart(app, 'b', { namespace: 'shop-staging' }), 'api');
     quietly(() => app.synth());
-    expect(files(dir).filter(f => f.startsWith('Deployment.'))).toEqual(['Deployment.api.k8s.yaml', 'Deployment.api.shop-staging.k8s.yaml']);
-    expect(YAML.parse(fs.readFileSync(path.join(dir, 'Deployment.api.k8s.yaml'), 'utf-8')).metadata.namespace).toBe('shop');
+    expect(files(dir).filter(f => f.startsWith('Deployment.'))).toEqual(['Deployment.api.shop-staging.k8s.yaml', 'Deployment.api.shop.k8s.yaml']);
+    expect(YAML.parse(fs.readFileSync(path.join(dir, 'Deployment.api.shop.k8s.yaml'), 'utf-8')).metadata.namespace).toBe('shop');
     expect(YAML.parse(fs.readFileSync(path.join(dir, 'Deployment.api.shop-staging.k8s.yaml'), 'utf-8')).metadata.namespace).toBe('shop-staging');
+    // the record and the files agree: nothing left under the plain name
+    expect(fs.existsSync(path.join(dir, 'Deployment.api.k8s.yaml'))).toBe(false);
+    expect(JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, '.shipshape', 'output.json'), 'utf-8')))).not.toContain('"Deployment.api.k8s.yaml"');
+  });
+
+  test('FILE_PER_RESOURCE file names and contents do not depend on the order the charts are created in', () => {
+    const synthIn = (order: string[]) => {
+      const dir = outdir();
+      const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+      for (const ns of order) web(new Chart(app, ns, { namespace: ns }), 'api');
+      quietly(() => app.synth());
+      return Object.fromEntries(files(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf-8')]));
+    };
+    const forward = synthIn(['shop', 'batch', 'ops']);
+    expect(Object.keys(forward).filter(f => f.startsWith('Deployment.'))).toEqual(['Deployment.api.batch.k8s.yaml', 'Deployment.api.ops.k8s.yaml', 'Deployment.api.shop.k8s.yaml']);
+    expect(synthIn(['ops', 'shop', 'batch'])).toEqual(forward);
+  });
+
+  test('an object without a namespace keeps the plain name, whichever comes first', () => {
+    for (const order of [['cfg', 'shop'], ['shop', 'cfg']]) {
+      const dir = outdir();
+      const app = runOf({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+      for (const c of order) {
+        const chart = new Chart(app, c, c === 'shop' ? { namespace: 'shop' } : {});
+        new ApiObject(chart, 'm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { k: c } });
+      }
+      quietly(() => app.synth());
+      expect(files(dir).filter(f => f.includes('ConfigMap.'))).toEqual(['0001-ConfigMap.settings.k8s.yaml', '0001-ConfigMap.settings.shop.k8s.yaml']);
+      expect(YAML.parse(fs.readFileSync(path.join(dir, '0001-ConfigMap.settings.k8s.yaml'), 'utf-8')).data.k).toBe('cfg');
+    }
+  });
+
+  test('an output file at the path of a chart\'s file: the fix is another path for the output file', () => {
+    const dir = outdir();
+    const app = runOf({ outdir: dir });
+    web(new Chart(app, 'shop', { namespace: 'shop' }), 'api');
+    app.addOutputFile({ path: 'shop.k8s.yaml', produce: () => '# notes\n' });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('<app>: output file ("shop.k8s.yaml") is also written by shop, so one would overwrite the other; '
+      + 'give the output file another path (addOutputFile path "shop.k8s.yaml")');
   });
 
 });
