@@ -1053,11 +1053,6 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
-   * Every container port of the pod, with the prop that set it: `port`, `extraPorts[i].port`, `peerPorts[i].port`,
-   * `ports[i].port` or `healthPort` for the app container's ports, and `sidecars.<name>.port` for a sidecar's.
-   * @internal
-   */
-  /**
    * Which port of the pod has the name `name`, and the prop that named it (undefined for a name a sidecar fixes itself).
    * @internal
    */
@@ -1080,6 +1075,11 @@ export abstract class Workload extends Construct implements IWorkload {
     return { what: 'another port of this sidecar', prop: undefined };
   }
 
+  /**
+   * Every container port of the pod, with the prop that set it: `port`, `extraPorts[i].port`, `peerPorts[i].port`,
+   * `ports[i].port` or `healthPort` for the app container's ports, and `sidecars.<name>.port` for a sidecar's.
+   * @internal
+   */
   public _podPorts(): Array<{ port: number; prop: string }> {
     // the prop that declared each of the app container's ports: a list of ports (extraPorts, peerPorts, a NodeAgent's
     // ports), a Worker's healthPort, else port
