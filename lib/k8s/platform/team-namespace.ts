@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type * as corev1 from 'kubernetes-types/core/v1';
 import type * as metav1 from 'kubernetes-types/meta/v1';
@@ -6,7 +6,7 @@ import type * as networkingv1 from 'kubernetes-types/networking/v1';
 import type * as rbacv1 from 'kubernetes-types/rbac/v1';
 import { SYNC_WAVE, TEAM_LABEL } from './constants';
 import { quotaProblems, ResolvedLimits, ResolvedQuota } from './quota-fit';
-import { fail, formatValidationMessage } from '../../core/errors';
+import { fail, formatValidationMessage, NOTE_METADATA } from '../../core/errors';
 import { TeamAccessProfile } from '../../core/fleet';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
@@ -160,6 +160,47 @@ export interface TeamAccessOptions {
 }
 
 /**
+ * One rule of a ServiceAccount's rights in its namespace (an RBAC PolicyRule, without wildcards).
+ */
+export interface ApiAccessRule {
+  /**
+   * The API groups of the resources (`""` is the core group: pods, configmaps, secrets; `coordination.k8s.io` has
+   * leases, `apps` deployments).
+   * @default [""] - the core group
+   */
+  readonly apiGroups?: string[];
+  /** The resources, by their plural name (`configmaps`, `leases`, `pods/log`). */
+  readonly resources: string[];
+  /** The verbs: get, list, watch, create, update, patch, delete, deletecollection. */
+  readonly verbs: string[];
+  /**
+   * The objects the rule is limited to, by name (a leader-election Lease, one ConfigMap). A `create` or
+   * `deletecollection` request names no object, so a rule with names cannot allow it (refused here); `list` and
+   * `watch` are allowed only for requests that select one of the names (`fieldSelector=metadata.name=...`).
+   * @default - every object of the resources in the namespace
+   */
+  readonly resourceNames?: string[];
+}
+
+/**
+ * Kubernetes API rights for the pods that run as one ServiceAccount of a team's namespace.
+ */
+export interface ServiceAccountGrant {
+  /**
+   * The ServiceAccount, as the workload runs as it: a shipshape workload's own ServiceAccount has the workload's
+   * name (its `serviceAccountName` when set).
+   */
+  readonly serviceAccount: string;
+  /** What its pods may do in the namespace. */
+  readonly rules: ApiAccessRule[];
+}
+
+/** The verbs a ServiceAccountGrant may give: what workloads use; escalate, bind and impersonate are refused. */
+const GRANT_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+/** Verbs that let a subject give itself more rights (SS-K8S-082). */
+const ESCALATION_VERBS = ['escalate', 'bind', 'impersonate'];
+
+/**
  * Options of a team namespace (everything but the team's name).
  */
 export interface TeamNamespaceOptions {
@@ -200,6 +241,17 @@ export interface TeamNamespaceOptions {
    * @default - no access entry
    */
   readonly access?: TeamAccessOptions;
+  /**
+   * Kubernetes API rights of the team's workloads, each for one ServiceAccount of the namespace: a Role
+   * (`<team>-sa-<serviceAccount>`) with the rules and a RoleBinding of it to the ServiceAccount, in the namespace
+   * only (in a Fleet, in the platform folder with the team's other guard rails, since the team's project may not
+   * deploy RBAC). Rules name their verbs and resources: a wildcard, the verbs escalate, bind and impersonate, and the
+   * namespace's `default` ServiceAccount are refused. The workload must mount an API token to use them
+   * (`automountServiceAccountToken: true`, with an egress rule to the API server); a grant to a ServiceAccount that
+   * no object of the app has in the namespace is noted at synth.
+   * @default - none: the team's workloads have no API rights
+   */
+  readonly serviceAccountGrants?: ServiceAccountGrant[];
 }
 
 /**
@@ -263,6 +315,8 @@ export class TeamNamespace extends Construct {
   public readonly role: ApiObject;
   /** The RoleBinding of the team's group to the Role. */
   public readonly roleBinding: ApiObject;
+  /** The Role and RoleBinding of each ServiceAccount grant (`serviceAccountGrants`), in order. */
+  public readonly serviceAccountRoles: ServiceAccountRole[];
   /**
    * The ClusterRoleBinding of the team's group to `view` (`team-<team>-view`). A team with several namespaces that
    * ask for `clusterView` has one: the first TeamNamespace of the team writes it, and the others share it (they must
@@ -447,6 +501,7 @@ export class TeamNamespace extends Construct {
       subjects: [{ kind: 'Group', name: this.group, apiGroup: 'rbac.authorization.k8s.io' }],
       roleRef: { kind: 'Role', name: `${this.team}-${this.permissions}`, apiGroup: 'rbac.authorization.k8s.io' },
     } satisfies rbacv1.RoleBinding);
+    this.serviceAccountRoles = this.grantRoles(props.serviceAccountGrants ?? [], meta);
     if (props.clusterView) {
       // one binding per team: a team's other namespace with clusterView wrote the same one already, unless its group differs
       const bindingName = `team-${this.team}-view`;
@@ -472,6 +527,88 @@ export class TeamNamespace extends Construct {
     }
 
     this.node.addValidation({ validate: () => [...this.namespaceProblems(), ...this.fitProblems()] });
+  }
+
+  /** Validates the ServiceAccount grants and writes a Role and RoleBinding for each. */
+  private grantRoles(grants: ServiceAccountGrant[], meta: (name: string) => metav1.ObjectMeta): ServiceAccountRole[] {
+    if (!Array.isArray(grants)) fail(this, 'serviceAccountGrants', grants, 'must be a list of grants', 'use [{ serviceAccount: \'api\', rules: [...] }]');
+    const seen = new Map<string, number>();
+    return grants.map((g, i) => {
+      const prop = `serviceAccountGrants[${i}]`;
+      const sa = Names.dnsSubdomain(this, `${prop}.serviceAccount`, g?.serviceAccount);
+      if (sa === 'default') {
+        fail(this, `${prop}.serviceAccount`, sa, 'is the namespace\'s default ServiceAccount, which every pod that names no other runs as: the rights would go to all of them (rule SS-K8S-083)',
+          'grant the ServiceAccount of the workload that needs them (a shipshape workload runs as one of its own, named after it)');
+      }
+      const earlier = seen.get(sa);
+      if (earlier !== undefined) {
+        fail(this, `${prop}.serviceAccount`, sa, `is also granted by serviceAccountGrants[${earlier}]: each would write Role ${this.team}-sa-${sa}`, 'list all of its rules in one grant');
+      }
+      seen.set(sa, i);
+      if (!Array.isArray(g.rules) || g.rules.length === 0) fail(this, `${prop}.rules`, g.rules, 'must hold at least one rule', 'add { resources: [\'configmaps\'], verbs: [\'get\'] }');
+      const rules = g.rules.map((r, j) => this.grantRule(`${prop}.rules[${j}]`, r));
+      const name = `${this.team}-sa-${sa}`;
+      Names.dnsSubdomain(this, `${prop}.serviceAccount`, name);
+      const role = new ApiObject(this, `Grant${i}Role`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: meta(name),
+        rules,
+      } satisfies rbacv1.Role);
+      const binding = new ApiObject(this, `Grant${i}Binding`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: meta(name),
+        subjects: [{ kind: 'ServiceAccount', name: sa, namespace: this.namespace }],
+        roleRef: { kind: 'Role', name, apiGroup: 'rbac.authorization.k8s.io' },
+      } satisfies rbacv1.RoleBinding);
+      this.node.addValidation({ validate: () => this.noteUnknownServiceAccount(prop, sa) });
+      return { serviceAccount: sa, role, roleBinding: binding };
+    });
+  }
+
+  /** One validated rule of a grant, as the Role writes it. */
+  private grantRule(prop: string, r: ApiAccessRule): rbacv1.PolicyRule {
+    const list = (field: 'apiGroups' | 'resources' | 'verbs' | 'resourceNames', value: unknown, empty: boolean): string[] => {
+      if (!Array.isArray(value) || value.some(v => typeof v !== 'string') || (!empty && value.length === 0)) {
+        fail(this, `${prop}.${field}`, value, `must be a list of strings${empty ? '' : ', not empty'}`, field === 'verbs' ? `list the verbs (${GRANT_VERBS.join(', ')})` : 'list them by name');
+      }
+      const star = (value as string[]).find(v => v.includes('*'));
+      if (star !== undefined) {
+        fail(this, `${prop}.${field}`, star, 'is a wildcard, which grants everything of its kind, also what Kubernetes and add-ons add later (rule SS-K8S-077)',
+          `name the ${field === 'verbs' ? 'verbs' : field === 'apiGroups' ? 'API groups' : 'resources'} the workload uses`);
+      }
+      return [...(value as string[])];
+    };
+    const apiGroups = r.apiGroups === undefined ? [''] : list('apiGroups', r.apiGroups, false);
+    const resources = list('resources', r?.resources, false);
+    const verbs = list('verbs', r.verbs, false);
+    for (const v of verbs) {
+      if (ESCALATION_VERBS.includes(v.toLowerCase())) {
+        fail(this, `${prop}.verbs`, v, 'lets the ServiceAccount give itself or others more rights (rule SS-K8S-082)', 'grant the verbs the workload uses on its resources; RBAC changes belong to the platform');
+      }
+      if (!GRANT_VERBS.includes(v)) {
+        const meant = GRANT_VERBS.find(k => k === v.toLowerCase());
+        fail(this, `${prop}.verbs`, v, `is not a verb a grant gives (${GRANT_VERBS.join(', ')})`, meant !== undefined ? `write it as ${meant}` : 'use one of those verbs');
+      }
+    }
+    const resourceNames = r.resourceNames === undefined ? undefined : list('resourceNames', r.resourceNames, false);
+    const unnamed = resourceNames !== undefined ? verbs.find(v => v === 'create' || v === 'deletecollection') : undefined;
+    if (unnamed !== undefined) {
+      fail(this, `${prop}.verbs`, unnamed, `is limited by resourceNames here, but a ${unnamed} request names no object, so the API server would refuse it`,
+        `move ${unnamed} to a rule of its own without resourceNames`);
+    }
+    return { apiGroups, resources, verbs, ...(resourceNames !== undefined ? { resourceNames } : {}) };
+  }
+
+  /** A note for a grant to a ServiceAccount no object of the app has in the namespace (it may be made elsewhere). */
+  private noteUnknownServiceAccount(prop: string, sa: string): string[] {
+    const accounts = validationIndex('team-namespace.serviceAccounts', serviceAccountsOf) ?? serviceAccountsOf(this.node.root.node.findAll());
+    if (!accounts.has(`${this.namespace}/${sa}`) && !this.node.metadata.some(m => m.type === NOTE_METADATA && String(m.data).includes(`${prop} `))) {
+      this.node.addMetadata(NOTE_METADATA, `${prop} grants ServiceAccount ${sa}, which no object of the app has in namespace ${this.namespace}: the Role binds it all `
+        + 'the same, but unless the ServiceAccount is made otherwise nothing runs as it; check the name (a shipshape workload\'s ServiceAccount has the workload\'s name)');
+    }
+    return [];
   }
 
   /**
@@ -674,6 +811,27 @@ function byNamespace(all: IConstruct[]): Map<string, IConstruct[]> {
   for (const c of all) {
     if (Workload.isWorkload(c)) add((c as Workload).namespace, c);
     else if (ApiObject.isApiObject(c)) add((c as ApiObject).metadata.namespace, c);
+  }
+  return out;
+}
+
+/** The Role and RoleBinding a TeamNamespace writes for one ServiceAccount grant. */
+export interface ServiceAccountRole {
+  /** The ServiceAccount granted. */
+  readonly serviceAccount: string;
+  /** The Role (`<team>-sa-<serviceAccount>`). */
+  readonly role: ApiObject;
+  /** The RoleBinding of the Role to the ServiceAccount. */
+  readonly roleBinding: ApiObject;
+}
+
+/** `<namespace>/<name>` of every ServiceAccount object of the app (its namespace, or its chart's). */
+function serviceAccountsOf(all: IConstruct[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of all) {
+    if (!ApiObject.isApiObject(c) || c.kind !== 'ServiceAccount') continue;
+    const ns = c.metadata.namespace ?? Chart.of(c).namespace;
+    out.add(`${ns ?? ''}/${c.name}`);
   }
   return out;
 }
