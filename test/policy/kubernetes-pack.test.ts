@@ -321,6 +321,13 @@ describe('KubernetesPack options are checked as the command line checks them', (
     expect(() => new KubernetesPack({ exclude: ['SS-POLICY-009'] })).toThrow('cannot be left out; suppress SS-POLICY-009 on the object it is about, with a reason, where the cluster exempts its pods from Pod Security');
   });
 
+  test('an empty trustedRegistries list is no list: SS-K8S-032 reports nothing, as shipshape check reads the recorded options', () => {
+    const m = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', namespace: 'shop' }, spec: { template: { spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/api:1.0.0' }] } } } };
+    const report = (p: KubernetesPack) => new PolicyEngine({ packs: [p] }).check([k8sDocument(m, 'app/w')]).findings.filter(f => f.ruleId === 'SS-K8S-032');
+    expect(report(new KubernetesPack({ trustedRegistries: [] }))).toEqual([]);
+    expect(report(new KubernetesPack({ trustedRegistries: ['registry.k8s.io'] })).map(f => f.jsonPath)).toEqual(['spec.template.spec.containers[0].image']);
+  });
+
   test('a trusted registry with a path is refused: images are matched by host', () => {
     expect(() => new KubernetesPack({ trustedRegistries: ['ghcr.io/acme'] })).toThrow('KubernetesPack: trustedRegistries ("ghcr.io/acme") is not a registry host pattern '
       + '(images are matched by their registry host only: letters, digits, ".", "-", ":" and "*", no path); use for example ghcr.io, registry.k8s.io or *.dkr.ecr.*.amazonaws.com');

@@ -41,6 +41,17 @@ export class SidecarContainers {
     return PORT_NAME_PROPS.get(container)?.get(portName);
   }
 
+  /** Marks an app volume mount a sidecar adds with the prop that sets its path (`sidecars.logs.logDirectory`), for errors. */
+  public static appMount<T extends object>(mount: T, prop: string): T {
+    MOUNT_PROPS.set(mount, prop);
+    return mount;
+  }
+
+  /** The prop `appMount` marked an app volume mount with; undefined for one of a sidecar of your own. */
+  public static mountProp(mount: object): string | undefined {
+    return MOUNT_PROPS.get(mount);
+  }
+
   /** Validates a sidecar/container name. */
   public static name(scope: IConstruct, prop: string, value: string): string {
     return Names.dnsLabel(scope, prop, value, 63);
@@ -185,3 +196,5 @@ export class SidecarContainers {
 
 /** See `SidecarContainers.portNameProp`. */
 const PORT_NAME_PROPS = new WeakMap<object, Map<string, string>>();
+/** See `SidecarContainers.appMount`. */
+const MOUNT_PROPS = new WeakMap<object, string>();

@@ -213,7 +213,7 @@ export class InitTask {
         const vol = `${this.name}-out`.slice(0, 63);
         out.volumes.push({ name: vol, emptyDir: { sizeLimit: '16Mi' } } satisfies corev1.Volume);
         mounts.push({ name: vol, mountPath: path });
-        out.appMounts.push({ name: vol, mountPath: path, readOnly: true } satisfies corev1.VolumeMount);
+        out.appMounts.push(SidecarContainers.appMount({ name: vol, mountPath: path, readOnly: true } satisfies corev1.VolumeMount, `${prop}.outputPath`));
       }
     }
     // a task running the app's work (a migration) is sized like the app unless told otherwise (see InitTaskOptions.resources)

@@ -162,7 +162,7 @@ export class LogShipper implements ISidecar {
     return {
       containers: [container],
       volumes,
-      appVolumeMounts: [{ name: logVolume, mountPath: this.logDirectory } satisfies corev1.VolumeMount],
+      appVolumeMounts: [SidecarContainers.appMount({ name: logVolume, mountPath: this.logDirectory } satisfies corev1.VolumeMount, `${prop}.logDirectory`)],
       egress: p.destination ? [{ peer: p.destination, ports: [...(p.destinationPorts ?? p.destination.toNetworkPeer().ports ?? [])] }] : [],
     };
   }

@@ -477,6 +477,16 @@ export class StatefulService extends Workload implements IStatefulService {
   public get containerPorts(): number[] {
     return [this.port, ...this.peerPorts.map(p => p.port), ...this.extraPorts.map(p => p.port)];
   }
+  /** @internal */
+  protected _ownVolumes(): Array<{ name: string; prop: string }> {
+    return [...super._ownVolumes(), ...(this.claims ?? []).map((c, i) => ({ name: c.name, prop: `volumes[${i}].name` }))];
+  }
+
+  /** @internal */
+  protected _ownExtraMounts(): Array<{ path: string; prop: string }> {
+    return (this.claims ?? []).map((c, i) => ({ path: c.mountPath, prop: `volumes[${i}].mountPath` }));
+  }
+
   /**
    * The ports only the replicas themselves may reach: the peer ports.
    * @internal

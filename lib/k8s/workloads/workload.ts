@@ -326,7 +326,7 @@ export interface IWorkload extends IConstruct, INetworkPeer {
   readonly namespace: string;
   /** The labels selecting this workload's pods (a stable subset of the pod labels). */
   readonly selectorLabels: { [key: string]: string };
-  /** The container ports the pods listen on. */
+  /** The ports the app container listens on (a sidecar's ports are its own: `allowFrom` and `allowTo` accept them too). */
   readonly containerPorts: number[];
 }
 
@@ -526,7 +526,7 @@ export abstract class Workload extends Construct implements IWorkload {
     } satisfies networkingv1.NetworkPolicy);
   }
 
-  /** The container ports the pods listen on. */
+  /** The ports the app container listens on (a sidecar's ports are its own: `allowFrom` and `allowTo` accept them too). */
   public abstract get containerPorts(): number[];
 
   /**
@@ -646,7 +646,8 @@ export abstract class Workload extends Construct implements IWorkload {
    * @internal
    */
   public _checkCalleePorts(scope: Workload, prop: string, self: boolean, ports: number[] | undefined): number[] {
-    const own = this.containerPorts;
+    // the app's ports and its sidecars' (a MetricsAdapter's metrics port, a sidecar's own)
+    const own = Workload._uniquePorts(this._podPorts().map(p => p.port));
     const replicaOnly = self ? [] : this._replicaOnlyPorts();
     const client = own.filter(p => !replicaOnly.includes(p));
     const whose = scope === this ? 'this workload' : this.node.path;
@@ -971,7 +972,8 @@ export abstract class Workload extends Construct implements IWorkload {
   public addSidecar(sidecar: ISidecar): void {
     const binding = sidecar.bind(this);
     const taken = new Set<string>(['app']);
-    const volumes = new Set<string>(['tmp']);
+    /** volume name -> what makes it (the prop of the app's, or the sidecar) */
+    const volumes = new Map<string, string>(this._ownVolumes().map(v => [v.name, v.prop]));
     const ports = new Set<number>(this.containerPorts);
     // a Service's or probe's named targetPort resolves to the first container port of that name: names are unique in the pod
     const portNames = new Set<string>(this._mainPorts().map(p => p.name));
@@ -983,7 +985,7 @@ export abstract class Workload extends Construct implements IWorkload {
           if (p.name !== undefined) portNames.add(p.name);
         }
       }
-      for (const v of s.binding.volumes ?? []) volumes.add(v.name);
+      for (const v of s.binding.volumes ?? []) volumes.set(v.name, `sidecar ${s.sidecar.name}`);
     }
     for (const c of [...(binding.containers ?? []), ...(binding.initContainers ?? [])]) {
       if (taken.has(c.name)) {
@@ -1011,29 +1013,50 @@ export abstract class Workload extends Construct implements IWorkload {
       }
     }
     for (const v of binding.volumes ?? []) {
-      if (volumes.has(v.name)) {
-        fail(this, `sidecars.${sidecar.name}.volumes`, v.name, 'is already the name of a volume in this pod', 'give the sidecar another name');
+      const other = volumes.get(v.name);
+      if (other !== undefined) {
+        fail(this, `sidecars.${sidecar.name}.volumes`, v.name, `is already the name of a volume in this pod (${other.startsWith('sidecar ') ? other : `the app's, from ${other}`})`,
+          'give the sidecar another name (shipshape\'s sidecars name their volumes after themselves), or its volume another name');
       }
-      volumes.add(v.name);
+      volumes.set(v.name, `sidecar ${sidecar.name}`);
     }
     const p = this._props;
-    const paths = new Set<string>([
-      ...(p.security?.writablePaths ?? ['/tmp']),
-      ...(p.secretMounts ?? []).map(m => m.mountPath),
-      ...(p.configMapMounts ?? []).map(m => m.mountPath),
-      ...this._sidecars.flatMap(s => (s.binding.appVolumeMounts ?? []).map(m => m.mountPath)),
+    const list = <T>(x: T[] | undefined): T[] => (Array.isArray(x) ? x : []);
+    const writable = Array.isArray(p.security?.writablePaths) ? p.security!.writablePaths : ['/tmp'];
+    /** the app container's mount paths -> the prop that mounts each */
+    const paths = new Map<string, string>([
+      ...writable.map((w, i): [string, string] => [w, `security.writablePaths[${i}]`]),
+      ...list(p.secretMounts).map((m, i): [string, string] => [m?.mountPath, `secretMounts[${i}].mountPath`]),
+      ...list(p.configMapMounts).map((m, i): [string, string] => [m?.mountPath, `configMapMounts[${i}].mountPath`]),
+      ...this._ownExtraMounts().map((m): [string, string] => [m.path, m.prop]),
+      ...this._sidecars.flatMap(s => (s.binding.appVolumeMounts ?? []).map((m): [string, string] => [m.mountPath, SidecarContainers.mountProp(m) ?? `sidecars.${s.sidecar.name}.appVolumeMounts`])),
     ]);
-    const writable = p.security?.writablePaths ?? ['/tmp'];
     for (const m of binding.appVolumeMounts ?? []) {
-      if (paths.has(m.mountPath)) {
+      const other = paths.get(m.mountPath);
+      const prop = SidecarContainers.mountProp(m) ?? `sidecars.${sidecar.name}.appVolumeMounts`;
+      if (other !== undefined) {
         // a writable path the sidecar shares: its volume is writable for the app already, so the path is the one to drop
-        const shared = p.security?.writablePaths !== undefined && writable.includes(m.mountPath);
-        fail(this, `sidecars.${sidecar.name}.volumeMounts`, m.mountPath, `is already a mount path of the app container${shared ? ' (one of security.writablePaths)' : ''}`,
+        const shared = p.security?.writablePaths !== undefined && other.startsWith('security.writablePaths[');
+        fail(this, prop, m.mountPath, `is already a mount path of the app container (${other})`,
           shared ? `leave ${m.mountPath} out of security.writablePaths: the sidecar shares its volume there with the app, which may write it`
             : 'mount the sidecar volume at another path');
       }
-      paths.add(m.mountPath);
+      paths.set(m.mountPath, prop);
     }
+    // the ports of the sidecar's network needs: real ports, and callers admitted only on a port of the pod
+    (binding.ingress ?? []).forEach((c, i) => {
+      const prop = `sidecars.${sidecar.name}.ingress[${i}].ports`;
+      if (c.ports.length === 0) return;
+      checkPeerPorts(this, prop, [...c.ports], 'leave ports out to admit every port');
+      const missing = c.ports.find(port => !ports.has(port));
+      if (missing !== undefined) {
+        fail(this, prop, missing, `is not a port of the pod (its containers declare ${[...ports].join(', ') || 'none'}): the callers would be admitted where nothing listens`,
+          'admit them on a port a container of the sidecar declares');
+      }
+    });
+    (binding.egress ?? []).forEach((c, i) => {
+      if (c.ports.length > 0 && !Workload.isWorkload(c.peer)) checkPeerPorts(this, `sidecars.${sidecar.name}.egress[${i}].ports`, [...c.ports], 'leave ports out to allow every port of the peer');
+    });
     // A connection to another shipshape workload is declared on both sides, as allowTo does: its NetworkPolicy admits
     // only declared callers. Checked before anything is added, so a refused sidecar leaves no trace.
     const prop = `sidecars.${sidecar.name}.egress`;
@@ -1050,6 +1073,33 @@ export abstract class Workload extends Construct implements IWorkload {
     }
     for (const c of binding.egress ?? []) this._addEgress(c.peer, [...c.ports]);
     for (const { callee, granted } of callees) callee._addIngress(this, granted);
+  }
+
+  /**
+   * The volumes of the pod the workload makes itself, each with the prop that makes it (for the names a sidecar's
+   * volumes may not take): `tmp` and `writable-<i>` of `security.writablePaths`, `secret-<i>` and `config-<i>` of the
+   * secret and ConfigMap mounts.
+   * @internal
+   */
+  protected _ownVolumes(): Array<{ name: string; prop: string }> {
+    const p = this._props;
+    const out = [{ name: 'tmp', prop: 'security.writablePaths' }];
+    const writable = Array.isArray(p.security?.writablePaths) ? p.security!.writablePaths : ['/tmp'];
+    writable.forEach((w, i) => {
+      if (!(i === 0 && w === '/tmp')) out.push({ name: `writable-${i}`, prop: `security.writablePaths[${i}]` });
+    });
+    (Array.isArray(p.secretMounts) ? p.secretMounts : []).forEach((_, i) => out.push({ name: `secret-${i}`, prop: `secretMounts[${i}]` }));
+    (Array.isArray(p.configMapMounts) ? p.configMapMounts : []).forEach((_, i) => out.push({ name: `config-${i}`, prop: `configMapMounts[${i}]` }));
+    return out;
+  }
+
+  /**
+   * The app container's mount paths besides its writable paths, secret and ConfigMap mounts (a StatefulService's
+   * claims), each with the prop that sets it.
+   * @internal
+   */
+  protected _ownExtraMounts(): Array<{ path: string; prop: string }> {
+    return [];
   }
 
   /**
@@ -1422,7 +1472,7 @@ export abstract class Workload extends Construct implements IWorkload {
     });
     for (const s of this._sidecars) {
       for (const m of s.binding.appVolumeMounts ?? []) {
-        addMount(`sidecars.${s.sidecar.name}.volumeMounts`, m.mountPath, `/var/run/${s.sidecar.name}`);
+        addMount(SidecarContainers.mountProp(m) ?? `sidecars.${s.sidecar.name}.appVolumeMounts`, m.mountPath, `/var/run/${s.sidecar.name}`);
         // the sidecar's own JSON (SidecarBinding is public and untyped); ISidecar implementations build it typed
         mounts.push({ ...m } as corev1.VolumeMount);
       }

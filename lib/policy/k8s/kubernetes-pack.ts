@@ -121,7 +121,8 @@ export interface KubernetesPackProps {
    * Registry hosts images may come from (rule SS-K8S-032); `*` matches within one host label run, for example
    * `['*.dkr.ecr.*.amazonaws.com', 'registry.k8s.io']`. A pattern with anything but a host (a path, a scheme) is
    * refused: images are matched by their registry host.
-   * @default - no list: SS-K8S-032 reports nothing (which registries to trust is your organisation's choice)
+   * @default - no list: SS-K8S-032 reports nothing (which registries to trust is your organisation's choice; an
+   * empty list is no list)
    */
   readonly trustedRegistries?: string[];
 }

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { App, EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, WebService, Worker } from '../../../lib/k8s';
-import { AmbassadorProxy, InitTask, InitTasks, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
+import { App, EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
+import { AmbassadorProxy, InitTask, InitTasks, ISidecar, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
 import { stderrOf } from '../../util/k8s';
 import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
 import { expectError, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
@@ -255,13 +255,13 @@ describe('sidecar errors', () => {
   test('a log directory the app already mounts', () => {
     const w = api();
     expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/tmp' })),
-      'shop/api: sidecars.log-shipper.volumeMounts ("/tmp") is already a mount path of the app container; mount the sidecar volume at another path');
+      'shop/api: sidecars.log-shipper.logDirectory ("/tmp") is already a mount path of the app container (security.writablePaths[0]); mount the sidecar volume at another path');
   });
 
   test('a log directory also listed in security.writablePaths: the fix is to leave it out there (the shared volume is writable)', () => {
     const w = new WebService(testChart(), 'api', { image: IMAGE, security: { writablePaths: ['/tmp', '/var/log/app'] } });
     expectError(() => w.addSidecar(new LogShipper({ logDirectory: '/var/log/app' })),
-      'shop/api: sidecars.log-shipper.volumeMounts ("/var/log/app") is already a mount path of the app container (one of security.writablePaths); '
+      'shop/api: sidecars.log-shipper.logDirectory ("/var/log/app") is already a mount path of the app container (security.writablePaths[1]); '
       + 'leave /var/log/app out of security.writablePaths: the sidecar shares its volume there with the app, which may write it');
     const fixed = new WebService(testChart(), 'api', { image: IMAGE, security: { writablePaths: ['/tmp'] } });
     fixed.addSidecar(new LogShipper({ logDirectory: '/var/log/app' }));
@@ -814,5 +814,51 @@ describe('wait-for, run by a shell', () => {
     const r = run(command(600), 0);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('a sidecar of your own (ISidecar): what addSidecar checks in its binding', () => {
+  /** A hardened container of the sidecar, as SidecarContainers would make it. */
+  const container = (name: string, extra: any = {}) => ({
+    name,
+    image: 'ghcr.io/acme/agent:1.0.0',
+    securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+    resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '32Mi' } },
+    ...extra,
+  });
+  const sidecar = (binding: any, name = 'agent'): ISidecar => ({ name, bind: () => binding });
+
+  test('an egress port that is no TCP port, and an ingress port no container of the pod declares, are refused', () => {
+    expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(sidecar({ containers: [container('agent')], egress: [{ peer: NetworkPeer.cidr('10.0.0.0/8'), ports: [70000] }] })),
+      'shop/api: sidecars.agent.egress[0].ports[0] (70000) must be a whole number from 1 to 65535 (a TCP port); use the port the peer listens on');
+    expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(sidecar({ containers: [container('agent')], ingress: [{ peer: NetworkPeer.namespace('monitoring'), ports: [9999] }] })),
+      'shop/api: sidecars.agent.ingress[0].ports (9999) is not a port of the pod (its containers declare 8080): the callers would be admitted where nothing listens; '
+      + 'admit them on a port a container of the sidecar declares');
+  });
+
+  test('callers of a port the sidecar declares are admitted, by the binding and by allowFrom', () => {
+    const chart = testChart();
+    const api = new WebService(chart, 'api', { image: IMAGE });
+    api.addSidecar(sidecar({ containers: [container('agent', { ports: [{ name: 'agent', containerPort: 9090, protocol: 'TCP' }] })], ingress: [{ peer: NetworkPeer.namespace('monitoring'), ports: [9090] }] }));
+    api.allowFrom(NetworkPeer.namespace('ops'), [9090]);
+    const ingress = one(chart.toJson(), 'NetworkPolicy', 'api').spec.ingress;
+    expect(ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
+    expect(ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } } }], ports: [{ port: 9090, protocol: 'TCP' }] });
+  });
+
+  test('a volume named like a StatefulService claim, or like the volume of a secret mount, is refused at addSidecar', () => {
+    const db = new StatefulService(testChart(), 'db', { image: IMAGE, volumes: [{ name: 'vault-secrets', size: '1Gi', mountPath: '/data' }] });
+    expectError(() => db.addSidecar(sidecar({ containers: [container('agent')], volumes: [{ name: 'vault-secrets', emptyDir: { medium: 'Memory' } }] })),
+      'shop/db: sidecars.agent.volumes ("vault-secrets") is already the name of a volume in this pod (the app\'s, from volumes[0].name); '
+      + 'give the sidecar another name (shipshape\'s sidecars name their volumes after themselves), or its volume another name');
+    const api = new WebService(testChart(), 'api', { image: IMAGE, secretMounts: [{ secretName: 'db', mountPath: '/etc/db' }] });
+    expectError(() => api.addSidecar(sidecar({ containers: [container('agent')], volumes: [{ name: 'secret-0', emptyDir: {} }] })),
+      /^shop\/api: sidecars\.agent\.volumes \("secret-0"\) is already the name of a volume in this pod \(the app's, from secretMounts\[0\]\)/);
+  });
+
+  test('an app mount over a StatefulService claim\'s path is refused at addSidecar, under the binding\'s prop', () => {
+    const db = new StatefulService(testChart(), 'db', { image: IMAGE, volumes: [{ name: 'data', size: '1Gi', mountPath: '/vault/secrets' }] });
+    expectError(() => db.addSidecar(sidecar({ containers: [container('agent')], volumes: [{ name: 'agent', emptyDir: {} }], appVolumeMounts: [{ name: 'agent', mountPath: '/vault/secrets' }] })),
+      'shop/db: sidecars.agent.appVolumeMounts ("/vault/secrets") is already a mount path of the app container (volumes[0].mountPath); mount the sidecar volume at another path');
   });
 });

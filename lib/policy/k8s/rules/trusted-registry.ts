@@ -18,7 +18,8 @@ function glob(pattern: string): RegExp {
  * (a built-in guess such as "the big clouds' registries" flags the upstream images of Kubernetes itself).
  */
 export function trustedRegistry(registries?: string[]) {
-  const res = registries?.map(glob);
+  // an empty list is no list (the rule is off), as the output record and `shipshape check` read it
+  const res = registries !== undefined && registries.length > 0 ? registries.map(glob) : undefined;
   return k8sRule({
     id: 'SS-K8S-032',
     title: 'Trusted registry',
