@@ -4,7 +4,7 @@
 import { profileNamespaces, type RenderedObject } from './cluster-check';
 import type { ClusterProfile } from '../core/cluster-profile';
 import { Validators } from '../core/validators';
-import { selectorMatches } from '../policy/k8s/selectors';
+import { selectorIsEmpty, selectorMatches } from '../policy/k8s/selectors';
 import { describeObject } from '../policy/output-check';
 
 /**
@@ -172,11 +172,11 @@ function isPlainObject(x: unknown): x is { [k: string]: any } {
 }
 
 /**
- * Notes on the Gateways of the output whose pods a namespace-wide deny of the output isolates: Istio and NGINX
+ * Notes on the Gateways of the output whose pods a NetworkPolicy of the output isolates for ingress: Istio and NGINX
  * Gateway Fabric (their classes `istio`, `nginx`) deploy a Gateway's proxy pods beside it, labelled
- * `gateway.networking.k8s.io/gateway-name: <name>`, the label the routes' backends admit; in a namespace where the
- * output denies all ingress (a default deny) and no NetworkPolicy admits those pods, the load balancer never reaches
- * them and they never become ready.
+ * `gateway.networking.k8s.io/gateway-name: <name>`, the label the routes' backends admit; where a policy selects
+ * those pods for ingress (a default deny, or one of their own) and no rule of such a policy admits a listener port,
+ * the load balancer never reaches them there.
  */
 export function gatewayIsolationNotes(objects: readonly RenderedObject[]): string[] {
   const policies = new Map<string, any[]>();
@@ -196,23 +196,38 @@ export function gatewayIsolationNotes(objects: readonly RenderedObject[]): strin
   const label = 'gateway.networking.k8s.io/gateway-name';
   const notes: string[] = [];
   for (const g of gateways) {
-    const list = policies.get(g.ns) ?? [];
-    const deny = list.find(p => {
-      const sel = p.spec?.podSelector;
-      const all = sel !== null && typeof sel === 'object' && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
-      return all && Array.isArray(p.spec?.policyTypes) && p.spec.policyTypes.includes('Ingress') && (p.spec.ingress ?? []).length === 0;
+    const pods = { [label]: g.name };
+    // the policies that select the proxy pods (by the one label known to be theirs) for ingress: they isolate them
+    const isolating = (policies.get(g.ns) ?? []).filter(p => {
+      const spec = p.spec;
+      if (spec === null || typeof spec !== 'object' || spec.podSelector === null || typeof spec.podSelector !== 'object') return false;
+      return selectorMatches(spec.podSelector, pods) && ingressType(spec);
     });
-    if (deny === undefined) continue;
-    const admits = list.some(p => p !== deny && (p.spec?.podSelector?.matchLabels?.[label] === g.name
-      || (p.spec?.podSelector?.matchExpressions ?? []).some((e: any) => e?.key === label && e?.operator === 'In' && (e.values ?? []).includes(g.name))));
-    if (admits) continue;
-    const ports = g.ports.length > 0 ? g.ports.join(', ') : 'its listener ports';
+    if (isolating.length === 0) continue;
+    // the listener ports no rule of those policies admits (a rule without ports admits all; a named port may be theirs)
+    const admitted = (port: number) => isolating.some(p => (Array.isArray(p.spec.ingress) ? p.spec.ingress : []).some((r: any) => {
+      const ports = Array.isArray(r?.ports) ? r.ports : [];
+      return ports.length === 0 || ports.some((x: any) => x?.port === undefined || typeof x.port === 'string'
+        || (typeof x.port === 'number' && (x.port === port || (typeof x.endPort === 'number' && x.port <= port && port <= x.endPort))));
+    }));
+    const listenerPorts = g.ports;
+    const closed = listenerPorts.length > 0 ? listenerPorts.filter(port => !admitted(port)) : (admitted(-1) ? [] : [-1]);
+    if (closed.length === 0) continue;
+    const iso = isolating.find(p => selectorIsEmpty(p.spec.podSelector) && !(Array.isArray(p.spec.ingress) && p.spec.ingress.length > 0)) ?? isolating[0];
+    const why = selectorIsEmpty(iso.spec.podSelector) && !(Array.isArray(iso.spec.ingress) && iso.spec.ingress.length > 0) ? 'it denies all ingress there' : 'it selects them for ingress';
+    const ports = listenerPorts.length > 0 ? listenerPorts.join(', ') : 'its listener ports';
+    const which = listenerPorts.length === 0 || closed.length === listenerPorts.length ? '' : ` on ${closed.join(', ')}`;
     notes.push(`shipshape note: Gateway ${g.ns}/${g.name}: its proxy pods (label ${label}: ${g.name}), which its class ${g.cls} deploys in the Gateway's namespace, `
-      + `are isolated by NetworkPolicy ${g.ns}/${deny.metadata?.name} of this output (it denies all ingress there), and no NetworkPolicy of the output admits them: `
+      + `are isolated by NetworkPolicy ${g.ns}/${iso.metadata?.name} of this output (${why}), and no NetworkPolicy of the output admits them${which}: `
       + 'the load balancer would not reach them, nor they the backends; add a NetworkPolicy that selects that label, admits '
       + `${ports} from the load balancer and lets them out to the backends, DNS and their control plane${g.cls === 'istio' ? ' (istiod: 15012)' : ''}\n`);
   }
   return notes;
+}
+
+/** True when a NetworkPolicy spec isolates the pods it selects for ingress (policyTypes, or by default). */
+function ingressType(spec: any): boolean {
+  return Array.isArray(spec.policyTypes) ? spec.policyTypes.includes('Ingress') : true;
 }
 
 /**

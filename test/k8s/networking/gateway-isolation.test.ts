@@ -47,4 +47,26 @@ describe('a Gateway whose pods a default deny of the output isolates', () => {
     // one the routes attach to that the output does not write: its class (where its pods run) is not known
     expect(synthOf(undefined, 'shop', false)).not.toContain('proxy pods');
   });
+
+  const policy = (spec: any) => (chart: Chart) => new ApiObject(chart, 'gw-policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'public-gateway' }, spec });
+
+  test('a policy that selects the pods but admits no ingress on the listener ports leaves the note standing', () => {
+    // egress only: nothing admits ingress
+    expect(synthOf(policy({ podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Egress'], egress: [{}] }))).toContain('proxy pods');
+    // ingress type without rules: a deny of its own
+    expect(synthOf(policy({ podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Ingress'] }))).toContain('proxy pods');
+    // another port than the listener's
+    expect(synthOf(policy({ podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 8443 }] }] })))
+      .toContain('no NetworkPolicy of the output admits them: the load balancer would not reach them');
+  });
+
+  test('a namespace-wide policy admitting all ingress, or a matchExpressions selector admitting the listener port, admits them: no note', () => {
+    expect(synthOf(policy({ podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] }))).not.toContain('proxy pods');
+    expect(synthOf(policy({ podSelector: { matchExpressions: [{ key: LABEL, operator: 'Exists' }] }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 443 }] }] })))
+      .not.toContain('proxy pods');
+    // a port range that holds the listener port
+    expect(synthOf(policy({ podSelector: { matchLabels: { [LABEL]: 'public' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 400, endPort: 500 }] }] })))
+      .not.toContain('proxy pods');
+  });
 });
+
