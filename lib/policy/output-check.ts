@@ -95,7 +95,7 @@ export class OutputChecker {
     }
     if (hasToken(m, 0)) tokenProblems(o, this.found);
     for (const p of this.hostPorts.add(o)) this.found.push(`${p.path}: ${p.field} (${p.value}) ${p.allowed}; ${p.fix}`);
-    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute' || m.kind === 'IngressClass'
+    if (typeof m === 'object' && (m.kind === 'Ingress' || m.kind === 'HTTPRoute' || m.kind === 'IngressClass' || m.kind === 'Gateway'
       || (m.kind === 'Certificate' && groupOf(m.apiVersion) === 'cert-manager.io'))) this.routes.push(o);
   }
 
@@ -451,6 +451,10 @@ interface RouteClaim {
   readonly key: string;
   /** The Gateway listener (sectionName; '' for every listener); '' for an Ingress. */
   readonly section: string;
+  /** The Gateway listeners the claim attaches to, by name; undefined for every listener (and for an Ingress). */
+  readonly listeners?: readonly string[];
+  /** How a route attaches by port (`by port 443`), for messages; undefined otherwise. */
+  readonly byPort?: string;
   /** The path as written. */
   readonly value: string;
   readonly path: string;
@@ -525,6 +529,14 @@ function ingressClaims(o: OutputObject, dflt: DefaultIngressClass): RouteClaim[]
 
 function routeProblems(objects: readonly OutputObject[], out: string[], cluster: ClusterProfile | undefined): void {
   const dflt = defaultIngressClassOf(objects, cluster);
+  /** namespace/name -> listeners, of the Gateways of the output */
+  const gateways = new Map<string, Array<{ name: string; port: unknown }>>();
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m?.kind !== 'Gateway' || groupOf(m.apiVersion) !== 'gateway.networking.k8s.io' || typeof m.metadata?.name !== 'string') continue;
+    const listeners = (Array.isArray(m.spec?.listeners) ? m.spec.listeners : []).filter((l: any) => typeof l?.name === 'string').map((l: any) => ({ name: l.name, port: l.port }));
+    gateways.set(`${m.metadata.namespace ?? ''}/${m.metadata.name}`, listeners);
+  }
   const claims = new Map<string, RouteClaim[]>();
   const claim = (c: RouteClaim) => {
     const list = claims.get(c.key);
@@ -532,14 +544,21 @@ function routeProblems(objects: readonly OutputObject[], out: string[], cluster:
       claims.set(c.key, [c]);
       return;
     }
-    const first = list.find(f => !(f.where === c.where && f.field === c.field) && (f.section === c.section || f.section === '' || c.section === ''));
+    // two routes meet on a listener both attach to (one attaching to every listener meets all of them)
+    const overlap = (f: RouteClaim) => f.listeners === undefined || c.listeners === undefined || f.listeners.some(l => c.listeners!.includes(l));
+    const first = list.find(f => !(f.where === c.where && f.field === c.field) && overlap(f));
     list.push(c);
     if (!first) return;
     const why: string[] = [];
     if (first.value !== c.value) why.push(`as path ${JSON.stringify(first.value)}: a prefix match ignores a trailing '/'`);
-    if (first.section !== c.section) {
-      const [all, one] = first.section === '' ? [first, c] : [c, first];
-      why.push(`on listener ${JSON.stringify(one.section)}: ${all.where} names no sectionName, so it attaches to every listener of the Gateway, ${JSON.stringify(one.section)} included`);
+    const everyListener = first.listeners === undefined || c.listeners === undefined;
+    if (first.section !== c.section && everyListener && (first.listeners !== undefined || c.listeners !== undefined)) {
+      const [all, one] = first.listeners === undefined ? [first, c] : [c, first];
+      why.push(`on listener ${JSON.stringify(one.listeners![0])}: ${all.where} names no sectionName nor port, so it attaches to every listener of the Gateway, ${JSON.stringify(one.listeners![0])} included`);
+    } else if (first.section !== c.section && !everyListener) {
+      const shared = first.listeners!.find(l => c.listeners!.includes(l))!;
+      const how = (x: RouteClaim) => (x.byPort !== undefined ? `${x.where} attaches ${x.byPort}` : `${x.where} names sectionName ${JSON.stringify(x.section)}`);
+      why.push(`on listener ${JSON.stringify(shared)}: ${how(first)} and ${how(c)}, which both reach it`);
     }
     // one of two Ingresses names no class: it is in the other's class as the cluster's default
     const classless = [first, c].find(x => x.ingress !== undefined && x.ingress.named === undefined);
@@ -547,7 +566,7 @@ function routeProblems(objects: readonly OutputObject[], out: string[], cluster:
     if (oneClassless && classless === first) why.push(`in class ${JSON.stringify(dflt.name)}: ${first.where} names no ingressClassName, and ${JSON.stringify(dflt.name)} is ${dflt.source}`);
     out.push(`${c.path}: ${c.field} (${c.describe}) is also routed by ${first.path} (${first.where}, ${first.field})${why.length ? ` ${why.join('; ')}` : ''}; `
       + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one'
-      + (first.section !== c.section ? ', or attach both to one listener with sectionName' : '')
+      + (first.section !== c.section && everyListener ? ', or attach each to a listener of its own with sectionName' : '')
       + (oneClassless ? `, or set ingressClassName on ${classless.where} if another class than ${JSON.stringify(dflt.name)} should serve it` : ''));
   };
   for (const o of objects) {
@@ -558,8 +577,15 @@ function routeProblems(objects: readonly OutputObject[], out: string[], cluster:
     } else if (m.kind === 'HTTPRoute' && groupOf(m.apiVersion) === 'gateway.networking.k8s.io') {
       const spec = m.spec ?? {};
       const ns = m.metadata?.namespace ?? '';
-      const parents: Array<{ gateway: string; section: string }> = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).map((p: any) =>
-        ({ gateway: `${p?.namespace ?? ns}/${p?.name}`, section: typeof p?.sectionName === 'string' ? p.sectionName : '' }));
+      const parents = (Array.isArray(spec.parentRefs) ? spec.parentRefs : []).map((p: any) => {
+        const gateway = `${p?.namespace ?? ns}/${p?.name}`;
+        const section = typeof p?.sectionName === 'string' ? p.sectionName : '';
+        if (section !== '') return { gateway, section, listeners: [section] };
+        if (typeof p?.port !== 'number') return { gateway, section, listeners: undefined };
+        // by port: the listeners of the Gateway on that port, when the output has the Gateway
+        const known = gateways.get(gateway);
+        return { gateway, section: `port ${p.port}`, listeners: known !== undefined ? known.filter(l => l.port === p.port).map(l => l.name) : [`\u0000port ${p.port}`], byPort: `by port ${p.port}` };
+      });
       const hosts: string[] = Array.isArray(spec.hostnames) && spec.hostnames.length ? spec.hostnames : ['*'];
       const rules = Array.isArray(spec.rules) ? spec.rules : [];
       rules.forEach((r: any, i: number) => {
@@ -574,11 +600,13 @@ function routeProblems(objects: readonly OutputObject[], out: string[], cluster:
               claim({
                 key: `route\u0000${parent.gateway}\u0000${host}\u0000${type}\u0000${type === 'PathPrefix' ? prefixKey(value) : value}\u0000${extra.key}`,
                 section: parent.section,
+                listeners: parent.listeners,
+                byPort: parent.byPort,
                 value,
                 path: o.path,
                 where: describeObject(m),
                 field: `spec.rules[${i}].matches[${j}]`,
-                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type})${extra.text}, gateway ${parent.gateway}${parent.section ? `/${parent.section}` : ''}`,
+                describe: `host ${JSON.stringify(host)}, path ${JSON.stringify(value)} (${type})${extra.text}, gateway ${parent.gateway}${parent.byPort !== undefined ? ` ${parent.byPort}` : parent.section ? `/${parent.section}` : ''}`,
               });
             }
           }

@@ -496,6 +496,14 @@ export class HttpIngress extends Construct {
       }
     }
     const secretName = props.tls?.kind === 'cert-manager' ? (props.tls.secretName ?? `${this.name}-tls`) : props.tls?.secretName;
+    if (secretName !== undefined && typeof secretName === 'string' && /^[a-z0-9-]+\/[^/]+$/.test(secretName)) {
+      // namespace/name, as kubectl writes it: an Ingress has no field for a Secret's namespace
+      const [other] = secretName.split('/');
+      fail(this, 'tls.secretName', secretName, `names a Secret of namespace ${other}, but an Ingress reads its TLS Secret in its own namespace (${this.namespace}) only: `
+        + 'the controller would serve its default certificate',
+      `have the certificate issued in namespace ${this.namespace} (IngressTls.certManager writes it there) or copy it there and name it alone (IngressTls.secret('${secretName.split('/')[1]}')), `
+        + 'or terminate TLS at a Gateway listener, which may read another namespace\'s Secret with a ReferenceGrant');
+    }
     if (secretName !== undefined) Names.dnsSubdomain(this, 'tls.secretName', secretName);
     this.ingressClassName = Names.dnsSubdomain(this, 'ingressClassName', props.ingressClassName ?? clusterClass?.name ?? (aws ? 'alb' : 'nginx'));
     // the cluster's profile says which controller serves the class; without it, "nginx" is ingress-nginx's (as for the controller peer)

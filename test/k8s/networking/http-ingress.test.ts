@@ -533,3 +533,21 @@ describe('HttpIngress one path with two path types', () => {
       /rules\[0\]\.paths\[1\]\.path \("\/x"\) is already routed on shop\.example\.com/);
   });
 });
+
+describe('a TLS Secret named with its namespace', () => {
+  test('is refused: an Ingress reads its TLS Secret in its own namespace only, and the fix says how to get it there', () => {
+    const make = (tls: IngressTls) => {
+      const chart = testChart('shop');
+      const api = new WebService(chart, 'api', { image: IMAGE });
+      return new HttpIngress(chart, 'web', { rules: [{ host: 'shop.example.com', paths: [{ backend: api }] }], tls });
+    };
+    expectError(() => make(IngressTls.secret('certs/wildcard-tls')),
+      'shop/web: tls.secretName ("certs/wildcard-tls") names a Secret of namespace certs, but an Ingress reads its TLS Secret in its own namespace (shop) only: '
+      + 'the controller would serve its default certificate; have the certificate issued in namespace shop (IngressTls.certManager writes it there) or copy it there '
+      + 'and name it alone (IngressTls.secret(\'wildcard-tls\')), or terminate TLS at a Gateway listener, which may read another namespace\'s Secret with a ReferenceGrant');
+    expectError(() => make(IngressTls.certManager({ issuer: 'letsencrypt', secretName: 'certs/x' })), /^shop\/web: tls\.secretName \("certs\/x"\) names a Secret of namespace certs/);
+    // the fix: the Secret's name alone
+    expect(make(IngressTls.secret('wildcard-tls')).ingress.toJson().spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'wildcard-tls' }]);
+  });
+});
+

@@ -11,6 +11,7 @@ import { Errors } from '../../../lib/core';
 import {
   AlbScheme, App, HttpIngress, HttpIngressProps, HttpMethod, HttpRoute, HttpRouteMatch, HttpRoutePathType, HttpRouteProps, IngressPathType, IngressTls, NetworkPeer, WebService,
 } from '../../../lib/k8s';
+import { outputProblems } from '../../../lib/policy/output-check';
 import { quietly } from '../../util/k8s';
 import { expectValid } from '../../util/schema';
 import { cluster as clusterProfile } from '../platform/fixtures';
@@ -300,12 +301,35 @@ describe('3. equivalent routes are refused', () => {
       + "is also routed by c/r1/HTTPRoute (HTTPRoute shop/r1, spec.rules[0].matches[0]) as path \"/api\": a prefix match ignores a trailing '/'; a controller sends the traffic to only one of them");
   });
 
+  test('HTTPRoute: a parentRef by port reaches the listeners of the output\'s Gateway on that port, and only those', () => {
+    const gw = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'infra' },
+      spec: { gatewayClassName: 'envoy', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }, { name: 'https', protocol: 'HTTPS', port: 443 }] },
+    };
+    const routeOf = (name: string, parent: any) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: 'shop' },
+      spec: { parentRefs: [{ name: 'public', namespace: 'infra', ...parent }], hostnames: ['shop.example.com'], rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }] }] },
+    });
+    const objs = (a: any, b: any) => [gw, routeOf('a', a), routeOf('b', b)].map((manifest, i) => ({ manifest, path: `out/${i}` }));
+    expect(outputProblems(objs({ sectionName: 'https' }, { port: 443 }))).toEqual([
+      'out/2: spec.rules[0].matches[0] (host "shop.example.com", path "/api" (PathPrefix), gateway infra/public by port 443) is also routed by out/1 (HTTPRoute shop/a, spec.rules[0].matches[0]) '
+      + 'on listener "https": HTTPRoute shop/a names sectionName "https" and HTTPRoute shop/b attaches by port 443, which both reach it; '
+      + 'a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one',
+    ]);
+    // port 80 is the other listener: no conflict
+    expect(outputProblems(objs({ sectionName: 'https' }, { port: 80 }))).toEqual([]);
+  });
+
   test('HTTPRoute: a route without sectionName conflicts with one on the https listener (it attaches to every listener)', () => {
     const a = app();
     twoRoutes(a, { sectionName: 'https', path: '/api' }, { path: '/api' });
     expect(errorOf(() => quietly(() => a.synth()))).toContain('c/r2/HTTPRoute: spec.rules[0].matches[0] (host "shop.example.com", path "/api" (PathPrefix), gateway gateways/public) '
-      + 'is also routed by c/r1/HTTPRoute (HTTPRoute shop/r1, spec.rules[0].matches[0]) on listener "https": HTTPRoute shop/r2 names no sectionName, so it attaches to every listener '
-      + 'of the Gateway, "https" included; a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one, or attach both to one listener with sectionName');
+      + 'is also routed by c/r1/HTTPRoute (HTTPRoute shop/r1, spec.rules[0].matches[0]) on listener "https": HTTPRoute shop/r2 names no sectionName nor port, so it attaches to every listener '
+      + 'of the Gateway, "https" included; a controller sends the traffic to only one of them: give each route its own host or path, or merge them into one, or attach each to a listener of its own with sectionName');
     const b = app();
     twoRoutes(b, { path: '/api' }, { sectionName: 'https', path: '/api' });
     expect(errorOf(() => quietly(() => b.synth()))).toMatch(/c\/r2\/HTTPRoute: .* is also routed by c\/r1\/HTTPRoute .* on listener "https": HTTPRoute shop\/r1 names no sectionName/);
