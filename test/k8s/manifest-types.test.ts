@@ -78,7 +78,7 @@ const MUTATIONS: Array<[string, string, string, RegExp]> = [
   ['k8s/networking/http-route.ts', 'parentRefs: [parentRef],', 'parentRef: [parentRef],', /'parentRef' does not exist/],
   ['k8s/mesh/istio-mesh.ts', 'consecutive5xxErrors: cb.consecutive5xxErrors,', 'consecutive5xx: cb.consecutive5xxErrors,', /'consecutive5xx' does not exist/],
   ['k8s/mesh/linkerd-mesh.ts', "requiredAuthenticationRefs: [{ group: 'policy.linkerd.io'", "requiredAuthentications: [{ group: 'policy.linkerd.io'", /'requiredAuthentications' does not exist/],
-  ['k8s/platform/team-namespace.ts', "roleRef: { kind: 'Role',", "role: { kind: 'Role',", /'role' does not exist in type 'RoleBinding'/],
+  ['k8s/platform/team-namespace.ts', "roleRef: { kind: 'Role', name: `${this.team}", "role: { kind: 'Role', name: `${this.team}", /'role' does not exist in type 'RoleBinding'/],
   ['k8s/platform/fleet.ts', 'orphanedResources: { warn: true },', 'orphanResources: { warn: true },', /'orphanResources' does not exist/],
   ['k8s/karpenter/node-pool.ts', 'expireAfter: p.expireAfter,', 'expiresAfter: p.expireAfter,', /'expiresAfter' does not exist/],
   ['k8s/cluster-resources.ts', 'volumeBindingMode: sc.volumeBindingMode,', 'bindingMode: sc.volumeBindingMode,', /'bindingMode' does not exist in type 'StorageClass'/],
