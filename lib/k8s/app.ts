@@ -644,7 +644,7 @@ class ChartFiles {
 
   /** Moves a file written earlier (see `resourceFile`), with what records it. */
   private moveFile(from: string, to: string): void {
-    if (!this.staging.rename(from, to, this.source)) return;
+    if (!this.staging.rename(from, to)) return;
     this.files.moved(from, to);
     for (const w of this.written ?? []) if (w.rel === from) w.rel = to;
   }

@@ -238,12 +238,12 @@ export class OutputStaging {
    * namespace once another object claims its name). A path already written is a problem, as for `write`.
    * @returns whether the file was moved
    */
-  public rename(from: string, to: string, source: string): boolean {
+  public rename(from: string, to: string): boolean {
     const staged = this.byKey.get(fileKey(from));
     if (staged === undefined) return false;
     const taken = this.byKey.get(fileKey(to));
     if (taken !== undefined) {
-      this.collisions.push(collision({ rel: to, source }, taken));
+      this.collisions.push(collision({ rel: to, source: staged.source }, taken));
       return false;
     }
     const target = this.target(to);
