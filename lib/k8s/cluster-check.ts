@@ -243,26 +243,50 @@ function emptyPools(m: any, pod: { spec: any; field: string }, pools: SchedPool[
  */
 function nodeShortage(m: any, pod: { spec: any; field: string }, pools: SchedPool[]): string | undefined {
   const replicas = m?.spec?.replicas;
-  if (typeof replicas !== 'number' || replicas < 2 || pools.some(p => p.maxNodes === undefined)) return undefined;
+  if (typeof replicas !== 'number' || replicas < 2) return undefined;
+  // a Karpenter pool: the most nodes its limits allow, of its smallest instance type that fits the pod
+  const need = podRequests(pod.spec);
+  const cap = new Map(pools.map(p => [p, p.maxNodes ?? karpenterNodes(p, need)]));
+  if ([...cap.values()].some(n => n === undefined)) return undefined;
   const own = m?.spec?.template?.metadata?.labels ?? {};
   const terms = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   const perNode = Array.isArray(terms) && terms.some((t: any) => t?.topologyKey === 'kubernetes.io/hostname'
     && Object.entries(t?.labelSelector?.matchLabels ?? {}).every(([k, v]) => own[k] === v) && !(t?.labelSelector?.matchExpressions?.length > 0)
     && Object.keys(t?.labelSelector?.matchLabels ?? {}).length > 0);
   if (!perNode) return undefined;
-  const nodes = pools.reduce((n, p) => n + (p.maxNodes ?? 0), 0);
+  const nodes = pools.reduce((n, p) => n + (cap.get(p) ?? 0), 0);
   if (replicas <= nodes) return undefined;
   const fixed = pools.filter(p => p.fixed !== undefined);
+  const karpenter = pools.some(p => p.maxNodes === undefined);
+  const scaling = (p: SchedPool) => (p.maxNodes !== undefined ? `${p.name}: maxSize ${p.maxNodes}`
+    : `${p.name}: ${cap.get(p)} node${cap.get(p) === 1 ? '' : 's'} within its limits (spec.limits cpu ${p.limits!.cpuMillis / 1000}, memory ${p.limits!.memMiB / 1024}Gi), of its smallest instance type that fits the pods`);
+  const raise = karpenter ? 'raise a pool\'s maxSize (a Karpenter pool\'s maxCpu and maxMemoryGiB: cpuLimit and memoryLimitGiB in its profile)' : 'raise a pool\'s maxSize';
   if (fixed.length === 0) {
     return `spec.replicas (${replicas}) of ${describe(m)} need a node each (a required pod anti-affinity on kubernetes.io/hostname), but the node pools `
-      + `that can take its pods scale to ${nodes} node${nodes === 1 ? '' : 's'} at most (${pools.map(p => `${p.name}: maxSize ${p.maxNodes}`).join(', ')}): `
-      + `${replicas - nodes} would stay Pending; raise a pool's maxSize, place the workload on more pools, or run fewer replicas`;
+      + `that can take its pods scale to ${nodes} node${nodes === 1 ? '' : 's'} at most (${pools.map(scaling).join(', ')}): `
+      + `${replicas - nodes} would stay Pending; ${raise}, place the workload on more pools, or run fewer replicas`;
   }
-  const each = pools.map(p => (p.fixed !== undefined ? `${p.name}: ${p.maxNodes} node${p.maxNodes === 1 ? '' : 's'}, nothing scales it (${fixedSizes(p)})` : `${p.name}: maxSize ${p.maxNodes}`));
+  const each = pools.map(p => (p.fixed !== undefined ? `${p.name}: ${p.maxNodes} node${p.maxNodes === 1 ? '' : 's'}, nothing scales it (${fixedSizes(p)})` : scaling(p)));
   const names = listed(fixed.map(p => p.name));
   return `spec.replicas (${replicas}) of ${describe(m)} need a node each (a required pod anti-affinity on kubernetes.io/hostname), but the node pools `
     + `that can take its pods hold ${nodes} node${nodes === 1 ? '' : 's'} at most (${each.join('; ')}): ${replicas - nodes} would stay Pending; `
     + `${AUTOSCALER_FIX.replace('scale it', `scale ${names}`)}, raise minSize (or desiredSize) of ${names}, place the workload on more pools, or run fewer replicas`;
+}
+
+/**
+ * The most nodes a Karpenter pool's limits allow for a pod needing `need`: its limits (which count the nodes' whole
+ * capacity) over the vCPUs and memory of its smallest instance type that fits the pod. Undefined for a managed pool,
+ * or when its instance types are not listed or not all known.
+ */
+function karpenterNodes(pool: SchedPool, need: { cpu: number; memMiB: number }): number | undefined {
+  if (pool.limits === undefined || pool.instanceTypes.length === 0) return undefined;
+  const sizes = pool.instanceTypes.map(t => InstanceTypes.allocatable(t));
+  if (sizes.some(a => a === undefined)) return undefined;
+  const fit = (sizes as NodeAllocatable[]).filter(a => a.cpuMillis >= need.cpu && a.allocatableMemoryMiB >= need.memMiB);
+  if (fit.length === 0) return undefined;
+  const vcpus = Math.min(...fit.map(a => a.vcpus));
+  const memMiB = Math.min(...fit.map(a => a.memoryMiB));
+  return Math.min(Math.floor(pool.limits.cpuMillis / (vcpus * 1000)), Math.floor(pool.limits.memMiB / memMiB));
 }
 
 /**
@@ -283,9 +307,10 @@ function gpuShortage(m: any, gpus: number, pools: readonly SchedPool[], objects:
   if (room === undefined || m.kind === 'DaemonSet') return undefined;
   const pods = minimumPods(m, objects);
   if (pods <= room.pods) return undefined;
-  const what = typeof m.spec?.replicas === 'number' || !['Deployment', 'StatefulSet'].includes(m.kind)
+  const scaler = typeof m.spec?.replicas === 'number' || !['Deployment', 'StatefulSet'].includes(m.kind) ? undefined : autoscalerOf(m, objects);
+  const what = scaler === undefined
     ? `${m.kind === 'Job' || m.kind === 'CronJob' ? 'the parallelism' : 'spec.replicas'} (${pods}) of ${describe(m)}`
-    : `the minReplicas (${pods}) of the HorizontalPodAutoscaler of ${describe(m)}`;
+    : `${scaler.minText.replace('%s', String(pods))} of ${describe(m)}`;
   return `${what} need ${gpus} NVIDIA GPU${gpus === 1 ? '' : 's'} (nvidia.com/gpu) each, but the node pools that can take its pods hold ${room.pods} such pod${room.pods === 1 ? '' : 's'} `
     + `at most (${room.each}): ${pods - room.pods} would stay Pending; raise the pools' maxSize, use instance types with more GPUs, or run fewer replicas`;
 }
@@ -295,18 +320,12 @@ function gpuShortage(m: any, gpus: number, pools: readonly SchedPool[], objects:
  * (see `gpuPods`): the replicas past that stay Pending.
  */
 export function gpuCapacityNotes(cluster: ClusterProfile, objects: readonly RenderedObject[]): string[] {
-  const maxima = new Map<string, number>();
-  for (const o of objects) {
-    const h = o.manifest;
-    if (h?.kind !== 'HorizontalPodAutoscaler' || typeof h.spec?.maxReplicas !== 'number') continue;
-    maxima.set(`${h.metadata?.namespace}/${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`, h.spec.maxReplicas);
-  }
-  if (maxima.size === 0) return [];
   const pools = poolsOf(cluster);
   const notes: string[] = [];
   for (const o of objects) {
     const m = o.manifest;
-    const max = maxima.get(`${m?.metadata?.namespace}/${m?.kind}/${m?.metadata?.name}`);
+    const scaler = typeof m?.spec?.replicas === 'number' ? undefined : autoscalerOf(m, objects);
+    const max = scaler?.max;
     const pod = max === undefined ? undefined : podSpecOf(m);
     // most pods ask for no GPU: no need to add up their requests
     if (pod === undefined || ![...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].some((c: any) => gpuAsked(c))) continue;
@@ -314,9 +333,9 @@ export function gpuCapacityNotes(cluster: ClusterProfile, objects: readonly Rend
     if (need.gpus === 0) continue;
     const room = gpuPods(pools.filter(p => poolRefusal(p, pod.spec, need) === undefined), need.gpus);
     if (room === undefined || max! <= room.pods) continue;
-    notes.push(`shipshape note: cluster ${cluster.clusterName}: ${describe(m)} may scale to ${max} replicas (the maxReplicas of its HorizontalPodAutoscaler) of `
+    notes.push(`shipshape note: cluster ${cluster.clusterName}: ${describe(m)} may scale to ${max} replicas (${scaler!.maxText}) of `
       + `${need.gpus} NVIDIA GPU${need.gpus === 1 ? '' : 's'} each, but the node pools that can take its pods hold ${room.pods} such pod${room.pods === 1 ? '' : 's'} at most `
-      + `(${room.each}): replicas past ${room.pods} stay Pending; raise the pools' maxSize, or lower maxReplicas\n`);
+      + `(${room.each}): replicas past ${room.pods} stay Pending; raise the pools' maxSize, or lower ${scaler!.maxText.includes('KEDA') ? 'maxReplicaCount (the KEDA scaling\'s max)' : 'maxReplicas'}\n`);
   }
   return notes;
 }
@@ -330,7 +349,10 @@ function gpuAsked(c: any): boolean {
 function schedulingFix(whys: string[]): string {
   const fixes = ['give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool)'];
   if (whys.some(w => w.startsWith('taint '))) fixes.push('or a pool without taints');
-  if (whys.some(w => w.startsWith('requests '))) fixes.push('lower its requests, or add a pool with larger instance types (or raise the Karpenter pool\'s maxCpu and maxMemory)');
+  if (whys.some(w => w.startsWith('requests ') && w.includes('exceed the pool\'s limits'))) {
+    fixes.push('lower its requests, or raise the Karpenter pool\'s limits (maxCpu and maxMemoryGiB; cpuLimit and memoryLimitGiB in its profile)');
+  }
+  if (whys.some(w => w.startsWith('requests ') && w.includes('do not fit'))) fixes.push('lower its requests, or add a pool with larger instance types');
   if (whys.some(w => w.startsWith(GPU_NEED_PREFIX))) {
     fixes.push('add a pool of NVIDIA GPU instances with enough GPUs per node (a managed pool of g5 or g6 instances, or a Karpenter pool with such instanceTypes) '
       + 'and place the workload on it, or lower resources.gpus');
@@ -617,7 +639,8 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
     const shown = workloads.map(w => `${w.what}: ${w.pods} × cpu ${w.cpu}m, memory ${Math.ceil(w.memMiB)}Mi`).join('; ');
     problems.push(`Karpenter pool ${pool.name} of cluster ${cluster.clusterName}: the workloads only it can take ask for cpu ${cpu}m, memory ${Math.ceil(memMiB)}Mi `
       + `at their fewest pods (${shown}), above the pool's limits (spec.limits cpu ${limits.cpuMillis / 1000}, memory ${limits.memMiB / 1024}Gi): `
-      + 'Karpenter launches no node past them, so some pods would stay Pending; raise the pool\'s maxCpu and maxMemory, or lower those replicas or requests');
+      + 'Karpenter launches no node past them, so some pods would stay Pending; raise the pool\'s limits (maxCpu and maxMemoryGiB; cpuLimit and memoryLimitGiB in its profile), '
+      + 'or lower those replicas or requests');
   }
   return problems;
 }
@@ -631,26 +654,49 @@ function minimumPods(m: any, objects: readonly RenderedObject[]): number {
   if (m.kind === 'Job') return typeof m.spec?.parallelism === 'number' ? m.spec.parallelism : 1;
   if (m.kind === 'CronJob') return typeof m.spec?.jobTemplate?.spec?.parallelism === 'number' ? m.spec.jobTemplate.spec.parallelism : 1;
   if (typeof m.spec?.replicas === 'number') return m.spec.replicas;
-  const min = hpaMinimums(objects).get(`${m.metadata?.namespace}/${m.kind}/${m.metadata?.name}`);
-  return min ?? 1;
+  return autoscalerOf(m, objects)?.min ?? 1;
 }
 
-const HPA_MINIMUMS = new WeakMap<readonly RenderedObject[], Map<string, number>>();
+/** What scales a workload of the output: the bounds, and how a message names them. */
+interface Autoscaler {
+  readonly min: number;
+  readonly max: number;
+  /** `the minReplicas (3) of the HorizontalPodAutoscaler`, with `%s` for the number. */
+  readonly minText: string;
+  readonly maxText: string;
+}
 
-/** `<namespace>/<kind>/<name>` of each HPA target of the output -> the HPA's minReplicas (1 when unset); built once per output. */
-function hpaMinimums(objects: readonly RenderedObject[]): Map<string, number> {
-  let map = HPA_MINIMUMS.get(objects);
+const AUTOSCALERS = new WeakMap<readonly RenderedObject[], Map<string, Autoscaler>>();
+
+/**
+ * The autoscaler of the workload `m` in the output, or undefined: its HorizontalPodAutoscaler (minReplicas 1 when
+ * unset), or its KEDA ScaledObject, which makes one (minReplicaCount 0 and maxReplicaCount 100 when unset, a target
+ * of kind Deployment when its kind is unset). Built once per output.
+ */
+function autoscalerOf(m: any, objects: readonly RenderedObject[]): Autoscaler | undefined {
+  let map = AUTOSCALERS.get(objects);
   if (map === undefined) {
     map = new Map();
     for (const o of objects) {
       const h = o.manifest;
-      if (h?.kind !== 'HorizontalPodAutoscaler') continue;
-      const ref = h.spec?.scaleTargetRef;
-      map.set(`${h.metadata?.namespace}/${ref?.kind}/${ref?.name}`, typeof h.spec?.minReplicas === 'number' ? h.spec.minReplicas : 1);
+      const ref = h?.spec?.scaleTargetRef;
+      if (h?.kind === 'HorizontalPodAutoscaler') {
+        const min = typeof h.spec?.minReplicas === 'number' ? h.spec.minReplicas : 1;
+        map.set(`${h.metadata?.namespace}/${ref?.kind}/${ref?.name}`, {
+          min, max: typeof h.spec?.maxReplicas === 'number' ? h.spec.maxReplicas : min,
+          minText: 'the minReplicas (%s) of the HorizontalPodAutoscaler', maxText: 'the maxReplicas of its HorizontalPodAutoscaler',
+        });
+      } else if (h?.kind === 'ScaledObject' && typeof h.apiVersion === 'string' && h.apiVersion.startsWith('keda.sh/')) {
+        map.set(`${h.metadata?.namespace}/${ref?.kind ?? 'Deployment'}/${ref?.name}`, {
+          min: typeof h.spec?.minReplicaCount === 'number' ? h.spec.minReplicaCount : 0,
+          max: typeof h.spec?.maxReplicaCount === 'number' ? h.spec.maxReplicaCount : 100,
+          minText: `the minReplicaCount (%s) of KEDA ScaledObject ${h.metadata?.name}`, maxText: `the maxReplicaCount of its KEDA ScaledObject ${h.metadata?.name}`,
+        });
+      }
     }
-    HPA_MINIMUMS.set(objects, map);
+    AUTOSCALERS.set(objects, map);
   }
-  return map;
+  return map.get(`${m?.metadata?.namespace}/${m?.kind}/${m?.metadata?.name}`);
 }
 
 /**

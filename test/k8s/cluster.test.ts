@@ -254,6 +254,36 @@ describe('capacity', () => {
     expect(stderrOf(() => within.app.synth())).not.toContain('NVIDIA GPU');
   });
 
+  test('a KEDA-scaled GPU worker: its minReplicaCount is refused past the GPU pools, its maxReplicaCount noted, as an HPA\'s bounds are', () => {
+    const gpuTaint = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' as const };
+    const gpu = pool('gpu', { instanceTypes: ['g5.xlarge'], minSize: 0, maxSize: 2, taints: [gpuTaint] });
+    const triggers = [{ type: 'prometheus', metadata: { serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(queue_depth)', threshold: '10' } }];
+    const low = appWith(cluster({ nodePools: [general, gpu] }));
+    new Worker(low.chart, 'infer', { image: IMAGE, resources: { gpus: 1 }, placement: Placement.onPool(gpu), scaling: WorkerScaling.keda({ min: 3, max: 20, triggers }) });
+    expect(errorOf(() => quietly(() => low.app.synth()))).toContain('shop/infer/Deployment: the minReplicaCount (3) of KEDA ScaledObject infer of Deployment shop/infer need 1 NVIDIA GPU '
+      + '(nvidia.com/gpu) each, but the node pools that can take its pods hold 2 such pods at most (gpu: 2 nodes of 1 GPU): 1 would stay Pending');
+    const scaled = appWith(cluster({ nodePools: [general, gpu] }));
+    new Worker(scaled.chart, 'infer', { image: IMAGE, resources: { gpus: 1 }, placement: Placement.onPool(gpu), scaling: WorkerScaling.keda({ min: 0, max: 20, triggers }) });
+    expect(stderrOf(() => scaled.app.synth())).toContain('shipshape note: cluster shop-prod: Deployment shop/infer may scale to 20 replicas (the maxReplicaCount of its KEDA ScaledObject infer) '
+      + 'of 1 NVIDIA GPU each, but the node pools that can take its pods hold 2 such pods at most (gpu: 2 nodes of 1 GPU): replicas past 2 stay Pending; '
+      + 'raise the pools\' maxSize, or lower maxReplicaCount (the KEDA scaling\'s max)\n');
+  });
+
+  test('a KEDA minimum counts against a Karpenter pool\'s limits, and replicas that need a node each against the nodes its limits allow', () => {
+    const burst = karpenterPool('burst', { taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }], instanceTypes: ['c7i.large'], cpuLimit: 4, memoryLimitGiB: 16 });
+    const karpenter = karpenterProfile('shop-prod', [burst]);
+    const keda = appWith(cluster({ karpenter }));
+    new Worker(keda.chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu: '1500m', cpuLimit: '1500m', memory: '1Gi' },
+      scaling: WorkerScaling.keda({ min: 3, max: 6, triggers: [{ type: 'cron', metadata: { timezone: 'Etc/UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '4' } }] }) });
+    expect(errorOf(() => quietly(() => keda.app.synth()))).toContain('Karpenter pool burst of cluster shop-prod: the workloads only it can take ask for cpu 4500m');
+    const spread = appWith(cluster({ karpenter }));
+    new StatefulService(spread.chart, 'db', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu: '500m', cpuLimit: '500m', memory: '512Mi' },
+      volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }] });
+    expect(errorOf(() => quietly(() => spread.app.synth()))).toContain('spec.replicas (3) of StatefulSet shop/db need a node each (a required pod anti-affinity on kubernetes.io/hostname), '
+      + 'but the node pools that can take its pods scale to 2 nodes at most (burst: 2 nodes within its limits (spec.limits cpu 4, memory 16Gi), of its smallest instance type that fits the pods): '
+      + '1 would stay Pending; raise a pool\'s maxSize (a Karpenter pool\'s maxCpu and maxMemoryGiB: cpuLimit and memoryLimitGiB in its profile), place the workload on more pools, or run fewer replicas');
+  });
+
   test('resources.gpus must be a whole number from 1 to 64', () => {
     for (const gpus of [0, 1.5, -1, 65]) {
       expect(errorOf(() => new Worker(appWith(cluster()).chart, 'infer', { image: IMAGE, resources: { gpus } }))).toBe(
@@ -307,7 +337,8 @@ describe('capacity', () => {
       return errorOf(() => quietly(() => app.synth()));
     };
     expect(big()).toContain('pool batch: requests cpu 12000m, memory 1024Mi exceed the pool\'s limits (spec.limits cpu 10, memory 40Gi): Karpenter launches no node for them');
-    expect(big()).toContain('or raise the Karpenter pool\'s maxCpu and maxMemory');
+    expect(big()).toContain('lower its requests, or raise the Karpenter pool\'s limits (maxCpu and maxMemoryGiB; cpuLimit and memoryLimitGiB in its profile)');
+    expect(big()).not.toContain('larger instance types');
     const { app, chart } = appWith(cluster({ karpenter }));
     // 3 pods of 3 cpu fit the 10 cpu of the pool together (3 of 4 would not: see the next test)
     new Worker(chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(batch), resources: { cpu: '3', cpuLimit: '3', memory: '1Gi' }, scaling: WorkerScaling.fixed(3) });
@@ -348,7 +379,8 @@ describe('capacity', () => {
     };
     expect(synth('15', WorkerScaling.fixed(6))).toContain('Karpenter pool burst of cluster shop-prod: the workloads only it can take ask for cpu 90000m, memory 6144Mi '
       + 'at their fewest pods (Deployment shop/crunch: 6 × cpu 15000m, memory 1024Mi), above the pool\'s limits (spec.limits cpu 64, memory 256Gi): '
-      + 'Karpenter launches no node past them, so some pods would stay Pending; raise the pool\'s maxCpu and maxMemory, or lower those replicas or requests');
+      + 'Karpenter launches no node past them, so some pods would stay Pending; raise the pool\'s limits (maxCpu and maxMemoryGiB; cpuLimit and memoryLimitGiB in its profile), '
+      + 'or lower those replicas or requests');
     // two workloads together: 3 × 10 + an HPA minimum of 4 × 10 = 70 cpu
     expect(synth('10', WorkerScaling.fixed(3), Replicas.autoscale({ min: 4, max: 8 }))).toContain('ask for cpu 70000m');
     expect(synth('10', WorkerScaling.fixed(3))).toBe('');

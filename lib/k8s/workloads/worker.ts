@@ -146,7 +146,8 @@ export interface KedaScalingOptions {
   /** The scalers (at least one). */
   readonly triggers: KedaTrigger[];
   /**
-   * Fewest replicas; 0 lets KEDA scale the worker to zero when the queue is empty. A minimum of 1 or more must, in
+   * Fewest replicas; 0 lets KEDA scale the worker to zero when the queue is empty (not with cpu and memory triggers
+   * alone, which KEDA measures on running pods: refused, as KEDA's webhook refuses it). A minimum of 1 or more must, in
    * production on a cluster the app knows (`App({ cluster })`), be at least its number of zones; 0 is not held to that.
    * @default - from the environment profile (production 3, staging 2, development 1)
    */
@@ -511,6 +512,13 @@ export class Worker extends Workload {
       }
       return r;
     });
+    // KEDA's admission webhook refuses a ScaledObject that may scale to zero on cpu and memory only (those metrics come
+    // from running pods: at zero there is nothing to measure, so nothing would scale it up again)
+    if (this.minReplicas === 0 && triggers.every(t => t.type === 'cpu' || t.type === 'memory')) {
+      fail(this, 'scaling.min', 0, `scales to zero, but every trigger is a ${[...new Set(triggers.map(t => t.type))].join(' or ')} trigger, which KEDA measures on running pods: `
+        + 'its admission webhook refuses such a ScaledObject (nothing would scale the worker up from zero), and the worker would run without an autoscaler',
+      'use min 1 or more, or add an event trigger (a queue, a stream, cron, prometheus) that can wake the worker from zero');
+    }
     const polling = checkWhole(this, 'scaling.pollingIntervalSeconds', o.pollingIntervalSeconds ?? 30, 1, 'use for example 30');
     const cooldown = checkWhole(this, 'scaling.cooldownPeriodSeconds', o.cooldownPeriodSeconds ?? 300, 0, 'use for example 300');
     return new ApiObject(this, 'ScaledObject', {

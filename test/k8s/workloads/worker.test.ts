@@ -141,6 +141,17 @@ describe('Worker options', () => {
     expect([so.minReplicaCount, so.maxReplicaCount, so.pollingInterval, so.cooldownPeriod]).toEqual([0, 5, 10, 60]);
   });
 
+  test('KEDA may not scale to zero on cpu and memory triggers alone (its webhook refuses it); an event trigger beside them, or min 1, is accepted', () => {
+    const cpu = { type: 'cpu', metadata: { type: 'Utilization', value: '60' } };
+    expectError(() => build({ scaling: WorkerScaling.keda({ min: 0, max: 5, triggers: [cpu, { type: 'memory', metadata: { type: 'Utilization', value: '70' } }] }) }),
+      'shop/mailer: scaling.min (0) scales to zero, but every trigger is a cpu or memory trigger, which KEDA measures on running pods: its admission webhook refuses such a '
+      + 'ScaledObject (nothing would scale the worker up from zero), and the worker would run without an autoscaler; use min 1 or more, or add an event trigger '
+      + '(a queue, a stream, cron, prometheus) that can wake the worker from zero');
+    expect(find(build({ scaling: WorkerScaling.keda({ min: 1, max: 5, triggers: [cpu] }) }).objs, 'ScaledObject').spec.minReplicaCount).toBe(1);
+    expect(find(build({ scaling: WorkerScaling.keda({ min: 0, max: 5, triggers: [cpu, { type: 'rabbitmq', metadata: { queueName: 'q', value: '10' } }] }) }).objs, 'ScaledObject')
+      .spec.minReplicaCount).toBe(0);
+  });
+
   test('KEDA settings that name an environment variable (<setting>FromEnv) are not taken for secrets', () => {
     const { objs } = build({ scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' } }] }) });
     expect(find(objs, 'ScaledObject').spec.triggers[0].metadata).toEqual({ queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' });
