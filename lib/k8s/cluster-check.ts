@@ -683,14 +683,17 @@ function autoscalerOf(m: any, objects: readonly RenderedObject[]): Autoscaler | 
       if (h?.kind === 'HorizontalPodAutoscaler') {
         const min = typeof h.spec?.minReplicas === 'number' ? h.spec.minReplicas : 1;
         map.set(`${h.metadata?.namespace}/${ref?.kind}/${ref?.name}`, {
-          min, max: typeof h.spec?.maxReplicas === 'number' ? h.spec.maxReplicas : min,
-          minText: 'the minReplicas (%s) of the HorizontalPodAutoscaler', maxText: 'the maxReplicas of its HorizontalPodAutoscaler',
+          min,
+          max: typeof h.spec?.maxReplicas === 'number' ? h.spec.maxReplicas : min,
+          minText: 'the minReplicas (%s) of the HorizontalPodAutoscaler',
+          maxText: 'the maxReplicas of its HorizontalPodAutoscaler',
         });
       } else if (h?.kind === 'ScaledObject' && typeof h.apiVersion === 'string' && h.apiVersion.startsWith('keda.sh/')) {
         map.set(`${h.metadata?.namespace}/${ref?.kind ?? 'Deployment'}/${ref?.name}`, {
           min: typeof h.spec?.minReplicaCount === 'number' ? h.spec.minReplicaCount : 0,
           max: typeof h.spec?.maxReplicaCount === 'number' ? h.spec.maxReplicaCount : 100,
-          minText: `the minReplicaCount (%s) of KEDA ScaledObject ${h.metadata?.name}`, maxText: `the maxReplicaCount of its KEDA ScaledObject ${h.metadata?.name}`,
+          minText: `the minReplicaCount (%s) of KEDA ScaledObject ${h.metadata?.name}`,
+          maxText: `the maxReplicaCount of its KEDA ScaledObject ${h.metadata?.name}`,
         });
       }
     }

@@ -273,12 +273,20 @@ describe('capacity', () => {
     const burst = karpenterPool('burst', { taints: [{ key: 'shipshape.dev/burst', value: 'true', effect: 'NoSchedule' }], instanceTypes: ['c7i.large'], cpuLimit: 4, memoryLimitGiB: 16 });
     const karpenter = karpenterProfile('shop-prod', [burst]);
     const keda = appWith(cluster({ karpenter }));
-    new Worker(keda.chart, 'crunch', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu: '1500m', cpuLimit: '1500m', memory: '1Gi' },
-      scaling: WorkerScaling.keda({ min: 3, max: 6, triggers: [{ type: 'cron', metadata: { timezone: 'Etc/UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '4' } }] }) });
+    new Worker(keda.chart, 'crunch', {
+      image: IMAGE,
+      placement: Placement.onKarpenterPool(burst),
+      resources: { cpu: '1500m', cpuLimit: '1500m', memory: '1Gi' },
+      scaling: WorkerScaling.keda({ min: 3, max: 6, triggers: [{ type: 'cron', metadata: { timezone: 'Etc/UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '4' } }] }),
+    });
     expect(errorOf(() => quietly(() => keda.app.synth()))).toContain('Karpenter pool burst of cluster shop-prod: the workloads only it can take ask for cpu 4500m');
     const spread = appWith(cluster({ karpenter }));
-    new StatefulService(spread.chart, 'db', { image: IMAGE, placement: Placement.onKarpenterPool(burst), resources: { cpu: '500m', cpuLimit: '500m', memory: '512Mi' },
-      volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }] });
+    new StatefulService(spread.chart, 'db', {
+      image: IMAGE,
+      placement: Placement.onKarpenterPool(burst),
+      resources: { cpu: '500m', cpuLimit: '500m', memory: '512Mi' },
+      volumes: [{ name: 'data', size: '1Gi', mountPath: '/data' }],
+    });
     expect(errorOf(() => quietly(() => spread.app.synth()))).toContain('spec.replicas (3) of StatefulSet shop/db need a node each (a required pod anti-affinity on kubernetes.io/hostname), '
       + 'but the node pools that can take its pods scale to 2 nodes at most (burst: 2 nodes within its limits (spec.limits cpu 4, memory 16Gi), of its smallest instance type that fits the pods): '
       + '1 would stay Pending; raise a pool\'s maxSize (a Karpenter pool\'s maxCpu and maxMemoryGiB: cpuLimit and memoryLimitGiB in its profile), place the workload on more pools, or run fewer replicas');
