@@ -11,6 +11,7 @@ import { TeamAccessProfile } from '../../core/fleet';
 import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { CpuQuantity, MemoryQuantity } from '../../core/quantity';
+import { Validators } from '../../core/validators';
 import { addOnNamespaces } from '../cluster-check';
 import { ClusterContext } from '../cluster-context';
 import { ClusterResources } from '../cluster-resources';
@@ -194,6 +195,34 @@ export interface ServiceAccountGrant {
   /** What its pods may do in the namespace. */
   readonly rules: ApiAccessRule[];
 }
+
+/**
+ * The namespaced resources of the API groups every cluster serves, by group (subresources after a "/"), for the
+ * resources a ServiceAccountGrant names: RBAC matches lowercase plural names exactly, so `configmap` or `ConfigMaps`
+ * would grant nothing.
+ */
+const NAMESPACED_RESOURCES: { [group: string]: string[] } = {
+  '': ['pods', 'pods/log', 'pods/exec', 'pods/attach', 'pods/portforward', 'pods/status', 'pods/eviction', 'pods/ephemeralcontainers', 'pods/binding', 'pods/proxy',
+    'services', 'services/status', 'services/proxy', 'endpoints', 'configmaps', 'secrets', 'serviceaccounts', 'serviceaccounts/token', 'events',
+    'persistentvolumeclaims', 'persistentvolumeclaims/status', 'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status',
+    'limitranges', 'resourcequotas', 'resourcequotas/status', 'podtemplates', 'bindings'],
+  'apps': ['deployments', 'deployments/scale', 'deployments/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status', 'daemonsets', 'daemonsets/status',
+    'replicasets', 'replicasets/scale', 'replicasets/status', 'controllerrevisions'],
+  'batch': ['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status'],
+  'autoscaling': ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
+  'policy': ['poddisruptionbudgets', 'poddisruptionbudgets/status'],
+  'coordination.k8s.io': ['leases'],
+  'discovery.k8s.io': ['endpointslices'],
+  'events.k8s.io': ['events'],
+  'networking.k8s.io': ['ingresses', 'ingresses/status', 'networkpolicies'],
+  'rbac.authorization.k8s.io': ['roles', 'rolebindings'],
+  'authorization.k8s.io': ['localsubjectaccessreviews'],
+  'storage.k8s.io': ['csistoragecapacities'],
+};
+/** Cluster-scoped resources of those groups: a Role in a namespace cannot grant them. */
+const CLUSTER_RESOURCES = ['nodes', 'namespaces', 'persistentvolumes', 'storageclasses', 'clusterroles', 'clusterrolebindings', 'priorityclasses', 'ingressclasses',
+  'customresourcedefinitions', 'certificatesigningrequests', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'runtimeclasses', 'csidrivers', 'csinodes',
+  'volumeattachments', 'apiservices', 'componentstatuses', 'tokenreviews', 'subjectaccessreviews', 'selfsubjectaccessreviews'];
 
 /** The verbs a ServiceAccountGrant may give: what workloads use; escalate, bind and impersonate are refused. */
 const GRANT_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -548,7 +577,10 @@ export class TeamNamespace extends Construct {
       if (!Array.isArray(g.rules) || g.rules.length === 0) fail(this, `${prop}.rules`, g.rules, 'must hold at least one rule', 'add { resources: [\'configmaps\'], verbs: [\'get\'] }');
       const rules = g.rules.map((r, j) => this.grantRule(`${prop}.rules[${j}]`, r));
       const name = `${this.team}-sa-${sa}`;
-      Names.dnsSubdomain(this, `${prop}.serviceAccount`, name);
+      if (name.length > 253) {
+        fail(this, `${prop}.serviceAccount`, sa, `makes the grant's Role name ${this.team}-sa-<serviceAccount> ${name.length} characters long, above the 253 the API allows`,
+          `use a ServiceAccount name of at most ${253 - `${this.team}-sa-`.length} characters`);
+      }
       const role = new ApiObject(this, `Grant${i}Role`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
@@ -582,6 +614,12 @@ export class TeamNamespace extends Construct {
     };
     const apiGroups = r.apiGroups === undefined ? [''] : list('apiGroups', r.apiGroups, false);
     const resources = list('resources', r?.resources, false);
+    for (const g of apiGroups) {
+      if (g.includes('/')) {
+        fail(this, `${prop}.apiGroups`, g, 'names a version, but RBAC matches the API group alone', `write ${JSON.stringify(g.split('/')[0] === 'v1' ? '' : g.split('/')[0])}`);
+      }
+      if (g !== g.toLowerCase()) fail(this, `${prop}.apiGroups`, g, 'has upper case, but RBAC matches the API group exactly, in lower case', `write ${JSON.stringify(g.toLowerCase())}`);
+    }
     const verbs = list('verbs', r.verbs, false);
     for (const v of verbs) {
       if (ESCALATION_VERBS.includes(v.toLowerCase())) {
@@ -592,6 +630,7 @@ export class TeamNamespace extends Construct {
         fail(this, `${prop}.verbs`, v, `is not a verb a grant gives (${GRANT_VERBS.join(', ')})`, meant !== undefined ? `write it as ${meant}` : 'use one of those verbs');
       }
     }
+    for (const res of resources) this.grantResource(`${prop}.resources`, res, apiGroups);
     const resourceNames = r.resourceNames === undefined ? undefined : list('resourceNames', r.resourceNames, false);
     const unnamed = resourceNames !== undefined ? verbs.find(v => v === 'create' || v === 'deletecollection') : undefined;
     if (unnamed !== undefined) {
@@ -599,6 +638,34 @@ export class TeamNamespace extends Construct {
         `move ${unnamed} to a rule of its own without resourceNames`);
     }
     return { apiGroups, resources, verbs, ...(resourceNames !== undefined ? { resourceNames } : {}) };
+  }
+
+  /**
+   * Refuses a resource RBAC would match to nothing in a namespaced Role (a singular, upper case, a URL, a cluster-scoped
+   * resource, a resource of another group), or one that would let the workload change RBAC.
+   */
+  private grantResource(prop: string, res: string, groups: string[]): void {
+    if (res.startsWith('/')) {
+      fail(this, prop, res, 'is a URL path (a non-resource URL), which a Role cannot grant (only a ClusterRole can)', 'grant API resources by their plural name, for example configmaps');
+    }
+    const base = res.split('/')[0];
+    if (res !== res.toLowerCase()) fail(this, prop, res, 'has upper case, but RBAC matches resource names exactly, in lower case', `write ${JSON.stringify(res.toLowerCase())}`);
+    if (CLUSTER_RESOURCES.includes(base)) {
+      fail(this, prop, res, 'is cluster-scoped: a Role in the namespace cannot grant it (the API server ignores the rule)', 'grant namespaced resources only; cluster-wide rights belong to the platform');
+    }
+    if (groups.includes('rbac.authorization.k8s.io') && ['roles', 'rolebindings'].includes(base)) {
+      fail(this, prop, res, 'would let the ServiceAccount write RBAC in the namespace: it could bind the Role it holds to any ServiceAccount, the default one included (rule SS-K8S-082)',
+        'leave RBAC to the platform: grant each ServiceAccount what it needs here');
+    }
+    for (const g of groups) {
+      const known = NAMESPACED_RESOURCES[g];
+      if (known === undefined || known.includes(res)) continue;
+      // a resource of another built-in group, or a slip (a singular, a typo)
+      const home = Object.entries(NAMESPACED_RESOURCES).find(([, list]) => list.includes(res))?.[0];
+      const near = known.find(k => k === `${res}s` || k === `${base}s${res.slice(base.length)}`) ?? known.find(k => Validators._editDistance(k, res) <= 2);
+      fail(this, prop, res, `is not a resource of API group ${JSON.stringify(g)}${g === '' ? ' (the core group)' : ''}, so the rule grants nothing there`,
+        home !== undefined ? `set apiGroups to [${JSON.stringify(home)}] for ${res}` : near !== undefined ? `write ${JSON.stringify(near)} (RBAC matches the plural name)` : 'name a resource of that group by its plural name, or set apiGroups to its group');
+    }
   }
 
   /** A note for a grant to a ServiceAccount no object of the app has in the namespace (it may be made elsewhere). */

@@ -60,7 +60,8 @@ export interface AmbassadorProxyProps extends SidecarOptions {
   /**
    * A port the proxy serves its health checks on besides its listen port (cloud-sql-proxy's `--http-port`, with
    * `/readiness` and `/liveness`), declared on the proxy's container (named `healthPortName`) so its probes may use it
-   * (`Probe.http('/readiness', { port })`). The NetworkPolicy admits no other pod to it; the kubelet probes it.
+   * (`Probe.http('/readiness', { port })`). The NetworkPolicy admits no other pod to it; the kubelet probes it. The
+   * listen port is then the app's alone (the proxy may listen on 127.0.0.1) and is not declared on the container.
    * @default - none: the probes use the listen port
    */
   readonly healthPort?: number;
@@ -115,22 +116,24 @@ export class AmbassadorProxy implements ISidecar {
     if (health === undefined && p.healthPortName !== undefined) {
       fail(workload, `${prop}.healthPortName`, p.healthPortName, 'names a health port, but healthPort is not set', 'set healthPort to the port the proxy serves its health checks on, or leave healthPortName out');
     }
+    const listenName = Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy');
     const tmp = SidecarContainers.tmp(this.name);
     const container = SidecarContainers.build(workload, {
       name: this.name,
       image: p.image,
       args: p.args,
       env: p.env,
-      ports: [
-        { name: Names.portName(workload, `${prop}.portName`, p.portName ?? 'proxy'), port, nameProp: `${prop}.portName` },
-        ...(health !== undefined ? [{ name: Names.portName(workload, `${prop}.healthPortName`, p.healthPortName ?? 'proxy-health'), port: health, nameProp: `${prop}.healthPortName` }] : []),
-      ],
+      // with a health port, the listen port is the app's over localhost only: not declared (no other pod reaches it, and
+      // a declared port that nothing probes reads as one that takes calls); it still counts for port clashes
+      ports: health === undefined ? [{ name: listenName, port, nameProp: `${prop}.portName` }]
+        : [{ name: Names.portName(workload, `${prop}.healthPortName`, p.healthPortName ?? 'proxy-health'), port: health, nameProp: `${prop}.healthPortName` }],
       readiness: p.readiness ?? Probe.tcp(),
       liveness: p.liveness,
       mounts: [tmp.mount],
       options: p,
       prop,
     });
+    SidecarContainers.podOnly(container, health === undefined ? [port] : [port, health]);
     return {
       containers: [container],
       volumes: [tmp.volume],

@@ -41,6 +41,21 @@ export class SidecarContainers {
     return PORT_NAME_PROPS.get(container)?.get(portName);
   }
 
+  /**
+   * Marks ports of a container `build` made as the pod's own (the app connects over localhost, the kubelet probes
+   * them): no other pod may be admitted to them (`allowFrom` refuses them), and they count for port clashes whether
+   * the container declares them or not (a proxy listening for the app on localhost need not declare its port).
+   */
+  public static podOnly<T extends object>(container: T, ports: number[]): T {
+    POD_ONLY_PORTS.set(container, [...ports]);
+    return container;
+  }
+
+  /** The ports `podOnly` marked on a container (none for a container of a sidecar of your own). */
+  public static podOnlyPorts(container: object): number[] {
+    return POD_ONLY_PORTS.get(container) ?? [];
+  }
+
   /** Marks an app volume mount a sidecar adds with the prop that sets its path (`sidecars.logs.logDirectory`), for errors. */
   public static appMount<T extends object>(mount: T, prop: string): T {
     MOUNT_PROPS.set(mount, prop);
@@ -196,5 +211,7 @@ export class SidecarContainers {
 
 /** See `SidecarContainers.portNameProp`. */
 const PORT_NAME_PROPS = new WeakMap<object, Map<string, string>>();
+/** See `SidecarContainers.podOnly`. */
+const POD_ONLY_PORTS = new WeakMap<object, number[]>();
 /** See `SidecarContainers.appMount`. */
 const MOUNT_PROPS = new WeakMap<object, string>();

@@ -646,8 +646,18 @@ export abstract class Workload extends Construct implements IWorkload {
    * @internal
    */
   public _checkCalleePorts(scope: Workload, prop: string, self: boolean, ports: number[] | undefined): number[] {
-    // the app's ports and its sidecars' (a MetricsAdapter's metrics port, a sidecar's own)
-    const own = Workload._uniquePorts(this._podPorts().map(p => p.port));
+    // the app's ports and its sidecars' (a MetricsAdapter's metrics port, a sidecar's own), but not the ports a sidecar
+    // keeps for the pod itself (an AmbassadorProxy's listen and health ports)
+    const podOnly = this._sidecars.flatMap(s => [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])].flatMap(c => SidecarContainers.podOnlyPorts(c)
+      .map(port => ({ port, sidecar: s.sidecar.name }))));
+    const own = Workload._uniquePorts(this._podPorts().map(p => p.port).filter(p => !podOnly.some(x => x.port === p)));
+    for (const p of ports ?? []) {
+      const inner = podOnly.find(x => x.port === p);
+      if (inner !== undefined) {
+        fail(scope, prop, p, `is a port sidecar ${inner.sidecar} of ${scope === this ? 'this workload' : this.node.path} keeps for the pod itself (the app over localhost, the kubelet's probes): `
+          + 'no other pod may reach it', `name a port the pods serve (${own.join(', ') || 'none'}), or omit ports to allow all of them`);
+      }
+    }
     const replicaOnly = self ? [] : this._replicaOnlyPorts();
     const client = own.filter(p => !replicaOnly.includes(p));
     const whose = scope === this ? 'this workload' : this.node.path;
@@ -984,6 +994,7 @@ export abstract class Workload extends Construct implements IWorkload {
           ports.add(p.containerPort);
           if (p.name !== undefined) portNames.add(p.name);
         }
+        for (const p of SidecarContainers.podOnlyPorts(c)) ports.add(p);
       }
       for (const v of s.binding.volumes ?? []) volumes.set(v.name, `sidecar ${s.sidecar.name}`);
     }
@@ -1010,6 +1021,11 @@ export abstract class Workload extends Construct implements IWorkload {
             fixes.length > 0 ? fixes.join(', or ') : 'give one of the two ports another name');
         }
         if (p.name !== undefined) portNames.add(p.name);
+      }
+      for (const port of SidecarContainers.podOnlyPorts(c)) {
+        if ((c.ports ?? []).some((p: any) => p.containerPort === port)) continue;
+        if (ports.has(port)) fail(this, `sidecars.${sidecar.name}.port`, port, 'is already a port of the pod (containers share one network namespace)', 'pick a port no other container listens on');
+        ports.add(port);
       }
     }
     for (const v of binding.volumes ?? []) {
@@ -1143,7 +1159,8 @@ export abstract class Workload extends Construct implements IWorkload {
     };
     const own = this._mainPorts().map(p => ({ port: p.port, prop: propOf(p.port) }));
     const sidecars = this._sidecars.flatMap(s => [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]
-      .flatMap(c => ((c.ports ?? []) as corev1.ContainerPort[]).map(p => ({ port: p.containerPort, prop: `sidecars.${s.sidecar.name}.port` }))));
+      .flatMap(c => Workload._uniquePorts([...((c.ports ?? []) as corev1.ContainerPort[]).map(p => p.containerPort), ...SidecarContainers.podOnlyPorts(c)])
+        .map(port => ({ port, prop: `sidecars.${s.sidecar.name}.port` }))));
     return [...own, ...sidecars];
   }
 

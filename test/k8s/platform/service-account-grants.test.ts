@@ -99,6 +99,20 @@ describe('refused', () => {
       + 'move create to a rule of its own without resourceNames'],
     ['no resources', [{ serviceAccount: 'api', rules: [{ resources: [], verbs: ['get'] }] }], /^platform\/shop: serviceAccountGrants\[0\]\.rules\[0\]\.resources \(\[\]\) must be a list of strings, not empty/],
     ['a ServiceAccount name that is no DNS subdomain', [{ serviceAccount: 'API_Worker', rules: LEADER.rules }], /^platform\/shop: serviceAccountGrants\[0\]\.serviceAccount \("API_Worker"\)/],
+    ['a ServiceAccount name that makes the Role name too long', [{ serviceAccount: 'a'.repeat(250), rules: LEADER.rules }],
+      /^platform\/shop: serviceAccountGrants\[0\]\.serviceAccount \("a{250}"\) makes the grant's Role name shop-sa-<serviceAccount> 258 characters long, above the 253 the API allows; use a ServiceAccount name of at most 245 characters$/],
+    ['a resource of another group (leases in the core group, the default)', [{ serviceAccount: 'api', rules: [{ resources: ['leases'], verbs: ['get'] }] }],
+      'platform/shop: serviceAccountGrants[0].rules[0].resources ("leases") is not a resource of API group "" (the core group), so the rule grants nothing there; '
+      + 'set apiGroups to ["coordination.k8s.io"] for leases'],
+    ['a singular resource', [{ serviceAccount: 'api', rules: [{ resources: ['configmap'], verbs: ['get'] }] }],
+      /resources \("configmap"\) is not a resource of API group "" \(the core group\), so the rule grants nothing there; write "configmaps" \(RBAC matches the plural name\)$/],
+    ['a resource in upper case', [{ serviceAccount: 'api', rules: [{ resources: ['ConfigMaps'], verbs: ['get'] }] }], /resources \("ConfigMaps"\) has upper case, .*; write "configmaps"$/],
+    ['an API group with its version', [{ serviceAccount: 'api', rules: [{ apiGroups: ['apps/v1'], resources: ['deployments'], verbs: ['get'] }] }],
+      /apiGroups \("apps\/v1"\) names a version, but RBAC matches the API group alone; write "apps"$/],
+    ['a cluster-scoped resource', [{ serviceAccount: 'api', rules: [{ resources: ['nodes'], verbs: ['get'] }] }], /resources \("nodes"\) is cluster-scoped: a Role in the namespace cannot grant it/],
+    ['a URL path', [{ serviceAccount: 'api', rules: [{ resources: ['/metrics'], verbs: ['get'] }] }], /resources \("\/metrics"\) is a URL path/],
+    ['RBAC objects (create rolebindings would bind the Role to any ServiceAccount)', [{ serviceAccount: 'api', rules: [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] }] }],
+      /resources \("rolebindings"\) would let the ServiceAccount write RBAC in the namespace: it could bind the Role it holds to any ServiceAccount, the default one included \(rule SS-K8S-082\)/],
   ];
   test.each(cases)('%s', (_, grants, message) => {
     expect(errorOf(() => setup(grants))).toMatch(message);

@@ -6,6 +6,8 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { App, EnvValue, Job, KubernetesTarget, KubernetesVersion, NetworkPeer, Probe, Schedule, ScheduledJob, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AmbassadorProxy, InitTask, InitTasks, ISidecar, LogShipper, MetricsAdapter } from '../../../lib/k8s/sidecars';
+import { KubernetesPack, PolicyEngine } from '../../../lib/policy';
+import { k8sDocument } from '../../../lib/policy/runner';
 import { stderrOf } from '../../util/k8s';
 import { CURRENT_K8S_VERSION, expectValid } from '../../util/schema';
 import { expectError, one, policyErrors, testChart, validationErrors } from '../networking/traffic-util';
@@ -227,8 +229,9 @@ describe('sidecar errors', () => {
     web.addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, readiness: Probe.http('/readiness', { port: 9090 }), liveness: Probe.http('/liveness', { port: 9090 }) }));
     const spec = chart.toJson().find(o => o.kind === 'Deployment').spec.template.spec;
     const proxy = [...spec.containers, ...(spec.initContainers ?? [])].find((c: any) => c.name === 'ambassador');
-    expect(proxy.ports).toEqual([{ name: 'proxy', containerPort: 5432, protocol: 'TCP' }, { name: 'proxy-health', containerPort: 9090, protocol: 'TCP' }]);
-    expect(proxy.readinessProbe.httpGet).toMatchObject({ path: '/readiness', port: 9090 });
+    // the listen port is the app's over localhost alone: not declared once the probes have a port of their own
+    expect(proxy.ports).toEqual([{ name: 'proxy-health', containerPort: 9090, protocol: 'TCP' }]);
+    expect(proxy.readinessProbe.httpGet).toMatchObject({ path: '/readiness', port: 'proxy-health' });
     expectError(() => new WebService(testChart(), 'api', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, readiness: Probe.http('/readiness', { port: 9090 }) })),
       'shop/api: sidecars.ambassador.readiness.port (9090) is not a port the container declares (5432) (rule SS-K8S-036); probe a port the sidecar declares, '
       + 'or declare its health port on the sidecar (AmbassadorProxy healthPort)');
@@ -246,7 +249,19 @@ describe('sidecar errors', () => {
     worker.addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, readiness: Probe.http('/readiness', { port: 9090 }), liveness: Probe.http('/liveness', { port: 9090 }) }));
     const spec = chart.toJson().find(o => o.kind === 'Deployment').spec.template.spec;
     const names = [...spec.containers, ...(spec.initContainers ?? [])].flatMap((c: any) => (c.ports ?? []).map((p: any) => p.name));
-    expect(names.sort()).toEqual(['health', 'proxy', 'proxy-health']);
+    expect(names.sort()).toEqual(['health', 'proxy-health']);
+    // the worker's policy check has nothing to say of the undeclared listen port (SS-K8S-048 read a declared one as taking calls)
+    const report = new PolicyEngine({ packs: [new KubernetesPack()] }).check(chart.toJson().map((m: any, i: number) => k8sDocument(m, `out/${i}`)));
+    expect(report.findings.filter(f => f.ruleId === 'SS-K8S-048')).toEqual([]);
+    // the listen port still counts for clashes, and no other pod may be admitted to the proxy's ports
+    expectError(() => new Worker(testChart(), 'jobs', { image: IMAGE, healthPort: 5432 }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090 })),
+      /^shop\/jobs: sidecars\.ambassador\.listenPort \(5432\)/);
+    const web = new WebService(testChart(), 'api', { image: IMAGE });
+    web.addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9801, readiness: Probe.http('/readiness', { port: 9801 }), liveness: Probe.http('/liveness', { port: 9801 }) }));
+    expectError(() => web.allowFrom(NetworkPeer.namespace('ops'), [9801]),
+      'shop/api: allowFrom.ports (9801) is a port sidecar ambassador of this workload keeps for the pod itself (the app over localhost, the kubelet\'s probes): no other pod may reach it; '
+      + 'name a port the pods serve (8080), or omit ports to allow all of them');
+    expectError(() => web.allowFrom(NetworkPeer.namespace('ops'), [5432]), /^shop\/api: allowFrom\.ports \(5432\) is a port sidecar ambassador of this workload keeps for the pod itself/);
     expectError(() => new Worker(testChart(), 'jobs', { image: IMAGE }).addSidecar(new AmbassadorProxy({ image, listenPort: 5432, upstream, healthPort: 9090, healthPortName: 'health' })),
       'shop/jobs: sidecars.ambassador.healthPortName ("health") is already the name of a port in this pod (a port of the app container): a Service targetPort or probe port '
       + 'of that name would reach whichever container lists it first; set sidecars.ambassador.healthPortName to another name, or rename a port of the app container (healthPortName)');

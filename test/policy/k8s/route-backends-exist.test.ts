@@ -80,6 +80,11 @@ describe('left alone', () => {
     expect(hits([route([{ name: 'orders', port: 80 }, { group: '', kind: 'Service', name: 'orders', port: 80 }, { group: 'core', kind: 'Service', name: 'orders', port: 80 }]), service()])).toEqual([]);
   });
 
+  test('an ExternalName Service, which lists no ports: the route\'s port is not checked', () => {
+    const ext = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', namespace: 'sales' }, spec: { type: 'ExternalName', externalName: 'api.example.com' } };
+    expect(hits([route([{ name: 'ext', port: 443 }]), ext])).toEqual([]);
+  });
+
   test('a backend in another namespace whose Service is not in the output (another output may have it)', () => {
     expect(hits([route([{ name: 'orders', namespace: 'backend', port: 80 }])])).toEqual([]);
   });

@@ -21,7 +21,8 @@ export const routeBackendsExist = k8sRule({
   rationale: 'A backendRef that names a Service the route\'s namespace does not have, or a port the Service does not have, leaves the route '
     + 'with ResolvedRefs=False (BackendNotFound): the Gateway answers the requests it would send there with 500. The API server refuses a '
     + 'Service backendRef without a port. A backend in another namespace is checked when that Service is in the output (its port); one '
-    + 'that is not may be in another output, and is left alone, as is the ReferenceGrant a cross-namespace backend needs. Backends of other '
+    + 'that is not may be in another output, and is left alone, as is the ReferenceGrant a cross-namespace backend needs; the port of an '
+    + 'ExternalName Service, which lists none, is not checked. Backends of other '
     + 'kinds (an implementation\'s own) and routes of other kinds (GRPCRoute, TLSRoute) are not looked at.',
   sources: ['Gateway API v1: HTTPRoute spec.rules[].backendRefs (BackendObjectReference: port required for a Service); route condition ResolvedRefs, reason BackendNotFound'],
   kinds: ['HTTPRoute'],
@@ -48,6 +49,8 @@ export const routeBackendsExist = k8sRule({
           if (!elsewhere) bad(`${at}.name`, `HTTPRoute backend Service ${JSON.stringify(ref.name)} is not in the output${ns !== undefined ? ` (namespace ${ns})` : ''}`);
           continue;
         }
+        // an ExternalName Service has no ports: the implementation sends to the port the route names
+        if (o(target.manifest.spec).type === 'ExternalName') continue;
         const ports = arr(o(target.manifest.spec).ports).map(o);
         if (!ports.some(p => p.port === ref.port)) {
           const have = ports.map(p => p.port).filter(p => typeof p === 'number');
