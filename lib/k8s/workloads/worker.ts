@@ -492,6 +492,10 @@ export class Worker extends Workload {
         fail(this, `scaling.triggers[${i}].metadata.${b.setting}`, b.value, `${b.problem}; KEDA's operator would fail the ScaledObject and never scale the worker`, b.fix);
       }
       const r: KedaTriggerManifest = { type: t.type, metadata: { ...t.metadata } };
+      // a cpu utilization target is a percentage of the CPU request, which the CPU limit caps, as for an HPA's target
+      if (t.type === 'cpu' && t.metadata.type === 'Utilization' && /^\d+$/.test(t.metadata.value ?? '')) {
+        this._checkCpuTarget(`scaling.triggers[${i}].metadata.value`, Number(t.metadata.value));
+      }
       if (t.name !== undefined) r.name = Names.dnsLabel(this, `scaling.triggers[${i}].name`, t.name, 63);
       const kinds = Object.values(KedaAuthenticationKind) as string[];
       if (t.authenticationKind !== undefined && !kinds.includes(t.authenticationKind)) {

@@ -152,6 +152,14 @@ describe('Worker options', () => {
       .spec.minReplicaCount).toBe(0);
   });
 
+  test('a KEDA cpu utilization target the CPU limit never lets the pods reach is refused, as an HPA\'s is', () => {
+    const cpu = (value: string) => ({ type: 'cpu', metadata: { type: 'Utilization', value } });
+    expectError(() => build({ resources: { cpu: '250m', cpuLimit: '1' }, scaling: WorkerScaling.keda({ min: 1, max: 5, triggers: [cpu('900')] }) }),
+      'shop/mailer: scaling.triggers[0].metadata.value (900) is never reached: utilization is a percentage of the CPU request (250m), and the CPU limit (1) keeps it at 400 or below, '
+      + 'so the autoscaler would never add a replica; use at most 400 (for example 70), or raise resources.cpuLimit');
+    expect(find(build({ resources: { cpu: '250m', cpuLimit: '1' }, scaling: WorkerScaling.keda({ min: 1, max: 5, triggers: [cpu('60')] }) }).objs, 'ScaledObject').spec.triggers[0].metadata.value).toBe('60');
+  });
+
   test('KEDA settings that name an environment variable (<setting>FromEnv) are not taken for secrets', () => {
     const { objs } = build({ scaling: WorkerScaling.keda({ triggers: [{ type: 'rabbitmq', metadata: { queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' } }] }) });
     expect(find(objs, 'ScaledObject').spec.triggers[0].metadata).toEqual({ queueName: 'q', hostFromEnv: 'RABBITMQ_URL', passwordFromEnv: 'RABBITMQ_PASSWORD' });
