@@ -189,7 +189,7 @@ export class LinkerdMesh extends Construct implements IMesh {
     // the sidecars' own TCP probes (an AmbassadorProxy's default readiness) are just as blind
     const sidecarTcp: string[] = [];
     for (const s of (w._sidecars ?? []) as Array<{ binding: { containers?: any[]; initContainers?: any[] } }>) {
-      for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
+      for (const c of Workload._bindingContainers(s.binding)) {
         for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
           if (c?.[kind]?.tcpSocket !== undefined) sidecarTcp.push(`${kind} of sidecar container ${c.name}`);
         }

@@ -589,7 +589,7 @@ export class NodeAgent extends Workload {
     const out: string[] = [];
     const found = new Set<number>();
     for (const { sidecar, binding } of this._sidecars) {
-      for (const c of [...(binding.containers ?? []), ...(binding.initContainers ?? [])]) {
+      for (const c of Workload._bindingContainers(binding)) {
         for (const p of c.ports ?? []) {
           found.add(p.containerPort);
           if (hn.exposed.includes(p.containerPort)) continue;

@@ -648,7 +648,7 @@ export abstract class Workload extends Construct implements IWorkload {
   public _checkCalleePorts(scope: Workload, prop: string, self: boolean, ports: number[] | undefined): number[] {
     // the app's ports and its sidecars' (a MetricsAdapter's metrics port, a sidecar's own), but not the ports a sidecar
     // keeps for the pod itself (an AmbassadorProxy's listen and health ports)
-    const podOnly = this._sidecars.flatMap(s => [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])].flatMap(c => SidecarContainers.podOnlyPorts(c)
+    const podOnly = this._sidecars.flatMap(s => Workload._bindingContainers(s.binding).flatMap(c => SidecarContainers.podOnlyPorts(c)
       .map(port => ({ port, sidecar: s.sidecar.name }))));
     const own = Workload._uniquePorts(this._podPorts().map(p => p.port).filter(p => !podOnly.some(x => x.port === p)));
     for (const p of ports ?? []) {
@@ -988,7 +988,7 @@ export abstract class Workload extends Construct implements IWorkload {
     // a Service's or probe's named targetPort resolves to the first container port of that name: names are unique in the pod
     const portNames = new Set<string>(this._mainPorts().map(p => p.name));
     for (const s of this._sidecars) {
-      for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
+      for (const c of Workload._bindingContainers(s.binding)) {
         taken.add(c.name);
         for (const p of c.ports ?? []) {
           ports.add(p.containerPort);
@@ -998,7 +998,7 @@ export abstract class Workload extends Construct implements IWorkload {
       }
       for (const v of s.binding.volumes ?? []) volumes.set(v.name, `sidecar ${s.sidecar.name}`);
     }
-    for (const c of [...(binding.containers ?? []), ...(binding.initContainers ?? [])]) {
+    for (const c of Workload._bindingContainers(binding)) {
       if (taken.has(c.name)) {
         // a sidecar of several containers (InitTasks: one per task) names them itself: say which one clashes
         const own = c.name === sidecar.name;
@@ -1092,6 +1092,14 @@ export abstract class Workload extends Construct implements IWorkload {
   }
 
   /**
+   * The containers a sidecar binding adds to the pod: its containers, then its init containers.
+   * @internal
+   */
+  public static _bindingContainers(binding: SidecarBinding): { [key: string]: any }[] {
+    return [...(binding.containers ?? []), ...(binding.initContainers ?? [])];
+  }
+
+  /**
    * The volumes of the pod the workload makes itself, each with the prop that makes it (for the names a sidecar's
    * volumes may not take): `tmp` and `writable-<i>` of `security.writablePaths`, `secret-<i>` and `config-<i>` of the
    * secret and ConfigMap mounts.
@@ -1134,7 +1142,7 @@ export abstract class Workload extends Construct implements IWorkload {
       return { what: 'a port of the app container', prop: (this as { healthPortName?: string }).healthPortName === name ? 'healthPortName' : 'portName' };
     }
     for (const s of this._sidecars) {
-      for (const c of [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]) {
+      for (const c of Workload._bindingContainers(s.binding)) {
         if (((c.ports ?? []) as corev1.ContainerPort[]).some(p => p.name === name)) return { what: `a port of sidecar ${s.sidecar.name}`, prop: SidecarContainers.portNameProp(c, name) };
       }
     }
@@ -1158,7 +1166,7 @@ export abstract class Workload extends Construct implements IWorkload {
       return props.healthPort === port ? 'healthPort' : 'port';
     };
     const own = this._mainPorts().map(p => ({ port: p.port, prop: propOf(p.port) }));
-    const sidecars = this._sidecars.flatMap(s => [...(s.binding.containers ?? []), ...(s.binding.initContainers ?? [])]
+    const sidecars = this._sidecars.flatMap(s => Workload._bindingContainers(s.binding)
       .flatMap(c => Workload._uniquePorts([...((c.ports ?? []) as corev1.ContainerPort[]).map(p => p.containerPort), ...SidecarContainers.podOnlyPorts(c)])
         .map(port => ({ port, prop: `sidecars.${s.sidecar.name}.port` }))));
     return [...own, ...sidecars];
