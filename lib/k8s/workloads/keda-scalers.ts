@@ -36,28 +36,109 @@ export function kedaScalerSlip(type: string): string[] {
   return KEDA_SCALER_TYPES.filter(k => Validators._editDistance(type, k) <= limit);
 }
 
-/**
- * The settings KEDA's aws-sqs-queue scaler reads (KEDA 2.x): a setting a letter or two off one of them (`queueLenght`,
- * `queueUrl`) is a slip the scaler would ignore, or fail on when it is the queue itself.
- */
-const SQS_SETTINGS = [
-  'queueURL', 'queueURLFromEnv', 'queueLength', 'activationQueueLength', 'awsRegion', 'awsEndpoint', 'identityOwner',
-  'scaleOnInFlight', 'scaleOnDelayed', 'awsAccessKeyID', 'awsSecretAccessKey', 'awsSessionToken', 'awsRoleArn',
+/** The AWS credentials settings every aws-* scaler reads besides its own (KEDA 2.x, `pkg/scalers/aws`). */
+const AWS_AUTH = ['awsAccessKeyID', 'awsAccessKeyIDFromEnv', 'awsSecretAccessKey', 'awsSecretAccessKeyFromEnv', 'awsSessionToken', 'awsRoleArn', 'identityOwner'];
+
+/** The settings of KEDA's shared HTTP authentication (prometheus, metrics-api, rabbitmq). */
+const HTTP_AUTH = [
+  'authModes', 'authMode', 'username', 'password', 'cert', 'key', 'ca', 'bearerToken', 'token', 'apiKey', 'method', 'keyParamName',
+  'customAuthHeader', 'customAuthValue', 'oauthTokenURI', 'scopes', 'scope', 'clientID', 'clientSecret', 'endpointParams',
 ];
 
-/** Settings known per scaler type, for `kedaSettingSlip`. */
-const SCALER_SETTINGS: { readonly [type: string]: readonly string[] } = { 'aws-sqs-queue': SQS_SETTINGS };
+/** The connection settings of KEDA's redis scalers (plain, cluster and sentinel; lists and streams). */
+const REDIS_CONNECTION = [
+  'address', 'addressFromEnv', 'addresses', 'addressesFromEnv', 'host', 'hostFromEnv', 'hosts', 'hostsFromEnv', 'port', 'portFromEnv',
+  'ports', 'portsFromEnv', 'username', 'usernameFromEnv', 'password', 'passwordFromEnv', 'sentinelUsername', 'sentinelUsernameFromEnv',
+  'sentinelPassword', 'sentinelPasswordFromEnv', 'sentinelMaster', 'sentinelMasterFromEnv', 'databaseIndex', 'enableTLS', 'tls',
+  'unsafeSsl', 'cert', 'key', 'keyPassword', 'ca',
+];
+const REDIS_LIST = [...REDIS_CONNECTION, 'listName', 'listLength', 'activationListLength'];
+const REDIS_STREAMS = [...REDIS_CONNECTION, 'stream', 'consumerGroup', 'pendingEntriesCount', 'streamLength', 'lagCount', 'activationLagCount'];
+
+/** The settings of KEDA's two Kafka scalers that both read. */
+const KAFKA_COMMON = [
+  'bootstrapServers', 'bootstrapServersFromEnv', 'consumerGroup', 'consumerGroupFromEnv', 'topic', 'topicFromEnv', 'partitionLimitation',
+  'lagThreshold', 'activationLagThreshold', 'offsetResetPolicy', 'allowIdleConsumers', 'excludePersistentLag', 'scaleToZeroOnInvalidOffset',
+  'limitToPartitionsWithLag', 'ensureEvenDistributionOfPartitions', 'sasl', 'username', 'password', 'awsRegion', 'tls', 'cert', 'key',
+  'keyPassword', 'ca',
+];
 
 /**
- * The setting of scaler `type` that `key` is a slip of (another case, or one or two letters off), or undefined: a key
- * of the scaler, one far from all of them (a setting of a newer KEDA) or a scaler whose settings are not listed.
+ * The settings KEDA's most used scalers read (KEDA 2.x, from the scalers' typed configuration; `<name>FromEnv` where a
+ * setting may name an environment variable of the workload's container instead). A setting a letter or two off one of
+ * them (`queueLenght`, `serverAdress`) is a slip the scaler ignores, or fails on when it is one the scaler needs.
+ * Scalers not listed are not checked.
+ */
+const SCALER_SETTINGS: { readonly [type: string]: readonly string[] } = {
+  'aws-sqs-queue': ['queueURL', 'queueURLFromEnv', 'queueLength', 'activationQueueLength', 'awsRegion', 'awsEndpoint', 'scaleOnInFlight', 'scaleOnDelayed', ...AWS_AUTH],
+  'aws-cloudwatch': [
+    'namespace', 'metricName', 'dimensionName', 'dimensionValue', 'expression', 'targetMetricValue', 'activationTargetMetricValue', 'minMetricValue',
+    'ignoreNullValues', 'metricCollectionTime', 'metricStat', 'metricUnit', 'metricStatPeriod', 'metricEndTimeOffset', 'awsAccountId', 'awsRegion',
+    'awsEndpoint', ...AWS_AUTH,
+  ],
+  'aws-dynamodb': [
+    'tableName', 'awsRegion', 'awsEndpoint', 'keyConditionExpression', 'indexName', 'targetValue', 'activationTargetValue', 'filterExpression',
+    'expressionAttributeNames', 'expressionAttributeValues', ...AWS_AUTH,
+  ],
+  'aws-kinesis-stream': ['streamName', 'shardCount', 'activationShardCount', 'awsRegion', 'awsEndpoint', ...AWS_AUTH],
+  'prometheus': [
+    'serverAddress', 'query', 'queryParameters', 'threshold', 'activationThreshold', 'namespace', 'customHeaders', 'ignoreNullValues', 'unsafeSsl',
+    'awsRegion', 'timeout', 'identityOwner', ...HTTP_AUTH,
+  ],
+  'metrics-api': [
+    'url', 'format', 'valueLocation', 'targetValue', 'activationTargetValue', 'unsafeSsl', 'aggregateFromKubeServiceEndpoints', 'aggregationType',
+    'timeout', ...HTTP_AUTH,
+  ],
+  'rabbitmq': [
+    'host', 'hostFromEnv', 'queueName', 'mode', 'value', 'activationValue', 'queueLength', 'protocol', 'vhostName', 'useRegex', 'excludeUnacknowledged',
+    'pageSize', 'operation', 'timeout', 'usernameFromEnv', 'passwordFromEnv', 'keyPassword', 'tls', 'unsafeSsl', 'workloadIdentityResource', ...HTTP_AUTH,
+  ],
+  'kafka': [
+    ...KAFKA_COMMON, 'fullMetadata', 'version', 'unsafeSsl', 'saslTokenProvider', 'scopes', 'oauthTokenEndpointUri', 'oauthExtensions', 'keytab', 'realm',
+    'kerberosConfig', 'kerberosServiceName', 'kerberosDisableFAST',
+  ],
+  'apache-kafka': KAFKA_COMMON,
+  'cron': ['start', 'end', 'timezone', 'desiredReplicas'],
+  'redis': REDIS_LIST,
+  'redis-cluster': REDIS_LIST,
+  'redis-sentinel': REDIS_LIST,
+  'redis-streams': REDIS_STREAMS,
+  'redis-cluster-streams': REDIS_STREAMS,
+  'redis-sentinel-streams': REDIS_STREAMS,
+  'postgresql': [
+    'connection', 'connectionFromEnv', 'host', 'port', 'userName', 'dbName', 'sslmode', 'password', 'passwordFromEnv', 'query', 'targetQueryValue',
+    'activationTargetQueryValue',
+  ],
+  'mysql': [
+    'connectionString', 'connectionStringFromEnv', 'host', 'port', 'username', 'usernameFromEnv', 'password', 'passwordFromEnv', 'dbName', 'query',
+    'queryValue', 'activationQueryValue', 'metricName',
+  ],
+  'gcp-pubsub': [
+    'subscriptionName', 'subscriptionNameFromEnv', 'topicName', 'topicNameFromEnv', 'mode', 'value', 'activationValue', 'subscriptionSize',
+    'aggregation', 'timeHorizon', 'valueIfNull', 'credentialsFromEnv', 'credentialsFromEnvFile',
+  ],
+  'azure-servicebus': [
+    'queueName', 'topicName', 'subscriptionName', 'namespace', 'connectionFromEnv', 'connection', 'messageCount', 'activationMessageCount', 'useRegex', 'operation',
+  ],
+  'azure-queue': ['queueName', 'queueLength', 'activationQueueLength', 'connectionFromEnv', 'connection', 'accountName', 'endpointSuffix', 'queueLengthStrategy'],
+  'nats-jetstream': ['natsServerMonitoringEndpoint', 'account', 'accountID', 'stream', 'consumer', 'lagThreshold', 'activationLagThreshold', 'useHttps'],
+};
+
+/**
+ * The setting of scaler `type` that `key` is a slip of (another case, or one or two letters off; a setting of three
+ * letters or fewer only in another case), or undefined: a key of the scaler, one far from all of them (a setting of a
+ * newer KEDA) or a scaler whose settings are not listed.
  */
 export function kedaSettingSlip(type: string, key: string): string | undefined {
   const known = SCALER_SETTINGS[type];
   if (known === undefined || known.includes(key)) return undefined;
   const lower = key.toLowerCase();
-  return known.find(k => k.toLowerCase() === lower) ?? known.find(k => Validators._editDistance(lower, k.toLowerCase()) <= (k.length <= 8 ? 1 : 2));
+  return known.find(k => k.toLowerCase() === lower)
+    ?? known.find(k => k.length > 3 && Validators._editDistance(lower, k.toLowerCase()) <= (k.length <= 8 ? 1 : 2));
 }
+
+/** The scaler types whose settings `kedaSettingSlip` knows, for the docs and tests. */
+export const KEDA_CHECKED_SCALERS: readonly string[] = Object.keys(SCALER_SETTINGS);
 
 /** True for a scaler that reads an AWS service with credentials of its own (KEDA's operator calls the service). */
 export function awsScaler(type: string): boolean {

@@ -109,9 +109,13 @@ export interface KedaTrigger {
    */
   readonly type: string;
   /**
-   * The scaler's settings (see the KEDA scaler's documentation). For `aws-sqs-queue`, what its scaler refuses is refused
-   * here: no queue (`queueURL` or `queueURLFromEnv`), no `awsRegion`, a length that is no whole number, a switch that is
-   * neither true nor false, and a setting a letter or two off one it reads.
+   * The scaler's settings (see the KEDA scaler's documentation). A setting a letter or two off one the scaler reads, or
+   * in another case (`serverAdress`, `timeZone`), is refused with the setting meant, for the scalers most used:
+   * aws-sqs-queue, aws-cloudwatch, aws-dynamodb, aws-kinesis-stream, prometheus, metrics-api, rabbitmq, kafka,
+   * apache-kafka, cron, redis (and its cluster, sentinel and streams variants), postgresql, mysql, gcp-pubsub,
+   * azure-servicebus, azure-queue and nats-jetstream; other scalers' settings are written as given. For
+   * `aws-sqs-queue`, what its scaler refuses is refused here too: no queue (`queueURL` or `queueURLFromEnv`), no
+   * `awsRegion`, a length that is no whole number, and a switch that is neither true nor false.
    */
   readonly metadata: { [key: string]: string };
   /**

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { App, KedaAuthenticationKind, Worker, WorkerScaling } from '../../../lib/k8s';
+import { KEDA_CHECKED_SCALERS } from '../../../lib/k8s/workloads/keda-scalers';
 import { Template } from '../../../lib/testing';
 import { stderrOf, stderrOfSynth, validationMessageOf } from '../../util/k8s';
 import { expectValid, parseYamlFiles, tempDir } from '../../util/schema';
@@ -82,6 +84,62 @@ describe('KEDA AWS scalers', () => {
       'shop/mailer: scaling.triggers[0].metadata.queueLenght ("5") is not a setting of KEDA\'s aws-sqs-queue scaler, which would ignore it (or fail without the setting meant); did you mean queueLength?');
     expect(validationMessageOf(() => worker(sqs({ queueUrl: QUEUE }, 'sqs-auth')))).toContain('did you mean queueURL?');
     expect(() => worker(sqs({ queueURL: QUEUE, awsRegion: 'eu-west-1', someNewerSetting: 'true' }, 'sqs-auth'))).not.toThrow();
+  });
+
+  test('the settings of the other common scalers are held to what KEDA reads: a slip is refused with the setting meant', () => {
+    const message = (type: string, metadata: { [k: string]: string }) => validationMessageOf(() => worker({ type, metadata, authenticationRef: 'auth' }));
+    expect(message('prometheus', { serverAdress: 'http://prometheus.monitoring:9090', query: 'sum(up)', threshold: '10' })).toBe(
+      'shop/mailer: scaling.triggers[0].metadata.serverAdress ("http://prometheus.monitoring:9090") is not a setting of KEDA\'s prometheus scaler, '
+      + 'which would ignore it (or fail without the setting meant); did you mean serverAddress?');
+    expect(message('cron', { timeZone: 'Europe/Paris', start: '0 8 * * *', end: '0 20 * * *', desiredReplicas: '4' })).toContain('did you mean timezone?');
+    expect(message('kafka', { bootstrapServers: 'kafka:9092', consumerGroup: 'mailer', topic: 'mail', lagTreshold: '50' })).toContain('did you mean lagThreshold?');
+    expect(message('rabbitmq', { queuename: 'mail', mode: 'QueueLength', value: '20' })).toContain('did you mean queueName?');
+    expect(message('redis-streams', { adress: 'redis:6379', stream: 'mail', consumerGroup: 'mailer', pendingEntriesCount: '10' })).toContain('did you mean address?');
+    expect(message('aws-cloudwatch', { namespace: 'AWS/SQS', metricName: 'X', targetMetricValue: '2', minMetricValue: '0', awsRegon: 'eu-west-1' })).toContain('did you mean awsRegion?');
+  });
+
+  test('the settings KEDA documents for those scalers are accepted, as are settings of scalers shipshape does not list', () => {
+    const accepts = (type: string, metadata: { [k: string]: string }) => expect(() => worker({ type, metadata, authenticationRef: 'auth' })).not.toThrow();
+    accepts('prometheus', {
+      serverAddress: 'http://prometheus.monitoring:9090',
+      query: 'sum(rate(http_requests_total[2m]))',
+      queryParameters: 'a=b',
+      threshold: '100.5',
+      activationThreshold: '5',
+      namespace: 'shop',
+      customHeaders: 'X-Scope-OrgID=shop',
+      ignoreNullValues: 'false',
+      unsafeSsl: 'false',
+      authModes: 'bearer',
+      timeout: '1000',
+    });
+    accepts('kafka', {
+      bootstrapServers: 'kafka:9092',
+      consumerGroup: 'mailer',
+      topic: 'mail',
+      lagThreshold: '50',
+      activationLagThreshold: '1',
+      offsetResetPolicy: 'earliest',
+      allowIdleConsumers: 'false',
+      excludePersistentLag: 'false',
+      limitToPartitionsWithLag: 'true',
+      sasl: 'scram_sha512',
+      tls: 'enable',
+      version: '2.8.0',
+    });
+    accepts('rabbitmq', { hostFromEnv: 'RABBITMQ_URL', protocol: 'amqp', queueName: 'mail', mode: 'QueueLength', value: '20', activationValue: '1', vhostName: '/' });
+    accepts('cron', { timezone: 'Europe/Paris', start: '0 8 * * *', end: '0 20 * * *', desiredReplicas: '4' });
+    accepts('postgresql', { connectionFromEnv: 'PG_URL', query: 'select count(*) from jobs', targetQueryValue: '10', activationTargetQueryValue: '1' });
+    // a short setting is matched only in another case: `cb` is not taken for `ca`
+    accepts('kafka', { bootstrapServers: 'kafka:9092', consumerGroup: 'mailer', topic: 'mail', cb: 'x' });
+    accepts('solr', { host: 'http://solr:8983', collection: 'orders', query: '*:*', targetQueryValue: '10', someSetting: 'x' });
+  });
+
+  test('the metadata docs name every scaler whose settings are checked', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../../lib/k8s/workloads/worker.ts'), 'utf-8');
+    const start = doc.indexOf("The scaler's settings");
+    const text = doc.slice(start, doc.indexOf('readonly metadata', start)).replace(/\s*\*\s*/g, ' ');
+    for (const type of KEDA_CHECKED_SCALERS.filter(t => !/^redis-/.test(t))) expect(text).toMatch(new RegExp(`[ (]${type}[,; )]`));
   });
 
   test('the settings KEDA\'s aws-sqs-queue scaler needs, and those it reads as numbers or switches, are checked', () => {
