@@ -124,7 +124,10 @@ export interface WorkloadIdentityProfile {
   readonly serviceAccount: string;
   /** The IAM role name (plain). */
   readonly roleName: string;
-  /** `irsa` (the ServiceAccount needs the annotation) or `pod-identity` (no annotation needed). */
+  /**
+   * `irsa` (the ServiceAccount needs the annotation) or `pod-identity` (no annotation needed); a workload given an
+   * identity with any other mechanism is refused (its pods would get no AWS credentials).
+   */
   readonly mechanism: string;
   /**
    * The annotations the ServiceAccount needs (`eks.amazonaws.com/role-arn` for IRSA).

@@ -329,6 +329,21 @@ export class Validators {
   }
 
   /**
+   * Checks the `mechanism` of a workload identity profile (a hand-written one may hold anything): `irsa` or
+   * `pod-identity`. Anything else would be written as neither (no role annotation, no egress to the Pod Identity agent),
+   * and the pods would get no AWS credentials.
+   * @internal
+   */
+  public static _identityMechanism(scope: IConstruct | string, prop: string, value: unknown): void {
+    if (value === 'irsa' || value === 'pod-identity') return;
+    const near = typeof value === 'string' ? value.trim().toLowerCase().replace(/[_\s]+/g, '-') : '';
+    const meant = near === 'irsa' || near === 'pod-identity' || near === 'podidentity' ? (near === 'irsa' ? 'irsa' : 'pod-identity') : undefined;
+    fail(scope, prop, value, 'is not a workload identity mechanism: \'irsa\' (the ServiceAccount carries the role ARN) or \'pod-identity\' (an EKS Pod Identity '
+      + 'association; the pods reach the agent on 169.254.170.23); anything else gives the pods no AWS credentials',
+    meant !== undefined ? `write '${meant}'` : 'write \'irsa\' or \'pod-identity\' (aws.IdentityMechanism.IRSA or aws.IdentityMechanism.POD_IDENTITY)');
+  }
+
+  /**
    * The edit (Levenshtein) distance of two strings.
    * @internal
    */

@@ -14,7 +14,7 @@ import {
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, Probe, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
-import { policyErrors, quietly, stderrOf } from '../util/k8s';
+import { policyErrors, quietly, stderrOf, validationMessageOf } from '../util/k8s';
 import { expectValid } from '../util/schema';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -457,9 +457,37 @@ describe('identity', () => {
     });
   });
 
-  test('IRSA without the account at synth is refused', () => {
+  test('a hand-written IRSA identity without the role annotation is told to add it (no EksCluster to give an account)', () => {
     const { chart } = appWith();
     const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: {} };
+    expect(() => new WebService(chart, 'orders-api', { image: IMAGE, identity: irsa })).toThrow(
+      'shop/orders-api: identity.serviceAccountAnnotations ({}) uses IRSA, whose ServiceAccount needs the role ARN in its eks.amazonaws.com/role-arn annotation, and the identity has none; '
+      + "add 'eks.amazonaws.com/role-arn': 'arn:aws:iam::<account>:role/shop-prod-orders' to the identity's serviceAccountAnnotations, or use mechanism 'pod-identity' if the cluster associates the role with EKS Pod Identity");
+  });
+
+  test('a hand-written IRSA identity whose annotation names another role, or no role ARN, is refused: the pods would assume that role', () => {
+    const irsa = (arn: string) => ({ ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': arn } });
+    const message = (arn: string) => validationMessageOf(() => new WebService(appWith().chart, 'orders-api', { image: IMAGE, identity: irsa(arn) }));
+    expect(message('arn:aws:iam::123456789012:role/other-role')).toBe('shop/orders-api: identity.serviceAccountAnnotations.eks.amazonaws.com/role-arn ("arn:aws:iam::123456789012:role/other-role") '
+      + "names role other-role, not the identity's role shop-prod-orders: the pods would assume other-role, whose permissions and trust are not the identity's; "
+      + "write 'arn:aws:iam::<account>:role/shop-prod-orders', or set the identity's roleName to the role the pods should assume");
+    expect(message('shop-prod-orders')).toContain('is not an IAM role ARN (arn:aws:iam::<account>:role/shop-prod-orders)');
+    // a role under a path, in another partition: the name is the last segment
+    expect(() => new WebService(appWith().chart, 'orders-api', { image: IMAGE, identity: irsa('arn:aws-cn:iam::123456789012:role/teams/shop/shop-prod-orders') })).not.toThrow();
+  });
+
+  test('a mechanism other than irsa or pod-identity is refused (the pods would get no AWS credentials), with the spelling meant', () => {
+    const message = (mechanism: string) => validationMessageOf(() => new WebService(appWith().chart, 'orders-api', { image: IMAGE, identity: { ...podIdentity, mechanism } }));
+    expect(message('pod_identity')).toBe('shop/orders-api: identity.mechanism ("pod_identity") is not a workload identity mechanism: \'irsa\' (the ServiceAccount carries the role ARN) '
+      + 'or \'pod-identity\' (an EKS Pod Identity association; the pods reach the agent on 169.254.170.23); anything else gives the pods no AWS credentials; write \'pod-identity\'');
+    expect(message('IRSA')).toContain("write 'irsa'");
+    expect(message('oidc')).toContain("write 'irsa' or 'pod-identity' (aws.IdentityMechanism.IRSA or aws.IdentityMechanism.POD_IDENTITY)");
+  });
+
+  test('IRSA without the account at synth is refused', () => {
+    const { chart } = appWith();
+    // an identity of shipshape's EksCluster names its cluster
+    const irsa = { ...podIdentity, mechanism: 'irsa', serviceAccountAnnotations: {}, clusterName: 'shop-prod' };
     const e = (() => {
       try {
         new WebService(chart, 'orders-api', { image: IMAGE, identity: irsa });

@@ -77,13 +77,29 @@ describe('SS-K8S-086 a key a pod reads from a Secret of the output', () => {
     // one that writes another Secret changes nothing
     expect(hits(CM, [s, es('other'), job('migrate', {}, fromSecret('db', 'password'))])).toHaveLength(1);
   });
+  test('a Secret the output holds only in another namespace is reported wherever the pod reads it (the pod reads its own namespace only)', () => {
+    const elsewhere = secret('db', { stringData: { password: 'x' } });
+    const platform = { ...elsewhere, metadata: { name: 'db', namespace: 'platform' } };
+    const volumes = [{ name: 'creds', secret: { secretName: 'db' } }, { name: 'p', projected: { sources: [{ secret: { name: 'db' } }] } }];
+    const where = 'Secret db is not in namespace shop, but a Secret of that name is in namespace platform, which the pod cannot read: until one exists in shop, ';
+    expect(hits(CM, [platform, job('migrate', { volumes }, { envFrom: [{ secretRef: { name: 'db' } }], ...fromSecret('db', 'password') })])).toEqual([
+      `Job/migrate ${C0}.envFrom[0].secretRef.name: ${where}the container stays in CreateContainerConfigError`,
+      `Job/migrate ${C0}.env[0].valueFrom.secretKeyRef.name: ${where}the container stays in CreateContainerConfigError`,
+      `Job/migrate ${P}.volumes[0].secret.secretName: ${where}the pod stays in ContainerCreating (the volume cannot be mounted)`,
+      `Job/migrate ${P}.volumes[1].projected.sources[0].secret.name: ${where}the pod stays in ContainerCreating (the volume cannot be mounted)`,
+    ]);
+    // in the pod's namespace as well: the one there is read
+    expect(hits(CM, [platform, elsewhere, job('migrate', { volumes }, fromSecret('db', 'password'))])).toEqual([]);
+    // optional references start without it
+    expect(hits(CM, [platform, job('migrate', {}, { envFrom: [{ secretRef: { name: 'db', optional: true } }] })])).toEqual([]);
+  });
 });
 
 describe('SS-K8S-086 a ConfigMap a pod needs is not in the output', () => {
   test('the rule is a warning with the catalog message and fix', () => {
     const rule = pack.rules.find(r => r.id === CM)!;
     expect(rule.severity).toBe(Severity.WARNING);
-    expect(rule.message).toBe('Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output');
+    expect(rule.message).toBe('Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output (or a Secret the output holds in another namespace)');
   });
 
   test('envFrom configMapRef (the reported Job: CreateContainerConfigError forever)', () => {
@@ -149,6 +165,13 @@ describe('SS-K8S-086 a ConfigMap a pod needs is not in the output', () => {
     ]);
   });
 
+  test('a key the ConfigMap holds in binaryData is missing for an environment variable (the kubelet reads env from data), not for a volume', () => {
+    const settings = { ...configMap('settings', { level: 'info' }), binaryData: { LICENSE_KEY: 'aGVsbG8=' } };
+    const env = { env: [{ name: 'LICENSE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'LICENSE_KEY' } } }] };
+    expect(hits(CM, [settings, job('migrate', {}, env)])).toEqual([`Job/migrate ${C0}.env[0].valueFrom.configMapKeyRef.key: ConfigMap settings holds LICENSE_KEY in binaryData, `
+      + 'which the kubelet never reads into environment variables: until the key is in data, the container stays in CreateContainerConfigError']);
+  });
+
   test('compliant: the ConfigMap is in the output in the pod\'s namespace, with the keys (data or binaryData)', () => {
     const settings = { ...configMap('settings', { level: 'info' }), binaryData: { 'logo.png': 'iVBORw0KGgo=' } };
     const env = { envFrom: [{ configMapRef: { name: 'settings' } }], env: [{ name: 'L', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level' } } }] };
@@ -196,7 +219,7 @@ describe('SS-K8S-086 a ConfigMap a pod needs is not in the output', () => {
     expect(hits(CM, [configMap('ca', { keep: 'x' }), job('migrate', {}, env)])).toHaveLength(1);
   });
 
-  test('Secrets are not checked: one missing from the output is often created out of band on purpose', () => {
+  test('Secrets missing from the output are not reported: they are often created out of band on purpose', () => {
     const env = {
       envFrom: [{ secretRef: { name: 'db' } }],
       env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],

@@ -2,6 +2,7 @@ import { ClusterProfile } from '../../core/cluster-profile';
 import { at, fail } from '../../core/errors';
 import { HelmReleaseProfile } from '../../core/karpenter-profile';
 import { Names } from '../../core/names';
+import { Validators } from '../../core/validators';
 
 /**
  * Properties of a custom add-on pack: one Helm chart release, declared once and installed on every cluster of the
@@ -357,6 +358,7 @@ export class AddOnPack {
       fail(where, 'identity', `${p.namespace}/${p.serviceAccountName}`, `is not a workload identity of cluster ${target.cluster} (${(profile.workloadIdentities ?? []).map(i => `${i.namespace}/${i.serviceAccount}`).join(', ') || 'none'})`,
         `create it on the AWS side (cluster.addWorkloadIdentity('${p.name}', { namespace: '${p.namespace}', serviceAccount: '${p.serviceAccountName}', ... })) and pass the cluster's profile to the fleet`);
     }
+    Validators._identityMechanism(where, `${target.cluster} profile workloadIdentities (${identity.namespace}/${identity.serviceAccount}).mechanism`, identity.mechanism);
     if (identity.mechanism === 'irsa') {
       const arn = identity.serviceAccountAnnotations?.[IRSA_ANNOTATION];
       if (!arn) {

@@ -1224,6 +1224,7 @@ export abstract class Workload extends Construct implements IWorkload {
     const identity = props.identity;
     if (props.serviceAccountName !== undefined) Names.dnsSubdomain(this, 'serviceAccountName', props.serviceAccountName);
     if (!identity) return props.serviceAccountName ?? this.name;
+    Validators._identityMechanism(this, 'identity.mechanism', identity.mechanism);
     if (identity.namespace !== this.namespace) {
       fail(this, 'identity.namespace', identity.namespace, `must be the workload's namespace (${this.namespace}): the IAM role trusts exactly ServiceAccount ${identity.serviceAccount} of namespace ${identity.namespace}`,
         `create the identity for namespace ${JSON.stringify(this.namespace)} (aws.EksCluster.addWorkloadIdentity), or move the workload`);
@@ -1233,8 +1234,22 @@ export abstract class Workload extends Construct implements IWorkload {
         'leave serviceAccountName out (the identity names the ServiceAccount), or create the identity for this name');
     }
     if (identity.mechanism === 'irsa' && !identity.serviceAccountAnnotations?.[ROLE_ARN_ANNOTATION]) {
+      // a profile of shipshape's EksCluster names its cluster; a hand-written one is fixed where it is written
+      if (identity.clusterName === undefined) {
+        fail(this, 'identity.serviceAccountAnnotations', identity.serviceAccountAnnotations, `uses IRSA, whose ServiceAccount needs the role ARN in its ${ROLE_ARN_ANNOTATION} annotation, and the identity has none`,
+          `add '${ROLE_ARN_ANNOTATION}': 'arn:aws:iam::<account>:role/${identity.roleName}' to the identity's serviceAccountAnnotations, or use mechanism 'pod-identity' if the cluster associates the role with EKS Pod Identity`);
+      }
       fail(this, 'identity', identity.roleName, 'uses IRSA, whose ServiceAccount annotation needs the role ARN as a literal, but the ARN is only known after apply because the cluster was given no account id',
         'set the cluster\'s account (EksClusterProps.account, or EksClusterAttributes.account for a cluster imported with EksCluster.fromClusterAttributes; the ARN is then written at synth), or create the identity with IdentityMechanism.POD_IDENTITY, which needs no annotation');
+    }
+    const arn = identity.mechanism === 'irsa' ? identity.serviceAccountAnnotations[ROLE_ARN_ANNOTATION] : undefined;
+    // arn:aws:iam::<account>:role/<path/>name: the pods assume the role the annotation names, whatever roleName says
+    const arnRole = arn === undefined ? undefined : /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
+    if (arn !== undefined && arnRole !== identity.roleName) {
+      fail(this, `identity.serviceAccountAnnotations.${ROLE_ARN_ANNOTATION}`, arn, arnRole === undefined
+        ? `is not an IAM role ARN (arn:aws:iam::<account>:role/${identity.roleName}): IRSA would find no role to assume, and the pods would get no AWS credentials`
+        : `names role ${arnRole}, not the identity's role ${identity.roleName}: the pods would assume ${arnRole}, whose permissions and trust are not the identity's`,
+      `write 'arn:aws:iam::<account>:role/${identity.roleName}', or set the identity's roleName to the role the pods should assume`);
     }
     return identity.serviceAccount;
   }

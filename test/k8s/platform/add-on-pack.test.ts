@@ -60,6 +60,12 @@ describe('AddOnPack', () => {
     expectError(() => AddOnPack.externalDns()._releasesFor(target({ profile: cluster({ workloadIdentities: [irsa] }) }), 'x'), /identity \("r-external-dns"\) uses IRSA on cluster prod-eu/);
   });
 
+  test('an identity of the cluster profile whose mechanism is neither irsa nor pod-identity is refused', () => {
+    const odd = { ...podIdentity('external-dns', 'external-dns'), mechanism: 'pod_identity' };
+    expectError(() => AddOnPack.externalDns()._releasesFor(target({ profile: cluster({ workloadIdentities: [odd] }) }), 'x'),
+      /prod-eu profile workloadIdentities \(external-dns\/external-dns\)\.mechanism \("pod_identity"\) is not a workload identity mechanism: .*; write 'pod-identity'/);
+  });
+
   test('environments limit where a pack goes', () => {
     const pack = AddOnPack.metricsServer({ environments: ['staging'] });
     expect(pack._releasesFor(target(), 'x')).toEqual([]);

@@ -15,9 +15,12 @@ export const PLATFORM_CONFIG_MAPS: readonly string[] = ['kube-root-ca.crt', 'ope
 const ENV = 0;
 const VOLUME = 1;
 
-/** One reference of a pod to a ConfigMap, or to keys of a Secret. */
+/** One reference of a pod to a ConfigMap or a Secret. */
 interface ConfigMapRef {
-  /** `ConfigMap`, or `Secret` (only references that read keys: a Secret missing from the output is not reported). */
+  /**
+   * `ConfigMap`, or `Secret` (a Secret missing from the output is reported only when the output holds one of that
+   * name in another namespace).
+   */
   readonly kind: 'ConfigMap' | 'Secret';
   readonly name: string;
   /** JSON path of the reference's `name`. */
@@ -55,6 +58,8 @@ const configMapRefs = podLocalFact((pod: PodRef | undefined): readonly ConfigMap
     arr(r.c.envFrom).forEach((e, i) => {
       const ref = o(e).configMapRef;
       if (isObj(ref) && typeof ref.name === 'string' && !optional(ref)) add({ kind: 'ConfigMap', name: ref.name, at: `${r.path}.envFrom[${i}].configMapRef.name`, how: ENV, keys: [] });
+      const sref = o(e).secretRef;
+      if (isObj(sref) && typeof sref.name === 'string' && !optional(sref)) add({ kind: 'Secret', name: sref.name, at: `${r.path}.envFrom[${i}].secretRef.name`, how: ENV, keys: [] });
     });
     arr(r.c.env).forEach((e, i) => {
       const ref = o(o(e).valueFrom).configMapKeyRef;
@@ -77,8 +82,7 @@ const configMapRefs = podLocalFact((pod: PodRef | undefined): readonly ConfigMap
     }
     const secret = o(v).secret;
     if (isObj(secret) && typeof secret.secretName === 'string' && !optional(secret)) {
-      const keys = itemKeys(secret, `${at}.secret`);
-      if (keys.length > 0) add({ kind: 'Secret', name: secret.secretName, at: `${at}.secret.secretName`, how: VOLUME, keys });
+      add({ kind: 'Secret', name: secret.secretName, at: `${at}.secret.secretName`, how: VOLUME, keys: itemKeys(secret, `${at}.secret`) });
     }
     arr(o(o(v).projected).sources).forEach((s, j) => {
       const src = o(s).configMap;
@@ -86,10 +90,7 @@ const configMapRefs = podLocalFact((pod: PodRef | undefined): readonly ConfigMap
       if (isObj(src) && typeof src.name === 'string' && !optional(src)) add({ kind: 'ConfigMap', name: src.name, at: `${sat}.name`, how: VOLUME, keys: itemKeys(src, sat) });
       const sec = o(s).secret;
       const secAt = `${at}.projected.sources[${j}].secret`;
-      if (isObj(sec) && typeof sec.name === 'string' && !optional(sec)) {
-        const keys = itemKeys(sec, secAt);
-        if (keys.length > 0) add({ kind: 'Secret', name: sec.name, at: `${secAt}.name`, how: VOLUME, keys });
-      }
+      if (isObj(sec) && typeof sec.name === 'string' && !optional(sec)) add({ kind: 'Secret', name: sec.name, at: `${secAt}.name`, how: VOLUME, keys: itemKeys(sec, secAt) });
     });
   });
   return out ? Object.freeze(out) : NO_REFS;
@@ -100,16 +101,21 @@ function waits(how: number): string {
   return how === ENV ? 'the container stays in CreateContainerConfigError' : 'the pod stays in ContainerCreating (the volume cannot be mounted)';
 }
 
-/** The keys a ConfigMap in the output holds, or undefined when a controller fills it (its keys are not known here). */
-function keysOf(cm: PolicyDocument): Set<string> | undefined {
+/**
+ * The keys a ConfigMap in the output holds, or undefined when a controller fills it (its keys are not known here); with
+ * `envOnly`, those of `data` only: the kubelet reads environment variables from `data`, never from `binaryData`.
+ */
+function keysOf(cm: PolicyDocument, envOnly: boolean): Set<string> | undefined {
   const m = cm.manifest;
   const ann = o(o(m.metadata).annotations);
   const labels = o(o(m.metadata).labels);
   // OpenShift's CA bundle injection writes service-ca.crt / ca-bundle.crt into ConfigMaps marked for it
   if (ann['service.beta.openshift.io/inject-cabundle'] !== undefined || labels['config.openshift.io/inject-trusted-cabundle'] !== undefined) return undefined;
-  const keys = [...Object.keys(o(m.data)), ...Object.keys(o(m.binaryData))];
+  const data = Object.keys(o(m.data));
+  const binary = Object.keys(o(m.binaryData));
   // an empty ConfigMap is a placeholder another controller fills (trust-manager, CA injectors): its keys are unknown
-  return keys.length === 0 ? undefined : new Set(keys);
+  if (data.length === 0 && binary.length === 0) return undefined;
+  return new Set(envOnly ? data : [...data, ...binary]);
 }
 
 /**
@@ -141,7 +147,7 @@ export const configMapReferences = k8sRule({
   title: 'ConfigMaps and keys a pod needs are in the output',
   catalog: ['K8S-IDN-02'],
   severity: WARNING,
-  message: 'Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output',
+  message: 'Pod needs a ConfigMap, or a key of a ConfigMap or Secret, that is not in the output (or a Secret the output holds in another namespace)',
   fix: 'fix the ConfigMap or Secret name or key the pod names; or add the ConfigMap (with the key) to the output in the pod\'s namespace, or the key to the Secret; '
     + 'or mark the reference optional: true if the pod can start without it',
   rationale: 'A container whose environment (envFrom configMapRef, env valueFrom configMapKeyRef) names a ConfigMap or key that does not exist never '
@@ -151,9 +157,11 @@ export const configMapReferences = k8sRule({
     + `is filled by a controller). References marked optional: true are skipped, and so are the ConfigMaps the platform creates in every namespace (${PLATFORM_CONFIG_MAPS.join(', ')}). `
     + 'A warning, not an error: a ConfigMap may come from elsewhere (another chart, a Helm release, an operator), and a team that knows it '
     + 'does suppresses the finding with that reason. A Secret missing from the output is not reported: Secrets are often created out of band on purpose '
-    + '(External Secrets, Sealed Secrets, the Secrets Store CSI driver, cert-manager), so that is the normal case, not a mistake. But a Secret that is in the '
+    + '(External Secrets, Sealed Secrets, the Secrets Store CSI driver, cert-manager), so that is the normal case, not a mistake, unless the output holds a '
+    + 'Secret of that name in another namespace (a pod reads only those of its own, so that one is the Secret meant, in the wrong place). A Secret that is in the '
     + 'output lists its keys, and a key it lacks (env valueFrom secretKeyRef, a secret or projected volume\'s items) blocks the pod the same way; '
-    + 'one with no data, or a service-account token Secret, is filled by a controller.',
+    + 'one with no data, or a service-account token Secret, is filled by a controller. Environment variables read a ConfigMap\'s data only: a key it holds '
+    + 'in binaryData is missing for env valueFrom (volumes read both).',
   differences: [
     {
       peer: 'kube-linter',
@@ -178,8 +186,16 @@ export const configMapReferences = k8sRule({
     let out: Violation[] | undefined;
     for (const r of refs) {
       if (r.kind === 'Secret') {
-        // a Secret missing from the output is the normal case (created out of band); one that is there lists its keys
+        // a Secret missing from the output is the normal case (created out of band), unless the output holds one of that
+        // name in another namespace, which the pod cannot read; one that is there lists its keys
         const secret = index.find('Secret', r.name, doc.namespace);
+        if (secret === undefined) {
+          const elsewhere = doc.namespace === undefined ? undefined : otherNamespace(index, 'Secret', r.name, doc.namespace);
+          if (elsewhere !== undefined) {
+            (out ??= []).push({ jsonPath: r.at, message: `Secret ${r.name} is not in namespace ${doc.namespace}, but a Secret of that name is in namespace ${elsewhere}, which the pod cannot read: until one exists in ${doc.namespace}, ${waits(r.how)}` });
+          }
+          continue;
+        }
         const keys = secret === undefined || filledByExternalSecret(index, r.name, doc.namespace) ? undefined : secretKeysOf(secret);
         if (keys === undefined) continue;
         for (const k of r.keys) {
@@ -191,21 +207,42 @@ export const configMapReferences = k8sRule({
       const cm = index.find('ConfigMap', r.name, doc.namespace);
       if (cm === undefined) {
         // one of that name in another namespace: the pod reads those of its own namespace only
-        const elsewhere = index.ofKind('ConfigMap').find(d => d.name === r.name)?.namespace;
+        const elsewhere = doc.namespace === undefined ? undefined : otherNamespace(index, 'ConfigMap', r.name, doc.namespace);
         const where = doc.namespace ? ` (namespace ${doc.namespace}${elsewhere !== undefined && elsewhere !== doc.namespace ? `; a ConfigMap of that name is in namespace ${elsewhere}, which the pod cannot read` : ''})` : '';
         (out ??= []).push({ jsonPath: r.at, message: `ConfigMap ${r.name} is not in the output${where}: until it exists, ${waits(r.how)}` });
         continue;
       }
       if (r.keys.length === 0) continue;
-      const keys = keysOf(cm);
+      const keys = keysOf(cm, r.how === ENV);
       if (keys === undefined) continue;
       for (const k of r.keys) {
-        if (!keys.has(k.key)) (out ??= []).push({ jsonPath: k.at, message: `ConfigMap ${r.name} has no key ${k.key}: until it has, ${waits(r.how)}` });
+        if (keys.has(k.key)) continue;
+        const binary = r.how === ENV && Object.prototype.hasOwnProperty.call(o(cm.manifest.binaryData), k.key);
+        (out ??= []).push({
+          jsonPath: k.at,
+          message: binary ? `ConfigMap ${r.name} holds ${k.key} in binaryData, which the kubelet never reads into environment variables: until the key is in data, ${waits(r.how)}`
+            : `ConfigMap ${r.name} has no key ${k.key}: until it has, ${waits(r.how)}`,
+        });
       }
     }
     return out ?? NONE;
   },
 });
+
+/** The namespace of another object of `kind` named `name` in the output than in `namespace`, or undefined. */
+function otherNamespace(index: DocumentIndex, kind: 'ConfigMap' | 'Secret', name: string, namespace: string): string | undefined {
+  // looked up by name (once per output and kind): many pods may name Secrets created out of band
+  const byName = index._memo(`k8s.namespacesByName.${kind}`, i => {
+    const m = new Map<string, string[]>();
+    for (const d of i.ofKind(kind)) {
+      if (d.name === undefined || d.namespace === undefined) continue;
+      const list = m.get(d.name);
+      if (list === undefined) m.set(d.name, [d.namespace]); else list.push(d.namespace);
+    }
+    return m;
+  });
+  return byName.get(name)?.find(ns => ns !== namespace);
+}
 
 /** For the peer corpus: a pod that names a Secret in its env, or a ConfigMap the platform creates, in its env. */
 function referencesSecretOrPlatformConfigMap(manifest: any): boolean {
