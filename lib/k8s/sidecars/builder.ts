@@ -26,6 +26,8 @@ export interface ContainerSpec {
   readonly resources?: any;
   readonly options: SidecarOptions;
   readonly prop: string;
+  /** The fix for a plaintext secret in `env`, when the container has a better route than its own mounts. */
+  readonly secretFix?: string;
 }
 
 /**
@@ -128,7 +130,7 @@ export class SidecarContainers {
       const secret = Validators.plaintextSecret(name, value);
       if (secret) {
         fail(scope, `${spec.prop}.env.${name}`, '<redacted>', `looks like a plaintext secret (${secret}), which anyone who can read the manifest could read (rule SS-K8S-062)`,
-          'store it in a Secret and have the container read it from a mounted file');
+          spec.secretFix ?? 'store it in a Secret and have the container read it from a mounted file');
       }
       return { name, value } satisfies corev1.EnvVar;
     });

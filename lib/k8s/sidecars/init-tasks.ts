@@ -229,6 +229,8 @@ export class InitTask {
       resources: appSized,
       options: o,
       prop,
+      // a task has no mounts of its own: it reads the app's Secrets through shareAppConfig
+      secretFix: 'store it in a Secret the app reads (its env with EnvValue.fromSecretKey, or its secretMounts) and set the task\'s shareAppConfig: true, so the task gets it as the app does',
     }));
   }
 }

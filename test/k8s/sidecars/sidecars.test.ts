@@ -472,6 +472,13 @@ describe('init tasks given the app container\'s configuration (shareAppConfig)',
     expectValid(objs);
   });
 
+  test('a plaintext secret in a task\'s env is refused with the route a task has: the app\'s Secret, shared with shareAppConfig', () => {
+    const w = new WebService(testChart(), 'api', appProps);
+    expect(() => w.addSidecar(new InitTasks({ tasks: [InitTask.run('migrate', { image: IMAGE, env: { DB_PASSWORD: 'hunter2-hunter2' } })] }))).toThrow(
+      'shop/api: sidecars.init.tasks[0].env.DB_PASSWORD ("<redacted>") looks like a plaintext secret (its name says it is a secret), which anyone who can read the manifest could read (rule SS-K8S-062); '
+      + "store it in a Secret the app reads (its env with EnvValue.fromSecretKey, or its secretMounts) and set the task's shareAppConfig: true, so the task gets it as the app does");
+  });
+
   test('by default the task gets none of it', () => {
     const chart = testChart();
     const w = new WebService(chart, 'api', appProps);
