@@ -176,6 +176,15 @@ export class App extends Cdk8sApp {
     CREATED_WITH_OUTDIR.clear();
   }
 
+  /**
+   * The notes synth prints on the app's workloads as a whole, one line each: those with a Service that admit no
+   * caller, and NetworkPolicies a cluster does not enforce (for `Template.notes` as well).
+   * @internal
+   */
+  public static _workloadNotes(all: IConstruct[], cluster: ClusterProfile | undefined): string[] {
+    return [uncalledNote(all, cluster), unenforcedNote(all, cluster)].filter((n): n is string => n !== undefined);
+  }
+
   constructor(props: AppProps = {}) {
     super(props);
     // keep V8's shared object shapes when thousands of charts have distinct child ids (see child-tables.ts)
@@ -367,8 +376,7 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
     printNotes(all);
-    printUncalledNote(all, this.cluster);
-    printUnenforcedNote(all, this.cluster);
+    for (const n of App._workloadNotes(all, this.cluster)) process.stderr.write(`${n}\n`);
     if (this.cluster) {
       printPoolNotes(this.cluster);
       printIdentityNotes(this.cluster, all);
@@ -526,8 +534,7 @@ export class App extends Cdk8sApp {
     validateOnce(all);
     // the notes synth() prints, so a test of the YAML (or a tool reading it) sees them too
     printNotes(all);
-    printUncalledNote(all, this.cluster);
-    printUnenforcedNote(all, this.cluster);
+    for (const n of App._workloadNotes(all, this.cluster)) process.stderr.write(`${n}\n`);
     const renderer = new ManifestRenderer(this);
     const rendered = appCharts(this).map(c => renderChart(c, renderer));
     const objects = policyObjects(rendered);
@@ -896,38 +903,38 @@ function printOutputNotes(objects: readonly { manifest: any; path: string }[], c
 }
 
 /**
- * Says, once per synth on stderr, which workloads with a Service admit no caller: their NetworkPolicy allows no
+ * Which workloads with a Service admit no caller (printed once per synth on stderr): their NetworkPolicy allows no
  * ingress, so the Service reaches nothing wherever NetworkPolicies are enforced (a forgotten `allowFrom` shows only
  * as timeouts on the cluster). Nothing when the app's cluster is known not to enforce them.
  */
-function printUncalledNote(all: IConstruct[], cluster: ClusterProfile | undefined): void {
-  if (cluster !== undefined && cluster.networkPolicyEnforced === false) return;
+function uncalledNote(all: IConstruct[], cluster: ClusterProfile | undefined): string | undefined {
+  if (cluster !== undefined && cluster.networkPolicyEnforced === false) return undefined;
   const uncalled: string[] = [];
   for (const c of all) {
     if (!Workload.isWorkload(c) || typeof (c as any).servicePort !== 'number') continue;
     if ((c as Workload).ingressConnections.length === 0) uncalled.push(c.node.path);
   }
-  if (uncalled.length === 0) return;
+  if (uncalled.length === 0) return undefined;
   const shown = uncalled.slice(0, 5).join(', ') + (uncalled.length > 5 ? ` and ${uncalled.length - 5} more` : '');
-  process.stderr.write(`shipshape note: ${shown} admit${uncalled.length === 1 ? 's' : ''} no caller: ${uncalled.length === 1 ? 'its' : 'each one\'s'} NetworkPolicy `
+  return `shipshape note: ${shown} admit${uncalled.length === 1 ? 's' : ''} no caller: ${uncalled.length === 1 ? 'its' : 'each one\'s'} NetworkPolicy `
     + `allows no ingress, so ${uncalled.length === 1 ? 'its Service reaches' : 'their Services reach'} nothing where NetworkPolicies are enforced; `
-    + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)\n');
+    + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)';
 }
 
 /**
- * Says, once per synth on stderr, that the NetworkPolicies of the output isolate nothing on a cluster whose profile
+ * That the NetworkPolicies of the output isolate nothing (printed once per synth on stderr) on a cluster whose profile
  * says they are not enforced (EKS Auto Mode until its network policy controller is switched on): a team reading
  * default-deny in the YAML would believe its namespaces isolated.
  */
-function printUnenforcedNote(all: IConstruct[], cluster: ClusterProfile | undefined): void {
-  if (cluster === undefined || cluster.networkPolicyEnforced !== false) return;
+function unenforcedNote(all: IConstruct[], cluster: ClusterProfile | undefined): string | undefined {
+  if (cluster === undefined || cluster.networkPolicyEnforced !== false) return undefined;
   let count = 0;
   for (const c of all) if (ApiObject.isApiObject(c) && c.kind === 'NetworkPolicy') count++;
-  if (count === 0) return;
-  process.stderr.write(`shipshape note: cluster ${cluster.clusterName} does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode `
+  if (count === 0) return undefined;
+  return `shipshape note: cluster ${cluster.clusterName} does not enforce NetworkPolicies (its profile: networkPolicyEnforced false; EKS Auto Mode `
     + `until its network policy controller is switched on): the ${count} NetworkPolicie${count === 1 ? '' : 's'} of this output, default deny included, isolate nothing there `
     + 'and every pod may reach every other; switch enforcement on in the cluster (EKS Auto Mode: the amazon-vpc-cni ConfigMap and a NodeClass network policy, '
-    + 'as the EKS user guide describes) before relying on them\n');
+    + 'as the EKS user guide describes) before relying on them';
 }
 
 /**

@@ -405,6 +405,17 @@ describe('web services nobody may call', () => {
     expect(stderrOf(() => app.synthYaml())).toContain('shipshape note: shop/api admits no caller');
   });
 
+  test('Template.notes holds it as synth prints it, for a template of the app or of one chart', () => {
+    const app = new k8s.App({ outdir: tempDir('shipshape-uncalled-template-'), policy: false });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new k8s.WebService(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const note = 'shipshape note: shop/api admits no caller: its NetworkPolicy allows no ingress, so its Service reaches nothing where NetworkPolicies are enforced; '
+      + 'declare the callers with allowFrom(caller) (an HttpIngress or HttpRoute admits its controller or gateway on its backends by itself)';
+    expect(testing.Template.fromApp(app, { policy: false }).notes).toEqual([note]);
+    expect(testing.Template.fromChart(chart, { policy: false }).notes).toEqual([note]);
+    expect(stderrOfSynth(app)).toBe(`${note}\n`);
+  });
+
   test('many are counted after the first five; a worker (no Service) and a service with callers are not named', () => {
     const printed = printedBy(app => {
       const chart = new Chart(app, 'shop', { namespace: 'shop' });
