@@ -587,13 +587,16 @@ export class Fleet {
           : 'set the fleet\'s outdir to the folder gitOps.path names (a fleet is written into a folder of the repository, not its root)');
     }
     // no checkout of repoUrl to compare with (a new repository, no remote yet, a fork, a CI folder): the folder the
-    // fleet writes is at gitOps.path of the Git work tree it lies in, or else of the working directory (the program
-    // runs from the repository root); anywhere else every Application would point at a folder that does not exist
+    // fleet writes is at gitOps.path of the Git work tree it lies in; outside any work tree (a source archive) the
+    // repository root is not known, and the folder must at least end in gitOps.path (its root then lies above it);
+    // anywhere else every Application would point at a folder that does not exist
     const fromEnv = process.env.CDK8S_OUTDIR !== undefined;
     const tree = inRepo === undefined && props.outdir === undefined ? workTreeOf(this.outdir) : undefined;
-    if (inRepo === undefined && props.outdir === undefined && (tree !== undefined ? tree.path !== gitPath : fromEnv && path.resolve(this.outdir) !== path.resolve(gitPath))) {
+    const endsInGitPath = `${path.resolve(this.outdir).split(path.sep).join('/')}/`.endsWith(`/${gitPath}/`);
+    if (inRepo === undefined && props.outdir === undefined && (tree !== undefined ? tree.path !== gitPath : fromEnv && !endsInGitPath)) {
       const place = tree ? `the folder ${tree.path || '.'} of the Git work tree at ${tree.root}`
-        : `${path.relative(process.cwd(), path.resolve(this.outdir)).split(path.sep).join('/') || '.'} from the working directory (no Git work tree: the program is taken to run from the repository root)`;
+        : `${path.relative(process.cwd(), path.resolve(this.outdir)).split(path.sep).join('/') || '.'} from the working directory, a folder whose path does not end in ${gitPath} `
+          + '(no Git work tree says where the repository root is)';
       const target = tree ? path.relative(path.resolve(process.cwd()), path.join(tree.root, gitPath)).split(path.sep).join('/') || '.' : gitPath;
       const source = fromEnv ? ' (from $CDK8S_OUTDIR, which `cdk8s synth` sets from the output of cdk8s.yaml, default dist)'
         : ` (gitOps.path, taken from the working directory ${process.cwd()})`;

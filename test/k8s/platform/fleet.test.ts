@@ -362,11 +362,24 @@ describe('Fleet', () => {
     const dir = outdir();
     expect(() => withOutdirEnv(dir, () => new Fleet({ ...fleetProps(''), outdir: undefined }))).toThrow(
       `fleet/acme: gitOps.path ("dist/fleet") is not where the fleet writes: its output folder ${dir} (from $CDK8S_OUTDIR, which \`cdk8s synth\` sets from the output of cdk8s.yaml, default dist) `
-      + `is ${path.relative(process.cwd(), dir)} from the working directory (no Git work tree: the program is taken to run from the repository root), `
+      + `is ${path.relative(process.cwd(), dir)} from the working directory, a folder whose path does not end in dist/fleet (no Git work tree says where the repository root is), `
       + 'so every Application would point at dist/fleet of https://github.com/acme/platform.git, a folder this synth does not write; '
       + 'set output: dist/fleet in cdk8s.yaml (or the fleet\'s outdir to that folder), or set gitOps.path to the folder\'s path in the repository');
     // an explicit outdir is the user's choice (a fleet copied into another repository after synth): kept
     expect(stderrOf(() => new Fleet(fleetProps(outdir())).synth())).not.toContain('gitOps.path');
+  });
+
+  test('outside any Git work tree (a source archive), $CDK8S_OUTDIR ending in gitOps.path is kept wherever the program runs from (the root lies above it)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-archive-'));
+    try {
+      const cwd = path.join(root, 'examples', 'fleet');
+      fs.mkdirSync(cwd, { recursive: true });
+      const fleet = withOutdirEnv('../../dist/fleet', () => new Fleet({ ...fleetProps(''), outdir: undefined }), cwd);
+      expect(fleet.outdir).toBe('../../dist/fleet');
+      expect(() => withOutdirEnv('../../dist/other', () => new Fleet({ ...fleetProps(''), outdir: undefined }), cwd)).toThrow('a folder whose path does not end in dist/fleet');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('$CDK8S_OUTDIR at gitOps.path from the working directory, outside any Git work tree, is kept', () => {
