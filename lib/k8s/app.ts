@@ -17,7 +17,7 @@ import { Workload } from './workloads/workload';
 import { _toYamlStream, _writeYamlFile, _YamlFileWriter } from './yaml';
 import { checkAmiReleaseForVersion } from '../core/ami-release';
 import { ClusterProfile } from '../core/cluster-profile';
-import { fail, formatValidationMessage, NOTE_METADATA, show } from '../core/errors';
+import { fail, formatValidationMessage, NOTE_METADATA, ShipshapeValidationError, show } from '../core/errors';
 import { InstanceTypes } from '../core/instance-types';
 import { Validators } from '../core/validators';
 import { describeObject, OutputChecker, outputProblems, possibleRouteConflicts, throwProblems } from '../policy/output-check';
@@ -1033,7 +1033,15 @@ function oldestKubelet(cluster: ClusterProfile): KubernetesVersion {
 
 /** `oldestKubelet`, and the node pool that runs it (undefined: the control plane's version is the oldest). */
 function oldestOf(cluster: ClusterProfile): { version: KubernetesVersion; pool?: string } {
-  const control = KubernetesVersion.of(cluster.kubernetesVersion);
+  let control: KubernetesVersion;
+  try {
+    control = KubernetesVersion.of(cluster.kubernetesVersion);
+  } catch (e) {
+    // the same refusal, naming the app and the profile's prop
+    const d = e instanceof ShipshapeValidationError ? e.details : undefined;
+    if (d === undefined) throw e;
+    fail('<app>', 'cluster.kubernetesVersion', cluster.kubernetesVersion, d.allowed, d.fix.replace(/^use for example .*$/, 'use the minor version the cluster runs, for example "1.33"'));
+  }
   let oldest: { version: KubernetesVersion; pool?: string } = { version: control };
   (cluster.nodePools ?? []).forEach((p, i) => {
     if (p.kubernetesVersion === undefined) return;

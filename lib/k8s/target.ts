@@ -44,7 +44,15 @@ export class KubernetesVersion {
    * example `KubernetesVersion.of('1.30')`.
    */
   public static of(version: string): KubernetesVersion {
-    const m = /^v?1\.(\d{1,3})(\.\d+)?$/.exec(version);
+    const m = /^1\.([1-9]\d*)$/.exec(version);
+    if (!m) {
+      // a slip of a minor version: a leading v, a patch, a leading zero (v1.30, 1.30.1, 1.030)
+      const near = typeof version === 'string' ? /^v?1\.0*([1-9]\d*)(\.\d+)?$/.exec(version.trim()) : null;
+      if (near && Number(near[1]) >= 27 && Number(near[1]) <= NEWEST_KNOWN_MINOR + 3) {
+        fail('KubernetesVersion', 'version', version, `must be a Kubernetes minor version ${KUBERNETES_VERSIONS}, without a leading v, a patch or a leading zero (a target is a minor version)`,
+          `write "1.${near[1]}"`);
+      }
+    }
     if (!m || Number(m[1]) < 27 || Number(m[1]) > NEWEST_KNOWN_MINOR + 3) {
       fail('KubernetesVersion', 'version', version, `must be a Kubernetes version ${KUBERNETES_VERSIONS}`, 'use for example "1.27" or "1.30"');
     }

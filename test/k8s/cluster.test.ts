@@ -976,6 +976,14 @@ describe('facts flow from the cluster', () => {
     expect(errorOf(() => quietly(() => other.app.synth()))).toContain('shop: KubernetesTarget ("1.29") is newer than Kubernetes 1.28, which the nodes of pool old of cluster shop-prod run');
   });
 
+  test('the cluster\'s own kubernetesVersion is refused naming the app and the prop: out of range, or not a minor version', () => {
+    expect(errorOf(() => appWith(cluster({ kubernetesVersion: '1.26' })))).toBe(
+      '<app>: cluster.kubernetesVersion ("1.26") must be a Kubernetes version "1.N" with N from 27 to 39; use the minor version the cluster runs, for example "1.33"');
+    expect(errorOf(() => appWith(cluster({ kubernetesVersion: '1.30.1' })))).toBe(
+      '<app>: cluster.kubernetesVersion ("1.30.1") must be a Kubernetes minor version "1.N" with N from 27 to 39, without a leading v, a patch or a leading zero (a target is a minor version); write "1.30"');
+    expect(errorOf(() => appWith(cluster({ kubernetesVersion: 'v1.30' })))).toContain('write "1.30"');
+  });
+
   test('a node pool version newer than the control plane, too far behind it, or unreadable is refused, naming the pool', () => {
     const withPool = (kubernetesVersion: string) => () => appWith(cluster({ kubernetesVersion: '1.31', nodePools: [pool('general', { kubernetesVersion })] }));
     expect(errorOf(withPool('1.32'))).toBe('<app>: cluster.nodePools[0].kubernetesVersion ("1.32") (pool general) is newer than the control plane (1.31): nodes never run ahead of it; use 1.31 or older, or raise the cluster\'s kubernetesVersion');

@@ -310,6 +310,13 @@ describe('sidecar errors', () => {
     expectError(() => KubernetesVersion.of('1.40'), /KubernetesVersion: version \("1\.40"\) must be a Kubernetes version "1\.N" with N from 27 to 39/);
     expect(KubernetesVersion.of('1.39').minor).toBe(39);
   });
+
+  test('a Kubernetes version with a leading v, a patch or a leading zero is refused with the minor version meant', () => {
+    expectError(() => KubernetesVersion.of('v1.30'), 'KubernetesVersion: version ("v1.30") must be a Kubernetes minor version "1.N" with N from 27 to 39, without a leading v, a patch or a leading zero '
+      + '(a target is a minor version); write "1.30"');
+    expectError(() => KubernetesVersion.of('1.30.1'), /version \("1\.30\.1"\) must be a Kubernetes minor version .*; write "1\.30"$/);
+    expectError(() => KubernetesVersion.of('1.030'), /; write "1\.30"$/);
+  });
 });
 
 describe('sidecar errors (more)', () => {
