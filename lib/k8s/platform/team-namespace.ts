@@ -744,7 +744,13 @@ export class TeamNamespace extends Construct {
       if (!ApiObject.isApiObject(c) || c.node.scopes.includes(this)) continue;
       const obj = c as ApiObject;
       if (obj.metadata.namespace !== this.namespace) continue;
-      objects.push({ manifest: obj.toJson(), path: obj.node.path });
+      let manifest: any;
+      try {
+        manifest = obj.toJson();
+      } catch {
+        continue; // an object that cannot render (a job's never-ending sidecar): its own validation says why
+      }
+      objects.push({ manifest, path: obj.node.path });
     }
     return [...problems, ...quotaProblems(this.node.path, this.namespace, this.resolvedQuota, this.resolvedLimits, objects, this._quotaProp, this._limitsProp)];
   }

@@ -1782,12 +1782,30 @@ export abstract class Workload extends Construct implements IWorkload {
         allowed: `is a long-running container${others.length ? ` (as ${others.length === 1 ? 'is' : 'are'} ${others.join(', ')})` : ''}, `
           + `which on the Kubernetes ${target} target (no native sidecars before 1.29) becomes a regular container of the ${kind}'s pod `
           + 'and keeps it running after the app exits, so the job never completes (it fails at activeDeadlineSeconds)',
-        fix: `${this._oldPoolsFix() ?? 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
+        fix: `${this._oldPoolsFix() ?? this._oldClusterFix() ?? 'if the cluster runs Kubernetes 1.29 or newer, set that target (KubernetesTarget.set(chart, KubernetesVersion.V1_29), or kubernetesVersion '
           + 'in the cluster profile given to App({ cluster })): the sidecar then becomes a native sidecar, stopped when the app exits'}; `
           + 'otherwise remove the sidecar, do the work in the app container or an InitTasks task, or run it as a separate workload',
       };
     }
     return undefined;
+  }
+
+  /**
+   * When the app is for a known cluster (App({ cluster }), a fleet's cluster) whose control plane runs a version
+   * without native sidecars: setting a newer target is refused there, so the fix is upgrading the cluster.
+   * @internal
+   */
+  private _oldClusterFix(): string | undefined {
+    const cluster = ClusterContext.of(this);
+    let version: KubernetesVersion | undefined;
+    try {
+      version = cluster === undefined ? undefined : KubernetesVersion.of(cluster.kubernetesVersion);
+    } catch {
+      return undefined; // refused where the profile is given, naming its prop
+    }
+    if (cluster === undefined || version === undefined || version.supportsNativeSidecars) return undefined;
+    return `cluster ${cluster.clusterName} runs Kubernetes ${cluster.kubernetesVersion}, which has no native sidecars (a newer target is refused for it): upgrade the cluster `
+      + 'to 1.29 or newer (and the kubernetesVersion of its profile), and the sidecar becomes a native one, stopped when the app exits';
   }
 
   /**

@@ -8,6 +8,7 @@ import { gpuDevicePluginRelease } from '../../../lib/aws/private/gpu-device-plug
 import { ClusterProfile, EnvironmentProfile, FleetDescription } from '../../../lib/core';
 import { App, HttpIngress, IngressTls, Job, NetworkPeer, Replicas, Schedule, ScheduledJob, Probe, StatefulService, WebService, Worker } from '../../../lib/k8s';
 import { AddOnPack, Fleet, FleetProps, FleetTarget, IFleetWorkloads } from '../../../lib/k8s/platform';
+import { AmbassadorProxy } from '../../../lib/k8s/sidecars';
 import { expectError, stderrOf } from '../../util/k8s';
 import { expectValid, SHARED_SCHEMAS } from '../../util/schema';
 
@@ -871,6 +872,23 @@ describe('Fleet clusters and names', () => {
   test('a region that is no AWS region is refused, also without a profile', () => {
     expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ name: 'lab', environment: 'staging', region: 'europe', kubernetesVersion: '1.33' }] }, addOns: [] })),
       'fleet/acme: clusters[0].region ("europe") must be an AWS region name such as eu-west-1; give the region the cluster runs in');
+  });
+
+  test('a job sidecar on a cluster without native sidecars is refused as a validation error (not a serialization crash), told to upgrade that cluster', () => {
+    class Migrations implements IFleetWorkloads {
+      public define(scope: Construct, target: FleetTarget): void {
+        new Job(scope, 'migrate', { image: IMAGE, profile: target.profile }).addSidecar(new AmbassadorProxy({
+          image: 'ghcr.io/acme/proxy:1.0.0', listenPort: 5432, upstream: NetworkPeer.cidr('10.0.32.0/20', { ports: [5432] }),
+        }));
+      }
+    }
+    const old = { name: 'prod-old', environment: 'production', region: 'eu-west-1', profile: profile('prod-old', 'eu-west-1', EnvironmentProfile.PRODUCTION, { kubernetesVersion: '1.27' }) };
+    const err = errorOf(() => quietly(() => new Fleet(fleetProps(outdir(), {
+      description: description([old]), teams: [{ name: 'shop', group: 'team-shop', workloads: new Migrations(), quota: { requestsCpu: '16' } }],
+    })).synth()));
+    expect(err).not.toContain('Failed serializing');
+    expect(err).toContain('shop/migrate: sidecars.ambassador ("ambassador") is a long-running container, which on the Kubernetes 1.27 target');
+    expect(err).toContain('cluster prod-old runs Kubernetes 1.27, which has no native sidecars (a newer target is refused for it): upgrade the cluster to 1.29 or newer');
   });
 
   test('a Kubernetes version shipshape does not write for is refused with the fleet\'s path and the prop', () => {

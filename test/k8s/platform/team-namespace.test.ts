@@ -73,13 +73,14 @@ describe('TeamNamespace defaults', () => {
     expect(team.node.metadata).toEqual([]);
   });
 
-  test('a cluster version written v1.30 or 1.30.2 gives Pod Security labels of the form v1.N (the only one it reads)', () => {
+  test('a cluster version written v1.30 or 1.30.2 is refused with the minor version meant; 1.30 gives Pod Security labels v1.30', () => {
     for (const kubernetesVersion of ['v1.30', '1.30.2']) {
-      const app = new App({ cluster: { ...cluster(), kubernetesVersion } });
-      new TeamNamespace(new Chart(app, 'platform'), 'shop', { team: 'shop', group: 'team-shop' });
-      const all = objects(app).filter(o => o.kind === 'Namespace');
-      for (const ns of all) expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.30');
+      expect(() => new App({ cluster: { ...cluster(), kubernetesVersion } })).toThrow(`<app>: cluster.kubernetesVersion ("${kubernetesVersion}") must be a Kubernetes minor version`);
     }
+    const app = new App({ cluster: { ...cluster(), kubernetesVersion: '1.30' } });
+    new TeamNamespace(new Chart(app, 'platform'), 'shop', { team: 'shop', group: 'team-shop' });
+    const all = objects(app).filter(o => o.kind === 'Namespace');
+    for (const ns of all) expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.30');
   });
 
   test('the namespace defaults to the team name and can be named', () => {
