@@ -177,12 +177,14 @@ export class App extends Cdk8sApp {
   }
 
   /**
-   * The notes synth prints on the app's workloads as a whole, one line each: those with a Service that admit no
-   * caller, and NetworkPolicies a cluster does not enforce (for `Template.notes` as well).
+   * The notes synth prints on the app's constructs as a whole, one line each: workloads with a Service that admit no
+   * caller, NetworkPolicies a cluster does not enforce, node pools of unknown instance types, and workload identities
+   * no ServiceAccount of the app uses (for `synthYaml()` and `Template.notes` as well).
    * @internal
    */
-  public static _workloadNotes(all: IConstruct[], cluster: ClusterProfile | undefined): string[] {
-    return [uncalledNote(all, cluster), unenforcedNote(all, cluster)].filter((n): n is string => n !== undefined);
+  public static _appNotes(all: IConstruct[], cluster: ClusterProfile | undefined): string[] {
+    const notes = [uncalledNote(all, cluster), unenforcedNote(all, cluster)].filter((n): n is string => n !== undefined);
+    return cluster === undefined ? notes : [...notes, ...poolNotes(cluster), ...identityNotes(cluster, all)];
   }
 
   constructor(props: AppProps = {}) {
@@ -376,11 +378,7 @@ export class App extends Cdk8sApp {
     // same order of steps as cdk8s App.synth(): validate, then resolve dependencies
     validateOnce(all);
     printNotes(all);
-    for (const n of App._workloadNotes(all, this.cluster)) process.stderr.write(`${n}\n`);
-    if (this.cluster) {
-      printPoolNotes(this.cluster);
-      printIdentityNotes(this.cluster, all);
-    }
+    for (const n of App._appNotes(all, this.cluster)) process.stderr.write(`${n}\n`);
     let hasDependantCharts = resolveDependenciesOnce(all);
     if (this._namespacesFirst(all)) hasDependantCharts = true;
     const charts = appCharts(this);
@@ -534,7 +532,7 @@ export class App extends Cdk8sApp {
     validateOnce(all);
     // the notes synth() prints, so a test of the YAML (or a tool reading it) sees them too
     printNotes(all);
-    for (const n of App._workloadNotes(all, this.cluster)) process.stderr.write(`${n}\n`);
+    for (const n of App._appNotes(all, this.cluster)) process.stderr.write(`${n}\n`);
     const renderer = new ManifestRenderer(this);
     const rendered = appCharts(this).map(c => renderChart(c, renderer));
     const objects = policyObjects(rendered);
@@ -938,29 +936,29 @@ function unenforcedNote(all: IConstruct[], cluster: ClusterProfile | undefined):
 }
 
 /**
- * Says, on stderr, which node pools of the cluster have instance types shipshape's table of node sizes does not hold:
- * whether a pod's requests fit their nodes is not checked there (a pod too large for every node stays Pending).
+ * Which node pools of the cluster have instance types shipshape's table of node sizes does not hold: whether a pod's
+ * requests fit their nodes is not checked there (a pod too large for every node stays Pending).
  */
-function printPoolNotes(cluster: ClusterProfile): void {
-  let out = '';
+function poolNotes(cluster: ClusterProfile): string[] {
+  const out: string[] = [];
   for (const pool of cluster.nodePools ?? []) {
     const unknown = (pool.instanceTypes ?? []).filter(t => InstanceTypes.allocatable(t) === undefined);
     if (unknown.length === 0) continue;
-    out += `shipshape note: cluster ${cluster.clusterName} pool ${pool.name}: instance type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} `
-      + `${unknown.length === 1 ? 'is' : 'are'} not in shipshape's table of node sizes, so whether pods fit the pool's nodes is not checked\n`;
+    out.push(`shipshape note: cluster ${cluster.clusterName} pool ${pool.name}: instance type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')} `
+      + `${unknown.length === 1 ? 'is' : 'are'} not in shipshape's table of node sizes, so whether pods fit the pool's nodes is not checked`);
   }
-  if (out) process.stderr.write(out);
+  return out;
 }
 
 /**
- * Says, on stderr, which workload identities of the cluster are bound to a ServiceAccount in a namespace this app
+ * Which workload identities of the cluster are bound to a ServiceAccount in a namespace this app
  * writes to but that no object of the app creates (the workload was removed, or renamed): the role and its grants stay,
  * usable by whoever creates that ServiceAccount. Identities in namespaces the app does not write to belong to other
  * programs (controllers, other apps) and are not named.
  */
-function printIdentityNotes(cluster: ClusterProfile, all: readonly IConstruct[]): void {
+function identityNotes(cluster: ClusterProfile, all: readonly IConstruct[]): string[] {
   const identities = cluster.workloadIdentities ?? [];
-  if (identities.length === 0) return;
+  if (identities.length === 0) return [];
   const namespaces = new Set<string>();
   const accounts = new Set<string>();
   for (const c of all) {
@@ -973,24 +971,24 @@ function printIdentityNotes(cluster: ClusterProfile, all: readonly IConstruct[])
   }
   // the controllers' identities: their ServiceAccounts come with their Helm releases, not with the app
   const releaseNamespaces = new Set<string>(['kube-system', ...(cluster.helmReleases ?? []).map(r => r.namespace)]);
-  let out = '';
+  const out: string[] = [];
   for (const id of identities) {
     if (releaseNamespaces.has(id.namespace) || accounts.has(`${id.namespace}/${id.serviceAccount}`)) continue;
     if (!namespaces.has(id.namespace)) {
       // another program's namespace, unless its name is a slip of one of this app's (shpo for shop)
       const near = [...namespaces].filter(ns => Validators._editDistance(ns, id.namespace) <= 2 && Math.min(ns.length, id.namespace.length) > 3).sort();
       if (near.length > 0) {
-        out += `shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
+        out.push(`shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
           + `in a namespace this app writes nothing to; did you mean ${near.join(' or ')}? If the identity is for a workload of this app, create it for that namespace `
-          + '(aws.EksCluster.addWorkloadIdentity)\n';
+          + '(aws.EksCluster.addWorkloadIdentity)');
       }
       continue;
     }
-    out += `shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
+    out.push(`shipshape note: cluster ${cluster.clusterName}: workload identity ${id.roleName} is bound to ServiceAccount ${id.namespace}/${id.serviceAccount}, `
       + 'which this app does not create: its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity '
-      + '(aws.EksCluster.addWorkloadIdentity) if its workload is gone\n';
+      + '(aws.EksCluster.addWorkloadIdentity) if its workload is gone');
   }
-  if (out) process.stderr.write(out);
+  return out;
 }
 
 /** How a program names a Kubernetes version: `KubernetesVersion.V1_33`, or `KubernetesVersion.of('1.37')` past the constants. */

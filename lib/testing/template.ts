@@ -159,7 +159,8 @@ export class Template {
    * template's scope gave (`shipshape note: <path>: ...`: a KEDA trigger without credentials, a probe the mesh
    * answers, one instance on purpose), then those on the output as a whole, read over the whole app as synth reads
    * it (also for a template of one chart): workloads with a Service that admit no caller (no `allowFrom`), the
-   * NetworkPolicies of a cluster that does not enforce them, an Ingress without a class that may route a host and path another class
+   * NetworkPolicies of a cluster that does not enforce them, node pools of instance types shipshape has no size for,
+   * workload identities no ServiceAccount of the app uses, an Ingress without a class that may route a host and path another class
    * routes (when the cluster's default class is not known), pods that only pools the output has no NodePool for can
    * take, GPU replicas past what the pools hold, a Gateway whose proxy pods the output isolates, an Ingress reading a
    * TLS Secret that cert-manager writes only in another namespace or for other hosts, a Gateway listener reading a
@@ -196,7 +197,7 @@ export class Template {
     // as synth prints them: the constructs' own notes (of the template's scope), then those on the output as a whole
     const own = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === NOTE_METADATA).map(m => `shipshape note: ${c.node.path}: ${m.data}`));
     const clusterNotes = cluster ? [...karpenterPoolNotes(cluster, all), ...gpuCapacityNotes(cluster, all)] : [];
-    this.notes = [...own, ...ShipshapeApp._workloadNotes(constructs, cluster), ...possibleRouteConflicts(all, cluster).map(w => `shipshape warning: ${w}`),
+    this.notes = [...own, ...ShipshapeApp._appNotes(constructs, cluster), ...possibleRouteConflicts(all, cluster).map(w => `shipshape warning: ${w}`),
       ...[...clusterNotes, ...outputNotes(all, cluster)].map(n => n.replace(/\n$/, ''))];
     this.warnings = scope.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === WARNING_METADATA)
       .map(m => ({ path: c.node.path, message: String(m.data) })));

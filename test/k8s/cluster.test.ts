@@ -14,6 +14,7 @@ import {
   PodSecurityLevel, Replicas, Schedule, ScheduledJob, Probe, StatefulService, VolumeAccessMode, WebService, Worker, WorkerScaling,
 } from '../../lib/k8s';
 import { KubernetesPack, Policy } from '../../lib/policy';
+import { Template } from '../../lib/testing';
 import { policyErrors, quietly, stderrOf, validationMessageOf } from '../util/k8s';
 import { expectValid } from '../util/schema';
 
@@ -309,8 +310,12 @@ describe('capacity', () => {
       if (withWorker) new Worker(chart, 'orders', { image: IMAGE, identity: orders });
       return stderrOf(() => app.synth());
     };
-    expect(synthStderr(false)).toContain('shipshape note: cluster shop-prod: workload identity shop-prod-orders is bound to ServiceAccount shop/orders, which this app does not create: '
-      + 'its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity (aws.EksCluster.addWorkloadIdentity) if its workload is gone\n');
+    const note = 'shipshape note: cluster shop-prod: workload identity shop-prod-orders is bound to ServiceAccount shop/orders, which this app does not create: '
+      + 'its role and grants stay, usable by whoever creates that ServiceAccount; remove the identity (aws.EksCluster.addWorkloadIdentity) if its workload is gone';
+    expect(synthStderr(false)).toContain(`${note}\n`);
+    const { app, chart } = appWith(cluster({ workloadIdentities: [orders, other, controller] }));
+    new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
+    expect(Template.fromApp(app, { policy: false }).notes).toContain(note);
     // the worker creates it; billing is another program's namespace; kube-system's come with the controllers' releases
     const withWorker = synthStderr(true);
     expect(withWorker).not.toContain('workload identity');
@@ -330,9 +335,13 @@ describe('capacity', () => {
   test('a pool with instance types the table does not hold is named in a note: pod sizes are not checked there', () => {
     const { app, chart } = appWith(cluster({ nodePools: [general, pool('storage', { instanceTypes: ['i4i.xlarge', 'm7i.large', 'x2idn.16xlarge'] })] }));
     new WebService(chart, 'api', { image: IMAGE, replicas: Replicas.fixed(3) });
+    const note = 'shipshape note: cluster shop-prod pool storage: instance types i4i.xlarge, x2idn.16xlarge are not in shipshape\'s table of node sizes, '
+      + 'so whether pods fit the pool\'s nodes is not checked';
+    // synthYaml() and Template.notes say it as synth() does
+    expect(stderrOf(() => app.synthYaml())).toContain(`${note}\n`);
+    expect(Template.fromApp(app, { policy: false }).notes).toContain(note);
     const stderr = stderrOf(() => app.synth());
-    expect(stderr).toContain('shipshape note: cluster shop-prod pool storage: instance types i4i.xlarge, x2idn.16xlarge are not in shipshape\'s table of node sizes, '
-      + 'so whether pods fit the pool\'s nodes is not checked\n');
+    expect(stderr).toContain(`${note}\n`);
     expect(stderr).not.toContain('pool general');
   });
 
