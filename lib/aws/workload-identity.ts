@@ -5,13 +5,13 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { Token } from 'cdktf';
+import { Aspects, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { IEksCluster } from './eks-cluster';
 import { PolicyStatement } from './policy-statement';
 import { ArnKind, BUCKET_ARN, checkArn, checkIamArnPartition, checkPartitions, KMS_KEY_ARN, QUEUE_ARN, SECRET_ARN } from './private/arns';
 import { AwsContext, partitionOf, policyJson } from './private/aws-context';
-import { bucketKeyRef, customerKeyArn, expectResource } from './private/grants';
+import { bucketKeyRef, customerKeyArn, expectResource, renderedJson } from './private/grants';
 import { claimServiceAccount, missingEndpoints } from './private/registry';
 import { renderStatements } from './private/statements';
 import { VpcEndpointService } from './vpc-endpoints';
@@ -120,6 +120,11 @@ export class WorkloadIdentity extends Construct {
   private readonly clusterLabel: string;
   private inlinePolicy?: IamRolePolicy;
   private readonly statements: any[] = [];
+  /**
+   * The grants on resources of the stack whose customer-managed key did not show when they were made: looked up again
+   * at synth (an encryption configuration added after the grant), when the KMS statement is added if one shows then.
+   */
+  private readonly keysToFind: Array<() => void> = [];
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
@@ -196,6 +201,10 @@ export class WorkloadIdentity extends Construct {
       checkIamArnPartition(this, `managedPolicyArns[${i}]`, arn, b.region, 'IAM refuses, at apply, to attach a policy of another partition to the role');
       new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.resource.name, policyArn: arn });
     });
+    // at synth (aspects run before validation and rendering): the keys of resources encrypted after their grant
+    Aspects.of(this).add({ visit: (node) => { if (node === this) this.keysToFind.splice(0).forEach(find => find()); } });
+    // IAM refuses, at apply, a role whose inline policies exceed its size quota
+    this.node.addValidation({ validate: () => this.policySizeProblems() });
     // in a network without internet access the pods reach AWS through VPC endpoints only: one for each service the
     // role's statements call (those shipshape knows an endpoint name for), and STS for IRSA's web identity
     const network = b.network;
@@ -286,7 +295,7 @@ export class WorkloadIdentity extends Construct {
    * For a bucket the stack does not define, use `grantReadObjectsByArn()`.
    */
   public grantReadObjects(bucket: S3Bucket): void {
-    this.grantObjects(this.resourceTarget('grantReadObjects', bucket, 'aws_s3_bucket', 'S3Bucket', bucketKeyRef), READ_OBJECTS);
+    this.grantObjects(this.resourceTarget('grantReadObjects', bucket, 'aws_s3_bucket', 'S3Bucket', bucketKeyRef, READ_OBJECTS), READ_OBJECTS);
   }
 
   /**
@@ -312,7 +321,7 @@ export class WorkloadIdentity extends Construct {
    * For a bucket the stack does not define, use `grantReadWriteObjectsByArn()`.
    */
   public grantReadWriteObjects(bucket: S3Bucket): void {
-    this.grantObjects(this.resourceTarget('grantReadWriteObjects', bucket, 'aws_s3_bucket', 'S3Bucket', bucketKeyRef), READ_WRITE_OBJECTS);
+    this.grantObjects(this.resourceTarget('grantReadWriteObjects', bucket, 'aws_s3_bucket', 'S3Bucket', bucketKeyRef, READ_WRITE_OBJECTS), READ_WRITE_OBJECTS);
   }
 
   /**
@@ -340,7 +349,7 @@ export class WorkloadIdentity extends Construct {
    * For a queue the stack does not define, use `grantConsumeMessagesByArn()`.
    */
   public grantConsumeMessages(queue: SqsQueue): void {
-    this.grantOn(this.resourceTarget('grantConsumeMessages', queue, 'aws_sqs_queue', 'SqsQueue', (q) => q.kmsMasterKeyIdInput), CONSUME_MESSAGES);
+    this.grantOn(this.resourceTarget('grantConsumeMessages', queue, 'aws_sqs_queue', 'SqsQueue', (q) => q.kmsMasterKeyIdInput, CONSUME_MESSAGES), CONSUME_MESSAGES);
   }
 
   /**
@@ -366,7 +375,7 @@ export class WorkloadIdentity extends Construct {
    * For a queue the stack does not define, use `grantSendMessagesByArn()`.
    */
   public grantSendMessages(queue: SqsQueue): void {
-    this.grantOn(this.resourceTarget('grantSendMessages', queue, 'aws_sqs_queue', 'SqsQueue', (q) => q.kmsMasterKeyIdInput), SEND_MESSAGES);
+    this.grantOn(this.resourceTarget('grantSendMessages', queue, 'aws_sqs_queue', 'SqsQueue', (q) => q.kmsMasterKeyIdInput, SEND_MESSAGES), SEND_MESSAGES);
   }
 
   /**
@@ -391,7 +400,7 @@ export class WorkloadIdentity extends Construct {
    * For a secret the stack does not define, use `grantReadSecretByArn()`.
    */
   public grantReadSecret(secret: SecretsmanagerSecret): void {
-    this.grantOn(this.resourceTarget('grantReadSecret', secret, 'aws_secretsmanager_secret', 'SecretsmanagerSecret', (s) => s.kmsKeyIdInput), READ_SECRET);
+    this.grantOn(this.resourceTarget('grantReadSecret', secret, 'aws_secretsmanager_secret', 'SecretsmanagerSecret', (s) => s.kmsKeyIdInput, READ_SECRET), READ_SECRET);
   }
 
   /**
@@ -411,10 +420,20 @@ export class WorkloadIdentity extends Construct {
     this.grantOn(this.arnTarget('grantReadSecretByArn', SECRET_ARN, secretArn, kmsKeyArn), READ_SECRET);
   }
 
-  /** The ARN of a provider resource of the stack and its customer-managed key, if the stack shows one. */
-  private resourceTarget(prop: string, resource: any, type: string, className: string, keyRef: (r: any) => string | undefined): GrantTarget {
+  /**
+   * The ARN of a provider resource of the stack and its customer-managed key, if the stack shows one; when it shows
+   * none yet, it is looked up again at synth and `grant`'s KMS statement added then.
+   */
+  private resourceTarget(prop: string, resource: any, type: string, className: string, keyRef: (r: any) => string | undefined, grant: GrantActions): GrantTarget {
     const r: any = expectResource(this, prop, resource, type, className);
-    return { arn: r.arn, key: customerKeyArn(this, prop, r, keyRef(r)) };
+    const key = customerKeyArn(this, prop, r, keyRef(r));
+    if (key === undefined) {
+      this.keysToFind.push(() => {
+        const later = customerKeyArn(this, prop, r, keyRef(r));
+        if (later !== undefined) this.addRendered([kmsStatement(later, grant.keyActions, grant.service, r.arn)]);
+      });
+    }
+    return { arn: r.arn, key };
   }
 
   /** The checked ARNs a `...ByArn` grant is given. */
@@ -427,6 +446,17 @@ export class WorkloadIdentity extends Construct {
       ...(key === undefined ? [] : [{ prop: `${prop}.kmsKeyArn`, kind: KMS_KEY_ARN, value: key }]),
     ]);
     return { arn: checked, key };
+  }
+
+  /** The size of the inline policy past IAM's quota, as a validation error (none within it). */
+  private policySizeProblems(): string[] {
+    if (this.statements.length === 0) return [];
+    // references are counted as the Terraform expressions they are written as: the ARNs they become are of similar length
+    const text = policyJson(renderedJson(this, this.statements)).replace(/\s/g, '');
+    if (text.length <= INLINE_POLICY_QUOTA) return [];
+    return [`${this.node.path}: the role's inline policy is ${text.length} characters without whitespace (${this.statements.length} statements), past IAM's quota of `
+      + `${INLINE_POLICY_QUOTA} for a role's inline policies: terraform apply fails with LimitExceeded; give the workloads that need this access identities of their own, `
+      + 'grant fewer, wider resources (the prefix of a bucket rather than many buckets), or attach customer managed policies (managedPolicyArns, 6,144 characters each)'];
   }
 
   private grantObjects(target: GrantTarget, grant: GrantActions): void {
@@ -443,8 +473,16 @@ export class WorkloadIdentity extends Construct {
   }
 
   private addRendered(statements: any[]): void {
-    if (statements.length === 0) return;
-    this.statements.push(...statements);
+    // a grant made twice adds its statements once (compared as written: each read of an attribute is a new token)
+    const known = new Set(this.statements.map(st => JSON.stringify(renderedJson(this, st))));
+    const added = statements.filter(st => {
+      const text = JSON.stringify(renderedJson(this, st));
+      if (known.has(text)) return false;
+      known.add(text);
+      return true;
+    });
+    if (added.length === 0) return;
+    this.statements.push(...added);
     const policy = policyJson(this.statements);
     if (this.inlinePolicy) {
       this.inlinePolicy.policy = policy;
@@ -453,6 +491,9 @@ export class WorkloadIdentity extends Construct {
     }
   }
 }
+
+/** IAM's quota on the size of a role's inline policies, in characters without whitespace. */
+const INLINE_POLICY_QUOTA = 10240;
 
 /** What a grant names: the resource ARN, and the customer-managed key to use through the service (none: undefined). */
 interface GrantTarget {

@@ -297,6 +297,11 @@ describe('WorkloadIdentity: grants by ARN refuse literal ARNs that would make th
     expect(errorOf(() => worker(newStack()).grantReadObjectsByArn('arn:aws:s3:eu-west-1:123456789012:accesspoint'))).toBe(
       `${at}: grantReadObjectsByArn ("arn:aws:s3:eu-west-1:123456789012:accesspoint") is not an S3 bucket ARN (arn:<partition>:s3:::<bucket>: no region, no account, no "/"); `
       + 'pass the bucket ARN, for example "arn:aws:s3:::my-bucket", or a token such as new DataAwsS3Bucket(...).arn; for an access point use addToPolicy()');
+    // a whole access point ARN (with its name after the "/") is not taken for an object path
+    expect(errorOf(() => worker(newStack()).grantReadObjectsByArn('arn:aws:s3:eu-west-1:123456789012:accesspoint/shop-ap'))).toBe(
+      `${at}: grantReadObjectsByArn ("arn:aws:s3:eu-west-1:123456789012:accesspoint/shop-ap") is an S3 access point ARN, not a bucket's: the grant writes bucket and object `
+      + 'statements, which an access point\'s policy resource does not match; pass the ARN of the bucket behind the access point ("arn:aws:s3:::my-bucket"), '
+      + 'or grant on the access point with addToPolicy() (resources "<access point ARN>" and "<access point ARN>/object/*")');
     expect(errorOf(() => worker(newStack()).grantConsumeMessagesByArn('arn:aws:sqs:eu-west-1:1234:orders'))).toBe(
       `${at}: grantConsumeMessagesByArn ("arn:aws:sqs:eu-west-1:1234:orders") is not an SQS queue ARN (arn:<partition>:sqs:<region>:<12-digit account>:<queue name>); `
       + 'pass an SQS queue ARN, for example "arn:aws:sqs:eu-west-1:123456789012:orders", or a token such as new DataAwsSqsQueue(...).arn');

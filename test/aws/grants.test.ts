@@ -220,3 +220,44 @@ describe('WorkloadIdentity: typed grants', () => {
       'test/prod/worker: addToPolicy[0].actions ("*") must be <service>:<action> (a lone "*" is refused); name the actions, for example \'s3:GetObject\'');
   });
 });
+
+describe('WorkloadIdentity: grants as a whole', () => {
+  test('a bucket or queue encrypted with a key of the stack after the grant still gets its KMS statement (looked up again at synth)', () => {
+    const stack = newStack();
+    const id = worker(stack);
+    const key = new KmsKey(stack, 'data-key', { enableKeyRotation: true });
+    const bucket = new S3Bucket(stack, 'assets', { bucket: 'shop-assets' });
+    const queue = new SqsQueue(stack, 'orders', { name: 'orders' });
+    id.grantReadObjects(bucket);
+    id.grantConsumeMessages(queue);
+    new S3BucketServerSideEncryptionConfigurationA(stack, 'assets-enc', { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn } }] });
+    queue.kmsMasterKeyId = key.arn;
+    const kms = policyOf(synth(stack), 'prod_worker').filter(s => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    expect(kms).toEqual([
+      expect.objectContaining({ Action: ['kms:Decrypt'], Resource: ['${aws_kms_key.data-key.arn}'], Condition: expect.objectContaining({ StringLike: expect.objectContaining({ 'kms:ViaService': ['s3.*.amazonaws.com'] }) }) }),
+      expect.objectContaining({ Action: ['kms:Decrypt'], Resource: ['${aws_kms_key.data-key.arn}'], Condition: expect.objectContaining({ StringLike: expect.objectContaining({ 'kms:ViaService': ['sqs.*.amazonaws.com'] }) }) }),
+    ]);
+  });
+
+  test('a grant made twice adds its statements once', () => {
+    const stack = newStack();
+    const id = worker(stack);
+    const bucket = new S3Bucket(stack, 'assets', { bucket: 'shop-assets' });
+    id.grantReadObjects(bucket);
+    id.grantReadObjects(bucket);
+    id.grantReadObjectsByArn('arn:aws:s3:::shop-archive');
+    id.grantReadObjectsByArn('arn:aws:s3:::shop-archive');
+    expect(policyOf(synth(stack), 'prod_worker')).toHaveLength(4);
+  });
+
+  test('an inline policy past IAM\'s size quota (10,240 characters without whitespace) is refused at synth: apply would fail with LimitExceeded', () => {
+    const stack = newStack();
+    const id = worker(stack);
+    const grant = (i: number) => id.grantReadWriteObjectsByArn(`arn:aws:s3:::acme-data-lake-zone-${i}`,
+      `arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0${String(i).padStart(2, '0')}`);
+    for (let i = 0; i < 15; i++) grant(i);
+    expect(id.node.validate()).toEqual([]);
+    for (let i = 15; i < 17; i++) grant(i);
+    expect(id.node.validate()).toEqual([expect.stringMatching(/^test\/prod\/worker: the role's inline policy is 10\d{3} characters without whitespace \(51 statements\), past IAM's quota of 10240 for a role's inline policies: terraform apply fails with LimitExceeded; give the workloads/)]);
+  });
+});

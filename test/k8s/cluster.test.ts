@@ -530,6 +530,14 @@ describe('identity', () => {
     expect(objects(ok).find(o => o.kind === 'ServiceAccount').metadata.name).toBe('orders');
   });
 
+  test('the cluster\'s identity of a role with its ServiceAccount changed is refused naming what differs (not as another cluster\'s)', () => {
+    const app = new App({ outdir: outdir(), cluster: cluster({ workloadIdentities: [podIdentity] }) });
+    new WebService(new Chart(app, 'shop', { namespace: 'shop' }), 'orders-api', { image: IMAGE, identity: { ...podIdentity, serviceAccount: 'orders-v2' } });
+    expect(errorOf(() => quietly(() => app.synth()))).toContain('shop/orders-api: identity ("shop-prod-orders") differs from cluster shop-prod\'s identity of that role in '
+      + 'serviceAccount ("orders-v2", the cluster\'s: "orders"): the role trusts only the cluster\'s shop/orders, so the pods would get no AWS credentials; '
+      + 'pass the identity as the cluster made it, or create one for this ServiceAccount (aws.EksCluster.addWorkloadIdentity)');
+  });
+
   test('an identity that names another cluster (aws.WorkloadIdentity.profile does) is refused at synth, whatever this cluster\'s list holds', () => {
     const { app, chart } = appWith();
     new WebService(chart, 'orders-api', { image: IMAGE, identity: { ...podIdentity, clusterName: 'shop-staging' } });

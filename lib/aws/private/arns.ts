@@ -211,6 +211,12 @@ export const BUCKET_ARN: ArnKind = {
   pattern: /^arn:aws[a-z-]*:s3:::[A-Za-z0-9._-]+$/,
   early: (text, service) => {
     if (!text.includes('/') || !(service === 's3' || text.startsWith(TOKEN))) return undefined;
+    // an access point or a multi-region access point (region and account, or accesspoint/ after the colons): no bucket
+    if (/^arn:aws[a-z-]*:s3(-object-lambda)?:[^:]*:[^:]*:accesspoint\//.test(text)) {
+      return ['is an S3 access point ARN, not a bucket\'s: the grant writes bucket and object statements, which an access point\'s policy resource does not match',
+        `pass the ARN of the bucket behind the access point ("${BUCKET_ARN.example}"), or grant on the access point with addToPolicy() `
+          + '(resources "<access point ARN>" and "<access point ARN>/object/*")'];
+    }
     const bucketArn = text.slice(0, text.indexOf('/'));
     if (/[*?]/.test(bucketArn)) return undefined; // the wildcard is the problem to name
     const plain = /^arn:aws[a-z-]*:s3:::[A-Za-z0-9._-]+$/.test(bucketArn);

@@ -26,6 +26,14 @@ function resourcesOf(scope: IConstruct, type: string): TerraformResource[] {
 }
 
 /** What a token string renders to in Terraform (`${aws_kms_key.x.arn}`), to compare references by meaning. */
+/**
+ * `value` (any JSON value) with its tokens rendered as the Terraform expressions the stack of `scope` writes them as.
+ * @internal
+ */
+export function renderedJson(scope: IConstruct, value: any): any {
+  return Tokenization.resolve(value, { scope: TerraformStack.of(scope), preparing: false, resolver: RESOLVER });
+}
+
 function rendered(scope: IConstruct, value: string): string {
   if (typeof value !== 'string' || !Token.isUnresolved(value)) return value;
   return String(Tokenization.resolve(value, { scope: TerraformStack.of(scope), preparing: false, resolver: RESOLVER }));

@@ -1332,6 +1332,15 @@ export abstract class Workload extends Construct implements IWorkload {
     const known = cluster.workloadIdentities ?? [];
     if (identity && known.length > 0 && !known.some(k => k.roleName === identity.roleName && k.namespace === identity.namespace
       && k.serviceAccount === identity.serviceAccount && k.mechanism === identity.mechanism)) {
+      // the cluster's identity of that role, changed on the way (a hand-edited profile): the role trusts what the cluster's says
+      const same = known.find(k => k.roleName === identity.roleName);
+      if (same !== undefined) {
+        const changed = (['namespace', 'serviceAccount', 'mechanism'] as const).filter(f => same[f] !== identity[f]);
+        return [`${this.node.path}: identity (${JSON.stringify(identity.roleName)}) differs from cluster ${cluster.clusterName}'s identity of that role in `
+          + `${changed.map(f => `${f} (${JSON.stringify(identity[f])}, the cluster's: ${JSON.stringify(same[f])})`).join(', ')}: the role trusts only the cluster's `
+          + `${same.namespace}/${same.serviceAccount}${same.mechanism !== identity.mechanism ? ` through ${same.mechanism}` : ''}, so the pods would get no AWS credentials; `
+          + 'pass the identity as the cluster made it, or create one for this ServiceAccount (aws.EksCluster.addWorkloadIdentity)'];
+      }
       // another cluster's identity: its role trusts that cluster's OIDC issuer or has no Pod Identity association here
       return [`${this.node.path}: identity (${JSON.stringify(identity.roleName)}) is not one of the workload identities of cluster ${cluster.clusterName} `
         + `(${known.map(k => k.roleName).join(', ')}): its IAM role is bound to another cluster, so the pods would get no AWS credentials here; `

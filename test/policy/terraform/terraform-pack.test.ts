@@ -314,6 +314,13 @@ describe('SS-EKS-023: a workload role is no administrator', () => {
       'allows kms:Decrypt on every resource (arn:aws:kms:*:*:key/* names them all): every secret, parameter, key or object of the account'],
     [{ Effect: 'Allow', Action: 'iam:PassRole', Resource: 'arn:aws:iam::123456789012:role/*' },
       'allows iam:PassRole on every resource (arn:aws:iam::123456789012:role/* names them all), with which the role can give itself (or what it starts) more rights than it has'],
+    // a "*" ending an ARN cut short spans the colons after it (IAM)
+    [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:*' },
+      'allows kms:Decrypt on every resource (arn:aws:kms:* names them all): every secret, parameter, key or object of the account'],
+    [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:eu-west-1:*' },
+      'allows secretsmanager:GetSecretValue on every resource (arn:aws:secretsmanager:eu-west-1:* names them all): every secret, parameter, key or object of the account'],
+    [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:*' },
+      'allows s3:GetObject on every resource (arn:* names them all): every secret, parameter, key or object of the account'],
   ])('%j is reported like the same statement on "*"', (stmt, message) => {
     expect(inline(stmt)).toEqual([`aws_iam_role_policy extra: Statement[0] ${message}`]);
   });
@@ -346,6 +353,8 @@ describe('SS-EKS-023: a workload role is no administrator', () => {
   test.each([
     'AmazonEC2ContainerRegistryPowerUser', 'AmazonEC2ContainerRegistryFullAccess', 'AmazonDynamoDBReadOnlyAccess', 'AmazonDynamoDBFullAccess',
     'AmazonS3ReadOnlyAccess', 'AmazonSQSFullAccess', 'AmazonKinesisReadOnlyAccess', 'AmazonSSMManagedInstanceCore',
+    // later versions and variants of a FullAccess policy
+    'AmazonDynamoDBFullAccess_v2', 'AmazonDynamoDBFullAccesswithDataPipeline', 'AWSLambda_FullAccess',
   ])('the managed policy %s is reported', (name) => {
     expect(managed(name)).toEqual([expect.stringMatching(new RegExp(`^the role has the managed policy ${name} \\(attached by aws_iam_role_policy_attachment [^)]+\\), `
       + 'which grants a whole service \\(or reads everything\\) on every resource of the account$'))]);
@@ -370,6 +379,7 @@ describe('SS-EKS-023: a workload role is no administrator', () => {
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::orders-*/*' },
       { Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/shop/*' },
       { Effect: 'Allow', Action: ['iam:PassRole'], Resource: 'arn:aws:iam::123456789012:role/shop/*' },
+      { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-*' },
       { Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::orders', 'arn:aws:s3:::orders/*'] },
       { Effect: 'Deny', Action: '*', Resource: '*' },
     )).toEqual([]);

@@ -58,6 +58,12 @@ function workloadRole(trust: any[]): boolean {
  * objects (arn:aws:s3:::my-bucket/<any>) are not.
  */
 function everyOfItsKind(arn: string): boolean {
+  // a "*" ending an ARN of fewer segments spans the colons (IAM): arn:*, arn:aws:kms:*, arn:aws:iam::* name every resource
+  const parts = arn.split(':');
+  if (parts.length < 6 && /^arn$/i.test(parts[0]) && parts[parts.length - 1].endsWith('*')) {
+    // arn:aws:s3* spans services too; after the service (region, account may be literal) the last segment must be all wildcards
+    return parts.length <= 3 || /^[*?]+$/.test(parts[parts.length - 1]);
+  }
   const m = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/i.exec(arn);
   if (m === null) return false;
   let rest = m[2];
@@ -109,7 +115,8 @@ export const EKS_23 = tfRule({
     + '(secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt, s3:GetObject, dynamodb:GetItem, dynamodb:Scan, ...). So do the managed policies '
     + 'that grant such reach across the account: ReadOnlyAccess, AmazonEC2ContainerRegistryPowerUser, AmazonS3ReadOnlyAccess, AmazonDynamoDBReadOnlyAccess, '
     + 'AmazonKinesisReadOnlyAccess, AmazonSSMReadOnlyAccess, AmazonSSMManagedInstanceCore, SecretsManagerReadWrite. '
-    + 'An ARN with wildcards only where the resource\'s name goes (arn:aws:s3:::*, arn:aws:kms:*:*:key/*, arn:aws:iam::<account>:role/*) counts as every resource.',
+    + 'An ARN with wildcards only where the resource\'s name goes (arn:aws:s3:::*, arn:aws:kms:*:*:key/*, arn:aws:iam::<account>:role/*) counts as every resource, '
+    + 'as does one cut short by a "*" that IAM lets span the colons after it (arn:*, arn:aws:kms:*).',
   sources: ['Checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_355', 'EKS Best Practices: use one IAM role per application, with least privilege'],
   check: (doc, index) => {
     const trust = statements(parsePolicyText(doc.manifest.assume_role_policy)).filter((s: any) => s.Effect === 'Allow');
@@ -126,7 +133,7 @@ export const EKS_23 = tfRule({
       if (!/^arn:aws[a-z-]*:iam::aws:policy\//.test(String(arn))) continue;
       if (ADMIN_POLICIES.includes(name)) {
         v.push(at(jsonPath, `the role has the managed policy ${name}${via}`));
-      } else if (name.endsWith('FullAccess') || ACCOUNT_WIDE_POLICIES.includes(name)) {
+      } else if (name.includes('FullAccess') || ACCOUNT_WIDE_POLICIES.includes(name)) {
         v.push(at(jsonPath, `the role has the managed policy ${name}${via}, which grants a whole service (or reads everything) on every resource of the account`));
       }
     }
