@@ -9,7 +9,6 @@ import { renderPeer } from '../networking/peer-config';
 import { Workload } from '../workloads/workload';
 
 /** On a workload enrolled in Linkerd: its opaque ports (`config.linkerd.io/opaque-ports`), across library copies. */
-const OPAQUE_PORTS = Symbol.for('shipshape.k8s.LinkerdOpaquePorts');
 /** The proxy's inbound port: a meshed client sends opaque traffic there, whatever the port it connects to. */
 const PROXY_INBOUND_PORT = 4143;
 
@@ -104,11 +103,14 @@ export interface LinkerdMeshProps {
  * get `config.beta.linkerd.io/proxy-enable-native-sidecar: "true"` (and the `config.alpha.linkerd.io/` spelling read
  * by Linkerd 2.15 to 2.17), so the proxy runs as a native sidecar and stops once the job's container has exited.
  *
- * A meshed client does not connect to an opaque port itself but to the server proxy's inbound port (4143), naming
- * the port in a transport header. So the NetworkPolicy of a workload with opaque ports admits its meshed callers
- * (enrolled workloads, pods not declared `meshed: false`) on 4143 as well, and an enrolled caller may connect to
- * 4143 of an enrolled callee with opaque ports. Through 4143 a meshed caller can reach any of the pod's ports at the
- * network level: the Server and its authorization still decide who gets in.
+ * A meshed client does not connect to the server's port itself but to the server proxy's inbound port (4143),
+ * naming the port in a transport header: for opaque ports (Linkerd's default opaque ports 3306, 5432, 6379, 11211,
+ * ... included) and, from Linkerd 2.18 on (its default `proxy.outboundTransportMode: transport-header`), for every
+ * port of a meshed server. So an enrolled workload's NetworkPolicy admits its meshed callers (enrolled workloads,
+ * pods not declared `meshed: false`) on 4143 besides the ports they call, and lets it out to 4143 of its meshed
+ * destinations (enrolled workloads, pods not declared `meshed: false`, its own replicas). Through 4143 a meshed
+ * caller can reach any of the pod's ports at the network level: the Server and its authorization still decide who
+ * gets in.
  *
  * Init tasks (`InitTasks`) run before an ordinary proxy container, while the pod's outbound traffic is already
  * redirected to it. Where native sidecars exist (target 1.29+), a pod with init containers gets the native-sidecar
@@ -281,8 +283,10 @@ export class LinkerdMesh extends Construct implements IMesh {
       'config.alpha.linkerd.io/proxy-enable-native-sidecar': 'true',
       'config.beta.linkerd.io/proxy-enable-native-sidecar': 'true',
     });
-    // a meshed client sends opaque traffic to the callee proxy's inbound port: let it out to the callees that have some
-    Mesh._postRender(workload, '_renderNetworkPolicySpec', spec => LinkerdMesh.egressToOpaquePorts(workload, spec));
+    // a meshed client connects to the server proxy's inbound port (4143): let this pod out to it, and its meshed callers in
+    const controlPlane = NetworkPeer.namespace(this.props.controlPlaneNamespace ?? 'linkerd');
+    Mesh._postRender(workload, '_renderNetworkPolicySpec', spec => LinkerdMesh.egressToInboundPort(workload, spec, controlPlane));
+    Mesh._postRender(workload, '_renderNetworkPolicySpec', spec => LinkerdMesh.ingressToInboundPort(workload, spec));
     if (!service) return;
     // Opaque TCP on every port, also those the Server does not cover (a StatefulService's peer ports); the annotation
     // replaces the cluster's default opaque ports for the pod, so it lists the Server's port too. A port the kubelet
@@ -292,9 +296,6 @@ export class LinkerdMesh extends Construct implements IMesh {
     const opaque = http ? [] : workload.containerPorts.filter(p => !probed.includes(p));
     if (opaque.length) {
       workload.addPodAnnotation('config.linkerd.io/opaque-ports', opaque.join(','));
-      Object.defineProperty(workload, OPAQUE_PORTS, { value: [...opaque], configurable: true });
-      // meshed callers reach an opaque port through this pod's proxy inbound port (4143), not the port itself
-      Mesh._postRender(workload, '_renderNetworkPolicySpec', spec => LinkerdMesh.ingressToOpaquePorts(workload, opaque, spec));
     }
     const scope = new Construct(workload, 'Linkerd');
     const meta = (name: string, annotations?: { [k: string]: string }): metav1.ObjectMeta => ({
@@ -393,16 +394,6 @@ export class LinkerdMesh extends Construct implements IMesh {
     return LinkerdProtocol.HTTP_1;
   }
 
-  /**
-   * The opaque ports of `peer` when it is a workload enrolled in Linkerd (its `config.linkerd.io/opaque-ports`), else
-   * none.
-   */
-  private static opaquePortsOf(peer: unknown): number[] {
-    if (!Workload.isWorkload(peer) || Mesh._enrolmentOf(peer) !== 'linkerd') return [];
-    const ports = (peer as any)[OPAQUE_PORTS];
-    return Array.isArray(ports) ? ports : [];
-  }
-
   /** True when `peer` calls with Linkerd's mutual TLS: a workload enrolled in Linkerd, or pods not declared plaintext. */
   private static meshedCaller(peer: INetworkPeer): boolean {
     if (Workload.isWorkload(peer)) return Mesh._enrolmentOf(peer) === 'linkerd';
@@ -410,10 +401,10 @@ export class LinkerdMesh extends Construct implements IMesh {
     return cfg.cidr === undefined && !cfg.plaintext;
   }
 
-  /** Adds the proxy's inbound port (4143) to `rule` when it names one of `opaque` (a rule without ports admits all). */
-  private static withInboundPort<R extends { ports?: Array<{ port?: number | string; protocol?: string }> }>(rule: R, opaque: number[]): R {
-    const ports = rule.ports ?? [];
-    if (!ports.some(p => typeof p.port === 'number' && opaque.includes(p.port)) || ports.some(p => p.port === PROXY_INBOUND_PORT)) return rule;
+  /** Adds the proxy's inbound port (4143) to `rule` (a rule without ports admits every port already). */
+  private static withInboundPort<R extends { ports?: Array<{ port?: number | string; protocol?: string }> }>(rule: R): R {
+    const ports = rule.ports;
+    if (ports === undefined || ports.length === 0 || ports.some(p => p.port === PROXY_INBOUND_PORT)) return rule;
     return { ...rule, ports: [...ports, { port: PROXY_INBOUND_PORT, protocol: 'TCP' }] };
   }
 
@@ -423,39 +414,34 @@ export class LinkerdMesh extends Construct implements IMesh {
   }
 
   /**
-   * A meshed Linkerd client does not connect to an opaque port itself: it connects to the server proxy's inbound port
-   * (4143) and names the port in a transport header (linkerd/website#1379). So each NetworkPolicy ingress rule that
-   * admits a meshed caller to an opaque port admits it to 4143 too (plaintext callers still connect to the port). A
-   * rule is matched to the declared callers by the peers it names.
+   * A meshed Linkerd client does not connect to the server's port itself: it connects to the server proxy's inbound
+   * port (4143) and names the port in a transport header. Linkerd does so for opaque ports (its default opaque ports
+   * 3306, 5432, 6379, 11211, ... included) and, from 2.18 on (the default `proxy.outboundTransportMode:
+   * transport-header`), for every port of a meshed server. So each NetworkPolicy ingress rule that admits a meshed
+   * caller admits it to 4143 too: every rule but those whose peers are all plaintext callers (declared outside the
+   * mesh, CIDRs), which still connect to the port.
    */
-  private static ingressToOpaquePorts(workload: Workload, opaque: number[], spec: any): any {
-    const meshed = new Set(workload.ingressConnections.filter(c => LinkerdMesh.meshedCaller(c.peer))
+  private static ingressToInboundPort(workload: Workload, spec: any): any {
+    const plaintext = new Set(workload.ingressConnections.filter(c => !LinkerdMesh.meshedCaller(c.peer))
       .map(c => LinkerdMesh.peerKey(renderPeer(c.peer.toNetworkPeer(), workload.namespace))));
+    const meshed = (f: any) => f?.ipBlock === undefined && !plaintext.has(LinkerdMesh.peerKey(f));
     const rules: any[] = spec?.ingress ?? [];
-    return { ...spec, ingress: rules.map(r => ((r.from ?? []).some((f: unknown) => meshed.has(LinkerdMesh.peerKey(f))) ? LinkerdMesh.withInboundPort(r, opaque) : r)) };
+    return { ...spec, ingress: rules.map(r => ((r.from ?? []).some(meshed) ? LinkerdMesh.withInboundPort(r) : r)) };
   }
 
   /**
-   * The caller's side of `ingressToOpaquePorts`: each egress rule to a workload enrolled in Linkerd that names one of
-   * its opaque ports lets the proxy out to its inbound port (4143) too.
+   * The caller's side of `ingressToInboundPort`: each egress rule to a meshed destination (a workload enrolled in
+   * Linkerd, pods not declared outside the mesh, the workload's own replicas) lets the proxy out to 4143 too.
    */
-  private static egressToOpaquePorts(workload: Workload, spec: any): any {
-    const opaqueOf = new Map<string, number[]>();
+  private static egressToInboundPort(workload: Workload, spec: any, controlPlane: INetworkPeer): any {
+    const meshed = new Set<string>([LinkerdMesh.peerKey({ podSelector: { matchLabels: { ...workload.selectorLabels } } })]);
     for (const c of workload.egressConnections) {
-      const ports = LinkerdMesh.opaquePortsOf(c.peer);
-      if (!ports.length) continue;
-      const key = LinkerdMesh.peerKey(renderPeer(c.peer.toNetworkPeer(), workload.namespace));
-      opaqueOf.set(key, [...opaqueOf.get(key) ?? [], ...ports]);
+      if (LinkerdMesh.meshedCaller(c.peer)) meshed.add(LinkerdMesh.peerKey(renderPeer(c.peer.toNetworkPeer(), workload.namespace)));
     }
-    if (opaqueOf.size === 0) return spec;
+    // the proxy reaches the control plane's controllers on their own ports
+    meshed.delete(LinkerdMesh.peerKey(renderPeer(controlPlane.toNetworkPeer(), workload.namespace)));
     const rules: any[] = spec?.egress ?? [];
-    return {
-      ...spec,
-      egress: rules.map(r => {
-        const opaque = (r.to ?? []).flatMap((t: unknown) => opaqueOf.get(LinkerdMesh.peerKey(t)) ?? []);
-        return opaque.length ? LinkerdMesh.withInboundPort(r, opaque) : r;
-      }),
-    };
+    return { ...spec, egress: rules.map(r => ((r.to ?? []).some((t: unknown) => meshed.has(LinkerdMesh.peerKey(t))) ? LinkerdMesh.withInboundPort(r) : r)) };
   }
 
   private authentication(workload: Workload): LinkerdMeshTlsAuthenticationSpec {

@@ -70,15 +70,32 @@ describe('Linkerd opaque ports: meshed callers reach the server proxy inbound po
     expect(ingress[2].ports).toEqual(tcp(5432));
   });
 
-  test('a web service (its port not opaque) and Istio (which keeps the port) get no 4143', () => {
+  test('Linkerd 2.18+ sends every meshed call through 4143 (transport-header mode): two meshed web services, a meshed ingress controller and meshed pods '
+    + 'get it on both sides; plaintext callers, the control plane and Istio (which keeps the port) do not', () => {
     const linkerd = testChart();
     const lm = new LinkerdMesh(linkerd, 'mesh');
     const api = new WebService(linkerd, 'api', { image: 'ghcr.io/acme/api:1.4.2' });
     const web = new WebService(linkerd, 'web', { image: 'ghcr.io/acme/web:2.0.1' });
     api.allowFrom(web);
+    web.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX, { meshed: true }));
+    api.allowFrom(NetworkPeer.ingressController('ingress-nginx', NGINX));
+    api.allowTo(NetworkPeer.pods('cache', { 'app.kubernetes.io/name': 'redis' }, { ports: [6379], meshed: true }));
     lm.enrol(api);
     lm.enrol(web);
-    expect(JSON.stringify(linkerd.toJson())).not.toContain('4143');
+    const objs = linkerd.toJson();
+    const WEB_PODS = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } } };
+    const nginx = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: NGINX } };
+    const redis = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'cache' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } };
+    expect(one(objs, 'NetworkPolicy', 'api').spec.ingress).toEqual([
+      { from: [WEB_PODS], ports: tcp(8080, 4143) },
+      // a controller outside the mesh connects to the port itself
+      { from: [nginx], ports: tcp(8080) },
+    ]);
+    expect(one(objs, 'NetworkPolicy', 'web').spec.ingress).toEqual([{ from: [nginx], ports: tcp(8080, 4143) }]);
+    expect(one(objs, 'NetworkPolicy', 'web').spec.egress).toContainEqual({ to: [API_PODS], ports: tcp(8080, 4143) });
+    expect(one(objs, 'NetworkPolicy', 'api').spec.egress).toContainEqual({ to: [redis], ports: tcp(6379, 4143) });
+    expect(one(objs, 'NetworkPolicy', 'api').spec.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'linkerd' } } }], ports: tcp(8080, 8086, 8090) });
+    expect(policyErrors(objs)).toEqual([]);
 
     const istio = testChart();
     database(istio, new IstioMesh(istio, 'mesh'));
