@@ -410,8 +410,18 @@ function exprMatches(labels: Map<string, string[]>, e: any): boolean {
   }
 }
 
-/** Why `pool` cannot take the pod, or undefined when it can. */
-function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: number; gpus: number }): string | undefined {
+/** What the DaemonSets of the output take on every node of a pool: their requests, and the DaemonSets in words. */
+interface Reserved {
+  readonly cpu: number;
+  readonly memMiB: number;
+  readonly by: string[];
+}
+
+/**
+ * Why `pool` cannot take the pod, or undefined when it can. `reserved` is what the output's DaemonSets take on each of
+ * its nodes before the pod (their pods run on every node they can): the pod must fit in what is left.
+ */
+function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: number; gpus: number }, reserved?: Reserved): string | undefined {
   const tolerations = Array.isArray(pod.tolerations) ? pod.tolerations : [];
   const untolerated = pool.taints.filter(t => blocking(t) && !tolerates(tolerations, t));
   if (untolerated.length) {
@@ -439,13 +449,40 @@ function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: num
   }
   const sizes = pool.instanceTypes.map(t => InstanceTypes.allocatable(t)).filter((a): a is NodeAllocatable => a !== undefined);
   if (sizes.length > 0 && sizes.length === pool.instanceTypes.length) {
-    if (!sizes.some(a => a.cpuMillis >= need.cpu && a.allocatableMemoryMiB >= need.memMiB)) {
+    const cpu = need.cpu + (reserved?.cpu ?? 0);
+    const memMiB = need.memMiB + (reserved?.memMiB ?? 0);
+    if (!sizes.some(a => a.cpuMillis >= cpu && a.allocatableMemoryMiB >= memMiB)) {
       const largest = [...sizes].sort((a, b) => b.allocatableMemoryMiB - a.allocatableMemoryMiB || b.cpuMillis - a.cpuMillis)[0];
+      const taken = reserved === undefined || (reserved.cpu === 0 && reserved.memMiB === 0) ? ''
+        : `, of which the DaemonSets running on each node (${reserved.by.join(', ')}) take cpu ${reserved.cpu}m, memory ${reserved.memMiB}Mi`;
       return `requests cpu ${need.cpu}m, memory ${need.memMiB}Mi do not fit its largest instance type ${largest.instanceType} `
-        + `(allocatable cpu ${largest.cpuMillis}m, memory ${largest.allocatableMemoryMiB}Mi)`;
+        + `(allocatable cpu ${largest.cpuMillis}m, memory ${largest.allocatableMemoryMiB}Mi${taken})`;
     }
   }
   return undefined;
+}
+
+/**
+ * For each pool, what the output's DaemonSets take on each of its nodes: those whose pods the pool's nodes take
+ * (tolerated taints, matching selectors), but `except` (a DaemonSet is not counted twice against its own pods).
+ */
+function daemonSetReserve(pools: readonly SchedPool[], objects: readonly RenderedObject[], except?: any): Map<SchedPool, Reserved> {
+  const out = new Map<SchedPool, Reserved>();
+  const placed = { cpu: 0, memMiB: 0, gpus: 0 };
+  for (const o of objects) {
+    const m = o.manifest;
+    if (m?.kind !== 'DaemonSet' || m === except) continue;
+    const pod = podSpecOf(m);
+    if (pod === undefined) continue;
+    const need = podRequests(pod.spec);
+    if (need.cpu === 0 && need.memMiB === 0) continue;
+    for (const p of pools) {
+      if (poolRefusal(p, pod.spec, placed) !== undefined) continue;
+      const r = out.get(p) ?? { cpu: 0, memMiB: 0, by: [] };
+      out.set(p, { cpu: r.cpu + need.cpu, memMiB: r.memMiB + need.memMiB, by: [...r.by, describe(m)] });
+    }
+  }
+  return out;
 }
 
 /** How a refusal for GPUs starts (the fix looks for it). */
@@ -551,6 +588,8 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
       + `(${clusterEbs.join(', ')}): no driver would provision its claims, which would stay Pending; use provisioner ${JSON.stringify(clusterEbs[0])}, `
       + `or one of the cluster's classes (${(cluster.storageClasses ?? []).map(sc => sc.name).join(', ')})`);
   }
+  /** What the output's DaemonSets take on each node of each pool (computed on the first pod that asks). */
+  let allDaemonSets: Map<SchedPool, Reserved> | undefined;
   /** Karpenter pool -> the workloads only it can take, with their fewest pods and each pod's requests. */
   const onKarpenterPool = new Map<SchedPool, Array<{ what: string; pods: number; cpu: number; memMiB: number }>>();
 
@@ -568,7 +607,9 @@ export function clusterProblems(cluster: ClusterProfile, objects: readonly Rende
     const pod = podSpecOf(m);
     if (pod && pools.length > 0) {
       const need = podRequests(pod.spec);
-      const refusals = pools.map(p => ({ p, why: poolRefusal(p, pod.spec, need) }));
+      // what the DaemonSets take on each node first (the other DaemonSets, for one of them)
+      const reserve = m.kind === 'DaemonSet' ? daemonSetReserve(pools, objects, m) : (allDaemonSets ??= daemonSetReserve(pools, objects));
+      const refusals = pools.map(p => ({ p, why: poolRefusal(p, pod.spec, need, reserve.get(p)) }));
       if (refusals.every(r => r.why !== undefined)) {
         problems.push(`${o.path}: ${pod.field} of ${describe(m)} cannot be scheduled on any node pool of cluster ${cluster.clusterName}: `
           + `${refusals.map(r => `pool ${r.p.name}: ${r.why}`).join('; ')}; ${schedulingFix(refusals.map(r => r.why!))}`);

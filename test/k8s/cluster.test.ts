@@ -193,6 +193,19 @@ describe('capacity', () => {
     expect(msg).toContain('; give the workload a placement on a pool that can take it (Placement.onPool(pool), or Placement.onKarpenterPool(pool) for a Karpenter pool); lower its requests, or add a pool with larger instance types');
   });
 
+  test('what the DaemonSets of the output take on each node counts: a pod that fits a node alone but not beside them is refused, naming them', () => {
+    const build = (cpu: string) => {
+      const { app, chart } = appWith(cluster({ nodePools: [general] }));
+      new NodeAgent(chart, 'agent', { image: IMAGE, ports: [{ name: 'metrics', port: 9100 }], resources: { cpu: '500m', memory: '512Mi' } });
+      new WebService(chart, 'api', { image: IMAGE, resources: { cpu, memory: '1Gi' }, replicas: Replicas.fixed(3) });
+      return app;
+    };
+    expect(errorOf(() => quietly(() => build('3800m').synth()))).toContain('pool general: requests cpu 3800m, memory 1024Mi do not fit its largest instance type m7i.xlarge '
+      + '(allocatable cpu 3920m, memory 14506Mi, of which the DaemonSets running on each node (DaemonSet shop/agent) take cpu 500m, memory 512Mi)');
+    // beside them it fits
+    expect(() => quietly(() => build('3400m').synth())).not.toThrow();
+  });
+
   test('the flex families are in the table: a pod too large for m7i-flex.large is refused', () => {
     expect(InstanceTypes.allocatable('m7i-flex.large')).toMatchObject({ vcpus: 2, memoryMiB: 8192, maxPods: 29, architecture: 'amd64' });
     expect(InstanceTypes.allocatable('m7i-flex.metal')).toBeUndefined();
