@@ -4,7 +4,7 @@ import { ApiObject, App as Cdk8sApp, AppProps as Cdk8sAppProps, Chart, YamlOutpu
 import { IConstruct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { useChildTables } from './child-tables';
-import { checkStorageClass, clusterProblems, gpuCapacityNotes, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
+import { checkPoolArchitectures, checkStorageClass, clusterProblems, gpuCapacityNotes, inOperatorNamespace, karpenterPoolNotes, SYSTEM_NAMESPACES } from './cluster-check';
 import { ClusterContext } from './cluster-context';
 import { ClusterResources, PodSecurityLevel } from './cluster-resources';
 import { FixedFieldsCollector } from './fixed-fields';
@@ -206,6 +206,7 @@ export class App extends Cdk8sApp {
       KubernetesTarget.set(this, oldestKubelet(props.cluster));
       checkDefaultClasses(props.cluster);
       for (const sc of props.cluster.storageClasses ?? []) checkStorageClass('<app>', sc);
+      checkPoolArchitectures('<app>', props.cluster);
       const amiAlias = props.cluster.karpenter?.nodeClass?.amiAlias;
       if (typeof amiAlias === 'string') checkAmiReleaseForVersion('<app>', 'cluster.karpenter.nodeClass.amiAlias', amiAlias, props.cluster.kubernetesVersion);
     }

@@ -23,6 +23,31 @@ export interface RenderedObject {
   readonly path: string;
 }
 
+/**
+ * Checks the architecture a profile gives each managed node pool (a profile written by hand may say anything): the
+ * `kubernetes.io/arch` value of its nodes, amd64 or arm64, and that of every instance type shipshape knows.
+ */
+export function checkPoolArchitectures(scope: IConstruct | string, cluster: ClusterProfile): void {
+  (cluster.nodePools ?? []).forEach((pool, i) => {
+    const prop = `cluster.nodePools[${i}].architecture`;
+    const arch = pool.architecture;
+    if (arch !== 'amd64' && arch !== 'arm64') {
+      const meant = typeof arch === 'string' && /^(x86[_-]?64|x64|intel|amd)$/i.test(arch) ? 'amd64' : typeof arch === 'string' && /^(aarch64|arm|graviton)$/i.test(arch) ? 'arm64' : undefined;
+      fail(scope, prop, arch, `(pool ${pool.name}) must be amd64 or arm64, the kubernetes.io/arch label of its nodes`,
+        meant !== undefined ? `write "${meant}"` : 'write "amd64" (x86) or "arm64" (Graviton)');
+    }
+    const other = (pool.instanceTypes ?? []).filter(t => {
+      const known = InstanceTypes.allocatable(t)?.architecture;
+      return known !== undefined && known !== arch;
+    });
+    if (other.length > 0) {
+      const theirs = InstanceTypes.allocatable(other[0])!.architecture;
+      fail(scope, prop, arch, `(pool ${pool.name}) is not the architecture of its instance type${other.length === 1 ? '' : 's'} ${other.join(', ')} (${theirs}): `
+        + `its nodes carry kubernetes.io/arch=${theirs}, so pods placed by "${arch}" would stay Pending`, `write "${theirs}", or list instance types of ${arch}`);
+    }
+  });
+}
+
 /** Namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 

@@ -206,6 +206,15 @@ describe('capacity', () => {
     expect(() => quietly(() => build('3400m').synth())).not.toThrow();
   });
 
+  test('a hand-written pool architecture that is no kubernetes.io/arch value, or not that of its instance types, is refused naming the prop', () => {
+    expect(errorOf(() => appWith(cluster({ nodePools: [pool('graviton', { instanceTypes: ['m7g.xlarge'], architecture: 'amd64' })] })))).toBe(
+      '<app>: cluster.nodePools[0].architecture ("amd64") (pool graviton) is not the architecture of its instance type m7g.xlarge (arm64): its nodes carry '
+      + 'kubernetes.io/arch=arm64, so pods placed by "amd64" would stay Pending; write "arm64", or list instance types of amd64');
+    expect(errorOf(() => appWith(cluster({ nodePools: [pool('general', { architecture: 'x86_64' })] })))).toBe(
+      '<app>: cluster.nodePools[0].architecture ("x86_64") (pool general) must be amd64 or arm64, the kubernetes.io/arch label of its nodes; write "amd64"');
+    expect(() => appWith(cluster({ nodePools: [pool('graviton', { instanceTypes: ['m7g.xlarge'], architecture: 'arm64' })] }))).not.toThrow();
+  });
+
   test('the flex families are in the table: a pod too large for m7i-flex.large is refused', () => {
     expect(InstanceTypes.allocatable('m7i-flex.large')).toMatchObject({ vcpus: 2, memoryMiB: 8192, maxPods: 29, architecture: 'amd64' });
     expect(InstanceTypes.allocatable('m7i-flex.metal')).toBeUndefined();
