@@ -18,6 +18,7 @@ import { RecommendedLabels } from '../../core/labels';
 import { Names } from '../../core/names';
 import { EnvironmentProfile } from '../../core/profile';
 import { Validators } from '../../core/validators';
+import { NAMESPACED_WELL_KNOWN_KINDS } from '../../policy/cluster-scoped';
 import { CLUSTER_SCOPED } from '../../policy/k8s/rules/explicit-namespace';
 import { groupOf } from '../../policy/output-check';
 import { sourceRoot } from '../../policy/report-writer';
@@ -657,6 +658,7 @@ export class Fleet {
       if (!t.workloads || typeof t.workloads.define !== 'function') {
         fail(this.where, `teams[${i}].workloads`, t.workloads, 'must implement IFleetWorkloads (a define(scope, target) method)', 'pass an object with a define method');
       }
+      (t.clusterResources ?? []).forEach((k, j) => checkClusterResource(this.where, `teams[${i}].clusterResources[${j}]`, k));
       (t.environments ?? []).forEach((e, j) => {
         if (!fleet.environments.some(x => x.name === e)) {
           fail(this.where, `teams[${i}].environments[${j}]`, e, `is not an environment of the fleet (${fleet.environments.map(x => x.name).join(', ')})`, 'name one of them');
@@ -1163,14 +1165,16 @@ export class Fleet {
           `must be a Kubernetes version ${KubernetesVersion._accepted()}`, 'use the minor version the cluster runs, for example "1.33"');
       }
       const how = c.argoCdServer !== undefined ? `server ${c.argoCdServer}` : `name ${c.argoCdName ?? c.name}`;
-      const other = reached.get(how);
+      // one API server written two ways (a trailing slash, which Argo CD strips; the host's case; the default port)
+      const reach = c.argoCdServer !== undefined ? `server ${serverKey(c.argoCdServer)}` : how;
+      const other = reached.get(reach);
       if (other !== undefined) {
         const prop = c.argoCdServer !== undefined ? 'argoCdServer' : c.argoCdName !== undefined ? 'argoCdName' : 'name';
         fail(this.where, `${p}.${prop}`, c.argoCdServer ?? c.argoCdName ?? c.name, `is how Argo CD reaches cluster ${other} too (destination ${how}), `
           + `so the folders of ${other} and ${c.name} would both be deployed to that one cluster`,
         'give each fleet cluster the Argo CD name (argoCdName) or API server URL (argoCdServer) of its own cluster; one cluster is one FleetCluster');
       }
-      reached.set(how, c.name);
+      reached.set(reach, c.name);
       if (c.profile) {
         const key = `${profile.region}/${profile.clusterName}`;
         const twin = eks.get(key);
@@ -1205,7 +1209,8 @@ export class Fleet {
         const open = openDirections(policy);
         if (open.length > 0) {
           out.push(`${obj.node.path}: spec (NetworkPolicy ${obj.name}) selects every pod of team ${team.name}'s namespace (an empty podSelector, or one with only NotIn and DoesNotExist) and allows ${open.join(' and ')} from and to anywhere `
-            + '(a rule without peers or ports, or with a peer of every address: 0.0.0.0/0 or ::/0), which undoes the default deny the platform folder gives the namespace; '
+            + '(a rule without peers, or with a peer of every address: 0.0.0.0/0 or ::/0, on every port: no ports, a port entry without a port, or the range 1-65535), '
+            + 'which undoes the default deny the platform folder gives the namespace; '
             + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
         }
       }
@@ -1703,6 +1708,59 @@ function gitRemotes(dotGit: string): string[] {
  * empty, or its only requirements are NotIn and DoesNotExist (which every pod without a given label meets, and the
  * team labels its pods as it likes). Empty for a policy that selects some pods only.
  */
+/** An API server URL as a comparison key: scheme and host in lower case, without the default https port or trailing slashes. */
+function serverKey(url: string): string {
+  const m = /^(https?):\/\/([^/]+)(.*)$/i.exec(String(url).trim());
+  if (m === null) return String(url);
+  const scheme = m[1].toLowerCase();
+  const host = m[2].toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '');
+  return `${scheme}://${host}${m[3].replace(/\/+$/, '')}`;
+}
+
+/** The API group of the built-in cluster-scoped kinds a team may be allowed, to catch a slip in `clusterResources`. */
+const CLUSTER_KIND_GROUPS: { readonly [kind: string]: string } = {
+  Namespace: '',
+  PersistentVolume: '',
+  ClusterRole: 'rbac.authorization.k8s.io',
+  ClusterRoleBinding: 'rbac.authorization.k8s.io',
+  PriorityClass: 'scheduling.k8s.io',
+  StorageClass: 'storage.k8s.io',
+  IngressClass: 'networking.k8s.io',
+  RuntimeClass: 'node.k8s.io',
+  CustomResourceDefinition: 'apiextensions.k8s.io',
+  MutatingWebhookConfiguration: 'admissionregistration.k8s.io',
+  ValidatingWebhookConfiguration: 'admissionregistration.k8s.io',
+  GatewayClass: 'gateway.networking.k8s.io',
+  ClusterIssuer: 'cert-manager.io',
+};
+
+/**
+ * Checks one kind a team's project is allowed (`clusterResources`): a cluster-scoped kind, named exactly. Argo CD reads
+ * the group and kind as patterns, so a wildcard would let the team deploy every cluster-scoped kind (ClusterRoleBindings,
+ * CustomResourceDefinitions, webhooks).
+ */
+function checkClusterResource(where: string, prop: string, k: ResourceKind): void {
+  const group = k?.group;
+  const kind = k?.kind;
+  if (typeof group !== 'string' || typeof kind !== 'string' || kind === '') {
+    fail(where, prop, k, 'must name an API group (\'\' for the core group) and a kind', "write for example { group: '', kind: 'Namespace' }");
+  }
+  if (/[*?[\]]/.test(group) || /[*?[\]]/.test(kind)) {
+    fail(where, `${prop}.${/[*?[\]]/.test(kind) ? 'kind' : 'group'}`, /[*?[\]]/.test(kind) ? kind : group, 'is a pattern, which Argo CD matches against every cluster-scoped kind: the team\'s project '
+      + 'could then deploy ClusterRoleBindings (cluster-admin), CustomResourceDefinitions and admission webhooks, and its isolation would be gone',
+    'list the cluster-scoped kinds the team needs, each with its group, for example { group: \'\', kind: \'Namespace\' }');
+  }
+  if (NAMESPACED_WELL_KNOWN_KINDS.has(kind)) {
+    fail(where, `${prop}.kind`, kind, 'is a namespaced kind: clusterResources allows cluster-scoped kinds, and the team deploys namespaced ones into its namespace without it',
+      `remove it (a ${kind} in the team's namespace needs no allowance)`);
+  }
+  const expected = Object.prototype.hasOwnProperty.call(CLUSTER_KIND_GROUPS, kind) ? CLUSTER_KIND_GROUPS[kind] : undefined;
+  if (expected !== undefined && group !== expected) {
+    fail(where, `${prop}.group`, group, `is not the API group of ${kind} (${expected === '' ? 'the core group, \'\'' : expected}): Argo CD would allow a kind no object has, and refuse the team's ${kind}`,
+      `write group: '${expected}'`);
+  }
+}
+
 function openDirections(manifest: any): string[] {
   const spec = manifest?.spec ?? {};
   const empty = (sel: any) => sel === undefined || sel === null
@@ -1714,7 +1772,10 @@ function openDirections(manifest: any): string[] {
     if (cidr !== undefined) return (cidr === '0.0.0.0/0' || cidr === '::/0') && (peer.ipBlock.except ?? []).length === 0;
     return peer?.namespaceSelector !== undefined && empty(peer.namespaceSelector) && empty(peer.podSelector);
   };
-  const openRule = (r: any, peers: string) => (r?.ports ?? []).length === 0 && ((r?.[peers] ?? []).length === 0 || (r[peers] as any[]).some(everywhere));
+  // every port of a protocol: an entry without a port, or a range from 1 (or 0) to 65535
+  const allPorts = (p: any) => p?.port === undefined || ((p.port === 0 || p.port === 1) && typeof p.endPort === 'number' && p.endPort >= 65535);
+  const openRule = (r: any, peers: string) => ((r?.ports ?? []).length === 0 || (r.ports as any[]).some(allPorts))
+    && ((r?.[peers] ?? []).length === 0 || (r[peers] as any[]).some(everywhere));
   const types: string[] = spec.policyTypes ?? ['Ingress', ...(spec.egress ? ['Egress'] : [])];
   const out: string[] = [];
   if (types.includes('Ingress') && (spec.ingress ?? []).some((r: any) => openRule(r, 'from'))) out.push('ingress');

@@ -112,7 +112,8 @@ describe('a team\'s objects its Argo CD project refuses are refused at synth', (
     });
     const fleet = new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new ApiAnd(open) }] }));
     expect(errorOf(() => quietly(() => fleet.synth()))).toContain('cluster staging-eu: [shop] shop/open: spec (NetworkPolicy allow-all) selects every pod of team shop\'s namespace '
-      + '(an empty podSelector, or one with only NotIn and DoesNotExist) and allows ingress and egress from and to anywhere (a rule without peers or ports, or with a peer of every address: 0.0.0.0/0 or ::/0), which undoes the default deny the platform folder gives the namespace; '
+      + '(an empty podSelector, or one with only NotIn and DoesNotExist) and allows ingress and egress from and to anywhere (a rule without peers, or with a peer of every address: 0.0.0.0/0 or ::/0, '
+      + 'on every port: no ports, a port entry without a port, or the range 1-65535), which undoes the default deny the platform folder gives the namespace; '
       + 'select the pods the policy opens (a podSelector on their labels), name the peers and ports of each rule, or let the workloads write their policies (allowFrom, allowTo)');
   });
 
@@ -120,6 +121,8 @@ describe('a team\'s objects its Argo CD project refuses are refused at synth', (
     ['egress to every address', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }, 'egress'],
     ['ingress from every namespace', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] }, 'ingress'],
     ['every pod without a label nobody sets', { podSelector: { matchExpressions: [{ key: 'no-such-label', operator: 'DoesNotExist' }] }, policyTypes: ['Ingress'], ingress: [{}] }, 'ingress'],
+    ['every TCP port from anywhere (a range 1-65535, no peers)', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 1, endPort: 65535 }] }] }, 'ingress'],
+    ['every UDP port to anywhere (a port entry without a port)', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'UDP' }] }] }, 'egress'],
     ['every pod but one name, from every pod of every namespace', { podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['db'] }] }, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] } }] }] }, 'ingress'],
   ])('so is one that opens a direction to everything another way (%s)', (_, spec, direction) => {
     const fleet = new Fleet(props(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new ApiAnd(s => new ApiObject(s, 'open', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'wide' }, spec })) }] }));

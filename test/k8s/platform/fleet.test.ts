@@ -862,6 +862,27 @@ describe('Fleet clusters and names', () => {
       /^fleet\/acme: clusters\[1\]\.argoCdName \("staging-eu"\) is how Argo CD reaches cluster staging-eu too/);
   });
 
+  test('one API server written two ways (a trailing slash, the host\'s case, the default port) is one cluster: refused', () => {
+    const server = 'https://ABC.gr7.eu-west-1.eks.amazonaws.com';
+    for (const other of [`${server}/`, server.toLowerCase(), `${server}:443`]) {
+      expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ ...d.clusters[0], argoCdServer: server }, { ...d.clusters[1], argoCdServer: other }] } })),
+        `fleet/acme: clusters[1].argoCdServer ("${other}") is how Argo CD reaches cluster staging-eu too (destination server ${other})`);
+    }
+    expect(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [{ ...d.clusters[0], argoCdServer: server }, { ...d.clusters[1], argoCdServer: 'https://DEF.gr7.eu-west-1.eks.amazonaws.com' }] } })))
+      .not.toThrow();
+  });
+
+  test('a team\'s clusterResources must name cluster-scoped kinds exactly: a pattern, a namespaced kind or the wrong group is refused', () => {
+    const withKinds = (clusterResources: any[]) => () => new Fleet(fleetProps(outdir(), { teams: [{ name: 'shop', group: 'team-shop', workloads: new Shop(), clusterResources }] }));
+    expectError(withKinds([{ group: '*', kind: '*' }]), 'fleet/acme: teams[0].clusterResources[0].kind ("*") is a pattern, which Argo CD matches against every cluster-scoped kind: '
+      + 'the team\'s project could then deploy ClusterRoleBindings (cluster-admin), CustomResourceDefinitions and admission webhooks, and its isolation would be gone; '
+      + 'list the cluster-scoped kinds the team needs, each with its group, for example { group: \'\', kind: \'Namespace\' }');
+    expectError(withKinds([{ group: '', kind: 'ConfigMap' }]), 'fleet/acme: teams[0].clusterResources[0].kind ("ConfigMap") is a namespaced kind');
+    expectError(withKinds([{ group: 'rbac', kind: 'ClusterRole' }]), 'fleet/acme: teams[0].clusterResources[0].group ("rbac") is not the API group of ClusterRole (rbac.authorization.k8s.io): '
+      + 'Argo CD would allow a kind no object has, and refuse the team\'s ClusterRole; write group: \'rbac.authorization.k8s.io\'');
+    expect(withKinds([{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }, { group: 'example.com', kind: 'Widget' }])).not.toThrow();
+  });
+
   test('two clusters built from one EKS cluster profile are refused', () => {
     const prod = d.clusters[1];
     expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [...d.clusters, { ...prod, name: 'prod-eu-2' }] } })),
