@@ -586,8 +586,10 @@ export class Karpenter extends Construct {
     }
     this.amiAlias = props.amiAlias ?? 'al2023@latest';
     if (!/^(al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$/.test(this.amiAlias)) {
-      fail(this, 'amiAlias', this.amiAlias, 'must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)',
-        `use 'al2023@latest' or pin '${exampleAmiAlias(cluster.kubernetesVersion)}'`);
+      // the family and version are right but the "v" Karpenter's alias versions start with is missing
+      const noV = /^(al2023|bottlerocket)@([0-9][0-9.]*)$/.exec(this.amiAlias);
+      fail(this, 'amiAlias', this.amiAlias, `must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only)${noV ? ', the version written with a leading v' : ''}`,
+        noV ? `write '${noV[1]}@v${noV[2]}'` : `use 'al2023@latest' or pin '${exampleAmiAlias(cluster.kubernetesVersion)}'`);
     }
     checkAmiReleaseForVersion(this, 'amiAlias', this.amiAlias, cluster.kubernetesVersion);
     if (props.amiAlias === undefined && cluster.environment === EnvironmentProfile.PRODUCTION) {

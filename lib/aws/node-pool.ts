@@ -377,6 +377,16 @@ export class NodePool extends Construct {
         `raise the pool to 1.${clusterMinor - MAX_NODE_SKEW} or later before raising the cluster`);
     }
     checkReservedLabel(this, props.labels, this.name);
+    // the kubelet takes an architecture label from --node-labels over its own: one that contradicts the nodes would
+    // send amd64 pods to arm64 nodes (exec format error), and the profile would say another architecture than the label
+    for (const k of ['kubernetes.io/arch', 'beta.kubernetes.io/arch']) {
+      const v = props.labels?.[k];
+      const arch = architectureOf(this.amiType);
+      if (v !== undefined && v !== arch) {
+        fail(this, `labels.${k}`, v, `contradicts the architecture of the pool's nodes (${arch}, from amiType ${this.amiType}): the kubelet would label them ${v}, `
+          + `and pods built for ${v} would be placed on them and fail (exec format error)`, `leave the label out (the kubelet sets it from the node), or write "${arch}"`);
+      }
+    }
     this.labels = { ...(props.labels ?? {}), [POOL_LABEL]: this.name };
     for (const [k, v] of Object.entries(this.labels)) {
       Validators.labelKey(this, 'labels', k);

@@ -97,6 +97,16 @@ describe('node pool labels the kubelet refuses', () => {
     };
     expect(() => cluster(newStack()).addNodePool('p', { labels })).not.toThrow();
   });
+
+  test('an architecture label that contradicts the pool\'s AMI type is refused (amd64 pods would land on arm64 nodes); the matching one is accepted', () => {
+    const graviton = (labels: { [k: string]: string }) => () => cluster(newStack()).addNodePool('graviton', {
+      capacity: aws.NodeCapacity.onDemand(['m7g.xlarge']), amiType: aws.NodeAmiType.AL2023_ARM_64_STANDARD, labels,
+    });
+    expect(errorOf(graviton({ 'kubernetes.io/arch': 'amd64' }))).toBe('test/prod/graviton: labels.kubernetes.io/arch ("amd64") contradicts the architecture of the pool\'s nodes '
+      + '(arm64, from amiType AL2023_ARM_64_STANDARD): the kubelet would label them amd64, and pods built for amd64 would be placed on them and fail (exec format error); '
+      + 'leave the label out (the kubelet sets it from the node), or write "arm64"');
+    expect(graviton({ 'kubernetes.io/arch': 'arm64' })).not.toThrow();
+  });
 });
 
 describe('IAM statement resources', () => {

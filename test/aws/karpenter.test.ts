@@ -322,6 +322,10 @@ describe('aws.Karpenter refusals', () => {
     const stack = newStack();
     expect(errorOf(() => new aws.Karpenter(stack, 'karpenter', { cluster: cluster(stack), amiAlias: 'ubuntu@latest' }))).toBe(
       "test/karpenter: amiAlias (\"ubuntu@latest\") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only); use 'al2023@latest' or pin 'al2023@v20250704'");
+    // the right family with the version's leading v left out: told to add it, not to switch
+    expect(errorOf(() => new aws.Karpenter(newStack(), 'karpenter', { cluster: cluster(newStack()), amiAlias: 'bottlerocket@1.42.0' }))).toBe(
+      "test/karpenter: amiAlias (\"bottlerocket@1.42.0\") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only), the version written with a leading v; "
+      + "write 'bottlerocket@v1.42.0'");
   });
 
   test('a pinned AMI release older than EKS\'s support of the cluster\'s version (it has no AMI for it)', () => {
