@@ -324,7 +324,7 @@ describe('aws.Karpenter refusals', () => {
       "test/karpenter: amiAlias (\"ubuntu@latest\") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only); use 'al2023@latest' or pin 'al2023@v20250704'");
     // the right family with the version's leading v left out: told to add it, not to switch
     expect(errorOf(() => new aws.Karpenter(newStack(), 'karpenter', { cluster: cluster(newStack()), amiAlias: 'bottlerocket@1.42.0' }))).toBe(
-      "test/karpenter: amiAlias (\"bottlerocket@1.42.0\") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only), the version written with a leading v; "
+      'test/karpenter: amiAlias ("bottlerocket@1.42.0") must be al2023@<version> or bottlerocket@<version> (container-optimised AMIs only), the version written with a leading v; '
       + "write 'bottlerocket@v1.42.0'");
   });
 
