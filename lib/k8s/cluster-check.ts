@@ -377,7 +377,8 @@ function schedulingFix(whys: string[]): string {
   if (whys.some(w => w.startsWith('requests ') && w.includes('exceed the pool\'s limits'))) {
     fixes.push('lower its requests, or raise the Karpenter pool\'s limits (maxCpu and maxMemoryGiB; cpuLimit and memoryLimitGiB in its profile)');
   }
-  if (whys.some(w => w.startsWith('requests ') && w.includes('do not fit'))) fixes.push('lower its requests, or add a pool with larger instance types');
+  if (whys.some(w => w.startsWith('requests ') && w.includes('do not fit') && !w.includes('the first of its instance types'))) fixes.push('lower its requests, or add a pool with larger instance types');
+  if (whys.some(w => w.includes('the first of its instance types'))) fixes.push('list the pool\'s largest instance type first (or only types of one size), or lower its requests');
   if (whys.some(w => w.startsWith(GPU_NEED_PREFIX))) {
     fixes.push('add a pool of NVIDIA GPU instances with enough GPUs per node (a managed pool of g5 or g6 instances, or a Karpenter pool with such instanceTypes) '
       + 'and place the workload on it, or lower resources.gpus');
@@ -476,10 +477,18 @@ function poolRefusal(pool: SchedPool, pod: any, need: { cpu: number; memMiB: num
   if (sizes.length > 0 && sizes.length === pool.instanceTypes.length) {
     const cpu = need.cpu + (reserved?.cpu ?? 0);
     const memMiB = need.memMiB + (reserved?.memMiB ?? 0);
+    const taken = reserved === undefined || (reserved.cpu === 0 && reserved.memMiB === 0) ? ''
+      : `, of which the DaemonSets running on each node (${reserved.by.join(', ')}) take cpu ${reserved.cpu}m, memory ${reserved.memMiB}Mi`;
+    // a managed node group launches its first instance type (on demand; others only when that one is short), and the
+    // cluster-autoscaler sizes its nodes by it: a pod that fits only a later type would wait for a node that never comes
+    const first = sizes[0];
+    if (pool.maxNodes !== undefined && sizes.length > 1 && !(first.cpuMillis >= cpu && first.allocatableMemoryMiB >= memMiB)
+      && sizes.some(a => a.cpuMillis >= cpu && a.allocatableMemoryMiB >= memMiB)) {
+      return `requests cpu ${need.cpu}m, memory ${need.memMiB}Mi do not fit ${first.instanceType}, the first of its instance types, which the node group launches `
+        + `and the cluster-autoscaler sizes its nodes by (allocatable cpu ${first.cpuMillis}m, memory ${first.allocatableMemoryMiB}Mi${taken})`;
+    }
     if (!sizes.some(a => a.cpuMillis >= cpu && a.allocatableMemoryMiB >= memMiB)) {
       const largest = [...sizes].sort((a, b) => b.allocatableMemoryMiB - a.allocatableMemoryMiB || b.cpuMillis - a.cpuMillis)[0];
-      const taken = reserved === undefined || (reserved.cpu === 0 && reserved.memMiB === 0) ? ''
-        : `, of which the DaemonSets running on each node (${reserved.by.join(', ')}) take cpu ${reserved.cpu}m, memory ${reserved.memMiB}Mi`;
       return `requests cpu ${need.cpu}m, memory ${need.memMiB}Mi do not fit its largest instance type ${largest.instanceType} `
         + `(allocatable cpu ${largest.cpuMillis}m, memory ${largest.allocatableMemoryMiB}Mi${taken})`;
     }

@@ -215,6 +215,19 @@ describe('capacity', () => {
     expect(() => appWith(cluster({ nodePools: [pool('graviton', { instanceTypes: ['m7g.xlarge'], architecture: 'arm64' })] }))).not.toThrow();
   });
 
+  test('a managed pool launches its first instance type: a pod fitting only a later, larger type is refused, told to list that one first', () => {
+    const build = (instanceTypes: string[]) => {
+      const { app, chart } = appWith(cluster({ nodePools: [pool('general', { instanceTypes })] }));
+      new WebService(chart, 'api', { image: IMAGE, resources: { cpu: '3', memory: '2Gi' }, replicas: Replicas.fixed(3) });
+      return app;
+    };
+    const msg = errorOf(() => quietly(() => build(['m7i.large', 'm7i.2xlarge']).synth()));
+    expect(msg).toContain('pool general: requests cpu 3000m, memory 2048Mi do not fit m7i.large, the first of its instance types, which the node group launches '
+      + 'and the cluster-autoscaler sizes its nodes by (allocatable cpu 1930m, memory ');
+    expect(msg).toContain('list the pool\'s largest instance type first (or only types of one size), or lower its requests');
+    expect(() => quietly(() => build(['m7i.2xlarge', 'm7i.large']).synth())).not.toThrow();
+  });
+
   test('the flex families are in the table: a pod too large for m7i-flex.large is refused', () => {
     expect(InstanceTypes.allocatable('m7i-flex.large')).toMatchObject({ vcpus: 2, memoryMiB: 8192, maxPods: 29, architecture: 'amd64' });
     expect(InstanceTypes.allocatable('m7i-flex.metal')).toBeUndefined();
