@@ -287,6 +287,14 @@ export class NodePool extends Construct {
         'must list at least 2 instance types for spot capacity (one spot pool can be reclaimed all at once)',
         "add similar types, for example NodeCapacity.spot(['m6i.large', 'm6a.large', 'm5.large'])");
     }
+    // Graviton NVIDIA instances (g5g) need an Arm AMI with the NVIDIA driver, which NodeAmiType does not offer: on the
+    // standard Arm AMI the node boots with no usable GPU, and GPU pods would never be scheduled
+    const armGpu = types.filter(t => /^g5g\./.test(t));
+    if (armGpu.length > 0) {
+      fail(this, 'capacity.instanceTypes', armGpu.join(', '), 'are Graviton NVIDIA GPU instances, which need an Arm AMI with the NVIDIA driver that shipshape\'s node pools '
+        + 'do not offer (NodeAmiType has x86 NVIDIA types only): on the standard Arm AMI their GPU would not be usable',
+      'use x86 NVIDIA GPU instances (g5, g6, g4dn) with NodeAmiType.AL2023_X86_64_NVIDIA');
+    }
     const gpuTypes = types.filter(t => InstanceTypes._nvidiaGpu(t));
     this.amiType = props.amiType ?? (gpuTypes.length > 0 ? NodeAmiType.AL2023_X86_64_NVIDIA : NodeAmiType.AL2023_X86_64_STANDARD);
     if (!Object.values(NodeAmiType).includes(this.amiType)) {

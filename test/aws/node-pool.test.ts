@@ -195,4 +195,11 @@ describe('instance types and AMI architecture', () => {
     // an AMD GPU (g4ad) or a Graviton NVIDIA family (g5g) is not taken for an x86 NVIDIA one
     expect(cluster(newStack()).addNodePool('amd', { capacity: aws.NodeCapacity.onDemand(['g4ad.xlarge']) }).amiType).toBe('AL2023_x86_64_STANDARD');
   });
+
+  test('Graviton NVIDIA instances (g5g) are refused: no AMI type of the node pools carries an Arm NVIDIA driver', () => {
+    expect(errorOf(() => cluster(newStack()).addNodePool('gpu', { capacity: aws.NodeCapacity.onDemand(['g5g.xlarge']), amiType: aws.NodeAmiType.AL2023_ARM_64_STANDARD }))).toBe(
+      'test/prod/gpu: capacity.instanceTypes ("g5g.xlarge") are Graviton NVIDIA GPU instances, which need an Arm AMI with the NVIDIA driver that shipshape\'s node pools '
+      + 'do not offer (NodeAmiType has x86 NVIDIA types only): on the standard Arm AMI their GPU would not be usable; '
+      + 'use x86 NVIDIA GPU instances (g5, g6, g4dn) with NodeAmiType.AL2023_X86_64_NVIDIA');
+  });
 });
