@@ -14,12 +14,12 @@ export interface FleetSyncPolicy {
    */
   readonly automated?: boolean;
   /**
-   * With `automated`: delete objects that are no longer in Git.
+   * With `automated`: delete objects that are no longer in Git (refused without `automated`, where Argo CD ignores it).
    * @default false
    */
   readonly prune?: boolean;
   /**
-   * With `automated`: revert changes made in the cluster by hand.
+   * With `automated`: revert changes made in the cluster by hand (refused without `automated`, where Argo CD ignores it).
    * @default false
    */
   readonly selfHeal?: boolean;
@@ -163,6 +163,14 @@ export class Fleets {
         fail(where, `environments[${i}].profile`, e.profile, `must be an EnvironmentProfile (${Object.values(EnvironmentProfile).join(', ')})`, 'use EnvironmentProfile.PRODUCTION, STAGING or DEVELOPMENT');
       }
       if (e.domain !== undefined) Names.dnsSubdomain(at(where), `environments[${i}].domain`, e.domain);
+      // prune and self-heal are parts of automated sync in Argo CD (syncPolicy.automated): without it they do nothing
+      const sync = e.sync;
+      if (sync !== undefined && sync.automated !== true && (sync.prune === true || sync.selfHeal === true)) {
+        const what = [sync.prune === true ? 'prune' : '', sync.selfHeal === true ? 'selfHeal' : ''].filter(Boolean).join(' and ');
+        fail(where, `environments[${i}].sync.automated`, sync.automated, `is not true, but ${what} ${sync.prune === true && sync.selfHeal === true ? 'are' : 'is'} set: Argo CD prunes and `
+          + 'self-heals only in automated sync (syncPolicy.automated), so the environment would sync by hand with neither',
+        `set automated: true, or leave ${what} out`);
+      }
     });
     const names = new Set<string>();
     fleet.clusters.forEach((c, i) => {

@@ -180,7 +180,7 @@ export interface GitOpsOptions {
   /** The fleet's output folder, relative to the repository root (`dist/fleet`). */
   readonly path: string;
   /**
-   * The branch, tag or commit Argo CD deploys.
+   * The branch, tag or commit Argo CD deploys (a name Git accepts: no spaces, none of ~ ^ : ? * [ \\).
    * @default "HEAD"
    */
   readonly targetRevision?: string;
@@ -570,6 +570,10 @@ export class Fleet {
       fail(this.where, 'gitOps.repoUrl', git.repoUrl, 'must be a Git URL Argo CD can clone: https://<host>/<path>, ssh://<user>@<host>/<path> or scp-style <user>@<host>:<path> '
         + '(it becomes every Application\'s source.repoURL and the AppProjects\' sourceRepos)',
       "use the repository's clone URL, for example 'https://github.com/acme/platform.git' or 'git@github.com:acme/platform.git'");
+    }
+    if (git.targetRevision !== undefined && !/^[^\s~^:?*[\\]+$/.test(git.targetRevision)) {
+      fail(this.where, 'gitOps.targetRevision', git.targetRevision, 'is not a branch, tag or commit Git can name (empty, or with a space or one of ~ ^ : ? * [ \\), '
+        + 'so every Application would fail to find its revision', "write the branch, tag or commit, for example 'main', 'v1.4.0' or leave it out for HEAD");
     }
     const gitPath = String(git.path ?? '').replace(/\/+$/, '');
     if (gitPath === '' || gitPath.startsWith('/') || gitPath.split('/').some(p => p === '' || p === '.' || p === '..')) {

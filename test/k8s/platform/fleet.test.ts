@@ -883,6 +883,18 @@ describe('Fleet clusters and names', () => {
     expect(withKinds([{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }, { group: 'example.com', kind: 'Widget' }])).not.toThrow();
   });
 
+  test('prune or selfHeal without automated sync is refused (Argo CD applies them only in automated sync); a revision Git cannot name is refused', () => {
+    const envs = d.environments.map((e, i) => (i === 1 ? { ...e, sync: { prune: true, selfHeal: true } } : e));
+    expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, environments: envs } })),
+      'fleet/acme: environments[1].sync.automated (undefined) is not true, but prune and selfHeal are set: Argo CD prunes and self-heals only in automated sync '
+      + '(syncPolicy.automated), so the environment would sync by hand with neither; set automated: true, or leave prune and selfHeal out');
+    for (const targetRevision of ['', 'main branch']) {
+      expectError(() => new Fleet(fleetProps(outdir(), { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: 'dist/fleet', targetRevision } })),
+        `fleet/acme: gitOps.targetRevision (${JSON.stringify(targetRevision)}) is not a branch, tag or commit Git can name`);
+    }
+    expect(() => new Fleet(fleetProps(outdir(), { gitOps: { repoUrl: 'https://github.com/acme/platform.git', path: 'dist/fleet', targetRevision: 'release/2026.12' } }))).not.toThrow();
+  });
+
   test('two clusters built from one EKS cluster profile are refused', () => {
     const prod = d.clusters[1];
     expectError(() => new Fleet(fleetProps(outdir(), { description: { ...d, clusters: [...d.clusters, { ...prod, name: 'prod-eu-2' }] } })),
