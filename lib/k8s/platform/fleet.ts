@@ -180,7 +180,7 @@ export interface GitOpsOptions {
   /** The fleet's output folder, relative to the repository root (`dist/fleet`). */
   readonly path: string;
   /**
-   * The branch, tag or commit Argo CD deploys (a name Git accepts: no spaces, none of ~ ^ : ? * [ \\).
+   * The branch, tag or commit Argo CD deploys (a name Git accepts: no spaces, none of ~ ^ : ? * [ and no backslash).
    * @default "HEAD"
    */
   readonly targetRevision?: string;
