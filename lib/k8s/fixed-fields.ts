@@ -31,7 +31,8 @@ const FIELDS: { [kind: string]: FixedField[] } = {
       path: 'spec.volumeClaimTemplates',
       value: m => m?.spec?.volumeClaimTemplates ?? [],
       fix: (kind, ns, name) => `${orphan(kind, ns, name)}; a claim that exists keeps its size and class: to grow a volume, resize each replica's claim `
-        + '(kubectl patch pvc) before that (see VolumeClaim.size)',
+        + '(kubectl patch pvc, which its StorageClass must allow: allowVolumeExpansion) before that; a claim never shrinks, and only replicas added later '
+        + 'get a smaller size (see VolumeClaim.size)',
     },
   ],
   Job: [

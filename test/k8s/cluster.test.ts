@@ -1194,6 +1194,19 @@ describe('facts flow from the cluster', () => {
     }
   });
 
+  test('a quorum store on a cluster of four zones is told one odd count that both rules accept (5), not 4 and then 3', () => {
+    const four = cluster({ zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'] });
+    const db = (replicas: number) => {
+      const { app, chart } = appWith(four);
+      new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 2379, replicas, quorum: true,
+        volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      return app;
+    };
+    expect(errorOf(() => quietly(() => db(3).synth()))).toContain('shop/db: replicas (3) must be at least the number of zones of cluster shop-prod (4) in production, '
+      + 'so topology spread puts a replica in every zone and a zone outage leaves the rest serving; raise replicas to 5 or more (an odd count: the replicas form a quorum)');
+    expect(errorOf(() => db(4))).toBe('shop/db: replicas (4) must be odd for a quorum system: an even count tolerates no more failures than one replica fewer; use 5 replicas');
+  });
+
   test('KEDA scale-to-zero (scaling.min 0) is not held to the zone count', () => {
     const { app, chart } = appWith();
     new Worker(chart, 'mailer', { image: IMAGE, scaling: WorkerScaling.keda({ min: 0, max: 6, triggers: [{ type: 'cron', metadata: { timezone: 'UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: '3' } }] }) });

@@ -37,7 +37,8 @@ describe('fields the API server keeps fixed', () => {
       `shipshape: shop/db/StatefulSet: StatefulSet shop/db changes spec.volumeClaimTemplates since the last synth into ${dir}; the API server refuses that change `
       + 'to an existing StatefulSet (kubectl apply and an Argo CD sync would fail): put it back, or delete the StatefulSet but not its pods and claims before applying '
       + '(kubectl delete statefulset db -n shop --cascade=orphan): the next apply creates it anew and it adopts them; a claim that exists keeps its size and class: '
-      + 'to grow a volume, resize each replica\'s claim (kubectl patch pvc) before that (see VolumeClaim.size)',
+      + 'to grow a volume, resize each replica\'s claim (kubectl patch pvc, which its StorageClass must allow: allowVolumeExpansion) before that; a claim never shrinks, '
+      + 'and only replicas added later get a smaller size (see VolumeClaim.size)',
     ]);
     // said once: the record now holds the new size
     expect(notes(synth(dir, { volumes: [{ name: 'data', size: '100Gi', mountPath: '/var/lib/data' }] }))).toEqual([]);

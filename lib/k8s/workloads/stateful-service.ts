@@ -273,6 +273,8 @@ export class StatefulService extends Workload implements IStatefulService {
   public readonly replicas: number;
   /** One instance on purpose (`replicas: 1`, `spread: false`). */
   private readonly singleInstance: boolean;
+  /** The replicas form a quorum (`quorum: true`). */
+  private readonly isQuorum: boolean;
   /** The StatefulSet. */
   public readonly statefulSet: ApiObject;
   /** The headless Service (`clusterIP: None`) the StatefulSet's pods get their DNS names from. */
@@ -330,8 +332,11 @@ export class StatefulService extends Workload implements IStatefulService {
     this.replicas = checkWhole(this, 'replicas', props.replicas ?? (this.profile === EnvironmentProfile.DEVELOPMENT ? 1 : 3), 1, 'use 3 (or another odd number) replicas');
     if (this.replicas % 2 === 0) {
       if (props.quorum === true) {
+        // one fewer is offered only when production on the app's cluster still takes it (a replica in every zone)
+        const cluster = ClusterContext.of(this);
+        const zones = cluster !== undefined && this.profile === EnvironmentProfile.PRODUCTION ? cluster.zones?.length ?? 0 : 0;
         fail(this, 'replicas', this.replicas, 'must be odd for a quorum system: an even count tolerates no more failures than one replica fewer',
-          `use ${this.replicas + 1} or ${this.replicas - 1} replicas`);
+          this.replicas - 1 >= Math.max(zones, 1) ? `use ${this.replicas + 1} or ${this.replicas - 1} replicas` : `use ${this.replicas + 1} replicas`);
       }
       if (props.quorum === undefined) {
         const warning = `replicas (${this.replicas}) is even: a quorum system (etcd, ZooKeeper, Raft) should run an odd number; set quorum: false to silence this`;
@@ -460,6 +465,7 @@ export class StatefulService extends Workload implements IStatefulService {
       this.node.addMetadata('shipshape:info', `development profile: ${this.replicas} replica(s)${pdb ? '' : ', no PodDisruptionBudget'}: not for production data`);
     }
     this.singleInstance = this.replicas === 1 && props.spread === false;
+    this.isQuorum = props.quorum === true;
     if (this.singleInstance && !development) {
       this.node.addMetadata('shipshape:info', 'one instance on purpose (replicas: 1, spread: false): a node drain, node failure or zone outage stops it until '
         + 'it is rescheduled, and its volume stays in its zone');
@@ -524,6 +530,12 @@ export class StatefulService extends Workload implements IStatefulService {
   /** @internal */
   protected _singleInstanceByChoice(): boolean {
     return this.singleInstance;
+  }
+
+  /** @internal */
+  protected _raiseMinReplicas(n: number): string {
+    // a quorum's count stays odd
+    return this.isQuorum && n % 2 === 0 ? `raise replicas to ${n + 1} or more (an odd count: the replicas form a quorum)` : super._raiseMinReplicas(n);
   }
 
   /** @internal */
