@@ -1198,8 +1198,15 @@ describe('facts flow from the cluster', () => {
     const four = cluster({ zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'] });
     const db = (replicas: number) => {
       const { app, chart } = appWith(four);
-      new StatefulService(chart, 'db', { readiness: Probe.http('/readyz'), liveness: Probe.http('/livez'), image: IMAGE, port: 2379, replicas, quorum: true,
-        volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }] });
+      new StatefulService(chart, 'db', {
+        readiness: Probe.http('/readyz'),
+        liveness: Probe.http('/livez'),
+        image: IMAGE,
+        port: 2379,
+        replicas,
+        quorum: true,
+        volumes: [{ name: 'data', size: '20Gi', mountPath: '/var/lib/db' }],
+      });
       return app;
     };
     expect(errorOf(() => quietly(() => db(3).synth()))).toContain('shop/db: replicas (3) must be at least the number of zones of cluster shop-prod (4) in production, '
